@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Set up coplearn in ./.venv. Safe to run again: it only redoes what has changed.
+#   scripts/setup.sh course   the course (JupyterLab, widgets, nbgrader, Voila)
+#   scripts/setup.sh test     the course plus everything the tests need, including a Chromium
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode="${1:-course}"
+
+say() { printf 'coplearn setup: %s\n' "$*" >&2; }
+
+# 1. A Python 3.10 or newer.
+PY="${PYTHON:-}"
+if [ -z "$PY" ]; then
+  for cand in python3.13 python3.12 python3.11 python3.10 python3 python; do
+    if command -v "$cand" >/dev/null 2>&1 && "$cand" -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null; then
+      PY="$cand"; break
+    fi
+  done
+fi
+if [ -z "$PY" ]; then
+  say "coplearn needs Python 3.10 or newer. Install it (python.org, or your package manager) and run this again."
+  exit 1
+fi
+
+# 2. The virtual environment and the package, reinstalled only when pyproject.toml changes.
+if [ ! -x .venv/bin/python ]; then
+  say "creating .venv with $($PY --version 2>&1)"
+  "$PY" -m venv .venv || { say "could not create a virtual environment; on Debian/Ubuntu install python3-venv"; exit 1; }
+  .venv/bin/python -m pip install --quiet --upgrade pip
+fi
+extra=""
+[ "$mode" = "test" ] && extra="[test]"
+stamp=".venv/.coplearn-installed${extra:+-test}"
+want="$( (cat pyproject.toml; echo "$mode") | .venv/bin/python -c 'import hashlib,sys; print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest())')"
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  say "installing coplearn${extra} (a few minutes the first time)"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extra}"
+  echo "$want" > "$stamp"
+fi
+
+[ "$mode" = "test" ] || exit 0
+
+# 3. A Chromium for the browser tests: Debian's package where apt is available, else Playwright's.
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else return 1; fi; }
+if [ -n "${COPLEARN_CHROMIUM:-}" ] && [ -x "${COPLEARN_CHROMIUM}" ]; then
+  :
+elif command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; then
+  :
+elif command -v apt-get >/dev/null 2>&1; then
+  say "installing Debian's chromium for the browser tests"
+  as_root apt-get update -qq >/dev/null && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null \
+    || say "could not install chromium with apt-get; browser tests will use Playwright's own browser if it is present"
+else
+  say "installing Playwright's Chromium for the browser tests"
+  .venv/bin/python -m playwright install chromium || say "could not install a browser; browser tests will be skipped with a reason"
+fi
+
+# 4. Extra system services some tests need (added by the deployment tests).
+if [ -f scripts/setup-services.sh ]; then
+  bash scripts/setup-services.sh
+fi

@@ -1,0 +1,286 @@
+"""The learner's reflective journal, stored as CPD-ready records.
+
+Each entry holds what a Social Work England CPD record asks for (the type of activity, a
+description and why it is relevant, the date, what was learned, the impact on practice and on
+people who use services, and whether it involved peer reflection and with whom, as a role), plus
+the PCF domains and course concepts it relates to. An entry may also follow Gibbs' (1988)
+reflective cycle.
+
+The journal is a human-readable JSON file. By default it lives at ``~/coplearn/journal.json``;
+set the ``COPLEARN_JOURNAL`` environment variable, or pass a path, to keep it elsewhere. Every save
+is atomic and locked, so two lessons writing at once lose nothing; a file that cannot be read is
+moved aside (never overwritten) and the learner is told where it went.
+
+>>> import tempfile, pathlib
+>>> j = Journal(pathlib.Path(tempfile.mkdtemp()) / "journal.json")
+>>> e = j.add(title="Lesson 01", learning="Managerialism and values pull in different directions.",
+...           pcf=["Critical reflection and analysis"], concepts=["C01"])
+>>> len(j.entries), j.entries[0].pcf
+(1, ('critical_reflection',))
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import uuid
+import warnings
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from . import _html
+from ._atomic import atomic_write_text, file_lock, move_aside
+
+__all__ = [
+    "GIBBS_STAGES",
+    "Journal",
+    "JournalEntry",
+    "JournalWarning",
+    "default_journal_path",
+    "ACTIVITY_TYPES",
+]
+
+FORMAT = "coplearn-journal"
+VERSION = 1
+
+#: Gibbs (1988): the six stages of the reflective cycle, with a prompt for each.
+GIBBS_STAGES: dict[str, str] = {
+    "description": "What happened?",
+    "feelings": "What were you thinking and feeling?",
+    "evaluation": "What was good and bad about the experience?",
+    "analysis": "What sense can you make of it? Which ideas from the course help?",
+    "conclusion": "What else could you have done?",
+    "action_plan": "If it arose again, what would you do?",
+}
+
+#: Activity types a learner can pick (free text is also accepted).
+ACTIVITY_TYPES = (
+    "Online course or e-learning",
+    "Reflection on practice",
+    "Peer discussion or group supervision",
+    "Supervision",
+    "Reading and research",
+    "Training or workshop",
+    "Team development activity",
+)
+
+DEFAULT_ACTIVITY = "Online course or e-learning"
+
+
+class JournalWarning(UserWarning):
+    """Something happened to the journal file that the learner should know about."""
+
+
+def default_journal_path() -> Path:
+    """Where the journal lives: ``$COPLEARN_JOURNAL`` if set, else ``~/coplearn/journal.json``."""
+    env = os.environ.get("COPLEARN_JOURNAL")
+    if env:
+        return Path(env).expanduser()
+    return Path.home() / "coplearn" / "journal.json"
+
+
+def _text(value: object, name: str) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValueError(f"{name}: write this as text, not {value!r}")
+    return value.strip()
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class JournalEntry:
+    """One reflective entry, laid out as a Social Work England CPD record."""
+
+    id: str
+    created: str
+    date: str
+    activity_type: str = DEFAULT_ACTIVITY
+    title: str = ""
+    description: str = ""
+    relevance: str = ""
+    learning: str = ""
+    impact_practice: str = ""
+    impact_people: str = ""
+    peer_reflection: bool = False
+    peer_role: str = ""
+    pcf: tuple[str, ...] = ()
+    concepts: tuple[str, ...] = ()
+    lesson: str = ""
+    prompt: str = ""
+    gibbs: Mapping[str, str] | None = field(default=None)
+
+    @classmethod
+    def create(cls, **fields: Any) -> "JournalEntry":
+        """Validate learner-supplied fields and build an entry with a fresh id and timestamp."""
+        from .concepts import get_concept, get_pcf
+
+        known = set(cls.__dataclass_fields__) - {"id", "created"}
+        unknown = set(fields) - known
+        if unknown:
+            raise ValueError(
+                f"{', '.join(sorted(unknown))}: not a journal field; use: {', '.join(sorted(known))}"
+            )
+        when = fields.pop("date", None)
+        if when is None:
+            date = _dt.date.today().isoformat()
+        elif isinstance(when, _dt.date):
+            date = when.isoformat()
+        else:
+            try:
+                date = _dt.date.fromisoformat(str(when)).isoformat()
+            except ValueError:
+                raise ValueError(f"date: {when!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-11-27") from None
+        texts = {k: _text(fields.get(k), k) for k in (
+            "activity_type", "title", "description", "relevance", "learning",
+            "impact_practice", "impact_people", "peer_role", "lesson", "prompt")}
+        if not texts["activity_type"]:
+            texts["activity_type"] = DEFAULT_ACTIVITY
+        peer = fields.get("peer_reflection", False)
+        if not isinstance(peer, bool):
+            raise ValueError(f"peer_reflection: use True or False, not {peer!r}")
+        if texts["peer_role"] and not peer:
+            peer = True
+        pcf = tuple(get_pcf(p).key for p in _as_list(fields.get("pcf"), "pcf"))
+        concepts = tuple(get_concept(c).id for c in _as_list(fields.get("concepts"), "concepts"))
+        gibbs = fields.get("gibbs")
+        if gibbs is not None:
+            if not isinstance(gibbs, Mapping):
+                raise ValueError("gibbs: give the six Gibbs stages as a mapping, e.g. {'description': '...'}")
+            bad = set(gibbs) - set(GIBBS_STAGES)
+            if bad:
+                raise ValueError(f"gibbs: {', '.join(sorted(bad))} is not a Gibbs stage; use: {', '.join(GIBBS_STAGES)}")
+            gibbs = {k: _text(gibbs.get(k), f"gibbs.{k}") for k in GIBBS_STAGES}
+        if not any(texts[k] for k in ("title", "description", "learning", "impact_practice", "impact_people")) and not (
+            gibbs and any(gibbs.values())
+        ):
+            raise ValueError("This entry is empty: write at least a sentence about what you learned before saving.")
+        return cls(
+            id=uuid.uuid4().hex[:12],
+            created=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+            date=date, peer_reflection=peer, pcf=pcf, concepts=concepts, gibbs=gibbs, **texts,
+        )
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "JournalEntry":
+        """Rebuild an entry read from the journal file."""
+        values = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
+        for k in ("pcf", "concepts"):
+            values[k] = tuple(values.get(k) or ())
+        if values.get("gibbs") is not None:
+            values["gibbs"] = dict(values["gibbs"])
+        for required in ("id", "created", "date"):
+            if not isinstance(values.get(required), str):
+                raise ValueError(f"journal entry is missing {required!r}")
+        return cls(**values)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["pcf"] = list(self.pcf)
+        data["concepts"] = list(self.concepts)
+        return data
+
+    def _repr_html_(self) -> str:
+        rows = [
+            ("Date", self.date), ("Type of activity", self.activity_type), ("Title", self.title),
+            ("What I learned", self.learning), ("Impact on practice", self.impact_practice),
+            ("Impact on people who use services", self.impact_people),
+        ]
+        return _html.table("Journal entry (CPD record)", ["field", "entry"], [r for r in rows if r[1]])
+
+
+def _as_list(value: object, name: str) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, Iterable):
+        return [str(v) for v in value]
+    raise ValueError(f"{name}: give a list, e.g. ['C01', 'C02']")
+
+
+class Journal:
+    """A reflective journal kept in one JSON file.
+
+    ``Journal()`` uses :func:`default_journal_path`. ``.add(...)`` saves at once; ``.entries``
+    reads the file afresh, so several open lessons see each other's entries.
+    """
+
+    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+        self.path = Path(path).expanduser() if path is not None else default_journal_path()
+        self.last_warning: str | None = None
+
+    def __repr__(self) -> str:
+        return f"Journal({str(self.path)!r})"
+
+    # -- reading -----------------------------------------------------------------------------
+    def _read_unlocked(self) -> list[JournalEntry]:
+        if not self.path.exists():
+            return []
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            if not isinstance(data, dict) or data.get("format") != FORMAT:
+                raise ValueError("not a coplearn journal")
+            return [JournalEntry.from_dict(e) for e in data.get("entries", [])]
+        except (ValueError, TypeError, KeyError, UnicodeDecodeError) as exc:
+            moved = move_aside(self.path, "unreadable")
+            self.last_warning = (
+                f"Your journal at {self.path} could not be read ({exc.__class__.__name__}), so it has been "
+                f"kept safe as {moved} and a new journal started. Nothing was deleted: ask your tutor "
+                f"for help recovering the old entries."
+            )
+            warnings.warn(self.last_warning, JournalWarning, stacklevel=3)
+            return []
+
+    @property
+    def entries(self) -> tuple[JournalEntry, ...]:
+        """All entries, oldest first, read from the file now."""
+        with file_lock(self.path):
+            return tuple(self._read_unlocked())
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    # -- writing -----------------------------------------------------------------------------
+    def _write_unlocked(self, entries: list[JournalEntry]) -> None:
+        doc = {"format": FORMAT, "version": VERSION, "entries": [e.to_dict() for e in entries]}
+        atomic_write_text(self.path, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+
+    def add(self, entry: JournalEntry | None = None, **fields: Any) -> JournalEntry:
+        """Validate and save a new entry; return it. Pass fields or a ready :class:`JournalEntry`."""
+        new = entry if entry is not None else JournalEntry.create(**fields)
+        with file_lock(self.path):
+            entries = self._read_unlocked()
+            entries.append(new)
+            self._write_unlocked(entries)
+        return new
+
+    def update(self, entry_id: str, **fields: Any) -> JournalEntry:
+        """Change fields of an existing entry and save."""
+        with file_lock(self.path):
+            entries = self._read_unlocked()
+            for i, e in enumerate(entries):
+                if e.id == entry_id:
+                    merged = {k: v for k, v in e.to_dict().items() if k not in ("id", "created")}
+                    merged.update(fields)
+                    fresh = JournalEntry.create(**merged)
+                    entries[i] = replace(fresh, id=e.id, created=e.created)
+                    self._write_unlocked(entries)
+                    return entries[i]
+        raise LookupError(f"{entry_id!r} is not an entry in this journal")
+
+    def remove(self, entry_id: str) -> None:
+        """Delete one entry."""
+        with file_lock(self.path):
+            entries = self._read_unlocked()
+            kept = [e for e in entries if e.id != entry_id]
+            if len(kept) == len(entries):
+                raise LookupError(f"{entry_id!r} is not an entry in this journal")
+            self._write_unlocked(kept)
+
+    def _repr_html_(self) -> str:
+        rows = [(e.date, e.lesson, e.title or e.learning[:60]) for e in self.entries]
+        return _html.table(f"Reflective journal ({len(rows)} entries) at {self.path}",
+                           ["date", "lesson", "entry"], rows)

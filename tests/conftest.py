@@ -1,0 +1,26 @@
+"""Shared test set-up: every test gets its own journal file and never touches the real one."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def _private_journal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "journal.json"
+    monkeypatch.setenv("COPLEARN_JOURNAL", str(path))
+    return path
+
+
+@pytest.fixture
+def repo() -> Path:
+    return REPO
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"coplearn repo: {REPO}; cores: {os.cpu_count()}"

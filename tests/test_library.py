@@ -1,0 +1,219 @@
+"""The public API promised in DESIGN.md, and its answers to bad input."""
+
+from __future__ import annotations
+
+import pytest
+
+import coplearn as cl
+
+
+# --- cultures --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["Managed", "managed", " MANAGED "])
+def test_get_culture_ignores_case(name):
+    assert cl.get_culture(name).key == "managed"
+
+
+def test_unknown_culture_lists_the_four():
+    with pytest.raises(LookupError) as err:
+        cl.get_culture("clan")
+    msg = str(err.value)
+    assert "'clan'" in msg
+    for key in ("professional", "managed", "humanistic", "democratic"):
+        assert key in msg
+
+
+def test_principles_filter_by_culture_and_dimension():
+    assert [p.id for p in cl.principles("humanistic")] == ["H1", "H2", "H3", "H4"]
+    assert [p.id for p in cl.principles(dimension="drivers")] == ["P4", "M4", "H4", "D4"]
+    assert [p.id for p in cl.principles("managed", "supervision")] == ["M6"]
+    with pytest.raises(LookupError, match="dimension of Table 1"):
+        cl.principles(dimension="budget")
+
+
+def test_profile_scores_dominant_balance_and_gaps():
+    ratings = {p.id: 5 for p in cl.principles("professional")}
+    ratings |= {p.id: 4 for p in cl.principles("managed")}
+    ratings |= {p.id: 2 for p in cl.principles("humanistic")}
+    ratings |= {"D1": 1, "D2": 3}
+    prof = cl.culture_profile(ratings)
+    assert prof.scores == {"professional": 5.0, "managed": 4.0, "humanistic": 2.0, "democratic": 2.0}
+    assert prof.dominant == ("professional",)
+    assert prof.balance == pytest.approx(1 - 3 / 4)
+    assert [g.culture for g in prof.gaps()] == ["humanistic", "democratic"]
+    assert "emotional" in prof.gaps()[0].reason
+    assert not prof.is_partial and not prof.is_superordinate
+    html = prof._repr_html_()
+    assert "<table" in html and "not a validated measure" in html
+
+
+def test_an_even_profile_is_balanced_and_super_ordinate():
+    prof = cl.culture_profile({p.id: 4 for p in cl.principles()})
+    assert prof.balance == 1.0
+    assert prof.dominant == ("professional", "managed", "humanistic", "democratic")
+    assert prof.gaps() == ()
+    assert prof.is_superordinate
+
+
+def test_partial_profile_reports_unrated_cultures_instead_of_zero():
+    prof = cl.culture_profile({"P1": 3})
+    assert prof.scores == {"professional": 3.0}
+    assert prof.unrated == ("managed", "humanistic", "democratic")
+    assert prof.is_partial and prof.balance is None
+    assert "Not yet rated" in prof.summary()
+    empty = cl.culture_profile({})
+    assert empty.scores == {} and empty.dominant == () and empty.gaps() == ()
+
+
+@pytest.mark.parametrize("bad", [0, 6, "high", 2.5, True, None.__class__])
+def test_bad_agreement_ratings_are_refused_with_the_allowed_values(bad):
+    with pytest.raises(ValueError, match=r"P1: .*whole number from 1 to 5"):
+        cl.culture_profile({"P1": bad})
+
+
+def test_unknown_principle_is_refused():
+    with pytest.raises(LookupError, match="'Z1' is not a principle id"):
+        cl.culture_profile({"Z1": 3})
+
+
+# --- situational leadership -------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "able,willing,r,s,name,task,rel",
+    [
+        (False, False, "R1", "S1", "telling", "high", "low"),
+        (False, True, "R2", "S2", "selling", "high", "high"),
+        (True, False, "R3", "S3", "participating", "low", "high"),
+        (True, True, "R4", "S4", "delegating", "low", "low"),
+    ],
+)
+def test_hersey_blanchard_1993(able, willing, r, s, name, task, rel):
+    assert cl.readiness(able, willing) == r
+    style = cl.recommend_style(able, willing)
+    assert (style.code, style.name, style.task_behaviour, style.relationship_behaviour) == (s, name, task, rel)
+    assert style.readiness == r
+
+
+@pytest.mark.parametrize("alias,code", [("directing", "S1"), ("coaching", "S2"), ("supporting", "S3"),
+                                         ("Delegating", "S4"), ("s2", "S2"), ("Telling", "S1")])
+def test_style_lookup_accepts_codes_and_slii_names(alias, code):
+    assert cl.get_style(alias).code == code
+
+
+def test_readiness_refuses_non_answers():
+    with pytest.raises(ValueError, match="willing"):
+        cl.readiness(True, 3)
+    assert cl.readiness("yes", "no") == "R3"
+
+
+# --- Tuckman ------------------------------------------------------------------------------------
+
+def test_stage_to_style_is_labelled_a_synthesis():
+    style = cl.style_for_stage("forming")
+    assert style.code == "S1" and style.is_synthesis
+    assert "synthesis" in style._repr_html_()
+    assert [cl.style_for_stage(s.key).code for s in cl.tuckman_stages()] == ["S1", "S2", "S3", "S4", "S3"]
+    assert not cl.recommend_style(True, True).is_synthesis
+
+
+def test_unknown_stage_lists_the_five():
+    with pytest.raises(LookupError, match="forming, storming, norming, performing, adjourning"):
+        cl.style_for_stage("mourning")
+
+
+def test_outlook_follows_development():
+    outlook = {s.key: s.outlook for s in cl.tuckman_stages()}
+    assert outlook["forming"] == "inward" and outlook["performing"] == "outward"
+
+
+# --- team audit ------------------------------------------------------------------------------
+
+def full_audit(value: int = 3) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for item in cl.team_audit():
+        out[item.id] = {"rating": value, "stage": "norming", "open": "Two more AMHPs next year."}[item.kind]
+    return out
+
+
+def test_full_audit_scores_each_domain():
+    r = cl.score_audit(full_audit(4))
+    assert r.domain_scores == {"task": 4.0, "team": 4.0, "individual": 4.0}
+    assert r.unanswered == () and not r.is_partial
+    assert r.stage.key == "norming" and r.open_answers["T2"].startswith("Two")
+    assert len(r.priorities) == 26
+
+
+def test_priorities_are_weakest_first_and_ties_keep_table_order():
+    answers = full_audit(4) | {"T4": 1, "K3": 2, "I2": 2}
+    r = cl.score_audit(answers)
+    assert [p.item.id for p in r.priorities[:3]] == ["T4", "K3", "I2"]
+
+
+def test_action_plan_links_each_weak_item_to_a_framework_and_lesson():
+    r = cl.score_audit(full_audit(4) | {"T4": 1, "I2": 2})
+    plan = r.action_plan()
+    assert [a.item_id for a in plan[:2]] == ["T4", "I2"]
+    assert plan[0].lesson == "07" and "Plaskoff" in plan[0].framework
+    assert plan[1].lesson == "08"
+    stage_steps = [a for a in plan if a.item_id == "T3"]
+    assert len(stage_steps) == 1 and "participating" in stage_steps[0].step
+    assert all(a.lesson_title for a in plan)
+
+
+def test_empty_audit_is_reported_empty_not_zero():
+    r = cl.score_audit({})
+    assert r.is_empty and r.is_partial
+    assert r.domain_scores == {"task": None, "team": None, "individual": None}
+    assert len(r.unanswered) == 28
+    assert "no answers" in r.summary()
+
+
+def test_blank_answers_are_unanswered():
+    r = cl.score_audit({"K1": "", "K2": None, "K3": 2})
+    assert "K1" in r.unanswered and "K2" in r.unanswered and "K3" not in r.unanswered
+    assert r.domain_scores["task"] == 2.0
+
+
+@pytest.mark.parametrize("bad", [0, 6, "high", 3.5, False])
+def test_bad_audit_ratings_name_item_and_scale(bad):
+    with pytest.raises(ValueError, match=r"K4: .*1 to 5"):
+        cl.score_audit({"K4": bad})
+
+
+def test_bad_stage_and_unknown_item():
+    with pytest.raises(ValueError, match="T3: 'chaos' is not a Tuckman stage"):
+        cl.score_audit({"T3": "chaos"})
+    with pytest.raises(LookupError, match="'X1' is not a team audit item"):
+        cl.score_audit({"X1": 3})
+    with pytest.raises(ValueError, match="T2: this question takes a written answer"):
+        cl.score_audit({"T2": 4})
+
+
+def test_rating_words_map_through_the_documented_scale():
+    assert cl.rating_from_word("Very good", "K1") == 5
+    assert cl.rating_from_word(" poor ", "K1") == 2
+    assert cl.rating_from_word("3", "K1") == 3
+    with pytest.raises(ValueError, match="K1: 'brilliant' is not a rating"):
+        cl.rating_from_word("brilliant", "K1")
+
+
+# --- concepts and practice models ---------------------------------------------------------------
+
+def test_concept_lookup_and_sections():
+    assert cl.get_concept("c37").title == "The theoretical domain"
+    assert {c.id for c in cl.concepts("Introduction")} == {"C01", "C02", "C03", "C04"}
+    with pytest.raises(LookupError, match="concept id"):
+        cl.get_concept("C43")
+    assert "<table" in cl.concepts()._repr_html_()
+
+
+def test_supervision_practices_and_involvement_scenarios_cover_every_category():
+    assert {p.future for p in cl.supervision_practices()} == {"monitoring", "developmental"}
+    assert {s.degree for s in cl.involvement_scenarios()} == {d.key for d in cl.involvement_degrees()}
+    assert cl.get_degree("informed").level == 1
+
+
+def test_theoretical_domain_links_to_real_lessons():
+    numbers = {lesson.number for lesson in cl.lessons()}
+    for area in cl.theoretical_domain():
+        assert set(area.lessons) <= numbers

@@ -1,0 +1,80 @@
+"""Packaging: import hygiene, environment.yml in step with pyproject, the CLI, the README path."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+HEAVY = ("plotly", "ipywidgets", "nbgrader", "anywidget", "notebook", "jupyterlab", "docx")
+
+
+def test_import_coplearn_pulls_in_nothing_heavy():
+    code = (
+        "import sys, coplearn as cl; cl.team_audit(); cl.cultures(); cl.concepts(); "
+        "cl.score_audit({'K1': 3}).action_plan(); "
+        f"print([m for m in sys.modules if m.split('.')[0] in {HEAVY!r}])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def _names(reqs):
+    out = set()
+    for r in reqs:
+        name = re.split(r"[ <>=!;\[]", r.strip(), maxsplit=1)[0].lower().replace("_", "-")
+        if name and name not in {"python", "pip", "-e"}:
+            out.add(name)
+    return out
+
+
+def test_environment_yml_lists_the_same_packages_as_pyproject():
+    py = tomllib.loads((REPO / "pyproject.toml").read_text())
+    deps = {n for n in _names(py["project"]["dependencies"]) if n != "tomli"}
+    env_lines = []
+    text = (REPO / "environment.yml").read_text()
+    for line in text.split("dependencies:", 1)[1].splitlines():
+        m = re.match(r"\s+- ([A-Za-z0-9_.\-]+[^#]*)$", line)
+        if m and not line.strip().startswith("- pip:"):
+            env_lines.append(m.group(1))
+    env = _names(env_lines) - {"."}
+    assert env == deps
+
+
+def test_nbgrader_config_points_at_solutions_and_exercises():
+    text = (REPO / "nbgrader_config.py").read_text()
+    assert 'source_directory = "solutions"' in text
+    assert 'release_directory = "exercises"' in text
+
+
+def test_cli_version_and_dry_runs(tmp_path):
+    run = lambda *a: subprocess.run([sys.executable, "-m", "coplearn.cli", *a], capture_output=True, text=True, cwd=REPO)  # noqa: E731
+    out = run("--version")
+    assert out.returncode == 0 and out.stdout.startswith("coplearn ")
+    lab = run("lab", "--dry-run")
+    assert lab.returncode == 0 and "jupyter lab" in lab.stdout and "00-welcome.ipynb" in lab.stdout
+    app = run("app", "--dry-run")
+    assert app.returncode == 0 and "voila" in app.stdout and "--strip_sources=True" in app.stdout
+
+
+def test_ci_runs_the_readme_test_command():
+    readme = (REPO / "README.md").read_text()
+    ci = (REPO / ".ci" / "run").read_text()
+    assert "./run test" in readme.split("\n## ", 1)[0], "the test command must be on the README's first screen"
+    assert "./run course" in readme.split("\n## ", 1)[0]
+    assert re.search(r"^exec \./run test$", ci, re.M)
+
+
+def test_citation_cites_the_paper():
+    text = (REPO / "CITATION.cff").read_text()
+    assert "10.1921/swssr.v14i2.491" in text
+
+
+@pytest.mark.parametrize("name", ["LICENSE", "LICENSE-COURSE.md"])
+def test_licences_exist(name):
+    assert len((REPO / name).read_text()) > 200
