@@ -1,0 +1,12 @@
+"""Figures for the course: pure builders that return a :class:`Chart` (a plotly figure plus its
+text alternative). Importing this module imports plotly; ``import coplearn`` does not.
+
+Every builder uses the Okabe-Ito colour-blind-safe palette and never lets colour carry meaning
+alone (shapes, labels and text do too).
+"""
+
+from __future__ import annotations
+
+from ._base import CULTURE_COLOURS, CULTURE_SYMBOLS, DOMAIN_COLOURS, OKABE_ITO, Chart, TextAlternative
+
+__all__ = ["CULTURE_COLOURS", "CULTURE_SYMBOLS", "DOMAIN_COLOURS", "OKABE_ITO", "Chart", "TextAlternative"]

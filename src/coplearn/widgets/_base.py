@@ -1,0 +1,207 @@
+"""Building blocks every course widget shares.
+
+A composite holds plain state (a model), the controls, and a view. Handlers are wrapped by
+:meth:`Composite.safely`, so an exception appears in the widget's message area in plain English
+instead of vanishing (JupyterLab hides what a callback prints). Controls are native ipywidgets
+with descriptions, which become accessible labels.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import ipywidgets as W
+from IPython.display import HTML, display
+
+from ..journal import Journal, JournalEntry
+
+__all__ = ["Composite", "ChoiceItem", "ChoiceSorter", "JournalPrompt", "show_chart", "message"]
+
+LABEL_STYLE = {"description_width": "initial"}
+FULL_WIDTH = W.Layout(width="100%")
+
+
+def message(text: str, kind: str = "info") -> str:
+    """HTML for a status message; errors are announced to screen readers (role=alert)."""
+    role = "alert" if kind == "error" else "status"
+    prefix = {"error": "Problem: ", "ok": "", "info": ""}.get(kind, "")
+    colour = {"error": "#B00020", "ok": "#00573F", "info": "#222222"}.get(kind, "#222222")
+    return f'<div role="{role}" style="color:{colour}">{prefix}{html.escape(text)}</div>'
+
+
+def show_chart(chart: Any, out: W.Output) -> None:
+    """Redraw ``chart`` (a :class:`coplearn.figures.Chart`) and its text alternative in ``out``."""
+    out.clear_output(wait=True)
+    with out:
+        display(chart.figure)
+        display(HTML(chart.alt.html()))
+
+
+class Composite:
+    """Base for course widgets: ``view`` is what is displayed, ``messages`` shows problems."""
+
+    def __init__(self) -> None:
+        self.messages = W.HTML(value="", layout=FULL_WIDTH)
+        self.view: W.Widget = W.VBox([])
+        self.last_error: str | None = None
+
+    def safely(self, handler: Callable[..., Any]) -> Callable[..., Any]:
+        """Wrap a handler so that any error is shown to the learner, not swallowed."""
+
+        @functools.wraps(handler)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            try:
+                self.messages.value = ""
+                self.last_error = None
+                return handler(*args, **kwargs)
+            except (ValueError, LookupError, OSError, TimeoutError) as exc:
+                self.last_error = str(exc)
+                self.messages.value = message(str(exc), "error")
+            except Exception as exc:  # noqa: BLE001 - shown, never swallowed
+                self.last_error = f"{exc.__class__.__name__}: {exc}"
+                self.messages.value = message(
+                    f"Something went wrong ({exc.__class__.__name__}: {exc}). Please tell your tutor.", "error"
+                )
+            return None
+
+        return wrapped
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.view._repr_mimebundle_(**kwargs)
+
+    def _ipython_display_(self) -> None:
+        display(self.view)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ChoiceItem:
+    """One statement to sort: its text, the right category and why it belongs there."""
+
+    id: str
+    text: str
+    answer: str
+    why: str
+
+
+class ChoiceSorter(Composite):
+    """Sort statements into categories, with instant feedback that explains the right answer.
+
+    ``options`` is a sequence of ``(key, label)``. Each statement gets a Dropdown labelled with
+    the statement number; choosing shows whether it fits and why.
+    """
+
+    PLACEHOLDER = "Choose..."
+
+    def __init__(self, items: Sequence[ChoiceItem], options: Sequence[tuple[str, str]], *,
+                 question: str = "Which fits best?", title: str = "") -> None:
+        super().__init__()
+        self.items = list(items)
+        self.options = list(options)
+        self.labels = dict(options)
+        self.choices: dict[str, str | None] = {i.id: None for i in self.items}
+        self.dropdowns: dict[str, W.Dropdown] = {}
+        self.feedback: dict[str, W.HTML] = {}
+        rows: list[W.Widget] = []
+        if title:
+            rows.append(W.HTML(f"<p><strong>{html.escape(title)}</strong></p>"))
+        for n, item in enumerate(self.items, 1):
+            dd = W.Dropdown(
+                options=[(self.PLACEHOLDER, None)] + [(label, key) for key, label in self.options],
+                value=None, description=f"{question} (statement {n})", style=LABEL_STYLE,
+                layout=W.Layout(width="auto"),
+            )
+            dd.observe(self.safely(functools.partial(self._on_change, item.id)), names="value")
+            fb = W.HTML(value="")
+            self.dropdowns[item.id] = dd
+            self.feedback[item.id] = fb
+            rows.append(W.VBox([
+                W.HTML(f"<p><strong>{n}.</strong> {html.escape(item.text)}</p>"), dd, fb,
+            ], layout=W.Layout(margin="0 0 12px 0")))
+        self.score_line = W.HTML(value=self._score_text())
+        self.view = W.VBox(rows + [self.score_line, self.messages])
+
+    def _on_change(self, item_id: str, change: dict[str, Any]) -> None:
+        self.choose(item_id, change["new"])
+
+    def choose(self, item_id: str, key: str | None) -> None:
+        """Record a choice (also what the Dropdown does) and show feedback."""
+        item = next(i for i in self.items if i.id == item_id)
+        if key is not None and key not in self.labels:
+            raise LookupError(f"{key!r} is not one of the options: {', '.join(self.labels)}")
+        self.choices[item_id] = key
+        if self.dropdowns[item_id].value != key:
+            self.dropdowns[item_id].value = key
+        if key is None:
+            self.feedback[item_id].value = ""
+        elif key == item.answer:
+            self.feedback[item_id].value = message(f"Yes: {self.labels[key]}. {item.why}", "ok")
+        else:
+            self.feedback[item_id].value = message(
+                f"Not quite: this is {self.labels[item.answer]}, not {self.labels[key]}. {item.why}", "info")
+        self.score_line.value = self._score_text()
+
+    @property
+    def correct(self) -> int:
+        return sum(self.choices[i.id] == i.answer for i in self.items)
+
+    @property
+    def answered(self) -> int:
+        return sum(v is not None for v in self.choices.values())
+
+    def _score_text(self) -> str:
+        return (f'<p role="status">{self.correct} of {len(self.items)} placed where the course puts them '
+                f"({self.answered} answered).</p>")
+
+
+class JournalPrompt(Composite):
+    """A "pause and reflect" box that saves to the learner's journal as a CPD-ready entry.
+
+    Works the same in JupyterLab and in the app view: the text boxes and the button are widgets
+    and saving happens in the kernel through :class:`coplearn.Journal`.
+    """
+
+    def __init__(self, prompt: str, *, lesson: str, concepts: Sequence[str] = (),
+                 pcf: Sequence[str] = (), title: str = "", journal: Journal | None = None) -> None:
+        super().__init__()
+        self.prompt = prompt
+        self.lesson = lesson
+        self.concepts = tuple(concepts)
+        self.pcf = tuple(pcf)
+        self.title = title or f"Lesson {lesson}: reflection"
+        self.journal = journal
+        self.saved: JournalEntry | None = None
+        self.learning = W.Textarea(description="What I learned or noticed", style=LABEL_STYLE,
+                                   layout=W.Layout(width="100%", height="7em"),
+                                   placeholder="Write a few sentences in your own words.")
+        self.impact = W.Textarea(description="What I will do differently in practice", style=LABEL_STYLE,
+                                 layout=W.Layout(width="100%", height="4em"),
+                                 placeholder="Optional: one concrete change.")
+        self.button = W.Button(description="Save to my journal", button_style="primary",
+                               tooltip="Save this reflection to your journal", icon="")
+        self.button.on_click(self.safely(lambda _b: self.save()))
+        self.status = W.HTML(value="")
+        self.view = W.VBox([
+            W.HTML(f'<div role="group" aria-label="Pause and reflect"><p><strong>Pause and reflect.</strong> '
+                   f"{html.escape(prompt)}</p></div>"),
+            self.learning, self.impact, self.button, self.status, self.messages,
+        ], layout=W.Layout(border="1px solid #767676", padding="8px", margin="8px 0"))
+
+    def save(self) -> JournalEntry:
+        """Save what is in the boxes as a new journal entry and confirm where it went."""
+        if not self.learning.value.strip():
+            raise ValueError("Write a sentence or two under 'What I learned or noticed' before saving.")
+        journal = self.journal or Journal()
+        entry = journal.add(
+            title=self.title, prompt=self.prompt, lesson=self.lesson, learning=self.learning.value,
+            impact_practice=self.impact.value, concepts=list(self.concepts), pcf=list(self.pcf),
+            description=f"Reflection in coplearn lesson {self.lesson}: {self.prompt}",
+            relevance="Part of a course on leading communities of practice in social work (Gray et al. 2010).",
+        )
+        self.saved = entry
+        warn = f" Note: {journal.last_warning}" if journal.last_warning else ""
+        self.status.value = message(f"Saved to your journal at {journal.path} on {entry.date}.{warn}", "ok")
+        return entry
