@@ -11,6 +11,10 @@ set the ``COPLEARN_JOURNAL`` environment variable, or pass a path, to keep it el
 is atomic and locked, so two lessons writing at once lose nothing; a file that cannot be read is
 moved aside (never overwritten) and the learner is told where it went.
 
+``Journal.export(path)`` writes the entries as Social Work England CPD records in Markdown, a
+standalone HTML page or a Word document (see :mod:`coplearn.cpd`); on the command line,
+``coplearn journal export -o cpd.docx`` does the same.
+
 >>> import tempfile, pathlib
 >>> j = Journal(pathlib.Path(tempfile.mkdtemp()) / "journal.json")
 >>> e = j.add(title="Lesson 01", learning="Managerialism and values pull in different directions.",
@@ -40,6 +44,7 @@ __all__ = [
     "JournalEntry",
     "JournalWarning",
     "default_journal_path",
+    "looks_like_a_name",
     "ACTIVITY_TYPES",
 ]
 
@@ -80,6 +85,34 @@ def default_journal_path() -> Path:
     if env:
         return Path(env).expanduser()
     return Path.home() / "coplearn" / "journal.json"
+
+
+#: Words that show a peer is described by role (lower case). Used only to warn, never to refuse.
+_ROLE_WORDS = frozenset("""
+amhp adviser advisor advocate agency apprentice assessor carer chair colleague colleagues consultant
+coordinator co-ordinator counsellor director educator expert facilitator gp group head lead leader
+lecturer manager member mentor nurse occupational officer partner peer peers pharmacist police
+practitioner practitioners principal psychiatrist psychologist professional representative
+senior service social specialist student students supervisor team teacher therapist trainee tutor
+visitor worker workers supervision meeting forum circle network panel board community
+""".split())
+
+
+def looks_like_a_name(text: str) -> bool:
+    """Guess whether ``text`` is a person's name rather than a role (used to warn, never to refuse).
+
+    >>> looks_like_a_name("Sarah Jones"), looks_like_a_name("a senior practitioner")
+    (True, False)
+    >>> looks_like_a_name("Team Manager"), looks_like_a_name("AMHP lead")
+    (False, False)
+    """
+    words = [w.strip(".,;:()") for w in text.split()]
+    words = [w for w in words if w]
+    if not 1 <= len(words) <= 3:
+        return False
+    if any(w.lower() in _ROLE_WORDS or w.lower().rstrip("s") in _ROLE_WORDS for w in words):
+        return False
+    return all(w[:1].isupper() and (len(w) == 1 or w[1:].islower() or "'" in w or "-" in w) for w in words)
 
 
 def _text(value: object, name: str) -> str:
@@ -143,6 +176,12 @@ class JournalEntry:
             raise ValueError(f"peer_reflection: use True or False, not {peer!r}")
         if texts["peer_role"] and not peer:
             peer = True
+        if texts["peer_role"] and looks_like_a_name(texts["peer_role"]):
+            warnings.warn(
+                f"peer_role: {texts['peer_role']!r} looks like a person's name. A CPD record names the "
+                f"role of the person you reflected with (for example 'a senior practitioner'), never their name.",
+                JournalWarning, stacklevel=3,
+            )
         pcf = tuple(get_pcf(p).key for p in _as_list(fields.get("pcf"), "pcf"))
         concepts = tuple(get_concept(c).id for c in _as_list(fields.get("concepts"), "concepts"))
         gibbs = fields.get("gibbs")
@@ -189,6 +228,15 @@ class JournalEntry:
             ("Impact on people who use services", self.impact_people),
         ]
         return _html.table("Journal entry (CPD record)", ["field", "entry"], [r for r in rows if r[1]])
+
+
+def _as_date(value: str | _dt.date, name: str) -> _dt.date:
+    if isinstance(value, _dt.date):
+        return value
+    try:
+        return _dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValueError(f"{name}: {value!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-11-30") from None
 
 
 def _as_list(value: object, name: str) -> list[str]:
@@ -279,6 +327,61 @@ class Journal:
             if len(kept) == len(entries):
                 raise LookupError(f"{entry_id!r} is not an entry in this journal")
             self._write_unlocked(kept)
+
+    def add_gibbs(self, *, description: str = "", feelings: str = "", evaluation: str = "",
+                  analysis: str = "", conclusion: str = "", action_plan: str = "", **fields: Any) -> JournalEntry:
+        """Save an entry written through Gibbs' (1988) six stages; return it.
+
+        The CPD headings are filled from the stages unless given: the description from
+        *description*, what was learned from *conclusion* (else *analysis*), and the impact on
+        practice from *action plan*. The activity type defaults to "Reflection on practice".
+
+        >>> import tempfile, pathlib
+        >>> j = Journal(pathlib.Path(tempfile.mkdtemp()) / "j.json")
+        >>> e = j.add_gibbs(description="A duty meeting went badly.", conclusion="I should ask first.",
+        ...                 action_plan="Open the next meeting with a question.")
+        >>> e.learning, e.impact_practice, e.activity_type
+        ('I should ask first.', 'Open the next meeting with a question.', 'Reflection on practice')
+        """
+        stages = {"description": description, "feelings": feelings, "evaluation": evaluation,
+                  "analysis": analysis, "conclusion": conclusion, "action_plan": action_plan}
+        fields.setdefault("activity_type", "Reflection on practice")
+        if not fields.get("description"):
+            fields["description"] = description
+        if not fields.get("learning"):
+            fields["learning"] = conclusion or analysis
+        if not fields.get("impact_practice"):
+            fields["impact_practice"] = action_plan
+        return self.add(gibbs=stages, **fields)
+
+    def between(self, since: str | _dt.date | None = None, until: str | _dt.date | None = None) -> tuple[JournalEntry, ...]:
+        """Entries dated from ``since`` to ``until`` (both inclusive, either may be omitted).
+
+        Handy for one Social Work England registration year, which runs from 1 December to
+        30 November: ``journal.between("2025-12-01", "2026-11-30")``.
+        """
+        lo = _as_date(since, "since") if since is not None else None
+        hi = _as_date(until, "until") if until is not None else None
+        if lo and hi and lo > hi:
+            raise ValueError(f"since ({lo}) is after until ({hi}); swap them round")
+        out = []
+        for e in self.entries:
+            d = _dt.date.fromisoformat(e.date)
+            if (lo is None or d >= lo) and (hi is None or d <= hi):
+                out.append(e)
+        return tuple(out)
+
+    def export(self, path: str | os.PathLike[str], format: str | None = None, *,
+               entries: Iterable[JournalEntry] | None = None) -> Path:
+        """Write the journal as CPD records to ``path`` (Markdown, HTML or Word) and return it.
+
+        ``format`` is ``"md"``, ``"html"`` or ``"docx"``; if omitted, the file name's ending
+        decides. The file is written atomically, so a failed export leaves no half-written file.
+        """
+        from . import cpd
+
+        chosen = tuple(entries) if entries is not None else self.entries
+        return cpd.export(chosen, path, format, source=str(self.path))
 
     def _repr_html_(self) -> str:
         rows = [(e.date, e.lesson, e.title or e.learning[:60]) for e in self.entries]

@@ -1,0 +1,148 @@
+"""``coplearn journal``: see, add to and export the reflective journal from the command line.
+
+``coplearn journal export -o cpd.docx`` writes every entry as a Social Work England CPD record
+(``--format md|html|docx``, or let the file ending decide). ``coplearn journal list`` shows the
+entries, ``coplearn journal path`` says where the journal lives, and ``coplearn journal add``
+saves a quick entry. ``--journal PATH`` (or the ``COPLEARN_JOURNAL`` environment variable)
+chooses another journal file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from pathlib import Path
+
+__all__ = ["register"]
+
+
+def _journal(args: argparse.Namespace):  # -> Journal
+    from .journal import Journal
+
+    return Journal(args.journal) if args.journal else Journal()
+
+
+def _fail(message: str) -> int:
+    print(f"coplearn journal: {message}", file=sys.stderr)
+    return 2
+
+
+def _tell_warnings(caught: list[warnings.WarningMessage]) -> None:
+    for w in caught:
+        print(f"coplearn journal: note: {w.message}", file=sys.stderr)
+
+
+def _export(args: argparse.Namespace) -> int:
+    from . import cpd
+
+    try:
+        fmt = cpd.format_for(args.output, args.format)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            journal = _journal(args)
+            entries = journal.between(args.since, args.until)
+        _tell_warnings(caught)
+        written = journal.export(args.output, fmt, entries=entries)
+    except (ValueError, LookupError, OSError, TimeoutError) as exc:
+        return _fail(str(exc))
+    print(f"Wrote {len(entries)} CPD record{'s' if len(entries) != 1 else ''} to {written} ({fmt}).")
+    if not entries:
+        print("The journal has no entries in that period yet.")
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            journal = _journal(args)
+            entries = journal.between(args.since, args.until)
+        _tell_warnings(caught)
+    except (ValueError, LookupError, OSError, TimeoutError) as exc:
+        return _fail(str(exc))
+    print(f"{len(entries)} entr{'ies' if len(entries) != 1 else 'y'} in {journal.path}")
+    for e in entries:
+        peer = " [peer reflection]" if e.peer_reflection else ""
+        label = e.title or e.learning[:60]
+        print(f"  {e.date}  {e.id}  {label}{peer}")
+    return 0
+
+
+def _path(args: argparse.Namespace) -> int:
+    print(_journal(args).path)
+    return 0
+
+
+def _add(args: argparse.Namespace) -> int:
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            journal = _journal(args)
+            entry = journal.add(
+                title=args.title, activity_type=args.activity, date=args.date, description=args.description,
+                relevance=args.relevance, learning=args.learning, impact_practice=args.impact_practice,
+                impact_people=args.impact_people, peer_role=args.peer_role,
+                peer_reflection=bool(args.peer_role) or args.peer, pcf=args.pcf, concepts=args.concept,
+            )
+        _tell_warnings(caught)
+    except (ValueError, LookupError, OSError, TimeoutError) as exc:
+        return _fail(str(exc))
+    print(f"Saved entry {entry.id} ({entry.date}) to {journal.path}.")
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``coplearn journal ...`` to the ``coplearn`` command."""
+    desc = ("Your reflective journal. By default it is ~/coplearn/journal.json; set COPLEARN_JOURNAL "
+            "or use --journal to keep it elsewhere.")
+    journal = subparsers.add_parser("journal", help="see, add to and export your reflective journal",
+                                    description=desc)
+    jsub = journal.add_subparsers(dest="journal_command", metavar="ACTION")
+    journal.set_defaults(func=lambda _a: (journal.print_help(), 0)[1])
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--journal", type=Path, default=None, metavar="PATH",
+                       help="the journal file (default: $COPLEARN_JOURNAL or ~/coplearn/journal.json)")
+
+    def period(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--since", default=None, metavar="YYYY-MM-DD", help="only entries on or after this date")
+        p.add_argument("--until", default=None, metavar="YYYY-MM-DD", help="only entries on or before this date")
+
+    p = jsub.add_parser("export", help="write your entries as Social Work England CPD records",
+                        description="Write your journal as CPD records laid out for your Social Work England "
+                                    "account: Markdown (.md), a web page (.html) or a Word document (.docx).")
+    p.add_argument("-o", "--output", required=True, type=Path, metavar="FILE", help="the file to write")
+    p.add_argument("--format", choices=("md", "html", "docx"), default=None,
+                   help="the format (default: from the file ending)")
+    common(p)
+    period(p)
+    p.set_defaults(func=_export)
+
+    p = jsub.add_parser("list", help="list your journal entries", description="List your journal entries.")
+    common(p)
+    period(p)
+    p.set_defaults(func=_list)
+
+    p = jsub.add_parser("path", help="say where your journal is kept", description="Print the journal's location.")
+    common(p)
+    p.set_defaults(func=_path)
+
+    p = jsub.add_parser("add", help="save a quick journal entry",
+                        description="Save a journal entry. Only --learning is needed; the other fields make "
+                                    "it a complete CPD record.")
+    common(p)
+    p.add_argument("--learning", required=True, help="what you learned")
+    p.add_argument("--title", default="", help="a short title")
+    p.add_argument("--activity", default=None, help="the type of activity, e.g. 'Peer discussion or group supervision'")
+    p.add_argument("--date", default=None, metavar="YYYY-MM-DD", help="the date of the activity (default: today)")
+    p.add_argument("--description", default="", help="what the activity was")
+    p.add_argument("--relevance", default="", help="why it is relevant to your practice")
+    p.add_argument("--impact-practice", default="", help="the impact on your practice")
+    p.add_argument("--impact-people", default="", help="the impact on people who use services")
+    p.add_argument("--peer", action="store_true", help="the activity involved peer reflection")
+    p.add_argument("--peer-role", default="", metavar="ROLE",
+                   help="who you reflected with, as a role (e.g. 'senior practitioner'), never a name")
+    p.add_argument("--pcf", action="append", default=[], metavar="DOMAIN", help="a PCF domain (repeat for more)")
+    p.add_argument("--concept", action="append", default=[], metavar="ID", help="a course concept, e.g. C05 (repeat)")
+    p.set_defaults(func=_add)

@@ -1,0 +1,374 @@
+"""The reflective journal: round trips, crash safety, concurrent writers, moving aside, CPD exports."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from html.parser import HTMLParser
+from pathlib import Path
+
+import docx
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import coplearn as cl
+from coplearn import cpd
+from coplearn.journal import Journal, JournalEntry, JournalWarning, looks_like_a_name
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLE_JOURNAL = REPO / "examples" / "sample-journal.json"
+
+
+def full_entry(j: Journal, **over) -> JournalEntry:
+    fields = dict(
+        title="Group supervision on trust", activity_type="Peer discussion or group supervision",
+        date="2026-03-14", description="A group supervision session on a safeguarding case.",
+        relevance="Trust in the team shapes how openly we challenge practice.",
+        learning="Problems surface sooner when the manager names their own dilemmas first.",
+        impact_practice="I now open team meetings by sharing one of my own practice questions.",
+        impact_people="Families hear a consistent plan because disagreements are resolved earlier.",
+        peer_role="senior practitioner", pcf=["Critical reflection and analysis", "professional_leadership"],
+        concepts=["C05", "C20"], lesson="07",
+    )
+    fields.update(over)
+    return j.add(**fields)
+
+
+# ---- location and round trips -----------------------------------------------------------------
+
+def test_default_location_follows_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("COPLEARN_JOURNAL", str(tmp_path / "elsewhere" / "mine.json"))
+    assert cl.default_journal_path() == tmp_path / "elsewhere" / "mine.json"
+    assert Journal().path == tmp_path / "elsewhere" / "mine.json"
+    monkeypatch.delenv("COPLEARN_JOURNAL")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert cl.default_journal_path() == tmp_path / "home" / "coplearn" / "journal.json"
+
+
+def test_round_trip_through_the_file(tmp_path):
+    j = Journal(tmp_path / "j.json")
+    a = full_entry(j)
+    b = j.add_gibbs(description="A duty meeting became heated.", feelings="Anxious.",
+                    evaluation="We got a decision but lost goodwill.", analysis="Storming, in Tuckman's terms.",
+                    conclusion="I moved to telling too soon.", action_plan="Ask before I tell next time.",
+                    date="2026-04-01")
+    again = Journal(tmp_path / "j.json").entries
+    assert again == (a, b)
+    assert [JournalEntry.from_dict(e.to_dict()) for e in again] == [a, b]
+    data = json.loads((tmp_path / "j.json").read_text(encoding="utf-8"))
+    assert data["format"] == "coplearn-journal" and len(data["entries"]) == 2
+    assert b.gibbs["feelings"] == "Anxious." and b.learning == "I moved to telling too soon."
+    assert b.impact_practice == "Ask before I tell next time."
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(learning=st.text(min_size=1, max_size=200).filter(lambda s: s.strip()),
+       role=st.text(max_size=40))
+def test_any_text_round_trips(tmp_path, learning, role):
+    path = tmp_path / "prop.json"
+    path.unlink(missing_ok=True)
+    j = Journal(path)
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", JournalWarning)
+        e = j.add(learning=learning, peer_role=role)
+    (back,) = Journal(path).entries
+    assert back == e
+    assert back.learning == learning.strip()
+
+
+def test_update_and_remove_keep_other_entries(tmp_path):
+    j = Journal(tmp_path / "j.json")
+    a = full_entry(j)
+    b = j.add(learning="Second thought.")
+    changed = j.update(a.id, impact_people="Carers are invited to the review.")
+    assert changed.id == a.id and changed.created == a.created
+    j.remove(b.id)
+    (only,) = j.entries
+    assert only.impact_people == "Carers are invited to the review."
+    with pytest.raises(LookupError, match="not an entry"):
+        j.remove(b.id)
+
+
+def test_between_selects_a_registration_year(tmp_path):
+    j = Journal(tmp_path / "j.json")
+    for d in ("2025-11-30", "2025-12-01", "2026-06-01", "2026-11-30", "2026-12-01"):
+        j.add(learning=f"on {d}", date=d)
+    assert [e.date for e in j.between("2025-12-01", "2026-11-30")] == ["2025-12-01", "2026-06-01", "2026-11-30"]
+    with pytest.raises(ValueError, match="after until"):
+        j.between("2026-12-01", "2026-01-01")
+    with pytest.raises(ValueError, match="not a date"):
+        j.between("last year")
+
+
+def test_a_name_for_the_peer_draws_a_warning_and_is_left_out_of_exports(tmp_path):
+    assert looks_like_a_name("Sarah Jones") and not looks_like_a_name("practice educator")
+    j = Journal(tmp_path / "j.json")
+    with pytest.warns(JournalWarning, match="looks like a person's name"):
+        e = j.add(learning="Reflected on a visit.", peer_role="Sarah Jones")
+    md = cpd.to_markdown([e])
+    assert "Sarah" not in md and "write the person's role instead" in md
+
+
+# ---- moving an unreadable file aside ------------------------------------------------------------
+
+@pytest.mark.parametrize("content", [b"{ this is not json", b"\xff\xfe\x00broken", b'{"format": "something-else"}', b"[]"])
+def test_unreadable_journal_is_moved_aside_and_learner_told(tmp_path, content):
+    path = tmp_path / "j.json"
+    path.write_bytes(content)
+    j = Journal(path)
+    with pytest.warns(JournalWarning, match="could not be read") as rec:
+        assert j.entries == ()
+    moved = [p for p in tmp_path.iterdir() if p.name.startswith("j.json.unreadable-")]
+    assert len(moved) == 1 and moved[0].read_bytes() == content  # kept, byte for byte
+    assert str(moved[0]) in str(rec[0].message) and str(moved[0]) in j.last_warning
+    e = j.add(learning="A fresh start.")
+    assert Journal(path).entries == (e,)
+    assert moved[0].read_bytes() == content  # never overwritten
+
+
+# ---- crash safety -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("where", ["replace", "fsync", "write"])
+def test_failure_mid_save_leaves_previous_journal_intact(tmp_path, monkeypatch, where):
+    path = tmp_path / "j.json"
+    j = Journal(path)
+    first = full_entry(j)
+    before = path.read_bytes()
+    import coplearn._atomic as atomic
+
+    def boom(*a, **k):
+        raise OSError(28, "No space left on device")
+
+    if where == "replace":
+        monkeypatch.setattr(atomic.os, "replace", boom)
+    elif where == "fsync":
+        monkeypatch.setattr(atomic.os, "fsync", boom)
+    else:
+        real_fdopen = atomic.os.fdopen
+
+        class Half:
+            def __init__(self, fh):
+                self.fh = fh
+
+            def __enter__(self):
+                return self
+
+            def __exit__(self, *exc):
+                self.fh.close()
+
+            def write(self, data):
+                self.fh.write(data[: len(data) // 2])
+                raise OSError(5, "Input/output error")
+
+        monkeypatch.setattr(atomic.os, "fdopen", lambda fd, mode: Half(real_fdopen(fd, mode)))
+    with pytest.raises(OSError):
+        j.add(learning="This one fails to save.")
+    monkeypatch.undo()
+    assert path.read_bytes() == before
+    assert Journal(path).entries == (first,)
+    assert not [p for p in tmp_path.iterdir() if p.suffix == ".tmp"], "temporary file left behind"
+
+
+def test_process_killed_mid_save_leaves_previous_journal_intact(tmp_path):
+    """A real crash: the writing process is SIGKILLed after the temporary file is written."""
+    path = tmp_path / "j.json"
+    j = Journal(path)
+    first = full_entry(j)
+    before = path.read_bytes()
+    code = textwrap.dedent(f"""
+        import os, signal
+        import coplearn._atomic as atomic
+        from coplearn.journal import Journal
+        atomic.os.fsync = lambda fd: os.kill(os.getpid(), signal.SIGKILL)
+        Journal({str(path)!r}).add(learning="never saved " * 500)
+    """)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
+    assert proc.returncode == -signal.SIGKILL
+    assert path.read_bytes() == before
+    assert Journal(path).entries == (first,)
+
+
+# ---- concurrent writers -------------------------------------------------------------------------
+
+def _writer(path: str, tag: str, count: int) -> None:
+    j = Journal(path)
+    for i in range(count):
+        j.add(learning=f"{tag} entry {i}", lesson="01")
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_concurrent_writers_lose_no_entry(tmp_path, method):
+    if method not in multiprocessing.get_all_start_methods():
+        pytest.skip(f"{method} is not available here")
+    ctx = multiprocessing.get_context(method)
+    path = str(tmp_path / "shared.json")
+    writers, per = 4, 15
+    procs = [ctx.Process(target=_writer, args=(path, f"w{n}", per)) for n in range(writers)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+        assert p.exitcode == 0
+    entries = Journal(path).entries
+    assert len(entries) == writers * per
+    assert {e.learning for e in entries} == {f"w{n} entry {i}" for n in range(writers) for i in range(per)}
+    assert len({e.id for e in entries}) == writers * per
+
+
+# ---- exports ------------------------------------------------------------------------------------
+
+class _Outline(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.lang = None
+        self.headings: list[int] = []
+        self.external: list[str] = []
+        self.tags: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.tags.add(tag)
+        if tag == "html":
+            self.lang = a.get("lang")
+        if len(tag) == 2 and tag[0] == "h" and tag[1].isdigit():
+            self.headings.append(int(tag[1]))
+        for key in ("src", "href", "srcset", "data"):
+            if a.get(key):
+                self.external.append(a[key])
+
+
+def check_standalone_html(html: str) -> _Outline:
+    o = _Outline()
+    o.feed(html)
+    assert o.lang == "en-GB"
+    assert o.headings.count(1) == 1 and o.headings[0] == 1
+    assert all(b - a <= 1 for a, b in zip(o.headings, o.headings[1:])), f"heading levels skip: {o.headings}"
+    assert not o.external, f"external references: {o.external}"
+    assert not {"script", "link", "iframe", "img"} & o.tags
+    assert "http://" not in html and "https://" not in html and "@import" not in html
+    return o
+
+
+def test_markdown_export_lays_out_cpd_records(tmp_path):
+    j = Journal(tmp_path / "j.json")
+    full_entry(j)
+    j.add(learning="Only this so far.", title="Half done")
+    out = j.export(tmp_path / "cpd.md")
+    md = out.read_text(encoding="utf-8")
+    assert md.count("\n## Record ") == 2
+    for heading in ("Type of activity", "Date", "Description and why it is relevant", "What I learned",
+                    "Impact on my practice", "Impact on people who use services", "Peer reflection",
+                    "PCF domains (BASW 2018)", "Course concepts"):
+        assert f"### {heading}" in md
+    assert "Yes, with a senior practitioner." in md
+    assert "Critical reflection and analysis; Professional leadership" in md
+    assert "14 March 2026 (2026-03-14)" in md
+    assert "1 record has a heading still to fill in" in md
+    assert md.count(cpd.MISSING) == 3  # description and the two impacts of the half-done entry
+    assert "2 records, 1 with peer reflection." in md
+
+
+def test_html_export_is_standalone_and_accessible(tmp_path):
+    j = Journal(tmp_path / "j.json")
+    e = full_entry(j, learning="Use <b>care</b> & escape\n\nSecond paragraph.")
+    out = j.export(tmp_path / "cpd.html")
+    html = out.read_text(encoding="utf-8")
+    o = check_standalone_html(html)
+    assert o.headings == [1, 2] + [3] * 9
+    assert "&lt;b&gt;care&lt;/b&gt; &amp; escape" in html and "<b>care" not in html
+    assert "<p>Second paragraph.</p>" in html
+    assert e.title in html
+
+
+def test_docx_export_has_headings_and_every_field(tmp_path):
+    j = Journal(tmp_path / "j.json")
+    a = full_entry(j)
+    b = j.add_gibbs(description="A heated duty meeting.", feelings="Anxious.", conclusion="Ask first.",
+                    action_plan="Open with a question.", title="Gibbs on a duty meeting")
+    out = j.export(tmp_path / "cpd.docx")
+    d = docx.Document(str(out))
+    heads = [(p.style.name, p.text) for p in d.paragraphs if p.style.name.startswith("Heading")]
+    assert heads[0] == ("Heading 1", "My CPD records from the coplearn journal")
+    assert ("Heading 2", f"Record 1: {a.title}") in heads and ("Heading 2", f"Record 2: {b.title}") in heads
+    assert ("Heading 3", "Reflection using Gibbs' cycle (1988)") in heads
+    texts = [p.text for p in d.paragraphs]
+    for value in (a.learning, a.impact_practice, a.impact_people, a.activity_type, "Yes, with a senior practitioner."):
+        assert value in texts
+    assert "Feelings. Anxious." in texts
+    assert d.core_properties.language == "en-GB"
+    assert d.styles["Normal"].element.xpath("./w:rPr/w:lang/@w:val") == ["en-GB"]
+
+
+def test_format_choice_and_bad_format(tmp_path):
+    j = Journal(tmp_path / "j.json")
+    j.add(learning="x")
+    out = j.export(tmp_path / "notes.txt", "html")
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    with pytest.raises(ValueError, match="not an export format"):
+        j.export(tmp_path / "a.md", "pdf")
+    with pytest.raises(ValueError, match="cannot tell the format"):
+        j.export(tmp_path / "a.pdf")
+    assert not (tmp_path / "a.pdf").exists() and not (tmp_path / "a.md").exists()
+
+
+def test_empty_journal_exports_a_helpful_page(tmp_path):
+    j = Journal(tmp_path / "none.json")
+    md = j.export(tmp_path / "e.md").read_text(encoding="utf-8")
+    assert "no entries yet" in md and "0 records" in md
+
+
+def test_example_journal_is_a_valid_journal():
+    entries = Journal(EXAMPLE_JOURNAL).entries
+    assert len(entries) >= 3
+    assert any(e.peer_reflection for e in entries) and any(e.gibbs for e in entries)
+    assert not any(looks_like_a_name(e.peer_role) for e in entries if e.peer_role)
+
+
+# ---- the CLI ------------------------------------------------------------------------------------
+
+COPLEARN = REPO / ".venv" / "bin" / "coplearn"
+
+
+def run_cli(*args: str, env_journal: Path | None = None) -> subprocess.CompletedProcess:
+    env = dict(os.environ)
+    if env_journal is not None:
+        env["COPLEARN_JOURNAL"] = str(env_journal)
+    return subprocess.run([str(COPLEARN), *args], capture_output=True, text=True, env=env, timeout=120)
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "docx"])
+def test_cli_exports_the_example_journal(tmp_path, fmt):
+    out = tmp_path / f"cpd.{fmt}"
+    proc = run_cli("journal", "export", "--format", fmt, "-o", str(out), "--journal", str(EXAMPLE_JOURNAL))
+    assert proc.returncode == 0, proc.stderr
+    assert out.exists() and out.stat().st_size > 0
+    n = len(Journal(EXAMPLE_JOURNAL).entries)
+    assert f"Wrote {n} CPD records" in proc.stdout
+    if fmt == "html":
+        check_standalone_html(out.read_text(encoding="utf-8"))
+    if fmt == "docx":
+        heads = [p.text for p in docx.Document(str(out)).paragraphs if p.style.name == "Heading 2"]
+        assert len(heads) == n
+
+
+def test_cli_add_list_and_errors(tmp_path):
+    path = tmp_path / "cli.json"
+    proc = run_cli("journal", "add", "--learning", "Supervision can be developmental.", "--peer-role",
+                   "practice educator", "--pcf", "knowledge", "--date", "2026-02-03", env_journal=path)
+    assert proc.returncode == 0, proc.stderr
+    proc = run_cli("journal", "list", env_journal=path)
+    assert "2026-02-03" in proc.stdout and "[peer reflection]" in proc.stdout
+    proc = run_cli("journal", "add", "--learning", "x", "--pcf", "cooking", env_journal=path)
+    assert proc.returncode == 2 and "not a PCF domain" in proc.stderr and "Traceback" not in proc.stderr
+    out = tmp_path / "x.pdf"
+    proc = run_cli("journal", "export", "-o", str(out), env_journal=path)
+    assert proc.returncode == 2 and "cannot tell the format" in proc.stderr and not out.exists()
+    proc = run_cli("journal", "path", env_journal=path)
+    assert proc.stdout.strip() == str(path)
