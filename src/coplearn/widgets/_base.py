@@ -194,7 +194,7 @@ class JournalPrompt(Composite):
         """Save what is in the boxes as a new journal entry and confirm where it went."""
         if not self.learning.value.strip():
             raise ValueError("Write a sentence or two under 'What I learned or noticed' before saving.")
-        journal = self.journal or Journal()
+        journal = self.journal if self.journal is not None else Journal()
         entry = journal.add(
             title=self.title, prompt=self.prompt, lesson=self.lesson, learning=self.learning.value,
             impact_practice=self.impact.value, concepts=list(self.concepts), pcf=list(self.pcf),
