@@ -20,7 +20,7 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-from ..context import Dominance, dominance
+from ..context import Dominance, OverlaySkill, dominance, overlay_skills
 from ..cultures import PROFILE_NOTE, SUPERORDINATE_TARGET, CultureProfile, cultures
 from ._base import CULTURE_COLOURS, CULTURE_SYMBOLS, OKABE_ITO, Chart, TextAlternative, base_layout
 
@@ -149,13 +149,16 @@ def build_dominance(data: Dominance | None = None) -> Chart:
     return Chart(figure=fig, alt=alt)
 
 
-def build_overlay(skills: Sequence[str] = ("Groupwork", "Leadership", "Facilitating learning and development")) -> Chart:
+def build_overlay(skills: Sequence[OverlaySkill] | None = None) -> Chart:
     """A diagram of the super-ordinate culture: four cultures held together by an overlay (C36).
 
     The four columns are Table 1's cultures; the band across them is the layer of skills the paper
     says must shape all four, driven by humanistic values (Gray et al. 2010, after Gray et al. 2008).
-    The drawing is the course's; the paper describes the overlay in words only.
+    The drawing is the course's; the paper describes the overlay in words only. ``skills`` defaults
+    to :func:`coplearn.context.overlay_skills`; their examples go into the text alternative.
     """
+    strands = tuple(skills) if skills is not None else overlay_skills()
+    short = [s.name.removesuffix(" skills").removeprefix("Skills in ") for s in strands]
     names = _names()
     cs = list(cultures())
     fig = go.Figure()
@@ -172,7 +175,7 @@ def build_overlay(skills: Sequence[str] = ("Groupwork", "Leadership", "Facilitat
                    "line": {"color": "#000000", "width": 2, "dash": "dot"}, "fillcolor": "#F0E442",
                    "opacity": 0.85})
     annotations.append({"x": len(cs) / 2, "y": 1.7, "showarrow": False, "font": {"size": 13},
-                        "text": "<b>The overlay</b>: " + ", ".join(s.lower() for s in skills)
+                        "text": "<b>The overlay</b> of skills: " + "; ".join(s.lower() for s in short)
                                 + "<br>driven by humanistic values; reflective leadership and practice"})
     annotations.append({"x": len(cs) / 2, "y": 2.45, "showarrow": False, "font": {"size": 14},
                         "text": "The super-ordinate learning culture holds all four together"})
@@ -192,13 +195,15 @@ def build_overlay(skills: Sequence[str] = ("Groupwork", "Leadership", "Facilitat
     alt = TextAlternative(
         title=title,
         description=("Four side-by-side columns stand for the professional, managed, humanistic and democratic "
-                     "learning cultures. A band runs across all four: the overlay of "
-                     + ", ".join(s.lower() for s in skills)
-                     + " skills, driven by humanistic values, which Gray et al. (2010) say must shape every "
+                     "learning cultures. A band runs across all four: the overlay of skills ("
+                     + "; ".join(s.lower() for s in short)
+                     + "), driven by humanistic values, which Gray et al. (2010) say must shape every "
                        "culture if they are to be integrated and which stops approaches becoming mechanistic. "
                        "The drawing is the course's; the paper describes the overlay in words."),
         header=("layer", "what it is"),
         rows=tuple([(names[c.key], f"culture column, exemplar: {c.exemplar}") for c in cs]
-                   + [("overlay", ", ".join(skills) + "; humanistic values; reflective leadership and practice")]),
+                   + [(f"overlay: {s.name.lower()}", f"for example: {s.example}") for s in strands]
+                   + [("overlay: values and reflection", "humanistic values; reflective leadership and "
+                                                         "reflective professional practice (Lawler & Bilson 2010)")]),
     )
     return Chart(figure=fig, alt=alt)
