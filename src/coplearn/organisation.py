@@ -38,10 +38,12 @@ __all__ = [
     "LearningComparison",
     "LearningDimension",
     "LeadershipPlan",
+    "PlanIncomplete",
     "StaffReadiness",
     "check_interface",
     "compare_learning",
     "dangers",
+    "domain_notes",
     "interface_answers",
     "interface_areas",
     "interface_practices",
@@ -51,6 +53,7 @@ __all__ = [
     "learning_scale",
     "INTERFACE_NOTE",
     "LEARNING_ORG_NOTE",
+    "LEARNING_ORG_QUESTION",
     "LEARNING_ORG_SOURCE",
     "PLAN_NOTE",
 ]
@@ -129,6 +132,7 @@ class _Organisation:
     plan_limits: dict[str, int]
     plan_concepts: tuple[str, ...]
     plan_pcf: tuple[str, ...]
+    domain_notes: dict[str, str]
 
 
 @functools.lru_cache(maxsize=None)
@@ -164,12 +168,24 @@ def _load() -> _Organisation:
     limits = {k: plan.int(k) for k in ("min_actions", "max_actions", "max_staff", "max_priorities")}
     if not 1 <= limits["min_actions"] <= limits["max_actions"]:
         raise DataError(f"{_FILE}: plan.min_actions must be between 1 and plan.max_actions")
+    from .concepts import theoretical_domain
+
+    area_keys = [a.key for a in theoretical_domain()]
+    notes: dict[str, str] = {}
+    for row in top.table_list("domain_note"):
+        key = row.choice("key", area_keys)
+        if key in notes:
+            raise DataError(f"{_FILE}: domain_note has the key {key!r} more than once")
+        notes[key] = row.str("why")
+    missing = [k for k in area_keys if k not in notes]
+    if missing:
+        raise DataError(f"{_FILE}: domain_note is missing for {', '.join(missing)}")
     return _Organisation(
         dangers=dangers_, warnings=warnings_, areas=areas, practices=practices, answers=answers,
         interface_note=interface.str("note"), dimensions=dims, scale=scale,
         learning_note=lo.str("note"), learning_source=lo.str("source"), learning_question=lo.str("question"),
         gap_threshold=lo.int("gap_threshold"), plan_note=plan.str("note"), plan_limits=limits,
-        plan_concepts=plan.str_list("concepts"), plan_pcf=plan.str_list("pcf"),
+        plan_concepts=plan.str_list("concepts"), plan_pcf=plan.str_list("pcf"), domain_notes=notes,
     )
 
 
@@ -179,6 +195,7 @@ def __getattr__(name: str) -> str:
         "INTERFACE_NOTE": lambda: _load().interface_note,
         "LEARNING_ORG_NOTE": lambda: _load().learning_note,
         "LEARNING_ORG_SOURCE": lambda: _load().learning_source,
+        "LEARNING_ORG_QUESTION": lambda: _load().learning_question,
         "PLAN_NOTE": lambda: _load().plan_note,
     }
     if name in values:
@@ -322,6 +339,16 @@ def check_interface(responses: Mapping[str, object]) -> InterfaceResult:
             continue
         answers[pid] = _answer_key(value, pid)
     return InterfaceResult(answers=answers, unanswered=tuple(i for i in ids if i not in answers))
+
+
+def domain_notes() -> dict[str, str]:
+    """Why each area of the theoretical domain matters to a leader (the course's words), by area key.
+
+    >>> import coplearn as cl
+    >>> sorted(domain_notes()) == sorted(a.key for a in cl.theoretical_domain())
+    True
+    """
+    return dict(_load().domain_notes)
 
 
 # ---- team vs organisation (lesson 10) -------------------------------------------------------
@@ -470,6 +497,14 @@ def compare_learning(team: Mapping[str, object] | None,
 
 
 # ---- the leadership plan (lesson 11) -------------------------------------------------------
+
+class PlanIncomplete(ValueError):
+    """The plan is missing something; ``problems`` lists every item still to do."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("; ".join(self.problems))
+
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class StaffReadiness:
@@ -649,33 +684,36 @@ def leadership_plan(*, stage: str, actions: Sequence[str], interface: str, team:
     >>> leadership_plan(stage="storming", actions=["Only one"], interface="x")
     Traceback (most recent call last):
     ...
-    ValueError: actions: write at least 2 actions (you have 1); keep each to a sentence
+    coplearn.organisation.PlanIncomplete: actions: write at least 2 actions (you have 1), each a sentence long
     """
     from .audit import get_item
     from .cultures import get_culture
     from .leadership import get_stage
 
     limits = _load().plan_limits
+    problems: list[str] = []
     stage_key = get_stage(stage).key if stage is not None else None
     if stage_key is None:
-        raise ValueError("stage: choose your team's stage of development (forming, storming, norming, "
-                         "performing or adjourning)")
+        problems.append("stage: choose your team's stage of development (forming, storming, norming, "
+                        "performing or adjourning)")
     if isinstance(actions, str):
         actions = [actions]
     cleaned = [_clean_text(a, f"action {n}") for n, a in enumerate(actions, 1)]
     acts = tuple(a for a in cleaned if a)
     if len(acts) < limits["min_actions"]:
-        raise ValueError(f"actions: write at least {limits['min_actions']} actions (you have {len(acts)}); "
-                         "keep each to a sentence")
+        problems.append(f"actions: write at least {limits['min_actions']} actions (you have {len(acts)}), "
+                        "each a sentence long")
     if len(acts) > limits["max_actions"]:
-        raise ValueError(f"actions: keep to {limits['max_actions']} actions (you have {len(acts)}); "
-                         "a short plan is more likely to happen")
+        problems.append(f"actions: keep to {limits['max_actions']} actions (you have {len(acts)}): "
+                        "a short plan is more likely to happen")
     iface = _clean_text(interface, "interface")
     if not iface:
-        raise ValueError("interface: write a sentence on how you will manage the interface with the "
-                         "wider organisation")
+        problems.append("interface: write a sentence on how you will manage the interface with the "
+                        "wider organisation")
     if len(staff) > limits["max_staff"]:
-        raise ValueError(f"staff: choose up to {limits['max_staff']} key people (you have {len(staff)})")
+        problems.append(f"staff: choose up to {limits['max_staff']} key people (you have {len(staff)})")
+    if problems:
+        raise PlanIncomplete(problems)
     people = tuple(_staff(s, n) for n, s in enumerate(staff, 1))
     gaps = tuple(dict.fromkeys(get_culture(c).key for c in culture_gaps))
     prios = tuple(dict.fromkeys(get_item(i).id for i in audit_priorities))
