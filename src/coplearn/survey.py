@@ -161,6 +161,16 @@ def _short(text: str, width: int = 48) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
+def _describe(index: int, heading: str, item_id: str | None = None) -> str:
+    """A column as a spreadsheet user sees it: ``"F (T4: 'How far do team members…')"``."""
+    heading = heading.strip()
+    if item_id is None:
+        return f"{_letter(index)} ('{_short(heading)}')" if heading else _letter(index)
+    if _squash(heading) == _squash(item_id):
+        return f"{_letter(index)} ({item_id})"
+    return f"{_letter(index)} ({item_id}: '{_short(heading)}')"
+
+
 # ---- matching headings ------------------------------------------------------------------------
 
 def _squash(text: str) -> str:
@@ -477,7 +487,7 @@ def read_survey_text(text: str, source: str = "the survey") -> Survey:
     # -- answers
     responses: list[Response] = []
     empty_rows: list[int] = []
-    seen_ids: dict[str, int] = {}
+    seen_ids: dict[str, tuple[int, str]] = {}
     wanted = sorted(columns.items(), key=lambda kv: get_item(kv[0]).order)
     for n, cells in enumerate(body, start=2):
         if not any(c.strip() for c in cells):
@@ -493,8 +503,8 @@ def read_survey_text(text: str, source: str = "the survey") -> Survey:
             try:
                 value = _answer(get_item(item_id), raw)
             except (ValueError, LookupError) as exc:
-                problems.append(SurveyProblem(row=n, column=f"{_letter(i)} ('{_short(header[i].strip())}')",
-                                              message=str(exc)))
+                message = str(exc).removeprefix(f"{item_id}: ")
+                problems.append(SurveyProblem(row=n, column=_describe(i, header[i], item_id), message=message))
                 continue
             if value is not None:
                 answers[item_id] = value
@@ -504,12 +514,14 @@ def read_survey_text(text: str, source: str = "the survey") -> Survey:
             if label:
                 key = _squash(label) or label
                 if key in seen_ids:
+                    first_row, first_label = seen_ids[key]
+                    same = "" if first_label == label else f" (as {first_label!r})"
                     problems.append(SurveyProblem(
-                        row=n, column=f"{_letter(respondent_col)} ('{_short(header[respondent_col].strip())}')",
-                        message=(f"the respondent id {label!r} is already used in row {seen_ids[key]}; each "
+                        row=n, column=_describe(respondent_col, header[respondent_col]),
+                        message=(f"the respondent id {label!r} is already used in row {first_row}{same}; each "
                                  f"person should appear once. Remove the repeated response or correct the id.")))
                     continue
-                seen_ids[key] = n
+                seen_ids[key] = (n, label)
         if not answers:
             empty_rows.append(n)
             continue
