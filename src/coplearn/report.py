@@ -33,8 +33,8 @@ from .figures._base import DOMAIN_COLOURS, OKABE_ITO, TextAlternative
 from .figures.survey import DOMAIN_NAMES, domain_alternative, item_label, items_alternative
 from .survey import DISAGREEMENT_RULE, ItemSummary, SurveyResult
 
-__all__ = ["FORMATS", "format_for", "render_html", "render_markdown", "write_report", "scale_words",
-           "METHOD_NOTE"]
+__all__ = ["FORMATS", "SECTIONS", "format_for", "render_html", "render_markdown", "section_html", "write_report",
+           "scale_words", "METHOD_NOTE"]
 
 FORMATS = {"html": (".html", ".htm"), "md": (".md", ".markdown", ".txt")}
 
@@ -346,129 +346,155 @@ def _item_rows(r: SurveyResult) -> list[tuple[object, ...]]:
              "yes" if s.disagreement else "no") for s in r.items]
 
 
-def render_html(r: SurveyResult, *, title: str | None = None) -> str:
-    """The whole report as one standalone HTML page."""
-    from .concepts import get_lesson
+#: The report's sections in order: (id, heading).
+SECTIONS = (
+    ("glance", "At a glance"), ("domains", "The three domains"), ("items", "Question by question"),
+    ("disagree", "Where the team disagrees"), ("stage", "The team's stage (T3)"),
+    ("skills", "Skills and staffing (T2)"), ("priorities", "Priorities"), ("plan", "Action plan"),
+    ("people", "Answers by respondent"), ("method", "Method and limits"), ("references", "References"),
+)
 
-    source = Path(r.source).name
-    today = _dt.date.today()
-    title = title or "Team audit report"
-    dom_alt, item_alt = domain_alternative(r), items_alternative(r)
-    out: list[str] = []
-    add = out.append
-    add(f"<header><h1>{esc(title)}</h1><p>From <strong>{esc(source)}</strong>, {r.n_respondents} "
-        f"respondent{'s' if r.n_respondents != 1 else ''}, made on {today.day} {today.strftime('%B %Y')} with "
-        f"coplearn. Questions after Gray et al. (2010), Table 2.</p>"
-        f'<p class="note">{esc(METHOD_NOTE)}</p></header>')
-    add('<nav aria-label="Contents"><h2 id="contents">Contents</h2><ol>' + "".join(
-        f'<li><a href="#{i}">{esc(t)}</a></li>' for i, t in (
-            ("glance", "At a glance"), ("domains", "The three domains"), ("items", "Question by question"),
-            ("disagree", "Where the team disagrees"), ("stage", "The team's stage (T3)"),
-            ("skills", "Skills and staffing (T2)"), ("priorities", "Priorities"), ("plan", "Action plan"),
-            ("people", "Answers by respondent"), ("method", "Method and limits"),
-            ("references", "References"))) + "</ol></nav>")
-    add("<main>")
-    add('<section aria-labelledby="glance"><h2 id="glance">At a glance</h2><ul>'
-        + "".join(f"<li>{esc(line)}</li>" for line in _glance(r)) + "</ul></section>")
 
-    add('<section aria-labelledby="domains"><h2 id="domains">The three domains</h2>'
-        "<p>Adair (1983) describes leadership as meeting three overlapping needs: achieving the task, building "
-        "and maintaining the team, and developing the individual. Gray et al. (2010) turn each into questions "
-        "for a social work team. The marker shows the team's mean; the bar shows how far people differ.</p>"
-        f'<figure aria-describedby="fig-domains-alt"><figcaption>{esc(dom_alt.title)}</figcaption>'
-        f"{svg_domains(r, dom_alt)}</figure>{_alt_html(dom_alt, 'fig-domains')}</section>")
+def _sec_glance(r: SurveyResult, h: int) -> str:
+    return "<ul>" + "".join(f"<li>{esc(line)}</li>" for line in _glance(r)) + "</ul>"
 
-    add('<section aria-labelledby="items"><h2 id="items">Question by question</h2>'
-        f'<figure aria-describedby="fig-items-alt"><figcaption>{esc(item_alt.title)}</figcaption>'
-        f"{svg_items(r, item_alt)}</figure>{_alt_html(item_alt, 'fig-items')}"
-        + _table("Every rating question: answers, mean, spread and disagreement",
-                 ("item", "question", "answered", "mean", "SD", "range", "how many chose 1 to 5", "disagreement"),
-                 _item_rows(r), numeric=(2, 3, 4), scroll_label="Every rating question (table)")
-        + "</section>")
 
-    dis = r.disagreements
-    parts = ['<section aria-labelledby="disagree"><h2 id="disagree">Where the team disagrees</h2>',
-             "<p>Disagreement is itself a finding. When some people rate an item very poor and others very good, "
+def _sec_domains(r: SurveyResult, h: int, figures: bool = True) -> str:
+    alt = domain_alternative(r)
+    fig = (f'<figure aria-describedby="fig-domains-alt"><figcaption>{esc(alt.title)}</figcaption>'
+           f"{svg_domains(r, alt)}</figure>{_alt_html(alt, 'fig-domains')}") if figures else ""
+    return ("<p>Adair (1983) describes leadership as meeting three overlapping needs: achieving the task, building "
+            "and maintaining the team, and developing the individual. Gray et al. (2010) turn each into questions "
+            "for a social work team. The marker shows the team's mean; the bar shows how far people differ.</p>"
+            + fig)
+
+
+def _sec_items(r: SurveyResult, h: int, figures: bool = True) -> str:
+    alt = items_alternative(r)
+    fig = (f'<figure aria-describedby="fig-items-alt"><figcaption>{esc(alt.title)}</figcaption>'
+           f"{svg_items(r, alt)}</figure>{_alt_html(alt, 'fig-items')}") if figures else ""
+    return fig + _table("Every rating question: answers, mean, spread and disagreement",
+                        ("item", "question", "answered", "mean", "SD", "range", "how many chose 1 to 5",
+                         "disagreement"), _item_rows(r), numeric=(2, 3, 4),
+                        scroll_label="Every rating question (table)")
+
+
+def _sec_disagree(r: SurveyResult, h: int) -> str:
+    parts = ["<p>Disagreement is itself a finding. When some people rate an item very poor and others very good, "
              "the team mean hides two different experiences of the same team, and the conversation about why is "
              "often worth more than the number.</p>", f"<p><em>{esc(DISAGREEMENT_RULE)}</em></p>"]
-    if dis:
-        for s in dis:
-            parts.append(f"<h3>{esc(s.item.id)}: {esc(s.item.text)}</h3>"
-                         f"<p>{s.n} answered; mean {s.mean:.1f}, SD {_f(s.sd, 2)}, answers from {s.low} to {s.high}"
-                         + (f"; how many chose 1 to 5: {esc(_distribution(r, s))}" if r.item_breakdown_allowed(s) else "")
-                         + f".</p><p>{esc(_disagreement_advice(s))}</p>"
-                         f"<p>If the low ratings hold up: {esc(s.item.action)} <em>({esc(s.item.framework)}; "
-                         f"lesson {esc(s.item.lesson)})</em></p>")
-    else:
+    for s in r.disagreements:
+        parts.append(f"<h{h + 1}>{esc(s.item.id)}: {esc(s.item.text)}</h{h + 1}>"
+                     f"<p>{s.n} answered; mean {s.mean:.1f}, SD {_f(s.sd, 2)}, answers from {s.low} to {s.high}"
+                     + (f"; how many chose 1 to 5: {esc(_distribution(r, s))}" if r.item_breakdown_allowed(s) else "")
+                     + f".</p><p>{esc(_disagreement_advice(s))}</p>"
+                     f"<p>If the low ratings hold up: {esc(s.item.action)} <em>({esc(s.item.framework)}; "
+                     f"lesson {esc(s.item.lesson)})</em></p>")
+    if not r.disagreements:
         parts.append("<p>No question meets the rule. The team's answers are fairly close on every question, "
                      "although a shared view can still be a shared blind spot.</p>")
-    parts.append("</section>")
-    add("".join(parts))
+    return "".join(parts)
 
-    stage_rows = _stage_rows(r)
-    add('<section aria-labelledby="stage"><h2 id="stage">The team\'s stage (T3)</h2>'
-        f"<p>{esc(_stage_text(r))}</p>"
-        + (_table("How many people chose each stage (Tuckman 1965; Tuckman and Jensen 1977)",
-                  ("stage", "people"), stage_rows, numeric=(1,)) if stage_rows else "")
-        + "</section>")
 
-    t2 = ['<section aria-labelledby="skills"><h2 id="skills">Skills and staffing (T2)</h2>',
-          f"<p>{esc(_t2_text(r))}</p>"]
+def _sec_stage(r: SurveyResult, h: int) -> str:
+    rows = _stage_rows(r)
+    return (f"<p>{esc(_stage_text(r))}</p>"
+            + (_table("How many people chose each stage (Tuckman 1965; Tuckman and Jensen 1977)",
+                      ("stage", "people"), rows, numeric=(1,)) if rows else ""))
+
+
+def _sec_skills(r: SurveyResult, h: int) -> str:
+    out = f"<p>{esc(_t2_text(r))}</p>"
     if r.open_answers and r.breakdown_allowed:
-        t2.append("<ul>" + "".join("<li>" + esc(a).replace("\n", "<br>") + "</li>" for a in r.open_answers) + "</ul>")
-    t2.append("</section>")
-    add("".join(t2))
+        out += "<ul>" + "".join("<li>" + esc(a).replace("\n", "<br>") + "</li>" for a in r.open_answers) + "</ul>"
+    return out
 
+
+def _sec_priorities(r: SurveyResult, h: int) -> str:
     pri = [p for p in r.audit.priorities if p.score <= ACTION_THRESHOLD]
-    add('<section aria-labelledby="priorities"><h2 id="priorities">Priorities</h2>'
-        f"<p>Questions with a team mean of {ACTION_THRESHOLD} or lower, lowest first (the course's rule).</p>"
-        + (_table("Priorities, lowest team mean first",
-                  ("item", "question", "team mean", "answered", "range"),
-                  [(p.item.id, p.item.text, f"{p.score:.2f}", r.item(p.item.id).n,
-                    f"{r.item(p.item.id).low} to {r.item(p.item.id).high}") for p in pri], numeric=(2, 3))
-           if pri else "<p>No question has a team mean at or below the threshold.</p>")
-        + "</section>")
+    return (f"<p>Questions with a team mean of {ACTION_THRESHOLD} or lower, lowest first (the course's rule).</p>"
+            + (_table("Priorities, lowest team mean first", ("item", "question", "team mean", "answered", "range"),
+                      [(p.item.id, p.item.text, f"{p.score:.2f}", r.item(p.item.id).n,
+                        f"{r.item(p.item.id).low} to {r.item(p.item.id).high}") for p in pri], numeric=(2, 3))
+               if pri else "<p>No question has a team mean at or below the threshold.</p>"))
 
-    plan = r.action_plan()
+
+def _sec_plan(r: SurveyResult, h: int) -> str:
+    from .concepts import get_lesson
+
     steps = []
-    for a in plan:
+    for a in r.action_plan():
         lesson = get_lesson(a.lesson)
         steps.append(f"<li><p><strong>{esc(a.finding)}</strong></p><p>{esc(a.step)}</p>"
                      f"<p><em>Framework: {esc(a.framework)}. Course lesson {esc(lesson.number)}: "
                      f"{esc(lesson.title)}.</em></p></li>")
-    add('<section aria-labelledby="plan"><h2 id="plan">Action plan</h2>'
-        "<p>Suggested first steps for the lowest-rated questions and the team's stage. They are the course's "
-        "suggestions, to be agreed with the team, not instructions.</p>"
-        + (f"<ol>{''.join(steps)}</ol>" if steps else "<p>Nothing to suggest yet.</p>") + "</section>")
+    return ("<p>Suggested first steps for the lowest-rated questions and the team's stage. They are the course's "
+            "suggestions, to be agreed with the team, not instructions.</p>"
+            + (f"<ol>{''.join(steps)}</ol>" if steps else "<p>Nothing to suggest yet.</p>"))
 
-    people = ['<section aria-labelledby="people"><h2 id="people">Answers by respondent</h2>']
-    if r.breakdown_allowed:
-        ids = [s.item.id for s in r.items]
-        rows = []
-        for resp in r.survey.responses:
-            rows.append([resp.label] + [resp.answers.get(i, "") for i in ids] + [resp.answers.get("T3", "")])
-        people.append("<p>Each person's ratings, as a check on the figures above. Share this table only with "
-                      "people who already saw the raw answers.</p><details><summary>Show the table</summary>"
-                      + _table("Ratings by respondent (blank: not answered)", ["respondent"] + ids + ["T3"], rows,
-                               scroll_label="Ratings by respondent (table)") + "</details>")
-    else:
-        people.append(f"<p>Not shown: fewer than {r.min_respondents} people answered, so a person-by-person "
-                      f"breakdown could show who said what.</p>")
-    people.append("</section>")
-    add("".join(people))
 
+def _sec_people(r: SurveyResult, h: int) -> str:
+    if not r.breakdown_allowed:
+        return (f"<p>Not shown: fewer than {r.min_respondents} people answered, so a person-by-person "
+                f"breakdown could show who said what.</p>")
+    ids = [s.item.id for s in r.items]
+    rows = [[resp.label] + [resp.answers.get(i, "") for i in ids] + [resp.answers.get("T3", "")]
+            for resp in r.survey.responses]
+    return ("<p>Each person's ratings, as a check on the figures above. Share this table only with "
+            "people who already saw the raw answers.</p><details><summary>Show the table</summary>"
+            + _table("Ratings by respondent (blank: not answered)", ["respondent"] + ids + ["T3"], rows,
+                     scroll_label="Ratings by respondent (table)") + "</details>")
+
+
+def _sec_method(r: SurveyResult, h: int) -> str:
     words = scale_words()
-    add('<section aria-labelledby="method"><h2 id="method">Method and limits</h2>'
-        f'<p class="note">{esc(METHOD_NOTE)}</p><ul>'
-        + "".join(f"<li>{esc(p)}</li>" for p in _method_points(r)) + "</ul>"
-        "<h3>The rating scale</h3><p>The scale is the course's. The survey reader accepts a number or any of "
-        "these words (ignoring capitals and spacing); T3 takes a Tuckman stage and T2 any text.</p>"
-        + _table("The course's 1 to 5 rating scale", ("rating", "label", "other words accepted"),
-                 [(k, v[0], ", ".join(v[1:])) for k, v in words.items()], numeric=(0,))
-        + "</section>")
-    add('<section aria-labelledby="references"><h2 id="references">References</h2><ul>'
-        + "".join(f"<li>{ref}</li>" for ref in REFERENCES) + "</ul></section>")
-    add("</main>")
+    return (f'<p class="note">{esc(METHOD_NOTE)}</p><ul>'
+            + "".join(f"<li>{esc(p)}</li>" for p in _method_points(r)) + "</ul>"
+            f"<h{h + 1}>The rating scale</h{h + 1}><p>The scale is the course's. The survey reader accepts a "
+            "number or any of these words (ignoring capitals and spacing); T3 takes a Tuckman stage and T2 any "
+            "text.</p>"
+            + _table("The course's 1 to 5 rating scale", ("rating", "label", "other words accepted"),
+                     [(k, v[0], ", ".join(v[1:])) for k, v in words.items()], numeric=(0,)))
+
+
+def _sec_references(r: SurveyResult, h: int) -> str:
+    return "<ul>" + "".join(f"<li>{ref}</li>" for ref in REFERENCES) + "</ul>"
+
+
+_BUILDERS = {
+    "glance": _sec_glance, "domains": _sec_domains, "items": _sec_items, "disagree": _sec_disagree,
+    "stage": _sec_stage, "skills": _sec_skills, "priorities": _sec_priorities, "plan": _sec_plan,
+    "people": _sec_people, "method": _sec_method, "references": _sec_references,
+}
+
+
+def section_html(r: SurveyResult, key: str, *, level: int = 2, figures: bool = True, prefix: str = "") -> str:
+    """One section of the report as HTML, headed at ``level`` (sub-headings one level down).
+
+    ``figures=False`` leaves out the SVG charts (a widget shows plotly charts instead).
+    """
+    titles = dict(SECTIONS)
+    if key not in titles:
+        raise LookupError(f"{key!r} is not a report section; choose one of: {', '.join(titles)}")
+    builder = _BUILDERS[key]
+    body = builder(r, level, figures) if key in ("domains", "items") else builder(r, level)
+    anchor = f"{prefix}{key}"
+    return (f'<section aria-labelledby="{anchor}"><h{level} id="{anchor}">{esc(titles[key])}</h{level}>'
+            f"{body}</section>")
+
+
+def render_html(r: SurveyResult, *, title: str | None = None) -> str:
+    """The whole report as one standalone HTML page."""
+    source = Path(r.source).name
+    today = _dt.date.today()
+    title = title or "Team audit report"
+    out = [f"<header><h1>{esc(title)}</h1><p>From <strong>{esc(source)}</strong>, {r.n_respondents} "
+           f"respondent{'s' if r.n_respondents != 1 else ''}, made on {today.day} {today.strftime('%B %Y')} with "
+           f"coplearn. Questions after Gray et al. (2010), Table 2.</p>"
+           f'<p class="note">{esc(METHOD_NOTE)}</p></header>',
+           '<nav aria-label="Contents"><h2 id="contents">Contents</h2><ol>'
+           + "".join(f'<li><a href="#{i}">{esc(t)}</a></li>' for i, t in SECTIONS) + "</ol></nav>",
+           "<main>", *(section_html(r, key) for key, _ in SECTIONS), "</main>"]
     return ('<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f"<title>{esc(title)}: {esc(source)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"

@@ -1,0 +1,203 @@
+"""Lesson 06: load the team's survey CSV and see the team audit report in the notebook.
+
+:class:`TeamSurveyLoader` reads the same CSV files as ``coplearn audit report`` (see
+:mod:`coplearn.survey`): upload one, type its path, or try the example survey. It then shows
+the report's figures (with their text alternatives) and its main sections, and can save the full
+report as one web page. Everything is worked out in :mod:`coplearn.survey` and
+:mod:`coplearn.report`; the widget only displays it.
+
+In a lesson: ``TeamSurveyLoader()`` as the last line of a cell. In a test: ``w.load_text(csv)``
+or ``w.example_button.click()``, then check ``w.result``, ``w.items_chart.figure.data`` and
+``w.sections.value``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as W
+
+from ..figures.survey import build_survey_domains, build_survey_items
+from ..report import section_html, write_report
+from ..survey import DEFAULT_MIN_RESPONDENTS, SurveyResult, read_survey, read_survey_bytes, read_survey_text, summarise
+from ._base import FULL_WIDTH, LABEL_STYLE, Composite, message, show_chart
+
+__all__ = ["TeamSurveyLoader", "example_survey_path"]
+
+#: Sections shown under the charts, in order (the saved report has them all).
+SHOWN_SECTIONS = ("glance", "disagree", "stage", "skills", "priorities", "plan", "method")
+
+
+def example_survey_path() -> Path | None:
+    """The example survey shipped with the course (``examples/team-survey.csv``), if present."""
+    env = os.environ.get("COPLEARN_EXAMPLES")
+    candidates = [Path(env) / "team-survey.csv"] if env else []
+    candidates.append(Path(__file__).resolve().parents[3] / "examples" / "team-survey.csv")
+    for c in candidates:
+        if c.is_file():
+            return c
+    return None
+
+
+class TeamSurveyLoader(Composite):
+    """Upload (or name) a team survey CSV and see the team audit: charts, disagreements and a plan.
+
+    ``heading_level`` sets the level of the section headings inside the widget (3 suits a lesson
+    whose widget sits under an H2). ``folder`` is where a typed path and the saved report are
+    relative to (default: the notebook's folder).
+    """
+
+    def __init__(self, path: str | os.PathLike[str] | None = None, *,
+                 min_respondents: int = DEFAULT_MIN_RESPONDENTS, heading_level: int = 3,
+                 folder: str | os.PathLike[str] | None = None) -> None:
+        super().__init__()
+        self.heading_level = heading_level
+        self.folder = Path(folder) if folder is not None else None
+        self.survey = None
+        self.result: SurveyResult | None = None
+        self.domains_chart = None
+        self.items_chart = None
+        self.saved: Path | None = None
+
+        self.upload = W.FileUpload(accept=".csv,text/csv", multiple=False, description="Upload the survey CSV",
+                                   tooltip="Choose the CSV file you downloaded from your survey tool")
+        self.path = W.Text(value="", description="Or type the CSV file's path", style=LABEL_STYLE,
+                           placeholder="e.g. team-survey.csv", continuous_update=False,
+                           layout=W.Layout(width="32em"))
+        self.read_button = W.Button(description="Read this file", tooltip="Read the CSV file named in the box")
+        self.example = example_survey_path()
+        self.example_button = W.Button(description="Try the example survey",
+                                       tooltip="Load an invented survey of an 8-person team",
+                                       disabled=self.example is None)
+        self.threshold = W.BoundedIntText(value=min_respondents, min=1, max=99, style=LABEL_STYLE,
+                                          description="Show individual answers only with at least this many respondents")
+        self.status = W.HTML(value="")
+        self.summary = W.HTML(value="", layout=FULL_WIDTH)
+        self.domains_out = W.Output(layout=FULL_WIDTH)
+        self.items_out = W.Output(layout=FULL_WIDTH)
+        self.sections = W.HTML(value="", layout=FULL_WIDTH)
+        self.report_name = W.Text(value="team-audit-report.html", description="Report file name", style=LABEL_STYLE,
+                                  continuous_update=False, layout=W.Layout(width="32em"))
+        self.save_button = W.Button(description="Save the report as a web page", disabled=True,
+                                    tooltip="Write the whole report as one HTML file you can open, print or share")
+        self.save_status = W.HTML(value="")
+
+        self.upload.observe(self.safely(self._on_upload), names="value")
+        self.path.observe(self.safely(lambda c: self._read_typed() if c["new"].strip() else None), names="value")
+        self.read_button.on_click(self.safely(lambda _b: self._read_typed()))
+        self.example_button.on_click(self.safely(lambda _b: self.load_example()))
+        self.threshold.observe(self.safely(self._on_threshold), names="value")
+        self.save_button.on_click(self.safely(lambda _b: self.save_report()))
+
+        intro = W.HTML(
+            "<p>Load your team's answers to the audit questions as a CSV file: one row per person, one column "
+            "per question, headed with the item id (K1 ... I8) or the question. Download it from your survey "
+            "tool (Microsoft Forms, Google Forms and others) without changing it.</p>", layout=FULL_WIDTH)
+        self.view = W.VBox([
+            intro,
+            W.HBox([self.upload, self.example_button]),
+            W.HBox([self.path, self.read_button]),
+            self.threshold, self.status, self.messages,
+            self.summary, self.domains_out, self.items_out, self.sections,
+            W.HBox([self.report_name, self.save_button]), self.save_status,
+        ])
+        if path is not None:
+            self.safely(self.load_path)(path)
+
+    # -- loading -----------------------------------------------------------------------------
+    def _resolve(self, path: str | os.PathLike[str]) -> Path:
+        p = Path(path).expanduser()
+        if not p.is_absolute():
+            p = (self.folder or Path.cwd()) / p
+        return p
+
+    def _clear(self) -> None:
+        self.survey = None
+        self.result = None
+        self.summary.value = ""
+        self.sections.value = ""
+        self.status.value = ""
+        self.save_status.value = ""
+        self.save_button.disabled = True
+        self.domains_out.clear_output()
+        self.items_out.clear_output()
+
+    def _read_typed(self) -> None:
+        name = self.path.value.strip()
+        if not name:
+            raise ValueError("Type the path of the CSV file first, e.g. team-survey.csv")
+        self.load_path(name)
+
+    def _on_upload(self, change: dict[str, Any]) -> None:
+        files = change["new"]
+        if not files:
+            return
+        f = files[0]
+        self.load_bytes(bytes(f["content"]), name=f.get("name") or "the uploaded file")
+
+    def load_path(self, path: str | os.PathLike[str]) -> SurveyResult:
+        """Read a CSV file from disk and show the result."""
+        self._clear()
+        survey = read_survey(self._resolve(path))
+        return self._show(survey)
+
+    def load_bytes(self, data: bytes, *, name: str = "the uploaded file") -> SurveyResult:
+        """Read an uploaded CSV (its bytes) and show the result."""
+        self._clear()
+        return self._show(read_survey_bytes(data, name))
+
+    def load_text(self, text: str, *, name: str = "the survey") -> SurveyResult:
+        """Read CSV text and show the result."""
+        self._clear()
+        return self._show(read_survey_text(text, name))
+
+    def load_example(self) -> SurveyResult:
+        """Load the example survey of an invented 8-person team."""
+        if self.example is None:
+            raise ValueError("The example survey is not installed here; upload your own CSV file instead.")
+        return self.load_path(self.example)
+
+    def _on_threshold(self, change: dict[str, Any]) -> None:
+        if self.survey is not None:
+            self._show(self.survey)
+
+    # -- showing ------------------------------------------------------------------------------
+    def _show(self, survey: Any) -> SurveyResult:
+        self.survey = survey
+        result = summarise(survey, min_respondents=int(self.threshold.value))
+        self.result = result
+        name = Path(survey.source).name
+        self.status.value = message(
+            f"Read {name}: {result.n_respondents} respondent{'s' if result.n_respondents != 1 else ''}, "
+            f"{len(survey.columns)} of 28 questions.", "ok")
+        self.summary.value = f"<p>{_esc(result.summary())}</p>"
+        self.domains_chart = build_survey_domains(result)
+        self.items_chart = build_survey_items(result)
+        show_chart(self.domains_chart, self.domains_out)
+        show_chart(self.items_chart, self.items_out)
+        self.sections.value = "".join(
+            section_html(result, key, level=self.heading_level, figures=False, prefix="survey-")
+            for key in SHOWN_SECTIONS)
+        self.save_button.disabled = False
+        return result
+
+    def save_report(self) -> Path:
+        """Write the full report (HTML, or Markdown for a ``.md`` name) and say where it went."""
+        if self.result is None:
+            raise ValueError("Load a survey first, then save the report.")
+        name = self.report_name.value.strip()
+        if not name:
+            raise ValueError("Report file name: give the report a name, e.g. team-audit-report.html")
+        target = self._resolve(name)
+        self.saved = write_report(self.result, target)
+        self.save_status.value = message(
+            f"Saved the report to {self.saved}. Find it in the file browser to download, open or print it.", "ok")
+        return self.saved
+
+
+def _esc(text: str) -> str:
+    import html
+
+    return html.escape(text)
