@@ -73,9 +73,12 @@ def build_culture_radar(profile: CultureProfile, *, target: float = SUPERORDINAT
     fig.update_layout(**base_layout(
         title, height=460,
         polar={
-            "radialaxis": {"range": [0, 5], "tickvals": [1, 2, 3, 4, 5], "angle": 90, "tickangle": 90,
-                           "title": {"text": "agreement 1-5"}},
-            "angularaxis": {"categoryorder": "array", "categoryarray": all_names, "direction": "clockwise"},
+            "bgcolor": "white",
+            "radialaxis": {"range": [0, 5.4], "tickvals": [1, 2, 3, 4, 5], "angle": 45, "tickangle": 45,
+                           "tickfont": {"size": 11, "color": "#555555"}, "gridcolor": "#cccccc",
+                           "linecolor": "#999999"},
+            "angularaxis": {"categoryorder": "array", "categoryarray": all_names, "direction": "clockwise",
+                            "gridcolor": "#bbbbbb", "linecolor": "#999999"},
         },
         legend={"orientation": "h", "y": -0.12},
         margin={"l": 60, "r": 60, "t": 70, "b": 60},
@@ -118,16 +121,16 @@ def build_dominance(data: Dominance | None = None) -> Chart:
         go.Bar(x=x, y=then, name=f"{d.then_label} (illustrative)",
                marker={"color": OKABE_ITO["sky_blue"], "pattern": {"shape": "/", "fgcolor": "#333333"},
                        "line": {"color": "#333333", "width": 1}},
-               text=[d.then_label.lower()] * len(x), textposition="inside", insidetextanchor="end",
+               text=["past"] * len(x), textposition="outside", textangle=0,
                hovertemplate="%{x}, " + d.then_label.lower() + ": %{y} (illustrative)<extra></extra>"),
         go.Bar(x=x, y=now, name=f"{d.now_label} (illustrative)",
                marker={"color": OKABE_ITO["orange"], "line": {"color": "#333333", "width": 1}},
-               text=["now"] * len(x), textposition="inside", insidetextanchor="end",
+               text=["now"] * len(x), textposition="outside", textangle=0,
                hovertemplate="%{x}, now: %{y} (illustrative)<extra></extra>"),
     ])
     fig.update_layout(**base_layout(
         title, height=440, barmode="group",
-        yaxis={"title": {"text": "influence (illustrative: 1 = little, 5 = dominant)"}, "range": [0, 5.5],
+        yaxis={"title": {"text": "influence (illustrative)"}, "range": [0, 6],
                "tickvals": [1, 2, 3, 4, 5], "gridcolor": "#dddddd"},
         xaxis={"title": {"text": "learning culture (Gray et al. 2010, Table 1)"}},
         legend={"orientation": "h", "y": -0.25},
@@ -139,7 +142,7 @@ def build_dominance(data: Dominance | None = None) -> Chart:
     alt = TextAlternative(
         title=title,
         description=f"{d.claim} ({d.source}.) {d.note} Grouped bars show, for each culture, its pictured "
-                    f"influence in the past (hatched bars) and now (plain bars).",
+                    f"influence in the past (hatched bars) and now (plain bars), on a scale from 1 (little) to 5 (dominant).",
         header=("culture", f"{d.then_label} (illustrative)", f"{d.now_label} (illustrative)", "change"),
         rows=tuple((names[k], by_culture[k].then, by_culture[k].now,
                     "up" if by_culture[k].now > by_culture[k].then else
