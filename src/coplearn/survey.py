@@ -442,6 +442,7 @@ def read_survey_text(text: str, source: str = "the survey") -> Survey:
     respondent_col: int | None = None
     ignored: list[str] = []
     unknown: list[tuple[int, str, str | None]] = []
+    conflicts = 0
     for i, raw in enumerate(header):
         heading = raw.strip()
         col = f"{_letter(i)} ('{_short(heading)}')" if heading else _letter(i)
@@ -453,6 +454,7 @@ def read_survey_text(text: str, source: str = "the survey") -> Survey:
         try:
             item_id, suggestion = _match(heading)
         except _Conflict as c:
+            conflicts += 1
             problems.append(SurveyProblem(row=1, column=col, message=(
                 f"the heading starts with {c.said} but its question is {c.text}'s; correct one or the other.")))
             continue
@@ -470,7 +472,7 @@ def read_survey_text(text: str, source: str = "the survey") -> Survey:
             ignored.append(heading)
         else:
             unknown.append((i, heading, suggestion))
-    if not columns:
+    if not columns and not conflicts:
         shown = ", ".join(f"'{_short(h, 30)}'" for h in header[:4] if h.strip()) or "none"
         raise SurveyError(source, [SurveyProblem(row=1, column=None, message=(
             f"no column heading is a team audit question (the first headings are: {shown}), so this does "
@@ -583,8 +585,8 @@ def _answer(item: AuditItem, raw: str) -> int | str | None:
         except ValueError:
             said = value
         if said != value:
-            raise ValueError(f"{item.id}: {raw!r} gives two different ratings ({value} and {words.strip()!r} = {said}); "
-                             f"use one of them")
+            raise ValueError(f"{item.id}: {raw!r} gives two different ratings ({value}, and {words.strip()!r} which is "
+                             f"{said}); use one of them, a whole number from 1 to 5 or a word")
     return value
 
 
