@@ -9,7 +9,6 @@ import signal
 import subprocess
 import sys
 import textwrap
-from html.parser import HTMLParser
 from pathlib import Path
 
 import docx
@@ -20,6 +19,7 @@ from hypothesis import strategies as st
 import coplearn as cl
 from coplearn import cpd
 from coplearn.journal import Journal, JournalEntry, JournalWarning, looks_like_a_name
+from practice_html import check_standalone_html
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE_JOURNAL = REPO / "examples" / "sample-journal.json"
@@ -223,38 +223,6 @@ def test_concurrent_writers_lose_no_entry(tmp_path, method):
 
 
 # ---- exports ------------------------------------------------------------------------------------
-
-class _Outline(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.lang = None
-        self.headings: list[int] = []
-        self.external: list[str] = []
-        self.tags: set[str] = set()
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        self.tags.add(tag)
-        if tag == "html":
-            self.lang = a.get("lang")
-        if len(tag) == 2 and tag[0] == "h" and tag[1].isdigit():
-            self.headings.append(int(tag[1]))
-        for key in ("src", "href", "srcset", "data"):
-            if a.get(key):
-                self.external.append(a[key])
-
-
-def check_standalone_html(html: str) -> _Outline:
-    o = _Outline()
-    o.feed(html)
-    assert o.lang == "en-GB"
-    assert o.headings.count(1) == 1 and o.headings[0] == 1
-    assert all(b - a <= 1 for a, b in zip(o.headings, o.headings[1:])), f"heading levels skip: {o.headings}"
-    assert not o.external, f"external references: {o.external}"
-    assert not {"script", "link", "iframe", "img"} & o.tags
-    assert "http://" not in html and "https://" not in html and "@import" not in html
-    return o
-
 
 def test_markdown_export_lays_out_cpd_records(tmp_path):
     j = Journal(tmp_path / "j.json")

@@ -1,0 +1,274 @@
+"""The team audit report (HTML and Markdown), `coplearn audit` end to end, and the lesson 06 widget."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import coplearn as cl
+from coplearn.report import SECTIONS, render_html, render_markdown, section_html, write_report
+from coplearn.survey import load_survey, read_survey_text, summarise
+from practice_html import check_standalone_html
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLES = REPO / "examples"
+COPLEARN = REPO / ".venv" / "bin" / "coplearn"
+SECTION_TITLES = [t for _, t in SECTIONS]
+
+
+@pytest.fixture(scope="module")
+def example():
+    return load_survey(EXAMPLES / "team-survey.csv")
+
+
+# ---- HTML ----------------------------------------------------------------------------------------
+
+def test_html_report_outline_and_standalone(example):
+    html = render_html(example)
+    o = check_standalone_html(html)
+    h2 = [t for level, t in o.heading_text if level == 2]
+    assert h2 == ["Contents"] + SECTION_TITLES
+    assert len(o.svgs) == 2 and all(s.get("role") == "img" for s in o.svgs)
+    for fig in ("fig-domains", "fig-items"):
+        assert f'id="{fig}-title"' in html and f'id="{fig}-desc"' in html and f'id="{fig}-alt"' in html
+    assert len(html) < 200_000
+
+
+def test_html_report_contents(example):
+    html = render_html(example)
+    text = re.sub(r"<[^>]+>", " ", html)
+    assert "not a validated instrument" in text
+    assert "Disagreement is itself a finding" in text
+    assert "the course&#x27;s own rule of thumb" in html or "the course's own rule of thumb" in text
+    # every rating item appears in the item table, and the three disagreements get their own heading
+    for s in example.items:
+        assert f"<th scope=\"row\">{s.item.id}</th>" in html
+    for item_id in ("T4", "T5", "I8"):
+        assert f"<h3>{item_id}: " in html
+    # the action plan is score_audit's plan on team means, in order
+    plan = example.action_plan()
+    positions = [html.index(a.step.replace("'", "&#x27;")) for a in plan]
+    assert positions == sorted(positions) and len(plan) == 6
+    # the stage, the T2 answers (sorted) and the scale
+    assert "4 of the 8 people who answered see the team at the storming stage" in text
+    assert html.index("Admin support!!") < html.index("Best interests assessor")
+    for label in ("very poor", "adequate", "very good", "strongly agree"):
+        assert label in text
+    # bookkeeping columns are named but their contents never appear
+    assert "Timestamp" in text and "14/01/2026" not in html
+
+
+def test_anonymity_hides_the_breakdown(tmp_path):
+    text = ("Respondent,Email,K1,T4,T2,T3\n"
+            "a,jo@example.org,2,1,Needs a senior practitioner urgently,storming\n"
+            "b,sam@example.org,4,5,,norming\n")
+    r = summarise(read_survey_text(text, "two.csv"))
+    html = render_html(r)
+    md = render_markdown(r)
+    for page in (html, md):
+        assert "senior practitioner urgently" not in page
+        assert "example.org" not in page
+        assert "Not shown: fewer than 3 people answered" in page
+        assert "hidden (too few answers)" in page
+        assert "| a |" not in page and ">a</th>" not in page
+    assert "How many people chose each stage" not in html
+    shown = render_html(summarise(read_survey_text(text, "two.csv"), min_respondents=2))
+    assert "senior practitioner urgently" in shown and "Ratings by respondent" in shown and "example.org" not in shown
+
+
+def test_item_breakdown_hidden_when_few_answered_one_item():
+    rows = "\n".join(f"p{k},{3 + k % 2},{'2' if k < 2 else ''}" for k in range(5))
+    r = summarise(read_survey_text("Respondent,K1,K2\n" + rows + "\n"))
+    assert r.breakdown_allowed and r.item("K2").n == 2
+    html = render_html(r)
+    html = html[html.index("<caption>Every rating question"):]
+    k1_row = re.search(r'<th scope="row">K1</th>(.*?)</tr>', html).group(1)
+    k2_row = re.search(r'<th scope="row">K2</th>(.*?)</tr>', html).group(1)
+    assert "1: 0, 2: 0, 3: 3, 4: 2, 5: 0" in k1_row and "hidden (too few answers)" in k2_row
+
+
+def test_escaping_of_learner_text():
+    r = summarise(read_survey_text('K1,T2\n3,"<script>alert(1)</script> & more"\n2,x\n4,y\n'))
+    html = render_html(r)
+    assert "<script" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in html
+
+
+def test_partial_survey_report():
+    r = summarise(read_survey_text("I2,I5\n2,3\n3,3\n1,4\n"))
+    html = render_html(r)
+    check_standalone_html(html)
+    assert "No item in the task domain has been rated yet" in html
+    assert "Nobody answered T3" in html and "Nobody answered T2" in html
+
+
+def test_sections_at_other_levels(example):
+    frag = section_html(example, "disagree", level=3, figures=False, prefix="w-")
+    assert frag.startswith('<section aria-labelledby="w-disagree"><h3 id="w-disagree">')
+    assert "<h4>T4: " in frag and "<h3>T4" not in frag
+    assert "<svg" not in section_html(example, "items", figures=False)
+    with pytest.raises(LookupError, match="not a report section"):
+        section_html(example, "gossip")
+
+
+# ---- Markdown ------------------------------------------------------------------------------------
+
+def test_markdown_report_has_the_same_sections(example):
+    md = render_markdown(example)
+    h2 = re.findall(r"^## (.+)$", md, flags=re.M)
+    assert h2 == SECTION_TITLES
+    assert md.count("\n# ") == 0 and md.startswith("# Team audit report")
+    assert "### Chart: Team means in Adair's three domains" in md and "### Chart: Each question" in md
+    assert "| T4 | How far do team members trust" in md
+    assert "not a validated instrument" in md
+
+
+def test_write_report_formats(tmp_path, example):
+    assert write_report(example, tmp_path / "r.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert write_report(example, tmp_path / "r.txt", "md").read_text(encoding="utf-8").startswith("# Team audit")
+    with pytest.raises(ValueError, match="cannot tell the report format"):
+        write_report(example, tmp_path / "r.pdf")
+    assert not (tmp_path / "r.pdf").exists()
+
+
+# ---- the CLI, end to end ----------------------------------------------------------------------------
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([str(COPLEARN), *args], capture_output=True, text=True, timeout=120, cwd=cwd,
+                          env={**os.environ, "PYTHONWARNINGS": "ignore"})
+
+
+@pytest.mark.parametrize("name", ["team-survey.csv", "team-survey-ids.csv", "team-survey-words.csv"])
+@pytest.mark.parametrize("suffix", [".html", ".md"])
+def test_cli_report_on_shipped_examples(tmp_path, name, suffix):
+    out = tmp_path / f"report{suffix}"
+    proc = run("audit", "report", str(EXAMPLES / name), "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert "for 8 respondents" in proc.stdout and proc.stderr == ""
+    page = out.read_text(encoding="utf-8")
+    if suffix == ".html":
+        check_standalone_html(page)
+        assert "Answers by respondent" in page and "Ratings by respondent" in page
+    else:
+        assert page.startswith("# Team audit report") and "## Action plan" in page
+
+
+def test_cli_format_option_and_threshold(tmp_path):
+    out = tmp_path / "report.txt"
+    proc = run("audit", "report", str(EXAMPLES / "team-survey.csv"), "-o", str(out), "--format", "md",
+               "--min-respondents", "9")
+    assert proc.returncode == 0, proc.stderr
+    assert "team figures only" in proc.stdout
+    md = out.read_text(encoding="utf-8")
+    assert "Not shown: fewer than 9 people answered" in md and "Admin support" not in md
+
+
+def test_cli_check(tmp_path):
+    proc = run("audit", "check", str(EXAMPLES / "team-survey-words.csv"))
+    assert proc.returncode == 0 and "28 questions recognised" in proc.stdout and "Email" in proc.stdout
+
+
+def _xlsx_bytes() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("xl/workbook.xml", "<workbook/>")
+    return buf.getvalue()
+
+
+BAD_INPUTS = {
+    "out-of-range.csv": (b"Respondent,K1,T4\r\na,3,2\r\nb,2,6\r\n", ["row 3, column C (T4)", "out of range"]),
+    "unknown-column.csv": (b"Respondent,K1,Shoe size\r\na,3,9\r\n", ["row 1, column C ('Shoe size')", "not a team audit question"]),
+    "empty.csv": (b"", ["the file is empty"]),
+    "duplicate-ids.csv": (b"Respondent,K1\r\nR1,3\r\nR2,4\r\nR1,2\r\n", ["row 4, column A ('Respondent')", "already used in row 2"]),
+    "latin1.csv": ("K1,T2\r\n3,caf\u00e9\r\n".encode("latin-1"), ["row 2, column B", "not UTF-8"]),
+    "workbook.csv": (_xlsx_bytes(), ["not a CSV file", "Excel workbook"]),
+    "letter.csv": (b"Dear all,\nplease reply by Friday.\n", ["row 1", "does not look like a team survey CSV"]),
+}
+
+
+@pytest.mark.parametrize("name", list(BAD_INPUTS))
+@pytest.mark.parametrize("suffix", [".html", ".md"])
+def test_cli_bad_input_writes_nothing(tmp_path, name, suffix):
+    data, expected = BAD_INPUTS[name]
+    src = tmp_path / name
+    src.write_bytes(data)
+    out = tmp_path / "out" / f"report{suffix}"
+    proc = run("audit", "report", str(src), "-o", str(out))
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert "Traceback" not in proc.stderr and proc.stderr.startswith("coplearn audit: ")
+    for words in expected:
+        assert words in proc.stderr
+    assert not out.exists() and not out.parent.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]
+
+
+def test_cli_refuses_to_overwrite_the_survey(tmp_path):
+    src = tmp_path / "s.csv"
+    src.write_bytes(b"K1\n3\n")
+    proc = run("audit", "report", str(src), "-o", str(src), "--format", "md")
+    assert proc.returncode == 2 and "overwrite the survey" in proc.stderr
+    assert src.read_bytes() == b"K1\n3\n"
+
+
+def test_cli_bad_options(tmp_path):
+    proc = run("audit", "report", str(EXAMPLES / "team-survey.csv"), "-o", str(tmp_path / "r.pdf"))
+    assert proc.returncode == 2 and "cannot tell the report format" in proc.stderr
+    proc = run("audit", "report", str(EXAMPLES / "team-survey.csv"), "-o", str(tmp_path / "r.html"),
+               "--min-respondents", "none")
+    assert proc.returncode == 2 and "not a whole number" in proc.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+# ---- the lesson 06 widget --------------------------------------------------------------------------
+
+def test_widget_loads_the_example_and_saves_a_report(tmp_path):
+    from coplearn.widgets import TeamSurveyLoader
+
+    w = TeamSurveyLoader(folder=tmp_path)
+    assert not w.example_button.disabled and w.save_button.disabled
+    w.example_button.click()
+    assert w.last_error is None and w.result.n_respondents == 8
+    assert "8 respondents" in w.status.value
+    names = [t.name for t in w.items_chart.figure.data]
+    assert names == ["Range of answers (lowest to highest)", "Team mean", "Team mean: the team disagrees"]
+    assert sorted(w.items_chart.figure.data[2].y) == ["I8", "T4", "T5"]
+    assert [t.name for t in w.domains_chart.figure.data] == [
+        "Achieving the task", "Building and maintaining the team", "Developing the individual"]
+    assert w.items_chart.alt.rows[0][0] == "K1"
+    assert '<h3 id="survey-disagree">Where the team disagrees</h3>' in w.sections.value
+    assert "<h2" not in w.sections.value and "<svg" not in w.sections.value
+    w.report_name.value = "our-team.html"
+    w.save_button.click()
+    assert w.last_error is None and (tmp_path / "our-team.html").exists()
+    check_standalone_html((tmp_path / "our-team.html").read_text(encoding="utf-8"))
+
+
+def test_widget_upload_threshold_and_errors(tmp_path):
+    import datetime as dt
+
+    from coplearn.widgets import TeamSurveyLoader
+
+    w = TeamSurveyLoader(folder=tmp_path)
+    data = (EXAMPLES / "team-survey-words.csv").read_bytes()
+    w.upload.value = ({"name": "team.csv", "type": "text/csv", "size": len(data), "content": memoryview(data),
+                       "last_modified": dt.datetime(2026, 1, 20)},)
+    assert w.last_error is None and w.result.n_respondents == 8
+    assert "Admin support" in w.sections.value
+    w.threshold.value = 10
+    assert not w.result.breakdown_allowed and "Admin support" not in w.sections.value
+    bad = b"K1,T4\n3,9\n"
+    w.upload.value = ({"name": "bad.csv", "type": "text/csv", "size": len(bad), "content": memoryview(bad),
+                       "last_modified": dt.datetime(2026, 1, 20)},)
+    assert w.result is None and w.save_button.disabled
+    assert "row 2, column B (T4)" in w.last_error and 'role="alert"' in w.messages.value
+    w.path.value = "missing.csv"
+    assert "no such file" in w.last_error
+    (tmp_path / "mine.csv").write_text("K1,K2\n2,3\n4,4\n3,5\n", encoding="utf-8")
+    w.path.value = "mine.csv"
+    assert w.last_error is None and w.result.n_respondents == 3
