@@ -1,0 +1,314 @@
+"""Page helpers for the browser tests: watch a page, open and run a lesson, run axe, read headings.
+
+Everything here reads what the *page* shows (the DOM, the accessibility tree, the figure data held
+by plotly in the page), never the kernel's state.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from axe_playwright_python.base import AXE_SCRIPT
+from playwright.sync_api import BrowserContext, Locator, Page, WebSocket
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
+AXE_RESULTS = ARTIFACTS / "axe"
+
+LOCAL_HOSTS = {"127.0.0.1"}
+
+#: Requests that may leave the machine. Each is blocked (aborted) anyway, and is harmless.
+ALLOWED_EXTERNAL_REQUESTS: list[tuple[str, str]] = [
+    (r"^https://cdn\.jsdelivr\.net/npm/@fortawesome/fontawesome-free@",
+     "Voila 0.5.13's page template links the Font Awesome stylesheet from a CDN; the course uses no icons from it."),
+]
+
+#: JavaScript errors that are known and harmless: (pattern in the message or its source URL, reason).
+ALLOWED_JS_ERRORS: list[tuple[str, str]] = [
+    (r"Failed to load resource: net::ERR_FAILED.*fontawesome",
+     "the Font Awesome stylesheet above is blocked offline; nothing the course shows needs it."),
+    (r"The getter for the shared module is not a function[\s\S]*@jupyter-notebook/lab-extension",
+     "Voila tries to load Notebook 7's JupyterLab extension, which needs JupyterLab's shell; not used in the app view."),
+    (r"Shared module @jupyterlab/filebrowser doesn't exist in shared scope[\s\S]*@jupyter/nbgrader",
+     "Voila tries to load nbgrader's JupyterLab extension, which needs the file browser; not used in the app view."),
+    (r"r\.setData is not a function",
+     "jupyterlab-plotly's JupyterLab-only hook in Voila; the figure still renders and updates."),
+]
+
+
+def _allowed(text: str, table: list[tuple[str, str]]) -> str | None:
+    for pattern, reason in table:
+        if re.search(pattern, text):
+            return reason
+    return None
+
+
+@dataclass
+class Watcher:
+    """Records every request and every JavaScript error of a browser context.
+
+    Requests to anything but 127.0.0.1 are aborted (the machine is offline anyway) and recorded.
+    """
+
+    external: list[str] = field(default_factory=list)
+    js_errors: list[str] = field(default_factory=list)
+
+    def attach(self, context: BrowserContext) -> Watcher:
+        context.route("**/*", self._route)
+        context.on("page", self._watch_page)
+        for page in context.pages:
+            self._watch_page(page)
+        return self
+
+    def _route(self, route: Any) -> None:
+        url = route.request.url
+        if self._is_local(url):
+            route.continue_()
+        else:
+            self.external.append(url)
+            route.abort()
+
+    @staticmethod
+    def _is_local(url: str) -> bool:
+        parsed = urlparse(url)
+        return parsed.scheme in ("data", "blob", "about") or parsed.hostname in LOCAL_HOSTS
+
+    def _watch_page(self, page: Page) -> None:
+        page.on("console", self._console)
+        page.on("pageerror", lambda exc: self.js_errors.append(f"uncaught: {exc}"))
+        page.on("websocket", self._websocket)
+
+    def _console(self, msg: Any) -> None:
+        if msg.type == "error":
+            where = (msg.location or {}).get("url", "")
+            self.js_errors.append(f"{msg.text} (at {where})")
+
+    def _websocket(self, ws: WebSocket) -> None:
+        if not self._is_local(ws.url.replace("ws://", "http://", 1).replace("wss://", "https://", 1)):
+            self.external.append(ws.url)
+
+    def unexpected_requests(self) -> list[str]:
+        return [u for u in self.external if not _allowed(u, ALLOWED_EXTERNAL_REQUESTS)]
+
+    def unexpected_js_errors(self) -> list[str]:
+        return [e for e in self.js_errors if not _allowed(e, ALLOWED_JS_ERRORS)]
+
+
+# --------------------------------------------------------------------------------------------
+# JupyterLab
+
+#: The notebook's state as the page's JupyterLab front end sees it (needs expose_app_in_browser).
+_LAB_STATE = """() => {
+  const app = window.jupyterapp; const w = app && app.shell.currentWidget;
+  if (!w || !w.content || !w.sessionContext) return null;
+  const s = w.sessionContext.session; const k = s && s.kernel;
+  const cells = w.content.widgets.filter(c => c.model.type === 'code');
+  let errors = 0;
+  for (const c of cells) for (let i = 0; i < c.model.outputs.length; i++)
+    if (c.model.outputs.get(i).type === 'error') errors++;
+  return {kernel: k ? k.status + '/' + k.connectionStatus : null,
+          counts: cells.map(c => c.model.executionCount), errors: errors};
+}"""
+
+
+@dataclass
+class LessonTimes:
+    page_ready: float = 0.0  # goto -> kernel idle and connected
+    run_all: float = 0.0  # Run All clicked -> every code cell executed and the kernel idle
+
+
+class LabNotebook:
+    """A lesson open in JupyterLab, in a fresh workspace of its own."""
+
+    def __init__(self, page: Page, server: Any, path: str) -> None:
+        self.page = page
+        self.server = server
+        self.path = path
+        self.times = LessonTimes()
+
+    @property
+    def notebook(self) -> Locator:
+        return self.page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook").first
+
+    @property
+    def outputs(self) -> Locator:
+        return self.notebook.locator(".jp-Cell-outputArea")
+
+    def state(self) -> dict | None:
+        return self.page.evaluate(_LAB_STATE)
+
+    def open(self, timeout: float = 90) -> LabNotebook:
+        workspace = re.sub(r"[^A-Za-z0-9]", "-", self.path) + f"-{time.monotonic_ns()}"
+        url = f"{self.server.url}/lab/workspaces/{workspace}/tree/{self.path}?reset&token={self.server.token}"
+        t0 = time.perf_counter()
+        self.page.goto(url)
+        # The kernel-readiness race: the toolbar indicator reads "idle" before a kernel exists, and
+        # Run All fired then runs nothing. Wait for the status bar AND a connected, idle kernel.
+        self.page.get_by_text("Python 3 (ipykernel) | Idle").first.wait_for(timeout=timeout * 1000)
+        self._poll(lambda s: s and s["kernel"] == "idle/connected", timeout, "a connected, idle kernel")
+        self.times.page_ready = time.perf_counter() - t0
+        return self
+
+    def run_all(self, timeout: float = 120) -> LabNotebook:
+        """Run all cells from the Run menu, then wait until every code cell has run (or one failed)."""
+        t0 = time.perf_counter()
+        self.page.get_by_role("menuitem", name="Run", exact=True).click()
+        self.page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+        self._poll(lambda s: s and (s["errors"] or (all(c is not None for c in s["counts"])
+                                                    and s["kernel"] == "idle/connected")),
+                   timeout, "every code cell to run")
+        self.times.run_all = time.perf_counter() - t0
+        # widgets render asynchronously after the kernel reports idle
+        self.page.wait_for_function(
+            "() => !Array.from(document.querySelectorAll('.jp-OutputArea-output'))"
+            ".some(e => /Loading widget/.test(e.textContent))", timeout=30_000)
+        return self
+
+    def _poll(self, ok: Any, timeout: float, what: str) -> dict:
+        deadline = time.monotonic() + timeout
+        state = None
+        while time.monotonic() < deadline:
+            state = self.state()
+            if ok(state):
+                return state
+            time.sleep(0.1)
+        raise AssertionError(f"JupyterLab: timed out after {timeout:.0f} s waiting for {what}; last state {state}")
+
+
+def open_voila(page: Page, server: Any, name: str, timeout: float = 120) -> float:
+    """Open a lesson in the app view and wait until its kernel has run it; return the seconds taken."""
+    t0 = time.perf_counter()
+    page.goto(f"{server.url}/voila/render/{name}", timeout=timeout * 1000)
+    # Voila 0.5 renders the notebook server-side, then the page connects widgets to the kernel.
+    page.wait_for_function(
+        "() => document.querySelector('.jp-OutputArea') !== null && "
+        "!Array.from(document.querySelectorAll('.jp-OutputArea-output'))"
+        ".some(e => /Loading widget|Error displaying widget/.test(e.textContent))",
+        timeout=timeout * 1000)
+    page.wait_for_load_state("load")
+    return time.perf_counter() - t0
+
+
+# --------------------------------------------------------------------------------------------
+# What the page shows
+
+def figure_data(page: Page, scope: str = "body") -> list[Any]:
+    """The trace data plotly holds for each rendered figure under ``scope`` (read from the page)."""
+    return page.evaluate(
+        """(scope) => Array.from(document.querySelectorAll(scope + ' .js-plotly-plot')).map(el =>
+             (el.data || []).map(t => ({type: t.type, name: t.name, x: t.x, y: t.y, r: t.r, theta: t.theta,
+                                        text: t.text, values: t.values, labels: t.labels})))""", scope)
+
+
+def visible_text(locator: Locator) -> str:
+    return "\n".join(locator.all_inner_texts())
+
+
+def heading_levels(page: Page, scope: str) -> list[tuple[int, str]]:
+    """(level, text) of every heading under ``scope`` in document order, as a screen reader lists them."""
+    return [tuple(x) for x in page.evaluate(
+        """(scope) => Array.from(document.querySelectorAll(scope)).flatMap(root =>
+             Array.from(root.querySelectorAll('h1,h2,h3,h4,h5,h6,[role=heading]'))
+               .filter(h => !h.closest('.jp-InputArea-editor, .lm-mod-hidden'))
+               .map(h => [h.getAttribute('aria-level') ? Number(h.getAttribute('aria-level'))
+                          : Number(h.tagName[1]), h.textContent.replace('¶', '').trim()]))""", scope)]
+
+
+def heading_problems(levels: list[tuple[int, str]]) -> list[str]:
+    problems = []
+    if [lv for lv, _ in levels].count(1) != 1:
+        problems.append(f"expected exactly one h1, found {[t for lv, t in levels if lv == 1]}")
+    if levels and levels[0][0] != 1:
+        problems.append(f"the first heading is h{levels[0][0]} '{levels[0][1]}', not the h1")
+    for (prev, _), (lv, text) in zip(levels, levels[1:]):
+        if lv > prev + 1:
+            problems.append(f"'{text}' jumps from h{prev} to h{lv}")
+    return problems
+
+
+# --------------------------------------------------------------------------------------------
+# axe-core
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+def run_axe(page: Page, include: list[str], exclude: list[str] | None = None, *, scroller: str | None = None) -> dict:
+    """Run axe-core (bundled by axe-playwright-python) on the parts of the page ``include`` selects.
+
+    ``scroller``: the page's scrolling area (JupyterLab's notebook). axe treats text outside the
+    ``<body>`` box as invisible and skips it; JupyterLab's body is only a few pixels tall (its shell
+    is absolutely positioned), so axe would check the contrast of nothing. For the run we let the body
+    fill the window and grow the window to the whole notebook; no colour changes.
+    """
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE_SCRIPT)
+    context: dict[str, Any] = {"include": [[s] for s in include]}
+    if exclude:
+        context["exclude"] = [[s] for s in exclude]
+    options = {"runOnly": {"type": "tag", "values": AXE_TAGS},
+               "resultTypes": ["violations", "incomplete"]}
+    size = page.viewport_size or {"width": 1280, "height": 900}
+    style = None
+    try:
+        if scroller:
+            style = page.add_style_tag(content="html, body { height: 100% !important; }")
+            height = page.evaluate(
+                "(sel) => { const el = document.querySelector(sel); if (!el) return 0; el.scrollTop = 0;"
+                " return el.scrollHeight + (el.getBoundingClientRect().top || 0) + 40; }", scroller)
+            if height > size["height"]:
+                page.set_viewport_size({"width": size["width"], "height": int(min(height, 30000))})
+                page.wait_for_timeout(300)
+        return page.evaluate("([c, o]) => axe.run(c, o)", [context, options])
+    finally:
+        if style is not None:
+            style.evaluate("el => el.remove()")
+        page.set_viewport_size(size)
+
+
+def axe_summary(results: dict) -> dict[str, Any]:
+    """Violations counted by impact, with the rule ids, and the rules axe could not decide."""
+    by_impact: dict[str, int] = {"critical": 0, "serious": 0, "moderate": 0, "minor": 0}
+    rules: dict[str, dict] = {}
+    for v in results["violations"]:
+        by_impact[v["impact"] or "minor"] += len(v["nodes"])
+        rules[v["id"]] = {"impact": v["impact"], "nodes": len(v["nodes"]), "help": v["help"],
+                          "targets": [", ".join(map(str, n["target"])) for n in v["nodes"][:5]],
+                          "html": [n["html"][:200] for n in v["nodes"][:3]]}
+    incomplete = {v["id"]: len(v["nodes"]) for v in results.get("incomplete", [])}
+    return {"by_impact": by_impact, "rules": rules, "incomplete": incomplete}
+
+
+def axe_failures(summary: dict) -> list[str]:
+    return [f"{rid} ({r['impact']}, {r['nodes']} element(s)): {r['help']}; e.g. {r['targets'][:2]} {r['html'][:1]}"
+            for rid, r in summary["rules"].items() if r["impact"] in ("serious", "critical")]
+
+
+def save_axe(name: str, summary: dict) -> None:
+    AXE_RESULTS.mkdir(parents=True, exist_ok=True)
+    (AXE_RESULTS / f"{name}.json").write_text(json.dumps(summary, indent=2))
+
+
+# --------------------------------------------------------------------------------------------
+# Screenshots
+
+def screenshot_whole(page: Page, path: Path, scroller: str) -> None:
+    """Screenshot the whole of a scrolling area by growing the viewport to its height for a moment."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    size = page.viewport_size or {"width": 1280, "height": 900}
+    height = page.evaluate(
+        "(sel) => { const el = document.querySelector(sel); if (!el) return 0; el.scrollTop = 0;"
+        " return el.scrollHeight + (el.getBoundingClientRect().top || 0) + 40; }", scroller)
+    try:
+        if height > size["height"]:
+            page.set_viewport_size({"width": size["width"], "height": int(min(height, 16000))})
+            page.wait_for_timeout(300)
+        page.screenshot(path=str(path))
+    finally:
+        page.set_viewport_size(size)

@@ -1,0 +1,131 @@
+"""Every lesson in JupyterLab: it runs clean, renders, responds to a learner, and is accessible.
+
+Each lesson is opened once (a fresh browser context and workspace, Run All from the Run menu) and
+the tests below share that page, in order: run -> render -> interaction (+ screenshot) -> axe ->
+text alternatives -> headings -> requests and JavaScript errors.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from conftest import VIEWPORT, lesson_params, require_lesson
+from interactions import interaction_for, perform
+from pages import (SCREENSHOTS, LabNotebook, Watcher, axe_failures, axe_summary, heading_levels, heading_problems,
+                   run_axe, save_axe, screenshot_whole)
+from playwright.sync_api import Browser, Page
+from servers import shutdown_kernels
+
+pytestmark = pytest.mark.timeout(300)
+
+
+@dataclass
+class LabLesson:
+    number: str
+    name: str
+    nb: LabNotebook
+    watcher: Watcher
+
+    @property
+    def page(self) -> Page:
+        return self.nb.page
+
+
+@pytest.fixture(scope="module", params=lesson_params())
+def lesson(request: pytest.FixtureRequest, browser: Browser, lab, served_root) -> Iterator[LabLesson]:
+    number, name = request.param
+    require_lesson(served_root, name)
+    context = browser.new_context(viewport=VIEWPORT)
+    watcher = Watcher().attach(context)
+    try:
+        nb = LabNotebook(context.new_page(), lab, f"course/{name}").open()
+        nb.run_all()
+        yield LabLesson(number, name, nb, watcher)
+    finally:
+        context.close()
+        shutdown_kernels(lab)
+
+
+LAB_SCROLLER = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer"
+ERROR_OUTPUTS = ('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"], '
+                 '.jp-OutputArea-output.jp-mod-error')
+
+
+def test_runs_without_error_output(lesson: LabLesson) -> None:
+    state = lesson.nb.state()
+    assert state and state["errors"] == 0, f"{state['errors'] if state else '?'} cell(s) raised an error"
+    assert all(c is not None for c in state["counts"]), f"cells left unexecuted: {state['counts']}"
+    errors = lesson.nb.notebook.locator(ERROR_OUTPUTS)
+    assert errors.count() == 0, f"error output on the page: {errors.all_inner_texts()[:3]}"
+    alerts = lesson.nb.outputs.locator('[role="alert"]')
+    assert not [t for t in alerts.all_inner_texts() if t.strip()], \
+        f"a widget shows a problem: {alerts.all_inner_texts()}"
+
+
+def test_widgets_and_figures_render(lesson: LabLesson) -> None:
+    outputs = lesson.nb.outputs
+    assert outputs.locator(".jupyter-widgets").count() > 0, "no widget rendered (every lesson has a reflection box)"
+    text = "\n".join(outputs.all_inner_texts())
+    assert "Error displaying widget" not in text and "Loading widget" not in text, text[:500]
+    figures = outputs.locator(".js-plotly-plot")
+    for i in range(figures.count()):
+        box = figures.nth(i).locator(".main-svg").first.bounding_box()
+        assert box and box["width"] > 100 and box["height"] > 100, f"figure {i + 1} did not draw ({box})"
+
+
+def test_an_interaction_changes_the_page(lesson: LabLesson) -> None:
+    interaction = interaction_for(lesson.number)
+    perform(lesson.page, lesson.nb.outputs, interaction)
+    screenshot_whole(lesson.page, SCREENSHOTS / f"lab-{lesson.name.removesuffix('.ipynb')}.png", LAB_SCROLLER)
+
+
+def test_axe_finds_no_serious_or_critical_problems(lesson: LabLesson) -> None:
+    results = run_axe(lesson.page, [".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell-outputArea",
+                                    ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-MarkdownOutput"],
+                       scroller=LAB_SCROLLER)
+    summary = axe_summary(results)
+    save_axe(f"lab-{lesson.number}", summary)
+    failures = axe_failures(summary)
+    assert not failures, "\n".join(failures)
+    assert "color-contrast" not in summary["rules"], summary["rules"].get("color-contrast")
+
+
+def test_every_figure_has_a_text_alternative_in_the_accessibility_tree(lesson: LabLesson) -> None:
+    check_text_alternatives(lesson.page, ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell-outputArea")
+
+
+def test_headings_are_in_order(lesson: LabLesson) -> None:
+    levels = heading_levels(lesson.page, ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook")
+    assert levels, "no headings found"
+    assert not heading_problems(levels), heading_problems(levels)
+
+
+def test_no_request_leaves_the_machine_and_no_js_errors(lesson: LabLesson) -> None:
+    assert not lesson.watcher.unexpected_requests(), lesson.watcher.unexpected_requests()
+    assert not lesson.watcher.unexpected_js_errors(), lesson.watcher.unexpected_js_errors()
+
+
+def check_text_alternatives(page: Page, scope: str) -> None:
+    """Every plotly figure is followed by a text alternative that the accessibility tree exposes."""
+    n_figures = page.locator(f"{scope} .js-plotly-plot").count()
+    alts = page.locator(f"{scope} .coplearn-alt")
+    assert alts.count() >= n_figures, f"{n_figures} figure(s) but only {alts.count()} text alternative(s)"
+    # each figure's own output area holds its alternative right after it
+    orphans = page.evaluate(
+        """(scope) => Array.from(document.querySelectorAll(scope + ' .js-plotly-plot')).filter(fig => {
+             const area = fig.closest('.jp-OutputArea'); return !area || !area.querySelector('.coplearn-alt');
+           }).length""", scope)
+    assert orphans == 0, f"{orphans} figure(s) without a text alternative beside them"
+    for i in range(alts.count()):
+        alt = alts.nth(i)
+        label = alt.get_attribute("aria-label") or ""
+        assert label.startswith("Text description"), label
+        # reachable: present in the accessibility tree as a named note, with its words
+        tree = alt.aria_snapshot()
+        assert re.search(r"note .*Text description", tree), tree[:300]
+        description = alt.locator("p").first.inner_text().split(".")[-2].strip()
+        assert description and description[:30] in tree, (description, tree[:400])
+        assert "table" in alt.locator("details").aria_snapshot() or alt.locator("summary").count() == 1
