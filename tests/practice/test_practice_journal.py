@@ -25,6 +25,15 @@ REPO = Path(__file__).resolve().parents[2]
 EXAMPLE_JOURNAL = REPO / "examples" / "sample-journal.json"
 
 
+@pytest.fixture
+def example_journal(tmp_path) -> Path:
+    """A copy of the shipped sample journal (reading takes a lock file beside it; keep the repo clean)."""
+    copy = tmp_path / "sample" / "sample-journal.json"
+    copy.parent.mkdir()
+    copy.write_bytes(EXAMPLE_JOURNAL.read_bytes())
+    return copy
+
+
 def full_entry(j: Journal, **over) -> JournalEntry:
     fields = dict(
         title="Group supervision on trust", activity_type="Peer discussion or group supervision",
@@ -292,8 +301,8 @@ def test_empty_journal_exports_a_helpful_page(tmp_path):
     assert "no entries yet" in md and "0 records" in md
 
 
-def test_example_journal_is_a_valid_journal():
-    entries = Journal(EXAMPLE_JOURNAL).entries
+def test_example_journal_is_a_valid_journal(example_journal):
+    entries = Journal(example_journal).entries
     assert len(entries) >= 3
     assert any(e.peer_reflection for e in entries) and any(e.gibbs for e in entries)
     assert not any(looks_like_a_name(e.peer_role) for e in entries if e.peer_role)
@@ -312,12 +321,12 @@ def run_cli(*args: str, env_journal: Path | None = None) -> subprocess.Completed
 
 
 @pytest.mark.parametrize("fmt", ["md", "html", "docx"])
-def test_cli_exports_the_example_journal(tmp_path, fmt):
+def test_cli_exports_the_example_journal(tmp_path, fmt, example_journal):
     out = tmp_path / f"cpd.{fmt}"
-    proc = run_cli("journal", "export", "--format", fmt, "-o", str(out), "--journal", str(EXAMPLE_JOURNAL))
+    proc = run_cli("journal", "export", "--format", fmt, "-o", str(out), "--journal", str(example_journal))
     assert proc.returncode == 0, proc.stderr
     assert out.exists() and out.stat().st_size > 0
-    n = len(Journal(EXAMPLE_JOURNAL).entries)
+    n = len(Journal(example_journal).entries)
     assert f"Wrote {n} CPD records" in proc.stdout
     if fmt == "html":
         check_standalone_html(out.read_text(encoding="utf-8"))
