@@ -39,6 +39,8 @@ def _report(args: argparse.Namespace) -> int:
 
     try:
         fmt = format_for(args.output, args.format)
+        if args.output.is_dir():
+            return _fail(f"{args.output} is a folder; give the report a file name, e.g. {args.output / 'report.html'}")
         if args.output.resolve() == args.responses.resolve():
             return _fail("the report would overwrite the survey file; choose another name after -o")
         result = load_survey(args.responses, min_respondents=args.min_respondents)

@@ -38,6 +38,8 @@ def _export(args: argparse.Namespace) -> int:
 
     try:
         fmt = cpd.format_for(args.output, args.format)
+        if args.output.is_dir():
+            return _fail(f"{args.output} is a folder; give the export a file name, e.g. {args.output / ('cpd.' + fmt)}")
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             journal = _journal(args)

@@ -349,3 +349,18 @@ def test_cli_add_list_and_errors(tmp_path):
     assert proc.returncode == 2 and "cannot tell the format" in proc.stderr and not out.exists()
     proc = run_cli("journal", "path", env_journal=path)
     assert proc.stdout.strip() == str(path)
+
+
+def test_cli_tells_the_learner_about_an_unreadable_journal(tmp_path):
+    path = tmp_path / "broken.json"
+    path.write_text("{ half a journal", encoding="utf-8")
+    proc = run_cli("journal", "list", env_journal=path)
+    assert proc.returncode == 0 and "0 entries" in proc.stdout
+    assert "could not be read" in proc.stderr and "kept safe as" in proc.stderr and "Traceback" not in proc.stderr
+    (moved,) = [p for p in tmp_path.iterdir() if ".unreadable-" in p.name]
+    assert moved.read_text(encoding="utf-8") == "{ half a journal"
+
+
+def test_cli_export_to_a_folder_is_refused(tmp_path):
+    proc = run_cli("journal", "export", "--format", "md", "-o", str(tmp_path), env_journal=tmp_path / "j.json")
+    assert proc.returncode == 2 and "is a folder" in proc.stderr

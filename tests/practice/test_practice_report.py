@@ -223,6 +223,8 @@ def test_cli_bad_options(tmp_path):
                "--min-respondents", "none")
     assert proc.returncode == 2 and "not a whole number" in proc.stderr
     assert list(tmp_path.iterdir()) == []
+    proc = run("audit", "report", str(EXAMPLES / "team-survey.csv"), "-o", str(tmp_path), "--format", "html")
+    assert proc.returncode == 2 and "is a folder" in proc.stderr and list(tmp_path.iterdir()) == []
 
 
 # ---- the lesson 06 widget --------------------------------------------------------------------------
