@@ -101,7 +101,9 @@ def _glance(r: SurveyResult) -> list[str]:
     else:
         lines.append("No question meets the course's rule for disagreement.")
     if r.stage is not None:
-        lines.append(f"Most people see the team at the {r.stage.name.lower()} stage (Tuckman 1965).")
+        top = r.stage_counts.get(r.stage.key, 0)
+        lines.append(f"The stage of development named most often is {r.stage.name.lower()} ({top} of "
+                     f"{sum(r.stage_counts.values())} who answered T3; Tuckman 1965).")
     if not r.breakdown_allowed:
         lines.append(f"Fewer than {r.min_respondents} people answered, so answers are shown only as team "
                      f"figures, never person by person.")
