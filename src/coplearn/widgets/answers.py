@@ -1,0 +1,195 @@
+"""Answer widgets for the graded exercises: answer every choice question without typing code.
+
+Each control saves the learner's choice at once to ``answers.json`` beside the notebook
+(:class:`coplearn.grading.AnswerStore`), so the choice survives closing the notebook, travels
+with it when it is submitted, and is what the graded cells mark. Opening the notebook again
+shows the saved choices. The widgets never wait for the browser, so nbgrader can run the
+notebook without one.
+
+- :class:`ChoiceQuestions`: one labelled drop-down per statement or vignette.
+- :class:`SeveralChoices`: several drop-downs for one question ("name the two cultures").
+- :class:`NumberAnswers`: labelled text boxes for numbers (no sliders: their handle has no
+  accessible name in ipywidgets 8.1).
+
+>>> import tempfile
+>>> w = ChoiceQuestions("q1", {1: "A statement.", 2: "Another."}, kind="culture", folder=tempfile.mkdtemp())
+>>> w.dropdowns[2].value = "democratic"
+>>> w.store.get("q1.2"), w.saved["q1.2"]
+('democratic', 'democratic')
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import os
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import ipywidgets as W
+
+from ..grading import AnswerStore, Option, canonical, options
+from ._base import LABEL_STYLE, Composite, message
+
+__all__ = ["ChoiceQuestions", "NumberAnswers", "SeveralChoices"]
+
+PLACEHOLDER = "Choose..."
+
+
+class _AnswerWidget(Composite):
+    """Shared parts: the store, the status line, saving with a plain confirmation."""
+
+    def __init__(self, question: str, folder: str | os.PathLike[str] | None) -> None:
+        super().__init__()
+        self.question = question
+        self.store = AnswerStore(folder)
+        self.saved: dict[str, Any] = {}
+        self.status = W.HTML(value="")
+        reason = self.store.read_only_reason
+        if reason and "tutor" in reason:
+            self.status.value = message(reason, "info")
+
+    def _save(self, key: str, value: Any, what: str) -> None:
+        if self.store.save(key, value):
+            self.saved[key] = value
+            shown = "cleared" if value is None else f"saved: {what}"
+            self.status.value = message(f"Your answer is {shown}.", "ok")
+        else:
+            self.saved[key] = value
+        if self.store.last_warning:
+            self.status.value = message(self.store.last_warning, "info")
+
+    def _summary(self) -> str:
+        chosen = self.store.all()
+        mine = {k: v for k, v in chosen.items() if k == self.question or k.startswith(self.question + ".")}
+        if not mine:
+            return f"Answer widgets for {self.question}: nothing chosen yet."
+        return f"Answer widgets for {self.question}: " + ", ".join(f"{k} = {v}" for k, v in sorted(mine.items()))
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        bundle = self.view._repr_mimebundle_(**kwargs)
+        data = bundle[0] if isinstance(bundle, tuple) else bundle
+        if isinstance(data, dict):
+            data["text/plain"] = self._summary()  # what formgrader and feedback show
+        return bundle
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        bundle = self._repr_mimebundle_()
+        data = bundle[0] if isinstance(bundle, tuple) else bundle
+        display(data, raw=True)
+
+
+def _dropdown(opts: Sequence[Option], description: str, value: Any) -> W.Dropdown:
+    choices = [(PLACEHOLDER, None)] + [(o.label, o.key) for o in opts]
+    keys = {o.key for o in opts}
+    return W.Dropdown(options=choices, value=value if value in keys else None, description=description,
+                      style=LABEL_STYLE, layout=W.Layout(width="auto", max_width="100%"))
+
+
+class ChoiceQuestions(_AnswerWidget):
+    """One labelled drop-down per item; each choice is saved as ``"<question>.<item>"``.
+
+    ``items`` maps each item (a number or name) to the text shown above its drop-down; pass
+    ``None`` for a single question, saved as ``"<question>"``. ``kind`` names the option set
+    (see :func:`coplearn.grading.options`). ``label`` starts each drop-down's accessible label,
+    e.g. ``"Statement"`` gives "Statement 3: your answer".
+    """
+
+    def __init__(self, question: str, items: Mapping[Any, str] | None, *, kind: str, label: str = "Statement",
+                 prompt: str = "your answer", folder: str | os.PathLike[str] | None = None) -> None:
+        super().__init__(question, folder)
+        self.kind = kind
+        self.opts = options(kind)
+        saved = self.store.all()
+        self.dropdowns: dict[Any, W.Dropdown] = {}
+        rows: list[W.Widget] = []
+        entries = list(items.items()) if items is not None else [(None, "")]
+        for item, text in entries:
+            key = self.question if item is None else f"{self.question}.{item}"
+            desc = prompt.capitalize() if item is None else f"{label} {item}: {prompt}"
+            initial = canonical(saved.get(key), kind)
+            dd = _dropdown(self.opts, desc, initial)
+            if dd.value is not None:
+                self.saved[key] = dd.value
+            dd.observe(self.safely(functools.partial(self._on_change, key, desc)), names="value")
+            self.dropdowns[item if item is not None else question] = dd
+            parts: list[W.Widget] = []
+            if text:
+                heading = f"<strong>{html.escape(str(label))} {html.escape(str(item))}.</strong> " if item is not None else ""
+                parts.append(W.HTML(f"<p>{heading}{html.escape(text)}</p>"))
+            parts.append(dd)
+            rows.append(W.VBox(parts, layout=W.Layout(margin="0 0 10px 0")))
+        self.view = W.VBox(rows + [self.status, self.messages])
+
+    def _on_change(self, key: str, desc: str, change: dict[str, Any]) -> None:
+        value = change["new"]
+        label = next((o.label for o in self.opts if o.key == value), None)
+        self._save(key, value, f"{desc.split(':')[0]}: {label}")
+
+
+class SeveralChoices(_AnswerWidget):
+    """``count`` drop-downs for one question that asks for several different answers.
+
+    Choices are saved as ``"<question>.1"`` ... ``"<question>.<count>"``; the graded cell reads
+    them with :func:`coplearn.grading.several`.
+    """
+
+    def __init__(self, question: str, count: int, *, kind: str, labels: Sequence[str] | None = None,
+                 folder: str | os.PathLike[str] | None = None) -> None:
+        super().__init__(question, folder)
+        self.kind = kind
+        self.opts = options(kind)
+        saved = self.store.all()
+        names = list(labels) if labels else [f"Choice {n} of {count}" for n in range(1, count + 1)]
+        if len(names) != count:
+            raise ValueError(f"SeveralChoices: {count} drop-downs need {count} labels, not {len(names)}")
+        self.dropdowns: list[W.Dropdown] = []
+        for n, name in enumerate(names, 1):
+            key = f"{question}.{n}"
+            dd = _dropdown(self.opts, name, canonical(saved.get(key), kind))
+            if dd.value is not None:
+                self.saved[key] = dd.value
+            dd.observe(self.safely(functools.partial(self._on_change, key, name)), names="value")
+            self.dropdowns.append(dd)
+        self.view = W.VBox([*self.dropdowns, self.status, self.messages])
+
+    def _on_change(self, key: str, name: str, change: dict[str, Any]) -> None:
+        value = change["new"]
+        label = next((o.label for o in self.opts if o.key == value), None)
+        self._save(key, value, f"{name}: {label}")
+
+
+class NumberAnswers(_AnswerWidget):
+    """Labelled text boxes for numeric answers, saved as ``"<question>.<item>"`` when the learner
+    presses Enter or leaves the box. Text that is not a number is refused with a plain message.
+    """
+
+    def __init__(self, question: str, items: Mapping[Any, str], *,
+                 folder: str | os.PathLike[str] | None = None) -> None:
+        super().__init__(question, folder)
+        saved = self.store.all()
+        self.boxes: dict[Any, W.Text] = {}
+        for item, desc in items.items():
+            key = f"{question}.{item}"
+            value = saved.get(key)
+            box = W.Text(value="" if value is None else f"{value:g}" if isinstance(value, (int, float)) else str(value),
+                         description=desc, placeholder="for example 3.25", continuous_update=False,
+                         style=LABEL_STYLE, layout=W.Layout(width="auto"))
+            if value is not None:
+                self.saved[key] = value
+            box.observe(self.safely(functools.partial(self._on_change, key, desc)), names="value")
+            self.boxes[item] = box
+        self.view = W.VBox([*self.boxes.values(), self.status, self.messages])
+
+    def _on_change(self, key: str, desc: str, change: dict[str, Any]) -> None:
+        text = str(change["new"]).strip().replace(",", ".")
+        if not text:
+            self._save(key, None, desc)
+            return
+        try:
+            value = float(text)
+        except ValueError:
+            raise ValueError(f"{desc}: {change['new']!r} is not a number; type digits, for example 3.25.") from None
+        self._save(key, value, f"{desc} = {value:g}")
