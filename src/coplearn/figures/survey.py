@@ -129,7 +129,7 @@ def build_survey_domains(result: SurveyResult, *, title: str | None = None) -> C
                          showlegend=False)
     layout["xaxis"] = {"range": [0.8, 5.2], "dtick": 1, "title": {"text": "rating (1 very poor to 5 very good)"},
                        "gridcolor": "#dddddd"}
-    layout["yaxis"] = {"autorange": "reversed"}
+    layout["yaxis"] = {"range": [len(rated) - 0.5, -0.7]}  # first domain on top, room for its label
     layout["margin"] = {"l": 250, "r": 30, "t": 60, "b": 60}
     fig.update_layout(**layout)
     return Chart(figure=fig, alt=domain_alternative(result))

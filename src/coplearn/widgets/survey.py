@@ -26,8 +26,8 @@ from ._base import FULL_WIDTH, LABEL_STYLE, Composite, message, show_chart
 
 __all__ = ["TeamSurveyLoader", "example_survey_path"]
 
-#: Sections shown under the charts, in order (the saved report has them all).
-SHOWN_SECTIONS = ("glance", "disagree", "stage", "skills", "priorities", "plan", "method")
+#: Sections shown under the charts, in order ("At a glance" goes above them; the saved report has them all).
+SHOWN_SECTIONS = ("disagree", "stage", "skills", "priorities", "plan", "method")
 
 
 def example_survey_path() -> Path | None:
@@ -62,17 +62,20 @@ class TeamSurveyLoader(Composite):
         self.saved: Path | None = None
 
         self.upload = W.FileUpload(accept=".csv,text/csv", multiple=False, description="Upload the survey CSV",
-                                   tooltip="Choose the CSV file you downloaded from your survey tool")
+                                   tooltip="Choose the CSV file you downloaded from your survey tool",
+                                   layout=W.Layout(width="auto"))
         self.path = W.Text(value="", description="Or type the CSV file's path", style=LABEL_STYLE,
                            placeholder="e.g. team-survey.csv", continuous_update=False,
                            layout=W.Layout(width="32em"))
-        self.read_button = W.Button(description="Read this file", tooltip="Read the CSV file named in the box")
+        self.read_button = W.Button(description="Read this file", tooltip="Read the CSV file named in the box",
+                                    layout=W.Layout(width="auto"))
         self.example = example_survey_path()
         self.example_button = W.Button(description="Try the example survey",
                                        tooltip="Load an invented survey of an 8-person team",
-                                       disabled=self.example is None)
+                                       disabled=self.example is None, layout=W.Layout(width="auto"))
         self.threshold = W.BoundedIntText(value=min_respondents, min=1, max=99, style=LABEL_STYLE,
-                                          description="Show individual answers only with at least this many respondents")
+                                          description="Show individual answers only with at least this many respondents",
+                                          layout=W.Layout(width="36em"))
         self.status = W.HTML(value="")
         self.summary = W.HTML(value="", layout=FULL_WIDTH)
         self.domains_out = W.Output(layout=FULL_WIDTH)
@@ -81,6 +84,7 @@ class TeamSurveyLoader(Composite):
         self.report_name = W.Text(value="team-audit-report.html", description="Report file name", style=LABEL_STYLE,
                                   continuous_update=False, layout=W.Layout(width="32em"))
         self.save_button = W.Button(description="Save the report as a web page", disabled=True,
+                                    layout=W.Layout(width="auto"),
                                     tooltip="Write the whole report as one HTML file you can open, print or share")
         self.save_status = W.HTML(value="")
 
@@ -172,7 +176,7 @@ class TeamSurveyLoader(Composite):
         self.status.value = message(
             f"Read {name}: {result.n_respondents} respondent{'s' if result.n_respondents != 1 else ''}, "
             f"{len(survey.columns)} of 28 questions.", "ok")
-        self.summary.value = f"<p>{_esc(result.summary())}</p>"
+        self.summary.value = section_html(result, "glance", level=self.heading_level, prefix="survey-")
         self.domains_chart = build_survey_domains(result)
         self.items_chart = build_survey_items(result)
         show_chart(self.domains_chart, self.domains_out)
@@ -195,9 +199,3 @@ class TeamSurveyLoader(Composite):
         self.save_status.value = message(
             f"Saved the report to {self.saved}. Find it in the file browser to download, open or print it.", "ok")
         return self.saved
-
-
-def _esc(text: str) -> str:
-    import html
-
-    return html.escape(text)
