@@ -115,7 +115,7 @@ class Route:
             for s in self.steps
         )
         return (
-            f"<h4>Route for a {_html.esc(self.name.lower())}</h4>"
+            f"<h3>Route for a {_html.esc(self.name.lower())}</h3>"
             f"<p>{_html.esc(self.who)}</p><p>{_html.esc(self.summary)}</p><ol>{items}</ol>"
         )
 

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 
 from ..context import Dominance, OverlaySkill, dominance, overlay_skills
-from ..cultures import PROFILE_NOTE, SUPERORDINATE_TARGET, CultureProfile, cultures
+from ..cultures import SUPERORDINATE_TARGET, CultureProfile, cultures
 from ._base import CULTURE_COLOURS, CULTURE_SYMBOLS, OKABE_ITO, Chart, TextAlternative, base_layout
 
 __all__ = ["build_culture_radar", "build_dominance", "build_overlay", "PROFILE_TRACE", "TARGET_TRACE"]
@@ -95,7 +95,8 @@ def build_culture_radar(profile: CultureProfile, *, target: float = SUPERORDINAT
         title=title,
         description=(
             f"A radar chart with one spoke per learning culture and a dashed reference ring at {target:.0f} "
-            f"out of 5 on every spoke. {profile.summary()} {PROFILE_NOTE}"
+            f"out of 5 on every spoke. {profile.summary()} The profile is the course's teaching aid, "
+            "not a validated measure."
         ),
         header=("culture", "score (1-5)", "principles rated", "reference ring", "against the ring"),
         rows=tuple(rows),

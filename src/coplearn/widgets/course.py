@@ -65,7 +65,7 @@ class RoutePicker(Composite):
             self.choice.value = route.key
         rows = [(n, _KIND_LABELS[s.kind], s.label, s.note, s.where) for n, s in enumerate(route.steps, 1)]
         self.path.value = (
-            f'<div role="status"><h4>Suggested route for a {html.escape(route.name.lower())}</h4>'
+            f'<div role="status"><h3>Suggested route for a {html.escape(route.name.lower())}</h3>'
             f"<p>{html.escape(route.who)}</p><p>{html.escape(route.summary)}</p></div>"
             + _html.table(f"Your suggested path ({len(route.steps)} steps). It is a suggestion: "
                           "any lesson can be opened at any time.",

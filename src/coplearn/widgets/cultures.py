@@ -218,13 +218,13 @@ class CultureProfileWidget(Composite):
         sections: list[W.Widget] = []
         for c in cultures():
             rows: list[W.Widget] = [W.HTML(
-                f"<h4>{html.escape(c.name)} culture</h4>"
+                f"<h3>{html.escape(c.name)} culture</h3>"
                 f"<p><em>Exemplar: {html.escape(c.exemplar)}.</em> How far does each statement describe "
                 f"your team or organisation?</p>")]
             for p in c.principles:
                 dd = W.Dropdown(options=list(RATING_OPTIONS), value=None,
                                 description=f"{p.id}, {p.dimension_label.lower()}: my agreement",
-                                style=LABEL_STYLE, layout=W.Layout(width="auto"))
+                                style=LABEL_STYLE, layout=W.Layout(width="46em", max_width="100%"))
                 dd.observe(self.safely(functools.partial(self._on_rating, p.id)), names="value")
                 self.dropdowns[p.id] = dd
                 rows.append(W.VBox([W.HTML(f"<p><strong>{p.id}.</strong> {html.escape(p.text)}</p>"), dd],
@@ -240,7 +240,7 @@ class CultureProfileWidget(Composite):
                    "'Not rated yet' if you cannot say: it is left out, not counted as zero.</p>"),
             W.HBox([self.example, self.clear_button], layout=W.Layout(flex_flow="row wrap")),
             self.example_note, *sections, self.progress, self.messages,
-            W.HTML("<h4>Your profile</h4>"), self.out, self.advice,
+            W.HTML("<h3>Your profile</h3>"), self.out, self.advice,
         ])
         if ratings:
             self.set_ratings(ratings)
@@ -314,7 +314,7 @@ class CultureProfileWidget(Composite):
             return ("<p>Rate at least one statement in each culture to see your profile. The dashed ring "
                     "shows the course's picture of a super-ordinate culture: all four present.</p>"
                     + _html.note(PROFILE_NOTE))
-        parts = [f"<p>{html.escape(p.summary())}</p>"]
+        parts = []  # the summary itself is in the chart's text description, just above
         gaps = p.gaps()
         if gaps:
             items = "".join(f"<li><strong>{html.escape(names[g.culture])}</strong> ({g.score:.1f} out of 5): "
