@@ -90,10 +90,12 @@ class JournalSetup(Composite):
         self.journal = journal
         self.where = W.HTML(value="", layout=FULL_WIDTH)
         self.check_button = W.Button(description="Check my journal", icon="book",
-                                     tooltip="Show where the journal is saved and how many entries it has")
+                                     tooltip="Show where the journal is saved and how many entries it has", layout=W.Layout(width="auto"))
         self.check_button.on_click(self.safely(lambda _b: self.refresh()))
         self.prompt = JournalPrompt(self.PROMPT, lesson="00", pcf=["professionalism"],
                                     title="Lesson 00: what I hope to get from this course", journal=journal)
+        self.prompt.learning.placeholder = "What I hope to learn from this course, and why it matters to me."
+        self.prompt.impact.placeholder = "Optional: one team or situation where I would like to use it."
         self.prompt.button.on_click(self.safely(lambda _b: self.refresh()))
         self.count = 0
         self.view = W.VBox([self.where, self.check_button, self.prompt.view, self.messages])

@@ -172,7 +172,7 @@ class CultureSorter(Composite):
         self.rng = random.Random(seed)
         self.sets_done = 0
         self.new_button = W.Button(description="New set of statements", icon="refresh",
-                                   tooltip="Draw a different set of Table 1 principles to sort")
+                                   tooltip="Draw a different set of Table 1 principles to sort", layout=W.Layout(width="auto"))
         self.new_button.on_click(self.safely(lambda _b: self.new_set()))
         self.box = W.VBox([])
         self.view = W.VBox([self.box, self.new_button, self.messages])
@@ -212,7 +212,7 @@ class CultureProfileWidget(Composite):
         self.example.observe(self.safely(self._on_example), names="value")
         self.example_note = W.HTML(value="")
         self.clear_button = W.Button(description="Clear all ratings", icon="eraser",
-                                     tooltip="Set every statement back to 'not rated'")
+                                     tooltip="Set every statement back to 'not rated'", layout=W.Layout(width="auto"))
         self.clear_button.on_click(self.safely(lambda _b: self.clear()))
         self.dropdowns: dict[str, W.Dropdown] = {}
         sections: list[W.Widget] = []
