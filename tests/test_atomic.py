@@ -1,0 +1,26 @@
+"""Atomic saves keep the file's permissions like an ordinary save would."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+
+from coplearn._atomic import atomic_write_text
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_new_file_gets_the_umask_default_and_existing_mode_is_kept(tmp_path):
+    old = os.umask(0o022)
+    try:
+        path = tmp_path / "report.html"
+        atomic_write_text(path, "one")
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644
+        os.chmod(path, 0o600)
+        atomic_write_text(path, "two")
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        assert path.read_text() == "two"
+        assert [p.name for p in tmp_path.iterdir()] == ["report.html"], "no temporary file left behind"
+    finally:
+        os.umask(old)
