@@ -1,0 +1,212 @@
+"""A real nbgrader course in a temporary folder, driven through nbgrader's Python API.
+
+One course is shared by the nbgrader tests (generating the assignments is the slow part): a copy
+of ``solutions/`` and ``nbgrader_config.py`` in ``<tmp>/course``, an exchange in ``<tmp>/exchange``,
+and one home folder per student in ``<tmp>/students/<id>``. The tutor's side uses
+``nbgrader.apps.NbGraderAPI`` (what formgrader uses); the student's side uses nbgrader's exchange
+classes with the student's own configuration, as ``nbgrader fetch_assignment`` and
+``nbgrader submit --student=<id>`` would. nbgrader takes the student id from the unix user
+unless ``--student`` (``CourseDirectory.student_id``) is given; every simulated student here
+submits under their own id, and collect's owner check is switched off because one unix user
+plays them all.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import sys
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+ASSIGNMENTS = (
+    "a1-learning-cultures",
+    "a2-leading-situationally",
+    "a3-team-audit",
+    "a4-supervision-and-involvement",
+    "a5-leadership-plan",
+)
+
+def load_course_config(root: Path, exchange: Path, **extra: Any) -> Any:
+    """The course's own nbgrader_config.py, pointed at ``root`` and ``exchange``."""
+    from traitlets.config import Config
+    from traitlets.config.loader import PyFileConfigLoader
+
+    saved = os.environ.get("COPLEARN_PROTECTED_PATHS")
+    cfg = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
+    if saved is None:  # the config file adds to this variable; keep the test process clean
+        os.environ.pop("COPLEARN_PROTECTED_PATHS", None)
+    else:
+        os.environ["COPLEARN_PROTECTED_PATHS"] = saved
+    more = Config()
+    more.CourseDirectory.root = str(root)
+    more.CourseDirectory.course_id = "coplearn"
+    more.Exchange.root = str(exchange)
+    more.ExchangeCollect.check_owner = False
+    for dotted, value in extra.items():
+        section, name = dotted.split("__")
+        setattr(getattr(more, section), name, value)
+    cfg.merge(more)
+    return cfg
+
+
+class Student:
+    """A learner with their own folder, fetching and submitting through the exchange."""
+
+    def __init__(self, course: "Course", student_id: str) -> None:
+        self.course = course
+        self.id = student_id
+        self.home = course.tmp / "students" / student_id
+        self.home.mkdir(parents=True, exist_ok=True)
+
+    def _config(self) -> Any:
+        from traitlets.config import Config
+
+        cfg = Config()
+        cfg.CourseDirectory.root = str(self.home)
+        cfg.CourseDirectory.course_id = "coplearn"
+        cfg.CourseDirectory.student_id = self.id
+        cfg.Exchange.root = str(self.course.exchange)
+        return cfg
+
+    def _run(self, kind: str, assignment: str) -> None:
+        from nbgrader.auth import Authenticator
+        from nbgrader.coursedir import CourseDirectory
+        from nbgrader.exchange import ExchangeFactory
+
+        cfg = self._config()
+        coursedir = CourseDirectory(config=cfg)
+        coursedir.assignment_id = assignment
+        factory = ExchangeFactory(config=cfg)
+        app = getattr(factory, kind)(coursedir=coursedir, authenticator=Authenticator(config=cfg), config=cfg)
+        cwd = os.getcwd()
+        os.chdir(self.home)  # fetch and submit work relative to where the student runs them
+        try:
+            app.start()
+        finally:
+            os.chdir(cwd)
+
+    def fetch(self, assignment: str) -> Path:
+        self._run("FetchAssignment", assignment)
+        return self.home / assignment
+
+    def submit(self, assignment: str) -> None:
+        self._run("Submit", assignment)
+
+    def folder(self, assignment: str) -> Path:
+        return self.home / assignment
+
+    def notebook_path(self, assignment: str) -> Path:
+        return self.folder(assignment) / f"{assignment}.ipynb"
+
+    def notebook(self, assignment: str) -> dict[str, Any]:
+        return json.loads(self.notebook_path(assignment).read_text(encoding="utf-8"))
+
+    def save_notebook(self, assignment: str, nb: Mapping[str, Any]) -> None:
+        self.notebook_path(assignment).write_text(json.dumps(nb, indent=1), encoding="utf-8")
+
+    def edit(self, assignment: str, cell_id: str, source: str) -> None:
+        """Replace the source of the cell whose nbgrader grade_id (or cell id) is ``cell_id``."""
+        nb = self.notebook(assignment)
+        for cell in nb["cells"]:
+            if cell["metadata"].get("nbgrader", {}).get("grade_id") == cell_id or cell.get("id") == cell_id:
+                cell["source"] = source
+                break
+        else:
+            raise KeyError(cell_id)
+        self.save_notebook(assignment, nb)
+
+    def add_cell(self, assignment: str, after: str, source: str) -> None:
+        """Add a new code cell of the student's own after the cell ``after``."""
+        nb = self.notebook(assignment)
+        index = next(i for i, c in enumerate(nb["cells"])
+                     if c["metadata"].get("nbgrader", {}).get("grade_id") == after or c.get("id") == after)
+        nb["cells"].insert(index + 1, {"cell_type": "code", "execution_count": None, "id": f"mine-{index}",
+                                       "metadata": {}, "outputs": [], "source": source})
+        self.save_notebook(assignment, nb)
+
+
+class Course:
+    """The tutor's side: a temporary course root with an exchange."""
+
+    def __init__(self, tmp: Path) -> None:
+        self.tmp = tmp
+        self.root = tmp / "course"
+        self.exchange = tmp / "exchange"
+        self.root.mkdir(parents=True)
+        self.exchange.mkdir()
+        self.exchange.chmod(0o777)
+        shutil.copy(REPO / "nbgrader_config.py", self.root)
+        shutil.copytree(REPO / "solutions", self.root / "solutions",
+                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "answers.json", ".answers.json*"))
+        self.students: dict[str, Student] = {}
+
+    def api(self, **extra: Any) -> Any:
+        from nbgrader.apps import NbGraderAPI
+
+        return NbGraderAPI(config=load_course_config(self.root, self.exchange, **extra))
+
+    def ok(self, result: Mapping[str, Any]) -> Mapping[str, Any]:
+        assert result["success"], result.get("error") or result.get("log")
+        return result
+
+    def student(self, student_id: str) -> Student:
+        if student_id not in self.students:
+            self.students[student_id] = Student(self, student_id)
+        return self.students[student_id]
+
+    @property
+    def db_url(self) -> str:
+        return f"sqlite:///{self.root / 'gradebook.db'}"
+
+    def gradebook(self) -> Any:
+        from nbgrader.api import Gradebook
+
+        return Gradebook(self.db_url, course_id="coplearn")
+
+    def grades(self, assignment: str, student: str) -> dict[str, float | None]:
+        """Autograded (or manual, if entered) points per grade cell for one submission."""
+        with self.gradebook() as gb:
+            sub = gb.find_submission(assignment, student)
+            return {g.name: g.score for nb in sub.notebooks for g in nb.grades}
+
+    def score(self, assignment: str, student: str) -> float:
+        with self.gradebook() as gb:
+            return float(gb.find_submission(assignment, student).score)
+
+    def autograded(self, assignment: str, student: str) -> dict[str, Any]:
+        path = self.root / "autograded" / student / assignment / f"{assignment}.ipynb"
+        return json.loads(path.read_text(encoding="utf-8"))
+
+    def integrity(self) -> str:
+        con = sqlite3.connect(self.root / "gradebook.db")
+        try:
+            return con.execute("PRAGMA integrity_check").fetchone()[0]
+        finally:
+            con.close()
+
+
+def cell_by_id(nb: Mapping[str, Any], grade_id: str) -> dict[str, Any]:
+    for cell in nb["cells"]:
+        if cell["metadata"].get("nbgrader", {}).get("grade_id") == grade_id or cell.get("id") == grade_id:
+            return cell
+    raise KeyError(grade_id)
+
+
+def output_text(cell: Mapping[str, Any]) -> str:
+    parts = []
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "stream":
+            parts.append("".join(out["text"]) if isinstance(out["text"], list) else out["text"])
+        elif out.get("output_type") == "error":
+            parts.append(f"{out['ename']}: {out['evalue']}")
+        elif "data" in out:
+            text = out["data"].get("text/plain", "")
+            parts.append("".join(text) if isinstance(text, list) else text)
+    return "".join(parts)
