@@ -73,6 +73,7 @@ class Student:
         cfg.CourseDirectory.course_id = "coplearn"
         cfg.CourseDirectory.student_id = self.id
         cfg.Exchange.root = str(self.course.exchange)
+        cfg.Exchange.cache = str(self.course.tmp / "cache")  # not the real ~/.local/share/jupyter
         return cfg
 
     def _run(self, kind: str, assignment: str) -> None:

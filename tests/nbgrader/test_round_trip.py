@@ -1,0 +1,193 @@
+"""The whole tutor and student round trip through a real exchange folder.
+
+release -> fetch (each student in their own folder) -> answer (drop-downs and typing) -> submit
+-> collect -> autograde -> manual grades through nbgrader's Gradebook API -> generate feedback
+-> release and fetch feedback -> export grades as CSV.
+
+Scores asserted (every item, not only totals):
+
+a1-learning-cultures (40 autograded points: 12 statements x 2, 2 cultures x 8; question 3 60 by the tutor)
+- alice, everything right (statements 1-6 and question 2 by drop-down, 7-12 typed): 40 autograded,
+  + 45 from the tutor = 85.
+- bob, blank: 0 autograded, + 0 from the tutor = 0.
+- carol, partly right (1-8 right by drop-down; 9 and 10 typed wrongly; 11 and 12 blank;
+  question 2 typed with one right culture): 8 x 2 + 8 = 24 autograded, + 36 from the tutor = 60.
+
+a3-team-audit (40 autograded points: 3 domain scores x 6, 3 weakest items x 6, weakest domain 4)
+- alice, everything right, worked out with coplearn in the answer cell and chosen in the widgets: 40.
+- carol, partly right (task and team scores right, individual wrong, in the number boxes; two of
+  three weakest items typed; the wrong domain): 6 + 6 + 6 + 6 = 24.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from nbcourse import Course, cell_by_id, output_text
+
+pytestmark = [pytest.mark.nbgrader, pytest.mark.slow]
+
+A1 = "a1-learning-cultures"
+A3 = "a3-team-audit"
+KEYS = {1: "managed", 2: "humanistic", 3: "professional", 4: "democratic", 5: "managed", 6: "professional",
+        7: "humanistic", 8: "democratic", 9: "managed", 10: "professional", 11: "democratic", 12: "humanistic"}
+STATEMENTS = {n: f"statement {n}" for n in KEYS}
+
+
+def _a1_grades(right: set[int], q2: set[str]) -> dict[str, float]:
+    grades = {f"q1-statement-{n:02d}": (2.0 if n in right else 0.0) for n in KEYS}
+    grades["q2-managed"] = 8.0 if "managed" in q2 else 0.0
+    grades["q2-professional"] = 8.0 if "professional" in q2 else 0.0
+    return grades
+
+
+@pytest.fixture(scope="module")
+def round_trip(course: Course) -> Course:
+    from coplearn.widgets.answers import ChoiceQuestions, NumberAnswers, SeveralChoices
+
+    # --- alice: a1 all right, half by drop-down and half typed -------------------------------
+    alice = course.student("alice")
+    folder = alice.fetch(A1)
+    sheet = ChoiceQuestions("q1", STATEMENTS, kind="culture", folder=folder)
+    for n in range(1, 7):
+        sheet.dropdowns[n].value = KEYS[n]
+    pair = SeveralChoices("q2", 2, kind="culture", folder=folder)
+    pair.dropdowns[0].value, pair.dropdowns[1].value = "professional", "managed"
+    typed = {n: (KEYS[n].capitalize() if n % 2 else KEYS[n]) for n in range(7, 13)}  # any case is fine
+    alice.edit(A1, "q1-typed", "q1 = " + repr(typed))
+    alice.edit(A1, "q3-answer", "A super-ordinate culture needs the humanistic culture because the work is emotional...")
+    alice.submit(A1)
+
+    # --- bob: a1 blank -------------------------------------------------------------------------
+    bob = course.student("bob")
+    bob.fetch(A1)
+    bob.submit(A1)
+
+    # --- carol: a1 partly right --------------------------------------------------------------
+    carol = course.student("carol")
+    folder = carol.fetch(A1)
+    sheet = ChoiceQuestions("q1", STATEMENTS, kind="culture", folder=folder)
+    for n in range(1, 9):
+        sheet.dropdowns[n].value = KEYS[n]
+    sheet.dropdowns[9].value = "democratic"  # overridden by the typed answer below, still wrong
+    carol.edit(A1, "q1-typed", 'q1 = {9: "professional", 10: "managed", 11: None, 12: "  "}')
+    carol.edit(A1, "q2-typed", 'q2 = ["Professional culture", "humanistic"]')
+    carol.submit(A1)
+
+    # --- a3: alice computes with coplearn and picks in the widgets; carol partly right ---------
+    folder = alice.fetch(A3)
+    alice.edit(A3, "q1-typed", "q1 = dict(lowfield.domain_scores)")
+    weakest = SeveralChoices("q2", 3, kind="item", folder=folder)
+    for dd, item in zip(weakest.dropdowns, ["T4", "K8", "I2"]):
+        dd.value = item
+    ChoiceQuestions("q3", None, kind="domain", folder=folder).dropdowns["q3"].value = "team"
+    alice.submit(A3)
+
+    folder = carol.fetch(A3)
+    boxes = NumberAnswers("q1", {"task": "task", "team": "team", "individual": "individual"}, folder=folder)
+    boxes.boxes["task"].value, boxes.boxes["team"].value, boxes.boxes["individual"].value = "3.46", "2,92", "3.2"
+    carol.edit(A3, "q2-typed", 'q2 = "K8, T5, I2"')
+    ChoiceQuestions("q3", None, kind="domain", folder=folder).dropdowns["q3"].value = "individual"
+    carol.submit(A3)
+
+    api = course.api()
+    for a in (A1, A3):
+        course.ok(api.collect(a))
+    for a, student in ((A1, "alice"), (A1, "bob"), (A1, "carol"), (A3, "alice"), (A3, "carol")):
+        course.ok(api.autograde(a, student))
+
+    # --- the tutor marks the written answers through the gradebook API ---------------------
+    with course.gradebook() as gb:
+        for student, points in (("alice", 45), ("bob", 0), ("carol", 36)):
+            grade = gb.find_grade("q3-task", A1, A1, student)
+            grade.manual_score = points
+        for student, points in (("alice", 50), ("carol", 30)):
+            gb.find_grade("q4-task", A3, A3, student).manual_score = points
+        gb.db.commit()
+
+    for a in (A1, A3):
+        course.ok(api.generate_feedback(a))
+        course.ok(api.release_feedback(a))
+    return course
+
+
+def test_drop_down_answers_travel_with_the_submission(round_trip: Course) -> None:
+    saved = json.loads((round_trip.root / "submitted" / "alice" / A1 / "answers.json").read_text())
+    assert saved["answers"]["q1.1"] == "managed" and saved["answers"]["q2.2"] == "managed"
+    assert (round_trip.root / "autograded" / "alice" / A1 / "answers.json").exists()
+    # the case-study CSV is the tutor's copy, whatever the student did to theirs
+    assert (round_trip.root / "autograded" / "alice" / A3 / "lowfield-team-audit.csv").read_bytes() == \
+        (round_trip.root / "solutions" / A3 / "lowfield-team-audit.csv").read_bytes()
+
+
+def test_the_graded_answer_is_shown_as_text_for_the_tutor(round_trip: Course) -> None:
+    nb = round_trip.autograded(A1, "alice")
+    assert "Your answer to statement 1: managed (chosen with the drop-down)" in output_text(cell_by_id(nb, "q1-statement-01"))
+    assert "Your answer to statement 7: humanistic (typed)" in output_text(cell_by_id(nb, "q1-statement-07"))
+    assert "Your answer to question 2: professional, managed (chosen with the drop-downs)" in \
+        output_text(cell_by_id(nb, "q2-managed"))
+    carol = round_trip.autograded(A1, "carol")
+    text = output_text(cell_by_id(carol, "q1-statement-09"))
+    assert "Your answer to statement 9: professional (typed)" in text
+    assert "Supervision mainly about managing cases" in text  # the hidden test's explanation
+    assert "not answered yet" in output_text(cell_by_id(carol, "q1-statement-12"))
+    nb3 = round_trip.autograded(A3, "carol")
+    assert "Your answer for the team domain score: 2.92 (entered in the box)" in output_text(cell_by_id(nb3, "q1-team"))
+
+
+def test_full_marks_for_right_answers(round_trip: Course) -> None:
+    auto = {k: v for k, v in round_trip.grades(A1, "alice").items() if k != "q3-task"}
+    assert auto == _a1_grades(set(KEYS), {"managed", "professional"})
+    assert round_trip.grades(A3, "alice") == {
+        "q1-task": 6.0, "q1-team": 6.0, "q1-individual": 6.0, "q2-K8": 6.0, "q2-I2": 6.0, "q2-T4": 6.0, "q3": 4.0,
+        "q4-task": 50.0}
+
+
+def test_zero_for_a_blank_submission(round_trip: Course) -> None:
+    auto = {k: v for k, v in round_trip.grades(A1, "bob").items() if k != "q3-task"}
+    assert auto == _a1_grades(set(), set())
+    assert sum(auto.values()) == 0
+
+
+def test_partial_credit_item_by_item(round_trip: Course) -> None:
+    auto = {k: v for k, v in round_trip.grades(A1, "carol").items() if k != "q3-task"}
+    assert auto == _a1_grades(set(range(1, 9)), {"professional"})
+    assert sum(auto.values()) == 24
+    assert round_trip.grades(A3, "carol") == {
+        "q1-task": 6.0, "q1-team": 6.0, "q1-individual": 0.0, "q2-K8": 6.0, "q2-I2": 6.0, "q2-T4": 0.0, "q3": 0.0,
+        "q4-task": 30.0}
+
+
+def test_totals_include_the_tutors_marks(round_trip: Course) -> None:
+    assert round_trip.score(A1, "alice") == 85
+    assert round_trip.score(A1, "bob") == 0
+    assert round_trip.score(A1, "carol") == 60
+    assert round_trip.score(A3, "alice") == 90
+    assert round_trip.score(A3, "carol") == 54
+
+
+def test_feedback_reaches_the_student(round_trip: Course) -> None:
+    html = (round_trip.root / "feedback" / "carol" / A1 / f"{A1}.html").read_text(encoding="utf-8")
+    assert "60" in html and "Your answer to statement 9: professional" in html
+    assert "Mark scheme" in html  # the tutors' mark scheme is shown with the marks, as nbgrader intends
+    carol = round_trip.student("carol")
+    carol._run("FetchFeedback", A1)
+    fetched = list((carol.home / A1 / "feedback").rglob(f"{A1}.html"))
+    assert fetched, "the student could not fetch their feedback"
+
+
+def test_grades_export_as_csv(round_trip: Course, tmp_path: Path) -> None:
+    from nbgrader.plugins import CsvExportPlugin
+
+    out = tmp_path / "grades.csv"
+    plugin = CsvExportPlugin(to=str(out))
+    with round_trip.gradebook() as gb:
+        plugin.export(gb)
+    rows = {(r["assignment"], r["student_id"]): r for r in csv.DictReader(out.open())}
+    assert float(rows[(A1, "alice")]["score"]) == 85 and float(rows[(A1, "alice")]["max_score"]) == 100
+    assert float(rows[(A1, "bob")]["score"]) == 0
+    assert float(rows[(A1, "carol")]["score"]) == 60
+    assert float(rows[(A3, "carol")]["score"]) == 54
