@@ -7,6 +7,9 @@ from html import escape
 
 __all__ = ["esc", "table", "note"]
 
+# Visible cell borders and padding, inline so they survive JupyterLab, Voila and exported HTML.
+_CELL = "border:1px solid #767676;padding:4px 8px;text-align:left;vertical-align:top;color:#222222;"
+
 
 def esc(value: object) -> str:
     """Escape any value for HTML.
@@ -19,11 +22,14 @@ def esc(value: object) -> str:
 
 def table(caption: str, header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     """A plain HTML table with a caption and column headers (``scope="col"``)."""
-    head = "".join(f'<th scope="col">{esc(h)}</th>' for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in row) + "</tr>" for row in rows)
+    head = "".join(f'<th scope="col" style="{_CELL}background:#F2F2F2">{esc(h)}</th>' for h in header)
+    body = "".join(
+        "<tr>" + "".join(f'<td style="{_CELL}">{esc(c)}</td>' for c in row) + "</tr>" for row in rows
+    )
     return (
-        '<table class="coplearn-table">'
-        f"<caption>{esc(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        '<table class="coplearn-table" style="border-collapse:collapse;margin:0.5em 0">'
+        f'<caption style="text-align:left;font-weight:bold;padding:4px 0">{esc(caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
     )
 
 
