@@ -1,0 +1,159 @@
+"""`coplearn autograde --jobs N` grades exactly as serial `nbgrader autograde` does.
+
+One cohort (correct, partial, blank, an infinite loop, a kernel that dies, a file that is not
+JSON, and a second correct one) is graded twice from the same starting point: once by nbgrader
+alone, once by the parallel command. Everything nbgrader decides must be the same: every grade
+cell's scores, the totals, who failed, the outputs students see, the feedback and the export.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import hub_helpers
+from conftest import COHORT
+
+pytestmark = [pytest.mark.nbgrader, pytest.mark.slow, pytest.mark.timeout(900)]
+
+COPLEARN = [sys.executable, "-m", "coplearn.cli"]
+
+
+def coplearn(course: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([*COPLEARN, *args], cwd=course, env=hub_helpers._env(),
+                          capture_output=True, text=True, timeout=900)
+
+
+def _normal_outputs(nb_path: Path) -> list:
+    """Each code cell's outputs as a student sees them, without run-specific details."""
+    nb = json.loads(nb_path.read_text())
+    cells = []
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        outs = []
+        for out in cell.get("outputs", []):
+            if out["output_type"] == "stream":
+                text = "".join(out["text"]) if isinstance(out["text"], list) else out["text"]
+                if outs and outs[-1][0] == "stream" and outs[-1][1] == out["name"]:
+                    # how a stream is split into messages depends on timing, not on the code
+                    outs[-1] = ("stream", out["name"], outs[-1][2] + text)
+                else:
+                    outs.append(("stream", out["name"], text))
+            elif out["output_type"] == "error":
+                outs.append(("error", out["ename"], out["evalue"]))
+            else:
+                text = out.get("data", {}).get("text/plain", "")
+                text = "".join(text) if isinstance(text, list) else text
+                outs.append((out["output_type"], re.sub(r"0x[0-9a-f]+", "0x?", text)))
+        cells.append((cell["metadata"].get("nbgrader", {}).get("grade_id"), outs))
+    return cells
+
+
+def failed_students(course: Path, assignment: str) -> set[str]:
+    return {st for st in COHORT if not (course / "autograded" / st / assignment).is_dir()}
+
+
+def _export(course: Path) -> list[dict]:
+    hub_helpers.nbgrader(course, "export", "--to", "grades.csv")
+    with open(course / "grades.csv", newline="") as fh:
+        return sorted(csv.DictReader(fh), key=lambda r: (r["assignment"], r["student_id"]))
+
+
+@pytest.fixture(scope="module")
+def graded(cohort_course, tmp_path_factory):
+    """The cohort graded serially by nbgrader and in parallel by coplearn, from identical copies."""
+    import shutil
+
+    src, assignment = cohort_course
+    base = tmp_path_factory.mktemp("graded")
+    serial, parallel = base / "serial", base / "parallel"
+    shutil.copytree(src, serial)
+    shutil.copytree(src, parallel)
+    s = hub_helpers.nbgrader(serial, "autograde", assignment, check=False)
+    p = coplearn(parallel, "autograde", assignment, "--jobs", "2")
+    return assignment, serial, parallel, s, p
+
+
+def test_grades_identical_to_serial_nbgrader(graded):
+    assignment, serial, parallel, s, p = graded
+    want = hub_helpers.gradebook_scores(serial, assignment)
+    got = hub_helpers.gradebook_scores(parallel, assignment)
+    assert set(want) == set(COHORT), s.stderr[-3000:]
+    assert got == want, p.stderr[-3000:]
+    # sanity: the cohort really spans the range the comparison is about
+    assert want["ada"]["code_score"] > want["bea"]["code_score"] > want["cal"]["code_score"] == 0
+    for broken in ("dev", "eli"):  # an infinite loop or a crash costs marks, never more
+        assert want[broken]["code_score"] < want["ada"]["code_score"]
+
+
+def test_same_students_fail_and_nbgrader_exit_status_kept(graded):
+    assignment, serial, parallel, s, p = graded
+    def failed(course: Path) -> set[str]:
+        return {st for st in COHORT if not (course / "autograded" / st / assignment).is_dir()}
+    # a notebook that is not JSON fails in nbgrader; what a dying kernel does depends on the
+    # course's Execute (coplearn's GuardedExecute marks the rest of the notebook not run)
+    assert failed(serial) == failed(parallel)
+    assert "fay" in failed(serial) and "ada" not in failed(serial)
+    assert s.returncode == p.returncode == 1
+    assert f"could not be graded: {', '.join(sorted(failed(serial)))}" in p.stdout
+
+
+def test_outputs_students_see_are_the_same(graded):
+    assignment, serial, parallel, s, p = graded
+    compared = 0
+    for nb in sorted((serial / "autograded").glob(f"*/{assignment}/*.ipynb")):
+        twin = parallel / nb.relative_to(serial)
+        assert _normal_outputs(twin) == _normal_outputs(nb), nb
+        compared += 1
+    assert compared == (len(COHORT) - len(failed_students(serial, assignment))) * len(list((serial / "solutions" / assignment).glob("*.ipynb")))
+    # the infinite loop was stopped by nbgrader's per-cell timeout in both runs
+    loop = [o for _, outs in _normal_outputs(parallel / "autograded" / "dev" / assignment /
+                                             next((serial / "solutions" / assignment).glob("*.ipynb")).name)
+            for o in outs if o[0] == "error"]
+    assert any(o[1] == "CellTimeoutError" for o in loop)
+
+
+def test_progress_is_shown(graded):
+    *_, p = graded
+    lines = [ln for ln in p.stderr.splitlines() if ln.startswith("coplearn autograde:")]
+    assert any(f"{len(COHORT)} of {len(COHORT)} submissions run" in ln for ln in lines), lines
+    assert any("left" in ln for ln in lines)
+    assert any("with errors" in ln for ln in lines)
+
+
+def test_feedback_and_export_unchanged(graded):
+    assignment, serial, parallel, s, p = graded
+    assert _export(parallel) == _export(serial)
+    for course in (serial, parallel):
+        hub_helpers.nbgrader(course, "generate_feedback", assignment)
+    got = sorted(p.relative_to(parallel) for p in (parallel / "feedback").rglob("*.html"))
+    want = sorted(p.relative_to(serial) for p in (serial / "feedback").rglob("*.html"))
+    assert got == want and len(got) >= 5
+
+
+def test_regrading_skips_unless_forced(graded, course_copy):
+    assignment, serial, parallel, s, p = graded
+    again = coplearn(parallel, "autograde", assignment, "--jobs", "2", "--student", "ada")
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert "already autograded" in again.stdout
+    before = hub_helpers.gradebook_scores(parallel, assignment)["ada"]
+    forced = coplearn(parallel, "autograde", assignment, "--jobs", "2", "--student", "ada", "--force")
+    assert forced.returncode == 0, forced.stderr[-2000:]
+    assert "Autograded 1 of 1" in forced.stdout
+    assert hub_helpers.gradebook_scores(parallel, assignment)["ada"] == before
+
+
+def test_clear_errors_for_bad_options(tmp_path):
+    bad_jobs = coplearn(tmp_path, "autograde", "a1", "--jobs", "0")
+    assert bad_jobs.returncode == 2 and "--jobs must be 1 or more" in bad_jobs.stderr
+    bad_set = coplearn(tmp_path, "autograde", "a1", "--set", "timeout")
+    assert bad_set.returncode != 0 and "CLASS.OPTION=VALUE" in bad_set.stderr
+    nothing = coplearn(tmp_path, "autograde", "a1")
+    assert nothing.returncode == 1 and "no submissions" in nothing.stderr
