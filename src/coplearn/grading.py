@@ -843,7 +843,7 @@ def lock_down_kernel(folder: str | os.PathLike[str] | None = None, *,
 
 
 def _build_guarded_execute() -> type:
-    from nbclient.exceptions import DeadKernelError
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from nbformat.notebooknode import NotebookNode
     from nbgrader.preprocessors import Execute
     from traitlets import Integer
@@ -914,6 +914,15 @@ def _build_guarded_execute() -> type:
                 cell.outputs.append(self._dead_output(
                     "The program stopped (the kernel died) while this cell was running. If this looks "
                     "wrong, the tutor can autograde this submission again."))
+                return cell, resources
+            except CellTimeoutError:
+                # nbclient gives up when an interrupted kernel stays busy: it ignored the interrupt
+                self._coplearn_dead = f"it was still busy after the time limit in cell {index + 1}"
+                self.log.warning("coplearn: the kernel stayed busy after cell %d timed out; the remaining "
+                                 "cells are marked not run", index)
+                cell.outputs.append(self._dead_output(
+                    "This cell ran past the time limit and the program would not stop when interrupted, "
+                    "so the rest of the notebook could not be run."))
                 return cell, resources
 
         async def async_execute_cell(self, cell: Any, cell_index: int, execution_count: Any = None,

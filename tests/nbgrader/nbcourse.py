@@ -17,6 +17,7 @@ import json
 import os
 import shutil
 import sqlite3
+import uuid
 import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -128,7 +129,7 @@ class Student:
         nb = self.notebook(assignment)
         index = next(i for i, c in enumerate(nb["cells"])
                      if c["metadata"].get("nbgrader", {}).get("grade_id") == after or c.get("id") == after)
-        nb["cells"].insert(index + 1, {"cell_type": "code", "execution_count": None, "id": f"mine-{index}",
+        nb["cells"].insert(index + 1, {"cell_type": "code", "execution_count": None, "id": f"mine-{uuid.uuid4().hex[:8]}",
                                        "metadata": {}, "outputs": [], "source": source})
         self.save_notebook(assignment, nb)
 
