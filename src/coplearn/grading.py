@@ -816,11 +816,9 @@ def lock_down_kernel(folder: str | os.PathLike[str] | None = None, *,
             path = resolve(p)
             if path is None:
                 continue
-            if writing and not under(path, writable):
-                raise perm_error(f"The course's autograder does not let submitted code change files "
-                                 f"outside the assignment folder: {path}")
-            if under(path, protected_t) and not under(path, allowed_inside):
-                raise perm_error(f"The course's autograder does not let submitted code read files "
+            verb = "change" if writing else "read"
+            if (under(path, protected_t) and not under(path, allowed_inside)) or (writing and not under(path, writable)):
+                raise perm_error(f"The course's autograder does not let submitted code {verb} files "
                                  f"outside the assignment folder: {path}")
 
     mem = memory_mb if memory_mb is not None else int(os.environ.get("COPLEARN_KERNEL_MEMORY_MB", "2048"))
