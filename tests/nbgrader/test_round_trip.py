@@ -191,3 +191,18 @@ def test_grades_export_as_csv(round_trip: Course, tmp_path: Path) -> None:
     assert float(rows[(A1, "bob")]["score"]) == 0
     assert float(rows[(A1, "carol")]["score"]) == 60
     assert float(rows[(A3, "carol")]["score"]) == 54
+
+
+def test_a_self_study_learner_can_mark_their_own_copy(round_trip: Course) -> None:
+    """The learner guide's route without a tutor or an exchange: copy your folder into
+    ``submitted/<you>/``, autograde it and read the feedback (hidden tests explain each mark)."""
+    import shutil
+
+    mine = round_trip.student("alice").folder(A1)  # a finished copy, answered by drop-down and typing
+    shutil.copytree(mine, round_trip.root / "submitted" / "me" / A1)
+    api = round_trip.api()
+    round_trip.ok(api.autograde(A1, "me"))
+    round_trip.ok(api.generate_feedback(A1, "me"))
+    assert round_trip.score(A1, "me") == 40
+    html = (round_trip.root / "feedback" / "me" / A1 / f"{A1}.html").read_text(encoding="utf-8")
+    assert "Your answer to statement 12: humanistic (typed)" in html
