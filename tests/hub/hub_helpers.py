@@ -158,29 +158,47 @@ def _fill(release: dict, source: dict, indexes: list[int]) -> dict:
 COHORT_KINDS = ("correct", "partial", "blank", "loop", "crash", "notjson")
 
 
+def answer_notebook(release: dict, source: dict, kind: str, marker: str | None = None) -> dict:
+    """The release notebook answered as a student of this ``kind`` would (not ``notjson``).
+
+    ``marker`` (a text unique to the student) is written into their first written answer, or
+    as a comment in their first code answer, so their feedback can be told from anyone else's.
+    """
+    answers = answer_cells(release)
+    if kind == "correct":
+        nb = _fill(release, source, answers)
+    elif kind == "partial":
+        nb = _fill(release, source, answers[: max(1, len(answers) // 2)])
+    elif kind == "blank":
+        nb = json.loads(json.dumps(release))
+    elif kind in ("loop", "crash"):
+        nb = _fill(release, source, answers)
+        code = "while True:\n    pass" if kind == "loop" else "import os\nos._exit(1)"
+        nb["cells"][answers[0]]["source"] = code
+    else:
+        raise ValueError(f"unknown submission kind {kind!r}; choose one of {COHORT_KINDS}")
+    if marker:
+        written = [c for c in nb["cells"] if c["cell_type"] == "markdown"
+                   and c.get("metadata", {}).get("nbgrader", {}).get("solution")]
+        if written:
+            written[0]["source"] = f"My reflection ({marker}): I would start by asking the team what they want to learn."
+        else:
+            cell = nb["cells"][answers[0]]
+            text = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            cell["source"] = f"# answered by {marker}\n" + text
+    return nb
+
+
 def submission_notebooks(course: Path, assignment: str, kind: str) -> dict[str, str]:
     """The notebook texts (by file name) a student of this ``kind`` submits."""
     out = {}
     for rel in sorted((course / "exercises" / assignment).glob("*.ipynb")):
-        release = json.loads(rel.read_text())
-        source = json.loads((course / "solutions" / assignment / rel.name).read_text())
-        answers = answer_cells(release)
-        if kind == "correct":
-            nb = _fill(release, source, answers)
-        elif kind == "partial":
-            nb = _fill(release, source, answers[: max(1, len(answers) // 2)])
-        elif kind == "blank":
-            nb = release
-        elif kind in ("loop", "crash"):
-            nb = _fill(release, source, answers)
-            code = "while True:\n    pass" if kind == "loop" else "import os\nos._exit(1)"
-            nb["cells"][answers[0]]["source"] = code
-        elif kind == "notjson":
+        if kind == "notjson":
             out[rel.name] = "this is not a notebook {"
             continue
-        else:
-            raise ValueError(f"unknown submission kind {kind!r}; choose one of {COHORT_KINDS}")
-        out[rel.name] = json.dumps(nb, indent=1)
+        release = json.loads(rel.read_text())
+        source = json.loads((course / "solutions" / assignment / rel.name).read_text())
+        out[rel.name] = json.dumps(answer_notebook(release, source, kind), indent=1)
     return out
 
 

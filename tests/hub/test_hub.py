@@ -1,0 +1,385 @@
+"""A whole course cycle through a real JupyterHub on 127.0.0.1, with the deployment we ship.
+
+The hub runs ``deploy/jupyterhub/jupyterhub_config.py`` (the shared-password authenticator and
+the local-process spawner, one unix account per person) with a tutor and three students. Their
+accounts exist only inside a private mount namespace (``unshare``; ``/etc/passwd`` and
+``/etc/group`` are bind-mounted there), so the machine's accounts never change. Everything is
+driven through HTTP, as a browser would: the hub's REST API, nbgrader's formgrader API in the
+tutor's server, nbgrader's assignment-list API and the contents API in the students' servers,
+and kernels (for what a student could try from their own code).
+
+Cycle: generate and release (tutor) -> fetch, answer, submit (each student) -> collect,
+autograde, mark, generate and release feedback (tutor) -> fetch feedback (each student).
+
+Slow: about a minute (four single-user servers, three autograded submissions). Needs root
+and ``unshare``; otherwise it is skipped with the reason.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pwd
+import re
+import secrets
+import shutil
+import signal
+import socket
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+import requests
+
+import hub_helpers
+
+pytestmark = [pytest.mark.hub, pytest.mark.slow, pytest.mark.timeout(900)]
+
+REPO = hub_helpers.REPO
+DEPLOY = REPO / "deploy" / "jupyterhub"
+COURSE = "coplearn"
+TUTOR = "cpltutor"
+STUDENTS = {"cplada": "correct", "cplbea": "partial", "cplcal": "blank"}
+USERS = [TUTOR, *STUDENTS]
+STUDENT_PASSWORD = "students-" + secrets.token_hex(8)
+TUTOR_PASSWORD = "tutors-" + secrets.token_hex(20)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _can_unshare() -> str | None:
+    if os.geteuid() != 0:
+        return "needs root: the hub starts each person's server as their own unix account"
+    if not shutil.which("unshare"):
+        return "needs util-linux's unshare for a private mount namespace"
+    probe = subprocess.run(["unshare", "--mount", "--propagation", "private", "true"], capture_output=True)
+    if probe.returncode != 0:
+        return f"cannot create a mount namespace here: {probe.stderr.decode().strip()}"
+    return None
+
+
+def _free_ids(count: int, start: int = 61000) -> list[int]:
+    used = {p.pw_uid for p in pwd.getpwall()}
+    import grp
+    used |= {g.gr_gid for g in grp.getgrall()}
+    out, n = [], start
+    while len(out) < count:
+        if n not in used:
+            out.append(n)
+        n += 1
+    return out
+
+
+class Hub:
+    """A running test hub, and HTTP helpers that act as each user."""
+
+    def __init__(self, base: Path, url: str, service_token: str, ids: dict[str, int], assignment: str) -> None:
+        self.base, self.url, self.ids, self.assignment = base, url.rstrip("/"), ids, assignment
+        self.admin = {"Authorization": f"token {service_token}"}
+        self.tokens: dict[str, str] = {}
+        self.proc: subprocess.Popen | None = None
+
+    # hub REST API ------------------------------------------------------------------------------
+    def api(self, method: str, path: str, **kw) -> requests.Response:
+        return requests.request(method, f"{self.url}/hub/api{path}", headers=self.admin, timeout=60, **kw)
+
+    def start_servers(self, names: list[str]) -> None:
+        for name in names:
+            r = self.api("POST", f"/users/{name}/server")
+            assert r.status_code in (201, 202), (name, r.status_code, r.text)
+        deadline = time.monotonic() + 240
+        pending = set(names)
+        while pending and time.monotonic() < deadline:
+            for name in list(pending):
+                info = self.api("GET", f"/users/{name}").json()
+                if info.get("servers", {}).get("", {}).get("ready"):
+                    pending.discard(name)
+            time.sleep(0.5)
+        assert not pending, f"servers did not start: {pending}\n{self.log_tail()}"
+        for name in names:
+            r = self.api("POST", f"/users/{name}/tokens", json={"note": "coplearn hub test", "expires_in": 3600})
+            assert r.status_code == 201, r.text
+            self.tokens[name] = r.json()["token"]
+
+    # a user's single-user server -----------------------------------------------------------------
+    def as_user(self, name: str, method: str, path: str, **kw) -> requests.Response:
+        headers = {"Authorization": f"token {self.tokens[name]}"}
+        return requests.request(method, f"{self.url}/user/{name}/{path.lstrip('/')}", headers=headers,
+                                timeout=300, **kw)
+
+    def ok_json(self, name: str, method: str, path: str, **kw) -> object:
+        r = self.as_user(name, method, path, **kw)
+        assert r.status_code < 300, (name, method, path, r.status_code, r.text[:2000])
+        return r.json() if r.text else None
+
+    def run_code(self, name: str, code: str) -> str:
+        """Run ``code`` in a new kernel in ``name``'s server; return everything it printed."""
+        import websocket
+
+        kernel = self.ok_json(name, "POST", "api/kernels", json={"name": "python3"})
+        ws_url = f"{self.url.replace('http', 'ws', 1)}/user/{name}/api/kernels/{kernel['id']}/channels"
+        ws = websocket.create_connection(ws_url, header=[f"Authorization: token {self.tokens[name]}"], timeout=120)
+        try:
+            msg_id = uuid.uuid4().hex
+            ws.send(json.dumps({
+                "header": {"msg_id": msg_id, "username": name, "session": uuid.uuid4().hex,
+                           "msg_type": "execute_request", "version": "5.3", "date": ""},
+                "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
+                "content": {"code": code, "silent": False, "store_history": False,
+                            "user_expressions": {}, "allow_stdin": False, "stop_on_error": True},
+            }))
+            out: list[str] = []
+            while True:
+                msg = json.loads(ws.recv())
+                if msg.get("parent_header", {}).get("msg_id") != msg_id:
+                    continue
+                kind = msg["msg_type"]
+                if kind == "stream":
+                    out.append(msg["content"]["text"])
+                elif kind == "error":
+                    out.append("ERROR " + msg["content"]["ename"] + ": " + msg["content"]["evalue"])
+                elif kind == "status" and msg["content"]["execution_state"] == "idle":
+                    break
+            return "".join(out)
+        finally:
+            ws.close()
+            self.as_user(name, "DELETE", f"api/kernels/{kernel['id']}")
+
+    def log_tail(self, n: int = 60) -> str:
+        log = self.base / "hub.log"
+        return "\n".join(log.read_text(errors="replace").splitlines()[-n:]) if log.exists() else ""
+
+
+@pytest.fixture(scope="module")
+def hub():
+    reason = _can_unshare()
+    if reason:
+        pytest.skip(reason)
+    base = Path(tempfile.mkdtemp(prefix="coplearn-hub-"))
+    base.chmod(0o755)
+    ids = dict(zip(USERS, _free_ids(len(USERS))))
+    home, exchange, state, etc, stage = (base / d for d in ("home", "exchange", "state", "etc", "stage"))
+    for d in (home, state, etc, stage):
+        d.mkdir()
+    home.chmod(0o755)
+    exchange.mkdir(mode=0o1777)
+    exchange.chmod(0o1777)  # as make-accounts.sh does for /srv/nbgrader/exchange
+    state.chmod(0o700)
+    # the accounts, in copies of passwd and group that only the hub's namespace sees
+    passwd = Path("/etc/passwd").read_text().rstrip("\n") + "\n"
+    group = Path("/etc/group").read_text().rstrip("\n") + "\n"
+    for name, uid in ids.items():
+        passwd += f"{name}:x:{uid}:{uid}:coplearn hub test:{home / name}:/bin/bash\n"
+        group += f"{name}:x:{uid}:\n"
+        (home / name).mkdir(mode=0o700)
+        os.chown(home / name, uid, uid)
+    (etc / "passwd").write_text(passwd)
+    (etc / "group").write_text(group)
+    # the tutor's copy of the course: its nbgrader_config.py and solutions/, as make-accounts.sh makes
+    assignment = hub_helpers.REAL_ASSIGNMENT if hub_helpers.use_real_assignment() else hub_helpers.TINY_ASSIGNMENT
+    course = home / TUTOR / "coplearn"
+    course.mkdir()
+    shutil.copy(REPO / "nbgrader_config.py", course / "nbgrader_config.py")
+    if assignment == hub_helpers.TINY_ASSIGNMENT:
+        (course / "solutions" / assignment).mkdir(parents=True)
+        (course / "solutions" / assignment / f"{assignment}.ipynb").write_text(json.dumps(hub_helpers.tiny_notebook()))
+    else:
+        shutil.copytree(REPO / "solutions" / assignment, course / "solutions" / assignment)
+    subprocess.run(["chown", "-R", f"{ids[TUTOR]}:{ids[TUTOR]}", str(course)], check=True)
+    (etc / "roster.toml").write_text(f"tutors = [{TUTOR!r}]\nstudents = {list(STUDENTS)!r}\n".replace("'", '"'))
+
+    port = _free_port()
+    service_token = secrets.token_hex(32)
+    (etc / "test_config.py").write_text(f"""
+c = get_config()
+load_subconfig({str(DEPLOY / 'jupyterhub_config.py')!r})
+c.JupyterHub.hub_bind_url = "http://127.0.0.1:{_free_port()}"
+c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:{_free_port()}"
+c.JupyterHub.services = [{{"name": "coplearn-test", "api_token": {service_token!r}}}]
+c.JupyterHub.load_roles = [{{"name": "coplearn-test", "services": ["coplearn-test"],
+    "scopes": ["admin:users", "admin:servers", "tokens", "list:users", "read:users"]}}]
+c.JupyterHub.cleanup_servers = True
+""")
+    env = {
+        "PATH": os.pathsep.join([str(Path(sys.executable).parent), "/usr/local/bin", "/usr/bin", "/bin",
+                                 "/usr/sbin", "/sbin"]),
+        "HOME": str(state), "LANG": "C.UTF-8",
+        "COPLEARN_ROSTER": str(etc / "roster.toml"),
+        "COPLEARN_HUB_PASSWORD": STUDENT_PASSWORD, "COPLEARN_HUB_ADMIN_PASSWORD": TUTOR_PASSWORD,
+        "COPLEARN_HUB_URL": f"http://127.0.0.1:{port}", "COPLEARN_HUB_STATE": str(state),
+        "COPLEARN_EXCHANGE": str(exchange), "COPLEARN_COURSE_ID": COURSE,
+    }
+    spec = {"passwd": str(etc / "passwd"), "group": str(etc / "group"), "stage": str(stage),
+            "expose": [str(REPO), os.path.realpath(sys.base_prefix), os.path.realpath(sys.executable)],
+            "argv": [sys.executable, "-m", "jupyterhub", "-f", str(etc / "test_config.py")],
+            "env": env, "cwd": str(state)}
+    (etc / "spec.json").write_text(json.dumps(spec))
+    h = Hub(base, f"http://127.0.0.1:{port}", service_token, ids, assignment)
+    with open(base / "hub.log", "wb") as log:
+        h.proc = subprocess.Popen(
+            ["unshare", "--mount", "--propagation", "private", "--",
+             sys.executable, str(Path(__file__).with_name("hub_ns.py")), str(etc / "spec.json")],
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                if h.api("GET", "/").status_code == 200:
+                    break
+            except requests.ConnectionError:
+                pass
+            assert h.proc.poll() is None, f"the hub exited:\n{h.log_tail()}"
+            assert time.monotonic() < deadline, f"the hub did not start:\n{h.log_tail()}"
+            time.sleep(0.5)
+        yield h
+    finally:
+        _stop(h)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def _stop(h: Hub) -> None:
+    """Stop the hub (it stops the servers and the proxy), then any process left by a test account."""
+    if h.proc and h.proc.poll() is None:
+        os.killpg(h.proc.pid, signal.SIGTERM)
+        try:
+            h.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(h.proc.pid, signal.SIGKILL)
+            h.proc.wait(timeout=10)
+    for uid in h.ids.values():
+        ps = subprocess.run(["ps", "-o", "pid=", "-u", str(uid)], capture_output=True, text=True)
+        for pid in ps.stdout.split():
+            try:
+                os.kill(int(pid), signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
+
+def _source_notebooks(assignment: str) -> dict[str, dict]:
+    if assignment == hub_helpers.TINY_ASSIGNMENT:
+        return {f"{assignment}.ipynb": hub_helpers.tiny_notebook()}
+    folder = REPO / "solutions" / assignment
+    return {p.name: json.loads(p.read_text()) for p in sorted(folder.glob("*.ipynb"))}
+
+
+def _manual_cells(source: dict) -> list[str]:
+    return [c["metadata"]["nbgrader"]["grade_id"] for c in source["cells"]
+            if c.get("metadata", {}).get("nbgrader", {}).get("solution")
+            and c["metadata"]["nbgrader"].get("grade") and c["cell_type"] == "markdown"]
+
+
+@pytest.fixture(scope="module")
+def cycle(hub):
+    """Run the whole course cycle through the hub; return what each step produced."""
+    a = hub.assignment
+    sources = _source_notebooks(a)
+    out: dict = {"markers": {s: f"{s}-{secrets.token_hex(4)}" for s in STUDENTS}, "timings": {}}
+    t0 = time.monotonic()
+    hub.start_servers(USERS)
+    out["timings"]["start 4 servers"] = time.monotonic() - t0
+
+    # tutor: generate the student version and release it to the exchange (formgrader API)
+    fg = f"formgrader/api/assignment/{a}"
+    for step in ("assign", "release"):
+        r = hub.ok_json(TUTOR, "POST", f"{fg}/{step}")
+        assert r["success"], (step, r)
+
+    # each student: see it, fetch it, answer it in their own server, submit it
+    def student(name: str) -> None:
+        listing = hub.ok_json(name, "GET", "assignments", params={"course_id": COURSE})
+        assert listing["success"], listing
+        assert any(x["assignment_id"] == a and x["status"] == "released" for x in listing["value"]), listing
+        form = {"course_id": COURSE, "assignment_id": a}
+        hub.ok_json(name, "POST", "assignments/fetch", data=form)
+        for nb_name, source in sources.items():
+            model = hub.ok_json(name, "GET", f"api/contents/{a}/{nb_name}", params={"content": "1"})
+            answered = hub_helpers.answer_notebook(model["content"], source, STUDENTS[name], out["markers"][name])
+            hub.ok_json(name, "PUT", f"api/contents/{a}/{nb_name}",
+                        json={"type": "notebook", "format": "json", "content": answered})
+        r = hub.ok_json(name, "POST", "assignments/submit", data=form)
+        assert r["success"], r
+
+    t0 = time.monotonic()
+    with ThreadPoolExecutor(len(STUDENTS)) as pool:
+        list(pool.map(student, STUDENTS))
+    out["timings"]["fetch, answer, submit (3 students at once)"] = time.monotonic() - t0
+    inbound = hub.base / "exchange" / COURSE / "inbound"
+    out["inbound"] = {p.name: p.stat().st_uid for p in inbound.iterdir()}
+
+    # tutor: collect, autograde each submission, mark the written answers, feedback
+    t0 = time.monotonic()
+    r = hub.ok_json(TUTOR, "POST", f"{fg}/collect")
+    assert r["success"], r
+    out["collected"] = sorted(p.name for p in (hub.base / "home" / TUTOR / "coplearn" / "submitted").iterdir())
+    for name in STUDENTS:
+        r = hub.ok_json(TUTOR, "POST", f"formgrader/api/submission/{a}/{name}/autograde")
+        assert r["success"], r
+    out["timings"]["collect + autograde 3 (formgrader)"] = time.monotonic() - t0
+    marks = {}
+    for nb_name, source in sources.items():
+        nb_id = nb_name[:-len(".ipynb")]
+        manual = _manual_cells(source)
+        for sub in hub.ok_json(TUTOR, "GET", f"formgrader/api/submitted_notebooks/{a}/{nb_id}"):
+            grades = hub.ok_json(TUTOR, "GET", "formgrader/api/grades", params={"submission_id": sub["id"]})
+            for g in grades:
+                if g["name"] in manual:
+                    score = {"cplada": g["max_score"], "cplbea": g["max_score"] / 2, "cplcal": 0}[sub["student"]]
+                    hub.ok_json(TUTOR, "PUT", f"formgrader/api/grade/{g['id']}", json={"manual_score": score})
+                    marks[(sub["student"], g["name"])] = score
+    out["marks"] = marks
+    for step in ("generate_feedback", "release_feedback"):
+        r = hub.ok_json(TUTOR, "POST", f"{fg}/{step}")
+        assert r["success"], (step, r)
+    out["scores"] = {s["student"]: (s["score"], s["max_score"])
+                     for s in hub.ok_json(TUTOR, "GET", f"formgrader/api/submissions/{a}")}
+
+    # each student: fetch their feedback and read it in their own server
+    out["feedback"] = {}
+    for name in STUDENTS:
+        hub.ok_json(name, "POST", "assignments/fetch_feedback", data={"course_id": COURSE, "assignment_id": a})
+        pages = []
+        for stamp in hub.ok_json(name, "GET", f"api/contents/{a}/feedback")["content"]:
+            for f in hub.ok_json(name, "GET", f"api/contents/{quote(stamp['path'])}")["content"]:
+                if f["name"].endswith(".html"):
+                    page = hub.ok_json(name, "GET", f"api/contents/{quote(f['path'])}",
+                                       params={"format": "text", "content": "1"})
+                    pages.append(page["content"])
+        out["feedback"][name] = pages
+    return out
+
+
+def test_each_submission_arrives_under_its_students_name(hub, cycle):
+    # in the exchange: one folder per student, named after them and owned by their own account
+    owners = {name.split("+")[0]: uid for name, uid in cycle["inbound"].items()}
+    assert len(cycle["inbound"]) == len(STUDENTS)
+    assert owners == {s: hub.ids[s] for s in STUDENTS}
+    # collected: every student's submission, none lost to another's
+    assert cycle["collected"] == sorted(STUDENTS)
+
+
+def test_grades_and_feedback_are_each_students_own(cycle):
+    scores = cycle["scores"]
+    assert set(scores) == set(STUDENTS)
+    assert scores["cplada"][0] > scores["cplbea"][0] > scores["cplcal"][0], scores
+    assert len({mx for _, mx in scores.values()}) == 1
+    for name, pages in cycle["feedback"].items():
+        assert pages, f"{name} got no feedback"
+        text = "\n".join(pages)
+        assert cycle["markers"][name] in text
+        for other in STUDENTS:
+            if other != name:
+                assert cycle["markers"][other] not in text, f"{name}'s feedback shows {other}'s work"
+        shown = sum(float(m) for m in re.findall(r"\(Score: ([0-9.]+) / [0-9.]+\)</h4>", text))
+        assert shown == pytest.approx(scores[name][0]), (name, shown, scores[name])
