@@ -304,3 +304,28 @@ def test_plan_learning_ignores_repeats_and_rejects_unknown_activities():
     assert len(vg.plan_learning(["shadow", "Shadow"]).activities) == 1
     with pytest.raises(LookupError, match="'lecture' is not a learning activity"):
         vg.plan_learning(["lecture"])
+
+
+# ---- showing charts -------------------------------------------------------------------------------
+
+def test_figure_bundle_matches_what_plotlys_own_renderer_sends():
+    import plotly.io as pio
+
+    from coplearn.figures._base import figure_bundle
+
+    fig = build_readiness_grid(True, False).figure
+    ours = figure_bundle(fig, "Readiness")["application/vnd.plotly.v1+json"]
+    theirs = pio.renderers["plotly_mimetype"].to_mimebundle(fig.to_dict())["application/vnd.plotly.v1+json"]
+    theirs.pop("config", None)
+    assert ours == theirs
+
+
+def test_showing_a_widget_chart_does_not_import_nbformat():
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom coplearn.widgets.leadership import StyleExplorer\nw = StyleExplorer(True, False)\n"
+            "sys.stderr.write('nbformat imported: %s' % ('nbformat' in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "application/vnd.plotly.v1+json" in done.stdout  # the chart was shown
+    assert done.stderr.strip().endswith("nbformat imported: False")

@@ -35,9 +35,11 @@ def message(text: str, kind: str = "info") -> str:
 
 def show_chart(chart: Any, out: W.Output) -> None:
     """Redraw ``chart`` (a :class:`coplearn.figures.Chart`) and its text alternative in ``out``."""
+    from ..figures._base import figure_bundle
+
     out.clear_output(wait=True)
     with out:
-        display(chart.figure)
+        display(figure_bundle(chart.figure, chart.alt.title), raw=True)
         display(HTML(chart.alt.html()))
 
 

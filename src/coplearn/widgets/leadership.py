@@ -9,12 +9,10 @@ controls (RadioButtons, Dropdowns, Checkboxes, a Textarea, a Button), and a view
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Mapping
 from typing import Any
 
 import ipywidgets as W
-from IPython.display import HTML, display
 
 from .. import audit as _audit
 from .. import vignettes as _vg
@@ -26,7 +24,7 @@ from ..figures.leadership import (
     build_readiness_grid,
 )
 from ..leadership import adair_domains, adair_functions, get_readiness, recommend_style, styles, tuckman_stages
-from ._base import FULL_WIDTH, LABEL_STYLE, ChoiceItem, ChoiceSorter, Composite, message
+from ._base import FULL_WIDTH, LABEL_STYLE, ChoiceItem, ChoiceSorter, Composite, message, show_chart
 
 __all__ = [
     "StyleExplorer",
@@ -48,23 +46,6 @@ def _esc(text: object) -> str:
 
 def _note(text: str) -> str:
     return f'<p style="font-size:0.92em"><em>{_esc(text)}</em></p>'
-
-
-def show_chart(chart: Chart, out: W.Output) -> None:
-    """Redraw ``chart`` and its text alternative in ``out``, as :func:`coplearn.widgets.show_chart` does.
-
-    It hands plotly's JSON straight to the front end (the same ``application/vnd.plotly.v1+json``
-    output that plotly's own renderer produces). Going through plotly's renderer imports nbformat
-    and jsonschema on first use, which costs seconds in a fresh kernel on a busy two-core machine.
-    """
-    bundle = {
-        "application/vnd.plotly.v1+json": json.loads(chart.figure.to_json()),
-        "text/plain": f"{chart.alt.title} (a chart; its text description follows).",
-    }
-    out.clear_output(wait=True)
-    with out:
-        display(bundle, raw=True)
-        display(HTML(chart.alt.html()))
 
 
 def _rating_options(labels: Mapping[int, str]) -> list[tuple[str, int | None]]:
