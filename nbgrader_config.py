@@ -70,7 +70,6 @@ if os.environ.get("COPLEARN_GRADING_GUARD", "on").lower() not in {"off", "0", "n
         "coplearn.grading.GuardedExecute", ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
         AssignLatePenalties, CheckCellMetadata,
     ]
-    c.GuardedExecute.timeout = 30
     c.GuardedExecute.notebook_timeout = 180  # seconds for a whole notebook
     c.GuardedExecute.max_output_chars = 200_000  # per cell, while it runs
     # The grading kernel locks itself down before running any submitted code.
