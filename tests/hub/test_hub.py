@@ -383,3 +383,131 @@ def test_grades_and_feedback_are_each_students_own(cycle):
                 assert cycle["markers"][other] not in text, f"{name}'s feedback shows {other}'s work"
         shown = sum(float(m) for m in re.findall(r"\(Score: ([0-9.]+) / [0-9.]+\)</h4>", text))
         assert shown == pytest.approx(scores[name][0]), (name, shown, scores[name])
+
+
+def _login(hub: Hub, username: str, password: str) -> int:
+    """Sign in through the hub's login form; return the HTTP status (302 = signed in)."""
+    with requests.Session() as s:
+        page = s.get(f"{hub.url}/hub/login", timeout=30)
+        xsrf = re.search(r'name="_xsrf"\s+value="([^"]+)"', page.text)
+        data = {"username": username, "password": password}
+        if xsrf:
+            data["_xsrf"] = xsrf.group(1)
+        return s.post(f"{hub.url}/hub/login", data=data, allow_redirects=False, timeout=30).status_code
+
+
+def test_sign_in_with_the_shared_passwords(hub):
+    assert _login(hub, "cplbea", STUDENT_PASSWORD) == 302
+    assert _login(hub, "cplbea", "not-the-password") == 403
+    # the students' password does not open a tutor's account: tutors need the admin password
+    assert _login(hub, TUTOR, STUDENT_PASSWORD) == 403
+    assert _login(hub, TUTOR, TUTOR_PASSWORD) == 302
+    # only people on the roster
+    assert _login(hub, "mallory", STUDENT_PASSWORD) == 403
+    users = {u["name"]: u for u in hub.api("GET", "/users").json()}
+    assert users[TUTOR]["admin"] and not users["cplbea"]["admin"]
+
+
+def test_students_get_no_formgrader(hub, cycle):
+    assert hub.as_user(TUTOR, "GET", "formgrader/api/status").status_code == 200
+    assert hub.as_user("cplbea", "GET", "formgrader/api/status").status_code == 404
+    lab = hub.as_user("cplbea", "GET", "lab").text
+    assert "@jupyter/nbgrader:formgrader" in lab  # listed among the disabled extensions
+    assert hub.as_user("cplbea", "GET", "assignments", params={"course_id": COURSE}).status_code == 200
+
+
+PROBE = r'''
+import json, os, pwd, stat
+def probe(kind, path):
+    try:
+        if kind == "list":
+            os.listdir(path)
+        else:
+            with open(path, "rb") as fh:
+                fh.read(16)
+        return "allowed"
+    except PermissionError:
+        return "denied"
+    except FileNotFoundError:
+        return "missing"
+me = pwd.getpwuid(os.getuid()).pw_name
+home = os.path.expanduser("~")
+print(json.dumps({"me": me, "home": home, "home_mode": oct(stat.S_IMODE(os.stat(home).st_mode)),
+                  "checks": {k: probe(*v) for k, v in CHECKS.items()}}))
+'''
+
+
+def test_isolation_between_students(hub, cycle):
+    """What one student's own code can reach on the recommended deployment."""
+    from nbgrader.utils import notebook_hash
+
+    a = hub.assignment
+    home = hub.base / "home"
+    exchange = hub.base / "exchange" / COURSE
+    ada_entry = next(p for p in (exchange / "inbound").iterdir() if p.name.startswith("cplada+"))
+    nb_name = next(iter(_source_notebooks(a)))
+    secret = (ada_entry / "submission_secret.txt").read_text()
+    ada_feedback = exchange / "feedback" / f"{notebook_hash(secret=secret, notebook_id=nb_name[:-6])}.html"
+    assert ada_feedback.exists()
+    checks = {
+        "another student's home": ("list", str(home / "cplada")),
+        "another student's notebook": ("read", str(home / "cplada" / a / nb_name)),
+        "the tutor's gradebook": ("read", str(home / TUTOR / "coplearn" / "gradebook.db")),
+        "the hidden tests (solutions/)": ("list", str(home / TUTOR / "coplearn" / "solutions")),
+        "the list of submissions": ("list", str(exchange / "inbound")),
+        "the list of feedback": ("list", str(exchange / "feedback")),
+        "the released assignment": ("list", str(exchange / "outbound" / a)),
+        # nbgrader's exchange protects these only by their unguessable names:
+        "another's submission, exact name known": ("read", str(ada_entry / nb_name)),
+        "another's feedback, exact name known": ("read", str(ada_feedback)),
+    }
+    result = json.loads(hub.run_code("cplbea", f"CHECKS = {checks!r}\n" + PROBE).strip().splitlines()[-1])
+    assert result["me"] == "cplbea" and result["home"] == str(home / "cplbea") and result["home_mode"] == "0o700"
+    got = result["checks"]
+    assert got == {
+        "another student's home": "denied",
+        "another student's notebook": "denied",
+        "the tutor's gradebook": "denied",
+        "the hidden tests (solutions/)": "denied",
+        "the list of submissions": "denied",
+        "the list of feedback": "denied",
+        "the released assignment": "allowed",
+        "another's submission, exact name known": "allowed",
+        "another's feedback, exact name known": "allowed",
+    }, got
+    other = json.loads(hub.run_code("cplcal", "CHECKS = {}\n" + PROBE).strip().splitlines()[-1])
+    assert other["me"] == "cplcal" and other["home"] == str(home / "cplcal")
+
+
+def test_a_submission_in_another_students_name_is_not_collected(hub, cycle):
+    """nbgrader's exchange trusts the name on a submission; the hub's collect checks the owner.
+
+    Runs last: it adds a forged submission to the exchange.
+    """
+    a = hub.assignment
+    exchange = hub.base / "exchange"
+    tutor_course = hub.base / "home" / TUTOR / "coplearn"
+    # bea submits her own work under ada's name, from her own server
+    out = hub.run_code("cplbea", (
+        "import subprocess, sys, os\n"
+        f"p = subprocess.run([sys.executable, '-m', 'nbgrader', 'submit', {a!r}, '--student=cplada'],"
+        " cwd=os.path.expanduser('~'), capture_output=True, text=True)\nprint('rc', p.returncode)\n"))
+    assert "rc 0" in out, out
+    forged = [p for p in (exchange / COURSE / "inbound").iterdir()
+              if p.name.startswith("cplada+") and p.stat().st_uid == hub.ids["cplbea"]]
+    assert len(forged) == 1
+
+    # nbgrader's own collect would take the forgery, the newest "cplada" submission, instead of ada's
+    plain = hub.base / "plain-collect"
+    shutil.copytree(tutor_course, plain, ignore=shutil.ignore_patterns("submitted", "autograded", "feedback"))
+    env = {**hub_helpers._env(), "COPLEARN_EXCHANGE": str(exchange), "COPLEARN_COURSE_ID": COURSE}
+    hub_helpers.nbgrader(plain, "collect", a, env=env)
+    taken = "\n".join(p.read_text() for p in (plain / "submitted" / "cplada" / a).glob("*.ipynb"))
+    assert cycle["markers"]["cplbea"] in taken and cycle["markers"]["cplada"] not in taken
+
+    # the deployed hub's collect (formgrader) refuses it and keeps ada's real submission
+    r = hub.ok_json(TUTOR, "POST", f"formgrader/api/assignment/{a}/collect")
+    assert r["success"], r
+    assert "Not collecting" in r.get("log", ""), r
+    kept = "\n".join(p.read_text() for p in (tutor_course / "submitted" / "cplada" / a).glob("*.ipynb"))
+    assert cycle["markers"]["cplada"] in kept and cycle["markers"]["cplbea"] not in kept
