@@ -113,6 +113,24 @@ def test_choice_form_messages(answer: object, kind: str, expected: str) -> None:
         check_choice(answer, kind, "statement 3")
 
 
+def test_in_the_learners_own_notebook_a_problem_is_shown_not_raised(monkeypatch: pytest.MonkeyPatch,
+                                                                    capsys: pytest.CaptureFixture) -> None:
+    """Run All Cells would stop at the first unanswered item if the check raised there."""
+    monkeypatch.setattr(grading, "_interactive", lambda: True)
+    check_choice(None, "culture", "statement 3")
+    check_several([], "item", 3, "question 2")
+    check_number("lots", "the team score")
+    out = capsys.readouterr().out
+    assert out.count("Not ready yet: ") == 3 and "You have not answered statement 3 yet" in out  # text/plain only
+
+
+def test_under_nbgrader_a_problem_always_fails_the_test(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    assert not grading._interactive()
+    with pytest.raises(AssertionError):
+        check_choice(None, "culture", "statement 3")
+
+
 def test_a_valid_choice_passes_the_form_check_whether_or_not_it_is_right() -> None:
     check_choice("democratic", "culture", "statement 1")
     check_several(["K8", "T4", "I2"], "item", 3, "question 2")
@@ -289,7 +307,11 @@ def test_widgets_save_choices_and_show_them_again(tmp_path: Path, monkeypatch: p
     w.dropdowns[2].value = "democratic"
     assert "saved" in w.status.value and AnswerStore(tmp_path).get("q1.2") == "democratic"
     again = ChoiceQuestions("q1", {1: "First statement.", 2: "Second."}, kind="culture", folder=tmp_path)
-    assert again.dropdowns[2].value == "democratic" and again.dropdowns[1].value is None
+    assert again.dropdowns[2].value == "democratic" and again.dropdowns[1].value == ""
+    assert again.dropdowns[1].label == "Choose..."
+    again.dropdowns[2].value = ""
+    assert AnswerStore(tmp_path).get("q1.2") is None
+    again.dropdowns[2].value = "democratic"
     assert again._repr_mimebundle_()["text/plain"] == "Answer widgets for q1: q1.2 = democratic"
 
     s = SeveralChoices("q2", 3, kind="item", folder=tmp_path)

@@ -38,7 +38,7 @@ KEYS = {1: "managed", 2: "humanistic", 3: "professional", 4: "democratic", 5: "m
         7: "humanistic", 8: "democratic", 9: "managed", 10: "professional", 11: "democratic", 12: "humanistic"}
 RIGHT_Q1 = "q1 = " + repr(KEYS)
 RIGHT_Q2 = 'q2 = ["managed", "professional"]'
-TESTS = [f"q1-statement-{n:02d}" for n in KEYS] + ["q2-managed", "q2-professional"]
+TESTS = [f"q1-statement-{n:02d}" for n in KEYS] + ["q2-first", "q2-second"]
 FAST = {"GuardedExecute__timeout": 6, "GuardedExecute__notebook_timeout": 60}
 
 MONKEY_CELLS = [
@@ -143,7 +143,7 @@ def test_a_loop_that_ignores_interrupts_is_bounded(hostile: Course) -> None:
     assert hostile.score(A, "h-stubborn") == 24
     nb = hostile.autograded(A, "h-stubborn")
     assert "would not stop when interrupted" in output_text(cell_by_id(nb, "q2-typed"))
-    assert "Not run" in output_text(cell_by_id(nb, "q2-professional"))
+    assert "Not run" in output_text(cell_by_id(nb, "q2-second"))
 
 
 def test_a_flood_of_output_is_capped(hostile: Course) -> None:
@@ -216,7 +216,7 @@ def test_a_kernel_that_dies_costs_only_the_cells_it_did_not_run(unguarded: Cours
     assert unguarded.score(A, "u-crash") == 24
     nb = unguarded.autograded(A, "u-crash")
     assert "kernel died" in output_text(cell_by_id(nb, "q2-typed"))
-    assert "Not run" in output_text(cell_by_id(nb, "q2-managed"))
+    assert "Not run" in output_text(cell_by_id(nb, "q2-first"))
     assert unguarded.score(A, "u-ok") == 40  # graded after the crash
 
 

@@ -118,6 +118,10 @@ def test_visible_tests_check_form_only(assignment: str) -> None:
         visible = ast.parse(release[gid])
         literals = {str(n.value) for n in ast.walk(visible) if isinstance(n, ast.Constant)}
         assert not keys & literals, f"{gid}: the visible test mentions the answer {keys & literals}"
+        for key in keys:  # not in a docstring or a label, nor in the cell's id, either
+            pattern = re.compile(rf"(?<![\w.]){re.escape(key)}(?![\w.])", re.I)
+            assert not pattern.search(release[gid]) and not pattern.search(gid), (
+                f"{gid}: the student's copy gives away the answer {key!r}")
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)

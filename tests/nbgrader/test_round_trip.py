@@ -39,8 +39,8 @@ STATEMENTS = {n: f"statement {n}" for n in KEYS}
 
 def _a1_grades(right: set[int], q2: set[str]) -> dict[str, float]:
     grades = {f"q1-statement-{n:02d}": (2.0 if n in right else 0.0) for n in KEYS}
-    grades["q2-managed"] = 8.0 if "managed" in q2 else 0.0
-    grades["q2-professional"] = 8.0 if "professional" in q2 else 0.0
+    grades["q2-first"] = 8.0 if "managed" in q2 else 0.0
+    grades["q2-second"] = 8.0 if "professional" in q2 else 0.0
     return grades
 
 
@@ -128,7 +128,7 @@ def test_the_graded_answer_is_shown_as_text_for_the_tutor(round_trip: Course) ->
     assert "Your answer to statement 1: managed (chosen with the drop-down)" in output_text(cell_by_id(nb, "q1-statement-01"))
     assert "Your answer to statement 7: humanistic (typed)" in output_text(cell_by_id(nb, "q1-statement-07"))
     assert "Your answer to question 2: professional, managed (chosen with the drop-downs)" in \
-        output_text(cell_by_id(nb, "q2-managed"))
+        output_text(cell_by_id(nb, "q2-first"))
     carol = round_trip.autograded(A1, "carol")
     text = output_text(cell_by_id(carol, "q1-statement-09"))
     assert "Your answer to statement 9: professional (typed)" in text
@@ -142,7 +142,7 @@ def test_full_marks_for_right_answers(round_trip: Course) -> None:
     auto = {k: v for k, v in round_trip.grades(A1, "alice").items() if k != "q3-task"}
     assert auto == _a1_grades(set(KEYS), {"managed", "professional"})
     assert round_trip.grades(A3, "alice") == {
-        "q1-task": 6.0, "q1-team": 6.0, "q1-individual": 6.0, "q2-K8": 6.0, "q2-I2": 6.0, "q2-T4": 6.0, "q3": 4.0,
+        "q1-task": 6.0, "q1-team": 6.0, "q1-individual": 6.0, "q2-first": 6.0, "q2-second": 6.0, "q2-third": 6.0, "q3": 4.0,
         "q4-task": 50.0}
 
 
@@ -157,7 +157,7 @@ def test_partial_credit_item_by_item(round_trip: Course) -> None:
     assert auto == _a1_grades(set(range(1, 9)), {"professional"})
     assert sum(auto.values()) == 24
     assert round_trip.grades(A3, "carol") == {
-        "q1-task": 6.0, "q1-team": 6.0, "q1-individual": 0.0, "q2-K8": 6.0, "q2-I2": 6.0, "q2-T4": 0.0, "q3": 0.0,
+        "q1-task": 6.0, "q1-team": 6.0, "q1-individual": 0.0, "q2-first": 6.0, "q2-second": 6.0, "q2-third": 0.0, "q3": 0.0,
         "q4-task": 30.0}
 
 

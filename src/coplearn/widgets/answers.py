@@ -82,10 +82,16 @@ class _AnswerWidget(Composite):
 
 
 def _dropdown(opts: Sequence[Option], description: str, value: Any) -> W.Dropdown:
-    choices = [(PLACEHOLDER, None)] + [(o.label, o.key) for o in opts]
+    # The placeholder's value is "" rather than None: with None the drop-down shows as blank.
+    choices = [(PLACEHOLDER, "")] + [(o.label, o.key) for o in opts]
     keys = {o.key for o in opts}
-    return W.Dropdown(options=choices, value=value if value in keys else None, description=description,
+    return W.Dropdown(options=choices, value=value if value in keys else "", description=description,
                       style=LABEL_STYLE, layout=W.Layout(width="auto", max_width="100%"))
+
+
+def _chosen(value: Any) -> Any:
+    """The option key a drop-down holds, or ``None`` for the placeholder."""
+    return value if value else None
 
 
 class ChoiceQuestions(_AnswerWidget):
@@ -111,7 +117,7 @@ class ChoiceQuestions(_AnswerWidget):
             desc = prompt.capitalize() if item is None else f"{label} {item}: {prompt}"
             initial = canonical(saved.get(key), kind)
             dd = _dropdown(self.opts, desc, initial)
-            if dd.value is not None:
+            if _chosen(dd.value) is not None:
                 self.saved[key] = dd.value
             dd.observe(self.safely(functools.partial(self._on_change, key, desc)), names="value")
             self.dropdowns[item if item is not None else question] = dd
@@ -124,7 +130,7 @@ class ChoiceQuestions(_AnswerWidget):
         self.view = W.VBox(rows + [self.status, self.messages])
 
     def _on_change(self, key: str, desc: str, change: dict[str, Any]) -> None:
-        value = change["new"]
+        value = _chosen(change["new"])
         label = next((o.label for o in self.opts if o.key == value), None)
         self._save(key, value, f"{desc.split(':')[0]}: {label}")
 
@@ -149,14 +155,14 @@ class SeveralChoices(_AnswerWidget):
         for n, name in enumerate(names, 1):
             key = f"{question}.{n}"
             dd = _dropdown(self.opts, name, canonical(saved.get(key), kind))
-            if dd.value is not None:
+            if _chosen(dd.value) is not None:
                 self.saved[key] = dd.value
             dd.observe(self.safely(functools.partial(self._on_change, key, name)), names="value")
             self.dropdowns.append(dd)
         self.view = W.VBox([*self.dropdowns, self.status, self.messages])
 
     def _on_change(self, key: str, name: str, change: dict[str, Any]) -> None:
-        value = change["new"]
+        value = _chosen(change["new"])
         label = next((o.label for o in self.opts if o.key == value), None)
         self._save(key, value, f"{name}: {label}")
 
