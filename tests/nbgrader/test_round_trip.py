@@ -138,6 +138,14 @@ def test_the_graded_answer_is_shown_as_text_for_the_tutor(round_trip: Course) ->
     assert "Your answer for the team domain score: 2.92 (entered in the box)" in output_text(cell_by_id(nb3, "q1-team"))
 
 
+def test_the_tutor_sees_the_mark_scheme_in_formgrader(round_trip: Course) -> None:
+    """Formgrader shows the autograded notebook, where nbgrader has put the task cell back whole."""
+    task = "".join(cell_by_id(round_trip.autograded(A1, "carol"), "q3-task")["source"])
+    assert "=== BEGIN MARK SCHEME ===" in task and "| 70 and above | 42-60 |" in task
+    released = "".join(cell_by_id(round_trip.student("carol").notebook(A1), "q3-task")["source"])
+    assert "MARK SCHEME" not in released and "70 and above" in released  # the bands, not the scheme
+
+
 def test_full_marks_for_right_answers(round_trip: Course) -> None:
     auto = {k: v for k, v in round_trip.grades(A1, "alice").items() if k != "q3-task"}
     assert auto == _a1_grades(set(KEYS), {"managed", "professional"})
