@@ -320,12 +320,21 @@ def test_figure_bundle_matches_what_plotlys_own_renderer_sends():
     assert ours == theirs
 
 
+def test_the_chart_and_its_text_alternative_are_written_into_the_output_widget():
+    w = StyleExplorer(able=True, willing=False)
+    fig_out, alt_out = w.out.outputs
+    shapes = fig_out["data"]["application/vnd.plotly.v1+json"]["layout"]["shapes"]
+    assert [s["line"]["width"] for s in shapes if s["name"] == "R3"] == [SELECTED_WIDTH]
+    assert "is R3" in alt_out["data"]["text/html"] and "is R3" in alt_out["data"]["text/plain"]
+    w.able.value = False
+    assert "is R1" in w.out.outputs[1]["data"]["text/plain"] and len(w.out.outputs) == 2
+
+
 def test_showing_a_widget_chart_does_not_import_nbformat():
     import subprocess
     import sys
 
     code = ("import sys\nfrom coplearn.widgets.leadership import StyleExplorer\nw = StyleExplorer(True, False)\n"
-            "sys.stderr.write('nbformat imported: %s' % ('nbformat' in sys.modules))")
+            "assert w.out.outputs\nprint('nbformat imported: %s' % ('nbformat' in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert "application/vnd.plotly.v1+json" in done.stdout  # the chart was shown
-    assert done.stderr.strip().endswith("nbformat imported: False")
+    assert done.stdout.strip().endswith("nbformat imported: False")

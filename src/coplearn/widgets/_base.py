@@ -34,13 +34,20 @@ def message(text: str, kind: str = "info") -> str:
 
 
 def show_chart(chart: Any, out: W.Output) -> None:
-    """Redraw ``chart`` (a :class:`coplearn.figures.Chart`) and its text alternative in ``out``."""
+    """Redraw ``chart`` (a :class:`coplearn.figures.Chart`) and its text alternative in ``out``.
+
+    The figure and its description are written straight into the Output widget's ``outputs``
+    rather than captured with ``with out: display(...)``. Capturing makes the notebook runner
+    (nbclient, and so Voila and the lesson tests) send widget updates back to the kernel while it
+    waits for the cell to finish, and that sometimes stalls the cell until its timeout.
+    """
     from ..figures._base import figure_bundle
 
-    out.clear_output(wait=True)
-    with out:
-        display(figure_bundle(chart.figure, chart.alt.title), raw=True)
-        display(HTML(chart.alt.html()))
+    out.outputs = (
+        {"output_type": "display_data", "data": figure_bundle(chart.figure, chart.alt.title), "metadata": {}},
+        {"output_type": "display_data", "metadata": {},
+         "data": {"text/html": chart.alt.html(), "text/plain": chart.alt.description}},
+    )
 
 
 class Composite:
