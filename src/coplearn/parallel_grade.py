@@ -34,10 +34,10 @@ This module imports nbgrader; ``import coplearn`` does not import it.
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import glob
 import hashlib
+import json
 import multiprocessing as mp
 import os
 import queue
@@ -174,10 +174,13 @@ def snapshot_gradebook(db_url: str, dest: Path) -> Path:
     return dest
 
 
-def _fingerprint(nb: Any) -> str:
-    import nbformat
+def _canonical(nb: Any) -> str:
+    return json.dumps(nb, sort_keys=True, separators=(",", ":"))
 
-    return hashlib.sha256(nbformat.writes(nb).encode("utf-8")).hexdigest()
+
+def _fingerprint(nb: Any) -> str:
+    """A hash of the notebook exactly as it is about to be executed."""
+    return hashlib.sha256(_canonical(nb).encode("utf-8")).hexdigest()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -278,7 +281,9 @@ class _WarmExecuteMixin:
         else:
             super().start_new_kernel(**kwargs)
         self._kernel_wait += time.perf_counter() - t0
-        self._prestart_args = (self.km.kernel_name, list(self.extra_arguments))
+        # the next execution's kernel boots while this one's becomes ready and runs
+        name, extra = self.km.kernel_name, list(self.extra_arguments)
+        _WARM.prestart(lambda: self.kernel_manager_class(kernel_name=name, config=self.config), name, extra)
 
     def start_new_kernel_client(self) -> Any:
         t0 = time.perf_counter()
@@ -286,13 +291,13 @@ class _WarmExecuteMixin:
             return super().start_new_kernel_client()
         finally:
             self._kernel_wait += time.perf_counter() - t0
-            name, extra = self._prestart_args
-            _WARM.prestart(lambda: self.kernel_manager_class(kernel_name=name, config=self.config), name, extra)
 
     def preprocess(self, nb: Any, resources: Any = None, km: Any = None) -> Any:
+        import nbformat
+
         notebook_id = resources["nbgrader"]["notebook"]
-        fingerprint = _fingerprint(nb)
-        original = copy.deepcopy(nb)
+        original = _canonical(nb)
+        fingerprint = hashlib.sha256(original.encode("utf-8")).hexdigest()
         t0 = time.perf_counter()
         self._cold = False
         self._warm_used = False
@@ -305,7 +310,7 @@ class _WarmExecuteMixin:
                     raise
                 # a kernel started in advance was used: make sure it is not the cause, as serial would
                 self._cold, self._warm_used = True, False
-                out = super().preprocess(copy.deepcopy(original), resources, km)
+                out = super().preprocess(nbformat.from_dict(json.loads(original)), resources, km)
         except BaseException as exc:
             _OUTCOMES[notebook_id] = {
                 "fingerprint": fingerprint, "executed": None,
@@ -313,10 +318,8 @@ class _WarmExecuteMixin:
                 "seconds": time.perf_counter() - t0, "kernel_wait": self._kernel_wait, "warm": False,
             }
             raise
-        import nbformat
-
         _OUTCOMES[notebook_id] = {
-            "fingerprint": fingerprint, "executed": nbformat.writes(out[0]), "error": None,
+            "fingerprint": fingerprint, "executed": _canonical(out[0]), "error": None,
             "seconds": time.perf_counter() - t0, "kernel_wait": self._kernel_wait, "warm": self._warm_used,
         }
         return out
@@ -382,6 +385,8 @@ def _worker_main(wid: int, cwd: str, argv: list[str], snapshot: str, workdir: st
     app.initialize([a for a in argv if not a.startswith(("--log-level", "--Application.log_level"))] + [
         f"--CourseDirectory.db_url=sqlite:///{own_db}",
         f"--CourseDirectory.autograded_directory={autograded}",
+        # the results are recorded before the kernel is stopped: no need to wait for a graceful exit
+        "--NotebookClient.shutdown_kernel=immediate",
         f"--Application.log_level={'DEBUG' if debug else 'CRITICAL'}"])
     if not debug:
         app.log.setLevel(logging.CRITICAL)
@@ -630,9 +635,9 @@ def autograde_parallel(
             worker_env["COPLEARN_PROTECTED_PATHS"] = os.pathsep.join(
                 [p for p in os.environ.get("COPLEARN_PROTECTED_PATHS", "").split(os.pathsep) if p] + [workdir])
             snapshot = snapshot_gradebook(app.coursedir.db_url, Path(workdir) / "snapshot.db")
-            ctx = mp.get_context("forkserver") if sys.platform.startswith("linux") else mp.get_context("spawn")
-            if sys.platform.startswith("linux"):
-                ctx.set_forkserver_preload(["nbgrader.apps.autogradeapp", "coplearn.parallel_grade"])
+            # fork on Linux: cheap (nbgrader is already imported) and independent of how this
+            # process was started; no threads of ours are running yet at this point.
+            ctx = mp.get_context("fork") if sys.platform.startswith("linux") else mp.get_context("spawn")
             tasks, results = ctx.Queue(), ctx.Queue()
             for student in todo:
                 tasks.put(student)
