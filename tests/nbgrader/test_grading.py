@@ -337,3 +337,17 @@ def test_widgets_in_the_tutors_copy_say_why_nothing_is_saved(tmp_path: Path, mon
     assert "source copy (solutions/)" in w.status.value
     w.dropdowns["q2"].value = "norming"
     assert not (source / "answers.json").exists()
+
+
+def test_items_can_have_their_own_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    from coplearn.widgets.answers import ChoiceQuestions
+
+    people = {"frank": "Frank", "dan": "Dan"}
+    w = ChoiceQuestions("q1_style", dict.fromkeys(people, ""), names=people, kind="style",
+                        prompt="leadership style", title="The style that suits it", folder=tmp_path)
+    assert [dd.description for dd in w.dropdowns.values()] == ["Frank: leadership style", "Dan: leadership style"]
+    w.dropdowns["dan"].value = "telling"
+    assert AnswerStore(tmp_path).get("q1_style.dan") == "telling"
+    single = ChoiceQuestions("q2_stage", None, kind="stage", prompt="the Northgate team's stage", folder=tmp_path)
+    assert single.dropdowns["q2_stage"].description == "The Northgate team's stage"

@@ -98,23 +98,27 @@ class ChoiceQuestions(_AnswerWidget):
     """One labelled drop-down per item; each choice is saved as ``"<question>.<item>"``.
 
     ``items`` maps each item (a number or name) to the text shown above its drop-down; pass
-    ``None`` for a single question, saved as ``"<question>"``. ``kind`` names the option set
-    (see :func:`coplearn.grading.options`). ``label`` starts each drop-down's accessible label,
-    e.g. ``"Statement"`` gives "Statement 3: your answer".
+    ``None`` for a single question, saved as ``"<question>"``; an empty text shows the drop-down
+    alone. ``kind`` names the option set (see :func:`coplearn.grading.options`). ``label`` starts
+    each drop-down's accessible label, e.g. ``"Statement"`` gives "Statement 3: your answer";
+    ``names`` gives items their own names instead ("Frank: readiness level"). ``title`` is
+    shown above the drop-downs.
     """
 
     def __init__(self, question: str, items: Mapping[Any, str] | None, *, kind: str, label: str = "Statement",
-                 prompt: str = "your answer", folder: str | os.PathLike[str] | None = None) -> None:
+                 prompt: str = "your answer", names: Mapping[Any, str] | None = None, title: str = "",
+                 folder: str | os.PathLike[str] | None = None) -> None:
         super().__init__(question, folder)
         self.kind = kind
         self.opts = options(kind)
         saved = self.store.all()
         self.dropdowns: dict[Any, W.Dropdown] = {}
-        rows: list[W.Widget] = []
+        rows: list[W.Widget] = [W.HTML(f"<p><strong>{html.escape(title)}</strong></p>")] if title else []
         entries = list(items.items()) if items is not None else [(None, "")]
         for item, text in entries:
             key = self.question if item is None else f"{self.question}.{item}"
-            desc = prompt.capitalize() if item is None else f"{label} {item}: {prompt}"
+            name = names[item] if names and item in names else f"{label} {item}"
+            desc = prompt[:1].upper() + prompt[1:] if item is None else f"{name}: {prompt}"
             initial = canonical(saved.get(key), kind)
             dd = _dropdown(self.opts, desc, initial)
             if _chosen(dd.value) is not None:
@@ -123,7 +127,7 @@ class ChoiceQuestions(_AnswerWidget):
             self.dropdowns[item if item is not None else question] = dd
             parts: list[W.Widget] = []
             if text:
-                heading = f"<strong>{html.escape(str(label))} {html.escape(str(item))}.</strong> " if item is not None else ""
+                heading = f"<strong>{html.escape(name)}.</strong> " if item is not None else ""
                 parts.append(W.HTML(f"<p>{heading}{html.escape(text)}</p>"))
             parts.append(dd)
             rows.append(W.VBox(parts, layout=W.Layout(margin="0 0 10px 0")))
