@@ -39,7 +39,7 @@ KEYS = {1: "managed", 2: "humanistic", 3: "professional", 4: "democratic", 5: "m
 RIGHT_Q1 = "q1 = " + repr(KEYS)
 RIGHT_Q2 = 'q2 = ["managed", "professional"]'
 TESTS = [f"q1-statement-{n:02d}" for n in KEYS] + ["q2-first", "q2-second"]
-FAST = {"GuardedExecute__timeout": 6, "GuardedExecute__notebook_timeout": 60}
+FAST = {"Execute__timeout": 10, "GuardedExecute__notebook_timeout": 90}  # shorter than the course's 30 s and 180 s
 
 MONKEY_CELLS = [
     "import builtins\nbuiltins.AssertionError = Warning\nbuiltins.isinstance = lambda *a: True",
