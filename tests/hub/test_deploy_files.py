@@ -1,0 +1,105 @@
+"""The deployment files we cannot run here in full (Binder, Kubernetes) and the hub config's checks.
+
+- Binder: ``postBuild`` is run against a throw-away Jupyter config folder, then a real Jupyter
+  server started with it must not serve the formgrader (a learner on Binder works alone).
+- Kubernetes: ``values.yaml`` must agree with the tested hub deployment on paths and settings.
+- The hub config refuses to start without a roster or a password, with a message saying what
+  to do.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+import hub_helpers
+
+REPO = hub_helpers.REPO
+DEPLOY = REPO / "deploy"
+
+
+def test_binder_postbuild_switches_off_tutor_tools(tmp_path):
+    env = {**hub_helpers._env(), "HOME": str(tmp_path), "JUPYTER_CONFIG_DIR": str(tmp_path / ".jupyter")}
+    env.pop("JUPYTER_CONFIG_PATH", None)
+    subprocess.run(["bash", str(REPO / "postBuild")], cwd=REPO, env=env, check=True, capture_output=True)
+    page = json.loads((tmp_path / ".jupyter" / "labconfig" / "page_config.json").read_text())
+    assert page["disabledExtensions"]["@jupyter/nbgrader:formgrader"] is True
+    assert "@jupyter/nbgrader:validate-assignment" not in page["disabledExtensions"]
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyter", "server", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
+         "--IdentityProvider.token=t", f"--ServerApp.root_dir={tmp_path}", "--allow-root"],
+        env={**env, "JUPYTER_RUNTIME_DIR": str(tmp_path / "rt"), "JUPYTER_DATA_DIR": str(tmp_path / "data")},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if requests.get(f"{url}/api/status", params={"token": "t"}, timeout=5).ok:
+                    break
+            except requests.ConnectionError:
+                pass
+            assert server.poll() is None and time.monotonic() < deadline, "jupyter server did not start"
+            time.sleep(0.3)
+        assert requests.get(f"{url}/formgrader/api/status", params={"token": "t"}, timeout=10).status_code == 404
+        assert requests.get(f"{url}/assignments", params={"token": "t", "course_id": "x"}, timeout=10).status_code == 404
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def test_kubernetes_values_match_the_tested_hub():
+    yaml = pytest.importorskip("yaml")
+    values = yaml.safe_load((DEPLOY / "kubernetes" / "values.yaml").read_text())
+    single = values["singleuser"]
+    mount = single["storage"]["extraVolumeMounts"][0]
+    assert mount["mountPath"] == single["extraEnv"]["COPLEARN_EXCHANGE"] == "/srv/nbgrader/exchange"
+    assert single["storage"]["extraVolumes"][0]["persistentVolumeClaim"]["claimName"] == \
+        yaml.safe_load((DEPLOY / "kubernetes" / "exchange-pvc.yaml").read_text())["metadata"]["name"]
+    assert single["extraEnv"]["COPLEARN_ACCOUNTS"] == "shared"  # everyone is jovyan there
+    assert single["startTimeout"] >= 180
+    hub = values["hub"]["config"]
+    assert hub["JupyterHub"]["authenticator_class"] == "shared-password"
+    assert set(hub["Authenticator"]["admin_users"]) <= set(hub["Authenticator"]["allowed_users"])
+    assert len(hub["SharedPasswordAuthenticator"]["admin_password"]) >= 32
+    # the role hook points at folders that exist in the image (deploy/ is copied to /opt/coplearn)
+    hook = values["hub"]["extraConfig"]["coplearn-roles"]
+    assert "/opt/coplearn/deploy/jupyterhub/jupyter" in hook
+    for role in ("tutor", "student", "common"):
+        assert (DEPLOY / "jupyterhub" / "jupyter" / role).is_dir()
+    compile(hook, "coplearn-roles", "exec")
+    start = single["lifecycleHooks"]["postStart"]["exec"]["command"][0]
+    assert (REPO / start.removeprefix("/opt/coplearn/")).exists()
+
+
+def _load_hub_config(env: dict) -> subprocess.CompletedProcess:
+    code = ("from traitlets.config import PyFileConfigLoader\n"
+            f"PyFileConfigLoader('jupyterhub_config.py', path={str(DEPLOY / 'jupyterhub')!r}).load_config()\n"
+            "print('loaded')\n")
+    return subprocess.run([sys.executable, "-c", code], env={**os.environ, **env}, capture_output=True, text=True)
+
+
+def test_hub_config_says_what_is_missing(tmp_path):
+    missing = _load_hub_config({"COPLEARN_ROSTER": str(tmp_path / "nope.toml")})
+    assert missing.returncode != 0 and "no roster at" in missing.stderr + missing.stdout
+    roster = tmp_path / "roster.toml"
+    roster.write_text('tutors = ["t1"]\nstudents = ["s1", "t1"]\n')
+    both = _load_hub_config({"COPLEARN_ROSTER": str(roster)})
+    assert both.returncode != 0 and "both tutor and student" in both.stderr + both.stdout
+    roster.write_text('tutors = ["t1"]\nstudents = ["s1"]\n')
+    nopass = _load_hub_config({"COPLEARN_ROSTER": str(roster), "COPLEARN_HUB_PASSWORD": ""})
+    assert nopass.returncode != 0 and "COPLEARN_HUB_PASSWORD" in nopass.stderr + nopass.stdout
+    ok = _load_hub_config({"COPLEARN_ROSTER": str(roster), "COPLEARN_HUB_PASSWORD": "long-enough"})
+    assert ok.returncode == 0 and "loaded" in ok.stdout, ok.stderr
