@@ -104,11 +104,11 @@ class StaffVignette:
         """Why the course reads the vignette this way, ending with the matching style."""
         s = self.style
         return (
-            f"Able for {self.task}? {_yes(self.able).capitalize()}: {self.able_why} "
-            f"Willing? {_yes(self.willing).capitalize()}: {self.willing_why} "
+            f"Able for {self.task}? {_yes(self.able).capitalize()}. {self.able_why} "
+            f"Willing? {_yes(self.willing).capitalize()}. {self.willing_why} "
             f"That is readiness {self.readiness}, which calls for {s.code} {s.name} "
             f"({s.task_behaviour} task, {s.relationship_behaviour} relationship behaviour). "
-            f"In practice: {self.in_practice}"
+            f"In practice: {self.in_practice[0].lower()}{self.in_practice[1:]}"
         )
 
     def _repr_html_(self) -> str:
@@ -561,18 +561,24 @@ class LearningPlan:
         if b["social"] == 0:
             return ("Your plan is all task. The paper asks for a careful balance (Lefevre 2005): add something "
                     "social, emotional or participatory, so that people learn together rather than comply.")
-        return (f"Your plan balances the social and emotional side ({b['social']} activities) with the task "
-                f"({b['task']}), the careful balance the paper asks for (Lefevre 2005).")
+        def n(k: int) -> str:
+            return f"{k} {'activity' if k == 1 else 'activities'}"
+
+        return (f"Your plan balances the social and emotional side ({n(b['social'])}) with the task "
+                f"({n(b['task'])}), the careful balance the paper asks for (Lefevre 2005).")
 
     def lines(self) -> list[str]:
         """The feedback as short lines, one per idea."""
         if not self.activities:
             return ["No activities chosen yet. Tick the ones you would use."]
 
+        def names(found: tuple[str, ...]) -> str:
+            return "; ".join(n[0].lower() + n[1:] for n in found)
+
         def line(title: str, covered: tuple[str, ...], missing: tuple[str, ...]) -> str:
-            text = f"{title}: draws on {', '.join(covered) if covered else 'none yet'}."
+            text = f"{title}: draws on {names(covered) if covered else 'none yet'}."
             if missing:
-                text += f" Not yet: {', '.join(missing)}."
+                text += f" Not yet: {names(missing)}."
             return text
 
         return [
