@@ -12,23 +12,13 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-import coplearn as cl
-from servers import (CHROMIUM_ARGS, REPO, Server, find_chromium, prepare_root, shutdown_kernels, start_lab,
-                     start_voila)
-
-COURSE = Path(os.environ.get("COPLEARN_TEST_COURSE") or REPO / "course")
-LESSONS = [(lesson.number, lesson.filename) for lesson in cl.lessons()]
-VIEWPORT = {"width": 1280, "height": 900}
-
-
-def lesson_params() -> list:
-    return [pytest.param((num, name), id=num) for num, name in LESSONS]
+from lesson_table import COURSE
+from servers import CHROMIUM_ARGS, Server, find_chromium, prepare_root, start_lab, start_voila
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -75,12 +65,10 @@ def voila(served_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     server.stop()
 
 
-def require_lesson(served_root: Path, name: str) -> None:
-    if not (served_root / "course" / name).exists():
-        pytest.skip(f"course/{name} does not exist yet")
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    from pages import VOILA_RETRIES
 
-
-@pytest.fixture
-def cleanup_kernels(lab: Server) -> Iterator[None]:
-    yield
-    shutdown_kernels(lab)
+    if VOILA_RETRIES:
+        terminalreporter.write_sep("-", "app view pages reloaded once (Voila 0.5.13 hang, voila-dashboards/voila#1428)")
+        for line in VOILA_RETRIES:
+            terminalreporter.write_line(line)

@@ -183,11 +183,11 @@ def start_lab(root: Path, base: Path, *, timeout: float = 90) -> Server:
     return server
 
 
-def start_voila(root: Path, base: Path, *, timeout: float = 90) -> Server:
-    """Voila serving ``root/course`` exactly as ``coplearn app`` does (code stripped)."""
+def start_voila(root: Path, base: Path, *, timeout: float = 90, extra: tuple[str, ...] = ()) -> Server:
+    """Voila serving ``root/course`` exactly as ``coplearn app`` does (code stripped), plus ``extra`` flags."""
     port = free_port()
     env = _private_env(base / "voila")
-    cmd = app_command(root / "course", port, no_browser=True)
+    cmd = app_command(root / "course", port, no_browser=True) + list(extra)
     proc, log = _spawn("voila", cmd, env, base, root)
     server = Server("Voila", f"http://127.0.0.1:{port}", proc, log, root)
     _wait(server, "/voila/static/voila.js", timeout)

@@ -7,15 +7,14 @@ text alternatives -> headings -> requests and JavaScript errors.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from conftest import VIEWPORT, lesson_params, require_lesson
+from lesson_table import VIEWPORT, lesson_params, require_lesson
 from interactions import interaction_for, perform
-from pages import (SCREENSHOTS, LabNotebook, Watcher, axe_failures, axe_summary, heading_levels, heading_problems,
-                   run_axe, save_axe, screenshot_whole)
+from pages import (SCREENSHOTS, LabNotebook, Watcher, axe_failures, axe_summary, check_text_alternatives, heading_levels,
+                   heading_problems, run_axe, save_axe, screenshot_whole)
 from playwright.sync_api import Browser, Page
 from servers import shutdown_kernels
 
@@ -106,26 +105,3 @@ def test_headings_are_in_order(lesson: LabLesson) -> None:
 def test_no_request_leaves_the_machine_and_no_js_errors(lesson: LabLesson) -> None:
     assert not lesson.watcher.unexpected_requests(), lesson.watcher.unexpected_requests()
     assert not lesson.watcher.unexpected_js_errors(), lesson.watcher.unexpected_js_errors()
-
-
-def check_text_alternatives(page: Page, scope: str) -> None:
-    """Every plotly figure is followed by a text alternative that the accessibility tree exposes."""
-    n_figures = page.locator(f"{scope} .js-plotly-plot").count()
-    alts = page.locator(f"{scope} .coplearn-alt")
-    assert alts.count() >= n_figures, f"{n_figures} figure(s) but only {alts.count()} text alternative(s)"
-    # each figure's own output area holds its alternative right after it
-    orphans = page.evaluate(
-        """(scope) => Array.from(document.querySelectorAll(scope + ' .js-plotly-plot')).filter(fig => {
-             const area = fig.closest('.jp-OutputArea'); return !area || !area.querySelector('.coplearn-alt');
-           }).length""", scope)
-    assert orphans == 0, f"{orphans} figure(s) without a text alternative beside them"
-    for i in range(alts.count()):
-        alt = alts.nth(i)
-        label = alt.get_attribute("aria-label") or ""
-        assert label.startswith("Text description"), label
-        # reachable: present in the accessibility tree as a named note, with its words
-        tree = alt.aria_snapshot()
-        assert re.search(r"note .*Text description", tree), tree[:300]
-        description = alt.locator("p").first.inner_text().split(".")[-2].strip()
-        assert description and description[:30] in tree, (description, tree[:400])
-        assert "table" in alt.locator("details").aria_snapshot() or alt.locator("summary").count() == 1

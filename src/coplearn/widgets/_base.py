@@ -19,10 +19,24 @@ from IPython.display import HTML, display
 
 from ..journal import Journal, JournalEntry
 
-__all__ = ["Composite", "ChoiceItem", "ChoiceSorter", "JournalPrompt", "show_chart", "message"]
+__all__ = ["Composite", "ChoiceItem", "ChoiceSorter", "JournalPrompt", "show_chart", "message", "COURSE_CSS"]
 
 LABEL_STYLE = {"description_width": "initial"}
 FULL_WIDTH = W.Layout(width="100%")
+
+#: Page-wide fixes for two WCAG 2.2 AA gaps in the upstream tools (see docs/accessibility.md):
+#: ipywidgets 8.1 packs radio buttons 20 px apart (2.5.8 target size asks for 24 px), and
+#: JupyterLab and Voila show links in rendered Markdown by colour alone (1.4.1 use of colour).
+COURSE_CSS = """
+.jupyter-widget-radio-box label, .widget-radio-box label,
+.jupyter-widget-radio-box input, .widget-radio-box input { height: 28px; line-height: 28px; }
+.jp-RenderedHTMLCommon a[href] { text-decoration: underline; }
+"""
+
+
+def _course_style() -> W.HTML:
+    """A hidden widget holding :data:`COURSE_CSS`; shown with every course widget, styling the page."""
+    return W.HTML(value=f"<style>{COURSE_CSS}</style>", layout=W.Layout(display="none"))
 
 
 def message(text: str, kind: str = "info") -> str:
@@ -83,7 +97,7 @@ class Composite:
         return self.view._repr_mimebundle_(**kwargs)
 
     def _ipython_display_(self) -> None:
-        display(self.view)
+        display(W.VBox([_course_style(), self.view]))
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

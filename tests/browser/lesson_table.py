@@ -1,0 +1,25 @@
+"""The lessons the browser tests walk through, and where they are served from."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+import coplearn as cl
+from servers import REPO
+
+#: ``COPLEARN_TEST_COURSE`` (optional) points the tests at another course folder (e.g. a scratch notebook).
+COURSE = Path(os.environ.get("COPLEARN_TEST_COURSE") or REPO / "course")
+LESSONS = [(lesson.number, lesson.filename) for lesson in cl.lessons()]
+VIEWPORT = {"width": 1280, "height": 900}
+
+
+def lesson_params() -> list:
+    return [pytest.param((num, name), id=num) for num, name in LESSONS]
+
+
+def require_lesson(served_root: Path, name: str) -> None:
+    if not (served_root / "course" / name).exists():
+        pytest.skip(f"course/{name} does not exist yet")

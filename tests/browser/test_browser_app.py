@@ -1,0 +1,89 @@
+"""Every lesson in the app view (``coplearn app``: Voila with code stripped): it renders with no code,
+responds to a learner, and is accessible. Each lesson page is opened once and shared, in order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from lesson_table import VIEWPORT, lesson_params, require_lesson
+from interactions import interaction_for, perform
+from pages import (SCREENSHOTS, Watcher, axe_failures, axe_summary, check_text_alternatives, heading_levels,
+                   heading_problems, open_voila, run_axe, save_axe, screenshot_whole, shutdown_voila_kernel, VOILA_SCROLLER)
+from playwright.sync_api import Browser, Page
+
+pytestmark = pytest.mark.timeout(300)
+
+
+@dataclass
+class AppLesson:
+    number: str
+    name: str
+    page: Page
+    watcher: Watcher
+    seconds: float
+
+
+@pytest.fixture(scope="module", params=lesson_params())
+def lesson(request: pytest.FixtureRequest, browser: Browser, voila, served_root) -> Iterator[AppLesson]:
+    number, name = request.param
+    require_lesson(served_root, name)
+    context = browser.new_context(viewport=VIEWPORT)
+    watcher = Watcher().attach(context)
+    page = context.new_page()
+    try:
+        seconds = open_voila(page, voila, name)
+        yield AppLesson(number, name, page, watcher, seconds)
+    finally:
+        shutdown_voila_kernel(page)
+        context.close()
+
+
+def test_renders_with_code_hidden_and_no_errors(lesson: AppLesson) -> None:
+    page = lesson.page
+    assert page.locator("h1").count() == 1, "the lesson title (one h1) is missing"
+    code = page.locator(".jp-CodeCell .jp-InputArea, .jp-CodeCell .jp-InputArea-editor, .jp-InputPrompt")
+    assert code.count() == 0, f"code is showing in the app view: {code.all_inner_texts()[:2]}"
+    errors = page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"], '
+                          '.jp-OutputArea-output.jp-mod-error, .error')
+    assert errors.count() == 0, f"error output: {errors.all_inner_texts()[:3]}"
+    body = page.locator("body").inner_text()
+    for bad in ("Traceback", "Error displaying widget", "There was an error when executing cell"):
+        assert bad not in body, f"'{bad}' shows in the app view"
+    alerts = [t for t in page.locator('[role="alert"]').all_inner_texts() if t.strip()]
+    assert not alerts, f"a widget shows a problem: {alerts}"
+    assert page.locator(".jupyter-widgets").count() > 0, "no widget rendered"
+    figures = page.locator(".js-plotly-plot")
+    for i in range(figures.count()):
+        box = figures.nth(i).locator(".main-svg").first.bounding_box()
+        assert box and box["width"] > 100 and box["height"] > 100, f"figure {i + 1} did not draw ({box})"
+
+
+def test_an_interaction_changes_the_page(lesson: AppLesson) -> None:
+    perform(lesson.page, lesson.page.locator(".jp-OutputArea"), interaction_for(lesson.number))
+    screenshot_whole(lesson.page, SCREENSHOTS / f"app-{lesson.name.removesuffix('.ipynb')}.png", VOILA_SCROLLER)
+
+
+def test_axe_finds_no_serious_or_critical_problems(lesson: AppLesson) -> None:
+    summary = axe_summary(run_axe(lesson.page, ["body"], scroller=VOILA_SCROLLER))
+    save_axe(f"app-{lesson.number}", summary)
+    failures = axe_failures(summary)
+    assert not failures, "\n".join(failures)
+    assert "color-contrast" not in summary["rules"], summary["rules"].get("color-contrast")
+
+
+def test_every_figure_has_a_text_alternative_in_the_accessibility_tree(lesson: AppLesson) -> None:
+    check_text_alternatives(lesson.page, "body")
+
+
+def test_headings_are_in_order(lesson: AppLesson) -> None:
+    levels = heading_levels(lesson.page, "body")
+    assert levels, "no headings found"
+    assert not heading_problems(levels), heading_problems(levels)
+
+
+def test_no_request_leaves_the_machine_and_no_js_errors(lesson: AppLesson) -> None:
+    assert not lesson.watcher.unexpected_requests(), lesson.watcher.unexpected_requests()
+    assert not lesson.watcher.unexpected_js_errors(), lesson.watcher.unexpected_js_errors()
