@@ -768,9 +768,10 @@ def lock_down_kernel(folder: str | os.PathLike[str] | None = None, *,
       separated; ``nbgrader_config.py`` adds the exchange folder) cannot be read;
     - nothing can be written, renamed or deleted outside the assignment folder and the temp folder;
     - no program can be started, no process signalled, no C library called through ctypes;
-    - memory is capped at ``memory_mb`` (``COPLEARN_KERNEL_MEMORY_MB``, default 2048) and CPU time
-      at ``cpu_seconds`` (``COPLEARN_KERNEL_CPU_SECONDS``, default 300); past the CPU cap the
-      kernel stops, which the grader treats as a crash.
+    - memory is capped at ``memory_mb`` (``COPLEARN_KERNEL_MEMORY_MB``, default 2048), CPU time
+      at ``cpu_seconds`` (``COPLEARN_KERNEL_CPU_SECONDS``, default 300; past it the kernel stops,
+      which the grader treats as a crash) and the size of any file written at 100 MB
+      (``COPLEARN_KERNEL_FILE_MB``).
 
     Python audit hooks cannot be removed once added, but they are not a sandbox: code that
     reaches C directly could still get round this. :func:`guard_submission` stops the usual
@@ -861,7 +862,10 @@ def lock_down_kernel(folder: str | os.PathLike[str] | None = None, *,
 
     mem = memory_mb if memory_mb is not None else int(os.environ.get("COPLEARN_KERNEL_MEMORY_MB", "2048"))
     cpu = cpu_seconds if cpu_seconds is not None else int(os.environ.get("COPLEARN_KERNEL_CPU_SECONDS", "300"))
+    file_mb = int(os.environ.get("COPLEARN_KERNEL_FILE_MB", "100"))
     try:
+        if file_mb > 0:  # Python ignores SIGXFSZ, so a bigger write fails with an OSError
+            resource.setrlimit(resource.RLIMIT_FSIZE, (file_mb * 1024 * 1024, file_mb * 1024 * 1024))
         if mem > 0:
             resource.setrlimit(resource.RLIMIT_AS, (mem * 1024 * 1024, mem * 1024 * 1024))
         if cpu > 0:

@@ -268,8 +268,14 @@ def test_the_lock_down_keeps_code_inside_the_assignment_folder(tmp_path: Path) -
         attempt("rename gradebook", lambda: os.replace("../../../gradebook.db", "g.db"))
         attempt("program", lambda: subprocess.run(["cat", "../../../gradebook.db"]))
         attempt("signal", lambda: os.kill(os.getppid(), 0))
+        try:
+            with open("big.bin", "wb") as fh:
+                fh.write(b"x" * (3 * 1024 * 1024))
+            print("huge file allowed")
+        except OSError:
+            print("huge file refused")
     """)
-    env = dict(os.environ, COPLEARN_PROTECTED_PATHS=str(elsewhere))
+    env = dict(os.environ, COPLEARN_PROTECTED_PATHS=str(elsewhere), COPLEARN_KERNEL_FILE_MB="2")
     assert not outside.exists()
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=60).stdout
     verdict = {line.rsplit(" allowed", 1)[0] if line.endswith("allowed") else line.split(" refused")[0]:
@@ -278,7 +284,7 @@ def test_the_lock_down_keeps_code_inside_the_assignment_folder(tmp_path: Path) -
         "own answers": "allowed", "write own folder": "allowed", "stdlib": "allowed",
         "solutions": "refused", "gradebook": "refused", "config": "refused", "list course": "refused",
         "exchange": "refused", "write course": "refused", "write elsewhere": "refused", "rename gradebook": "refused",
-        "program": "refused", "signal": "refused",
+        "program": "refused", "signal": "refused", "huge file": "refused",
     }, out
     assert (course / "gradebook.db").read_text() == "the gradebook"
     assert not outside.exists() and not (course / "new.txt").exists()
