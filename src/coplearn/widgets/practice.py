@@ -11,17 +11,19 @@ from __future__ import annotations
 
 import functools
 import html
+import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import ipywidgets as W
+from IPython.display import HTML, display
 
 from .. import organisation as org
 from .._atomic import atomic_write_text
 from ..figures.practice import build_domain_map, build_involvement_ladder, build_learning_gap, build_tuckman_outlook
 from ..journal import Journal
-from ._base import FULL_WIDTH, LABEL_STYLE, ChoiceItem, ChoiceSorter, Composite, message, show_chart
+from ._base import FULL_WIDTH, LABEL_STYLE, ChoiceItem, ChoiceSorter, Composite, message
 
 __all__ = [
     "DomainMap",
@@ -36,6 +38,24 @@ __all__ = [
 ]
 
 PLACEHOLDER = "Choose..."
+
+
+def show_chart(chart: Any, out: W.Output) -> None:
+    """Redraw ``chart`` and its text alternative in ``out``, as :func:`coplearn.widgets.show_chart` does.
+
+    The figure goes to the front end as plotly's own ``application/vnd.plotly.v1+json`` output,
+    built from ``figure.to_json()``. Displaying the figure object instead goes through plotly's
+    renderer module, which imports nbformat and jsonschema: several seconds in a fresh kernel on a
+    busy two-core machine (the same approach as :mod:`coplearn.widgets.leadership`).
+    """
+    bundle = {
+        "application/vnd.plotly.v1+json": json.loads(chart.figure.to_json()),
+        "text/plain": f"{chart.alt.title} (a chart; its text description follows).",
+    }
+    out.clear_output(wait=True)
+    with out:
+        display(bundle, raw=True)
+        display(HTML(chart.alt.html()))
 
 
 def _note(text: str) -> W.HTML:
