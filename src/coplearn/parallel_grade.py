@@ -382,9 +382,11 @@ def _worker_main(wid: int, cwd: str, argv: list[str], snapshot: str, workdir: st
         except OSError:  # pragma: no cover - not allowed here
             pass
     os.chdir(cwd)
-    own_db = os.path.join(workdir, "gradebook.db")
+    # ``workdir`` stands in for the course's autograded/ folder, at the same depth in the course, so
+    # relative paths from a kernel's working folder lead to the same places as in serial grading.
+    own_db = os.path.join(workdir, ".gradebook.db")
     shutil.copyfile(snapshot, own_db)
-    autograded = os.path.join(workdir, "autograded")
+    autograded = workdir
     from nbgrader.apps.autogradeapp import AutogradeApp
     from nbgrader.converters import NbGraderException
 
@@ -442,7 +444,7 @@ def _worker_main(wid: int, cwd: str, argv: list[str], snapshot: str, workdir: st
             error = traceback.format_exc()
         seconds = time.perf_counter() - t0
         results.put(("done", wid, current, dict(_OUTCOMES), seconds, error, failed))
-        shutil.rmtree(os.path.join(autograded, current), ignore_errors=True)
+        shutil.rmtree(cwd_for(current), ignore_errors=True)  # keep the private folder small
         current = upcoming
     _WARM.close()
     results.put(("exit", wid, None))
@@ -614,7 +616,7 @@ def autograde_parallel(
     if course_dir is not None:
         os.chdir(course_dir)
     t_start = time.perf_counter()
-    workdir = ""
+    workdirs: list[str] = []
     procs: list[Any] = []
     board: _Board | None = None
     stop_collector = threading.Event()
@@ -634,15 +636,16 @@ def autograde_parallel(
         jobs = min(jobs, len(todo)) if (todo and execute_enabled) else 0
         counts = {"replayed": 0, "executed_here": 0}
         if jobs:
-            # The workers' files live in a hidden folder inside the course folder, so that whatever
-            # protects the course from submitted code (file permissions, the course's kernel
-            # lock-down) protects the gradebook snapshot and other students' work there too.
-            course_root = os.path.abspath(app.coursedir.root or cwd)
-            workdir = tempfile.mkdtemp(prefix=".coplearn-autograde-", dir=course_root)
+            # The workers' files live in hidden folders beside the course's autograded/ folder, so
+            # that whatever protects the course from submitted code (file permissions, the course's
+            # kernel lock-down) protects the gradebook snapshots and other students' work there too.
+            cd = app.coursedir
+            beside = os.path.dirname(os.path.normpath(os.path.abspath(cd.format_path(cd.autograded_directory, ".", "."))))
+            workdirs = [tempfile.mkdtemp(prefix=".coplearn-autograde-", dir=beside) for _ in range(jobs + 1)]
             worker_env = dict(os.environ)
             worker_env["COPLEARN_PROTECTED_PATHS"] = os.pathsep.join(
-                [p for p in os.environ.get("COPLEARN_PROTECTED_PATHS", "").split(os.pathsep) if p] + [workdir])
-            snapshot = snapshot_gradebook(app.coursedir.db_url, Path(workdir) / "snapshot.db")
+                [p for p in os.environ.get("COPLEARN_PROTECTED_PATHS", "").split(os.pathsep) if p] + workdirs)
+            snapshot = snapshot_gradebook(cd.db_url, Path(workdirs[0]) / ".snapshot.db")
             # fork on Linux: cheap (nbgrader is already imported) and independent of how this
             # process was started; no threads of ours are running yet at this point.
             ctx = mp.get_context("fork") if sys.platform.startswith("linux") else mp.get_context("spawn")
@@ -653,8 +656,7 @@ def autograde_parallel(
                 tasks.put(None)
             worker_argv = _without_selection(argv)
             for wid in range(jobs):
-                wdir = os.path.join(workdir, f"worker{wid}")
-                os.makedirs(wdir)
+                wdir = workdirs[wid + 1]
                 p = ctx.Process(target=_worker_main, name=f"coplearn-autograde-{wid}", daemon=True,
                                 args=(wid, cwd, worker_argv, str(snapshot), wdir, tasks, results, prestart,
                                       worker_env))
@@ -691,8 +693,8 @@ def autograde_parallel(
             if p.is_alive():
                 p.kill()
                 p.join(timeout=5)
-        if workdir:
-            shutil.rmtree(workdir, ignore_errors=True)
+        for folder in workdirs:
+            shutil.rmtree(folder, ignore_errors=True)
         os.chdir(old_cwd)
 
 

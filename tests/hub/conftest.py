@@ -20,10 +20,16 @@ COHORT = {
     "dev": "loop",
     "eli": "crash",
     "fay": "notjson",
+    "hal": "stubborn",
+    "ivy": "flood",
+    "jon": "monkey",
+    "kit": "reader",
+    "lee": "deleted",
+    "max": "edited",
 }
 
-#: A short per-cell timeout keeps the infinite-loop submission cheap; it behaves the same at any value.
-FAST_TIMEOUT = "c.Execute.timeout = 8\n"
+#: Short time limits keep the looping submissions cheap; they behave the same at any value.
+FAST_TIMEOUT = "c.Execute.timeout = 8\nc.GuardedExecute.notebook_timeout = 20\n"
 
 
 @pytest.fixture(scope="session")

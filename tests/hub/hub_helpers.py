@@ -155,7 +155,18 @@ def _fill(release: dict, source: dict, indexes: list[int]) -> dict:
     return nb
 
 
-COHORT_KINDS = ("correct", "partial", "blank", "loop", "crash", "notjson")
+COHORT_KINDS = ("correct", "partial", "blank", "loop", "crash", "notjson",
+                "stubborn", "flood", "monkey", "reader", "deleted", "edited")
+
+#: What the broken and hostile kinds of submission run (as in tests/nbgrader/test_hostile.py).
+HOSTILE_CODE = {
+    "loop": "while True:\n    pass",
+    "crash": "import os\nos._exit(1)",
+    "stubborn": "while True:\n    try:\n        while True:\n            pass\n    except KeyboardInterrupt:\n        pass",
+    "flood": 'for i in range(100_000):\n    print("flood " * 100)',
+    "monkey": "import builtins\nbuiltins.AssertionError = Warning\nbuiltins.isinstance = lambda *a: True",
+    "reader": 'secret = open("../../../gradebook.db", "rb").read(100)\nprint(secret)',
+}
 
 
 def answer_notebook(release: dict, source: dict, kind: str, marker: str | None = None) -> dict:
@@ -171,10 +182,24 @@ def answer_notebook(release: dict, source: dict, kind: str, marker: str | None =
         nb = _fill(release, source, answers[: max(1, len(answers) // 2)])
     elif kind == "blank":
         nb = json.loads(json.dumps(release))
-    elif kind in ("loop", "crash"):
+    elif kind in ("loop", "crash", "stubborn"):
         nb = _fill(release, source, answers)
-        code = "while True:\n    pass" if kind == "loop" else "import os\nos._exit(1)"
-        nb["cells"][answers[0]]["source"] = code
+        nb["cells"][answers[0]]["source"] = HOSTILE_CODE[kind]
+    elif kind in ("flood", "monkey", "reader"):
+        # a cell of the student's own, added after their first answer (flood) or at the top (others)
+        nb = _fill(release, source, answers) if kind == "flood" else json.loads(json.dumps(release))
+        at = answers[0] + 1 if kind == "flood" else 1
+        nb["cells"].insert(at, {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+                                "source": HOSTILE_CODE[kind]})
+    elif kind in ("deleted", "edited"):
+        nb = _fill(release, source, answers)
+        tests = [c for c in nb["cells"] if c["cell_type"] == "code"
+                 and c.get("metadata", {}).get("nbgrader", {}).get("grade")]
+        if kind == "deleted":
+            nb["cells"] = [c for c in nb["cells"] if c not in tests]
+        for cell in tests if kind == "edited" else []:
+            cell["source"] = "pass"
+            cell["metadata"]["nbgrader"]["points"] = 100
     else:
         raise ValueError(f"unknown submission kind {kind!r}; choose one of {COHORT_KINDS}")
     if marker:
