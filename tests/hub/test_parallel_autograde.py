@@ -142,7 +142,7 @@ def test_feedback_and_export_unchanged(graded):
     assert _export(parallel) == _export(serial)
     # feedback is nbgrader's, from the gradebook and autograded/ the parallel run left
     hub_helpers.nbgrader(parallel, "generate_feedback", assignment)
-    got = sorted(p.parts[-3] for p in (parallel / "feedback").rglob("*.html"))
+    got = sorted({p.parts[-3] for p in (parallel / "feedback").rglob("*.html")})
     graded = sorted(set(COHORT) - failed_students(serial, assignment))
     assert got == graded
 
@@ -166,3 +166,29 @@ def test_clear_errors_for_bad_options(tmp_path):
     assert bad_set.returncode != 0 and "CLASS.OPTION=VALUE" in bad_set.stderr
     nothing = coplearn(tmp_path, "autograde", "a1")
     assert nothing.returncode == 1 and "no submissions" in nothing.stderr
+
+
+def test_workers_private_files_are_out_of_reach_of_submitted_code(tmp_path):
+    """The gradebook snapshots sit beside autograded/ inside the course: the kernel lock-down covers them."""
+    course = tmp_path / "course"
+    (course / "solutions").mkdir(parents=True)
+    (course / "nbgrader_config.py").write_text("")
+    mine = course / ".coplearn-autograde-abc" / "s1" / "a1"
+    mine.mkdir(parents=True)
+    (mine.parents[1] / ".gradebook.db").write_text("snapshot")
+    other = course / ".coplearn-autograde-def"
+    other.mkdir()
+    (other / ".snapshot.db").write_text("snapshot")
+    (mine / "answers.json").write_text("{}")
+    code = (
+        "import coplearn.grading as g, json\n"
+        f"g.lock_down_kernel({str(mine)!r}, memory_mb=0, cpu_seconds=0)\n"
+        "out = {}\n"
+        "for name, path in [('own folder', 'answers.json'), ('own snapshot', '../../.gradebook.db'),"
+        " ('another worker', '../../../.coplearn-autograde-def/.snapshot.db')]:\n"
+        "    try:\n        open(path).read(); out[name] = 'read'\n"
+        "    except PermissionError:\n        out[name] = 'refused'\n"
+        "print(json.dumps(out))\n")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=mine, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == {"own folder": "read", "own snapshot": "refused", "another worker": "refused"}
