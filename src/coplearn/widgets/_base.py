@@ -22,6 +22,9 @@ from ..journal import Journal, JournalEntry
 __all__ = ["Composite", "ChoiceItem", "ChoiceSorter", "JournalPrompt", "show_chart", "message", "COURSE_CSS"]
 
 LABEL_STYLE = {"description_width": "initial"}
+#: The value of a drop-down's "Choose..." entry. Not None: ipywidgets shows a None value as a
+#: blank box, and moving back to a None entry loses the selection.
+NOT_CHOSEN = ""
 FULL_WIDTH = W.Layout(width="100%")
 
 #: Page-wide fixes for two WCAG 2.2 AA gaps in the upstream tools (see docs/accessibility.md):
@@ -133,8 +136,8 @@ class ChoiceSorter(Composite):
             rows.append(W.HTML(f"<p><strong>{html.escape(title)}</strong></p>"))
         for n, item in enumerate(self.items, 1):
             dd = W.Dropdown(
-                options=[(self.PLACEHOLDER, None)] + [(label, key) for key, label in self.options],
-                value=None, description=f"{question} (statement {n})", style=LABEL_STYLE,
+                options=[(self.PLACEHOLDER, NOT_CHOSEN)] + [(label, key) for key, label in self.options],
+                value=NOT_CHOSEN, description=f"{question} (statement {n})", style=LABEL_STYLE,
                 layout=W.Layout(width="auto"),
             )
             dd.observe(self.safely(functools.partial(self._on_change, item.id)), names="value")
@@ -148,7 +151,7 @@ class ChoiceSorter(Composite):
         self.view = W.VBox(rows + [self.score_line, self.messages])
 
     def _on_change(self, item_id: str, change: dict[str, Any]) -> None:
-        self.choose(item_id, change["new"])
+        self.choose(item_id, change["new"] or None)
 
     def choose(self, item_id: str, key: str | None) -> None:
         """Record a choice (also what the Dropdown does) and show feedback."""
@@ -156,8 +159,8 @@ class ChoiceSorter(Composite):
         if key is not None and key not in self.labels:
             raise LookupError(f"{key!r} is not one of the options: {', '.join(self.labels)}")
         self.choices[item_id] = key
-        if self.dropdowns[item_id].value != key:
-            self.dropdowns[item_id].value = key
+        if (self.dropdowns[item_id].value or None) != key:
+            self.dropdowns[item_id].value = key if key is not None else NOT_CHOSEN
         if key is None:
             self.feedback[item_id].value = ""
         elif key == item.answer:
