@@ -69,6 +69,6 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     from pages import VOILA_RETRIES
 
     if VOILA_RETRIES:
-        terminalreporter.write_sep("-", "app view pages reloaded once (Voila 0.5.13 hang, voila-dashboards/voila#1428)")
+        terminalreporter.write_sep("-", "app view pages reloaded (Voila 0.5.13 hang, voila-dashboards/voila#1428)")
         for line in VOILA_RETRIES:
             terminalreporter.write_line(line)

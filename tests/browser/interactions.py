@@ -44,8 +44,49 @@ REFLECT = Interaction(
     what="write a reflection and save it to the journal",
 )
 
-#: Per-lesson interactions, keyed by lesson number. Filled in as the lessons land.
-INTERACTIONS: dict[str, Interaction] = {}
+def _choose(label: str, option: str) -> tuple[Step, ...]:
+    return (Step("combobox", label, "select", option),)
+
+
+#: Per-lesson interactions, keyed by lesson number: the lesson's main widget, found by its label.
+INTERACTIONS: dict[str, Interaction] = {
+    "00": Interaction((Step("radio", "Social work student", "check"),),
+                      expect_text=r"Suggested route for a social work student",
+                      what="choose 'Social work student' in the route picker"),
+    "01": Interaction(_choose("Which pull is this? (statement 1)", "Managerial: the modernising agenda"),
+                      expect_text=r"Yes: Managerial[\s\S]*\(1 answered\)",
+                      what="sort the first statement as managerial"),
+    "02": Interaction(_choose("Which route is this? (statement 1)", "Top-down: building a learning organisation"),
+                      expect_text=r"Yes: Top-down[\s\S]*\(1 answered\)",
+                      what="sort the first statement as top-down"),
+    "03": Interaction(_choose("Culture", "Managed"),
+                      expect_text=r"Managed learning culture\. Exemplar: Investors in People[\s\S]*principles shown: 9 of",
+                      what="show only the managed culture in the Table 1 explorer"),
+    "04": Interaction(_choose("Start from an example team", "Example: a statutory team under pressure (invented)"),
+                      expect_text=r"26 of 26 statements rated", expect_figure_change=True,
+                      what="load the statutory-team example into the culture profile"),
+    "05": Interaction((Step("radio", "Yes", "check", nth=0), Step("radio", "Yes", "check", nth=1)),
+                      expect_text=r"Readiness R4[\s\S]*S4 delegating", expect_figure_change=True,
+                      what="answer yes (able) and yes (willing) in the readiness grid"),
+    "06": Interaction(_choose("Show the need", "Building and maintaining the team"),
+                      expect_text=r"maintaining the team\s*\(selected\)[\s\S]*T12 How far does the team keep",
+                      what="show the team need in Adair's circles"),
+    "07": Interaction(_choose("Trust: how true?", "2 a little true"),
+                      expect_text=r"Your ratings: trust 2[\s\S]*Work on first: trust", expect_figure_change=True,
+                      what="rate trust as a little true in the community-building check"),
+    "08": Interaction(_choose("Which future does this point to? (statement 1)", "A monitoring tool"),
+                      expect_text=r"Yes: A monitoring tool[\s\S]*\(1 answered\)",
+                      what="sort the first supervision statement"),
+    "09": Interaction((Step("radio", "Storming", "check"),),
+                      expect_text=r"Storming\. Conflict[\s\S]*S2 selling", expect_figure_change=True,
+                      what="choose the storming stage in the Tuckman selector"),
+    "10": Interaction(_choose("Organisational structure: your team", "2 a little"),
+                      expect_figure_change=True,
+                      what="rate the team's organisational structure in the team-versus-organisation check"),
+    "11": Interaction(_choose("Choose an area of theory", "Social and adult learning"),
+                      expect_text=r"Social and adult learning\. Understanding how adults", expect_figure_change=True,
+                      what="choose an area of theory in the domain map"),
+}
 
 
 def interaction_for(number: str) -> Interaction:
@@ -74,7 +115,7 @@ def perform(page: Page, scope: Locator, interaction: Interaction, *, timeout: fl
             t0 = time.perf_counter()
         elif step.action == "check":
             t0 = time.perf_counter()
-            target.check()
+            target.check()  # a real click on the radio button or checkbox
         else:
             t0 = time.perf_counter()
             target.click()

@@ -199,7 +199,7 @@ VOILA_RETRIES: list[str] = []
 
 
 def open_voila(page: Page, server: Any, name: str, timeout: float = 60, settle: float = 1.0,
-               retries: int = 1) -> float:
+               retries: int = 2) -> float:
     """Open a lesson in the app view; return the seconds until it has rendered and settled.
 
     Voila 0.5 first runs the whole notebook on the server (a spinner shows), then builds the page

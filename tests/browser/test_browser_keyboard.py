@@ -1,0 +1,122 @@
+"""One whole lesson completed with the keyboard alone, in the app view (``coplearn app``).
+
+Lesson 05 has every kind of control the course uses: drop-down sorters, radio-button groups, text
+boxes, a button and a figure. Starting from the top of the page, the test presses only Tab,
+the arrow keys, Enter and ordinary typing. It checks that Tab reaches every control, that each
+control shows where the focus is, and that the lesson is complete at the end: every sorter
+statement answered, the readiness grid filled in, and the reflection saved to the journal.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from lesson_table import VIEWPORT, require_lesson
+from pages import SCREENSHOTS, Watcher, open_voila, shutdown_voila_kernel, visible_text
+from playwright.sync_api import Browser, Page
+
+pytestmark = pytest.mark.timeout(300)
+
+LESSON = "05-leading-situationally.ipynb"
+MAX_TABS = 400
+
+#: Describe the focused element, mark it so we know when Tab has come round again, and record
+#: whether it shows a focus indicator (an outline or a box shadow, or a border that changed).
+_FOCUSED = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  if (!el.dataset.kb) el.dataset.kb = String(document.querySelectorAll('[data-kb]').length + 1);
+  const s = getComputedStyle(el);
+  const label = (el.labels && el.labels.length ? el.labels[0].textContent
+                 : el.getAttribute('aria-label') || el.getAttribute('data-title') || el.textContent || '').trim();
+  const group = el.closest('.widget-radio');
+  return {kb: el.dataset.kb, tag: el.tagName.toLowerCase(), type: el.type || '', label: label.slice(0, 80),
+          group: group ? (group.querySelector('.widget-label') || {}).textContent : '',
+          course: !!el.closest('.jp-OutputArea') && !el.closest('.modebar'),
+          modebar: !!el.closest('.modebar'),
+          focusStyle: [s.outlineStyle, s.outlineWidth, s.boxShadow, s.borderColor].join('|')};
+}"""
+
+_UNFOCUSED_STYLE = """(kb) => { const el = document.querySelector(`[data-kb="${kb}"]`);
+  const s = getComputedStyle(el); return [s.outlineStyle, s.outlineWidth, s.boxShadow, s.borderColor].join('|'); }"""
+
+_CONTROLS = """() => Array.from(document.querySelectorAll(
+    '.jp-OutputArea select, .jp-OutputArea textarea, .jp-OutputArea input, .jp-OutputArea button'))
+  .filter(el => !el.closest('.modebar') && !el.disabled && el.offsetParent !== null)
+  .map(el => el.dataset.kb || ('unreached ' + el.tagName + ' ' + ((el.labels && el.labels[0]) ? el.labels[0].textContent : el.textContent).trim().slice(0, 60)))"""
+
+
+def focus_shows(before: str, after: str) -> bool:
+    outline_style, outline_width, shadow, _ = after.split("|")
+    return (outline_style not in ("none", "") and outline_width not in ("0px", "")) or shadow != "none" \
+        or after != before
+
+
+@pytest.fixture
+def app_page(browser: Browser, voila, served_root) -> Page:
+    require_lesson(served_root, LESSON)
+    context = browser.new_context(viewport=VIEWPORT)
+    Watcher().attach(context)
+    page = context.new_page()
+    open_voila(page, voila, LESSON)
+    yield page
+    shutdown_voila_kernel(page)
+    context.close()
+
+
+def test_lesson_05_can_be_completed_with_the_keyboard_alone(app_page: Page) -> None:
+    page = app_page
+    outputs = page.locator(".jp-OutputArea")
+    page.evaluate("() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); }")
+
+    visited: list[dict] = []
+    no_focus_indicator: list[str] = []
+    radio_groups_done: set[str] = set()
+    typed = saved = False
+    for _ in range(MAX_TABS):
+        page.keyboard.press("Tab")
+        el = page.evaluate(_FOCUSED)
+        if el is None:
+            continue
+        if visited and el["kb"] == visited[0]["kb"]:
+            break  # Tab has come all the way round
+        visited.append(el)
+        if not el["course"]:
+            continue
+        what = f"{el['tag']} '{el['label'] or el['group']}'"
+        if el["tag"] == "select":
+            page.keyboard.press("ArrowDown")  # picks the first answer, as a keyboard user would
+        elif el["type"] == "radio" and el["group"] not in radio_groups_done:
+            page.keyboard.press("ArrowDown")  # to "No" (selects it) ...
+            page.keyboard.press("ArrowUp")  # ... and back to "Yes"
+            radio_groups_done.add(el["group"])
+        elif el["tag"] == "textarea" and "learned" in el["label"]:
+            page.keyboard.type("Telling suits someone new and unsure; I tend to over-explain instead.")
+            typed = True
+        elif el["tag"] == "button" and "Save to my journal" in el["label"]:
+            assert typed, "Tab reached the save button before the reflection box"
+            page.keyboard.press("Enter")
+            saved = True
+        # a control that is neither outlined nor changed when focused fails WCAG 2.4.7
+        page.keyboard.press("Shift+Tab")
+        before = page.evaluate(_UNFOCUSED_STYLE, el["kb"])
+        page.keyboard.press("Tab")
+        if not focus_shows(before, el["focusStyle"]):
+            no_focus_indicator.append(what)
+    else:
+        pytest.fail(f"Tab never came back round after {MAX_TABS} presses (a keyboard trap?)")
+
+    unreached = [c for c in page.evaluate(_CONTROLS) if c.startswith("unreached")]
+    assert not unreached, f"Tab never reaches: {unreached}"
+    assert not no_focus_indicator, f"no visible focus indicator on: {no_focus_indicator}"
+    assert saved, "the 'Save to my journal' button was never reached"
+
+    text = visible_text(outputs)
+    answered = re.findall(r"(\d+) of (\d+) placed where the course puts them \((\d+) answered\)", text)
+    assert answered, "no sorter score line found"
+    for _correct, total, done in answered:
+        assert done == total, f"a sorter has only {done} of {total} statements answered"
+    assert re.search(r"Readiness R4", text) and "S4 delegating" in text, "the readiness grid was not filled in"
+    page.get_by_text("Saved to your journal").wait_for(timeout=10_000)
+    page.screenshot(path=str(SCREENSHOTS / "app-05-keyboard-only.png"), full_page=False)
