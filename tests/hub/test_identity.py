@@ -46,9 +46,12 @@ def _fetch_answer_submit(home: Path, assignment: str, env: dict, marker: str, sh
     hub_helpers.nbgrader(home, "submit", assignment, *extra, env=env)
 
 
-def test_two_students_sharing_one_account_both_arrive_with_the_shipped_config(tmp_path):
+def test_two_students_sharing_one_account_both_arrive_with_the_shipped_config(tmp_path, cohort_course):
+    import shutil
+
+    src, assignment = cohort_course  # a course with the assignment in its gradebook; no submissions
     course = tmp_path / "course"
-    assignment = hub_helpers.make_course(course)
+    shutil.copytree(src, course, ignore=shutil.ignore_patterns("submitted", "autograded", "feedback"))
     exchange = tmp_path / "exchange"
     exchange.mkdir(mode=0o1777)
     tutor_env = {**hub_helpers._env(), "COPLEARN_EXCHANGE": str(exchange)}
