@@ -1,0 +1,103 @@
+"""A released exercise, answered in JupyterLab with its drop-down, saved, and graded by nbgrader.
+
+The learner opens ``exercises/a1-learning-cultures`` (the committed student version), runs it,
+answers statement 1 correctly and statement 2 wrongly with the drop-downs, and saves with
+Ctrl+S. The saved notebook and its ``answers.json`` are then submitted to a real nbgrader course
+built from ``solutions/`` (the nbgrader tests' own helper, ``tests/nbgrader/nbcourse.py``) and
+autograded: the right answer must earn its points and the wrong one none.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from lesson_table import VIEWPORT
+from pages import SCREENSHOTS, LabNotebook, Watcher
+from playwright.sync_api import Browser
+from servers import REPO, shutdown_kernels
+
+pytestmark = [pytest.mark.timeout(600), pytest.mark.nbgrader]
+
+ASSIGNMENT = "a1-learning-cultures"
+STUDENT = "browser-learner"
+
+
+def _nbcourse():
+    """The nbgrader tests' course helper, loaded by path (tests/ is not a package)."""
+    path = REPO / "tests" / "nbgrader" / "nbcourse.py"
+    spec = importlib.util.spec_from_file_location("coplearn_nbcourse_for_browser", path)
+    module = importlib.util.module_from_spec(spec)
+    assert spec.loader
+    spec.loader.exec_module(module)
+    return module
+
+
+def _answer_key(item: int) -> str:
+    """The right culture for a statement, read from the hidden test in the solution notebook."""
+    nb = json.loads((REPO / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        if cell["metadata"].get("nbgrader", {}).get("grade_id") == f"q1-statement-{item:02d}":
+            found = re.search(r'_text\(answer\) == "(\w+)"', "".join(cell["source"]))
+            assert found, f"no answer key in the hidden test of statement {item}"
+            return found.group(1)
+    raise LookupError(f"statement {item} not found in solutions/{ASSIGNMENT}")
+
+
+def test_a_choice_answered_with_the_widget_is_saved_and_graded_correctly(
+        browser: Browser, lab, served_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = served_root / "exercises" / ASSIGNMENT
+    if not (folder / f"{ASSIGNMENT}.ipynb").exists() or not (REPO / "solutions" / ASSIGNMENT).exists():
+        pytest.skip(f"exercises/{ASSIGNMENT} or solutions/{ASSIGNMENT} does not exist yet")
+    (folder / "answers.json").unlink(missing_ok=True)
+    right = _answer_key(1)
+    wrong = next(c for c in ("professional", "managed", "humanistic", "democratic") if c != _answer_key(2))
+
+    context = browser.new_context(viewport=VIEWPORT)
+    watcher = Watcher().attach(context)
+    notebook_file = folder / f"{ASSIGNMENT}.ipynb"
+    saved_before = notebook_file.stat().st_mtime_ns
+    try:
+        nb = LabNotebook(context.new_page(), lab, f"exercises/{ASSIGNMENT}/{ASSIGNMENT}.ipynb").open()
+        nb.run_all()
+        page = nb.page
+        for item, culture in ((1, right), (2, wrong)):
+            box = nb.outputs.get_by_role("combobox", name=f"Statement {item}: which learning culture?")
+            box.scroll_into_view_if_needed()
+            box.select_option(label=culture.capitalize())
+            nb.outputs.get_by_text(f"Your answer is saved: Statement {item}: {culture.capitalize()}").first.wait_for(
+                timeout=15_000)
+        page.keyboard.press("Escape")  # command mode, as after clicking beside a cell
+        page.keyboard.press("Control+s")
+        page.wait_for_function("() => !document.querySelector('.lm-TabBar-tab.jp-mod-dirty')", timeout=20_000)
+        page.screenshot(path=str(SCREENSHOTS / f"lab-exercise-{ASSIGNMENT}.png"))
+        assert not watcher.unexpected_requests(), watcher.unexpected_requests()
+        assert not watcher.unexpected_js_errors(), watcher.unexpected_js_errors()
+    finally:
+        context.close()
+        shutdown_kernels(lab)
+
+    assert notebook_file.stat().st_mtime_ns > saved_before, "Ctrl+S did not save the notebook"
+    saved = json.loads((folder / "answers.json").read_text(encoding="utf-8"))
+    assert "q1.1" in json.dumps(saved) and right in json.dumps(saved), saved
+
+    # the tutor's side: a real course from solutions/, the learner's folder as their submission
+    nbcourse = _nbcourse()
+    monkeypatch.setenv("PATH", str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""))
+    course = nbcourse.Course(tmp_path / "nbgrader")
+    api = course.api()
+    course.ok(api.generate_assignment(ASSIGNMENT))
+    submission = course.root / "submitted" / STUDENT / ASSIGNMENT
+    submission.parent.mkdir(parents=True)
+    shutil.copytree(folder, submission, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    course.ok(api.autograde(ASSIGNMENT, STUDENT))
+    grades = course.grades(ASSIGNMENT, STUDENT)
+    assert grades["q1-statement-01"] == 2, f"the right answer ({right}) was not given its 2 points: {grades}"
+    assert grades["q1-statement-02"] == 0, f"the wrong answer ({wrong}) earned points: {grades}"
+    assert grades["q1-statement-03"] == 0, f"an unanswered statement earned points: {grades}"
