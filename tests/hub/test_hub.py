@@ -58,15 +58,25 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _can_unshare() -> str | None:
+def _accounts_mode() -> tuple[str | None, str]:
+    """How the test accounts are made: ("namespace" | "useradd" | None, reason when None)."""
     if os.geteuid() != 0:
-        return "needs root: the hub starts each person's server as their own unix account"
-    if not shutil.which("unshare"):
-        return "needs util-linux's unshare for a private mount namespace"
-    probe = subprocess.run(["unshare", "--mount", "--propagation", "private", "true"], capture_output=True)
-    if probe.returncode != 0:
-        return f"cannot create a mount namespace here: {probe.stderr.decode().strip()}"
-    return None
+        return None, "needs root: the hub starts each person's server as their own unix account"
+    forced = os.environ.get("COPLEARN_HUB_TEST_ACCOUNTS")  # "useradd" to try the fallback
+    if shutil.which("unshare") and forced != "useradd":
+        probe = subprocess.run(["unshare", "--mount", "--propagation", "private", "true"], capture_output=True)
+        if probe.returncode == 0:
+            return "namespace", ""
+    # No mount namespace here (a container without CAP_SYS_ADMIN): make real, temporary accounts,
+    # which only works if they can reach this Python and the checkout without help.
+    if not (shutil.which("useradd") and shutil.which("userdel")):
+        return None, "needs unshare (mount namespaces) or useradd/userdel to make the test accounts"
+    for path in (REPO, Path(os.path.realpath(sys.base_prefix)), Path(os.path.realpath(sys.executable))):
+        for folder in [path, *path.parents]:
+            if folder.is_dir() and not os.stat(folder).st_mode & stat.S_IXOTH:
+                return None, (f"no mount namespace allowed here, and other accounts cannot enter {folder} "
+                              "(where this Python or the checkout is)")
+    return "useradd", ""
 
 
 def _free_ids(count: int, start: int = 61000) -> list[int]:
@@ -163,8 +173,8 @@ class Hub:
 
 @pytest.fixture(scope="module")
 def hub():
-    reason = _can_unshare()
-    if reason:
+    mode, reason = _accounts_mode()
+    if mode is None:
         pytest.skip(reason)
     base = Path(tempfile.mkdtemp(prefix="coplearn-hub-"))
     base.chmod(0o755)
@@ -226,11 +236,22 @@ c.JupyterHub.cleanup_servers = True
             "env": env, "cwd": str(state)}
     (etc / "spec.json").write_text(json.dumps(spec))
     h = Hub(base, f"http://127.0.0.1:{port}", service_token, ids, assignment)
+    made: list[str] = []
+    if mode == "useradd":
+        for name, uid in ids.items():
+            subprocess.run(["useradd", "--no-create-home", "--home-dir", str(home / name), "--uid", str(uid),
+                            "--user-group", "--shell", "/bin/bash", name], check=True)
+            made.append(name)
+        for name, uid in ids.items():  # useradd picked the group ids; homes follow them
+            subprocess.run(["chown", "-R", f"{name}:{name}", str(home / name)], check=True)
     with open(base / "hub.log", "wb") as log:
-        h.proc = subprocess.Popen(
-            ["unshare", "--mount", "--propagation", "private", "--",
-             sys.executable, str(Path(__file__).with_name("hub_ns.py")), str(etc / "spec.json")],
-            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        if mode == "namespace":
+            argv = ["unshare", "--mount", "--propagation", "private", "--",
+                    sys.executable, str(Path(__file__).with_name("hub_ns.py")), str(etc / "spec.json")]
+            h.proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        else:
+            h.proc = subprocess.Popen(spec["argv"], env=env, cwd=spec["cwd"], stdout=log,
+                                      stderr=subprocess.STDOUT, start_new_session=True)
     try:
         deadline = time.monotonic() + 90
         while True:
@@ -245,6 +266,8 @@ c.JupyterHub.cleanup_servers = True
         yield h
     finally:
         _stop(h)
+        for name in made:  # temporary accounts made with useradd (not needed with a namespace)
+            subprocess.run(["userdel", name], check=False, capture_output=True)
         shutil.rmtree(base, ignore_errors=True)
 
 
