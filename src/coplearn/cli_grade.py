@@ -40,7 +40,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("--force", action="store_true",
                    help="grade again submissions that were already autograded")
     p.add_argument("--db", default=None, metavar="URL",
-                   help="the gradebook's database URL, e.g. postgresql://HOST/DB (default: the course's config)")
+                   help="the gradebook's database URL, e.g. postgresql+psycopg2://HOST/DB (default: the course's config)")
     p.add_argument("--course-dir", type=Path, default=None, metavar="DIR",
                    help="the course folder (default: the current folder)")
     p.add_argument("--set", action="append", default=[], metavar="CLASS.OPTION=VALUE", dest="settings",
