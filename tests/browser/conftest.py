@@ -66,8 +66,12 @@ def voila(served_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    from pages import VOILA_RETRIES
+    from pages import ALLOWED_SEEN, VOILA_RETRIES
 
+    if ALLOWED_SEEN:
+        terminalreporter.write_sep("-", "allow-listed requests and JavaScript errors seen (blocked or harmless)")
+        for reason, count in ALLOWED_SEEN.items():
+            terminalreporter.write_line(f"{count:4d} x {reason}")
     if VOILA_RETRIES:
         terminalreporter.write_sep("-", "app view pages reloaded (Voila 0.5.13 hang, voila-dashboards/voila#1428)")
         for line in VOILA_RETRIES:

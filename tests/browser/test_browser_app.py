@@ -10,8 +10,9 @@ from dataclasses import dataclass
 import pytest
 from lesson_table import VIEWPORT, lesson_params, require_lesson
 from interactions import interaction_for, perform
-from pages import (SCREENSHOTS, Watcher, axe_failures, axe_summary, check_text_alternatives, heading_levels,
-                   heading_problems, open_voila, run_axe, save_axe, screenshot_whole, shutdown_voila_kernel, VOILA_SCROLLER)
+from pages import (SCREENSHOTS, VOILA_SCROLLER, axe_failures, axe_summary, check_text_alternatives,
+                   control_contrast_problems, heading_levels, heading_problems, open_voila, run_axe, save_axe,
+                   screenshot_whole, shutdown_voila_kernel, Watcher)
 from playwright.sync_api import Browser, Page
 
 pytestmark = pytest.mark.timeout(300)
@@ -72,6 +73,8 @@ def test_axe_finds_no_serious_or_critical_problems(lesson: AppLesson) -> None:
     failures = axe_failures(summary)
     assert not failures, "\n".join(failures)
     assert "color-contrast" not in summary["rules"], summary["rules"].get("color-contrast")
+    low = control_contrast_problems(lesson.page, ".jp-OutputArea")
+    assert not low, f"form controls below 4.5:1 contrast: {low}"
 
 
 def test_every_figure_has_a_text_alternative_in_the_accessibility_tree(lesson: AppLesson) -> None:

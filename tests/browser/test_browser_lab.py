@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import pytest
 from lesson_table import VIEWPORT, lesson_params, require_lesson
 from interactions import interaction_for, perform
-from pages import (SCREENSHOTS, LabNotebook, Watcher, axe_failures, axe_summary, check_text_alternatives, heading_levels,
-                   heading_problems, run_axe, save_axe, screenshot_whole)
+from pages import (SCREENSHOTS, axe_failures, axe_summary, check_text_alternatives, control_contrast_problems,
+                   heading_levels, heading_problems, LabNotebook, run_axe, save_axe, screenshot_whole, Watcher)
 from playwright.sync_api import Browser, Page
 from servers import shutdown_kernels
 
@@ -90,6 +90,8 @@ def test_axe_finds_no_serious_or_critical_problems(lesson: LabLesson) -> None:
     failures = axe_failures(summary)
     assert not failures, "\n".join(failures)
     assert "color-contrast" not in summary["rules"], summary["rules"].get("color-contrast")
+    low = control_contrast_problems(lesson.page, ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell-outputArea")
+    assert not low, f"form controls below 4.5:1 contrast: {low}"
 
 
 def test_every_figure_has_a_text_alternative_in_the_accessibility_tree(lesson: LabLesson) -> None:
