@@ -304,6 +304,10 @@ class InterfaceResult:
         return " ".join(parts)
 
     def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def to_html(self, note: bool = True) -> str:
+        """The result as an HTML table and summary; ``note`` adds the "this is the course's" note."""
         points = self.area_points
         weak = {a.key for a in self.to_develop()}
         rows = []
@@ -315,7 +319,7 @@ class InterfaceResult:
             rows.append((a.name, f"{got} of {possible}", a.advice if a.key in weak else "A strength: keep it up."))
         return (_html.table("Managing the interface: your answers by area (the course's check)",
                             ["area", "points", "what to try"], rows)
-                + f"<p>{_html.esc(self.summary())}</p>" + _html.note(_load().interface_note))
+                + f"<p>{_html.esc(self.summary())}</p>" + (_html.note(_load().interface_note) if note else ""))
 
 
 def check_interface(responses: Mapping[str, object]) -> InterfaceResult:
@@ -621,7 +625,7 @@ class LeadershipPlan:
         for heading, paras, rows in self._sections():
             parts.append(f"<h4>{_html.esc(heading)}</h4>")
             if rows is not None:
-                parts.append(_html.table("Key staff, by role", ["role", "readiness", "style"], rows))
+                parts.append(_html.table("Readiness and style for each key person", ["role", "readiness", "style"], rows))
             elif heading == "My actions":
                 parts.append("<ol>" + "".join(f"<li>{_html.esc(a)}</li>" for a in self.actions) + "</ol>")
             elif len(paras) > 1:

@@ -11,19 +11,17 @@ from __future__ import annotations
 
 import functools
 import html
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import ipywidgets as W
-from IPython.display import HTML, display
 
 from .. import organisation as org
 from .._atomic import atomic_write_text
 from ..figures.practice import build_domain_map, build_involvement_ladder, build_learning_gap, build_tuckman_outlook
 from ..journal import Journal
-from ._base import FULL_WIDTH, LABEL_STYLE, ChoiceItem, ChoiceSorter, Composite, message
+from ._base import FULL_WIDTH, LABEL_STYLE, ChoiceItem, ChoiceSorter, Composite, message, show_chart
 
 __all__ = [
     "DomainMap",
@@ -38,24 +36,6 @@ __all__ = [
 ]
 
 PLACEHOLDER = "Choose..."
-
-
-def show_chart(chart: Any, out: W.Output) -> None:
-    """Redraw ``chart`` and its text alternative in ``out``, as :func:`coplearn.widgets.show_chart` does.
-
-    The figure goes to the front end as plotly's own ``application/vnd.plotly.v1+json`` output,
-    built from ``figure.to_json()``. Displaying the figure object instead goes through plotly's
-    renderer module, which imports nbformat and jsonschema: several seconds in a fresh kernel on a
-    busy two-core machine (the same approach as :mod:`coplearn.widgets.leadership`).
-    """
-    bundle = {
-        "application/vnd.plotly.v1+json": json.loads(chart.figure.to_json()),
-        "text/plain": f"{chart.alt.title} (a chart; its text description follows).",
-    }
-    out.clear_output(wait=True)
-    with out:
-        display(bundle, raw=True)
-        display(HTML(chart.alt.html()))
 
 
 def _note(text: str) -> W.HTML:
@@ -249,7 +229,7 @@ class InterfaceCheck(Composite):
         if self.result.is_empty:
             self.result_html.value = message("Answer the statements to see which areas to develop first.", "info")
         else:
-            self.result_html.value = f'<div role="status">{self.result._repr_html_()}</div>'
+            self.result_html.value = f'<div role="status">{self.result.to_html(note=False)}</div>'
 
 
 class OrganisationCheck(Composite):
@@ -273,11 +253,11 @@ class OrganisationCheck(Composite):
             rows.append(W.VBox([W.HTML(f"<p><strong>{html.escape(d.name)}.</strong> {html.escape(d.summary)} "
                                        f"<em>{html.escape(org.LEARNING_ORG_QUESTION)}</em></p>"), t, o],
                                layout=W.Layout(margin="0 0 10px 0")))
-        self.summary = W.HTML(value="")
         self.out = W.Output()
         self.comparison = org.compare_learning({}, {})
+        self.reading = ""
         self.chart: Any = None
-        self.view = W.VBox(rows + [self.summary, self.out, self.messages])
+        self.view = W.VBox(rows + [self.out, self.messages])
         self._update()
 
     @property
@@ -300,7 +280,7 @@ class OrganisationCheck(Composite):
     def _update(self) -> None:
         self.comparison = org.compare_learning({k: dd.value for k, dd in self.team.items()},
                                                {k: dd.value for k, dd in self.organisation.items()})
-        self.summary.value = f'<p role="status">{html.escape(self.comparison.summary())}</p>'
+        self.reading = self.comparison.summary()  # also the chart's text alternative, shown under it
         self.chart = build_learning_gap(self.comparison)
         show_chart(self.chart, self.out)
 
@@ -319,7 +299,7 @@ class DomainMap(Composite):
 
     def __init__(self, area: str | None = None) -> None:
         super().__init__()
-        from ..concepts import FIG2_NOTE, theoretical_domain
+        from ..concepts import theoretical_domain
 
         self.areas = {a.key: a for a in theoretical_domain()}
         self.notes = org.domain_notes()
@@ -331,7 +311,7 @@ class DomainMap(Composite):
         self.details = W.HTML(value=message("Choose an area to see its sources and the lessons that teach it.", "info"))
         self.out = W.Output()
         self.control.observe(self.safely(self._on_change), names="value")
-        self.view = W.VBox([_note(FIG2_NOTE), self.control, self.details, self.out, self.messages])
+        self.view = W.VBox([self.control, self.details, self.out, self.messages])
         self._redraw()
         if area is not None:
             self.control.value = area
@@ -386,19 +366,21 @@ class LeadershipPlanBuilder(Composite):
         self.team = text(description="Your team, in a few words (no names)",
                          placeholder="e.g. adult social care duty team")
         self.stage = W.Dropdown(options=[(PLACEHOLDER, None)] + [(s.name, s.key) for s in tuckman_stages()],
-                                value=None, description="Your team's stage of development", style=LABEL_STYLE)
+                                value=None, description="Your team's stage of development", style=LABEL_STYLE,
+                                layout=W.Layout(width="auto"))
         self.staff: list[tuple[W.Text, W.Dropdown, W.Dropdown]] = []
         staff_rows: list[W.Widget] = []
         for n in range(1, self.STAFF_ROWS + 1):
             role = W.Text(description=f"Key person {n}: role (not a name)", style=LABEL_STYLE,
                           placeholder="e.g. newly qualified worker", continuous_update=False,
-                          layout=W.Layout(width="24em"))
+                          layout=W.Layout(width="36em", max_width="100%"))
             able = W.Dropdown(options=_YES_NO, value=None, description=f"Person {n} able (skills)?",
                               style=LABEL_STYLE, layout=W.Layout(width="auto"))
             willing = W.Dropdown(options=_YES_NO, value=None, description=f"Person {n} willing (confident)?",
                                  style=LABEL_STYLE, layout=W.Layout(width="auto"))
             self.staff.append((role, able, willing))
-            staff_rows.append(W.HBox([role, able, willing], layout=W.Layout(flex_flow="row wrap")))
+            staff_rows.append(W.VBox([role, W.HBox([able, willing], layout=W.Layout(flex_flow="row wrap"))],
+                                     layout=W.Layout(margin="0 0 8px 0")))
         self.cultures = {c.key: W.Checkbox(value=False, description=f"Develop the {c.name.lower()} culture",
                                            indent=False, style=LABEL_STYLE) for c in cultures()}
         audit_options = [(PLACEHOLDER, None)] + [(f"{i.id}: {i.text}", i.id) for i in team_audit()
@@ -413,9 +395,11 @@ class LeadershipPlanBuilder(Composite):
                                     continuous_update=False)
         self.preview = W.HTML(value="")
         self.save_button = W.Button(description="Save plan to my journal", button_style="primary",
-                                    tooltip="Save this plan to your reflective journal as a CPD record")
+                                    tooltip="Save this plan to your reflective journal as a CPD record",
+                                    layout=W.Layout(width="auto"))
         self.file_button = W.Button(description="Save plan as a file",
-                                    tooltip=f"Write the plan as Markdown to {self.PLAN_FILE}")
+                                    tooltip=f"Write the plan as Markdown to {self.PLAN_FILE}",
+                                    layout=W.Layout(width="auto"))
         self.status = W.HTML(value="")
         self.save_button.on_click(self.safely(lambda _b: self.save_to_journal()))
         self.file_button.on_click(self.safely(lambda _b: self.save_to_file()))
@@ -518,7 +502,8 @@ class JournalExport(Composite):
         self.filename = W.Text(value=f"{self.STEM}.md", description="File name", style=LABEL_STYLE,
                                continuous_update=False, layout=W.Layout(width="24em"))
         self.button = W.Button(description="Export my journal", button_style="primary",
-                               tooltip="Write your journal entries as CPD records to the file named above")
+                               tooltip="Write your journal entries as CPD records to the file named above",
+                               layout=W.Layout(width="auto"))
         self.status = W.HTML(value="")
         self.format.observe(self.safely(self._on_format), names="value")
         self.button.on_click(self.safely(lambda _b: self.export()))
