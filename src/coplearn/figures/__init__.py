@@ -8,9 +8,7 @@ alone (shapes, labels and text do too). Builders live in topic modules (``cultur
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
+from .._lazy import topic_getattr
 from ._base import CULTURE_COLOURS, CULTURE_SYMBOLS, DOMAIN_COLOURS, OKABE_ITO, Chart, TextAlternative
 
 _MODULES = ("cultures", "leadership", "practice", "survey")
@@ -18,14 +16,4 @@ _MODULES = ("cultures", "leadership", "practice", "survey")
 __all__ = ["CULTURE_COLOURS", "CULTURE_SYMBOLS", "DOMAIN_COLOURS", "OKABE_ITO", "Chart", "TextAlternative"]
 
 
-def __getattr__(name: str) -> Any:
-    for mod in _MODULES:
-        try:
-            module = importlib.import_module(f"{__name__}.{mod}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"{__name__}.{mod}":
-                continue
-            raise
-        if name in getattr(module, "__all__", ()):
-            return getattr(module, name)
-    raise AttributeError(f"coplearn.figures has no figure builder called {name!r}")
+__getattr__ = topic_getattr(__name__, _MODULES, "figure builder")

@@ -11,9 +11,7 @@ Widgets live in topic modules (``cultures``, ``leadership``, ``practice``, ``sur
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
+from .._lazy import topic_getattr
 from ._base import ChoiceItem, ChoiceSorter, Composite, JournalPrompt, show_chart
 
 _MODULES = ("cultures", "leadership", "practice", "course", "survey", "answers")
@@ -21,14 +19,4 @@ _MODULES = ("cultures", "leadership", "practice", "course", "survey", "answers")
 __all__ = ["ChoiceItem", "ChoiceSorter", "Composite", "JournalPrompt", "show_chart"]
 
 
-def __getattr__(name: str) -> Any:
-    for mod in _MODULES:
-        try:
-            module = importlib.import_module(f"{__name__}.{mod}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"{__name__}.{mod}":
-                continue
-            raise
-        if name in getattr(module, "__all__", ()):
-            return getattr(module, name)
-    raise AttributeError(f"coplearn.widgets has no widget called {name!r}")
+__getattr__ = topic_getattr(__name__, _MODULES, "widget")
