@@ -120,3 +120,44 @@ def test_lesson_05_can_be_completed_with_the_keyboard_alone(app_page: Page) -> N
     assert re.search(r"Readiness R4", text) and "S4 delegating" in text, "the readiness grid was not filled in"
     page.get_by_text("Saved to your journal").wait_for(timeout=10_000)
     page.screenshot(path=str(SCREENSHOTS / "app-05-keyboard-only.png"), full_page=False)
+
+
+def test_in_jupyterlab_arrow_keys_and_letters_stay_in_a_drop_down(browser: Browser, lab, served_root) -> None:
+    """JupyterLab's command-mode shortcuts must not take keys from a focused drop-down.
+
+    Without the course's fix (``KEYBOARD_SCRIPT`` in ``widgets/_base.py``), ArrowDown on a drop-down
+    moves to the next cell and "m" turns the widget's cell into Markdown, losing the widget.
+    """
+    name = "01-a-profession-under-pressure.ipynb"
+    require_lesson(served_root, name)
+    from pages import LabNotebook
+    from servers import shutdown_kernels
+
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        nb = LabNotebook(context.new_page(), lab, f"course/{name}").open()
+        nb.run_all()
+        page = nb.page
+        code_cells = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell").count()
+        page.evaluate("() => { document.activeElement && document.activeElement.blur(); }")
+        for _ in range(MAX_TABS):  # Tab from the top of the page to the first drop-down
+            page.keyboard.press("Tab")
+            if page.evaluate("() => document.activeElement.tagName === 'SELECT'"
+                             " && !!document.activeElement.closest('.jp-OutputArea')"):
+                break
+        else:
+            pytest.fail("Tab never reached a drop-down in the lesson")
+        label = page.evaluate("() => document.activeElement.labels[0].textContent")
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("m")
+        page.keyboard.press("d")
+        page.keyboard.press("d")
+        box = nb.outputs.get_by_role("combobox", name=label)
+        assert box.evaluate("el => el === document.activeElement"), "focus left the drop-down"
+        assert box.input_value() != "Choose...", "ArrowDown did not change the choice"
+        nb.outputs.get_by_text(re.compile(r"\(1 answered\)")).wait_for(timeout=10_000)
+        assert page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell").count() == code_cells, \
+            "a key typed on the drop-down changed or deleted a cell"
+    finally:
+        context.close()
+        shutdown_kernels(lab)

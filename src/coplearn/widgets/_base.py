@@ -19,7 +19,8 @@ from IPython.display import HTML, display
 
 from ..journal import Journal, JournalEntry
 
-__all__ = ["Composite", "ChoiceItem", "ChoiceSorter", "JournalPrompt", "show_chart", "message", "COURSE_CSS"]
+__all__ = ["Composite", "ChoiceItem", "ChoiceSorter", "JournalPrompt", "show_chart", "message", "COURSE_CSS",
+           "KEYBOARD_SCRIPT"]
 
 LABEL_STYLE = {"description_width": "initial"}
 #: The value of a drop-down's "Choose..." entry. Not None: ipywidgets shows a None value as a
@@ -40,6 +41,29 @@ COURSE_CSS = """
 def _course_style() -> W.HTML:
     """A hidden widget holding :data:`COURSE_CSS`; shown with every course widget, styling the page."""
     return W.HTML(value=f"<style>{COURSE_CSS}</style>", layout=W.Layout(display="none"))
+
+
+#: In JupyterLab's command mode, keys pressed on a focused drop-down or radio button also fire
+#: notebook shortcuts: the arrow keys jump to the next cell instead of changing the choice, and
+#: typing an option's first letter can convert the cell ("m": Markdown) or delete it ("d d").
+#: Lumino skips shortcuts inside elements marked ``data-lm-suppress-shortcuts``; this marks the
+#: course's form controls, once per page, as they appear (see docs/accessibility.md).
+KEYBOARD_SCRIPT = """<script>
+(function () {
+  if (window.__coplearnKeyboard) { return; }
+  window.__coplearnKeyboard = true;
+  var sel = '.jupyter-widgets select, .jupyter-widgets input, .jupyter-widgets textarea';
+  function mark(node) {
+    if (!node.querySelectorAll) { return; }
+    if (node.matches && node.matches(sel)) { node.setAttribute('data-lm-suppress-shortcuts', 'true'); }
+    node.querySelectorAll(sel).forEach(function (el) { el.setAttribute('data-lm-suppress-shortcuts', 'true'); });
+  }
+  mark(document);
+  new MutationObserver(function (records) {
+    records.forEach(function (r) { r.addedNodes.forEach(mark); });
+  }).observe(document.body, {childList: true, subtree: true});
+})();
+</script>"""
 
 
 def message(text: str, kind: str = "info") -> str:
@@ -100,6 +124,7 @@ class Composite:
         return self.view._repr_mimebundle_(**kwargs)
 
     def _ipython_display_(self) -> None:
+        display(HTML(KEYBOARD_SCRIPT), metadata={"coplearn": "keyboard"})
         display(W.VBox([_course_style(), self.view]))
 
 
