@@ -23,7 +23,8 @@ from pages import SCREENSHOTS, LabNotebook, Watcher
 from playwright.sync_api import Browser
 from servers import REPO, shutdown_kernels
 
-pytestmark = [pytest.mark.timeout(600), pytest.mark.nbgrader]
+pytestmark = [pytest.mark.timeout(600), pytest.mark.nbgrader,
+              pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")]  # inside nbgrader's gradebook
 
 ASSIGNMENT = "a1-learning-cultures"
 STUDENT = "browser-learner"
