@@ -28,13 +28,17 @@ LABEL_STYLE = {"description_width": "initial"}
 NOT_CHOSEN = ""
 FULL_WIDTH = W.Layout(width="100%")
 
-#: Page-wide fixes for two WCAG 2.2 AA gaps in the upstream tools (see docs/accessibility.md):
-#: ipywidgets 8.1 packs radio buttons 20 px apart (2.5.8 target size asks for 24 px), and
-#: JupyterLab and Voila show links in rendered Markdown by colour alone (1.4.1 use of colour).
+#: Page-wide fixes for WCAG 2.2 AA gaps in the upstream tools (see docs/accessibility.md):
+#: ipywidgets 8.1 packs radio buttons 20 px apart (2.5.8 target size asks for 24 px);
+#: JupyterLab and Voila show links in rendered Markdown by colour alone (1.4.1 use of colour);
+#: plotly's chart toolbar stays invisible (opacity 0) while its buttons have the keyboard focus
+#: (2.4.7 focus visible).
 COURSE_CSS = """
 .jupyter-widget-radio-box label, .widget-radio-box label,
 .jupyter-widget-radio-box input, .widget-radio-box input { height: 28px; line-height: 28px; }
 .jp-RenderedHTMLCommon a[href] { text-decoration: underline; }
+.js-plotly-plot .plotly .modebar:focus-within > * { opacity: 1 !important; transition: none !important; }
+.js-plotly-plot .plotly .modebar-btn:focus-visible { outline: 2px solid #0072B2; outline-offset: 1px; }
 """
 
 
