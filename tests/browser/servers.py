@@ -47,7 +47,7 @@ LAB_SETTINGS = {
 
 
 def find_chromium() -> str | None:
-    """The Chromium to drive: ``$COPLEARN_CHROMIUM``, else Debian's, else None."""
+    """The Chromium to drive: ``$COPLEARN_CHROMIUM``, else Debian's, else Playwright's download, else None."""
     env = os.environ.get("COPLEARN_CHROMIUM")
     if env:
         return env if os.access(env, os.X_OK) else None
@@ -55,7 +55,14 @@ def find_chromium() -> str | None:
         if os.access(cand, os.X_OK):
             return cand
     found = shutil.which("chromium")
-    return found
+    if found:
+        return found
+    # Playwright's own download (scripts/setup.sh falls back to it where apt-get is missing)
+    cache = Path(os.environ.get("PLAYWRIGHT_BROWSERS_PATH") or Path.home() / ".cache" / "ms-playwright")
+    for cand in sorted(cache.glob("chromium-*/chrome-linux*/chrome"), reverse=True):
+        if os.access(cand, os.X_OK):
+            return str(cand)
+    return None
 
 
 def free_port() -> int:
