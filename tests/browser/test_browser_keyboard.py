@@ -26,7 +26,7 @@ MAX_TABS = 400
 _FOCUSED = """() => {
   const el = document.activeElement;
   if (!el || el === document.body) return null;
-  if (!el.dataset.kb) el.dataset.kb = String(document.querySelectorAll('[data-kb]').length + 1);
+  if (!el.dataset.kb) { window.__kb = (window.__kb || 0) + 1; el.dataset.kb = String(window.__kb); }
   const s = getComputedStyle(el);
   const label = (el.labels && el.labels.length ? el.labels[0].textContent
                  : el.getAttribute('aria-label') || el.getAttribute('data-title') || el.textContent || '').trim();
@@ -41,6 +41,7 @@ _FOCUSED = """() => {
 }"""
 
 _UNFOCUSED_STYLE = """(kb) => { const el = document.querySelector(`[data-kb="${kb}"]`);
+  if (!el) return null;  // redrawn by its widget meanwhile
   const s = getComputedStyle(el); return [s.outlineStyle, s.outlineWidth, s.boxShadow, s.borderColor].join('|'); }"""
 
 _CONTROLS = """() => Array.from(document.querySelectorAll(
@@ -49,10 +50,11 @@ _CONTROLS = """() => Array.from(document.querySelectorAll(
   .map(el => el.dataset.kb || ('unreached ' + el.tagName + ' ' + ((el.labels && el.labels[0]) ? el.labels[0].textContent : el.textContent).trim().slice(0, 60)))"""
 
 
-def focus_shows(before: str, after: str) -> bool:
+def focus_shows(before: str | None, after: str) -> bool:
+    """An outline or a shadow when focused, or (if we could compare) any change from unfocused."""
     outline_style, outline_width, shadow, _ = after.split("|")
     return (outline_style not in ("none", "") and outline_width not in ("0px", "")) or shadow != "none" \
-        or after != before
+        or (before is not None and after != before)
 
 
 @pytest.fixture
