@@ -1,12 +1,10 @@
 """The audit report and the CPD export in a real Chromium: no network requests, no axe violations.
 
-Skipped when Debian's Chromium (or ``$COPLEARN_CHROMIUM``) is not installed.
+Skipped when no Chromium is available (see tests/browser/conftest.py).
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -18,27 +16,10 @@ from coplearn.survey import load_survey
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
-
-def chromium() -> str | None:
-    exe = os.environ.get("COPLEARN_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-    return exe if exe and Path(exe).exists() else None
-
-
-@pytest.fixture(scope="module")
-def page():
-    exe = chromium()
-    if exe is None:
-        pytest.skip("no Chromium: install Debian's chromium package or set COPLEARN_CHROMIUM")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=exe, args=ARGS, headless=True)
-        pg = browser.new_page(viewport={"width": 1100, "height": 900})
-        yield pg
-        browser.close()
+# The page comes from pytest-playwright's fixtures, launched as tests/browser/conftest.py says
+# (Debian's Chromium, quiet offline flags). A second sync_playwright() of our own would clash with
+# the session-wide one those fixtures keep running.
 
 
 def open_and_audit(page, path: Path) -> tuple[list[str], list]:
