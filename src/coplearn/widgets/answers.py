@@ -29,7 +29,7 @@ from typing import Any
 import ipywidgets as W
 
 from ..grading import AnswerStore, Option, canonical, options
-from ._base import LABEL_STYLE, Composite, message
+from ._base import KEYBOARD_SCRIPT, LABEL_STYLE, Composite, message
 
 __all__ = ["ChoiceQuestions", "NumberAnswers", "SeveralChoices"]
 
@@ -74,8 +74,11 @@ class _AnswerWidget(Composite):
         return bundle
 
     def _ipython_display_(self) -> None:
-        from IPython.display import display
+        from IPython.display import HTML, display
 
+        # The same keyboard fix as every course widget: arrow keys stay in the drop-down instead of
+        # moving to the next cell, and letter keys cannot turn a graded cell into Markdown.
+        display(HTML(KEYBOARD_SCRIPT), metadata={"coplearn": "keyboard"})
         bundle = self._repr_mimebundle_()
         data = bundle[0] if isinstance(bundle, tuple) else bundle
         display(data, raw=True)
