@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -67,7 +68,12 @@ def lab_command(course: Path, port: int | None, no_browser: bool) -> list[str]:
 def app_command(course: Path, port: int | None, no_browser: bool) -> list[str]:
     """The Voila command line that serves every lesson with code hidden."""
     cmd = [sys.executable, "-m", "voila", str(course), "--strip_sources=True",
-           "--Voila.ip=127.0.0.1", "--show_tracebacks=False"]
+           "--Voila.ip=127.0.0.1", "--show_tracebacks=False",
+           # Voila 0.5 cannot shut down a closed page's kernel itself (its shutdown request lacks
+           # the _xsrf cookie), so idle kernels with no page attached are culled after 10 minutes.
+           "--MappingKernelManager.cull_idle_timeout=600", "--MappingKernelManager.cull_interval=60",
+           # JupyterLab extensions that need JupyterLab's own shell and fail to load in the app view.
+           '--VoilaConfiguration.extension_denylist=["@jupyter-notebook/lab-extension", "@jupyter/nbgrader"]']
     if port:
         cmd.append(f"--port={port}")
     if no_browser:
@@ -77,7 +83,7 @@ def app_command(course: Path, port: int | None, no_browser: bool) -> list[str]:
 
 def _run(cmd: list[str], dry_run: bool) -> int:
     if dry_run:
-        print(" ".join(cmd))
+        print(shlex.join(cmd))
         return 0
     try:
         return subprocess.call(cmd)
