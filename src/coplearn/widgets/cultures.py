@@ -73,11 +73,11 @@ class Table1Explorer(Composite):
         super().__init__()
         self.culture = W.Dropdown(
             options=[("All four cultures", None)] + [(c.name, c.key) for c in cultures()],
-            value=None, description="Culture", style=LABEL_STYLE,
+            index=0, description="Culture", style=LABEL_STYLE,
         )
         self.dimension = W.Dropdown(
             options=[("All dimensions", None)] + [(d.label, d.key) for d in dimensions()],
-            value=None, description="Dimension (row of the table)", style=LABEL_STYLE,
+            index=0, description="Dimension (row of the table)", style=LABEL_STYLE,
         )
         self.heading = W.HTML(value="")
         self.table = W.HTML(value="", layout=FULL_WIDTH)
@@ -189,6 +189,16 @@ class CultureSorter(Composite):
         self.sets_done += 1
 
 
+def _show_placeholder(dd: W.Dropdown) -> None:
+    """Select a drop-down's first, ``None``-valued entry so its label shows rather than a blank box.
+
+    ipywidgets maps a ``None`` value to "nothing selected"; setting the value first and then the
+    index keeps the first entry selected.
+    """
+    dd.value = None
+    dd.index = 0
+
+
 class CultureProfileWidget(Composite):
     """Rate your team or organisation against Table 1 and see its learning-culture profile.
 
@@ -206,7 +216,7 @@ class CultureProfileWidget(Composite):
         self._quiet = False
         self.example = W.Dropdown(
             options=[("None: I will rate my own team", None)] + [(e.name, e.key) for e in example_teams()],
-            value=None, description="Start from an example team", style=LABEL_STYLE,
+            index=0, description="Start from an example team", style=LABEL_STYLE,
             layout=W.Layout(width="auto"),
         )
         self.example.observe(self.safely(self._on_example), names="value")
@@ -222,7 +232,7 @@ class CultureProfileWidget(Composite):
                 f"<p><em>Exemplar: {html.escape(c.exemplar)}.</em> How far does each statement describe "
                 f"your team or organisation?</p>")]
             for p in c.principles:
-                dd = W.Dropdown(options=list(RATING_OPTIONS), value=None,
+                dd = W.Dropdown(options=list(RATING_OPTIONS), index=0,
                                 description=f"{p.id}, {p.dimension_label.lower()}: my agreement",
                                 style=LABEL_STYLE, layout=W.Layout(width="46em", max_width="100%"))
                 dd.observe(self.safely(functools.partial(self._on_rating, p.id)), names="value")
@@ -274,7 +284,7 @@ class CultureProfileWidget(Composite):
     def _rate(self, principle_id: str, value: object) -> None:
         pid = get_principle(principle_id).id
         if value is None:
-            self.dropdowns[pid].value = None
+            _show_placeholder(self.dropdowns[pid])
             return
         number = culture_profile({pid: value}).ratings[pid]  # validates, with the learner's message
         self.dropdowns[pid].value = number
@@ -288,14 +298,17 @@ class CultureProfileWidget(Composite):
         self._quiet = True
         try:
             for pid, dd in self.dropdowns.items():
-                dd.value = clean.get(pid)
+                if pid in clean:
+                    dd.value = clean[pid]
+                else:
+                    _show_placeholder(dd)
         finally:
             self._quiet = False
         self.update()
 
     def clear(self) -> None:
         """Set every principle back to 'not rated'."""
-        self.example.value = None
+        _show_placeholder(self.example)
         self._set_ratings({})
 
     def update(self) -> None:

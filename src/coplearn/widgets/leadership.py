@@ -233,11 +233,11 @@ class TeamAuditForm(Composite):
             for item in _audit.team_audit(d.key):
                 question = W.HTML(f"<p><strong>{_esc(item.id)}.</strong> {_esc(item.text)}</p>")
                 if item.kind == "rating":
-                    control: W.ValueWidget = W.Dropdown(options=options, value=None,
+                    control: W.ValueWidget = W.Dropdown(options=options, index=0,
                                                         description=f"{item.id} rating", style=LABEL_STYLE)
                     rows.append(W.VBox([question, control]))
                 elif item.kind == "stage":
-                    control = W.Dropdown(options=stage_options, value=None, description=f"{item.id} stage",
+                    control = W.Dropdown(options=stage_options, index=0, description=f"{item.id} stage",
                                          style=LABEL_STYLE)
                     stages = "".join(f"<li><strong>{_esc(s.name)}</strong>: {_esc(s.summary)}</li>"
                                      for s in tuckman_stages())
@@ -345,7 +345,7 @@ class CommunityCheck(Composite):
         self.controls: dict[str, W.Dropdown] = {}
         rows: list[W.Widget] = []
         for f in _vg.community_factors():
-            dd = W.Dropdown(options=options, value=None, description=f"{f.name}: how true?", style=LABEL_STYLE)
+            dd = W.Dropdown(options=options, index=0, description=f"{f.name}: how true?", style=LABEL_STYLE)
             dd.observe(self.safely(self._on_change), names="value")
             self.controls[f.key] = dd
             rows.append(W.VBox([W.HTML(f"<p><strong>{_esc(f.name)}.</strong> {_esc(f.statement)}</p>"), dd]))

@@ -147,7 +147,7 @@ class InvolvementLadder(Composite):
                                    question="How deep is the involvement?")
         self.team = W.Dropdown(options=[(PLACEHOLDER, None)] + [(f"{d.level} {d.name}: {d.summary}", d.key)
                                                                 for d in degrees],
-                               value=None, description="Where is your own team now?", style=LABEL_STYLE,
+                               index=0, description="Where is your own team now?", style=LABEL_STYLE,
                                layout=W.Layout(width="auto"))
         self.chart: Any = None
         self.out = W.Output()
@@ -210,7 +210,7 @@ class InterfaceCheck(Composite):
                 rows.append(W.HTML(f"<p><strong>{html.escape(areas[p.area].name)}</strong>: "
                                    f"{html.escape(areas[p.area].summary)}</p>"))
             dd = W.Dropdown(options=[(PLACEHOLDER, None)] + [(label, key) for key, label in answers.items()],
-                            value=None, description=f"Is this true of you? (statement {n})", style=LABEL_STYLE,
+                            index=0, description=f"Is this true of you? (statement {n})", style=LABEL_STYLE,
                             layout=W.Layout(width="auto"))
             dd.observe(self.safely(self._on_change), names="value")
             self.dropdowns[p.id] = dd
@@ -243,9 +243,9 @@ class OrganisationCheck(Composite):
         self.organisation: dict[str, W.Dropdown] = {}
         rows: list[W.Widget] = [_note(org.LEARNING_ORG_NOTE)]
         for d in org.learning_dimensions():
-            t = W.Dropdown(options=options, value=None, description=f"{d.name}: your team",
+            t = W.Dropdown(options=options, index=0, description=f"{d.name}: your team",
                            style=LABEL_STYLE, layout=W.Layout(width="auto"))
-            o = W.Dropdown(options=options, value=None, description=f"{d.name}: your organisation",
+            o = W.Dropdown(options=options, index=0, description=f"{d.name}: your organisation",
                            style=LABEL_STYLE, layout=W.Layout(width="auto"))
             for dd in (t, o):
                 dd.observe(self.safely(self._on_change), names="value")
@@ -306,7 +306,7 @@ class DomainMap(Composite):
         self.area: str | None = None
         self.chart: Any = None
         self.control = W.Dropdown(options=[(PLACEHOLDER, None)] + [(a.name, a.key) for a in self.areas.values()],
-                                  value=None, description="Choose an area of theory", style=LABEL_STYLE,
+                                  index=0, description="Choose an area of theory", style=LABEL_STYLE,
                                   layout=W.Layout(width="auto"))
         self.details = W.HTML(value=message("Choose an area to see its sources and the lessons that teach it.", "info"))
         self.out = W.Output()
@@ -366,7 +366,7 @@ class LeadershipPlanBuilder(Composite):
         self.team = text(description="Your team, in a few words (no names)",
                          placeholder="e.g. adult social care duty team")
         self.stage = W.Dropdown(options=[(PLACEHOLDER, None)] + [(s.name, s.key) for s in tuckman_stages()],
-                                value=None, description="Your team's stage of development", style=LABEL_STYLE,
+                                index=0, description="Your team's stage of development", style=LABEL_STYLE,
                                 layout=W.Layout(width="auto"))
         self.staff: list[tuple[W.Text, W.Dropdown, W.Dropdown]] = []
         staff_rows: list[W.Widget] = []
@@ -374,9 +374,9 @@ class LeadershipPlanBuilder(Composite):
             role = W.Text(description=f"Key person {n}: role (not a name)", style=LABEL_STYLE,
                           placeholder="e.g. newly qualified worker", continuous_update=False,
                           layout=W.Layout(width="36em", max_width="100%"))
-            able = W.Dropdown(options=_YES_NO, value=None, description=f"Person {n} able (skills)?",
+            able = W.Dropdown(options=_YES_NO, index=0, description=f"Person {n} able (skills)?",
                               style=LABEL_STYLE, layout=W.Layout(width="auto"))
-            willing = W.Dropdown(options=_YES_NO, value=None, description=f"Person {n} willing (confident)?",
+            willing = W.Dropdown(options=_YES_NO, index=0, description=f"Person {n} willing (confident)?",
                                  style=LABEL_STYLE, layout=W.Layout(width="auto"))
             self.staff.append((role, able, willing))
             staff_rows.append(W.VBox([role, W.HBox([able, willing], layout=W.Layout(flex_flow="row wrap"))],
@@ -385,7 +385,7 @@ class LeadershipPlanBuilder(Composite):
                                            indent=False, style=LABEL_STYLE) for c in cultures()}
         audit_options = [(PLACEHOLDER, None)] + [(f"{i.id}: {i.text}", i.id) for i in team_audit()
                                                  if i.kind == "rating"]
-        self.priorities = [W.Dropdown(options=audit_options, value=None, description=f"Audit priority {n}",
+        self.priorities = [W.Dropdown(options=audit_options, index=0, description=f"Audit priority {n}",
                                       style=LABEL_STYLE, layout=FULL_WIDTH) for n in (1, 2, 3)]
         self.actions = [text(description=f"Action {n}" + (" (optional)" if n == 3 else ""),
                              placeholder="One concrete step, e.g. start monthly group supervision")
