@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import _html
+from ._formats import pick_format
 from ._atomic import atomic_write_bytes, atomic_write_text
 from .journal import GIBBS_STAGES, JournalEntry, looks_like_a_name
 
@@ -299,21 +300,7 @@ def format_for(path: str | os.PathLike[str], fmt: str | None = None) -> str:
     ...
     ValueError: cannot tell the format from 'cpd.pdf'; end the file name with .md, .html or .docx, or choose a format: md, html, docx
     """
-    choices = ", ".join(FORMATS)
-    if fmt is not None:
-        key = str(fmt).strip().lower().lstrip(".")
-        key = {"markdown": "md", "htm": "html", "word": "docx"}.get(key, key)
-        if key not in FORMATS:
-            raise ValueError(f"{fmt!r} is not an export format; choose one of: {choices}")
-        return key
-    suffix = Path(path).suffix.lower()
-    for key, endings in FORMATS.items():
-        if suffix in endings:
-            return key
-    raise ValueError(
-        f"cannot tell the format from {str(path)!r}; end the file name with .md, .html or .docx, "
-        f"or choose a format: {choices}"
-    )
+    return pick_format(path, fmt, FORMATS, "an export format", "format")
 
 
 def export(entries: Sequence[JournalEntry], path: str | os.PathLike[str], fmt: str | None = None,

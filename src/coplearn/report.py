@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 
+from ._formats import pick_format
 from ._atomic import atomic_write_text
 from .audit import ACTION_THRESHOLD, rating_scale
 from .figures._base import DOMAIN_COLOURS, OKABE_ITO, TextAlternative
@@ -598,17 +599,7 @@ def format_for(path: str | os.PathLike[str], fmt: str | None = None) -> str:
     >>> format_for("team.html"), format_for("team.txt", "md")
     ('html', 'md')
     """
-    if fmt is not None:
-        key = {"markdown": "md", "htm": "html"}.get(str(fmt).strip().lower().lstrip("."), str(fmt).strip().lower().lstrip("."))
-        if key not in FORMATS:
-            raise ValueError(f"{fmt!r} is not a report format; choose one of: html, md")
-        return key
-    suffix = Path(path).suffix.lower()
-    for key, endings in FORMATS.items():
-        if suffix in endings:
-            return key
-    raise ValueError(f"cannot tell the report format from {str(path)!r}; end the file name with .html or .md, "
-                     f"or choose a format: html, md")
+    return pick_format(path, fmt, FORMATS, "a report format")
 
 
 def write_report(r: SurveyResult, path: str | os.PathLike[str], fmt: str | None = None) -> Path:
