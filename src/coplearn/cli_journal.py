@@ -13,6 +13,10 @@ import argparse
 import sys
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .journal import Journal, JournalEntry
 
 __all__ = ["register"]
 
@@ -33,6 +37,16 @@ def _tell_warnings(caught: list[warnings.WarningMessage]) -> None:
         print(f"coplearn journal: note: {w.message}", file=sys.stderr)
 
 
+def _entries(args: argparse.Namespace) -> "tuple[Journal, tuple[JournalEntry, ...]]":
+    """Open the journal and pick the entries in ``--since``/``--until``, passing on any warning."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        journal = _journal(args)
+        entries = journal.between(args.since, args.until)
+    _tell_warnings(caught)
+    return journal, entries
+
+
 def _export(args: argparse.Namespace) -> int:
     from . import cpd
 
@@ -40,11 +54,7 @@ def _export(args: argparse.Namespace) -> int:
         fmt = cpd.format_for(args.output, args.format)
         if args.output.is_dir():
             return _fail(f"{args.output} is a folder; give the export a file name, e.g. {args.output / ('cpd.' + fmt)}")
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            journal = _journal(args)
-            entries = journal.between(args.since, args.until)
-        _tell_warnings(caught)
+        journal, entries = _entries(args)
         written = journal.export(args.output, fmt, entries=entries)
     except (ValueError, LookupError, OSError, TimeoutError) as exc:
         return _fail(str(exc))
@@ -56,11 +66,7 @@ def _export(args: argparse.Namespace) -> int:
 
 def _list(args: argparse.Namespace) -> int:
     try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            journal = _journal(args)
-            entries = journal.between(args.since, args.until)
-        _tell_warnings(caught)
+        journal, entries = _entries(args)
     except (ValueError, LookupError, OSError, TimeoutError) as exc:
         return _fail(str(exc))
     print(f"{len(entries)} entr{'ies' if len(entries) != 1 else 'y'} in {journal.path}")
