@@ -21,6 +21,7 @@ a3-team-audit (40 autograded points: 3 domain scores x 6, 3 weakest items x 6, w
 
 from __future__ import annotations
 
+import ast
 import csv
 import json
 from pathlib import Path
@@ -80,6 +81,8 @@ def round_trip(course: Course) -> Course:
     # --- a3: alice computes with coplearn and picks in the widgets; carol partly right ---------
     folder = alice.fetch(A3)
     alice.edit(A3, "q1-typed", "q1 = dict(lowfield.domain_scores)")
+    ran = alice.run_all(A3)  # her own session saves what the cell worked out, for marking
+    course.alice_a3_saved_note = output_text(cell_by_id(ran, "q1-typed"))  # type: ignore[attr-defined]
     weakest = SeveralChoices("q2", 3, kind="item", folder=folder)
     for dd, item in zip(weakest.dropdowns, ["T4", "K8", "I2"]):
         dd.value = item
@@ -214,3 +217,20 @@ def test_a_self_study_learner_can_mark_their_own_copy(round_trip: Course) -> Non
     assert round_trip.score(A1, "me") == 40
     html = (round_trip.root / "feedback" / "me" / A1 / f"{A1}.html").read_text(encoding="utf-8")
     assert "Your answer to statement 12: humanistic (typed)" in html
+
+
+def test_an_answer_worked_out_with_code_is_saved_by_the_learner_and_marked_as_data(round_trip: Course) -> None:
+    # alice's own session ran "q1 = dict(lowfield.domain_scores)" and said what it saved
+    note = round_trip.alice_a3_saved_note  # type: ignore[attr-defined]
+    assert "Saved for marking: q1 = {'task': 3.46, 'team': 2.92, 'individual': 3.01}" in note
+    saved = json.loads((round_trip.root / "autograded" / "alice" / A3 / "answers.json").read_text(encoding="utf-8"))
+    assert saved["computed"]["q1"] == {"task": 3.46, "team": 2.92, "individual": 3.01}
+    # the autograder did not run her code: the cell shows it as text, with the saved value marked
+    cell = cell_by_id(round_trip.autograded(A3, "alice"), "q1-typed")
+    source = "".join(cell["source"])
+    assert "Not run by the course's autograder" in source
+    assert "#     q1 = dict(lowfield.domain_scores)" in source
+    last = source.splitlines()[-1]
+    assert last.startswith("q1 = ") and ast.literal_eval(last[5:]) == {"task": 3.46, "team": 2.92, "individual": 3.01}
+    marked = round_trip.autograded(A3, "alice")["metadata"]["coplearn"]["graded_answers"]
+    assert marked["q1.task"] == 3.46 and marked["q3"] == "team" and sorted(marked["q2"]) == ["I2", "K8", "T4"]
