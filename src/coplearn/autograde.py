@@ -633,6 +633,8 @@ def bwrap_command(bwrap: str, folder: Path, private: Path, hide: Iterable[str | 
         if any(p == h or h in p.parents for h in hidden):
             args += ["--ro-bind", str(p), str(p)]
     args += ["--bind", str(private), str(private), "--bind", str(folder), str(folder), "--chdir", str(folder)]
+    for p in hidden:  # the empty stand-ins for hidden folders cannot be written to either
+        args += ["--remount-ro", str(p)]
     if os.geteuid() == 0:
         args += ["--cap-drop", "ALL"]
     return args
@@ -685,6 +687,7 @@ def make_kernel_manager(folder: Path, *, kernel_name: str = "python3", sandbox: 
 @functools.cache
 def _build_sandboxed_execute() -> type:
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
+    from nbclient.util import run_sync
     from nbformat.notebooknode import NotebookNode
     from nbgrader.preprocessors import Execute
     from traitlets import Integer, List, Unicode
@@ -739,6 +742,9 @@ def _build_sandboxed_execute() -> type:
         async def async_start_new_kernel(self, **kwargs: Any) -> None:
             kwargs = {**getattr(self, "_coplearn_start", {}), **kwargs}
             return await super().async_start_new_kernel(**kwargs)
+
+        # nbclient binds the synchronous name to its own coroutine: bind it to ours
+        start_new_kernel = run_sync(async_start_new_kernel)
 
         def _get_timeout(self, cell: Any) -> int | None:
             base = super()._get_timeout(cell)
@@ -800,6 +806,8 @@ def _build_sandboxed_execute() -> type:
             if self._coplearn_dead:
                 return cell
             return await super().async_execute_cell(cell, cell_index, execution_count, store_history)
+
+        execute_cell = run_sync(async_execute_cell)
 
     SandboxedExecute.__module__ = __name__
     return SandboxedExecute
