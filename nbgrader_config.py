@@ -72,8 +72,8 @@ from nbgrader.preprocessors import (  # noqa: E402
 # nbgrader's own sanitising steps, then the course's: every cell the gradebook does not know as a
 # locked or test cell is read as data (after OverwriteCells has restored the course's own cells).
 c.Autograde.sanitize_preprocessors = [
-    ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata,
-    "coplearn.autograde.AnswersAsData",
+    ClearOutput, DeduplicateIds, OverwriteKernelspec, "coplearn.autograde.ForgetUnknownCells", OverwriteCells,
+    CheckCellMetadata, "coplearn.autograde.AnswersAsData",
 ]
 # The grading folder is cleared of anything else a submission carried, then nbgrader's Execute runs
 # in a safe (and, where possible, sandboxed) kernel.

@@ -52,6 +52,7 @@ from ._atomic import atomic_write_text
 __all__ = [
     "SUPPORTED_VERSIONS",
     "AnswersAsData",
+    "ForgetUnknownCells",
     "PruneSubmission",
     "Question",
     "SandboxedExecute",
@@ -386,7 +387,10 @@ def _build_answers_as_data() -> type:
                 if gid in trusted_ids:
                     known = cells[gid]
                     cell.cell_type = known["cell_type"]
-                    cell.source = known["source"]
+                    notice = cell.source[: -len(known["source"])] if known["source"] and cell.source.endswith(known["source"]) else ""
+                    if not all(line.startswith("#") or not line.strip() for line in notice.splitlines()):
+                        notice = ""  # only nbgrader's own "was missing" comment may stand before the course's cell
+                    cell.source = notice + known["source"]
                     _reset_metadata(cell, keep_nbgrader=True)
                     if cell.cell_type == "code":
                         cell.setdefault("outputs", [])
@@ -422,6 +426,27 @@ def _build_answers_as_data() -> type:
 
     AnswersAsData.__module__ = __name__
     return AnswersAsData
+
+
+@functools.cache
+def _build_forget_unknown() -> type:
+    base = _preprocessor_base()
+
+    class ForgetUnknownCells(base):  # type: ignore[misc, valid-type]
+        """nbgrader sanitising step, before ``OverwriteCells``: a cell whose nbgrader id the
+        gradebook does not know loses its nbgrader metadata, so it cannot pass itself off as a
+        locked or test cell (it is then the student's own cell, read as data)."""
+
+        def preprocess(self, nb: Any, resources: Any) -> tuple[Any, Any]:
+            cells, _, _ = _gradebook_cells(resources)
+            for cell in nb.cells:
+                meta = cell.get("metadata", {})
+                if "nbgrader" in meta and _nbgrader_meta(cell).get("grade_id") not in cells:
+                    del meta["nbgrader"]
+            return nb, resources
+
+    ForgetUnknownCells.__module__ = __name__
+    return ForgetUnknownCells
 
 
 # ---------------------------------------------------------------------------------------------
@@ -813,7 +838,7 @@ def _build_sandboxed_execute() -> type:
     return SandboxedExecute
 
 
-_BUILDERS = {"AnswersAsData": _build_answers_as_data, "PruneSubmission": _build_prune,
+_BUILDERS = {"AnswersAsData": _build_answers_as_data, "ForgetUnknownCells": _build_forget_unknown, "PruneSubmission": _build_prune,
              "SandboxedExecute": _build_sandboxed_execute}
 
 

@@ -150,3 +150,21 @@ def test_where_bubblewrap_is_missing_the_tutor_is_told_plainly(monkeypatch: pyte
         autograde.sandbox_status("required")
     ok, message = autograde.sandbox_status("off")
     assert not ok and "COPLEARN_SANDBOX=off" in message
+
+
+def test_a_kernel_that_dies_or_will_not_stop_costs_only_the_cells_it_did_not_run(tmp_path: Path) -> None:
+    import nbformat
+
+    from coplearn.autograde import SandboxedExecute
+
+    def run(cells: list[str], **opts: object) -> list[str]:
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        nb, _ = SandboxedExecute(sandbox="off", **opts).preprocess(nb, {"metadata": {"path": str(tmp_path)}})
+        return [" ".join(o.get("text", "") or f"{o.get('ename')}: {o.get('evalue')}" for o in c.outputs) for c in nb.cells]
+
+    out = run(["print('before')", "import os; os._exit(1)", "print('after')"], timeout=20)
+    assert out[0].strip() == "before" and "kernel died" in out[1] and "Not run" in out[2]
+    stubborn = "while True:\n    try:\n        while True:\n            pass\n    except KeyboardInterrupt:\n        pass"
+    out = run([stubborn, "print('after')"], timeout=2, notebook_timeout=10)
+    assert "would not stop when interrupted" in out[0] and "Not run" in out[1]
