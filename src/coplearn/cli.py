@@ -1,7 +1,7 @@
 """The ``coplearn`` command.
 
 ``coplearn lab`` opens JupyterLab at the first lesson; ``coplearn app`` serves the lessons in
-Voila with code hidden. Other modules add subcommands (journal, audit, autograde) by providing a
+Voila with code hidden. Other modules add subcommands (journal, audit, autograde, print) by providing a
 ``register(subparsers)`` function listed in :data:`SUBCOMMAND_MODULES`.
 """
 
@@ -22,7 +22,7 @@ from . import __version__
 __all__ = ["main", "find_course_dir", "SUBCOMMAND_MODULES"]
 
 #: Modules that add subcommands; each defines ``register(subparsers)``.
-SUBCOMMAND_MODULES = ("coplearn.cli_journal", "coplearn.cli_audit", "coplearn.cli_grade")
+SUBCOMMAND_MODULES = ("coplearn.cli_journal", "coplearn.cli_audit", "coplearn.cli_grade", "coplearn.cli_print")
 
 FIRST_LESSON = "00-welcome.ipynb"
 
