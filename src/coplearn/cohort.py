@@ -396,6 +396,11 @@ class Analysis:
     names: bool = False
     unknown_items: tuple[str, ...] = field(default=())
 
+    def _repr_html_(self) -> str:
+        """The report's sections, for a notebook (headings start at level 2)."""
+        return "".join(f'<section aria-labelledby="{i}"><h2 id="{i}">{esc(h)}</h2>{b}</section>'
+                       for i, h, b in sections(self))
+
 
 def _pearson(x: Sequence[float], y: Sequence[float]) -> float | None:
     if len(x) < 3:

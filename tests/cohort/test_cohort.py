@@ -282,3 +282,16 @@ def test_bad_input_gets_one_clear_line_and_status_2(course, tmp_path):
                f"sqlite:///{course / 'gradebook.db'}", "--course-dir", str(course), cwd=tmp_path)
     assert proc.returncode == 2 and "'a9-nothing' is not an assignment in this gradebook; it has: " + A2 in proc.stderr
     assert not (tmp_path / "r.html").exists()
+
+
+def test_the_tutor_notebook_runs_on_a_cohort(course, tmp_path):
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(REPO / "docs" / "cohort-insight.ipynb", as_version=4)
+    assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code"), "committed outputs"
+    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(course)}}).execute()
+    shown = "".join(o.get("data", {}).get("text/html", "") for c in nb.cells if c.cell_type == "code"
+                    for o in c.outputs)
+    assert "What to reteach first" in shown and "q1-frank-readiness" in shown
+    assert (course / f"{A2}-cohort.html").exists()
