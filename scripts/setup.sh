@@ -55,7 +55,14 @@ else
   .venv/bin/python -m playwright install chromium || say "could not install a browser; browser tests will be skipped with a reason"
 fi
 
-# 4. Extra system services some tests need (added by the deployment tests).
+# 4. Debian's bubblewrap: the autograder's sandbox for grading kernels (tests/nbgrader/test_sandbox.py).
+if ! command -v bwrap >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+  say "installing Debian's bubblewrap (the autograder's sandbox)"
+  { as_root apt-get update -qq >/dev/null && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null; } \
+    || say "could not install bubblewrap; grading kernels will run without the sandbox (see docs/tutor-guide.md)"
+fi
+
+# 5. Extra system services some tests need (added by the deployment tests).
 if [ -f scripts/setup-services.sh ]; then
   bash scripts/setup-services.sh
 fi
