@@ -405,6 +405,9 @@ def _build_answers_as_data() -> type:
                 if parsed.plain:
                     header = ["# Your answer, as the autograder read it:"] if parsed.values else \
                              ["# No answer here (nothing in this cell gives a question a value)."]
+                    notes = [line.strip() for line in cell.source.splitlines() if line.strip().startswith("#")]
+                    if notes:  # the learner's own comments, kept as text for the tutor and the feedback
+                        header = ["# Your comments in this cell:"] + _as_comment("\n".join(notes), 30) + header
                     cell.source = "\n".join(header + ([grading.answer_source(parsed.values)] if parsed.values else []))
                     typed.update(parsed.values)
                     continue
@@ -650,6 +653,8 @@ def bwrap_command(bwrap: str, folder: Path, private: Path, hide: Iterable[str | 
         p = Path(h).resolve()
         if p.is_dir() and p != Path("/") and p not in hidden:
             hidden.append(p)
+    # a folder inside another hidden one is hidden already (and a second tmpfs there cannot be remounted)
+    hidden = [p for p in hidden if not any(h != p and h in p.parents for h in hidden)]
     for p in hidden:
         args += ["--tmpfs", str(p)]
     needed = {Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve(), Path(sys.executable).resolve().parent}
@@ -658,8 +663,11 @@ def bwrap_command(bwrap: str, folder: Path, private: Path, hide: Iterable[str | 
         if any(p == h or h in p.parents for h in hidden):
             args += ["--ro-bind", str(p), str(p)]
     args += ["--bind", str(private), str(private), "--bind", str(folder), str(folder), "--chdir", str(folder)]
-    for p in hidden:  # the empty stand-ins for hidden folders cannot be written to either
-        args += ["--remount-ro", str(p)]
+    if os.geteuid() == 0:
+        # the empty stand-ins for hidden folders cannot be written to either (as another user the
+        # kernel cannot remount them, but what it writes there is in memory and gone with it)
+        for p in hidden:
+            args += ["--remount-ro", str(p)]
     if os.geteuid() == 0:
         args += ["--cap-drop", "ALL"]
     return args
