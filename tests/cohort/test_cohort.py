@@ -50,7 +50,7 @@ def graded_cells(assignment: str) -> list[dict]:
         entry = {"grade_id": meta["grade_id"], "cell_type": cell["cell_type"], "source": source,
                  "points": meta.get("points"), "grade": meta.get("grade"), "solution": meta.get("solution"),
                  "task": meta.get("task", False), "locked": meta.get("locked", False)}
-        m = re.search(r'assert _text\(answer\) == "([^"]+)"', source)
+        m = re.search(r'assert answer == "([^"]+)"', source)
         entry["right"] = m.group(1) if m else None
         k = re.search(r'kind="(\w+)"', source)
         entry["kind"] = k.group(1) if k else None
