@@ -25,14 +25,6 @@ PENDING = {
     "course/07-helping-a-community-learn.ipynb": "lessons 06-11: contentB",
     "course/10-surviving-and-shaping-the-organisation.ipynb": "lessons 06-11: contentB",
     "course/11-leading-a-community-of-practice.ipynb": "lessons 06-11: contentB",
-    "solutions/a2-leading-situationally/a2-leading-situationally.ipynb": "assignments: lead",
-    "solutions/a3-team-audit/a3-team-audit.ipynb": "assignments: lead",
-    "solutions/a5-leadership-plan/a5-leadership-plan.ipynb": "assignments: lead",
-    "exercises/a1-learning-cultures/a1-learning-cultures.ipynb": "assignments: lead",
-    "exercises/a2-leading-situationally/a2-leading-situationally.ipynb": "assignments: lead",
-    "exercises/a3-team-audit/a3-team-audit.ipynb": "assignments: lead",
-    "exercises/a4-supervision-and-involvement/a4-supervision-and-involvement.ipynb": "assignments: lead",
-    "exercises/a5-leadership-plan/a5-leadership-plan.ipynb": "assignments: lead",
 }
 
 

@@ -6,17 +6,19 @@ release -> fetch (each student in their own folder) -> answer (drop-downs and ty
 
 Scores asserted (every item, not only totals):
 
-a1-learning-cultures (40 autograded points: 12 statements x 2, 2 cultures x 8; question 3 60 by the tutor)
+a1-learning-cultures (40 autograded points: 12 statements x 2, 2 cultures x 8; question 3, parts (a) and (b), 60 by the tutor)
 - alice, everything right (statements 1-6 and question 2 by drop-down, 7-12 typed): 40 autograded,
   + 45 from the tutor = 85.
 - bob, blank: 0 autograded, + 0 from the tutor = 0.
 - carol, partly right (1-8 right by drop-down; 9 and 10 typed wrongly; 11 and 12 blank;
   question 2 typed with one right culture): 8 x 2 + 8 = 24 autograded, + 36 from the tutor = 60.
 
-a3-team-audit (40 autograded points: 3 domain scores x 6, 3 weakest items x 6, weakest domain 4)
-- alice, everything right, worked out with coplearn in the answer cell and chosen in the widgets: 40.
+a3-team-audit (15 autograded points: 3 domain scores x 2, 3 weakest items x 2, weakest domain 3;
+85 by the tutor: what the pattern means 15, action plan 50, how the team will learn 20)
+- alice, everything right, worked out with coplearn in the answer cell and chosen in the widgets: 15,
+  + 12 + 50 + 15 from the tutor = 92.
 - carol, partly right (task and team scores right, individual wrong, in the number boxes; two of
-  three weakest items typed; the wrong domain): 6 + 6 + 6 + 6 = 24.
+  three weakest items typed; the wrong domain): 2 + 2 + 2 + 2 = 8, + 8 + 30 + 10 from the tutor = 56.
 """
 
 from __future__ import annotations
@@ -107,8 +109,10 @@ def round_trip(course: Course) -> Course:
         for student, points in (("alice", 45), ("bob", 0), ("carol", 36)):
             grade = gb.find_grade("q3-task", A1, A1, student)
             grade.manual_score = points
-        for student, points in (("alice", 50), ("carol", 30)):
-            gb.find_grade("q4-task", A3, A3, student).manual_score = points
+        for student, meaning, plan, learning in (("alice", 12, 50, 15), ("carol", 8, 30, 10)):
+            gb.find_grade("q3-meaning-task", A3, A3, student).manual_score = meaning
+            gb.find_grade("q4-task", A3, A3, student).manual_score = plan
+            gb.find_grade("q5-task", A3, A3, student).manual_score = learning
         gb.db.commit()
 
     for a in (A1, A3):
@@ -144,17 +148,21 @@ def test_the_graded_answer_is_shown_as_text_for_the_tutor(round_trip: Course) ->
 def test_the_tutor_sees_the_mark_scheme_in_formgrader(round_trip: Course) -> None:
     """Formgrader shows the autograded notebook, where nbgrader has put the task cell back whole."""
     task = "".join(cell_by_id(round_trip.autograded(A1, "carol"), "q3-task")["source"])
-    assert "=== BEGIN MARK SCHEME ===" in task and "| 70 and above | 42-60 |" in task
+    assert "=== BEGIN MARK SCHEME ===" in task
+    assert "| 70 and above | 14-20 |" in task and "| 70 and above | 28-40 |" in task  # parts (a) and (b)
+    assert "Exemplars for part (a)" in task and "Exemplars for part (b)" in task
     released = "".join(cell_by_id(round_trip.student("carol").notebook(A1), "q3-task")["source"])
     assert "MARK SCHEME" not in released and "70 and above" in released  # the bands, not the scheme
+    assert "Exemplar" not in released and "Level 6" in "".join(
+        "".join(c["source"]) for c in round_trip.student("carol").notebook(A1)["cells"])
 
 
 def test_full_marks_for_right_answers(round_trip: Course) -> None:
     auto = {k: v for k, v in round_trip.grades(A1, "alice").items() if k != "q3-task"}
     assert auto == _a1_grades(set(KEYS), {"managed", "professional"})
     assert round_trip.grades(A3, "alice") == {
-        "q1-task": 6.0, "q1-team": 6.0, "q1-individual": 6.0, "q2-first": 6.0, "q2-second": 6.0, "q2-third": 6.0, "q3": 4.0,
-        "q4-task": 50.0}
+        "q1-task": 2.0, "q1-team": 2.0, "q1-individual": 2.0, "q2-first": 2.0, "q2-second": 2.0, "q2-third": 2.0, "q3": 3.0,
+        "q3-meaning-task": 12.0, "q4-task": 50.0, "q5-task": 15.0}
 
 
 def test_zero_for_a_blank_submission(round_trip: Course) -> None:
@@ -168,16 +176,16 @@ def test_partial_credit_item_by_item(round_trip: Course) -> None:
     assert auto == _a1_grades(set(range(1, 9)), {"professional"})
     assert sum(auto.values()) == 24
     assert round_trip.grades(A3, "carol") == {
-        "q1-task": 6.0, "q1-team": 6.0, "q1-individual": 0.0, "q2-first": 6.0, "q2-second": 6.0, "q2-third": 0.0, "q3": 0.0,
-        "q4-task": 30.0}
+        "q1-task": 2.0, "q1-team": 2.0, "q1-individual": 0.0, "q2-first": 2.0, "q2-second": 2.0, "q2-third": 0.0, "q3": 0.0,
+        "q3-meaning-task": 8.0, "q4-task": 30.0, "q5-task": 10.0}
 
 
 def test_totals_include_the_tutors_marks(round_trip: Course) -> None:
     assert round_trip.score(A1, "alice") == 85
     assert round_trip.score(A1, "bob") == 0
     assert round_trip.score(A1, "carol") == 60
-    assert round_trip.score(A3, "alice") == 90
-    assert round_trip.score(A3, "carol") == 54
+    assert round_trip.score(A3, "alice") == 92
+    assert round_trip.score(A3, "carol") == 56
 
 
 def test_feedback_reaches_the_student(round_trip: Course) -> None:
@@ -201,7 +209,7 @@ def test_grades_export_as_csv(round_trip: Course, tmp_path: Path) -> None:
     assert float(rows[(A1, "alice")]["score"]) == 85 and float(rows[(A1, "alice")]["max_score"]) == 100
     assert float(rows[(A1, "bob")]["score"]) == 0
     assert float(rows[(A1, "carol")]["score"]) == 60
-    assert float(rows[(A3, "carol")]["score"]) == 54
+    assert float(rows[(A3, "carol")]["score"]) == 56
 
 
 def test_a_self_study_learner_can_mark_their_own_copy(round_trip: Course) -> None:
