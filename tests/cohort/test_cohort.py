@@ -30,7 +30,7 @@ N = 40
 #: (grade_id, wrong answer, the students who give it): planted misconceptions, most common first.
 PLANTED = [
     ("q1-frank-readiness", "R1", range(12, 40)),   # 28 of 40: an able but reluctant worker taken for unable
-    ("q1-leila-style", "delegating", range(22, 40)),  # 18 of 40: handing over to a keen beginner
+    ("q1-leila-readiness", "R3", range(22, 40)),   # 18 of 40: enthusiasm taken for ability
     ("q2_stage", "forming", range(30, 40)),        # 10 of 40: storming read as forming
 ]
 #: The strongest students get this one wrong: its discrimination must come out negative.
@@ -98,7 +98,7 @@ def write_gradebook(folder: Path, students: int = N, *, course_id: str = "coplea
                     g = gb.find_grade(c["grade_id"], A2, A2, sid)
                     g.auto_score = float(c["points"]) if answer == c["right"] else 0.0
                     g.needs_manual_grade = False
-                task = next(c for c in cells if c["task"])
+                task = next(c for c in cells if c["task"] and c["grade_id"] == "q3-task")
                 g = gb.find_grade(task["grade_id"], A2, A2, sid)
                 # manual marks: bands 70+ x10, 60-69 x15, 50-59 x10, 40-49 x3, two not yet marked
                 marks = [36] * 10 + [31] * 15 + [27] * 10 + [22] * 3 + [None] * 2
@@ -176,7 +176,7 @@ def test_the_report_finds_the_planted_misconceptions_in_order(analysis):
     assert [r.count for r in analysis.reteach] == [len(r) for r in recorded]
     first = analysis.reteach[0]
     assert first.misconception == C.misconception("readiness", "R3", "R1") and first.lesson == "05"
-    assert analysis.reteach[2].lesson == "09"
+    assert analysis.reteach[2].lesson == "05"  # Tuckman's stages are taught in lesson 05
 
 
 def test_facility_discrimination_and_the_right_answer_come_from_the_cohort(analysis):
@@ -191,12 +191,15 @@ def test_facility_discrimination_and_the_right_answer_come_from_the_cohort(analy
     assert sum(r.count for r in frank.values()) == recorded and frank["R3"].correct and not frank["R1"].correct
     assert analysis.answers_missing == len(NO_ANSWERS)
     lessons = {row[0]: row for row in analysis.lessons}
-    assert set(lessons) == {"05", "09"} and lessons["05"][2] == 8
+    assert set(lessons) == {"05"} and lessons["05"][2] == 5  # four readiness items and the stage
 
 
 def test_manual_marks_by_band_and_totals(analysis):
-    ((gid, mx, bands, not_marked),) = analysis.manual
-    assert gid == "q3-task" and mx == 50
+    manual = {row[0]: row for row in analysis.manual}
+    assert set(manual) == {"q2-leading-task", "q3-task"}
+    assert manual["q2-leading-task"][3] == N  # written answers not yet marked by the tutor
+    gid, mx, bands, not_marked = manual["q3-task"]
+    assert mx == 50
     assert list(bands.values()) == [10, 15, 10, 3, 0] and not_marked == 2
     assert len(analysis.totals) == N and max(analysis.totals) <= analysis.max_total
 
