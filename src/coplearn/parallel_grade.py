@@ -1,46 +1,41 @@
 """Autograde a cohort in parallel while nbgrader keeps the books.
 
-nbgrader autogrades one submission after another (its issue #174). Nearly all of that time is
-spent running notebooks in a kernel; the gradebook writes are a small part. So this engine runs
-the notebooks in parallel and leaves everything else to nbgrader, unchanged and serial:
+nbgrader autogrades one submission after another (its issue #174). Since no student code runs
+while grading (see :mod:`coplearn.autograde`), a grading kernel can safely be kept from one
+submission to the next, which removes the kernel start-up that dominated the time. So:
 
-1. **Execute, in parallel.** ``N`` worker processes each run nbgrader's own ``Autograde``
-   converter, with the course's own configuration, for one student at a time, but against a
-   private *snapshot* of the gradebook (a SQLite copy, whatever the real database is) and a
-   private output folder. The converter stops after nbgrader's ``Execute`` step, whose result
-   (the executed notebook, or the error it raised) is sent back with a fingerprint of the
-   notebook that went into it. Workers start the next kernel while the current notebook runs,
-   so kernel start-up is mostly hidden.
+1. **Execute, in parallel, in kept kernels.** A ``concurrent.futures`` process pool of ``N``
+   workers each runs nbgrader's own ``Autograde`` converter, with the course's configuration,
+   for one student at a time, against a private *snapshot* of the gradebook and a private output
+   folder, and stops after nbgrader's ``Execute`` step. Each worker keeps one sandboxed kernel
+   (:func:`coplearn.autograde.make_kernel_manager`); before each notebook the kernel's namespace
+   is reset and checked empty, its working folder moved to the student's pruned grading folder,
+   and its execution counter set back to 1. A kernel that dies, or whose reset fails, is replaced.
+   The result (the executed notebook, or the error it raised) is returned with a fingerprint of
+   the notebook that went into it.
 2. **Record, serially.** Meanwhile the main process runs nbgrader's ``Autograde`` converter over
    the cohort exactly as ``nbgrader autograde`` would (same config, same database, same order,
    same folders), except that its ``Execute`` step *replays* the worker's result instead of
-   starting a kernel. Every gradebook write, late penalty, file copy, permission and log line
-   is nbgrader's own, from one process, so SQLite is never written concurrently and
-   PostgreSQL sees one writer, as with serial grading.
+   starting a kernel. Every gradebook write, late penalty, file copy and log line is nbgrader's
+   own, from one process, so SQLite is never written concurrently and PostgreSQL sees one writer.
 
 The replay is used only when the fingerprint of the notebook the main process is about to
-execute equals the one the worker executed; otherwise (or when a worker died) the notebook is
-executed in the main process, as nbgrader would. An error in execution (a kernel that dies)
-is re-raised in the main process, so nbgrader handles it as it always does: that student's
-submission fails, the others go on. Timeouts and output limits are nbgrader's, from the
-course's config.
-
-What can differ from serial grading: absolute paths printed by student code (the workers run in
-a temporary folder), timestamps in cell metadata, and anything a notebook does that depends on
-wall-clock time or randomness. Grades, the gradebook, feedback and export are nbgrader's.
+execute equals the one the worker executed; otherwise, or when a worker died or did not answer
+within the run's time bound, the notebook is executed in the main process, as nbgrader would,
+and a line says so. What can differ from serial grading: timestamps in cell metadata.
 
 This module imports nbgrader; ``import coplearn`` does not import it.
 """
 
 from __future__ import annotations
 
+import concurrent.futures
+import contextlib
 import dataclasses
-import glob
 import hashlib
 import json
 import multiprocessing as mp
 import os
-import queue
 import shutil
 import sqlite3
 import statistics
@@ -49,7 +44,6 @@ import tempfile
 import threading
 import time
 import traceback
-from collections import deque
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -73,9 +67,9 @@ class StudentTiming:
 
     student: str
     seconds: float          #: wall time in the worker, from taking the task to sending the result
-    kernel_wait: float      #: time spent waiting for kernels to be ready (after any pre-start)
+    kernel_wait: float      #: time spent starting or resetting the worker's kernel
     notebooks: int          #: notebooks executed
-    warm: int               #: of those, how many used a kernel started in advance
+    warm: int               #: of those, how many ran in a kernel kept from an earlier notebook
 
 
 @dataclasses.dataclass(frozen=True)
@@ -184,144 +178,125 @@ def _fingerprint(nb: Any) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# worker side: execute with warm kernels, record the result
+# worker side: execute in a kept kernel, record the result
 
-
-class _WarmKernels:
-    """Kernels started ahead of time in a worker, keyed by (cwd, kernel name, arguments)."""
-
-    def __init__(self) -> None:
-        self.enabled = True
-        self.plan: deque[str] = deque()     # working folders of the executions to come, in order
-        self.pool: dict[tuple, Any] = {}
-
-    def take(self, key: tuple) -> Any | None:
-        km = self.pool.pop(key, None)
-        if km is None:
-            return None
-        from jupyter_core.utils import run_sync
-
-        try:
-            alive = run_sync(km.is_alive)()
-        except Exception:  # noqa: BLE001 - a broken warm kernel is simply not used
-            alive = False
-        if not alive:
-            self._shutdown(km)
-            return None
-        return km
-
-    def advance(self, cwd: str | None) -> None:
-        """Drop ``cwd`` from the front of the plan (the execution that is starting now)."""
-        if self.plan and self.plan[0] == cwd:
-            self.plan.popleft()
-
-    def prestart(self, make_km: Callable[[], Any], kernel_name: str, extra_arguments: list[str]) -> None:
-        """Start a kernel for the next planned execution, unless one is waiting already."""
-        if not self.enabled or not self.plan:
-            return
-        cwd = self.plan[0]
-        key = (cwd, kernel_name, tuple(extra_arguments))
-        if key in self.pool or not os.path.isdir(cwd):
-            return
-        from jupyter_core.utils import run_sync
-
-        km = make_km()
-        try:
-            run_sync(km.start_kernel)(extra_arguments=list(extra_arguments), cwd=cwd)
-        except Exception:  # noqa: BLE001 - pre-starting is only an optimisation
-            return
-        self.pool[key] = km
-
-    def retain_only(self, cwds: set[str]) -> None:
-        for key in [k for k in self.pool if k[0] not in cwds]:
-            self._shutdown(self.pool.pop(key))
-
-    def close(self) -> None:
-        for key in list(self.pool):
-            self._shutdown(self.pool.pop(key))
-
-    @staticmethod
-    def _shutdown(km: Any) -> None:
-        from jupyter_core.utils import run_sync
-
-        try:
-            run_sync(km.shutdown_kernel)(now=True)
-        except Exception:  # noqa: BLE001
-            pass
-        try:
-            run_sync(km.cleanup_resources)()
-        except Exception:  # noqa: BLE001
-            pass
-
-
-_WARM = _WarmKernels()
-_WORKER_NICENESS = int(os.environ.get("COPLEARN_AUTOGRADE_WORKER_NICE", "0"))
 _OUTCOMES: dict[str, dict[str, Any]] = {}      # notebook id -> outcome, for the current student
 
+_RESET = """
+import json as _json, os as _os, sys as _sys
+_ip = get_ipython()
+_ip.run_line_magic("reset", "-f")
+_os.chdir({folder!r})
+_g = _sys.modules.get("coplearn.grading")
+if _g is not None:
+    _g._MARKED.clear()
+    _g._HOW.clear()
+_ip.execution_count = 1
+_left = [k for k in _ip.user_ns if not k.startswith("_") and k not in ("In", "Out", "get_ipython", "exit", "quit")]
+assert not _left, "the namespace was not empty after the reset: " + ", ".join(_left)
+del _json, _os, _sys, _g, _ip, _left
+"""
 
-class _WarmExecuteMixin:
-    """nbgrader's Execute, taking a kernel started in advance when one fits, recording results."""
 
-    def start_new_kernel(self, **kwargs: Any) -> None:  # runs inside nbclient's setup_kernel
-        t0 = time.perf_counter()
-        resource_path = self.resources.get("metadata", {}).get("path") or None
-        if resource_path and "cwd" not in kwargs:
-            kwargs["cwd"] = resource_path
-        cwd = kwargs.get("cwd")
-        _WARM.advance(cwd)
-        extra = list(self.extra_arguments)
-        if getattr(self.km, "ipykernel", False) and self.ipython_hist_file and not any(
-                a.startswith("--HistoryManager.hist_file") for a in extra):
-            extra.append(f"--HistoryManager.hist_file={self.ipython_hist_file}")
-        key = (cwd, self.km.kernel_name, tuple(extra))
-        warm = None if (self._cold or set(kwargs) - {"cwd"}) else _WARM.take(key)
-        if warm is not None:
-            self.extra_arguments = extra
-            self.km = warm
-            self._warm_used = True
-        else:
-            super().start_new_kernel(**kwargs)
-        self._kernel_wait += time.perf_counter() - t0
-        # the next execution's kernel boots while this one's becomes ready and runs
-        name, extra = self.km.kernel_name, list(self.extra_arguments)
-        _WARM.prestart(lambda: self.kernel_manager_class(kernel_name=name, config=self.config), name, extra)
+class _KeptKernel:
+    """One sandboxed kernel per worker process, kept between notebooks and reset before each."""
 
-    def start_new_kernel_client(self) -> Any:
-        t0 = time.perf_counter()
+    def __init__(self) -> None:
+        self.km: Any = None
+        self.private: Path | None = None
+        self.root: Path | None = None
+        self.used = 0
+
+    def ready(self, root: Path, folder: Path, execute: Any) -> tuple[Any, bool]:
+        """A kernel reset for ``folder`` (inside ``root``, the folder the sandbox lets it write),
+        and whether it was kept from an earlier notebook."""
+        from jupyter_core.utils import run_sync
+
+        from .autograde import make_kernel_manager, sandbox_status
+
+        kept = self.km is not None
+        if kept:
+            try:
+                alive = run_sync(self.km.is_alive)()
+            except Exception:  # noqa: BLE001 - a broken kernel is replaced
+                alive = False
+            if not alive:
+                self.close()
+                kept = False
+        if not kept:
+            sandboxed, _ = sandbox_status(execute.sandbox or None)
+            name = execute.kernel_name or "python3"
+            self.km, start, self.private = make_kernel_manager(root, kernel_name=name, sandbox=sandboxed,
+                                                               hide=execute.hide_paths)
+            self.km.coplearn_start = start
+            extra = list(execute.extra_arguments) or ["--HistoryManager.hist_file=:memory:"]
+            run_sync(self.km.start_kernel)(extra_arguments=extra, **start)
+            self.root = root
+        if not self._reset(folder, execute.startup_timeout):
+            self.close()
+            return self.ready(root, folder, execute) if kept else (None, False)
+        self.used += 1
+        return self.km, kept
+
+    def _reset(self, folder: Path, timeout: int) -> bool:
+        from jupyter_core.utils import run_sync
+
+        kc = self.km.client()
         try:
-            return super().start_new_kernel_client()
+            kc.start_channels()
+            run_sync(kc.wait_for_ready)(timeout=timeout)
+            reply = run_sync(kc.execute_interactive)(_RESET.format(folder=str(folder)), store_history=False,
+                                                    timeout=60, output_hook=lambda msg: None)
+            return reply.get("content", {}).get("status") == "ok"
+        except Exception:  # noqa: BLE001 - a kernel that cannot be reset is replaced
+            return False
         finally:
-            self._kernel_wait += time.perf_counter() - t0
+            with contextlib.suppress(Exception):
+                kc.stop_channels()
+
+    def close(self) -> None:
+        from jupyter_core.utils import run_sync
+
+        if self.km is not None:
+            with contextlib.suppress(Exception):
+                run_sync(self.km.shutdown_kernel)(now=True)
+            with contextlib.suppress(Exception):
+                run_sync(self.km.cleanup_resources)()
+        if self.private is not None:
+            shutil.rmtree(self.private, ignore_errors=True)
+        self.km, self.private = None, None
+
+
+_KEPT = _KeptKernel()
+_WORKER: dict[str, Any] = {}
+
+
+class _KeptExecuteMixin:
+    """The course's Execute in a worker: run in the worker's kept kernel, record the result."""
 
     def preprocess(self, nb: Any, resources: Any = None, km: Any = None) -> Any:
-        import nbformat
-
         notebook_id = resources["nbgrader"]["notebook"]
         original = _canonical(nb)
         fingerprint = hashlib.sha256(original.encode("utf-8")).hexdigest()
+        folder = Path(resources.get("metadata", {}).get("path") or os.getcwd()).resolve()
         t0 = time.perf_counter()
-        self._cold = False
-        self._warm_used = False
-        self._kernel_wait = 0.0
+        kernel, kept = _KEPT.ready(Path(_WORKER["root"]), folder, self)
+        kernel_wait = time.perf_counter() - t0
         try:
-            try:
-                out = super().preprocess(nb, resources, km)
-            except Exception:
-                if not self._warm_used:
-                    raise
-                # a kernel started in advance was used: make sure it is not the cause, as serial would
-                self._cold, self._warm_used = True, False
-                out = super().preprocess(nbformat.from_dict(json.loads(original)), resources, km)
+            out = super().preprocess(nb, resources, kernel)
+            if getattr(self, "_coplearn_dead", None):
+                _KEPT.close()  # it died or would not stop: the next notebook gets a new one
         except BaseException as exc:
+            _KEPT.close()
             _OUTCOMES[notebook_id] = {
                 "fingerprint": fingerprint, "executed": None,
                 "error": (f"{type(exc).__module__}.{type(exc).__qualname__}", str(exc), traceback.format_exc()),
-                "seconds": time.perf_counter() - t0, "kernel_wait": self._kernel_wait, "warm": False,
+                "seconds": time.perf_counter() - t0, "kernel_wait": kernel_wait, "warm": False,
             }
             raise
         _OUTCOMES[notebook_id] = {
             "fingerprint": fingerprint, "executed": _canonical(out[0]), "error": None,
-            "seconds": time.perf_counter() - t0, "kernel_wait": self._kernel_wait, "warm": self._warm_used,
+            "seconds": time.perf_counter() - t0, "kernel_wait": kernel_wait, "warm": kept,
         }
         return out
 
@@ -366,91 +341,61 @@ def _worker_converter_class() -> type:
     return _WorkerAutograde
 
 
-def _worker_main(wid: int, cwd: str, argv: list[str], snapshot: str, workdir: str,
-                 tasks: Any, results: Any, prestart: bool, env: dict[str, str] | None = None) -> None:
-    """The worker loop: take students from ``tasks``, execute their notebooks, post outcomes."""
+def _worker_init(cwd: str, argv: list[str], snapshot: str, parent: str, env: dict[str, str]) -> None:
+    """Set up a worker process (the pool's initializer): its nbgrader app, private gradebook copy
+    and private output folder, inside ``parent`` (hidden by the sandbox, removed after the run)."""
     import logging
 
-    if env is not None:  # the main process's environment now, not the fork server's from earlier
-        os.environ.clear()
-        os.environ.update(env)
-    if _WORKER_NICENESS:
-        # The main process records every result one at a time: it is the pipeline's narrow
-        # point, so workers and their kernels yield the processor to it when it needs it.
-        try:
-            os.nice(_WORKER_NICENESS)
-        except OSError:  # pragma: no cover - not allowed here
-            pass
+    os.environ.clear()
+    os.environ.update(env)
     os.chdir(cwd)
-    # ``workdir`` stands in for the course's autograded/ folder, at the same depth in the course, so
-    # relative paths from a kernel's working folder lead to the same places as in serial grading.
-    own_db = os.path.join(workdir, ".gradebook.db")
+    workdir = tempfile.mkdtemp(prefix="worker-", dir=parent)
+    own_db = os.path.join(workdir, "gradebook.db")
     shutil.copyfile(snapshot, own_db)
-    autograded = workdir
+    root = os.path.join(workdir, "autograded")  # the only folder the worker's kernel may write
+    os.makedirs(root)
     from nbgrader.apps.autogradeapp import AutogradeApp
-    from nbgrader.converters import NbGraderException
 
     debug = os.environ.get("COPLEARN_AUTOGRADE_DEBUG") == "1"
     app = AutogradeApp()
     app.initialize([a for a in argv if not a.startswith(("--log-level", "--Application.log_level"))] + [
         f"--CourseDirectory.db_url=sqlite:///{own_db}",
-        f"--CourseDirectory.autograded_directory={autograded}",
-        # the results are recorded before the kernel is stopped: no need to wait for a graceful exit
-        "--NotebookClient.shutdown_kernel=immediate",
+        f"--CourseDirectory.autograded_directory={root}",
         f"--Application.log_level={'DEBUG' if debug else 'CRITICAL'}"])
     if not debug:
         app.log.setLevel(logging.CRITICAL)
-    assignment = app.coursedir.assignment_id = argv[0]
-    converter_class = _worker_converter_class()
-    # Kernels are never started ahead of time any more: a kernel started in a grading folder before
-    # nbgrader has cleared it (coplearn.autograde.PruneSubmission) could read start-up files a
-    # submission shipped there. Every kernel is started by SandboxedExecute, after pruning.
-    _WARM.enabled = False
+    app.coursedir.assignment_id = argv[0]
+    _WORKER.update(app=app, root=root, converter=_worker_converter_class())
 
-    def cwd_for(student: str) -> str:
-        return app.coursedir.format_path(autograded, student, assignment)
 
-    def notebooks_of(student: str) -> int:
-        src = app.coursedir.format_path(app.coursedir.submitted_directory, student, assignment)
-        return max(1, len(glob.glob(os.path.join(src, app.coursedir.notebook_id + ".ipynb"))))
+def _worker_grade(student: str) -> dict[str, Any]:
+    """Run one student's notebooks in this worker; return the outcomes for the main process."""
+    from nbgrader.converters import NbGraderException
 
-    current = tasks.get()
-    if current is not None:
-        results.put(("claim", wid, current))
-    while current is not None:
-        upcoming = tasks.get()
-        if upcoming is not None:
-            results.put(("claim", wid, upcoming))
-        t0 = time.perf_counter()
-        os.makedirs(cwd_for(current), exist_ok=True)
-        plan = [cwd_for(current)] * notebooks_of(current)
-        if upcoming is not None:
-            os.makedirs(cwd_for(upcoming), exist_ok=True)
-            plan.append(cwd_for(upcoming))
-        _WARM.plan = deque(plan)
-        _WARM.retain_only(set(plan))
-        _OUTCOMES.clear()
-        error = None
-        failed = False
-        try:
-            app.coursedir.student_id = current
-            converter = converter_class(coursedir=app.coursedir, parent=app)
-            pps = [_resolve(p) for p in converter.autograde_preprocessors]
-            i = _execute_index(pps)
-            if i >= 0:
-                pps[i] = type("Warm" + pps[i].__name__, (_WarmExecuteMixin, pps[i]), {})
-                converter.autograde_preprocessors = pps[: i + 1]
-            converter.start()
-        except (NbGraderException, SystemExit):
-            failed = True  # nbgrader logged it; the main process will meet the same error and log it there
-        except Exception:  # noqa: BLE001
-            error = traceback.format_exc()
-        seconds = time.perf_counter() - t0
-        results.put(("done", wid, current, dict(_OUTCOMES), seconds, error, failed))
-        shutil.rmtree(cwd_for(current), ignore_errors=True)  # keep the private folder small
-        current = upcoming
-    _WARM.close()
-    results.put(("exit", wid, None))
+    app, root = _WORKER["app"], _WORKER["root"]
+    t0 = time.perf_counter()
+    _OUTCOMES.clear()
+    error, failed = None, False
+    folder = app.coursedir.format_path(root, student, app.coursedir.assignment_id)
+    try:
+        app.coursedir.student_id = student
+        converter = _WORKER["converter"](coursedir=app.coursedir, parent=app)
+        pps = [_resolve(p) for p in converter.autograde_preprocessors]
+        i = _execute_index(pps)
+        if i >= 0:
+            pps[i] = type("Kept" + pps[i].__name__, (_KeptExecuteMixin, pps[i]), {})
+            converter.autograde_preprocessors = pps[: i + 1]
+        converter.start()
+    except (NbGraderException, SystemExit):
+        failed = True  # nbgrader logged it; the main process will meet the same error and log it there
+    except Exception:  # noqa: BLE001
+        error = traceback.format_exc()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)  # only the student being graded is ever in view
+    outcomes = dict(_OUTCOMES)
+    return {"student": student, "outcomes": outcomes, "seconds": time.perf_counter() - t0, "error": error,
+            "failed": failed, "kernel_wait": sum(o["kernel_wait"] for o in outcomes.values()),
+            "warm": sum(1 for o in outcomes.values() if o["warm"])}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -458,45 +403,55 @@ def _worker_main(wid: int, cwd: str, argv: list[str], snapshot: str, workdir: st
 
 
 class _Board:
-    """Outcomes from the workers, waited for by the replaying Execute in the main thread."""
+    """The workers' futures, waited for (within the run's time bound) by the replaying Execute."""
 
-    def __init__(self, students: Sequence[str], progress: Callable[[str], None] | None) -> None:
-        self.cond = threading.Condition()
-        self.students = list(students)
-        self.outcomes: dict[str, dict[str, Any] | None] = {}
-        self.timings: list[StudentTiming] = []
-        self.claims: dict[int, set[str]] = {}
-        self.failures = 0
+    def __init__(self, futures: dict[str, Any], deadline: float, progress: Callable[[str], None] | None) -> None:
+        self.futures = futures
+        self.deadline = deadline
         self.progress = progress
+        self.timings: list[StudentTiming] = []
+        self.lock = threading.Lock()
+        self.done = 0
+        self.failures = 0
         self.start = time.perf_counter()
-        self.all_gone = False
+        for fut in futures.values():
+            fut.add_done_callback(self._finished)
 
-    def post(self, student: str, outcome: dict[str, Any] | None, timing: StudentTiming | None,
-             failed: bool = False) -> None:
-        with self.cond:
-            self.outcomes[student] = outcome
-            if timing:
-                self.timings.append(timing)
-            if failed or outcome is None:
+    def _finished(self, fut: Any) -> None:
+        with self.lock:
+            self.done += 1
+            try:
+                r = fut.result()
+            except BaseException:  # noqa: BLE001 - a worker that died
+                r = None
+            if r is None or r["error"] or r["failed"]:
                 self.failures += 1
-            self.cond.notify_all()
-        self._report()
+            if r is not None:
+                self.timings.append(StudentTiming(student=r["student"], seconds=r["seconds"],
+                                                  kernel_wait=r["kernel_wait"], notebooks=len(r["outcomes"]),
+                                                  warm=r["warm"]))
+            done, total, failures = self.done, len(self.futures), self.failures
+        if self.progress:
+            elapsed = time.perf_counter() - self.start
+            left = elapsed / done * (total - done) if done else 0.0
+            eta = f", about {format_duration(left)} left" if done < total else ""
+            failed = f", {failures} with errors" if failures else ""
+            self.progress(f"{done} of {total} submissions run{failed}{eta}")
 
-    def _report(self) -> None:
-        if not self.progress:
-            return
-        done, total = len(self.outcomes), len(self.students)
-        elapsed = time.perf_counter() - self.start
-        left = elapsed / done * (total - done) if done else 0.0
-        failed = f", {self.failures} with errors" if self.failures else ""
-        eta = f", about {format_duration(left)} left" if done < total else ""
-        self.progress(f"{done} of {total} submissions run{failed}{eta}")
-
-    def wait(self, student: str) -> dict[str, Any] | None:
-        with self.cond:
-            while student not in self.outcomes and not self.all_gone:
-                self.cond.wait(0.5)
-            return self.outcomes.get(student)
+    def wait(self, student: str) -> tuple[dict[str, Any] | None, str | None]:
+        """The worker's outcomes for ``student``, or None and why not."""
+        fut = self.futures.get(student)
+        if fut is None:
+            return None, "it was not sent to a worker"
+        try:
+            r = fut.result(timeout=max(0.0, self.deadline - time.monotonic()))
+        except concurrent.futures.TimeoutError:
+            return None, "its worker did not finish within the run's time limit"
+        except BaseException as exc:  # noqa: BLE001 - a worker process that died
+            return None, f"its worker stopped ({type(exc).__name__})"
+        if r["error"]:
+            return None, "its worker met an error: " + r["error"].strip().splitlines()[-1]
+        return r["outcomes"], None
 
 
 class _ReplayExecuteMixin:
@@ -509,11 +464,13 @@ class _ReplayExecuteMixin:
         student = resources["nbgrader"]["student"]
         notebook_id = resources["nbgrader"]["notebook"]
         board = type(self).board
-        outcome = board.wait(student) if board else None
+        outcome, why = board.wait(student) if board else (None, "no workers")
         record = (outcome or {}).get(notebook_id)
         if record is None or record["fingerprint"] != _fingerprint(nb):
             if board is not None:
-                self.log.warning("Executing %s for %s here: no matching parallel run", notebook_id, student)
+                reason = why or ("the notebook differs from the one the worker ran" if record else "no parallel run")
+                self.log.warning("coplearn autograde: running %s for %s here, one at a time: %s",
+                                 notebook_id, student, reason)
             type(self).counts["executed_here"] += 1
             return super().preprocess(nb, resources, km)
         type(self).counts["replayed"] += 1
@@ -600,7 +557,7 @@ def autograde_parallel(
     jobs: int | None = None,
     nbgrader_args: Sequence[str] = (),
     course_dir: str | os.PathLike[str] | None = None,
-    prestart: bool = True,
+    prestart: bool = True,  # kept for old callers: kernels are now kept between notebooks instead
     progress: Callable[[str], None] | None = None,
 ) -> GradeReport:
     """Autograde ``assignment`` for every submitted student, running ``jobs`` notebooks at once.
@@ -620,9 +577,8 @@ def autograde_parallel(
         os.chdir(course_dir)
     t_start = time.perf_counter()
     workdirs: list[str] = []
-    procs: list[Any] = []
+    pool: Any = None
     board: _Board | None = None
-    stop_collector = threading.Event()
     try:
         cwd = os.getcwd()
         argv = [assignment, *nbgrader_args]
@@ -639,36 +595,22 @@ def autograde_parallel(
         jobs = min(jobs, len(todo)) if (todo and execute_enabled) else 0
         counts = {"replayed": 0, "executed_here": 0}
         if jobs:
-            # The workers' files live in hidden folders beside the course's autograded/ folder, so
-            # that whatever protects the course from submitted code (file permissions, the course's
-            # kernel lock-down) protects the gradebook snapshots and other students' work there too.
+            # The workers' files live in a hidden folder beside the course's autograded/ folder,
+            # inside the course, which the grading sandbox hides (coplearn.autograde).
             cd = app.coursedir
             beside = os.path.dirname(os.path.normpath(os.path.abspath(cd.format_path(cd.autograded_directory, ".", "."))))
-            workdirs = [tempfile.mkdtemp(prefix=".coplearn-autograde-", dir=beside) for _ in range(jobs + 1)]
-            worker_env = dict(os.environ)
-            worker_env["COPLEARN_PROTECTED_PATHS"] = os.pathsep.join(
-                [p for p in os.environ.get("COPLEARN_PROTECTED_PATHS", "").split(os.pathsep) if p] + workdirs)
+            workdirs = [tempfile.mkdtemp(prefix=".coplearn-autograde-", dir=beside)]
             snapshot = snapshot_gradebook(cd.db_url, Path(workdirs[0]) / ".snapshot.db")
-            # fork on Linux: cheap (nbgrader is already imported) and independent of how this
-            # process was started; no threads of ours are running yet at this point.
+            # fork on Linux: cheap (nbgrader is already imported); no threads of ours run yet.
             ctx = mp.get_context("fork") if sys.platform.startswith("linux") else mp.get_context("spawn")
-            tasks, results = ctx.Queue(), ctx.Queue()
-            for student in todo:
-                tasks.put(student)
-            for _ in range(jobs):
-                tasks.put(None)
-            worker_argv = _without_selection(argv)
-            for wid in range(jobs):
-                wdir = workdirs[wid + 1]
-                p = ctx.Process(target=_worker_main, name=f"coplearn-autograde-{wid}", daemon=True,
-                                args=(wid, cwd, worker_argv, str(snapshot), wdir, tasks, results, prestart,
-                                      worker_env))
-                p.start()
-                procs.append(p)
-            board = _Board(todo, progress)
-            board.claims = {wid: set() for wid in range(jobs)}
-            collector = threading.Thread(target=_collect, args=(board, results, procs, stop_collector), daemon=True)
-            collector.start()
+            pool = concurrent.futures.ProcessPoolExecutor(
+                max_workers=jobs, mp_context=ctx, initializer=_worker_init,
+                initargs=(cwd, _without_selection(argv), str(snapshot), workdirs[0], dict(os.environ)))
+            futures = {student: pool.submit(_worker_grade, student) for student in todo}
+            timeout = int(app.config.get("SandboxedExecute", {}).get("notebook_timeout", 180) or 180)
+            rounds = -(-len(todo) // jobs)
+            deadline = time.monotonic() + 120 + rounds * (timeout + 60)  # no hung worker can hold the run
+            board = _Board(futures, deadline, progress)
             pps[i] = type("Replay" + pps[i].__name__, (_ReplayExecuteMixin, pps[i]),
                           {"board": board, "counts": counts})
             converter.autograde_preprocessors = pps
@@ -690,49 +632,14 @@ def autograde_parallel(
             timings=tuple(sorted(board.timings, key=lambda t: t.student)) if board else (),
         )
     finally:
-        stop_collector.set()
-        for p in procs:
-            p.join(timeout=10)
-            if p.is_alive():
-                p.kill()
-                p.join(timeout=5)
+        if pool is not None:
+            processes = list(getattr(pool, "_processes", {}).values())  # to stop any that hang
+            pool.shutdown(wait=False, cancel_futures=True)
+            for p in processes:
+                p.join(timeout=10)
+                if p.is_alive():
+                    p.kill()
+                    p.join(timeout=5)
         for folder in workdirs:
             shutil.rmtree(folder, ignore_errors=True)
         os.chdir(old_cwd)
-
-
-def _collect(board: _Board, results: Any, procs: list[Any], stop: threading.Event) -> None:
-    """Read worker messages into the board; notice workers that die and give up their students."""
-    exited: set[int] = set()
-    while not stop.is_set():
-        try:
-            msg = results.get(timeout=0.5)
-        except queue.Empty:
-            for wid, p in enumerate(procs):
-                if wid not in exited and not p.is_alive():
-                    exited.add(wid)
-                    for student in list(board.claims.get(wid, ())):
-                        board.post(student, None, None)
-                    board.claims[wid] = set()
-            if len(exited) == len(procs):
-                with board.cond:
-                    board.all_gone = True
-                    board.cond.notify_all()
-            continue
-        kind, wid = msg[0], msg[1]
-        if kind == "claim":
-            board.claims[wid].add(msg[2])
-        elif kind == "done":
-            _, _, student, outcomes, seconds, error, failed = msg
-            board.claims[wid].discard(student)
-            timing = StudentTiming(
-                student=student, seconds=seconds,
-                kernel_wait=sum(o["kernel_wait"] for o in outcomes.values()),
-                notebooks=len(outcomes), warm=sum(1 for o in outcomes.values() if o["warm"]))
-            board.post(student, outcomes if error is None else None, timing, failed)
-        elif kind == "exit":
-            exited.add(wid)
-            if len(exited) == len(procs):
-                with board.cond:
-                    board.all_gone = True
-                    board.cond.notify_all()
