@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 import tomllib
+import os
 from pathlib import Path
 
 import pytest
@@ -78,3 +79,24 @@ def test_citation_cites_the_paper():
 @pytest.mark.parametrize("name", ["LICENSE", "LICENSE-COURSE.md"])
 def test_licences_exist(name):
     assert len((REPO / name).read_text()) > 200
+
+
+def test_nbgrader_and_coplearn_work_from_a_venv_that_is_not_activated(tmp_path):
+    """nbgrader runs `alembic` from PATH when it makes a gradebook: the course's config puts the
+    environment's own bin folder on PATH, so `.venv/bin/nbgrader` works without activation."""
+    import shutil
+    import subprocess
+    import sys
+
+    course = tmp_path / "course"
+    shutil.copytree(REPO / "solutions" / "a2-leading-situationally", course / "solutions" / "a2-leading-situationally")
+    shutil.copy(REPO / "nbgrader_config.py", course / "nbgrader_config.py")
+    bindir = Path(sys.executable).parent
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV",)}
+    env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep)
+                                  if p and Path(p).resolve() != bindir.resolve()) or "/usr/bin:/bin"
+    proc = subprocess.run([str(bindir / "nbgrader"), "generate_assignment", "a2-leading-situationally"],
+                          cwd=course, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert (course / "exercises" / "a2-leading-situationally" / "a2-leading-situationally.ipynb").exists()
+    assert (course / "gradebook.db").exists()

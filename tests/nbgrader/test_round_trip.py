@@ -242,3 +242,28 @@ def test_an_answer_worked_out_with_code_is_saved_by_the_learner_and_marked_as_da
     assert last.startswith("q1 = ") and ast.literal_eval(last[5:]) == {"task": 3.46, "team": 2.92, "individual": 3.01}
     marked = round_trip.autograded(A3, "alice")["metadata"]["coplearn"]["graded_answers"]
     assert marked["q1.task"] == 3.46 and marked["q3"] == "team" and sorted(marked["q2"]) == ["I2", "K8", "T4"]
+
+
+def test_nbgrader_validate_shows_the_answers_that_will_be_marked(round_trip: Course, tmp_path: Path) -> None:
+    """A worked-out answer counts in validate only as saved by the learner's session, as in grading."""
+    import shutil
+
+    from nbcourse import load_course_config
+    from nbgrader.validator import Validator
+
+    cfg = load_course_config(round_trip.root, round_trip.exchange)
+    saved = tmp_path / "saved"
+    shutil.copytree(round_trip.student("alice").folder(A3), saved)
+    result = Validator(config=cfg).validate(str(saved / f"{A3}.ipynb"))
+    failed = " ".join(e.get("source", "") for e in result.get("failed", []))
+    assert 'number("q1", "task"' not in failed  # the saved value is marked: q1's tests pass
+
+    unsaved = tmp_path / "unsaved"
+    shutil.copytree(saved, unsaved)
+    doc = json.loads((unsaved / "answers.json").read_text(encoding="utf-8"))
+    doc.pop("computed")
+    (unsaved / "answers.json").write_text(json.dumps(doc), encoding="utf-8")
+    result = Validator(config=cfg).validate(str(unsaved / f"{A3}.ipynb"))
+    failed = result.get("failed", [])
+    assert any('number("q1", "task"' in e.get("source", "") for e in failed)
+    assert any("not answered yet" in e.get("error", "") or "not answered" in e.get("error", "") for e in failed), failed
