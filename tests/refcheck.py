@@ -20,7 +20,8 @@ Entries of the reference list (one paragraph each, separated by blank lines)
 Citations in the text
     ``(Wenger 1998)``, ``(Wenger 1998, p. 46, cited in Gray et al. 2010)``, ``Wenger (1998, 2006)``,
     ``Gray et al. (2010)``, ``Hersey and Blanchard (1993)``, ``Skills for Care & CWDC 2007``,
-    ``(Payne 2005; Gray et al. 2008)``, ``Senge's (1990)``. A citation is a year (1900-2029, with
+    ``(Payne 2005; Gray et al. 2008)``, ``Senge's (1990)``, ``Bandura's *Social Learning Theory* (1977)``
+    (a possessive name before a title: the name is the author). A citation is a year (1900-2029, with
     an optional letter) directly after one or more capitalised names (joined by ``and``, ``&``,
     commas, ``et al.``, or small words inside a body's name such as ``for``/``of``). A further
     ``, 2007`` after a cited year is a second work by the same author. Words that start sentences
@@ -174,6 +175,14 @@ def _names_before(before: str) -> str | None:
             picked.insert(0, tok)
             continue
         break
+    # "Bandura's *Social Learning Theory* (1977)": the author is the possessive, not the title
+    owner = [i for i, t in enumerate(picked[:-1]) if re.fullmatch(rf"{NAME}(?:'s|’s)", t)]
+    if owner:
+        i = owner[-1]
+        start = i
+        while start >= 2 and picked[start - 1] in ("and", "&") and re.fullmatch(NAME, picked[start - 2]):
+            start -= 2
+        picked = picked[start:i] + [re.sub(r"(?:'s|’s)$", "", picked[i])]
     while picked and (picked[0] in CONNECT or picked[0] == "," or picked[0] in SENTENCE_STARTERS):
         picked.pop(0)
     while picked and picked[-1] in (",",):

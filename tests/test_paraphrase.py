@@ -25,20 +25,6 @@ REPO = Path(__file__).resolve().parents[1]
 PRINTS = load()
 BLOCKS = load_blocks()
 
-# Files that another stream of issue 11 is rewriting (§6). Each stays marked as an expected failure
-# (not strict, so a fixed file simply passes) until that work is merged; then delete its line.
-PENDING_NEAR_COPIES = {
-    "course/08-supervision-and-communities-of-practice.ipynb": "lessons 06-11: contentB",
-    "course/09-looking-outward.ipynb": "lessons 06-11: contentB",
-    "course/10-surviving-and-shaping-the-organisation.ipynb": "lessons 06-11: contentB",
-    "course/11-leading-a-community-of-practice.ipynb": "lessons 06-11: contentB",
-    "examples/team-survey.csv": "Table 2 wording of the audit: lead",
-    "src/coplearn/data/audit.toml": "Table 2 wording of the audit: lead",
-    "src/coplearn/data/concepts.toml": "concept summaries: lead",
-    "src/coplearn/organisation.py": "interface advice (lesson 10): contentB/lead",
-}
-
-
 def shipped_text_files() -> list[Path]:
     files: list[Path] = []
     for pattern in ("src/coplearn/**/*.toml", "src/coplearn/**/*.py", "course/*.ipynb", "solutions/**/*.ipynb",
@@ -88,22 +74,13 @@ def test_a_short_quoted_phrase_passes():
     assert near_copies(text, BLOCKS) == []
 
 
-def _params(paths: list[Path], pending: dict[str, str]) -> list:
-    out = []
-    for p in paths:
-        rel = str(p.relative_to(REPO))
-        marks = [pytest.mark.xfail(reason=f"being rewritten ({pending[rel]})", strict=False)] if rel in pending else []
-        out.append(pytest.param(p, id=rel, marks=marks))
-    return out
-
-
 @pytest.mark.parametrize("path", shipped_text_files(), ids=lambda p: str(p.relative_to(REPO)))
 def test_no_sentence_is_copied_from_the_paper(path):
     runs = copied_runs(readable_text(path), PRINTS)
     assert not runs, f"{len(runs)} run(s) of {N} words copied from the paper, e.g. {runs[0]!r}"
 
 
-@pytest.mark.parametrize("path", _params(shipped_text_files(), PENDING_NEAR_COPIES))
+@pytest.mark.parametrize("path", shipped_text_files(), ids=lambda p: str(p.relative_to(REPO)))
 def test_no_sentence_is_a_near_copy_of_the_paper(path):
     hits = near_copies(readable_text(path), BLOCKS)
     listing = "\n".join(f"  - {h}" for h in hits)

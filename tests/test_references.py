@@ -18,29 +18,10 @@ from refcheck import analyse, find_citations, parse_entries, problems
 
 REPO = Path(__file__).resolve().parents[1]
 
-# Files that another stream of issue 11 is fixing (§2). Marked as expected failures (not strict, so a
-# fixed file simply passes) until that work is merged; then delete the line.
-PENDING = {
-    "course/06-action-centred-leadership-and-the-team-audit.ipynb": "lessons 06-11: contentB",
-    "course/07-helping-a-community-learn.ipynb": "lessons 06-11: contentB",
-    "course/10-surviving-and-shaping-the-organisation.ipynb": "lessons 06-11: contentB",
-    "course/11-leading-a-community-of-practice.ipynb": "lessons 06-11: contentB",
-}
-
-
 def checked_files() -> list[Path]:
     files = sorted(REPO.glob("course/*.ipynb")) + sorted(REPO.glob("solutions/**/*.ipynb"))
     files += sorted(REPO.glob("exercises/**/*.ipynb")) + sorted(REPO.glob("docs/*.md"))
     return [p for p in files if ".ipynb_checkpoints" not in p.parts]
-
-
-def _params() -> list:
-    out = []
-    for p in checked_files():
-        rel = str(p.relative_to(REPO))
-        marks = [pytest.mark.xfail(reason=f"being fixed ({PENDING[rel]})", strict=False)] if rel in PENDING else []
-        out.append(pytest.param(p, id=rel, marks=marks))
-    return out
 
 
 # ---- the parser, on examples in the course's own style --------------------------------------
@@ -60,6 +41,8 @@ def _cites(text: str) -> list[str]:
     ("In Wenger (1998) the groups are natural.", ["Wenger 1998"]),
     ("(C11, Tsui 2005)", ["Tsui 2005"]),
     ("after the death of Peter Connelly, Lord Laming's (2009) report", ["Laming 2009"]),
+    ("the usual source is Bandura's *Social Learning Theory* (1977)", ["Bandura 1977"]),
+    ("as in Hersey and Blanchard's *Management of Organizational Behavior* (1993)", ["Hersey and Blanchard 1993"]),
 ])
 def test_citations_are_found_in_every_form_the_course_uses(text, expected):
     assert _cites(text) == expected
@@ -98,7 +81,7 @@ def test_a_page_that_cites_without_references_is_told_to_add_them(tmp_path):
 
 # ---- the course itself --------------------------------------------------------------------
 
-@pytest.mark.parametrize("path", _params())
+@pytest.mark.parametrize("path", checked_files(), ids=lambda p: str(p.relative_to(REPO)))
 def test_every_citation_has_a_reference_and_every_reference_is_cited(path):
     found = problems(path)
     listing = "\n".join(f"  - {p}" for p in found)

@@ -1,9 +1,10 @@
 """The team and its organisation: the interface, the learning-organisation check and the plan.
 
 Content for lessons 10 and 11. What comes from Gray, Parker, Rutter & Williams (2010): a leader
-can build a "micro-culture" of good practice in an unsupportive organisation if they manage the
-interface, so that the organisation's demands do not undermine the community and the organisation
-does not come to see it as a threat (C34-C35); and many team managers, using SCIE's (2004)
+can build a "micro-culture" of good practice in an unsupportive organisation if they look after the
+place where the team meets the wider organisation: its demands must not be allowed to wear the
+community down, and senior managers must not be left regarding the community as a threat
+(C34-C35); and many team managers, using SCIE's (2004)
 learning-organisation audit, judged their team but not their organisation to be a learning
 organisation (C39). The practice statements, ratings, rules of thumb and the plan template are
 the course's own teaching aids, and say so wherever they appear.
