@@ -303,3 +303,26 @@ def test_journal_export_lays_records_out_for_the_chosen_regulator_and_saves_it(t
     w.regulator.value = "sssc"
     w.button.click()
     assert fake.regulators == ["sssc"]
+
+
+def test_journal_import_adds_new_entries_and_says_so(tmp_path):
+    import datetime as _dt
+
+    from coplearn import Journal
+    from coplearn.widgets.practice import JournalImport
+
+    elsewhere = Journal(tmp_path / "elsewhere.json")
+    elsewhere.add(title="Lesson 03 on the train", learning="The managed culture is in every row I meet.")
+    here = Journal(tmp_path / "here.json")
+    here.add(title="Lesson 01", learning="Managerialism and values pull apart.")
+    w = JournalImport(journal=here)
+    w.upload.value = ({"name": "journal.json", "type": "application/json", "size": 1,
+                       "content": memoryview(elsewhere.path.read_bytes()), "last_modified": _dt.datetime(2026, 12, 2)},)
+    assert [e.title for e in here.entries] == ["Lesson 01", "Lesson 03 on the train"]
+    assert "added 1 entry" in w.status.value
+    w.upload.value = ({"name": "journal.json", "type": "application/json", "size": 1,
+                       "content": memoryview(elsewhere.path.read_bytes()), "last_modified": _dt.datetime(2026, 12, 2, 1)},)
+    assert len(here.entries) == 2 and "added 0 entries; 1 was in your journal already" in w.status.value
+    w.upload.value = ({"name": "notes.json", "type": "application/json", "size": 1,
+                       "content": memoryview(b'{"cells": []}'), "last_modified": _dt.datetime(2026, 12, 2, 2)},)
+    assert "is not a coplearn journal" in w.messages.value and len(here.entries) == 2

@@ -335,6 +335,45 @@ class Journal:
             self._write_unlocked(entries)
         return new
 
+    def import_from(self, source: str | os.PathLike[str] | bytes) -> tuple[int, int]:
+        """Add the entries of another copy of a journal (a ``journal.json`` file, or its bytes):
+        entries already here (same id) are skipped, nothing here is changed or removed. Returns
+        (added, already here). A file that is not a coplearn journal raises ``ValueError``
+        saying so, and nothing is saved.
+
+        >>> import tempfile, pathlib
+        >>> d = pathlib.Path(tempfile.mkdtemp())
+        >>> a, b = Journal(d / "a.json"), Journal(d / "b.json")
+        >>> _ = a.add(title="Lesson 03", learning="Cultures contend.")
+        >>> b.import_from(a.path), b.import_from(a.path)
+        ((1, 0), (0, 1))
+        """
+        raw = source if isinstance(source, bytes) else Path(source).read_bytes()
+        where = "the file" if isinstance(source, bytes) else str(source)
+        if len(raw) > 20 * 1024 * 1024:
+            raise ValueError(f"{where} is larger than 20 MB, so it is not a coplearn journal")
+        try:
+            data = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            raise ValueError(f"{where} is not a coplearn journal (it is not JSON text); choose the journal.json "
+                             "you downloaded or kept") from None
+        if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("entries"), list):
+            raise ValueError(f"{where} is not a coplearn journal (it has no '{FORMAT}' format and entries list); "
+                             "choose the journal.json you downloaded or kept")
+        incoming = []
+        for n, item in enumerate(data["entries"], 1):
+            try:
+                incoming.append(JournalEntry.from_dict(item))
+            except (ValueError, TypeError, KeyError) as exc:
+                raise ValueError(f"entry {n} in {where} cannot be read ({exc}); nothing was imported") from None
+        with file_lock(self.path):
+            entries = self._read_unlocked()
+            have = {e.id for e in entries}
+            new = [e for e in incoming if e.id not in have]
+            if new:
+                self._write_unlocked(entries + new)
+        return len(new), len(incoming) - len(new)
+
     def update(self, entry_id: str, **fields: Any) -> JournalEntry:
         """Change fields of an existing entry and save."""
         with file_lock(self.path):

@@ -23,7 +23,7 @@ sys.path.insert(0, str(REPO / "tests" / "practice"))
 from practice_html import check_standalone_html  # noqa: E402
 
 #: Widgets that show progress rather than being an activity of their own.
-NOT_ACTIVITIES = {"ProgressView"}
+NOT_ACTIVITIES = {"ProgressView", "JournalImport"}  # tools, not learning activities
 
 
 @pytest.fixture(autouse=True)
@@ -46,7 +46,7 @@ def widget_classes() -> dict[str, type]:
     from coplearn.widgets._base import Composite
 
     out = {}
-    for m in ("cultures", "leadership", "practice", "course", "survey", "answers", "_base"):
+    for m in ("cultures", "leadership", "practice", "course", "survey", "answers", "groupwork", "_base"):
         for n, o in vars(importlib.import_module(f"coplearn.widgets.{m}")).items():
             if inspect.isclass(o) and issubclass(o, Composite):
                 out[n] = o

@@ -29,6 +29,7 @@ __all__ = [
     "InterfaceWarningSorter",
     "InvolvementLadder",
     "JournalExport",
+    "JournalImport",
     "LeadershipPlanBuilder",
     "OrganisationCheck",
     "ProgressView",
@@ -580,6 +581,46 @@ class JournalExport(Composite):
             f"Exported {count} journal entr{'y' if count == 1 else 'ies'} as CPD records for {reg.called} "
             f"to {self.written}. Find the file in the file browser to download it.", "ok")
         return self.written
+
+
+class JournalImport(Composite):
+    """Bring in a journal kept elsewhere (another computer, the browser edition, a backup).
+
+    Choose the ``journal.json`` file with the native file chooser; its entries are added to this
+    journal with :meth:`coplearn.Journal.import_from` (entries already here are skipped; nothing
+    here is changed). Nothing is uploaded anywhere: the file goes from your computer to the
+    journal in this course.
+    """
+
+    def __init__(self, journal: Any = None) -> None:
+        super().__init__()
+        self.journal = journal
+        self.upload = W.FileUpload(accept=".json,application/json", multiple=False,
+                                   description="Choose journal.json", tooltip="Choose a journal file to bring in",
+                                   layout=W.Layout(width="auto"))
+        self.status = W.HTML(value="")
+        self.upload.observe(self.safely(lambda _c: self.bring_in()), names="value")
+        self.view = W.VBox([W.HTML("<p>Bring in the entries of a journal you kept elsewhere "
+                                   "(a <code>journal.json</code> you downloaded or backed up):</p>"),
+                            self.upload, self.status, self.messages])
+
+    def _journal(self) -> Any:
+        return self.journal if self.journal is not None else Journal()
+
+    def bring_in(self) -> tuple[int, int] | None:
+        """Import the chosen file; say how many entries were added and how many were here already."""
+        files = self.upload.value
+        if not files:
+            return None
+        chosen = files[0]
+        content = chosen["content"] if isinstance(chosen, dict) else chosen.content
+        name = chosen["name"] if isinstance(chosen, dict) else chosen.name
+        added, already = self._journal().import_from(bytes(content))
+        self.status.value = message(
+            f"From {name}: added {added} entr{'y' if added == 1 else 'ies'}"
+            + (f"; {already} {'was' if already == 1 else 'were'} in your journal already" if already else "")
+            + ".", "ok")
+        return added, already
 
 
 # ---- lessons 00 and 11: progress through the course ---------------------------------------
