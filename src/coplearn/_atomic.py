@@ -8,7 +8,9 @@ old file or the new one, never a half-written one.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import socket
 import tempfile
 import time
 from collections.abc import Iterator
@@ -69,43 +71,165 @@ def move_aside(path: str | os.PathLike[str], reason: str = "unreadable") -> Path
         n += 1
 
 
+#: How the lock is taken here: "fcntl" (Linux, macOS), "msvcrt" (Windows) or "lockfile" (anywhere
+#: else, e.g. Python in a browser). Chosen once, on first use; tests may set it.
+LOCK_METHOD: str | None = None
+
+
+def _lock_method() -> str:
+    global LOCK_METHOD
+    if LOCK_METHOD is None:
+        for name in ("fcntl", "msvcrt"):
+            try:
+                __import__(name)
+            except ImportError:
+                continue
+            LOCK_METHOD = name
+            break
+        else:
+            LOCK_METHOD = "lockfile"
+    return LOCK_METHOD
+
+
+def _timeout(path: object, timeout: float) -> TimeoutError:
+    return TimeoutError(f"could not lock {path} within {timeout:g} s; is another program holding it? "
+                        f"Close other copies of the course and try again.")
+
+
 @contextlib.contextmanager
 def file_lock(path: str | os.PathLike[str], timeout: float = 30.0) -> Iterator[None]:
-    """Hold an exclusive lock on ``<path>.lock`` while the block runs (across processes)."""
+    """Hold an exclusive lock on ``<path>.lock`` while the block runs (across processes).
+
+    Works on Linux and macOS (``fcntl.flock``), on Windows (``msvcrt.locking``) and, where neither
+    exists, with a lock file created exclusively that names its owner (a lock left by a process that
+    has died is taken over). The operating system's locks are released when a process dies, so a
+    crash never leaves the journal locked.
+    """
     lock_path = Path(str(path) + ".lock")
     lock_path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows
-        fcntl = None  # type: ignore[assignment]
-    if fcntl is not None:
-        with open(lock_path, "a+b") as fh:
-            deadline = time.monotonic() + timeout
-            while True:
+    method = _lock_method()
+    deadline = time.monotonic() + timeout
+    if method == "lockfile":
+        with _exclusive_file_lock(lock_path, path, timeout, deadline):
+            yield
+        return
+    with open(lock_path, "a+b") as fh:
+        if method == "fcntl":
+            import fcntl
+
+            def acquire() -> bool:
                 try:
                     fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
+                    return True
                 except BlockingIOError:
-                    if time.monotonic() > deadline:
-                        raise TimeoutError(f"could not lock {path} within {timeout:g} s; is another program holding it?") from None
-                    time.sleep(0.01)
-            try:
-                yield
-            finally:
-                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
-    else:  # pragma: no cover - Windows: an exclusive-create lock file
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fd = os.open(lock_path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-                break
-            except FileExistsError:
-                if time.monotonic() > deadline:
-                    raise TimeoutError(f"could not lock {path} within {timeout:g} s") from None
-                time.sleep(0.01)
+                    return False
+                except OSError as exc:  # a file system without locks (some network shares, a browser)
+                    if exc.errno in (errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOLCK):
+                        return True
+                    raise
+
+            def release() -> None:
+                with contextlib.suppress(OSError):
+                    fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+        else:
+            import msvcrt
+
+            # msvcrt.locking locks bytes from the current position: always lock byte 0 (a lock may
+            # lie beyond the end of the file, so the empty lock file is fine).
+            def acquire() -> bool:
+                fh.seek(0)
+                try:
+                    msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+                    return True
+                except OSError:
+                    return False
+
+            def release() -> None:
+                fh.seek(0)
+                with contextlib.suppress(OSError):
+                    msvcrt.locking(fh.fileno(), msvcrt.LK_UNLCK, 1)
+
+        while not acquire():
+            if time.monotonic() > deadline:
+                raise _timeout(path, timeout) from None
+            time.sleep(0.01)
         try:
             yield
         finally:
+            release()
+
+
+#: A lock file older than this whose owner cannot be checked is taken to be left by a crash
+#: (the journal holds its lock for milliseconds).
+STALE_AFTER = 10.0
+
+
+def _owner_alive(text: str) -> bool | None:
+    """Whether the process named in a lock file (``host pid``) is running; None if we cannot tell."""
+    try:
+        host, pid_text = text.split()
+        pid = int(pid_text)
+    except ValueError:
+        return True  # being written right now, or not ours: treat as held
+    if host != socket.gethostname():
+        return True  # another machine's process: we cannot tell, so wait for it
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except (OSError, AttributeError, ValueError):
+        return None
+    return True
+
+
+@contextlib.contextmanager
+def _exclusive_file_lock(lock_path: Path, path: object, timeout: float, deadline: float) -> Iterator[None]:
+    me = f"{socket.gethostname()} {os.getpid()}".encode()
+    while True:
+        try:
+            fd = os.open(lock_path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            try:
+                owner = lock_path.read_text(encoding="utf-8", errors="replace")
+                age = time.time() - lock_path.stat().st_mtime
+            except FileNotFoundError:
+                continue
+            alive = _owner_alive(owner) if age > 0.5 else True
+            if alive is False or (alive is None and age > STALE_AFTER):
+                _take_over(lock_path, owner)
+                continue
+            if time.monotonic() > deadline:
+                raise _timeout(path, timeout) from None
+            time.sleep(0.01)
+            continue
+        try:
+            os.write(fd, me)
+        finally:
             os.close(fd)
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(lock_path)
+        break
+    try:
+        yield
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(lock_path)
+
+
+def _take_over(lock_path: Path, dead_owner: str) -> None:
+    """Remove a lock file left by ``dead_owner``; if another waiter replaced it meanwhile, put it back."""
+    moved = lock_path.with_name(f"{lock_path.name}.stale-{os.getpid()}")
+    try:
+        os.replace(lock_path, moved)
+    except FileNotFoundError:
+        return
+    try:
+        if moved.read_text(encoding="utf-8", errors="replace") != dead_owner:
+            # A live lock taken since we looked: restore it unless someone holds a newer one.
+            with contextlib.suppress(FileExistsError, OSError):
+                os.link(moved, lock_path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(moved)
