@@ -22,7 +22,7 @@ from . import __version__
 __all__ = ["main", "find_course_dir", "SUBCOMMAND_MODULES"]
 
 #: Modules that add subcommands; each defines ``register(subparsers)``.
-SUBCOMMAND_MODULES = ("coplearn.cli_journal", "coplearn.cli_audit", "coplearn.cli_grade")
+SUBCOMMAND_MODULES = ("coplearn.cli_journal", "coplearn.cli_audit", "coplearn.cli_grade", "coplearn.cli_site")
 
 FIRST_LESSON = "00-welcome.ipynb"
 

@@ -239,7 +239,12 @@ def to_html(entries: Sequence[JournalEntry], *, source: str | None = None) -> st
 
 def to_docx_bytes(entries: Sequence[JournalEntry], *, source: str | None = None) -> bytes:
     """The entries as a Word document (``.docx``) with real headings, in UK English."""
-    import docx
+    try:
+        import docx
+    except ImportError:  # e.g. the browser edition, where python-docx (and lxml) are not available
+        raise ValueError("Word (.docx) export needs the python-docx package, which is not available here "
+                         "(the browser edition cannot include it). Choose Markdown (.md) or web page (.html) "
+                         "instead: Word can open the .html file.") from None
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 

@@ -434,7 +434,14 @@ RUN_ON_OPEN = """<script id="coplearn-run-on-open">
     var kernel = ctx && ctx.session && ctx.session.kernel;
     if (!kernel || kernel.status !== "idle" || kernel.connectionStatus !== "connected") return;
     clearInterval(timer);
+    // Run All moves to the last cell; keep the learner where they are (the top, usually).
+    var nb = w.content, index = nb.activeCellIndex;
+    var scroller = nb.node.querySelector(".jp-WindowedPanel-outer") || nb.node;
+    var top = scroller.scrollTop;
     app.commands.execute("notebook:run-all-cells").then(function () {
+      nb.activeCellIndex = index;
+      nb.mode = "command";
+      scroller.scrollTop = top;
       document.documentElement.setAttribute("data-coplearn-ran", "yes");
     });
   }, 250);
@@ -679,6 +686,11 @@ def build_site(output: str | os.PathLike[str], *, root: Path | None = None, cach
             raise SiteBuildError("jupyter lite build failed:\n" + (proc.stdout + proc.stderr)[-4000:])
         _check_no_foreign_urls(staging)
         inject_run_on_open(staging)
+        favicons = staging / "static" / "favicons"  # the Notebook page asks for these while it works
+        favicons.mkdir(parents=True, exist_ok=True)
+        for name in ("favicon", "favicon-busy-1", "favicon-busy-2", "favicon-busy-3", "favicon-file",
+                     "favicon-notebook", "favicon-terminal"):
+            shutil.copy2(staging / "notebooks" / "favicon.ico", favicons / f"{name}.ico")
         for junk in ("rspack.config.js", "rspack.config.analyze.js", "rspack.config.watch.js"):
             (staging / junk).unlink(missing_ok=True)
         built = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d")
@@ -698,7 +710,7 @@ def build_site(output: str | os.PathLike[str], *, root: Path | None = None, cach
 
     report = BuildReport(output, len(found), _dir_size(output), time.monotonic() - started)
     say(f"done in {report.seconds:.0f} s: {report.size_bytes / 1e6:.1f} MB in {output}")
-    say(f"try it: python -m http.server -d {output} -b 127.0.0.1 8000, then open http://127.0.0.1:8000/")
+    say(f"try it: coplearn site serve {output}, then open http://127.0.0.1:8000/")
     return report
 
 
