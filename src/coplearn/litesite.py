@@ -442,6 +442,9 @@ RUN_ON_OPEN = """<script id="coplearn-run-on-open">
       nb.activeCellIndex = index;
       nb.mode = "command";
       scroller.scrollTop = top;
+      // The outputs are the kernel's, not the learner's work: do not save them into the browser's
+      // copy of the lesson (a reopened lesson would show stale widgets), and do not ask "leave page?".
+      if (w.context && w.context.model) { w.context.model.dirty = false; }
       document.documentElement.setAttribute("data-coplearn-ran", "yes");
     });
   }, 250);

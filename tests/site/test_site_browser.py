@@ -86,7 +86,6 @@ def test_journal_survives_a_closed_tab_and_is_exported_and_downloaded(context, s
     page.close()  # the tab is closed
 
     page = context.new_page()
-    page.reload if False else None
     open_lesson(page, site_server.url, "00-welcome")
     scope = notebook(page)
     scope.get_by_role("button", name="Check my journal").click()
@@ -97,11 +96,16 @@ def test_journal_survives_a_closed_tab_and_is_exported_and_downloaded(context, s
     scope.get_by_role("button", name="Export my journal").click()
     scope.get_by_text(re.compile(r"Exported 1 journal entry as CPD records")).wait_for(timeout=30_000)
     # Word is not available in the browser: the learner is told what to choose instead
-    scope.get_by_role("combobox", name="Format").select_option(value="docx") if False else None
+    scope.get_by_role("combobox", name="Format").select_option(label="Word document (.docx)")
+    scope.get_by_role("button", name="Export my journal").click()
+    scope.get_by_text(re.compile(r"Choose Markdown \(\.md\) or web page \(\.html\) instead")).wait_for(timeout=30_000)
     page.close()
 
     page = context.new_page()
-    page.goto(site_server.url + "/tree/index.html?path=course")
+    page.goto(site_server.url + "/tree/index.html")
+    folder = page.locator(".jp-DirListing-item", has_text="course")
+    folder.first.wait_for(timeout=60_000)
+    folder.first.dblclick()
     item = page.locator(".jp-DirListing-item", has_text="my-cpd-records.md")
     item.wait_for(timeout=60_000)
     item.click(button="right")
