@@ -31,9 +31,9 @@ if [ ! -x .venv/bin/python ]; then
 fi
 extra=""
 [ "$mode" = "test" ] && extra="[test]"
-[ "$mode" = "site" ] && extra="[site]"
 stamp=".venv/.coplearn-installed${extra:+-$mode}"
-want="$( (cat pyproject.toml; echo "$mode") | .venv/bin/python -c 'import hashlib,sys; print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest())')"
+hashmode="$mode"; [ "$mode" = site ] && hashmode=course  # the site mode needs only the course in .venv
+want="$( (cat pyproject.toml; echo "$hashmode") | .venv/bin/python -c 'import hashlib,sys; print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest())')"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   say "installing coplearn${extra} (a few minutes the first time)"
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extra}"
@@ -56,6 +56,17 @@ if [ "$mode" = "test" ] || [ "$mode" = "site" ]; then
   fi
 fi
 
+# The site's build environment, apart from .venv (see scripts/site-requirements.txt for why).
+if [ "$mode" = "test" ] || [ "$mode" = "site" ]; then
+  site_want="$(.venv/bin/python -c 'import hashlib,sys; print(hashlib.sha256(open(sys.argv[1],"rb").read()).hexdigest())' scripts/site-requirements.txt)"
+  if [ ! -f .venv-site/.installed ] || [ "$(cat .venv-site/.installed)" != "$site_want" ]; then
+    say "setting up .venv-site, the environment that builds the browser edition"
+    [ -x .venv-site/bin/python ] || "$PY" -m venv .venv-site
+    .venv-site/bin/python -m pip install --quiet --disable-pip-version-check -r scripts/site-requirements.txt
+    echo "$site_want" > .venv-site/.installed
+  fi
+fi
+
 [ "$mode" = "test" ] || exit 0
 
 # 3. A Chromium for the browser tests: Debian's package where apt is available, else Playwright's.
@@ -72,7 +83,14 @@ else
   .venv/bin/python -m playwright install chromium || say "could not install a browser; browser tests will be skipped with a reason"
 fi
 
-# 4. Extra system services some tests need (added by the deployment tests).
+# 4. Debian's bubblewrap: the autograder's sandbox for grading kernels (tests/nbgrader/test_sandbox.py).
+if ! command -v bwrap >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+  say "installing Debian's bubblewrap (the autograder's sandbox)"
+  { as_root apt-get update -qq >/dev/null && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null; } \
+    || say "could not install bubblewrap; grading kernels will run without the sandbox (see docs/tutor-guide.md)"
+fi
+
+# 5. Extra system services some tests need (added by the deployment tests).
 if [ -f scripts/setup-services.sh ]; then
   bash scripts/setup-services.sh
 fi

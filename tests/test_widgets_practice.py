@@ -240,8 +240,9 @@ class FakeJournal:
         self.entries = tuple(range(n))
         self.calls: list[tuple[Path, str]] = []
 
-    def export(self, path, fmt):
+    def export(self, path, fmt, regulator=None):
         self.calls.append((Path(path), fmt))
+        self.regulators = getattr(self, "regulators", []) + [regulator]
         Path(path).write_text("exported", encoding="utf-8")
         return Path(path)
 
@@ -281,3 +282,24 @@ def test_journal_export_writes_a_real_file(tmp_path, _private_journal, fmt):
     assert out.exists() and out.stat().st_size > 0
     if fmt != "docx":
         assert "Supervision can monitor or develop." in out.read_text(encoding="utf-8")
+
+
+def test_journal_export_lays_records_out_for_the_chosen_regulator_and_saves_it(tmp_path, _private_journal):
+    journal = cl.Journal(_private_journal)
+    journal.add(title="Lesson 08", learning="Supervision can monitor or develop.", lesson="08", hours=2)
+    w = JournalExport(journal=journal, folder=tmp_path)
+    assert w.regulator.value == "swe" and "Social Work England" in w.requirement.value
+    w.regulator.value = "niscc"
+    assert "90 hours of PRTL" in w.requirement.value and "Not confirmed" in w.requirement.value
+    w.button.click()
+    assert w.last_error is None, w.last_error
+    text = (tmp_path / "my-cpd-records.md").read_text(encoding="utf-8")
+    assert "2 hours recorded of the 90 hours the NISCC asks for" in text
+    assert "for the Northern Ireland Social Care Council" in w.status.value
+    assert cl.Journal(_private_journal).regulator == "niscc"
+    assert JournalExport(journal=cl.Journal(_private_journal), folder=tmp_path).regulator.value == "niscc"
+    fake = FakeJournal(1)
+    w = JournalExport(journal=fake, folder=tmp_path)
+    w.regulator.value = "sssc"
+    w.button.click()
+    assert fake.regulators == ["sssc"]

@@ -1,8 +1,8 @@
 """The ``coplearn`` command.
 
 ``coplearn lab`` opens JupyterLab at the first lesson; ``coplearn app`` serves the lessons in
-Voila with code hidden. Other modules add subcommands (journal, audit, autograde) by providing a
-``register(subparsers)`` function listed in :data:`SUBCOMMAND_MODULES`.
+Voila with code hidden. Other modules add subcommands (journal, progress, audit, autograde,
+cohort, print) by providing a ``register(subparsers)`` function listed in :data:`SUBCOMMAND_MODULES`.
 """
 
 from __future__ import annotations
@@ -22,7 +22,9 @@ from . import __version__
 __all__ = ["main", "find_course_dir", "SUBCOMMAND_MODULES"]
 
 #: Modules that add subcommands; each defines ``register(subparsers)``.
-SUBCOMMAND_MODULES = ("coplearn.cli_journal", "coplearn.cli_audit", "coplearn.cli_grade", "coplearn.cli_site")
+SUBCOMMAND_MODULES = ("coplearn.cli_journal", "coplearn.cli_progress", "coplearn.cli_audit", "coplearn.cli_grade",
+                      "coplearn.cli_cohort", "coplearn.cli_print",
+                      "coplearn.cli_site")
 
 FIRST_LESSON = "00-welcome.ipynb"
 

@@ -46,7 +46,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("--set", action="append", default=[], metavar="CLASS.OPTION=VALUE", dest="settings",
                    help="an nbgrader setting for this run, e.g. Execute.timeout=60 (repeatable)")
     p.add_argument("--no-prestart", action="store_true",
-                   help="do not start the next kernel while a notebook runs (uses less memory)")
+                   help="kept for old scripts: kernels are no longer started ahead of time")
     p.add_argument("--quiet", "-q", action="store_true", help="show only errors and the final summary")
     p.set_defaults(func=run)
 
@@ -99,6 +99,18 @@ def run(args: argparse.Namespace) -> int:
     def progress(line: str) -> None:
         print(f"coplearn autograde: {line}", file=sys.stderr, flush=True)
 
+    from .autograde import check_versions, sandbox_status
+
+    try:
+        check_versions()
+        _, message = sandbox_status()
+    except RuntimeError as exc:
+        print(f"coplearn autograde: {exc}", file=sys.stderr)
+        return 2
+    progress(message)
+    bindir = os.path.dirname(sys.executable)  # nbgrader runs alembic from PATH: works without activating a venv
+    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
     report = autograde_parallel(
         args.assignment, jobs=args.jobs, nbgrader_args=nbgrader_arguments(args), course_dir=course,
         prestart=not args.no_prestart, progress=progress,

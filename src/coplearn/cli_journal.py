@@ -1,7 +1,9 @@
 """``coplearn journal``: see, add to and export the reflective journal from the command line.
 
-``coplearn journal export -o cpd.docx`` writes every entry as a Social Work England CPD record
-(``--format md|html|docx``, or let the file ending decide). ``coplearn journal list`` shows the
+``coplearn journal export -o cpd.docx`` writes every entry as a CPD record laid out for your
+regulator (``--regulator swe|scw|sssc|niscc``, or the one saved with ``coplearn journal regulator
+KEY``; Social Work England if neither) in the format chosen by ``--format md|html|docx`` or the
+file ending. ``coplearn journal list`` shows the
 entries, ``coplearn journal path`` says where the journal lives, and ``coplearn journal add``
 saves a quick entry. ``--journal PATH`` (or the ``COPLEARN_JOURNAL`` environment variable)
 chooses another journal file.
@@ -54,13 +56,51 @@ def _export(args: argparse.Namespace) -> int:
         fmt = cpd.format_for(args.output, args.format)
         if args.output.is_dir():
             return _fail(f"{args.output} is a folder; give the export a file name, e.g. {args.output / ('cpd.' + fmt)}")
+        from .regulators import get_regulator
+
+        chosen = get_regulator(args.regulator).key if args.regulator else None
         journal, entries = _entries(args)
-        written = journal.export(args.output, fmt, entries=entries)
+        reg = get_regulator(chosen or journal.regulator)
+        written = journal.export(args.output, fmt, entries=entries, regulator=reg.key)
     except (ValueError, LookupError, OSError, TimeoutError) as exc:
         return _fail(str(exc))
-    print(f"Wrote {len(entries)} CPD record{'s' if len(entries) != 1 else ''} to {written} ({fmt}).")
+    print(f"Wrote {len(entries)} CPD record{'s' if len(entries) != 1 else ''} to {written} ({fmt}), "
+          f"laid out for {reg.called}.")
+    if reg.counts_hours or reg.shows_hours:
+        total, without = cpd.hours_total(entries)
+        line = f"Hours recorded: {total:g}"
+        if reg.counts_hours and reg.required_hours:
+            line += f" of the {reg.required_hours} hours {reg.called_short} asks for in {reg.period}"
+        if without:
+            line += f" ({without} entr{'ies give' if without != 1 else 'y gives'} no hours)"
+        print(line + ".")
     if not entries:
         print("The journal has no entries in that period yet.")
+    return 0
+
+
+def _regulator(args: argparse.Namespace) -> int:
+    from .regulators import get_regulator, regulators
+
+    try:
+        journal = _journal(args)
+        if args.key:
+            key = journal.set_regulator(args.key)
+            reg = get_regulator(key)
+            print(f"Saved: exports from {journal.path} now follow {reg.called} ({reg.key}).")
+        else:
+            reg = get_regulator(journal.regulator)
+            print(f"Exports from {journal.path} follow {reg.called} ({reg.key}).")
+            print("Choose another with: coplearn journal regulator KEY, where KEY is one of: "
+                  + ", ".join(f"{r.key} ({r.name})" for r in regulators()))
+    except (ValueError, LookupError, OSError, TimeoutError) as exc:
+        return _fail(str(exc))
+    print()
+    print(f"What {reg.called} asks (checked {reg.checked_text}):")
+    for line in reg.requirement:
+        print(f"  - {line}")
+    for line in reg.not_confirmed:
+        print(f"  - Not confirmed: {line}")
     return 0
 
 
@@ -92,6 +132,7 @@ def _add(args: argparse.Namespace) -> int:
                 relevance=args.relevance, learning=args.learning, impact_practice=args.impact_practice,
                 impact_people=args.impact_people, peer_role=args.peer_role,
                 peer_reflection=bool(args.peer_role) or args.peer, pcf=args.pcf, concepts=args.concept,
+                hours=args.hours,
             )
         _tell_warnings(caught)
     except (ValueError, LookupError, OSError, TimeoutError) as exc:
@@ -117,15 +158,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         p.add_argument("--since", default=None, metavar="YYYY-MM-DD", help="only entries on or after this date")
         p.add_argument("--until", default=None, metavar="YYYY-MM-DD", help="only entries on or before this date")
 
-    p = jsub.add_parser("export", help="write your entries as Social Work England CPD records",
-                        description="Write your journal as CPD records laid out for your Social Work England "
-                                    "account: Markdown (.md), a web page (.html) or a Word document (.docx).")
+    p = jsub.add_parser("export", help="write your entries as CPD records for your regulator",
+                        description="Write your journal as CPD records laid out for your regulator (Social Work "
+                                    "England, Social Care Wales, the SSSC or the NISCC): Markdown (.md), a web page "
+                                    "(.html) or a Word document (.docx).")
     p.add_argument("-o", "--output", required=True, type=Path, metavar="FILE", help="the file to write")
     p.add_argument("--format", choices=("md", "html", "docx"), default=None,
                    help="the format (default: from the file ending)")
+    p.add_argument("--regulator", default=None, metavar="swe|scw|sssc|niscc",
+                   help="lay the records out for this regulator (default: the journal's setting, else swe)")
     common(p)
     period(p)
     p.set_defaults(func=_export)
+
+    p = jsub.add_parser("regulator", help="show or choose the regulator your exports follow",
+                        description="Show the regulator your CPD exports follow and what it asks for, or save "
+                                    "another: swe (Social Work England), scw (Social Care Wales), sssc (Scottish "
+                                    "Social Services Council), niscc (Northern Ireland Social Care Council).")
+    p.add_argument("key", nargs="?", default=None, metavar="KEY", help="swe, scw, sssc or niscc")
+    common(p)
+    p.set_defaults(func=_regulator)
 
     p = jsub.add_parser("list", help="list your journal entries", description="List your journal entries.")
     common(p)
@@ -144,6 +196,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--title", default="", help="a short title")
     p.add_argument("--activity", default=None, help="the type of activity, e.g. 'Peer discussion or group supervision'")
     p.add_argument("--date", default=None, metavar="YYYY-MM-DD", help="the date of the activity (default: today)")
+    p.add_argument("--hours", default=None, metavar="N", help="how long the activity took, in hours (e.g. 1.5)")
     p.add_argument("--description", default="", help="what the activity was")
     p.add_argument("--relevance", default="", help="why it is relevant to your practice")
     p.add_argument("--impact-practice", default="", help="the impact on your practice")

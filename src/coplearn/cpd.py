@@ -1,42 +1,47 @@
-"""Export the reflective journal as Social Work England CPD records (Markdown, HTML or Word).
+"""Export the reflective journal as CPD records for a UK social work regulator (Markdown, HTML or Word).
 
-Social Work England asks each registered social worker to record at least two pieces of CPD
-in each registration year (the year's renewal closes on 30 November), at least one of them
-involving peer reflection. Each record states the type of activity, a description and why it is
-relevant, the date, what was learned, and the impact on practice and on people who use services
-(Social Work England, CPD guidance). The exports lay every journal entry out under those
-headings so that the learner can copy each part into their online account.
+Each of the four regulators asks for something different (see :mod:`coplearn.regulators`, which
+cites each one's published requirement and the date it was checked). Social Work England, the
+default, asks each registered social worker to record at least two pieces of CPD in each
+registration year (1 December to 30 November), at least one of them with peer reflection; each
+record states the type of activity, a description and why it is relevant, the date, what was
+learned, and the impact on practice and on people who use services. Social Care Wales, the
+Scottish Social Services Council and the Northern Ireland Social Care Council each get their own
+headings; hours are totalled where the regulator counts hours (the NISCC's 90 hours of PRTL in a
+three-year registration period) and shown where its record asks how long an activity took.
+Every export states that regulator's requirement, its sources, and what we could not confirm.
 
-The layout, the completeness checks and the PCF and concept links are the course's own; Social
-Work England does not ask for a particular file. The Word export needs ``python-docx`` (a
-dependency of coplearn); Markdown and HTML need nothing extra.
+The layout, the completeness checks and the PCF and concept links are the course's own; no
+regulator asks for a particular file. The Word export needs ``python-docx`` (a dependency of
+coplearn); Markdown and HTML need nothing extra.
 
 >>> import tempfile, pathlib
 >>> from coplearn.journal import Journal
 >>> j = Journal(pathlib.Path(tempfile.mkdtemp()) / "journal.json")
 >>> _ = j.add(title="Peer discussion", learning="Trust grows when problems can be raised.",
-...           peer_role="team manager", pcf=["professional_leadership"], date="2026-03-02")
+...           peer_role="team manager", pcf=["professional_leadership"], date="2026-03-02", hours=1.5)
 >>> text = to_markdown(j.entries)
 >>> "## Record 1: Peer discussion" in text, "Yes, with a team manager" in text
 (True, True)
+>>> "1.5 hours recorded of the 90 hours" in to_markdown(j.entries, regulator="niscc")
+True
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-import io
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
-from . import _html
+from . import _document as D
+from ._atomic import atomic_write_bytes
 from ._formats import pick_format
-from ._atomic import atomic_write_bytes, atomic_write_text
 from .journal import GIBBS_STAGES, JournalEntry, looks_like_a_name
+from .regulators import Regulator, get_regulator
 
 __all__ = ["FORMATS", "CpdField", "cpd_fields", "export", "format_for", "to_docx_bytes", "to_html", "to_markdown",
-           "SWE_NOTE", "PRIVACY_NOTE"]
+           "build_document", "hours_total", "SWE_NOTE", "PRIVACY_NOTE", "MISSING"]
 
 #: Export formats and the file endings that choose them.
 FORMATS = {"md": (".md", ".markdown", ".txt"), "html": (".html", ".htm"), "docx": (".docx",)}
@@ -52,11 +57,7 @@ PRIVACY_NOTE = (
     "Before you paste anything: check that no person who uses services, carer or colleague can be "
     "identified. Name roles (for example 'a senior practitioner'), never people."
 )
-OURS_NOTE = (
-    "This layout, the completeness checks and the links to the PCF and to the course's concepts are "
-    "coplearn's own additions, not Social Work England requirements."
-)
-MISSING = "Not written yet: add this before you submit the record."
+MISSING = D.MISSING
 
 GIBBS_TITLES = {
     "description": "Description",
@@ -67,18 +68,13 @@ GIBBS_TITLES = {
     "action_plan": "Action plan",
 }
 
+#: One heading of a CPD record and what the entry says under it.
+CpdField = D.Field
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class CpdField:
-    """One heading of a CPD record and what the entry says under it."""
 
-    label: str
-    text: str
-    required: bool = True
-
-    @property
-    def missing(self) -> bool:
-        return self.required and not self.text.strip()
+def _ours_note(reg: Regulator) -> str:
+    return ("This layout, the completeness checks and the links to the PCF and to the course's concepts are "
+            f"coplearn's own additions, not {reg.called} requirements.")
 
 
 def _peer_text(entry: JournalEntry) -> str:
@@ -109,19 +105,50 @@ def _concept_names(entry: JournalEntry) -> list[str]:
     return [f"{c} {get_concept(c).title}" for c in entry.concepts]
 
 
-def cpd_fields(entry: JournalEntry) -> list[CpdField]:
-    """The CPD record for ``entry``: Social Work England's headings first, then the course's links."""
+def _hours_text(hours: float | None) -> str:
+    if hours is None:
+        return ""
+    return f"{hours:g} hour{'' if hours == 1 else 's'}"
+
+
+def _field_text(entry: JournalEntry, field: str) -> str:
     description = entry.description
     if entry.relevance:
         description = (description + "\n\nWhy it is relevant: " + entry.relevance).strip()
-    return [
-        CpdField(label="Type of activity", text=entry.activity_type),
-        CpdField(label="Date", text=_format_date(entry.date)),
-        CpdField(label="Description and why it is relevant", text=description),
-        CpdField(label="What I learned", text=entry.learning),
-        CpdField(label="Impact on my practice", text=entry.impact_practice),
-        CpdField(label="Impact on people who use services", text=entry.impact_people),
-        CpdField(label="Peer reflection", text=_peer_text(entry)),
+    people = f"For people who use services: {entry.impact_people}" if entry.impact_people else ""
+    if field == "activity_type":
+        return entry.activity_type
+    if field == "date":
+        return _format_date(entry.date)
+    if field == "name":
+        return f"{entry.title} ({entry.activity_type})" if entry.title else entry.activity_type
+    if field == "description_relevance":
+        return description
+    if field == "learning":
+        return entry.learning
+    if field == "impact_practice":
+        return entry.impact_practice
+    if field == "impact_people":
+        return entry.impact_people
+    if field == "impact_both":
+        return D.join([entry.impact_practice, people])
+    if field == "contribution":
+        return D.join([entry.learning, entry.impact_practice, people])
+    if field == "peer":
+        return _peer_text(entry)
+    if field == "hours":
+        return _hours_text(entry.hours)
+    return ""  # fill_in: the learner writes this part themselves
+
+
+def cpd_fields(entry: JournalEntry, regulator: str | Regulator | None = None) -> list[CpdField]:
+    """The CPD record for ``entry``: the regulator's headings first, then the course's links."""
+    reg = get_regulator(regulator)
+    fields = [CpdField(label=h.label, text=_field_text(entry, h.field), required=h.required, hint=h.fill_in)
+              for h in reg.headings]
+    if entry.peer_reflection and not any(h.field == "peer" for h in reg.headings):
+        fields.append(CpdField(label="Peer reflection", text=_peer_text(entry), required=False))
+    return fields + [
         CpdField(label="PCF domains (BASW 2018)", text="; ".join(_pcf_names(entry)), required=False),
         CpdField(label="Course concepts", text="; ".join(_concept_names(entry)), required=False),
     ]
@@ -140,157 +167,87 @@ def _title(n: int, entry: JournalEntry) -> str:
     return f"Record {n}: {label}"
 
 
-def _summary(entries: Sequence[JournalEntry]) -> str:
+def hours_total(entries: Sequence[JournalEntry]) -> tuple[float, int]:
+    """The hours recorded across ``entries`` and how many entries give no hours."""
+    total = sum(e.hours for e in entries if e.hours is not None)
+    return round(total, 2), sum(e.hours is None for e in entries)
+
+
+def _summary(entries: Sequence[JournalEntry], reg: Regulator) -> str:
     peer = sum(e.peer_reflection for e in entries)
-    incomplete = sum(any(f.missing for f in cpd_fields(e)) for e in entries)
+    incomplete = sum(any(f.missing for f in cpd_fields(e, reg)) for e in entries)
     text = f"{len(entries)} record{'s' if len(entries) != 1 else ''}, {peer} with peer reflection."
-    if entries and not peer:
-        text += " None involves peer reflection yet: Social Work England asks for at least one that does."
+    if entries and not peer and reg.needs_peer_reflection:
+        text += f" None involves peer reflection yet: {reg.called} asks for at least one that does."
+    if reg.pieces_required and len(entries) < reg.pieces_required:
+        text += f" {reg.called} asks for at least {reg.pieces_required} in each registration year."
+    if reg.counts_hours or reg.shows_hours:
+        total, without = hours_total(entries)
+        text += f" {_hours_text(total) or '0 hours'} recorded"
+        if reg.counts_hours and reg.required_hours:
+            text += f" of the {reg.required_hours} hours {reg.called_short} asks for in {reg.period}"
+        text += " in the records below."
+        if without:
+            text += (f" {without} record{'s give' if without != 1 else ' gives'} no hours yet: add how long "
+                     f"each activity took.")
     if incomplete:
         text += (f" {incomplete} record{'s have' if incomplete != 1 else ' has'} a heading still to fill in "
                  f"(marked below).")
     return text
 
 
-def _heading_intro(entries: Sequence[JournalEntry], source: str | None) -> tuple[str, str]:
+def _notes(reg: Regulator) -> tuple[str, ...]:
+    notes = list(reg.requirement)
+    notes += [f"Not confirmed: {n}" for n in reg.not_confirmed]
+    notes.append(f"Sources, checked on {reg.checked_text}: " + " ; ".join(reg.sources))
+    notes.append(reg.copy_note)
+    return tuple(notes)
+
+
+def build_document(entries: Sequence[JournalEntry], *, source: str | None = None,
+                   regulator: str | Regulator | None = None) -> D.Document:
+    """The export as a :class:`coplearn._document.Document` (shared by the three formats)."""
+    reg = get_regulator(regulator)
     today = _dt.date.today()
     when = f"{today.day} {today.strftime('%B %Y')}"
     origin = f" from {source}" if source else ""
-    return "My CPD records from the coplearn journal", f"Exported on {when}{origin}. {_summary(entries)}"
-
-
-# ---- Markdown --------------------------------------------------------------------------------
-
-def to_markdown(entries: Sequence[JournalEntry], *, source: str | None = None) -> str:
-    """The entries as Markdown CPD records, one ``##`` section per record."""
-    title, intro = _heading_intro(entries, source)
-    out = [f"# {title}", "", intro, "", f"> {SWE_NOTE}", ">", f"> {PRIVACY_NOTE}", ""]
-    if not entries:
-        out += ["The journal has no entries yet. Use a 'pause and reflect' box in any lesson to add one.", ""]
+    laid = "" if reg.key == "swe" else f" Laid out for {reg.called} ({reg.nation})."
+    sections = []
     for n, entry in enumerate(entries, 1):
-        out += [f"## {_title(n, entry)}", ""]
-        for f in cpd_fields(entry):
-            if not f.required and not f.text:
-                continue
-            out += [f"### {f.label}", "", f.text if f.text.strip() else f"*{MISSING}*", ""]
+        items: tuple[tuple[str, str], ...] = ()
         if entry.gibbs and any(entry.gibbs.values()):
-            out += ["### Reflection using Gibbs' cycle (1988)", ""]
-            for key in GIBBS_STAGES:
-                text = entry.gibbs.get(key, "")
-                if text:
-                    out += [f"**{GIBBS_TITLES[key]}.** {text}", ""]
-        if entry.prompt:
-            out += [f"*Written in answer to: {entry.prompt}*", ""]
-    out += ["---", "", f"*{OURS_NOTE}*", ""]
-    return "\n".join(out)
-
-
-# ---- HTML ------------------------------------------------------------------------------------
-
-_CSS = """
-body{font-family:Arial,Helvetica,sans-serif;font-size:1rem;line-height:1.5;color:#222;max-width:48rem;margin:2rem auto;padding:0 1rem}
-h1{font-size:1.8rem}h2{font-size:1.4rem;border-top:2px solid #0072B2;padding-top:1rem;margin-top:2.5rem}
-h3{font-size:1.1rem;margin-bottom:.25rem}p{margin-top:.25rem}
-.note{border-left:4px solid #0072B2;padding:.5rem 1rem;background:#f4f8fb}
-.missing{color:#8a1c00;font-style:italic}.ours{font-style:italic}
-@media print{h2{page-break-before:always}body{margin:0}}
-""".strip()
-
-
-def _html_paragraphs(text: str) -> str:
-    parts = [p.strip() for p in text.split("\n\n") if p.strip()]
-    return "".join("<p>" + _html.esc(p).replace("\n", "<br>") + "</p>" for p in parts)
-
-
-def to_html(entries: Sequence[JournalEntry], *, source: str | None = None) -> str:
-    """The entries as one standalone, accessible HTML page (no scripts, no external files)."""
-    title, intro = _heading_intro(entries, source)
-    body = [f"<h1>{_html.esc(title)}</h1>", f"<p>{_html.esc(intro)}</p>",
-            f'<div class="note" role="note"><p>{_html.esc(SWE_NOTE)}</p><p>{_html.esc(PRIVACY_NOTE)}</p></div>']
-    if not entries:
-        body.append("<p>The journal has no entries yet. Use a 'pause and reflect' box in any lesson to add one.</p>")
-    for n, entry in enumerate(entries, 1):
-        body.append(f'<section aria-labelledby="record-{n}"><h2 id="record-{n}">{_html.esc(_title(n, entry))}</h2>')
-        for f in cpd_fields(entry):
-            if not f.required and not f.text:
-                continue
-            content = _html_paragraphs(f.text) if f.text.strip() else f'<p class="missing">{_html.esc(MISSING)}</p>'
-            body.append(f"<h3>{_html.esc(f.label)}</h3>{content}")
-        if entry.gibbs and any(entry.gibbs.values()):
-            body.append("<h3>Reflection using Gibbs' cycle (1988)</h3><dl>")
-            for key in GIBBS_STAGES:
-                text = entry.gibbs.get(key, "")
-                if text:
-                    body.append(f"<dt><strong>{GIBBS_TITLES[key]}</strong></dt><dd>{_html_paragraphs(text)}</dd>")
-            body.append("</dl>")
-        if entry.prompt:
-            body.append(f"<p><em>Written in answer to: {_html.esc(entry.prompt)}</em></p>")
-        body.append("</section>")
-    body.append(f'<hr><p class="ours">{_html.esc(OURS_NOTE)}</p>')
-    return (
-        '<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{_html.esc(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n<main>\n"
-        + "\n".join(body) + "\n</main>\n</body>\n</html>\n"
+            items = tuple((GIBBS_TITLES[k], entry.gibbs[k]) for k in GIBBS_STAGES if entry.gibbs.get(k))
+        sections.append(D.Section(
+            title=_title(n, entry), fields=tuple(cpd_fields(entry, reg)),
+            list_title="Reflection using Gibbs' cycle (1988)" if items else "", items=items,
+            footnote=f"Written in answer to: {entry.prompt}" if entry.prompt else "",
+        ))
+    return D.Document(
+        title=f"My {reg.short_term} records from the coplearn journal",
+        intro=f"Exported on {when}{origin}.{laid} {_summary(entries, reg)}",
+        notes=_notes(reg) + (PRIVACY_NOTE,),
+        sections=tuple(sections),
+        empty="The journal has no entries yet. Use a 'pause and reflect' box in any lesson to add one.",
+        closing=(_ours_note(reg),),
     )
 
 
-# ---- Word ------------------------------------------------------------------------------------
+def to_markdown(entries: Sequence[JournalEntry], *, source: str | None = None,
+                regulator: str | Regulator | None = None) -> str:
+    """The entries as Markdown CPD records, one ``##`` section per record."""
+    return D.to_markdown(build_document(entries, source=source, regulator=regulator))
 
-def to_docx_bytes(entries: Sequence[JournalEntry], *, source: str | None = None) -> bytes:
+
+def to_html(entries: Sequence[JournalEntry], *, source: str | None = None,
+            regulator: str | Regulator | None = None) -> str:
+    """The entries as one standalone, accessible HTML page (no scripts, no external files)."""
+    return D.to_html(build_document(entries, source=source, regulator=regulator))
+
+
+def to_docx_bytes(entries: Sequence[JournalEntry], *, source: str | None = None,
+                  regulator: str | Regulator | None = None) -> bytes:
     """The entries as a Word document (``.docx``) with real headings, in UK English."""
-    try:
-        import docx
-    except ImportError:  # e.g. the browser edition, where python-docx (and lxml) are not available
-        raise ValueError("Word (.docx) export needs the python-docx package, which is not available here "
-                         "(the browser edition cannot include it). Choose Markdown (.md) or web page (.html) "
-                         "instead: Word can open the .html file.") from None
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    title, intro = _heading_intro(entries, source)
-    doc = docx.Document()
-    doc.core_properties.title = title
-    doc.core_properties.language = "en-GB"
-    for style_name in ("Normal", "Heading 1", "Heading 2", "Heading 3", "Title"):
-        rpr = doc.styles[style_name].element.get_or_add_rPr()
-        lang = rpr.find(qn("w:lang"))
-        if lang is None:
-            lang = OxmlElement("w:lang")
-            rpr.append(lang)
-        lang.set(qn("w:val"), "en-GB")
-    doc.add_heading(title, level=1)
-    doc.add_paragraph(intro)
-    doc.add_paragraph(SWE_NOTE)
-    doc.add_paragraph(PRIVACY_NOTE)
-    if not entries:
-        doc.add_paragraph("The journal has no entries yet. Use a 'pause and reflect' box in any lesson to add one.")
-    for n, entry in enumerate(entries, 1):
-        doc.add_heading(_title(n, entry), level=2)
-        for f in cpd_fields(entry):
-            if not f.required and not f.text:
-                continue
-            doc.add_heading(f.label, level=3)
-            if f.text.strip():
-                for para in (p.strip() for p in f.text.split("\n\n")):
-                    if para:
-                        doc.add_paragraph(para)
-            else:
-                doc.add_paragraph().add_run(MISSING).italic = True
-        if entry.gibbs and any(entry.gibbs.values()):
-            doc.add_heading("Reflection using Gibbs' cycle (1988)", level=3)
-            for key in GIBBS_STAGES:
-                text = entry.gibbs.get(key, "")
-                if text:
-                    p = doc.add_paragraph()
-                    p.add_run(f"{GIBBS_TITLES[key]}. ").bold = True
-                    p.add_run(text)
-        if entry.prompt:
-            doc.add_paragraph().add_run(f"Written in answer to: {entry.prompt}").italic = True
-    doc.add_paragraph().add_run(OURS_NOTE).italic = True
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()
+    return D.to_docx_bytes(build_document(entries, source=source, regulator=regulator))
 
 
 # ---- writing a file --------------------------------------------------------------------------
@@ -309,14 +266,10 @@ def format_for(path: str | os.PathLike[str], fmt: str | None = None) -> str:
 
 
 def export(entries: Sequence[JournalEntry], path: str | os.PathLike[str], fmt: str | None = None,
-           *, source: str | None = None) -> Path:
-    """Write ``entries`` to ``path`` as CPD records (atomically) and return the path written."""
+           *, source: str | None = None, regulator: str | Regulator | None = None) -> Path:
+    """Write ``entries`` to ``path`` as CPD records for ``regulator`` (atomically); return the path."""
     key = format_for(path, fmt)
+    reg = get_regulator(regulator)
     target = Path(path).expanduser()
-    if key == "md":
-        atomic_write_text(target, to_markdown(entries, source=source))
-    elif key == "html":
-        atomic_write_text(target, to_html(entries, source=source))
-    else:
-        atomic_write_bytes(target, to_docx_bytes(entries, source=source))
+    atomic_write_bytes(target, D.render(build_document(entries, source=source, regulator=reg), key))
     return target

@@ -1,13 +1,20 @@
-"""Graded exercises: learner-side answer helpers, and the autograder's guard.
+"""Graded exercises, the learner's side: answers are data.
 
-**For learners** (used by the notebooks in ``exercises/``). Every choice question can be answered
-with a drop-down (:mod:`coplearn.widgets.answers`) or by typing into the answer cell. A drop-down
-choice is saved at once to ``answers.json`` beside the notebook (atomically), so it survives
-closing the notebook and travels with it when the notebook is submitted: nbgrader's submit and
-collect copy the whole assignment folder. When a graded cell runs, :func:`choice`, :func:`number`
-and :func:`several` take the typed answer if there is one and the saved drop-down choice if not,
-and print the answer as text ("Your answer to statement 3: managed (chosen with the drop-down)"),
-so the tutor sees exactly what was graded. :func:`check_choice`, :func:`check_number` and
+Every computer-marked question is a choice, a set of choices or a number. A learner answers with
+a drop-down (:mod:`coplearn.widgets.answers`), which saves the choice at once to ``answers.json``
+beside the notebook (atomically), or by typing a plain value into the answer cell
+(``q1 = {3: "managed"}``, ``q2 = ["K5", "T4"]``, ``q3 = 2.9``). The autograder
+(:mod:`coplearn.autograde`) reads those answers as data: it parses each answer cell as a literal
+with :func:`parse_answer_cell` and never runs anything else the learner wrote.
+
+Where a learner works an answer out with code (``q1 = dict(lowfield.domain_scores)``), their own
+session turns it into data: :func:`prepare_answers` (called by each assignment's locked set-up
+cell) watches the answer cells, and when one that is not a plain value runs, it saves the value it
+computed to ``answers.json`` and says so. That saved value is what gets marked.
+
+:func:`choice`, :func:`number` and :func:`several` show the answer that will be marked ("Your
+answer to statement 3: managed (chosen with the drop-down)") in the learner's session, in
+``nbgrader validate`` and in the autograder alike. :func:`check_choice`, :func:`check_number` and
 :func:`check_several` check only the *form* of an answer and explain, in plain English, what to
 fix. Whether an answer is right is decided by hidden tests that live only in ``solutions/``.
 
@@ -15,36 +22,21 @@ fix. Whether an answer is right is decided by hidden tests that live only in ``s
 ('managed', 'S2 selling (coaching)')
 >>> canonical("Co-producers", "degree"), canonical("s2", "style"), canonical(" k5 ", "item")
 ('co_producers', 'selling', 'K5')
+>>> parse_answer_cell('q1 = {3: "managed"}  # my answer').values
+{'q1': {3: 'managed'}}
 >>> check_choice(None, "culture", "statement 3")
 Traceback (most recent call last):
 ...
 AssertionError: You have not answered statement 3 yet. Choose a learning culture from the drop-down above, or type one of: professional, managed, humanistic, democratic.
-
-**For tutors** (used by ``nbgrader_config.py`` while autograding). Autograding runs each
-submission's code, so the course adds three guards to nbgrader (see ``docs/tutor-guide.md``):
-
-- :func:`guard_submission`, an nbgrader sanitising step that reads every code cell the student
-  wrote and does not run one that reaches into Python or Jupyter to change how checking works
-  (built-ins, private names, ``get_ipython``, imports other than coplearn, changing a module's
-  attributes, magics and shell commands). The cell is kept as comments so the tutor can see it.
-- :func:`lock_down_kernel`, run inside the grading kernel before any student code: an audit hook
-  that refuses to open files in the course folder outside the student's own assignment folder
-  (so ``solutions/``, ``gradebook.db`` and other students' work cannot be read), refuses to
-  write outside it, to start programs or to signal other processes, and caps memory and CPU time.
-- :class:`GuardedExecute` (built on nbgrader's ``Execute``): caps the output a single cell may
-  produce, bounds the time a whole notebook may take, and turns a kernel that dies into zero
-  marks for the cells it did not run, instead of an error that stops grading.
-
-None of this is a full sandbox; the tutor guide says what remains.
 """
 
 from __future__ import annotations
 
 import ast
-import builtins
 import json
 import math
 import os
+import re
 import sys
 import time
 from collections.abc import Mapping, Sequence
@@ -59,27 +51,37 @@ __all__ = [
     "ANSWERS_FILE",
     "AnswerStore",
     "Option",
+    "ParsedCell",
     "TeamAuditAnswers",
+    "as_data",
     "canonical",
     "check_choice",
     "check_number",
     "check_several",
     "choice",
-    "guard_submission",
-    "lock_down_kernel",
+    "is_answer_name",
     "number",
     "options",
+    "parse_answer_cell",
     "plain_errors",
+    "prepare_answers",
     "several",
-    "submission_problems",
     "team_audit_answers",
 ]
 
 #: The file, beside the notebook, that keeps the learner's drop-down choices.
 ANSWERS_FILE = "answers.json"
 _FORMAT = "coplearn-answers"
-_VERSION = 1
+_VERSION = 2  # 2 adds "computed": answers worked out with code, saved for marking
 _SHOW_MAX = 80  # characters of an answer echoed back (a flood of text must not flood the output)
+_SHOW_ITEMS = 20  # items of a list answer echoed back; the rest are counted
+
+# Limits on what an answer may be (anything bigger is not an answer to these questions).
+MAX_CELL_CHARS = 20_000   #: characters in one answer cell
+MAX_ITEMS = 200           #: entries in one list or dict
+MAX_TEXT = 2_000          #: characters in one text value
+MAX_DEPTH = 3             #: nesting of lists and dicts
+_ANSWER_NAME = re.compile(r"q[0-9]+[A-Za-z0-9_]*")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -180,6 +182,161 @@ def canonical(value: object, kind: str) -> object:
 
 
 # ---------------------------------------------------------------------------------------------
+# Answers as data: what an answer cell holds, read without running it
+# ---------------------------------------------------------------------------------------------
+
+
+def is_answer_name(name: str) -> bool:
+    """True for the names that answer cells give values to: ``q1``, ``q2_stage``, ``q1_readiness``.
+
+    >>> is_answer_name("q1_readiness"), is_answer_name("lowfield"), is_answer_name("q")
+    (True, False, False)
+    """
+    return isinstance(name, str) and _ANSWER_NAME.fullmatch(name) is not None
+
+
+def as_data(value: object, *, _depth: int = 0) -> object:
+    """``value`` as plain answer data, or ``ValueError`` saying why it cannot be an answer.
+
+    Answers are text, numbers, ``True``/``False``, ``None``, and lists or dicts of those (keys
+    are text or whole numbers), within size limits. Tuples and sets become lists. The result is
+    built from Python's own types only, so comparing it can run nothing a learner defined.
+
+    >>> as_data({1: "managed", 2: ("K5", "T4")})
+    {1: 'managed', 2: ['K5', 'T4']}
+    >>> as_data(float("nan"))
+    Traceback (most recent call last):
+    ...
+    ValueError: nan is not a number that can be marked
+    """
+    if value is None or value is True or value is False:
+        return value
+    if isinstance(value, bool):  # a bool subclass
+        return bool.__bool__(value)
+    if isinstance(value, int):
+        number = int.__int__(value)
+        if abs(number) > 10**15:
+            raise ValueError("a whole number that large is not an answer to these questions")
+        return number
+    if isinstance(value, float):
+        real = float.__float__(value)
+        if not math.isfinite(real):
+            raise ValueError(f"{real} is not a number that can be marked")
+        return real
+    if isinstance(value, str):
+        text = str.__str__(value)
+        if len(text) > MAX_TEXT:
+            raise ValueError(f"a text of more than {MAX_TEXT:,} characters is not an answer to these questions")
+        return text
+    if type(value).__name__ in {"float64", "float32", "int64", "int32"} and hasattr(value, "item"):
+        return as_data(value.item(), _depth=_depth)  # numpy numbers, without importing numpy
+    if _depth >= MAX_DEPTH:
+        raise ValueError("the answer is nested too deeply (lists inside lists inside lists)")
+    if isinstance(value, (list, tuple, set, frozenset)):
+        if len(value) > MAX_ITEMS:
+            raise ValueError(f"a list of more than {MAX_ITEMS} entries is not an answer to these questions")
+        items = [as_data(v, _depth=_depth + 1) for v in value]
+        return sorted(items, key=repr) if isinstance(value, (set, frozenset)) else items
+    if isinstance(value, Mapping):
+        if len(value) > MAX_ITEMS:
+            raise ValueError(f"a dict of more than {MAX_ITEMS} entries is not an answer to these questions")
+        out: dict[object, object] = {}
+        for k, v in value.items():
+            if isinstance(k, bool) or not isinstance(k, (str, int)):
+                raise ValueError(f"{_show(k)!r} cannot be a key in an answer; use text or a whole number")
+            out[as_data(k, _depth=_depth + 1)] = as_data(v, _depth=_depth + 1)
+        return out
+    raise ValueError(f"a {type(value).__name__} is not an answer; answers are text, numbers, lists or dicts")
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedCell:
+    """What an answer cell holds, read as data (see :func:`parse_answer_cell`)."""
+
+    values: dict[str, object]   #: the answers the cell gives as plain values, by name
+    names: tuple[str, ...]      #: every answer name the cell gives a value to, plain or not
+    problem: str | None         #: why the cell is not a plain answer cell; ``None`` when it is
+
+    @property
+    def plain(self) -> bool:
+        """True when the cell is nothing but ``name = value`` lines (comments and spacing aside)."""
+        return self.problem is None
+
+
+def _stored_names(node: ast.AST) -> list[str]:
+    return [n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)]
+
+
+def parse_answer_cell(source: str) -> ParsedCell:
+    """Read an answer cell as data, without running it.
+
+    A plain answer cell is made only of ``name = value`` lines whose values are literals (text,
+    numbers, lists, dicts, ``None``), with any comments and spacing. Anything else (a call, an
+    import, a loop, a calculation) makes the cell not plain: ``problem`` says why in one line,
+    and ``values`` is empty. ``names`` lists the answer names (``q1``, ``q2_stage`` ...) the cell
+    gives values to either way.
+
+    >>> parse_answer_cell('q2 = ["managed",  "professional"]   # my two').values
+    {'q2': ['managed', 'professional']}
+    >>> cell = parse_answer_cell("import os; q1 = os.getcwd()")
+    >>> cell.plain, cell.names, cell.problem
+    (False, ('q1',), 'line 1 is not a plain answer of the form name = value')
+    """
+    if not isinstance(source, str):
+        return ParsedCell({}, (), "the cell holds no text")
+    if len(source) > MAX_CELL_CHARS:
+        return ParsedCell({}, (), f"the cell is longer than {MAX_CELL_CHARS:,} characters")
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, MemoryError, RecursionError, OverflowError):
+        return ParsedCell({}, (), "it is not Python that can be read (check quotes, brackets and commas)")
+    names: list[str] = []
+    values: dict[str, object] = {}
+    problem: str | None = None
+    for node in tree.body:
+        names.extend(n for n in _stored_names(node) if is_answer_name(n))
+        if problem:
+            continue
+        if isinstance(node, ast.Pass) or (
+                isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)):
+            continue
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            target, value_node = node.targets[0].id, node.value
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+            target, value_node = node.target.id, node.value
+        else:
+            problem = f"line {node.lineno} is not a plain answer of the form name = value"
+            continue
+        try:
+            value = as_data(ast.literal_eval(value_node))
+        except ValueError as exc:
+            why = str(exc) if "answer" in str(exc) or "number" in str(exc) else "it is worked out, not written as a value"
+            problem = f"the value given to {target} on line {node.lineno} is not a plain value: {why}"
+            continue
+        except (TypeError, SyntaxError, MemoryError, RecursionError, OverflowError):
+            problem = f"the value given to {target} on line {node.lineno} is not a plain value"
+            continue
+        if is_answer_name(target):
+            values[target] = value
+    return ParsedCell({} if problem else values, tuple(dict.fromkeys(names)), problem)
+
+
+def answer_source(values: Mapping[str, object]) -> str:
+    """Canonical answer-cell source for ``values`` (one ``name = value`` line each).
+
+    >>> print(answer_source({"q2": ["managed", "professional"], "q3": 2.9}))
+    q2 = ['managed', 'professional']
+    q3 = 2.9
+    """
+    lines = []
+    for name, value in values.items():
+        if not is_answer_name(name):
+            raise ValueError(f"{name!r} is not an answer name")
+        lines.append(f"{name} = {as_data(value)!r}")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------
 # The answers file: drop-down choices saved beside the notebook
 # ---------------------------------------------------------------------------------------------
 
@@ -220,52 +377,94 @@ class AnswerStore:
                     "so they can never be released to students. Type answers into the answer cells instead.")
         return None
 
-    def _read(self) -> tuple[dict[str, Any], bool]:
-        """The saved answers and whether the file was readable (a missing file is readable)."""
+    def _read_doc(self) -> tuple[dict[str, Any], bool]:
+        """The whole saved document and whether the file was readable (a missing file is)."""
         try:
             text = self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
             return {}, True
-        except OSError as exc:
-            self.last_warning = f"Your saved drop-down answers could not be read ({exc.strerror or exc})."
+        except (OSError, UnicodeDecodeError) as exc:
+            self.last_warning = f"Your saved answers could not be read ({getattr(exc, 'strerror', None) or exc})."
             return {}, False
         try:
             data = json.loads(text)
-            answers = data["answers"]
-            if data.get("format") != _FORMAT or not isinstance(answers, dict):
+            if not isinstance(data, dict) or data.get("format") != _FORMAT or not isinstance(data.get("answers"), dict):
                 raise ValueError("not a coplearn answers file")
-        except (ValueError, KeyError, TypeError):
-            self.last_warning = (f"Your saved drop-down answers in {self.path.name} could not be read, "
+            if not isinstance(data.get("computed", {}), dict):
+                raise ValueError("computed answers are not a dict")
+        except (ValueError, RecursionError):
+            self.last_warning = (f"Your saved answers in {self.path.name} could not be read, "
                                  "so they are not used. Choose your answers again.")
             return {}, False
-        return {str(k): v for k, v in answers.items() if isinstance(v, (str, int, float)) or v is None}, True
+        return data, True
+
+    def _read(self) -> tuple[dict[str, Any], bool]:
+        """The saved drop-down answers and whether the file was readable."""
+        data, ok = self._read_doc()
+        answers = data.get("answers", {})
+        return {str(k): v for k, v in answers.items() if isinstance(v, (str, int, float)) or v is None}, ok
 
     def all(self) -> dict[str, Any]:
-        """Every saved answer, ``{"q1.3": "managed", ...}``."""
+        """Every saved drop-down answer, ``{"q1.3": "managed", ...}``."""
         return self._read()[0]
 
     def get(self, key: str) -> Any:
         """The saved answer for ``key`` (``"q1.3"``, ``"q2"``), or ``None``."""
         return self._read()[0].get(key)
 
-    def save(self, key: str, value: Any) -> bool:
-        """Save one answer (``None`` clears it); return whether it was saved."""
+    def computed(self) -> dict[str, Any]:
+        """Answers the learner worked out with code in their notebook, saved for marking, by name."""
+        data, _ = self._read_doc()
+        out: dict[str, Any] = {}
+        for name, value in data.get("computed", {}).items():
+            if is_answer_name(name):
+                try:
+                    out[name] = as_data(value)
+                except ValueError:
+                    continue
+        return out
+
+    def _update(self, change: Any) -> bool:
         if self.read_only_reason:
             return False
         with file_lock(self.folder / f".{ANSWERS_FILE}"):  # a hidden lock file beside the answers
-            answers, readable = self._read()
+            data, readable = self._read_doc()
             if not readable and self.path.exists():
                 moved = move_aside(self.path, "unreadable")
                 self.last_warning = (f"Your answers file could not be read, so it was kept as {moved.name} "
                                      f"and a new {self.path.name} was started.")
+                data = {}
+            answers = dict(data.get("answers", {}))
+            computed = dict(data.get("computed", {}))
+            change(answers, computed)
+            doc: dict[str, Any] = {"format": _FORMAT, "version": _VERSION,
+                                   "saved": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "answers": answers}
+            if computed:
+                doc["computed"] = computed
+            atomic_write_text(self.path, json.dumps(doc, indent=2, sort_keys=True) + "\n")
+        return True
+
+    def save(self, key: str, value: Any) -> bool:
+        """Save one drop-down answer (``None`` clears it); return whether it was saved."""
+        def change(answers: dict[str, Any], computed: dict[str, Any]) -> None:
             if value is None:
                 answers.pop(key, None)
             else:
                 answers[key] = value
-            doc = {"format": _FORMAT, "version": _VERSION,
-                   "saved": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "answers": answers}
-            atomic_write_text(self.path, json.dumps(doc, indent=2, sort_keys=True) + "\n")
-        return True
+        return self._update(change)
+
+    def save_computed(self, name: str, value: Any) -> bool:
+        """Save an answer worked out with code (``None`` clears it); return whether it was saved."""
+        if not is_answer_name(name):
+            raise ValueError(f"{name!r} is not an answer name (q1, q2_stage, ...)")
+        data = None if value is None else as_data(value)
+
+        def change(answers: dict[str, Any], computed: dict[str, Any]) -> None:
+            if data is None:
+                computed.pop(name, None)
+            else:
+                computed[name] = data
+        return self._update(change)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -291,9 +490,23 @@ def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+# The answers that will be marked, as the learner's answer cells gave them (see prepare_answers).
+_MARKED: dict[str, object] = {}
+_HOW: dict[str, str] = {}
+_TRACKING = False
+
+
+def _given(question: str) -> Any:
+    """The value the learner's answer cells gave ``question``: the value that will be marked once
+    :func:`prepare_answers` is watching the cells, otherwise the variable of that name."""
+    if _TRACKING:
+        return _MARKED.get(question)
+    return _namespace().get(question)
+
+
 def _typed(question: str, item: object | None) -> Any:
     """What the learner typed for ``question`` (and ``item``), or ``None``."""
-    value = _namespace().get(question)
+    value = _given(question)
     if item is None:
         return value
     if isinstance(value, Mapping):
@@ -306,7 +519,93 @@ def _typed(question: str, item: object | None) -> Any:
     return None
 
 
+def prepare_answers() -> None:
+    """Get an assignment notebook ready: plain error messages, and the answer cells watched.
+
+    Each assignment's locked set-up cell calls this. From then on, whenever a cell that gives a
+    value to an answer name (``q1``, ``q2_stage`` ...) runs:
+
+    - a plain answer cell (``name = value`` lines) is what will be marked, as typed;
+    - a cell that works its answer out with code has the value it computed saved to
+      ``answers.json`` (atomically) with a note saying what was saved: that saved value is what
+      will be marked, because the autograder never runs a learner's code.
+
+    Under ``nbgrader validate`` and the autograder nothing is saved: a worked-out answer is taken
+    from ``answers.json`` as it was last saved, exactly as the autograder will take it.
+    """
+    global _TRACKING
+    plain_errors()
+    _MARKED.clear()
+    _HOW.clear()
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+    except ImportError:  # pragma: no cover - IPython comes with Jupyter
+        return
+    if shell is None:
+        return
+    if not _TRACKING:
+        shell.events.register("post_run_cell", _after_cell)
+        _TRACKING = True
+
+
+def _after_cell(result: Any) -> None:
+    try:
+        info = getattr(result, "info", None)
+        source = getattr(info, "raw_cell", None)
+        if not isinstance(source, str) or getattr(result, "error_before_exec", None) is not None:
+            return
+        _watch(source, getattr(result, "error_in_exec", None) is not None)
+    except Exception as exc:  # a note, never a broken notebook
+        print(f"(coplearn could not check this cell's answers: {exc})")
+
+
+def _watch(source: str, failed: bool) -> None:
+    parsed = parse_answer_cell(source)
+    if not parsed.names:
+        return
+    if parsed.plain:
+        for name in parsed.names:
+            if name in parsed.values:
+                _MARKED[name] = parsed.values[name]
+                _HOW[name] = "typed"
+        return
+    from IPython import get_ipython
+
+    namespace = get_ipython().user_ns
+    store = AnswerStore()
+    saving = store.read_only_reason is None
+    for name in parsed.names:
+        if saving:
+            if failed or name not in namespace:
+                continue
+            try:
+                data = as_data(namespace[name])
+            except ValueError as exc:
+                _MARKED.pop(name, None)
+                print(f"{name} cannot be marked: {exc}. Give it a plain value (text, a number, or a list).")
+                continue
+            store.save_computed(name, data)
+            _MARKED[name] = data
+            _HOW[name] = "worked out in your notebook and saved"
+            print(f"Saved for marking: {name} = {_show(data)} (this cell works its answer out, so the value "
+                  f"it gave is saved in {ANSWERS_FILE} and that is what will be marked).")
+        else:
+            saved = store.computed().get(name)
+            if saved is None:
+                _MARKED.pop(name, None)
+                print(f"{name} is worked out with code and no value has been saved for marking: run this cell "
+                      "in your own notebook (it saves the value), or type the answer as a plain value.")
+            else:
+                _MARKED[name] = saved
+                _HOW[name] = f"worked out in the notebook and saved in {ANSWERS_FILE}"
+
+
 def _show(value: object) -> str:
+    if isinstance(value, (list, tuple)) and len(value) > _SHOW_ITEMS:
+        text = repr(list(value[:_SHOW_ITEMS]))[:-1] + f", ... and {len(value) - _SHOW_ITEMS} more]"
+        return text if len(text) <= 4 * _SHOW_MAX else text[: 4 * _SHOW_MAX - 3] + "..."
     text = value if isinstance(value, str) else repr(value)
     return text if len(text) <= _SHOW_MAX else text[: _SHOW_MAX - 3] + "..."
 
@@ -325,7 +624,7 @@ def choice(question: str, item: object | None = None, *, kind: str, label: str |
     where = label or _key(question, item)
     typed = _typed(question, item)
     if not _blank(typed):
-        answer, how = canonical(typed, kind), "typed"
+        answer, how = canonical(typed, kind), _HOW.get(question, "typed")
     else:
         store = AnswerStore(folder)
         answer, how = canonical(store.get(_key(question, item)), kind), "chosen with the drop-down"
@@ -344,7 +643,7 @@ def number(question: str, item: object | None = None, *, label: str | None = Non
     reads as a number ("3.25", "3,25" and 3 all do)."""
     where = label or _key(question, item)
     typed = _typed(question, item)
-    how = "typed"
+    how = _HOW.get(question, "typed")
     raw: object = typed
     if _blank(typed):
         store = AnswerStore(folder)
@@ -378,7 +677,7 @@ def several(question: str, count: int, *, kind: str, label: str | None = None,
     entries are left out.
     """
     where = label or question
-    typed = _namespace().get(question)
+    typed = _given(question)
     values: list[object]
     if isinstance(typed, str):
         values = [v for v in typed.split(",")]
@@ -388,7 +687,7 @@ def several(question: str, count: int, *, kind: str, label: str | None = None,
         values = []
     else:
         values = [typed]
-    how = "typed"
+    how = _HOW.get(question, "typed")
     if all(_blank(v) for v in values):
         store = AnswerStore(folder)
         saved = store.all()
@@ -400,7 +699,10 @@ def several(question: str, count: int, *, kind: str, label: str | None = None,
     if not answers:
         print(f"Your answer to {where}: not answered yet.")
     else:
-        print(f"Your answer to {where}: {', '.join(_show(a) for a in answers)} ({how})")
+        shown = ", ".join(_show(a) for a in answers[:_SHOW_ITEMS])
+        if len(answers) > _SHOW_ITEMS:
+            shown += f" ... and {len(answers) - _SHOW_ITEMS} more"
+        print(f"Your answer to {where}: {shown} ({how})")
     return answers
 
 
@@ -579,406 +881,3 @@ def team_audit_answers(path: str | os.PathLike[str]) -> TeamAuditAnswers:
         weakest=tuple(p.item.id for p in result.audit.priorities[:3]),
         weakest_domain=min(rated, key=lambda d: rated[d]) if rated else None, result=result,
     )
-
-
-# ---------------------------------------------------------------------------------------------
-# Tutor side 1: the submission guard (an nbgrader sanitising step, run outside the kernel)
-# ---------------------------------------------------------------------------------------------
-
-#: Names a submission may not use: ways into Python's or Jupyter's machinery, files and programs.
-DENIED_NAMES = frozenset({
-    "exec", "eval", "compile", "open", "getattr", "setattr", "delattr", "globals", "locals", "vars",
-    "get_ipython", "breakpoint", "input", "exit", "quit", "help", "dir", "type", "object", "super",
-    "memoryview", "classmethod", "staticmethod", "property", "builtins", "sys", "os", "io", "importlib",
-    "subprocess", "ctypes", "gc", "inspect", "IPython", "ipykernel", "signal", "threading",
-    "multiprocessing", "socket", "shutil", "pathlib", "Path", "tempfile", "sqlite3", "pickle", "marshal",
-    "atexit", "resource", "traceback", "weakref", "functools", "operator", "codecs", "runpy", "pty",
-    "unlink", "rmtree", "rename", "read_text", "read_bytes", "write_text", "write_bytes",
-    "load_module", "exec_module",
-    "cell_contents", "f_globals", "f_locals", "f_back", "f_builtins", "gi_frame", "tb_frame",
-})
-
-#: Built-in names a submission may not redefine (checks might otherwise call the new version).
-_BUILTIN_NAMES = frozenset(n for n in vars(builtins) if not n.startswith("_"))
-
-
-def submission_problems(source: str) -> list[str]:
-    """Reasons the autograder will not run this student-written code cell (empty if it may run).
-
-    A cell may assign answers, call coplearn and use ordinary Python; it may not reach into
-    Python's or Jupyter's machinery (private names, built-ins like ``getattr``, ``get_ipython``,
-    magics and shell commands), import anything but coplearn, change a module's or object's
-    attributes, define classes or redefine a built-in name.
-
-    >>> submission_problems('q1 = {1: "managed", 2: None}')
-    []
-    >>> submission_problems("import builtins\\nbuiltins.len = lambda x: 1")
-    ["line 1 imports 'builtins' (only coplearn may be imported)", "line 1 uses 'builtins'", "line 2 changes the attribute 'len' of something else", "line 2 uses 'builtins'"]
-    >>> submission_problems("%timeit 1")
-    ["line 1 uses 'get_ipython'"]
-    """
-    text = source
-    try:
-        from IPython.core.inputtransformer2 import TransformerManager
-
-        text = TransformerManager().transform_cell(source)
-    except Exception:  # noqa: BLE001 - fall back to the raw source
-        text = source
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError):
-        return []  # the kernel reports the syntax error itself; nothing in the cell runs
-    found: list[str] = []
-
-    def add(node: ast.AST, why: str) -> None:
-        msg = f"line {getattr(node, 'lineno', '?')} {why}"
-        if msg not in found:
-            found.append(msg)
-
-    def check_name(node: ast.AST, name: str | None, binding: bool = False) -> None:
-        if not name:
-            return
-        if name.startswith("_") and name != "_":
-            add(node, f"uses the private name {name!r}")
-        elif name in DENIED_NAMES:
-            add(node, f"uses {name!r}")
-        elif binding and name in _BUILTIN_NAMES:
-            add(node, f"redefines the built-in name {name!r}")
-
-    def check_target(target: ast.AST) -> None:
-        if isinstance(target, ast.Attribute):
-            add(target, f"changes the attribute {target.attr!r} of something else")
-        elif isinstance(target, (ast.Tuple, ast.List)):
-            for elt in target.elts:
-                check_target(elt)
-        elif isinstance(target, ast.Starred):
-            check_target(target.value)
-
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.name != "coplearn" and not alias.name.startswith("coplearn."):
-                    add(node, f"imports {alias.name!r} (only coplearn may be imported)")
-                check_name(node, alias.asname or alias.name.split(".")[0], binding=True)
-        elif isinstance(node, ast.ImportFrom):
-            module = node.module or ""
-            if node.level or (module != "coplearn" and not module.startswith("coplearn.")):
-                add(node, f"imports from {module or '.'!r} (only coplearn may be imported)")
-            for alias in node.names:
-                check_name(node, alias.name)
-                check_name(node, alias.asname or alias.name, binding=True)
-        elif isinstance(node, ast.Name):
-            check_name(node, node.id, binding=isinstance(node.ctx, (ast.Store, ast.Del)))
-        elif isinstance(node, ast.Attribute):
-            check_name(node, node.attr)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            check_name(node, node.name, binding=True)
-        elif isinstance(node, ast.ClassDef):
-            add(node, "defines a class")
-        elif isinstance(node, (ast.Global, ast.Nonlocal)):
-            for name in node.names:
-                check_name(node, name, binding=True)
-        elif isinstance(node, (ast.Assign, ast.Delete)):
-            for target in node.targets:
-                check_target(target)
-        elif isinstance(node, (ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor, ast.NamedExpr)):
-            check_target(node.target)
-        elif isinstance(node, (ast.With, ast.AsyncWith)):
-            for w in node.items:
-                if w.optional_vars is not None:
-                    check_target(w.optional_vars)
-        elif isinstance(node, ast.ExceptHandler) and node.name:
-            check_name(node, node.name, binding=True)
-        elif isinstance(node, ast.arg):
-            check_name(node, node.arg)
-        elif isinstance(node, ast.keyword) and node.arg:
-            check_name(node, node.arg)
-    found.sort(key=lambda msg: int(msg.split()[1]) if msg.split()[1].isdigit() else 0)
-    return found
-
-
-def _comment_out(source: str, problems: Sequence[str]) -> str:
-    note = [
-        "# The course's autograder did not run this cell, because it reaches into Python or Jupyter",
-        "# in ways the answers never need (" + "; ".join(problems)[:300] + ").",
-        "# The code is kept below as comments so that your tutor can see it.",
-        "#",
-    ]
-    kept = ["# | " + line for line in source.splitlines()]
-    message = ("This cell was not run by the course's autograder: it reaches into Python or Jupyter "
-               "in ways the answers never need. Your tutor can see the code.")
-    return "\n".join(note + kept + [f"print({message!r})"])
-
-
-def _cell_is_trusted(cell: Mapping[str, Any]) -> bool:
-    """Locked and test cells: nbgrader has checked them against the gradebook (and restored
-    them if they were edited) before this step runs."""
-    meta = cell.get("metadata", {}).get("nbgrader")
-    if not meta or not meta.get("grade_id"):
-        return False
-    if meta.get("solution"):
-        return False
-    return bool(meta.get("grade") or meta.get("locked") or meta.get("task"))
-
-
-def guard_submission(nb: Any, resources: Any) -> tuple[Any, Any]:
-    """nbgrader sanitising step: comment out student-written code cells that fail
-    :func:`submission_problems`, so that they never run. Runs after ``OverwriteCells``.
-
-    The problems are recorded in the cell's metadata (``coplearn.guard``) and in
-    ``resources["coplearn_guard"]``, and the cell prints a plain note when it runs.
-    """
-    import logging
-
-    log = logging.getLogger("coplearn.grading")
-    flagged: list[dict[str, Any]] = []
-    for index, cell in enumerate(nb.cells):
-        if cell.get("cell_type") != "code" or _cell_is_trusted(cell):
-            continue
-        problems = submission_problems(cell.source)
-        if problems:
-            cell.source = _comment_out(cell.source, problems)
-            cell.metadata.setdefault("coplearn", {})["guard"] = problems
-            flagged.append({"cell": index, "problems": problems})
-            log.warning("coplearn guard: not running cell %d of %s: %s", index,
-                        resources.get("nbgrader", {}).get("student", "?"), "; ".join(problems))
-    resources["coplearn_guard"] = flagged
-    return nb, resources
-
-
-# ---------------------------------------------------------------------------------------------
-# Tutor side 2: the kernel lock-down (runs inside the grading kernel, before student code)
-# ---------------------------------------------------------------------------------------------
-
-_LOCKED = False
-
-
-def lock_down_kernel(folder: str | os.PathLike[str] | None = None, *,
-                     memory_mb: int | None = None, cpu_seconds: int | None = None) -> None:
-    """Refuse file access outside the assignment folder, programs and signals in this process.
-
-    Called by the grading kernel at start-up (``nbgrader_config.py`` passes it to the kernel as an
-    ``exec_lines`` option), before any student code runs. From then on, in this process:
-
-    - inside the course folder (the nearest folder above with ``nbgrader_config.py``), only the
-      assignment folder (``folder``, default the working directory), ``.venv`` and ``src`` can be
-      read; ``solutions/``, ``source/``, ``gradebook.db``, other students' folders and the
-      course's configuration cannot;
-    - the paths in the ``COPLEARN_PROTECTED_PATHS`` environment variable (``os.pathsep``
-      separated; ``nbgrader_config.py`` adds the exchange folder) cannot be read;
-    - nothing can be written, renamed or deleted outside the assignment folder and the temp folder;
-    - no program can be started, no process signalled, no C library called through ctypes;
-    - memory is capped at ``memory_mb`` (``COPLEARN_KERNEL_MEMORY_MB``, default 2048), CPU time
-      at ``cpu_seconds`` (``COPLEARN_KERNEL_CPU_SECONDS``, default 300; past it the kernel stops,
-      which the grader treats as a crash) and the size of any file written at 100 MB
-      (``COPLEARN_KERNEL_FILE_MB``).
-
-    Python audit hooks cannot be removed once added, but they are not a sandbox: code that
-    reaches C directly could still get round this. :func:`guard_submission` stops the usual
-    ways of doing that before the code runs.
-    """
-    global _LOCKED
-    if _LOCKED:
-        return
-    import resource
-    import tempfile
-
-    realpath = os.path.realpath
-    sep = os.sep
-    here = realpath(os.fspath(folder) if folder is not None else os.getcwd())
-    root = None
-    probe = here
-    while True:
-        if os.path.exists(os.path.join(probe, "nbgrader_config.py")):
-            root = probe
-            break
-        parent = os.path.dirname(probe)
-        if parent == probe:
-            break
-        probe = parent
-    inside = [here] + ([os.path.join(root, ".venv"), os.path.join(root, "src")] if root else [])
-    allowed_inside = tuple(realpath(p) for p in inside)
-    protected = [realpath(p) for p in os.environ.get("COPLEARN_PROTECTED_PATHS", "").split(os.pathsep) if p]
-    protected += [realpath(os.path.expanduser("~/.jupyter")), "/etc/jupyter", "/usr/local/etc/jupyter"]
-    if root:
-        protected.append(realpath(root))
-    protected_t = tuple(protected)
-    writable = (here, realpath(tempfile.gettempdir()), "/dev/null")
-    deny_events = frozenset({
-        "subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork", "os.forkpty",
-        "os.kill", "os.killpg", "signal.pthread_kill", "ctypes.dlopen", "ctypes.dlsym", "ctypes.call_function",
-        "ctypes.cdata", "ctypes.addressof", "ctypes.string_at", "ctypes.wstring_at", "ctypes.create_string_buffer",
-        "sys.addaudithook", "pty.spawn", "os.startfile", "winreg.OpenKey", "resource.setrlimit", "resource.prlimit",
-        "os.setuid", "os.setgid", "sys.setprofile", "sys.settrace", "socket.connect", "socket.bind",
-    })
-    path_events = frozenset({"open", "os.listdir", "os.scandir", "glob.glob", "shutil.copyfile", "shutil.copytree",
-                             "shutil.rmtree", "shutil.move", "os.chdir", "os.truncate", "os.chmod", "os.chown",
-                             "os.link", "os.symlink", "os.utime", "os.mkdir", "os.rmdir", "os.remove",
-                             "os.rename", "os.walk", "os.fwalk", "sqlite3.connect"})
-    write_events = frozenset({"os.truncate", "os.chmod", "os.chown", "os.link", "os.symlink", "os.utime",
-                              "os.mkdir", "os.rmdir", "os.remove", "os.rename", "shutil.rmtree", "shutil.move",
-                              "shutil.copyfile", "shutil.copytree", "sqlite3.connect"})
-    write_flags = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
-    is_inst = isinstance
-    fspath = os.fspath
-    fsdecode = os.fsdecode
-    perm_error = PermissionError
-
-    def under(path: str, roots: tuple[str, ...]) -> bool:
-        for r in roots:
-            if path == r or path.startswith(r + sep) or r == sep:
-                return True
-        return False
-
-    def resolve(p: object) -> str | None:
-        if p is None or is_inst(p, int):
-            return None  # a file descriptor: already open, checked when it was opened
-        try:
-            return realpath(fsdecode(fspath(p)))
-        except (TypeError, ValueError):
-            return None
-
-    def hook(event: str, args: tuple[Any, ...]) -> None:
-        if event in deny_events:
-            raise perm_error(f"The course's autograder does not allow this here ({event}).")
-        if event not in path_events or not args:
-            return
-        paths = [args[0]]
-        if event in ("os.rename", "os.link", "os.symlink", "shutil.copyfile", "shutil.copytree", "shutil.move") and len(args) > 1:
-            paths.append(args[1])
-        writing = event in write_events
-        if event == "open" and len(args) >= 3:
-            mode, flags = args[1], args[2]
-            if (is_inst(mode, str) and any(ch in mode for ch in "wax+")) or (is_inst(flags, int) and flags & write_flags):
-                writing = True
-        for p in paths:
-            path = resolve(p)
-            if path is None:
-                continue
-            verb = "change" if writing else "read"
-            if (under(path, protected_t) and not under(path, allowed_inside)) or (writing and not under(path, writable)):
-                raise perm_error(f"The course's autograder does not let submitted code {verb} files "
-                                 f"outside the assignment folder: {path}")
-
-    mem = memory_mb if memory_mb is not None else int(os.environ.get("COPLEARN_KERNEL_MEMORY_MB", "2048"))
-    cpu = cpu_seconds if cpu_seconds is not None else int(os.environ.get("COPLEARN_KERNEL_CPU_SECONDS", "300"))
-    file_mb = int(os.environ.get("COPLEARN_KERNEL_FILE_MB", "100"))
-    try:
-        if file_mb > 0:  # Python ignores SIGXFSZ, so a bigger write fails with an OSError
-            resource.setrlimit(resource.RLIMIT_FSIZE, (file_mb * 1024 * 1024, file_mb * 1024 * 1024))
-        if mem > 0:
-            resource.setrlimit(resource.RLIMIT_AS, (mem * 1024 * 1024, mem * 1024 * 1024))
-        if cpu > 0:
-            used = int(time.process_time()) + 1
-            resource.setrlimit(resource.RLIMIT_CPU, (cpu + used, cpu + used + 5))
-    except (ValueError, OSError):  # pragma: no cover - limits not supported here
-        pass
-    sys.addaudithook(hook)
-    _LOCKED = True
-
-
-# ---------------------------------------------------------------------------------------------
-# Tutor side 3: nbgrader's Execute with an output cap, a notebook time budget and crash handling
-# ---------------------------------------------------------------------------------------------
-
-
-def _build_guarded_execute() -> type:
-    from nbclient.exceptions import CellTimeoutError, DeadKernelError
-    from nbformat.notebooknode import NotebookNode
-    from nbgrader.preprocessors import Execute
-    from traitlets import Integer
-
-    class GuardedExecute(Execute):  # type: ignore[misc, valid-type]
-        """nbgrader's ``Execute`` with three additions for untrusted submissions.
-
-        - ``max_output_chars``: a cell's output stops being recorded past this many characters
-          (nbgrader's ``LimitOutput`` counts lines afterwards; this caps memory while running).
-        - ``notebook_timeout``: seconds for the whole notebook; once spent, each remaining cell
-          gets ``timeout_after_budget`` seconds, so a loop that ignores interrupts cannot hold
-          grading for ``timeout`` seconds per cell.
-        - a kernel that dies marks the cell it was running, and every code cell after it, with an
-          error output (zero marks for the tests there) and grading carries on with the next
-          submission, instead of failing the whole notebook.
-        """
-
-        max_output_chars = Integer(200_000, help="Characters of output recorded per cell.").tag(config=True)
-        notebook_timeout = Integer(180, help="Seconds for the whole notebook (-1: no limit).").tag(config=True)
-        timeout_after_budget = Integer(2, help="Seconds per cell once notebook_timeout is spent.").tag(config=True)
-
-        def preprocess(self, nb: Any, resources: Any = None, km: Any = None) -> Any:
-            self._coplearn_started = time.monotonic()
-            self._coplearn_dead: str | None = None
-            self._coplearn_sizes: dict[int, int] = {}
-            return super().preprocess(nb, resources, km=km)
-
-        def _get_timeout(self, cell: Any) -> int | None:
-            base = super()._get_timeout(cell)
-            if self.notebook_timeout is None or self.notebook_timeout < 0:
-                return base
-            left = self.notebook_timeout - (time.monotonic() - self._coplearn_started)
-            if left <= 0:
-                return self.timeout_after_budget
-            return int(min(base, max(left, self.timeout_after_budget))) if base else int(max(left, 1))
-
-        def output(self, outs: list[Any], msg: dict[str, Any], display_id: Any, cell_index: int) -> Any:
-            content = msg.get("content", {})
-            size = len(content.get("text", "")) + sum(len(str(v)) for v in content.get("data", {}).values())
-            used = self._coplearn_sizes.get(cell_index, 0)
-            if used > self.max_output_chars:
-                return None
-            self._coplearn_sizes[cell_index] = used + size
-            if used + size > self.max_output_chars:
-                note = NotebookNode(output_type="stream", name="stdout",
-                                    text=f"\n... output stopped by the course's autograder after "
-                                         f"{self.max_output_chars:,} characters ...\n")
-                outs.append(note)
-                return note
-            return super().output(outs, msg, display_id, cell_index)
-
-        def _dead_output(self, text: str) -> Any:
-            return NotebookNode(output_type="error", ename="KernelStopped", evalue=text,
-                                traceback=[f"KernelStopped: {text}"])
-
-        def preprocess_cell(self, cell: Any, resources: Any, index: int) -> Any:
-            if cell.cell_type != "code":
-                return cell, resources
-            if self._coplearn_dead:
-                cell.outputs = [self._dead_output(
-                    "Not run: the program stopped earlier in this notebook (" + self._coplearn_dead + ").")]
-                return cell, resources
-            try:
-                return super().preprocess_cell(cell, resources, index)
-            except DeadKernelError:
-                self._coplearn_dead = f"it crashed while running cell {index + 1}"
-                self.log.warning("coplearn: the kernel died in cell %d; the remaining cells are marked not run", index)
-                cell.outputs.append(self._dead_output(
-                    "The program stopped (the kernel died) while this cell was running. If this looks "
-                    "wrong, the tutor can autograde this submission again."))
-                return cell, resources
-            except CellTimeoutError:
-                # nbclient gives up when an interrupted kernel stays busy: it ignored the interrupt
-                self._coplearn_dead = f"it was still busy after the time limit in cell {index + 1}"
-                self.log.warning("coplearn: the kernel stayed busy after cell %d timed out; the remaining "
-                                 "cells are marked not run", index)
-                cell.outputs.append(self._dead_output(
-                    "This cell ran past the time limit and the program would not stop when interrupted, "
-                    "so the rest of the notebook could not be run."))
-                return cell, resources
-
-        async def async_execute_cell(self, cell: Any, cell_index: int, execution_count: Any = None,
-                                     store_history: bool = True) -> Any:
-            if self._coplearn_dead:
-                return cell
-            return await super().async_execute_cell(cell, cell_index, execution_count, store_history)
-
-    GuardedExecute.__module__ = __name__
-    return GuardedExecute
-
-
-def __getattr__(name: str) -> Any:
-    # GuardedExecute needs nbgrader, which learners' kernels should not import: build it on first use.
-    if name == "GuardedExecute":
-        cls = _build_guarded_execute()
-        globals()["GuardedExecute"] = cls
-        return cls
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

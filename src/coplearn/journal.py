@@ -11,9 +11,12 @@ set the ``COPLEARN_JOURNAL`` environment variable, or pass a path, to keep it el
 is atomic and locked, so two lessons writing at once lose nothing; a file that cannot be read is
 moved aside (never overwritten) and the learner is told where it went.
 
-``Journal.export(path)`` writes the entries as Social Work England CPD records in Markdown, a
-standalone HTML page or a Word document (see :mod:`coplearn.cpd`); on the command line,
-``coplearn journal export -o cpd.docx`` does the same.
+``Journal.export(path)`` writes the entries as CPD records in Markdown, a standalone HTML page
+or a Word document, laid out for the learner's regulator (Social Work England by default; see
+:mod:`coplearn.regulators` and :mod:`coplearn.cpd`); ``Journal.set_regulator("niscc")`` saves the
+choice in the journal's settings. On the command line, ``coplearn journal export -o cpd.docx``
+does the same. An entry may record the ``hours`` an activity took, which the exports total for a
+regulator that counts hours.
 
 >>> import tempfile, pathlib
 >>> j = Journal(pathlib.Path(tempfile.mkdtemp()) / "journal.json")
@@ -144,6 +147,7 @@ class JournalEntry:
     lesson: str = ""
     prompt: str = ""
     gibbs: Mapping[str, str] | None = field(default=None)
+    hours: float | None = None
 
     @classmethod
     def create(cls, **fields: Any) -> "JournalEntry":
@@ -184,6 +188,7 @@ class JournalEntry:
             )
         pcf = tuple(get_pcf(p).key for p in _as_list(fields.get("pcf"), "pcf"))
         concepts = tuple(get_concept(c).id for c in _as_list(fields.get("concepts"), "concepts"))
+        hours = _hours(fields.get("hours"))
         gibbs = fields.get("gibbs")
         if gibbs is not None:
             if not isinstance(gibbs, Mapping):
@@ -199,7 +204,7 @@ class JournalEntry:
         return cls(
             id=uuid.uuid4().hex[:12],
             created=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-            date=date, peer_reflection=peer, pcf=pcf, concepts=concepts, gibbs=gibbs, **texts,
+            date=date, peer_reflection=peer, pcf=pcf, concepts=concepts, gibbs=gibbs, hours=hours, **texts,
         )
 
     @classmethod
@@ -210,6 +215,8 @@ class JournalEntry:
             values[k] = tuple(values.get(k) or ())
         if values.get("gibbs") is not None:
             values["gibbs"] = dict(values["gibbs"])
+        if values.get("hours") is not None:
+            values["hours"] = _hours(values["hours"])
         for required in ("id", "created", "date"):
             if not isinstance(values.get(required), str):
                 raise ValueError(f"journal entry is missing {required!r}")
@@ -228,6 +235,21 @@ class JournalEntry:
             ("Impact on people who use services", self.impact_people),
         ]
         return _html.table("Journal entry (CPD record)", ["field", "entry"], [r for r in rows if r[1]])
+
+
+def _hours(value: object) -> float | None:
+    """Validate the time an activity took, in hours (``None`` or blank: not recorded)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        if isinstance(value, bool):
+            raise ValueError
+        hours = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"hours: {value!r} is not a number of hours; write it as a number, e.g. 1.5") from None
+    if not 0 < hours <= 200:
+        raise ValueError(f"hours: {value!r} is outside 0 to 200; give the time the activity took, e.g. 1.5")
+    return round(hours, 2)
 
 
 def _as_date(value: str | _dt.date, name: str) -> _dt.date:
@@ -259,19 +281,24 @@ class Journal:
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         self.path = Path(path).expanduser() if path is not None else default_journal_path()
         self.last_warning: str | None = None
+        self._settings: dict[str, Any] = {}
 
     def __repr__(self) -> str:
         return f"Journal({str(self.path)!r})"
 
     # -- reading -----------------------------------------------------------------------------
     def _read_unlocked(self) -> list[JournalEntry]:
+        self._settings = {}
         if not self.path.exists():
             return []
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
             if not isinstance(data, dict) or data.get("format") != FORMAT:
                 raise ValueError("not a coplearn journal")
-            return [JournalEntry.from_dict(e) for e in data.get("entries", [])]
+            entries = [JournalEntry.from_dict(e) for e in data.get("entries", [])]
+            settings = data.get("settings", {})
+            self._settings = dict(settings) if isinstance(settings, dict) else {}
+            return entries
         except (ValueError, TypeError, KeyError, UnicodeDecodeError) as exc:
             moved = move_aside(self.path, "unreadable")
             self.last_warning = (
@@ -293,7 +320,10 @@ class Journal:
 
     # -- writing -----------------------------------------------------------------------------
     def _write_unlocked(self, entries: list[JournalEntry]) -> None:
-        doc = {"format": FORMAT, "version": VERSION, "entries": [e.to_dict() for e in entries]}
+        doc: dict[str, Any] = {"format": FORMAT, "version": VERSION}
+        if self._settings:
+            doc["settings"] = self._settings
+        doc["entries"] = [e.to_dict() for e in entries]
         atomic_write_text(self.path, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
 
     def add(self, entry: JournalEntry | None = None, **fields: Any) -> JournalEntry:
@@ -371,17 +401,51 @@ class Journal:
                 out.append(e)
         return tuple(out)
 
+    # -- settings ----------------------------------------------------------------------------
+    @property
+    def settings(self) -> dict[str, Any]:
+        """The journal's settings (a copy), read from the file now; e.g. ``{"regulator": "scw"}``."""
+        with file_lock(self.path):
+            self._read_unlocked()
+            return dict(self._settings)
+
+    @property
+    def regulator(self) -> str:
+        """The key of the regulator this journal's exports follow (default ``"swe"``)."""
+        from .regulators import DEFAULT_REGULATOR, get_regulator
+
+        key = self.settings.get("regulator")
+        if not isinstance(key, str):
+            return DEFAULT_REGULATOR
+        try:
+            return get_regulator(key).key
+        except LookupError:
+            return DEFAULT_REGULATOR
+
+    def set_regulator(self, key: str) -> str:
+        """Save the regulator (``swe``, ``scw``, ``sssc`` or ``niscc``) in the journal's settings."""
+        from .regulators import get_regulator
+
+        chosen = get_regulator(key).key
+        with file_lock(self.path):
+            entries = self._read_unlocked()
+            self._settings["regulator"] = chosen
+            self._write_unlocked(entries)
+        return chosen
+
     def export(self, path: str | os.PathLike[str], format: str | None = None, *,
-               entries: Iterable[JournalEntry] | None = None) -> Path:
+               entries: Iterable[JournalEntry] | None = None, regulator: str | None = None) -> Path:
         """Write the journal as CPD records to ``path`` (Markdown, HTML or Word) and return it.
 
         ``format`` is ``"md"``, ``"html"`` or ``"docx"``; if omitted, the file name's ending
-        decides. The file is written atomically, so a failed export leaves no half-written file.
+        decides. ``regulator`` (``swe``, ``scw``, ``sssc``, ``niscc``) lays the records out as that
+        regulator asks; if omitted, the journal's own setting decides (default Social Work England).
+        The file is written atomically, so a failed export leaves no half-written file.
         """
         from . import cpd
 
         chosen = tuple(entries) if entries is not None else self.entries
-        return cpd.export(chosen, path, format, source=str(self.path))
+        return cpd.export(chosen, path, format, source=str(self.path), regulator=regulator or self.regulator)
 
     def _repr_html_(self) -> str:
         rows = [(e.date, e.lesson, e.title or e.learning[:60]) for e in self.entries]

@@ -52,7 +52,7 @@ from pathlib import Path
 # ---- the versions that work together (change them together, and rebuild and test) ----------------
 
 #: jupyterlite-pyodide-kernel 0.8.6 is built for Pyodide 314.0.6 (Python 3.14) and for
-#: jupyterlite-core 0.8.6 (the kernel's 0.8.7 needs core 0.8.7). Pinned in pyproject's [site] extra.
+#: jupyterlite-core 0.8.6 (the kernel's 0.8.7 needs core 0.8.7). Pinned in scripts/site-requirements.txt.
 JUPYTERLITE_VERSION = "0.8.6"
 PYODIDE_VERSION = "314.0.6"
 #: sha256 of ``npm pack pyodide@314.0.6``: the build refuses any other file.
@@ -193,7 +193,7 @@ def _installed_version(dist: str) -> str:
     try:
         return version(dist)
     except PackageNotFoundError:
-        raise SiteBuildError(f"{dist} is not installed where the site is built; install coplearn[site]") from None
+        raise SiteBuildError(f"{dist} is not installed where the site is built; run ./run site to set up the site's build environment") from None
 
 
 def fetch_wheels(cache: Path, wanted: dict[str, str]) -> dict[str, Path]:
@@ -567,19 +567,53 @@ Runs on JupyterLite and Pyodide.</p>
 
 # ---- 6. the build ------------------------------------------------------------------------------------
 
-def _extension_dirs() -> list[Path]:
-    from jupyter_core.paths import jupyter_path
+def builder_python() -> Path:
+    """The Python that runs JupyterLite's build: ``$COPLEARN_SITE_PYTHON``, else the course's own
+    build environment ``.venv-site`` (made by ``scripts/setup.sh site``), else this Python.
 
+    JupyterLite's kernel package installs a front-end extension into the environment it is installed
+    in, and JupyterLab and Voila there load it (and fail). So it lives in an environment of its own.
+    """
+    if os.environ.get("COPLEARN_SITE_PYTHON"):
+        return Path(os.environ["COPLEARN_SITE_PYTHON"])
+    for cand in (REPO / ".venv-site" / "bin" / "python", REPO / ".venv-site" / "Scripts" / "python.exe"):
+        if cand.exists():
+            return cand
+    return Path(sys.executable)
+
+
+_PROBE = (
+    "import json, importlib.metadata as m\n"
+    "from jupyter_core.paths import jupyter_path\n"
+    "out = {'labextensions': jupyter_path('labextensions')}\n"
+    "for d in ('jupyterlite-core', 'jupyterlite-pyodide-kernel', 'comm', 'ipywidgets', 'plotly'):\n"
+    "    try:\n        out[d] = m.version(d)\n    except m.PackageNotFoundError:\n        out[d] = None\n"
+    "print(json.dumps(out))\n"
+)
+
+
+def _builder_info(python: Path) -> dict:
+    try:
+        proc = subprocess.run([str(python), "-c", _PROBE], capture_output=True, text=True, timeout=120)
+    except OSError as exc:
+        raise SiteBuildError(f"the site's build environment ({python}) could not be started: {exc}") from None
+    if proc.returncode != 0:
+        raise SiteBuildError(f"the site's build environment ({python}) is not usable; run ./run site to set it up "
+                             f"({proc.stderr.strip()[-300:]})")
+    return json.loads(proc.stdout)
+
+
+def _extension_dirs(labextensions: list[str]) -> list[Path]:
     found = []
     for name in FRONTEND_EXTENSIONS:
-        for base in jupyter_path("labextensions"):
+        for base in labextensions:
             cand = Path(base) / name
             if (cand / "package.json").exists():
                 found.append(cand)
                 break
         else:
-            raise SiteBuildError(f"the front-end extension {name} is not installed where the site is built; "
-                                 "install coplearn[site]")
+            raise SiteBuildError(f"the front-end extension {name} is not installed in the site's build environment; "
+                                 "run ./run site (or scripts/setup.sh site) to set it up")
     return found
 
 
@@ -602,23 +636,22 @@ def build_site(output: str | os.PathLike[str], *, root: Path | None = None, cach
         raise SiteBuildError(f"choose an output folder outside the course ({output})")
     if output.exists() and not (output / "jupyter-lite.json").exists() and any(output.iterdir()):
         raise SiteBuildError(f"{output} exists and is not a site built before; choose an empty or new folder")
-    try:
-        import jupyterlite_core  # noqa: F401
-        import jupyterlite_pyodide_kernel  # noqa: F401
-    except ImportError:
-        raise SiteBuildError("building the site needs JupyterLite: pip install 'coplearn[site]'") from None
-    if _installed_version("jupyterlite-core") != JUPYTERLITE_VERSION:
-        raise SiteBuildError(f"this build is tested with jupyterlite-core {JUPYTERLITE_VERSION}, not "
-                             f"{_installed_version('jupyterlite-core')}; pip install 'coplearn[site]'")
+    python = builder_python()
+    info = _builder_info(python)
+    for dist in ("jupyterlite-core", "jupyterlite-pyodide-kernel"):
+        if info.get(dist) != JUPYTERLITE_VERSION:
+            raise SiteBuildError(f"the site's build environment ({python}) has {dist} {info.get(dist) or 'missing'}, "
+                                 f"not {JUPYTERLITE_VERSION}; run ./run site (or scripts/setup.sh site) to set it up")
     say(f"building the browser edition into {output}")
     cache.mkdir(parents=True, exist_ok=True)
     pyodide_dir = fetch_pyodide(cache)
     lock = json.loads((pyodide_dir / "pyodide-lock.json").read_text(encoding="utf-8"))
     from_lock = _lock_closure(lock, KERNEL_LOCK_PACKAGES)
     wanted = {lock["packages"][k]["name"]: lock["packages"][k]["version"] for k in from_lock}
-    added = {name: _installed_version(name) for name in ADDED_FROM_PYPI}
+    # the Python side at the versions whose front-end extensions are copied (from the same environment)
+    added = {name: info.get(name) or _installed_version(name) for name in ADDED_FROM_PYPI}
     downloaded = fetch_wheels(cache, {**wanted, **added})
-    ext_dirs = _extension_dirs()
+    ext_dirs = _extension_dirs(info["labextensions"])
 
     with tempfile.TemporaryDirectory(prefix="coplearn-site-") as tmp:
         lite = Path(tmp) / "lite"
@@ -681,7 +714,7 @@ def build_site(output: str | os.PathLike[str], *, root: Path | None = None, cach
 
         staging = Path(tmp) / "out"
         say(f"assembling the site with JupyterLite {JUPYTERLITE_VERSION}")
-        cmd = [sys.executable, "-c", "import sys; from jupyterlite_core.app import main; sys.exit(main())", "build", "--lite-dir", str(lite),
+        cmd = [str(python), "-c", "import sys; from jupyterlite_core.app import main; sys.exit(main())", "build", "--lite-dir", str(lite),
                "--output-dir", str(staging), "--no-sourcemaps", "--no-unused-shared-packages"]
         env = dict(os.environ, JUPYTERLITE_NO_LIBARCHIVE="1")
         proc = subprocess.run(cmd, cwd=lite, capture_output=True, text=True, env=env)

@@ -402,7 +402,10 @@ def _worker_main(wid: int, cwd: str, argv: list[str], snapshot: str, workdir: st
         app.log.setLevel(logging.CRITICAL)
     assignment = app.coursedir.assignment_id = argv[0]
     converter_class = _worker_converter_class()
-    _WARM.enabled = prestart
+    # Kernels are never started ahead of time any more: a kernel started in a grading folder before
+    # nbgrader has cleared it (coplearn.autograde.PruneSubmission) could read start-up files a
+    # submission shipped there. Every kernel is started by SandboxedExecute, after pruning.
+    _WARM.enabled = False
 
     def cwd_for(student: str) -> str:
         return app.coursedir.format_path(autograded, student, assignment)

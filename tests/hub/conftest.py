@@ -29,7 +29,7 @@ COHORT = {
 }
 
 #: Short time limits keep the looping submissions cheap; they behave the same at any value.
-FAST_TIMEOUT = "c.Execute.timeout = 8\nc.GuardedExecute.notebook_timeout = 14\n"
+FAST_TIMEOUT = "c.Execute.timeout = 8\nc.SandboxedExecute.notebook_timeout = 14\n"
 
 
 @pytest.fixture(scope="session")

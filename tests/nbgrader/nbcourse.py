@@ -124,6 +124,23 @@ class Student:
             raise KeyError(cell_id)
         self.save_notebook(assignment, nb)
 
+    def run_all(self, assignment: str) -> dict[str, Any]:
+        """Run the notebook top to bottom in a fresh kernel in the student's folder, as
+        "Restart Kernel and Run All Cells" does in JupyterLab, and save it; return it."""
+        import nbformat
+        from nbclient import NotebookClient
+
+        env_saved = os.environ.pop("NBGRADER_EXECUTION", None)
+        try:
+            nb = nbformat.read(str(self.notebook_path(assignment)), as_version=4)
+            NotebookClient(nb, timeout=120, allow_errors=True, kernel_name="python3",
+                           resources={"metadata": {"path": str(self.folder(assignment))}}).execute()
+        finally:
+            if env_saved is not None:
+                os.environ["NBGRADER_EXECUTION"] = env_saved
+        nbformat.write(nb, str(self.notebook_path(assignment)))
+        return json.loads(self.notebook_path(assignment).read_text(encoding="utf-8"))
+
     def add_cell(self, assignment: str, after: str, source: str) -> None:
         """Add a new code cell of the student's own after the cell ``after``."""
         nb = self.notebook(assignment)

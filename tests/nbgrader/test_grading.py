@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from coplearn import grading
-from coplearn.grading import AnswerStore, canonical, check_choice, check_number, check_several, submission_problems
+from coplearn.grading import AnswerStore, canonical, check_choice, check_number, check_several
 
 
 @pytest.fixture
@@ -168,132 +168,191 @@ def test_every_option_set_accepts_its_own_labels_and_aliases() -> None:
     assert canonical("coaching", "style") == "selling" and canonical("educative", "future") == "developmental"
 
 
-# ---- the submission guard ---------------------------------------------------------------------------
+# ---- answers as data: the answer cell parser ------------------------------------------------------
 
-@pytest.mark.parametrize("source", [
-    'q1 = {1: "managed", 2: None, 3: "Humanistic"}',
-    'q2 = ["managed", "professional"]\nq3 = None',
-    "q1 = dict(lowfield.domain_scores)\nq2 = list(lowfield.weakest)",
-    "from coplearn.survey import read_survey\nimport coplearn as cl\nr = cl.score_audit({'K1': 2})",
-    "answer = 'x'.replace('x', 'managed')\nitems = [1, 2]\nitems.remove(1)\nfor n in range(3):\n    q1[n] = None",
-    "def tidy(text):\n    return text.strip().lower()\nq2 = tidy(' Storming ')",
-    "this is not python (",  # a syntax error runs nothing, so nothing to guard
+@pytest.mark.parametrize("source, values", [
+    ('q1 = {3: "managed", 4: None}', {"q1": {3: "managed", 4: None}}),
+    ('# my answers\nq2   =   [ "managed" ,"professional" ]   # two\n\n', {"q2": ["managed", "professional"]}),
+    ("q3 = 2.9\nq4: float = -1", {"q3": 2.9, "q4": -1}),
+    ('q2 = {"K5", "T4"}', {"q2": ["K5", "T4"]}),  # a set becomes a (sorted) list
+    ('q1_readiness = {"frank": "R3"}\nnote = "thinking about Dan"', {"q1_readiness": {"frank": "R3"}}),
+    ('"""a docstring"""\npass', {}),
 ])
-def test_ordinary_answers_pass_the_guard(source: str) -> None:
-    assert submission_problems(source) == []
+def test_plain_answer_cells_are_read_as_data(source: str, values: dict) -> None:
+    cell = grading.parse_answer_cell(source)
+    assert cell.plain and cell.problem is None
+    assert cell.values == values
 
 
-@pytest.mark.parametrize("source, why", [
-    ("import os\nos._exit(1)", "imports 'os'"),
-    ("import builtins\nbuiltins.AssertionError = Warning", "imports 'builtins'"),
-    ("get_ipython().showtraceback = lambda *a: None", "uses 'get_ipython'"),
-    ("%load_ext something", "uses 'get_ipython'"),
-    ("!cat ../../../solutions/a1/a1.ipynb", "uses 'get_ipython'"),
-    ("cl.grading.choice = lambda *a, **k: 'managed'", "changes the attribute 'choice'"),
-    ("x = ''.__class__", "private name '__class__'"),
-    ("class Yes(str):\n    pass", "defines a class"),
-    ("S = type('S', (str,), {'__eq__': lambda s, o: True})", "uses 'type'"),
-    ("len = lambda x: 3", "redefines the built-in name 'len'"),
-    ("def print(*a):\n    pass", "redefines the built-in name 'print'"),
-    ("text = open('../../../gradebook.db').read()", "uses 'open'"),
-    ("f = getattr(cl, 'grading')", "uses 'getattr'"),
-    ("cl.journal.os.system('ls')", "uses 'os'"),
-    ("j.path.read_text()", "uses 'read_text'"),
-    ("from .. import secrets", "imports from '.'"),
-    ("exec('print(1)')", "uses 'exec'"),
+@pytest.mark.parametrize("source, names, why", [
+    ("import os\nq1 = os.getcwd()", ("q1",), "line 1 is not a plain answer"),
+    ("q1 = dict(lowfield.domain_scores)", ("q1",), "worked out"),
+    ("q1 = {n: 'managed' for n in range(1, 13)}", ("q1",), "worked out"),
+    ("q2 = 1e999", ("q2",), "not a number that can be marked"),
+    ("q2 = 'x' * 10", ("q2",), "worked out"),
+    ("q3 = [[[['too', 'deep']]]]", ("q3",), "nested too deeply"),
+    ("q3 = " + repr(list(range(500))), ("q3",), "more than 200"),
+    ("q1, q2 = 'managed', 'humanistic'", ("q1", "q2"), "line 1 is not a plain answer"),
+    ("q1 = 'managed'\n!cat /etc/passwd", (), "not Python that can be read"),
+    ("%time q1 = 1", (), "not Python that can be read"),
+    ("q1 = 1j", ("q1",), "complex"),
+    ("class Always(str):\n    pass\nq1 = {1: 'managed'}", ("q1",), "line 1 is not a plain answer"),
+    ("q1 = " + "[" * 300 + "]" * 300, (), "not Python that can be read"),
+    ("q1 = '" + "x" * 30_000 + "'", (), "longer than 20,000 characters"),
 ])
-def test_tampering_is_caught_by_the_guard(source: str, why: str) -> None:
-    problems = submission_problems(source)
-    assert any(why in p for p in problems), problems
+def test_anything_else_is_not_a_plain_answer_and_says_why(source: str, names: tuple, why: str) -> None:
+    cell = grading.parse_answer_cell(source)
+    assert not cell.plain and cell.values == {}
+    assert cell.names == names
+    assert why in cell.problem
 
 
-def test_the_guard_comments_out_only_student_code(tmp_path: Path) -> None:
-    import nbformat
-
-    nb = nbformat.v4.new_notebook()
-    locked = nbformat.v4.new_code_cell("import os  # the tutor's own setup")
-    locked.metadata["nbgrader"] = {"grade": False, "locked": True, "solution": False, "grade_id": "setup",
-                                   "schema_version": 3}
-    answer = nbformat.v4.new_code_cell("q1 = {1: 'managed'}\nimport builtins")
-    answer.metadata["nbgrader"] = {"grade": False, "locked": False, "solution": True, "grade_id": "q1-typed",
-                                   "schema_version": 3}
-    mine = nbformat.v4.new_code_cell("q2 = 'storming'")
-    nb.cells = [locked, answer, mine]
-    nb, resources = grading.guard_submission(nb, {"nbgrader": {"student": "s"}})
-    assert nb.cells[0].source == "import os  # the tutor's own setup"
-    assert nb.cells[1].source.startswith("# The course's autograder did not run this cell")
-    assert "# | import builtins" in nb.cells[1].source
-    compile(nb.cells[1].source, "cell", "exec")  # still valid Python: it prints a note when run
-    assert nb.cells[2].source == "q2 = 'storming'"
-    assert resources["coplearn_guard"][0]["cell"] == 1
+def test_canonical_answer_source_round_trips_and_runs_nothing() -> None:
+    values = {"q1": {1: "managed", 2: None}, "q2": ["K5", "T4"], "q3": 3.25, "q4": "it's \"quoted\"\n"}
+    source = grading.answer_source(values)
+    assert grading.parse_answer_cell(source).values == values
+    with pytest.raises(ValueError, match="not an answer name"):
+        grading.answer_source({"__import__": 1})
 
 
-# ---- the kernel lock-down ---------------------------------------------------------------------------
+def test_data_is_rebuilt_from_pythons_own_types() -> None:
+    class Always(str):
+        def __eq__(self, other: object) -> bool:
+            return True
+        __hash__ = str.__hash__
 
-def test_the_lock_down_keeps_code_inside_the_assignment_folder(tmp_path: Path) -> None:
-    course = tmp_path / "course"
-    work = course / "autograded" / "s1" / "a1"
-    (course / "solutions" / "a1").mkdir(parents=True)
-    work.mkdir(parents=True)
-    (course / "nbgrader_config.py").write_text("c = get_config()\n")
-    (course / "gradebook.db").write_text("the gradebook")
-    (course / "solutions" / "a1" / "a1.ipynb").write_text("the answers")
-    (work / "answers.json").write_text("{}")
-    elsewhere = tmp_path / "exchange"
-    elsewhere.mkdir()
-    (elsewhere / "other.ipynb").write_text("another student's work")
-    outside = Path("/var/tmp") / f"coplearn-lockdown-{os.getpid()}-{time.time_ns()}.txt"  # not the temp folder
-    script = textwrap.dedent(f"""
-        import os, subprocess, sys
-        sys.path.insert(0, {str(Path(grading.__file__).parents[1])!r})
-        os.chdir({str(work)!r})
-        from coplearn.grading import lock_down_kernel
-        lock_down_kernel(memory_mb=0, cpu_seconds=0)
-        def attempt(name, fn):
-            try:
-                fn()
-                print(name, "allowed")
-            except PermissionError as exc:
-                print(name, "refused", exc)
-        attempt("own answers", lambda: open("answers.json").read())
-        attempt("write own folder", lambda: open("notes.txt", "w").write("x"))
-        attempt("stdlib", lambda: open(os.__file__).read(10))
-        attempt("solutions", lambda: open("../../../solutions/a1/a1.ipynb").read())
-        attempt("gradebook", lambda: open("../../../gradebook.db").read())
-        attempt("config", lambda: open("../../../nbgrader_config.py").read())
-        attempt("list course", lambda: os.listdir("../../.."))
-        attempt("exchange", lambda: open({str(elsewhere / 'other.ipynb')!r}).read())
-        attempt("write course", lambda: open("../../../new.txt", "w"))
-        attempt("write elsewhere", lambda: open({str(outside)!r}, "w"))
-        attempt("rename gradebook", lambda: os.replace("../../../gradebook.db", "g.db"))
-        attempt("program", lambda: subprocess.run(["cat", "../../../gradebook.db"]))
-        attempt("signal", lambda: os.kill(os.getppid(), 0))
-        try:
-            with open("big.bin", "wb") as fh:
-                fh.write(b"x" * (3 * 1024 * 1024))
-            print("huge file allowed")
-        except OSError:
-            print("huge file refused")
-    """)
-    env = dict(os.environ, COPLEARN_PROTECTED_PATHS=str(elsewhere), COPLEARN_KERNEL_FILE_MB="2")
-    assert not outside.exists()
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=60).stdout
-    verdict = {line.rsplit(" allowed", 1)[0] if line.endswith("allowed") else line.split(" refused")[0]:
-               ("allowed" if line.endswith("allowed") else "refused") for line in out.splitlines()}
-    assert verdict == {
-        "own answers": "allowed", "write own folder": "allowed", "stdlib": "allowed",
-        "solutions": "refused", "gradebook": "refused", "config": "refused", "list course": "refused",
-        "exchange": "refused", "write course": "refused", "write elsewhere": "refused", "rename gradebook": "refused",
-        "program": "refused", "signal": "refused", "huge file": "refused",
-    }, out
-    assert (course / "gradebook.db").read_text() == "the gradebook"
-    assert not outside.exists() and not (course / "new.txt").exists()
+    data = grading.as_data({1: Always("managed")})
+    assert type(data[1]) is str and data[1] != "humanistic"
+    with pytest.raises(ValueError, match="not an answer"):
+        grading.as_data(object())
 
 
-# ---- the guarded executor's time budget ----------------------------------------------------------------
+# ---- the autograder's steps, without a kernel -------------------------------------------------------
+
+def test_the_answer_schema_comes_from_the_test_cells() -> None:
+    from coplearn.autograde import answer_schema
+
+    schema = answer_schema([
+        'answer = choice("q1", 3, kind="culture", label="statement 3")',
+        "answer = choice('q1_readiness', 'frank', kind=\"readiness\")",
+        'answer = several("q2", 3, kind="item")',
+        'answer = number("q1x", "task")',
+        'answer = choice(name, kind="culture")',  # not a literal: ignored
+    ])
+    assert sorted(schema) == ["q1", "q1_readiness", "q1x", "q2"]
+    assert schema["q1"].items == frozenset({"3"}) and schema["q2"].count == 3 and schema["q1x"].kind == "number"
+
+
+def _answers_file(tmp_path: Path, doc: object) -> Path:
+    p = tmp_path / "answers.json"
+    p.write_text(json.dumps(doc), encoding="utf-8")
+    return p
+
+
+def test_answers_json_is_checked_against_the_schema(tmp_path: Path) -> None:
+    from coplearn.autograde import answer_schema, clean_answers
+
+    schema = answer_schema(['choice("q1", 1, kind="culture")', 'choice("q1", 2, kind="culture")',
+                            'several("q2", 2, kind="culture")', 'number("q3", "task")'])
+    doc, notes = clean_answers(_answers_file(tmp_path, {
+        "format": "coplearn-answers", "version": 2,
+        "answers": {"q1.1": "Managed culture", "q1.2": "clan", "q1.9": "managed", "q2.1": "professional",
+                    "q3.task": "3,25", "q9": "x", "__class__": "y"},
+        "computed": {"q3": {"task": 3.5}, "q7": 1, "q1": {"a": [[[["deep"]]]]}},
+    }), schema)
+    assert doc["answers"] == {"q1.1": "managed", "q2.1": "professional", "q3.task": 3.25}
+    assert doc["computed"] == {"q3": {"task": 3.5}}
+    text = " | ".join(notes)
+    for left_out in ("q1.2", "q1.9", "'q9'", "'__class__'", "'q7'", "q1"):
+        assert left_out in text
+
+
+@pytest.mark.parametrize("content", [
+    "not json", "[]", '{"format": "other", "answers": {}}', '{"format": "coplearn-answers", "answers": []}',
+    "[" * 100_000 + "]" * 100_000,
+])
+def test_an_unusable_answers_file_gives_no_answers_and_a_note(tmp_path: Path, content: str) -> None:
+    from coplearn.autograde import clean_answers
+
+    p = tmp_path / "answers.json"
+    p.write_text(content, encoding="utf-8")
+    doc, notes = clean_answers(p, {})
+    assert doc is None and notes
+
+
+def test_a_linked_answers_file_is_not_followed(tmp_path: Path) -> None:
+    from coplearn.autograde import clean_answers
+
+    secret = tmp_path / "secret.json"
+    secret.write_text('{"format": "coplearn-answers", "answers": {"q1": "managed"}}', encoding="utf-8")
+    (tmp_path / "answers.json").symlink_to(secret)
+    doc, notes = clean_answers(tmp_path / "answers.json", {})
+    assert doc is None and "not a plain file" in notes[0]
+
+
+def test_the_grading_folder_keeps_only_the_notebooks_answers_and_released_files(tmp_path: Path) -> None:
+    from coplearn.autograde import answer_schema, prune_folder
+
+    source = tmp_path / "solutions" / "a3"
+    source.mkdir(parents=True)
+    (source / "team.csv").write_text("released data\n", encoding="utf-8")
+    (source / "a3.ipynb").write_text("{}", encoding="utf-8")
+    folder = tmp_path / "autograded" / "s1" / "a3"
+    folder.mkdir(parents=True)
+    (folder / "a3.ipynb").write_text("{}", encoding="utf-8")
+    (folder / "team.csv").write_text("released data\n", encoding="utf-8")
+    (folder / "timestamp.txt").write_text("2026-12-02 10:00:00", encoding="utf-8")
+    (folder / "answers.json").write_text(json.dumps({"format": "coplearn-answers", "answers": {"q3": "team", "q8": 1}}))
+    shipped = {
+        "coplearn/__init__.py": "raise SystemExit", "coplearn/grading.py": "def choice(*a, **k): return 'x'",
+        "sitecustomize.py": "import os", "usercustomize/__init__.py": "", "evil.pth": "import os",
+        ".ipython/profile_default/startup/00.py": "x = 1", "ipython_config.py": "c = 1",
+        "ipython_kernel_config.py": "c = 1", "notes.ipynb": "{}", "other.csv": "1",
+    }
+    for rel, text in shipped.items():
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_text(text, encoding="utf-8")
+    (folder / "linked.csv").symlink_to(source / "team.csv")
+    removed, notes = prune_folder(folder, {"a3.ipynb"}, source, answer_schema(['choice("q3", kind="domain")']))
+    left = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*"))
+    assert left == ["a3.ipynb", "answers.json", "team.csv", "timestamp.txt"]
+    for rel in ("coplearn/", "sitecustomize.py", "usercustomize/", "evil.pth", ".ipython/", "ipython_config.py",
+                "ipython_kernel_config.py", "notes.ipynb", "other.csv", "linked.csv"):
+        assert rel in removed
+    assert json.loads((folder / "answers.json").read_text())["answers"] == {"q3": "team"}
+    assert any("'q8'" in n for n in notes)
+    # a released data file the student changed is left out too
+    (folder / "team.csv").write_text("changed\n", encoding="utf-8")
+    removed, _ = prune_folder(folder, {"a3.ipynb"}, source, {})
+    assert removed == ["team.csv"]
+
+
+def test_the_grading_kernel_environment_keeps_the_submission_off_the_path() -> None:
+    from coplearn.autograde import kernel_env
+
+    env = kernel_env({"PATH": "/usr/bin", "PYTHONPATH": f".{os.pathsep}/opt/x{os.pathsep}rel",
+                      "PYTHONSTARTUP": "/home/me/start.py", "PYTHONHOME": "/x"}, "/tmp/empty")
+    assert env["PYTHONSAFEPATH"] == "1" and env["PYTHONNOUSERSITE"] == "1"
+    assert env["PYTHONPATH"] == "/opt/x" and "PYTHONSTARTUP" not in env and "PYTHONHOME" not in env
+    assert env["IPYTHONDIR"] == "/tmp/empty" and env["NBGRADER_EXECUTION"] == "autograde"
+
+
+def test_a_newer_major_version_of_nbgrader_is_refused_with_a_clear_message() -> None:
+    from coplearn.autograde import check_versions
+
+    check_versions()  # what is installed is supported
+    for package, version in (("nbgrader", "0.10.0"), ("nbclient", "1.0.0"), ("jupyter_client", "9.0.1")):
+        versions = {"nbgrader": "0.9.6", "nbclient": "0.11.0", "jupyter_client": "8.10.0", package: version}
+        with pytest.raises(RuntimeError, match=f"built for {package} .* but {package} {version} is installed"):
+            check_versions(versions)
+
+
+# ---- the executor's time budget -------------------------------------------------------------------------
 
 def test_once_the_notebook_budget_is_spent_each_cell_gets_a_short_timeout() -> None:
-    execute = grading.GuardedExecute(timeout=30, notebook_timeout=100, timeout_after_budget=2)
+    from coplearn.autograde import SandboxedExecute
+
+    execute = SandboxedExecute(timeout=30, notebook_timeout=100, timeout_after_budget=2)
     execute._coplearn_started = time.monotonic()
     assert execute._get_timeout(None) == 30
     execute._coplearn_started = time.monotonic() - 90

@@ -1,27 +1,34 @@
-"""Broken and hostile submissions cost only their own marks; everyone else is graded.
+"""Broken and hostile submissions earn exactly their honest answers; everyone else is graded.
 
-All use a1-learning-cultures (40 autograded points: statements 1-12 at 2 points, question 2 at 8 + 8).
-One autograde run with the course's configuration grades these students together:
+Answers are data (see ``coplearn.autograde``): no student-written code runs while grading, and
+nothing shipped beside a notebook reaches the grading kernel. All use a1-learning-cultures (40
+autograded points: statements 1-12 at 2 points, question 2 at 8 + 8). One autograde run with the
+course's configuration grades these students together:
 
-======================  ==================================================================  ======
-student                 what the submission does                                            score
-======================  ==================================================================  ======
-h-honest                everything right (the control)                                      40
-h-loop                  q1 right; an infinite loop in the q2 answer cell (cell timeout)     24
-h-stubborn              q1 right; a loop that swallows the interrupt (rest not run)         24
-h-flood                 everything right, plus a cell printing ~60 MB (output capped)       40
-h-deleted               statements 1-3 typed right; every test cell deleted (put back)       6
-h-edited                blank; every test cell edited to ``pass`` (restored from gradebook)  0
-h-badjson               a notebook that is not valid JSON (that student fails alone)          0
-h-monkey                blank; patches builtins, IPython, coplearn, magic strings, magics    0
-h-reader                blank; tries to read solutions/ and the gradebook                    0
-======================  ==================================================================  ======
+=================  =========================================================================  =====
+student            what the submission does                                                     score
+=================  =========================================================================  =====
+h-honest           everything right, typed with stray comments and odd spacing (the control)     40
+h-blank            nothing answered                                                               0
+h-shipped          blank, plus a package named coplearn, sitecustomize.py, a .pth file, a        0
+                   usercustomize folder, an IPython profile and config, a json.py
+h-loop             q1 right; an infinite loop in the q2 answer cell (not run: q2 unanswered)     24
+h-flood            everything right, plus a cell printing ~60 MB (not run)                        40
+h-deleted          statements 1-3 typed right; every test cell deleted (put back)                 6
+h-edited           blank; every test cell edited to ``pass``, points raised to 100 (restored)     0
+h-badjson          a notebook that is not valid JSON (that student fails alone)                   0
+h-monkey           blank; patches builtins, IPython, coplearn, a str that equals anything          0
+h-reader           blank; tries to read solutions/ and the gradebook                              0
+h-tags             blank; test cells tagged skip-execution / raises-exception                     0
+h-fakecell         blank; a cell that claims to be a locked test cell with its own grade_id        0
+h-typechange       blank; the written-answer cell turned into a code cell that patches checks     0
+h-answersfile      answers.json with 1 right drop-down answer plus unknown keys, objects and       2
+                   wrong values
+h-bigecho          q2 typed as a list of 150 entries (echo bounded, no marks)                     0
+=================  =========================================================================  =====
 
-A second run leaves out the course's code guard (but keeps the kernel lock-down and the guarded
-executor), to show the layers behind it: a kernel killed with ``os._exit`` (u-crash: q1 right,
-then the crash; 24) does not stop grading of the next student (u-naive, u-ok), and hidden tests
-that compare against literal keys with fresh ``str``/``float`` resist naive tampering that gets
-past the guard (u-naive: blank, shadows the helpers, patches builtins and IPython's traceback; 0).
+The executor's own bounds (a kernel that dies, a cell that will not stop) are tested in
+test_sandbox.py with a tutor's own cells (no student code can do either any more).
 """
 
 from __future__ import annotations
@@ -39,7 +46,7 @@ KEYS = {1: "managed", 2: "humanistic", 3: "professional", 4: "democratic", 5: "m
 RIGHT_Q1 = "q1 = " + repr(KEYS)
 RIGHT_Q2 = 'q2 = ["managed", "professional"]'
 TESTS = [f"q1-statement-{n:02d}" for n in KEYS] + ["q2-first", "q2-second"]
-FAST = {"Execute__timeout": 10, "GuardedExecute__notebook_timeout": 90}  # shorter than the course's 30 s and 180 s
+FAST = {"Execute__timeout": 10, "SandboxedExecute__notebook_timeout": 90}  # shorter than the course's 30 s and 180 s
 
 MONKEY_CELLS = [
     "import builtins\nbuiltins.AssertionError = Warning\nbuiltins.isinstance = lambda *a: True",
@@ -48,17 +55,32 @@ MONKEY_CELLS = [
     "class Always(str):\n    def __eq__(self, other):\n        return True\n    __hash__ = str.__hash__\nq1 = {n: Always('managed') for n in range(1, 13)}",
     "!cat ../../../solutions/a1-learning-cultures/a1-learning-cultures.ipynb",
     "import sys\nsys.settrace(lambda *a: None)",
+    "q2 = __import__('coplearn').grading.options('culture')[:2]",
 ]
 READER_CELLS = [
     'secret = open("../../../solutions/a1-learning-cultures/a1-learning-cultures.ipynb").read()',
     'from coplearn.survey import read_survey\nleak = read_survey("../../../solutions/a1-learning-cultures/a1-learning-cultures.ipynb")',
     'gradebook = cl.Journal("../../../gradebook.db").entries',
-    'notes = cl.Journal("../../../gradebook.db").add(title="x", learning="y")',
 ]
+SHIPPED = {
+    "coplearn/__init__.py": "from .grading import *\n",
+    "coplearn/grading.py": ("def choice(*a, **k): return KEYS.get(a[1], 'managed')\n"
+                            "def several(*a, **k): return ['managed', 'professional']\n"
+                            "def check_choice(*a, **k): pass\ncheck_several = check_choice\n"
+                            "def prepare_answers(*a, **k): pass\n"
+                            "KEYS = " + repr(KEYS) + "\n"),
+    "sitecustomize.py": "import builtins\nbuiltins.AssertionError = Warning\n",
+    "usercustomize/__init__.py": "import builtins\nbuiltins.AssertionError = Warning\n",
+    "zz-evil.pth": "import builtins; builtins.AssertionError = Warning\n",
+    ".ipython/profile_default/startup/00-evil.py": "import builtins\nbuiltins.AssertionError = Warning\n",
+    "ipython_kernel_config.py": "c.InteractiveShellApp.exec_lines = ['import builtins; builtins.AssertionError = Warning']\n",
+    "ipython_config.py": "c.InteractiveShellApp.exec_lines = ['import builtins; builtins.AssertionError = Warning']\n",
+    "json.py": "raise SystemExit\n",
+}
 
 
 def _submit(course: Course, sid: str, *, q1: str | None = None, q2: str | None = None,
-            extra: list[str] = (), after: str = "q1-typed") -> None:
+            extra: list[str] = (), after: str = "q1-typed", files: dict[str, str] | None = None) -> None:
     s = course.student(sid)
     s.fetch(A)
     if q1:
@@ -67,18 +89,62 @@ def _submit(course: Course, sid: str, *, q1: str | None = None, q2: str | None =
         s.edit(A, "q2-typed", q2)
     for source in reversed(list(extra)):
         s.add_cell(A, after, source)
+    for rel, text in (files or {}).items():
+        path = s.folder(A) / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
     s.submit(A)
+
+
+def _edit_cells(course: Course, sid: str, change: object) -> None:
+    s = course.student(sid)
+    s.fetch(A)
+    nb = s.notebook(A)
+    change(nb)  # type: ignore[operator]
+    s.save_notebook(A, nb)
+    s.submit(A)
+
+
+def _tag_tests(nb: dict) -> None:
+    for cell in nb["cells"]:
+        if cell["metadata"].get("nbgrader", {}).get("grade") and cell["cell_type"] == "code":
+            cell["metadata"]["tags"] = ["skip-execution", "raises-exception"]
+
+
+def _fake_cell(nb: dict) -> None:
+    nb["cells"].insert(3, {"cell_type": "code", "execution_count": None, "id": "fake-test", "outputs": [],
+                           "metadata": {"nbgrader": {"grade": True, "grade_id": "fake-test", "locked": True,
+                                                     "points": 100, "solution": False, "schema_version": 3}},
+                           "source": "import builtins\nbuiltins.AssertionError = Warning\nq1 = {1: 'managed'}"})
+
+
+def _typechange(nb: dict) -> None:
+    for cell in nb["cells"]:
+        if cell["metadata"].get("nbgrader", {}).get("grade_id") == "q3-answer":
+            cell["cell_type"] = "code"
+            cell["outputs"], cell["execution_count"] = [], None
+            cell["source"] = "import coplearn.grading as g\ng.check_choice = lambda *a, **k: None\nq2 = ['managed', 'professional']"
 
 
 @pytest.fixture(scope="module")
 def hostile(course: Course) -> Course:
-    _submit(course, "h-honest", q1=RIGHT_Q1, q2=RIGHT_Q2)
+    honest_q1 = "q1 = {  # my answers\n" + "".join(f"  {n}:   {KEYS[n]!r},  # statement {n}\n" for n in KEYS) + "}"
+    _submit(course, "h-honest", q1=honest_q1, q2="q2 = ['managed',\n      'professional']   # the two")
+    _submit(course, "h-blank")
+    _submit(course, "h-shipped", files=SHIPPED)
     _submit(course, "h-loop", q1=RIGHT_Q1, q2="q2 = None\nwhile True:\n    pass")
-    _submit(course, "h-stubborn", q1=RIGHT_Q1,
-            q2="q2 = None\nwhile True:\n    try:\n        while True:\n            pass\n    except KeyboardInterrupt:\n        pass")
     _submit(course, "h-flood", q1=RIGHT_Q1, q2=RIGHT_Q2, extra=['for i in range(100_000):\n    print("flood " * 100)'])
     _submit(course, "h-monkey", extra=MONKEY_CELLS, after="setup")
     _submit(course, "h-reader", extra=READER_CELLS, after="setup")
+    _submit(course, "h-bigecho", q2="q2 = " + repr(["managed", "professional", "humanistic"] * 50))
+    _edit_cells(course, "h-tags", _tag_tests)
+    _edit_cells(course, "h-fakecell", _fake_cell)
+    _edit_cells(course, "h-typechange", _typechange)
+    _submit(course, "h-answersfile", files={"answers.json": json.dumps({
+        "format": "coplearn-answers", "version": 2,
+        "answers": {"q1.1": "Managed", "q1.2": "clan", "q1.3": {"__class__": "x"}, "q1.99": "managed",
+                    "zz": "x" * 1000, "q2.1": ["managed", "professional"]},
+        "computed": {"q1": "not a dict", "q9": 1, "q2": {"nested": [[[["too deep"]]]]}}})})
 
     s = course.student("h-deleted")
     s.fetch(A)
@@ -89,16 +155,13 @@ def hostile(course: Course) -> Course:
     s.save_notebook(A, nb)
     s.submit(A)
 
-    s = course.student("h-edited")
-    s.fetch(A)
-    nb = s.notebook(A)
-    for cell in nb["cells"]:
-        meta = cell["metadata"].get("nbgrader", {})
-        if meta.get("grade") and cell["cell_type"] == "code":
-            cell["source"] = "pass"
-            meta["points"] = 100
-    s.save_notebook(A, nb)
-    s.submit(A)
+    def edit_tests(nb: dict) -> None:
+        for cell in nb["cells"]:
+            meta = cell["metadata"].get("nbgrader", {})
+            if meta.get("grade") and cell["cell_type"] == "code":
+                cell["source"] = "pass"
+                meta["points"] = 100
+    _edit_cells(course, "h-edited", edit_tests)
 
     s = course.student("h-badjson")
     s.fetch(A)
@@ -133,26 +196,105 @@ def test_only_the_broken_notebook_fails_and_the_gradebook_stays_intact(hostile: 
             "h-honest", "h-loop", "h-stubborn", "h-flood", "h-deleted", "h-edited", "h-monkey", "h-reader", "h-badjson"}
 
 
-def test_an_infinite_loop_costs_only_the_cells_it_stops(hostile: Course) -> None:
-    assert hostile.score(A, "h-loop") == 24
+HOSTILE_SCORES = {
+    "h-honest": 40, "h-blank": 0, "h-shipped": 0, "h-loop": 24, "h-flood": 40, "h-deleted": 6, "h-edited": 0,
+    "h-badjson": 0, "h-monkey": 0, "h-reader": 0, "h-tags": 0, "h-fakecell": 0, "h-typechange": 0,
+    "h-answersfile": 2, "h-bigecho": 0,
+}
+
+
+@pytest.mark.parametrize("student, score", sorted(HOSTILE_SCORES.items()))
+def test_each_submission_earns_exactly_its_honest_answers(hostile: Course, student: str, score: float) -> None:
+    assert hostile.score(A, student) == score
+
+
+def test_a_blank_notebook_plus_shipped_files_earns_what_the_blank_notebook_earns(hostile: Course) -> None:
+    assert hostile.grades(A, "h-shipped") == hostile.grades(A, "h-blank")
+    folder = hostile.root / "autograded" / "h-shipped" / A
+    assert sorted(p.name for p in folder.iterdir()) == [f"{A}.ipynb", "submission_secret.txt", "timestamp.txt"]
+    left_out = hostile.autograded(A, "h-shipped")["metadata"]["coplearn"]["grading"]["left_out"]
+    for rel in ("coplearn/", "sitecustomize.py", "usercustomize/", "zz-evil.pth", ".ipython/", "ipython_config.py",
+                "ipython_kernel_config.py", "json.py"):
+        assert rel in left_out
+    assert f"left out of grading (not part of the assignment): " in hostile.hostile_result["log"]  # type: ignore[attr-defined]
+
+
+def test_no_student_code_runs_and_the_tutor_sees_it_as_text(hostile: Course) -> None:
+    for student, cells in (("h-monkey", MONKEY_CELLS), ("h-reader", READER_CELLS)):
+        nb = hostile.autograded(A, student)
+        mine = [c for c in nb["cells"] if c["cell_type"] == "code" and c.get("id", "").startswith("mine-")]
+        assert len(mine) == len(cells)
+        for cell, original in zip(mine, cells):
+            source = "".join(cell["source"])
+            assert source.startswith("# Not run by the course's autograder:"), source
+            assert "#     " + original.splitlines()[0].replace("\t", "\t") in source
+            code = [line for line in source.splitlines() if not line.startswith("#")]
+            assert code == [], f"{student}: something other than comments would run: {code}"
+            assert not [o for o in cell["outputs"] if o["output_type"] == "error"]
+        record = nb["metadata"]["coplearn"]["grading"]["not_run"]
+        assert len(record) == len(cells)
+    assert hostile.integrity() == "ok"
+
+
+def test_an_infinite_loop_is_never_run(hostile: Course) -> None:
     nb = hostile.autograded(A, "h-loop")
-    assert "CellTimeoutError" in output_text(cell_by_id(nb, "q2-typed"))
+    source = "".join(cell_by_id(nb, "q2-typed")["source"])
+    assert "Not run by the course's autograder" in source and "#     while True:" in source
+    assert "not answered yet" in output_text(cell_by_id(nb, "q2-first"))
 
 
-def test_a_loop_that_ignores_interrupts_is_bounded(hostile: Course) -> None:
-    assert hostile.score(A, "h-stubborn") == 24
-    nb = hostile.autograded(A, "h-stubborn")
-    assert "would not stop when interrupted" in output_text(cell_by_id(nb, "q2-typed"))
-    assert "Not run" in output_text(cell_by_id(nb, "q2-second"))
+def test_tags_cannot_stop_a_test_from_running(hostile: Course) -> None:
+    nb = hostile.autograded(A, "h-tags")
+    cell = cell_by_id(nb, "q1-statement-01")
+    assert "tags" not in cell["metadata"]
+    assert any(o["output_type"] == "error" for o in cell["outputs"])
 
 
-def test_a_flood_of_output_is_capped(hostile: Course) -> None:
-    assert hostile.score(A, "h-flood") == 40
-    nb = hostile.autograded(A, "h-flood")
-    flood = next(c for c in nb["cells"] if c["cell_type"] == "code" and "flood" in "".join(c["source"]))
-    text = output_text(flood)
-    assert len(text) < 250_000
-    assert "output stopped by the course's autograder" in text or "Output truncated" in text
+def test_a_cell_that_claims_to_be_a_test_is_just_student_code(hostile: Course) -> None:
+    nb = hostile.autograded(A, "h-fakecell")
+    cell = next(c for c in nb["cells"] if c.get("id") == "fake-test")
+    assert "nbgrader" not in cell["metadata"]
+    assert "".join(cell["source"]).startswith("# Not run by the course's autograder:")
+    assert "fake-test" not in hostile.grades(A, "h-fakecell")
+
+
+def test_a_markdown_answer_turned_into_code_is_not_run(hostile: Course) -> None:
+    nb = hostile.autograded(A, "h-typechange")
+    cell = cell_by_id(nb, "q3-answer")
+    assert cell["cell_type"] == "markdown"  # nbgrader and the gradebook put its type back
+
+
+def test_answers_json_is_read_as_data_and_checked(hostile: Course) -> None:
+    graded = hostile.autograded(A, "h-answersfile")["metadata"]["coplearn"]
+    assert graded["graded_answers"]["q1.1"] == "managed"
+    assert graded["graded_answers"]["q1.2"] is None and graded["graded_answers"]["q2"] == []
+    notes = " | ".join(graded["grading"]["answers_file_notes"])
+    for key in ("q1.2", "q1.3", "q1.99", "'zz'", "q2.1", "'q9'"):
+        assert key in notes, notes
+    saved = json.loads((hostile.root / "autograded" / "h-answersfile" / A / "answers.json").read_text(encoding="utf-8"))
+    assert saved["answers"] == {"q1.1": "managed"}
+    assert saved["computed"] == {"q1": "not a dict"}  # plain data, kept; it answers nothing (q1 is asked item by item)
+
+
+def test_a_long_answer_is_echoed_in_bounded_form(hostile: Course) -> None:
+    nb = hostile.autograded(A, "h-bigecho")
+    text = output_text(cell_by_id(nb, "q2-first"))
+    assert "and 130 more" in text and len(text) < 3000
+
+
+def test_only_the_broken_notebook_fails_and_the_gradebook_stays_intact(hostile: Course) -> None:
+    result = hostile.hostile_result  # type: ignore[attr-defined]
+    assert not result["success"]  # nbgrader reports the one failure...
+    assert "h-badjson" in result["log"]
+    failed = {line.split("for student '")[1].split("'")[0] for line in result["log"].splitlines()
+              if "There was an error processing assignment" in line and "for student" in line}
+    assert failed == {"h-badjson"}, f"grading failed for others too: {failed}"
+    assert not (hostile.root / "autograded" / "h-badjson").exists() or \
+        not list((hostile.root / "autograded" / "h-badjson").rglob("*.ipynb"))
+    assert hostile.integrity() == "ok"
+    assert not list(hostile.root.glob("gradebook.db.*")), "something touched the gradebook file"
+    with hostile.gradebook() as gb:
+        assert {s.student.id for s in gb.find_assignment(A).submissions} >= set(HOSTILE_SCORES)
 
 
 def test_deleted_test_cells_are_put_back_and_mark_what_is_there(hostile: Course) -> None:
@@ -162,64 +304,30 @@ def test_deleted_test_cells_are_put_back_and_mark_what_is_there(hostile: Course)
     grades = hostile.grades(A, "h-deleted")
     assert {k: v for k, v in grades.items() if k != "q3-task"} == {
         gid: (2.0 if gid in {"q1-statement-01", "q1-statement-02", "q1-statement-03"} else 0.0) for gid in TESTS}
-    assert hostile.score(A, "h-deleted") == 6
 
 
 def test_edited_test_cells_are_restored(hostile: Course) -> None:
-    assert hostile.score(A, "h-edited") == 0
     nb = hostile.autograded(A, "h-edited")
     cell = cell_by_id(nb, "q1-statement-01")
     assert "### BEGIN HIDDEN TESTS" in "".join(cell["source"])
     assert cell["metadata"]["nbgrader"]["points"] == 2
 
 
-def test_monkeypatching_earns_nothing(hostile: Course) -> None:
-    assert hostile.score(A, "h-monkey") == 0
-    nb = hostile.autograded(A, "h-monkey")
-    flagged = [c for c in nb["cells"] if c["metadata"].get("coplearn", {}).get("guard")]
-    assert len(flagged) == len(MONKEY_CELLS)
-    for cell in flagged:
-        assert "not run by the course's autograder" in output_text(cell)
+# ---- the executor's own bounds (a tutor's slow or crashing cell) ----------------------------------------
 
-
-def test_reading_the_hidden_tests_or_the_gradebook_is_refused(hostile: Course) -> None:
-    assert hostile.score(A, "h-reader") == 0
-    nb = hostile.autograded(A, "h-reader")
-    cells = [c for c in nb["cells"] if c["cell_type"] == "code" and c.get("id", "").startswith("mine-")]
-    assert len(cells) == len(READER_CELLS)
-    assert cells[0]["metadata"]["coplearn"]["guard"]  # open() never runs
-    for cell in cells[1:]:  # coplearn's own file readers get past the guard; the kernel refuses them
-        assert "outside the assignment folder" in output_text(cell), output_text(cell)
-    assert hostile.integrity() == "ok"
-
-
-@pytest.fixture(scope="module")
-def unguarded(course: Course) -> Course:
-    from nbgrader.preprocessors import CheckCellMetadata, ClearOutput, DeduplicateIds, OverwriteCells, OverwriteKernelspec
-
-    _submit(course, "u-crash", q1=RIGHT_Q1, q2="q2 = None\nimport os\nos._exit(1)")
-    _submit(course, "u-naive", q1=(
-        "class Always(str):\n    def __eq__(self, other):\n        return True\n    __hash__ = str.__hash__\n"
-        "q1 = {n: Always('zzz') for n in range(1, 13)}\n"
-        "choice = lambda *a, **k: 'managed'\ncheck_choice = lambda *a, **k: None\n"
-        "import builtins\nbuiltins.AssertionError = Warning\n"
-        "get_ipython().showtraceback = lambda *a, **k: None"))
-    _submit(course, "u-ok", q1=RIGHT_Q1, q2=RIGHT_Q2)
-    api = course.api(Autograde__sanitize_preprocessors=[
-        ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata], **FAST)
-    course.ok(api.collect(A))
-    course.ok(api.autograde(A, "u-*"))
-    return course
-
-
-def test_a_kernel_that_dies_costs_only_the_cells_it_did_not_run(unguarded: Course) -> None:
-    assert unguarded.score(A, "u-crash") == 24
-    nb = unguarded.autograded(A, "u-crash")
-    assert "kernel died" in output_text(cell_by_id(nb, "q2-typed"))
-    assert "Not run" in output_text(cell_by_id(nb, "q2-first"))
-    assert unguarded.score(A, "u-ok") == 40  # graded after the crash
-
-
-def test_hidden_tests_resist_tampering_that_gets_past_the_guard(unguarded: Course) -> None:
-    assert unguarded.score(A, "u-naive") == 0
-    assert unguarded.integrity() == "ok"
+@pytest.mark.parametrize("assignment", ["a2-leading-situationally", "a3-team-audit", "a4-supervision-and-involvement"])
+def test_shipped_files_earn_nothing_on_the_other_assignments(course: Course, assignment: str) -> None:
+    for sid, files in ((f"s-blank-{assignment[:2]}", {}), (f"s-shipped-{assignment[:2]}", SHIPPED)):
+        s = course.student(sid)
+        s.fetch(assignment)
+        for rel, text in files.items():
+            path = s.folder(assignment) / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text.replace("KEYS.get(a[1], 'managed')", "'R1'"), encoding="utf-8")
+        s.submit(assignment)
+    api = course.api(**FAST)
+    course.ok(api.collect(assignment))
+    course.ok(api.autograde(assignment, f"s-*-{assignment[:2]}"))
+    blank = course.grades(assignment, f"s-blank-{assignment[:2]}")
+    assert course.grades(assignment, f"s-shipped-{assignment[:2]}") == blank
+    assert sum(v or 0 for v in blank.values()) == 0

@@ -113,7 +113,7 @@ def test_visible_tests_check_form_only(assignment: str) -> None:
             continue
         hidden = HIDDEN_REGIONS.search(text).group(0)
         keys = set(re.findall(r'== "([^"]+)"', hidden)) | set(re.findall(r'"([^"]+)" in _given', hidden))
-        keys |= set(re.findall(r"_real\(answer\) - ([0-9.]+)", hidden))
+        keys |= set(re.findall(r"(?:_real\(answer\)|answer) - ([0-9.]+)", hidden))
         assert keys, f"{gid}: no answer key found in the hidden tests"
         visible = ast.parse(release[gid])
         literals = {str(n.value) for n in ast.walk(visible) if isinstance(n, ast.Constant)}

@@ -6,21 +6,24 @@ release -> fetch (each student in their own folder) -> answer (drop-downs and ty
 
 Scores asserted (every item, not only totals):
 
-a1-learning-cultures (40 autograded points: 12 statements x 2, 2 cultures x 8; question 3 60 by the tutor)
+a1-learning-cultures (40 autograded points: 12 statements x 2, 2 cultures x 8; question 3, parts (a) and (b), 60 by the tutor)
 - alice, everything right (statements 1-6 and question 2 by drop-down, 7-12 typed): 40 autograded,
   + 45 from the tutor = 85.
 - bob, blank: 0 autograded, + 0 from the tutor = 0.
 - carol, partly right (1-8 right by drop-down; 9 and 10 typed wrongly; 11 and 12 blank;
   question 2 typed with one right culture): 8 x 2 + 8 = 24 autograded, + 36 from the tutor = 60.
 
-a3-team-audit (40 autograded points: 3 domain scores x 6, 3 weakest items x 6, weakest domain 4)
-- alice, everything right, worked out with coplearn in the answer cell and chosen in the widgets: 40.
+a3-team-audit (15 autograded points: 3 domain scores x 2, 3 weakest items x 2, weakest domain 3;
+85 by the tutor: what the pattern means 15, action plan 50, how the team will learn 20)
+- alice, everything right, worked out with coplearn in the answer cell and chosen in the widgets: 15,
+  + 12 + 50 + 15 from the tutor = 92.
 - carol, partly right (task and team scores right, individual wrong, in the number boxes; two of
-  three weakest items typed; the wrong domain): 6 + 6 + 6 + 6 = 24.
+  three weakest items typed; the wrong domain): 2 + 2 + 2 + 2 = 8, + 8 + 30 + 10 from the tutor = 56.
 """
 
 from __future__ import annotations
 
+import ast
 import csv
 import json
 from pathlib import Path
@@ -80,6 +83,8 @@ def round_trip(course: Course) -> Course:
     # --- a3: alice computes with coplearn and picks in the widgets; carol partly right ---------
     folder = alice.fetch(A3)
     alice.edit(A3, "q1-typed", "q1 = dict(lowfield.domain_scores)")
+    ran = alice.run_all(A3)  # her own session saves what the cell worked out, for marking
+    course.alice_a3_saved_note = output_text(cell_by_id(ran, "q1-typed"))  # type: ignore[attr-defined]
     weakest = SeveralChoices("q2", 3, kind="item", folder=folder)
     for dd, item in zip(weakest.dropdowns, ["T4", "K8", "I2"]):
         dd.value = item
@@ -104,8 +109,10 @@ def round_trip(course: Course) -> Course:
         for student, points in (("alice", 45), ("bob", 0), ("carol", 36)):
             grade = gb.find_grade("q3-task", A1, A1, student)
             grade.manual_score = points
-        for student, points in (("alice", 50), ("carol", 30)):
-            gb.find_grade("q4-task", A3, A3, student).manual_score = points
+        for student, meaning, plan, learning in (("alice", 12, 50, 15), ("carol", 8, 30, 10)):
+            gb.find_grade("q3-meaning-task", A3, A3, student).manual_score = meaning
+            gb.find_grade("q4-task", A3, A3, student).manual_score = plan
+            gb.find_grade("q5-task", A3, A3, student).manual_score = learning
         gb.db.commit()
 
     for a in (A1, A3):
@@ -141,17 +148,21 @@ def test_the_graded_answer_is_shown_as_text_for_the_tutor(round_trip: Course) ->
 def test_the_tutor_sees_the_mark_scheme_in_formgrader(round_trip: Course) -> None:
     """Formgrader shows the autograded notebook, where nbgrader has put the task cell back whole."""
     task = "".join(cell_by_id(round_trip.autograded(A1, "carol"), "q3-task")["source"])
-    assert "=== BEGIN MARK SCHEME ===" in task and "| 70 and above | 42-60 |" in task
+    assert "=== BEGIN MARK SCHEME ===" in task
+    assert "| 70 and above | 14-20 |" in task and "| 70 and above | 28-40 |" in task  # parts (a) and (b)
+    assert "Exemplars for part (a)" in task and "Exemplars for part (b)" in task
     released = "".join(cell_by_id(round_trip.student("carol").notebook(A1), "q3-task")["source"])
     assert "MARK SCHEME" not in released and "70 and above" in released  # the bands, not the scheme
+    assert "Exemplar" not in released and "Level 6" in "".join(
+        "".join(c["source"]) for c in round_trip.student("carol").notebook(A1)["cells"])
 
 
 def test_full_marks_for_right_answers(round_trip: Course) -> None:
     auto = {k: v for k, v in round_trip.grades(A1, "alice").items() if k != "q3-task"}
     assert auto == _a1_grades(set(KEYS), {"managed", "professional"})
     assert round_trip.grades(A3, "alice") == {
-        "q1-task": 6.0, "q1-team": 6.0, "q1-individual": 6.0, "q2-first": 6.0, "q2-second": 6.0, "q2-third": 6.0, "q3": 4.0,
-        "q4-task": 50.0}
+        "q1-task": 2.0, "q1-team": 2.0, "q1-individual": 2.0, "q2-first": 2.0, "q2-second": 2.0, "q2-third": 2.0, "q3": 3.0,
+        "q3-meaning-task": 12.0, "q4-task": 50.0, "q5-task": 15.0}
 
 
 def test_zero_for_a_blank_submission(round_trip: Course) -> None:
@@ -165,16 +176,16 @@ def test_partial_credit_item_by_item(round_trip: Course) -> None:
     assert auto == _a1_grades(set(range(1, 9)), {"professional"})
     assert sum(auto.values()) == 24
     assert round_trip.grades(A3, "carol") == {
-        "q1-task": 6.0, "q1-team": 6.0, "q1-individual": 0.0, "q2-first": 6.0, "q2-second": 6.0, "q2-third": 0.0, "q3": 0.0,
-        "q4-task": 30.0}
+        "q1-task": 2.0, "q1-team": 2.0, "q1-individual": 0.0, "q2-first": 2.0, "q2-second": 2.0, "q2-third": 0.0, "q3": 0.0,
+        "q3-meaning-task": 8.0, "q4-task": 30.0, "q5-task": 10.0}
 
 
 def test_totals_include_the_tutors_marks(round_trip: Course) -> None:
     assert round_trip.score(A1, "alice") == 85
     assert round_trip.score(A1, "bob") == 0
     assert round_trip.score(A1, "carol") == 60
-    assert round_trip.score(A3, "alice") == 90
-    assert round_trip.score(A3, "carol") == 54
+    assert round_trip.score(A3, "alice") == 92
+    assert round_trip.score(A3, "carol") == 56
 
 
 def test_feedback_reaches_the_student(round_trip: Course) -> None:
@@ -198,7 +209,7 @@ def test_grades_export_as_csv(round_trip: Course, tmp_path: Path) -> None:
     assert float(rows[(A1, "alice")]["score"]) == 85 and float(rows[(A1, "alice")]["max_score"]) == 100
     assert float(rows[(A1, "bob")]["score"]) == 0
     assert float(rows[(A1, "carol")]["score"]) == 60
-    assert float(rows[(A3, "carol")]["score"]) == 54
+    assert float(rows[(A3, "carol")]["score"]) == 56
 
 
 def test_a_self_study_learner_can_mark_their_own_copy(round_trip: Course) -> None:
@@ -214,3 +225,20 @@ def test_a_self_study_learner_can_mark_their_own_copy(round_trip: Course) -> Non
     assert round_trip.score(A1, "me") == 40
     html = (round_trip.root / "feedback" / "me" / A1 / f"{A1}.html").read_text(encoding="utf-8")
     assert "Your answer to statement 12: humanistic (typed)" in html
+
+
+def test_an_answer_worked_out_with_code_is_saved_by_the_learner_and_marked_as_data(round_trip: Course) -> None:
+    # alice's own session ran "q1 = dict(lowfield.domain_scores)" and said what it saved
+    note = round_trip.alice_a3_saved_note  # type: ignore[attr-defined]
+    assert "Saved for marking: q1 = {'task': 3.46, 'team': 2.92, 'individual': 3.01}" in note
+    saved = json.loads((round_trip.root / "autograded" / "alice" / A3 / "answers.json").read_text(encoding="utf-8"))
+    assert saved["computed"]["q1"] == {"task": 3.46, "team": 2.92, "individual": 3.01}
+    # the autograder did not run her code: the cell shows it as text, with the saved value marked
+    cell = cell_by_id(round_trip.autograded(A3, "alice"), "q1-typed")
+    source = "".join(cell["source"])
+    assert "Not run by the course's autograder" in source
+    assert "#     q1 = dict(lowfield.domain_scores)" in source
+    last = source.splitlines()[-1]
+    assert last.startswith("q1 = ") and ast.literal_eval(last[5:]) == {"task": 3.46, "team": 2.92, "individual": 3.01}
+    marked = round_trip.autograded(A3, "alice")["metadata"]["coplearn"]["graded_answers"]
+    assert marked["q1.task"] == 3.46 and marked["q3"] == "team" and sorted(marked["q2"]) == ["I2", "K8", "T4"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 
@@ -14,6 +15,7 @@ class Outline(HTMLParser):
         self.headings: list[int] = []
         self.heading_text: list[tuple[int, str]] = []
         self.refs: list[str] = []
+        self.links: list[str] = []
         self.tags: set[str] = set()
         self.ids: list[str] = []
         self.described_by: list[str] = []
@@ -37,6 +39,8 @@ class Outline(HTMLParser):
             self.headings.append(int(tag[1]))
             self._in_heading = int(tag[1])
             self._text = []
+        if tag == "a" and a.get("href"):
+            self.links.append(a["href"])
         for key in ("src", "href", "srcset", "data", "action", "xlink:href", "poster"):
             if a.get(key):
                 self.refs.append(a[key])
@@ -59,10 +63,13 @@ def check_standalone_html(html: str) -> Outline:
     assert o.lang == "en-GB"
     assert o.headings and o.headings[0] == 1 and o.headings.count(1) == 1
     assert all(b - a <= 1 for a, b in zip(o.headings, o.headings[1:])), f"heading levels skip: {o.headings}"
-    external = [r for r in o.refs if not r.startswith("#")]
+    # Links to cited sources (<a href="https://...">) load nothing; every other reference would.
+    external = [r for r in o.refs if not r.startswith("#") and r not in o.links]
     assert not external, f"the page refers to other files or sites: {external}"
+    assert all(r.startswith(("https://", "#")) for r in o.links), f"links must be https addresses: {o.links}"
     assert not {"script", "link", "iframe", "img", "object", "embed"} & o.tags
-    assert "http://" not in html and "https://" not in html and "@import" not in html and "url(" not in html
+    unlinked = re.sub(r'<a href="https://[^"<>]+">https://[^"<>]+</a>', "", html)
+    assert "http://" not in html and "https://" not in unlinked and "@import" not in html and "url(" not in html
     assert len(o.ids) == len(set(o.ids)), "duplicate ids"
     missing = [i for i in o.described_by if i not in o.ids]
     assert not missing, f"aria references to missing ids: {missing}"

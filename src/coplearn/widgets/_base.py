@@ -102,6 +102,37 @@ class Composite:
         self.messages = W.HTML(value="", layout=FULL_WIDTH)
         self.view: W.Widget = W.VBox([])
         self.last_error: str | None = None
+        #: The displayed widget whose activity this one's use counts towards (set on display).
+        self._progress_owner: Composite | None = None
+
+    # -- progress: noted locally when a displayed course activity is used (coplearn.progress) --
+    def _progress_key(self) -> str:
+        """The activity's id in ``progress.toml``: the class name, plus a sorting activity's key."""
+        act = getattr(self, "activity", None)
+        key = getattr(act, "key", None)
+        name = type(self).__name__
+        return f"{name}:{key}" if isinstance(key, str) else name
+
+    def _progress_ready(self) -> bool:
+        """Whether using the widget now completes the activity (a sorter needs every answer)."""
+        return True
+
+    def _progress_attach(self, owner: "Composite") -> None:
+        self._progress_owner = owner
+        for value in list(vars(self).values()):
+            if isinstance(value, Composite) and value._progress_owner is None:
+                value._progress_attach(owner)
+
+    def _progress_note(self) -> None:
+        owner = self._progress_owner
+        if owner is None or not self._progress_ready():
+            return
+        try:
+            from .. import progress
+
+            progress.mark_activity(owner._progress_key())
+        except Exception:  # noqa: BLE001 - progress notes must never break an activity
+            pass
 
     def safely(self, handler: Callable[..., Any]) -> Callable[..., Any]:
         """Wrap a handler so that any error is shown to the learner, not swallowed."""
@@ -111,7 +142,9 @@ class Composite:
             try:
                 self.messages.value = ""
                 self.last_error = None
-                return handler(*args, **kwargs)
+                result = handler(*args, **kwargs)
+                self._progress_note()
+                return result
             except (ValueError, LookupError, OSError, TimeoutError) as exc:
                 self.last_error = str(exc)
                 self.messages.value = message(str(exc), "error")
@@ -128,6 +161,15 @@ class Composite:
         return self.view._repr_mimebundle_(**kwargs)
 
     def _ipython_display_(self) -> None:
+        self._progress_attach(self)
+        try:
+            from .. import progress
+
+            lesson = progress.lesson_of(self._progress_key())
+            if lesson is not None:
+                progress.opened(lesson)
+        except Exception:  # noqa: BLE001 - progress notes must never stop a lesson showing
+            pass
         display(HTML(KEYBOARD_SCRIPT), metadata={"coplearn": "keyboard"})
         display(W.VBox([_course_style(), self.view]))
 
@@ -199,6 +241,9 @@ class ChoiceSorter(Composite):
                 f"Not quite: this is {self.labels[item.answer]}, not {self.labels[key]}. {item.why}", "info")
         self.score_line.value = self._score_text()
 
+    def _progress_ready(self) -> bool:
+        return self.answered == len(self.items)
+
     @property
     def correct(self) -> int:
         return sum(self.choices[i.id] == i.answer for i in self.items)
@@ -257,6 +302,13 @@ class JournalPrompt(Composite):
             relevance="Part of a course on leading communities of practice in social work (Gray et al. 2010).",
         )
         self.saved = entry
+        try:
+            from .. import progress
+
+            progress.mark(self.lesson, progress.prompt_key(self.prompt),
+                          path=progress.default_progress_path(journal.path))
+        except Exception:  # noqa: BLE001 - progress notes must never stop a save
+            pass
         warn = f" Note: {journal.last_warning}" if journal.last_warning else ""
         self.status.value = message(f"Saved to your journal at {journal.path} on {entry.date}.{warn}", "ok")
         return entry

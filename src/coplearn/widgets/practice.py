@@ -31,6 +31,7 @@ __all__ = [
     "JournalExport",
     "LeadershipPlanBuilder",
     "OrganisationCheck",
+    "ProgressView",
     "SupervisionSorter",
     "TuckmanSelector",
 ]
@@ -486,9 +487,12 @@ _FORMATS = [("Markdown (.md)", "md"), ("Web page (.html)", "html"), ("Word docum
 
 
 class JournalExport(Composite):
-    """Export your whole journal as Social Work England-style CPD records (Markdown, HTML or Word).
+    """Export your whole journal as CPD records for your regulator (Markdown, HTML or Word).
 
-    Calls ``journal.export(path, fmt)`` on :class:`coplearn.Journal`.
+    Choose the regulator (Social Work England, Social Care Wales, the SSSC or the NISCC; it starts
+    at the one saved in the journal's settings) and the format. Exporting calls
+    ``journal.export(path, fmt, regulator=...)`` on :class:`coplearn.Journal` and saves the
+    regulator in the journal's settings, so ``coplearn journal export`` follows it too.
     """
 
     STEM = "my-cpd-records"
@@ -498,6 +502,13 @@ class JournalExport(Composite):
         self.journal = journal
         self.folder = Path(folder) if folder is not None else None
         self.written: Path | None = None
+        from ..regulators import DEFAULT_REGULATOR, regulators
+
+        saved = getattr(self._journal(), "regulator", DEFAULT_REGULATOR)
+        self.regulator = W.Dropdown(options=[(f"{r.name} ({r.nation})", r.key) for r in regulators()],
+                                    value=saved, description="Your regulator", style=LABEL_STYLE,
+                                    layout=W.Layout(width="auto"))
+        self.requirement = W.HTML(value="", layout=FULL_WIDTH)
         self.format = W.Dropdown(options=_FORMATS, value="md", description="Format", style=LABEL_STYLE)
         self.filename = W.Text(value=f"{self.STEM}.md", description="File name", style=LABEL_STYLE,
                                continuous_update=False, layout=W.Layout(width="24em"))
@@ -506,8 +517,28 @@ class JournalExport(Composite):
                                layout=W.Layout(width="auto"))
         self.status = W.HTML(value="")
         self.format.observe(self.safely(self._on_format), names="value")
+        self.regulator.observe(self.safely(lambda _c: self._show_requirement()), names="value")
         self.button.on_click(self.safely(lambda _b: self.export()))
-        self.view = W.VBox([self.format, self.filename, self.button, self.status, self.messages])
+        self.view = W.VBox([self.regulator, self.requirement, self.format, self.filename, self.button,
+                            self.status, self.messages])
+        self._show_requirement()
+
+    def _journal(self) -> Any:
+        return self.journal if self.journal is not None else Journal()
+
+    def _show_requirement(self) -> None:
+        """Say what the chosen regulator asks for, with its sources and what is not confirmed."""
+        from ..regulators import get_regulator
+
+        reg = get_regulator(self.regulator.value)
+        items = "".join(f"<li>{html.escape(t)}</li>" for t in reg.requirement)
+        unsure = "".join(f"<li>Not confirmed: {html.escape(t)}</li>" for t in reg.not_confirmed)
+        sources = ", ".join(f'<a href="{html.escape(u)}" target="_blank" rel="noopener">{html.escape(u)}</a>'
+                            for u in reg.sources)
+        self.requirement.value = (
+            f'<div role="status"><p><strong>What {html.escape(reg.called)} asks for</strong> '
+            f"(checked {html.escape(reg.checked_text)}):</p><ul>{items}{unsure}</ul>"
+            f"<p>Sources: {sources}</p></div>")
 
     def _on_format(self, change: dict[str, Any]) -> None:
         old, new = change["old"], change["new"]
@@ -531,16 +562,92 @@ class JournalExport(Composite):
 
     def export(self) -> Path:
         """Export the journal and report where the file went."""
-        journal = self.journal if self.journal is not None else Journal()
+        from ..regulators import get_regulator
+
+        journal = self._journal()
         if not hasattr(journal, "export"):
             raise ValueError("This version of coplearn cannot export the journal yet; please tell your tutor.")
         count = len(journal.entries)
         if count == 0:
             raise ValueError("Your journal has no entries yet: save a reflection in any lesson first.")
         path = self.target()
-        result = journal.export(path, self.format.value)
+        reg = get_regulator(self.regulator.value)
+        result = journal.export(path, self.format.value, regulator=reg.key)
+        if hasattr(journal, "set_regulator"):
+            journal.set_regulator(reg.key)
         self.written = Path(result) if isinstance(result, (str, Path)) else path
         self.status.value = message(
-            f"Exported {count} journal entr{'y' if count == 1 else 'ies'} as CPD records to {self.written}. "
-            "Find the file in the file browser to download it.", "ok")
+            f"Exported {count} journal entr{'y' if count == 1 else 'ies'} as CPD records for {reg.called} "
+            f"to {self.written}. Find the file in the file browser to download it.", "ok")
+        return self.written
+
+
+# ---- lessons 00 and 11: progress through the course ---------------------------------------
+
+class ProgressView(Composite):
+    """Your progress through the lessons (kept only on this computer), and a record of study.
+
+    Shows each lesson's status, the activities and prompts done and the stated study time, read
+    from :class:`coplearn.progress.Progress` when shown and when "Refresh" is pressed. With
+    ``record=True`` (lesson 11) it can also write the record of study as Markdown, HTML or Word.
+    """
+
+    STEM = "my-record-of-study"
+
+    def __init__(self, *, record: bool = False, journal: Journal | None = None, progress: Any = None,
+                 folder: str | Path | None = None) -> None:
+        super().__init__()
+        self.journal = journal
+        self.progress = progress
+        self.folder = Path(folder) if folder is not None else None
+        self.course: Any = None
+        self.written: Path | None = None
+        self.table = W.HTML(value="", layout=FULL_WIDTH)
+        self.refresh_button = W.Button(description="Refresh my progress", layout=W.Layout(width="auto"),
+                                       tooltip="Read your progress notes again")
+        self.refresh_button.on_click(self.safely(lambda _b: self.refresh()))
+        children: list[W.Widget] = [self.table, self.refresh_button]
+        self.format = W.Dropdown(options=_FORMATS, value="docx", description="Record of study format",
+                                 style=LABEL_STYLE)
+        self.name = W.Text(value="", description="Your name on the record (optional)", style=LABEL_STYLE,
+                           continuous_update=False, layout=W.Layout(width="36em", max_width="100%"))
+        self.record_button = W.Button(description="Write my record of study", button_style="primary",
+                                      tooltip="Write the lessons you completed, with dates and stated study time, "
+                                              "to a file", layout=W.Layout(width="auto"))
+        self.record_button.on_click(self.safely(lambda _b: self.write_record()))
+        self.status = W.HTML(value="")
+        if record:
+            from ..progress import NOT_A_CERTIFICATE
+
+            children += [W.HTML(f"<p><strong>Record of study.</strong> {html.escape(NOT_A_CERTIFICATE)}</p>"),
+                         self.name, self.format, self.record_button, self.status]
+        self.view = W.VBox(children + [self.messages])
+        self.safely(self.refresh)()
+
+    def _progress(self) -> Any:
+        from ..progress import Progress
+
+        if self.progress is not None:
+            return self.progress
+        return Progress(journal=self.journal) if self.journal is not None else Progress()
+
+    def refresh(self) -> None:
+        """Read the progress notes and the journal again and redraw the table."""
+        prog = self._progress()
+        self.course = prog.course()
+        self.table.value = self.course._repr_html_() + (
+            f"<p>Your progress is noted only on this computer, in <code>{html.escape(str(prog.path))}</code>; "
+            "it is never sent anywhere.</p>")
+
+    def write_record(self) -> Path:
+        """Write the record of study beside the lesson (or in ``folder``) and say where."""
+        from ..progress import export_record
+
+        fmt = self.format.value
+        path = (self.folder or Path.cwd()) / f"{self.STEM}.{fmt}"
+        self.written = export_record(path, fmt, name=self.name.value, progress=self._progress())
+        self.refresh()
+        self.status.value = message(
+            f"Wrote your record of study ({len(self.course.complete)} lessons complete) to {self.written}. "
+            "Find it in the file browser to download it.", "ok")
         return self.written

@@ -1,0 +1,300 @@
+"""Cohort insight: a real nbgrader gradebook (written with nbgrader's own API) and synthetic autograded
+notebooks for 40 students with planted misconceptions; the report must find them, in order."""
+
+from __future__ import annotations
+
+import ast
+import html as htmllib
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import pytest
+
+from coplearn import cohort as C
+from coplearn.grading import options
+
+REPO = Path(__file__).resolve().parents[2]
+SOLUTIONS = REPO / "solutions"
+COPLEARN = REPO / ".venv" / "bin" / "coplearn"
+sys.path.insert(0, str(REPO / "tests" / "practice"))
+from practice_html import check_standalone_html  # noqa: E402
+
+A2 = "a2-leading-situationally"
+N = 40
+#: (grade_id, wrong answer, the students who give it): planted misconceptions, most common first.
+PLANTED = [
+    ("q1-frank-readiness", "R1", range(12, 40)),   # 28 of 40: an able but reluctant worker taken for unable
+    ("q1-leila-readiness", "R3", range(22, 40)),   # 18 of 40: enthusiasm taken for ability
+    ("q2_stage", "forming", range(30, 40)),        # 10 of 40: storming read as forming
+]
+#: The strongest students get this one wrong: its discrimination must come out negative.
+NEGATIVE = ("q1-dan-readiness", "R2", range(0, 5))
+NO_ANSWERS = {"s07", "s19", "s33"}  # autograded before answers were recorded
+
+
+def graded_cells(assignment: str) -> list[dict]:
+    """The real solution notebook's graded cells: id, kind, points, source, the right answer (tutor-side)."""
+    nb = json.loads((SOLUTIONS / assignment / f"{assignment}.ipynb").read_text(encoding="utf-8"))
+    out = []
+    for cell in nb["cells"]:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if not meta:
+            continue
+        source = "".join(cell["source"])
+        entry = {"grade_id": meta["grade_id"], "cell_type": cell["cell_type"], "source": source,
+                 "points": meta.get("points"), "grade": meta.get("grade"), "solution": meta.get("solution"),
+                 "task": meta.get("task", False), "locked": meta.get("locked", False)}
+        m = re.search(r'assert answer == "([^"]+)"', source)
+        entry["right"] = m.group(1) if m else None
+        k = re.search(r'kind="(\w+)"', source)
+        entry["kind"] = k.group(1) if k else None
+        out.append(entry)
+    return out
+
+
+def write_gradebook(folder: Path, students: int = N, *, course_id: str = "coplearn", seed: int = 7) -> Path:
+    """A real gradebook and autograded notebooks for ``students`` synthetic submissions of a2."""
+    from nbgrader.api import Gradebook
+
+    cells = graded_cells(A2)
+    auto = [c for c in cells if c["grade"] and not c["solution"] and c["cell_type"] == "code"]
+    rng = random.Random(seed)
+    db = folder / "gradebook.db"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with Gradebook(f"sqlite:///{db}", course_id=course_id) as gb:
+            gb.add_assignment(A2)
+            gb.add_notebook(A2, A2)
+            for c in cells:
+                if c["task"]:
+                    gb.add_task_cell(c["grade_id"], A2, A2, max_score=c["points"], cell_type="markdown")
+                elif c["grade"]:
+                    gb.add_grade_cell(c["grade_id"], A2, A2, max_score=c["points"], cell_type=c["cell_type"])
+                if c["solution"]:
+                    gb.add_solution_cell(c["grade_id"], A2, A2)
+                gb.add_source_cell(c["grade_id"], A2, A2, cell_type=c["cell_type"], source=c["source"],
+                                   locked=c["locked"])
+            for i in range(students):
+                sid = f"s{i:02d}"
+                gb.add_student(sid, first_name=f"First{i}", last_name=f"Last{i}")
+                gb.add_submission(A2, sid)
+                answers = {}
+                for c in auto:
+                    key, how = C._answer_key(c["source"])
+                    answer = c["right"]
+                    planted = [p for p in PLANTED + [NEGATIVE] if p[0] == c["grade_id"]]
+                    if planted:
+                        if i in planted[0][2]:
+                            answer = planted[0][1]
+                    elif rng.random() < 0.02 + 0.12 * i / students:  # slips, more often for weaker students
+                        answer = rng.choice([o.key for o in options(c["kind"]) if o.key != c["right"]])
+                    answers[key] = answer
+                    g = gb.find_grade(c["grade_id"], A2, A2, sid)
+                    g.auto_score = float(c["points"]) if answer == c["right"] else 0.0
+                    g.needs_manual_grade = False
+                task = next(c for c in cells if c["task"] and c["grade_id"] == "q3-task")
+                g = gb.find_grade(task["grade_id"], A2, A2, sid)
+                # manual marks: bands 70+ x10, 60-69 x15, 50-59 x10, 40-49 x3, two not yet marked
+                marks = [36] * 10 + [31] * 15 + [27] * 10 + [22] * 3 + [None] * 2
+                g.manual_score = None if i >= len(marks) else marks[i]
+                g.needs_manual_grade = g.manual_score is None
+                gb.db.commit()
+                if sid in NO_ANSWERS:
+                    continue
+                path = folder / "autograded" / sid / A2 / f"{A2}.ipynb"
+                path.parent.mkdir(parents=True)
+                path.write_text(json.dumps({"cells": [], "metadata": {"coplearn": {"graded_answers": answers}},
+                                            "nbformat": 4, "nbformat_minor": 5}), encoding="utf-8")
+    return db
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("course")
+    write_gradebook(folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def analysis(course) -> C.Analysis:
+    cohort = C.load_cohort(A2, db_url=f"sqlite:///{course / 'gradebook.db'}", autograded=course / "autograded")
+    return C.analyse(cohort)
+
+
+# ---- the data ------------------------------------------------------------------------------------
+
+def test_every_autograded_cell_in_solutions_has_an_entry_with_its_kind_lesson_and_concepts():
+    import coplearn as cl
+
+    found = 0
+    for nb in sorted(SOLUTIONS.glob("*/*.ipynb")):
+        assignment = nb.parent.name
+        for c in graded_cells(assignment):
+            if not c["grade"] or c["solution"] or c["cell_type"] != "code":
+                continue
+            found += 1
+            info = C.item_info(assignment, c["grade_id"])
+            assert info is not None, f"{assignment} {c['grade_id']} has no entry in misconceptions.toml"
+            expected = c["kind"] or ("number" if "number(" in c["source"] else None)
+            assert info.kind == expected, f"{c['grade_id']}: kind {info.kind}, the cell asks for {expected}"
+            cl.get_lesson(info.lesson)
+            for concept in info.concepts:
+                cl.get_concept(concept)
+    assert found >= 40
+
+
+@pytest.mark.parametrize("kind", ["culture", "readiness", "style", "stage", "future", "degree", "domain"])
+def test_every_wrong_answer_has_a_misconception(kind):
+    keys = [o.key for o in options(kind)]
+    for right in keys:
+        for wrong in keys:
+            if wrong != right:
+                text = C.misconception(kind, right, wrong)
+                assert text and "{" not in text, (kind, right, wrong, text)
+
+
+def test_the_data_ships_no_answer_key():
+    text = (REPO / "src" / "coplearn" / "data" / "misconceptions.toml").read_text(encoding="utf-8")
+    assert not re.search(r"^(answer|right|key|solution)\s*=", text, flags=re.M)
+    for c in graded_cells(A2):
+        if c["right"]:
+            assert f'grade_id = "{c["grade_id"]}"' in text
+
+
+# ---- the analysis --------------------------------------------------------------------------------
+
+def test_the_report_finds_the_planted_misconceptions_in_order(analysis):
+    assert analysis.n == N and not analysis.small
+    assert [(r.grade_id, r.answer) for r in analysis.reteach] == [(g, a) for g, a, _ in PLANTED]
+    recorded = [[i for i in who if f"s{i:02d}" not in NO_ANSWERS] for _, _, who in PLANTED]
+    assert [r.count for r in analysis.reteach] == [len(r) for r in recorded]
+    first = analysis.reteach[0]
+    assert first.misconception == C.misconception("readiness", "R3", "R1") and first.lesson == "05"
+    assert analysis.reteach[2].lesson == "05"  # Tuckman's stages are taught in lesson 05
+
+
+def test_facility_discrimination_and_the_right_answer_come_from_the_cohort(analysis):
+    items = {st.grade_id: st for st in analysis.items}
+    assert items["q1-frank-readiness"].facility == pytest.approx(12 / N)
+    assert items["q1-frank-readiness"].correct == "R3"
+    assert items["q1-frank-readiness"].discrimination > 0.3
+    assert items["q1-dan-readiness"].discrimination < 0, "the strongest got it wrong: discrimination must be negative"
+    frank = {r.answer: r for r in items["q1-frank-readiness"].answers}
+    recorded = N - len(NO_ANSWERS)
+    assert frank["R1"].count == len([i for i in range(12, 40) if f"s{i:02d}" not in NO_ANSWERS])
+    assert sum(r.count for r in frank.values()) == recorded and frank["R3"].correct and not frank["R1"].correct
+    assert analysis.answers_missing == len(NO_ANSWERS)
+    lessons = {row[0]: row for row in analysis.lessons}
+    assert set(lessons) == {"05"} and lessons["05"][2] == 5  # four readiness items and the stage
+
+
+def test_manual_marks_by_band_and_totals(analysis):
+    manual = {row[0]: row for row in analysis.manual}
+    assert set(manual) == {"q2-leading-task", "q3-task"}
+    assert manual["q2-leading-task"][3] == N  # written answers not yet marked by the tutor
+    gid, mx, bands, not_marked = manual["q3-task"]
+    assert mx == 50
+    assert list(bands.values()) == [10, 15, 10, 3, 0] and not_marked == 2
+    assert len(analysis.totals) == N and max(analysis.totals) <= analysis.max_total
+
+
+# ---- the page ------------------------------------------------------------------------------------
+
+def test_html_report_is_standalone_accessible_and_names_no_one(analysis):
+    page = C.render_html(analysis)
+    o = check_standalone_html(page)
+    assert [t for lvl, t in o.heading_text if lvl == 2][:2] == ["Contents", "What to reteach first"]
+    assert len(o.svgs) == 3 and all(s.get("role") == "img" for s in o.svgs)
+    assert page.count("In words:") == 3 and page.count("The chart's data as a table") == 3
+    assert "s12" not in page and "First12" not in page
+    reteach = htmllib.unescape(page.split('id="reteach"')[1].split("</section>")[0])
+    positions = [reteach.index(g) for g, _, _ in PLANTED]
+    assert positions == sorted(positions)
+    assert "lesson 05, Leading situationally" in reteach
+    named = C.render_html(C.analyse(analysis.cohort, names=True))
+    assert "First12 Last12 (s12)" not in named  # names only come from load_cohort(names=True)
+    assert "s12" in named
+
+
+def test_small_cohorts_get_no_item_breakdown(tmp_path):
+    write_gradebook(tmp_path, students=4)
+    cohort = C.load_cohort(A2, db_url=f"sqlite:///{tmp_path / 'gradebook.db'}", autograded=tmp_path / "autograded")
+    a = C.analyse(cohort)
+    page = C.render_html(a)
+    assert a.small and 'id="items"' not in page and "fewer than 5" in page
+    assert "q1-frank-readiness" not in page
+    check_standalone_html(page)
+
+
+# ---- the command line ----------------------------------------------------------------------------
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONWARNINGS="ignore")
+    return subprocess.run([str(COPLEARN), *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=180)
+
+
+def test_cli_writes_the_report_from_the_course_folder(course, tmp_path):
+    out = tmp_path / "report.html"
+    proc = run("cohort", "report", A2, "-o", str(out), "--course-dir", str(course), "--names",
+               "--db", f"sqlite:///{course / 'gradebook.db'}", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "Reteach: q1-frank-readiness answered R1 by 26 of 37 with recorded answers" in proc.stdout
+    page = out.read_text(encoding="utf-8")
+    assert "First12 Last12 (s12)" in page
+    md = tmp_path / "report.md"
+    assert run("cohort", "report", A2, "-o", str(md), "--course-dir", str(course),
+               "--db", f"sqlite:///{course / 'gradebook.db'}", cwd=tmp_path).returncode == 0
+    assert "## What to reteach first" in md.read_text(encoding="utf-8")
+
+
+def bad_inputs(tmp_path: Path) -> dict[str, tuple[str, str]]:
+    from nbgrader.api import Gradebook
+
+    empty = tmp_path / "empty.db"
+    empty.write_bytes(b"")
+    blank = tmp_path / "blank.db"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        Gradebook(f"sqlite:///{blank}", course_id="coplearn").close()
+        other = tmp_path / "other.db"
+        with Gradebook(f"sqlite:///{other}", course_id="maths-101") as gb:
+            gb.add_assignment("algebra-1")
+    return {
+        "empty file": (f"sqlite:///{empty}", "empty"),
+        "no assignments": (f"sqlite:///{blank}", "no assignments"),
+        "another course": (f"sqlite:///{other}", "belongs to another course (maths-101)"),
+        "missing": (f"sqlite:///{tmp_path / 'nothing.db'}", "there is no gradebook"),
+    }
+
+
+def test_bad_input_gets_one_clear_line_and_status_2(course, tmp_path):
+    for what, (url, expected) in bad_inputs(tmp_path).items():
+        proc = run("cohort", "report", A2, "-o", str(tmp_path / "r.html"), "--db", url, "--course-dir",
+                   str(course), cwd=tmp_path)
+        assert proc.returncode == 2, (what, proc.stdout, proc.stderr)
+        assert proc.stderr.count("\n") == 1 and expected in proc.stderr, (what, proc.stderr)
+        assert "Traceback" not in proc.stderr
+    assert not (tmp_path / "nothing.db").exists(), "a missing gradebook must not be created"
+    proc = run("cohort", "report", "a9-nothing", "-o", str(tmp_path / "r.html"), "--db",
+               f"sqlite:///{course / 'gradebook.db'}", "--course-dir", str(course), cwd=tmp_path)
+    assert proc.returncode == 2 and "'a9-nothing' is not an assignment in this gradebook; it has: " + A2 in proc.stderr
+    assert not (tmp_path / "r.html").exists()
+
+
+def test_the_tutor_notebook_runs_on_a_cohort(course, tmp_path):
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(REPO / "docs" / "cohort-insight.ipynb", as_version=4)
+    assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code"), "committed outputs"
+    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(course)}}).execute()
+    shown = "".join(o.get("data", {}).get("text/html", "") for c in nb.cells if c.cell_type == "code"
+                    for o in c.outputs)
+    assert "What to reteach first" in shown and "q1-frank-readiness" in shown
+    assert (course / f"{A2}-cohort.html").exists()

@@ -1,0 +1,170 @@
+"""The grading kernel, seen from inside: what a kernel started by the autograder can see and do.
+
+The probe notebook below is the tutor's own code (no student code ever runs while grading); it
+reports what the kernel can reach, so these tests check the walls themselves:
+
+- with or without the sandbox: the grading folder is not on ``sys.path`` (``PYTHONSAFEPATH``),
+  no user site folder, an empty ``IPYTHONDIR``, and a package shipped in the grading folder is
+  not what ``import coplearn`` finds;
+- with the bubblewrap sandbox (installed by ``./run test`` on Debian): no network, no view of the
+  gradebook, ``solutions/``, other students' folders or the exchange, and the grading folder the
+  only place a write reaches.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.nbgrader]
+
+PROBE = r'''
+import json, os, socket, sys
+report = {"sys_path": sys.path, "cwd": os.getcwd(), "safepath": sys.flags.safe_path,
+          "nousersite": sys.flags.no_user_site, "ipythondir": os.environ.get("IPYTHONDIR"),
+          "ipythondir_files": sorted(os.listdir(os.environ["IPYTHONDIR"])) if os.environ.get("IPYTHONDIR") else None}
+import coplearn
+report["coplearn_file"] = coplearn.__file__
+def can_read(p):
+    try:
+        with open(p, "rb") as fh:
+            fh.read(1)
+        return True
+    except OSError:
+        return False
+def can_write(p):
+    try:
+        with open(p, "w") as fh:
+            fh.write("x")
+        return True
+    except OSError:
+        return False
+report["read"] = {name: can_read(p) for name, p in PATHS["read"].items()}
+report["write"] = {name: can_write(p) for name, p in PATHS["write"].items()}
+try:
+    socket.create_connection(("127.0.0.1", PATHS["port"]), timeout=3).close()
+    report["network"] = True
+except OSError:
+    report["network"] = False
+print("REPORT" + json.dumps(report))
+'''
+
+
+@pytest.fixture
+def course(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict:
+    root = tmp_path / "course"
+    (root / "solutions" / "a1").mkdir(parents=True)
+    (root / "nbgrader_config.py").write_text("c = get_config()\n", encoding="utf-8")
+    (root / "gradebook.db").write_text("the gradebook", encoding="utf-8")
+    (root / "solutions" / "a1" / "a1.ipynb").write_text("the answer key", encoding="utf-8")
+    folder = root / "autograded" / "s1" / "a1"
+    folder.mkdir(parents=True)
+    other = root / "autograded" / "s2" / "a1"
+    other.mkdir(parents=True)
+    (other / "a1.ipynb").write_text("another student's work", encoding="utf-8")
+    exchange = tmp_path / "exchange"
+    exchange.mkdir()
+    (exchange / "inbound.txt").write_text("the exchange", encoding="utf-8")
+    monkeypatch.setenv("COPLEARN_EXCHANGE", str(exchange))
+    # a package named like the course library, shipped beside the notebook
+    (folder / "coplearn").mkdir()
+    (folder / "coplearn" / "__init__.py").write_text("raise SystemExit('shipped')\n", encoding="utf-8")
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    yield {"root": root, "folder": folder, "other": other, "exchange": exchange, "listener": listener}
+    listener.close()
+
+
+def _probe(course: dict, sandbox: str) -> dict:
+    import nbformat
+
+    from coplearn.autograde import SandboxedExecute
+
+    paths = {
+        "read": {"gradebook": str(course["root"] / "gradebook.db"),
+                 "solutions": str(course["root"] / "solutions" / "a1" / "a1.ipynb"),
+                 "other_student": str(course["other"] / "a1.ipynb"),
+                 "exchange": str(course["exchange"] / "inbound.txt"),
+                 "own_folder": str(course["folder"] / "coplearn" / "__init__.py")},
+        "write": {"course_root": str(course["root"] / "planted.txt"),
+                  "other_student": str(course["other"] / "planted.txt"),
+                  "own_folder": str(course["folder"] / "scratch.txt")},
+        "port": course["listener"].getsockname()[1],
+    }
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(f"PATHS = {paths!r}\n" + PROBE)])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    execute = SandboxedExecute(sandbox=sandbox, timeout=60)
+    nb, _ = execute.preprocess(nb, {"metadata": {"path": str(course["folder"])}})
+    text = "".join(o.get("text", "") for o in nb.cells[0].outputs if o.get("output_type") == "stream")
+    errors = [o for o in nb.cells[0].outputs if o.get("output_type") == "error"]
+    assert not errors, errors
+    return json.loads(text.split("REPORT", 1)[1])
+
+
+def _common_walls(report: dict, course: dict) -> None:
+    folder = str(course["folder"])
+    assert report["safepath"] == 1 and report["nousersite"] == 1
+    assert folder not in report["sys_path"] and "" not in report["sys_path"] and "." not in report["sys_path"]
+    assert not report["coplearn_file"].startswith(folder), "a shipped package replaced the course library"
+    assert report["ipythondir_files"] == [] or all(n in {"profile_default"} for n in report["ipythondir_files"])
+    assert report["write"]["own_folder"] is True
+
+
+def test_without_the_sandbox_the_kernel_still_starts_safe(course: dict) -> None:
+    report = _probe(course, "off")
+    _common_walls(report, course)
+
+
+def test_inside_the_sandbox_the_kernel_sees_only_its_own_folder(course: dict) -> None:
+    from coplearn.autograde import sandbox_status
+
+    ok, message = sandbox_status("auto")
+    if not ok and os.environ.get("COPLEARN_TEST_ALLOW_NO_SANDBOX") != "1":
+        pytest.fail(f"{message} (./run test installs Debian's bubblewrap; set COPLEARN_TEST_ALLOW_NO_SANDBOX=1 "
+                    "where no sandbox can work)")
+    if not ok:
+        pytest.skip(message)
+    report = _probe(course, "required")
+    _common_walls(report, course)
+    assert report["read"] == {"gradebook": False, "solutions": False, "other_student": False, "exchange": False,
+                              "own_folder": True}
+    assert report["write"] == {"course_root": False, "other_student": False, "own_folder": True}
+    assert report["network"] is False
+    assert not (course["root"] / "planted.txt").exists() and not (course["other"] / "planted.txt").exists()
+
+
+def test_where_bubblewrap_is_missing_the_tutor_is_told_plainly(monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    from coplearn import autograde
+
+    monkeypatch.setattr(shutil, "which", lambda name, *a, **k: None)
+    ok, message = autograde.sandbox_status("auto")
+    assert not ok and "bubblewrap" in message and "not installed" in message and "none of their code runs" in message
+    with pytest.raises(RuntimeError, match="COPLEARN_SANDBOX=required, but bubblewrap"):
+        autograde.sandbox_status("required")
+    ok, message = autograde.sandbox_status("off")
+    assert not ok and "COPLEARN_SANDBOX=off" in message
+
+
+def test_a_kernel_that_dies_or_will_not_stop_costs_only_the_cells_it_did_not_run(tmp_path: Path) -> None:
+    import nbformat
+
+    from coplearn.autograde import SandboxedExecute
+
+    def run(cells: list[str], **opts: object) -> list[str]:
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        nb, _ = SandboxedExecute(sandbox="off", **opts).preprocess(nb, {"metadata": {"path": str(tmp_path)}})
+        return [" ".join(o.get("text", "") or f"{o.get('ename')}: {o.get('evalue')}" for o in c.outputs) for c in nb.cells]
+
+    out = run(["print('before')", "import os; os._exit(1)", "print('after')"], timeout=20)
+    assert out[0].strip() == "before" and "kernel died" in out[1] and "Not run" in out[2]
+    stubborn = "while True:\n    try:\n        while True:\n            pass\n    except KeyboardInterrupt:\n        pass"
+    out = run([stubborn, "print('after')"], timeout=2, notebook_timeout=10)
+    assert "would not stop when interrupted" in out[0] and "Not run" in out[1]

@@ -1,0 +1,270 @@
+"""Progress through the course: the data, the notes file, the widget hooks, the CLI and the record of study."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import docx
+import pytest
+
+from coplearn import progress as P
+from coplearn.journal import Journal
+
+REPO = Path(__file__).resolve().parents[2]
+COURSE = REPO / "course"
+COPLEARN = REPO / ".venv" / "bin" / "coplearn"
+sys.path.insert(0, str(REPO / "tests" / "practice"))
+from practice_html import check_standalone_html  # noqa: E402
+
+#: Widgets that show progress rather than being an activity of their own.
+NOT_ACTIVITIES = {"ProgressView"}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_marks():
+    P._NOTED.clear()
+    yield
+    P._NOTED.clear()
+
+
+@pytest.fixture
+def folder(tmp_path, monkeypatch) -> Path:
+    monkeypatch.setenv("COPLEARN_JOURNAL", str(tmp_path / "journal.json"))
+    monkeypatch.delenv("COPLEARN_PROGRESS", raising=False)
+    return tmp_path
+
+
+def widget_classes() -> dict[str, type]:
+    import importlib
+
+    from coplearn.widgets._base import Composite
+
+    out = {}
+    for m in ("cultures", "leadership", "practice", "course", "survey", "answers", "_base"):
+        for n, o in vars(importlib.import_module(f"coplearn.widgets.{m}")).items():
+            if inspect.isclass(o) and issubclass(o, Composite):
+                out[n] = o
+    return out
+
+
+def lesson_calls(path: Path, classes: dict[str, type]) -> tuple[list[str], int]:
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    acts, prompts = [], 0
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        for node in ast.walk(ast.parse("".join(cell["source"]))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in classes:
+                name = node.func.id
+                if name in NOT_ACTIVITIES:
+                    continue
+                if name == "JournalPrompt":
+                    prompts += 1
+                    continue
+                if name == "JournalSetup":
+                    prompts += 1
+                if name == "ContextSorter":
+                    name = f"ContextSorter:{node.args[0].value}"
+                acts.append(name)
+    return acts, prompts
+
+
+# ---- the data matches the lessons ---------------------------------------------------------------
+
+def test_progress_data_lists_every_activity_and_prompt_of_every_lesson():
+    classes = widget_classes()
+    plans = {p.number: p for p in P.course_plan()}
+    assert len(plans) == len(list(COURSE.glob("[0-9][0-9]-*.ipynb")))
+    for nb in sorted(COURSE.glob("[0-9][0-9]-*.ipynb")):
+        number = nb.name[:2]
+        acts, prompts = lesson_calls(nb, classes)
+        plan = plans[number]
+        assert list(plan.activity_ids) == acts, f"lesson {number}: progress.toml activities differ from the notebook"
+        assert plan.prompts == prompts, f"lesson {number}: {prompts} prompts in the notebook"
+        meta = json.loads(nb.read_text(encoding="utf-8"))["metadata"]["coplearn"]
+        assert plan.minutes == meta["minutes"] and plan.outcomes == tuple(meta["outcomes"])
+    ids = [a for p in plans.values() for a in p.activity_ids]
+    assert len(ids) == len(set(ids)), "an activity id is listed in two lessons"
+
+
+# ---- the notes file -----------------------------------------------------------------------------
+
+def test_marks_are_kept_with_their_first_date_and_survive_reopening(folder):
+    prog = P.Progress()
+    assert prog.path == folder / "journal-progress.json"
+    assert prog.mark("8", "SupervisionSorter", when="2026-02-01") is True
+    assert prog.mark("08", "SupervisionSorter", when="2026-03-01") is False
+    marks = P.Progress().marks()
+    assert marks == {"08": {"SupervisionSorter": "2026-02-01", "opened": "2026-02-01"}}
+    data = json.loads(prog.path.read_text(encoding="utf-8"))
+    assert data["format"] == "coplearn-progress" and "never sent anywhere" in data["note"]
+    with pytest.raises(LookupError):
+        prog.mark("42", "opened")
+    assert not list(folder.glob(".*.tmp")), "a temporary file was left behind"
+
+
+def test_an_unreadable_progress_file_is_moved_aside_not_overwritten(folder):
+    path = folder / "journal-progress.json"
+    path.write_text("{ half", encoding="utf-8")
+    with pytest.warns(P.ProgressWarning, match="could not be read"):
+        assert P.Progress().marks() == {}
+    (moved,) = [p for p in folder.iterdir() if ".unreadable-" in p.name]
+    assert moved.read_text(encoding="utf-8") == "{ half"
+
+
+def test_the_hook_never_raises_for_a_file_problem(folder, monkeypatch):
+    def broken(*a, **k):
+        raise PermissionError("read-only folder")
+
+    monkeypatch.setattr(P, "atomic_write_text", broken)
+    with pytest.warns(P.ProgressWarning, match="not affected"):
+        assert P.mark("03", "CultureSorter") is False
+    assert P.mark_activity("NotACourseActivity") is False
+
+
+# ---- widgets note what the learner does ---------------------------------------------------------
+
+def test_a_displayed_sorter_notes_its_activity_only_when_every_statement_is_placed(folder, capsys):
+    from coplearn.widgets.practice import SupervisionSorter
+
+    hidden = SupervisionSorter()
+    for item in hidden.items:
+        hidden.dropdowns[item.id].value = item.answer
+    assert P.Progress().marks() == {}, "a widget that was never shown noted progress"
+
+    w = SupervisionSorter()
+    w._ipython_display_()
+    assert P.Progress().marks()["08"].keys() == {"opened"}
+    first, *rest = w.items
+    w.dropdowns[first.id].value = first.answer
+    assert "SupervisionSorter" not in P.Progress().marks()["08"]
+    for item in rest:
+        w.dropdowns[item.id].value = item.answer
+    assert "SupervisionSorter" in P.Progress().marks()["08"]
+
+
+def test_a_composite_counts_its_inner_sorter(folder, capsys):
+    from coplearn.widgets.leadership import BackSeatSorter
+
+    w = BackSeatSorter()
+    w._ipython_display_()
+    for item in w.sorter.items:
+        w.sorter.dropdowns[item.id].value = item.answer
+    assert "BackSeatSorter" in P.Progress().marks()["05"]
+
+
+def test_saving_a_prompt_notes_it_and_completes_the_lesson(folder):
+    from coplearn.widgets import JournalPrompt
+
+    journal = Journal(folder / "journal.json")
+    P.Progress().mark("08", "SupervisionSorter", when="2026-04-01")
+    prompts = ["Which functions took most time?", "What would you change first?"]
+    for text in prompts:
+        jp = JournalPrompt(text, lesson="08", journal=journal)
+        jp.learning.value = f"Answer to: {text}"
+        jp.button.click()
+        assert jp.last_error is None
+    lesson = P.Progress(journal=journal).course().lesson("08")
+    assert lesson.prompts_done == 2 and lesson.status == "complete"
+    assert lesson.completed_on == max("2026-04-01", journal.entries[-1].created[:10])
+
+
+def test_journal_entries_from_before_progress_notes_still_count(folder):
+    journal = Journal(folder / "journal.json")
+    journal.add(learning="x", lesson="01", prompt="Which pressures?", date="2026-01-05")
+    course = P.Progress(journal=journal).course()
+    assert course.lesson("01").prompts_done == 1 and course.lesson("01").status == "started"
+    P.Progress().mark("01", "ContextSorter:pressures")
+    assert P.Progress(journal=journal).course().lesson("01").status == "complete"
+
+
+# ---- the record of study ------------------------------------------------------------------------
+
+def studied(folder: Path) -> tuple[P.Progress, Journal]:
+    journal = Journal(folder / "journal.json")
+    journal.add(title="Cultures in my team", learning="Managed culture dominates.", lesson="03",
+                prompt="Which culture?", date="2026-01-12")
+    journal.add(title="Loose thought", learning="Unrelated to a lesson.", date="2026-01-20")
+    prog = P.Progress(journal=journal)
+    prog.mark("03", "Table1Explorer", when="2026-01-10")
+    prog.mark("03", "CultureSorter", when="2026-01-11")
+    prog.mark("05", "completed", when="2026-02-02")
+    prog.mark("07", "opened", when="2026-02-09")
+    return prog, journal
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "docx"])
+def test_record_of_study_lists_completed_lessons_hours_outcomes_and_entries(folder, fmt):
+    prog, journal = studied(folder)
+    out = P.export_record(folder / f"record.{fmt}", progress=prog, name="Sam Learner")
+    if fmt == "docx":
+        d = docx.Document(str(out))
+        text = "\n".join(p.text for p in d.paragraphs)
+        text += "\n".join(c.text for t in d.tables for r in t.rows for c in r.cells)
+    else:
+        text = out.read_text(encoding="utf-8")
+        if fmt == "html":
+            check_standalone_html(text)
+            import html as h
+
+            text = h.unescape(text)
+    plans = {p.number: p for p in P.course_plan()}
+    assert P.NOT_A_CERTIFICATE in text
+    assert "Record of study for Sam Learner" in text
+    for n in ("03", "05"):
+        assert f"Lesson {n}: {plans[n].title}" in text and f"{plans[n].minutes} minutes" in text
+        for outcome in plans[n].outcomes:
+            assert outcome in text
+    hours = (plans["03"].minutes + plans["05"].minutes) / 60
+    assert f"{hours:.1f} hours" in text
+    assert "12 January 2026: Cultures in my team" in text and "Loose thought" in text
+    assert "Lesson 07" in text and "opened 9 February 2026" in text
+    assert plans["04"].outcomes[0] not in text, "an unfinished lesson's outcomes were listed as studied"
+
+
+# ---- the command line and the widget ------------------------------------------------------------
+
+def run_cli(*args: str, folder: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ, COPLEARN_JOURNAL=str(folder / "journal.json"))
+    env.pop("COPLEARN_PROGRESS", None)
+    return subprocess.run([str(COPLEARN), *args], capture_output=True, text=True, env=env, timeout=120)
+
+
+def test_cli_shows_progress_marks_done_and_writes_a_record(folder):
+    studied(folder)
+    proc = run_cli("progress", folder=folder)
+    assert proc.returncode == 0, proc.stderr
+    assert "2 of 12 lessons complete, 1 started" in proc.stdout and "journal-progress.json" in proc.stdout
+    proc = run_cli("progress", "done", "11", folder=folder)
+    assert proc.returncode == 0 and "Lesson 11" in proc.stdout
+    out = folder / "rec.md"
+    proc = run_cli("progress", "record", "-o", str(out), folder=folder)
+    assert proc.returncode == 0 and "3 lessons complete" in proc.stdout and "not a certificate" in proc.stdout
+    assert "Leading a community of practice" in out.read_text(encoding="utf-8")
+    proc = run_cli("progress", "done", "42", folder=folder)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr and proc.stderr.count("\n") == 1
+    proc = run_cli("progress", "record", "-o", str(folder / "r.pdf"), folder=folder)
+    assert proc.returncode == 2 and "cannot tell the format" in proc.stderr
+
+
+def test_progress_view_shows_the_table_and_writes_the_record(folder):
+    from coplearn.widgets.practice import ProgressView
+
+    prog, journal = studied(folder)
+    small = ProgressView(journal=journal)
+    assert "2 of 12 lessons complete" in small.table.value and small.record_button not in small.view.children
+    w = ProgressView(record=True, progress=prog, folder=folder)
+    assert w.record_button in w.view.children and "not a certificate" in w.view.children[2].value
+    w.format.value = "md"
+    w.record_button.click()
+    assert w.last_error is None, w.last_error
+    assert (folder / "my-record-of-study.md").exists() and "2 lessons complete" in w.status.value
+    prog.mark("06", "completed")
+    w.refresh_button.click()
+    assert "3 of 12 lessons complete" in w.table.value
