@@ -96,7 +96,7 @@ def test_journal_survives_a_closed_tab_and_is_exported_and_downloaded(context, s
     scope.get_by_role("button", name="Export my journal").click()
     scope.get_by_text(re.compile(r"Exported 1 journal entry as CPD records")).wait_for(timeout=30_000)
     # Word is not available in the browser: the learner is told what to choose instead
-    scope.get_by_role("combobox", name="Format").select_option(label="Word document (.docx)")
+    scope.get_by_role("combobox", name="Format", exact=True).select_option(label="Word document (.docx)")
     scope.get_by_role("button", name="Export my journal").click()
     scope.get_by_text(re.compile(r"Choose Markdown \(\.md\) or web page \(\.html\) instead")).wait_for(timeout=30_000)
     page.close()

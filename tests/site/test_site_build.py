@@ -34,12 +34,15 @@ def test_the_browser_installs_only_the_core_and_a_desktop_install_everything():
     assert _deps_for("linux") == desktop == _deps_for("darwin")
 
 
-def test_site_extra_pins_the_versions_the_build_expects():
-    site = {Requirement(r).name: str(Requirement(r).specifier) for r in PYPROJECT["project"]["optional-dependencies"]["site"]}
+def test_the_site_environment_pins_the_versions_the_build_expects():
+    lines = [ln.strip() for ln in (REPO / "scripts" / "site-requirements.txt").read_text().splitlines()
+             if ln.strip() and not ln.lstrip().startswith("#")]
+    site = {Requirement(r).name: str(Requirement(r).specifier) for r in lines}
     assert site["jupyterlite-core"] == f"=={litesite.JUPYTERLITE_VERSION}"
     assert site["jupyterlite-pyodide-kernel"] == f"=={litesite.JUPYTERLITE_VERSION}"
-    test = {Requirement(r).name for r in PYPROJECT["project"]["optional-dependencies"]["test"]}
-    assert set(site) <= test, "the [test] extra must install what the site tests build with"
+    # the course's own environment must not carry JupyterLite: its kernel extension breaks Voila pages
+    for extra in PYPROJECT["project"]["optional-dependencies"].values():
+        assert not {Requirement(r).name for r in extra} & {"jupyterlite-core", "jupyterlite-pyodide-kernel"}
 
 
 def test_rewrite_lock_refuses_a_dependency_the_site_lacks(tmp_path):
