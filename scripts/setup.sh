@@ -2,6 +2,7 @@
 # Set up coplearn in ./.venv. Safe to run again: it only redoes what has changed.
 #   scripts/setup.sh course   the course (JupyterLab, widgets, nbgrader, Voila)
 #   scripts/setup.sh test     the course plus everything the tests need, including a Chromium
+#   scripts/setup.sh site     the course plus what building the browser edition needs (JupyterLite, npm)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-course}"
@@ -30,18 +31,45 @@ if [ ! -x .venv/bin/python ]; then
 fi
 extra=""
 [ "$mode" = "test" ] && extra="[test]"
-stamp=".venv/.coplearn-installed${extra:+-test}"
-want="$( (cat pyproject.toml; echo "$mode") | .venv/bin/python -c 'import hashlib,sys; print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest())')"
+stamp=".venv/.coplearn-installed${extra:+-$mode}"
+hashmode="$mode"; [ "$mode" = site ] && hashmode=course  # the site mode needs only the course in .venv
+want="$( (cat pyproject.toml; echo "$hashmode") | .venv/bin/python -c 'import hashlib,sys; print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest())')"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   say "installing coplearn${extra} (a few minutes the first time)"
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extra}"
   echo "$want" > "$stamp"
 fi
 
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else return 1; fi; }
+
+# npm, to fetch the Python runtime for browsers (Pyodide) from the npm registry for the site build.
+# Only needed until the first build has filled the cache (~/.cache/coplearn/site).
+if [ "$mode" = "test" ] || [ "$mode" = "site" ]; then
+  if ! command -v npm >/dev/null 2>&1 && ! ls "${COPLEARN_SITE_CACHE:-$HOME/.cache/coplearn/site}"/pyodide-*.tgz >/dev/null 2>&1; then
+    if command -v apt-get >/dev/null 2>&1; then
+      say "installing Debian's npm (to download the browser edition's Python runtime)"
+      as_root apt-get update -qq >/dev/null && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null \
+        || say "could not install npm with apt-get; the browser edition cannot be built (its tests will be skipped)"
+    else
+      say "npm not found: install Node.js (with npm) to build the browser edition"
+    fi
+  fi
+fi
+
+# The site's build environment, apart from .venv (see scripts/site-requirements.txt for why).
+if [ "$mode" = "test" ] || [ "$mode" = "site" ]; then
+  site_want="$(.venv/bin/python -c 'import hashlib,sys; print(hashlib.sha256(open(sys.argv[1],"rb").read()).hexdigest())' scripts/site-requirements.txt)"
+  if [ ! -f .venv-site/.installed ] || [ "$(cat .venv-site/.installed)" != "$site_want" ]; then
+    say "setting up .venv-site, the environment that builds the browser edition"
+    [ -x .venv-site/bin/python ] || "$PY" -m venv .venv-site
+    .venv-site/bin/python -m pip install --quiet --disable-pip-version-check -r scripts/site-requirements.txt
+    echo "$site_want" > .venv-site/.installed
+  fi
+fi
+
 [ "$mode" = "test" ] || exit 0
 
 # 3. A Chromium for the browser tests: Debian's package where apt is available, else Playwright's.
-as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else return 1; fi; }
 if [ -n "${COPLEARN_CHROMIUM:-}" ] && [ -x "${COPLEARN_CHROMIUM}" ]; then
   :
 elif command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; then

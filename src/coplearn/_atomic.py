@@ -11,6 +11,7 @@ import contextlib
 import errno
 import os
 import socket
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -79,13 +80,14 @@ LOCK_METHOD: str | None = None
 def _lock_method() -> str:
     global LOCK_METHOD
     if LOCK_METHOD is None:
-        for name in ("fcntl", "msvcrt"):
+        for name, needs in (("fcntl", "flock"), ("msvcrt", "locking")):
             try:
-                __import__(name)
+                module = __import__(name)
             except ImportError:
                 continue
-            LOCK_METHOD = name
-            break
+            if hasattr(module, needs):  # Pyodide (Python in a browser) has an fcntl without flock
+                LOCK_METHOD = name
+                break
         else:
             LOCK_METHOD = "lockfile"
     return LOCK_METHOD
@@ -164,17 +166,23 @@ def file_lock(path: str | os.PathLike[str], timeout: float = 30.0) -> Iterator[N
 STALE_AFTER = 10.0
 
 
+#: Names this process in lock files it creates (a browser tab's Python always has the same pid).
+_TOKEN = os.urandom(6).hex()
+
+
 def _owner_alive(text: str) -> bool | None:
-    """Whether the process named in a lock file (``host pid``) is running; None if we cannot tell."""
+    """Whether the process named in a lock file (``host pid token``) is running; None if we cannot tell."""
     try:
-        host, pid_text = text.split()
+        host, pid_text, token = text.split()
         pid = int(pid_text)
     except ValueError:
         return True  # being written right now, or not ours: treat as held
+    if token == _TOKEN:
+        return True
+    if sys.platform == "emscripten":
+        return None  # Python in a browser tab: other tabs' processes cannot be checked
     if host != socket.gethostname():
         return True  # another machine's process: we cannot tell, so wait for it
-    if pid == os.getpid():
-        return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -188,7 +196,7 @@ def _owner_alive(text: str) -> bool | None:
 
 @contextlib.contextmanager
 def _exclusive_file_lock(lock_path: Path, path: object, timeout: float, deadline: float) -> Iterator[None]:
-    me = f"{socket.gethostname()} {os.getpid()}".encode()
+    me = f"{socket.gethostname()} {os.getpid()} {_TOKEN}".encode()
     while True:
         try:
             fd = os.open(lock_path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)

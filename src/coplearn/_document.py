@@ -195,7 +195,12 @@ def to_html(doc: Document) -> str:
 
 def to_docx_bytes(doc: Document) -> bytes:
     """The document as a Word file (``.docx``) with real headings, in UK English."""
-    import docx
+    try:
+        import docx
+    except ImportError:  # e.g. the browser edition, where python-docx (and lxml) are not available
+        raise ValueError("Word (.docx) export needs the python-docx package, which is not available here "
+                         "(the browser edition cannot include it). Choose Markdown (.md) or web page (.html) "
+                         "instead: Word can open the .html file.") from None
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 

@@ -23,7 +23,8 @@ __all__ = ["main", "find_course_dir", "SUBCOMMAND_MODULES"]
 
 #: Modules that add subcommands; each defines ``register(subparsers)``.
 SUBCOMMAND_MODULES = ("coplearn.cli_journal", "coplearn.cli_progress", "coplearn.cli_audit", "coplearn.cli_grade",
-                      "coplearn.cli_cohort", "coplearn.cli_print")
+                      "coplearn.cli_cohort", "coplearn.cli_print",
+                      "coplearn.cli_site")
 
 FIRST_LESSON = "00-welcome.ipynb"
 

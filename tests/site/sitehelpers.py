@@ -1,0 +1,81 @@
+"""Page helpers for the browser edition: a same-origin guard, opening a lesson, reading its state."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from playwright.sync_api import BrowserContext, Locator, Page
+
+#: The notebook's state as JupyterLite's front end sees it (the site sets exposeAppInBrowser).
+STATE = """() => {
+  const app = window.jupyterapp; const w = app && app.shell.currentWidget;
+  if (!w || !w.content || !w.sessionContext) return null;
+  const s = w.sessionContext.session; const k = s && s.kernel;
+  const cells = w.content.widgets.filter(c => c.model.type === 'code');
+  const errors = [];
+  for (const c of cells) for (let i = 0; i < c.model.outputs.length; i++) {
+    const o = c.model.outputs.get(i);
+    if (o.type === 'error') errors.push(JSON.stringify(o.toJSON()).slice(0, 1500));
+  }
+  return {kernel: k ? k.status + '/' + k.connectionStatus : null, counts: cells.map(c => c.model.executionCount),
+          errors: errors, ran: document.documentElement.getAttribute('data-coplearn-ran') === 'yes'};
+}"""
+
+
+@dataclass
+class OriginGuard:
+    """Lets through requests to the site's own origin; blocks and records every other one."""
+
+    origin: str
+    foreign: list[str] = field(default_factory=list)
+    local: int = 0
+
+    def attach(self, context: BrowserContext) -> OriginGuard:
+        context.route("**/*", self._route)
+        return self
+
+    def _route(self, route: Any) -> None:
+        url = route.request.url
+        if url.startswith(self.origin + "/") or url.startswith(("data:", "blob:")):
+            self.local += 1
+            route.continue_()
+        else:
+            self.foreign.append(url)
+            route.abort()
+
+
+def lesson_url(base: str, slug: str) -> str:
+    return f"{base}/notebooks/index.html?path=course/{slug}.ipynb"
+
+
+def open_lesson(page: Page, base: str, slug: str, timeout: float = 240) -> dict[str, float]:
+    """Open a lesson and wait until it has run by itself; return timings (seconds from goto)."""
+    t0 = time.perf_counter()
+    page.goto(lesson_url(base, slug))
+    times: dict[str, float] = {}
+    deadline = time.monotonic() + timeout
+    state = None
+    while time.monotonic() < deadline:
+        state = page.evaluate(STATE)
+        if state and state["kernel"] == "idle/connected" and "kernel_idle" not in times and state["counts"] \
+                and state["counts"][0] is None:
+            times["kernel_idle"] = time.perf_counter() - t0
+        if state and (state["errors"] or (state["ran"] and all(c is not None for c in state["counts"])
+                                          and state["kernel"] == "idle/connected")):
+            times["ran"] = time.perf_counter() - t0
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError(f"{slug}: did not run by itself within {timeout:.0f} s; last state {state}")
+    # widgets are drawn after the kernel is idle
+    page.wait_for_function("() => document.querySelectorAll('.jupyter-widgets').length > 0 && "
+                           "!Array.from(document.querySelectorAll('.jp-OutputArea-output'))"
+                           ".some(e => /Loading widget/.test(e.textContent))", timeout=60_000)
+    times["widgets"] = time.perf_counter() - t0
+    return times
+
+
+def notebook(page: Page) -> Locator:
+    return page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook").first

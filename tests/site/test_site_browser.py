@@ -1,0 +1,124 @@
+"""The browser edition in a real Chromium, served on 127.0.0.1, with every other origin blocked.
+
+One browser context for the whole module (so the second and later lessons load from the browser's
+cache, as for a returning learner). Every lesson must run by itself when opened, show no error,
+respond to the same learner action as in JupyterLab (tests/browser/interactions.py), give every
+chart a text alternative, and pass axe with no serious or critical finding in the course's own
+output. The journal must survive a closed tab and be exported and downloaded. No request may
+leave the site's own origin.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext
+
+from coplearn.litesite import REPO, lessons
+from interactions import interaction_for, perform
+from pages import axe_failures, axe_summary, check_text_alternatives, run_axe, save_axe
+from sitehelpers import STATE, OriginGuard, notebook, open_lesson
+
+pytestmark = pytest.mark.timeout(600)
+
+LESSONS = lessons(REPO / "course")
+VIEWPORT = {"width": 1280, "height": 900}
+TIMINGS: dict[str, dict[str, float]] = {}
+
+
+@pytest.fixture(scope="module")
+def guard(site_server) -> OriginGuard:
+    return OriginGuard(site_server.url)
+
+
+@pytest.fixture(scope="module")
+def context(browser: Browser, guard: OriginGuard) -> Iterator[BrowserContext]:
+    ctx = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
+    guard.attach(ctx)
+    yield ctx
+    ctx.close()
+
+
+def test_landing_page_is_plain_and_accessible(context, site_server):
+    page = context.new_page()
+    page.goto(site_server.url + "/")
+    assert page.title().startswith("Leading communities of practice")
+    start = page.get_by_role("link", name=re.compile(r"^Start here"))
+    assert start.get_attribute("href").endswith("path=course/00-welcome.ipynb")
+    assert page.locator("ol.lessons li").count() == len(LESSONS)
+    assert "in this web browser, on this device" in page.inner_text("main")
+    summary = axe_summary(run_axe(page, ["main"]))
+    save_axe("site-landing", summary)
+    assert not axe_failures(summary)
+    page.close()
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=[lesson.number for lesson in LESSONS])
+def test_lesson_runs_by_itself_responds_and_is_accessible(context, site_server, lesson):
+    page = context.new_page()
+    try:
+        TIMINGS[lesson.number] = open_lesson(page, site_server.url, lesson.slug)
+        state = page.evaluate(STATE)
+        assert not state["errors"], f"lesson {lesson.number} raised: {state['errors'][0]}"
+        assert all(c is not None for c in state["counts"]), f"cells left unexecuted: {state['counts']}"
+        scope = notebook(page)
+        assert scope.locator(".jupyter-widgets").count() > 0
+        check_text_alternatives(page, ".jp-Notebook")
+        perform(page, scope, interaction_for(lesson.number), timeout=30)
+        summary = axe_summary(run_axe(page, [".jp-Notebook .jp-OutputArea"],
+                                      scroller=".jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer"))
+        save_axe(f"site-{lesson.number}", summary)
+        assert not axe_failures(summary), axe_failures(summary)
+    finally:
+        page.close()
+
+
+def test_journal_survives_a_closed_tab_and_is_exported_and_downloaded(context, site_server):
+    words = "Peer discussion in the duty team surfaced a risk sooner than supervision did."
+    page = context.new_page()
+    open_lesson(page, site_server.url, "00-welcome")
+    scope = notebook(page)
+    scope.get_by_role("textbox", name="What I learned or noticed").first.fill(words)
+    scope.get_by_role("button", name="Save to my journal").first.click()
+    scope.get_by_text(re.compile(r"Saved to your journal at /drive/my-journal/journal\.json")).wait_for(timeout=30_000)
+    page.close()  # the tab is closed
+
+    page = context.new_page()
+    open_lesson(page, site_server.url, "00-welcome")
+    scope = notebook(page)
+    scope.get_by_role("button", name="Check my journal").click()
+    scope.get_by_text(re.compile(r"It has 1 entry")).wait_for(timeout=30_000)
+    page.reload()  # and a plain reload
+    open_lesson(page, site_server.url, "11-leading-a-community-of-practice")
+    scope = notebook(page)
+    scope.get_by_role("button", name="Export my journal").click()
+    scope.get_by_text(re.compile(r"Exported 1 journal entry as CPD records")).wait_for(timeout=30_000)
+    # Word is not available in the browser: the learner is told what to choose instead
+    scope.get_by_role("combobox", name="Format", exact=True).select_option(label="Word document (.docx)")
+    scope.get_by_role("button", name="Export my journal").click()
+    scope.get_by_text(re.compile(r"Choose Markdown \(\.md\) or web page \(\.html\) instead")).wait_for(timeout=30_000)
+    page.close()
+
+    page = context.new_page()
+    page.goto(site_server.url + "/tree/index.html")
+    folder = page.locator(".jp-DirListing-item", has_text="course")
+    folder.first.wait_for(timeout=60_000)
+    folder.first.dblclick()
+    item = page.locator(".jp-DirListing-item", has_text="my-cpd-records.md")
+    item.wait_for(timeout=60_000)
+    item.click(button="right")
+    with page.expect_download(timeout=30_000) as info:
+        page.get_by_role("menuitem", name=re.compile(r"^Download")).click()
+    download = info.value
+    text = open(download.path(), encoding="utf-8").read()
+    assert words in text
+    assert download.suggested_filename == "my-cpd-records.md"
+    page.close()
+
+
+def test_no_request_left_the_site(guard):
+    """Runs last in this module: every page above went through the guard."""
+    assert guard.local > 100, "the guard saw too few requests: is it attached?"
+    assert guard.foreign == [], f"{len(guard.foreign)} request(s) to other origins: {guard.foreign[:10]}"

@@ -1,0 +1,123 @@
+"""The browser edition's build: what goes into the site, and the dependency split behind it."""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+import zipfile
+from pathlib import Path
+
+import pytest
+from packaging.requirements import Requirement
+
+from coplearn import litesite
+
+REPO = Path(__file__).resolve().parents[2]
+PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text())
+
+
+def _deps_for(platform: str) -> set[str]:
+    env = {"sys_platform": platform, "python_version": "3.14", "platform_system": "Emscripten"}
+    out = set()
+    for text in PYPROJECT["project"]["dependencies"]:
+        req = Requirement(text)
+        if req.marker is None or req.marker.evaluate(env):
+            out.add(req.name.lower())
+    return out
+
+
+def test_the_browser_installs_only_the_core_and_a_desktop_install_everything():
+    assert _deps_for("emscripten") == {"ipywidgets", "plotly"} == set(litesite.COPLEARN_DEPENDS)
+    desktop = _deps_for("win32")
+    assert {"jupyterlab", "notebook", "ipykernel", "nbgrader", "voila", "python-docx", "ipywidgets", "plotly"} <= desktop
+    assert _deps_for("linux") == desktop == _deps_for("darwin")
+
+
+def test_the_site_environment_pins_the_versions_the_build_expects():
+    lines = [ln.strip() for ln in (REPO / "scripts" / "site-requirements.txt").read_text().splitlines()
+             if ln.strip() and not ln.lstrip().startswith("#")]
+    site = {Requirement(r).name: str(Requirement(r).specifier) for r in lines}
+    assert site["jupyterlite-core"] == f"=={litesite.JUPYTERLITE_VERSION}"
+    assert site["jupyterlite-pyodide-kernel"] == f"=={litesite.JUPYTERLITE_VERSION}"
+    # the course's own environment must not carry JupyterLite: its kernel extension breaks Voila pages
+    for extra in PYPROJECT["project"]["optional-dependencies"].values():
+        assert not {Requirement(r).name for r in extra} & {"jupyterlite-core", "jupyterlite-pyodide-kernel"}
+
+
+def test_rewrite_lock_refuses_a_dependency_the_site_lacks(tmp_path):
+    whl = litesite._write_wheel(tmp_path, "demo", "1.0", [("demo/__init__.py", b"x = 1\n")])
+    lock = {"info": {}, "packages": {}}
+    out = litesite.rewrite_lock(lock, {"demo": whl}, {"demo": []})
+    assert out["packages"]["demo"]["imports"] == ["demo"]
+    assert out["packages"]["demo"]["file_name"] == whl.name
+    with pytest.raises(litesite.SiteBuildError, match="depends on"):
+        litesite.rewrite_lock(lock, {"demo": whl}, {"demo": ["numpy"]})
+
+
+def test_hand_made_wheel_has_a_correct_record(tmp_path):
+    import base64
+    import hashlib
+
+    whl = litesite.coplearn_wheel(tmp_path)
+    with zipfile.ZipFile(whl) as zf:
+        names = zf.namelist()
+        record = zf.read(next(n for n in names if n.endswith("RECORD"))).decode().splitlines()
+        assert "coplearn/journal.py" in names and "coplearn/data/cultures.toml" in names
+        for line in record:
+            name, digest, _size = line.rsplit(",", 2)
+            if digest:
+                raw = hashlib.sha256(zf.read(name)).digest()
+                assert digest == "sha256=" + base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+        meta = zf.read(next(n for n in names if n.endswith("METADATA"))).decode()
+    assert "Requires-Dist: plotly" in meta and "nbgrader" not in meta
+
+
+# ---- the built site ----------------------------------------------------------------------------
+
+def test_every_lock_entry_is_in_the_site_and_nothing_points_elsewhere(built_site):
+    lock = json.loads((built_site / "static" / "pyodide" / "pyodide-lock.json").read_text())
+    import hashlib
+
+    for key, entry in lock["packages"].items():
+        path = built_site / "static" / "pyodide" / entry["file_name"]
+        assert path.exists(), key
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == entry["sha256"], key
+        assert set(entry["depends"]) <= set(lock["packages"]), key
+    settings = json.loads((built_site / "jupyter-lite.json").read_text())["jupyter-config-data"]
+    kernel = settings["litePluginSettings"]["@jupyterlite/pyodide-kernel-extension:kernel"]
+    assert kernel["pyodideUrl"] == "./static/pyodide/pyodide.mjs"
+    assert kernel["disablePyPIFallback"] is True
+    assert set(kernel["loadPyodideOptions"]["packages"]) <= set(lock["packages"])
+    assert kernel["loadPyodideOptions"]["env"]["COPLEARN_JOURNAL"].startswith("/drive/")
+    assert not re.search(r"https?://", (built_site / "jupyter-lite.json").read_text())
+    names = {e["name"] for e in settings["federated_extensions"]}
+    assert names == set(litesite.FRONTEND_EXTENSIONS)
+
+
+def test_lessons_are_copied_for_the_browser_and_the_originals_untouched(built_site):
+    course = litesite.lessons(REPO / "course")
+    assert len(course) == 12
+    for lesson in course:
+        copy = json.loads((built_site / "files" / "course" / f"{lesson.slug}.ipynb").read_text())
+        original = json.loads((REPO / "course" / f"{lesson.slug}.ipynb").read_text())
+        assert copy["metadata"]["kernelspec"]["name"] == "python"
+        assert original["metadata"]["kernelspec"]["name"] != "python"
+        assert len(copy["cells"]) == len(original["cells"]) + 1
+        assert "browser edition" in "".join(copy["cells"][1]["source"])
+    assert sorted(p.name for p in (built_site / "files" / "exercises").rglob("*.ipynb"))
+    assert (built_site / "files" / "examples" / "team-survey.csv").exists()
+    assert (built_site / "files" / "guides" / "learner-guide.md").exists()
+
+
+def test_landing_page_links_every_lesson_that_exists(built_site):
+    page = (built_site / "index.html").read_text()
+    assert '<html lang="en-GB">' in page and page.count("<h1>") == 1
+    assert 'id="jupyter-config-data"' in page  # JupyterLite's pages read it
+    links = re.findall(r'href="notebooks/index\.html\?path=([^"]+)"', page)
+    for target in links:
+        assert (built_site / "files" / target).exists(), target
+    assert len({t for t in links if t.startswith("course/")}) == 12
+    assert "on this device only" in " ".join(page.split())
+    assert "coplearn-run-on-open" in (built_site / "notebooks" / "index.html").read_text()
+    assert litesite._dir_size(built_site) < 60e6, "the site should stay under 60 MB"
