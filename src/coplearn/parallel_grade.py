@@ -183,16 +183,16 @@ def _fingerprint(nb: Any) -> str:
 _OUTCOMES: dict[str, dict[str, Any]] = {}      # notebook id -> outcome, for the current student
 
 _RESET = """
+get_ipython().run_line_magic("reset", "-f")
 import json as _json, os as _os, sys as _sys
 _ip = get_ipython()
-_ip.run_line_magic("reset", "-f")
 _os.chdir({folder!r})
 _g = _sys.modules.get("coplearn.grading")
 if _g is not None:
     _g._MARKED.clear()
     _g._HOW.clear()
 _ip.execution_count = 1
-_left = [k for k in _ip.user_ns if not k.startswith("_") and k not in ("In", "Out", "get_ipython", "exit", "quit")]
+_left = [k for k in _ip.user_ns if not k.startswith("_") and k not in _ip.user_ns_hidden]
 assert not _left, "the namespace was not empty after the reset: " + ", ".join(_left)
 del _json, _os, _sys, _g, _ip, _left
 """
