@@ -183,10 +183,10 @@ def _fingerprint(nb: Any) -> str:
 _OUTCOMES: dict[str, dict[str, Any]] = {}      # notebook id -> outcome, for the current student
 
 _RESET = """
+__import__("os").chdir({folder!r})  # first: the last student's folder is gone, and reset looks at the cwd
 get_ipython().run_line_magic("reset", "-f")
 import json as _json, os as _os, sys as _sys
 _ip = get_ipython()
-_os.chdir({folder!r})
 _g = _sys.modules.get("coplearn.grading")
 if _g is not None:
     _g._MARKED.clear()
