@@ -57,6 +57,7 @@ __all__ = [
     "Question",
     "SandboxedExecute",
     "answer_schema",
+    "caching_gradebook",
     "check_versions",
     "clean_answers",
     "sandbox_status",
@@ -264,19 +265,51 @@ def _nbgrader_meta(cell: Mapping[str, Any]) -> Mapping[str, Any]:
     return meta if isinstance(meta, Mapping) else {}
 
 
-def _gradebook_cells(resources: Mapping[str, Any]) -> tuple[dict[str, Any], set[str], set[str]]:
+#: Within one ``coplearn autograde`` run the assignment cannot change, so what the gradebook says
+#: about its notebooks is read once per process (see :func:`caching_gradebook`). Outside such a run
+#: (formgrader, ``nbgrader autograde``) it is read afresh every time, as a tutor may regenerate.
+_GB_CACHE: dict[tuple, Any] | None = None
+
+
+@contextlib.contextmanager
+def caching_gradebook() -> Any:
+    """Read each notebook's cells from the gradebook once while the block runs (one grading run)."""
+    global _GB_CACHE
+    saved, _GB_CACHE = _GB_CACHE, {}
+    try:
+        yield
+    finally:
+        _GB_CACHE = saved
+
+
+def _course_id(config: Any) -> str:
+    try:
+        value = config.CourseDirectory.course_id
+    except (AttributeError, KeyError):
+        value = ""
+    return value if isinstance(value, str) else ""
+
+
+def _gradebook_cells(resources: Mapping[str, Any], course_id: str = "") -> tuple[dict[str, Any], set[str], set[str], set[str]]:
     """The notebook's cells as the gradebook knows them: {grade_id: source cell}, the ids of grade
-    cells and the ids of solution cells."""
+    cells and of solution cells, and the file names of the assignment's notebooks."""
     from nbgrader.api import Gradebook
 
     info = resources["nbgrader"]
-    with Gradebook(info["db_url"], info.get("course_id", "")) as gb:
+    key = (info["db_url"], course_id, info["assignment"], info["notebook"])
+    if _GB_CACHE is not None and key in _GB_CACHE:
+        return _GB_CACHE[key]
+    with Gradebook(info["db_url"], course_id) as gb:
         nb = gb.find_notebook(info["notebook"], info["assignment"])
         cells = {c.name: {"cell_type": c.cell_type, "locked": bool(c.locked), "source": c.source}
                  for c in nb.source_cells}
         grades = {c.name for c in nb.grade_cells}
         solutions = {c.name for c in nb.solution_cells}
-    return cells, grades, solutions
+        notebooks = {f"{n.name}.ipynb" for n in gb.find_assignment(info["assignment"]).notebooks}
+    found = (cells, grades, solutions, notebooks)
+    if _GB_CACHE is not None:
+        _GB_CACHE[key] = found
+    return found
 
 
 def _as_comment(text: str, limit_lines: int = 60, limit_chars: int = 200) -> list[str]:
@@ -372,7 +405,7 @@ def _build_answers_as_data() -> type:
 
         def preprocess(self, nb: Any, resources: Any) -> tuple[Any, Any]:
             check_versions()
-            cells, grade_ids, solution_ids = _gradebook_cells(resources)
+            cells, grade_ids, solution_ids, _ = _gradebook_cells(resources, _course_id(self.config))
             trusted_ids = {gid for gid, c in cells.items() if (c["locked"] or gid in grade_ids) and gid not in solution_ids}
             # The questions, from the course's own test cells (as the gradebook holds them).
             schema = answer_schema(cells[g]["source"] for g in grade_ids if g in cells and cells[g]["cell_type"] == "code")
@@ -441,7 +474,7 @@ def _build_forget_unknown() -> type:
         locked or test cell (it is then the student's own cell, read as data)."""
 
         def preprocess(self, nb: Any, resources: Any) -> tuple[Any, Any]:
-            cells, _, _ = _gradebook_cells(resources)
+            cells, _, _, _ = _gradebook_cells(resources, _course_id(self.config))
             for cell in nb.cells:
                 meta = cell.get("metadata", {})
                 if "nbgrader" in meta and _nbgrader_meta(cell).get("grade_id") not in cells:
@@ -533,14 +566,11 @@ def _build_prune() -> type:
         beyond its notebooks, a clean answers.json and the release's own data files."""
 
         def preprocess(self, nb: Any, resources: Any) -> tuple[Any, Any]:
-            from nbgrader.api import Gradebook
             from nbgrader.coursedir import CourseDirectory
 
             info = resources["nbgrader"]
             folder = Path(resources.get("metadata", {}).get("path") or ".").resolve()
-            with Gradebook(info["db_url"], info.get("course_id", "")) as gb:
-                assignment = gb.find_assignment(info["assignment"])
-                notebooks = {f"{n.name}.ipynb" for n in assignment.notebooks}
+            _, _, _, notebooks = _gradebook_cells(resources, _course_id(self.config))
             coursedir = CourseDirectory(config=self.config)
             source_dir = Path(coursedir.format_path(coursedir.source_directory, ".", info["assignment"]))
             schema = answer_schema(c.source for c in nb.cells

@@ -366,6 +366,9 @@ def _worker_init(cwd: str, argv: list[str], snapshot: str, parent: str, env: dic
         app.log.setLevel(logging.CRITICAL)
     app.coursedir.assignment_id = argv[0]
     _WORKER.update(app=app, root=root, converter=_worker_converter_class())
+    from . import autograde
+
+    autograde._GB_CACHE = {}  # this worker's whole life is one grading run
 
 
 def _worker_grade(student: str) -> dict[str, Any]:
@@ -616,8 +619,11 @@ def autograde_parallel(
             converter.autograde_preprocessors = pps
         elif progress and todo:
             progress(f"running {len(todo)} submissions one at a time")
+        from .autograde import caching_gradebook
+
         try:
-            converter.start()
+            with caching_gradebook():  # the assignment cannot change during the run: read its cells once
+                converter.start()
         except NbGraderException:
             pass  # nbgrader has logged which students failed; we report them below
         seconds = time.perf_counter() - t_start
