@@ -45,7 +45,7 @@ def _answer_key(item: int) -> str:
     nb = json.loads((REPO / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text(encoding="utf-8"))
     for cell in nb["cells"]:
         if cell["metadata"].get("nbgrader", {}).get("grade_id") == f"q1-statement-{item:02d}":
-            found = re.search(r'_text\(answer\) == "(\w+)"', "".join(cell["source"]))
+            found = re.search(r'assert answer == "(\w+)"', "".join(cell["source"]))
             assert found, f"no answer key in the hidden test of statement {item}"
             return found.group(1)
     raise LookupError(f"statement {item} not found in solutions/{ASSIGNMENT}")
