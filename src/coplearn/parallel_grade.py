@@ -32,6 +32,7 @@ from __future__ import annotations
 import concurrent.futures
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import json
 import multiprocessing as mp
@@ -198,61 +199,39 @@ del _json, _os, _sys, _g, _ip, _left
 """
 
 
+class _ResetFailed(RuntimeError):
+    """A kept kernel could not be reset: it is replaced and the notebook run again."""
+
+
 class _KeptKernel:
-    """One sandboxed kernel per worker process, kept between notebooks and reset before each."""
+    """One sandboxed kernel per worker process, kept between notebooks (reset before each, by the
+    executor's own kernel client: see :class:`_KeptExecuteMixin`)."""
 
     def __init__(self) -> None:
         self.km: Any = None
         self.private: Path | None = None
-        self.root: Path | None = None
-        self.used = 0
 
-    def ready(self, root: Path, folder: Path, execute: Any) -> tuple[Any, bool]:
-        """A kernel reset for ``folder`` (inside ``root``, the folder the sandbox lets it write),
-        and whether it was kept from an earlier notebook."""
+    def ready(self, root: Path, execute: Any) -> tuple[Any, bool]:
+        """A running kernel whose only writable folder is ``root``, and whether it was kept."""
         from jupyter_core.utils import run_sync
 
         from .autograde import make_kernel_manager, sandbox_status
 
-        kept = self.km is not None
-        if kept:
+        if self.km is not None:
             try:
-                alive = run_sync(self.km.is_alive)()
+                if run_sync(self.km.is_alive)():
+                    return self.km, True
             except Exception:  # noqa: BLE001 - a broken kernel is replaced
-                alive = False
-            if not alive:
-                self.close()
-                kept = False
-        if not kept:
-            sandboxed, _ = sandbox_status(execute.sandbox or None)
-            name = execute.kernel_name or "python3"
-            self.km, start, self.private = make_kernel_manager(root, kernel_name=name, sandbox=sandboxed,
-                                                               hide=execute.hide_paths)
-            self.km.coplearn_start = start
-            extra = list(execute.extra_arguments) or ["--HistoryManager.hist_file=:memory:"]
-            run_sync(self.km.start_kernel)(extra_arguments=extra, **start)
-            self.root = root
-        if not self._reset(folder, execute.startup_timeout):
+                pass
             self.close()
-            return self.ready(root, folder, execute) if kept else (None, False)
-        self.used += 1
-        return self.km, kept
-
-    def _reset(self, folder: Path, timeout: int) -> bool:
-        from jupyter_core.utils import run_sync
-
-        kc = self.km.client()
-        try:
-            kc.start_channels()
-            run_sync(kc.wait_for_ready)(timeout=timeout)
-            reply = run_sync(kc.execute_interactive)(_RESET.format(folder=str(folder)), store_history=False,
-                                                    timeout=60, output_hook=lambda msg: None)
-            return reply.get("content", {}).get("status") == "ok"
-        except Exception:  # noqa: BLE001 - a kernel that cannot be reset is replaced
-            return False
-        finally:
-            with contextlib.suppress(Exception):
-                kc.stop_channels()
+        sandboxed, _ = sandbox_status(execute.sandbox or None)
+        name = execute.kernel_name or "python3"
+        self.km, start, self.private = make_kernel_manager(root, kernel_name=name, sandbox=sandboxed,
+                                                           hide=execute.hide_paths)
+        self.km.coplearn_start = start
+        extra = list(execute.extra_arguments) or ["--HistoryManager.hist_file=:memory:"]
+        run_sync(self.km.start_kernel)(extra_arguments=extra, **start)
+        return self.km, False
 
     def close(self) -> None:
         from jupyter_core.utils import run_sync
@@ -271,34 +250,61 @@ _KEPT = _KeptKernel()
 _WORKER: dict[str, Any] = {}
 
 
-class _KeptExecuteMixin:
-    """The course's Execute in a worker: run in the worker's kept kernel, record the result."""
+@functools.cache
+def _kept_execute_mixin() -> type:
+    from nbclient.util import run_sync
 
-    def preprocess(self, nb: Any, resources: Any = None, km: Any = None) -> Any:
-        notebook_id = resources["nbgrader"]["notebook"]
-        original = _canonical(nb)
-        fingerprint = hashlib.sha256(original.encode("utf-8")).hexdigest()
-        folder = Path(resources.get("metadata", {}).get("path") or os.getcwd()).resolve()
-        t0 = time.perf_counter()
-        kernel, kept = _KEPT.ready(Path(_WORKER["root"]), folder, self)
-        kernel_wait = time.perf_counter() - t0
-        try:
-            out = super().preprocess(nb, resources, kernel)
-            if getattr(self, "_coplearn_dead", None):
-                _KEPT.close()  # it died or would not stop: the next notebook gets a new one
-        except BaseException as exc:
-            _KEPT.close()
+    class _KeptExecuteMixin:
+        """The course's Execute in a worker: run in the worker's kept kernel, reset first through
+        the executor's own kernel client, and record the result."""
+
+        _kept_folder: Path | None = None
+
+        async def async_start_new_kernel_client(self) -> Any:
+            kc = await super().async_start_new_kernel_client()
+            reply = await self.kc.execute_interactive(_RESET.format(folder=str(self._kept_folder)),
+                                                      store_history=False, timeout=60,
+                                                      output_hook=lambda msg: None)
+            if reply.get("content", {}).get("status") != "ok":
+                raise _ResetFailed("the grading kernel could not be reset")
+            return kc
+
+        start_new_kernel_client = run_sync(async_start_new_kernel_client)
+
+        def preprocess(self, nb: Any, resources: Any = None, km: Any = None) -> Any:
+            import nbformat
+
+            notebook_id = resources["nbgrader"]["notebook"]
+            original = _canonical(nb)
+            fingerprint = hashlib.sha256(original.encode("utf-8")).hexdigest()
+            self._kept_folder = Path(resources.get("metadata", {}).get("path") or os.getcwd()).resolve()
+            t0 = time.perf_counter()
+            kernel, kept = _KEPT.ready(Path(_WORKER["root"]), self)
+            kernel_wait = time.perf_counter() - t0
+            try:
+                try:
+                    out = super().preprocess(nb, resources, kernel)
+                except _ResetFailed:
+                    _KEPT.close()  # a kernel that cannot be made clean is never used: start a new one
+                    kernel, kept = _KEPT.ready(Path(_WORKER["root"]), self)
+                    out = super().preprocess(nbformat.from_dict(json.loads(original)), resources, kernel)
+                if getattr(self, "_coplearn_dead", None):
+                    _KEPT.close()  # it died or would not stop: the next notebook gets a new one
+            except BaseException as exc:
+                _KEPT.close()
+                _OUTCOMES[notebook_id] = {
+                    "fingerprint": fingerprint, "executed": None,
+                    "error": (f"{type(exc).__module__}.{type(exc).__qualname__}", str(exc), traceback.format_exc()),
+                    "seconds": time.perf_counter() - t0, "kernel_wait": kernel_wait, "warm": False,
+                }
+                raise
             _OUTCOMES[notebook_id] = {
-                "fingerprint": fingerprint, "executed": None,
-                "error": (f"{type(exc).__module__}.{type(exc).__qualname__}", str(exc), traceback.format_exc()),
-                "seconds": time.perf_counter() - t0, "kernel_wait": kernel_wait, "warm": False,
+                "fingerprint": fingerprint, "executed": _canonical(out[0]), "error": None,
+                "seconds": time.perf_counter() - t0, "kernel_wait": kernel_wait, "warm": kept,
             }
-            raise
-        _OUTCOMES[notebook_id] = {
-            "fingerprint": fingerprint, "executed": _canonical(out[0]), "error": None,
-            "seconds": time.perf_counter() - t0, "kernel_wait": kernel_wait, "warm": kept,
-        }
-        return out
+            return out
+
+    return _KeptExecuteMixin
 
 
 def _execute_index(preprocessors: Sequence[Any]) -> int:
@@ -386,7 +392,7 @@ def _worker_grade(student: str) -> dict[str, Any]:
         pps = [_resolve(p) for p in converter.autograde_preprocessors]
         i = _execute_index(pps)
         if i >= 0:
-            pps[i] = type("Kept" + pps[i].__name__, (_KeptExecuteMixin, pps[i]), {})
+            pps[i] = type("Kept" + pps[i].__name__, (_kept_execute_mixin(), pps[i]), {})
             converter.autograde_preprocessors = pps[: i + 1]
         converter.start()
     except (NbGraderException, SystemExit):
