@@ -168,3 +168,19 @@ def test_a_kernel_that_dies_or_will_not_stop_costs_only_the_cells_it_did_not_run
     stubborn = "while True:\n    try:\n        while True:\n            pass\n    except KeyboardInterrupt:\n        pass"
     out = run([stubborn, "print('after')"], timeout=2, notebook_timeout=10)
     assert "would not stop when interrupted" in out[0] and "Not run" in out[1]
+
+
+def test_an_error_is_never_dropped_by_the_output_cap(tmp_path: Path) -> None:
+    import nbformat
+
+    from coplearn.autograde import SandboxedExecute
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "print('x' * 5000)\nprint('y' * 5000)\nraise AssertionError('the answer is wrong')")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb, _ = SandboxedExecute(sandbox="off", timeout=30, max_output_chars=1000).preprocess(
+        nb, {"metadata": {"path": str(tmp_path)}})
+    outputs = nb.cells[0].outputs
+    text = "".join(o.get("text", "") for o in outputs if o.get("output_type") == "stream")
+    assert "output stopped by the course's autograder" in text and len(text) < 7000
+    assert any(o.get("output_type") == "error" and o.get("ename") == "AssertionError" for o in outputs)
