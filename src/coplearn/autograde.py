@@ -689,8 +689,9 @@ def bwrap_command(bwrap: str, folder: Path, private: Path, hide: Iterable[str | 
         args += ["--tmpfs", str(p)]
     needed = {Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve(), Path(sys.executable).resolve().parent}
     needed |= {Path(p).resolve() for p in sys.path if p and os.path.isdir(p)}
+    covered = [*hidden, Path("/tmp")]  # a fresh /tmp is mounted too: Python may live under it (a CI clone)
     for p in sorted(needed):
-        if any(p == h or h in p.parents for h in hidden):
+        if any(p == h or h in p.parents for h in covered):
             args += ["--ro-bind", str(p), str(p)]
     args += ["--bind", str(private), str(private), "--bind", str(folder), str(folder), "--chdir", str(folder)]
     if os.geteuid() == 0:
