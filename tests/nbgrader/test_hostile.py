@@ -175,27 +175,6 @@ def hostile(course: Course) -> Course:
     return course
 
 
-def test_the_honest_student_is_graded_in_full(hostile: Course) -> None:
-    assert hostile.score(A, "h-honest") == 40
-
-
-def test_only_the_broken_notebook_fails_and_the_gradebook_stays_intact(hostile: Course) -> None:
-    result = hostile.hostile_result  # type: ignore[attr-defined]
-    assert not result["success"]  # nbgrader reports the one failure...
-    assert "h-badjson" in result["log"]
-    failed = {line.split("for student '")[1].split("'")[0] for line in result["log"].splitlines()
-              if "There was an error processing assignment" in line and "for student" in line}
-    assert failed == {"h-badjson"}, f"grading failed for others too: {failed}"
-    assert hostile.score(A, "h-badjson") == 0  # ...and that student has no marks
-    assert not (hostile.root / "autograded" / "h-badjson").exists() or \
-        not list((hostile.root / "autograded" / "h-badjson").rglob("*.ipynb"))
-    assert hostile.integrity() == "ok"
-    assert not list(hostile.root.glob("gradebook.db.*")), "something touched the gradebook file"
-    with hostile.gradebook() as gb:
-        assert {s.student.id for s in gb.find_assignment(A).submissions} >= {
-            "h-honest", "h-loop", "h-stubborn", "h-flood", "h-deleted", "h-edited", "h-monkey", "h-reader", "h-badjson"}
-
-
 HOSTILE_SCORES = {
     "h-honest": 40, "h-blank": 0, "h-shipped": 0, "h-loop": 24, "h-flood": 40, "h-deleted": 6, "h-edited": 0,
     "h-badjson": 0, "h-monkey": 0, "h-reader": 0, "h-tags": 0, "h-fakecell": 0, "h-typechange": 0,
