@@ -216,7 +216,7 @@ def as_data(value: object, *, _depth: int = 0) -> object:
     if isinstance(value, int):
         number = int.__int__(value)
         if abs(number) > 10**15:
-            raise ValueError("a whole number that large is not an answer to these questions")
+            raise ValueError("a number that large is not an answer to these questions")
         return number
     if isinstance(value, float):
         real = float.__float__(value)
@@ -239,14 +239,15 @@ def as_data(value: object, *, _depth: int = 0) -> object:
         return sorted(items, key=repr) if isinstance(value, (set, frozenset)) else items
     if isinstance(value, Mapping):
         if len(value) > MAX_ITEMS:
-            raise ValueError(f"a dict of more than {MAX_ITEMS} entries is not an answer to these questions")
+            raise ValueError(f"more than {MAX_ITEMS} numbered answers is not an answer to these questions")
         out: dict[object, object] = {}
         for k, v in value.items():
             if isinstance(k, bool) or not isinstance(k, (str, int)):
                 raise ValueError(f"{_show(k)!r} cannot be a key in an answer; use text or a whole number")
             out[as_data(k, _depth=_depth + 1)] = as_data(v, _depth=_depth + 1)
         return out
-    raise ValueError(f"a {type(value).__name__} is not an answer; answers are text, numbers, lists or dicts")
+    raise ValueError(f"a {type(value).__name__} value is not an answer that can be marked: answers are words "
+                     "in quotes, numbers, or lists of them in square brackets")
 
 
 @dataclass(frozen=True, slots=True)
