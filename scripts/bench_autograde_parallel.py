@@ -39,7 +39,7 @@ KINDS = ("correct", "partial", "blank")
 
 PARALLEL_RUN = """
 import json, sys
-from coplearn.parallel_grade import autograde_parallel
+from coplearn.grading.parallel import autograde_parallel
 r = autograde_parallel(sys.argv[1], jobs=int(sys.argv[2]), prestart=sys.argv[3] == "1",
                        nbgrader_args=["--log-level=ERROR"])
 print(json.dumps({"seconds": r.seconds, "graded": len(r.graded), "failed": len(r.failed),

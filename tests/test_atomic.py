@@ -7,7 +7,7 @@ import stat
 
 import pytest
 
-from coplearn._atomic import atomic_write_text
+from coplearn.core.atomic import atomic_write_text
 
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")

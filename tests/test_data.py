@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 import coplearn as cl
-from coplearn import _data
-from coplearn.cultures import dimensions
+from coplearn.core import data as _data
+from coplearn.paper.cultures import dimensions
 
 
 def test_table1_has_26_principles_in_four_cultures_in_the_papers_order():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import coplearn as cl
-import coplearn.groupwork as gw
+import coplearn.teaching.groupwork as gw
 
 
 def test_every_skill_area_has_moments_and_rests_on_a_source():

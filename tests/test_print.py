@@ -10,8 +10,8 @@ import nbformat
 import pytest
 
 import coplearn as cl
-from coplearn.cli import main
-from coplearn.cli_print import print_lessons
+from coplearn.cli.main import main
+from coplearn.cli.print import print_lessons
 
 REPO = Path(__file__).resolve().parents[1]
 COURSE = REPO / "course"

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import coplearn as cl
-from coplearn.cultures import GAP_FLOOR
+from coplearn.paper.cultures import GAP_FLOOR
 
 RATING_ITEMS = [i.id for i in cl.team_audit() if i.kind == "rating"]
 PRINCIPLES = [p.id for p in cl.principles()]

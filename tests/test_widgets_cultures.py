@@ -11,8 +11,8 @@ import html
 import pytest
 
 import coplearn as cl
-from coplearn import context
-from coplearn.cultures import SUPERORDINATE_TARGET
+from coplearn.teaching import context
+from coplearn.paper.cultures import SUPERORDINATE_TARGET
 from coplearn.figures.cultures import PROFILE_TRACE, TARGET_TRACE, build_culture_radar, build_dominance, build_overlay
 from coplearn.widgets.course import ContextSorter, JournalSetup, RoutePicker
 from coplearn.widgets.cultures import CultureProfileWidget, CultureSorter, Table1Explorer, culture_items

@@ -8,8 +8,8 @@ import re
 import pytest
 
 import coplearn as cl
-from coplearn import vignettes as vg
-from coplearn.audit import AUDIT_NOTE
+from coplearn.teaching import vignettes as vg
+from coplearn.paper.action_centred import AUDIT_NOTE
 from coplearn.figures._base import DOMAIN_COLOURS
 from coplearn.figures.leadership import (
     PLAIN_WIDTH,

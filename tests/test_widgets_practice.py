@@ -1,7 +1,7 @@
 """Widgets for lessons 08-11, driven as a learner would: set values, click buttons, read the result.
 
-Expected values come from the course data (coplearn.practice, coplearn.leadership,
-coplearn.organisation), never from hard-coded answers, so a change in the data that breaks a
+Expected values come from the course data (coplearn.paper.supervision, coplearn.paper.leadership,
+coplearn.teaching.organisation), never from hard-coded answers, so a change in the data that breaks a
 widget's logic makes these tests fail.
 """
 
@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 import coplearn as cl
-import coplearn.organisation as org
-from coplearn.concepts import FIG2_NOTE
-from coplearn.leadership import SYNTHESIS_NOTE
-from coplearn.practice import INVOLVEMENT_NOTE, SUPERVISION_NOTE
+import coplearn.teaching.organisation as org
+from coplearn.paper.concepts import FIG2_NOTE
+from coplearn.paper.leadership import SYNTHESIS_NOTE
+from coplearn.paper.supervision import INVOLVEMENT_NOTE, SUPERVISION_NOTE
 from coplearn.widgets.practice import (
     DomainMap,
     InterfaceCheck,

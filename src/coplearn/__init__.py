@@ -18,8 +18,8 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from ._data import DataError
-from .audit import (
+from coplearn.core.data import DataError
+from coplearn.paper.action_centred import (
     Action,
     AuditItem,
     AuditResult,
@@ -29,7 +29,7 @@ from .audit import (
     score_audit,
     team_audit,
 )
-from .concepts import (
+from coplearn.paper.concepts import (
     Concept,
     Lesson,
     concepts,
@@ -40,7 +40,7 @@ from .concepts import (
     pcf_domains,
     theoretical_domain,
 )
-from .cultures import (
+from coplearn.paper.cultures import (
     Culture,
     CultureProfile,
     Principle,
@@ -51,8 +51,8 @@ from .cultures import (
     get_principle,
     principles,
 )
-from .journal import GIBBS_STAGES, Journal, JournalEntry, default_journal_path
-from .leadership import (
+from coplearn.practice.journal import GIBBS_STAGES, Journal, JournalEntry, default_journal_path
+from coplearn.paper.leadership import (
     LeadershipStyle,
     TuckmanStage,
     adair_domains,
@@ -67,7 +67,7 @@ from .leadership import (
     styles,
     tuckman_stages,
 )
-from .practice import (
+from coplearn.paper.supervision import (
     get_degree,
     get_future,
     involvement_degrees,

@@ -22,7 +22,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from coplearn.cli import app_command, lab_command
+from coplearn.cli.main import app_command, lab_command
 
 REPO = Path(__file__).resolve().parents[2]
 TOKEN = "coplearn-browser-tests"

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from coplearn.journal import Journal
-from coplearn.report import write_report
-from coplearn.survey import load_survey
+from coplearn.practice.journal import Journal
+from coplearn.practice.report import write_report
+from coplearn.practice.survey import load_survey
 
 pytestmark = pytest.mark.browser
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from coplearn import cohort as C
-from coplearn.grading import options
+from coplearn.grading import cohort as C
+from coplearn.grading.answers import options
 
 REPO = Path(__file__).resolve().parents[2]
 SOLUTIONS = REPO / "solutions"

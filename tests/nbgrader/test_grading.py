@@ -1,4 +1,4 @@
-"""coplearn.grading and the answer widgets, without nbgrader: fast unit tests."""
+"""coplearn.grading.answers and the answer widgets, without nbgrader: fast unit tests."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from coplearn import grading
-from coplearn.grading import AnswerStore, canonical, check_choice, check_number, check_several
+from coplearn.grading import answers as grading
+from coplearn.grading.answers import AnswerStore, canonical, check_choice, check_number, check_several
 
 
 @pytest.fixture
@@ -230,7 +230,7 @@ def test_data_is_rebuilt_from_pythons_own_types() -> None:
 # ---- the autograder's steps, without a kernel -------------------------------------------------------
 
 def test_the_answer_schema_comes_from_the_test_cells() -> None:
-    from coplearn.autograde import answer_schema
+    from coplearn.grading.autograde import answer_schema
 
     schema = answer_schema([
         'answer = choice("q1", 3, kind="culture", label="statement 3")',
@@ -250,7 +250,7 @@ def _answers_file(tmp_path: Path, doc: object) -> Path:
 
 
 def test_answers_json_is_checked_against_the_schema(tmp_path: Path) -> None:
-    from coplearn.autograde import answer_schema, clean_answers
+    from coplearn.grading.autograde import answer_schema, clean_answers
 
     schema = answer_schema(['choice("q1", 1, kind="culture")', 'choice("q1", 2, kind="culture")',
                             'several("q2", 2, kind="culture")', 'number("q3", "task")'])
@@ -272,7 +272,7 @@ def test_answers_json_is_checked_against_the_schema(tmp_path: Path) -> None:
     "[" * 100_000 + "]" * 100_000,
 ])
 def test_an_unusable_answers_file_gives_no_answers_and_a_note(tmp_path: Path, content: str) -> None:
-    from coplearn.autograde import clean_answers
+    from coplearn.grading.autograde import clean_answers
 
     p = tmp_path / "answers.json"
     p.write_text(content, encoding="utf-8")
@@ -281,7 +281,7 @@ def test_an_unusable_answers_file_gives_no_answers_and_a_note(tmp_path: Path, co
 
 
 def test_a_linked_answers_file_is_not_followed(tmp_path: Path) -> None:
-    from coplearn.autograde import clean_answers
+    from coplearn.grading.autograde import clean_answers
 
     secret = tmp_path / "secret.json"
     secret.write_text('{"format": "coplearn-answers", "answers": {"q1": "managed"}}', encoding="utf-8")
@@ -291,7 +291,7 @@ def test_a_linked_answers_file_is_not_followed(tmp_path: Path) -> None:
 
 
 def test_the_grading_folder_keeps_only_the_notebooks_answers_and_released_files(tmp_path: Path) -> None:
-    from coplearn.autograde import answer_schema, prune_folder
+    from coplearn.grading.autograde import answer_schema, prune_folder
 
     source = tmp_path / "solutions" / "a3"
     source.mkdir(parents=True)
@@ -304,7 +304,7 @@ def test_the_grading_folder_keeps_only_the_notebooks_answers_and_released_files(
     (folder / "timestamp.txt").write_text("2026-12-02 10:00:00", encoding="utf-8")
     (folder / "answers.json").write_text(json.dumps({"format": "coplearn-answers", "answers": {"q3": "team", "q8": 1}}))
     shipped = {
-        "coplearn/__init__.py": "raise SystemExit", "coplearn/grading.py": "def choice(*a, **k): return 'x'",
+        "coplearn/__init__.py": "raise SystemExit", "coplearn/grading/answers.py": "def choice(*a, **k): return 'x'",
         "sitecustomize.py": "import os", "usercustomize/__init__.py": "", "evil.pth": "import os",
         ".ipython/profile_default/startup/00.py": "x = 1", "ipython_config.py": "c = 1",
         "ipython_kernel_config.py": "c = 1", "notes.ipynb": "{}", "other.csv": "1",
@@ -328,7 +328,7 @@ def test_the_grading_folder_keeps_only_the_notebooks_answers_and_released_files(
 
 
 def test_the_grading_kernel_environment_keeps_the_submission_off_the_path() -> None:
-    from coplearn.autograde import kernel_env
+    from coplearn.grading.autograde import kernel_env
 
     env = kernel_env({"PATH": "/usr/bin", "PYTHONPATH": f".{os.pathsep}/opt/x{os.pathsep}rel",
                       "PYTHONSTARTUP": "/home/me/start.py", "PYTHONHOME": "/x"}, "/tmp/empty")
@@ -338,7 +338,7 @@ def test_the_grading_kernel_environment_keeps_the_submission_off_the_path() -> N
 
 
 def test_a_newer_major_version_of_nbgrader_is_refused_with_a_clear_message() -> None:
-    from coplearn.autograde import check_versions
+    from coplearn.grading.autograde import check_versions
 
     check_versions()  # what is installed is supported
     for package, version in (("nbgrader", "0.10.0"), ("nbclient", "1.0.0"), ("jupyter_client", "9.0.1")):
@@ -350,7 +350,7 @@ def test_a_newer_major_version_of_nbgrader_is_refused_with_a_clear_message() -> 
 # ---- the executor's time budget -------------------------------------------------------------------------
 
 def test_once_the_notebook_budget_is_spent_each_cell_gets_a_short_timeout() -> None:
-    from coplearn.autograde import SandboxedExecute
+    from coplearn.grading.autograde import SandboxedExecute
 
     execute = SandboxedExecute(timeout=30, notebook_timeout=100, timeout_after_budget=2)
     execute._coplearn_started = time.monotonic()

@@ -53,7 +53,7 @@ def _load(path: Path) -> dict[str, Any]:
 
 def _forms(key: str, kind: str) -> set[str]:
     """The key and every way the course may print it (an option's label and aliases)."""
-    from coplearn.grading import options
+    from coplearn.grading.answers import options
 
     out = {key}
     if kind != "number":
@@ -108,7 +108,7 @@ def _leaks(text: str, keys: list[Key]) -> list[str]:
 
 
 def _released_answer_values(cell: dict[str, Any]) -> list[object]:
-    from coplearn.grading import parse_answer_cell
+    from coplearn.grading.answers import parse_answer_cell
 
     def leaves(v: object) -> list[object]:
         if isinstance(v, dict):

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from coplearn import _atomic
+from coplearn.core import atomic as _atomic
 
 
 def test_the_posix_modules_are_really_gone_and_the_expected_lock_is_used():
@@ -51,7 +51,7 @@ def test_a_process_killed_while_holding_the_lock_does_not_block_the_next(tmp_pat
     path = tmp_path / "j.json"
     code = textwrap.dedent(f"""
         import os, signal
-        from coplearn import _atomic
+        from coplearn.core import atomic as _atomic
         with _atomic.file_lock({str(path)!r}):
             os.kill(os.getpid(), signal.SIGKILL)
     """)

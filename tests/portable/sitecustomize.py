@@ -48,7 +48,7 @@ if os.environ.get("COPLEARN_FAKE_MSVCRT") == "1":
                 return None
             frame = sys._getframe(1)
             while frame is not None:
-                if frame.f_globals.get("__name__") == "coplearn._atomic":
+                if frame.f_globals.get("__name__") == "coplearn.core.atomic":
                     return importlib.util.spec_from_loader("msvcrt", self)
                 frame = frame.f_back
             return None

@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import coplearn as cl
-from coplearn import cpd
-from coplearn.journal import Journal, JournalEntry, JournalWarning, looks_like_a_name
+from coplearn.practice import cpd
+from coplearn.practice.journal import Journal, JournalEntry, JournalWarning, looks_like_a_name
 from practice_html import check_standalone_html
 
 REPO = Path(__file__).resolve().parents[2]
@@ -150,7 +150,7 @@ def test_failure_mid_save_leaves_previous_journal_intact(tmp_path, monkeypatch, 
     j = Journal(path)
     first = full_entry(j)
     before = path.read_bytes()
-    import coplearn._atomic as atomic
+    import coplearn.core.atomic as atomic
 
     def boom(*a, **k):
         raise OSError(28, "No space left on device")
@@ -193,8 +193,8 @@ def test_process_killed_mid_save_leaves_previous_journal_intact(tmp_path):
     before = path.read_bytes()
     code = textwrap.dedent(f"""
         import os, signal
-        import coplearn._atomic as atomic
-        from coplearn.journal import Journal
+        import coplearn.core.atomic as atomic
+        from coplearn.practice.journal import Journal
         atomic.os.fsync = lambda fd: os.kill(os.getpid(), signal.SIGKILL)
         Journal({str(path)!r}).add(learning="never saved " * 500)
     """)

@@ -13,9 +13,9 @@ from pathlib import Path
 import docx
 import pytest
 
-from coplearn import cpd
-from coplearn.journal import Journal
-from coplearn.regulators import get_regulator, regulators
+from coplearn.practice import cpd
+from coplearn.practice.journal import Journal
+from coplearn.practice.regulators import get_regulator, regulators
 from practice_html import check_standalone_html
 
 REPO = Path(__file__).resolve().parents[2]

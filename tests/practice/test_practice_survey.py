@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import coplearn as cl
-from coplearn.survey import (
+from coplearn.practice.survey import (
     DISAGREEMENT_RANGE,
     DISAGREEMENT_SD,
     SurveyError,

@@ -13,8 +13,8 @@ from pathlib import Path
 import docx
 import pytest
 
-from coplearn import progress as P
-from coplearn.journal import Journal
+from coplearn.practice import progress as P
+from coplearn.practice.journal import Journal
 
 REPO = Path(__file__).resolve().parents[2]
 COURSE = REPO / "course"

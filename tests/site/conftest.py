@@ -2,7 +2,7 @@
 
 - The build uses the download cache (``$COPLEARN_SITE_CACHE`` or ``~/.cache/coplearn/site``), so
   only the first build on a machine touches the package registries (npm and PyPI).
-- The site is served by :func:`coplearn.litesite.make_server` in a thread of the test process.
+- The site is served by :func:`coplearn.site.build.make_server` in a thread of the test process.
 - Browser tests reuse tests/browser's Chromium finder, launch flags, interactions and axe helpers.
 """
 
@@ -28,7 +28,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from coplearn.litesite import SiteBuildError, build_site, default_cache_dir
+    from coplearn.site.build import SiteBuildError, build_site, default_cache_dir
 
     out = tmp_path_factory.mktemp("site") / "site"
     try:
@@ -43,7 +43,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 class SiteServer:
     def __init__(self, folder: Path) -> None:
-        from coplearn.litesite import make_server
+        from coplearn.site.build import make_server
 
         self.httpd = make_server(folder, "127.0.0.1", 0)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"

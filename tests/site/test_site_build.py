@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from packaging.requirements import Requirement
 
-from coplearn import litesite
+from coplearn.site import build as litesite
 
 REPO = Path(__file__).resolve().parents[2]
 PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text())
@@ -63,7 +63,7 @@ def test_hand_made_wheel_has_a_correct_record(tmp_path):
     with zipfile.ZipFile(whl) as zf:
         names = zf.namelist()
         record = zf.read(next(n for n in names if n.endswith("RECORD"))).decode().splitlines()
-        assert "coplearn/journal.py" in names and "coplearn/data/cultures.toml" in names
+        assert "coplearn/practice/journal.py" in names and "coplearn/data/cultures.toml" in names
         for line in record:
             name, digest, _size = line.rsplit(",", 2)
             if digest:

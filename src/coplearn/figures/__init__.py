@@ -8,7 +8,7 @@ alone (shapes, labels and text do too). Builders live in topic modules (``cultur
 
 from __future__ import annotations
 
-from .._lazy import topic_getattr
+from coplearn.core.lazy import topic_getattr
 from ._base import CULTURE_COLOURS, CULTURE_SYMBOLS, DOMAIN_COLOURS, OKABE_ITO, Chart, TextAlternative
 
 _MODULES = ("cultures", "leadership", "practice", "survey")

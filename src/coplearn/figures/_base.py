@@ -6,58 +6,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .. import _html
+from coplearn.core import html as _html
+from coplearn.core.palette import CULTURE_COLOURS, CULTURE_SYMBOLS, DOMAIN_COLOURS, OKABE_ITO
+from coplearn.core.text_alternative import TextAlternative
 
 __all__ = ["OKABE_ITO", "CULTURE_COLOURS", "CULTURE_SYMBOLS", "DOMAIN_COLOURS", "Chart", "TextAlternative", "base_layout",
            "figure_bundle"]
-
-#: Okabe & Ito (2008) colour-blind-safe palette.
-OKABE_ITO = {
-    "black": "#000000",
-    "orange": "#E69F00",
-    "sky_blue": "#56B4E9",
-    "bluish_green": "#009E73",
-    "yellow": "#F0E442",
-    "blue": "#0072B2",
-    "vermillion": "#D55E00",
-    "reddish_purple": "#CC79A7",
-}
-
-CULTURE_COLOURS = {
-    "professional": OKABE_ITO["blue"],
-    "managed": OKABE_ITO["vermillion"],
-    "humanistic": OKABE_ITO["bluish_green"],
-    "democratic": OKABE_ITO["reddish_purple"],
-}
-#: Marker shapes so that colour never carries meaning alone.
-CULTURE_SYMBOLS = {"professional": "circle", "managed": "square", "humanistic": "diamond", "democratic": "triangle-up"}
-DOMAIN_COLOURS = {"task": OKABE_ITO["blue"], "team": OKABE_ITO["orange"], "individual": OKABE_ITO["bluish_green"]}
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class TextAlternative:
-    """A one-paragraph description of a chart plus its data as a table."""
-
-    title: str
-    description: str
-    header: tuple[str, ...]
-    rows: tuple[tuple[Any, ...], ...]
-
-    def html(self) -> str:
-        """The alternative as HTML: a visible description and the data in a collapsible table."""
-        return (
-            f'<div class="coplearn-alt" role="note" aria-label="Text description: {_html.esc(self.title)}">'
-            f"<p><strong>{_html.esc(self.title)}.</strong> {_html.esc(self.description)}</p>"
-            f"<details><summary>The chart's data as a table</summary>"
-            + _html.table(self.title, self.header, self.rows)
-            + "</details></div>"
-        )
-
-    def markdown(self) -> str:
-        head = "| " + " | ".join(self.header) + " |\n|" + "---|" * len(self.header) + "\n"
-        body = "".join("| " + " | ".join(str(c) for c in r) + " |\n" for r in self.rows)
-        return f"**{self.title}.** {self.description}\n\n{head}{body}"
-
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Chart:

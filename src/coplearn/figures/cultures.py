@@ -20,8 +20,8 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-from ..context import Dominance, OverlaySkill, dominance, overlay_skills
-from ..cultures import SUPERORDINATE_TARGET, CultureProfile, cultures
+from coplearn.teaching.context import Dominance, OverlaySkill, dominance, overlay_skills
+from coplearn.paper.cultures import SUPERORDINATE_TARGET, CultureProfile, cultures
 from ._base import CULTURE_COLOURS, CULTURE_SYMBOLS, OKABE_ITO, Chart, TextAlternative, base_layout
 
 __all__ = ["build_culture_radar", "build_dominance", "build_overlay", "PROFILE_TRACE", "TARGET_TRACE"]
@@ -37,7 +37,7 @@ def _names() -> dict[str, str]:
 
 def build_culture_radar(profile: CultureProfile, *, target: float = SUPERORDINATE_TARGET,
                         title: str = "Learning-culture profile") -> Chart:
-    """A radar of a :class:`~coplearn.cultures.CultureProfile` against the super-ordinate ring.
+    """A radar of a :class:`~coplearn.paper.cultures.CultureProfile` against the super-ordinate ring.
 
     The profile trace's ``r`` lists the scores of the rated cultures in Table 1's order, with the
     first repeated at the end to close the shape. Unrated cultures are left out, never drawn as 0.
@@ -159,7 +159,7 @@ def build_overlay(skills: Sequence[OverlaySkill] | None = None) -> Chart:
     The four columns are Table 1's cultures; the band across them is the layer of skills the paper
     says must shape all four, driven by humanistic values (Gray et al. 2010, after Gray et al. 2008).
     The drawing is the course's; the paper describes the overlay in words only. ``skills`` defaults
-    to :func:`coplearn.context.overlay_skills`; their examples go into the text alternative.
+    to :func:`coplearn.teaching.context.overlay_skills`; their examples go into the text alternative.
     """
     strands = tuple(skills) if skills is not None else overlay_skills()
     short = [s.name.removesuffix(" skills").removeprefix("Skills in ") for s in strands]

@@ -20,8 +20,8 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from .. import audit as _audit
-from ..leadership import adair_domains, readiness_levels, styles
+from coplearn.paper import action_centred as _audit
+from coplearn.paper.leadership import adair_domains, readiness_levels, styles
 from ._base import DOMAIN_COLOURS, OKABE_ITO, Chart, TextAlternative, base_layout
 
 __all__ = [
@@ -157,7 +157,7 @@ def build_adair_circles(selected: str | None = None, counts: Mapping[str, int] |
     """
     keys = [d.key for d in adair_domains()]
     if selected is not None:
-        from .._validate import choose
+        from coplearn.core.validate import choose
 
         selected = choose(selected, keys, "domain of Adair's model")
     shapes = []
@@ -278,8 +278,8 @@ def build_audit_scores(result: _audit.AuditResult) -> Chart:
 # ---- lesson 07 --------------------------------------------------------------------------------
 
 def build_community_check(result: Any) -> Chart:
-    """The community-building check (:class:`coplearn.vignettes.CommunityResult`) as a bar chart."""
-    from ..vignettes import community_factors, community_scale
+    """The community-building check (:class:`coplearn.teaching.vignettes.CommunityResult`) as a bar chart."""
+    from coplearn.teaching.vignettes import community_factors, community_scale
 
     scale = community_scale()
     palette = [OKABE_ITO["blue"], OKABE_ITO["orange"], OKABE_ITO["bluish_green"], OKABE_ITO["reddish_purple"]]

@@ -84,7 +84,7 @@ def build_tuckman_outlook(selected: str | None = None) -> Chart:
     ``selected`` is a stage key or name (or ``None``). The selected stage is drawn as a large star
     with the label "Your team", so the mark does not rely on colour.
     """
-    from ..leadership import get_stage, style_for_stage, tuckman_stages
+    from coplearn.paper.leadership import get_stage, style_for_stage, tuckman_stages
 
     stages = tuckman_stages()
     chosen = get_stage(selected).key if selected is not None else None
@@ -166,7 +166,7 @@ def build_involvement_ladder(placements: Mapping[str, str | None] | None = None,
     that matches the course's is a circle labelled with a tick; one that differs is a cross labelled
     with the course's degree. ``team`` is where the learner puts their own team (a star).
     """
-    from ..practice import get_degree, involvement_degrees, involvement_scenarios
+    from coplearn.paper.supervision import get_degree, involvement_degrees, involvement_scenarios
 
     degrees = involvement_degrees()
     scenarios = {s.id: s for s in involvement_scenarios()}
@@ -248,13 +248,13 @@ def build_involvement_ladder(placements: Mapping[str, str | None] | None = None,
 def build_learning_gap(comparison: object) -> Chart:
     """A paired dot plot: team (circle) and organisation (square) on SCIE's five dimensions.
 
-    ``comparison`` is a :class:`coplearn.organisation.LearningComparison`. A line joins each pair
+    ``comparison`` is a :class:`coplearn.teaching.organisation.LearningComparison`. A line joins each pair
     and the gap is written beside it.
     """
-    from ..organisation import LearningComparison, learning_dimensions, learning_scale
+    from coplearn.teaching.organisation import LearningComparison, learning_dimensions, learning_scale
 
     if not isinstance(comparison, LearningComparison):
-        raise TypeError("build_learning_gap needs the result of coplearn.organisation.compare_learning(...)")
+        raise TypeError("build_learning_gap needs the result of coplearn.teaching.organisation.compare_learning(...)")
     dims = learning_dimensions()
     n = len(dims)
     ypos = {d.key: n - i for i, d in enumerate(dims)}
@@ -316,8 +316,8 @@ def build_domain_map(selected: str | None = None) -> Chart:
 
     ``selected`` is an area key (or ``None``); it is drawn as a larger star with a bold label.
     """
-    from .. import _validate
-    from ..concepts import FIG2_NOTE, get_lesson, theoretical_domain
+    from coplearn.core import validate as _validate
+    from coplearn.paper.concepts import FIG2_NOTE, get_lesson, theoretical_domain
 
     areas = theoretical_domain()
     keys = [a.key for a in areas]

@@ -4,7 +4,7 @@ and every item's mean and range with disagreements marked.
 The text alternatives are built without plotly (the HTML report uses them with its own static
 SVG drawings); the figure builders import plotly when called.
 
->>> from coplearn.survey import read_survey_text, summarise
+>>> from coplearn.practice.survey import read_survey_text, summarise
 >>> r = summarise(read_survey_text("K1,T4,I2\\n2,1,3\\n3,5,3\\n2,4,2\\n"))
 >>> chart = build_survey_items(r)
 >>> [t.name for t in chart.figure.data]
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..survey import DISAGREEMENT_RANGE, DISAGREEMENT_SD, ItemSummary, SurveyResult
+from coplearn.practice.survey import DISAGREEMENT_RANGE, DISAGREEMENT_SD, ItemSummary, SurveyResult
 from ._base import DOMAIN_COLOURS, OKABE_ITO, Chart, TextAlternative, base_layout
 
 __all__ = [

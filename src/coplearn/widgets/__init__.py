@@ -11,7 +11,7 @@ Widgets live in topic modules (``cultures``, ``leadership``, ``practice``, ``gro
 
 from __future__ import annotations
 
-from .._lazy import topic_getattr
+from coplearn.core.lazy import topic_getattr
 from ._base import ChoiceItem, ChoiceSorter, Composite, JournalPrompt, show_chart
 
 _MODULES = ("cultures", "leadership", "practice", "groupwork", "course", "survey", "answers")

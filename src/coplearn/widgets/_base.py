@@ -17,7 +17,7 @@ from typing import Any
 import ipywidgets as W
 from IPython.display import HTML, display
 
-from ..journal import Journal, JournalEntry
+from coplearn.practice.journal import Journal, JournalEntry
 
 __all__ = ["Composite", "ChoiceItem", "ChoiceSorter", "JournalPrompt", "show_chart", "message", "COURSE_CSS",
            "KEYBOARD_SCRIPT"]
@@ -86,7 +86,7 @@ def show_chart(chart: Any, out: W.Output) -> None:
     (nbclient, and so Voila and the lesson tests) send widget updates back to the kernel while it
     waits for the cell to finish, and that sometimes stalls the cell until its timeout.
     """
-    from ..figures._base import figure_bundle
+    from coplearn.figures._base import figure_bundle
 
     out.outputs = (
         {"output_type": "display_data", "data": figure_bundle(chart.figure, chart.alt.title), "metadata": {}},
@@ -105,7 +105,7 @@ class Composite:
         #: The displayed widget whose activity this one's use counts towards (set on display).
         self._progress_owner: Composite | None = None
 
-    # -- progress: noted locally when a displayed course activity is used (coplearn.progress) --
+    # -- progress: noted locally when a displayed course activity is used (coplearn.practice.progress) --
     def _progress_key(self) -> str:
         """The activity's id in ``progress.toml``: the class name, plus a sorting activity's key."""
         act = getattr(self, "activity", None)
@@ -128,7 +128,7 @@ class Composite:
         if owner is None or not self._progress_ready():
             return
         try:
-            from .. import progress
+            from coplearn.practice import progress
 
             progress.mark_activity(owner._progress_key())
         except Exception:  # noqa: BLE001 - progress notes must never break an activity
@@ -163,7 +163,7 @@ class Composite:
     def _ipython_display_(self) -> None:
         self._progress_attach(self)
         try:
-            from .. import progress
+            from coplearn.practice import progress
 
             lesson = progress.lesson_of(self._progress_key())
             if lesson is not None:
@@ -303,7 +303,7 @@ class JournalPrompt(Composite):
         )
         self.saved = entry
         try:
-            from .. import progress
+            from coplearn.practice import progress
 
             progress.mark(self.lesson, progress.prompt_key(self.prompt),
                           path=progress.default_progress_path(journal.path))

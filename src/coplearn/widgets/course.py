@@ -16,9 +16,9 @@ from typing import Any
 
 import ipywidgets as W
 
-from .. import _html
-from ..context import get_route, routes, sort_activity
-from ..journal import Journal, default_journal_path
+from coplearn.core import html as _html
+from coplearn.teaching.context import get_route, routes, sort_activity
+from coplearn.practice.journal import Journal, default_journal_path
 from ._base import FULL_WIDTH, ChoiceItem, ChoiceSorter, Composite, JournalPrompt, message
 
 __all__ = ["RoutePicker", "JournalSetup", "ContextSorter"]

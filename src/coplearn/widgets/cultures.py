@@ -21,9 +21,9 @@ from typing import Any
 
 import ipywidgets as W
 
-from .. import _html
-from ..context import example_teams, get_example_team, principle_cue
-from ..cultures import (
+from coplearn.core import html as _html
+from coplearn.teaching.context import example_teams, get_example_team, principle_cue
+from coplearn.paper.cultures import (
     AGREEMENT_SCALE,
     PROFILE_NOTE,
     CultureProfile,
@@ -35,7 +35,7 @@ from ..cultures import (
     get_principle,
     principles,
 )
-from ..figures.cultures import build_culture_radar
+from coplearn.figures.cultures import build_culture_radar
 from ._base import FULL_WIDTH, LABEL_STYLE, ChoiceItem, ChoiceSorter, Composite, message, show_chart
 
 __all__ = ["Table1Explorer", "CultureSorter", "CultureProfileWidget", "RATING_OPTIONS", "culture_items"]

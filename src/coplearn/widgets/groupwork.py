@@ -1,6 +1,6 @@
 """Lesson 07's groupwork activity: which groupwork skill does this moment call for?
 
-The model is :mod:`coplearn.groupwork`; this module only lays it out. Set a drop-down's
+The model is :mod:`coplearn.teaching.groupwork`; this module only lays it out. Set a drop-down's
 ``.value`` (or call :meth:`GroupworkSorter.choose`) and check ``.result``.
 """
 
@@ -11,8 +11,8 @@ from typing import Any
 
 import ipywidgets as W
 
-from .. import groupwork as gw
-from .._html import table
+from coplearn.teaching import groupwork as gw
+from coplearn.core.html import table
 from ._base import FULL_WIDTH, ChoiceItem, ChoiceSorter, message
 
 __all__ = ["GroupworkSorter"]
@@ -22,7 +22,7 @@ class GroupworkSorter(ChoiceSorter):
     """Place moments from a team's life under the groupwork skill each calls for most.
 
     Above the moments: the four skill areas, what a leader does in each and what that rests on.
-    Below: a running summary by skill area (``.result``, a :class:`coplearn.groupwork.GroupworkResult`).
+    Below: a running summary by skill area (``.result``, a :class:`coplearn.teaching.groupwork.GroupworkResult`).
     """
 
     def __init__(self) -> None:

@@ -14,16 +14,16 @@ from typing import Any
 
 import ipywidgets as W
 
-from .. import audit as _audit
-from .. import vignettes as _vg
-from ..figures._base import Chart
-from ..figures.leadership import (
+from coplearn.paper import action_centred as _audit
+from coplearn.teaching import vignettes as _vg
+from coplearn.figures._base import Chart
+from coplearn.figures.leadership import (
     build_adair_circles,
     build_audit_scores,
     build_community_check,
     build_readiness_grid,
 )
-from ..leadership import adair_domains, adair_functions, get_readiness, recommend_style, styles, tuckman_stages
+from coplearn.paper.leadership import adair_domains, adair_functions, get_readiness, recommend_style, styles, tuckman_stages
 from ._base import FULL_WIDTH, LABEL_STYLE, ChoiceItem, ChoiceSorter, Composite, message, show_chart
 
 __all__ = [
@@ -79,7 +79,7 @@ class StyleExplorer(Composite):
 
     @property
     def style(self) -> Any:
-        """The matching :class:`~coplearn.leadership.LeadershipStyle`, or ``None`` until both are answered."""
+        """The matching :class:`~coplearn.paper.leadership.LeadershipStyle`, or ``None`` until both are answered."""
         if self.able.value is None or self.willing.value is None:
             return None
         return recommend_style(self.able.value, self.willing.value)

@@ -1,8 +1,8 @@
 """Widgets for lessons 08-11: supervision, looking outward, the organisation and the plan.
 
 Each widget is a :class:`~coplearn.widgets._base.Composite`: plain state, native labelled
-controls, and a view. Domain logic stays in :mod:`coplearn.practice`,
-:mod:`coplearn.leadership` and :mod:`coplearn.organisation`; figures come from
+controls, and a view. Domain logic stays in :mod:`coplearn.paper.supervision`,
+:mod:`coplearn.paper.leadership` and :mod:`coplearn.teaching.organisation`; figures come from
 :mod:`coplearn.figures.practice`. Set a control's ``.value`` (or click a button) and check the
 state, the text and ``widget.figure.data``; no browser is needed.
 """
@@ -17,10 +17,10 @@ from typing import Any
 
 import ipywidgets as W
 
-from .. import organisation as org
-from .._atomic import atomic_write_text
-from ..figures.practice import build_domain_map, build_involvement_ladder, build_learning_gap, build_tuckman_outlook
-from ..journal import Journal
+from coplearn.teaching import organisation as org
+from coplearn.core.atomic import atomic_write_text
+from coplearn.figures.practice import build_domain_map, build_involvement_ladder, build_learning_gap, build_tuckman_outlook
+from coplearn.practice.journal import Journal
 from ._base import FULL_WIDTH, LABEL_STYLE, ChoiceItem, ChoiceSorter, Composite, message, show_chart
 
 __all__ = [
@@ -59,7 +59,7 @@ class SupervisionSorter(ChoiceSorter):
     """
 
     def __init__(self) -> None:
-        from ..practice import SUPERVISION_NOTE, supervision_futures, supervision_practices
+        from coplearn.paper.supervision import SUPERVISION_NOTE, supervision_futures, supervision_practices
 
         items = [ChoiceItem(id=p.id, text=p.text, answer=p.future, why=p.why) for p in supervision_practices()]
         options = [(f.key, f.name) for f in supervision_futures()]
@@ -73,12 +73,12 @@ class SupervisionSorter(ChoiceSorter):
 class TuckmanSelector(Composite):
     """Choose your team's Tuckman stage; see how outward-looking it is and the style it calls for.
 
-    The stage-to-style link is the course's synthesis (``coplearn.leadership.SYNTHESIS_NOTE``).
+    The stage-to-style link is the course's synthesis (``coplearn.paper.leadership.SYNTHESIS_NOTE``).
     """
 
     def __init__(self, stage: str | None = None) -> None:
         super().__init__()
-        from ..leadership import tuckman_stages
+        from coplearn.paper.leadership import tuckman_stages
 
         self.stage: str | None = None
         self.style: Any = None
@@ -104,7 +104,7 @@ class TuckmanSelector(Composite):
 
     def select(self, stage: str | None) -> None:
         """Show what ``stage`` (a key or name, or ``None``) means for the team."""
-        from ..leadership import SYNTHESIS_NOTE, get_stage, style_for_stage
+        from coplearn.paper.leadership import SYNTHESIS_NOTE, get_stage, style_for_stage
 
         if stage is None:
             self.stage = self.style = None
@@ -135,12 +135,12 @@ class TuckmanSelector(Composite):
 class InvolvementLadder(Composite):
     """Place involvement scenarios on the degrees of involvement, and mark where your team is.
 
-    The four-step scale is the course's interpretation (``coplearn.practice.INVOLVEMENT_NOTE``).
+    The four-step scale is the course's interpretation (``coplearn.paper.supervision.INVOLVEMENT_NOTE``).
     """
 
     def __init__(self) -> None:
         super().__init__()
-        from ..practice import INVOLVEMENT_NOTE, involvement_degrees, involvement_scenarios
+        from coplearn.paper.supervision import INVOLVEMENT_NOTE, involvement_degrees, involvement_scenarios
 
         degrees = involvement_degrees()
         items = [ChoiceItem(id=s.id, text=f"{s.id}: {s.text}", answer=s.degree, why=s.why)
@@ -196,7 +196,7 @@ class InterfaceWarningSorter(ChoiceSorter):
 class InterfaceCheck(Composite):
     """Answer nine statements about how you manage the interface; see which areas to develop.
 
-    The statements, answers and scoring are the course's prompts (``coplearn.organisation.INTERFACE_NOTE``).
+    The statements, answers and scoring are the course's prompts (``coplearn.teaching.organisation.INTERFACE_NOTE``).
     """
 
     def __init__(self) -> None:
@@ -268,7 +268,7 @@ class OrganisationCheck(Composite):
 
     def rate(self, dimension: str, team: int | None = None, organisation: int | None = None) -> None:
         """Set ratings from code, as choosing in the dropdowns does (``None`` leaves one unchanged)."""
-        from .. import _validate
+        from coplearn.core import validate as _validate
 
         key = _validate.choose(dimension, list(self.team), "SCIE dimension")
         scale = org.learning_scale()
@@ -290,7 +290,7 @@ class OrganisationCheck(Composite):
 # ---- lesson 11 ---------------------------------------------------------------------------
 
 def _lesson_link(number: str) -> str:
-    from ..concepts import get_lesson
+    from coplearn.paper.concepts import get_lesson
 
     lesson = get_lesson(number)
     return f'<a href="{html.escape(lesson.filename)}">Lesson {lesson.number}: {html.escape(lesson.title)}</a>'
@@ -301,7 +301,7 @@ class DomainMap(Composite):
 
     def __init__(self, area: str | None = None) -> None:
         super().__init__()
-        from ..concepts import theoretical_domain
+        from coplearn.paper.concepts import theoretical_domain
 
         self.areas = {a.key: a for a in theoretical_domain()}
         self.notes = org.domain_notes()
@@ -347,7 +347,7 @@ _YES_NO = [(PLACEHOLDER, None), ("Yes", True), ("No", False)]
 class LeadershipPlanBuilder(Composite):
     """Build a plan for leading your team as a community of practice; save it to your journal.
 
-    The plan model is :func:`coplearn.organisation.leadership_plan`; the preview updates as you
+    The plan model is :func:`coplearn.teaching.organisation.leadership_plan`; the preview updates as you
     choose, and tells you what is still missing.
     """
 
@@ -356,9 +356,9 @@ class LeadershipPlanBuilder(Composite):
 
     def __init__(self, journal: Journal | None = None, folder: str | Path | None = None) -> None:
         super().__init__()
-        from ..audit import team_audit
-        from ..cultures import cultures
-        from ..leadership import tuckman_stages
+        from coplearn.paper.action_centred import team_audit
+        from coplearn.paper.cultures import cultures
+        from coplearn.paper.leadership import tuckman_stages
 
         self.journal = journal
         self.folder = Path(folder) if folder is not None else None
@@ -430,7 +430,7 @@ class LeadershipPlanBuilder(Composite):
         return out
 
     def choices(self) -> dict[str, Any]:
-        """The learner's choices as keyword arguments for :func:`~coplearn.organisation.leadership_plan`."""
+        """The learner's choices as keyword arguments for :func:`~coplearn.teaching.organisation.leadership_plan`."""
         staff = []
         for role, able, willing in self.staff:
             if role.value.strip() or able.value is not None or willing.value is not None:
@@ -503,7 +503,7 @@ class JournalExport(Composite):
         self.journal = journal
         self.folder = Path(folder) if folder is not None else None
         self.written: Path | None = None
-        from ..regulators import DEFAULT_REGULATOR, regulators
+        from coplearn.practice.regulators import DEFAULT_REGULATOR, regulators
 
         saved = getattr(self._journal(), "regulator", DEFAULT_REGULATOR)
         self.regulator = W.Dropdown(options=[(f"{r.name} ({r.nation})", r.key) for r in regulators()],
@@ -529,7 +529,7 @@ class JournalExport(Composite):
 
     def _show_requirement(self) -> None:
         """Say what the chosen regulator asks for, with its sources and what is not confirmed."""
-        from ..regulators import get_regulator
+        from coplearn.practice.regulators import get_regulator
 
         reg = get_regulator(self.regulator.value)
         items = "".join(f"<li>{html.escape(t)}</li>" for t in reg.requirement)
@@ -563,7 +563,7 @@ class JournalExport(Composite):
 
     def export(self) -> Path:
         """Export the journal and report where the file went."""
-        from ..regulators import get_regulator
+        from coplearn.practice.regulators import get_regulator
 
         journal = self._journal()
         if not hasattr(journal, "export"):
@@ -629,7 +629,7 @@ class ProgressView(Composite):
     """Your progress through the lessons (kept only on this computer), and a record of study.
 
     Shows each lesson's status, the activities and prompts done and the stated study time, read
-    from :class:`coplearn.progress.Progress` when shown and when "Refresh" is pressed. With
+    from :class:`coplearn.practice.progress.Progress` when shown and when "Refresh" is pressed. With
     ``record=True`` (lesson 11) it can also write the record of study as Markdown, HTML or Word.
     """
 
@@ -658,7 +658,7 @@ class ProgressView(Composite):
         self.record_button.on_click(self.safely(lambda _b: self.write_record()))
         self.status = W.HTML(value="")
         if record:
-            from ..progress import NOT_A_CERTIFICATE
+            from coplearn.practice.progress import NOT_A_CERTIFICATE
 
             children += [W.HTML(f"<p><strong>Record of study.</strong> {html.escape(NOT_A_CERTIFICATE)}</p>"),
                          self.name, self.format, self.record_button, self.status]
@@ -666,7 +666,7 @@ class ProgressView(Composite):
         self.safely(self.refresh)()
 
     def _progress(self) -> Any:
-        from ..progress import Progress
+        from coplearn.practice.progress import Progress
 
         if self.progress is not None:
             return self.progress
@@ -682,7 +682,7 @@ class ProgressView(Composite):
 
     def write_record(self) -> Path:
         """Write the record of study beside the lesson (or in ``folder``) and say where."""
-        from ..progress import export_record
+        from coplearn.practice.progress import export_record
 
         fmt = self.format.value
         path = (self.folder or Path.cwd()) / f"{self.STEM}.{fmt}"

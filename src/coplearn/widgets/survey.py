@@ -1,10 +1,10 @@
 """Lesson 06: load the team's survey CSV and see the team audit report in the notebook.
 
 :class:`TeamSurveyLoader` reads the same CSV files as ``coplearn audit report`` (see
-:mod:`coplearn.survey`): upload one, type its path, or try the example survey. It then shows
+:mod:`coplearn.practice.survey`): upload one, type its path, or try the example survey. It then shows
 the report's figures (with their text alternatives) and its main sections, and can save the full
-report as one web page. Everything is worked out in :mod:`coplearn.survey` and
-:mod:`coplearn.report`; the widget only displays it.
+report as one web page. Everything is worked out in :mod:`coplearn.practice.survey` and
+:mod:`coplearn.practice.report`; the widget only displays it.
 
 In a lesson: ``TeamSurveyLoader()`` as the last line of a cell. In a test: ``w.load_text(csv)``
 or ``w.example_button.click()``, then check ``w.result``, ``w.items_chart.figure.data`` and
@@ -19,9 +19,9 @@ from typing import Any
 
 import ipywidgets as W
 
-from ..figures.survey import build_survey_domains, build_survey_items
-from ..report import section_html, write_report
-from ..survey import DEFAULT_MIN_RESPONDENTS, SurveyResult, read_survey, read_survey_bytes, read_survey_text, summarise
+from coplearn.figures.survey import build_survey_domains, build_survey_items
+from coplearn.practice.report import section_html, write_report
+from coplearn.practice.survey import DEFAULT_MIN_RESPONDENTS, SurveyResult, read_survey, read_survey_bytes, read_survey_text, summarise
 from ._base import FULL_WIDTH, LABEL_STYLE, Composite, message, show_chart
 
 __all__ = ["TeamSurveyLoader", "example_survey_path"]

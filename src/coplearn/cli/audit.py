@@ -1,0 +1,103 @@
+"""``coplearn audit``: turn a team survey CSV into a team audit report.
+
+``coplearn audit report responses.csv -o report.html`` writes one standalone web page;
+``-o report.md`` (or ``--format md``) writes Markdown. ``--min-respondents N`` sets the anonymity
+threshold (default 3): with fewer respondents the report shows no per-respondent breakdown.
+``coplearn audit check responses.csv`` only reads the file and says what it found.
+
+If the file has a problem, the command names the row and column, writes nothing and exits with
+status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+__all__ = ["register"]
+
+
+def _fail(message: str) -> int:
+    print(f"coplearn audit: {message}", file=sys.stderr)
+    return 2
+
+
+def _min_respondents(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number; use 1 or more, e.g. 3") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is too small; use 1 or more (the default is 3)")
+    return value
+
+
+def _report(args: argparse.Namespace) -> int:
+    from coplearn.practice.report import format_for, write_report
+    from coplearn.practice.survey import load_survey
+
+    try:
+        fmt = format_for(args.output, args.format)
+        if args.output.is_dir():
+            return _fail(f"{args.output} is a folder; give the report a file name, e.g. {args.output / 'report.html'}")
+        if args.output.resolve() == args.responses.resolve():
+            return _fail("the report would overwrite the survey file; choose another name after -o")
+        result = load_survey(args.responses, min_respondents=args.min_respondents)
+        written = write_report(result, args.output, fmt)
+    except (ValueError, LookupError, OSError, TimeoutError) as exc:
+        return _fail(str(exc))
+    print(f"Wrote the team audit report for {result.n_respondents} respondents to {written} ({fmt}).")
+    if not result.breakdown_allowed:
+        print(f"Fewer than {result.min_respondents} people answered, so the report shows team figures only.")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from coplearn.practice.survey import load_survey
+
+    try:
+        result = load_survey(args.responses, min_respondents=args.min_respondents)
+    except (ValueError, LookupError, OSError) as exc:
+        return _fail(str(exc))
+    s = result.survey
+    print(f"{args.responses}: {result.n_respondents} respondents, {len(s.columns)} questions recognised.")
+    missing = [i for i in ("K1 K2 K3 K4 K5 K6 K7 K8 T1 T2 T3 T4 T5 T6 T7 T8 T9 T10 T11 T12 "
+                           "I1 I2 I3 I4 I5 I6 I7 I8").split() if i not in s.columns]
+    if missing:
+        print("Not in the file: " + ", ".join(missing))
+    if s.respondent_column:
+        print(f"Respondent ids from column '{s.respondent_column}'.")
+    if s.ignored_columns:
+        print("Ignored (survey-tool bookkeeping): " + ", ".join(s.ignored_columns))
+    print(result.summary())
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``coplearn audit ...`` to the ``coplearn`` command."""
+    audit = subparsers.add_parser(
+        "audit", help="team audit reports from a team survey",
+        description="Team audit reports from a team survey of the Table 2 questions (Gray et al. 2010).")
+    asub = audit.add_subparsers(dest="audit_command", metavar="ACTION")
+    audit.set_defaults(func=lambda _a: (audit.print_help(), 0)[1])
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("responses", type=Path, help="the survey responses as a CSV file")
+        p.add_argument("--min-respondents", type=_min_respondents, default=3, metavar="N",
+                       help="show no per-respondent breakdown with fewer than N respondents (default: 3)")
+
+    p = asub.add_parser(
+        "report", help="write a team audit report (HTML or Markdown)",
+        description="Read a team survey CSV (one row per person, one column per question) and write a "
+                    "team audit report: one standalone web page (.html) or Markdown (.md).")
+    common(p)
+    p.add_argument("-o", "--output", required=True, type=Path, metavar="FILE",
+                   help="the report to write (.html or .md)")
+    p.add_argument("--format", choices=("html", "md"), default=None, help="the format (default: from the file ending)")
+    p.set_defaults(func=_report)
+
+    p = asub.add_parser("check", help="read a survey CSV and say what was found, without writing anything",
+                        description="Read a team survey CSV and report what was found, or what is wrong with it.")
+    common(p)
+    p.set_defaults(func=_check)

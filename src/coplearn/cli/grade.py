@@ -1,0 +1,123 @@
+"""``coplearn autograde``: nbgrader's autograde for a whole cohort, several submissions at once.
+
+Run it where you would run ``nbgrader autograde`` (the folder with ``nbgrader_config.py``)::
+
+    coplearn autograde a1-learning-cultures --jobs 4
+
+Grades, the gradebook, feedback and export are nbgrader's own: see
+:mod:`coplearn.grading.parallel` for how the work is shared out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+__all__ = ["register", "run"]
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the ``autograde`` subcommand to the ``coplearn`` command."""
+    helptext = "autograde every submission of an assignment with nbgrader, several at once"
+    p = subparsers.add_parser(
+        "autograde", help=helptext,
+        description=(
+            "Autograde an assignment for the whole cohort, like 'nbgrader autograde ASSIGNMENT', "
+            "but running several students' notebooks at the same time. nbgrader still writes "
+            "every grade, so the gradebook, formgrader, feedback and grade export work as usual. "
+            "Run it in the course folder (the one with nbgrader_config.py)."),
+        epilog=("Examples: coplearn autograde a1-learning-cultures --jobs 4;  "
+                "coplearn autograde a1-learning-cultures --student s123 --force;  "
+                "coplearn autograde a1-learning-cultures --set Execute.timeout=60"),
+    )
+    p.add_argument("assignment", metavar="ASSIGNMENT", help="the assignment's name, e.g. a1-learning-cultures")
+    p.add_argument("--jobs", "-j", type=_positive_int, default=None, metavar="N",
+                   help=f"how many submissions to run at once (default: the number of cores, here {os.cpu_count()})")
+    p.add_argument("--student", default=None, metavar="ID",
+                   help="grade only this student (nbgrader's --student; wildcards allowed)")
+    p.add_argument("--force", action="store_true",
+                   help="grade again submissions that were already autograded")
+    p.add_argument("--db", default=None, metavar="URL",
+                   help="the gradebook's database URL, e.g. postgresql+psycopg2://HOST/DB (default: the course's config)")
+    p.add_argument("--course-dir", type=Path, default=None, metavar="DIR",
+                   help="the course folder (default: the current folder)")
+    p.add_argument("--set", action="append", default=[], metavar="CLASS.OPTION=VALUE", dest="settings",
+                   help="an nbgrader setting for this run, e.g. Execute.timeout=60 (repeatable)")
+    p.add_argument("--no-prestart", action="store_true",
+                   help="kept for old scripts: kernels are no longer started ahead of time")
+    p.add_argument("--quiet", "-q", action="store_true", help="show only errors and the final summary")
+    p.set_defaults(func=run)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--jobs must be a whole number such as 2 or 4, not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"--jobs must be 1 or more, not {value}")
+    return value
+
+
+def nbgrader_arguments(args: argparse.Namespace) -> list[str]:
+    """The nbgrader command-line arguments these options stand for.
+
+    >>> ns = argparse.Namespace(student="s1", force=True, db=None, settings=["Execute.timeout=60"], quiet=False)
+    >>> nbgrader_arguments(ns)
+    ['--student=s1', '--force', '--Execute.timeout=60']
+    """
+    out: list[str] = []
+    if args.student:
+        out.append(f"--student={args.student}")
+    if args.force:
+        out.append("--force")
+    if args.db:
+        out.append(f"--db={args.db}")
+    for setting in args.settings:
+        key, sep, value = setting.partition("=")
+        if not sep or "." not in key or not key.replace(".", "").replace("_", "").isalnum():
+            raise SystemExit(
+                f"coplearn autograde: --set {setting!r} is not a setting; write it as CLASS.OPTION=VALUE, "
+                "for example --set Execute.timeout=60")
+        out.append(f"--{key}={value}")
+    if args.quiet:
+        out.append("--log-level=ERROR")
+    return out
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``coplearn autograde``; returns 0 when every submission was graded, else 1 (as nbgrader)."""
+    from coplearn.grading.parallel import autograde_parallel
+
+    course = args.course_dir.resolve() if args.course_dir else Path.cwd()
+    if not (course / "nbgrader_config.py").exists():
+        print(f"coplearn autograde: note: no nbgrader_config.py in {course}; nbgrader will use its defaults "
+              "and any config in your Jupyter folders.", file=sys.stderr)
+
+    def progress(line: str) -> None:
+        print(f"coplearn autograde: {line}", file=sys.stderr, flush=True)
+
+    from coplearn.grading.autograde import check_versions, sandbox_status
+
+    try:
+        check_versions()
+        _, message = sandbox_status()
+    except RuntimeError as exc:
+        print(f"coplearn autograde: {exc}", file=sys.stderr)
+        return 2
+    progress(message)
+    bindir = os.path.dirname(sys.executable)  # nbgrader runs alembic from PATH: works without activating a venv
+    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
+    report = autograde_parallel(
+        args.assignment, jobs=args.jobs, nbgrader_args=nbgrader_arguments(args), course_dir=course,
+        prestart=not args.no_prestart, progress=progress,
+    )
+    if not report.graded and not report.failed and not report.skipped:
+        print(f"coplearn autograde: no submissions of '{args.assignment}' found in "
+              f"{course / 'submitted'}. Collect them first (nbgrader collect {args.assignment}).", file=sys.stderr)
+        return 1
+    print(report.summary())
+    return 0 if report.ok else 1

@@ -1,0 +1,209 @@
+"""``coplearn journal``: see, add to and export the reflective journal from the command line.
+
+``coplearn journal export -o cpd.docx`` writes every entry as a CPD record laid out for your
+regulator (``--regulator swe|scw|sssc|niscc``, or the one saved with ``coplearn journal regulator
+KEY``; Social Work England if neither) in the format chosen by ``--format md|html|docx`` or the
+file ending. ``coplearn journal list`` shows the
+entries, ``coplearn journal path`` says where the journal lives, and ``coplearn journal add``
+saves a quick entry. ``--journal PATH`` (or the ``COPLEARN_JOURNAL`` environment variable)
+chooses another journal file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from coplearn.practice.journal import Journal, JournalEntry
+
+__all__ = ["register"]
+
+
+def _journal(args: argparse.Namespace):  # -> Journal
+    from coplearn.practice.journal import Journal
+
+    return Journal(args.journal) if args.journal else Journal()
+
+
+def _fail(message: str) -> int:
+    print(f"coplearn journal: {message}", file=sys.stderr)
+    return 2
+
+
+def _tell_warnings(caught: list[warnings.WarningMessage]) -> None:
+    for w in caught:
+        print(f"coplearn journal: note: {w.message}", file=sys.stderr)
+
+
+def _entries(args: argparse.Namespace) -> "tuple[Journal, tuple[JournalEntry, ...]]":
+    """Open the journal and pick the entries in ``--since``/``--until``, passing on any warning."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        journal = _journal(args)
+        entries = journal.between(args.since, args.until)
+    _tell_warnings(caught)
+    return journal, entries
+
+
+def _export(args: argparse.Namespace) -> int:
+    from coplearn.practice import cpd
+
+    try:
+        fmt = cpd.format_for(args.output, args.format)
+        if args.output.is_dir():
+            return _fail(f"{args.output} is a folder; give the export a file name, e.g. {args.output / ('cpd.' + fmt)}")
+        from coplearn.practice.regulators import get_regulator
+
+        chosen = get_regulator(args.regulator).key if args.regulator else None
+        journal, entries = _entries(args)
+        reg = get_regulator(chosen or journal.regulator)
+        written = journal.export(args.output, fmt, entries=entries, regulator=reg.key)
+    except (ValueError, LookupError, OSError, TimeoutError) as exc:
+        return _fail(str(exc))
+    print(f"Wrote {len(entries)} CPD record{'s' if len(entries) != 1 else ''} to {written} ({fmt}), "
+          f"laid out for {reg.called}.")
+    if reg.counts_hours or reg.shows_hours:
+        total, without = cpd.hours_total(entries)
+        line = f"Hours recorded: {total:g}"
+        if reg.counts_hours and reg.required_hours:
+            line += f" of the {reg.required_hours} hours {reg.called_short} asks for in {reg.period}"
+        if without:
+            line += f" ({without} entr{'ies give' if without != 1 else 'y gives'} no hours)"
+        print(line + ".")
+    if not entries:
+        print("The journal has no entries in that period yet.")
+    return 0
+
+
+def _regulator(args: argparse.Namespace) -> int:
+    from coplearn.practice.regulators import get_regulator, regulators
+
+    try:
+        journal = _journal(args)
+        if args.key:
+            key = journal.set_regulator(args.key)
+            reg = get_regulator(key)
+            print(f"Saved: exports from {journal.path} now follow {reg.called} ({reg.key}).")
+        else:
+            reg = get_regulator(journal.regulator)
+            print(f"Exports from {journal.path} follow {reg.called} ({reg.key}).")
+            print("Choose another with: coplearn journal regulator KEY, where KEY is one of: "
+                  + ", ".join(f"{r.key} ({r.name})" for r in regulators()))
+    except (ValueError, LookupError, OSError, TimeoutError) as exc:
+        return _fail(str(exc))
+    print()
+    print(f"What {reg.called} asks (checked {reg.checked_text}):")
+    for line in reg.requirement:
+        print(f"  - {line}")
+    for line in reg.not_confirmed:
+        print(f"  - Not confirmed: {line}")
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    try:
+        journal, entries = _entries(args)
+    except (ValueError, LookupError, OSError, TimeoutError) as exc:
+        return _fail(str(exc))
+    print(f"{len(entries)} entr{'ies' if len(entries) != 1 else 'y'} in {journal.path}")
+    for e in entries:
+        peer = " [peer reflection]" if e.peer_reflection else ""
+        label = e.title or e.learning[:60]
+        print(f"  {e.date}  {e.id}  {label}{peer}")
+    return 0
+
+
+def _path(args: argparse.Namespace) -> int:
+    print(_journal(args).path)
+    return 0
+
+
+def _add(args: argparse.Namespace) -> int:
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            journal = _journal(args)
+            entry = journal.add(
+                title=args.title, activity_type=args.activity, date=args.date, description=args.description,
+                relevance=args.relevance, learning=args.learning, impact_practice=args.impact_practice,
+                impact_people=args.impact_people, peer_role=args.peer_role,
+                peer_reflection=bool(args.peer_role) or args.peer, pcf=args.pcf, concepts=args.concept,
+                hours=args.hours,
+            )
+        _tell_warnings(caught)
+    except (ValueError, LookupError, OSError, TimeoutError) as exc:
+        return _fail(str(exc))
+    print(f"Saved entry {entry.id} ({entry.date}) to {journal.path}.")
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``coplearn journal ...`` to the ``coplearn`` command."""
+    desc = ("Your reflective journal. By default it is ~/coplearn/journal.json; set COPLEARN_JOURNAL "
+            "or use --journal to keep it elsewhere.")
+    journal = subparsers.add_parser("journal", help="see, add to and export your reflective journal",
+                                    description=desc)
+    jsub = journal.add_subparsers(dest="journal_command", metavar="ACTION")
+    journal.set_defaults(func=lambda _a: (journal.print_help(), 0)[1])
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--journal", type=Path, default=None, metavar="PATH",
+                       help="the journal file (default: $COPLEARN_JOURNAL or ~/coplearn/journal.json)")
+
+    def period(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--since", default=None, metavar="YYYY-MM-DD", help="only entries on or after this date")
+        p.add_argument("--until", default=None, metavar="YYYY-MM-DD", help="only entries on or before this date")
+
+    p = jsub.add_parser("export", help="write your entries as CPD records for your regulator",
+                        description="Write your journal as CPD records laid out for your regulator (Social Work "
+                                    "England, Social Care Wales, the SSSC or the NISCC): Markdown (.md), a web page "
+                                    "(.html) or a Word document (.docx).")
+    p.add_argument("-o", "--output", required=True, type=Path, metavar="FILE", help="the file to write")
+    p.add_argument("--format", choices=("md", "html", "docx"), default=None,
+                   help="the format (default: from the file ending)")
+    p.add_argument("--regulator", default=None, metavar="swe|scw|sssc|niscc",
+                   help="lay the records out for this regulator (default: the journal's setting, else swe)")
+    common(p)
+    period(p)
+    p.set_defaults(func=_export)
+
+    p = jsub.add_parser("regulator", help="show or choose the regulator your exports follow",
+                        description="Show the regulator your CPD exports follow and what it asks for, or save "
+                                    "another: swe (Social Work England), scw (Social Care Wales), sssc (Scottish "
+                                    "Social Services Council), niscc (Northern Ireland Social Care Council).")
+    p.add_argument("key", nargs="?", default=None, metavar="KEY", help="swe, scw, sssc or niscc")
+    common(p)
+    p.set_defaults(func=_regulator)
+
+    p = jsub.add_parser("list", help="list your journal entries", description="List your journal entries.")
+    common(p)
+    period(p)
+    p.set_defaults(func=_list)
+
+    p = jsub.add_parser("path", help="say where your journal is kept", description="Print the journal's location.")
+    common(p)
+    p.set_defaults(func=_path)
+
+    p = jsub.add_parser("add", help="save a quick journal entry",
+                        description="Save a journal entry. Only --learning is needed; the other fields make "
+                                    "it a complete CPD record.")
+    common(p)
+    p.add_argument("--learning", required=True, help="what you learned")
+    p.add_argument("--title", default="", help="a short title")
+    p.add_argument("--activity", default=None, help="the type of activity, e.g. 'Peer discussion or group supervision'")
+    p.add_argument("--date", default=None, metavar="YYYY-MM-DD", help="the date of the activity (default: today)")
+    p.add_argument("--hours", default=None, metavar="N", help="how long the activity took, in hours (e.g. 1.5)")
+    p.add_argument("--description", default="", help="what the activity was")
+    p.add_argument("--relevance", default="", help="why it is relevant to your practice")
+    p.add_argument("--impact-practice", default="", help="the impact on your practice")
+    p.add_argument("--impact-people", default="", help="the impact on people who use services")
+    p.add_argument("--peer", action="store_true", help="the activity involved peer reflection")
+    p.add_argument("--peer-role", default="", metavar="ROLE",
+                   help="who you reflected with, as a role (e.g. 'senior practitioner'), never a name")
+    p.add_argument("--pcf", action="append", default=[], metavar="DOMAIN", help="a PCF domain (repeat for more)")
+    p.add_argument("--concept", action="append", default=[], metavar="ID", help="a course concept, e.g. C05 (repeat)")
+    p.set_defaults(func=_add)

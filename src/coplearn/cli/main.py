@@ -1,0 +1,139 @@
+"""The ``coplearn`` command.
+
+``coplearn lab`` opens JupyterLab at the first lesson; ``coplearn app`` serves the lessons in
+Voila with code hidden. Other modules add subcommands (journal, progress, audit, autograde,
+cohort, print) by providing a ``register(subparsers)`` function listed in :data:`SUBCOMMAND_MODULES`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from coplearn import __version__
+
+__all__ = ["main", "find_course_dir", "SUBCOMMAND_MODULES"]
+
+#: Modules that add subcommands; each defines ``register(subparsers)``.
+SUBCOMMAND_MODULES = ("coplearn.cli.journal", "coplearn.cli.progress", "coplearn.cli.audit", "coplearn.cli.grade",
+                      "coplearn.cli.cohort", "coplearn.cli.print",
+                      "coplearn.cli.site")
+
+FIRST_LESSON = "00-welcome.ipynb"
+
+
+def find_course_dir(start: Path | None = None) -> Path:
+    """Find the ``course/`` folder: ``$COPLEARN_COURSE``, then upwards from ``start``, then the repo."""
+    env = os.environ.get("COPLEARN_COURSE")
+    if env:
+        return Path(env).expanduser().resolve()
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "course" / FIRST_LESSON).exists():
+            return folder / "course"
+    repo = Path(__file__).resolve().parents[3] / "course"
+    if (repo / FIRST_LESSON).exists():
+        return repo
+    raise SystemExit(
+        "coplearn: cannot find the course folder (course/00-welcome.ipynb). Run this command inside "
+        "the coplearn folder, or set COPLEARN_COURSE to the course folder's path."
+    )
+
+
+def _is_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def lab_command(course: Path, port: int | None, no_browser: bool) -> list[str]:
+    """The JupyterLab command line that opens the first lesson."""
+    root = course.parent
+    cmd = [sys.executable, "-m", "jupyter", "lab", f"--ServerApp.root_dir={root}",
+           "--LabApp.news_url=None",
+           "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+    if port:
+        cmd.append(f"--port={port}")
+    if no_browser:
+        cmd.append("--no-browser")
+    if _is_root():
+        cmd.append("--allow-root")
+    cmd.append(str((course / FIRST_LESSON).relative_to(root)))
+    return cmd
+
+
+def app_command(course: Path, port: int | None, no_browser: bool) -> list[str]:
+    """The Voila command line that serves every lesson with code hidden."""
+    cmd = [sys.executable, "-m", "voila", str(course), "--strip_sources=True",
+           "--Voila.ip=127.0.0.1", "--show_tracebacks=False",
+           # Voila 0.5 cannot shut down a closed page's kernel itself (its shutdown request lacks
+           # the _xsrf cookie), so idle kernels with no page attached are culled after 10 minutes.
+           "--MappingKernelManager.cull_idle_timeout=600", "--MappingKernelManager.cull_interval=60",
+           # JupyterLab extensions that need JupyterLab's own shell and fail to load in the app view.
+           '--VoilaConfiguration.extension_denylist=["@jupyter-notebook/lab-extension", "@jupyter/nbgrader"]']
+    if port:
+        cmd.append(f"--port={port}")
+    if no_browser:
+        cmd.append("--no-browser")
+    return cmd
+
+
+def _run(cmd: list[str], dry_run: bool) -> int:
+    if dry_run:
+        print(shlex.join(cmd))
+        return 0
+    try:
+        return subprocess.call(cmd)
+    except KeyboardInterrupt:
+        return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="coplearn",
+        description="Lead a community of practice in social work: a course after Gray, Parker, Rutter & Williams (2010).",
+    )
+    parser.add_argument("--version", action="version", version=f"coplearn {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    for name, helptext in (("lab", "open the course in JupyterLab at the first lesson"),
+                           ("app", "serve the lessons as a code-free app (Voila)")):
+        p = sub.add_parser(name, help=helptext, description=helptext)
+        p.add_argument("--port", type=int, default=None, help="port to listen on")
+        p.add_argument("--no-browser", action="store_true", help="do not open a web browser")
+        p.add_argument("--course-dir", type=Path, default=None, help="the course folder (default: found automatically)")
+        p.add_argument("--dry-run", action="store_true", help="print the command instead of running it")
+
+    for module in SUBCOMMAND_MODULES:
+        try:
+            mod = importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+            continue
+        mod.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command in ("lab", "app"):
+        course = args.course_dir.resolve() if args.course_dir else find_course_dir()
+        build = lab_command if args.command == "lab" else app_command
+        if not args.dry_run and shutil.which("jupyter") is None and args.command == "lab":
+            pass  # we call jupyter through sys.executable, so PATH does not matter
+        return _run(build(course, args.port, args.no_browser), args.dry_run)
+    if getattr(args, "func", None) is not None:
+        return int(args.func(args) or 0)
+    parser.print_help()
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

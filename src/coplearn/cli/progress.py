@@ -1,0 +1,115 @@
+"""``coplearn progress``: how far through the course you are, and a record of study.
+
+``coplearn progress`` prints each lesson's status. ``coplearn progress record -o record.docx``
+writes a record of study (Markdown, HTML or Word) to attach to your CPD: it records self-study and
+is not a certificate. ``coplearn progress done 03`` marks a lesson complete yourself (for
+example if you worked through it on paper). The notes stay on your computer, beside your journal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from pathlib import Path
+
+__all__ = ["register"]
+
+
+def _fail(message: str) -> int:
+    print(f"coplearn progress: {message}", file=sys.stderr)
+    return 2
+
+
+def _progress(args: argparse.Namespace):  # -> Progress
+    from coplearn.practice.journal import Journal
+    from coplearn.practice.progress import Progress
+
+    journal = Journal(args.journal) if args.journal else Journal()
+    return Progress(args.progress, journal=journal) if args.progress else Progress(journal=journal)
+
+
+def _run(func, args: argparse.Namespace) -> int:
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            code = func(args)
+        for w in caught:
+            print(f"coplearn progress: note: {w.message}", file=sys.stderr)
+        return code
+    except (ValueError, LookupError, OSError, TimeoutError) as exc:
+        return _fail(str(exc))
+
+
+def _show(args: argparse.Namespace) -> int:
+    progress = _progress(args)
+    course = progress.course()
+    print(course.to_text())
+    print()
+    print(f"Kept only on this computer, in {progress.path}.")
+    return 0
+
+
+def _record(args: argparse.Namespace) -> int:
+    from coplearn.practice import progress as P
+
+    if args.output.is_dir():
+        return _fail(f"{args.output} is a folder; give the record a file name, e.g. {args.output / 'record-of-study.docx'}")
+    prog = _progress(args)
+    written = P.export_record(args.output, args.format, name=args.name, progress=prog)
+    course = prog.course()
+    print(f"Wrote your record of study to {written}: {len(course.complete)} lesson"
+          f"{'s' if len(course.complete) != 1 else ''} complete, {course.hours:.1f} hours of stated study time.")
+    print("It records self-study; it is not a certificate from an awarding body.")
+    return 0
+
+
+def _done(args: argparse.Namespace) -> int:
+    from coplearn.paper.concepts import get_lesson
+    from coplearn.practice.progress import COMPLETED
+
+    prog = _progress(args)
+    lesson = get_lesson(args.lesson)
+    new = prog.mark(lesson.number, COMPLETED, when=args.date)
+    state = "marked complete" if new else "was already marked complete"
+    print(f"Lesson {lesson.number} ({lesson.title}) {state} in {prog.path}.")
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``coplearn progress ...`` to the ``coplearn`` command."""
+    desc = ("Your progress through the lessons, noted only on this computer beside your journal, "
+            "and a record of study for your CPD.")
+    top = subparsers.add_parser("progress", help="see your progress and write a record of study", description=desc)
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--journal", type=Path, default=None, metavar="PATH",
+                       help="the journal file (default: $COPLEARN_JOURNAL or ~/coplearn/journal.json)")
+        p.add_argument("--progress", type=Path, default=None, metavar="PATH",
+                       help="the progress file (default: $COPLEARN_PROGRESS, or beside the journal)")
+
+    common(top)
+    top.set_defaults(func=lambda a: _run(_show, a))
+    sub = top.add_subparsers(dest="progress_command", metavar="ACTION")
+
+    p = sub.add_parser("show", help="print your progress (the default)", description="Print your progress.")
+    common(p)
+    p.set_defaults(func=lambda a: _run(_show, a))
+
+    p = sub.add_parser("record", help="write a record of study (Markdown, HTML or Word)",
+                       description="Write a record of study: the lessons completed with dates and stated study "
+                                   "time, the outcomes worked towards and the journal entries written. It records "
+                                   "self-study and is not a certificate.")
+    p.add_argument("-o", "--output", required=True, type=Path, metavar="FILE", help="the file to write")
+    p.add_argument("--format", choices=("md", "html", "docx"), default=None,
+                   help="the format (default: from the file ending)")
+    p.add_argument("--name", default="", help="your name, to put in the title (optional)")
+    common(p)
+    p.set_defaults(func=lambda a: _run(_record, a))
+
+    p = sub.add_parser("done", help="mark a lesson complete yourself",
+                       description="Mark a lesson complete, e.g. one you worked through away from the computer.")
+    p.add_argument("lesson", metavar="LESSON", help="the lesson number, e.g. 03")
+    p.add_argument("--date", default=None, metavar="YYYY-MM-DD", help="the date you completed it (default: today)")
+    common(p)
+    p.set_defaults(func=lambda a: _run(_done, a))

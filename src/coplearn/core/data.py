@@ -1,0 +1,135 @@
+"""Read and validate the TOML files shipped in :mod:`coplearn.data`.
+
+Every file is read once (cached) with :mod:`importlib.resources`. The small typed getters here do
+all the checking, so a malformed data file raises one :class:`DataError` that names the file and
+the key path, for example ``audit.toml: item[3].kind``.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from importlib import resources
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+__all__ = ["DataError", "load", "Path"]
+
+
+class DataError(ValueError):
+    """A data file shipped with coplearn is missing a key or has a value of the wrong kind."""
+
+
+@functools.lru_cache(maxsize=None)
+def load(name: str) -> dict[str, Any]:
+    """Return the parsed TOML file ``coplearn/data/<name>``.
+
+    >>> sorted(load("course.toml"))
+    ['lesson', 'pcf']
+    """
+    try:
+        text = resources.files("coplearn.data").joinpath(name).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DataError(f"{name}: the data file is missing from the coplearn package") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise DataError(f"{name}: not valid TOML ({exc})") from None
+
+
+class Path:
+    """A position inside a data file, used to read values and to name them in errors.
+
+    >>> p = Path("x.toml", {"a": [{"b": 1}]})
+    >>> p.table_list("a")[0].int("b")
+    1
+    >>> p.table_list("a")[0].str("b")
+    Traceback (most recent call last):
+    ...
+    coplearn.core.data.DataError: x.toml: a[0].b should be text, not 1
+    """
+
+    __slots__ = ("file", "data", "where")
+
+    def __init__(self, file: str, data: dict[str, Any], where: str = "") -> None:
+        self.file = file
+        self.data = data
+        self.where = where
+
+    def _key(self, key: str) -> str:
+        return f"{self.where}.{key}" if self.where else key
+
+    def _fail(self, key: str, problem: str) -> DataError:
+        return DataError(f"{self.file}: {self._key(key)} {problem}")
+
+    def _get(self, key: str) -> Any:
+        if key not in self.data:
+            raise self._fail(key, "is missing")
+        return self.data[key]
+
+    def has(self, key: str) -> bool:
+        return key in self.data
+
+    def str(self, key: str, default: str | None = None) -> str:
+        if default is not None and key not in self.data:
+            return default
+        value = self._get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise self._fail(key, f"should be text, not {value!r}")
+        return value
+
+    def int(self, key: str) -> int:
+        value = self._get(key)
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise self._fail(key, f"should be a whole number, not {value!r}")
+        return value
+
+    def bool(self, key: str) -> bool:
+        value = self._get(key)
+        if not isinstance(value, bool):
+            raise self._fail(key, f"should be true or false, not {value!r}")
+        return value
+
+    def choice(self, key: str, allowed: tuple[str, ...] | list[str]) -> str:
+        value = self.str(key)
+        if value not in allowed:
+            raise self._fail(key, f"is {value!r}; allowed: {', '.join(allowed)}")
+        return value
+
+    def str_list(self, key: str, default: tuple[str, ...] | None = None) -> tuple[str, ...]:
+        if default is not None and key not in self.data:
+            return default
+        value = self._get(key)
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self._fail(key, f"should be a list of text, not {value!r}")
+        return tuple(value)
+
+    def table(self, key: str) -> "Path":
+        value = self._get(key)
+        if not isinstance(value, dict):
+            raise self._fail(key, "should be a table")
+        return Path(self.file, value, self._key(key))
+
+    def table_list(self, key: str) -> list["Path"]:
+        value = self._get(key)
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            raise self._fail(key, "should be a list of tables")
+        return [Path(self.file, v, f"{self._key(key)}[{i}]") for i, v in enumerate(value)]
+
+    def unique(self, rows: list[Any], attr: str, key: str) -> None:
+        """Raise if two records share the same ``attr``."""
+        seen: set[Any] = set()
+        for row in rows:
+            value = getattr(row, attr)
+            if value in seen:
+                raise self._fail(key, f"has the {attr} {value!r} more than once")
+            seen.add(value)
+
+
+def root(name: str) -> Path:
+    """The top of data file ``name`` as a :class:`Path`."""
+    return Path(name, load(name))

@@ -1,0 +1,180 @@
+"""The paper's argument as 42 concepts, the lessons that teach them, and the theoretical domain.
+
+>>> import coplearn as cl
+>>> len(cl.concepts()), cl.concepts()[0].id, cl.concepts()[-1].id
+(42, 'C01', 'C42')
+>>> cl.get_concept("c13").title
+'The super-ordinate learning culture'
+>>> len(cl.theoretical_domain())
+9
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from coplearn.core import html as _html
+from coplearn.core import validate as _validate
+from coplearn.core.data import root
+
+__all__ = [
+    "Concept",
+    "Lesson",
+    "PcfDomain",
+    "TheoryArea",
+    "concepts",
+    "get_concept",
+    "get_lesson",
+    "lessons",
+    "pcf_domains",
+    "get_pcf",
+    "theoretical_domain",
+    "FIG2_NOTE",
+]
+
+FIG2_NOTE = (
+    "The paper's Fig 2 is lost from the text we work from; this map is the course's reconstruction "
+    "of it from the paper's own words (Gray et al. 2010)."
+)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Concept:
+    """One step of the paper's argument."""
+
+    id: str
+    title: str
+    section: str
+    summary: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Lesson:
+    """A lesson of the course (``course/<slug>.ipynb``)."""
+
+    number: str
+    slug: str
+    title: str
+
+    @property
+    def filename(self) -> str:
+        return f"{self.slug}.ipynb"
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class TheoryArea:
+    """One area of the theoretical domain a leader draws on (the paper's Fig 2, reconstructed)."""
+
+    key: str
+    name: str
+    sources: str
+    lessons: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class PcfDomain:
+    """A domain of BASW's Professional Capabilities Framework (2018)."""
+
+    key: str
+    name: str
+
+
+@functools.lru_cache(maxsize=None)
+def _concepts() -> tuple[tuple[Concept, ...], tuple[TheoryArea, ...]]:
+    top = root("concepts.toml")
+    items = tuple(
+        Concept(id=c.str("id"), title=c.str("title"), section=c.str("section"), summary=c.str("summary"))
+        for c in top.table_list("concept")
+    )
+    top.unique(list(items), "id", "concept")
+    numbers = [lesson.number for lesson in lessons()]
+    areas = []
+    for a in top.table_list("theory_area"):
+        ls = a.str_list("lessons")
+        for n in ls:
+            if n not in numbers:
+                raise a._fail("lessons", f"names the lesson {n!r}, which does not exist")
+        areas.append(TheoryArea(key=a.str("key"), name=a.str("name"), sources=a.str("sources"), lessons=ls))
+    return items, tuple(areas)
+
+
+@functools.lru_cache(maxsize=None)
+def _course() -> tuple[tuple[Lesson, ...], tuple[PcfDomain, ...]]:
+    top = root("course.toml")
+    ls = tuple(Lesson(number=x.str("number"), slug=x.str("slug"), title=x.str("title"))
+               for x in top.table_list("lesson"))
+    top.unique(list(ls), "number", "lesson")
+    pcf = tuple(PcfDomain(key=x.str("key"), name=x.str("name")) for x in top.table_list("pcf"))
+    top.unique(list(pcf), "key", "pcf")
+    return ls, pcf
+
+
+class _ConceptList(tuple):
+    """A tuple of concepts that renders as a table in a notebook."""
+
+    def _repr_html_(self) -> str:
+        return _html.table("The paper's argument as concepts (Gray et al. 2010; summaries are ours)",
+                           ["id", "concept", "section", "summary"],
+                           [(c.id, c.title, c.section, c.summary) for c in self])
+
+
+def concepts(section: str | None = None) -> tuple[Concept, ...]:
+    """The concept map C01-C42, optionally only those in one section of the paper."""
+    items = _concepts()[0]
+    if section is not None:
+        sections = list(dict.fromkeys(c.section for c in items))
+        wanted = _validate.choose(section, sections, "section of the paper")
+        items = tuple(c for c in items if c.section == wanted)
+    return _ConceptList(items)
+
+
+def get_concept(concept_id: str) -> Concept:
+    """Look up a concept by id (``"C01"`` ... ``"C42"``), ignoring case."""
+    table = {c.id: c for c in _concepts()[0]}
+    return table[_validate.choose(concept_id, table, "concept id")]
+
+
+def lessons() -> tuple[Lesson, ...]:
+    """The twelve lessons, in order."""
+    return _course()[0]
+
+
+def get_lesson(number: str | int) -> Lesson:
+    """Look up a lesson by number (``"05"`` or ``5``).
+
+    >>> get_lesson(5).slug
+    '05-leading-situationally'
+    """
+    key = f"{number:02d}" if isinstance(number, int) else str(number).strip().zfill(2)
+    table = {lesson.number: lesson for lesson in lessons()}
+    return table[_validate.choose(key, table, "lesson number")]
+
+
+def pcf_domains() -> tuple[PcfDomain, ...]:
+    """BASW's nine PCF domains (2018)."""
+    return _course()[1]
+
+
+def get_pcf(name: str) -> PcfDomain:
+    """Look up a PCF domain by key or name, ignoring case.
+
+    >>> get_pcf("Professional leadership").key
+    'professional_leadership'
+    """
+    table = {d.key: d for d in pcf_domains()}
+    names = {d.name: d for d in pcf_domains()}
+    try:
+        return table[_validate.choose(name, table, "PCF domain")]
+    except LookupError:
+        try:
+            return names[_validate.choose(name, names, "PCF domain")]
+        except LookupError:
+            raise LookupError(
+                f"{name!r} is not a PCF domain; choose one of: " + ", ".join(names)
+            ) from None
+
+
+def theoretical_domain() -> tuple[TheoryArea, ...]:
+    """The areas of theory a leader of a community of practice draws on (Fig 2, reconstructed)."""
+    return _concepts()[1]

@@ -1,0 +1,492 @@
+"""The learner's reflective journal, stored as CPD-ready records.
+
+Each entry holds what a Social Work England CPD record asks for (the type of activity, a
+description and why it is relevant, the date, what was learned, the impact on practice and on
+people who use services, and whether it involved peer reflection and with whom, as a role), plus
+the PCF domains and course concepts it relates to. An entry may also follow Gibbs' (1988)
+reflective cycle.
+
+The journal is a human-readable JSON file. By default it lives at ``~/coplearn/journal.json``;
+set the ``COPLEARN_JOURNAL`` environment variable, or pass a path, to keep it elsewhere. Every save
+is atomic and locked, so two lessons writing at once lose nothing; a file that cannot be read is
+moved aside (never overwritten) and the learner is told where it went.
+
+``Journal.export(path)`` writes the entries as CPD records in Markdown, a standalone HTML page
+or a Word document, laid out for the learner's regulator (Social Work England by default; see
+:mod:`coplearn.practice.regulators` and :mod:`coplearn.practice.cpd`); ``Journal.set_regulator("niscc")`` saves the
+choice in the journal's settings. On the command line, ``coplearn journal export -o cpd.docx``
+does the same. An entry may record the ``hours`` an activity took, which the exports total for a
+regulator that counts hours.
+
+>>> import tempfile, pathlib
+>>> j = Journal(pathlib.Path(tempfile.mkdtemp()) / "journal.json")
+>>> e = j.add(title="Lesson 01", learning="Managerialism and values pull in different directions.",
+...           pcf=["Critical reflection and analysis"], concepts=["C01"])
+>>> len(j.entries), j.entries[0].pcf
+(1, ('critical_reflection',))
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import uuid
+import warnings
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from coplearn.core import html as _html
+from coplearn.core.atomic import atomic_write_text, file_lock, move_aside
+
+__all__ = [
+    "GIBBS_STAGES",
+    "Journal",
+    "JournalEntry",
+    "JournalWarning",
+    "default_journal_path",
+    "looks_like_a_name",
+    "ACTIVITY_TYPES",
+]
+
+FORMAT = "coplearn-journal"
+VERSION = 1
+
+#: Gibbs (1988): the six stages of the reflective cycle, with a prompt for each.
+GIBBS_STAGES: dict[str, str] = {
+    "description": "What happened?",
+    "feelings": "What were you thinking and feeling?",
+    "evaluation": "What was good and bad about the experience?",
+    "analysis": "What sense can you make of it? Which ideas from the course help?",
+    "conclusion": "What else could you have done?",
+    "action_plan": "If it arose again, what would you do?",
+}
+
+#: Activity types a learner can pick (free text is also accepted).
+ACTIVITY_TYPES = (
+    "Online course or e-learning",
+    "Reflection on practice",
+    "Peer discussion or group supervision",
+    "Supervision",
+    "Reading and research",
+    "Training or workshop",
+    "Team development activity",
+)
+
+DEFAULT_ACTIVITY = "Online course or e-learning"
+
+
+class JournalWarning(UserWarning):
+    """Something happened to the journal file that the learner should know about."""
+
+
+def default_journal_path() -> Path:
+    """Where the journal lives: ``$COPLEARN_JOURNAL`` if set, else ``~/coplearn/journal.json``."""
+    env = os.environ.get("COPLEARN_JOURNAL")
+    if env:
+        return Path(env).expanduser()
+    return Path.home() / "coplearn" / "journal.json"
+
+
+#: Words that show a peer is described by role (lower case). Used only to warn, never to refuse.
+_ROLE_WORDS = frozenset("""
+amhp adviser advisor advocate agency apprentice assessor carer chair colleague colleagues consultant
+coordinator co-ordinator counsellor director educator expert facilitator gp group head lead leader
+lecturer manager member mentor nurse occupational officer partner peer peers pharmacist police
+practitioner practitioners principal psychiatrist psychologist professional representative
+senior service social specialist student students supervisor team teacher therapist trainee tutor
+visitor worker workers supervision meeting forum circle network panel board community
+""".split())
+
+
+def looks_like_a_name(text: str) -> bool:
+    """Guess whether ``text`` is a person's name rather than a role (used to warn, never to refuse).
+
+    >>> looks_like_a_name("Sarah Jones"), looks_like_a_name("a senior practitioner")
+    (True, False)
+    >>> looks_like_a_name("Team Manager"), looks_like_a_name("AMHP lead")
+    (False, False)
+    """
+    words = [w.strip(".,;:()") for w in text.split()]
+    words = [w for w in words if w]
+    if not 1 <= len(words) <= 3:
+        return False
+    if any(w.lower() in _ROLE_WORDS or w.lower().rstrip("s") in _ROLE_WORDS for w in words):
+        return False
+    return all(w[:1].isupper() and (len(w) == 1 or w[1:].islower() or "'" in w or "-" in w) for w in words)
+
+
+def _text(value: object, name: str) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValueError(f"{name}: write this as text, not {value!r}")
+    return value.strip()
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class JournalEntry:
+    """One reflective entry, laid out as a Social Work England CPD record."""
+
+    id: str
+    created: str
+    date: str
+    activity_type: str = DEFAULT_ACTIVITY
+    title: str = ""
+    description: str = ""
+    relevance: str = ""
+    learning: str = ""
+    impact_practice: str = ""
+    impact_people: str = ""
+    peer_reflection: bool = False
+    peer_role: str = ""
+    pcf: tuple[str, ...] = ()
+    concepts: tuple[str, ...] = ()
+    lesson: str = ""
+    prompt: str = ""
+    gibbs: Mapping[str, str] | None = field(default=None)
+    hours: float | None = None
+
+    @classmethod
+    def create(cls, **fields: Any) -> "JournalEntry":
+        """Validate learner-supplied fields and build an entry with a fresh id and timestamp."""
+        from coplearn.paper.concepts import get_concept, get_pcf
+
+        known = set(cls.__dataclass_fields__) - {"id", "created"}
+        unknown = set(fields) - known
+        if unknown:
+            raise ValueError(
+                f"{', '.join(sorted(unknown))}: not a journal field; use: {', '.join(sorted(known))}"
+            )
+        when = fields.pop("date", None)
+        if when is None:
+            date = _dt.date.today().isoformat()
+        elif isinstance(when, _dt.date):
+            date = when.isoformat()
+        else:
+            try:
+                date = _dt.date.fromisoformat(str(when)).isoformat()
+            except ValueError:
+                raise ValueError(f"date: {when!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-11-27") from None
+        texts = {k: _text(fields.get(k), k) for k in (
+            "activity_type", "title", "description", "relevance", "learning",
+            "impact_practice", "impact_people", "peer_role", "lesson", "prompt")}
+        if not texts["activity_type"]:
+            texts["activity_type"] = DEFAULT_ACTIVITY
+        peer = fields.get("peer_reflection", False)
+        if not isinstance(peer, bool):
+            raise ValueError(f"peer_reflection: use True or False, not {peer!r}")
+        if texts["peer_role"] and not peer:
+            peer = True
+        if texts["peer_role"] and looks_like_a_name(texts["peer_role"]):
+            warnings.warn(
+                f"peer_role: {texts['peer_role']!r} looks like a person's name. A CPD record names the "
+                f"role of the person you reflected with (for example 'a senior practitioner'), never their name.",
+                JournalWarning, stacklevel=3,
+            )
+        pcf = tuple(get_pcf(p).key for p in _as_list(fields.get("pcf"), "pcf"))
+        concepts = tuple(get_concept(c).id for c in _as_list(fields.get("concepts"), "concepts"))
+        hours = _hours(fields.get("hours"))
+        gibbs = fields.get("gibbs")
+        if gibbs is not None:
+            if not isinstance(gibbs, Mapping):
+                raise ValueError("gibbs: give the six Gibbs stages as a mapping, e.g. {'description': '...'}")
+            bad = set(gibbs) - set(GIBBS_STAGES)
+            if bad:
+                raise ValueError(f"gibbs: {', '.join(sorted(bad))} is not a Gibbs stage; use: {', '.join(GIBBS_STAGES)}")
+            gibbs = {k: _text(gibbs.get(k), f"gibbs.{k}") for k in GIBBS_STAGES}
+        if not any(texts[k] for k in ("title", "description", "learning", "impact_practice", "impact_people")) and not (
+            gibbs and any(gibbs.values())
+        ):
+            raise ValueError("This entry is empty: write at least a sentence about what you learned before saving.")
+        return cls(
+            id=uuid.uuid4().hex[:12],
+            created=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+            date=date, peer_reflection=peer, pcf=pcf, concepts=concepts, gibbs=gibbs, hours=hours, **texts,
+        )
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "JournalEntry":
+        """Rebuild an entry read from the journal file."""
+        values = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
+        for k in ("pcf", "concepts"):
+            values[k] = tuple(values.get(k) or ())
+        if values.get("gibbs") is not None:
+            values["gibbs"] = dict(values["gibbs"])
+        if values.get("hours") is not None:
+            values["hours"] = _hours(values["hours"])
+        for required in ("id", "created", "date"):
+            if not isinstance(values.get(required), str):
+                raise ValueError(f"journal entry is missing {required!r}")
+        return cls(**values)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["pcf"] = list(self.pcf)
+        data["concepts"] = list(self.concepts)
+        return data
+
+    def _repr_html_(self) -> str:
+        rows = [
+            ("Date", self.date), ("Type of activity", self.activity_type), ("Title", self.title),
+            ("What I learned", self.learning), ("Impact on practice", self.impact_practice),
+            ("Impact on people who use services", self.impact_people),
+        ]
+        return _html.table("Journal entry (CPD record)", ["field", "entry"], [r for r in rows if r[1]])
+
+
+def _hours(value: object) -> float | None:
+    """Validate the time an activity took, in hours (``None`` or blank: not recorded)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        if isinstance(value, bool):
+            raise ValueError
+        hours = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"hours: {value!r} is not a number of hours; write it as a number, e.g. 1.5") from None
+    if not 0 < hours <= 200:
+        raise ValueError(f"hours: {value!r} is outside 0 to 200; give the time the activity took, e.g. 1.5")
+    return round(hours, 2)
+
+
+def _as_date(value: str | _dt.date, name: str) -> _dt.date:
+    if isinstance(value, _dt.date):
+        return value
+    try:
+        return _dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValueError(f"{name}: {value!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-11-30") from None
+
+
+def _as_list(value: object, name: str) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, Iterable):
+        return [str(v) for v in value]
+    raise ValueError(f"{name}: give a list, e.g. ['C01', 'C02']")
+
+
+class Journal:
+    """A reflective journal kept in one JSON file.
+
+    ``Journal()`` uses :func:`default_journal_path`. ``.add(...)`` saves at once; ``.entries``
+    reads the file afresh, so several open lessons see each other's entries.
+    """
+
+    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+        self.path = Path(path).expanduser() if path is not None else default_journal_path()
+        self.last_warning: str | None = None
+        self._settings: dict[str, Any] = {}
+
+    def __repr__(self) -> str:
+        return f"Journal({str(self.path)!r})"
+
+    # -- reading -----------------------------------------------------------------------------
+    def _read_unlocked(self) -> list[JournalEntry]:
+        self._settings = {}
+        if not self.path.exists():
+            return []
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            if not isinstance(data, dict) or data.get("format") != FORMAT:
+                raise ValueError("not a coplearn journal")
+            entries = [JournalEntry.from_dict(e) for e in data.get("entries", [])]
+            settings = data.get("settings", {})
+            self._settings = dict(settings) if isinstance(settings, dict) else {}
+            return entries
+        except (ValueError, TypeError, KeyError, UnicodeDecodeError) as exc:
+            moved = move_aside(self.path, "unreadable")
+            self.last_warning = (
+                f"Your journal at {self.path} could not be read ({exc.__class__.__name__}), so it has been "
+                f"kept safe as {moved} and a new journal started. Nothing was deleted: ask your tutor "
+                f"for help recovering the old entries."
+            )
+            warnings.warn(self.last_warning, JournalWarning, stacklevel=3)
+            return []
+
+    @property
+    def entries(self) -> tuple[JournalEntry, ...]:
+        """All entries, oldest first, read from the file now."""
+        with file_lock(self.path):
+            return tuple(self._read_unlocked())
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    # -- writing -----------------------------------------------------------------------------
+    def _write_unlocked(self, entries: list[JournalEntry]) -> None:
+        doc: dict[str, Any] = {"format": FORMAT, "version": VERSION}
+        if self._settings:
+            doc["settings"] = self._settings
+        doc["entries"] = [e.to_dict() for e in entries]
+        atomic_write_text(self.path, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+
+    def add(self, entry: JournalEntry | None = None, **fields: Any) -> JournalEntry:
+        """Validate and save a new entry; return it. Pass fields or a ready :class:`JournalEntry`."""
+        new = entry if entry is not None else JournalEntry.create(**fields)
+        with file_lock(self.path):
+            entries = self._read_unlocked()
+            entries.append(new)
+            self._write_unlocked(entries)
+        return new
+
+    def import_from(self, source: str | os.PathLike[str] | bytes) -> tuple[int, int]:
+        """Add the entries of another copy of a journal (a ``journal.json`` file, or its bytes):
+        entries already here (same id) are skipped, nothing here is changed or removed. Returns
+        (added, already here). A file that is not a coplearn journal raises ``ValueError``
+        saying so, and nothing is saved.
+
+        >>> import tempfile, pathlib
+        >>> d = pathlib.Path(tempfile.mkdtemp())
+        >>> a, b = Journal(d / "a.json"), Journal(d / "b.json")
+        >>> _ = a.add(title="Lesson 03", learning="Cultures contend.")
+        >>> b.import_from(a.path), b.import_from(a.path)
+        ((1, 0), (0, 1))
+        """
+        raw = source if isinstance(source, bytes) else Path(source).read_bytes()
+        where = "the file" if isinstance(source, bytes) else str(source)
+        if len(raw) > 20 * 1024 * 1024:
+            raise ValueError(f"{where} is larger than 20 MB, so it is not a coplearn journal")
+        try:
+            data = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            raise ValueError(f"{where} is not a coplearn journal (it is not JSON text); choose the journal.json "
+                             "you downloaded or kept") from None
+        if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("entries"), list):
+            raise ValueError(f"{where} is not a coplearn journal (it has no '{FORMAT}' format and entries list); "
+                             "choose the journal.json you downloaded or kept")
+        incoming = []
+        for n, item in enumerate(data["entries"], 1):
+            try:
+                incoming.append(JournalEntry.from_dict(item))
+            except (ValueError, TypeError, KeyError) as exc:
+                raise ValueError(f"entry {n} in {where} cannot be read ({exc}); nothing was imported") from None
+        with file_lock(self.path):
+            entries = self._read_unlocked()
+            have = {e.id for e in entries}
+            new = [e for e in incoming if e.id not in have]
+            if new:
+                self._write_unlocked(entries + new)
+        return len(new), len(incoming) - len(new)
+
+    def update(self, entry_id: str, **fields: Any) -> JournalEntry:
+        """Change fields of an existing entry and save."""
+        with file_lock(self.path):
+            entries = self._read_unlocked()
+            for i, e in enumerate(entries):
+                if e.id == entry_id:
+                    merged = {k: v for k, v in e.to_dict().items() if k not in ("id", "created")}
+                    merged.update(fields)
+                    fresh = JournalEntry.create(**merged)
+                    entries[i] = replace(fresh, id=e.id, created=e.created)
+                    self._write_unlocked(entries)
+                    return entries[i]
+        raise LookupError(f"{entry_id!r} is not an entry in this journal")
+
+    def remove(self, entry_id: str) -> None:
+        """Delete one entry."""
+        with file_lock(self.path):
+            entries = self._read_unlocked()
+            kept = [e for e in entries if e.id != entry_id]
+            if len(kept) == len(entries):
+                raise LookupError(f"{entry_id!r} is not an entry in this journal")
+            self._write_unlocked(kept)
+
+    def add_gibbs(self, *, description: str = "", feelings: str = "", evaluation: str = "",
+                  analysis: str = "", conclusion: str = "", action_plan: str = "", **fields: Any) -> JournalEntry:
+        """Save an entry written through Gibbs' (1988) six stages; return it.
+
+        The CPD headings are filled from the stages unless given: the description from
+        *description*, what was learned from *conclusion* (else *analysis*), and the impact on
+        practice from *action plan*. The activity type defaults to "Reflection on practice".
+
+        >>> import tempfile, pathlib
+        >>> j = Journal(pathlib.Path(tempfile.mkdtemp()) / "j.json")
+        >>> e = j.add_gibbs(description="A duty meeting went badly.", conclusion="I should ask first.",
+        ...                 action_plan="Open the next meeting with a question.")
+        >>> e.learning, e.impact_practice, e.activity_type
+        ('I should ask first.', 'Open the next meeting with a question.', 'Reflection on practice')
+        """
+        stages = {"description": description, "feelings": feelings, "evaluation": evaluation,
+                  "analysis": analysis, "conclusion": conclusion, "action_plan": action_plan}
+        fields.setdefault("activity_type", "Reflection on practice")
+        if not fields.get("description"):
+            fields["description"] = description
+        if not fields.get("learning"):
+            fields["learning"] = conclusion or analysis
+        if not fields.get("impact_practice"):
+            fields["impact_practice"] = action_plan
+        return self.add(gibbs=stages, **fields)
+
+    def between(self, since: str | _dt.date | None = None, until: str | _dt.date | None = None) -> tuple[JournalEntry, ...]:
+        """Entries dated from ``since`` to ``until`` (both inclusive, either may be omitted).
+
+        Handy for one Social Work England registration year, which runs from 1 December to
+        30 November: ``journal.between("2025-12-01", "2026-11-30")``.
+        """
+        lo = _as_date(since, "since") if since is not None else None
+        hi = _as_date(until, "until") if until is not None else None
+        if lo and hi and lo > hi:
+            raise ValueError(f"since ({lo}) is after until ({hi}); swap them round")
+        out = []
+        for e in self.entries:
+            d = _dt.date.fromisoformat(e.date)
+            if (lo is None or d >= lo) and (hi is None or d <= hi):
+                out.append(e)
+        return tuple(out)
+
+    # -- settings ----------------------------------------------------------------------------
+    @property
+    def settings(self) -> dict[str, Any]:
+        """The journal's settings (a copy), read from the file now; e.g. ``{"regulator": "scw"}``."""
+        with file_lock(self.path):
+            self._read_unlocked()
+            return dict(self._settings)
+
+    @property
+    def regulator(self) -> str:
+        """The key of the regulator this journal's exports follow (default ``"swe"``)."""
+        from coplearn.practice.regulators import DEFAULT_REGULATOR, get_regulator
+
+        key = self.settings.get("regulator")
+        if not isinstance(key, str):
+            return DEFAULT_REGULATOR
+        try:
+            return get_regulator(key).key
+        except LookupError:
+            return DEFAULT_REGULATOR
+
+    def set_regulator(self, key: str) -> str:
+        """Save the regulator (``swe``, ``scw``, ``sssc`` or ``niscc``) in the journal's settings."""
+        from coplearn.practice.regulators import get_regulator
+
+        chosen = get_regulator(key).key
+        with file_lock(self.path):
+            entries = self._read_unlocked()
+            self._settings["regulator"] = chosen
+            self._write_unlocked(entries)
+        return chosen
+
+    def export(self, path: str | os.PathLike[str], format: str | None = None, *,
+               entries: Iterable[JournalEntry] | None = None, regulator: str | None = None) -> Path:
+        """Write the journal as CPD records to ``path`` (Markdown, HTML or Word) and return it.
+
+        ``format`` is ``"md"``, ``"html"`` or ``"docx"``; if omitted, the file name's ending
+        decides. ``regulator`` (``swe``, ``scw``, ``sssc``, ``niscc``) lays the records out as that
+        regulator asks; if omitted, the journal's own setting decides (default Social Work England).
+        The file is written atomically, so a failed export leaves no half-written file.
+        """
+        from coplearn.practice import cpd
+
+        chosen = tuple(entries) if entries is not None else self.entries
+        return cpd.export(chosen, path, format, source=str(self.path), regulator=regulator or self.regulator)
+
+    def _repr_html_(self) -> str:
+        rows = [(e.date, e.lesson, e.title or e.learning[:60]) for e in self.entries]
+        return _html.table(f"Reflective journal ({len(rows)} entries) at {self.path}",
+                           ["date", "lesson", "entry"], rows)

@@ -1,0 +1,533 @@
+"""A learner's progress through the course, and a record of study they can attach to their CPD.
+
+The course notes, on the learner's own computer only, which lessons they have opened and which
+activities and "pause and reflect" prompts they have completed. Nothing is ever sent anywhere.
+The notes live in one JSON file beside the journal (``journal-progress.json`` next to
+``journal.json``; set ``COPLEARN_PROGRESS`` to keep it elsewhere), saved atomically and under a
+lock like the journal; a file that cannot be read is moved aside, never overwritten.
+
+Widgets call :func:`mark_activity` when the learner uses them, and a prompt calls :func:`mark`
+when it saves; a lesson can call :func:`opened`. A lesson is complete when each of its activities
+has been used and each of its prompts answered (the journal's own entries count too), or when the
+learner says so (``coplearn progress done 03``).
+
+:func:`record_of_study` lays out the lessons completed, their dates, the study time each lesson
+states (not a stopwatch), the learning outcomes worked towards and the journal entries written,
+as Markdown, HTML or Word in the same style as the CPD export. It records self-study and is not a
+certificate from an awarding body; it says so at the top.
+
+>>> import tempfile, pathlib
+>>> from coplearn.practice.journal import Journal
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> p = Progress(folder / "progress.json", journal=Journal(folder / "journal.json"))
+>>> p.mark("01", "opened", when="2026-03-01")
+True
+>>> p.mark("01", "ContextSorter:pressures", when="2026-03-01")
+True
+>>> p.mark("01", prompt_key("What pulls?"), when="2026-03-02")
+True
+>>> lesson = p.course().lesson("01")
+>>> lesson.status, lesson.completed_on
+('complete', '2026-03-02')
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import hashlib
+import json
+import os
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from coplearn.core import document as D
+from coplearn.core import html as _html
+from coplearn.core.atomic import atomic_write_bytes, atomic_write_text, file_lock, move_aside
+from coplearn.core.data import root
+from coplearn.core.formats import pick_format
+
+if TYPE_CHECKING:
+    from coplearn.practice.journal import Journal, JournalEntry
+
+__all__ = [
+    "CourseProgress", "LessonPlan", "LessonProgress", "Progress", "ProgressWarning", "course_plan",
+    "default_progress_path", "export_record", "lesson_of", "mark", "mark_activity", "opened", "prompt_key",
+    "record_of_study", "NOT_A_CERTIFICATE", "FORMATS",
+]
+
+FORMAT = "coplearn-progress"
+VERSION = 1
+OPENED = "opened"
+COMPLETED = "completed"
+FORMATS = {"md": (".md", ".markdown", ".txt"), "html": (".html", ".htm"), "docx": (".docx",)}
+
+NOT_A_CERTIFICATE = (
+    "This is a record of self-study kept by the learner with the coplearn course. It is not a "
+    "certificate from an awarding body: no one has assessed this work, and the study time is the "
+    "time each lesson states, not time measured."
+)
+
+
+class ProgressWarning(UserWarning):
+    """Something happened to the progress file that the learner should know about."""
+
+
+def default_progress_path(journal: str | os.PathLike[str] | None = None) -> Path:
+    """``$COPLEARN_PROGRESS`` if set, else ``<journal name>-progress.json`` beside the journal.
+
+    >>> default_progress_path("/home/sam/coplearn/journal.json").name
+    'journal-progress.json'
+    """
+    env = os.environ.get("COPLEARN_PROGRESS")
+    if env:
+        return Path(env).expanduser()
+    from coplearn.practice.journal import default_journal_path
+
+    where = Path(journal).expanduser() if journal is not None else default_journal_path()
+    return where.with_name(f"{where.stem}-progress.json")
+
+
+def prompt_key(prompt: str) -> str:
+    """The activity key for a 'pause and reflect' prompt: ``prompt:`` and a short hash of its text.
+
+    >>> prompt_key("What did you learn?")
+    'prompt:d1a001cd51'
+    """
+    return "prompt:" + hashlib.sha1(" ".join(prompt.split()).encode("utf-8")).hexdigest()[:10]
+
+
+# ---- what each lesson asks ----------------------------------------------------------------------
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class LessonPlan:
+    """What a lesson asks of the learner, and what it states about itself."""
+
+    number: str
+    title: str
+    slug: str
+    minutes: int | None
+    outcomes: tuple[str, ...]
+    activities: tuple[tuple[str, str], ...]
+    prompts: int
+
+    @property
+    def activity_ids(self) -> tuple[str, ...]:
+        return tuple(a for a, _ in self.activities)
+
+
+def _course_folder() -> Path | None:
+    env = os.environ.get("COPLEARN_COURSE")
+    candidates = [Path(env).expanduser()] if env else []
+    here = Path.cwd().resolve()
+    candidates += [f / "course" for f in (here, *here.parents)] + [here]
+    candidates.append(Path(__file__).resolve().parents[3] / "course")
+    for c in candidates:
+        if (c / "00-welcome.ipynb").exists():
+            return c
+    return None
+
+
+def _notebook_meta(folder: Path | None, slug: str) -> dict[str, Any]:
+    if folder is None:
+        return {}
+    try:
+        nb = json.loads((folder / f"{slug}.ipynb").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    meta = nb.get("metadata", {}).get("coplearn", {})
+    return meta if isinstance(meta, dict) else {}
+
+
+@functools.lru_cache(maxsize=4)
+def _plan_for(folder: Path | None) -> tuple[LessonPlan, ...]:
+    from coplearn.paper.concepts import lessons
+
+    by_number = {}
+    top = root("progress.toml")
+    for row in top.table_list("lesson"):
+        acts = tuple((a.str("id"), a.str("label")) for a in (row.table_list("activity") if row.has("activity") else []))
+        by_number[row.str("number")] = (acts, row.int("prompts"))
+    plans = []
+    for lesson in lessons():
+        acts, prompts = by_number.get(lesson.number, ((), 0))
+        meta = _notebook_meta(folder, lesson.slug)
+        minutes = meta.get("minutes")
+        outcomes = meta.get("outcomes") or []
+        plans.append(LessonPlan(
+            number=lesson.number, title=lesson.title, slug=lesson.slug,
+            minutes=minutes if isinstance(minutes, int) and not isinstance(minutes, bool) else None,
+            outcomes=tuple(str(o) for o in outcomes), activities=acts, prompts=prompts,
+        ))
+    return tuple(plans)
+
+
+def course_plan() -> tuple[LessonPlan, ...]:
+    """Every lesson: its activities and prompts (``progress.toml``), minutes and outcomes (the notebook)."""
+    return _plan_for(_course_folder())
+
+
+@functools.lru_cache(maxsize=1)
+def _activity_lessons() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for row in root("progress.toml").table_list("lesson"):
+        for a in row.table_list("activity") if row.has("activity") else []:
+            out[a.str("id")] = row.str("number")
+    return out
+
+
+def lesson_of(activity: str) -> str | None:
+    """The lesson whose activity ``activity`` is (``None`` if no lesson lists it).
+
+    >>> lesson_of("SupervisionSorter"), lesson_of("ContextSorter:wenger"), lesson_of("Nothing")
+    ('08', '04', None)
+    """
+    return _activity_lessons().get(activity)
+
+
+def _lesson_number(lesson: str | int) -> str:
+    from coplearn.paper.concepts import get_lesson
+
+    return get_lesson(lesson).number
+
+
+# ---- the progress file --------------------------------------------------------------------------
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class LessonProgress:
+    """One lesson's progress: when opened, what is done, and whether it is complete."""
+
+    plan: LessonPlan
+    opened: str | None
+    activities: dict[str, str]
+    prompts: dict[str, str]
+    marked_complete: str | None
+    entries: tuple["JournalEntry", ...] = ()
+
+    @property
+    def number(self) -> str:
+        return self.plan.number
+
+    @property
+    def prompts_done(self) -> int:
+        return len(self.prompts)
+
+    @property
+    def activities_done(self) -> int:
+        return sum(a in self.activities for a in self.plan.activity_ids)
+
+    @property
+    def status(self) -> str:
+        """``"not started"``, ``"started"`` or ``"complete"``."""
+        if self.completed_on:
+            return "complete"
+        if self.opened or self.activities or self.prompts_done or self.entries:
+            return "started"
+        return "not started"
+
+    @property
+    def completed_on(self) -> str | None:
+        """The date the lesson was completed (ISO), or ``None``."""
+        if self.marked_complete:
+            return self.marked_complete
+        if self.activities_done == len(self.plan.activity_ids) and self.prompts_done >= self.plan.prompts:
+            if not (self.plan.activity_ids or self.plan.prompts):
+                return None
+            dates = [self.activities[a] for a in self.plan.activity_ids]
+            dates += sorted(self.prompts.values())[: self.plan.prompts]
+            return max(dates) if dates else None
+        return None
+
+    @property
+    def hours(self) -> float:
+        """The study time the lesson states, in hours (0 when not complete or not stated)."""
+        if self.status != "complete" or self.plan.minutes is None:
+            return 0.0
+        return self.plan.minutes / 60
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CourseProgress:
+    """Progress through every lesson, with totals."""
+
+    lessons: tuple[LessonProgress, ...]
+    path: Path
+    other_entries: tuple["JournalEntry", ...] = field(default=())
+
+    def lesson(self, number: str | int) -> LessonProgress:
+        wanted = _lesson_number(number)
+        return next(lp for lp in self.lessons if lp.number == wanted)
+
+    @property
+    def complete(self) -> tuple[LessonProgress, ...]:
+        return tuple(lp for lp in self.lessons if lp.status == "complete")
+
+    @property
+    def hours(self) -> float:
+        return round(sum(lp.hours for lp in self.lessons), 2)
+
+    @property
+    def total_hours(self) -> float:
+        return round(sum((lp.plan.minutes or 0) for lp in self.lessons) / 60, 2)
+
+    def summary(self) -> str:
+        started = sum(lp.status == "started" for lp in self.lessons)
+        return (f"{len(self.complete)} of {len(self.lessons)} lessons complete, {started} started; "
+                f"{_hours(self.hours)} of study time out of {_hours(self.total_hours)} "
+                f"(the time each lesson states).")
+
+    def rows(self) -> list[tuple[str, ...]]:
+        out = []
+        for lp in self.lessons:
+            p = lp.plan
+            out.append((p.number, p.title, lp.status, _date(lp.completed_on or lp.opened or ""),
+                        f"{lp.activities_done} of {len(p.activity_ids)}", f"{min(lp.prompts_done, p.prompts)} of {p.prompts}",
+                        f"{p.minutes} min" if p.minutes else "not stated"))
+        return out
+
+    HEADER = ("lesson", "title", "status", "date (completed, or first opened)", "activities done",
+              "prompts answered", "stated time")
+
+    def to_text(self) -> str:
+        """A plain-text table for the terminal."""
+        rows = [self.HEADER] + [tuple(r) for r in self.rows()]
+        widths = [min(max(len(r[i]) for r in rows), 44) for i in range(len(self.HEADER))]
+        lines = []
+        for n, r in enumerate(rows):
+            lines.append("  ".join(c[:44].ljust(w) for c, w in zip(r, widths)).rstrip())
+            if n == 0:
+                lines.append("  ".join("-" * w for w in widths))
+        return "\n".join([self.summary(), ""] + lines)
+
+    def _repr_html_(self) -> str:
+        return (f'<p role="status">{_html.esc(self.summary())}</p>'
+                + _html.table("Your progress through the course (kept only on this computer)", self.HEADER, self.rows()))
+
+
+def _date(iso: str) -> str:
+    try:
+        d = _dt.date.fromisoformat(iso[:10])
+    except ValueError:
+        return iso
+    return f"{d.day} {d.strftime('%B %Y')}"
+
+
+def _hours(h: float) -> str:
+    return f"{h:.1f} hour{'' if round(h, 1) == 1 else 's'}"
+
+
+class Progress:
+    """The learner's progress file. ``mark`` notes something done; ``course()`` reads it all."""
+
+    def __init__(self, path: str | os.PathLike[str] | None = None, *, journal: "Journal | None" = None) -> None:
+        if path is not None:
+            self.path = Path(path).expanduser()
+        else:
+            self.path = default_progress_path(journal.path if journal is not None else None)
+        self.journal = journal
+        self.last_warning: str | None = None
+
+    def __repr__(self) -> str:
+        return f"Progress({str(self.path)!r})"
+
+    def _read_unlocked(self) -> dict[str, Any]:
+        if not self.path.exists():
+            return {}
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("lessons"), dict):
+                raise ValueError("not a coplearn progress file")
+            lessons = data["lessons"]
+            for number, rec in lessons.items():
+                if not isinstance(rec, dict) or not all(isinstance(v, str) for v in rec.get("done", {}).values()):
+                    raise ValueError(f"lesson {number!r} is malformed")
+            return lessons
+        except (ValueError, TypeError, UnicodeDecodeError) as exc:
+            moved = move_aside(self.path, "unreadable")
+            self.last_warning = (f"Your progress notes at {self.path} could not be read ({exc.__class__.__name__}), "
+                                 f"so they were kept safe as {moved} and new notes started.")
+            warnings.warn(self.last_warning, ProgressWarning, stacklevel=3)
+            return {}
+
+    def marks(self) -> dict[str, dict[str, str]]:
+        """``{lesson: {activity: ISO date}}`` as saved (``opened`` and ``completed`` included)."""
+        with file_lock(self.path):
+            return {k: dict(v.get("done", {})) for k, v in self._read_unlocked().items()}
+
+    def mark(self, lesson: str | int, activity: str = OPENED, *, when: str | _dt.date | None = None) -> bool:
+        """Note that ``activity`` in ``lesson`` is done (first time only); return whether it was new.
+
+        ``activity`` is ``"opened"``, ``"completed"`` (the learner says the lesson is done), an
+        activity id from ``progress.toml`` or a :func:`prompt_key`. Opening is noted with anything else.
+        """
+        number = _lesson_number(lesson)
+        if not isinstance(activity, str) or not activity.strip():
+            raise ValueError(f"activity: give the activity's name as text, not {activity!r}")
+        day = (when.isoformat() if isinstance(when, _dt.date) else str(when)) if when else _dt.date.today().isoformat()
+        _dt.date.fromisoformat(day)
+        with file_lock(self.path):
+            lessons = self._read_unlocked()
+            done = lessons.setdefault(number, {}).setdefault("done", {})
+            new = activity not in done
+            if not new and OPENED in done:
+                return False
+            done.setdefault(activity, day)
+            done.setdefault(OPENED, day)
+            doc = {"format": FORMAT, "version": VERSION,
+                   "note": "Kept only on this computer by coplearn; never sent anywhere.",
+                   "lessons": dict(sorted(lessons.items()))}
+            atomic_write_text(self.path, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+        return new
+
+    def _journal(self) -> "Journal":
+        from coplearn.practice.journal import Journal
+
+        return self.journal if self.journal is not None else Journal()
+
+    def course(self) -> CourseProgress:
+        """Progress through every lesson, combining these notes with the journal's entries."""
+        marks = self.marks()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            entries = self._journal().entries
+        by_lesson: dict[str, list[JournalEntry]] = {}
+        others = []
+        numbers = {p.number for p in course_plan()}
+        for e in entries:
+            (by_lesson.setdefault(e.lesson, []) if e.lesson in numbers else others).append(e)
+        out = []
+        for plan in course_plan():
+            done = marks.get(plan.number, {})
+            prompts = {k: v for k, v in done.items() if k.startswith("prompt:")}
+            for e in by_lesson.get(plan.number, []):
+                if e.prompt:
+                    k = prompt_key(e.prompt)
+                    prompts[k] = min(prompts.get(k, e.created[:10]), e.created[:10])
+            out.append(LessonProgress(
+                plan=plan, opened=done.get(OPENED),
+                activities={k: v for k, v in done.items() if k in plan.activity_ids},
+                prompts=prompts, marked_complete=done.get(COMPLETED),
+                entries=tuple(by_lesson.get(plan.number, ())),
+            ))
+        return CourseProgress(lessons=tuple(out), path=self.path, other_entries=tuple(others))
+
+
+# ---- the hooks widgets call ------------------------------------------------------------------
+
+_NOTED: set[tuple[str, str, str]] = set()
+
+
+def mark(lesson: str | int, activity: str = OPENED, *, path: str | os.PathLike[str] | None = None) -> bool:
+    """Note locally that ``activity`` in ``lesson`` is done. Never raises for a file problem.
+
+    A failure to save (a read-only home folder, a lock held too long) becomes a
+    :class:`ProgressWarning`: progress notes must never stop a learner's activity.
+    """
+    progress = Progress(path)
+    number = _lesson_number(lesson)
+    key = (str(progress.path), number, activity)
+    if key in _NOTED:
+        return False
+    try:
+        new = progress.mark(number, activity)
+    except (OSError, TimeoutError) as exc:
+        warnings.warn(f"Your progress could not be noted ({exc}); your work itself is not affected.",
+                      ProgressWarning, stacklevel=2)
+        return False
+    _NOTED.add(key)
+    return new
+
+
+def opened(lesson: str | int) -> None:
+    """Note that ``lesson`` was opened (for a lesson's first code cell). Returns ``None`` so nothing shows."""
+    mark(lesson, OPENED)
+
+
+def mark_activity(activity: str, *, path: str | os.PathLike[str] | None = None) -> bool:
+    """Note that the course activity ``activity`` (e.g. ``"SupervisionSorter"``) was done, in its lesson.
+
+    Activities not listed in ``progress.toml`` (for example widgets used outside the lessons) are
+    ignored.
+    """
+    lesson = _activity_lessons().get(activity)
+    if lesson is None:
+        return False
+    return mark(lesson, activity, path=path)
+
+
+# ---- the record of study ---------------------------------------------------------------------
+
+COURSE_NAME = "Leading communities of practice in social work (coplearn)"
+
+
+def record_of_study(course: CourseProgress, *, name: str = "") -> D.Document:
+    """The record of study as a document: completed lessons, dates, hours, outcomes and journal entries."""
+    today = _dt.date.today()
+    who = f" for {name.strip()}" if name.strip() else ""
+    complete = course.complete
+    rows = tuple((lp.plan.number, lp.plan.title, _date(lp.completed_on or ""),
+                  f"{lp.plan.minutes} minutes" if lp.plan.minutes else "not stated")
+                 for lp in complete)
+    rows += (("", "Total study time (as the lessons state it)", "", _hours(course.hours)),)
+    summary = D.Section(
+        title="Summary",
+        paragraphs=(course.summary(),
+                    "The course follows Gray, Parker, Rutter and Williams (2010) 'Developing communities of "
+                    "practice: a strategy for effective leadership, management and supervision in social work', "
+                    "Social Work & Social Sciences Review 14(2)."),
+        table=D.Table(caption="Lessons completed", header=("lesson", "title", "completed on", "stated study time"),
+                      rows=rows),
+    )
+    sections = [summary]
+    for lp in complete:
+        p = lp.plan
+        entries = tuple(("", f"{_date(e.date)}: {e.title or e.learning[:80]}") for e in lp.entries)
+        sections.append(D.Section(
+            title=f"Lesson {p.number}: {p.title}",
+            fields=(
+                D.Field(label="Completed on", text=_date(lp.completed_on or "")),
+                D.Field(label="Stated study time", text=f"{p.minutes} minutes" if p.minutes else "",
+                        hint="the lesson does not state its study time"),
+                D.Field(label="Learning outcomes worked towards",
+                        text="\n".join(f"- {o}" for o in p.outcomes) if p.outcomes else "",
+                        hint="the lesson's outcomes could not be read (is the course folder here?)"),
+                D.Field(label="Activities completed", text="; ".join(label for a, label in p.activities
+                                                                     if a in lp.activities) or "none recorded",
+                        required=False),
+            ),
+            list_title="Journal entries written for this lesson" if entries else "",
+            items=entries,
+        ))
+    started = [lp for lp in course.lessons if lp.status == "started"]
+    if started:
+        sections.append(D.Section(title="Lessons started but not yet complete", items=tuple(
+            ("", f"Lesson {lp.plan.number}: {lp.plan.title} ("
+                 + (f"opened {_date(lp.opened)}" if lp.opened else "a journal entry written") + ")")
+            for lp in started)))
+    if course.other_entries:
+        sections.append(D.Section(title="Other journal entries", items=tuple(
+            ("", f"{_date(e.date)}: {e.title or e.learning[:80]}") for e in course.other_entries)))
+    return D.Document(
+        title=f"Record of study{who}: {COURSE_NAME}",
+        intro=f"Produced on {today.day} {today.strftime('%B %Y')} from the progress notes at {course.path}.",
+        notes=(NOT_A_CERTIFICATE,
+               "The learning outcomes listed are the ones each completed lesson sets; the learner worked "
+               "towards them, and whether they are met is the learner's own judgement. The journal entries "
+               "themselves can be exported as CPD records with 'coplearn journal export'."),
+        sections=tuple(sections),
+        closing=("The layout of this record is coplearn's own; it follows no awarding body's format.",),
+        section_id="part",
+    )
+
+
+def export_record(path: str | os.PathLike[str], fmt: str | None = None, *, name: str = "",
+                  progress: Progress | None = None) -> Path:
+    """Write the record of study to ``path`` (Markdown, HTML or Word; atomically) and return it."""
+    key = pick_format(path, fmt, FORMATS, "a record format", "format")
+    course = (progress or Progress()).course()
+    target = Path(path).expanduser()
+    atomic_write_bytes(target, D.render(record_of_study(course, name=name), key))
+    return target

@@ -1,0 +1,143 @@
+"""The four UK social work regulators and what each asks a registered social worker to record as CPD.
+
+Social Work England (``swe``), Social Care Wales (``scw``), the Scottish Social Services Council
+(``sssc``) and the Northern Ireland Social Care Council (``niscc``) each set their own requirement
+for continuing professional development (called CPD, PRTL or CPL). :func:`get_regulator` gives one
+regulator's requirement in our words, the pages it comes from and the date they were checked, what
+we could not confirm (with the page to check), and the headings a record is laid out under in the
+CPD export (:mod:`coplearn.practice.cpd`). The data is ``coplearn/data/regulators.toml``.
+
+>>> [r.key for r in regulators()]
+['swe', 'scw', 'sssc', 'niscc']
+>>> get_regulator("NISCC").required_hours, get_regulator("swe").counts_hours
+(90, False)
+>>> get_regulator("hcpc")
+Traceback (most recent call last):
+...
+LookupError: 'hcpc' is not a regulator coplearn knows; choose one of: swe, scw, sssc, niscc
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+from dataclasses import dataclass
+
+from coplearn.core.data import root
+
+__all__ = ["FIELDS", "Heading", "Regulator", "get_regulator", "regulators", "DEFAULT_REGULATOR"]
+
+#: What a journal entry can supply under a heading (see :func:`coplearn.practice.cpd.record_fields`).
+FIELDS = ("activity_type", "date", "name", "description_relevance", "learning", "impact_practice",
+          "impact_people", "impact_both", "contribution", "peer", "hours", "fill_in")
+
+#: The regulator the export follows when none is chosen (the course's first audience).
+DEFAULT_REGULATOR = "swe"
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Heading:
+    """One heading of a regulator's record, and what fills it."""
+
+    label: str
+    field: str
+    fill_in: str = ""
+    required: bool = True
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Regulator:
+    """A regulator's CPD requirement as published, with sources and what is not confirmed."""
+
+    key: str
+    name: str
+    short: str
+    nation: str
+    term: str
+    short_term: str
+    checked: str
+    period: str
+    counts_hours: bool
+    shows_hours: bool
+    required_hours: int | None
+    pieces_required: int
+    needs_peer_reflection: bool
+    where: str
+    requirement: tuple[str, ...]
+    not_confirmed: tuple[str, ...]
+    sources: tuple[str, ...]
+    copy_note: str
+    headings: tuple[Heading, ...]
+    article: str = ""
+
+    @property
+    def called(self) -> str:
+        """The name as it reads inside a sentence ('the NISCC'-style article where the name takes one)."""
+        return f"{self.article} {self.name}" if self.article else self.name
+
+    @property
+    def called_short(self) -> str:
+        return f"{self.article} {self.short}" if self.article else self.name
+
+    @property
+    def checked_text(self) -> str:
+        """The date the sources were checked, written out (e.g. '2 December 2026')."""
+        d = _dt.date.fromisoformat(self.checked)
+        return f"{d.day} {d.strftime('%B %Y')}"
+
+    def _repr_html_(self) -> str:
+        from coplearn.core import html as _html
+
+        rows = [("Requirement", " ".join(self.requirement)), ("Period", self.period)]
+        rows += [("Not confirmed", n) for n in self.not_confirmed]
+        rows += [("Source", s) for s in self.sources]
+        return _html.table(f"{self.name}: {self.term} (checked {self.checked_text})", ["", ""], rows)
+
+
+@functools.lru_cache(maxsize=1)
+def regulators() -> tuple[Regulator, ...]:
+    """The four regulators, England first, in the order of the data file."""
+    top = root("regulators.toml")
+    out: list[Regulator] = []
+    for r in top.table_list("regulator"):
+        headings = []
+        for h in r.table_list("heading"):
+            field = h.choice("field", FIELDS)
+            headings.append(Heading(label=h.str("label"), field=field,
+                                    fill_in=h.str("fill_in") if field == "fill_in" else "",
+                                    required=h.bool("required") if h.has("required") else True))
+        checked = r.str("checked")
+        try:
+            _dt.date.fromisoformat(checked)
+        except ValueError:
+            raise r._fail("checked", f"should be a date YYYY-MM-DD, not {checked!r}") from None
+        counts = r.bool("counts_hours")
+        hours = r.int("required_hours") if r.has("required_hours") else None
+        if counts and hours is None:
+            raise r._fail("required_hours", "is missing for a regulator that counts hours")
+        sources = r.str_list("sources")
+        if not sources:
+            raise r._fail("sources", "should name at least one page")
+        out.append(Regulator(
+            key=r.str("key"), name=r.str("name"), short=r.str("short"), nation=r.str("nation"),
+            term=r.str("term"), short_term=r.str("short_term"), checked=checked, period=r.str("period"), counts_hours=counts,
+            shows_hours=r.bool("shows_hours"), required_hours=hours, pieces_required=r.int("pieces_required"),
+            needs_peer_reflection=r.bool("needs_peer_reflection"), where=r.str("where"),
+            requirement=r.str_list("requirement"), not_confirmed=r.str_list("not_confirmed"),
+            sources=sources, copy_note=r.str("copy_note"), headings=tuple(headings),
+            article=r.str("article") if r.has("article") else "",
+        ))
+    top.unique(out, "key", "regulator")
+    return tuple(out)
+
+
+def get_regulator(key: "str | Regulator | None" = None) -> Regulator:
+    """The regulator named by ``key`` (case-insensitive key, short name or full name); default SWE."""
+    if isinstance(key, Regulator):
+        return key
+    wanted = (key or DEFAULT_REGULATOR).strip().lower()
+    for r in regulators():
+        if wanted in (r.key, r.short.lower(), r.name.lower()):
+            return r
+    raise LookupError(f"{key!r} is not a regulator coplearn knows; choose one of: "
+                      + ", ".join(r.key for r in regulators()))
