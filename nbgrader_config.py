@@ -33,6 +33,9 @@ c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "exercises"
 if os.environ.get("COPLEARN_EXCHANGE"):
     c.Exchange.root = os.environ["COPLEARN_EXCHANGE"]
+# Collecting never follows a link a student placed in the exchange (nbgrader's own copy would,
+# with the tutor's rights): see coplearn.grading.exchange.
+c.ExchangeFactory.collect = "coplearn.grading.exchange.SafeCollect"
 
 # ---- Generating the student version ----------------------------------------------------------
 # An answer cell keeps the blank answer written above its "### BEGIN SOLUTION" line; the solution

@@ -1,0 +1,109 @@
+"""Collecting never follows a link a student placed in the exchange.
+
+The exchange's inbound folder is writable by every student, and nbgrader's collect runs with the
+tutor's rights. A link there could point at the solutions notebook, the gradebook or a key in the
+tutor's home; nbgrader's own copy would follow it and file the tutor's file as the student's work
+(the solutions notebook would then be marked, and returned as feedback).
+``coplearn.grading.exchange.SafeCollect`` (selected by ``nbgrader_config.py``) leaves links out.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from nbcourse import Course
+
+pytestmark = [pytest.mark.nbgrader, pytest.mark.slow]
+
+A = "a1-learning-cultures"
+
+
+def _inbound(course: Course, sid: str) -> Path:
+    inbound = course.exchange / "coplearn" / "inbound"
+    found = [p for p in inbound.iterdir() if p.name.startswith(f"{sid}+{A}+")]
+    assert len(found) == 1, found
+    return found[0]
+
+
+@pytest.fixture(scope="module")
+def linked(course: Course) -> tuple[Course, dict]:
+    secret = course.tmp / "tutor-home" / "secret-key.txt"
+    secret.parent.mkdir()
+    secret.write_text("TUTOR SECRET\n", encoding="utf-8")
+    source_nb = course.root / "solutions" / A / f"{A}.ipynb"
+
+    # A real submission whose notebook and answers file were swapped for links after submitting.
+    s = course.student("l-filelinks")
+    s.fetch(A)
+    s.submit(A)
+    entry = _inbound(course, "l-filelinks")
+    (entry / f"{A}.ipynb").unlink()
+    (entry / f"{A}.ipynb").symlink_to(source_nb)
+    (entry / "answers.json").symlink_to(course.root / "gradebook.db")
+    (entry / "notes.txt").symlink_to(secret)
+    (entry / "solutions").symlink_to(course.root / "solutions", target_is_directory=True)
+
+    # A whole "submission" that is a link to the solutions folder, named as nbgrader names one.
+    s = course.student("l-dirlink")
+    s.fetch(A)
+    s.submit(A)
+    entry = _inbound(course, "l-dirlink")
+    shutil.rmtree(entry)
+    entry.symlink_to(course.root / "solutions" / A, target_is_directory=True)
+
+    # An honest student collected in the same run (the control).
+    s = course.student("l-honest")
+    s.fetch(A)
+    s.edit(A, "q1-typed", "q1 = {1: 'managed'}")
+    s.submit(A)
+
+    api = course.api()
+    result = course.ok(api.collect(A))
+    return course, result
+
+
+def _all_text(folder: Path) -> str:
+    return "".join(p.read_text(encoding="utf-8", errors="replace") for p in folder.rglob("*")
+                   if p.is_file() and not p.is_symlink())
+
+
+def test_links_inside_a_submission_are_left_out_and_named(linked: tuple[Course, dict]) -> None:
+    course, result = linked
+    folder = course.root / "submitted" / "l-filelinks" / A
+    assert folder.is_dir()
+    names = sorted(p.name for p in folder.iterdir())
+    assert f"{A}.ipynb" not in names and "answers.json" not in names and "notes.txt" not in names
+    assert "solutions" not in names
+    text = _all_text(folder)
+    assert "BEGIN SOLUTION" not in text and "TUTOR SECRET" not in text
+    assert not any(p.is_symlink() for p in folder.rglob("*"))
+    for rel in (f"{A}.ipynb", "answers.json", "notes.txt", "solutions"):
+        assert f"{rel} is a link; it was left out" in result["log"]
+
+
+def test_a_submission_that_is_a_link_is_not_collected(linked: tuple[Course, dict]) -> None:
+    course, result = linked
+    assert not (course.root / "submitted" / "l-dirlink" / A).exists()
+    assert "is a link, not a folder a student submitted" in result["log"]
+
+
+def test_an_honest_submission_in_the_same_run_is_collected_whole(linked: tuple[Course, dict]) -> None:
+    course, _ = linked
+    folder = course.root / "submitted" / "l-honest" / A
+    nb = (folder / f"{A}.ipynb").read_text(encoding="utf-8")
+    assert "q1 = {1: 'managed'}" in nb
+    assert (folder / "timestamp.txt").is_file()
+
+
+def test_the_course_configuration_selects_the_safe_collect(course: Course) -> None:
+    from nbgrader.exchange import ExchangeFactory
+    from nbcourse import load_course_config
+
+    from coplearn.grading.exchange import SafeCollect
+
+    factory = ExchangeFactory(config=load_course_config(course.root, course.exchange))
+    assert factory.collect is SafeCollect
+    assert not os.path.islink(course.root / "nbgrader_config.py")
