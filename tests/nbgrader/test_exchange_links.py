@@ -9,6 +9,7 @@ tutor's home; nbgrader's own copy would follow it and file the tutor's file as t
 
 from __future__ import annotations
 
+import datetime as _dt
 import os
 import shutil
 from pathlib import Path
@@ -54,6 +55,14 @@ def linked(course: Course) -> tuple[Course, dict]:
     shutil.rmtree(entry)
     entry.symlink_to(course.root / "solutions" / A, target_is_directory=True)
 
+    # A submission whose timestamp.txt was edited afterwards to claim it came in two days earlier.
+    s = course.student("l-backdated")
+    s.fetch(A)
+    s.submit(A)
+    entry = _inbound(course, "l-backdated")
+    early = _dt.datetime.now(_dt.timezone.utc) - _dt.timedelta(days=2)
+    (entry / "timestamp.txt").write_text(early.strftime("%Y-%m-%d %H:%M:%S.%f UTC"), encoding="utf-8")
+
     # An honest student collected in the same run (the control).
     s = course.student("l-honest")
     s.fetch(A)
@@ -96,6 +105,22 @@ def test_an_honest_submission_in_the_same_run_is_collected_whole(linked: tuple[C
     nb = (folder / f"{A}.ipynb").read_text(encoding="utf-8")
     assert "q1 = {1: 'managed'}" in nb
     assert (folder / "timestamp.txt").is_file()
+
+
+def test_a_backdated_submission_gets_the_exchange_time(linked: tuple[Course, dict]) -> None:
+    from nbgrader.utils import parse_utc
+
+    course, result = linked
+    collected = parse_utc((course.root / "submitted" / "l-backdated" / A / "timestamp.txt").read_text(encoding="utf-8"))
+    assert collected.replace(tzinfo=None) > _dt.datetime.now(_dt.timezone.utc).replace(tzinfo=None) - _dt.timedelta(hours=1)
+    assert "claims it was submitted at" in result["log"] and "l-backdated" in result["log"]
+
+
+def test_an_honest_timestamp_is_kept_as_the_student_wrote_it(linked: tuple[Course, dict]) -> None:
+    course, result = linked
+    honest = (course.root / "submitted" / "l-honest" / A / "timestamp.txt").read_text(encoding="utf-8")
+    assert honest == (_inbound(course, "l-honest") / "timestamp.txt").read_text(encoding="utf-8")
+    assert "l-honest" not in "".join(line for line in result["log"].splitlines() if "claims" in line)
 
 
 def test_the_course_configuration_selects_the_safe_collect(course: Course) -> None:
