@@ -8,27 +8,17 @@ import re
 import pytest
 
 import coplearn as cl
+from coplearn.teaching import community_learning as teaching_community
 from coplearn.teaching import vignettes as vg
 from coplearn.paper.action_centred import AUDIT_NOTE
 from coplearn.figures._base import DOMAIN_COLOURS
-from coplearn.figures.leadership import (
-    PLAIN_WIDTH,
-    SELECTED_WIDTH,
-    build_adair_circles,
-    build_audit_scores,
-    build_readiness_grid,
-)
-from coplearn.widgets.leadership import (
-    NOT_ANSWERED,
-    AdairCircles,
-    AdairFunctionSorter,
-    BackSeatSorter,
-    CommunityCheck,
-    LearningPlanner,
-    StyleExplorer,
-    TeamAuditForm,
-    VignetteQuiz,
-)
+from coplearn.figures.situational import PLAIN_WIDTH, SELECTED_WIDTH, build_readiness_grid
+from coplearn.figures.action_centred import build_adair_circles, build_audit_scores
+from coplearn.widgets._base import NOT_ANSWERED
+from coplearn.widgets.situational import StyleExplorer
+from coplearn.widgets.action_centred import AdairCircles, AdairFunctionSorter, TeamAuditForm
+from coplearn.widgets.vignettes import BackSeatSorter, VignetteQuiz
+from coplearn.widgets.community_learning import CommunityCheck, LearningPlanner
 
 
 def widths(fig) -> dict[str, float]:
@@ -279,9 +269,9 @@ def test_community_check_orders_the_weakest_first_and_builds_on_strengths():
 
 def test_community_check_rejects_unknown_factors_and_bad_ratings():
     with pytest.raises(LookupError, match="respect"):
-        vg.check_community({"respect": 3})
+        teaching_community.check_community({"respect": 3})
     with pytest.raises(ValueError, match="belonging: 'lots' is not a rating"):
-        vg.check_community({"belonging": "lots"})
+        teaching_community.check_community({"belonging": "lots"})
 
 
 def test_learning_planner_reports_bandura_knowles_and_the_balance():
@@ -301,9 +291,9 @@ def test_learning_planner_reports_bandura_knowles_and_the_balance():
 
 
 def test_plan_learning_ignores_repeats_and_rejects_unknown_activities():
-    assert len(vg.plan_learning(["shadow", "Shadow"]).activities) == 1
+    assert len(teaching_community.plan_learning(["shadow", "Shadow"]).activities) == 1
     with pytest.raises(LookupError, match="'lecture' is not a learning activity"):
-        vg.plan_learning(["lecture"])
+        teaching_community.plan_learning(["lecture"])
 
 
 # ---- showing charts -------------------------------------------------------------------------------
@@ -334,7 +324,7 @@ def test_showing_a_widget_chart_does_not_import_nbformat():
     import subprocess
     import sys
 
-    code = ("import sys\nfrom coplearn.widgets.leadership import StyleExplorer\nw = StyleExplorer(True, False)\n"
+    code = ("import sys\nfrom coplearn.widgets.situational import StyleExplorer\nw = StyleExplorer(True, False)\n"
             "assert w.out.outputs\nprint('nbformat imported: %s' % ('nbformat' in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip().endswith("nbformat imported: False")

@@ -2,8 +2,9 @@
 text alternative). Importing this module imports plotly; ``import coplearn`` does not.
 
 Every builder uses the Okabe-Ito colour-blind-safe palette and never lets colour carry meaning
-alone (shapes, labels and text do too). Builders live in topic modules (``cultures``,
-``leadership``, ``practice``, ``survey``); ``from coplearn.figures import build_x`` finds them.
+alone (shapes, labels and text do too). Builders live in topic modules named like :mod:`coplearn.paper` and :mod:`coplearn.teaching`
+(``cultures``, ``situational``, ``action_centred``, ``team_development``, ``supervision``...);
+``from coplearn.figures import build_x`` finds them.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from __future__ import annotations
 from coplearn.core.lazy import topic_getattr
 from ._base import CULTURE_COLOURS, CULTURE_SYMBOLS, DOMAIN_COLOURS, OKABE_ITO, Chart, TextAlternative
 
-_MODULES = ("cultures", "leadership", "practice", "survey")
+_MODULES = ("cultures", "situational", "action_centred", "community_learning", "team_development", "supervision",
+            "organisational_learning", "concepts", "survey")
 
 __all__ = ["CULTURE_COLOURS", "CULTURE_SYMBOLS", "DOMAIN_COLOURS", "OKABE_ITO", "Chart", "TextAlternative"]
 

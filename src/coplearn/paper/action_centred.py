@@ -1,4 +1,8 @@
-"""The team audit: Table 2 of Gray et al. (2010), Adair's three domains applied to social work.
+"""Action-centred leadership (Adair): the three overlapping needs, the eight functions and the team audit.
+
+Adair's domains and functions are read from ``coplearn/data/leadership.toml`` (``[adair]``); the
+team audit is Table 2 of Gray et al. (2010), Adair's three domains applied to social work, read
+from ``coplearn/data/audit.toml``.
 
 The 28 items and their domains are the paper's (after Adair 1983). The 1-5 rating scale, the
 scoring, the priorities and the action plan are the course's own teaching aid, not a validated
@@ -15,6 +19,8 @@ instrument.
 ['T4', 'K1', 'K2']
 >>> r.is_partial
 True
+>>> [d.key for d in cl.adair_domains()]
+['task', 'team', 'individual']
 """
 
 from __future__ import annotations
@@ -26,10 +32,15 @@ from statistics import fmean
 
 from coplearn.core import html as _html
 from coplearn.core import validate as _validate
-from coplearn.core.data import root
-from coplearn.paper.leadership import TuckmanStage, get_stage, style_for_stage, tuckman_stages
+from coplearn.core.data import records, root
+from coplearn.paper.team_development import TuckmanStage, get_stage, style_for_stage, tuckman_stages
 
 __all__ = [
+    "AdairDomain",
+    "AdairFunction",
+    "adair_domains",
+    "adair_functions",
+    "ADAIR_SOURCE",
     "Action",
     "AuditItem",
     "AuditResult",
@@ -55,6 +66,46 @@ AUDIT_NOTE = (
     "scores, the priorities and the suggested actions are this course's additions: a reflective "
     "aid for a team conversation, not a validated measure of a team."
 )
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AdairDomain:
+    """One of Adair's three overlapping needs."""
+
+    key: str
+    name: str
+    summary: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AdairFunction:
+    """One of Adair's eight leadership functions."""
+
+    key: str
+    name: str
+    summary: str
+
+
+def __getattr__(name: str) -> str:
+    if name == "ADAIR_SOURCE":
+        return root("leadership.toml").table("adair").str("source")
+    raise AttributeError(name)
+
+
+@functools.lru_cache(maxsize=None)
+def adair_domains() -> tuple[AdairDomain, ...]:
+    """Adair's three overlapping needs: the task, the team and the individual."""
+    return records(root("leadership.toml"), "domain", AdairDomain)
+
+
+@functools.lru_cache(maxsize=None)
+def adair_functions() -> tuple[AdairFunction, ...]:
+    """Adair's eight leadership functions.
+
+    >>> len(adair_functions())
+    8
+    """
+    return records(root("leadership.toml"), "function", AdairFunction)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -5,8 +5,9 @@ Each widget is a composite with plain state, native labelled controls and a view
 putting it last in a cell. Widgets are testable without a browser: set a control's ``.value``
 and check the state, the text and the figure data.
 
-Widgets live in topic modules (``cultures``, ``leadership``, ``practice``, ``groupwork``, ``survey``,
-``answers``); ``from coplearn.widgets import NAME`` finds a name in any of them.
+Widgets live in topic modules named like :mod:`coplearn.paper` and :mod:`coplearn.teaching`
+(``cultures``, ``situational``, ``action_centred``, ``supervision``, ``interface``, ``journal``...);
+``from coplearn.widgets import NAME`` finds a name in any of them.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from __future__ import annotations
 from coplearn.core.lazy import topic_getattr
 from ._base import ChoiceItem, ChoiceSorter, Composite, JournalPrompt, show_chart
 
-_MODULES = ("cultures", "leadership", "practice", "groupwork", "course", "survey", "answers")
+_MODULES = ("routes", "sorting", "cultures", "situational", "vignettes", "action_centred", "community_learning",
+            "groupwork", "supervision", "team_development", "interface", "organisational_learning", "concepts",
+            "leadership_plan", "journal", "progress", "survey", "answers")
 
 __all__ = ["ChoiceItem", "ChoiceSorter", "Composite", "JournalPrompt", "show_chart"]
 

@@ -22,7 +22,7 @@ from typing import Any
 import ipywidgets as W
 
 from coplearn.core import html as _html
-from coplearn.teaching.context import example_teams, get_example_team, principle_cue
+from coplearn.teaching.cultures import example_teams, get_example_team, principle_cue
 from coplearn.paper.cultures import (
     AGREEMENT_SCALE,
     PROFILE_NOTE,
