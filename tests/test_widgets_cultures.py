@@ -114,7 +114,7 @@ def test_rating_changes_the_profile_and_the_radar_r_values_equal_the_scores():
 def test_gaps_show_the_papers_reasons_and_the_teaching_aid_note():
     w = CultureProfileWidget()
     w.set_ratings(teaching_cultures.get_example_team("pressured").ratings)
-    gaps = [g.culture for g in w.profile.gaps()]
+    gaps = [g.culture for g in w.profile.to_develop()]
     assert "democratic" in gaps and "humanistic" in gaps
     for key in gaps:
         assert cl.get_culture(key).reason in text(w.advice)

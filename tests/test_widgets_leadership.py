@@ -96,7 +96,7 @@ def test_every_vignette_answer_follows_hersey_and_blanchard_and_all_four_levels_
     for v in vg.staff_vignettes():
         assert v.style.code == HERSEY_BLANCHARD[(v.able, v.willing)][1], v.id
         assert v.able_why and v.willing_why and v.in_practice
-        seen.add(v.readiness)
+        seen.add(v.readiness.code)
     assert seen == {"R1", "R2", "R3", "R4"}
     assert 4 <= len(vg.staff_vignettes()) <= 6
 
@@ -245,7 +245,7 @@ def test_community_check_names_what_to_work_on_and_says_partial():
     w.controls["trust"].value = 2
     w.controls["belonging"].value = 4
     r = w.result
-    assert [f.key for f in r.to_work_on] == ["trust"] and r.is_partial
+    assert [f.key for f in r.to_develop()] == ["trust"] and r.is_partial
     (bar,) = w.chart.figure.data
     assert list(bar.y) == [2, 4, None, None]
     ticks = list(w.chart.figure.layout.xaxis.ticktext)
@@ -260,11 +260,11 @@ def test_community_check_orders_the_weakest_first_and_builds_on_strengths():
     w = CommunityCheck()
     for key, value in {"trust": 3, "belonging": 5, "equality": 1, "relationships": 4}.items():
         w.controls[key].value = value
-    assert [f.key for f in w.result.to_work_on] == ["equality", "trust"]
+    assert [f.key for f in w.result.to_develop()] == ["equality", "trust"]
     assert not w.result.is_partial and "partial" not in w.chart.figure.layout.title.text
     for key in ("equality", "trust"):
         w.controls[key].value = 5
-    assert w.result.to_work_on == () and "build on what is working" in w.report.value
+    assert w.result.to_develop() == () and "build on what is working" in w.report.value
 
 
 def test_community_check_rejects_unknown_factors_and_bad_ratings():

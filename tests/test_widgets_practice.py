@@ -135,14 +135,14 @@ def test_organisation_check_shows_the_gap_in_state_text_and_figure():
     assert w.comparison.pattern == "incomplete"
     for k in dims:
         w.rate(k, team=4, organisation=2)
-    assert w.comparison.pattern == "team_ahead" and w.comparison.gaps == {k: 2 for k in dims}
+    assert w.comparison.pattern == "team_ahead" and w.comparison.differences == {k: 2 for k in dims}
     assert "Beddoe (2009)" in w.reading and w.reading in w.chart.alt.description
     fig = w.figure
     assert trace(fig, "Your team (circle)").x == (4,) * len(dims)
     assert trace(fig, "Your organisation (square)").x == (2,) * len(dims)
     assert trace(fig, "gap").text == ("gap +2",) * len(dims)
     w.team[dims[0]].value = 1
-    assert w.comparison.gaps[dims[0]] == -1
+    assert w.comparison.differences[dims[0]] == -1
     assert trace(w.figure, "Your team (circle)").x[0] == 1
     with pytest.raises(ValueError, match="out of range"):
         w.rate(dims[0], team=7)
@@ -187,7 +187,7 @@ def test_plan_builder_lists_what_is_missing_then_shows_the_plan():
     assert "Agree ground rules for challenge in team meetings" in preview
     assert "Start monthly group supervision" in preview
     assert f"{cl.style_for_stage('storming').code} selling" in preview
-    assert cl.readiness(able=False, willing=True) in preview
+    assert cl.readiness(able=False, willing=True).code in preview
     assert escape(cl.get_item("T5").text) in preview and "Democratic" in preview
 
 
@@ -227,7 +227,7 @@ def test_plan_model_checks_its_inputs():
                             staff=[{"role": "", "able": True, "willing": True}])
     plan = teaching_plan.leadership_plan(stage="norming", actions=[" a ", "", "b"], interface="x",
                                staff=[{"role": "social worker", "able": "yes", "willing": "no"}])
-    assert plan.actions == ("a", "b") and plan.staff[0].readiness == "R3"
+    assert plan.actions == ("a", "b") and plan.staff[0].readiness.code == "R3"
     assert plan.stage_style.name == cl.style_for_stage("norming").name
 
 

@@ -19,7 +19,7 @@ def build_community_check(result: Any) -> Chart:
 
     scale = community_scale()
     palette = [OKABE_ITO["blue"], OKABE_ITO["orange"], OKABE_ITO["bluish_green"], OKABE_ITO["reddish_purple"]]
-    work_on = {f.key for f in result.to_work_on}
+    work_on = {f.key for f in result.to_develop()}
     names, values, texts, rows = [], [], [], []
     for f in community_factors():
         v = result.ratings.get(f.key)
@@ -38,7 +38,7 @@ def build_community_check(result: Any) -> Chart:
         threshold_label=f"{result.threshold} or lower:<br>work on it<br>(course's rule)",
         tick_labels=scale, flags=["work on this" if f.key in work_on else "" for f in community_factors()], height=440,
     )
-    work = ", ".join(f.name.lower() for f in result.to_work_on) or "none"
+    work = ", ".join(f.name.lower() for f in result.to_develop()) or "none"
     alt = TextAlternative(
         title="Community-building factors",
         description=(f"A bar chart of how true each of Plaskoff's four factors (as the paper reports them) is of "

@@ -31,7 +31,7 @@ def build_learning_gap(comparison: object) -> Chart:
     n = len(dims)
     ypos = {d.key: n - i for i, d in enumerate(dims)}
     fig = _Canvas()
-    for key, gap in comparison.gaps.items():
+    for key, gap in comparison.differences.items():
         fig.add_trace(go.Scatter(
             x=[comparison.team[key], comparison.organisation[key]], y=[ypos[key], ypos[key]], mode="lines",
             line={"color": "#999999", "width": 3}, hoverinfo="skip", showlegend=False,
@@ -50,7 +50,7 @@ def build_learning_gap(comparison: object) -> Chart:
         marker={"size": 15, "symbol": "square", "color": OKABE_ITO["vermillion"], "line": {"width": 1, "color": "#222"}},
         hovertext=[f"Organisation, {k}: {comparison.organisation[k]}" for k in org_keys], hoverinfo="text",
     ))
-    gaps = comparison.gaps
+    gaps = comparison.differences
     fig.add_trace(go.Scatter(
         x=[5.55] * len(gaps), y=[ypos[k] for k in gaps], mode="text", name="gap",
         text=[f"gap {g:+d}" for g in gaps.values()], textposition="middle right", showlegend=False,

@@ -234,8 +234,8 @@ class Gap:
 class CultureProfile:
     """How strongly each culture is present, from a learner's ratings of Table 1 principles.
 
-    Scores are the mean agreement (1-5) with each culture's principles. ``dominant`` lists the
-    cultures within :data:`DOMINANCE_MARGIN` of the highest. ``balance`` runs from 0 to 1, where
+    Scores are the mean agreement (1-5) with each culture's principles. ``dominant_cultures``
+    lists the cultures within :data:`DOMINANCE_MARGIN` of the highest. ``balance`` runs from 0 to 1, where
     1 means all rated cultures score the same: it is ``1 - (highest - lowest) / 4``.
     These are the course's own teaching aids, not the paper's.
     """
@@ -251,7 +251,8 @@ class CultureProfile:
         return bool(self.unrated)
 
     @property
-    def dominant(self) -> tuple[str, ...]:
+    def dominant_cultures(self) -> tuple[str, ...]:
+        """The keys of the cultures within :data:`DOMINANCE_MARGIN` of the highest score (often one)."""
         if not self.scores:
             return ()
         top = max(self.scores.values())
@@ -265,7 +266,7 @@ class CultureProfile:
         values = list(self.scores.values())
         return round(1 - (max(values) - min(values)) / 4, 3)
 
-    def gaps(self) -> tuple[Gap, ...]:
+    def to_develop(self) -> tuple[Gap, ...]:
         """Cultures to develop, weakest first, each with the paper's reason (C13).
 
         A culture is a gap when it scores below :data:`GAP_FLOOR` or at least
@@ -294,14 +295,14 @@ class CultureProfile:
         parts = [
             ", ".join(f"{names[k]} {v:.1f}" for k, v in self.scores.items()) + " (out of 5)."
         ]
-        dom = [names[k] for k in self.dominant]
+        dom = [names[k] for k in self.dominant_cultures]
         if len(dom) == len(self.scores) and len(dom) > 1:
             parts.append("No culture stands out: they are all close together.")
         else:
             parts.append(f"Dominant: {' and '.join(dom)}.")
         if self.balance is not None:
             parts.append(f"Balance index {self.balance:.2f} (1 = all equally present).")
-        gaps = self.gaps()
+        gaps = self.to_develop()
         if gaps:
             parts.append("To develop: " + ", ".join(names[g.culture] for g in gaps) + ".")
         elif not self.unrated:
@@ -313,12 +314,12 @@ class CultureProfile:
     def _repr_html_(self) -> str:
         names = {c.key: c.name for c in cultures()}
         rows = [
-            (names[k], f"{v:.2f}", self.counts[k], "yes" if k in self.dominant else "")
+            (names[k], f"{v:.2f}", self.counts[k], "yes" if k in self.dominant_cultures else "")
             for k, v in self.scores.items()
         ]
         gaps = "".join(
             f"<li><strong>{_html.esc(names[g.culture])}</strong> ({g.score:.1f}): {_html.esc(g.reason)}</li>"
-            for g in self.gaps()
+            for g in self.to_develop()
         )
         return (
             _html.table("Learning-culture profile (mean agreement, 1-5)",
@@ -336,9 +337,9 @@ def culture_profile(ratings: Mapping[str, object]) -> CultureProfile:
     listed in ``unrated``.
 
     >>> p = culture_profile({"P1": 5, "M1": 5, "H1": 2, "D1": 1})
-    >>> p.scores["professional"], p.dominant, p.balance
+    >>> p.scores["professional"], p.dominant_cultures, p.balance
     (5.0, ('professional', 'managed'), 0.0)
-    >>> [g.culture for g in p.gaps()]
+    >>> [g.culture for g in p.to_develop()]
     ['democratic', 'humanistic']
     >>> culture_profile({"P1": 0})
     Traceback (most recent call last):

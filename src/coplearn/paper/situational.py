@@ -6,8 +6,9 @@ and willing they are for a task (Gray et al. 2010). Facts come from the primary 
 ``coplearn/data/leadership.toml`` (``[situational]``, ``[[readiness]]``, ``[[style]]``).
 
 >>> import coplearn as cl
->>> cl.readiness(able=False, willing=True)
-'R2'
+>>> r = cl.readiness(able=False, willing=True)
+>>> r.code, str(r), r.label
+('R2', 'R2', 'unable but willing or confident')
 >>> s = cl.recommend_style(able=False, willing=True)
 >>> s.code, s.name, s.task_behaviour, s.relationship_behaviour
 ('S2', 'selling', 'high', 'high')
@@ -42,13 +43,16 @@ LEVELS = ("high", "low")
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Readiness:
-    """A follower readiness level in Hersey & Blanchard (1993)."""
+    """A follower readiness level in Hersey & Blanchard (1993); ``str()`` gives its code, ``"R1"`` .. ``"R4"``."""
 
     code: str
     able: bool
     willing: bool
     label: str
     example: str
+
+    def __str__(self) -> str:
+        return self.code
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -59,6 +63,7 @@ class LeadershipStyle:
     name: str
     slii_name: str
     readiness: str
+    """The code of the readiness level this style suits (``"R1"`` .. ``"R4"``); see :func:`get_readiness`."""
     task_behaviour: str
     relationship_behaviour: str
     description: str
@@ -113,13 +118,14 @@ def readiness_levels() -> tuple[Readiness, ...]:
     return _levels()
 
 
-def readiness(able: bool, willing: bool) -> str:
-    """Hersey & Blanchard's readiness level, ``"R1"`` to ``"R4"``, for a person or team.
+def readiness(able: bool, willing: bool) -> Readiness:
+    """Hersey & Blanchard's readiness level (R1 to R4) for a person or team, as a :class:`Readiness`.
 
     ``able`` means they have the knowledge and skill for this task; ``willing`` means they have
-    the confidence, commitment and motivation.
+    the confidence, commitment and motivation. Like :func:`recommend_style`, it returns the record;
+    ``str()`` of it, or ``.code``, is the code.
 
-    >>> readiness(True, False)
+    >>> readiness(True, False).code
     'R3'
     >>> readiness("maybe", True)
     Traceback (most recent call last):
@@ -130,7 +136,7 @@ def readiness(able: bool, willing: bool) -> str:
     w = _yes_no(willing, "willing")
     for level in readiness_levels():
         if level.able == a and level.willing == w:
-            return level.code
+            return level
     raise AssertionError("leadership.toml covers every combination")  # pragma: no cover
 
 
@@ -171,5 +177,5 @@ def get_style(name: str) -> LeadershipStyle:
 
 def recommend_style(able: bool, willing: bool) -> LeadershipStyle:
     """The style Hersey & Blanchard match to a person's or team's readiness."""
-    code = readiness(able, willing)
+    code = readiness(able, willing).code
     return next(s for s in styles() if s.readiness == code)

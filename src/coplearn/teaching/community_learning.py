@@ -9,7 +9,7 @@ course's own teaching aids. The data live in ``coplearn/data/vignettes.toml`` (`
 
 >>> from coplearn.teaching import community_learning as cl7
 >>> r = cl7.check_community({"trust": 2, "belonging": 4})
->>> [f.key for f in r.to_work_on], r.is_partial
+>>> [f.key for f in r.to_develop()], r.is_partial
 (['trust'], True)
 >>> cl7.plan_learning(["shadow"]).bandura_missing
 ('Reproduction', 'Motivation')
@@ -146,14 +146,12 @@ class CommunityResult:
     def is_partial(self) -> bool:
         return bool(self.ratings) and bool(self.unanswered)
 
-    @property
-    def to_work_on(self) -> tuple[CommunityFactor, ...]:
+    def to_develop(self) -> tuple[CommunityFactor, ...]:
         """Factors rated at or below the threshold, weakest first (ties keep the paper's order)."""
         order = {f.key: i for i, f in enumerate(self.factors)}
         weak = [f for f in self.factors if f.key in self.ratings and self.ratings[f.key] <= self.threshold]
         return tuple(sorted(weak, key=lambda f: (self.ratings[f.key], order[f.key])))
 
-    @property
     def strengths(self) -> tuple[CommunityFactor, ...]:
         """Factors rated above the threshold."""
         return tuple(f for f in self.factors if f.key in self.ratings and self.ratings[f.key] > self.threshold)
@@ -166,8 +164,8 @@ class CommunityResult:
         rated = "; ".join(f"{f.name.lower()} {self.ratings[f.key]} ({labels[self.ratings[f.key]]})"
                           for f in self.factors if f.key in self.ratings)
         text = f"Your ratings: {rated}."
-        if self.to_work_on:
-            text += " Work on first: " + ", ".join(f.name.lower() for f in self.to_work_on) + "."
+        if self.to_develop():
+            text += " Work on first: " + ", ".join(f.name.lower() for f in self.to_develop()) + "."
         else:
             text += f" No factor is rated {self.threshold} or lower, so build on what is working."
         if self.is_partial:
@@ -178,7 +176,7 @@ class CommunityResult:
 
     def advice(self) -> list[tuple[CommunityFactor, tuple[str, ...]]]:
         """For each factor to work on (weakest first), the course's suggested steps."""
-        return [(f, f.actions) for f in self.to_work_on]
+        return [(f, f.actions) for f in self.to_develop()]
 
     def _repr_html_(self) -> str:
         steps = "".join(

@@ -22,7 +22,7 @@ from typing import Any
 
 from coplearn.core import html as _html
 from coplearn.core.data import DataError, root
-from coplearn.paper.situational import LeadershipStyle, _yes_no, readiness, recommend_style
+from coplearn.paper.situational import LeadershipStyle, Readiness, _yes_no, readiness, recommend_style
 from coplearn.paper.team_development import TuckmanStage, get_stage, style_for_stage
 
 __all__ = [
@@ -73,7 +73,7 @@ class StaffReadiness:
     willing: bool
 
     @property
-    def readiness(self) -> str:
+    def readiness(self) -> Readiness:
         return readiness(self.able, self.willing)
 
     @property
@@ -132,7 +132,7 @@ class LeadershipPlan:
         ]
         sections: list[tuple[str, list[str], list[tuple[str, ...]] | None]] = [("Where the team is now", where, None)]
         if self.staff:
-            rows = [(s.role, s.readiness, f"{s.style.code} {s.style.name}") for s in self.staff]
+            rows = [(s.role, s.readiness.code, f"{s.style.code} {s.style.name}") for s in self.staff]
             sections.append(("Key staff: readiness and style (Hersey & Blanchard 1993)", [], rows))
         cultures_ = [f"{get_culture(k).name}: {get_culture(k).reason}" for k in self.culture_gaps]
         sections.append(("Learning cultures to develop (Table 1)",

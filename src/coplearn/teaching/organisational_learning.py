@@ -15,7 +15,7 @@ The data live in ``coplearn/data/organisation.toml`` (``[learning_org]``, ``[[di
 >>> [d.key for d in ol.learning_dimensions()]
 ['structure', 'culture', 'information', 'hr', 'leadership']
 >>> cmp = ol.compare_learning({"culture": 4, "leadership": 5}, {"culture": 2, "leadership": 2})
->>> cmp.gaps, cmp.pattern
+>>> cmp.differences, cmp.pattern
 ({'culture': 2, 'leadership': 3}, 'team_ahead')
 """
 
@@ -107,6 +107,10 @@ def learning_scale() -> dict[int, str]:
     return dict(_scale())
 
 
+def _gap_threshold() -> int:
+    return root(_FILE).table("learning_org").int("gap_threshold")
+
+
 def _scale_text() -> str:
     scale = _scale()
     return f"1 = {scale[1]}, 5 = {scale[5]}"
@@ -116,7 +120,8 @@ def _scale_text() -> str:
 class LearningComparison:
     """Team and organisation rated on SCIE's five dimensions, and the gap between them.
 
-    ``gaps`` is team minus organisation for each dimension rated on both. ``pattern`` reads the
+    ``differences`` is team minus organisation for each dimension rated on both; ``to_develop()``
+    lists the dimensions where the two differ by the course's rule of thumb. ``pattern`` reads the
     mean gap with the course's rule of thumb (a gap of a whole point or more either way).
     """
 
@@ -125,7 +130,8 @@ class LearningComparison:
     unrated: tuple[str, ...] = field(default=())
 
     @property
-    def gaps(self) -> dict[str, int]:
+    def differences(self) -> dict[str, int]:
+        """``{dimension: team rating - organisation rating}`` for each dimension rated on both."""
         return {d.key: self.team[d.key] - self.organisation[d.key] for d in learning_dimensions()
                 if d.key in self.team and d.key in self.organisation}
 
@@ -144,15 +150,29 @@ class LearningComparison:
 
     @property
     def mean_gap(self) -> float | None:
-        return self._mean(self.gaps.values())
+        return self._mean(self.differences.values())
 
     @property
     def widest(self) -> str | None:
         """The dimension with the largest gap either way (first in SCIE's order on a tie)."""
-        gaps = self.gaps
+        gaps = self.differences
         if not gaps:
             return None
         return max(gaps, key=lambda k: abs(gaps[k]))
+
+    def to_develop(self) -> tuple[LearningDimension, ...]:
+        """Dimensions where team and organisation differ by the course's threshold or more (either
+        way), widest first (ties keep SCIE's order): the ones to talk about and develop.
+
+        >>> c = compare_learning({"culture": 4, "hr": 3, "leadership": 5}, {"culture": 2, "hr": 3, "leadership": 2})
+        >>> [d.key for d in c.to_develop()]
+        ['leadership', 'culture']
+        """
+        threshold = _gap_threshold()
+        gaps = self.differences
+        order = {d.key: i for i, d in enumerate(learning_dimensions())}
+        wide = [d for d in learning_dimensions() if d.key in gaps and abs(gaps[d.key]) >= threshold]
+        return tuple(sorted(wide, key=lambda d: (-abs(gaps[d.key]), order[d.key])))
 
     @property
     def pattern(self) -> str:
@@ -160,7 +180,7 @@ class LearningComparison:
         gap = self.mean_gap
         if gap is None:
             return "incomplete"
-        threshold = root(_FILE).table("learning_org").int("gap_threshold")
+        threshold = _gap_threshold()
         if gap >= threshold:
             return "team_ahead"
         if gap <= -threshold:
@@ -173,9 +193,9 @@ class LearningComparison:
         if self.pattern == "incomplete":
             return ("Rate at least one dimension for both your team and your organisation to see "
                     "how they compare.")
-        parts = [f"Across the {len(self.gaps)} dimension(s) rated for both, your team averages "
-                 f"{self._mean(self.team[k] for k in self.gaps):.1f} and your organisation "
-                 f"{self._mean(self.organisation[k] for k in self.gaps):.1f} out of 5."]
+        parts = [f"Across the {len(self.differences)} dimension(s) rated for both, your team averages "
+                 f"{self._mean(self.team[k] for k in self.differences):.1f} and your organisation "
+                 f"{self._mean(self.organisation[k] for k in self.differences):.1f} out of 5."]
         if self.pattern == "team_ahead":
             parts.append("You see your team as more of a learning organisation than the organisation it belongs "
                          "to. Many team managers in Gray et al. (2010) reached the same view, and Beddoe (2009) "
@@ -187,8 +207,8 @@ class LearningComparison:
         else:
             parts.append("Team and organisation look much the same on these dimensions.")
         widest = self.widest
-        if widest is not None and self.gaps[widest] != 0:
-            parts.append(f"The widest gap is in {names[widest].lower()} ({self.gaps[widest]:+d}).")
+        if widest is not None and self.differences[widest] != 0:
+            parts.append(f"The widest gap is in {names[widest].lower()} ({self.differences[widest]:+d}).")
         if self.unrated:
             parts.append("Not yet rated for both: " + ", ".join(names[k].lower() for k in self.unrated) + ".")
         return " ".join(parts)

@@ -8,7 +8,7 @@ reasons given are the course's own teaching aids. The data live in ``coplearn/da
 >>> from coplearn.teaching import vignettes as vg
 >>> [v.id for v in vg.staff_vignettes()][:3]
 ['amara', 'tom', 'bernadette']
->>> vg.get_vignette("bernadette").readiness, vg.get_vignette("bernadette").style.name
+>>> vg.get_vignette("bernadette").readiness.code, vg.get_vignette("bernadette").style.name
 ('R3', 'participating')
 >>> vg.check_style("bernadette", "telling").correct
 False
@@ -23,7 +23,7 @@ from coplearn.core import html as _html
 from coplearn.core import validate as _validate
 from coplearn.core.data import records, root
 from coplearn.paper.action_centred import adair_functions
-from coplearn.paper.situational import LeadershipStyle, get_style, readiness, recommend_style
+from coplearn.paper.situational import LeadershipStyle, Readiness, get_style, readiness, recommend_style
 
 __all__ = [
     "StaffVignette",
@@ -69,8 +69,8 @@ class StaffVignette:
     in_practice: str
 
     @property
-    def readiness(self) -> str:
-        """Hersey & Blanchard's readiness level for this task (``"R1"`` ... ``"R4"``)."""
+    def readiness(self) -> Readiness:
+        """Hersey & Blanchard's readiness level for this task (``str()`` gives ``"R1"`` ... ``"R4"``)."""
         return readiness(self.able, self.willing)
 
     @property
@@ -156,7 +156,7 @@ def staff_vignettes() -> tuple[StaffVignette, ...]:
 def get_vignette(vignette_id: str) -> StaffVignette:
     """Look up a vignette by id (``"amara"``, ``"tom"``...), ignoring case.
 
-    >>> get_vignette("Kwame").readiness
+    >>> get_vignette("Kwame").readiness.code
     'R4'
     >>> get_vignette("zoe")
     Traceback (most recent call last):

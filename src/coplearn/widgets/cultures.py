@@ -328,7 +328,7 @@ class CultureProfileWidget(Composite):
                     "shows the course's picture of a super-ordinate culture: all four present.</p>"
                     + _html.note(PROFILE_NOTE))
         parts = []  # the summary itself is in the chart's text description, just above
-        gaps = p.gaps()
+        gaps = p.to_develop()
         if gaps:
             items = "".join(f"<li><strong>{html.escape(names[g.culture])}</strong> ({g.score:.1f} out of 5): "
                             f"{html.escape(g.reason)}</li>" for g in gaps)
