@@ -20,7 +20,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-__all__ = ["DataError", "load", "Path", "record", "records", "root"]
+__all__ = ["DataError", "load", "Path", "record", "records", "root", "text"]
 
 T = TypeVar("T")
 
@@ -138,6 +138,18 @@ class Path:
 def root(name: str) -> Path:
     """The top of data file ``name`` as a :class:`Path`."""
     return Path(name, load(name))
+
+
+def text(name: str, *keys: str) -> str:
+    """The text at ``keys`` (tables, then a key) in data file ``name``; for module constants.
+
+    >>> text("leadership.toml", "tuckman", "source")[:12]
+    'Tuckman, B. '
+    """
+    where = root(name)
+    for key in keys[:-1]:
+        where = where.table(key)
+    return where.str(keys[-1])
 
 
 _GETTERS: dict[Any, str] = {str: "str", int: "int", bool: "bool", tuple[str, ...]: "str_list"}

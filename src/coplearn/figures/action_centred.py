@@ -16,7 +16,7 @@ from ._base import DOMAIN_COLOURS, Chart, TextAlternative, base_layout
 from ._plot import PLAIN_WIDTH, SELECTED_WIDTH, STATIC_AXIS as _STATIC
 from ._plot import score_bars as _score_bars, tint as _tint
 
-__all__ = ["build_adair_circles", "build_audit_scores", "DOMAIN_DASHES", "SELECTED_WIDTH"]
+__all__ = ["build_adair_circles", "build_audit_scores", "DOMAIN_DASHES"]
 
 _CENTRES = {"task": (0.0, 0.62), "team": (-0.62, -0.42), "individual": (0.62, -0.42)}
 _LABEL_AT = {"task": (0.0, 1.68), "team": (-0.95, -1.5), "individual": (0.95, -1.5)}

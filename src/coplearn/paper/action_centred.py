@@ -32,7 +32,7 @@ from statistics import fmean
 
 from coplearn.core import html as _html
 from coplearn.core import validate as _validate
-from coplearn.core.data import records, root
+from coplearn.core.data import records, root, text
 from coplearn.paper.team_development import TuckmanStage, get_stage, style_for_stage, tuckman_stages
 
 __all__ = [
@@ -86,10 +86,8 @@ class AdairFunction:
     summary: str
 
 
-def __getattr__(name: str) -> str:
-    if name == "ADAIR_SOURCE":
-        return root("leadership.toml").table("adair").str("source")
-    raise AttributeError(name)
+#: The primary sources for Adair's action-centred leadership.
+ADAIR_SOURCE: str = text("leadership.toml", "adair", "source")
 
 
 @functools.lru_cache(maxsize=None)

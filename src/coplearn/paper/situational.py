@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from coplearn.core import html as _html
 from coplearn.core import validate as _validate
-from coplearn.core.data import records, root
+from coplearn.core.data import records, root, text
 
 __all__ = [
     "LeadershipStyle",
@@ -95,10 +95,8 @@ def _styles() -> tuple[LeadershipStyle, ...]:
                    choices={"readiness": codes, "task_behaviour": LEVELS, "relationship_behaviour": LEVELS})
 
 
-def __getattr__(name: str) -> str:
-    if name == "SITUATIONAL_SOURCE":
-        return root(_FILE).table("situational").str("source")
-    raise AttributeError(name)
+#: The primary source for readiness and styles.
+SITUATIONAL_SOURCE: str = text(_FILE, "situational", "source")
 
 
 def _yes_no(value: object, what: str) -> bool:

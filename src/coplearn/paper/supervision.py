@@ -18,7 +18,7 @@ import functools
 from dataclasses import dataclass
 
 from coplearn.core import validate as _validate
-from coplearn.core.data import root
+from coplearn.core.data import root, text
 
 __all__ = [
     "InvolvementDegree",
@@ -112,12 +112,10 @@ def _load() -> _Practice:
     )
 
 
-def __getattr__(name: str) -> str:
-    if name == "SUPERVISION_NOTE":
-        return _load().supervision_note
-    if name == "INVOLVEMENT_NOTE":
-        return _load().involvement_note
-    raise AttributeError(name)
+#: What in the supervision material is the paper's and what is the course's.
+SUPERVISION_NOTE: str = text("practice.toml", "supervision", "note")
+#: Says the four-step involvement scale is the course's interpretation.
+INVOLVEMENT_NOTE: str = text("practice.toml", "involvement", "note")
 
 
 def supervision_futures() -> tuple[SupervisionFuture, ...]:

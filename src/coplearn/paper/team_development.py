@@ -19,7 +19,7 @@ import functools
 from dataclasses import dataclass
 
 from coplearn.core import validate as _validate
-from coplearn.core.data import records, root
+from coplearn.core.data import records, root, text
 from coplearn.paper.situational import LeadershipStyle, styles
 
 __all__ = [
@@ -56,11 +56,10 @@ def _stages() -> tuple[TuckmanStage, ...]:
     return tuple(sorted(stages, key=lambda s: s.order))
 
 
-def __getattr__(name: str) -> str:
-    keys = {"TUCKMAN_SOURCE": "source", "SYNTHESIS_NOTE": "synthesis_note"}
-    if name in keys:
-        return root(_FILE).table("tuckman").str(keys[name])
-    raise AttributeError(name)
+#: The primary sources for Tuckman's stages.
+TUCKMAN_SOURCE: str = text(_FILE, "tuckman", "source")
+#: Says that matching a stage to a style is the course's synthesis, not the paper's.
+SYNTHESIS_NOTE: str = text(_FILE, "tuckman", "synthesis_note")
 
 
 def tuckman_stages() -> tuple[TuckmanStage, ...]:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from coplearn.core import html as _html
 from coplearn.core import validate as _validate
-from coplearn.core.data import DataError, records, root
+from coplearn.core.data import DataError, records, root, text
 
 __all__ = [
     "CommunityFactor",
@@ -86,12 +86,12 @@ def _text(table: str, key: str) -> str:
     return root(_FILE).table(table).str(key)
 
 
-def __getattr__(name: str) -> str:
-    keys = {"COMMUNITY_NOTE": ("community", "note"), "COMMUNITY_POWER": ("community", "power"),
-            "LEARNING_NOTE": ("learning", "note")}
-    if name in keys:
-        return _text(*keys[name])
-    raise AttributeError(name)
+#: What in the community check is the course's own.
+COMMUNITY_NOTE: str = text(_FILE, "community", "note")
+#: The paper's point about power, shown with the advice.
+COMMUNITY_POWER: str = text(_FILE, "community", "power")
+#: What in the learning planner is the course's own.
+LEARNING_NOTE: str = text(_FILE, "learning", "note")
 
 
 # ---- community building ------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from coplearn.core import html as _html
 from coplearn.core import validate as _validate
-from coplearn.core.data import root
+from coplearn.core.data import root, text
 
 __all__ = [
     "GroupworkMoment",
@@ -82,11 +82,8 @@ def _load() -> _Groupwork:
     return _Groupwork(note=top.str("note"), skills=skills_, moments=moments_)
 
 
-def __getattr__(name: str) -> str:
-    # The note is read from the data file on first use, keeping ``import coplearn`` cheap.
-    if name == "NOTE":
-        return _load().note
-    raise AttributeError(name)
+#: What in the groupwork material is the course's own.
+NOTE: str = text(_FILE, "note")
 
 
 def skills() -> tuple[GroupworkSkill, ...]:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from coplearn.core import html as _html
 from coplearn.core import validate as _validate
-from coplearn.core.data import records, root
+from coplearn.core.data import records, root, text
 
 __all__ = [
     "Danger",
@@ -88,10 +88,8 @@ class InterfacePractice:
     text: str
 
 
-def __getattr__(name: str) -> str:
-    if name == "INTERFACE_NOTE":
-        return root(_FILE).table("interface").str("note")
-    raise AttributeError(name)
+#: What in the interface check is the course's own.
+INTERFACE_NOTE: str = text(_FILE, "interface", "note")
 
 
 @functools.lru_cache(maxsize=None)

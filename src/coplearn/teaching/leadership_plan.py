@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from coplearn.core import html as _html
-from coplearn.core.data import DataError, root
+from coplearn.core.data import DataError, root, text
 from coplearn.paper.situational import LeadershipStyle, Readiness, _yes_no, readiness, recommend_style
 from coplearn.paper.team_development import TuckmanStage, get_stage, style_for_stage
 
@@ -50,10 +50,8 @@ def _limits() -> dict[str, int]:
     return limits
 
 
-def __getattr__(name: str) -> str:
-    if name == "PLAN_NOTE":
-        return _plan().str("note")
-    raise AttributeError(name)
+#: What in the plan template is the course's own.
+PLAN_NOTE: str = text(_FILE, "plan", "note")
 
 
 class PlanIncomplete(ValueError):

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from coplearn.core import html as _html
 from coplearn.core import validate as _validate
-from coplearn.core.data import records, root
+from coplearn.core.data import records, root, text
 
 __all__ = [
     "Comparison",
@@ -83,11 +83,12 @@ def _text(key: str) -> str:
     return root(_FILE).table("learning_org").str(key)
 
 
-def __getattr__(name: str) -> str:
-    keys = {"LEARNING_ORG_NOTE": "note", "LEARNING_ORG_SOURCE": "source", "LEARNING_ORG_QUESTION": "question"}
-    if name in keys:
-        return _text(keys[name])
-    raise AttributeError(name)
+#: What in the learning-organisation check is the course's own.
+LEARNING_ORG_NOTE: str = text(_FILE, "learning_org", "note")
+#: SCIE's (2004) audit, as the source of the five dimensions.
+LEARNING_ORG_SOURCE: str = text(_FILE, "learning_org", "source")
+#: The question the check asks.
+LEARNING_ORG_QUESTION: str = text(_FILE, "learning_org", "question")
 
 
 @functools.lru_cache(maxsize=None)
