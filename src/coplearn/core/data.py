@@ -156,13 +156,18 @@ _GETTERS: dict[Any, str] = {str: "str", int: "int", bool: "bool", tuple[str, ...
 
 
 @functools.lru_cache(maxsize=None)
-def _plan(cls: type) -> tuple[tuple[str, str, bool], ...]:
-    """For each field of dataclass ``cls``: its name, the :class:`Path` getter and whether it has a default."""
+def _plan(cls: type) -> tuple[tuple[str, str, bool, bool], ...]:
+    """For each field of dataclass ``cls``: its name, the :class:`Path` getter, whether it has a
+    default and whether it is optional (``X | None``: absent from the file means ``None``)."""
     hints = typing.get_type_hints(cls)
     plan = []
     for f in dataclasses.fields(cls):
         has_default = f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING
-        plan.append((f.name, _GETTERS.get(hints[f.name], ""), has_default))
+        hint, optional = hints[f.name], False
+        args = typing.get_args(hint)
+        if type(None) in args and len(args) == 2:
+            hint, optional = next(a for a in args if a is not type(None)), True
+        plan.append((f.name, _GETTERS.get(hint, ""), has_default, optional))
     return tuple(plan)
 
 
@@ -173,7 +178,7 @@ def record(row: Path, cls: type[T], *, choices: Mapping[str, Sequence[str]] | No
     Fields of type ``str``, ``int``, ``bool`` and ``tuple[str, ...]`` are read and checked with the
     matching getter; a field named in ``choices`` must be one of the allowed values; ``rename`` maps
     a field to a differently named key; ``given`` supplies values that do not come from the file
-    (a field with a default may be absent from the file). Any problem raises :class:`DataError`
+    (a field with a default, or of type ``X | None``, may be absent from the file). Any problem raises :class:`DataError`
     naming the file and the key path.
 
     >>> @dataclasses.dataclass(frozen=True)
@@ -190,11 +195,13 @@ def record(row: Path, cls: type[T], *, choices: Mapping[str, Sequence[str]] | No
     choices = choices or {}
     rename = rename or {}
     values: dict[str, Any] = dict(given or {})
-    for name, getter, has_default in _plan(cls):
+    for name, getter, has_default, optional in _plan(cls):
         if name in values:
             continue
         key = rename.get(name, name)
-        if has_default and not row.has(key):
+        if (has_default or optional) and not row.has(key):
+            if not has_default:
+                values[name] = None
             continue
         if name in choices:
             values[name] = row.choice(key, list(choices[name]))

@@ -155,16 +155,8 @@ def _load() -> _Audit:
 
     lesson_numbers = [lesson.number for lesson in lessons()]
     top = root(_FILE)
-    items = []
-    for i, row in enumerate(top.table_list("item")):
-        items.append(
-            AuditItem(
-                id=row.str("id"), domain=row.choice("domain", DOMAINS), kind=row.choice("kind", KINDS),
-                text=row.str("text"), action=row.str("action"), framework=row.str("framework"),
-                lesson=row.choice("lesson", lesson_numbers), order=i,
-            )
-        )
-    top.unique(items, "id", "item")
+    items = records(top, "item", AuditItem, each=lambda _, i: {"order": i},
+                    choices={"domain": DOMAINS, "kind": KINDS, "lesson": lesson_numbers})
     scale = top.table("scale")
     labels = {int(k): v for k, v in scale.table("labels").data.items()}
     words: dict[str, int] = {}
@@ -174,7 +166,7 @@ def _load() -> _Audit:
     for k in syn.data:
         for w in syn.str_list(k):
             words[_validate.normalise(w)] = int(k)
-    return _Audit(items=tuple(items), labels=labels, words=words, scale_note=scale.str("note"))
+    return _Audit(items=items, labels=labels, words=words, scale_note=scale.str("note"))
 
 
 def team_audit(domain: str | None = None) -> tuple[AuditItem, ...]:

@@ -23,7 +23,7 @@ from statistics import fmean
 
 from coplearn.core import html as _html
 from coplearn.core import validate as _validate
-from coplearn.core.data import root
+from coplearn.core.data import Path, records, root
 
 __all__ = [
     "Culture",
@@ -116,49 +116,19 @@ class Culture:
 @functools.lru_cache(maxsize=None)
 def _load() -> tuple[tuple[Dimension, ...], tuple[Culture, ...]]:
     top = root(_FILE)
-    dims = tuple(
-        Dimension(key=d.str("key"), label=d.str("label"), question=d.str("question"))
-        for d in top.table_list("dimension")
-    )
-    top.unique(list(dims), "key", "dimension")
-    dim_keys = [d.key for d in dims]
-    raw_cultures = top.table_list("culture")
-    culture_keys = [c.str("key") for c in raw_cultures]
-    prins = []
-    for p in top.table_list("principle"):
-        prins.append(
-            Principle(
-                id=p.str("id"),
-                culture=p.choice("culture", culture_keys),
-                dimension=p.choice("dimension", dim_keys),
-                row=p.str("row"),
-                text=p.str("text"),
-            )
-        )
-    top.unique(prins, "id", "principle")
-    reasons = {}
-    for r in top.table_list("reason"):
-        reasons[r.choice("culture", culture_keys)] = r.str("text")
-    built = []
-    for c in raw_cultures:
-        key = c.str("key")
+    dims = records(top, "dimension", Dimension)
+    culture_keys = [c.str("key") for c in top.table_list("culture")]
+    prins = records(top, "principle", Principle,
+                    choices={"culture": culture_keys, "dimension": [d.key for d in dims]})
+    reasons = {r.choice("culture", culture_keys): r.str("text") for r in top.table_list("reason")}
+
+    def parts(row: Path, _: int) -> dict[str, object]:
+        key = row.str("key")
         if key not in reasons:
             raise top._fail("reason", f"has no entry for the culture {key!r}")
-        built.append(
-            Culture(
-                key=key,
-                name=c.str("name"),
-                block=c.choice("block", ("A", "B")),
-                exemplar=c.str("exemplar"),
-                exemplar_short=c.str("exemplar_short"),
-                summary=c.str("summary"),
-                source=c.str("source"),
-                principles=tuple(p for p in prins if p.culture == key),
-                reason=reasons[key],
-            )
-        )
-    top.unique(built, "key", "culture")
-    return dims, tuple(built)
+        return {"principles": tuple(p for p in prins if p.culture == key), "reason": reasons[key]}
+
+    return dims, records(top, "culture", Culture, each=parts, choices={"block": ("A", "B")})
 
 
 @functools.lru_cache(maxsize=None)
