@@ -151,17 +151,7 @@ def get_pcf(name: str) -> PcfDomain:
     >>> get_pcf("Professional leadership").key
     'professional_leadership'
     """
-    table = {d.key: d for d in pcf_domains()}
-    names = {d.name: d for d in pcf_domains()}
-    try:
-        return table[_validate.choose(name, table, "PCF domain")]
-    except LookupError:
-        try:
-            return names[_validate.choose(name, names, "PCF domain")]
-        except LookupError:
-            raise LookupError(
-                f"{name!r} is not a PCF domain; choose one of: " + ", ".join(names)
-            ) from None
+    return _validate.find(name, pcf_domains(), "PCF domain", ("key", "name"), listed="name")
 
 
 def theoretical_domain() -> tuple[TheoryArea, ...]:

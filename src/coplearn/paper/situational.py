@@ -26,6 +26,7 @@ from coplearn.core import validate as _validate
 from coplearn.core.data import records, root, text
 
 __all__ = [
+    "AbleAndWilling",
     "LeadershipStyle",
     "Readiness",
     "get_readiness",
@@ -109,6 +110,24 @@ def _yes_no(value: object, what: str) -> bool:
         if word in {"no", "n", "false"}:
             return False
     raise ValueError(f"{what}: {value!r} is not an answer here; use True or False (yes or no)")
+
+
+class AbleAndWilling:
+    """Adds ``readiness`` and ``style`` to a record with ``able`` and ``willing`` (a person or team)."""
+
+    __slots__ = ()
+    able: bool
+    willing: bool
+
+    @property
+    def readiness(self) -> Readiness:
+        """Hersey & Blanchard's readiness level (``str()`` gives ``"R1"`` ... ``"R4"``)."""
+        return readiness(self.able, self.willing)
+
+    @property
+    def style(self) -> LeadershipStyle:
+        """The style that matches this readiness."""
+        return recommend_style(self.able, self.willing)
 
 
 def readiness_levels() -> tuple[Readiness, ...]:

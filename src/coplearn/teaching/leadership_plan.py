@@ -22,7 +22,7 @@ from typing import Any
 
 from coplearn.core import html as _html
 from coplearn.core.data import DataError, root, text
-from coplearn.paper.situational import LeadershipStyle, Readiness, _yes_no, readiness, recommend_style
+from coplearn.paper.situational import AbleAndWilling, LeadershipStyle, _yes_no
 from coplearn.paper.team_development import TuckmanStage, get_stage, style_for_stage
 
 __all__ = [
@@ -63,20 +63,12 @@ class PlanIncomplete(ValueError):
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class StaffReadiness:
+class StaffReadiness(AbleAndWilling):
     """A key member of staff, by role (not name), and how able and willing they are for a task."""
 
     role: str
     able: bool
     willing: bool
-
-    @property
-    def readiness(self) -> Readiness:
-        return readiness(self.able, self.willing)
-
-    @property
-    def style(self) -> LeadershipStyle:
-        return recommend_style(self.able, self.willing)
 
 
 def _clean_text(value: object, what: str) -> str:

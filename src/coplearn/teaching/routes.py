@@ -114,15 +114,5 @@ def get_route(name: str) -> Route:
     ...
     LookupError: 'parent' is not a route through the course; choose one of: student, tutor, manager
     """
-    by_key = {r.key: r for r in routes()}
-    by_name = {r.name: r for r in routes()}
-    try:
-        return by_key[_validate.choose(name, by_key, "route through the course")]
-    except LookupError:
-        try:
-            return by_name[_validate.choose(name, by_name, "route through the course")]
-        except LookupError:
-            raise LookupError(
-                f"{name!r} is not a route through the course; choose one of: {', '.join(by_key)}"
-            ) from None
+    return _validate.find(name, routes(), "route through the course", ("key", "name"))
 

@@ -23,7 +23,7 @@ from coplearn.core import html as _html
 from coplearn.core import validate as _validate
 from coplearn.core.data import records, root
 from coplearn.paper.action_centred import adair_functions
-from coplearn.paper.situational import LeadershipStyle, Readiness, get_style, readiness, recommend_style
+from coplearn.paper.situational import AbleAndWilling, LeadershipStyle, get_style
 
 __all__ = [
     "StaffVignette",
@@ -54,7 +54,7 @@ def _yes(flag: bool) -> str:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class StaffVignette:
+class StaffVignette(AbleAndWilling):
     """A member of staff facing a task, with the course's reading of their readiness."""
 
     id: str
@@ -67,16 +67,6 @@ class StaffVignette:
     able_why: str
     willing_why: str
     in_practice: str
-
-    @property
-    def readiness(self) -> Readiness:
-        """Hersey & Blanchard's readiness level for this task (``str()`` gives ``"R1"`` ... ``"R4"``)."""
-        return readiness(self.able, self.willing)
-
-    @property
-    def style(self) -> LeadershipStyle:
-        """The style that matches this readiness."""
-        return recommend_style(self.able, self.willing)
 
     def explanation(self) -> str:
         """Why the course reads the vignette this way, ending with the matching style."""

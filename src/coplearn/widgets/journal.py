@@ -1,9 +1,4 @@
-"""Widgets for the reflective journal: where it lives, a first entry, export and import.
-
-Every widget is a :class:`~coplearn.widgets._base.Composite`: plain state, native labelled
-controls and a view. Set a control's ``.value`` in a test and check the state, the text and the
-figure data; no browser is needed.
-"""
+"""Widgets for the reflective journal: where it lives, a first entry, export and import."""
 
 from __future__ import annotations
 

@@ -1,9 +1,4 @@
-"""Widgets for the learner's progress through the course.
-
-Every widget is a :class:`~coplearn.widgets._base.Composite`: plain state, native labelled
-controls and a view. Set a control's ``.value`` in a test and check the state, the text and the
-figure data; no browser is needed.
-"""
+"""Widgets for the learner's progress through the course."""
 
 from __future__ import annotations
 

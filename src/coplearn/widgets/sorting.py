@@ -1,9 +1,4 @@
-"""Widgets for the sorting activities of lessons 01, 02 and 04.
-
-Every widget is a :class:`~coplearn.widgets._base.Composite`: plain state, native labelled
-controls and a view. Set a control's ``.value`` in a test and check the state, the text and the
-figure data; no browser is needed.
-"""
+"""Widgets for the sorting activities of lessons 01, 02 and 04."""
 
 from __future__ import annotations
 

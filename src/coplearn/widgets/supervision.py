@@ -1,9 +1,4 @@
-"""Widgets for lessons 08-09: supervision's two futures and the involvement ladder.
-
-Every widget is a :class:`~coplearn.widgets._base.Composite`: plain state, native labelled
-controls and a view. Set a control's ``.value`` in a test and check the state, the text and the
-figure data; no browser is needed.
-"""
+"""Widgets for lessons 08-09: supervision's two futures and the involvement ladder."""
 
 from __future__ import annotations
 

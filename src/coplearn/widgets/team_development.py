@@ -1,9 +1,4 @@
-"""Widgets for lesson 09: Tuckman's stages, from inward- to outward-looking.
-
-Every widget is a :class:`~coplearn.widgets._base.Composite`: plain state, native labelled
-controls and a view. Set a control's ``.value`` in a test and check the state, the text and the
-figure data; no browser is needed.
-"""
+"""Widgets for lesson 09: Tuckman's stages, from inward- to outward-looking."""
 
 from __future__ import annotations
 
