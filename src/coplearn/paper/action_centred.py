@@ -184,8 +184,7 @@ def team_audit(domain: str | None = None) -> tuple[AuditItem, ...]:
 
 def get_item(item_id: str) -> AuditItem:
     """Look up an audit item by id (``"K1"`` ... ``"I8"``), ignoring case."""
-    table = {i.id: i for i in _load().items}
-    return table[_validate.choose(item_id, table, "team audit item")]
+    return _validate.find(item_id, _load().items, "team audit item", ("id",))
 
 
 def rating_scale() -> dict[int, str]:

@@ -120,8 +120,7 @@ def concepts(section: str | None = None) -> tuple[Concept, ...]:
 
 def get_concept(concept_id: str) -> Concept:
     """Look up a concept by id (``"C01"`` ... ``"C42"``), ignoring case."""
-    table = {c.id: c for c in _concepts()[0]}
-    return table[_validate.choose(concept_id, table, "concept id")]
+    return _validate.find(concept_id, _concepts()[0], "concept id", ("id",))
 
 
 def lessons() -> tuple[Lesson, ...]:
@@ -136,8 +135,7 @@ def get_lesson(number: str | int) -> Lesson:
     '05-leading-situationally'
     """
     key = f"{number:02d}" if isinstance(number, int) else str(number).strip().zfill(2)
-    table = {lesson.number: lesson for lesson in lessons()}
-    return table[_validate.choose(key, table, "lesson number")]
+    return _validate.find(key, lessons(), "lesson number", ("number",))
 
 
 def pcf_domains() -> tuple[PcfDomain, ...]:

@@ -165,8 +165,7 @@ def get_culture(name: str) -> Culture:
     ...
     LookupError: 'clan' is not a learning culture; choose one of: professional, managed, humanistic, democratic
     """
-    by_key = {c.key: c for c in cultures()}
-    return by_key[_validate.choose(name, by_key, "learning culture")]
+    return _validate.find(name, cultures(), "learning culture", ("key",))
 
 
 def principles(culture: str | None = None, dimension: str | None = None) -> tuple[Principle, ...]:

@@ -159,8 +159,7 @@ def readiness(able: bool, willing: bool) -> Readiness:
 
 def get_readiness(code: str) -> Readiness:
     """Look up a readiness level by code (``"R1"`` ... ``"R4"``)."""
-    table = {r.code: r for r in readiness_levels()}
-    return table[_validate.choose(code, table, "readiness level")]
+    return _validate.find(code, readiness_levels(), "readiness level", ("code",))
 
 
 def styles() -> tuple[LeadershipStyle, ...]:

@@ -114,8 +114,7 @@ def get_future(name: str) -> SupervisionFuture:
     ...
     LookupError: 'educative' is not a future for supervision; choose one of: monitoring, developmental
     """
-    table = {f.key: f for f in supervision_futures()}
-    return table[_validate.choose(name, table, "future for supervision")]
+    return _validate.find(name, supervision_futures(), "future for supervision", ("key",))
 
 
 def supervision_practices() -> tuple[SupervisionPractice, ...]:
@@ -134,8 +133,7 @@ def get_degree(name: str) -> InvolvementDegree:
     >>> get_degree("Co-producers").level
     4
     """
-    table = {d.key: d for d in involvement_degrees()}
-    return table[_validate.choose(name, table, "degree of involvement")]
+    return _validate.find(name, involvement_degrees(), "degree of involvement", ("key",))
 
 
 def involvement_scenarios() -> tuple[InvolvementScenario, ...]:

@@ -75,8 +75,7 @@ def get_stage(name: str) -> TuckmanStage:
     ...
     LookupError: 'chaos' is not a Tuckman stage; choose one of: forming, storming, norming, performing, adjourning
     """
-    table = {s.key: s for s in tuckman_stages()}
-    return table[_validate.choose(name, table, "Tuckman stage")]
+    return _validate.find(name, tuckman_stages(), "Tuckman stage", ("key",))
 
 
 def style_for_stage(stage: str) -> LeadershipStyle:

@@ -131,8 +131,7 @@ def example_teams() -> tuple[ExampleTeam, ...]:
 
 def get_example_team(key: str) -> ExampleTeam:
     """One invented example team by key (``pressured``, ``inward``, ``balanced``)."""
-    table = {e.key: e for e in example_teams()}
-    return table[_validate.choose(key, table, "example team")]
+    return _validate.find(key, example_teams(), "example team", ("key",))
 
 
 @functools.lru_cache(maxsize=None)

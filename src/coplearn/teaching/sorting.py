@@ -77,5 +77,4 @@ def sort_activities(lesson: str | None = None) -> tuple[SortActivity, ...]:
 
 def sort_activity(key: str) -> SortActivity:
     """One sorting activity by key: ``pressures``, ``routes``, ``vignettes`` or ``wenger``."""
-    table = {a.key: a for a in _activities()}
-    return table[_validate.choose(key, table, "sorting activity")]
+    return _validate.find(key, _activities(), "sorting activity", ("key",))

@@ -153,8 +153,7 @@ def get_vignette(vignette_id: str) -> StaffVignette:
     ...
     LookupError: 'zoe' is not a staff vignette; choose one of: amara, tom, bernadette, kwame, gill, raj
     """
-    table = {v.id: v for v in staff_vignettes()}
-    return table[_validate.choose(vignette_id, table, "staff vignette")]
+    return _validate.find(vignette_id, staff_vignettes(), "staff vignette", ("id",))
 
 
 def check_style(vignette_id: str, style: str) -> StyleCheck:
