@@ -35,6 +35,8 @@ __all__ = [
     "SUPERVISION_NOTE",
 ]
 
+_FILE = "practice.toml"
+
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class SupervisionFuture:
@@ -70,40 +72,16 @@ class InvolvementScenario:
     why: str
 
 
-@dataclass(frozen=True, slots=True)
-class _Practice:
-    futures: tuple[SupervisionFuture, ...]
-    practices: tuple[SupervisionPractice, ...]
-    degrees: tuple[InvolvementDegree, ...]
-    scenarios: tuple[InvolvementScenario, ...]
-    supervision_note: str
-    involvement_note: str
+#: What in the supervision material is the paper's and what is the course's.
+SUPERVISION_NOTE: str = text(_FILE, "supervision", "note")
+#: Says the four-step involvement scale is the course's interpretation.
+INVOLVEMENT_NOTE: str = text(_FILE, "involvement", "note")
 
 
 @functools.lru_cache(maxsize=None)
-def _load() -> _Practice:
-    top = root("practice.toml")
-    futures = records(top, "future", SupervisionFuture)
-    practices = records(top, "practice", SupervisionPractice, choices={"future": [f.key for f in futures]})
-    degrees = records(top, "degree", InvolvementDegree)
-    scenarios = records(top, "scenario", InvolvementScenario, choices={"degree": [d.key for d in degrees]})
-    return _Practice(
-        futures=futures, practices=practices,
-        degrees=tuple(sorted(degrees, key=lambda d: d.level)), scenarios=scenarios,
-        supervision_note=top.table("supervision").str("note"),
-        involvement_note=top.table("involvement").str("note"),
-    )
-
-
-#: What in the supervision material is the paper's and what is the course's.
-SUPERVISION_NOTE: str = text("practice.toml", "supervision", "note")
-#: Says the four-step involvement scale is the course's interpretation.
-INVOLVEMENT_NOTE: str = text("practice.toml", "involvement", "note")
-
-
 def supervision_futures() -> tuple[SupervisionFuture, ...]:
     """The two futures the paper sees for the supervision standards."""
-    return _load().futures
+    return records(root(_FILE), "future", SupervisionFuture)
 
 
 def get_future(name: str) -> SupervisionFuture:
@@ -117,14 +95,17 @@ def get_future(name: str) -> SupervisionFuture:
     return _validate.find(name, supervision_futures(), "future for supervision", ("key",))
 
 
+@functools.lru_cache(maxsize=None)
 def supervision_practices() -> tuple[SupervisionPractice, ...]:
     """Practice statements to sort into monitoring or developmental (the course's examples)."""
-    return _load().practices
+    return records(root(_FILE), "practice", SupervisionPractice,
+                   choices={"future": [f.key for f in supervision_futures()]})
 
 
+@functools.lru_cache(maxsize=None)
 def involvement_degrees() -> tuple[InvolvementDegree, ...]:
     """The course's four-step scale of involvement, shallow to deep (an interpretation)."""
-    return _load().degrees
+    return tuple(sorted(records(root(_FILE), "degree", InvolvementDegree), key=lambda d: d.level))
 
 
 def get_degree(name: str) -> InvolvementDegree:
@@ -136,6 +117,8 @@ def get_degree(name: str) -> InvolvementDegree:
     return _validate.find(name, involvement_degrees(), "degree of involvement", ("key",))
 
 
+@functools.lru_cache(maxsize=None)
 def involvement_scenarios() -> tuple[InvolvementScenario, ...]:
     """Scenarios to place on the degrees of involvement (the course's examples)."""
-    return _load().scenarios
+    return records(root(_FILE), "scenario", InvolvementScenario,
+                   choices={"degree": [d.key for d in involvement_degrees()]})

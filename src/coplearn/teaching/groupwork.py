@@ -61,28 +61,23 @@ class GroupworkMoment:
     why: str
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class _Groupwork:
-    note: str
-    skills: tuple[GroupworkSkill, ...]
-    moments: tuple[GroupworkMoment, ...]
-
-
-@functools.lru_cache(maxsize=None)
-def _load() -> _Groupwork:
-    top = root(_FILE)
-    skills_ = records(top, "skill", GroupworkSkill)
-    moments_ = records(top, "moment", GroupworkMoment, choices={"skill": [s.key for s in skills_]})
-    return _Groupwork(note=top.str("note"), skills=skills_, moments=moments_)
-
-
 #: What in the groupwork material is the course's own.
 NOTE: str = text(_FILE, "note")
 
 
+@functools.lru_cache(maxsize=None)
+def _skills() -> tuple[GroupworkSkill, ...]:
+    return records(root(_FILE), "skill", GroupworkSkill)
+
+
+@functools.lru_cache(maxsize=None)
+def _moments() -> tuple[GroupworkMoment, ...]:
+    return records(root(_FILE), "moment", GroupworkMoment, choices={"skill": [s.key for s in _skills()]})
+
+
 def skills() -> tuple[GroupworkSkill, ...]:
     """The four areas of groupwork skill, in teaching order."""
-    return _load().skills
+    return _skills()
 
 
 def get_skill(key: str) -> GroupworkSkill:
@@ -101,7 +96,7 @@ def moments() -> tuple[GroupworkMoment, ...]:
     >>> sorted({m.skill for m in moments()}) == sorted(s.key for s in skills())
     True
     """
-    return _load().moments
+    return _moments()
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -150,7 +145,7 @@ class GroupworkResult:
                 + f"<p>{_html.esc(advice)}</p>")
 
     def _repr_html_(self) -> str:
-        return self.to_html() + _html.note(_load().note)
+        return self.to_html() + _html.note(NOTE)
 
 
 def check_moments(choices: Mapping[str, object]) -> GroupworkResult:
