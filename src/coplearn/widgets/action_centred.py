@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,12 +16,9 @@ from coplearn.figures.action_centred import build_adair_circles, build_audit_sco
 from ._base import FULL_WIDTH, LABEL_STYLE, NOT_ANSWERED, ChoiceItem, ChoiceSorter, Composite, message, show_chart
 from ._base import rating_options as _rating_options, sorter_block as _sorter_block
 from ._base import note_html as _note
+from coplearn.core.html import esc as _esc
 
 __all__ = ["AdairCircles", "AdairFunctionSorter", "TeamAuditForm"]
-
-
-def _esc(text: object) -> str:
-    return html.escape(str(text))
 
 
 class AdairCircles(Composite):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 import ipywidgets as W
@@ -13,12 +12,9 @@ from coplearn.figures.community_learning import build_community_check
 from ._base import FULL_WIDTH, LABEL_STYLE, Composite, show_chart
 from ._base import rating_options as _rating_options
 from ._base import note_html as _note
+from coplearn.core.html import esc as _esc
 
 __all__ = ["CommunityCheck", "LearningPlanner"]
-
-
-def _esc(text: object) -> str:
-    return html.escape(str(text))
 
 
 class CommunityCheck(Composite):

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 import ipywidgets as W
 
+from coplearn.core.html import esc as _esc
 from coplearn.paper.situational import get_readiness, recommend_style
 from coplearn.figures._base import Chart
 from coplearn.figures.situational import build_readiness_grid
 from ._base import FULL_WIDTH, LABEL_STYLE, Composite, message, show_chart
 
 __all__ = ["StyleExplorer"]
-
-
-def _esc(text: object) -> str:
-    return html.escape(str(text))
 
 
 class StyleExplorer(Composite):

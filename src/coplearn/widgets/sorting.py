@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import ipywidgets as W
 
 from coplearn.core import html as _html

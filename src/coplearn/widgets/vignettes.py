@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-
 import ipywidgets as W
 
 from coplearn.paper.situational import styles
@@ -12,10 +10,6 @@ from ._base import ChoiceItem, ChoiceSorter, Composite
 from ._base import sorter_block as _sorter_block
 
 __all__ = ["VignetteQuiz", "BackSeatSorter"]
-
-
-def _esc(text: object) -> str:
-    return html.escape(str(text))
 
 
 class VignetteQuiz(Composite):
