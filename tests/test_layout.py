@@ -19,7 +19,8 @@ import pytest
 import coplearn as cl
 from coplearn.paper import supervision
 from coplearn.teaching import cultures as teaching_cultures
-from coplearn.teaching import groupwork, routes, sorting, vignettes
+from coplearn.teaching import community_learning, groupwork, interface, leadership_plan, organisational_learning
+from coplearn.teaching import routes, sorting, vignettes
 
 SRC = Path(cl.__file__).parent
 
@@ -126,3 +127,48 @@ def test_modules_stay_under_about_400_lines_or_say_why(package):
         if lines > 420:
             doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
             assert "lines because" in doc, f"{package}/{path.name} has {lines} lines and its docstring does not say why"
+
+
+#: Each function that takes a learner's value, a bad value, the item the message must name and an allowed value it must list.
+BAD_VALUES = [
+    ("culture_profile", lambda: cl.culture_profile({"P1": 9}), "P1", "5 = strongly agree"),
+    ("score_audit rating", lambda: cl.score_audit({"K1": "lots"}), "K1", "1 to 5"),
+    ("score_audit stage", lambda: cl.score_audit({"T3": "chaos"}), "T3", "storming"),
+    ("rating_from_word", lambda: cl.rating_from_word("high", "T4"), "T4", "very good"),
+    ("readiness", lambda: cl.readiness("maybe", True), "able", "True or False"),
+    ("check_community", lambda: community_learning.check_community({"trust": 0}), "trust", "1 to 5"),
+    ("check_interface", lambda: interface.check_interface({"IF1": "maybe"}), "IF1", "not_yet"),
+    ("compare_learning", lambda: organisational_learning.compare_learning({"culture": 6}, {}), "culture", "1 to 5"),
+    ("leadership_plan", lambda: leadership_plan.leadership_plan(stage="norming", actions=["a"], interface="x"),
+     "actions", "at least"),
+    ("leadership_plan date", lambda: leadership_plan.leadership_plan(stage="norming", actions=["a", "b"],
+                                                                       interface="x", date="soon"), "date", "YYYY-MM-DD"),
+]
+
+
+@pytest.mark.parametrize("name,call,item,allowed", BAD_VALUES, ids=[b[0] for b in BAD_VALUES])
+def test_a_bad_value_raises_valueerror_naming_the_item_and_what_is_allowed(name, call, item, allowed):
+    with pytest.raises(ValueError) as info:
+        call()
+    assert not isinstance(info.value, LookupError)
+    message = str(info.value)
+    assert item in message and allowed in message, message
+
+
+#: Unknown names inside learner input are look-ups too.
+UNKNOWN_NAMES = [
+    ("culture_profile", lambda: cl.culture_profile({"Z9": 3})),
+    ("score_audit", lambda: cl.score_audit({"Z9": 3})),
+    ("check_community", lambda: community_learning.check_community({"respect": 3})),
+    ("check_interface", lambda: interface.check_interface({"IF99": "yes"})),
+    ("compare_learning", lambda: organisational_learning.compare_learning({"morale": 3}, {})),
+    ("plan_learning", lambda: community_learning.plan_learning(["lecture"])),
+    ("leadership_plan culture", lambda: leadership_plan.leadership_plan(
+        stage="norming", actions=["a", "b"], interface="x", culture_gaps=["clan"])),
+]
+
+
+@pytest.mark.parametrize("name,call", UNKNOWN_NAMES, ids=[u[0] for u in UNKNOWN_NAMES])
+def test_an_unknown_name_in_learner_input_raises_lookuperror_listing_the_keys(name, call):
+    with pytest.raises(LookupError, match="choose one of: "):
+        call()
