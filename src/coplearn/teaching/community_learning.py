@@ -82,15 +82,11 @@ class LearningActivity:
     focus: str
 
 
-def _text(table: str, key: str) -> str:
-    return root(_FILE).table(table).str(key)
-
-
 #: What in the community check is the course's own.
 COMMUNITY_NOTE: str = text(_FILE, "community", "note")
-#: The paper's point about power, shown with the advice.
+#: How a manager's power bears on the four factors (the course's words), shown with the advice.
 COMMUNITY_POWER: str = text(_FILE, "community", "power")
-#: What in the learning planner is the course's own.
+#: What in the learning planner is the paper's and what is the course's.
 LEARNING_NOTE: str = text(_FILE, "learning", "note")
 
 
@@ -185,8 +181,8 @@ class CommunityResult:
             for f, acts in self.advice()
         )
         return (f"<p>{_html.esc(self.summary())}</p>"
-                + (f"<ol>{steps}</ol><p>{_html.esc(_text('community', 'power'))}</p>" if steps else "")
-                + _html.note(_text("community", "note")))
+                + (f"<ol>{steps}</ol><p>{_html.esc(COMMUNITY_POWER)}</p>" if steps else "")
+                + _html.note(COMMUNITY_NOTE))
 
 
 def check_community(ratings: Mapping[str, object]) -> CommunityResult:
@@ -345,7 +341,7 @@ class LearningPlan:
 
     def _repr_html_(self) -> str:
         return ("<ul>" + "".join(f"<li>{_html.esc(t)}</li>" for t in self.lines()) + "</ul>"
-                + _html.note(_text("learning", "note")))
+                + _html.note(LEARNING_NOTE))
 
 
 def plan_learning(activity_ids: Iterable[str]) -> LearningPlan:

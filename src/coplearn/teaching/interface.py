@@ -217,7 +217,7 @@ class InterfaceResult:
             rows.append((a.name, f"{got} of {possible}", a.advice if a.key in weak else "A strength: keep it up."))
         return (_html.table("Managing the interface: your answers by area (the course's check)",
                             ["area", "points", "what to try"], rows)
-                + f"<p>{_html.esc(self.summary())}</p>" + (_html.note(root(_FILE).table("interface").str("note")) if note else ""))
+                + f"<p>{_html.esc(self.summary())}</p>" + (_html.note(INTERFACE_NOTE) if note else ""))
 
 
 def check_interface(responses: Mapping[str, object]) -> InterfaceResult:

@@ -150,7 +150,7 @@ class LeadershipPlan:
                 lines += paras
             else:
                 lines += [f"- {p}" if len(paras) > 1 else p for p in paras]
-        lines += ["", f"*{_plan().str('note')}*", ""]
+        lines += ["", f"*{PLAN_NOTE}*", ""]
         return "\n".join(lines)
 
     def to_html(self) -> str:
@@ -168,7 +168,7 @@ class LeadershipPlan:
                 parts.append("<ul>" + "".join(f"<li>{_html.esc(p)}</li>" for p in paras) + "</ul>")
             else:
                 parts.append(f"<p>{_html.esc(paras[0])}</p>")
-        parts.append(_html.note(_plan().str("note")) + "</div>")
+        parts.append(_html.note(PLAN_NOTE) + "</div>")
         return "".join(parts)
 
     def _repr_html_(self) -> str:

@@ -79,10 +79,6 @@ def comparison() -> Comparison:
     return Comparison(records(root("context.toml"), "comparison", ComparisonRow, unique=None))
 
 
-def _text(key: str) -> str:
-    return root(_FILE).table("learning_org").str(key)
-
-
 #: What in the learning-organisation check is the course's own.
 LEARNING_ORG_NOTE: str = text(_FILE, "learning_org", "note")
 #: SCIE's (2004) audit, as the source of the five dimensions.
@@ -222,7 +218,7 @@ class LearningComparison:
             rows.append((d.name, t if t is not None else "", o if o is not None else "", gap))
         return (_html.table("Team and organisation on SCIE's (2004) five dimensions (your ratings, 1-5)",
                             ["dimension", "team", "organisation", "gap (team - organisation)"], rows)
-                + f"<p>{_html.esc(self.summary())}</p>" + _html.note(_text("note")))
+                + f"<p>{_html.esc(self.summary())}</p>" + _html.note(LEARNING_ORG_NOTE))
 
 
 def _ratings(values: Mapping[str, object] | None, who: str) -> dict[str, int]:
