@@ -18,7 +18,7 @@ import functools
 from dataclasses import dataclass
 
 from coplearn.core import validate as _validate
-from coplearn.core.data import root
+from coplearn.core.data import records, root, text
 
 __all__ = [
     "InvolvementDegree",
@@ -34,6 +34,8 @@ __all__ = [
     "INVOLVEMENT_NOTE",
     "SUPERVISION_NOTE",
 ]
+
+_FILE = "practice.toml"
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -70,59 +72,16 @@ class InvolvementScenario:
     why: str
 
 
-@dataclass(frozen=True, slots=True)
-class _Practice:
-    futures: tuple[SupervisionFuture, ...]
-    practices: tuple[SupervisionPractice, ...]
-    degrees: tuple[InvolvementDegree, ...]
-    scenarios: tuple[InvolvementScenario, ...]
-    supervision_note: str
-    involvement_note: str
+#: What in the supervision material is the paper's and what is the course's.
+SUPERVISION_NOTE: str = text(_FILE, "supervision", "note")
+#: Says the four-step involvement scale is the course's interpretation.
+INVOLVEMENT_NOTE: str = text(_FILE, "involvement", "note")
 
 
 @functools.lru_cache(maxsize=None)
-def _load() -> _Practice:
-    top = root("practice.toml")
-    futures = tuple(
-        SupervisionFuture(key=f.str("key"), name=f.str("name"), summary=f.str("summary"),
-                          features=f.str_list("features"))
-        for f in top.table_list("future")
-    )
-    fkeys = [f.key for f in futures]
-    practices = tuple(
-        SupervisionPractice(id=p.str("id"), text=p.str("text"), future=p.choice("future", fkeys), why=p.str("why"))
-        for p in top.table_list("practice")
-    )
-    top.unique(list(practices), "id", "practice")
-    degrees = tuple(
-        InvolvementDegree(key=d.str("key"), level=d.int("level"), name=d.str("name"), summary=d.str("summary"))
-        for d in top.table_list("degree")
-    )
-    dkeys = [d.key for d in degrees]
-    scenarios = tuple(
-        InvolvementScenario(id=s.str("id"), text=s.str("text"), degree=s.choice("degree", dkeys), why=s.str("why"))
-        for s in top.table_list("scenario")
-    )
-    top.unique(list(scenarios), "id", "scenario")
-    return _Practice(
-        futures=futures, practices=practices,
-        degrees=tuple(sorted(degrees, key=lambda d: d.level)), scenarios=scenarios,
-        supervision_note=top.table("supervision").str("note"),
-        involvement_note=top.table("involvement").str("note"),
-    )
-
-
-def __getattr__(name: str) -> str:
-    if name == "SUPERVISION_NOTE":
-        return _load().supervision_note
-    if name == "INVOLVEMENT_NOTE":
-        return _load().involvement_note
-    raise AttributeError(name)
-
-
 def supervision_futures() -> tuple[SupervisionFuture, ...]:
     """The two futures the paper sees for the supervision standards."""
-    return _load().futures
+    return records(root(_FILE), "future", SupervisionFuture)
 
 
 def get_future(name: str) -> SupervisionFuture:
@@ -133,18 +92,20 @@ def get_future(name: str) -> SupervisionFuture:
     ...
     LookupError: 'educative' is not a future for supervision; choose one of: monitoring, developmental
     """
-    table = {f.key: f for f in supervision_futures()}
-    return table[_validate.choose(name, table, "future for supervision")]
+    return _validate.find(name, supervision_futures(), "future for supervision", ("key",))
 
 
+@functools.lru_cache(maxsize=None)
 def supervision_practices() -> tuple[SupervisionPractice, ...]:
     """Practice statements to sort into monitoring or developmental (the course's examples)."""
-    return _load().practices
+    return records(root(_FILE), "practice", SupervisionPractice,
+                   choices={"future": [f.key for f in supervision_futures()]})
 
 
+@functools.lru_cache(maxsize=None)
 def involvement_degrees() -> tuple[InvolvementDegree, ...]:
     """The course's four-step scale of involvement, shallow to deep (an interpretation)."""
-    return _load().degrees
+    return tuple(sorted(records(root(_FILE), "degree", InvolvementDegree), key=lambda d: d.level))
 
 
 def get_degree(name: str) -> InvolvementDegree:
@@ -153,10 +114,11 @@ def get_degree(name: str) -> InvolvementDegree:
     >>> get_degree("Co-producers").level
     4
     """
-    table = {d.key: d for d in involvement_degrees()}
-    return table[_validate.choose(name, table, "degree of involvement")]
+    return _validate.find(name, involvement_degrees(), "degree of involvement", ("key",))
 
 
+@functools.lru_cache(maxsize=None)
 def involvement_scenarios() -> tuple[InvolvementScenario, ...]:
     """Scenarios to place on the degrees of involvement (the course's examples)."""
-    return _load().scenarios
+    return records(root(_FILE), "scenario", InvolvementScenario,
+                   choices={"degree": [d.key for d in involvement_degrees()]})

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from coplearn.core import html as _html
 from coplearn.core import validate as _validate
-from coplearn.core.data import root
+from coplearn.core.data import records, root, text
 
 __all__ = [
     "GroupworkMoment",
@@ -61,37 +61,23 @@ class GroupworkMoment:
     why: str
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class _Groupwork:
-    note: str
-    skills: tuple[GroupworkSkill, ...]
-    moments: tuple[GroupworkMoment, ...]
+#: What in the groupwork material is the course's own.
+NOTE: str = text(_FILE, "note")
 
 
 @functools.lru_cache(maxsize=None)
-def _load() -> _Groupwork:
-    top = root(_FILE)
-    skills_ = tuple(GroupworkSkill(key=s.str("key"), name=s.str("name"), what=s.str("what"), basis=s.str("basis"))
-                    for s in top.table_list("skill"))
-    top.unique(list(skills_), "key", "skill")
-    keys = [s.key for s in skills_]
-    moments_ = tuple(GroupworkMoment(id=m.str("id"), text=m.str("text"), skill=m.choice("skill", keys),
-                                     why=m.str("why"))
-                     for m in top.table_list("moment"))
-    top.unique(list(moments_), "id", "moment")
-    return _Groupwork(note=top.str("note"), skills=skills_, moments=moments_)
+def _skills() -> tuple[GroupworkSkill, ...]:
+    return records(root(_FILE), "skill", GroupworkSkill)
 
 
-def __getattr__(name: str) -> str:
-    # The note is read from the data file on first use, keeping ``import coplearn`` cheap.
-    if name == "NOTE":
-        return _load().note
-    raise AttributeError(name)
+@functools.lru_cache(maxsize=None)
+def _moments() -> tuple[GroupworkMoment, ...]:
+    return records(root(_FILE), "moment", GroupworkMoment, choices={"skill": [s.key for s in _skills()]})
 
 
 def skills() -> tuple[GroupworkSkill, ...]:
     """The four areas of groupwork skill, in teaching order."""
-    return _load().skills
+    return _skills()
 
 
 def get_skill(key: str) -> GroupworkSkill:
@@ -110,7 +96,7 @@ def moments() -> tuple[GroupworkMoment, ...]:
     >>> sorted({m.skill for m in moments()}) == sorted(s.key for s in skills())
     True
     """
-    return _load().moments
+    return _moments()
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -159,7 +145,7 @@ class GroupworkResult:
                 + f"<p>{_html.esc(advice)}</p>")
 
     def _repr_html_(self) -> str:
-        return self.to_html() + _html.note(_load().note)
+        return self.to_html() + _html.note(NOTE)
 
 
 def check_moments(choices: Mapping[str, object]) -> GroupworkResult:
