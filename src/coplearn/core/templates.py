@@ -20,7 +20,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-__all__ = ["environment", "render", "md_cell"]
+__all__ = ["environment", "render", "md_cell", "paragraphs", "linkable"]
 
 
 def md_cell(value: object) -> str:
@@ -30,6 +30,34 @@ def md_cell(value: object) -> str:
     'a \\\\| b c'
     """
     return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def paragraphs(text: str) -> list[list[str]]:
+    """Text split at blank lines into paragraphs, each a list of its lines (templates join them with ``<br>``).
+
+    >>> paragraphs("One.\\nTwo.\\n\\n  Three.  ")
+    [['One.', 'Two.'], ['Three.']]
+    """
+    return [p.strip().split("\n") for p in str(text).split("\n\n") if p.strip()]
+
+
+def linkable(text: str) -> list[tuple[str, str, str]]:
+    """Words of ``text`` as ``(word, address, tail)``: ``address`` is set for a bare https:// address.
+
+    A template prints the address as a link whose text is the address, then the tail (closing
+    punctuation), and every other word as it is.
+
+    >>> linkable("See https://example.org/a.")
+    [('See', '', ''), ('', 'https://example.org/a', '.')]
+    """
+    out = []
+    for word in str(text).split(" "):
+        stripped = word.rstrip(".,;:)")
+        if stripped.startswith("https://"):
+            out.append(("", stripped, word[len(stripped):]))
+        else:
+            out.append((word, "", ""))
+    return out
 
 
 def _autoescape(name: str | None) -> bool:
@@ -50,6 +78,8 @@ def environment():
         keep_trailing_newline=True,
     )
     env.filters["md_cell"] = md_cell
+    env.filters["paragraphs"] = paragraphs
+    env.filters["linkable"] = linkable
     return env
 
 
