@@ -11,8 +11,9 @@ table cell on one line and its ``|`` literal.
 
 Jinja2 is imported when a document is first rendered, not by ``import coplearn``.
 
->>> render("_test.html.j2", value="<script>alert(1)</script>")
-'<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>\\n'
+>>> macros = environment().get_template("_macros.html.j2").module
+>>> str(macros.note("<script>alert(1)</script>"))
+'<p class="note">&lt;script&gt;alert(1)&lt;/script&gt;</p>'
 """
 
 from __future__ import annotations
