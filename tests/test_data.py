@@ -96,3 +96,52 @@ def test_a_malformed_data_file_names_the_file_and_key(monkeypatch):
     path = _data.Path("audit.toml", bad)
     with pytest.raises(_data.DataError, match=r"audit.toml: item\[0\].kind is 'vote'; allowed: rating, stage, open"):
         path.table_list("item")[0].choice("kind", ("rating", "stage", "open"))
+
+
+def test_the_generic_loader_names_the_file_and_key_path_for_every_kind_of_problem():
+    from dataclasses import dataclass
+
+    @dataclass(frozen=True, kw_only=True)
+    class Row:
+        key: str
+        level: int
+        shown: bool
+        tags: tuple[str, ...]
+        hours: int | None
+        note: str = ""
+
+    good = {"key": "a", "level": 1, "shown": True, "tags": ["x"]}
+    rows = _data.records(_data.Path("t.toml", {"row": [good]}), "row", Row)
+    assert rows == (Row(key="a", level=1, shown=True, tags=("x",), hours=None, note=""),)
+    cases = [
+        ({**good, "level": "one"}, r"t.toml: row\[0\].level should be a whole number, not 'one'"),
+        ({k: v for k, v in good.items() if k != "shown"}, r"t.toml: row\[0\].shown is missing"),
+        ({**good, "tags": "x"}, r"t.toml: row\[0\].tags should be a list of text"),
+        ({**good, "hours": "2"}, r"t.toml: row\[0\].hours should be a whole number"),
+        ({**good, "note": ""}, r"t.toml: row\[0\].note should be text"),
+    ]
+    for bad, message in cases:
+        with pytest.raises(_data.DataError, match=message):
+            _data.records(_data.Path("t.toml", {"row": [bad]}), "row", Row)
+    with pytest.raises(_data.DataError, match=r"t.toml: row\[0\].key is 'a'; allowed: b"):
+        _data.records(_data.Path("t.toml", {"row": [good]}), "row", Row, choices={"key": ["b"]})
+    with pytest.raises(_data.DataError, match=r"t.toml: row has the key 'a' more than once"):
+        _data.records(_data.Path("t.toml", {"row": [good, good]}), "row", Row)
+    with pytest.raises(_data.DataError, match=r"t.toml: row should be a list of tables"):
+        _data.records(_data.Path("t.toml", {"row": {"key": "a"}}), "row", Row)
+
+
+def test_content_modules_load_through_the_generic_loader(monkeypatch):
+    """A malformed shipped file is reported by file and key path, whichever module reads it."""
+    from coplearn.teaching import interface
+
+    real = _data.load
+    top = real("organisation.toml")
+    broken = {**top, "warning": [{**top["warning"][0], "danger": "boredom"}]}
+    monkeypatch.setattr(_data, "load", lambda name: broken if name == "organisation.toml" else real(name))
+    interface.interface_warnings.cache_clear()
+    try:
+        with pytest.raises(_data.DataError, match=r"organisation.toml: warning\[0\].danger is 'boredom'"):
+            interface.interface_warnings()
+    finally:
+        interface.interface_warnings.cache_clear()

@@ -38,10 +38,10 @@ def test_profile_scores_dominant_balance_and_gaps():
     ratings |= {"D1": 1, "D2": 3}
     prof = cl.culture_profile(ratings)
     assert prof.scores == {"professional": 5.0, "managed": 4.0, "humanistic": 2.0, "democratic": 2.0}
-    assert prof.dominant == ("professional",)
+    assert prof.dominant_cultures == ("professional",)
     assert prof.balance == pytest.approx(1 - 3 / 4)
-    assert [g.culture for g in prof.gaps()] == ["humanistic", "democratic"]
-    assert "emotional" in prof.gaps()[0].reason
+    assert [g.culture for g in prof.to_develop()] == ["humanistic", "democratic"]
+    assert "emotional" in prof.to_develop()[0].reason
     assert not prof.is_partial and not prof.is_superordinate
     html = prof._repr_html_()
     assert "<table" in html and "not a validated measure" in html
@@ -50,8 +50,8 @@ def test_profile_scores_dominant_balance_and_gaps():
 def test_an_even_profile_is_balanced_and_super_ordinate():
     prof = cl.culture_profile({p.id: 4 for p in cl.principles()})
     assert prof.balance == 1.0
-    assert prof.dominant == ("professional", "managed", "humanistic", "democratic")
-    assert prof.gaps() == ()
+    assert prof.dominant_cultures == ("professional", "managed", "humanistic", "democratic")
+    assert prof.to_develop() == ()
     assert prof.is_superordinate
 
 
@@ -62,7 +62,7 @@ def test_partial_profile_reports_unrated_cultures_instead_of_zero():
     assert prof.is_partial and prof.balance is None
     assert "Not yet rated" in prof.summary()
     empty = cl.culture_profile({})
-    assert empty.scores == {} and empty.dominant == () and empty.gaps() == ()
+    assert empty.scores == {} and empty.dominant_cultures == () and empty.to_develop() == ()
 
 
 @pytest.mark.parametrize("bad", [0, 6, "high", 2.5, True, None.__class__])
@@ -88,7 +88,8 @@ def test_unknown_principle_is_refused():
     ],
 )
 def test_hersey_blanchard_1993(able, willing, r, s, name, task, rel):
-    assert cl.readiness(able, willing) == r
+    level = cl.readiness(able, willing)
+    assert level.code == str(level) == r and (level.able, level.willing) == (able, willing)
     style = cl.recommend_style(able, willing)
     assert (style.code, style.name, style.task_behaviour, style.relationship_behaviour) == (s, name, task, rel)
     assert style.readiness == r
@@ -103,7 +104,7 @@ def test_style_lookup_accepts_codes_and_slii_names(alias, code):
 def test_readiness_refuses_non_answers():
     with pytest.raises(ValueError, match="willing"):
         cl.readiness(True, 3)
-    assert cl.readiness("yes", "no") == "R3"
+    assert cl.readiness("yes", "no").code == "R3"
 
 
 # --- Tuckman ------------------------------------------------------------------------------------

@@ -64,12 +64,12 @@ def test_profile_invariants(ratings_):
         assert 1 <= v <= 5
     if p.balance is not None:
         assert 0 <= p.balance <= 1
-    assert set(p.dominant) <= set(p.scores)
+    assert set(p.dominant_cultures) <= set(p.scores)
     if p.scores:
-        assert p.dominant, "someone is always dominant"
+        assert p.dominant_cultures, "someone is always dominant"
         best = max(p.scores, key=p.scores.get)
-        assert best in p.dominant
-        if best in {g.culture for g in p.gaps()}:
+        assert best in p.dominant_cultures
+        if best in {g.culture for g in p.to_develop()}:
             assert p.scores[best] < GAP_FLOOR, "the strongest culture is a gap only when it is weak in itself"
     assert set(p.unrated) | set(p.scores) == {c.key for c in cl.cultures()}
 

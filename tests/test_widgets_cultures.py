@@ -11,10 +11,13 @@ import html
 import pytest
 
 import coplearn as cl
-from coplearn.teaching import context
+from coplearn.teaching import cultures as teaching_cultures
+from coplearn.teaching import sorting as teaching_sorting
 from coplearn.paper.cultures import SUPERORDINATE_TARGET
 from coplearn.figures.cultures import PROFILE_TRACE, TARGET_TRACE, build_culture_radar, build_dominance, build_overlay
-from coplearn.widgets.course import ContextSorter, JournalSetup, RoutePicker
+from coplearn.widgets.sorting import ContextSorter
+from coplearn.widgets.journal import JournalSetup
+from coplearn.widgets.routes import RoutePicker
 from coplearn.widgets.cultures import CultureProfileWidget, CultureSorter, Table1Explorer, culture_items
 
 ORDER = [c.key for c in cl.cultures()]
@@ -110,8 +113,8 @@ def test_rating_changes_the_profile_and_the_radar_r_values_equal_the_scores():
 
 def test_gaps_show_the_papers_reasons_and_the_teaching_aid_note():
     w = CultureProfileWidget()
-    w.set_ratings(context.get_example_team("pressured").ratings)
-    gaps = [g.culture for g in w.profile.gaps()]
+    w.set_ratings(teaching_cultures.get_example_team("pressured").ratings)
+    gaps = [g.culture for g in w.profile.to_develop()]
     assert "democratic" in gaps and "humanistic" in gaps
     for key in gaps:
         assert cl.get_culture(key).reason in text(w.advice)
@@ -178,7 +181,7 @@ def test_radar_leaves_unrated_cultures_out_and_says_so_in_its_text_alternative()
 # --- "then and now" and the overlay -------------------------------------------------------------
 
 def test_dominance_figure_is_labelled_as_an_illustration_and_matches_the_data():
-    d = context.dominance()
+    d = teaching_cultures.dominance()
     chart = build_dominance()
     then, now = chart.figure.data
     by = {r.culture: r for r in d.rows}
@@ -247,6 +250,6 @@ def test_context_sorters_give_feedback_with_the_reason(key):
 
 
 def test_every_sort_activity_uses_all_its_options():
-    for act in context.sort_activities():
+    for act in teaching_sorting.sort_activities():
         used = {i.answer for i in act.items}
         assert used == set(act.labels), act.key

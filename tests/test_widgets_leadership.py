@@ -9,27 +9,17 @@ import re
 import pytest
 
 import coplearn as cl
+from coplearn.teaching import community_learning as teaching_community
 from coplearn.teaching import vignettes as vg
 from coplearn.paper.action_centred import AUDIT_NOTE
 from coplearn.figures._base import DOMAIN_COLOURS
-from coplearn.figures.leadership import (
-    PLAIN_WIDTH,
-    SELECTED_WIDTH,
-    build_adair_circles,
-    build_audit_scores,
-    build_readiness_grid,
-)
-from coplearn.widgets.leadership import (
-    NOT_ANSWERED,
-    AdairCircles,
-    AdairFunctionSorter,
-    BackSeatSorter,
-    CommunityCheck,
-    LearningPlanner,
-    StyleExplorer,
-    TeamAuditForm,
-    VignetteQuiz,
-)
+from coplearn.figures.situational import PLAIN_WIDTH, SELECTED_WIDTH, build_readiness_grid
+from coplearn.figures.action_centred import build_adair_circles, build_audit_scores
+from coplearn.widgets._base import NOT_ANSWERED
+from coplearn.widgets.situational import StyleExplorer
+from coplearn.widgets.action_centred import AdairCircles, AdairFunctionSorter, TeamAuditForm
+from coplearn.widgets.vignettes import BackSeatSorter, VignetteQuiz
+from coplearn.widgets.community_learning import CommunityCheck, LearningPlanner
 
 
 def widths(fig) -> dict[str, float]:
@@ -107,7 +97,7 @@ def test_every_vignette_answer_follows_hersey_and_blanchard_and_all_four_levels_
     for v in vg.staff_vignettes():
         assert v.style.code == HERSEY_BLANCHARD[(v.able, v.willing)][1], v.id
         assert v.able_why and v.willing_why and v.in_practice
-        seen.add(v.readiness)
+        seen.add(v.readiness.code)
     assert seen == {"R1", "R2", "R3", "R4"}
     assert 4 <= len(vg.staff_vignettes()) <= 6
 
@@ -256,7 +246,7 @@ def test_community_check_names_what_to_work_on_and_says_partial():
     w.controls["trust"].value = 2
     w.controls["belonging"].value = 4
     r = w.result
-    assert [f.key for f in r.to_work_on] == ["trust"] and r.is_partial
+    assert [f.key for f in r.to_develop()] == ["trust"] and r.is_partial
     (bar,) = w.chart.figure.data
     assert list(bar.y) == [2, 4, None, None]
     ticks = list(w.chart.figure.layout.xaxis.ticktext)
@@ -271,18 +261,18 @@ def test_community_check_orders_the_weakest_first_and_builds_on_strengths():
     w = CommunityCheck()
     for key, value in {"trust": 3, "belonging": 5, "equality": 1, "relationships": 4}.items():
         w.controls[key].value = value
-    assert [f.key for f in w.result.to_work_on] == ["equality", "trust"]
+    assert [f.key for f in w.result.to_develop()] == ["equality", "trust"]
     assert not w.result.is_partial and "partial" not in w.chart.figure.layout.title.text
     for key in ("equality", "trust"):
         w.controls[key].value = 5
-    assert w.result.to_work_on == () and "build on what is working" in w.report.value
+    assert w.result.to_develop() == () and "build on what is working" in w.report.value
 
 
 def test_community_check_rejects_unknown_factors_and_bad_ratings():
     with pytest.raises(LookupError, match="respect"):
-        vg.check_community({"respect": 3})
+        teaching_community.check_community({"respect": 3})
     with pytest.raises(ValueError, match="belonging: 'lots' is not a rating"):
-        vg.check_community({"belonging": "lots"})
+        teaching_community.check_community({"belonging": "lots"})
 
 
 def test_learning_planner_reports_bandura_knowles_and_the_balance():
@@ -302,9 +292,9 @@ def test_learning_planner_reports_bandura_knowles_and_the_balance():
 
 
 def test_plan_learning_ignores_repeats_and_rejects_unknown_activities():
-    assert len(vg.plan_learning(["shadow", "Shadow"]).activities) == 1
+    assert len(teaching_community.plan_learning(["shadow", "Shadow"]).activities) == 1
     with pytest.raises(LookupError, match="'lecture' is not a learning activity"):
-        vg.plan_learning(["lecture"])
+        teaching_community.plan_learning(["lecture"])
 
 
 # ---- showing charts -------------------------------------------------------------------------------
@@ -335,7 +325,7 @@ def test_showing_a_widget_chart_does_not_import_nbformat():
     import subprocess
     import sys
 
-    code = ("import sys\nfrom coplearn.widgets.leadership import StyleExplorer\nw = StyleExplorer(True, False)\n"
+    code = ("import sys\nfrom coplearn.widgets.situational import StyleExplorer\nw = StyleExplorer(True, False)\n"
             "assert w.out.outputs\nprint('nbformat imported: %s' % ('nbformat' in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip().endswith("nbformat imported: False")

@@ -1,7 +1,7 @@
 """Widgets for lessons 08-11, driven as a learner would: set values, click buttons, read the result.
 
-Expected values come from the course data (coplearn.paper.supervision, coplearn.paper.leadership,
-coplearn.teaching.organisation), never from hard-coded answers, so a change in the data that breaks a
+Expected values come from the course data (coplearn.paper.supervision, coplearn.paper.situational,
+coplearn.paper.team_development and the coplearn.teaching modules), never from hard-coded answers, so a change in the data that breaks a
 widget's logic makes these tests fail.
 """
 
@@ -13,21 +13,19 @@ from pathlib import Path
 import pytest
 
 import coplearn as cl
-import coplearn.teaching.organisation as org
+from coplearn.teaching import interface as teaching_interface
+from coplearn.teaching import leadership_plan as teaching_plan
+from coplearn.teaching import organisational_learning as org_learning
 from coplearn.paper.concepts import FIG2_NOTE
-from coplearn.paper.leadership import SYNTHESIS_NOTE
+from coplearn.paper.team_development import SYNTHESIS_NOTE
 from coplearn.paper.supervision import INVOLVEMENT_NOTE, SUPERVISION_NOTE
-from coplearn.widgets.practice import (
-    DomainMap,
-    InterfaceCheck,
-    InterfaceWarningSorter,
-    InvolvementLadder,
-    JournalExport,
-    LeadershipPlanBuilder,
-    OrganisationCheck,
-    SupervisionSorter,
-    TuckmanSelector,
-)
+from coplearn.widgets.concepts import DomainMap
+from coplearn.widgets.interface import InterfaceCheck, InterfaceWarningSorter
+from coplearn.widgets.supervision import InvolvementLadder, SupervisionSorter
+from coplearn.widgets.journal import JournalExport
+from coplearn.widgets.leadership_plan import LeadershipPlanBuilder
+from coplearn.widgets.organisational_learning import OrganisationCheck
+from coplearn.widgets.team_development import TuckmanSelector
 
 
 def trace(fig, name):
@@ -115,16 +113,16 @@ def test_involvement_ladder_places_scenarios_and_the_team():
 
 def test_interface_warning_sorter_scores_against_the_data():
     w = InterfaceWarningSorter()
-    for item in org.interface_warnings():
+    for item in teaching_interface.interface_warnings():
         w.dropdowns[item.id].value = item.danger
-    assert w.correct == len(org.interface_warnings()) > 0
+    assert w.correct == len(teaching_interface.interface_warnings()) > 0
 
 
 def test_interface_check_points_to_the_weakest_area():
     w = InterfaceCheck()
     assert w.result.is_empty
-    weak_area = org.interface_areas()[0]
-    for p in org.interface_practices():
+    weak_area = teaching_interface.interface_areas()[0]
+    for p in teaching_interface.interface_practices():
         w.dropdowns[p.id].value = "not_yet" if p.area == weak_area.key else "yes"
     assert [a.key for a in w.result.to_develop()] == [weak_area.key]
     assert escape(weak_area.advice.split(",")[0]) in w.result_html.value
@@ -133,18 +131,18 @@ def test_interface_check_points_to_the_weakest_area():
 
 def test_organisation_check_shows_the_gap_in_state_text_and_figure():
     w = OrganisationCheck()
-    dims = [d.key for d in org.learning_dimensions()]
+    dims = [d.key for d in org_learning.learning_dimensions()]
     assert w.comparison.pattern == "incomplete"
     for k in dims:
         w.rate(k, team=4, organisation=2)
-    assert w.comparison.pattern == "team_ahead" and w.comparison.gaps == {k: 2 for k in dims}
+    assert w.comparison.pattern == "team_ahead" and w.comparison.differences == {k: 2 for k in dims}
     assert "Beddoe (2009)" in w.reading and w.reading in w.chart.alt.description
     fig = w.figure
     assert trace(fig, "Your team (circle)").x == (4,) * len(dims)
     assert trace(fig, "Your organisation (square)").x == (2,) * len(dims)
     assert trace(fig, "gap").text == ("gap +2",) * len(dims)
     w.team[dims[0]].value = 1
-    assert w.comparison.gaps[dims[0]] == -1
+    assert w.comparison.differences[dims[0]] == -1
     assert trace(w.figure, "Your team (circle)").x[0] == 1
     with pytest.raises(ValueError, match="out of range"):
         w.rate(dims[0], team=7)
@@ -189,7 +187,7 @@ def test_plan_builder_lists_what_is_missing_then_shows_the_plan():
     assert "Agree ground rules for challenge in team meetings" in preview
     assert "Start monthly group supervision" in preview
     assert f"{cl.style_for_stage('storming').code} selling" in preview
-    assert cl.readiness(able=False, willing=True) in preview
+    assert cl.readiness(able=False, willing=True).code in preview
     assert escape(cl.get_item("T5").text) in preview and "Democratic" in preview
 
 
@@ -219,17 +217,17 @@ def test_plan_builder_saves_to_the_journal_and_to_a_file(tmp_path, _private_jour
 
 
 def test_plan_model_checks_its_inputs():
-    with pytest.raises(org.PlanIncomplete) as info:
-        org.leadership_plan(stage=None, actions=["a", "b", "c", "d"], interface="")
+    with pytest.raises(teaching_plan.PlanIncomplete) as info:
+        teaching_plan.leadership_plan(stage=None, actions=["a", "b", "c", "d"], interface="")
     assert len(info.value.problems) == 3
     with pytest.raises(LookupError, match="not a learning culture"):
-        org.leadership_plan(stage="norming", actions=["a", "b"], interface="x", culture_gaps=["clan"])
+        teaching_plan.leadership_plan(stage="norming", actions=["a", "b"], interface="x", culture_gaps=["clan"])
     with pytest.raises(ValueError, match="staff 1: give the person's role"):
-        org.leadership_plan(stage="norming", actions=["a", "b"], interface="x",
+        teaching_plan.leadership_plan(stage="norming", actions=["a", "b"], interface="x",
                             staff=[{"role": "", "able": True, "willing": True}])
-    plan = org.leadership_plan(stage="norming", actions=[" a ", "", "b"], interface="x",
+    plan = teaching_plan.leadership_plan(stage="norming", actions=[" a ", "", "b"], interface="x",
                                staff=[{"role": "social worker", "able": "yes", "willing": "no"}])
-    assert plan.actions == ("a", "b") and plan.staff[0].readiness == "R3"
+    assert plan.actions == ("a", "b") and plan.staff[0].readiness.code == "R3"
     assert plan.stage_style.name == cl.style_for_stage("norming").name
 
 
@@ -309,7 +307,7 @@ def test_journal_import_adds_new_entries_and_says_so(tmp_path):
     import datetime as _dt
 
     from coplearn import Journal
-    from coplearn.widgets.practice import JournalImport
+    from coplearn.widgets.journal import JournalImport
 
     elsewhere = Journal(tmp_path / "elsewhere.json")
     elsewhere.add(title="Lesson 03 on the train", learning="The managed culture is in every row I meet.")

@@ -23,6 +23,8 @@ from coplearn.paper.action_centred import (
     Action,
     AuditItem,
     AuditResult,
+    adair_domains,
+    adair_functions,
     get_item,
     rating_from_word,
     rating_scale,
@@ -51,21 +53,14 @@ from coplearn.paper.cultures import (
     get_principle,
     principles,
 )
-from coplearn.practice.journal import GIBBS_STAGES, Journal, JournalEntry, default_journal_path
-from coplearn.paper.leadership import (
+from coplearn.paper.situational import (
     LeadershipStyle,
-    TuckmanStage,
-    adair_domains,
-    adair_functions,
     get_readiness,
-    get_stage,
     get_style,
     readiness,
     readiness_levels,
     recommend_style,
-    style_for_stage,
     styles,
-    tuckman_stages,
 )
 from coplearn.paper.supervision import (
     get_degree,
@@ -75,6 +70,8 @@ from coplearn.paper.supervision import (
     supervision_futures,
     supervision_practices,
 )
+from coplearn.paper.team_development import TuckmanStage, get_stage, style_for_stage, tuckman_stages
+from coplearn.practice.journal import GIBBS_STAGES, Journal, JournalEntry, default_journal_path
 
 __all__ = [
     "Action",

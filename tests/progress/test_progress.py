@@ -43,10 +43,11 @@ def folder(tmp_path, monkeypatch) -> Path:
 def widget_classes() -> dict[str, type]:
     import importlib
 
+    from coplearn.widgets import _MODULES
     from coplearn.widgets._base import Composite
 
     out = {}
-    for m in ("cultures", "leadership", "practice", "course", "survey", "answers", "groupwork", "_base"):
+    for m in (*_MODULES, "_base"):
         for n, o in vars(importlib.import_module(f"coplearn.widgets.{m}")).items():
             if inspect.isclass(o) and issubclass(o, Composite):
                 out[n] = o
@@ -131,7 +132,7 @@ def test_the_hook_never_raises_for_a_file_problem(folder, monkeypatch):
 # ---- widgets note what the learner does ---------------------------------------------------------
 
 def test_a_displayed_sorter_notes_its_activity_only_when_every_statement_is_placed(folder, capsys):
-    from coplearn.widgets.practice import SupervisionSorter
+    from coplearn.widgets.supervision import SupervisionSorter
 
     hidden = SupervisionSorter()
     for item in hidden.items:
@@ -150,7 +151,7 @@ def test_a_displayed_sorter_notes_its_activity_only_when_every_statement_is_plac
 
 
 def test_a_composite_counts_its_inner_sorter(folder, capsys):
-    from coplearn.widgets.leadership import BackSeatSorter
+    from coplearn.widgets.vignettes import BackSeatSorter
 
     w = BackSeatSorter()
     w._ipython_display_()
@@ -254,7 +255,7 @@ def test_cli_shows_progress_marks_done_and_writes_a_record(folder):
 
 
 def test_progress_view_shows_the_table_and_writes_the_record(folder):
-    from coplearn.widgets.practice import ProgressView
+    from coplearn.widgets.progress import ProgressView
 
     prog, journal = studied(folder)
     small = ProgressView(journal=journal)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import TypeVar
 
-__all__ = ["rating", "choose", "normalise"]
+T = TypeVar("T")
+
+__all__ = ["rating", "choose", "find", "normalise"]
 
 RATING_MIN = 1
 RATING_MAX = 5
@@ -75,3 +78,28 @@ def choose(value: object, allowed: Iterable[str], what: str, item: str | None = 
                 return key
     prefix = f"{item}: " if item else ""
     raise LookupError(f"{prefix}{value!r} is not a {what}; choose one of: {', '.join(keys)}")
+
+
+def find(value: object, records: Sequence[T], what: str, by: Sequence[str], listed: str | None = None) -> T:
+    """The record whose attribute ``by[0]``, or else ``by[1]``..., matches ``value`` case-insensitively.
+
+    An unknown value raises ``LookupError`` listing the ``listed`` attribute (default ``by[0]``).
+
+    >>> from collections import namedtuple
+    >>> R = namedtuple("R", "key name")
+    >>> rows = [R("a", "Apple"), R("b", "Banana")]
+    >>> find("banana", rows, "fruit", ("key", "name")).key
+    'b'
+    >>> find("cherry", rows, "fruit", ("key", "name"))
+    Traceback (most recent call last):
+    ...
+    LookupError: 'cherry' is not a fruit; choose one of: a, b
+    """
+    if isinstance(value, str):
+        wanted = normalise(value)
+        for attr in by:
+            for record in records:
+                if normalise(getattr(record, attr)) == wanted:
+                    return record
+    keys = ", ".join(getattr(r, listed or by[0]) for r in records)
+    raise LookupError(f"{value!r} is not a {what}; choose one of: {keys}")

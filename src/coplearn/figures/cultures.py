@@ -20,7 +20,7 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-from coplearn.teaching.context import Dominance, OverlaySkill, dominance, overlay_skills
+from coplearn.teaching.cultures import Dominance, OverlaySkill, dominance, overlay_skills
 from coplearn.paper.cultures import SUPERORDINATE_TARGET, CultureProfile, cultures
 from ._base import CULTURE_COLOURS, CULTURE_SYMBOLS, OKABE_ITO, Chart, TextAlternative, base_layout
 
@@ -159,7 +159,7 @@ def build_overlay(skills: Sequence[OverlaySkill] | None = None) -> Chart:
     The four columns are Table 1's cultures; the band across them is the layer of skills the paper
     says must shape all four, driven by humanistic values (Gray et al. 2010, after Gray et al. 2008).
     The drawing is the course's; the paper describes the overlay in words only. ``skills`` defaults
-    to :func:`coplearn.teaching.context.overlay_skills`; their examples go into the text alternative.
+    to :func:`coplearn.teaching.cultures.overlay_skills`; their examples go into the text alternative.
     """
     strands = tuple(skills) if skills is not None else overlay_skills()
     short = [s.name.removesuffix(" skills").removeprefix("Skills in ") for s in strands]

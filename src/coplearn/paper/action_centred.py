@@ -1,4 +1,8 @@
-"""The team audit: Table 2 of Gray et al. (2010), Adair's three domains applied to social work.
+"""Action-centred leadership (Adair): the three overlapping needs, the eight functions and the team audit.
+
+Adair's domains and functions are read from ``coplearn/data/leadership.toml`` (``[adair]``); the
+team audit is Table 2 of Gray et al. (2010), Adair's three domains applied to social work, read
+from ``coplearn/data/audit.toml``.
 
 The 28 items and their domains are the paper's (after Adair 1983). The 1-5 rating scale, the
 scoring, the priorities and the action plan are the course's own teaching aid, not a validated
@@ -15,6 +19,8 @@ instrument.
 ['T4', 'K1', 'K2']
 >>> r.is_partial
 True
+>>> [d.key for d in cl.adair_domains()]
+['task', 'team', 'individual']
 """
 
 from __future__ import annotations
@@ -26,10 +32,15 @@ from statistics import fmean
 
 from coplearn.core import html as _html
 from coplearn.core import validate as _validate
-from coplearn.core.data import root
-from coplearn.paper.leadership import TuckmanStage, get_stage, style_for_stage, tuckman_stages
+from coplearn.core.data import records, root, text
+from coplearn.paper.team_development import TuckmanStage, get_stage, style_for_stage, tuckman_stages
 
 __all__ = [
+    "AdairDomain",
+    "AdairFunction",
+    "adair_domains",
+    "adair_functions",
+    "ADAIR_SOURCE",
     "Action",
     "AuditItem",
     "AuditResult",
@@ -55,6 +66,44 @@ AUDIT_NOTE = (
     "scores, the priorities and the suggested actions are this course's additions: a reflective "
     "aid for a team conversation, not a validated measure of a team."
 )
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AdairDomain:
+    """One of Adair's three overlapping needs."""
+
+    key: str
+    name: str
+    summary: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AdairFunction:
+    """One of Adair's eight leadership functions."""
+
+    key: str
+    name: str
+    summary: str
+
+
+#: The primary sources for Adair's action-centred leadership.
+ADAIR_SOURCE: str = text("leadership.toml", "adair", "source")
+
+
+@functools.lru_cache(maxsize=None)
+def adair_domains() -> tuple[AdairDomain, ...]:
+    """Adair's three overlapping needs: the task, the team and the individual."""
+    return records(root("leadership.toml"), "domain", AdairDomain)
+
+
+@functools.lru_cache(maxsize=None)
+def adair_functions() -> tuple[AdairFunction, ...]:
+    """Adair's eight leadership functions.
+
+    >>> len(adair_functions())
+    8
+    """
+    return records(root("leadership.toml"), "function", AdairFunction)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -106,16 +155,8 @@ def _load() -> _Audit:
 
     lesson_numbers = [lesson.number for lesson in lessons()]
     top = root(_FILE)
-    items = []
-    for i, row in enumerate(top.table_list("item")):
-        items.append(
-            AuditItem(
-                id=row.str("id"), domain=row.choice("domain", DOMAINS), kind=row.choice("kind", KINDS),
-                text=row.str("text"), action=row.str("action"), framework=row.str("framework"),
-                lesson=row.choice("lesson", lesson_numbers), order=i,
-            )
-        )
-    top.unique(items, "id", "item")
+    items = records(top, "item", AuditItem, each=lambda _, i: {"order": i},
+                    choices={"domain": DOMAINS, "kind": KINDS, "lesson": lesson_numbers})
     scale = top.table("scale")
     labels = {int(k): v for k, v in scale.table("labels").data.items()}
     words: dict[str, int] = {}
@@ -125,7 +166,7 @@ def _load() -> _Audit:
     for k in syn.data:
         for w in syn.str_list(k):
             words[_validate.normalise(w)] = int(k)
-    return _Audit(items=tuple(items), labels=labels, words=words, scale_note=scale.str("note"))
+    return _Audit(items=items, labels=labels, words=words, scale_note=scale.str("note"))
 
 
 def team_audit(domain: str | None = None) -> tuple[AuditItem, ...]:
@@ -143,8 +184,7 @@ def team_audit(domain: str | None = None) -> tuple[AuditItem, ...]:
 
 def get_item(item_id: str) -> AuditItem:
     """Look up an audit item by id (``"K1"`` ... ``"I8"``), ignoring case."""
-    table = {i.id: i for i in _load().items}
-    return table[_validate.choose(item_id, table, "team audit item")]
+    return _validate.find(item_id, _load().items, "team audit item", ("id",))
 
 
 def rating_scale() -> dict[int, str]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from coplearn.core import html as _html
 from coplearn.core import validate as _validate
-from coplearn.core.data import root
+from coplearn.core.data import records, root
 
 __all__ = [
     "Concept",
@@ -83,31 +83,20 @@ class PcfDomain:
 @functools.lru_cache(maxsize=None)
 def _concepts() -> tuple[tuple[Concept, ...], tuple[TheoryArea, ...]]:
     top = root("concepts.toml")
-    items = tuple(
-        Concept(id=c.str("id"), title=c.str("title"), section=c.str("section"), summary=c.str("summary"))
-        for c in top.table_list("concept")
-    )
-    top.unique(list(items), "id", "concept")
+    items = records(top, "concept", Concept)
     numbers = [lesson.number for lesson in lessons()]
-    areas = []
-    for a in top.table_list("theory_area"):
-        ls = a.str_list("lessons")
-        for n in ls:
+    areas = records(top, "theory_area", TheoryArea)
+    for row, area in zip(top.table_list("theory_area"), areas):
+        for n in area.lessons:
             if n not in numbers:
-                raise a._fail("lessons", f"names the lesson {n!r}, which does not exist")
-        areas.append(TheoryArea(key=a.str("key"), name=a.str("name"), sources=a.str("sources"), lessons=ls))
-    return items, tuple(areas)
+                raise row._fail("lessons", f"names the lesson {n!r}, which does not exist")
+    return items, areas
 
 
 @functools.lru_cache(maxsize=None)
 def _course() -> tuple[tuple[Lesson, ...], tuple[PcfDomain, ...]]:
     top = root("course.toml")
-    ls = tuple(Lesson(number=x.str("number"), slug=x.str("slug"), title=x.str("title"))
-               for x in top.table_list("lesson"))
-    top.unique(list(ls), "number", "lesson")
-    pcf = tuple(PcfDomain(key=x.str("key"), name=x.str("name")) for x in top.table_list("pcf"))
-    top.unique(list(pcf), "key", "pcf")
-    return ls, pcf
+    return records(top, "lesson", Lesson, unique="number"), records(top, "pcf", PcfDomain)
 
 
 class _ConceptList(tuple):
@@ -131,8 +120,7 @@ def concepts(section: str | None = None) -> tuple[Concept, ...]:
 
 def get_concept(concept_id: str) -> Concept:
     """Look up a concept by id (``"C01"`` ... ``"C42"``), ignoring case."""
-    table = {c.id: c for c in _concepts()[0]}
-    return table[_validate.choose(concept_id, table, "concept id")]
+    return _validate.find(concept_id, _concepts()[0], "concept id", ("id",))
 
 
 def lessons() -> tuple[Lesson, ...]:
@@ -147,8 +135,7 @@ def get_lesson(number: str | int) -> Lesson:
     '05-leading-situationally'
     """
     key = f"{number:02d}" if isinstance(number, int) else str(number).strip().zfill(2)
-    table = {lesson.number: lesson for lesson in lessons()}
-    return table[_validate.choose(key, table, "lesson number")]
+    return _validate.find(key, lessons(), "lesson number", ("number",))
 
 
 def pcf_domains() -> tuple[PcfDomain, ...]:
@@ -162,17 +149,7 @@ def get_pcf(name: str) -> PcfDomain:
     >>> get_pcf("Professional leadership").key
     'professional_leadership'
     """
-    table = {d.key: d for d in pcf_domains()}
-    names = {d.name: d for d in pcf_domains()}
-    try:
-        return table[_validate.choose(name, table, "PCF domain")]
-    except LookupError:
-        try:
-            return names[_validate.choose(name, names, "PCF domain")]
-        except LookupError:
-            raise LookupError(
-                f"{name!r} is not a PCF domain; choose one of: " + ", ".join(names)
-            ) from None
+    return _validate.find(name, pcf_domains(), "PCF domain", ("key", "name"), listed="name")
 
 
 def theoretical_domain() -> tuple[TheoryArea, ...]:

@@ -23,7 +23,7 @@ from statistics import fmean
 
 from coplearn.core import html as _html
 from coplearn.core import validate as _validate
-from coplearn.core.data import root
+from coplearn.core.data import Path, records, root
 
 __all__ = [
     "Culture",
@@ -116,49 +116,19 @@ class Culture:
 @functools.lru_cache(maxsize=None)
 def _load() -> tuple[tuple[Dimension, ...], tuple[Culture, ...]]:
     top = root(_FILE)
-    dims = tuple(
-        Dimension(key=d.str("key"), label=d.str("label"), question=d.str("question"))
-        for d in top.table_list("dimension")
-    )
-    top.unique(list(dims), "key", "dimension")
-    dim_keys = [d.key for d in dims]
-    raw_cultures = top.table_list("culture")
-    culture_keys = [c.str("key") for c in raw_cultures]
-    prins = []
-    for p in top.table_list("principle"):
-        prins.append(
-            Principle(
-                id=p.str("id"),
-                culture=p.choice("culture", culture_keys),
-                dimension=p.choice("dimension", dim_keys),
-                row=p.str("row"),
-                text=p.str("text"),
-            )
-        )
-    top.unique(prins, "id", "principle")
-    reasons = {}
-    for r in top.table_list("reason"):
-        reasons[r.choice("culture", culture_keys)] = r.str("text")
-    built = []
-    for c in raw_cultures:
-        key = c.str("key")
+    dims = records(top, "dimension", Dimension)
+    culture_keys = [c.str("key") for c in top.table_list("culture")]
+    prins = records(top, "principle", Principle,
+                    choices={"culture": culture_keys, "dimension": [d.key for d in dims]})
+    reasons = {r.choice("culture", culture_keys): r.str("text") for r in top.table_list("reason")}
+
+    def parts(row: Path, _: int) -> dict[str, object]:
+        key = row.str("key")
         if key not in reasons:
             raise top._fail("reason", f"has no entry for the culture {key!r}")
-        built.append(
-            Culture(
-                key=key,
-                name=c.str("name"),
-                block=c.choice("block", ("A", "B")),
-                exemplar=c.str("exemplar"),
-                exemplar_short=c.str("exemplar_short"),
-                summary=c.str("summary"),
-                source=c.str("source"),
-                principles=tuple(p for p in prins if p.culture == key),
-                reason=reasons[key],
-            )
-        )
-    top.unique(built, "key", "culture")
-    return dims, tuple(built)
+        return {"principles": tuple(p for p in prins if p.culture == key), "reason": reasons[key]}
+
+    return dims, records(top, "culture", Culture, each=parts, choices={"block": ("A", "B")})
 
 
 @functools.lru_cache(maxsize=None)
@@ -195,8 +165,7 @@ def get_culture(name: str) -> Culture:
     ...
     LookupError: 'clan' is not a learning culture; choose one of: professional, managed, humanistic, democratic
     """
-    by_key = {c.key: c for c in cultures()}
-    return by_key[_validate.choose(name, by_key, "learning culture")]
+    return _validate.find(name, cultures(), "learning culture", ("key",))
 
 
 def principles(culture: str | None = None, dimension: str | None = None) -> tuple[Principle, ...]:
@@ -234,8 +203,8 @@ class Gap:
 class CultureProfile:
     """How strongly each culture is present, from a learner's ratings of Table 1 principles.
 
-    Scores are the mean agreement (1-5) with each culture's principles. ``dominant`` lists the
-    cultures within :data:`DOMINANCE_MARGIN` of the highest. ``balance`` runs from 0 to 1, where
+    Scores are the mean agreement (1-5) with each culture's principles. ``dominant_cultures``
+    lists the cultures within :data:`DOMINANCE_MARGIN` of the highest. ``balance`` runs from 0 to 1, where
     1 means all rated cultures score the same: it is ``1 - (highest - lowest) / 4``.
     These are the course's own teaching aids, not the paper's.
     """
@@ -251,7 +220,8 @@ class CultureProfile:
         return bool(self.unrated)
 
     @property
-    def dominant(self) -> tuple[str, ...]:
+    def dominant_cultures(self) -> tuple[str, ...]:
+        """The keys of the cultures within :data:`DOMINANCE_MARGIN` of the highest score (often one)."""
         if not self.scores:
             return ()
         top = max(self.scores.values())
@@ -265,7 +235,7 @@ class CultureProfile:
         values = list(self.scores.values())
         return round(1 - (max(values) - min(values)) / 4, 3)
 
-    def gaps(self) -> tuple[Gap, ...]:
+    def to_develop(self) -> tuple[Gap, ...]:
         """Cultures to develop, weakest first, each with the paper's reason (C13).
 
         A culture is a gap when it scores below :data:`GAP_FLOOR` or at least
@@ -294,14 +264,14 @@ class CultureProfile:
         parts = [
             ", ".join(f"{names[k]} {v:.1f}" for k, v in self.scores.items()) + " (out of 5)."
         ]
-        dom = [names[k] for k in self.dominant]
+        dom = [names[k] for k in self.dominant_cultures]
         if len(dom) == len(self.scores) and len(dom) > 1:
             parts.append("No culture stands out: they are all close together.")
         else:
             parts.append(f"Dominant: {' and '.join(dom)}.")
         if self.balance is not None:
             parts.append(f"Balance index {self.balance:.2f} (1 = all equally present).")
-        gaps = self.gaps()
+        gaps = self.to_develop()
         if gaps:
             parts.append("To develop: " + ", ".join(names[g.culture] for g in gaps) + ".")
         elif not self.unrated:
@@ -313,12 +283,12 @@ class CultureProfile:
     def _repr_html_(self) -> str:
         names = {c.key: c.name for c in cultures()}
         rows = [
-            (names[k], f"{v:.2f}", self.counts[k], "yes" if k in self.dominant else "")
+            (names[k], f"{v:.2f}", self.counts[k], "yes" if k in self.dominant_cultures else "")
             for k, v in self.scores.items()
         ]
         gaps = "".join(
             f"<li><strong>{_html.esc(names[g.culture])}</strong> ({g.score:.1f}): {_html.esc(g.reason)}</li>"
-            for g in self.gaps()
+            for g in self.to_develop()
         )
         return (
             _html.table("Learning-culture profile (mean agreement, 1-5)",
@@ -336,9 +306,9 @@ def culture_profile(ratings: Mapping[str, object]) -> CultureProfile:
     listed in ``unrated``.
 
     >>> p = culture_profile({"P1": 5, "M1": 5, "H1": 2, "D1": 1})
-    >>> p.scores["professional"], p.dominant, p.balance
+    >>> p.scores["professional"], p.dominant_cultures, p.balance
     (5.0, ('professional', 'managed'), 0.0)
-    >>> [g.culture for g in p.gaps()]
+    >>> [g.culture for g in p.to_develop()]
     ['democratic', 'humanistic']
     >>> culture_profile({"P1": 0})
     Traceback (most recent call last):

@@ -18,7 +18,7 @@ import functools
 from dataclasses import dataclass
 
 from coplearn.core import validate as _validate
-from coplearn.core.data import root
+from coplearn.core.data import records, root, text
 
 __all__ = [
     "InvolvementDegree",
@@ -83,27 +83,10 @@ class _Practice:
 @functools.lru_cache(maxsize=None)
 def _load() -> _Practice:
     top = root("practice.toml")
-    futures = tuple(
-        SupervisionFuture(key=f.str("key"), name=f.str("name"), summary=f.str("summary"),
-                          features=f.str_list("features"))
-        for f in top.table_list("future")
-    )
-    fkeys = [f.key for f in futures]
-    practices = tuple(
-        SupervisionPractice(id=p.str("id"), text=p.str("text"), future=p.choice("future", fkeys), why=p.str("why"))
-        for p in top.table_list("practice")
-    )
-    top.unique(list(practices), "id", "practice")
-    degrees = tuple(
-        InvolvementDegree(key=d.str("key"), level=d.int("level"), name=d.str("name"), summary=d.str("summary"))
-        for d in top.table_list("degree")
-    )
-    dkeys = [d.key for d in degrees]
-    scenarios = tuple(
-        InvolvementScenario(id=s.str("id"), text=s.str("text"), degree=s.choice("degree", dkeys), why=s.str("why"))
-        for s in top.table_list("scenario")
-    )
-    top.unique(list(scenarios), "id", "scenario")
+    futures = records(top, "future", SupervisionFuture)
+    practices = records(top, "practice", SupervisionPractice, choices={"future": [f.key for f in futures]})
+    degrees = records(top, "degree", InvolvementDegree)
+    scenarios = records(top, "scenario", InvolvementScenario, choices={"degree": [d.key for d in degrees]})
     return _Practice(
         futures=futures, practices=practices,
         degrees=tuple(sorted(degrees, key=lambda d: d.level)), scenarios=scenarios,
@@ -112,12 +95,10 @@ def _load() -> _Practice:
     )
 
 
-def __getattr__(name: str) -> str:
-    if name == "SUPERVISION_NOTE":
-        return _load().supervision_note
-    if name == "INVOLVEMENT_NOTE":
-        return _load().involvement_note
-    raise AttributeError(name)
+#: What in the supervision material is the paper's and what is the course's.
+SUPERVISION_NOTE: str = text("practice.toml", "supervision", "note")
+#: Says the four-step involvement scale is the course's interpretation.
+INVOLVEMENT_NOTE: str = text("practice.toml", "involvement", "note")
 
 
 def supervision_futures() -> tuple[SupervisionFuture, ...]:
@@ -133,8 +114,7 @@ def get_future(name: str) -> SupervisionFuture:
     ...
     LookupError: 'educative' is not a future for supervision; choose one of: monitoring, developmental
     """
-    table = {f.key: f for f in supervision_futures()}
-    return table[_validate.choose(name, table, "future for supervision")]
+    return _validate.find(name, supervision_futures(), "future for supervision", ("key",))
 
 
 def supervision_practices() -> tuple[SupervisionPractice, ...]:
@@ -153,8 +133,7 @@ def get_degree(name: str) -> InvolvementDegree:
     >>> get_degree("Co-producers").level
     4
     """
-    table = {d.key: d for d in involvement_degrees()}
-    return table[_validate.choose(name, table, "degree of involvement")]
+    return _validate.find(name, involvement_degrees(), "degree of involvement", ("key",))
 
 
 def involvement_scenarios() -> tuple[InvolvementScenario, ...]:

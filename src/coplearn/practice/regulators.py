@@ -23,7 +23,7 @@ import datetime as _dt
 import functools
 from dataclasses import dataclass
 
-from coplearn.core.data import root
+from coplearn.core.data import Path, record, records, root
 
 __all__ = ["FIELDS", "Heading", "Regulator", "get_regulator", "regulators", "DEFAULT_REGULATOR"]
 
@@ -98,37 +98,25 @@ class Regulator:
 def regulators() -> tuple[Regulator, ...]:
     """The four regulators, England first, in the order of the data file."""
     top = root("regulators.toml")
-    out: list[Regulator] = []
-    for r in top.table_list("regulator"):
-        headings = []
-        for h in r.table_list("heading"):
-            field = h.choice("field", FIELDS)
-            headings.append(Heading(label=h.str("label"), field=field,
-                                    fill_in=h.str("fill_in") if field == "fill_in" else "",
-                                    required=h.bool("required") if h.has("required") else True))
-        checked = r.str("checked")
+
+    def headings(r: Path, _: int) -> dict[str, object]:
+        def one(h: Path) -> Heading:
+            fill_in = h.str("fill_in") if h.choice("field", FIELDS) == "fill_in" else ""
+            return record(h, Heading, choices={"field": FIELDS}, given={"fill_in": fill_in})
+
+        return {"headings": tuple(one(h) for h in r.table_list("heading"))}
+
+    out = records(top, "regulator", Regulator, each=headings)
+    for r, reg in zip(top.table_list("regulator"), out):
         try:
-            _dt.date.fromisoformat(checked)
+            _dt.date.fromisoformat(reg.checked)
         except ValueError:
-            raise r._fail("checked", f"should be a date YYYY-MM-DD, not {checked!r}") from None
-        counts = r.bool("counts_hours")
-        hours = r.int("required_hours") if r.has("required_hours") else None
-        if counts and hours is None:
+            raise r._fail("checked", f"should be a date YYYY-MM-DD, not {reg.checked!r}") from None
+        if reg.counts_hours and reg.required_hours is None:
             raise r._fail("required_hours", "is missing for a regulator that counts hours")
-        sources = r.str_list("sources")
-        if not sources:
+        if not reg.sources:
             raise r._fail("sources", "should name at least one page")
-        out.append(Regulator(
-            key=r.str("key"), name=r.str("name"), short=r.str("short"), nation=r.str("nation"),
-            term=r.str("term"), short_term=r.str("short_term"), checked=checked, period=r.str("period"), counts_hours=counts,
-            shows_hours=r.bool("shows_hours"), required_hours=hours, pieces_required=r.int("pieces_required"),
-            needs_peer_reflection=r.bool("needs_peer_reflection"), where=r.str("where"),
-            requirement=r.str_list("requirement"), not_confirmed=r.str_list("not_confirmed"),
-            sources=sources, copy_note=r.str("copy_note"), headings=tuple(headings),
-            article=r.str("article") if r.has("article") else "",
-        ))
-    top.unique(out, "key", "regulator")
-    return tuple(out)
+    return out
 
 
 def get_regulator(key: "str | Regulator | None" = None) -> Regulator:

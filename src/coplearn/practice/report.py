@@ -128,7 +128,7 @@ def _disagreement_advice(s: ItemSummary) -> str:
 
 
 def _stage_rows(r: SurveyResult) -> list[tuple[str, str]]:
-    from coplearn.paper.leadership import tuckman_stages
+    from coplearn.paper.team_development import tuckman_stages
 
     if not r.breakdown_allowed:
         return []
@@ -138,7 +138,7 @@ def _stage_rows(r: SurveyResult) -> list[tuple[str, str]]:
 def _stage_text(r: SurveyResult) -> str:
     if r.stage is None:
         return "Nobody answered T3, so the report says nothing about the team's stage."
-    from coplearn.paper.leadership import style_for_stage
+    from coplearn.paper.team_development import style_for_stage
 
     style = style_for_stage(r.stage.key)
     n = sum(r.stage_counts.values())

@@ -59,7 +59,7 @@ from coplearn.paper.action_centred import (
     rating_from_word,
     team_audit,
 )
-from coplearn.paper.leadership import TuckmanStage, get_stage, tuckman_stages
+from coplearn.paper.team_development import TuckmanStage, get_stage, tuckman_stages
 
 __all__ = [
     "DEFAULT_MIN_RESPONDENTS",

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from coplearn.core import html as _html
 from coplearn.core import validate as _validate
-from coplearn.core.data import root
+from coplearn.core.data import records, root, text
 
 __all__ = [
     "GroupworkMoment",
@@ -71,22 +71,13 @@ class _Groupwork:
 @functools.lru_cache(maxsize=None)
 def _load() -> _Groupwork:
     top = root(_FILE)
-    skills_ = tuple(GroupworkSkill(key=s.str("key"), name=s.str("name"), what=s.str("what"), basis=s.str("basis"))
-                    for s in top.table_list("skill"))
-    top.unique(list(skills_), "key", "skill")
-    keys = [s.key for s in skills_]
-    moments_ = tuple(GroupworkMoment(id=m.str("id"), text=m.str("text"), skill=m.choice("skill", keys),
-                                     why=m.str("why"))
-                     for m in top.table_list("moment"))
-    top.unique(list(moments_), "id", "moment")
+    skills_ = records(top, "skill", GroupworkSkill)
+    moments_ = records(top, "moment", GroupworkMoment, choices={"skill": [s.key for s in skills_]})
     return _Groupwork(note=top.str("note"), skills=skills_, moments=moments_)
 
 
-def __getattr__(name: str) -> str:
-    # The note is read from the data file on first use, keeping ``import coplearn`` cheap.
-    if name == "NOTE":
-        return _load().note
-    raise AttributeError(name)
+#: What in the groupwork material is the course's own.
+NOTE: str = text(_FILE, "note")
 
 
 def skills() -> tuple[GroupworkSkill, ...]:

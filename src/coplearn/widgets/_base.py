@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import html
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -312,3 +312,39 @@ class JournalPrompt(Composite):
         warn = f" Note: {journal.last_warning}" if journal.last_warning else ""
         self.status.value = message(f"Saved to your journal at {journal.path} on {entry.date}.{warn}", "ok")
         return entry
+
+
+# ---- small pieces the topic modules share ------------------------------------------------------
+
+#: The first option of a rating drop-down, and of other choice drop-downs.
+NOT_ANSWERED = "Not answered"
+PLACEHOLDER = "Choose..."
+
+
+def note_html(text: str) -> str:
+    """A visible 'this is ours, not the paper's' note, as HTML text."""
+    return f'<p style="font-size:0.92em"><em>{html.escape(str(text))}</em></p>'
+
+
+def note_widget(text: str) -> W.HTML:
+    """A visible 'this is ours, not the paper's' note, as a widget."""
+    return W.HTML(f'<p class="coplearn-note"><em>{html.escape(text)}</em></p>', layout=FULL_WIDTH)
+
+
+def with_note(sorter: ChoiceSorter, text: str) -> None:
+    """Put a note above a sorter's items."""
+    sorter.view = W.VBox([note_widget(text), *sorter.view.children])
+
+
+def rating_options(labels: Mapping[int, str]) -> list[tuple[str, int | None]]:
+    """Drop-down options for a 1-5 scale, after "Not answered"."""
+    return [(NOT_ANSWERED, None)] + [(f"{k} {v}", k) for k, v in sorted(labels.items())]
+
+
+def sorter_block(title: str, intro: str, sorter: ChoiceSorter, note: str = "") -> W.VBox:
+    """A sorter with a bold title, an introduction and an optional note."""
+    parts: list[W.Widget] = [W.HTML(f"<p><strong>{html.escape(title)}</strong> {html.escape(intro)}</p>"),
+                             sorter.view]
+    if note:
+        parts.append(W.HTML(note_html(note)))
+    return W.VBox(parts)

@@ -22,7 +22,7 @@ from typing import Any
 import ipywidgets as W
 
 from coplearn.core import html as _html
-from coplearn.teaching.context import example_teams, get_example_team, principle_cue
+from coplearn.teaching.cultures import example_teams, get_example_team, principle_cue
 from coplearn.paper.cultures import (
     AGREEMENT_SCALE,
     PROFILE_NOTE,
@@ -328,7 +328,7 @@ class CultureProfileWidget(Composite):
                     "shows the course's picture of a super-ordinate culture: all four present.</p>"
                     + _html.note(PROFILE_NOTE))
         parts = []  # the summary itself is in the chart's text description, just above
-        gaps = p.gaps()
+        gaps = p.to_develop()
         if gaps:
             items = "".join(f"<li><strong>{html.escape(names[g.culture])}</strong> ({g.score:.1f} out of 5): "
                             f"{html.escape(g.reason)}</li>" for g in gaps)

@@ -1,0 +1,89 @@
+"""Team development: Tuckman's stages (Tuckman 1965; Tuckman & Jensen 1977) and the style each calls for.
+
+The paper uses Tuckman's stages to describe how a community of practice turns outward as it
+matures (Gray et al. 2010). Matching a stage to a situational-leadership style is the course's
+own teaching synthesis, not the paper's claim (``SYNTHESIS_NOTE``). The data live in
+``coplearn/data/leadership.toml`` (``[tuckman]``, ``[[stage]]``).
+
+>>> import coplearn as cl
+>>> [s.key for s in cl.tuckman_stages()]
+['forming', 'storming', 'norming', 'performing', 'adjourning']
+>>> cl.style_for_stage("Storming").name
+'selling'
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from dataclasses import dataclass
+
+from coplearn.core import validate as _validate
+from coplearn.core.data import records, root, text
+from coplearn.paper.situational import LeadershipStyle, styles
+
+__all__ = [
+    "TuckmanStage",
+    "get_stage",
+    "style_for_stage",
+    "tuckman_stages",
+    "TUCKMAN_SOURCE",
+    "SYNTHESIS_NOTE",
+]
+
+_FILE = "leadership.toml"
+OUTLOOKS = ("inward", "turning outward", "outward")
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class TuckmanStage:
+    """A stage of group development (Tuckman 1965; Tuckman & Jensen 1977)."""
+
+    key: str
+    name: str
+    order: int
+    year: int
+    summary: str
+    outlook: str
+    outlook_note: str
+    style_code: str
+
+
+@functools.lru_cache(maxsize=None)
+def _stages() -> tuple[TuckmanStage, ...]:
+    stages = records(root(_FILE), "stage", TuckmanStage, rename={"style_code": "style"},
+                     choices={"outlook": OUTLOOKS, "style_code": [s.code for s in styles()]})
+    return tuple(sorted(stages, key=lambda s: s.order))
+
+
+#: The primary sources for Tuckman's stages.
+TUCKMAN_SOURCE: str = text(_FILE, "tuckman", "source")
+#: Says that matching a stage to a style is the course's synthesis, not the paper's.
+SYNTHESIS_NOTE: str = text(_FILE, "tuckman", "synthesis_note")
+
+
+def tuckman_stages() -> tuple[TuckmanStage, ...]:
+    """Tuckman's five stages, in order (adjourning was added in 1977)."""
+    return _stages()
+
+
+def get_stage(name: str) -> TuckmanStage:
+    """Look up a Tuckman stage by name, ignoring case.
+
+    >>> get_stage("chaos")
+    Traceback (most recent call last):
+    ...
+    LookupError: 'chaos' is not a Tuckman stage; choose one of: forming, storming, norming, performing, adjourning
+    """
+    return _validate.find(name, tuckman_stages(), "Tuckman stage", ("key",))
+
+
+def style_for_stage(stage: str) -> LeadershipStyle:
+    """The style a team at this stage calls for.
+
+    This is a teaching synthesis of Tuckman with Hersey & Blanchard, not the paper's claim; the
+    returned style has ``is_synthesis=True`` so that displays can say so.
+    """
+    found = get_stage(stage)
+    base = next(s for s in styles() if s.code == found.style_code)
+    return dataclasses.replace(base, is_synthesis=True)

@@ -1,0 +1,296 @@
+"""Lesson 11: a learner's plan for leading their team as a community of practice.
+
+The plan brings the paper's frameworks together: the team's Tuckman stage and the style it calls
+for (the course's synthesis), key staff's readiness (Hersey & Blanchard 1993), the learning
+cultures to develop (Table 1), the team audit's priorities (Table 2) and managing the interface
+(Gray et al. 2010). The plan template, its limits and the notes on the theoretical domain are the
+course's own. The data live in ``coplearn/data/organisation.toml`` (``[plan]``, ``[[domain_note]]``).
+
+>>> from coplearn.teaching import leadership_plan as lp
+>>> lp.leadership_plan(stage="norming", actions=["Share cases weekly", "Invite a carer"],
+...                    interface="Brief my manager monthly.", date="2026-01-15").stage_style.code
+'S3'
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from coplearn.core import html as _html
+from coplearn.core.data import DataError, root, text
+from coplearn.paper.situational import AbleAndWilling, LeadershipStyle, _yes_no
+from coplearn.paper.team_development import TuckmanStage, get_stage, style_for_stage
+
+__all__ = [
+    "LeadershipPlan",
+    "PlanIncomplete",
+    "StaffReadiness",
+    "domain_notes",
+    "leadership_plan",
+    "PLAN_NOTE",
+]
+
+_FILE = "organisation.toml"
+PLAN_LIMITS = ("min_actions", "max_actions", "max_staff", "max_priorities")
+
+
+def _plan() -> Any:
+    return root(_FILE).table("plan")
+
+
+@functools.lru_cache(maxsize=None)
+def _limits() -> dict[str, int]:
+    limits = {k: _plan().int(k) for k in PLAN_LIMITS}
+    if not 1 <= limits["min_actions"] <= limits["max_actions"]:
+        raise DataError(f"{_FILE}: plan.min_actions must be between 1 and plan.max_actions")
+    return limits
+
+
+#: What in the plan template is the course's own.
+PLAN_NOTE: str = text(_FILE, "plan", "note")
+
+
+class PlanIncomplete(ValueError):
+    """The plan is missing something; ``problems`` lists every item still to do."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("; ".join(self.problems))
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class StaffReadiness(AbleAndWilling):
+    """A key member of staff, by role (not name), and how able and willing they are for a task."""
+
+    role: str
+    able: bool
+    willing: bool
+
+
+def _clean_text(value: object, what: str) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValueError(f"{what}: write this as text, not {value!r}")
+    return " ".join(value.split())
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class LeadershipPlan:
+    """A learner's plan for leading their team as a community of practice (lesson 11).
+
+    Build one with :func:`leadership_plan`, which checks every field. ``to_markdown()`` and
+    ``to_html()`` give a readable plan; ``journal_fields()`` the fields for :meth:`Journal.add`.
+    """
+
+    team: str
+    stage: str
+    staff: tuple[StaffReadiness, ...]
+    culture_gaps: tuple[str, ...]
+    audit_priorities: tuple[str, ...]
+    actions: tuple[str, ...]
+    interface: str
+    date: str
+
+    # -- what the choices imply ------------------------------------------------------------
+    @property
+    def stage_record(self) -> TuckmanStage:
+        return get_stage(self.stage)
+
+    @property
+    def stage_style(self) -> LeadershipStyle:
+        """The style the team's stage calls for (the course's synthesis, ``is_synthesis=True``)."""
+        return style_for_stage(self.stage)
+
+    def _sections(self) -> list[tuple[str, list[str], list[tuple[str, ...]] | None]]:
+        """The plan as (heading, paragraphs or bullets, optional table rows)."""
+        from coplearn.paper.action_centred import get_item
+        from coplearn.paper.cultures import get_culture
+        from coplearn.paper.team_development import SYNTHESIS_NOTE
+
+        stage = self.stage_record
+        style = self.stage_style
+        where = [
+            f"Stage of development: {stage.name} (Tuckman 1965). {stage.summary}",
+            f"How outward-looking: {stage.outlook}. {stage.outlook_note}",
+            f"Style this stage calls for: {style.code} {style.name} ({style.task_behaviour} task, "
+            f"{style.relationship_behaviour} relationship behaviour). {SYNTHESIS_NOTE}",
+        ]
+        sections: list[tuple[str, list[str], list[tuple[str, ...]] | None]] = [("Where the team is now", where, None)]
+        if self.staff:
+            rows = [(s.role, s.readiness.code, f"{s.style.code} {s.style.name}") for s in self.staff]
+            sections.append(("Key staff: readiness and style (Hersey & Blanchard 1993)", [], rows))
+        cultures_ = [f"{get_culture(k).name}: {get_culture(k).reason}" for k in self.culture_gaps]
+        sections.append(("Learning cultures to develop (Table 1)",
+                         cultures_ or ["None chosen: the four cultures feel balanced in this team."], None))
+        priorities = []
+        for item_id in self.audit_priorities:
+            item = get_item(item_id)
+            priorities.append(f"{item.id} {item.text} Suggested step: {item.action}")
+        sections.append(("Team audit priorities (Table 2)", priorities or ["None chosen yet."], None))
+        sections.append(("My actions", [f"{n}. {a}" for n, a in enumerate(self.actions, 1)], None))
+        sections.append(("Managing the interface with the wider organisation", [self.interface], None))
+        return sections
+
+    def to_markdown(self) -> str:
+        """The plan as Markdown, for the journal or a file."""
+        lines = ["# My plan for leading a community of practice", ""]
+        lines.append(f"*Team:* {self.team or 'not given'}  ")
+        lines.append(f"*Date:* {self.date}")
+        for heading, paras, rows in self._sections():
+            lines += ["", f"## {heading}", ""]
+            if rows is not None:
+                lines += ["| role | readiness | style |", "|---|---|---|"]
+                lines += ["| " + " | ".join(r) + " |" for r in rows]
+            elif heading == "My actions":
+                lines += paras
+            else:
+                lines += [f"- {p}" if len(paras) > 1 else p for p in paras]
+        lines += ["", f"*{_plan().str('note')}*", ""]
+        return "\n".join(lines)
+
+    def to_html(self) -> str:
+        """The plan as accessible HTML (headings, lists and a table)."""
+        parts = ['<div class="coplearn-plan">', "<h3>My plan for leading a community of practice</h3>",
+                 f"<p><strong>Team:</strong> {_html.esc(self.team or 'not given')}. "
+                 f"<strong>Date:</strong> {_html.esc(self.date)}.</p>"]
+        for heading, paras, rows in self._sections():
+            parts.append(f"<h4>{_html.esc(heading)}</h4>")
+            if rows is not None:
+                parts.append(_html.table("Readiness and style for each key person", ["role", "readiness", "style"], rows))
+            elif heading == "My actions":
+                parts.append("<ol>" + "".join(f"<li>{_html.esc(a)}</li>" for a in self.actions) + "</ol>")
+            elif len(paras) > 1:
+                parts.append("<ul>" + "".join(f"<li>{_html.esc(p)}</li>" for p in paras) + "</ul>")
+            else:
+                parts.append(f"<p>{_html.esc(paras[0])}</p>")
+        parts.append(_html.note(_plan().str("note")) + "</div>")
+        return "".join(parts)
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def journal_fields(self) -> dict[str, Any]:
+        """Fields for :meth:`coplearn.Journal.add`: the plan saved as a CPD-ready entry."""
+        plan = _plan()
+        return {
+            "title": "Lesson 11: my plan for leading a community of practice",
+            "activity_type": "Reflection on practice",
+            "lesson": "11",
+            "description": "A leadership plan for developing my team as a community of practice, built in coplearn lesson 11.",
+            "relevance": "Leading and developing a team's practice (Gray et al. 2010); PCF Professional leadership.",
+            "learning": self.to_markdown(),
+            "impact_practice": " ".join(f"({n}) {a}" for n, a in enumerate(self.actions, 1)),
+            "concepts": list(plan.str_list("concepts")),
+            "pcf": list(plan.str_list("pcf")),
+        }
+
+
+def _staff(value: object, n: int) -> StaffReadiness:
+    if isinstance(value, StaffReadiness):
+        return value
+    if not isinstance(value, Mapping):
+        raise ValueError(f"staff {n}: give a role with able and willing, e.g. "
+                         "{'role': 'newly qualified worker', 'able': False, 'willing': True}")
+    role = _clean_text(value.get("role"), f"staff {n}: role")
+    if not role:
+        raise ValueError(f"staff {n}: give the person's role (not their name), e.g. 'senior practitioner'")
+    return StaffReadiness(role=role, able=_yes_no(value.get("able"), f"staff {n} ({role}): able"),
+                          willing=_yes_no(value.get("willing"), f"staff {n} ({role}): willing"))
+
+
+def leadership_plan(*, stage: str, actions: Sequence[str], interface: str, team: str = "",
+                    staff: Sequence[Mapping[str, object] | StaffReadiness] = (),
+                    culture_gaps: Sequence[str] = (), audit_priorities: Sequence[str] = (),
+                    date: str | _dt.date | None = None) -> LeadershipPlan:
+    """Check a learner's choices and build a :class:`LeadershipPlan`.
+
+    ``stage`` is a Tuckman stage; ``actions`` two or three short actions (blanks are ignored);
+    ``interface`` a sentence on managing the interface; ``staff`` up to four people, by role, each
+    with ``able`` and ``willing``; ``culture_gaps`` culture keys; ``audit_priorities`` Table 2
+    item ids (up to three).
+
+    >>> plan = leadership_plan(stage="storming", actions=["Agree ground rules", "Start group supervision"],
+    ...                        interface="Brief my manager monthly.", culture_gaps=["democratic"],
+    ...                        audit_priorities=["t5"], date="2026-01-15")
+    >>> plan.stage_style.name, plan.audit_priorities, plan.culture_gaps
+    ('selling', ('T5',), ('democratic',))
+    >>> leadership_plan(stage="storming", actions=["Only one"], interface="x")
+    Traceback (most recent call last):
+    ...
+    coplearn.teaching.leadership_plan.PlanIncomplete: actions: write at least 2 actions (you have 1), each a sentence long
+    """
+    from coplearn.paper.action_centred import get_item
+    from coplearn.paper.cultures import get_culture
+
+    limits = _limits()
+    problems: list[str] = []
+    stage_key = get_stage(stage).key if stage is not None else None
+    if stage_key is None:
+        problems.append("stage: choose your team's stage of development (forming, storming, norming, "
+                        "performing or adjourning)")
+    if isinstance(actions, str):
+        actions = [actions]
+    cleaned = [_clean_text(a, f"action {n}") for n, a in enumerate(actions, 1)]
+    acts = tuple(a for a in cleaned if a)
+    if len(acts) < limits["min_actions"]:
+        problems.append(f"actions: write at least {limits['min_actions']} actions (you have {len(acts)}), "
+                        "each a sentence long")
+    if len(acts) > limits["max_actions"]:
+        problems.append(f"actions: keep to {limits['max_actions']} actions (you have {len(acts)}): "
+                        "a short plan is more likely to happen")
+    iface = _clean_text(interface, "interface")
+    if not iface:
+        problems.append("interface: write a sentence on how you will manage the interface with the "
+                        "wider organisation")
+    if len(staff) > limits["max_staff"]:
+        problems.append(f"staff: choose up to {limits['max_staff']} key people (you have {len(staff)})")
+    if problems:
+        raise PlanIncomplete(problems)
+    people = tuple(_staff(s, n) for n, s in enumerate(staff, 1))
+    gaps = tuple(dict.fromkeys(get_culture(c).key for c in culture_gaps))
+    prios = tuple(dict.fromkeys(get_item(i).id for i in audit_priorities))
+    if len(prios) > limits["max_priorities"]:
+        raise ValueError(f"audit_priorities: choose up to {limits['max_priorities']} items (you have {len(prios)})")
+    if date is None:
+        when = _dt.date.today().isoformat()
+    elif isinstance(date, _dt.date):
+        when = date.isoformat()
+    else:
+        try:
+            when = _dt.date.fromisoformat(str(date)).isoformat()
+        except ValueError:
+            raise ValueError(f"date: {date!r} is not a date; write it as YYYY-MM-DD") from None
+    return LeadershipPlan(team=_clean_text(team, "team"), stage=stage_key, staff=people, culture_gaps=gaps,
+                          audit_priorities=prios, actions=acts, interface=iface, date=when)
+
+
+@functools.lru_cache(maxsize=None)
+def _domain_notes() -> dict[str, str]:
+    from coplearn.paper.concepts import theoretical_domain
+
+    area_keys = [a.key for a in theoretical_domain()]
+    notes: dict[str, str] = {}
+    for row in root(_FILE).table_list("domain_note"):
+        key = row.choice("key", area_keys)
+        if key in notes:
+            raise DataError(f"{_FILE}: domain_note has the key {key!r} more than once")
+        notes[key] = row.str("why")
+    missing = [k for k in area_keys if k not in notes]
+    if missing:
+        raise DataError(f"{_FILE}: domain_note is missing for {', '.join(missing)}")
+    return notes
+
+
+def domain_notes() -> dict[str, str]:
+    """Why each area of the theoretical domain matters to a leader (the course's words), by area key.
+
+    >>> import coplearn as cl
+    >>> sorted(domain_notes()) == sorted(a.key for a in cl.theoretical_domain())
+    True
+    """
+    return dict(_domain_notes())

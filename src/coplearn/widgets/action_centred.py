@@ -1,0 +1,192 @@
+"""Widgets for lesson 06: Adair's circles and functions, and the team audit (Table 2)."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from typing import Any
+
+import ipywidgets as W
+
+from coplearn.paper import action_centred as _audit
+from coplearn.paper.action_centred import adair_domains, adair_functions
+from coplearn.paper.team_development import tuckman_stages
+from coplearn.teaching import vignettes as _vg
+from coplearn.figures._base import Chart
+from coplearn.figures.action_centred import build_adair_circles, build_audit_scores
+from ._base import FULL_WIDTH, LABEL_STYLE, NOT_ANSWERED, ChoiceItem, ChoiceSorter, Composite, message, show_chart
+from ._base import rating_options as _rating_options, sorter_block as _sorter_block
+from ._base import note_html as _note
+
+__all__ = ["AdairCircles", "AdairFunctionSorter", "TeamAuditForm"]
+
+
+def _esc(text: object) -> str:
+    return html.escape(str(text))
+
+
+class AdairCircles(Composite):
+    """Choose one of Adair's three needs: its circle is highlighted and its Table 2 questions shown.
+    """
+
+    def __init__(self, domain: str = "task") -> None:
+        super().__init__()
+        self.selected = domain
+        self.chart: Chart | None = None
+        self.counts = {d.key: len(_audit.team_audit(d.key)) for d in adair_domains()}
+        self.domain = W.Dropdown(options=[(d.name, d.key) for d in adair_domains()], value=domain,
+                                 description="Show the need", style=LABEL_STYLE)
+        self.domain.observe(self.safely(self._on_change), names="value")
+        self.questions = W.HTML(layout=FULL_WIDTH)
+        self.out = W.Output()
+        self.view = W.VBox([self.domain, self.out, self.questions, self.messages])
+        self.safely(self.update)()
+
+    def _on_change(self, change: dict[str, Any]) -> None:
+        self.selected = change["new"]
+        self.update()
+
+    def update(self) -> None:
+        """Redraw the circles with the chosen need highlighted, and list its questions."""
+        d = next(x for x in adair_domains() if x.key == self.selected)
+        self.chart = build_adair_circles(self.selected, self.counts)
+        show_chart(self.chart, self.out)
+        items = "".join(f"<li><strong>{_esc(i.id)}</strong> {_esc(i.text)}</li>" for i in _audit.team_audit(d.key))
+        self.questions.value = (
+            f'<div role="status"><p><strong>{_esc(d.name)}.</strong> {_esc(d.summary)}</p>'
+            f"<p>The paper's Table 2 questions for this need ({len(_audit.team_audit(d.key))}), "
+            f"in the course's words:</p><ul>{items}</ul></div>")
+
+
+class AdairFunctionSorter(Composite):
+    """Match moments in a social work team to Adair's eight functions."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        names = {f.key: f.name for f in adair_functions()}
+        items = [ChoiceItem(id=e.id, text=e.text, answer=e.function, why=e.why) for e in _vg.function_examples()]
+        self.sorter = ChoiceSorter(items, list(names.items()), question="Which function?")
+        self.view = W.VBox([
+            _sorter_block("Adair's functions at work.", "Which of the eight functions is the manager using?",
+                          self.sorter),
+            self.messages,
+        ])
+
+
+class TeamAuditForm(Composite):
+    """The 28-item team audit (Table 2): answer, press "Score the audit", see scores and a plan.
+
+    Rating items are Dropdowns from 1 to 5 (plus "Not answered"); T3 is a Dropdown of Tuckman's
+    stages; T2 is a text box. Unanswered items are left out of the scores, never counted as zero.
+    """
+
+    def __init__(self, responses: Mapping[str, object] | None = None) -> None:
+        super().__init__()
+        self.result: _audit.AuditResult | None = None
+        self.chart: Chart | None = None
+        options = _rating_options(_audit.rating_scale())
+        stage_options = [(NOT_ANSWERED, None)] + [(s.name, s.key) for s in tuckman_stages()]
+        self.controls: dict[str, W.ValueWidget] = {}
+        sections: list[W.Widget] = []
+        for d in adair_domains():
+            rows: list[W.Widget] = [W.HTML(f"<p><strong>{_esc(d.name)}</strong> ({_esc(d.summary)})</p>")]
+            for item in _audit.team_audit(d.key):
+                question = W.HTML(f"<p><strong>{_esc(item.id)}.</strong> {_esc(item.text)}</p>")
+                if item.kind == "rating":
+                    control: W.ValueWidget = W.Dropdown(options=options, index=0,
+                                                        description=f"{item.id} rating", style=LABEL_STYLE)
+                    rows.append(W.VBox([question, control]))
+                elif item.kind == "stage":
+                    control = W.Dropdown(options=stage_options, index=0, description=f"{item.id} stage",
+                                         style=LABEL_STYLE)
+                    stages = "".join(f"<li><strong>{_esc(s.name)}</strong>: {_esc(s.summary)}</li>"
+                                     for s in tuckman_stages())
+                    rows.append(W.VBox([question, W.HTML(
+                        f"<details><summary>What the stages mean (Tuckman 1965; Tuckman &amp; Jensen 1977)</summary>"
+                        f"<ul>{stages}</ul></details>"), control]))
+                else:
+                    control = W.Textarea(description=f"{item.id} answer", style=LABEL_STYLE,
+                                         placeholder="A few notes in your own words (optional).",
+                                         layout=W.Layout(width="95%", height="5em"))
+                    rows.append(W.VBox([question, control]))
+                self.controls[item.id] = control
+            sections.append(W.VBox(rows, layout=W.Layout(margin="0 0 12px 0")))
+        self.button = W.Button(description="Score the audit", button_style="primary",
+                               tooltip="Score the answers you have given so far")
+        self.button.on_click(self.safely(lambda _b: self.score()))
+        self.status = W.HTML()
+        self.out = W.Output()
+        self.report = W.HTML(layout=FULL_WIDTH)
+        self.view = W.VBox(sections + [self.button, self.messages, self.status, self.out, self.report])
+        if responses:
+            self.set_responses(responses)
+
+    def set_responses(self, responses: Mapping[str, object]) -> None:
+        """Fill the form from ``{item_id: answer}``; ratings may be 1-5 or words such as "good".
+
+        Everything is checked first, so a bad id or answer raises a clear error and changes nothing.
+        """
+        clean: dict[str, object] = {}
+        for key, value in responses.items():
+            item = _audit.get_item(key)
+            if value is None or (isinstance(value, str) and not value.strip()):
+                value = "" if item.kind == "open" else None
+            elif item.kind == "rating":
+                value = _audit.rating_from_word(str(value), item.id)
+            elif item.kind == "stage":
+                value = str(value).strip().lower()
+            clean[item.id] = value
+        _audit.score_audit(clean)  # raises a clear error for a bad answer
+        for key, value in clean.items():
+            self.controls[key].value = value
+
+    def responses(self) -> dict[str, object]:
+        """The answers given so far, leaving out anything not answered."""
+        out: dict[str, object] = {}
+        for key, control in self.controls.items():
+            value = control.value
+            if value is None or (isinstance(value, str) and not value.strip()):
+                continue
+            out[key] = value
+        return out
+
+    def score(self) -> _audit.AuditResult:
+        """Score the audit, then show the chart, priorities and action plan."""
+        result = _audit.score_audit(self.responses())
+        self.result = result
+        self.chart = build_audit_scores(result)
+        show_chart(self.chart, self.out)
+        self.status.value = message(self._status_text(result), "info")
+        self.report.value = self._report_html(result)
+        return result
+
+    @staticmethod
+    def _status_text(result: _audit.AuditResult) -> str:
+        total = len(_audit.team_audit())
+        if result.is_empty:
+            return "Nothing has been answered yet, so there is nothing to score. Answer some questions first."
+        if result.is_partial:
+            return (f"This audit is partial: {result.answered} of {total} questions answered. The scores use only "
+                    f"the answered items; unanswered items are left out, not counted as zero.")
+        return f"All {total} questions answered."
+
+    @staticmethod
+    def _report_html(result: _audit.AuditResult) -> str:
+        scale = _audit.rating_scale()
+        parts = [f"<p>{_esc(result.summary())}</p>"]
+        if result.priorities:
+            rows = "".join(
+                f"<li><strong>{_esc(p.item.id)}</strong> ({p.score:g}, {_esc(scale[int(p.score)])}): "
+                f"{_esc(p.item.text)}</li>" for p in result.priorities[:5])
+            parts.append(f"<p><strong>Priorities, weakest first</strong></p><ol>{rows}</ol>")
+        plan = result.action_plan()
+        if plan:
+            steps = "".join(
+                f"<li><strong>{_esc(a.finding)}</strong> {_esc(a.step)} <em>(Framework: {_esc(a.framework)}. "
+                f"See lesson {_esc(a.lesson)}: {_esc(a.lesson_title)}.)</em></li>" for a in plan)
+            parts.append(f"<p><strong>Action plan</strong></p><ol>{steps}</ol>")
+        if result.open_answers.get("T2"):
+            parts.append(f"<p><strong>Your notes on skills and staffing (T2):</strong> {_esc(result.open_answers['T2'])}</p>")
+        parts.append(_note(_audit.AUDIT_NOTE))
+        return '<div role="region" aria-label="Team audit results">' + "".join(parts) + "</div>"
+

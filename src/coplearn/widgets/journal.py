@@ -1,0 +1,200 @@
+"""Widgets for the reflective journal: where it lives, a first entry, export and import."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as W
+
+from coplearn.practice.journal import Journal, default_journal_path
+from ._base import FULL_WIDTH, LABEL_STYLE, Composite, JournalPrompt, message
+
+__all__ = ["JournalSetup", "JournalExport", "JournalImport"]
+
+
+_FORMATS = [("Markdown (.md)", "md"), ("Web page (.html)", "html"), ("Word document (.docx)", "docx")]
+
+
+class JournalExport(Composite):
+    """Export your whole journal as CPD records for your regulator (Markdown, HTML or Word).
+
+    Choose the regulator (Social Work England, Social Care Wales, the SSSC or the NISCC; it starts
+    at the one saved in the journal's settings) and the format. Exporting calls
+    ``journal.export(path, fmt, regulator=...)`` on :class:`coplearn.Journal` and saves the
+    regulator in the journal's settings, so ``coplearn journal export`` follows it too.
+    """
+
+    STEM = "my-cpd-records"
+
+    def __init__(self, journal: Any = None, folder: str | Path | None = None) -> None:
+        super().__init__()
+        self.journal = journal
+        self.folder = Path(folder) if folder is not None else None
+        self.written: Path | None = None
+        from coplearn.practice.regulators import DEFAULT_REGULATOR, regulators
+
+        saved = getattr(self._journal(), "regulator", DEFAULT_REGULATOR)
+        self.regulator = W.Dropdown(options=[(f"{r.name} ({r.nation})", r.key) for r in regulators()],
+                                    value=saved, description="Your regulator", style=LABEL_STYLE,
+                                    layout=W.Layout(width="auto"))
+        self.requirement = W.HTML(value="", layout=FULL_WIDTH)
+        self.format = W.Dropdown(options=_FORMATS, value="md", description="Format", style=LABEL_STYLE)
+        self.filename = W.Text(value=f"{self.STEM}.md", description="File name", style=LABEL_STYLE,
+                               continuous_update=False, layout=W.Layout(width="24em"))
+        self.button = W.Button(description="Export my journal", button_style="primary",
+                               tooltip="Write your journal entries as CPD records to the file named above",
+                               layout=W.Layout(width="auto"))
+        self.status = W.HTML(value="")
+        self.format.observe(self.safely(self._on_format), names="value")
+        self.regulator.observe(self.safely(lambda _c: self._show_requirement()), names="value")
+        self.button.on_click(self.safely(lambda _b: self.export()))
+        self.view = W.VBox([self.regulator, self.requirement, self.format, self.filename, self.button,
+                            self.status, self.messages])
+        self._show_requirement()
+
+    def _journal(self) -> Any:
+        return self.journal if self.journal is not None else Journal()
+
+    def _show_requirement(self) -> None:
+        """Say what the chosen regulator asks for, with its sources and what is not confirmed."""
+        from coplearn.practice.regulators import get_regulator
+
+        reg = get_regulator(self.regulator.value)
+        items = "".join(f"<li>{html.escape(t)}</li>" for t in reg.requirement)
+        unsure = "".join(f"<li>Not confirmed: {html.escape(t)}</li>" for t in reg.not_confirmed)
+        sources = ", ".join(f'<a href="{html.escape(u)}" target="_blank" rel="noopener">{html.escape(u)}</a>'
+                            for u in reg.sources)
+        self.requirement.value = (
+            f'<div role="status"><p><strong>What {html.escape(reg.called)} asks for</strong> '
+            f"(checked {html.escape(reg.checked_text)}):</p><ul>{items}{unsure}</ul>"
+            f"<p>Sources: {sources}</p></div>")
+
+    def _on_format(self, change: dict[str, Any]) -> None:
+        old, new = change["old"], change["new"]
+        name = self.filename.value.strip()
+        if not name or name == f"{self.STEM}.{old}" or name.endswith(f".{old}"):
+            stem = name[: -len(old) - 1] if name.endswith(f".{old}") else self.STEM
+            self.filename.value = f"{stem}.{new}"
+
+    def target(self) -> Path:
+        """Where the export will go: the file name, relative to the lesson's folder (or ``folder``)."""
+        name = self.filename.value.strip()
+        if not name:
+            raise ValueError("File name: give the file a name, e.g. my-cpd-records.md")
+        path = Path(name).expanduser()
+        if not path.is_absolute():
+            path = (self.folder or Path.cwd()) / path
+        if path.suffix.lower() != f".{self.format.value}":
+            raise ValueError(f"File name: {path.name!r} does not end in .{self.format.value}; "
+                             f"use a name like {self.STEM}.{self.format.value}")
+        return path
+
+    def export(self) -> Path:
+        """Export the journal and report where the file went."""
+        from coplearn.practice.regulators import get_regulator
+
+        journal = self._journal()
+        if not hasattr(journal, "export"):
+            raise ValueError("This version of coplearn cannot export the journal yet; please tell your tutor.")
+        count = len(journal.entries)
+        if count == 0:
+            raise ValueError("Your journal has no entries yet: save a reflection in any lesson first.")
+        path = self.target()
+        reg = get_regulator(self.regulator.value)
+        result = journal.export(path, self.format.value, regulator=reg.key)
+        if hasattr(journal, "set_regulator"):
+            journal.set_regulator(reg.key)
+        self.written = Path(result) if isinstance(result, (str, Path)) else path
+        self.status.value = message(
+            f"Exported {count} journal entr{'y' if count == 1 else 'ies'} as CPD records for {reg.called} "
+            f"to {self.written}. Find the file in the file browser to download it.", "ok")
+        return self.written
+
+
+class JournalImport(Composite):
+    """Bring in a journal kept elsewhere (another computer, the browser edition, a backup).
+
+    Choose the ``journal.json`` file with the native file chooser; its entries are added to this
+    journal with :meth:`coplearn.Journal.import_from` (entries already here are skipped; nothing
+    here is changed). Nothing is uploaded anywhere: the file goes from your computer to the
+    journal in this course.
+    """
+
+    def __init__(self, journal: Any = None) -> None:
+        super().__init__()
+        self.journal = journal
+        self.upload = W.FileUpload(accept=".json,application/json", multiple=False,
+                                   description="Choose journal.json", tooltip="Choose a journal file to bring in",
+                                   layout=W.Layout(width="auto"))
+        self.status = W.HTML(value="")
+        self.upload.observe(self.safely(lambda _c: self.bring_in()), names="value")
+        self.view = W.VBox([W.HTML("<p>Bring in the entries of a journal you kept elsewhere "
+                                   "(a <code>journal.json</code> you downloaded or backed up):</p>"),
+                            self.upload, self.status, self.messages])
+
+    def _journal(self) -> Any:
+        return self.journal if self.journal is not None else Journal()
+
+    def bring_in(self) -> tuple[int, int] | None:
+        """Import the chosen file; say how many entries were added and how many were here already."""
+        files = self.upload.value
+        if not files:
+            return None
+        chosen = files[0]
+        content = chosen["content"] if isinstance(chosen, dict) else chosen.content
+        name = chosen["name"] if isinstance(chosen, dict) else chosen.name
+        added, already = self._journal().import_from(bytes(content))
+        self.status.value = message(
+            f"From {name}: added {added} entr{'y' if added == 1 else 'ies'}"
+            + (f"; {already} {'was' if already == 1 else 'were'} in your journal already" if already else "")
+            + ".", "ok")
+        return added, already
+
+
+class JournalSetup(Composite):
+    """Show where the journal lives and take a first "what I hope to get from this course" entry.
+
+    >>> import tempfile, pathlib
+    >>> js = JournalSetup(journal=Journal(pathlib.Path(tempfile.mkdtemp()) / "j.json"))
+    >>> "j.json" in js.where.value, js.count
+    (True, 0)
+    """
+
+    PROMPT = ("What do you hope to get from this course? Think of one team, placement or situation "
+              "where you would like to see people learn together better.")
+
+    def __init__(self, journal: Journal | None = None) -> None:
+        super().__init__()
+        self.journal = journal
+        self.where = W.HTML(value="", layout=FULL_WIDTH)
+        self.check_button = W.Button(description="Check my journal", icon="book",
+                                     tooltip="Show where the journal is saved and how many entries it has", layout=W.Layout(width="auto"))
+        self.check_button.on_click(self.safely(lambda _b: self.refresh()))
+        self.prompt = JournalPrompt(self.PROMPT, lesson="00", pcf=["professionalism"],
+                                    title="Lesson 00: what I hope to get from this course", journal=journal)
+        self.prompt.learning.placeholder = "What I hope to learn from this course, and why it matters to me."
+        self.prompt.impact.placeholder = "Optional: one team or situation where I would like to use it."
+        self.prompt.button.on_click(self.safely(lambda _b: self.refresh()))
+        self.count = 0
+        self.view = W.VBox([self.where, self.check_button, self.prompt.view, self.messages])
+        self.refresh()
+
+    @property
+    def path(self) -> Path:
+        return self.journal.path if self.journal is not None else default_journal_path()
+
+    def refresh(self) -> None:
+        """Re-read the journal file and say where it is and how many entries it holds."""
+        journal = self.journal if self.journal is not None else Journal()
+        self.count = len(journal.entries)
+        exists = journal.path.exists()
+        state = (f"It has {self.count} {'entry' if self.count == 1 else 'entries'}." if exists
+                 else "It does not exist yet: it will be created when you save your first entry.")
+        warning = f" Note: {journal.last_warning}" if getattr(journal, "last_warning", None) else ""
+        self.where.value = (
+            '<div role="status"><p><strong>Your journal is saved at:</strong> '
+            f"<code>{html.escape(str(journal.path))}</code></p>"
+            f"<p>{html.escape(state + warning)}</p></div>"
+        )

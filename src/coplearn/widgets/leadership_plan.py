@@ -1,0 +1,161 @@
+"""Widgets for lesson 11: building a leadership plan."""
+
+from __future__ import annotations
+
+import functools
+import html
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as W
+
+from coplearn.core.atomic import atomic_write_text
+from coplearn.practice.journal import Journal
+from coplearn.teaching import leadership_plan as _plan
+from ._base import FULL_WIDTH, LABEL_STYLE, PLACEHOLDER, Composite, message
+
+__all__ = ["LeadershipPlanBuilder"]
+
+
+_YES_NO = [(PLACEHOLDER, None), ("Yes", True), ("No", False)]
+
+
+class LeadershipPlanBuilder(Composite):
+    """Build a plan for leading your team as a community of practice; save it to your journal.
+
+    The plan model is :func:`coplearn.teaching.leadership_plan.leadership_plan`; the preview updates as you
+    choose, and tells you what is still missing.
+    """
+
+    STAFF_ROWS = 3
+    PLAN_FILE = "my-leadership-plan.md"
+
+    def __init__(self, journal: Journal | None = None, folder: str | Path | None = None) -> None:
+        super().__init__()
+        from coplearn.paper.action_centred import team_audit
+        from coplearn.paper.cultures import cultures
+        from coplearn.paper.team_development import tuckman_stages
+
+        self.journal = journal
+        self.folder = Path(folder) if folder is not None else None
+        self.plan: _plan.LeadershipPlan | None = None
+        self.saved: Any = None
+        text = functools.partial(W.Text, style=LABEL_STYLE, layout=FULL_WIDTH, continuous_update=False)
+        self.team = text(description="Your team, in a few words (no names)",
+                         placeholder="e.g. adult social care duty team")
+        self.stage = W.Dropdown(options=[(PLACEHOLDER, None)] + [(s.name, s.key) for s in tuckman_stages()],
+                                index=0, description="Your team's stage of development", style=LABEL_STYLE,
+                                layout=W.Layout(width="auto"))
+        self.staff: list[tuple[W.Text, W.Dropdown, W.Dropdown]] = []
+        staff_rows: list[W.Widget] = []
+        for n in range(1, self.STAFF_ROWS + 1):
+            role = W.Text(description=f"Key person {n}: role (not a name)", style=LABEL_STYLE,
+                          placeholder="e.g. newly qualified worker", continuous_update=False,
+                          layout=W.Layout(width="36em", max_width="100%"))
+            able = W.Dropdown(options=_YES_NO, index=0, description=f"Person {n} able (skills)?",
+                              style=LABEL_STYLE, layout=W.Layout(width="auto"))
+            willing = W.Dropdown(options=_YES_NO, index=0, description=f"Person {n} willing (confident)?",
+                                 style=LABEL_STYLE, layout=W.Layout(width="auto"))
+            self.staff.append((role, able, willing))
+            staff_rows.append(W.VBox([role, W.HBox([able, willing], layout=W.Layout(flex_flow="row wrap"))],
+                                     layout=W.Layout(margin="0 0 8px 0")))
+        self.cultures = {c.key: W.Checkbox(value=False, description=f"Develop the {c.name.lower()} culture",
+                                           indent=False, style=LABEL_STYLE) for c in cultures()}
+        audit_options = [(PLACEHOLDER, None)] + [(f"{i.id}: {i.text}", i.id) for i in team_audit()
+                                                 if i.kind == "rating"]
+        self.priorities = [W.Dropdown(options=audit_options, index=0, description=f"Audit priority {n}",
+                                      style=LABEL_STYLE, layout=FULL_WIDTH) for n in (1, 2, 3)]
+        self.actions = [text(description=f"Action {n}" + (" (optional)" if n == 3 else ""),
+                             placeholder="One concrete step, e.g. start monthly group supervision")
+                        for n in (1, 2, 3)]
+        self.interface = W.Textarea(description="How I will manage the interface with the wider organisation",
+                                    style=LABEL_STYLE, layout=W.Layout(width="100%", height="5em"),
+                                    continuous_update=False)
+        self.preview = W.HTML(value="")
+        self.save_button = W.Button(description="Save plan to my journal", button_style="primary",
+                                    tooltip="Save this plan to your reflective journal as a CPD record",
+                                    layout=W.Layout(width="auto"))
+        self.file_button = W.Button(description="Save plan as a file",
+                                    tooltip=f"Write the plan as Markdown to {self.PLAN_FILE}",
+                                    layout=W.Layout(width="auto"))
+        self.status = W.HTML(value="")
+        self.save_button.on_click(self.safely(lambda _b: self.save_to_journal()))
+        self.file_button.on_click(self.safely(lambda _b: self.save_to_file()))
+        for control in self._controls():
+            control.observe(self.safely(self._on_change), names="value")
+        def heading(text: str) -> W.HTML:
+            return W.HTML(f"<p><strong>{html.escape(text)}</strong></p>")
+
+        self.view = W.VBox([
+            heading("1. Your team"), self.team, self.stage,
+            heading("2. Key staff: how able and willing are they for the change you want?"), *staff_rows,
+            heading("3. Learning cultures to develop (from lesson 04)"), *self.cultures.values(),
+            heading("4. Team audit priorities (from lesson 06)"), *self.priorities,
+            heading("5. Two or three actions"), *self.actions,
+            heading("6. Managing the interface (from lesson 10)"), self.interface,
+            heading("Your plan"), self.preview, W.HBox([self.save_button, self.file_button]),
+            self.status, self.messages,
+        ])
+        self._update()
+
+    def _controls(self) -> list[W.Widget]:
+        out: list[W.Widget] = [self.team, self.stage, self.interface, *self.cultures.values(),
+                               *self.priorities, *self.actions]
+        for row in self.staff:
+            out += list(row)
+        return out
+
+    def choices(self) -> dict[str, Any]:
+        """The learner's choices as keyword arguments for :func:`~coplearn.teaching.leadership_plan.leadership_plan`."""
+        staff = []
+        for role, able, willing in self.staff:
+            if role.value.strip() or able.value is not None or willing.value is not None:
+                if able.value is None or willing.value is None:
+                    who = role.value.strip() or "this person"
+                    raise ValueError(f"staff: say whether {who} is able and willing (Yes or No), "
+                                     "or clear the role")
+                staff.append({"role": role.value, "able": able.value, "willing": willing.value})
+        return {
+            "team": self.team.value, "stage": self.stage.value, "staff": staff,
+            "culture_gaps": [k for k, cb in self.cultures.items() if cb.value],
+            "audit_priorities": [dd.value for dd in self.priorities if dd.value is not None],
+            "actions": [t.value for t in self.actions], "interface": self.interface.value,
+        }
+
+    def _on_change(self, change: dict[str, Any]) -> None:
+        self._update()
+
+    def _update(self) -> None:
+        try:
+            self.plan = _plan.leadership_plan(**self.choices())
+        except ValueError as exc:
+            self.plan = None
+            problems = exc.problems if isinstance(exc, _plan.PlanIncomplete) else (str(exc),)
+            todo = "".join(f"<li>{html.escape(p)}</li>" for p in problems)
+            self.preview.value = f'<div role="status"><p>To finish your plan:</p><ul>{todo}</ul></div>'
+            return
+        self.preview.value = self.plan.to_html()
+
+    def _require_plan(self) -> _plan.LeadershipPlan:
+        self._update()
+        if self.plan is None:
+            raise ValueError("Your plan is not finished yet: see 'To finish your plan' above.")
+        return self.plan
+
+    def save_to_journal(self) -> Any:
+        """Save the plan to the learner's journal as a CPD-ready entry."""
+        plan = self._require_plan()
+        journal = self.journal if self.journal is not None else Journal()
+        self.saved = journal.add(**plan.journal_fields())
+        self.status.value = message(f"Saved your plan to your journal at {journal.path} on {self.saved.date}.", "ok")
+        return self.saved
+
+    def save_to_file(self) -> Path:
+        """Write the plan as Markdown beside the lesson (or in ``folder``) and say where."""
+        plan = self._require_plan()
+        path = (self.folder or Path.cwd()) / self.PLAN_FILE
+        atomic_write_text(path, plan.to_markdown())
+        self.status.value = message(f"Saved your plan as {path}. Find it in the file browser to download or print it.",
+                                    "ok")
+        return path
+

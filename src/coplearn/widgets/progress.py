@@ -1,0 +1,86 @@
+"""Widgets for the learner's progress through the course."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as W
+
+from coplearn.practice.journal import Journal
+from ._base import FULL_WIDTH, LABEL_STYLE, Composite, message
+
+from .journal import _FORMATS
+
+__all__ = ["ProgressView"]
+
+
+class ProgressView(Composite):
+    """Your progress through the lessons (kept only on this computer), and a record of study.
+
+    Shows each lesson's status, the activities and prompts done and the stated study time, read
+    from :class:`coplearn.practice.progress.Progress` when shown and when "Refresh" is pressed. With
+    ``record=True`` (lesson 11) it can also write the record of study as Markdown, HTML or Word.
+    """
+
+    STEM = "my-record-of-study"
+
+    def __init__(self, *, record: bool = False, journal: Journal | None = None, progress: Any = None,
+                 folder: str | Path | None = None) -> None:
+        super().__init__()
+        self.journal = journal
+        self.progress = progress
+        self.folder = Path(folder) if folder is not None else None
+        self.course: Any = None
+        self.written: Path | None = None
+        self.table = W.HTML(value="", layout=FULL_WIDTH)
+        self.refresh_button = W.Button(description="Refresh my progress", layout=W.Layout(width="auto"),
+                                       tooltip="Read your progress notes again")
+        self.refresh_button.on_click(self.safely(lambda _b: self.refresh()))
+        children: list[W.Widget] = [self.table, self.refresh_button]
+        self.format = W.Dropdown(options=_FORMATS, value="docx", description="Record of study format",
+                                 style=LABEL_STYLE)
+        self.name = W.Text(value="", description="Your name on the record (optional)", style=LABEL_STYLE,
+                           continuous_update=False, layout=W.Layout(width="36em", max_width="100%"))
+        self.record_button = W.Button(description="Write my record of study", button_style="primary",
+                                      tooltip="Write the lessons you completed, with dates and stated study time, "
+                                              "to a file", layout=W.Layout(width="auto"))
+        self.record_button.on_click(self.safely(lambda _b: self.write_record()))
+        self.status = W.HTML(value="")
+        if record:
+            from coplearn.practice.progress import NOT_A_CERTIFICATE
+
+            children += [W.HTML(f"<p><strong>Record of study.</strong> {html.escape(NOT_A_CERTIFICATE)}</p>"),
+                         self.name, self.format, self.record_button, self.status]
+        self.view = W.VBox(children + [self.messages])
+        self.safely(self.refresh)()
+
+    def _progress(self) -> Any:
+        from coplearn.practice.progress import Progress
+
+        if self.progress is not None:
+            return self.progress
+        return Progress(journal=self.journal) if self.journal is not None else Progress()
+
+    def refresh(self) -> None:
+        """Read the progress notes and the journal again and redraw the table."""
+        prog = self._progress()
+        self.course = prog.course()
+        self.table.value = self.course._repr_html_() + (
+            f"<p>Your progress is noted only on this computer, in <code>{html.escape(str(prog.path))}</code>; "
+            "it is never sent anywhere.</p>")
+
+    def write_record(self) -> Path:
+        """Write the record of study beside the lesson (or in ``folder``) and say where."""
+        from coplearn.practice.progress import export_record
+
+        fmt = self.format.value
+        path = (self.folder or Path.cwd()) / f"{self.STEM}.{fmt}"
+        self.written = export_record(path, fmt, name=self.name.value, progress=self._progress())
+        self.refresh()
+        self.status.value = message(
+            f"Wrote your record of study ({len(self.course.complete)} lessons complete) to {self.written}. "
+            "Find it in the file browser to download it.", "ok")
+        return self.written
+

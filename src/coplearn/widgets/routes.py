@@ -1,0 +1,65 @@
+"""Widgets for lesson 00: the suggested routes through the course."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import ipywidgets as W
+
+from coplearn.core import html as _html
+from coplearn.teaching.routes import get_route, routes
+from ._base import FULL_WIDTH, Composite, message
+
+__all__ = ["RoutePicker"]
+
+
+_KIND_LABELS = {"lesson": "Lesson", "exercise": "Graded exercise", "tool": "Practice tool"}
+
+
+class RoutePicker(Composite):
+    """Pick who you are and see the suggested route through lessons, exercises and tools.
+
+    >>> rp = RoutePicker()
+    >>> rp.route is None
+    True
+    >>> rp.choice.value = "manager"
+    >>> rp.route.key, "coplearn audit report" in rp.path.value
+    ('manager', True)
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.route = None
+        self.choice = W.RadioButtons(
+            options=[(r.name, r.key) for r in routes()], value=None,
+            description="I am taking this course as a", style={"description_width": "initial"},
+            layout=W.Layout(width="auto"),
+        )
+        self.choice.observe(self.safely(self._on_change), names="value")
+        self.path = W.HTML(value="", layout=FULL_WIDTH)
+        self.view = W.VBox([self.choice, self.path, self.messages])
+        self.show(None)
+
+    def _on_change(self, change: dict[str, Any]) -> None:
+        self.show(change["new"])
+
+    def show(self, key: str | None) -> None:
+        """Show the route for ``key`` (or the invitation to choose when ``None``)."""
+        if key is None:
+            self.route = None
+            self.path.value = message("Choose one of the options above to see a suggested path.", "info")
+            return
+        route = get_route(key)
+        self.route = route
+        if self.choice.value != route.key:
+            self.choice.value = route.key
+        rows = [(n, _KIND_LABELS[s.kind], s.label, s.note, s.where) for n, s in enumerate(route.steps, 1)]
+        self.path.value = (
+            f'<div role="status"><h3>Suggested route for a {html.escape(route.name.lower())}</h3>'
+            f"<p>{html.escape(route.who)}</p><p>{html.escape(route.summary)}</p></div>"
+            + _html.table(f"Your suggested path ({len(route.steps)} steps). It is a suggestion: "
+                          "any lesson can be opened at any time.",
+                          ["step", "kind", "what", "why", "where to find it"], rows)
+        )
+
