@@ -137,3 +137,16 @@ def test_printable_lesson(tmp_path):
     check_standalone_html(page)
     assert_escaped(page)
     assert "a &lt; b &amp; c" in page
+
+
+def test_leadership_plan():
+    from coplearn.teaching.leadership_plan import leadership_plan
+
+    plan = leadership_plan(stage="storming", actions=[EVIL, "Start group supervision"], interface=EVIL, team=EVIL,
+                           staff=[{"role": EVIL, "able": True, "willing": False}], date="2026-01-15")
+    html = plan.to_html()
+    assert_escaped(html)
+    assert html.count(ESCAPED) == 4  # team, the staff role, an action, the interface
+    assert html == plan._repr_html_()
+    md = plan.to_markdown()
+    assert md.count(EVIL) == 4 and "| " + EVIL + " | R3 |" in md
