@@ -6,6 +6,10 @@
 its data as a table, so it can be emailed, printed or opened offline. The Markdown version has
 the same sections, with the charts' text alternatives in place of the drawings.
 
+The layout is the templates ``audit_report.html.j2`` (the sections are macros in
+``_audit_sections.html.j2``, which also draw the charts from the geometry worked out here) and
+``audit_report.md.j2``; this module works out what they say.
+
 Sections: at a glance; the three domains; question by question; where the team disagrees; the
 team's stage (T3); skills and staffing (T2); priorities; action plan; answers by respondent
 (only when enough people answered); method and limits; references.
