@@ -11,7 +11,7 @@ import pytest
 
 import coplearn as cl
 from coplearn.cli.main import main
-from coplearn.cli.print import print_lessons
+from coplearn.practice.printable import print_lessons
 
 REPO = Path(__file__).resolve().parents[1]
 COURSE = REPO / "course"

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from coplearn.grading import cohort as C
+from coplearn.grading import cohort_data
 from coplearn.grading.answers import options
 
 REPO = Path(__file__).resolve().parents[2]
@@ -86,7 +87,7 @@ def write_gradebook(folder: Path, students: int = N, *, course_id: str = "coplea
                 gb.add_submission(A2, sid)
                 answers = {}
                 for c in auto:
-                    key, how = C._answer_key(c["source"])
+                    key, how = cohort_data._answer_key(c["source"])
                     answer = c["right"]
                     planted = [p for p in PLANTED + [NEGATIVE] if p[0] == c["grade_id"]]
                     if planted:

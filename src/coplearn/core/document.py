@@ -11,8 +11,6 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from coplearn.core import html as _html
-
 __all__ = ["Field", "Section", "Table", "Document", "to_markdown", "to_html", "to_docx_bytes", "MISSING"]
 
 MISSING = "Not written yet: add this before you submit the record."
@@ -71,124 +69,20 @@ class Document:
     section_id: str = "record"
 
 
-# ---- Markdown --------------------------------------------------------------------------------
-
-def _md_table(t: Table) -> list[str]:
-    def cell(v: str) -> str:
-        return str(v).replace("|", "\\|").replace("\n", " ")
-
-    out = [f"**{t.caption}**", "", "| " + " | ".join(t.header) + " |", "|" + "---|" * len(t.header)]
-    out += ["| " + " | ".join(cell(c) for c in row) + " |" for row in t.rows]
-    return out + [""]
-
+# ---- Markdown and HTML (templates/document.md.j2 and document.html.j2) ---------------------------
 
 def to_markdown(doc: Document) -> str:
-    out = [f"# {doc.title}", "", doc.intro, ""]
-    if doc.notes:
-        quoted: list[str] = []
-        for n in doc.notes:
-            quoted += [f"> {n}", ">"]
-        out += quoted[:-1] + [""]
-    if not doc.sections and doc.empty:
-        out += [doc.empty, ""]
-    for s in doc.sections:
-        out += [f"## {s.title}", ""]
-        for f in s.fields:
-            if f.shown:
-                out += [f"### {f.label}", "", f.text if f.text.strip() else f"*{f.missing_text}*", ""]
-        for p in s.paragraphs:
-            out += [p, ""]
-        if s.table is not None:
-            out += _md_table(s.table)
-        if s.items:
-            if s.list_title:
-                out += [f"### {s.list_title}", ""]
-            for label, text in s.items:
-                out += [f"**{label}.** {text}" if label else f"- {text}", ""]
-        if s.footnote:
-            out += [f"*{s.footnote}*", ""]
-    if doc.closing:
-        out += ["---", ""] + [f"*{c}*" for c in doc.closing] + [""]
-    return "\n".join(out)
+    """The document as Markdown."""
+    from coplearn.core.templates import render
 
-
-# ---- HTML ------------------------------------------------------------------------------------
-
-CSS = """
-body{font-family:Arial,Helvetica,sans-serif;font-size:1rem;line-height:1.5;color:#222;max-width:48rem;margin:2rem auto;padding:0 1rem}
-h1{font-size:1.8rem}h2{font-size:1.4rem;border-top:2px solid #0072B2;padding-top:1rem;margin-top:2.5rem}
-h3{font-size:1.1rem;margin-bottom:.25rem}p{margin-top:.25rem}
-.note{border-left:4px solid #0072B2;padding:.5rem 1rem;background:#f4f8fb}
-.missing{color:#8a1c00;font-style:italic}.ours{font-style:italic}
-table{border-collapse:collapse;margin:.5rem 0}th,td{border:1px solid #767676;padding:4px 8px;text-align:left;vertical-align:top}
-th{background:#f2f2f2}caption{text-align:left;font-weight:bold;padding:4px 0}
-@media print{h2{page-break-before:always}body{margin:0}}
-""".strip()
-
-
-def paragraphs_html(text: str) -> str:
-    parts = [p.strip() for p in text.split("\n\n") if p.strip()]
-    return "".join("<p>" + _html.esc(p).replace("\n", "<br>") + "</p>" for p in parts)
-
-
-def _link_text(text: str) -> str:
-    """Escape ``text`` and turn bare https:// addresses into links (their text is the address)."""
-    out = []
-    for word in text.split(" "):
-        stripped = word.rstrip(".,;:)")
-        tail = word[len(stripped):]
-        if stripped.startswith("https://"):
-            out.append(f'<a href="{_html.esc(stripped)}">{_html.esc(stripped)}</a>{_html.esc(tail)}')
-        else:
-            out.append(_html.esc(word))
-    return " ".join(out)
-
-
-def _html_table(t: Table) -> str:
-    head = "".join(f'<th scope="col">{_html.esc(h)}</th>' for h in t.header)
-    body = "".join("<tr>" + "".join(f"<td>{_html.esc(c)}</td>" for c in row) + "</tr>" for row in t.rows)
-    return f"<table><caption>{_html.esc(t.caption)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return render("document.md.j2", doc=doc).rstrip("\n") + "\n"
 
 
 def to_html(doc: Document) -> str:
     """The document as one standalone, accessible HTML page (no scripts, no external files)."""
-    body = [f"<h1>{_html.esc(doc.title)}</h1>", f"<p>{_html.esc(doc.intro)}</p>"]
-    if doc.notes:
-        body.append('<div class="note" role="note">' + "".join(f"<p>{_link_text(n)}</p>" for n in doc.notes)
-                    + "</div>")
-    if not doc.sections and doc.empty:
-        body.append(f"<p>{_html.esc(doc.empty)}</p>")
-    for n, s in enumerate(doc.sections, 1):
-        sid = f"{doc.section_id}-{n}"
-        body.append(f'<section aria-labelledby="{sid}"><h2 id="{sid}">{_html.esc(s.title)}</h2>')
-        for f in s.fields:
-            if f.shown:
-                content = (paragraphs_html(f.text) if f.text.strip()
-                           else f'<p class="missing">{_html.esc(f.missing_text)}</p>')
-                body.append(f"<h3>{_html.esc(f.label)}</h3>{content}")
-        for p in s.paragraphs:
-            body.append(paragraphs_html(p))
-        if s.table is not None:
-            body.append(_html_table(s.table))
-        if s.items:
-            if s.list_title:
-                body.append(f"<h3>{_html.esc(s.list_title)}</h3>")
-            if any(label for label, _ in s.items):
-                body.append("<dl>" + "".join(f"<dt><strong>{_html.esc(label)}</strong></dt><dd>{paragraphs_html(text)}</dd>"
-                                             for label, text in s.items) + "</dl>")
-            else:
-                body.append("<ul>" + "".join(f"<li>{_html.esc(text)}</li>" for _, text in s.items) + "</ul>")
-        if s.footnote:
-            body.append(f"<p><em>{_html.esc(s.footnote)}</em></p>")
-        body.append("</section>")
-    if doc.closing:
-        body.append("<hr>" + "".join(f'<p class="ours">{_html.esc(c)}</p>' for c in doc.closing))
-    return (
-        '<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{_html.esc(doc.title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n"
-        + "\n".join(body) + "\n</main>\n</body>\n</html>\n"
-    )
+    from coplearn.core.templates import render
+
+    return render("document.html.j2", doc=doc)
 
 
 # ---- Word ------------------------------------------------------------------------------------

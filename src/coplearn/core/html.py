@@ -1,9 +1,12 @@
-"""Tiny helpers that render results as accessible HTML for ``_repr_html_``."""
+"""Tiny helpers that render results as accessible HTML for ``_repr_html_`` (model objects in a notebook).
+
+Documents (reports, CPD records, printable pages) do not use these: they are Jinja2 templates
+(:mod:`coplearn.core.templates`). Escaping here is MarkupSafe's, the same as the templates'.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from html import escape
 
 __all__ = ["esc", "table", "note"]
 
@@ -12,12 +15,14 @@ _CELL = "border:1px solid #767676;padding:4px 8px;text-align:left;vertical-align
 
 
 def esc(value: object) -> str:
-    """Escape any value for HTML.
+    """Escape any value for HTML (quotes too, so the result is safe inside an attribute).
 
-    >>> esc("<b>trust</b> & respect")
-    '&lt;b&gt;trust&lt;/b&gt; &amp; respect'
+    >>> esc("<b>trust</b> & 'respect'")
+    '&lt;b&gt;trust&lt;/b&gt; &amp; &#39;respect&#39;'
     """
-    return escape(str(value), quote=True)
+    from markupsafe import escape  # imported on first use: ``import coplearn`` stays cheap
+
+    return str(escape(str(value)))
 
 
 def table(caption: str, header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:

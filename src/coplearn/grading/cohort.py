@@ -22,27 +22,30 @@ named unless the tutor asks (``--names``).
 The correct answer to an item is read from the cohort (what students who scored it gave); no
 answer key ships with coplearn. The misconceptions (``coplearn/data/misconceptions.toml``) are
 the course's interpretation.
+
+Reading the gradebook lives in :mod:`coplearn.grading.cohort_data`; the page is drawn by the
+templates ``cohort_report.html.j2`` and ``cohort_report.md.j2``.
 """
 
 from __future__ import annotations
 
-import ast
 import datetime as _dt
-import functools
-import json
 import math
 import os
 import statistics
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from html import escape
 from pathlib import Path
-from typing import Any
 
 from coplearn.core.atomic import atomic_write_text
-from coplearn.core.data import root
 from coplearn.core.formats import pick_format  # noqa: F401 - used by cli_cohort too
+from coplearn.core.palette import OKABE_ITO
+from coplearn.core.templates import render
+from coplearn.grading.cohort_data import (  # noqa: F401 - the cohort's data, re-exported for callers
+    CellScore, Cohort, CohortError, CourseSettings, ItemInfo, Submission, course_settings, item_info,
+    known_assignments, load_cohort, misconception,
+)
 
 __all__ = ["CohortError", "Cohort", "ItemStats", "Submission", "analyse", "load_cohort", "render_html",
            "render_markdown", "write_report", "course_settings", "MIN_COHORT", "METHOD", "BANDS"]
@@ -69,273 +72,6 @@ OURS = (
     "course's interpretation of what each choice suggests; the correct answer to each item is read from "
     "the cohort (the answers of those who scored it), not from an answer key."
 )
-
-
-class CohortError(Exception):
-    """Input the report cannot use; the message is one line for the tutor."""
-
-
-# ---- course settings -----------------------------------------------------------------------------
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class CourseSettings:
-    root: Path
-    course_id: str
-    db_url: str
-    autograded: Path
-
-
-def course_settings(course_dir: str | os.PathLike[str] | None = None) -> CourseSettings:
-    """The course root, id, gradebook URL and autograded folder, from ``nbgrader_config.py``."""
-    here = Path(course_dir).expanduser().resolve() if course_dir else None
-    if here is None:
-        start = Path.cwd().resolve()
-        here = next((f for f in (start, *start.parents) if (f / "nbgrader_config.py").exists()), start)
-    config_file = here / "nbgrader_config.py"
-    cd: Any = {}
-    if config_file.exists():
-        from traitlets.config.loader import PyFileConfigLoader
-
-        try:
-            cd = PyFileConfigLoader("nbgrader_config.py", path=str(here)).load_config().get("CourseDirectory", {})
-        except Exception as exc:  # noqa: BLE001 - report any config problem as one line
-            raise CohortError(f"cannot read {config_file}: {exc}") from None
-    root_dir = Path(cd.get("root", here))
-    course_id = cd.get("course_id", os.environ.get("COPLEARN_COURSE_ID", "coplearn"))
-    db_url = cd.get("db_url", f"sqlite:///{root_dir / 'gradebook.db'}")
-    autograded = root_dir / cd.get("autograded_directory", "autograded")
-    return CourseSettings(root=root_dir, course_id=str(course_id), db_url=str(db_url), autograded=autograded)
-
-
-# ---- the data file ------------------------------------------------------------------------------
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class ItemInfo:
-    assignment: str
-    grade_id: str
-    kind: str
-    lesson: str
-    concepts: tuple[str, ...]
-    idea: str
-
-
-@functools.lru_cache(maxsize=1)
-def _data() -> tuple[dict[tuple[str, str], ItemInfo], dict[tuple[str, str, str], str], dict[str, str]]:
-    top = root("misconceptions.toml")
-    items = {}
-    for r in top.table_list("item"):
-        info = ItemInfo(assignment=r.str("assignment"), grade_id=r.str("grade_id"), kind=r.str("kind"),
-                        lesson=r.str("lesson"), concepts=r.str_list("concepts"), idea=r.str("idea"))
-        items[(info.assignment, info.grade_id)] = info
-    confusions = {(r.str("kind"), r.str("correct"), r.str("chosen")): r.str("misconception")
-                  for r in top.table_list("confusion")}
-    fallback = {r.str("kind"): r.str("misconception") for r in top.table_list("fallback")}
-    return items, confusions, fallback
-
-
-def item_info(assignment: str, grade_id: str) -> ItemInfo | None:
-    return _data()[0].get((assignment, grade_id))
-
-
-def known_assignments() -> tuple[str, ...]:
-    return tuple(sorted({a for a, _ in _data()[0]}))
-
-
-_LADDER = ("informed", "consulted", "partners", "co_producers")
-
-
-def _label(kind: str, value: object) -> str:
-    if kind == "number":
-        return str(value)
-    try:
-        from coplearn.grading.answers import options
-
-        for o in options(kind):
-            if o.key == value:
-                return o.label
-    except (LookupError, ImportError):
-        pass
-    return str(value)
-
-
-def misconception(kind: str, correct: object, chosen: object) -> str:
-    """The misconception a wrong answer reflects (the course's interpretation).
-
-    >>> misconception("readiness", "R3", "R1")
-    'Takes a loss of confidence or commitment for a lack of skill: treats an able person as unable.'
-    """
-    _, confusions, fallback = _data()
-    text = confusions.get((kind, str(correct), str(chosen)))
-    if text:
-        return text
-    template = fallback.get(kind, "Gives {chosen} where the answer is {correct}.")
-    direction = "Overstates"
-    if kind == "degree" and correct in _LADDER and chosen in _LADDER:
-        direction = "Overstates" if _LADDER.index(str(chosen)) > _LADDER.index(str(correct)) else "Understates"
-    return template.format(correct=_label(kind, correct), chosen=_label(kind, chosen), direction=direction)
-
-
-# ---- reading the gradebook ----------------------------------------------------------------------
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class CellScore:
-    grade_id: str
-    score: float | None
-    max_score: float
-    auto: bool
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class Submission:
-    """One student's submission: scores per graded cell and, if recorded, their answers."""
-
-    student_id: str
-    name: str
-    cells: tuple[CellScore, ...]
-    answers: Mapping[str, Any] | None
-
-    @property
-    def total(self) -> float:
-        return sum(c.score or 0.0 for c in self.cells)
-
-    @property
-    def max_total(self) -> float:
-        return sum(c.max_score for c in self.cells)
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class Cohort:
-    assignment: str
-    course_id: str
-    submissions: tuple[Submission, ...]
-    answer_keys: Mapping[str, tuple[str, str]]  # grade_id -> (answer key, how: choice|number|several)
-    auto_cells: tuple[tuple[str, float], ...]  # (grade_id, max_score) in notebook order
-    manual_cells: tuple[tuple[str, float], ...]
-
-
-def _answer_key(source: str) -> tuple[str, str] | None:
-    """The answer key a graded cell reads (``q1_readiness.frank``, ``q2_stage``) and how."""
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return None
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("choice", "number", "several"):
-            args = [a.value for a in node.args if isinstance(a, ast.Constant)]
-            if not args or not isinstance(args[0], str):
-                continue
-            question = args[0]
-            if node.func.id == "several" or len(args) < 2:
-                return question, node.func.id
-            return f"{question}.{args[1]}", node.func.id
-    return None
-
-
-def _check_database(url: str, course_id: str) -> None:
-    """Refuse, in one line, a gradebook that is missing, empty, or another course's (read-only checks)."""
-    from sqlalchemy import create_engine, inspect, text
-    from sqlalchemy.exc import SQLAlchemyError
-
-    if url.startswith("sqlite:///"):
-        path = Path(url[len("sqlite:///"):])
-        if not path.exists():
-            raise CohortError(f"there is no gradebook at {path}; run this in the course folder or give --db")
-        if path.stat().st_size == 0:
-            raise CohortError(f"the gradebook at {path} is empty: nothing has been autograded yet")
-    try:
-        engine = create_engine(url, future=True)
-        try:
-            tables = set(inspect(engine).get_table_names())
-            if not {"course", "assignment", "submitted_assignment", "grade"} <= tables:
-                raise CohortError(f"{_where(url)} is not an nbgrader gradebook (it has no nbgrader tables)")
-            with engine.connect() as conn:
-                courses = [r[0] for r in conn.execute(text("SELECT id FROM course"))]
-                assignments = [r[0] for r in conn.execute(text("SELECT name FROM assignment"))]
-        finally:
-            engine.dispose()
-    except SQLAlchemyError as exc:
-        raise CohortError(f"cannot read the gradebook {_where(url)}: {exc.__class__.__name__}") from None
-    if not assignments:
-        raise CohortError(f"the gradebook {_where(url)} is empty: it has no assignments yet")
-    ours = set(known_assignments())
-    if course_id not in courses and not ours & set(assignments):
-        raise CohortError(f"the gradebook {_where(url)} belongs to another course ({', '.join(courses) or 'none'}), "
-                          f"not {course_id}")
-
-
-def _where(url: str) -> str:
-    return url[len("sqlite:///"):] if url.startswith("sqlite:///") else url.split("@")[-1]
-
-
-def load_cohort(assignment: str, *, db_url: str, course_id: str = "coplearn",
-                autograded: str | os.PathLike[str] | None = None, names: bool = False) -> Cohort:
-    """Read one assignment's submissions from the gradebook and the autograded notebooks."""
-    _check_database(db_url, course_id)
-    from nbgrader.api import Gradebook, MissingEntry
-
-    with Gradebook(db_url, course_id=course_id) as gb:
-        try:
-            gb_assignment = gb.find_assignment(assignment)
-        except MissingEntry:
-            have = ", ".join(sorted(a.name for a in gb.assignments)) or "none"
-            raise CohortError(f"{assignment!r} is not an assignment in this gradebook; it has: {have}") from None
-        answer_keys: dict[str, tuple[str, str]] = {}
-        auto_cells: list[tuple[str, float]] = []
-        manual_cells: list[tuple[str, float]] = []
-        for nb in gb_assignment.notebooks:
-            solutions = {c.name for c in nb.solution_cells}
-            for cell in nb.grade_cells:
-                if cell.cell_type == "code" and cell.name not in solutions:
-                    auto_cells.append((cell.name, float(cell.max_score)))
-                    try:
-                        src = gb.find_source_cell(cell.name, nb.name, assignment).source
-                    except MissingEntry:
-                        src = ""
-                    key = _answer_key(src or "")
-                    if key:
-                        answer_keys[cell.name] = key
-                else:
-                    manual_cells.append((cell.name, float(cell.max_score)))
-            for cell in nb.task_cells:
-                manual_cells.append((cell.name, float(cell.max_score)))
-        auto_names = {n for n, _ in auto_cells}
-        subs = []
-        for sub in gb.assignment_submissions(assignment):
-            cells = []
-            answers: dict[str, Any] | None = {}
-            for snb in sub.notebooks:
-                for g in snb.grades:
-                    auto = g.name in auto_names
-                    score = g.score if (auto or g.manual_score is not None or not g.needs_manual_grade) else None
-                    cells.append(CellScore(grade_id=g.name, score=None if score is None else float(score),
-                                           max_score=float(g.max_score), auto=auto))
-                got = _read_answers(autograded, sub.student.id, assignment, snb.name)
-                if got is None or answers is None:
-                    answers = None
-                else:
-                    answers.update(got)
-            label = sub.student.id
-            if names and (sub.student.first_name or sub.student.last_name):
-                label = f"{sub.student.first_name or ''} {sub.student.last_name or ''}".strip() + f" ({sub.student.id})"
-            subs.append(Submission(student_id=sub.student.id, name=label, cells=tuple(cells), answers=answers))
-    if not subs:
-        raise CohortError(f"{assignment!r} has no submissions in the gradebook yet: collect and autograde first")
-    subs.sort(key=lambda s: s.student_id)
-    return Cohort(assignment=assignment, course_id=course_id, submissions=tuple(subs), answer_keys=answer_keys,
-                  auto_cells=tuple(auto_cells), manual_cells=tuple(manual_cells))
-
-
-def _read_answers(folder: str | os.PathLike[str] | None, student: str, assignment: str,
-                  notebook: str) -> dict[str, Any] | None:
-    if folder is None:
-        return None
-    path = Path(folder) / student / assignment / f"{notebook}.ipynb"
-    try:
-        nb = json.loads(path.read_text(encoding="utf-8"))
-        answers = nb["metadata"]["coplearn"]["graded_answers"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    return dict(answers) if isinstance(answers, Mapping) else None
 
 
 # ---- the analysis -------------------------------------------------------------------------------
@@ -398,8 +134,7 @@ class Analysis:
 
     def _repr_html_(self) -> str:
         """The report's sections, for a notebook (headings start at level 2)."""
-        return "".join(f'<section aria-labelledby="{i}"><h2 id="{i}">{esc(h)}</h2>{b}</section>'
-                       for i, h, b in sections(self))
+        return render("cohort_sections.html.j2", sections=sections(self))
 
 
 def _pearson(x: Sequence[float], y: Sequence[float]) -> float | None:
@@ -524,60 +259,31 @@ def analyse(cohort: Cohort, *, min_cohort: int = MIN_COHORT, names: bool = False
                     answers_missing=n - len(recorded), names=names, unknown_items=unknown)
 
 
-# ---- charts (inline SVG, as in the team audit report) ----------------------------------------------
+# ---- the report's content (the templates lay it out) ----------------------------------------------
 
-BLUE, ORANGE, VERMILLION = "#0072B2", "#E69F00", "#D55E00"
-
-
-def esc(value: object) -> str:
-    return escape(str(value), quote=True)
+BLUE = OKABE_ITO["blue"]
 
 
 def _pct(x: float) -> str:
     return f"{100 * x:.0f}%"
 
 
-def _svg(fig_id: str, title: str, desc: str, width: int, height: int, body: str) -> str:
-    return (f'<svg role="img" width="100%" viewBox="0 0 {width} {height}" aria-labelledby="{fig_id}-title {fig_id}-desc" '
-            f'font-family="Arial, Helvetica, sans-serif" style="max-width:{width}px">'
-            f'<title id="{fig_id}-title">{esc(title)}</title><desc id="{fig_id}-desc">{esc(desc)}</desc>{body}</svg>')
-
-
-def _bars(fig_id: str, title: str, desc: str, rows: Sequence[tuple[str, float]], *, scale: float = 1.0,
-          unit: str = "%") -> str:
-    """Horizontal bars with the value written at each bar's end (never colour alone)."""
+def bars(rows: Sequence[tuple[str, float]], *, scale: float = 1.0, unit: str = "%") -> dict:
+    """Where a horizontal bar chart's shapes go; each bar has its value written at its end (never colour alone)."""
     left, width, row, top = 300.0, 380.0, 26.0, 24.0
     bottom = top + row * max(len(rows), 1)
-    parts = []
-    for v in range(0, 101, 25):
-        x = left + width * v / 100
-        parts.append(f'<line x1="{x:.1f}" y1="{top - 6}" x2="{x:.1f}" y2="{bottom}" stroke="#d0d0d0"/>'
-                     f'<text x="{x:.1f}" y="{bottom + 16}" text-anchor="middle" font-size="12">'
-                     f"{v * scale / 100:g}{unit}</text>")
-    for k, (label, value) in enumerate(rows):
-        y = top + row * k
-        w = width * max(0.0, min(value / scale, 1.0))
-        parts.append(f'<text x="{left - 8}" y="{y + 16:.1f}" text-anchor="end" font-size="13">{esc(label[:44])}</text>'
-                     f'<rect x="{left}" y="{y + 4:.1f}" width="{w:.1f}" height="16" fill="{BLUE}" stroke="#000000"/>'
-                     f'<text x="{left + w + 6:.1f}" y="{y + 17:.1f}" font-size="13">{value:g}{unit}</text>')
-    return _svg(fig_id, title, desc, 760, int(bottom + 30), "".join(parts))
+    ticks = [(left + width * v / 100, f"{v * scale / 100:g}{unit}") for v in range(0, 101, 25)]
+    out = [{"y": top + row * k, "label": label[:44], "w": width * max(0.0, min(value / scale, 1.0)),
+            "value": f"{value:g}{unit}"} for k, (label, value) in enumerate(rows)]
+    return {"width": 760, "height": int(bottom + 30), "left": left, "top": top, "bottom": bottom, "ticks": ticks,
+            "bars": out, "fill": BLUE}
 
 
-def _table(caption: str, header: Sequence[str], rows: Sequence[Sequence[object]], numeric: Sequence[int] = ()) -> str:
-    head = "".join(f'<th scope="col">{esc(h)}</th>' for h in header)
-    body = "".join("<tr>" + "".join((f'<td class="num">{esc(c)}</td>' if i in numeric else f"<td>{esc(c)}</td>")
-                                    for i, c in enumerate(r)) + "</tr>" for r in rows)
-    return (f'<div class="scroll" role="region" aria-label="{esc(caption)}" tabindex="0"><table><caption>{esc(caption)}'
-            f"</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
+def _chart(fig_id: str, title: str, desc: str, header: Sequence[str], rows: Sequence[tuple[str, float]],
+           **scale: object) -> dict:
+    return {"id": fig_id, "title": title, "desc": desc, "header": tuple(header), "rows": rows,
+            "bars": bars(rows, **scale)}
 
-
-def _figure(fig_id: str, title: str, desc: str, svg: str, header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    return (f'<figure aria-labelledby="{fig_id}-cap"><figcaption id="{fig_id}-cap">{esc(title)}</figcaption>{svg}'
-            f'<div class="alt"><p><strong>In words:</strong> {esc(desc)}</p><details><summary>The chart\'s data as a '
-            f"table</summary>{_table(title, header, rows)}</details></div></figure>")
-
-
-# ---- the report ---------------------------------------------------------------------------------
 
 def _quartiles(values: Sequence[float]) -> tuple[float, float, float]:
     if len(values) < 2:
@@ -610,94 +316,6 @@ def _reteach_sentences(a: Analysis) -> list[str]:
     return out
 
 
-def sections(a: Analysis) -> list[tuple[str, str, str]]:
-    """The report's sections as (id, heading, HTML body)."""
-    c = a.cohort
-    out: list[tuple[str, str, str]] = []
-    # what to reteach
-    if a.small:
-        body = (f"<p>Only {a.n} submission{'s' if a.n != 1 else ''}: fewer than {MIN_COHORT}, so this report shows the "
-                "spread of totals and the manual marks but no item-by-item breakdown (too few to read anything "
-                "into, and too easy to identify someone).</p>")
-    else:
-        sentences = _reteach_sentences(a)
-        body = ("<ol>" + "".join(f"<li>{esc(s)}</li>" for s in sentences) + "</ol>") if sentences else (
-            f"<p>No wrong answer was given by {_pct(RETEACH_SHARE)} or more of the cohort, and every lesson's items "
-            "were scored 60% or better: nothing stands out to reteach.</p>")
-        if a.answers_missing:
-            body += (f"<p>{a.answers_missing} of {a.n} submissions have no recorded answers (answers not recorded: "
-                     "the notebook was autograded before the course recorded them, or is missing); they count in "
-                     "facility and discrimination but not in the answer tables.</p>")
-    out.append(("reteach", "What to reteach first", body))
-    if not a.small:
-        rows = [(f"Lesson {l}: {t}", round(100 * f)) for l, t, _, f in a.lessons]
-        desc = "Share of autograded marks the cohort earned, by the lesson that teaches the item: " + "; ".join(
-            f"{label} {v}%" for label, v in rows) + "."
-        body = _figure("fig-lessons", "Cohort score by lesson", desc,
-                       _bars("fig-lessons", "Cohort score by lesson", desc, rows), ("lesson", "score (%)"), rows)
-        body += _table("By concept (lowest first)", ("concept", "title", "items", "cohort score"),
-                       [(k, t, n, _pct(f)) for k, t, n, f in a.concepts], numeric=(2, 3))
-        out.append(("lessons", "By lesson and concept", body))
-        rows = [(st.grade_id, round(100 * st.facility)) for st in a.items]
-        desc = "Facility (share who scored the item) for each autograded item: " + "; ".join(
-            f"{g} {v}%" for g, v in rows) + "."
-        body = _figure("fig-items", "Facility by item", desc, _bars("fig-items", "Facility by item", desc, rows),
-                       ("item", "facility (%)"), rows)
-        body += _table("Autograded items", ("item", "what it tests", "lesson", "facility", "discrimination", "note"),
-                       [(st.grade_id, st.idea, st.lesson, _pct(st.facility),
-                         "n/a" if st.discrimination is None else f"{st.discrimination:.2f}", _item_note(st))
-                        for st in a.items], numeric=(3, 4))
-        for st in a.items:
-            if not st.answers:
-                body += f"<h3>{esc(st.grade_id)}</h3><p>Answers not recorded for this item.</p>"
-                continue
-            body += f"<h3>{esc(st.grade_id)}: {esc(st.idea)}</h3>"
-            body += _table(f"Answers to {st.grade_id} ({st.recorded} recorded)",
-                           ("answer", "how many", "share", "right?", "misconception it reflects", "lesson"),
-                           [(r.answer, r.count, _pct(r.count / max(st.recorded, 1)), "yes" if r.correct else "no",
-                             r.misconception or "-", "" if r.correct else st.lesson) for r in st.answers],
-                           numeric=(1, 2))
-        out.append(("items", "Item by item", body))
-    # manual marks
-    if a.manual:
-        rows = []
-        for g, mx, bands, not_marked in a.manual:
-            rows.append((g, f"{mx:g}", *(bands[label] for _, label in BANDS), not_marked))
-        body = _table("Manually marked questions: submissions in each UK marking band",
-                      ("question", "out of", *(label for _, label in BANDS), "not yet marked"), rows,
-                      numeric=tuple(range(1, 3 + len(BANDS))))
-    else:
-        body = "<p>This assignment has no manually marked questions.</p>"
-    out.append(("manual", "Manual marks by band", body))
-    # totals
-    t = a.totals
-    q1, med, q3 = _quartiles(t)
-    body = (f"<p>Totals out of {a.max_total:g}: lowest {min(t):g}, lower quartile {q1:.1f}, median {med:.1f}, "
-            f"upper quartile {q3:.1f}, highest {max(t):g}; mean {statistics.fmean(t):.1f}.</p>")
-    if not a.small:
-        step = a.max_total / 10 if a.max_total else 1
-        counts = [sum(1 for v in t if (k * step <= v < (k + 1) * step) or (k == 9 and v == a.max_total))
-                  for k in range(10)]
-        rows = [(f"{k * step:g} to {(k + 1) * step:g}", n) for k, n in enumerate(counts)]
-        desc = "How many submissions fall in each tenth of the total: " + "; ".join(f"{r} {n}" for r, n in rows) + "."
-        body += _figure("fig-totals", "Spread of totals", desc,
-                        _bars("fig-totals", "Spread of totals", desc, rows, scale=max(max(counts), 1), unit=""),
-                        ("total", "submissions"), rows)
-    out.append(("totals", "Spread of totals", body))
-    if a.names:
-        body = _table("Submissions", ("student", "total", "out of"),
-                      [(s.name, f"{s.total:g}", f"{s.max_total:g}") for s in c.submissions], numeric=(1, 2))
-        out.append(("students", "Students", body))
-    method = f"<p>{esc(METHOD)}</p><p>{esc(OURS)}</p>"
-    if a.unknown_items:
-        method += (f"<p>Items with no entry in coplearn's misconceptions data (shown without a lesson): "
-                   f"{esc(', '.join(a.unknown_items))}.</p>")
-    if not a.names:
-        method += "<p>Students are not named in this report; <code>--names</code> adds a table of totals by student.</p>"
-    out.append(("method", "Method and limits", method))
-    return out
-
-
 def _item_note(st: ItemStats) -> str:
     if st.discrimination is None:
         return "everyone scored the same"
@@ -708,50 +326,68 @@ def _item_note(st: ItemStats) -> str:
     return ""
 
 
-_CSS = """
-body{font-family:Arial,Helvetica,sans-serif;font-size:1rem;line-height:1.5;color:#1a1a1a;max-width:60rem;margin:1.5rem auto;padding:0 1rem}
-h1{font-size:1.9rem}h2{font-size:1.45rem;margin-top:2.5rem;border-top:3px solid #0072B2;padding-top:.75rem}h3{font-size:1.15rem}
-table{border-collapse:collapse;margin:.75rem 0;font-size:.95rem}caption{text-align:left;font-weight:bold;padding:.25rem 0}
-th,td{border:1px solid #8c8c8c;padding:.3rem .5rem;vertical-align:top;text-align:left}th{background:#eef3f8}.num{text-align:right}
-.note{border-left:4px solid #0072B2;background:#f4f8fb;padding:.5rem 1rem}.alt{border:1px solid #b0b0b0;padding:.5rem 1rem;margin:.5rem 0 1.5rem}
-.scroll{overflow-x:auto;max-width:100%}.scroll:focus{outline:3px solid #E69F00}figure{margin:1rem 0}figcaption{font-weight:bold}
-summary{cursor:pointer;font-weight:bold}
-""".strip()
+def sections(a: Analysis) -> list[dict]:
+    """The report's sections in order, each a dict with its ``id``, ``heading`` and what it shows."""
+    out: list[dict] = [{"id": "reteach", "heading": "What to reteach first", "a": a, "min_cohort": MIN_COHORT,
+                        "share": _pct(RETEACH_SHARE), "sentences": [] if a.small else _reteach_sentences(a)}]
+    if not a.small:
+        rows = [(f"Lesson {l}: {t}", round(100 * f)) for l, t, _, f in a.lessons]
+        desc = "Share of autograded marks the cohort earned, by the lesson that teaches the item: " + "; ".join(
+            f"{label} {v}%" for label, v in rows) + "."
+        out.append({"id": "lessons", "heading": "By lesson and concept",
+                    "chart": _chart("fig-lessons", "Cohort score by lesson", desc, ("lesson", "score (%)"), rows),
+                    "concepts": [(k, t, n, _pct(f)) for k, t, n, f in a.concepts]})
+        rows = [(st.grade_id, round(100 * st.facility)) for st in a.items]
+        desc = "Facility (share who scored the item) for each autograded item: " + "; ".join(
+            f"{g} {v}%" for g, v in rows) + "."
+        out.append({"id": "items", "heading": "Item by item",
+                    "chart": _chart("fig-items", "Facility by item", desc, ("item", "facility (%)"), rows),
+                    "rows": [(st.grade_id, st.idea, st.lesson, _pct(st.facility),
+                              "n/a" if st.discrimination is None else f"{st.discrimination:.2f}", _item_note(st))
+                             for st in a.items],
+                    "answers": [{"st": st, "rows": [(r.answer, r.count, _pct(r.count / max(st.recorded, 1)),
+                                                     "yes" if r.correct else "no", r.misconception or "-",
+                                                     "" if r.correct else st.lesson) for r in st.answers]}
+                                for st in a.items]})
+    out.append({"id": "manual", "heading": "Manual marks by band", "bands": [label for _, label in BANDS],
+                "rows": [(g, f"{mx:g}", *(bands[label] for _, label in BANDS), not_marked)
+                         for g, mx, bands, not_marked in a.manual]})
+    t = a.totals
+    q1, med, q3 = _quartiles(t)
+    totals = {"id": "totals", "heading": "Spread of totals", "chart": None,
+              "summary": f"Totals out of {a.max_total:g}: lowest {min(t):g}, lower quartile {q1:.1f}, median "
+                         f"{med:.1f}, upper quartile {q3:.1f}, highest {max(t):g}; mean {statistics.fmean(t):.1f}."}
+    if not a.small:
+        step = a.max_total / 10 if a.max_total else 1
+        counts = [sum(1 for v in t if (k * step <= v < (k + 1) * step) or (k == 9 and v == a.max_total))
+                  for k in range(10)]
+        rows = [(f"{k * step:g} to {(k + 1) * step:g}", n) for k, n in enumerate(counts)]
+        desc = "How many submissions fall in each tenth of the total: " + "; ".join(f"{r} {n}" for r, n in rows) + "."
+        totals["chart"] = _chart("fig-totals", "Spread of totals", desc, ("total", "submissions"), rows,
+                                 scale=max(max(counts), 1), unit="")
+    out.append(totals)
+    if a.names:
+        out.append({"id": "students", "heading": "Students",
+                    "rows": [(s.name, f"{s.total:g}", f"{s.max_total:g}") for s in a.cohort.submissions]})
+    out.append({"id": "method", "heading": "Method and limits", "method": METHOD, "ours": OURS,
+                "unknown": ", ".join(a.unknown_items), "names": a.names})
+    return out
+
+
+def _context(a: Analysis) -> dict:
+    today = _dt.date.today()
+    return {"a": a, "title": f"Cohort insight: {a.cohort.assignment}", "made": f"{today.day} {today.strftime('%B %Y')}",
+            "ours": OURS, "sections": sections(a)}
 
 
 def render_html(a: Analysis) -> str:
     """The report as one standalone HTML page (no scripts, no external files)."""
-    today = _dt.date.today()
-    title = f"Cohort insight: {a.cohort.assignment}"
-    secs = sections(a)
-    head = (f"<header><h1>{esc(title)}</h1><p>{a.n} submission{'s' if a.n != 1 else ''} in course "
-            f"{esc(a.cohort.course_id)}, made on {today.day} {today.strftime('%B %Y')} with coplearn.</p>"
-            f'<p class="note">{esc(OURS)}</p></header>'
-            '<nav aria-label="Contents"><h2 id="contents">Contents</h2><ol>'
-            + "".join(f'<li><a href="#{i}">{esc(h)}</a></li>' for i, h, _ in secs) + "</ol></nav>")
-    body = "".join(f'<section aria-labelledby="{i}"><h2 id="{i}">{esc(h)}</h2>{b}</section>' for i, h, b in secs)
-    return ('<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{esc(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n{head}<main>{body}</main>\n</body>\n</html>\n")
+    return render("cohort_report.html.j2", **_context(a))
 
 
 def render_markdown(a: Analysis) -> str:
     """The same report as Markdown (charts replaced by their text and data)."""
-    import html as _h
-    import re
-
-    out = [f"# Cohort insight: {a.cohort.assignment}", "", f"{a.n} submissions in course {a.cohort.course_id}.", "",
-           f"> {OURS}", ""]
-    for _, heading, body in sections(a):
-        out += [f"## {heading}", ""]
-        body = re.sub(r"<svg.*?</svg>", "", body, flags=re.S)
-        body = re.sub(r"<li>", "\n- ", body).replace("</ol>", "\n").replace("</ul>", "\n")
-        body = re.sub(r"</(p|h3|caption|tr|figcaption|summary)>", "\n", body)
-        body = re.sub(r"<h3>", "\n### ", body)
-        body = re.sub(r"</t[dh]>", " | ", body)
-        text = _h.unescape(re.sub(r"<[^>]+>", "", body))
-        out += [line.strip() for line in text.splitlines() if line.strip()] + [""]
-    return "\n".join(out)
+    return render("cohort_report.md.j2", **_context(a))
 
 
 FORMATS = {"html": (".html", ".htm"), "md": (".md", ".markdown", ".txt")}

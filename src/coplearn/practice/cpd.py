@@ -33,15 +33,19 @@ import datetime as _dt
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from coplearn.core import document as D
 from coplearn.core.atomic import atomic_write_bytes
 from coplearn.core.formats import pick_format
-from coplearn.practice.journal import GIBBS_STAGES, JournalEntry, looks_like_a_name
 from coplearn.practice.regulators import Regulator, get_regulator
 
+if TYPE_CHECKING:  # the journal imports this module (Journal.export), never the other way round
+    from coplearn.practice.journal import JournalEntry
+
 __all__ = ["FORMATS", "CpdField", "cpd_fields", "export", "format_for", "to_docx_bytes", "to_html", "to_markdown",
-           "build_document", "hours_total", "SWE_NOTE", "PRIVACY_NOTE", "MISSING"]
+           "build_document", "hours_total", "SWE_NOTE", "PRIVACY_NOTE", "MISSING", "GIBBS_STAGES",
+           "looks_like_a_name"]
 
 #: Export formats and the file endings that choose them.
 FORMATS = {"md": (".md", ".markdown", ".txt"), "html": (".html", ".htm"), "docx": (".docx",)}
@@ -59,6 +63,16 @@ PRIVACY_NOTE = (
 )
 MISSING = D.MISSING
 
+#: Gibbs (1988): the six stages of the reflective cycle, with a prompt for each.
+GIBBS_STAGES: dict[str, str] = {
+    "description": "What happened?",
+    "feelings": "What were you thinking and feeling?",
+    "evaluation": "What was good and bad about the experience?",
+    "analysis": "What sense can you make of it? Which ideas from the course help?",
+    "conclusion": "What else could you have done?",
+    "action_plan": "If it arose again, what would you do?",
+}
+
 GIBBS_TITLES = {
     "description": "Description",
     "feelings": "Feelings",
@@ -67,6 +81,34 @@ GIBBS_TITLES = {
     "conclusion": "Conclusion",
     "action_plan": "Action plan",
 }
+
+#: Words that show a peer is described by role (lower case). Used only to warn, never to refuse.
+_ROLE_WORDS = frozenset("""
+amhp adviser advisor advocate agency apprentice assessor carer chair colleague colleagues consultant
+coordinator co-ordinator counsellor director educator expert facilitator gp group head lead leader
+lecturer manager member mentor nurse occupational officer partner peer peers pharmacist police
+practitioner practitioners principal psychiatrist psychologist professional representative
+senior service social specialist student students supervisor team teacher therapist trainee tutor
+visitor worker workers supervision meeting forum circle network panel board community
+""".split())
+
+
+def looks_like_a_name(text: str) -> bool:
+    """Guess whether ``text`` is a person's name rather than a role (used to warn, never to refuse).
+
+    >>> looks_like_a_name("Sarah Jones"), looks_like_a_name("a senior practitioner")
+    (True, False)
+    >>> looks_like_a_name("Team Manager"), looks_like_a_name("AMHP lead")
+    (False, False)
+    """
+    words = [w.strip(".,;:()") for w in text.split()]
+    words = [w for w in words if w]
+    if not 1 <= len(words) <= 3:
+        return False
+    if any(w.lower() in _ROLE_WORDS or w.lower().rstrip("s") in _ROLE_WORDS for w in words):
+        return False
+    return all(w[:1].isupper() and (len(w) == 1 or w[1:].islower() or "'" in w or "-" in w) for w in words)
+
 
 #: One heading of a CPD record and what the entry says under it.
 CpdField = D.Field

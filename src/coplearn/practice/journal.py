@@ -40,6 +40,8 @@ from typing import Any
 
 from coplearn.core import html as _html
 from coplearn.core.atomic import atomic_write_text, file_lock, move_aside
+from coplearn.practice import cpd
+from coplearn.practice.cpd import GIBBS_STAGES, looks_like_a_name
 
 __all__ = [
     "GIBBS_STAGES",
@@ -54,15 +56,6 @@ __all__ = [
 FORMAT = "coplearn-journal"
 VERSION = 1
 
-#: Gibbs (1988): the six stages of the reflective cycle, with a prompt for each.
-GIBBS_STAGES: dict[str, str] = {
-    "description": "What happened?",
-    "feelings": "What were you thinking and feeling?",
-    "evaluation": "What was good and bad about the experience?",
-    "analysis": "What sense can you make of it? Which ideas from the course help?",
-    "conclusion": "What else could you have done?",
-    "action_plan": "If it arose again, what would you do?",
-}
 
 #: Activity types a learner can pick (free text is also accepted).
 ACTIVITY_TYPES = (
@@ -88,34 +81,6 @@ def default_journal_path() -> Path:
     if env:
         return Path(env).expanduser()
     return Path.home() / "coplearn" / "journal.json"
-
-
-#: Words that show a peer is described by role (lower case). Used only to warn, never to refuse.
-_ROLE_WORDS = frozenset("""
-amhp adviser advisor advocate agency apprentice assessor carer chair colleague colleagues consultant
-coordinator co-ordinator counsellor director educator expert facilitator gp group head lead leader
-lecturer manager member mentor nurse occupational officer partner peer peers pharmacist police
-practitioner practitioners principal psychiatrist psychologist professional representative
-senior service social specialist student students supervisor team teacher therapist trainee tutor
-visitor worker workers supervision meeting forum circle network panel board community
-""".split())
-
-
-def looks_like_a_name(text: str) -> bool:
-    """Guess whether ``text`` is a person's name rather than a role (used to warn, never to refuse).
-
-    >>> looks_like_a_name("Sarah Jones"), looks_like_a_name("a senior practitioner")
-    (True, False)
-    >>> looks_like_a_name("Team Manager"), looks_like_a_name("AMHP lead")
-    (False, False)
-    """
-    words = [w.strip(".,;:()") for w in text.split()]
-    words = [w for w in words if w]
-    if not 1 <= len(words) <= 3:
-        return False
-    if any(w.lower() in _ROLE_WORDS or w.lower().rstrip("s") in _ROLE_WORDS for w in words):
-        return False
-    return all(w[:1].isupper() and (len(w) == 1 or w[1:].islower() or "'" in w or "-" in w) for w in words)
 
 
 def _text(value: object, name: str) -> str:
@@ -481,8 +446,6 @@ class Journal:
         regulator asks; if omitted, the journal's own setting decides (default Social Work England).
         The file is written atomically, so a failed export leaves no half-written file.
         """
-        from coplearn.practice import cpd
-
         chosen = tuple(entries) if entries is not None else self.entries
         return cpd.export(chosen, path, format, source=str(self.path), regulator=regulator or self.regulator)
 

@@ -6,6 +6,10 @@
 its data as a table, so it can be emailed, printed or opened offline. The Markdown version has
 the same sections, with the charts' text alternatives in place of the drawings.
 
+The layout is the templates ``audit_report.html.j2`` (the sections are macros in
+``_audit_sections.html.j2``, which also draw the charts from the geometry worked out here) and
+``audit_report.md.j2``; this module works out what they say.
+
 Sections: at a glance; the three domains; question by question; where the team disagrees; the
 team's stage (T3); skills and staffing (T2); priorities; action plan; answers by respondent
 (only when enough people answered); method and limits; references.
@@ -22,17 +26,18 @@ True
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import os
-from collections.abc import Sequence
-from html import escape
 from pathlib import Path
 
-from coplearn.core.formats import pick_format
 from coplearn.core.atomic import atomic_write_text
+from coplearn.core.formats import pick_format
+from coplearn.core.palette import DOMAIN_COLOURS, OKABE_ITO
+from coplearn.core.templates import render
+from coplearn.core.text_alternative import TextAlternative
 from coplearn.paper.action_centred import ACTION_THRESHOLD, rating_scale
-from coplearn.figures._base import DOMAIN_COLOURS, OKABE_ITO, TextAlternative
-from coplearn.figures.survey import DOMAIN_NAMES, domain_alternative, item_label, items_alternative
 from coplearn.practice.survey import DISAGREEMENT_RULE, ItemSummary, SurveyResult
+from coplearn.practice.survey_alternatives import DOMAIN_NAMES, domain_alternative, item_label, items_alternative
 
 __all__ = ["FORMATS", "SECTIONS", "format_for", "render_html", "render_markdown", "section_html", "write_report",
            "scale_words", "METHOD_NOTE"]
@@ -47,22 +52,19 @@ METHOD_NOTE = (
     "the anonymity threshold, the priorities and the suggested actions are this course's additions."
 )
 
+#: The report's references as (before the title, the title in italics, after it).
 REFERENCES = (
-    "Adair, J. (1983) <em>Effective Leadership</em>. London: Pan.",
-    "Gray, I., Parker, J., Rutter, L. and Williams, S. (2010) 'Developing communities of practice: a strategy "
-    "for effective leadership, management and supervision in social work', <em>Social Work and Social "
-    "Sciences Review</em>, 14(2), pp. 20-36. doi:10.1921/swssr.v14i2.491.",
-    "Hersey, P. and Blanchard, K. (1993) <em>Management of Organizational Behavior: Utilizing Human "
-    "Resources</em>. 6th edn. Englewood Cliffs, NJ: Prentice Hall.",
-    "Tuckman, B.W. (1965) 'Developmental sequence in small groups', <em>Psychological Bulletin</em>, 63(6), "
-    "pp. 384-399.",
-    "Tuckman, B.W. and Jensen, M.A.C. (1977) 'Stages of small-group development revisited', <em>Group and "
-    "Organization Studies</em>, 2(4), pp. 419-427.",
+    ("Adair, J. (1983) ", "Effective Leadership", ". London: Pan."),
+    ("Gray, I., Parker, J., Rutter, L. and Williams, S. (2010) 'Developing communities of practice: a strategy "
+     "for effective leadership, management and supervision in social work', ", "Social Work and Social "
+     "Sciences Review", ", 14(2), pp. 20-36. doi:10.1921/swssr.v14i2.491."),
+    ("Hersey, P. and Blanchard, K. (1993) ", "Management of Organizational Behavior: Utilizing Human "
+     "Resources", ". 6th edn. Englewood Cliffs, NJ: Prentice Hall."),
+    ("Tuckman, B.W. (1965) 'Developmental sequence in small groups', ", "Psychological Bulletin", ", 63(6), "
+     "pp. 384-399."),
+    ("Tuckman, B.W. and Jensen, M.A.C. (1977) 'Stages of small-group development revisited', ", "Group and "
+     "Organization Studies", ", 2(4), pp. 419-427."),
 )
-
-
-def esc(value: object) -> str:
-    return escape(str(value), quote=True)
 
 
 def _f(x: float | None, digits: int = 1) -> str:
@@ -200,147 +202,47 @@ def _method_points(r: SurveyResult) -> list[str]:
     return points
 
 
-# ---- SVG drawings -------------------------------------------------------------------------------
+# ---- the charts' geometry (the templates draw them) ----------------------------------------------
+
+_SHAPES = {"task": "circle", "team": "square", "individual": "diamond"}
+
 
 def _x(value: float, left: float, width: float) -> float:
     return left + (value - 1) / 4 * width
 
 
-def _axis(left: float, width: float, top: float, bottom: float) -> str:
-    parts = []
-    for v in range(1, 6):
-        x = _x(v, left, width)
-        parts.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{bottom}" stroke="#d0d0d0" stroke-width="1"/>')
-        parts.append(f'<text x="{x:.1f}" y="{bottom + 18}" text-anchor="middle" font-size="13">{v}</text>')
-    parts.append(f'<text x="{left + width / 2:.1f}" y="{bottom + 38}" text-anchor="middle" font-size="13">'
-                 f"rating: 1 very poor, 3 adequate, 5 very good</text>")
-    return "".join(parts)
+def _axis(left: float, width: float, top: float, bottom: float) -> dict:
+    return {"top": top, "bottom": bottom, "middle": left + width / 2,
+            "ticks": [(_x(v, left, width), v) for v in range(1, 6)]}
 
 
-def _marker(shape: str, x: float, y: float, size: float, fill: str) -> str:
-    stroke = 'stroke="#000000" stroke-width="1"'
-    if shape == "circle":
-        return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{size / 2:.1f}" fill="{fill}" {stroke}/>'
-    if shape == "square":
-        h = size / 2
-        return f'<rect x="{x - h:.1f}" y="{y - h:.1f}" width="{size:.1f}" height="{size:.1f}" fill="{fill}" {stroke}/>'
-    h = size / 1.6
-    return (f'<polygon points="{x:.1f},{y - h:.1f} {x + h:.1f},{y:.1f} {x:.1f},{y + h:.1f} {x - h:.1f},{y:.1f}" '
-            f'fill="{fill}" {stroke}/>')
-
-
-def _svg(fig_id: str, alt: TextAlternative, width: int, height: int, body: str) -> str:
-    return (f'<svg role="img" width="100%" viewBox="0 0 {width} {height}" '
-            f'aria-labelledby="{fig_id}-title {fig_id}-desc" font-family="Arial, Helvetica, sans-serif" '
-            f'style="max-width:{width}px">'
-            f'<title id="{fig_id}-title">{esc(alt.title)}</title><desc id="{fig_id}-desc">{esc(alt.description)}</desc>'
-            f"{body}</svg>")
-
-
-_SHAPES = {"task": "circle", "team": "square", "individual": "diamond"}
-
-
-def svg_domains(r: SurveyResult, alt: TextAlternative) -> str:
-    """Domain means (one shape per domain) with a bar from the lowest to the highest person."""
+def domain_chart(r: SurveyResult) -> dict:
+    """Where the domain chart's shapes go: a mean marker per domain and a bar from the lowest to the highest person."""
     left, width, row, top = 250.0, 380.0, 56.0, 20.0
     rated = [d for d in r.domains if d.mean is not None]
     bottom = top + row * max(len(rated), 1)
-    parts = [_axis(left, width, top, bottom)]
+    rows = []
     for k, d in enumerate(rated):
-        y = top + row * k + row / 2
-        name = DOMAIN_NAMES[d.domain]
-        parts.append(f'<text x="{left - 12}" y="{y + 5:.1f}" text-anchor="end" font-size="14">{esc(name)}</text>')
         lo, hi = d.person_mean_low or d.mean, d.person_mean_high or d.mean
-        x0, x1 = _x(lo, left, width), _x(hi, left, width)
-        parts.append(f'<line x1="{x0:.1f}" y1="{y:.1f}" x2="{x1:.1f}" y2="{y:.1f}" stroke="#000000" stroke-width="2"/>')
-        for xe in (x0, x1):
-            parts.append(f'<line x1="{xe:.1f}" y1="{y - 7:.1f}" x2="{xe:.1f}" y2="{y + 7:.1f}" stroke="#000000" stroke-width="2"/>')
-        xm = _x(d.mean, left, width)
-        parts.append(_marker(_SHAPES[d.domain], xm, y, 16, DOMAIN_COLOURS[d.domain]))
-        parts.append(f'<text x="{xm:.1f}" y="{y - 13:.1f}" text-anchor="middle" font-size="13" font-weight="bold">'
-                     f"{d.mean:.1f}</text>")
-    return _svg("fig-domains", alt, 660, int(bottom + 50), "".join(parts))
+        rows.append({"y": top + row * k + row / 2, "label": DOMAIN_NAMES[d.domain], "x0": _x(lo, left, width),
+                     "x1": _x(hi, left, width), "xm": _x(d.mean, left, width), "mean": f"{d.mean:.1f}",
+                     "shape": _SHAPES[d.domain], "fill": DOMAIN_COLOURS[d.domain]})
+    return {"width": 660, "height": int(bottom + 50), "left": left, "axis": _axis(left, width, top, bottom),
+            "rows": rows}
 
 
-def svg_items(r: SurveyResult, alt: TextAlternative) -> str:
-    """Every answered item: a grey range line, the mean, and a labelled diamond where the team disagrees."""
+def items_chart(r: SurveyResult) -> dict:
+    """Where the item chart's shapes go: a range line and a mean per answered item, diamonds where the team disagrees."""
     answered = [s for s in r.items if s.n]
     left, width, row, top = 380.0, 360.0, 24.0, 58.0
     bottom = top + row * max(len(answered), 1)
-    parts = [
-        # legend: shapes and words, never colour alone
-        _marker("circle", 240, 16, 11, OKABE_ITO["blue"]),
-        '<text x="252" y="21" font-size="13">team mean</text>',
-        _marker("diamond", 360, 16, 13, OKABE_ITO["vermillion"]),
-        '<text x="372" y="21" font-size="13">team mean where the team disagrees</text>',
-        '<line x1="630" y1="16" x2="660" y2="16" stroke="#767676" stroke-width="4"/>',
-        '<text x="666" y="21" font-size="13">lowest to highest answer</text>',
-        _axis(left, width, top - 8, bottom),
-    ]
-    xt = _x(ACTION_THRESHOLD, left, width)
-    parts.append(f'<line x1="{xt:.1f}" y1="{top - 8}" x2="{xt:.1f}" y2="{bottom}" stroke="#000000" '
-                 f'stroke-width="1.5" stroke-dasharray="5,4"/>')
-    parts.append(f'<text x="{xt:.1f}" y="{top - 14}" text-anchor="middle" font-size="12">'
-                 f"action threshold {ACTION_THRESHOLD} (the course's)</text>")
-    for k, s in enumerate(answered):
-        y = top + row * k + row / 2
-        parts.append(f'<text x="{left - 12}" y="{y + 5:.1f}" text-anchor="end" font-size="13">'
-                     f"<title>{esc(s.item.text)}</title>{esc(item_label(s, 50))}</text>")
-        x0, x1 = _x(s.low, left, width), _x(s.high, left, width)
-        parts.append(f'<line x1="{x0:.1f}" y1="{y:.1f}" x2="{x1:.1f}" y2="{y:.1f}" stroke="#767676" '
-                     f'stroke-width="4" stroke-linecap="round"/>')
-        xm = _x(s.mean, left, width)
-        if s.disagreement:
-            parts.append(_marker("diamond", xm, y, 14, OKABE_ITO["vermillion"]))
-            parts.append(f'<text x="{left + width + 10}" y="{y + 5:.1f}" font-size="13" font-weight="bold">'
-                         f"disagree ({s.low} to {s.high})</text>")
-        else:
-            parts.append(_marker("circle", xm, y, 11, OKABE_ITO["blue"]))
-    return _svg("fig-items", alt, 900, int(bottom + 50), "".join(parts))
-
-
-# ---- HTML ----------------------------------------------------------------------------------------
-
-_CSS = """
-body{font-family:Arial,Helvetica,sans-serif;font-size:1rem;line-height:1.5;color:#1a1a1a;max-width:60rem;margin:1.5rem auto;padding:0 1rem}
-h1{font-size:1.9rem;margin-bottom:.25rem}h2{font-size:1.45rem;margin-top:2.5rem;border-top:3px solid #0072B2;padding-top:.75rem}
-h3{font-size:1.15rem}table{border-collapse:collapse;margin:.75rem 0;font-size:.95rem}
-caption{text-align:left;font-weight:bold;padding:.25rem 0}th,td{border:1px solid #8c8c8c;padding:.3rem .5rem;vertical-align:top;text-align:left}
-th{background:#eef3f8}.num{text-align:right;white-space:nowrap}.flag{font-weight:bold}
-.note{border-left:4px solid #0072B2;background:#f4f8fb;padding:.5rem 1rem}
-.alt{border:1px solid #b0b0b0;padding:.5rem 1rem;margin:.5rem 0 1.5rem}
-.scroll{overflow-x:auto;max-width:100%}.scroll:focus{outline:3px solid #E69F00}
-figure{margin:1rem 0}figcaption{font-weight:bold;margin-bottom:.5rem}
-summary{cursor:pointer;font-weight:bold}
-@media print{details{display:block}details>*{display:block}h2{page-break-after:avoid}}
-""".strip()
-
-
-def _table(caption: str, header: Sequence[str], rows: Sequence[Sequence[object]], *, numeric: Sequence[int] = (),
-           row_headers: bool = True, scroll_label: str | None = None) -> str:
-    head = "".join(f'<th scope="col">{esc(h)}</th>' for h in header)
-    body = []
-    for row in rows:
-        cells = []
-        for i, c in enumerate(row):
-            cls = ' class="num"' if i in numeric else ""
-            if i == 0 and row_headers:
-                cells.append(f'<th scope="row"{cls}>{esc(c)}</th>')
-            else:
-                cells.append(f"<td{cls}>{esc(c)}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    table = (f"<table><caption>{esc(caption)}</caption><thead><tr>{head}</tr></thead>"
-             f"<tbody>{''.join(body)}</tbody></table>")
-    if scroll_label:
-        return f'<div class="scroll" role="region" aria-label="{esc(scroll_label)}" tabindex="0">{table}</div>'
-    return table
-
-
-def _alt_html(alt: TextAlternative, fig_id: str) -> str:
-    return (f'<div class="alt" id="{fig_id}-alt"><p><strong>In words:</strong> {esc(alt.description)}</p>'
-            f"<details><summary>The chart's data as a table</summary>"
-            + _table(alt.title, alt.header, alt.rows, scroll_label=f"{alt.title} (table)")
-            + "</details></div>")
+    rows = [{"y": top + row * k + row / 2, "text": s.item.text, "label": item_label(s, 50),
+             "x0": _x(s.low, left, width), "x1": _x(s.high, left, width), "xm": _x(s.mean, left, width),
+             "disagree": s.disagreement, "low": s.low, "high": s.high} for k, s in enumerate(answered)]
+    return {"width": 900, "height": int(bottom + 50), "left": left, "right": left + width, "top": top,
+            "axis": _axis(left, width, top - 8, bottom), "threshold": ACTION_THRESHOLD,
+            "xt": _x(ACTION_THRESHOLD, left, width), "blue": OKABE_ITO["blue"], "vermillion": OKABE_ITO["vermillion"],
+            "rows": rows}
 
 
 def _item_rows(r: SurveyResult) -> list[tuple[object, ...]]:
@@ -358,117 +260,93 @@ SECTIONS = (
 )
 
 
-def _sec_glance(r: SurveyResult, h: int) -> str:
-    return "<ul>" + "".join(f"<li>{esc(line)}</li>" for line in _glance(r)) + "</ul>"
+class _Facts:
+    """What the report's templates print, worked out when a template first asks for it."""
+
+    def __init__(self, r: SurveyResult) -> None:
+        self.r = r
+
+    @functools.cached_property
+    def glance(self) -> list[str]:
+        return _glance(self.r)
+
+    @functools.cached_property
+    def domain_alt(self) -> TextAlternative:
+        return domain_alternative(self.r)
+
+    @functools.cached_property
+    def items_alt(self) -> TextAlternative:
+        return items_alternative(self.r)
+
+    @functools.cached_property
+    def domain_chart(self) -> dict:
+        return domain_chart(self.r)
+
+    @functools.cached_property
+    def items_chart(self) -> dict:
+        return items_chart(self.r)
+
+    @functools.cached_property
+    def item_rows(self) -> list[tuple[object, ...]]:
+        return _item_rows(self.r)
+
+    @functools.cached_property
+    def disagreements(self) -> list[dict]:
+        r = self.r
+        return [{"s": s, "sd": _f(s.sd, 2), "advice": _disagreement_advice(s),
+                 "counts": _distribution(r, s) if r.item_breakdown_allowed(s) else ""} for s in r.disagreements]
+
+    @functools.cached_property
+    def stage_text(self) -> str:
+        return _stage_text(self.r)
+
+    @functools.cached_property
+    def stage_rows(self) -> list[tuple[str, str]]:
+        return _stage_rows(self.r)
+
+    @functools.cached_property
+    def t2_text(self) -> str:
+        return _t2_text(self.r)
+
+    @functools.cached_property
+    def open_answers(self) -> tuple[str, ...]:
+        return tuple(self.r.open_answers) if self.r.breakdown_allowed else ()
+
+    @functools.cached_property
+    def priorities(self) -> list[tuple[object, ...]]:
+        r = self.r
+        return [(p.item.id, p.item.text, f"{p.score:.2f}", r.item(p.item.id).n,
+                 f"{r.item(p.item.id).low} to {r.item(p.item.id).high}")
+                for p in r.audit.priorities if p.score <= ACTION_THRESHOLD]
+
+    @functools.cached_property
+    def plan(self) -> list[dict]:
+        from coplearn.paper.concepts import get_lesson
+
+        return [{"a": a, "lesson": get_lesson(a.lesson)} for a in self.r.action_plan()]
+
+    @functools.cached_property
+    def people(self) -> dict | None:
+        r = self.r
+        if not r.breakdown_allowed:
+            return None
+        ids = [s.item.id for s in r.items]
+        rows = [[resp.label] + [resp.answers.get(i, "") for i in ids] + [resp.answers.get("T3", "")]
+                for resp in r.survey.responses]
+        return {"header": ["respondent"] + ids + ["T3"], "rows": rows}
+
+    @functools.cached_property
+    def method_points(self) -> list[str]:
+        return _method_points(self.r)
+
+    @functools.cached_property
+    def scale_rows(self) -> list[tuple[object, ...]]:
+        return [(k, v[0], ", ".join(v[1:])) for k, v in scale_words().items()]
 
 
-def _sec_domains(r: SurveyResult, h: int, figures: bool = True) -> str:
-    alt = domain_alternative(r)
-    fig = (f'<figure aria-describedby="fig-domains-alt"><figcaption>{esc(alt.title)}</figcaption>'
-           f"{svg_domains(r, alt)}</figure>{_alt_html(alt, 'fig-domains')}") if figures else ""
-    return ("<p>Adair (1983) describes leadership as meeting three overlapping needs: achieving the task, building "
-            "and maintaining the team, and developing the individual. Gray et al. (2010) turn each into questions "
-            "for a social work team. The marker shows the team's mean; the bar shows how far people differ.</p>"
-            + fig)
-
-
-def _sec_items(r: SurveyResult, h: int, figures: bool = True) -> str:
-    alt = items_alternative(r)
-    fig = (f'<figure aria-describedby="fig-items-alt"><figcaption>{esc(alt.title)}</figcaption>'
-           f"{svg_items(r, alt)}</figure>{_alt_html(alt, 'fig-items')}") if figures else ""
-    return fig + _table("Every rating question: answers, mean, spread and disagreement",
-                        ("item", "question", "answered", "mean", "SD", "range", "how many chose 1 to 5",
-                         "disagreement"), _item_rows(r), numeric=(2, 3, 4),
-                        scroll_label="Every rating question (table)")
-
-
-def _sec_disagree(r: SurveyResult, h: int) -> str:
-    parts = ["<p>Disagreement is itself a finding. When some people rate an item very poor and others very good, "
-             "the team mean hides two different experiences of the same team, and the conversation about why is "
-             "often worth more than the number.</p>", f"<p><em>{esc(DISAGREEMENT_RULE)}</em></p>"]
-    for s in r.disagreements:
-        parts.append(f"<h{h + 1}>{esc(s.item.id)}: {esc(s.item.text)}</h{h + 1}>"
-                     f"<p>{s.n} answered; mean {s.mean:.1f}, SD {_f(s.sd, 2)}, answers from {s.low} to {s.high}"
-                     + (f"; how many chose 1 to 5: {esc(_distribution(r, s))}" if r.item_breakdown_allowed(s) else "")
-                     + f".</p><p>{esc(_disagreement_advice(s))}</p>"
-                     f"<p>If the low ratings hold up: {esc(s.item.action)} <em>({esc(s.item.framework)}; "
-                     f"lesson {esc(s.item.lesson)})</em></p>")
-    if not r.disagreements:
-        parts.append("<p>No question meets the rule. The team's answers are fairly close on every question, "
-                     "although a shared view can still be a shared blind spot.</p>")
-    return "".join(parts)
-
-
-def _sec_stage(r: SurveyResult, h: int) -> str:
-    rows = _stage_rows(r)
-    return (f"<p>{esc(_stage_text(r))}</p>"
-            + (_table("How many people chose each stage (Tuckman 1965; Tuckman and Jensen 1977)",
-                      ("stage", "people"), rows, numeric=(1,)) if rows else ""))
-
-
-def _sec_skills(r: SurveyResult, h: int) -> str:
-    out = f"<p>{esc(_t2_text(r))}</p>"
-    if r.open_answers and r.breakdown_allowed:
-        out += "<ul>" + "".join("<li>" + esc(a).replace("\n", "<br>") + "</li>" for a in r.open_answers) + "</ul>"
-    return out
-
-
-def _sec_priorities(r: SurveyResult, h: int) -> str:
-    pri = [p for p in r.audit.priorities if p.score <= ACTION_THRESHOLD]
-    return (f"<p>Questions with a team mean of {ACTION_THRESHOLD} or lower, lowest first (the course's rule).</p>"
-            + (_table("Priorities, lowest team mean first", ("item", "question", "team mean", "answered", "range"),
-                      [(p.item.id, p.item.text, f"{p.score:.2f}", r.item(p.item.id).n,
-                        f"{r.item(p.item.id).low} to {r.item(p.item.id).high}") for p in pri], numeric=(2, 3))
-               if pri else "<p>No question has a team mean at or below the threshold.</p>"))
-
-
-def _sec_plan(r: SurveyResult, h: int) -> str:
-    from coplearn.paper.concepts import get_lesson
-
-    steps = []
-    for a in r.action_plan():
-        lesson = get_lesson(a.lesson)
-        steps.append(f"<li><p><strong>{esc(a.finding)}</strong></p><p>{esc(a.step)}</p>"
-                     f"<p><em>Framework: {esc(a.framework)}. Course lesson {esc(lesson.number)}: "
-                     f"{esc(lesson.title)}.</em></p></li>")
-    return ("<p>Suggested first steps for the lowest-rated questions and the team's stage. They are the course's "
-            "suggestions, to be agreed with the team, not instructions.</p>"
-            + (f"<ol>{''.join(steps)}</ol>" if steps else "<p>Nothing to suggest yet.</p>"))
-
-
-def _sec_people(r: SurveyResult, h: int) -> str:
-    if not r.breakdown_allowed:
-        return (f"<p>Not shown: fewer than {r.min_respondents} people answered, so a person-by-person "
-                f"breakdown could show who said what.</p>")
-    ids = [s.item.id for s in r.items]
-    rows = [[resp.label] + [resp.answers.get(i, "") for i in ids] + [resp.answers.get("T3", "")]
-            for resp in r.survey.responses]
-    return ("<p>Each person's ratings, as a check on the figures above. Share this table only with "
-            "people who already saw the raw answers.</p><details><summary>Show the table</summary>"
-            + _table("Ratings by respondent (blank: not answered)", ["respondent"] + ids + ["T3"], rows,
-                     scroll_label="Ratings by respondent (table)") + "</details>")
-
-
-def _sec_method(r: SurveyResult, h: int) -> str:
-    words = scale_words()
-    return (f'<p class="note">{esc(METHOD_NOTE)}</p><ul>'
-            + "".join(f"<li>{esc(p)}</li>" for p in _method_points(r)) + "</ul>"
-            f"<h{h + 1}>The rating scale</h{h + 1}><p>The scale is the course's. The survey reader accepts a "
-            "number or any of these words (ignoring capitals and spacing); T3 takes a Tuckman stage and T2 any "
-            "text.</p>"
-            + _table("The course's 1 to 5 rating scale", ("rating", "label", "other words accepted"),
-                     [(k, v[0], ", ".join(v[1:])) for k, v in words.items()], numeric=(0,)))
-
-
-def _sec_references(r: SurveyResult, h: int) -> str:
-    return "<ul>" + "".join(f"<li>{ref}</li>" for ref in REFERENCES) + "</ul>"
-
-
-_BUILDERS = {
-    "glance": _sec_glance, "domains": _sec_domains, "items": _sec_items, "disagree": _sec_disagree,
-    "stage": _sec_stage, "skills": _sec_skills, "priorities": _sec_priorities, "plan": _sec_plan,
-    "people": _sec_people, "method": _sec_method, "references": _sec_references,
-}
+def _context(r: SurveyResult) -> dict:
+    return {"f": _Facts(r), "r": r, "threshold": ACTION_THRESHOLD, "method_note": METHOD_NOTE,
+            "disagreement_rule": DISAGREEMENT_RULE, "references": REFERENCES, "sections": SECTIONS}
 
 
 def section_html(r: SurveyResult, key: str, *, level: int = 2, figures: bool = True, prefix: str = "") -> str:
@@ -479,116 +357,23 @@ def section_html(r: SurveyResult, key: str, *, level: int = 2, figures: bool = T
     titles = dict(SECTIONS)
     if key not in titles:
         raise LookupError(f"{key!r} is not a report section; choose one of: {', '.join(titles)}")
-    builder = _BUILDERS[key]
-    body = builder(r, level, figures) if key in ("domains", "items") else builder(r, level)
-    anchor = f"{prefix}{key}"
-    return (f'<section aria-labelledby="{anchor}"><h{level} id="{anchor}">{esc(titles[key])}</h{level}>'
-            f"{body}</section>")
+    return render("audit_section.html.j2", key=key, level=level, figures=figures, prefix=prefix, **_context(r))
+
+
+def _heading(r: SurveyResult, title: str | None) -> dict:
+    today = _dt.date.today()
+    return {"title": title or "Team audit report", "source": Path(r.source).name,
+            "made": f"{today.day} {today.strftime('%B %Y')}"}
 
 
 def render_html(r: SurveyResult, *, title: str | None = None) -> str:
     """The whole report as one standalone HTML page."""
-    source = Path(r.source).name
-    today = _dt.date.today()
-    title = title or "Team audit report"
-    out = [f"<header><h1>{esc(title)}</h1><p>From <strong>{esc(source)}</strong>, {r.n_respondents} "
-           f"respondent{'s' if r.n_respondents != 1 else ''}, made on {today.day} {today.strftime('%B %Y')} with "
-           f"coplearn. Questions after Gray et al. (2010), Table 2.</p>"
-           f'<p class="note">{esc(METHOD_NOTE)}</p></header>',
-           '<nav aria-label="Contents"><h2 id="contents">Contents</h2><ol>'
-           + "".join(f'<li><a href="#{i}">{esc(t)}</a></li>' for i, t in SECTIONS) + "</ol></nav>",
-           "<main>", *(section_html(r, key) for key, _ in SECTIONS), "</main>"]
-    return ('<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{esc(title)}: {esc(source)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
-            + "\n".join(out) + "\n</body>\n</html>\n")
-
-
-# ---- Markdown ------------------------------------------------------------------------------------
-
-def _md_cell(value: object) -> str:
-    return str(value).replace("|", "\\|").replace("\n", " ")
-
-
-def _md_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    lines = ["| " + " | ".join(_md_cell(h) for h in header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows]
-    return "\n".join(lines)
-
-
-def _strip_tags(html: str) -> str:
-    return html.replace("<em>", "*").replace("</em>", "*")
+    return render("audit_report.html.j2", **_heading(r, title), **_context(r))
 
 
 def render_markdown(r: SurveyResult, *, title: str | None = None) -> str:
     """The whole report as Markdown (charts given as their text alternatives)."""
-    from coplearn.paper.concepts import get_lesson
-
-    source = Path(r.source).name
-    today = _dt.date.today()
-    title = title or "Team audit report"
-    dom_alt, item_alt = domain_alternative(r), items_alternative(r)
-    md: list[str] = [f"# {title}", "",
-                     f"From **{source}**, {r.n_respondents} respondent{'s' if r.n_respondents != 1 else ''}, made on "
-                     f"{today.day} {today.strftime('%B %Y')} with coplearn. Questions after Gray et al. (2010), Table 2.",
-                     "", f"> {METHOD_NOTE}", "", "## At a glance", ""]
-    md += [f"- {line}" for line in _glance(r)] + [""]
-    md += ["## The three domains", "",
-           "Adair (1983) describes leadership as meeting three overlapping needs: achieving the task, building and "
-           "maintaining the team, and developing the individual. Gray et al. (2010) turn each into questions for a "
-           "social work team.", "", f"### Chart: {dom_alt.title}", "", dom_alt.description, "",
-           _md_table(dom_alt.header, dom_alt.rows), ""]
-    md += ["## Question by question", "", f"### Chart: {item_alt.title}", "", item_alt.description, "",
-           _md_table(("item", "question", "answered", "mean", "SD", "range", "how many chose 1 to 5", "disagreement"),
-                     _item_rows(r)), ""]
-    md += ["## Where the team disagrees", "",
-           "Disagreement is itself a finding. When some people rate an item very poor and others very good, the team "
-           "mean hides two different experiences of the same team, and the conversation about why is often worth "
-           "more than the number.", "", f"*{DISAGREEMENT_RULE}*", ""]
-    if r.disagreements:
-        for s in r.disagreements:
-            md += [f"### {s.item.id}: {s.item.text}", "",
-                   f"{s.n} answered; mean {s.mean:.1f}, SD {_f(s.sd, 2)}, answers from {s.low} to {s.high}"
-                   + (f"; how many chose 1 to 5: {_distribution(r, s)}" if r.item_breakdown_allowed(s) else "") + ".",
-                   "", _disagreement_advice(s), "",
-                   f"If the low ratings hold up: {s.item.action} *({s.item.framework}; lesson {s.item.lesson})*", ""]
-    else:
-        md += ["No question meets the rule. The team's answers are fairly close on every question, although a "
-               "shared view can still be a shared blind spot.", ""]
-    md += ["## The team's stage (T3)", "", _stage_text(r), ""]
-    if _stage_rows(r):
-        md += [_md_table(("stage", "people"), _stage_rows(r)), ""]
-    md += ["## Skills and staffing (T2)", "", _t2_text(r), ""]
-    if r.open_answers and r.breakdown_allowed:
-        md += [f"- {a.replace(chr(10), ' ')}" for a in r.open_answers] + [""]
-    pri = [p for p in r.audit.priorities if p.score <= ACTION_THRESHOLD]
-    md += ["## Priorities", "", f"Questions with a team mean of {ACTION_THRESHOLD} or lower, lowest first (the course's rule).", ""]
-    md += [_md_table(("item", "question", "team mean", "answered", "range"),
-                     [(p.item.id, p.item.text, f"{p.score:.2f}", r.item(p.item.id).n,
-                       f"{r.item(p.item.id).low} to {r.item(p.item.id).high}") for p in pri])
-           if pri else "No question has a team mean at or below the threshold.", ""]
-    md += ["## Action plan", "", "Suggested first steps, to be agreed with the team (the course's suggestions).", ""]
-    for n, a in enumerate(r.action_plan(), 1):
-        lesson = get_lesson(a.lesson)
-        md += [f"{n}. **{a.finding}** {a.step} *Framework: {a.framework}. Course lesson {lesson.number}: {lesson.title}.*"]
-    md += ["", "## Answers by respondent", ""]
-    if r.breakdown_allowed:
-        ids = [s.item.id for s in r.items]
-        rows = [[resp.label] + [resp.answers.get(i, "") for i in ids] + [resp.answers.get("T3", "")]
-                for resp in r.survey.responses]
-        md += ["Each person's ratings (blank: not answered). Share only with people who already saw the raw answers.",
-               "", _md_table(["respondent"] + ids + ["T3"], rows), ""]
-    else:
-        md += [f"Not shown: fewer than {r.min_respondents} people answered, so a person-by-person breakdown could "
-               f"show who said what.", ""]
-    md += ["## Method and limits", "", f"> {METHOD_NOTE}", ""]
-    md += [f"- {p}" for p in _method_points(r)] + [""]
-    md += ["### The rating scale", "", "The scale is the course's. The survey reader accepts a number or any of these "
-           "words (ignoring capitals and spacing); T3 takes a Tuckman stage and T2 any text.", "",
-           _md_table(("rating", "label", "other words accepted"),
-                     [(k, v[0], ", ".join(v[1:])) for k, v in scale_words().items()]), ""]
-    md += ["## References", ""] + [f"- {_strip_tags(ref)}" for ref in REFERENCES] + [""]
-    return "\n".join(md)
+    return render("audit_report.md.j2", **_heading(r, title), **_context(r))
 
 
 # ---- writing ---------------------------------------------------------------------------------------

@@ -72,10 +72,17 @@ KERNEL_SHIMS = {"piplite": [], "pyodide-kernel": ["comm", "ipython"], "ipykernel
 ADDED_FROM_PYPI = {"comm": [], "ipywidgets": ["comm", "ipython", "traitlets", "widgetsnbextension"],
                    "plotly": ["narwhals", "packaging"]}
 #: What the lessons import in the browser (coplearn's core dependencies; see pyproject.toml).
-COPLEARN_DEPENDS = ["ipywidgets", "plotly"]
+COPLEARN_DEPENDS = ["ipywidgets", "plotly", "jinja2"]
+#: Taken from Pyodide's lock for coplearn itself: its documents (CPD export, team report, leadership
+#: plan) are Jinja2 templates.
+COPLEARN_LOCK_PACKAGES = ("jinja2",)
+#: On PyPI only as compiled wheels, but they run without their C speed-ups (MarkupSafe falls back
+#: to its own pure-Python code): the site ships a pure-Python wheel made from the copy installed
+#: where the site is built. Value: the module names to leave out.
+PURE_FROM_INSTALLED = {"markupsafe": ("_speedups",)}
 #: Loaded by ``loadPyodide`` at kernel start, in parallel (no lesson needs a ``%pip`` cell).
 PRELOAD = ["micropip", "piplite", "ipykernel", "pyodide-kernel", "comm", "jedi", "ipython",
-           "widgetsnbextension", "ipywidgets", "plotly", "coplearn"]
+           "widgetsnbextension", "ipywidgets", "plotly", "markupsafe", "jinja2", "coplearn"]
 
 #: The front-end extensions the site needs, by npm name: the kernel, widgets, plotly charts.
 FRONTEND_EXTENSIONS = ("@jupyterlite/pyodide-kernel-extension", "@jupyter-widgets/jupyterlab-manager",
@@ -268,10 +275,32 @@ def coplearn_wheel(dest_dir: Path) -> Path:
     pkg = Path(__file__).resolve().parents[1]
     files = []
     for p in sorted(pkg.rglob("*")):
-        if p.is_file() and "__pycache__" not in p.parts and p.suffix in (".py", ".toml", ".json", ".css", ".txt"):
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix in (".py", ".toml", ".json", ".css", ".txt", ".j2"):
             files.append((f"coplearn/{p.relative_to(pkg).as_posix()}", p.read_bytes()))
     return _write_wheel(dest_dir, "coplearn", __version__, files, requires=COPLEARN_DEPENDS,
                         summary="coplearn for the browser edition (built by coplearn site build)")
+
+
+def pure_wheel_from_installed(dist: str, dest_dir: Path, leave_out: Iterable[str] = ()) -> Path:
+    """A pure-Python wheel of ``dist`` as installed here, leaving out the modules named in ``leave_out``."""
+    import importlib.util
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    try:
+        meta = distribution(dist)
+    except PackageNotFoundError:
+        raise SiteBuildError(f"{dist} is not installed where the site is built; install coplearn's "
+                             "dependencies (pip install -e .)") from None
+    spec = importlib.util.find_spec(dist)
+    if spec is None or not spec.submodule_search_locations:
+        raise SiteBuildError(f"{dist} is installed but its package folder cannot be found")
+    pkg = Path(next(iter(spec.submodule_search_locations)))
+    leave_out = tuple(leave_out)
+    files = [(f"{pkg.name}/{p.relative_to(pkg).as_posix()}", p.read_bytes()) for p in sorted(pkg.rglob("*"))
+             if p.is_file() and "__pycache__" not in p.parts and (p.suffix == ".py" or p.name == "py.typed")
+             and not p.name.startswith(leave_out)]
+    return _write_wheel(dest_dir, meta.metadata["Name"], meta.version, files,
+                        summary=f"{meta.metadata['Name']} without its compiled speed-ups (made by coplearn site build)")
 
 
 def trim_wheel(src: Path, dest_dir: Path, drop: Iterable[re.Pattern]) -> Path:
@@ -646,8 +675,9 @@ def build_site(output: str | os.PathLike[str], *, root: Path | None = None, cach
     cache.mkdir(parents=True, exist_ok=True)
     pyodide_dir = fetch_pyodide(cache)
     lock = json.loads((pyodide_dir / "pyodide-lock.json").read_text(encoding="utf-8"))
-    from_lock = _lock_closure(lock, KERNEL_LOCK_PACKAGES)
-    wanted = {lock["packages"][k]["name"]: lock["packages"][k]["version"] for k in from_lock}
+    from_lock = _lock_closure(lock, KERNEL_LOCK_PACKAGES + COPLEARN_LOCK_PACKAGES)
+    wanted = {lock["packages"][k]["name"]: lock["packages"][k]["version"] for k in from_lock
+              if k not in PURE_FROM_INSTALLED}
     # the Python side at the versions whose front-end extensions are copied (from the same environment)
     added = {name: info.get(name) or _installed_version(name) for name in ADDED_FROM_PYPI}
     downloaded = fetch_wheels(cache, {**wanted, **added})
@@ -675,6 +705,8 @@ def build_site(output: str | os.PathLike[str], *, root: Path | None = None, cach
             if not cands:
                 raise SiteBuildError(f"the Pyodide kernel's extension has no {key} wheel in {pypi}")
             wheels[key] = Path(shutil.copy2(cands[-1], static_py / cands[-1].name))
+        for key, leave_out in PURE_FROM_INSTALLED.items():
+            wheels[key] = pure_wheel_from_installed(key, static_py, leave_out)
         wheels["coplearn"] = coplearn_wheel(static_py)
         depends = {**KERNEL_SHIMS, **ADDED_FROM_PYPI, "coplearn": COPLEARN_DEPENDS}
         new_lock = rewrite_lock(lock, wheels, depends)

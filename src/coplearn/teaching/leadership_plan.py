@@ -20,7 +20,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from coplearn.core import html as _html
 from coplearn.core.data import DataError, root, text
 from coplearn.paper.situational import AbleAndWilling, LeadershipStyle, _yes_no
 from coplearn.paper.team_development import TuckmanStage, get_stage, style_for_stage
@@ -106,11 +105,16 @@ class LeadershipPlan:
         """The style the team's stage calls for (the course's synthesis, ``is_synthesis=True``)."""
         return style_for_stage(self.stage)
 
-    def _sections(self) -> list[tuple[str, list[str], list[tuple[str, ...]] | None]]:
-        """The plan as (heading, paragraphs or bullets, optional table rows)."""
+    def _sections(self) -> list[dict[str, Any]]:
+        """The plan's sections: each a ``heading`` with ``paras`` (one paragraph, or bullets when more than
+        one), or with ``rows`` for a table, or ``numbered`` for the numbered list of actions."""
         from coplearn.paper.action_centred import get_item
         from coplearn.paper.cultures import get_culture
         from coplearn.paper.team_development import SYNTHESIS_NOTE
+
+        def section(heading: str, paras: Sequence[str] = (), *, rows: Sequence[tuple[str, ...]] | None = None,
+                    numbered: bool = False) -> dict[str, Any]:
+            return {"heading": heading, "paras": list(paras), "rows": rows, "numbered": numbered}
 
         stage = self.stage_record
         style = self.stage_style
@@ -120,56 +124,34 @@ class LeadershipPlan:
             f"Style this stage calls for: {style.code} {style.name} ({style.task_behaviour} task, "
             f"{style.relationship_behaviour} relationship behaviour). {SYNTHESIS_NOTE}",
         ]
-        sections: list[tuple[str, list[str], list[tuple[str, ...]] | None]] = [("Where the team is now", where, None)]
+        sections = [section("Where the team is now", where)]
         if self.staff:
             rows = [(s.role, s.readiness.code, f"{s.style.code} {s.style.name}") for s in self.staff]
-            sections.append(("Key staff: readiness and style (Hersey & Blanchard 1993)", [], rows))
+            sections.append(section("Key staff: readiness and style (Hersey & Blanchard 1993)", rows=rows))
         cultures_ = [f"{get_culture(k).name}: {get_culture(k).reason}" for k in self.culture_gaps]
-        sections.append(("Learning cultures to develop (Table 1)",
-                         cultures_ or ["None chosen: the four cultures feel balanced in this team."], None))
+        sections.append(section("Learning cultures to develop (Table 1)",
+                                cultures_ or ["None chosen: the four cultures feel balanced in this team."]))
         priorities = []
         for item_id in self.audit_priorities:
             item = get_item(item_id)
             priorities.append(f"{item.id} {item.text} Suggested step: {item.action}")
-        sections.append(("Team audit priorities (Table 2)", priorities or ["None chosen yet."], None))
-        sections.append(("My actions", [f"{n}. {a}" for n, a in enumerate(self.actions, 1)], None))
-        sections.append(("Managing the interface with the wider organisation", [self.interface], None))
+        sections.append(section("Team audit priorities (Table 2)", priorities or ["None chosen yet."]))
+        sections.append(section("My actions", self.actions, numbered=True))
+        sections.append(section("Managing the interface with the wider organisation", [self.interface]))
         return sections
 
+    def _render(self, template: str) -> str:
+        from coplearn.core.templates import render
+
+        return render(template, plan=self, sections=self._sections(), note=PLAN_NOTE)
+
     def to_markdown(self) -> str:
-        """The plan as Markdown, for the journal or a file."""
-        lines = ["# My plan for leading a community of practice", ""]
-        lines.append(f"*Team:* {self.team or 'not given'}  ")
-        lines.append(f"*Date:* {self.date}")
-        for heading, paras, rows in self._sections():
-            lines += ["", f"## {heading}", ""]
-            if rows is not None:
-                lines += ["| role | readiness | style |", "|---|---|---|"]
-                lines += ["| " + " | ".join(r) + " |" for r in rows]
-            elif heading == "My actions":
-                lines += paras
-            else:
-                lines += [f"- {p}" if len(paras) > 1 else p for p in paras]
-        lines += ["", f"*{PLAN_NOTE}*", ""]
-        return "\n".join(lines)
+        """The plan as Markdown, for the journal or a file (template ``leadership_plan.md.j2``)."""
+        return self._render("leadership_plan.md.j2")
 
     def to_html(self) -> str:
-        """The plan as accessible HTML (headings, lists and a table)."""
-        parts = ['<div class="coplearn-plan">', "<h3>My plan for leading a community of practice</h3>",
-                 f"<p><strong>Team:</strong> {_html.esc(self.team or 'not given')}. "
-                 f"<strong>Date:</strong> {_html.esc(self.date)}.</p>"]
-        for heading, paras, rows in self._sections():
-            parts.append(f"<h4>{_html.esc(heading)}</h4>")
-            if rows is not None:
-                parts.append(_html.table("Readiness and style for each key person", ["role", "readiness", "style"], rows))
-            elif heading == "My actions":
-                parts.append("<ol>" + "".join(f"<li>{_html.esc(a)}</li>" for a in self.actions) + "</ol>")
-            elif len(paras) > 1:
-                parts.append("<ul>" + "".join(f"<li>{_html.esc(p)}</li>" for p in paras) + "</ul>")
-            else:
-                parts.append(f"<p>{_html.esc(paras[0])}</p>")
-        parts.append(_html.note(PLAN_NOTE) + "</div>")
-        return "".join(parts)
+        """The plan as accessible HTML: headings, lists and a table (template ``leadership_plan.html.j2``)."""
+        return self._render("leadership_plan.html.j2").rstrip("\n")
 
     def _repr_html_(self) -> str:
         return self.to_html()

@@ -1,0 +1,89 @@
+"""Every HTML and Markdown document the course writes comes from a Jinja2 template.
+
+The templates live in ``coplearn/templates/`` (shipped in the wheel and in the browser edition),
+one per document, with shared macros for tables, notes and text alternatives
+(``_macros.html.j2``, ``_macros.md.j2``) and one page frame (``_page.html.j2``).
+
+HTML templates (``*.html.j2``) are autoescaped: whatever a learner, a survey respondent or a tutor
+typed is escaped where it is printed, so no code builds HTML by hand. Markdown templates
+(``*.md.j2``) are not escaped (Markdown has no markup to protect); the ``md_cell`` filter keeps a
+table cell on one line and its ``|`` literal.
+
+Jinja2 is imported when a document is first rendered, not by ``import coplearn``.
+
+>>> macros = environment().get_template("_macros.html.j2").module
+>>> str(macros.note("<script>alert(1)</script>"))
+'<p class="note">&lt;script&gt;alert(1)&lt;/script&gt;</p>'
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+__all__ = ["environment", "render", "md_cell", "paragraphs", "linkable"]
+
+
+def md_cell(value: object) -> str:
+    """A value as one Markdown table cell: on one line, with ``|`` escaped.
+
+    >>> md_cell("a | b\\nc")
+    'a \\\\| b c'
+    """
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def paragraphs(text: str) -> list[list[str]]:
+    """Text split at blank lines into paragraphs, each a list of its lines (templates join them with ``<br>``).
+
+    >>> paragraphs("One.\\nTwo.\\n\\n  Three.  ")
+    [['One.', 'Two.'], ['Three.']]
+    """
+    return [p.strip().split("\n") for p in str(text).split("\n\n") if p.strip()]
+
+
+def linkable(text: str) -> list[tuple[str, str, str]]:
+    """Words of ``text`` as ``(word, address, tail)``: ``address`` is set for a bare https:// address.
+
+    A template prints the address as a link whose text is the address, then the tail (closing
+    punctuation), and every other word as it is.
+
+    >>> linkable("See https://example.org/a.")
+    [('See', '', ''), ('', 'https://example.org/a', '.')]
+    """
+    out = []
+    for word in str(text).split(" "):
+        stripped = word.rstrip(".,;:)")
+        if stripped.startswith("https://"):
+            out.append(("", stripped, word[len(stripped):]))
+        else:
+            out.append((word, "", ""))
+    return out
+
+
+def _autoescape(name: str | None) -> bool:
+    return name is not None and name.endswith(".html.j2")
+
+
+@functools.cache
+def environment():
+    """The one Jinja2 environment of the package (loaded once)."""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("coplearn", "templates"),
+        autoescape=_autoescape,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md_cell"] = md_cell
+    env.filters["paragraphs"] = paragraphs
+    env.filters["linkable"] = linkable
+    return env
+
+
+def render(template: str, /, **context: Any) -> str:
+    """Render ``template`` (a file name in ``coplearn/templates/``) with ``context``."""
+    return environment().get_template(template).render(**context)

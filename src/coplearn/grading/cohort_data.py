@@ -1,0 +1,288 @@
+"""What a cohort report is made of: the course's notes on each graded item, and the cohort's
+submissions read from nbgrader's gradebook (scores per cell) and autograded notebooks (answers).
+
+:mod:`coplearn.grading.cohort` analyses a :class:`Cohort` and writes the report.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from coplearn.core.data import root
+
+__all__ = ["CohortError", "CourseSettings", "course_settings", "ItemInfo", "item_info", "known_assignments",
+           "misconception", "CellScore", "Submission", "Cohort", "load_cohort"]
+
+
+class CohortError(Exception):
+    """Input the report cannot use; the message is one line for the tutor."""
+
+
+# ---- course settings -----------------------------------------------------------------------------
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CourseSettings:
+    root: Path
+    course_id: str
+    db_url: str
+    autograded: Path
+
+
+def course_settings(course_dir: str | os.PathLike[str] | None = None) -> CourseSettings:
+    """The course root, id, gradebook URL and autograded folder, from ``nbgrader_config.py``."""
+    here = Path(course_dir).expanduser().resolve() if course_dir else None
+    if here is None:
+        start = Path.cwd().resolve()
+        here = next((f for f in (start, *start.parents) if (f / "nbgrader_config.py").exists()), start)
+    config_file = here / "nbgrader_config.py"
+    cd: Any = {}
+    if config_file.exists():
+        from traitlets.config.loader import PyFileConfigLoader
+
+        try:
+            cd = PyFileConfigLoader("nbgrader_config.py", path=str(here)).load_config().get("CourseDirectory", {})
+        except Exception as exc:  # noqa: BLE001 - report any config problem as one line
+            raise CohortError(f"cannot read {config_file}: {exc}") from None
+    root_dir = Path(cd.get("root", here))
+    course_id = cd.get("course_id", os.environ.get("COPLEARN_COURSE_ID", "coplearn"))
+    db_url = cd.get("db_url", f"sqlite:///{root_dir / 'gradebook.db'}")
+    autograded = root_dir / cd.get("autograded_directory", "autograded")
+    return CourseSettings(root=root_dir, course_id=str(course_id), db_url=str(db_url), autograded=autograded)
+
+
+# ---- the data file ------------------------------------------------------------------------------
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ItemInfo:
+    assignment: str
+    grade_id: str
+    kind: str
+    lesson: str
+    concepts: tuple[str, ...]
+    idea: str
+
+
+@functools.lru_cache(maxsize=1)
+def _data() -> tuple[dict[tuple[str, str], ItemInfo], dict[tuple[str, str, str], str], dict[str, str]]:
+    top = root("misconceptions.toml")
+    items = {}
+    for r in top.table_list("item"):
+        info = ItemInfo(assignment=r.str("assignment"), grade_id=r.str("grade_id"), kind=r.str("kind"),
+                        lesson=r.str("lesson"), concepts=r.str_list("concepts"), idea=r.str("idea"))
+        items[(info.assignment, info.grade_id)] = info
+    confusions = {(r.str("kind"), r.str("correct"), r.str("chosen")): r.str("misconception")
+                  for r in top.table_list("confusion")}
+    fallback = {r.str("kind"): r.str("misconception") for r in top.table_list("fallback")}
+    return items, confusions, fallback
+
+
+def item_info(assignment: str, grade_id: str) -> ItemInfo | None:
+    return _data()[0].get((assignment, grade_id))
+
+
+def known_assignments() -> tuple[str, ...]:
+    return tuple(sorted({a for a, _ in _data()[0]}))
+
+
+_LADDER = ("informed", "consulted", "partners", "co_producers")
+
+
+def _label(kind: str, value: object) -> str:
+    if kind == "number":
+        return str(value)
+    try:
+        from coplearn.grading.answers import options
+
+        for o in options(kind):
+            if o.key == value:
+                return o.label
+    except (LookupError, ImportError):
+        pass
+    return str(value)
+
+
+def misconception(kind: str, correct: object, chosen: object) -> str:
+    """The misconception a wrong answer reflects (the course's interpretation).
+
+    >>> misconception("readiness", "R3", "R1")
+    'Takes a loss of confidence or commitment for a lack of skill: treats an able person as unable.'
+    """
+    _, confusions, fallback = _data()
+    text = confusions.get((kind, str(correct), str(chosen)))
+    if text:
+        return text
+    template = fallback.get(kind, "Gives {chosen} where the answer is {correct}.")
+    direction = "Overstates"
+    if kind == "degree" and correct in _LADDER and chosen in _LADDER:
+        direction = "Overstates" if _LADDER.index(str(chosen)) > _LADDER.index(str(correct)) else "Understates"
+    return template.format(correct=_label(kind, correct), chosen=_label(kind, chosen), direction=direction)
+
+
+# ---- reading the gradebook ----------------------------------------------------------------------
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CellScore:
+    grade_id: str
+    score: float | None
+    max_score: float
+    auto: bool
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Submission:
+    """One student's submission: scores per graded cell and, if recorded, their answers."""
+
+    student_id: str
+    name: str
+    cells: tuple[CellScore, ...]
+    answers: Mapping[str, Any] | None
+
+    @property
+    def total(self) -> float:
+        return sum(c.score or 0.0 for c in self.cells)
+
+    @property
+    def max_total(self) -> float:
+        return sum(c.max_score for c in self.cells)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Cohort:
+    assignment: str
+    course_id: str
+    submissions: tuple[Submission, ...]
+    answer_keys: Mapping[str, tuple[str, str]]  # grade_id -> (answer key, how: choice|number|several)
+    auto_cells: tuple[tuple[str, float], ...]  # (grade_id, max_score) in notebook order
+    manual_cells: tuple[tuple[str, float], ...]
+
+
+def _answer_key(source: str) -> tuple[str, str] | None:
+    """The answer key a graded cell reads (``q1_readiness.frank``, ``q2_stage``) and how."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("choice", "number", "several"):
+            args = [a.value for a in node.args if isinstance(a, ast.Constant)]
+            if not args or not isinstance(args[0], str):
+                continue
+            question = args[0]
+            if node.func.id == "several" or len(args) < 2:
+                return question, node.func.id
+            return f"{question}.{args[1]}", node.func.id
+    return None
+
+
+def _check_database(url: str, course_id: str) -> None:
+    """Refuse, in one line, a gradebook that is missing, empty, or another course's (read-only checks)."""
+    from sqlalchemy import create_engine, inspect, text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    if url.startswith("sqlite:///"):
+        path = Path(url[len("sqlite:///"):])
+        if not path.exists():
+            raise CohortError(f"there is no gradebook at {path}; run this in the course folder or give --db")
+        if path.stat().st_size == 0:
+            raise CohortError(f"the gradebook at {path} is empty: nothing has been autograded yet")
+    try:
+        engine = create_engine(url, future=True)
+        try:
+            tables = set(inspect(engine).get_table_names())
+            if not {"course", "assignment", "submitted_assignment", "grade"} <= tables:
+                raise CohortError(f"{_where(url)} is not an nbgrader gradebook (it has no nbgrader tables)")
+            with engine.connect() as conn:
+                courses = [r[0] for r in conn.execute(text("SELECT id FROM course"))]
+                assignments = [r[0] for r in conn.execute(text("SELECT name FROM assignment"))]
+        finally:
+            engine.dispose()
+    except SQLAlchemyError as exc:
+        raise CohortError(f"cannot read the gradebook {_where(url)}: {exc.__class__.__name__}") from None
+    if not assignments:
+        raise CohortError(f"the gradebook {_where(url)} is empty: it has no assignments yet")
+    ours = set(known_assignments())
+    if course_id not in courses and not ours & set(assignments):
+        raise CohortError(f"the gradebook {_where(url)} belongs to another course ({', '.join(courses) or 'none'}), "
+                          f"not {course_id}")
+
+
+def _where(url: str) -> str:
+    return url[len("sqlite:///"):] if url.startswith("sqlite:///") else url.split("@")[-1]
+
+
+def load_cohort(assignment: str, *, db_url: str, course_id: str = "coplearn",
+                autograded: str | os.PathLike[str] | None = None, names: bool = False) -> Cohort:
+    """Read one assignment's submissions from the gradebook and the autograded notebooks."""
+    _check_database(db_url, course_id)
+    from nbgrader.api import Gradebook, MissingEntry
+
+    with Gradebook(db_url, course_id=course_id) as gb:
+        try:
+            gb_assignment = gb.find_assignment(assignment)
+        except MissingEntry:
+            have = ", ".join(sorted(a.name for a in gb.assignments)) or "none"
+            raise CohortError(f"{assignment!r} is not an assignment in this gradebook; it has: {have}") from None
+        answer_keys: dict[str, tuple[str, str]] = {}
+        auto_cells: list[tuple[str, float]] = []
+        manual_cells: list[tuple[str, float]] = []
+        for nb in gb_assignment.notebooks:
+            solutions = {c.name for c in nb.solution_cells}
+            for cell in nb.grade_cells:
+                if cell.cell_type == "code" and cell.name not in solutions:
+                    auto_cells.append((cell.name, float(cell.max_score)))
+                    try:
+                        src = gb.find_source_cell(cell.name, nb.name, assignment).source
+                    except MissingEntry:
+                        src = ""
+                    key = _answer_key(src or "")
+                    if key:
+                        answer_keys[cell.name] = key
+                else:
+                    manual_cells.append((cell.name, float(cell.max_score)))
+            for cell in nb.task_cells:
+                manual_cells.append((cell.name, float(cell.max_score)))
+        auto_names = {n for n, _ in auto_cells}
+        subs = []
+        for sub in gb.assignment_submissions(assignment):
+            cells = []
+            answers: dict[str, Any] | None = {}
+            for snb in sub.notebooks:
+                for g in snb.grades:
+                    auto = g.name in auto_names
+                    score = g.score if (auto or g.manual_score is not None or not g.needs_manual_grade) else None
+                    cells.append(CellScore(grade_id=g.name, score=None if score is None else float(score),
+                                           max_score=float(g.max_score), auto=auto))
+                got = _read_answers(autograded, sub.student.id, assignment, snb.name)
+                if got is None or answers is None:
+                    answers = None
+                else:
+                    answers.update(got)
+            label = sub.student.id
+            if names and (sub.student.first_name or sub.student.last_name):
+                label = f"{sub.student.first_name or ''} {sub.student.last_name or ''}".strip() + f" ({sub.student.id})"
+            subs.append(Submission(student_id=sub.student.id, name=label, cells=tuple(cells), answers=answers))
+    if not subs:
+        raise CohortError(f"{assignment!r} has no submissions in the gradebook yet: collect and autograde first")
+    subs.sort(key=lambda s: s.student_id)
+    return Cohort(assignment=assignment, course_id=course_id, submissions=tuple(subs), answer_keys=answer_keys,
+                  auto_cells=tuple(auto_cells), manual_cells=tuple(manual_cells))
+
+
+def _read_answers(folder: str | os.PathLike[str] | None, student: str, assignment: str,
+                  notebook: str) -> dict[str, Any] | None:
+    if folder is None:
+        return None
+    path = Path(folder) / student / assignment / f"{notebook}.ipynb"
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        answers = nb["metadata"]["coplearn"]["graded_answers"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return dict(answers) if isinstance(answers, Mapping) else None
