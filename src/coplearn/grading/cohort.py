@@ -546,9 +546,10 @@ def _svg(fig_id: str, title: str, desc: str, width: int, height: int, body: str)
             f'<title id="{fig_id}-title">{esc(title)}</title><desc id="{fig_id}-desc">{esc(desc)}</desc>{body}</svg>')
 
 
-def _bars(fig_id: str, title: str, desc: str, rows: Sequence[tuple[str, float]], *, scale: float = 1.0,
+def _bars(fig_id: str, title: str, desc: str, rows: Sequence[tuple[str, float]], *, scale: float = 100.0,
           unit: str = "%") -> str:
-    """Horizontal bars with the value written at each bar's end (never colour alone)."""
+    """Horizontal bars with the value written at each bar's end (never colour alone); the axis runs
+    from 0 to ``scale`` (the rows' values are per cent unless a scale is given)."""
     left, width, row, top = 300.0, 380.0, 26.0, 24.0
     bottom = top + row * max(len(rows), 1)
     parts = []
