@@ -135,6 +135,16 @@ def test_cohort_report_page_passes_axe_with_every_chart_and_table_described(page
     h2 = [t for lvl, t in o["headings"] if lvl == 2]
     assert h2[:2] == ["Contents", "What to reteach first"] and "Students" in h2
     assert page.get_by_role("heading", level=2, name="What to reteach first").is_visible()
+    # the charts say what their data tables say: each bar's share of the drawn axis is its value
+    for fig in ("fig-lessons", "fig-items"):
+        drawn = page.evaluate("""id => {
+          const svg = document.querySelector(`svg[aria-labelledby^="${id}-title"]`);
+          const ticks = [...svg.querySelectorAll("text[text-anchor=middle]")].map(t => t.getBBox());
+          const axis = (ticks[ticks.length - 1].x + ticks[ticks.length - 1].width / 2) - (ticks[0].x + ticks[0].width / 2);
+          return [...svg.querySelectorAll("rect")].map(r => r.getBBox().width / axis);
+        }""", fig)
+        table = page.locator(f"figure[aria-labelledby='{fig}-cap'] table tbody tr td:nth-child(2)").all_text_contents()
+        assert [round(100 * d) for d in drawn] == [int(v) for v in table], (fig, drawn, table)
     # a chart's data table opens from the keyboard
     summary = page.locator("figure summary").first
     summary.focus()
