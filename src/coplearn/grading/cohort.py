@@ -520,8 +520,10 @@ def analyse(cohort: Cohort, *, min_cohort: int = MIN_COHORT, names: bool = False
             bands[next(label for lo, label in BANDS if pct >= lo)] += 1
         manual.append((g, mx, bands, not_marked))
     totals = tuple(sorted(s.total for s in subs))
-    return Analysis(cohort=cohort, n=n, small=n < min_cohort, items=tuple(items),
-                    reteach=tuple(r for r in unique if r.share >= RETEACH_SHARE), lessons=tuple(lessons),
+    small = n < min_cohort  # no item's wrong answers below MIN_COHORT: the command prints reteach lines too
+    return Analysis(cohort=cohort, n=n, small=small, items=tuple(items),
+                    reteach=() if small else tuple(r for r in unique if r.share >= RETEACH_SHARE),
+                    lessons=tuple(lessons),
                     concepts=tuple(concepts), manual=tuple(manual), totals=totals,
                     max_total=max((s.max_total for s in subs), default=0.0),
                     answers_missing=n - len(recorded), names=names, unknown_items=unknown)
