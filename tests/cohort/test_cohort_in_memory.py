@@ -60,3 +60,35 @@ def test_a_small_cohort_has_nothing_to_reteach_item_by_item():
     # the same pattern in a cohort of 20 (5 wrong) is reported
     big = C.analyse(cohort({"q1-sian-readiness": 15, "q2_stage": 20}, n=20, answers=answers))
     assert not big.small and [(r.grade_id, r.answer, r.count) for r in big.reteach] == [("q1-sian-readiness", "R3", 5)]
+
+
+def a3_cohort() -> C.Cohort:
+    """20 submissions of a3. Question 2 asks for the three lowest items in one answer (K8, I2, T4);
+    three graded cells each mark one of them. 6 put the unscored T2 in place of T4, 4 put K5 for I2."""
+    auto = [("q1-task", 2.0), ("q2-first", 2.0), ("q2-second", 2.0), ("q2-third", 2.0), ("q3", 3.0)]
+    subs = []
+    for i in range(20):
+        q2 = ["K8", "I2", "T4"] if i < 10 else (["K8", "I2", "T2"] if i < 16 else ["K8", "K5", "T4"])
+        task = 3.46 if i < 15 else 3.21
+        domain = "team" if i < 12 else "task"
+        score = {"q1-task": task == 3.46, "q2-first": "K8" in q2, "q2-second": "I2" in q2,
+                 "q2-third": "T4" in q2, "q3": domain == "team"}
+        cells = tuple(C.CellScore(grade_id=g, score=mx if score[g] else 0.0, max_score=mx, auto=True) for g, mx in auto)
+        subs.append(C.Submission(student_id=f"s{i:02d}", name=f"s{i:02d}", cells=cells,
+                                 answers={"q1.task": task, "q2": q2, "q3": domain}))
+    keys = {"q1-task": ("q1.task", "number"), "q3": ("q3", "choice")}
+    keys |= {g: ("q2", "several") for g in ("q2-first", "q2-second", "q2-third")}
+    return C.Cohort(assignment="a3-team-audit", course_id="coplearn", submissions=tuple(subs), answer_keys=keys,
+                    auto_cells=tuple(auto), manual_cells=())
+
+
+def test_a_several_answer_question_reports_only_the_options_no_item_marks_right():
+    """K8, I2 and T4 are each right for one of question 2's cells: none is a misconception of another."""
+    a = C.analyse(a3_cohort())
+    items = {st.grade_id: st for st in a.items}
+    assert [items[g].correct for g in ("q2-first", "q2-second", "q2-third")] == ["K8", "I2", "T4"]
+    assert [(r.answer, r.count) for r in items["q2-third"].answers if not r.correct] == [("T2", 6)]
+    assert [(r.answer, r.count) for r in items["q2-second"].answers if not r.correct] == [("K5", 4)]
+    assert [(r.grade_id, r.answer, r.count) for r in a.reteach] == [
+        ("q3", "task", 8), ("q2-third", "T2", 6), ("q1-task", "3.21", 5), ("q2-second", "K5", 4)]
+    assert "unscored items T2 and T3" in a.reteach[1].misconception
