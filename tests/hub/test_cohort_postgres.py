@@ -145,7 +145,7 @@ def test_bad_postgresql_gradebooks_get_one_clear_line_and_status_2(two_gradebook
         assert proc.stderr.count("\n") == 1 and expected in proc.stderr, (what, proc.stderr)
         assert "Traceback" not in proc.stderr and "hunter2" not in proc.stderr, (what, proc.stderr)
         assert not out.exists(), what
-    # refusing read nothing into being: the empty database still has no tables
+    # the refusal created nothing: the empty database still has no tables
     from sqlalchemy import create_engine, inspect
 
     engine = create_engine(bad["no tables"][0])
