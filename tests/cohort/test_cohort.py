@@ -59,8 +59,12 @@ def graded_cells(assignment: str) -> list[dict]:
     return out
 
 
-def write_gradebook(folder: Path, students: int = N, *, course_id: str = "coplearn", seed: int = 7) -> Path:
-    """A real gradebook and autograded notebooks for ``students`` synthetic submissions of a2."""
+def write_gradebook(folder: Path, students: int = N, *, course_id: str = "coplearn", seed: int = 7,
+                    db_url: str | None = None) -> Path:
+    """A real gradebook and autograded notebooks for ``students`` synthetic submissions of a2.
+
+    The gradebook is ``folder/gradebook.db`` (SQLite) unless ``db_url`` names another one (e.g. a
+    PostgreSQL database: tests/hub/test_cohort_postgres.py); the autograded notebooks go in ``folder``."""
     from nbgrader.api import Gradebook
 
     cells = graded_cells(A2)
@@ -69,7 +73,7 @@ def write_gradebook(folder: Path, students: int = N, *, course_id: str = "coplea
     db = folder / "gradebook.db"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        with Gradebook(f"sqlite:///{db}", course_id=course_id) as gb:
+        with Gradebook(db_url or f"sqlite:///{db}", course_id=course_id) as gb:
             gb.add_assignment(A2)
             gb.add_notebook(A2, A2)
             for c in cells:

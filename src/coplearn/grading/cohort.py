@@ -166,6 +166,24 @@ def analyse(cohort: Cohort, *, min_cohort: int = MIN_COHORT, names: bool = False
     reteach: list[Reteach] = []
     recorded = [s for s in subs if s.answers is not None]
     unknown = tuple(g for g in auto if item_info(cohort.assignment, g) is None)
+
+    def several_lists(g: str, key: str) -> tuple[list[set[str]], list[set[str]], str | None]:
+        """For a several-answer item: the lists of those who scored it, of the others, and its right option."""
+        ok = {s.student_id for i, s in enumerate(subs) if right[g][i] == 1.0}
+        given = [(s, s.answers.get(key)) for s in recorded if s.answers is not None]
+        right_lists = [set(map(str, v or [])) for s, v in given if s.student_id in ok]
+        wrong_lists = [set(map(str, v or [])) for s, v in given if s.student_id not in ok]
+        common = set.intersection(*right_lists) if right_lists else set()
+        never_wrong = [o for o in sorted(common) if not any(o in w for w in wrong_lists)]
+        return right_lists, wrong_lists, never_wrong[0] if never_wrong else (sorted(common)[0] if common else None)
+
+    # Items sharing one several-answer question (a3's three lowest items) each mark one option; an
+    # option a sibling item marks right is not a wrong answer to this one.
+    several_right: dict[str, set[str]] = {}
+    for g in auto:
+        key, how = cohort.answer_keys.get(g, ("", ""))
+        if key and how == "several" and recorded and (c := several_lists(g, key)[2]) is not None:
+            several_right.setdefault(key, set()).add(c)
     for g in auto:
         info = item_info(cohort.assignment, g)
         rest = [sum(right[o][i] for o in auto if o != g) for i in range(n)]
@@ -178,12 +196,9 @@ def analyse(cohort: Cohort, *, min_cohort: int = MIN_COHORT, names: bool = False
             ok = {s.student_id for i, s in enumerate(subs) if right[g][i] == 1.0}
             kind = info.kind if info else ""
             if how == "several":
-                right_lists = [set(map(str, v or [])) for s, v in given if s.student_id in ok]
-                wrong_lists = [set(map(str, v or [])) for s, v in given if s.student_id not in ok]
-                common = set.intersection(*right_lists) if right_lists else set()
-                never_wrong = [o for o in sorted(common) if not any(o in w for w in wrong_lists)]
-                correct = never_wrong[0] if never_wrong else (sorted(common)[0] if common else None)
-                counts = Counter(o for w in wrong_lists for o in w if o != correct)
+                right_lists, wrong_lists, correct = several_lists(g, key)
+                counts = Counter(o for w in wrong_lists for o in w
+                                 if o != correct and o not in several_right.get(key, ()))
                 if correct is not None:
                     rows.append(AnswerRow(answer=correct, count=sum(correct in r for r in right_lists), correct=True,
                                           misconception=""))
@@ -252,8 +267,10 @@ def analyse(cohort: Cohort, *, min_cohort: int = MIN_COHORT, names: bool = False
             bands[next(label for lo, label in BANDS if pct >= lo)] += 1
         manual.append((g, mx, bands, not_marked))
     totals = tuple(sorted(s.total for s in subs))
-    return Analysis(cohort=cohort, n=n, small=n < min_cohort, items=tuple(items),
-                    reteach=tuple(r for r in unique if r.share >= RETEACH_SHARE), lessons=tuple(lessons),
+    small = n < min_cohort  # no item's wrong answers below MIN_COHORT: the command prints reteach lines too
+    return Analysis(cohort=cohort, n=n, small=small, items=tuple(items),
+                    reteach=() if small else tuple(r for r in unique if r.share >= RETEACH_SHARE),
+                    lessons=tuple(lessons),
                     concepts=tuple(concepts), manual=tuple(manual), totals=totals,
                     max_total=max((s.max_total for s in subs), default=0.0),
                     answers_missing=n - len(recorded), names=names, unknown_items=unknown)
@@ -268,8 +285,9 @@ def _pct(x: float) -> str:
     return f"{100 * x:.0f}%"
 
 
-def bars(rows: Sequence[tuple[str, float]], *, scale: float = 1.0, unit: str = "%") -> dict:
-    """Where a horizontal bar chart's shapes go; each bar has its value written at its end (never colour alone)."""
+def bars(rows: Sequence[tuple[str, float]], *, scale: float = 100.0, unit: str = "%") -> dict:
+    """Where a horizontal bar chart's shapes go; each bar has its value written at its end (never colour alone).
+    The axis runs from 0 to ``scale`` (the rows' values are per cent unless a scale is given)."""
     left, width, row, top = 300.0, 380.0, 26.0, 24.0
     bottom = top + row * max(len(rows), 1)
     ticks = [(left + width * v / 100, f"{v * scale / 100:g}{unit}") for v in range(0, 101, 25)]

@@ -196,6 +196,9 @@ def _check_database(url: str, course_id: str) -> None:
         engine = create_engine(url, future=True)
         try:
             tables = set(inspect(engine).get_table_names())
+            if not tables:  # a PostgreSQL database made for the course, nothing generated into it yet
+                raise CohortError(f"the gradebook {_where(url)} is empty: it has no tables yet "
+                                  "(nothing has been generated or autograded into it)")
             if not {"course", "assignment", "submitted_assignment", "grade"} <= tables:
                 raise CohortError(f"{_where(url)} is not an nbgrader gradebook (it has no nbgrader tables)")
             with engine.connect() as conn:

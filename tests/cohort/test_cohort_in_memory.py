@@ -1,0 +1,94 @@
+"""Cohorts built in memory (no gradebook): the charts are drawn to scale, and a small cohort's
+analysis names no item's wrong answers anywhere (the command prints them too, not only the page)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from coplearn.grading import cohort as C
+
+A2 = "a2-leading-situationally"
+
+
+def cohort(scored: dict[str, int], n: int = 10, answers: dict[str, tuple[str, str, str]] | None = None) -> C.Cohort:
+    """``n`` submissions; the first ``scored[g]`` score item ``g``. ``answers[g]`` = (answer key, right
+    answer, wrong answer): those who score the item gave the right answer, the others the wrong one."""
+    answers = answers or {}
+    subs = []
+    for i in range(n):
+        cells = tuple(C.CellScore(grade_id=g, score=1.0 if i < k else 0.0, max_score=1.0, auto=True)
+                      for g, k in scored.items())
+        given = {key: (right if i < scored[g] else wrong) for g, (key, right, wrong) in answers.items()}
+        subs.append(C.Submission(student_id=f"s{i:02d}", name=f"s{i:02d}", cells=cells,
+                                 answers=given if answers else None))
+    return C.Cohort(assignment=A2, course_id="coplearn", submissions=tuple(subs),
+                    answer_keys={g: (key, "choice") for g, (key, _, _) in answers.items()},
+                    auto_cells=tuple((g, 1.0) for g in scored), manual_cells=())
+
+
+def chart(page: str, fig_id: str) -> tuple[list[float], list[str]]:
+    """The bar lengths and the axis labels of one chart."""
+    svg = re.search(rf'<svg[^>]*aria-labelledby="{fig_id}-title.*?</svg>', page, flags=re.S).group(0)
+    widths = [float(w) for w in re.findall(r'<rect [^>]*width="([\d.]+)"', svg)]
+    ticks = re.findall(r'<text [^>]*text-anchor="middle"[^>]*>([^<]*)</text>', svg)
+    return widths, ticks
+
+
+def test_bars_are_drawn_to_scale_on_a_0_to_100_percent_axis():
+    a = C.analyse(cohort({"q1-frank-readiness": 3, "q2_stage": 9}))
+    assert [round(100 * st.facility) for st in a.items] == [30, 90]
+    page = C.render_html(a)
+    items, ticks = chart(page, "fig-items")
+    assert ticks[0] == "0%" and ticks[-1] == "100%", ticks
+    assert len(items) == 2 and items[0] > 0
+    assert items[1] / items[0] == pytest.approx(3.0, rel=1e-3), f"bars not to scale: {items}"
+    lessons, ticks = chart(page, "fig-lessons")
+    assert ticks[-1] == "100%", ticks
+    # lesson 05 teaches both items: its bar is the mean facility, 60%, two-thirds of the 90% bar
+    assert len(lessons) == 1 and lessons[0] / items[1] == pytest.approx(60 / 90, rel=1e-3)
+
+
+def test_a_small_cohort_has_nothing_to_reteach_item_by_item():
+    """One of four gives a wrong answer: below MIN_COHORT that would point at one person."""
+    scored = {"q1-sian-readiness": 3, "q2_stage": 4}
+    answers = {"q1-sian-readiness": ("q1_readiness.sian", "R4", "R3")}
+    small = C.analyse(cohort(scored, n=4, answers=answers))
+    assert small.small and small.reteach == ()
+    assert "q1-sian-readiness" not in C.render_html(small) + C.render_markdown(small)
+    # the same pattern in a cohort of 20 (5 wrong) is reported
+    big = C.analyse(cohort({"q1-sian-readiness": 15, "q2_stage": 20}, n=20, answers=answers))
+    assert not big.small and [(r.grade_id, r.answer, r.count) for r in big.reteach] == [("q1-sian-readiness", "R3", 5)]
+
+
+def a3_cohort() -> C.Cohort:
+    """20 submissions of a3. Question 2 asks for the three lowest items in one answer (K8, I2, T4);
+    three graded cells each mark one of them. 6 put the unscored T2 in place of T4, 4 put K5 for I2."""
+    auto = [("q1-task", 2.0), ("q2-first", 2.0), ("q2-second", 2.0), ("q2-third", 2.0), ("q3", 3.0)]
+    subs = []
+    for i in range(20):
+        q2 = ["K8", "I2", "T4"] if i < 10 else (["K8", "I2", "T2"] if i < 16 else ["K8", "K5", "T4"])
+        task = 3.46 if i < 15 else 3.21
+        domain = "team" if i < 12 else "task"
+        score = {"q1-task": task == 3.46, "q2-first": "K8" in q2, "q2-second": "I2" in q2,
+                 "q2-third": "T4" in q2, "q3": domain == "team"}
+        cells = tuple(C.CellScore(grade_id=g, score=mx if score[g] else 0.0, max_score=mx, auto=True) for g, mx in auto)
+        subs.append(C.Submission(student_id=f"s{i:02d}", name=f"s{i:02d}", cells=cells,
+                                 answers={"q1.task": task, "q2": q2, "q3": domain}))
+    keys = {"q1-task": ("q1.task", "number"), "q3": ("q3", "choice")}
+    keys |= {g: ("q2", "several") for g in ("q2-first", "q2-second", "q2-third")}
+    return C.Cohort(assignment="a3-team-audit", course_id="coplearn", submissions=tuple(subs), answer_keys=keys,
+                    auto_cells=tuple(auto), manual_cells=())
+
+
+def test_a_several_answer_question_reports_only_the_options_no_item_marks_right():
+    """K8, I2 and T4 are each right for one of question 2's cells: none is a misconception of another."""
+    a = C.analyse(a3_cohort())
+    items = {st.grade_id: st for st in a.items}
+    assert [items[g].correct for g in ("q2-first", "q2-second", "q2-third")] == ["K8", "I2", "T4"]
+    assert [(r.answer, r.count) for r in items["q2-third"].answers if not r.correct] == [("T2", 6)]
+    assert [(r.answer, r.count) for r in items["q2-second"].answers if not r.correct] == [("K5", 4)]
+    assert [(r.grade_id, r.answer, r.count) for r in a.reteach] == [
+        ("q3", "task", 8), ("q2-third", "T2", 6), ("q1-task", "3.21", 5), ("q2-second", "K5", 4)]
+    assert "unscored items T2 and T3" in a.reteach[1].misconception
