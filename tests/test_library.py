@@ -218,3 +218,14 @@ def test_theoretical_domain_links_to_real_lessons():
     numbers = {lesson.number for lesson in cl.lessons()}
     for area in cl.theoretical_domain():
         assert set(area.lessons) <= numbers
+
+
+def test_the_design_md_public_api_still_works_beside_the_one_name_we_use() -> None:
+    """DESIGN.md (fixed for the project) gives readiness() as "R1".."R4", CultureProfile.dominant and
+    .gaps(); the course uses Readiness records, dominant_cultures and to_develop() (issue 13)."""
+    r = cl.readiness(able=False, willing=True)
+    assert r == "R2" and r != "R3" and str(r) == "R2" and r == cl.get_readiness("R2") and r in {"R2"}
+    ratings = {p.id: (5 if p.culture == "managed" else 2) for p in cl.principles()}
+    profile = cl.culture_profile(ratings)
+    assert profile.dominant == profile.dominant_cultures == ("managed",)
+    assert profile.gaps() == profile.to_develop() and len(profile.to_develop()) == 3

@@ -228,6 +228,17 @@ class CultureProfile:
         return tuple(k for k, v in self.scores.items() if v >= top - DOMINANCE_MARGIN)
 
     @property
+    def dominant(self) -> tuple[str, ...]:
+        """The name DESIGN.md's public API gives :attr:`dominant_cultures` (kept so that code written
+        against it keeps working; the course itself uses ``dominant_cultures``, which says it is a tuple)."""
+        return self.dominant_cultures
+
+    def gaps(self) -> tuple[Gap, ...]:
+        """The name DESIGN.md's public API gives :meth:`to_develop` (kept for code written against it;
+        the course uses ``to_develop()``, the one name every result uses for what to work on)."""
+        return self.to_develop()
+
+    @property
     def balance(self) -> float | None:
         """1 when all rated cultures are equally present; ``None`` with fewer than two rated."""
         if len(self.scores) < 2:

@@ -55,6 +55,18 @@ class Readiness:
     def __str__(self) -> str:
         return self.code
 
+    def __eq__(self, other: object) -> bool:
+        """Equal to another level with the same code, or to the code itself (``readiness(...) == "R4"``,
+        as in DESIGN.md's public API, where ``readiness()`` gives ``"R1"`` .. ``"R4"``)."""
+        if isinstance(other, Readiness):
+            return self.code == other.code
+        if isinstance(other, str):
+            return self.code == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.code)
+
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class LeadershipStyle:
