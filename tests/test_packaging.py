@@ -89,6 +89,21 @@ def test_ci_runs_the_readme_test_command():
     assert re.search(r"^exec \./run test$", ci, re.M)
 
 
+def test_the_fast_lane_leaves_out_only_registered_tiers_and_the_readme_says_which():
+    """`-m "not sitee"` with a misspelt marker silently leaves nothing out: the names must be registered."""
+    lane = re.search(r'^FAST_LANE="([^"]+)"$', (REPO / "run").read_text(), re.M)
+    assert lane, "./run must define FAST_LANE"
+    left_out = re.findall(r"not (\w+)", lane.group(1))
+    assert left_out and lane.group(1) == " and ".join(f"not {m}" for m in left_out)
+    registered = {m.split(":")[0] for m in tomllib.loads((REPO / "pyproject.toml").read_text())
+                  ["tool"]["pytest"]["ini_options"]["markers"]}
+    assert set(left_out) <= registered, set(left_out) - registered
+    readme = (REPO / "README.md").read_text()
+    assert "./run fast" in readme
+    for marker in left_out:
+        assert f"`{marker}`" in readme, f"the README should say that the fast lane leaves out `{marker}`"
+
+
 def test_citation_cites_the_paper():
     text = (REPO / "CITATION.cff").read_text()
     assert "10.1921/swssr.v14i2.491" in text
