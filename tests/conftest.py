@@ -26,7 +26,8 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"coplearn repo: {REPO}; cores: {os.cpu_count()}"
 
 
-# tests/paperprint.py is imported by tests as a plain module
+# tests/paperprint.py and tests/installed.py (the installed `coplearn` command) are imported by tests
+# as plain modules
 import sys as _sys  # noqa: E402
 
 _sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+import installed
+
 REPO = Path(__file__).resolve().parents[1]
 HEAVY = ("plotly", "ipywidgets", "nbgrader", "anywidget", "notebook", "jupyterlab", "docx")
 
@@ -63,12 +65,43 @@ def test_cli_version_and_dry_runs(tmp_path):
     assert app.returncode == 0 and "voila" in app.stdout and "--strip_sources=True" in app.stdout
 
 
+@pytest.mark.skipif(os.name != "posix", reason="reads the script's #! line; Windows installs an .exe")
+def test_cli_tests_run_the_coplearn_installed_beside_this_python():
+    """The CLI tests run `coplearn` from the environment running the tests (a venv or the conda
+    environment), never from a path in the repository."""
+    script = installed.script("coplearn")
+    head = script.read_text(encoding="utf-8", errors="replace").splitlines()[:2]
+    # `#!/env/bin/python`, or where that path is too long for a #! line, `#!/bin/sh` and then
+    # `'''exec' "/env/bin/python" "$0" "$@"`
+    found = re.match(r"#!(\S+)$", head[0]) if head[0] != "#!/bin/sh" else re.search(r'"([^"]+)"', head[1])
+    assert found, head
+    runs_with = Path(found.group(1))  # a venv's python links to the system one: compare the folders
+    assert runs_with.parent.resolve() == Path(sys.executable).parent.resolve(), (head, sys.executable)
+    out = subprocess.run(installed.coplearn("--version"), capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0 and out.stdout.startswith("coplearn "), out.stderr
+
+
 def test_ci_runs_the_readme_test_command():
     readme = (REPO / "README.md").read_text()
     ci = (REPO / ".ci" / "run").read_text()
     assert "./run test" in readme.split("\n## ", 1)[0], "the test command must be on the README's first screen"
     assert "./run course" in readme.split("\n## ", 1)[0]
     assert re.search(r"^exec \./run test$", ci, re.M)
+
+
+def test_the_fast_lane_leaves_out_only_registered_tiers_and_the_readme_says_which():
+    """`-m "not sitee"` with a misspelt marker silently leaves nothing out: the names must be registered."""
+    lane = re.search(r'^FAST_LANE="([^"]+)"$', (REPO / "run").read_text(), re.M)
+    assert lane, "./run must define FAST_LANE"
+    left_out = re.findall(r"not (\w+)", lane.group(1))
+    assert left_out and lane.group(1) == " and ".join(f"not {m}" for m in left_out)
+    registered = {m.split(":")[0] for m in tomllib.loads((REPO / "pyproject.toml").read_text())
+                  ["tool"]["pytest"]["ini_options"]["markers"]}
+    assert set(left_out) <= registered, set(left_out) - registered
+    readme = (REPO / "README.md").read_text()
+    assert "./run fast" in readme
+    for marker in left_out:
+        assert f"`{marker}`" in readme, f"the README should say that the fast lane leaves out `{marker}`"
 
 
 def test_citation_cites_the_paper():
@@ -85,13 +118,11 @@ def test_nbgrader_and_coplearn_work_from_a_venv_that_is_not_activated(tmp_path):
     """nbgrader runs `alembic` from PATH when it makes a gradebook: the course's config puts the
     environment's own bin folder on PATH, so `.venv/bin/nbgrader` works without activation."""
     import shutil
-    import subprocess
-    import sys
 
     course = tmp_path / "course"
     shutil.copytree(REPO / "solutions" / "a2-leading-situationally", course / "solutions" / "a2-leading-situationally")
     shutil.copy(REPO / "nbgrader_config.py", course / "nbgrader_config.py")
-    bindir = Path(sys.executable).parent
+    bindir = installed.script("nbgrader").parent
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV",)}
     env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep)
                                   if p and Path(p).resolve() != bindir.resolve()) or "/usr/bin:/bin"

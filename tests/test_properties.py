@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import coplearn as cl
@@ -35,8 +35,7 @@ def test_order_of_responses_does_not_matter(answers, rnd):
 @given(audit_answers, st.sampled_from(RATING_ITEMS))
 def test_raising_one_rating_never_lowers_its_domain_score(answers, item):
     before = answers.get(item, 1)
-    if before == 5:
-        return
+    assume(before < 5)
     low = cl.score_audit(answers | {item: before})
     high = cl.score_audit(answers | {item: before + 1})
     domain = cl.get_item(item).domain

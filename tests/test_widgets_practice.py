@@ -267,7 +267,6 @@ def test_journal_export_refuses_an_empty_journal_or_a_mismatched_name(tmp_path):
     assert "does not end in .md" in w.last_error and fake.calls == []
 
 
-@pytest.mark.skipif(not hasattr(cl.Journal, "export"), reason="Journal.export is not in this checkout yet")
 @pytest.mark.parametrize("fmt", ["md", "html", "docx"])
 def test_journal_export_writes_a_real_file(tmp_path, _private_journal, fmt):
     journal = cl.Journal(_private_journal)

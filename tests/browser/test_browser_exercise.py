@@ -54,8 +54,8 @@ def _answer_key(item: int) -> str:
 def test_a_choice_answered_with_the_widget_is_saved_and_graded_correctly(
         browser: Browser, lab, served_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = served_root / "exercises" / ASSIGNMENT
-    if not (folder / f"{ASSIGNMENT}.ipynb").exists() or not (REPO / "solutions" / ASSIGNMENT).exists():
-        pytest.skip(f"exercises/{ASSIGNMENT} or solutions/{ASSIGNMENT} does not exist yet")
+    assert (folder / f"{ASSIGNMENT}.ipynb").exists(), f"exercises/{ASSIGNMENT}/{ASSIGNMENT}.ipynb is missing"
+    assert (REPO / "solutions" / ASSIGNMENT).is_dir(), f"solutions/{ASSIGNMENT} is missing"
     (folder / "answers.json").unlink(missing_ok=True)
     right = _answer_key(1)
     wrong = next(c for c in ("professional", "managed", "humanistic", "democratic") if c != _answer_key(2))

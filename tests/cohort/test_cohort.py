@@ -22,9 +22,9 @@ from coplearn.grading.answers import options
 
 REPO = Path(__file__).resolve().parents[2]
 SOLUTIONS = REPO / "solutions"
-COPLEARN = REPO / ".venv" / "bin" / "coplearn"
 sys.path.insert(0, str(REPO / "tests" / "practice"))
 from practice_html import check_standalone_html  # noqa: E402
+import installed  # noqa: E402
 
 A2 = "a2-leading-situationally"
 N = 40
@@ -241,7 +241,7 @@ def test_small_cohorts_get_no_item_breakdown(tmp_path):
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONWARNINGS="ignore")
-    return subprocess.run([str(COPLEARN), *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=180)
+    return subprocess.run(installed.coplearn(*args), capture_output=True, text=True, cwd=cwd, env=env, timeout=180)
 
 
 def test_cli_writes_the_report_from_the_course_folder(course, tmp_path):

@@ -12,6 +12,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import hub_helpers  # noqa: E402
 
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Everything here is the deployment tier, marked ``hub``, which ``./run fast`` leaves out."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.hub)
+
+
 #: One cohort with every kind of submission the parallel-equals-serial test needs.
 COHORT = {
     "ada": "correct",

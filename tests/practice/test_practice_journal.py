@@ -20,6 +20,7 @@ import coplearn as cl
 from coplearn.practice import cpd
 from coplearn.practice.journal import Journal, JournalEntry, JournalWarning, looks_like_a_name
 from practice_html import check_standalone_html
+import installed
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE_JOURNAL = REPO / "examples" / "sample-journal.json"
@@ -310,14 +311,11 @@ def test_example_journal_is_a_valid_journal(example_journal):
 
 # ---- the CLI ------------------------------------------------------------------------------------
 
-COPLEARN = REPO / ".venv" / "bin" / "coplearn"
-
-
 def run_cli(*args: str, env_journal: Path | None = None) -> subprocess.CompletedProcess:
     env = dict(os.environ)
     if env_journal is not None:
         env["COPLEARN_JOURNAL"] = str(env_journal)
-    return subprocess.run([str(COPLEARN), *args], capture_output=True, text=True, env=env, timeout=120)
+    return subprocess.run(installed.coplearn(*args), capture_output=True, text=True, env=env, timeout=120)
 
 
 @pytest.mark.parametrize("fmt", ["md", "html", "docx"])

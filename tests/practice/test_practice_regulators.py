@@ -17,11 +17,11 @@ from coplearn.practice import cpd
 from coplearn.practice.journal import Journal
 from coplearn.practice.regulators import get_regulator, regulators
 from practice_html import check_standalone_html
+import installed
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "examples" / "sample-journal.json"
 KEYS = ["swe", "scw", "sssc", "niscc"]
-COPLEARN = REPO / ".venv" / "bin" / "coplearn"
 
 
 @pytest.fixture
@@ -157,7 +157,7 @@ def test_hours_must_be_a_sensible_number(tmp_path, bad):
 
 def run_cli(*args: str, journal: Path) -> subprocess.CompletedProcess:
     env = dict(os.environ, COPLEARN_JOURNAL=str(journal))
-    return subprocess.run([str(COPLEARN), *args], capture_output=True, text=True, env=env, timeout=120)
+    return subprocess.run(installed.coplearn(*args), capture_output=True, text=True, env=env, timeout=120)
 
 
 @pytest.mark.parametrize("key", KEYS)

@@ -15,10 +15,10 @@ import coplearn as cl
 from coplearn.practice.report import SECTIONS, render_html, render_markdown, section_html, write_report
 from coplearn.practice.survey import load_survey, read_survey_text, summarise
 from practice_html import check_standalone_html
+import installed
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
-COPLEARN = REPO / ".venv" / "bin" / "coplearn"
 SECTION_TITLES = [t for _, t in SECTIONS]
 
 
@@ -139,7 +139,7 @@ def test_write_report_formats(tmp_path, example):
 # ---- the CLI, end to end ----------------------------------------------------------------------------
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([str(COPLEARN), *args], capture_output=True, text=True, timeout=120, cwd=cwd,
+    return subprocess.run(installed.coplearn(*args), capture_output=True, text=True, timeout=120, cwd=cwd,
                           env={**os.environ, "PYTHONWARNINGS": "ignore"})
 
 

@@ -18,9 +18,9 @@ from coplearn.practice.journal import Journal
 
 REPO = Path(__file__).resolve().parents[2]
 COURSE = REPO / "course"
-COPLEARN = REPO / ".venv" / "bin" / "coplearn"
 sys.path.insert(0, str(REPO / "tests" / "practice"))
 from practice_html import check_standalone_html  # noqa: E402
+import installed  # noqa: E402
 
 #: Widgets that show progress rather than being an activity of their own.
 NOT_ACTIVITIES = {"ProgressView", "JournalImport"}  # tools, not learning activities
@@ -234,7 +234,7 @@ def test_record_of_study_lists_completed_lessons_hours_outcomes_and_entries(fold
 def run_cli(*args: str, folder: Path) -> subprocess.CompletedProcess:
     env = dict(os.environ, COPLEARN_JOURNAL=str(folder / "journal.json"))
     env.pop("COPLEARN_PROGRESS", None)
-    return subprocess.run([str(COPLEARN), *args], capture_output=True, text=True, env=env, timeout=120)
+    return subprocess.run(installed.coplearn(*args), capture_output=True, text=True, env=env, timeout=120)
 
 
 def test_cli_shows_progress_marks_done_and_writes_a_record(folder):

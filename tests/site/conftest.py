@@ -22,8 +22,12 @@ sys.path.insert(0, str(HERE.parent / "browser"))
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         path = Path(str(item.fspath))
-        if path.parent == HERE and path.name.startswith("test_site_browser"):
+        if path.parent != HERE:
+            continue
+        if path.name.startswith("test_site_browser"):
             item.add_marker(pytest.mark.browser)
+        if "built_site" in getattr(item, "fixturenames", ()):  # also through site_server
+            item.add_marker(pytest.mark.site)
 
 
 @pytest.fixture(scope="session")
