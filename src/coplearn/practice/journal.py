@@ -276,7 +276,9 @@ class Journal:
 
     @property
     def entries(self) -> tuple[JournalEntry, ...]:
-        """All entries, oldest first, read from the file now."""
+        """All entries, oldest first, read from the file now (no file yet: none, and nothing is created)."""
+        if not self.path.exists():
+            return ()
         with file_lock(self.path):
             return tuple(self._read_unlocked())
 
@@ -409,6 +411,8 @@ class Journal:
     @property
     def settings(self) -> dict[str, Any]:
         """The journal's settings (a copy), read from the file now; e.g. ``{"regulator": "scw"}``."""
+        if not self.path.exists():
+            return {}
         with file_lock(self.path):
             self._read_unlocked()
             return dict(self._settings)

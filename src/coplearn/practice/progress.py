@@ -72,6 +72,14 @@ NOT_A_CERTIFICATE = (
 )
 
 
+#: How the record of study dates things (said in the record itself).
+DATES = (
+    "Dates are the learner's own: a 'pause and reflect' prompt counts on the date written on its journal "
+    "entry (which the learner may have set to the day of the reflection, not the day it was typed), an "
+    "activity on the day the course noted it, and a lesson the learner marked complete on the date they gave."
+)
+
+
 class ProgressWarning(UserWarning):
     """Something happened to the progress file that the learner should know about."""
 
@@ -294,10 +302,11 @@ class CourseProgress:
     def to_text(self) -> str:
         """A plain-text table for the terminal."""
         rows = [self.HEADER] + [tuple(r) for r in self.rows()]
-        widths = [min(max(len(r[i]) for r in rows), 44) for i in range(len(self.HEADER))]
+        rows = [tuple(_shorten(c, 44) for c in r) for r in rows]
+        widths = [max(len(r[i]) for r in rows) for i in range(len(self.HEADER))]
         lines = []
         for n, r in enumerate(rows):
-            lines.append("  ".join(c[:44].ljust(w) for c, w in zip(r, widths)).rstrip())
+            lines.append("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
             if n == 0:
                 lines.append("  ".join("-" * w for w in widths))
         return "\n".join([self.summary(), ""] + lines)
@@ -305,6 +314,20 @@ class CourseProgress:
     def _repr_html_(self) -> str:
         return (f'<p role="status">{_html.esc(self.summary())}</p>'
                 + _html.table("Your progress through the course (kept only on this computer)", self.HEADER, self.rows()))
+
+
+def _shorten(text: str, width: int) -> str:
+    """``text`` cut to ``width`` characters at a word, ending with "…" when cut.
+
+    >>> _shorten("Looking outward: other agencies and people who use services", 44)
+    'Looking outward: other agencies and people…'
+    """
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1]
+    if " " in cut and text[width - 1] != " ":
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:") + "…"
 
 
 def _date(iso: str) -> str:
@@ -354,6 +377,8 @@ class Progress:
 
     def marks(self) -> dict[str, dict[str, str]]:
         """``{lesson: {activity: ISO date}}`` as saved (``opened`` and ``completed`` included)."""
+        if not self.path.exists():  # nothing noted yet: reading creates no folder and no lock file
+            return {}
         with file_lock(self.path):
             return {k: dict(v.get("done", {})) for k, v in self._read_unlocked().items()}
 
@@ -402,10 +427,12 @@ class Progress:
         for plan in course_plan():
             done = marks.get(plan.number, {})
             prompts = {k: v for k, v in done.items() if k.startswith("prompt:")}
+            answered: dict[str, str] = {}
             for e in by_lesson.get(plan.number, []):
-                if e.prompt:
+                if e.prompt:  # the date written on the entry, not the day it was saved (see DATES)
                     k = prompt_key(e.prompt)
-                    prompts[k] = min(prompts.get(k, e.created[:10]), e.created[:10])
+                    answered[k] = min(answered.get(k, e.date), e.date)
+            prompts.update(answered)
             out.append(LessonProgress(
                 plan=plan, opened=done.get(OPENED),
                 activities={k: v for k, v in done.items() if k in plan.activity_ids},
@@ -463,12 +490,18 @@ def mark_activity(activity: str, *, path: str | os.PathLike[str] | None = None) 
 COURSE_NAME = "Leading communities of practice in social work (coplearn)"
 
 
+def _completed(lp: LessonProgress) -> str:
+    """When the lesson was completed, saying so when the learner marked it complete themselves."""
+    when = _date(lp.completed_on or "")
+    return f"{when} (marked complete by the learner)" if lp.marked_complete else when
+
+
 def record_of_study(course: CourseProgress, *, name: str = "") -> D.Document:
     """The record of study as a document: completed lessons, dates, hours, outcomes and journal entries."""
     today = _dt.date.today()
     who = f" for {name.strip()}" if name.strip() else ""
     complete = course.complete
-    rows = tuple((lp.plan.number, lp.plan.title, _date(lp.completed_on or ""),
+    rows = tuple((lp.plan.number, lp.plan.title, _completed(lp),
                   f"{lp.plan.minutes} minutes" if lp.plan.minutes else "not stated")
                  for lp in complete)
     rows += (("", "Total study time (as the lessons state it)", "", _hours(course.hours)),)
@@ -488,14 +521,16 @@ def record_of_study(course: CourseProgress, *, name: str = "") -> D.Document:
         sections.append(D.Section(
             title=f"Lesson {p.number}: {p.title}",
             fields=(
-                D.Field(label="Completed on", text=_date(lp.completed_on or "")),
+                D.Field(label="Completed on", text=_completed(lp)),
                 D.Field(label="Stated study time", text=f"{p.minutes} minutes" if p.minutes else "",
                         hint="the lesson does not state its study time"),
-                D.Field(label="Learning outcomes worked towards",
-                        text="\n".join(f"- {o}" for o in p.outcomes) if p.outcomes else "",
+                D.Field(label="Learning outcomes worked towards", bullets=p.outcomes,
                         hint="the lesson's outcomes could not be read (is the course folder here?)"),
-                D.Field(label="Activities completed", text="; ".join(label for a, label in p.activities
-                                                                     if a in lp.activities) or "none recorded",
+                D.Field(label="Activities completed", bullets=tuple(label for a, label in p.activities
+                                                                    if a in lp.activities),
+                        text="" if any(a in lp.activities for a in p.activity_ids) else (
+                            "None recorded by the course: the learner marked this lesson complete themselves."
+                            if lp.marked_complete else "None recorded."),
                         required=False),
             ),
             list_title="Journal entries written for this lesson" if entries else "",
@@ -512,11 +547,12 @@ def record_of_study(course: CourseProgress, *, name: str = "") -> D.Document:
             ("", f"{_date(e.date)}: {e.title or e.learning[:80]}") for e in course.other_entries)))
     return D.Document(
         title=f"Record of study{who}: {COURSE_NAME}",
-        intro=f"Produced on {today.day} {today.strftime('%B %Y')} from the progress notes at {course.path}.",
+        intro=f"Produced on {today.day} {today.strftime('%B %Y')} from the learner's own progress notes "
+              "and journal, kept on their computer.",
         notes=(NOT_A_CERTIFICATE,
                "The learning outcomes listed are the ones each completed lesson sets; the learner worked "
                "towards them, and whether they are met is the learner's own judgement. The journal entries "
-               "themselves can be exported as CPD records with 'coplearn journal export'."),
+               "themselves can be exported as CPD records with 'coplearn journal export'.", DATES),
         sections=tuple(sections),
         closing=("The layout of this record is coplearn's own; it follows no awarding body's format.",),
         section_id="part",
