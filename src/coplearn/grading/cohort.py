@@ -43,17 +43,22 @@ from coplearn.core.formats import pick_format  # noqa: F401 - used by cli_cohort
 from coplearn.core.palette import OKABE_ITO
 from coplearn.core.templates import render
 from coplearn.grading.cohort_data import (  # noqa: F401 - the cohort's data, re-exported for callers
-    CellScore, Cohort, CohortError, CourseSettings, ItemInfo, Submission, course_settings, item_info,
+    CellScore, Cohort, CohortError, CourseSettings, ItemInfo, Submission, answer_label, course_settings, item_info,
     known_assignments, load_cohort, misconception,
 )
 
 __all__ = ["CohortError", "Cohort", "ItemStats", "Submission", "analyse", "load_cohort", "render_html",
-           "render_markdown", "write_report", "course_settings", "MIN_COHORT", "METHOD", "BANDS"]
+           "render_markdown", "write_report", "course_settings", "MIN_COHORT", "METHOD", "BANDS", "NEGATIVE",
+           "WEAK"]
 
 #: No per-item breakdown below this many submissions.
 MIN_COHORT = 5
 #: A wrong answer is worth reteaching when at least this share of the cohort gave it.
 RETEACH_SHARE = 0.15
+#: Discrimination below this is flagged "negative: check the item" (see METHOD for why not below 0).
+NEGATIVE = -0.2
+#: Discrimination below this (and not below NEGATIVE) hardly separates stronger from weaker submissions.
+WEAK = 0.2
 #: UK marking bands (lower bound in per cent, label).
 BANDS = ((70, "70 and above"), (60, "60-69"), (50, "50-59"), (40, "40-49"), (0, "below 40"))
 
@@ -62,10 +67,13 @@ METHOD = (
     "item-total point-biserial correlation: the correlation between scoring the item (1 or 0) and the "
     "total of the other autograded items. We use it because the items are scored right or wrong, so the "
     "point-biserial is the natural correlation, and because leaving the item out of the total stops a "
-    "short assignment's items from correlating with themselves. Values below 0.2 mean the item hardly "
-    "separates stronger from weaker submissions; a negative value means stronger submissions got it "
-    "wrong more often, which is worth checking (the wording, or a misconception held by confident "
-    "students). With a cohort of a few dozen these figures are rough guides, not measurements."
+    "short assignment's items from correlating with themselves. Values from -0.2 up to 0.2 are marked "
+    "'weak discrimination': the item hardly separates stronger from weaker submissions. Only a value below "
+    "-0.2 is marked 'negative: check the item' (stronger submissions got it wrong more often: check the "
+    "wording, or a misconception held by confident students). We do not flag every value below 0 because "
+    "a correlation from a cohort of a few dozen varies by chance by about one over the square root of the "
+    "number of submissions (about 0.16 for 40), so a small negative value such as -0.09 is no evidence of "
+    "a faulty item. With a cohort of a few dozen these figures are rough guides, not measurements."
 )
 OURS = (
     "This report is coplearn's own aid for tutors. The misconceptions attached to wrong answers are the "
@@ -82,6 +90,11 @@ class AnswerRow:
     count: int
     correct: bool
     misconception: str
+    label: str = ""  # what the answer code means, as the learner saw it (the option's label)
+
+    @property
+    def shown(self) -> str:
+        return self.label or self.answer
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -114,6 +127,14 @@ class Reteach:
     idea: str
     lesson: str
     concepts: tuple[str, ...]
+    label: str = ""  # the answer's option label
+
+    @property
+    def shown(self) -> str:
+        """The answer as the learner saw it: ``"R1: unable and unwilling or insecure"``, or the code."""
+        if not self.label or self.label == self.answer:
+            return self.answer
+        return f'"{self.label}"' if self.answer.lower() in self.label.lower() else f'{self.answer} ("{self.label}")'
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -131,6 +152,18 @@ class Analysis:
     answers_missing: int
     names: bool = False
     unknown_items: tuple[str, ...] = field(default=())
+
+    @property
+    def unmarked(self) -> int:
+        """How many manual marks (one per manually marked question per submission) are not given yet."""
+        return sum(row[3] for row in self.manual)
+
+    @property
+    def not_final(self) -> int:
+        """How many submissions still wait for at least one manual mark (their totals are not final)."""
+        manual = {g for g, _ in self.cohort.manual_cells}
+        return sum(1 for s in self.cohort.submissions
+                   if any((c := {x.grade_id: x for x in s.cells}.get(g)) is None or c.score is None for g in manual))
 
     def _repr_html_(self) -> str:
         """The report's sections, for a notebook (headings start at level 2)."""
@@ -201,10 +234,11 @@ def analyse(cohort: Cohort, *, min_cohort: int = MIN_COHORT, names: bool = False
                                  if o != correct and o not in several_right.get(key, ()))
                 if correct is not None:
                     rows.append(AnswerRow(answer=correct, count=sum(correct in r for r in right_lists), correct=True,
-                                          misconception=""))
+                                          misconception="", label=answer_label(kind, correct)))
                 for ans, c in counts.most_common():
                     rows.append(AnswerRow(answer=ans, count=c, correct=False,
-                                          misconception=misconception(kind, correct, ans) if correct else ""))
+                                          misconception=misconception(kind, correct, ans) if correct else "",
+                                          label=answer_label(kind, ans)))
             else:
                 values = [(s, _fmt_answer(v) if v is not None else "(no answer)") for s, v in given]
                 right_values = Counter(v for s, v in values if s.student_id in ok)
@@ -217,7 +251,8 @@ def analyse(cohort: Cohort, *, min_cohort: int = MIN_COHORT, names: bool = False
                         text = misconception(kind, correct, ans)
                     elif ans == "(no answer)":
                         text = "Left unanswered."
-                    rows.append(AnswerRow(answer=ans, count=c, correct=is_right, misconception=text))
+                    rows.append(AnswerRow(answer=ans, count=c, correct=is_right, misconception=text,
+                                          label="" if ans == "(no answer)" or kind == "number" else answer_label(kind, ans)))
         facility = sum(right[g]) / n if n else 0.0
         stats = ItemStats(grade_id=g, info=info, n=n, facility=facility, discrimination=disc, correct=correct,
                           answers=tuple(rows), recorded=len(recorded))
@@ -226,7 +261,7 @@ def analyse(cohort: Cohort, *, min_cohort: int = MIN_COHORT, names: bool = False
             if not row.correct and row.misconception and row.answer != "(no answer)":
                 reteach.append(Reteach(grade_id=g, answer=row.answer, count=row.count, share=row.count / len(recorded),
                                        misconception=row.misconception, idea=stats.idea, lesson=stats.lesson,
-                                       concepts=info.concepts if info else ()))
+                                       concepts=info.concepts if info else (), label=row.label))
     reteach.sort(key=lambda r: (-r.count, r.grade_id, r.answer))
     # several-answer questions share one answer key: keep each wrong option once (its largest count)
     seen: set[tuple[str, str]] = set()
@@ -320,11 +355,24 @@ def _lesson_title(number: str) -> str:
         return ""
 
 
+def _concept_titles(ids: Sequence[str]) -> str:
+    """``C16 Situational leadership; C33 Levels of development`` (the concept map's titles)."""
+    from coplearn.paper.concepts import get_concept
+
+    out = []
+    for c in ids:
+        try:
+            out.append(f"{c} {get_concept(c).title}")
+        except LookupError:
+            out.append(c)
+    return "; ".join(out)
+
+
 def _reteach_sentences(a: Analysis) -> list[str]:
     out = []
     for r in a.reteach[:6]:
-        concepts = f" ({', '.join(r.concepts)})" if r.concepts else ""
-        out.append(f"{r.count} of {a.n - a.answers_missing} ({_pct(r.share)}) answered {r.answer} on {r.grade_id} "
+        concepts = f" (concept{'s' if len(r.concepts) > 1 else ''} {_concept_titles(r.concepts)})" if r.concepts else ""
+        out.append(f"{r.count} of {a.n - a.answers_missing} ({_pct(r.share)}) answered {r.shown} on {r.grade_id} "
                    f"({r.idea}). {r.misconception} Reteach it with lesson {r.lesson}, "
                    f"{_lesson_title(r.lesson)}{concepts}.")
     weak = [row for row in a.lessons if row[3] < 0.6]
@@ -337,9 +385,9 @@ def _reteach_sentences(a: Analysis) -> list[str]:
 def _item_note(st: ItemStats) -> str:
     if st.discrimination is None:
         return "everyone scored the same"
-    if st.discrimination < 0:
+    if st.discrimination < NEGATIVE:
         return "negative: check the item"
-    if st.discrimination < 0.2:
+    if st.discrimination < WEAK:
         return "weak discrimination"
     return ""
 
@@ -363,7 +411,7 @@ def sections(a: Analysis) -> list[dict]:
                     "rows": [(st.grade_id, st.idea, st.lesson, _pct(st.facility),
                               "n/a" if st.discrimination is None else f"{st.discrimination:.2f}", _item_note(st))
                              for st in a.items],
-                    "answers": [{"st": st, "rows": [(r.answer, r.count, _pct(r.count / max(st.recorded, 1)),
+                    "answers": [{"st": st, "rows": [(r.shown, r.count, _pct(r.count / max(st.recorded, 1)),
                                                      "yes" if r.correct else "no", r.misconception or "-",
                                                      "" if r.correct else st.lesson) for r in st.answers]}
                                 for st in a.items]})
@@ -372,30 +420,52 @@ def sections(a: Analysis) -> list[dict]:
                          for g, mx, bands, not_marked in a.manual]})
     t = a.totals
     q1, med, q3 = _quartiles(t)
-    totals = {"id": "totals", "heading": "Spread of totals", "chart": None,
-              "summary": f"Totals out of {a.max_total:g}: lowest {min(t):g}, lower quartile {q1:.1f}, median "
-                         f"{med:.1f}, upper quartile {q3:.1f}, highest {max(t):g}; mean {statistics.fmean(t):.1f}."}
+    spread = (f"lowest {min(t):g}, lower quartile {q1:.1f}, median {med:.1f}, upper quartile {q3:.1f}, "
+              f"highest {max(t):g}; mean {statistics.fmean(t):.1f}.")
+    if a.unmarked:
+        summary = (f"{_marking_note(a)} Totals of the marks given so far (out of {a.max_total:g} once everything "
+                   f"is marked): {spread}")
+    else:
+        summary = f"Totals out of {a.max_total:g}: {spread}"
+    totals = {"id": "totals", "heading": "Spread of totals", "chart": None, "summary": summary}
     if not a.small:
         step = a.max_total / 10 if a.max_total else 1
         counts = [sum(1 for v in t if (k * step <= v < (k + 1) * step) or (k == 9 and v == a.max_total))
                   for k in range(10)]
         rows = [(f"{k * step:g} to {(k + 1) * step:g}", n) for k, n in enumerate(counts)]
-        desc = "How many submissions fall in each tenth of the total: " + "; ".join(f"{r} {n}" for r, n in rows) + "."
-        totals["chart"] = _chart("fig-totals", "Spread of totals", desc, ("total", "submissions"), rows,
+        so_far = " so far" if a.unmarked else ""
+        desc = (f"How many submissions fall in each tenth of the total{so_far}"
+                f"{' (the marks given so far, out of ' + format(a.max_total, 'g') + ')' if a.unmarked else ''}: "
+                + "; ".join(f"{r} {n}" for r, n in rows) + ".")
+        totals["chart"] = _chart("fig-totals", f"Spread of totals{so_far}", desc,
+                                 ("total" + so_far, "submissions"), rows,
                                  scale=max(max(counts), 1), unit="")
     out.append(totals)
     if a.names:
         out.append({"id": "students", "heading": "Students",
+                    "header": ("student", "total so far" if a.unmarked else "total", "out of"),
                     "rows": [(s.name, f"{s.total:g}", f"{s.max_total:g}") for s in a.cohort.submissions]})
     out.append({"id": "method", "heading": "Method and limits", "method": METHOD, "ours": OURS,
                 "unknown": ", ".join(a.unknown_items), "names": a.names})
     return out
 
 
+def _marking_note(a: Analysis) -> str:
+    """Plainly, which manual marks are missing and what that does to the totals ("" when none are)."""
+    if not a.unmarked:
+        return ""
+    which = "; ".join(f"{g} ({mx:g} marks) for {'all ' + str(k) if k == a.n else f'{k} of {a.n}'} submission"
+                      f"{'s' if a.n != 1 else ''}" for g, mx, _, k in a.manual if k)
+    s = "s" if a.unmarked != 1 else ""
+    return (f"{a.unmarked} manual mark{s} {'are' if s else 'is'} not given yet: {which}. A missing mark counts as "
+            f"nothing, so the totals of the {a.not_final} submission{'s' if a.not_final != 1 else ''} concerned are "
+            f"the marks given so far, not final marks.")
+
+
 def _context(a: Analysis) -> dict:
     today = _dt.date.today()
     return {"a": a, "title": f"Cohort insight: {a.cohort.assignment}", "made": f"{today.day} {today.strftime('%B %Y')}",
-            "ours": OURS, "sections": sections(a)}
+            "ours": OURS, "sections": sections(a), "marking": _marking_note(a)}
 
 
 def render_html(a: Analysis) -> str:
