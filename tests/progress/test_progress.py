@@ -14,6 +14,7 @@ import docx
 import pytest
 
 from coplearn.practice import progress as P
+from coplearn.practice import record_of_study as R
 from coplearn.practice.journal import Journal
 
 REPO = Path(__file__).resolve().parents[2]
@@ -203,7 +204,7 @@ def studied(folder: Path) -> tuple[P.Progress, Journal]:
 @pytest.mark.parametrize("fmt", ["md", "html", "docx"])
 def test_record_of_study_lists_completed_lessons_hours_outcomes_and_entries(folder, fmt):
     prog, journal = studied(folder)
-    out = P.export_record(folder / f"record.{fmt}", progress=prog, name="Sam Learner")
+    out = R.export_record(folder / f"record.{fmt}", progress=prog, name="Sam Learner")
     if fmt == "docx":
         d = docx.Document(str(out))
         text = "\n".join(p.text for p in d.paragraphs)
@@ -216,7 +217,7 @@ def test_record_of_study_lists_completed_lessons_hours_outcomes_and_entries(fold
 
             text = h.unescape(text)
     plans = {p.number: p for p in P.course_plan()}
-    assert P.NOT_A_CERTIFICATE in text
+    assert R.NOT_A_CERTIFICATE in text
     assert "Record of study for Sam Learner" in text
     for n in ("03", "05"):
         assert f"Lesson {n}: {plans[n].title}" in text and f"{plans[n].minutes} minutes" in text
@@ -276,7 +277,7 @@ def test_progress_view_shows_the_table_and_writes_the_record(folder):
 def test_the_record_gives_no_local_path_and_lists_outcomes_as_a_real_list(folder):
     prog, _ = studied(folder)
     course = prog.course()
-    doc = P.record_of_study(course)
+    doc = R.record_of_study(course)
     from coplearn.core import document as D
 
     md = D.to_markdown(doc)
@@ -287,7 +288,7 @@ def test_the_record_gives_no_local_path_and_lists_outcomes_as_a_real_list(folder
     assert "<li>" + outcomes[0].replace("'", "&#39;") + "</li>" in page
     assert "<br>- " not in page, "outcomes drawn as '- ' lines of text"
     prog.mark("09", "opened", when="2026-02-10")
-    md = D.to_markdown(P.record_of_study(prog.course()))
+    md = D.to_markdown(R.record_of_study(prog.course()))
     started = md.split("## Lessons started but not yet complete\n\n")[1].split("\n\n")[0]
     assert started.count("\n- ") == 1 and started.startswith("- Lesson 07"), started
 
@@ -296,7 +297,7 @@ def test_a_lesson_marked_complete_by_hand_says_so(folder):
     prog, _ = studied(folder)
     from coplearn.core import document as D
 
-    md = D.to_markdown(P.record_of_study(prog.course()))
+    md = D.to_markdown(R.record_of_study(prog.course()))
     lesson05 = md.split("## Lesson 05")[1].split("\n## ")[0]
     assert "2 February 2026 (marked complete by the learner)" in lesson05
     assert "the learner marked this lesson complete themselves" in lesson05
@@ -317,8 +318,8 @@ def test_a_back_dated_journal_entry_completes_the_lesson_on_its_own_date(folder)
     assert lesson.status == "complete" and lesson.completed_on == "2026-01-05"
     from coplearn.core import document as D
 
-    md = D.to_markdown(P.record_of_study(prog.course()))
-    assert "5 January 2026" in md and P.DATES in md
+    md = D.to_markdown(R.record_of_study(prog.course()))
+    assert "5 January 2026" in md and R.DATES in md
 
 
 def test_progress_shortens_long_titles_at_a_word(folder):
