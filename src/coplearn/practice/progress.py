@@ -47,7 +47,8 @@ from coplearn.practice.lesson_plan import (  # noqa: F401 - re-exported: the pla
 )
 
 if TYPE_CHECKING:
-    from coplearn.practice.journal import Journal, JournalEntry
+    from coplearn.practice.journal import Journal
+    from coplearn.practice.journal_entry import JournalEntry
 
 __all__ = [
     "CourseProgress", "LessonPlan", "LessonProgress", "Progress", "ProgressWarning", "course_plan",
