@@ -218,9 +218,9 @@ def _marking_note(a: Analysis) -> str:
     which = "; ".join(f"{g} ({mx:g} marks) for {'all ' + str(k) if k == a.n else f'{k} of {a.n}'} submission"
                       f"{'s' if a.n != 1 else ''}" for g, mx, _, k in a.manual if k)
     s = "s" if a.unmarked != 1 else ""
-    return (f"{a.unmarked} manual mark{s} {'are' if s else 'is'} not given yet: {which}. A missing mark counts as "
-            f"nothing, so the totals of the {a.not_final} submission{'s' if a.not_final != 1 else ''} concerned are "
-            f"the marks given so far, not final marks.")
+    return (f"{a.unmarked} manual mark{s} {'are' if s else 'is'} not given yet: {which}. An unmarked answer adds "
+            f"nothing to a total, so the totals of the {a.not_final} submission{'s' if a.not_final != 1 else ''} "
+            "concerned are the marks given so far, not final marks.")
 
 
 def _context(a: Analysis) -> dict:
