@@ -365,6 +365,9 @@ def test_only_clearly_negative_discrimination_is_flagged(analysis):
     for value, note in notes.values():
         assert (note == "negative: check the item") == (value < C.NEGATIVE)
     assert "below -0.2" in C.METHOD and "point-biserial" in C.METHOD
+    for text in (C.render_markdown(analysis), htmllib.unescape(C.render_html(analysis))):
+        items = text.split("Item by item")[2 if text.startswith("<") else 1]
+        assert "the corrected item-total point-biserial correlation. Only a value below -0.2 is flagged" in items
 
 
 def test_missing_answers_are_explained_once(analysis):

@@ -65,6 +65,10 @@ METHOD = (
     "number of submissions (about 0.16 for 40), so a small negative value such as -0.09 is no evidence of "
     "a faulty item. With a cohort of a few dozen these figures are rough guides, not measurements."
 )
+INDEX_NOTE = (
+    f"Discrimination here is the corrected item-total point-biserial correlation. Only a value below {NEGATIVE:g} "
+    f"is flagged as negative, and one below {WEAK:g} as weak; 'Method and limits' says why."
+)
 OURS = (
     "This report is coplearn's own aid for tutors. The misconceptions attached to wrong answers are the "
     "course's interpretation of what each choice suggests; the correct answer to each item is read from "
@@ -167,7 +171,7 @@ def sections(a: Analysis) -> list[dict]:
         rows = [(st.grade_id, round(100 * st.facility)) for st in a.items]
         desc = "Facility (share who scored the item) for each autograded item: " + "; ".join(
             f"{g} {v}%" for g, v in rows) + "."
-        out.append({"id": "items", "heading": "Item by item",
+        out.append({"id": "items", "heading": "Item by item", "index_note": INDEX_NOTE,
                     "chart": _chart("fig-items", "Facility by item", desc, ("item", "facility (%)"), rows),
                     "rows": [(st.grade_id, st.idea, st.lesson, _pct(st.facility),
                               "n/a" if st.discrimination is None else f"{st.discrimination:.2f}", _item_note(st))
