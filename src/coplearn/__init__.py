@@ -71,7 +71,8 @@ from coplearn.paper.supervision import (
     supervision_practices,
 )
 from coplearn.paper.team_development import TuckmanStage, get_stage, style_for_stage, tuckman_stages
-from coplearn.practice.journal import GIBBS_STAGES, Journal, JournalEntry, default_journal_path
+from coplearn.practice.journal import Journal, default_journal_path
+from coplearn.practice.journal_entry import GIBBS_STAGES, JournalEntry
 
 __all__ = [
     "Action",

@@ -158,6 +158,7 @@ def test_cohort_report_page_passes_axe_with_every_chart_and_table_described(page
 
 def test_record_of_study_page_passes_axe_with_every_table_captioned(page, tmp_path):
     from coplearn.practice import progress as P
+    from coplearn.practice import record_of_study as R
 
     journal = Journal(tmp_path / "journal.json")
     journal.add(title="Cultures in my team", learning="Managed culture dominates.", lesson="03",
@@ -168,7 +169,7 @@ def test_record_of_study_page_passes_axe_with_every_table_captioned(page, tmp_pa
     prog.mark("03", "CultureSorter", when="2026-01-11")
     prog.mark("05", "completed", when="2026-02-02")
     prog.mark("07", "opened", when="2026-02-09")
-    out = P.export_record(tmp_path / "record.html", progress=prog, name="Sam Learner")
+    out = R.export_record(tmp_path / "record.html", progress=prog, name="Sam Learner")
     external, violations = open_and_audit(page, out)
     assert external == []
     assert [(v["id"], v["impact"]) for v in violations] == []
@@ -176,7 +177,7 @@ def test_record_of_study_page_passes_axe_with_every_table_captioned(page, tmp_pa
     assert "Lessons completed" in o["tables"]
     h2 = [t for lvl, t in o["headings"] if lvl == 2]
     assert any(t.startswith("Lesson 03") for t in h2) and any(t.startswith("Lesson 05") for t in h2)
-    assert page.get_by_text(P.NOT_A_CERTIFICATE).first.is_visible()
+    assert page.get_by_text(R.NOT_A_CERTIFICATE).first.is_visible()
 
 
 @pytest.mark.parametrize("fault, html", [

@@ -249,7 +249,9 @@ def test_cli_writes_the_report_from_the_course_folder(course, tmp_path):
     proc = run("cohort", "report", A2, "-o", str(out), "--course-dir", str(course), "--names",
                "--db", f"sqlite:///{course / 'gradebook.db'}", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
-    assert "Reteach: q1-frank-readiness answered R1 by 26 of 37 with recorded answers" in proc.stdout
+    assert ('Reteach: q1-frank-readiness answered "R1: unable and unwilling or insecure" by 26 of 37 with recorded '
+            "answers") in proc.stdout
+    assert "Marking not finished: 42 manual marks not given yet" in proc.stdout
     page = out.read_text(encoding="utf-8")
     assert "First12 Last12 (s12)" in page
     md = tmp_path / "report.md"
@@ -303,3 +305,92 @@ def test_the_tutor_notebook_runs_on_a_cohort(course, tmp_path):
                     for o in c.outputs)
     assert "What to reteach first" in shown and "q1-frank-readiness" in shown
     assert (course / f"{A2}-cohort.html").exists()
+
+
+# ---- what a tutor reads ----------------------------------------------------------------------------
+
+def test_markdown_report_is_valid_markdown(analysis):
+    """Every table has its |---| line and parses as a table; captions, the chart's words and lists stay apart."""
+    import mistune
+
+    for a in (analysis, C.analyse(analysis.cohort, names=True)):
+        text = C.render_markdown(a)
+        page = mistune.create_markdown(plugins=["table"])(text)
+        headers = [ln for i, ln in enumerate(text.splitlines()) if ln.startswith("|") and
+                   (i == 0 or not text.splitlines()[i - 1].startswith("|"))]
+        assert page.count("<table>") == len(headers) > 5
+        assert not re.search(r"<p>[^<]*\|[^<]*</p>", page), "a table row read as a paragraph"
+        assert page.count("<ol>") == 1 and "<li>" in page.split("<ol>")[1].split("</ol>")[0]
+        after_list = page.split("</ol>")[1]
+        assert after_list.lstrip().startswith("<p>3 of 40 submissions have no recorded answers"), after_list[:200]
+        for caption in ("<strong>By concept (lowest first)</strong>", "<strong>Autograded items</strong>"):
+            assert f"<p>{caption}</p>" in page, caption
+        assert re.search(r"<h3>Chart: Spread of totals so far</h3>\s*<p>How many", page)
+
+
+def test_totals_say_how_many_manual_marks_are_missing(analysis):
+    assert analysis.unmarked == N + 2 and analysis.not_final == N
+    md = C.render_markdown(analysis)
+    page = htmllib.unescape(C.render_html(analysis))
+    for text in (md, page):
+        assert "42 manual marks are not given yet: q2-leading-task (25 marks) for all 40 submissions; q3-task " \
+               "(50 marks) for 2 of 40 submissions" in text
+        assert f"Totals of the marks given so far (out of {analysis.max_total:g} once everything is marked)" in text
+        assert f"Totals out of {analysis.max_total:g}:" not in text
+    # once everything is marked, the report says nothing of it
+    import sys as _sys
+
+    _sys.path.insert(0, str(Path(__file__).parent))
+    from test_cohort_in_memory import cohort
+
+    marked = C.analyse(cohort({"q1-frank-readiness": 6, "q2_stage": 8}))
+    assert marked.unmarked == 0 and "so far" not in C.render_markdown(marked)
+    assert "Totals out of 2:" in C.render_markdown(marked)
+
+
+def test_reteach_lines_give_what_the_answer_and_concept_mean(analysis):
+    reteach = htmllib.unescape(C.render_html(analysis).split('id="reteach"')[1].split("</section>")[0])
+    assert 'answered "R1: unable and unwilling or insecure" on q1-frank-readiness' in reteach
+    assert 'answered "Forming" on q2_stage' in reteach
+    assert "(concept C16 Situational leadership)" in reteach and "(concept C33 Levels of development)" in reteach
+    answers = C.render_markdown(analysis).split("### q1-frank-readiness")[1]
+    assert "| R1: unable and unwilling or insecure | 26 |" in answers
+
+
+def test_only_clearly_negative_discrimination_is_flagged(analysis):
+    notes = {row[0]: (float(row[4]), row[5]) for row in C.sections(analysis)[2]["rows"]}
+    dan, sian = notes["q1-dan-readiness"], notes["q1-sian-readiness"]
+    assert dan[0] < C.NEGATIVE and dan[1] == "negative: check the item"
+    assert C.NEGATIVE <= sian[0] < 0 and sian[1] == "weak discrimination", sian  # -0.09 in a cohort of 40
+    for value, note in notes.values():
+        assert (note == "negative: check the item") == (value < C.NEGATIVE)
+    assert "below -0.2" in C.METHOD and "point-biserial" in C.METHOD
+    for text in (C.render_markdown(analysis), htmllib.unescape(C.render_html(analysis))):
+        items = text.split("Item by item")[2 if text.startswith("<") else 1]
+        assert "the corrected item-total point-biserial correlation. Only a value below -0.2 is flagged" in items
+
+
+def test_missing_answers_are_explained_once(analysis):
+    text = C.render_markdown(analysis)
+    assert "3 of 40 submissions have no recorded answers: the notebook was autograded before" in text
+    assert "answers not recorded:" not in text
+
+
+def test_a_gradebook_that_cannot_be_reached_gets_one_plain_line(course, tmp_path):
+    folder_db = tmp_path / "a-folder.db"
+    folder_db.mkdir()
+    (folder_db / "x").write_text("x")
+    cases = {
+        "sqlite that cannot be opened": (f"sqlite:///{folder_db}", f"cannot open the gradebook {folder_db}: check"),
+        "no server": ("postgresql+psycopg2://tutor:hunter2@127.0.0.1:9/gradebook",
+                      "cannot connect to the gradebook database at 127.0.0.1:9/gradebook: check that the database "
+                      "server is running"),
+        "no driver": ("postgresql+nosuchdriver://tutor:hunter2@127.0.0.1:9/gradebook",
+                      "the database driver the URL asks for is not installed here (postgresql+nosuchdriver)"),
+    }
+    for what, (url, expected) in cases.items():
+        proc = run("cohort", "report", A2, "-o", str(tmp_path / "r.html"), "--db", url, "--course-dir", str(course),
+                   cwd=tmp_path)
+        assert proc.returncode == 2, (what, proc.stderr)
+        assert proc.stderr.count("\n") == 1 and expected in proc.stderr, (what, proc.stderr)
+        assert "Error" not in proc.stderr and "hunter2" not in proc.stderr and "Traceback" not in proc.stderr

@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 
 import coplearn as cl
 from coplearn.practice import cpd
-from coplearn.practice.journal import Journal, JournalEntry, JournalWarning, looks_like_a_name
+from coplearn.practice.journal import Journal
+from coplearn.practice.journal_entry import JournalEntry, JournalWarning, looks_like_a_name
 from practice_html import check_standalone_html
 import installed
 

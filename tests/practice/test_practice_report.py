@@ -13,7 +13,8 @@ import pytest
 
 import coplearn as cl
 from coplearn.practice.report import SECTIONS, render_html, render_markdown, section_html, write_report
-from coplearn.practice.survey import load_survey, read_survey_text, summarise
+from coplearn.practice.survey import load_survey, read_survey_text
+from coplearn.practice.survey_summary import summarise
 from practice_html import check_standalone_html
 import installed
 

@@ -15,16 +15,14 @@ from hypothesis import strategies as st
 
 import coplearn as cl
 from coplearn.practice.survey import (
-    DISAGREEMENT_RANGE,
-    DISAGREEMENT_SD,
     SurveyError,
     load_survey,
     match_header,
     read_survey,
     read_survey_bytes,
     read_survey_text,
-    summarise,
 )
+from coplearn.practice.survey_summary import DISAGREEMENT_RANGE, DISAGREEMENT_SD, summarise
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"

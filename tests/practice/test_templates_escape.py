@@ -80,7 +80,8 @@ def test_every_part_of_a_document():
 
 def test_record_of_study(tmp_path):
     from coplearn.practice.journal import Journal
-    from coplearn.practice.progress import Progress, record_of_study
+    from coplearn.practice.progress import Progress
+    from coplearn.practice.record_of_study import record_of_study
 
     j = Journal(tmp_path / "journal.json")
     j.add(title=EVIL, learning=EVIL, lesson="99")  # not a lesson of the course: listed under other entries

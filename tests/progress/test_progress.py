@@ -14,6 +14,7 @@ import docx
 import pytest
 
 from coplearn.practice import progress as P
+from coplearn.practice import record_of_study as R
 from coplearn.practice.journal import Journal
 
 REPO = Path(__file__).resolve().parents[2]
@@ -203,7 +204,7 @@ def studied(folder: Path) -> tuple[P.Progress, Journal]:
 @pytest.mark.parametrize("fmt", ["md", "html", "docx"])
 def test_record_of_study_lists_completed_lessons_hours_outcomes_and_entries(folder, fmt):
     prog, journal = studied(folder)
-    out = P.export_record(folder / f"record.{fmt}", progress=prog, name="Sam Learner")
+    out = R.export_record(folder / f"record.{fmt}", progress=prog, name="Sam Learner")
     if fmt == "docx":
         d = docx.Document(str(out))
         text = "\n".join(p.text for p in d.paragraphs)
@@ -216,7 +217,7 @@ def test_record_of_study_lists_completed_lessons_hours_outcomes_and_entries(fold
 
             text = h.unescape(text)
     plans = {p.number: p for p in P.course_plan()}
-    assert P.NOT_A_CERTIFICATE in text
+    assert R.NOT_A_CERTIFICATE in text
     assert "Record of study for Sam Learner" in text
     for n in ("03", "05"):
         assert f"Lesson {n}: {plans[n].title}" in text and f"{plans[n].minutes} minutes" in text
@@ -269,3 +270,72 @@ def test_progress_view_shows_the_table_and_writes_the_record(folder):
     prog.mark("06", "completed")
     w.refresh_button.click()
     assert "3 of 12 lessons complete" in w.table.value
+
+
+# ---- what a reader of the record sees ------------------------------------------------------------
+
+def test_the_record_gives_no_local_path_and_lists_outcomes_as_a_real_list(folder):
+    prog, _ = studied(folder)
+    course = prog.course()
+    doc = R.record_of_study(course)
+    from coplearn.core import document as D
+
+    md = D.to_markdown(doc)
+    page = D.to_html(doc)
+    for text in (md, page):
+        assert str(folder) not in text and "journal-progress.json" not in text, "a local file path in the record"
+    outcomes = P.course_plan()[3].outcomes
+    assert "<li>" + outcomes[0].replace("'", "&#39;") + "</li>" in page
+    assert "<br>- " not in page, "outcomes drawn as '- ' lines of text"
+    prog.mark("09", "opened", when="2026-02-10")
+    md = D.to_markdown(R.record_of_study(prog.course()))
+    started = md.split("## Lessons started but not yet complete\n\n")[1].split("\n\n")[0]
+    assert started.count("\n- ") == 1 and started.startswith("- Lesson 07"), started
+
+
+def test_a_lesson_marked_complete_by_hand_says_so(folder):
+    prog, _ = studied(folder)
+    from coplearn.core import document as D
+
+    md = D.to_markdown(R.record_of_study(prog.course()))
+    lesson05 = md.split("## Lesson 05")[1].split("\n## ")[0]
+    assert "2 February 2026 (marked complete by the learner)" in lesson05
+    assert "the learner marked this lesson complete themselves" in lesson05
+    assert "none recorded" not in lesson05.lower().replace("none recorded by the course", "")
+    lesson03 = md.split("## Lesson 03")[1].split("\n## ")[0]
+    assert "marked complete" not in lesson03
+
+
+def test_a_back_dated_journal_entry_completes_the_lesson_on_its_own_date(folder):
+    """The record dates a prompt by the date written on its entry, and says so."""
+    journal = Journal(folder / "journal.json")
+    prog = P.Progress(journal=journal)
+    prog.mark("01", "ContextSorter:pressures", when="2026-01-03")
+    prompt = "Which pressures?"
+    journal.add(learning="Written up later.", lesson="01", prompt=prompt, date="2026-01-05")
+    prog.mark("01", P.prompt_key(prompt))  # what the prompt widget notes when it saves: today
+    lesson = prog.course().lesson("01")
+    assert lesson.status == "complete" and lesson.completed_on == "2026-01-05"
+    from coplearn.core import document as D
+
+    md = D.to_markdown(R.record_of_study(prog.course()))
+    assert "5 January 2026" in md and R.DATES in md
+
+
+def test_progress_shortens_long_titles_at_a_word(folder):
+    text = P.Progress().course().to_text()
+    line = next(ln for ln in text.splitlines() if ln.startswith("09"))
+    assert "Looking outward: other agencies and people…" in line, line
+    assert "people w " not in line
+
+
+def test_reading_progress_creates_no_folder_and_no_lock_file(tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if k not in ("COPLEARN_JOURNAL", "COPLEARN_PROGRESS")}
+    env["HOME"] = str(home)
+    for args in (("progress",), ("progress", "record", "-o", str(tmp_path / "rec.md"))):
+        proc = subprocess.run([str(COPLEARN), *args], capture_output=True, text=True, env=env, timeout=120)
+        assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "rec.md").exists()
+    assert list(home.iterdir()) == [], f"reading created {list(home.rglob('*'))}"

@@ -44,8 +44,11 @@ def _report(args: argparse.Namespace) -> int:
     print(f"Wrote the cohort report for {args.assignment} ({analysis.n} submissions) to {written}.")
     if analysis.small:
         print(f"Fewer than {args.min_cohort} submissions: no item-by-item breakdown.")
+    if analysis.unmarked:
+        print(f"Marking not finished: {analysis.unmarked} manual mark{'s' if analysis.unmarked != 1 else ''} not "
+              "given yet; the report's totals are the marks given so far.")
     for r in analysis.reteach[:3]:
-        print(f"  Reteach: {r.grade_id} answered {r.answer} by {r.count} of {analysis.n - analysis.answers_missing} "
+        print(f"  Reteach: {r.grade_id} answered {r.shown} by {r.count} of {analysis.n - analysis.answers_missing} "
               f"with recorded answers: {r.misconception}")
     return 0
 

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from coplearn.practice.journal import Journal, JournalEntry
+    from coplearn.practice.journal import Journal
+    from coplearn.practice.journal_entry import JournalEntry
 
 __all__ = ["register"]
 

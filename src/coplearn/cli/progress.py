@@ -51,12 +51,12 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _record(args: argparse.Namespace) -> int:
-    from coplearn.practice import progress as P
+    from coplearn.practice.record_of_study import export_record
 
     if args.output.is_dir():
         return _fail(f"{args.output} is a folder; give the record a file name, e.g. {args.output / 'record-of-study.docx'}")
     prog = _progress(args)
-    written = P.export_record(args.output, args.format, name=args.name, progress=prog)
+    written = export_record(args.output, args.format, name=args.name, progress=prog)
     course = prog.course()
     print(f"Wrote your record of study to {written}: {len(course.complete)} lesson"
           f"{'s' if len(course.complete) != 1 else ''} complete, {course.hours:.1f} hours of stated study time.")

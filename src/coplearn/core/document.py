@@ -18,20 +18,24 @@ MISSING = "Not written yet: add this before you submit the record."
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Field:
-    """One heading of a record and what goes under it (``hint`` replaces the 'missing' text)."""
+    """One heading of a record and what goes under it (``hint`` replaces the 'missing' text).
+
+    ``bullets`` puts a list under the heading instead of (or after) the text: a real list in
+    HTML and Word, one ``- `` line per item in Markdown."""
 
     label: str
-    text: str
+    text: str = ""
     required: bool = True
     hint: str = ""
+    bullets: tuple[str, ...] = ()
 
     @property
     def missing(self) -> bool:
-        return self.required and not self.text.strip()
+        return self.required and not self.text.strip() and not self.bullets
 
     @property
     def shown(self) -> bool:
-        return self.required or bool(self.text.strip())
+        return self.required or bool(self.text.strip()) or bool(self.bullets)
 
     @property
     def missing_text(self) -> str:
@@ -141,8 +145,10 @@ def to_docx_bytes(doc: Document) -> bytes:
             d.add_heading(f.label, level=3)
             if f.text.strip():
                 paras(f.text)
-            else:
+            elif not f.bullets:
                 d.add_paragraph().add_run(f.missing_text).italic = True
+            for b in f.bullets:
+                d.add_paragraph(b, style="List Bullet")
         for p in s.paragraphs:
             paras(p)
         if s.table is not None:

@@ -5,7 +5,8 @@ The text alternatives are built without plotly, in :mod:`coplearn.practice.surve
 (the HTML report uses them with its own static SVG drawings); the figure builders import plotly
 when called.
 
->>> from coplearn.practice.survey import read_survey_text, summarise
+>>> from coplearn.practice.survey import read_survey_text
+>>> from coplearn.practice.survey_summary import summarise
 >>> r = summarise(read_survey_text("K1,T4,I2\\n2,1,3\\n3,5,3\\n2,4,2\\n"))
 >>> chart = build_survey_items(r)
 >>> [t.name for t in chart.figure.data]
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from coplearn.practice.survey import SurveyResult
+from coplearn.practice.survey_summary import SurveyResult
 from coplearn.practice.survey_alternatives import DOMAIN_NAMES, domain_alternative, item_label, items_alternative
 from coplearn.practice.survey_alternatives import _f
 from ._base import DOMAIN_COLOURS, OKABE_ITO, Chart, base_layout

@@ -18,7 +18,7 @@ from typing import Any
 from coplearn.core.data import root
 
 __all__ = ["CohortError", "CourseSettings", "course_settings", "ItemInfo", "item_info", "known_assignments",
-           "misconception", "CellScore", "Submission", "Cohort", "load_cohort"]
+           "misconception", "answer_label", "CellScore", "Submission", "Cohort", "load_cohort"]
 
 
 class CohortError(Exception):
@@ -92,6 +92,24 @@ def known_assignments() -> tuple[str, ...]:
 
 
 _LADDER = ("informed", "consulted", "partners", "co_producers")
+
+
+def answer_label(kind: str, value: object) -> str:
+    """What an answer code means, as the learner saw it (the option's label; an audit item's text).
+
+    >>> answer_label("readiness", "R1")
+    'R1: unable and unwilling or insecure'
+    >>> answer_label("number", 3.2)
+    '3.2'
+    """
+    if kind == "item":
+        from coplearn.paper.action_centred import get_item
+
+        try:
+            return f"{value}: {get_item(str(value)).text}"
+        except LookupError:
+            return str(value)
+    return _label(kind, value)
 
 
 def _label(kind: str, value: object) -> str:
@@ -184,7 +202,7 @@ def _answer_key(source: str) -> tuple[str, str] | None:
 def _check_database(url: str, course_id: str) -> None:
     """Refuse, in one line, a gradebook that is missing, empty, or another course's (read-only checks)."""
     from sqlalchemy import create_engine, inspect, text
-    from sqlalchemy.exc import SQLAlchemyError
+    from sqlalchemy.exc import NoSuchModuleError, OperationalError, SQLAlchemyError
 
     if url.startswith("sqlite:///"):
         path = Path(url[len("sqlite:///"):])
@@ -206,8 +224,15 @@ def _check_database(url: str, course_id: str) -> None:
                 assignments = [r[0] for r in conn.execute(text("SELECT name FROM assignment"))]
         finally:
             engine.dispose()
-    except SQLAlchemyError as exc:
-        raise CohortError(f"cannot read the gradebook {_where(url)}: {exc.__class__.__name__}") from None
+    except OperationalError:
+        raise CohortError(_cannot_connect(url)) from None
+    except (ImportError, NoSuchModuleError) as exc:  # the URL names a database driver not installed here
+        raise CohortError(f"cannot connect to the gradebook database at {_where(url)}: the database driver the URL "
+                          f"asks for is not installed here ({_driver(url, exc)}); install it, or name an installed "
+                          "one in the URL, e.g. postgresql+psycopg2://") from None
+    except SQLAlchemyError:
+        raise CohortError(f"cannot read the gradebook {_where(url)}: it is not a database nbgrader can open; "
+                          "check the file or the gradebook URL (--db, or db_url in nbgrader_config.py)") from None
     if not assignments:
         raise CohortError(f"the gradebook {_where(url)} is empty: it has no assignments yet")
     ours = set(known_assignments())
@@ -217,7 +242,33 @@ def _check_database(url: str, course_id: str) -> None:
 
 
 def _where(url: str) -> str:
+    """Where a gradebook is, for a message: the file, or the server and database (never the password).
+
+    >>> _where("postgresql://tutor:secret@db.example.ac.uk:5432/gradebook")
+    'db.example.ac.uk:5432/gradebook'
+    """
     return url[len("sqlite:///"):] if url.startswith("sqlite:///") else url.split("@")[-1]
+
+
+def _driver(url: str, exc: Exception) -> str:
+    """The missing driver, for a message: ``psycopg`` or ``postgresql+nosuch``."""
+    if isinstance(exc, ImportError) and exc.name:
+        return exc.name
+    return url.split(":", 1)[0]
+
+
+def _cannot_connect(url: str) -> str:
+    """One plain line for a gradebook that cannot be reached: what failed and what to check.
+
+    >>> _cannot_connect("postgresql://tutor:secret@db.example.ac.uk/gradebook")
+    'cannot connect to the gradebook database at db.example.ac.uk/gradebook: check that the database server is running and reachable from here, that the database exists, and that the user name and password in the gradebook URL are right (--db, or db_url in nbgrader_config.py)'
+    """
+    if url.startswith("sqlite:"):
+        return (f"cannot open the gradebook {_where(url)}: check that it is a gradebook file you can read and write, "
+                "and that no other program has it locked")
+    return (f"cannot connect to the gradebook database at {_where(url)}: check that the database server is running "
+            "and reachable from here, that the database exists, and that the user name and password in the "
+            "gradebook URL are right (--db, or db_url in nbgrader_config.py)")
 
 
 def load_cohort(assignment: str, *, db_url: str, course_id: str = "coplearn",

@@ -41,7 +41,7 @@ from coplearn.core.formats import pick_format
 from coplearn.practice.regulators import Regulator, get_regulator
 
 if TYPE_CHECKING:  # the journal imports this module (Journal.export), never the other way round
-    from coplearn.practice.journal import JournalEntry
+    from coplearn.practice.journal_entry import JournalEntry
 
 __all__ = ["FORMATS", "CpdField", "cpd_fields", "export", "format_for", "to_docx_bytes", "to_html", "to_markdown",
            "build_document", "hours_total", "SWE_NOTE", "PRIVACY_NOTE", "MISSING", "GIBBS_STAGES",

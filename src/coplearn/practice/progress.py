@@ -11,10 +11,8 @@ when it saves; a lesson can call :func:`opened`. A lesson is complete when each 
 has been used and each of its prompts answered (the journal's own entries count too), or when the
 learner says so (``coplearn progress done 03``).
 
-:func:`record_of_study` lays out the lessons completed, their dates, the study time each lesson
-states (not a stopwatch), the learning outcomes worked towards and the journal entries written,
-as Markdown, HTML or Word in the same style as the CPD export. It records self-study and is not a
-certificate from an awarding body; it says so at the top.
+What each lesson asks is in :mod:`coplearn.practice.lesson_plan`; the record of study a learner
+can attach to their CPD is written by :mod:`coplearn.practice.record_of_study`.
 
 >>> import tempfile, pathlib
 >>> from coplearn.practice.journal import Journal
@@ -34,42 +32,33 @@ True
 from __future__ import annotations
 
 import datetime as _dt
-import functools
 import hashlib
 import json
 import os
 import warnings
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from coplearn.core import document as D
 from coplearn.core import html as _html
-from coplearn.core.atomic import atomic_write_bytes, atomic_write_text, file_lock, move_aside
-from coplearn.core.data import root
-from coplearn.core.formats import pick_format
+from coplearn.core.atomic import atomic_write_text, file_lock, move_aside
+from coplearn.practice.lesson_plan import (  # noqa: F401 - re-exported: the plans progress is measured against
+    LessonPlan, _activity_lessons, _lesson_number, course_plan, lesson_of,
+)
 
 if TYPE_CHECKING:
-    from coplearn.practice.journal import Journal, JournalEntry
+    from coplearn.practice.journal import Journal
+    from coplearn.practice.journal_entry import JournalEntry
 
 __all__ = [
     "CourseProgress", "LessonPlan", "LessonProgress", "Progress", "ProgressWarning", "course_plan",
-    "default_progress_path", "export_record", "lesson_of", "mark", "mark_activity", "opened", "prompt_key",
-    "record_of_study", "NOT_A_CERTIFICATE", "FORMATS",
+    "default_progress_path", "lesson_of", "mark", "mark_activity", "opened", "prompt_key",
 ]
 
 FORMAT = "coplearn-progress"
 VERSION = 1
 OPENED = "opened"
 COMPLETED = "completed"
-FORMATS = {"md": (".md", ".markdown", ".txt"), "html": (".html", ".htm"), "docx": (".docx",)}
-
-NOT_A_CERTIFICATE = (
-    "This is a record of self-study kept by the learner with the coplearn course. It is not a "
-    "certificate from an awarding body: no one has assessed this work, and the study time is the "
-    "time each lesson states, not time measured."
-)
 
 
 class ProgressWarning(UserWarning):
@@ -99,99 +88,6 @@ def prompt_key(prompt: str) -> str:
     """
     return "prompt:" + hashlib.sha1(" ".join(prompt.split()).encode("utf-8")).hexdigest()[:10]
 
-
-# ---- what each lesson asks ----------------------------------------------------------------------
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class LessonPlan:
-    """What a lesson asks of the learner, and what it states about itself."""
-
-    number: str
-    title: str
-    slug: str
-    minutes: int | None
-    outcomes: tuple[str, ...]
-    activities: tuple[tuple[str, str], ...]
-    prompts: int
-
-    @property
-    def activity_ids(self) -> tuple[str, ...]:
-        return tuple(a for a, _ in self.activities)
-
-
-def _course_folder() -> Path | None:
-    env = os.environ.get("COPLEARN_COURSE")
-    candidates = [Path(env).expanduser()] if env else []
-    here = Path.cwd().resolve()
-    candidates += [f / "course" for f in (here, *here.parents)] + [here]
-    candidates.append(Path(__file__).resolve().parents[3] / "course")
-    for c in candidates:
-        if (c / "00-welcome.ipynb").exists():
-            return c
-    return None
-
-
-def _notebook_meta(folder: Path | None, slug: str) -> dict[str, Any]:
-    if folder is None:
-        return {}
-    try:
-        nb = json.loads((folder / f"{slug}.ipynb").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    meta = nb.get("metadata", {}).get("coplearn", {})
-    return meta if isinstance(meta, dict) else {}
-
-
-@functools.lru_cache(maxsize=4)
-def _plan_for(folder: Path | None) -> tuple[LessonPlan, ...]:
-    from coplearn.paper.concepts import lessons
-
-    by_number = {}
-    top = root("progress.toml")
-    for row in top.table_list("lesson"):
-        acts = tuple((a.str("id"), a.str("label")) for a in (row.table_list("activity") if row.has("activity") else []))
-        by_number[row.str("number")] = (acts, row.int("prompts"))
-    plans = []
-    for lesson in lessons():
-        acts, prompts = by_number.get(lesson.number, ((), 0))
-        meta = _notebook_meta(folder, lesson.slug)
-        minutes = meta.get("minutes")
-        outcomes = meta.get("outcomes") or []
-        plans.append(LessonPlan(
-            number=lesson.number, title=lesson.title, slug=lesson.slug,
-            minutes=minutes if isinstance(minutes, int) and not isinstance(minutes, bool) else None,
-            outcomes=tuple(str(o) for o in outcomes), activities=acts, prompts=prompts,
-        ))
-    return tuple(plans)
-
-
-def course_plan() -> tuple[LessonPlan, ...]:
-    """Every lesson: its activities and prompts (``progress.toml``), minutes and outcomes (the notebook)."""
-    return _plan_for(_course_folder())
-
-
-@functools.lru_cache(maxsize=1)
-def _activity_lessons() -> dict[str, str]:
-    out: dict[str, str] = {}
-    for row in root("progress.toml").table_list("lesson"):
-        for a in row.table_list("activity") if row.has("activity") else []:
-            out[a.str("id")] = row.str("number")
-    return out
-
-
-def lesson_of(activity: str) -> str | None:
-    """The lesson whose activity ``activity`` is (``None`` if no lesson lists it).
-
-    >>> lesson_of("SupervisionSorter"), lesson_of("ContextSorter:wenger"), lesson_of("Nothing")
-    ('08', '04', None)
-    """
-    return _activity_lessons().get(activity)
-
-
-def _lesson_number(lesson: str | int) -> str:
-    from coplearn.paper.concepts import get_lesson
-
-    return get_lesson(lesson).number
 
 
 # ---- the progress file --------------------------------------------------------------------------
@@ -294,10 +190,11 @@ class CourseProgress:
     def to_text(self) -> str:
         """A plain-text table for the terminal."""
         rows = [self.HEADER] + [tuple(r) for r in self.rows()]
-        widths = [min(max(len(r[i]) for r in rows), 44) for i in range(len(self.HEADER))]
+        rows = [tuple(_shorten(c, 44) for c in r) for r in rows]
+        widths = [max(len(r[i]) for r in rows) for i in range(len(self.HEADER))]
         lines = []
         for n, r in enumerate(rows):
-            lines.append("  ".join(c[:44].ljust(w) for c, w in zip(r, widths)).rstrip())
+            lines.append("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
             if n == 0:
                 lines.append("  ".join("-" * w for w in widths))
         return "\n".join([self.summary(), ""] + lines)
@@ -305,6 +202,20 @@ class CourseProgress:
     def _repr_html_(self) -> str:
         return (f'<p role="status">{_html.esc(self.summary())}</p>'
                 + _html.table("Your progress through the course (kept only on this computer)", self.HEADER, self.rows()))
+
+
+def _shorten(text: str, width: int) -> str:
+    """``text`` cut to ``width`` characters at a word, ending with "…" when cut.
+
+    >>> _shorten("Looking outward: other agencies and people who use services", 44)
+    'Looking outward: other agencies and people…'
+    """
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1]
+    if " " in cut and text[width - 1] != " ":
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:") + "…"
 
 
 def _date(iso: str) -> str:
@@ -354,6 +265,8 @@ class Progress:
 
     def marks(self) -> dict[str, dict[str, str]]:
         """``{lesson: {activity: ISO date}}`` as saved (``opened`` and ``completed`` included)."""
+        if not self.path.exists():  # nothing noted yet: reading creates no folder and no lock file
+            return {}
         with file_lock(self.path):
             return {k: dict(v.get("done", {})) for k, v in self._read_unlocked().items()}
 
@@ -402,10 +315,12 @@ class Progress:
         for plan in course_plan():
             done = marks.get(plan.number, {})
             prompts = {k: v for k, v in done.items() if k.startswith("prompt:")}
+            answered: dict[str, str] = {}
             for e in by_lesson.get(plan.number, []):
-                if e.prompt:
+                if e.prompt:  # the date written on the entry, not the day it was saved (see DATES)
                     k = prompt_key(e.prompt)
-                    prompts[k] = min(prompts.get(k, e.created[:10]), e.created[:10])
+                    answered[k] = min(answered.get(k, e.date), e.date)
+            prompts.update(answered)
             out.append(LessonProgress(
                 plan=plan, opened=done.get(OPENED),
                 activities={k: v for k, v in done.items() if k in plan.activity_ids},
@@ -456,78 +371,3 @@ def mark_activity(activity: str, *, path: str | os.PathLike[str] | None = None) 
     if lesson is None:
         return False
     return mark(lesson, activity, path=path)
-
-
-# ---- the record of study ---------------------------------------------------------------------
-
-COURSE_NAME = "Leading communities of practice in social work (coplearn)"
-
-
-def record_of_study(course: CourseProgress, *, name: str = "") -> D.Document:
-    """The record of study as a document: completed lessons, dates, hours, outcomes and journal entries."""
-    today = _dt.date.today()
-    who = f" for {name.strip()}" if name.strip() else ""
-    complete = course.complete
-    rows = tuple((lp.plan.number, lp.plan.title, _date(lp.completed_on or ""),
-                  f"{lp.plan.minutes} minutes" if lp.plan.minutes else "not stated")
-                 for lp in complete)
-    rows += (("", "Total study time (as the lessons state it)", "", _hours(course.hours)),)
-    summary = D.Section(
-        title="Summary",
-        paragraphs=(course.summary(),
-                    "The course follows Gray, Parker, Rutter and Williams (2010) 'Developing communities of "
-                    "practice: a strategy for effective leadership, management and supervision in social work', "
-                    "Social Work & Social Sciences Review 14(2)."),
-        table=D.Table(caption="Lessons completed", header=("lesson", "title", "completed on", "stated study time"),
-                      rows=rows),
-    )
-    sections = [summary]
-    for lp in complete:
-        p = lp.plan
-        entries = tuple(("", f"{_date(e.date)}: {e.title or e.learning[:80]}") for e in lp.entries)
-        sections.append(D.Section(
-            title=f"Lesson {p.number}: {p.title}",
-            fields=(
-                D.Field(label="Completed on", text=_date(lp.completed_on or "")),
-                D.Field(label="Stated study time", text=f"{p.minutes} minutes" if p.minutes else "",
-                        hint="the lesson does not state its study time"),
-                D.Field(label="Learning outcomes worked towards",
-                        text="\n".join(f"- {o}" for o in p.outcomes) if p.outcomes else "",
-                        hint="the lesson's outcomes could not be read (is the course folder here?)"),
-                D.Field(label="Activities completed", text="; ".join(label for a, label in p.activities
-                                                                     if a in lp.activities) or "none recorded",
-                        required=False),
-            ),
-            list_title="Journal entries written for this lesson" if entries else "",
-            items=entries,
-        ))
-    started = [lp for lp in course.lessons if lp.status == "started"]
-    if started:
-        sections.append(D.Section(title="Lessons started but not yet complete", items=tuple(
-            ("", f"Lesson {lp.plan.number}: {lp.plan.title} ("
-                 + (f"opened {_date(lp.opened)}" if lp.opened else "a journal entry written") + ")")
-            for lp in started)))
-    if course.other_entries:
-        sections.append(D.Section(title="Other journal entries", items=tuple(
-            ("", f"{_date(e.date)}: {e.title or e.learning[:80]}") for e in course.other_entries)))
-    return D.Document(
-        title=f"Record of study{who}: {COURSE_NAME}",
-        intro=f"Produced on {today.day} {today.strftime('%B %Y')} from the progress notes at {course.path}.",
-        notes=(NOT_A_CERTIFICATE,
-               "The learning outcomes listed are the ones each completed lesson sets; the learner worked "
-               "towards them, and whether they are met is the learner's own judgement. The journal entries "
-               "themselves can be exported as CPD records with 'coplearn journal export'."),
-        sections=tuple(sections),
-        closing=("The layout of this record is coplearn's own; it follows no awarding body's format.",),
-        section_id="part",
-    )
-
-
-def export_record(path: str | os.PathLike[str], fmt: str | None = None, *, name: str = "",
-                  progress: Progress | None = None) -> Path:
-    """Write the record of study to ``path`` (Markdown, HTML or Word; atomically) and return it."""
-    key = pick_format(path, fmt, FORMATS, "a record format", "format")
-    course = (progress or Progress()).course()
-    target = Path(path).expanduser()
-    atomic_write_bytes(target, D.render(record_of_study(course, name=name), key))
-    return target

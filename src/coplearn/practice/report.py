@@ -14,7 +14,8 @@ Sections: at a glance; the three domains; question by question; where the team d
 team's stage (T3); skills and staffing (T2); priorities; action plan; answers by respondent
 (only when enough people answered); method and limits; references.
 
->>> from coplearn.practice.survey import read_survey_text, summarise
+>>> from coplearn.practice.survey import read_survey_text
+>>> from coplearn.practice.survey_summary import summarise
 >>> r = summarise(read_survey_text("K1,T4,T3\\n2,1,storming\\n3,5,norming\\n2,4,storming\\n"))
 >>> page = render_html(r)
 >>> page.startswith("<!DOCTYPE html>") and 'lang="en-GB"' in page and "<script" not in page
@@ -36,7 +37,7 @@ from coplearn.core.palette import DOMAIN_COLOURS, OKABE_ITO
 from coplearn.core.templates import render
 from coplearn.core.text_alternative import TextAlternative
 from coplearn.paper.action_centred import ACTION_THRESHOLD, rating_scale
-from coplearn.practice.survey import DISAGREEMENT_RULE, ItemSummary, SurveyResult
+from coplearn.practice.survey_summary import DISAGREEMENT_RULE, ItemSummary, SurveyResult
 from coplearn.practice.survey_alternatives import DOMAIN_NAMES, domain_alternative, item_label, items_alternative
 
 __all__ = ["FORMATS", "SECTIONS", "format_for", "render_html", "render_markdown", "section_html", "write_report",

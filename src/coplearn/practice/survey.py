@@ -1,11 +1,13 @@
-"""Read a team survey of the Table 2 audit (a CSV from an online form) and sum it up.
+"""Read a team survey of the Table 2 audit (a CSV from an online form) and check it.
 
 A team manager asks each member of the team the 28 questions of the team audit (Gray et al.
 2010, Table 2, after Adair 1983), for example with Microsoft Forms or Google Forms, and
-downloads the answers as a CSV file. This module reads that file and works out, for each
-question, how many people answered, the team's mean, the spread of answers and whether the team
-disagrees. It then feeds the means into the same priorities and action plan as
-:func:`coplearn.score_audit`.
+downloads the answers as a CSV file. This module reads and checks that file (a problem is
+reported by spreadsheet row and column); :mod:`coplearn.practice.survey_summary` works out, for
+each question, how many people answered, the team's mean, the spread of answers and whether the
+team disagrees, and feeds the means into the same priorities and action plan as
+:func:`coplearn.score_audit`. :func:`load_survey` does both in one step. Which column is which
+question is worked out in :mod:`coplearn.practice.survey_headings`.
 
 **Reading the file.** One row per person; one column per question. A column heading may be the
 item id (``K1`` ... ``I8``, also ``K1. How well ...`` or ``... [K1]``) or the question's text as
@@ -28,6 +30,7 @@ aid for a team conversation, not a validated instrument.
 
 >>> text = "Respondent,K1,T4,T3\\nA,2,1,storming\\nB,3,5,norming\\nC,2,Good,storming\\n"
 >>> s = read_survey_text(text)
+>>> from coplearn.practice.survey_summary import summarise
 >>> r = summarise(s)
 >>> r.n_respondents, r.item("K1").mean, r.item("T4").disagreement
 (3, 2.3333333333333335, True)
@@ -35,76 +38,45 @@ aid for a team conversation, not a validated instrument.
 ('storming', 'K1')
 """
 
+
 from __future__ import annotations
 
 import csv
 import io
 import os
 import re
-import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from statistics import fmean, stdev
+from typing import TYPE_CHECKING
 
-from coplearn.core import html as _html
-from coplearn.paper.action_centred import (
-    ACTION_THRESHOLD,
-    AUDIT_NOTE,
-    Action,
-    AuditItem,
-    AuditResult,
-    Priority,
-    get_item,
-    rating_from_word,
-    team_audit,
+from coplearn.paper.action_centred import AuditItem, get_item, rating_from_word
+from coplearn.paper.team_development import get_stage, tuckman_stages
+from coplearn.practice.survey_headings import (  # noqa: F401 - match_header is part of this module's API
+    _IGNORED_HEADINGS, _RESPONDENT_HEADINGS, _Conflict, _describe, _letter, _match, _short, _squash, match_header,
 )
-from coplearn.paper.team_development import TuckmanStage, get_stage, tuckman_stages
+
+if TYPE_CHECKING:
+    from coplearn.practice.survey_summary import SurveyResult
 
 __all__ = [
     "DEFAULT_MIN_RESPONDENTS",
-    "DISAGREEMENT_RANGE",
-    "DISAGREEMENT_SD",
-    "DomainSpread",
-    "ItemSummary",
     "Response",
     "Survey",
     "SurveyError",
     "SurveyProblem",
-    "SurveyResult",
     "load_survey",
     "match_header",
     "read_survey",
     "read_survey_bytes",
     "read_survey_text",
-    "summarise",
 ]
 
 #: With fewer respondents than this, no per-respondent breakdown is shown (the course's rule).
 DEFAULT_MIN_RESPONDENTS = 3
-#: An item shows disagreement when its answers span at least this many points (1 to 4, 2 to 5) ...
-DISAGREEMENT_RANGE = 3
-#: ... or when their standard deviation is at least this (the course's rule of thumb).
-DISAGREEMENT_SD = 1.2
 #: At most this many problems are listed in one error message.
 MAX_PROBLEMS = 12
 
-DISAGREEMENT_RULE = (
-    f"An item is marked as a disagreement when at least two people answered it and their ratings "
-    f"span {DISAGREEMENT_RANGE} or more points (for example 1 and 4, or 2 and 5) or their standard "
-    f"deviation is {DISAGREEMENT_SD} or more. This rule is the course's own rule of thumb, not the paper's."
-)
-
-# Headings that name the respondent (first match wins) and bookkeeping columns we skip. Compared
-# after _squash (lower case, letters and digits only).
-_RESPONDENT_HEADINGS = ("respondent", "respondentid", "respondentnumber", "responseid", "participant",
-                        "participantid", "id")
-_IGNORED_HEADINGS = frozenset(
-    "timestamp starttime completiontime lastmodifiedtime submittedat submissiondate datesubmitted "
-    "startdate enddate recordeddate email emailaddress name firstname lastname ipaddress collectorid "
-    "status progress durationinseconds finished userlanguage responsetype distributionchannel "
-    "externalreference locationlatitude locationlongitude customdata1 token".split()
-)
 _BLANK_ANSWERS = frozenset({"", "na", "notapplicable", "dontknow", "donotknow", "notsure",
                             "prefernottosay", "skip", "skipped", "none"})
 
@@ -144,188 +116,6 @@ class SurveyError(ValueError):
         if hint:
             lines.append(hint)
         super().__init__("\n".join(lines))
-
-
-def _letter(index: int) -> str:
-    """Spreadsheet column letters: 0 -> A, 25 -> Z, 26 -> AA."""
-    out = ""
-    n = index + 1
-    while n:
-        n, rem = divmod(n - 1, 26)
-        out = chr(65 + rem) + out
-    return out
-
-
-def _short(text: str, width: int = 48) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
-
-
-def _describe(index: int, heading: str, item_id: str | None = None) -> str:
-    """A column as a spreadsheet user sees it: ``"F (T4: 'How far do team members…')"``."""
-    heading = heading.strip()
-    if item_id is None:
-        return f"{_letter(index)} ('{_short(heading)}')" if heading else _letter(index)
-    if _squash(heading) == _squash(item_id):
-        return f"{_letter(index)} ({item_id})"
-    return f"{_letter(index)} ({item_id}: '{_short(heading)}')"
-
-
-# ---- matching headings ------------------------------------------------------------------------
-
-def _squash(text: str) -> str:
-    """Lower case, letters and digits only: ignores case, punctuation and spacing."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    return "".join(ch for ch in text if ch.isalnum())
-
-
-_STOP = frozenset(
-    "a an the and or of to in on for with at by from as is are be been being do does did done "
-    "how far well good effective effectively effectiveness what which who whom whose there this that "
-    "these those we our us you your it its their they them have has had can could will would should "
-    "to extent degree any all very much team s".split()
-)
-# Rough word stems that mean the same in survey questions (after _stem).
-_SYNONYMS = {"engag": ("involv",), "multidisciplin": ("disciplin",), "interdisciplin": ("disciplin",),
-             "cpd": ("continu", "professional", "develop")}
-
-
-def _stem(word: str) -> str:
-    """A deliberately crude stem, good enough to compare two wordings of one short question."""
-    if len(word) > 4:
-        if word.endswith("sses"):
-            word = word[:-2]
-        elif word.endswith("ies"):
-            word = word[:-3] + "y"
-        elif word.endswith("s") and not word.endswith("ss"):
-            word = word[:-1]
-    for suffix in ("ment", "ing", "ed", "ly", "ary", "ive"):
-        if len(word) > len(suffix) + 3 and word.endswith(suffix):
-            word = word[: -len(suffix)]
-            break
-    if len(word) > 4 and word.endswith("e"):
-        word = word[:-1]
-    return word
-
-
-def _tokens(text: str) -> frozenset[str]:
-    text = unicodedata.normalize("NFKC", text).casefold().replace("-", "")
-    out: set[str] = set()
-    for w in re.findall(r"[a-z0-9]+", text):
-        if w in _STOP:
-            continue
-        stem = _stem(w)
-        out.update(_SYNONYMS.get(stem, (stem,)))
-    return frozenset(out)
-
-
-_ID_AT_START = re.compile(r"^\s*[\[(]?\s*([KTI])\s*0*(\d{1,2})\s*[\])]?\s*(?:[.:)\-–—]+\s*|\s+|$)", re.I)
-_ID_IN_BRACKETS = re.compile(r"[\[(]\s*([KTI])\s*0*(\d{1,2})\s*[\])]\s*$", re.I)
-_BRACKETED = re.compile(r"\[([^\[\]]+)\]\s*$")
-
-
-def _item_by_id(letter: str, number: str) -> AuditItem | None:
-    try:
-        return get_item(f"{letter.upper()}{int(number)}")
-    except LookupError:
-        return None
-
-
-@dataclass(frozen=True, slots=True)
-class _Index:
-    exact: dict[str, str]
-    tokens: dict[str, frozenset[str]]
-
-
-_INDEX: _Index | None = None
-
-
-def _index() -> _Index:
-    global _INDEX
-    if _INDEX is None:
-        exact = {}
-        toks = {}
-        for item in team_audit():
-            exact[_squash(item.id)] = item.id
-            exact[_squash(item.text)] = item.id
-            toks[item.id] = _tokens(item.text)
-        _INDEX = _Index(exact=exact, tokens=toks)
-    return _INDEX
-
-
-def _fuzzy(text: str) -> tuple[str | None, str | None]:
-    """The one item whose wording is close to ``text`` (best, or None) and a near miss to suggest."""
-    mine = _tokens(text)
-    if not mine:
-        return None, None
-    scored = []
-    for item_id, theirs in _index().tokens.items():
-        if not theirs:
-            continue
-        shared = len(mine & theirs)
-        scored.append((2 * shared / (len(mine) + len(theirs)), shared, item_id))
-    scored.sort(reverse=True)
-    (best, shared, best_id), (second, _, _) = scored[0], scored[1]
-    # A one-word overlap counts only in a question ("How effective is our appraisal?"), so that a
-    # heading such as "Your role" is not mistaken for T7.
-    if best >= 0.5 and best - second >= 0.15 and (shared >= 2 or "?" in text):
-        return best_id, None
-    return None, best_id if best >= 0.3 else None
-
-
-def match_header(header: str) -> str | None:
-    """The audit item a column heading stands for, or ``None``.
-
-    >>> match_header("K1"), match_header("[t4] How far do team members trust one another?")
-    ('K1', 'T4')
-    >>> match_header("how far do team members TRUST one another, and hold each other in positive regard")
-    'T4'
-    >>> match_header("Rate your team [How well does appraisal work?]")
-    'I5'
-    >>> match_header("How effective is our appraisal?"), match_header("Favourite biscuit")
-    ('I5', None)
-    """
-    found, _ = _match(header)
-    return found
-
-
-def _match(header: str) -> tuple[str | None, str | None]:
-    """(item id or None, suggestion for an unknown heading)."""
-    text = header.strip()
-    if not text:
-        return None, None
-    index = _index()
-    squashed = _squash(text)
-    if squashed in index.exact:
-        return index.exact[squashed], None
-    for pattern in (_ID_AT_START, _ID_IN_BRACKETS):
-        m = pattern.search(text)
-        if m:
-            item = _item_by_id(m.group(1), m.group(2))
-            if item is not None:
-                rest = (text[m.end():] if pattern is _ID_AT_START else text[: m.start()]).strip()
-                other = index.exact.get(_squash(rest)) if rest else None
-                if other is not None and other != item.id:
-                    raise _Conflict(item.id, other)
-                return item.id, None
-    m = _BRACKETED.search(text)
-    candidates = [m.group(1)] if m else []
-    candidates.append(text)
-    for candidate in candidates:
-        if _squash(candidate) in index.exact:
-            return index.exact[_squash(candidate)], None
-    suggestion = None
-    for candidate in candidates:
-        found, near = _fuzzy(candidate)
-        if found:
-            return found, None
-        suggestion = suggestion or near
-    return None, suggestion
-
-
-class _Conflict(Exception):
-    def __init__(self, said: str, text: str) -> None:
-        self.said, self.text = said, text
 
 
 # ---- the survey as read ------------------------------------------------------------------------
@@ -608,224 +398,8 @@ def read_survey(path: str | os.PathLike[str]) -> Survey:
     return read_survey_bytes(data, str(p))
 
 
-# ---- summing up --------------------------------------------------------------------------------
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class ItemSummary:
-    """How the team answered one rating item."""
-
-    item: AuditItem
-    n: int
-    mean: float | None
-    sd: float | None  # sample standard deviation; None with fewer than two answers
-    low: int | None
-    high: int | None
-    counts: tuple[int, int, int, int, int]  # how many chose 1, 2, 3, 4, 5
-
-    @property
-    def spread(self) -> int | None:
-        """Highest minus lowest rating."""
-        return None if self.low is None else self.high - self.low  # type: ignore[operator]
-
-    @property
-    def disagreement(self) -> bool:
-        """Whether the team disagrees about this item (see :data:`DISAGREEMENT_RULE`; ours)."""
-        if self.n < 2:
-            return False
-        return bool(self.spread >= DISAGREEMENT_RANGE or (self.sd is not None and self.sd >= DISAGREEMENT_SD))
-
-    @property
-    def split(self) -> bool:
-        """Someone rated it poor or worse (1-2) and someone good or better (4-5)."""
-        return self.n >= 2 and self.low is not None and self.low <= 2 and self.high >= 4  # type: ignore[operator]
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class DomainSpread:
-    """One Adair domain across people: the mean of item means and the spread of people's own means."""
-
-    domain: str
-    mean: float | None  # mean of the item means (what score_audit's domain score is)
-    people: int  # how many people rated at least one item in the domain
-    person_mean_sd: float | None
-    person_mean_low: float | None
-    person_mean_high: float | None
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class SurveyResult:
-    """The survey summed up: per item and per domain, disagreements, the stage and the action plan."""
-
-    survey: Survey
-    min_respondents: int
-    items: tuple[ItemSummary, ...]
-    domains: tuple[DomainSpread, ...]
-    stage_counts: Mapping[str, int]
-    open_answers: tuple[str, ...]
-    audit: AuditResult = field(repr=False)
-
-    @property
-    def source(self) -> str:
-        return self.survey.source
-
-    @property
-    def n_respondents(self) -> int:
-        return len(self.survey.responses)
-
-    @property
-    def breakdown_allowed(self) -> bool:
-        """Whether there are enough respondents to show per-respondent detail (the anonymity rule)."""
-        return self.n_respondents >= self.min_respondents
-
-    def item(self, item_id: str) -> ItemSummary:
-        key = get_item(item_id).id
-        for s in self.items:
-            if s.item.id == key:
-                return s
-        raise LookupError(f"{item_id!r} is not a rating item; T2 and T3 are summarised separately")
-
-    def item_breakdown_allowed(self, summary: ItemSummary) -> bool:
-        """Whether an item's answer counts may be shown (enough people answered it)."""
-        return self.breakdown_allowed and summary.n >= self.min_respondents
-
-    @property
-    def disagreements(self) -> tuple[ItemSummary, ...]:
-        """Items the team disagrees about, widest spread first."""
-        flagged = [s for s in self.items if s.disagreement]
-        return tuple(sorted(flagged, key=lambda s: (-(s.spread or 0), -(s.sd or 0), s.item.order)))
-
-    @property
-    def answered_items(self) -> tuple[ItemSummary, ...]:
-        return tuple(s for s in self.items if s.n)
-
-    @property
-    def stage(self) -> TuckmanStage | None:
-        return self.audit.stage
-
-    def action_plan(self, limit: int = 5) -> list[Action]:
-        """The action plan of :meth:`coplearn.AuditResult.action_plan`, from the team's item means.
-
-        Each finding is reworded to say it is a team mean, with how many answered and the range.
-        """
-        plan = []
-        for action in self.audit.action_plan(limit=limit):
-            s = next((x for x in self.items if x.item.id == action.item_id), None)
-            if s is not None and s.mean is not None:
-                finding = (f"{s.item.text} Team mean {s.mean:.1f} out of 5 ({s.n} answered, "
-                           f"ratings from {s.low} to {s.high}).")
-                action = replace(action, finding=finding)
-            plan.append(action)
-        return plan
-
-    def summary(self) -> str:
-        """A plain-English paragraph about the result."""
-        parts = []
-        for d in self.domains:
-            parts.append(f"{d.domain} {d.mean:.1f}" if d.mean is not None else f"{d.domain} not rated")
-        text = (f"{self.n_respondents} {'person' if self.n_respondents == 1 else 'people'} answered. "
-                f"Team means (1-5): " + ", ".join(parts) + ".")
-        if self.audit.priorities:
-            p = self.audit.priorities[0]
-            text += f" Lowest-rated item: {p.item.id} ({p.score:.1f})."
-        dis = self.disagreements
-        if dis:
-            text += f" The team disagrees on {len(dis)} item{'s' if len(dis) != 1 else ''}: " + \
-                ", ".join(s.item.id for s in dis) + "."
-        if not self.breakdown_allowed:
-            text += (f" With fewer than {self.min_respondents} respondents, individual answers are not shown.")
-        return text
-
-    def _repr_html_(self) -> str:
-        rows = [(d.domain, "not rated" if d.mean is None else f"{d.mean:.2f}", d.people) for d in self.domains]
-        dis = [(s.item.id, s.item.text, f"{s.mean:.2f}", f"{s.low}-{s.high}") for s in self.disagreements]
-        return (f"<p>{_html.esc(self.summary())}</p>"
-                + _html.table("Team means by domain", ["domain", "mean of item means", "people"], rows)
-                + (_html.table("Where the team disagrees", ["item", "question", "mean", "range"], dis) if dis else "")
-                + _html.note(AUDIT_NOTE))
-
-
-def _sd(values: Sequence[float]) -> float | None:
-    return stdev(values) if len(values) >= 2 else None
-
-
-def _modal_stage(counts: Mapping[str, int]) -> TuckmanStage | None:
-    """The most common stage; on a tie, the earliest stage (the course's cautious rule)."""
-    if not counts:
-        return None
-    top = max(counts.values())
-    for s in tuckman_stages():
-        if counts.get(s.key) == top:
-            return s
-    return None  # pragma: no cover
-
-
-def summarise(survey: Survey, *, min_respondents: int = DEFAULT_MIN_RESPONDENTS) -> SurveyResult:
-    """Sum up a :class:`Survey`: per-item mean, spread and count, domain spreads, stage and plan.
-
-    The team's mean for each item becomes that item's score in an :class:`coplearn.AuditResult`,
-    so the priorities and action plan are exactly those of :func:`coplearn.score_audit`, using
-    team means (rounded to two decimals) in place of one person's ratings.
-    """
-    if isinstance(min_respondents, bool) or not isinstance(min_respondents, int) or min_respondents < 1:
-        raise ValueError(f"min_respondents: use a whole number of 1 or more, not {min_respondents!r}")
-    items = [i for i in team_audit() if i.kind == "rating"]
-    summaries = []
-    for item in items:
-        values = [r.answers[item.id] for r in survey.responses if item.id in r.answers]
-        ints = [int(v) for v in values]  # ratings are ints by construction
-        counts = tuple(ints.count(k) for k in range(1, 6))
-        summaries.append(ItemSummary(
-            item=item, n=len(ints), mean=fmean(ints) if ints else None, sd=_sd(ints),
-            low=min(ints) if ints else None, high=max(ints) if ints else None, counts=counts,  # type: ignore[arg-type]
-        ))
-    domains = []
-    for d in ("task", "team", "individual"):
-        means = [s.mean for s in summaries if s.item.domain == d and s.mean is not None]
-        person_means = []
-        for r in survey.responses:
-            own = [v for k, v in r.ratings.items() if get_item(k).domain == d]
-            if own:
-                person_means.append(fmean(own))
-        domains.append(DomainSpread(
-            domain=d, mean=fmean(means) if means else None, people=len(person_means),
-            person_mean_sd=_sd(person_means),
-            person_mean_low=min(person_means) if person_means else None,
-            person_mean_high=max(person_means) if person_means else None,
-        ))
-    stage_counts: dict[str, int] = {}
-    for s in tuckman_stages():
-        n = sum(1 for r in survey.responses if r.answers.get("T3") == s.key)
-        if n:
-            stage_counts[s.key] = n
-    open_answers = tuple(sorted((str(r.answers["T2"]) for r in survey.responses if "T2" in r.answers),
-                                key=lambda t: (t.casefold(), t)))
-    audit = _audit_from_means(summaries, _modal_stage(stage_counts), open_answers)
-    return SurveyResult(survey=survey, min_respondents=min_respondents, items=tuple(summaries),
-                        domains=tuple(domains), stage_counts=stage_counts, open_answers=open_answers, audit=audit)
-
-
-def _audit_from_means(summaries: Iterable[ItemSummary], stage: TuckmanStage | None,
-                      open_answers: Sequence[str]) -> AuditResult:
-    """An AuditResult whose scores are team means, built the way score_audit builds one."""
-    means = {s.item.id: round(s.mean, 2) for s in summaries if s.mean is not None}
-    order = {i.id: i for i in team_audit()}
-    domain_scores: dict[str, float | None] = {}
-    for d in ("task", "team", "individual"):
-        vals = [v for k, v in means.items() if order[k].domain == d]
-        domain_scores[d] = round(fmean(vals), 3) if vals else None
-    priorities = tuple(Priority(item=order[k], score=float(v))
-                       for k, v in sorted(means.items(), key=lambda kv: (kv[1], order[kv[0]].order)))
-    answered = set(means) | ({"T2"} if open_answers else set()) | ({"T3"} if stage else set())
-    return AuditResult(
-        ratings=means, stage=stage,
-        open_answers={"T2": "\n\n".join(open_answers)} if open_answers else {},
-        domain_scores=domain_scores, priorities=priorities,
-        unanswered=tuple(i.id for i in team_audit() if i.id not in answered),
-    )
-
-
-def load_survey(path: str | os.PathLike[str], *, min_respondents: int = DEFAULT_MIN_RESPONDENTS) -> SurveyResult:
-    """Read and sum up a survey CSV file in one step.
+def load_survey(path: str | os.PathLike[str], *, min_respondents: int = DEFAULT_MIN_RESPONDENTS) -> "SurveyResult":
+    """Read and sum up a survey CSV file in one step (:func:`coplearn.practice.survey_summary.summarise`).
 
     >>> from pathlib import Path
     >>> example = Path(__file__).resolve().parents[3] / "examples" / "team-survey.csv"
@@ -833,4 +407,6 @@ def load_survey(path: str | os.PathLike[str], *, min_respondents: int = DEFAULT_
     >>> r is None or r.n_respondents == 8
     True
     """
+    from coplearn.practice.survey_summary import summarise
+
     return summarise(read_survey(path), min_respondents=min_respondents)

@@ -3,7 +3,8 @@
 The team audit report (:mod:`coplearn.practice.report`) prints them beside its SVG drawings, and
 :mod:`coplearn.figures.survey` returns them with its plotly figures.
 
->>> from coplearn.practice.survey import read_survey_text, summarise
+>>> from coplearn.practice.survey import read_survey_text
+>>> from coplearn.practice.survey_summary import summarise
 >>> r = summarise(read_survey_text("K1,T4,I2\\n2,1,3\\n3,5,3\\n2,4,2\\n"))
 >>> domain_alternative(r).rows[0]
 ('Achieving the task', '2.33', 3, '2.00 to 3.00', '0.58')
@@ -14,7 +15,7 @@ The team audit report (:mod:`coplearn.practice.report`) prints them beside its S
 from __future__ import annotations
 
 from coplearn.core.text_alternative import TextAlternative
-from coplearn.practice.survey import DISAGREEMENT_RANGE, DISAGREEMENT_SD, ItemSummary, SurveyResult
+from coplearn.practice.survey_summary import DISAGREEMENT_RANGE, DISAGREEMENT_SD, ItemSummary, SurveyResult
 
 __all__ = ["DOMAIN_NAMES", "OURS", "domain_alternative", "items_alternative", "item_label"]
 

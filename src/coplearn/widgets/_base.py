@@ -17,7 +17,8 @@ from typing import Any
 import ipywidgets as W
 from IPython.display import HTML, display
 
-from coplearn.practice.journal import Journal, JournalEntry
+from coplearn.practice.journal import Journal
+from coplearn.practice.journal_entry import JournalEntry
 
 __all__ = ["Composite", "ChoiceItem", "ChoiceSorter", "JournalPrompt", "show_chart", "message", "COURSE_CSS",
            "KEYBOARD_SCRIPT"]

@@ -49,7 +49,7 @@ class ProgressView(Composite):
         self.record_button.on_click(self.safely(lambda _b: self.write_record()))
         self.status = W.HTML(value="")
         if record:
-            from coplearn.practice.progress import NOT_A_CERTIFICATE
+            from coplearn.practice.record_of_study import NOT_A_CERTIFICATE
 
             children += [W.HTML(f"<p><strong>Record of study.</strong> {html.escape(NOT_A_CERTIFICATE)}</p>"),
                          self.name, self.format, self.record_button, self.status]
@@ -73,7 +73,7 @@ class ProgressView(Composite):
 
     def write_record(self) -> Path:
         """Write the record of study beside the lesson (or in ``folder``) and say where."""
-        from coplearn.practice.progress import export_record
+        from coplearn.practice.record_of_study import export_record
 
         fmt = self.format.value
         path = (self.folder or Path.cwd()) / f"{self.STEM}.{fmt}"

@@ -21,7 +21,8 @@ import ipywidgets as W
 
 from coplearn.figures.survey import build_survey_domains, build_survey_items
 from coplearn.practice.report import section_html, write_report
-from coplearn.practice.survey import DEFAULT_MIN_RESPONDENTS, SurveyResult, read_survey, read_survey_bytes, read_survey_text, summarise
+from coplearn.practice.survey import DEFAULT_MIN_RESPONDENTS, read_survey, read_survey_bytes, read_survey_text
+from coplearn.practice.survey_summary import SurveyResult, summarise
 from ._base import FULL_WIDTH, LABEL_STYLE, Composite, message, show_chart
 
 __all__ = ["TeamSurveyLoader", "example_survey_path"]

@@ -1,0 +1,198 @@
+"""One entry of the learner's reflective journal, laid out as a CPD record, and the checks on it.
+
+Each entry holds what a Social Work England CPD record asks for (the type of activity, a
+description and why it is relevant, the date, what was learned, the impact on practice and on
+people who use services, and whether it involved peer reflection and with whom, as a role), plus
+the PCF domains and course concepts it relates to, and optionally the ``hours`` it took. An entry
+may also follow Gibbs' (1988) reflective cycle. :class:`coplearn.practice.journal.Journal` keeps
+the entries in one file.
+
+>>> e = JournalEntry.create(title="Lesson 01", learning="Values pull against targets.", date="2026-03-01")
+>>> e.date, e.activity_type
+('2026-03-01', 'Online course or e-learning')
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import uuid
+import warnings
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from coplearn.core import html as _html
+from coplearn.practice.cpd import GIBBS_STAGES, looks_like_a_name
+
+__all__ = ["ACTIVITY_TYPES", "DEFAULT_ACTIVITY", "GIBBS_STAGES", "JournalEntry", "JournalWarning", "looks_like_a_name"]
+
+
+#: Activity types a learner can pick (free text is also accepted).
+ACTIVITY_TYPES = (
+    "Online course or e-learning",
+    "Reflection on practice",
+    "Peer discussion or group supervision",
+    "Supervision",
+    "Reading and research",
+    "Training or workshop",
+    "Team development activity",
+)
+
+DEFAULT_ACTIVITY = "Online course or e-learning"
+
+
+class JournalWarning(UserWarning):
+    """Something happened to the journal file that the learner should know about."""
+
+
+def _text(value: object, name: str) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValueError(f"{name}: write this as text, not {value!r}")
+    return value.strip()
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class JournalEntry:
+    """One reflective entry, laid out as a Social Work England CPD record."""
+
+    id: str
+    created: str
+    date: str
+    activity_type: str = DEFAULT_ACTIVITY
+    title: str = ""
+    description: str = ""
+    relevance: str = ""
+    learning: str = ""
+    impact_practice: str = ""
+    impact_people: str = ""
+    peer_reflection: bool = False
+    peer_role: str = ""
+    pcf: tuple[str, ...] = ()
+    concepts: tuple[str, ...] = ()
+    lesson: str = ""
+    prompt: str = ""
+    gibbs: Mapping[str, str] | None = field(default=None)
+    hours: float | None = None
+
+    @classmethod
+    def create(cls, **fields: Any) -> "JournalEntry":
+        """Validate learner-supplied fields and build an entry with a fresh id and timestamp."""
+        from coplearn.paper.concepts import get_concept, get_pcf
+
+        known = set(cls.__dataclass_fields__) - {"id", "created"}
+        unknown = set(fields) - known
+        if unknown:
+            raise ValueError(
+                f"{', '.join(sorted(unknown))}: not a journal field; use: {', '.join(sorted(known))}"
+            )
+        when = fields.pop("date", None)
+        if when is None:
+            date = _dt.date.today().isoformat()
+        elif isinstance(when, _dt.date):
+            date = when.isoformat()
+        else:
+            try:
+                date = _dt.date.fromisoformat(str(when)).isoformat()
+            except ValueError:
+                raise ValueError(f"date: {when!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-11-27") from None
+        texts = {k: _text(fields.get(k), k) for k in (
+            "activity_type", "title", "description", "relevance", "learning",
+            "impact_practice", "impact_people", "peer_role", "lesson", "prompt")}
+        if not texts["activity_type"]:
+            texts["activity_type"] = DEFAULT_ACTIVITY
+        peer = fields.get("peer_reflection", False)
+        if not isinstance(peer, bool):
+            raise ValueError(f"peer_reflection: use True or False, not {peer!r}")
+        if texts["peer_role"] and not peer:
+            peer = True
+        if texts["peer_role"] and looks_like_a_name(texts["peer_role"]):
+            warnings.warn(
+                f"peer_role: {texts['peer_role']!r} looks like a person's name. A CPD record names the "
+                f"role of the person you reflected with (for example 'a senior practitioner'), never their name.",
+                JournalWarning, stacklevel=3,
+            )
+        pcf = tuple(get_pcf(p).key for p in _as_list(fields.get("pcf"), "pcf"))
+        concepts = tuple(get_concept(c).id for c in _as_list(fields.get("concepts"), "concepts"))
+        hours = _hours(fields.get("hours"))
+        gibbs = fields.get("gibbs")
+        if gibbs is not None:
+            if not isinstance(gibbs, Mapping):
+                raise ValueError("gibbs: give the six Gibbs stages as a mapping, e.g. {'description': '...'}")
+            bad = set(gibbs) - set(GIBBS_STAGES)
+            if bad:
+                raise ValueError(f"gibbs: {', '.join(sorted(bad))} is not a Gibbs stage; use: {', '.join(GIBBS_STAGES)}")
+            gibbs = {k: _text(gibbs.get(k), f"gibbs.{k}") for k in GIBBS_STAGES}
+        if not any(texts[k] for k in ("title", "description", "learning", "impact_practice", "impact_people")) and not (
+            gibbs and any(gibbs.values())
+        ):
+            raise ValueError("This entry is empty: write at least a sentence about what you learned before saving.")
+        return cls(
+            id=uuid.uuid4().hex[:12],
+            created=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+            date=date, peer_reflection=peer, pcf=pcf, concepts=concepts, gibbs=gibbs, hours=hours, **texts,
+        )
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "JournalEntry":
+        """Rebuild an entry read from the journal file."""
+        values = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
+        for k in ("pcf", "concepts"):
+            values[k] = tuple(values.get(k) or ())
+        if values.get("gibbs") is not None:
+            values["gibbs"] = dict(values["gibbs"])
+        if values.get("hours") is not None:
+            values["hours"] = _hours(values["hours"])
+        for required in ("id", "created", "date"):
+            if not isinstance(values.get(required), str):
+                raise ValueError(f"journal entry is missing {required!r}")
+        return cls(**values)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["pcf"] = list(self.pcf)
+        data["concepts"] = list(self.concepts)
+        return data
+
+    def _repr_html_(self) -> str:
+        rows = [
+            ("Date", self.date), ("Type of activity", self.activity_type), ("Title", self.title),
+            ("What I learned", self.learning), ("Impact on practice", self.impact_practice),
+            ("Impact on people who use services", self.impact_people),
+        ]
+        return _html.table("Journal entry (CPD record)", ["field", "entry"], [r for r in rows if r[1]])
+
+
+def _hours(value: object) -> float | None:
+    """Validate the time an activity took, in hours (``None`` or blank: not recorded)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        if isinstance(value, bool):
+            raise ValueError
+        hours = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"hours: {value!r} is not a number of hours; write it as a number, e.g. 1.5") from None
+    if not 0 < hours <= 200:
+        raise ValueError(f"hours: {value!r} is outside 0 to 200; give the time the activity took, e.g. 1.5")
+    return round(hours, 2)
+
+
+def _as_date(value: str | _dt.date, name: str) -> _dt.date:
+    if isinstance(value, _dt.date):
+        return value
+    try:
+        return _dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValueError(f"{name}: {value!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-11-30") from None
+
+
+def _as_list(value: object, name: str) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, Iterable):
+        return [str(v) for v in value]
+    raise ValueError(f"{name}: give a list, e.g. ['C01', 'C02']")

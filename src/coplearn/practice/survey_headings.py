@@ -1,0 +1,214 @@
+"""Which Table 2 question a column of a team survey CSV is (used by :mod:`coplearn.practice.survey`).
+
+A column heading may be the item id (``K1`` ... ``I8``, also ``K1. How well ...`` or ``... [K1]``)
+or the question's text as :func:`coplearn.team_audit` words it; case, punctuation and spacing do
+not matter, and close rewordings (such as the paper's own phrasing of a question) are recognised
+when only one question fits. The respondent column and the bookkeeping columns of survey tools
+are recognised here too, and columns are described the way a spreadsheet user sees them
+(``F (T4: 'How far do ...')``).
+
+>>> match_header("K1"), match_header("[t4] How far do team members share the team's goals?")
+('K1', 'T4')
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from coplearn.paper.action_centred import AuditItem, get_item, team_audit
+
+__all__ = ["match_header"]
+
+# Headings that name the respondent (first match wins) and bookkeeping columns we skip. Compared
+# after _squash (lower case, letters and digits only).
+_RESPONDENT_HEADINGS = ("respondent", "respondentid", "respondentnumber", "responseid", "participant",
+                        "participantid", "id")
+_IGNORED_HEADINGS = frozenset(
+    "timestamp starttime completiontime lastmodifiedtime submittedat submissiondate datesubmitted "
+    "startdate enddate recordeddate email emailaddress name firstname lastname ipaddress collectorid "
+    "status progress durationinseconds finished userlanguage responsetype distributionchannel "
+    "externalreference locationlatitude locationlongitude customdata1 token".split()
+)
+
+def _letter(index: int) -> str:
+    """Spreadsheet column letters: 0 -> A, 25 -> Z, 26 -> AA."""
+    out = ""
+    n = index + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def _short(text: str, width: int = 48) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def _describe(index: int, heading: str, item_id: str | None = None) -> str:
+    """A column as a spreadsheet user sees it: ``"F (T4: 'How far do team members…')"``."""
+    heading = heading.strip()
+    if item_id is None:
+        return f"{_letter(index)} ('{_short(heading)}')" if heading else _letter(index)
+    if _squash(heading) == _squash(item_id):
+        return f"{_letter(index)} ({item_id})"
+    return f"{_letter(index)} ({item_id}: '{_short(heading)}')"
+
+
+# ---- matching headings ------------------------------------------------------------------------
+
+def _squash(text: str) -> str:
+    """Lower case, letters and digits only: ignores case, punctuation and spacing."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+_STOP = frozenset(
+    "a an the and or of to in on for with at by from as is are be been being do does did done "
+    "how far well good effective effectively effectiveness what which who whom whose there this that "
+    "these those we our us you your it its their they them have has had can could will would should "
+    "to extent degree any all very much team s".split()
+)
+# Rough word stems that mean the same in survey questions (after _stem).
+_SYNONYMS = {"engag": ("involv",), "multidisciplin": ("disciplin",), "interdisciplin": ("disciplin",),
+             "cpd": ("continu", "professional", "develop")}
+
+
+def _stem(word: str) -> str:
+    """A deliberately crude stem, good enough to compare two wordings of one short question."""
+    if len(word) > 4:
+        if word.endswith("sses"):
+            word = word[:-2]
+        elif word.endswith("ies"):
+            word = word[:-3] + "y"
+        elif word.endswith("s") and not word.endswith("ss"):
+            word = word[:-1]
+    for suffix in ("ment", "ing", "ed", "ly", "ary", "ive"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            word = word[: -len(suffix)]
+            break
+    if len(word) > 4 and word.endswith("e"):
+        word = word[:-1]
+    return word
+
+
+def _tokens(text: str) -> frozenset[str]:
+    text = unicodedata.normalize("NFKC", text).casefold().replace("-", "")
+    out: set[str] = set()
+    for w in re.findall(r"[a-z0-9]+", text):
+        if w in _STOP:
+            continue
+        stem = _stem(w)
+        out.update(_SYNONYMS.get(stem, (stem,)))
+    return frozenset(out)
+
+
+_ID_AT_START = re.compile(r"^\s*[\[(]?\s*([KTI])\s*0*(\d{1,2})\s*[\])]?\s*(?:[.:)\-–—]+\s*|\s+|$)", re.I)
+_ID_IN_BRACKETS = re.compile(r"[\[(]\s*([KTI])\s*0*(\d{1,2})\s*[\])]\s*$", re.I)
+_BRACKETED = re.compile(r"\[([^\[\]]+)\]\s*$")
+
+
+def _item_by_id(letter: str, number: str) -> AuditItem | None:
+    try:
+        return get_item(f"{letter.upper()}{int(number)}")
+    except LookupError:
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Index:
+    exact: dict[str, str]
+    tokens: dict[str, frozenset[str]]
+
+
+_INDEX: _Index | None = None
+
+
+def _index() -> _Index:
+    global _INDEX
+    if _INDEX is None:
+        exact = {}
+        toks = {}
+        for item in team_audit():
+            exact[_squash(item.id)] = item.id
+            exact[_squash(item.text)] = item.id
+            toks[item.id] = _tokens(item.text)
+        _INDEX = _Index(exact=exact, tokens=toks)
+    return _INDEX
+
+
+def _fuzzy(text: str) -> tuple[str | None, str | None]:
+    """The one item whose wording is close to ``text`` (best, or None) and a near miss to suggest."""
+    mine = _tokens(text)
+    if not mine:
+        return None, None
+    scored = []
+    for item_id, theirs in _index().tokens.items():
+        if not theirs:
+            continue
+        shared = len(mine & theirs)
+        scored.append((2 * shared / (len(mine) + len(theirs)), shared, item_id))
+    scored.sort(reverse=True)
+    (best, shared, best_id), (second, _, _) = scored[0], scored[1]
+    # A one-word overlap counts only in a question ("How effective is our appraisal?"), so that a
+    # heading such as "Your role" is not mistaken for T7.
+    if best >= 0.5 and best - second >= 0.15 and (shared >= 2 or "?" in text):
+        return best_id, None
+    return None, best_id if best >= 0.3 else None
+
+
+def match_header(header: str) -> str | None:
+    """The audit item a column heading stands for, or ``None``.
+
+    >>> match_header("K1"), match_header("[t4] How far do team members trust one another?")
+    ('K1', 'T4')
+    >>> match_header("how far do team members TRUST one another, and hold each other in positive regard")
+    'T4'
+    >>> match_header("Rate your team [How well does appraisal work?]")
+    'I5'
+    >>> match_header("How effective is our appraisal?"), match_header("Favourite biscuit")
+    ('I5', None)
+    """
+    found, _ = _match(header)
+    return found
+
+
+def _match(header: str) -> tuple[str | None, str | None]:
+    """(item id or None, suggestion for an unknown heading)."""
+    text = header.strip()
+    if not text:
+        return None, None
+    index = _index()
+    squashed = _squash(text)
+    if squashed in index.exact:
+        return index.exact[squashed], None
+    for pattern in (_ID_AT_START, _ID_IN_BRACKETS):
+        m = pattern.search(text)
+        if m:
+            item = _item_by_id(m.group(1), m.group(2))
+            if item is not None:
+                rest = (text[m.end():] if pattern is _ID_AT_START else text[: m.start()]).strip()
+                other = index.exact.get(_squash(rest)) if rest else None
+                if other is not None and other != item.id:
+                    raise _Conflict(item.id, other)
+                return item.id, None
+    m = _BRACKETED.search(text)
+    candidates = [m.group(1)] if m else []
+    candidates.append(text)
+    for candidate in candidates:
+        if _squash(candidate) in index.exact:
+            return index.exact[_squash(candidate)], None
+    suggestion = None
+    for candidate in candidates:
+        found, near = _fuzzy(candidate)
+        if found:
+            return found, None
+        suggestion = suggestion or near
+    return None, suggestion
+
+
+class _Conflict(Exception):
+    def __init__(self, said: str, text: str) -> None:
+        self.said, self.text = said, text
