@@ -335,7 +335,7 @@ def test_reading_progress_creates_no_folder_and_no_lock_file(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("COPLEARN_JOURNAL", "COPLEARN_PROGRESS")}
     env["HOME"] = str(home)
     for args in (("progress",), ("progress", "record", "-o", str(tmp_path / "rec.md"))):
-        proc = subprocess.run([str(COPLEARN), *args], capture_output=True, text=True, env=env, timeout=120)
+        proc = subprocess.run(installed.coplearn(*args), capture_output=True, text=True, env=env, timeout=120)
         assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "rec.md").exists()
     assert list(home.iterdir()) == [], f"reading created {list(home.rglob('*'))}"
