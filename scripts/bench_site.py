@@ -33,7 +33,8 @@ def run() -> list[tuple[str, str, str]]:
 
     from playwright.sync_api import sync_playwright
 
-    from coplearn.site.build import _dir_size, build_site, make_server
+    from coplearn.site.build import _dir_size, build_site
+    from coplearn.site.serve import make_server
     from servers import CHROMIUM_ARGS, find_chromium
     from sitehelpers import OriginGuard
 

@@ -16,7 +16,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, BrowserContext
 
-from coplearn.site.build import REPO, lessons
+from coplearn.site import REPO
+from coplearn.site.pages import lessons
 from interactions import interaction_for, perform
 from pages import axe_failures, axe_summary, check_text_alternatives, run_axe, save_axe
 from sitehelpers import STATE, OriginGuard, notebook, open_lesson
