@@ -28,7 +28,7 @@ def _deps_for(platform: str) -> set[str]:
 
 
 def test_the_browser_installs_only_the_core_and_a_desktop_install_everything():
-    assert _deps_for("emscripten") == {"ipywidgets", "plotly"} == set(fetch.COPLEARN_DEPENDS)
+    assert _deps_for("emscripten") == {"ipywidgets", "plotly", "jinja2"} == set(fetch.COPLEARN_DEPENDS)
     desktop = _deps_for("win32")
     assert {"jupyterlab", "notebook", "ipykernel", "nbgrader", "voila", "python-docx", "ipywidgets", "plotly"} <= desktop
     assert _deps_for("linux") == desktop == _deps_for("darwin")
@@ -64,6 +64,8 @@ def test_hand_made_wheel_has_a_correct_record(tmp_path):
         names = zf.namelist()
         record = zf.read(next(n for n in names if n.endswith("RECORD"))).decode().splitlines()
         assert "coplearn/practice/journal.py" in names and "coplearn/data/cultures.toml" in names
+        assert "coplearn/templates/document.html.j2" in names  # the documents' templates
+        assert not [n for n in names if n.startswith(("coplearn/cli/", "coplearn/site/"))]  # not for browsers
         for line in record:
             name, digest, _size = line.rsplit(",", 2)
             if digest:
@@ -71,6 +73,22 @@ def test_hand_made_wheel_has_a_correct_record(tmp_path):
                 assert digest == "sha256=" + base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
         meta = zf.read(next(n for n in names if n.endswith("METADATA"))).decode()
     assert "Requires-Dist: plotly" in meta and "nbgrader" not in meta
+
+
+def test_markupsafe_for_the_browser_is_pure_python_and_escapes(tmp_path):
+    import subprocess
+    import sys
+
+    whl = fetch.pure_wheel_from_installed("markupsafe", tmp_path, fetch.PURE_FROM_INSTALLED["markupsafe"])
+    assert whl.name.endswith("-py3-none-any.whl")
+    with zipfile.ZipFile(whl) as zf:
+        names = zf.namelist()
+    assert "markupsafe/_native.py" in names and not any("_speedups" in n for n in names)
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); import markupsafe; "
+            "assert markupsafe.__file__.startswith(sys.argv[1]), markupsafe.__file__; "
+            "print(markupsafe.escape('<script>'))")
+    out = subprocess.run([sys.executable, "-c", code, str(whl)], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "&lt;script&gt;"
 
 
 # ---- the built site ----------------------------------------------------------------------------

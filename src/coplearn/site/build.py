@@ -38,15 +38,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from coplearn.site import REPO, SiteBuildError, _norm, _say, default_cache_dir
-from coplearn.site.fetch import (ADDED_FROM_PYPI, COPLEARN_DEPENDS, JUPYTERLITE_VERSION, KERNEL_LOCK_PACKAGES,
-                                 KERNEL_SHIMS, PLOTLY_TRIM, PYODIDE_CORE, PYODIDE_VERSION, _installed_version,
-                                 _lock_closure, coplearn_wheel, fetch_pyodide, fetch_wheels, rewrite_lock,
-                                 trim_wheel)
+from coplearn.site.bytecode import compile_all
+from coplearn.site.fetch import (ADDED_FROM_PYPI, COPLEARN_DEPENDS, COPLEARN_LOCK_PACKAGES, JUPYTERLITE_VERSION,
+                                 KERNEL_LOCK_PACKAGES, KERNEL_SHIMS, PLOTLY_TRIM, PURE_FROM_INSTALLED, PYODIDE_CORE,
+                                 PYODIDE_VERSION, _installed_version, _lock_closure, coplearn_wheel, fetch_pyodide,
+                                 fetch_wheels, pure_wheel_from_installed, rewrite_lock, trim_wheel)
 from coplearn.site.pages import inject_run_on_open, landing_page, stage_contents
 
 #: Loaded by ``loadPyodide`` at kernel start, in parallel (no lesson needs a ``%pip`` cell).
 PRELOAD = ["micropip", "piplite", "ipykernel", "pyodide-kernel", "comm", "jedi", "ipython",
-           "widgetsnbextension", "ipywidgets", "plotly", "coplearn"]
+           "widgetsnbextension", "ipywidgets", "plotly", "markupsafe", "jinja2", "coplearn"]
 
 #: The front-end extensions the site needs, by npm name: the kernel, widgets, plotly charts.
 FRONTEND_EXTENSIONS = ("@jupyterlite/pyodide-kernel-extension", "@jupyter-widgets/jupyterlab-manager",
@@ -148,8 +149,9 @@ def build_site(output: str | os.PathLike[str], *, root: Path | None = None, cach
     cache.mkdir(parents=True, exist_ok=True)
     pyodide_dir = fetch_pyodide(cache)
     lock = json.loads((pyodide_dir / "pyodide-lock.json").read_text(encoding="utf-8"))
-    from_lock = _lock_closure(lock, KERNEL_LOCK_PACKAGES)
-    wanted = {lock["packages"][k]["name"]: lock["packages"][k]["version"] for k in from_lock}
+    from_lock = _lock_closure(lock, KERNEL_LOCK_PACKAGES + COPLEARN_LOCK_PACKAGES)
+    wanted = {lock["packages"][k]["name"]: lock["packages"][k]["version"] for k in from_lock
+              if k not in PURE_FROM_INSTALLED}
     # the Python side at the versions whose front-end extensions are copied (from the same environment)
     added = {name: info.get(name) or _installed_version(name) for name in ADDED_FROM_PYPI}
     downloaded = fetch_wheels(cache, {**wanted, **added})
@@ -177,7 +179,16 @@ def build_site(output: str | os.PathLike[str], *, root: Path | None = None, cach
             if not cands:
                 raise SiteBuildError(f"the Pyodide kernel's extension has no {key} wheel in {pypi}")
             wheels[key] = Path(shutil.copy2(cands[-1], static_py / cands[-1].name))
+        for key, leave_out in PURE_FROM_INSTALLED.items():
+            wheels[key] = pure_wheel_from_installed(key, static_py, leave_out)
         wheels["coplearn"] = coplearn_wheel(static_py)
+        to_compile = {whl: "wheel" for whl in wheels.values()}
+        to_compile[pyodide_dir / "python_stdlib.zip"] = "stdlib"
+        compiled = compile_all(pyodide_dir, to_compile, cache, say)
+        if compiled:
+            for whl in wheels.values():
+                shutil.copyfile(compiled[whl], whl)
+            shutil.copyfile(compiled[pyodide_dir / "python_stdlib.zip"], static_py / "python_stdlib.zip")
         depends = {**KERNEL_SHIMS, **ADDED_FROM_PYPI, "coplearn": COPLEARN_DEPENDS}
         new_lock = rewrite_lock(lock, wheels, depends)
         (static_py / "pyodide-lock.json").write_text(json.dumps(new_lock, indent=1) + "\n", encoding="utf-8")
@@ -231,6 +242,7 @@ def build_site(output: str | os.PathLike[str], *, root: Path | None = None, cach
             shutil.copy2(staging / "notebooks" / "favicon.ico", favicons / f"{name}.ico")
         for junk in ("rspack.config.js", "rspack.config.analyze.js", "rspack.config.watch.js"):
             (staging / junk).unlink(missing_ok=True)
+        _drop_old_font_formats(staging / "build")
         built = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d")
         # JupyterLite's pages read the configuration block of every index.html up to the site's root,
         # so the landing page keeps the one JupyterLite wrote (without its redirect to the lab).
@@ -250,6 +262,14 @@ def build_site(output: str | os.PathLike[str], *, root: Path | None = None, cach
     say(f"done in {report.seconds:.0f} s: {report.size_bytes / 1e6:.1f} MB in {output}")
     say(f"try it: coplearn site serve {output}, then open http://127.0.0.1:8000/")
     return report
+
+
+def _drop_old_font_formats(folder: Path) -> None:
+    """Remove the icon fonts' fallback formats (.eot, .ttf, .svg, .woff: 2.5 MB) where a .woff2 of the
+    same font is there: every browser that runs Pyodide reads .woff2, the first format the CSS lists."""
+    for woff2 in folder.glob("*.woff2"):
+        for ext in (".eot", ".ttf", ".svg", ".woff"):
+            woff2.with_suffix(ext).unlink(missing_ok=True)
 
 
 def _check_no_foreign_urls(site: Path) -> None:

@@ -54,7 +54,14 @@ KERNEL_SHIMS = {"piplite": [], "pyodide-kernel": ["comm", "ipython"], "ipykernel
 ADDED_FROM_PYPI = {"comm": [], "ipywidgets": ["comm", "ipython", "traitlets", "widgetsnbextension"],
                    "plotly": ["narwhals", "packaging"]}
 #: What the lessons import in the browser (coplearn's core dependencies; see pyproject.toml).
-COPLEARN_DEPENDS = ["ipywidgets", "plotly"]
+COPLEARN_DEPENDS = ["ipywidgets", "plotly", "jinja2"]
+#: Taken from Pyodide's lock for coplearn itself: its documents (CPD export, team report, leadership
+#: plan) are Jinja2 templates.
+COPLEARN_LOCK_PACKAGES = ("jinja2",)
+#: On PyPI only as compiled wheels, but they run without their C speed-ups (MarkupSafe falls back
+#: to its own pure-Python code): the site ships a pure-Python wheel made from the copy installed
+#: where the site is built. Value: the module names to leave out.
+PURE_FROM_INSTALLED = {"markupsafe": ("_speedups",)}
 
 #: Pyodide's core files that the site serves (the rest of the npm package is not needed).
 PYODIDE_CORE = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
@@ -197,17 +204,47 @@ def _write_wheel(dest_dir: Path, name: str, version: str, files: Iterable[tuple[
     return path
 
 
+#: Parts of coplearn a browser kernel never imports: the command line and this site builder.
+NOT_IN_BROWSER = ("cli", "site")
+
+
 def coplearn_wheel(dest_dir: Path) -> Path:
-    """coplearn itself, from this source tree, with its browser dependencies only."""
+    """coplearn itself, from this source tree, with its browser dependencies only (and without
+    :data:`NOT_IN_BROWSER`)."""
     from coplearn import __version__
 
     pkg = Path(__file__).resolve().parents[1]
     files = []
     for p in sorted(pkg.rglob("*")):
-        if p.is_file() and "__pycache__" not in p.parts and p.suffix in (".py", ".toml", ".json", ".css", ".txt"):
+        rel = p.relative_to(pkg).parts
+        if rel[0] in NOT_IN_BROWSER:
+            continue
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix in (".py", ".toml", ".json", ".css", ".txt", ".j2"):
             files.append((f"coplearn/{p.relative_to(pkg).as_posix()}", p.read_bytes()))
     return _write_wheel(dest_dir, "coplearn", __version__, files, requires=COPLEARN_DEPENDS,
                         summary="coplearn for the browser edition (built by coplearn site build)")
+
+
+def pure_wheel_from_installed(dist: str, dest_dir: Path, leave_out: Iterable[str] = ()) -> Path:
+    """A pure-Python wheel of ``dist`` as installed here, leaving out the modules named in ``leave_out``."""
+    import importlib.util
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    try:
+        meta = distribution(dist)
+    except PackageNotFoundError:
+        raise SiteBuildError(f"{dist} is not installed where the site is built; install coplearn's "
+                             "dependencies (pip install -e .)") from None
+    spec = importlib.util.find_spec(dist)
+    if spec is None or not spec.submodule_search_locations:
+        raise SiteBuildError(f"{dist} is installed but its package folder cannot be found")
+    pkg = Path(next(iter(spec.submodule_search_locations)))
+    leave_out = tuple(leave_out)
+    files = [(f"{pkg.name}/{p.relative_to(pkg).as_posix()}", p.read_bytes()) for p in sorted(pkg.rglob("*"))
+             if p.is_file() and "__pycache__" not in p.parts and (p.suffix == ".py" or p.name == "py.typed")
+             and not p.name.startswith(leave_out)]
+    return _write_wheel(dest_dir, meta.metadata["Name"], meta.version, files,
+                        summary=f"{meta.metadata['Name']} without its compiled speed-ups (made by coplearn site build)")
 
 
 def trim_wheel(src: Path, dest_dir: Path, drop: Iterable[re.Pattern]) -> Path:
