@@ -107,21 +107,26 @@ def stage_contents(root: Path, files: Path) -> list[Lesson]:
     return found
 
 
-#: Injected into the Notebook page: a lesson (course/*.ipynb) runs all its cells as soon as its
-#: Python is ready, so that the activities appear without the learner knowing about "Run All".
-RUN_ON_OPEN = """<script id="coplearn-run-on-open">
+#: Injected into the Notebook page. A lesson (course/*.ipynb) shows as an app (its code cells are
+#: all collapsed in the course: their placeholders and the execution prompts are hidden too) and runs
+#: all its cells as soon as its Python is ready, so that the activities appear without the learner
+#: knowing about "Run All". Robust to: a reload or a second tab (each page has its own kernel and
+#: runs once), a kernel that is busy when the page opens (it waits for idle; Run All then queues),
+#: a kernel restart (it runs the lesson again), a slow first visit (it waits up to ten minutes).
+#: ``data-coplearn-ran="yes"`` and ``data-coplearn-runs`` on <html> say that (and how often) it ran.
+RUN_ON_OPEN = """<style id="coplearn-lesson-view">
+  body.coplearn-lesson .jp-CodeCell .jp-InputPlaceholder,
+  body.coplearn-lesson .jp-InputPrompt, body.coplearn-lesson .jp-OutputPrompt { display: none; }
+</style>
+<script id="coplearn-run-on-open">
 (function () {
   var path = new URLSearchParams(window.location.search).get("path") || "";
-  if (!/^course\\/[^/]+\\.ipynb$/.test(path)) return;
-  var started = Date.now();
-  var timer = setInterval(function () {
-    if (Date.now() - started > 300000) { clearInterval(timer); return; }
-    var app = window.jupyterapp;
-    var w = app && app.shell && app.shell.currentWidget;
-    var ctx = w && w.sessionContext;
-    var kernel = ctx && ctx.session && ctx.session.kernel;
-    if (!kernel || kernel.status !== "idle" || kernel.connectionStatus !== "connected") return;
-    clearInterval(timer);
+  if (!/^course\/[^/]+\.ipynb$/.test(path)) return;
+  document.body.classList.add("coplearn-lesson");
+  var root = document.documentElement, started = Date.now(), running = false, runs = 0;
+  function runAll(app, w) {
+    if (running) return;
+    running = true;
     // Run All moves to the last cell; keep the learner where they are (the top, usually).
     var nb = w.content, index = nb.activeCellIndex;
     var scroller = nb.node.querySelector(".jp-WindowedPanel-outer") || nb.node;
@@ -133,8 +138,27 @@ RUN_ON_OPEN = """<script id="coplearn-run-on-open">
       // The outputs are the kernel's, not the learner's work: do not save them into the browser's
       // copy of the lesson (a reopened lesson would show stale widgets), and do not ask "leave page?".
       if (w.context && w.context.model) { w.context.model.dirty = false; }
-      document.documentElement.setAttribute("data-coplearn-ran", "yes");
+      runs += 1;
+      root.setAttribute("data-coplearn-runs", String(runs));
+      root.setAttribute("data-coplearn-ran", "yes");
+    }).catch(function (err) {
+      console.error("coplearn: running the lesson failed", err);
+    }).then(function () { running = false; });
+  }
+  var timer = setInterval(function () {
+    if (Date.now() - started > 600000) { clearInterval(timer); return; }
+    var app = window.jupyterapp;
+    var w = app && app.shell && app.shell.currentWidget;
+    var ctx = w && w.sessionContext;
+    var kernel = ctx && ctx.session && ctx.session.kernel;
+    if (!kernel || kernel.status !== "idle" || kernel.connectionStatus !== "connected") return;
+    clearInterval(timer);
+    var restarted = false;
+    ctx.statusChanged.connect(function (_, status) {
+      if (status === "restarting" || status === "autorestarting") { restarted = true; root.removeAttribute("data-coplearn-ran"); }
+      else if (status === "idle" && restarted) { restarted = false; runAll(app, w); }
     });
+    runAll(app, w);
   }, 250);
 })();
 </script>
