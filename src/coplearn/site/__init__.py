@@ -4,6 +4,7 @@ The modules, in the order a build uses them:
 
 - :mod:`coplearn.site.fetch`: the versions that work together, the downloads (Pyodide from npm,
   wheels from PyPI, cached), the wheels we make or trim, and the rewritten Pyodide lock file;
+- :mod:`coplearn.site.bytecode`: the browser's Python compiled to bytecode by Pyodide itself;
 - :mod:`coplearn.site.pages`: what the learner sees: the lessons copied for the browser, the
   run-on-open script, the landing page;
 - :mod:`coplearn.site.build`: the orchestration (``build_site``) and the kernel's settings;
@@ -26,7 +27,6 @@ REPO = Path(__file__).resolve().parents[3]
 
 class SiteBuildError(RuntimeError):
     """The site could not be built; the message says what was missing and what to do."""
-
 
 
 def default_cache_dir() -> Path:

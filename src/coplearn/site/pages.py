@@ -115,13 +115,14 @@ def stage_contents(root: Path, files: Path) -> list[Lesson]:
 #: a kernel restart (it runs the lesson again), a slow first visit (it waits up to ten minutes).
 #: ``data-coplearn-ran="yes"`` and ``data-coplearn-runs`` on <html> say that (and how often) it ran.
 RUN_ON_OPEN = """<style id="coplearn-lesson-view">
-  body.coplearn-lesson .jp-CodeCell .jp-InputPlaceholder,
+  /* the prompt's click-to-collapse overlay would otherwise lie over the left edge of the activities */
+  body.coplearn-lesson .jp-CodeCell .jp-InputPlaceholder, body.coplearn-lesson .jp-OutputArea-promptOverlay,
   body.coplearn-lesson .jp-InputPrompt, body.coplearn-lesson .jp-OutputPrompt { display: none; }
 </style>
 <script id="coplearn-run-on-open">
 (function () {
   var path = new URLSearchParams(window.location.search).get("path") || "";
-  if (!/^course\/[^/]+\.ipynb$/.test(path)) return;
+  if (!/^course\\/[^/]+\\.ipynb$/.test(path)) return;
   document.body.classList.add("coplearn-lesson");
   var root = document.documentElement, started = Date.now(), running = false, runs = 0;
   function runAll(app, w) {
