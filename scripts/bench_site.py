@@ -16,15 +16,17 @@ REPO = Path(__file__).resolve().parents[1]
 LESSON = "04-the-super-ordinate-learning-culture"
 
 
-def _first_response(page, base: str) -> float:
+def _first_response(page, base: str) -> dict[str, float]:
+    """Seconds from opening the lesson: its kernel ready, every cell run, the first widget responding."""
     sys.path[:0] = [str(REPO / "tests" / "site"), str(REPO / "tests" / "browser")]
     from interactions import interaction_for, perform
     from sitehelpers import notebook, open_lesson
 
     t0 = time.perf_counter()
-    open_lesson(page, base, LESSON)
+    times = open_lesson(page, base, LESSON)
     perform(page, notebook(page), interaction_for(LESSON[:2]), timeout=30)
-    return time.perf_counter() - t0
+    times["responds"] = time.perf_counter() - t0
+    return times
 
 
 def run() -> list[tuple[str, str, str]]:
@@ -33,7 +35,8 @@ def run() -> list[tuple[str, str, str]]:
 
     from playwright.sync_api import sync_playwright
 
-    from coplearn.site.build import _dir_size, build_site, make_server
+    from coplearn.site.build import _dir_size, build_site
+    from coplearn.site.serve import make_server
     from servers import CHROMIUM_ARGS, find_chromium
     from sitehelpers import OriginGuard
 
@@ -66,7 +69,9 @@ def run() -> list[tuple[str, str, str]]:
             second = _first_response(page, base)
             ctx.close()
         server.shutdown()
-        rows.append((f"lesson {LESSON[:2]}: open -> first widget responds, first visit", f"{first:.1f} s", "< 20 s"))
-        rows.append((f"lesson {LESSON[:2]}: open -> first widget responds, second visit", f"{second:.1f} s", "< 8 s"))
+        for visit, times, goal in (("first visit", first, "< 20 s"), ("second visit", second, "< 8 s")):
+            rows.append((f"lesson {LESSON[:2]}: open -> first widget responds, {visit}", f"{times['responds']:.1f} s", goal))
+            rows.append(("  open -> kernel ready (Pyodide, packages, imports)", f"{times.get('kernel_idle', float('nan')):.1f} s", "-"))
+            rows.append(("  open -> every cell of the lesson has run", f"{times['ran']:.1f} s", "-"))
         rows.append(("requests to other origins (blocked)", f"{len(guard.foreign)}", "0"))
     return rows

@@ -2,7 +2,7 @@
 
 - The build uses the download cache (``$COPLEARN_SITE_CACHE`` or ``~/.cache/coplearn/site``), so
   only the first build on a machine touches the package registries (npm and PyPI).
-- The site is served by :func:`coplearn.site.build.make_server` in a thread of the test process.
+- The site is served by :func:`coplearn.site.serve.make_server` in a thread of the test process.
 - Browser tests reuse tests/browser's Chromium finder, launch flags, interactions and axe helpers.
 """
 
@@ -47,7 +47,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 class SiteServer:
     def __init__(self, folder: Path) -> None:
-        from coplearn.site.build import make_server
+        from coplearn.site.serve import make_server
 
         self.httpd = make_server(folder, "127.0.0.1", 0)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"

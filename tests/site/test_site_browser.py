@@ -16,7 +16,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, BrowserContext
 
-from coplearn.site.build import REPO, lessons
+from coplearn.site import REPO
+from coplearn.site.pages import lessons
 from interactions import interaction_for, perform
 from pages import axe_failures, axe_summary, check_text_alternatives, run_axe, save_axe
 from sitehelpers import STATE, OriginGuard, notebook, open_lesson
@@ -73,6 +74,33 @@ def test_lesson_runs_by_itself_responds_and_is_accessible(context, site_server, 
         assert not axe_failures(summary), axe_failures(summary)
     finally:
         page.close()
+
+
+def test_a_lesson_runs_by_itself_in_two_tabs_after_a_reload_and_after_a_kernel_restart(context, site_server):
+    slug = LESSONS[1].slug
+    first, second = context.new_page(), context.new_page()
+    try:
+        open_lesson(first, site_server.url, slug)
+        open_lesson(second, site_server.url, slug)  # the same lesson open twice: each tab runs its own
+        open_lesson(first, site_server.url, slug)  # a reload (the same address again) runs it again
+        for page in (first, second):
+            state = page.evaluate(STATE)
+            assert not state["errors"] and all(c is not None for c in state["counts"]), state
+            assert page.evaluate("() => document.documentElement.getAttribute('data-coplearn-runs')") == "1"
+            # shown as an app: no collapsed-code placeholders, no execution prompts
+            assert page.evaluate("() => document.body.classList.contains('coplearn-lesson')")
+            assert notebook(page).locator(".jp-InputPlaceholder").first.is_hidden()
+        # a kernel restart (Kernel menu) runs the lesson again, with a fresh kernel
+        first.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.restart()")
+        first.wait_for_function("() => document.documentElement.getAttribute('data-coplearn-runs') === '2'",
+                                timeout=240_000)
+        state = first.evaluate(STATE)
+        assert not state["errors"] and all(c is not None for c in state["counts"]), state
+        assert max(state["counts"]) == len(state["counts"]), state["counts"]  # each cell ran once, not twice
+        perform(first, notebook(first), interaction_for(LESSONS[1].number), timeout=30)
+    finally:
+        first.close()
+        second.close()
 
 
 def test_journal_survives_a_closed_tab_and_is_exported_and_downloaded(context, site_server):

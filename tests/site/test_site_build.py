@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from packaging.requirements import Requirement
 
-from coplearn.site import build as litesite
+from coplearn.site import SiteBuildError, build, fetch, pages
 
 REPO = Path(__file__).resolve().parents[2]
 PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text())
@@ -28,7 +28,7 @@ def _deps_for(platform: str) -> set[str]:
 
 
 def test_the_browser_installs_only_the_core_and_a_desktop_install_everything():
-    assert _deps_for("emscripten") == {"ipywidgets", "plotly", "jinja2"} == set(litesite.COPLEARN_DEPENDS)
+    assert _deps_for("emscripten") == {"ipywidgets", "plotly", "jinja2"} == set(fetch.COPLEARN_DEPENDS)
     desktop = _deps_for("win32")
     assert {"jupyterlab", "notebook", "ipykernel", "nbgrader", "voila", "python-docx", "ipywidgets", "plotly"} <= desktop
     assert _deps_for("linux") == desktop == _deps_for("darwin")
@@ -38,33 +38,34 @@ def test_the_site_environment_pins_the_versions_the_build_expects():
     lines = [ln.strip() for ln in (REPO / "scripts" / "site-requirements.txt").read_text().splitlines()
              if ln.strip() and not ln.lstrip().startswith("#")]
     site = {Requirement(r).name: str(Requirement(r).specifier) for r in lines}
-    assert site["jupyterlite-core"] == f"=={litesite.JUPYTERLITE_VERSION}"
-    assert site["jupyterlite-pyodide-kernel"] == f"=={litesite.JUPYTERLITE_VERSION}"
+    assert site["jupyterlite-core"] == f"=={fetch.JUPYTERLITE_VERSION}"
+    assert site["jupyterlite-pyodide-kernel"] == f"=={fetch.JUPYTERLITE_VERSION}"
     # the course's own environment must not carry JupyterLite: its kernel extension breaks Voila pages
     for extra in PYPROJECT["project"]["optional-dependencies"].values():
         assert not {Requirement(r).name for r in extra} & {"jupyterlite-core", "jupyterlite-pyodide-kernel"}
 
 
 def test_rewrite_lock_refuses_a_dependency_the_site_lacks(tmp_path):
-    whl = litesite._write_wheel(tmp_path, "demo", "1.0", [("demo/__init__.py", b"x = 1\n")])
+    whl = fetch._write_wheel(tmp_path, "demo", "1.0", [("demo/__init__.py", b"x = 1\n")])
     lock = {"info": {}, "packages": {}}
-    out = litesite.rewrite_lock(lock, {"demo": whl}, {"demo": []})
+    out = fetch.rewrite_lock(lock, {"demo": whl}, {"demo": []})
     assert out["packages"]["demo"]["imports"] == ["demo"]
     assert out["packages"]["demo"]["file_name"] == whl.name
-    with pytest.raises(litesite.SiteBuildError, match="depends on"):
-        litesite.rewrite_lock(lock, {"demo": whl}, {"demo": ["numpy"]})
+    with pytest.raises(SiteBuildError, match="depends on"):
+        fetch.rewrite_lock(lock, {"demo": whl}, {"demo": ["numpy"]})
 
 
 def test_hand_made_wheel_has_a_correct_record(tmp_path):
     import base64
     import hashlib
 
-    whl = litesite.coplearn_wheel(tmp_path)
+    whl = fetch.coplearn_wheel(tmp_path)
     with zipfile.ZipFile(whl) as zf:
         names = zf.namelist()
         record = zf.read(next(n for n in names if n.endswith("RECORD"))).decode().splitlines()
         assert "coplearn/practice/journal.py" in names and "coplearn/data/cultures.toml" in names
         assert "coplearn/templates/document.html.j2" in names  # the documents' templates
+        assert not [n for n in names if n.startswith(("coplearn/cli/", "coplearn/site/"))]  # not for browsers
         for line in record:
             name, digest, _size = line.rsplit(",", 2)
             if digest:
@@ -78,7 +79,7 @@ def test_markupsafe_for_the_browser_is_pure_python_and_escapes(tmp_path):
     import subprocess
     import sys
 
-    whl = litesite.pure_wheel_from_installed("markupsafe", tmp_path, litesite.PURE_FROM_INSTALLED["markupsafe"])
+    whl = fetch.pure_wheel_from_installed("markupsafe", tmp_path, fetch.PURE_FROM_INSTALLED["markupsafe"])
     assert whl.name.endswith("-py3-none-any.whl")
     with zipfile.ZipFile(whl) as zf:
         names = zf.namelist()
@@ -109,11 +110,44 @@ def test_every_lock_entry_is_in_the_site_and_nothing_points_elsewhere(built_site
     assert kernel["loadPyodideOptions"]["env"]["COPLEARN_JOURNAL"].startswith("/drive/")
     assert not re.search(r"https?://", (built_site / "jupyter-lite.json").read_text())
     names = {e["name"] for e in settings["federated_extensions"]}
-    assert names == set(litesite.FRONTEND_EXTENSIONS)
+    assert names == set(build.FRONTEND_EXTENSIONS)
+
+
+def test_the_browsers_python_comes_compiled_to_bytecode(built_site):
+    """Pyodide's standard library and the wheels carry unchecked hash-based .pyc files (PEP 552) made by
+    the site's own Pyodide, next to their sources; the rarely used families stay source only."""
+    static = built_site / "static" / "pyodide"
+    magics = set()
+
+    def pycs(zf: zipfile.ZipFile) -> dict[str, bytes]:
+        out = {n: zf.read(n)[:16] for n in zf.namelist() if n.endswith(".pyc")}
+        for name, head in out.items():
+            assert head[4:8] == b"\x01\x00\x00\x00", f"{name} is not an unchecked hash-based .pyc"
+            magics.add(head[:4])
+        return out
+
+    with zipfile.ZipFile(static / "python_stdlib.zip") as zf:
+        names = set(zf.namelist())
+        compiled = pycs(zf)
+    assert {"json/__init__.py", "json/__init__.pyc", "asyncio/base_events.pyc"} <= names
+    assert "email/message.pyc" not in compiled and "email/message.py" in names
+    whl = next(static.glob("ipython-*.whl"))
+    with zipfile.ZipFile(whl) as zf:
+        compiled = pycs(zf)
+        names = set(zf.namelist())
+    assert "IPython/core/__pycache__/interactiveshell.cpython-314.pyc" in compiled
+    assert "IPython/core/interactiveshell.py" in names  # the source stays, for tracebacks
+    with zipfile.ZipFile(next(static.glob("plotly-*.whl"))) as zf:
+        compiled = pycs(zf)
+    assert "plotly/graph_objs/__pycache__/_scatterpolar.cpython-314.pyc" in compiled
+    assert "plotly/graph_objs/__pycache__/_pie.cpython-314.pyc" not in compiled  # not drawn by the course
+    with zipfile.ZipFile(next(static.glob("coplearn-*.whl"))) as zf:
+        assert "coplearn/paper/__pycache__/cultures.cpython-314.pyc" in pycs(zf)
+    assert len(magics) == 1, "all bytecode must come from the one Pyodide the site serves"
 
 
 def test_lessons_are_copied_for_the_browser_and_the_originals_untouched(built_site):
-    course = litesite.lessons(REPO / "course")
+    course = pages.lessons(REPO / "course")
     assert len(course) == 12
     for lesson in course:
         copy = json.loads((built_site / "files" / "course" / f"{lesson.slug}.ipynb").read_text())
@@ -137,4 +171,4 @@ def test_landing_page_links_every_lesson_that_exists(built_site):
     assert len({t for t in links if t.startswith("course/")}) == 12
     assert "on this device only" in " ".join(page.split())
     assert "coplearn-run-on-open" in (built_site / "notebooks" / "index.html").read_text()
-    assert litesite._dir_size(built_site) < 60e6, "the site should stay under 60 MB"
+    assert build._dir_size(built_site) < 60e6, "the site should stay under 60 MB"

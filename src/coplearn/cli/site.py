@@ -40,7 +40,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from coplearn.site.build import make_server
+    from coplearn.site.serve import make_server
 
     if not (args.folder / "jupyter-lite.json").exists():
         print(f"coplearn site: {args.folder} is not a built site; run `coplearn site build -o {args.folder}` first")
