@@ -188,7 +188,7 @@ def test_plain_answer_cells_are_read_as_data(source: str, values: dict) -> None:
 
 @pytest.mark.parametrize("source, names, why", [
     ("import os\nq1 = os.getcwd()", ("q1",), "line 1 is not a plain answer"),
-    ("q1 = dict(lowfield.domain_scores)", ("q1",), "worked out"),
+    ("q1 = dict(lowfield.audit.domain_scores)", ("q1",), "worked out"),
     ("q1 = {n: 'managed' for n in range(1, 13)}", ("q1",), "worked out"),
     ("q2 = 1e999", ("q2",), "not a number that can be marked"),
     ("q2 = 'x' * 10", ("q2",), "worked out"),

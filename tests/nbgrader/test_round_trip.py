@@ -82,7 +82,7 @@ def round_trip(course: Course) -> Course:
 
     # --- a3: alice computes with coplearn and picks in the widgets; carol partly right ---------
     folder = alice.fetch(A3)
-    alice.edit(A3, "q1-typed", "q1 = dict(lowfield.domain_scores)")
+    alice.edit(A3, "q1-typed", "q1 = dict(lowfield.audit.domain_scores)")
     ran = alice.run_all(A3)  # her own session saves what the cell worked out, for marking
     course.alice_a3_saved_note = output_text(cell_by_id(ran, "q1-typed"))  # type: ignore[attr-defined]
     weakest = SeveralChoices("q2", 3, kind="item", folder=folder)
@@ -228,20 +228,20 @@ def test_a_self_study_learner_can_mark_their_own_copy(round_trip: Course) -> Non
 
 
 def test_an_answer_worked_out_with_code_is_saved_by_the_learner_and_marked_as_data(round_trip: Course) -> None:
-    # alice's own session ran "q1 = dict(lowfield.domain_scores)" and said what it saved
+    # alice's own session ran "q1 = dict(lowfield.audit.domain_scores)" and said what it saved
     note = round_trip.alice_a3_saved_note  # type: ignore[attr-defined]
-    assert "Saved for marking: q1 = {'task': 3.46, 'team': 2.92, 'individual': 3.01}" in note
+    assert "Saved for marking: q1 = {'task': 3.458, 'team': 2.92, 'individual': 3.009}" in note
     saved = json.loads((round_trip.root / "autograded" / "alice" / A3 / "answers.json").read_text(encoding="utf-8"))
-    assert saved["computed"]["q1"] == {"task": 3.46, "team": 2.92, "individual": 3.01}
+    assert saved["computed"]["q1"] == {"task": 3.458, "team": 2.92, "individual": 3.009}
     # the autograder did not run her code: the cell shows it as text, with the saved value marked
     cell = cell_by_id(round_trip.autograded(A3, "alice"), "q1-typed")
     source = "".join(cell["source"])
     assert "Not run by the course's autograder" in source
-    assert "#     q1 = dict(lowfield.domain_scores)" in source
+    assert "#     q1 = dict(lowfield.audit.domain_scores)" in source
     last = source.splitlines()[-1]
-    assert last.startswith("q1 = ") and ast.literal_eval(last[5:]) == {"task": 3.46, "team": 2.92, "individual": 3.01}
+    assert last.startswith("q1 = ") and ast.literal_eval(last[5:]) == {"task": 3.458, "team": 2.92, "individual": 3.009}
     marked = round_trip.autograded(A3, "alice")["metadata"]["coplearn"]["graded_answers"]
-    assert marked["q1.task"] == 3.46 and marked["q3"] == "team" and sorted(marked["q2"]) == ["I2", "K8", "T4"]
+    assert marked["q1.task"] == 3.458 and marked["q3"] == "team" and sorted(marked["q2"]) == ["I2", "K8", "T4"]
 
 
 def test_nbgrader_validate_shows_the_answers_that_will_be_marked(round_trip: Course, tmp_path: Path) -> None:

@@ -28,10 +28,9 @@ from coplearn.grading.checks import check_choice, check_number, check_several, p
 from coplearn.grading.options import Option, canonical, options
 from coplearn.grading.resolve import choice, number, prepare_answers, several
 from coplearn.grading.store import AnswerStore
-from coplearn.grading.team_audit import TeamAuditAnswers, team_audit_answers
 
 __all__ = [
     "ANSWERS_FILE", "AnswerStore", "Option", "ParsedCell", "as_data", "canonical",
     "check_choice", "check_number", "check_several", "choice", "is_answer_name", "number", "options",
-    "parse_answer_cell", "plain_errors", "prepare_answers", "several", "TeamAuditAnswers", "team_audit_answers",
+    "parse_answer_cell", "plain_errors", "prepare_answers", "several",
 ]
