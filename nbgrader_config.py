@@ -60,26 +60,27 @@ c.OverwriteCells.add_missing_cells = True
 from nbconvert.preprocessors import ClearMetadataPreprocessor  # noqa: E402
 from nbgrader.preprocessors import (  # noqa: E402
     AssignLatePenalties,
-    CheckCellMetadata,
     ClearOutput,
     DeduplicateIds,
     LimitOutput,
     OverwriteCells,
     OverwriteKernelspec,
-    SaveAutoGrades,
 )
 
 # nbgrader's own sanitising steps, then the course's: every cell the gradebook does not know as a
 # locked or test cell is read as data (after OverwriteCells has restored the course's own cells).
+# nbgrader's CheckCellMetadata and SaveAutoGrades are used in the versions of
+# coplearn.grading.nbgrader_steps: the same checks and the same grades, with less waiting.
+CHECK_METADATA = "coplearn.grading.nbgrader_steps.CheckCellMetadata"
 c.Autograde.sanitize_preprocessors = [
     ClearOutput, DeduplicateIds, OverwriteKernelspec, "coplearn.grading.sanitise.ForgetUnknownCells", OverwriteCells,
-    CheckCellMetadata, "coplearn.grading.sanitise.AnswersAsData",
+    CHECK_METADATA, "coplearn.grading.sanitise.AnswersAsData",
 ]
 # The grading folder is cleared of anything else a submission carried, then nbgrader's Execute runs
 # in a safe (and, where possible, sandboxed) kernel.
 c.Autograde.autograde_preprocessors = [
     "coplearn.grading.submission.PruneSubmission", "coplearn.grading.sandbox.SandboxedExecute", ClearMetadataPreprocessor,
-    LimitOutput, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata,
+    LimitOutput, "coplearn.grading.nbgrader_steps.SaveAutoGrades", AssignLatePenalties, CHECK_METADATA,
 ]
 c.ClearMetadataPreprocessor.preserve_nb_metadata_mask = {("language_info", "name"), "coplearn", "kernelspec"}
 c.ClearMetadataPreprocessor.preserve_cell_metadata_mask = {"nbgrader"}

@@ -16,6 +16,7 @@ This package has two sides, kept apart so that a learner's kernel never imports 
   :mod:`~coplearn.grading.sanitise` (answer cells rewritten as data before anything runs),
   :mod:`~coplearn.grading.submission` (the grading folder cleared of anything else a student shipped),
   :mod:`~coplearn.grading.sandbox` (the grading kernel: safe start, bubblewrap, nbgrader's executor),
+  :mod:`~coplearn.grading.nbgrader_steps` (two of nbgrader's own steps, same results, less waiting),
   :mod:`~coplearn.grading.parallel` with :mod:`~coplearn.grading.kept_kernel` (grading several
   students at once in kept kernels) and :mod:`~coplearn.grading.cohort` (what the cohort got
   right and wrong).
