@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-__all__ = ["caching_gradebook", "course_id", "gradebook_cells", "nbgrader_meta", "preprocessor_base", "snapshot_gradebook"]
+__all__ = ["caching_gradebook", "sharing_engines", "course_id", "gradebook_cells", "nbgrader_meta", "preprocessor_base", "snapshot_gradebook"]
 
 
 def nbgrader_meta(cell: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -38,6 +38,38 @@ def caching_gradebook() -> Any:
         yield
     finally:
         _GB_CACHE = saved
+
+
+@contextlib.contextmanager
+def sharing_engines() -> Any:
+    """While the block runs (one grading run), nbgrader's gradebooks for the same database share one
+    SQLAlchemy engine.
+
+    nbgrader opens a new ``Gradebook`` about nine times per submission, and each one creates a new
+    engine, so SQLAlchemy compiles every query again each time (its statement cache belongs to the
+    engine). Sharing the engine keeps the compiled queries; each gradebook still has its own
+    session and transaction, and nbgrader's ``close()`` still returns its connection, so what is
+    read and written is unchanged. The engines are disposed of when the block ends.
+    """
+    import nbgrader.api as api
+
+    real = api.create_engine
+    engines: dict[tuple[str, tuple[tuple[str, Any], ...]], Any] = {}
+
+    def shared(url: Any, **kwargs: Any) -> Any:
+        key = (str(url), tuple(sorted(kwargs.items())))
+        if key not in engines:
+            engines[key] = real(url, **kwargs)
+        return engines[key]
+
+    api.create_engine = shared
+    try:
+        yield
+    finally:
+        api.create_engine = real
+        for engine in engines.values():
+            with contextlib.suppress(Exception):
+                engine.dispose()
 
 
 def course_id(config: Any) -> str:

@@ -236,6 +236,9 @@ def worker_init(cwd: str, argv: list[str], snapshot: str, parent: str, env: dict
     from coplearn.grading import gradebook
 
     gradebook._GB_CACHE = {}  # this worker's whole life is one grading run
+    stack = contextlib.ExitStack()  # so are its shared database engines (closed with the process)
+    stack.enter_context(gradebook.sharing_engines())
+    _WORKER["engines"] = stack
 
 
 def worker_grade(student: str) -> dict[str, Any]:

@@ -41,7 +41,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from coplearn.grading.gradebook import snapshot_gradebook
+from coplearn.grading.gradebook import caching_gradebook, sharing_engines, snapshot_gradebook
 from coplearn.grading.kept_kernel import execute_index, fingerprint, resolve_step, worker_grade, worker_init
 
 __all__ = [
@@ -338,10 +338,10 @@ def autograde_parallel(
             converter.autograde_preprocessors = pps
         elif progress and todo:
             progress(f"running {len(todo)} submissions one at a time")
-        from coplearn.grading.gradebook import caching_gradebook
-
         try:
-            with caching_gradebook():  # the assignment cannot change during the run: read its cells once
+            # the assignment cannot change during the run: read its cells once, and keep nbgrader's
+            # compiled queries from one gradebook to the next (coplearn.grading.gradebook)
+            with caching_gradebook(), sharing_engines():
                 converter.start()
         except NbGraderException:
             pass  # nbgrader has logged which students failed; we report them below
