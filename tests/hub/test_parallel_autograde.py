@@ -172,7 +172,7 @@ def test_workers_private_files_are_out_of_reach_of_the_grading_kernel(tmp_path):
     """The gradebook snapshots sit beside autograded/ inside the course: the sandbox hides the course."""
     import shutil
 
-    from coplearn.grading.autograde import bwrap_command, sandbox_status
+    from coplearn.grading.sandbox import bwrap_command, sandbox_status
 
     if not sandbox_status("auto")[0]:
         pytest.skip("no bubblewrap sandbox on this machine (test_sandbox.py says why)")

@@ -1,4 +1,5 @@
-"""coplearn.grading.answers and the answer widgets, without nbgrader: fast unit tests."""
+"""The learner side of coplearn.grading (answers, options, store, resolve, checks) and the answer widgets,
+without nbgrader: fast unit tests."""
 
 from __future__ import annotations
 
@@ -12,15 +13,16 @@ from pathlib import Path
 
 import pytest
 
-from coplearn.grading import answers as grading
-from coplearn.grading.answers import AnswerStore, canonical, check_choice, check_number, check_several
+from coplearn import grading
+from coplearn.grading import AnswerStore, canonical, check_choice, check_number, check_several, checks, resolve
+from coplearn.grading.answers import answer_source
 
 
 @pytest.fixture
 def ns(monkeypatch: pytest.MonkeyPatch) -> dict:
     """Stand in for the learner's notebook namespace (what they typed)."""
     space: dict = {}
-    monkeypatch.setattr(grading, "_namespace", lambda: space)
+    monkeypatch.setattr(resolve, "_namespace", lambda: space)
     monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
     return space
 
@@ -116,7 +118,7 @@ def test_choice_form_messages(answer: object, kind: str, expected: str) -> None:
 def test_in_the_learners_own_notebook_a_problem_is_shown_not_raised(monkeypatch: pytest.MonkeyPatch,
                                                                     capsys: pytest.CaptureFixture) -> None:
     """Run All Cells would stop at the first unanswered item if the check raised there."""
-    monkeypatch.setattr(grading, "_interactive", lambda: True)
+    monkeypatch.setattr(checks, "_interactive", lambda: True)
     check_choice(None, "culture", "statement 3")
     check_several([], "item", 3, "question 2")
     check_number("lots", "the team score")
@@ -126,7 +128,7 @@ def test_in_the_learners_own_notebook_a_problem_is_shown_not_raised(monkeypatch:
 
 def test_under_nbgrader_a_problem_always_fails_the_test(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
-    assert not grading._interactive()
+    assert not checks._interactive()
     with pytest.raises(AssertionError):
         check_choice(None, "culture", "statement 3")
 
@@ -186,7 +188,7 @@ def test_plain_answer_cells_are_read_as_data(source: str, values: dict) -> None:
 
 @pytest.mark.parametrize("source, names, why", [
     ("import os\nq1 = os.getcwd()", ("q1",), "line 1 is not a plain answer"),
-    ("q1 = dict(lowfield.domain_scores)", ("q1",), "worked out"),
+    ("q1 = dict(lowfield.audit.domain_scores)", ("q1",), "worked out"),
     ("q1 = {n: 'managed' for n in range(1, 13)}", ("q1",), "worked out"),
     ("q2 = 1e999", ("q2",), "not a number that can be marked"),
     ("q2 = 'x' * 10", ("q2",), "worked out"),
@@ -209,10 +211,10 @@ def test_anything_else_is_not_a_plain_answer_and_says_why(source: str, names: tu
 
 def test_canonical_answer_source_round_trips_and_runs_nothing() -> None:
     values = {"q1": {1: "managed", 2: None}, "q2": ["K5", "T4"], "q3": 3.25, "q4": "it's \"quoted\"\n"}
-    source = grading.answer_source(values)
+    source = answer_source(values)
     assert grading.parse_answer_cell(source).values == values
     with pytest.raises(ValueError, match="not an answer name"):
-        grading.answer_source({"__import__": 1})
+        answer_source({"__import__": 1})
 
 
 def test_data_is_rebuilt_from_pythons_own_types() -> None:
@@ -230,7 +232,7 @@ def test_data_is_rebuilt_from_pythons_own_types() -> None:
 # ---- the autograder's steps, without a kernel -------------------------------------------------------
 
 def test_the_answer_schema_comes_from_the_test_cells() -> None:
-    from coplearn.grading.autograde import answer_schema
+    from coplearn.grading.schema import answer_schema
 
     schema = answer_schema([
         'answer = choice("q1", 3, kind="culture", label="statement 3")',
@@ -250,7 +252,7 @@ def _answers_file(tmp_path: Path, doc: object) -> Path:
 
 
 def test_answers_json_is_checked_against_the_schema(tmp_path: Path) -> None:
-    from coplearn.grading.autograde import answer_schema, clean_answers
+    from coplearn.grading.schema import answer_schema, clean_answers
 
     schema = answer_schema(['choice("q1", 1, kind="culture")', 'choice("q1", 2, kind="culture")',
                             'several("q2", 2, kind="culture")', 'number("q3", "task")'])
@@ -272,7 +274,7 @@ def test_answers_json_is_checked_against_the_schema(tmp_path: Path) -> None:
     "[" * 100_000 + "]" * 100_000,
 ])
 def test_an_unusable_answers_file_gives_no_answers_and_a_note(tmp_path: Path, content: str) -> None:
-    from coplearn.grading.autograde import clean_answers
+    from coplearn.grading.schema import clean_answers
 
     p = tmp_path / "answers.json"
     p.write_text(content, encoding="utf-8")
@@ -281,7 +283,7 @@ def test_an_unusable_answers_file_gives_no_answers_and_a_note(tmp_path: Path, co
 
 
 def test_a_linked_answers_file_is_not_followed(tmp_path: Path) -> None:
-    from coplearn.grading.autograde import clean_answers
+    from coplearn.grading.schema import clean_answers
 
     secret = tmp_path / "secret.json"
     secret.write_text('{"format": "coplearn-answers", "answers": {"q1": "managed"}}', encoding="utf-8")
@@ -291,7 +293,8 @@ def test_a_linked_answers_file_is_not_followed(tmp_path: Path) -> None:
 
 
 def test_the_grading_folder_keeps_only_the_notebooks_answers_and_released_files(tmp_path: Path) -> None:
-    from coplearn.grading.autograde import answer_schema, prune_folder
+    from coplearn.grading.schema import answer_schema
+    from coplearn.grading.submission import prune_folder
 
     source = tmp_path / "solutions" / "a3"
     source.mkdir(parents=True)
@@ -328,7 +331,7 @@ def test_the_grading_folder_keeps_only_the_notebooks_answers_and_released_files(
 
 
 def test_the_grading_kernel_environment_keeps_the_submission_off_the_path() -> None:
-    from coplearn.grading.autograde import kernel_env
+    from coplearn.grading.sandbox import kernel_env
 
     env = kernel_env({"PATH": "/usr/bin", "PYTHONPATH": f".{os.pathsep}/opt/x{os.pathsep}rel",
                       "PYTHONSTARTUP": "/home/me/start.py", "PYTHONHOME": "/x"}, "/tmp/empty")
@@ -338,7 +341,7 @@ def test_the_grading_kernel_environment_keeps_the_submission_off_the_path() -> N
 
 
 def test_a_newer_major_version_of_nbgrader_is_refused_with_a_clear_message() -> None:
-    from coplearn.grading.autograde import check_versions
+    from coplearn.grading.versions import check_versions
 
     check_versions()  # what is installed is supported
     for package, version in (("nbgrader", "0.10.0"), ("nbclient", "1.0.0"), ("jupyter_client", "9.0.1")):
@@ -350,7 +353,7 @@ def test_a_newer_major_version_of_nbgrader_is_refused_with_a_clear_message() -> 
 # ---- the executor's time budget -------------------------------------------------------------------------
 
 def test_once_the_notebook_budget_is_spent_each_cell_gets_a_short_timeout() -> None:
-    from coplearn.grading.autograde import SandboxedExecute
+    from coplearn.grading.sandbox import SandboxedExecute
 
     execute = SandboxedExecute(timeout=30, notebook_timeout=100, timeout_after_budget=2)
     execute._coplearn_started = time.monotonic()

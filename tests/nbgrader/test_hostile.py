@@ -51,7 +51,7 @@ FAST = {"Execute__timeout": 10, "SandboxedExecute__notebook_timeout": 90}  # sho
 MONKEY_CELLS = [
     "import builtins\nbuiltins.AssertionError = Warning\nbuiltins.isinstance = lambda *a: True",
     "get_ipython().showtraceback = lambda *a, **k: None\nget_ipython().input_transformers_cleanup.append(lambda lines: [])",
-    "import coplearn.grading.answers as g\ng.choice = lambda *a, **k: 'managed'\ng.several = lambda *a, **k: ['managed', 'professional']",
+    "import coplearn.grading as g\ng.choice = lambda *a, **k: 'managed'\ng.several = lambda *a, **k: ['managed', 'professional']",
     "class Always(str):\n    def __eq__(self, other):\n        return True\n    __hash__ = str.__hash__\nq1 = {n: Always('managed') for n in range(1, 13)}",
     "!cat ../../../solutions/a1-learning-cultures/a1-learning-cultures.ipynb",
     "import sys\nsys.settrace(lambda *a: None)",
@@ -64,7 +64,7 @@ READER_CELLS = [
 ]
 SHIPPED = {
     "coplearn/__init__.py": "from .grading import *\n",
-    "coplearn/grading/answers.py": ("def choice(*a, **k): return KEYS.get(a[1], 'managed')\n"
+    "coplearn/grading/__init__.py": ("def choice(*a, **k): return KEYS.get(a[1], 'managed')\n"
                             "def several(*a, **k): return ['managed', 'professional']\n"
                             "def check_choice(*a, **k): pass\ncheck_several = check_choice\n"
                             "def prepare_answers(*a, **k): pass\n"
@@ -123,7 +123,7 @@ def _typechange(nb: dict) -> None:
         if cell["metadata"].get("nbgrader", {}).get("grade_id") == "q3-answer":
             cell["cell_type"] = "code"
             cell["outputs"], cell["execution_count"] = [], None
-            cell["source"] = "import coplearn.grading.answers as g\ng.check_choice = lambda *a, **k: None\nq2 = ['managed', 'professional']"
+            cell["source"] = "import coplearn.grading as g\ng.check_choice = lambda *a, **k: None\nq2 = ['managed', 'professional']"
 
 
 @pytest.fixture(scope="module")

@@ -82,7 +82,7 @@ def round_trip(course: Course) -> Course:
 
     # --- a3: alice computes with coplearn and picks in the widgets; carol partly right ---------
     folder = alice.fetch(A3)
-    alice.edit(A3, "q1-typed", "q1 = dict(lowfield.domain_scores)")
+    alice.edit(A3, "q1-typed", "q1 = dict(lowfield.audit.domain_scores)")
     ran = alice.run_all(A3)  # her own session saves what the cell worked out, for marking
     course.alice_a3_saved_note = output_text(cell_by_id(ran, "q1-typed"))  # type: ignore[attr-defined]
     weakest = SeveralChoices("q2", 3, kind="item", folder=folder)
@@ -228,20 +228,20 @@ def test_a_self_study_learner_can_mark_their_own_copy(round_trip: Course) -> Non
 
 
 def test_an_answer_worked_out_with_code_is_saved_by_the_learner_and_marked_as_data(round_trip: Course) -> None:
-    # alice's own session ran "q1 = dict(lowfield.domain_scores)" and said what it saved
+    # alice's own session ran "q1 = dict(lowfield.audit.domain_scores)" and said what it saved
     note = round_trip.alice_a3_saved_note  # type: ignore[attr-defined]
-    assert "Saved for marking: q1 = {'task': 3.46, 'team': 2.92, 'individual': 3.01}" in note
+    assert "Saved for marking: q1 = {'task': 3.458, 'team': 2.92, 'individual': 3.009}" in note
     saved = json.loads((round_trip.root / "autograded" / "alice" / A3 / "answers.json").read_text(encoding="utf-8"))
-    assert saved["computed"]["q1"] == {"task": 3.46, "team": 2.92, "individual": 3.01}
+    assert saved["computed"]["q1"] == {"task": 3.458, "team": 2.92, "individual": 3.009}
     # the autograder did not run her code: the cell shows it as text, with the saved value marked
     cell = cell_by_id(round_trip.autograded(A3, "alice"), "q1-typed")
     source = "".join(cell["source"])
     assert "Not run by the course's autograder" in source
-    assert "#     q1 = dict(lowfield.domain_scores)" in source
+    assert "#     q1 = dict(lowfield.audit.domain_scores)" in source
     last = source.splitlines()[-1]
-    assert last.startswith("q1 = ") and ast.literal_eval(last[5:]) == {"task": 3.46, "team": 2.92, "individual": 3.01}
+    assert last.startswith("q1 = ") and ast.literal_eval(last[5:]) == {"task": 3.458, "team": 2.92, "individual": 3.009}
     marked = round_trip.autograded(A3, "alice")["metadata"]["coplearn"]["graded_answers"]
-    assert marked["q1.task"] == 3.46 and marked["q3"] == "team" and sorted(marked["q2"]) == ["I2", "K8", "T4"]
+    assert marked["q1.task"] == 3.458 and marked["q3"] == "team" and sorted(marked["q2"]) == ["I2", "K8", "T4"]
 
 
 def test_nbgrader_validate_shows_the_answers_that_will_be_marked(round_trip: Course, tmp_path: Path) -> None:
@@ -267,3 +267,70 @@ def test_nbgrader_validate_shows_the_answers_that_will_be_marked(round_trip: Cou
     failed = result.get("failed", [])
     assert any('number("q1", "task"' in e.get("source", "") for e in failed)
     assert any("not answered yet" in e.get("error", "") or "not answered" in e.get("error", "") for e in failed), failed
+
+
+def test_the_course_versions_of_two_nbgrader_steps_give_nbgraders_own_results(round_trip: Course, tmp_path: Path) -> None:
+    """coplearn.grading.nbgrader_steps: the metadata check and the saved grades are nbgrader's own."""
+    import copy
+    import shutil
+    import sqlite3
+
+    import nbformat
+    from nbgrader.nbgraderformat import ValidationError
+    from nbgrader.nbgraderformat.common import SchemaMismatchError
+    from nbgrader.preprocessors import CheckCellMetadata as TheirCheck
+    from nbgrader.preprocessors import SaveAutoGrades as TheirSave
+
+    from coplearn.grading.nbgrader_steps import CheckCellMetadata as OurCheck
+    from coplearn.grading.nbgrader_steps import SaveAutoGrades as OurSave
+
+    graded = [(a, s) for a, s in ((A1, "alice"), (A1, "bob"), (A1, "carol"), (A3, "alice"), (A3, "carol"))]
+    notebooks = {key: nbformat.reads(json.dumps(round_trip.autograded(*key)), as_version=4) for key in graded}
+
+    def verdict(step: type, nb: object) -> str:
+        try:
+            step().preprocess(copy.deepcopy(nb), {})
+        except (ValidationError, SchemaMismatchError) as exc:
+            return f"refused: {type(exc).__name__}: {exc}"
+        return "passed"
+
+    def broken(nb: object, how: str) -> object:
+        nb = copy.deepcopy(nb)
+        cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade"))
+        meta = cell.metadata.nbgrader
+        if how == "points":
+            meta["points"] = "two"
+        elif how == "id":
+            del meta["grade_id"]
+        elif how == "old":
+            meta["schema_version"] = 2
+        elif how == "twice":
+            other = next(c for c in nb.cells if c is not cell and c.metadata.get("nbgrader", {}).get("grade"))
+            other.metadata.nbgrader["grade_id"] = meta["grade_id"]
+        return nb
+
+    for nb in notebooks.values():
+        assert verdict(OurCheck, nb) == verdict(TheirCheck, nb) == "passed"
+        for how in ("points", "id", "old", "twice"):
+            assert verdict(OurCheck, broken(nb, how)) == verdict(TheirCheck, broken(nb, how)) != "passed", how
+
+    rows = {}
+    for name, step in (("nbgrader", TheirSave), ("coplearn", OurSave)):
+        db = tmp_path / f"{name}.db"
+        shutil.copy(round_trip.root / "gradebook.db", db)
+        with sqlite3.connect(db) as con:  # forget what autograding saved, so each step must write it all
+            con.execute("UPDATE grade SET auto_score = NULL, needs_manual_grade = 0")
+            con.execute("UPDATE comment SET auto_comment = 'not written'")
+        for (assignment, student), nb in notebooks.items():
+            resources = {"nbgrader": {"notebook": assignment, "assignment": assignment, "student": student,
+                                      "db_url": f"sqlite:///{db}"}}
+            step().preprocess(copy.deepcopy(nb), resources)
+        with sqlite3.connect(db) as con:
+            rows[name] = (con.execute("SELECT * FROM grade ORDER BY id").fetchall(),
+                          con.execute("SELECT * FROM comment ORDER BY id").fetchall(),
+                          con.execute("SELECT COUNT(*) FROM grade WHERE auto_score IS NOT NULL").fetchone()[0],
+                          con.execute("SELECT COUNT(*) FROM comment WHERE auto_comment IS NOT 'not written'").fetchone()[0])
+    assert rows["coplearn"] == rows["nbgrader"]
+    written = rows["coplearn"][2:]  # other tests' submissions may share this gradebook, untouched by both
+    assert written[0] >= sum(len([c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")])
+                             for nb in notebooks.values()) and written[1] > 0

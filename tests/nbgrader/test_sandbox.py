@@ -83,7 +83,7 @@ def course(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict:
 def _probe(course: dict, sandbox: str) -> dict:
     import nbformat
 
-    from coplearn.grading.autograde import SandboxedExecute
+    from coplearn.grading.sandbox import SandboxedExecute
 
     paths = {
         "read": {"gradebook": str(course["root"] / "gradebook.db"),
@@ -121,7 +121,7 @@ def test_without_the_sandbox_the_kernel_still_starts_safe(course: dict) -> None:
 
 
 def test_inside_the_sandbox_the_kernel_sees_only_its_own_folder(course: dict) -> None:
-    from coplearn.grading.autograde import sandbox_status
+    from coplearn.grading.sandbox import sandbox_status
 
     ok, message = sandbox_status("auto")
     if not ok and os.environ.get("COPLEARN_TEST_ALLOW_NO_SANDBOX") != "1":
@@ -141,21 +141,21 @@ def test_inside_the_sandbox_the_kernel_sees_only_its_own_folder(course: dict) ->
 def test_where_bubblewrap_is_missing_the_tutor_is_told_plainly(monkeypatch: pytest.MonkeyPatch) -> None:
     import shutil
 
-    from coplearn.grading import autograde
+    from coplearn.grading import sandbox
 
     monkeypatch.setattr(shutil, "which", lambda name, *a, **k: None)
-    ok, message = autograde.sandbox_status("auto")
+    ok, message = sandbox.sandbox_status("auto")
     assert not ok and "bubblewrap" in message and "not installed" in message and "none of their code runs" in message
     with pytest.raises(RuntimeError, match="COPLEARN_SANDBOX=required, but bubblewrap"):
-        autograde.sandbox_status("required")
-    ok, message = autograde.sandbox_status("off")
+        sandbox.sandbox_status("required")
+    ok, message = sandbox.sandbox_status("off")
     assert not ok and "COPLEARN_SANDBOX=off" in message
 
 
 def test_a_kernel_that_dies_or_will_not_stop_costs_only_the_cells_it_did_not_run(tmp_path: Path) -> None:
     import nbformat
 
-    from coplearn.grading.autograde import SandboxedExecute
+    from coplearn.grading.sandbox import SandboxedExecute
 
     def run(cells: list[str], **opts: object) -> list[str]:
         nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
@@ -173,7 +173,7 @@ def test_a_kernel_that_dies_or_will_not_stop_costs_only_the_cells_it_did_not_run
 def test_an_error_is_never_dropped_by_the_output_cap(tmp_path: Path) -> None:
     import nbformat
 
-    from coplearn.grading.autograde import SandboxedExecute
+    from coplearn.grading.sandbox import SandboxedExecute
 
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
         "print('x' * 5000)\nprint('y' * 5000)\nraise AssertionError('the answer is wrong')")])

@@ -99,7 +99,8 @@ def run(args: argparse.Namespace) -> int:
     def progress(line: str) -> None:
         print(f"coplearn autograde: {line}", file=sys.stderr, flush=True)
 
-    from coplearn.grading.autograde import check_versions, sandbox_status
+    from coplearn.grading.sandbox import sandbox_status
+    from coplearn.grading.versions import check_versions
 
     try:
         check_versions()

@@ -1,7 +1,7 @@
 """Answer widgets for the graded exercises: answer every choice question without typing code.
 
 Each control saves the learner's choice at once to ``answers.json`` beside the notebook
-(:class:`coplearn.grading.answers.AnswerStore`), so the choice survives closing the notebook, travels
+(:class:`coplearn.grading.store.AnswerStore`), so the choice survives closing the notebook, travels
 with it when it is submitted, and is what the graded cells mark. Opening the notebook again
 shows the saved choices. The widgets never wait for the browser, so nbgrader can run the
 notebook without one.
@@ -28,7 +28,8 @@ from typing import Any
 
 import ipywidgets as W
 
-from coplearn.grading.answers import AnswerStore, Option, canonical, options
+from coplearn.grading.options import Option, canonical, options
+from coplearn.grading.store import AnswerStore
 from ._base import KEYBOARD_SCRIPT, LABEL_STYLE, Composite, message
 
 __all__ = ["ChoiceQuestions", "NumberAnswers", "SeveralChoices"]
@@ -102,7 +103,7 @@ class ChoiceQuestions(_AnswerWidget):
 
     ``items`` maps each item (a number or name) to the text shown above its drop-down; pass
     ``None`` for a single question, saved as ``"<question>"``; an empty text shows the drop-down
-    alone. ``kind`` names the option set (see :func:`coplearn.grading.answers.options`). ``label`` starts
+    alone. ``kind`` names the option set (see :func:`coplearn.grading.options.options`). ``label`` starts
     each drop-down's accessible label, e.g. ``"Statement"`` gives "Statement 3: your answer";
     ``names`` gives items their own names instead ("Frank: readiness level"). ``title`` is
     shown above the drop-downs.
@@ -146,7 +147,7 @@ class SeveralChoices(_AnswerWidget):
     """``count`` drop-downs for one question that asks for several different answers.
 
     Choices are saved as ``"<question>.1"`` ... ``"<question>.<count>"``; the graded cell reads
-    them with :func:`coplearn.grading.answers.several`.
+    them with :func:`coplearn.grading.resolve.several`.
     """
 
     def __init__(self, question: str, count: int, *, kind: str, labels: Sequence[str] | None = None,

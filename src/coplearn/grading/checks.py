@@ -1,0 +1,139 @@
+"""Form checks for graded cells (the visible tests): plain English, never the answer key.
+
+:func:`check_choice`, :func:`check_number` and :func:`check_several` check only the *form* of an
+answer and explain, in plain English, what to fix. Under nbgrader a problem fails the test; in
+the learner's own notebook it is shown as a message, so "Run All Cells" carries on.
+
+>>> check_choice(None, "culture", "statement 3")
+Traceback (most recent call last):
+...
+AssertionError: You have not answered statement 3 yet. Choose a learning culture from the drop-down above, or type one of: professional, managed, humanistic, democratic.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Sequence
+
+from coplearn.grading.answers import _show
+from coplearn.grading.options import _what, options
+
+__all__ = ["check_choice", "check_number", "check_several", "plain_errors"]
+
+
+def _interactive() -> bool:
+    """True in the learner's own notebook session: IPython is running and nbgrader is not."""
+    if os.environ.get("NBGRADER_EXECUTION"):
+        return False
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with Jupyter
+        return False
+    return get_ipython() is not None
+
+
+def _report(problem: str | None) -> None:
+    """Fail a check: raise under nbgrader (and in plain Python); in the learner's own session,
+    show the message instead, so that "Run All Cells" carries on to the questions below."""
+    if problem is None:
+        return
+    if not _interactive():
+        raise AssertionError(problem)
+    from IPython.display import display
+
+    from coplearn.core import html as _html
+
+    display({"text/plain": f"Not ready yet: {problem}",
+             "text/html": ('<div role="status" style="border-left:4px solid #E69F00;padding:2px 8px">'
+                           f"<strong>Not ready yet:</strong> {_html.esc(problem)}</div>")}, raw=True)
+
+
+def _choice_problem(answer: object, kind: str, where: str) -> str | None:
+    what, plural = _what(kind)
+    keys = [o.key for o in options(kind)]
+    if answer is None:
+        article = "an" if what[0] in "aeiou" else "a"
+        return (f"You have not answered {where} yet. Choose {article} {what} from the drop-down above, "
+                f"or type one of: {', '.join(keys)}.")
+    if answer not in keys:
+        return (f"For {where} you gave {_show(answer)!r}, which is not one of {plural}. "
+                f"Choose one of: {', '.join(keys)}.")
+    return None
+
+
+def check_choice(answer: object, kind: str, where: str) -> None:
+    """Check that ``answer`` is one of the options for ``kind`` (not whether it is right).
+
+    Under nbgrader (and in plain Python) a problem raises ``AssertionError``; in the learner's
+    own notebook it is shown as a message, so the rest of the notebook still runs.
+
+    >>> check_choice("clan", "culture", "statement 3")
+    Traceback (most recent call last):
+    ...
+    AssertionError: For statement 3 you gave 'clan', which is not one of the four learning cultures. Choose one of: professional, managed, humanistic, democratic.
+    """
+    _report(_choice_problem(answer, kind, where))
+
+
+def check_number(answer: object, where: str, lo: float = 1.0, hi: float = 5.0, why: str = "") -> None:
+    """Check that ``answer`` is a number from ``lo`` to ``hi`` (not whether it is right).
+
+    >>> check_number(7.5, "the task score", why="a domain score is a mean of ratings from 1 to 5")
+    Traceback (most recent call last):
+    ...
+    AssertionError: For the task score you gave 7.5, but a domain score is a mean of ratings from 1 to 5, so it must lie between 1 and 5.
+    """
+    problem = None
+    if answer is None:
+        problem = f"You have not answered {where} yet. Type the number in the answer cell or the box above."
+    elif isinstance(answer, bool) or not isinstance(answer, (int, float)) or math.isnan(answer):
+        problem = f"For {where} you gave {_show(answer)!r}, which is not a number. Type digits, for example 3.25."
+    elif not lo <= answer <= hi:
+        reason = f"{why}, so it" if why else "It"
+        problem = f"For {where} you gave {answer:g}, but {reason} must lie between {lo:g} and {hi:g}."
+    _report(problem)
+
+
+def _several_problem(answers: Sequence[object], kind: str, count: int, where: str) -> str | None:
+    what, plural = _what(kind)
+    keys = [o.key for o in options(kind)]
+    if not answers:
+        return (f"You have not answered {where} yet. Choose {count} from the drop-downs above, or type them "
+                "into the answer cell as a list: in square brackets, each in quotes, separated by commas.")
+    for a in answers:
+        if a not in keys:
+            return (f"For {where} you gave {_show(a)!r}, which is not one of {plural}. "
+                    f"Choose from: {', '.join(keys)}.")
+    seen: set[object] = set()
+    for a in answers:
+        if a in seen:
+            return f"For {where} you chose {a} more than once. Choose {count} different answers."
+        seen.add(a)
+    if len(answers) != count:
+        return (f"For {where} you gave {len(answers)} answer{'s' if len(answers) != 1 else ''}; "
+                f"the question asks for exactly {count}.")
+    return None
+
+
+def check_several(answers: Sequence[object], kind: str, count: int, where: str) -> None:
+    """Check that ``answers`` holds ``count`` different options of ``kind``.
+
+    >>> check_several(["managed", "managed"], "culture", 2, "question 2")
+    Traceback (most recent call last):
+    ...
+    AssertionError: For question 2 you chose managed more than once. Choose 2 different answers.
+    """
+    _report(_several_problem(answers, kind, count, where))
+
+
+def plain_errors() -> None:
+    """Show failed checks as one plain sentence instead of a Python traceback (IPython only)."""
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+    except ImportError:  # pragma: no cover
+        return
+    if shell is not None:
+        shell.InteractiveTB.set_mode(mode="Minimal")

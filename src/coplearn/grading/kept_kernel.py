@@ -1,0 +1,271 @@
+"""The worker side of parallel autograding: nbgrader's steps for one student, in a kept kernel.
+
+Since no student code runs while grading (see :mod:`coplearn.grading.autograde`), a grading kernel
+can safely be kept from one submission to the next. Each worker process of
+:func:`coplearn.grading.parallel.autograde_parallel` runs nbgrader's own ``Autograde`` converter,
+with the course's configuration, for one student at a time, against a private snapshot of the
+gradebook and a private output folder, and stops after nbgrader's ``Execute`` step. It keeps one
+sandboxed kernel (:func:`coplearn.grading.sandbox.make_kernel_manager`); before each notebook the
+kernel's namespace is reset and checked empty, its working folder moved to the student's pruned
+grading folder, and its execution counter set back to 1. A kernel that dies, or whose reset
+fails, is replaced. The result (the executed notebook, or the error it raised) is returned with
+a fingerprint of the notebook that went into it, for the main process to replay.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+__all__ = ["execute_index", "fingerprint", "resolve_step", "worker_grade", "worker_init"]
+
+
+def _canonical(nb: Any) -> str:
+    return json.dumps(nb, sort_keys=True, separators=(",", ":"))
+
+
+def fingerprint(nb: Any) -> str:
+    """A hash of the notebook exactly as it is about to be executed."""
+    return hashlib.sha256(_canonical(nb).encode("utf-8")).hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------
+# worker side: execute in a kept kernel, record the result
+
+_OUTCOMES: dict[str, dict[str, Any]] = {}      # notebook id -> outcome, for the current student
+
+_RESET = """
+__import__("os").chdir({folder!r})  # first: the last student's folder is gone, and reset looks at the cwd
+get_ipython().run_line_magic("reset", "-f")
+import json as _json, os as _os, sys as _sys
+_ip = get_ipython()
+_g = _sys.modules.get("coplearn.grading.resolve")
+if _g is not None:
+    _g._MARKED.clear()
+    _g._HOW.clear()
+_ip.execution_count = 1
+_left = [k for k in _ip.user_ns if not k.startswith("_") and k not in _ip.user_ns_hidden]
+assert not _left, "the namespace was not empty after the reset: " + ", ".join(_left)
+del _json, _os, _sys, _g, _ip, _left
+"""
+
+
+class _ResetFailed(RuntimeError):
+    """A kept kernel could not be reset: it is replaced and the notebook run again."""
+
+
+class _KeptKernel:
+    """One sandboxed kernel per worker process, kept between notebooks (reset before each, by the
+    executor's own kernel client: see :class:`_KeptExecuteMixin`)."""
+
+    def __init__(self) -> None:
+        self.km: Any = None
+        self.private: Path | None = None
+
+    def ready(self, root: Path, execute: Any) -> tuple[Any, bool]:
+        """A running kernel whose only writable folder is ``root``, and whether it was kept."""
+        from jupyter_core.utils import run_sync
+
+        from coplearn.grading.sandbox import make_kernel_manager, sandbox_status
+
+        if self.km is not None:
+            try:
+                if run_sync(self.km.is_alive)():
+                    return self.km, True
+            except Exception:  # noqa: BLE001 - a broken kernel is replaced
+                pass
+            self.close()
+        sandboxed, _ = sandbox_status(execute.sandbox or None)
+        name = execute.kernel_name or "python3"
+        self.km, start, self.private = make_kernel_manager(root, kernel_name=name, sandbox=sandboxed,
+                                                           hide=execute.hide_paths)
+        self.km.coplearn_start = start
+        extra = list(execute.extra_arguments) or ["--HistoryManager.hist_file=:memory:"]
+        run_sync(self.km.start_kernel)(extra_arguments=extra, **start)
+        return self.km, False
+
+    def close(self) -> None:
+        from jupyter_core.utils import run_sync
+
+        if self.km is not None:
+            with contextlib.suppress(Exception):
+                run_sync(self.km.shutdown_kernel)(now=True)
+            with contextlib.suppress(Exception):
+                run_sync(self.km.cleanup_resources)()
+        if self.private is not None:
+            shutil.rmtree(self.private, ignore_errors=True)
+        self.km, self.private = None, None
+
+
+_KEPT = _KeptKernel()
+_WORKER: dict[str, Any] = {}
+
+
+@functools.cache
+def _kept_execute_mixin() -> type:
+    from nbclient.util import run_sync
+
+    class _KeptExecuteMixin:
+        """The course's Execute in a worker: run in the worker's kept kernel, reset first through
+        the executor's own kernel client, and record the result."""
+
+        _kept_folder: Path | None = None
+
+        async def async_start_new_kernel_client(self) -> Any:
+            kc = await super().async_start_new_kernel_client()
+            reply = await self.kc.execute_interactive(_RESET.format(folder=str(self._kept_folder)),
+                                                      store_history=False, timeout=60,
+                                                      output_hook=lambda msg: None)
+            if reply.get("content", {}).get("status") != "ok":
+                raise _ResetFailed("the grading kernel could not be reset")
+            return kc
+
+        start_new_kernel_client = run_sync(async_start_new_kernel_client)
+
+        def preprocess(self, nb: Any, resources: Any = None, km: Any = None) -> Any:
+            import nbformat
+
+            notebook_id = resources["nbgrader"]["notebook"]
+            original = _canonical(nb)
+            fingerprint = hashlib.sha256(original.encode("utf-8")).hexdigest()
+            self._kept_folder = Path(resources.get("metadata", {}).get("path") or os.getcwd()).resolve()
+            t0 = time.perf_counter()
+            kernel, kept = _KEPT.ready(Path(_WORKER["root"]), self)
+            kernel_wait = time.perf_counter() - t0
+            try:
+                try:
+                    out = super().preprocess(nb, resources, kernel)
+                except _ResetFailed:
+                    _KEPT.close()  # a kernel that cannot be made clean is never used: start a new one
+                    kernel, kept = _KEPT.ready(Path(_WORKER["root"]), self)
+                    out = super().preprocess(nbformat.from_dict(json.loads(original)), resources, kernel)
+                if getattr(self, "_coplearn_dead", None):
+                    _KEPT.close()  # it died or would not stop: the next notebook gets a new one
+            except BaseException as exc:
+                _KEPT.close()
+                _OUTCOMES[notebook_id] = {
+                    "fingerprint": fingerprint, "executed": None,
+                    "error": (f"{type(exc).__module__}.{type(exc).__qualname__}", str(exc), traceback.format_exc()),
+                    "seconds": time.perf_counter() - t0, "kernel_wait": kernel_wait, "warm": False,
+                }
+                raise
+            _OUTCOMES[notebook_id] = {
+                "fingerprint": fingerprint, "executed": _canonical(out[0]), "error": None,
+                "seconds": time.perf_counter() - t0, "kernel_wait": kernel_wait, "warm": kept,
+            }
+            return out
+
+    return _KeptExecuteMixin
+
+
+def execute_index(preprocessors: Sequence[Any]) -> int:
+    from nbgrader.preprocessors import Execute
+
+    for i, pp in enumerate(preprocessors):
+        cls = pp if isinstance(pp, type) else type(pp)
+        if isinstance(pp, str):
+            from traitlets.utils.importstring import import_item
+
+            cls = import_item(pp)
+        if isinstance(cls, type) and issubclass(cls, Execute):
+            return i
+    return -1
+
+
+def resolve_step(pp: Any) -> Any:
+    if isinstance(pp, str):
+        from traitlets.utils.importstring import import_item
+
+        return import_item(pp)
+    return pp
+
+
+def _worker_converter_class() -> type:
+    from nbgrader.converters import Autograde
+
+    class _WorkerAutograde(Autograde):
+        """nbgrader's Autograde, for one student in a private folder, stopping after Execute."""
+
+        def init_destination(self, assignment_id: str, student_id: str) -> bool:
+            return True  # the folder is private and fresh; the main process decides what to grade
+
+        def run_pre_convert_hook(self) -> None:  # hooks run once, in the main process
+            pass
+
+        def run_post_convert_hook(self) -> None:
+            pass
+
+    return _WorkerAutograde
+
+
+def worker_init(cwd: str, argv: list[str], snapshot: str, parent: str, env: dict[str, str]) -> None:
+    """Set up a worker process (the pool's initializer): its nbgrader app, private gradebook copy
+    and private output folder, inside ``parent`` (hidden by the sandbox, removed after the run)."""
+    import logging
+
+    os.environ.clear()
+    os.environ.update(env)
+    os.chdir(cwd)
+    workdir = tempfile.mkdtemp(prefix="worker-", dir=parent)
+    own_db = os.path.join(workdir, "gradebook.db")
+    shutil.copyfile(snapshot, own_db)
+    root = os.path.join(workdir, "autograded")  # the only folder the worker's kernel may write
+    os.makedirs(root)
+    from nbgrader.apps.autogradeapp import AutogradeApp
+
+    debug = os.environ.get("COPLEARN_AUTOGRADE_DEBUG") == "1"
+    app = AutogradeApp()
+    app.initialize([a for a in argv if not a.startswith(("--log-level", "--Application.log_level"))] + [
+        f"--CourseDirectory.db_url=sqlite:///{own_db}",
+        f"--CourseDirectory.autograded_directory={root}",
+        f"--Application.log_level={'DEBUG' if debug else 'CRITICAL'}"])
+    if not debug:
+        app.log.setLevel(logging.CRITICAL)
+    app.coursedir.assignment_id = argv[0]
+    _WORKER.update(app=app, root=root, converter=_worker_converter_class())
+    from coplearn.grading import gradebook
+
+    gradebook._GB_CACHE = {}  # this worker's whole life is one grading run
+    stack = contextlib.ExitStack()  # so are its shared database engines (closed with the process)
+    stack.enter_context(gradebook.sharing_engines())
+    _WORKER["engines"] = stack
+
+
+def worker_grade(student: str) -> dict[str, Any]:
+    """Run one student's notebooks in this worker; return the outcomes for the main process."""
+    from nbgrader.converters import NbGraderException
+
+    app, root = _WORKER["app"], _WORKER["root"]
+    t0 = time.perf_counter()
+    _OUTCOMES.clear()
+    error, failed = None, False
+    folder = app.coursedir.format_path(root, student, app.coursedir.assignment_id)
+    try:
+        app.coursedir.student_id = student
+        converter = _WORKER["converter"](coursedir=app.coursedir, parent=app)
+        pps = [resolve_step(p) for p in converter.autograde_preprocessors]
+        i = execute_index(pps)
+        if i >= 0:
+            pps[i] = type("Kept" + pps[i].__name__, (_kept_execute_mixin(), pps[i]), {})
+            converter.autograde_preprocessors = pps[: i + 1]
+        converter.start()
+    except (NbGraderException, SystemExit):
+        failed = True  # nbgrader logged it; the main process will meet the same error and log it there
+    except Exception:  # noqa: BLE001
+        error = traceback.format_exc()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)  # only the student being graded is ever in view
+    outcomes = dict(_OUTCOMES)
+    return {"student": student, "outcomes": outcomes, "seconds": time.perf_counter() - t0, "error": error,
+            "failed": failed, "kernel_wait": sum(o["kernel_wait"] for o in outcomes.values()),
+            "warm": sum(1 for o in outcomes.values() if o["warm"])}

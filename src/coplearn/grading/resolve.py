@@ -1,0 +1,248 @@
+"""Which answer a graded cell marks, shown to the learner: typed (or worked out) first, then the drop-down.
+
+Each assignment's locked set-up cell calls :func:`prepare_answers`, which watches the answer cells
+(a cell that works its answer out with code has the value it computed saved to ``answers.json``).
+The graded cells call :func:`choice`, :func:`number` and :func:`several`, which print the answer
+that will be marked ("Your answer to statement 3: managed (chosen with the drop-down)") in the
+learner's session, in ``nbgrader validate`` and in the autograder alike. Whether an answer is
+right is decided by hidden tests that live only in ``solutions/``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from coplearn.grading.answers import _SHOW_ITEMS, ANSWERS_FILE, _show, as_data, canonical, parse_answer_cell
+from coplearn.grading.checks import plain_errors
+from coplearn.grading.store import AnswerStore
+
+__all__ = ["choice", "number", "prepare_answers", "several"]
+
+
+def _namespace() -> Mapping[str, Any]:
+    """The learner's variables: the IPython user namespace, or the calling module's globals."""
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+    except ImportError:  # pragma: no cover - IPython is always there with Jupyter
+        shell = None
+    if shell is not None:
+        return shell.user_ns
+    frame = sys._getframe(2)
+    return frame.f_globals
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+# The answers that will be marked, as the learner's answer cells gave them (see prepare_answers).
+_MARKED: dict[str, object] = {}
+_HOW: dict[str, str] = {}
+_TRACKING = False
+
+
+def _given(question: str) -> Any:
+    """The value the learner's answer cells gave ``question``: the value that will be marked once
+    :func:`prepare_answers` is watching the cells, otherwise the variable of that name."""
+    if _TRACKING:
+        return _MARKED.get(question)
+    return _namespace().get(question)
+
+
+def _typed(question: str, item: object | None) -> Any:
+    """What the learner typed for ``question`` (and ``item``), or ``None``."""
+    value = _given(question)
+    if item is None:
+        return value
+    if isinstance(value, Mapping):
+        for k in (item, str(item)):
+            if k in value:
+                return value[k]
+        return None
+    if isinstance(value, Sequence) and not isinstance(value, str) and isinstance(item, int):
+        return value[item - 1] if 0 < item <= len(value) else None
+    return None
+
+
+def prepare_answers() -> None:
+    """Get an assignment notebook ready: plain error messages, and the answer cells watched.
+
+    Each assignment's locked set-up cell calls this. From then on, whenever a cell that gives a
+    value to an answer name (``q1``, ``q2_stage`` ...) runs:
+
+    - a plain answer cell (``name = value`` lines) is what will be marked, as typed;
+    - a cell that works its answer out with code has the value it computed saved to
+      ``answers.json`` (atomically) with a note saying what was saved: that saved value is what
+      will be marked, because the autograder never runs a learner's code.
+
+    Under ``nbgrader validate`` and the autograder nothing is saved: a worked-out answer is taken
+    from ``answers.json`` as it was last saved, exactly as the autograder will take it.
+    """
+    global _TRACKING
+    plain_errors()
+    _MARKED.clear()
+    _HOW.clear()
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+    except ImportError:  # pragma: no cover - IPython comes with Jupyter
+        return
+    if shell is None:
+        return
+    if not _TRACKING:
+        shell.events.register("post_run_cell", _after_cell)
+        _TRACKING = True
+
+
+def _after_cell(result: Any) -> None:
+    try:
+        info = getattr(result, "info", None)
+        source = getattr(info, "raw_cell", None)
+        if not isinstance(source, str) or getattr(result, "error_before_exec", None) is not None:
+            return
+        _watch(source, getattr(result, "error_in_exec", None) is not None)
+    except Exception as exc:  # a note, never a broken notebook
+        print(f"(coplearn could not check this cell's answers: {exc})")
+
+
+def _watch(source: str, failed: bool) -> None:
+    parsed = parse_answer_cell(source)
+    if not parsed.names:
+        return
+    if parsed.plain:
+        for name in parsed.names:
+            if name in parsed.values:
+                _MARKED[name] = parsed.values[name]
+                _HOW[name] = "typed"
+        return
+    from IPython import get_ipython
+
+    namespace = get_ipython().user_ns
+    store = AnswerStore()
+    saving = store.read_only_reason is None
+    for name in parsed.names:
+        if saving:
+            if failed or name not in namespace:
+                continue
+            try:
+                data = as_data(namespace[name])
+            except ValueError as exc:
+                _MARKED.pop(name, None)
+                print(f"{name} cannot be marked: {exc}. Give it a plain value (text, a number, or a list).")
+                continue
+            store.save_computed(name, data)
+            _MARKED[name] = data
+            _HOW[name] = "worked out in your notebook and saved"
+            print(f"Saved for marking: {name} = {_show(data)} (this cell works its answer out, so the value "
+                  f"it gave is saved in {ANSWERS_FILE} and that is what will be marked).")
+        else:
+            saved = store.computed().get(name)
+            if saved is None:
+                _MARKED.pop(name, None)
+                print(f"{name} is worked out with code and no value has been saved for marking: run this cell "
+                      "in your own notebook (it saves the value), or type the answer as a plain value.")
+            else:
+                _MARKED[name] = saved
+                _HOW[name] = f"worked out in the notebook and saved in {ANSWERS_FILE}"
+
+
+def _key(question: str, item: object | None) -> str:
+    return question if item is None else f"{question}.{item}"
+
+
+def choice(question: str, item: object | None = None, *, kind: str, label: str | None = None,
+           folder: str | os.PathLike[str] | None = None) -> object:
+    """The learner's answer to a choice question, printed as text, as an option key if it is one.
+
+    The typed answer (variable ``question``, or ``question[item]`` when it is a dict) wins;
+    otherwise the drop-down choice saved as ``"question.item"`` is used.
+    """
+    where = label or _key(question, item)
+    typed = _typed(question, item)
+    if not _blank(typed):
+        answer, how = canonical(typed, kind), _HOW.get(question, "typed")
+    else:
+        store = AnswerStore(folder)
+        answer, how = canonical(store.get(_key(question, item)), kind), "chosen with the drop-down"
+        if store.last_warning:
+            print(store.last_warning)
+    if answer is None:
+        print(f"Your answer to {where}: not answered yet.")
+    else:
+        print(f"Your answer to {where}: {_show(answer)} ({how})")
+    return answer
+
+
+def number(question: str, item: object | None = None, *, label: str | None = None,
+           folder: str | os.PathLike[str] | None = None) -> object:
+    """The learner's numeric answer (typed, or saved from a text box), printed, as a float if it
+    reads as a number ("3.25", "3,25" and 3 all do)."""
+    where = label or _key(question, item)
+    typed = _typed(question, item)
+    how = _HOW.get(question, "typed")
+    raw: object = typed
+    if _blank(typed):
+        store = AnswerStore(folder)
+        raw, how = store.get(_key(question, item)), "entered in the box"
+        if store.last_warning:
+            print(store.last_warning)
+    answer: object = raw
+    if isinstance(raw, bool):
+        answer = raw
+    elif isinstance(raw, (int, float)):
+        answer = float(raw)
+    elif isinstance(raw, str):
+        text = raw.strip().replace(",", ".")
+        try:
+            answer = float(text) if text else None
+        except ValueError:
+            answer = raw.strip()
+    if answer is None:
+        print(f"Your answer for {where}: not answered yet.")
+    else:
+        print(f"Your answer for {where}: {_show(answer)} ({how})")
+    return answer
+
+
+def several(question: str, count: int, *, kind: str, label: str | None = None,
+            folder: str | os.PathLike[str] | None = None) -> list[object]:
+    """The learner's answers to a question that asks for ``count`` choices (a list, printed).
+
+    A typed list (or a comma-separated text such as ``"K5, T4, I3"``) wins; otherwise the
+    drop-down choices saved as ``"question.1"`` ... ``"question.<count>"`` are used. Blank
+    entries are left out.
+    """
+    where = label or question
+    typed = _given(question)
+    values: list[object]
+    if isinstance(typed, str):
+        values = [v for v in typed.split(",")]
+    elif isinstance(typed, (list, tuple, set, frozenset)):
+        values = list(typed)
+    elif typed is None:
+        values = []
+    else:
+        values = [typed]
+    how = _HOW.get(question, "typed")
+    if all(_blank(v) for v in values):
+        store = AnswerStore(folder)
+        saved = store.all()
+        values = [saved.get(f"{question}.{n}") for n in range(1, count + 1)]
+        how = "chosen with the drop-downs"
+        if store.last_warning:
+            print(store.last_warning)
+    answers = [canonical(v, kind) for v in values if not _blank(v)]
+    if not answers:
+        print(f"Your answer to {where}: not answered yet.")
+    else:
+        shown = ", ".join(_show(a) for a in answers[:_SHOW_ITEMS])
+        if len(answers) > _SHOW_ITEMS:
+            shown += f" ... and {len(answers) - _SHOW_ITEMS} more"
+        print(f"Your answer to {where}: {shown} ({how})")
+    return answers

@@ -1,0 +1,325 @@
+"""The grading kernel: started safe and, where Debian's bubblewrap works, sandboxed.
+
+:class:`SandboxedExecute` is nbgrader's ``Execute`` step with a kernel that starts with
+``PYTHONSAFEPATH`` (the grading folder is not on ``sys.path``), no user site folder and an empty
+``IPYTHONDIR`` (:func:`kernel_env`), and, where bubblewrap works (:func:`sandbox_status`),
+inside a sandbox (:func:`bwrap_command`): read-only system, the grading folder the only writable
+place, no network, and no view of the course folder (gradebook, ``solutions/``, other
+students), the exchange or the tutor's home. Errors are never dropped by the output cap; a
+kernel that dies or will not stop costs only the cells it did not run.
+
+This module imports nbgrader when :class:`SandboxedExecute` is first used; ``import coplearn`` does not.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from coplearn.grading.versions import check_versions
+
+__all__ = ["SandboxedExecute", "bwrap_command", "kernel_env", "make_kernel_manager", "sandbox_status"]
+
+
+@functools.cache
+def _bwrap_works(bwrap: str) -> str | None:
+    """None when ``bwrap`` can start a sandbox here, else the reason it cannot."""
+    try:
+        done = subprocess.run([bwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--unshare-all",
+                               "--die-with-parent", "true"], capture_output=True, timeout=20)
+    except (OSError, subprocess.SubprocessError) as exc:
+        return f"bubblewrap could not be started ({exc})"
+    if done.returncode != 0:
+        return "bubblewrap is installed but cannot make a sandbox here (" + \
+            done.stderr.decode(errors="replace").strip()[:200] + ")"
+    return None
+
+
+def sandbox_status(setting: str | None = None) -> tuple[bool, str]:
+    """Whether grading kernels run inside a bubblewrap sandbox, and a sentence for the tutor.
+
+    ``setting`` (default: the ``COPLEARN_SANDBOX`` environment variable, else ``auto``) is
+    ``auto`` (sandbox where bubblewrap works), ``off`` or ``required`` (refuse to grade without).
+    """
+    mode = (setting or os.environ.get("COPLEARN_SANDBOX") or "auto").strip().lower()
+    if mode in {"off", "0", "no", "false"}:
+        return False, ("Grading kernels run without the bubblewrap sandbox (COPLEARN_SANDBOX=off): students' answers are "
+                       "still read as data and none of their code runs, but the kernel runs with your rights.")
+    bwrap = shutil.which("bwrap")
+    reason = "bubblewrap (Debian's 'bubblewrap' package) is not installed" if bwrap is None else _bwrap_works(bwrap)
+    if reason is None:
+        return True, "Grading kernels run inside a bubblewrap sandbox (no network, no view of the course folder)."
+    if mode == "required":
+        raise RuntimeError(f"COPLEARN_SANDBOX=required, but {reason}; nothing was graded.")
+    return False, (f"Grading kernels run without a sandbox because {reason}. Students' answers are still read as data "
+                   "and none of their code runs; the sandbox is a second wall (see docs/tutor-guide.md).")
+
+
+_WARNED: set[str] = set()
+
+
+def _say_once(log: Any, text: str) -> None:
+    if text not in _WARNED:
+        _WARNED.add(text)
+        log.warning("coplearn: %s", text)
+
+
+def kernel_env(base: Mapping[str, str] | None = None, ipython_dir: str | None = None) -> dict[str, str]:
+    """The environment a grading kernel starts with: the submission folder never on ``sys.path``
+    (``PYTHONSAFEPATH``), no user site folder, an empty IPython folder, no inherited start-up files.
+
+    >>> env = kernel_env({"PATH": "/usr/bin", "PYTHONPATH": ".:/opt/lib:", "PYTHONSTARTUP": "x.py"}, "/tmp/ipy")
+    >>> env["PYTHONSAFEPATH"], env["PYTHONPATH"], "PYTHONSTARTUP" in env, env["IPYTHONDIR"]
+    ('1', '/opt/lib', False, '/tmp/ipy')
+    """
+    env = dict(os.environ if base is None else base)
+    for name in ("PYTHONSTARTUP", "PYTHONHOME", "PYTHONINSPECT", "PYTHONUSERBASE", "JUPYTER_CONFIG_PATH",
+                 "JUPYTER_PATH", "IPYTHON_DIR", "PYTHONBREAKPOINT", "PYTHONEXECUTABLE"):
+        env.pop(name, None)
+    paths = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p and os.path.isabs(p)]
+    if paths:
+        env["PYTHONPATH"] = os.pathsep.join(paths)
+    else:
+        env.pop("PYTHONPATH", None)
+    env["PYTHONSAFEPATH"] = "1"
+    env["PYTHONNOUSERSITE"] = "1"
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    if ipython_dir:
+        env["IPYTHONDIR"] = ipython_dir
+        env["JUPYTER_CONFIG_DIR"] = os.path.join(ipython_dir, "jupyter-config")
+    env["NBGRADER_EXECUTION"] = env.get("NBGRADER_EXECUTION") or "autograde"
+    return env
+
+
+def _course_root(start: Path) -> Path | None:
+    for p in [start, *start.parents]:
+        if (p / "nbgrader_config.py").exists():
+            return p
+    return None
+
+
+def bwrap_command(bwrap: str, folder: Path, private: Path, hide: Iterable[str | os.PathLike[str]] = ()) -> list[str]:
+    """The bubblewrap prefix for a kernel whose only writable place is ``folder`` (its private
+    socket folder ``private`` aside): read-only system, fresh /tmp, no network, no other process
+    in view, and the course folder, the exchange and the home folder hidden (the Python
+    installation is put back, read-only, where it lies inside one of them)."""
+    args = [bwrap, "--die-with-parent", "--new-session", "--unshare-all", "--ro-bind", "/", "/",
+            "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--unsetenv", "JPY_PARENT_PID"]
+    hidden = []
+    for h in [*hide, os.path.expanduser("~")]:
+        p = Path(h).resolve()
+        if p.is_dir() and p != Path("/") and p not in hidden:
+            hidden.append(p)
+    # a folder inside another hidden one is hidden already (and a second tmpfs there cannot be remounted)
+    hidden = [p for p in hidden if not any(h != p and h in p.parents for h in hidden)]
+    for p in hidden:
+        args += ["--tmpfs", str(p)]
+    needed = {Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve(), Path(sys.executable).resolve().parent}
+    needed |= {Path(p).resolve() for p in sys.path if p and os.path.isdir(p)}
+    covered = [*hidden, Path("/tmp")]  # a fresh /tmp is mounted too: Python may live under it (a CI clone)
+    for p in sorted(needed):
+        if any(p == h or h in p.parents for h in covered):
+            args += ["--ro-bind", str(p), str(p)]
+    args += ["--bind", str(private), str(private), "--bind", str(folder), str(folder), "--chdir", str(folder)]
+    if os.geteuid() == 0:
+        # the empty stand-ins for hidden folders cannot be written to either (as another user the
+        # kernel cannot remount them, but what it writes there is in memory and gone with it)
+        for p in hidden:
+            args += ["--remount-ro", str(p)]
+    if os.geteuid() == 0:
+        args += ["--cap-drop", "ALL"]
+    return args
+
+
+@functools.cache
+def _kernel_manager_class() -> type:
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import List, Unicode
+
+    class SandboxKernelManager(AsyncKernelManager):  # type: ignore[misc, valid-type]
+        """A kernel manager whose kernel starts inside bubblewrap (when ``sandbox_prefix`` is set)."""
+
+        sandbox_prefix = List(Unicode(), default_value=[])
+
+        def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
+            return list(self.sandbox_prefix) + super().format_kernel_cmd(extra_arguments)
+
+    SandboxKernelManager.__module__ = __name__
+    return SandboxKernelManager
+
+
+def make_kernel_manager(folder: Path, *, kernel_name: str = "python3", sandbox: bool | None = None,
+                        hide: Iterable[str] = (), log: Any = None) -> tuple[Any, dict[str, Any], Path]:
+    """A kernel manager for grading in ``folder``, the ``start_kernel`` options it needs, and the
+    private folder (sockets, IPython folder) that the caller removes after the kernel stops."""
+    folder = Path(folder).resolve()
+    private = Path(tempfile.mkdtemp(prefix="coplearn-kernel-"))
+    (private / "ipython").mkdir()
+    if sandbox is None:
+        sandbox, message = sandbox_status()
+        if log is not None:
+            _say_once(log, message)
+    cls = _kernel_manager_class()
+    kwargs: dict[str, Any] = {"kernel_name": kernel_name}
+    if sandbox:
+        root = _course_root(folder)
+        hide_all = [*(str(root) for root in [root] if root), *hide]
+        exchange = os.environ.get("COPLEARN_EXCHANGE") or "/usr/local/share/nbgrader/exchange"
+        hide_all.append(exchange)
+        kwargs.update(transport="ipc", ip=str(private / "k"), connection_file=str(private / "kernel.json"),
+                      sandbox_prefix=bwrap_command(shutil.which("bwrap") or "bwrap", folder, private, hide_all))
+    else:
+        kwargs.update(connection_file=str(private / "kernel.json"))
+    km = cls(**kwargs)
+    start = {"cwd": str(folder), "env": kernel_env(ipython_dir=str(private / "ipython"))}
+    return km, start, private
+
+
+@functools.cache
+def _build_sandboxed_execute() -> type:
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+    from nbclient.util import run_sync
+    from nbformat.notebooknode import NotebookNode
+    from nbgrader.preprocessors import Execute
+    from traitlets import Integer, List, Unicode
+
+    class SandboxedExecute(Execute):  # type: ignore[misc, valid-type]
+        """nbgrader's ``Execute`` with a safe, sandboxed kernel and bounds that never cost other
+        students anything (see the module doc).
+
+        - ``sandbox``: ``auto`` (bubblewrap where it works), ``off`` or ``required``
+          (default from ``COPLEARN_SANDBOX``);
+        - ``hide_paths``: more folders the kernel must not see (the exchange is always hidden);
+        - ``max_output_chars``: output recorded per cell; error outputs are always kept;
+        - ``notebook_timeout``: seconds for the whole notebook; once spent, each remaining cell
+          gets ``timeout_after_budget`` seconds;
+        - a kernel that dies, or stays busy after an interrupt, marks its cell and every later
+          code cell with an error (no marks for the tests there) and grading goes on.
+        """
+
+        sandbox = Unicode("", help="auto, off or required (default: COPLEARN_SANDBOX, else auto)").tag(config=True)
+        hide_paths = List(Unicode(), default_value=[], help="Folders the grading kernel must not see.").tag(config=True)
+        max_output_chars = Integer(200_000, help="Characters of output recorded per cell.").tag(config=True)
+        notebook_timeout = Integer(180, help="Seconds for the whole notebook (-1: no limit).").tag(config=True)
+        timeout_after_budget = Integer(2, help="Seconds per cell once notebook_timeout is spent.").tag(config=True)
+
+        def preprocess(self, nb: Any, resources: Any = None, km: Any = None) -> Any:
+            check_versions()
+            self._coplearn_started = time.monotonic()
+            self._coplearn_dead: str | None = None
+            self._coplearn_sizes: dict[int, int] = {}
+            self._coplearn_private: Path | None = None
+            self._coplearn_folder = Path((resources or {}).get("metadata", {}).get("path") or os.getcwd())
+            self._coplearn_start = getattr(km, "coplearn_start", {}) if km is not None else {}
+            try:
+                return super().preprocess(nb, resources, km=km)
+            finally:
+                if km is not None and getattr(self, "kc", None) is not None:  # a kernel kept for the next notebook
+                    with contextlib.suppress(Exception):
+                        self.kc.stop_channels()
+                    self.kc = None
+                if self._coplearn_private is not None:
+                    shutil.rmtree(self._coplearn_private, ignore_errors=True)
+
+        def create_kernel_manager(self) -> Any:
+            sandboxed, message = sandbox_status(self.sandbox or None)
+            _say_once(self.log, message)
+            name = self.kernel_name or self.nb.metadata.get("kernelspec", {}).get("name") or "python3"
+            km, self._coplearn_start, self._coplearn_private = make_kernel_manager(
+                self._coplearn_folder, kernel_name=name, sandbox=sandboxed, hide=self.hide_paths)
+            self.km = km
+            return km
+
+        async def async_start_new_kernel(self, **kwargs: Any) -> None:
+            kwargs = {**getattr(self, "_coplearn_start", {}), **kwargs}
+            return await super().async_start_new_kernel(**kwargs)
+
+        # nbclient binds the synchronous name to its own coroutine: bind it to ours
+        start_new_kernel = run_sync(async_start_new_kernel)
+
+        def _get_timeout(self, cell: Any) -> int | None:
+            base = super()._get_timeout(cell)
+            if self.notebook_timeout is None or self.notebook_timeout < 0:
+                return base
+            left = self.notebook_timeout - (time.monotonic() - self._coplearn_started)
+            if left <= 0:
+                return self.timeout_after_budget
+            return int(min(base, max(left, self.timeout_after_budget))) if base else int(max(left, 1))
+
+        def output(self, outs: list[Any], msg: dict[str, Any], display_id: Any, cell_index: int) -> Any:
+            if msg.get("msg_type") == "error" or msg.get("header", {}).get("msg_type") == "error":
+                return super().output(outs, msg, display_id, cell_index)  # errors are never dropped
+            content = msg.get("content", {})
+            size = len(content.get("text", "")) + sum(len(str(v)) for v in content.get("data", {}).values())
+            used = self._coplearn_sizes.get(cell_index, 0)
+            if used > self.max_output_chars:
+                return None
+            self._coplearn_sizes[cell_index] = used + size
+            if used + size > self.max_output_chars:
+                note = NotebookNode(output_type="stream", name="stdout",
+                                    text=f"\n... output stopped by the course's autograder after "
+                                         f"{self.max_output_chars:,} characters ...\n")
+                outs.append(note)
+                return note
+            return super().output(outs, msg, display_id, cell_index)
+
+        def _dead_output(self, text: str) -> Any:
+            return NotebookNode(output_type="error", ename="KernelStopped", evalue=text,
+                                traceback=[f"KernelStopped: {text}"])
+
+        def preprocess_cell(self, cell: Any, resources: Any, index: int) -> Any:
+            if cell.cell_type != "code":
+                return cell, resources
+            if self._coplearn_dead:
+                cell.outputs = [self._dead_output(
+                    "Not run: the program stopped earlier in this notebook (" + self._coplearn_dead + ").")]
+                return cell, resources
+            try:
+                return super().preprocess_cell(cell, resources, index)
+            except DeadKernelError:
+                self._coplearn_dead = f"it crashed while running cell {index + 1}"
+                self.log.warning("coplearn: the kernel died in cell %d; the remaining cells are marked not run", index)
+                cell.outputs.append(self._dead_output(
+                    "The program stopped (the kernel died) while this cell was running. If this looks "
+                    "wrong, the tutor can autograde this submission again."))
+                return cell, resources
+            except CellTimeoutError:
+                self._coplearn_dead = f"it was still busy after the time limit in cell {index + 1}"
+                self.log.warning("coplearn: the kernel stayed busy after cell %d timed out; the remaining "
+                                 "cells are marked not run", index)
+                cell.outputs.append(self._dead_output(
+                    "This cell ran past the time limit and the program would not stop when interrupted, "
+                    "so the rest of the notebook could not be run."))
+                return cell, resources
+
+        async def async_execute_cell(self, cell: Any, cell_index: int, execution_count: Any = None,
+                                     store_history: bool = True) -> Any:
+            if self._coplearn_dead:
+                return cell
+            return await super().async_execute_cell(cell, cell_index, execution_count, store_history)
+
+        execute_cell = run_sync(async_execute_cell)
+
+    SandboxedExecute.__module__ = __name__
+    return SandboxedExecute
+
+
+_BUILDERS = {"SandboxedExecute": _build_sandboxed_execute}
+
+
+def __getattr__(name: str) -> Any:
+    # The nbgrader-based class is built on first use (nbgrader is heavy to import).
+    if name in _BUILDERS:
+        cls = _BUILDERS[name]()
+        globals()[name] = cls
+        return cls
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

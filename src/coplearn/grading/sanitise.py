@@ -1,0 +1,210 @@
+"""Sanitising steps: a submission's answer cells become data before anything runs.
+
+nbgrader runs these (``nbgrader_config.py`` names them), around its own ``OverwriteCells``:
+
+- :class:`ForgetUnknownCells` (before ``OverwriteCells``): a cell whose nbgrader id the gradebook
+  does not know loses its nbgrader metadata, so it cannot pass itself off as a locked or test cell;
+- :class:`AnswersAsData` (after it). A cell counts as the course's own only when the gradebook
+  knows it as a locked or test cell; its source is the gradebook's and its metadata is reset (so
+  a tag such as ``skip-execution`` cannot stop a test). Every other code cell is the student's:
+  it is read as data with :func:`coplearn.grading.answers.parse_answer_cell` and rewritten as the
+  canonical literal it holds. A cell that is not a plain answer is not run: it is kept as text
+  (comments) with a one-line note, and its answers are unanswered unless the learner's own
+  session saved the value it computed in ``answers.json``. The answers that will be marked are
+  recorded in the notebook's metadata (``coplearn.graded_answers``) for the tutor.
+
+This module imports nbgrader when a step is first used; ``import coplearn`` does not.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from coplearn.grading import answers as grading
+from coplearn.grading.gradebook import course_id, gradebook_cells, nbgrader_meta, preprocessor_base
+from coplearn.grading.schema import Question, clean_value, answer_schema, clean_answers
+from coplearn.grading.versions import check_versions
+
+__all__ = ["AnswersAsData", "ForgetUnknownCells"]
+
+
+def _as_comment(text: str, limit_lines: int = 60, limit_chars: int = 200) -> list[str]:
+    """``text`` as comment lines, each safe to put in Python source (no line breaks, no NULs)."""
+    out = []
+    lines = text.splitlines() or [""]
+    for line in lines[:limit_lines]:
+        safe = "".join(ch if ch.isprintable() or ch == "\t" else f"\\x{ord(ch):02x}" if ord(ch) < 256
+                       else f"\\u{ord(ch):04x}" for ch in line[:limit_chars])
+        out.append("#     " + safe + (" ..." if len(line) > limit_chars else ""))
+    if len(lines) > limit_lines:
+        out.append(f"#     ... and {len(lines) - limit_lines} more lines")
+    return out
+
+
+def _not_run_source(original: str, why: str, computed: Mapping[str, object]) -> str:
+    head = [f"# Not run by the course's autograder: {why}.",
+            "# Only plain answers (name = value) are marked; this is what the cell held, as text:"]
+    body = _as_comment(original)
+    tail: list[str] = []
+    if computed:
+        tail = ["# Marked instead: the values this cell worked out in the learner's own notebook, saved in answers.json:",
+                grading.answer_source(computed)]
+    return "\n".join(head + body + tail)
+
+
+def _reset_metadata(cell: Any, keep_nbgrader: bool) -> None:
+    meta = cell.get("metadata", {})
+    kept = {k: meta[k] for k in ("deletable", "editable") if k in meta and isinstance(meta[k], bool)}
+    if keep_nbgrader and isinstance(meta.get("nbgrader"), Mapping):
+        kept["nbgrader"] = meta["nbgrader"]
+    cell["metadata"] = type(meta)(kept) if isinstance(meta, dict) else kept
+
+
+def _graded_answers(schema: Mapping[str, Question], typed: Mapping[str, object],
+                    dropdowns: Mapping[str, object]) -> dict[str, object]:
+    """The answer that will be marked for each question item: typed (or worked out) first,
+    then the drop-down, as :mod:`coplearn.grading.answers` resolves them in the kernel."""
+    out: dict[str, object] = {}
+    for name, q in sorted(schema.items()):
+        given = typed.get(name)
+        if q.items:
+            for item in sorted(q.items, key=lambda s: (len(s), s)):
+                value = None
+                if isinstance(given, Mapping):
+                    value = given.get(item, given.get(int(item)) if item.lstrip("-").isdigit() else None)
+                elif isinstance(given, list) and item.isdigit() and 0 < int(item) <= len(given):
+                    value = given[int(item) - 1]
+                if value is None or (isinstance(value, str) and not value.strip()):
+                    value = dropdowns.get(f"{name}.{item}")
+                out[f"{name}.{item}"] = _canonical_for(q, value)
+        elif q.count:
+            values: list[object] = []
+            if isinstance(given, str):
+                values = [v for v in given.split(",") if v.strip()]
+            elif isinstance(given, list):
+                values = [v for v in given if v is not None and not (isinstance(v, str) and not v.strip())]
+            elif given is not None:
+                values = [given]
+            if not values:
+                values = [dropdowns.get(f"{name}.{n}") for n in range(1, q.count + 1)]
+                values = [v for v in values if v is not None]
+            out[name] = [_canonical_for(q, v) for v in values][: grading.MAX_ITEMS]
+        else:
+            value = given if given is not None and not (isinstance(given, str) and not given.strip()) else dropdowns.get(name)
+            out[name] = _canonical_for(q, value)
+    return out
+
+
+def _canonical_for(q: Question, value: object) -> object:
+    if value is None:
+        return None
+    if q.kind == "number":
+        try:
+            return clean_value(q, value)
+        except (ValueError, TypeError):
+            return value
+    return grading.canonical(value, q.kind)
+
+
+@functools.cache
+def _build_answers_as_data() -> type:
+    base = preprocessor_base()
+
+    class AnswersAsData(base):  # type: ignore[misc, valid-type]
+        """nbgrader sanitising step: the student's code cells become data (see the module doc)."""
+
+        def preprocess(self, nb: Any, resources: Any) -> tuple[Any, Any]:
+            check_versions()
+            cells, grade_ids, solution_ids, _ = gradebook_cells(resources, course_id(self.config))
+            trusted_ids = {gid for gid, c in cells.items() if (c["locked"] or gid in grade_ids) and gid not in solution_ids}
+            # The questions, from the course's own test cells (as the gradebook holds them).
+            schema = answer_schema(cells[g]["source"] for g in grade_ids if g in cells and cells[g]["cell_type"] == "code")
+            folder = Path(resources.get("metadata", {}).get("path") or ".")
+            doc, notes = clean_answers(folder / grading.ANSWERS_FILE, schema)
+            computed = dict(doc.get("computed", {})) if doc else {}
+            dropdowns = dict(doc.get("answers", {})) if doc else {}
+            typed: dict[str, object] = {}
+            not_run: list[dict[str, Any]] = []
+            for index, cell in enumerate(nb.cells):
+                gid = nbgrader_meta(cell).get("grade_id")
+                if gid in trusted_ids:
+                    known = cells[gid]
+                    cell.cell_type = known["cell_type"]
+                    notice = cell.source[: -len(known["source"])] if known["source"] and cell.source.endswith(known["source"]) else ""
+                    if not all(line.startswith("#") or not line.strip() for line in notice.splitlines()):
+                        notice = ""  # only nbgrader's own "was missing" comment may stand before the course's cell
+                    cell.source = notice + known["source"]
+                    _reset_metadata(cell, keep_nbgrader=True)
+                    if cell.cell_type == "code":
+                        cell.setdefault("outputs", [])
+                        cell.setdefault("execution_count", None)
+                    continue
+                if cell.get("cell_type") != "code":
+                    if gid not in cells:  # a cell the gradebook does not know cannot claim to be graded
+                        _reset_metadata(cell, keep_nbgrader=False)
+                    continue
+                _reset_metadata(cell, keep_nbgrader=gid in cells)
+                parsed = grading.parse_answer_cell(cell.source)
+                if parsed.plain:
+                    header = ["# Your answer, as the autograder read it:"] if parsed.values else \
+                             ["# No answer here (nothing in this cell gives a question a value)."]
+                    notes = [line.strip() for line in cell.source.splitlines() if line.strip().startswith("#")]
+                    if notes:  # the learner's own comments, kept as text for the tutor and the feedback
+                        header = ["# Your comments in this cell:"] + _as_comment("\n".join(notes), 30) + header
+                    cell.source = "\n".join(header + ([grading.answer_source(parsed.values)] if parsed.values else []))
+                    typed.update(parsed.values)
+                    continue
+                used = {n: computed[n] for n in parsed.names if n in computed}
+                original = cell.source
+                cell.source = _not_run_source(original, str(parsed.problem), used)
+                typed.update(used)
+                not_run.append({"cell": index, "why": parsed.problem, "names": list(parsed.names),
+                                "marked_from_saved": sorted(used)})
+                self.log.warning("coplearn: %s: cell %d was not run (%s); %s", resources["nbgrader"].get("student", "?"),
+                                 index + 1, parsed.problem,
+                                 f"saved values used for {', '.join(sorted(used))}" if used else "its answers are unanswered")
+            for note in notes:
+                self.log.warning("coplearn: %s: %s", resources["nbgrader"].get("student", "?"), note)
+            record = nb.metadata.setdefault("coplearn", {})
+            record["graded_answers"] = _graded_answers(schema, typed, dropdowns)
+            record["grading"] = {"not_run": not_run, "answers_file_notes": notes}
+            return nb, resources
+
+    AnswersAsData.__module__ = __name__
+    return AnswersAsData
+
+
+@functools.cache
+def _build_forget_unknown() -> type:
+    base = preprocessor_base()
+
+    class ForgetUnknownCells(base):  # type: ignore[misc, valid-type]
+        """nbgrader sanitising step, before ``OverwriteCells``: a cell whose nbgrader id the
+        gradebook does not know loses its nbgrader metadata, so it cannot pass itself off as a
+        locked or test cell (it is then the student's own cell, read as data)."""
+
+        def preprocess(self, nb: Any, resources: Any) -> tuple[Any, Any]:
+            cells, _, _, _ = gradebook_cells(resources, course_id(self.config))
+            for cell in nb.cells:
+                meta = cell.get("metadata", {})
+                if "nbgrader" in meta and nbgrader_meta(cell).get("grade_id") not in cells:
+                    del meta["nbgrader"]
+            return nb, resources
+
+    ForgetUnknownCells.__module__ = __name__
+    return ForgetUnknownCells
+
+
+_BUILDERS = {"AnswersAsData": _build_answers_as_data, "ForgetUnknownCells": _build_forget_unknown}
+
+
+def __getattr__(name: str) -> Any:
+    # The nbgrader-based class is built on first use (nbgrader is heavy to import).
+    if name in _BUILDERS:
+        cls = _BUILDERS[name]()
+        globals()[name] = cls
+        return cls
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
