@@ -25,6 +25,8 @@ h-typechange       blank; the written-answer cell turned into a code cell that p
 h-answersfile      answers.json with 1 right drop-down answer plus unknown keys, objects and       2
                    wrong values
 h-bigecho          q2 typed as a list of 150 entries (echo bounded, no marks)                     0
+h-source           the tutor's source notebook from solutions/, keys and all (its answer cells     0
+                   carry nbgrader's solution markers, so they are shown as text, not marked)
 =================  =========================================================================  =====
 
 The executor's own bounds (a kernel that dies, a cell that will not stop) are tested in
@@ -137,6 +139,11 @@ def hostile(course: Course) -> Course:
     _submit(course, "h-monkey", extra=MONKEY_CELLS, after="setup")
     _submit(course, "h-reader", extra=READER_CELLS, after="setup")
     _submit(course, "h-bigecho", q2="q2 = " + repr(["managed", "professional", "humanistic"] * 50))
+    s = course.student("h-source")  # submits the tutor's source notebook (e.g. a collected link's target)
+    s.fetch(A)
+    s.notebook_path(A).write_text((course.root / "solutions" / A / f"{A}.ipynb").read_text(encoding="utf-8"),
+                                  encoding="utf-8")
+    s.submit(A)
     _edit_cells(course, "h-tags", _tag_tests)
     _edit_cells(course, "h-fakecell", _fake_cell)
     _edit_cells(course, "h-typechange", _typechange)
@@ -178,7 +185,7 @@ def hostile(course: Course) -> Course:
 HOSTILE_SCORES = {
     "h-honest": 40, "h-blank": 0, "h-shipped": 0, "h-loop": 24, "h-flood": 40, "h-deleted": 6, "h-edited": 0,
     "h-badjson": 0, "h-monkey": 0, "h-reader": 0, "h-tags": 0, "h-fakecell": 0, "h-typechange": 0,
-    "h-answersfile": 2, "h-bigecho": 0,
+    "h-answersfile": 2, "h-bigecho": 0, "h-source": 0,
 }
 
 
@@ -253,6 +260,15 @@ def test_answers_json_is_read_as_data_and_checked(hostile: Course) -> None:
     saved = json.loads((hostile.root / "autograded" / "h-answersfile" / A / "answers.json").read_text(encoding="utf-8"))
     assert saved["answers"] == {"q1.1": "managed"}
     assert saved["computed"] == {"q1": "not a dict"}  # plain data, kept; it answers nothing (q1 is asked item by item)
+
+
+def test_the_source_notebook_is_shown_as_text_and_named_in_the_log(hostile: Course) -> None:
+    nb = hostile.autograded(A, "h-source")
+    not_run = nb["metadata"]["coplearn"]["grading"]["not_run"]
+    assert not_run and all("solution markers" in entry["why"] for entry in not_run)
+    typed = "".join(cell_by_id(nb, "q1-typed")["source"])
+    assert typed.lstrip().startswith("#") and "solution markers" in typed
+    assert "tutor's source notebook" in hostile.hostile_result["log"]  # type: ignore[attr-defined]
 
 
 def test_a_long_answer_is_echoed_in_bounded_form(hostile: Course) -> None:

@@ -19,6 +19,7 @@ This module imports nbgrader when a step is first used; ``import coplearn`` does
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,13 @@ from coplearn.grading.schema import Question, clean_value, answer_schema, clean_
 from coplearn.grading.versions import check_versions
 
 __all__ = ["AnswersAsData", "ForgetUnknownCells"]
+
+
+#: nbgrader's markers for solutions and hidden tests. ``generate_assignment`` removes them, so a
+#: student's cell that carries one holds the tutor's source (solutions/), not the student's answer.
+SOURCE_MARKER = re.compile(r"^[ \t]*#+[ \t]*(BEGIN|END)[ \t]+(SOLUTION|HIDDEN[ \t]+TESTS)\b", re.MULTILINE | re.IGNORECASE)
+MARKER_WHY = ("it carries the course's solution markers, which a released notebook never has: this is the "
+              "tutor's source notebook, or a copy of it, not the student's own answer")
 
 
 def _as_comment(text: str, limit_lines: int = 60, limit_chars: int = 200) -> list[str]:
@@ -147,6 +155,14 @@ def _build_answers_as_data() -> type:
                         _reset_metadata(cell, keep_nbgrader=False)
                     continue
                 _reset_metadata(cell, keep_nbgrader=gid in cells)
+                if SOURCE_MARKER.search(cell.source):
+                    # A released notebook never has nbgrader's solution or hidden-test markers: this
+                    # is the tutor's source notebook (or a copy of it), not the student's answer.
+                    cell.source = _not_run_source(cell.source, MARKER_WHY, {})
+                    not_run.append({"cell": index, "why": MARKER_WHY, "names": [], "marked_from_saved": []})
+                    self.log.warning("coplearn: %s: cell %d was not run (%s); its answers are unanswered",
+                                     resources["nbgrader"].get("student", "?"), index + 1, MARKER_WHY)
+                    continue
                 parsed = grading.parse_answer_cell(cell.source)
                 if parsed.plain:
                     header = ["# Your answer, as the autograder read it:"] if parsed.values else \
