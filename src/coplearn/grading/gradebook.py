@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -108,6 +108,21 @@ def preprocessor_base() -> type:
     from nbgrader.preprocessors import NbGraderPreprocessor
 
     return NbGraderPreprocessor
+
+
+def built_on_first_use(namespace: dict[str, Any], builders: Mapping[str, Callable[[], type]]) -> Callable[[str], Any]:
+    """A module ``__getattr__`` for the nbgrader steps: each class is built (subclassing nbgrader's)
+    the first time it is asked for, after :func:`check_versions` has had its say, and then kept in
+    the module. Importing a step's module therefore never imports nbgrader."""
+
+    def __getattr__(name: str) -> Any:
+        if name in builders:
+            cls = builders[name]()
+            namespace[name] = cls
+            return cls
+        raise AttributeError(f"module {namespace['__name__']!r} has no attribute {name!r}")
+
+    return __getattr__
 
 
 def snapshot_gradebook(db_url: str, dest: Path) -> Path:

@@ -24,6 +24,7 @@ import functools
 import traceback
 from typing import Any
 
+from coplearn.grading.gradebook import built_on_first_use
 from coplearn.grading.versions import check_versions
 
 __all__ = ["CheckCellMetadata", "SaveAutoGrades", "metadata_validator"]
@@ -141,10 +142,4 @@ def _build_save_auto_grades() -> type:
 _BUILDERS = {"CheckCellMetadata": _build_check_cell_metadata, "SaveAutoGrades": _build_save_auto_grades}
 
 
-def __getattr__(name: str) -> Any:
-    # The nbgrader-based classes are built on first use (nbgrader is heavy to import).
-    if name in _BUILDERS:
-        cls = _BUILDERS[name]()
-        globals()[name] = cls
-        return cls
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = built_on_first_use(globals(), _BUILDERS)

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from coplearn.grading.gradebook import built_on_first_use
 from coplearn.grading.versions import check_versions
 
 __all__ = ["SandboxedExecute", "bwrap_command", "kernel_env", "make_kernel_manager", "sandbox_status"]
@@ -316,10 +317,4 @@ def _build_sandboxed_execute() -> type:
 _BUILDERS = {"SandboxedExecute": _build_sandboxed_execute}
 
 
-def __getattr__(name: str) -> Any:
-    # The nbgrader-based class is built on first use (nbgrader is heavy to import).
-    if name in _BUILDERS:
-        cls = _BUILDERS[name]()
-        globals()[name] = cls
-        return cls
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = built_on_first_use(globals(), _BUILDERS)

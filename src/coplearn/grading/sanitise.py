@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from coplearn.grading import answers as grading
-from coplearn.grading.gradebook import course_id, gradebook_cells, nbgrader_meta, preprocessor_base
+from coplearn.grading.gradebook import built_on_first_use, course_id, gradebook_cells, nbgrader_meta, preprocessor_base
 from coplearn.grading.schema import Question, clean_value, answer_schema, clean_answers
 from coplearn.grading.versions import check_versions
 
@@ -217,10 +217,4 @@ def _build_forget_unknown() -> type:
 _BUILDERS = {"AnswersAsData": _build_answers_as_data, "ForgetUnknownCells": _build_forget_unknown}
 
 
-def __getattr__(name: str) -> Any:
-    # The nbgrader-based class is built on first use (nbgrader is heavy to import).
-    if name in _BUILDERS:
-        cls = _BUILDERS[name]()
-        globals()[name] = cls
-        return cls
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = built_on_first_use(globals(), _BUILDERS)

@@ -21,7 +21,7 @@ from typing import Any
 
 from coplearn.core.atomic import atomic_write_text
 from coplearn.grading import answers as grading
-from coplearn.grading.gradebook import course_id, gradebook_cells, nbgrader_meta, preprocessor_base
+from coplearn.grading.gradebook import built_on_first_use, course_id, gradebook_cells, nbgrader_meta, preprocessor_base
 from coplearn.grading.schema import Question, answer_schema, clean_answers
 
 __all__ = ["PruneSubmission", "prune_folder"]
@@ -129,10 +129,4 @@ def _build_prune() -> type:
 _BUILDERS = {"PruneSubmission": _build_prune}
 
 
-def __getattr__(name: str) -> Any:
-    # The nbgrader-based class is built on first use (nbgrader is heavy to import).
-    if name in _BUILDERS:
-        cls = _BUILDERS[name]()
-        globals()[name] = cls
-        return cls
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = built_on_first_use(globals(), _BUILDERS)
