@@ -172,3 +172,12 @@ def test_landing_page_links_every_lesson_that_exists(built_site):
     assert "on this device only" in " ".join(page.split())
     assert "coplearn-run-on-open" in (built_site / "notebooks" / "index.html").read_text()
     assert build._dir_size(built_site) < 60e6, "the site should stay under 60 MB"
+
+
+def test_the_landing_page_comes_from_an_autoescaped_template():
+    found = [pages.Lesson(number="00", slug="00-welcome", title="Welcome <script>alert(1)</script> & more", minutes=30),
+             pages.Lesson(number="01", slug="01-x", title="Two", minutes=None)]
+    page = pages.landing_page(found, "today <b>")
+    assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in page
+    assert "today &lt;b&gt;" in page and "(about 30 minutes)" in page and page.count("?path=course/0") == 3  # the two lessons and "start here"
+    assert "about 0 hours" not in page and "Twelve lessons, about 0 hours" not in page

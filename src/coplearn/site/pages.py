@@ -7,7 +7,6 @@ changed. The journal is kept under ``my-journal/`` in the browser's storage.
 
 from __future__ import annotations
 
-import html
 import json
 import shutil
 from dataclasses import dataclass
@@ -179,101 +178,12 @@ def inject_run_on_open(site: Path) -> None:
 # ---- the landing page -------------------------------------------------------------------------------
 
 def landing_page(found: list[Lesson], built: str) -> str:
+    """The site's first page, from the template ``site_landing.html.j2`` (autoescaped)."""
     from coplearn import __version__
+    from coplearn.core.templates import render
 
     total = sum(lesson.minutes or 0 for lesson in found)
-
-    def when(minutes: int | None) -> str:
-        return f"about {minutes} minutes" if minutes else ""
-
-    items = []
-    for lesson in found:
-        time_note = f' <span class="time">({when(lesson.minutes)})</span>' if lesson.minutes else ""
-        items.append(f'      <li><a href="notebooks/index.html?path=course/{html.escape(lesson.slug)}.ipynb">'
-                     f"Lesson {html.escape(lesson.number)}: {html.escape(lesson.title)}</a>{time_note}</li>")
-    rows = "\n".join(items)
-    first = found[0]
-    hours = f"about {total / 60:.0f} hours" if total else "a few hours"
-    return f"""<!DOCTYPE html>
-<html lang="en-GB">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Leading communities of practice in social work: the course in your browser</title>
-<style>
-  body {{ font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; line-height: 1.55;
-         max-width: 46rem; margin: 0 auto; padding: 1.5rem 1rem 3rem; color: #1a1a1a; background: #fff; }}
-  h1 {{ font-size: 1.7rem; line-height: 1.25; }}
-  h2 {{ font-size: 1.25rem; margin-top: 2rem; }}
-  a {{ color: #0050a0; }}
-  a:focus {{ outline: 3px solid #E69F00; outline-offset: 2px; }}
-  .start {{ display: inline-block; background: #0050a0; color: #fff; padding: .7rem 1.2rem; border-radius: 6px;
-           text-decoration: none; font-weight: 600; font-size: 1.1rem; }}
-  .start:hover {{ background: #003d7a; }}
-  .time {{ color: #444; }}
-  .box {{ border-left: 5px solid #009E73; background: #f3f8f6; padding: .6rem 1rem; }}
-  li {{ margin: .35rem 0; }}
-  footer {{ margin-top: 3rem; font-size: .9rem; color: #444; }}
-</style>
-</head>
-<body>
-<main>
-<h1>Leading communities of practice in social work</h1>
-<p>A short course for social work students, practice educators and team managers on how to help a
-team learn together: how to lead a <strong>community of practice</strong>. It follows one article,
-Gray, Parker, Rutter and Williams (2010), <cite>Developing communities of practice: a strategy for
-effective leadership, management and supervision in social work</cite> (Social Work &amp; Social
-Sciences Review 14(2)).</p>
-<p>It runs in this web browser. There is nothing to install and no account to create, and nothing
-you type is sent anywhere.</p>
-
-<p><a class="start" href="notebooks/index.html?path=course/{html.escape(first.slug)}.ipynb">Start here: lesson {first.number}, {html.escape(first.title)}</a></p>
-
-<h2>How to use a lesson</h2>
-<ol>
-  <li>Open a lesson from the list below. It opens in a new view of this site; the first time, it
-      takes up to half a minute to get ready.</li>
-  <li>Wait for the activities (choices, buttons, charts) to appear: they start by themselves once
-      Python is ready in your browser. If they do not, choose <strong>Run</strong>, then
-      <strong>Run All Cells</strong>, from the menu at the top.</li>
-  <li>Read, try the activities, and write your reflections in the "Pause and reflect" boxes.</li>
-</ol>
-
-<h2>The lessons</h2>
-<p>Twelve lessons, {hours} in all. Take them in order; each one builds on the last.</p>
-<ol class="lessons" start="0">
-{rows}
-</ol>
-
-<h2>Where your work is kept</h2>
-<div class="box">
-<p><strong>Your journal and any changes you make are kept in this web browser, on this device
-only.</strong> They are still there when you come back, in the same browser on the same device.
-They are not on any server and nobody else can see them.</p>
-<p>They are deleted if you clear this browser's data for this site, use a private window, or
-move to another computer. To keep a copy, export your journal as CPD records in lesson 11, or
-download <code>my-journal/journal.json</code> from the file list (right-click it, then
-<strong>Download</strong>). You can upload that file to the same place on another device to carry on.</p>
-</div>
-
-<h2>More</h2>
-<ul>
-  <li><a href="lab/index.html">All the course files</a>: lessons, self-study exercises (the graded
-      assignments, to check your own answers), an example team survey, and the guides.</li>
-  <li><a href="notebooks/index.html?path=guides/learner-guide.md">Learner guide</a> and
-      <a href="notebooks/index.html?path=guides/accessibility.md">accessibility statement</a>.</li>
-</ul>
-<h2>What this edition cannot do</h2>
-<p>Tutors cannot collect or mark work here: there is no sign-in and no shared storage. Graded
-assignments for a course are handed in on your university's own system (a JupyterHub). Here you
-can check your own answers. The Word (.docx) export of the journal needs the desktop course;
-Markdown and web-page (HTML) exports work here.</p>
-</main>
-<footer>
-<p>coplearn {html.escape(__version__)}, built {html.escape(built)}. Code MIT licence; course text CC BY 4.0.
-Runs on JupyterLite and Pyodide.</p>
-</footer>
-</body>
-</html>
-"""
+    hours = (f"about {total / 60:.0f} hours" if total >= 90 else f"about {total} minutes") if total else "a few hours"
+    return render("site_landing.html.j2", lessons=found, first=found[0], hours=hours, version=__version__,
+                  built=built)
 
