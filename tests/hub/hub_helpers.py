@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import os
 import shutil
 import subprocess
@@ -151,7 +152,12 @@ def _fill(release: dict, source: dict, indexes: list[int]) -> dict:
     nb = json.loads(json.dumps(release))
     for i in indexes:
         gid = nb["cells"][i]["metadata"]["nbgrader"]["grade_id"]
-        nb["cells"][i]["source"] = by_id[gid]["source"]
+        source = by_id[gid]["source"]
+        source = "".join(source) if isinstance(source, list) else source
+        # What a student who typed the right answer submits: the solution without nbgrader's markers
+        # (an answer cell that still carries them is the tutor's source notebook, and is not marked).
+        nb["cells"][i]["source"] = "\n".join(line for line in source.splitlines()
+                                             if not re.match(r"\s*#+\s*(BEGIN|END) SOLUTION\b", line))
     return nb
 
 
