@@ -302,21 +302,24 @@ class LearningPlan:
         }
 
     def balance_comment(self) -> str:
-        """The careful balance the paper asks for (Gray et al. 2010, citing Lefevre 2005)."""
+        """The careful balance the paper suggests (Gray et al. 2010, drawing on Lefevre 2005)."""
         b = self.balance
         if not self.activities:
             return "Choose some activities to see the balance of your plan."
         if b["task"] == 0:
-            return ("Your plan is all social and emotional. The paper asks for a careful balance (Lefevre 2005): "
+            return ("Your plan is all social and emotional. The paper suggests a careful balance "
+                    "(Gray et al. 2010, drawing on Lefevre 2005): "
                     "add something that gets the task done, such as changing the template or explaining why.")
         if b["social"] == 0:
-            return ("Your plan is all task. The paper asks for a careful balance (Lefevre 2005): add something "
+            return ("Your plan is all task. The paper suggests a careful balance "
+                    "(Gray et al. 2010, drawing on Lefevre 2005): add something "
                     "social, emotional or participatory, so that people learn together rather than comply.")
         def n(k: int) -> str:
             return f"{k} {'activity' if k == 1 else 'activities'}"
 
         return (f"Your plan balances the social and emotional side ({n(b['social'])}) with the task "
-                f"({n(b['task'])}), the careful balance the paper asks for (Lefevre 2005).")
+                f"({n(b['task'])}), the careful balance the paper suggests "
+                "(Gray et al. 2010, drawing on Lefevre 2005).")
 
     def lines(self) -> list[str]:
         """The feedback as short lines, one per idea."""
