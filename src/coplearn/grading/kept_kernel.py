@@ -60,6 +60,20 @@ del _json, _os, _sys, _g, _ip, _left
 """
 
 
+async def _drain(kc: Any, limit: int = 10_000) -> None:
+    """Discard the messages already waiting on a kept client's channels."""
+    from queue import Empty
+
+    from jupyter_core.utils import ensure_async
+
+    for channel in (kc.iopub_channel, kc.shell_channel):
+        for _ in range(limit):
+            try:
+                await ensure_async(channel.get_msg(timeout=0))
+            except Empty:
+                break
+
+
 class _ResetFailed(RuntimeError):
     """A kept kernel could not be reset: it is replaced and the notebook run again."""
 
@@ -70,6 +84,7 @@ class _KeptKernel:
 
     def __init__(self) -> None:
         self.km: Any = None
+        self.kc: Any = None     #: its client, kept too: a new client costs a kernel_info round and a wait on IOPub
         self.private: Path | None = None
 
     def ready(self, root: Path, execute: Any) -> tuple[Any, bool]:
@@ -97,6 +112,9 @@ class _KeptKernel:
     def close(self) -> None:
         from jupyter_core.utils import run_sync
 
+        if self.kc is not None:
+            with contextlib.suppress(Exception):
+                self.kc.stop_channels()
         if self.km is not None:
             with contextlib.suppress(Exception):
                 run_sync(self.km.shutdown_kernel)(now=True)
@@ -104,7 +122,7 @@ class _KeptKernel:
                 run_sync(self.km.cleanup_resources)()
         if self.private is not None:
             shutil.rmtree(self.private, ignore_errors=True)
-        self.km, self.private = None, None
+        self.km, self.kc, self.private = None, None, None
 
 
 _KEPT = _KeptKernel()
@@ -120,9 +138,18 @@ def _kept_execute_mixin() -> type:
         the executor's own kernel client, and record the result."""
 
         _kept_folder: Path | None = None
+        _coplearn_keeps_client = True   # the sandboxed Execute leaves the client's channels open
 
         async def async_start_new_kernel_client(self) -> Any:
-            kc = await super().async_start_new_kernel_client()
+            if _KEPT.kc is not None and _KEPT.km is self.km:
+                # the kept kernel's own client: drop anything left from the last notebook (nbclient
+                # reads only replies to its own requests, so this is tidiness, not safety)
+                kc = self.kc = _KEPT.kc
+                await _drain(kc)
+                kc.allow_stdin = False
+            else:
+                kc = await super().async_start_new_kernel_client()
+                _KEPT.kc = kc
             reply = await self.kc.execute_interactive(_RESET.format(folder=str(self._kept_folder)),
                                                       store_history=False, timeout=60,
                                                       output_hook=lambda msg: None)

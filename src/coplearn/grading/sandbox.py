@@ -225,8 +225,9 @@ def _build_sandboxed_execute() -> type:
                 return super().preprocess(nb, resources, km=km)
             finally:
                 if km is not None and getattr(self, "kc", None) is not None:  # a kernel kept for the next notebook
-                    with contextlib.suppress(Exception):
-                        self.kc.stop_channels()
+                    if not getattr(self, "_coplearn_keeps_client", False):  # (and its client, by parallel workers)
+                        with contextlib.suppress(Exception):
+                            self.kc.stop_channels()
                     self.kc = None
                 if self._coplearn_private is not None:
                     shutil.rmtree(self._coplearn_private, ignore_errors=True)
