@@ -50,6 +50,10 @@ def sharing_engines() -> Any:
     engine). Sharing the engine keeps the compiled queries; each gradebook still has its own
     session and transaction, and nbgrader's ``close()`` still returns its connection, so what is
     read and written is unchanged. The engines are disposed of when the block ends.
+
+    Each new ``Gradebook`` also lists the database's tables, creates any that are missing and checks
+    that the course is recorded: once this has been done for an engine in the run, it is not done
+    again (nothing in a grading run drops a table or a course).
     """
     import nbgrader.api as api
 
@@ -62,11 +66,48 @@ def sharing_engines() -> Any:
             engines[key] = real(url, **kwargs)
         return engines[key]
 
+    real_inspect, real_init = api.inspect, api.Gradebook.__init__
+    real_check_course = api.Gradebook.check_course
+    metadata = api.Base.metadata
+    ready: set[int] = set()                 # engines whose tables exist
+    courses: set[tuple[int, str]] = set()   # (engine, course) known to be recorded
+
+    class _Known:
+        def get_table_names(self) -> list[str]:
+            return ["(tables exist)"]
+
+    def inspect(obj: Any) -> Any:
+        return _Known() if id(obj) in ready else real_inspect(obj)
+
+    def create_all(bind: Any = None, **kwargs: Any) -> None:
+        if id(bind) not in ready:
+            type(metadata).create_all(metadata, bind=bind, **kwargs)
+
+    def check_course(self: Any, course_id: str = "default_course", **kwargs: Any) -> Any:
+        key = (id(self.engine), course_id)
+        if key in courses and not kwargs:
+            return None  # (nbgrader's Gradebook.__init__, its only caller, ignores the result)
+        course = real_check_course(self, course_id=course_id, **kwargs)
+        courses.add(key)
+        return course
+
+    def init(self: Any, *args: Any, **kwargs: Any) -> None:
+        real_init(self, *args, **kwargs)
+        ready.add(id(self.engine))
+
     api.create_engine = shared
+    api.inspect = inspect
+    metadata.create_all = create_all
+    api.Gradebook.check_course = check_course
+    api.Gradebook.__init__ = init
     try:
         yield
     finally:
         api.create_engine = real
+        api.inspect = real_inspect
+        del metadata.create_all
+        api.Gradebook.check_course = real_check_course
+        api.Gradebook.__init__ = real_init
         for engine in engines.values():
             with contextlib.suppress(Exception):
                 engine.dispose()

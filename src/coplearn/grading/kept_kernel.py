@@ -187,7 +187,7 @@ def _kept_execute_mixin() -> type:
                 }
                 raise
             _OUTCOMES[notebook_id] = {
-                "fingerprint": fingerprint, "executed": _canonical(out[0]), "error": None,
+                "fingerprint": fingerprint, "executed": out[0], "error": None,  # pickled to the main process as it is
                 "seconds": time.perf_counter() - t0, "kernel_wait": kernel_wait, "warm": kept,
             }
             return out
@@ -259,6 +259,9 @@ def worker_init(cwd: str, argv: list[str], snapshot: str, parent: str, env: dict
     if not debug:
         app.log.setLevel(logging.CRITICAL)
     app.coursedir.assignment_id = argv[0]
+    from coplearn.grading.parallel import _validate_once
+
+    _validate_once(app)
     _WORKER.update(app=app, root=root, converter=_worker_converter_class())
     from coplearn.grading import gradebook
 

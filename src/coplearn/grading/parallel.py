@@ -199,9 +199,7 @@ class _ReplayExecuteMixin:
         if record["error"]:
             name, message, tb = record["error"]
             raise ParallelExecutionError(f"{name}: {message}\n(raised while executing in a parallel worker)\n{tb}")
-        import nbformat
-
-        return nbformat.reads(record["executed"], as_version=4), resources
+        return record["executed"], resources  # the worker's executed notebook, as serial Execute returns it
 
 
 class ParallelExecutionError(RuntimeError):
@@ -265,6 +263,15 @@ def _without_selection(argv: Sequence[str]) -> list[str]:
     return out
 
 
+def _validate_once(app: Any) -> None:
+    """nbconvert checks the notebook against its schema after every one of nbgrader's steps (seven
+    per pass, two passes per notebook); its own ``optimistic_validation`` checks once, after the
+    last step, and still refuses an invalid notebook. A tutor's own setting is kept."""
+    exporter = app.config.get("NotebookExporter", {})
+    if "optimistic_validation" not in exporter and "optimistic_validation" not in app.config.get("Exporter", {}):
+        app.config.NotebookExporter.optimistic_validation = True
+
+
 def _ensure_path_has_venv() -> None:
     """nbgrader runs ``alembic`` from PATH when it creates a gradebook: make sure ours is found."""
     bindir = os.path.dirname(sys.executable)
@@ -309,6 +316,7 @@ def autograde_parallel(
         if app.coursedir.assignment_id not in ("", assignment):
             raise ValueError("give the assignment once, not also with --assignment")
         app.coursedir.assignment_id = assignment
+        _validate_once(app)
         todo, skipped = _plan(app)
         converter = Autograde(coursedir=app.coursedir, parent=app)
         pps = [resolve_step(p) for p in converter.autograde_preprocessors]

@@ -6,6 +6,7 @@ message and grades nothing, rather than grades that could silently be wrong.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from importlib import metadata
 from typing import Any
@@ -32,6 +33,15 @@ def _version_tuple(text: str) -> tuple[int, ...]:
     return tuple(parts) + (0,) * (3 - len(parts))
 
 
+@functools.cache
+def _installed(package: str) -> str | None:
+    """The installed version of ``package`` (read once per process: every grading step asks)."""
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return None
+
+
 def check_versions(installed: Mapping[str, str] | None = None) -> None:
     """Refuse to grade with a version of nbgrader, nbclient or jupyter_client whose internals
     the course's autograder was not built for (grades could silently be wrong).
@@ -46,10 +56,7 @@ def check_versions(installed: Mapping[str, str] | None = None) -> None:
         if installed is not None:
             found = installed.get(package)
         else:
-            try:
-                found = metadata.version(package)
-            except metadata.PackageNotFoundError:
-                found = None
+            found = _installed(package)
         if found is None:
             raise RuntimeError(f"coplearn's autograder needs {package} {wanted}, which is not installed.")
         if not ok(_version_tuple(found)):
