@@ -12,7 +12,7 @@ and willing they are for a task (Gray et al. 2010). Facts come from the primary 
 >>> s = cl.recommend_style(able=False, willing=True)
 >>> s.code, s.name, s.task_behaviour, s.relationship_behaviour
 ('S2', 'selling', 'high', 'high')
->>> cl.get_style("coaching").name          # Blanchard's later SLII name
+>>> cl.get_style("coaching").name          # Blanchard's SLII name
 'selling'
 """
 
@@ -91,7 +91,7 @@ class LeadershipStyle:
             f"<p><strong>{_html.esc(self.code)} {_html.esc(self.name)}</strong> "
             f"({_html.esc(self.task_behaviour)} task, {_html.esc(self.relationship_behaviour)} relationship "
             f"behaviour; suits readiness {_html.esc(self.readiness)}). {_html.esc(self.description)} "
-            f"<small>Blanchard's later SLII calls this style &ldquo;{_html.esc(self.slii_name)}&rdquo;.</small></p>"
+            f"<small>Blanchard's SLII (a separate version of the model, from the mid-1980s) calls this style &ldquo;{_html.esc(self.slii_name)}&rdquo;.</small></p>"
             + extra
         )
 
