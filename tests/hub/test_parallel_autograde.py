@@ -129,6 +129,21 @@ def test_outputs_students_see_are_the_same(graded):
         assert "Not run by the course's autograder" in text and "while True" in text
 
 
+def _warnings(stderr: str) -> list[str]:
+    """The sanitising step's notes to the tutor ("cell N was not run ..."), in order, without the log prefix."""
+    return sorted(re.sub(r"^.*?(coplearn: )", r"\1", ln) for ln in stderr.splitlines()
+                  if re.search(r"coplearn: [a-z]+: ", ln))
+
+
+def test_the_tutor_sees_the_same_warnings_as_in_serial_grading(graded):
+    # the parallel run takes each sanitised notebook from its worker; the worker's warnings
+    # must still reach the tutor's log, once each
+    *_, s, p = graded
+    want = _warnings(s.stderr)
+    assert any("dev: cell" in w for w in want), s.stderr[-3000:]  # the loop's cell is reported as not run
+    assert _warnings(p.stderr) == want
+
+
 def test_progress_is_shown(graded):
     *_, p = graded
     lines = [ln for ln in p.stderr.splitlines() if ln.startswith("coplearn autograde:")]

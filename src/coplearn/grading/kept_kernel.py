@@ -18,8 +18,10 @@ import contextlib
 import functools
 import hashlib
 import json
+import logging
 import os
 import shutil
+import stat
 import tempfile
 import time
 import traceback
@@ -27,7 +29,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-__all__ = ["execute_index", "fingerprint", "resolve_step", "worker_grade", "worker_init"]
+__all__ = ["execute_index", "fingerprint", "input_fingerprint", "resolve_step", "worker_grade", "worker_init"]
 
 
 def _canonical(nb: Any) -> str:
@@ -39,10 +41,61 @@ def fingerprint(nb: Any) -> str:
     return hashlib.sha256(_canonical(nb).encode("utf-8")).hexdigest()
 
 
+#: an answers file larger than this is not fingerprinted: the main process sanitises that
+#: submission itself (the sanitising step refuses such a file anyway)
+_MAX_FINGERPRINTED = 8 * 1024 * 1024
+
+
+def input_fingerprint(notebook_filename: str) -> str | None:
+    """A hash of what nbgrader's sanitising pass reads from a submission: the notebook's bytes and
+    those of the ``answers.json`` beside it (the gradebook and the configuration are the same for
+    every process of a run). None when a file cannot be read plainly: then nothing is replayed."""
+    from coplearn.grading.answers import ANSWERS_FILE
+
+    digest = hashlib.sha256()
+    folder = os.path.dirname(notebook_filename)
+    for name in (os.path.basename(notebook_filename), ANSWERS_FILE):
+        path = os.path.join(folder, name)
+        try:
+            st = os.lstat(path)
+        except FileNotFoundError:
+            digest.update(name.encode("utf-8") + b"\0absent\0")
+            continue
+        except OSError:
+            return None
+        if not stat.S_ISREG(st.st_mode) or st.st_size > _MAX_FINGERPRINTED:
+            return None
+        try:
+            with open(path, "rb") as f:
+                data = f.read(_MAX_FINGERPRINTED + 1)
+        except OSError:
+            return None
+        digest.update(name.encode("utf-8") + b"\0" + hashlib.sha256(data).digest())
+    return digest.hexdigest()
+
+
 # ---------------------------------------------------------------------------------------------
 # worker side: execute in a kept kernel, record the result
 
 _OUTCOMES: dict[str, dict[str, Any]] = {}      # notebook id -> outcome, for the current student
+_SANITIZED: dict[str, dict[str, Any]] = {}     # notebook id -> the sanitising pass's output, for the current student
+
+
+class _Captured(logging.Handler):
+    """Keeps the worker's warnings (from nbgrader's steps) for the main process to log."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[tuple[int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self.records.append((record.levelno, record.getMessage()))
+        except Exception:  # noqa: BLE001 - a message that cannot be formatted is dropped, as logging would
+            pass
+
+
+_CAPTURED = _Captured()
 
 _RESET = """
 __import__("os").chdir({folder!r})  # first: the last student's folder is gone, and reset looks at the cwd
@@ -232,14 +285,24 @@ def _worker_converter_class() -> type:
         def run_post_convert_hook(self) -> None:
             pass
 
+        def convert_single_notebook(self, notebook_filename: str) -> None:
+            self._coplearn_input = input_fingerprint(notebook_filename)
+            del _CAPTURED.records[:]
+            super().convert_single_notebook(notebook_filename)
+
+        def write_single_notebook(self, output: str, resources: Any) -> None:
+            if self._sanitizing and getattr(self, "_coplearn_input", None):
+                # what the sanitising pass wrote, for the main process to write instead of redoing it
+                _SANITIZED[resources["unique_key"]] = {"input": self._coplearn_input, "output": output,
+                                                       "log": list(_CAPTURED.records)}
+            super().write_single_notebook(output, resources)
+
     return _WorkerAutograde
 
 
 def worker_init(cwd: str, argv: list[str], snapshot: str, parent: str, env: dict[str, str]) -> None:
     """Set up a worker process (the pool's initializer): its nbgrader app, private gradebook copy
     and private output folder, inside ``parent`` (hidden by the sandbox, removed after the run)."""
-    import logging
-
     os.environ.clear()
     os.environ.update(env)
     os.chdir(cwd)
@@ -257,7 +320,13 @@ def worker_init(cwd: str, argv: list[str], snapshot: str, parent: str, env: dict
         f"--CourseDirectory.autograded_directory={root}",
         f"--Application.log_level={'DEBUG' if debug else 'CRITICAL'}"])
     if not debug:
-        app.log.setLevel(logging.CRITICAL)
+        # nothing is printed by a worker; its warnings go with the result to the main process,
+        # which logs them where nbgrader would (see _WorkerAutograde.write_single_notebook)
+        for handler in list(app.log.handlers):
+            app.log.removeHandler(handler)
+        app.log.addHandler(_CAPTURED)
+        app.log.setLevel(logging.WARNING)
+        app.log.propagate = False
     app.coursedir.assignment_id = argv[0]
     from coplearn.grading.parallel import _validate_once
 
@@ -278,6 +347,7 @@ def worker_grade(student: str) -> dict[str, Any]:
     app, root = _WORKER["app"], _WORKER["root"]
     t0 = time.perf_counter()
     _OUTCOMES.clear()
+    _SANITIZED.clear()
     error, failed = None, False
     folder = app.coursedir.format_path(root, student, app.coursedir.assignment_id)
     try:
@@ -296,6 +366,6 @@ def worker_grade(student: str) -> dict[str, Any]:
     finally:
         shutil.rmtree(folder, ignore_errors=True)  # only the student being graded is ever in view
     outcomes = dict(_OUTCOMES)
-    return {"student": student, "outcomes": outcomes, "seconds": time.perf_counter() - t0, "error": error,
+    return {"student": student, "outcomes": outcomes, "sanitized": dict(_SANITIZED), "seconds": time.perf_counter() - t0, "error": error,
             "failed": failed, "kernel_wait": sum(o["kernel_wait"] for o in outcomes.values()),
             "warm": sum(1 for o in outcomes.values() if o["warm"])}

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import dataclasses
+import functools
 import multiprocessing as mp
 import os
 import shutil
@@ -42,7 +43,8 @@ from pathlib import Path
 from typing import Any
 
 from coplearn.grading.gradebook import caching_gradebook, sharing_engines, snapshot_gradebook
-from coplearn.grading.kept_kernel import execute_index, fingerprint, resolve_step, worker_grade, worker_init
+from coplearn.grading.kept_kernel import (execute_index, fingerprint, input_fingerprint, resolve_step, worker_grade,
+                                          worker_init)
 
 __all__ = [
     "GradeReport",
@@ -81,6 +83,7 @@ class GradeReport:
     replayed: int                    #: notebooks whose parallel execution was used
     executed_here: int               #: notebooks executed in the main process instead
     timings: tuple[StudentTiming, ...] = ()
+    sanitized_replayed: int = 0      #: notebooks whose sanitising pass was taken from the worker
 
     @property
     def ok(self) -> bool:
@@ -160,6 +163,17 @@ class _Board:
             failed = f", {failures} with errors" if failures else ""
             self.progress(f"{done} of {total} submissions run{failed}{eta}")
 
+    def sanitized(self, student: str, notebook_id: str) -> dict[str, Any] | None:
+        """What the worker's sanitising pass wrote for this notebook, or None."""
+        fut = self.futures.get(student)
+        if fut is None:
+            return None
+        try:
+            r = fut.result(timeout=max(0.0, self.deadline - time.monotonic()))
+        except BaseException:  # noqa: BLE001 - timed out or died: Execute will say so
+            return None
+        return None if r["error"] else r.get("sanitized", {}).get(notebook_id)
+
     def wait(self, student: str) -> tuple[dict[str, Any] | None, str | None]:
         """The worker's outcomes for ``student``, or None and why not."""
         fut = self.futures.get(student)
@@ -200,6 +214,45 @@ class _ReplayExecuteMixin:
             name, message, tb = record["error"]
             raise ParallelExecutionError(f"{name}: {message}\n(raised while executing in a parallel worker)\n{tb}")
         return record["executed"], resources  # the worker's executed notebook, as serial Execute returns it
+
+
+@functools.cache
+def _replaying_exporter() -> type:
+    from nbconvert.exporters import NotebookExporter
+
+    class ReplayingNotebookExporter(NotebookExporter):
+        """nbgrader's exporter in the main process. In the sanitising pass, when the worker read the
+        very same submission (notebook and answers file, by fingerprint), its output is written instead
+        of doing the same steps again, and its warnings are logged here; otherwise nbgrader's steps run."""
+
+        board: _Board | None = None
+        counts: dict[str, int] = {}
+        _replay: str | None = None
+
+        def from_filename(self, filename: str, resources: Any = None, **kw: Any) -> Any:
+            conv = self.parent
+            if self.board is not None and getattr(conv, "_sanitizing", False) and resources:
+                nbg = resources.get("nbgrader", {})
+                record = self.board.sanitized(nbg.get("student", ""), nbg.get("notebook", ""))
+                if record is not None and record["input"] == input_fingerprint(filename):
+                    for level, message in record["log"]:
+                        self.log.log(level, "%s", message)
+                    self.counts["sanitized_replayed"] = self.counts.get("sanitized_replayed", 0) + 1
+                    self._replay = record["output"]
+                    try:
+                        return super().from_filename(filename, resources, **kw)  # its resources, as nbconvert sets them
+                    finally:
+                        self._replay = None
+            return super().from_filename(filename, resources, **kw)
+
+        def from_file(self, file_stream: Any, resources: Any = None, **kw: Any) -> Any:
+            if self._replay is None:
+                return super().from_file(file_stream, resources, **kw)
+            resources = self._init_resources(resources)
+            resources["output_suffix"] = ".nbconvert"
+            return self._replay, resources
+
+    return ReplayingNotebookExporter
 
 
 class ParallelExecutionError(RuntimeError):
@@ -344,6 +397,8 @@ def autograde_parallel(
             pps[i] = type("Replay" + pps[i].__name__, (_ReplayExecuteMixin, pps[i]),
                           {"board": board, "counts": counts})
             converter.autograde_preprocessors = pps
+            if converter.exporter_class is _replaying_exporter().__mro__[1]:  # nbgrader's own NotebookExporter
+                converter.exporter_class = type("Replaying", (_replaying_exporter(),), {"board": board, "counts": counts})
         elif progress and todo:
             progress(f"running {len(todo)} submissions one at a time")
         try:
@@ -363,6 +418,7 @@ def autograde_parallel(
             assignment=assignment, graded=tuple(graded), failed=tuple(failed), skipped=tuple(skipped),
             seconds=seconds, jobs=jobs, replayed=counts["replayed"], executed_here=counts["executed_here"],
             timings=tuple(sorted(board.timings, key=lambda t: t.student)) if board else (),
+            sanitized_replayed=counts.get("sanitized_replayed", 0),
         )
     finally:
         if pool is not None:
