@@ -21,8 +21,8 @@ Citations in the text
     ``(Wenger 1998)``, ``(Wenger 1998, p. 46, cited in Gray et al. 2010)``, ``Wenger (1998, 2006)``,
     ``Gray et al. (2010)``, ``Hersey and Blanchard (1993)``, ``Skills for Care & CWDC 2007``,
     ``(Payne 2005; Gray et al. 2008)``, ``Senge's (1990)``, ``Bandura's *Social Learning Theory* (1977)``
-    (a possessive name before a title: the name is the author). A citation is a year (1900-2029, with
-    an optional letter) directly after one or more capitalised names (joined by ``and``, ``&``,
+    (a possessive name before a title: the name is the author), ``(Shaping Our Lives n.d.)``. A citation is a year (1900-2029, with
+    an optional letter, or ``n.d.``) directly after one or more capitalised names (joined by ``and``, ``&``,
     commas, ``et al.``, or small words inside a body's name such as ``for``/``of``). A further
     ``, 2007`` after a cited year is a second work by the same author. Words that start sentences
     (``In``, ``The``, ``Since`` ...) are dropped from the front of a name; years after words in
@@ -139,18 +139,19 @@ def find_citations(text: str) -> list[Citation]:
     out: list[Citation] = []
     prev_end = -10
     prev_names = None
-    for m in re.finditer(rf"\b({YEAR})\b", text):
+    for m in re.finditer(rf"\b({YEAR})\b|(?<![\w.])(n\.d\.)", text):   # a year, or "n.d." (no date)
+        year = m.group(1) or m.group(2)
         before = text[:m.start()]
         # a further year of the same author: "Wenger (1998, 2006)", "(GSCC 2002, 2007)"
         if prev_names and re.fullmatch(r",\s*", text[prev_end:m.start()]):
-            out.append(Citation(prev_names, m.group(1), _snippet(text, m.start())))
+            out.append(Citation(prev_names, year, _snippet(text, m.start())))
             prev_end = m.end()
             continue
         names = _names_before(before)
         prev_names = names
         prev_end = m.end()
         if names:
-            out.append(Citation(names, m.group(1), _snippet(text, m.start())))
+            out.append(Citation(names, year, _snippet(text, m.start())))
     return out
 
 

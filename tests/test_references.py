@@ -43,6 +43,7 @@ def _cites(text: str) -> list[str]:
     ("after the death of Peter Connelly, Lord Laming's (2009) report", ["Laming 2009"]),
     ("the usual source is Bandura's *Social Learning Theory* (1977)", ["Bandura 1977"]),
     ("as in Hersey and Blanchard's *Management of Organizational Behavior* (1993)", ["Hersey and Blanchard 1993"]),
+    ("a report (Shaping Our Lives n.d.) on involvement", ["Shaping Our Lives n.d."]),
 ])
 def test_citations_are_found_in_every_form_the_course_uses(text, expected):
     assert _cites(text) == expected
