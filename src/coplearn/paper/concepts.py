@@ -74,7 +74,7 @@ class TheoryArea:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class PcfDomain:
-    """A domain of BASW's Professional Capabilities Framework (2018)."""
+    """A domain of BASW's Professional Capabilities Framework for Social Work in England (2018)."""
 
     key: str
     name: str
@@ -139,7 +139,7 @@ def get_lesson(number: str | int) -> Lesson:
 
 
 def pcf_domains() -> tuple[PcfDomain, ...]:
-    """BASW's nine PCF domains (2018)."""
+    """The nine domains of BASW's PCF (2018), England's framework."""
     return _course()[1]
 
 

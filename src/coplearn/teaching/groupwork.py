@@ -1,7 +1,7 @@
 """Groupwork skills a leader of a community of practice uses (lesson 07).
 
 What comes from Gray, Parker, Rutter & Williams (2010): groupwork and community-building skills
-are part of what makes leading a community of practice realistic in social work (C04); groupwork
+are part of what might make leading a community of practice realistic in social work (C04); groupwork
 and leadership skills are part of the overlay that holds the four learning cultures together
 (C36); and social workers bring groupwork understanding and skills of their own (C42). The
 companion paper, Gray, Parker & Immins (2008) in *Groupwork* 18(2), presents practice built on

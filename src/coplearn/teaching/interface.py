@@ -1,8 +1,8 @@
 """Lesson 10: managing the interface between the team and the wider organisation.
 
-What comes from Gray, Parker, Rutter & Williams (2010): a leader can build a "micro-culture" of
-good practice in an unsupportive organisation if they look after the place where the team meets
-the wider organisation: its demands must not be allowed to wear the community down, and senior
+What comes from Gray, Parker, Rutter & Williams (2010): even where the organisation gives little
+support, a leader might grow a "micro-culture" of sound shared practice by looking after the place
+where the team meets the wider organisation: its demands must not be allowed to wear the community down, and senior
 managers must not be left regarding the community as a threat (C34-C35). The warning-sign
 scenarios, the practice statements, the answers and their points and all the advice are the
 course's own teaching aids, and say so wherever they appear. The data live in

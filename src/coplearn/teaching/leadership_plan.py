@@ -164,7 +164,7 @@ class LeadershipPlan:
             "activity_type": "Reflection on practice",
             "lesson": "11",
             "description": "A leadership plan for developing my team as a community of practice, built in coplearn lesson 11.",
-            "relevance": "Leading and developing a team's practice (Gray et al. 2010); PCF Professional leadership.",
+            "relevance": "Leading and developing a team's practice (Gray et al. 2010); Professional leadership in England's PCF.",
             "learning": self.to_markdown(),
             "impact_practice": " ".join(f"({n}) {a}" for n, a in enumerate(self.actions, 1)),
             "concepts": list(plan.str_list("concepts")),

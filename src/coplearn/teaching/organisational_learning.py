@@ -195,8 +195,9 @@ class LearningComparison:
                  f"{self._mean(self.organisation[k] for k in self.differences):.1f} out of 5."]
         if self.pattern == "team_ahead":
             parts.append("You see your team as more of a learning organisation than the organisation it belongs "
-                         "to. Many team managers in Gray et al. (2010) reached the same view, and Beddoe (2009) "
-                         "saw organisations failing to learn from their teams.")
+                         "to. Many team managers in Gray et al. (2010) reached the same view (loyalty or optimism may "
+                         "play a part, the paper allows), and Beddoe (2009) suggests that organisations fail "
+                         "to learn from their teams.")
         elif self.pattern == "organisation_ahead":
             parts.append("You see the organisation as more of a learning organisation than your team: the "
                          "reverse of what many managers in Gray et al. (2010) reported. What could your team "
