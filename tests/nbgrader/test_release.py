@@ -83,6 +83,17 @@ def test_no_learner_or_tutor_session_files_are_committed(folder: str) -> None:
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_assignment_metadata_names_known_pcf_domains(assignment: str) -> None:
+    import coplearn as cl
+
+    known = {d.key for d in cl.pcf_domains()}
+    for folder in ("solutions", "exercises"):
+        for nb_path in sorted((REPO / folder / assignment).glob("*.ipynb")):
+            meta = json.loads(nb_path.read_text(encoding="utf-8"))["metadata"].get("coplearn", {})
+            assert meta.get("pcf") and set(meta["pcf"]) <= known, (nb_path, set(meta.get("pcf", [])) - known)
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_the_release_gives_no_answers_away(assignment: str) -> None:
     source = _load(REPO / "solutions" / assignment / f"{assignment}.ipynb")
     release_text = (REPO / "exercises" / assignment / f"{assignment}.ipynb").read_text(encoding="utf-8")

@@ -244,7 +244,7 @@ def test_markdown_export_lays_out_cpd_records(tmp_path):
     assert md.count("\n## Record ") == 2
     for heading in ("Type of activity", "Date", "Description and why it is relevant", "What I learned",
                     "Impact on my practice", "Impact on people who use services", "Peer reflection",
-                    "PCF domains (BASW 2018)", "Course concepts"):
+                    "PCF domains (BASW 2018; England)", "Course concepts"):
         assert f"### {heading}" in md
     assert "Yes, with a senior practitioner." in md
     assert "Critical reflection and analysis; Professional leadership" in md

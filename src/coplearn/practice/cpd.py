@@ -191,7 +191,7 @@ def cpd_fields(entry: JournalEntry, regulator: str | Regulator | None = None) ->
     if entry.peer_reflection and not any(h.field == "peer" for h in reg.headings):
         fields.append(CpdField(label="Peer reflection", text=_peer_text(entry), required=False))
     return fields + [
-        CpdField(label="PCF domains (BASW 2018)", text="; ".join(_pcf_names(entry)), required=False),
+        CpdField(label="PCF domains (BASW 2018; England)", text="; ".join(_pcf_names(entry)), required=False),
         CpdField(label="Course concepts", text="; ".join(_concept_names(entry)), required=False),
     ]
 
