@@ -270,6 +270,20 @@ def resolve_step(pp: Any) -> Any:
     return pp
 
 
+def _worker_exporter_class() -> type:
+    from nbconvert.exporters import Exporter, NotebookExporter
+
+    class _WorkerExporter(NotebookExporter):
+        """In the autograding pass a worker needs the executed notebook, not its JSON text."""
+
+        def from_notebook_node(self, nb: Any, resources: Any = None, **kw: Any) -> Any:
+            if getattr(self.parent, "_sanitizing", True):
+                return super().from_notebook_node(nb, resources, **kw)
+            return Exporter.from_notebook_node(self, nb, resources, **kw)
+
+    return _WorkerExporter
+
+
 def _worker_converter_class() -> type:
     from nbgrader.converters import Autograde
 
@@ -291,11 +305,13 @@ def _worker_converter_class() -> type:
             super().convert_single_notebook(notebook_filename)
 
         def write_single_notebook(self, output: str, resources: Any) -> None:
-            if self._sanitizing and getattr(self, "_coplearn_input", None):
+            if not self._sanitizing:
+                return  # the executed notebook goes to the main process as it is (see _KeptExecuteMixin)
+            if getattr(self, "_coplearn_input", None):
                 # what the sanitising pass wrote, for the main process to write instead of redoing it
                 _SANITIZED[resources["unique_key"]] = {"input": self._coplearn_input, "output": output,
                                                        "log": list(_CAPTURED.records)}
-            super().write_single_notebook(output, resources)
+            super().write_single_notebook(output, resources)  # the autograding pass reads it from there
 
     return _WorkerAutograde
 
@@ -331,7 +347,7 @@ def worker_init(cwd: str, argv: list[str], snapshot: str, parent: str, env: dict
     from coplearn.grading.parallel import _validate_once
 
     _validate_once(app)
-    _WORKER.update(app=app, root=root, converter=_worker_converter_class())
+    _WORKER.update(app=app, root=root, converter=_worker_converter_class(), exporter=_worker_exporter_class())
     from coplearn.grading import gradebook
 
     gradebook._GB_CACHE = {}  # this worker's whole life is one grading run
@@ -353,6 +369,8 @@ def worker_grade(student: str) -> dict[str, Any]:
     try:
         app.coursedir.student_id = student
         converter = _WORKER["converter"](coursedir=app.coursedir, parent=app)
+        if converter.exporter_class.__name__ == "NotebookExporter":  # nbgrader's own (not a tutor's)
+            converter.exporter_class = _WORKER["exporter"]
         pps = [resolve_step(p) for p in converter.autograde_preprocessors]
         i = execute_index(pps)
         if i >= 0:
