@@ -4,23 +4,28 @@ nbgrader autogrades one submission after another (its issue #174). Since no stud
 while grading (see :mod:`coplearn.grading.autograde`), a grading kernel can safely be kept from one
 submission to the next, which removes the kernel start-up that dominated the time. So:
 
-1. **Execute, in parallel, in kept kernels.** A ``concurrent.futures`` process pool of ``N``
-   workers each runs nbgrader's own ``Autograde`` converter, with the course's configuration,
-   for one student at a time, against a private *snapshot* of the gradebook
+1. **Sanitise and execute, in parallel, in kept kernels.** A ``concurrent.futures`` process pool
+   of ``N`` workers each runs nbgrader's own ``Autograde`` converter, with the course's
+   configuration, for one student at a time, against a private *snapshot* of the gradebook
    (:func:`coplearn.grading.gradebook.snapshot_gradebook`) and a private output folder, and stops
-   after nbgrader's ``Execute`` step, in a sandboxed kernel kept from one notebook to the next and
-   reset before each (:mod:`coplearn.grading.kept_kernel`). The result (the executed notebook, or
-   the error it raised) is returned with a fingerprint of the notebook that went into it.
+   after nbgrader's ``Execute`` step, in a sandboxed kernel (and its client) kept from one notebook
+   to the next and reset before each (:mod:`coplearn.grading.kept_kernel`). The result goes back to
+   the main process: what the sanitising pass wrote, with a fingerprint of what it read (the
+   notebook and ``answers.json``) and its warnings; and the executed notebook (or the error it
+   raised) with a fingerprint of the notebook that went into it.
 2. **Record, serially.** Meanwhile the main process runs nbgrader's ``Autograde`` converter over
    the cohort exactly as ``nbgrader autograde`` would (same config, same database, same order,
-   same folders), except that its ``Execute`` step *replays* the worker's result instead of
-   starting a kernel. Every gradebook write, late penalty, file copy and log line is nbgrader's
+   same folders), except that its sanitising pass writes the worker's output (and logs the
+   worker's warnings) and its ``Execute`` step *replays* the worker's result, instead of doing
+   that work again. Every gradebook write, late penalty, file copy and log line is nbgrader's
    own, from one process, so SQLite is never written concurrently and PostgreSQL sees one writer.
 
-The replay is used only when the fingerprint of the notebook the main process is about to
-execute equals the one the worker executed; otherwise, or when a worker died or did not answer
-within the run's time bound, the notebook is executed in the main process, as nbgrader would,
-and a line says so. What can differ from serial grading: timestamps in cell metadata.
+Each replay is used only when its fingerprint matches what the main process is about to read or
+execute; otherwise, or when a worker died or did not answer within the run's time bound, the step
+runs in the main process, as nbgrader would, and a line says so. What can differ from serial
+grading: timestamps in cell metadata. Within a run nbgrader's steps also do less repeated work
+(:func:`coplearn.grading.gradebook.sharing_engines`; nbconvert's ``optimistic_validation``, which
+checks a notebook against its schema once per pass instead of after every step).
 
 This module imports nbgrader; ``import coplearn`` does not import it.
 """
