@@ -46,6 +46,8 @@ print(json.dumps({"seconds": r.seconds, "graded": len(r.graded), "failed": len(r
                   "replayed": r.replayed, "executed_here": r.executed_here,
                   "median": r.median_seconds(),
                   "worker_seconds": sum(t.seconds for t in r.timings),
+                  "main_cpu": r.main_cpu, "worker_cpu": sum(t.cpu for t in r.timings),
+                  "sanitized_replayed": r.sanitized_replayed,
                   "kernel_wait": sum(t.kernel_wait for t in r.timings),
                   "warm": sum(t.warm for t in r.timings), "notebooks": sum(t.notebooks for t in r.timings)}))
 """
@@ -136,9 +138,13 @@ def run() -> list[tuple[str, str, str]]:
                 (f"round {r}: serial / --jobs 1", f"{serial_wall / one['wall']:.2f}x", "-"),
                 (f"round {r}: serial / --jobs 2", f"{serial_wall / two['wall']:.2f}x", ">= 3x on 2 cores"),
                 (f"round {r}: --jobs 1 / --jobs 2", f"{one['wall'] / two['wall']:.2f}x", ">= 1.6x on 2 cores"),
+                (f"round {r}: processor time per submission, --jobs 2: main process / workers (not kernels)",
+                 f"{two['main_cpu'] / n:.3f} s / {two['worker_cpu'] / n:.3f} s", "-"),
                 (f"round {r}: notebooks in a kept kernel (--jobs 2)", f"{two['warm']} of {two['notebooks']}", "-"),
-                (f"round {r}: replayed / re-run in the main process (--jobs 2)",
+                (f"round {r}: executions replayed / re-run in the main process (--jobs 2)",
                  f"{two['replayed']} / {two['executed_here']}", "- / 0"),
+                (f"round {r}: sanitising passes taken from the workers (--jobs 2)",
+                 f"{two['sanitized_replayed']} of {two['notebooks']}", "-"),
                 (f"round {r}: gradebooks identical to serial", "yes" if one["same"] and two["same"] else "NO", "yes"),
             ]
         return rows

@@ -361,7 +361,7 @@ def worker_grade(student: str) -> dict[str, Any]:
     from nbgrader.converters import NbGraderException
 
     app, root = _WORKER["app"], _WORKER["root"]
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), time.process_time()
     _OUTCOMES.clear()
     _SANITIZED.clear()
     error, failed = None, False
@@ -384,6 +384,6 @@ def worker_grade(student: str) -> dict[str, Any]:
     finally:
         shutil.rmtree(folder, ignore_errors=True)  # only the student being graded is ever in view
     outcomes = dict(_OUTCOMES)
-    return {"student": student, "outcomes": outcomes, "sanitized": dict(_SANITIZED), "seconds": time.perf_counter() - t0, "error": error,
+    return {"student": student, "outcomes": outcomes, "sanitized": dict(_SANITIZED), "cpu": time.process_time() - cpu0, "seconds": time.perf_counter() - t0, "error": error,
             "failed": failed, "kernel_wait": sum(o["kernel_wait"] for o in outcomes.values()),
             "warm": sum(1 for o in outcomes.values() if o["warm"])}

@@ -73,6 +73,7 @@ class StudentTiming:
     kernel_wait: float      #: time spent starting or resetting the worker's kernel
     notebooks: int          #: notebooks executed
     warm: int               #: of those, how many ran in a kernel kept from an earlier notebook
+    cpu: float = 0.0        #: processor time of the worker process itself (not its kernel)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -89,6 +90,7 @@ class GradeReport:
     executed_here: int               #: notebooks executed in the main process instead
     timings: tuple[StudentTiming, ...] = ()
     sanitized_replayed: int = 0      #: notebooks whose sanitising pass was taken from the worker
+    main_cpu: float = 0.0            #: processor time of the main process during the run
 
     @property
     def ok(self) -> bool:
@@ -159,7 +161,7 @@ class _Board:
             if r is not None:
                 self.timings.append(StudentTiming(student=r["student"], seconds=r["seconds"],
                                                   kernel_wait=r["kernel_wait"], notebooks=len(r["outcomes"]),
-                                                  warm=r["warm"]))
+                                                  warm=r["warm"], cpu=r.get("cpu", 0.0)))
             done, total, failures = self.done, len(self.futures), self.failures
         if self.progress:
             elapsed = time.perf_counter() - self.start
@@ -362,7 +364,7 @@ def autograde_parallel(
     old_cwd = os.getcwd()
     if course_dir is not None:
         os.chdir(course_dir)
-    t_start = time.perf_counter()
+    t_start, cpu_start = time.perf_counter(), time.process_time()
     workdirs: list[str] = []
     pool: Any = None
     board: _Board | None = None
@@ -423,7 +425,7 @@ def autograde_parallel(
             assignment=assignment, graded=tuple(graded), failed=tuple(failed), skipped=tuple(skipped),
             seconds=seconds, jobs=jobs, replayed=counts["replayed"], executed_here=counts["executed_here"],
             timings=tuple(sorted(board.timings, key=lambda t: t.student)) if board else (),
-            sanitized_replayed=counts.get("sanitized_replayed", 0),
+            sanitized_replayed=counts.get("sanitized_replayed", 0), main_cpu=time.process_time() - cpu_start,
         )
     finally:
         if pool is not None:
