@@ -101,7 +101,7 @@ def build_tuckman_outlook(selected: str | None = None) -> Chart:
         title="Tuckman's stages: how far the team looks outward",
         description=("Five stages run left to right: forming and storming look inward, norming is turning "
                      "outward, performing and adjourning look outward." + picked +
-                     " The style column is the course's synthesis, not the paper's."),
+                     " The outlook and style columns are the course's reading (the outlook) and synthesis (the style), not the paper's."),
         header=("order", "stage", "outlook", "style (course's synthesis)", "your team"),
         rows=tuple(rows),
     )
