@@ -85,6 +85,10 @@ c.Autograde.autograde_preprocessors = [
     "coplearn.grading.submission.PruneSubmission", "coplearn.grading.sandbox.SandboxedExecute", ClearMetadataPreprocessor,
     LimitOutput, "coplearn.grading.nbgrader_steps.SaveAutoGrades", AssignLatePenalties, CHECK_METADATA,
 ]
+# nbconvert's ClearMetadataPreprocessor is off unless enabled (nbgrader lists it but never enables it):
+# without it every graded notebook carried the grading kernel's widget state (about 100 kB for a1),
+# which made each student's feedback page load the widget library from a CDN to draw empty widgets.
+c.ClearMetadataPreprocessor.enabled = True
 c.ClearMetadataPreprocessor.preserve_nb_metadata_mask = {("language_info", "name"), "coplearn", "kernelspec"}
 c.ClearMetadataPreprocessor.preserve_cell_metadata_mask = {"nbgrader"}
 c.SandboxedExecute.notebook_timeout = 180  # seconds for a whole notebook

@@ -192,6 +192,10 @@ def test_feedback_reaches_the_student(round_trip: Course) -> None:
     html = (round_trip.root / "feedback" / "carol" / A1 / f"{A1}.html").read_text(encoding="utf-8")
     assert "60" in html and "Your answer to statement 9: professional" in html
     assert "Mark scheme" in html  # the tutors' mark scheme is shown with the marks, as nbgrader intends
+    # the grading kernel's widget state is cleared, so the page loads no widget library from a CDN
+    assert "html-manager" not in html and "jsdelivr" not in html and "unpkg" not in html
+    graded = json.loads((round_trip.root / "autograded" / "carol" / A1 / f"{A1}.ipynb").read_text(encoding="utf-8"))
+    assert "widgets" not in graded["metadata"] and "coplearn" in graded["metadata"]
     carol = round_trip.student("carol")
     carol._run("FetchFeedback", A1)
     fetched = list((carol.home / A1 / "feedback").rglob(f"{A1}.html"))
