@@ -140,7 +140,7 @@ def run() -> list[tuple[str, str, str]]:
                 (f"round {r}: --jobs 1 / --jobs 2", f"{one['wall'] / two['wall']:.2f}x", ">= 1.6x on 2 cores"),
                 (f"round {r}: processor time per submission, --jobs 2: main process / workers (not kernels)",
                  f"{two['main_cpu'] / n:.3f} s / {two['worker_cpu'] / n:.3f} s", "-"),
-                (f"round {r}: notebooks in a kept kernel (--jobs 2)", f"{two['warm']} of {two['notebooks']}", "-"),
+                (f"round {r}: notebooks in a kernel already running (kept or started early; --jobs 2)", f"{two['warm']} of {two['notebooks']}", "-"),
                 (f"round {r}: executions replayed / re-run in the main process (--jobs 2)",
                  f"{two['replayed']} / {two['executed_here']}", "- / 0"),
                 (f"round {r}: sanitising passes taken from the workers (--jobs 2)",

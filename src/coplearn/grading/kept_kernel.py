@@ -354,6 +354,20 @@ def worker_init(cwd: str, argv: list[str], snapshot: str, parent: str, env: dict
     stack = contextlib.ExitStack()  # so are its shared database engines (closed with the process)
     stack.enter_context(gradebook.sharing_engines())
     _WORKER["engines"] = stack
+    _prestart(app)
+
+
+def _prestart(app: Any) -> None:
+    """Start this worker's kernel now, so that it boots while the first submission is sanitised
+    (starting returns once the process is launched; the first notebook's client waits for it)."""
+    try:
+        converter = _WORKER["converter"](coursedir=app.coursedir, parent=app)
+        pps = [resolve_step(p) for p in converter.autograde_preprocessors]
+        i = execute_index(pps)
+        if i >= 0:
+            _KEPT.ready(Path(_WORKER["root"]), pps[i](parent=converter))
+    except Exception:  # noqa: BLE001 - the first notebook starts one as before
+        _KEPT.close()
 
 
 def worker_grade(student: str) -> dict[str, Any]:
