@@ -192,7 +192,8 @@ def get_principle(principle_id: str) -> Principle:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Gap:
-    """A culture the profile suggests developing, with the paper's reason for needing it."""
+    """A culture the profile suggests developing, with the reason for needing it (the paper's argument in our
+    words; for the professional and managed cultures, which the paper says only have to be accommodated, our gloss)."""
 
     culture: str
     score: float
@@ -247,7 +248,7 @@ class CultureProfile:
         return round(1 - (max(values) - min(values)) / 4, 3)
 
     def to_develop(self) -> tuple[Gap, ...]:
-        """Cultures to develop, weakest first, each with the paper's reason (C13).
+        """Cultures to develop, weakest first, each with its reason (C13: the paper's, or our gloss where it gives none).
 
         A culture is a gap when it scores below :data:`GAP_FLOOR` or at least
         more than :data:`GAP_DISTANCE` below the strongest culture (the course's rule of thumb).
