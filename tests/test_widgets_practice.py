@@ -231,6 +231,15 @@ def test_plan_model_checks_its_inputs():
     assert plan.stage_style.name == cl.style_for_stage("norming").name
 
 
+def test_plan_credits_each_stage_to_the_work_that_described_it():
+    """Adjourning was added by Tuckman and Jensen (1977); the other four stages are Tuckman's (1965)."""
+    for stage in cl.tuckman_stages():
+        md = teaching_plan.leadership_plan(stage=stage.key, actions=["a", "b"], interface="x").to_markdown()
+        line = next(l for l in md.splitlines() if "Stage of development" in l)
+        expected = "(Tuckman 1965)" if stage.year == 1965 else "(Tuckman and Jensen 1977)"
+        assert expected in line, line
+
+
 # ---- journal export ------------------------------------------------------------------------
 
 class FakeJournal:
