@@ -275,3 +275,17 @@ def test_widget_upload_threshold_and_errors(tmp_path):
     (tmp_path / "mine.csv").write_text("K1,K2\n2,3\n4,4\n3,5\n", encoding="utf-8")
     w.path.value = "mine.csv"
     assert w.last_error is None and w.result.n_respondents == 3
+
+
+@pytest.mark.parametrize("stage, source", [("storming", "Tuckman 1965"), ("adjourning", "Tuckman and Jensen 1977")])
+def test_the_summary_credits_the_stage_to_the_work_that_named_it(stage: str, source: str) -> None:
+    import dataclasses
+
+    from coplearn.paper.team_development import get_stage
+    from coplearn.practice.report import _glance
+    from coplearn.practice.survey import load_survey
+
+    r = dataclasses.replace(load_survey(Path(__file__).resolve().parents[2] / "examples" / "team-survey.csv"),
+                            stage=get_stage(stage))
+    line = next(ln for ln in _glance(r) if "answered T3" in ln)
+    assert line.endswith(f"; {source}).")

@@ -107,7 +107,8 @@ def _glance(r: SurveyResult) -> list[str]:
     if r.stage is not None:
         top = r.stage_counts.get(r.stage.key, 0)
         lines.append(f"The stage of development named most often is {r.stage.name.lower()} ({top} of "
-                     f"{sum(r.stage_counts.values())} who answered T3; Tuckman 1965).")
+                     f"{sum(r.stage_counts.values())} who answered T3; "
+                     f"{'Tuckman 1965' if r.stage.year == 1965 else 'Tuckman and Jensen 1977'}).")
     if not r.breakdown_allowed:
         lines.append(f"Fewer than {r.min_respondents} people answered, so answers are shown only as team "
                      f"figures, never person by person.")
