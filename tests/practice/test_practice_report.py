@@ -281,10 +281,11 @@ def test_widget_upload_threshold_and_errors(tmp_path):
 def test_the_summary_credits_the_stage_to_the_work_that_named_it(stage: str, source: str) -> None:
     import dataclasses
 
+    from coplearn.paper.team_development import get_stage
     from coplearn.practice.report import _glance
     from coplearn.practice.survey import load_survey
 
-    r = dataclasses.replace(load_survey(Path(__file__).resolve().parents[2] / "examples" / "team-survey.csv"),
-                            stage_counts={stage: 5})
+    r = load_survey(Path(__file__).resolve().parents[2] / "examples" / "team-survey.csv")
+    r = dataclasses.replace(r, stage_counts={stage: 5}, audit=dataclasses.replace(r.audit, stage=get_stage(stage)))
     line = next(ln for ln in _glance(r) if "answered T3" in ln)
     assert line.endswith(f"; {source}).")
