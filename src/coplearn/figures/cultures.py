@@ -208,6 +208,9 @@ def build_overlay(skills: Sequence[OverlaySkill] | None = None) -> Chart:
         rows=tuple([(names[c.key], f"culture column, exemplar: {c.exemplar}") for c in cs]
                    + [(f"overlay: {s.name.lower()}", f"for example: {s.example}") for s in strands]
                    + [("overlay: values and reflection", "humanistic values; reflective leadership and "
-                                                         "reflective professional practice (Lawler & Bilson 2010)")]),
+                                                         "reflective professional practice, which the paper "
+                                                         "suggests could also be essential (Lawler & Bilson "
+                                                         "2010; Gray et al. 2010); placing them in "
+                                                         "the band is the course's drawing")]),
     )
     return Chart(figure=fig, alt=alt)

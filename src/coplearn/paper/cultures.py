@@ -306,7 +306,8 @@ class CultureProfile:
             _html.table("Learning-culture profile (mean agreement, 1-5)",
                         ["culture", "score", "principles rated", "dominant"], rows)
             + f"<p>{_html.esc(self.summary())}</p>"
-            + (f"<p>What to develop, and why (Gray et al. 2010):</p><ul>{gaps}</ul>" if gaps else "")
+            + (f"<p>What to develop, and why (Gray et al. 2010; our gloss where the paper gives no reason):</p>"
+               f"<ul>{gaps}</ul>" if gaps else "")
             + _html.note(PROFILE_NOTE)
         )
 

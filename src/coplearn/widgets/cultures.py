@@ -333,7 +333,8 @@ class CultureProfileWidget(Composite):
             items = "".join(f"<li><strong>{html.escape(names[g.culture])}</strong> ({g.score:.1f} out of 5): "
                             f"{html.escape(g.reason)}</li>" for g in gaps)
             parts.append("<p><strong>What to develop, and why</strong> (the reasons are the paper's argument "
-                         f"for a super-ordinate culture, in our words):</p><ul>{items}</ul>")
+                         "for a super-ordinate culture, in our words; where the paper gives no reason, the "
+                         f"reason says so and gives ours):</p><ul>{items}</ul>")
         elif p.is_superordinate:
             parts.append("<p><strong>All four cultures are well present.</strong> By the course's rule of thumb "
                          "this looks like the super-ordinate culture the paper argues for: keep the overlay "
