@@ -131,7 +131,7 @@ class LeadershipPlan:
             sections.append(section("Key staff: readiness and style (Hersey & Blanchard 1993)", rows=rows))
         cultures_ = [f"{get_culture(k).name}: {get_culture(k).reason}" for k in self.culture_gaps]
         sections.append(section("Learning cultures to develop (Table 1)",
-                                cultures_ or ["None chosen: the four cultures feel balanced in this team."]))
+                                cultures_ or ["None chosen yet."]))
         priorities = []
         for item_id in self.audit_priorities:
             item = get_item(item_id)
