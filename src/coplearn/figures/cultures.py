@@ -202,7 +202,8 @@ def build_overlay(skills: Sequence[OverlaySkill] | None = None) -> Chart:
                      "learning cultures. A band runs across all four: the overlay of skills ("
                      + "; ".join(s.lower() for s in short)
                      + "), driven by humanistic values, which Gray et al. (2010) say must shape every "
-                       "culture if they are to be integrated and which stops approaches becoming mechanistic. "
+                       "culture if they are to be integrated and which, drawing on Gray et al. (2008), they say "
+                       "stops approaches becoming mechanistic. "
                        "The drawing is the course's; the paper describes the overlay in words."),
         header=("layer", "what it is"),
         rows=tuple([(names[c.key], f"culture column, exemplar: {c.exemplar}") for c in cs]
