@@ -289,3 +289,22 @@ def test_the_summary_credits_the_stage_to_the_work_that_named_it(stage: str, sou
     r = dataclasses.replace(r, stage_counts={stage: 5}, audit=dataclasses.replace(r.audit, stage=get_stage(stage)))
     line = next(ln for ln in _glance(r) if "answered T3" in ln)
     assert line.endswith(f"; {source}).")
+
+
+def test_every_source_the_report_cites_has_a_reference(example):
+    """The action plan and the disagreement notes print the audit's framework labels, some of which
+    cite a source (Carr 2004, 2008; Skills for Care & CWDC 2007; Plaskoff ...): each such source
+    gets an entry in the report's references, and the references list no label source not printed."""
+    for render in (render_html, render_markdown):
+        out = render(example)
+        refs = out[out.rindex("References"):]
+        body = out[:out.rindex("References")]
+        for cue, surname in (("Carr 2004, 2008", "Carr, S. (2004)"), ("Carr 2004, 2008", "Carr, S. (2008)"),
+                             ("Skills for Care &amp; CWDC 2007" if render is render_html else
+                              "Skills for Care & CWDC 2007", "Skills for Care and Children"),
+                             ("(Plaskoff)", "Plaskoff, J. (2006)")):
+            assert (cue in body) == (surname in refs), (render.__name__, cue)
+        # the example survey's plan cites Carr and Skills for Care & CWDC; its disagreements cite Plaskoff
+        assert "Carr, S. (2004)" in refs and "Skills for Care and Children" in refs and "Plaskoff" in refs
+        assert "Wenger" not in refs and "Beresford" not in refs
+        assert "Englewood Cliffs, NJ: Prentice Hall. (Place of publication unconfirmed.)" in refs

@@ -30,6 +30,7 @@ import datetime as _dt
 import functools
 import os
 from pathlib import Path
+from collections.abc import Iterable
 
 from coplearn.core.atomic import atomic_write_text
 from coplearn.core.formats import pick_format
@@ -60,12 +61,57 @@ REFERENCES = (
      "for effective leadership, management and supervision in social work', ", "Social Work and Social "
      "Sciences Review", ", 14(2), pp. 20-36. doi:10.1921/swssr.v14i2.491."),
     ("Hersey, P. and Blanchard, K. (1993) ", "Management of Organizational Behavior: Utilizing Human "
-     "Resources", ". 6th edn. Englewood Cliffs, NJ: Prentice Hall."),
+     "Resources", ". 6th edn. Englewood Cliffs, NJ: Prentice Hall. (Place of publication unconfirmed.)"),
     ("Tuckman, B.W. (1965) 'Developmental sequence in small groups', ", "Psychological Bulletin", ", 63(6), "
      "pp. 384-399."),
     ("Tuckman, B.W. and Jensen, M.A.C. (1977) 'Stages of small-group development revisited', ", "Group and "
      "Organization Studies", ", 2(4), pp. 419-427."),
 )
+
+#: Sources that the audit's framework labels (``audit.toml``) may name, added to the report's
+#: references only when a label printed in the report names them: (what the label says, entries).
+FRAMEWORK_REFERENCES: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
+    ("Beresford & Croft 2002", (
+        ("Beresford, P. and Croft, S. (2002), cited in Gray et al. (2010). The full reference is not given in "
+         "the text of the paper this course works from.", "", ""),)),
+    ("Carr 2004, 2008", (
+        ("Carr, S. (2004) ", "Has Service User Participation Made a Difference to Social Care Services?",
+         " SCIE Position Paper 3. London: Social Care Institute for Excellence."),
+        ("Carr, S. (2008) ", "Personalisation: A Rough Guide", ". SCIE Report 20. London: Social Care Institute "
+         "for Excellence. (Place of publication unconfirmed.)"),)),
+    ("Plaskoff", (
+        ("Plaskoff, J. (2006) 'Intersubjectivity and community building: learning to learn organizationally', "
+         "in Easterby-Smith, M. and Lyles, M. A. (eds) ", "Handbook of Organizational Learning and Knowledge "
+         "Management", ". Oxford: Blackwell. (Publisher and place unconfirmed; dated 2006 as in Gray et al. "
+         "(2010); the handbook's first edition appeared in 2003, so check the date and chapter against the "
+         "edition you use.)"),)),
+    ("Skills for Care & CWDC 2007", (
+        ("Skills for Care and Children's Workforce Development Council (2007) ", "Providing Effective "
+         "Supervision: A Workforce Development Tool, Including a Unit of Competence and Supporting Guidance",
+         ". Leeds: Skills for Care. (Subtitle and place of publication unconfirmed.)"),)),
+    ("Wenger", (
+        ("Wenger, E. (1998) ", "Communities of Practice: Learning, Meaning, and Identity",
+         ". Cambridge: Cambridge University Press."),
+        ("Wenger, E. (2006) ", "Communities of Practice: A Brief Introduction",
+         ". Online essay. (Format and later revisions unconfirmed.)"),)),
+)
+
+
+def report_references(labels: Iterable[str]) -> tuple[tuple[str, str, str], ...]:
+    """The report's references: the fixed ones, plus the sources that the framework ``labels`` it
+    prints name, so that every source the report cites has an entry, sorted by author.
+
+    >>> [r[0][:9] for r in report_references(["Involvement and personalisation (Carr 2004, 2008)"])]
+    ['Adair, J.', 'Carr, S. ', 'Carr, S. ', 'Gray, I.,', 'Hersey, P', 'Tuckman, ', 'Tuckman, ']
+    >>> len(report_references(["Adair: planning"])) == len(REFERENCES)
+    True
+    """
+    text = " ".join(labels)
+    refs = list(REFERENCES)
+    for cue, entries in FRAMEWORK_REFERENCES:
+        if cue in text:
+            refs.extend(e for e in entries if e not in refs)
+    return tuple(sorted(refs, key=lambda e: e[0]))
 
 
 def _f(x: float | None, digits: int = 1) -> str:
@@ -328,6 +374,11 @@ class _Facts:
         return [{"a": a, "lesson": get_lesson(a.lesson)} for a in self.r.action_plan()]
 
     @functools.cached_property
+    def references(self) -> tuple[tuple[str, str, str], ...]:
+        labels = [p["a"].framework for p in self.plan] + [s.item.framework for s in self.r.disagreements]
+        return report_references(labels)
+
+    @functools.cached_property
     def people(self) -> dict | None:
         r = self.r
         if not r.breakdown_allowed:
@@ -347,8 +398,9 @@ class _Facts:
 
 
 def _context(r: SurveyResult) -> dict:
-    return {"f": _Facts(r), "r": r, "threshold": ACTION_THRESHOLD, "method_note": METHOD_NOTE,
-            "disagreement_rule": DISAGREEMENT_RULE, "references": REFERENCES, "sections": SECTIONS}
+    f = _Facts(r)
+    return {"f": f, "r": r, "threshold": ACTION_THRESHOLD, "method_note": METHOD_NOTE,
+            "disagreement_rule": DISAGREEMENT_RULE, "references": f.references, "sections": SECTIONS}
 
 
 def section_html(r: SurveyResult, key: str, *, level: int = 2, figures: bool = True, prefix: str = "") -> str:
