@@ -358,6 +358,11 @@ def worker_init(cwd: str, argv: list[str], snapshot: str, parent: str, env: dict
     stack = contextlib.ExitStack()  # so are its shared database engines (closed with the process)
     stack.enter_context(gradebook.sharing_engines())
     _WORKER["engines"] = stack
+    # A pool worker leaves through multiprocessing's own exit (atexit does not run there): stop the
+    # kept kernel and its client first, or the process waits on their sockets and threads.
+    from multiprocessing import util
+
+    util.Finalize(None, _KEPT.close, exitpriority=100)
     _prestart(app)
 
 
