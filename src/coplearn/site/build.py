@@ -44,6 +44,7 @@ from coplearn.site.fetch import (ADDED_FROM_PYPI, COPLEARN_DEPENDS, COPLEARN_LOC
                                  PYODIDE_VERSION, _installed_version, _lock_closure, coplearn_wheel, fetch_pyodide,
                                  fetch_wheels, pure_wheel_from_installed, rewrite_lock, trim_wheel)
 from coplearn.site.pages import inject_run_on_open, landing_page, stage_contents
+from coplearn.site.start import install_start
 
 #: Loaded by ``loadPyodide`` at kernel start, in parallel (no lesson needs a ``%pip`` cell).
 PRELOAD = ["micropip", "piplite", "ipykernel", "pyodide-kernel", "comm", "jedi", "ipython",
@@ -233,6 +234,7 @@ def build_site(output: str | os.PathLike[str], *, root: Path | None = None, cach
         proc = subprocess.run(cmd, cwd=lite, capture_output=True, text=True, env=env)
         if proc.returncode != 0 or not (staging / "jupyter-lite.json").exists():
             raise SiteBuildError("jupyter lite build failed:\n" + (proc.stdout + proc.stderr)[-4000:])
+        install_start(staging)
         _check_no_foreign_urls(staging)
         inject_run_on_open(staging)
         favicons = staging / "static" / "favicons"  # the Notebook page asks for these while it works
