@@ -27,7 +27,10 @@ LABEL_STYLE = {"description_width": "initial"}
 #: The value of a drop-down's "Choose..." entry. Not None: ipywidgets shows a None value as a
 #: blank box, and moving back to a None entry loses the selection.
 NOT_CHOSEN = ""
-FULL_WIDTH = W.Layout(width="100%")
+#: A layout as a dict, not a shared ``W.Layout``: each widget makes its own, so that importing this
+#: module creates no widget (the browser edition imports the course's modules before any kernel
+#: front end exists, in its memory snapshot: see coplearn/site/snapshot.py).
+FULL_WIDTH = {"width": "100%"}
 
 #: Page-wide fixes for WCAG 2.2 AA gaps in the upstream tools (see docs/accessibility.md):
 #: ipywidgets 8.1 packs radio buttons 20 px apart (2.5.8 target size asks for 24 px);
