@@ -44,6 +44,7 @@ from coplearn.site.fetch import (ADDED_FROM_PYPI, COPLEARN_DEPENDS, COPLEARN_LOC
                                  PYODIDE_VERSION, _installed_version, _lock_closure, coplearn_wheel, fetch_pyodide,
                                  fetch_wheels, pure_wheel_from_installed, rewrite_lock, trim_wheel)
 from coplearn.site.pages import inject_run_on_open, landing_page, stage_contents
+from coplearn.site.snapshot import make_snapshot
 from coplearn.site.start import install_start
 
 #: Loaded by ``loadPyodide`` at kernel start, in parallel (no lesson needs a ``%pip`` cell).
@@ -195,6 +196,17 @@ def build_site(output: str | os.PathLike[str], *, root: Path | None = None, cach
         (static_py / "pyodide-lock.json").write_text(json.dumps(new_lock, indent=1) + "\n", encoding="utf-8")
         say(f"Pyodide {PYODIDE_VERSION} with {len(new_lock['packages'])} packages "
             f"({len(lock['packages']) - len(new_lock['packages']) + 4} of Pyodide's list left out: not needed)")
+        load_options = {"packages": PRELOAD, "env": {"COPLEARN_JOURNAL": BROWSER_JOURNAL}}
+        # Python's memory saved after the kernel's start, and every package's files in one image
+        # (see site/snapshot.py): the wheels and their lock entries are then not needed in the site,
+        # nor the standard library's bytecode (the modules the kernel and the lessons use are in the
+        # memory saved; the start module makes Python read the zip's new table of contents)
+        if compiled and make_snapshot(static_py, load_options, cache, say):
+            shutil.copy2(pyodide_dir / "python_stdlib.zip", static_py / "python_stdlib.zip")
+            for whl in wheels.values():
+                whl.unlink()
+            new_lock = {"info": new_lock["info"], "packages": {}}
+            (static_py / "pyodide-lock.json").write_text(json.dumps(new_lock, indent=1) + "\n", encoding="utf-8")
 
         files = Path(tmp) / "files"
         found = stage_contents(root, files)
@@ -202,7 +214,7 @@ def build_site(output: str | os.PathLike[str], *, root: Path | None = None, cach
 
         kernel_settings = {
             "disablePyPIFallback": True,
-            "loadPyodideOptions": {"packages": PRELOAD, "env": {"COPLEARN_JOURNAL": BROWSER_JOURNAL}},
+            "loadPyodideOptions": load_options,
         }
         config = {
             "jupyter-lite-schema-version": 0,
