@@ -13,7 +13,10 @@ Pyodide under Node.js, loads the packages the kernel loads, does what the kernel
 (``import piplite.piplite``, ``import pyodide_kernel``), imports every module of coplearn and
 builds each chart that needs no learner's data once, then writes the memory, gzip-compressed, to
 ``static/pyodide/python-snapshot.bin``. In the browser, ``coplearn-start.mjs`` (see
-:mod:`coplearn.site.start`) starts Pyodide from it, and falls back to a plain start if it cannot.
+:mod:`coplearn.site.start`) starts Pyodide from it. There is no plain start to fall back on in such a
+site (no wheels, and the files leave out the sources of the modules in memory): if the snapshot
+cannot be used (a browser without ``DecompressionStream``: Firefox before 113, Safari before 16.4),
+the kernel reports that Python could not start, with what to do.
 
 What a snapshot cannot hold, and what the build does about it:
 

@@ -7,9 +7,13 @@ and calls it with the site's ``loadPyodideOptions``. The build points that setti
 worker's ``globalThis.coplearnTimes`` (milliseconds since the worker started; read by
 ``scripts/bench_site.py``):
 
-- ``pyodide_start`` / ``pyodide_ready``: Pyodide's runtime and the packages the site preloads;
+- ``pyodide_start``: the kernel asks for Python; ``snapshot_fetched``: the memory snapshot and the
+  packages' files are read and unpacked (a site with a snapshot, see :mod:`coplearn.site.snapshot`);
+  ``runtime_ready``: Pyodide runs (from the snapshot, or started afresh and its packages loaded
+  from the wheels in a site without one); ``pyodide_ready``: the packages' files are written;
+  ``snapshot`` (= 1) says that the snapshot was used;
 - ``python_1_*``: the kernel's package-manager set-up; ``python_2_*``: ``import pyodide_kernel``
-  (IPython and the kernel) and the move to the learner's folder.
+  (IPython and the kernel) and the move to the learner's folder (both already done in a snapshot).
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ START_NAME = "coplearn-start.mjs"
 START_MJS = """\
 // coplearn: start Python for the browser edition (written by coplearn site build; see
 // coplearn/site/start.py and coplearn/site/snapshot.py). Starts Pyodide from the site's memory
-// snapshot when there is one (falling back to a plain start), and times each start-up step.
+// snapshot when the site has one, and times each start-up step.
 import { loadPyodide as pyodideLoad } from "./pyodide.mjs";
 
 const times = (globalThis.coplearnTimes = globalThis.coplearnTimes || {});
@@ -95,18 +99,14 @@ function deserializer(started) {
 
 export async function loadPyodide(options = {}) {
   mark("pyodide_start");
-  let pyodide = null, snapshot = null, files = null;
+  let pyodide = null, files = null;
   if (HAS_SNAPSHOT) {
-    [snapshot, files] = await Promise.all([fetchUnpacked("python-snapshot.bin").catch((err) => {
-      console.warn("coplearn: no Python snapshot", err);
-      return null;
-    }), fetchUnpacked("python-files.bin")]);
-    options = { ...options, packages: [] };  // their files come from python-files.bin
-  }
-  mark("snapshot_fetched");
-  if (snapshot) {
     let started = null;
     try {
+      let snapshot;
+      [snapshot, files] = await Promise.all([fetchUnpacked("python-snapshot.bin"), fetchUnpacked("python-files.bin")]);
+      mark("snapshot_fetched");
+      options = { ...options, packages: [] };  // their files come from python-files.bin
       // The snapshot holds Python's whole memory; Pyodide's runtime starts with less and copies the
       // snapshot over it, so grow the memory to the snapshot's size first (the header's second word
       // is where the memory starts in the file).
@@ -128,11 +128,14 @@ export async function loadPyodide(options = {}) {
       pyodide = loaded;
       times.snapshot = 1;
     } catch (err) {
-      // slower, but the same packages: their modules are compiled from source as they are imported
-      console.warn("coplearn: could not start Python from its snapshot; starting it afresh", err);
+      // No plain start to fall back on: the site has no wheels, and the files leave out the sources
+      // of the modules in the snapshot (snapshot.py). The kernel shows this message.
+      throw new Error("Python could not start in this browser (" + err + "). Reload the page; if that " +
+                      "does not help, use an up-to-date Chrome, Edge, Firefox or Safari.");
     }
+  } else {
+    pyodide = await pyodideLoad(options);
   }
-  if (!pyodide) pyodide = await pyodideLoad(options);
   mark("runtime_ready");
   if (files) writeFiles(pyodide, files);
   mark("pyodide_ready");
