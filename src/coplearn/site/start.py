@@ -103,22 +103,27 @@ export async function loadPyodide(options = {}) {
   if (HAS_SNAPSHOT) {
     let started = null;
     try {
-      let snapshot;
-      [snapshot, files] = await Promise.all([fetchUnpacked("python-snapshot.bin"), fetchUnpacked("python-files.bin")]);
-      mark("snapshot_fetched");
+      // Read and unpack the snapshot and the files while Pyodide's own script loads: Pyodide waits
+      // for the snapshot only before it starts its WebAssembly, and the files are needed after.
+      const snapshotRead = fetchUnpacked("python-snapshot.bin");
+      const filesRead = fetchUnpacked("python-files.bin");
+      filesRead.catch(() => {});  // (awaited below; this only keeps an early failure from being unhandled)
       options = { ...options, packages: [] };  // their files come from python-files.bin
       // The snapshot holds Python's whole memory; Pyodide's runtime starts with less and copies the
       // snapshot over it, so grow the memory to the snapshot's size first (the header's second word
       // is where the memory starts in the file).
-      const memory = snapshot.length - new DataView(snapshot.buffer, snapshot.byteOffset).getUint32(4, true);
-      const { default: createModule } = await import("./pyodide.asm.mjs");
+      const script = import("./pyodide.asm.mjs");
       const createPyodideModule = async (settings) => {
+        const [{ default: createModule }, snapshot] = await Promise.all([script, snapshotRead]);
+        mark("snapshot_fetched");
+        const memory = snapshot.length - new DataView(snapshot.buffer, snapshot.byteOffset).getUint32(4, true);
         const module = await createModule(settings);
         if (module.HEAP8.length < memory) module.growMemory(memory);
         return module;
       };
-      const loaded = await pyodideLoad({ ...options, createPyodideModule, _loadSnapshot: snapshot,
+      const loaded = await pyodideLoad({ ...options, createPyodideModule, _loadSnapshot: snapshotRead,
                                          _snapshotDeserializer: deserializer(() => started) });
+      files = await filesRead;
       started = loaded;
       // First, before Python reads any other module: forget the standard library's table of contents
       // saved in the snapshot (the site's zip has no bytecode: snapshot.py). Then what must be fresh
