@@ -130,6 +130,12 @@ export async function loadPyodide(options = {}) {
       // for every start: the random numbers' seed, and the learner's time zone (Pyodide's time
       // module has no tzset(); running the module again reads the zone).
       loaded.runPython("import importlib as _i, random as _r, time as _t; _i.invalidate_caches(); _r.seed(); _i.reload(_t); del _i, _r, _t");
+      // Pyodide chose its run_sync() when the snapshot was made, under Node.js without WebAssembly
+      // stack switching (JSPI): the one saved only raises "not supported". But can_run_sync() asks
+      // the browser, which may have JSPI, and then time.sleep() (which Pyodide routes through
+      // run_sync when it can) raised. So say "cannot" everywhere, as Pyodide does in a browser
+      // without JSPI: time.sleep() then waits as it does there.
+      loaded.runPython("import pyodide.ffi as _f, pyodide.webloop as _w; _f.can_run_sync = _w.can_run_sync = (lambda: False); del _f, _w");
       pyodide = loaded;
       times.snapshot = 1;
     } catch (err) {
