@@ -126,7 +126,34 @@ def test_every_lock_entry_is_in_the_site_and_nothing_points_elsewhere(built_site
     assert names == set(build.FRONTEND_EXTENSIONS)
 
 
-def test_the_browsers_python_starts_from_a_memory_snapshot(built_site):
+@pytest.fixture(scope="module")
+def snapshot_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A site built with the memory snapshot (off by default: COPLEARN_SITE_SNAPSHOT=1)."""
+    import os
+
+    out = tmp_path_factory.mktemp("snapsite") / "site"
+    old = os.environ.get("COPLEARN_SITE_SNAPSHOT")
+    os.environ["COPLEARN_SITE_SNAPSHOT"] = "1"
+    try:
+        build.build_site(out)
+    finally:
+        if old is None:
+            os.environ.pop("COPLEARN_SITE_SNAPSHOT", None)
+        else:
+            os.environ["COPLEARN_SITE_SNAPSHOT"] = old
+    if not (out / "static" / "pyodide" / snapshot.SNAPSHOT_NAME).exists():
+        pytest.skip("no memory snapshot could be made here (Node.js missing?)")
+    return out
+
+
+def test_the_default_site_starts_python_from_the_wheels(built_site):
+    static = built_site / "static" / "pyodide"
+    assert not (static / snapshot.SNAPSHOT_NAME).exists() and list(static.glob("*.whl"))
+    assert "const HAS_SNAPSHOT = false;" in (static / start.START_NAME).read_text()
+
+
+@pytest.mark.site
+def test_the_browsers_python_starts_from_a_memory_snapshot(snapshot_site):
     """The site carries Python's memory saved after the kernel's start (made by the site's own Pyodide,
     so its build id matches), and the packages' files in one image instead of the wheels: sources
     and data, no bytecode, and no sources of the modules already in memory but coplearn's."""
@@ -134,7 +161,7 @@ def test_the_browsers_python_starts_from_a_memory_snapshot(built_site):
     import shutil
     import subprocess
 
-    static = built_site / "static" / "pyodide"
+    static = snapshot_site / "static" / "pyodide"
     memory = gzip.decompress((static / snapshot.SNAPSHOT_NAME).read_bytes())
     assert memory[:4] == bytes.fromhex("00736e70"), "not a Pyodide memory snapshot"
     build_id = "".join(f"{int.from_bytes(memory[16 + 4 * i:20 + 4 * i], 'little'):08x}" for i in range(8))
@@ -156,6 +183,39 @@ def test_the_browsers_python_starts_from_a_memory_snapshot(built_site):
     assert "const HAS_SNAPSHOT = true;" in start_module
     if shutil.which("node"):
         subprocess.run(["node", "--check", str(static / start.START_NAME)], check=True)
+
+
+def test_the_browsers_python_comes_compiled_to_bytecode(built_site):
+    """Pyodide's standard library and the wheels carry unchecked hash-based .pyc files (PEP 552) made by
+    the site's own Pyodide, next to their sources; the rarely used families stay source only."""
+    static = built_site / "static" / "pyodide"
+    magics = set()
+
+    def pycs(zf: zipfile.ZipFile) -> dict[str, bytes]:
+        out = {n: zf.read(n)[:16] for n in zf.namelist() if n.endswith(".pyc")}
+        for name, head in out.items():
+            assert head[4:8] == b"\x01\x00\x00\x00", f"{name} is not an unchecked hash-based .pyc"
+            magics.add(head[:4])
+        return out
+
+    with zipfile.ZipFile(static / "python_stdlib.zip") as zf:
+        names = set(zf.namelist())
+        compiled = pycs(zf)
+    assert {"json/__init__.py", "json/__init__.pyc", "asyncio/base_events.pyc"} <= names
+    assert "email/message.pyc" not in compiled and "email/message.py" in names
+    whl = next(static.glob("ipython-*.whl"))
+    with zipfile.ZipFile(whl) as zf:
+        compiled = pycs(zf)
+        names = set(zf.namelist())
+    assert "IPython/core/__pycache__/interactiveshell.cpython-314.pyc" in compiled
+    assert "IPython/core/interactiveshell.py" in names  # the source stays, for tracebacks
+    with zipfile.ZipFile(next(static.glob("plotly-*.whl"))) as zf:
+        compiled = pycs(zf)
+    assert "plotly/graph_objs/__pycache__/_scatterpolar.cpython-314.pyc" in compiled
+    assert "plotly/graph_objs/__pycache__/_pie.cpython-314.pyc" not in compiled  # not drawn by the course
+    with zipfile.ZipFile(next(static.glob("coplearn-*.whl"))) as zf:
+        assert "coplearn/paper/__pycache__/cultures.cpython-314.pyc" in pycs(zf)
+    assert len(magics) == 1, "all bytecode must come from the one Pyodide the site serves"
 
 
 def test_lessons_are_copied_for_the_browser_and_the_originals_untouched(built_site):

@@ -31,6 +31,9 @@ What a snapshot cannot hold, and what the build does about it:
   dict for that reason); the build fails if one does.
 - Pyodide checks that its list of loaded packages is empty in a snapshot; the build empties that
   list (the start loads the packages again, which fills it).
+- Choices Pyodide makes once at start from the JavaScript runtime: ``run_sync()`` is saved as the
+  version for a runtime without WebAssembly stack switching (Node.js here), while ``can_run_sync()``
+  asks the browser; the start module makes ``can_run_sync()`` say no, as in a browser without it.
 - State that must differ per start: the start module reseeds ``random`` and reads the learner's
   time zone again (it runs the ``time`` module again: Pyodide's has no ``tzset()``). The environment variables are the kernel's own (the same
   ``env`` setting), fixed at build time.
