@@ -62,9 +62,6 @@ def open_lesson(page: Page, base: str, slug: str, timeout: float = 240) -> dict[
         if state and state["kernel"] == "idle/connected" and "kernel_idle" not in times and state["counts"] \
                 and state["counts"][0] is None:
             times["kernel_idle"] = time.perf_counter() - t0
-        for i, count in enumerate(state["counts"] if state else []):
-            if count is not None and f"cell_{i}" not in times:
-                times[f"cell_{i}"] = time.perf_counter() - t0
         if state and (state["errors"] or (state["ran"] and all(c is not None for c in state["counts"])
                                           and state["kernel"] == "idle/connected")):
             times["ran"] = time.perf_counter() - t0
@@ -82,21 +79,3 @@ def open_lesson(page: Page, base: str, slug: str, timeout: float = 240) -> dict[
 
 def notebook(page: Page) -> Locator:
     return page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook").first
-
-
-#: The kernel's start-up steps, as timed in its worker by the site's start module (coplearn/site/start.py).
-WORKER_TIMES = """() => ({origin: performance.timeOrigin, times: globalThis.coplearnTimes || null})"""
-
-
-def worker_times(page: Page) -> dict[str, float]:
-    """The start module's marks, in seconds from the page's navigation (empty if none was found)."""
-    origin = page.evaluate("() => performance.timeOrigin")
-    for worker in page.workers:
-        try:
-            info = worker.evaluate(WORKER_TIMES)
-        except Exception:  # noqa: BLE001 - a worker that has gone away
-            continue
-        if info and info["times"]:
-            offset = info["origin"] - origin
-            return {name: (offset + value) / 1000 for name, value in info["times"].items()}
-    return {}

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from packaging.requirements import Requirement
 
-from coplearn.site import SiteBuildError, build, fetch, pages, snapshot, start
+from coplearn.site import SiteBuildError, build, fetch, pages
 
 REPO = Path(__file__).resolve().parents[2]
 PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text())
@@ -93,96 +93,24 @@ def test_markupsafe_for_the_browser_is_pure_python_and_escapes(tmp_path):
 
 # ---- the built site ----------------------------------------------------------------------------
 
-def _files_image(static: Path) -> tuple[dict, bytes]:
-    """The index and the bytes of python-files.bin (see coplearn/site/snapshot.py)."""
-    import gzip
-
-    data = gzip.decompress((static / snapshot.FILES_NAME).read_bytes())
-    length = int.from_bytes(data[:4], "little")
-    return json.loads(data[4:4 + length]), data[4 + length:]
-
-
 def test_every_lock_entry_is_in_the_site_and_nothing_points_elsewhere(built_site):
-    static = built_site / "static" / "pyodide"
-    lock = json.loads((static / "pyodide-lock.json").read_text())
+    lock = json.loads((built_site / "static" / "pyodide" / "pyodide-lock.json").read_text())
     import hashlib
 
     for key, entry in lock["packages"].items():
-        path = static / entry["file_name"]
+        path = built_site / "static" / "pyodide" / entry["file_name"]
         assert path.exists(), key
         assert hashlib.sha256(path.read_bytes()).hexdigest() == entry["sha256"], key
         assert set(entry["depends"]) <= set(lock["packages"]), key
     settings = json.loads((built_site / "jupyter-lite.json").read_text())["jupyter-config-data"]
     kernel = settings["litePluginSettings"]["@jupyterlite/pyodide-kernel-extension:kernel"]
-    assert kernel["pyodideUrl"] == f"./static/pyodide/{start.START_NAME}"
+    assert kernel["pyodideUrl"] == "./static/pyodide/pyodide.mjs"
     assert kernel["disablePyPIFallback"] is True
-    # the packages the kernel loads come from the files image (with the snapshot) or the wheels
-    index, _ = _files_image(static) if (static / snapshot.FILES_NAME).exists() else ({"packages": []}, b"")
-    available = {fetch._norm(n) for n in index["packages"]} | set(lock["packages"])
-    assert set(kernel["loadPyodideOptions"]["packages"]) <= available
+    assert set(kernel["loadPyodideOptions"]["packages"]) <= set(lock["packages"])
     assert kernel["loadPyodideOptions"]["env"]["COPLEARN_JOURNAL"].startswith("/drive/")
     assert not re.search(r"https?://", (built_site / "jupyter-lite.json").read_text())
     names = {e["name"] for e in settings["federated_extensions"]}
     assert names == set(build.FRONTEND_EXTENSIONS)
-
-
-@pytest.fixture(scope="module")
-def snapshot_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A site built with the memory snapshot (off by default: COPLEARN_SITE_SNAPSHOT=1)."""
-    import os
-
-    out = tmp_path_factory.mktemp("snapsite") / "site"
-    old = os.environ.get("COPLEARN_SITE_SNAPSHOT")
-    os.environ["COPLEARN_SITE_SNAPSHOT"] = "1"
-    try:
-        build.build_site(out)
-    finally:
-        if old is None:
-            os.environ.pop("COPLEARN_SITE_SNAPSHOT", None)
-        else:
-            os.environ["COPLEARN_SITE_SNAPSHOT"] = old
-    if not (out / "static" / "pyodide" / snapshot.SNAPSHOT_NAME).exists():
-        pytest.skip("no memory snapshot could be made here (Node.js missing?)")
-    return out
-
-
-def test_the_default_site_starts_python_from_the_wheels(built_site):
-    static = built_site / "static" / "pyodide"
-    assert not (static / snapshot.SNAPSHOT_NAME).exists() and list(static.glob("*.whl"))
-    assert "const HAS_SNAPSHOT = false;" in (static / start.START_NAME).read_text()
-
-
-@pytest.mark.site
-def test_the_browsers_python_starts_from_a_memory_snapshot(snapshot_site):
-    """The site carries Python's memory saved after the kernel's start (made by the site's own Pyodide,
-    so its build id matches), and the packages' files in one image instead of the wheels: sources
-    and data, no bytecode, and no sources of the modules already in memory but coplearn's."""
-    import gzip
-    import shutil
-    import subprocess
-
-    static = snapshot_site / "static" / "pyodide"
-    memory = gzip.decompress((static / snapshot.SNAPSHOT_NAME).read_bytes())
-    assert memory[:4] == bytes.fromhex("00736e70"), "not a Pyodide memory snapshot"
-    build_id = "".join(f"{int.from_bytes(memory[16 + 4 * i:20 + 4 * i], 'little'):08x}" for i in range(8))
-    assert f'BUILD_ID:"{build_id}"' in (static / "pyodide.mjs").read_text(), "made by another Pyodide"
-    index, data = _files_image(static)
-    assert sum(size for _path, size in index["files"]) == len(data)
-    names = {path.removeprefix("/lib/python3.14/site-packages/") for path, _size in index["files"]}
-    assert {"coplearn/paper/cultures.py", "coplearn/data/course.toml", "plotly/validators/_validators.json"} <= names
-    assert any(re.fullmatch(r"ipywidgets-[^/]+\.dist-info/METADATA", n) for n in names)
-    assert not any(n.endswith(".pyc") for n in names)
-    assert "IPython/core/interactiveshell.py" not in names  # in memory
-    assert any(n.startswith("jedi/third_party/typeshed/") for n in names)  # read when completing
-    assert {fetch._norm(n) for n in index["packages"]} >= {fetch._norm(n) for n in build.PRELOAD}
-    assert not list(static.glob("*.whl")) and json.loads((static / "pyodide-lock.json").read_text())["packages"] == {}
-    with zipfile.ZipFile(static / "python_stdlib.zip") as zf:
-        assert not [n for n in zf.namelist() if n.endswith(".pyc")]
-        assert "json/__init__.py" in zf.namelist()
-    start_module = (static / start.START_NAME).read_text()
-    assert "const HAS_SNAPSHOT = true;" in start_module
-    if shutil.which("node"):
-        subprocess.run(["node", "--check", str(static / start.START_NAME)], check=True)
 
 
 def test_the_browsers_python_comes_compiled_to_bytecode(built_site):

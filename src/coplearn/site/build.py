@@ -44,8 +44,6 @@ from coplearn.site.fetch import (ADDED_FROM_PYPI, COPLEARN_DEPENDS, COPLEARN_LOC
                                  PYODIDE_VERSION, _installed_version, _lock_closure, coplearn_wheel, fetch_pyodide,
                                  fetch_wheels, pure_wheel_from_installed, rewrite_lock, trim_wheel)
 from coplearn.site.pages import inject_run_on_open, landing_page, stage_contents
-from coplearn.site.snapshot import make_snapshot
-from coplearn.site.start import install_start
 
 #: Loaded by ``loadPyodide`` at kernel start, in parallel (no lesson needs a ``%pip`` cell).
 PRELOAD = ["micropip", "piplite", "ipykernel", "pyodide-kernel", "comm", "jedi", "ipython",
@@ -196,20 +194,6 @@ def build_site(output: str | os.PathLike[str], *, root: Path | None = None, cach
         (static_py / "pyodide-lock.json").write_text(json.dumps(new_lock, indent=1) + "\n", encoding="utf-8")
         say(f"Pyodide {PYODIDE_VERSION} with {len(new_lock['packages'])} packages "
             f"({len(lock['packages']) - len(new_lock['packages']) + 4} of Pyodide's list left out: not needed)")
-        load_options = {"packages": PRELOAD, "env": {"COPLEARN_JOURNAL": BROWSER_JOURNAL}}
-        # Python's memory saved after the kernel's start, and every package's files in one image
-        # (see site/snapshot.py): the wheels and their lock entries are then not needed in the site,
-        # nor the standard library's bytecode (the modules the kernel and the lessons use are in the
-        # memory saved; the start module makes Python read the zip's new table of contents)
-        # Off unless COPLEARN_SITE_SNAPSHOT=1: with it, a lesson opened in a second tab sometimes got
-        # no access to the learner's files, and after the run-on-open script's restart its widgets
-        # were not drawn in one test run (docs/deploy.md, "Speed"); not yet safe for learners.
-        if compiled and snapshot_enabled() and make_snapshot(static_py, load_options, cache, say):
-            shutil.copy2(pyodide_dir / "python_stdlib.zip", static_py / "python_stdlib.zip")
-            for whl in wheels.values():
-                whl.unlink()
-            new_lock = {"info": new_lock["info"], "packages": {}}
-            (static_py / "pyodide-lock.json").write_text(json.dumps(new_lock, indent=1) + "\n", encoding="utf-8")
 
         files = Path(tmp) / "files"
         found = stage_contents(root, files)
@@ -217,7 +201,7 @@ def build_site(output: str | os.PathLike[str], *, root: Path | None = None, cach
 
         kernel_settings = {
             "disablePyPIFallback": True,
-            "loadPyodideOptions": load_options,
+            "loadPyodideOptions": {"packages": PRELOAD, "env": {"COPLEARN_JOURNAL": BROWSER_JOURNAL}},
         }
         config = {
             "jupyter-lite-schema-version": 0,
@@ -249,7 +233,6 @@ def build_site(output: str | os.PathLike[str], *, root: Path | None = None, cach
         proc = subprocess.run(cmd, cwd=lite, capture_output=True, text=True, env=env)
         if proc.returncode != 0 or not (staging / "jupyter-lite.json").exists():
             raise SiteBuildError("jupyter lite build failed:\n" + (proc.stdout + proc.stderr)[-4000:])
-        install_start(staging)
         _check_no_foreign_urls(staging)
         inject_run_on_open(staging)
         favicons = staging / "static" / "favicons"  # the Notebook page asks for these while it works
@@ -279,11 +262,6 @@ def build_site(output: str | os.PathLike[str], *, root: Path | None = None, cach
     say(f"done in {report.seconds:.0f} s: {report.size_bytes / 1e6:.1f} MB in {output}")
     say(f"try it: coplearn site serve {output}, then open http://127.0.0.1:8000/")
     return report
-
-
-def snapshot_enabled() -> bool:
-    """Whether the build makes the memory snapshot (``COPLEARN_SITE_SNAPSHOT=1``; off by default)."""
-    return os.environ.get("COPLEARN_SITE_SNAPSHOT", "") == "1"
 
 
 def _drop_old_font_formats(folder: Path) -> None:

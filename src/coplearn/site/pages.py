@@ -111,8 +111,7 @@ def stage_contents(root: Path, files: Path) -> list[Lesson]:
 #: all its cells as soon as its Python is ready, so that the activities appear without the learner
 #: knowing about "Run All". Robust to: a reload or a second tab (each page has its own kernel and
 #: runs once), a kernel that is busy when the page opens (it waits for idle; Run All then queues),
-#: a kernel restart (it runs the lesson again), a slow first visit (it waits up to ten minutes), a
-#: kernel made without the learner's files (JupyterLite's drive: it restarts it, see docs/deploy.md).
+#: a kernel restart (it runs the lesson again), a slow first visit (it waits up to ten minutes).
 #: ``data-coplearn-ran="yes"`` and ``data-coplearn-runs`` on <html> say that (and how often) it ran.
 RUN_ON_OPEN = """<style id="coplearn-lesson-view">
   /* the prompt's click-to-collapse overlay would otherwise lie over the left edge of the activities */
@@ -146,22 +145,6 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
       console.error("coplearn: running the lesson failed", err);
     }).then(function () { running = false; });
   }
-  // Whether the kernel's files are the learner's (JupyterLite's drive, kept in the browser's
-  // storage, mounted at /drive). JupyterLite mounts it only if its service worker is ready when the
-  // kernel is made; a lesson opened in a second tab could get a kernel made just before that
-  // (more often since Python starts from its snapshot), whose journal would not be kept.
-  function onDrive(kernel) {
-    return new Promise(function (resolve) {
-      var seen = null;
-      var future = kernel.requestExecute({code: "import os as _o; print(_o.getcwd().startswith('/drive'), end=''); del _o",
-                                          silent: false, store_history: false});
-      future.onIOPub = function (msg) {
-        if (msg.header.msg_type === "stream") { seen = (seen || "") + msg.content.text; }
-      };
-      future.done.then(function () { resolve(seen !== "False"); }, function () { resolve(true); });
-    });
-  }
-  var driveRestarts = 0;
   var timer = setInterval(function () {
     if (Date.now() - started > 600000) { clearInterval(timer); return; }
     var app = window.jupyterapp;
@@ -173,33 +156,10 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
     var restarted = false;
     ctx.statusChanged.connect(function (_, status) {
       if (status === "restarting" || status === "autorestarting") { restarted = true; root.removeAttribute("data-coplearn-ran"); }
-      else if (status === "idle" && restarted && !checking) { restarted = false; runAll(app, w); }
+      else if (status === "idle" && restarted) { restarted = false; runAll(app, w); }
     });
-    var checking = true;
-    checkDrive();
-    function done() { checking = false; restarted = false; runAll(app, w); }
-    function checkDrive() {
-      var current = ctx.session && ctx.session.kernel;
-      if (!current) { done(); return; }
-      onDrive(current).then(function (ok) {
-        if (ok || driveRestarts >= 3) { done(); return; }
-        // a fresh kernel, made once the service worker is ready, gets the drive
-        driveRestarts += 1;
-        console.warn("coplearn: the lesson's Python has no access to the browser's storage; restarting it");
-        var ready = navigator.serviceWorker ? navigator.serviceWorker.ready : Promise.resolve();
-        ready.then(function () { return new Promise(function (r) { setTimeout(r, 1000 * driveRestarts); }); })
-          .then(function () { return current.restart(); })
-          .then(function () { waitIdle(checkDrive); })
-          .catch(function (err) { console.error("coplearn: restart failed", err); done(); });
-      });
-    }
-    function waitIdle(then) {
-      var poll = setInterval(function () {
-        var k = ctx.session && ctx.session.kernel;
-        if (k && k.status === "idle" && k.connectionStatus === "connected") { clearInterval(poll); then(); }
-      }, 50);
-    }
-  }, 50);  // a cheap check: every 50 ms, so that the lesson runs as soon as its Python is ready
+    runAll(app, w);
+  }, 250);
 })();
 </script>
 """
