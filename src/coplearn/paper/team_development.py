@@ -48,6 +48,15 @@ class TuckmanStage:
     outlook_note: str
     style_code: str
 
+    @property
+    def citation(self) -> str:
+        """The work that named this stage, as the course cites it.
+
+        >>> get_stage("storming").citation, get_stage("adjourning").citation
+        ('Tuckman 1965', 'Tuckman and Jensen 1977')
+        """
+        return "Tuckman 1965" if self.year == 1965 else "Tuckman and Jensen 1977"
+
 
 @functools.lru_cache(maxsize=None)
 def _stages() -> tuple[TuckmanStage, ...]:

@@ -154,7 +154,7 @@ def _glance(r: SurveyResult) -> list[str]:
         top = r.stage_counts.get(r.stage.key, 0)
         lines.append(f"The stage of development named most often is {r.stage.name.lower()} ({top} of "
                      f"{sum(r.stage_counts.values())} who answered T3; "
-                     f"{'Tuckman 1965' if r.stage.year == 1965 else 'Tuckman and Jensen 1977'}).")
+                     f"{r.stage.citation}).")
     if not r.breakdown_allowed:
         lines.append(f"Fewer than {r.min_respondents} people answered, so answers are shown only as team "
                      f"figures, never person by person.")

@@ -119,7 +119,7 @@ class LeadershipPlan:
         stage = self.stage_record
         style = self.stage_style
         where = [
-            f"Stage of development: {stage.name} ({'Tuckman 1965' if stage.year == 1965 else 'Tuckman and Jensen 1977'}). "
+            f"Stage of development: {stage.name} ({stage.citation}). "
             f"{stage.summary}",
             f"How outward-looking: {stage.outlook}. {stage.outlook_note}",
             f"Style this stage calls for: {style.code} {style.name} ({style.task_behaviour} task, "
