@@ -392,7 +392,9 @@ def worker_grade(student: str) -> dict[str, Any]:
     try:
         app.coursedir.student_id = student
         converter = _WORKER["converter"](coursedir=app.coursedir, parent=app)
-        if converter.exporter_class.__name__ == "NotebookExporter":  # nbgrader's own (not a tutor's)
+        from nbconvert.exporters import NotebookExporter
+
+        if converter.exporter_class is NotebookExporter:  # nbgrader's own, not a tutor's
             converter.exporter_class = _WORKER["exporter"]
         pps = [resolve_step(p) for p in converter.autograde_preprocessors]
         i = execute_index(pps)

@@ -170,19 +170,8 @@ class _Board:
             failed = f", {failures} with errors" if failures else ""
             self.progress(f"{done} of {total} submissions run{failed}{eta}")
 
-    def sanitized(self, student: str, notebook_id: str) -> dict[str, Any] | None:
-        """What the worker's sanitising pass wrote for this notebook, or None."""
-        fut = self.futures.get(student)
-        if fut is None:
-            return None
-        try:
-            r = fut.result(timeout=max(0.0, self.deadline - time.monotonic()))
-        except BaseException:  # noqa: BLE001 - timed out or died: Execute will say so
-            return None
-        return None if r["error"] else r.get("sanitized", {}).get(notebook_id)
-
-    def wait(self, student: str) -> tuple[dict[str, Any] | None, str | None]:
-        """The worker's outcomes for ``student``, or None and why not."""
+    def _result(self, student: str) -> tuple[dict[str, Any] | None, str | None]:
+        """The worker's whole result for ``student`` (waited for within the run's time bound), or None and why not."""
         fut = self.futures.get(student)
         if fut is None:
             return None, "it was not sent to a worker"
@@ -194,7 +183,17 @@ class _Board:
             return None, f"its worker stopped ({type(exc).__name__})"
         if r["error"]:
             return None, "its worker met an error: " + r["error"].strip().splitlines()[-1]
-        return r["outcomes"], None
+        return r, None
+
+    def sanitized(self, student: str, notebook_id: str) -> dict[str, Any] | None:
+        """What the worker's sanitising pass wrote for this notebook, or None (Execute says why)."""
+        r, _ = self._result(student)
+        return (r or {}).get("sanitized", {}).get(notebook_id)
+
+    def wait(self, student: str) -> tuple[dict[str, Any] | None, str | None]:
+        """The worker's outcomes for ``student``, or None and why not."""
+        r, why = self._result(student)
+        return (r["outcomes"], None) if r is not None else (None, why)
 
 
 class _ReplayExecuteMixin:
@@ -404,7 +403,9 @@ def autograde_parallel(
             pps[i] = type("Replay" + pps[i].__name__, (_ReplayExecuteMixin, pps[i]),
                           {"board": board, "counts": counts})
             converter.autograde_preprocessors = pps
-            if converter.exporter_class is _replaying_exporter().__mro__[1]:  # nbgrader's own NotebookExporter
+            from nbconvert.exporters import NotebookExporter
+
+            if converter.exporter_class is NotebookExporter:  # nbgrader's own, not a tutor's
                 converter.exporter_class = type("Replaying", (_replaying_exporter(),), {"board": board, "counts": counts})
         elif progress and todo:
             progress(f"running {len(todo)} submissions one at a time")
