@@ -5,7 +5,9 @@ without the paper's text:
 
 - exact copies: no run of 10 words from the paper appears in anything we ship;
 - near-copies: no 16-word stretch takes 13 or more of its words, in runs of three or more, from one
-  passage of the paper (a copied sentence with a word or two changed).
+  passage of the paper (a copied sentence with a word or two changed);
+- short near-copies: no 12-word stretch takes 11 of its words that way (a copied clause with one
+  word changed, inside a sentence of our own), the paper's own titles apart.
 
 A short quoted phrase (a few words, with a citation) passes; a copied or lightly edited sentence
 fails. To fix a failure, rewrite the passage in your own words: change the sentence's structure,
@@ -19,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from paperprint import N, THRESHOLD, WINDOW, copied_runs, coverage_by_window, load, load_blocks, near_copies
+from paperprint import (N, PAPER_TITLES, SHORT_THRESHOLD, SHORT_WINDOW, THRESHOLD, WINDOW, copied_runs,
+                        coverage_by_window, load, load_blocks, near_copies)
 
 REPO = Path(__file__).resolve().parents[1]
 PRINTS = load()
@@ -61,6 +64,25 @@ def test_the_near_copy_guard_catches_a_sentence_with_one_word_changed():
     assert near_copies(OURS, BLOCKS) == []
 
 
+# A copied clause with one word changed ("by" for the paper's "from"), padded with our own words:
+# the 16-word guard misses it, the short guard must not. (A fidelity read found this in lesson 07.)
+SHORT_CLAUSE = ("Remember that people can learn from one another by observation, imitation and modelling "
+                "(Bandura 1997), which any team leader will recognise at once.")
+
+
+def test_the_short_guard_catches_a_copied_clause_with_one_word_changed():
+    assert copied_runs(SHORT_CLAUSE, PRINTS) == [] and near_copies(SHORT_CLAUSE, BLOCKS) == []
+    hits = near_copies(SHORT_CLAUSE, BLOCKS, SHORT_THRESHOLD, SHORT_WINDOW)
+    assert hits and "observation imitation and modelling" in hits[0].passage
+    assert near_copies(OURS, BLOCKS, SHORT_THRESHOLD, SHORT_WINDOW) == []
+
+
+def test_the_short_guard_lets_the_papers_titles_through_only_as_titles():
+    title = "Table 2 of the paper, 'Some essential features of Adair's three domains applied to social work', lists 28 questions."
+    assert near_copies(title, BLOCKS, SHORT_THRESHOLD, SHORT_WINDOW, PAPER_TITLES) == []
+    assert near_copies(title, BLOCKS, SHORT_THRESHOLD, SHORT_WINDOW), "without the mask it is a copy of the caption"
+
+
 def test_threshold_sits_between_paraphrase_and_copy():
     copy = max(coverage_by_window(ONE_WORD_CHANGED, BLOCKS))
     ours = max(coverage_by_window(OURS, BLOCKS))
@@ -88,3 +110,13 @@ def test_no_sentence_is_a_near_copy_of_the_paper(path):
         f"{path.relative_to(REPO)}: {len(hits)} passage(s) keep the paper's wording with only a few words "
         f"changed (threshold: {THRESHOLD:.0%} of a {WINDOW}-word stretch):\n{listing}\n"
         "Rewrite each in your own words (new sentence structure, not a swapped word) and keep the citation.")
+
+
+@pytest.mark.parametrize("path", shipped_text_files(), ids=lambda p: str(p.relative_to(REPO)))
+def test_no_clause_is_a_short_near_copy_of_the_paper(path):
+    hits = near_copies(readable_text(path), BLOCKS, SHORT_THRESHOLD, SHORT_WINDOW, PAPER_TITLES)
+    listing = "\n".join(f"  - {h}" for h in hits)
+    assert not hits, (
+        f"{path.relative_to(REPO)}: {len(hits)} clause(s) keep the paper's wording with one word changed "
+        f"({SHORT_THRESHOLD * SHORT_WINDOW:.0f} of a {SHORT_WINDOW}-word stretch):\n{listing}\n"
+        "Rewrite each in your own words and keep the citation, or quote a short phrase with its citation.")
