@@ -60,9 +60,21 @@ def test_cli_version_and_dry_runs(tmp_path):
     out = run("--version")
     assert out.returncode == 0 and out.stdout.startswith("coplearn ")
     lab = run("lab", "--dry-run")
-    assert lab.returncode == 0 and "jupyter lab" in lab.stdout and "00-welcome.ipynb" in lab.stdout
+    assert lab.returncode == 0 and "coplearn.cli.run_jupyter lab" in lab.stdout and "00-welcome.ipynb" in lab.stdout
     app = run("app", "--dry-run")
-    assert app.returncode == 0 and "voila" in app.stdout and "--strip_sources=True" in app.stdout
+    assert app.returncode == 0 and "coplearn.cli.run_jupyter voila" in app.stdout and "--strip_sources=True" in app.stdout
+
+
+def test_the_servers_start_through_run_jupyter_which_keeps_the_slow_import_out():
+    code = ("import sys, types, coplearn.cli.run_jupyter as r\n"
+            "fake = types.ModuleType('jupyterlab.labapp')  # stands in for JupyterLab: we only look at what it is given\n"
+            "fake.main = lambda: print('rfc3987_syntax' in sys.modules and sys.modules['rfc3987_syntax'] is None, sys.argv[1:])\n"
+            "sys.modules['jupyterlab.labapp'] = fake\n"
+            "r.main(['lab', '--version'])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    assert out.stdout.strip() == "True ['--version']"
+    bad = subprocess.run([sys.executable, "-m", "coplearn.cli.run_jupyter", "notebook"], capture_output=True, text=True)
+    assert bad.returncode == 2 and "usage" in bad.stderr
 
 
 @pytest.mark.skipif(os.name != "posix", reason="reads the script's #! line; Windows installs an .exe")

@@ -54,7 +54,8 @@ def _is_root() -> bool:
 def lab_command(course: Path, port: int | None, no_browser: bool) -> list[str]:
     """The JupyterLab command line that opens the first lesson."""
     root = course.parent
-    cmd = [sys.executable, "-m", "jupyter", "lab", f"--ServerApp.root_dir={root}",
+    # JupyterLab's own command, started without a slow optional import (coplearn.cli.run_jupyter)
+    cmd = [sys.executable, "-m", "coplearn.cli.run_jupyter", "lab", f"--ServerApp.root_dir={root}",
            "--LabApp.news_url=None",
            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
     if port:
@@ -69,7 +70,8 @@ def lab_command(course: Path, port: int | None, no_browser: bool) -> list[str]:
 
 def app_command(course: Path, port: int | None, no_browser: bool) -> list[str]:
     """The Voila command line that serves every lesson with code hidden."""
-    cmd = [sys.executable, "-m", "voila", str(course), "--strip_sources=True",
+    # Voila's own command, started without a slow optional import (coplearn.cli.run_jupyter)
+    cmd = [sys.executable, "-m", "coplearn.cli.run_jupyter", "voila", str(course), "--strip_sources=True",
            "--Voila.ip=127.0.0.1", "--show_tracebacks=False",
            # Voila 0.5 cannot shut down a closed page's kernel itself (its shutdown request lacks
            # the _xsrf cookie), so idle kernels with no page attached are culled after 10 minutes.
@@ -121,6 +123,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from coplearn.core.optional_modules import skip_slow_optional_modules
+
+    skip_slow_optional_modules()  # 3 s off every command that reads a notebook (see there)
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command in ("lab", "app"):

@@ -355,6 +355,9 @@ def autograde_parallel(
     (where ``nbgrader_config.py`` is), or ``course_dir``. ``progress`` receives one line per
     finished submission. Returns a :class:`GradeReport`; nbgrader's own log goes to stderr.
     """
+    from coplearn.core.optional_modules import skip_slow_optional_modules
+
+    skip_slow_optional_modules()  # before nbgrader is first imported, if it is not yet
     from nbgrader.apps.autogradeapp import AutogradeApp
     from nbgrader.converters import Autograde, NbGraderException
 

@@ -1,0 +1,32 @@
+"""``python -m coplearn.cli.run_jupyter lab|voila ARGS``: JupyterLab's or Voila's own command, started
+without the optional modules that cost seconds at import and that nothing here uses
+(:mod:`coplearn.core.optional_modules`: about 3 s of every server start on a 2-core machine).
+
+``coplearn lab`` and ``coplearn app`` start their server this way. Everything after the first
+argument goes to JupyterLab or Voila unchanged.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from coplearn.core.optional_modules import skip_slow_optional_modules
+
+APPS = {"lab": "jupyterlab.labapp", "voila": "voila.app"}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] not in APPS:
+        print(f"usage: python -m coplearn.cli.run_jupyter {{{'|'.join(APPS)}}} [ARGS...]", file=sys.stderr)
+        return 2
+    skip_slow_optional_modules()
+    import importlib
+
+    app = importlib.import_module(APPS[argv[0]])
+    sys.argv = [f"jupyter-{argv[0]}" if argv[0] == "lab" else "voila", *argv[1:]]
+    return int(app.main() or 0)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
