@@ -158,7 +158,7 @@ def build_overlay(skills: Sequence[OverlaySkill] | None = None) -> Chart:
 
     The four columns are Table 1's cultures; the band across them is the layer of skills the paper
     says must shape all four, driven by humanistic values (Gray et al. 2010, after Gray et al. 2008).
-    The drawing is the course's; the paper describes the overlay in words only. ``skills`` defaults
+    The drawing is the course's, based on the paper's description of the overlay. ``skills`` defaults
     to :func:`coplearn.teaching.cultures.overlay_skills`; their examples go into the text alternative.
     """
     strands = tuple(skills) if skills is not None else overlay_skills()

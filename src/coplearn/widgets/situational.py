@@ -59,7 +59,7 @@ class StyleExplorer(Composite):
             level = get_readiness(style.readiness)
             self.explanation.value = (
                 f'<div role="status"><p><strong>Readiness {level.code}: {_esc(level.label)}.</strong> '
-                f"For example: {_esc(level.example)}</p>{style._repr_html_()}</div>")
+                f"For example (ours): {_esc(level.example)}</p>{style._repr_html_()}</div>")
         self.chart = build_readiness_grid(self.able.value, self.willing.value)
         show_chart(self.chart, self.out)
 
