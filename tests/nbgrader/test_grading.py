@@ -201,6 +201,7 @@ def test_plain_answer_cells_are_read_as_data(source: str, values: dict) -> None:
     ("class Always(str):\n    pass\nq1 = {1: 'managed'}", ("q1",), "line 1 is not a plain answer"),
     ("q1 = " + "[" * 300 + "]" * 300, (), "not Python that can be read"),
     ("q1 = '" + "x" * 30_000 + "'", (), "longer than 20,000 characters"),
+    ("q3 = " + "9" * 5_000, (), "a number that large"),  # Python itself refuses more than 4,300 digits
 ])
 def test_anything_else_is_not_a_plain_answer_and_says_why(source: str, names: tuple, why: str) -> None:
     cell = grading.parse_answer_cell(source)

@@ -164,7 +164,9 @@ def parse_answer_cell(source: str) -> ParsedCell:
         return ParsedCell({}, (), f"the cell is longer than {MAX_CELL_CHARS:,} characters")
     try:
         tree = ast.parse(source)
-    except (SyntaxError, ValueError, MemoryError, RecursionError, OverflowError):
+    except (SyntaxError, ValueError, MemoryError, RecursionError, OverflowError) as exc:
+        if "digits" in str(exc):  # Python refuses a whole number of more than 4,300 digits
+            return ParsedCell({}, (), "a number that large is not an answer to these questions")
         return ParsedCell({}, (), "it is not Python that can be read (check quotes, brackets and commas)")
     names: list[str] = []
     values: dict[str, object] = {}
