@@ -62,7 +62,7 @@ def test_cli_version_and_dry_runs(tmp_path):
     lab = run("lab", "--dry-run")
     assert lab.returncode == 0 and "coplearn.cli.run_jupyter lab" in lab.stdout and "00-welcome.ipynb" in lab.stdout
     app = run("app", "--dry-run")
-    assert app.returncode == 0 and "coplearn.cli.run_jupyter voila" in app.stdout and "--strip_sources=True" in app.stdout
+    assert app.returncode == 0 and "-m voila" in app.stdout and "--strip_sources=True" in app.stdout
 
 
 def test_the_servers_start_through_run_jupyter_which_keeps_the_slow_import_out():

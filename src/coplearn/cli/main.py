@@ -70,8 +70,7 @@ def lab_command(course: Path, port: int | None, no_browser: bool) -> list[str]:
 
 def app_command(course: Path, port: int | None, no_browser: bool) -> list[str]:
     """The Voila command line that serves every lesson with code hidden."""
-    # Voila's own command, started without a slow optional import (coplearn.cli.run_jupyter)
-    cmd = [sys.executable, "-m", "coplearn.cli.run_jupyter", "voila", str(course), "--strip_sources=True",
+    cmd = [sys.executable, "-m", "voila", str(course), "--strip_sources=True",
            "--Voila.ip=127.0.0.1", "--show_tracebacks=False",
            # Voila 0.5 cannot shut down a closed page's kernel itself (its shutdown request lacks
            # the _xsrf cookie), so idle kernels with no page attached are culled after 10 minutes.

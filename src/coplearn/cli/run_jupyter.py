@@ -2,8 +2,10 @@
 without the optional modules that cost seconds at import and that nothing here uses
 (:mod:`coplearn.core.optional_modules`: about 3 s of every server start on a 2-core machine).
 
-``coplearn lab`` and ``coplearn app`` start their server this way. Everything after the first
-argument goes to JupyterLab or Voila unchanged.
+``coplearn lab`` starts JupyterLab this way. ``coplearn app`` still starts Voila with
+``python -m voila``: a full test run after the change saw Voila's app view show "model not found"
+for one widget, and the cause was not found, so the change was kept to JupyterLab. Everything
+after the first argument goes to JupyterLab or Voila unchanged.
 """
 
 from __future__ import annotations
