@@ -1,11 +1,11 @@
-"""``python -m coplearn.cli.run_jupyter lab|voila ARGS``: JupyterLab's or Voila's own command, started
+"""``python -m coplearn.cli.run_jupyter lab ARGS``: JupyterLab's own command, started
 without the optional modules that cost seconds at import and that nothing here uses
 (:mod:`coplearn.core.optional_modules`: about 3 s of every server start on a 2-core machine).
 
-``coplearn lab`` starts JupyterLab this way. ``coplearn app`` still starts Voila with
-``python -m voila``: a full test run after the change saw Voila's app view show "model not found"
-for one widget, and the cause was not found, so the change was kept to JupyterLab. Everything
-after the first argument goes to JupyterLab or Voila unchanged.
+``coplearn lab`` starts JupyterLab this way. ``coplearn app`` starts Voila with ``python -m voila``:
+a full test run after starting Voila this way too saw its app view show "model not found" for one
+widget, cause not found, so only JupyterLab is started here. Everything after ``lab`` goes to
+JupyterLab unchanged.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import sys
 
 from coplearn.core.optional_modules import skip_slow_optional_modules
 
-APPS = {"lab": "jupyterlab.labapp", "voila": "voila.app"}
+APPS = {"lab": "jupyterlab.labapp"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     import importlib
 
     app = importlib.import_module(APPS[argv[0]])
-    sys.argv = [f"jupyter-{argv[0]}" if argv[0] == "lab" else "voila", *argv[1:]]
+    sys.argv = [f"jupyter-{argv[0]}", *argv[1:]]
     return int(app.main() or 0)
 
 
