@@ -50,6 +50,9 @@ def run() -> list[tuple[str, str, str]]:
         wasm = _dir_size(out / "static" / "pyodide")
         rows.append(("site size", f"{size / 1e6:.1f} MB", "< 60 MB"))
         rows.append(("  of which Pyodide and the Python packages", f"{wasm / 1e6:.1f} MB", "-"))
+        snap = out / "static" / "pyodide" / "coplearn-kernel.snapshot.gz"
+        rows.append(("  of which the prepared kernel (memory snapshot, gzip)",
+                     f"{snap.stat().st_size / 1e6:.1f} MB" if snap.exists() else "none (no Node.js)", "-"))
         server = make_server(out, "127.0.0.1", 0)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         base = f"http://127.0.0.1:{server.server_address[1]}"

@@ -332,3 +332,28 @@ def test_journal_import_adds_new_entries_and_says_so(tmp_path):
     w.upload.value = ({"name": "notes.json", "type": "application/json", "size": 1,
                        "content": memoryview(b'{"cells": []}'), "last_modified": _dt.datetime(2026, 12, 2, 2)},)
     assert "is not a coplearn journal" in w.messages.value and len(here.entries) == 2
+
+
+def test_importing_every_widget_module_makes_no_widget():
+    """The browser edition imports all of coplearn.widgets before a page exists (its prepared kernel,
+    coplearn/site/snapshot.py): a widget made at import would open a channel that no page hears."""
+    import subprocess
+    import sys
+
+    code = ("import importlib, pkgutil, coplearn.widgets as w\n"
+            "for m in pkgutil.iter_modules(w.__path__, 'coplearn.widgets.'):\n"
+            "    importlib.import_module(m.name)\n"
+            "from ipywidgets.widgets.widget import _instances\n"
+            "import ipywidgets\n"
+            "before = len(_instances); ipywidgets.Layout()\n"
+            "print(before, len(_instances))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["0", "1"], out  # the second figure shows that the count does see a widget
+
+
+def test_full_width_layout_is_one_shared_model():
+    from coplearn.widgets._base import full_width, note_widget
+
+    assert full_width() is full_width()
+    assert full_width().width == "100%"
+    assert note_widget("a note").layout is full_width()

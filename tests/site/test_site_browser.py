@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext
+from playwright.sync_api import Browser, BrowserContext, expect
 
 from coplearn.site import REPO
 from coplearn.site.pages import lessons
@@ -27,6 +27,8 @@ pytestmark = pytest.mark.timeout(600)
 LESSONS = lessons(REPO / "course")
 VIEWPORT = {"width": 1280, "height": 900}
 TIMINGS: dict[str, dict[str, float]] = {}
+#: What the kernel's worker said about its start (coplearn/site/snapshot.py), from every page.
+KERNEL_STARTS: list[str] = []
 
 
 @pytest.fixture(scope="module")
@@ -38,6 +40,7 @@ def guard(site_server) -> OriginGuard:
 def context(browser: Browser, guard: OriginGuard) -> Iterator[BrowserContext]:
     ctx = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
     guard.attach(ctx)
+    ctx.on("console", lambda msg: KERNEL_STARTS.append(msg.text) if msg.text.startswith("coplearn:") else None)
     yield ctx
     ctx.close()
 
@@ -125,6 +128,8 @@ def test_journal_survives_a_closed_tab_and_is_exported_and_downloaded(context, s
     scope.get_by_text(re.compile(r"Exported 1 journal entry as CPD records")).wait_for(timeout=30_000)
     # Word is not available in the browser: the learner is told what to choose instead
     scope.get_by_role("combobox", name="Format", exact=True).select_option(label="Word document (.docx)")
+    # the kernel has the new format once it has renamed the file (else the click could export Markdown again)
+    expect(scope.get_by_role("textbox", name="File name")).to_have_value("my-cpd-records.docx", timeout=30_000)
     scope.get_by_role("button", name="Export my journal").click()
     scope.get_by_text(re.compile(r"Choose Markdown \(\.md\) or web page \(\.html\) instead")).wait_for(timeout=30_000)
     page.close()
@@ -144,6 +149,15 @@ def test_journal_survives_a_closed_tab_and_is_exported_and_downloaded(context, s
     assert words in text
     assert download.suggested_filename == "my-cpd-records.md"
     page.close()
+
+
+def test_every_kernel_started_from_the_prepared_kernel(context):
+    """Every lesson opened above (and each reload, tab and restart) started Python from the site's
+    snapshot: none fell back to starting in full."""
+    from coplearn.site.snapshot import FALLBACK_MESSAGE, READY_MESSAGE
+
+    assert not [m for m in KERNEL_STARTS if m.startswith(FALLBACK_MESSAGE)], KERNEL_STARTS
+    assert KERNEL_STARTS.count(READY_MESSAGE) >= len(LESSONS) + 3, KERNEL_STARTS
 
 
 def test_no_request_left_the_site(context, guard, site_server):

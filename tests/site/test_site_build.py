@@ -113,39 +113,6 @@ def test_every_lock_entry_is_in_the_site_and_nothing_points_elsewhere(built_site
     assert names == set(build.FRONTEND_EXTENSIONS)
 
 
-def test_the_browsers_python_comes_compiled_to_bytecode(built_site):
-    """Pyodide's standard library and the wheels carry unchecked hash-based .pyc files (PEP 552) made by
-    the site's own Pyodide, next to their sources; the rarely used families stay source only."""
-    static = built_site / "static" / "pyodide"
-    magics = set()
-
-    def pycs(zf: zipfile.ZipFile) -> dict[str, bytes]:
-        out = {n: zf.read(n)[:16] for n in zf.namelist() if n.endswith(".pyc")}
-        for name, head in out.items():
-            assert head[4:8] == b"\x01\x00\x00\x00", f"{name} is not an unchecked hash-based .pyc"
-            magics.add(head[:4])
-        return out
-
-    with zipfile.ZipFile(static / "python_stdlib.zip") as zf:
-        names = set(zf.namelist())
-        compiled = pycs(zf)
-    assert {"json/__init__.py", "json/__init__.pyc", "asyncio/base_events.pyc"} <= names
-    assert "email/message.pyc" not in compiled and "email/message.py" in names
-    whl = next(static.glob("ipython-*.whl"))
-    with zipfile.ZipFile(whl) as zf:
-        compiled = pycs(zf)
-        names = set(zf.namelist())
-    assert "IPython/core/__pycache__/interactiveshell.cpython-314.pyc" in compiled
-    assert "IPython/core/interactiveshell.py" in names  # the source stays, for tracebacks
-    with zipfile.ZipFile(next(static.glob("plotly-*.whl"))) as zf:
-        compiled = pycs(zf)
-    assert "plotly/graph_objs/__pycache__/_scatterpolar.cpython-314.pyc" in compiled
-    assert "plotly/graph_objs/__pycache__/_pie.cpython-314.pyc" not in compiled  # not drawn by the course
-    with zipfile.ZipFile(next(static.glob("coplearn-*.whl"))) as zf:
-        assert "coplearn/paper/__pycache__/cultures.cpython-314.pyc" in pycs(zf)
-    assert len(magics) == 1, "all bytecode must come from the one Pyodide the site serves"
-
-
 def test_lessons_are_copied_for_the_browser_and_the_originals_untouched(built_site):
     course = pages.lessons(REPO / "course")
     assert len(course) == 12

@@ -4,7 +4,9 @@ The modules, in the order a build uses them:
 
 - :mod:`coplearn.site.fetch`: the versions that work together, the downloads (Pyodide from npm,
   wheels from PyPI, cached), the wheels we make or trim, and the rewritten Pyodide lock file;
-- :mod:`coplearn.site.bytecode`: the browser's Python compiled to bytecode by Pyodide itself;
+- :mod:`coplearn.site.bytecode`: Python compiled to bytecode by Pyodide itself (for the snapshot);
+- :mod:`coplearn.site.snapshot`: the prepared kernel, a Pyodide memory snapshot made at build time,
+  and the small patches that let the kernel's worker start from it;
 - :mod:`coplearn.site.pages`: what the learner sees: the lessons copied for the browser, the
   run-on-open script, the landing page;
 - :mod:`coplearn.site.build`: the orchestration (``build_site``) and the kernel's settings;

@@ -38,12 +38,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from coplearn.site import REPO, SiteBuildError, _norm, _say, default_cache_dir
-from coplearn.site.bytecode import compile_all
 from coplearn.site.fetch import (ADDED_FROM_PYPI, COPLEARN_DEPENDS, COPLEARN_LOCK_PACKAGES, JUPYTERLITE_VERSION,
-                                 KERNEL_LOCK_PACKAGES, KERNEL_SHIMS, PLOTLY_TRIM, PURE_FROM_INSTALLED, PYODIDE_CORE,
+                                 KERNEL_LOCK_PACKAGES, KERNEL_SHIMS, PURE_FROM_INSTALLED, TRIMS, PYODIDE_CORE,
                                  PYODIDE_VERSION, _installed_version, _lock_closure, coplearn_wheel, fetch_pyodide,
                                  fetch_wheels, pure_wheel_from_installed, rewrite_lock, trim_wheel)
 from coplearn.site.pages import inject_run_on_open, landing_page, stage_contents
+from coplearn.site.snapshot import SNAPSHOT_NAME, make_snapshot, patch_kernel_worker, patch_pyodide_loader
 
 #: Loaded by ``loadPyodide`` at kernel start, in parallel (no lesson needs a ``%pip`` cell).
 PRELOAD = ["micropip", "piplite", "ipykernel", "pyodide-kernel", "comm", "jedi", "ipython",
@@ -166,8 +166,8 @@ def build_site(output: str | os.PathLike[str], *, root: Path | None = None, cach
         wheels: dict[str, Path] = {}
         for dist, whl in downloaded.items():
             key = _norm(dist)
-            if key == "plotly":
-                wheels[key] = trim_wheel(whl, static_py, PLOTLY_TRIM)
+            if key in TRIMS:
+                wheels[key] = trim_wheel(whl, static_py, TRIMS[key])
             else:
                 wheels[key] = Path(shutil.copy2(whl, static_py / whl.name))
         pypi = _kernel_pypi_dir(ext_dirs)
@@ -182,18 +182,16 @@ def build_site(output: str | os.PathLike[str], *, root: Path | None = None, cach
         for key, leave_out in PURE_FROM_INSTALLED.items():
             wheels[key] = pure_wheel_from_installed(key, static_py, leave_out)
         wheels["coplearn"] = coplearn_wheel(static_py)
-        to_compile = {whl: "wheel" for whl in wheels.values()}
-        to_compile[pyodide_dir / "python_stdlib.zip"] = "stdlib"
-        compiled = compile_all(pyodide_dir, to_compile, cache, say)
-        if compiled:
-            for whl in wheels.values():
-                shutil.copyfile(compiled[whl], whl)
-            shutil.copyfile(compiled[pyodide_dir / "python_stdlib.zip"], static_py / "python_stdlib.zip")
+        shutil.copy2(pyodide_dir / "python_stdlib.zip", static_py / "python_stdlib.zip")
         depends = {**KERNEL_SHIMS, **ADDED_FROM_PYPI, "coplearn": COPLEARN_DEPENDS}
         new_lock = rewrite_lock(lock, wheels, depends)
         (static_py / "pyodide-lock.json").write_text(json.dumps(new_lock, indent=1) + "\n", encoding="utf-8")
         say(f"Pyodide {PYODIDE_VERSION} with {len(new_lock['packages'])} packages "
             f"({len(lock['packages']) - len(new_lock['packages']) + 4} of Pyodide's list left out: not needed)")
+
+        load_options = {"packages": PRELOAD, "env": {"COPLEARN_JOURNAL": BROWSER_JOURNAL}}
+        patch_pyodide_loader(static_py)
+        snapshot = make_snapshot(static_py, load_options, cache, say)
 
         files = Path(tmp) / "files"
         found = stage_contents(root, files)
@@ -201,7 +199,7 @@ def build_site(output: str | os.PathLike[str], *, root: Path | None = None, cach
 
         kernel_settings = {
             "disablePyPIFallback": True,
-            "loadPyodideOptions": {"packages": PRELOAD, "env": {"COPLEARN_JOURNAL": BROWSER_JOURNAL}},
+            "loadPyodideOptions": {**load_options, **({"coplearnSnapshot": SNAPSHOT_NAME} if snapshot else {})},
         }
         config = {
             "jupyter-lite-schema-version": 0,
@@ -235,6 +233,8 @@ def build_site(output: str | os.PathLike[str], *, root: Path | None = None, cach
             raise SiteBuildError("jupyter lite build failed:\n" + (proc.stdout + proc.stderr)[-4000:])
         _check_no_foreign_urls(staging)
         inject_run_on_open(staging)
+        if snapshot:
+            patch_kernel_worker(staging)
         favicons = staging / "static" / "favicons"  # the Notebook page asks for these while it works
         favicons.mkdir(parents=True, exist_ok=True)
         for name in ("favicon", "favicon-busy-1", "favicon-busy-2", "favicon-busy-3", "favicon-file",

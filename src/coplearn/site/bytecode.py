@@ -1,10 +1,12 @@
 """Compile the browser's Python packages to bytecode at build time, with Pyodide itself.
 
-Why: a lesson's kernel imports about 600 Python modules (IPython, jedi, prompt_toolkit, pygments,
-ipywidgets, plotly, coplearn and the standard library). The wheels from PyPI and Pyodide's standard
-library hold only source files, and Pyodide's file system is in memory, so without this every
-kernel start, first visit or not, compiles all of them again: on this project's 2-core test machine
-that was most of the kernel's start-up time (``import pyodide_kernel`` alone took 11 to 14 s).
+Used to make the prepared kernel (:mod:`coplearn.site.snapshot`): the kernel imports about a
+thousand Python modules (IPython, jedi, prompt_toolkit, pygments, ipywidgets, plotly, coplearn and
+the standard library), and compiling their sources while the snapshot is made would leave the
+compiler's garbage in the memory that is saved (19 MB of download instead of 14 MB). The site
+itself serves the source-only files: a kernel started from the snapshot does not import those
+modules again. (Before the snapshot, the site served these compiled files, so that each kernel
+start did not compile everything again.)
 
 How: Node.js (which comes with npm, already needed to fetch Pyodide) runs the very Pyodide that the
 site serves, and that interpreter compiles every ``.py`` file of each wheel and of the standard
@@ -13,7 +15,7 @@ Python loads them without comparing timestamps (a wheel's unpacked files have no
 trusting), and the source stays for tracebacks. Wheels get ``__pycache__/NAME.cpython-314.pyc``;
 the standard library's zip gets ``NAME.pyc`` beside ``NAME.py`` (where ``zipimport`` looks).
 Results are cached by the input file's sha256, so a build after the first compiles only what
-changed (usually coplearn). Without Node.js the site is built without bytecode, and says so.
+changed (usually coplearn).
 """
 
 from __future__ import annotations
@@ -26,11 +28,11 @@ from pathlib import Path
 
 from coplearn.site import _say, _sha256
 
-#: Files left as source only (compiled, as before, if and when something imports them): the big
-#: families of modules of which the course uses a few, to keep the site under 60 MB. plotly draws
-#: the course's charts with Figure, Scatter, Scatterpolar and Bar (see coplearn/figures), so only
-#: those trace types and the layout get bytecode; pygments needs only its Python lexers (IPython);
-#: the standard library's encodings other than the common few and the packages below are not imported by the kernel or the lessons.
+#: Files left as source only: big families of modules of which the prepared kernel imports few or
+#: none (compiling them would only make a first build slower). plotly draws the course's charts
+#: with Figure, Scatter, Scatterpolar and Bar (see coplearn/figures); pygments needs only its
+#: Python lexer (IPython); the standard library's other encodings and the packages below are not
+#: imported by the kernel or the lessons.
 SOURCE_ONLY = "|".join([
     r"^plotly/graph_objs/(?!layout/|scatter/|scatterpolar/|bar/)[a-z0-9_]+/",
     r"^plotly/graph_objs/_(?!figure\.py|scatter\.py|scatterpolar\.py|bar\.py|layout\.py|frame\.py)[a-z0-9_]+\.py$",

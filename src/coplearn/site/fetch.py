@@ -74,6 +74,17 @@ PLOTLY_TRIM = (re.compile(r"^plotly/package_data/plotly\.min\.js$"), re.compile(
                re.compile(r"^plotly/package_data/widgetbundle\.js$"), re.compile(r"^plotly/labextension/"),
                re.compile(r"^plotly-[^/]+\.data/"))
 
+#: What else the browser's kernel never reads (1.4 MB of the site): pygments' lexers for other
+#: languages (the kernel highlights only Python; the page highlights code itself), and jedi's type
+#: stubs for Python 2, for Django and for third-party packages the site does not have. The snapshot
+#: check (coplearn/site/snapshot.py) fails the build if the prepared kernel imports a lexer left out.
+TRIMS = {
+    "plotly": PLOTLY_TRIM,
+    "pygments": (re.compile(r"^pygments/lexers/(?!__init__\.py$|_mapping\.py$|python\.py$)"),),
+    "jedi": (re.compile(r"^jedi/third_party/typeshed/stdlib/2/"), re.compile(r"^jedi/third_party/django-stubs/"),
+             re.compile(r"^jedi/third_party/typeshed/third_party/2and3/")),
+}
+
 
 # ---- 1. downloads (cached) ----------------------------------------------------------------------
 

@@ -9,7 +9,8 @@ import os
 MIME_TYPES = {".mjs": "text/javascript", ".js": "text/javascript", ".wasm": "application/wasm",
               ".json": "application/json", ".ipynb": "application/json", ".whl": "application/zip",
               ".zip": "application/zip", ".md": "text/markdown; charset=utf-8", ".css": "text/css",
-              ".svg": "image/svg+xml", ".webmanifest": "application/manifest+json"}
+              ".svg": "image/svg+xml", ".webmanifest": "application/manifest+json",
+              ".gz": "application/gzip"}
 
 
 def make_server(site: str | os.PathLike[str], host: str = "127.0.0.1", port: int = 8000):

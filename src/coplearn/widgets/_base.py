@@ -21,13 +21,19 @@ from coplearn.practice.journal import Journal
 from coplearn.practice.journal_entry import JournalEntry
 
 __all__ = ["Composite", "ChoiceItem", "ChoiceSorter", "JournalPrompt", "show_chart", "message", "COURSE_CSS",
-           "KEYBOARD_SCRIPT"]
+           "KEYBOARD_SCRIPT", "full_width"]
 
 LABEL_STYLE = {"description_width": "initial"}
 #: The value of a drop-down's "Choose..." entry. Not None: ipywidgets shows a None value as a
 #: blank box, and moving back to a None entry loses the selection.
 NOT_CHOSEN = ""
-FULL_WIDTH = W.Layout(width="100%")
+@functools.cache
+def full_width() -> W.Layout:
+    """One full-width Layout shared by the course's widgets (one model on the page, not one each).
+
+    Made on first use, not at import: a widget opens a channel to the page when it is made, and the
+    browser edition imports this module before there is a page (see coplearn/site/snapshot.py)."""
+    return W.Layout(width="100%")
 
 #: Page-wide fixes for WCAG 2.2 AA gaps in the upstream tools (see docs/accessibility.md):
 #: ipywidgets 8.1 packs radio buttons 20 px apart (2.5.8 target size asks for 24 px);
@@ -100,7 +106,7 @@ class Composite:
     """Base for course widgets: ``view`` is what is displayed, ``messages`` shows problems."""
 
     def __init__(self) -> None:
-        self.messages = W.HTML(value="", layout=FULL_WIDTH)
+        self.messages = W.HTML(value="", layout=full_width())
         self.view: W.Widget = W.VBox([])
         self.last_error: str | None = None
         #: The displayed widget whose activity this one's use counts towards (set on display).
@@ -329,7 +335,7 @@ def note_html(text: str) -> str:
 
 def note_widget(text: str) -> W.HTML:
     """A visible 'this is ours, not the paper's' note, as a widget."""
-    return W.HTML(f'<p class="coplearn-note"><em>{html.escape(text)}</em></p>', layout=FULL_WIDTH)
+    return W.HTML(f'<p class="coplearn-note"><em>{html.escape(text)}</em></p>', layout=full_width())
 
 
 def with_note(sorter: ChoiceSorter, text: str) -> None:

@@ -13,7 +13,7 @@ from coplearn.paper.team_development import tuckman_stages
 from coplearn.teaching import vignettes as _vg
 from coplearn.figures._base import Chart
 from coplearn.figures.action_centred import build_adair_circles, build_audit_scores
-from ._base import FULL_WIDTH, LABEL_STYLE, NOT_ANSWERED, ChoiceItem, ChoiceSorter, Composite, message, show_chart
+from ._base import full_width, LABEL_STYLE, NOT_ANSWERED, ChoiceItem, ChoiceSorter, Composite, message, show_chart
 from ._base import rating_options as _rating_options, sorter_block as _sorter_block
 from ._base import note_html as _note
 from coplearn.core.html import esc as _esc
@@ -33,7 +33,7 @@ class AdairCircles(Composite):
         self.domain = W.Dropdown(options=[(d.name, d.key) for d in adair_domains()], value=domain,
                                  description="Show the need", style=LABEL_STYLE)
         self.domain.observe(self.safely(self._on_change), names="value")
-        self.questions = W.HTML(layout=FULL_WIDTH)
+        self.questions = W.HTML(layout=full_width())
         self.out = W.Output()
         self.view = W.VBox([self.domain, self.out, self.questions, self.messages])
         self.safely(self.update)()
@@ -112,7 +112,7 @@ class TeamAuditForm(Composite):
         self.button.on_click(self.safely(lambda _b: self.score()))
         self.status = W.HTML()
         self.out = W.Output()
-        self.report = W.HTML(layout=FULL_WIDTH)
+        self.report = W.HTML(layout=full_width())
         self.view = W.VBox(sections + [self.button, self.messages, self.status, self.out, self.report])
         if responses:
             self.set_responses(responses)

@@ -9,7 +9,7 @@ import ipywidgets as W
 from coplearn.teaching import community_learning as _cl
 from coplearn.figures._base import Chart
 from coplearn.figures.community_learning import build_community_check
-from ._base import FULL_WIDTH, LABEL_STYLE, Composite, show_chart
+from ._base import full_width, LABEL_STYLE, Composite, show_chart
 from ._base import rating_options as _rating_options
 from ._base import note_html as _note
 from coplearn.core.html import esc as _esc
@@ -34,7 +34,7 @@ class CommunityCheck(Composite):
             self.controls[f.key] = dd
             rows.append(W.VBox([W.HTML(f"<p><strong>{_esc(f.name)}.</strong> {_esc(f.statement)}</p>"), dd]))
         self.out = W.Output()
-        self.report = W.HTML(layout=FULL_WIDTH)
+        self.report = W.HTML(layout=full_width())
         self.view = W.VBox(rows + [self.out, self.report, self.messages])
         self.safely(self.update)()
 
@@ -78,7 +78,7 @@ class LearningPlanner(Composite):
             box.observe(self.safely(self._on_change), names="value")
             self.controls[a.id] = box
             rows.append(W.VBox([box, W.HTML(f'<p style="margin:0 0 8px 1.5em">{_esc(a.text)}</p>')]))
-        self.feedback = W.HTML(layout=FULL_WIDTH)
+        self.feedback = W.HTML(layout=full_width())
         self.view = W.VBox(rows + [self.feedback, self.messages])
         self.safely(self.update)()
 

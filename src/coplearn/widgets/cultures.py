@@ -36,7 +36,7 @@ from coplearn.paper.cultures import (
     principles,
 )
 from coplearn.figures.cultures import build_culture_radar
-from ._base import FULL_WIDTH, LABEL_STYLE, ChoiceItem, ChoiceSorter, Composite, message, show_chart
+from ._base import full_width, LABEL_STYLE, ChoiceItem, ChoiceSorter, Composite, message, show_chart
 
 __all__ = ["Table1Explorer", "CultureSorter", "CultureProfileWidget", "RATING_OPTIONS", "culture_items"]
 
@@ -80,7 +80,7 @@ class Table1Explorer(Composite):
             index=0, description="Dimension (row of the table)", style=LABEL_STYLE,
         )
         self.heading = W.HTML(value="")
-        self.table = W.HTML(value="", layout=FULL_WIDTH)
+        self.table = W.HTML(value="", layout=full_width())
         self.rows: tuple[Principle, ...] = ()
         for control in (self.culture, self.dimension):
             control.observe(self.safely(self._on_change), names="value")
@@ -242,7 +242,7 @@ class CultureProfileWidget(Composite):
             sections.append(W.VBox(rows, layout=W.Layout(margin="0 0 12px 0")))
         self.progress = W.HTML(value="")
         self.out = W.Output()
-        self.advice = W.HTML(value="", layout=FULL_WIDTH)
+        self.advice = W.HTML(value="", layout=full_width())
         self.profile: CultureProfile = culture_profile({})
         self.chart = build_culture_radar(self.profile)
         self.view = W.VBox([

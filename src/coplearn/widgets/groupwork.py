@@ -13,7 +13,7 @@ import ipywidgets as W
 
 from coplearn.teaching import groupwork as gw
 from coplearn.core.html import table
-from ._base import FULL_WIDTH, ChoiceItem, ChoiceSorter, message
+from ._base import full_width, ChoiceItem, ChoiceSorter, message
 
 __all__ = ["GroupworkSorter"]
 
@@ -30,15 +30,15 @@ class GroupworkSorter(ChoiceSorter):
         options = [(s.key, s.name) for s in gw.skills()]
         self.result = gw.check_moments({})
         self.summary = W.HTML(value=message("Place a moment to see your summary by skill area.", "info"),
-                              layout=FULL_WIDTH)
+                              layout=full_width())
         super().__init__(items, options, question="Which skill does this call for most?",
                          title="Groupwork moments")
         guide = table("The four groupwork skill areas (the course's grouping)",
                       ["skill area", "what the leader does", "what it rests on"],
                       [(s.name, s.what, s.basis) for s in gw.skills()])
         self.view = W.VBox([
-            W.HTML(f'<p class="coplearn-note"><em>{html.escape(gw.NOTE)}</em></p>', layout=FULL_WIDTH),
-            W.HTML(guide, layout=FULL_WIDTH),
+            W.HTML(f'<p class="coplearn-note"><em>{html.escape(gw.NOTE)}</em></p>', layout=full_width()),
+            W.HTML(guide, layout=full_width()),
             *self.view.children[:-1], self.summary, self.view.children[-1],
         ])
 

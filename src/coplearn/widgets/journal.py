@@ -9,7 +9,7 @@ from typing import Any
 import ipywidgets as W
 
 from coplearn.practice.journal import Journal, default_journal_path
-from ._base import FULL_WIDTH, LABEL_STYLE, Composite, JournalPrompt, message
+from ._base import full_width, LABEL_STYLE, Composite, JournalPrompt, message
 
 __all__ = ["JournalSetup", "JournalExport", "JournalImport"]
 
@@ -39,7 +39,7 @@ class JournalExport(Composite):
         self.regulator = W.Dropdown(options=[(f"{r.name} ({r.nation})", r.key) for r in regulators()],
                                     value=saved, description="Your regulator", style=LABEL_STYLE,
                                     layout=W.Layout(width="auto"))
-        self.requirement = W.HTML(value="", layout=FULL_WIDTH)
+        self.requirement = W.HTML(value="", layout=full_width())
         self.format = W.Dropdown(options=_FORMATS, value="md", description="Format", style=LABEL_STYLE)
         self.filename = W.Text(value=f"{self.STEM}.md", description="File name", style=LABEL_STYLE,
                                continuous_update=False, layout=W.Layout(width="24em"))
@@ -168,7 +168,7 @@ class JournalSetup(Composite):
     def __init__(self, journal: Journal | None = None) -> None:
         super().__init__()
         self.journal = journal
-        self.where = W.HTML(value="", layout=FULL_WIDTH)
+        self.where = W.HTML(value="", layout=full_width())
         self.check_button = W.Button(description="Check my journal", icon="book",
                                      tooltip="Show where the journal is saved and how many entries it has", layout=W.Layout(width="auto"))
         self.check_button.on_click(self.safely(lambda _b: self.refresh()))

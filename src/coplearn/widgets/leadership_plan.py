@@ -12,7 +12,7 @@ import ipywidgets as W
 from coplearn.core.atomic import atomic_write_text
 from coplearn.practice.journal import Journal
 from coplearn.teaching import leadership_plan as _plan
-from ._base import FULL_WIDTH, LABEL_STYLE, PLACEHOLDER, Composite, message
+from ._base import full_width, LABEL_STYLE, PLACEHOLDER, Composite, message
 
 __all__ = ["LeadershipPlanBuilder"]
 
@@ -40,7 +40,7 @@ class LeadershipPlanBuilder(Composite):
         self.folder = Path(folder) if folder is not None else None
         self.plan: _plan.LeadershipPlan | None = None
         self.saved: Any = None
-        text = functools.partial(W.Text, style=LABEL_STYLE, layout=FULL_WIDTH, continuous_update=False)
+        text = functools.partial(W.Text, style=LABEL_STYLE, layout=full_width(), continuous_update=False)
         self.team = text(description="Your team, in a few words (no names)",
                          placeholder="e.g. adult social care duty team")
         self.stage = W.Dropdown(options=[(PLACEHOLDER, None)] + [(s.name, s.key) for s in tuckman_stages()],
@@ -64,7 +64,7 @@ class LeadershipPlanBuilder(Composite):
         audit_options = [(PLACEHOLDER, None)] + [(f"{i.id}: {i.text}", i.id) for i in team_audit()
                                                  if i.kind == "rating"]
         self.priorities = [W.Dropdown(options=audit_options, index=0, description=f"Audit priority {n}",
-                                      style=LABEL_STYLE, layout=FULL_WIDTH) for n in (1, 2, 3)]
+                                      style=LABEL_STYLE, layout=full_width()) for n in (1, 2, 3)]
         self.actions = [text(description=f"Action {n}" + (" (optional)" if n == 3 else ""),
                              placeholder="One concrete step, e.g. start monthly group supervision")
                         for n in (1, 2, 3)]

@@ -9,7 +9,7 @@ from typing import Any
 import ipywidgets as W
 
 from coplearn.practice.journal import Journal
-from ._base import FULL_WIDTH, LABEL_STYLE, Composite, message
+from ._base import full_width, LABEL_STYLE, Composite, message
 
 from .journal import _FORMATS
 
@@ -34,7 +34,7 @@ class ProgressView(Composite):
         self.folder = Path(folder) if folder is not None else None
         self.course: Any = None
         self.written: Path | None = None
-        self.table = W.HTML(value="", layout=FULL_WIDTH)
+        self.table = W.HTML(value="", layout=full_width())
         self.refresh_button = W.Button(description="Refresh my progress", layout=W.Layout(width="auto"),
                                        tooltip="Read your progress notes again")
         self.refresh_button.on_click(self.safely(lambda _b: self.refresh()))

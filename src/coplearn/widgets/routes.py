@@ -9,7 +9,7 @@ import ipywidgets as W
 
 from coplearn.core import html as _html
 from coplearn.teaching.routes import get_route, routes
-from ._base import FULL_WIDTH, Composite, message
+from ._base import full_width, Composite, message
 
 __all__ = ["RoutePicker"]
 
@@ -37,7 +37,7 @@ class RoutePicker(Composite):
             layout=W.Layout(width="auto"),
         )
         self.choice.observe(self.safely(self._on_change), names="value")
-        self.path = W.HTML(value="", layout=FULL_WIDTH)
+        self.path = W.HTML(value="", layout=full_width())
         self.view = W.VBox([self.choice, self.path, self.messages])
         self.show(None)
 

@@ -10,7 +10,7 @@ from coplearn.core.html import esc as _esc
 from coplearn.paper.situational import get_readiness, recommend_style
 from coplearn.figures._base import Chart
 from coplearn.figures.situational import build_readiness_grid
-from ._base import FULL_WIDTH, LABEL_STYLE, Composite, message, show_chart
+from ._base import full_width, LABEL_STYLE, Composite, message, show_chart
 
 __all__ = ["StyleExplorer"]
 
@@ -27,7 +27,7 @@ class StyleExplorer(Composite):
                                    description="Able for this task?", style=LABEL_STYLE)
         self.willing = W.RadioButtons(options=[("Yes", True), ("No", False)], value=willing,
                                       description="Willing or confident?", style=LABEL_STYLE)
-        self.explanation = W.HTML(layout=FULL_WIDTH)
+        self.explanation = W.HTML(layout=full_width())
         self.out = W.Output()
         for control in (self.able, self.willing):
             control.observe(self.safely(self._on_change), names="value")

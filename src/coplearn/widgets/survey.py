@@ -23,7 +23,7 @@ from coplearn.figures.survey import build_survey_domains, build_survey_items
 from coplearn.practice.report import section_html, write_report
 from coplearn.practice.survey import DEFAULT_MIN_RESPONDENTS, read_survey, read_survey_bytes, read_survey_text
 from coplearn.practice.survey_summary import SurveyResult, summarise
-from ._base import FULL_WIDTH, LABEL_STYLE, Composite, message, show_chart
+from ._base import full_width, LABEL_STYLE, Composite, message, show_chart
 
 __all__ = ["TeamSurveyLoader", "example_survey_path"]
 
@@ -78,10 +78,10 @@ class TeamSurveyLoader(Composite):
                                           description="Show individual answers only with at least this many respondents",
                                           layout=W.Layout(width="36em"))
         self.status = W.HTML(value="")
-        self.summary = W.HTML(value="", layout=FULL_WIDTH)
-        self.domains_out = W.Output(layout=FULL_WIDTH)
-        self.items_out = W.Output(layout=FULL_WIDTH)
-        self.sections = W.HTML(value="", layout=FULL_WIDTH)
+        self.summary = W.HTML(value="", layout=full_width())
+        self.domains_out = W.Output(layout=full_width())
+        self.items_out = W.Output(layout=full_width())
+        self.sections = W.HTML(value="", layout=full_width())
         self.report_name = W.Text(value="team-audit-report.html", description="Report file name", style=LABEL_STYLE,
                                   continuous_update=False, layout=W.Layout(width="32em"))
         self.save_button = W.Button(description="Save the report as a web page", disabled=True,
@@ -99,7 +99,7 @@ class TeamSurveyLoader(Composite):
         intro = W.HTML(
             "<p>Load your team's answers to the audit questions as a CSV file: one row per person, one column "
             "per question, headed with the item id (K1 ... I8) or the question. Download it from your survey "
-            "tool (Microsoft Forms, Google Forms and others) without changing it.</p>", layout=FULL_WIDTH)
+            "tool (Microsoft Forms, Google Forms and others) without changing it.</p>", layout=full_width())
         self.view = W.VBox([
             intro,
             W.HBox([self.upload, self.example_button]),

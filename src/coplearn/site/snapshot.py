@@ -1,0 +1,262 @@
+"""A started kernel, saved at build time, so that a lesson's Python is ready in a moment.
+
+Why: on a learner's computer most of a lesson's wait was Python starting in the browser and
+importing the kernel (IPython, ipywidgets, plotly, coplearn: about 900 modules), the same work on
+every visit. Pyodide can save its whole memory after that work and start from the saved copy (a
+"memory snapshot"), as a program resumes from hibernation.
+
+How:
+
+1. At build time Node.js (it comes with npm) runs the site's own Pyodide, loads the
+   packages every lesson needs and imports the kernel and the course's library (``SNAPSHOT_PY``:
+   no widget is created and no message is sent while it does so), then saves Pyodide's memory,
+   gzip-compressed, as ``static/pyodide/coplearn-kernel.snapshot.gz``. The few JavaScript objects
+   that Python holds at that point are parts of Pyodide's own API; each is saved by name.
+2. In the browser, the kernel's worker (patched by :func:`patch_kernel_worker`) fetches that file,
+   unpacks it with the browser's own gzip, and hands it to ``loadPyodide``. The packages' files are
+   still unpacked as before (a module imported later needs them), but nothing is imported again.
+   The random generator is seeded afresh, so that two learners (or two visits) do not share it.
+   If anything goes wrong the worker says so in the browser's console and starts Python in full,
+   as it did without a snapshot: slower, never broken.
+3. Pyodide 314.0.6's ``loadPyodide`` does not make its memory big enough for a snapshot larger
+   than its starting memory (the ``INITIAL_MEMORY`` it sets is not read by this build), so
+   :func:`patch_pyodide_loader` grows the memory first. Both patches are exact text replacements
+   that stop the build with a clear message if Pyodide or the kernel changes.
+
+A snapshot fits only the Pyodide build, the packages and the code it was made from: it is cached
+under a key made of all three, and Pyodide itself refuses a snapshot from another build.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from coplearn.site import SiteBuildError, _say, _sha256
+from coplearn.site.bytecode import compile_all
+
+#: The snapshot's file name, beside Pyodide's own files in the site.
+SNAPSHOT_NAME = "coplearn-kernel.snapshot.gz"
+
+#: Runs in Pyodide under Node.js before the memory is saved: what every lesson would otherwise
+#: import on its own. Widgets are not created (a widget opens a channel to the page, and there is
+#: no page yet), which is why ``coplearn.widgets`` itself is left to the lesson.
+SNAPSHOT_PY = r'''
+import importlib, pkgutil, sys
+import piplite.piplite
+import pyodide_kernel
+import ipywidgets, IPython.display
+import plotly.graph_objects, plotly.io
+import coplearn, coplearn.figures, coplearn.teaching, coplearn.paper, coplearn.practice, coplearn.core
+import coplearn.widgets
+for _pkg in (coplearn.figures, coplearn.teaching, coplearn.paper, coplearn.practice, coplearn.core,
+             coplearn.widgets):
+    for _m in pkgutil.iter_modules(_pkg.__path__, _pkg.__name__ + "."):
+        importlib.import_module(_m.name)
+from ipywidgets.widgets.widget import _instances
+_made = len(_instances)
+if _made:
+    raise RuntimeError(f"{_made} widgets were created while the kernel was prepared; none may be")
+_so = sorted(n for n, m in list(sys.modules.items()) if (getattr(m, "__file__", None) or "").endswith(".so"))
+if _so:
+    raise RuntimeError(f"compiled extensions were loaded while the kernel was prepared: {_so}")
+del importlib, pkgutil, _pkg, _m, _instances, _made, _so
+'''
+
+#: Node.js: start the site's Pyodide, run SNAPSHOT_PY, save the memory (raw; gzip is done in Python).
+_RUNNER_MJS = r'''
+import { readFileSync, writeFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+const [pyodideDir, out, optionsFile, codeFile] = process.argv.slice(2);
+const options = JSON.parse(readFileSync(optionsFile, "utf8"));
+const { loadPyodide } = await import(pathToFileURL(pyodideDir + "/pyodide.mjs").href);
+const errors = [];
+const py = await loadPyodide({ indexURL: pyodideDir + "/", ...options, _makeSnapshot: true,
+                               stdout: () => {}, stderr: (s) => errors.push(s) });
+try {
+  await py.runPythonAsync(readFileSync(codeFile, "utf8"));
+} catch (err) {
+  console.error(String(err.message || err).slice(-3000), errors.join("\n").slice(-2000));
+  process.exit(3);
+}
+// The packages are unpacked again when the snapshot is loaded; Pyodide expects an empty list here.
+for (const name of Object.keys(py.loadedPackages)) delete py.loadedPackages[name];
+function nameOf(obj) {
+  for (const [root, where] of [["pyodide", py], ["api", py._api]]) {
+    for (const key of Object.getOwnPropertyNames(where)) {
+      let value;
+      try { value = where[key]; } catch { continue; }
+      if (value === obj) return [root, key];
+    }
+  }
+  throw new Error("the kernel holds a JavaScript object that cannot be saved: " + String(obj).slice(0, 120));
+}
+const snapshot = py.makeMemorySnapshot({ serializer: nameOf });
+writeFileSync(out, snapshot);
+console.log(JSON.stringify({ bytes: snapshot.length }));
+'''
+
+#: What the worker says in the browser's console (the tests look for these).
+READY_MESSAGE = "coplearn: Python started from the prepared kernel"
+FALLBACK_MESSAGE = "coplearn: the prepared kernel could not be used, so Python starts in full (slower):"
+
+#: Added at the top of the kernel's worker: load Pyodide from the snapshot, or in full if that fails.
+WORKER_LOADER = r'''globalThis.__coplearnLoadPyodide = async (load, options) => {
+  const name = options.coplearnSnapshot;
+  const rest = Object.assign({}, options);
+  delete rest.coplearnSnapshot;
+  if (!name || typeof DecompressionStream === "undefined") return load(rest);
+  let pyodide = null;
+  try {
+    const response = await fetch(new URL(name, new URL(rest.indexURL, self.location.href)));
+    if (!response.ok) throw new Error("HTTP " + response.status);
+    let snapshot = new Uint8Array(await response.arrayBuffer());
+    if (snapshot[0] === 0x1f && snapshot[1] === 0x8b) {  // gzip (unless the server already unpacked it)
+      const body = new Blob([snapshot]).stream().pipeThrough(new DecompressionStream("gzip"));
+      snapshot = new Uint8Array(await new Response(body).arrayBuffer());
+    }
+    const target = ([root, key]) => (root === "pyodide" ? pyodide : pyodide._api)[key];
+    const restore = (path) => {
+      const real = () => target(path);
+      return new Proxy(function () {}, {
+        apply: (_f, self_, args) => Reflect.apply(real(), path[0] === "pyodide" ? pyodide : pyodide._api, args),
+        get: (_f, prop) => { const v = real()[prop]; return typeof v === "function" ? v.bind(real()) : v; },
+        has: (_f, prop) => prop in real(),
+      });
+    };
+    pyodide = await load(Object.assign({}, rest, { _loadSnapshot: snapshot, _snapshotDeserializer: restore }));
+    pyodide.runPython("import random as _r; _r.seed(); del _r");
+    console.info(READY_MESSAGE);
+    return pyodide;
+  } catch (err) {
+    console.warn(FALLBACK_MESSAGE, err);
+    return load(rest);
+  }
+};
+'''.replace("READY_MESSAGE", json.dumps(READY_MESSAGE)).replace("FALLBACK_MESSAGE", json.dumps(FALLBACK_MESSAGE))
+
+#: The kernel's call to loadPyodide in jupyterlite-pyodide-kernel 0.8.6's two workers (minified;
+#: the browser uses the "coincident" one on a cross-origin isolated page, else the "comlink" one).
+_WORKER_CALL = re.compile(r"this\._pyodide=await (\w+)\(\{indexURL:(\w+),")
+_WORKER_CALL_NEW = r"this._pyodide=await globalThis.__coplearnLoadPyodide(\1,{indexURL:\2,"
+
+#: Pyodide 314.0.6's bootstrap, and the same with the memory grown to the snapshot's size first.
+_LOADER_RESTORE = "t&&(s=i.restoreSnapshot(t))"
+_LOADER_RESTORE_NEW = "t&&(e.growMemory(t.length),s=i.restoreSnapshot(t))"
+
+
+def snapshot_key(static_py: Path, options: dict) -> str:
+    """What the snapshot depends on: Pyodide's build, every file the lock names, the code run."""
+    h = hashlib.sha256()
+    h.update(_sha256(static_py / "pyodide.asm.wasm").encode())
+    h.update(_sha256(static_py / "python_stdlib.zip").encode())
+    lock = json.loads((static_py / "pyodide-lock.json").read_text(encoding="utf-8"))
+    for name in sorted(lock["packages"]):
+        h.update(f"{name}={lock['packages'][name]['sha256']}".encode())
+    h.update(json.dumps(options, sort_keys=True).encode())
+    h.update((SNAPSHOT_PY + _RUNNER_MJS).encode())
+    return h.hexdigest()
+
+
+def make_snapshot(static_py: Path, options: dict, cache: Path, say=_say) -> Path | None:
+    """Write ``static_py/SNAPSHOT_NAME`` (from the cache or made now); ``None`` without Node.js.
+
+    ``static_py`` holds the site's Pyodide, its lock file and the wheels it names. ``options`` are
+    the ``loadPyodide`` options the kernel will use (its packages and environment).
+
+    The snapshot is made from bytecode-compiled copies of the same wheels and standard library
+    (:mod:`coplearn.site.bytecode`): Python then reads each module's code instead of compiling its
+    source, which leaves far less garbage in the memory that is saved (a 14 MB download rather
+    than 19 MB). The site itself serves the source-only files: a kernel started from the snapshot
+    never imports those modules again.
+    """
+    key = snapshot_key(static_py, options)
+    cached = cache / f"snapshot-{key[:16]}.gz"
+    if not cached.exists():
+        node = shutil.which("node")
+        if node is None:
+            say("Node.js not found: the site is built without a prepared kernel, so its lessons will "
+                "start more slowly (install Node.js and build again)")
+            return None
+        say("preparing a started kernel for the browser (a memory snapshot; cached for the next build)")
+        with tempfile.TemporaryDirectory(dir=cache) as tmp:
+            tmp_path = Path(tmp)
+            work = _compiled_copy(static_py, tmp_path / "pyodide", cache, say)
+            (tmp_path / "run.mjs").write_text(_RUNNER_MJS, encoding="utf-8")
+            (tmp_path / "snapshot.py").write_text(SNAPSHOT_PY, encoding="utf-8")
+            (tmp_path / "options.json").write_text(json.dumps(options), encoding="utf-8")
+            raw = tmp_path / "snapshot.bin"
+            proc = subprocess.run([node, str(tmp_path / "run.mjs"), str(work), str(raw),
+                                   str(tmp_path / "options.json"), str(tmp_path / "snapshot.py")],
+                                  capture_output=True, text=True, timeout=900)
+            if proc.returncode != 0 or not raw.exists():
+                raise SiteBuildError("could not prepare the browser's kernel (memory snapshot): "
+                                     + (proc.stderr.strip() or proc.stdout.strip())[-1500:])
+            part = tmp_path / "snapshot.gz"
+            with open(raw, "rb") as src, open(part, "wb") as out, \
+                    gzip.GzipFile(fileobj=out, mode="wb", compresslevel=9, mtime=0) as dst:
+                shutil.copyfileobj(src, dst, 1 << 20)
+            for stale in cache.glob("snapshot-*.gz"):
+                stale.unlink(missing_ok=True)
+            part.replace(cached)
+    out = static_py / SNAPSHOT_NAME
+    shutil.copyfile(cached, out)
+    return out
+
+
+def _compiled_copy(static_py: Path, dest: Path, cache: Path, say) -> Path:
+    """A copy of ``static_py`` whose wheels and standard library carry bytecode (lock updated)."""
+    dest.mkdir(parents=True)
+    lock = json.loads((static_py / "pyodide-lock.json").read_text(encoding="utf-8"))
+    jobs = {static_py / entry["file_name"]: "wheel" for entry in lock["packages"].values()}
+    jobs[static_py / "python_stdlib.zip"] = "stdlib"
+    compiled = compile_all(static_py, jobs, cache, say)
+    if compiled is None:
+        raise SiteBuildError("could not compile the browser's Python to bytecode for the prepared kernel")
+    for name in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm"):
+        shutil.copyfile(static_py / name, dest / name)
+    shutil.copyfile(compiled[static_py / "python_stdlib.zip"], dest / "python_stdlib.zip")
+    for entry in lock["packages"].values():
+        target = dest / entry["file_name"]
+        shutil.copyfile(compiled[static_py / entry["file_name"]], target)
+        entry["sha256"] = _sha256(target)
+    (dest / "pyodide-lock.json").write_text(json.dumps(lock), encoding="utf-8")
+    return dest
+
+
+def patch_pyodide_loader(static_py: Path) -> None:
+    """Let Pyodide's loader start from a snapshot bigger than its starting memory (see above)."""
+    loader = static_py / "pyodide.mjs"
+    text = loader.read_text(encoding="utf-8")
+    if text.count(_LOADER_RESTORE) != 1:
+        raise SiteBuildError(f"{loader.name} is not the Pyodide 314.0.6 loader this build patches "
+                             "(see coplearn/site/snapshot.py)")
+    loader.write_text(text.replace(_LOADER_RESTORE, _LOADER_RESTORE_NEW), encoding="utf-8")
+
+
+def patch_kernel_worker(site: Path) -> list[Path]:
+    """Make the kernel's workers start Pyodide from the snapshot; returns the files patched."""
+    folder = site / "extensions" / "@jupyterlite" / "pyodide-kernel-extension" / "static"
+    patched = []
+    for worker in sorted(folder.glob("*.worker.*.js")):
+        text = worker.read_text(encoding="utf-8")
+        new, count = _WORKER_CALL.subn(_WORKER_CALL_NEW, text)
+        if count != 1:
+            raise SiteBuildError(f"{worker.name}: the kernel calls loadPyodide {count} times, not once as in "
+                                 "jupyterlite-pyodide-kernel 0.8.6 (see coplearn/site/snapshot.py)")
+        worker.write_text(WORKER_LOADER + new, encoding="utf-8")
+        patched.append(worker)
+    if len(patched) != 2:
+        raise SiteBuildError("the Pyodide kernel's worker does not call loadPyodide as jupyterlite-pyodide-kernel "
+                             "0.8.6 does; cannot start it from the prepared kernel (see coplearn/site/snapshot.py)")
+    return patched
+
+
+def is_patched_worker(text: str) -> bool:
+    return text.startswith(WORKER_LOADER) and "await globalThis.__coplearnLoadPyodide(" in text
