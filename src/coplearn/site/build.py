@@ -240,6 +240,9 @@ def build_site(output: str | os.PathLike[str], *, root: Path | None = None, cach
         for name in ("favicon", "favicon-busy-1", "favicon-busy-2", "favicon-busy-3", "favicon-file",
                      "favicon-notebook", "favicon-terminal"):
             shutil.copy2(staging / "notebooks" / "favicon.ico", favicons / f"{name}.ico")
+        for app in ("lab", "tree"):  # their icons hold many sizes (320 kB, 32 kB): the Notebook's 1 kB one will do
+            if (staging / app / "favicon.ico").exists():
+                shutil.copy2(staging / "notebooks" / "favicon.ico", staging / app / "favicon.ico")
         for junk in ("rspack.config.js", "rspack.config.analyze.js", "rspack.config.watch.js"):
             (staging / junk).unlink(missing_ok=True)
         _drop_old_font_formats(staging / "build")

@@ -59,6 +59,9 @@ for _pkg in (coplearn.figures, coplearn.teaching, coplearn.paper, coplearn.pract
              coplearn.widgets):
     for _m in pkgutil.iter_modules(_pkg.__path__, _pkg.__name__ + "."):
         importlib.import_module(_m.name)
+# what a first chart imports (plotly loads its figure classes, validators and narwhals on first use)
+plotly.graph_objects.Figure, plotly.graph_objects.Layout
+plotly.graph_objects.Scatterpolar, plotly.graph_objects.Bar, plotly.graph_objects.Scatter
 from ipywidgets.widgets.widget import _instances
 _made = len(_instances)
 if _made:
@@ -114,13 +117,16 @@ WORKER_LOADER = r'''globalThis.__coplearnLoadPyodide = async (load, options) => 
   if (!name || typeof DecompressionStream === "undefined") return load(rest);
   let pyodide = null;
   try {
-    const response = await fetch(new URL(name, new URL(rest.indexURL, self.location.href)));
-    if (!response.ok) throw new Error("HTTP " + response.status);
-    let snapshot = new Uint8Array(await response.arrayBuffer());
-    if (snapshot[0] === 0x1f && snapshot[1] === 0x8b) {  // gzip (unless the server already unpacked it)
-      const body = new Blob([snapshot]).stream().pipeThrough(new DecompressionStream("gzip"));
-      snapshot = new Uint8Array(await new Response(body).arrayBuffer());
-    }
+    // fetched and unpacked while Pyodide fetches and compiles its WebAssembly
+    const snapshot = (async () => {
+      const response = await fetch(new URL(name, new URL(rest.indexURL, self.location.href)));
+      if (!response.ok) throw new Error("HTTP " + response.status + " for " + name);
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;  // the server has already unpacked it
+      const body = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+      return new Uint8Array(await new Response(body).arrayBuffer());
+    })();
+    snapshot.catch(() => {});  // a failure is handled below, where loadPyodide awaits it
     const target = ([root, key]) => (root === "pyodide" ? pyodide : pyodide._api)[key];
     const restore = (path) => {
       const real = () => target(path);
