@@ -66,7 +66,10 @@ def run() -> list[tuple[str, str, str]]:
                                                        headless=True, viewport={"width": 1280, "height": 900})
             guard = OriginGuard(base).attach(ctx)
             page = ctx.new_page()
+            sent: list[int] = []
+            page.on("requestfinished", lambda r: sent.append(r.sizes()["responseBodySize"]))
             first = _first_response(page, base)
+            transfer = sum(sent)
             page.close()
             page = ctx.new_page()
             second = _first_response(page, base)
@@ -77,5 +80,6 @@ def run() -> list[tuple[str, str, str]]:
             ready = f"{times['kernel_idle']:.1f} s" if "kernel_idle" in times else "not caught (ran at once)"
             rows.append(("  open -> kernel ready (Pyodide, packages, imports)", ready, "-"))
             rows.append(("  open -> every cell of the lesson has run", f"{times['ran']:.1f} s", "-"))
+        rows.append(("  downloaded by the first visit (response bodies)", f"{transfer / 1e6:.1f} MB", "-"))
         rows.append(("requests to other origins (blocked)", f"{len(guard.foreign)}", "0"))
     return rows

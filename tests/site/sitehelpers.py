@@ -79,3 +79,10 @@ def open_lesson(page: Page, base: str, slug: str, timeout: float = 240) -> dict[
 
 def notebook(page: Page) -> Locator:
     return page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook").first
+
+
+def widget_errors(page: Page) -> list[str]:
+    """What the page shows in place of widgets it could not draw (for example "model not found")."""
+    return page.evaluate("""() => Array.from(document.querySelectorAll('.jp-OutputArea-output'))
+        .map(e => e.textContent).filter(t => /Error displaying widget|model not found/i.test(t))
+        .map(t => t.slice(0, 300))""")

@@ -20,7 +20,7 @@ from coplearn.site import REPO
 from coplearn.site.pages import lessons
 from interactions import interaction_for, perform
 from pages import axe_failures, axe_summary, check_text_alternatives, run_axe, save_axe
-from sitehelpers import STATE, OriginGuard, notebook, open_lesson
+from sitehelpers import STATE, OriginGuard, notebook, open_lesson, widget_errors
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -68,6 +68,7 @@ def test_lesson_runs_by_itself_responds_and_is_accessible(context, site_server, 
         assert not state["errors"], f"lesson {lesson.number} raised: {state['errors'][0]}"
         assert all(c is not None for c in state["counts"]), f"cells left unexecuted: {state['counts']}"
         scope = notebook(page)
+        assert not widget_errors(page), widget_errors(page)
         assert scope.locator(".jupyter-widgets").count() > 0
         check_text_alternatives(page, ".jp-Notebook")
         perform(page, scope, interaction_for(lesson.number), timeout=30)
@@ -101,6 +102,12 @@ def test_a_lesson_runs_by_itself_in_two_tabs_after_a_reload_and_after_a_kernel_r
         assert not state["errors"] and all(c is not None for c in state["counts"]), state
         assert max(state["counts"]) == len(state["counts"]), state["counts"]  # each cell ran once, not twice
         perform(first, notebook(first), interaction_for(LESSONS[1].number), timeout=30)
+        # time.sleep works in a kernel started from the prepared kernel (the journal's lock uses it)
+        reply = first.evaluate("""async () => {
+            const k = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+            const r = await k.requestExecute({code: 'import time; time.sleep(0.05); print("slept")'}).done;
+            return r.content.status; }""")
+        assert reply == "ok", reply
     finally:
         first.close()
         second.close()
@@ -118,11 +125,14 @@ def test_journal_survives_a_closed_tab_and_is_exported_and_downloaded(context, s
 
     page = context.new_page()
     open_lesson(page, site_server.url, "00-welcome")
+    assert not page.evaluate(STATE)["errors"], page.evaluate(STATE)["errors"]
     scope = notebook(page)
     scope.get_by_role("button", name="Check my journal").click()
     scope.get_by_text(re.compile(r"It has 1 entry")).wait_for(timeout=30_000)
     page.reload()  # and a plain reload
     open_lesson(page, site_server.url, "11-leading-a-community-of-practice")
+    assert not page.evaluate(STATE)["errors"], page.evaluate(STATE)["errors"]
+    assert not widget_errors(page), widget_errors(page)
     scope = notebook(page)
     scope.get_by_role("button", name="Export my journal").click()
     scope.get_by_text(re.compile(r"Exported 1 journal entry as CPD records")).wait_for(timeout=30_000)

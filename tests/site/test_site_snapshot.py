@@ -62,8 +62,10 @@ console.log("RESULT " + JSON.stringify({ messages, results }));
 '''
 
 _CHECK_PY = r'''
-import json, os, random, sys
-out = {"environ": os.environ.get("COPLEARN_JOURNAL"), "random": random.random(),
+import json, os, random, sys, time
+time.sleep(0.01)  # as the journal's lock does while another tab holds it
+from pyodide.ffi import can_run_sync
+out = {"can_run_sync": can_run_sync(), "environ": os.environ.get("COPLEARN_JOURNAL"), "random": random.random(),
        "prepared": [m for m in ("pyodide_kernel", "coplearn.widgets.cultures", "plotly.graph_objects")
                     if m in sys.modules]}
 if "pyodide_kernel" in sys.modules:
@@ -123,6 +125,7 @@ def test_the_prepared_kernel_starts_with_the_sites_own_loader(built_site, tmp_pa
     assert first["comm_messages"] > 50  # the widget really opened its channels through the kernel
     assert first["jinja2"]  # a package loaded through a JavaScript function the snapshot names by path
     assert first["random"] != second["random"], "two kernels from one snapshot must not share random numbers"
+    assert first["can_run_sync"] is False  # see snapshot.AFTER_RESTORE
 
 
 @needs_node

@@ -105,6 +105,19 @@ writeFileSync(out, snapshot);
 console.log(JSON.stringify({ bytes: snapshot.length }));
 '''
 
+#: Run in Python right after a start from the snapshot.
+#: - Python's random numbers are seeded afresh (else every kernel from one snapshot would share them).
+#: - The snapshot is made under Node.js, which has no WebAssembly stack switching (JSPI), and Pyodide
+#:   fixes at start-up that ``run_sync`` is not available; a browser that has JSPI (Chrome) would
+#:   still report ``can_run_sync() == True``, and ``time.sleep`` (used by the journal's file lock
+#:   while another tab holds it) would then call ``run_sync`` and fail. So the kernel says, as it
+#:   does in browsers without JSPI (Firefox, Safari), that it cannot: ``time.sleep`` then waits as
+#:   it does there.
+AFTER_RESTORE = ("import random as _r; _r.seed(); del _r\n"
+                 "import pyodide.ffi as _f, pyodide.webloop as _w\n"
+                 "_f.can_run_sync = _w.can_run_sync = lambda: False\n"
+                 "del _f, _w\n")
+
 #: What the worker says in the browser's console (the tests look for these).
 READY_MESSAGE = "coplearn: Python started from the prepared kernel"
 FALLBACK_MESSAGE = "coplearn: the prepared kernel could not be used, so Python starts in full (slower):"
@@ -137,7 +150,7 @@ WORKER_LOADER = r'''globalThis.__coplearnLoadPyodide = async (load, options) => 
       });
     };
     pyodide = await load(Object.assign({}, rest, { _loadSnapshot: snapshot, _snapshotDeserializer: restore }));
-    pyodide.runPython("import random as _r; _r.seed(); del _r");
+    pyodide.runPython(AFTER_RESTORE);
     console.info(READY_MESSAGE);
     return pyodide;
   } catch (err) {
@@ -145,7 +158,8 @@ WORKER_LOADER = r'''globalThis.__coplearnLoadPyodide = async (load, options) => 
     return load(rest);
   }
 };
-'''.replace("READY_MESSAGE", json.dumps(READY_MESSAGE)).replace("FALLBACK_MESSAGE", json.dumps(FALLBACK_MESSAGE))
+'''.replace("READY_MESSAGE", json.dumps(READY_MESSAGE)).replace("FALLBACK_MESSAGE", json.dumps(FALLBACK_MESSAGE)) \
+  .replace("AFTER_RESTORE", json.dumps(AFTER_RESTORE))
 
 #: The kernel's call to loadPyodide in jupyterlite-pyodide-kernel 0.8.6's two workers (minified;
 #: the browser uses the "coincident" one on a cross-origin isolated page, else the "comlink" one).
