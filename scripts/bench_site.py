@@ -65,9 +65,10 @@ def run() -> list[tuple[str, str, str]]:
             ctx = p.chromium.launch_persistent_context(str(profile), executable_path=exe, args=CHROMIUM_ARGS,
                                                        headless=True, viewport={"width": 1280, "height": 900})
             guard = OriginGuard(base).attach(ctx)
-            page = ctx.new_page()
             sent: list[int] = []
-            page.on("requestfinished", lambda r: sent.append(r.sizes()["responseBodySize"]))
+            # on the context, not the page: the kernel's worker fetches Python and its packages
+            ctx.on("requestfinished", lambda r: sent.append(r.sizes()["responseBodySize"]))
+            page = ctx.new_page()
             first = _first_response(page, base)
             transfer = sum(sent)
             page.close()
