@@ -12,6 +12,8 @@ This module is the orchestration; the steps live next to it (see docs/deploy.md,
 edition"):
 
 1. :mod:`coplearn.site.fetch`: Pyodide, the wheels and the rewritten lock file.
+   :mod:`coplearn.site.snapshot`: the prepared kernel (a Pyodide memory snapshot, made with Node.js
+   from bytecode-compiled copies of the same files) and the patches that let the kernel start from it.
 2. :mod:`coplearn.site.pages`: the lessons copied for the browser (their kernel set to the
    browser's Python; the course files are never changed), the run-on-open script, the landing page.
 3. Here: the kernel's settings. What every lesson needs at start is loaded by ``loadPyodide`` in
