@@ -24,3 +24,16 @@ def test_new_file_gets_the_umask_default_and_existing_mode_is_kept(tmp_path):
         assert [p.name for p in tmp_path.iterdir()] == ["report.html"], "no temporary file left behind"
     finally:
         os.umask(old)
+
+
+def test_the_lock_token_is_made_on_first_use_not_at_import():
+    """The browser edition starts every tab's Python from one memory image saved after import
+    (coplearn/site/snapshot.py): a token made at import would name every tab alike."""
+    import subprocess
+    import sys
+
+    code = ("import coplearn.core.atomic as a, coplearn.practice.journal\n"
+            "print(a._token.cache_info().currsize)\n"
+            "t = a._token(); print(a._token.cache_info().currsize, t == a._token(), len(t))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["0", "1", "True", "12"], out

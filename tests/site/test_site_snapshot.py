@@ -69,6 +69,8 @@ out = {"can_run_sync": can_run_sync(), "environ": os.environ.get("COPLEARN_JOURN
        "prepared": [m for m in ("pyodide_kernel", "coplearn.widgets.cultures", "plotly.graph_objects")
                     if m in sys.modules]}
 if "pyodide_kernel" in sys.modules:
+    import coplearn.core.atomic
+    out["lock_token"] = coplearn.core.atomic._token()
     import pyodide_kernel
     sent = []
     pyodide_kernel.kernel_instance.interpreter.send_comm = lambda *a, **k: sent.append(a[0])
@@ -125,6 +127,9 @@ def test_the_prepared_kernel_starts_with_the_sites_own_loader(built_site, tmp_pa
     assert first["comm_messages"] > 50  # the widget really opened its channels through the kernel
     assert first["jinja2"]  # a package loaded through a JavaScript function the snapshot names by path
     assert first["random"] != second["random"], "two kernels from one snapshot must not share random numbers"
+    # nor the token that names a tab in the journal's lock file (else a lock left by a closed tab
+    # looks like the new tab's own, and the journal waits for it until it times out)
+    assert first["lock_token"] != second["lock_token"]
     assert first["can_run_sync"] is False  # see snapshot.AFTER_RESTORE
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import os
 import socket
 import sys
@@ -166,8 +167,14 @@ def file_lock(path: str | os.PathLike[str], timeout: float = 30.0) -> Iterator[N
 STALE_AFTER = 10.0
 
 
-#: Names this process in lock files it creates (a browser tab's Python always has the same pid).
-_TOKEN = os.urandom(6).hex()
+@functools.cache
+def _token() -> str:
+    """Names this process in lock files it creates (a browser tab's Python always has the same pid).
+
+    Made on first use, not at import: the browser edition starts every tab's Python from one saved
+    memory image taken after import (coplearn/site/snapshot.py), so a value made at import would be
+    the same in every tab, and a lock left by a closed tab would look like this tab's own."""
+    return os.urandom(6).hex()
 
 
 def _owner_alive(text: str) -> bool | None:
@@ -177,7 +184,7 @@ def _owner_alive(text: str) -> bool | None:
         pid = int(pid_text)
     except ValueError:
         return True  # being written right now, or not ours: treat as held
-    if token == _TOKEN:
+    if token == _token():
         return True
     if sys.platform == "emscripten":
         return None  # Python in a browser tab: other tabs' processes cannot be checked
@@ -196,7 +203,7 @@ def _owner_alive(text: str) -> bool | None:
 
 @contextlib.contextmanager
 def _exclusive_file_lock(lock_path: Path, path: object, timeout: float, deadline: float) -> Iterator[None]:
-    me = f"{socket.gethostname()} {os.getpid()} {_TOKEN}".encode()
+    me = f"{socket.gethostname()} {os.getpid()} {_token()}".encode()
     while True:
         try:
             fd = os.open(lock_path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
