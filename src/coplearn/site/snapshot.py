@@ -109,12 +109,12 @@ console.log(JSON.stringify({ bytes: snapshot.length }));
 #: - Python's random numbers (and tempfile's name generator) are seeded afresh: anything random made
 #:   before the snapshot is shared by every kernel started from it (coplearn makes its lock-file
 #:   token on first use for this reason; see coplearn/core/atomic.py).
-#: - The snapshot is made under Node.js, which has no WebAssembly stack switching (JSPI), and Pyodide
-#:   fixes at start-up that ``run_sync`` is not available; a browser that has JSPI (Chrome) would
-#:   still report ``can_run_sync() == True``, and ``time.sleep`` (used by the journal's file lock
-#:   while another tab holds it) would then call ``run_sync`` and fail. So the kernel says, as it
-#:   does in browsers without JSPI (Firefox, Safari), that it cannot: ``time.sleep`` then waits as
-#:   it does there.
+#: - The snapshot is made under Node.js, which has no WebAssembly stack switching (JSPI), and a
+#:   kernel started from it cannot use ``run_sync`` even in Chrome (it raises "not supported"; our
+#:   reading is that Pyodide settles this at start-up). Chrome would still report
+#:   ``can_run_sync() == True``, and ``time.sleep`` (used by the journal's file lock while another
+#:   tab holds it) would then call ``run_sync`` and fail. So the kernel says, as browsers without
+#:   JSPI do, that it cannot: ``time.sleep`` then waits as it does there.
 AFTER_RESTORE = ("import random as _r, tempfile as _t; _r.seed(); _t._name_sequence = None; del _r, _t\n"
                  "import pyodide.ffi as _f, pyodide.webloop as _w\n"
                  "_f.can_run_sync = _w.can_run_sync = lambda: False\n"
