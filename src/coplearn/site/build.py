@@ -41,8 +41,8 @@ from pathlib import Path
 
 from coplearn.site import REPO, SiteBuildError, _norm, _say, default_cache_dir
 from coplearn.site.fetch import (ADDED_FROM_PYPI, COPLEARN_DEPENDS, COPLEARN_LOCK_PACKAGES, JUPYTERLITE_VERSION,
-                                 KERNEL_LOCK_PACKAGES, KERNEL_SHIMS, PURE_FROM_INSTALLED, TRIMS, PYODIDE_CORE,
-                                 PYODIDE_VERSION, _installed_version, _lock_closure, coplearn_wheel, fetch_pyodide,
+                                 KERNEL_LOCK_PACKAGES, KERNEL_SHIMS, PURE_FROM_INSTALLED, PYODIDE_CORE,
+                                 PYODIDE_VERSION, TRIMS, _installed_version, _lock_closure, coplearn_wheel, fetch_pyodide,
                                  fetch_wheels, pure_wheel_from_installed, rewrite_lock, trim_wheel)
 from coplearn.site.pages import inject_run_on_open, landing_page, stage_contents
 from coplearn.site.snapshot import SNAPSHOT_NAME, make_snapshot, patch_kernel_worker, patch_pyodide_loader

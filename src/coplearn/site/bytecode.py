@@ -145,8 +145,7 @@ def compile_all(pyodide_dir: Path, files: dict[Path, str], cache: Path, say=_say
     if jobs:
         node = shutil.which("node")
         if node is None:
-            say("Node.js not found: the site is built without precompiled Python bytecode, so its "
-                "lessons will start more slowly (install Node.js and build again)")
+            say("Node.js not found: the Python packages cannot be compiled to bytecode for the prepared kernel")
             return None
         say(f"compiling {len(jobs)} Python packages to bytecode with Pyodide (cached for the next build)")
         with tempfile.TemporaryDirectory(dir=folder) as tmp:
@@ -158,8 +157,8 @@ def compile_all(pyodide_dir: Path, files: dict[Path, str], cache: Path, say=_say
             proc = subprocess.run([node, str(tmp_path / "run.mjs"), str(pyodide_dir), str(tmp_path / "jobs.json"),
                                    str(tmp_path / "compile.py"), SOURCE_ONLY], capture_output=True, text=True, timeout=1800)
             if proc.returncode != 0:
-                say("could not compile the Python packages to bytecode; the site is built without it, so its "
-                    f"lessons will start more slowly ({(proc.stderr.strip() or proc.stdout.strip())[-500:]})")
+                say("could not compile the Python packages to bytecode for the prepared kernel "
+                    f"({(proc.stderr.strip() or proc.stdout.strip())[-500:]})")
                 return None
             for _src, dst, _kind in jobs:
                 (tmp_path / dst.name).replace(dst)

@@ -76,8 +76,8 @@ PLOTLY_TRIM = (re.compile(r"^plotly/package_data/plotly\.min\.js$"), re.compile(
 
 #: What else the browser's kernel never reads (1.4 MB of the site): pygments' lexers for other
 #: languages (the kernel highlights only Python; the page highlights code itself), and jedi's type
-#: stubs for Python 2, for Django and for third-party packages the site does not have. The snapshot
-#: check (coplearn/site/snapshot.py) fails the build if the prepared kernel imports a lexer left out.
+#: stubs for Python 2, for Django and for third-party packages the site does not have. If the prepared
+#: kernel (coplearn/site/snapshot.py) imported a lexer left out, its import would fail and so would the build.
 TRIMS = {
     "plotly": PLOTLY_TRIM,
     "pygments": (re.compile(r"^pygments/lexers/(?!__init__\.py$|_mapping\.py$|python\.py$)"),),

@@ -45,8 +45,9 @@ from coplearn.site.bytecode import compile_all
 SNAPSHOT_NAME = "coplearn-kernel.snapshot.gz"
 
 #: Runs in Pyodide under Node.js before the memory is saved: what every lesson would otherwise
-#: import on its own. Widgets are not created (a widget opens a channel to the page, and there is
-#: no page yet), which is why ``coplearn.widgets`` itself is left to the lesson.
+#: import on its own, coplearn.widgets included. No widget may be made (a widget opens a channel to
+#: the page, and there is no page yet), and no compiled extension loaded (its functions live outside
+#: the saved memory): both are checked here.
 SNAPSHOT_PY = r'''
 import importlib, pkgutil, sys
 import piplite.piplite
