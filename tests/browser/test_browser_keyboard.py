@@ -64,6 +64,15 @@ def app_page(browser: Browser, voila, served_root) -> Page:
     Watcher().attach(context)
     page = context.new_page()
     open_voila(page, voila, LESSON)
+    # The reflection box is the lesson's last output: wait until it is drawn (a loaded machine can
+    # draw it well after the rest has settled), or say what the page shows instead.
+    try:
+        page.get_by_role("button", name="Save to my journal").wait_for(state="visible", timeout=30_000)
+    except Exception as exc:  # noqa: BLE001 - reported with what the page shows
+        page.screenshot(path=str(SCREENSHOTS / "app-05-keyboard-no-save-button.png"), full_page=True)
+        tail = visible_text(page.locator(".jp-OutputArea"))[-1500:]
+        pytest.fail(f"the app view of {LESSON} never drew its 'Save to my journal' button ({exc}); "
+                    f"the end of what it shows: {tail!r}")
     yield page
     shutdown_voila_kernel(page)
     context.close()
@@ -116,7 +125,14 @@ def test_lesson_05_can_be_completed_with_the_keyboard_alone(app_page: Page) -> N
     unreached = [c for c in page.evaluate(_CONTROLS) if c.startswith("unreached")]
     assert not unreached, f"Tab never reaches: {unreached}"
     assert not no_focus_indicator, f"no visible focus indicator on: {no_focus_indicator}"
-    assert saved, "the 'Save to my journal' button was never reached"
+    if not saved:
+        page.screenshot(path=str(SCREENSHOTS / "app-05-keyboard-unsaved.png"), full_page=True)
+        button = page.evaluate("""() => Array.from(document.querySelectorAll('.jp-OutputArea button'))
+            .filter(b => /Save to my journal/.test(b.textContent))
+            .map(b => ({kb: b.dataset.kb || null, disabled: b.disabled, shown: b.offsetParent !== null}))""")
+        last = [f"{v['tag']} '{v['label'] or v['group']}' (course: {v['course']})" for v in visited[-8:]]
+        pytest.fail(f"the 'Save to my journal' button was never reached (typed the reflection: {typed}; "
+                    f"the button on the page: {button}; {len(visited)} stops, the last ones: {last})")
 
     text = visible_text(outputs)
     answered = re.findall(r"(\d+) of (\d+) placed where the course puts them \((\d+) answered\)", text)
