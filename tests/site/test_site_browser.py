@@ -163,11 +163,14 @@ def test_journal_survives_a_closed_tab_and_is_exported_and_downloaded(context, s
 
 def test_every_kernel_started_from_the_prepared_kernel(context):
     """Every lesson opened above (and each reload, tab and restart) started Python from the site's
-    snapshot: none fell back to starting in full."""
-    from coplearn.site.snapshot import FALLBACK_MESSAGE, READY_MESSAGE
+    snapshot: none fell back to starting in full. Each page that opened a lesson started its Python
+    while JupyterLab loaded, and the lesson's kernel took that one (a restart makes its own)."""
+    from coplearn.site.snapshot import EARLY_MESSAGE, FALLBACK_MESSAGE, READY_MESSAGE
 
     assert not [m for m in KERNEL_STARTS if m.startswith(FALLBACK_MESSAGE)], KERNEL_STARTS
     assert KERNEL_STARTS.count(READY_MESSAGE) >= len(LESSONS) + 3, KERNEL_STARTS
+    assert KERNEL_STARTS.count(EARLY_MESSAGE) >= len(LESSONS) + 2, KERNEL_STARTS  # + a reload, a second tab
+    assert not [m for m in KERNEL_STARTS if "started with the page failed" in m or "not those the page" in m]
 
 
 def test_no_request_left_the_site(context, guard, site_server):
