@@ -161,6 +161,29 @@ def test_journal_survives_a_closed_tab_and_is_exported_and_downloaded(context, s
     page.close()
 
 
+def test_an_exercise_opened_in_jupyterlab_runs_on_the_python_started_with_the_page(context, site_server):
+    """The full JupyterLab page (not only the lesson view) starts Python early too, and its kernel works."""
+    from coplearn.site.snapshot import EARLY_MESSAGE
+
+    before = KERNEL_STARTS.count(EARLY_MESSAGE)
+    page = context.new_page()
+    try:
+        page.goto(site_server.url + "/lab/index.html?path=exercises/a1-learning-cultures/a1-learning-cultures.ipynb")
+        page.wait_for_function("""() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+            const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
+            return !!k && k.status === 'idle'; }""", timeout=240_000)
+        out = page.evaluate("""async () => {
+            const k = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+            const f = k.requestExecute({code: 'import coplearn; print(len(coplearn.cultures()))'});
+            let text = ''; f.onIOPub = (m) => { if (m.content.text) text += m.content.text; };
+            await f.done; return text; }""")
+        assert out.strip() == "4", out
+        page.wait_for_timeout(200)  # the worker's console message may arrive just after
+        assert KERNEL_STARTS.count(EARLY_MESSAGE) == before + 1, KERNEL_STARTS[-5:]
+    finally:
+        page.close()
+
+
 def test_every_kernel_started_from_the_prepared_kernel(context):
     """Every lesson opened above (and each reload, tab and restart) started Python from the site's
     snapshot: none fell back to starting in full. Each page that opened a lesson started its Python
