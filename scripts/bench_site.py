@@ -2,11 +2,17 @@
 
 Figures: build time (downloads cached), site size, and for one lesson the time from opening it to
 its first widget responding to a learner, on a first visit (empty browser cache and storage) and a
-second visit (same browser profile, cached). Every request to another origin is blocked and counted.
+second visit (same browser profile, cached). Every request to another origin is counted, and
+every other host name is made unresolvable so that such a request cannot leave the machine.
+
+No request interception here (the tests' ``OriginGuard`` routes every request through Playwright):
+Playwright turns the browser's HTTP cache off while it routes requests, and a "second visit" would
+then fetch everything again. Figures measured with it before 3 December 2026 were such visits.
 """
 
 from __future__ import annotations
 
+import statistics
 import sys
 import tempfile
 import time
@@ -14,6 +20,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 LESSON = "04-the-super-ordinate-learning-culture"
+SECOND_VISITS = 3
 
 
 def _first_response(page, base: str) -> dict[str, float]:
@@ -38,7 +45,6 @@ def run() -> list[tuple[str, str, str]]:
     from coplearn.site.build import _dir_size, build_site
     from coplearn.site.serve import make_server
     from servers import CHROMIUM_ARGS, find_chromium
-    from sitehelpers import OriginGuard
 
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -62,25 +68,49 @@ def run() -> list[tuple[str, str, str]]:
             return rows
         with sync_playwright() as p:
             profile = Path(tmp) / "profile"
-            ctx = p.chromium.launch_persistent_context(str(profile), executable_path=exe, args=CHROMIUM_ARGS,
+            # every host but this machine is unresolvable: nothing can be fetched from elsewhere
+            block = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
+            ctx = p.chromium.launch_persistent_context(str(profile), executable_path=exe, args=[*CHROMIUM_ARGS, block],
                                                        headless=True, viewport={"width": 1280, "height": 900})
-            guard = OriginGuard(base).attach(ctx)
-            sent: list[int] = []
+            foreign: list[str] = []
+            finished: list = []
+
+            def done(request) -> None:
+                finished.append(request)
+
+            def seen(request) -> None:
+                if not request.url.startswith((base + "/", "data:", "blob:")):
+                    foreign.append(request.url)
+
             # on the context, not the page: the kernel's worker fetches Python and its packages
-            ctx.on("requestfinished", lambda r: sent.append(r.sizes()["responseBodySize"]))
+            ctx.on("request", seen)
+            ctx.on("requestfinished", done)
             page = ctx.new_page()
             first = _first_response(page, base)
-            transfer = sum(sent)
+            ctx.remove_listener("requestfinished", done)
+            transfer = sum(r.sizes()["responseBodySize"] for r in finished)  # after the timing, not during it
             page.close()
-            page = ctx.new_page()
-            second = _first_response(page, base)
+            later = []
+            for _ in range(SECOND_VISITS):  # the machine's noise is large: several, reported as median and range
+                page = ctx.new_page()
+                later.append(_first_response(page, base))
+                page.close()
             ctx.close()
         server.shutdown()
-        for visit, times, goal in (("first visit", first, "< 20 s"), ("second visit", second, "< 8 s")):
-            rows.append((f"lesson {LESSON[:2]}: open -> first widget responds, {visit}", f"{times['responds']:.1f} s", goal))
-            ready = f"{times['kernel_idle']:.1f} s" if "kernel_idle" in times else "not caught (ran at once)"
-            rows.append(("  open -> kernel ready (Pyodide, packages, imports)", ready, "-"))
-            rows.append(("  open -> every cell of the lesson has run", f"{times['ran']:.1f} s", "-"))
+
+        def figure(visits: list[dict[str, float]], key: str) -> str:
+            got = sorted(v[key] for v in visits if key in v)
+            if not got:
+                return "not caught (ran at once)"
+            if len(got) == 1:
+                return f"{got[0]:.1f} s"
+            return f"{statistics.median(got):.1f} s ({got[0]:.1f}-{got[-1]:.1f})"
+
+        for visit, visits, goal in (("first visit", [first], "< 20 s"),
+                                    (f"second visit, median of {SECOND_VISITS}", later, "< 8 s")):
+            rows.append((f"lesson {LESSON[:2]}: open -> first widget responds, {visit}", figure(visits, "responds"), goal))
+            rows.append(("  open -> kernel ready (Pyodide, packages, imports)", figure(visits, "kernel_idle"), "-"))
+            rows.append(("  open -> every cell of the lesson has run", figure(visits, "ran"), "-"))
         rows.append(("  downloaded by the first visit (response bodies)", f"{transfer / 1e6:.1f} MB", "-"))
-        rows.append(("requests to other origins (blocked)", f"{len(guard.foreign)}", "0"))
+        rows.append(("requests to other origins (blocked)", f"{len(foreign)}", "0"))
     return rows
