@@ -1,7 +1,9 @@
 """The browser edition in a real Chromium, served on 127.0.0.1, with every other origin blocked.
 
-One browser context for the whole module (so the second and later lessons load from the browser's
-cache, as for a returning learner). Every lesson must run by itself when opened, show no error,
+One browser context for the whole module, so that the journal and the browser's storage carry from
+one page to the next as for a returning learner. (The origin guard routes every request through
+Playwright, which turns the browser's HTTP cache off: every page here loads its files from the
+server. ``scripts/bench_site.py`` measures a cached second visit.) Every lesson must run by itself when opened, show no error,
 respond to the same learner action as in JupyterLab (tests/browser/interactions.py), give every
 chart a text alternative, and pass axe with no serious or critical finding in the course's own
 output. The journal must survive a closed tab and be exported and downloaded. No request may
