@@ -20,8 +20,14 @@ How:
    as it did without a snapshot: slower, never broken.
 3. Pyodide 314.0.6's ``loadPyodide`` does not make its memory big enough for a snapshot larger
    than its starting memory (the ``INITIAL_MEMORY`` it sets is not read by this build), so
-   :func:`patch_pyodide_loader` grows the memory first. Both patches are exact text replacements
-   that stop the build with a clear message if Pyodide or the kernel changes.
+   :func:`patch_pyodide_loader` grows the memory first.
+4. JupyterLab asks for a kernel only once its own page has started. So the Notebook and
+   JupyterLab pages start the kernel's worker as they load (:data:`PRESTART_SCRIPT`), that worker
+   starts Python at once with the options the site's settings give the kernel, and the kernel
+   takes that worker and that Python when it is created (same options checked; once per page).
+
+Every patch is an exact text replacement that stops the build with a clear message if Pyodide,
+the kernel or the pages change.
 
 A snapshot fits only the Pyodide build, the packages and the code it was made from: it is cached
 under a key made of all three, and Pyodide itself refuses a snapshot from another build.
