@@ -193,3 +193,24 @@ def test_a_changed_kernel_worker_or_loader_stops_the_build(tmp_path):
     (tmp_path / "pyodide.mjs").write_text("function Ae(e,t,n){return i.finalizeBootstrap()}")
     with pytest.raises(SiteBuildError, match="not the Pyodide 314.0.6 loader"):
         snapshot.patch_pyodide_loader(tmp_path)
+
+
+@pytest.mark.site
+def test_a_kernel_that_cannot_be_prepared_leaves_a_working_slower_site_and_says_so(tmp_path, monkeypatch):
+    def fails(*_args, **_kwargs):
+        raise SiteBuildError("could not prepare the browser's kernel (memory snapshot): out of memory")
+
+    monkeypatch.setattr(build, "make_snapshot", fails)
+    said: list[str] = []
+    out = tmp_path / "site"
+    build.build_site(out, say=said.append)
+    assert any("WARNING: could not prepare the browser's kernel" in m and "out of memory" in m for m in said), said
+    assert any("built without the prepared kernel" in m for m in said), said
+    assert not (out / "static" / "pyodide" / snapshot.SNAPSHOT_NAME).exists()
+    kernel = json.loads((out / "jupyter-lite.json").read_text())["jupyter-config-data"]["litePluginSettings"][
+        "@jupyterlite/pyodide-kernel-extension:kernel"]
+    assert "coplearnSnapshot" not in kernel["loadPyodideOptions"]
+    folder = out / "extensions" / "@jupyterlite" / "pyodide-kernel-extension" / "static"
+    assert not any(snapshot.is_patched_worker(w.read_text()) for w in folder.glob("*.worker.*.js"))
+    assert "coplearn-prestart" not in (out / "notebooks" / "index.html").read_text()
+    assert (out / "index.html").exists() and any((out / "files" / "course").glob("*.ipynb"))

@@ -193,7 +193,13 @@ def build_site(output: str | os.PathLike[str], *, root: Path | None = None, cach
 
         load_options = {"packages": PRELOAD, "env": {"COPLEARN_JOURNAL": BROWSER_JOURNAL}}
         patch_pyodide_loader(static_py)
-        snapshot = make_snapshot(static_py, load_options, cache, say)
+        try:
+            snapshot = make_snapshot(static_py, load_options, cache, say)
+        except SiteBuildError as exc:  # a site that starts slowly is better than no site
+            say(f"WARNING: {exc}")
+            say("WARNING: the site is built without the prepared kernel, so its lessons will start more slowly "
+                "(Python is started in full on every visit); fix the problem above and build again")
+            snapshot = None
 
         files = Path(tmp) / "files"
         found = stage_contents(root, files)
