@@ -36,6 +36,69 @@ def _first_response(page, base: str) -> dict[str, float]:
     return times
 
 
+#: A learner's connection, for the rows that measure a first visit over a network (bytes per second:
+#: 20 Mbit/s, a typical home or campus connection; this machine's own loopback is far faster).
+SLOW_RATE = 20e6 / 8
+#: How long the learner reads the first page before opening a lesson, in the prefetch row.
+READING = 30.0
+
+
+def _throttled_server(folder: Path, rate: float):
+    """A server for ``folder`` whose responses share ``rate`` bytes per second between them."""
+    import threading
+
+    from coplearn.site.serve import make_server
+
+    server = make_server(folder, "127.0.0.1", 0)
+    handler = server.RequestHandlerClass.func
+    lock = threading.Lock()
+    clock = [time.monotonic()]  # when the shared link is next free
+
+    def copyfile(self, source, outputfile) -> None:  # noqa: ARG001 - the handler's signature
+        while chunk := source.read(64 * 1024):
+            with lock:
+                start = max(clock[0], time.monotonic())
+                clock[0] = start + len(chunk) / rate
+                wait = clock[0] - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+            outputfile.write(chunk)
+
+    server.RequestHandlerClass = _subclass_partial(server.RequestHandlerClass, handler, copyfile)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def _subclass_partial(partial, handler, copyfile):
+    import functools
+
+    slow = type("SlowHandler", (handler,), {"copyfile": copyfile})
+    return functools.partial(slow, *partial.args, **partial.keywords)
+
+
+def _slow_first_visits(p, exe: str, args: list[str], folder: Path, tmp: Path) -> dict[str, float]:
+    """First visits over a SLOW_RATE link: the lesson opened at once, and after READING seconds on
+    the site's first page (which fetches the lessons' Python while the learner reads)."""
+    server = _throttled_server(folder, SLOW_RATE)
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    got: dict[str, float] = {}
+    try:
+        for case in ("direct", "after reading"):
+            ctx = p.chromium.launch_persistent_context(str(tmp / f"slow-{case.replace(' ', '-')}"), executable_path=exe,
+                                                       args=args, headless=True, viewport={"width": 1280, "height": 900})
+            page = ctx.new_page()
+            if case == "after reading":
+                page.goto(base + "/")
+                page.wait_for_timeout(READING * 1000)
+                got["prefetch state"] = page.evaluate(
+                    "() => document.documentElement.getAttribute('data-coplearn-prefetch') || 'still fetching'")
+            got[case] = _first_response(page, base)["responds"]
+            ctx.close()
+    finally:
+        server.shutdown()
+    return got
+
+
 def run() -> list[tuple[str, str, str]]:
     sys.path[:0] = [str(REPO / "src"), str(REPO / "tests" / "site"), str(REPO / "tests" / "browser")]
     import threading
@@ -96,6 +159,7 @@ def run() -> list[tuple[str, str, str]]:
                 later.append(_first_response(page, base))
                 page.close()
             ctx.close()
+            slow = _slow_first_visits(p, exe, [*CHROMIUM_ARGS, block], out, Path(tmp))
         server.shutdown()
 
         def figure(visits: list[dict[str, float]], key: str) -> str:
@@ -112,5 +176,10 @@ def run() -> list[tuple[str, str, str]]:
             rows.append(("  open -> kernel ready (Pyodide, packages, imports)", figure(visits, "kernel_idle"), "-"))
             rows.append(("  open -> every cell of the lesson has run", figure(visits, "ran"), "-"))
         rows.append(("  downloaded by the first visit (response bodies)", f"{transfer / 1e6:.1f} MB", "-"))
+        mbit = SLOW_RATE * 8 / 1e6
+        rows.append((f"first visit over {mbit:.0f} Mbit/s, lesson opened at once", f"{slow['direct']:.1f} s", "-"))
+        rows.append((f"first visit over {mbit:.0f} Mbit/s, after {READING:.0f} s on the first page",
+                     f"{slow['after reading']:.1f} s", "-"))
+        rows.append(("  the first page's prefetch by then", slow["prefetch state"], "-"))
         rows.append(("requests to other origins (blocked)", f"{len(foreign)}", "0"))
     return rows

@@ -58,6 +58,14 @@ def test_landing_page_is_plain_and_accessible(context, site_server):
     summary = axe_summary(run_axe(page, ["main"]))
     save_axe("site-landing", summary)
     assert not axe_failures(summary)
+    # while the learner reads, the page fetches the lessons' Python from this site (the guard
+    # would count anything from elsewhere), says so, and every file arrives
+    assert "already fetches the Python that the lessons" in page.inner_text("#prefetch-note")
+    page.wait_for_function("() => (document.documentElement.getAttribute('data-coplearn-prefetch') || '')"
+                           ".startsWith('done')", timeout=120_000)
+    wanted = len(page.evaluate("() => JSON.parse(document.getElementById('coplearn-prefetch-list').textContent)"))
+    assert page.evaluate("() => document.documentElement.getAttribute('data-coplearn-prefetch')") \
+        == f"done {wanted} of {wanted}"
     page.close()
 
 

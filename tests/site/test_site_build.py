@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import tomllib
 import zipfile
 from pathlib import Path
@@ -148,3 +149,24 @@ def test_the_landing_page_comes_from_an_autoescaped_template():
     assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in page
     assert "today &lt;b&gt;" in page and "(about 30 minutes)" in page and page.count("?path=course/0") == 3  # the two lessons and "start here"
     assert "about 0 hours" not in page and "Twelve lessons, about 0 hours" not in page
+
+
+def test_the_first_page_prefetches_what_a_lessons_python_starts_from(built_site, tmp_path):
+    from coplearn.site.pages import prefetch_list
+
+    files, total = prefetch_list(built_site)
+    static = built_site / "static" / "pyodide"
+    lock = json.loads((static / "pyodide-lock.json").read_text())
+    for name in [e["file_name"] for e in lock["packages"].values()] + [
+            "pyodide.asm.wasm", "python_stdlib.zip", "pyodide.mjs", "coplearn-kernel.snapshot.gz"]:
+        assert f"static/pyodide/{name}" in files, name
+    sizes = [(built_site / f).stat().st_size for f in files]
+    assert sizes == sorted(sizes, reverse=True) and total == sum(sizes)  # largest first
+    page = (built_site / "index.html").read_text()
+    assert json.dumps(files) in page and f"about {round(total / 1e6)} MB" in page
+    # a site that lacks one of them is refused with its name
+    broken = tmp_path / "site"
+    shutil.copytree(built_site / "static" / "pyodide", broken / "static" / "pyodide",
+                    ignore=shutil.ignore_patterns("plotly-*.whl"))
+    with pytest.raises(SiteBuildError, match="plotly"):
+        prefetch_list(broken)
