@@ -253,3 +253,19 @@ def test_every_sort_activity_uses_all_its_options():
     for act in teaching_sorting.sort_activities():
         used = {i.answer for i in act.items}
         assert used == set(act.labels), act.key
+
+
+def test_an_activitys_drop_downs_share_one_layout_and_one_style_but_not_with_another_activity():
+    """Fewer widgets, fewer messages to the page: one layout and one style per look in an activity."""
+    from coplearn.widgets.cultures import CultureProfileWidget
+    from coplearn.widgets.sorting import ContextSorter
+
+    first, second = CultureProfileWidget(), CultureProfileWidget()
+    drops = list(first.dropdowns.values())
+    assert len(drops) > 1
+    assert len({id(d.layout) for d in drops}) == 1 and len({id(d.style) for d in drops}) == 1
+    assert drops[0].style.description_width == "initial" and drops[0].layout.width == "46em"
+    assert next(iter(second.dropdowns.values())).layout is not drops[0].layout
+    sorter = ContextSorter("wenger")
+    layouts = {id(d.layout) for d in sorter.dropdowns.values()} | {id(f.layout) for f in sorter.feedback.values()}
+    assert len(layouts) == 2  # the drop-downs' and the feedback lines'

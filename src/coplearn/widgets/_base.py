@@ -191,6 +191,42 @@ class ChoiceItem:
     why: str
 
 
+class SharedLook:
+    """Layout and style widgets shared by the many similar controls of one activity.
+
+    ipywidgets gives every control a Layout and a style widget of its own unless it is handed one, so
+    a labelled drop-down is three widgets and a line of text two more: each a message to the page and
+    a model in it (a 26-statement culture profile made about 600). An activity makes one
+    ``SharedLook`` and hands its layouts and styles to its controls instead. They are never changed
+    after they are made (nothing in coplearn changes a control's layout or style), and never shared
+    between activities, so closing one activity's widgets leaves the others whole.
+    """
+
+    def __init__(self) -> None:
+        self._made: dict[tuple[Any, ...], W.Widget] = {}
+
+    def _get(self, cls: type, **settings: Any) -> Any:
+        key = (cls, tuple(sorted(settings.items())))
+        if key not in self._made:
+            self._made[key] = cls(**settings)
+        return self._made[key]
+
+    def layout(self, **settings: Any) -> W.Layout:
+        return self._get(W.Layout, **settings)
+
+    def label_style(self) -> Any:
+        """The style (a ``DescriptionStyle``) of a control whose label is shown in full (:data:`LABEL_STYLE`)."""
+        from ipywidgets.widgets.widget_description import DescriptionStyle
+
+        return self._get(DescriptionStyle, **LABEL_STYLE)
+
+    def html(self, value: str = "", **layout: Any) -> W.HTML:
+        """An HTML widget with the shared plain layout (or the one given) and style."""
+        from ipywidgets.widgets.widget_string import HTMLStyle
+
+        return W.HTML(value=value, layout=self.layout(**layout), style=self._get(HTMLStyle))
+
+
 class ChoiceSorter(Composite):
     """Sort statements into categories, with instant feedback that explains the right answer.
 
@@ -210,22 +246,23 @@ class ChoiceSorter(Composite):
         self.dropdowns: dict[str, W.Dropdown] = {}
         self.feedback: dict[str, W.HTML] = {}
         rows: list[W.Widget] = []
+        look = SharedLook()
         if title:
-            rows.append(W.HTML(f"<p><strong>{html.escape(title)}</strong></p>"))
+            rows.append(look.html(f"<p><strong>{html.escape(title)}</strong></p>"))
         for n, item in enumerate(self.items, 1):
             dd = W.Dropdown(
                 options=[(self.PLACEHOLDER, NOT_CHOSEN)] + [(label, key) for key, label in self.options],
-                value=NOT_CHOSEN, description=f"{question} (statement {n})", style=LABEL_STYLE,
-                layout=W.Layout(width="auto"),
+                value=NOT_CHOSEN, description=f"{question} (statement {n})", style=look.label_style(),
+                layout=look.layout(width="auto"),
             )
             dd.observe(self.safely(functools.partial(self._on_change, item.id)), names="value")
-            fb = W.HTML(value="")
+            fb = look.html("")
             self.dropdowns[item.id] = dd
             self.feedback[item.id] = fb
             rows.append(W.VBox([
-                W.HTML(f"<p><strong>{n}.</strong> {html.escape(item.text)}</p>"), dd, fb,
-            ], layout=W.Layout(margin="0 0 12px 0")))
-        self.score_line = W.HTML(value=self._score_text())
+                look.html(f"<p><strong>{n}.</strong> {html.escape(item.text)}</p>"), dd, fb,
+            ], layout=look.layout(margin="0 0 12px 0")))
+        self.score_line = look.html(self._score_text())
         self.view = W.VBox(rows + [self.score_line, self.messages])
 
     def _on_change(self, item_id: str, change: dict[str, Any]) -> None:

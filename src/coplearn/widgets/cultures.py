@@ -36,7 +36,7 @@ from coplearn.paper.cultures import (
     principles,
 )
 from coplearn.figures.cultures import build_culture_radar
-from ._base import full_width, LABEL_STYLE, ChoiceItem, ChoiceSorter, Composite, message, show_chart
+from ._base import full_width, LABEL_STYLE, ChoiceItem, ChoiceSorter, Composite, SharedLook, message, show_chart
 
 __all__ = ["Table1Explorer", "CultureSorter", "CultureProfileWidget", "RATING_OPTIONS", "culture_items"]
 
@@ -226,20 +226,21 @@ class CultureProfileWidget(Composite):
         self.clear_button.on_click(self.safely(lambda _b: self.clear()))
         self.dropdowns: dict[str, W.Dropdown] = {}
         sections: list[W.Widget] = []
+        look = SharedLook()
         for c in cultures():
-            rows: list[W.Widget] = [W.HTML(
+            rows: list[W.Widget] = [look.html(
                 f"<h3>{html.escape(c.name)} culture</h3>"
                 f"<p><em>Exemplar: {html.escape(c.exemplar)}.</em> How far does each statement describe "
                 f"your team or organisation?</p>")]
             for p in c.principles:
                 dd = W.Dropdown(options=list(RATING_OPTIONS), index=0,
                                 description=f"{p.id}, {p.dimension_label.lower()}: my agreement",
-                                style=LABEL_STYLE, layout=W.Layout(width="46em", max_width="100%"))
+                                style=look.label_style(), layout=look.layout(width="46em", max_width="100%"))
                 dd.observe(self.safely(functools.partial(self._on_rating, p.id)), names="value")
                 self.dropdowns[p.id] = dd
-                rows.append(W.VBox([W.HTML(f"<p><strong>{p.id}.</strong> {html.escape(p.text)}</p>"), dd],
-                                   layout=W.Layout(margin="0 0 8px 0")))
-            sections.append(W.VBox(rows, layout=W.Layout(margin="0 0 12px 0")))
+                rows.append(W.VBox([look.html(f"<p><strong>{p.id}.</strong> {html.escape(p.text)}</p>"), dd],
+                                   layout=look.layout(margin="0 0 8px 0")))
+            sections.append(W.VBox(rows, layout=look.layout(margin="0 0 12px 0")))
         self.progress = W.HTML(value="")
         self.out = W.Output()
         self.advice = W.HTML(value="", layout=full_width())
