@@ -27,7 +27,7 @@ _HARNESS = r'''
 import { readFileSync, existsSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { gunzipSync } from "node:zlib";
-const [site, snapshotName, code, snapshotNameShipped, mode] = process.argv.slice(2);
+const [site, snapshotName, code, snapshotNameShipped] = process.argv.slice(2);
 const webFetch = globalThis.fetch;
 globalThis.fetch = async (url, ...rest) => {
   const u = String(url);
@@ -37,38 +37,24 @@ globalThis.fetch = async (url, ...rest) => {
     return new Response(gunzipSync(readFileSync(path.replace("unpacked-by-server.gz", "coplearn-kernel.snapshot.gz"))));
   return existsSync(path) ? new Response(readFileSync(path)) : new Response("", { status: 404 });
 };
-// "prestart": the worker as the page starts it early (its address ends in #coplearn-prestart)
-const early = mode.startsWith("prestart");
-const workerURL = pathToFileURL(process.env.WORKER).href;
-globalThis.self = { location: early ? { href: workerURL + "#coplearn-prestart", hash: "#coplearn-prestart" }
-                                    : { href: workerURL, hash: "" } };
+globalThis.self = { location: { href: "file:///" } };
 const messages = [];
 for (const level of ["info", "warn"]) {
   const original = console[level];
   console[level] = (...args) => { messages.push(args.map(String).join(" ")); original(...args); };
 }
 const worker = readFileSync(process.env.WORKER, "utf8");
-const end = worker.indexOf(process.env.LOADER_END);
-if (end < 0) throw new Error("the worker has no coplearn loader");
-(0, eval)(worker.slice(0, end));  // what the build put at the top of the kernel's worker
-// Pyodide under Node.js takes a folder, not a file: URL, as its indexURL
-const shipped = globalThis.__coplearnLoadPyodide;
-globalThis.__coplearnLoadPyodide = (load, opts, ...rest) => shipped(
-  (o) => load(Object.assign({}, o, { indexURL: o.indexURL.startsWith("file:") ? fileURLToPath(o.indexURL) + "/" : o.indexURL })),
-  opts, ...rest);
+const end = worker.indexOf("\n};\n") + 4;
+(0, eval)(worker.slice(0, end));  // the loader the build put at the top of the kernel's worker
 const settings = JSON.parse(readFileSync(site + "/jupyter-lite.json", "utf8"))["jupyter-config-data"];
 const kernel = settings.litePluginSettings["@jupyterlite/pyodide-kernel-extension:kernel"];
-// the kernel resolves the pyodide URL against the page, so in a browser indexURL is a full URL
-const options = Object.assign({}, kernel.loadPyodideOptions, {
-  indexURL: early ? pathToFileURL(site + "/static/pyodide/").href : site + "/static/pyodide/",
-  stdout: early ? (line) => messages.push("stdout: " + line) : () => {}, stderr: () => {} });
-if (mode === "prestart-other") options.env = Object.assign({}, options.env, { OTHER: "1" });
-if (early) await new Promise((resolve) => setTimeout(resolve, 200));  // the page is still loading
+const options = Object.assign({}, kernel.loadPyodideOptions, { indexURL: site + "/static/pyodide/",
+                              stdout: () => {}, stderr: () => {} });
 if (snapshotName !== "-") options.coplearnSnapshot = snapshotName;
 if (snapshotName === "missing.gz") options.packages = [];
 const { loadPyodide } = await import(pathToFileURL(site + "/static/pyodide/pyodide.mjs").href);
 const results = [];
-for (let i = 0; i < (snapshotName === snapshotNameShipped && !early ? 2 : 1); i++) {
+for (let i = 0; i < (snapshotName === snapshotNameShipped ? 2 : 1); i++) {
   const py = await globalThis.__coplearnLoadPyodide(loadPyodide, options);
   results.push(JSON.parse(await py.runPythonAsync(readFileSync(code, "utf8"))));
 }
@@ -99,14 +85,13 @@ json.dumps(out)
 '''
 
 
-def _run(site: Path, snapshot_name: str, tmp_path: Path, mode: str = "plain") -> dict:
+def _run(site: Path, snapshot_name: str, tmp_path: Path) -> dict:
     (tmp_path / "harness.mjs").write_text(_HARNESS, encoding="utf-8")
     (tmp_path / "check.py").write_text(_CHECK_PY, encoding="utf-8")
     worker = next((site / "extensions" / "@jupyterlite" / "pyodide-kernel-extension" / "static").glob("comlink.worker.*.js"))
     proc = subprocess.run([NODE, str(tmp_path / "harness.mjs"), str(site), snapshot_name, str(tmp_path / "check.py"),
-                           snapshot.SNAPSHOT_NAME, mode],
-                          capture_output=True, text=True, timeout=600,
-                          env={"PATH": "/usr/bin:/bin", "WORKER": str(worker), "LOADER_END": snapshot.LOADER_END})
+                           snapshot.SNAPSHOT_NAME],
+                          capture_output=True, text=True, timeout=600, env={"PATH": "/usr/bin:/bin", "WORKER": str(worker)})
     line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")), None)
     assert proc.returncode == 0 and line, (proc.stdout[-2000:], proc.stderr[-3000:])
     return json.loads(line[len("RESULT "):])
@@ -146,28 +131,6 @@ def test_the_prepared_kernel_starts_with_the_sites_own_loader(built_site, tmp_pa
     # looks like the new tab's own, and the journal waits for it until it times out)
     assert first["lock_token"] != second["lock_token"]
     assert first["can_run_sync"] is False  # see snapshot.AFTER_RESTORE
-
-
-@needs_node
-def test_a_worker_started_with_the_page_hands_its_python_to_the_kernel(built_site, tmp_path):
-    got = _run(built_site, snapshot.SNAPSHOT_NAME, tmp_path, mode="prestart")
-    messages = got["messages"]
-    # one Python, started from the prepared kernel before the kernel asked, then taken by it
-    assert messages.count(snapshot.READY_MESSAGE) == 1 and messages.count(snapshot.EARLY_MESSAGE) == 1, messages
-    assert "coplearn.widgets.cultures" in got["results"][0]["prepared"]
-    assert got["results"][0]["comm_messages"] > 50
-    # what Pyodide prints goes where the kernel says (here: loading jinja2 in the check)
-    assert any(m.startswith("stdout: ") for m in messages), messages
-
-
-@needs_node
-def test_a_worker_started_with_other_options_is_not_used(built_site, tmp_path):
-    got = _run(built_site, snapshot.SNAPSHOT_NAME, tmp_path, mode="prestart-other")
-    messages = got["messages"]
-    assert snapshot.EARLY_MESSAGE not in messages
-    assert any("not those the page started Python with" in m for m in messages), messages
-    assert snapshot.READY_MESSAGE in messages, messages  # the kernel's own (the early one may not have finished)
-    assert "coplearn.widgets.cultures" in got["results"][0]["prepared"]
 
 
 @needs_node
@@ -212,5 +175,4 @@ def test_a_kernel_that_cannot_be_prepared_leaves_a_working_slower_site_and_says_
     assert "coplearnSnapshot" not in kernel["loadPyodideOptions"]
     folder = out / "extensions" / "@jupyterlite" / "pyodide-kernel-extension" / "static"
     assert not any(snapshot.is_patched_worker(w.read_text()) for w in folder.glob("*.worker.*.js"))
-    assert "coplearn-prestart" not in (out / "notebooks" / "index.html").read_text()
     assert (out / "index.html").exists() and any((out / "files" / "course").glob("*.ipynb"))

@@ -20,14 +20,8 @@ How:
    as it did without a snapshot: slower, never broken.
 3. Pyodide 314.0.6's ``loadPyodide`` does not make its memory big enough for a snapshot larger
    than its starting memory (the ``INITIAL_MEMORY`` it sets is not read by this build), so
-   :func:`patch_pyodide_loader` grows the memory first.
-4. JupyterLab asks for a kernel only once its own page has started. So the Notebook and
-   JupyterLab pages start the kernel's worker as they load (:data:`PRESTART_SCRIPT`), that worker
-   starts Python at once with the options the site's settings give the kernel, and the kernel
-   takes that worker and that Python when it is created (same options checked; once per page).
-
-Every patch is an exact text replacement that stops the build with a clear message if Pyodide,
-the kernel or the pages change.
+   :func:`patch_pyodide_loader` grows the memory first. Both patches are exact text replacements
+   that stop the build with a clear message if Pyodide or the kernel changes.
 
 A snapshot fits only the Pyodide build, the packages and the code it was made from: it is cached
 under a key made of all three, and Pyodide itself refuses a snapshot from another build.
@@ -38,7 +32,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -128,42 +121,12 @@ AFTER_RESTORE = ("import random as _r, tempfile as _t; _r.seed(); _t._name_seque
                  "_f.can_run_sync = _w.can_run_sync = lambda: False\n"
                  "del _f, _w\n")
 
-#: The line that ends what :data:`WORKER_LOADER` adds to a worker.
-LOADER_END = "// coplearn: the kernel's own worker follows\n"
-
 #: What the worker says in the browser's console (the tests look for these).
 READY_MESSAGE = "coplearn: Python started from the prepared kernel"
 FALLBACK_MESSAGE = "coplearn: the prepared kernel could not be used, so Python starts in full (slower):"
 
-#: Said in the worker's console when the kernel takes the Python that was started with the page.
-EARLY_MESSAGE = "coplearn: the kernel took the Python started while the page loaded"
-
 #: Added at the top of the kernel's worker: load Pyodide from the snapshot, or in full if that fails.
-#: A worker that the page started early (:data:`PRESTART_SCRIPT`, its address ending in
-#: ``#coplearn-prestart``) begins at once with the options the site's settings give the kernel
-#: (``globalThis.__coplearnEarlyConfig``, written above this by :func:`patch_kernel_worker`); when the
-#: kernel then asks for Python with the same options it gets that one, ready or nearly so. With other
-#: options (the settings were changed after the build) it starts its own, as without a prestart.
-WORKER_LOADER = r'''globalThis.__coplearnOptionsKey = (o) =>
-  JSON.stringify(Object.keys(o).filter((k) => typeof o[k] !== "function").sort().map((k) => [k, o[k]]));
-globalThis.__coplearnLoadPyodide = async (load, options, early = false) => {
-  const started = globalThis.__coplearnEarly;
-  if (started && !early) {
-    globalThis.__coplearnEarly = null;
-    if (started.key === globalThis.__coplearnOptionsKey(options)) {
-      try {
-        const pyodide = await started.pyodide;
-        if (options.stdout) pyodide.setStdout({ batched: options.stdout });
-        if (options.stderr) pyodide.setStderr({ batched: options.stderr });
-        console.info(EARLY_MESSAGE);
-        return pyodide;
-      } catch (err) {
-        console.warn("coplearn: the Python started with the page failed; starting it again", err);
-      }
-    } else {
-      console.warn("coplearn: the kernel's options are not those the page started Python with; starting it again");
-    }
-  }
+WORKER_LOADER = r'''globalThis.__coplearnLoadPyodide = async (load, options) => {
   const name = options.coplearnSnapshot;
   const rest = Object.assign({}, options);
   delete rest.coplearnSnapshot;
@@ -198,23 +161,8 @@ globalThis.__coplearnLoadPyodide = async (load, options, early = false) => {
     return load(rest);
   }
 };
-globalThis.__coplearnEarly = null;
-if (self.location && self.location.hash === "#coplearn-prestart" && globalThis.__coplearnEarlyConfig) {
-  try {
-    const config = globalThis.__coplearnEarlyConfig;
-    const indexURL = new URL(config.index, self.location.href).href;
-    const options = Object.assign({ indexURL }, config.options);
-    const pyodide = import(indexURL + "pyodide.mjs")
-      .then(({ loadPyodide }) => globalThis.__coplearnLoadPyodide(loadPyodide, options, true));
-    pyodide.catch(() => {});  // reported when the kernel takes it
-    globalThis.__coplearnEarly = { key: globalThis.__coplearnOptionsKey(options), pyodide };
-  } catch (err) {
-    console.warn("coplearn: could not start Python early", err);
-  }
-}
-// coplearn: the kernel's own worker follows
 '''.replace("READY_MESSAGE", json.dumps(READY_MESSAGE)).replace("FALLBACK_MESSAGE", json.dumps(FALLBACK_MESSAGE)) \
-  .replace("AFTER_RESTORE", json.dumps(AFTER_RESTORE)).replace("EARLY_MESSAGE", json.dumps(EARLY_MESSAGE))
+  .replace("AFTER_RESTORE", json.dumps(AFTER_RESTORE))
 
 #: The kernel's call to loadPyodide in jupyterlite-pyodide-kernel 0.8.6's two workers (minified;
 #: the browser uses the "coincident" one on a cross-origin isolated page, else the "comlink" one).
@@ -315,90 +263,23 @@ def patch_pyodide_loader(static_py: Path) -> None:
     loader.write_text(text.replace(_LOADER_RESTORE, _LOADER_RESTORE_NEW), encoding="utf-8")
 
 
-#: The kernel's worker is made in jupyterlite-pyodide-kernel 0.8.6's kernel class (minified):
-#: this patch lets it take the worker the page started early instead, once.
-_KERNEL_INIT_WORKER = "initWorker(e){"
-_KERNEL_INIT_WORKER_NEW = ("initWorker(e){const coplearnWorker=globalThis.__coplearnTakeWorker&&"
-                           "globalThis.__coplearnTakeWorker();if(coplearnWorker)return coplearnWorker;")
-
-#: Added to the head of the Notebook and JupyterLab pages. When the page opens a notebook, it starts
-#: the kernel's worker at once, so that Python starts from the prepared kernel while JupyterLab itself
-#: loads (about six seconds of a lesson's start on a 2-core laptop, and longer on a first visit),
-#: rather than after. The kernel then takes this worker (:data:`_KERNEL_INIT_WORKER_NEW`); a later
-#: kernel (a restart, a second notebook) makes its own as usual. Skipped where the kernel would use
-#: its other worker (a cross-origin isolated page). A worker no kernel takes is stopped after 5 min.
-PRESTART_SCRIPT = """<script id="coplearn-prestart">
-(function () {
-  try {
-    var path = new URLSearchParams(window.location.search).get("path") || "";
-    if (!/[.]ipynb$/i.test(path) || window.crossOriginIsolated || typeof Worker === "undefined") return;
-    var worker = new Worker(new URL(WORKER_URL + "#coplearn-prestart", window.location.href), { type: "module" });
-    var timer = setTimeout(function () {
-      if (window.__coplearnTakeWorker) { window.__coplearnTakeWorker(); worker.terminate(); }
-    }, 300000);
-    window.__coplearnTakeWorker = function () {
-      window.__coplearnTakeWorker = null;
-      clearTimeout(timer);
-      return worker;
-    };
-  } catch (err) {
-    console.warn("coplearn: could not start Python early", err);
-  }
-})();
-</script>
-"""
-
-#: The pages that open notebooks and so get :data:`PRESTART_SCRIPT`.
-PRESTART_PAGES = ("notebooks/index.html", "lab/index.html")
-
-
 def patch_kernel_worker(site: Path) -> list[Path]:
-    """Make the kernel's workers start Pyodide from the snapshot, and the pages start it early.
-
-    Returns the files patched: the two workers, the kernel class's chunk and the pages.
-    """
+    """Make the kernel's workers start Pyodide from the snapshot; returns the files patched."""
     folder = site / "extensions" / "@jupyterlite" / "pyodide-kernel-extension" / "static"
-    workers = {}
+    patched = []
     for worker in sorted(folder.glob("*.worker.*.js")):
-        new, count = _WORKER_CALL.subn(_WORKER_CALL_NEW, worker.read_text(encoding="utf-8"))
+        text = worker.read_text(encoding="utf-8")
+        new, count = _WORKER_CALL.subn(_WORKER_CALL_NEW, text)
         if count != 1:
             raise SiteBuildError(f"{worker.name}: the kernel calls loadPyodide {count} times, not once as in "
                                  "jupyterlite-pyodide-kernel 0.8.6 (see coplearn/site/snapshot.py)")
-        workers[worker] = new
-    comlink = next((w for w in workers if w.name.startswith("comlink.")), None)
-    if len(workers) != 2 or comlink is None:
+        worker.write_text(WORKER_LOADER + new, encoding="utf-8")
+        patched.append(worker)
+    if len(patched) != 2:
         raise SiteBuildError("the Pyodide kernel's worker does not call loadPyodide as jupyterlite-pyodide-kernel "
                              "0.8.6 does; cannot start it from the prepared kernel (see coplearn/site/snapshot.py)")
-    settings = json.loads((site / "jupyter-lite.json").read_text(encoding="utf-8"))["jupyter-config-data"] \
-        ["litePluginSettings"]["@jupyterlite/pyodide-kernel-extension:kernel"]
-    pyodide_url = settings.get("pyodideUrl", "")
-    if not pyodide_url.startswith("./") or not pyodide_url.endswith("/pyodide.mjs"):
-        raise SiteBuildError(f"the kernel's pyodideUrl {pyodide_url!r} is not a file of this site")
-    index = os.path.relpath(site / pyodide_url[2:-len("pyodide.mjs")], folder).replace(os.sep, "/") + "/"
-    early = {"index": index, "options": settings.get("loadPyodideOptions", {})}
-    header = f"globalThis.__coplearnEarlyConfig = {json.dumps(early)};\n"
-    patched = []
-    for worker, new in workers.items():
-        worker.write_text(header + WORKER_LOADER + new, encoding="utf-8")
-        patched.append(worker)
-    chunks = [c for c in sorted(folder.glob("*.js")) if _KERNEL_INIT_WORKER in c.read_text(encoding="utf-8")]
-    if len(chunks) != 1 or chunks[0].read_text(encoding="utf-8").count(_KERNEL_INIT_WORKER) != 1:
-        raise SiteBuildError("the Pyodide kernel does not make its worker as jupyterlite-pyodide-kernel 0.8.6 "
-                             "does; cannot start it early (see coplearn/site/snapshot.py)")
-    text = chunks[0].read_text(encoding="utf-8")
-    chunks[0].write_text(text.replace(_KERNEL_INIT_WORKER, _KERNEL_INIT_WORKER_NEW), encoding="utf-8")
-    patched.append(chunks[0])
-    for name in PRESTART_PAGES:
-        page = site / name
-        text = page.read_text(encoding="utf-8")
-        url = os.path.relpath(comlink, page.parent).replace(os.sep, "/")
-        script = PRESTART_SCRIPT.replace("WORKER_URL", json.dumps(url))
-        if text.count("<head>") != 1:
-            raise SiteBuildError(f"{name} has no single <head> to start the kernel early from")
-        page.write_text(text.replace("<head>", "<head>\n" + script, 1), encoding="utf-8")
-        patched.append(page)
     return patched
 
 
 def is_patched_worker(text: str) -> bool:
-    return WORKER_LOADER in text and "await globalThis.__coplearnLoadPyodide(" in text
+    return text.startswith(WORKER_LOADER) and "await globalThis.__coplearnLoadPyodide(" in text
