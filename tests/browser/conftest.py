@@ -73,6 +73,6 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         for reason, count in ALLOWED_SEEN.items():
             terminalreporter.write_line(f"{count:4d} x {reason}")
     if VOILA_RETRIES:
-        terminalreporter.write_sep("-", "app view pages reloaded (Voila 0.5.13 hang, voila-dashboards/voila#1428)")
+        terminalreporter.write_sep("-", "app view pages reloaded (Voila 0.5.13: a hang, voila-dashboards/voila#1428, or 'model not found')")
         for line in VOILA_RETRIES:
             terminalreporter.write_line(line)

@@ -35,7 +35,7 @@ def lesson(request: pytest.FixtureRequest, browser: Browser, voila, served_root)
     watcher = Watcher().attach(context)
     page = context.new_page()
     try:
-        seconds = open_voila(page, voila, name)
+        seconds = open_voila(page, voila, name, watcher=watcher)
         yield AppLesson(number, name, page, watcher, seconds)
     finally:
         shutdown_voila_kernel(page)
