@@ -70,9 +70,18 @@ def open_lesson(page: Page, base: str, slug: str, timeout: float = 240) -> dict[
     else:
         raise AssertionError(f"{slug}: did not run by itself within {timeout:.0f} s; last state {state}")
     # widgets are drawn after the kernel is idle
-    page.wait_for_function("() => document.querySelectorAll('.jupyter-widgets').length > 0 && "
-                           "!Array.from(document.querySelectorAll('.jp-OutputArea-output'))"
-                           ".some(e => /Loading widget/.test(e.textContent))", timeout=60_000)
+    try:
+        page.wait_for_function("() => document.querySelectorAll('.jupyter-widgets').length > 0 && "
+                               "!Array.from(document.querySelectorAll('.jp-OutputArea-output'))"
+                               ".some(e => /Loading widget/.test(e.textContent))", timeout=60_000)
+    except Exception as exc:  # noqa: BLE001 - reported with what the page shows instead
+        shown = page.evaluate("""() => ({widgets: document.querySelectorAll('.jupyter-widgets').length,
+            loading: Array.from(document.querySelectorAll('.jp-OutputArea-output'))
+                .filter(e => /Loading widget/.test(e.textContent)).length,
+            outputs: Array.from(document.querySelectorAll('.jp-OutputArea-output'))
+                .map(e => e.textContent.trim().slice(0, 80)).slice(0, 8)})""")
+        raise AssertionError(f"{slug}: ran, but its widgets were not drawn within 60 s ({exc.__class__.__name__}); "
+                             f"the page shows {shown}; state {page.evaluate(STATE)}") from exc
     times["widgets"] = time.perf_counter() - t0
     return times
 
