@@ -45,6 +45,7 @@ READING = 30.0
 
 def _throttled_server(folder: Path, rate: float):
     """A server for ``folder`` whose responses share ``rate`` bytes per second between them."""
+    import functools
     import threading
 
     from coplearn.site.serve import make_server
@@ -54,7 +55,7 @@ def _throttled_server(folder: Path, rate: float):
     lock = threading.Lock()
     clock = [time.monotonic()]  # when the shared link is next free
 
-    def copyfile(self, source, outputfile) -> None:  # noqa: ARG001 - the handler's signature
+    def copyfile(self, source, outputfile) -> None:  # noqa: ARG001 - SimpleHTTPRequestHandler's signature
         while chunk := source.read(64 * 1024):
             with lock:
                 start = max(clock[0], time.monotonic())
@@ -64,16 +65,11 @@ def _throttled_server(folder: Path, rate: float):
                 time.sleep(wait)
             outputfile.write(chunk)
 
-    server.RequestHandlerClass = _subclass_partial(server.RequestHandlerClass, handler, copyfile)
+    made = server.RequestHandlerClass  # functools.partial(Handler, directory=...)
+    slow = type("SlowHandler", (handler,), {"copyfile": copyfile})
+    server.RequestHandlerClass = functools.partial(slow, *made.args, **made.keywords)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
-
-
-def _subclass_partial(partial, handler, copyfile):
-    import functools
-
-    slow = type("SlowHandler", (handler,), {"copyfile": copyfile})
-    return functools.partial(slow, *partial.args, **partial.keywords)
 
 
 def _slow_first_visits(p, exe: str, args: list[str], folder: Path, tmp: Path) -> dict[str, float]:
