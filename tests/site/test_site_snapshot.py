@@ -7,6 +7,7 @@ every lesson in Chromium starts from it.
 
 from __future__ import annotations
 
+import base64
 import gzip
 import json
 import shutil
@@ -156,6 +157,10 @@ def test_a_changed_kernel_worker_or_loader_stops_the_build(tmp_path):
     (tmp_path / "pyodide.mjs").write_text("function Ae(e,t,n){return i.finalizeBootstrap()}")
     with pytest.raises(SiteBuildError, match="not the Pyodide 314.0.6 loader"):
         snapshot.patch_pyodide_loader(tmp_path)
+    (tmp_path / "pyodide.mjs").write_text("function Ae(e,t,n){return t&&(s=i.restoreSnapshot(t)),i.finalizeBootstrap()}")
+    (tmp_path / "pyodide.asm.mjs").write_text("async install(e,r,n,o){await unpack(e)}")
+    with pytest.raises(SiteBuildError, match="does not install packages as Pyodide 314.0.6 does"):
+        snapshot.patch_pyodide_loader(tmp_path)
 
 
 @pytest.mark.site
@@ -176,3 +181,148 @@ def test_a_kernel_that_cannot_be_prepared_leaves_a_working_slower_site_and_says_
     folder = out / "extensions" / "@jupyterlite" / "pyodide-kernel-extension" / "static"
     assert not any(snapshot.is_patched_worker(w.read_text()) for w in folder.glob("*.worker.*.js"))
     assert (out / "index.html").exists() and any((out / "files" / "course").glob("*.ipynb"))
+
+
+# ---- the packages unpacked in JavaScript (snapshot.INSTALLER_JS) ------------------------------------
+
+#: Node.js: the worker's prefix up to the unpacker's end (fflate and the unpacker, as shipped), then
+#: each wheel given (argv) unpacked into a recording file system; prints what was written.
+_UNPACK_HARNESS = r'''
+import { readFileSync } from "node:fs";
+import { basename } from "node:path";
+const [workerPath, ...wheels] = process.argv.slice(2);
+globalThis.self = globalThis;
+const worker = readFileSync(workerPath, "utf8");
+(0, eval)(worker.slice(0, worker.indexOf("//# coplearn-installer-end")));
+const warnings = [];
+console.warn = (...args) => warnings.push(args.map(String).join(" "));
+const results = {};
+for (const wheel of wheels) {
+  const files = {};
+  const FS = { mkdirTree: () => {}, writeFile: (p, d) => { files[p] = Buffer.from(d).toString("base64"); } };
+  const done = await globalThis.__coplearnInstall({ FS }, new Uint8Array(readFileSync(wheel)), basename(wheel),
+                                                  "/site/", new Map([["INSTALLER", "pyodide.loadPackage"]]));
+  results[basename(wheel)] = done ? files : false;
+}
+console.log("RESULT " + JSON.stringify({ results, warnings, counts: globalThis.__coplearnUnpacked }));
+'''
+
+#: Node.js: the site's Pyodide; every wheel the site ships unpacked by Pyodide's own unpacker (in
+#: Python) into /py and by the worker's JavaScript unpacker into /js; Python then compares the trees.
+_SAME_TREE_HARNESS = r'''
+import { readFileSync, readdirSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+const [site, workerPath] = process.argv.slice(2);
+globalThis.self = globalThis;
+const worker = readFileSync(workerPath, "utf8");
+(0, eval)(worker.slice(0, worker.indexOf("//# coplearn-installer-end")));
+const dir = site + "/static/pyodide/";
+const { loadPyodide } = await import(pathToFileURL(dir + "pyodide.mjs").href);
+const py = await loadPyodide({ indexURL: dir, stdout: () => {}, stderr: () => {} });
+const unpack = py.pyimport("pyodide._package_loader").unpack_buffer;
+const byJs = [];
+for (const name of readdirSync(dir).filter((n) => n.endsWith(".whl"))) {
+  const bytes = new Uint8Array(readFileSync(dir + name));
+  const metadata = new Map([["INSTALLER", "pyodide.loadPackage"], ["PYODIDE_SOURCE", "pyodide"]]);
+  unpack.callKwargs({ buffer: bytes, filename: name, extract_dir: "/py", metadata, calculate_dynlibs: true });
+  if (await globalThis.__coplearnInstall(py._module, bytes, name, "/js", metadata)) byJs.push(name);
+  else unpack.callKwargs({ buffer: bytes, filename: name, extract_dir: "/js", metadata, calculate_dynlibs: true });
+}
+const tree = py.runPython(`
+import hashlib, json, os
+def tree(root):
+    out = {}
+    for base, dirs, files in os.walk(root):
+        for d in dirs:
+            out[os.path.relpath(os.path.join(base, d), root) + "/"] = "dir"
+        for f in files:
+            with open(os.path.join(base, f), "rb") as fh:
+                out[os.path.relpath(os.path.join(base, f), root)] = hashlib.sha256(fh.read()).hexdigest()
+    return out
+json.dumps({"py": tree("/py"), "js": tree("/js")})
+`);
+console.log("RESULT " + JSON.stringify({ byJs, tree: JSON.parse(tree), counts: globalThis.__coplearnUnpacked }));
+'''
+
+
+def _worker(site: Path) -> Path:
+    return next((site / "extensions" / "@jupyterlite" / "pyodide-kernel-extension" / "static").glob("comlink.worker.*.js"))
+
+
+def _node(script: str, tmp_path: Path, *args: str) -> dict:
+    (tmp_path / "run.mjs").write_text(script, encoding="utf-8")
+    proc = subprocess.run([NODE, str(tmp_path / "run.mjs"), *args], capture_output=True, text=True, timeout=600,
+                          env={"PATH": "/usr/bin:/bin"})
+    line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")), None)
+    assert proc.returncode == 0 and line, (proc.stdout[-2000:], proc.stderr[-3000:])
+    return json.loads(line[len("RESULT "):])
+
+
+def test_the_site_unpacks_packages_in_javascript_with_fflate_and_its_licence(built_site):
+    runtime = (built_site / "static" / "pyodide" / "pyodide.asm.mjs").read_text()
+    assert runtime.count("globalThis.__coplearnInstall&&await globalThis.__coplearnInstall(Module,") == 1
+    for worker in (built_site / "extensions" / "@jupyterlite" / "pyodide-kernel-extension" / "static").glob("*.worker.*.js"):
+        text = worker.read_text()
+        head = text[:text.index("//# coplearn-installer-end")]
+        assert "/*! fflate 0.8.2" in head and "MIT License" in head and "Arjun Barrett" in head
+        assert "globalThis.__coplearnInstall = async" in head
+
+
+@needs_node
+def test_the_javascript_unpacker_writes_exactly_what_pyodides_own_does(built_site, tmp_path):
+    """Same Pyodide, same wheels (every one the site ships), two unpackers: the same files, byte for byte,
+    the same folders and the same metadata files. IPython's wheel (a ``.data`` folder) is Pyodide's."""
+    got = _node(_SAME_TREE_HARNESS, tmp_path, str(built_site), str(_worker(built_site)))
+    wheels = sorted(p.name for p in (built_site / "static" / "pyodide").glob("*.whl"))
+    assert sorted(got["byJs"]) == [w for w in wheels if not w.startswith("ipython-")], got["byJs"]
+    py, js = got["tree"]["py"], got["tree"]["js"]
+    assert len(py) > 3000 and "plotly/validators/_validators.json" in py
+    assert any(k.endswith(".dist-info/INSTALLER") for k in js) and any(k.endswith(".dist-info/PYODIDE_SOURCE") for k in js)
+    assert set(js) == set(py), (sorted(set(py) - set(js))[:10], sorted(set(js) - set(py))[:10])
+    assert [k for k in py if py[k] != js[k]] == []
+
+
+def _wheel(path: Path, files: dict[str, bytes], stored: tuple[str, ...] = ()) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in files.items():
+            zf.writestr(name, data, compress_type=zipfile.ZIP_STORED if name in stored else zipfile.ZIP_DEFLATED)
+    return path
+
+
+@needs_node
+def test_the_javascript_unpacker_leaves_what_it_does_not_handle_to_pyodide(built_site, tmp_path):
+    info = {"demo-1.0.dist-info/METADATA": b"Name: demo\n", "demo-1.0.dist-info/RECORD": b""}
+    ok = _wheel(tmp_path / "demo-1.0-py3-none-any.whl",
+                {"demo/__init__.py": b"x = 1\n" * 1000, "demo/data.json": b"{}", **info}, stored=("demo/data.json",))
+    cases = {
+        "so": {"demo/_speed.cpython-314-wasm32-emscripten.so": b"\0asm", **info},
+        "data": {"demo/__init__.py": b"", "demo-1.0.data/data/share/x": b"x", **info},
+        "parent": {"../outside.py": b"", **info},
+        "absolute": {"/etc/x.py": b"", **info},
+        "two-infos": {"demo/__init__.py": b"", **info, "other-1.0.dist-info/METADATA": b""},
+    }
+    refused = []
+    for label, files in cases.items():
+        folder = tmp_path / label
+        folder.mkdir()
+        refused.append(_wheel(folder / "demo-1.0-py3-none-any.whl", files))
+    damaged = tmp_path / "damaged"
+    damaged.mkdir()
+    raw = bytearray(ok.read_bytes())
+    with zipfile.ZipFile(ok) as zf:  # the first file's compressed bytes, made invalid deflate data
+        first = zf.infolist()[0]
+    start = first.header_offset + 30 + len(first.filename.encode()) + len(first.extra)
+    raw[start:start + first.compress_size] = b"\xff" * first.compress_size
+    (damaged / ok.name).write_bytes(bytes(raw))
+
+    one = _node(_UNPACK_HARNESS, tmp_path, str(_worker(built_site)), str(ok))
+    files = one["results"][ok.name]
+    assert {k: base64.b64decode(v) for k, v in files.items()} == {
+        "/site/demo/__init__.py": b"x = 1\n" * 1000, "/site/demo/data.json": b"{}",
+        "/site/demo-1.0.dist-info/METADATA": b"Name: demo\n", "/site/demo-1.0.dist-info/RECORD": b"",
+        "/site/demo-1.0.dist-info/INSTALLER": b"pyodide.loadPackage"}
+    for wheel in refused:
+        assert _node(_UNPACK_HARNESS, tmp_path, str(_worker(built_site)), str(wheel))["results"][ok.name] is False, wheel
+    bad = _node(_UNPACK_HARNESS, tmp_path, str(_worker(built_site)), str(damaged / ok.name))
+    assert bad["results"][ok.name] is False and bad["counts"] == {"javascript": 0, "pyodide": 1}
+    assert any("in JavaScript failed, so Pyodide unpacks it" in w for w in bad["warnings"]), bad["warnings"]

@@ -42,7 +42,7 @@ from pathlib import Path
 from coplearn.site import REPO, SiteBuildError, _norm, _say, default_cache_dir
 from coplearn.site.fetch import (ADDED_FROM_PYPI, COPLEARN_DEPENDS, COPLEARN_LOCK_PACKAGES, JUPYTERLITE_VERSION,
                                  KERNEL_LOCK_PACKAGES, KERNEL_SHIMS, PURE_FROM_INSTALLED, PYODIDE_CORE,
-                                 PYODIDE_VERSION, TRIMS, _installed_version, _lock_closure, coplearn_wheel, fetch_pyodide,
+                                 PYODIDE_VERSION, TRIMS, _installed_version, _lock_closure, coplearn_wheel, fetch_fflate, fetch_pyodide,
                                  fetch_wheels, pure_wheel_from_installed, rewrite_lock, trim_wheel)
 from coplearn.site.pages import inject_run_on_open, landing_page, prefetch_list, stage_contents
 from coplearn.site.snapshot import SNAPSHOT_NAME, make_snapshot, patch_kernel_worker, patch_pyodide_loader
@@ -150,6 +150,7 @@ def build_site(output: str | os.PathLike[str], *, root: Path | None = None, cach
     say(f"building the browser edition into {output}")
     cache.mkdir(parents=True, exist_ok=True)
     pyodide_dir = fetch_pyodide(cache)
+    fflate = fetch_fflate(cache)
     lock = json.loads((pyodide_dir / "pyodide-lock.json").read_text(encoding="utf-8"))
     from_lock = _lock_closure(lock, KERNEL_LOCK_PACKAGES + COPLEARN_LOCK_PACKAGES)
     wanted = {lock["packages"][k]["name"]: lock["packages"][k]["version"] for k in from_lock
@@ -242,7 +243,7 @@ def build_site(output: str | os.PathLike[str], *, root: Path | None = None, cach
         _check_no_foreign_urls(staging)
         inject_run_on_open(staging)
         if snapshot:
-            patch_kernel_worker(staging)
+            patch_kernel_worker(staging, fflate)
         favicons = staging / "static" / "favicons"  # the Notebook page asks for these while it works
         favicons.mkdir(parents=True, exist_ok=True)
         for name in ("favicon", "favicon-busy-1", "favicon-busy-2", "favicon-busy-3", "favicon-file",

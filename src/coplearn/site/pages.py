@@ -145,12 +145,36 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
       console.error("coplearn: running the lesson failed", err);
     }).then(function () { running = false; });
   }
+  // Charts: the first chart on a page makes plotly evaluate its 4.8 MB library (about half a second
+  // on a slow computer), and the lesson's Python waits for the page meanwhile. While the kernel is
+  // starting the page has nothing to do, so one empty chart is drawn off the page then.
+  var warmed = false;
+  function prepareCharts() {
+    var type = "application/vnd.plotly.v1+json";
+    var box = window._JUPYTERLAB && window._JUPYTERLAB["jupyterlab-plotly"];
+    if (!box) return;
+    Promise.resolve().then(function () { return box.get("./mimeExtension"); }).then(function (factory) {
+      var mod = factory(), ext = mod && mod.default ? mod.default : mod;
+      var one = (Array.isArray(ext) ? ext : [ext]).filter(function (e) {
+        return e && e.rendererFactory && e.rendererFactory.mimeTypes.indexOf(type) >= 0; })[0];
+      if (!one) return;
+      var renderer = one.rendererFactory.createRenderer({ mimeType: type });
+      var data = {}; data[type] = { data: [], layout: { width: 10, height: 10 } };
+      return renderer.renderModel({ data: data, metadata: {}, trusted: true, setData: function () {} })
+        .then(function () {
+          renderer.dispose();
+          root.setAttribute("data-coplearn-charts", "prepared");
+          console.info("coplearn: charts prepared while Python starts");
+        });
+    }).catch(function (err) { console.warn("coplearn: could not prepare the charts early", err); });
+  }
   var timer = setInterval(function () {
     if (Date.now() - started > 600000) { clearInterval(timer); return; }
     var app = window.jupyterapp;
     var w = app && app.shell && app.shell.currentWidget;
     var ctx = w && w.sessionContext;
     var kernel = ctx && ctx.session && ctx.session.kernel;
+    if (kernel && !warmed) { warmed = true; prepareCharts(); }
     if (!kernel || kernel.status !== "idle" || kernel.connectionStatus !== "connected") return;
     clearInterval(timer);
     var restarted = false;
