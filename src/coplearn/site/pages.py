@@ -183,7 +183,7 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
       else if (status === "idle" && restarted) { restarted = false; runAll(app, w); }
     });
     runAll(app, w);
-  }, 250);
+  }, 100);
 })();
 </script>
 """
