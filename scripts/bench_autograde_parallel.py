@@ -10,6 +10,9 @@ of it with serial ``nbgrader autograde``, ``coplearn autograde --jobs 1`` and ``
   at least 1.6x ``--jobs 1``);
 - the per-submission median (serial: from nbgrader's log; parallel: in a worker);
 - how many notebooks ran in a kernel kept from the previous submission;
+- how many of the machine's cores were busy on average during each parallel run (from /proc/stat:
+  every process of the run, and anything else running), and so how much faster a second job could
+  make ``--jobs 1`` at most, with every core busy (cores / cores busy during ``--jobs 1``);
 - whether the gradebooks came out identical to serial grading (a check, not a timing).
 
 Environment: ``COPLEARN_BENCH_COHORT`` (default 40) submissions. Timings are noisy: they depend on
@@ -89,16 +92,34 @@ def _serial(course: Path, assignment: str) -> tuple[float, float]:
     return wall, (statistics.median(per) if per else float("nan"))
 
 
+def _busy_seconds() -> float | None:
+    """Processor time used by the whole machine so far (Linux: /proc/stat), or None elsewhere."""
+    try:
+        with open("/proc/stat", encoding="ascii") as fh:
+            fields = [int(x) for x in fh.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    return (sum(fields) - fields[3] - (fields[4] if len(fields) > 4 else 0)) / os.sysconf("SC_CLK_TCK")
+
+
 def _parallel(course: Path, assignment: str, jobs: int, prestart: bool) -> dict:
+    busy0 = _busy_seconds()
     t0 = time.perf_counter()
     proc = subprocess.run([sys.executable, "-c", PARALLEL_RUN, assignment, str(jobs), "1" if prestart else "0"],
                           cwd=course, env=hub_helpers._env(), capture_output=True, text=True)
     wall = time.perf_counter() - t0
+    busy1 = _busy_seconds()
     if proc.returncode != 0:
         raise RuntimeError(proc.stderr[-2000:])
     data = json.loads(proc.stdout.strip().splitlines()[-1])
     data["wall"] = wall
+    # every process of the run (main, workers, their kernels) and anything else the machine did meanwhile
+    data["cores_busy"] = (busy1 - busy0) / wall if busy0 is not None and busy1 is not None else None
     return data
+
+
+def _cores(run: dict) -> str:
+    return f"{run['cores_busy']:.2f}" if run.get("cores_busy") is not None else "n/a"
 
 
 def run() -> list[tuple[str, str, str]]:
@@ -140,6 +161,10 @@ def run() -> list[tuple[str, str, str]]:
                 (f"round {r}: --jobs 1 / --jobs 2", f"{one['wall'] / two['wall']:.2f}x", ">= 1.6x on 2 cores"),
                 (f"round {r}: processor time per submission, --jobs 2: main process / workers (not kernels)",
                  f"{two['main_cpu'] / n:.3f} s / {two['worker_cpu'] / n:.3f} s", "-"),
+                (f"round {r}: cores busy on average (whole machine): --jobs 1 / --jobs 2",
+                 f"{_cores(one)} / {_cores(two)} of {os.cpu_count()}", "-"),
+                (f"round {r}: so a second job could make --jobs 1 at most this much faster",
+                 f"{os.cpu_count() / one['cores_busy']:.2f}x" if one["cores_busy"] else "n/a", "-"),
                 (f"round {r}: notebooks in a kernel already running (kept or started early; --jobs 2)", f"{two['warm']} of {two['notebooks']}", "-"),
                 (f"round {r}: executions replayed / re-run in the main process (--jobs 2)",
                  f"{two['replayed']} / {two['executed_here']}", "- / 0"),
