@@ -269,3 +269,24 @@ def test_an_activitys_drop_downs_share_one_layout_and_one_style_but_not_with_ano
     sorter = ContextSorter("wenger")
     layouts = {id(d.layout) for d in sorter.dropdowns.values()} | {id(f.layout) for f in sorter.feedback.values()}
     assert len(layouts) == 2  # the drop-downs' and the feedback lines'
+
+
+def test_the_profile_draws_its_radar_once_when_made_even_when_its_ratings_are_refused(monkeypatch):
+    import coplearn.widgets.cultures as widget_module
+
+    built = []
+
+    def counting(profile):
+        built.append(profile)
+        return build_culture_radar(profile)
+
+    monkeypatch.setattr(widget_module, "build_culture_radar", counting)
+    CultureProfileWidget()
+    assert len(built) == 1  # it was built twice, which a lesson's start paid for
+    built.clear()
+    w = CultureProfileWidget({"P1": 4})
+    assert len(built) == 1 and w.profile.ratings == {"P1": 4}
+    built.clear()
+    refused = CultureProfileWidget({"P1": 9})  # out of range: a message, no ratings, still a radar
+    assert len(built) == 1 and refused.ratings == {} and refused.chart is not None
+    assert "P1" in refused.messages.value

@@ -245,7 +245,6 @@ class CultureProfileWidget(Composite):
         self.out = W.Output()
         self.advice = W.HTML(value="", layout=full_width())
         self.profile: CultureProfile = culture_profile({})
-        self.chart = build_culture_radar(self.profile)
         self.view = W.VBox([
             W.HTML(f"<p>Scale: {html.escape(AGREEMENT_SCALE)}. Leave a statement as "
                    "'Not rated yet' if you cannot say: it is left out, not counted as zero.</p>"),
@@ -254,9 +253,9 @@ class CultureProfileWidget(Composite):
             W.HTML("<h3>Your profile</h3>"), self.out, self.advice,
         ])
         if ratings:
-            self.set_ratings(ratings)
-        else:
-            self.update()
+            self.set_ratings(ratings)  # draws the radar, unless the ratings are refused (a message says why)
+        if not hasattr(self, "chart"):
+            self.update()  # the radar is built here, once (it was built twice: 0.1-0.2 s of a lesson's start)
 
     # -- handlers ---------------------------------------------------------------------------------
     def _on_rating(self, pid: str, change: dict[str, Any]) -> None:
