@@ -99,7 +99,16 @@ def _busy_seconds() -> float | None:
             fields = [int(x) for x in fh.readline().split()[1:]]
     except (OSError, ValueError):
         return None
-    return (sum(fields) - fields[3] - (fields[4] if len(fields) > 4 else 0)) / os.sysconf("SC_CLK_TCK")
+    # user, nice, system, irq, softirq: not idle or I/O wait, nor steal (another machine's) and
+    # guest time (already inside user and nice)
+    return sum(fields[i] for i in (0, 1, 2, 5, 6) if i < len(fields)) / os.sysconf("SC_CLK_TCK")
+
+
+def _cores_here() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
 
 def _parallel(course: Path, assignment: str, jobs: int, prestart: bool) -> dict:
@@ -162,9 +171,9 @@ def run() -> list[tuple[str, str, str]]:
                 (f"round {r}: processor time per submission, --jobs 2: main process / workers (not kernels)",
                  f"{two['main_cpu'] / n:.3f} s / {two['worker_cpu'] / n:.3f} s", "-"),
                 (f"round {r}: cores busy on average (whole machine): --jobs 1 / --jobs 2",
-                 f"{_cores(one)} / {_cores(two)} of {os.cpu_count()}", "-"),
+                 f"{_cores(one)} / {_cores(two)} of {_cores_here()}", "-"),
                 (f"round {r}: so a second job could make --jobs 1 at most this much faster",
-                 f"{os.cpu_count() / one['cores_busy']:.2f}x" if one["cores_busy"] else "n/a", "-"),
+                 f"{_cores_here() / one['cores_busy']:.2f}x" if one["cores_busy"] else "n/a", "-"),
                 (f"round {r}: notebooks in a kernel already running (kept or started early; --jobs 2)", f"{two['warm']} of {two['notebooks']}", "-"),
                 (f"round {r}: executions replayed / re-run in the main process (--jobs 2)",
                  f"{two['replayed']} / {two['executed_here']}", "- / 0"),

@@ -190,7 +190,7 @@ def test_a_kernel_that_cannot_be_prepared_leaves_a_working_slower_site_and_says_
 _UNPACK_HARNESS = r'''
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
-const [workerPath, ...wheels] = process.argv.slice(2);
+const [workerPath, metaKind, ...wheels] = process.argv.slice(2);
 globalThis.self = globalThis;
 const worker = readFileSync(workerPath, "utf8");
 (0, eval)(worker.slice(0, worker.indexOf("//# coplearn-installer-end")));
@@ -200,8 +200,10 @@ const results = {};
 for (const wheel of wheels) {
   const files = {};
   const FS = { mkdirTree: () => {}, writeFile: (p, d) => { files[p] = Buffer.from(d).toString("base64"); } };
+  // Pyodide's loader passes a Map; micropip passes a Python dict, whose proxy is not one
+  const metadata = metaKind === "dict" ? { INSTALLER: "micropip" } : new Map([["INSTALLER", "pyodide.loadPackage"]]);
   const done = await globalThis.__coplearnInstall({ FS }, new Uint8Array(readFileSync(wheel)), basename(wheel),
-                                                  "/site/", new Map([["INSTALLER", "pyodide.loadPackage"]]));
+                                                  "/site/", metadata);
   results[basename(wheel)] = done ? files : false;
 }
 console.log("RESULT " + JSON.stringify({ results, warnings, counts: globalThis.__coplearnUnpacked }));
@@ -282,47 +284,89 @@ def test_the_javascript_unpacker_writes_exactly_what_pyodides_own_does(built_sit
     assert [k for k in py if py[k] != js[k]] == []
 
 
-def _wheel(path: Path, files: dict[str, bytes], stored: tuple[str, ...] = ()) -> Path:
+def _wheel(path: Path, files: dict[str, bytes], stored: tuple[str, ...] = (), extra: bytes = b"") -> Path:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, data in files.items():
-            zf.writestr(name, data, compress_type=zipfile.ZIP_STORED if name in stored else zipfile.ZIP_DEFLATED)
+            info = zipfile.ZipInfo(name)
+            info.compress_type = zipfile.ZIP_STORED if name in stored else zipfile.ZIP_DEFLATED
+            info.extra = extra if name == "demo/__init__.py" else b""
+            zf.writestr(info, data)
     return path
+
+
+def _data_start(path: Path, name: str) -> tuple[int, int]:
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo(name)
+    raw = path.read_bytes()
+    at = info.header_offset
+    nlen, xlen = struct.unpack("<HH", raw[at + 26:at + 30])
+    return at + 30 + nlen + xlen, info.compress_size
 
 
 @needs_node
 def test_the_javascript_unpacker_leaves_what_it_does_not_handle_to_pyodide(built_site, tmp_path):
     info = {"demo-1.0.dist-info/METADATA": b"Name: demo\n", "demo-1.0.dist-info/RECORD": b""}
-    ok = _wheel(tmp_path / "demo-1.0-py3-none-any.whl",
-                {"demo/__init__.py": b"x = 1\n" * 1000, "demo/data.json": b"{}", **info}, stored=("demo/data.json",))
-    cases = {
-        "so": {"demo/_speed.cpython-314-wasm32-emscripten.so": b"\0asm", **info},
-        "data": {"demo/__init__.py": b"", "demo-1.0.data/data/share/x": b"x", **info},
-        "parent": {"../outside.py": b"", **info},
-        "absolute": {"/etc/x.py": b"", **info},
-        "two-infos": {"demo/__init__.py": b"", **info, "other-1.0.dist-info/METADATA": b""},
-    }
-    refused = []
-    for label, files in cases.items():
+    good = {"demo/__init__.py": b"x = 1\n" * 1000, "demo/data.json": b"{}", "demo/sub/": b"", **info}
+    ok = _wheel(tmp_path / "demo-1.0-py3-none-any.whl", good, stored=("demo/data.json",))
+    worker = str(_worker(built_site))
+
+    def run(wheel: Path, meta: str = "map") -> dict:
+        return _node(_UNPACK_HARNESS, tmp_path, worker, meta, str(wheel))
+
+    def case(label: str, files: dict[str, bytes] | None = None, change=None, **kw) -> Path:
         folder = tmp_path / label
         folder.mkdir()
-        refused.append(_wheel(folder / "demo-1.0-py3-none-any.whl", files))
-    damaged = tmp_path / "damaged"
-    damaged.mkdir()
-    raw = bytearray(ok.read_bytes())
-    with zipfile.ZipFile(ok) as zf:  # the first file's compressed bytes, made invalid deflate data
-        first = zf.infolist()[0]
-    start = first.header_offset + 30 + len(first.filename.encode()) + len(first.extra)
-    raw[start:start + first.compress_size] = b"\xff" * first.compress_size
-    (damaged / ok.name).write_bytes(bytes(raw))
+        wheel = _wheel(folder / ok.name, files if files is not None else good, **kw)
+        if change:
+            raw = bytearray(wheel.read_bytes())
+            change(raw, wheel)
+            wheel.write_bytes(bytes(raw))
+        return wheel
 
-    one = _node(_UNPACK_HARNESS, tmp_path, str(_worker(built_site)), str(ok))
+    one = run(ok)
     files = one["results"][ok.name]
     assert {k: base64.b64decode(v) for k, v in files.items()} == {
         "/site/demo/__init__.py": b"x = 1\n" * 1000, "/site/demo/data.json": b"{}",
         "/site/demo-1.0.dist-info/METADATA": b"Name: demo\n", "/site/demo-1.0.dist-info/RECORD": b"",
         "/site/demo-1.0.dist-info/INSTALLER": b"pyodide.loadPackage"}
-    for wheel in refused:
-        assert _node(_UNPACK_HARNESS, tmp_path, str(_worker(built_site)), str(wheel))["results"][ok.name] is False, wheel
-    bad = _node(_UNPACK_HARNESS, tmp_path, str(_worker(built_site)), str(damaged / ok.name))
-    assert bad["results"][ok.name] is False and bad["counts"] == {"javascript": 0, "pyodide": 1}
-    assert any("in JavaScript failed, so Pyodide unpacks it" in w for w in bad["warnings"]), bad["warnings"]
+
+    def corrupt_name(raw, wheel):  # the local header's name differs from the directory's
+        with zipfile.ZipFile(wheel) as zf:
+            at = zf.getinfo("demo/data.json").header_offset
+        raw[at + 30:at + 34] = b"dumb"
+
+    def prepend(raw, wheel):  # bytes before the archive (a self-extracting zip): Python moves every offset
+        raw[:0] = b"#!/bin/sh\n"
+
+    refused = {
+        "dict metadata (micropip)": (ok, "dict"),
+        "compiled library": (case("so", {"demo/_speed.cpython-314-wasm32-emscripten.so": b"\0asm", **info}), "map"),
+        ".data folder": (case("data", {"demo/__init__.py": b"", "demo-1.0.data/data/share/x": b"x", **info}), "map"),
+        "parent folder": (case("parent", {"../outside.py": b"", **info}), "map"),
+        "'..' inside a name": (case("dots", {"demo/a..b.txt": b"", **info}), "map"),
+        "absolute name": (case("absolute", {"/etc/x.py": b"", **info}), "map"),
+        "two dist-info folders": (case("two", {"demo/__init__.py": b"", **info, "other-1.0.dist-info/METADATA": b""}), "map"),
+        "dist-info of another name": (case("other", {"demo/__init__.py": b"", "other-1.0.dist-info/METADATA": b""}), "map"),
+        "Unicode-name extra field": (case("unicode", extra=struct.pack("<HH", 0x7075, 5) + b"\x01abcd"), "map"),
+        "local name differs": (case("local", change=corrupt_name), "map"),
+        "data before the archive": (case("prepended", change=prepend), "map"),
+    }
+    for label, (wheel, meta) in refused.items():
+        got = run(wheel, meta)
+        assert got["results"][ok.name] is False, label
+        assert got["counts"] == {"javascript": 0, "pyodide": 1} and not got["warnings"], (label, got)
+
+    def bad_deflate(raw, wheel):
+        start, size = _data_start(wheel, "demo/__init__.py")
+        raw[start:start + size] = b"\xff" * size
+
+    def bad_crc(raw, wheel):  # a stored file's byte changed: only its CRC-32 shows it
+        start, _size = _data_start(wheel, "demo/data.json")
+        raw[start] ^= 1
+
+    for label, wheel in {"invalid deflate data": case("deflate", change=bad_deflate),
+                         "a wrong CRC-32": case("crc", change=bad_crc, stored=("demo/data.json",))}.items():
+        got = run(wheel)
+        assert got["results"][ok.name] is False and got["counts"] == {"javascript": 0, "pyodide": 1}, label
+        assert any("in JavaScript failed, so Pyodide unpacks it" in w for w in got["warnings"]), (label, got)
+    assert any("CRC-32" in w for w in got["warnings"]), got["warnings"]

@@ -122,10 +122,13 @@ def fetch_fflate(cache: Path) -> tuple[str, str]:
     """fflate's browser build (``umd/index.js``) and its licence text, from the npm package."""
     tgz = _npm_pack(cache, "fflate", FFLATE_VERSION, FFLATE_TGZ_SHA256, "a JavaScript unzipper for the browser's Python")
     with tarfile.open(tgz) as tar:
-        code = tar.extractfile("package/umd/index.js")
-        licence = tar.extractfile("package/LICENSE")
+        try:
+            code = tar.extractfile("package/umd/index.js")
+            licence = tar.extractfile("package/LICENSE")
+        except KeyError as exc:
+            raise SiteBuildError(f"{tgz.name} lacks {exc}") from exc
         if code is None or licence is None:
-            raise SiteBuildError(f"{tgz.name} lacks umd/index.js or LICENSE")
+            raise SiteBuildError(f"{tgz.name}: umd/index.js or LICENSE is not a file")
         return code.read().decode("utf-8"), licence.read().decode("utf-8")
 
 

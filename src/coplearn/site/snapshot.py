@@ -173,11 +173,15 @@ WORKER_LOADER = r'''globalThis.__coplearnLoadPyodide = async (load, options) => 
 #: per file in the browser (3,300 files, 1.2 s on a cached visit on the test machine, on the way to
 #: the lesson's first response); here each file is inflated by fflate and written to Pyodide's file
 #: system directly, as Pyodide's unpacker would (same paths, same bytes, and its two metadata files,
-#: INSTALLER and PYODIDE_SOURCE, in the dist-info folder). Pyodide has already checked the wheel's
-#: sha256 against the lock file. Anything this does not handle as Pyodide would (a compiled library,
-#: a ``.data`` folder, a name outside the folder, zip64, encryption, an unusual compression, a
-#: name in the old DOS encoding, more than one dist-info folder) returns ``false``, and Pyodide's own
-#: unpacker does the job, as it does if this fails half-way (it then writes every file again).
+#: INSTALLER and PYODIDE_SOURCE, in the dist-info folder), with the checks Python's zipfile makes
+#: (CRC-32, sizes, local and central names alike, no overlapping entries). Pyodide has already
+#: checked the wheel's sha256 against the lock file. Anything this does not handle as Pyodide would
+#: returns ``false`` before writing anything, and Pyodide's own unpacker does the job: metadata that
+#: is not a JavaScript Map (micropip passes a Python dict), a compiled library, a ``.data`` folder,
+#: a name Python skips or reads otherwise ('..' anywhere, absolute, a DOS-encoded name, a Unicode-name
+#: extra field), zip64, encryption, another compression, data before the archive, a dist-info folder
+#: missing, doubled or not named after the wheel. A wheel it fails on (bad data, a wrong CRC) is left
+#: to Pyodide as well, with a line in the console; nothing of it has been written by then.
 INSTALLER_JS = r'''globalThis.__coplearnUnpacked = { javascript: 0, pyodide: 0 };
 globalThis.__coplearnInstall = async (Module, buffer, filename, extractDir, metadata) => {
   const counts = globalThis.__coplearnUnpacked;
@@ -193,6 +197,8 @@ globalThis.__coplearnInstall = async (Module, buffer, filename, extractDir, meta
   function unpackWheel(Module, buffer, filename, extractDir, metadata) {
     const inflateSync = self.fflate && self.fflate.inflateSync;
     if (!inflateSync || !/\.whl$/.test(filename)) return false;
+    // Pyodide's own loader passes a Map; micropip passes a Python dict (its proxy): that is Pyodide's job
+    if (metadata != null && !(metadata instanceof Map)) return false;
     const u8 = ArrayBuffer.isView(buffer) ? new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength)
       : new Uint8Array(buffer);
     const dv = new DataView(u8.buffer, u8.byteOffset, u8.byteLength);
@@ -201,38 +207,73 @@ globalThis.__coplearnInstall = async (Module, buffer, filename, extractDir, meta
       if (dv.getUint32(i, true) === 0x06054b50) { eocd = i; break; }
     }
     if (eocd < 0) return false;
-    const count = dv.getUint16(eocd + 10, true);
-    let p = dv.getUint32(eocd + 16, true);
-    if (count === 0xffff || p === 0xffffffff) return false;  // zip64
-    const utf8 = new TextDecoder("utf-8", { fatal: true });
+    if (eocd >= 20 && dv.getUint32(eocd - 20, true) === 0x07064b50) return false;  // zip64
+    const count = dv.getUint16(eocd + 10, true), cdSize = dv.getUint32(eocd + 12, true);
+    const cdStart = dv.getUint32(eocd + 16, true);
+    // anything before the archive (Python then moves every offset) or a directory that does not end
+    // where the end record starts: Pyodide's job
+    if (count === 0xffff || cdStart + cdSize !== eocd) return false;
+    const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+    const distName = filename.split("/").pop().split("-").slice(0, -4).join("-");
+    const canonical = (s) => s.replace(/[-_.]+/g, "-").toLowerCase();
     const entries = [], infoDirs = new Set();
+    let p = cdStart;
     for (let k = 0; k < count; k++) {
-      if (p + 46 > u8.length || dv.getUint32(p, true) !== 0x02014b50) return false;
-      const flags = dv.getUint16(p + 8, true), method = dv.getUint16(p + 10, true);
+      if (p + 46 > eocd || dv.getUint32(p, true) !== 0x02014b50) return false;
+      const version = dv.getUint16(p + 6, true), flags = dv.getUint16(p + 8, true);
+      const method = dv.getUint16(p + 10, true), crc = dv.getUint32(p + 16, true);
       const csize = dv.getUint32(p + 20, true), usize = dv.getUint32(p + 24, true);
       const nlen = dv.getUint16(p + 28, true), xlen = dv.getUint16(p + 30, true), clen = dv.getUint16(p + 32, true);
       const raw = u8.subarray(p + 46, p + 46 + nlen);
+      // encrypted, patched or strongly encrypted data, a newer zip version, another compression, zip64
+      if ((flags & 0x61) || version > 63 || (method !== 0 && method !== 8)) return false;
+      if (csize === 0xffffffff || usize === 0xffffffff) return false;
+      for (let x = p + 46 + nlen, xend = x + xlen; x < xend;) {  // extra fields
+        if (x + 4 > xend) return false;
+        const id = dv.getUint16(x, true), size = dv.getUint16(x + 2, true);
+        if (id === 0x0001 || id === 0x7075 || x + 4 + size > xend) return false;  // zip64; a Unicode name
+        x += 4 + size;
+      }
       if (!(flags & 0x800) && raw.some((b) => b > 0x7f)) return false;  // a DOS-encoded name
       const name = utf8.decode(raw);
-      if ((flags & 1) || (method !== 0 && method !== 8) || csize === 0xffffffff || usize === 0xffffffff) return false;
       const parts = name.split("/");
-      if (!name || name.startsWith("/") || name.includes("\\") || name.includes("\0")
-          || parts.some((x) => x === ".." || x === ".") || parts.slice(0, -1).includes("")) return false;
-      if (/\.so(\.\d+)*$/.test(name)) return false;  // a compiled library: Pyodide loads those itself
-      if (parts.length > 1 && parts[0].endsWith(".data")) return false;
-      if (parts.length > 1 && parts[0].endsWith(".dist-info")) infoDirs.add(parts[0]);
-      entries.push({ name, method, csize, usize, local: dv.getUint32(p + 42, true) });
+      // names Python skips or treats otherwise ('..' anywhere, absolute, empty parts, odd characters)
+      if (!name || name.startsWith("/") || name.includes("..") || name.includes("\\") || name.includes("\0")
+          || parts.some((x) => x === ".") || parts.slice(0, -1).includes("")) return false;
+      if (/\.so(.\d+)*$/.test(name)) return false;  // a compiled library (Python's own pattern): Pyodide's job
+      if (parts[0].endsWith(".data")) return false;  // data files go elsewhere: Pyodide's job
+      if (parts[0].endsWith(".dist-info")) infoDirs.add(parts[0]);
+      entries.push({ name, raw, method, crc, csize, usize, local: dv.getUint32(p + 42, true) });
       p += 46 + nlen + xlen + clen;
     }
-    if (infoDirs.size !== 1) return false;
+    if (p !== eocd || infoDirs.size !== 1) return false;
+    const info = [...infoDirs][0];
+    if (!canonical(info).startsWith(canonical(distName))) return false;
+    // where each entry's data starts, checked as Python's zipfile checks it: the local header's name
+    // is the directory's, and no entry's data runs into the next entry (overlapping entries)
+    const offsets = entries.map((e) => e.local).sort((a, b) => a - b), after = new Map();
+    if (new Set(offsets).size !== offsets.length) return false;  // two entries sharing their data
+    offsets.forEach((o, i) => after.set(o, i + 1 < offsets.length ? offsets[i + 1] : cdStart));
+    for (const e of entries) {
+      const at = e.local;
+      if (at + 30 > u8.length || dv.getUint32(at, true) !== 0x04034b50) throw new Error("a damaged entry: " + e.name);
+      const nlen = dv.getUint16(at + 26, true);
+      const local = u8.subarray(at + 30, at + 30 + nlen);
+      if (local.length !== e.raw.length || local.some((b, i) => b !== e.raw[i])) return false;
+      e.start = at + 30 + nlen + dv.getUint16(at + 28, true);
+      const next = after.get(at);
+      if (e.start + e.csize > after.get(at)) return false;  // overlapping entries
+    }
+    // Each file is inflated (and its CRC-32 checked, as Python checks it) before any is written, so a
+    // wheel that fails here leaves nothing half-written; plotly's is about 21 MB unpacked.
     const files = entries.map((e) => {
       if (e.name.endsWith("/")) return null;
-      if (dv.getUint32(e.local, true) !== 0x04034b50) throw new Error("a damaged entry: " + e.name);
-      const start = e.local + 30 + dv.getUint16(e.local + 26, true) + dv.getUint16(e.local + 28, true);
-      const data = u8.subarray(start, start + e.csize);
+      const data = u8.subarray(e.start, e.start + e.csize);
       if (data.length !== e.csize) throw new Error("a truncated entry: " + e.name);
-      const out = e.method === 0 ? data : inflateSync(data, { out: new Uint8Array(e.usize) });
+      // one byte of room more than expected: fflate stops at the buffer's end, so too much data shows
+      const out = e.method === 0 ? data : inflateSync(data, { out: new Uint8Array(e.usize + 1) });
       if (out.length !== e.usize) throw new Error("a wrong size for " + e.name);
+      if (crc32(out) !== e.crc) throw new Error("a bad CRC-32 for " + e.name);
       return out;
     });
     const FS = Module.FS;
@@ -244,9 +285,22 @@ globalThis.__coplearnInstall = async (Module, buffer, filename, extractDir, meta
       FS.mkdirTree(path.slice(0, path.lastIndexOf("/")));
       FS.writeFile(path, files[i]);
     });
-    const info = root + "/" + [...infoDirs][0];
-    if (metadata) for (const [key, value] of metadata) FS.writeFile(info + "/" + key, String(value));
+    if (metadata) for (const [key, value] of metadata) FS.writeFile(root + "/" + info + "/" + key, String(value));
     return true;
+  }
+  function crc32(data) {
+    let table = globalThis.__coplearnCrcTable;
+    if (!table) {
+      table = globalThis.__coplearnCrcTable = new Int32Array(256);
+      for (let n = 0; n < 256; n++) {
+        let c = n;
+        for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+        table[n] = c;
+      }
+    }
+    let c = -1;
+    for (let i = 0; i < data.length; i++) c = table[(c ^ data[i]) & 0xff] ^ (c >>> 8);
+    return (c ^ -1) >>> 0;
   }
 };
 //# coplearn-installer-end
