@@ -236,6 +236,7 @@ def open_voila(page: Page, server: Any, name: str, timeout: float = 60, settle: 
     reload that too, and so do we, recorded the same way; the JavaScript error it logs is moved
     from ``watcher`` (if given) into that record. A page that shows it on every attempt fails.
     """
+    stopped: list[str] = []  # kernels of abandoned attempts, which the tests shut down themselves
     for attempt in range(retries + 1):
         t0 = time.perf_counter()
         errors_before = len(watcher.js_errors) if watcher is not None else 0
@@ -248,8 +249,10 @@ def open_voila(page: Page, server: Any, name: str, timeout: float = 60, settle: 
                     del watcher.js_errors[errors_before:]
                 VOILA_RETRIES.append(f"{name}: reloaded: 'model not found' in place of a widget "
                                      f"(JavaScript: {'; '.join(logged)[:200]})")
+                stopped.append(_voila_kernel_id(page))
                 shutdown_voila_kernel(page)
                 continue
+            _forget_own_shutdowns(watcher, stopped, name)
             return settled
         except Exception as exc:  # noqa: BLE001 - a hung render shows up as a timeout
             if attempt == retries:
@@ -257,10 +260,31 @@ def open_voila(page: Page, server: Any, name: str, timeout: float = 60, settle: 
                                      f"({attempt + 1} attempt(s)): {exc}") from exc
             VOILA_RETRIES.append(f"{name}: reloaded after {time.perf_counter() - t0:.0f} s ({exc})"[:300])
             try:
+                stopped.append(_voila_kernel_id(page))
                 shutdown_voila_kernel(page)  # the stuck kernel
             except Exception:  # noqa: BLE001, S110 - best effort
                 pass
     raise AssertionError("unreachable")
+
+
+def _voila_kernel_id(page: Page) -> str:
+    return page.evaluate("""() => { const el = document.getElementById('jupyter-config-data');
+                                    return (el && JSON.parse(el.textContent).kernelId) || ''; }""")
+
+
+def _forget_own_shutdowns(watcher: Watcher | None, stopped: list[str], name: str) -> None:
+    """After a reload, the abandoned page's own shutdown request (sent by Voila as the page is left)
+    finds the kernel the tests already shut down, and the browser logs its 404: a consequence of the
+    reload, not of the lesson. Those lines (only for those kernels) move into the reload's record."""
+    if watcher is None or not stopped:
+        return
+    ours = [e for e in watcher.js_errors
+            if any(k and f"/voila/api/shutdown/{k}" in e for k in stopped) and "404" in e]
+    for e in ours:
+        watcher.js_errors.remove(e)
+    if ours:
+        VOILA_RETRIES.append(f"{name}: after the reload, the abandoned page's shutdown request found its kernel "
+                             f"already stopped ({len(ours)} x 404)")
 
 
 def _wait_voila_settled(page: Page, name: str, deadline: float, settle: float) -> float:
