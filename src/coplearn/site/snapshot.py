@@ -288,18 +288,27 @@ globalThis.__coplearnInstall = async (Module, buffer, filename, extractDir, meta
     if (metadata) for (const [key, value] of metadata) FS.writeFile(root + "/" + info + "/" + key, String(value));
     return true;
   }
-  function crc32(data) {
-    let table = globalThis.__coplearnCrcTable;
-    if (!table) {
-      table = globalThis.__coplearnCrcTable = new Int32Array(256);
+  function crc32(data) {  // slicing-by-8: eight bytes per step (a byte at a time took 0.25 s for 33 MB)
+    let t = globalThis.__coplearnCrcTables;
+    if (!t) {
+      t = globalThis.__coplearnCrcTables = new Int32Array(8 * 256);
       for (let n = 0; n < 256; n++) {
         let c = n;
         for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-        table[n] = c;
+        t[n] = c;
+      }
+      for (let n = 0; n < 256; n++) {
+        for (let k = 1; k < 8; k++) t[k * 256 + n] = (t[(k - 1) * 256 + n] >>> 8) ^ t[t[(k - 1) * 256 + n] & 0xff];
       }
     }
-    let c = -1;
-    for (let i = 0; i < data.length; i++) c = table[(c ^ data[i]) & 0xff] ^ (c >>> 8);
+    let c = -1, i = 0;
+    const end8 = data.length - (data.length % 8);
+    for (; i < end8; i += 8) {
+      c ^= data[i] | (data[i + 1] << 8) | (data[i + 2] << 16) | (data[i + 3] << 24);
+      c = t[1792 + (c & 0xff)] ^ t[1536 + ((c >>> 8) & 0xff)] ^ t[1280 + ((c >>> 16) & 0xff)] ^ t[1024 + (c >>> 24)]
+        ^ t[768 + data[i + 4]] ^ t[512 + data[i + 5]] ^ t[256 + data[i + 6]] ^ t[data[i + 7]];
+    }
+    for (; i < data.length; i++) c = t[(c ^ data[i]) & 0xff] ^ (c >>> 8);
     return (c ^ -1) >>> 0;
   }
 };
