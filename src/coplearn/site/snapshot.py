@@ -14,7 +14,8 @@ How:
    that Python holds at that point are parts of Pyodide's own API; each is saved by name.
 2. In the browser, the kernel's worker (patched by :func:`patch_kernel_worker`) fetches that file,
    unpacks it with the browser's own gzip, and hands it to ``loadPyodide``. The packages' files are
-   still unpacked as before (a module imported later needs them), but nothing is imported again.
+   still unpacked (a module imported later needs them), in JavaScript where that gives exactly what
+   Pyodide's own unpacker would (:data:`INSTALLER_JS`), but nothing is imported again.
    The random generator is seeded afresh, so that two learners (or two visits) do not share it.
    If anything goes wrong the worker says so in the browser's console and starts Python in full,
    as it did without a snapshot: slower, never broken.
