@@ -231,7 +231,8 @@ def open_voila(page: Page, server: Any, name: str, timeout: float = 60, settle: 
     widget (voila-dashboards/voila#1428; about 1 page load in 20 here). A learner would reload
     the page, and so do we, ``retries`` times; each reload is recorded in :data:`VOILA_RETRIES`.
 
-    Voila 0.5.13 also, rarely (twice in many full runs, lessons 09 and 06, cause not found), draws a
+    Voila 0.5.13 also, now and then (lessons 09 and 06 on 2 December 2026, 04 and 11 in two full runs
+    on 3 December; cause not found), draws a
     page with "Error displaying widget: model not found" in place of one widget. A learner would
     reload that too, and so do we, recorded the same way; the JavaScript error it logs is moved
     from ``watcher`` (if given) into that record. A page that shows it on every attempt fails.

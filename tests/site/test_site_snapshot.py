@@ -87,15 +87,9 @@ json.dumps(out)
 
 
 def _run(site: Path, snapshot_name: str, tmp_path: Path) -> dict:
-    (tmp_path / "harness.mjs").write_text(_HARNESS, encoding="utf-8")
     (tmp_path / "check.py").write_text(_CHECK_PY, encoding="utf-8")
-    worker = next((site / "extensions" / "@jupyterlite" / "pyodide-kernel-extension" / "static").glob("comlink.worker.*.js"))
-    proc = subprocess.run([NODE, str(tmp_path / "harness.mjs"), str(site), snapshot_name, str(tmp_path / "check.py"),
-                           snapshot.SNAPSHOT_NAME],
-                          capture_output=True, text=True, timeout=600, env={"PATH": "/usr/bin:/bin", "WORKER": str(worker)})
-    line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")), None)
-    assert proc.returncode == 0 and line, (proc.stdout[-2000:], proc.stderr[-3000:])
-    return json.loads(line[len("RESULT "):])
+    return _node(_HARNESS, tmp_path, str(site), snapshot_name, str(tmp_path / "check.py"), snapshot.SNAPSHOT_NAME,
+                 worker=_worker(site))
 
 
 def test_the_site_ships_a_prepared_kernel_and_source_only_wheels(built_site):
@@ -251,10 +245,12 @@ def _worker(site: Path) -> Path:
     return next((site / "extensions" / "@jupyterlite" / "pyodide-kernel-extension" / "static").glob("comlink.worker.*.js"))
 
 
-def _node(script: str, tmp_path: Path, *args: str) -> dict:
+def _node(script: str, tmp_path: Path, *args: str, worker: Path | None = None) -> dict:
+    """Run ``script`` under Node.js with ``args``; return what it printed after ``RESULT``."""
     (tmp_path / "run.mjs").write_text(script, encoding="utf-8")
+    env = {"PATH": "/usr/bin:/bin", **({"WORKER": str(worker)} if worker else {})}
     proc = subprocess.run([NODE, str(tmp_path / "run.mjs"), *args], capture_output=True, text=True, timeout=600,
-                          env={"PATH": "/usr/bin:/bin"})
+                          env=env)
     line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")), None)
     assert proc.returncode == 0 and line, (proc.stdout[-2000:], proc.stderr[-3000:])
     return json.loads(line[len("RESULT "):])

@@ -263,7 +263,7 @@ globalThis.__coplearnInstall = async (Module, buffer, filename, extractDir, meta
       if (local.length !== e.raw.length || local.some((b, i) => b !== e.raw[i])) return false;
       e.start = at + 30 + nlen + dv.getUint16(at + 28, true);
       const next = after.get(at);
-      if (e.start + e.csize > after.get(at)) return false;  // overlapping entries
+      if (e.start + e.csize > next) return false;  // overlapping entries
     }
     // Each file is inflated (and its CRC-32 checked, as Python checks it) before any is written, so a
     // wheel that fails here leaves nothing half-written; plotly's is about 21 MB unpacked.
@@ -289,7 +289,7 @@ globalThis.__coplearnInstall = async (Module, buffer, filename, extractDir, meta
     if (metadata) for (const [key, value] of metadata) FS.writeFile(root + "/" + info + "/" + key, String(value));
     return true;
   }
-  function crc32(data) {  // slicing-by-8: eight bytes per step (a byte at a time took 0.25 s for 33 MB)
+  function crc32(data) {  // slicing-by-8: 33 MB in about 0.05 s under Node.js here (a byte at a time: 0.1-0.12 s)
     let t = globalThis.__coplearnCrcTables;
     if (!t) {
       t = globalThis.__coplearnCrcTables = new Int32Array(8 * 256);
@@ -415,20 +415,21 @@ def _compiled_copy(static_py: Path, dest: Path, cache: Path, say) -> Path:
     return dest
 
 
+def _replace_once(path: Path, old: str, new: str, unlike: str) -> None:
+    """Replace the one occurrence of ``old`` in ``path``, or stop the build saying the file is ``unlike``."""
+    text = path.read_text(encoding="utf-8")
+    if text.count(old) != 1:
+        raise SiteBuildError(f"{path.name} {unlike}, which this build patches (see coplearn/site/snapshot.py)")
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
 def patch_pyodide_loader(static_py: Path) -> None:
-    """Let Pyodide's loader start from a snapshot bigger than its starting memory (see above)."""
-    loader = static_py / "pyodide.mjs"
-    text = loader.read_text(encoding="utf-8")
-    if text.count(_LOADER_RESTORE) != 1:
-        raise SiteBuildError(f"{loader.name} is not the Pyodide 314.0.6 loader this build patches "
-                             "(see coplearn/site/snapshot.py)")
-    loader.write_text(text.replace(_LOADER_RESTORE, _LOADER_RESTORE_NEW), encoding="utf-8")
-    runtime = static_py / "pyodide.asm.mjs"
-    text = runtime.read_text(encoding="utf-8")
-    if text.count(_INSTALL) != 1:
-        raise SiteBuildError(f"{runtime.name} does not install packages as Pyodide 314.0.6 does, which this "
-                             "build patches (see coplearn/site/snapshot.py)")
-    runtime.write_text(text.replace(_INSTALL, _INSTALL_NEW), encoding="utf-8")
+    """Let Pyodide's loader start from a snapshot bigger than its starting memory, and its installer
+    ask the worker's JavaScript unpacker first (see above)."""
+    _replace_once(static_py / "pyodide.mjs", _LOADER_RESTORE, _LOADER_RESTORE_NEW,
+                  "is not the Pyodide 314.0.6 loader")
+    _replace_once(static_py / "pyodide.asm.mjs", _INSTALL, _INSTALL_NEW,
+                  "does not install packages as Pyodide 314.0.6 does")
 
 
 def worker_prefix(fflate: tuple[str, str] | None = None) -> str:
