@@ -85,6 +85,12 @@ c.Autograde.autograde_preprocessors = [
     "coplearn.grading.submission.PruneSubmission", "coplearn.grading.sandbox.SandboxedExecute", ClearMetadataPreprocessor,
     LimitOutput, "coplearn.grading.nbgrader_steps.SaveAutoGrades", AssignLatePenalties, CHECK_METADATA,
 ]
+# Before nbgrader copies a student's submitted folder: links and special files are removed (nbgrader's
+# copy would follow a link to another student's notebook, or to /dev/zero), and a student id that
+# nbgrader would read as a pattern ("g-*") is not graded. Each is named in the log.
+from coplearn.grading.submission import check_submission  # noqa: E402
+
+c.Autograde.pre_convert_hook = check_submission
 # nbconvert's ClearMetadataPreprocessor is off unless enabled (nbgrader lists it but never enables it):
 # without it every graded notebook carried the grading kernel's widget state (about 100 kB for a1),
 # which made each student's feedback page load the widget library from a CDN to draw empty widgets.

@@ -27,6 +27,21 @@ h-answersfile      answers.json with 1 right drop-down answer plus unknown keys,
 h-bigecho          q2 typed as a list of 150 entries (echo bounded, no marks)                     0
 h-source           the tutor's source notebook from solutions/, keys and all (its answer cells     0
                    carry nbgrader's solution markers, so they are shown as text, not marked)
+h-schema           q1 right; the answer cell's nbgrader metadata claims schema 99, a test cell's  24
+                   schema 1 (nbgrader once stopped the whole run there: course's metadata put back)
+h-claims           q2 right; the answer cell claims to be a locked test worth 999 points          16
+h-twice            q2 answered twice, once before each of its two tests (the last answer counts)  8
+h-mixkeys          q1 = {1: 'democratic', '1': 'managed'} (one item given twice: not marked)      0
+h-empty            everything right, plus 400 empty cells (not sent to the kernel)                40
+h-xss              blank; the written answer holds <script>, an onerror image, a javascript:     0
+                   link and MathJax's \\href (shown as text to the tutor and in feedback); a
+                   shipped file's name holds terminal escape codes (named safely in the log)
+h-linknb           (put in submitted/ by hand) the notebook is a link to h-honest's: removed,    fails
+                   so this student has no notebook and fails alone
+h-linkans          (by hand) a blank notebook; answers.json a link to h-answersfile's: removed   0
+h-zero             (by hand) a blank notebook and a link to /dev/zero: removed before the copy   0
+h-*                (by hand) a folder whose name nbgrader reads as a pattern: not graded        fails
+h-stamp            (by hand) timestamp.txt that is not a time: nbgrader fails this one alone    fails
 =================  =========================================================================  =====
 
 The executor's own bounds (a kernel that dies, a cell that will not stop) are tested in
@@ -36,6 +51,7 @@ test_sandbox.py with a tutor's own cells (no student code can do either any more
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 from nbcourse import Course, cell_by_id, output_text
@@ -59,6 +75,10 @@ MONKEY_CELLS = [
     "import sys\nsys.settrace(lambda *a: None)",
     "q2 = __import__('coplearn').grading.options('culture')[:2]",
 ]
+TWICE_FIRST = 'q2 = ["managed", "humanistic"]'
+TWICE_SECOND = 'q2 = ["professional", "democratic"]'
+XSS_ANSWER = ("I would <script>document.title='PWNED'</script> listen <img src=x onerror=\"alert('PWNED')\"> "
+              "and [read this](javascript:alert('PWNED')) or $\\href{javascript:alert('PWNED')}{this}$.")
 READER_CELLS = [
     'secret = open("../../../solutions/a1-learning-cultures/a1-learning-cultures.ipynb").read()',
     'from coplearn.practice.survey import read_survey\nleak = read_survey("../../../solutions/a1-learning-cultures/a1-learning-cultures.ipynb")',
@@ -98,12 +118,14 @@ def _submit(course: Course, sid: str, *, q1: str | None = None, q2: str | None =
     s.submit(A)
 
 
-def _edit_cells(course: Course, sid: str, change: object) -> None:
+def _edit_cells(course: Course, sid: str, change: object, files: dict[str, str] | None = None) -> None:
     s = course.student(sid)
     s.fetch(A)
     nb = s.notebook(A)
     change(nb)  # type: ignore[operator]
     s.save_notebook(A, nb)
+    for rel, text in (files or {}).items():
+        (s.folder(A) / rel).write_text(text, encoding="utf-8")
     s.submit(A)
 
 
@@ -175,8 +197,69 @@ def hostile(course: Course) -> Course:
     s.notebook_path(A).write_text('{"cells": [ this is not JSON', encoding="utf-8")
     s.submit(A)
 
+    def schema(nb: dict) -> None:
+        for cell in nb["cells"]:
+            meta = cell["metadata"].get("nbgrader", {})
+            if meta.get("grade_id") == "q1-typed":
+                cell["source"] = RIGHT_Q1
+                meta["schema_version"] = 99
+            elif meta.get("grade_id") == "q2-first":
+                meta["schema_version"] = 1
+    _edit_cells(course, "h-schema", schema)
+
+    def claims(nb: dict) -> None:
+        for cell in nb["cells"]:
+            meta = cell["metadata"].get("nbgrader", {})
+            if meta.get("grade_id") == "q2-typed":
+                cell["source"] = RIGHT_Q2
+                meta.update(grade=True, locked=True, points=999, solution=False)
+    _edit_cells(course, "h-claims", claims)
+
+    def twice(nb: dict) -> None:
+        at = next(i for i, c in enumerate(nb["cells"]) if c["metadata"].get("nbgrader", {}).get("grade_id") == "q2-second")
+        nb["cells"].insert(at, {"cell_type": "code", "execution_count": None, "id": "mine-twice", "metadata": {},
+                                "outputs": [], "source": TWICE_SECOND})
+        for cell in nb["cells"]:
+            if cell["metadata"].get("nbgrader", {}).get("grade_id") == "q2-typed":
+                cell["source"] = TWICE_FIRST
+    _edit_cells(course, "h-twice", twice)
+    _submit(course, "h-mixkeys", q1="q1 = {1: 'democratic', '1': 'managed'}")
+
+    s = course.student("h-empty")
+    s.fetch(A)
+    s.edit(A, "q1-typed", RIGHT_Q1)
+    s.edit(A, "q2-typed", RIGHT_Q2)
+    nb = s.notebook(A)
+    for i in range(400):
+        nb["cells"].append({"cell_type": "code", "execution_count": None, "id": f"mine-empty-{i}",
+                            "metadata": {}, "outputs": [], "source": "" if i % 2 else "# nothing"})
+    s.save_notebook(A, nb)
+    s.submit(A)
+
+    def xss(nb: dict) -> None:
+        for cell in nb["cells"]:
+            if cell.get("id") == "q3-answer":  # a plain Markdown box (the written part is marked by hand)
+                cell["source"] = XSS_ANSWER
+    _edit_cells(course, "h-xss", xss, files={"notes\x1b[2J\x1b[31mFAKE.txt": "x"})
+
     api = course.api(**FAST)
-    course.ok(api.collect(A))
+    course.hostile_collect = course.ok(api.collect(A))  # type: ignore[attr-defined]
+
+    # Put in submitted/ by hand, as a tutor unpacking an archive might (collect itself never makes
+    # links, and refuses such names: tests/nbgrader/test_exchange_links.py).
+    submitted = course.root / "submitted"
+    blank = (submitted / "h-blank" / A / f"{A}.ipynb").read_text(encoding="utf-8")
+    stamp = (submitted / "h-blank" / A / "timestamp.txt").read_text(encoding="utf-8")
+    for sid in ("h-linknb", "h-linkans", "h-zero", "h-*", "h-stamp"):
+        (submitted / sid / A).mkdir(parents=True)
+        (submitted / sid / A / "timestamp.txt").write_text("submitted on time, honest" if sid == "h-stamp" else stamp,
+                                                           encoding="utf-8")
+        if sid != "h-linknb":
+            (submitted / sid / A / f"{A}.ipynb").write_text(blank, encoding="utf-8")
+    (submitted / "h-linknb" / A / f"{A}.ipynb").symlink_to(submitted / "h-honest" / A / f"{A}.ipynb")
+    (submitted / "h-linkans" / A / "answers.json").symlink_to(submitted / "h-answersfile" / A / "answers.json")
+    (submitted / "h-zero" / A / "notes.txt").symlink_to("/dev/zero")
+
     result = api.autograde(A, "h-*")
     course.hostile_result = result  # type: ignore[attr-defined]
     return course
@@ -185,8 +268,12 @@ def hostile(course: Course) -> Course:
 HOSTILE_SCORES = {
     "h-honest": 40, "h-blank": 0, "h-shipped": 0, "h-loop": 24, "h-flood": 40, "h-deleted": 6, "h-edited": 0,
     "h-badjson": 0, "h-monkey": 0, "h-reader": 0, "h-tags": 0, "h-fakecell": 0, "h-typechange": 0,
-    "h-answersfile": 2, "h-bigecho": 0, "h-source": 0,
+    "h-answersfile": 2, "h-bigecho": 0, "h-source": 0, "h-schema": 24, "h-claims": 16, "h-twice": 8, "h-mixkeys": 0,
+    "h-empty": 40, "h-xss": 0, "h-linkans": 0, "h-zero": 0,
 }
+#: Students nbgrader cannot grade at all (each alone): the notebook that is not JSON, the notebook
+#: that was a link (removed, so none is left), the id that is a pattern, the unreadable time.
+FAILING = {"h-badjson", "h-linknb", "h-*", "h-stamp"}
 
 
 @pytest.mark.parametrize("student, score", sorted(HOSTILE_SCORES.items()))
@@ -283,9 +370,10 @@ def test_only_the_broken_notebook_fails_and_the_gradebook_stays_intact(hostile: 
     assert "h-badjson" in result["log"]
     failed = {line.split("for student '")[1].split("'")[0] for line in result["log"].splitlines()
               if "There was an error processing assignment" in line and "for student" in line}
-    assert failed == {"h-badjson"}, f"grading failed for others too: {failed}"
-    assert not (hostile.root / "autograded" / "h-badjson").exists() or \
-        not list((hostile.root / "autograded" / "h-badjson").rglob("*.ipynb"))
+    assert failed == FAILING, f"grading failed for others too: {failed - FAILING}, or not for {FAILING - failed}"
+    for sid in FAILING:
+        assert not (hostile.root / "autograded" / sid).exists() or \
+            not list((hostile.root / "autograded" / sid).rglob("*.ipynb")), sid
     assert hostile.integrity() == "ok"
     assert not list(hostile.root.glob("gradebook.db.*")), "something touched the gradebook file"
     with hostile.gradebook() as gb:
@@ -326,3 +414,95 @@ def test_shipped_files_earn_nothing_on_the_other_assignments(course: Course, ass
     blank = course.grades(assignment, f"s-blank-{assignment[:2]}")
     assert course.grades(assignment, f"s-shipped-{assignment[:2]}") == blank
     assert sum(v or 0 for v in blank.values()) == 0
+
+
+# ---- found by a red-team read (3 December 2026) -----------------------------------------------------------
+
+def test_edited_nbgrader_metadata_is_replaced_by_the_course_s(hostile: Course) -> None:
+    for sid, gid in (("h-schema", "q1-typed"), ("h-claims", "q2-typed")):
+        meta = cell_by_id(hostile.autograded(A, sid), gid)["metadata"]["nbgrader"]
+        assert meta["schema_version"] == 3 and meta["grade"] is False and meta["locked"] is False, (sid, meta)
+    assert cell_by_id(hostile.autograded(A, "h-schema"), "q2-first")["metadata"]["nbgrader"]["schema_version"] == 3
+
+
+def test_an_answer_given_twice_is_marked_once_with_the_last_value(hostile: Course) -> None:
+    nb = hostile.autograded(A, "h-twice")
+    assert nb["metadata"]["coplearn"]["graded_answers"]["q2"] == ["professional", "democratic"]
+    first, second = output_text(cell_by_id(nb, "q2-first")), output_text(cell_by_id(nb, "q2-second"))
+    for out in (first, second):
+        assert "professional" in out and "humanistic" not in out, out
+    assert "q2 = ['professional', 'democratic']" in "".join(cell_by_id(nb, "q2-typed")["source"])
+
+
+def test_an_item_given_as_both_number_and_text_is_not_marked(hostile: Course) -> None:
+    nb = hostile.autograded(A, "h-mixkeys")
+    assert nb["metadata"]["coplearn"]["graded_answers"]["q1.1"] is None
+    why = nb["metadata"]["coplearn"]["grading"]["not_run"][0]["why"]
+    assert "gives 1 twice" in why, why
+
+
+def test_cells_with_nothing_to_run_are_not_sent_to_the_kernel(hostile: Course) -> None:
+    nb = hostile.autograded(A, "h-empty")
+    empties = [c for c in nb["cells"] if c.get("id", "").startswith("mine-empty-")]
+    assert len(empties) == 400
+    assert all(c["execution_count"] is None and c["outputs"] == [] for c in empties)
+    assert cell_by_id(nb, "q1-statement-01")["execution_count"] is not None
+
+
+def test_a_written_answer_is_shown_as_text_in_feedback(hostile: Course) -> None:
+    nb = hostile.autograded(A, "h-xss")
+    source = "".join(cell_by_id(nb, "q3-answer")["source"])
+    assert "<script" not in source and "<img" not in source
+    api = hostile.api(**FAST)
+    hostile.ok(api.generate_feedback(A, "h-xss"))
+    html = (hostile.root / "feedback" / "h-xss" / A / f"{A}.html").read_text(encoding="utf-8")
+    assert "listen" in html and "read this" in html  # the words are all there, as text ...
+    active = _active_html(html)
+    assert not [a for a in active if "PWNED" in a], active
+    assert 'class="tex2jax_ignore mathjax_ignore"' in html  # ... and MathJax leaves them alone
+
+
+def _active_html(html: str) -> list[str]:
+    """What in a page can run: script contents, on* attributes, javascript: links and sources."""
+    from html.parser import HTMLParser
+
+    found: list[str] = []
+
+    class Parser(HTMLParser):
+        in_script = False
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.in_script = tag == "script"
+            for name, value in attrs:
+                value = value or ""
+                if name.startswith("on") or value.strip().lower().startswith(("javascript:", "data:text/html")):
+                    found.append(f"<{tag} {name}={value}>")
+
+        def handle_endtag(self, tag: str) -> None:
+            self.in_script = False
+
+        def handle_data(self, data: str) -> None:
+            if self.in_script:
+                found.append(data)
+
+    Parser().feed(html)
+    return found
+
+
+def test_links_and_special_files_are_removed_before_nbgrader_copies(hostile: Course) -> None:
+    log = hostile.hostile_result["log"]  # type: ignore[attr-defined]
+    for sid, name in (("h-linknb", f"{A}.ipynb"), ("h-linkans", "answers.json"), ("h-zero", "notes.txt")):
+        assert not os.path.lexists(hostile.root / "submitted" / sid / A / name), sid
+        assert f"coplearn: {sid}: removed from the submitted folder before grading" in log, sid
+        assert not (hostile.root / "autograded" / sid / A / name).exists() or name.endswith(".ipynb"), sid
+    graded = hostile.autograded(A, "h-linkans")["metadata"]["coplearn"]["graded_answers"]
+    assert graded["q1.1"] is None  # h-answersfile's drop-down answer was not taken
+    assert "'h-*': not graded" in log
+
+
+def test_student_text_reaches_the_log_without_control_characters(hostile: Course) -> None:
+    collected = hostile.hostile_collect["log"]  # type: ignore[attr-defined]
+    assert "notes\\x1b[2J\\x1b[31mFAKE.txt is a name with control characters" in collected  # named, escaped ...
+    assert not [p for p in (hostile.root / "submitted" / "h-xss").rglob("*") if not p.name.isprintable()]  # ... left out
+    for log in (collected, hostile.hostile_result["log"]):  # type: ignore[attr-defined]
+        assert "\x1b" not in log

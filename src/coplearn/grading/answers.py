@@ -120,6 +120,9 @@ def as_data(value: object, *, _depth: int = 0) -> object:
             if isinstance(k, bool) or not isinstance(k, (str, int)):
                 raise ValueError(f"{_show(k)!r} cannot be a key in an answer; use text or a whole number")
             out[as_data(k, _depth=_depth + 1)] = as_data(v, _depth=_depth + 1)
+        for k in out:
+            if isinstance(k, int) and str(k) in out:
+                raise ValueError(f"the answer gives {k} twice (as {k} and as '{k}'); give each numbered answer once")
         return out
     raise ValueError(f"a {type(value).__name__} value is not an answer that can be marked: answers are words "
                      "in quotes, numbers, or lists of them in square brackets")

@@ -7,10 +7,18 @@ read (the solutions notebook, the gradebook, a key in the tutor's home). ``colle
 the tutor's rights, so it would copy that file's content into ``submitted/`` as if the student had
 written it: the solutions notebook would then be graded, and shown back in feedback.
 
-:class:`SafeCollect` is nbgrader's own collect step with one change: a link is never followed.
-A submission folder that is itself a link is not collected; a link inside one is left out. Each
-is named in the log for the tutor. Everything else (timestamps, --update, the owner check, size
-limits) is nbgrader's. ``nbgrader_config.py`` selects it with ``c.ExchangeFactory.collect``.
+:class:`SafeCollect` is nbgrader's own collect step with these changes:
+
+- A link is never followed. A submission folder that is itself a link is not collected; a link
+  inside one, a named pipe or any other special file is left out. Each is named in the log.
+- One student's odd submission never stops the others being collected: a folder in the exchange
+  whose name nbgrader cannot read, or whose student id nbgrader would read as a pattern
+  (``g-*``), is skipped with a log line; a submission that fails to copy (too big, unreadable) is
+  named and left out (no half copy stays in ``submitted/``), and the command then ends with an
+  error naming who was not collected.
+
+Everything else (timestamps, --update, the owner check, size limits) is nbgrader's.
+``nbgrader_config.py`` selects it with ``c.ExchangeFactory.collect``.
 
 It also checks the submission time. ``timestamp.txt``, which the late penalty reads, is written by
 the student's own ``nbgrader submit`` and can be edited afterwards to claim an earlier time. The
@@ -24,14 +32,19 @@ with ``c.SafeCollect.trust_exchange_clock = False`` before collecting from a res
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import os
 import shutil
+import stat
 from typing import Any
 
 from nbgrader.exchange.default.collect import ExchangeCollect
 from nbgrader.utils import ignore_patterns, parse_utc
 from traitlets import Bool, Integer
+
+from coplearn.grading.gradebook import log_safe
+from coplearn.grading.submission import odd_entries, unsafe_student_id
 
 __all__ = ["SafeCollect", "exchange_time", "links_in"]
 
@@ -68,6 +81,87 @@ class SafeCollect(ExchangeCollect):
         "Seconds a submission's claimed time may precede the last change to its files (clock skew, a "
         "slow copy) before the exchange's time is used instead.")).tag(config=True)
 
+    # ---- choosing what to collect: one odd folder in inbound never stops the others -------------
+
+    def _parse_record(self, path: str) -> dict[str, Any] | None:
+        """nbgrader's record of an inbound folder (student, file name, time), or ``None`` (with a
+        log line) for a name nbgrader could not read or a student id it would read as a pattern."""
+        name = os.path.basename(path)
+        parts = name.rsplit("+", 3)
+        if len(parts) < 3:
+            self.log.error("coplearn: %s in the exchange is not named STUDENT+ASSIGNMENT+TIME: not collected.",
+                           log_safe(name))
+            return None
+        try:
+            timestamp = parse_utc(parts[2])
+        except (ValueError, OverflowError, TypeError):
+            self.log.error("coplearn: %s in the exchange has no readable submission time: not collected.", log_safe(name))
+            return None
+        why = unsafe_student_id(parts[0])
+        if why:
+            self.log.error("coplearn: %s in the exchange: not collected, because its student id %s.", log_safe(name), why)
+            return None
+        return {"username": parts[0], "filename": name, "timestamp": timestamp}
+
+    def accept(self, path: str, record: dict[str, Any]) -> bool:
+        """Whether to consider this inbound folder at all (a subclass may check more, such as
+        who made it)."""
+        return True
+
+    def init_src(self) -> None:
+        import glob
+
+        from nbgrader.api import Gradebook, MissingEntry
+        from nbgrader.utils import check_mode
+
+        if self.coursedir.course_id == "":
+            self.fail("No course id specified. Re-run with --course flag.")
+        self.course_path = os.path.join(self.root, self.coursedir.course_id)
+        self.inbound_path = os.path.join(self.course_path, "inbound")
+        if not os.path.isdir(self.inbound_path):
+            self.fail("Course not found: {}".format(self.inbound_path))
+        if not check_mode(self.inbound_path, read=True, execute=True):
+            self.fail("You don't have read permissions for the directory: {}".format(self.inbound_path))
+        student_id = self.coursedir.student_id if self.coursedir.student_id else "*"
+        pattern = os.path.join(self.inbound_path, "{}+{}+*".format(glob.escape(student_id) if student_id != "*" else "*",
+                                                                    glob.escape(self.coursedir.assignment_id)))
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for path in sorted(glob.glob(pattern)):
+            record = self._parse_record(path)
+            if record is not None and self.accept(path, record):
+                groups.setdefault(record["username"], []).append(record)
+        with Gradebook(self.coursedir.db_url, self.coursedir.course_id) as gb:
+            try:
+                self.duedate = gb.find_assignment(self.coursedir.assignment_id).duedate
+            except MissingEntry:
+                self.duedate = None
+        self.src_records = []
+        for records in groups.values():
+            records = self._sort_by_timestamp(records)
+            if self.duedate is not None and self.before_duedate:
+                records = [r for r in records if r["timestamp"] <= self.duedate] or records
+            self.src_records.append(records[0])
+
+    def copy_files(self) -> None:
+        """nbgrader's collect, one student at a time: a submission that cannot be collected (too
+        big, unreadable, a bad timestamp already in submitted/) is named in the log and left out,
+        and the others are still collected. The command then ends with an error naming them."""
+        records, failed = list(self.src_records), []
+        try:
+            for record in records:
+                self.src_records = [record]
+                try:
+                    super().copy_files()
+                except Exception as exc:  # noqa: BLE001 - one student's submission, never the others'
+                    failed.append(record["username"])
+                    self.log.error("coplearn: the submission of %s was NOT collected: %s", log_safe(record["username"]),
+                                   log_safe(exc))
+        finally:
+            self.src_records = records
+        if failed:
+            self.fail("Not collected (see above): " + ", ".join(log_safe(f) for f in failed)
+                      + ". Every other submission was collected.")
+
     def _check_time(self, src: str, dest: str) -> None:
         stamp = os.path.join(dest, "timestamp.txt")
         try:
@@ -81,7 +175,7 @@ class SafeCollect(ExchangeCollect):
         if claimed is not None and (actual - claimed).total_seconds() <= self.clock_tolerance:
             return
         shown = "no readable time" if claimed is None else f"{claimed:%Y-%m-%d %H:%M:%S} UTC"
-        if not self.trust_exchange_clock:
+        if not self.trust_exchange_clock and claimed is not None:  # (an unreadable time is no claim to keep)
             self.log.warning("coplearn: %s claims %s, but its files were last changed at %s UTC (kept the "
                              "claimed time: trust_exchange_clock is off).", src, shown, f"{actual:%Y-%m-%d %H:%M:%S}")
             return
@@ -95,27 +189,49 @@ class SafeCollect(ExchangeCollect):
         if os.path.islink(src):
             self.log.warning(
                 "coplearn: %s is a link, not a folder a student submitted; it was NOT collected "
-                "(a link in the exchange could point at any file you can read).", src)
+                "(a link in the exchange could point at any file you can read).", log_safe(src))
             return
         links = links_in(src)
         for rel in links:
-            self.log.warning("coplearn: %s: %s is a link; it was left out of the collected submission.", src, rel)
+            self.log.warning("coplearn: %s: %s is a link; it was left out of the collected submission.",
+                             log_safe(src), log_safe(rel))
         nbgrader_ignore = ignore_patterns(exclude=self.coursedir.ignore, include=self.coursedir.include,
                                           max_file_size=self.coursedir.max_file_size, log=self.log)
 
+        for rel, what in odd_entries(src):
+            if not what.startswith("a link"):
+                self.log.warning("coplearn: %s: %s is %s; it was left out of the collected submission.",
+                                 log_safe(src), log_safe(rel), what)
+
         def ignore(directory: str, names: list[str]) -> set[str]:
             skipped = set(nbgrader_ignore(directory, names))
-            skipped.update(n for n in names if os.path.islink(os.path.join(directory, n)))
+            for n in names:  # links, named pipes, sockets, devices: only plain files and folders are copied
+                if not n.isprintable():
+                    skipped.add(n)  # (and no name with control characters)
+                    continue
+                with contextlib.suppress(OSError):
+                    mode = os.lstat(os.path.join(directory, n)).st_mode
+                    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+                        skipped.add(n)
             return skipped
 
-        # The size check counts only real files (nbgrader's own get_size would follow links).
-        size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(src, followlinks=False)
-                   for f in fs if not os.path.islink(os.path.join(d, f)))
+        # The size check counts only plain files (nbgrader's own get_size would follow links).
+        size = 0
+        for d, _, fs in os.walk(src, followlinks=False):
+            for f in fs:
+                with contextlib.suppress(OSError):
+                    st = os.lstat(os.path.join(d, f))
+                    if stat.S_ISREG(st.st_mode):
+                        size += st.st_size
         if size > 1000 * self.coursedir.max_dir_size:
-            self.log.error("Directory size is too big")
-            raise RuntimeError(f"Directory size is too big. Size is {size}, maximum size is {1000 * self.coursedir.max_dir_size}")
-        shutil.copytree(src, dest, symlinks=False, ignore=ignore)
-        self._check_time(src, dest)
+            raise RuntimeError(f"its folder holds {size:,} bytes, more than the course's limit of "
+                               f"{1000 * self.coursedir.max_dir_size:,} (CourseDirectory.max_dir_size, in kB)")
+        try:
+            shutil.copytree(src, dest, symlinks=False, ignore=ignore)
+            self._check_time(src, dest)
+        except BaseException:
+            shutil.rmtree(dest, ignore_errors=True)  # no half-copied submission left to be graded
+            raise
         if self.coursedir.groupshared:
             for dirname, _, filenames in os.walk(dest):
                 for path, want in [(dirname, 0o2770)] + [(os.path.join(dirname, f), 0o660) for f in filenames]:

@@ -14,13 +14,22 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-__all__ = ["caching_gradebook", "sharing_engines", "course_id", "gradebook_cells", "nbgrader_meta", "preprocessor_base", "snapshot_gradebook"]
+__all__ = ["caching_gradebook", "sharing_engines", "course_id", "gradebook_cells", "log_safe", "nbgrader_meta", "preprocessor_base", "snapshot_gradebook"]
 
 
 def nbgrader_meta(cell: Mapping[str, Any]) -> Mapping[str, Any]:
     """A cell's nbgrader metadata, or an empty mapping when it has none (or something else)."""
     meta = cell.get("metadata", {}).get("nbgrader")
     return meta if isinstance(meta, Mapping) else {}
+
+
+def log_safe(text: object, limit: int = 300) -> str:
+    """``text`` fit for one line of the tutor's log: no line breaks, escape codes or other
+    control characters (a student's words cannot move the cursor or fake a log line)."""
+    line = str(text)
+    out = "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" if ord(ch) < 256 else f"\\u{ord(ch):04x}"
+                  for ch in line[:limit])
+    return out + (" ..." if len(line) > limit else "")
 
 
 #: Within one ``coplearn autograde`` run the assignment cannot change, so what the gradebook says
@@ -123,20 +132,35 @@ def course_id(config: Any) -> str:
 
 
 def gradebook_cells(resources: Mapping[str, Any], course_id: str = "") -> tuple[dict[str, Any], set[str], set[str], set[str]]:
-    """The notebook's cells as the gradebook knows them: {grade_id: source cell}, the ids of grade
-    cells and of solution cells, and the file names of the assignment's notebooks."""
+    """The notebook's cells as the gradebook knows them: {grade_id: source cell, with the cell's
+    nbgrader metadata as the course made it}, the ids of grade cells and of solution cells, and
+    the file names of the assignment's notebooks."""
     from nbgrader.api import Gradebook
 
     info = resources["nbgrader"]
     key = (info["db_url"], course_id, info["assignment"], info["notebook"])
     if _GB_CACHE is not None and key in _GB_CACHE:
         return _GB_CACHE[key]
+    from nbgrader.nbgraderformat import SCHEMA_VERSION
+
     with Gradebook(info["db_url"], course_id) as gb:
         nb = gb.find_notebook(info["notebook"], info["assignment"])
-        cells = {c.name: {"cell_type": c.cell_type, "locked": bool(c.locked), "source": c.source}
-                 for c in nb.source_cells}
-        grades = {c.name for c in nb.grade_cells}
+        points = {c.name: float(c.max_score) for c in nb.grade_cells}
+        task_points = {c.name: float(c.max_score) for c in nb.task_cells}
         solutions = {c.name for c in nb.solution_cells}
+        cells = {}
+        for c in nb.source_cells:
+            # The cell's nbgrader metadata as the course made it: a submission's own copy is
+            # replaced by this (see coplearn.grading.sanitise.ForgetUnknownCells).
+            meta: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "grade_id": c.name, "grade": c.name in points,
+                                    "solution": c.name in solutions, "locked": bool(c.locked),
+                                    "task": c.name in task_points, "cell_type": c.cell_type}
+            if c.name in points or c.name in task_points:
+                meta["points"] = points.get(c.name, task_points.get(c.name))
+            if c.checksum:
+                meta["checksum"] = c.checksum
+            cells[c.name] = {"cell_type": c.cell_type, "locked": bool(c.locked), "source": c.source, "nbgrader": meta}
+        grades = set(points)
         notebooks = {f"{n.name}.ipynb" for n in gb.find_assignment(info["assignment"]).notebooks}
     found = (cells, grades, solutions, notebooks)
     if _GB_CACHE is not None:

@@ -265,21 +265,30 @@ class ParallelExecutionError(RuntimeError):
     """The error nbgrader's Execute raised in a worker, raised again where nbgrader handles it."""
 
 
-def _plan(app: Any) -> tuple[list[str], list[str]]:
-    """The students nbgrader will autograde (in its order), and the ones it will skip."""
+def _plan(app: Any) -> tuple[list[str], list[str], set[str]]:
+    """The students nbgrader will autograde (in its order), the ones it will skip, and those of
+    the first whose notebooks no worker may run (nbgrader, in the main process, fails them alone).
+
+    Each submitted folder is checked first, before any worker copies it, as nbgrader's hook will
+    check it (:func:`coplearn.grading.submission.check_submission`): links and special files are
+    removed, and a student id that nbgrader would read as a pattern is left to nbgrader to refuse.
+    A submission whose ``timestamp.txt`` cannot be read is also left to nbgrader (it fails that
+    student alone)."""
     import re
 
     from nbgrader.converters import Autograde, NbGraderException
+
+    from coplearn.grading.submission import check_submission, unsafe_student_id
 
     conv = Autograde(coursedir=app.coursedir, parent=app)
     try:
         conv.init_notebooks()
     except NbGraderException:
-        return [], []
+        return [], [], set()
     cd = app.coursedir
     regexp = cd.format_path(cd.submitted_directory, "(?P<student_id>.*)", "(?P<assignment_id>.*)", escape=True)
     excluded = set(cd.student_id_exclude.split(",")) if cd.student_id_exclude else set()
-    todo, skip = [], []
+    todo, skip, main_only = [], [], set()
     for folder in sorted(conv.assignments):
         m = re.match(regexp, folder)
         if not m:
@@ -287,18 +296,32 @@ def _plan(app: Any) -> tuple[list[str], list[str]]:
         student, assignment = m.group("student_id"), m.group("assignment_id")
         if student in excluded:
             continue
+        notebooks = list(conv.assignments[folder])
+        if unsafe_student_id(student):
+            todo.append(student)
+            main_only.add(student)  # nbgrader's hook refuses it, with a log line
+            continue
+        check_submission(assignment=assignment, student=student, notebooks=notebooks)
+        if not notebooks:
+            todo.append(student)
+            main_only.add(student)
+            continue
         dest = cd.format_path(cd.autograded_directory, student, assignment)
-        notebooks = conv.assignments[folder]
         if cd.notebook_id == "*":
             missing = not os.path.exists(dest)
         else:
             missing = any(not os.path.exists(os.path.join(dest, os.path.basename(n))) for n in notebooks)
-        new, old = cd.get_existing_timestamp(folder), cd.get_existing_timestamp(dest)
+        try:
+            new, old = cd.get_existing_timestamp(folder), cd.get_existing_timestamp(dest)
+        except Exception:  # noqa: BLE001 - an unreadable timestamp.txt: nbgrader fails this student alone
+            todo.append(student)
+            main_only.add(student)
+            continue
         if missing or conv.force or (new is not None and old is not None and new > old):
             todo.append(student)
         else:
             skip.append(student)
-    return todo, skip
+    return todo, skip, main_only
 
 
 def _without_selection(argv: Sequence[str]) -> list[str]:
@@ -379,12 +402,13 @@ def autograde_parallel(
             raise ValueError("give the assignment once, not also with --assignment")
         app.coursedir.assignment_id = assignment
         _validate_once(app)
-        todo, skipped = _plan(app)
+        todo, skipped, main_only = _plan(app)
         converter = Autograde(coursedir=app.coursedir, parent=app)
         pps = [resolve_step(p) for p in converter.autograde_preprocessors]
         i = execute_index(pps)
         execute_enabled = i >= 0 and app.config.get("Execute", {}).get("enabled", True) is not False
-        jobs = min(jobs, len(todo)) if (todo and execute_enabled) else 0
+        to_workers = [s for s in todo if s not in main_only]
+        jobs = min(jobs, len(to_workers)) if (to_workers and execute_enabled) else 0
         counts = {"replayed": 0, "executed_here": 0}
         if jobs:
             # The workers' files live in a hidden folder beside the course's autograded/ folder,
@@ -398,9 +422,9 @@ def autograde_parallel(
             pool = concurrent.futures.ProcessPoolExecutor(
                 max_workers=jobs, mp_context=ctx, initializer=worker_init,
                 initargs=(cwd, _without_selection(argv), str(snapshot), workdirs[0], dict(os.environ)))
-            futures = {student: pool.submit(worker_grade, student) for student in todo}
+            futures = {student: pool.submit(worker_grade, student) for student in to_workers}
             timeout = int(app.config.get("SandboxedExecute", {}).get("notebook_timeout", 180) or 180)
-            rounds = -(-len(todo) // jobs)
+            rounds = -(-len(to_workers) // jobs)
             deadline = time.monotonic() + 120 + rounds * (timeout + 60)  # no hung worker can hold the run
             board = _Board(futures, deadline, progress)
             pps[i] = type("Replay" + pps[i].__name__, (_ReplayExecuteMixin, pps[i]),

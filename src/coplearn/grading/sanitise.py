@@ -4,6 +4,7 @@ nbgrader runs these (``nbgrader_config.py`` names them), around its own ``Overwr
 
 - :class:`ForgetUnknownCells` (before ``OverwriteCells``): a cell whose nbgrader id the gradebook
   does not know loses its nbgrader metadata, so it cannot pass itself off as a locked or test cell;
+  a cell it knows gets the course's own nbgrader metadata back;
 - :class:`AnswersAsData` (after it). A cell counts as the course's own only when the gradebook
   knows it as a locked or test cell; its source is the gradebook's and its metadata is reset (so
   a tag such as ``skip-execution`` cannot stop a test). Every other code cell is the student's:
@@ -18,6 +19,7 @@ This module imports nbgrader when a step is first used; ``import coplearn`` does
 
 from __future__ import annotations
 
+import copy
 import functools
 import re
 from collections.abc import Mapping
@@ -25,11 +27,12 @@ from pathlib import Path
 from typing import Any
 
 from coplearn.grading import answers as grading
-from coplearn.grading.gradebook import built_on_first_use, course_id, gradebook_cells, nbgrader_meta, preprocessor_base
+from coplearn.grading.gradebook import (built_on_first_use, course_id, gradebook_cells, log_safe, nbgrader_meta,
+                                       preprocessor_base)
 from coplearn.grading.schema import Question, clean_value, answer_schema, clean_answers
 from coplearn.grading.versions import check_versions
 
-__all__ = ["AnswersAsData", "ForgetUnknownCells"]
+__all__ = ["AnswersAsData", "ForgetUnknownCells", "inert_markdown"]
 
 
 #: nbgrader's markers for solutions and hidden tests. ``generate_assignment`` removes them, so a
@@ -50,6 +53,54 @@ def _as_comment(text: str, limit_lines: int = 60, limit_chars: int = 200) -> lis
     if len(lines) > limit_lines:
         out.append(f"#     ... and {len(lines) - limit_lines} more lines")
     return out
+
+
+#: What can make a learner's Markdown more than text when the tutor's page shows it: raw HTML
+#: (``<``), links and images (``[``, ``]``), backslash escapes that undo ours, and MathJax's
+#: delimiters (``$``, ``\\(``, ``\\[``), whose ``\\href`` can be a ``javascript:`` link.
+_ACTIVE_MARKDOWN = re.compile(r"[<\[\]\\$]")
+
+
+def _inert_char(match: re.Match[str]) -> str:
+    char = match.group()
+    if char == "<":
+        return "&lt;"
+    return char if char == "$" else "\\" + char  # "$" is left to the wrapper, which MathJax skips
+
+
+def inert_markdown(text: str) -> str:
+    """A learner's Markdown (a written answer) made safe to show on the tutor's grading page and
+    in feedback: no HTML, no links, no images, no maths; words, emphasis and lists still show.
+
+    Text with none of ``< [ ] \\ $`` is returned unchanged (so a blank answer box keeps nbgrader's
+    checksum, and still counts as blank). Otherwise each of ``\\ [ ]`` is backslash-escaped, ``<``
+    becomes ``&lt;``, and the whole is wrapped in a block MathJax skips.
+
+    >>> inert_markdown("Write your answer here.")
+    'Write your answer here.'
+    >>> print(inert_markdown("<script>x()</script> [a](javascript:x())"))
+    <div class="tex2jax_ignore mathjax_ignore">
+    <BLANKLINE>
+    &lt;script>x()&lt;/script> \\[a\\](javascript:x())
+    <BLANKLINE>
+    </div>
+    """
+    if not isinstance(text, str) or not _ACTIVE_MARKDOWN.search(text):
+        return text
+    body = _ACTIVE_MARKDOWN.sub(_inert_char, text)
+    return '<div class="tex2jax_ignore mathjax_ignore">\n\n' + body + "\n\n</div>"
+
+
+def _json_safe(value: object, depth: int = 0) -> object:
+    """``value`` as notebook metadata can hold it: dict keys as text (JSON's own rule, applied
+    here so that keys such as 1 and "x" side by side cannot stop the notebook being written)."""
+    if isinstance(value, Mapping):
+        return {str(k): _json_safe(v, depth + 1) for k, v in value.items()} if depth < 8 else repr(value)[:200]
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v, depth + 1) for v in value] if depth < 8 else repr(value)[:200]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return repr(value)[:200]
 
 
 def _not_run_source(original: str, why: str, computed: Mapping[str, object]) -> str:
@@ -82,7 +133,8 @@ def _graded_answers(schema: Mapping[str, Question], typed: Mapping[str, object],
             for item in sorted(q.items, key=lambda s: (len(s), s)):
                 value = None
                 if isinstance(given, Mapping):
-                    value = given.get(item, given.get(int(item)) if item.lstrip("-").isdigit() else None)
+                    # as the kernel looks it up (coplearn.grading.resolve._typed): the number first, then the text
+                    value = given.get(int(item), given.get(item)) if item.lstrip("-").isdigit() else given.get(item)
                 elif isinstance(given, list) and item.isdigit() and 0 < int(item) <= len(given):
                     value = given[int(item) - 1]
                 if value is None or (isinstance(value, str) and not value.strip()):
@@ -136,6 +188,7 @@ def _build_answers_as_data() -> type:
             dropdowns = dict(doc.get("answers", {})) if doc else {}
             typed: dict[str, object] = {}
             not_run: list[dict[str, Any]] = []
+            answer_cells: list[tuple[Any, list[str], tuple[str, ...]]] = []  # (cell, header, names)
             for index, cell in enumerate(nb.cells):
                 gid = nbgrader_meta(cell).get("grade_id")
                 if gid in trusted_ids:
@@ -151,8 +204,11 @@ def _build_answers_as_data() -> type:
                         cell.setdefault("execution_count", None)
                     continue
                 if cell.get("cell_type") != "code":
-                    if gid not in cells:  # a cell the gradebook does not know cannot claim to be graded
-                        _reset_metadata(cell, keep_nbgrader=False)
+                    # a cell the gradebook does not know cannot claim to be graded, and no cell of the
+                    # student's keeps a raw cell's format or other metadata
+                    _reset_metadata(cell, keep_nbgrader=gid in cells)
+                    if cell.get("cell_type") == "markdown":
+                        cell.source = inert_markdown(cell.source)
                     continue
                 _reset_metadata(cell, keep_nbgrader=gid in cells)
                 if SOURCE_MARKER.search(cell.source):
@@ -161,17 +217,17 @@ def _build_answers_as_data() -> type:
                     cell.source = _not_run_source(cell.source, MARKER_WHY, {})
                     not_run.append({"cell": index, "why": MARKER_WHY, "names": [], "marked_from_saved": []})
                     self.log.warning("coplearn: %s: cell %d was not run (%s); its answers are unanswered",
-                                     resources["nbgrader"].get("student", "?"), index + 1, MARKER_WHY)
+                                     log_safe(resources["nbgrader"].get("student", "?")), index + 1, MARKER_WHY)
                     continue
                 parsed = grading.parse_answer_cell(cell.source)
                 if parsed.plain:
                     header = ["# Your answer, as the autograder read it:"] if parsed.values else \
                              ["# No answer here (nothing in this cell gives a question a value)."]
-                    notes = [line.strip() for line in cell.source.splitlines() if line.strip().startswith("#")]
-                    if notes:  # the learner's own comments, kept as text for the tutor and the feedback
-                        header = ["# Your comments in this cell:"] + _as_comment("\n".join(notes), 30) + header
-                    cell.source = "\n".join(header + ([grading.answer_source(parsed.values)] if parsed.values else []))
+                    comments = [line.strip() for line in cell.source.splitlines() if line.strip().startswith("#")]
+                    if comments:  # the learner's own comments, kept as text for the tutor and the feedback
+                        header = ["# Your comments in this cell:"] + _as_comment("\n".join(comments), 30) + header
                     typed.update(parsed.values)
+                    answer_cells.append((cell, header, tuple(parsed.values)))
                     continue
                 used = {n: computed[n] for n in parsed.names if n in computed}
                 original = cell.source
@@ -179,13 +235,20 @@ def _build_answers_as_data() -> type:
                 typed.update(used)
                 not_run.append({"cell": index, "why": parsed.problem, "names": list(parsed.names),
                                 "marked_from_saved": sorted(used)})
-                self.log.warning("coplearn: %s: cell %d was not run (%s); %s", resources["nbgrader"].get("student", "?"),
-                                 index + 1, parsed.problem,
+                self.log.warning("coplearn: %s: cell %d was not run (%s); %s", log_safe(resources["nbgrader"].get("student", "?")),
+                                 index + 1, log_safe(str(parsed.problem)),
                                  f"saved values used for {', '.join(sorted(used))}" if used else "its answers are unanswered")
+            # Each answer has one value, the last one given in the notebook: every cell that gives
+            # it a value gives it that one, so no test can see another (answering a question twice,
+            # once before each of its tests, earns what the last answer earns, not the best of both).
+            for cell, header, names in answer_cells:
+                final = {n: typed[n] for n in names}
+                cell.source = "\n".join(header + ([grading.answer_source(final)] if final else []))
             for note in notes:
-                self.log.warning("coplearn: %s: %s", resources["nbgrader"].get("student", "?"), note)
-            record = nb.metadata.setdefault("coplearn", {})
-            record["graded_answers"] = _graded_answers(schema, typed, dropdowns)
+                self.log.warning("coplearn: %s: %s", log_safe(resources["nbgrader"].get("student", "?")), log_safe(note))
+            nb.metadata["coplearn"] = {}  # the course's record only: nothing the submission put there
+            record = nb.metadata["coplearn"]
+            record["graded_answers"] = _json_safe(_graded_answers(schema, typed, dropdowns))
             record["grading"] = {"not_run": not_run, "answers_file_notes": notes}
             return nb, resources
 
@@ -200,13 +263,22 @@ def _build_forget_unknown() -> type:
     class ForgetUnknownCells(base):  # type: ignore[misc, valid-type]
         """nbgrader sanitising step, before ``OverwriteCells``: a cell whose nbgrader id the
         gradebook does not know loses its nbgrader metadata, so it cannot pass itself off as a
-        locked or test cell (it is then the student's own cell, read as data)."""
+        locked or test cell (it is then the student's own cell, read as data); a cell it knows
+        gets the course's own nbgrader metadata back (see :func:`gradebook_cells`)."""
 
         def preprocess(self, nb: Any, resources: Any) -> tuple[Any, Any]:
             cells, _, _, _ = gradebook_cells(resources, course_id(self.config))
             for cell in nb.cells:
                 meta = cell.get("metadata", {})
-                if "nbgrader" in meta and nbgrader_meta(cell).get("grade_id") not in cells:
+                if "nbgrader" not in meta:
+                    continue
+                gid = nbgrader_meta(cell).get("grade_id")
+                if isinstance(gid, str) and gid in cells:
+                    # A cell the course made gets the course's own metadata back, whatever the
+                    # submission says (its schema version, points, flags): one student's edited
+                    # metadata must not stop nbgrader grading the students after them.
+                    meta["nbgrader"] = copy.deepcopy(cells[gid]["nbgrader"])
+                else:
                     del meta["nbgrader"]
             return nb, resources
 

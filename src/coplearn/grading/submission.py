@@ -14,17 +14,20 @@ import functools
 import hashlib
 import json
 import os
+import re
 import shutil
+import stat
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from coplearn.core.atomic import atomic_write_text
 from coplearn.grading import answers as grading
-from coplearn.grading.gradebook import built_on_first_use, course_id, gradebook_cells, nbgrader_meta, preprocessor_base
+from coplearn.grading.gradebook import (built_on_first_use, course_id, gradebook_cells, log_safe, nbgrader_meta,
+                                       preprocessor_base)
 from coplearn.grading.schema import Question, answer_schema, clean_answers
 
-__all__ = ["PruneSubmission", "prune_folder"]
+__all__ = ["PruneSubmission", "check_submission", "clear_odd_entries", "odd_entries", "prune_folder", "unsafe_student_id"]
 
 
 def _digest(path: Path) -> str:
@@ -94,6 +97,137 @@ def prune_folder(folder: Path, keep_notebooks: set[str], source_dir: Path | None
     return sorted(removed), notes
 
 
+# ---------------------------------------------------------------------------------------------
+# Before nbgrader copies anything: links, special files and odd student ids
+# ---------------------------------------------------------------------------------------------
+
+#: Characters a student id may not hold: nbgrader puts the id into glob patterns and paths, so
+#: "g-*" would stand for every student whose id starts with "g-".
+_UNSAFE_ID = re.compile(r"[*?\[\]/\\\x00-\x20\x7f]")
+
+
+def unsafe_student_id(student: str) -> str | None:
+    """Why ``student`` cannot be a student id here (glob characters, a path, spaces or control
+    characters, a leading dot or dash), or ``None`` when it is fine.
+
+    >>> unsafe_student_id("g-*"), unsafe_student_id("ann.lee@uni.ac.uk")
+    ('it holds characters nbgrader would read as a pattern or a path', None)
+    """
+    if not student or student.startswith((".", "-")):
+        return "it is empty or starts with a dot or a dash"
+    if _UNSAFE_ID.search(student):
+        return "it holds characters nbgrader would read as a pattern or a path"
+    return None
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISLNK(mode):
+        return "a link"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a plain file"
+
+
+def odd_entries(folder: str | os.PathLike[str]) -> list[tuple[str, str]]:
+    """Everything under ``folder`` that is neither a plain file nor a plain folder (links, named
+    pipes, sockets, devices), or whose name holds control characters, links not followed:
+    (path relative to ``folder``, what it is)."""
+    found: list[tuple[str, str]] = []
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        for name in dirnames + filenames:
+            full = os.path.join(dirpath, name)
+            try:
+                mode = os.lstat(full).st_mode
+            except OSError:
+                continue
+            if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+                what = _kind(mode)
+                if stat.S_ISLNK(mode):
+                    with contextlib.suppress(OSError):
+                        what += f" (to {os.readlink(full)})"
+                found.append((os.path.relpath(full, folder), what))
+            elif not name.isprintable():
+                # no release has such a name, and nbgrader would print it to the tutor's terminal as is
+                found.append((os.path.relpath(full, folder), "a name with control characters"))
+    return sorted(found)
+
+
+def clear_odd_entries(folder: str | os.PathLike[str], student: str, log: Any) -> list[str]:
+    """Remove from a student's submitted folder (and name in ``log``) every link, named pipe or
+    other special file, before nbgrader copies the folder: nbgrader's copy follows links, so a
+    link to another student's notebook would be graded as this student's, and a link to
+    ``/dev/zero`` would be copied until the disk is full. Collecting with
+    :class:`coplearn.grading.exchange.SafeCollect` never makes such entries; a tutor who unpacks
+    an archive into ``submitted/`` by hand might. Returns what was removed."""
+    removed = []
+    for rel, what in odd_entries(folder):
+        full = os.path.join(folder, rel)
+        with contextlib.suppress(OSError):
+            if os.path.isdir(full) and not os.path.islink(full):
+                shutil.rmtree(full)
+            else:
+                os.unlink(full)
+            removed.append(f"{rel}: {what}")
+    if removed:
+        log.error("coplearn: %s: removed from the submitted folder before grading (a submission is plain files "
+                  "only; a link could point at another student's work or any file you can read): %s",
+                  log_safe(student), log_safe("; ".join(removed), 2000))
+    return removed
+
+
+def _log() -> Any:
+    from traitlets.log import get_logger
+
+    return get_logger()  # nbgrader's own log (the application's, or traitlets' under nbgrader's API)
+
+
+def check_submission(assignment: str = "", student: str = "", notebooks: list[str] | None = None, **_: Any) -> None:
+    """nbgrader's ``pre_convert_hook`` for autograding (``nbgrader_config.py`` sets it): runs for
+    each student before nbgrader copies their submitted folder.
+
+    - A student id that nbgrader would read as a pattern (``g-*``) or a path is not graded: its
+      notebooks are taken off nbgrader's list, so that student alone fails, with a log line.
+    - A submitted folder that is itself a link is removed (it is not the student's work), and the
+      student fails alone.
+    - Links and special files inside the folder are removed (:func:`clear_odd_entries`); a
+      notebook that was a link is then missing, as it would be had it not been handed in.
+
+    nbgrader passes its ``--student`` pattern as ``student`` (``*`` for everyone), so the student
+    is read from the notebooks' folder. nbgrader ignores a hook's errors, so this never raises.
+    """
+    if not notebooks:
+        return
+    log = _log()
+    try:
+        # nbgrader passes the --student pattern ("*" for everyone): the student is read from the
+        # folder (nbgrader's layout: submitted/STUDENT/ASSIGNMENT/NOTEBOOK.ipynb)
+        folder = os.path.dirname(notebooks[0])
+        student = os.path.basename(os.path.dirname(folder))
+        why = unsafe_student_id(student)
+        if why:
+            log.error("coplearn: %r: not graded: %s. Rename the folder in submitted/ to the student's real id "
+                      "and grade again.", log_safe(student), why)
+            notebooks.clear()
+            return
+        for linked in (os.path.dirname(folder), folder):
+            if os.path.islink(linked):
+                log.error("coplearn: %s: not graded: %s is a link (to %s), not a folder the student handed in; "
+                          "it was removed from submitted/.", log_safe(student), log_safe(linked),
+                          log_safe(os.readlink(linked)))
+                os.unlink(linked)
+                notebooks.clear()
+                return
+        clear_odd_entries(folder, student, log)
+        notebooks[:] = [n for n in notebooks if os.path.isfile(n) and not os.path.islink(n)]
+    except Exception as exc:  # noqa: BLE001 - the hook must say what went wrong; nbgrader would hide it
+        log.error("coplearn: %s: could not check the submitted folder (%s); not graded", log_safe(student), exc)
+        notebooks.clear()
+
+
 @functools.cache
 def _build_prune() -> type:
     base = preprocessor_base()
@@ -115,7 +249,8 @@ def _build_prune() -> type:
             removed, notes = prune_folder(folder, notebooks, source_dir, schema)
             if removed:
                 self.log.warning("coplearn: %s: left out of grading (not part of the assignment): %s",
-                                 info.get("student", "?"), ", ".join(removed[:50]) + (" ..." if len(removed) > 50 else ""))
+                                 log_safe(info.get("student", "?")),
+                                 log_safe(", ".join(removed[:50]) + (" ..." if len(removed) > 50 else ""), 3000))
             record = nb.metadata.setdefault("coplearn", {}).setdefault("grading", {})
             record["left_out"] = removed
             if notes:
