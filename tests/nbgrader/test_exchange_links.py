@@ -69,8 +69,24 @@ def linked(course: Course) -> tuple[Course, dict]:
     s.edit(A, "q1-typed", "q1 = {1: 'managed'}")
     s.submit(A)
 
+    # One student's odd entries in the inbound folder, which every student can write to: none of
+    # them may stop anyone else being collected.
+    inbound = course.exchange / "coplearn" / "inbound"
+    (inbound / f"l-badname+{A}+not-a-time+x").mkdir()  # a name nbgrader cannot read
+    s = course.student("l-fifo")  # a named pipe in a submission (copying it would hang or fail)
+    s.fetch(A)
+    s.submit(A)
+    os.mkfifo(_inbound(course, "l-fifo") / "pipe")
+    s = course.student("l-big")  # bigger than the course's size limit (a sparse file: no disk used)
+    s.fetch(A)
+    s.submit(A)
+    with open(_inbound(course, "l-big") / "big.bin", "wb") as fh:
+        fh.truncate(200 * 1024 * 1024)
+    glob_entry = _inbound(course, "l-honest").name.replace("l-honest+", "l-*+", 1)  # an id that is a pattern
+    shutil.copytree(_inbound(course, "l-honest"), inbound / glob_entry)
+
     api = course.api()
-    result = course.ok(api.collect(A))
+    result = api.collect(A)
     return course, result
 
 
@@ -132,3 +148,23 @@ def test_the_course_configuration_selects_the_safe_collect(course: Course) -> No
     factory = ExchangeFactory(config=load_course_config(course.root, course.exchange))
     assert factory.collect is SafeCollect
     assert not os.path.islink(course.root / "nbgrader_config.py")
+
+
+def test_one_odd_submission_never_stops_the_others_being_collected(linked: tuple[Course, dict]) -> None:
+    course, result = linked
+    log = result["log"]
+    submitted = course.root / "submitted"
+    for sid in ("l-filelinks", "l-backdated", "l-honest", "l-fifo"):
+        assert (submitted / sid / A / f"{A}.ipynb").is_file() or sid == "l-filelinks", sid
+        assert (submitted / sid / A / "timestamp.txt").is_file(), sid
+    # the pipe is left out and named; the rest of that submission is collected
+    assert not os.path.lexists(submitted / "l-fifo" / A / "pipe")
+    assert "pipe is a named pipe; it was left out" in log
+    # too big: not collected (no half copy left), named, and the command ends with an error naming it
+    assert not (submitted / "l-big").exists() or not any((submitted / "l-big").rglob("*"))
+    assert "the submission of l-big was NOT collected" in log
+    assert not result["success"] and "Not collected (see above): l-big" in (result.get("error") or "") + log
+    # a name nbgrader cannot read, and an id that is a pattern: skipped, named, nobody else's folder touched
+    assert f"l-badname+{A}+not-a-time+x in the exchange has no readable submission time: not collected" in log
+    assert "not collected, as its student id cannot be used: it holds characters" in log
+    assert not (submitted / "l-*").exists()

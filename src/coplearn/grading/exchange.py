@@ -99,7 +99,8 @@ class SafeCollect(ExchangeCollect):
             return None
         why = unsafe_student_id(parts[0])
         if why:
-            self.log.error("coplearn: %s in the exchange: not collected, because its student id %s.", log_safe(name), why)
+            self.log.error("coplearn: %s in the exchange: not collected, as its student id cannot be used: %s.",
+                           log_safe(name), why)
             return None
         return {"username": parts[0], "filename": name, "timestamp": timestamp}
 
