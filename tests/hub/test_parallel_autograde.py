@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 import hub_helpers
-from conftest import COHORT
+from conftest import COHORT, FAST_TIMEOUT
 
 pytestmark = [pytest.mark.nbgrader, pytest.mark.slow, pytest.mark.timeout(900)]
 
@@ -214,3 +214,46 @@ def test_workers_private_files_are_out_of_reach_of_the_grading_kernel(tmp_path):
     proc = subprocess.run(prefix + [sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout) == {"own folder": "read", "own snapshot": "refused", "another worker": "refused"}
+
+
+def test_odd_folders_and_edited_metadata_grade_as_serial_and_cost_only_their_own_marks(tmp_path):
+    """Found by a red-team read (3 December 2026): what a tutor might find in submitted/ after
+    unpacking an archive by hand (a notebook that is a link to another student's, a folder whose
+    name nbgrader reads as a pattern, a timestamp that is not a time) and a notebook whose own
+    nbgrader metadata claims another schema. nbgrader stopped the whole run at the last; the plan
+    of ``--jobs 2`` stopped at the bad timestamp; the link earned the other student's marks."""
+    import shutil
+
+    root = tmp_path / "course"
+    assignment = hub_helpers.make_course(root, extra_config=FAST_TIMEOUT)
+    hub_helpers.submit_cohort(root, assignment, {"ada": "correct", "cal": "blank", "sch": "correct", "zed": "correct"})
+    sub = root / "submitted"
+    for nb_path in (sub / "sch" / assignment).glob("*.ipynb"):
+        nb = json.loads(nb_path.read_text())
+        for cell in nb["cells"]:
+            if "nbgrader" in cell.get("metadata", {}):
+                cell["metadata"]["nbgrader"]["schema_version"] = 99
+        nb_path.write_text(json.dumps(nb))
+    for odd in ("lnk", "n*", "stm"):
+        shutil.copytree(sub / "cal" / assignment, sub / odd / assignment)
+    for nb_path in (sub / "lnk" / assignment).glob("*.ipynb"):
+        nb_path.unlink()
+        nb_path.symlink_to(sub / "ada" / assignment / nb_path.name)
+    (sub / "stm" / assignment / "timestamp.txt").write_text("submitted on time, honest")
+    serial, parallel = tmp_path / "serial", tmp_path / "parallel"
+    shutil.copytree(root, serial, symlinks=True)
+    shutil.copytree(root, parallel, symlinks=True)
+    s = hub_helpers.nbgrader(serial, "autograde", assignment, check=False)
+    p = coplearn(parallel, "autograde", assignment, "--jobs", "2")
+    want = hub_helpers.gradebook_scores(serial, assignment)
+    got = hub_helpers.gradebook_scores(parallel, assignment)
+    assert got == want, p.stderr[-3000:]
+    for who in ("sch", "zed"):  # after every odd one, in nbgrader's order: graded as ada is
+        assert want[who]["code_score"] == want["ada"]["code_score"] > 0, (who, s.stderr[-3000:])
+    assert want["cal"]["code_score"] == 0
+    assert want.get("lnk", {}).get("code_score", 0) == 0  # not ada's marks
+    def failed(course: Path) -> set[str]:
+        return {st for st in ("ada", "cal", "sch", "zed", "lnk", "n*", "stm")
+                if not (course / "autograded" / st / assignment).is_dir()}
+    assert failed(serial) == failed(parallel) == {"lnk", "n*", "stm"}
+    assert s.returncode == p.returncode == 1

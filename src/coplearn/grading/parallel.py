@@ -269,16 +269,16 @@ def _plan(app: Any) -> tuple[list[str], list[str], set[str]]:
     """The students nbgrader will autograde (in its order), the ones it will skip, and those of
     the first whose notebooks no worker may run (nbgrader, in the main process, fails them alone).
 
-    Each submitted folder is checked first, before any worker copies it, as nbgrader's hook will
-    check it (:func:`coplearn.grading.submission.check_submission`): links and special files are
-    removed, and a student id that nbgrader would read as a pattern is left to nbgrader to refuse.
-    A submission whose ``timestamp.txt`` cannot be read is also left to nbgrader (it fails that
-    student alone)."""
+    A submitted folder holding links, special files or odd names, or a student id that nbgrader
+    would read as a pattern, is never given to a worker (which would copy the folder): nbgrader's
+    own hook (:func:`coplearn.grading.submission.check_submission`) deals with it in the main
+    process, as in serial grading. So is a submission whose ``timestamp.txt`` cannot be read
+    (nbgrader fails that student alone)."""
     import re
 
     from nbgrader.converters import Autograde, NbGraderException
 
-    from coplearn.grading.submission import check_submission, unsafe_student_id
+    from coplearn.grading.submission import odd_entries, unsafe_student_id
 
     conv = Autograde(coursedir=app.coursedir, parent=app)
     try:
@@ -297,12 +297,10 @@ def _plan(app: Any) -> tuple[list[str], list[str], set[str]]:
         if student in excluded:
             continue
         notebooks = list(conv.assignments[folder])
-        if unsafe_student_id(student):
-            todo.append(student)
-            main_only.add(student)  # nbgrader's hook refuses it, with a log line
-            continue
-        check_submission(assignment=assignment, student=student, notebooks=notebooks)
-        if not notebooks:
+        if unsafe_student_id(student) or os.path.islink(folder) or os.path.islink(os.path.dirname(folder)) \
+                or odd_entries(folder):
+            # nbgrader's hook (check_submission) deals with it, in the main process, in nbgrader's
+            # order, exactly as in serial grading; no worker may copy the folder first
             todo.append(student)
             main_only.add(student)
             continue
