@@ -203,7 +203,7 @@ VOILA_SCROLLER = "#rendered_cells"
 _VOILA_PROGRESS = """() => {
   const outs = Array.from(document.querySelectorAll('.jp-OutputArea-output'));
   const pending = outs.filter(e => /Loading widget/.test(e.textContent)).length
-                + document.querySelectorAll('#loading').length;
+                + document.querySelectorAll('#loading, .voila-skeleton-container').length;
   return [document.querySelector('#main.jp-LabShell') !== null, pending, outs.length,
           document.querySelectorAll('.jupyter-widgets').length,
           document.querySelectorAll('.js-plotly-plot .main-svg').length].join(',');

@@ -72,6 +72,11 @@ def app_command(course: Path, port: int | None, no_browser: bool) -> list[str]:
     """The Voila command line that serves every lesson with code hidden."""
     cmd = [sys.executable, "-m", "voila", str(course), "--strip_sources=True",
            "--Voila.ip=127.0.0.1", "--show_tracebacks=False",
+           # Each output is drawn once its widget's model has reached the page. In Voila 0.5.13's
+           # default mode the page asks for every widget's state once; now and then (about 1 page
+           # load in 4 on a busy 2-core machine, 3 December 2026) every widget after the first then
+           # showed "Error displaying widget: model not found", though the kernel had sent them all.
+           "--VoilaConfiguration.progressive_rendering=True",
            # Voila 0.5 cannot shut down a closed page's kernel itself (its shutdown request lacks
            # the _xsrf cookie), so idle kernels with no page attached are culled after 10 minutes.
            "--MappingKernelManager.cull_idle_timeout=600", "--MappingKernelManager.cull_interval=60",
