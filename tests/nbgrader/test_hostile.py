@@ -30,7 +30,10 @@ h-source           the tutor's source notebook from solutions/, keys and all (it
 h-schema           q1 right; the answer cell's nbgrader metadata claims schema 99, a test cell's  24
                    schema 1 (nbgrader once stopped the whole run there: course's metadata put back)
 h-claims           q2 right; the answer cell claims to be a locked test worth 999 points          16
-h-twice            q2 answered twice, once before each of its two tests (the last answer counts)  8
+h-twice            q2 answered twice, once before each of its two tests (the answer in effect     8
+                   when its first test runs counts, for both)
+h-twicesaved       the same, the first answer worked out with code and saved in answers.json      8
+h-later            everything right, then a stray copy of the blank q1 after all the tests        40
 h-mixkeys          q1 = {1: 'democratic', '1': 'managed'} (one item given twice: not marked)      0
 h-empty            everything right, plus 400 empty cells (not sent to the kernel)                40
 h-xss              blank; the written answer holds <script>, an onerror image, a javascript:     0
@@ -223,6 +226,26 @@ def hostile(course: Course) -> Course:
             if cell["metadata"].get("nbgrader", {}).get("grade_id") == "q2-typed":
                 cell["source"] = TWICE_FIRST
     _edit_cells(course, "h-twice", twice)
+
+    def twice_saved(nb: dict) -> None:
+        twice(nb)
+        for cell in nb["cells"]:
+            if cell["metadata"].get("nbgrader", {}).get("grade_id") == "q2-typed":
+                cell["source"] = 'q2 = list(("managed", "humanistic"))'
+    _edit_cells(course, "h-twicesaved", twice_saved, files={"answers.json": json.dumps({
+        "format": "coplearn-answers", "version": 2, "answers": {}, "computed": {"q2": ["managed", "humanistic"]}})})
+
+    def later(nb: dict) -> None:
+        blank_q1 = next(c["source"] for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id") == "q1-typed")
+        for cell in nb["cells"]:
+            meta = cell["metadata"].get("nbgrader", {})
+            if meta.get("grade_id") == "q1-typed":
+                cell["source"] = RIGHT_Q1
+            elif meta.get("grade_id") == "q2-typed":
+                cell["source"] = RIGHT_Q2
+        nb["cells"].append({"cell_type": "code", "execution_count": None, "id": "mine-later", "metadata": {},
+                            "outputs": [], "source": blank_q1})
+    _edit_cells(course, "h-later", later)
     _submit(course, "h-mixkeys", q1="q1 = {1: 'democratic', '1': 'managed'}")
 
     s = course.student("h-empty")
@@ -268,7 +291,7 @@ def hostile(course: Course) -> Course:
 HOSTILE_SCORES = {
     "h-honest": 40, "h-blank": 0, "h-shipped": 0, "h-loop": 24, "h-flood": 40, "h-deleted": 6, "h-edited": 0,
     "h-badjson": 0, "h-monkey": 0, "h-reader": 0, "h-tags": 0, "h-fakecell": 0, "h-typechange": 0,
-    "h-answersfile": 2, "h-bigecho": 0, "h-source": 0, "h-schema": 24, "h-claims": 16, "h-twice": 8, "h-mixkeys": 0,
+    "h-answersfile": 2, "h-bigecho": 0, "h-source": 0, "h-schema": 24, "h-claims": 16, "h-twice": 8, "h-twicesaved": 8, "h-later": 40, "h-mixkeys": 0,
     "h-empty": 40, "h-xss": 0, "h-linkans": 0, "h-zero": 0,
 }
 #: Students nbgrader cannot grade at all (each alone): the notebook that is not JSON, the notebook
@@ -425,13 +448,25 @@ def test_edited_nbgrader_metadata_is_replaced_by_the_course_s(hostile: Course) -
     assert cell_by_id(hostile.autograded(A, "h-schema"), "q2-first")["metadata"]["nbgrader"]["schema_version"] == 3
 
 
-def test_an_answer_given_twice_is_marked_once_with_the_last_value(hostile: Course) -> None:
-    nb = hostile.autograded(A, "h-twice")
-    assert nb["metadata"]["coplearn"]["graded_answers"]["q2"] == ["professional", "democratic"]
-    first, second = output_text(cell_by_id(nb, "q2-first")), output_text(cell_by_id(nb, "q2-second"))
-    for out in (first, second):
-        assert "professional" in out and "humanistic" not in out, out
-    assert "q2 = ['professional', 'democratic']" in "".join(cell_by_id(nb, "q2-typed")["source"])
+@pytest.mark.parametrize("student", ["h-twice", "h-twicesaved"])
+def test_an_answer_given_twice_is_marked_once_as_it_stood_at_its_first_test(hostile: Course, student: str) -> None:
+    nb = hostile.autograded(A, student)
+    assert nb["metadata"]["coplearn"]["graded_answers"]["q2"] == ["managed", "humanistic"]
+    assert nb["metadata"]["coplearn"]["grading"]["answered_more_than_once"] == ["q2"]
+    for test in ("q2-first", "q2-second"):
+        out = output_text(cell_by_id(nb, test))
+        assert "humanistic" in out and "democratic" not in out, out
+    second = "".join(cell_by_id(nb, "mine-twice")["source"])
+    assert [line for line in second.splitlines() if not line.startswith("#")] == []  # text only, not run
+    assert "another value given here is not marked" in second and "democratic" in second
+
+
+def test_a_stray_later_cell_cannot_undo_an_answer_already_marked(hostile: Course) -> None:
+    nb = hostile.autograded(A, "h-later")
+    assert "q1 = {" in "".join(cell_by_id(nb, "q1-typed")["source"])
+    later = "".join(cell_by_id(nb, "mine-later")["source"])
+    assert [line for line in later.splitlines() if not line.startswith("#")] == []
+    assert nb["metadata"]["coplearn"]["grading"]["answered_more_than_once"] == ["q1"]
 
 
 def test_an_item_given_as_both_number_and_text_is_not_marked(hostile: Course) -> None:

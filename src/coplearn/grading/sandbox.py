@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from coplearn.grading.gradebook import built_on_first_use, nbgrader_meta
+from coplearn.grading.gradebook import built_on_first_use
 from coplearn.grading.versions import check_versions
 
 __all__ = ["SandboxedExecute", "bwrap_command", "kernel_env", "make_kernel_manager", "sandbox_status"]
@@ -192,13 +192,6 @@ def _has_code(source: object) -> bool:
     return any(line.strip() and not line.lstrip().startswith("#") for line in source.splitlines())
 
 
-def _course_cell(cell: Any) -> bool:
-    """True for a cell the course made and locked, or a test cell (its nbgrader metadata is the
-    gradebook's own by now: see coplearn.grading.sanitise.ForgetUnknownCells)."""
-    meta = nbgrader_meta(cell)
-    return bool(meta.get("locked") or meta.get("grade")) and not meta.get("solution")
-
-
 @functools.cache
 def _build_sandboxed_execute() -> type:
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
@@ -215,9 +208,11 @@ def _build_sandboxed_execute() -> type:
           (default from ``COPLEARN_SANDBOX``);
         - ``hide_paths``: more folders the kernel must not see (the exchange is always hidden);
         - ``max_output_chars``: output recorded per cell; error outputs are always kept;
-        - ``notebook_timeout``: seconds for the whole notebook; once spent, only the course's own
-          cells (locked or graded: its tests) still run, each with ``timeout_after_budget`` seconds;
-        - a code cell with nothing to run (blank, or comments only) is not sent to the kernel;
+        - ``notebook_timeout``: seconds for the whole notebook; once spent, each remaining cell
+          gets ``timeout_after_budget`` seconds;
+        - a code cell with nothing to run (blank, or comments only) is not sent to the kernel (after
+          the sanitising step, the only student cells with code left are the answer cells, at most
+          one per question: see :mod:`coplearn.grading.sanitise`);
         - a kernel that dies, or stays busy after an interrupt, marks its cell and every later
           code cell with an error (no marks for the tests there) and grading goes on.
         """
@@ -263,10 +258,6 @@ def _build_sandboxed_execute() -> type:
         # nbclient binds the synchronous name to its own coroutine: bind it to ours
         start_new_kernel = run_sync(async_start_new_kernel)
 
-        def _budget_spent(self) -> bool:
-            return self.notebook_timeout is not None and self.notebook_timeout >= 0 and \
-                time.monotonic() - self._coplearn_started > self.notebook_timeout
-
         def _get_timeout(self, cell: Any) -> int | None:
             base = super()._get_timeout(cell)
             if self.notebook_timeout is None or self.notebook_timeout < 0:
@@ -302,13 +293,6 @@ def _build_sandboxed_execute() -> type:
                 return cell, resources
             if not _has_code(cell.source):  # nothing to run (a blank or comment-only cell)
                 cell.outputs = []
-                cell.execution_count = None
-                return cell, resources
-            if self._budget_spent() and not _course_cell(cell):
-                # Once the notebook's time is spent only the course's own cells (its tests) run, so
-                # that thousands of added cells cannot stretch a run past its limit.
-                cell.outputs = [NotebookNode(output_type="stream", name="stdout", text=(
-                    "Not run: the notebook's time limit for autograding was already spent.\n"))]
                 cell.execution_count = None
                 return cell, resources
             if self._coplearn_dead:

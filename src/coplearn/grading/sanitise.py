@@ -186,9 +186,12 @@ def _build_answers_as_data() -> type:
             doc, notes = clean_answers(folder / grading.ANSWERS_FILE, schema)
             computed = dict(doc.get("computed", {})) if doc else {}
             dropdowns = dict(doc.get("answers", {})) if doc else {}
-            typed: dict[str, object] = {}
+            student = log_safe(resources["nbgrader"].get("student", "?"))
             not_run: list[dict[str, Any]] = []
-            answer_cells: list[tuple[Any, list[str], tuple[str, ...]]] = []  # (cell, header, names)
+            # Every value a student cell gives an answer, in notebook order: (cell index, name, value).
+            given: list[tuple[int, str, object]] = []
+            first_test: dict[str, int] = {}  # answer name -> index of the first test cell that marks it
+            rewrite: dict[int, tuple[str, Any]] = {}  # cell index -> ("plain", header) or ("not_run", (original, why))
             for index, cell in enumerate(nb.cells):
                 gid = nbgrader_meta(cell).get("grade_id")
                 if gid in trusted_ids:
@@ -202,6 +205,9 @@ def _build_answers_as_data() -> type:
                     if cell.cell_type == "code":
                         cell.setdefault("outputs", [])
                         cell.setdefault("execution_count", None)
+                        if gid in grade_ids:
+                            for name in answer_schema([known["source"]]):
+                                first_test.setdefault(name, index)
                     continue
                 if cell.get("cell_type") != "code":
                     # a cell the gradebook does not know cannot claim to be graded, and no cell of the
@@ -217,7 +223,7 @@ def _build_answers_as_data() -> type:
                     cell.source = _not_run_source(cell.source, MARKER_WHY, {})
                     not_run.append({"cell": index, "why": MARKER_WHY, "names": [], "marked_from_saved": []})
                     self.log.warning("coplearn: %s: cell %d was not run (%s); its answers are unanswered",
-                                     log_safe(resources["nbgrader"].get("student", "?")), index + 1, MARKER_WHY)
+                                     student, index + 1, MARKER_WHY)
                     continue
                 parsed = grading.parse_answer_cell(cell.source)
                 if parsed.plain:
@@ -226,30 +232,48 @@ def _build_answers_as_data() -> type:
                     comments = [line.strip() for line in cell.source.splitlines() if line.strip().startswith("#")]
                     if comments:  # the learner's own comments, kept as text for the tutor and the feedback
                         header = ["# Your comments in this cell:"] + _as_comment("\n".join(comments), 30) + header
-                    typed.update(parsed.values)
-                    answer_cells.append((cell, header, tuple(parsed.values)))
+                    given.extend((index, n, v) for n, v in parsed.values.items() if n in schema)
+                    rewrite[index] = ("plain", header)
                     continue
                 used = {n: computed[n] for n in parsed.names if n in computed}
-                original = cell.source
-                cell.source = _not_run_source(original, str(parsed.problem), used)
-                typed.update(used)
+                given.extend((index, n, v) for n, v in used.items() if n in schema)
+                rewrite[index] = ("not_run", (cell.source, str(parsed.problem)))
                 not_run.append({"cell": index, "why": parsed.problem, "names": list(parsed.names),
                                 "marked_from_saved": sorted(used)})
-                self.log.warning("coplearn: %s: cell %d was not run (%s); %s", log_safe(resources["nbgrader"].get("student", "?")),
-                                 index + 1, log_safe(str(parsed.problem)),
+                self.log.warning("coplearn: %s: cell %d was not run (%s); %s", student, index + 1,
+                                 log_safe(str(parsed.problem)),
                                  f"saved values used for {', '.join(sorted(used))}" if used else "its answers are unanswered")
-            # Each answer has one value, the last one given in the notebook: every cell that gives
-            # it a value gives it that one, so no test can see another (answering a question twice,
-            # once before each of its tests, earns what the last answer earns, not the best of both).
-            for cell, header, names in answer_cells:
-                final = {n: typed[n] for n in names}
-                cell.source = "\n".join(header + ([grading.answer_source(final)] if final else []))
+            # One value per answer, given in one cell only: the value in effect when the first test
+            # that marks it runs (the last one given before that test; failing that, the first one
+            # given). Every other value a cell gives it is kept as text with a note, so a question
+            # answered twice (once before each of its tests) earns what one answer earns, and a
+            # stray later cell cannot undo an answer already marked.
+            home: dict[str, tuple[int, object]] = {}
+            for index, name, value in given:
+                if name not in home or index < first_test.get(name, len(nb.cells)):
+                    home[name] = (index, value)
+            typed = {name: value for name, (_, value) in home.items()}
+            twice = sorted({name for _, name, value in given if value != typed[name]})
+            for index, (kind, info) in rewrite.items():
+                mine = {n: typed[n] for n, (i, _) in home.items() if i == index}
+                others = sorted({n for i, n, v in given if i == index and n not in mine})
+                extra = [f"# {n}: another value given here is not marked; the one marked is given in cell "
+                         f"{home[n][0] + 1} (the value in effect when its first test runs)." for n in others]
+                if kind == "plain":
+                    original = [] if not others else ["# This cell as the learner wrote it:"] + _as_comment(nb.cells[index].source)
+                    nb.cells[index].source = "\n".join(info + ([grading.answer_source(mine)] if mine else []) + extra + original)
+                else:
+                    source, why = info
+                    nb.cells[index].source = "\n".join([_not_run_source(source, why, mine)] + extra)
+            if twice:
+                self.log.warning("coplearn: %s: %s given different values in more than one cell; each is marked with the "
+                                 "value in effect when its first test runs", student, ", ".join(twice))
             for note in notes:
-                self.log.warning("coplearn: %s: %s", log_safe(resources["nbgrader"].get("student", "?")), log_safe(note))
+                self.log.warning("coplearn: %s: %s", student, log_safe(note))
             nb.metadata["coplearn"] = {}  # the course's record only: nothing the submission put there
             record = nb.metadata["coplearn"]
             record["graded_answers"] = _json_safe(_graded_answers(schema, typed, dropdowns))
-            record["grading"] = {"not_run": not_run, "answers_file_notes": notes}
+            record["grading"] = {"not_run": not_run, "answers_file_notes": notes, "answered_more_than_once": twice}
             return nb, resources
 
     AnswersAsData.__module__ = __name__
