@@ -173,3 +173,35 @@ def test_one_odd_submission_never_stops_the_others_being_collected(linked: tuple
     assert f"l-badname+{A}+not-a-time+x in the exchange has no readable submission time: not collected" in log
     assert "not collected, as its student id cannot be used: it holds characters" in log
     assert not (submitted / "l-*").exists()
+
+
+def test_on_the_hub_the_owner_check_holds_whichever_config_is_read_last() -> None:
+    """The hub's tutor config asks SafeCollect to check owners; the course's own nbgrader_config.py,
+    which nbgrader reads after it from a terminal, also chooses SafeCollect and must not undo that."""
+    from nbgrader.exchange import ExchangeFactory
+    from traitlets.config import Config
+    from traitlets.config.loader import PyFileConfigLoader
+
+    from coplearn.grading.exchange import SafeCollect
+
+    repo = Path(__file__).resolve().parents[2]
+    merged = Config()
+    saved = dict(os.environ)  # the course's config file adds to os.environ; keep the test process clean
+    try:
+        for folder in (repo / "deploy" / "jupyterhub" / "jupyter" / "tutor", repo):
+            merged.merge(PyFileConfigLoader("nbgrader_config.py", path=str(folder)).load_config())
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    assert ExchangeFactory(config=merged).collect is SafeCollect
+    assert SafeCollect(config=merged).require_owner is True
+
+
+def test_with_the_owner_check_a_submission_made_by_another_account_is_not_collected(course: Course) -> None:
+    s = course.student("o-someone")  # made by this (root) account, filed under "o-someone"
+    s.fetch(A)
+    s.submit(A)
+    result = course.api(SafeCollect__require_owner=True).collect(A)
+    assert "Not collecting o-someone+" in result["log"] and "made by root" in result["log"]
+    assert not (course.root / "submitted" / "o-someone").exists()
+    shutil.rmtree(_inbound(course, "o-someone"))

@@ -17,8 +17,14 @@ written it: the solutions notebook would then be graded, and shown back in feedb
   named and left out (no half copy stays in ``submitted/``), and the command then ends with an
   error naming who was not collected.
 
-Everything else (timestamps, --update, the owner check, size limits) is nbgrader's.
-``nbgrader_config.py`` selects it with ``c.ExchangeFactory.collect``.
+- With ``c.SafeCollect.require_owner = True`` (the course's hub sets it for tutors, where each
+  person has their own unix account), a submission is collected only if its folder and files
+  belong to the account of the student it is filed under: nbgrader's exchange accepts a
+  submission made in another student's name (``nbgrader submit --student=NAME``), and its own
+  ``check_owner`` only warns.
+
+Everything else (timestamps, --update, size limits) is nbgrader's. ``nbgrader_config.py`` selects
+it with ``c.ExchangeFactory.collect``.
 
 It also checks the submission time. ``timestamp.txt``, which the late penalty reads, is written by
 the student's own ``nbgrader submit`` and can be edited afterwards to claim an earlier time. The
@@ -46,7 +52,7 @@ from traitlets import Bool, Integer
 from coplearn.grading.gradebook import log_safe
 from coplearn.grading.submission import odd_entries, unsafe_student_id
 
-__all__ = ["SafeCollect", "exchange_time", "links_in"]
+__all__ = ["SafeCollect", "exchange_time", "forged", "links_in"]
 
 
 def links_in(folder: str | os.PathLike[str]) -> list[str]:
@@ -58,6 +64,27 @@ def links_in(folder: str | os.PathLike[str]) -> list[str]:
             if os.path.islink(full):
                 found.append(os.path.relpath(full, folder))
     return sorted(found)
+
+
+def _owner(path: str) -> str:
+    import pwd
+
+    uid = os.lstat(path).st_uid
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return f"uid {uid}"
+
+
+def forged(path: str, name: str) -> list[str]:
+    """Entries under ``path`` (itself included, links not followed) not owned by the account ``name``."""
+    bad = [path] if _owner(path) != name else []
+    for folder, dirs, files in os.walk(path, followlinks=False):
+        for entry in dirs + files:
+            full = os.path.join(folder, entry)
+            if _owner(full) != name:
+                bad.append(full)
+    return bad
 
 
 def exchange_time(folder: str | os.PathLike[str]) -> _dt.datetime:
@@ -77,6 +104,10 @@ class SafeCollect(ExchangeCollect):
     trust_exchange_clock = Bool(True, help=(
         "Use the exchange's file change times when a submission claims an earlier time than its files "
         "were written. Switch off only to collect from an exchange restored from a backup.")).tag(config=True)
+    require_owner = Bool(False, help=(
+        "Collect a submission only if its folder and every file in it belong to the unix account of the "
+        "student it is filed under (one account per person, as on the course's hub). Off where accounts are "
+        "shared: there ownership proves nothing.")).tag(config=True)
     clock_tolerance = Integer(600, help=(
         "Seconds a submission's claimed time may precede the last change to its files (clock skew, a "
         "slow copy) before the exchange's time is used instead.")).tag(config=True)
@@ -105,8 +136,17 @@ class SafeCollect(ExchangeCollect):
         return {"username": parts[0], "filename": name, "timestamp": timestamp}
 
     def accept(self, path: str, record: dict[str, Any]) -> bool:
-        """Whether to consider this inbound folder at all (a subclass may check more, such as
-        who made it)."""
+        """Whether to consider this inbound folder at all: with :attr:`require_owner`, only if
+        the folder and everything in it were made by the account of the student it is filed under."""
+        if not self.require_owner:
+            return True
+        bad = forged(path, record["username"])
+        if bad:
+            self.log.error(
+                "Not collecting %s: it is filed under %s but %s made by %s. Someone may have submitted in another "
+                "student's name; the real submission (if any) is collected instead.", log_safe(record["filename"]),
+                log_safe(record["username"]), "it was" if bad[0] == path else "part of it was", _owner(bad[0]))
+            return False
         return True
 
     def init_src(self) -> None:
