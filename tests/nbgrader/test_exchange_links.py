@@ -205,3 +205,51 @@ def test_with_the_owner_check_a_submission_made_by_another_account_is_not_collec
     assert "Not collecting o-someone+" in result["log"] and "made by root" in result["log"]
     assert not (course.root / "submitted" / "o-someone").exists()
     shutil.rmtree(_inbound(course, "o-someone"))
+
+
+def test_a_file_swapped_for_a_link_during_the_copy_is_not_followed(tmp_path: Path) -> None:
+    """A student owns their folder in the exchange and can replace a file with a link after collect
+    has looked at it and before it copies it. The copy opens what it checked, never a link."""
+    from coplearn.grading.exchange import copy_tree_no_follow
+
+    secret = tmp_path / "tutor-secret.txt"
+    secret.write_text("TUTOR SECRET\n", encoding="utf-8")
+    src = tmp_path / "submission"
+    (src / "sub").mkdir(parents=True)
+    (src / "notes.txt").write_text("mine\n", encoding="utf-8")
+    (src / "sub" / "more.txt").write_text("mine too\n", encoding="utf-8")
+
+    def swap(directory: str, names: list[str]) -> set[str]:  # runs after listing, before copying
+        if directory == str(src):
+            (src / "notes.txt").unlink()
+            (src / "notes.txt").symlink_to(secret)
+            shutil.rmtree(src / "sub")
+            (src / "sub").symlink_to(tmp_path, target_is_directory=True)
+        return set()
+
+    copy_tree_no_follow(str(src), str(tmp_path / "copy"), swap)
+    copied = sorted(p.relative_to(tmp_path / "copy").as_posix() for p in (tmp_path / "copy").rglob("*"))
+    assert copied == [], copied  # both swapped entries were left out, nothing else was there
+    assert "TUTOR SECRET" not in "".join(p.read_text() for p in (tmp_path / "copy").rglob("*") if p.is_file())
+
+
+def test_a_newer_submission_that_cannot_be_collected_keeps_the_one_collected_before(course: Course) -> None:
+    s = course.student("u-keep")
+    s.fetch(A)
+    s.edit(A, "q1-typed", "q1 = {1: 'managed'}  # first")
+    s.submit(A)
+    course.ok(course.api().collect(A))
+    kept = course.root / "submitted" / "u-keep" / A / f"{A}.ipynb"
+    assert "# first" in kept.read_text(encoding="utf-8")
+    s.submit(A)  # a newer submission, then made too big
+    newer = max((p for p in (course.exchange / "coplearn" / "inbound").iterdir() if p.name.startswith(f"u-keep+{A}+")),
+                key=lambda p: p.name)
+    with open(newer / "big.bin", "wb") as fh:
+        fh.truncate(200 * 1024 * 1024)
+    result = course.api().collect(A)  # (the API collects with --update)
+    assert not result["success"]
+    assert "the one collected before is kept" in result["log"]
+    assert "# first" in kept.read_text(encoding="utf-8")
+    for entry in (course.exchange / "coplearn" / "inbound").iterdir():
+        if entry.name.startswith("u-keep+"):
+            shutil.rmtree(entry)

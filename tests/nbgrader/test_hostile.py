@@ -537,7 +537,7 @@ def test_links_and_special_files_are_removed_before_nbgrader_copies(hostile: Cou
 
 def test_student_text_reaches_the_log_without_control_characters(hostile: Course) -> None:
     collected = hostile.hostile_collect["log"]  # type: ignore[attr-defined]
-    assert "notes\\x1b[2J\\x1b[31mFAKE.txt is a name with control characters" in collected  # named, escaped ...
+    assert "notes\\x1b[2J\\x1b[31mFAKE.txt is a name with control or invisible characters" in collected  # named, escaped ...
     assert not [p for p in (hostile.root / "submitted" / "h-xss").rglob("*") if not p.name.isprintable()]  # ... left out
     for log in (collected, hostile.hostile_result["log"]):  # type: ignore[attr-defined]
         assert "\x1b" not in log

@@ -52,7 +52,7 @@ from traitlets import Bool, Integer
 from coplearn.grading.gradebook import log_safe
 from coplearn.grading.submission import odd_entries, unsafe_student_id
 
-__all__ = ["SafeCollect", "exchange_time", "forged", "links_in"]
+__all__ = ["SafeCollect", "copy_tree_no_follow", "exchange_time", "forged", "links_in"]
 
 
 def links_in(folder: str | os.PathLike[str]) -> list[str]:
@@ -85,6 +85,69 @@ def forged(path: str, name: str) -> list[str]:
             if _owner(full) != name:
                 bad.append(full)
     return bad
+
+
+_NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def copy_tree_no_follow(src: str, dest: str, ignore: Any = None, *, limit: int | None = None) -> int:
+    """Copy the folder ``src`` to ``dest`` (which must not exist): plain files and folders only,
+    never through a link, even one swapped in while the copy runs. Every folder and file is opened
+    relative to its already-open parent, with ``O_NOFOLLOW``, and checked with ``fstat`` once open,
+    so what is copied is what was checked (a student owns their folder in the exchange and could
+    replace a file with a link between a check by name and a copy by name). ``ignore`` is
+    :func:`shutil.copytree`'s (names to leave out, per folder); more than ``limit`` bytes in all
+    raises ``RuntimeError``. Returns the bytes copied."""
+    flags_dir = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | _NO_FOLLOW
+    top = os.open(src, flags_dir)
+    try:
+        return _copy_dir_fd(top, src, dest, ignore, limit, [0])
+    finally:
+        os.close(top)
+
+
+def _copy_dir_fd(dir_fd: int, shown: str, dest: str, ignore: Any, limit: int | None, total: list[int]) -> int:
+    if not stat.S_ISDIR(os.fstat(dir_fd).st_mode):
+        raise RuntimeError(f"{shown} is not a folder")
+    os.makedirs(dest)
+    names = sorted(os.listdir(dir_fd))
+    skipped = set(ignore(shown, names)) if ignore is not None else set()
+    for name in names:
+        if name in skipped:
+            continue
+        try:
+            mode = os.stat(name, dir_fd=dir_fd, follow_symlinks=False).st_mode
+        except OSError:
+            continue
+        if stat.S_ISDIR(mode):
+            try:
+                sub = os.open(name, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | _NO_FOLLOW, dir_fd=dir_fd)
+            except OSError:
+                continue  # swapped for a link (or removed) since it was listed: left out
+            try:
+                _copy_dir_fd(sub, os.path.join(shown, name), os.path.join(dest, name), ignore, limit, total)
+            finally:
+                os.close(sub)
+        elif stat.S_ISREG(mode):
+            try:
+                fd = os.open(name, os.O_RDONLY | _NO_FOLLOW | getattr(os, "O_NONBLOCK", 0), dir_fd=dir_fd)
+            except OSError:
+                continue  # swapped for a link (or removed) since it was listed: left out
+            try:
+                if not stat.S_ISREG(os.fstat(fd).st_mode):
+                    continue
+                with open(os.path.join(dest, name), "xb") as out:
+                    while True:
+                        block = os.read(fd, 1 << 20)
+                        if not block:
+                            break
+                        total[0] += len(block)
+                        if limit is not None and total[0] > limit:
+                            raise RuntimeError(f"its folder holds more than the course's limit of {limit:,} bytes")
+                        out.write(block)
+            finally:
+                os.close(fd)
+    return total[0]
 
 
 def exchange_time(folder: str | os.PathLike[str]) -> _dt.datetime:
@@ -164,8 +227,8 @@ class SafeCollect(ExchangeCollect):
         if not check_mode(self.inbound_path, read=True, execute=True):
             self.fail("You don't have read permissions for the directory: {}".format(self.inbound_path))
         student_id = self.coursedir.student_id if self.coursedir.student_id else "*"
-        pattern = os.path.join(self.inbound_path, "{}+{}+*".format(glob.escape(student_id) if student_id != "*" else "*",
-                                                                    glob.escape(self.coursedir.assignment_id)))
+        # (--student is a glob, as nbgrader documents it; each folder's own id is checked below)
+        pattern = os.path.join(self.inbound_path, "{}+{}+*".format(student_id, self.coursedir.assignment_id))
         groups: dict[str, list[dict[str, Any]]] = {}
         for path in sorted(glob.glob(pattern)):
             record = self._parse_record(path)
@@ -191,12 +254,27 @@ class SafeCollect(ExchangeCollect):
         try:
             for record in records:
                 self.src_records = [record]
+                dest = self.coursedir.format_path(self.coursedir.submitted_directory, record["username"],
+                                                  self.coursedir.assignment_id)
+                kept = None
+                if os.path.isdir(dest) and not os.path.islink(dest):
+                    # nbgrader deletes a collected submission before copying a newer one (--update):
+                    # keep a copy, to put back if the newer one cannot be collected
+                    kept = dest + ".coplearn-kept"
+                    shutil.rmtree(kept, ignore_errors=True)
+                    shutil.copytree(dest, kept, symlinks=True)
                 try:
                     super().copy_files()
                 except Exception as exc:  # noqa: BLE001 - one student's submission, never the others'
                     failed.append(record["username"])
-                    self.log.error("coplearn: the submission of %s was NOT collected: %s", log_safe(record["username"]),
-                                   log_safe(exc))
+                    restored = kept is not None and not os.path.exists(dest)
+                    if restored:
+                        os.rename(kept, dest)  # type: ignore[arg-type]
+                    self.log.error("coplearn: the submission of %s was NOT collected%s: %s", log_safe(record["username"]),
+                                   " (the one collected before is kept)" if restored else "", log_safe(exc))
+                finally:
+                    if kept is not None:
+                        shutil.rmtree(kept, ignore_errors=True)
         finally:
             self.src_records = records
         if failed:
@@ -218,10 +296,10 @@ class SafeCollect(ExchangeCollect):
         shown = "no readable time" if claimed is None else f"{claimed:%Y-%m-%d %H:%M:%S} UTC"
         if not self.trust_exchange_clock and claimed is not None:  # (an unreadable time is no claim to keep)
             self.log.warning("coplearn: %s claims %s, but its files were last changed at %s UTC (kept the "
-                             "claimed time: trust_exchange_clock is off).", src, shown, f"{actual:%Y-%m-%d %H:%M:%S}")
+                             "claimed time: trust_exchange_clock is off).", log_safe(src), shown, f"{actual:%Y-%m-%d %H:%M:%S}")
             return
         self.log.warning("coplearn: %s claims it was submitted at %s, but its files were last changed in the "
-                         "exchange at %s UTC; the exchange's time is used for lateness.", src, shown,
+                         "exchange at %s UTC; the exchange's time is used for lateness.", log_safe(src), shown,
                          f"{actual:%Y-%m-%d %H:%M:%S}")
         with open(stamp, "w", encoding="utf-8") as fh:
             fh.write(actual.strftime("%Y-%m-%d %H:%M:%S.%f UTC"))
@@ -268,7 +346,7 @@ class SafeCollect(ExchangeCollect):
             raise RuntimeError(f"its folder holds {size:,} bytes, more than the course's limit of "
                                f"{1000 * self.coursedir.max_dir_size:,} (CourseDirectory.max_dir_size, in kB)")
         try:
-            shutil.copytree(src, dest, symlinks=False, ignore=ignore)
+            copy_tree_no_follow(src, dest, ignore, limit=1000 * self.coursedir.max_dir_size)
             self._check_time(src, dest)
         except BaseException:
             shutil.rmtree(dest, ignore_errors=True)  # no half-copied submission left to be graded

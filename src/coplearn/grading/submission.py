@@ -111,12 +111,12 @@ def unsafe_student_id(student: str) -> str | None:
     characters, a leading dot or dash), or ``None`` when it is fine.
 
     >>> unsafe_student_id("g-*"), unsafe_student_id("ann.lee@uni.ac.uk")
-    ('it holds characters nbgrader would read as a pattern or a path', None)
+    ('it holds characters nbgrader would read as a pattern or a path, or invisible ones', None)
     """
     if not student or student.startswith((".", "-")):
         return "it is empty or starts with a dot or a dash"
-    if _UNSAFE_ID.search(student):
-        return "it holds characters nbgrader would read as a pattern or a path"
+    if _UNSAFE_ID.search(student) or not student.isprintable():
+        return "it holds characters nbgrader would read as a pattern or a path, or invisible ones"
     return None
 
 
@@ -152,7 +152,7 @@ def odd_entries(folder: str | os.PathLike[str]) -> list[tuple[str, str]]:
                 found.append((os.path.relpath(full, folder), what))
             elif not name.isprintable():
                 # no release has such a name, and nbgrader would print it to the tutor's terminal as is
-                found.append((os.path.relpath(full, folder), "a name with control characters"))
+                found.append((os.path.relpath(full, folder), "a name with control or invisible characters"))
     return sorted(found)
 
 
