@@ -223,19 +223,23 @@ def open_voila(page: Page, server: Any, name: str, timeout: float = 60, settle: 
                retries: int = 2, watcher: Watcher | None = None) -> float:
     """Open a lesson in the app view; return the seconds until it has rendered and settled.
 
-    Voila 0.5 first runs the whole notebook on the server (a spinner shows), then builds the page
-    and draws the widgets in the browser. "Settled" = the app shell is up, nothing is loading, and
-    the number of outputs, widgets and figures has not changed for ``settle`` seconds.
+    With progressive rendering (as ``coplearn app`` runs it), Voila 0.5 sends the page at once with a
+    placeholder in each cell, runs the notebook, and fills each cell as its outputs (and their
+    widgets' models) arrive. "Settled" = the app shell is up, no placeholder or "Loading widget" is
+    left, and the number of outputs, widgets and figures has not changed for ``settle`` seconds.
 
     Voila 0.5.13 sometimes never finishes running a notebook whose cells write into an ``Output``
     widget (voila-dashboards/voila#1428; about 1 page load in 20 here). A learner would reload
     the page, and so do we, ``retries`` times; each reload is recorded in :data:`VOILA_RETRIES`.
 
-    Voila 0.5.13 also, now and then (lessons 09 and 06 on 2 December 2026, 04 and 11 in two full runs
-    on 3 December; cause not found), draws a
-    page with "Error displaying widget: model not found" in place of one widget. A learner would
-    reload that too, and so do we, recorded the same way; the JavaScript error it logs is moved
-    from ``watcher`` (if given) into that record. A page that shows it on every attempt fails.
+    Voila 0.5.13's default mode also, now and then, drew a page with "Error displaying widget:
+    model not found" in place of every widget after the first (about 1 load in 4 on a busy 2-core
+    machine, 3 December 2026, though a kernel-side probe saw the kernel send every widget's state).
+    ``coplearn app`` now uses Voila's progressive rendering, which draws each output once its
+    widget's model has arrived (0 in 16 loads, and 0 in the 74 app-view tests, in the same spell).
+    Should it still happen, a learner would reload, and so do we, recorded the same way; the
+    JavaScript error it logs is moved from ``watcher`` (if given) into that record. A page that
+    shows it on every attempt fails.
     """
     stopped: list[str] = []  # kernels of abandoned attempts, which the tests shut down themselves
     for attempt in range(retries + 1):
