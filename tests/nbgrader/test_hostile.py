@@ -34,6 +34,12 @@ h-twice            q2 answered twice, once before each of its two tests (the ans
                    when its first test runs counts, for both)
 h-twicesaved       the same, the first answer worked out with code and saved in answers.json      8
 h-later            everything right, then a stray copy of the blank q1 after all the tests        40
+h-lateq2           q2 chosen with the drop-downs (right); q2 also typed (wrong), below its first   16
+                   test (the drop-downs marked there are marked by both tests)
+h-setupmoved       the locked set-up cell moved between q2's two tests; q2 typed one way and       8
+                   chosen the other way with the drop-downs (both tests mark the typed answer)
+h-blankfirst       the q1 form left blank; statements 5 and 6 typed right in a new cell below     4
+                   the test of statement 4 (a blank form is no answer: the typed one counts)
 h-mixkeys          q1 = {1: 'democratic', '1': 'managed'} (one item given twice: not marked)      0
 h-empty            everything right, plus 400 empty cells (not sent to the kernel)                40
 h-xss              blank; the written answer holds <script>, an onerror image, a javascript:     0
@@ -246,6 +252,34 @@ def hostile(course: Course) -> Course:
         nb["cells"].append({"cell_type": "code", "execution_count": None, "id": "mine-later", "metadata": {},
                             "outputs": [], "source": blank_q1})
     _edit_cells(course, "h-later", later)
+
+    def move(nb: dict, gid: str, before: str) -> None:
+        cell = next(c for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id") == gid)
+        nb["cells"].remove(cell)
+        at = next(i for i, c in enumerate(nb["cells"]) if c["metadata"].get("nbgrader", {}).get("grade_id") == before)
+        nb["cells"].insert(at, cell)
+
+    def lateq2(nb: dict) -> None:
+        for cell in nb["cells"]:
+            if cell["metadata"].get("nbgrader", {}).get("grade_id") == "q2-typed":
+                cell["source"] = 'q2 = ["humanistic", "democratic"]'
+        move(nb, "q2-typed", "q2-second")
+    _edit_cells(course, "h-lateq2", lateq2, files={"answers.json": json.dumps({
+        "format": "coplearn-answers", "version": 2, "answers": {"q2.1": "managed", "q2.2": "professional"}})})
+
+    def setupmoved(nb: dict) -> None:
+        for cell in nb["cells"]:
+            if cell["metadata"].get("nbgrader", {}).get("grade_id") == "q2-typed":
+                cell["source"] = TWICE_FIRST
+        move(nb, "setup", "q2-second")
+    _edit_cells(course, "h-setupmoved", setupmoved, files={"answers.json": json.dumps({
+        "format": "coplearn-answers", "version": 2, "answers": {"q2.1": "professional", "q2.2": "democratic"}})})
+
+    def blankfirst(nb: dict) -> None:
+        at = next(i for i, c in enumerate(nb["cells"]) if c["metadata"].get("nbgrader", {}).get("grade_id") == "q1-statement-05")
+        nb["cells"].insert(at, {"cell_type": "code", "execution_count": None, "id": "mine-blankfirst", "metadata": {},
+                                "outputs": [], "source": 'q1 = {5: "managed", 6: "professional"}'})
+    _edit_cells(course, "h-blankfirst", blankfirst)
     _submit(course, "h-mixkeys", q1="q1 = {1: 'democratic', '1': 'managed'}")
 
     s = course.student("h-empty")
@@ -291,7 +325,7 @@ def hostile(course: Course) -> Course:
 HOSTILE_SCORES = {
     "h-honest": 40, "h-blank": 0, "h-shipped": 0, "h-loop": 24, "h-flood": 40, "h-deleted": 6, "h-edited": 0,
     "h-badjson": 0, "h-monkey": 0, "h-reader": 0, "h-tags": 0, "h-fakecell": 0, "h-typechange": 0,
-    "h-answersfile": 2, "h-bigecho": 0, "h-source": 0, "h-schema": 24, "h-claims": 16, "h-twice": 8, "h-twicesaved": 8, "h-later": 40, "h-mixkeys": 0,
+    "h-answersfile": 2, "h-bigecho": 0, "h-source": 0, "h-schema": 24, "h-claims": 16, "h-twice": 8, "h-twicesaved": 8, "h-later": 40, "h-lateq2": 16, "h-setupmoved": 8, "h-blankfirst": 4, "h-mixkeys": 0,
     "h-empty": 40, "h-xss": 0, "h-linkans": 0, "h-zero": 0,
 }
 #: Students nbgrader cannot grade at all (each alone): the notebook that is not JSON, the notebook
@@ -458,15 +492,15 @@ def test_an_answer_given_twice_is_marked_once_as_it_stood_at_its_first_test(host
         assert "humanistic" in out and "democratic" not in out, out
     second = "".join(cell_by_id(nb, "mine-twice")["source"])
     assert [line for line in second.splitlines() if not line.startswith("#")] == []  # text only, not run
-    assert "another value given here is not marked" in second and "democratic" in second
+    assert "the value given here is not marked" in second and "democratic" in second
 
 
 def test_a_stray_later_cell_cannot_undo_an_answer_already_marked(hostile: Course) -> None:
     nb = hostile.autograded(A, "h-later")
     assert "q1 = {" in "".join(cell_by_id(nb, "q1-typed")["source"])
     later = "".join(cell_by_id(nb, "mine-later")["source"])
-    assert [line for line in later.splitlines() if not line.startswith("#")] == []
-    assert nb["metadata"]["coplearn"]["grading"]["answered_more_than_once"] == ["q1"]
+    assert [line for line in later.splitlines() if not line.startswith("#")] == []  # a blank form gives no answer
+    assert nb["metadata"]["coplearn"]["grading"]["answered_more_than_once"] == []
 
 
 def test_an_item_given_as_both_number_and_text_is_not_marked(hostile: Course) -> None:
@@ -541,3 +575,21 @@ def test_student_text_reaches_the_log_without_control_characters(hostile: Course
     assert not [p for p in (hostile.root / "submitted" / "h-xss").rglob("*") if not p.name.isprintable()]  # ... left out
     for log in (collected, hostile.hostile_result["log"]):  # type: ignore[attr-defined]
         assert "\x1b" not in log
+
+
+def test_a_typed_answer_after_its_first_test_is_not_a_second_guess(hostile: Course) -> None:
+    nb = hostile.autograded(A, "h-lateq2")
+    assert nb["metadata"]["coplearn"]["graded_answers"]["q2"] == ["managed", "professional"]
+    for test in ("q2-first", "q2-second"):
+        out = output_text(cell_by_id(nb, test))
+        assert "professional" in out and "democratic" not in out, out
+    typed = "".join(cell_by_id(nb, "q2-typed")["source"])
+    assert [line for line in typed.splitlines() if not line.startswith("#")] == []
+    assert "after the first test that marks it" in typed
+
+
+def test_moving_the_set_up_cell_does_not_give_a_second_answer(hostile: Course) -> None:
+    nb = hostile.autograded(A, "h-setupmoved")
+    for test in ("q2-first", "q2-second"):
+        out = output_text(cell_by_id(nb, test))
+        assert "humanistic" in out and "democratic" not in out, out

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import errno
 import os
 import shutil
 import stat
@@ -69,7 +70,10 @@ def links_in(folder: str | os.PathLike[str]) -> list[str]:
 def _owner(path: str) -> str:
     import pwd
 
-    uid = os.lstat(path).st_uid
+    try:
+        uid = os.lstat(path).st_uid
+    except OSError:
+        return "(cannot be read)"
     try:
         return pwd.getpwuid(uid).pw_name
     except KeyError:
@@ -79,7 +83,11 @@ def _owner(path: str) -> str:
 def forged(path: str, name: str) -> list[str]:
     """Entries under ``path`` (itself included, links not followed) not owned by the account ``name``."""
     bad = [path] if _owner(path) != name else []
-    for folder, dirs, files in os.walk(path, followlinks=False):
+
+    def unreadable(exc: OSError) -> None:  # a folder nobody but its owner may list: cannot be checked
+        bad.append(exc.filename or path)
+
+    for folder, dirs, files in os.walk(path, followlinks=False, onerror=unreadable):
         for entry in dirs + files:
             full = os.path.join(folder, entry)
             if _owner(full) != name:
@@ -88,6 +96,8 @@ def forged(path: str, name: str) -> list[str]:
 
 
 _NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
+#: What opening an entry that was listed a moment before fails with when it has become a link or gone.
+_SWAPPED = {errno.ELOOP, errno.ENOENT, errno.ENOTDIR, getattr(errno, "EMLINK", errno.ELOOP)}
 
 
 def copy_tree_no_follow(src: str, dest: str, ignore: Any = None, *, limit: int | None = None) -> int:
@@ -117,13 +127,16 @@ def _copy_dir_fd(dir_fd: int, shown: str, dest: str, ignore: Any, limit: int | N
             continue
         try:
             mode = os.stat(name, dir_fd=dir_fd, follow_symlinks=False).st_mode
-        except OSError:
+        except FileNotFoundError:
             continue
         if stat.S_ISDIR(mode):
             try:
-                sub = os.open(name, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | _NO_FOLLOW, dir_fd=dir_fd)
-            except OSError:
-                continue  # swapped for a link (or removed) since it was listed: left out
+                sub = os.open(name, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | _NO_FOLLOW | getattr(os, "O_NONBLOCK", 0),
+                              dir_fd=dir_fd)
+            except OSError as exc:
+                if exc.errno in _SWAPPED:
+                    continue  # swapped for a link (or removed) since it was listed: left out
+                raise
             try:
                 _copy_dir_fd(sub, os.path.join(shown, name), os.path.join(dest, name), ignore, limit, total)
             finally:
@@ -131,11 +144,16 @@ def _copy_dir_fd(dir_fd: int, shown: str, dest: str, ignore: Any, limit: int | N
         elif stat.S_ISREG(mode):
             try:
                 fd = os.open(name, os.O_RDONLY | _NO_FOLLOW | getattr(os, "O_NONBLOCK", 0), dir_fd=dir_fd)
-            except OSError:
-                continue  # swapped for a link (or removed) since it was listed: left out
+            except OSError as exc:
+                if exc.errno in _SWAPPED:
+                    continue  # swapped for a link (or removed) since it was listed: left out
+                raise  # (unreadable: this submission is not collected, and the log says so)
             try:
-                if not stat.S_ISREG(os.fstat(fd).st_mode):
+                opened = os.fstat(fd)
+                if not stat.S_ISREG(opened.st_mode):
                     continue
+                if opened.st_nlink > 1:  # a hard link: the same file as one elsewhere, perhaps not the student's
+                    raise RuntimeError(f"{os.path.join(shown, name)} is a hard link to a file elsewhere")
                 with open(os.path.join(dest, name), "xb") as out:
                     while True:
                         block = os.read(fd, 1 << 20)
@@ -231,9 +249,18 @@ class SafeCollect(ExchangeCollect):
         pattern = os.path.join(self.inbound_path, "{}+{}+*".format(student_id, self.coursedir.assignment_id))
         groups: dict[str, list[dict[str, Any]]] = {}
         for path in sorted(glob.glob(pattern)):
-            record = self._parse_record(path)
-            if record is not None and self.accept(path, record):
-                groups.setdefault(record["username"], []).append(record)
+            if os.path.islink(path):  # chosen as the newest, a link would stand in for the real submission
+                self.log.warning("coplearn: %s in the exchange is a link, not a folder a student submitted; it was NOT "
+                                 "collected (a link in the exchange could point at any file you can read).",
+                                 log_safe(os.path.basename(path)))
+                continue
+            try:
+                record = self._parse_record(path)
+                if record is not None and self.accept(path, record):
+                    groups.setdefault(record["username"], []).append(record)
+            except Exception as exc:  # noqa: BLE001 - one odd folder never stops the others being collected
+                self.log.error("coplearn: %s in the exchange could not be checked (%s): not collected.",
+                               log_safe(os.path.basename(path)), log_safe(exc))
         with Gradebook(self.coursedir.db_url, self.coursedir.course_id) as gb:
             try:
                 self.duedate = gb.find_assignment(self.coursedir.assignment_id).duedate
@@ -257,13 +284,13 @@ class SafeCollect(ExchangeCollect):
                 dest = self.coursedir.format_path(self.coursedir.submitted_directory, record["username"],
                                                   self.coursedir.assignment_id)
                 kept = None
-                if os.path.isdir(dest) and not os.path.islink(dest):
-                    # nbgrader deletes a collected submission before copying a newer one (--update):
-                    # keep a copy, to put back if the newer one cannot be collected
-                    kept = dest + ".coplearn-kept"
-                    shutil.rmtree(kept, ignore_errors=True)
-                    shutil.copytree(dest, kept, symlinks=True)
                 try:
+                    if os.path.isdir(dest) and not os.path.islink(dest):
+                        # nbgrader deletes a collected submission before copying a newer one (--update):
+                        # keep a copy, to put back if the newer one cannot be collected
+                        kept = dest + ".coplearn-kept"
+                        shutil.rmtree(kept, ignore_errors=True)
+                        shutil.copytree(dest, kept, symlinks=True)
                     super().copy_files()
                 except Exception as exc:  # noqa: BLE001 - one student's submission, never the others'
                     failed.append(record["username"])
@@ -273,6 +300,8 @@ class SafeCollect(ExchangeCollect):
                     self.log.error("coplearn: the submission of %s was NOT collected%s: %s", log_safe(record["username"]),
                                    " (the one collected before is kept)" if restored else "", log_safe(exc))
                 finally:
+                    if kept is not None and os.path.isdir(kept) and not os.path.exists(dest):
+                        os.rename(kept, dest)  # (interrupted: the submission collected before stays)
                     if kept is not None:
                         shutil.rmtree(kept, ignore_errors=True)
         finally:
@@ -306,10 +335,8 @@ class SafeCollect(ExchangeCollect):
 
     def do_copy(self, src: str, dest: str, log: Any = None) -> None:
         if os.path.islink(src):
-            self.log.warning(
-                "coplearn: %s is a link, not a folder a student submitted; it was NOT collected "
-                "(a link in the exchange could point at any file you can read).", log_safe(src))
-            return
+            raise RuntimeError(f"{log_safe(src)} is a link, not a folder a student submitted (a link in the exchange "
+                               "could point at any file you can read)")
         links = links_in(src)
         for rel in links:
             self.log.warning("coplearn: %s: %s is a link; it was left out of the collected submission.",

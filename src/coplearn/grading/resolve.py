@@ -15,7 +15,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from coplearn.grading.answers import _SHOW_ITEMS, ANSWERS_FILE, _show, as_data, canonical, parse_answer_cell
+from coplearn.grading.answers import _SHOW_ITEMS, ANSWERS_FILE, _show, as_data, canonical, is_answer_name, parse_answer_cell
 from coplearn.grading.checks import plain_errors
 from coplearn.grading.store import AnswerStore
 
@@ -95,6 +95,15 @@ def prepare_answers() -> None:
         return
     if shell is None:
         return
+    # Answers given before this cell ran (the set-up cell moved below an answer, or run again) stay
+    # the answers: otherwise a test before it and a test after it could mark two different values.
+    for name, value in list(shell.user_ns.items()):
+        if is_answer_name(name) and not _blank(value):
+            try:
+                _MARKED[name] = as_data(value)
+            except ValueError:
+                continue
+            _HOW[name] = "given earlier in this notebook"
     if not _TRACKING:
         shell.events.register("post_run_cell", _after_cell)
         _TRACKING = True

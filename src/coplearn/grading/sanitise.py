@@ -91,6 +91,18 @@ def inert_markdown(text: str) -> str:
     return '<div class="tex2jax_ignore mathjax_ignore">\n\n' + body + "\n\n</div>"
 
 
+def _blank_answer(value: object) -> bool:
+    """True for an answer that gives nothing: None, blank text, or a list or dict of those (the
+    blank form as released, ``q1 = {1: None, ...}``)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return True
+    if isinstance(value, Mapping):
+        return all(_blank_answer(v) for v in value.values())
+    if isinstance(value, list):
+        return all(_blank_answer(v) for v in value)
+    return False
+
+
 def _json_safe(value: object, depth: int = 0) -> object:
     """``value`` as notebook metadata can hold it: dict keys as text (JSON's own rule, applied
     here so that keys such as 1 and "x" side by side cannot stop the notebook being written)."""
@@ -191,6 +203,7 @@ def _build_answers_as_data() -> type:
             # Every value a student cell gives an answer, in notebook order: (cell index, name, value).
             given: list[tuple[int, str, object]] = []
             first_test: dict[str, int] = {}  # answer name -> index of the first test cell that marks it
+            reads: dict[tuple[str, object], int] = {}  # (answer name, item or None) -> test cells marking it
             rewrite: dict[int, tuple[str, Any]] = {}  # cell index -> ("plain", header) or ("not_run", (original, why))
             for index, cell in enumerate(nb.cells):
                 gid = nbgrader_meta(cell).get("grade_id")
@@ -206,8 +219,10 @@ def _build_answers_as_data() -> type:
                         cell.setdefault("outputs", [])
                         cell.setdefault("execution_count", None)
                         if gid in grade_ids:
-                            for name in answer_schema([known["source"]]):
+                            for name, q in answer_schema([known["source"]]).items():
                                 first_test.setdefault(name, index)
+                                for key in (q.items or {None}):
+                                    reads[(name, key)] = reads.get((name, key), 0) + 1
                     continue
                 if cell.get("cell_type") != "code":
                     # a cell the gradebook does not know cannot claim to be graded, and no cell of the
@@ -250,15 +265,30 @@ def _build_answers_as_data() -> type:
             # stray later cell cannot undo an answer already marked.
             home: dict[str, tuple[int, object]] = {}
             for index, name, value in given:
+                if _blank_answer(value):
+                    continue  # (the blank form as released, or None: no answer given)
                 if name not in home or index < first_test.get(name, len(nb.cells)):
                     home[name] = (index, value)
+            late: list[str] = []
+            for name, (index, _) in list(home.items()):
+                # A value given only after the first test that marks it, for a question whose tests
+                # read the same answer more than once (two cultures, two scores): the first test
+                # marked the drop-down answer, so the typed one would be a second guess.
+                several_tests = any(n == name and count > 1 for (n, _), count in reads.items())
+                chosen = any(k == name or k.startswith(name + ".") for k, v in dropdowns.items() if v is not None)
+                if several_tests and chosen and index > first_test.get(name, len(nb.cells)):
+                    late.append(name)
+                    del home[name]
             typed = {name: value for name, (_, value) in home.items()}
-            twice = sorted({name for _, name, value in given if value != typed[name]})
+            twice = sorted({name for _, name, value in given
+                            if not _blank_answer(value) and (name not in typed or repr(value) != repr(typed[name]))})
             for index, (kind, info) in rewrite.items():
                 mine = {n: typed[n] for n, (i, _) in home.items() if i == index}
-                others = sorted({n for i, n, v in given if i == index and n not in mine})
-                extra = [f"# {n}: another value given here is not marked; the one marked is given in cell "
-                         f"{home[n][0] + 1} (the value in effect when its first test runs)." for n in others]
+                others = sorted({n for i, n, v in given if i == index and n not in mine and not _blank_answer(v)})
+                extra = [f"# {n}: the value given here is not marked; " + (
+                         f"the one marked is given in cell {home[n][0] + 1} (the value in effect when its first test runs)."
+                         if n in home else "it comes after the first test that marks it, which marked the drop-down answer.")
+                         for n in others]
                 if kind == "plain":
                     original = [] if not others else ["# This cell as the learner wrote it:"] + _as_comment(nb.cells[index].source)
                     nb.cells[index].source = "\n".join(info + ([grading.answer_source(mine)] if mine else []) + extra + original)
@@ -266,7 +296,7 @@ def _build_answers_as_data() -> type:
                     source, why = info
                     nb.cells[index].source = "\n".join([_not_run_source(source, why, mine)] + extra)
             if twice:
-                self.log.warning("coplearn: %s: %s given different values in more than one cell; each is marked with the "
+                self.log.warning("coplearn: %s: %s given different values in more than one place; each is marked with the "
                                  "value in effect when its first test runs", student, ", ".join(twice))
             for note in notes:
                 self.log.warning("coplearn: %s: %s", student, log_safe(note))
