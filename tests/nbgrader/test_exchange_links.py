@@ -253,3 +253,24 @@ def test_a_newer_submission_that_cannot_be_collected_keeps_the_one_collected_bef
     for entry in (course.exchange / "coplearn" / "inbound").iterdir():
         if entry.name.startswith("u-keep+"):
             shutil.rmtree(entry)
+
+
+def test_a_hard_link_or_an_unreadable_file_stops_that_submission_not_silently(tmp_path: Path) -> None:
+    """A hard link is another name for a file elsewhere (perhaps one only the tutor may read); an
+    unreadable file would otherwise go missing from the copy without a word."""
+    from coplearn.grading.exchange import copy_tree_no_follow
+
+    elsewhere = tmp_path / "tutor-file.txt"
+    elsewhere.write_text("TUTOR\n", encoding="utf-8")
+    src = tmp_path / "submission"
+    src.mkdir()
+    os.link(elsewhere, src / "notes.txt")
+    with pytest.raises(RuntimeError, match="hard link"):
+        copy_tree_no_follow(str(src), str(tmp_path / "copy"))
+    (src / "notes.txt").unlink()
+    (src / "a.ipynb").write_text("{}", encoding="utf-8")
+    (src / "a.ipynb").chmod(0)
+    if os.access(src / "a.ipynb", os.R_OK):  # root reads anything: nothing to check here
+        return
+    with pytest.raises(PermissionError):
+        copy_tree_no_follow(str(src), str(tmp_path / "copy2"))
