@@ -61,6 +61,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 
 import pytest
 from nbcourse import Course, cell_by_id, output_text
@@ -313,6 +314,9 @@ def hostile(course: Course) -> Course:
                                                            encoding="utf-8")
         if sid != "h-linknb":
             (submitted / sid / A / f"{A}.ipynb").write_text(blank, encoding="utf-8")
+        # a whole submission folder, as nbgrader's exchange makes one (release_feedback, run by
+        # other modules on this shared course, needs its secret)
+        shutil.copy(submitted / "h-blank" / A / "submission_secret.txt", submitted / sid / A)
     (submitted / "h-linknb" / A / f"{A}.ipynb").symlink_to(submitted / "h-honest" / A / f"{A}.ipynb")
     (submitted / "h-linkans" / A / "answers.json").symlink_to(submitted / "h-answersfile" / A / "answers.json")
     (submitted / "h-zero" / A / "notes.txt").symlink_to("/dev/zero")
