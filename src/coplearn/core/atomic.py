@@ -204,7 +204,6 @@ def _owner_alive(text: str) -> bool | None:
 @contextlib.contextmanager
 def _exclusive_file_lock(lock_path: Path, path: object, timeout: float, deadline: float) -> Iterator[None]:
     me = f"{socket.gethostname()} {os.getpid()} {_token()}".encode()
-    seen: dict[str, float] = {}  # lock holder -> when this wait first saw it (our own clock)
     while True:
         try:
             fd = os.open(lock_path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
@@ -214,9 +213,6 @@ def _exclusive_file_lock(lock_path: Path, path: object, timeout: float, deadline
                 age = time.time() - lock_path.stat().st_mtime
             except FileNotFoundError:
                 continue
-            # The file's own time can mislead (a browser tab's file system may report another
-            # clock's): a holder seen for longer than that by this wait is at least that old.
-            age = max(age, time.monotonic() - seen.setdefault(owner, time.monotonic()))
             alive = _owner_alive(owner) if age > 0.5 else True
             if alive is False or (alive is None and age > STALE_AFTER):
                 _take_over(lock_path, owner)
