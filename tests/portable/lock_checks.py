@@ -59,3 +59,22 @@ def test_a_process_killed_while_holding_the_lock_does_not_block_the_next(tmp_pat
     assert proc.returncode < 0, proc.stderr
     with _atomic.file_lock(path, timeout=15):
         pass
+
+
+def test_a_lock_file_left_empty_is_taken_over_once_old_and_named_when_young(tmp_path):
+    """A browser tab closed between creating its lock file and writing its name in it leaves an
+    empty lock file: a waiter takes it over once it is older than STALE_AFTER, and a waiter that
+    gives up on a young one says what it saw."""
+    if _atomic._lock_method() != "lockfile":
+        pytest.skip("only the lock-file method leaves a file behind")
+    path = tmp_path / "j.json"
+    lock = tmp_path / "j.json.lock"
+    lock.write_bytes(b"")
+    with pytest.raises(TimeoutError, match=r"within 0\.6 s \(the lock file names '', last changed"):
+        with _atomic.file_lock(path, timeout=0.6):
+            pass
+    old = time.time() - _atomic.STALE_AFTER - 5
+    os.utime(lock, (old, old))
+    with _atomic.file_lock(path, timeout=5):
+        assert lock.read_text().split()[2] == _atomic._token()
+    assert not lock.exists()

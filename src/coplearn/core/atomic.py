@@ -94,8 +94,9 @@ def _lock_method() -> str:
     return LOCK_METHOD
 
 
-def _timeout(path: object, timeout: float) -> TimeoutError:
-    return TimeoutError(f"could not lock {path} within {timeout:g} s; is another program holding it? "
+def _timeout(path: object, timeout: float, seen: str = "") -> TimeoutError:
+    detail = f" ({seen})" if seen else ""
+    return TimeoutError(f"could not lock {path} within {timeout:g} s{detail}; is another program holding it? "
                         f"Close other copies of the course and try again.")
 
 
@@ -183,7 +184,9 @@ def _owner_alive(text: str) -> bool | None:
         host, pid_text, token = text.split()
         pid = int(pid_text)
     except ValueError:
-        return True  # being written right now, or not ours: treat as held
+        # Empty or garbled: being written right now (the caller waits while the file is young), or
+        # left by a process that stopped between creating it and writing its name (a closed tab).
+        return None
     if token == _token():
         return True
     if sys.platform == "emscripten":
@@ -204,6 +207,7 @@ def _owner_alive(text: str) -> bool | None:
 @contextlib.contextmanager
 def _exclusive_file_lock(lock_path: Path, path: object, timeout: float, deadline: float) -> Iterator[None]:
     me = f"{socket.gethostname()} {os.getpid()} {_token()}".encode()
+    seen = ""  # what the last look at someone else's lock file found, for the timeout's message
     while True:
         try:
             fd = os.open(lock_path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
@@ -212,13 +216,18 @@ def _exclusive_file_lock(lock_path: Path, path: object, timeout: float, deadline
                 owner = lock_path.read_text(encoding="utf-8", errors="replace")
                 age = time.time() - lock_path.stat().st_mtime
             except FileNotFoundError:
-                continue
-            alive = _owner_alive(owner) if age > 0.5 else True
-            if alive is False or (alive is None and age > STALE_AFTER):
-                _take_over(lock_path, owner)
-                continue
+                owner, age = "", None  # gone since we looked (or this file system still lists it)
+            if age is None:
+                alive = None
+                seen = "the lock file was listed but could not be read"
+            else:
+                alive = _owner_alive(owner) if age > 0.5 else True
+                seen = f"the lock file names {owner[:80]!r}, last changed {age:.1f} s ago"
+                if alive is False or (alive is None and age > STALE_AFTER):
+                    _take_over(lock_path, owner)
+                    continue
             if time.monotonic() > deadline:
-                raise _timeout(path, timeout) from None
+                raise _timeout(path, timeout, seen) from None
             time.sleep(0.01)
             continue
         try:
