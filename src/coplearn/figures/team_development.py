@@ -20,6 +20,9 @@ from ._plot import hidden_axis as _hidden_axis
 __all__ = ["build_tuckman_outlook", "OUTLOOK_COLOURS"]
 
 
+#: The chart's title: the outlook axis is the course's reading, not Tuckman's.
+TITLE = "Tuckman's stages, with the course's reading of how far the team looks outward"
+
 #: Colour for each outlook; a text band label always says the same thing.
 OUTLOOK_COLOURS = {
     "inward": OKABE_ITO["blue"],
@@ -68,12 +71,13 @@ def build_tuckman_outlook(selected: str | None = None) -> Chart:
         text=[f"<b>{s.name}</b>" if s.key == chosen else s.name for s in stages], textposition="middle center",
         hoverinfo="skip", showlegend=False,
     ))
+    fig.add_annotation(x=5.5, y=-0.98, xanchor="right", yanchor="bottom", showarrow=False,
+                       text=("Outlook and style: the course's reading and synthesis, not the paper's"
+                             if chosen is not None else "Outlook: the course's reading, not Tuckman's or the paper's"),
+                       font={"size": 11, "color": "#444444"})
     if chosen is not None:
         s = get_stage(chosen)
         style = style_for_stage(chosen)
-        fig.add_annotation(x=5.5, y=-0.98, xanchor="right", yanchor="bottom", showarrow=False,
-                           text="Style: the course's synthesis of Tuckman with Hersey & Blanchard, not the paper's",
-                           font={"size": 11, "color": "#444444"})
         fig.add_trace(go.Scatter(
             x=[s.order], y=[0], mode="markers+text", name="Your team",
             text=[f"<b>Your team: {s.name}</b><br>{style.code} {style.name}"], textposition="top center",
@@ -84,7 +88,7 @@ def build_tuckman_outlook(selected: str | None = None) -> Chart:
                        text="", showarrow=True, arrowhead=2, arrowwidth=2, arrowcolor=_GREY)
     fig.add_annotation(x=3, y=-0.72, text="from looking inward  to  looking outward", showarrow=False,
                        font={"size": 13, "color": "#444444"})
-    figure = fig.figure(base_layout("Tuckman's stages: how far the team looks outward", height=360,
+    figure = fig.figure(base_layout(TITLE, height=360,
                                     showlegend=False, xaxis=_hidden_axis(range=[0.4, 5.6]),
                                     yaxis=_hidden_axis(range=[-1, 1])))
     rows = []
@@ -98,8 +102,8 @@ def build_tuckman_outlook(selected: str | None = None) -> Chart:
     else:
         picked = " No stage is chosen yet."
     alt = TextAlternative(
-        title="Tuckman's stages: how far the team looks outward",
-        description=("Five stages run left to right: forming and storming look inward, norming is turning "
+        title=TITLE,
+        description=("Five stages run left to right. In the course's reading forming and storming look inward, norming is turning "
                      "outward, performing and adjourning look outward." + picked +
                      " The outlook and style columns are the course's reading (the outlook) and synthesis (the style), not the paper's."),
         header=("order", "stage", "outlook", "style (course's synthesis)", "your team"),

@@ -1,8 +1,11 @@
 """Team development: Tuckman's stages (Tuckman 1965; Tuckman & Jensen 1977) and the style each calls for.
 
-The paper uses Tuckman's stages to describe how a community of practice turns outward as it
-matures (Gray et al. 2010). Matching a stage to a situational-leadership style is the course's
-own teaching synthesis, not the paper's claim (``SYNTHESIS_NOTE``). The data live in
+The paper notes that communities, like groups, pass through levels of development, citing
+Tuckman (1965); separately, it says that a team at an earlier stage of development may look inward
+(drawing on Mullins 2007) and that a more developed community looks outward (Gray et al. 2010).
+Linking each of Tuckman's stages to an outlook is the course's reading (``OUTLOOK_NOTE``), and
+matching a stage to a situational-leadership style is the course's own teaching synthesis
+(``SYNTHESIS_NOTE``); neither is the paper's claim. The data live in
 ``coplearn/data/leadership.toml`` (``[tuckman]``, ``[[stage]]``).
 
 >>> import coplearn as cl
@@ -29,6 +32,7 @@ __all__ = [
     "tuckman_stages",
     "TUCKMAN_SOURCE",
     "SYNTHESIS_NOTE",
+    "OUTLOOK_NOTE",
 ]
 
 _FILE = "leadership.toml"
@@ -69,6 +73,8 @@ def _stages() -> tuple[TuckmanStage, ...]:
 TUCKMAN_SOURCE: str = text(_FILE, "tuckman", "source")
 #: Says that matching a stage to a style is the course's synthesis, not the paper's.
 SYNTHESIS_NOTE: str = text(_FILE, "tuckman", "synthesis_note")
+#: Says that linking a stage to an outlook (inward, turning outward, outward) is the course's reading.
+OUTLOOK_NOTE: str = text(_FILE, "tuckman", "outlook_reading_note")
 
 
 def tuckman_stages() -> tuple[TuckmanStage, ...]:

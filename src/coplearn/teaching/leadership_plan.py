@@ -110,7 +110,7 @@ class LeadershipPlan:
         one), or with ``rows`` for a table, or ``numbered`` for the numbered list of actions."""
         from coplearn.paper.action_centred import get_item
         from coplearn.paper.cultures import get_culture
-        from coplearn.paper.team_development import SYNTHESIS_NOTE
+        from coplearn.paper.team_development import OUTLOOK_NOTE, SYNTHESIS_NOTE
 
         def section(heading: str, paras: Sequence[str] = (), *, rows: Sequence[tuple[str, ...]] | None = None,
                     numbered: bool = False) -> dict[str, Any]:
@@ -121,7 +121,7 @@ class LeadershipPlan:
         where = [
             f"Stage of development: {stage.name} ({stage.citation}). "
             f"{stage.summary}",
-            f"How outward-looking: {stage.outlook}. {stage.outlook_note}",
+            f"How outward-looking (the course's reading): {stage.outlook}. {stage.outlook_note} {OUTLOOK_NOTE}",
             f"Style this stage calls for: {style.code} {style.name} ({style.task_behaviour} task, "
             f"{style.relationship_behaviour} relationship behaviour). {SYNTHESIS_NOTE}",
         ]

@@ -47,7 +47,7 @@ class TuckmanSelector(Composite):
 
     def select(self, stage: str | None) -> None:
         """Show what ``stage`` (a key or name, or ``None``) means for the team."""
-        from coplearn.paper.team_development import SYNTHESIS_NOTE, get_stage, style_for_stage
+        from coplearn.paper.team_development import OUTLOOK_NOTE, SYNTHESIS_NOTE, get_stage, style_for_stage
 
         if stage is None:
             self.stage = self.style = None
@@ -61,12 +61,12 @@ class TuckmanSelector(Composite):
             s = self.style
             self.result.value = (
                 f'<div role="status"><p><strong>{html.escape(found.name)}.</strong> {html.escape(found.summary)}</p>'
-                f"<p><strong>How outward-looking:</strong> {html.escape(found.outlook)}. "
+                f"<p><strong>How outward-looking (the course's reading):</strong> {html.escape(found.outlook)}. "
                 f"{html.escape(found.outlook_note)}</p>"
                 f"<p><strong>The style it calls for:</strong> {html.escape(s.code)} {html.escape(s.name)} "
                 f"({html.escape(s.task_behaviour)} task, {html.escape(s.relationship_behaviour)} relationship "
                 f"behaviour). {html.escape(s.description)}</p></div>"
-                + f'<p class="coplearn-note"><em>{html.escape(SYNTHESIS_NOTE)}</em></p>'
+                + f'<p class="coplearn-note"><em>{html.escape(OUTLOOK_NOTE)} {html.escape(SYNTHESIS_NOTE)}</em></p>'
             )
         self._redraw()
 
