@@ -36,6 +36,8 @@ if os.environ.get("COPLEARN_EXCHANGE"):
 # Collecting never follows a link a student placed in the exchange (nbgrader's own copy would,
 # with the tutor's rights): see coplearn.grading.exchange.
 c.ExchangeFactory.collect = "coplearn.grading.exchange.SafeCollect"
+# Releasing feedback: one submission without its secret (or with an odd one) never stops the others.
+c.ExchangeFactory.release_feedback = "coplearn.grading.exchange.SafeReleaseFeedback"
 
 # ---- Generating the student version ----------------------------------------------------------
 # An answer cell keeps the blank answer written above its "### BEGIN SOLUTION" line; the solution

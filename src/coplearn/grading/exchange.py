@@ -47,13 +47,14 @@ import stat
 from typing import Any
 
 from nbgrader.exchange.default.collect import ExchangeCollect
+from nbgrader.exchange.default.release_feedback import ExchangeReleaseFeedback
 from nbgrader.utils import ignore_patterns, parse_utc
 from traitlets import Bool, Integer
 
 from coplearn.grading.gradebook import log_safe
 from coplearn.grading.submission import odd_entries, unsafe_student_id
 
-__all__ = ["SafeCollect", "copy_tree_no_follow", "exchange_time", "forged", "links_in"]
+__all__ = ["SafeCollect", "SafeReleaseFeedback", "copy_tree_no_follow", "exchange_time", "forged", "links_in"]
 
 
 def links_in(folder: str | os.PathLike[str]) -> list[str]:
@@ -387,3 +388,94 @@ class SafeCollect(ExchangeCollect):
                             os.chmod(path, (mode | want) & (0o2777 if want == 0o2770 else 0o777))
                         except PermissionError:
                             self.log.warning("Could not update permissions of %s to make it groupshared", path)
+
+
+class SafeReleaseFeedback(ExchangeReleaseFeedback):
+    """nbgrader's release_feedback, one student at a time.
+
+    nbgrader reads each feedback folder's ``submission_secret.txt`` and ``timestamp.txt`` (both
+    copied from the student's own submission) as it goes, and the first one missing, empty or
+    unreadable stops the command: every student after it in the listing got no feedback. A student
+    who removed the secret from their inbound folder, or a tutor who unpacked submissions by hand,
+    could cause that. Here:
+
+    - a missing, empty or unreadable secret falls back to nbgrader's older naming (the hash of the
+      submitted notebook and its student, assignment and time), which ``nbgrader fetch_feedback``
+      still looks for; the log names the student and the feedback file to send by hand if needed;
+    - any other failure is named in the log and skips that student's file; the others are released,
+      and the command then ends with an error naming who was not.
+    """
+
+    def copy_files(self) -> None:
+        import glob
+        import re
+
+        from nbgrader.utils import make_unique_key, notebook_hash
+
+        exclude = set(self.coursedir.student_id_exclude.split(",")) if self.coursedir.student_id_exclude else set()
+        regexp = re.escape(os.path.sep).join([
+            self.coursedir.format_path(self.coursedir.feedback_directory, "(?P<student_id>.*)",
+                                       self.coursedir.assignment_id, escape=True),
+            "(?P<notebook_id>.*).html"])
+        failed: list[str] = []
+        for html_file in sorted(glob.glob(os.path.join(self.src_path, "*.html"))):
+            m = re.match(regexp, html_file)
+            if m is None:
+                self.log.error("coplearn: %s is not where nbgrader puts feedback: not released.", log_safe(html_file))
+                continue
+            student_id, notebook_id = m.group("student_id"), m.group("notebook_id")
+            if student_id in exclude:
+                continue
+            try:
+                folder = os.path.dirname(html_file)
+                timestamp = self._read_small(os.path.join(folder, "timestamp.txt"))
+                if not (timestamp or "").strip():  # collect always writes one; by-hand folders may not have it
+                    timestamp = self._read_small(self.coursedir.format_path(
+                        self.coursedir.submitted_directory, student_id, self.coursedir.assignment_id) + "/timestamp.txt")
+                if not (timestamp or "").strip():
+                    raise ValueError("it has no readable timestamp.txt (nor has its submitted folder)")
+                secret = self._read_small(os.path.join(folder, "submission_secret.txt"))
+                if secret and secret.strip():  # (used as nbgrader reads it, unstripped)
+                    checksum = notebook_hash(secret=secret, notebook_id=notebook_id)
+                else:
+                    submitted = os.path.join(self.coursedir.format_path(
+                        self.coursedir.submitted_directory, student_id, self.coursedir.assignment_id),
+                        notebook_id + ".ipynb")
+                    if not os.path.isfile(submitted) or os.path.islink(submitted):
+                        raise ValueError("it has no submission secret and no submitted notebook to name it by")
+                    key = make_unique_key(self.coursedir.course_id, self.coursedir.assignment_id, notebook_id,
+                                          student_id, timestamp)
+                    checksum = notebook_hash(submitted, key)
+                    self.log.warning(
+                        "coplearn: %s's submission has no submission secret, so their feedback on %s is released "
+                        "under nbgrader's older naming (%s.html); if they cannot fetch it, send them %s.",
+                        log_safe(student_id), log_safe(notebook_id), checksum, log_safe(html_file))
+                tmp = os.path.join(self.dest_path, f"{checksum}-tmp.html")
+                self.log.info("Releasing feedback for student '%s' on assignment '%s/%s/%s' (%s)", log_safe(student_id),
+                              self.coursedir.course_id, self.coursedir.assignment_id, log_safe(notebook_id),
+                              log_safe(timestamp))
+                shutil.copy(html_file, tmp)
+                shutil.move(tmp, os.path.join(self.dest_path, f"{checksum}.html"))
+            except Exception as exc:  # noqa: BLE001 - one student's feedback, never the others'
+                failed.append(student_id)
+                self.log.error("coplearn: the feedback of %s on %s was NOT released: %s", log_safe(student_id),
+                               log_safe(notebook_id), log_safe(exc))
+        if failed:
+            self.fail("Feedback not released (see above) for: " + ", ".join(log_safe(f) for f in sorted(set(failed)))
+                      + ". Everyone else's was released.")
+
+    @staticmethod
+    def _read_small(path: str, limit: int = 4096) -> str | None:
+        """The text of a small regular file (not a link), as nbgrader reads it; ``None`` if missing or unreadable."""
+        try:
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except OSError:
+            return None
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return None
+            return os.read(fd, limit).decode("utf-8", errors="replace")
+        except OSError:
+            return None
+        finally:
+            os.close(fd)

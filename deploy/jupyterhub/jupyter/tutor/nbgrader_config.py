@@ -17,4 +17,5 @@ c = get_config()  # noqa: F821 - provided by nbgrader when it loads this file
 shared = (os.environ.get("COPLEARN_ACCOUNTS") == "shared"
           or pwd.getpwuid(os.getuid()).pw_name == "jovyan")
 c.ExchangeFactory.collect = "coplearn.grading.exchange.SafeCollect"
+c.ExchangeFactory.release_feedback = "coplearn.grading.exchange.SafeReleaseFeedback"
 c.SafeCollect.require_owner = not shared
