@@ -175,6 +175,13 @@ class Course:
         assert result["success"], result.get("error") or result.get("log")
         return result
 
+    def inbound(self, student_id: str, assignment: str) -> Path:
+        """The one folder in the exchange's inbound that ``student_id`` submitted ``assignment`` as."""
+        inbound = self.exchange / "coplearn" / "inbound"
+        found = [p for p in inbound.iterdir() if p.name.startswith(f"{student_id}+{assignment}+")]
+        assert len(found) == 1, found
+        return found[0]
+
     def student(self, student_id: str) -> Student:
         if student_id not in self.students:
             self.students[student_id] = Student(self, student_id)

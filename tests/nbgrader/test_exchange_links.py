@@ -22,12 +22,6 @@ pytestmark = [pytest.mark.nbgrader, pytest.mark.slow]
 A = "a1-learning-cultures"
 
 
-def _inbound(course: Course, sid: str) -> Path:
-    inbound = course.exchange / "coplearn" / "inbound"
-    found = [p for p in inbound.iterdir() if p.name.startswith(f"{sid}+{A}+")]
-    assert len(found) == 1, found
-    return found[0]
-
 
 @pytest.fixture(scope="module")
 def linked(course: Course) -> tuple[Course, dict]:
@@ -40,7 +34,7 @@ def linked(course: Course) -> tuple[Course, dict]:
     s = course.student("l-filelinks")
     s.fetch(A)
     s.submit(A)
-    entry = _inbound(course, "l-filelinks")
+    entry = course.inbound("l-filelinks", A)
     (entry / f"{A}.ipynb").unlink()
     (entry / f"{A}.ipynb").symlink_to(source_nb)
     (entry / "answers.json").symlink_to(course.root / "gradebook.db")
@@ -51,7 +45,7 @@ def linked(course: Course) -> tuple[Course, dict]:
     s = course.student("l-dirlink")
     s.fetch(A)
     s.submit(A)
-    entry = _inbound(course, "l-dirlink")
+    entry = course.inbound("l-dirlink", A)
     shutil.rmtree(entry)
     entry.symlink_to(course.root / "solutions" / A, target_is_directory=True)
 
@@ -59,7 +53,7 @@ def linked(course: Course) -> tuple[Course, dict]:
     s = course.student("l-backdated")
     s.fetch(A)
     s.submit(A)
-    entry = _inbound(course, "l-backdated")
+    entry = course.inbound("l-backdated", A)
     early = _dt.datetime.now(_dt.timezone.utc) - _dt.timedelta(days=2)
     (entry / "timestamp.txt").write_text(early.strftime("%Y-%m-%d %H:%M:%S.%f UTC"), encoding="utf-8")
 
@@ -76,14 +70,14 @@ def linked(course: Course) -> tuple[Course, dict]:
     s = course.student("l-fifo")  # a named pipe in a submission (copying it would hang or fail)
     s.fetch(A)
     s.submit(A)
-    os.mkfifo(_inbound(course, "l-fifo") / "pipe")
+    os.mkfifo(course.inbound("l-fifo", A) / "pipe")
     s = course.student("l-big")  # bigger than the course's size limit (a sparse file: no disk used)
     s.fetch(A)
     s.submit(A)
-    with open(_inbound(course, "l-big") / "big.bin", "wb") as fh:
+    with open(course.inbound("l-big", A) / "big.bin", "wb") as fh:
         fh.truncate(200 * 1024 * 1024)
-    glob_entry = _inbound(course, "l-honest").name.replace("l-honest+", "l-*+", 1)  # an id that is a pattern
-    shutil.copytree(_inbound(course, "l-honest"), inbound / glob_entry)
+    glob_entry = course.inbound("l-honest", A).name.replace("l-honest+", "l-*+", 1)  # an id that is a pattern
+    shutil.copytree(course.inbound("l-honest", A), inbound / glob_entry)
 
     api = course.api()
     result = api.collect(A)
@@ -140,7 +134,7 @@ def test_a_backdated_submission_gets_the_exchange_time(linked: tuple[Course, dic
 def test_an_honest_timestamp_is_kept_as_the_student_wrote_it(linked: tuple[Course, dict]) -> None:
     course, result = linked
     honest = (course.root / "submitted" / "l-honest" / A / "timestamp.txt").read_text(encoding="utf-8")
-    assert honest == (_inbound(course, "l-honest") / "timestamp.txt").read_text(encoding="utf-8")
+    assert honest == (course.inbound("l-honest", A) / "timestamp.txt").read_text(encoding="utf-8")
     assert "l-honest" not in "".join(line for line in result["log"].splitlines() if "claims" in line)
 
 
@@ -204,7 +198,7 @@ def test_with_the_owner_check_a_submission_made_by_another_account_is_not_collec
     result = course.api(SafeCollect__require_owner=True).collect(A)
     assert "Not collecting o-someone+" in result["log"] and "made by root" in result["log"]
     assert not (course.root / "submitted" / "o-someone").exists()
-    shutil.rmtree(_inbound(course, "o-someone"))
+    shutil.rmtree(course.inbound("o-someone", A))
 
 
 def test_a_file_swapped_for_a_link_during_the_copy_is_not_followed(tmp_path: Path) -> None:

@@ -21,12 +21,6 @@ pytestmark = [pytest.mark.nbgrader, pytest.mark.slow]
 A = "a2-leading-situationally"  # (no other module releases feedback on a2 in the shared course)
 
 
-def _inbound(course: Course, sid: str) -> Path:
-    inbound = course.exchange / "coplearn" / "inbound"
-    found = [p for p in inbound.iterdir() if p.name.startswith(f"{sid}+{A}+")]
-    assert len(found) == 1, found
-    return found[0]
-
 
 @pytest.fixture(scope="module")
 def released(course: Course) -> dict:
@@ -34,11 +28,11 @@ def released(course: Course) -> dict:
         s = course.student(sid)
         s.fetch(A)
         s.submit(A)
-    (_inbound(course, "fb-a-nosecret") / "submission_secret.txt").unlink()
-    (_inbound(course, "fb-b-emptysecret") / "submission_secret.txt").write_text("", encoding="utf-8")
-    secret = _inbound(course, "fb-c-linksecret") / "submission_secret.txt"
+    (course.inbound("fb-a-nosecret", A) / "submission_secret.txt").unlink()
+    (course.inbound("fb-b-emptysecret", A) / "submission_secret.txt").write_text("", encoding="utf-8")
+    secret = course.inbound("fb-c-linksecret", A) / "submission_secret.txt"
     secret.unlink()
-    secret.symlink_to(_inbound(course, "fb-z-honest") / "submission_secret.txt")  # another's secret
+    secret.symlink_to(course.inbound("fb-z-honest", A) / "submission_secret.txt")  # another's secret
     api = course.api()
     course.ok(api.collect(A))
     course.ok(api.autograde(A, "fb-*"))
