@@ -11,7 +11,6 @@ such feedback under nbgrader's older naming, names anything it cannot release, a
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 from nbcourse import Course
