@@ -99,6 +99,12 @@ c.Autograde.pre_convert_hook = check_submission
 c.ClearMetadataPreprocessor.enabled = True
 c.ClearMetadataPreprocessor.preserve_nb_metadata_mask = {("language_info", "name"), "coplearn", "kernelspec"}
 c.ClearMetadataPreprocessor.preserve_cell_metadata_mask = {"nbgrader"}
+# The grading page (formgrader) and feedback: a raw cell's HTML is never shown, and headings get no
+# ids (formgrader finds each score box by an id equal to its grade id; a student's heading "q3-task"
+# would capture it). The autograder already turns students' raw cells and headings into text
+# (coplearn.grading.sanitise); these settings are a second wall.
+c.HTMLExporter.exclude_raw = True
+c.HTMLExporter.exclude_anchor_links = True
 c.SandboxedExecute.notebook_timeout = 180  # seconds for a whole notebook
 c.SandboxedExecute.max_output_chars = 200_000  # per cell, while it runs (errors are always kept)
 c.SandboxedExecute.extra_arguments = ["--HistoryManager.hist_file=:memory:"]

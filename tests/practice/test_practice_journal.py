@@ -20,6 +20,7 @@ import coplearn as cl
 from coplearn.practice import cpd
 from coplearn.practice.journal import Journal
 from coplearn.practice.journal_entry import JournalEntry, JournalWarning, looks_like_a_name
+from coplearn.practice.journal_entry import _text as _clean
 from practice_html import check_standalone_html
 import installed
 
@@ -79,9 +80,11 @@ def test_round_trip_through_the_file(tmp_path):
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(learning=st.text(min_size=1, max_size=200).filter(lambda s: s.strip()),
+@given(learning=st.text(min_size=1, max_size=200).filter(lambda s: _clean(s, "learning")),
        role=st.text(max_size=40))
 def test_any_text_round_trips(tmp_path, learning, role):
+    """Any text is saved and read back as saved: control characters (which a Word file cannot hold)
+    are taken out, pasted line breaks kept as line breaks, and the ends trimmed."""
     path = tmp_path / "prop.json"
     path.unlink(missing_ok=True)
     j = Journal(path)
@@ -91,7 +94,8 @@ def test_any_text_round_trips(tmp_path, learning, role):
         e = j.add(learning=learning, peer_role=role)
     (back,) = Journal(path).entries
     assert back == e
-    assert back.learning == learning.strip()
+    assert back.learning == _clean(learning, "learning")
+    assert not any(ord(ch) < 32 and ch not in "\t\n\r" for ch in back.learning + back.peer_role)
 
 
 def test_update_and_remove_keep_other_entries(tmp_path):
@@ -363,3 +367,63 @@ def test_cli_tells_the_learner_about_an_unreadable_journal(tmp_path):
 def test_cli_export_to_a_folder_is_refused(tmp_path):
     proc = run_cli("journal", "export", "--format", "md", "-o", str(tmp_path), env_journal=tmp_path / "j.json")
     assert proc.returncode == 2 and "is a folder" in proc.stderr
+
+
+# ---- bad input from a second tester (each of these lost or hid a journal before) ----------------
+
+def test_a_time_under_a_minute_is_refused_not_saved_as_zero(tmp_path):
+    j = Journal(tmp_path / "j.json")
+    with pytest.raises(ValueError, match=r"hours: .*less than a minute"):
+        j.add(learning="Peer talk helped", hours=0.001)
+    j.add(learning="Peer talk helped", hours=0.25)
+    assert [e.hours for e in Journal(tmp_path / "j.json").entries] == [0.25]
+
+
+def test_an_export_never_replaces_the_journal(tmp_path):
+    j = Journal(tmp_path / "journal.json")
+    j.add(learning="Peer talk helped")
+    before = j.path.read_bytes()
+    with pytest.raises(ValueError, match="one of the course's own data files"):
+        j.export(j.path, "md")
+    assert j.path.read_bytes() == before
+
+
+@pytest.mark.parametrize("bad, field", [
+    ({"date": "27/11/2026"}, "date"), ({"learning": 42}, "learning"), ({"peer_reflection": "false"}, "peer_reflection"),
+    ({"pcf": ["not a domain"]}, "not a domain"), ({"gibbs": {"feelings": 3}}, "gibbs"),
+])
+def test_an_import_with_a_malformed_entry_adds_nothing_and_names_it(tmp_path, bad, field):
+    j = Journal(tmp_path / "j.json")
+    j.add(learning="Mine")
+    entry = {"id": "abc123", "created": "2026-11-27T10:00:00+00:00", "date": "2026-11-27", "learning": "Theirs"}
+    entry.update(bad)
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps({"format": "coplearn-journal", "version": 1, "entries": [entry]}), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"entry 1 .*" + field.split()[0]):
+        j.import_from(other)
+    assert [e.learning for e in Journal(j.path).entries] == ["Mine"]
+
+
+def test_a_journal_with_a_byte_order_mark_is_read_and_can_be_imported(tmp_path):
+    j = Journal(tmp_path / "j.json")
+    j.add(learning="Saved by Notepad")
+    j.path.write_bytes(b"\xef\xbb\xbf" + j.path.read_bytes())
+    assert [e.learning for e in Journal(j.path).entries] == ["Saved by Notepad"]
+    assert Journal(tmp_path / "k.json").import_from(j.path) == (1, 0)
+
+
+def test_text_pasted_from_word_exports_to_word(tmp_path):
+    j = Journal(tmp_path / "j.json")
+    e = j.add(learning="First line\x0bsecond line\x07 end")
+    assert e.learning == "First line\nsecond line end"
+    out = j.export(tmp_path / "cpd.docx")
+    assert "second line end" in "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
+
+
+def test_a_deeply_nested_journal_file_is_kept_aside_not_a_traceback(tmp_path):
+    path = tmp_path / "j.json"
+    path.write_text('{"format": "coplearn-journal", "entries": ' + "[" * 100000 + "]" * 100000 + "}", encoding="utf-8")
+    j = Journal(path)
+    with pytest.warns(JournalWarning, match="kept safe as"):
+        assert j.entries == ()
+    assert list(tmp_path.glob("j.json.unreadable-*"))

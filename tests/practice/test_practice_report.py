@@ -174,6 +174,20 @@ def test_cli_check(tmp_path):
     assert proc.returncode == 0 and "28 questions recognised" in proc.stdout and "Email" in proc.stdout
 
 
+def test_cli_check_names_headings_read_from_close_wording(tmp_path):
+    """A heading matched by its wording, not its id or the item's own text, is shown with the item it
+    was read as, so a manager can see a question of their own taken for an audit item."""
+    csv_file = tmp_path / "s.csv"
+    csv_file.write_text("K1,How well do we work with other teams?\n3,4\n", encoding="utf-8")
+    proc = run("audit", "check", str(csv_file))
+    assert "'How well do we work with other teams?' as K6: How well do we work with other disciplines?" in proc.stdout
+    assert "'K1' as" not in proc.stdout
+    # a question of the manager's own that shares a word with I5 is not scored as I5: it is named
+    csv_file.write_text("K1,How well does the team work?\n3,4\n", encoding="utf-8")
+    proc = run("audit", "check", str(csv_file))
+    assert proc.returncode != 0 and "column B ('How well does the team work?'): this heading is not a team audit question" in proc.stderr
+
+
 def _xlsx_bytes() -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:

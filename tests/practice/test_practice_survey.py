@@ -107,6 +107,8 @@ def test_example_figures_by_hand():
     ("Are individuals committed and motivated?", "I8"),
     # not questions
     ("Your role", None), ("Comments", None), ("Favourite biscuit", None), ("", None),
+    # a manager's own questions that share a word or two with an item: not scored as that item
+    ("How well does the team work?", None), ("How well do we manage our caseloads?", None),
 ])
 def test_match_header(heading, expected):
     assert match_header(heading) == expected

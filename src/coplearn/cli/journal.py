@@ -118,6 +118,20 @@ def _list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import(args: argparse.Namespace) -> int:
+    try:
+        journal = _journal(args)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            added, had = journal.import_from(args.file)
+        _tell_warnings(caught)
+    except (ValueError, LookupError, OSError, TimeoutError) as exc:
+        return _fail(str(exc))
+    print(f"Imported {added} entr{'ies' if added != 1 else 'y'} into {journal.path}"
+          + (f" ({had} already there, left as they were)." if had else "."))
+    return 0
+
+
 def _path(args: argparse.Namespace) -> int:
     print(_journal(args).path)
     return 0
@@ -184,6 +198,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     common(p)
     period(p)
     p.set_defaults(func=_list)
+
+    p = jsub.add_parser("import", help="add the entries of another copy of a journal (a journal.json)",
+                        description="Add the entries of a journal.json (a copy you kept or downloaded, or one kept "
+                                    "aside as unreadable once you have mended it). Entries already in your journal "
+                                    "are left as they are; nothing is removed.")
+    common(p)
+    p.add_argument("file", type=Path, help="the journal.json to import")
+    p.set_defaults(func=_import)
 
     p = jsub.add_parser("path", help="say where your journal is kept", description="Print the journal's location.")
     common(p)

@@ -18,7 +18,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["atomic_write_text", "atomic_write_bytes", "file_lock", "move_aside"]
+__all__ = ["atomic_write_text", "atomic_write_bytes", "file_lock", "move_aside", "refuse_to_replace_data"]
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
@@ -57,6 +57,34 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
     """Replace ``path`` with UTF-8 ``text`` atomically."""
     atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def refuse_to_replace_data(path: str | os.PathLike[str], what: str = "the export") -> None:
+    """Raise ``ValueError`` if ``path`` is one of coplearn's own data files (a journal, saved
+    answers, progress): an export written over it would destroy what it holds.
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "journal.json"
+    >>> _ = p.write_text('{"format": "coplearn-journal", "entries": []}')
+    >>> refuse_to_replace_data(p)
+    Traceback (most recent call last):
+    ...
+    ValueError: ... is one of the course's own data files (coplearn-journal); writing the export there would replace it. Choose another file name, e.g. ....md
+    """
+    target = Path(path).expanduser()
+    try:
+        if not target.is_file():
+            return
+        with open(target, "rb") as fh:
+            head = fh.read(4096).decode("utf-8", errors="replace")
+    except OSError:
+        return
+    import re
+
+    found = re.search(r'"format"\s*:\s*"(coplearn-[a-z-]+)"', head)
+    if found:
+        raise ValueError(f"{target} is one of the course's own data files ({found.group(1)}); writing {what} there "
+                         f"would replace it. Choose another file name, e.g. {target.with_suffix('.md')}")
 
 
 def move_aside(path: str | os.PathLike[str], reason: str = "unreadable") -> Path:

@@ -38,6 +38,10 @@ __all__ = ["AnswersAsData", "ForgetUnknownCells", "inert_markdown"]
 #: nbgrader's markers for solutions and hidden tests. ``generate_assignment`` removes them, so a
 #: student's cell that carries one holds the tutor's source (solutions/), not the student's answer.
 SOURCE_MARKER = re.compile(r"^[ \t]*#+[ \t]*(BEGIN|END)[ \t]+(SOLUTION|HIDDEN[ \t]+TESTS)\b", re.MULTILINE | re.IGNORECASE)
+#: The most cells a submitted notebook may have (each released one has fewer than 100); more is
+#: not an answer but an attempt to slow everyone's grading down, and fails that student alone.
+MAX_CELLS = 2000
+
 MARKER_WHY = ("it carries the course's solution markers, which a released notebook never has: this is the "
               "tutor's source notebook, or a copy of it, not the student's own answer")
 
@@ -68,13 +72,21 @@ def _inert_char(match: re.Match[str]) -> str:
     return char if char == "$" else "\\" + char  # "$" is left to the wrapper, which MathJax skips
 
 
+#: A Markdown heading line (``# title``, or a line of ``=`` or ``-`` under a paragraph): the page
+#: gives each heading an ``id`` made from its words, and formgrader finds each score and comment box
+#: by an ``id`` equal to its grade id, so a heading ``# q3-task`` above the real box would capture it.
+_HEADING_LINE = re.compile(r"^( {0,3})(#|=+[ \t]*$|-+[ \t]*$)", re.MULTILINE)
+
+
 def inert_markdown(text: str) -> str:
     """A learner's Markdown (a written answer) made safe to show on the tutor's grading page and
-    in feedback: no HTML, no links, no images, no maths; words, emphasis and lists still show.
+    in feedback: no HTML, no links, no images, no maths, no headings (whose ids formgrader could
+    mistake for its own); words, emphasis and lists still show.
 
-    Text with none of ``< [ ] \\ $`` is returned unchanged (so a blank answer box keeps nbgrader's
-    checksum, and still counts as blank). Otherwise each of ``\\ [ ]`` is backslash-escaped, ``<``
-    becomes ``&lt;``, and the whole is wrapped in a block MathJax skips.
+    Text with none of ``< [ ] \\ $`` and no heading line is returned unchanged (so a blank answer
+    box keeps nbgrader's checksum, and still counts as blank). Otherwise each of ``\\ [ ]`` is
+    backslash-escaped, ``<`` becomes ``&lt;``, a heading line's first mark is escaped (it shows as
+    typed), and the whole is wrapped in a block MathJax skips.
 
     >>> inert_markdown("Write your answer here.")
     'Write your answer here.'
@@ -84,10 +96,18 @@ def inert_markdown(text: str) -> str:
     &lt;script>x()&lt;/script> \\[a\\](javascript:x())
     <BLANKLINE>
     </div>
+    >>> print(inert_markdown("# q3-task\\nMy plan\\n==="))
+    <div class="tex2jax_ignore mathjax_ignore">
+    <BLANKLINE>
+    \\# q3-task
+    My plan
+    \\===
+    <BLANKLINE>
+    </div>
     """
-    if not isinstance(text, str) or not _ACTIVE_MARKDOWN.search(text):
+    if not isinstance(text, str) or not (_ACTIVE_MARKDOWN.search(text) or _HEADING_LINE.search(text)):
         return text
-    body = _ACTIVE_MARKDOWN.sub(_inert_char, text)
+    body = _HEADING_LINE.sub(lambda m: m.group(1) + "\\" + m.group(2), _ACTIVE_MARKDOWN.sub(_inert_char, text))
     return '<div class="tex2jax_ignore mathjax_ignore">\n\n' + body + "\n\n</div>"
 
 
@@ -124,6 +144,19 @@ def _not_run_source(original: str, why: str, computed: Mapping[str, object]) -> 
         tail = ["# Marked instead: the values this cell worked out in the learner's own notebook, saved in answers.json:",
                 grading.answer_source(computed)]
     return "\n".join(head + body + tail)
+
+
+def _as_markdown(cell: Any) -> Any:
+    """A Markdown cell holding ``cell``'s source as text (for a raw cell, or a cell of a type
+    nbformat does not know), keeping its id and its (already reset) metadata."""
+    from nbformat.v4 import new_markdown_cell
+
+    source = cell.get("source", "")
+    source = "".join(source) if isinstance(source, list) else source if isinstance(source, str) else ""
+    new = new_markdown_cell(source=source, metadata=dict(cell.get("metadata") or {}))
+    if isinstance(cell.get("id"), str) and re.fullmatch(r"[a-zA-Z0-9-_]{1,64}", cell["id"]):
+        new["id"] = cell["id"]
+    return new
 
 
 def _reset_metadata(cell: Any, keep_nbgrader: bool) -> None:
@@ -190,6 +223,10 @@ def _build_answers_as_data() -> type:
 
         def preprocess(self, nb: Any, resources: Any) -> tuple[Any, Any]:
             check_versions()
+            if len(nb.cells) > MAX_CELLS:
+                raise ValueError(f"the notebook has {len(nb.cells)} cells, more than the {MAX_CELLS} the course grades "
+                                 "(a released notebook has fewer than 100): not graded. Ask the student to remove the "
+                                 "extra cells and submit again.")
             cells, grade_ids, solution_ids, _ = gradebook_cells(resources, course_id(self.config))
             trusted_ids = {gid for gid, c in cells.items() if (c["locked"] or gid in grade_ids) and gid not in solution_ids}
             # The questions, from the course's own test cells (as the gradebook holds them).
@@ -226,10 +263,16 @@ def _build_answers_as_data() -> type:
                     continue
                 if cell.get("cell_type") != "code":
                     # a cell the gradebook does not know cannot claim to be graded, and no cell of the
-                    # student's keeps a raw cell's format or other metadata
+                    # student's keeps other metadata
                     _reset_metadata(cell, keep_nbgrader=gid in cells)
-                    if cell.get("cell_type") == "markdown":
-                        cell.source = inert_markdown(cell.source)
+                    if cell.get("cell_type") != "markdown":
+                        # A raw cell (or a type nbformat does not know) is the student's own HTML to
+                        # the tutor's page: it becomes Markdown text, inert like any written answer.
+                        was = log_safe(str(cell.get("cell_type")), 40)
+                        nb.cells[index] = cell = _as_markdown(cell)
+                        self.log.warning("coplearn: %s: cell %d was a %s cell; it is shown as text", student,
+                                         index + 1, was)
+                    cell.source = inert_markdown(cell.source)
                     continue
                 _reset_metadata(cell, keep_nbgrader=gid in cells)
                 if SOURCE_MARKER.search(cell.source):
@@ -282,19 +325,58 @@ def _build_answers_as_data() -> type:
             typed = {name: value for name, (_, value) in home.items()}
             twice = sorted({name for _, name, value in given
                             if not _blank_answer(value) and (name not in typed or repr(value) != repr(typed[name]))})
+            # An answer given only below the first test that marks it is placed just before that
+            # test (a plain value, in a cell of its own), so that the test marks the value the
+            # record names; the cell where it was given says so.
+            moved = {n for n, (i, _) in home.items() if n in first_test and i > first_test[n]}
+            inserts: dict[int, list[str]] = {}
+            for n in sorted(moved):
+                inserts.setdefault(first_test[n], []).append(n)
+
+            def shown(i: int) -> int:  # a cell's number (from 1) once the answers are placed
+                return i + 1 + sum(1 for p in inserts if p <= i)
+
+            def placed(n: str) -> int:  # the number of the cell an answer was placed in
+                return first_test[n] + 1 + sum(1 for p in inserts if p < first_test[n])
+
+            def marked_in(n: str) -> int:
+                return placed(n) if n in moved else shown(home[n][0])
+
+            given_in: dict[int, list[tuple[str, object]]] = {}
+            for i, n, v in given:
+                given_in.setdefault(i, []).append((n, v))
+            homes_in: dict[int, list[str]] = {}
+            for n, (i, _) in home.items():
+                homes_in.setdefault(i, []).append(n)
             for index, (kind, info) in rewrite.items():
-                mine = {n: typed[n] for n, (i, _) in home.items() if i == index}
-                others = sorted({n for i, n, v in given if i == index and n not in mine and not _blank_answer(v)})
-                extra = [f"# {n}: the value given here is not marked; " + (
-                         f"the one marked is given in cell {home[n][0] + 1} (the value in effect when its first test runs)."
-                         if n in home else "it comes after the first test that marks it, which marked the drop-down answer.")
-                         for n in others]
+                mine = {n: typed[n] for n in homes_in.get(index, ()) if n not in moved}
+                here = sorted(n for n in homes_in.get(index, ()) if n in moved)
+                others = sorted({n for n, v in given_in.get(index, ()) if n not in homes_in.get(index, ()) and not _blank_answer(v)})
+                extra = [f"# {n}: the value given here is marked; it was placed in cell {placed(n)}, just before the "
+                         "first test that marks it." for n in here]
+                extra += [f"# {n}: the value given here is not marked; " + (
+                          f"the one marked is given in cell {marked_in(n)} (the value in effect when its first test runs)."
+                          if n in home else "it comes after the first test that marks it, which marked the drop-down answer.")
+                          for n in others]
                 if kind == "plain":
+                    header = info if mine or not here else info[:-1]  # (no "as the autograder read it:" with nothing under it)
                     original = [] if not others else ["# This cell as the learner wrote it:"] + _as_comment(nb.cells[index].source)
-                    nb.cells[index].source = "\n".join(info + ([grading.answer_source(mine)] if mine else []) + extra + original)
+                    nb.cells[index].source = "\n".join(header + ([grading.answer_source(mine)] if mine else []) + extra + original)
                 else:
                     source, why = info
                     nb.cells[index].source = "\n".join([_not_run_source(source, why, mine)] + extra)
+            if inserts:
+                from nbformat.v4 import new_code_cell
+
+                for at in sorted(inserts, reverse=True):
+                    names = inserts[at]
+                    lines = [f"# {n}: your answer, given in cell {shown(home[n][0])} below the first test that marks it, "
+                             "placed here by the autograder, before that test:" for n in names]
+                    nb.cells.insert(at, new_code_cell(source="\n".join(lines + [grading.answer_source({n: typed[n] for n in names})])))
+                for entry in not_run:
+                    entry["cell"] = shown(entry["cell"]) - 1
+                self.log.info("coplearn: %s: %s given only below the first test that marks it: placed before that test",
+                              student, ", ".join(sorted(moved)))
             if twice:
                 self.log.warning("coplearn: %s: %s given different values in more than one place; each is marked with the "
                                  "value in effect when its first test runs", student, ", ".join(twice))

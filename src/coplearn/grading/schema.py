@@ -111,7 +111,7 @@ def clean_answers(path: str | os.PathLike[str], schema: Mapping[str, Question]) 
             return None, ([f"{p.name} is not a plain file, so it was not read"] if p.exists() or p.is_symlink() else [])
         if p.stat().st_size > MAX_ANSWERS_BYTES:
             return None, [f"{p.name} is larger than {MAX_ANSWERS_BYTES // 1024} KB, so it was not read"]
-        data = json.loads(p.read_text(encoding="utf-8"))
+        data = json.loads(p.read_text(encoding="utf-8-sig"))  # (a byte-order mark, as Notepad saves, is fine)
     except (OSError, UnicodeDecodeError, ValueError, RecursionError):
         return None, [f"{p.name} is not a readable answers file, so no drop-down answers were used"]
     if not isinstance(data, dict) or data.get("format") != "coplearn-answers" or not isinstance(data.get("answers"), dict):

@@ -62,7 +62,7 @@ class AnswerStore:
     def _read_doc(self) -> tuple[dict[str, Any], bool]:
         """The whole saved document and whether the file was readable (a missing file is)."""
         try:
-            text = self.path.read_text(encoding="utf-8")
+            text = self.path.read_text(encoding="utf-8-sig")  # (a byte-order mark, as Notepad saves, is fine)
         except FileNotFoundError:
             return {}, True
         except (OSError, UnicodeDecodeError) as exc:

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from coplearn.core import document as D
-from coplearn.core.atomic import atomic_write_bytes
+from coplearn.core.atomic import atomic_write_bytes, refuse_to_replace_data
 from coplearn.core.formats import pick_format
 from coplearn.practice.regulators import Regulator, get_regulator
 
@@ -313,5 +313,6 @@ def export(entries: Sequence[JournalEntry], path: str | os.PathLike[str], fmt: s
     key = format_for(path, fmt)
     reg = get_regulator(regulator)
     target = Path(path).expanduser()
+    refuse_to_replace_data(target)
     atomic_write_bytes(target, D.render(build_document(entries, source=source, regulator=reg), key))
     return target

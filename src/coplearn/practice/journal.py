@@ -85,19 +85,31 @@ class Journal:
         if not self.path.exists():
             return []
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            # (utf-8-sig: a journal saved by Notepad with a byte-order mark is still a journal)
+            data = json.loads(self.path.read_text(encoding="utf-8-sig"))
             if not isinstance(data, dict) or data.get("format") != FORMAT:
-                raise ValueError("not a coplearn journal")
-            entries = [JournalEntry.from_dict(e) for e in data.get("entries", [])]
+                raise ValueError("it is not a coplearn journal")
+            if not isinstance(data.get("entries", []), list):
+                raise ValueError("its entries are not a list")
+            entries = []
+            for n, item in enumerate(data.get("entries", []), 1):
+                try:
+                    entries.append(JournalEntry.from_dict(item))
+                except (ValueError, TypeError, KeyError, LookupError) as exc:
+                    raise ValueError(f"entry {n}: {exc}") from None
             settings = data.get("settings", {})
             self._settings = dict(settings) if isinstance(settings, dict) else {}
             return entries
-        except (ValueError, TypeError, KeyError, UnicodeDecodeError) as exc:
+        except (ValueError, TypeError, KeyError, UnicodeDecodeError, RecursionError) as exc:
             moved = move_aside(self.path, "unreadable")
+            why = str(exc) if isinstance(exc, ValueError) and not isinstance(exc, json.JSONDecodeError) else (
+                "it is not complete JSON text" if isinstance(exc, (json.JSONDecodeError, RecursionError))
+                else exc.__class__.__name__)
             self.last_warning = (
-                f"Your journal at {self.path} could not be read ({exc.__class__.__name__}), so it has been "
-                f"kept safe as {moved} and a new journal started. Nothing was deleted: ask your tutor "
-                f"for help recovering the old entries."
+                f"Your journal at {self.path} could not be read ({why[:200]}), so it has been "
+                f"kept safe as {moved} and a new journal started. Nothing was deleted. To get the old "
+                f"entries back, fix what is named above in that file (or ask your tutor), then import it "
+                f"(lesson 11, or `coplearn journal import`)."
             )
             warnings.warn(self.last_warning, JournalWarning, stacklevel=3)
             return []
@@ -148,7 +160,7 @@ class Journal:
         if len(raw) > 20 * 1024 * 1024:
             raise ValueError(f"{where} is larger than 20 MB, so it is not a coplearn journal")
         try:
-            data = json.loads(raw.decode("utf-8"))
+            data = json.loads(raw.decode("utf-8-sig"))
         except (UnicodeDecodeError, ValueError, RecursionError):
             raise ValueError(f"{where} is not a coplearn journal (it is not JSON text); choose the journal.json "
                              "you downloaded or kept") from None
@@ -159,7 +171,7 @@ class Journal:
         for n, item in enumerate(data["entries"], 1):
             try:
                 incoming.append(JournalEntry.from_dict(item))
-            except (ValueError, TypeError, KeyError) as exc:
+            except (ValueError, TypeError, KeyError, LookupError) as exc:
                 raise ValueError(f"entry {n} in {where} cannot be read ({exc}); nothing was imported") from None
         with file_lock(self.path):
             entries = self._read_unlocked()

@@ -15,6 +15,7 @@ the entries in one file.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 import uuid
 import warnings
 from collections.abc import Iterable, Mapping
@@ -40,9 +41,19 @@ ACTIVITY_TYPES = (
 
 DEFAULT_ACTIVITY = "Online course or e-learning"
 
+#: The fields of an entry that are free text.
+_TEXT_FIELDS = ("activity_type", "title", "description", "relevance", "learning", "impact_practice",
+                "impact_people", "peer_role", "lesson", "prompt")
+
 
 class JournalWarning(UserWarning):
     """Something happened to the journal file that the learner should know about."""
+
+
+#: Control characters that Word and other programs paste into text (a Shift+Enter line break is a
+#: vertical tab) and that a Word or XML file cannot hold: line breaks become line breaks, the rest go.
+_PASTED_BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n", "\u2028": "\n", "\u2029": "\n\n"})
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 
 def _text(value: object, name: str) -> str:
@@ -50,7 +61,7 @@ def _text(value: object, name: str) -> str:
         return ""
     if not isinstance(value, str):
         raise ValueError(f"{name}: write this as text, not {value!r}")
-    return value.strip()
+    return _CONTROL.sub("", value.translate(_PASTED_BREAKS)).strip()
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -136,17 +147,35 @@ class JournalEntry:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "JournalEntry":
-        """Rebuild an entry read from the journal file."""
+        """Rebuild an entry read from a journal file, checking each field as :meth:`create` does
+        (a hand-edited or imported entry with a bad date, a field that is not text or an unknown
+        PCF domain is refused, naming the field, rather than breaking every later export)."""
+        from coplearn.paper.concepts import get_concept, get_pcf
+
+        if not isinstance(data, Mapping):
+            raise ValueError("an entry is not a set of fields")
         values = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
-        for k in ("pcf", "concepts"):
-            values[k] = tuple(values.get(k) or ())
+        for required in ("id", "created", "date"):
+            if not isinstance(values.get(required), str) or not values[required].strip():
+                raise ValueError(f"the entry has no {required!r}")
+        try:
+            values["date"] = _dt.date.fromisoformat(values["date"]).isoformat()
+        except ValueError:
+            raise ValueError(f"date: {values['date']!r} is not a date written as YYYY-MM-DD") from None
+        for k in cls.__dataclass_fields__:
+            if k in _TEXT_FIELDS and k in values:
+                values[k] = _text(values[k], k)
+        if not isinstance(values.get("peer_reflection", False), bool):
+            raise ValueError(f"peer_reflection: {values['peer_reflection']!r} is not true or false")
+        values["pcf"] = tuple(get_pcf(p).key for p in _as_list(values.get("pcf"), "pcf"))
+        values["concepts"] = tuple(get_concept(c).id for c in _as_list(values.get("concepts"), "concepts"))
         if values.get("gibbs") is not None:
-            values["gibbs"] = dict(values["gibbs"])
+            gibbs = values["gibbs"]
+            if not isinstance(gibbs, Mapping) or set(gibbs) - set(GIBBS_STAGES):
+                raise ValueError(f"gibbs: use the six Gibbs stages ({', '.join(GIBBS_STAGES)}), each as text")
+            values["gibbs"] = {k: _text(gibbs.get(k), f"gibbs.{k}") for k in GIBBS_STAGES}
         if values.get("hours") is not None:
             values["hours"] = _hours(values["hours"])
-        for required in ("id", "created", "date"):
-            if not isinstance(values.get(required), str):
-                raise ValueError(f"journal entry is missing {required!r}")
         return cls(**values)
 
     def to_dict(self) -> dict[str, Any]:
@@ -176,6 +205,9 @@ def _hours(value: object) -> float | None:
         raise ValueError(f"hours: {value!r} is not a number of hours; write it as a number, e.g. 1.5") from None
     if not 0 < hours <= 200:
         raise ValueError(f"hours: {value!r} is outside 0 to 200; give the time the activity took, e.g. 1.5")
+    if round(hours, 2) == 0:  # (it would be saved as 0, which is no time at all)
+        raise ValueError(f"hours: {value!r} is less than a minute; give the time the activity took in hours, "
+                         "e.g. 0.25 for a quarter of an hour")
     return round(hours, 2)
 
 

@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 
 from coplearn.core import document as D
-from coplearn.core.atomic import atomic_write_bytes
+from coplearn.core.atomic import atomic_write_bytes, refuse_to_replace_data
 from coplearn.core.formats import pick_format
 from coplearn.practice.progress import CourseProgress, LessonProgress, Progress, _date, _hours
 
@@ -116,5 +116,6 @@ def export_record(path: str | os.PathLike[str], fmt: str | None = None, *, name:
     key = pick_format(path, fmt, FORMATS, "a record format", "format")
     course = (progress or Progress()).course()
     target = Path(path).expanduser()
+    refuse_to_replace_data(target, "the record of study")
     atomic_write_bytes(target, D.render(record_of_study(course, name=name), key))
     return target

@@ -144,17 +144,26 @@ def _fuzzy(text: str) -> tuple[str | None, str | None]:
     mine = _tokens(text)
     if not mine:
         return None, None
+    tokens = _index().tokens
     scored = []
-    for item_id, theirs in _index().tokens.items():
+    for item_id, theirs in tokens.items():
         if not theirs:
             continue
         shared = len(mine & theirs)
         scored.append((2 * shared / (len(mine) + len(theirs)), shared, item_id))
     scored.sort(reverse=True)
     (best, shared, best_id), (second, _, _) = scored[0], scored[1]
-    # A one-word overlap counts only in a question ("How effective is our appraisal?"), so that a
-    # heading such as "Your role" is not mistaken for T7.
-    if best >= 0.5 and best - second >= 0.15 and (shared >= 2 or "?" in text):
+    theirs = tokens[best_id]
+    # Close wording only: at most one word of the heading is not in the item's wording (the paper's
+    # "individuals" for our "people") unless every word of the item's is in the heading. A heading
+    # that shares one word and swaps the rest ("manage our caseloads" for "manage training") is a
+    # different question, perhaps the manager's own, and must not be scored as an audit item.
+    close = len(mine - theirs) <= 1 or theirs <= mine
+    # A one-word overlap counts only in a question, and only for a word no other item uses ("How
+    # effective is our appraisal?"), so that "Your role" is not mistaken for T7, nor "How well does
+    # the team work?" for I5.
+    distinctive = shared >= 2 or ("?" in text and sum(1 for t in tokens.values() if mine & theirs & t) == 1)
+    if close and distinctive and best >= 0.5 and best - second >= 0.15:
         return best_id, None
     return None, best_id if best >= 0.3 else None
 
