@@ -2,7 +2,8 @@
 
 A hostile value (``<script>`` in a journal entry, a survey answer, a respondent's label, a team's
 name, a student's name, a journal prompt) must come out as text in each HTML document, never as
-markup; the Markdown versions keep it as typed (Markdown is text).
+markup; the Markdown versions keep it as text, with what a Markdown viewer would obey (inline
+HTML, links, images) backslash-escaped.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import nbformat
 import pytest
 
 from coplearn.core import document as D
-from coplearn.core.templates import environment
+from coplearn.core.templates import environment, md_text
 from practice_html import check_standalone_html
 
 EVIL = "<script>alert('x')</script>"
@@ -61,7 +62,8 @@ def test_cpd_records(tmp_path):
         page = j.export(tmp_path / f"{reg}.html", regulator=reg).read_text(encoding="utf-8")
         check_standalone_html(page)
         assert_escaped(page)
-        assert EVIL in j.export(tmp_path / f"{reg}.md", regulator=reg).read_text(encoding="utf-8")
+        md = j.export(tmp_path / f"{reg}.md", regulator=reg).read_text(encoding="utf-8")
+        assert md_text(EVIL) in md and EVIL not in md
 
 
 def test_every_part_of_a_document():
@@ -92,7 +94,7 @@ def test_record_of_study(tmp_path):
 
 
 def test_team_audit_report(tmp_path):
-    from coplearn.practice.report import SECTIONS, render_html, section_html
+    from coplearn.practice.report import SECTIONS, render_html, render_markdown, section_html
     from coplearn.practice.survey import load_survey
 
     quoted = EVIL.replace('"', '""')
@@ -107,6 +109,10 @@ def test_team_audit_report(tmp_path):
     for key, _ in SECTIONS:
         fragment = section_html(result, key, level=3, prefix=EVIL)
         assert "<script" not in fragment.lower()
+    # the Markdown report, shared with a team and opened in viewers that obey inline HTML and links
+    md = render_markdown(result, title=EVIL)
+    assert md_text(EVIL) in md and EVIL not in md
+    assert "<script" not in md.replace("\\<script", "")
 
 
 def test_cohort_report():
@@ -150,4 +156,4 @@ def test_leadership_plan():
     assert html.count(ESCAPED) == 4  # team, the staff role, an action, the interface
     assert html == plan._repr_html_()
     md = plan.to_markdown()
-    assert md.count(EVIL) == 4 and "| " + EVIL + " | R3 |" in md
+    assert md.count(md_text(EVIL)) == 4 and "| " + md_text(EVIL) + " | R3 |" in md and EVIL not in md

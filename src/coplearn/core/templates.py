@@ -6,8 +6,10 @@ one per document, with shared macros for tables, notes and text alternatives
 
 HTML templates (``*.html.j2``) are autoescaped: whatever a learner, a survey respondent or a tutor
 typed is escaped where it is printed, so no code builds HTML by hand. Markdown templates
-(``*.md.j2``) are not escaped (Markdown has no markup to protect); the ``md_cell`` filter keeps a
-table cell on one line and its ``|`` literal.
+(``*.md.j2``) print what people typed through the ``md_text`` filter (or ``md_cell`` in tables),
+which backslash-escapes what would make it more than text in a Markdown viewer: inline HTML
+(``<``), links and images (``[``, ``]``) and backslashes; ``md_cell`` also keeps a table cell on
+one line and its ``|`` literal.
 
 Jinja2 is imported when a document is first rendered, not by ``import coplearn``.
 
@@ -21,16 +23,25 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-__all__ = ["environment", "render", "md_cell", "paragraphs", "linkable"]
+__all__ = ["environment", "render", "md_cell", "md_text", "paragraphs", "linkable"]
+
+
+def md_text(value: object) -> str:
+    """Text someone typed, safe in a Markdown document: no inline HTML, links or images.
+
+    >>> print(md_text("<img src=x onerror=alert(1)> [click](javascript:x) a\\\\b"))
+    \\<img src=x onerror=alert(1)> \\[click\\](javascript:x) a\\\\b
+    """
+    return (str(value).replace("\\", "\\\\").replace("<", "\\<").replace("[", "\\[").replace("]", "\\]"))
 
 
 def md_cell(value: object) -> str:
-    """A value as one Markdown table cell: on one line, with ``|`` escaped.
+    """A value as one Markdown table cell: on one line, with ``|`` escaped (and as :func:`md_text`).
 
     >>> md_cell("a | b\\nc")
     'a \\\\| b c'
     """
-    return str(value).replace("|", "\\|").replace("\n", " ")
+    return md_text(value).replace("|", "\\|").replace("\n", " ")
 
 
 def paragraphs(text: str) -> list[list[str]]:
@@ -79,6 +90,7 @@ def environment():
         keep_trailing_newline=True,
     )
     env.filters["md_cell"] = md_cell
+    env.filters["md_text"] = md_text
     env.filters["paragraphs"] = paragraphs
     env.filters["linkable"] = linkable
     return env
