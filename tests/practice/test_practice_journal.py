@@ -427,3 +427,15 @@ def test_a_deeply_nested_journal_file_is_kept_aside_not_a_traceback(tmp_path):
     with pytest.warns(JournalWarning, match="kept safe as"):
         assert j.entries == ()
     assert list(tmp_path.glob("j.json.unreadable-*"))
+
+
+def test_cli_bad_values_name_the_option_and_the_form(tmp_path):
+    env = dict(os.environ, COPLEARN_PROGRESS=str(tmp_path / "progress.json"), COPLEARN_JOURNAL=str(tmp_path / "j.json"))
+    cli = [sys.executable, "-m", "coplearn.cli"]
+    proc = subprocess.run(cli + ["progress", "done", "03", "--date", "27/11/2026"], env=env, capture_output=True, text=True)
+    assert proc.returncode != 0 and "date: '27/11/2026' is not a date; write it as YYYY-MM-DD" in proc.stdout + proc.stderr
+    proc = subprocess.run(cli + ["progress", "done", ""], env=env, capture_output=True, text=True)
+    assert proc.returncode != 0 and "is not a lesson number" in proc.stdout + proc.stderr
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    proc = subprocess.run(cli + ["print", "06", "-o", str(tmp_path / "afile")], env=env, capture_output=True, text=True)
+    assert proc.returncode == 2 and "is a file, not a folder" in proc.stdout and "Traceback" not in proc.stderr

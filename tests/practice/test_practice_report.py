@@ -322,3 +322,11 @@ def test_every_source_the_report_cites_has_a_reference(example):
         assert "Carr, S. (2004)" in refs and "Skills for Care and Children" in refs and "Plaskoff" in refs
         assert "Wenger" not in refs and "Beresford" not in refs
         assert "Englewood Cliffs, NJ: Prentice Hall. (Place of publication unconfirmed.)" in refs
+
+
+def test_cli_a_file_far_bigger_than_a_survey_is_refused_at_once(tmp_path):
+    big = tmp_path / "big.csv"
+    with open(big, "wb") as fh:
+        fh.truncate(6 * 1024 * 1024)  # sparse: no disk used
+    proc = run("audit", "check", str(big))
+    assert proc.returncode != 0 and "the course reads files up to 5 MB" in proc.stderr

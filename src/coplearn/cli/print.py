@@ -23,6 +23,13 @@ def _print(args: argparse.Namespace) -> int:
     except (LookupError, FileNotFoundError) as exc:
         print(f"coplearn print: {exc}")
         return 2
+    except FileExistsError as exc:
+        print(f"coplearn print: {exc.filename or args.output} is a file, not a folder: give -o a folder to write the "
+              "printable lessons into (it is made if it does not exist)")
+        return 2
+    except OSError as exc:
+        print(f"coplearn print: could not write to {exc.filename or args.output}: {exc.strerror or exc}")
+        return 2
     for p in written:
         print(f"lesson {p.number}: {p.path}")
     return 0

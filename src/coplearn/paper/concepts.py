@@ -134,7 +134,8 @@ def get_lesson(number: str | int) -> Lesson:
     >>> get_lesson(5).slug
     '05-leading-situationally'
     """
-    key = f"{number:02d}" if isinstance(number, int) else str(number).strip().zfill(2)
+    # (a blank one is no lesson: zfill would make it "00")
+    key = f"{number:02d}" if isinstance(number, int) else str(number).strip().zfill(2) if str(number).strip() else ""
     return _validate.find(key, lessons(), "lesson number", ("number",))
 
 

@@ -280,7 +280,10 @@ class Progress:
         if not isinstance(activity, str) or not activity.strip():
             raise ValueError(f"activity: give the activity's name as text, not {activity!r}")
         day = (when.isoformat() if isinstance(when, _dt.date) else str(when)) if when else _dt.date.today().isoformat()
-        _dt.date.fromisoformat(day)
+        try:
+            _dt.date.fromisoformat(day)
+        except ValueError:
+            raise ValueError(f"date: {day!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-11-27") from None
         with file_lock(self.path):
             lessons = self._read_unlocked()
             done = lessons.setdefault(number, {}).setdefault("done", {})

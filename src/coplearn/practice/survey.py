@@ -380,8 +380,22 @@ def _answer(item: AuditItem, raw: str) -> int | str | None:
     return value
 
 
+#: The largest survey file read: a team's answers to 28 questions take a few kilobytes (a thousand
+#: respondents with comments, under 1 MB); anything far bigger is not a team survey, and reading it
+#: would take minutes.
+MAX_SURVEY_BYTES = 5 * 1024 * 1024
+
+
+def _too_big(size: int, source: str) -> SurveyError:
+    return SurveyError(source, [SurveyProblem(row=None, column=None, message=(
+        f"this file is {size / 1024 / 1024:.0f} MB; a team survey's answers take a few kilobytes, so the course reads "
+        f"files up to {MAX_SURVEY_BYTES // 1024 // 1024} MB. Check that this is the export of your team survey."))])
+
+
 def read_survey_bytes(data: bytes, source: str = "the survey") -> Survey:
     """Read a survey CSV from raw bytes (as uploaded), or raise :class:`SurveyError`."""
+    if len(data) > MAX_SURVEY_BYTES:
+        raise _too_big(len(data), source)
     return read_survey_text(_decode(data, source), source)
 
 
@@ -391,6 +405,9 @@ def read_survey(path: str | os.PathLike[str]) -> Survey:
     if p.is_dir():
         raise SurveyError(str(p), [SurveyProblem(row=None, column=None, message="this is a folder, not a CSV file.")])
     try:
+        size = p.stat().st_size
+        if size > MAX_SURVEY_BYTES:
+            raise _too_big(size, str(p))
         data = p.read_bytes()
     except FileNotFoundError:
         raise SurveyError(str(p), [SurveyProblem(row=None, column=None, message=(
