@@ -229,3 +229,18 @@ def test_the_design_md_public_api_still_works_beside_the_one_name_we_use() -> No
     profile = cl.culture_profile(ratings)
     assert profile.dominant == profile.dominant_cultures == ("managed",)
     assert profile.gaps() == profile.to_develop() and len(profile.to_develop()) == 3
+
+
+@pytest.mark.parametrize("ratings, said", [
+    ({"P1": "²"}, "P1: '²' is not a rating; use a whole number from 1 to 5"),
+    ({"P1": 4, "p1": 2}, "P1: rated twice (as 'P1' and 'p1')"),
+    ({"P1": "4.5"}, "P1: '4.5' is not a rating"),
+])
+def test_a_culture_rating_that_is_not_one_whole_number_is_named(ratings, said):
+    with pytest.raises(ValueError) as info:
+        cl.culture_profile(ratings)
+    assert said in str(info.value)
+
+
+def test_a_culture_rating_written_as_a_spreadsheet_writes_it_is_read():
+    assert cl.culture_profile({"P1": "4.0", "M1": " 2 "}).ratings == {"P1": 4, "M1": 2}

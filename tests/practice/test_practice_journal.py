@@ -439,3 +439,17 @@ def test_cli_bad_values_name_the_option_and_the_form(tmp_path):
     (tmp_path / "afile").write_text("x", encoding="utf-8")
     proc = subprocess.run(cli + ["print", "06", "-o", str(tmp_path / "afile")], env=env, capture_output=True, text=True)
     assert proc.returncode == 2 and "is a file, not a folder" in proc.stdout and "Traceback" not in proc.stderr
+
+
+def test_a_failed_save_says_nothing_changed_and_keeps_the_journal(tmp_path, monkeypatch):
+    j = Journal(tmp_path / "j.json")
+    j.add(learning="First")
+    before = j.path.read_bytes()
+
+    def full(*_a, **_k):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(os, "replace", full)
+    with pytest.raises(OSError, match="could not be saved .*No space left on device.*journal is as it was before"):
+        j.add(learning="Second")
+    monkeypatch.undo()
+    assert j.path.read_bytes() == before

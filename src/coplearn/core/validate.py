@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import TypeVar
 
@@ -51,8 +52,8 @@ def rating(
         number = value
     elif isinstance(value, float) and value.is_integer():
         number = int(value)
-    elif isinstance(value, str) and value.strip().lstrip("+-").isdigit():
-        number = int(value.strip())
+    elif isinstance(value, str) and re.fullmatch(r"[+-]?[0-9]+(\.0*)?", value.strip(), re.ASCII):
+        number = int(float(value.strip()))  # "4" and "4.0" (as a spreadsheet may write it); not "²" or "٤"
     if number is None:
         raise ValueError(f"{item}: {value!r} is not a rating; {allowed}")
     if not lo <= number <= hi:

@@ -334,11 +334,16 @@ def culture_profile(ratings: Mapping[str, object]) -> CultureProfile:
             "for example {'P1': 4, 'M1': 2}"
         )
     clean: dict[str, int] = {}
+    given_as: dict[str, object] = {}
     for pid, value in ratings.items():
         principle = get_principle(pid)
         if value is None or (isinstance(value, str) and not value.strip()):
             continue
+        if principle.id in clean:  # "P1" and "p1": one principle rated twice
+            raise ValueError(f"{principle.id}: rated twice (as {given_as[principle.id]!r} and {pid!r}); give each "
+                             "principle one rating")
         clean[principle.id] = _validate.rating(value, principle.id, scale=AGREEMENT_SCALE)
+        given_as[principle.id] = pid
     scores: dict[str, float] = {}
     counts: dict[str, int] = {}
     unrated = []

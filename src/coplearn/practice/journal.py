@@ -131,7 +131,12 @@ class Journal:
         if self._settings:
             doc["settings"] = self._settings
         doc["entries"] = [e.to_dict() for e in entries]
-        atomic_write_text(self.path, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+        try:
+            atomic_write_text(self.path, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+        except OSError as exc:
+            # (the message names the hidden temporary file or only an error number otherwise)
+            raise OSError(exc.errno, f"your journal at {self.path} could not be saved ({exc.strerror or exc}): this "
+                                     "change was not saved, and the journal is as it was before") from exc
 
     def add(self, entry: JournalEntry | None = None, **fields: Any) -> JournalEntry:
         """Validate and save a new entry; return it. Pass fields or a ready :class:`JournalEntry`."""
