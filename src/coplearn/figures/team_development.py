@@ -97,13 +97,14 @@ def build_tuckman_outlook(selected: str | None = None) -> Chart:
         rows.append((s.order, s.name, s.outlook, f"{style.code} {style.name}", "yes" if s.key == chosen else ""))
     if chosen is not None:
         s = get_stage(chosen)
-        picked = (f" Your team is marked with a star at {s.name}, where the team looks {s.outlook}; "
+        picked = (f" Your team is marked with a star at {s.name} (in the course's reading, "
+                  f"{'turning outward' if s.outlook == 'turning outward' else 'looking ' + s.outlook}); "
                   f"the course's synthesis suggests the {style_for_stage(chosen).name} style.")
     else:
         picked = " No stage is chosen yet."
     alt = TextAlternative(
         title=TITLE,
-        description=("Five stages run left to right. In the course's reading forming and storming look inward, norming is turning "
+        description=("Five stages run left to right. In the course's reading, forming and storming look inward, norming is turning "
                      "outward, performing and adjourning look outward." + picked +
                      " The outlook and style columns are the course's reading (the outlook) and synthesis (the style), not the paper's."),
         header=("order", "stage", "outlook", "style (course's synthesis)", "your team"),

@@ -271,8 +271,9 @@ class AuditResult:
             lesson = get_lesson("09")
             plan.append(Action(
                 item_id="T3", domain="team",
-                finding=(f"The team sees itself at the {self.stage.name.lower()} stage. {self.stage.outlook_note} "
-                         "(Linking the stage to how far the team looks outward is the course's reading.)"),
+                finding=(f"The team sees itself at the {self.stage.name.lower()} stage. {self.stage.outlook_note}"
+                         + ("" if "course's reading" in self.stage.outlook_note else
+                            " (Linking the stage to how far the team looks outward is the course's reading.)")),
                 step=(f"Lead with a {style.name} style ({style.code}: {style.task_behaviour} task, "
                       f"{style.relationship_behaviour} relationship behaviour). {style.description}"),
                 framework="Tuckman's stages with situational leadership (the course's synthesis)",

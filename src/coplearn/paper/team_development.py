@@ -1,9 +1,11 @@
 """Team development: Tuckman's stages (Tuckman 1965; Tuckman & Jensen 1977) and the style each calls for.
 
-The paper notes that communities, like groups, pass through levels of development, citing
-Tuckman (1965); separately, it says that a team at an earlier stage of development may look inward
-(drawing on Mullins 2007) and that a more developed community looks outward (Gray et al. 2010).
-Linking each of Tuckman's stages to an outlook is the course's reading (``OUTLOOK_NOTE``), and
+The paper observes that, as with groups and teams, communities of practice differ in how developed
+they are (citing Tuckman 1965), and suggests that advanced communities will include people who
+use services. In the same section it says that a team still early in its development may be
+inward-looking (drawing on Mullins 2007), and takes it that a higher-performing, more developed
+community will be more outward-looking (Gray et al. 2010). It does not tie outlook to Tuckman's
+stages one by one: linking each stage to an outlook is the course's reading (``OUTLOOK_NOTE``), and
 matching a stage to a situational-leadership style is the course's own teaching synthesis
 (``SYNTHESIS_NOTE``); neither is the paper's claim. The data live in
 ``coplearn/data/leadership.toml`` (``[tuckman]``, ``[[stage]]``).

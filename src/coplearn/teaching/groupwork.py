@@ -4,8 +4,9 @@ What comes from Gray, Parker, Rutter & Williams (2010): groupwork and community-
 are part of what might make leading a community of practice realistic in social work (C04); groupwork
 and leadership skills are part of the overlay that holds the four learning cultures together
 (C36); and social workers bring groupwork understanding and skills of their own (C42). The
-companion paper by the same team, Gray, Parker & Immins (2008) in *Groupwork* 18(2), approaches the
-same argument from a groupwork angle (its detail has not been checked against it). The four skill areas, the moments to sort and the answer
+companion paper by two of the same authors, Gray, Parker & Immins (2008) in *Groupwork* 18(2), makes
+the same argument from a groupwork angle (the course knows it only from the description in its
+source notes; it has not been read in full). The four skill areas, the moments to sort and the answer
 given to each are the course's own reading (``NOTE``).
 
 >>> [s.key for s in skills()]

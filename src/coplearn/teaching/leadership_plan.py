@@ -121,7 +121,7 @@ class LeadershipPlan:
         where = [
             f"Stage of development: {stage.name} ({stage.citation}). "
             f"{stage.summary}",
-            f"How outward-looking (the course's reading): {stage.outlook}. {stage.outlook_note} {OUTLOOK_NOTE}",
+            f"How outward-looking: {stage.outlook}. {stage.outlook_note} {OUTLOOK_NOTE}",
             f"Style this stage calls for: {style.code} {style.name} ({style.task_behaviour} task, "
             f"{style.relationship_behaviour} relationship behaviour). {SYNTHESIS_NOTE}",
         ]
