@@ -151,6 +151,16 @@ class Student:
         self.save_notebook(assignment, nb)
 
 
+#: Assignment 1's key and its right typed answers, for the hostile-submission tests.
+A1 = "a1-learning-cultures"
+A1_KEYS = {1: "managed", 2: "humanistic", 3: "professional", 4: "democratic", 5: "managed", 6: "professional",
+           7: "humanistic", 8: "democratic", 9: "managed", 10: "professional", 11: "democratic", 12: "humanistic"}
+A1_RIGHT_Q1 = "q1 = " + repr(A1_KEYS)
+A1_RIGHT_Q2 = 'q2 = ["managed", "professional"]'
+#: Shorter limits than the course's 30 s per cell and 180 s per notebook, for runs of many students.
+FAST = {"Execute__timeout": 10, "SandboxedExecute__notebook_timeout": 90}
+
+
 class Course:
     """The tutor's side: a temporary course root with an exchange."""
 

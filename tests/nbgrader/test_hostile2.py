@@ -25,17 +25,12 @@ import re
 import time
 
 import pytest
-from nbcourse import Course, cell_by_id, output_text
+from nbcourse import A1, A1_KEYS, A1_RIGHT_Q1, A1_RIGHT_Q2, FAST, Course, cell_by_id, output_text
 
 pytestmark = [pytest.mark.nbgrader, pytest.mark.slow]
 
-A = "a1-learning-cultures"
-KEYS = {1: "managed", 2: "humanistic", 3: "professional", 4: "democratic", 5: "managed", 6: "professional",
-        7: "humanistic", 8: "democratic", 9: "managed", 10: "professional", 11: "democratic", 12: "humanistic"}
-RIGHT_Q1 = "q1 = " + repr(KEYS)
-RIGHT_Q2 = 'q2 = ["managed", "professional"]'
+A, KEYS, RIGHT_Q1, RIGHT_Q2 = A1, A1_KEYS, A1_RIGHT_Q1, A1_RIGHT_Q2
 GRADE_IDS = [f"q1-statement-{n:02d}" for n in KEYS] + ["q2-first", "q2-second", "q3-task"]
-FAST = {"Execute__timeout": 10, "SandboxedExecute__notebook_timeout": 90}
 
 FAKE_PANEL = (
     '<div class="cell border-box-sizing text_cell rendered"><div class="panel panel-primary nbgrader_cell">'
