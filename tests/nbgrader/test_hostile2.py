@@ -10,6 +10,10 @@ checked: formgrader's page (rendered as formgrader renders it) and the feedback.
                 shown as text, no heading, no id
 - r-gidcopylate the q1 form blank; a copy of the q1 answer cell, right, after every test: the answer
                 is placed before q1's first test, so the record and the marks agree (24)
+- r-itembyitem  the q1 form blank; each statement typed right in a cell just above its own test (as a
+                run from top to bottom marks it): each item has the value in effect at its own test (24)
+- r-itemchanged q1 right in its form, then statement 7 typed again (wrongly) above its test: 22, the
+                value in effect at statement 7's test; q1 is recorded as answered more than once
 - r-forged      a typed answer whose text holds a carriage return and colour codes to fake a
                 "Correct" line in the course's own test output: written out, not obeyed
 - r-json-bom    answers.json saved with a byte-order mark (Notepad): read
@@ -181,6 +185,17 @@ def k_unknown_type(nb: dict) -> None:  # honest, plus a cell of an unknown type
     nb["cells"].append({"cell_type": "widget", "id": "mine-unknown", "metadata": {}, "source": "<script>x</script>"})
 
 
+def k_item_by_item(nb: dict) -> None:  # the q1 form blank; each statement typed right just above its own test
+    for n in KEYS:
+        at = _index(nb, f"q1-statement-{n:02d}")
+        nb["cells"].insert(at, _cell("code", f"q1 = {{{n}: {KEYS[n]!r}}}", f"mine-item-{n}"))
+
+
+def k_item_changed(nb: dict) -> None:  # q1 all right in its form; statement 7 typed again, wrongly, above its test
+    _set(nb, "q1-typed", RIGHT_Q1)
+    nb["cells"].insert(_index(nb, "q1-statement-07"), _cell("code", "q1 = {7: 'democratic'}", "mine-item-7"))
+
+
 def k_many_cells(nb: dict) -> None:  # honest, padded to more cells than the course grades
     from coplearn.grading.sanitise import MAX_CELLS
 
@@ -208,6 +223,8 @@ KINDS = {
     "r-rawhijack": (k_raw_hijack, 0),
     "r-mdheading": (k_md_heading, 0),
     "r-gidcopylate": (k_gidcopy_late, 24),
+    "r-itembyitem": (k_item_by_item, 24),
+    "r-itemchanged": (k_item_changed, 22),
     "r-testcopytop": (k_testcopy_top, 16),
     "r-mdsolution": (k_md_solution, 0),
     "r-crlf": (k_crlf, 40),
@@ -354,3 +371,15 @@ def test_an_answer_cannot_fake_a_line_of_the_tests_output(run: dict, course: Cou
     out = output_text(cell_by_id(nb, "q1-statement-01"))
     assert "\r" not in out and "\x1b" not in out
     assert "\\x0a" in out and "\\x1b[32m" in out  # written out, as typed
+
+
+def test_answers_given_item_by_item_are_placed_together_and_recorded(run: dict, course: Course) -> None:
+    nb = course.autograded(A, "r-itembyitem")
+    assert {n: nb["metadata"]["coplearn"]["graded_answers"][f"q1.{n}"] for n in KEYS} == KEYS
+    sources = ["".join(c["source"]) if isinstance(c["source"], list) else c["source"] for c in nb["cells"]]
+    placed = [s for s in sources if "your answers to its items, given in cells" in s]
+    assert len(placed) == 1 and "q1 = {1: 'managed'" in placed[0]
+    assert sum("item 7 given here is marked" in s for s in sources) == 1
+    changed = course.autograded(A, "r-itemchanged")
+    assert changed["metadata"]["coplearn"]["graded_answers"]["q1.7"] == "democratic"
+    assert "q1" in changed["metadata"]["coplearn"]["grading"]["answered_more_than_once"]

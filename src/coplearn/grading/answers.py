@@ -102,6 +102,9 @@ def as_data(value: object, *, _depth: int = 0) -> object:
         text = str.__str__(value)
         if len(text) > MAX_TEXT:
             raise ValueError(f"a text of more than {MAX_TEXT:,} characters is not an answer to these questions")
+        if any(0xD800 <= ord(ch) <= 0xDFFF for ch in text):
+            # a lone surrogate ("\\ud800"): no file can hold it, so it becomes the replacement character
+            text = "".join("\ufffd" if 0xD800 <= ord(ch) <= 0xDFFF else ch for ch in text)
         return text
     if type(value).__name__ in {"float64", "float32", "int64", "int32"} and hasattr(value, "item"):
         return as_data(value.item(), _depth=_depth)  # numpy numbers, without importing numpy

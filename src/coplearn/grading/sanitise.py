@@ -72,10 +72,12 @@ def _inert_char(match: re.Match[str]) -> str:
     return char if char == "$" else "\\" + char  # "$" is left to the wrapper, which MathJax skips
 
 
-#: A Markdown heading line (``# title``, or a line of ``=`` or ``-`` under a paragraph): the page
+#: A Markdown heading line (``# title``, or a line of ``=`` or ``-`` under a paragraph), also inside a
+#: quote or a list item (``> # title``, ``- ## title``, ``1. # title``): the page
 #: gives each heading an ``id`` made from its words, and formgrader finds each score and comment box
 #: by an ``id`` equal to its grade id, so a heading ``# q3-task`` above the real box would capture it.
-_HEADING_LINE = re.compile(r"^( {0,3})(#|=+[ \t]*$|-+[ \t]*$)", re.MULTILINE)
+_HEADING_LINE = re.compile(r"^((?:[ \t]{0,3}(?:>[ \t]?|[-*+][ \t]+|[0-9]{1,9}[.)][ \t]+))*[ \t]{0,3})(#|=+[ \t]*$|-+[ \t]*$)",
+                           re.MULTILINE)
 
 
 def inert_markdown(text: str) -> str:
@@ -104,6 +106,8 @@ def inert_markdown(text: str) -> str:
     \\===
     <BLANKLINE>
     </div>
+    >>> print(inert_markdown("> # q3-task\\n- ## q3-task-comment\\n1. # x\\n> ===").splitlines()[2:6])
+    ['> \\\\# q3-task', '- \\\\## q3-task-comment', '1. \\\\# x', '> \\\\===']
     """
     if not isinstance(text, str) or not (_ACTIVE_MARKDOWN.search(text) or _HEADING_LINE.search(text)):
         return text
@@ -203,6 +207,27 @@ def _graded_answers(schema: Mapping[str, Question], typed: Mapping[str, object],
     return out
 
 
+def _item_value(given: object, item: str) -> object:
+    """One item of a typed answer, as the kernel looks it up (coplearn.grading.resolve): by number
+    first, then by text; for a list, by position."""
+    if isinstance(given, Mapping):
+        return given.get(int(item), given.get(item)) if item.lstrip("-").isdigit() else given.get(item)
+    if isinstance(given, list) and item.isdigit() and 0 < int(item) <= len(given):
+        return given[int(item) - 1]
+    return None
+
+
+def _items_in(given_in: Mapping[int, list[tuple[str, object]]], index: int, name: str) -> list[object]:
+    """The keys a cell gives ``name`` (non-blank items of a dict, or positions of a list)."""
+    out: list[object] = []
+    for n, v in given_in.get(index, ()):
+        if n == name and isinstance(v, Mapping):
+            out += [k for k, x in v.items() if not _blank_answer(x)]
+        elif n == name and isinstance(v, list):
+            out += [i for i, x in enumerate(v, 1) if not _blank_answer(x)]
+    return out
+
+
 def _canonical_for(q: Question, value: object) -> object:
     if value is None:
         return None
@@ -241,7 +266,9 @@ def _build_answers_as_data() -> type:
             given: list[tuple[int, str, object]] = []
             first_test: dict[str, int] = {}  # answer name -> index of the first test cell that marks it
             reads: dict[tuple[str, object], int] = {}  # (answer name, item or None) -> test cells marking it
+            item_test: dict[tuple[str, object], int] = {}  # (answer name, item) -> index of the first test marking it
             rewrite: dict[int, tuple[str, Any]] = {}  # cell index -> ("plain", header) or ("not_run", (original, why))
+            logs: list[tuple[int, str]] = []  # (cell index, what happened): logged once cells are numbered
             for index, cell in enumerate(nb.cells):
                 gid = nbgrader_meta(cell).get("grade_id")
                 if gid in trusted_ids:
@@ -260,6 +287,7 @@ def _build_answers_as_data() -> type:
                                 first_test.setdefault(name, index)
                                 for key in (q.items or {None}):
                                     reads[(name, key)] = reads.get((name, key), 0) + 1
+                                    item_test.setdefault((name, key), index)
                     continue
                 if cell.get("cell_type") != "code":
                     # a cell the gradebook does not know cannot claim to be graded, and no cell of the
@@ -270,8 +298,7 @@ def _build_answers_as_data() -> type:
                         # the tutor's page: it becomes Markdown text, inert like any written answer.
                         was = log_safe(str(cell.get("cell_type")), 40)
                         nb.cells[index] = cell = _as_markdown(cell)
-                        self.log.warning("coplearn: %s: cell %d was a %s cell; it is shown as text", student,
-                                         index + 1, was)
+                        logs.append((index, "was a %s cell; it is shown as text" % was))
                     cell.source = inert_markdown(cell.source)
                     continue
                 _reset_metadata(cell, keep_nbgrader=gid in cells)
@@ -280,8 +307,7 @@ def _build_answers_as_data() -> type:
                     # is the tutor's source notebook (or a copy of it), not the student's answer.
                     cell.source = _not_run_source(cell.source, MARKER_WHY, {})
                     not_run.append({"cell": index, "why": MARKER_WHY, "names": [], "marked_from_saved": []})
-                    self.log.warning("coplearn: %s: cell %d was not run (%s); its answers are unanswered",
-                                     student, index + 1, MARKER_WHY)
+                    logs.append((index, f"was not run ({MARKER_WHY}); its answers are unanswered"))
                     continue
                 parsed = grading.parse_answer_cell(cell.source)
                 if parsed.plain:
@@ -298,9 +324,8 @@ def _build_answers_as_data() -> type:
                 rewrite[index] = ("not_run", (cell.source, str(parsed.problem)))
                 not_run.append({"cell": index, "why": parsed.problem, "names": list(parsed.names),
                                 "marked_from_saved": sorted(used)})
-                self.log.warning("coplearn: %s: cell %d was not run (%s); %s", student, index + 1,
-                                 log_safe(str(parsed.problem)),
-                                 f"saved values used for {', '.join(sorted(used))}" if used else "its answers are unanswered")
+                logs.append((index, f"was not run ({log_safe(str(parsed.problem))}); " + (
+                    f"saved values used for {', '.join(sorted(used))}" if used else "its answers are unanswered")))
             # One value per answer, given in one cell only: the value in effect when the first test
             # that marks it runs (the last one given before that test; failing that, the first one
             # given). Every other value a cell gives it is kept as text with a note, so a question
@@ -322,13 +347,40 @@ def _build_answers_as_data() -> type:
                 if several_tests and chosen and index > first_test.get(name, len(nb.cells)):
                     late.append(name)
                     del home[name]
+            # A question whose items are each marked by one test of their own (a1's twelve
+            # statements) is answered item by item: each item has the value in effect when its own
+            # test runs (the last given before it; failing that, the first given), as a run from top
+            # to bottom gives it. Items given in several cells are placed together before the
+            # question's first test. Each item still has one value: no second guess.
+            split: dict[str, dict[int, list[str]]] = {}  # name -> {cell index: items taken from it}
+            conflicting: set[str] = set()
+            for name, q in schema.items():
+                if not q.items or name in late or any(reads.get((name, k), 0) != 1 for k in q.items):
+                    continue
+                values = [(i, v) for i, n, v in given if n == name and not _blank_answer(v)]
+                merged: dict[object, object] = {}
+                sources: dict[int, list[str]] = {}
+                for k in sorted(q.items, key=lambda s: (len(s), s)):
+                    have = [(i, x) for i, v in values if not _blank_answer(x := _item_value(v, k))]
+                    if not have:
+                        continue
+                    if len({repr(x) for _, x in have}) > 1:
+                        conflicting.add(name)
+                    before = [p for p in have if p[0] < item_test.get((name, k), len(nb.cells))]
+                    i, x = before[-1] if before else have[0]
+                    merged[int(k) if k.isdigit() else k] = x
+                    sources.setdefault(i, []).append(k)
+                if len(sources) > 1:
+                    home[name] = (min(sources), merged)
+                    split[name] = sources
             typed = {name: value for name, (_, value) in home.items()}
-            twice = sorted({name for _, name, value in given
-                            if not _blank_answer(value) and (name not in typed or repr(value) != repr(typed[name]))})
+            twice = sorted({name for _, name, value in given if name not in split
+                            and not _blank_answer(value) and (name not in typed or repr(value) != repr(typed[name]))}
+                           | (conflicting & set(split)))
             # An answer given only below the first test that marks it is placed just before that
             # test (a plain value, in a cell of its own), so that the test marks the value the
             # record names; the cell where it was given says so.
-            moved = {n for n, (i, _) in home.items() if n in first_test and i > first_test[n]}
+            moved = {n for n, (i, _) in home.items() if n in first_test and (i > first_test[n] or n in split)}
             inserts: dict[int, list[str]] = {}
             for n in sorted(moved):
                 inserts.setdefault(first_test[n], []).append(n)
@@ -349,11 +401,18 @@ def _build_answers_as_data() -> type:
             for n, (i, _) in home.items():
                 homes_in.setdefault(i, []).append(n)
             for index, (kind, info) in rewrite.items():
+                parts = {n: split[n][index] for n in split if index in split[n]}
                 mine = {n: typed[n] for n in homes_in.get(index, ()) if n not in moved}
-                here = sorted(n for n in homes_in.get(index, ()) if n in moved)
-                others = sorted({n for n, v in given_in.get(index, ()) if n not in homes_in.get(index, ()) and not _blank_answer(v)})
+                here = sorted(n for n in homes_in.get(index, ()) if n in moved and n not in parts)
+                others = sorted({n for n, v in given_in.get(index, ()) if n not in homes_in.get(index, ())
+                                 and n not in parts and not _blank_answer(v)})
                 extra = [f"# {n}: the value given here is marked; it was placed in cell {placed(n)}, just before the "
                          "first test that marks it." for n in here]
+                extra += [f"# {n}: item{'s' if len(ks) > 1 else ''} {', '.join(ks)} given here {'are' if len(ks) > 1 else 'is'} "
+                          f"marked (each item has the value in effect when its own test runs); placed with the rest of "
+                          f"the answer in cell {placed(n)}." + (" Any other items given here are not marked."
+                                                               if len(ks) < len([1 for _ in _items_in(given_in, index, n)]) else "")
+                          for n, ks in sorted(parts.items())]
                 extra += [f"# {n}: the value given here is not marked; " + (
                           f"the one marked is given in cell {marked_in(n)} (the value in effect when its first test runs)."
                           if n in home else "it comes after the first test that marks it, which marked the drop-down answer.")
@@ -370,13 +429,21 @@ def _build_answers_as_data() -> type:
 
                 for at in sorted(inserts, reverse=True):
                     names = inserts[at]
-                    lines = [f"# {n}: your answer, given in cell {shown(home[n][0])} below the first test that marks it, "
-                             "placed here by the autograder, before that test:" for n in names]
-                    nb.cells.insert(at, new_code_cell(source="\n".join(lines + [grading.answer_source({n: typed[n] for n in names})])))
+                    lines = [(f"# {n}: your answers to its items, given in cells "
+                              f"{', '.join(str(shown(i)) for i in sorted(split[n]))}, each with the value in effect when its "
+                              "own test runs, placed here together by the autograder:") if n in split else
+                             (f"# {n}: your answer, given in cell {shown(home[n][0])} below the first test that marks it, "
+                              "placed here by the autograder, before that test:") for n in names]
+                    placed_cell = new_code_cell(source="\n".join(lines + [grading.answer_source({n: typed[n] for n in names})]))
+                    if (nb.get("nbformat"), nb.get("nbformat_minor", 0)) < (4, 5):
+                        placed_cell.pop("id", None)  # (cell ids came with nbformat 4.5)
+                    nb.cells.insert(at, placed_cell)
                 for entry in not_run:
                     entry["cell"] = shown(entry["cell"]) - 1
                 self.log.info("coplearn: %s: %s given only below the first test that marks it: placed before that test",
                               student, ", ".join(sorted(moved)))
+            for index, what in logs:
+                self.log.warning("coplearn: %s: cell %d %s", student, shown(index), what)
             if twice:
                 self.log.warning("coplearn: %s: %s given different values in more than one place; each is marked with the "
                                  "value in effect when its first test runs", student, ", ".join(twice))
