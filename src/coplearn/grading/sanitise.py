@@ -160,6 +160,8 @@ def _as_markdown(cell: Any) -> Any:
     new = new_markdown_cell(source=source, metadata=dict(cell.get("metadata") or {}))
     if isinstance(cell.get("id"), str) and re.fullmatch(r"[a-zA-Z0-9-_]{1,64}", cell["id"]):
         new["id"] = cell["id"]
+    else:
+        new.pop("id", None)  # (a notebook older than nbformat 4.5 has no cell ids, and may not)
     return new
 
 
