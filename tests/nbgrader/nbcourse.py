@@ -161,6 +161,60 @@ A1_RIGHT_Q2 = 'q2 = ["managed", "professional"]'
 FAST = {"Execute__timeout": 10, "SandboxedExecute__notebook_timeout": 90}
 
 
+A1_GRADE_IDS = [f"q1-statement-{n:02d}" for n in A1_KEYS] + ["q2-first", "q2-second", "q3-task"]
+
+
+def new_cell(kind: str, source: object, cid: str, **extra: object) -> dict[str, Any]:
+    """A notebook cell as a student's edit would add it (code cells with no outputs)."""
+    c: dict[str, Any] = {"cell_type": kind, "id": cid, "metadata": extra.pop("metadata", {}), "source": source}
+    if kind == "code":
+        c.update(execution_count=None, outputs=extra.pop("outputs", []))
+    c.update(extra)
+    return c
+
+
+def grade_id(cell: Mapping[str, Any]) -> str | None:
+    return cell["metadata"].get("nbgrader", {}).get("grade_id")
+
+
+def index_of(nb: Mapping[str, Any], gid: str) -> int:
+    return next(i for i, c in enumerate(nb["cells"]) if grade_id(c) == gid)
+
+
+def set_source(nb: Mapping[str, Any], gid: str, source: object) -> None:
+    nb["cells"][index_of(nb, gid)]["source"] = source
+
+
+def formgrade_html(course: "Course", sid: str, assignment: str, *, course_config: bool = False) -> str:
+    """A graded notebook as formgrader's page renders it (its ``formgrade`` template), with or
+    without the course's nbgrader_config.py settings."""
+    from nbconvert.exporters import HTMLExporter
+    from nbgrader.server_extensions.formgrader import handlers
+    from traitlets.config import Config
+
+    cfg = load_course_config(course.root, course.exchange) if course_config else Config()
+    cfg.HTMLExporter.template_name = "formgrade"
+    cfg.HTMLExporter.extra_template_basedirs = [handlers.template_path]
+    resources = {"assignment_id": assignment, "notebook_id": assignment, "submission_id": "x", "index": 0, "total": 1,
+                 "base_url": "", "student": sid, "last_name": None, "first_name": None, "notebook_path": "x"}
+    path = course.root / "autograded" / sid / assignment / f"{assignment}.ipynb"
+    html, _ = HTMLExporter(config=cfg).from_filename(str(path), resources=resources)
+    return html
+
+
+def stolen_ids(html: str, grade_ids: list[str]) -> list[str]:
+    """Elements, other than formgrader's own score and comment boxes, whose id is a grade id (or its
+    comment box's): formgrader finds each box by that id, so such an element would capture it."""
+    import re
+
+    out = []
+    for gid in grade_ids:
+        for name in (gid, f"{gid}-comment"):
+            tags = re.findall(r'<[a-zA-Z][^>]*\bid="' + re.escape(name) + '"[^>]*>', html)
+            out += [t for t in tags if not t.startswith(("<input", "<textarea"))]
+    return out
+
+
 class Course:
     """The tutor's side: a temporary course root with an exchange."""
 
@@ -215,6 +269,16 @@ class Course:
     def score(self, assignment: str, student: str) -> float:
         with self.gradebook() as gb:
             return float(gb.find_submission(assignment, student).score)
+
+    def assert_score(self, assignment: str, student: str, score: float) -> None:
+        """The student's total is ``score`` (a student nbgrader could not grade fails the test, named)."""
+        import pytest
+
+        try:
+            got = self.score(assignment, student)
+        except Exception as exc:  # noqa: BLE001
+            pytest.fail(f"{student}: no score ({exc})")
+        assert got == score, (student, got, self.grades(assignment, student))
 
     def autograded(self, assignment: str, student: str) -> dict[str, Any]:
         path = self.root / "autograded" / student / assignment / f"{assignment}.ipynb"

@@ -29,12 +29,13 @@ import re
 import time
 
 import pytest
-from nbcourse import A1, A1_KEYS, A1_RIGHT_Q1, A1_RIGHT_Q2, FAST, Course, cell_by_id, output_text
+from nbcourse import (A1, A1_GRADE_IDS, A1_KEYS, A1_RIGHT_Q1, A1_RIGHT_Q2, FAST, Course, cell_by_id, formgrade_html, grade_id,
+                      index_of, new_cell, output_text, set_source, stolen_ids)
 
 pytestmark = [pytest.mark.nbgrader, pytest.mark.slow]
 
 A, KEYS, RIGHT_Q1, RIGHT_Q2 = A1, A1_KEYS, A1_RIGHT_Q1, A1_RIGHT_Q2
-GRADE_IDS = [f"q1-statement-{n:02d}" for n in KEYS] + ["q2-first", "q2-second", "q3-task"]
+GRADE_IDS = A1_GRADE_IDS
 
 FAKE_PANEL = (
     '<div class="cell border-box-sizing text_cell rendered"><div class="panel panel-primary nbgrader_cell">'
@@ -48,24 +49,7 @@ FAKE_PANEL = (
 )
 
 
-def _cell(kind: str, source: object, cid: str, **extra: object) -> dict:
-    c = {"cell_type": kind, "id": cid, "metadata": extra.pop("metadata", {}), "source": source}
-    if kind == "code":
-        c.update(execution_count=None, outputs=extra.pop("outputs", []))
-    c.update(extra)
-    return c
-
-
-def _gid(cell: dict) -> str | None:
-    return cell["metadata"].get("nbgrader", {}).get("grade_id")
-
-
-def _index(nb: dict, gid: str) -> int:
-    return next(i for i, c in enumerate(nb["cells"]) if _gid(c) == gid)
-
-
-def _set(nb: dict, gid: str, source: str) -> None:
-    nb["cells"][_index(nb, gid)]["source"] = source
+_cell, _gid, _index, _set = new_cell, grade_id, index_of, set_source
 
 
 def _honest(nb: dict) -> None:
@@ -301,11 +285,7 @@ EXPECTED = {**{k: v for k, (_, v) in KINDS.items()}, **{k: v for k, (_, v) in AN
 
 @pytest.mark.parametrize("student, score", sorted(EXPECTED.items()))
 def test_score(run: dict, course: Course, student: str, score: float) -> None:
-    try:
-        got = course.score(A, student)
-    except Exception as exc:  # noqa: BLE001
-        pytest.fail(f"{student}: no score ({exc})")
-    assert got == score, (student, got, course.grades(A, student))
+    course.assert_score(A, student, score)
 
 
 def test_only_the_ungradable_fail_each_alone_with_a_reason(run: dict) -> None:
@@ -316,29 +296,11 @@ def test_only_the_ungradable_fail_each_alone_with_a_reason(run: dict) -> None:
     assert "more than the 2000 the course grades" in log
 
 
-def _formgrade_html(course: Course, sid: str) -> str:
-    from nbconvert.exporters import HTMLExporter
-    from nbgrader.server_extensions.formgrader import handlers
-    from traitlets.config import Config
-
-    cfg = Config()
-    cfg.HTMLExporter.template_name = "formgrade"
-    cfg.HTMLExporter.extra_template_basedirs = [handlers.template_path]
-    exporter = HTMLExporter(config=cfg)
-    resources = {"assignment_id": A, "notebook_id": A, "submission_id": "x", "index": 0, "total": 1,
-                 "base_url": "", "student": sid, "last_name": None, "first_name": None, "notebook_path": "x"}
-    html, _ = exporter.from_filename(str(course.root / "autograded" / sid / A / f"{A}.ipynb"), resources=resources)
-    return html
-
-
 @pytest.mark.parametrize("student", ["r-rawhijack", "r-mdheading", "r-blank"])
 def test_no_student_element_takes_a_grade_box_id_in_formgrader(run: dict, course: Course, student: str) -> None:
     """Every element whose id is a grade id (or its comment box's) is formgrader's own box."""
-    html = _formgrade_html(course, student)
-    for gid in GRADE_IDS:
-        for name in (gid, f"{gid}-comment"):
-            tags = re.findall(r'<[a-zA-Z][^>]*\bid="' + re.escape(name) + '"[^>]*>', html)
-            assert len(tags) <= 1 and all(t.startswith(("<input", "<textarea")) for t in tags), (name, tags)
+    html = formgrade_html(course, student, A)
+    assert stolen_ids(html, GRADE_IDS) == []
     assert "Checked by the course team" not in html or "&lt;div" in html
 
 

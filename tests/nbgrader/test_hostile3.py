@@ -24,12 +24,13 @@ import json
 import re
 
 import pytest
-from nbcourse import A1, A1_KEYS, A1_RIGHT_Q1, A1_RIGHT_Q2, FAST, Course, load_course_config
+from nbcourse import (A1, A1_GRADE_IDS, A1_KEYS, A1_RIGHT_Q1, A1_RIGHT_Q2, FAST, Course, formgrade_html, grade_id, index_of,
+                      new_cell, set_source, stolen_ids)
 
 pytestmark = [pytest.mark.nbgrader, pytest.mark.slow]
 
 A, KEYS, RIGHT_Q1, RIGHT_Q2 = A1, A1_KEYS, A1_RIGHT_Q1, A1_RIGHT_Q2
-GRADE_IDS = [f"q1-statement-{n:02d}" for n in KEYS] + ["q2-first", "q2-second", "q3-task"]
+GRADE_IDS = A1_GRADE_IDS
 #: drop-downs right for q2-first only ("managed" in the answer), wrong for q2-second ("professional")
 DROP_FIRST = json.dumps({"format": "coplearn-answers", "version": 2, "answers": {"q2.1": "managed", "q2.2": "humanistic"}})
 #: a typed answer right for q2-second only
@@ -37,23 +38,7 @@ TYPED_SECOND = "q2 = ['professional', 'democratic']"
 HEADINGS = "> # q3-task\n\n- ## q3-task-comment\n\n1. # q1-statement-01\n\n> q2-first\n> ==="
 
 
-def _cell(kind: str, source: str, cid: str, **extra: object) -> dict:
-    c = {"cell_type": kind, "id": cid, "metadata": extra.pop("metadata", {}), "source": source}
-    if kind == "code":
-        c.update(execution_count=None, outputs=[])
-    return c
-
-
-def _gid(cell: dict) -> str | None:
-    return cell["metadata"].get("nbgrader", {}).get("grade_id")
-
-
-def _index(nb: dict, gid: str) -> int:
-    return next(i for i, c in enumerate(nb["cells"]) if _gid(c) == gid)
-
-
-def _set(nb: dict, gid: str, source: str) -> None:
-    nb["cells"][_index(nb, gid)]["source"] = source
+_cell, _gid, _index, _set = new_cell, grade_id, index_of, set_source
 
 
 def _source(cell: dict) -> str:
@@ -157,11 +142,7 @@ def run(course: Course) -> dict:
 
 @pytest.mark.parametrize("student, score", sorted((k, v[2]) for k, v in KINDS.items()))
 def test_score(run: dict, course: Course, student: str, score: float) -> None:
-    try:
-        got = course.score(A, student)
-    except Exception as exc:  # noqa: BLE001
-        pytest.fail(f"{student}: no score ({exc})")
-    assert got == score, (student, got, course.grades(A, student))
+    course.assert_score(A, student, score)
 
 
 def test_the_per_item_learner_saw_every_answer_as_typed(run: dict) -> None:
@@ -171,40 +152,16 @@ def test_the_per_item_learner_saw_every_answer_as_typed(run: dict) -> None:
         assert f"Your answer to statement {n}: {key} (typed)" in seen, (n, seen[:2000])
 
 
-def _formgrade_html(course: Course, sid: str, *, course_config: bool) -> str:
-    from nbconvert.exporters import HTMLExporter
-    from nbgrader.server_extensions.formgrader import handlers
-    from traitlets.config import Config
-
-    cfg = load_course_config(course.root, course.exchange) if course_config else Config()
-    cfg.HTMLExporter.template_name = "formgrade"
-    cfg.HTMLExporter.extra_template_basedirs = [handlers.template_path]
-    exporter = HTMLExporter(config=cfg)
-    resources = {"assignment_id": A, "notebook_id": A, "submission_id": "x", "index": 0, "total": 1,
-                 "base_url": "", "student": sid, "last_name": None, "first_name": None, "notebook_path": "x"}
-    html, _ = exporter.from_filename(str(course.root / "autograded" / sid / A / f"{A}.ipynb"), resources=resources)
-    return html
-
-
-def _stolen_ids(html: str) -> list[str]:
-    out = []
-    for gid in GRADE_IDS:
-        for name in (gid, f"{gid}-comment"):
-            tags = re.findall(r'<[a-zA-Z][^>]*\bid="' + re.escape(name) + '"[^>]*>', html)
-            out += [t for t in tags if not t.startswith(("<input", "<textarea"))]
-    return out
-
-
 @pytest.mark.parametrize("student", ["v-bqheading", "v-rawbq"])
 def test_no_heading_in_the_autograded_notebook_takes_a_grade_id(run: dict, course: Course, student: str) -> None:
     """The first wall (the autograded notebook itself), as test_hostile2 checks it."""
-    assert _stolen_ids(_formgrade_html(course, student, course_config=False)) == []
+    assert stolen_ids(formgrade_html(course, student, A, course_config=False), GRADE_IDS) == []
 
 
 @pytest.mark.parametrize("student", ["v-bqheading", "v-rawbq"])
 def test_with_the_course_config_no_heading_takes_a_grade_id(run: dict, course: Course, student: str) -> None:
     """The second wall (nbgrader_config.py's HTMLExporter settings) holds."""
-    assert _stolen_ids(_formgrade_html(course, student, course_config=True)) == []
+    assert stolen_ids(formgrade_html(course, student, A, course_config=True), GRADE_IDS) == []
 
 
 def test_the_log_numbers_cells_as_the_notebook_does(run: dict, course: Course) -> None:
