@@ -453,3 +453,13 @@ def test_a_failed_save_says_nothing_changed_and_keeps_the_journal(tmp_path, monk
         j.add(learning="Second")
     monkeypatch.undo()
     assert j.path.read_bytes() == before
+
+
+def test_an_import_keeps_one_entry_per_id(tmp_path):
+    entry = {"id": "abc123", "created": "2026-11-27T10:00:00+00:00", "date": "2026-11-27", "learning": "Once"}
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps({"format": "coplearn-journal", "version": 1, "entries": [entry, dict(entry)]}),
+                     encoding="utf-8")
+    j = Journal(tmp_path / "j.json")
+    assert j.import_from(other) == (1, 1)
+    assert [e.id for e in j.entries] == ["abc123"]

@@ -181,7 +181,11 @@ class Journal:
         with file_lock(self.path):
             entries = self._read_unlocked()
             have = {e.id for e in entries}
-            new = [e for e in incoming if e.id not in have]
+            new = []
+            for e in incoming:  # (an id twice in the file: the first is kept, as an entry already here would be)
+                if e.id not in have:
+                    new.append(e)
+                    have.add(e.id)
             if new:
                 self._write_unlocked(entries + new)
         return len(new), len(incoming) - len(new)
