@@ -463,3 +463,21 @@ def test_an_import_keeps_one_entry_per_id(tmp_path):
     j = Journal(tmp_path / "j.json")
     assert j.import_from(other) == (1, 1)
     assert [e.id for e in j.entries] == ["abc123"]
+
+
+def test_a_journal_in_a_folder_that_cannot_be_written_can_still_be_read(tmp_path, monkeypatch):
+    import errno
+
+    from coplearn.core import atomic
+
+    j = Journal(tmp_path / "j.json")
+    j.add(learning="Kept on a read-only share")
+    real_open = open
+
+    def no_lock_files(path, *args, **kwargs):
+        if str(path).endswith(".lock"):
+            raise OSError(errno.EROFS, "Read-only file system", str(path))
+        return real_open(path, *args, **kwargs)
+    monkeypatch.setattr(atomic, "open", no_lock_files, raising=False)  # (the fcntl lock opens its file with open)
+    monkeypatch.setattr(atomic, "LOCK_METHOD", "fcntl")
+    assert [e.learning for e in Journal(j.path).entries] == ["Kept on a read-only share"]

@@ -27,6 +27,7 @@ regulator that counts hours.
 from __future__ import annotations
 
 import datetime as _dt
+import errno
 import json
 import os
 import warnings
@@ -119,7 +120,14 @@ class Journal:
         """All entries, oldest first, read from the file now (no file yet: none, and nothing is created)."""
         if not self.path.exists():
             return ()
-        with file_lock(self.path):
+        try:
+            with file_lock(self.path):
+                return tuple(self._read_unlocked())
+        except OSError as exc:
+            if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
+                raise
+            # A folder this user may read but not write (a copy on a read-only share, a CD): the
+            # lock file cannot be made there, and reading needs no lock from a writer that cannot be.
             return tuple(self._read_unlocked())
 
     def __len__(self) -> int:
