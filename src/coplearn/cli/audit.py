@@ -71,12 +71,9 @@ def _check(args: argparse.Namespace) -> int:
     if s.ignored_columns:
         print("Ignored (survey-tool bookkeeping): " + ", ".join(s.ignored_columns))
     from coplearn.paper.action_centred import get_item
-    from coplearn.practice.survey_headings import _squash
+    from coplearn.practice.survey_headings import read_by_wording
 
-    close = [(item_id, heading) for item_id, heading in s.columns.items()
-             if _squash(heading) not in (_squash(item_id), _squash(get_item(item_id).text))
-             and not heading.strip().upper().startswith(item_id) and f"({item_id})" not in heading.upper()
-             and f"[{item_id}]" not in heading.upper()]
+    close = [(item_id, heading) for item_id, heading in s.columns.items() if read_by_wording(item_id, heading)]
     if close:
         print("Read from wording close to an item's (check each is the question you meant; if one is a question "
               "of your own, give it a heading unlike the item's):")

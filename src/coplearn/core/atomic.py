@@ -11,6 +11,7 @@ import contextlib
 import errno
 import functools
 import os
+import re
 import socket
 import sys
 import tempfile
@@ -79,8 +80,6 @@ def refuse_to_replace_data(path: str | os.PathLike[str], what: str = "the export
             head = fh.read(4096).decode("utf-8", errors="replace")
     except OSError:
         return
-    import re
-
     found = re.search(r'"format"\s*:\s*"(coplearn-[a-z-]+)"', head)
     if found:
         raise ValueError(f"{target} is one of the course's own data files ({found.group(1)}); writing {what} there "
@@ -244,9 +243,8 @@ def _exclusive_file_lock(lock_path: Path, path: object, timeout: float, deadline
                 owner = lock_path.read_text(encoding="utf-8", errors="replace")
                 age = time.time() - lock_path.stat().st_mtime
             except FileNotFoundError:
-                owner, age = "", None  # gone since we looked (or this file system still lists it)
+                age = None  # gone since we looked (or this file system still lists it)
             if age is None:
-                alive = None
                 seen = "the lock file was listed but could not be read"
             else:
                 alive = _owner_alive(owner) if age > 0.5 else True

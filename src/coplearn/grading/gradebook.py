@@ -26,10 +26,10 @@ def nbgrader_meta(cell: Mapping[str, Any]) -> Mapping[str, Any]:
 def log_safe(text: object, limit: int = 300) -> str:
     """``text`` fit for one line of the tutor's log: no line breaks, escape codes or other
     control characters (a student's words cannot move the cursor or fake a log line)."""
+    from coplearn.grading.answers import _printable
+
     line = str(text)
-    out = "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" if ord(ch) < 256 else f"\\u{ord(ch):04x}"
-                  for ch in line[:limit])
-    return out + (" ..." if len(line) > limit else "")
+    return _printable(line[:limit]) + (" ..." if len(line) > limit else "")
 
 
 #: Within one ``coplearn autograde`` run the assignment cannot change, so what the gradebook says

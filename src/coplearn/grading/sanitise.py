@@ -51,8 +51,7 @@ def _as_comment(text: str, limit_lines: int = 60, limit_chars: int = 200) -> lis
     out = []
     lines = text.splitlines() or [""]
     for line in lines[:limit_lines]:
-        safe = "".join(ch if ch.isprintable() or ch == "\t" else f"\\x{ord(ch):02x}" if ord(ch) < 256
-                       else f"\\u{ord(ch):04x}" for ch in line[:limit_chars])
+        safe = "\t".join(grading._printable(part) for part in line[:limit_chars].split("\t"))
         out.append("#     " + safe + (" ..." if len(line) > limit_chars else ""))
     if len(lines) > limit_lines:
         out.append(f"#     ... and {len(lines) - limit_lines} more lines")
@@ -182,12 +181,7 @@ def _graded_answers(schema: Mapping[str, Question], typed: Mapping[str, object],
         given = typed.get(name)
         if q.items:
             for item in sorted(q.items, key=lambda s: (len(s), s)):
-                value = None
-                if isinstance(given, Mapping):
-                    # as the kernel looks it up (coplearn.grading.resolve._typed): the number first, then the text
-                    value = given.get(int(item), given.get(item)) if item.lstrip("-").isdigit() else given.get(item)
-                elif isinstance(given, list) and item.isdigit() and 0 < int(item) <= len(given):
-                    value = given[int(item) - 1]
+                value = _item_value(given, item)
                 if value is None or (isinstance(value, str) and not value.strip()):
                     value = dropdowns.get(f"{name}.{item}")
                 out[f"{name}.{item}"] = _canonical_for(q, value)
@@ -210,8 +204,8 @@ def _graded_answers(schema: Mapping[str, Question], typed: Mapping[str, object],
 
 
 def _item_value(given: object, item: str) -> object:
-    """One item of a typed answer, as the kernel looks it up (coplearn.grading.resolve): by number
-    first, then by text; for a list, by position."""
+    """One item of a typed answer, as the kernel looks it up (coplearn.grading.resolve._typed): by
+    number first, then by text; for a list, by position."""
     if isinstance(given, Mapping):
         return given.get(int(item), given.get(item)) if item.lstrip("-").isdigit() else given.get(item)
     if isinstance(given, list) and item.isdigit() and 0 < int(item) <= len(given):

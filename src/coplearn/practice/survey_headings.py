@@ -168,6 +168,23 @@ def _fuzzy(text: str) -> tuple[str | None, str | None]:
     return None, best_id if best >= 0.3 else None
 
 
+def read_by_wording(item_id: str, heading: str) -> bool:
+    """Whether ``heading`` was matched to ``item_id`` by wording close to the item's, rather than
+    by its id or the item's own text (worth showing the manager: it may be a question of their own).
+
+    >>> read_by_wording("K6", "How well do we work with other teams?"), read_by_wording("K1", "[K1] Planning")
+    (True, False)
+    """
+    squashed = _squash(heading)
+    if squashed in (_squash(item_id), _squash(get_item(item_id).text)):
+        return False
+    for pattern in (_ID_AT_START, _ID_IN_BRACKETS):
+        m = pattern.search(heading)
+        if m and f"{m.group(1).upper()}{int(m.group(2))}" == item_id:
+            return False
+    return True
+
+
 def match_header(header: str) -> str | None:
     """The audit item a column heading stands for, or ``None``.
 
