@@ -200,7 +200,9 @@ BAD_INPUTS = {
     "unknown-column.csv": (b"Respondent,K1,Shoe size\r\na,3,9\r\n", ["row 1, column C ('Shoe size')", "not a team audit question"]),
     "empty.csv": (b"", ["the file is empty"]),
     "duplicate-ids.csv": (b"Respondent,K1\r\nR1,3\r\nR2,4\r\nR1,2\r\n", ["row 4, column A ('Respondent')", "already used in row 2"]),
-    "latin1.csv": ("K1,T2\r\n3,caf\u00e9\r\n".encode("latin-1"), ["row 2, column B", "not UTF-8"]),
+    # Windows-1252 alone is read (with a note); mixed with UTF-8 it cannot be either, so it is refused
+    "mixed-encodings.csv": ("K1,T2\r\n3,caf\u00e9\r\n".encode("latin-1") + "4,na\u00efve\r\n".encode("utf-8"),
+                            ["row 2, column B", "not UTF-8"]),
     "workbook.csv": (_xlsx_bytes(), ["not a CSV file", "Excel workbook"]),
     "letter.csv": (b"Dear all,\nplease reply by Friday.\n", ["row 1", "does not look like a team survey CSV"]),
 }
@@ -212,14 +214,14 @@ def test_cli_bad_input_writes_nothing(tmp_path, name, suffix):
     data, expected = BAD_INPUTS[name]
     src = tmp_path / name
     src.write_bytes(data)
-    out = tmp_path / "out" / f"report{suffix}"
+    out = tmp_path / f"report{suffix}"
     proc = run("audit", "report", str(src), "-o", str(out))
     assert proc.returncode == 2
     assert proc.stdout == ""
     assert "Traceback" not in proc.stderr and proc.stderr.startswith("coplearn audit: ")
     for words in expected:
         assert words in proc.stderr
-    assert not out.exists() and not out.parent.exists()
+    assert not out.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == [name]
 
 

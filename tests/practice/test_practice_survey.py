@@ -367,15 +367,27 @@ def test_headings_but_no_answers():
 
 
 def test_not_utf8_names_row_and_column():
-    data = "Respondent,K1,T2\r\na,3,fine\r\nb,4,caf\u00e9 staff\r\n".encode("cp1252")
+    # Windows-1252 in one row, UTF-8 in another: neither reading is right, so the file is refused
+    data = ("Respondent,K1,T2\r\na,3,fine\r\nb,4,caf\u00e9 staff\r\n".encode("cp1252")
+            + "c,2,na\u00efve\r\n".encode("utf-8"))
     err = problem(data)
     (p,) = err.problems
     assert (p.row, p.column) == (3, "C") and "not UTF-8" in p.message and "CSV UTF-8" in str(err)
 
 
-def test_utf16_file():
-    data = "K1,K2\r\n3,4\r\n".encode("utf-16")
-    assert "UTF-16" in str(problem(data))
+def test_windows_1252_file_is_read_with_a_note():
+    data = "Respondent,K1,T2\r\na,3,fine\r\nb,4,caf\u00e9 staff \u2013 \u201cgood\u201d\r\n".encode("cp1252")
+    s = read_survey_bytes(data, "responses.csv")
+    assert s.responses[1].answers["T2"] == "caf\u00e9 staff \u2013 \u201cgood\u201d"
+    assert any("Windows-1252" in n for n in s.notes)
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_file_is_read_with_a_note(codec):
+    data = "K1\tK2\tT2\r\n3\t4\tr\u00f4le\r\n".encode(codec)
+    s = read_survey_bytes(data, "responses.txt")
+    assert s.responses[0].answers == {"K1": 3, "K2": 4, "T2": "r\u00f4le"}
+    assert any("UTF-16" in n for n in s.notes)
 
 
 def test_excel_workbook_is_not_a_csv():
@@ -413,7 +425,8 @@ def test_row_with_too_many_values():
 
 
 def test_unpaired_quotation_mark():
-    assert "quotation marks" in str(problem('K1,T2\n3,"never closed\n'))
+    (p,) = problem('K1,T2\n3,"never closed\n').problems
+    assert (p.row, p.column) == (2, "B") and "never closed" in p.message
 
 
 def test_missing_file_and_folder(tmp_path):

@@ -15,6 +15,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from coplearn.cli.main import output_file
+
 __all__ = ["register"]
 
 
@@ -61,7 +63,13 @@ def _check(args: argparse.Namespace) -> int:
     except (ValueError, LookupError, OSError) as exc:
         return _fail(str(exc))
     s = result.survey
-    print(f"{args.responses}: {result.n_respondents} respondents, {len(s.columns)} questions recognised.")
+    people = f"{result.n_respondents} respondent{'' if result.n_respondents == 1 else 's'}"
+    questions = f"{len(s.columns)} question{'' if len(s.columns) == 1 else 's'}"
+    print(f"{args.responses}: {people}, {questions} recognised.")
+    for note in s.notes:
+        print(note)
+    if s.empty_rows:
+        print("Rows with no answers, left out: " + ", ".join(map(str, s.empty_rows)))
     missing = [i for i in ("K1 K2 K3 K4 K5 K6 K7 K8 T1 T2 T3 T4 T5 T6 T7 T8 T9 T10 T11 T12 "
                            "I1 I2 I3 I4 I5 I6 I7 I8").split() if i not in s.columns]
     if missing:
@@ -101,7 +109,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Read a team survey CSV (one row per person, one column per question) and write a "
                     "team audit report: one standalone web page (.html) or Markdown (.md).")
     common(p)
-    p.add_argument("-o", "--output", required=True, type=Path, metavar="FILE",
+    p.add_argument("-o", "--output", required=True, type=output_file, metavar="FILE",
                    help="the report to write (.html or .md)")
     p.add_argument("--format", choices=("html", "md"), default=None, help="the format (default: from the file ending)")
     p.set_defaults(func=_report)

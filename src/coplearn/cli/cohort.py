@@ -14,6 +14,8 @@ import sys
 import warnings
 from pathlib import Path
 
+from coplearn.cli.main import output_file
+
 __all__ = ["register"]
 
 
@@ -63,7 +65,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                        description="Write one standalone page on how the cohort did in ASSIGNMENT: what to reteach "
                                    "first, by lesson and concept, item by item, manual marks by band and totals.")
     p.add_argument("assignment", metavar="ASSIGNMENT", help="the assignment, e.g. a2-leading-situationally")
-    p.add_argument("-o", "--output", required=True, type=Path, metavar="FILE", help="the report (.html or .md)")
+    p.add_argument("-o", "--output", required=True, type=output_file, metavar="FILE", help="the report (.html or .md)")
     p.add_argument("--format", choices=("html", "md"), default=None, help="the format (default: from the file ending)")
     p.add_argument("--db", default=None, metavar="URL",
                    help="the gradebook URL (default: from nbgrader_config.py, else sqlite:///gradebook.db)")

@@ -17,6 +17,8 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from coplearn.cli.main import output_file
+
 if TYPE_CHECKING:
     from coplearn.practice.journal import Journal
     from coplearn.practice.journal_entry import JournalEntry
@@ -177,7 +179,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         description="Write your journal as CPD records laid out for your regulator (Social Work "
                                     "England, Social Care Wales, the SSSC or the NISCC): Markdown (.md), a web page "
                                     "(.html) or a Word document (.docx).")
-    p.add_argument("-o", "--output", required=True, type=Path, metavar="FILE", help="the file to write")
+    p.add_argument("-o", "--output", required=True, type=output_file, metavar="FILE", help="the file to write")
     p.add_argument("--format", choices=("md", "html", "docx"), default=None,
                    help="the format (default: from the file ending)")
     p.add_argument("--regulator", default=None, metavar="swe|scw|sssc|niscc",

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from coplearn import __version__
 
-__all__ = ["main", "find_course_dir", "SUBCOMMAND_MODULES"]
+__all__ = ["main", "find_course_dir", "output_file", "SUBCOMMAND_MODULES"]
 
 #: Modules that add subcommands; each defines ``register(subparsers)``.
 SUBCOMMAND_MODULES = ("coplearn.cli.journal", "coplearn.cli.progress", "coplearn.cli.audit", "coplearn.cli.grade",
@@ -45,6 +45,19 @@ def find_course_dir(start: Path | None = None) -> Path:
         "coplearn: cannot find the course folder (course/00-welcome.ipynb). Run this command inside "
         "the coplearn folder, or set COPLEARN_COURSE to the course folder's path."
     )
+
+
+def output_file(text: str) -> Path:
+    """``-o FILE`` for argparse: the file may be new, but its folder must exist (a mistyped folder
+    is named, rather than created with the report inside it)."""
+    path = Path(text).expanduser()
+    folder = path.parent
+    if not folder.exists():
+        raise argparse.ArgumentTypeError(
+            f"the folder {str(folder)!r} does not exist; check its name, or create it first")
+    if not folder.is_dir():
+        raise argparse.ArgumentTypeError(f"{str(folder)!r} is a file, not a folder")
+    return path
 
 
 def _is_root() -> bool:

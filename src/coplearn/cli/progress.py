@@ -13,6 +13,8 @@ import sys
 import warnings
 from pathlib import Path
 
+from coplearn.cli.main import output_file
+
 __all__ = ["register"]
 
 
@@ -100,7 +102,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                        description="Write a record of study: the lessons completed with dates and stated study "
                                    "time, the outcomes worked towards and the journal entries written. It records "
                                    "self-study and is not a certificate.")
-    p.add_argument("-o", "--output", required=True, type=Path, metavar="FILE", help="the file to write")
+    p.add_argument("-o", "--output", required=True, type=output_file, metavar="FILE", help="the file to write")
     p.add_argument("--format", choices=("md", "html", "docx"), default=None,
                    help="the format (default: from the file ending)")
     p.add_argument("--name", default="", help="your name, to put in the title (optional)")

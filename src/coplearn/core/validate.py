@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from collections.abc import Iterable, Sequence
 from typing import TypeVar
 
 T = TypeVar("T")
 
-__all__ = ["rating", "choose", "find", "normalise"]
+__all__ = ["rating", "choose", "find", "normalise", "activity_date"]
 
 RATING_MIN = 1
 RATING_MAX = 5
@@ -104,3 +105,36 @@ def find(value: object, records: Sequence[T], what: str, by: Sequence[str], list
                     return record
     keys = ", ".join(getattr(r, listed or by[0]) for r in records)
     raise LookupError(f"{value!r} is not a {what}; choose one of: {keys}")
+
+
+#: The earliest date a learner's record may carry: anything earlier is a mistyped year.
+EARLIEST_DATE = _dt.date(1950, 1, 1)
+
+
+def activity_date(value: object, what: str = "date", today: _dt.date | None = None) -> _dt.date:
+    """A date on which something the learner did happened: YYYY-MM-DD, not after tomorrow (time
+    zones), not before 1950. A mistyped year (2062 for 2026) is caught here rather than saved.
+
+    >>> activity_date("2026-11-30", today=_dt.date(2026, 12, 1))
+    datetime.date(2026, 11, 30)
+    >>> activity_date("2062-11-30", today=_dt.date(2026, 12, 1))
+    Traceback (most recent call last):
+    ValueError: date: 2062-11-30 is in the future (today is 2026-12-01); give the day it happened, as YYYY-MM-DD
+    """
+    if isinstance(value, _dt.datetime):
+        value = value.date()
+    if isinstance(value, _dt.date):
+        day = value
+    else:
+        text = str(value).strip()
+        try:
+            day = _dt.date.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"{what}: {text!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-11-27") from None
+    today = today or _dt.date.today()
+    if day > today + _dt.timedelta(days=1):
+        raise ValueError(f"{what}: {day.isoformat()} is in the future (today is {today.isoformat()}); give the day it "
+                         f"happened, as YYYY-MM-DD")
+    if day < EARLIEST_DATE:
+        raise ValueError(f"{what}: {day.isoformat()} is before {EARLIEST_DATE.year}; check the year (YYYY-MM-DD)")
+    return day

@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from coplearn.core import html as _html
+from coplearn.core.validate import activity_date
 from coplearn.practice.cpd import GIBBS_STAGES, looks_like_a_name
 
 __all__ = ["ACTIVITY_TYPES", "DEFAULT_ACTIVITY", "GIBBS_STAGES", "JournalEntry", "JournalWarning", "looks_like_a_name"]
@@ -99,15 +100,7 @@ class JournalEntry:
                 f"{', '.join(sorted(unknown))}: not a journal field; use: {', '.join(sorted(known))}"
             )
         when = fields.pop("date", None)
-        if when is None:
-            date = _dt.date.today().isoformat()
-        elif isinstance(when, _dt.date):
-            date = when.isoformat()
-        else:
-            try:
-                date = _dt.date.fromisoformat(str(when)).isoformat()
-            except ValueError:
-                raise ValueError(f"date: {when!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-11-27") from None
+        date = _dt.date.today().isoformat() if when is None else activity_date(when).isoformat()
         texts = {k: _text(fields.get(k), k) for k in (
             "activity_type", "title", "description", "relevance", "learning",
             "impact_practice", "impact_people", "peer_role", "lesson", "prompt")}

@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from coplearn.core import html as _html
+from coplearn.core.validate import activity_date
 from coplearn.core.atomic import atomic_write_text, file_lock, move_aside
 from coplearn.practice.lesson_plan import (  # noqa: F401 - re-exported: the plans progress is measured against
     LessonPlan, _activity_lessons, _lesson_number, course_plan, lesson_of,
@@ -279,11 +280,7 @@ class Progress:
         number = _lesson_number(lesson)
         if not isinstance(activity, str) or not activity.strip():
             raise ValueError(f"activity: give the activity's name as text, not {activity!r}")
-        day = (when.isoformat() if isinstance(when, _dt.date) else str(when)) if when else _dt.date.today().isoformat()
-        try:
-            _dt.date.fromisoformat(day)
-        except ValueError:
-            raise ValueError(f"date: {day!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-11-27") from None
+        day = activity_date(when).isoformat() if when else _dt.date.today().isoformat()
         with file_lock(self.path):
             lessons = self._read_unlocked()
             done = lessons.setdefault(number, {}).setdefault("done", {})

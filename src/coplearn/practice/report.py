@@ -247,6 +247,7 @@ def _method_points(r: SurveyResult) -> list[str]:
                       "do not appear in this report: " + ", ".join(survey.ignored_columns) + ".")
     if survey.empty_rows:
         points.append("Rows with no answers were left out: " + ", ".join(map(str, survey.empty_rows)) + ".")
+    points.extend(survey.notes)
     return points
 
 

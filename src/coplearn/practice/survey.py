@@ -17,7 +17,12 @@ question fits. Columns may come in any order. An optional column holds a respond
 (``Respondent``, ``Respondent ID``, ``Response ID``, ``ID``); the usual bookkeeping columns of
 survey tools (``Timestamp``, ``Start time``, ``Email``, ``Name`` ...) are ignored and never
 reported. Excel's "CSV UTF-8" (with a byte-order mark), semicolon- or tab-separated files and
-blank answers are all fine; "N/A", "Don't know" and "Prefer not to say" count as blank.
+blank answers are all fine; "N/A", "Don't know" and "Prefer not to say" count as blank, while "None"
+is refused (it could mean the lowest answer or none). Read too, each with a note in
+:attr:`Survey.notes`: a plain Excel CSV (Windows-1252) or a UTF-16 file, Excel's ``sep=;`` line or a
+title line above the headings (skipped; rows keep the numbers a spreadsheet shows), rows shorter
+than the headings (the missing answers blank) and columns of comments or quiz points ("K1
+comments", "Points - ..."), which are not read.
 
 **Answers.** Rating questions take a whole number from 1 to 5 or a word on the course's scale
 (1 very poor, 2 poor, 3 adequate, 4 good, 5 very good; also common survey words such as
@@ -53,7 +58,8 @@ from typing import TYPE_CHECKING
 from coplearn.paper.action_centred import AuditItem, get_item, rating_from_word
 from coplearn.paper.team_development import get_stage, tuckman_stages
 from coplearn.practice.survey_headings import (  # noqa: F401 - match_header is part of this module's API
-    _IGNORED_HEADINGS, _RESPONDENT_HEADINGS, _Conflict, _describe, _letter, _match, _short, _squash, match_header,
+    _IGNORED_HEADINGS, _RESPONDENT_HEADINGS, _Conflict, _describe, _letter, _match, _short, _squash,
+    is_comment_heading, match_header,
 )
 
 if TYPE_CHECKING:
@@ -78,7 +84,10 @@ DEFAULT_MIN_RESPONDENTS = 3
 MAX_PROBLEMS = 12
 
 _BLANK_ANSWERS = frozenset({"", "na", "notapplicable", "dontknow", "donotknow", "notsure",
-                            "prefernottosay", "skip", "skipped", "none"})
+                            "prefernottosay", "skip", "skipped"})
+#: Answers that could mean a low rating or no answer at all ("None" to "Are people who use services
+#: involved?"): refused with the choices, rather than guessed.
+_AMBIGUOUS_ANSWERS = frozenset({"none", "nil", "nothing"})
 
 
 # ---- problems ---------------------------------------------------------------------------------
@@ -144,10 +153,36 @@ class Survey:
     responses: tuple[Response, ...]
     empty_rows: tuple[int, ...] = ()
     delimiter: str = ","
+    #: Columns that comment on a question or score it ("K1 comments", "Points - ..."): not read.
+    comment_columns: tuple[str, ...] = ()
+    #: What the reader did that the person should know (an encoding, a skipped line, short rows).
+    notes: tuple[str, ...] = ()
 
 
-def _decode(data: bytes, source: str) -> str:
-    """Bytes to text, with a clear error for files that are not UTF-8 CSV."""
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text saved without a byte-order mark (every other byte zero, as Latin text is), or None."""
+    if len(data) < 4 or len(data) % 2:
+        return None
+    even, odd = data[0::2], data[1::2]
+    for zeros, codec in ((odd, "utf-16-le"), (even, "utf-16-be")):
+        if zeros.count(0) >= 0.9 * len(zeros):
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError:
+                return None
+    return None
+
+
+def _decode(data: bytes, source: str) -> tuple[str, str | None]:
+    """Bytes to text and a note on how they were read, with a clear error for files that are not CSV text.
+
+    UTF-8 (with or without Excel's byte-order mark) is read as it is; UTF-16 (Excel's "Unicode text")
+    and Windows-1252 (Excel's plain "CSV (Comma delimited)" on a Western European Windows) are read
+    too, with a note, as long as the file is all one or the other.
+    """
     hint_save = "In Excel, choose File > Save As and pick 'CSV UTF-8 (Comma delimited) (*.csv)'."
     if not data.strip(b" \t\r\n\xef\xbb\xbf"):
         raise SurveyError(source, [SurveyProblem(row=None, column=None, message=(
@@ -161,70 +196,192 @@ def _decode(data: bytes, source: str) -> str:
     if data.startswith(b"%PDF"):
         raise SurveyError(source, [SurveyProblem(row=None, column=None, message=(
             "this is not a CSV file: it is a PDF. Download the responses as a CSV file instead."))])
+    note: str | None = None
+    text: str | None = None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise SurveyError(source, [SurveyProblem(row=None, column=None, message=(
-            "the file is saved as UTF-16 ('Unicode text'), not UTF-8."))], hint_save)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        before = data[: exc.start]
-        row = before.count(b"\n") + 1
-        line_start = before.rfind(b"\n") + 1
-        prefix = before[line_start:].decode("utf-8", errors="replace")
-        column = None
-        if "\x00" not in prefix:
-            try:
-                delim = max(",;\t", key=prefix.count)
-                cells = next(csv.reader([prefix], delimiter=delim), [""])
-                column = _letter(max(len(cells) - 1, 0))
-            except csv.Error:  # pragma: no cover - defensive
-                column = None
-        raise SurveyError(source, [SurveyProblem(row=row, column=column, message=(
-            f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} cannot be read). It may be saved in "
-            f"another encoding, or not be a CSV file at all."))], hint_save) from None
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise SurveyError(source, [SurveyProblem(row=None, column=None, message=(
+                "the file starts as UTF-16 ('Unicode text') but cannot be read as it."))], hint_save) from None
+        note = "The file is saved as UTF-16 ('Unicode text') and was read as such."
+    elif (text := _utf16_without_bom(data)) is not None:
+        note = "The file is saved as UTF-16 ('Unicode text', without a byte-order mark) and was read as such."
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            if b"\x00" not in data and not _UTF8_MULTIBYTE.search(data):
+                try:
+                    text = data.decode("cp1252")
+                    note = ("The file is not UTF-8; it was read as Windows-1252 (Western European), which plain "
+                            "Excel CSV files use. Check that accented letters in written answers look right.")
+                except UnicodeDecodeError:
+                    text = None
+            if text is None:
+                raise _undecodable(data, exc, source, hint_save) from None
     if "\x00" in text:
         raise SurveyError(source, [SurveyProblem(row=None, column=None, message=(
             "this is not a CSV file: it contains binary data."))], hint_save)
-    return text
+    return text, note
 
 
-def _parse_rows(text: str, delimiter: str) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+def _undecodable(data: bytes, exc: UnicodeDecodeError, source: str, hint_save: str) -> SurveyError:
+    before = data[: exc.start]
+    row = before.count(b"\n") + 1
+    line_start = before.rfind(b"\n") + 1
+    prefix = before[line_start:].decode("utf-8", errors="replace")
+    column = None
+    if "\x00" not in prefix:
+        try:
+            delim = max(",;\t", key=prefix.count)
+            cells = next(csv.reader([prefix], delimiter=delim), [""])
+            column = _letter(max(len(cells) - 1, 0))
+        except csv.Error:  # pragma: no cover - defensive
+            column = None
+    return SurveyError(source, [SurveyProblem(row=row, column=column, message=(
+        f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} cannot be read). It may be saved in "
+        f"another encoding, or not be a CSV file at all."))], hint_save)
+
+
+#: Excel's first line naming the separator (``sep=;``), which Excel hides and we skip.
+_SEP_LINE = re.compile(r'^[ \t]*"?sep=([,;\t|])"?[ \t]*(?:\r\n|\r|\n|$)', re.I)
+#: Headings are looked for in this many rows at the top (a title line or a blank line may come first).
+_HEADING_ROWS = 6
+
+
+def _parse_rows(text: str, delimiter: str, source: str) -> list[list[str]]:
+    """Every row of the file; a quotation mark problem is reported by row and column."""
+    line_starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows: list[list[str]] = []
+    while True:
+        first_line = reader.line_num
+        try:
+            rows.append(next(reader))
+        except StopIteration:
+            return rows
+        except csv.Error as exc:
+            pos = line_starts[first_line] if first_line < len(line_starts) else len(text)
+            raise _quote_problem(text, pos, delimiter, len(rows) + 1, str(exc), source) from None
+
+
+def _quote_problem(text: str, pos: int, delimiter: str, row: int, error: str, source: str) -> SurveyError:
+    """Which answer of the row starting at ``pos`` breaks the CSV rules, and how to mend it."""
+    field, i, n, at_start = 0, pos, len(text), True
+    found: str | None = None
+    while i < n and found is None:
+        ch = text[i]
+        if at_start and ch == '"':
+            j = i + 1
+            while True:
+                k = text.find('"', j)
+                if k == -1:
+                    found = "unclosed"
+                    break
+                if k + 1 < n and text[k + 1] == '"':
+                    j = k + 2
+                    continue
+                i = k + 1
+                if i < n and text[i] not in (delimiter, "\r", "\n"):
+                    found = "after"
+                break
+            at_start = False
+            continue
+        if ch == delimiter:
+            field, at_start = field + 1, True
+        elif ch in "\r\n":
+            break
+        else:
+            at_start = False
+        i += 1
+    if found == "unclosed":
+        message = ('a quotation mark (") that opens this answer is never closed, so the rest of the file reads as '
+                   'one answer. Add the closing quotation mark, or delete the opening one.')
+    elif found == "after":
+        message = ('this answer has text after its closing quotation mark. In a CSV file an answer that starts '
+                   'with " must end with it: put the whole answer in quotation marks and write each " inside it '
+                   'twice ("").')
+    elif "field larger than field limit" in error:
+        message = "an answer in this row is longer than 131,072 characters; that is not a survey answer."
+    else:
+        message = f"this row does not read as CSV ({error})."
+    return SurveyError(source, [SurveyProblem(row=row, column=_letter(field) if found else None, message=message)])
+
+
+def _is_question(heading: str) -> bool:
+    try:
+        return _match(heading)[0] is not None
+    except _Conflict:
+        return True
+
+
+def _first_records(text: str, delimiter: str) -> list[list[str]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    out: list[list[str]] = []
+    try:
+        for row in reader:
+            out.append(row)
+            if len(out) >= _HEADING_ROWS:
+                break
+    except csv.Error:
+        pass
+    return out
 
 
 def _choose_delimiter(text: str) -> str:
-    """The separator (comma, semicolon or tab) under which most headings are audit questions."""
+    """The separator (comma, semicolon or tab) under which most headings are audit questions
+    (the headings being the first of the top rows that has one)."""
     best, best_score = ",", (-1, -1)
     for delim in (",", ";", "\t"):
-        try:
-            header = next(csv.reader(io.StringIO(text, newline=""), delimiter=delim), [])
-        except csv.Error:
-            continue
-        matched = 0
-        for h in header:
-            try:
-                matched += _match(h)[0] is not None
-            except _Conflict:
-                matched += 1
-        score = (matched, len(header))
+        records = _first_records(text, delim)
+        header = next((r for r in records if any(_is_question(h) for h in r)),
+                      next((r for r in records if any(c.strip() for c in r)), []))
+        score = (sum(_is_question(h) for h in header), len(header))
         if score > best_score:
             best, best_score = delim, score
     return best
 
 
+def _header_index(rows: list[list[str]]) -> int:
+    """The row that holds the headings: the first of the top rows with an audit question, else the
+    first row that is not blank."""
+    top = rows[:_HEADING_ROWS]
+    for i, row in enumerate(top):
+        if any(_is_question(h) for h in row):
+            return i
+    return next((i for i, row in enumerate(top) if any(c.strip() for c in row)), 0)
+
+
 def read_survey_text(text: str, source: str = "the survey") -> Survey:
     """Read survey CSV text (see the module docs) or raise :class:`SurveyError`."""
+    return _read(text, source, [])
+
+
+def _read(text: str, source: str, notes: list[str]) -> Survey:
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise SurveyError(source, [SurveyProblem(row=None, column=None, message=(
             "the file is empty. Download the responses from your survey tool as a CSV file and try again."))])
-    delimiter = _choose_delimiter(text)
-    try:
-        rows = _parse_rows(text, delimiter)
-    except csv.Error as exc:
+    sep = _SEP_LINE.match(text)
+    if sep:
+        delimiter, text = sep.group(1), text[sep.end():]
+        notes.append(f"The first line ({sep.group(0).strip()}) only tells Excel which separator the file uses; "
+                     f"it was skipped, and rows are counted from the line after it, as Excel shows them.")
+    else:
+        delimiter = _choose_delimiter(text)
+    rows = _parse_rows(text, delimiter, source)
+    if not any(any(c.strip() for c in row) for row in rows):
         raise SurveyError(source, [SurveyProblem(row=None, column=None, message=(
-            f"this does not read as a CSV file ({exc}). Check that quotation marks are paired."))]) from None
-    header, body = rows[0], rows[1:]
+            "the file is empty. Download the responses from your survey tool as a CSV file and try again."))])
+    h = _header_index(rows)
+    header_row = h + 1
+    above = [(i + 1, ", ".join(c.strip() for c in row if c.strip())) for i, row in enumerate(rows[:h])]
+    if any(words for _, words in above):
+        shown = "; ".join(f"row {n}: '{_short(words, 40)}'" for n, words in above if words)
+        notes.append(f"The headings are in row {header_row}; the line{'s' if len(above) > 1 else ''} above them "
+                     f"({shown}) {'were' if len(above) > 1 else 'was'} skipped.")
+    header, body = rows[h], rows[h + 1:]
     problems: list[SurveyProblem] = []
 
     # -- headings
@@ -232,27 +389,31 @@ def read_survey_text(text: str, source: str = "the survey") -> Survey:
     respondent_col: int | None = None
     ignored: list[str] = []
     unknown: list[tuple[int, str, str | None]] = []
+    comments: list[str] = []
     conflicts = 0
     for i, raw in enumerate(header):
         heading = raw.strip()
         col = f"{_letter(i)} ('{_short(heading)}')" if heading else _letter(i)
         if not heading:
             if any(i < len(r) and r[i].strip() for r in body):
-                problems.append(SurveyProblem(row=1, column=_letter(i), message=(
+                problems.append(SurveyProblem(row=header_row, column=_letter(i), message=(
                     "this column has answers but no heading; give it the item id (e.g. K1) or the question.")))
+            continue
+        if is_comment_heading(heading):
+            comments.append(heading)
             continue
         try:
             item_id, suggestion = _match(heading)
         except _Conflict as c:
             conflicts += 1
-            problems.append(SurveyProblem(row=1, column=col, message=(
+            problems.append(SurveyProblem(row=header_row, column=col, message=(
                 f"the heading starts with {c.said} but its question is {c.text}'s; correct one or the other.")))
             continue
         squashed = _squash(heading)
         if item_id is not None:
             if item_id in columns:
                 first = columns[item_id]
-                problems.append(SurveyProblem(row=1, column=col, message=(
+                problems.append(SurveyProblem(row=header_row, column=col, message=(
                     f"this is question {item_id} again (already column {_letter(first)}); keep one of the two.")))
             else:
                 columns[item_id] = i
@@ -264,13 +425,13 @@ def read_survey_text(text: str, source: str = "the survey") -> Survey:
             unknown.append((i, heading, suggestion))
     if not columns and not conflicts:
         shown = ", ".join(f"'{_short(h, 30)}'" for h in header[:4] if h.strip()) or "none"
-        raise SurveyError(source, [SurveyProblem(row=1, column=None, message=(
+        raise SurveyError(source, [SurveyProblem(row=header_row, column=None, message=(
             f"no column heading is a team audit question (the first headings are: {shown}), so this does "
             f"not look like a team survey CSV. Head each column with the item id (K1 ... I8) or the "
             f"question's text."))])
     for i, heading, suggestion in unknown:
         tip = f" Did you mean {suggestion} ('{_short(get_item(suggestion).text, 60)}')?" if suggestion else ""
-        problems.append(SurveyProblem(row=1, column=f"{_letter(i)} ('{_short(heading)}')", message=(
+        problems.append(SurveyProblem(row=header_row, column=f"{_letter(i)} ('{_short(heading)}')", message=(
             f"this heading is not a team audit question.{tip} Use an item id (K1 ... I8) or the question's "
             f"text, or delete the column.")))
     if problems:
@@ -280,10 +441,13 @@ def read_survey_text(text: str, source: str = "the survey") -> Survey:
     responses: list[Response] = []
     empty_rows: list[int] = []
     seen_ids: dict[str, tuple[int, str]] = {}
+    short_rows: list[int] = []
     wanted = sorted(columns.items(), key=lambda kv: get_item(kv[0]).order)
-    for n, cells in enumerate(body, start=2):
+    for n, cells in enumerate(body, start=header_row + 1):
         if not any(c.strip() for c in cells):
             continue
+        if any(i >= len(cells) for _, i in wanted):
+            short_rows.append(n)
         if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
             problems.append(SurveyProblem(row=n, column=_letter(len(header)), message=(
                 f"this row has {len(cells)} values but there are only {len(header)} headings; check for a "
@@ -316,6 +480,8 @@ def read_survey_text(text: str, source: str = "the survey") -> Survey:
                 seen_ids[key] = (n, label)
         if not answers:
             empty_rows.append(n)
+            if short_rows and short_rows[-1] == n:
+                short_rows.pop()
             continue
         responses.append(Response(row=n, label=label, answers=answers))
     if problems:
@@ -325,6 +491,12 @@ def read_survey_text(text: str, source: str = "the survey") -> Survey:
             "the file has headings but no answers yet"
             + (f" (rows {', '.join(map(str, empty_rows))} are blank)" if empty_rows else "")
             + ". Wait for the team's responses, then download the file again."))])
+    if short_rows:
+        notes.append(f"{_rows(short_rows)} fewer values than there are headings: the answers missing at the end "
+                     f"were read as blank. If the file was cut short, download it again.")
+    if comments:
+        notes.append("These columns look like comments on a question or its points, not answers to it, and were "
+                     "not read: " + ", ".join(f"'{_short(c)}'" for c in comments) + ".")
     # Unlabelled respondents get a neutral label in file order.
     labelled = []
     for k, r in enumerate(responses, 1):
@@ -333,8 +505,18 @@ def read_survey_text(text: str, source: str = "the survey") -> Survey:
         source=source, columns={k: header[i].strip() for k, i in wanted},
         respondent_column=header[respondent_col].strip() if respondent_col is not None else None,
         ignored_columns=tuple(ignored), responses=tuple(labelled), empty_rows=tuple(empty_rows),
-        delimiter=delimiter,
+        delimiter=delimiter, comment_columns=tuple(comments), notes=tuple(notes),
     )
+
+
+def _rows(numbers: Sequence[int]) -> str:
+    """'Row 4 has' / 'Rows 4, 7 and 9 have' (at most eight listed)."""
+    if len(numbers) == 1:
+        return f"Row {numbers[0]} has"
+    shown = [str(n) for n in numbers[:8]]
+    if len(numbers) > 8:
+        return f"Rows {', '.join(shown)} and {len(numbers) - 8} more have"
+    return f"Rows {', '.join(shown[:-1])} and {shown[-1]} have"
 
 
 _NUMBER_FIRST = re.compile(r"^\s*([+-]?\d+)\s*(?:[-–—=:(]\s*(.*?)\)?\s*)?$")
@@ -347,6 +529,11 @@ def _answer(item: AuditItem, raw: str) -> int | str | None:
         return None
     if item.kind == "open":
         return raw
+    if _squash(raw) in _AMBIGUOUS_ANSWERS:
+        choices = ("a Tuckman stage (" + ", ".join(s.key for s in tuckman_stages()) + ")" if item.kind == "stage"
+                   else "a whole number from 1 to 5 or a word on the scale (1 is 'very poor')")
+        raise ValueError(f"{item.id}: {raw!r} could mean the lowest answer or no answer at all; use {choices}, or "
+                         f"leave it blank (or N/A) if the person did not answer")
     if item.kind == "stage":
         for candidate in (raw, re.split(r"[\s(:,.\-–—]+", raw.strip())[0]):
             try:
@@ -396,7 +583,8 @@ def read_survey_bytes(data: bytes, source: str = "the survey") -> Survey:
     """Read a survey CSV from raw bytes (as uploaded), or raise :class:`SurveyError`."""
     if len(data) > MAX_SURVEY_BYTES:
         raise _too_big(len(data), source)
-    return read_survey_text(_decode(data, source), source)
+    text, note = _decode(data, source)
+    return _read(text, source, [note] if note else [])
 
 
 def read_survey(path: str | os.PathLike[str]) -> Survey:

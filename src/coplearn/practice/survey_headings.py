@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from coplearn.paper.action_centred import AuditItem, get_item, team_audit
 
-__all__ = ["match_header"]
+__all__ = ["match_header", "is_comment_heading"]
 
 # Headings that name the respondent (first match wins) and bookkeeping columns we skip. Compared
 # after _squash (lower case, letters and digits only).
@@ -166,6 +166,28 @@ def _fuzzy(text: str) -> tuple[str | None, str | None]:
     if close and distinctive and best >= 0.5 and best - second >= 0.15:
         return best_id, None
     return None, best_id if best >= 0.3 else None
+
+
+_COMMENT_WORDS = re.compile(
+    r"^[\s\-–—:.(\[]*(?:any\s+)?(?:other\s+|additional\s+|further\s+)?(?:points?|scores?|feedback|comments?|"
+    r"notes?|remarks?|reasons?|why|explain|explanation|evidence|examples?)\b", re.I)
+
+
+def is_comment_heading(heading: str) -> bool:
+    """Whether a column holds remarks on a question (or its quiz points) rather than answers to it:
+    "K1 comments", "Comments [K1]", "Points - How well ...", "Feedback - ...", "Any other comments".
+
+    >>> [is_comment_heading(h) for h in ("K1 comments", "Points - How well does appraisal work?", "K1", "T2")]
+    [True, True, False, False]
+    """
+    text = heading.strip()
+    m = _ID_AT_START.match(text)
+    if m and _COMMENT_WORDS.match(text[m.end():]):
+        return True
+    m = _ID_IN_BRACKETS.search(text)
+    if m and _COMMENT_WORDS.match(text[: m.start()]):
+        return True
+    return bool(_COMMENT_WORDS.match(text))
 
 
 def read_by_wording(item_id: str, heading: str) -> bool:

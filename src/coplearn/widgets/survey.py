@@ -176,7 +176,7 @@ class TeamSurveyLoader(Composite):
         name = Path(survey.source).name
         self.status.value = message(
             f"Read {name}: {result.n_respondents} respondent{'s' if result.n_respondents != 1 else ''}, "
-            f"{len(survey.columns)} of 28 questions.", "ok")
+            f"{len(survey.columns)} of 28 questions." + "".join(" " + n for n in survey.notes), "ok")
         self.summary.value = section_html(result, "glance", level=self.heading_level, prefix="survey-")
         self.domains_chart = build_survey_domains(result)
         self.items_chart = build_survey_items(result)

@@ -1,0 +1,184 @@
+"""Survey files as team managers' tools really write them, and the mistakes people make in them:
+Excel's ``sep=`` line, a title above the headings, quotation marks that break the CSV rules,
+rows cut short, comment and quiz-points columns, encodings other than UTF-8, and "None" as an
+answer. Each is either read (and the reader says what it did) or refused with the row and column."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from coplearn.practice.survey import SurveyError, read_survey_bytes, read_survey_text
+from coplearn.practice.survey_headings import is_comment_heading
+from coplearn.practice.survey_summary import summarise
+
+
+def refused(text: str) -> SurveyError:
+    with pytest.raises(SurveyError) as info:
+        read_survey_text(text, "responses.csv")
+    return info.value
+
+
+# ---- lines above the headings ----------------------------------------------------------------
+
+@pytest.mark.parametrize("first", ["sep=;", '"sep=;"', "SEP=;"])
+def test_excel_sep_line_is_skipped_and_says_so(first):
+    s = read_survey_text(f"{first}\r\nRespondent;K1;T2\r\na;3;fine, really\r\nb;4;ok\r\n")
+    assert s.delimiter == ";" and [r.answers for r in s.responses] == [{"K1": 3, "T2": "fine, really"},
+                                                                        {"K1": 4, "T2": "ok"}]
+    assert any("sep=;" in n.lower() and "skipped" in n for n in s.notes)
+    # rows are counted as Excel shows them (it hides the sep= line): headings in row 1
+    err = refused(f"{first}\r\nRespondent;K1\r\na;3\r\nb;9\r\n")
+    assert err.problems[0].row == 3
+
+
+def test_title_and_blank_lines_above_the_headings():
+    s = read_survey_text("Team survey, March\r\n\r\nRespondent,K1,K2\r\na,3,4\r\nb,2,5\r\n")
+    assert [r.row for r in s.responses] == [4, 5]
+    assert any("row 3" in n and "Team survey, March" in n for n in s.notes)
+    # a problem is reported in the row a spreadsheet shows
+    err = refused("Team survey\r\nRespondent,K1\r\na,3\r\nb,seven\r\n")
+    assert (err.problems[0].row, err.problems[0].column) == (4, "B (K1)")
+
+
+def test_blank_first_line_alone_is_not_a_note_but_rows_still_count():
+    s = read_survey_text("\r\nK1,K2\r\n3,4\r\n")
+    assert s.responses[0].row == 3 and s.notes == ()
+
+
+def test_a_file_with_no_headings_near_the_top_still_says_so():
+    err = refused("Dear all,\nplease reply by Friday.\n")
+    assert err.problems[0].row == 1 and "does not look like a team survey" in str(err)
+
+
+# ---- quotation marks -------------------------------------------------------------------------
+
+def test_text_after_a_closing_quotation_mark_names_row_and_column():
+    err = refused('Respondent,K1,T2\r\na,3,fine\r\nb,4,"good" mostly\r\nc,2,ok\r\n')
+    (p,) = err.problems
+    assert (p.row, p.column) == (3, "C") and "after its closing quotation mark" in p.message
+
+
+def test_a_quotation_mark_never_closed_names_the_row_it_opens_in():
+    err = refused('Respondent,K1,T2\r\na,3,fine\r\nb,4,"good\r\nc,2,ok\r\nd,1,bad\r\n')
+    (p,) = err.problems
+    assert (p.row, p.column) == (3, "C") and "never closed" in p.message
+
+
+def test_quoted_answers_over_several_lines_are_still_one_row():
+    s = read_survey_text('Respondent,K1,T2\r\na,3,"one\r\ntwo, ""three"""\r\nb,4,ok\r\n')
+    assert s.responses[0].answers["T2"] == 'one\r\ntwo, "three"' and s.responses[1].row == 3
+
+
+def test_an_answer_too_long_for_a_csv_reader_is_named_plainly():
+    err = refused("Respondent,K1,T2\r\na,3,\"" + "x" * 140_000 + "\"\r\n")
+    (p,) = err.problems
+    assert p.row == 2 and "131,072" in p.message and "field limit" not in p.message
+
+
+# ---- rows cut short ------------------------------------------------------------------------------
+
+def test_short_rows_are_read_as_blank_and_named():
+    s = read_survey_text("Respondent,K1,K2,K3\r\na,1,2,3\r\nb,1\r\nc,4,4\r\n")
+    assert s.responses[1].answers == {"K1": 1} and s.responses[2].answers == {"K1": 4, "K2": 4}
+    (note,) = s.notes
+    assert note.startswith("Rows 3 and 4 have fewer values than there are headings")
+
+
+def test_a_row_of_a_respondent_id_only_is_left_out_and_listed():
+    s = read_survey_text("Respondent,K1,K2\r\na,1,2\r\nb\r\nc,,\r\n")
+    assert s.empty_rows == (3, 4) and s.notes == ()
+
+
+# ---- comment and points columns --------------------------------------------------------------
+
+@pytest.mark.parametrize("heading", [
+    "K1 comments", "K1 - Comments", "K1: notes", "Comments [K1]", "Points - How well does appraisal work?",
+    "Feedback - How well does appraisal work?", "Any other comments", "Additional comments", "Why? (K5)",
+])
+def test_comment_headings(heading):
+    assert is_comment_heading(heading)
+
+
+@pytest.mark.parametrize("heading", [
+    "K1", "K1. How well do our business planning processes work?", "T2", "[I5] How well does appraisal work?",
+    "How well does appraisal work?", "Respondent",
+    "Looking ahead over the short, medium and long term, which skills and what level of staffing will the team need?",
+])
+def test_question_headings_are_not_comments(heading):
+    assert not is_comment_heading(heading)
+
+
+def test_comment_columns_are_not_read_as_the_question_and_are_named():
+    s = read_survey_text("Respondent,K1,K1 comments,Points - How well does appraisal work?,I5\r\n"
+                         "a,3,planning is patchy,1,4\r\nb,4,,0,5\r\n")
+    assert [r.answers for r in s.responses] == [{"K1": 3, "I5": 4}, {"K1": 4, "I5": 5}]
+    assert s.comment_columns == ("K1 comments", "Points - How well does appraisal work?")
+    assert any("not read" in n and "'K1 comments'" in n for n in s.notes)
+
+
+# ---- encodings -----------------------------------------------------------------------------------
+
+def test_utf16_without_a_byte_order_mark_is_read():
+    s = read_survey_bytes("Respondent\tK1\r\na\t3\r\n".encode("utf-16-le"), "r.txt")
+    assert s.responses[0].answers == {"K1": 3}
+
+
+def test_binary_data_is_still_refused():
+    with pytest.raises(SurveyError, match="binary data"):
+        read_survey_bytes(b"K1,K2\r\n3,\x00\x01\x02\r\n", "r.csv")
+
+
+# ---- "None" -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("item, allowed", [("K8", "whole number from 1 to 5"), ("T3", "forming")])
+def test_none_is_refused_with_the_choices(item, allowed):
+    err = refused(f"Respondent,{item}\r\na,None\r\n")
+    (p,) = err.problems
+    assert p.row == 2 and "'None' could mean the lowest answer or no answer" in p.message and allowed in p.message
+
+
+def test_none_as_a_written_answer_is_kept():
+    s = read_survey_text("Respondent,K1,T2\r\na,3,None\r\nb,4,\r\nc,N/A,more staff\r\n")
+    r = summarise(s)
+    assert s.responses[0].answers["T2"] == "None" and r.n_respondents == 3
+
+
+# ---- the command line says what it did --------------------------------------------------------
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "coplearn.cli", *args], capture_output=True, text=True, timeout=120)
+
+
+def test_check_prints_the_notes_and_the_rows_left_out(tmp_path):
+    src = tmp_path / "survey.csv"
+    src.write_bytes("sep=,\r\nRespondent,K1,K1 comments,T2\r\na,3,x,caf\u00e9\r\nb\r\n".encode("cp1252"))
+    proc = run("audit", "check", str(src))
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert "1 respondent, 2 questions recognised." in out
+    for words in ("Windows-1252", "sep=,", "'K1 comments'", "Rows with no answers, left out: 3"):
+        assert words in out
+
+
+def test_report_lists_the_notes_in_its_method_escaped(tmp_path):
+    src = tmp_path / "survey.csv"
+    src.write_text("<b>Team</b> [survey](javascript:x)\r\nRespondent,K1\r\na,3\r\nb,4\r\nc,2\r\n", encoding="utf-8")
+    out = tmp_path / "report.md"
+    proc = run("audit", "report", str(src), "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "The headings are in row 2" in text
+    assert not re.search(r"(?<!\\)<b>", text) and not re.search(r"(?<!\\)\]\(javascript", text)
+
+
+def test_output_into_a_folder_that_does_not_exist_is_refused(tmp_path):
+    src = tmp_path / "survey.csv"
+    src.write_text("Respondent,K1\r\na,3\r\n", encoding="utf-8")
+    out = tmp_path / "typo" / "report.html"
+    proc = run("audit", "report", str(src), "-o", str(out))
+    assert proc.returncode == 2 and "does not exist" in proc.stderr and "typo" in proc.stderr
+    assert not (tmp_path / "typo").exists()
