@@ -182,3 +182,18 @@ def test_output_into_a_folder_that_does_not_exist_is_refused(tmp_path):
     proc = run("audit", "report", str(src), "-o", str(out))
     assert proc.returncode == 2 and "does not exist" in proc.stderr and "typo" in proc.stderr
     assert not (tmp_path / "typo").exists()
+
+
+def test_lesson_06_widget_shows_what_the_reader_did(tmp_path):
+    import datetime as dt
+
+    from coplearn.widgets import TeamSurveyLoader
+
+    w = TeamSurveyLoader(folder=tmp_path)
+    data = "sep=;\r\nRespondent;K1;K1 comments\r\na;3;<b>x</b>\r\nb;4;\r\n".encode("cp1252")
+    w.upload.value = ({"name": "team.csv", "type": "text/csv", "size": len(data), "content": memoryview(data),
+                       "last_modified": dt.datetime(2026, 1, 20)},)
+    assert w.last_error is None and w.result.n_respondents == 2
+    for words in ("sep=;", "&#x27;K1 comments&#x27;"):
+        assert words in w.status.value
+    assert "<b>" not in w.status.value
