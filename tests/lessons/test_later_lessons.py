@@ -77,8 +77,8 @@ def test_09_refers_back_to_lesson_05_for_tuckman():
 
 def test_10_says_what_klein_and_thompson_are_probably_about():
     # Paper: "The high failure rate of early Total Quality Management initiatives ... (Klein 1981;
-    # Thompson, 1982)": the course has not seen either work; their dates suggest quality circles
-    # (which the paper counts as a TQM method), and the lesson says so, as its own inference.
+    # Thompson, 1982)": the course has not seen either work; it guesses they are about quality
+    # circles (which the paper counts as a TQM method), and says so as its own, untested inference.
     text = prose("10")
     assert "we have not seen klein (1981) or thompson (1982)" in text.lower()
     assert "quality circles" in text.lower() and "(our inference)" in text

@@ -323,7 +323,7 @@ def test_every_source_the_report_cites_has_a_reference(example):
         # the example survey's plan cites Carr and Skills for Care & CWDC; its disagreements cite Plaskoff
         assert "Carr, S. (2004)" in refs and "Skills for Care and Children" in refs and "Plaskoff" in refs
         assert "Wenger" not in refs and "Beresford" not in refs
-        assert "Englewood Cliffs, NJ: Prentice Hall. (Place of publication unconfirmed.)" in refs
+        assert "Englewood Cliffs, NJ: Prentice Hall. [unconfirmed: place of publication]" in refs
 
 
 def test_cli_a_file_far_bigger_than_a_survey_is_refused_at_once(tmp_path):

@@ -56,12 +56,12 @@ METHOD_NOTE = (
 
 #: The report's references as (before the title, the title in italics, after it).
 REFERENCES = (
-    ("Adair, J. (1983) ", "Effective Leadership", ". London: Pan."),
+    ("Adair, J. (1983) ", "Effective Leadership", ". London: Pan. [unconfirmed: place of publication]"),
     ("Gray, I., Parker, J., Rutter, L. and Williams, S. (2010) 'Developing communities of practice: a strategy "
      "for effective leadership, management and supervision in social work', ", "Social Work and Social "
      "Sciences Review", ", 14(2), pp. 20-36. doi:10.1921/swssr.v14i2.491."),
     ("Hersey, P. and Blanchard, K. (1993) ", "Management of Organizational Behavior: Utilizing Human "
-     "Resources", ". 6th edn. Englewood Cliffs, NJ: Prentice Hall. (Place of publication unconfirmed.)"),
+     "Resources", ". 6th edn. Englewood Cliffs, NJ: Prentice Hall. [unconfirmed: place of publication]"),
     ("Tuckman, B.W. (1965) 'Developmental sequence in small groups', ", "Psychological Bulletin", ", 63(6), "
      "pp. 384-399."),
     ("Tuckman, B.W. and Jensen, M.A.C. (1977) 'Stages of small-group development revisited', ", "Group and "
@@ -76,24 +76,26 @@ FRAMEWORK_REFERENCES: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] =
          "the text of the paper this course works from.", "", ""),)),
     ("Carr 2004, 2008", (
         ("Carr, S. (2004) ", "Has Service User Participation Made a Difference to Social Care Services?",
-         " SCIE Position Paper 3. London: Social Care Institute for Excellence."),
+         " SCIE Position Paper 3. London: Social Care Institute for Excellence. [unconfirmed: title and place "
+         "of publication]"),
         ("Carr, S. (2008) ", "Personalisation: A Rough Guide", ". SCIE Report 20. London: Social Care Institute "
-         "for Excellence. (Place of publication unconfirmed.)"),)),
+         "for Excellence. [unconfirmed: place of publication]"),)),
     ("Plaskoff", (
         ("Plaskoff, J. (2006) 'Intersubjectivity and community building: learning to learn organizationally', "
          "in Easterby-Smith, M. and Lyles, M. A. (eds) ", "Handbook of Organizational Learning and Knowledge "
-         "Management", ". Oxford: Blackwell. (Publisher and place unconfirmed; dated 2006 as in Gray et al. "
-         "(2010); the handbook's first edition appeared in 2003, so check the date and chapter against the "
-         "edition you use.)"),)),
+         "Management", ". Oxford: Blackwell. [unconfirmed: chapter title, editors' initials, place, publisher, "
+         "year and edition; Gray et al. (2010) give 2006, but the handbook's first edition is reported as 2003, "
+         "so check against the edition you use]"),)),
     ("Skills for Care & CWDC 2007", (
         ("Skills for Care and Children's Workforce Development Council (2007) ", "Providing Effective "
          "Supervision: A Workforce Development Tool, Including a Unit of Competence and Supporting Guidance",
-         ". Leeds: Skills for Care. (Subtitle and place of publication unconfirmed.)"),)),
+         ". Leeds: Skills for Care and Children's Workforce Development Council. [unconfirmed: subtitle, place "
+         "and publisher]"),)),
     ("Wenger", (
-        ("Wenger, E. (1998) ", "Communities of Practice: Learning, Meaning, and Identity",
-         ". Cambridge: Cambridge University Press."),
+        ("Wenger, E. (1998) ", "Communities of Practice: Learning, Meaning and Identity",
+         ". Cambridge: Cambridge University Press. [unconfirmed: place of publication]"),
         ("Wenger, E. (2006) ", "Communities of Practice: A Brief Introduction",
-         ". Online essay. (Format and later revisions unconfirmed.)"),)),
+         ". Online essay. [unconfirmed: format and later revisions]"),)),
 )
 
 

@@ -33,8 +33,9 @@ class StyleExplorer(Composite):
             control.observe(self.safely(self._on_change), names="value")
         intro = W.HTML(
             "<p>Think of one person and one task. <strong>Able</strong> means they have the knowledge "
-            "and skill for this task. <strong>Willing</strong> means they have the confidence, commitment "
-            "and motivation for it.</p>")
+            "and skill for this task. <strong>Willing</strong> means they are motivated and confident "
+            "enough to take it on; \"not willing\" includes insecure. (The course's summary of Hersey "
+            "and Blanchard's model.)</p>")
         self.view = W.VBox([intro, W.HBox([self.able, self.willing]), self.explanation, self.out, self.messages])
         self.safely(self.update)()
 
