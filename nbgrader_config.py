@@ -77,8 +77,12 @@ from nbgrader.preprocessors import (  # noqa: E402
 # nbgrader's CheckCellMetadata and SaveAutoGrades are used in the versions of
 # coplearn.grading.nbgrader_steps: the same checks and the same grades, with less waiting.
 CHECK_METADATA = "coplearn.grading.nbgrader_steps.CheckCellMetadata"
+# ForgetUnknownCells runs twice: before nbgrader's DeduplicateIds, which stops with a traceback on
+# nbgrader settings that are not a mapping with a text id (a student's edit), and after it, to
+# forget the cells it has emptied.
+FORGET = "coplearn.grading.sanitise.ForgetUnknownCells"
 c.Autograde.sanitize_preprocessors = [
-    ClearOutput, DeduplicateIds, OverwriteKernelspec, "coplearn.grading.sanitise.ForgetUnknownCells", OverwriteCells,
+    ClearOutput, FORGET, DeduplicateIds, FORGET, OverwriteKernelspec, OverwriteCells,
     CHECK_METADATA, "coplearn.grading.sanitise.AnswersAsData",
 ]
 # The grading folder is cleared of anything else a submission carried, then nbgrader's Execute runs

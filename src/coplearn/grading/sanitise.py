@@ -59,15 +59,18 @@ def _as_comment(text: str, limit_lines: int = 60, limit_chars: int = 200) -> lis
 
 
 #: What can make a learner's Markdown more than text when the tutor's page shows it: raw HTML
-#: (``<``), links and images (``[``, ``]``), backslash escapes that undo ours, and MathJax's
-#: delimiters (``$``, ``\\(``, ``\\[``), whose ``\\href`` can be a ``javascript:`` link.
-_ACTIVE_MARKDOWN = re.compile(r"[<\[\]\\$]")
+#: (``<``), links and images (``[``, ``]``), backslash escapes that undo ours, MathJax's
+#: delimiters (``$``, ``\\(``, ``\\[``), whose ``\\href`` can be a ``javascript:`` link, and
+#: character references (``&#36;`` becomes ``$`` once the page is drawn, after any check on the text).
+_ACTIVE_MARKDOWN = re.compile(r"[<\[\]\\$&]")
 
 
 def _inert_char(match: re.Match[str]) -> str:
     char = match.group()
     if char == "<":
         return "&lt;"
+    if char == "&":
+        return "&amp;"  # shown as typed: "&#36;" stays those five characters
     return char if char == "$" else "\\" + char  # "$" is left to the wrapper, which MathJax skips
 
 
@@ -75,8 +78,53 @@ def _inert_char(match: re.Match[str]) -> str:
 #: quote or a list item (``> # title``, ``- ## title``, ``1. # title``): the page
 #: gives each heading an ``id`` made from its words, and formgrader finds each score and comment box
 #: by an ``id`` equal to its grade id, so a heading ``# q3-task`` above the real box would capture it.
-_HEADING_LINE = re.compile(r"^((?:[ \t]{0,3}(?:>[ \t]?|[-*+][ \t]+|[0-9]{1,9}[.)][ \t]+))*[ \t]{0,3})(#|=+[ \t]*$|-+[ \t]*$)",
-                           re.MULTILINE)
+#: Read one line at a time by :func:`_heading_mark`, in one pass: a regular expression for the
+#: nested markers backtracked exponentially on a line of many "> " that is not a heading.
+_LIST_NUMBER = re.compile(r"[0-9]{1,9}[.)][ \t]")
+_SETEXT_RULE = re.compile(r"(=+|-+)[ \t]*")
+
+
+def _heading_mark(line: str) -> int | None:
+    """Where the mark that makes ``line`` a heading starts (the ``#``, or the first ``=`` or ``-`` of
+    a setext underline), after any quote and list markers; None if it is not a heading line.
+
+    >>> [_heading_mark(s) for s in ("# a", "> - 1. ## a", "===", "  -- ", "a # b", "    # code", "> " * 50 + "x")]
+    [0, 7, 0, 2, None, None, None]
+    """
+    i, n = 0, len(line)
+    while True:
+        j = i
+        while j < n and j - i < 3 and line[j] in " \t":
+            j += 1
+        if j < n and line[j] == ">":
+            i = j + 2 if j + 1 < n and line[j + 1] in " \t" else j + 1
+            continue
+        if j + 1 < n and line[j] in "-*+" and line[j + 1] in " \t":
+            i = j + 2
+            while i < n and line[i] in " \t":
+                i += 1
+            continue
+        m = _LIST_NUMBER.match(line, j)
+        if m:
+            i = m.end()
+            while i < n and line[i] in " \t":
+                i += 1
+            continue
+        if j < n and (line[j] == "#" or _SETEXT_RULE.fullmatch(line, j)):
+            return j
+        return None
+
+
+def _has_heading(text: str) -> bool:
+    return any(_heading_mark(line) is not None for line in text.splitlines())
+
+
+def _escape_headings(text: str) -> str:
+    out = []
+    for line in text.splitlines(keepends=True):
+        at = _heading_mark(line.rstrip("\r\n"))
+        out.append(line if at is None else line[:at] + "\\" + line[at:])
+    return "".join(out)
 
 
 def inert_markdown(text: str) -> str:
@@ -84,9 +132,9 @@ def inert_markdown(text: str) -> str:
     in feedback: no HTML, no links, no images, no maths, no headings (whose ids formgrader could
     mistake for its own); words, emphasis and lists still show.
 
-    Text with none of ``< [ ] \\ $`` and no heading line is returned unchanged (so a blank answer
+    Text with none of ``< [ ] \\ $ &`` and no heading line is returned unchanged (so a blank answer
     box keeps nbgrader's checksum, and still counts as blank). Otherwise each of ``\\ [ ]`` is
-    backslash-escaped, ``<`` becomes ``&lt;``, a heading line's first mark is escaped (it shows as
+    backslash-escaped, ``<`` becomes ``&lt;`` and ``&`` ``&amp;``, a heading line's first mark is escaped (it shows as
     typed), and the whole is wrapped in a block MathJax skips.
 
     >>> inert_markdown("Write your answer here.")
@@ -108,9 +156,9 @@ def inert_markdown(text: str) -> str:
     >>> print(inert_markdown("> # q3-task\\n- ## q3-task-comment\\n1. # x\\n> ===").splitlines()[2:6])
     ['> \\\\# q3-task', '- \\\\## q3-task-comment', '1. \\\\# x', '> \\\\===']
     """
-    if not isinstance(text, str) or not (_ACTIVE_MARKDOWN.search(text) or _HEADING_LINE.search(text)):
+    if not isinstance(text, str) or not (_ACTIVE_MARKDOWN.search(text) or _has_heading(text)):
         return text
-    body = _HEADING_LINE.sub(lambda m: m.group(1) + "\\" + m.group(2), _ACTIVE_MARKDOWN.sub(_inert_char, text))
+    body = _escape_headings(_ACTIVE_MARKDOWN.sub(_inert_char, text))
     return '<div class="tex2jax_ignore mathjax_ignore">\n\n' + body + "\n\n</div>"
 
 
@@ -468,7 +516,10 @@ def _build_forget_unknown() -> type:
         def preprocess(self, nb: Any, resources: Any) -> tuple[Any, Any]:
             cells, _, _, _ = gradebook_cells(resources, course_id(self.config))
             for cell in nb.cells:
-                meta = cell.get("metadata", {})
+                meta = cell.get("metadata")
+                if not isinstance(meta, dict):
+                    cell["metadata"] = type(nb.metadata)() if isinstance(nb.metadata, dict) else {}
+                    continue
                 if "nbgrader" not in meta:
                     continue
                 gid = nbgrader_meta(cell).get("grade_id")

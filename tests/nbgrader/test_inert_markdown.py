@@ -1,0 +1,40 @@
+"""The written-answer filter (``inert_markdown``) on its own: fast checks of what red team 3 found
+(a line that made the heading check backtrack for days; character references that became
+MathJax once the page was drawn). The whole-course runs are in test_hostile*.py."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from coplearn.grading.sanitise import inert_markdown
+
+
+@pytest.mark.parametrize("line", ["> " * 60 + "x", "- " * 60 + "x", "1. " * 60 + "x", "> \t" * 60 + "x",
+                                  ">" * 5000 + "x", "  " * 5000 + "#"])
+def test_long_marker_lines_are_read_in_linear_time(line):
+    text = "My answer.\n\n" + line
+    start = time.process_time()
+    for _ in range(20):
+        inert_markdown(text)
+    # 20 reads of a 10,000-character line; the old pattern took days for one line of 40 markers
+    assert time.process_time() - start < 5
+
+
+def test_a_heading_after_many_markers_is_still_escaped():
+    out = inert_markdown("> " * 30 + "# q3-task")
+    assert "> " * 30 + "\\# q3-task" in out
+
+
+@pytest.mark.parametrize("ref, char", [("&#36;", "$"), ("&#92;", "\\"), ("&dollar;", "$"), ("&#x5B;", "["),
+                                       ("&lt;", "<")])
+def test_character_references_show_as_typed(ref, char):
+    out = inert_markdown(f"P1 {ref}{ref}href{{https://evil.example}}{{x}}{ref}")
+    assert ref not in out and ref.replace("&", "&amp;", 1) in out
+    assert out.startswith('<div class="tex2jax_ignore mathjax_ignore">')
+
+
+def test_plain_answers_are_unchanged():
+    for text in ("Write your answer here.", "Trust first, then tasks.\n\n- one\n- two", "Smith & Jones"[:5]):
+        assert inert_markdown(text) == text
