@@ -47,7 +47,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from coplearn.grading.gradebook import caching_gradebook, sharing_engines, snapshot_gradebook
+from coplearn.grading.gradebook import caching_gradebook, log_safe, sharing_engines, snapshot_gradebook
 from coplearn.grading.kept_kernel import (execute_index, fingerprint, input_fingerprint, resolve_step, worker_grade,
                                           worker_init)
 
@@ -134,6 +134,18 @@ def format_duration(seconds: float) -> str:
 # main process: plan, dispatch, replay, report
 
 
+#: The run's time bound (seconds): this much, plus, per round of ``jobs`` submissions, the notebook
+#: time limit and this much more. A submission still running in its worker at the bound is not run
+#: again in the main process (whatever held the worker would hold everyone after it there).
+DEADLINE_BASE = 120
+DEADLINE_PER_ROUND = 60
+_HUNG = "its worker was still busy with it when the run's time limit was reached"
+
+
+class WorkerHung(RuntimeError):
+    """A submission whose worker did not finish within the run's time bound: it fails alone."""
+
+
 class _Board:
     """The workers' futures, waited for (within the run's time bound) by the replaying Execute."""
 
@@ -178,7 +190,10 @@ class _Board:
         try:
             r = fut.result(timeout=max(0.0, self.deadline - time.monotonic()))
         except concurrent.futures.TimeoutError:
-            return None, "its worker did not finish within the run's time limit"
+            if fut.running():
+                return None, _HUNG
+            fut.cancel()
+            return None, "its worker had not started it when the run's time limit was reached"
         except BaseException as exc:  # noqa: BLE001 - a worker process that died
             return None, f"its worker stopped ({type(exc).__name__})"
         if r["error"]:
@@ -187,13 +202,23 @@ class _Board:
 
     def sanitized(self, student: str, notebook_id: str) -> dict[str, Any] | None:
         """What the worker's sanitising pass wrote for this notebook, or None (Execute says why)."""
-        r, _ = self._result(student)
+        r, why = self._result(student)
+        _fail_if_hung(student, why)
         return (r or {}).get("sanitized", {}).get(notebook_id)
 
     def wait(self, student: str) -> tuple[dict[str, Any] | None, str | None]:
         """The worker's outcomes for ``student``, or None and why not."""
         r, why = self._result(student)
+        _fail_if_hung(student, why)
         return (r["outcomes"], None) if r is not None else (None, why)
+
+
+def _fail_if_hung(student: str, why: str | None) -> None:
+    if why == _HUNG:
+        raise WorkerHung(
+            f"coplearn autograde: {log_safe(student)} not graded: {why}, so it is not run again here (it would hold "
+            f"up everyone after it). A submission can be made to slow grading down on purpose: open it and look "
+            f"before grading it on its own (--student).")
 
 
 class _ReplayExecuteMixin:
@@ -423,7 +448,7 @@ def autograde_parallel(
             futures = {student: pool.submit(worker_grade, student) for student in to_workers}
             timeout = int(app.config.get("SandboxedExecute", {}).get("notebook_timeout", 180) or 180)
             rounds = -(-len(to_workers) // jobs)
-            deadline = time.monotonic() + 120 + rounds * (timeout + 60)  # no hung worker can hold the run
+            deadline = time.monotonic() + DEADLINE_BASE + rounds * (timeout + DEADLINE_PER_ROUND)  # no hung worker can hold the run
             board = _Board(futures, deadline, progress)
             pps[i] = type("Replay" + pps[i].__name__, (_ReplayExecuteMixin, pps[i]),
                           {"board": board, "counts": counts})
