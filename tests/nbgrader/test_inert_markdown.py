@@ -38,3 +38,12 @@ def test_character_references_show_as_typed(ref, char):
 def test_plain_answers_are_unchanged():
     for text in ("Write your answer here.", "Trust first, then tasks.\n\n- one\n- two", "Smith & Jones"[:5]):
         assert inert_markdown(text) == text
+
+
+@pytest.mark.parametrize("text", ["- a\n\n    # q3-task", "- a\n\n\t# q3-task", "1. a\n\n     # q3-task",
+                                  "- a\n    # q3-task", "- a\n\n    q3-task\n    =======", "> - a\n>\n>     # q3-task"])
+def test_headings_inside_list_items_get_no_id(text):
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    html = markdown2html_mistune(inert_markdown(text))
+    assert "<h1" not in html and "<h2" not in html and 'id="q3-task"' not in html, html

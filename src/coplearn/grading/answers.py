@@ -25,7 +25,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from coplearn.grading.options import Option, canonical, options
+from coplearn.grading.options import Option, canonical, options, split_several
 
 __all__ = [
     "ANSWERS_FILE",
@@ -39,8 +39,10 @@ __all__ = [
     "as_data",
     "canonical",
     "is_answer_name",
+    "item_value",
     "options",
     "parse_answer_cell",
+    "split_several",
 ]
 
 #: The file, beside the notebook, that keeps the learner's drop-down choices.
@@ -59,6 +61,30 @@ _ANSWER_NAME = re.compile(r"q[0-9]+[A-Za-z0-9_]*")
 # ---------------------------------------------------------------------------------------------
 # Answers as data: what an answer cell holds, read without running it
 # ---------------------------------------------------------------------------------------------
+
+
+def item_value(given: object, item: object) -> object:
+    """One item of a typed answer (``q1[3]``, ``q1_readiness["frank"]``), as both the learner's
+    kernel and the autograder's record look it up: by number first (``3`` or ``"3"``), then by
+    text, then by text in any case and spacing ("Frank"); for a list or tuple, by position.
+    ``None`` if the answer does not give it.
+
+    >>> item_value({"Frank": "R3"}, "frank"), item_value({3: "a", "3": "b"}, "3"), item_value(["x", "y"], 2)
+    ('R3', 'a', 'y')
+    """
+    text = str(item)
+    if isinstance(given, Mapping):
+        for key in ((int(text), text) if text.lstrip("-").isdigit() else (item, text)):
+            if key in given:
+                return given[key]
+        folded = " ".join(text.casefold().split())
+        for key, value in given.items():
+            if isinstance(key, str) and " ".join(key.casefold().split()) == folded:
+                return value
+        return None
+    if isinstance(given, (list, tuple)) and text.isdigit() and 0 < int(text) <= len(given):
+        return given[int(text) - 1]
+    return None
 
 
 def is_answer_name(name: str) -> bool:

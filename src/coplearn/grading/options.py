@@ -13,11 +13,12 @@ the hidden tests compare.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from coplearn.core import validate as _validate
 
-__all__ = ["Option", "canonical", "options"]
+__all__ = ["Option", "canonical", "options", "split_several"]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -90,13 +91,54 @@ def _what(kind: str) -> tuple[str, str]:
     return _KINDS[_validate.choose(kind, _KINDS, "kind of question")]
 
 
+#: Words a learner may add after an answer ("the managed culture", "storming stage").
+_NOUNS = {"culture": ("culture", "learning culture"), "readiness": ("level", "readiness level"),
+          "style": ("style", "leadership style"), "stage": ("stage",), "future": ("future", "tool"),
+          "degree": ("degree",), "domain": ("domain",), "item": ("item",)}
+#: Dashes and quotation marks that word processors and phones type, as their plain forms.
+_PLAIN = str.maketrans({**dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),
+                        "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+
+def _forms(text: str, kind: str) -> set[str]:
+    """The spellings ``text`` is compared by: normalised (case, spacing, hyphens), with a final full
+    stop or comma, surrounding quotes, a leading "the" and a trailing "culture" (or the kind's own
+    noun) left off, with and without spaces, singular and plural."""
+    t = text.translate(_PLAIN).strip().strip("\"'`").strip().rstrip(".,;:!?").strip()
+    out = {_validate.normalise(t)}
+    out |= {f[4:] for f in out if f.startswith("the ")}
+    for noun in _NOUNS.get(kind, ()):
+        out |= {f[: -len(noun) - 1] for f in out if f.endswith(" " + noun)}
+    out |= {f.replace(" ", "") for f in out}
+    out |= {f[:-1] if f.endswith("s") else f + "s" for f in out}
+    return {f for f in out if f}
+
+
+@functools.cache
+def _lookup(kind: str) -> dict[str, frozenset[str]]:
+    """Every accepted spelling of every option of ``kind`` -> the option keys it names."""
+    found: dict[str, set[str]] = {}
+    for opt in options(kind):
+        for spelling in (opt.key, opt.label, *opt.aliases):
+            for form in _forms(spelling, kind):
+                found.setdefault(form, set()).add(opt.key)
+    return {form: frozenset(keys) for form, keys in found.items()}
+
+
 def canonical(value: object, kind: str) -> object:
     """The key for ``value`` if it names one of the options (any case or spelling the course
     accepts); blank answers become ``None``; anything else comes back unchanged (trimmed), so
     the form check can explain what is wrong with it.
 
+    Accepted besides the option's key, label and aliases in any case: Word's dashes and curly
+    quotes, a final full stop, a leading "the", the kind's noun after it ("storming stage"), the
+    singular or plural ("co-producer"), and spaces left out or put in ("R 3"). A spelling that
+    could name two options names none.
+
     >>> canonical("Managed culture", "culture"), canonical("", "culture"), canonical("clan", "culture")
     ('managed', None, 'clan')
+    >>> canonical("Co\u2013producer.", "degree"), canonical("the team", "domain"), canonical("R 3", "readiness")
+    ('co_producers', 'team', 'R3')
     """
     if value is None:
         return None
@@ -104,9 +146,30 @@ def canonical(value: object, kind: str) -> object:
         text = value.strip()
         if not text:
             return None
-        wanted = _validate.normalise(text)
-        for opt in options(kind):
-            if wanted in {_validate.normalise(s) for s in (opt.key, opt.label, *opt.aliases)}:
-                return opt.key
-        return text
+        keys = _keys(text, kind)
+        return next(iter(keys)) if len(keys) == 1 else text
     return value
+
+
+def _keys(text: str, kind: str) -> set[str]:
+    lookup = _lookup(kind)
+    return {key for form in _forms(text, kind) for key in lookup.get(form, ())}
+
+
+def split_several(text: str, kind: str) -> list[str]:
+    """A typed list of choices (``"K8, I2, T4"``) as its parts, blanks kept: split at commas, or
+    failing that at semicolons; a text with neither is split at spaces ("K8 I2 T4") only when it
+    does not name one option as a whole and every word names one.
+
+    >>> split_several("K8, I2, T4", "item"), split_several("K8; I2", "item"), split_several("K8 I2 T4", "item")
+    (['K8', ' I2', ' T4'], ['K8', ' I2'], ['K8', 'I2', 'T4'])
+    >>> split_several("Building and maintaining the team", "domain"), split_several("good stuff", "item")
+    (['Building and maintaining the team'], ['good stuff'])
+    """
+    for sep in (",", ";"):
+        if sep in text:
+            return text.split(sep)
+    words = text.split()
+    if len(words) > 1 and len(_keys(text, kind)) != 1 and all(len(_keys(w, kind)) == 1 for w in words):
+        return words
+    return [text]

@@ -322,8 +322,11 @@ def _plan(app: Any) -> tuple[list[str], list[str], set[str]]:
         if student in excluded:
             continue
         notebooks = list(conv.assignments[folder])
-        if unsafe_student_id(student) or os.path.islink(folder) or os.path.islink(os.path.dirname(folder)) \
-                or odd_entries(folder):
+        try:
+            odd = bool(odd_entries(folder))
+        except (OSError, RecursionError, ValueError):  # a folder that cannot be walked (1,000 levels deep...)
+            odd = True  # check_submission fails that student alone, saying why
+        if unsafe_student_id(student) or os.path.islink(folder) or os.path.islink(os.path.dirname(folder)) or odd:
             # nbgrader's hook (check_submission) deals with it, in the main process, in nbgrader's
             # order, exactly as in serial grading; no worker may copy the folder first
             todo.append(student)

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
-from coplearn.grading.answers import _SHOW_ITEMS, ANSWERS_FILE, _show, as_data, canonical, is_answer_name, parse_answer_cell
+from coplearn.grading.answers import (_SHOW_ITEMS, ANSWERS_FILE, _show, as_data, canonical, is_answer_name, item_value,
+                                      parse_answer_cell, split_several)
 from coplearn.grading.checks import plain_errors
 from coplearn.grading.store import AnswerStore
 
@@ -57,16 +58,7 @@ def _given(question: str) -> Any:
 def _typed(question: str, item: object | None) -> Any:
     """What the learner typed for ``question`` (and ``item``), or ``None``."""
     value = _given(question)
-    if item is None:
-        return value
-    if isinstance(value, Mapping):
-        for k in (item, str(item)):
-            if k in value:
-                return value[k]
-        return None
-    if isinstance(value, Sequence) and not isinstance(value, str) and isinstance(item, int):
-        return value[item - 1] if 0 < item <= len(value) else None
-    return None
+    return value if item is None else item_value(value, item)
 
 
 def prepare_answers() -> None:
@@ -231,7 +223,7 @@ def several(question: str, count: int, *, kind: str, label: str | None = None,
     typed = _given(question)
     values: list[object]
     if isinstance(typed, str):
-        values = [v for v in typed.split(",")]
+        values = list(split_several(typed, kind))
     elif isinstance(typed, (list, tuple, set, frozenset)):
         values = list(typed)
     elif typed is None:

@@ -46,15 +46,34 @@ MARKER_WHY = ("it carries the course's solution markers, which a released notebo
               "tutor's source notebook, or a copy of it, not the student's own answer")
 
 
-def _as_comment(text: str, limit_lines: int = 60, limit_chars: int = 200) -> list[str]:
-    """``text`` as comment lines, each safe to put in Python source (no line breaks, no NULs)."""
-    out = []
+#: A cell kept as text is shown in full (long lines wrapped), up to this many characters: an
+#: essay typed into a code cell is the tutor's to read and mark. Beyond it the notebook in
+#: ``submitted/`` has the rest, and the cell says so.
+TEXT_KEPT = 100_000
+
+
+def _as_comment(text: str, limit_lines: int | None = None, width: int = 100) -> list[str]:
+    """``text`` as comment lines, each safe to put in Python source (no line breaks, no NULs),
+    long lines wrapped at ``width`` so that nothing is cut; at most ``limit_lines`` of the
+    original lines (all by default) and :data:`TEXT_KEPT` characters."""
+    import textwrap
+
+    out: list[str] = []
     lines = text.splitlines() or [""]
-    for line in lines[:limit_lines]:
-        safe = "\t".join(grading._printable(part) for part in line[:limit_chars].split("\t"))
-        out.append("#     " + safe + (" ..." if len(line) > limit_chars else ""))
-    if len(lines) > limit_lines:
-        out.append(f"#     ... and {len(lines) - limit_lines} more lines")
+    shown = lines if limit_lines is None else lines[:limit_lines]
+    used = 0
+    for n, line in enumerate(shown):
+        if used + len(line) > TEXT_KEPT:
+            left = sum(len(x) for x in lines[n:]) + len(lines) - n - 1
+            out.append(f"#     ... and {left:,} more characters: see the notebook as handed in (submitted/)")
+            return out
+        used += len(line) + 1
+        safe = "\t".join(grading._printable(part) for part in line.split("\t"))
+        parts = textwrap.wrap(safe, width, break_long_words=True, break_on_hyphens=False, expand_tabs=False,
+                              replace_whitespace=False, drop_whitespace=True) or [""]
+        out.extend("#     " + part for part in parts)
+    if len(lines) > len(shown):
+        out.append(f"#     ... and {len(lines) - len(shown)} more lines")
     return out
 
 
@@ -86,15 +105,18 @@ _SETEXT_RULE = re.compile(r"(=+|-+)[ \t]*")
 
 def _heading_mark(line: str) -> int | None:
     """Where the mark that makes ``line`` a heading starts (the ``#``, or the first ``=`` or ``-`` of
-    a setext underline), after any quote and list markers; None if it is not a heading line.
+    a setext underline), after any quote and list markers and any indentation; None if it is not a
+    heading line. Indentation is not counted: four spaces can be code at the top level but a
+    heading inside a list item ("- a", a blank line, then "    # q3-task"), and escaping a ``#`` in
+    code only shows a backslash.
 
-    >>> [_heading_mark(s) for s in ("# a", "> - 1. ## a", "===", "  -- ", "a # b", "    # code", "> " * 50 + "x")]
-    [0, 7, 0, 2, None, None, None]
+    >>> [_heading_mark(s) for s in ("# a", "> - 1. ## a", "===", "  -- ", "a # b", "    # x", "> " * 50 + "x")]
+    [0, 7, 0, 2, None, 4, None]
     """
     i, n = 0, len(line)
     while True:
         j = i
-        while j < n and j - i < 3 and line[j] in " \t":
+        while j < n and line[j] in " \t":
             j += 1
         if j < n and line[j] == ">":
             i = j + 2 if j + 1 < n and line[j + 1] in " \t" else j + 1
@@ -236,7 +258,7 @@ def _graded_answers(schema: Mapping[str, Question], typed: Mapping[str, object],
         elif q.count:
             values: list[object] = []
             if isinstance(given, str):
-                values = [v for v in given.split(",") if v.strip()]
+                values = [v for v in grading.split_several(given, q.kind) if v.strip()]
             elif isinstance(given, list):
                 values = [v for v in given if v is not None and not (isinstance(v, str) and not v.strip())]
             elif given is not None:
@@ -251,14 +273,7 @@ def _graded_answers(schema: Mapping[str, Question], typed: Mapping[str, object],
     return out
 
 
-def _item_value(given: object, item: str) -> object:
-    """One item of a typed answer, as the kernel looks it up (coplearn.grading.resolve._typed): by
-    number first, then by text; for a list, by position."""
-    if isinstance(given, Mapping):
-        return given.get(int(item), given.get(item)) if item.lstrip("-").isdigit() else given.get(item)
-    if isinstance(given, list) and item.isdigit() and 0 < int(item) <= len(given):
-        return given[int(item) - 1]
-    return None
+_item_value = grading.item_value  # as the kernel looks an item up (coplearn.grading.resolve._typed)
 
 
 def _items_in(given_in: Mapping[int, list[tuple[str, object]]], index: int, name: str) -> list[object]:
@@ -365,7 +380,10 @@ def _build_answers_as_data() -> type:
                     continue
                 used = {n: computed[n] for n in parsed.names if n in computed}
                 given.extend((index, n, v) for n, v in used.items() if n in schema)
-                rewrite[index] = ("not_run", (cell.source, str(parsed.problem)))
+                why = str(parsed.problem)
+                if not parsed.names:  # most often a written answer typed into a code cell
+                    why += "; if it is a written answer typed in a code cell, all of it is below, to read and mark"
+                rewrite[index] = ("not_run", (cell.source, why))
                 not_run.append({"cell": index, "why": parsed.problem, "names": list(parsed.names),
                                 "marked_from_saved": sorted(used)})
                 logs.append((index, f"was not run ({log_safe(str(parsed.problem))}); " + (
