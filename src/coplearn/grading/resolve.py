@@ -153,6 +153,27 @@ def _watch(source: str, failed: bool) -> None:
                 _HOW[name] = f"worked out in the notebook and saved in {ANSWERS_FILE}"
 
 
+#: What a test says of an answer when the set-up cell (which watches the answer cells) has not run
+#: in this session: a worked-out answer is then not saved for marking, so "typed" would mislead.
+UNCHECKED = ("not checked for marking yet: run the notebook's first code cell (the set-up), then your answer cell "
+             "again, or use Restart Kernel and Run All Cells")
+
+
+def _how(question: str) -> str:
+    """How the marked value of ``question`` was given, as the tests print it."""
+    if question in _HOW:
+        return _HOW[question]
+    if _TRACKING:
+        return "typed"
+    try:
+        from IPython import get_ipython
+
+        in_notebook = get_ipython() is not None
+    except ImportError:  # pragma: no cover - IPython comes with Jupyter
+        in_notebook = False
+    return UNCHECKED if in_notebook else "typed"
+
+
 def _key(question: str, item: object | None) -> str:
     return question if item is None else f"{question}.{item}"
 
@@ -167,7 +188,7 @@ def choice(question: str, item: object | None = None, *, kind: str, label: str |
     where = label or _key(question, item)
     typed = _typed(question, item)
     if not _blank(typed):
-        answer, how = canonical(typed, kind), _HOW.get(question, "typed")
+        answer, how = canonical(typed, kind), _how(question)
     else:
         store = AnswerStore(folder)
         answer, how = canonical(store.get(_key(question, item)), kind), "chosen with the drop-down"
@@ -186,7 +207,7 @@ def number(question: str, item: object | None = None, *, label: str | None = Non
     reads as a number ("3.25", "3,25" and 3 all do)."""
     where = label or _key(question, item)
     typed = _typed(question, item)
-    how = _HOW.get(question, "typed")
+    how = _how(question)
     raw: object = typed
     if _blank(typed):
         store = AnswerStore(folder)
@@ -230,7 +251,7 @@ def several(question: str, count: int, *, kind: str, label: str | None = None,
         values = []
     else:
         values = [typed]
-    how = _HOW.get(question, "typed")
+    how = _how(question)
     if all(_blank(v) for v in values):
         store = AnswerStore(folder)
         saved = store.all()
