@@ -193,11 +193,26 @@ def test_a_folder_too_deep_to_walk_fails_alone_in_parallel(run: dict, course: Co
             fd = inner
     finally:
         os.close(fd)
-    report = autograde_parallel(A1, jobs=2, course_dir=course.root,
-                                nbgrader_args=["--student=y-deep-*", "--Execute.timeout=10",
-                                               "--SandboxedExecute.notebook_timeout=90"])
+    try:
+        report = autograde_parallel(A1, jobs=2, course_dir=course.root,
+                                    nbgrader_args=["--student=y-deep-*", "--Execute.timeout=10",
+                                                   "--SandboxedExecute.notebook_timeout=90"])
+    finally:
+        for top in (submitted / "y-deep-a" / A1, course.root / "autograded" / "y-deep-a" / A1):
+            _remove_chain(top)  # (pytest's own clean-up would meet the same recursion limit)
     assert report.failed == ("y-deep-a",) and report.graded == ("y-deep-b",)
     course.assert_score(A1, "y-deep-b", 40)
+
+
+def _remove_chain(top) -> None:
+    """Remove a chain of nested "d" folders one level at a time, without recursion."""
+    while (top / "d").is_dir():
+        if (top / "d" / "d").is_dir():
+            os.rename(top / "d" / "d", top / "x")
+            os.rmdir(top / "d")
+            os.rename(top / "x", top / "d")
+        else:
+            os.rmdir(top / "d")
 
 
 def test_a_worked_out_answer_is_not_called_typed_before_the_set_up_runs(tmp_path) -> None:
@@ -210,3 +225,18 @@ def test_a_worked_out_answer_is_not_called_typed_before_the_set_up_runs(tmp_path
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert "Your answer to the domain: team (not checked for marking yet: run the notebook's first code cell" \
         in out.stdout, out.stdout + out.stderr
+
+
+def test_folders_unpacked_by_hand_are_explained(run: dict, course: Course) -> None:
+    submitted = course.root / "submitted"
+    early = submitted / "y-byhand-early" / A1
+    shutil.copytree(submitted / "y-redos" / A1, early)
+    (early / "submission_secret.txt").unlink(missing_ok=True)
+    (early / "timestamp.txt").write_text("2020-01-01 09:00:00.000000 UTC", encoding="utf-8")
+    renamed = submitted / "y-byhand-renamed" / A1
+    shutil.copytree(submitted / "y-redos" / A1, renamed)
+    (renamed / f"{A1}.ipynb").rename(renamed / f"{A1} (1).ipynb")
+    log = course.api(**FAST).autograde(A1, "y-byhand-*")["log"]
+    assert "y-byhand-early: the folder has its own timestamp.txt (2020-01-01 09:00:00.000000 UTC)" in log
+    assert f"y-byhand-renamed handed in '{A1} (1).ipynb', not '{A1}.ipynb'" in log
+    course.assert_score(A1, "y-byhand-early", 40)

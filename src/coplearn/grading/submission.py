@@ -185,6 +185,38 @@ def _log() -> Any:
     return get_logger()  # nbgrader's own log (the application's, or traitlets' under nbgrader's API)
 
 
+def _say_if_renamed(folder: str, student: str, notebooks: list[str], log: Any) -> None:
+    """One plain line when the assignment's notebook (named after the assignment, as the course's
+    are) is missing but a renamed copy is there ("a1-learning-cultures (1).ipynb", "...-Copy1"):
+    nbgrader skips it as unknown and its own error blames the tutor's set-up."""
+    expected = os.path.basename(folder) + ".ipynb"
+    names = [os.path.basename(n) for n in notebooks]
+    if expected in names:
+        return
+    stem = os.path.basename(folder).casefold()
+    renamed = [n for n in names if n.casefold().startswith(stem)]
+    if len(renamed) == 1:
+        log.error("coplearn: %s handed in %r, not %r: if it is their work, rename it to %s in submitted/ and grade "
+                  "again (nbgrader skips a notebook it does not know).", log_safe(student), log_safe(renamed[0]),
+                  expected, expected)
+
+
+def _say_if_own_timestamp(folder: str, student: str, log: Any) -> None:
+    """A folder that did not come through the exchange (no ``submission_secret.txt``) but carries
+    a ``timestamp.txt``: nbgrader records that file's time as the submission time, and the student
+    may have written it. Said once, so the tutor can write the time it really arrived."""
+    stamp = os.path.join(folder, "timestamp.txt")
+    if os.path.isfile(stamp) and not os.path.exists(os.path.join(folder, "submission_secret.txt")):
+        try:
+            with open(stamp, encoding="utf-8", errors="replace") as fh:
+                said = fh.read(100).strip()
+        except OSError:
+            said = "?"
+        log.warning("coplearn: %s: the folder has its own timestamp.txt (%s), which nbgrader records as the "
+                    "submission time; it did not come through the exchange, so check it, or write the time the "
+                    "work reached you into that file.", log_safe(student), log_safe(said, 60))
+
+
 def check_submission(assignment: str = "", student: str = "", notebooks: list[str] | None = None, **_: Any) -> None:
     """nbgrader's ``pre_convert_hook`` for autograding (``nbgrader_config.py`` sets it): runs for
     each student before nbgrader copies their submitted folder.
@@ -223,6 +255,8 @@ def check_submission(assignment: str = "", student: str = "", notebooks: list[st
                 return
         clear_odd_entries(folder, student, log)
         notebooks[:] = [n for n in notebooks if os.path.isfile(n) and not os.path.islink(n)]
+        _say_if_renamed(folder, student, notebooks, log)
+        _say_if_own_timestamp(folder, student, log)
     except Exception as exc:  # noqa: BLE001 - the hook must say what went wrong; nbgrader would hide it
         log.error("coplearn: %s: could not check the submitted folder (%s); not graded", log_safe(student), exc)
         notebooks.clear()
