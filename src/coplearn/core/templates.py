@@ -27,12 +27,16 @@ __all__ = ["environment", "render", "md_cell", "md_text", "paragraphs", "linkabl
 
 
 def md_text(value: object) -> str:
-    """Text someone typed, safe in a Markdown document: no inline HTML, links or images.
+    """Text someone typed, safe in a Markdown document: no inline HTML, links or images, and no
+    maths or character references (``$``, ``&#36;``) for a viewer that typesets maths.
 
     >>> print(md_text("<img src=x onerror=alert(1)> [click](javascript:x) a\\\\b"))
     \\<img src=x onerror=alert(1)> \\[click\\](javascript:x) a\\\\b
+    >>> print(md_text("$x$ &#36; & more"))
+    \\$x\\$ \\&#36; \\& more
     """
-    return (str(value).replace("\\", "\\\\").replace("<", "\\<").replace("[", "\\[").replace("]", "\\]"))
+    return (str(value).replace("\\", "\\\\").replace("<", "\\<").replace("[", "\\[").replace("]", "\\]")
+            .replace("$", "\\$").replace("&", "\\&"))
 
 
 def md_cell(value: object) -> str:
