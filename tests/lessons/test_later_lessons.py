@@ -78,10 +78,11 @@ def test_09_refers_back_to_lesson_05_for_tuckman():
 def test_10_says_what_klein_and_thompson_are_probably_about():
     # Paper: "The high failure rate of early Total Quality Management initiatives ... (Klein 1981;
     # Thompson, 1982)": the course has not seen either work; it guesses they are about quality
-    # circles (which the paper counts as a TQM method), and says so as its own, untested inference.
+    # circles (which the paper counts as a TQM method), and says so once, clearly, as its own
+    # untested guess.
     text = prose("10")
     assert "we have not seen klein (1981) or thompson (1982)" in text.lower()
-    assert "quality circles" in text.lower() and "(our inference)" in text
+    assert "quality circles" in text.lower() and "our own untested guess, not the paper's" in text.lower()
 
 
 def test_11_names_middle_managers_and_limits_the_kss_to_child_and_family_supervisors():

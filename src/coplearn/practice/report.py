@@ -59,13 +59,13 @@ REFERENCES = (
     ("Adair, J. (1983) ", "Effective Leadership", ". London: Pan. [unconfirmed: place of publication]"),
     ("Gray, I., Parker, J., Rutter, L. and Williams, S. (2010) 'Developing communities of practice: a strategy "
      "for effective leadership, management and supervision in social work', ", "Social Work and Social "
-     "Sciences Review", ", 14(2), pp. 20-36. doi:10.1921/swssr.v14i2.491."),
+     "Sciences Review", ", 14(2), pp. 20\u201336. doi:10.1921/swssr.v14i2.491."),
     ("Hersey, P. and Blanchard, K. (1993) ", "Management of Organizational Behavior: Utilizing Human "
      "Resources", ". 6th edn. Englewood Cliffs, NJ: Prentice Hall. [unconfirmed: place of publication]"),
-    ("Tuckman, B.W. (1965) 'Developmental sequence in small groups', ", "Psychological Bulletin", ", 63(6), "
-     "pp. 384-399."),
-    ("Tuckman, B.W. and Jensen, M.A.C. (1977) 'Stages of small-group development revisited', ", "Group and "
-     "Organization Studies", ", 2(4), pp. 419-427."),
+    ("Tuckman, B. W. (1965) 'Developmental sequence in small groups', ", "Psychological Bulletin", ", 63(6), "
+     "pp. 384\u2013399."),
+    ("Tuckman, B. W. and Jensen, M. A. C. (1977) 'Stages of small-group development revisited', ", "Group & "
+     "Organization Studies", ", 2(4), pp. 419\u2013427."),
 )
 
 #: Sources that the audit's framework labels (``audit.toml``) may name, added to the report's
@@ -95,7 +95,8 @@ FRAMEWORK_REFERENCES: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] =
         ("Wenger, E. (1998) ", "Communities of Practice: Learning, Meaning and Identity",
          ". Cambridge: Cambridge University Press. [unconfirmed: place of publication]"),
         ("Wenger, E. (2006) ", "Communities of Practice: A Brief Introduction",
-         ". Online essay. [unconfirmed: format and later revisions]"),)),
+         ". Available at: https://www.ewenger.com/theory/ (the introduction has since been revised with "
+         "B. Wenger-Trayner). [unconfirmed: web address and later revision]"),)),
 )
 
 

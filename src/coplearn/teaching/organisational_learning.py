@@ -67,9 +67,8 @@ class Comparison(tuple):
 
     def _repr_html_(self) -> str:
         return _html.table(
-            "Two routes to a learning workplace. The top-down/bottom-up contrast is the paper's (Gray et al. 2010); "
-            "the layout and wording are the course's, the key-thinker row comes from Senge and Wenger themselves, "
-            "and cells marked as the course's reading are ours, not the paper's",
+            "Two routes to a learning workplace. The contrast is the paper's (Gray et al. 2010); the key-thinker "
+            "row is from Senge and Wenger; the layout, the wording and cells marked as the course's reading are ours",
             ["aspect", "learning organisation (top-down)", "community of practice (bottom-up)"],
             [(r.aspect, r.learning_organisation, r.community_of_practice) for r in self],
         )
