@@ -77,12 +77,14 @@ from nbgrader.preprocessors import (  # noqa: E402
 # nbgrader's CheckCellMetadata and SaveAutoGrades are used in the versions of
 # coplearn.grading.nbgrader_steps: the same checks and the same grades, with less waiting.
 CHECK_METADATA = "coplearn.grading.nbgrader_steps.CheckCellMetadata"
-# ForgetUnknownCells runs twice: before nbgrader's DeduplicateIds, which stops with a traceback on
-# nbgrader settings that are not a mapping with a text id (a student's edit), and after it, to
-# forget the cells it has emptied.
+# ForgetUnknownCells runs twice: first, before nbgrader's ClearOutput and DeduplicateIds, which stop
+# with a traceback on nbgrader settings that are not a mapping, or a grade id that is not text (a
+# student's edit); and after DeduplicateIds, to forget the cells it has emptied. (A cell whose
+# whole metadata is not a mapping is refused by nbformat as the notebook is read: that student
+# fails alone, as with any notebook that is not valid.)
 FORGET = "coplearn.grading.sanitise.ForgetUnknownCells"
 c.Autograde.sanitize_preprocessors = [
-    ClearOutput, FORGET, DeduplicateIds, FORGET, OverwriteKernelspec, OverwriteCells,
+    FORGET, ClearOutput, DeduplicateIds, FORGET, OverwriteKernelspec, OverwriteCells,
     CHECK_METADATA, "coplearn.grading.sanitise.AnswersAsData",
 ]
 # The grading folder is cleared of anything else a submission carried, then nbgrader's Execute runs

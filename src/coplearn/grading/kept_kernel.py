@@ -351,7 +351,8 @@ def worker_init(cwd: str, argv: list[str], snapshot: str, parent: str, env: dict
     from coplearn.grading.parallel import _validate_once
 
     _validate_once(app)
-    _WORKER.update(app=app, root=root, converter=_worker_converter_class(), exporter=_worker_exporter_class())
+    _WORKER.update(app=app, root=root, parent=parent, converter=_worker_converter_class(),
+                   exporter=_worker_exporter_class())
     from coplearn.grading import gradebook
 
     gradebook._GB_CACHE = {}  # this worker's whole life is one grading run
@@ -379,10 +380,20 @@ def _prestart(app: Any) -> None:
         _KEPT.close()
 
 
+def started_marker(parent: str | os.PathLike[str], student: str) -> str:
+    """The file a worker makes when it starts on ``student`` (so that the main process can tell a
+    submission that holds its worker from one still waiting in the pool's queue)."""
+    return os.path.join(parent, ".started", hashlib.sha256(student.encode("utf-8", "surrogatepass")).hexdigest())
+
+
 def worker_grade(student: str) -> dict[str, Any]:
     """Run one student's notebooks in this worker; return the outcomes for the main process."""
     from nbgrader.converters import NbGraderException
 
+    marker = started_marker(_WORKER["parent"], student)
+    os.makedirs(os.path.dirname(marker), exist_ok=True)
+    with open(marker, "w", encoding="utf-8"):
+        pass
     app, root = _WORKER["app"], _WORKER["root"]
     t0, cpu0 = time.perf_counter(), time.process_time()
     _OUTCOMES.clear()

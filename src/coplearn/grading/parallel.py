@@ -21,8 +21,10 @@ submission to the next, which removes the kernel start-up that dominated the tim
    own, from one process, so SQLite is never written concurrently and PostgreSQL sees one writer.
 
 Each replay is used only when its fingerprint matches what the main process is about to read or
-execute; otherwise, or when a worker died or did not answer within the run's time bound, the step
-runs in the main process, as nbgrader would, and a line says so. What can differ from serial
+execute; otherwise, or when a worker died or no worker had started the submission by the run's time
+bound, the step runs in the main process, as nbgrader would, and a line says so. A submission its
+worker was still running at the time bound is not run again: it fails alone, named (whatever held
+the worker would hold up everyone after it in the main process). What can differ from serial
 grading: timestamps in cell metadata. Within a run nbgrader's steps also do less repeated work
 (:func:`coplearn.grading.gradebook.sharing_engines`; nbconvert's ``optimistic_validation``, which
 checks a notebook against its schema once per pass instead of after every step).
@@ -47,9 +49,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from coplearn.grading import submission
 from coplearn.grading.gradebook import caching_gradebook, log_safe, sharing_engines, snapshot_gradebook
-from coplearn.grading.kept_kernel import (execute_index, fingerprint, input_fingerprint, resolve_step, worker_grade,
-                                          worker_init)
+from coplearn.grading.kept_kernel import (execute_index, fingerprint, input_fingerprint, resolve_step, started_marker,
+                                          worker_grade, worker_init)
 
 __all__ = [
     "GradeReport",
@@ -140,6 +143,7 @@ def format_duration(seconds: float) -> str:
 DEADLINE_BASE = 120
 DEADLINE_PER_ROUND = 60
 _HUNG = "its worker was still busy with it when the run's time limit was reached"
+_NOT_STARTED = "no worker had started it when the run's time limit was reached"
 
 
 class WorkerHung(RuntimeError):
@@ -149,9 +153,11 @@ class WorkerHung(RuntimeError):
 class _Board:
     """The workers' futures, waited for (within the run's time bound) by the replaying Execute."""
 
-    def __init__(self, futures: dict[str, Any], deadline: float, progress: Callable[[str], None] | None) -> None:
+    def __init__(self, futures: dict[str, Any], deadline: float, progress: Callable[[str], None] | None,
+                 workdir: str = "") -> None:
         self.futures = futures
         self.deadline = deadline
+        self.workdir = workdir  # where the workers mark the submissions they have started
         self.progress = progress
         self.timings: list[StudentTiming] = []
         self.lock = threading.Lock()
@@ -190,10 +196,14 @@ class _Board:
         try:
             r = fut.result(timeout=max(0.0, self.deadline - time.monotonic()))
         except concurrent.futures.TimeoutError:
-            if fut.running():
+            # (a future the pool has only queued for a worker also says it is running: the worker's
+            # own mark is what tells that it was started)
+            if os.path.exists(started_marker(self.workdir, student)):
                 return None, _HUNG
             fut.cancel()
-            return None, "its worker had not started it when the run's time limit was reached"
+            return None, _NOT_STARTED
+        except concurrent.futures.CancelledError:
+            return None, _NOT_STARTED
         except BaseException as exc:  # noqa: BLE001 - a worker process that died
             return None, f"its worker stopped ({type(exc).__name__})"
         if r["error"]:
@@ -424,6 +434,7 @@ def autograde_parallel(
         argv = [assignment, *nbgrader_args]
         app = AutogradeApp()
         app.initialize(argv)
+        submission.RUN_LOG = app.log  # check_submission's lines go to this run's log, as nbgrader's do
         if app.coursedir.assignment_id not in ("", assignment):
             raise ValueError("give the assignment once, not also with --assignment")
         app.coursedir.assignment_id = assignment
@@ -452,7 +463,7 @@ def autograde_parallel(
             timeout = int(app.config.get("SandboxedExecute", {}).get("notebook_timeout", 180) or 180)
             rounds = -(-len(to_workers) // jobs)
             deadline = time.monotonic() + DEADLINE_BASE + rounds * (timeout + DEADLINE_PER_ROUND)  # no hung worker can hold the run
-            board = _Board(futures, deadline, progress)
+            board = _Board(futures, deadline, progress, workdirs[0])
             pps[i] = type("Replay" + pps[i].__name__, (_ReplayExecuteMixin, pps[i]),
                           {"board": board, "counts": counts})
             converter.autograde_preprocessors = pps
@@ -482,6 +493,7 @@ def autograde_parallel(
             sanitized_replayed=counts.get("sanitized_replayed", 0), main_cpu=time.process_time() - cpu_start,
         )
     finally:
+        submission.RUN_LOG = None
         if pool is not None:
             processes = list(getattr(pool, "_processes", {}).values())  # to stop any that hang
             pool.shutdown(wait=False, cancel_futures=True)

@@ -64,13 +64,16 @@ def _as_comment(text: str, limit_lines: int | None = None, width: int = 100) -> 
     used = 0
     for n, line in enumerate(shown):
         if used + len(line) > TEXT_KEPT:
-            left = sum(len(x) for x in lines[n:]) + len(lines) - n - 1
-            out.append(f"#     ... and {left:,} more characters: see the notebook as handed in (submitted/)")
+            if used < TEXT_KEPT:  # (a first line longer than the whole allowance shows its start)
+                line = line[: TEXT_KEPT - used]
+                out.extend("#     " + part for part in textwrap.wrap(grading._printable(line), width) or [""])
+            left = sum(len(x) for x in lines) + len(lines) - 1 - TEXT_KEPT
+            out.append(f"#     ... and about {max(left, 0):,} more characters: see the notebook as handed in (submitted/)")
             return out
         used += len(line) + 1
         safe = "\t".join(grading._printable(part) for part in line.split("\t"))
         parts = textwrap.wrap(safe, width, break_long_words=True, break_on_hyphens=False, expand_tabs=False,
-                              replace_whitespace=False, drop_whitespace=True) or [""]
+                              replace_whitespace=False, drop_whitespace=False) or [""]
         out.extend("#     " + part for part in parts)
     if len(lines) > len(shown):
         out.append(f"#     ... and {len(lines) - len(shown)} more lines")
@@ -81,7 +84,7 @@ def _as_comment(text: str, limit_lines: int | None = None, width: int = 100) -> 
 #: (``<``), links and images (``[``, ``]``), backslash escapes that undo ours, MathJax's
 #: delimiters (``$``, ``\\(``, ``\\[``), whose ``\\href`` can be a ``javascript:`` link, and
 #: character references (``&#36;`` becomes ``$`` once the page is drawn, after any check on the text).
-_ACTIVE_MARKDOWN = re.compile(r"[<\[\]\\$&]")
+_ACTIVE_MARKDOWN = re.compile(r"[<\[\]\\$]|&(?=[#A-Za-z])")  # ("&" alone, as in "Smith & Jones", is text)
 
 
 def _inert_char(match: re.Match[str]) -> str:
@@ -100,7 +103,7 @@ def _inert_char(match: re.Match[str]) -> str:
 #: Read one line at a time by :func:`_heading_mark`, in one pass: a regular expression for the
 #: nested markers backtracked exponentially on a line of many "> " that is not a heading.
 _LIST_NUMBER = re.compile(r"[0-9]{1,9}[.)][ \t]")
-_SETEXT_RULE = re.compile(r"(=+|-+)[ \t]*")
+_SETEXT_RULE = re.compile(r"[=-]+[ \t]*")  # mixed ("=-") too: the page's Markdown reader accepts it
 
 
 def _heading_mark(line: str) -> int | None:
@@ -110,14 +113,19 @@ def _heading_mark(line: str) -> int | None:
     heading inside a list item ("- a", a blank line, then "    # q3-task"), and escaping a ``#`` in
     code only shows a backslash.
 
-    >>> [_heading_mark(s) for s in ("# a", "> - 1. ## a", "===", "  -- ", "a # b", "    # x", "> " * 50 + "x")]
-    [0, 7, 0, 2, None, 4, None]
+    An underline is looked for before list markers: "- " alone (a dash and a space) under a line
+    is read by the page as an underline, not as an empty list item.
+
+    >>> [_heading_mark(s) for s in ("# a", "> - 1. ## a", "===", "  -- ", "a # b", "    # x", "> " * 50 + "x", "- ")]
+    [0, 7, 0, 2, None, 4, None, 0]
     """
     i, n = 0, len(line)
     while True:
         j = i
         while j < n and line[j] in " \t":
             j += 1
+        if j < n and (line[j] == "#" or _SETEXT_RULE.fullmatch(line, j)):
+            return j
         if j < n and line[j] == ">":
             i = j + 2 if j + 1 < n and line[j + 1] in " \t" else j + 1
             continue
@@ -132,8 +140,6 @@ def _heading_mark(line: str) -> int | None:
             while i < n and line[i] in " \t":
                 i += 1
             continue
-        if j < n and (line[j] == "#" or _SETEXT_RULE.fullmatch(line, j)):
-            return j
         return None
 
 
@@ -154,8 +160,9 @@ def inert_markdown(text: str) -> str:
     in feedback: no HTML, no links, no images, no maths, no headings (whose ids formgrader could
     mistake for its own); words, emphasis and lists still show.
 
-    Text with none of ``< [ ] \\ $ &`` and no heading line is returned unchanged (so a blank answer
-    box keeps nbgrader's checksum, and still counts as blank). Otherwise each of ``\\ [ ]`` is
+    Text with none of ``< [ ] \\ $`` (nor ``&`` starting a character reference) and no heading
+    line is returned unchanged (so a blank answer box keeps nbgrader's checksum, and still counts
+    as blank). Otherwise each of ``\\ [ ]`` is
     backslash-escaped, ``<`` becomes ``&lt;`` and ``&`` ``&amp;``, a heading line's first mark is escaped (it shows as
     typed), and the whole is wrapped in a block MathJax skips.
 

@@ -179,7 +179,15 @@ def clear_odd_entries(folder: str | os.PathLike[str], student: str, log: Any) ->
     return removed
 
 
+#: The log of a run that is not nbgrader's global application (``coplearn autograde --jobs`` makes
+#: its own AutogradeApp): set by :mod:`coplearn.grading.parallel` for the run. Without it the
+#: hook's lines went to traitlets' silent fallback logger there, and the tutor never saw them.
+RUN_LOG: Any = None
+
+
 def _log() -> Any:
+    if RUN_LOG is not None:
+        return RUN_LOG
     from traitlets.log import get_logger
 
     return get_logger()  # nbgrader's own log (the application's, or traitlets' under nbgrader's API)
