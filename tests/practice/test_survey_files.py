@@ -197,3 +197,57 @@ def test_lesson_06_widget_shows_what_the_reader_did(tmp_path):
     for words in ("sep=;", "&#x27;K1 comments&#x27;"):
         assert words in w.status.value
     assert "<b>" not in w.status.value
+
+
+# ---- found by a second reader (/work/logs/review5.md) ------------------------------------------
+
+def test_quiz_exports_read_their_questions():
+    # Microsoft Forms quiz (once-per-quiz columns) and Google Forms quiz ([Score], [Feedback]) layouts,
+    # as the reader describes them (not checked against a real export)
+    ms = read_survey_text("ID,Total points,Quiz feedback,Grade posted time,K1,Points - K1,Feedback - K1\r\n"
+                          "1,3,,,4,0,\r\n2,3,,,2,0,\r\n")
+    assert [r.answers for r in ms.responses] == [{"K1": 4}, {"K1": 2}]
+    google = read_survey_text("Timestamp,Score,K1,K1 [Score],K1 [Feedback]\r\nx,1,3,0,\r\n")
+    assert google.responses[0].answers == {"K1": 3} and {"K1 [Score]", "K1 [Feedback]"} <= set(google.comment_columns)
+
+
+@pytest.mark.parametrize("heading, item", [
+    ("Points of view: how far can problems be raised and practice challenged?", "T5"),
+    ("Score 1-5: How well does appraisal work?", "I5"),
+    ("T5 Points of view", "T5"),
+])
+def test_real_questions_that_start_like_a_comment_are_read(heading, item):
+    assert not is_comment_heading(heading)
+    assert list(read_survey_text(f'"{heading}"\r\n4\r\n').columns) == [item]
+
+
+@pytest.mark.parametrize("heading", ["Notes on planning", "Explain your rating", "Comments:", "Why?"])
+def test_remarks_headings_are_comments(heading):
+    assert is_comment_heading(heading)
+
+
+def test_windows_1252_with_accents_next_to_curly_quotes_is_read():
+    data = "Respondent,K1,T2\r\na,3,Jos\u00e9\u2019s view \u00a3\r\n".encode("cp1252")
+    assert read_survey_bytes(data, "r.csv").responses[0].answers["T2"] == "Jos\u00e9\u2019s view \u00a3"
+
+
+def test_a_title_naming_one_item_is_not_taken_for_the_headings():
+    s = read_survey_text("T1 team survey March 2026\r\nRespondent,K1,K2\r\na,3,4\r\n")
+    assert s.responses[0].answers == {"K1": 3, "K2": 4} and s.responses[0].row == 3
+
+
+def test_a_totals_row_is_named_as_such():
+    err = refused("Respondent,K1\r\na,3\r\nb,4\r\nAverage,3.5\r\n")
+    assert "looks like a totals or averages row" in str(err) and err.problems[0].row == 4
+
+
+def test_an_old_entry_keeps_its_date_when_edited(tmp_path):
+    from coplearn.practice.journal import Journal
+
+    path = tmp_path / "journal.json"
+    entry = Journal(path).add(learning="x", date="2026-01-05")
+    path.write_text(path.read_text(encoding="utf-8").replace("2026-01-05", "1949-06-01"), encoding="utf-8")
+    edited = Journal(path).update(entry.id, title="Old notes")
+    assert edited.date == "1949-06-01" and edited.title == "Old notes"
+    with pytest.raises(ValueError, match="in the future"):
+        Journal(path).update(entry.id, date="2099-01-01")

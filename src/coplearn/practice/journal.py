@@ -206,8 +206,11 @@ class Journal:
                 if e.id == entry_id:
                     merged = {k: v for k, v in e.to_dict().items() if k not in ("id", "created")}
                     merged.update(fields)
+                    kept_date = "date" not in fields or fields["date"] == e.date
+                    if kept_date:  # a date saved earlier is kept as it is (only a date typed now is checked)
+                        merged.pop("date")
                     fresh = JournalEntry.create(**merged)
-                    entries[i] = replace(fresh, id=e.id, created=e.created)
+                    entries[i] = replace(fresh, id=e.id, created=e.created, date=e.date if kept_date else fresh.date)
                     self._write_unlocked(entries)
                     return entries[i]
         raise LookupError(f"{entry_id!r} is not an entry in this journal")

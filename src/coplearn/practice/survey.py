@@ -159,7 +159,11 @@ class Survey:
     notes: tuple[str, ...] = ()
 
 
-_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
+#: A whole, valid UTF-8 sequence of two to four bytes (Windows-1252 text such as "é’" has lead and
+#: continuation bytes too, but not in these exact runs).
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+                             rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
+                             rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}")
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -335,8 +339,7 @@ def _choose_delimiter(text: str) -> str:
     best, best_score = ",", (-1, -1)
     for delim in (",", ";", "\t"):
         records = _first_records(text, delim)
-        header = next((r for r in records if any(_is_question(h) for h in r)),
-                      next((r for r in records if any(c.strip() for c in r)), []))
+        header = records[_header_index(records)] if records else []
         score = (sum(_is_question(h) for h in header), len(header))
         if score > best_score:
             best, best_score = delim, score
@@ -344,12 +347,13 @@ def _choose_delimiter(text: str) -> str:
 
 
 def _header_index(rows: list[list[str]]) -> int:
-    """The row that holds the headings: the first of the top rows with an audit question, else the
-    first row that is not blank."""
+    """The row that holds the headings: of the top rows, the one with the most audit questions (the
+    first of equals; a title such as "T1 team survey, March" names one at most), else the first row
+    that is not blank."""
     top = rows[:_HEADING_ROWS]
-    for i, row in enumerate(top):
-        if any(_is_question(h) for h in row):
-            return i
+    counts = [sum(_is_question(h) for h in row) for row in top]
+    if counts and max(counts) > 0:
+        return counts.index(max(counts))
     return next((i for i, row in enumerate(top) if any(c.strip() for c in row)), 0)
 
 
@@ -460,6 +464,8 @@ def _read(text: str, source: str, notes: list[str]) -> Survey:
                 value = _answer(get_item(item_id), raw)
             except (ValueError, LookupError) as exc:
                 message = str(exc).removeprefix(f"{item_id}: ")
+                if _squash(next((c for c in cells if c.strip()), "")) in _TOTALS:
+                    message += " (this row looks like a totals or averages row: delete it from the file)"
                 problems.append(SurveyProblem(row=n, column=_describe(i, header[i], item_id), message=message))
                 continue
             if value is not None:
@@ -566,6 +572,8 @@ def _answer(item: AuditItem, raw: str) -> int | str | None:
                              f"{said}); use one of them, a whole number from 1 to 5 or a word")
     return value
 
+
+_TOTALS = frozenset({"total", "totals", "average", "averages", "mean", "means", "sum", "overall", "grandtotal"})
 
 #: The largest survey file read: a team's answers to 28 questions take a few kilobytes (a thousand
 #: respondents with comments, under 1 MB); anything far bigger is not a team survey, and reading it

@@ -29,7 +29,9 @@ _IGNORED_HEADINGS = frozenset(
     "timestamp starttime completiontime lastmodifiedtime submittedat submissiondate datesubmitted "
     "startdate enddate recordeddate email emailaddress name firstname lastname ipaddress collectorid "
     "status progress durationinseconds finished userlanguage responsetype distributionchannel "
-    "externalreference locationlatitude locationlongitude customdata1 token".split()
+    "externalreference locationlatitude locationlongitude customdata1 token "
+    # Microsoft Forms quiz exports (once per quiz)
+    "totalpoints quizfeedback gradepostedtime totalscore score".split()
 )
 
 def _letter(index: int) -> str:
@@ -168,9 +170,16 @@ def _fuzzy(text: str) -> tuple[str | None, str | None]:
     return None, best_id if best >= 0.3 else None
 
 
+#: A heading that starts with a word for remarks, followed by the end, a separator ("Points - ...",
+#: "Comments:") or a word that says what the remarks are on ("Notes on planning", "Explain your
+#: rating"), but not a real question that merely starts with such a word ("Points of view: how far
+#: can problems be raised ...", "Score 1-5: how well does appraisal work?").
 _COMMENT_WORDS = re.compile(
     r"^[\s\-–—:.(\[]*(?:any\s+)?(?:other\s+|additional\s+|further\s+)?(?:points?|scores?|feedback|comments?|"
-    r"notes?|remarks?|reasons?|why|explain|explanation|evidence|examples?)\b", re.I)
+    r"notes?|remarks?|reasons?|why|explain|explanation|evidence|examples?)"
+    r"(?=\s*(?:$|[-–—:(\[\]?.,]|(?:on|about|for|re|regarding|your|this|the|that|here)\b))", re.I)
+#: Google Forms quiz columns: "How well ... [Score]", "... [Feedback]".
+_QUIZ_SUFFIX = re.compile(r"\[\s*(?:score|feedback|points)\s*\]\s*$", re.I)
 
 
 def is_comment_heading(heading: str) -> bool:
@@ -181,6 +190,8 @@ def is_comment_heading(heading: str) -> bool:
     [True, True, False, False]
     """
     text = heading.strip()
+    if _QUIZ_SUFFIX.search(text):
+        return True
     m = _ID_AT_START.match(text)
     if m and _COMMENT_WORDS.match(text[m.end():]):
         return True
