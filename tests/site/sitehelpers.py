@@ -86,6 +86,30 @@ def open_lesson(page: Page, base: str, slug: str, timeout: float = 240) -> dict[
     return times
 
 
+#: Every cell of the open lesson drawn into the page (the site draws cells below the first screen
+#: when the page is idle: "defer" windowing), and which code cells show their outputs in a small
+#: scrolling box instead of in full (the Notebook page's automatic output scrolling, turned off).
+LAYOUT = """() => {
+  const w = window.jupyterapp && window.jupyterapp.shell.currentWidget; const nb = w && w.content;
+  if (!nb || !nb.widgets) return null;
+  return {cells: nb.widgets.length, attached: nb.widgets.filter(c => c.isAttached && c.node.isConnected).length,
+          squeezed: nb.widgets.map((c, i) => c.node.classList.contains('jp-mod-outputsScrolled') ? i : -1)
+                              .filter(i => i >= 0)};
+}"""
+
+
+def wait_for_every_cell(page: Page, timeout: float = 60) -> dict[str, Any]:
+    """Wait until every cell of the open lesson is in the page; return LAYOUT's reading."""
+    deadline = time.monotonic() + timeout
+    layout = None
+    while time.monotonic() < deadline:
+        layout = page.evaluate(LAYOUT)
+        if layout and layout["cells"] and layout["attached"] == layout["cells"]:
+            return layout
+        time.sleep(0.1)
+    raise AssertionError(f"not every cell was drawn within {timeout:.0f} s: {layout}")
+
+
 def notebook(page: Page) -> Locator:
     return page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook").first
 

@@ -22,7 +22,7 @@ from coplearn.site import REPO
 from coplearn.site.pages import lessons
 from interactions import interaction_for, perform
 from pages import axe_failures, axe_summary, check_text_alternatives, run_axe, save_axe
-from sitehelpers import STATE, OriginGuard, notebook, open_lesson, widget_errors
+from sitehelpers import STATE, OriginGuard, notebook, open_lesson, wait_for_every_cell, widget_errors
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -77,6 +77,10 @@ def test_lesson_runs_by_itself_responds_and_is_accessible(context, site_server, 
         state = page.evaluate(STATE)
         assert not state["errors"], f"lesson {lesson.number} raised: {state['errors'][0]}"
         assert all(c is not None for c in state["counts"]), f"cells left unexecuted: {state['counts']}"
+        # every cell is drawn (below the first screen, once the page is idle), and no activity is
+        # squeezed into a small scrolling box (the Notebook page's automatic output scrolling)
+        layout = wait_for_every_cell(page)
+        assert not layout["squeezed"], f"cells {layout['squeezed']} show their outputs in a scrolling box"
         scope = notebook(page)
         assert not widget_errors(page), widget_errors(page)
         assert scope.locator(".jupyter-widgets").count() > 0

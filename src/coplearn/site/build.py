@@ -222,7 +222,14 @@ def build_site(output: str | os.PathLike[str], *, root: Path | None = None, cach
         }
         (lite / "jupyter-lite.json").write_text(json.dumps(config, indent=1), encoding="utf-8")
         overrides = {
-            "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"},
+            # Cells below the first screen are drawn when the page is idle ("defer": every cell is
+            # still in the page once drawn, unlike "full", so search, screen readers and the tests
+            # see the whole lesson); "none" drew every cell before the lesson could start.
+            "@jupyterlab/notebook-extension:tracker": {"windowingMode": "defer"},
+            # The Notebook page (Jupyter Notebook 7) squeezes any output taller than about 1,800
+            # pixels into a 24-line scrolling box: the culture profile (lesson 04) and the audit
+            # (lesson 06) would then show through a slot. Lessons show their activities in full.
+            "@jupyter-notebook/notebook-extension:scroll-output": {"autoScrollOutputs": False},
             "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
         }
         (lite / "overrides.json").write_text(json.dumps(overrides, indent=1), encoding="utf-8")
