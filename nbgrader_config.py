@@ -83,6 +83,12 @@ CHECK_METADATA = "coplearn.grading.nbgrader_steps.CheckCellMetadata"
 # whole metadata is not a mapping is refused by nbformat as the notebook is read: that student
 # fails alone, as with any notebook that is not valid.)
 FORGET = "coplearn.grading.sanitise.ForgetUnknownCells"
+# A notebook is checked against nbformat's schema once, after each pass's last step, not after every
+# step: a submission that a sanitising step mends (an unknown cell type, an output or a setting of
+# the wrong type, typed by hand or by another tool) is graded on its answers, not failed for what
+# the course then clears anyway. An invalid notebook is still refused, naming that student alone.
+# coplearn autograde --jobs does the same, so both give the same grades.
+c.NotebookExporter.optimistic_validation = True
 c.Autograde.sanitize_preprocessors = [
     FORGET, ClearOutput, DeduplicateIds, FORGET, OverwriteKernelspec, OverwriteCells,
     CHECK_METADATA, "coplearn.grading.sanitise.AnswersAsData",

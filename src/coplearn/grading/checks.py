@@ -19,6 +19,16 @@ from collections.abc import Sequence
 from coplearn.grading.answers import _show
 from coplearn.grading.options import _what, options
 
+
+def _quoted(value: object) -> str:
+    r"""A learner's answer for a message: text in quotes with its invisible and control characters
+    written out once (``'managed\u200b'``), anything else as Python shows it.
+
+    >>> print(_quoted("managed\u200b"), _quoted(3), _quoted(None))
+    'managed\u200b' 3 None
+    """
+    return f"'{_show(value)}'" if isinstance(value, str) else _show(value)
+
 __all__ = ["check_choice", "check_number", "check_several", "plain_errors"]
 
 
@@ -57,7 +67,7 @@ def _choice_problem(answer: object, kind: str, where: str) -> str | None:
         return (f"You have not answered {where} yet. Choose {article} {what} from the drop-down above, "
                 f"or type one of: {', '.join(keys)}.")
     if answer not in keys:
-        return (f"For {where} you gave {_show(answer)!r}, which is not one of {plural}. "
+        return (f"For {where} you gave {_quoted(answer)}, which is not one of {plural}. "
                 f"Choose one of: {', '.join(keys)}.")
     return None
 
@@ -88,7 +98,7 @@ def check_number(answer: object, where: str, lo: float = 1.0, hi: float = 5.0, w
     if answer is None:
         problem = f"You have not answered {where} yet. Type the number in the answer cell or the box above."
     elif isinstance(answer, bool) or not isinstance(answer, (int, float)) or math.isnan(answer):
-        problem = f"For {where} you gave {_show(answer)!r}, which is not a number. Type digits, for example 3.25."
+        problem = f"For {where} you gave {_quoted(answer)}, which is not a number. Type digits, for example 3.25."
     elif not lo <= answer <= hi:
         reason = f"{why}, so it" if why else "It"
         problem = f"For {where} you gave {answer:g}, but {reason} must lie between {lo:g} and {hi:g}."
@@ -103,7 +113,7 @@ def _several_problem(answers: Sequence[object], kind: str, count: int, where: st
                 "into the answer cell as a list: in square brackets, each in quotes, separated by commas.")
     for a in answers:
         if a not in keys:
-            return (f"For {where} you gave {_show(a)!r}, which is not one of {plural}. "
+            return (f"For {where} you gave {_quoted(a)}, which is not one of {plural}. "
                     f"Choose from: {', '.join(keys)}.")
     seen: set[object] = set()
     for a in answers:

@@ -14,6 +14,7 @@ the hidden tests compare.
 from __future__ import annotations
 
 import functools
+import unicodedata
 from dataclasses import dataclass
 
 from coplearn.core import validate as _validate
@@ -100,11 +101,25 @@ _PLAIN = str.maketrans({**dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2
                         "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 
 
+def _unicode_plain(text: str) -> str:
+    """``text`` as a keyboard would type it: full-width and other compatibility forms as their plain
+    letters and digits (``ｍａｎａｇｅｄ``, typed in an East Asian input method's full-width mode), and
+    without the invisible characters that come along when a word is copied from a web page or a PDF
+    (zero-width spaces and joiners, soft hyphens, a byte-order mark: Unicode's "format" characters).
+
+    >>> _unicode_plain("\uff32\uff13"), _unicode_plain("man\u00adaged\u200b")
+    ('R3', 'managed')
+    """
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+
+
 def _forms(text: str, kind: str) -> set[str]:
-    """The spellings ``text`` is compared by: normalised (case, spacing, hyphens), with a final full
-    stop or comma, surrounding quotes, a leading "the" and a trailing "culture" (or the kind's own
-    noun) left off, with and without spaces, singular and plural."""
-    t = text.translate(_PLAIN).strip().strip("\"'`").strip().rstrip(".,;:!?").strip()
+    """The spellings ``text`` is compared by: normalised (Unicode compatibility forms, invisible
+    characters, case, spacing, hyphens), with a final full stop or comma, surrounding quotes, a
+    leading "the" and a trailing "culture" (or the kind's own noun) left off, with and without
+    spaces, singular and plural."""
+    t = _unicode_plain(text).translate(_PLAIN).strip().strip("\"'`").strip().rstrip(".,;:!?").strip()
     out = {_validate.normalise(t)}
     out |= {f[4:] for f in out if f.startswith("the ")}
     for noun in _NOUNS.get(kind, ()):
@@ -131,7 +146,7 @@ def canonical(value: object, kind: str) -> object:
     the form check can explain what is wrong with it.
 
     Accepted besides the option's key, label and aliases in any case: Word's dashes and curly
-    quotes, a final full stop, a leading "the", the kind's noun after it ("storming stage"), the
+    quotes, full-width letters, invisible characters copied with the word, a final full stop, a leading "the", the kind's noun after it ("storming stage"), the
     singular or plural ("co-producer"), and spaces left out or put in ("R 3"). A spelling that
     could name two options names none.
 
@@ -144,8 +159,8 @@ def canonical(value: object, kind: str) -> object:
         return None
     if isinstance(value, str):
         text = value.strip()
-        if not text:
-            return None
+        if not _unicode_plain(text).strip():
+            return None  # blank, or only invisible characters
         keys = _keys(text, kind)
         return next(iter(keys)) if len(keys) == 1 else text
     return value
@@ -165,7 +180,10 @@ def split_several(text: str, kind: str) -> list[str]:
     (['K8', ' I2', ' T4'], ['K8', ' I2'], ['K8', 'I2', 'T4'])
     >>> split_several("Building and maintaining the team", "domain"), split_several("good stuff", "item")
     (['Building and maintaining the team'], ['good stuff'])
+    >>> split_several("K8\uff0cI2", "item")  # a full-width comma
+    ['K8', 'I2']
     """
+    text = _unicode_plain(text)
     for sep in (",", ";"):
         if sep in text:
             return text.split(sep)

@@ -528,6 +528,53 @@ def _build_answers_as_data() -> type:
     return AnswersAsData
 
 
+_CELL_ID = re.compile(r"[a-zA-Z0-9_-]{1,64}")
+
+
+def mend_cell_ids(nb: Any) -> list[int]:
+    """Give every cell an id nbformat accepts, in place; return the (0-based) cells changed.
+
+    A notebook of format 4.5 or later needs a unique id of 1-64 letters, digits, ``-`` or ``_`` on
+    every cell; one edited by hand or by another tool ("bad id", a number, a copied cell's twin)
+    would otherwise fail the whole notebook. A changed id is ``cell-N`` (N its position), made
+    unique; the same notebook always gets the same ids. Before 4.5 cells carry no id.
+
+    >>> from types import SimpleNamespace as N
+    >>> nb = N(nbformat=4, nbformat_minor=5, cells=[{"id": "ok"}, {"id": "bad id"}, {"id": "ok"}, {}])
+    >>> mend_cell_ids(nb), [c["id"] for c in nb.cells]
+    ([1, 2, 3], ['ok', 'cell-1', 'cell-2', 'cell-3'])
+    """
+    try:
+        old = (int(nb.nbformat), int(nb.nbformat_minor)) < (4, 5)
+    except (TypeError, ValueError, AttributeError):
+        old = False
+    changed: list[int] = []
+    if old:
+        for i, cell in enumerate(nb.cells):
+            if "id" in cell:
+                del cell["id"]
+                changed.append(i)
+        return changed
+    kept = [c.get("id") for c in nb.cells]
+    valid = [isinstance(x, str) and bool(_CELL_ID.fullmatch(x)) for x in kept]
+    taken = {x for x, ok in zip(kept, valid) if ok}
+    seen: set[str] = set()
+    for i, cell in enumerate(nb.cells):
+        cid = kept[i]
+        if valid[i] and cid not in seen:
+            seen.add(cid)
+            continue
+        new, n = f"cell-{i}", 0
+        while new in taken or new in seen:
+            n += 1
+            new = f"cell-{i}-{n}"
+        cell["id"] = new
+        seen.add(new)
+        taken.add(new)
+        changed.append(i)
+    return changed
+
+
 @functools.cache
 def _build_forget_unknown() -> type:
     base = preprocessor_base()
@@ -536,10 +583,12 @@ def _build_forget_unknown() -> type:
         """nbgrader sanitising step, before ``OverwriteCells``: a cell whose nbgrader id the
         gradebook does not know loses its nbgrader metadata, so it cannot pass itself off as a
         locked or test cell (it is then the student's own cell, read as data); a cell it knows
-        gets the course's own nbgrader metadata back (see :func:`gradebook_cells`)."""
+        gets the course's own nbgrader metadata back (see :func:`gradebook_cells`). Cell ids that
+        nbformat would refuse are mended (:func:`mend_cell_ids`)."""
 
         def preprocess(self, nb: Any, resources: Any) -> tuple[Any, Any]:
             cells, _, _, _ = gradebook_cells(resources, course_id(self.config))
+            mend_cell_ids(nb)  # (an id nbformat refuses would fail the whole notebook)
             for cell in nb.cells:
                 meta = cell.get("metadata")
                 if not isinstance(meta, dict):

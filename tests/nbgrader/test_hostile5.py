@@ -1,0 +1,138 @@
+"""Submissions found by red team 6 (`/work/logs/redteam6.md`), graded serially through nbgrader's API
+(as formgrader runs it) and again with ``coplearn autograde --jobs 2``: both must give the same marks.
+
+Honest answers typed as some learners type them (they earned 0 before):
+
+- z-fullwidth  the cultures typed in full-width letters (an East Asian input method's full-width
+               mode: ``ｍａｎａｇｅｄ``), q2 with a full-width comma
+- z-zwsp       each culture with a zero-width space copied along from a web page
+- z-shy        each culture with a soft hyphen inside it (copied from a PDF)
+
+Honest notebooks that are not valid nbformat as handed in (edited by hand or by another tool), which
+serial nbgrader failed with a traceback while ``--jobs 2`` graded them (the two disagreed):
+
+- z-celltype   an extra cell of an unknown type
+- z-count      an execution count that is text
+- z-output     an output whose text is a number
+- z-tags       cell tags that are text, not a list
+- z-collapsed  ``collapsed: "yes"``
+- z-badid      a cell id with spaces (nbformat refuses it)
+- z-twinid     two cells with the same id
+
+Each earns the honest 40, in both modes.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+
+import pytest
+from nbcourse import A1, A1_KEYS, A1_RIGHT_Q1, A1_RIGHT_Q2, FAST, Course, index_of, new_cell, set_source
+
+pytestmark = [pytest.mark.nbgrader, pytest.mark.slow]
+
+
+def _honest(nb: dict) -> None:
+    set_source(nb, "q1-typed", A1_RIGHT_Q1)
+    set_source(nb, "q2-typed", A1_RIGHT_Q2)
+
+
+def _typed_as(spell: Callable[[str], str], q2: str) -> Callable[[dict], None]:
+    def change(nb: dict) -> None:
+        set_source(nb, "q1-typed", "q1 = " + repr({k: spell(v) for k, v in A1_KEYS.items()}))
+        set_source(nb, "q2-typed", q2)
+    return change
+
+
+def _fullwidth(word: str) -> str:
+    return "".join(chr(ord(ch) + 0xFEE0) if "!" <= ch <= "~" else ch for ch in word)
+
+
+def _on_q2(**fields: object) -> Callable[[dict], None]:
+    def change(nb: dict) -> None:
+        _honest(nb)
+        cell = nb["cells"][index_of(nb, "q2-typed")]
+        for key, value in fields.items():
+            if key == "metadata":
+                cell["metadata"].update(value)  # type: ignore[arg-type]
+            else:
+                cell[key] = value
+    return change
+
+
+def _extra_cell(cell: dict) -> Callable[[dict], None]:
+    def change(nb: dict) -> None:
+        _honest(nb)
+        nb["cells"].insert(3, copy.deepcopy(cell))
+    return change
+
+
+def _twin_id(nb: dict) -> None:
+    _honest(nb)
+    nb["cells"][index_of(nb, "q2-typed")]["id"] = nb["cells"][index_of(nb, "q1-typed")]["id"]
+
+
+KINDS: dict[str, Callable[[dict], None]] = {
+    "z-fullwidth": _typed_as(_fullwidth, 'q2 = "' + _fullwidth("managed") + "\uff0c" + _fullwidth("professional") + '"'),
+    "z-zwsp": _typed_as(lambda w: w + "\u200b", 'q2 = ["\u200bmanaged", "professional\u200b"]'),
+    "z-shy": _typed_as(lambda w: w[:3] + "\u00ad" + w[3:], 'q2 = ["man\u00adaged", "profes\u00adsional"]'),
+    "z-celltype": _extra_cell({"cell_type": "weird", "id": "mine-weird", "metadata": {}, "source": "hello"}),
+    "z-count": _on_q2(execution_count="3"),
+    "z-output": _on_q2(outputs=[{"output_type": "stream", "name": "stdout", "text": 5}]),
+    "z-tags": _on_q2(metadata={"tags": "not-a-list"}),
+    "z-collapsed": _on_q2(metadata={"collapsed": "yes"}),
+    "z-badid": _on_q2(id="bad id with spaces"),
+    "z-twinid": _twin_id,
+    "z-honest": _honest,
+}
+
+
+@pytest.fixture(scope="module")
+def run(course: Course) -> dict:
+    for sid, change in KINDS.items():
+        s = course.student(sid)
+        s.fetch(A1)
+        nb = s.notebook(A1)
+        change(nb)
+        s.save_notebook(A1, nb)
+        s.submit(A1)
+    api = course.api(**FAST)
+    course.ok(api.collect(A1))
+    serial = api.autograde(A1, "z-*")
+    serial_scores = {sid: course.score(A1, sid) for sid in KINDS}
+
+    from coplearn.grading.parallel import autograde_parallel
+
+    report = autograde_parallel(A1, jobs=2, course_dir=course.root,
+                                nbgrader_args=["--student=z-*", "--force", "--Execute.timeout=10",
+                                               "--SandboxedExecute.notebook_timeout=90"])
+    parallel_scores = {sid: course.score(A1, sid) for sid in KINDS}
+    return {"serial": serial, "serial_scores": serial_scores, "report": report, "parallel_scores": parallel_scores}
+
+
+@pytest.mark.parametrize("student", sorted(KINDS))
+def test_each_earns_its_honest_answers_serially(run: dict, student: str) -> None:
+    assert run["serial_scores"][student] == 40, (student, run["serial_scores"])
+
+
+def test_no_student_failed_serially(run: dict) -> None:
+    assert "There was an error processing assignment" not in run["serial"]["log"], run["serial"]["log"][-3000:]
+
+
+def test_parallel_gives_the_same_marks(run: dict) -> None:
+    report = run["report"]
+    assert report.ok and not report.failed, report.summary()
+    assert sorted(report.graded) == sorted(KINDS)
+    assert run["parallel_scores"] == run["serial_scores"]
+
+
+def test_a_wrong_answer_is_quoted_once_with_its_invisible_characters_written_out() -> None:
+    from coplearn.grading.checks import _choice_problem
+
+    message = _choice_problem("clan\u200b", "culture", "statement 1")
+    assert message is not None and "'clan\\u200b'" in message and "\\\\u200b" not in message
+    from coplearn.grading.options import canonical
+
+    assert canonical("\uff4d\uff41\uff4e\uff41\uff47\uff45\uff44", "culture") == "managed"
+    assert canonical("\u200b", "culture") is None  # only an invisible character: no answer
