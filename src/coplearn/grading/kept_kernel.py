@@ -348,9 +348,6 @@ def worker_init(cwd: str, argv: list[str], snapshot: str, parent: str, env: dict
         app.log.setLevel(logging.WARNING)
         app.log.propagate = False
     app.coursedir.assignment_id = argv[0]
-    from coplearn.grading.parallel import _validate_once
-
-    _validate_once(app)
     _WORKER.update(app=app, root=root, parent=parent, converter=_worker_converter_class(),
                    exporter=_worker_exporter_class())
     from coplearn.grading import gradebook

@@ -26,8 +26,10 @@ bound, the step runs in the main process, as nbgrader would, and a line says so.
 worker was still running at the time bound is not run again: it fails alone, named (whatever held
 the worker would hold up everyone after it in the main process). What can differ from serial
 grading: timestamps in cell metadata. Within a run nbgrader's steps also do less repeated work
-(:func:`coplearn.grading.gradebook.sharing_engines`; nbconvert's ``optimistic_validation``, which
-checks a notebook against its schema once per pass instead of after every step).
+(:func:`coplearn.grading.gradebook.sharing_engines`). How often a notebook is checked against its
+schema is the course's setting (``NotebookExporter.optimistic_validation`` in ``nbgrader_config.py``:
+once per pass), in the workers as in serial nbgrader, so that both grade a notebook that sanitising
+mends alike.
 
 This module imports nbgrader; ``import coplearn`` does not import it.
 """
@@ -381,15 +383,6 @@ def _without_selection(argv: Sequence[str]) -> list[str]:
     return out
 
 
-def _validate_once(app: Any) -> None:
-    """nbconvert checks the notebook against its schema after every one of nbgrader's steps (seven
-    per pass, two passes per notebook); its own ``optimistic_validation`` checks once, after the
-    last step, and still refuses an invalid notebook. A tutor's own setting is kept."""
-    exporter = app.config.get("NotebookExporter", {})
-    if "optimistic_validation" not in exporter and "optimistic_validation" not in app.config.get("Exporter", {}):
-        app.config.NotebookExporter.optimistic_validation = True
-
-
 def _ensure_path_has_venv() -> None:
     """nbgrader runs ``alembic`` from PATH when it creates a gradebook: make sure ours is found."""
     bindir = os.path.dirname(sys.executable)
@@ -438,7 +431,6 @@ def autograde_parallel(
         if app.coursedir.assignment_id not in ("", assignment):
             raise ValueError("give the assignment once, not also with --assignment")
         app.coursedir.assignment_id = assignment
-        _validate_once(app)
         todo, skipped, main_only = _plan(app)
         converter = Autograde(coursedir=app.coursedir, parent=app)
         pps = [resolve_step(p) for p in converter.autograde_preprocessors]
