@@ -20,11 +20,18 @@ serial nbgrader failed with a traceback while ``--jobs 2`` graded them (the two 
 - z-twinid     two cells with the same id
 
 Each earns the honest 40, in both modes.
+
+- z-many       an honest notebook beside 600 empty files, put in ``submitted/`` by hand (nbgrader's copy
+               lists the folder again for every file: 20,000 took ten minutes and held up everyone
+               after): not graded, that student alone, named, in both modes; ``collect`` refuses such
+               a folder from the exchange, naming the student, and collects the others.
 """
 
 from __future__ import annotations
 
 import copy
+import json
+import shutil
 from collections.abc import Callable
 
 import pytest
@@ -99,6 +106,12 @@ def run(course: Course) -> dict:
         s.submit(A1)
     api = course.api(**FAST)
     course.ok(api.collect(A1))
+    from coplearn.grading.submission import MAX_ENTRIES
+
+    many = course.root / "submitted" / "z-many" / A1
+    shutil.copytree(course.root / "submitted" / "z-honest" / A1, many)
+    for i in range(MAX_ENTRIES + 100):
+        (many / f"junk{i}.txt").write_text("")
     serial = api.autograde(A1, "z-*")
     serial_scores = {sid: course.score(A1, sid) for sid in KINDS}
 
@@ -116,15 +129,45 @@ def test_each_earns_its_honest_answers_serially(run: dict, student: str) -> None
     assert run["serial_scores"][student] == 40, (student, run["serial_scores"])
 
 
-def test_no_student_failed_serially(run: dict) -> None:
-    assert "There was an error processing assignment" not in run["serial"]["log"], run["serial"]["log"][-3000:]
+def test_only_the_folder_of_many_files_failed_serially_and_it_is_named(run: dict, course: Course) -> None:
+    log = run["serial"]["log"]
+    failures = [line for line in log.splitlines() if "There was an error processing assignment" in line
+                and "for student" in line]
+    assert failures and all("'z-many'" in line for line in failures), failures
+    assert "coplearn: z-many: not graded: the submitted folder holds more than 500 files and folders" in log
+    assert not (course.root / "autograded" / "z-many" / A1).exists()
 
 
 def test_parallel_gives_the_same_marks(run: dict) -> None:
     report = run["report"]
-    assert report.ok and not report.failed, report.summary()
+    assert report.failed == ("z-many",), report.summary()
     assert sorted(report.graded) == sorted(KINDS)
     assert run["parallel_scores"] == run["serial_scores"]
+
+
+def test_collect_refuses_a_folder_of_many_files_and_collects_the_rest(run: dict, course: Course) -> None:
+    from coplearn.grading.submission import MAX_ENTRIES
+
+    for sid in ("z-many-exchange", "z-after"):
+        s = course.student(sid)
+        s.fetch(A1)
+        nb = s.notebook(A1)
+        _honest(nb)
+        s.save_notebook(A1, nb)
+        if sid == "z-many-exchange":
+            for i in range(MAX_ENTRIES + 10):
+                (s.folder(A1) / f"junk{i}.txt").write_text("")
+        s.submit(A1)
+    try:
+        result = course.api().collect(A1)
+    finally:
+        # the course is shared by the whole session: later tests collect A1 too
+        shutil.rmtree(course.inbound("z-many-exchange", A1))
+    shown = json.dumps(result)
+    assert not (course.root / "submitted" / "z-many-exchange" / A1).exists()
+    assert (course.root / "submitted" / "z-after" / A1 / f"{A1}.ipynb").is_file()
+    assert "z-many-exchange" in shown and f"more than {MAX_ENTRIES} files and folders" in shown, shown[-2000:]
+    assert course.api().collect(A1)["success"]  # and nothing of it is left to stop the next collect
 
 
 def test_a_wrong_answer_is_quoted_once_with_its_invisible_characters_written_out() -> None:

@@ -363,6 +363,11 @@ class SafeCollect(ExchangeCollect):
             return skipped
 
         # The size check counts only plain files (nbgrader's own get_size would follow links).
+        from coplearn.grading.submission import MAX_ENTRIES, too_many_entries
+
+        if too_many_entries(src):
+            raise RuntimeError(f"its folder holds more than {MAX_ENTRIES} files and folders (a released assignment "
+                               "has a few); the student can remove the extra files and submit again")
         size = 0
         for d, _, fs in os.walk(src, followlinks=False):
             for f in fs:

@@ -306,7 +306,7 @@ def _plan(app: Any) -> tuple[list[str], list[str], set[str]]:
     """The students nbgrader will autograde (in its order), the ones it will skip, and those of
     the first whose notebooks no worker may run (nbgrader, in the main process, fails them alone).
 
-    A submitted folder holding links, special files or odd names, or a student id that nbgrader
+    A submitted folder holding links, special files, odd names or too many entries, or a student id that nbgrader
     would read as a pattern, is never given to a worker (which would copy the folder): nbgrader's
     own hook (:func:`coplearn.grading.submission.check_submission`) deals with it in the main
     process, as in serial grading. So is a submission whose ``timestamp.txt`` cannot be read
@@ -315,7 +315,7 @@ def _plan(app: Any) -> tuple[list[str], list[str], set[str]]:
 
     from nbgrader.converters import Autograde, NbGraderException
 
-    from coplearn.grading.submission import odd_entries, unsafe_student_id
+    from coplearn.grading.submission import odd_entries, too_many_entries, unsafe_student_id
 
     conv = Autograde(coursedir=app.coursedir, parent=app)
     try:
@@ -335,7 +335,7 @@ def _plan(app: Any) -> tuple[list[str], list[str], set[str]]:
             continue
         notebooks = list(conv.assignments[folder])
         try:
-            odd = bool(odd_entries(folder))
+            odd = too_many_entries(folder) or bool(odd_entries(folder))
         except (OSError, RecursionError, ValueError):  # a folder that cannot be walked (1,000 levels deep...)
             odd = True  # check_submission fails that student alone, saying why
         if unsafe_student_id(student) or os.path.islink(folder) or os.path.islink(os.path.dirname(folder)) or odd:

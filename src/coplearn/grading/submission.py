@@ -156,6 +156,35 @@ def odd_entries(folder: str | os.PathLike[str]) -> list[tuple[str, str]]:
     return sorted(found)
 
 
+#: More files and folders than this in one submitted folder, and it is not graded (that student
+#: fails alone, named). A released assignment has a notebook and a data file or two; nbgrader's copy
+#: of a submitted folder lists the whole folder again for every file in it, so 20,000 empty files
+#: (20 kB, well under the size limit) took about ten minutes and held up every student after them.
+MAX_ENTRIES = 500
+
+
+def count_entries(folder: str | os.PathLike[str], stop_after: int = MAX_ENTRIES) -> int:
+    """Files and folders under ``folder`` (links not followed); counting stops once past ``stop_after``.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     for i in range(5): _ = open(os.path.join(d, f"f{i}"), "w").close()
+    ...     count_entries(d), count_entries(d, stop_after=2)
+    (5, 5)
+    """
+    n = 0
+    for _dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        n += len(dirnames) + len(filenames)
+        if n > stop_after:
+            break
+    return n
+
+
+def too_many_entries(folder: str | os.PathLike[str]) -> bool:
+    """More than :data:`MAX_ENTRIES` files and folders under ``folder``."""
+    return count_entries(folder) > MAX_ENTRIES
+
+
 def clear_odd_entries(folder: str | os.PathLike[str], student: str, log: Any) -> list[str]:
     """Remove from a student's submitted folder (and name in ``log``) every link, named pipe or
     other special file, before nbgrader copies the folder: nbgrader's copy follows links, so a
@@ -233,6 +262,8 @@ def check_submission(assignment: str = "", student: str = "", notebooks: list[st
       notebooks are taken off nbgrader's list, so that student alone fails, with a log line.
     - A submitted folder that is itself a link is removed (it is not the student's work), and the
       student fails alone.
+    - A folder holding more than :data:`MAX_ENTRIES` files and folders is not graded: that student
+      fails alone (nbgrader's copy of it would hold up everyone after).
     - Links and special files inside the folder are removed (:func:`clear_odd_entries`); a
       notebook that was a link is then missing, as it would be had it not been handed in.
 
@@ -261,6 +292,13 @@ def check_submission(assignment: str = "", student: str = "", notebooks: list[st
                 os.unlink(linked)
                 notebooks.clear()
                 return
+        if too_many_entries(folder):
+            log.error("coplearn: %s: not graded: the submitted folder holds more than %d files and folders (a "
+                      "released assignment has a few); copying them for grading would take minutes or hours and "
+                      "hold up everyone graded after. Move everything but the notebook and answers.json out of "
+                      "%s and grade again.", log_safe(student), MAX_ENTRIES, log_safe(folder))
+            notebooks.clear()
+            return
         clear_odd_entries(folder, student, log)
         notebooks[:] = [n for n in notebooks if os.path.isfile(n) and not os.path.islink(n)]
         _say_if_renamed(folder, student, notebooks, log)
