@@ -21,6 +21,9 @@ serial nbgrader failed with a traceback while ``--jobs 2`` graded them (the two 
 
 Each earns the honest 40, in both modes.
 
+Notebooks nbgrader cannot read (a byte-order mark, UTF-16, empty, extra data after the JSON) fail alone
+as before, now with one plain line naming the student and what to do, before nbgrader's traceback.
+
 - z-many       an honest notebook beside 600 empty files, put in ``submitted/`` by hand (nbgrader's copy
                lists the folder again for every file: 20,000 took ten minutes and held up everyone
                after): not graded, that student alone, named, in both modes; ``collect`` refuses such
@@ -179,3 +182,37 @@ def test_a_wrong_answer_is_quoted_once_with_its_invisible_characters_written_out
 
     assert canonical("\uff4d\uff41\uff4e\uff41\uff47\uff45\uff44", "culture") == "managed"
     assert canonical("\u200b", "culture") is None  # only an invisible character: no answer
+
+
+#: student -> the start of what the log says about the notebook
+UNREADABLE = {
+    "u-bom": "starts with a byte-order mark",
+    "u-utf16": "is saved as UTF-16 text",
+    "u-empty": "is empty",
+    "u-extra": "is not a notebook file (not valid JSON: Extra data",
+}
+
+
+def test_a_notebook_nbgrader_cannot_read_is_named_in_one_line_and_fails_alone(run: dict, course: Course) -> None:
+    honest = (course.root / "submitted" / "z-honest" / A1 / f"{A1}.ipynb").read_bytes()
+    made = []
+    try:
+        for sid in UNREADABLE:
+            folder = course.root / "submitted" / sid / A1
+            shutil.copytree(course.root / "submitted" / "z-honest" / A1, folder)
+            made.append(sid)
+            body = {"u-bom": b"\xef\xbb\xbf" + honest, "u-utf16": honest.decode("utf-8").encode("utf-16"),
+                    "u-empty": b"", "u-extra": honest + b"\n{}"}[sid]
+            (folder / f"{A1}.ipynb").write_bytes(body)
+        shutil.copytree(course.root / "submitted" / "z-honest" / A1, course.root / "submitted" / "u-honest" / A1)
+        made.append("u-honest")
+        result = course.api(**FAST).autograde(A1, "u-*")
+        log = result["log"]
+        for sid, why in UNREADABLE.items():
+            assert f"coplearn: {sid}: {A1}.ipynb {why}" in log, (sid, log[-3000:])
+            assert not (course.root / "autograded" / sid / A1).exists()
+        assert course.score(A1, "u-honest") == 40  # graded as usual, after and between them
+    finally:
+        for sid in made:  # the course is shared by the whole session
+            shutil.rmtree(course.root / "submitted" / sid, ignore_errors=True)
+            shutil.rmtree(course.root / "autograded" / sid, ignore_errors=True)

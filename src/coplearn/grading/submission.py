@@ -238,6 +238,41 @@ def _say_if_renamed(folder: str, student: str, notebooks: list[str], log: Any) -
                   expected, expected)
 
 
+def _unreadable(path: str) -> str | None:
+    """Why nbgrader could not read the notebook at ``path`` as a notebook, in plain words, or None."""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        return f"cannot be opened ({exc.strerror or type(exc).__name__})"
+    if not data.strip():
+        return "is empty"
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "starts with a byte-order mark (an editor other than JupyterLab saved it)"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "is saved as UTF-16 text, not UTF-8 (an editor other than JupyterLab saved it)"
+    try:
+        json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        return "is not UTF-8 text"
+    except RecursionError:
+        return "is nested too deeply to read"
+    except ValueError as exc:
+        return f"is not a notebook file (not valid JSON: {str(exc)[:120]})"
+    return None
+
+
+def _say_if_unreadable(notebooks: list[str], student: str, log: Any) -> None:
+    """One plain line before nbgrader's own error (a traceback) for a notebook it cannot read:
+    that student then fails alone."""
+    for path in notebooks:
+        why = _unreadable(path)
+        if why:
+            log.error("coplearn: %s: %s %s, so nbgrader cannot read it and this student is not graded (the error "
+                      "below). Open it in JupyterLab and save it again, or ask the student for a fresh copy, then "
+                      "grade again.", log_safe(student), log_safe(os.path.basename(path)), why)
+
+
 def _say_if_own_timestamp(folder: str, student: str, log: Any) -> None:
     """A folder that did not come through the exchange (no ``submission_secret.txt``) but carries
     a ``timestamp.txt``: nbgrader records that file's time as the submission time, and the student
@@ -302,6 +337,7 @@ def check_submission(assignment: str = "", student: str = "", notebooks: list[st
         clear_odd_entries(folder, student, log)
         notebooks[:] = [n for n in notebooks if os.path.isfile(n) and not os.path.islink(n)]
         _say_if_renamed(folder, student, notebooks, log)
+        _say_if_unreadable(notebooks, student, log)
         _say_if_own_timestamp(folder, student, log)
     except Exception as exc:  # noqa: BLE001 - the hook must say what went wrong; nbgrader would hide it
         log.error("coplearn: %s: could not check the submitted folder (%s); not graded", log_safe(student), exc)
