@@ -55,3 +55,38 @@ def test_a_hung_worker_costs_only_its_own_student(course: Course, monkeypatch: p
     assert took < 400, f"the run waited {took:.0f} s: a held submission was run again in the main process"
     for sid in honest:
         course.assert_score(A1, sid, 40)
+
+
+def test_the_time_bound_counts_from_when_a_worker_started_the_submission(tmp_path) -> None:
+    """A main process that reaches a student late (itself slowed: a large cohort, a busy machine) must
+    not fail a student whose worker started it only recently; one its worker has held for longer than
+    a submission may take fails alone; one no worker has started by the run's bound is left to the
+    main process (red team 6)."""
+    import concurrent.futures
+    import os
+    import threading
+
+    from coplearn.grading.kept_kernel import started_marker
+    from coplearn.grading.parallel import _HUNG, _NOT_STARTED, _Board
+
+    futures = {sid: concurrent.futures.Future() for sid in ("late", "held", "queued")}
+    for fut in futures.values():
+        fut.set_running_or_notify_cancel()
+    past = time.monotonic() - 1  # the run's bound has passed
+    board = _Board(futures, past, None, str(tmp_path), per_submission=30)
+    for sid in ("late", "held"):
+        marker = started_marker(tmp_path, sid)
+        os.makedirs(os.path.dirname(marker), exist_ok=True)
+        open(marker, "w").close()
+    old = time.time() - 100
+    os.utime(started_marker(tmp_path, "held"), (old, old))
+    result = {"student": "late", "error": None, "failed": False, "outcomes": {}, "sanitized": {}, "seconds": 1.0,
+              "kernel_wait": 0.0, "warm": 0}
+    threading.Timer(3.0, futures["late"].set_result, args=(result,)).start()
+    t0 = time.monotonic()
+    assert board._result("late") == (result, None)  # waited for its worker, though the run's bound had passed
+    assert time.monotonic() - t0 >= 2.5
+    t0 = time.monotonic()
+    assert board._result("held") == (None, _HUNG)  # held for 100 s, more than the 30 s it may take
+    assert board._result("queued") == (None, _NOT_STARTED)  # never started: the main process grades it
+    assert time.monotonic() - t0 < 10

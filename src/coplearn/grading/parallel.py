@@ -139,13 +139,19 @@ def format_duration(seconds: float) -> str:
 # main process: plan, dispatch, replay, report
 
 
-#: The run's time bound (seconds): this much, plus, per round of ``jobs`` submissions, the notebook
-#: time limit and this much more. A submission still running in its worker at the bound is not run
-#: again in the main process (whatever held the worker would hold everyone after it there).
+#: Time bounds (seconds). A submission a worker has been busy with for longer than its notebooks'
+#: time limits plus DEADLINE_BASE is held up there: it fails alone and is not run again in the main
+#: process (whatever held the worker would hold everyone after it there). A submission no worker has
+#: started by the run's bound (DEADLINE_BASE plus, per round of ``jobs`` submissions, the notebook
+#: time limit and DEADLINE_PER_ROUND) is graded in the main process instead. Each submission's own
+#: bound counts from when its worker started it, so a main process that is itself slow (a large
+#: cohort, a busy machine) never fails a student whose worker is simply still at work.
 DEADLINE_BASE = 120
 DEADLINE_PER_ROUND = 60
-_HUNG = "its worker was still busy with it when the run's time limit was reached"
+_HUNG = "its worker was still busy with it after the time a submission may take"
 _NOT_STARTED = "no worker had started it when the run's time limit was reached"
+#: How often a waiting main process looks again whether a queued submission has been started.
+_POLL = 2.0
 
 
 class WorkerHung(RuntimeError):
@@ -156,9 +162,10 @@ class _Board:
     """The workers' futures, waited for (within the run's time bound) by the replaying Execute."""
 
     def __init__(self, futures: dict[str, Any], deadline: float, progress: Callable[[str], None] | None,
-                 workdir: str = "") -> None:
+                 workdir: str = "", per_submission: float = float("inf")) -> None:
         self.futures = futures
-        self.deadline = deadline
+        self.deadline = deadline  # (monotonic) for a submission no worker has started
+        self.per_submission = per_submission  # seconds a worker may spend on one submission
         self.workdir = workdir  # where the workers mark the submissions they have started
         self.progress = progress
         self.timings: list[StudentTiming] = []
@@ -195,15 +202,31 @@ class _Board:
         fut = self.futures.get(student)
         if fut is None:
             return None, "it was not sent to a worker"
+        marker = started_marker(self.workdir, student)
         try:
-            r = fut.result(timeout=max(0.0, self.deadline - time.monotonic()))
-        except concurrent.futures.TimeoutError:
-            # (a future the pool has only queued for a worker also says it is running: the worker's
-            # own mark is what tells that it was started)
-            if os.path.exists(started_marker(self.workdir, student)):
-                return None, _HUNG
-            fut.cancel()
-            return None, _NOT_STARTED
+            while True:
+                # (a future the pool has only queued for a worker also says it is running: the
+                # worker's own mark, made as it starts the submission, is what tells that it was)
+                try:
+                    started: float | None = os.stat(marker).st_mtime
+                except OSError:
+                    started = None
+                if started is not None:
+                    left = started + self.per_submission - time.time()
+                else:
+                    left = self.deadline - time.monotonic()
+                try:
+                    r = fut.result(timeout=max(0.0, min(left, _POLL)))
+                    break
+                except concurrent.futures.TimeoutError:
+                    if left > _POLL:
+                        continue
+                    if started is not None:
+                        return None, _HUNG
+                    if os.path.exists(marker):
+                        continue  # started just now: its own bound applies
+                    fut.cancel()
+                    return None, _NOT_STARTED
         except concurrent.futures.CancelledError:
             return None, _NOT_STARTED
         except BaseException as exc:  # noqa: BLE001 - a worker process that died
@@ -455,7 +478,10 @@ def autograde_parallel(
             timeout = int(app.config.get("SandboxedExecute", {}).get("notebook_timeout", 180) or 180)
             rounds = -(-len(to_workers) // jobs)
             deadline = time.monotonic() + DEADLINE_BASE + rounds * (timeout + DEADLINE_PER_ROUND)  # no hung worker can hold the run
-            board = _Board(futures, deadline, progress, workdirs[0])
+            source = Path(cd.format_path(cd.source_directory, ".", assignment))
+            notebooks = len(list(source.glob("*.ipynb"))) if source.is_dir() else 1
+            board = _Board(futures, deadline, progress, workdirs[0],
+                           per_submission=DEADLINE_BASE + max(1, notebooks) * timeout)
             pps[i] = type("Replay" + pps[i].__name__, (_ReplayExecuteMixin, pps[i]),
                           {"board": board, "counts": counts})
             converter.autograde_preprocessors = pps
