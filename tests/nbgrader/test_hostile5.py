@@ -7,6 +7,7 @@ Honest answers typed as some learners type them (they earned 0 before):
                mode: ``ｍａｎａｇｅｄ``), q2 with a full-width comma
 - z-zwsp       each culture with a zero-width space copied along from a web page
 - z-shy        each culture with a soft hyphen inside it (copied from a PDF)
+- z-and        q2 typed as "Managed and professional" (q2 earned nothing)
 
 Honest notebooks that are not valid nbformat as handed in (edited by hand or by another tool), which
 serial nbgrader failed with a traceback while ``--jobs 2`` graded them (the two disagreed):
@@ -87,6 +88,7 @@ KINDS: dict[str, Callable[[dict], None]] = {
     "z-fullwidth": _typed_as(_fullwidth, 'q2 = "' + _fullwidth("managed") + "\uff0c" + _fullwidth("professional") + '"'),
     "z-zwsp": _typed_as(lambda w: w + "\u200b", 'q2 = ["\u200bmanaged", "professional\u200b"]'),
     "z-shy": _typed_as(lambda w: w[:3] + "\u00ad" + w[3:], 'q2 = ["man\u00adaged", "profes\u00adsional"]'),
+    "z-and": _typed_as(str.capitalize, 'q2 = "Managed and professional"'),
     "z-celltype": _extra_cell({"cell_type": "weird", "id": "mine-weird", "metadata": {}, "source": "hello"}),
     "z-count": _on_q2(execution_count="3"),
     "z-output": _on_q2(outputs=[{"output_type": "stream", "name": "stdout", "text": 5}]),

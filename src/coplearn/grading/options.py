@@ -14,6 +14,7 @@ the hidden tests compare.
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -171,10 +172,14 @@ def _keys(text: str, kind: str) -> set[str]:
     return {key for form in _forms(text, kind) for key in lookup.get(form, ())}
 
 
+_AND = re.compile(r"\s+(?:and|&)\s+", re.IGNORECASE)
+
+
 def split_several(text: str, kind: str) -> list[str]:
     """A typed list of choices (``"K8, I2, T4"``) as its parts, blanks kept: split at commas, or
-    failing that at semicolons; a text with neither is split at spaces ("K8 I2 T4") only when it
-    does not name one option as a whole and every word names one.
+    failing that at semicolons ("and" or "&" between choices counts as a comma); a text with
+    neither is split at spaces ("K8 I2 T4") only when it does not name one option as a whole and
+    every word names one.
 
     >>> split_several("K8, I2, T4", "item"), split_several("K8; I2", "item"), split_several("K8 I2 T4", "item")
     (['K8', ' I2', ' T4'], ['K8', ' I2'], ['K8', 'I2', 'T4'])
@@ -182,8 +187,16 @@ def split_several(text: str, kind: str) -> list[str]:
     (['Building and maintaining the team'], ['good stuff'])
     >>> split_several("K8\uff0cI2", "item")  # a full-width comma
     ['K8', 'I2']
+    >>> split_several("managed and professional", "culture"), split_several("K8, I2 & T4", "item")
+    (['managed', 'professional'], ['K8', ' I2', 'T4'])
     """
     text = _unicode_plain(text)
+    # "managed and professional", "K8, I2 & T4": "and" or "&" between choices, when the whole does
+    # not name one option ("Building and maintaining the team") and every part names one
+    joined = _AND.sub(",", text)
+    if joined != text and len(_keys(text, kind)) != 1 and all(
+            len(_keys(part, kind)) == 1 for part in re.split("[,;]", joined) if part.strip()):
+        text = joined
     for sep in (",", ";"):
         if sep in text:
             return text.split(sep)
