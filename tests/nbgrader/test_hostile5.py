@@ -218,3 +218,18 @@ def test_a_notebook_nbgrader_cannot_read_is_named_in_one_line_and_fails_alone(ru
         for sid in made:  # the course is shared by the whole session
             shutil.rmtree(course.root / "submitted" / sid, ignore_errors=True)
             shutil.rmtree(course.root / "autograded" / sid, ignore_errors=True)
+
+
+def test_a_student_id_holding_markup_is_not_graded_and_is_named(run: dict, course: Course) -> None:
+    """formgrader and the feedback pages show student ids; one like ``<plaintext>`` (no login name holds
+    such characters; a folder renamed by hand can) is refused, that student alone."""
+    sid = "<plaintext>"
+    folder = course.root / "submitted" / sid / A1
+    shutil.copytree(course.root / "submitted" / "z-honest" / A1, folder)
+    try:
+        result = course.api(**FAST).autograde(A1, sid)
+        assert "it holds characters a web page would read as markup" in result["log"], result["log"][-2000:]
+        assert not (course.root / "autograded" / sid / A1).exists()
+    finally:
+        shutil.rmtree(course.root / "submitted" / sid, ignore_errors=True)
+        shutil.rmtree(course.root / "autograded" / sid, ignore_errors=True)

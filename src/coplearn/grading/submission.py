@@ -104,6 +104,8 @@ def prune_folder(folder: Path, keep_notebooks: set[str], source_dir: Path | None
 #: Characters a student id may not hold: nbgrader puts the id into glob patterns and paths, so
 #: "g-*" would stand for every student whose id starts with "g-".
 _UNSAFE_ID = re.compile(r"[*?\[\]/\\\x00-\x20\x7f]")
+#: ... nor markup: formgrader and the feedback pages show student ids (no login name holds these).
+_MARKUP_ID = re.compile(r"[<>&\"`]")
 
 
 def unsafe_student_id(student: str) -> str | None:
@@ -112,11 +114,15 @@ def unsafe_student_id(student: str) -> str | None:
 
     >>> unsafe_student_id("g-*"), unsafe_student_id("ann.lee@uni.ac.uk")
     ('it holds characters nbgrader would read as a pattern or a path, or invisible ones', None)
+    >>> unsafe_student_id("<plaintext>")[:45]
+    'it holds characters a web page would read as '
     """
     if not student or student.startswith((".", "-")):
         return "it is empty or starts with a dot or a dash"
     if _UNSAFE_ID.search(student) or not student.isprintable():
         return "it holds characters nbgrader would read as a pattern or a path, or invisible ones"
+    if _MARKUP_ID.search(student):
+        return "it holds characters a web page would read as markup (< > & \" `), which formgrader shows"
     return None
 
 
