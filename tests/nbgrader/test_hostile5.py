@@ -25,9 +25,10 @@ Each earns the honest 40, in both modes.
 Notebooks nbgrader cannot read (a byte-order mark, UTF-16, empty, extra data after the JSON) fail alone
 as before, now with one plain line naming the student and what to do, before nbgrader's traceback.
 
-- z-many       an honest notebook beside 600 empty files, put in ``submitted/`` by hand (nbgrader's copy
-               lists the folder again for every file: 20,000 took ten minutes and held up everyone
-               after): not graded, that student alone, named, in both modes; ``collect`` refuses such
+- z-many       an honest notebook beside 600 empty files and a link, put in ``submitted/`` by hand
+               (nbgrader's copy lists the folder again for every file: 20,000 took ten minutes and
+               held up everyone after; and it follows links): moved aside untouched before nbgrader
+               copies anything, not graded, that student alone, named, in both modes; ``collect`` refuses such
                a folder from the exchange, naming the student, and collects the others.
 """
 
@@ -114,19 +115,25 @@ def run(course: Course) -> dict:
     from coplearn.grading.submission import MAX_ENTRIES
 
     many = course.root / "submitted" / "z-many" / A1
+    aside = many.parent / f".{A1}.not-graded"
     shutil.copytree(course.root / "submitted" / "z-honest" / A1, many)
     for i in range(MAX_ENTRIES + 100):
         (many / f"junk{i}.txt").write_text("")
+    (many / "data.csv").symlink_to(course.root / "nbgrader_config.py")  # a link nbgrader's copy would follow
     serial = api.autograde(A1, "z-*")
     serial_scores = {sid: course.score(A1, sid) for sid in KINDS}
+    moved = {"gone": not many.exists(), "aside": aside.is_dir() and (aside / "data.csv").is_symlink()}
 
     from coplearn.grading.parallel import autograde_parallel
 
+    aside.rename(many)  # as the tutor would, to grade it again: both modes meet it
     report = autograde_parallel(A1, jobs=2, course_dir=course.root,
                                 nbgrader_args=["--student=z-*", "--force", "--Execute.timeout=10",
                                                "--SandboxedExecute.notebook_timeout=90"])
     parallel_scores = {sid: course.score(A1, sid) for sid in KINDS}
-    return {"serial": serial, "serial_scores": serial_scores, "report": report, "parallel_scores": parallel_scores}
+    moved["again"] = not many.exists() and aside.is_dir()
+    return {"serial": serial, "serial_scores": serial_scores, "report": report, "parallel_scores": parallel_scores,
+            "moved": moved}
 
 
 @pytest.mark.parametrize("student", sorted(KINDS))
@@ -141,6 +148,11 @@ def test_only_the_folder_of_many_files_failed_serially_and_it_is_named(run: dict
     assert failures and all("'z-many'" in line for line in failures), failures
     assert "coplearn: z-many: not graded: the submitted folder holds more than 500 files and folders" in log
     assert not (course.root / "autograded" / "z-many" / A1).exists()
+    # nbgrader never copied from it (its copy follows links and lists the folder again for every
+    # file): the folder was moved, untouched, out of nbgrader's reach, and the log says where
+    assert not [line for line in log.splitlines() if "Copying" in line and "/z-many/" in line]
+    assert run["moved"]["gone"] and run["moved"]["aside"] and run["moved"]["again"], run["moved"]
+    assert f".{A1}.not-graded" in log
 
 
 def test_parallel_gives_the_same_marks(run: dict) -> None:
@@ -183,7 +195,10 @@ def test_a_wrong_answer_is_quoted_once_with_its_invisible_characters_written_out
     from coplearn.grading.options import canonical
 
     assert canonical("\uff4d\uff41\uff4e\uff41\uff47\uff45\uff44", "culture") == "managed"
-    assert canonical("\u200b", "culture") is None  # only an invisible character: no answer
+    # only an invisible character: kept as typed (the kernel and the record both read it so), and the
+    # form check shows it written out
+    assert canonical("\u200b", "culture") == "\u200b"
+    assert "'\\u200b'" in (_choice_problem(canonical("\u200b", "culture"), "culture", "statement 1") or "")
 
 
 #: student -> the start of what the log says about the notebook

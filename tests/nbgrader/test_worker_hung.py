@@ -74,12 +74,13 @@ def test_the_time_bound_counts_from_when_a_worker_started_the_submission(tmp_pat
         fut.set_running_or_notify_cancel()
     past = time.monotonic() - 1  # the run's bound has passed
     board = _Board(futures, past, None, str(tmp_path), per_submission=30)
-    for sid in ("late", "held"):
+    for sid, ago in (("late", 0), ("held", 100)):  # the worker marks its start on the monotonic clock
         marker = started_marker(tmp_path, sid)
         os.makedirs(os.path.dirname(marker), exist_ok=True)
-        open(marker, "w").close()
-    old = time.time() - 100
-    os.utime(started_marker(tmp_path, "held"), (old, old))
+        with open(marker, "w", encoding="utf-8") as fh:
+            fh.write(repr(time.monotonic() - ago))
+    old = time.time() - 1000  # a file time far in the past (a wall clock that jumped) changes nothing
+    os.utime(started_marker(tmp_path, "late"), (old, old))
     result = {"student": "late", "error": None, "failed": False, "outcomes": {}, "sanitized": {}, "seconds": 1.0,
               "kernel_wait": 0.0, "warm": 0}
     threading.Timer(3.0, futures["late"].set_result, args=(result,)).start()

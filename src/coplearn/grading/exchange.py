@@ -338,6 +338,11 @@ class SafeCollect(ExchangeCollect):
         if os.path.islink(src):
             raise RuntimeError(f"{log_safe(src)} is a link, not a folder a student submitted (a link in the exchange "
                                "could point at any file you can read)")
+        from coplearn.grading.submission import MAX_ENTRIES, too_many_entries
+
+        if too_many_entries(src):  # (before anything walks it whole)
+            raise RuntimeError(f"its folder holds more than {MAX_ENTRIES} files and folders (a released assignment "
+                               "has a few); the student can remove the extra files and submit again")
         links = links_in(src)
         for rel in links:
             self.log.warning("coplearn: %s: %s is a link; it was left out of the collected submission.",
@@ -363,11 +368,6 @@ class SafeCollect(ExchangeCollect):
             return skipped
 
         # The size check counts only plain files (nbgrader's own get_size would follow links).
-        from coplearn.grading.submission import MAX_ENTRIES, too_many_entries
-
-        if too_many_entries(src):
-            raise RuntimeError(f"its folder holds more than {MAX_ENTRIES} files and folders (a released assignment "
-                               "has a few); the student can remove the extra files and submit again")
         size = 0
         for d, _, fs in os.walk(src, followlinks=False):
             for f in fs:

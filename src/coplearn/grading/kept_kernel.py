@@ -379,7 +379,9 @@ def _prestart(app: Any) -> None:
 
 def started_marker(parent: str | os.PathLike[str], student: str) -> str:
     """The file a worker makes when it starts on ``student`` (so that the main process can tell a
-    submission that holds its worker from one still waiting in the pool's queue)."""
+    submission that holds its worker from one still waiting in the pool's queue). It holds the
+    ``time.monotonic()`` of the start: one clock for every process on the machine, which a change
+    of the wall clock (or a file system's coarse or skewed times) does not move."""
     return os.path.join(parent, ".started", hashlib.sha256(student.encode("utf-8", "surrogatepass")).hexdigest())
 
 
@@ -389,8 +391,8 @@ def worker_grade(student: str) -> dict[str, Any]:
 
     marker = started_marker(_WORKER["parent"], student)
     os.makedirs(os.path.dirname(marker), exist_ok=True)
-    with open(marker, "w", encoding="utf-8"):
-        pass
+    with open(marker, "w", encoding="utf-8") as fh:
+        fh.write(repr(time.monotonic()))  # when it started, on the clock the main process reads too
     app, root = _WORKER["app"], _WORKER["root"]
     t0, cpu0 = time.perf_counter(), time.process_time()
     _OUTCOMES.clear()

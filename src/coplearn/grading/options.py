@@ -160,8 +160,8 @@ def canonical(value: object, kind: str) -> object:
         return None
     if isinstance(value, str):
         text = value.strip()
-        if not _unicode_plain(text).strip():
-            return None  # blank, or only invisible characters
+        if not text:
+            return None
         keys = _keys(text, kind)
         return next(iter(keys)) if len(keys) == 1 else text
     return value
@@ -189,11 +189,13 @@ def split_several(text: str, kind: str) -> list[str]:
     ['K8', 'I2']
     >>> split_several("managed and professional", "culture"), split_several("K8, I2 & T4", "item")
     (['managed', 'professional'], ['K8', ' I2', 'T4'])
+    >>> split_several("K8; I2 and T4", "item")
+    ['K8', ' I2', 'T4']
     """
     text = _unicode_plain(text)
     # "managed and professional", "K8, I2 & T4": "and" or "&" between choices, when the whole does
     # not name one option ("Building and maintaining the team") and every part names one
-    joined = _AND.sub(",", text)
+    joined = _AND.sub(";" if ";" in text and "," not in text else ",", text)
     if joined != text and len(_keys(text, kind)) != 1 and all(
             len(_keys(part, kind)) == 1 for part in re.split("[,;]", joined) if part.strip()):
         text = joined

@@ -166,6 +166,7 @@ class _Board:
         self.futures = futures
         self.deadline = deadline  # (monotonic) for a submission no worker has started
         self.per_submission = per_submission  # seconds a worker may spend on one submission
+        self.seen_started: dict[str, float] = {}
         self.workdir = workdir  # where the workers mark the submissions they have started
         self.progress = progress
         self.timings: list[StudentTiming] = []
@@ -207,12 +208,9 @@ class _Board:
             while True:
                 # (a future the pool has only queued for a worker also says it is running: the
                 # worker's own mark, made as it starts the submission, is what tells that it was)
-                try:
-                    started: float | None = os.stat(marker).st_mtime
-                except OSError:
-                    started = None
+                started = self._started(student, marker)
                 if started is not None:
-                    left = started + self.per_submission - time.time()
+                    left = started + self.per_submission - time.monotonic()
                 else:
                     left = self.deadline - time.monotonic()
                 try:
@@ -234,6 +232,23 @@ class _Board:
         if r["error"]:
             return None, "its worker met an error: " + r["error"].strip().splitlines()[-1]
         return r, None
+
+    def _started(self, student: str, marker: str) -> float | None:
+        """When a worker started ``student`` (``time.monotonic()``, as its mark says; if the mark
+        cannot be read, when this process first saw it), or None if no worker has."""
+        if student in self.seen_started:
+            return self.seen_started[student]
+        try:
+            with open(marker, encoding="utf-8") as fh:
+                text = fh.read(64)
+        except OSError:
+            return None
+        try:
+            when = min(float(text), time.monotonic())
+        except ValueError:
+            when = time.monotonic()
+        self.seen_started[student] = when
+        return when
 
     def sanitized(self, student: str, notebook_id: str) -> dict[str, Any] | None:
         """What the worker's sanitising pass wrote for this notebook, or None (Execute says why)."""

@@ -535,9 +535,10 @@ def mend_cell_ids(nb: Any) -> list[int]:
     """Give every cell an id nbformat accepts, in place; return the (0-based) cells changed.
 
     A notebook of format 4.5 or later needs a unique id of 1-64 letters, digits, ``-`` or ``_`` on
-    every cell; one edited by hand or by another tool ("bad id", a number, a copied cell's twin)
-    would otherwise fail the whole notebook. A changed id is ``cell-N`` (N its position), made
-    unique; the same notebook always gets the same ids. Before 4.5 cells carry no id.
+    every cell; one edited by hand or by another tool ("bad id", a number) would otherwise fail the
+    whole notebook. A changed id is ``cell-N`` (N its position), made unique. (nbformat itself
+    gives a duplicated or missing id a random new one as it reads a notebook; this step catches
+    what is left.) Before 4.5 cells carry no id.
 
     >>> from types import SimpleNamespace as N
     >>> nb = N(nbformat=4, nbformat_minor=5, cells=[{"id": "ok"}, {"id": "bad id"}, {"id": "ok"}, {}])

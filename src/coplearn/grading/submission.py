@@ -186,6 +186,16 @@ def count_entries(folder: str | os.PathLike[str], stop_after: int = MAX_ENTRIES)
     return n
 
 
+def _aside(folder: str) -> str:
+    """A free hidden name beside ``folder``: ``.NAME.not-graded`` (then ``-2``, ``-3`` ...)."""
+    base = os.path.join(os.path.dirname(folder), "." + os.path.basename(folder) + ".not-graded")
+    aside, n = base, 1
+    while os.path.lexists(aside):
+        n += 1
+        aside = f"{base}-{n}"
+    return aside
+
+
 def too_many_entries(folder: str | os.PathLike[str]) -> bool:
     """More than :data:`MAX_ENTRIES` files and folders under ``folder``."""
     return count_entries(folder) > MAX_ENTRIES
@@ -258,13 +268,15 @@ def _unreadable(path: str) -> str | None:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "is saved as UTF-16 text, not UTF-8 (an editor other than JupyterLab saved it)"
     try:
-        json.loads(data.decode("utf-8"))
+        nb = json.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
         return "is not UTF-8 text"
     except RecursionError:
         return "is nested too deeply to read"
     except ValueError as exc:
         return f"is not a notebook file (not valid JSON: {str(exc)[:120]})"
+    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
+        return "is JSON but not a notebook (it has no list of cells)"
     return None
 
 
@@ -275,8 +287,9 @@ def _say_if_unreadable(notebooks: list[str], student: str, log: Any) -> None:
         why = _unreadable(path)
         if why:
             log.error("coplearn: %s: %s %s, so nbgrader cannot read it and this student is not graded (the error "
-                      "below). Open it in JupyterLab and save it again, or ask the student for a fresh copy, then "
-                      "grade again.", log_safe(student), log_safe(os.path.basename(path)), why)
+                      "below). Ask the student to download the notebook from JupyterLab again and send that copy "
+                      "(or mend the file), then grade again.", log_safe(student), log_safe(os.path.basename(path)),
+                      why)
 
 
 def _say_if_own_timestamp(folder: str, student: str, log: Any) -> None:
@@ -334,10 +347,16 @@ def check_submission(assignment: str = "", student: str = "", notebooks: list[st
                 notebooks.clear()
                 return
         if too_many_entries(folder):
+            # nbgrader copies the submitted folder whatever its list of notebooks holds (following
+            # links, listing the folder again for every file): it is moved out of nbgrader's reach,
+            # under a hidden name beside it (nbgrader's patterns never match a name starting with a dot)
+            aside = _aside(folder)
+            os.rename(folder, aside)
             log.error("coplearn: %s: not graded: the submitted folder holds more than %d files and folders (a "
                       "released assignment has a few); copying them for grading would take minutes or hours and "
-                      "hold up everyone graded after. Move everything but the notebook and answers.json out of "
-                      "%s and grade again.", log_safe(student), MAX_ENTRIES, log_safe(folder))
+                      "hold up everyone graded after. It was moved, untouched, to %s. Put the notebook and "
+                      "answers.json from it back in %s and grade again.", log_safe(student), MAX_ENTRIES,
+                      log_safe(aside), log_safe(folder))
             notebooks.clear()
             return
         clear_odd_entries(folder, student, log)
