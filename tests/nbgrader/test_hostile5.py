@@ -248,3 +248,22 @@ def test_a_student_id_holding_markup_is_not_graded_and_is_named(run: dict, cours
     finally:
         shutil.rmtree(course.root / "submitted" / sid, ignore_errors=True)
         shutil.rmtree(course.root / "autograded" / sid, ignore_errors=True)
+
+
+@pytest.mark.parametrize("typed", ["\uff13\uff0e\uff12\uff15", "3,25\u200b", " 3.25 ", "\u200b", "abc", "3\u30022"])
+def test_a_number_is_read_alike_by_the_kernel_and_the_record(tmp_path, typed: str) -> None:
+    """Full-width digits and points, and invisible characters, in a number box (red team 6 review):
+    the kernel's check and the course's record of the answer read it the same way."""
+    from coplearn.grading import resolve
+    from coplearn.grading.schema import Question, clean_value
+    from coplearn.grading.store import AnswerStore
+
+    AnswerStore(tmp_path).save("q1", typed)
+    kernel = resolve.number("q1", folder=tmp_path)
+    try:
+        record: object = clean_value(Question(name="q1", kind="number", items=None, count=None), typed)
+    except ValueError:
+        record = typed.strip()
+    assert kernel == record
+    if typed in ("\uff13\uff0e\uff12\uff15", "3,25\u200b", " 3.25 "):
+        assert kernel == 3.25

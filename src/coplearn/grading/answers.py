@@ -25,7 +25,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from coplearn.grading.options import Option, canonical, options, split_several
+from coplearn.grading.options import Option, canonical, number_text, options, split_several
 
 __all__ = [
     "ANSWERS_FILE",
@@ -38,6 +38,7 @@ __all__ = [
     "answer_source",
     "as_data",
     "canonical",
+    "number_text",
     "is_answer_name",
     "item_value",
     "options",

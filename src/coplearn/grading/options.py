@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from coplearn.core import validate as _validate
 
-__all__ = ["Option", "canonical", "options", "split_several"]
+__all__ = ["Option", "canonical", "number_text", "options", "split_several"]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -108,11 +108,26 @@ def _unicode_plain(text: str) -> str:
     without the invisible characters that come along when a word is copied from a web page or a PDF
     (zero-width spaces and joiners, soft hyphens, a byte-order mark: Unicode's "format" characters).
 
-    >>> _unicode_plain("\uff32\uff13"), _unicode_plain("man\u00adaged\u200b")
-    ('R3', 'managed')
+    >>> _unicode_plain("\uff32\uff13"), _unicode_plain("man\u00adaged\u200b"), _unicode_plain("K8\u3001I2\u3002")
+    ('R3', 'managed', 'K8,I2.')
     """
-    text = unicodedata.normalize("NFKC", text)
+    text = unicodedata.normalize("NFKC", text).translate(_IDEOGRAPHIC)
     return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+
+
+#: The ideographic comma and full stop (``、``, ``。``), which NFKC keeps, as their plain forms.
+_IDEOGRAPHIC = str.maketrans({"\u3001": ",", "\u3002": "."})
+
+
+def number_text(text: str) -> str:
+    """A typed number as ``float`` reads it: full-width digits and points as plain ones, invisible
+    characters left out, a decimal comma as a point. The kernel's check and the course's record of
+    the answer both read numbers through this one function.
+
+    >>> number_text(" \uff13\uff0e\uff12\uff15 "), number_text("3,25\u200b"), number_text("\u200b")
+    ('3.25', '3.25', '')
+    """
+    return _unicode_plain(text).strip().replace(",", ".")
 
 
 def _forms(text: str, kind: str) -> set[str]:

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from coplearn.grading.answers import (_SHOW_ITEMS, ANSWERS_FILE, _show, as_data, canonical, is_answer_name, item_value,
-                                      parse_answer_cell, split_several)
+                                      number_text, parse_answer_cell, split_several)
 from coplearn.grading.checks import plain_errors
 from coplearn.grading.store import AnswerStore
 
@@ -220,10 +220,9 @@ def number(question: str, item: object | None = None, *, label: str | None = Non
     elif isinstance(raw, (int, float)):
         answer = float(raw)
     elif isinstance(raw, str):
-        text = raw.strip().replace(",", ".")
         try:
-            answer = float(text) if text else None
-        except ValueError:
+            answer = float(number_text(raw)) if raw.strip() else None
+        except ValueError:  # (as the course's record reads it: coplearn.grading.schema.clean_value)
             answer = raw.strip()
     if answer is None:
         print(f"Your answer for {where}: not answered yet.")

@@ -86,7 +86,7 @@ def clean_value(question: Question, value: object) -> object:
         if isinstance(value, (int, float)):
             return grading.as_data(float(value))
         if isinstance(value, str):
-            return grading.as_data(float(value.strip().replace(",", ".")))
+            return grading.as_data(float(grading.number_text(value)))
         raise ValueError("not a number")
     keys = {o.key for o in grading.options(question.kind)}
     found = grading.canonical(value, question.kind)
