@@ -19,7 +19,7 @@ import shutil
 import sqlite3
 import uuid
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -112,6 +112,14 @@ class Student:
 
     def save_notebook(self, assignment: str, nb: Mapping[str, Any]) -> None:
         self.notebook_path(assignment).write_text(json.dumps(nb, indent=1), encoding="utf-8")
+
+    def hand_in(self, assignment: str, change: Callable[[dict[str, Any]], None]) -> None:
+        """Fetch ``assignment``, apply ``change`` to the notebook (in place), save it and submit."""
+        self.fetch(assignment)
+        nb = self.notebook(assignment)
+        change(nb)
+        self.save_notebook(assignment, nb)
+        self.submit(assignment)
 
     def edit(self, assignment: str, cell_id: str, source: str) -> None:
         """Replace the source of the cell whose nbgrader grade_id (or cell id) is ``cell_id``."""

@@ -116,12 +116,7 @@ def _as_typed_by_hand(assignment: str, gid: str, line: str) -> str:
 def run(course: Course) -> dict:
     results = {}
     for sid, change in A1_KINDS.items():
-        s = course.student(sid)
-        s.fetch(A1)
-        nb = s.notebook(A1)
-        change(nb)
-        s.save_notebook(A1, nb)
-        s.submit(A1)
+        course.student(sid).hand_in(A1, change)
     for assignment in (A2, A3, A4):
         key = _solution_values(assignment)
         for sid, typed in ((f"y-key-{assignment[:2]}", False), (f"y-hand-{assignment[:2]}", True)):

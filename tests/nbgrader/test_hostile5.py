@@ -34,10 +34,12 @@ as before, now with one plain line naming the student and what to do, before nbg
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from nbcourse import A1, A1_KEYS, A1_RIGHT_Q1, A1_RIGHT_Q2, FAST, Course, index_of, new_cell, set_source
@@ -104,12 +106,7 @@ KINDS: dict[str, Callable[[dict], None]] = {
 @pytest.fixture(scope="module")
 def run(course: Course) -> dict:
     for sid, change in KINDS.items():
-        s = course.student(sid)
-        s.fetch(A1)
-        nb = s.notebook(A1)
-        change(nb)
-        s.save_notebook(A1, nb)
-        s.submit(A1)
+        course.student(sid).hand_in(A1, change)
     api = course.api(**FAST)
     course.ok(api.collect(A1))
     from coplearn.grading.submission import MAX_ENTRIES
@@ -165,16 +162,15 @@ def test_parallel_gives_the_same_marks(run: dict) -> None:
 def test_collect_refuses_a_folder_of_many_files_and_collects_the_rest(run: dict, course: Course) -> None:
     from coplearn.grading.submission import MAX_ENTRIES
 
-    for sid in ("z-many-exchange", "z-after"):
-        s = course.student(sid)
-        s.fetch(A1)
-        nb = s.notebook(A1)
+    many = course.student("z-many-exchange")
+
+    def with_junk(nb: dict) -> None:
         _honest(nb)
-        s.save_notebook(A1, nb)
-        if sid == "z-many-exchange":
-            for i in range(MAX_ENTRIES + 10):
-                (s.folder(A1) / f"junk{i}.txt").write_text("")
-        s.submit(A1)
+        for i in range(MAX_ENTRIES + 10):
+            (many.folder(A1) / f"junk{i}.txt").write_text("")
+
+    many.hand_in(A1, with_junk)
+    course.student("z-after").hand_in(A1, _honest)
     try:
         result = course.api().collect(A1)
     finally:
@@ -210,44 +206,44 @@ UNREADABLE = {
 }
 
 
+@contextlib.contextmanager
+def placed_by_hand(course: Course, *sids: str) -> Iterator[dict[str, Path]]:
+    """Copies of z-honest's submitted folder for ``sids``, as a tutor unpacking files by hand would
+    put them in ``submitted/``; removed afterwards (the course is shared by the whole session)."""
+    folders = {}
+    try:
+        for sid in sids:
+            folders[sid] = course.root / "submitted" / sid / A1
+            shutil.copytree(course.root / "submitted" / "z-honest" / A1, folders[sid])
+        yield folders
+    finally:
+        for sid in folders:
+            shutil.rmtree(course.root / "submitted" / sid, ignore_errors=True)
+            shutil.rmtree(course.root / "autograded" / sid, ignore_errors=True)
+
+
 def test_a_notebook_nbgrader_cannot_read_is_named_in_one_line_and_fails_alone(run: dict, course: Course) -> None:
     honest = (course.root / "submitted" / "z-honest" / A1 / f"{A1}.ipynb").read_bytes()
-    made = []
-    try:
+    bodies = {"u-bom": b"\xef\xbb\xbf" + honest, "u-utf16": honest.decode("utf-8").encode("utf-16"),
+              "u-empty": b"", "u-extra": honest + b"\n{}"}
+    with placed_by_hand(course, *UNREADABLE, "u-honest") as folders:
         for sid in UNREADABLE:
-            folder = course.root / "submitted" / sid / A1
-            shutil.copytree(course.root / "submitted" / "z-honest" / A1, folder)
-            made.append(sid)
-            body = {"u-bom": b"\xef\xbb\xbf" + honest, "u-utf16": honest.decode("utf-8").encode("utf-16"),
-                    "u-empty": b"", "u-extra": honest + b"\n{}"}[sid]
-            (folder / f"{A1}.ipynb").write_bytes(body)
-        shutil.copytree(course.root / "submitted" / "z-honest" / A1, course.root / "submitted" / "u-honest" / A1)
-        made.append("u-honest")
-        result = course.api(**FAST).autograde(A1, "u-*")
-        log = result["log"]
+            (folders[sid] / f"{A1}.ipynb").write_bytes(bodies[sid])
+        log = course.api(**FAST).autograde(A1, "u-*")["log"]
         for sid, why in UNREADABLE.items():
             assert f"coplearn: {sid}: {A1}.ipynb {why}" in log, (sid, log[-3000:])
             assert not (course.root / "autograded" / sid / A1).exists()
         assert course.score(A1, "u-honest") == 40  # graded as usual, after and between them
-    finally:
-        for sid in made:  # the course is shared by the whole session
-            shutil.rmtree(course.root / "submitted" / sid, ignore_errors=True)
-            shutil.rmtree(course.root / "autograded" / sid, ignore_errors=True)
 
 
 def test_a_student_id_holding_markup_is_not_graded_and_is_named(run: dict, course: Course) -> None:
     """formgrader and the feedback pages show student ids; one like ``<plaintext>`` (no login name holds
     such characters; a folder renamed by hand can) is refused, that student alone."""
     sid = "<plaintext>"
-    folder = course.root / "submitted" / sid / A1
-    shutil.copytree(course.root / "submitted" / "z-honest" / A1, folder)
-    try:
-        result = course.api(**FAST).autograde(A1, sid)
-        assert "it holds characters a web page would read as markup" in result["log"], result["log"][-2000:]
+    with placed_by_hand(course, sid):
+        log = course.api(**FAST).autograde(A1, sid)["log"]
+        assert "it holds characters a web page would read as markup" in log, log[-2000:]
         assert not (course.root / "autograded" / sid / A1).exists()
-    finally:
-        shutil.rmtree(course.root / "submitted" / sid, ignore_errors=True)
-        shutil.rmtree(course.root / "autograded" / sid, ignore_errors=True)
 
 
 @pytest.mark.parametrize("typed", ["\uff13\uff0e\uff12\uff15", "3,25\u200b", " 3.25 ", "\u200b", "abc", "3\u30022"])

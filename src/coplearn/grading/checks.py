@@ -19,6 +19,8 @@ from collections.abc import Sequence
 from coplearn.grading.answers import _show
 from coplearn.grading.options import _what, options
 
+__all__ = ["check_choice", "check_number", "check_several", "plain_errors"]
+
 
 def _quoted(value: object) -> str:
     r"""A learner's answer for a message: text in quotes with its invisible and control characters
@@ -28,8 +30,6 @@ def _quoted(value: object) -> str:
     'managed\u200b' 3 None
     """
     return f"'{_show(value)}'" if isinstance(value, str) else _show(value)
-
-__all__ = ["check_choice", "check_number", "check_several", "plain_errors"]
 
 
 def _interactive() -> bool:

@@ -162,9 +162,10 @@ def canonical(value: object, kind: str) -> object:
     the form check can explain what is wrong with it.
 
     Accepted besides the option's key, label and aliases in any case: Word's dashes and curly
-    quotes, full-width letters, invisible characters copied with the word, a final full stop, a leading "the", the kind's noun after it ("storming stage"), the
-    singular or plural ("co-producer"), and spaces left out or put in ("R 3"). A spelling that
-    could name two options names none.
+    quotes, full-width letters, invisible characters copied with the word, a final full stop, a
+    leading "the", the kind's noun after it ("storming stage"), the singular or plural
+    ("co-producer"), and spaces left out or put in ("R 3"). A spelling that could name two options
+    names none.
 
     >>> canonical("Managed culture", "culture"), canonical("", "culture"), canonical("clan", "culture")
     ('managed', None, 'clan')

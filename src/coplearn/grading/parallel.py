@@ -344,8 +344,8 @@ def _plan(app: Any) -> tuple[list[str], list[str], set[str]]:
     """The students nbgrader will autograde (in its order), the ones it will skip, and those of
     the first whose notebooks no worker may run (nbgrader, in the main process, fails them alone).
 
-    A submitted folder holding links, special files, odd names or too many entries, or a student id that nbgrader
-    would read as a pattern, is never given to a worker (which would copy the folder): nbgrader's
+    A submitted folder holding links, special files, odd names or too many entries, or a student id
+    that nbgrader would read as a pattern, is never given to a worker (which would copy the folder): nbgrader's
     own hook (:func:`coplearn.grading.submission.check_submission`) deals with it in the main
     process, as in serial grading. So is a submission whose ``timestamp.txt`` cannot be read
     (nbgrader fails that student alone)."""
