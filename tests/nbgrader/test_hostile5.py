@@ -263,3 +263,30 @@ def test_a_number_is_read_alike_by_the_kernel_and_the_record(tmp_path, typed: st
     assert kernel == record
     if typed in ("\uff13\uff0e\uff12\uff15", "3,25\u200b", " 3.25 "):
         assert kernel == 3.25
+
+
+def test_a_folder_without_a_notebook_nbgrader_finds_is_named_and_reported(run: dict, course: Course, capfd) -> None:
+    """A notebook saved as ``.IPYNB`` or put in a subfolder (nbgrader looks for ``*.ipynb`` in the
+    folder itself and skipped such a student without a word at the tutor's log level), and a
+    ``timestamp.txt`` that is a folder (nbgrader failed the student with only a traceback): one plain
+    line each; the report counts them as not graded; the others are graded as usual."""
+    from coplearn.grading.parallel import autograde_parallel
+
+    with placed_by_hand(course, "n-upper", "n-sub", "n-time", "n-honest") as folders:
+        (folders["n-upper"] / f"{A1}.ipynb").rename(folders["n-upper"] / f"{A1.upper()}.IPYNB")
+        (folders["n-sub"] / "work").mkdir()
+        (folders["n-sub"] / f"{A1}.ipynb").rename(folders["n-sub"] / "work" / f"{A1}.ipynb")
+        (folders["n-time"] / "timestamp.txt").unlink(missing_ok=True)
+        (folders["n-time"] / "timestamp.txt").mkdir()
+        capfd.readouterr()
+        report = autograde_parallel(A1, jobs=2, course_dir=course.root,
+                                    nbgrader_args=["--student=n-*", "--force", "--Execute.timeout=10"])
+        log = capfd.readouterr().err
+        assert report.no_notebook == ("n-sub", "n-upper"), report.summary()
+        assert report.failed == ("n-time",) and report.graded == ("n-honest",), report.summary()
+        assert not report.ok and "n-sub, n-upper" in report.summary()
+        assert course.score(A1, "n-honest") == 40
+        assert f"coplearn: n-upper: not graded: nbgrader finds no notebook in submitted/n-upper/{A1}; it holds " \
+               f"'{A1.upper()}.IPYNB'" in log, log[-3000:]
+        assert f"it holds 'work/{A1}.ipynb'" in log and f"name it {A1}.ipynb" in log
+        assert "coplearn: n-time: timestamp.txt in the submitted folder is a folder" in log

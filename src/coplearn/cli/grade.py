@@ -116,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
         args.assignment, jobs=args.jobs, nbgrader_args=nbgrader_arguments(args), course_dir=course,
         prestart=not args.no_prestart, progress=progress,
     )
-    if not report.graded and not report.failed and not report.skipped:
+    if not (report.graded or report.failed or report.skipped or report.no_notebook):
         print(f"coplearn autograde: no submissions of '{args.assignment}' found in "
               f"{course / 'submitted'}. Collect them first (nbgrader collect {args.assignment}).", file=sys.stderr)
         return 1

@@ -96,11 +96,13 @@ class GradeReport:
     timings: tuple[StudentTiming, ...] = ()
     sanitized_replayed: int = 0      #: notebooks whose sanitising pass was taken from the worker
     main_cpu: float = 0.0            #: processor time of the main process during the run
+    no_notebook: tuple[str, ...] = ()  #: students whose submitted folder holds no notebook nbgrader finds
 
     @property
     def ok(self) -> bool:
-        """True when nbgrader reported no errors."""
-        return not self.failed
+        """True when every submission found was graded (nbgrader reported no errors, and no
+        submitted folder was without a notebook)."""
+        return not self.failed and not self.no_notebook
 
     def median_seconds(self) -> float:
         """Median wall time per submission in the workers (0 when nothing ran in parallel)."""
@@ -115,6 +117,10 @@ class GradeReport:
         if self.failed:
             text += (f" {len(self.failed)} could not be graded: {', '.join(self.failed)} "
                      "(nbgrader's reason is in the log above; their other work is untouched).")
+        if self.no_notebook:
+            text += (f" {len(self.no_notebook)} handed in a folder without a notebook nbgrader can find, so "
+                     f"nothing was graded for them: {', '.join(self.no_notebook)} (the log above says what each "
+                     "folder holds).")
         if self.skipped:
             text += (f" {len(self.skipped)} already autograded and left as they were "
                      "(use --force to grade them again).")
@@ -340,9 +346,10 @@ class ParallelExecutionError(RuntimeError):
     """The error nbgrader's Execute raised in a worker, raised again where nbgrader handles it."""
 
 
-def _plan(app: Any) -> tuple[list[str], list[str], set[str]]:
-    """The students nbgrader will autograde (in its order), the ones it will skip, and those of
-    the first whose notebooks no worker may run (nbgrader, in the main process, fails them alone).
+def _plan(app: Any) -> tuple[list[str], list[str], set[str], list[str]]:
+    """The students nbgrader will autograde (in its order), the ones it will skip, those of the
+    first whose notebooks no worker may run (nbgrader, in the main process, fails them alone), and
+    those with a submitted folder in which nbgrader finds no notebook (a line says what it holds).
 
     A submitted folder holding links, special files, odd names or too many entries, or a student id
     that nbgrader would read as a pattern, is never given to a worker (which would copy the folder): nbgrader's
@@ -356,11 +363,14 @@ def _plan(app: Any) -> tuple[list[str], list[str], set[str]]:
     from coplearn.grading.submission import odd_entries, too_many_entries, unsafe_student_id
 
     conv = Autograde(coursedir=app.coursedir, parent=app)
+    cd = app.coursedir
     try:
         conv.init_notebooks()
     except NbGraderException:
-        return [], [], set()
-    cd = app.coursedir
+        conv.assignments = {}
+    no_notebook = _say_if_no_notebook(app, conv.assignments)
+    if not conv.assignments:
+        return [], [], set(), no_notebook
     regexp = cd.format_path(cd.submitted_directory, "(?P<student_id>.*)", "(?P<assignment_id>.*)", escape=True)
     excluded = set(cd.student_id_exclude.split(",")) if cd.student_id_exclude else set()
     todo, skip, main_only = [], [], set()
@@ -389,7 +399,8 @@ def _plan(app: Any) -> tuple[list[str], list[str], set[str]]:
             missing = any(not os.path.exists(os.path.join(dest, os.path.basename(n))) for n in notebooks)
         try:
             new, old = cd.get_existing_timestamp(folder), cd.get_existing_timestamp(dest)
-        except Exception:  # noqa: BLE001 - an unreadable timestamp.txt: nbgrader fails this student alone
+        except Exception as exc:  # noqa: BLE001 - an unreadable timestamp.txt: nbgrader fails this student alone
+            submission.say_timestamp_unreadable(student, os.path.join(folder, "timestamp.txt"), exc, app.log)
             todo.append(student)
             main_only.add(student)
             continue
@@ -397,7 +408,36 @@ def _plan(app: Any) -> tuple[list[str], list[str], set[str]]:
             todo.append(student)
         else:
             skip.append(student)
-    return todo, skip, main_only
+    return todo, skip, main_only, no_notebook
+
+
+def _say_if_no_notebook(app: Any, listed: dict[str, list[str]]) -> list[str]:
+    """One plain line for each submitted folder of this assignment in which nbgrader finds no notebook
+    (it skips such a student without a word at the tutor's usual log level): what the folder holds
+    instead, when that is a notebook saved as ``.IPYNB`` or put in a subfolder. Returns those students."""
+    import glob
+
+    from coplearn.grading.submission import notebooks_elsewhere
+
+    cd = app.coursedir
+    pattern = cd.format_path(cd.submitted_directory, cd.student_id, cd.assignment_id)
+    excluded = set(cd.student_id_exclude.split(",")) if cd.student_id_exclude else set()
+    source = cd.format_path(cd.source_directory, ".", cd.assignment_id)
+    expected = sorted(os.path.basename(n) for n in glob.glob(os.path.join(source, "*.ipynb"))) or [
+        cd.assignment_id + ".ipynb"]
+    missing = []
+    for folder in sorted(glob.glob(pattern)):
+        student = os.path.basename(os.path.dirname(folder))
+        if folder in listed or student in excluded or not os.path.isdir(folder) or os.path.islink(folder):
+            continue
+        missing.append(student)
+        found = notebooks_elsewhere(folder)
+        hint = (f"it holds {', '.join(repr(n) for n in found)}: if that is their work, name it "
+                f"{' or '.join(expected)} (ending in lower-case .ipynb) directly in that folder, not in a subfolder, "
+                "and grade again" if found else "it holds no notebook: ask the student to submit again")
+        app.log.error("coplearn: %s: not graded: nbgrader finds no notebook in %s; %s.", log_safe(student),
+                      log_safe(os.path.relpath(folder, cd.root)), log_safe(hint, 600))
+    return missing
 
 
 def _without_selection(argv: Sequence[str]) -> list[str]:
@@ -469,7 +509,7 @@ def autograde_parallel(
         if app.coursedir.assignment_id not in ("", assignment):
             raise ValueError("give the assignment once, not also with --assignment")
         app.coursedir.assignment_id = assignment
-        todo, skipped, main_only = _plan(app)
+        todo, skipped, main_only, no_notebook = _plan(app)
         converter = Autograde(coursedir=app.coursedir, parent=app)
         pps = [resolve_step(p) for p in converter.autograde_preprocessors]
         i = execute_index(pps)
@@ -524,6 +564,7 @@ def autograde_parallel(
             seconds=seconds, jobs=jobs, replayed=counts["replayed"], executed_here=counts["executed_here"],
             timings=tuple(sorted(board.timings, key=lambda t: t.student)) if board else (),
             sanitized_replayed=counts.get("sanitized_replayed", 0), main_cpu=time.process_time() - cpu_start,
+            no_notebook=tuple(no_notebook),
         )
     finally:
         submission.RUN_LOG = None

@@ -27,7 +27,8 @@ from coplearn.grading.gradebook import (built_on_first_use, course_id, gradebook
                                        preprocessor_base)
 from coplearn.grading.schema import Question, answer_schema, clean_answers
 
-__all__ = ["PruneSubmission", "check_submission", "clear_odd_entries", "odd_entries", "prune_folder", "unsafe_student_id"]
+__all__ = ["PruneSubmission", "check_submission", "clear_odd_entries", "notebooks_elsewhere", "odd_entries", "prune_folder",
+           "say_timestamp_unreadable", "unsafe_student_id"]
 
 
 def _digest(path: Path) -> str:
@@ -290,6 +291,54 @@ def _say_if_unreadable(notebooks: list[str], student: str, log: Any) -> None:
                       "below). Ask the student to download the notebook from JupyterLab again and send that copy "
                       "(or mend the file), then grade again.", log_safe(student), log_safe(os.path.basename(path)),
                       why)
+
+
+def notebooks_elsewhere(folder: str | os.PathLike[str], limit: int = 5, budget: int = MAX_ENTRIES) -> list[str]:
+    """Notebooks in ``folder`` that nbgrader does not see: named ``.IPYNB`` (or any case but
+    ``.ipynb``), or inside a subfolder up to two levels down; as paths relative to ``folder``, at
+    most ``limit``, looking at no more than ``budget`` entries in all. Links are not followed.
+
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> (d / "A1.IPYNB").write_text("{}"); (d / "sub").mkdir(); (d / "sub" / "a1.ipynb").write_text("{}")
+    2
+    2
+    >>> notebooks_elsewhere(d)
+    ['A1.IPYNB', 'sub/a1.ipynb']
+    """
+    found: list[str] = []
+    queue: list[tuple[str, str, int]] = [(os.fspath(folder), "", 0)]
+    while queue and budget > 0 and len(found) < limit:
+        path, rel, depth = queue.pop(0)
+        try:
+            with os.scandir(path) as it:
+                entries = []
+                for entry in it:
+                    entries.append(entry)
+                    budget -= 1
+                    if budget <= 0:
+                        break
+        except OSError:
+            continue
+        for entry in sorted(entries, key=lambda e: e.name):
+            name = rel + entry.name
+            if entry.is_symlink():
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                if depth < 2:
+                    queue.append((entry.path, name + "/", depth + 1))
+            elif entry.name.casefold().endswith(".ipynb") and (depth > 0 or not entry.name.endswith(".ipynb")):
+                found.append(name)
+    return found[:limit]
+
+
+def say_timestamp_unreadable(student: str, path: str, exc: BaseException, log: Any) -> None:
+    """One plain line for a ``timestamp.txt`` that nbgrader cannot read as a time (a folder, not
+    text, a date out of range...): nbgrader then fails that student alone with a traceback."""
+    why = "is a folder" if os.path.isdir(path) else f"cannot be read as a time ({type(exc).__name__})"
+    log.error("coplearn: %s: %s in the submitted folder %s, so nbgrader will not grade this student (its error "
+              "follows when it reaches them). Replace it with the time the work reached you (for example "
+              "2026-12-04 17:00:00) or delete it, and grade again.", log_safe(student), "timestamp.txt", why)
 
 
 def _say_if_own_timestamp(folder: str, student: str, log: Any) -> None:
