@@ -10,9 +10,10 @@ that do more work than their result needs:
   once per process and each cell is then checked exactly as ``jsonschema.validate`` checks it
   (same validator class, same errors), with nbgrader's own further checks unchanged.
 - :class:`SaveAutoGrades`: nbgrader commits the gradebook after every grade and comment, so a
-  notebook of 30 graded cells costs 30 commits (each a disk sync on SQLite). Here the same rows
-  get the same values and are committed once per notebook, so a submission's grades are saved
-  together or not at all.
+  notebook of 30 graded cells costs 30 commits (each a disk sync on SQLite), and looks each row up
+  with a query of six joins. Here the same rows get the same values and are committed once per
+  notebook, so a submission's grades are saved together or not at all, and the notebook's rows are
+  read in two queries (one a round trip to a PostgreSQL gradebook each).
 
 Both are subclasses of nbgrader's classes and are named in ``nbgrader_config.py`` in their place.
 They rely on nbgrader 0.9 internals (:mod:`coplearn.grading.versions` checks the version).
@@ -112,8 +113,55 @@ def _build_save_auto_grades() -> type:
         def __getattr__(self, name: str) -> Any:
             return getattr(self._session, name)
 
+    def _look_up_once(gradebook: Any, notebook: str, assignment: str, student: str) -> None:
+        """Read this notebook's grade and comment rows in two queries, not two per cell: the
+        gradebook's ``find_grade``/``find_comment`` then answer for this submission from them (the
+        same row objects, from the session's identity map), and fall back to nbgrader's own query
+        for anything else, or for a cell name that more than one row answers (nbgrader's ``.one()``
+        then raises, as before)."""
+        from nbgrader.api import (Assignment, Comment, Grade, GradeCell, Notebook, SolutionCell, Student,
+                                  SubmittedAssignment, SubmittedNotebook, TaskCell)
+
+        def rows(model: Any, cell: Any) -> tuple[dict[str, Any], set[str]]:
+            found: dict[str, Any] = {}
+            twice: set[str] = set()
+            query = (gradebook.db.query(cell.name, model)
+                     .join(cell, cell.id == model.cell_id)
+                     .join(SubmittedNotebook, SubmittedNotebook.id == model.notebook_id)
+                     .join(Notebook, Notebook.id == SubmittedNotebook.notebook_id)
+                     .join(SubmittedAssignment, SubmittedAssignment.id == SubmittedNotebook.assignment_id)
+                     .join(Assignment, Assignment.id == SubmittedAssignment.assignment_id)
+                     .join(Student, Student.id == SubmittedAssignment.student_id)
+                     .filter(Notebook.name == notebook, Assignment.name == assignment, Student.id == student))
+            for name, row in query:
+                if name in found:
+                    twice.add(name)
+                found[name] = row
+            return found, twice
+
+        def first_then(first: tuple[dict[str, Any], set[str]], then: tuple[dict[str, Any], set[str]]) -> dict[str, Any]:
+            # nbgrader looks among grade (or solution) cells first, then among task cells
+            merged = {**then[0], **first[0]}
+            for name in first[1] | {n for n in then[1] if n not in first[0]}:
+                merged.pop(name, None)  # nbgrader's own query raises for it
+            return merged
+
+        grades = first_then(rows(Grade, GradeCell), rows(Grade, TaskCell))
+        comments = first_then(rows(Comment, SolutionCell), rows(Comment, TaskCell))
+        find_grade, find_comment = gradebook.find_grade, gradebook.find_comment
+        key = (notebook, assignment, student)
+
+        def grade(cell: str, nb: str, a: str, s: str) -> Any:
+            return grades[cell] if (nb, a, s) == key and cell in grades else find_grade(cell, nb, a, s)
+
+        def comment(cell: str, nb: str, a: str, s: str) -> Any:
+            return comments[cell] if (nb, a, s) == key and cell in comments else find_comment(cell, nb, a, s)
+
+        gradebook.find_grade, gradebook.find_comment = grade, comment
+
     class SaveAutoGrades(_NbgraderSaveAutoGrades):  # type: ignore[misc, valid-type]
-        """nbgrader's ``SaveAutoGrades``, committing once per notebook instead of once per cell."""
+        """nbgrader's ``SaveAutoGrades``, committing once per notebook instead of once per cell, and
+        reading the notebook's grade and comment rows at once instead of one query per cell."""
 
         def preprocess(self, nb: Any, resources: Any) -> tuple[Any, Any]:
             check_versions()
@@ -125,6 +173,7 @@ def _build_save_auto_grades() -> type:
             with self.gradebook:
                 session = self.gradebook.db
                 self.gradebook.db = _NoCommit(session)
+                _look_up_once(self.gradebook, self.notebook_id, self.assignment_id, self.student_id)
                 try:
                     nb, resources = super(_NbgraderSaveAutoGrades, self).preprocess(nb, resources)
                 except BaseException:
