@@ -38,6 +38,10 @@ if os.environ.get("COPLEARN_EXCHANGE"):
 c.ExchangeFactory.collect = "coplearn.grading.exchange.SafeCollect"
 # Releasing feedback: one submission without its secret (or with an odd one) never stops the others.
 c.ExchangeFactory.release_feedback = "coplearn.grading.exchange.SafeReleaseFeedback"
+# Exported grades (nbgrader export): fields quoted as CSV should be, and text a spreadsheet would
+# run as a formula (=..., @...) written as text (nbgrader's own export quotes nothing, so a comma in
+# an id or a name moved a row's scores under other headings): see coplearn.grading.export.
+c.ExportApp.plugin_class = "coplearn.grading.export.SafeCsvExportPlugin"
 
 # ---- Generating the student version ----------------------------------------------------------
 # An answer cell keeps the blank answer written above its "### BEGIN SOLUTION" line; the solution

@@ -52,7 +52,7 @@ from nbgrader.utils import ignore_patterns, parse_utc
 from traitlets import Bool, Integer
 
 from coplearn.grading.gradebook import log_safe
-from coplearn.grading.submission import odd_entries, unsafe_student_id
+from coplearn.grading.submission import MAX_TIMESTAMP_CHARS, odd_entries, unsafe_student_id
 
 __all__ = ["SafeCollect", "SafeReleaseFeedback", "copy_tree_no_follow", "exchange_time", "forged", "links_in"]
 
@@ -315,7 +315,8 @@ class SafeCollect(ExchangeCollect):
         stamp = os.path.join(dest, "timestamp.txt")
         try:
             with open(stamp, encoding="utf-8") as fh:
-                claimed = parse_utc(fh.read().strip())
+                text = fh.read(MAX_TIMESTAMP_CHARS + 1)  # (not the whole file: a student can make it huge)
+            claimed = parse_utc(text.strip()) if len(text) <= MAX_TIMESTAMP_CHARS else None
         except (OSError, ValueError, OverflowError):
             claimed = None
         actual = exchange_time(src)

@@ -346,10 +346,12 @@ class ParallelExecutionError(RuntimeError):
     """The error nbgrader's Execute raised in a worker, raised again where nbgrader handles it."""
 
 
-def _plan(app: Any) -> tuple[list[str], list[str], set[str], list[str]]:
+def _plan(app: Any) -> tuple[list[str], list[str], set[str], list[str], set[str]]:
     """The students nbgrader will autograde (in its order), the ones it will skip, those of the
-    first whose notebooks no worker may run (nbgrader, in the main process, fails them alone), and
-    those with a submitted folder in which nbgrader finds no notebook (a line says what it holds).
+    first whose notebooks no worker may run (nbgrader, in the main process, fails them alone),
+    those with a submitted folder in which nbgrader finds no notebook (a line says what it holds),
+    and those of the first whose folder was set aside, not to be graded (a ``timestamp.txt`` too
+    long to be a time: nbgrader's parser would read all of it before any hook of ours runs).
 
     A submitted folder holding links, special files, odd names or too many entries, or a student id
     that nbgrader would read as a pattern, is never given to a worker (which would copy the folder): nbgrader's
@@ -370,10 +372,10 @@ def _plan(app: Any) -> tuple[list[str], list[str], set[str], list[str]]:
         conv.assignments = {}
     no_notebook = _say_if_no_notebook(app, conv.assignments)
     if not conv.assignments:
-        return [], [], set(), no_notebook
+        return [], [], set(), no_notebook, set()
     regexp = cd.format_path(cd.submitted_directory, "(?P<student_id>.*)", "(?P<assignment_id>.*)", escape=True)
     excluded = set(cd.student_id_exclude.split(",")) if cd.student_id_exclude else set()
-    todo, skip, main_only = [], [], set()
+    todo, skip, main_only, set_aside = [], [], set(), set()
     for folder in sorted(conv.assignments):
         m = re.match(regexp, folder)
         if not m:
@@ -382,6 +384,12 @@ def _plan(app: Any) -> tuple[list[str], list[str], set[str], list[str]]:
         if student in excluded:
             continue
         notebooks = list(conv.assignments[folder])
+        if submission.timestamp_too_long(folder):
+            # nbgrader's date parser reads the whole file, before any hook of ours can run
+            submission.set_aside_for_timestamp(folder, student, app.log)
+            todo.append(student)
+            set_aside.add(student)  # not graded (an autograded folder from an earlier run is left as it was)
+            continue
         try:
             odd = too_many_entries(folder) or bool(odd_entries(folder))
         except (OSError, RecursionError, ValueError):  # a folder that cannot be walked (1,000 levels deep...)
@@ -408,7 +416,7 @@ def _plan(app: Any) -> tuple[list[str], list[str], set[str], list[str]]:
             todo.append(student)
         else:
             skip.append(student)
-    return todo, skip, main_only, no_notebook
+    return todo, skip, main_only, no_notebook, set_aside
 
 
 def _say_if_no_notebook(app: Any, listed: dict[str, list[str]]) -> list[str]:
@@ -509,7 +517,7 @@ def autograde_parallel(
         if app.coursedir.assignment_id not in ("", assignment):
             raise ValueError("give the assignment once, not also with --assignment")
         app.coursedir.assignment_id = assignment
-        todo, skipped, main_only, no_notebook = _plan(app)
+        todo, skipped, main_only, no_notebook, set_aside = _plan(app)
         converter = Autograde(coursedir=app.coursedir, parent=app)
         pps = [resolve_step(p) for p in converter.autograde_preprocessors]
         i = execute_index(pps)
@@ -558,7 +566,7 @@ def autograde_parallel(
         cd = app.coursedir
         for student in todo:
             dest = cd.format_path(cd.autograded_directory, student, assignment)
-            (graded if os.path.isdir(dest) else failed).append(student)
+            (graded if os.path.isdir(dest) and student not in set_aside else failed).append(student)
         return GradeReport(
             assignment=assignment, graded=tuple(graded), failed=tuple(failed), skipped=tuple(skipped),
             seconds=seconds, jobs=jobs, replayed=counts["replayed"], executed_here=counts["executed_here"],

@@ -95,6 +95,23 @@ def clean_value(question: Question, value: object) -> object:
     return found
 
 
+def _is_item(question: Question, item: str) -> bool:
+    """Whether ``item`` (after the dot in ``q2.1``) is one the question has: one of its named items,
+    or a choice number ``1``..``count`` of a "several" question, written as the widgets write it.
+    A question answered whole (one drop-down, ``q3``) has no items.
+
+    >>> several = Question(name="q2", kind="culture", items=None, count=2)
+    >>> [_is_item(several, i) for i in ("1", "2", "3", "01", "\u0661", "x")]
+    [True, True, False, False, False, False]
+    >>> _is_item(Question(name="q3", kind="culture", items=None, count=None), "1")
+    False
+    """
+    if question.items is not None and item in question.items:
+        return True
+    return bool(question.count) and item.isascii() and item.isdigit() and item == str(int(item)) \
+        and 1 <= int(item) <= (question.count or 0)
+
+
 def clean_answers(path: str | os.PathLike[str], schema: Mapping[str, Question]) -> tuple[dict[str, Any] | None, list[str]]:
     """Read a submission's ``answers.json`` as data and keep only what answers the questions.
 
@@ -123,10 +140,9 @@ def clean_answers(path: str | os.PathLike[str], schema: Mapping[str, Question]) 
         if question is None:
             notes.append(f"{p.name}: {grading._show(key)!r} is not a question of this assignment (left out)")
             continue
-        if item and question.items is not None and item not in question.items:
-            if not (question.count and item.isdigit() and 1 <= int(item) <= question.count):
-                notes.append(f"{p.name}: {grading._show(key)!r} is not an item of {name} (left out)")
-                continue
+        if item and not _is_item(question, item):
+            notes.append(f"{p.name}: {grading._show(key)!r} is not an item of {name} (left out)")
+            continue
         if value is None:
             continue
         try:

@@ -28,7 +28,8 @@ from coplearn.grading.gradebook import (built_on_first_use, course_id, gradebook
 from coplearn.grading.schema import Question, answer_schema, clean_answers
 
 __all__ = ["PruneSubmission", "check_submission", "clear_odd_entries", "notebooks_elsewhere", "odd_entries", "prune_folder",
-           "say_timestamp_unreadable", "unsafe_student_id"]
+           "say_timestamp_unreadable", "set_aside_for_timestamp", "timestamp_too_long", "unsafe_student_id",
+           "MAX_TIMESTAMP_CHARS"]
 
 
 def _digest(path: Path) -> str:
@@ -107,16 +108,22 @@ def prune_folder(folder: Path, keep_notebooks: set[str], source_dir: Path | None
 _UNSAFE_ID = re.compile(r"[*?\[\]/\\\x00-\x20\x7f]")
 #: ... nor markup: formgrader and the feedback pages show student ids (no login name holds these).
 _MARKUP_ID = re.compile(r"[<>&\"`]")
+#: ... nor what a spreadsheet reads as a column break (a comma; a semicolon where Excel's list
+#: separator is one) or, at the start, as a formula: ``nbgrader export`` writes ids into grades.csv.
+_SHEET_ID = re.compile(r"[,;]|^[=+@|]")
 
 
 def unsafe_student_id(student: str) -> str | None:
     """Why ``student`` cannot be a student id here (glob characters, a path, spaces or control
-    characters, a leading dot or dash), or ``None`` when it is fine.
+    characters, a leading dot or dash, markup, a comma or semicolon, a leading ``= + @ |``), or
+    ``None`` when it is fine.
 
     >>> unsafe_student_id("g-*"), unsafe_student_id("ann.lee@uni.ac.uk")
     ('it holds characters nbgrader would read as a pattern or a path, or invisible ones', None)
     >>> unsafe_student_id("<plaintext>")[:45]
     'it holds characters a web page would read as '
+    >>> [bool(unsafe_student_id(s)) for s in ("bob,,,,40", "=1+1", "@SUM(1)", "a;b", "ann@uni.ac.uk", "o'neil")]
+    [True, True, True, True, False, False]
     """
     if not student or student.startswith((".", "-")):
         return "it is empty or starts with a dot or a dash"
@@ -124,6 +131,9 @@ def unsafe_student_id(student: str) -> str | None:
         return "it holds characters nbgrader would read as a pattern or a path, or invisible ones"
     if _MARKUP_ID.search(student):
         return "it holds characters a web page would read as markup (< > & \" `), which formgrader shows"
+    if _SHEET_ID.search(student):
+        return ("it holds a comma or semicolon, or starts with = + @ or |, which a spreadsheet opening the "
+                "exported grades would read as a new column or a formula")
     return None
 
 
@@ -278,7 +288,31 @@ def _unreadable(path: str) -> str | None:
         return f"is not a notebook file (not valid JSON: {str(exc)[:120]})"
     if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
         return "is JSON but not a notebook (it has no list of cells)"
+    for n, cell in enumerate(nb["cells"], 1):
+        if not isinstance(cell, dict):
+            return f"is not a notebook nbgrader can read: its cell {n} is not a cell"
+        source = cell.get("source", "")
+        if not (isinstance(source, str) or isinstance(source, list) and all(isinstance(x, str) for x in source)):
+            return (f"is not a notebook nbgrader can read: the text of its cell {n} is {_json_kind(source)}, not text "
+                    "(a hand edit or another tool left it so)")
     return None
+
+
+def _json_kind(value: object) -> str:
+    """What kind of JSON value ``value`` is, in plain words.
+
+    >>> [_json_kind(v) for v in (5, {"a": 1}, ["x", 5], None, True)]
+    ['a number', 'a set of named values', 'a list holding something other than text', 'empty (null)', 'true or false']
+    """
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, dict):
+        return "a set of named values"
+    if isinstance(value, list):
+        return "a list holding something other than text"
+    return "empty (null)" if value is None else "not text"
 
 
 def _say_if_unreadable(notebooks: list[str], student: str, log: Any) -> None:
@@ -330,6 +364,32 @@ def notebooks_elsewhere(folder: str | os.PathLike[str], limit: int = 5, budget: 
             elif entry.name.casefold().endswith(".ipynb") and (depth > 0 or not entry.name.endswith(".ipynb")):
                 found.append(name)
     return found[:limit]
+
+
+#: A ``timestamp.txt`` longer than this is not a time (nbgrader writes about 30 characters); the
+#: date parser nbgrader uses reads the whole file, which for a 10 MB file took 23 s and 300 MB.
+MAX_TIMESTAMP_CHARS = 200
+
+
+def timestamp_too_long(folder: str | os.PathLike[str]) -> bool:
+    """Whether ``folder`` holds a ``timestamp.txt`` file too long to be a time."""
+    try:
+        info = os.stat(os.path.join(folder, "timestamp.txt"), follow_symlinks=False)
+    except OSError:
+        return False
+    return stat.S_ISREG(info.st_mode) and info.st_size > MAX_TIMESTAMP_CHARS
+
+
+def set_aside_for_timestamp(folder: str, student: str, log: Any) -> str:
+    """Move a submitted folder whose ``timestamp.txt`` is too long out of nbgrader's reach (it would
+    read the whole file before any hook of ours runs); say so in one line. Returns the new place."""
+    aside = _aside(folder)
+    os.rename(folder, aside)
+    log.error("coplearn: %s: not graded: its timestamp.txt is longer than %d characters, so it is not a time, and "
+              "reading it would hold up grading. The folder was moved, untouched, to %s. Put it back with a "
+              "timestamp.txt holding the time the work reached you (for example 2026-12-04 17:00:00), and grade "
+              "again.", log_safe(student), MAX_TIMESTAMP_CHARS, log_safe(aside))
+    return aside
 
 
 def say_timestamp_unreadable(student: str, path: str, exc: BaseException, log: Any) -> None:

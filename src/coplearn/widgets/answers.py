@@ -28,6 +28,7 @@ from typing import Any
 
 import ipywidgets as W
 
+from coplearn.grading.answers import _printable
 from coplearn.grading.options import Option, canonical, options
 from coplearn.grading.store import AnswerStore
 from ._base import KEYBOARD_SCRIPT, LABEL_STYLE, Composite, message
@@ -35,6 +36,10 @@ from ._base import KEYBOARD_SCRIPT, LABEL_STYLE, Composite, message
 __all__ = ["ChoiceQuestions", "NumberAnswers", "SeveralChoices"]
 
 PLACEHOLDER = "Choose..."
+
+
+#: At most this many saved answers are listed in a widget's text summary.
+_SUMMARY_ITEMS = 20
 
 
 class _AnswerWidget(Composite):
@@ -65,7 +70,12 @@ class _AnswerWidget(Composite):
         mine = {k: v for k, v in chosen.items() if k == self.question or k.startswith(self.question + ".")}
         if not mine:
             return f"Answer widgets for {self.question}: nothing chosen yet."
-        return f"Answer widgets for {self.question}: " + ", ".join(f"{k} = {v}" for k, v in sorted(mine.items()))
+        # a key or value a student wrote into answers.json by hand is shown written out, bounded
+        # (line breaks and terminal codes as \n, \x1b): it cannot add a line of its own to what
+        # formgrader and the feedback show under this locked cell
+        shown = [f"{_printable(k)[:40]} = {_printable(str(v))[:80]}" for k, v in sorted(mine.items())]
+        more = f", ... and {len(shown) - _SUMMARY_ITEMS} more" if len(shown) > _SUMMARY_ITEMS else ""
+        return f"Answer widgets for {self.question}: " + ", ".join(shown[:_SUMMARY_ITEMS]) + more
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         bundle = self.view._repr_mimebundle_(**kwargs)

@@ -19,3 +19,4 @@ shared = (os.environ.get("COPLEARN_ACCOUNTS") == "shared"
 c.ExchangeFactory.collect = "coplearn.grading.exchange.SafeCollect"
 c.ExchangeFactory.release_feedback = "coplearn.grading.exchange.SafeReleaseFeedback"
 c.SafeCollect.require_owner = not shared
+c.ExportApp.plugin_class = "coplearn.grading.export.SafeCsvExportPlugin"  # grades.csv safe to open in a spreadsheet

@@ -1,0 +1,96 @@
+"""Grades exported for a spreadsheet: nbgrader's CSV export, with every field written safely.
+
+nbgrader's ``CsvExportPlugin`` joins the fields with commas and no quoting. A comma in a student id
+or in a name the tutor imported ("Smith, Jr.") shifts that row's columns, so its score is read
+under another heading (red team 7: an id ``bob,,,,40,0,40,40`` made a row that read as bob with
+40 of 40 in every assignment); and a field starting with ``=`` is a live formula when the file is
+opened in Excel or LibreOffice (``=HYPERLINK(...)``). :class:`SafeCsvExportPlugin` writes the same
+columns and rows, in the same order, through :mod:`csv` (a field holding a comma, a quote or a
+line break is quoted), and a text field starting with ``= + - @``, a tab or a carriage return
+gets a leading apostrophe, which a spreadsheet shows as text (numbers are left as they are).
+``nbgrader_config.py`` selects it (``ExportApp.plugin_class``), so ``nbgrader export`` uses it.
+
+Without anything to quote or neutralise the file is byte for byte what nbgrader writes.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+from typing import Any
+
+from coplearn.grading.gradebook import built_on_first_use
+
+__all__ = ["KEYS", "SafeCsvExportPlugin", "spreadsheet_safe"]
+
+#: The columns of nbgrader's grades.csv, in its order.
+KEYS = ("assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email", "raw_score",
+        "late_submission_penalty", "score", "max_score")
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> str:
+    """``value`` as nbgrader writes it (``None`` as empty), with a leading apostrophe if it is text
+    a spreadsheet would read as a formula.
+
+    >>> [spreadsheet_safe(v) for v in ("=1+1", "@SUM(A1)", "-0.5", 40.0, None, "ann")]
+    ["'=1+1", "'@SUM(A1)", '-0.5', '40.0', '', 'ann']
+    """
+    text = "" if value is None else str(value)
+    if text.startswith(_FORMULA_START):
+        try:
+            float(text)
+        except ValueError:
+            return "'" + text
+    return text
+
+
+@functools.cache
+def _build_plugin() -> type:
+    from nbgrader.api import MissingEntry
+    from nbgrader.plugins.export import CsvExportPlugin
+
+    class SafeCsvExportPlugin(CsvExportPlugin):  # type: ignore[misc, valid-type]
+        """nbgrader's CSV export, quoted as CSV should be and with formulas shown as text."""
+
+        def export(self, gradebook: Any) -> None:
+            dest = self.to or "grades.csv"
+            students = [str(s) for s in self.student]
+            assignments = [str(a) for a in self.assignment]
+            self.log.info("Exporting grades to %s", dest)
+            if assignments:
+                self.log.info("Exporting only assignments: %s", assignments)
+            if students:
+                self.log.info("Exporting only students: %s", students)
+            with open(dest, "w", newline="", encoding="utf-8") as fh:
+                writer = csv.writer(fh, lineterminator="\n")
+                writer.writerow(KEYS)
+                for assignment in gradebook.assignments:
+                    if assignments and assignment.name not in assignments:
+                        continue
+                    for student in gradebook.students:
+                        if students and student.id not in students:
+                            continue
+                        row = {"assignment": assignment.name, "duedate": assignment.duedate,
+                               "student_id": student.id, "last_name": student.last_name,
+                               "first_name": student.first_name, "email": student.email,
+                               "max_score": assignment.max_score}
+                        try:
+                            sub = gradebook.find_submission(assignment.name, student.id)
+                        except MissingEntry:  # nothing submitted: nbgrader's zeros
+                            row.update(timestamp="", raw_score=0.0, late_submission_penalty=0.0, score=0.0)
+                        else:
+                            penalty = sub.late_submission_penalty
+                            row.update(timestamp=sub.timestamp, raw_score=sub.score, late_submission_penalty=penalty,
+                                       score=max(0.0, sub.score - penalty))
+                        writer.writerow([spreadsheet_safe(row[k]) for k in KEYS])
+
+    SafeCsvExportPlugin.__module__ = __name__
+    return SafeCsvExportPlugin
+
+
+_BUILDERS = {"SafeCsvExportPlugin": _build_plugin}
+
+
+__getattr__ = built_on_first_use(globals(), _BUILDERS)

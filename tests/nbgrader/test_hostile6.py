@@ -1,0 +1,207 @@
+"""Findings of red team 7 (``/work/logs/redteam7.md``), each reproduced and now handled:
+
+- F1  grades.csv: nbgrader's export joins fields with bare commas, so an id like ``bob,,,,40,0,40,40``
+      made a row that read as bob with 40 of 40, and an id or name starting with ``=`` or ``@`` was a
+      live spreadsheet formula. Such ids are now refused (collect and autograde, that student alone,
+      named), and ``nbgrader export`` writes through the course's plugin (quoted fields, formulas as
+      text; otherwise byte for byte nbgrader's file).
+- F2  an ``answers.json`` key ``q2.<anything>`` was kept and echoed raw (line breaks, colour codes)
+      under the locked answer widget in formgrader and the feedback: keys that are no item of the
+      question are left out, and the widget's summary writes such characters out.
+- F3  a ``timestamp.txt`` of megabytes held up ``collect`` (the date parser read all of it) and, put
+      in ``submitted/`` by hand, autograde: collect reads at most a few hundred characters; autograde
+      moves such a folder aside, that student alone, named.
+- F4  a cell whose ``source`` is not text (a number, a dict, a list holding a number) failed that
+      student with only nbgrader's traceback: now one plain line names the cell first.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from nbcourse import A1, A1_RIGHT_Q1, A1_RIGHT_Q2, FAST, Course, set_source
+
+pytestmark = [pytest.mark.nbgrader, pytest.mark.slow]
+
+
+def _honest(nb: dict) -> None:
+    set_source(nb, "q1-typed", A1_RIGHT_Q1)
+    set_source(nb, "q2-typed", A1_RIGHT_Q2)
+
+
+@pytest.fixture(scope="module")
+def honest(course: Course) -> Path:
+    """r-honest's submitted folder, collected and autograded (40 points)."""
+    course.student("r-honest").hand_in(A1, _honest)
+    api = course.api(**FAST)
+    course.ok(api.collect(A1))
+    course.ok(api.autograde(A1, "r-honest"))
+    assert course.score(A1, "r-honest") == 40
+    return course.root / "submitted" / "r-honest" / A1
+
+
+def _placed(course: Course, honest: Path, sid: str) -> Path:
+    folder = course.root / "submitted" / sid / A1
+    shutil.copytree(honest, folder)
+    return folder
+
+
+def _forget(course: Course, *sids: str) -> None:
+    for sid in sids:  # the course is shared by the whole session
+        shutil.rmtree(course.root / "submitted" / sid, ignore_errors=True)
+        shutil.rmtree(course.root / "autograded" / sid, ignore_errors=True)
+
+
+# ---- F1: grades.csv ---------------------------------------------------------------------------
+
+
+def _export(course: Course, db: Path, dest: Path, *extra: str) -> str:
+    proc = subprocess.run([sys.executable, "-m", "nbgrader", "export", f"--db=sqlite:///{db}", f"--to={dest}", *extra],
+                          cwd=course.root, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return proc.stderr
+
+
+def test_exported_grades_keep_their_columns_and_show_formulas_as_text(course: Course, honest: Path,
+                                                                      tmp_path: Path) -> None:
+    from nbgrader.api import Gradebook
+
+    db = tmp_path / "gradebook.db"
+    shutil.copy(course.root / "gradebook.db", db)
+    plain = tmp_path / "plain.db"
+    shutil.copy(db, plain)
+    with Gradebook(f"sqlite:///{db}", course_id="coplearn") as gb:  # as a hub's roster or an import could hold them
+        gb.update_or_create_student("bob,,,,40,0,40,40", first_name='=HYPERLINK("http://x","X")',
+                                    last_name="Smith, Jr.", email="@SUM(1+1)")
+    log = _export(course, db, tmp_path / "grades.csv")
+    assert "SafeCsvExportPlugin" in log  # nbgrader_config.py chose the course's export
+    with open(tmp_path / "grades.csv", newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    header = rows[0]
+    assert all(len(r) == len(header) for r in rows), [r for r in rows if len(r) != len(header)][:2]
+    table = [dict(zip(header, r)) for r in rows[1:]]
+    fake = [r for r in table if r["student_id"].startswith("bob")]
+    assert fake and all(r["student_id"] == "bob,,,,40,0,40,40" and r["score"] == "0.0" and r["raw_score"] == "0.0"
+                        for r in fake), fake[:1]
+    assert all(r["first_name"] == "'=HYPERLINK(\"http://x\",\"X\")" and r["email"] == "'@SUM(1+1)"
+               and r["last_name"] == "Smith, Jr." for r in fake)
+    mine = [r for r in table if r["student_id"] == "r-honest" and r["assignment"] == A1]
+    assert [r["score"] for r in mine] == ["40.0"]
+    # with nothing to quote, the file is nbgrader's own, byte for byte
+    _export(course, plain, tmp_path / "ours.csv")
+    _export(course, plain, tmp_path / "theirs.csv", "--ExportApp.plugin_class=nbgrader.plugins.export.CsvExportPlugin")
+    assert (tmp_path / "ours.csv").read_bytes() == (tmp_path / "theirs.csv").read_bytes()
+
+
+@pytest.mark.parametrize("sid", ["bob,,,,40,0,40,40", "=1+1", "@SUM(1+1)", "ann;lee"])
+def test_an_id_a_spreadsheet_would_misread_is_not_graded_and_is_named(course: Course, honest: Path, sid: str) -> None:
+    _placed(course, honest, sid)
+    try:
+        log = course.api(**FAST).autograde(A1, sid)["log"]
+        assert "a spreadsheet opening the exported grades would read as a new column or a formula" in log, log[-2000:]
+        assert not (course.root / "autograded" / sid / A1).exists()
+    finally:
+        _forget(course, sid)
+
+
+def test_collect_refuses_an_id_with_a_comma_and_collects_the_rest(course: Course, honest: Path) -> None:
+    course.student("r-comma,,,,40").hand_in(A1, _honest)
+    course.student("r-after").hand_in(A1, _honest)
+    result = course.api().collect(A1)
+    shown = json.dumps(result)
+    assert not (course.root / "submitted" / "r-comma,,,,40").exists()
+    assert (course.root / "submitted" / "r-after" / A1 / f"{A1}.ipynb").is_file()
+    assert "r-comma,,,,40" in shown and "would read as a new column or a formula" in shown, shown[-2000:]
+
+
+# ---- F2: answers.json keys echoed under a locked cell ----------------------------------------
+
+
+def test_an_answers_key_that_is_no_item_is_left_out_and_a_summary_cannot_add_lines(tmp_path: Path) -> None:
+    from coplearn.grading.schema import Question, clean_answers
+
+    forged = "q2.9\n\n\x1b[1;32m=== all answers checked ===\nstatement 1: managed  \u2713 correct\x1b[0m\n"
+    answers = {"q2.1": "managed", "q2.01": "managed", forged: "managed", "q3.1": "team", "q3": "task",
+               "q1.3": "humanistic", "q1.99": "managed"}
+    (tmp_path / "answers.json").write_text(json.dumps({"format": "coplearn-answers", "version": 2, "answers": answers}))
+    schema = {"q1": Question(name="q1", kind="culture", items=frozenset({"3"}), count=None),
+              "q2": Question(name="q2", kind="culture", items=None, count=2),
+              "q3": Question(name="q3", kind="domain", items=None, count=None)}
+    doc, notes = clean_answers(tmp_path / "answers.json", schema)
+    assert doc is not None and doc["answers"] == {"q2.1": "managed", "q3": "task", "q1.3": "humanistic"}
+    assert len([n for n in notes if "is not an item of" in n]) == 4, notes
+    assert all("\n" not in n and "\x1b" not in n for n in notes)
+
+    from coplearn.widgets.answers import SeveralChoices
+
+    summary = SeveralChoices("q2", 2, kind="culture", folder=tmp_path)._summary()
+    assert summary.startswith("Answer widgets for q2: ")
+    assert "\n" not in summary and "\x1b" not in summary and "\\x1b" in summary and "\\x0a" in summary
+
+
+# ---- F3: a huge timestamp.txt -------------------------------------------------------------------
+
+
+def test_collect_reads_only_the_start_of_a_huge_timestamp(course: Course, honest: Path, monkeypatch) -> None:
+    from coplearn.grading import exchange
+
+    parsed: list[int] = []
+    real = exchange.parse_utc
+    monkeypatch.setattr(exchange, "parse_utc", lambda text: parsed.append(len(text)) or real(text))
+    course.student("r-bigstamp").hand_in(A1, _honest)
+    stamp = course.inbound("r-bigstamp", A1) / "timestamp.txt"
+    with open(stamp, "a", encoding="utf-8") as fh:
+        fh.write(" 1" * 500_000)  # 1 MB: the date parser took about 2 s a megabyte, and memory with it
+    result = course.ok(course.api().collect(A1))
+    collected = course.root / "submitted" / "r-bigstamp" / A1 / "timestamp.txt"
+    assert collected.stat().st_size < 100  # the exchange's own time, written in its place
+    assert "r-bigstamp" in json.dumps(result) and "no readable time" in json.dumps(result)
+    assert parsed and max(parsed) <= 200, parsed  # never the whole file
+
+
+def test_a_huge_timestamp_put_in_submitted_by_hand_is_set_aside_alone(course: Course, honest: Path, capfd) -> None:
+    from coplearn.grading.parallel import autograde_parallel
+
+    folder = _placed(course, honest, "r-stamp-hand")
+    _placed(course, honest, "r-stamp-ok")
+    (folder / "timestamp.txt").write_text("2026-12-04 10:00:00" + " " * 5000)
+    try:
+        capfd.readouterr()
+        report = autograde_parallel(A1, jobs=2, course_dir=course.root,
+                                    nbgrader_args=["--student=r-stamp-*", "--force", "--Execute.timeout=10"])
+        log = capfd.readouterr().err
+        assert report.failed == ("r-stamp-hand",) and report.graded == ("r-stamp-ok",), report.summary()
+        assert "coplearn: r-stamp-hand: not graded: its timestamp.txt is longer than 200 characters" in log, log[-2000:]
+        assert not folder.exists() and (folder.parent / f".{A1}.not-graded" / "timestamp.txt").is_file()
+        assert course.score(A1, "r-stamp-ok") == 40
+    finally:
+        _forget(course, "r-stamp-hand", "r-stamp-ok")
+
+
+# ---- F4: a cell whose text is not text ------------------------------------------------------------
+
+SOURCES = {"r-src-int": ["My answer ", 5], "r-src-dict": {"a": "<b>x</b>"}, "r-src-num": 12345, "r-src-null": None}
+
+
+def test_a_cell_whose_text_is_not_text_is_named_and_that_student_fails_alone(course: Course, honest: Path) -> None:
+    for sid, source in SOURCES.items():
+        path = _placed(course, honest, sid) / f"{A1}.ipynb"
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        nb["cells"][3]["source"] = source
+        path.write_text(json.dumps(nb), encoding="utf-8")
+    _placed(course, honest, "r-src-ok")
+    try:
+        log = course.api(**FAST).autograde(A1, "r-src-*")["log"]
+        for sid in SOURCES:
+            assert f"coplearn: {sid}: {A1}.ipynb is not a notebook nbgrader can read: the text of its cell 4 is" in log, \
+                (sid, log[-3000:])
+            assert not (course.root / "autograded" / sid / A1).exists()
+        assert course.score(A1, "r-src-ok") == 40
+    finally:
+        _forget(course, *SOURCES, "r-src-ok")
