@@ -37,13 +37,13 @@ def _honest(nb: dict) -> None:
 
 @pytest.fixture(scope="module")
 def honest(course: Course) -> Path:
-    """r-honest's submitted folder, collected and autograded (40 points)."""
-    course.student("r-honest").hand_in(A1, _honest)
+    """t7-honest's submitted folder, collected and autograded (40 points)."""
+    course.student("t7-honest").hand_in(A1, _honest)
     api = course.api(**FAST)
     course.ok(api.collect(A1))
-    course.ok(api.autograde(A1, "r-honest"))
-    assert course.score(A1, "r-honest") == 40
-    return course.root / "submitted" / "r-honest" / A1
+    course.ok(api.autograde(A1, "t7-honest"))
+    assert course.score(A1, "t7-honest") == 40
+    return course.root / "submitted" / "t7-honest" / A1
 
 
 def _placed(course: Course, honest: Path, sid: str) -> Path:
@@ -91,7 +91,7 @@ def test_exported_grades_keep_their_columns_and_show_formulas_as_text(course: Co
                         for r in fake), fake[:1]
     assert all(r["first_name"] == "'=HYPERLINK(\"http://x\",\"X\")" and r["email"] == "'@SUM(1+1)"
                and r["last_name"] == "Smith, Jr." for r in fake)
-    mine = [r for r in table if r["student_id"] == "r-honest" and r["assignment"] == A1]
+    mine = [r for r in table if r["student_id"] == "t7-honest" and r["assignment"] == A1]
     assert [r["score"] for r in mine] == ["40.0"]
     # with nothing to quote, the file is nbgrader's own, byte for byte
     _export(course, plain, tmp_path / "ours.csv")
@@ -111,13 +111,13 @@ def test_an_id_a_spreadsheet_would_misread_is_not_graded_and_is_named(course: Co
 
 
 def test_collect_refuses_an_id_with_a_comma_and_collects_the_rest(course: Course, honest: Path) -> None:
-    course.student("r-comma,,,,40").hand_in(A1, _honest)
-    course.student("r-after").hand_in(A1, _honest)
+    course.student("t7-comma,,,,40").hand_in(A1, _honest)
+    course.student("t7-after").hand_in(A1, _honest)
     result = course.api().collect(A1)
     shown = json.dumps(result)
-    assert not (course.root / "submitted" / "r-comma,,,,40").exists()
-    assert (course.root / "submitted" / "r-after" / A1 / f"{A1}.ipynb").is_file()
-    assert "r-comma,,,,40" in shown and "would read as a new column or a formula" in shown, shown[-2000:]
+    assert not (course.root / "submitted" / "t7-comma,,,,40").exists()
+    assert (course.root / "submitted" / "t7-after" / A1 / f"{A1}.ipynb").is_file()
+    assert "t7-comma,,,,40" in shown and "would read as a new column or a formula" in shown, shown[-2000:]
 
 
 # ---- F2: answers.json keys echoed under a locked cell ----------------------------------------
@@ -154,39 +154,39 @@ def test_collect_reads_only_the_start_of_a_huge_timestamp(course: Course, honest
     parsed: list[int] = []
     real = exchange.parse_utc
     monkeypatch.setattr(exchange, "parse_utc", lambda text: parsed.append(len(text)) or real(text))
-    course.student("r-bigstamp").hand_in(A1, _honest)
-    stamp = course.inbound("r-bigstamp", A1) / "timestamp.txt"
+    course.student("t7-bigstamp").hand_in(A1, _honest)
+    stamp = course.inbound("t7-bigstamp", A1) / "timestamp.txt"
     with open(stamp, "a", encoding="utf-8") as fh:
         fh.write(" 1" * 500_000)  # 1 MB: the date parser took about 2 s a megabyte, and memory with it
     result = course.ok(course.api().collect(A1))
-    collected = course.root / "submitted" / "r-bigstamp" / A1 / "timestamp.txt"
+    collected = course.root / "submitted" / "t7-bigstamp" / A1 / "timestamp.txt"
     assert collected.stat().st_size < 100  # the exchange's own time, written in its place
-    assert "r-bigstamp" in json.dumps(result) and "no readable time" in json.dumps(result)
+    assert "t7-bigstamp" in json.dumps(result) and "no readable time" in json.dumps(result)
     assert parsed and max(parsed) <= 200, parsed  # never the whole file
 
 
 def test_a_huge_timestamp_put_in_submitted_by_hand_is_set_aside_alone(course: Course, honest: Path, capfd) -> None:
     from coplearn.grading.parallel import autograde_parallel
 
-    folder = _placed(course, honest, "r-stamp-hand")
-    _placed(course, honest, "r-stamp-ok")
+    folder = _placed(course, honest, "t7-stamp-hand")
+    _placed(course, honest, "t7-stamp-ok")
     (folder / "timestamp.txt").write_text("2026-12-04 10:00:00" + " " * 5000)
     try:
         capfd.readouterr()
         report = autograde_parallel(A1, jobs=2, course_dir=course.root,
-                                    nbgrader_args=["--student=r-stamp-*", "--force", "--Execute.timeout=10"])
+                                    nbgrader_args=["--student=t7-stamp-*", "--force", "--Execute.timeout=10"])
         log = capfd.readouterr().err
-        assert report.failed == ("r-stamp-hand",) and report.graded == ("r-stamp-ok",), report.summary()
-        assert "coplearn: r-stamp-hand: not graded: its timestamp.txt is longer than 200 characters" in log, log[-2000:]
+        assert report.failed == ("t7-stamp-hand",) and report.graded == ("t7-stamp-ok",), report.summary()
+        assert "coplearn: t7-stamp-hand: not graded: its timestamp.txt is longer than 200 characters" in log, log[-2000:]
         assert not folder.exists() and (folder.parent / f".{A1}.not-graded" / "timestamp.txt").is_file()
-        assert course.score(A1, "r-stamp-ok") == 40
+        assert course.score(A1, "t7-stamp-ok") == 40
     finally:
-        _forget(course, "r-stamp-hand", "r-stamp-ok")
+        _forget(course, "t7-stamp-hand", "t7-stamp-ok")
 
 
 # ---- F4: a cell whose text is not text ------------------------------------------------------------
 
-SOURCES = {"r-src-int": ["My answer ", 5], "r-src-dict": {"a": "<b>x</b>"}, "r-src-num": 12345, "r-src-null": None}
+SOURCES = {"t7-src-int": ["My answer ", 5], "t7-src-dict": {"a": "<b>x</b>"}, "t7-src-num": 12345, "t7-src-null": None}
 
 
 def test_a_cell_whose_text_is_not_text_is_named_and_that_student_fails_alone(course: Course, honest: Path) -> None:
@@ -195,13 +195,13 @@ def test_a_cell_whose_text_is_not_text_is_named_and_that_student_fails_alone(cou
         nb = json.loads(path.read_text(encoding="utf-8"))
         nb["cells"][3]["source"] = source
         path.write_text(json.dumps(nb), encoding="utf-8")
-    _placed(course, honest, "r-src-ok")
+    _placed(course, honest, "t7-src-ok")
     try:
-        log = course.api(**FAST).autograde(A1, "r-src-*")["log"]
+        log = course.api(**FAST).autograde(A1, "t7-src-*")["log"]
         for sid in SOURCES:
             assert f"coplearn: {sid}: {A1}.ipynb is not a notebook nbgrader can read: the text of its cell 4 is" in log, \
                 (sid, log[-3000:])
             assert not (course.root / "autograded" / sid / A1).exists()
-        assert course.score(A1, "r-src-ok") == 40
+        assert course.score(A1, "t7-src-ok") == 40
     finally:
-        _forget(course, *SOURCES, "r-src-ok")
+        _forget(course, *SOURCES, "t7-src-ok")
