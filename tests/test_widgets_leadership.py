@@ -308,7 +308,11 @@ def test_figure_bundle_matches_what_plotlys_own_renderer_sends():
     ours = figure_bundle(fig, "Readiness")["application/vnd.plotly.v1+json"]
     theirs = pio.renderers["plotly_mimetype"].to_mimebundle(fig.to_dict())["application/vnd.plotly.v1+json"]
     theirs.pop("config", None)
+    config = ours.pop("config")
     assert ours == theirs
+    # the chart's toolbar: only "Download plot as a png" (plotly's default also offers "Share
+    # chart...", an upload to its cloud service, and zoom and select buttons), no plotly logo link
+    assert config["modeBarButtons"] == [["toImage"]] and config["displaylogo"] is False
 
 
 def test_the_chart_and_its_text_alternative_are_written_into_the_output_widget():

@@ -122,6 +122,10 @@ def test_lesson_05_can_be_completed_with_the_keyboard_alone(app_page: Page) -> N
     else:
         pytest.fail(f"Tab never came back round after {MAX_TABS} presses (a keyboard trap?)")
 
+    # a chart's toolbar offers only "Download plot as a png": no "Share chart..." (an upload to
+    # plotly's cloud service) and no zoom or select buttons, each a Tab stop that does nothing here
+    toolbar = [v["label"] for v in visited if v["modebar"]]
+    assert all("png" in label.lower() for label in toolbar), toolbar
     unreached = [c for c in page.evaluate(_CONTROLS) if c.startswith("unreached")]
     assert not unreached, f"Tab never reaches: {unreached}"
     assert not no_focus_indicator, f"no visible focus indicator on: {no_focus_indicator}"

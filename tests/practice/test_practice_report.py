@@ -332,3 +332,19 @@ def test_cli_a_file_far_bigger_than_a_survey_is_refused_at_once(tmp_path):
         fh.truncate(6 * 1024 * 1024)  # sparse: no disk used
     proc = run("audit", "check", str(big))
     assert proc.returncode != 0 and "the course reads files up to 5 MB" in proc.stderr
+
+
+def test_the_example_survey_is_found_beside_the_course_as_the_browser_edition_lays_it_out(tmp_path, monkeypatch):
+    """In the browser edition the package is installed apart from the course's files, which sit in
+    /drive (course/, examples/): a lesson running in course/ finds ../examples/team-survey.csv
+    (the button "Try the example survey" was greyed out there: reach review 7, F10)."""
+    from coplearn.widgets.survey import example_survey_path
+
+    monkeypatch.delenv("COPLEARN_EXAMPLES", raising=False)
+    (tmp_path / "course").mkdir()
+    (tmp_path / "examples").mkdir()
+    example = tmp_path / "examples" / "team-survey.csv"
+    example.write_text("x\n")
+    assert example_survey_path(tmp_path / "course") == example
+    monkeypatch.chdir(tmp_path / "course")
+    assert example_survey_path() == example

@@ -86,6 +86,13 @@ def test_lesson_runs_by_itself_responds_and_is_accessible(context, site_server, 
         assert scope.locator(".jupyter-widgets").count() > 0
         check_text_alternatives(page, ".jp-Notebook")
         perform(page, scope, interaction_for(lesson.number), timeout=30)
+        if lesson.number == "06":
+            # the example survey ships in the site beside the lessons (/drive/examples): its button
+            # works here too (it was greyed out: the package is installed apart from the course)
+            example = scope.get_by_role("button", name="Try the example survey")
+            assert example.is_enabled()
+            example.click()
+            scope.get_by_text("8 respondents").first.wait_for(timeout=60_000)
         summary = axe_summary(run_axe(page, [".jp-Notebook .jp-OutputArea"],
                                       scroller=".jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer"))
         save_axe(f"site-{lesson.number}", summary)

@@ -31,6 +31,14 @@ class Chart:
         display(HTML(self.alt.html()))
 
 
+#: plotly's settings for every course chart: its toolbar keeps only "Download plot as a png" (for a
+#: CPD record). plotly's default toolbar also offers "Share chart...", which uploads the chart (in
+#: lesson 04, the learner's ratings of their own team) to plotly's cloud service, against the
+#: course's word that nothing typed is sent anywhere; and zoom, pan and select buttons that mean
+#: nothing on a diagram and add up to eleven stops for a keyboard user's Tab key.
+CHART_CONFIG: dict[str, Any] = {"modeBarButtons": [["toImage"]], "displaylogo": False, "responsive": True}
+
+
 def figure_bundle(figure: Any, title: str = "A chart") -> dict[str, Any]:
     """The output plotly's own notebook renderer produces (``application/vnd.plotly.v1+json``), built directly.
 
@@ -40,8 +48,10 @@ def figure_bundle(figure: Any, title: str = "A chart") -> dict[str, Any]:
     """
     import json
 
+    spec = json.loads(figure.to_json())
+    spec["config"] = dict(CHART_CONFIG)
     return {
-        "application/vnd.plotly.v1+json": json.loads(figure.to_json()),
+        "application/vnd.plotly.v1+json": spec,
         "text/plain": f"{title} (a chart; its text description follows).",
     }
 

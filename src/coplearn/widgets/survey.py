@@ -31,10 +31,19 @@ __all__ = ["TeamSurveyLoader", "example_survey_path"]
 SHOWN_SECTIONS = ("disagree", "stage", "skills", "priorities", "plan", "method")
 
 
-def example_survey_path() -> Path | None:
-    """The example survey shipped with the course (``examples/team-survey.csv``), if present."""
+def example_survey_path(start: str | os.PathLike[str] | None = None) -> Path | None:
+    """The example survey shipped with the course (``examples/team-survey.csv``), if present:
+    in ``$COPLEARN_EXAMPLES``; beside the course, looking up from ``start`` (default: the current
+    folder, a lesson's own: ``course/`` then the course's root), as in the browser edition, where
+    the package is installed apart from the course's files (``/drive/examples``); or beside the
+    package in a copy of the repository."""
     env = os.environ.get("COPLEARN_EXAMPLES")
     candidates = [Path(env) / "team-survey.csv"] if env else []
+    try:
+        here = Path(start) if start is not None else Path.cwd()
+        candidates += [here / "examples" / "team-survey.csv", here.parent / "examples" / "team-survey.csv"]
+    except OSError:  # (the current folder was removed)
+        pass
     candidates.append(Path(__file__).resolve().parents[3] / "examples" / "team-survey.csv")
     for c in candidates:
         if c.is_file():
