@@ -289,4 +289,4 @@ def test_a_folder_without_a_notebook_nbgrader_finds_is_named_and_reported(run: d
         assert f"coplearn: n-upper: not graded: nbgrader finds no notebook in submitted/n-upper/{A1}; it holds " \
                f"'{A1.upper()}.IPYNB'" in log, log[-3000:]
         assert f"it holds 'work/{A1}.ipynb'" in log and f"name it {A1}.ipynb" in log
-        assert "coplearn: n-time: timestamp.txt in the submitted folder is a folder" in log
+        assert "coplearn: n-time: timestamp.txt in " in log and f"submitted/n-time/{A1} is a folder" in log

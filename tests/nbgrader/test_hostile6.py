@@ -165,28 +165,91 @@ def test_collect_reads_only_the_start_of_a_huge_timestamp(course: Course, honest
     assert parsed and max(parsed) <= 200, parsed  # never the whole file
 
 
-def test_a_huge_timestamp_put_in_submitted_by_hand_is_set_aside_alone(course: Course, honest: Path, capfd) -> None:
+STAMPS = {"t7-stamp-huge": "2026-12-04 10:00:00" + " 1" * 500_000,  # 1 MB: parsed whole, about 2 s
+          "t7-stamp-padded": "2026-12-04 10:00:00" + "\n" * 300,      # a real time: read in both modes
+          "t7-stamp-ok": None}
+
+
+def _grade_both(course: Course, pattern: str, capfd) -> tuple[str, dict, str, object, dict]:
+    """Grade ``pattern`` serially through nbgrader's API and again with ``coplearn autograde --jobs 2``."""
     from coplearn.grading.parallel import autograde_parallel
 
-    folder = _placed(course, honest, "t7-stamp-hand")
-    _placed(course, honest, "t7-stamp-ok")
-    (folder / "timestamp.txt").write_text("2026-12-04 10:00:00" + " " * 5000)
+    serial = course.api(**FAST).autograde(A1, pattern)["log"]
+    first = {sid: (course.root / "autograded" / sid / A1).exists() for sid in STAMPS}
+    capfd.readouterr()
+    report = autograde_parallel(A1, jobs=2, course_dir=course.root,
+                                nbgrader_args=[f"--student={pattern}", "--force", "--Execute.timeout=10"])
+    return serial, first, capfd.readouterr().err, report, {
+        sid: (course.root / "autograded" / sid / A1).exists() for sid in STAMPS}
+
+
+def test_a_huge_timestamp_put_in_submitted_by_hand_fails_that_student_alone_in_both_modes(
+        course: Course, honest: Path, capfd) -> None:
+    for sid, text in STAMPS.items():
+        folder = _placed(course, honest, sid)
+        if text is not None:
+            (folder / "timestamp.txt").write_text(text)
     try:
-        capfd.readouterr()
-        report = autograde_parallel(A1, jobs=2, course_dir=course.root,
-                                    nbgrader_args=["--student=t7-stamp-*", "--force", "--Execute.timeout=10"])
-        log = capfd.readouterr().err
-        assert report.failed == ("t7-stamp-hand",) and report.graded == ("t7-stamp-ok",), report.summary()
-        assert "coplearn: t7-stamp-hand: not graded: its timestamp.txt is longer than 200 characters" in log, log[-2000:]
-        assert not folder.exists() and (folder.parent / f".{A1}.not-graded" / "timestamp.txt").is_file()
-        assert course.score(A1, "t7-stamp-ok") == 40
+        serial, serial_done, log, report, parallel_done = _grade_both(course, "t7-stamp-*", capfd)
+        line = "coplearn: t7-stamp-huge: timestamp.txt in "
+        assert line in serial and "is 1000019 bytes long, too long to be a time" in serial, serial[-2000:]
+        assert line in log, log[-2000:]
+        assert serial_done == parallel_done == {"t7-stamp-huge": False, "t7-stamp-padded": True, "t7-stamp-ok": True}
+        assert report.failed == ("t7-stamp-huge",), report.summary()
+        assert course.score(A1, "t7-stamp-padded") == course.score(A1, "t7-stamp-ok") == 40
     finally:
-        _forget(course, "t7-stamp-hand", "t7-stamp-ok")
+        _forget(course, *STAMPS)
+
+
+@pytest.mark.timeout(600)
+def test_grading_again_past_a_timestamp_that_is_a_named_pipe_does_not_wait_for_ever(course: Course, honest: Path) -> None:
+    """A folder unpacked again over a graded one (tar and zip can carry a named pipe): nbgrader read
+    timestamp.txt before any hook of ours, and waited on the pipe for ever, serially and under --jobs."""
+    import os
+
+    from installed import coplearn
+
+    folder = _placed(course, honest, "t7-fifo")
+    _placed(course, honest, "t7-fifo-ok")
+    try:
+        env = {**os.environ, "PATH": str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")}
+        for command in ([sys.executable, "-m", "nbgrader", "autograde", A1, "--student=t7-fifo*"],
+                        coplearn("autograde", A1, "--student=t7-fifo*", "--jobs", "2")):
+            # graded once; then the pipe arrives, and the tutor grades again to pick up new arrivals
+            (folder / "timestamp.txt").unlink(missing_ok=True)
+            shutil.copy(honest / "timestamp.txt", folder / "timestamp.txt")
+            course.ok(course.api(**FAST).autograde(A1, "t7-fifo*"))
+            (folder / "timestamp.txt").unlink()
+            os.mkfifo(folder / "timestamp.txt")
+            try:
+                proc = subprocess.run(command, cwd=course.root, env=env, capture_output=True, text=True, timeout=240)
+            except subprocess.TimeoutExpired:
+                pytest.fail(f"{command[:3]} still waited after 240 s")
+            assert "coplearn: t7-fifo: timestamp.txt in " in proc.stderr and "is a named pipe" in proc.stderr, \
+                proc.stderr[-2000:]
+        assert course.score(A1, "t7-fifo-ok") == 40
+    finally:
+        _forget(course, "t7-fifo", "t7-fifo-ok")
+
+
+def test_the_summary_writes_odd_characters_in_student_ids_out() -> None:
+    from coplearn.grading.parallel import GradeReport
+
+    odd = "x\r\x1b[2K\x1b[32mAll submissions graded"
+    text = GradeReport(assignment=A1, graded=(), failed=(odd,), skipped=(), seconds=1, jobs=1, replayed=0,
+                       executed_here=0, no_notebook=(odd,)).summary()
+    assert "\x1b" not in text and "\r" not in text and "\\x1b" in text
 
 
 # ---- F4: a cell whose text is not text ------------------------------------------------------------
 
 SOURCES = {"t7-src-int": ["My answer ", 5], "t7-src-dict": {"a": "<b>x</b>"}, "t7-src-num": 12345, "t7-src-null": None}
+#: other hand edits nbformat cannot read (review 7): student -> (change, what the line says)
+OTHER = {"t7-src-outint": (lambda nb: nb["cells"][3].update(outputs=[{"output_type": "stream", "name": "stdout",
+                                                                  "text": ["Your answer ", 5]}]),
+                        "an output of its cell 4 holds lines that are not all text"),
+         "t7-src-metalist": (lambda nb: nb["cells"][3].update(metadata=[]), "the settings (metadata) of its cell 4"),
+         "t7-src-format": (lambda nb: nb.update(nbformat="4"), "its format version is text, not a whole number")}
 
 
 def test_a_cell_whose_text_is_not_text_is_named_and_that_student_fails_alone(course: Course, honest: Path) -> None:
@@ -195,13 +258,21 @@ def test_a_cell_whose_text_is_not_text_is_named_and_that_student_fails_alone(cou
         nb = json.loads(path.read_text(encoding="utf-8"))
         nb["cells"][3]["source"] = source
         path.write_text(json.dumps(nb), encoding="utf-8")
+    for sid, (change, _) in OTHER.items():
+        path = _placed(course, honest, sid) / f"{A1}.ipynb"
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        change(nb)
+        path.write_text(json.dumps(nb), encoding="utf-8")
     _placed(course, honest, "t7-src-ok")
     try:
         log = course.api(**FAST).autograde(A1, "t7-src-*")["log"]
         for sid in SOURCES:
             assert f"coplearn: {sid}: {A1}.ipynb is not a notebook nbgrader can read: the text of its cell 4 is" in log, \
                 (sid, log[-3000:])
+        for sid, (_, said) in OTHER.items():
+            assert f"coplearn: {sid}: {A1}.ipynb is not a notebook nbgrader can read: {said}" in log, (sid, log[-3000:])
+        for sid in [*SOURCES, *OTHER]:
             assert not (course.root / "autograded" / sid / A1).exists()
         assert course.score(A1, "t7-src-ok") == 40
     finally:
-        _forget(course, *SOURCES, "t7-src-ok")
+        _forget(course, *SOURCES, *OTHER, "t7-src-ok")

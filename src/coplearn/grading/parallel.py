@@ -115,11 +115,11 @@ class GradeReport:
                 f"'{self.assignment}' in {format_duration(self.seconds)} with {self.jobs} "
                 f"parallel job{'s' if self.jobs != 1 else ''}.")
         if self.failed:
-            text += (f" {len(self.failed)} could not be graded: {', '.join(self.failed)} "
+            text += (f" {len(self.failed)} could not be graded: {log_safe(', '.join(self.failed), 2000)} "
                      "(nbgrader's reason is in the log above; their other work is untouched).")
         if self.no_notebook:
             text += (f" {len(self.no_notebook)} handed in a folder without a notebook nbgrader can find, so "
-                     f"nothing was graded for them: {', '.join(self.no_notebook)} (the log above says what each "
+                     f"nothing was graded for them: {log_safe(', '.join(self.no_notebook), 2000)} (the log above says what each "
                      "folder holds).")
         if self.skipped:
             text += (f" {len(self.skipped)} already autograded and left as they were "
@@ -346,12 +346,10 @@ class ParallelExecutionError(RuntimeError):
     """The error nbgrader's Execute raised in a worker, raised again where nbgrader handles it."""
 
 
-def _plan(app: Any) -> tuple[list[str], list[str], set[str], list[str], set[str]]:
+def _plan(app: Any) -> tuple[list[str], list[str], set[str], list[str]]:
     """The students nbgrader will autograde (in its order), the ones it will skip, those of the
     first whose notebooks no worker may run (nbgrader, in the main process, fails them alone),
-    those with a submitted folder in which nbgrader finds no notebook (a line says what it holds),
-    and those of the first whose folder was set aside, not to be graded (a ``timestamp.txt`` too
-    long to be a time: nbgrader's parser would read all of it before any hook of ours runs).
+    and those with a submitted folder in which nbgrader finds no notebook (a line says what it holds).
 
     A submitted folder holding links, special files, odd names or too many entries, or a student id
     that nbgrader would read as a pattern, is never given to a worker (which would copy the folder): nbgrader's
@@ -372,10 +370,10 @@ def _plan(app: Any) -> tuple[list[str], list[str], set[str], list[str], set[str]
         conv.assignments = {}
     no_notebook = _say_if_no_notebook(app, conv.assignments)
     if not conv.assignments:
-        return [], [], set(), no_notebook, set()
+        return [], [], set(), no_notebook
     regexp = cd.format_path(cd.submitted_directory, "(?P<student_id>.*)", "(?P<assignment_id>.*)", escape=True)
     excluded = set(cd.student_id_exclude.split(",")) if cd.student_id_exclude else set()
-    todo, skip, main_only, set_aside = [], [], set(), set()
+    todo, skip, main_only = [], [], set()
     for folder in sorted(conv.assignments):
         m = re.match(regexp, folder)
         if not m:
@@ -384,12 +382,6 @@ def _plan(app: Any) -> tuple[list[str], list[str], set[str], list[str], set[str]
         if student in excluded:
             continue
         notebooks = list(conv.assignments[folder])
-        if submission.timestamp_too_long(folder):
-            # nbgrader's date parser reads the whole file, before any hook of ours can run
-            submission.set_aside_for_timestamp(folder, student, app.log)
-            todo.append(student)
-            set_aside.add(student)  # not graded (an autograded folder from an earlier run is left as it was)
-            continue
         try:
             odd = too_many_entries(folder) or bool(odd_entries(folder))
         except (OSError, RecursionError, ValueError):  # a folder that cannot be walked (1,000 levels deep...)
@@ -407,8 +399,7 @@ def _plan(app: Any) -> tuple[list[str], list[str], set[str], list[str], set[str]
             missing = any(not os.path.exists(os.path.join(dest, os.path.basename(n))) for n in notebooks)
         try:
             new, old = cd.get_existing_timestamp(folder), cd.get_existing_timestamp(dest)
-        except Exception as exc:  # noqa: BLE001 - an unreadable timestamp.txt: nbgrader fails this student alone
-            submission.say_timestamp_unreadable(student, os.path.join(folder, "timestamp.txt"), exc, app.log)
+        except Exception:  # noqa: BLE001 - an unreadable timestamp.txt (the reader said why): nbgrader fails this student alone
             todo.append(student)
             main_only.add(student)
             continue
@@ -416,7 +407,7 @@ def _plan(app: Any) -> tuple[list[str], list[str], set[str], list[str], set[str]
             todo.append(student)
         else:
             skip.append(student)
-    return todo, skip, main_only, no_notebook, set_aside
+    return todo, skip, main_only, no_notebook
 
 
 def _say_if_no_notebook(app: Any, listed: dict[str, list[str]]) -> list[str]:
@@ -501,6 +492,8 @@ def autograde_parallel(
 
     jobs = max(1, int(jobs or os.cpu_count() or 1))
     _ensure_path_has_venv()
+    submission.bound_timestamp_reading()  # (the course's nbgrader_config.py does too; an older copy may not)
+    submission.said_timestamps().clear()  # each run says what it finds
     old_cwd = os.getcwd()
     if course_dir is not None:
         os.chdir(course_dir)
@@ -517,7 +510,7 @@ def autograde_parallel(
         if app.coursedir.assignment_id not in ("", assignment):
             raise ValueError("give the assignment once, not also with --assignment")
         app.coursedir.assignment_id = assignment
-        todo, skipped, main_only, no_notebook, set_aside = _plan(app)
+        todo, skipped, main_only, no_notebook = _plan(app)
         converter = Autograde(coursedir=app.coursedir, parent=app)
         pps = [resolve_step(p) for p in converter.autograde_preprocessors]
         i = execute_index(pps)
@@ -566,7 +559,7 @@ def autograde_parallel(
         cd = app.coursedir
         for student in todo:
             dest = cd.format_path(cd.autograded_directory, student, assignment)
-            (graded if os.path.isdir(dest) and student not in set_aside else failed).append(student)
+            (graded if os.path.isdir(dest) else failed).append(student)
         return GradeReport(
             assignment=assignment, graded=tuple(graded), failed=tuple(failed), skipped=tuple(skipped),
             seconds=seconds, jobs=jobs, replayed=counts["replayed"], executed_here=counts["executed_here"],

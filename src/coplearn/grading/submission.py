@@ -28,7 +28,7 @@ from coplearn.grading.gradebook import (built_on_first_use, course_id, gradebook
 from coplearn.grading.schema import Question, answer_schema, clean_answers
 
 __all__ = ["PruneSubmission", "check_submission", "clear_odd_entries", "notebooks_elsewhere", "odd_entries", "prune_folder",
-           "say_timestamp_unreadable", "set_aside_for_timestamp", "timestamp_too_long", "unsafe_student_id",
+           "bound_timestamp_reading", "read_timestamp", "unsafe_student_id", "MAX_TIMESTAMP_BYTES",
            "MAX_TIMESTAMP_CHARS"]
 
 
@@ -288,14 +288,35 @@ def _unreadable(path: str) -> str | None:
         return f"is not a notebook file (not valid JSON: {str(exc)[:120]})"
     if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
         return "is JSON but not a notebook (it has no list of cells)"
+    cant = "is not a notebook nbgrader can read"
+    if "nbformat" in nb and (not isinstance(nb["nbformat"], int) or isinstance(nb["nbformat"], bool)):
+        return f"{cant}: its format version is {_json_kind(nb['nbformat'])}, not a whole number"
+    if not isinstance(nb.get("metadata", {}), dict):
+        return f"{cant}: its settings (metadata) are {_json_kind(nb['metadata'])}, not a set of named values"
     for n, cell in enumerate(nb["cells"], 1):
         if not isinstance(cell, dict):
-            return f"is not a notebook nbgrader can read: its cell {n} is not a cell"
-        source = cell.get("source", "")
-        if not (isinstance(source, str) or isinstance(source, list) and all(isinstance(x, str) for x in source)):
-            return (f"is not a notebook nbgrader can read: the text of its cell {n} is {_json_kind(source)}, not text "
-                    "(a hand edit or another tool left it so)")
+            return f"{cant}: its cell {n} is not a cell"
+        if not _is_text(cell.get("source", "")):
+            return (f"{cant}: the text of its cell {n} is {_json_kind(cell['source'])}, not text (a hand edit or "
+                    "another tool left it so)")
+        if not isinstance(cell.get("metadata", {}), dict):
+            return f"{cant}: the settings (metadata) of its cell {n} are {_json_kind(cell['metadata'])}"
+        # (only what stops nbformat reading the file: lines of text that are not all text. A
+        # single value of the wrong type is mended as the cell's outputs are cleared)
+        outputs = cell.get("outputs", [])
+        for out in outputs if isinstance(outputs, list) else []:
+            if not isinstance(out, dict):
+                continue
+            texts = [out.get("text")] + ([v for k, v in out["data"].items() if not k.endswith("json")]
+                                         if isinstance(out.get("data"), dict) else [])
+            if any(isinstance(t, list) and not _is_text(t) for t in texts):
+                return f"{cant}: an output of its cell {n} holds lines that are not all text"
     return None
+
+
+def _is_text(value: object) -> bool:
+    """A notebook's multi-line text: a string, or a list of strings."""
+    return isinstance(value, str) or isinstance(value, list) and all(isinstance(x, str) for x in value)
 
 
 def _json_kind(value: object) -> str:
@@ -312,6 +333,8 @@ def _json_kind(value: object) -> str:
         return "a set of named values"
     if isinstance(value, list):
         return "a list holding something other than text"
+    if isinstance(value, str):
+        return "text"
     return "empty (null)" if value is None else "not text"
 
 
@@ -366,39 +389,106 @@ def notebooks_elsewhere(folder: str | os.PathLike[str], limit: int = 5, budget: 
     return found[:limit]
 
 
-#: A ``timestamp.txt`` longer than this is not a time (nbgrader writes about 30 characters); the
-#: date parser nbgrader uses reads the whole file, which for a 10 MB file took 23 s and 300 MB.
+#: A ``timestamp.txt`` whose time (spaces and line breaks stripped) is longer than this is not a
+#: time: nbgrader writes about 30 characters. ``collect`` reads no more of it than this.
 MAX_TIMESTAMP_CHARS = 200
+#: ... and a file larger than this is not read at all: nbgrader's date parser reads all of it
+#: (a 10 MB file took 23 s and 300 MB of memory).
+MAX_TIMESTAMP_BYTES = 4096
+_SAID_TIMESTAMPS: set[str] = set()
 
 
-def timestamp_too_long(folder: str | os.PathLike[str]) -> bool:
-    """Whether ``folder`` holds a ``timestamp.txt`` file too long to be a time."""
+def read_timestamp(path: str | os.PathLike[str]) -> Any:
+    """The time a ``timestamp.txt`` holds (nbgrader's ``parse_utc``), ``None`` when there is no
+    such file or it is empty (as nbgrader reads it); or ``ValueError``, in plain words, when it is
+    not a plain file (a folder, a link, a named pipe: reading one would wait for ever), is too long
+    to be a time, or is not one. Never reads more than :data:`MAX_TIMESTAMP_BYTES`.
+
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> (d / "timestamp.txt").write_text("2026-12-04 10:00:00.5 UTC" + "\\n" * 300) and None
+    >>> read_timestamp(d / "timestamp.txt").isoformat()
+    '2026-12-04T10:00:00.500000'
+    >>> (d / "timestamp.txt").write_text("x" * 5000) and None
+    >>> read_timestamp(d / "timestamp.txt")
+    Traceback (most recent call last):
+    ValueError: is 5000 bytes long, too long to be a time
+    """
+    from nbgrader.utils import parse_utc
+
     try:
-        info = os.stat(os.path.join(folder, "timestamp.txt"), follow_symlinks=False)
-    except OSError:
-        return False
-    return stat.S_ISREG(info.st_mode) and info.st_size > MAX_TIMESTAMP_CHARS
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        if os.path.islink(path):
+            raise ValueError("is a link, not a file") from None
+        if os.path.isdir(path):
+            raise ValueError("is a folder") from None
+        raise ValueError(f"cannot be opened ({exc.strerror or type(exc).__name__})") from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise ValueError("is a folder")
+        if not stat.S_ISREG(info.st_mode):
+            raise ValueError(f"is {_kind(info.st_mode)}, not a file")
+        if info.st_size > MAX_TIMESTAMP_BYTES:
+            raise ValueError(f"is {info.st_size} bytes long, too long to be a time")
+        data = os.read(fd, MAX_TIMESTAMP_BYTES + 1)
+    except OSError as exc:
+        raise ValueError(f"cannot be read ({exc.strerror or type(exc).__name__})") from None
+    finally:
+        os.close(fd)
+    try:
+        text = data.decode("utf-8").strip()
+    except UnicodeDecodeError:
+        raise ValueError("is not text") from None
+    if not text:
+        return None
+    if len(text) > MAX_TIMESTAMP_CHARS:
+        raise ValueError(f"holds {len(text)} characters, too many to be a time")
+    try:
+        return parse_utc(text)
+    except (ValueError, OverflowError):
+        raise ValueError("cannot be read as a time") from None
 
 
-def set_aside_for_timestamp(folder: str, student: str, log: Any) -> str:
-    """Move a submitted folder whose ``timestamp.txt`` is too long out of nbgrader's reach (it would
-    read the whole file before any hook of ours runs); say so in one line. Returns the new place."""
-    aside = _aside(folder)
-    os.rename(folder, aside)
-    log.error("coplearn: %s: not graded: its timestamp.txt is longer than %d characters, so it is not a time, and "
-              "reading it would hold up grading. The folder was moved, untouched, to %s. Put it back with a "
-              "timestamp.txt holding the time the work reached you (for example 2026-12-04 17:00:00), and grade "
-              "again.", log_safe(student), MAX_TIMESTAMP_CHARS, log_safe(aside))
-    return aside
+def said_timestamps() -> set[str]:
+    """The ``timestamp.txt`` files this process has already named in the log (each said once)."""
+    return _SAID_TIMESTAMPS
 
 
-def say_timestamp_unreadable(student: str, path: str, exc: BaseException, log: Any) -> None:
-    """One plain line for a ``timestamp.txt`` that nbgrader cannot read as a time (a folder, not
-    text, a date out of range...): nbgrader then fails that student alone with a traceback."""
-    why = "is a folder" if os.path.isdir(path) else f"cannot be read as a time ({type(exc).__name__})"
-    log.error("coplearn: %s: %s in the submitted folder %s, so nbgrader will not grade this student (its error "
-              "follows when it reaches them). Replace it with the time the work reached you (for example "
-              "2026-12-04 17:00:00) or delete it, and grade again.", log_safe(student), "timestamp.txt", why)
+def bound_timestamp_reading() -> None:
+    """Make nbgrader read every ``timestamp.txt`` through :func:`read_timestamp` in this process
+    (``nbgrader_config.py`` calls it, so ``nbgrader autograde``, formgrader and ``collect`` do too).
+
+    nbgrader reads a submission's ``timestamp.txt`` before any hook of the course can look at the
+    folder (``init_destination``): all of a file of megabytes, or for ever from a named pipe. Read
+    so, a file that is not a time fails that student alone, as nbgrader's own invalid-time error
+    did, with one plain line naming the student and what to do (said once per file and process)."""
+    from nbgrader.coursedir import CourseDirectory
+
+    if getattr(CourseDirectory.get_existing_timestamp, "coplearn", False):
+        return
+
+    def get_existing_timestamp(self: Any, dest_path: str) -> Any:
+        path = os.path.join(dest_path, "timestamp.txt")
+        try:
+            stamp = read_timestamp(path)
+        except ValueError as exc:
+            if path not in _SAID_TIMESTAMPS:
+                _SAID_TIMESTAMPS.add(path)
+                student = os.path.basename(os.path.dirname(os.path.normpath(dest_path)))
+                _log().error("coplearn: %s: timestamp.txt in %s %s, so nbgrader does not grade this submission. "
+                             "Replace it with the time the work reached you (for example 2026-12-04 17:00:00) or "
+                             "delete it, and grade again.", log_safe(student), log_safe(dest_path), exc)
+            raise ValueError(f"Invalid timestamp file {path}: {exc}") from None
+        if stamp is None and os.path.isfile(path):
+            self.log.warning("Empty timestamp file: %s", path)
+        return stamp
+
+    get_existing_timestamp.coplearn = True  # type: ignore[attr-defined]
+    CourseDirectory.get_existing_timestamp = get_existing_timestamp
 
 
 def _say_if_own_timestamp(folder: str, student: str, log: Any) -> None:

@@ -20,3 +20,7 @@ c.ExchangeFactory.collect = "coplearn.grading.exchange.SafeCollect"
 c.ExchangeFactory.release_feedback = "coplearn.grading.exchange.SafeReleaseFeedback"
 c.SafeCollect.require_owner = not shared
 c.ExportApp.plugin_class = "coplearn.grading.export.SafeCsvExportPlugin"  # grades.csv safe to open in a spreadsheet
+
+from coplearn.grading.submission import bound_timestamp_reading  # noqa: E402
+
+bound_timestamp_reading()  # timestamp.txt read within bounds (a named pipe or a huge file held grading up)
