@@ -37,7 +37,8 @@ _FOCUSED = """() => {
           group: group ? (group.querySelector('.widget-label') || {}).textContent : '',
           course: !!el.closest('.jp-OutputArea') && !el.closest('.modebar'),
           modebar: !!el.closest('.modebar'),
-          opacity: opacity, focusStyle: [s.outlineStyle, s.outlineWidth, s.boxShadow, s.borderColor].join('|')};
+          opacity: opacity, focusStyle: [s.outlineStyle, s.outlineWidth, s.boxShadow, s.borderColor].join('|'),
+          ring: [s.outlineStyle, parseFloat(s.outlineWidth) || 0, s.outlineColor]};
 }"""
 
 _UNFOCUSED_STYLE = """(kb) => { const el = document.querySelector(`[data-kb="${kb}"]`);
@@ -48,6 +49,24 @@ _CONTROLS = """() => Array.from(document.querySelectorAll(
     '.jp-OutputArea select, .jp-OutputArea textarea, .jp-OutputArea input, .jp-OutputArea button'))
   .filter(el => !el.closest('.modebar') && !el.disabled && el.offsetParent !== null)
   .map(el => el.dataset.kb || ('unreached ' + el.tagName + ' ' + ((el.labels && el.labels[0]) ? el.labels[0].textContent : el.textContent).trim().slice(0, 60)))"""
+
+
+def _luminance(css_colour: str) -> float:
+    """Relative luminance (WCAG) of an ``rgb(...)``/``rgba(...)`` colour as getComputedStyle gives it."""
+    r, g, b = (int(float(v)) for v in re.findall(r"[\d.]+", css_colour)[:3])
+
+    def channel(c: int) -> float:
+        c = c / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def strong_ring(ring: list) -> bool:
+    """A solid outline at least 2 px wide with at least 3:1 contrast on white (WCAG 2.4.7, 1.4.11):
+    what the course's CSS (COURSE_CSS) gives its drop-downs, text boxes and buttons."""
+    style, width, colour = ring
+    return style == "solid" and width >= 2 and 1.05 / (_luminance(colour) + 0.05) >= 3
 
 
 def focus_shows(before: str | None, after: str) -> bool:
@@ -119,6 +138,9 @@ def test_lesson_05_can_be_completed_with_the_keyboard_alone(app_page: Page) -> N
         page.keyboard.press("Tab")
         if not focus_shows(before, el["focusStyle"]):
             no_focus_indicator.append(what)
+        elif el["tag"] in ("select", "input", "textarea", "button") and not strong_ring(el["ring"]):
+            # not just a border turning light blue (ipywidgets' own sign, about 2.2:1 on white)
+            no_focus_indicator.append(f"{what} (only {el['ring']})")
     else:
         pytest.fail(f"Tab never came back round after {MAX_TABS} presses (a keyboard trap?)")
 

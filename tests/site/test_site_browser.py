@@ -200,6 +200,54 @@ def test_an_exercise_opened_in_jupyterlab_runs(context, site_server):
         page.close()
 
 
+#: At a 320 CSS px wide screen (a 1280 px laptop at 400 % zoom): every form control in the course's
+#: output, how wide it is, and what in a widget box reaches past the box's right edge (so that the
+#: box scrolls sideways). Charts (their own layout) and data tables (which may scroll, in a box of
+#: their own) are left out.
+REFLOW = """() => {
+  const shown = e => { const r = e.getBoundingClientRect(); const s = getComputedStyle(e);
+    return r.width > 0 && r.height > 0 && s.display !== 'none' && s.visibility !== 'hidden'; };
+  const label = e => { const row = e.closest('.widget-inline-hbox'); const l = row && row.querySelector('.widget-label');
+    return ((l && l.textContent) || e.placeholder || e.tagName).trim().slice(0, 60); };
+  const controls = Array.from(document.querySelectorAll(
+      '.jp-OutputArea select, .jp-OutputArea textarea, .jp-OutputArea input:not([type=file]):not([type=radio]):not([type=checkbox])'))
+    .filter(shown).map(e => ({label: label(e), width: Math.round(e.getBoundingClientRect().width)}));
+  const wide = [];
+  for (const box of document.querySelectorAll('.jp-OutputArea .widget-box')) {
+    if (!shown(box) || box.scrollWidth <= box.clientWidth + 1) continue;
+    const right = box.getBoundingClientRect().right;
+    for (const e of box.querySelectorAll('*')) {
+      if (e.closest('.js-plotly-plot, .coplearn-table-scroll, .scroll') || !shown(e)) continue;
+      if (e.getBoundingClientRect().right > right + 1)
+        wide.push(`${e.tagName.toLowerCase()} '${(e.textContent || e.placeholder || '').trim().slice(0, 40)}' ` +
+                  `(box ${box.scrollWidth} px wide for ${box.clientWidth})`);
+    }
+  }
+  return {controls, wide: wide.slice(0, 12)};
+}"""
+
+
+def test_controls_reflow_on_a_320_px_wide_screen(browser, guard, site_server):
+    """WCAG 1.4.10 (reflow): at 320 CSS px, a control whose label sits beside it goes under the
+    label at the full width instead of being squeezed (reach review 7: journal boxes 25 px wide,
+    rating drop-downs showing only their arrow), and no widget box scrolls sideways."""
+    ctx = browser.new_context(viewport={"width": 320, "height": 640})
+    guard.attach(ctx)
+    page = ctx.new_page()
+    try:
+        for slug in ("04-the-super-ordinate-learning-culture", "06-action-centred-leadership-and-the-team-audit"):
+            open_lesson(page, site_server.url, slug)
+            wait_for_every_cell(page)
+            page.wait_for_timeout(500)
+            found = page.evaluate(REFLOW)
+            assert len(found["controls"]) > 20, found["controls"]  # the rating drop-downs and the journal
+            narrow = [c for c in found["controls"] if c["width"] < 120]
+            assert not narrow, f"{slug}: controls squeezed narrower than 120 CSS px at 320 px: {narrow}"
+            assert not found["wide"], f"{slug}: widget boxes scroll sideways at 320 px: {found['wide']}"
+    finally:
+        ctx.close()
+
+
 def test_every_kernel_started_from_the_prepared_kernel(context):
     """Every lesson opened above (and each reload, tab and restart) started Python from the site's
     snapshot: none fell back to starting in full. Each unpacked its packages in JavaScript (all but

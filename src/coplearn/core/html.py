@@ -26,15 +26,20 @@ def esc(value: object) -> str:
 
 
 def table(caption: str, header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    """A plain HTML table with a caption and column headers (``scope="col"``)."""
+    """A plain HTML table with a caption and column headers (``scope="col"``).
+
+    The table sits in a box of its own that scrolls sideways when the table is wider than the
+    screen (a data table may, WCAG 1.4.10), so the text around it still wraps at the screen's width.
+    """
     head = "".join(f'<th scope="col" style="{_CELL}background:#F2F2F2">{esc(h)}</th>' for h in header)
     body = "".join(
         "<tr>" + "".join(f'<td style="{_CELL}">{esc(c)}</td>' for c in row) + "</tr>" for row in rows
     )
     return (
+        '<div class="coplearn-table-scroll" style="max-width:100%;overflow-x:auto">'
         '<table class="coplearn-table" style="border-collapse:collapse;margin:0.5em 0">'
         f'<caption style="text-align:left;font-weight:bold;padding:4px 0">{esc(caption)}</caption>'
-        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
     )
 
 

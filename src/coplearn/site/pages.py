@@ -117,6 +117,9 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
   /* the prompt's click-to-collapse overlay would otherwise lie over the left edge of the activities */
   body.coplearn-lesson .jp-CodeCell .jp-InputPlaceholder, body.coplearn-lesson .jp-OutputArea-promptOverlay,
   body.coplearn-lesson .jp-InputPrompt, body.coplearn-lesson .jp-OutputPrompt { display: none; }
+  /* long addresses and commands in the lesson text wrap on a narrow screen (WCAG 1.4.10) */
+  body.coplearn-lesson .jp-RenderedMarkdown a[href],
+  body.coplearn-lesson .jp-RenderedMarkdown :not(pre) > code { overflow-wrap: anywhere; }
 </style>
 <script id="coplearn-run-on-open">
 (function () {

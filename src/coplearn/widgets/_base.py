@@ -20,6 +20,9 @@ from IPython.display import HTML, display
 from coplearn.practice.journal import Journal
 from coplearn.practice.journal_entry import JournalEntry
 
+from ._style import COURSE_CLASS, COURSE_CSS
+from ._style import course_style as _course_style
+
 __all__ = ["Composite", "ChoiceItem", "ChoiceSorter", "JournalPrompt", "show_chart", "message", "COURSE_CSS",
            "KEYBOARD_SCRIPT", "full_width"]
 
@@ -34,25 +37,6 @@ def full_width() -> W.Layout:
     Made on first use, not at import: a widget opens a channel to the page when it is made, and the
     browser edition imports this module before there is a page (see coplearn/site/snapshot.py)."""
     return W.Layout(width="100%")
-
-#: Page-wide fixes for WCAG 2.2 AA gaps in the upstream tools (see docs/accessibility.md):
-#: ipywidgets 8.1 packs radio buttons 20 px apart (2.5.8 target size asks for 24 px);
-#: JupyterLab and Voila show links in rendered Markdown by colour alone (1.4.1 use of colour);
-#: plotly's chart toolbar stays invisible (opacity 0) while its buttons have the keyboard focus
-#: (2.4.7 focus visible).
-COURSE_CSS = """
-.jupyter-widget-radio-box label, .widget-radio-box label,
-.jupyter-widget-radio-box input, .widget-radio-box input { height: 28px; line-height: 28px; }
-.jp-RenderedHTMLCommon a[href] { text-decoration: underline; }
-.js-plotly-plot .plotly .modebar:focus-within > * { opacity: 1 !important; transition: none !important; }
-.js-plotly-plot .plotly .modebar-btn:focus-visible { outline: 2px solid #0072B2; outline-offset: 1px; }
-"""
-
-
-def _course_style() -> W.HTML:
-    """A hidden widget holding :data:`COURSE_CSS`; shown with every course widget, styling the page."""
-    return W.HTML(value=f"<style>{COURSE_CSS}</style>", layout=W.Layout(display="none"))
-
 
 #: In JupyterLab's command mode, keys pressed on a focused drop-down or radio button also fire
 #: notebook shortcuts: the arrow keys jump to the next cell instead of changing the choice, and
@@ -178,7 +162,7 @@ class Composite:
         except Exception:  # noqa: BLE001 - progress notes must never stop a lesson showing
             pass
         display(HTML(KEYBOARD_SCRIPT), metadata={"coplearn": "keyboard"})
-        display(W.VBox([_course_style(), self.view]))
+        display(W.VBox([_course_style(), self.view], _dom_classes=[COURSE_CLASS]))
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -318,11 +302,12 @@ class JournalPrompt(Composite):
         self.title = title or f"Lesson {lesson}: reflection"
         self.journal = journal
         self.saved: JournalEntry | None = None
+        # rows, not a fixed height: the label may go above the box on a narrow screen (COURSE_CSS)
         self.learning = W.Textarea(description="What I learned or noticed", style=LABEL_STYLE,
-                                   layout=W.Layout(width="100%", height="7em"),
+                                   layout=W.Layout(width="100%"), rows=5,
                                    placeholder="Write a few sentences in your own words.")
         self.impact = W.Textarea(description="What I will do differently in practice", style=LABEL_STYLE,
-                                 layout=W.Layout(width="100%", height="4em"),
+                                 layout=W.Layout(width="100%"), rows=3,
                                  placeholder="Optional: one concrete change.")
         self.button = W.Button(description="Save to my journal", button_style="primary",
                                tooltip="Save this reflection to your journal", icon="")

@@ -103,7 +103,7 @@ class TeamAuditForm(Composite):
                 else:
                     control = W.Textarea(description=f"{item.id} answer", style=LABEL_STYLE,
                                          placeholder="A few notes in your own words (optional).",
-                                         layout=W.Layout(width="95%", height="5em"))
+                                         layout=W.Layout(width="95%"), rows=3)
                     rows.append(W.VBox([question, control]))
                 self.controls[item.id] = control
             sections.append(W.VBox(rows, layout=W.Layout(margin="0 0 12px 0")))

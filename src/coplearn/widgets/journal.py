@@ -42,7 +42,7 @@ class JournalExport(Composite):
         self.requirement = W.HTML(value="", layout=full_width())
         self.format = W.Dropdown(options=_FORMATS, value="md", description="Format", style=LABEL_STYLE)
         self.filename = W.Text(value=f"{self.STEM}.md", description="File name", style=LABEL_STYLE,
-                               continuous_update=False, layout=W.Layout(width="24em"))
+                               continuous_update=False, layout=W.Layout(width="24em", max_width="100%"))
         self.button = W.Button(description="Export my journal", button_style="primary",
                                tooltip="Write your journal entries as CPD records to the file named above",
                                layout=W.Layout(width="auto"))

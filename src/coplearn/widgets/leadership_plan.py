@@ -69,7 +69,7 @@ class LeadershipPlanBuilder(Composite):
                              placeholder="One concrete step, e.g. start monthly group supervision")
                         for n in (1, 2, 3)]
         self.interface = W.Textarea(description="How I will manage the interface with the wider organisation",
-                                    style=LABEL_STYLE, layout=W.Layout(width="100%", height="5em"),
+                                    style=LABEL_STYLE, layout=W.Layout(width="100%"), rows=4,
                                     continuous_update=False)
         self.preview = W.HTML(value="")
         self.save_button = W.Button(description="Save plan to my journal", button_style="primary",

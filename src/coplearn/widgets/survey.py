@@ -76,7 +76,7 @@ class TeamSurveyLoader(Composite):
                                    layout=W.Layout(width="auto"))
         self.path = W.Text(value="", description="Or type the CSV file's path", style=LABEL_STYLE,
                            placeholder="e.g. team-survey.csv", continuous_update=False,
-                           layout=W.Layout(width="32em"))
+                           layout=W.Layout(width="32em", max_width="100%"))
         self.read_button = W.Button(description="Read this file", tooltip="Read the CSV file named in the box",
                                     layout=W.Layout(width="auto"))
         self.example = example_survey_path()
@@ -85,14 +85,14 @@ class TeamSurveyLoader(Composite):
                                        disabled=self.example is None, layout=W.Layout(width="auto"))
         self.threshold = W.BoundedIntText(value=min_respondents, min=1, max=99, style=LABEL_STYLE,
                                           description="Show individual answers only with at least this many respondents",
-                                          layout=W.Layout(width="36em"))
+                                          layout=W.Layout(width="44em", max_width="100%"))
         self.status = W.HTML(value="")
         self.summary = W.HTML(value="", layout=full_width())
         self.domains_out = W.Output(layout=full_width())
         self.items_out = W.Output(layout=full_width())
         self.sections = W.HTML(value="", layout=full_width())
         self.report_name = W.Text(value="team-audit-report.html", description="Report file name", style=LABEL_STYLE,
-                                  continuous_update=False, layout=W.Layout(width="32em"))
+                                  continuous_update=False, layout=W.Layout(width="32em", max_width="100%"))
         self.save_button = W.Button(description="Save the report as a web page", disabled=True,
                                     layout=W.Layout(width="auto"),
                                     tooltip="Write the whole report as one HTML file you can open, print or share")
@@ -111,11 +111,11 @@ class TeamSurveyLoader(Composite):
             "tool (Microsoft Forms, Google Forms and others) without changing it.</p>", layout=full_width())
         self.view = W.VBox([
             intro,
-            W.HBox([self.upload, self.example_button]),
-            W.HBox([self.path, self.read_button]),
+            W.HBox([self.upload, self.example_button], layout=W.Layout(flex_flow="row wrap")),
+            W.HBox([self.path, self.read_button], layout=W.Layout(flex_flow="row wrap")),
             self.threshold, self.status, self.messages,
             self.summary, self.domains_out, self.items_out, self.sections,
-            W.HBox([self.report_name, self.save_button]), self.save_status,
+            W.HBox([self.report_name, self.save_button], layout=W.Layout(flex_flow="row wrap")), self.save_status,
         ])
         if path is not None:
             self.safely(self.load_path)(path)
