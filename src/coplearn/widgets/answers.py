@@ -32,6 +32,7 @@ from coplearn.grading.answers import _printable
 from coplearn.grading.options import Option, canonical, options
 from coplearn.grading.store import AnswerStore
 from ._base import KEYBOARD_SCRIPT, LABEL_STYLE, Composite, message
+from ._style import COURSE_CLASS, course_style
 
 __all__ = ["ChoiceQuestions", "NumberAnswers", "SeveralChoices"]
 
@@ -78,6 +79,11 @@ class _AnswerWidget(Composite):
         return f"Answer widgets for {self.question}: " + ", ".join(shown[:_SUMMARY_ITEMS]) + more
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        if COURSE_CLASS not in self.view._dom_classes:
+            # the course's style (reflow on a narrow screen, a visible focus ring, forced colours),
+            # as every lesson widget has it (widgets/_style.py)
+            self.view.add_class(COURSE_CLASS)
+            self.view.children = (course_style(), *self.view.children)
         bundle = self.view._repr_mimebundle_(**kwargs)
         data = bundle[0] if isinstance(bundle, tuple) else bundle
         if isinstance(data, dict):
