@@ -24,6 +24,8 @@ BROWSER_NOTE = """\
 > Your journal is kept **in this web browser, on this device only**, in the folder `my-journal`.
 > To keep a copy, export it (lesson 11) or download `my-journal/journal.json` from the file list.
 > Clearing your browser's data deletes it.
+> If a paragraph of the lesson turns into plain text with `#` and `*` marks (a double click or
+> Enter opens it for editing), press **Shift+Enter** to show it as before; **Escape** leaves it.
 """
 
 
