@@ -333,9 +333,7 @@ def _json_kind(value: object) -> str:
         return "a set of named values"
     if isinstance(value, list):
         return "a list holding something other than text"
-    if isinstance(value, str):
-        return "text"
-    return "empty (null)" if value is None else "not text"
+    return "text" if isinstance(value, str) else "empty (null)"  # (JSON has no other kinds)
 
 
 def _say_if_unreadable(notebooks: list[str], student: str, log: Any) -> None:
