@@ -223,14 +223,19 @@ REFLOW = """() => {
                   `(box ${box.scrollWidth} px wide for ${box.clientWidth})`);
     }
   }
-  return {controls, wide: wide.slice(0, 12)};
+  const scrollers = Array.from(document.querySelectorAll('.jp-OutputArea .coplearn-table-scroll, .jp-OutputArea .scroll'))
+    .filter(e => shown(e) && e.scrollWidth > e.clientWidth + 1);
+  const unreachable = scrollers.filter(e => e.tabIndex < 0 || !e.getAttribute('aria-label'))
+    .map(e => (e.querySelector('caption') || e).textContent.trim().slice(0, 60));
+  return {controls, wide: wide.slice(0, 12), scrolling: scrollers.length, unreachable};
 }"""
 
 
 def test_controls_reflow_on_a_320_px_wide_screen(browser, guard, site_server):
     """WCAG 1.4.10 (reflow): at 320 CSS px, a control whose label sits beside it goes under the
     label at the full width instead of being squeezed (reach review 7: journal boxes 25 px wide,
-    rating drop-downs showing only their arrow), and no widget box scrolls sideways."""
+    rating drop-downs showing only their arrow), and no widget box scrolls sideways; a data table
+    that does scroll, in its own box, can be reached and scrolled by keyboard."""
     ctx = browser.new_context(viewport={"width": 320, "height": 640})
     guard.attach(ctx)
     page = ctx.new_page()
@@ -244,6 +249,9 @@ def test_controls_reflow_on_a_320_px_wide_screen(browser, guard, site_server):
             narrow = [c for c in found["controls"] if c["width"] < 120]
             assert not narrow, f"{slug}: controls squeezed narrower than 120 CSS px at 320 px: {narrow}"
             assert not found["wide"], f"{slug}: widget boxes scroll sideways at 320 px: {found['wide']}"
+            # a table wider than the screen scrolls in its own box: a keyboard user must be able to
+            # reach that box (a Tab stop) to scroll it, and hear what it holds
+            assert not found["unreachable"], f"{slug}: table boxes that scroll but take no focus: {found['unreachable']}"
     finally:
         ctx.close()
 

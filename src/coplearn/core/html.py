@@ -30,13 +30,20 @@ def table(caption: str, header: Sequence[str], rows: Iterable[Sequence[object]])
 
     The table sits in a box of its own that scrolls sideways when the table is wider than the
     screen (a data table may, WCAG 1.4.10), so the text around it still wraps at the screen's width.
+    The box is a named group with a Tab stop (a group, not a landmark: a page may hold many tables),
+    so that a keyboard user can scroll it with the arrow keys in every browser (Safari does not
+    scroll a box without one).
+
+    >>> '<div class="coplearn-table-scroll" role="group" aria-label="Scores" tabindex="0"' in table("Scores", ["a"], [])
+    True
     """
     head = "".join(f'<th scope="col" style="{_CELL}background:#F2F2F2">{esc(h)}</th>' for h in header)
     body = "".join(
         "<tr>" + "".join(f'<td style="{_CELL}">{esc(c)}</td>' for c in row) + "</tr>" for row in rows
     )
     return (
-        '<div class="coplearn-table-scroll" style="max-width:100%;overflow-x:auto">'
+        f'<div class="coplearn-table-scroll" role="group" aria-label="{esc(caption or "table")}" tabindex="0" '
+        'style="max-width:100%;overflow-x:auto">'
         '<table class="coplearn-table" style="border-collapse:collapse;margin:0.5em 0">'
         f'<caption style="text-align:left;font-weight:bold;padding:4px 0">{esc(caption)}</caption>'
         f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"

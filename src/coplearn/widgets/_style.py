@@ -61,6 +61,8 @@ COURSE_CSS = """
 .coplearn-course .widget-html > .widget-html-content { min-width: 0; }
 .coplearn-course .widget-html-content a[href], .coplearn-course .widget-html-content code { overflow-wrap: anywhere; }
 .coplearn-course .coplearn-table-scroll, .coplearn-course .widget-html-content .scroll { max-width: 100%; overflow-x: auto; }
+.coplearn-table-scroll:focus-visible, .coplearn-course .widget-html-content .scroll:focus-visible {
+  outline: 2px solid #0072B2; outline-offset: 1px; }
 .coplearn-course .jupyter-button { max-width: 100%; height: auto; min-height: var(--jp-widgets-inline-height, 28px);
   white-space: normal; line-height: 20px; padding-top: 4px; padding-bottom: 4px; }
 .coplearn-course select:focus-visible, .coplearn-course input:focus-visible,
@@ -72,8 +74,8 @@ COURSE_CSS = """
   .coplearn-course .jupyter-button:disabled { border-color: GrayText; color: GrayText; }
   .coplearn-course .widget-dropdown > select { appearance: auto; background-image: none; padding-right: 2px; }
   .coplearn-course select:focus-visible, .coplearn-course input:focus-visible,
-  .coplearn-course textarea:focus-visible, .coplearn-course button:focus-visible {
-    outline-color: Highlight !important; }
+  .coplearn-course textarea:focus-visible, .coplearn-course button:focus-visible,
+  .coplearn-table-scroll:focus-visible { outline-color: Highlight !important; }
 }
 """
 
