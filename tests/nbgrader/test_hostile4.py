@@ -193,8 +193,10 @@ def test_a_folder_too_deep_to_walk_fails_alone_in_parallel(run: dict, course: Co
                                     nbgrader_args=["--student=y-deep-*", "--Execute.timeout=10",
                                                    "--SandboxedExecute.notebook_timeout=90"])
     finally:
-        for top in (submitted / "y-deep-a" / A1, course.root / "autograded" / "y-deep-a" / A1):
-            _remove_chain(top)  # (pytest's own clean-up would meet the same recursion limit)
+        # (pytest's own clean-up would meet the same recursion limit; check_submission may have
+        # moved the folder aside, to a hidden name beside it)
+        for top in (*(submitted / "y-deep-a").iterdir(), course.root / "autograded" / "y-deep-a" / A1):
+            _remove_chain(top)
     assert report.failed == ("y-deep-a",) and report.graded == ("y-deep-b",)
     course.assert_score(A1, "y-deep-b", 40)
 
