@@ -318,7 +318,7 @@ def test_every_source_the_report_cites_has_a_reference(example):
         for cue, surname in (("Carr 2004, 2008", "Carr, S. (2004)"), ("Carr 2004, 2008", "Carr, S. (2008)"),
                              ("Skills for Care &amp; CWDC 2007" if render is render_html else
                               "Skills for Care & CWDC 2007", "Skills for Care and Children"),
-                             ("(Plaskoff)", "Plaskoff, J. (2006)")):
+                             ("Plaskoff, cited in", "Plaskoff, J. (2006)")):
             assert (cue in body) == (surname in refs), (render.__name__, cue)
         # the example survey's plan cites Carr and Skills for Care & CWDC; its disagreements cite Plaskoff
         assert "Carr, S. (2004)" in refs and "Skills for Care and Children" in refs and "Plaskoff" in refs
@@ -348,3 +348,28 @@ def test_the_example_survey_is_found_beside_the_course_as_the_browser_edition_la
     assert example_survey_path(tmp_path / "course") == example
     monkeypatch.chdir(tmp_path / "course")
     assert example_survey_path() == example
+
+
+def test_every_dated_source_an_audit_label_names_gets_its_own_reference() -> None:
+    """A framework label that names a dated source ("Wenger, McDermott & Snyder 2002", "GSCC 2006") adds
+    that source's entry to the report's references, and no other work by one of its authors (fidelity
+    review 8: "create a rhythm" had been labelled Wenger and brought in Wenger 1998 and 2006)."""
+    import re
+
+    from coplearn.paper.action_centred import team_audit
+    from coplearn.practice.report import FRAMEWORK_REFERENCES, REFERENCES, report_references
+
+    fixed = [e[0] for e in REFERENCES]
+    for item in team_audit():
+        label = item.framework
+        if not re.search(r"\b(19|20)\d\d\b", label):
+            continue
+        cues = [cue for cue, _ in FRAMEWORK_REFERENCES if cue in label]
+        assert cues or any(f.split(",")[0] in label for f in fixed), (item.id, label)
+    refs = [r[0] for r in report_references(["Cultivating communities of practice: create a rhythm "
+                                             "(Wenger, McDermott & Snyder 2002)"])]
+    assert any(r.startswith("Wenger, E., McDermott and Snyder (2002)") for r in refs), refs
+    assert not any(r.startswith("Wenger, E. (") for r in refs), refs
+    refs = [r[0] for r in report_references(["Learning at work as something the team provides together "
+                                             "(GSCC 2006, cited in Gray et al. 2010)"])]
+    assert any(r.startswith("General Social Care Council (2006), cited in Gray et al. (2010)") for r in refs), refs

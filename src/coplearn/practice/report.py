@@ -49,9 +49,11 @@ FORMATS = {"html": (".html", ".htm"), "md": (".md", ".markdown", ".txt")}
 METHOD_NOTE = (
     "This report is a reflective aid for a team conversation, not a validated instrument. The "
     "questions follow Table 2 of Gray et al. (2010), who apply Adair's (1983) three overlapping "
-    "needs of task, team and individual to social work; the paper offers them as questions a leader "
-    "can ask, not as a scored scale. The 1 to 5 scale, the means and spreads, the disagreement rule, "
-    "the anonymity threshold, the priorities and the suggested actions are this course's additions."
+    "needs of task, team and individual to social work; the paper offers them as questions for a "
+    "community of practice and its leader to work through, not as a scored scale. The 1 to 5 scale, "
+    "the means and spreads, the disagreement rule, the anonymity threshold, the priorities, the "
+    "suggested actions and the link from each question to a framework and a lesson are this course's "
+    "additions."
 )
 
 #: The report's references as (before the title, the title in italics, after it).
@@ -91,12 +93,13 @@ FRAMEWORK_REFERENCES: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] =
          "Supervision: A Workforce Development Tool, Including a Unit of Competence and Supporting Guidance",
          ". Leeds: Skills for Care and Children's Workforce Development Council. [unconfirmed: subtitle, place "
          "and publisher]"),)),
-    ("Wenger", (
-        ("Wenger, E. (1998) ", "Communities of Practice: Learning, Meaning and Identity",
-         ". Cambridge: Cambridge University Press. [unconfirmed: place of publication]"),
-        ("Wenger, E. (2006) ", "Communities of Practice: A Brief Introduction",
-         ". Available at: https://www.ewenger.com/theory/ (the introduction has since been revised with "
-         "B. Wenger-Trayner). [unconfirmed: web address and later revision]"),)),
+    ("GSCC 2006", (
+        ("General Social Care Council (2006), cited in Gray et al. (2010). The full reference is not given in "
+         "the text of the paper this course works from.", "", ""),)),
+    ("Wenger, McDermott & Snyder 2002", (
+        ("Wenger, E., McDermott and Snyder (2002) ", "Cultivating Communities of Practice",
+         ". HBS Press. [unconfirmed: the co-authors' initials, the place of publication and the publisher's "
+         "full name]"),)),
 )
 
 
