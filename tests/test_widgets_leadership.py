@@ -317,12 +317,18 @@ def test_figure_bundle_matches_what_plotlys_own_renderer_sends():
 
 def test_the_chart_and_its_text_alternative_are_written_into_the_output_widget():
     w = StyleExplorer(able=True, willing=False)
-    fig_out, alt_out = w.out.outputs
+    title_out, fig_out, alt_out = w.out.outputs
+    # the title as a paragraph above the chart (wraps on a phone; plotly's own is hidden there)
+    assert 'class="coplearn-chart-title"' in title_out["data"]["text/html"]
+    import html
+
+    title = fig_out["data"]["application/vnd.plotly.v1+json"]["layout"]["title"]["text"]
+    assert html.escape(title, quote=False) in title_out["data"]["text/html"]
     shapes = fig_out["data"]["application/vnd.plotly.v1+json"]["layout"]["shapes"]
     assert [s["line"]["width"] for s in shapes if s["name"] == "R3"] == [SELECTED_WIDTH]
     assert "is R3" in alt_out["data"]["text/html"] and "is R3" in alt_out["data"]["text/plain"]
     w.able.value = False
-    assert "is R1" in w.out.outputs[1]["data"]["text/plain"] and len(w.out.outputs) == 2
+    assert "is R1" in w.out.outputs[2]["data"]["text/plain"] and len(w.out.outputs) == 3
 
 
 def test_showing_a_widget_chart_does_not_import_nbformat():

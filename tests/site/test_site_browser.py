@@ -227,7 +227,16 @@ REFLOW = """() => {
     .filter(e => shown(e) && e.scrollWidth > e.clientWidth + 1);
   const unreachable = scrollers.filter(e => e.tabIndex < 0 || !e.getAttribute('aria-label'))
     .map(e => (e.querySelector('caption') || e).textContent.trim().slice(0, 60));
-  return {controls, wide: wide.slice(0, 12), scrolling: scrollers.length, unreachable};
+  // a chart's title: the course's own paragraph, wrapped, with plotly's one-line SVG title hidden
+  const charts = Array.from(document.querySelectorAll('.jp-OutputArea .js-plotly-plot')).filter(shown);
+  const cut = charts.flatMap(c => Array.from(c.querySelectorAll('.gtitle')).filter(shown)
+    .filter(t => t.getBoundingClientRect().right > c.getBoundingClientRect().right + 1
+                 || t.getBoundingClientRect().left < c.getBoundingClientRect().left - 1)
+    .map(t => t.textContent.trim().slice(0, 60)));
+  const titles = Array.from(document.querySelectorAll('.jp-OutputArea .coplearn-chart-title')).filter(shown);
+  const titlesWide = titles.filter(t => t.scrollWidth > t.clientWidth + 1).map(t => t.textContent.slice(0, 60));
+  return {controls, wide: wide.slice(0, 12), scrolling: scrollers.length, unreachable,
+          charts: charts.length, titles: titles.length, cut, titlesWide};
 }"""
 
 
@@ -252,6 +261,9 @@ def test_controls_reflow_on_a_320_px_wide_screen(browser, guard, site_server):
             # a table wider than the screen scrolls in its own box: a keyboard user must be able to
             # reach that box (a Tab stop) to scroll it, and hear what it holds
             assert not found["unreachable"], f"{slug}: table boxes that scroll but take no focus: {found['unreachable']}"
+            # every chart's title can be read whole: plotly's one-line title was cut off at this width
+            assert found["charts"] >= 1 and found["titles"] >= found["charts"], found
+            assert not found["cut"] and not found["titlesWide"], f"{slug}: chart titles cut at 320 px: {found}"
     finally:
         ctx.close()
 

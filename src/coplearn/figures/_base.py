@@ -11,7 +11,7 @@ from coplearn.core.palette import CULTURE_COLOURS, CULTURE_SYMBOLS, DOMAIN_COLOU
 from coplearn.core.text_alternative import TextAlternative
 
 __all__ = ["OKABE_ITO", "CULTURE_COLOURS", "CULTURE_SYMBOLS", "DOMAIN_COLOURS", "Chart", "TextAlternative", "base_layout",
-           "figure_bundle"]
+           "figure_bundle", "figure_title", "title_html"]
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Chart:
@@ -27,6 +27,7 @@ class Chart:
         """Display the figure, then its text alternative (both reach a screen reader)."""
         from IPython.display import HTML, display
 
+        display(HTML(title_html(figure_title(self.figure, self.alt.title))))
         display(figure_bundle(self.figure, self.alt.title), raw=True)
         display(HTML(self.alt.html()))
 
@@ -37,6 +38,39 @@ class Chart:
 #: course's word that nothing typed is sent anywhere; and zoom, pan and select buttons that mean
 #: nothing on a diagram and add up to eleven stops for a keyboard user's Tab key.
 CHART_CONFIG: dict[str, Any] = {"modeBarButtons": [["toImage"]], "displaylogo": False, "responsive": True}
+
+
+def figure_title(figure: Any, fallback: str = "") -> str:
+    """The title plotly draws on ``figure``, as plain text (its ``<br>`` as spaces, other tags
+    dropped), or ``fallback`` when it has none.
+
+    >>> import plotly.graph_objects as go
+    >>> figure_title(go.Figure(layout={"title": {"text": "Team <b>audit</b><br>scores"}}), "x")
+    'Team audit scores'
+    >>> figure_title(go.Figure(), "A chart")
+    'A chart'
+    """
+    import re
+
+    text = figure.layout.title.text if figure.layout.title is not None else None
+    if not text:
+        return fallback
+    return " ".join(re.sub(r"<[^>]*>", "", re.sub(r"<br\s*/?>", " ", str(text), flags=re.I)).split())
+
+
+def title_html(title: str) -> str:
+    """The chart's title as a paragraph, shown above the chart in place of plotly's own.
+
+    plotly draws a title as one line of SVG text, which is cut off on a narrow screen (a phone, or
+    400 % zoom) and read by a screen reader as loose words. Where the course's style sheet is on the
+    page (:mod:`coplearn.widgets._style`), this paragraph is shown and wraps, and plotly's title of
+    the chart just after it is hidden; the figure keeps its title, so "Download plot as a png" still
+    has it. Without the style sheet the paragraph stays hidden and the page is as plotly draws it.
+
+    >>> title_html("Team <scores>")
+    '<p class="coplearn-chart-title" style="display:none">Team &lt;scores&gt;</p>'
+    """
+    return f'<p class="coplearn-chart-title" style="display:none">{_html.esc(title)}</p>'
 
 
 def figure_bundle(figure: Any, title: str = "A chart") -> dict[str, Any]:

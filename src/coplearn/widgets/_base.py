@@ -77,9 +77,11 @@ def show_chart(chart: Any, out: W.Output) -> None:
     (nbclient, and so Voila and the lesson tests) send widget updates back to the kernel while it
     waits for the cell to finish, and that sometimes stalls the cell until its timeout.
     """
-    from coplearn.figures._base import figure_bundle
+    from coplearn.figures._base import figure_bundle, figure_title, title_html
 
     out.outputs = (
+        {"output_type": "display_data", "metadata": {},
+         "data": {"text/html": title_html(figure_title(chart.figure, chart.alt.title)), "text/plain": ""}},
         {"output_type": "display_data", "data": figure_bundle(chart.figure, chart.alt.title), "metadata": {}},
         {"output_type": "display_data", "metadata": {},
          "data": {"text/html": chart.alt.html(), "text/plain": chart.alt.description}},

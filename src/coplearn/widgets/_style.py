@@ -36,6 +36,10 @@ COURSE_CLASS = "coplearn-course"
 #: - Focus (2.4.7, 1.4.11). ipywidgets turns the outline off (``outline: none !important``) and
 #:   shows focus by a 1 px light-blue border (about 2.2:1 on white): here a 2 px ring in the
 #:   palette's blue #0072B2 (5.1:1 on white) on every control.
+#: - Chart titles (1.4.10). plotly draws a title as one line of SVG text, cut off on a phone: the
+#:   course shows it as a paragraph above the chart (``figures._base.title_html``, hidden unless this
+#:   sheet is on the page) and hides plotly's title of the chart just after it (``:has``, so a
+#:   browser without it shows both).
 #: - Forced colours (Windows High Contrast). ipywidgets' buttons have no border, only a background,
 #:   which forced colours removes: they read as plain text; and a drop-down's arrow is a dark
 #:   background picture, invisible on a dark theme. Here buttons get a ButtonText border and
@@ -61,6 +65,8 @@ COURSE_CSS = """
 .coplearn-course .widget-html > .widget-html-content { min-width: 0; }
 .coplearn-course .widget-html-content a[href], .coplearn-course .widget-html-content code { overflow-wrap: anywhere; }
 .coplearn-course .coplearn-table-scroll, .coplearn-course .widget-html-content .scroll { max-width: 100%; overflow-x: auto; }
+.coplearn-chart-title { display: block !important; font-weight: bold; margin: 0.5em 0 0; overflow-wrap: break-word; }
+.jp-OutputArea-child:has(.coplearn-chart-title) + .jp-OutputArea-child .js-plotly-plot .gtitle { display: none; }
 .coplearn-table-scroll:focus-visible, .coplearn-course .widget-html-content .scroll:focus-visible {
   outline: 2px solid #0072B2; outline-offset: 1px; }
 .coplearn-course .jupyter-button { max-width: 100%; height: auto; min-height: var(--jp-widgets-inline-height, 28px);
