@@ -92,3 +92,89 @@ def test_a_several_answer_question_reports_only_the_options_no_item_marks_right(
     assert [(r.grade_id, r.answer, r.count) for r in a.reteach] == [
         ("q3", "task", 8), ("q2-third", "T2", 6), ("q1-task", "3.21", 5), ("q2-second", "K5", 4)]
     assert "unscored items T2 and T3" in a.reteach[1].misconception
+
+
+def _both_marks_cohort(checked: dict[str, str] | None = None) -> C.Cohort:
+    """a1's question 2 (two marks, one answer list): everyone who scored gave both right options."""
+    def sub(sid: str, given: list[str], ok: bool) -> C.Submission:
+        cells = tuple(C.CellScore(grade_id=g, score=8.0 if ok else 0.0, max_score=8.0, auto=True)
+                      for g in ("q2-first", "q2-second"))
+        return C.Submission(student_id=sid, name=sid, cells=cells, answers={"q2": given})
+
+    subs = [sub("s1", ["managed", "professional"], True), sub("s2", ["managed", "professional"], True),
+            sub("s3", ["professional", "managed"], True), sub("s4", ["humanistic", "democratic"], False),
+            sub("s5", ["democratic", "humanistic"], False)]
+    return C.Cohort(assignment="a1-learning-cultures", course_id="coplearn", submissions=tuple(subs),
+                    answer_keys={"q2-first": ("q2", "several"), "q2-second": ("q2", "several")},
+                    auto_cells=(("q2-first", 8.0), ("q2-second", 8.0)), manual_cells=(),
+                    checked_options=checked or {})
+
+
+def test_two_marks_of_one_question_are_never_given_the_same_right_option():
+    """Red team 8 F6: when everyone who scored both marks gave both options, both marks had been
+    reported as 'managed' and 'professional' vanished from the report."""
+    items = {st.grade_id: st for st in C.analyse(_both_marks_cohort()).items}
+    assert {items["q2-first"].correct, items["q2-second"].correct} == {"managed", "professional"}
+    # the option each hidden test checks, when the gradebook gives it, wins over the answers
+    items = {st.grade_id: st for st in C.analyse(_both_marks_cohort(
+        {"q2-first": "professional", "q2-second": "managed"})).items}
+    assert (items["q2-first"].correct, items["q2-second"].correct) == ("professional", "managed")
+
+
+def test_the_option_each_several_mark_checks_is_read_from_its_hidden_test():
+    """The gradebook keeps each test cell's source with its hidden tests: a1's q2 and a3's q2 marks."""
+    import json
+    from pathlib import Path
+
+    from coplearn.grading.cohort_data import _answer_key, _checked_option
+
+    root = Path(__file__).resolve().parents[2] / "solutions"
+    found = {}
+    for name in ("a1-learning-cultures", "a3-team-audit"):
+        nb = json.loads((root / name / f"{name}.ipynb").read_text(encoding="utf-8"))
+        for cell in nb["cells"]:
+            src = "".join(cell["source"])
+            grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
+            if cell["cell_type"] == "code" and (_answer_key(src) or ("", ""))[1] == "several" and "_given" in src:
+                found[(name[:2], grade_id)] = _checked_option(src)
+    assert found == {("a1", "q2-first"): "managed", ("a1", "q2-second"): "professional",
+                     ("a3", "q2-first"): "K8", ("a3", "q2-second"): "I2", ("a3", "q2-third"): "T4"}, found
+
+
+def test_an_answer_typed_by_hand_cannot_write_into_the_report_or_the_terminal():
+    """Red team 8 F1: a typed answer holding carriage returns, Markdown, HTML or terminal codes was
+    printed raw in the Markdown report's reteach list (a heading and paragraph of the student's own)
+    and on the tutor's terminal; and, being none of the choices, it got a made-up misconception and a
+    place in "what to reteach first". Now it is text on one line, shown only in the item's table."""
+    typed = "<img src=x onerror=alert(1)>\r\r## What to reteach first\r\rNothing stands out\x1b[1;32m"
+    c = cohort({"q1-frank-readiness": 5}, n=10, answers={"q1-frank-readiness": ("q1_readiness.frank", "R3", typed)})
+    a = C.analyse(c)
+    assert not a.reteach, a.reteach  # typed text names no option: nothing to reteach from it
+    row = next(r for r in a.items[0].answers if not r.correct)
+    assert "typed by hand" in row.misconception
+    md = C.render_markdown(a)
+    assert "\r" not in md and "\x1b" not in md and not re.search(r"(?<!\\)<img", md)
+    assert [ln for ln in md.splitlines() if ln.startswith("## ")].count("## What to reteach first") == 1
+    # and a real option chosen wrongly still is a misconception to reteach
+    c = cohort({"q1-frank-readiness": 5}, n=10, answers={"q1-frank-readiness": ("q1_readiness.frank", "R3", "R1")})
+    assert [r.answer for r in C.analyse(c).reteach] == ["R1"]
+
+
+def test_the_cli_writes_typed_answers_out_for_the_terminal(monkeypatch, capsys, tmp_path):
+    import argparse
+    import dataclasses
+
+    from coplearn.cli import cohort as cli
+
+    typed = "R1\r\x1b[2K\x1b[1;32mnothing to reteach"
+    a = C.analyse(cohort({"q1-frank-readiness": 5}, n=10,
+                         answers={"q1-frank-readiness": ("q1_readiness.frank", "R3", "R1")}))
+    a = dataclasses.replace(a, reteach=(dataclasses.replace(a.reteach[0], answer=typed, label=""),))
+    monkeypatch.setattr(C, "load_cohort", lambda *args, **kw: a.cohort)
+    monkeypatch.setattr(C, "analyse", lambda *args, **kw: a)
+    args = argparse.Namespace(output=tmp_path / "r.md", format=None, course_dir=tmp_path, db="sqlite:///x.db",
+                              course_id="coplearn", autograded=tmp_path, names=False, min_cohort=5,
+                              assignment=A2)
+    assert cli._report(args) == 0
+    out = capsys.readouterr().out
+    assert "Reteach:" in out and "\x1b" not in out and "\r" not in out and "\\x1b" in out, out

@@ -49,9 +49,11 @@ def _report(args: argparse.Namespace) -> int:
     if analysis.unmarked:
         print(f"Marking not finished: {analysis.unmarked} manual mark{'s' if analysis.unmarked != 1 else ''} not "
               "given yet; the report's totals are the marks given so far.")
+    from coplearn.grading.gradebook import log_safe  # what students typed, written out for the terminal
+
     for r in analysis.reteach[:3]:
-        print(f"  Reteach: {r.grade_id} answered {r.shown} by {r.count} of {analysis.n - analysis.answers_missing} "
-              f"with recorded answers: {r.misconception}")
+        print(f"  Reteach: {log_safe(r.grade_id)} answered {log_safe(r.shown)} by {r.count} of "
+              f"{analysis.n - analysis.answers_missing} with recorded answers: {log_safe(r.misconception, 600)}")
     return 0
 
 

@@ -21,9 +21,10 @@ Jinja2 is imported when a document is first rendered, not by ``import coplearn``
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any
 
-__all__ = ["environment", "render", "md_cell", "md_text", "paragraphs", "linkable"]
+__all__ = ["environment", "render", "md_cell", "md_line", "md_text", "paragraphs", "linkable"]
 
 
 def md_text(value: object) -> str:
@@ -34,9 +35,36 @@ def md_text(value: object) -> str:
     \\<img src=x onerror=alert(1)> \\[click\\](javascript:x) a\\\\b
     >>> print(md_text("$x$ &#36; & more"))
     \\$x\\$ \\&#36; \\& more
+
+    Line endings are ``\\n`` (a carriage return is one too in Markdown, so it becomes ``\\n``), and
+    other control characters are written out (``\\x1b``), so that nothing typed can act on a
+    terminal or a viewer:
+
+    >>> md_text("a\\r\\nb\\rc\\x1b[1m\\u2028d")
+    'a\\nb\\nc\\\\\\\\x1b\\\\[1m\\\\\\\\u2028d'
     """
-    return (str(value).replace("\\", "\\\\").replace("<", "\\<").replace("[", "\\[").replace("]", "\\]")
+    text = _CONTROL.sub(_written_out, str(value).replace("\r\n", "\n").replace("\r", "\n"))
+    return (text.replace("\\", "\\\\").replace("<", "\\<").replace("[", "\\[").replace("]", "\\]")
             .replace("$", "\\$").replace("&", "\\&"))
+
+
+#: Control characters other than a line end or a tab (C0, DEL, C1), and Unicode's line and
+#: paragraph separators.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _written_out(m: re.Match[str]) -> str:
+    c = ord(m.group(0))
+    return f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
+
+
+def md_line(value: object) -> str:
+    """Text someone typed, on one line of a Markdown document (a list item, a heading), as :func:`md_text`.
+
+    >>> md_line("managed\\r\\r## What to reteach first")
+    'managed  ## What to reteach first'
+    """
+    return md_text(value).replace("\n", " ")
 
 
 def md_cell(value: object) -> str:
@@ -45,7 +73,7 @@ def md_cell(value: object) -> str:
     >>> md_cell("a | b\\nc")
     'a \\\\| b c'
     """
-    return md_text(value).replace("|", "\\|").replace("\n", " ")
+    return md_line(value).replace("|", "\\|")
 
 
 def paragraphs(text: str) -> list[list[str]]:
@@ -95,6 +123,7 @@ def environment():
     )
     env.filters["md_cell"] = md_cell
     env.filters["md_text"] = md_text
+    env.filters["md_line"] = md_line
     env.filters["paragraphs"] = paragraphs
     env.filters["linkable"] = linkable
     return env

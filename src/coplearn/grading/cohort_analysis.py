@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from coplearn.grading.cohort_data import Cohort, ItemInfo, answer_label, item_info, misconception
+from coplearn.grading.cohort_data import NOT_AN_OPTION, Cohort, ItemInfo, answer_label, is_option, item_info, misconception
 
 __all__ = ["Analysis", "AnswerRow", "ItemStats", "Reteach", "analyse", "MIN_COHORT", "RETEACH_SHARE", "NEGATIVE",
            "WEAK", "BANDS"]
@@ -153,23 +153,37 @@ def analyse(cohort: Cohort, *, min_cohort: int = MIN_COHORT, names: bool = False
     recorded = [s for s in subs if s.answers is not None]
     unknown = tuple(g for g in auto if item_info(cohort.assignment, g) is None)
 
-    def several_lists(g: str, key: str) -> tuple[list[set[str]], list[set[str]], str | None]:
-        """For a several-answer item: the lists of those who scored it, of the others, and its right option."""
+    def several_lists(g: str, key: str) -> tuple[list[set[str]], list[set[str]], list[str]]:
+        """For a several-answer item: the lists of those who scored it, of the others, and the options
+        that could be its right one (given by all who scored it; first those no one else gave)."""
         ok = {s.student_id for i, s in enumerate(subs) if right[g][i] == 1.0}
         given = [(s, s.answers.get(key)) for s in recorded if s.answers is not None]
         right_lists = [set(map(str, v or [])) for s, v in given if s.student_id in ok]
         wrong_lists = [set(map(str, v or [])) for s, v in given if s.student_id not in ok]
         common = set.intersection(*right_lists) if right_lists else set()
         never_wrong = [o for o in sorted(common) if not any(o in w for w in wrong_lists)]
-        return right_lists, wrong_lists, never_wrong[0] if never_wrong else (sorted(common)[0] if common else None)
+        return right_lists, wrong_lists, never_wrong + [o for o in sorted(common) if o not in never_wrong]
 
-    # Items sharing one several-answer question (a3's three lowest items) each mark one option; an
-    # option a sibling item marks right is not a wrong answer to this one.
+    # Items sharing one several-answer question (a1's and a3's) each mark one option: the one its
+    # hidden test checks (read from the gradebook), or else one worked out from the answers, never
+    # one a sibling item already marks while another fits (red team 8: when everyone who scored
+    # both marks gave both options, both marks had been given the same option). An option a sibling
+    # item marks right is not a wrong answer to this one.
+    right_option: dict[str, str | None] = {}
     several_right: dict[str, set[str]] = {}
     for g in auto:
         key, how = cohort.answer_keys.get(g, ("", ""))
-        if key and how == "several" and recorded and (c := several_lists(g, key)[2]) is not None:
-            several_right.setdefault(key, set()).add(c)
+        if not (key and how == "several" and recorded):
+            continue
+        checked = cohort.checked_options.get(g)
+        if checked is None:
+            siblings = {cohort.checked_options.get(o) for o in auto if cohort.answer_keys.get(o, ("",))[0] == key}
+            taken = several_right.get(key, set()) | (siblings - {None})
+            candidates = several_lists(g, key)[2]
+            checked = next((o for o in candidates if o not in taken), candidates[0] if candidates else None)
+        right_option[g] = checked
+        if checked is not None:
+            several_right.setdefault(key, set()).add(checked)
     for g in auto:
         info = item_info(cohort.assignment, g)
         rest = [sum(right[o][i] for o in auto if o != g) for i in range(n)]
@@ -182,15 +196,16 @@ def analyse(cohort: Cohort, *, min_cohort: int = MIN_COHORT, names: bool = False
             ok = {s.student_id for i, s in enumerate(subs) if right[g][i] == 1.0}
             kind = info.kind if info else ""
             if how == "several":
-                right_lists, wrong_lists, correct = several_lists(g, key)
+                right_lists, wrong_lists, _ = several_lists(g, key)
+                correct = right_option.get(g)
                 counts = Counter(o for w in wrong_lists for o in w
                                  if o != correct and o not in several_right.get(key, ()))
                 if correct is not None:
                     rows.append(AnswerRow(answer=correct, count=sum(correct in r for r in right_lists), correct=True,
                                           misconception="", label=answer_label(kind, correct)))
                 for ans, c in counts.most_common():
-                    rows.append(AnswerRow(answer=ans, count=c, correct=False,
-                                          misconception=misconception(kind, correct, ans) if correct else "",
+                    text = (misconception(kind, correct, ans) if is_option(kind, ans) else NOT_AN_OPTION) if correct else ""
+                    rows.append(AnswerRow(answer=ans, count=c, correct=False, misconception=text,
                                           label=answer_label(kind, ans)))
             else:
                 values = [(s, _fmt_answer(v) if v is not None else "(no answer)") for s, v in given]
@@ -201,7 +216,7 @@ def analyse(cohort: Cohort, *, min_cohort: int = MIN_COHORT, names: bool = False
                     is_right = any(v == ans and s.student_id in ok for s, v in values)
                     text = ""
                     if not is_right and correct is not None and ans != "(no answer)":
-                        text = misconception(kind, correct, ans)
+                        text = misconception(kind, correct, ans) if is_option(kind, ans) else NOT_AN_OPTION
                     elif ans == "(no answer)":
                         text = "Left unanswered."
                     rows.append(AnswerRow(answer=ans, count=c, correct=is_right, misconception=text,
@@ -211,7 +226,9 @@ def analyse(cohort: Cohort, *, min_cohort: int = MIN_COHORT, names: bool = False
                           answers=tuple(rows), recorded=len(recorded))
         items.append(stats)
         for row in rows:
-            if not row.correct and row.misconception and row.answer != "(no answer)":
+            # (an answer typed by hand that is none of the choices is shown in the item's table, but is
+            # not a misconception to reteach: red team 8 F1)
+            if not row.correct and row.misconception and row.misconception != NOT_AN_OPTION and row.answer != "(no answer)":
                 reteach.append(Reteach(grade_id=g, answer=row.answer, count=row.count, share=row.count / len(recorded),
                                        misconception=row.misconception, idea=stats.idea, lesson=stats.lesson,
                                        concepts=info.concepts if info else (), label=row.label))

@@ -11,7 +11,7 @@ import functools
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -126,6 +126,35 @@ def _label(kind: str, value: object) -> str:
     return str(value)
 
 
+def is_option(kind: str, value: object) -> bool:
+    """Whether ``value`` is one of the answers a question of this kind offers (an audit item's id
+    for ``item``); True for numbers and for a kind the course does not know (nothing to check against).
+
+    >>> is_option("readiness", "R1"), is_option("readiness", "## R1"), is_option("item", "K8"), is_option("number", "x")
+    (True, False, True, True)
+    """
+    if kind == "number":
+        return True
+    if kind == "item":
+        from coplearn.paper.action_centred import get_item
+
+        try:
+            get_item(str(value))
+        except LookupError:
+            return False
+        return True
+    try:
+        from coplearn.grading.answers import options
+
+        return any(o.key == value for o in options(kind))
+    except (LookupError, ImportError):
+        return True
+
+
+#: What the report says of an answer typed by hand that is none of the question's choices.
+NOT_AN_OPTION = "Not one of the choices (typed by hand): nothing to read into it."
+
+
 def misconception(kind: str, correct: object, chosen: object) -> str:
     """The misconception a wrong answer reflects (the course's interpretation).
 
@@ -179,6 +208,9 @@ class Cohort:
     answer_keys: Mapping[str, tuple[str, str]]  # grade_id -> (answer key, how: choice|number|several)
     auto_cells: tuple[tuple[str, float], ...]  # (grade_id, max_score) in notebook order
     manual_cells: tuple[tuple[str, float], ...]
+    #: grade_id -> the option a "several" item's hidden test checks (``assert "K8" in _given``), read
+    #: from the test's source in the gradebook; items not listed are worked out from the answers
+    checked_options: Mapping[str, str] = field(default_factory=dict)
 
 
 def _answer_key(source: str) -> tuple[str, str] | None:
@@ -197,6 +229,25 @@ def _answer_key(source: str) -> tuple[str, str] | None:
                 return question, node.func.id
             return f"{question}.{args[1]}", node.func.id
     return None
+
+
+def _checked_option(source: str) -> str | None:
+    """The one option a "several" item's hidden test requires (``assert "K8" in _given``), or None.
+
+    >>> _checked_option('_given = list(answer)\\nassert len(_given) == 2\\nassert "professional" in _given, "Not quite."')
+    'professional'
+    >>> _checked_option('assert "a" in _given\\nassert "b" in _given') is None  # two: not one item's option
+    True
+    """
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return None
+    found = [node.left.value for node in ast.walk(tree)
+             if isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], ast.In)
+             and isinstance(node.left, ast.Constant) and isinstance(node.left.value, str)
+             and isinstance(node.comparators[0], ast.Name) and node.comparators[0].id == "_given"]
+    return found[0] if len(found) == 1 else None
 
 
 def _check_database(url: str, course_id: str) -> None:
@@ -284,6 +335,7 @@ def load_cohort(assignment: str, *, db_url: str, course_id: str = "coplearn",
             have = ", ".join(sorted(a.name for a in gb.assignments)) or "none"
             raise CohortError(f"{assignment!r} is not an assignment in this gradebook; it has: {have}") from None
         answer_keys: dict[str, tuple[str, str]] = {}
+        checked: dict[str, str] = {}
         auto_cells: list[tuple[str, float]] = []
         manual_cells: list[tuple[str, float]] = []
         for nb in gb_assignment.notebooks:
@@ -298,6 +350,8 @@ def load_cohort(assignment: str, *, db_url: str, course_id: str = "coplearn",
                     key = _answer_key(src or "")
                     if key:
                         answer_keys[cell.name] = key
+                        if key[1] == "several" and (option := _checked_option(src or "")) is not None:
+                            checked[cell.name] = option
                 else:
                     manual_cells.append((cell.name, float(cell.max_score)))
             for cell in nb.task_cells:
@@ -326,7 +380,7 @@ def load_cohort(assignment: str, *, db_url: str, course_id: str = "coplearn",
         raise CohortError(f"{assignment!r} has no submissions in the gradebook yet: collect and autograde first")
     subs.sort(key=lambda s: s.student_id)
     return Cohort(assignment=assignment, course_id=course_id, submissions=tuple(subs), answer_keys=answer_keys,
-                  auto_cells=tuple(auto_cells), manual_cells=tuple(manual_cells))
+                  auto_cells=tuple(auto_cells), manual_cells=tuple(manual_cells), checked_options=checked)
 
 
 def _read_answers(folder: str | os.PathLike[str] | None, student: str, assignment: str,
