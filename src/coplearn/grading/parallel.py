@@ -97,6 +97,9 @@ class GradeReport:
     sanitized_replayed: int = 0      #: notebooks whose sanitising pass was taken from the worker
     main_cpu: float = 0.0            #: processor time of the main process during the run
     no_notebook: tuple[str, ...] = ()  #: students whose submitted folder holds no notebook nbgrader finds
+    #: of ``failed``, those the gradebook still holds marks for, from an earlier grading (nbgrader
+    #: records the new submission's time before it fails, and keeps the old marks under it)
+    stale: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -117,6 +120,11 @@ class GradeReport:
         if self.failed:
             text += (f" {len(self.failed)} could not be graded: {log_safe(', '.join(self.failed), 2000)} "
                      "(nbgrader's reason is in the log above; their other work is untouched).")
+        if self.stale:
+            text += (f" Of those, the gradebook still holds marks from an earlier grading for "
+                     f"{log_safe(', '.join(self.stale), 2000)}, now shown against the new submission's time: those "
+                     "marks are not for this submission. Grade them again once it is mended, and do not export "
+                     "or release their grades before then.")
         if self.no_notebook:
             text += (f" {len(self.no_notebook)} handed in a folder without a notebook nbgrader can find, so "
                      f"nothing was graded for them: {log_safe(', '.join(self.no_notebook), 2000)} (the log above says what each "
@@ -351,7 +359,8 @@ def _plan(app: Any) -> tuple[list[str], list[str], set[str], list[str]]:
     first whose notebooks no worker may run (nbgrader, in the main process, fails them alone),
     and those with a submitted folder in which nbgrader finds no notebook (a line says what it holds).
 
-    A submitted folder holding links, special files, odd names or too many entries, or a student id
+    A submitted folder holding links, special files, odd names, too many entries or a folder where the
+    release has a data file (:func:`~coplearn.grading.submission.release_clashes`), or a student id
     that nbgrader would read as a pattern, is never given to a worker (which would copy the folder): nbgrader's
     own hook (:func:`coplearn.grading.submission.check_submission`) deals with it in the main
     process, as in serial grading. So is a submission whose ``timestamp.txt`` cannot be read
@@ -360,7 +369,7 @@ def _plan(app: Any) -> tuple[list[str], list[str], set[str], list[str]]:
 
     from nbgrader.converters import Autograde, NbGraderException
 
-    from coplearn.grading.submission import odd_entries, too_many_entries, unsafe_student_id
+    from coplearn.grading.submission import odd_entries, release_clashes, too_many_entries, unsafe_student_id
 
     conv = Autograde(coursedir=app.coursedir, parent=app)
     cd = app.coursedir
@@ -383,7 +392,7 @@ def _plan(app: Any) -> tuple[list[str], list[str], set[str], list[str]]:
             continue
         notebooks = list(conv.assignments[folder])
         try:
-            odd = too_many_entries(folder) or bool(odd_entries(folder))
+            odd = too_many_entries(folder) or bool(odd_entries(folder)) or bool(release_clashes(folder))
         except (OSError, RecursionError, ValueError):  # a folder that cannot be walked (1,000 levels deep...)
             odd = True  # check_submission fails that student alone, saying why
         if unsafe_student_id(student) or os.path.islink(folder) or os.path.islink(os.path.dirname(folder)) or odd:
@@ -437,6 +446,29 @@ def _say_if_no_notebook(app: Any, listed: dict[str, list[str]]) -> list[str]:
         app.log.error("coplearn: %s: not graded: nbgrader finds no notebook in %s; %s.", log_safe(student),
                       log_safe(os.path.relpath(folder, cd.root)), log_safe(hint, 600))
     return missing
+
+
+def _holding_old_marks(db_url: str, course: str, assignment: str, students: Sequence[str]) -> tuple[str, ...]:
+    """Of ``students`` (who failed this run), those with a submission in the gradebook that holds
+    marks: nbgrader keeps an earlier grading's marks when grading again fails (red team 8)."""
+    if not students:
+        return ()
+    from nbgrader.api import Gradebook, MissingEntry
+
+    out = []
+    try:
+        with Gradebook(db_url, course) as gb:
+            for student in students:
+                try:
+                    sub = gb.find_submission(assignment, student)
+                except MissingEntry:
+                    continue
+                if any(g.auto_score is not None or g.manual_score is not None
+                       for nb in sub.notebooks for g in nb.grades):
+                    out.append(student)
+    except Exception:  # noqa: BLE001 - a note for the tutor, never a reason to fail the run
+        return ()
+    return tuple(out)
 
 
 def _without_selection(argv: Sequence[str]) -> list[str]:
@@ -560,12 +592,13 @@ def autograde_parallel(
         for student in todo:
             dest = cd.format_path(cd.autograded_directory, student, assignment)
             (graded if os.path.isdir(dest) else failed).append(student)
+        stale = _holding_old_marks(cd.db_url, cd.course_id, assignment, failed)
         return GradeReport(
             assignment=assignment, graded=tuple(graded), failed=tuple(failed), skipped=tuple(skipped),
             seconds=seconds, jobs=jobs, replayed=counts["replayed"], executed_here=counts["executed_here"],
             timings=tuple(sorted(board.timings, key=lambda t: t.student)) if board else (),
             sanitized_replayed=counts.get("sanitized_replayed", 0), main_cpu=time.process_time() - cpu_start,
-            no_notebook=tuple(no_notebook),
+            no_notebook=tuple(no_notebook), stale=stale,
         )
     finally:
         submission.RUN_LOG = None

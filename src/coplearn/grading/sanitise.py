@@ -590,6 +590,7 @@ def _build_forget_unknown() -> type:
         def preprocess(self, nb: Any, resources: Any) -> tuple[Any, Any]:
             cells, _, _, _ = gradebook_cells(resources, course_id(self.config))
             mend_cell_ids(nb)  # (an id nbformat refuses would fail the whole notebook)
+            mend_notebook_settings(nb)  # (so would a notebook setting of the wrong type)
             for cell in nb.cells:
                 meta = cell.get("metadata")
                 if not isinstance(meta, dict):
@@ -609,6 +610,35 @@ def _build_forget_unknown() -> type:
 
     ForgetUnknownCells.__module__ = __name__
     return ForgetUnknownCells
+
+
+#: Notebook-level settings nbformat's schema gives a type, and the test each must pass; one that
+#: fails is dropped before the sanitised notebook is checked against the schema (none of them
+#: bears on the marks; JupyterLab writes them again when the notebook is next opened).
+_NOTEBOOK_SETTINGS = {
+    "language_info": lambda v: isinstance(v, dict) and isinstance(v.get("name"), str),
+    "orig_nbformat": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "title": lambda v: isinstance(v, str),
+    "authors": lambda v: isinstance(v, list) and all(isinstance(a, dict) for a in v),
+}
+
+
+def mend_notebook_settings(nb: Any) -> list[str]:
+    """Drop notebook-level settings of the wrong type (``language_info`` given as text ...), which
+    would otherwise fail the notebook when it is checked after sanitising (red team 8). Returns
+    the names dropped.
+
+    >>> nb = {"metadata": {"language_info": "python", "title": "A1", "kernelspec": {"name": "python3"}}}
+    >>> mend_notebook_settings(nb), sorted(nb["metadata"])
+    (['language_info'], ['kernelspec', 'title'])
+    """
+    meta = nb.get("metadata") if isinstance(nb, dict) else None
+    if not isinstance(meta, dict):
+        return []
+    dropped = [k for k, ok in _NOTEBOOK_SETTINGS.items() if k in meta and not ok(meta[k])]
+    for k in dropped:
+        del meta[k]
+    return dropped
 
 
 _BUILDERS = {"AnswersAsData": _build_answers_as_data, "ForgetUnknownCells": _build_forget_unknown}

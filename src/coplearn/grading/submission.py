@@ -207,6 +207,66 @@ def _aside(folder: str) -> str:
     return aside
 
 
+#: Where nbgrader's source folder may be, beside submitted/ (the course's nbgrader_config.py says
+#: "solutions"; nbgrader's default is "source").
+_SOURCE_FOLDERS = ("solutions", "source")
+
+
+def _move_aside_what_shadows_release_files(folder: str, student: str, log: Any) -> list[str]:
+    """nbgrader copies the release's data files (a3's ``lowfield-team-audit.csv``) over a submission
+    before grading it; a *folder* of that name in the submission (or a file where the release has a
+    folder) made that copy fail with a bare ``IsADirectoryError`` (red team 8). Such an entry is
+    renamed (``NAME.not-graded``), so the student is graded with the release's own file, and a line
+    says so. Returns the entries renamed. Nothing is done when the source folder is not found
+    beside ``submitted/`` (nbgrader then fails that student alone, as before)."""
+    here = Path(folder)
+    moved: list[str] = []
+    for step, wanted in release_clashes(folder):
+        if not os.path.lexists(step):
+            continue  # (already moved with a folder above it)
+        aside = Path(_aside_name(str(step)))
+        os.rename(step, aside)
+        moved.append(step.relative_to(here).as_posix())
+        log.warning("coplearn: %s: the submitted folder holds a %s named %s where the assignment has a %s of that "
+                    "name; it was renamed to %s and is not graded (the assignment's own file is used).",
+                    log_safe(student), "folder" if aside.is_dir() else "file", log_safe(moved[-1]), wanted,
+                    log_safe(aside.name))
+    return moved
+
+
+def release_clashes(folder: str | os.PathLike[str]) -> list[tuple[Path, str]]:
+    """Entries of a submitted folder that stand where the release has a data file of that name but
+    are a folder, or where it has a folder but are a file: (the entry, what the release has there:
+    "file" or "folder"). Links are not counted (they are removed before grading)."""
+    here = Path(folder)
+    source = next((p for p in (here.parents[2] / s / here.name for s in _SOURCE_FOLDERS) if p.is_dir()), None) \
+        if len(here.parents) > 2 else None
+    if source is None:
+        return []
+    found: list[tuple[Path, str]] = []
+    for released in sorted(source.rglob("*")):
+        if not released.is_file() or released.suffix == ".ipynb":
+            continue
+        rel = released.relative_to(source)
+        steps = [here.joinpath(*rel.parts[:i]) for i in range(1, len(rel.parts) + 1)]
+        for step in steps:  # the file's own name must not be a folder, nor any folder on its way a file
+            last = step == steps[-1]
+            if not step.is_symlink() and ((last and step.is_dir()) or (not last and step.is_file())):
+                if all(s != step for s, _ in found):
+                    found.append((step, "file" if last else "folder"))
+                break
+    return found
+
+
+def _aside_name(path: str) -> str:
+    """A free name beside ``path``: ``NAME.not-graded`` (then ``-2``, ``-3`` ...)."""
+    aside, n = path + ".not-graded", 1
+    while os.path.lexists(aside):
+        n += 1
+        aside = f"{path}.not-graded-{n}"
+    return aside
+
+
 def too_many_entries(folder: str | os.PathLike[str]) -> bool:
     """More than :data:`MAX_ENTRIES` files and folders under ``folder``."""
     return count_entries(folder) > MAX_ENTRIES
@@ -291,11 +351,25 @@ def _unreadable(path: str) -> str | None:
     cant = "is not a notebook nbgrader can read"
     if "nbformat" in nb and (not isinstance(nb["nbformat"], int) or isinstance(nb["nbformat"], bool)):
         return f"{cant}: its format version is {_json_kind(nb['nbformat'])}, not a whole number"
-    if not isinstance(nb.get("metadata", {}), dict):
+    if nb.get("nbformat") != 4:
+        return (f"{cant}: its format version is {nb.get('nbformat', 'missing')}; the course reads version 4 "
+                "notebooks, as JupyterLab saves them")
+    minor = nb.get("nbformat_minor", 0)
+    if not isinstance(minor, int) or isinstance(minor, bool) or minor < 0:
+        shown = minor if isinstance(minor, int) and not isinstance(minor, bool) else _json_kind(minor)
+        return f"{cant}: its format's minor version is {shown}, not a whole number from 0 up"
+    if "metadata" not in nb:
+        return f"{cant}: it has no settings (metadata) at all"
+    if not isinstance(nb["metadata"], dict):
         return f"{cant}: its settings (metadata) are {_json_kind(nb['metadata'])}, not a set of named values"
     for n, cell in enumerate(nb["cells"], 1):
         if not isinstance(cell, dict):
             return f"{cant}: its cell {n} is not a cell"
+        if "metadata" not in cell:
+            return f"{cant}: its cell {n} has no settings (metadata) at all"
+        if not isinstance(cell.get("attachments", {}), dict):
+            return (f"{cant}: the attachments of its cell {n} are {_json_kind(cell['attachments'])}, not a set of "
+                    "named values")
         if not _is_text(cell.get("source", "")):
             return (f"{cant}: the text of its cell {n} is {_json_kind(cell['source'])}, not text (a hand edit or "
                     "another tool left it so)")
@@ -306,7 +380,7 @@ def _unreadable(path: str) -> str | None:
         outputs = cell.get("outputs", [])
         for out in outputs if isinstance(outputs, list) else []:
             if not isinstance(out, dict):
-                continue
+                return f"{cant}: an output of its cell {n} is {_json_kind(out)}, not an output"
             texts = [out.get("text")] + ([v for k, v in out["data"].items() if not k.endswith("json")]
                                          if isinstance(out.get("data"), dict) else [])
             if any(isinstance(t, list) and not _is_text(t) for t in texts):
@@ -322,8 +396,8 @@ def _is_text(value: object) -> bool:
 def _json_kind(value: object) -> str:
     """What kind of JSON value ``value`` is, in plain words.
 
-    >>> [_json_kind(v) for v in (5, {"a": 1}, ["x", 5], None, True)]
-    ['a number', 'a set of named values', 'a list holding something other than text', 'empty (null)', 'true or false']
+    >>> [_json_kind(v) for v in (5, {"a": 1}, ["x", 5], None, True, [])]
+    ['a number', 'a set of named values', 'a list holding something other than text', 'empty (null)', 'true or false', 'a list']
     """
     if isinstance(value, bool):
         return "true or false"
@@ -332,7 +406,7 @@ def _json_kind(value: object) -> str:
     if isinstance(value, dict):
         return "a set of named values"
     if isinstance(value, list):
-        return "a list holding something other than text"
+        return "a list holding something other than text" if value and not _is_text(value) else "a list"
     return "text" if isinstance(value, str) else "empty (null)"  # (JSON has no other kinds)
 
 
@@ -557,6 +631,7 @@ def check_submission(assignment: str = "", student: str = "", notebooks: list[st
             notebooks.clear()
             return
         clear_odd_entries(folder, student, log)
+        _move_aside_what_shadows_release_files(folder, student, log)
         notebooks[:] = [n for n in notebooks if os.path.isfile(n) and not os.path.islink(n)]
         _say_if_renamed(folder, student, notebooks, log)
         _say_if_unreadable(notebooks, student, log)
