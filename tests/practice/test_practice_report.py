@@ -368,7 +368,7 @@ def test_every_dated_source_an_audit_label_names_gets_its_own_reference() -> Non
         assert cues or any(f.split(",")[0] in label for f in fixed), (item.id, label)
     refs = [r[0] for r in report_references(["Cultivating communities of practice: create a rhythm "
                                              "(Wenger, McDermott & Snyder 2002)"])]
-    assert any(r.startswith("Wenger, E., McDermott and Snyder (2002)") for r in refs), refs
+    assert any(r.startswith("Wenger, E., McDermott, R. and Snyder, W. M. (2002)") for r in refs), refs
     assert not any(r.startswith("Wenger, E. (") for r in refs), refs
     refs = [r[0] for r in report_references(["Learning at work as something the team provides together "
                                              "(GSCC 2006, cited in Gray et al. 2010)"])]

@@ -19,8 +19,9 @@ Small cohorts: below :data:`MIN_COHORT` submissions there is no per-item or per-
 (too few people to read anything into it, and too easy to identify someone). Students are never
 named unless the tutor asks (``--names``).
 
-The correct answer to an item is read from the cohort (what students who scored it gave); no
-answer key ships with coplearn. The misconceptions (``coplearn/data/misconceptions.toml``) are
+The correct answer to an item is read from the cohort (what students who scored it gave); a mark
+of a question with several answers takes the option its hidden test checks, read from the tutor's
+gradebook. No answer key ships with coplearn. The misconceptions (``coplearn/data/misconceptions.toml``) are
 the course's interpretation.
 
 Reading the gradebook lives in :mod:`coplearn.grading.cohort_data`, the analysis in
@@ -72,7 +73,8 @@ INDEX_NOTE = (
 OURS = (
     "This report is coplearn's own aid for tutors. The misconceptions attached to wrong answers are the "
     "course's interpretation of what each choice suggests; the correct answer to each item is read from "
-    "the cohort (the answers of those who scored it), not from an answer key."
+    "the cohort (the answers of those who scored it) or, for one mark of a question with several answers, "
+    "from the hidden test in the gradebook, not from an answer key shipped with the course."
 )
 
 

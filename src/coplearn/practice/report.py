@@ -83,11 +83,9 @@ FRAMEWORK_REFERENCES: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] =
         ("Carr, S. (2008) ", "Personalisation: A Rough Guide", ". SCIE Report 20. London: Social Care Institute "
          "for Excellence. [unconfirmed: place of publication]"),)),
     ("Plaskoff", (
-        ("Plaskoff, J. (2006) 'Intersubjectivity and community building: learning to learn organizationally', "
+        ("Plaskoff, J. (2006), cited in Gray et al. (2010): a chapter on intersubjectivity and community building "
          "in Easterby-Smith, M. and Lyles, M. A. (eds) ", "Handbook of Organizational Learning and Knowledge "
-         "Management", ". Oxford: Blackwell. [unconfirmed: chapter title, editors' initials, place, publisher, "
-         "year and edition; Gray et al. (2010) give 2006, but the handbook's first edition is reported as 2003, "
-         "so check against the edition you use]"),)),
+         "Management", ". [unconfirmed: year, chapter title, editors' initials, publisher and edition]"),)),
     ("Skills for Care & CWDC 2007", (
         ("Skills for Care and Children's Workforce Development Council (2007) ", "Providing Effective "
          "Supervision: A Workforce Development Tool, Including a Unit of Competence and Supporting Guidance",
@@ -97,9 +95,8 @@ FRAMEWORK_REFERENCES: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] =
         ("General Social Care Council (2006), cited in Gray et al. (2010). The full reference is not given in "
          "the text of the paper this course works from.", "", ""),)),
     ("Wenger, McDermott & Snyder 2002", (
-        ("Wenger, E., McDermott and Snyder (2002) ", "Cultivating Communities of Practice",
-         ". HBS Press. [unconfirmed: the co-authors' initials, the place of publication and the publisher's "
-         "full name]"),)),
+        ("Wenger, E., McDermott, R. and Snyder, W. M. (2002) ", "Cultivating Communities of Practice",
+         ". Boston, MA: Harvard Business School Press. [unconfirmed: initials and place of publication]"),)),
 )
 
 
