@@ -182,6 +182,36 @@ def test_journal_survives_a_closed_tab_and_is_exported_and_downloaded(context, s
     page.close()
 
 
+def test_the_team_audit_is_kept_when_the_tab_is_closed_and_can_be_saved_to_the_journal(context, site_server):
+    """Reach review 8: a team manager's 28 audit answers lived only in the tab's Python and were lost
+    on a reload or a closed tab, with no way to keep them. Now they are kept in the browser's storage
+    beside the journal (my-journal/journal-answers-team-audit.json) and filled in again, and the
+    scored audit can be saved to the journal."""
+    slug = "06-action-centred-leadership-and-the-team-audit"
+    page = context.new_page()
+    open_lesson(page, site_server.url, slug)
+    scope = notebook(page)
+    scope.get_by_role("combobox", name="K1 rating").select_option(index=2)
+    chosen = scope.get_by_role("combobox", name="K1 rating").evaluate("el => el.options[el.selectedIndex].text")
+    scope.get_by_role("textbox", name="T2 answer").fill("Two more AMHPs by spring.")
+    scope.get_by_role("textbox", name="T2 answer").blur()  # (a text box sends its value when it loses focus)
+    page.wait_for_timeout(1500)
+    page.close()  # the tab is closed
+
+    page = context.new_page()
+    open_lesson(page, site_server.url, slug)
+    scope = notebook(page)
+    scope.get_by_text("Your answers from last time are filled in").first.wait_for(timeout=30_000)
+    expect(scope.get_by_role("combobox", name="K1 rating")).to_have_value(re.compile(r".+"), timeout=30_000)
+    assert scope.get_by_role("combobox", name="K1 rating").evaluate(
+        "el => el.options[el.selectedIndex].text") == chosen
+    expect(scope.get_by_role("textbox", name="T2 answer")).to_have_value("Two more AMHPs by spring.")
+    scope.get_by_role("button", name="Save the results to my journal").click()
+    scope.get_by_text(re.compile(r"Saved the results to your journal at /drive/my-journal/journal\.json")).wait_for(
+        timeout=30_000)
+    page.close()
+
+
 def test_an_exercise_opened_in_jupyterlab_runs(context, site_server):
     """The full JupyterLab page (not only the lesson view) starts the kernel, and it runs the course's code."""
     page = context.new_page()

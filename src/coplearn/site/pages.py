@@ -21,9 +21,9 @@ BROWSER_NOTE = """\
 > write leaves this computer. The activities appear by themselves once Python has started in
 > your browser: the first time this takes up to half a minute. If they do not appear, choose
 > **Run ▸ Run All Cells** from the menu.
-> Your journal is kept **in this web browser, on this device only**, in the folder `my-journal`.
-> To keep a copy, export it (lesson 11) or download `my-journal/journal.json` from the file list.
-> Clearing your browser's data deletes it.
+> Your journal, and your answers in lessons 04 and 06, are kept **in this web browser, on this
+> device only**, in the folder `my-journal`. To keep a copy, export it (lesson 11) or download
+> `my-journal/journal.json` from the file list. Clearing your browser's data deletes it.
 > If a paragraph of the lesson turns into plain text with `#` and `*` marks (a double click or
 > Enter opens it for editing), press **Shift+Enter** to show it as before; **Escape** leaves it.
 """
@@ -103,7 +103,12 @@ def stage_contents(root: Path, files: Path) -> list[Lesson]:
         "# Your journal\n\nYour reflective journal is saved here as `journal.json` when you save your first\n"
         "reflection. It is kept in this web browser, on this device only: nothing is sent anywhere.\n\n"
         "To keep a copy, right-click `journal.json` in the file list and choose **Download**, or export your\n"
-        "entries as CPD records in lesson 11. Clearing the browser's data for this site deletes the journal.\n",
+        "entries as CPD records in lesson 11. Clearing the browser's data for this site deletes the journal.\n\n"
+        "To carry on on another device, open lesson 11 there and use **Bringing in a journal kept elsewhere**:\n"
+        "it adds your entries to the journal on that device. Do not upload `journal.json` over the journal\n"
+        "there: that would replace the entries it holds.\n\n"
+        "The `journal-answers-...json` files keep your answers in the lesson 04 culture profile and the lesson 06\n"
+        "team audit, so that they are filled in again when you come back.\n",
         encoding="utf-8")
     return found
 

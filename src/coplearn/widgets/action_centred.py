@@ -18,7 +18,7 @@ from ._base import rating_options as _rating_options, sorter_block as _sorter_bl
 from ._base import note_html as _note
 from coplearn.core.html import esc as _esc
 
-__all__ = ["AdairCircles", "AdairFunctionSorter", "TeamAuditForm"]
+__all__ = ["AdairCircles", "AdairFunctionSorter", "TeamAuditForm", "audit_journal_fields"]
 
 
 class AdairCircles(Composite):
@@ -69,15 +69,63 @@ class AdairFunctionSorter(Composite):
         ])
 
 
+#: What the form says about where the learner's answers are kept.
+KEPT_NOTE = ("Your answers are kept on this computer only, beside your journal, and filled in again when you "
+             "open this lesson. \u201cClear my answers\u201d removes them. To keep the results, save them to "
+             "your journal.")
+
+
+def audit_journal_fields(result: _audit.AuditResult) -> dict[str, Any]:
+    """Fields for :meth:`coplearn.Journal.add`: a scored audit saved as a CPD-ready entry."""
+    scale = _audit.rating_scale()
+    lines = [result.summary(), ""]
+    if result.priorities:
+        lines.append("Priorities, weakest first:")
+        lines += [f"- {p.item.id} ({p.score:g}, {scale[int(p.score)]}): {p.item.text}" for p in result.priorities[:5]]
+        lines.append("")
+    plan = result.action_plan()
+    if plan:
+        lines.append("Action plan (the course's suggestions):")
+        lines += [f"{n}. {a.finding} {a.step} (Framework: {a.framework}; lesson {a.lesson}.)"
+                  for n, a in enumerate(plan, 1)]
+        lines.append("")
+    if result.open_answers.get("T2"):
+        lines += [f"My notes on skills and staffing (T2): {result.open_answers['T2']}", ""]
+    lines.append(_audit.AUDIT_NOTE)
+    return {
+        "title": "Lesson 06: my team's audit against Table 2",
+        "activity_type": "Reflection on practice",
+        "lesson": "06",
+        "description": (f"An audit of my team against the 28 questions of Gray et al.'s (2010) Table 2, after "
+                        f"Adair (1983): {result.answered} of {len(_audit.team_audit())} answered, scored in coplearn "
+                        f"lesson 06."),
+        "relevance": "Leading and developing a team's practice (Gray et al. 2010).",
+        "learning": "\n".join(lines).strip(),
+        "impact_practice": " ".join(f"({n}) {a.step}" for n, a in enumerate(plan[:3], 1)),
+    }
+
+
 class TeamAuditForm(Composite):
     """The 28-item team audit (Table 2): answer, press "Score the audit", see scores and a plan.
 
     Rating items are Dropdowns from 1 to 5 (plus "Not answered"); T3 is a Dropdown of Tuckman's
     stages; T2 is a text box. Unanswered items are left out of the scores, never counted as zero.
+
+    A learner's own answers (a form not filled in by ``responses``) are kept on this computer as
+    they are given (:class:`coplearn.practice.lesson_answers.LessonAnswers`) and filled in again
+    when the lesson is next opened; "Save the results to my journal" keeps the scored audit as a
+    journal entry (reach review 8: they were lost on a reload, and could not be kept).
     """
 
-    def __init__(self, responses: Mapping[str, object] | None = None) -> None:
+    def __init__(self, responses: Mapping[str, object] | None = None, *, journal: Any = None) -> None:
         super().__init__()
+        from coplearn.practice.lesson_answers import LessonAnswers
+
+        self.journal = journal
+        self.kept = None if responses else LessonAnswers(
+            "team-audit", journal.path if journal is not None else None)
+        self._quiet = False
+        self.saved: Any = None
         self.result: _audit.AuditResult | None = None
         self.chart: Chart | None = None
         options = _rating_options(_audit.rating_scale())
@@ -110,12 +158,79 @@ class TeamAuditForm(Composite):
         self.button = W.Button(description="Score the audit", button_style="primary",
                                tooltip="Score the answers you have given so far")
         self.button.on_click(self.safely(lambda _b: self.score()))
+        self.save_button = W.Button(description="Save the results to my journal",
+                                    tooltip="Score the audit and keep the scores, priorities and action plan "
+                                            "as an entry in your reflective journal", layout=W.Layout(width="auto"))
+        self.save_button.on_click(self.safely(lambda _b: self.save_to_journal()))
+        self.forget_button = W.Button(description="Clear my answers", icon="eraser", layout=W.Layout(width="auto"),
+                                      tooltip="Set every question back to 'not answered' and remove the kept answers")
+        self.forget_button.on_click(self.safely(lambda _b: self.clear()))
+        self.keep_note = W.HTML(value=f"<p>{_esc(KEPT_NOTE)}</p>" if self.kept is not None else "")
         self.status = W.HTML()
         self.out = W.Output()
         self.report = W.HTML(layout=full_width())
-        self.view = W.VBox(sections + [self.button, self.messages, self.status, self.out, self.report])
+        buttons = W.HBox([self.button, self.save_button, self.forget_button], layout=W.Layout(flex_flow="row wrap"))
+        self.view = W.VBox(sections + [buttons, self.keep_note, self.messages, self.status, self.out, self.report])
         if responses:
             self.set_responses(responses)
+        elif self.kept is not None:
+            self.safely(self._restore)()
+        for control in self.controls.values():
+            control.observe(self._keep, names="value")
+
+    # -- kept answers ------------------------------------------------------------------------------
+    def _restore(self) -> None:
+        assert self.kept is not None
+        saved = self.kept.load()
+        if self.kept.last_warning:
+            self.keep_note.value = message(self.kept.last_warning, "info")
+        if not saved:
+            return
+        self._quiet = True
+        try:
+            self.set_responses(saved)
+        except (ValueError, LookupError) as exc:
+            raise ValueError(f"Your kept answers could not be filled in ({exc}); the form starts empty.") from None
+        finally:
+            self._quiet = False
+        self.keep_note.value = f"<p>Your answers from last time are filled in. {_esc(KEPT_NOTE)}</p>"
+        self.score()
+
+    def _keep(self, change: dict[str, Any]) -> None:
+        if self._quiet or self.kept is None:
+            return
+        problem = self.kept.save(self.responses())
+        if problem:
+            self.keep_note.value = message(problem[0].upper() + problem[1:] + ".", "info")
+
+    def clear(self) -> None:
+        """Set every question back to 'not answered' and remove the kept answers."""
+        self._quiet = True
+        try:
+            for control in self.controls.values():
+                control.value = "" if isinstance(control, W.Textarea) else None
+        finally:
+            self._quiet = False
+        self.result = None
+        self.status.value = self.report.value = ""
+        self.out.outputs = ()
+        if self.kept is not None:
+            problem = self.kept.forget()
+            self.keep_note.value = message(problem, "info") if problem else (
+                f"<p>Your answers were cleared. {_esc(KEPT_NOTE)}</p>")
+
+    def save_to_journal(self) -> Any:
+        """Score the audit and save the result to the learner's journal as a CPD-ready entry."""
+        from coplearn.practice.journal import Journal
+
+        result = self.score()
+        if result.is_empty:
+            raise ValueError("Nothing has been answered yet, so there is nothing to save. Answer some questions first.")
+        journal = self.journal if self.journal is not None else Journal()
+        self.saved = journal.add(**audit_journal_fields(result))
+        self.status.value = message(f"Saved the results to your journal at {journal.path} on {self.saved.date}. "
+                                    f"{self._status_text(result)}", "ok")
+        return self.saved
 
     def set_responses(self, responses: Mapping[str, object]) -> None:
         """Fill the form from ``{item_id: answer}``; ratings may be 1-5 or words such as "good".

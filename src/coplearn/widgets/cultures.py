@@ -212,8 +212,16 @@ class CultureProfileWidget(Composite):
 
     def __init__(self, ratings: Mapping[str, int] | None = None) -> None:
         super().__init__()
+        from coplearn.practice.lesson_answers import LessonAnswers
+
         self.ratings: dict[str, int] = {}
         self._quiet = False
+        # a learner's own ratings are kept on this computer and filled in again next time (reach
+        # review 8: they were lost on a reload); not when the ratings are given by code
+        self.kept = None if ratings else LessonAnswers("culture-profile")
+        self.keep_note = W.HTML(value=(
+            "<p>Your ratings are kept on this computer only, beside your journal, and filled in again when you "
+            "open this lesson. \u201cClear all ratings\u201d removes them.</p>") if self.kept is not None else "")
         self.example = W.Dropdown(
             options=[("None: I will rate my own team", None)] + [(e.name, e.key) for e in example_teams()],
             index=0, description="Start from an example team", style=LABEL_STYLE,
@@ -249,11 +257,21 @@ class CultureProfileWidget(Composite):
             W.HTML(f"<p>Scale: {html.escape(AGREEMENT_SCALE)}. Leave a statement as "
                    "'Not rated yet' if you cannot say: it is left out, not counted as zero.</p>"),
             W.HBox([self.example, self.clear_button], layout=W.Layout(flex_flow="row wrap")),
-            self.example_note, *sections, self.progress, self.messages,
+            self.keep_note, self.example_note, *sections, self.progress, self.messages,
             W.HTML("<h3>Your profile</h3>"), self.out, self.advice,
         ])
         if ratings:
             self.set_ratings(ratings)  # draws the radar, unless the ratings are refused (a message says why)
+        elif self.kept is not None:
+            saved = self.kept.load()
+            if self.kept.last_warning:
+                self.keep_note.value = message(self.kept.last_warning, "info")
+            elif saved:
+                self.set_ratings(saved)
+                if self.ratings:
+                    self.keep_note.value = ("<p>Your ratings from last time are filled in. They are kept on this "
+                                            "computer only, beside your journal; \u201cClear all ratings\u201d "
+                                            "removes them.</p>")
         if not hasattr(self, "chart"):
             self.update()  # the radar is built here, once (it was built twice: 0.1-0.2 s of a lesson's start)
 
@@ -266,6 +284,13 @@ class CultureProfileWidget(Composite):
             self.ratings[pid] = value
         if not self._quiet:
             self.update()
+            self._keep()
+
+    def _keep(self) -> None:
+        if self.kept is not None:
+            problem = self.kept.save(dict(self.ratings))
+            if problem:
+                self.keep_note.value = message(problem[0].upper() + problem[1:] + ".", "info")
 
     def _on_example(self, change: dict[str, Any]) -> None:
         if change["new"] is None:
@@ -305,6 +330,7 @@ class CultureProfileWidget(Composite):
         finally:
             self._quiet = False
         self.update()
+        self._keep()
 
     def clear(self) -> None:
         """Set every principle back to 'not rated'."""

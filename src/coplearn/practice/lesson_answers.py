@@ -1,0 +1,111 @@
+"""A lesson activity's answers, kept on this computer between sessions.
+
+The lesson 04 culture ratings and the lesson 06 team audit take a team manager ten or twenty
+minutes; without this they lived only in the running Python and were gone when the page was
+reloaded or the browser closed (reach review 8). Each activity now keeps its answers in a small
+file of its own beside the journal, ``<journal name>-answers-<activity>.json`` (in the browser
+edition, ``my-journal/journal-answers-team-audit.json``), written whole, atomically, on every
+change, and read back when the lesson is next opened. Only that activity writes its file, so no
+lock is taken (two tabs of the same lesson: the later change wins). A file that cannot be read is
+moved aside, never overwritten, and the learner is told. Nothing is sent anywhere.
+
+>>> import tempfile, pathlib
+>>> kept = LessonAnswers("team-audit", pathlib.Path(tempfile.mkdtemp()) / "journal.json")
+>>> kept.load(), kept.save({"K1": 4, "T2": "More AMHPs"}), kept.load()
+({}, None, {'K1': 4, 'T2': 'More AMHPs'})
+>>> kept.path.name
+'journal-answers-team-audit.json'
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from coplearn.core.atomic import atomic_write_text, move_aside
+
+__all__ = ["LessonAnswers", "answers_path", "FORMAT"]
+
+FORMAT = "coplearn-lesson-answers"
+VERSION = 1
+#: A kept answers file larger than this is not a coplearn answers file (28 short answers are a few kB).
+MAX_BYTES = 1024 * 1024
+_ACTIVITY = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+
+
+def answers_path(activity: str, journal: str | os.PathLike[str] | None = None) -> Path:
+    """Where ``activity``'s answers are kept: beside the journal (``$COPLEARN_JOURNAL`` or
+    ``~/coplearn/journal.json``), named after it.
+
+    >>> answers_path("culture-profile", "/home/sam/coplearn/journal.json").name
+    'journal-answers-culture-profile.json'
+    """
+    if not isinstance(activity, str) or not _ACTIVITY.fullmatch(activity):
+        raise ValueError(f"activity: use lower-case letters, digits and dashes, not {activity!r}")
+    from coplearn.practice.journal import default_journal_path
+
+    where = Path(journal).expanduser() if journal is not None else default_journal_path()
+    return where.with_name(f"{where.stem}-answers-{activity}.json")
+
+
+class LessonAnswers:
+    """One activity's kept answers: ``load()``, ``save(answers)``, ``forget()``.
+
+    ``save`` and ``forget`` never raise for a file problem (a read-only folder, a full disk): they
+    return what went wrong, in words, so the activity can say so and carry on.
+    """
+
+    def __init__(self, activity: str, journal: str | os.PathLike[str] | None = None) -> None:
+        self.activity = activity
+        self.path = answers_path(activity, journal)
+        self.last_warning: str | None = None
+
+    def __repr__(self) -> str:
+        return f"LessonAnswers({self.activity!r}, path={str(self.path)!r})"
+
+    def load(self) -> dict[str, Any]:
+        """The answers kept last time (``{}`` when there are none). A file that cannot be read is
+        moved aside (``last_warning`` says where) and ``{}`` returned."""
+        self.last_warning = None
+        try:
+            if not self.path.is_file():
+                return {}
+            if self.path.stat().st_size > MAX_BYTES:
+                raise ValueError("it is far larger than kept answers can be")
+            doc = json.loads(self.path.read_text(encoding="utf-8"))
+            if not isinstance(doc, dict) or doc.get("format") != FORMAT or doc.get("activity") != self.activity \
+                    or not isinstance(doc.get("answers"), dict):
+                raise ValueError(f"it is not this activity's kept answers ({FORMAT})")
+            return dict(doc["answers"])
+        except (OSError, ValueError, UnicodeDecodeError, RecursionError) as exc:
+            try:
+                moved = move_aside(self.path, "unreadable")
+            except OSError:
+                self.last_warning = f"Your kept answers at {self.path} could not be read ({exc}); start again here."
+            else:
+                self.last_warning = (f"Your kept answers at {self.path} could not be read ({exc}), so they were "
+                                     f"kept safe as {moved.name} and this activity starts empty.")
+            return {}
+
+    def save(self, answers: dict[str, Any]) -> str | None:
+        """Keep ``answers`` (JSON values), replacing the last ones. Returns None, or why it failed."""
+        doc = {"format": FORMAT, "version": VERSION, "activity": self.activity,
+               "note": "Kept only on this computer by coplearn; never sent anywhere.", "answers": answers}
+        try:
+            text = json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write_text(self.path, text)
+        except (OSError, TypeError, ValueError) as exc:
+            return f"your answers could not be kept on this computer ({exc}); they stay on this page until you close it"
+        return None
+
+    def forget(self) -> str | None:
+        """Remove the kept answers. Returns None, or why it failed."""
+        try:
+            self.path.unlink(missing_ok=True)
+        except OSError as exc:
+            return f"your kept answers could not be removed ({exc})"
+        return None
