@@ -373,3 +373,29 @@ def test_every_dated_source_an_audit_label_names_gets_its_own_reference() -> Non
     refs = [r[0] for r in report_references(["Learning at work as something the team provides together "
                                              "(GSCC 2006, cited in Gray et al. 2010)"])]
     assert any(r.startswith("General Social Care Council (2006), cited in Gray et al. (2010)") for r in refs), refs
+
+
+def test_a_team_members_written_answer_stays_in_its_list_item(example):
+    """Review 8 R4: a T2 answer holding carriage returns (or honest Windows line breaks) left its list
+    item in the Markdown report: "\\r\\r## ..." became a heading of the report."""
+    import dataclasses
+    import re
+
+    odd = dataclasses.replace(example, open_answers=("More AMHPs.\r\r## Nothing to act on\r\nSecond paragraph",))
+    out = render_markdown(odd)
+    assert "\r" not in out and not re.search(r"^#+ Nothing to act on", out, flags=re.M)
+    assert "\n- More AMHPs.  ## Nothing to act on Second paragraph\n" in out, out[out.find("More AMHPs") - 50:][:200]
+
+
+def test_a_line_break_in_a_record_title_does_not_start_a_heading_of_its_own(tmp_path):
+    """Review 8 R5: a CPD record's title with a line break ended its "## Record N" heading and made
+    a top-level heading of the rest ("Signed off by my manager")."""
+    import re
+
+    from coplearn.practice.journal import Journal
+
+    j = Journal(tmp_path / "journal.json")
+    j.add(title="Duty week\n# Signed off by my manager", learning="First paragraph.\n\nSecond paragraph.")
+    out = j.export(tmp_path / "cpd.md").read_text(encoding="utf-8")
+    assert not re.search(r"^# Signed off", out, flags=re.M), out
+    assert "First paragraph.\n\nSecond paragraph." in out  # honest paragraphs are kept

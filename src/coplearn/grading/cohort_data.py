@@ -238,15 +238,18 @@ def _checked_option(source: str) -> str | None:
     'professional'
     >>> _checked_option('assert "a" in _given\\nassert "b" in _given') is None  # two: not one item's option
     True
+    >>> _checked_option('assert not "a" in _given') is None  # a test that the option is *not* given
+    True
     """
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError):
         return None
-    found = [node.left.value for node in ast.walk(tree)
-             if isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], ast.In)
-             and isinstance(node.left, ast.Constant) and isinstance(node.left.value, str)
-             and isinstance(node.comparators[0], ast.Name) and node.comparators[0].id == "_given"]
+    tests = [node.test for node in ast.walk(tree) if isinstance(node, ast.Assert)]  # (not `assert not "X" in ...`)
+    found = [t.left.value for t in tests
+             if isinstance(t, ast.Compare) and len(t.ops) == 1 and isinstance(t.ops[0], ast.In)
+             and isinstance(t.left, ast.Constant) and isinstance(t.left.value, str)
+             and isinstance(t.comparators[0], ast.Name) and t.comparators[0].id == "_given"]
     return found[0] if len(found) == 1 else None
 
 

@@ -122,9 +122,9 @@ class GradeReport:
                      "(nbgrader's reason is in the log above; their other work is untouched).")
         if self.stale:
             text += (f" Of those, the gradebook still holds marks from an earlier grading for "
-                     f"{log_safe(', '.join(self.stale), 2000)}, now shown against the new submission's time: those "
-                     "marks are not for this submission. Grade them again once it is mended, and do not export "
-                     "or release their grades before then.")
+                     f"{log_safe(', '.join(self.stale), 2000)}: they are not marks for the submission now in "
+                     "submitted/ (nbgrader may already show them against its time). Grade them again once it is "
+                     "mended, and do not export or release their grades before then.")
         if self.no_notebook:
             text += (f" {len(self.no_notebook)} handed in a folder without a notebook nbgrader can find, so "
                      f"nothing was graded for them: {log_safe(', '.join(self.no_notebook), 2000)} (the log above says what each "

@@ -615,8 +615,16 @@ def _build_forget_unknown() -> type:
 #: Notebook-level settings nbformat's schema gives a type, and the test each must pass; one that
 #: fails is dropped before the sanitised notebook is checked against the schema (none of them
 #: bears on the marks; JupyterLab writes them again when the notebook is next opened).
+def _language_info_ok(v: Any) -> bool:
+    """nbformat 4's schema for ``language_info``: a name, and text (or, for the editor mode, named
+    values) in the settings it knows."""
+    return (isinstance(v, dict) and isinstance(v.get("name"), str)
+            and all(isinstance(v[k], str) for k in ("file_extension", "mimetype", "pygments_lexer") if k in v)
+            and (isinstance(v.get("codemirror_mode", ""), (str, dict))))
+
+
 _NOTEBOOK_SETTINGS = {
-    "language_info": lambda v: isinstance(v, dict) and isinstance(v.get("name"), str),
+    "language_info": _language_info_ok,
     "orig_nbformat": lambda v: isinstance(v, int) and not isinstance(v, bool),
     "title": lambda v: isinstance(v, str),
     "authors": lambda v: isinstance(v, list) and all(isinstance(a, dict) for a in v),
@@ -631,6 +639,10 @@ def mend_notebook_settings(nb: Any) -> list[str]:
     >>> nb = {"metadata": {"language_info": "python", "title": "A1", "kernelspec": {"name": "python3"}}}
     >>> mend_notebook_settings(nb), sorted(nb["metadata"])
     (['language_info'], ['kernelspec', 'title'])
+    >>> mend_notebook_settings({"metadata": {"language_info": {"name": "python", "codemirror_mode": 3}}})
+    ['language_info']
+    >>> mend_notebook_settings({"metadata": {"language_info": {"name": "python", "codemirror_mode": {"name": "ipython"}}}})
+    []
     """
     meta = nb.get("metadata") if isinstance(nb, dict) else None
     if not isinstance(meta, dict):

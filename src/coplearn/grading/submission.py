@@ -346,6 +346,9 @@ def _unreadable(path: str) -> str | None:
         return "is nested too deeply to read"
     except ValueError as exc:
         return f"is not a notebook file (not valid JSON: {str(exc)[:120]})"
+    version = nb.get("nbformat") if isinstance(nb, dict) else None
+    if isinstance(version, int) and not isinstance(version, bool) and 1 <= version < 4:
+        return None  # an older format (worksheets, not cells): nbformat converts it, and says so if it cannot
     if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
         return "is JSON but not a notebook (it has no list of cells)"
     cant = "is not a notebook nbgrader can read"
@@ -354,7 +357,9 @@ def _unreadable(path: str) -> str | None:
     if nb.get("nbformat") != 4:
         return (f"{cant}: its format version is {nb.get('nbformat', 'missing')}; the course reads version 4 "
                 "notebooks, as JupyterLab saves them")
-    minor = nb.get("nbformat_minor", 0)
+    if "nbformat_minor" not in nb:
+        return f"{cant}: its format's minor version is missing"
+    minor = nb["nbformat_minor"]
     if not isinstance(minor, int) or isinstance(minor, bool) or minor < 0:
         shown = minor if isinstance(minor, int) and not isinstance(minor, bool) else _json_kind(minor)
         return f"{cant}: its format's minor version is {shown}, not a whole number from 0 up"

@@ -18,7 +18,7 @@ from ._base import rating_options as _rating_options, sorter_block as _sorter_bl
 from ._base import note_html as _note
 from coplearn.core.html import esc as _esc
 
-__all__ = ["AdairCircles", "AdairFunctionSorter", "TeamAuditForm", "audit_journal_fields"]
+__all__ = ["AdairCircles", "AdairFunctionSorter", "TeamAuditForm"]
 
 
 class AdairCircles(Composite):
