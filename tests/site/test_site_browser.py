@@ -66,7 +66,30 @@ def test_landing_page_is_plain_and_accessible(context, site_server):
     wanted = len(page.evaluate("() => JSON.parse(document.getElementById('coplearn-prefetch-list').textContent)"))
     assert page.evaluate("() => document.documentElement.getAttribute('data-coplearn-prefetch')") \
         == f"done {wanted} of {wanted}"
+    # the page checked that the browser lets the site keep data, asked for lasting storage, and so
+    # shows no warning
+    page.wait_for_function("() => document.documentElement.getAttribute('data-coplearn-storage') === 'ok'")
+    page.wait_for_function("() => document.documentElement.hasAttribute('data-coplearn-persisted')")
+    assert page.locator("#storage-warning").is_hidden()
     page.close()
+
+
+def test_the_landing_page_warns_when_the_browser_keeps_nothing(context, site_server):
+    """Reach review 8 R5: with site data blocked (a setting, or a managed computer) a lesson failed
+    with "No available storage method found"; the landing page, which still loads, now says so
+    plainly. The browser's refusal is simulated: IndexedDB throws, as it does when blocked."""
+    page = context.new_page()
+    page.add_init_script("Object.defineProperty(window, 'indexedDB', {get() { throw new DOMException("
+                         "'The user denied permission to access the database.', 'SecurityError'); }});")
+    try:
+        page.goto(site_server.url + "/")
+        page.wait_for_function("() => (document.documentElement.getAttribute('data-coplearn-storage') || '')"
+                               ".startsWith('refused')")
+        warning = page.get_by_role("alert")
+        expect(warning).to_be_visible()
+        assert "not letting the course keep anything" in warning.inner_text()
+    finally:
+        page.close()
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=[lesson.number for lesson in LESSONS])
@@ -170,7 +193,8 @@ def test_journal_survives_a_closed_tab_and_is_exported_and_downloaded(context, s
     folder = page.locator(".jp-DirListing-item", has_text="course")
     folder.first.wait_for(timeout=60_000)
     folder.first.dblclick()
-    item = page.locator(".jp-DirListing-item", has_text="my-cpd-records.md")
+    # (in the browser edition the export is a web page by default: it opens anywhere by a double click)
+    item = page.locator(".jp-DirListing-item", has_text="my-cpd-records.html")
     item.wait_for(timeout=60_000)
     item.click(button="right")
     with page.expect_download(timeout=30_000) as info:
@@ -178,7 +202,7 @@ def test_journal_survives_a_closed_tab_and_is_exported_and_downloaded(context, s
     download = info.value
     text = open(download.path(), encoding="utf-8").read()
     assert words in text
-    assert download.suggested_filename == "my-cpd-records.md"
+    assert download.suggested_filename == "my-cpd-records.html"
     page.close()
 
 

@@ -134,6 +134,11 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
   if (!/^course\\/[^/]+\\.ipynb$/.test(path)) return;
   document.body.classList.add("coplearn-lesson");
   var root = document.documentElement, started = Date.now(), running = false, runs = 0;
+  // ask the browser not to clear the journal when the disk runs low (or, in Safari, after seven days)
+  if (navigator.storage && navigator.storage.persist) {
+    navigator.storage.persist().then(function (granted) {
+      root.setAttribute("data-coplearn-persisted", String(granted)); }, function () {});
+  }
   function runAll(app, w) {
     if (running) return;
     running = true;

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -40,8 +41,10 @@ class JournalExport(Composite):
                                     value=saved, description="Your regulator", style=LABEL_STYLE,
                                     layout=W.Layout(width="auto"))
         self.requirement = W.HTML(value="", layout=full_width())
-        self.format = W.Dropdown(options=_FORMATS, value="md", description="Format", style=LABEL_STYLE)
-        self.filename = W.Text(value=f"{self.STEM}.md", description="File name", style=LABEL_STYLE,
+        # in the browser edition a web page opens anywhere by a double click (a .md file asks which program)
+        self.format = W.Dropdown(options=_FORMATS, value="html" if sys.platform == "emscripten" else "md",
+                                 description="Format", style=LABEL_STYLE)
+        self.filename = W.Text(value=f"{self.STEM}.{self.format.value}", description="File name", style=LABEL_STYLE,
                                continuous_update=False, layout=W.Layout(width="24em", max_width="100%"))
         self.button = W.Button(description="Export my journal", button_style="primary",
                                tooltip="Write your journal entries as CPD records to the file named above",

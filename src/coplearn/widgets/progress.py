@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +40,10 @@ class ProgressView(Composite):
                                        tooltip="Read your progress notes again")
         self.refresh_button.on_click(self.safely(lambda _b: self.refresh()))
         children: list[W.Widget] = [self.table, self.refresh_button]
-        self.format = W.Dropdown(options=_FORMATS, value="docx", description="Record of study format",
+        # Word needs python-docx, which the browser edition (Python in the browser) does not have
+        in_browser = sys.platform == "emscripten"
+        self.format = W.Dropdown(options=_FORMATS, value="html" if in_browser else "docx",
+                                 description="Record of study format",
                                  style=LABEL_STYLE)
         self.name = W.Text(value="", description="Your name on the record (optional)", style=LABEL_STYLE,
                            continuous_update=False, layout=W.Layout(width="36em", max_width="100%"))
