@@ -46,7 +46,7 @@ def test_the_scored_audit_can_be_saved_to_the_journal(_private_journal: Path) ->
     assert saved.id == entry.id and saved.lesson == "06" and "Table 2" in saved.title
     assert "Priorities, weakest first" in saved.learning and "I8" in saved.learning
     assert "Action plan" in saved.learning and "course's additions" in saved.learning
-    assert saved.impact_practice.startswith("(1) ")
+    assert saved.impact_practice.startswith("Steps the course suggests, to adapt to my team: (1) ")
 
 
 def test_an_empty_audit_is_not_saved_to_the_journal(_private_journal: Path) -> None:
@@ -74,10 +74,10 @@ def test_kept_answers_that_cannot_be_read_are_moved_aside_and_the_learner_told(_
     form = TeamAuditForm()
     assert form.responses() == {} and "could not be read" in form.keep_note.value
     assert not path.exists() and [p.name for p in path.parent.iterdir() if ".unreadable-" in p.name]
-    # answers that name no item are refused as a whole, with a message, and the form starts empty
+    # an answer that names no item is left out, and said
     LessonAnswers("team-audit").save({"Z9": 3})
     form = TeamAuditForm()
-    assert form.responses() == {} and "could not be filled in" in form.messages.value
+    assert form.responses() == {} and "1 kept answer could not be used (Z9)" in form.keep_note.value
 
 
 def test_a_write_that_fails_gives_a_line_not_an_error(_private_journal: Path, monkeypatch) -> None:
@@ -91,3 +91,65 @@ def test_a_write_that_fails_gives_a_line_not_an_error(_private_journal: Path, mo
     form.controls["K1"].value = 4
     assert "could not be kept" in form.keep_note.value and "No space left" in form.keep_note.value
     assert form.responses() == {"K1": 4}
+
+
+def test_kept_answers_this_version_refuses_are_left_out_and_the_file_kept_aside(_private_journal: Path) -> None:
+    """Review 8b F1: one refused item (an id from another version, a rating out of range) made the
+    whole restore fail, and the next change then overwrote every kept answer."""
+    LessonAnswers("team-audit").save({"K1": 2, "K2": 4, "Z9": 3, "K3": 9})
+    form = TeamAuditForm()
+    assert form.responses() == {"K1": 2, "K2": 4}
+    assert "2 kept answers could not be used (K3, Z9)" in form.keep_note.value
+    aside = [p for p in _private_journal.parent.iterdir() if ".older-" in p.name]
+    assert len(aside) == 1 and json.loads(aside[0].read_text(encoding="utf-8"))["answers"]["Z9"] == 3
+    form.controls["I8"].value = 4
+    assert LessonAnswers("team-audit").load() == {"K1": 2, "K2": 4, "I8": 4}
+    LessonAnswers("culture-profile").save({"P1": 5, "X9": 2})
+    w = CultureProfileWidget()
+    assert w.ratings == {"P1": 5} and "could not be used (X9)" in w.keep_note.value
+
+
+def test_two_open_copies_add_to_each_other_instead_of_replacing(_private_journal: Path) -> None:
+    """Review 8b F3: two live forms (two cells, or two tabs) each saved the whole form."""
+    a, b = TeamAuditForm(), TeamAuditForm()
+    a.controls["K2"].value = 3
+    b.controls["T2"].value = "More AMHPs."
+    b.controls["K5"].value = 1
+    assert LessonAnswers("team-audit").load() == {"K2": 3, "T2": "More AMHPs.", "K5": 1}
+    b.controls["K5"].value = None  # answered, then set back to "not answered"
+    assert LessonAnswers("team-audit").load() == {"K2": 3, "T2": "More AMHPs."}
+
+
+def test_an_example_team_never_replaces_the_learners_own_ratings(_private_journal: Path) -> None:
+    """Review 8b F2: choosing an example team overwrote the learner's kept ratings, and reopening the
+    lesson showed the invented ratings as "your ratings from last time"."""
+    w = CultureProfileWidget()
+    w.dropdowns["P1"].value = 5
+    w.example.value = w.example.options[1][1]
+    w.dropdowns["P2"].value = 1  # exploring the example
+    assert LessonAnswers("culture-profile").load() == {"P1": 5}
+    assert "Your own ratings are kept" in w.example_note.value
+    w.example.value = None  # back to the learner's own
+    assert w.ratings == {"P1": 5}
+    assert CultureProfileWidget().ratings == {"P1": 5}
+
+
+def test_clearing_asks_once_and_saving_twice_makes_one_record(_private_journal: Path) -> None:
+    """Review 8b F5, F6: one click beside "Save" wiped every answer; two clicks on "Save" made two
+    identical CPD records. And the course's suggested steps are said to be the course's (F7)."""
+    form = TeamAuditForm()
+    form.controls["K1"].value = 2
+    form.forget_button.click()
+    assert form.responses() == {"K1": 2} and form.forget_button.description == "Yes, clear all my answers"
+    first = form.save_to_journal()
+    assert form.save_to_journal() is first and "already in your journal" in form.status.value
+    assert len(Journal(_private_journal).entries) == 1
+    assert first.impact_practice.startswith("Steps the course suggests, to adapt to my team: (1) ")
+    form.forget_button.click()
+    assert form.responses() == {} and not answers_path("team-audit").exists()
+    w = CultureProfileWidget()
+    w.dropdowns["P1"].value = 5
+    w.clear_button.click()
+    assert w.ratings == {"P1": 5}
+    w.clear_button.click()
+    assert w.ratings == {} and CultureProfileWidget().ratings == {}

@@ -102,6 +102,27 @@ class LessonAnswers:
             return f"your answers could not be kept on this computer ({exc}); they stay on this page until you close it"
         return None
 
+    def update(self, key: str, value: Any) -> str | None:
+        """Keep one answer (``None`` removes it), leaving the others kept as they are: two open copies
+        of the same activity (two cells, two tabs) then add to each other's answers instead of one
+        replacing the other's. Returns None, or why it failed."""
+        answers = self.load() if self.path.exists() else {}
+        if self.last_warning:
+            return self.last_warning
+        if value is None:
+            answers.pop(key, None)
+        else:
+            answers[key] = value
+        return self.save(answers)
+
+    def keep_copy(self, reason: str = "older") -> Path | None:
+        """Move the kept file aside (``<name>.<reason>-<time>``) so that nothing overwrites it;
+        returns where it went (None when there was nothing, or it could not be moved)."""
+        try:
+            return move_aside(self.path, reason) if self.path.is_file() else None
+        except OSError:
+            return None
+
     def forget(self) -> str | None:
         """Remove the kept answers. Returns None, or why it failed."""
         try:

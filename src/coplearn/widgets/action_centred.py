@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -70,9 +71,9 @@ class AdairFunctionSorter(Composite):
 
 
 #: What the form says about where the learner's answers are kept.
-KEPT_NOTE = ("Your answers are kept on this computer only, beside your journal, and filled in again when you "
-             "open this lesson. \u201cClear my answers\u201d removes them. To keep the results, save them to "
-             "your journal.")
+KEPT_NOTE = ("Your answers are kept in your own files, beside your journal (on this computer, or in your own "
+             "space on a shared server), and filled in again when you open this lesson. \u201cClear my "
+             "answers\u201d removes them. To keep the results, save them to your journal.")
 
 
 def audit_journal_fields(result: _audit.AuditResult) -> dict[str, Any]:
@@ -101,7 +102,8 @@ def audit_journal_fields(result: _audit.AuditResult) -> dict[str, Any]:
                         f"lesson 06."),
         "relevance": "Leading and developing a team's practice (Gray et al. 2010).",
         "learning": "\n".join(lines).strip(),
-        "impact_practice": " ".join(f"({n}) {a.step}" for n, a in enumerate(plan[:3], 1)),
+        "impact_practice": ("Steps the course suggests, to adapt to my team: "
+                            + " ".join(f"({n}) {a.step}" for n, a in enumerate(plan[:3], 1))) if plan else "",
     }
 
 
@@ -122,7 +124,7 @@ class TeamAuditForm(Composite):
         from coplearn.practice.lesson_answers import LessonAnswers
 
         self.journal = journal
-        self.kept = None if responses else LessonAnswers(
+        self.kept = None if responses is not None else LessonAnswers(
             "team-audit", journal.path if journal is not None else None)
         self._quiet = False
         self.saved: Any = None
@@ -164,7 +166,9 @@ class TeamAuditForm(Composite):
         self.save_button.on_click(self.safely(lambda _b: self.save_to_journal()))
         self.forget_button = W.Button(description="Clear my answers", icon="eraser", layout=W.Layout(width="auto"),
                                       tooltip="Set every question back to 'not answered' and remove the kept answers")
-        self.forget_button.on_click(self.safely(lambda _b: self.clear()))
+        self.forget_button.on_click(self.safely(lambda _b: self._clear_pressed()))
+        self._confirming = False
+        self._saved_for: dict[str, object] | None = None
         self.keep_note = W.HTML(value=f"<p>{_esc(KEPT_NOTE)}</p>" if self.kept is not None else "")
         self.status = W.HTML()
         self.out = W.Output()
@@ -175,36 +179,70 @@ class TeamAuditForm(Composite):
             self.set_responses(responses)
         elif self.kept is not None:
             self.safely(self._restore)()
-        for control in self.controls.values():
-            control.observe(self._keep, names="value")
+        for item_id, control in self.controls.items():
+            control.observe(functools.partial(self._keep, item_id), names="value")
 
     # -- kept answers ------------------------------------------------------------------------------
     def _restore(self) -> None:
+        """Fill in the answers kept last time. Any that this version refuses (an item since renamed, a
+        rating out of range) are left out and said; the file as it was is kept aside first, so that
+        nothing the learner gave is overwritten (review 8b)."""
         assert self.kept is not None
         saved = self.kept.load()
         if self.kept.last_warning:
             self.keep_note.value = message(self.kept.last_warning, "info")
         if not saved:
             return
+        good: dict[str, object] = {}
+        refused: list[str] = []
+        for key, value in saved.items():
+            try:
+                good.update(self._clean({key: value}))
+            except (ValueError, LookupError, TypeError):
+                refused.append(str(key))
+        note = ""
+        if refused:
+            copy = self.kept.keep_copy("older")
+            self.kept.save(good)
+            where = f" The file as it was is kept as {copy.name}." if copy else ""
+            note = (f" {len(refused)} kept answer{'s' if len(refused) != 1 else ''} could not be used "
+                    f"({', '.join(refused[:5])}{' ...' if len(refused) > 5 else ''}).{where}")
         self._quiet = True
         try:
-            self.set_responses(saved)
-        except (ValueError, LookupError) as exc:
-            raise ValueError(f"Your kept answers could not be filled in ({exc}); the form starts empty.") from None
+            for key, value in good.items():
+                self.controls[key].value = value
         finally:
             self._quiet = False
-        self.keep_note.value = f"<p>Your answers from last time are filled in. {_esc(KEPT_NOTE)}</p>"
-        self.score()
+        self.keep_note.value = f"<p>Your answers from last time are filled in.{_esc(note)} {_esc(KEPT_NOTE)}</p>"
+        if good:
+            self.score()
 
-    def _keep(self, change: dict[str, Any]) -> None:
+    def _keep(self, item_id: str, change: dict[str, Any]) -> None:
+        """Keep this one answer (the others stay as kept: a second copy of the form adds to them)."""
         if self._quiet or self.kept is None:
             return
-        problem = self.kept.save(self.responses())
+        value = change["new"]
+        if isinstance(value, str) and not value.strip():
+            value = None
+        problem = self.kept.update(item_id, value)
         if problem:
-            self.keep_note.value = message(problem[0].upper() + problem[1:] + ".", "info")
+            self.keep_note.value = message(problem[0].upper() + problem[1:].rstrip(".") + ".", "info")
+
+    def _clear_pressed(self) -> None:
+        """The button asks once before clearing (a click next to "Save" must not wipe 28 answers)."""
+        if not self._confirming and self.responses():
+            self._confirming = True
+            self.forget_button.description = "Yes, clear all my answers"
+            self.status.value = message("This clears every answer in the form and the kept copy. Press "
+                                        "\u201cYes, clear all my answers\u201d to go ahead, or change any answer "
+                                        "to keep them.", "info")
+            return
+        self.clear()
 
     def clear(self) -> None:
         """Set every question back to 'not answered' and remove the kept answers."""
+        self._confirming = False
+        self.forget_button.description = "Clear my answers"
         self._quiet = True
         try:
             for control in self.controls.values():
@@ -216,18 +254,24 @@ class TeamAuditForm(Composite):
         self.out.outputs = ()
         if self.kept is not None:
             problem = self.kept.forget()
-            self.keep_note.value = message(problem, "info") if problem else (
+            self.keep_note.value = message(problem[0].upper() + problem[1:] + ".", "info") if problem else (
                 f"<p>Your answers were cleared. {_esc(KEPT_NOTE)}</p>")
 
     def save_to_journal(self) -> Any:
-        """Score the audit and save the result to the learner's journal as a CPD-ready entry."""
+        """Score the audit and save the result to the learner's journal as a CPD-ready entry (once
+        for the same answers: a second press says it is already there)."""
         from coplearn.practice.journal import Journal
 
         result = self.score()
         if result.is_empty:
             raise ValueError("Nothing has been answered yet, so there is nothing to save. Answer some questions first.")
+        if self.saved is not None and self._saved_for == self.responses():
+            self.status.value = message(f"These results are already in your journal (saved on {self.saved.date}). "
+                                        "Change an answer to save a new record.", "info")
+            return self.saved
         journal = self.journal if self.journal is not None else Journal()
         self.saved = journal.add(**audit_journal_fields(result))
+        self._saved_for = self.responses()
         self.status.value = message(f"Saved the results to your journal at {journal.path} on {self.saved.date}. "
                                     f"{self._status_text(result)}", "ok")
         return self.saved
@@ -237,6 +281,12 @@ class TeamAuditForm(Composite):
 
         Everything is checked first, so a bad id or answer raises a clear error and changes nothing.
         """
+        for key, value in self._clean(responses).items():
+            self.controls[key].value = value
+
+    @staticmethod
+    def _clean(responses: Mapping[str, object]) -> dict[str, object]:
+        """``responses`` checked and as the form's controls hold them (a clear error for a bad one)."""
         clean: dict[str, object] = {}
         for key, value in responses.items():
             item = _audit.get_item(key)
@@ -248,8 +298,7 @@ class TeamAuditForm(Composite):
                 value = str(value).strip().lower()
             clean[item.id] = value
         _audit.score_audit(clean)  # raises a clear error for a bad answer
-        for key, value in clean.items():
-            self.controls[key].value = value
+        return clean
 
     def responses(self) -> dict[str, object]:
         """The answers given so far, leaving out anything not answered."""

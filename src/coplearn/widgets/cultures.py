@@ -199,6 +199,12 @@ def _show_placeholder(dd: W.Dropdown) -> None:
     dd.index = 0
 
 
+#: What lesson 04 says about where the learner's ratings are kept.
+KEPT_RATINGS = ("Your own ratings are kept in your own files, beside your journal (on this computer, or in your own "
+                "space on a shared server), and filled in again when you open this lesson. \u201cClear all "
+                "ratings\u201d removes them. An example team's ratings are not kept.")
+
+
 class CultureProfileWidget(Composite):
     """Rate your team or organisation against Table 1 and see its learning-culture profile.
 
@@ -218,10 +224,9 @@ class CultureProfileWidget(Composite):
         self._quiet = False
         # a learner's own ratings are kept on this computer and filled in again next time (reach
         # review 8: they were lost on a reload); not when the ratings are given by code
-        self.kept = None if ratings else LessonAnswers("culture-profile")
-        self.keep_note = W.HTML(value=(
-            "<p>Your ratings are kept on this computer only, beside your journal, and filled in again when you "
-            "open this lesson. \u201cClear all ratings\u201d removes them.</p>") if self.kept is not None else "")
+        self.kept = None if ratings is not None else LessonAnswers("culture-profile")
+        self._confirming = False
+        self.keep_note = W.HTML(value=f"<p>{html.escape(KEPT_RATINGS)}</p>" if self.kept is not None else "")
         self.example = W.Dropdown(
             options=[("None: I will rate my own team", None)] + [(e.name, e.key) for e in example_teams()],
             index=0, description="Start from an example team", style=LABEL_STYLE,
@@ -231,7 +236,7 @@ class CultureProfileWidget(Composite):
         self.example_note = W.HTML(value="")
         self.clear_button = W.Button(description="Clear all ratings", icon="eraser",
                                      tooltip="Set every statement back to 'not rated'", layout=W.Layout(width="auto"))
-        self.clear_button.on_click(self.safely(lambda _b: self.clear()))
+        self.clear_button.on_click(self.safely(lambda _b: self._clear_pressed()))
         self.dropdowns: dict[str, W.Dropdown] = {}
         sections: list[W.Widget] = []
         look = SharedLook()
@@ -263,15 +268,7 @@ class CultureProfileWidget(Composite):
         if ratings:
             self.set_ratings(ratings)  # draws the radar, unless the ratings are refused (a message says why)
         elif self.kept is not None:
-            saved = self.kept.load()
-            if self.kept.last_warning:
-                self.keep_note.value = message(self.kept.last_warning, "info")
-            elif saved:
-                self.set_ratings(saved)
-                if self.ratings:
-                    self.keep_note.value = ("<p>Your ratings from last time are filled in. They are kept on this "
-                                            "computer only, beside your journal; \u201cClear all ratings\u201d "
-                                            "removes them.</p>")
+            self.safely(self._restore)(first=True)
         if not hasattr(self, "chart"):
             self.update()  # the radar is built here, once (it was built twice: 0.1-0.2 s of a lesson's start)
 
@@ -284,22 +281,65 @@ class CultureProfileWidget(Composite):
             self.ratings[pid] = value
         if not self._quiet:
             self.update()
-            self._keep()
+            # the learner's own rating is kept (one at a time: a second copy adds to it); an example
+            # team's invented ratings, and changes made to them, are not the learner's team
+            if self.kept is not None and self.example.value is None:
+                problem = self.kept.update(pid, value)
+                if problem:
+                    self.keep_note.value = message(problem[0].upper() + problem[1:].rstrip(".") + ".", "info")
 
-    def _keep(self) -> None:
-        if self.kept is not None:
-            problem = self.kept.save(dict(self.ratings))
-            if problem:
-                self.keep_note.value = message(problem[0].upper() + problem[1:] + ".", "info")
+    def _restore(self, first: bool = False) -> None:
+        """Fill in the ratings kept last time; any this version refuses are left out and said, and the
+        file as it was is kept aside first (review 8b)."""
+        assert self.kept is not None
+        saved = self.kept.load()
+        if self.kept.last_warning:
+            self.keep_note.value = message(self.kept.last_warning, "info")
+            return
+        good, refused = {}, []
+        for pid, value in saved.items():
+            try:
+                good.update(culture_profile({pid: value}).ratings)
+            except (ValueError, LookupError, TypeError):
+                refused.append(str(pid))
+        note = ""
+        if refused:
+            copy = self.kept.keep_copy("older")
+            self.kept.save(good)
+            where = f" The file as it was is kept as {copy.name}." if copy else ""
+            note = (f" {len(refused)} kept rating{'s' if len(refused) != 1 else ''} could not be used "
+                    f"({', '.join(refused[:5])}).{where}")
+        self._set_ratings(good)
+        if good or note:
+            self.keep_note.value = (f"<p>Your ratings from last time are filled in.{html.escape(note)} "
+                                    f"{html.escape(KEPT_RATINGS)}</p>")
+        elif not first:
+            self.keep_note.value = f"<p>{html.escape(KEPT_RATINGS)}</p>"
+
+    def _clear_pressed(self) -> None:
+        """The button asks once before clearing the learner's own ratings (and their kept copy)."""
+        if not self._confirming and self.ratings and self.example.value is None:
+            self._confirming = True
+            self.clear_button.description = "Yes, clear all my ratings"
+            self.progress.value = ('<p role="status">This clears every rating and the kept copy. Press '
+                                   "\u201cYes, clear all my ratings\u201d to go ahead.</p>")
+            return
+        self.clear()
 
     def _on_example(self, change: dict[str, Any]) -> None:
+        if self._quiet:
+            return
         if change["new"] is None:
             self.example_note.value = ""
+            if self.kept is not None:
+                self._restore()  # back to the learner's own ratings, as kept
             return
         team = get_example_team(change["new"])
         self.set_ratings(team.ratings)
+        mine = (" Your own ratings are kept as they were: choose \u201cNone\u201d above to see them again."
+                if self.kept is not None else "")
         self.example_note.value = (f"<p>{html.escape(team.description)} These ratings are invented for the "
-                                   "course. Change any of them, or clear them and rate your own team.</p>")
+                                   f"course. Change any of them to explore.{mine}</p>")
 
     # -- public API -------------------------------------------------------------------------------
     def rate(self, principle_id: str, value: object) -> None:
@@ -330,12 +370,23 @@ class CultureProfileWidget(Composite):
         finally:
             self._quiet = False
         self.update()
-        self._keep()
 
     def clear(self) -> None:
-        """Set every principle back to 'not rated'."""
-        _show_placeholder(self.example)
+        """Set every principle back to 'not rated' (and forget the learner's kept ratings)."""
+        mine = self.example.value is None
+        self._confirming = False
+        self.clear_button.description = "Clear all ratings"
+        self._quiet = True  # (choosing "None" below would fill the kept ratings in again)
+        try:
+            _show_placeholder(self.example)
+        finally:
+            self._quiet = False
+        self.example_note.value = ""
         self._set_ratings({})
+        if self.kept is not None and mine:
+            problem = self.kept.forget()
+            self.keep_note.value = message(problem[0].upper() + problem[1:] + ".", "info") if problem else (
+                f"<p>Your ratings were cleared. {html.escape(KEPT_RATINGS)}</p>")
 
     def update(self) -> None:
         """Rebuild the profile from the ratings and redraw the radar and the advice."""
