@@ -318,3 +318,36 @@ def output_text(cell: Mapping[str, Any]) -> str:
             text = out["data"].get("text/plain", "")
             parts.append("".join(text) if isinstance(text, list) else text)
     return "".join(parts)
+
+
+# ---- submissions put in submitted/ by hand (shared by the hostile-submission tests) ---------------
+
+
+def honest_a1(nb: dict[str, Any]) -> None:
+    """Answer a1's typed questions rightly (40 points with the drop-downs left as released)."""
+    set_source(nb, "q1-typed", A1_RIGHT_Q1)
+    set_source(nb, "q2-typed", A1_RIGHT_Q2)
+
+
+def graded_honest(course: "Course", sid: str) -> Path:
+    """``sid`` hands in an honest a1, collected and autograded (40 points); their submitted folder."""
+    course.student(sid).hand_in(A1, honest_a1)
+    api = course.api(**FAST)
+    course.ok(api.collect(A1))
+    course.ok(api.autograde(A1, sid))
+    assert course.score(A1, sid) == 40
+    return course.root / "submitted" / sid / A1
+
+
+def place_copy(course: "Course", source: Path, sid: str, assignment: str = A1) -> Path:
+    """A copy of ``source`` put in ``submitted/SID/ASSIGNMENT`` by hand, as a tutor unpacking files would."""
+    folder = course.root / "submitted" / sid / assignment
+    shutil.copytree(source, folder)
+    return folder
+
+
+def forget_students(course: "Course", *sids: str) -> None:
+    """Remove these students' submitted and autograded folders (the course is shared by the session)."""
+    for sid in sids:
+        shutil.rmtree(course.root / "submitted" / sid, ignore_errors=True)
+        shutil.rmtree(course.root / "autograded" / sid, ignore_errors=True)

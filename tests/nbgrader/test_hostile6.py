@@ -25,37 +25,20 @@ import sys
 from pathlib import Path
 
 import pytest
-from nbcourse import A1, A1_RIGHT_Q1, A1_RIGHT_Q2, FAST, Course, set_source
+from nbcourse import A1, FAST, Course, graded_honest, honest_a1, place_copy, forget_students
 
 pytestmark = [pytest.mark.nbgrader, pytest.mark.slow]
 
-
-def _honest(nb: dict) -> None:
-    set_source(nb, "q1-typed", A1_RIGHT_Q1)
-    set_source(nb, "q2-typed", A1_RIGHT_Q2)
 
 
 @pytest.fixture(scope="module")
 def honest(course: Course) -> Path:
     """t7-honest's submitted folder, collected and autograded (40 points)."""
-    course.student("t7-honest").hand_in(A1, _honest)
-    api = course.api(**FAST)
-    course.ok(api.collect(A1))
-    course.ok(api.autograde(A1, "t7-honest"))
-    assert course.score(A1, "t7-honest") == 40
-    return course.root / "submitted" / "t7-honest" / A1
+    return graded_honest(course, "t7-honest")
 
 
-def _placed(course: Course, honest: Path, sid: str) -> Path:
-    folder = course.root / "submitted" / sid / A1
-    shutil.copytree(honest, folder)
-    return folder
 
 
-def _forget(course: Course, *sids: str) -> None:
-    for sid in sids:  # the course is shared by the whole session
-        shutil.rmtree(course.root / "submitted" / sid, ignore_errors=True)
-        shutil.rmtree(course.root / "autograded" / sid, ignore_errors=True)
 
 
 # ---- F1: grades.csv ---------------------------------------------------------------------------
@@ -101,18 +84,18 @@ def test_exported_grades_keep_their_columns_and_show_formulas_as_text(course: Co
 
 @pytest.mark.parametrize("sid", ["bob,,,,40,0,40,40", "=1+1", "@SUM(1+1)", "ann;lee"])
 def test_an_id_a_spreadsheet_would_misread_is_not_graded_and_is_named(course: Course, honest: Path, sid: str) -> None:
-    _placed(course, honest, sid)
+    place_copy(course, honest, sid)
     try:
         log = course.api(**FAST).autograde(A1, sid)["log"]
         assert "a spreadsheet opening the exported grades would read as a new column or a formula" in log, log[-2000:]
         assert not (course.root / "autograded" / sid / A1).exists()
     finally:
-        _forget(course, sid)
+        forget_students(course, sid)
 
 
 def test_collect_refuses_an_id_with_a_comma_and_collects_the_rest(course: Course, honest: Path) -> None:
-    course.student("t7-comma,,,,40").hand_in(A1, _honest)
-    course.student("t7-after").hand_in(A1, _honest)
+    course.student("t7-comma,,,,40").hand_in(A1, honest_a1)
+    course.student("t7-after").hand_in(A1, honest_a1)
     result = course.api().collect(A1)
     shown = json.dumps(result)
     assert not (course.root / "submitted" / "t7-comma,,,,40").exists()
@@ -154,7 +137,7 @@ def test_collect_reads_only_the_start_of_a_huge_timestamp(course: Course, honest
     parsed: list[int] = []
     real = exchange.parse_utc
     monkeypatch.setattr(exchange, "parse_utc", lambda text: parsed.append(len(text)) or real(text))
-    course.student("t7-bigstamp").hand_in(A1, _honest)
+    course.student("t7-bigstamp").hand_in(A1, honest_a1)
     stamp = course.inbound("t7-bigstamp", A1) / "timestamp.txt"
     with open(stamp, "a", encoding="utf-8") as fh:
         fh.write(" 1" * 500_000)  # 1 MB: the date parser took about 2 s a megabyte, and memory with it
@@ -186,7 +169,7 @@ def _grade_both(course: Course, pattern: str, capfd) -> tuple[str, dict, str, ob
 def test_a_huge_timestamp_put_in_submitted_by_hand_fails_that_student_alone_in_both_modes(
         course: Course, honest: Path, capfd) -> None:
     for sid, text in STAMPS.items():
-        folder = _placed(course, honest, sid)
+        folder = place_copy(course, honest, sid)
         if text is not None:
             (folder / "timestamp.txt").write_text(text)
     try:
@@ -198,7 +181,7 @@ def test_a_huge_timestamp_put_in_submitted_by_hand_fails_that_student_alone_in_b
         assert report.failed == ("t7-stamp-huge",), report.summary()
         assert course.score(A1, "t7-stamp-padded") == course.score(A1, "t7-stamp-ok") == 40
     finally:
-        _forget(course, *STAMPS)
+        forget_students(course, *STAMPS)
 
 
 @pytest.mark.timeout(600)
@@ -209,8 +192,8 @@ def test_grading_again_past_a_timestamp_that_is_a_named_pipe_does_not_wait_for_e
 
     from installed import coplearn
 
-    folder = _placed(course, honest, "t7-fifo")
-    _placed(course, honest, "t7-fifo-ok")
+    folder = place_copy(course, honest, "t7-fifo")
+    place_copy(course, honest, "t7-fifo-ok")
     try:
         env = {**os.environ, "PATH": str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")}
         for command in ([sys.executable, "-m", "nbgrader", "autograde", A1, "--student=t7-fifo*"],
@@ -229,7 +212,7 @@ def test_grading_again_past_a_timestamp_that_is_a_named_pipe_does_not_wait_for_e
                 proc.stderr[-2000:]
         assert course.score(A1, "t7-fifo-ok") == 40
     finally:
-        _forget(course, "t7-fifo", "t7-fifo-ok")
+        forget_students(course, "t7-fifo", "t7-fifo-ok")
 
 
 def test_the_summary_writes_odd_characters_in_student_ids_out() -> None:
@@ -254,16 +237,16 @@ OTHER = {"t7-src-outint": (lambda nb: nb["cells"][3].update(outputs=[{"output_ty
 
 def test_a_cell_whose_text_is_not_text_is_named_and_that_student_fails_alone(course: Course, honest: Path) -> None:
     for sid, source in SOURCES.items():
-        path = _placed(course, honest, sid) / f"{A1}.ipynb"
+        path = place_copy(course, honest, sid) / f"{A1}.ipynb"
         nb = json.loads(path.read_text(encoding="utf-8"))
         nb["cells"][3]["source"] = source
         path.write_text(json.dumps(nb), encoding="utf-8")
     for sid, (change, _) in OTHER.items():
-        path = _placed(course, honest, sid) / f"{A1}.ipynb"
+        path = place_copy(course, honest, sid) / f"{A1}.ipynb"
         nb = json.loads(path.read_text(encoding="utf-8"))
         change(nb)
         path.write_text(json.dumps(nb), encoding="utf-8")
-    _placed(course, honest, "t7-src-ok")
+    place_copy(course, honest, "t7-src-ok")
     try:
         log = course.api(**FAST).autograde(A1, "t7-src-*")["log"]
         for sid in SOURCES:
@@ -275,4 +258,4 @@ def test_a_cell_whose_text_is_not_text_is_named_and_that_student_fails_alone(cou
             assert not (course.root / "autograded" / sid / A1).exists()
         assert course.score(A1, "t7-src-ok") == 40
     finally:
-        _forget(course, *SOURCES, *OTHER, "t7-src-ok")
+        forget_students(course, *SOURCES, *OTHER, "t7-src-ok")

@@ -17,43 +17,25 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
-from nbcourse import A1, A1_RIGHT_Q1, A1_RIGHT_Q2, FAST, Course, set_source
+from nbcourse import A1, FAST, Course, graded_honest, place_copy, forget_students
 
 pytestmark = [pytest.mark.nbgrader, pytest.mark.slow]
 
 A3 = "a3-team-audit"
 
 
-def _honest(nb: dict) -> None:
-    set_source(nb, "q1-typed", A1_RIGHT_Q1)
-    set_source(nb, "q2-typed", A1_RIGHT_Q2)
-
 
 @pytest.fixture(scope="module")
 def honest(course: Course) -> Path:
     """t8-honest's submitted folder, collected and autograded (40 points)."""
-    course.student("t8-honest").hand_in(A1, _honest)
-    api = course.api(**FAST)
-    course.ok(api.collect(A1))
-    course.ok(api.autograde(A1, "t8-honest"))
-    assert course.score(A1, "t8-honest") == 40
-    return course.root / "submitted" / "t8-honest" / A1
+    return graded_honest(course, "t8-honest")
 
 
-def _placed(course: Course, source: Path, sid: str, assignment: str = A1) -> Path:
-    folder = course.root / "submitted" / sid / assignment
-    shutil.copytree(source, folder)
-    return folder
 
 
-def _forget(course: Course, *sids: str) -> None:
-    for sid in sids:  # the course is shared by the whole session
-        shutil.rmtree(course.root / "submitted" / sid, ignore_errors=True)
-        shutil.rmtree(course.root / "autograded" / sid, ignore_errors=True)
 
 
 def _edit(folder: Path, change) -> None:
@@ -82,8 +64,8 @@ SHAPES = {
 
 def test_more_hand_edits_nbformat_cannot_read_are_named_and_fail_alone(course: Course, honest: Path) -> None:
     for sid, (change, _) in SHAPES.items():
-        _edit(_placed(course, honest, sid), change)
-    _edit(_placed(course, honest, "t8-shape-langinfo"), lambda nb: nb["metadata"].update(language_info="python"))
+        _edit(place_copy(course, honest, sid), change)
+    _edit(place_copy(course, honest, "t8-shape-langinfo"), lambda nb: nb["metadata"].update(language_info="python"))
     try:
         log = course.api(**FAST).autograde(A1, "t8-*-*")["log"]
         for sid, (_, said) in SHAPES.items():
@@ -94,7 +76,7 @@ def test_more_hand_edits_nbformat_cannot_read_are_named_and_fail_alone(course: C
         # a notebook setting of the wrong type is dropped before the check: graded in full
         assert course.score(A1, "t8-shape-langinfo") == 40
     finally:
-        _forget(course, *SHAPES, "t8-shape-langinfo")
+        forget_students(course, *SHAPES, "t8-shape-langinfo")
 
 
 def test_a_folder_named_like_a_release_data_file_is_put_aside_and_the_student_graded(course: Course) -> None:
@@ -104,7 +86,7 @@ def test_a_folder_named_like_a_release_data_file_is_put_aside_and_the_student_gr
     course.ok(course.api().collect(A3))
     ok = course.root / "submitted" / "t8-a3-ok" / A3
     for sid in ("t8-a3-clash", "t8-a3-clash2"):
-        folder = _placed(course, ok, sid, A3)
+        folder = place_copy(course, ok, sid, A3)
         (folder / "lowfield-team-audit.csv").unlink(missing_ok=True)
         (folder / "lowfield-team-audit.csv").mkdir()
         (folder / "lowfield-team-audit.csv" / "x.txt").write_text("not the data")
@@ -121,13 +103,13 @@ def test_a_folder_named_like_a_release_data_file_is_put_aside_and_the_student_gr
                 "the assignment has a file of that name") in log, log[-3000:]
         assert not report.failed, report.summary()
     finally:
-        _forget(course, "t8-a3-ok", "t8-a3-clash", "t8-a3-clash2")
+        forget_students(course, "t8-a3-ok", "t8-a3-clash", "t8-a3-clash2")
 
 
 def test_a_resubmission_that_fails_names_the_earlier_marks_it_leaves(course: Course, honest: Path) -> None:
     from coplearn.grading.parallel import autograde_parallel
 
-    folder = _placed(course, honest, "t8-stale")
+    folder = place_copy(course, honest, "t8-stale")
     try:
         course.ok(course.api(**FAST).autograde(A1, "t8-stale"))
         assert course.score(A1, "t8-stale") == 40
@@ -140,4 +122,4 @@ def test_a_resubmission_that_fails_names_the_earlier_marks_it_leaves(course: Cou
         assert "still holds marks from an earlier grading for t8-stale: they are not marks for" in report.summary()
         assert course.score(A1, "t8-stale") == 40  # (nbgrader's own behaviour, named above)
     finally:
-        _forget(course, "t8-stale")
+        forget_students(course, "t8-stale")

@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -81,12 +82,13 @@ class LessonAnswers:
                 raise ValueError(f"it is not this activity's kept answers ({FORMAT})")
             return dict(doc["answers"])
         except (OSError, ValueError, UnicodeDecodeError, RecursionError) as exc:
+            why = _plain(exc, "it is not a file of kept answers the course can read")
             try:
                 moved = move_aside(self.path, "unreadable")
             except OSError:
-                self.last_warning = f"Your kept answers at {self.path} could not be read ({exc}); start again here."
+                self.last_warning = f"Your kept answers at {self.path} could not be read ({why}); start again here."
             else:
-                self.last_warning = (f"Your kept answers at {self.path} could not be read ({exc}), so they were "
+                self.last_warning = (f"Your kept answers at {self.path} could not be read ({why}), so they were "
                                      f"kept safe as {moved.name} and this activity starts empty.")
             return {}
 
@@ -99,7 +101,8 @@ class LessonAnswers:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             atomic_write_text(self.path, text)
         except (OSError, TypeError, ValueError) as exc:
-            return f"your answers could not be kept on this computer ({exc}); they stay on this page until you close it"
+            return (f"your answers could not be kept ({_plain(exc, 'they are not plain answers')}); they stay on "
+                    "this page until you close it")
         return None
 
     def update(self, key: str, value: Any) -> str | None:
@@ -115,6 +118,27 @@ class LessonAnswers:
             answers[key] = value
         return self.save(answers)
 
+    def usable(self, saved: dict[str, Any], check: Callable[[str, Any], dict[str, Any]],
+               noun: str = "answer") -> tuple[dict[str, Any], str]:
+        """Of ``saved`` (as :meth:`load` gave it), the answers ``check`` accepts (it returns them as the
+        activity holds them, or raises for one this version refuses), and a sentence naming any it
+        refused. When some are refused, the file as it was is kept aside first and only the usable
+        ones kept, so nothing the learner gave is overwritten by the next change."""
+        good: dict[str, Any] = {}
+        refused: list[str] = []
+        for key, value in saved.items():
+            try:
+                good.update(check(key, value))
+            except (ValueError, LookupError, TypeError):
+                refused.append(str(key))
+        if not refused:
+            return good, ""
+        copy = self.keep_copy("older")
+        self.save(good)
+        where = f" The file as it was is kept as {copy.name}." if copy else ""
+        return good, (f" {len(refused)} kept {noun}{'s' if len(refused) != 1 else ''} could not be used "
+                      f"({', '.join(refused[:5])}{' ...' if len(refused) > 5 else ''}).{where}")
+
     def keep_copy(self, reason: str = "older") -> Path | None:
         """Move the kept file aside (``<name>.<reason>-<time>``) so that nothing overwrites it;
         returns where it went (None when there was nothing, or it could not be moved)."""
@@ -128,5 +152,15 @@ class LessonAnswers:
         try:
             self.path.unlink(missing_ok=True)
         except OSError as exc:
-            return f"your kept answers could not be removed ({exc})"
+            return f"your kept answers could not be removed ({_plain(exc, 'the file could not be changed')})"
         return None
+
+
+def _plain(exc: BaseException, otherwise: str) -> str:
+    """A file problem in words (the system's own, e.g. "No space left on device"), else ``otherwise``;
+    our own refusals (``ValueError`` raised above) are already in words."""
+    if isinstance(exc, OSError):
+        return exc.strerror or otherwise
+    if type(exc) is ValueError and str(exc).startswith("it is"):
+        return str(exc)
+    return otherwise

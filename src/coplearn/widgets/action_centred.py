@@ -193,20 +193,7 @@ class TeamAuditForm(Composite):
             self.keep_note.value = message(self.kept.last_warning, "info")
         if not saved:
             return
-        good: dict[str, object] = {}
-        refused: list[str] = []
-        for key, value in saved.items():
-            try:
-                good.update(self._clean({key: value}))
-            except (ValueError, LookupError, TypeError):
-                refused.append(str(key))
-        note = ""
-        if refused:
-            copy = self.kept.keep_copy("older")
-            self.kept.save(good)
-            where = f" The file as it was is kept as {copy.name}." if copy else ""
-            note = (f" {len(refused)} kept answer{'s' if len(refused) != 1 else ''} could not be used "
-                    f"({', '.join(refused[:5])}{' ...' if len(refused) > 5 else ''}).{where}")
+        good, note = self.kept.usable(saved, lambda key, value: self._clean({key: value}))
         self._quiet = True
         try:
             for key, value in good.items():

@@ -301,19 +301,8 @@ class CultureProfileWidget(Composite):
         if self.kept.last_warning:
             self.keep_note.value = message(self.kept.last_warning, "info")
             return
-        good, refused = {}, []
-        for pid, value in saved.items():
-            try:
-                good.update(culture_profile({pid: value}).ratings)
-            except (ValueError, LookupError, TypeError):
-                refused.append(str(pid))
-        note = ""
-        if refused:
-            copy = self.kept.keep_copy("older")
-            self.kept.save(good)
-            where = f" The file as it was is kept as {copy.name}." if copy else ""
-            note = (f" {len(refused)} kept rating{'s' if len(refused) != 1 else ''} could not be used "
-                    f"({', '.join(refused[:5])}).{where}")
+        good, note = self.kept.usable(saved, lambda pid, value: dict(culture_profile({pid: value}).ratings),
+                                      noun="rating")
         self._set_ratings(good)
         if good or note:
             self.keep_note.value = (f"<p>Your ratings from last time are filled in.{html.escape(note)} "
