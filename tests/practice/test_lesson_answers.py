@@ -153,3 +153,110 @@ def test_clearing_asks_once_and_saving_twice_makes_one_record(_private_journal: 
     assert w.ratings == {"P1": 5}
     w.clear_button.click()
     assert w.ratings == {} and CultureProfileWidget().ratings == {}
+
+
+# ---- reflections and the lesson 11 plan (reach review 8, R1: lost on a reload) ----------------------
+
+def test_a_reflection_half_written_is_filled_in_again_until_it_is_saved(_private_journal: Path) -> None:
+    from coplearn.widgets._base import JournalPrompt
+
+    prompt = JournalPrompt("What did you notice?", lesson="03")
+    prompt.learning.value = "Supervision is where the two cultures meet."
+    prompt.impact.value = "Ask one question in my next supervision."
+    other = JournalPrompt("What did you notice?", lesson="04")  # same words, another lesson: its own draft
+    assert other.learning.value == "" and other.status.value == ""
+
+    again = JournalPrompt("What did you notice?", lesson="03")  # the lesson opened again
+    assert again.learning.value == "Supervision is where the two cultures meet."
+    assert again.impact.value == "Ask one question in my next supervision."
+    assert "filled in again" in again.status.value and "not in your journal" in again.status.value
+    assert Journal().entries == ()
+
+    again.save()
+    assert [e.learning for e in Journal().entries] == ["Supervision is where the two cultures meet."]
+    third = JournalPrompt("What did you notice?", lesson="03")
+    assert third.learning.value == "" and third.status.value == ""  # saved: no draft left to fill in
+
+
+def test_a_reflection_wiped_by_the_learner_leaves_no_draft(_private_journal: Path) -> None:
+    from coplearn.widgets._base import JournalPrompt
+
+    prompt = JournalPrompt("What did you notice?", lesson="05")
+    prompt.learning.value = "Something"
+    prompt.learning.value = "   "
+    assert LessonAnswers(JournalPrompt.DRAFTS).load() == {}
+
+
+def test_a_draft_that_cannot_be_kept_says_so_and_the_text_stays(_private_journal: Path, monkeypatch) -> None:
+    import coplearn.practice.lesson_answers as la
+    from coplearn.widgets._base import JournalPrompt
+
+    monkeypatch.setattr(la, "atomic_write_text", lambda *_a, **_k: (_ for _ in ()).throw(OSError(13, "Permission denied")))
+    prompt = JournalPrompt("What did you notice?", lesson="05")
+    prompt.learning.value = "Kept on the page"
+    assert "could not be kept (Permission denied)" in prompt.status.value
+    assert prompt.learning.value == "Kept on the page" and prompt.last_error is None
+
+
+def test_typing_is_kept_at_most_every_interval_and_the_last_text_is_kept() -> None:
+    """On a running event loop (the kernel's, or the browser edition's) a burst of key presses makes
+    one write at once and one, with the last text, when the interval is up."""
+    import asyncio
+
+    from coplearn.practice.lesson_answers import Throttle
+
+    written: list[str] = []
+    text = {"now": ""}
+
+    async def type_a_sentence() -> None:
+        keep = Throttle(lambda: written.append(text["now"]), seconds=30)
+        for letter in "Supervision":
+            text["now"] += letter
+            keep()
+        assert written == ["S"] and keep.pending
+        keep.flush()
+        assert written == ["S", "Supervision"] and not keep.pending
+
+        soon = Throttle(lambda: written.append(text["now"]), seconds=0.05)
+        soon()
+        text["now"] += "!"
+        soon()
+        assert soon.pending
+        await asyncio.sleep(0.5)  # the interval passes: the waiting write happens by itself
+        assert not soon.pending
+
+    asyncio.run(type_a_sentence())
+    assert written == ["S", "Supervision", "Supervision", "Supervision!"]
+
+
+def test_the_leadership_plan_is_kept_choice_by_choice_and_filled_in_next_time(_private_journal: Path) -> None:
+    from coplearn.widgets.leadership_plan import LeadershipPlanBuilder
+
+    plan = LeadershipPlanBuilder()
+    plan.team.value = "adult duty team"
+    plan.stage.value = "storming"
+    role, able, willing = plan.staff[0]
+    role.value, able.value, willing.value = "newly qualified worker", False, True
+    plan.cultures["democratic"].value = True
+    plan.priorities[0].value = "T4"
+    plan.actions[0].value = "Start monthly group supervision"
+    plan.interface.value = "Meet the service manager each month."
+    kept = LessonAnswers("leadership-plan").load()
+    assert kept["staff-1-able"] is False and kept["culture-democratic"] is True and kept["priority-1"] == "T4"
+
+    again = LeadershipPlanBuilder()
+    assert again.choices() == plan.choices()
+    assert "filled in" in again.keep_note.value
+    plan.cultures["democratic"].value = False  # unticked: no longer kept
+    assert "culture-democratic" not in LessonAnswers("leadership-plan").load()
+
+
+def test_kept_plan_choices_this_version_refuses_are_left_out_and_named(_private_journal: Path) -> None:
+    from coplearn.widgets.leadership_plan import LeadershipPlanBuilder
+
+    LessonAnswers("leadership-plan").save({"team": "duty team", "stage": "hibernating", "priority-1": "Z9",
+                                           "staff-1-able": "yes", "culture-humanistic": True, "extra": 1})
+    plan = LeadershipPlanBuilder()
+    assert plan.team.value == "duty team" and plan.cultures["humanistic"].value is True
+    assert plan.stage.value is None and plan.priorities[0].value is None and plan.staff[0][1].value is None
+    assert "4 kept choices could not be used" in plan.keep_note.value

@@ -19,16 +19,19 @@ moved aside, never overwritten, and the learner is told. Nothing is sent anywher
 
 from __future__ import annotations
 
+import asyncio
 import json
+import math
 import os
 import re
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from coplearn.core.atomic import atomic_write_text, move_aside
 
-__all__ = ["LessonAnswers", "answers_path", "FORMAT"]
+__all__ = ["LessonAnswers", "Throttle", "answers_path", "as_sentence", "FORMAT"]
 
 FORMAT = "coplearn-lesson-answers"
 VERSION = 1
@@ -154,6 +157,72 @@ class LessonAnswers:
         except OSError as exc:
             return f"your kept answers could not be removed ({_plain(exc, 'the file could not be changed')})"
         return None
+
+
+class Throttle:
+    """Run ``action`` at most once every ``seconds``: a call runs it at once when the last run is far
+    enough back, and otherwise once when the interval is up (on the running event loop: the
+    kernel's, or the browser edition's). With no running loop it runs at once. Used to keep what a
+    learner types without writing a file on every key press.
+
+    >>> calls = []
+    >>> keep = Throttle(lambda: calls.append(1), seconds=60)
+    >>> keep(); keep(); calls    # no event loop here: each call runs at once
+    [1, 1]
+    """
+
+    def __init__(self, action: Callable[[], Any], seconds: float = 2.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.action = action
+        self.seconds = seconds
+        self.clock = clock
+        self._last = -math.inf
+        self._handle: asyncio.TimerHandle | None = None
+
+    @property
+    def pending(self) -> bool:
+        """True while a run is waiting for its interval."""
+        return self._handle is not None
+
+    def __call__(self) -> None:
+        if self._handle is not None:
+            return
+        wait = self._last + self.seconds - self.clock()
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        if wait <= 0 or loop is None:
+            self._run()
+        else:
+            self._handle = loop.call_later(wait, self._run)
+
+    def _run(self) -> None:
+        self._handle = None
+        self._last = self.clock()
+        self.action()
+
+    def flush(self) -> None:
+        """Run a waiting call now."""
+        if self._handle is not None:
+            self._handle.cancel()
+            self._run()
+
+    def cancel(self) -> None:
+        """Drop a waiting call."""
+        if self._handle is not None:
+            self._handle.cancel()
+            self._handle = None
+
+
+def as_sentence(problem: str) -> str:
+    """A problem that :class:`LessonAnswers` returned, as a sentence to show.
+
+    >>> as_sentence("your answers could not be kept (No space left on device)")
+    'Your answers could not be kept (No space left on device).'
+    """
+    text = problem.strip().rstrip(".")
+    return text[:1].upper() + text[1:] + "." if text else ""
 
 
 def _plain(exc: BaseException, otherwise: str) -> str:

@@ -19,6 +19,7 @@ from IPython.display import HTML, display
 
 from coplearn.practice.journal import Journal
 from coplearn.practice.journal_entry import JournalEntry
+from coplearn.practice.lesson_answers import LessonAnswers, Throttle, as_sentence
 
 from ._style import COURSE_CLASS, COURSE_CSS
 from ._style import course_style as _course_style
@@ -291,8 +292,14 @@ class JournalPrompt(Composite):
     """A "pause and reflect" box that saves to the learner's journal as a CPD-ready entry.
 
     Works the same in JupyterLab and in the app view: the text boxes and the button are widgets
-    and saving happens in the kernel through :class:`coplearn.Journal`.
+    and saving happens in the kernel through :class:`coplearn.Journal`. What the learner types is
+    kept as a draft beside the journal (:class:`coplearn.practice.lesson_answers.LessonAnswers`,
+    written at most every two seconds) and filled in again when the lesson is next opened, until
+    it is saved: a reload or a closed tab no longer loses a reflection half written.
     """
+
+    #: Drafts of every prompt share one small file beside the journal.
+    DRAFTS = "reflection-drafts"
 
     def __init__(self, prompt: str, *, lesson: str, concepts: Sequence[str] = (),
                  pcf: Sequence[str] = (), title: str = "", journal: Journal | None = None) -> None:
@@ -320,6 +327,35 @@ class JournalPrompt(Composite):
                    f"{html.escape(prompt)}</p></div>"),
             self.learning, self.impact, self.button, self.status, self.messages,
         ], layout=W.Layout(border="1px solid #767676", padding="8px", margin="8px 0"))
+        from coplearn.practice.progress import prompt_key
+
+        self.drafts = LessonAnswers(self.DRAFTS, journal.path if journal is not None else None)
+        self.draft_key = f"{lesson} {prompt_key(prompt)}"
+        self._keep_later = Throttle(self.safely(self._keep_draft))
+        self.safely(self._restore_draft)()
+        for box in (self.learning, self.impact):
+            box.observe(lambda _c: self._keep_later(), names="value")
+
+    # -- the draft kept until the reflection is saved -----------------------------------------------
+    def _restore_draft(self) -> None:
+        draft = self.drafts.load().get(self.draft_key)
+        if self.drafts.last_warning:
+            self.status.value = message(self.drafts.last_warning, "info")
+        if not isinstance(draft, dict):
+            return
+        learning, impact = draft.get("learning"), draft.get("impact")
+        if not isinstance(learning, str) or not isinstance(impact, str) or not (learning + impact).strip():
+            return
+        self.learning.value, self.impact.value = learning, impact
+        self.status.value = message("What you wrote here last time is filled in again. It is not in your journal "
+                                    "until you press \u201cSave to my journal\u201d.", "info")
+
+    def _keep_draft(self) -> None:
+        learning, impact = self.learning.value, self.impact.value
+        draft = {"learning": learning, "impact": impact} if (learning + impact).strip() else None
+        problem = self.drafts.update(self.draft_key, draft)
+        if problem:
+            self.status.value = message(as_sentence(problem), "info")
 
     def save(self) -> JournalEntry:
         """Save what is in the boxes as a new journal entry and confirm where it went."""
@@ -333,6 +369,8 @@ class JournalPrompt(Composite):
             relevance="Part of a course on leading communities of practice in social work (Gray et al. 2010).",
         )
         self.saved = entry
+        self._keep_later.cancel()
+        self.drafts.update(self.draft_key, None)   # saved now: nothing left to fill in next time
         try:
             from coplearn.practice import progress
 

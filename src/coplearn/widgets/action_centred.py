@@ -8,6 +8,7 @@ from typing import Any
 
 import ipywidgets as W
 
+from coplearn.practice.lesson_answers import LessonAnswers, as_sentence
 from coplearn.paper import action_centred as _audit
 from coplearn.paper.action_centred import adair_domains, adair_functions
 from coplearn.paper.team_development import tuckman_stages
@@ -121,7 +122,6 @@ class TeamAuditForm(Composite):
 
     def __init__(self, responses: Mapping[str, object] | None = None, *, journal: Any = None) -> None:
         super().__init__()
-        from coplearn.practice.lesson_answers import LessonAnswers
 
         self.journal = journal
         self.kept = None if responses is not None else LessonAnswers(
@@ -213,7 +213,7 @@ class TeamAuditForm(Composite):
             value = None
         problem = self.kept.update(item_id, value)
         if problem:
-            self.keep_note.value = message(problem[0].upper() + problem[1:].rstrip(".") + ".", "info")
+            self.keep_note.value = message(as_sentence(problem), "info")
 
     def _clear_pressed(self) -> None:
         """The button asks once before clearing (a click next to "Save" must not wipe 28 answers)."""
@@ -241,7 +241,7 @@ class TeamAuditForm(Composite):
         self.out.outputs = ()
         if self.kept is not None:
             problem = self.kept.forget()
-            self.keep_note.value = message(problem[0].upper() + problem[1:] + ".", "info") if problem else (
+            self.keep_note.value = message(as_sentence(problem), "info") if problem else (
                 f"<p>Your answers were cleared. {_esc(KEPT_NOTE)}</p>")
 
     def save_to_journal(self) -> Any:

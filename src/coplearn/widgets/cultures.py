@@ -26,6 +26,7 @@ from typing import Any
 
 import ipywidgets as W
 
+from coplearn.practice.lesson_answers import LessonAnswers, as_sentence
 from coplearn.core import html as _html
 from coplearn.teaching.cultures import example_teams, get_example_team, principle_cue
 from coplearn.paper.cultures import (
@@ -223,7 +224,6 @@ class CultureProfileWidget(Composite):
 
     def __init__(self, ratings: Mapping[str, int] | None = None) -> None:
         super().__init__()
-        from coplearn.practice.lesson_answers import LessonAnswers
 
         self.ratings: dict[str, int] = {}
         self._quiet = False
@@ -291,7 +291,7 @@ class CultureProfileWidget(Composite):
             if self.kept is not None and self.example.value is None:
                 problem = self.kept.update(pid, value)
                 if problem:
-                    self.keep_note.value = message(problem[0].upper() + problem[1:].rstrip(".") + ".", "info")
+                    self.keep_note.value = message(as_sentence(problem), "info")
 
     def _restore(self, first: bool = False) -> None:
         """Fill in the ratings kept last time; any this version refuses are left out and said, and the
@@ -379,7 +379,7 @@ class CultureProfileWidget(Composite):
         self._set_ratings({})
         if self.kept is not None and mine:
             problem = self.kept.forget()
-            self.keep_note.value = message(problem[0].upper() + problem[1:] + ".", "info") if problem else (
+            self.keep_note.value = message(as_sentence(problem), "info") if problem else (
                 f"<p>Your ratings were cleared. {html.escape(KEPT_RATINGS)}</p>")
 
     def update(self) -> None:

@@ -11,6 +11,7 @@ import ipywidgets as W
 
 from coplearn.core.atomic import atomic_write_text
 from coplearn.practice.journal import Journal
+from coplearn.practice.lesson_answers import LessonAnswers, as_sentence
 from coplearn.teaching import leadership_plan as _plan
 from ._base import full_width, LABEL_STYLE, PLACEHOLDER, Composite, message
 
@@ -24,8 +25,14 @@ class LeadershipPlanBuilder(Composite):
     """Build a plan for leading your team as a community of practice; save it to your journal.
 
     The plan model is :func:`coplearn.teaching.leadership_plan.leadership_plan`; the preview updates as you
-    choose, and tells you what is still missing.
+    choose, and tells you what is still missing. Each choice is kept beside the journal as it is made
+    (:class:`coplearn.practice.lesson_answers.LessonAnswers`) and filled in again when the lesson is
+    next opened, so a plan half built is not lost on a reload (reach review 8).
     """
+
+    KEPT_NOTE = ("Your choices are kept in your own files, beside your journal, and filled in again when you "
+                 "open this lesson; a text box is kept when you leave it. To keep the plan itself, save it to "
+                 "your journal or as a file.")
 
     STAFF_ROWS = 3
     PLAN_FILE = "my-leadership-plan.md"
@@ -79,10 +86,15 @@ class LeadershipPlanBuilder(Composite):
                                     tooltip=f"Write the plan as Markdown to {self.PLAN_FILE}",
                                     layout=W.Layout(width="auto"))
         self.status = W.HTML(value="")
+        self.keep_note = W.HTML(value=f"<p>{html.escape(self.KEPT_NOTE)}</p>")
+        self.kept = LessonAnswers("leadership-plan", journal.path if journal is not None else None)
+        self.safely(self._restore)()
         self.save_button.on_click(self.safely(lambda _b: self.save_to_journal()))
         self.file_button.on_click(self.safely(lambda _b: self.save_to_file()))
         for control in self._controls():
             control.observe(self.safely(self._on_change), names="value")
+        for key, control in self.named_controls().items():
+            control.observe(functools.partial(self._keep, key), names="value")
         def heading(text: str) -> W.HTML:
             return W.HTML(f"<p><strong>{html.escape(text)}</strong></p>")
 
@@ -94,7 +106,7 @@ class LeadershipPlanBuilder(Composite):
             heading("5. Two or three actions"), *self.actions,
             heading("6. Managing the interface (from lesson 10)"), self.interface,
             heading("Your plan"), self.preview, W.HBox([self.save_button, self.file_button]),
-            self.status, self.messages,
+            self.status, self.keep_note, self.messages,
         ])
         self._update()
 
@@ -104,6 +116,52 @@ class LeadershipPlanBuilder(Composite):
         for row in self.staff:
             out += list(row)
         return out
+
+    def named_controls(self) -> dict[str, W.ValueWidget]:
+        """Each control under the name its answer is kept by."""
+        named: dict[str, W.ValueWidget] = {"team": self.team, "stage": self.stage, "interface": self.interface}
+        named.update({f"culture-{key}": box for key, box in self.cultures.items()})
+        named.update({f"priority-{n}": dd for n, dd in enumerate(self.priorities, 1)})
+        named.update({f"action-{n}": t for n, t in enumerate(self.actions, 1)})
+        for n, (role, able, willing) in enumerate(self.staff, 1):
+            named.update({f"staff-{n}-role": role, f"staff-{n}-able": able, f"staff-{n}-willing": willing})
+        return named
+
+    def _accept(self, key: str, value: Any) -> dict[str, Any]:
+        """A kept answer as this version's control takes it; raises for one it cannot take."""
+        control = self.named_controls()[key]
+        if isinstance(control, W.Dropdown):
+            if not any(value == v and type(value) is type(v) for _label, v in control.options):
+                raise ValueError(f"{key}: not one of the choices")
+        elif isinstance(control, W.Checkbox):
+            if not isinstance(value, bool):
+                raise ValueError(f"{key}: not yes or no")
+        elif not isinstance(value, str) or len(value) > 20_000:
+            raise ValueError(f"{key}: not text")
+        return {key: value}
+
+    def _restore(self) -> None:
+        """Fill in the choices kept last time (any this version refuses are left out and named)."""
+        saved = self.kept.load()
+        if self.kept.last_warning:
+            self.keep_note.value = message(self.kept.last_warning, "info")
+        if not saved:
+            return
+        good, note = self.kept.usable(saved, self._accept, noun="choice")
+        controls = self.named_controls()
+        for key, value in good.items():
+            controls[key].value = value
+        self.keep_note.value = f"<p>Your choices from last time are filled in.{html.escape(note)} " \
+                               f"{html.escape(self.KEPT_NOTE)}</p>"
+
+    def _keep(self, key: str, change: dict[str, Any]) -> None:
+        value = change["new"]
+        unticked = value is False and key.startswith("culture-")   # a drop-down's False is the answer "No"
+        if unticked or (isinstance(value, str) and not value.strip()):
+            value = None
+        problem = self.kept.update(key, value)
+        if problem:
+            self.keep_note.value = message(as_sentence(problem), "info")
 
     def choices(self) -> dict[str, Any]:
         """The learner's choices as keyword arguments for :func:`~coplearn.teaching.leadership_plan.leadership_plan`."""
