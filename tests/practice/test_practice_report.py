@@ -384,7 +384,7 @@ def test_a_team_members_written_answer_stays_in_its_list_item(example):
     odd = dataclasses.replace(example, open_answers=("More AMHPs.\r\r## Nothing to act on\r\nSecond paragraph",))
     out = render_markdown(odd)
     assert "\r" not in out and not re.search(r"^#+ Nothing to act on", out, flags=re.M)
-    assert "\n- More AMHPs.  ## Nothing to act on Second paragraph\n" in out, out[out.find("More AMHPs") - 50:][:200]
+    assert "\n- More AMHPs.  \\## Nothing to act on Second paragraph\n" in out, out[out.find("More AMHPs") - 50:][:200]
 
 
 def test_a_line_break_in_a_record_title_does_not_start_a_heading_of_its_own(tmp_path):

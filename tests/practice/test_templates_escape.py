@@ -157,3 +157,39 @@ def test_leadership_plan():
     assert html == plan._repr_html_()
     md = plan.to_markdown()
     assert md.count(md_text(EVIL)) == 4 and "| " + md_text(EVIL) + " | R3 |" in md and EVIL not in md
+
+
+def test_a_learners_lines_that_look_like_markdown_blocks_stay_their_text(tmp_path):
+    """Review 8b F8: in a Markdown CPD record, a line of the learner's own that starts "# " became a
+    heading, and one that starts with a code fence swallowed the rest of the record."""
+    import mistune  # nbconvert's Markdown reader
+
+    from coplearn.practice.journal import Journal
+
+    journal = Journal(tmp_path / "journal.json")
+    journal.add(title="Team audit", lesson="06", learning="# Our team\n```\nthe rest\n---\n> a quote\n- a list item",
+                impact_practice="Keep going.")
+    out = tmp_path / "cpd.md"
+    journal.export(out, "md")
+    blocks = mistune.create_markdown(renderer=None)(out.read_text(encoding="utf-8"))
+
+    def texts(nodes):
+        for node in nodes:
+            yield node["type"], node.get("raw", "")
+            yield from texts(node.get("children", ()))
+
+    learned = [b["type"] for b in _section(blocks, "What I learned")]
+    assert set(learned) <= {"paragraph", "list", "blank_line"} and "list" in learned, learned  # a typed list stays one
+    words = " ".join(raw for _, raw in texts(blocks))
+    assert "Our team" in words and "a quote" in words and "Keep going." in words  # the text after the fence is there
+
+
+def _section(blocks, title):
+    """The blocks under the heading ``title``, up to the next heading."""
+    out, inside = [], False
+    for block in blocks:
+        if block["type"] == "heading":
+            inside = any(c.get("raw") == title for c in block.get("children", ()))
+        elif inside:
+            out.append(block)
+    return out

@@ -236,6 +236,26 @@ def test_the_team_audit_is_kept_when_the_tab_is_closed_and_can_be_saved_to_the_j
     page.close()
 
 
+def test_a_reflection_half_written_is_there_after_a_reload(context, site_server):
+    """Reach review 8 (R1, the part left): a reflection typed but not yet saved was lost on a reload.
+    What is typed is kept as a draft beside the journal, at most every two seconds on the browser
+    kernel's own event loop, and filled in again when the lesson opens."""
+    slug = "01-a-profession-under-pressure"
+    page = context.new_page()
+    open_lesson(page, site_server.url, slug)
+    box = notebook(page).get_by_role("textbox", name="What I learned or noticed").first
+    box.fill("Managerialism and ")
+    box.press_sequentially("values pull apart")  # key by key: kept once more when the interval is up
+    page.wait_for_timeout(3500)
+    page.reload()
+    open_lesson(page, site_server.url, slug)
+    scope = notebook(page)
+    scope.get_by_text("What you wrote here last time is filled in again").first.wait_for(timeout=30_000)
+    expect(scope.get_by_role("textbox", name="What I learned or noticed").first).to_have_value(
+        "Managerialism and values pull apart")
+    page.close()
+
+
 def test_an_exercise_opened_in_jupyterlab_runs(context, site_server):
     """The full JupyterLab page (not only the lesson view) starts the kernel, and it runs the course's code."""
     page = context.new_page()

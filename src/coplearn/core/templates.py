@@ -42,10 +42,26 @@ def md_text(value: object) -> str:
 
     >>> md_text("a\\r\\nb\\rc\\x1b[1m\\u2028d")
     'a\\nb\\nc\\\\\\\\x1b\\\\[1m\\\\\\\\u2028d'
+
+    A line typed as a heading, a quotation, a code fence or a rule stays text (a typed list stays a list):
+
+    >>> print(md_text("# Not a heading\\n> not quoted\\n```\\n---\\n- a list item"))
+    \\# Not a heading
+    \\> not quoted
+    \\```
+    \\---
+    - a list item
     """
     text = _CONTROL.sub(_written_out, str(value).replace("\r\n", "\n").replace("\r", "\n"))
-    return (text.replace("\\", "\\\\").replace("<", "\\<").replace("[", "\\[").replace("]", "\\]")
+    text = (text.replace("\\", "\\\\").replace("<", "\\<").replace("[", "\\[").replace("]", "\\]")
             .replace("$", "\\$").replace("&", "\\&"))
+    return _BLOCK_START.sub(r"\1\\\2", text)
+
+
+#: What, at the start of a typed line, would make a block of the document's own: a heading (``#``,
+#: or a line of ``=`` or ``-`` under a line), a quotation, a code fence (which would swallow the
+#: rest of the document) or a rule. A list the learner typed stays a list (review 8b F8).
+_BLOCK_START = re.compile(r"(?m)^( {0,3})(#|>|```|~~~|(?:[=*_-] *){3,}$|=+ *$)")
 
 
 #: Control characters other than a line end or a tab (C0, DEL, C1), and Unicode's line and
@@ -62,7 +78,7 @@ def md_line(value: object) -> str:
     """Text someone typed, on one line of a Markdown document (a list item, a heading), as :func:`md_text`.
 
     >>> md_line("managed\\r\\r## What to reteach first")
-    'managed  ## What to reteach first'
+    'managed  \\\\## What to reteach first'
     """
     return md_text(value).replace("\n", " ")
 
