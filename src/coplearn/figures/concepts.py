@@ -50,7 +50,7 @@ def build_domain_map(selected: str | None = None) -> Chart:
         name="Area of theory", text=[_wrap(a.name) for a in others],
         textposition=[textpos(*pos[a.key]) for a in others],
         marker={"size": 20, "symbol": "circle", "color": OKABE_ITO["blue"], "line": {"width": 1, "color": "#222"}},
-        hovertext=[f"{a.name}: {a.sources}" for a in others], hoverinfo="text", showlegend=False,
+        hovertext=[f"{a.name}: {a.all_sources}" for a in others], hoverinfo="text", showlegend=False,
     ))
     if chosen is not None:
         a = next(a for a in areas if a.key == chosen)
@@ -58,7 +58,7 @@ def build_domain_map(selected: str | None = None) -> Chart:
             x=[pos[a.key][0]], y=[pos[a.key][1]], mode="markers+text", name="Chosen area",
             text=[f"<b>{_wrap(a.name)}</b>"], textposition=textpos(*pos[a.key]),
             marker={"size": 34, "symbol": "star", "color": _SELECTED, "line": {"width": 2, "color": "#222"}},
-            hovertext=[f"{a.name}: {a.sources}"], hoverinfo="text", showlegend=False,
+            hovertext=[f"{a.name}: {a.all_sources}"], hoverinfo="text", showlegend=False,
         ))
     fig.add_trace(go.Scatter(
         x=[0], y=[0], mode="markers+text", name="Leading a community of practice",
@@ -74,7 +74,7 @@ def build_domain_map(selected: str | None = None) -> Chart:
     rows = []
     for a in areas:
         lessons = ", ".join(f"{n} {get_lesson(n).title}" for n in a.lessons)
-        rows.append((a.name, a.sources, lessons, "yes" if a.key == chosen else ""))
+        rows.append((a.name, a.all_sources, lessons, "yes" if a.key == chosen else ""))
     picked = ""
     if chosen is not None:
         a = next(a for a in areas if a.key == chosen)

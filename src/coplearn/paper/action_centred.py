@@ -276,7 +276,7 @@ class AuditResult:
                          + ("" if "course's reading" in self.stage.outlook_note else
                             " (Linking the stage to how far the team looks outward is the course's reading.)")),
                 step=(f"Lead with a {style.name} style ({style.code}: {style.task_behaviour} task, "
-                      f"{style.relationship_behaviour} relationship behaviour). {style.description}"),
+                      f"{style.relationship_behaviour} relationship behaviour). {self.stage.team_step}"),
                 framework="Tuckman's stages with situational leadership (the course's synthesis)",
                 lesson=lesson.number, lesson_title=lesson.title,
             ))

@@ -68,8 +68,14 @@ class TheoryArea:
 
     key: str
     name: str
-    sources: str
+    sources: str                #: sources the paper itself cites for this area
     lessons: tuple[str, ...]
+    added: str = ""             #: sources the course adds, which the paper does not cite
+
+    @property
+    def all_sources(self) -> str:
+        """The paper's sources, then any the course adds, labelled as the course's."""
+        return f"{self.sources}; added by the course: {self.added}" if self.added else self.sources
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

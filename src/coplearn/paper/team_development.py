@@ -53,6 +53,8 @@ class TuckmanStage:
     outlook: str
     outlook_note: str
     style_code: str
+    #: what leading the whole team in that style looks like (the course's synthesis, for the audit's plan)
+    team_step: str
 
     @property
     def citation(self) -> str:

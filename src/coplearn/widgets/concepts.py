@@ -56,8 +56,10 @@ class DomainMap(Composite):
             links = ", ".join(_lesson_link(n) for n in a.lessons)
             self.details.value = (
                 f'<div role="status"><p><strong>{html.escape(a.name)}.</strong> {html.escape(self.notes[a.key])}</p>'
-                f"<p><strong>Key sources:</strong> {html.escape(a.sources)}</p>"
-                f"<p><strong>Where the course teaches it:</strong> {links}</p></div>"
+                f"<p><strong>Key sources the paper cites:</strong> {html.escape(a.sources)}</p>"
+                + (f"<p><strong>Added by the course</strong> (not cited in the paper): {html.escape(a.added)}</p>"
+                   if a.added else "")
+                + f"<p><strong>Where the course teaches it:</strong> {links}</p></div>"
             )
         self._redraw()
 
