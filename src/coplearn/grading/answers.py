@@ -88,6 +88,27 @@ def item_value(given: object, item: object) -> object:
     return None
 
 
+#: A number written with a decimal comma (2,92), which Python reads as two numbers.
+_DECIMAL_COMMA = re.compile(r"(?<![\w.,])\d{1,3},\d{1,4}(?![\w.])")
+
+
+def decimal_comma_hint(source: str) -> str | None:
+    """Why an answer cell that Python cannot read was refused, when a decimal comma is the likely
+    cause (red team 9 F3: one ``'team': 2,92`` lost all three of a3's scores, and the learner saw
+    only Python's own message). None otherwise.
+
+    >>> decimal_comma_hint("q1 = {'task': 3.46, 'team': 2,92, 'individual': 3.01}")
+    '2,92 has a decimal comma; write 2.92 (with a full stop), or put it in quotes: "2,92"'
+    >>> decimal_comma_hint("q1 = {'task': 3.46 'team': 2.92}") is None
+    True
+    """
+    found = _DECIMAL_COMMA.search(source) if isinstance(source, str) else None
+    if found is None:
+        return None
+    number = found.group(0)
+    return f'{number} has a decimal comma; write {number.replace(",", ".")} (with a full stop), or put it in quotes: "{number}"'
+
+
 def is_answer_name(name: str) -> bool:
     """True for the names that answer cells give values to: ``q1``, ``q2_stage``, ``q1_readiness``.
 
@@ -200,7 +221,9 @@ def parse_answer_cell(source: str) -> ParsedCell:
     except (SyntaxError, ValueError, MemoryError, RecursionError, OverflowError) as exc:
         if "digits" in str(exc):  # Python refuses a whole number of more than 4,300 digits
             return ParsedCell({}, (), "a number that large is not an answer to these questions")
-        return ParsedCell({}, (), "it is not Python that can be read (check quotes, brackets and commas)")
+        hint = decimal_comma_hint(source)
+        return ParsedCell({}, (), f"it is not Python that can be read: {hint}" if hint
+                          else "it is not Python that can be read (check quotes, brackets and commas)")
     names: list[str] = []
     values: dict[str, object] = {}
     problem: str | None = None

@@ -106,9 +106,12 @@ get_ipython().run_line_magic("reset", "-f")
 import json as _json, os as _os, sys as _sys
 _ip = get_ipython()
 _g = _sys.modules.get("coplearn.grading.resolve")
-if _g is not None:
+if _g is not None:  # as in a fresh kernel: nothing watched until this notebook's set-up cell runs (red team 9 F4)
     _g._MARKED.clear()
     _g._HOW.clear()
+    if _g._TRACKING:
+        _ip.events.unregister("post_run_cell", _g._after_cell)
+        _g._TRACKING = False
 _ip.execution_count = 1
 _left = [k for k in _ip.user_ns if not k.startswith("_") and k not in _ip.user_ns_hidden]
 assert not _left, "the namespace was not empty after the reset: " + ", ".join(_left)

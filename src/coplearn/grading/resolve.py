@@ -11,12 +11,13 @@ right is decided by hidden tests that live only in ``solutions/``.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Mapping
 from typing import Any
 
-from coplearn.grading.answers import (_SHOW_ITEMS, ANSWERS_FILE, _show, as_data, canonical, is_answer_name, item_value,
-                                      number_text, parse_answer_cell, split_several)
+from coplearn.grading.answers import (_SHOW_ITEMS, ANSWERS_FILE, _show, as_data, canonical, decimal_comma_hint,
+                                      is_answer_name, item_value, number_text, parse_answer_cell, split_several)
 from coplearn.grading.checks import plain_errors
 from coplearn.grading.store import AnswerStore
 
@@ -105,7 +106,12 @@ def _after_cell(result: Any) -> None:
     try:
         info = getattr(result, "info", None)
         source = getattr(info, "raw_cell", None)
-        if not isinstance(source, str) or getattr(result, "error_before_exec", None) is not None:
+        if not isinstance(source, str):
+            return
+        if getattr(result, "error_before_exec", None) is not None:
+            hint = decimal_comma_hint(source) if re.search(r"\bq\d", source) else None
+            if hint:  # Python's own "':' expected after dictionary key" does not say what to change
+                print(f"Python cannot read this answer cell: {hint}.")
             return
         _watch(source, getattr(result, "error_in_exec", None) is not None)
     except Exception as exc:  # a note, never a broken notebook

@@ -32,7 +32,7 @@ from coplearn.grading.gradebook import (built_on_first_use, course_id, gradebook
 from coplearn.grading.schema import Question, clean_value, answer_schema, clean_answers
 from coplearn.grading.versions import check_versions
 
-__all__ = ["AnswersAsData", "ForgetUnknownCells", "inert_markdown"]
+__all__ = ["AnswersAsData", "ForgetUnknownCells", "inert_markdown", "student_framed"]
 
 
 #: nbgrader's markers for solutions and hidden tests. ``generate_assignment`` removes them, so a
@@ -189,6 +189,31 @@ def inert_markdown(text: str) -> str:
         return text
     body = _escape_headings(_ACTIVE_MARKDOWN.sub(_inert_char, text))
     return '<div class="tex2jax_ignore mathjax_ignore">\n\n' + body + "\n\n</div>"
+
+
+#: The line above a Markdown cell that is the student's and that nbgrader shows with no frame of its
+#: own: an answer box the course left without a grade id (written answers marked through a task
+#: cell), or a cell the student added. Without it such a cell looked like the course's own text on
+#: the tutor's grading page (red team 9 F1: a "moderation note with agreed marks").
+STUDENT_LABEL = "**Written by the student** (not the course's text):"
+
+
+def student_framed(text: str) -> str:
+    """A student's Markdown cell, as the grading page and feedback show it: in a quotation block
+    under :data:`STUDENT_LABEL`, every line inside it, so nothing the student wrote can sit outside
+    the frame. An empty cell stays empty.
+
+    >>> print(student_framed("**Agreed marks:** 27/30\\n\\nNo need to re-mark."))
+    > **Written by the student** (not the course's text):
+    >
+    > **Agreed marks:** 27/30
+    >
+    > No need to re-mark.
+    """
+    if not isinstance(text, str) or not text.strip():
+        return text
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join(["> " + STUDENT_LABEL, ">"] + [("> " + line).rstrip() for line in lines])
 
 
 def _blank_answer(value: object) -> bool:
@@ -366,6 +391,8 @@ def _build_answers_as_data() -> type:
                         nb.cells[index] = cell = _as_markdown(cell)
                         logs.append((index, "was a %s cell; it is shown as text" % was))
                     cell.source = inert_markdown(cell.source)
+                    if gid not in cells:  # an answer box the course left unmarked, or a cell the student added
+                        cell.source = student_framed(cell.source)
                     continue
                 _reset_metadata(cell, keep_nbgrader=gid in cells)
                 if SOURCE_MARKER.search(cell.source):

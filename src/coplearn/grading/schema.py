@@ -112,6 +112,11 @@ def _is_item(question: Question, item: str) -> bool:
         and 1 <= int(item) <= (question.count or 0)
 
 
+#: Keys in answers.json that answer no question are listed up to this many; the rest are counted in
+#: one line, so that a file of thousands of made-up keys cannot bury the tutor's log (red team 9 F2).
+MAX_STRAY_NOTES = 20
+
+
 def clean_answers(path: str | os.PathLike[str], schema: Mapping[str, Question]) -> tuple[dict[str, Any] | None, list[str]]:
     """Read a submission's ``answers.json`` as data and keep only what answers the questions.
 
@@ -122,7 +127,8 @@ def clean_answers(path: str | os.PathLike[str], schema: Mapping[str, Question]) 
     followed if it is a link, and anything over 256 KB is not read.
     """
     p = Path(path)
-    notes: list[str] = []
+    notes: list[str] = []       # an answer to a real question, refused: each one is said
+    strays: list[str] = []      # keys that are no question at all: said up to MAX_STRAY_NOTES (red team 9 F2)
     try:
         if p.is_symlink() or not p.is_file():
             return None, ([f"{p.name} is not a plain file, so it was not read"] if p.exists() or p.is_symlink() else [])
@@ -138,10 +144,10 @@ def clean_answers(path: str | os.PathLike[str], schema: Mapping[str, Question]) 
         name, _, item = str(key).partition(".")
         question = schema.get(name)
         if question is None:
-            notes.append(f"{p.name}: {grading._show(key)!r} is not a question of this assignment (left out)")
+            strays.append(f"{p.name}: {grading._show(key)!r} is not a question of this assignment (left out)")
             continue
         if item and not _is_item(question, item):
-            notes.append(f"{p.name}: {grading._show(key)!r} is not an item of {name} (left out)")
+            strays.append(f"{p.name}: {grading._show(key)!r} is not an item of {name} (left out)")
             continue
         if value is None:
             continue
@@ -154,7 +160,7 @@ def clean_answers(path: str | os.PathLike[str], schema: Mapping[str, Question]) 
     if isinstance(raw, dict):
         for name, value in raw.items():
             if str(name) not in schema:
-                notes.append(f"{p.name}: {grading._show(name)!r} is not a question of this assignment (left out)")
+                strays.append(f"{p.name}: {grading._show(name)!r} is not a question of this assignment (left out)")
                 continue
             try:
                 computed[str(name)] = grading.as_data(value)
@@ -162,7 +168,11 @@ def clean_answers(path: str | os.PathLike[str], schema: Mapping[str, Question]) 
                 notes.append(f"{p.name}: the value saved for {name} cannot be marked: {exc} (left out)")
     else:
         notes.append(f"{p.name}: its worked-out answers are not in the expected form (left out)")
+    if len(strays) > MAX_STRAY_NOTES:
+        more = len(strays) - MAX_STRAY_NOTES
+        strays = strays[:MAX_STRAY_NOTES] + [f"{p.name}: and {more} other key{'s' if more != 1 else ''} that answer "
+                                             "no question of this assignment (left out, not listed one by one)"]
     doc: dict[str, Any] = {"format": "coplearn-answers", "version": 2, "answers": answers}
     if computed:
         doc["computed"] = computed
-    return doc, notes
+    return doc, notes + strays
