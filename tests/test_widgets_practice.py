@@ -357,3 +357,30 @@ def test_full_width_layout_is_one_shared_model():
     assert full_width() is full_width()
     assert full_width().width == "100%"
     assert note_widget("a note").layout is full_width()
+
+
+def test_a_file_just_written_comes_with_a_link_that_downloads_it(tmp_path):
+    """Reach review 8, R7: the browser edition's lesson page has no file browser, so "find it in the
+    file browser" was a dead end. Each export's message now carries a link holding the file itself."""
+    import base64
+    import re
+
+    from coplearn.practice.journal import Journal
+    from coplearn.widgets.journal import JournalExport
+    from coplearn.widgets.leadership_plan import LeadershipPlanBuilder
+
+    journal = Journal(tmp_path / "journal.json")
+    journal.add(title="Reflection", lesson="03", learning="Peer discussion <b>helps</b>.")
+    export = JournalExport(journal=journal, folder=tmp_path)
+    export.format.value = "html"
+    written = export.export()
+    link = re.search(r'<a download="([^"]+)" href="data:([^;]+);base64,([^"]+)">Download ([^<]+)</a>', export.status.value)
+    assert link and link.group(1) == link.group(4) == "my-cpd-records.html" and link.group(2) == "text/html"
+    assert base64.b64decode(link.group(3)) == written.read_bytes()
+
+    plan = LeadershipPlanBuilder(journal=journal, folder=tmp_path)
+    plan.stage.value = "norming"
+    plan.actions[0].value, plan.actions[1].value = "Share cases weekly", "Invite a carer"
+    plan.interface.value = "Brief my manager monthly."
+    path = plan.save_to_file()
+    assert f'download="{path.name}"' in plan.status.value and "data:text/markdown;base64," in plan.status.value

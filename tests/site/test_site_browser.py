@@ -180,6 +180,11 @@ def test_journal_survives_a_closed_tab_and_is_exported_and_downloaded(context, s
     scope = notebook(page)
     scope.get_by_role("button", name="Export my journal").click()
     scope.get_by_text(re.compile(r"Exported 1 journal entry as CPD records")).wait_for(timeout=30_000)
+    # the lesson page has no file browser: the message's own link downloads the file (reach review 8, R7)
+    with page.expect_download(timeout=30_000) as info:
+        scope.get_by_role("link", name="Download my-cpd-records.html").click()
+    assert info.value.suggested_filename == "my-cpd-records.html"
+    assert words in open(info.value.path(), encoding="utf-8").read()
     # Word is not available in the browser: the learner is told what to choose instead
     scope.get_by_role("combobox", name="Format", exact=True).select_option(label="Word document (.docx)")
     # the kernel has the new format once it has renamed the file (else the click could export Markdown again)

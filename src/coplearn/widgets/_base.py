@@ -4,6 +4,10 @@ A composite holds plain state (a model), the controls, and a view. Handlers are 
 :meth:`Composite.safely`, so an exception appears in the widget's message area in plain English
 instead of vanishing (JupyterLab hides what a callback prints). Controls are native ipywidgets
 with descriptions, which become accessible labels.
+
+The module runs past 400 lines because the pieces every lesson shares live together: the composite,
+the sorter, the "pause and reflect" box (which keeps a learner's draft), status messages with a
+download link for a file just written, and the chart output.
 """
 
 from __future__ import annotations
@@ -24,7 +28,8 @@ from coplearn.practice.lesson_answers import LessonAnswers, Throttle, as_sentenc
 from ._style import COURSE_CLASS, COURSE_CSS
 from ._style import course_style as _course_style
 
-__all__ = ["Composite", "ChoiceItem", "ChoiceSorter", "JournalPrompt", "show_chart", "message", "COURSE_CSS",
+__all__ = ["Composite", "ChoiceItem", "ChoiceSorter", "JournalPrompt", "show_chart", "message", "saved_message",
+           "COURSE_CSS",
            "KEYBOARD_SCRIPT", "full_width"]
 
 LABEL_STYLE = {"description_width": "initial"}
@@ -68,6 +73,41 @@ def message(text: str, kind: str = "info") -> str:
     prefix = {"error": "Problem: ", "ok": "", "info": ""}.get(kind, "")
     colour = {"error": "#B00020", "ok": "#00573F", "info": "#222222"}.get(kind, "#222222")
     return f'<div role="{role}" style="color:{colour}">{prefix}{html.escape(text)}</div>'
+
+
+#: Files larger than this get no download link (the link carries the whole file in the page).
+DOWNLOAD_LIMIT = 8 * 1024 * 1024
+_MIME = {".md": "text/markdown", ".html": "text/html", ".json": "application/json", ".csv": "text/csv",
+         ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+
+
+def saved_message(text: str, path: Any) -> str:
+    """An "ok" message for a file the learner just wrote, with a link that downloads it.
+
+    The browser edition's lesson page has no file browser, and "find it in the file browser" sent
+    learners through File > Open to a folder of lessons (reach review 8, R7). The link carries the
+    file itself (a ``data:`` address), so it works in JupyterLab, Voila and the browser edition
+    alike; a file over :data:`DOWNLOAD_LIMIT`, or one that cannot be read back, gets none.
+
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "plan.md"; _ = f.write_text("# My plan")
+    >>> print(saved_message("Saved.", f))
+    <div role="status" style="color:#00573F">Saved. <a download="plan.md" href="data:text/markdown;base64,IyBNeSBwbGFu">Download plan.md</a></div>
+    """
+    import base64
+    from pathlib import Path
+
+    link = ""
+    try:
+        where = Path(path)
+        if where.stat().st_size <= DOWNLOAD_LIMIT:
+            data = base64.b64encode(where.read_bytes()).decode("ascii")
+            mime = _MIME.get(where.suffix.lower(), "application/octet-stream")
+            name = html.escape(where.name, quote=True)
+            link = f' <a download="{name}" href="data:{mime};base64,{data}">Download {name}</a>'
+    except (OSError, TypeError, ValueError):
+        link = ""
+    return f'<div role="status" style="color:#00573F">{html.escape(text)}{link}</div>'
 
 
 def show_chart(chart: Any, out: W.Output) -> None:

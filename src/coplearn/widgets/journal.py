@@ -10,7 +10,7 @@ from typing import Any
 import ipywidgets as W
 
 from coplearn.practice.journal import Journal, default_journal_path
-from ._base import full_width, LABEL_STYLE, Composite, JournalPrompt, message
+from ._base import full_width, LABEL_STYLE, Composite, JournalPrompt, message, saved_message
 
 __all__ = ["JournalSetup", "JournalExport", "JournalImport"]
 
@@ -110,9 +110,9 @@ class JournalExport(Composite):
         if hasattr(journal, "set_regulator"):
             journal.set_regulator(reg.key)
         self.written = Path(result) if isinstance(result, (str, Path)) else path
-        self.status.value = message(
+        self.status.value = saved_message(
             f"Exported {count} journal entr{'y' if count == 1 else 'ies'} as CPD records for {reg.called} "
-            f"to {self.written}. Find the file in the file browser to download it.", "ok")
+            f"to {self.written}.", self.written)
         return self.written
 
 

@@ -13,7 +13,7 @@ from coplearn.core.atomic import atomic_write_text
 from coplearn.practice.journal import Journal
 from coplearn.practice.lesson_answers import LessonAnswers, as_sentence
 from coplearn.teaching import leadership_plan as _plan
-from ._base import full_width, LABEL_STYLE, PLACEHOLDER, Composite, message
+from ._base import full_width, LABEL_STYLE, PLACEHOLDER, Composite, message, saved_message
 
 __all__ = ["LeadershipPlanBuilder"]
 
@@ -213,7 +213,6 @@ class LeadershipPlanBuilder(Composite):
         plan = self._require_plan()
         path = (self.folder or Path.cwd()) / self.PLAN_FILE
         atomic_write_text(path, plan.to_markdown())
-        self.status.value = message(f"Saved your plan as {path}. Find it in the file browser to download or print it.",
-                                    "ok")
+        self.status.value = saved_message(f"Saved your plan as {path}.", path)
         return path
 

@@ -10,7 +10,7 @@ from typing import Any
 import ipywidgets as W
 
 from coplearn.practice.journal import Journal
-from ._base import full_width, LABEL_STYLE, Composite, message
+from ._base import full_width, LABEL_STYLE, Composite, message, saved_message
 
 from .journal import _FORMATS
 
@@ -83,8 +83,8 @@ class ProgressView(Composite):
         path = (self.folder or Path.cwd()) / f"{self.STEM}.{fmt}"
         self.written = export_record(path, fmt, name=self.name.value, progress=self._progress())
         self.refresh()
-        self.status.value = message(
-            f"Wrote your record of study ({len(self.course.complete)} lessons complete) to {self.written}. "
-            "Find it in the file browser to download it.", "ok")
+        self.status.value = saved_message(
+            f"Wrote your record of study ({len(self.course.complete)} lessons complete) to {self.written}.",
+            self.written)
         return self.written
 

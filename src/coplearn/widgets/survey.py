@@ -23,7 +23,7 @@ from coplearn.figures.survey import build_survey_domains, build_survey_items
 from coplearn.practice.report import section_html, write_report
 from coplearn.practice.survey import DEFAULT_MIN_RESPONDENTS, read_survey, read_survey_bytes, read_survey_text
 from coplearn.practice.survey_summary import SurveyResult, summarise
-from ._base import full_width, LABEL_STYLE, Composite, message, show_chart
+from ._base import full_width, LABEL_STYLE, Composite, message, saved_message, show_chart
 
 __all__ = ["TeamSurveyLoader", "example_survey_path"]
 
@@ -206,6 +206,5 @@ class TeamSurveyLoader(Composite):
             raise ValueError("Report file name: give the report a name, e.g. team-audit-report.html")
         target = self._resolve(name)
         self.saved = write_report(self.result, target)
-        self.save_status.value = message(
-            f"Saved the report to {self.saved}. Find it in the file browser to download, open or print it.", "ok")
+        self.save_status.value = saved_message(f"Saved the report to {self.saved}.", self.saved)
         return self.saved
