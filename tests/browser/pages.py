@@ -371,6 +371,10 @@ def check_text_alternatives(page: Page, scope: str) -> None:
              const area = fig.closest('.jp-OutputArea'); return !area || !area.querySelector('.coplearn-alt');
            }).length""", scope)
     assert orphans == 0, f"{orphans} figure(s) without a text alternative beside them"
+    # the drawing itself is hidden from screen readers, which read its ticks and labels as loose words
+    page.wait_for_function(
+        """(scope) => Array.from(document.querySelectorAll(scope + ' .js-plotly-plot svg.main-svg'))
+             .every(svg => svg.getAttribute('aria-hidden') === 'true')""", arg=scope, timeout=10_000)
     for i in range(alts.count()):
         alt = alts.nth(i)
         label = alt.get_attribute("aria-label") or ""

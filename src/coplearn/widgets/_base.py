@@ -48,16 +48,22 @@ def full_width() -> W.Layout:
 #: notebook shortcuts: the arrow keys jump to the next cell instead of changing the choice, and
 #: typing an option's first letter can convert the cell ("m": Markdown) or delete it ("d d").
 #: Lumino skips shortcuts inside elements marked ``data-lm-suppress-shortcuts``; this marks the
-#: course's form controls, once per page, as they appear (see docs/accessibility.md).
+#: course's form controls, once per page, as they appear (see docs/accessibility.md). It also hides
+#: the drawing of each plotly chart from screen readers, which read its axis ticks and labels as a
+#: string of loose words; the chart's title above it and its text description and data table below
+#: it carry everything it shows (its toolbar, which takes the focus, is left as it is).
 KEYBOARD_SCRIPT = """<script>
 (function () {
   if (window.__coplearnKeyboard) { return; }
   window.__coplearnKeyboard = true;
   var sel = '.jupyter-widgets select, .jupyter-widgets input, .jupyter-widgets textarea';
+  var drawing = '.js-plotly-plot svg.main-svg';
   function mark(node) {
     if (!node.querySelectorAll) { return; }
     if (node.matches && node.matches(sel)) { node.setAttribute('data-lm-suppress-shortcuts', 'true'); }
     node.querySelectorAll(sel).forEach(function (el) { el.setAttribute('data-lm-suppress-shortcuts', 'true'); });
+    if (node.matches && node.matches(drawing)) { node.setAttribute('aria-hidden', 'true'); }
+    node.querySelectorAll(drawing).forEach(function (el) { el.setAttribute('aria-hidden', 'true'); });
   }
   mark(document);
   new MutationObserver(function (records) {
