@@ -85,7 +85,7 @@ FRAMEWORK_REFERENCES: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] =
     ("Plaskoff", (
         ("Plaskoff, J. (2006), cited in Gray et al. (2010): a chapter on intersubjectivity and community building "
          "in Easterby-Smith, M. and Lyles, M. A. (eds) ", "Handbook of Organizational Learning and Knowledge "
-         "Management", ". [unconfirmed: year, chapter title, editors' initials, publisher and edition]"),)),
+         "Management", ". [unconfirmed: the year, the editors' initials and the edition]"),)),
     ("Skills for Care & CWDC 2007", (
         ("Skills for Care and Children's Workforce Development Council (2007) ", "Providing Effective "
          "Supervision: A Workforce Development Tool, Including a Unit of Competence and Supporting Guidance",

@@ -65,7 +65,7 @@ class TuckmanSelector(Composite):
                 f"{html.escape(found.outlook_note)}</p>"
                 f"<p><strong>The style it calls for:</strong> {html.escape(s.code)} {html.escape(s.name)} "
                 f"({html.escape(s.task_behaviour)} task, {html.escape(s.relationship_behaviour)} relationship "
-                f"behaviour). {html.escape(s.description)}</p></div>"
+                f"behaviour). {html.escape(found.team_step)}</p></div>"
                 + f'<p class="coplearn-note"><em>{html.escape(OUTLOOK_NOTE)} {html.escape(SYNTHESIS_NOTE)}</em></p>'
             )
         self._redraw()
