@@ -75,7 +75,7 @@ def build_culture_radar(profile: CultureProfile, *, target: float = SUPERORDINAT
         polar={
             "bgcolor": "white",
             "radialaxis": {"range": [0, 5.4], "tickvals": [1, 2, 3, 4, 5], "angle": 45, "tickangle": 45,
-                           "tickfont": {"size": 11, "color": "#555555"}, "gridcolor": "#cccccc",
+                           "tickfont": {"size": 12, "color": "#444444"}, "gridcolor": "#cccccc",
                            "linecolor": "#999999"},
             "angularaxis": {"categoryorder": "array", "categoryarray": all_names, "direction": "clockwise",
                             "gridcolor": "#bbbbbb", "linecolor": "#999999"},

@@ -74,7 +74,7 @@ def build_tuckman_outlook(selected: str | None = None) -> Chart:
     fig.add_annotation(x=5.5, y=-0.98, xanchor="right", yanchor="bottom", showarrow=False,
                        text=("Outlook and style: the course's reading and synthesis, not the paper's"
                              if chosen is not None else "Outlook: the course's reading, not Tuckman's or the paper's"),
-                       font={"size": 11, "color": "#444444"})
+                       font={"size": 12, "color": "#444444"})
     if chosen is not None:
         s = get_stage(chosen)
         style = style_for_stage(chosen)
