@@ -52,6 +52,9 @@ def test_a_cell_the_student_added_is_framed_as_theirs_on_the_grading_page(course
         assert all(line.startswith(">") for line in text.splitlines()), text  # nothing outside the frame
         box = next(c for c in graded["cells"] if "The managed culture values targets" in "".join(c["source"]))
         assert "".join(box["source"]).startswith("> **Written by the student**")
+        # a box left as released is the course's text: not framed (review 9)
+        untouched = next(c for c in graded["cells"] if "Your answer to question 3(b)" in "".join(c["source"]))
+        assert not "".join(untouched["source"]).startswith(">"), untouched["source"]
         # the course's own cells are as released: no frame
         release = json.loads((course.root / "exercises" / A1 / f"{A1}.ipynb").read_text(encoding="utf-8"))
         intro = next(c for c in release["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id") == "intro")
@@ -88,8 +91,10 @@ def test_a_decimal_comma_is_named_for_the_tutor_and_the_learner() -> None:
     source = "q1 = {'task': 3.46, 'team': 2,92, 'individual': 3.01}"
     assert parse_answer_cell(source).problem == ('it is not Python that can be read: 2,92 has a decimal comma; '
                                                  'write 2.92 (with a full stop), or put it in quotes: "2,92"')
-    assert parse_answer_cell("q1 = {'task': 3.46 'team'}").problem == (
-        "it is not Python that can be read (check quotes, brackets and commas)")
+    for other_fault in ("q1 = {'task': 3.46 'team'}", "q1 = {'task': 3.46 'team': 2.92}  # unsure about 3,4",
+                        "q1 = {'task': '3,46' 'team': 2.92}"):  # (review 9: a comma in a comment or in quotes)
+        assert parse_answer_cell(other_fault).problem == (
+            "it is not Python that can be read (check quotes, brackets and commas)"), other_fault
     # the learner's own run: the watcher on the answer cells says the same after Python's message
     result = SimpleNamespace(info=SimpleNamespace(raw_cell=source), error_before_exec=SyntaxError("x"),
                              error_in_exec=None)

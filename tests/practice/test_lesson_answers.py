@@ -260,3 +260,34 @@ def test_kept_plan_choices_this_version_refuses_are_left_out_and_named(_private_
     assert plan.team.value == "duty team" and plan.cultures["humanistic"].value is True
     assert plan.stage.value is None and plan.priorities[0].value is None and plan.staff[0][1].value is None
     assert "4 kept choices could not be used" in plan.keep_note.value
+
+
+def test_a_saved_reflection_is_not_offered_again_as_unsaved(_private_journal: Path) -> None:
+    """Review 9 F1: after Save the text stays in the boxes; one more key press (or one in a second tab)
+    kept it as a draft, which came back next time as "not in your journal", and saving it again
+    made a second CPD record."""
+    from coplearn.widgets._base import JournalPrompt
+
+    first = JournalPrompt("What did you notice?", lesson="06")
+    other_tab = JournalPrompt("What did you notice?", lesson="06")
+    first.learning.value = "Trust grows when the manager shares decisions."
+    first.save()
+    first.impact.value = ""  # a stray change after saving, the words as saved
+    other_tab.learning.value = "Trust grows when the manager shares decisions."  # the same words, in another tab
+    again = JournalPrompt("What did you notice?", lesson="06")
+    assert again.learning.value == "" and again.status.value == ""
+    assert LessonAnswers(JournalPrompt.DRAFTS).load() == {}
+    assert len(Journal().entries) == 1
+
+    first.learning.value = "Trust grows when the manager shares decisions, and when mistakes are talked about."
+    assert "talked about" in JournalPrompt("What did you notice?", lesson="06").learning.value  # changed: kept
+
+
+def test_a_reflection_too_long_for_a_draft_is_not_kept_and_the_others_stay(_private_journal: Path) -> None:
+    from coplearn.widgets._base import JournalPrompt
+
+    JournalPrompt("Q1?", lesson="02").learning.value = "A draft of my own."
+    huge = JournalPrompt("Q2?", lesson="02")
+    huge.learning.value = "x" * (JournalPrompt.DRAFT_LIMIT + 1)
+    assert "too long to keep as a draft" in huge.status.value
+    assert JournalPrompt("Q1?", lesson="02").learning.value == "A draft of my own."

@@ -45,23 +45,29 @@ def md_text(value: object) -> str:
 
     A line typed as a heading, a quotation, a code fence or a rule stays text (a typed list stays a list):
 
-    >>> print(md_text("# Not a heading\\n> not quoted\\n```\\n---\\n- a list item"))
+    >>> print(md_text("# Not a heading\\n> not quoted\\n```\\n---\\n- a list item\\n- # in a list\\nText\\n-"))
     \\# Not a heading
     \\> not quoted
     \\```
     \\---
     - a list item
+    - \\# in a list
+    Text
+    \\-
     """
     text = _CONTROL.sub(_written_out, str(value).replace("\r\n", "\n").replace("\r", "\n"))
     text = (text.replace("\\", "\\\\").replace("<", "\\<").replace("[", "\\[").replace("]", "\\]")
             .replace("$", "\\$").replace("&", "\\&"))
-    return _BLOCK_START.sub(r"\1\\\2", text)
+    return _UNDERLINE.sub(r"\1\\\2", _BLOCK_START.sub(r"\1\\\2", text))
 
 
-#: What, at the start of a typed line, would make a block of the document's own: a heading (``#``,
-#: or a line of ``=`` or ``-`` under a line), a quotation, a code fence (which would swallow the
-#: rest of the document) or a rule. A list the learner typed stays a list (review 8b F8).
-_BLOCK_START = re.compile(r"(?m)^( {0,3})(#|>|```|~~~|(?:[=*_-] *){3,}$|=+ *$)")
+#: What, at the start of a typed line (or of a list item on it), would make a block of the
+#: document's own: a heading, a quotation or a code fence (which would swallow the rest of the
+#: document). A list the learner typed stays a list (review 8b F8; review 9: inside list items too).
+_BLOCK_START = re.compile(r"(?m)^((?:[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+)*[ \t]*)(#|>|```|~~~)")
+#: A line that would underline the one above as a heading (``=``, ``-``, any number of them) or be a
+#: rule (three or more of ``* _ -``, spaces or tabs between).
+_UNDERLINE = re.compile(r"(?m)^([ \t]*)([=-]+[ \t]*$|(?:[*_-][ \t]*){3,}$)")
 
 
 #: Control characters other than a line end or a tab (C0, DEL, C1), and Unicode's line and

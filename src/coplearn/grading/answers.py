@@ -88,25 +88,33 @@ def item_value(given: object, item: object) -> object:
     return None
 
 
-#: A number written with a decimal comma (2,92), which Python reads as two numbers.
-_DECIMAL_COMMA = re.compile(r"(?<![\w.,])\d{1,3},\d{1,4}(?![\w.])")
-
-
 def decimal_comma_hint(source: str) -> str | None:
     """Why an answer cell that Python cannot read was refused, when a decimal comma is the likely
     cause (red team 9 F3: one ``'team': 2,92`` lost all three of a3's scores, and the learner saw
-    only Python's own message). None otherwise.
+    only Python's own message). None otherwise. Only the code is looked at, not its comments or
+    text in quotes, and only whole numbers joined by a comma with no space (review 9).
 
     >>> decimal_comma_hint("q1 = {'task': 3.46, 'team': 2,92, 'individual': 3.01}")
     '2,92 has a decimal comma; write 2.92 (with a full stop), or put it in quotes: "2,92"'
-    >>> decimal_comma_hint("q1 = {'task': 3.46 'team': 2.92}") is None
+    >>> decimal_comma_hint("q1 = {'task': 3.46 'team': 2.92}  # unsure about 3,4") is None
     True
     """
-    found = _DECIMAL_COMMA.search(source) if isinstance(source, str) else None
-    if found is None:
+    import io
+    import tokenize
+
+    if not isinstance(source, str) or len(source) > MAX_CELL_CHARS:
         return None
-    number = found.group(0)
-    return f'{number} has a decimal comma; write {number.replace(",", ".")} (with a full stop), or put it in quotes: "{number}"'
+    try:
+        tokens = [t for t in tokenize.generate_tokens(io.StringIO(source).readline)
+                  if t.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT)]
+    except (tokenize.TokenError, SyntaxError, ValueError):
+        return None
+    for a, comma, b in zip(tokens, tokens[1:], tokens[2:]):
+        if (a.type == b.type == tokenize.NUMBER and comma.string == "," and a.end == comma.start
+                and comma.end == b.start and a.string.isdigit() and b.string.isdigit() and len(a.string) <= 3):
+            number = f"{a.string},{b.string}"
+            return f'{number} has a decimal comma; write {a.string}.{b.string} (with a full stop), or put it in quotes: "{number}"'
+    return None
 
 
 def is_answer_name(name: str) -> bool:

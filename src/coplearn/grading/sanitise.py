@@ -216,6 +216,32 @@ def student_framed(text: str) -> str:
     return "\n".join(["> " + STUDENT_LABEL, ">"] + [("> " + line).rstrip() for line in lines])
 
 
+def _plain_text(text: object) -> str:
+    return " ".join(text.split()) if isinstance(text, str) else ""
+
+
+def _unmarked_texts(config: Any, resources: Any) -> frozenset[str]:
+    """The text of each Markdown cell without a grade id in the course's own copy of this notebook
+    (its answer boxes as released), spacing aside; empty when it cannot be read (every such cell of
+    the student's is then framed as theirs)."""
+    import json
+
+    try:
+        from nbgrader.coursedir import CourseDirectory
+
+        info = resources["nbgrader"]
+        coursedir = CourseDirectory(config=config)
+        path = Path(coursedir.format_path(coursedir.source_directory, ".", info["assignment"])) / f"{info['notebook']}.ipynb"
+        if path.stat().st_size > 20 * 1024 * 1024:
+            return frozenset()
+        source = json.loads(path.read_text(encoding="utf-8"))
+        return frozenset(_plain_text("".join(c["source"]) if isinstance(c.get("source"), list) else c.get("source"))
+                         for c in source.get("cells", []) if isinstance(c, dict) and c.get("cell_type") == "markdown"
+                         and not (c.get("metadata", {}).get("nbgrader", {}) or {}).get("grade_id"))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return frozenset()
+
+
 def _blank_answer(value: object) -> bool:
     """True for an answer that gives nothing: None, blank text, or a list or dict of those (the
     blank form as released, ``q1 = {1: None, ...}``)."""
@@ -352,6 +378,7 @@ def _build_answers_as_data() -> type:
             computed = dict(doc.get("computed", {})) if doc else {}
             dropdowns = dict(doc.get("answers", {})) if doc else {}
             student = log_safe(resources["nbgrader"].get("student", "?"))
+            as_released = _unmarked_texts(self.config, resources)
             not_run: list[dict[str, Any]] = []
             # Every value a student cell gives an answer, in notebook order: (cell index, name, value).
             given: list[tuple[int, str, object]] = []
@@ -390,8 +417,11 @@ def _build_answers_as_data() -> type:
                         was = log_safe(str(cell.get("cell_type")), 40)
                         nb.cells[index] = cell = _as_markdown(cell)
                         logs.append((index, "was a %s cell; it is shown as text" % was))
+                    typed = cell.source
                     cell.source = inert_markdown(cell.source)
-                    if gid not in cells:  # an answer box the course left unmarked, or a cell the student added
+                    # an answer box the course marks through a task cell, or a cell the student added; a box
+                    # left as released is the course's text (review 9)
+                    if gid not in cells and _plain_text(typed) not in as_released:
                         cell.source = student_framed(cell.source)
                     continue
                 _reset_metadata(cell, keep_nbgrader=gid in cells)

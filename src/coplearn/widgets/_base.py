@@ -346,6 +346,9 @@ class JournalPrompt(Composite):
 
     #: Drafts of every prompt share one small file beside the journal.
     DRAFTS = "reflection-drafts"
+    #: A draft longer than this (in characters) is not kept, so that one paste cannot fill the file
+    #: that every lesson's drafts share (its reader refuses a file over 1 MB).
+    DRAFT_LIMIT = 50_000
 
     def __init__(self, prompt: str, *, lesson: str, concepts: Sequence[str] = (),
                  pcf: Sequence[str] = (), title: str = "", journal: Journal | None = None) -> None:
@@ -377,6 +380,7 @@ class JournalPrompt(Composite):
 
         self.drafts = LessonAnswers(self.DRAFTS, journal.path if journal is not None else None)
         self.draft_key = f"{lesson} {prompt_key(prompt)}"
+        self._saved_text: tuple[str, str] | None = None
         self._keep_later = Throttle(self.safely(self._keep_draft))
         self.safely(self._restore_draft)()
         for box in (self.learning, self.impact):
@@ -392,13 +396,27 @@ class JournalPrompt(Composite):
         learning, impact = draft.get("learning"), draft.get("impact")
         if not isinstance(learning, str) or not isinstance(impact, str) or not (learning + impact).strip():
             return
+        if self._in_journal(learning, impact):  # saved already (in another tab, or before a stray key press)
+            self.drafts.update(self.draft_key, None)
+            return
         self.learning.value, self.impact.value = learning, impact
         self.status.value = message("What you wrote here last time is filled in again. It is not in your journal "
                                     "until you press \u201cSave to my journal\u201d.", "info")
 
+    def _in_journal(self, learning: str, impact: str) -> bool:
+        """True when the journal already holds this prompt's reflection with these words."""
+        journal = self.journal if self.journal is not None else Journal()
+        return any(e.lesson == self.lesson and e.prompt == self.prompt and e.learning.strip() == learning.strip()
+                   and e.impact_practice.strip() == impact.strip() for e in journal.entries)
+
     def _keep_draft(self) -> None:
         learning, impact = self.learning.value, self.impact.value
-        draft = {"learning": learning, "impact": impact} if (learning + impact).strip() else None
+        if len(learning) + len(impact) > self.DRAFT_LIMIT:
+            self.status.value = message("This reflection is too long to keep as a draft; save it to your journal "
+                                        "to keep it.", "info")
+            return
+        unsaved = (learning + impact).strip() and (learning, impact) != self._saved_text
+        draft = {"learning": learning, "impact": impact} if unsaved else None
         problem = self.drafts.update(self.draft_key, draft)
         if problem:
             self.status.value = message(as_sentence(problem), "info")
@@ -415,6 +433,7 @@ class JournalPrompt(Composite):
             relevance="Part of a course on leading communities of practice in social work (Gray et al. 2010).",
         )
         self.saved = entry
+        self._saved_text = (self.learning.value, self.impact.value)
         self._keep_later.cancel()
         self.drafts.update(self.draft_key, None)   # saved now: nothing left to fill in next time
         try:
