@@ -96,7 +96,9 @@ if authenticator == "shared-password":
 
 # ---- each person's server: their own unix account ----------------------------------------------
 c.JupyterHub.spawner_class = "localprocess"
-c.Spawner.cmd = [PYTHON, "-m", "jupyterhub.singleuser"]
+# (start-singleuser.sh copies the lessons into each person's home the first time, then starts
+# jupyterhub.singleuser with PYTHON)
+c.Spawner.cmd = ["/bin/bash", str(HERE / "start-singleuser.sh"), PYTHON]
 c.Spawner.default_url = "/lab"
 c.Spawner.notebook_dir = "~"
 # 20 servers starting at once take about 45 s on 2 cores: give them time.
@@ -117,6 +119,8 @@ def _environment(spawner) -> None:
         "JUPYTER_CONFIG_PATH": os.pathsep.join([str(CONFIG_DIRS / role), str(CONFIG_DIRS / "common")]),
         # nbgrader runs `alembic` from PATH when it creates a gradebook
         "PATH": os.pathsep.join([str(Path(PYTHON).parent), "/usr/local/bin", "/usr/bin", "/bin"]),
+        # where start-singleuser.sh finds the lessons to copy into a new home
+        "COPLEARN_COURSE_SOURCE": os.environ.get("COPLEARN_COURSE_SOURCE", str(HERE.parent.parent)),
     })
 
 

@@ -3,6 +3,8 @@
 # and again whenever the roster changes; existing accounts are left as they are).
 #   deploy/jupyterhub/make-accounts.sh ROSTER.toml [COURSE_SOURCE]
 # COURSE_SOURCE (default: this repository) is copied to each tutor's ~/coplearn if it is not there.
+# (The lessons are copied into everyone's home as ~/course when their server first starts:
+# start-singleuser.sh.)
 set -euo pipefail
 roster="${1:?usage: make-accounts.sh ROSTER.toml [COURSE_SOURCE]}"
 course="${2:-$(cd "$(dirname "$0")/../.." && pwd)}"

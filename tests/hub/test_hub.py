@@ -431,6 +431,46 @@ def test_sign_in_with_the_shared_passwords(hub):
     assert users[TUTOR]["admin"] and not users["cplbea"]["admin"]
 
 
+def test_everyone_gets_the_lessons_in_their_own_home(hub, cycle):
+    """Reach 9, H3: students on this hub found an empty home and no lessons (only tutors got a copy
+    of the course). start-singleuser.sh copies course/ into each home the first time."""
+    lessons = sorted(p.name for p in (REPO / "course").glob("*.ipynb"))
+    for name in USERS:
+        listing = hub.ok_json(name, "GET", "api/contents/course")
+        got = sorted(x["name"] for x in listing["content"] if x["name"].endswith(".ipynb"))
+        assert got == lessons, (name, got)
+        assert (hub.base / "home" / name / "course").stat().st_uid == hub.ids[name]  # theirs, not root's
+
+
+def _terminal_says(hub: Hub, name: str, command: str, until: str, timeout: float = 30) -> str:
+    """Open a terminal in ``name``'s server, as JupyterLab's File > New > Terminal does, run ``command``
+    and return what it printed up to ``until``."""
+    import websocket
+
+    term = hub.ok_json(name, "POST", "api/terminals")
+    ws_url = f"{hub.url.replace('http', 'ws', 1)}/user/{name}/terminals/websocket/{term['name']}"
+    ws = websocket.create_connection(ws_url, header=[f"Authorization: token {hub.tokens[name]}"], timeout=timeout)
+    try:
+        ws.send(json.dumps(["stdin", command + "\r"]))
+        seen, deadline = "", time.monotonic() + timeout
+        while until not in seen and time.monotonic() < deadline:
+            kind, *rest = json.loads(ws.recv())
+            if kind == "stdout":
+                seen += rest[0]
+        return seen
+    finally:
+        ws.close()
+        hub.as_user(name, "DELETE", f"api/terminals/{term['name']}")
+
+
+def test_the_tutors_terminal_finds_coplearn_and_nbgrader(hub, cycle):
+    """Reach 9, B2: JupyterLab's terminal started a login shell, whose /etc/profile reset PATH, so
+    every command in the tutor guide (coplearn autograde, nbgrader export ...) was "command not found"."""
+    said = _terminal_says(hub, TUTOR, "command -v coplearn nbgrader; echo END-OF-\"\"CHECK", "END-OF-CHECK")
+    bin_dir = str(Path(sys.executable).parent)
+    assert f"{bin_dir}/coplearn" in said and f"{bin_dir}/nbgrader" in said, said[-800:]
+
+
 def test_students_get_no_formgrader(hub, cycle):
     assert hub.as_user(TUTOR, "GET", "formgrader/api/status").status_code == 200
     assert hub.as_user("cplbea", "GET", "formgrader/api/status").status_code == 404
