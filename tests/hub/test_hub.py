@@ -476,6 +476,12 @@ def test_students_get_no_formgrader(hub, cycle):
     assert hub.as_user("cplbea", "GET", "formgrader/api/status").status_code == 404
     lab = hub.as_user("cplbea", "GET", "lab").text
     assert "@jupyter/nbgrader:formgrader" in lab  # listed among the disabled extensions
+    # nobody is asked about Jupyter news on every page (reach 9, M3: at 200 % it covered a quarter of it)
+    for name in (TUTOR, "cplbea"):
+        page = hub.as_user(name, "GET", "lab").text
+        config = json.loads(re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>',
+                                      page, re.S).group(1))
+        assert "@jupyterlab/apputils-extension:announcements" in config["disabledExtensions"], (name, config)
     assert hub.as_user("cplbea", "GET", "assignments", params={"course_id": COURSE}).status_code == 200
 
 
