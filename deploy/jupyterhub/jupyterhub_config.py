@@ -29,6 +29,9 @@ Environment (defaults in brackets):
 - ``COPLEARN_HUB_STATE``         the hub's own files (database, cookie secret) [``/srv/jupyterhub``]
 - ``COPLEARN_EXCHANGE``          nbgrader's exchange folder [``/srv/nbgrader/exchange``]
 - ``COPLEARN_COURSE_ID``         the nbgrader course id [``coplearn``]
+- ``COPLEARN_COURSE_SOURCE``     where each person's ``~/course`` (the lessons) and ``~/docs`` (the guides
+                                 and glossary they link to) are copied from when their server first
+                                 starts [this repository]
 """
 
 import os

@@ -440,6 +440,8 @@ def test_everyone_gets_the_lessons_in_their_own_home(hub, cycle):
         got = sorted(x["name"] for x in listing["content"] if x["name"].endswith(".ipynb"))
         assert got == lessons, (name, got)
         assert (hub.base / "home" / name / "course").stat().st_uid == hub.ids[name]  # theirs, not root's
+        # the glossary the lessons link to (../docs/glossary.md) is there too (review 9b)
+        assert hub.as_user(name, "GET", "api/contents/docs/glossary.md").status_code == 200
 
 
 def _terminal_says(hub: Hub, name: str, command: str, until: str, timeout: float = 30) -> str:

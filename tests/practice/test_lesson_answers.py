@@ -288,6 +288,13 @@ def test_a_reflection_too_long_for_a_draft_is_not_kept_and_the_others_stay(_priv
 
     JournalPrompt("Q1?", lesson="02").learning.value = "A draft of my own."
     huge = JournalPrompt("Q2?", lesson="02")
+    huge.learning.value = "An older, shorter draft."
     huge.learning.value = "x" * (JournalPrompt.DRAFT_LIMIT + 1)
     assert "too long to keep as a draft" in huge.status.value
     assert JournalPrompt("Q1?", lesson="02").learning.value == "A draft of my own."
+    assert JournalPrompt("Q2?", lesson="02").learning.value == ""  # the older draft does not come back instead
+    huge.learning.value = "Shorter now."
+    assert huge.status.value == ""  # the note goes once the text fits again
+    huge.save()
+    huge.save()  # pressed twice: one record
+    assert len(Journal().entries) == 1

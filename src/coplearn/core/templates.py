@@ -64,7 +64,7 @@ def md_text(value: object) -> str:
 #: What, at the start of a typed line (or of a list item on it), would make a block of the
 #: document's own: a heading, a quotation or a code fence (which would swallow the rest of the
 #: document). A list the learner typed stays a list (review 8b F8; review 9: inside list items too).
-_BLOCK_START = re.compile(r"(?m)^((?:[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+)*[ \t]*)(#|>|```|~~~)")
+_BLOCK_START = re.compile(r"(?m)^((?:[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+)* {0,3})(#|>|```|~~~)")
 #: A line that would underline the one above as a heading (``=``, ``-``, any number of them) or be a
 #: rule (three or more of ``* _ -``, spaces or tabs between).
 _UNDERLINE = re.compile(r"(?m)^([ \t]*)([=-]+[ \t]*$|(?:[*_-][ \t]*){3,}$)")

@@ -96,6 +96,8 @@ def decimal_comma_hint(source: str) -> str | None:
 
     >>> decimal_comma_hint("q1 = {'task': 3.46, 'team': 2,92, 'individual': 3.01}")
     '2,92 has a decimal comma; write 2.92 (with a full stop), or put it in quotes: "2,92"'
+    >>> decimal_comma_hint("q1 = {'task': 3,01}")
+    '3,01 has a decimal comma; write 3.01 (with a full stop), or put it in quotes: "3,01"'
     >>> decimal_comma_hint("q1 = {'task': 3.46 'team': 2.92}  # unsure about 3,4") is None
     True
     """
@@ -111,9 +113,14 @@ def decimal_comma_hint(source: str) -> str | None:
         return None
     for a, comma, b in zip(tokens, tokens[1:], tokens[2:]):
         if (a.type == b.type == tokenize.NUMBER and comma.string == "," and a.end == comma.start
-                and comma.end == b.start and a.string.isdigit() and b.string.isdigit() and len(a.string) <= 3):
-            number = f"{a.string},{b.string}"
-            return f'{number} has a decimal comma; write {a.string}.{b.string} (with a full stop), or put it in quotes: "{number}"'
+                and comma.end == b.start and a.string.isdigit() and len(a.string) <= 3):
+            # the digits as typed: Python reads "01" in 3,01 as two numbers, 0 and 1 (review 9b)
+            decimals = re.match(r"\d+", b.line[b.start[1]:]) if b.start[0] == comma.end[0] else None
+            if decimals is None or len(decimals.group(0)) > 6:
+                continue
+            number = f"{a.string},{decimals.group(0)}"
+            return (f'{number} has a decimal comma; write {a.string}.{decimals.group(0)} (with a full stop), '
+                    f'or put it in quotes: "{number}"')
     return None
 
 

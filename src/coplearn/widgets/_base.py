@@ -346,9 +346,10 @@ class JournalPrompt(Composite):
 
     #: Drafts of every prompt share one small file beside the journal.
     DRAFTS = "reflection-drafts"
-    #: A draft longer than this (in characters) is not kept, so that one paste cannot fill the file
-    #: that every lesson's drafts share (its reader refuses a file over 1 MB).
-    DRAFT_LIMIT = 50_000
+    #: A draft longer than this (in characters, about 1,500 words) is not kept, so that long pastes
+    #: cannot fill the file every lesson's drafts share (its reader refuses a file over 1 MB).
+    DRAFT_LIMIT = 10_000
+    TOO_LONG = "This reflection is too long to keep as a draft; save it to your journal to keep it."
 
     def __init__(self, prompt: str, *, lesson: str, concepts: Sequence[str] = (),
                  pcf: Sequence[str] = (), title: str = "", journal: Journal | None = None) -> None:
@@ -412,9 +413,11 @@ class JournalPrompt(Composite):
     def _keep_draft(self) -> None:
         learning, impact = self.learning.value, self.impact.value
         if len(learning) + len(impact) > self.DRAFT_LIMIT:
-            self.status.value = message("This reflection is too long to keep as a draft; save it to your journal "
-                                        "to keep it.", "info")
+            self.drafts.update(self.draft_key, None)  # (an older, shorter draft must not come back instead)
+            self.status.value = message(self.TOO_LONG, "info")
             return
+        if self.TOO_LONG in self.status.value:
+            self.status.value = ""
         unsaved = (learning + impact).strip() and (learning, impact) != self._saved_text
         draft = {"learning": learning, "impact": impact} if unsaved else None
         problem = self.drafts.update(self.draft_key, draft)
@@ -425,6 +428,8 @@ class JournalPrompt(Composite):
         """Save what is in the boxes as a new journal entry and confirm where it went."""
         if not self.learning.value.strip():
             raise ValueError("Write a sentence or two under 'What I learned or noticed' before saving.")
+        if self.saved is not None and (self.learning.value, self.impact.value) == self._saved_text:
+            return self.saved  # pressed again with nothing changed: one record, not two (review 9b)
         journal = self.journal if self.journal is not None else Journal()
         entry = journal.add(
             title=self.title, prompt=self.prompt, lesson=self.lesson, learning=self.learning.value,
