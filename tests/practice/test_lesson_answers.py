@@ -199,17 +199,20 @@ def test_a_draft_that_cannot_be_kept_says_so_and_the_text_stays(_private_journal
 
 
 def test_typing_is_kept_at_most_every_interval_and_the_last_text_is_kept() -> None:
-    """On a running event loop (the kernel's, or the browser edition's) a burst of key presses makes
-    one write at once and one, with the last text, when the interval is up."""
+    """On the kernel's event loop a burst of key presses makes one write at once and one, with the
+    last text, when the interval is up. (Run on a loop of its own, in a thread of its own: the test
+    run may have another library's loop running in this one.)"""
     import asyncio
+    import threading
 
     from coplearn.practice.lesson_answers import Throttle
 
     written: list[str] = []
     text = {"now": ""}
+    problems: list[BaseException] = []
 
     async def type_a_sentence() -> None:
-        keep = Throttle(lambda: written.append(text["now"]), seconds=30)
+        keep = Throttle(lambda: written.append(text["now"]), seconds=30, loop=asyncio.get_running_loop)
         for letter in "Supervision":
             text["now"] += letter
             keep()
@@ -217,7 +220,7 @@ def test_typing_is_kept_at_most_every_interval_and_the_last_text_is_kept() -> No
         keep.flush()
         assert written == ["S", "Supervision"] and not keep.pending
 
-        soon = Throttle(lambda: written.append(text["now"]), seconds=0.05)
+        soon = Throttle(lambda: written.append(text["now"]), seconds=0.05, loop=asyncio.get_running_loop)
         soon()
         text["now"] += "!"
         soon()
@@ -225,8 +228,40 @@ def test_typing_is_kept_at_most_every_interval_and_the_last_text_is_kept() -> No
         await asyncio.sleep(0.5)  # the interval passes: the waiting write happens by itself
         assert not soon.pending
 
-    asyncio.run(type_a_sentence())
+    def run() -> None:
+        try:
+            asyncio.run(type_a_sentence())
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            problems.append(exc)
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join(30)
+    assert not problems, problems
     assert written == ["S", "Supervision", "Supervision", "Supervision!"]
+
+
+def test_outside_a_kernel_every_change_is_kept_at_once_whatever_loop_is_running() -> None:
+    """A test run (or a script) is not a kernel: even with some library's event loop running, nothing
+    is left waiting on it."""
+    import asyncio
+
+    from coplearn.practice.lesson_answers import Throttle, kernel_loop
+
+    calls: list[int] = []
+
+    async def inside_a_loop() -> None:
+        assert kernel_loop() is None
+        keep = Throttle(lambda: calls.append(1), seconds=60)
+        keep()
+        keep()
+        assert calls == [1, 1] and not keep.pending
+
+    import threading
+    worker = threading.Thread(target=lambda: asyncio.run(inside_a_loop()))
+    worker.start()
+    worker.join(30)
+    assert calls == [1, 1]
 
 
 def test_the_leadership_plan_is_kept_choice_by_choice_and_filled_in_next_time(_private_journal: Path) -> None:

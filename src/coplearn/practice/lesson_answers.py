@@ -31,7 +31,7 @@ from typing import Any
 
 from coplearn.core.atomic import atomic_write_text, move_aside
 
-__all__ = ["LessonAnswers", "Throttle", "answers_path", "as_sentence", "FORMAT"]
+__all__ = ["LessonAnswers", "Throttle", "answers_path", "as_sentence", "kernel_loop", "FORMAT"]
 
 FORMAT = "coplearn-lesson-answers"
 VERSION = 1
@@ -159,23 +159,48 @@ class LessonAnswers:
         return None
 
 
+def kernel_loop() -> asyncio.AbstractEventLoop | None:
+    """The event loop of the Jupyter kernel this code runs in, when this code runs on it: ipykernel's
+    (JupyterLab, Voila), or the browser edition's (Pyodide's). None elsewhere, e.g. in a test run,
+    where some other library's loop may be running that nobody turns (Playwright's)."""
+    import sys
+
+    if sys.platform == "emscripten":
+        try:
+            return asyncio.get_event_loop()
+        except RuntimeError:
+            return None
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with Jupyter
+        return None
+    kernel = getattr(get_ipython(), "kernel", None)
+    loop = getattr(getattr(kernel, "io_loop", None), "asyncio_loop", None)
+    try:
+        return loop if loop is not None and asyncio.get_running_loop() is loop else None
+    except RuntimeError:
+        return None
+
+
 class Throttle:
     """Run ``action`` at most once every ``seconds``: a call runs it at once when the last run is far
-    enough back, and otherwise once when the interval is up (on the running event loop: the
-    kernel's, or the browser edition's). With no running loop it runs at once. Used to keep what a
+    enough back, and otherwise once when the interval is up, on the loop ``loop()`` gives (by
+    default the kernel's: :func:`kernel_loop`). With no loop it runs at once. Used to keep what a
     learner types without writing a file on every key press.
 
     >>> calls = []
     >>> keep = Throttle(lambda: calls.append(1), seconds=60)
-    >>> keep(); keep(); calls    # no event loop here: each call runs at once
+    >>> keep(); keep(); calls    # not in a kernel here: each call runs at once
     [1, 1]
     """
 
     def __init__(self, action: Callable[[], Any], seconds: float = 2.0,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 loop: Callable[[], asyncio.AbstractEventLoop | None] | None = None) -> None:
         self.action = action
         self.seconds = seconds
         self.clock = clock
+        self.loop = loop or kernel_loop
         self._last = -math.inf
         self._handle: asyncio.TimerHandle | None = None
 
@@ -188,10 +213,7 @@ class Throttle:
         if self._handle is not None:
             return
         wait = self._last + self.seconds - self.clock()
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            loop = None
+        loop = self.loop()
         if wait <= 0 or loop is None:
             self._run()
         else:
