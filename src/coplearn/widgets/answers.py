@@ -60,7 +60,10 @@ class _AnswerWidget(Composite):
         if self.store.save(key, value):
             self.saved[key] = value
             shown = "cleared" if value is None else f"saved: {what}"
-            self.status.value = message(f"Your answer is {shown}.", "ok")
+            # (the check lines under the question are a cell's output: they change only when it runs again;
+            # reach 9 L1: "Not ready yet" stayed under an answer just chosen)
+            self.status.value = message(f"Your answer is {shown}. The check lines under the question show it "
+                                        "when you run the notebook again (Run \u2192 Run All Cells).", "ok")
         else:
             self.saved[key] = value
         if self.store.last_warning:
