@@ -404,9 +404,12 @@ class JournalPrompt(Composite):
         self.status.value = message("What you wrote here last time is filled in again. It is not in your journal "
                                     "until you press \u201cSave to my journal\u201d.", "info")
 
+    def _journal(self) -> Journal:
+        return self.journal if self.journal is not None else Journal()
+
     def _in_journal(self, learning: str, impact: str) -> bool:
         """True when the journal already holds this prompt's reflection with these words."""
-        journal = self.journal if self.journal is not None else Journal()
+        journal = self._journal()
         return any(e.lesson == self.lesson and e.prompt == self.prompt and e.learning.strip() == learning.strip()
                    and e.impact_practice.strip() == impact.strip() for e in journal.entries)
 
@@ -430,7 +433,7 @@ class JournalPrompt(Composite):
             raise ValueError("Write a sentence or two under 'What I learned or noticed' before saving.")
         if self.saved is not None and (self.learning.value, self.impact.value) == self._saved_text:
             return self.saved  # pressed again with nothing changed: one record, not two (review 9b)
-        journal = self.journal if self.journal is not None else Journal()
+        journal = self._journal()
         entry = journal.add(
             title=self.title, prompt=self.prompt, lesson=self.lesson, learning=self.learning.value,
             impact_practice=self.impact.value, concepts=list(self.concepts), pcf=list(self.pcf),
