@@ -144,6 +144,33 @@ def test_the_tutor_sees_the_same_warnings_as_in_serial_grading(graded):
     assert _warnings(p.stderr) == want
 
 
+def test_the_tutors_terminal_holds_only_lines_about_the_grading(graded):
+    """No grading kernel's start-up notice ("Ctrl-C will not work ... --existing kernel.json"), no
+    SQLAlchemy session warnings from nbgrader's gradebook code, and no "checksum has changed" line
+    for a locked cell left exactly as released: one sentence counts those. A locked cell a student
+    did change is still reported (max edited every test cell)."""
+    *_, s, p = graded
+    assert "Ctrl-C will not work" not in p.stdout + p.stderr and "--existing" not in p.stdout + p.stderr
+    assert "SAWarning" in s.stderr  # (serial nbgrader prints them: the comparison means something)
+    assert "SAWarning" not in p.stderr
+    changed = [ln for ln in p.stderr.splitlines() if "Attribute 'checksum' for cell" in ln]
+    assert changed, p.stderr[-3000:]
+    serial_changed = [ln for ln in s.stderr.splitlines() if "Attribute 'checksum' for cell" in ln]
+    left_out = re.search(r"warning was left out for (\d+) locked cells that students left exactly as released", p.stdout)
+    assert left_out, p.stdout
+    assert int(left_out[1]) + len(changed) == len(serial_changed)
+    # what is still shown is exactly what no release copy accounts for
+    released = {}
+    for nb in (graded[2] / "exercises" / graded[0]).glob("*.ipynb"):
+        for cell in json.loads(nb.read_text())["cells"]:
+            meta = cell["metadata"].get("nbgrader", {})
+            if "checksum" in meta:
+                released.setdefault(meta["grade_id"], set()).add(meta["checksum"])
+    for ln in changed:
+        cell, got = re.search(r"for cell (.+) has changed! \(should be: \w+, got: (\w+)\)", ln).groups()
+        assert got not in released.get(cell, set()), ln
+
+
 def test_progress_is_shown(graded):
     *_, p = graded
     lines = [ln for ln in p.stderr.splitlines() if ln.startswith("coplearn autograde:")]

@@ -336,6 +336,8 @@ def worker_init(cwd: str, argv: list[str], snapshot: str, parent: str, env: dict
     os.makedirs(root)
     from nbgrader.apps.autogradeapp import AutogradeApp
 
+    from coplearn.grading.tutor_log import AsReleasedChecksums
+
     debug = os.environ.get("COPLEARN_AUTOGRADE_DEBUG") == "1"
     app = AutogradeApp()
     app.initialize([a for a in argv if not a.startswith(("--log-level", "--Application.log_level"))] + [
@@ -347,6 +349,8 @@ def worker_init(cwd: str, argv: list[str], snapshot: str, parent: str, env: dict
         # which logs them where nbgrader would (see _WorkerAutograde.write_single_notebook)
         for handler in list(app.log.handlers):
             app.log.removeHandler(handler)
+        for kept in [f for f in app.log.filters if isinstance(f, AsReleasedChecksums)]:
+            app.log.removeFilter(kept)  # (forked with the main process's logger) the main process filters and counts
         app.log.addHandler(_CAPTURED)
         app.log.setLevel(logging.WARNING)
         app.log.propagate = False

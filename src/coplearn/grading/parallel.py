@@ -37,6 +37,7 @@ This module imports nbgrader; ``import coplearn`` does not import it.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import dataclasses
 import functools
 import multiprocessing as mp
@@ -55,6 +56,7 @@ from coplearn.grading import submission
 from coplearn.grading.gradebook import caching_gradebook, log_safe, sharing_engines, snapshot_gradebook
 from coplearn.grading.kept_kernel import (execute_index, fingerprint, input_fingerprint, resolve_step, started_marker,
                                           worker_grade, worker_init)
+from coplearn.grading.tutor_log import AsReleasedChecksums, left_out_sentence, quiet_gradebook_warnings, released_checksums
 
 __all__ = [
     "GradeReport",
@@ -100,6 +102,8 @@ class GradeReport:
     #: of ``failed``, those the gradebook still holds marks for, from an earlier grading (nbgrader
     #: records the new submission's time before it fails, and keeps the old marks under it)
     stale: tuple[str, ...] = ()
+    #: nbgrader's "checksum has changed" lines left out for locked cells left as released (:mod:`coplearn.grading.tutor_log`)
+    checksum_lines_left_out: int = 0
 
     @property
     def ok(self) -> bool:
@@ -132,7 +136,7 @@ class GradeReport:
         if self.skipped:
             text += (f" {len(self.skipped)} already autograded and left as they were "
                      "(use --force to grade them again).")
-        return text
+        return text + left_out_sentence(self.checksum_lines_left_out)
 
 
 def format_duration(seconds: float) -> str:
@@ -533,6 +537,9 @@ def autograde_parallel(
     workdirs: list[str] = []
     pool: Any = None
     board: _Board | None = None
+    quiet = contextlib.ExitStack()
+    quiet.enter_context(quiet_gradebook_warnings())
+    checksums: AsReleasedChecksums | None = None
     try:
         cwd = os.getcwd()
         argv = [assignment, *nbgrader_args]
@@ -542,6 +549,9 @@ def autograde_parallel(
         if app.coursedir.assignment_id not in ("", assignment):
             raise ValueError("give the assignment once, not also with --assignment")
         app.coursedir.assignment_id = assignment
+        cd = app.coursedir
+        checksums = AsReleasedChecksums(released_checksums(Path(cd.format_path(cd.release_directory, ".", assignment))))
+        app.log.addFilter(checksums)
         todo, skipped, main_only, no_notebook = _plan(app)
         converter = Autograde(coursedir=app.coursedir, parent=app)
         pps = [resolve_step(p) for p in converter.autograde_preprocessors]
@@ -598,10 +608,13 @@ def autograde_parallel(
             seconds=seconds, jobs=jobs, replayed=counts["replayed"], executed_here=counts["executed_here"],
             timings=tuple(sorted(board.timings, key=lambda t: t.student)) if board else (),
             sanitized_replayed=counts.get("sanitized_replayed", 0), main_cpu=time.process_time() - cpu_start,
-            no_notebook=tuple(no_notebook), stale=stale,
+            no_notebook=tuple(no_notebook), stale=stale, checksum_lines_left_out=checksums.left_out,
         )
     finally:
         submission.RUN_LOG = None
+        if checksums is not None:
+            app.log.removeFilter(checksums)
+        quiet.close()
         if pool is not None:
             processes = list(getattr(pool, "_processes", {}).values())  # to stop any that hang
             pool.shutdown(wait=False, cancel_futures=True)

@@ -181,7 +181,9 @@ def make_kernel_manager(folder: Path, *, kernel_name: str = "python3", sandbox: 
     else:
         kwargs.update(connection_file=str(private / "kernel.json"))
     km = cls(**kwargs)
-    start = {"cwd": str(folder), "env": kernel_env(ipython_dir=str(private / "ipython"))}
+    # the kernel's own stdout is not the tutor's terminal: its output comes over its channels (a
+    # kernel started without a parent to watch, as in the sandbox, prints a connection notice there)
+    start = {"cwd": str(folder), "env": kernel_env(ipython_dir=str(private / "ipython")), "stdout": subprocess.DEVNULL}
     return km, start, private
 
 

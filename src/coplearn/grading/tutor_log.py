@@ -1,0 +1,88 @@
+"""What ``coplearn autograde`` leaves out of the tutor's log, and says in one line instead.
+
+nbgrader's log for a cohort is mostly lines a tutor can do nothing about, and they bury the few
+that matter (a refused answer, a cell not run, a submission that failed):
+
+- **"Attribute 'checksum' for cell q1 has changed!"** for every hidden-test cell and every task
+  cell with a mark scheme, for every student. The gradebook keeps each such cell's checksum from
+  *before* its hidden tests or mark scheme were taken out of the students' copy, so the copy the
+  student was given never matches it (nbgrader puts the course's cell back in either case). A line
+  is left out only when the student's cell is exactly the cell as released (its checksum is the
+  one the release notebook records); a locked cell a student did change is still reported.
+- **SQLAlchemy's "Object of type <SubmittedAssignment> not in session"** warnings, which
+  nbgrader's gradebook code raises on every run under SQLAlchemy 2 (serial ``nbgrader autograde``
+  prints them too); they say nothing about the grades.
+
+Plain ``nbgrader autograde`` still prints both; the tutor guide says what they mean.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import re
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+__all__ = ["AsReleasedChecksums", "left_out_sentence", "quiet_gradebook_warnings", "released_checksums"]
+
+#: nbgrader's OverwriteCells: "Attribute '%s' for cell %s has changed! (should be: %s, got: %s)"
+_CHANGED_TEXT = re.compile(r"Attribute 'checksum' for cell (?P<cell>.+) has changed! \(should be: \w+, got: (?P<got>\w+)\)\Z")
+
+
+def released_checksums(release: Path) -> dict[str, set[str]]:
+    """Each grade id's checksums as the release notebooks in ``release`` record them (empty when
+    there is no release folder, or a notebook there cannot be read)."""
+    found: dict[str, set[str]] = {}
+    if not release.is_dir():
+        return found
+    for path in sorted(release.glob("*.ipynb")):
+        try:
+            nb = json.loads(path.read_text(encoding="utf-8"))
+            cells = nb.get("cells", []) if isinstance(nb, dict) else []
+        except (OSError, ValueError):
+            continue
+        for cell in cells:
+            meta = cell.get("metadata", {}).get("nbgrader") if isinstance(cell, dict) else None
+            if isinstance(meta, dict) and isinstance(meta.get("grade_id"), str) and isinstance(meta.get("checksum"), str):
+                found.setdefault(meta["grade_id"], set()).add(meta["checksum"])
+    return found
+
+
+class AsReleasedChecksums(logging.Filter):
+    """Leaves out nbgrader's "checksum has changed" line for a cell the student left as released,
+    and counts it (``left_out``)."""
+
+    def __init__(self, checksums: dict[str, set[str]]) -> None:
+        super().__init__()
+        self.checksums = checksums
+        self.left_out = 0
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        # nbgrader's own record, or a worker's, logged again by the main process as text
+        if not isinstance(record.msg, str) or "has changed!" not in record.getMessage():
+            return True
+        found = _CHANGED_TEXT.match(record.getMessage())
+        if found and found["got"] in self.checksums.get(found["cell"], ()):
+            self.left_out += 1
+            return False
+        return True
+
+
+@contextlib.contextmanager
+def quiet_gradebook_warnings() -> Iterator[None]:
+    """Within the block (and in processes forked in it), nbgrader's SQLAlchemy session warnings are not shown."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"Object of type <\w+> not in session", module=r"nbgrader\.")
+        yield
+
+
+def left_out_sentence(count: int) -> str:
+    """The summary's sentence for ``count`` checksum lines left out ('' for none)."""
+    if not count:
+        return ""
+    return (f" nbgrader's \"checksum has changed\" warning was left out for {count} locked "
+            f"cell{'s' if count != 1 else ''} that students left exactly as released (their hidden tests or mark "
+            "schemes are taken out of the students' copies; see the tutor guide).")
