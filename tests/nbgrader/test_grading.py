@@ -151,15 +151,39 @@ def test_number_form_messages(answer: object, expected: str) -> None:
         check_number(answer, "the team score")
 
 
-@pytest.mark.parametrize("answers, expected", [
-    ([], "You have not answered question 2 yet"),
-    (["K8", "Q9", "I2"], "'Q9', which is not one of the rated items"),
-    (["K8", "K8", "I2"], "you chose K8 more than once"),
-    (["K8", "I2"], "you gave 2 answers; the question asks for exactly 3"),
-])
-def test_several_form_messages(answers: list, expected: str) -> None:
-    with pytest.raises(AssertionError, match=expected):
+SEVERAL_FORMS = [
+    ([], "You have not answered question 2 yet", True),
+    (["K8", "T4", "I2", "K5"], "you gave 4 different answers; the question asks for exactly 3, so none", True),
+    (["K8", "Q9", "I2"], "'Q9', which is not one of the rated items", False),
+    (["K8", "K8", "I2"], "you chose K8 more than once", False),
+    (["K8", "I2"], "you gave 2 answers; the question asks for exactly 3", False),
+]
+
+
+@pytest.mark.parametrize("answers, expected, stops_marking", SEVERAL_FORMS)
+def test_several_form_messages_in_the_learners_notebook(answers: list, expected: str, stops_marking: bool,
+                                                        monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture) -> None:
+    monkeypatch.setattr(checks, "_interactive", lambda: True)
+    check_several(answers, "item", 3, "question 2")
+    out = capsys.readouterr().out
+    assert "Not ready yet: " in out and expected in out
+
+
+@pytest.mark.parametrize("answers, expected, stops_marking", SEVERAL_FORMS)
+def test_under_nbgrader_only_no_answer_or_too_many_stop_a_several_answer_being_marked(
+        answers: list, expected: str, stops_marking: bool, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture) -> None:
+    """A short answer, a repeat or a stray entry is marked as given (each right answer earns its
+    points); naming more answers than asked would let a learner name every option, so it earns none."""
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    if stops_marking:
+        with pytest.raises(AssertionError, match=expected):
+            check_several(answers, "item", 3, "question 2")
+    else:
         check_several(answers, "item", 3, "question 2")
+        out = capsys.readouterr().out
+        assert out.startswith("Note: ") and expected in out and "Each right answer given is marked." in out
 
 
 def test_every_option_set_accepts_its_own_labels_and_aliases() -> None:

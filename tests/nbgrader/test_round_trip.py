@@ -12,6 +12,8 @@ a1-learning-cultures (40 autograded points: 12 statements x 2, 2 cultures x 8; q
 - bob, blank: 0 autograded, + 0 from the tutor = 0.
 - carol, partly right (1-8 right by drop-down; 9 and 10 typed wrongly; 11 and 12 blank;
   question 2 typed with one right culture): 8 x 2 + 8 = 24 autograded, + 36 from the tutor = 60.
+- dan, question 2 only, one culture named, and right: 8 (a short answer is marked as given).
+- erin, question 2 only, three cultures named (two of them right): 0 (naming more than asked earns nothing).
 
 a3-team-audit (15 autograded points: 3 domain scores x 2, 3 weakest items x 2, weakest domain 3;
 85 by the tutor: what the pattern means 15, action plan 50, how the team will learn 20)
@@ -19,6 +21,7 @@ a3-team-audit (15 autograded points: 3 domain scores x 2, 3 weakest items x 2, w
   + 12 + 50 + 15 from the tutor = 92.
 - carol, partly right (task and team scores right, individual wrong, in the number boxes; two of
   three weakest items typed; the wrong domain): 2 + 2 + 2 + 2 = 8, + 8 + 30 + 10 from the tutor = 56.
+- dan, two of the three weakest items chosen, both right, the third drop-down left empty: 4.
 """
 
 from __future__ import annotations
@@ -80,6 +83,16 @@ def round_trip(course: Course) -> Course:
     carol.edit(A1, "q2-typed", 'q2 = ["Professional culture", "humanistic"]')
     carol.submit(A1)
 
+    # --- dan and erin: question 2 short, and over-long ------------------------------------------
+    dan = course.student("dan")
+    dan.fetch(A1)
+    dan.edit(A1, "q2-typed", 'q2 = ["managed"]')
+    dan.submit(A1)
+    erin = course.student("erin")
+    erin.fetch(A1)
+    erin.edit(A1, "q2-typed", 'q2 = ["managed", "professional", "humanistic"]')
+    erin.submit(A1)
+
     # --- a3: alice computes with coplearn and picks in the widgets; carol partly right ---------
     folder = alice.fetch(A3)
     alice.edit(A3, "q1-typed", "q1 = dict(lowfield.audit.domain_scores)")
@@ -98,10 +111,16 @@ def round_trip(course: Course) -> Course:
     ChoiceQuestions("q3", None, kind="domain", folder=folder).dropdowns["q3"].value = "individual"
     carol.submit(A3)
 
+    folder = dan.fetch(A3)
+    weakest = SeveralChoices("q2", 3, kind="item", folder=folder)
+    weakest.dropdowns[0].value, weakest.dropdowns[2].value = "I2", "K8"
+    dan.submit(A3)
+
     api = course.api()
     for a in (A1, A3):
         course.ok(api.collect(a))
-    for a, student in ((A1, "alice"), (A1, "bob"), (A1, "carol"), (A3, "alice"), (A3, "carol")):
+    for a, student in ((A1, "alice"), (A1, "bob"), (A1, "carol"), (A1, "dan"), (A1, "erin"), (A3, "alice"),
+                       (A3, "carol"), (A3, "dan")):
         course.ok(api.autograde(a, student))
 
     # --- the tutor marks the written answers through the gradebook API ---------------------
@@ -178,6 +197,20 @@ def test_partial_credit_item_by_item(round_trip: Course) -> None:
     assert round_trip.grades(A3, "carol") == {
         "q1-task": 2.0, "q1-team": 2.0, "q1-individual": 0.0, "q2-first": 2.0, "q2-second": 2.0, "q2-third": 0.0, "q3": 0.0,
         "q3-meaning-task": 8.0, "q4-task": 30.0, "q5-task": 10.0}
+
+
+def test_a_short_several_answer_is_marked_as_given_and_an_over_long_one_earns_nothing(round_trip: Course) -> None:
+    """The question says each right culture (item) earns its points, and that naming more than
+    asked earns none; an honest learner who names only one is not marked down for the other."""
+    dan = {k: v for k, v in round_trip.grades(A1, "dan").items() if k.startswith("q2")}
+    assert dan == {"q2-first": 8.0, "q2-second": 0.0}
+    erin = {k: v for k, v in round_trip.grades(A1, "erin").items() if k.startswith("q2")}
+    assert erin == {"q2-first": 0.0, "q2-second": 0.0}
+    a3 = {k: v for k, v in round_trip.grades(A3, "dan").items() if k.startswith("q2")}
+    assert a3 == {"q2-first": 2.0, "q2-second": 2.0, "q2-third": 0.0}
+    shown = output_text(cell_by_id(round_trip.autograded(A1, "dan"), "q2-second"))
+    assert "the question asks for exactly 2. Each right answer given is marked." in shown
+    assert "so none of them can be marked" in output_text(cell_by_id(round_trip.autograded(A1, "erin"), "q2-first"))
 
 
 def test_totals_include_the_tutors_marks(round_trip: Course) -> None:

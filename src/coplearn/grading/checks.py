@@ -105,36 +105,52 @@ def check_number(answer: object, where: str, lo: float = 1.0, hi: float = 5.0, w
     _report(problem)
 
 
-def _several_problem(answers: Sequence[object], kind: str, count: int, where: str) -> str | None:
+def _several_problem(answers: Sequence[object], kind: str, count: int, where: str) -> tuple[str | None, bool]:
+    """What is wrong with the form of ``answers`` (or None), and whether it stops them being marked."""
     what, plural = _what(kind)
     keys = [o.key for o in options(kind)]
     if not answers:
         return (f"You have not answered {where} yet. Choose {count} from the drop-downs above, or type them "
-                "into the answer cell as a list: in square brackets, each in quotes, separated by commas.")
+                "into the answer cell as a list: in square brackets, each in quotes, separated by commas."), True
+    different = len({a if isinstance(a, str) else repr(a) for a in answers})
+    if different > count:
+        return (f"For {where} you gave {different} different answers; the question asks for exactly {count}, "
+                "so none of them can be marked."), True
     for a in answers:
         if a not in keys:
             return (f"For {where} you gave {_quoted(a)}, which is not one of {plural}. "
-                    f"Choose from: {', '.join(keys)}.")
+                    f"Choose from: {', '.join(keys)}."), False
     seen: set[object] = set()
     for a in answers:
         if a in seen:
-            return f"For {where} you chose {a} more than once. Choose {count} different answers."
+            return f"For {where} you chose {a} more than once. Choose {count} different answers.", False
         seen.add(a)
     if len(answers) != count:
         return (f"For {where} you gave {len(answers)} answer{'s' if len(answers) != 1 else ''}; "
-                f"the question asks for exactly {count}.")
-    return None
+                f"the question asks for exactly {count}."), False
+    return None, False
 
 
 def check_several(answers: Sequence[object], kind: str, count: int, where: str) -> None:
     """Check that ``answers`` holds ``count`` different options of ``kind``.
 
-    >>> check_several(["managed", "managed"], "culture", 2, "question 2")
+    In the learner's own notebook every problem is shown. Under nbgrader only two fail the test:
+    no answer at all, and more than ``count`` different answers (which would let a learner name
+    every option). An answer that is short, or repeats one, or holds something that is not an
+    option, is marked as given (each right answer earns its points), with a note saying so.
+
+    >>> check_several(["managed", "democratic", "humanistic"], "culture", 2, "question 2")
     Traceback (most recent call last):
     ...
-    AssertionError: For question 2 you chose managed more than once. Choose 2 different answers.
+    AssertionError: For question 2 you gave 3 different answers; the question asks for exactly 2, so none of them can be marked.
+    >>> check_several(["managed"], "culture", 2, "question 2")
+    Note: For question 2 you gave 1 answer; the question asks for exactly 2. Each right answer given is marked.
     """
-    _report(_several_problem(answers, kind, count, where))
+    problem, fatal = _several_problem(answers, kind, count, where)
+    if problem is not None and not fatal and not _interactive():
+        print(f"Note: {problem} Each right answer given is marked.")
+        return
+    _report(problem)
 
 
 def plain_errors() -> None:
