@@ -115,8 +115,10 @@ def _unicode_plain(text: str) -> str:
     return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
 
 
-#: The ideographic comma and full stop (``、``, ``。``), which NFKC keeps, as their plain forms.
-_IDEOGRAPHIC = str.maketrans({"\u3001": ",", "\u3002": "."})
+#: The ideographic comma and full stop (``、``, ``。``), and the Arabic comma, semicolon and decimal
+#: separator an Arabic, Persian or Urdu keyboard types (``،``, ``؛``, ``٫``), which NFKC keeps, as
+#: their plain forms (red team 10). Arabic-Indic digits need nothing: Python reads them as digits.
+_IDEOGRAPHIC = str.maketrans({"\u3001": ",", "\u3002": ".", "\u060c": ",", "\u061b": ";", "\u066b": "."})
 
 
 def number_text(text: str) -> str:
@@ -126,8 +128,10 @@ def number_text(text: str) -> str:
 
     >>> number_text(" \uff13\uff0e\uff12\uff15 "), number_text("3,25\u200b"), number_text("\u200b")
     ('3.25', '3.25', '')
+    >>> float(number_text("\u0663\u066b\u0664\u0666")), float(number_text("2\u066b92"))  # Arabic ٣٫٤٦ and 2٫92
+    (3.46, 2.92)
     """
-    return _unicode_plain(text).strip().replace(",", ".")
+    return _unicode_plain(text).strip().replace("\u066c", "").replace(",", ".")
 
 
 def _forms(text: str, kind: str) -> set[str]:

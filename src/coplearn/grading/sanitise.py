@@ -22,7 +22,7 @@ from __future__ import annotations
 import copy
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -633,6 +633,24 @@ def mend_cell_ids(nb: Any) -> list[int]:
     return changed
 
 
+def _id_keepers(nb_cells: Sequence[Any], cells: Mapping[str, Any]) -> dict[str, int]:
+    """For each course grade id on more than one cell, the cell that keeps it: the first whose
+    type is the course's (the answer box, not a copy pasted below it and turned into Markdown or
+    raw to keep a first attempt), else the first. nbgrader alone would keep the *last* copy
+    (its DeduplicateIds) and turn it back into code, so a note could stand in for the answer."""
+    where: dict[str, list[int]] = {}
+    for i, cell in enumerate(nb_cells):
+        gid = nbgrader_meta(cell).get("grade_id") if isinstance(cell, Mapping) else None
+        if isinstance(gid, str) and gid in cells:
+            where.setdefault(gid, []).append(i)
+    keepers = {}
+    for gid, found in where.items():
+        if len(found) > 1:
+            same_type = [i for i in found if nb_cells[i].get("cell_type") == cells[gid]["cell_type"]]
+            keepers[gid] = (same_type or found)[0]
+    return keepers
+
+
 @functools.cache
 def _build_forget_unknown() -> type:
     base = preprocessor_base()
@@ -648,7 +666,8 @@ def _build_forget_unknown() -> type:
             cells, _, _, _ = gradebook_cells(resources, course_id(self.config))
             mend_cell_ids(nb)  # (an id nbformat refuses would fail the whole notebook)
             mend_notebook_settings(nb)  # (so would a notebook setting of the wrong type)
-            for cell in nb.cells:
+            keeper = _id_keepers(nb.cells, cells)
+            for i, cell in enumerate(nb.cells):
                 meta = cell.get("metadata")
                 if not isinstance(meta, dict):
                     cell["metadata"] = type(nb.metadata)() if isinstance(nb.metadata, dict) else {}
@@ -656,7 +675,15 @@ def _build_forget_unknown() -> type:
                 if "nbgrader" not in meta:
                     continue
                 gid = nbgrader_meta(cell).get("grade_id")
-                if isinstance(gid, str) and gid in cells:
+                if isinstance(gid, str) and gid in cells and keeper.get(gid, i) != i:
+                    # a copy of a course cell (a pasted note of a first attempt, say): the
+                    # student's own cell, not a second answer box or test
+                    del meta["nbgrader"]
+                    kind = log_safe(str(cell.get("cell_type")), 40)
+                    self.log.warning("coplearn: %s: a second copy of the course's cell %s (a %s cell) is the student's "
+                                     "own cell%s", log_safe(resources["nbgrader"].get("student", "")), log_safe(gid), kind,
+                                     "" if kind == "code" else ": shown as their text, not marked")
+                elif isinstance(gid, str) and gid in cells:
                     # A cell the course made gets the course's own metadata back, whatever the
                     # submission says (its schema version, points, flags): one student's edited
                     # metadata must not stop nbgrader grading the students after them.

@@ -83,6 +83,8 @@ def clean_value(question: Question, value: object) -> object:
     if question.kind == "number":
         if isinstance(value, bool):
             raise ValueError("not a number")
+        if isinstance(value, int) and abs(value) > 10**15:
+            raise ValueError("a number too large to be an answer")  # (JSON integers have no size limit)
         if isinstance(value, (int, float)):
             return grading.as_data(float(value))
         if isinstance(value, str):
@@ -153,7 +155,7 @@ def clean_answers(path: str | os.PathLike[str], schema: Mapping[str, Question]) 
             continue
         try:
             answers[str(key)] = clean_value(question, value)
-        except (ValueError, TypeError, LookupError) as exc:
+        except (ValueError, TypeError, LookupError, OverflowError) as exc:
             notes.append(f"{p.name}: the answer saved for {key} is {grading._show(value)!r}, {exc} (left out)")
     computed: dict[str, object] = {}
     raw = data.get("computed", {})

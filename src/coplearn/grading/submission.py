@@ -197,6 +197,11 @@ def count_entries(folder: str | os.PathLike[str], stop_after: int = MAX_ENTRIES)
     return n
 
 
+def _megabytes(size: int) -> str:
+    """``size`` in bytes, for a tutor: ``'42,950 MB'``."""
+    return f"{size / 1_000_000:,.0f} MB"
+
+
 def _aside(folder: str) -> str:
     """A free hidden name beside ``folder``: ``.NAME.not-graded`` (then ``-2``, ``-3`` ...)."""
     base = os.path.join(os.path.dirname(folder), "." + os.path.basename(folder) + ".not-graded")
@@ -270,6 +275,34 @@ def _aside_name(path: str) -> str:
 def too_many_entries(folder: str | os.PathLike[str]) -> bool:
     """More than :data:`MAX_ENTRIES` files and folders under ``folder``."""
     return count_entries(folder) > MAX_ENTRIES
+
+
+#: A submitted folder whose files add up to more than this (their apparent size, as ``collect``
+#: counts it: nbgrader's own ``CourseDirectory.max_dir_size`` default, 100,000 kB) is not graded.
+#: nbgrader copies every file of a submission into autograded/ before anything can leave one out,
+#: writing a *sparse* file's holes out in full: a 194-byte archive unpacked by hand held a 40 GB
+#: file that took no room in submitted/ and would have filled the disk (red team 10).
+MAX_SUBMISSION_BYTES = 100_000 * 1000
+
+
+def apparent_size(folder: str | os.PathLike[str]) -> int:
+    """The sizes of the plain files under ``folder`` added up, as they claim (links not followed).
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     with open(os.path.join(d, "sparse"), "wb") as fh:
+    ...         _ = fh.truncate(10**9)  # a billion bytes on paper, none on the disk
+    ...     apparent_size(d)
+    1000000000
+    """
+    total = 0
+    for dirpath, _dirnames, filenames in os.walk(folder, followlinks=False):
+        for name in filenames:
+            with contextlib.suppress(OSError):
+                st = os.lstat(os.path.join(dirpath, name))
+                if stat.S_ISREG(st.st_mode):
+                    total += st.st_size
+    return total
 
 
 def clear_odd_entries(folder: str | os.PathLike[str], student: str, log: Any) -> list[str]:
@@ -632,6 +665,17 @@ def check_submission(assignment: str = "", student: str = "", notebooks: list[st
                       "released assignment has a few); copying them for grading would take minutes or hours and "
                       "hold up everyone graded after. It was moved, untouched, to %s. Put the notebook and "
                       "answers.json from it back in %s and grade again.", log_safe(student), MAX_ENTRIES,
+                      log_safe(aside), log_safe(folder))
+            notebooks.clear()
+            return
+        size = apparent_size(folder)
+        if size > MAX_SUBMISSION_BYTES:
+            aside = _aside(folder)
+            os.rename(folder, aside)
+            log.error("coplearn: %s: not graded: the files in the submitted folder add up to %s (a file can claim "
+                      "that much while taking little room, and grading copies all of it); the limit is %s. It was "
+                      "moved, untouched, to %s. Put the notebook and answers.json from it back in %s and grade "
+                      "again.", log_safe(student), _megabytes(size), _megabytes(MAX_SUBMISSION_BYTES),
                       log_safe(aside), log_safe(folder))
             notebooks.clear()
             return

@@ -1,0 +1,131 @@
+"""Findings of red team 10 (``/work/logs/redteam10.md``) on grading, each reproduced and now handled:
+
+- F1  a copy of the typed-answer cell, pasted below it (JupyterLab keeps nbgrader's metadata on a
+      paste) and turned into Markdown or raw to keep a first attempt, was graded *as the answer*:
+      nbgrader keeps a duplicated id on the last copy and turns it back into code. Now the copy whose
+      type is the course's keeps the id, and the note is the student's own text (framed, not marked).
+- F2  a whole number of more than 308 digits saved in answers.json failed that student's whole
+      notebook with a raw OverflowError: now it is left out with a note, like any other bad value.
+- F3  a sparse file in a folder unpacked by hand (a few bytes on the disk, 40 GB on paper) was
+      written out in full by nbgrader's copy: now a submitted folder whose files claim more than
+      nbgrader's own size limit is set aside, untouched, and that student alone is not graded.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+from pathlib import Path
+
+import pytest
+from nbcourse import A1, FAST, Course, cell_by_id, forget_students, honest_a1, output_text, place_copy
+
+pytestmark = [pytest.mark.nbgrader]
+
+FIRST_TRY = "q1 = " + repr({n: "democratic" for n in range(1, 13)})
+
+
+def _pasted_copy_below(nb: dict, grade_id: str, source: str, cell_type: str) -> None:
+    """What JupyterLab's copy, paste and change-of-type leave: the same metadata, a new cell id."""
+    index = next(i for i, c in enumerate(nb["cells"]) if c["metadata"].get("nbgrader", {}).get("grade_id") == grade_id)
+    note = copy.deepcopy(nb["cells"][index])
+    note.update(cell_type=cell_type, id=f"pasted-{cell_type}", source=source)
+    for key in ("outputs", "execution_count"):
+        note.pop(key, None)
+    nb["cells"].insert(index + 1, note)
+
+
+@pytest.mark.slow
+def test_a_pasted_copy_kept_as_a_note_is_the_students_text_not_their_answer(course: Course) -> None:
+    def markdown_note(nb: dict) -> None:
+        honest_a1(nb)
+        _pasted_copy_below(nb, "q1-typed", FIRST_TRY, "markdown")
+
+    def raw_note(nb: dict) -> None:
+        honest_a1(nb)
+        _pasted_copy_below(nb, "q1-typed", FIRST_TRY, "raw")
+
+    course.student("t10-md-note").hand_in(A1, markdown_note)
+    course.student("t10-raw-note").hand_in(A1, raw_note)
+    try:
+        course.ok(course.api().collect(A1))
+        for sid in ("t10-md-note", "t10-raw-note"):
+            course.ok(course.api(**FAST).autograde(A1, sid))
+            assert course.score(A1, sid) == 40, sid  # the real answer is marked (it was 22: the note won)
+            graded = course.autograded(A1, sid)
+            assert "managed (typed)" in output_text(cell_by_id(graded, "q1-statement-01")), sid
+            note = next(c for c in graded["cells"] if "Written by the student" in "".join(c["source"]))
+            assert "democratic" in "".join(note["source"]) and note["cell_type"] == "markdown"
+            assert "".join(note["source"]).startswith("> **Written by the student**"), note["source"]
+            assert "grade_id" not in note["metadata"].get("nbgrader", {})
+    finally:
+        forget_students(course, "t10-md-note", "t10-raw-note")
+
+
+def test_a_huge_whole_number_in_the_answers_file_is_left_out_with_a_note(tmp_path: Path) -> None:
+    from coplearn.grading.schema import Question, clean_answers
+
+    huge = int("9" * 400)
+    doc = {"format": "coplearn-answers", "version": 2,
+           "answers": {"q1.task": huge, "q1.team": "2.92", "q1.individual": 10**16}}
+    (tmp_path / "answers.json").write_text(json.dumps(doc))
+    schema = {"q1": Question(name="q1", kind="number", items=frozenset({"task", "team", "individual"}), count=None)}
+    cleaned, notes = clean_answers(tmp_path / "answers.json", schema)
+    assert cleaned is not None and cleaned["answers"] == {"q1.team": 2.92}
+    assert len(notes) == 2 and all("a number too large to be an answer (left out)" in n for n in notes), notes
+
+
+@pytest.mark.slow
+def test_a_sparse_file_unpacked_by_hand_sets_the_folder_aside_untouched(course: Course, tmp_path: Path) -> None:
+    from coplearn.grading.submission import MAX_SUBMISSION_BYTES
+
+    honest = tmp_path / "honest"
+    honest.mkdir()
+    release = course.root / "exercises" / A1 / f"{A1}.ipynb"
+    nb = json.loads(release.read_text(encoding="utf-8"))
+    honest_a1(nb)
+    (honest / f"{A1}.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    folder = place_copy(course, honest, "t10-sparse")
+    claimed = MAX_SUBMISSION_BYTES + 1_000_000
+    with open(folder / "recording.wav", "wb") as fh:
+        fh.truncate(claimed)  # holes: nothing written, a little more than the limit on paper
+    place_copy(course, honest, "t10-after")
+    free_before = os.statvfs(course.root).f_bavail
+    aside = course.root / "submitted" / "t10-sparse" / f".{A1}.not-graded"
+    try:
+        api = course.api(**FAST)
+        result = api.autograde(A1, "t10-*")
+        assert not result["success"]  # one student not graded, as nbgrader reports any failure
+        assert course.score(A1, "t10-after") == 40  # the student after is graded as before
+        assert not (course.root / "autograded" / "t10-sparse").exists()
+        assert (aside / "recording.wav").stat().st_size == claimed  # untouched
+        assert "coplearn: t10-sparse: not graded: the files in the submitted folder add up to 101 MB" in result["log"]
+        assert not [line for line in result["log"].splitlines() if "Copying" in line and "/t10-sparse/" in line]
+
+        from coplearn.grading.parallel import autograde_parallel
+
+        aside.rename(folder)  # as the tutor would, to grade it again: --jobs meets it too
+        report = autograde_parallel(A1, jobs=2, course_dir=course.root,
+                                    nbgrader_args=["--student=t10-*", "--force", "--Execute.timeout=10"])
+        assert report.failed == ("t10-sparse",) and report.graded == ("t10-after",), report.summary()
+        assert (aside / "recording.wav").stat().st_size == claimed and not folder.exists()
+        # nothing near the file's size was written anywhere, in either run
+        block = os.statvfs(course.root).f_frsize
+        assert (free_before - os.statvfs(course.root).f_bavail) * block < MAX_SUBMISSION_BYTES // 10
+    finally:
+        forget_students(course, "t10-sparse", "t10-after")
+
+
+def test_arabic_script_commas_and_decimal_separators_are_read_as_typed() -> None:
+    """F4: an Arabic, Persian or Urdu keyboard types ، between choices and ٫ as the decimal point;
+    they are read as the East Asian full-width forms already were (the learner's own check and the
+    grader read answers through the same functions)."""
+    from coplearn.grading.options import canonical, split_several
+    from coplearn.grading.schema import Question, clean_value
+
+    assert [canonical(v, "item") for v in split_several("K8\u060c I2\u060c T4", "item")] == ["K8", "I2", "T4"]
+    assert [canonical(v, "item") for v in split_several("K8\u061b I2", "item")] == ["K8", "I2"]
+    number = Question(name="q1", kind="number", items=frozenset({"task"}), count=None)
+    for typed, value in (("\u0663\u066b\u0664\u0666", 3.46), ("2\u066b92", 2.92), ("\u06f3\u066b\u06f0\u06f1", 3.01)):
+        assert clean_value(number, typed) == value, typed
