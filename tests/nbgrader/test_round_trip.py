@@ -209,7 +209,7 @@ def test_a_short_several_answer_is_marked_as_given_and_an_over_long_one_earns_no
     a3 = {k: v for k, v in round_trip.grades(A3, "dan").items() if k.startswith("q2")}
     assert a3 == {"q2-first": 2.0, "q2-second": 2.0, "q2-third": 0.0}
     shown = output_text(cell_by_id(round_trip.autograded(A1, "dan"), "q2-second"))
-    assert "the question asks for exactly 2. Each right answer given is marked." in shown
+    assert "you gave 1 answer; the question asks for 2 (each right one you give earns its points)" in shown
     assert "so none of them can be marked" in output_text(cell_by_id(round_trip.autograded(A1, "erin"), "q2-first"))
 
 

@@ -118,16 +118,17 @@ def _several_problem(answers: Sequence[object], kind: str, count: int, where: st
                 "so none of them can be marked."), True
     for a in answers:
         if a not in keys:
-            return (f"For {where} you gave {_quoted(a)}, which is not one of {plural}. "
-                    f"Choose from: {', '.join(keys)}."), False
+            return (f"For {where} you gave {_quoted(a)}, which is not one of {plural} (it earns nothing; the "
+                    f"others are marked). Choose from: {', '.join(keys)}."), False
     seen: set[object] = set()
     for a in answers:
         if a in seen:
-            return f"For {where} you chose {a} more than once. Choose {count} different answers.", False
+            return (f"For {where} you chose {a} more than once (it is marked once). "
+                    f"Choose {count} different answers."), False
         seen.add(a)
     if len(answers) != count:
-        return (f"For {where} you gave {len(answers)} answer{'s' if len(answers) != 1 else ''}; "
-                f"the question asks for exactly {count}."), False
+        return (f"For {where} you gave {len(answers)} answer{'s' if len(answers) != 1 else ''}; the question "
+                f"asks for {count} (each right one you give earns its points)."), False
     return None, False
 
 
@@ -144,11 +145,11 @@ def check_several(answers: Sequence[object], kind: str, count: int, where: str) 
     ...
     AssertionError: For question 2 you gave 3 different answers; the question asks for exactly 2, so none of them can be marked.
     >>> check_several(["managed"], "culture", 2, "question 2")
-    Note: For question 2 you gave 1 answer; the question asks for exactly 2. Each right answer given is marked.
+    Note: For question 2 you gave 1 answer; the question asks for 2 (each right one you give earns its points).
     """
     problem, fatal = _several_problem(answers, kind, count, where)
     if problem is not None and not fatal and not _interactive():
-        print(f"Note: {problem} Each right answer given is marked.")
+        print(f"Note: {problem}")
         return
     _report(problem)
 
