@@ -72,7 +72,6 @@ from nbgrader.preprocessors import (  # noqa: E402
     ClearOutput,
     DeduplicateIds,
     LimitOutput,
-    OverwriteCells,
     OverwriteKernelspec,
 )
 
@@ -94,7 +93,7 @@ FORGET = "coplearn.grading.sanitise.ForgetUnknownCells"
 # coplearn autograde --jobs does the same, so both give the same grades.
 c.NotebookExporter.optimistic_validation = True
 c.Autograde.sanitize_preprocessors = [
-    FORGET, ClearOutput, DeduplicateIds, FORGET, OverwriteKernelspec, OverwriteCells,
+    FORGET, ClearOutput, DeduplicateIds, FORGET, OverwriteKernelspec, "coplearn.grading.nbgrader_steps.OverwriteCells",
     CHECK_METADATA, "coplearn.grading.sanitise.AnswersAsData",
 ]
 # The grading folder is cleared of anything else a submission carried, then nbgrader's Execute runs

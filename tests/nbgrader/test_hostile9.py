@@ -9,6 +9,12 @@
 - F3  a sparse file in a folder unpacked by hand (a few bytes on the disk, 40 GB on paper) was
       written out in full by nbgrader's copy: now a submitted folder whose files claim more than
       nbgrader's own size limit is set aside, untouched, and that student alone is not graded.
+- F4  Arabic-script commas and decimal separators are read like the full-width forms.
+- F5  the typed-answer cell switched off (turned into Markdown or raw) gives nothing, as in the
+      learner's own run; nbgrader turned it back into code and marked it over the drop-downs.
+- F8  the typed cell and the check under it both deleted: the check is put back (nbgrader: KeyError).
+- F11 a classmate's notebook hard-linked into a folder: neither student is graded, and the log says why.
+- F9, F7  answers.json renamed or missing, and work in a copy of the notebook: named in the log.
 """
 
 from __future__ import annotations
@@ -86,35 +92,35 @@ def test_a_sparse_file_unpacked_by_hand_sets_the_folder_aside_untouched(course: 
     nb = json.loads(release.read_text(encoding="utf-8"))
     honest_a1(nb)
     (honest / f"{A1}.ipynb").write_text(json.dumps(nb), encoding="utf-8")
-    folder = place_copy(course, honest, "t10-sparse")
+    folder = place_copy(course, honest, "t10s-sparse")
     claimed = MAX_SUBMISSION_BYTES + 1_000_000
     with open(folder / "recording.wav", "wb") as fh:
         fh.truncate(claimed)  # holes: nothing written, a little more than the limit on paper
-    place_copy(course, honest, "t10-after")
+    place_copy(course, honest, "t10s-after")
     free_before = os.statvfs(course.root).f_bavail
-    aside = course.root / "submitted" / "t10-sparse" / f".{A1}.not-graded"
+    aside = course.root / "submitted" / "t10s-sparse" / f".{A1}.not-graded"
     try:
         api = course.api(**FAST)
-        result = api.autograde(A1, "t10-*")
+        result = api.autograde(A1, "t10s-*")
         assert not result["success"]  # one student not graded, as nbgrader reports any failure
-        assert course.score(A1, "t10-after") == 40  # the student after is graded as before
-        assert not (course.root / "autograded" / "t10-sparse").exists()
+        assert course.score(A1, "t10s-after") == 40  # the student after is graded as before
+        assert not (course.root / "autograded" / "t10s-sparse").exists()
         assert (aside / "recording.wav").stat().st_size == claimed  # untouched
-        assert "coplearn: t10-sparse: not graded: the files in the submitted folder add up to 101 MB" in result["log"]
-        assert not [line for line in result["log"].splitlines() if "Copying" in line and "/t10-sparse/" in line]
+        assert "coplearn: t10s-sparse: not graded: the files in the submitted folder add up to 101 MB" in result["log"]
+        assert not [line for line in result["log"].splitlines() if "Copying" in line and "/t10s-sparse/" in line]
 
         from coplearn.grading.parallel import autograde_parallel
 
         aside.rename(folder)  # as the tutor would, to grade it again: --jobs meets it too
         report = autograde_parallel(A1, jobs=2, course_dir=course.root,
-                                    nbgrader_args=["--student=t10-*", "--force", "--Execute.timeout=10"])
-        assert report.failed == ("t10-sparse",) and report.graded == ("t10-after",), report.summary()
+                                    nbgrader_args=["--student=t10s-*", "--force", "--Execute.timeout=10"])
+        assert report.failed == ("t10s-sparse",) and report.graded == ("t10s-after",), report.summary()
         assert (aside / "recording.wav").stat().st_size == claimed and not folder.exists()
         # nothing near the file's size was written anywhere, in either run
         block = os.statvfs(course.root).f_frsize
         assert (free_before - os.statvfs(course.root).f_bavail) * block < MAX_SUBMISSION_BYTES // 10
     finally:
-        forget_students(course, "t10-sparse", "t10-after")
+        forget_students(course, "t10s-sparse", "t10s-after")
 
 
 def test_arabic_script_commas_and_decimal_separators_are_read_as_typed() -> None:
@@ -129,3 +135,112 @@ def test_arabic_script_commas_and_decimal_separators_are_read_as_typed() -> None
     number = Question(name="q1", kind="number", items=frozenset({"task"}), count=None)
     for typed, value in (("\u0663\u066b\u0664\u0666", 3.46), ("2\u066b92", 2.92), ("\u06f3\u066b\u06f0\u06f1", 3.01)):
         assert clean_value(number, typed) == value, typed
+
+
+def _drop_downs_right(course: Course, sid: str, change) -> None:
+    """``sid`` answers a1 rightly with the drop-downs (answers.json), then ``change``s the notebook and submits."""
+    from coplearn.grading import AnswerStore
+    from nbcourse import A1_KEYS
+
+    student = course.student(sid)
+    folder = student.fetch(A1)
+    store = AnswerStore(folder)
+    for n, key in A1_KEYS.items():
+        assert store.save(f"q1.{n}", key)
+    assert store.save("q2.1", "managed") and store.save("q2.2", "professional")
+    nb = student.notebook(A1)
+    change(nb)
+    student.save_notebook(A1, nb)
+    student.submit(A1)
+
+
+def _cell(nb: dict, grade_id: str) -> dict:
+    return next(c for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id") == grade_id)
+
+
+@pytest.mark.slow
+def test_a_typed_cell_switched_off_counts_for_nothing_and_a_deleted_pair_of_cells_is_put_back(course: Course) -> None:
+    """F5: the typed-answer cell, holding an abandoned try, turned into Markdown or raw so that the
+    drop-downs count: in the learner's own run it gives nothing, so grading marks the drop-downs
+    (nbgrader turned it back into code and marked the abandoned try over them: 22, or 6).
+    F8: the optional typed cell and the check under it both deleted (an editor that ignores
+    "deletable"): the check is put back and the drop-downs marked (nbgrader failed the notebook
+    with KeyError: 'q1-typed')."""
+    def switched_off(kind: str):
+        def change(nb: dict) -> None:
+            for gid, value in (("q1-typed", FIRST_TRY), ("q2-typed", "q2 = ['humanistic', 'democratic']")):
+                cell = _cell(nb, gid)
+                cell.update(cell_type=kind, source=value)
+                cell.pop("outputs", None)
+                cell.pop("execution_count", None)
+        return change
+
+    def both_deleted(nb: dict) -> None:
+        nb["cells"].remove(_cell(nb, "q1-typed"))
+        nb["cells"].remove(_cell(nb, "q1-statement-01"))
+
+    _drop_downs_right(course, "t10o-md", switched_off("markdown"))
+    _drop_downs_right(course, "t10o-raw", switched_off("raw"))
+    _drop_downs_right(course, "t10o-deleted", both_deleted)
+    try:
+        course.ok(course.api().collect(A1))
+        result = course.api(**FAST).autograde(A1, "t10o-*")
+        assert result["success"], result["log"][-3000:]
+        for sid in ("t10o-md", "t10o-raw", "t10o-deleted"):
+            assert course.score(A1, sid) == 40, (sid, course.grades(A1, sid))
+        graded = course.autograded(A1, "t10o-md")
+        assert "managed (chosen with the drop-down)" in output_text(cell_by_id(graded, "q1-statement-01"))
+        assert "the answer cell q1-typed was turned into a markdown cell" in result["log"]
+        restored = course.autograded(A1, "t10o-deleted")
+        assert "managed (chosen with the drop-down)" in output_text(cell_by_id(restored, "q1-statement-01"))
+    finally:
+        forget_students(course, "t10o-md", "t10o-raw", "t10o-deleted")
+
+
+@pytest.mark.slow
+def test_a_classmates_file_hard_linked_into_a_folder_grades_neither_and_says_so(course: Course) -> None:
+    """F11: an archive unpacked by hand in submitted/ can hard-link a classmate's notebook and
+    answers: a plain file to the link check. Which student handed it in cannot be told from one
+    file, so neither is graded with it, nothing is removed, and the log says what to do."""
+    from nbcourse import graded_honest
+
+    alice = graded_honest(course, "t10h-alice")
+    mallory = course.root / "submitted" / "t10h-mallory" / A1
+    mallory.mkdir(parents=True)
+    os.link(alice / f"{A1}.ipynb", mallory / f"{A1}.ipynb")
+    (course.root / "submitted" / "t10h-zed" / A1).mkdir(parents=True)  # an honest classmate after them
+    (course.root / "submitted" / "t10h-zed" / A1 / f"{A1}.ipynb").write_bytes((alice / f"{A1}.ipynb").read_bytes())
+    try:
+        result = course.api(**FAST).autograde(A1, "t10h-*")
+        log = result["log"]
+        assert "coplearn: t10h-mallory: not graded: a1-learning-cultures.ipynb is t10h-alice's" in log, log[-3000:]
+        assert "coplearn: t10h-alice: not graded: a1-learning-cultures.ipynb is t10h-mallory's" in log
+        assert not (course.root / "autograded" / "t10h-mallory").exists()
+        assert course.score(A1, "t10h-zed") == 40  # a copy, not a link: graded
+        assert (mallory / f"{A1}.ipynb").exists() and (alice / f"{A1}.ipynb").exists()  # nothing removed
+    finally:
+        forget_students(course, "t10h-alice", "t10h-mallory", "t10h-zed")
+
+
+@pytest.mark.slow
+def test_a_missing_answers_file_and_work_in_a_copy_of_the_notebook_are_named(course: Course, tmp_path: Path) -> None:
+    """F9: answers.json arriving as 'answers (1).json', or missing while the notebook's saved outputs
+    show drop-down answers; F7: work done in '...-Copy1.ipynb' beside the untouched original. Each
+    is graded as nbgrader grades it, and the log now names it and says what to do."""
+    _drop_downs_right(course, "t10r-renamed", lambda nb: None)
+    _drop_downs_right(course, "t10r-copy", lambda nb: None)
+    try:
+        course.ok(course.api().collect(A1))
+        renamed = course.root / "submitted" / "t10r-renamed" / A1
+        (renamed / "answers.json").rename(renamed / "answers (1).json")
+        copy_folder = course.root / "submitted" / "t10r-copy" / A1
+        (copy_folder / f"{A1}-Copy1.ipynb").write_text((copy_folder / f"{A1}.ipynb").read_text())
+        result = course.api(**FAST).autograde(A1, "t10r-*")
+        log = result["log"]
+        assert "coplearn: t10r-renamed: no answers.json in the submitted folder, but answers (1).json is there" in log
+        assert course.score(A1, "t10r-renamed") == 0  # (as before: the drop-down answers are in that file)
+        assert (f"coplearn: t10r-copy also handed in {A1}-Copy1.ipynb beside {A1}.ipynb; only {A1}.ipynb is graded"
+                in log)
+        assert course.score(A1, "t10r-copy") == 40
+    finally:
+        forget_students(course, "t10r-renamed", "t10r-copy")

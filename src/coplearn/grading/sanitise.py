@@ -633,6 +633,12 @@ def mend_cell_ids(nb: Any) -> list[int]:
     return changed
 
 
+def _switched_off(cell: Mapping[str, Any], course_cell: Mapping[str, Any]) -> bool:
+    """The course's (unlocked) answer code cell, handed in as a Markdown or raw cell."""
+    return (course_cell["cell_type"] == "code" and not course_cell["locked"]
+            and cell.get("cell_type") in ("markdown", "raw"))
+
+
 def _id_keepers(nb_cells: Sequence[Any], cells: Mapping[str, Any]) -> dict[str, int]:
     """For each course grade id on more than one cell, the cell that keeps it: the first whose
     type is the course's (the answer box, not a copy pasted below it and turned into Markdown or
@@ -683,6 +689,16 @@ def _build_forget_unknown() -> type:
                     self.log.warning("coplearn: %s: a second copy of the course's cell %s (a %s cell) is the student's "
                                      "own cell%s", log_safe(resources["nbgrader"].get("student", "")), log_safe(gid), kind,
                                      "" if kind == "code" else ": shown as their text, not marked")
+                elif isinstance(gid, str) and gid in cells and _switched_off(cell, cells[gid]):
+                    # the typed-answer cell turned into Markdown or raw (Esc M: "so that the drop-downs
+                    # count"): in the learner's own run it gave nothing, so it gives nothing here either
+                    # (nbgrader would turn it back into code and mark what it holds over the drop-downs)
+                    del meta["nbgrader"]
+                    self.log.warning("coplearn: %s: the answer cell %s was turned into a %s cell, so it did not run in "
+                                     "the student's notebook: it is shown as their text and what it holds is not "
+                                     "marked (answers chosen with the drop-downs are)",
+                                     log_safe(resources["nbgrader"].get("student", "")), log_safe(gid),
+                                     log_safe(str(cell.get("cell_type")), 40))
                 elif isinstance(gid, str) and gid in cells:
                     # A cell the course made gets the course's own metadata back, whatever the
                     # submission says (its schema version, points, flags): one student's edited

@@ -342,6 +342,53 @@ def _log() -> Any:
     return get_logger()  # nbgrader's own log (the application's, or traitlets' under nbgrader's API)
 
 
+def _linked_files(folder: str) -> dict[tuple[int, int], str]:
+    """The plain files under ``folder`` that have another name too (hard links): {(device, inode): path
+    relative to ``folder``}. Looks at no more than :data:`MAX_ENTRIES` entries."""
+    found: dict[tuple[int, int], str] = {}
+    seen = 0
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        seen += len(dirnames) + len(filenames)
+        for name in filenames:
+            with contextlib.suppress(OSError):
+                st = os.lstat(os.path.join(dirpath, name))
+                if stat.S_ISREG(st.st_mode) and st.st_nlink > 1:
+                    found[(st.st_dev, st.st_ino)] = os.path.relpath(os.path.join(dirpath, name), folder)
+        if seen > MAX_ENTRIES:
+            break
+    return found
+
+
+def shared_with_classmates(folder: str) -> list[tuple[str, str, str]]:
+    """Files in a submitted folder that are the *same file on disk* as a file in another student's
+    folder for the assignment (hard links, which an archive unpacked by hand can make: a classmate's
+    notebook, handed in again under this name): (this file, the other student, their file).
+
+    >>> import tempfile
+    >>> root = tempfile.mkdtemp()
+    >>> for who in ("alice", "mallory"): os.makedirs(os.path.join(root, who, "a1"))
+    >>> _ = open(os.path.join(root, "alice", "a1", "a1.ipynb"), "w").close()
+    >>> os.link(os.path.join(root, "alice", "a1", "a1.ipynb"), os.path.join(root, "mallory", "a1", "a1.ipynb"))
+    >>> shared_with_classmates(os.path.join(root, "mallory", "a1"))
+    [('a1.ipynb', 'alice', 'a1.ipynb')]
+    """
+    mine = _linked_files(folder)
+    if not mine:
+        return []
+    here = os.path.realpath(folder)
+    assignment, student_dir = os.path.basename(here), os.path.dirname(here)
+    found = []
+    with os.scandir(os.path.dirname(student_dir)) as others:
+        for other in sorted(others, key=lambda e: e.name):
+            theirs = os.path.join(other.path, assignment)
+            if other.path == student_dir or not other.is_dir(follow_symlinks=False) or os.path.islink(theirs):
+                continue
+            for key, rel in _linked_files(theirs).items() if os.path.isdir(theirs) else ():
+                if key in mine:
+                    found.append((mine[key], other.name, rel))
+    return sorted(found)
+
+
 def _say_if_renamed(folder: str, student: str, notebooks: list[str], log: Any) -> None:
     """One plain line when the assignment's notebook (named after the assignment, as the course's
     are) is missing but a renamed copy is there ("a1-learning-cultures (1).ipynb", "...-Copy1"):
@@ -349,6 +396,16 @@ def _say_if_renamed(folder: str, student: str, notebooks: list[str], log: Any) -
     expected = os.path.basename(folder) + ".ipynb"
     names = [os.path.basename(n) for n in notebooks]
     if expected in names:
+        others = sorted(n for n in names if n != expected)
+        if others:
+            # work done in a copy ("...-Copy1.ipynb", "Untitled.ipynb") beside an untouched original:
+            # nbgrader grades the original and only says it skips the other
+            graded = os.path.join(folder, expected)
+            later = [n for n in others if _mtime(os.path.join(folder, n)) > _mtime(graded)]
+            log.warning("coplearn: %s also handed in %s beside %s; only %s is graded%s. If their work is in another "
+                        "notebook, replace %s with it in submitted/ (keeping that name) and grade again with --force.",
+                        log_safe(student), log_safe(", ".join(others), 600), expected, expected,
+                        f" ({log_safe(', '.join(later), 600)} saved later)" if later else "", expected)
         return
     stem = os.path.basename(folder).casefold()
     renamed = [n for n in names if n.casefold().startswith(stem)]
@@ -356,6 +413,49 @@ def _say_if_renamed(folder: str, student: str, notebooks: list[str], log: Any) -
         log.error("coplearn: %s handed in %r, not %r: if it is their work, rename it to %s in submitted/ and grade "
                   "again (nbgrader skips a notebook it does not know).", log_safe(student), log_safe(renamed[0]),
                   expected, expected)
+
+
+def _mtime(path: str) -> float:
+    try:
+        return os.lstat(path).st_mtime
+    except OSError:
+        return 0.0
+
+
+#: What the learner's own run prints under a question answered with the drop-downs
+#: (:mod:`coplearn.grading.resolve`): seen in a notebook's saved outputs, it means answers.json existed.
+_DROPDOWN_ECHO = "(chosen with the drop-down"
+
+
+def _say_if_answers_file_missing(folder: str, student: str, notebooks: list[str], log: Any) -> None:
+    """One plain line when a submission has no ``answers.json`` but should have: a file named like it
+    is there (``answers (1).json`` from a second download, ``answers.json.txt``, ``Answers.json``),
+    or the notebook's saved outputs show answers chosen with the drop-downs. Without it every
+    drop-down answer is unanswered, and nbgrader would say nothing."""
+    from coplearn.grading.answers import ANSWERS_FILE
+
+    if os.path.lexists(os.path.join(folder, ANSWERS_FILE)):
+        return
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return
+    alike = [n for n in names if n.casefold().startswith("answers") and ".json" in n.casefold()]
+    if alike:
+        log.error("coplearn: %s: no %s in the submitted folder, but %s is there: if it holds the drop-down answers, "
+                  "rename it to %s in submitted/ and grade again with --force (graded now without drop-down answers).",
+                  log_safe(student), ANSWERS_FILE, log_safe(", ".join(alike), 600), ANSWERS_FILE)
+        return
+    for path in notebooks:
+        with contextlib.suppress(OSError):
+            if os.lstat(path).st_size <= MAX_SUBMISSION_BYTES:
+                with open(path, encoding="utf-8", errors="replace") as fh:
+                    if _DROPDOWN_ECHO in fh.read():
+                        log.error("coplearn: %s: no %s came with the notebook, yet its saved outputs show answers "
+                                  "chosen with the drop-downs, which are saved in that file: they are unanswered "
+                                  "now. Ask the student for %s (it sits beside the notebook), put it in submitted/ "
+                                  "and grade again with --force.", log_safe(student), ANSWERS_FILE, ANSWERS_FILE)
+                        return
 
 
 def _unreadable(path: str) -> str | None:
@@ -680,9 +780,21 @@ def check_submission(assignment: str = "", student: str = "", notebooks: list[st
             notebooks.clear()
             return
         clear_odd_entries(folder, student, log)
+        shared = shared_with_classmates(folder)
+        if shared:
+            # which of the two handed the work in cannot be told from the files (they are one file):
+            # neither is graded until the tutor has looked, and nothing is removed
+            log.error("coplearn: %s: not graded: %s. They are the same file on disk (a hard link, which an archive "
+                      "unpacked by hand can make), so this folder may hold a classmate's work under this student's "
+                      "name. Neither is graded with it: check who handed in what, put each student's own copy back "
+                      "(copy the file, do not link it) and grade both again.", log_safe(student),
+                      log_safe("; ".join(f"{mine} is {other}'s {theirs}" for mine, other, theirs in shared), 2000))
+            notebooks.clear()
+            return
         _move_aside_what_shadows_release_files(folder, student, log)
         notebooks[:] = [n for n in notebooks if os.path.isfile(n) and not os.path.islink(n)]
         _say_if_renamed(folder, student, notebooks, log)
+        _say_if_answers_file_missing(folder, student, notebooks, log)
         _say_if_unreadable(notebooks, student, log)
         _say_if_own_timestamp(folder, student, log)
     except Exception as exc:  # noqa: BLE001 - the hook must say what went wrong; nbgrader would hide it
