@@ -171,7 +171,8 @@ def test_lesson_05_can_be_completed_with_the_keyboard_alone(app_page: Page) -> N
 
 
 def test_in_jupyterlab_arrow_keys_and_letters_stay_in_a_drop_down(browser: Browser, lab, served_root) -> None:
-    """JupyterLab's command-mode shortcuts must not take keys from a focused drop-down.
+    """JupyterLab's command-mode shortcuts must not take keys from a focused drop-down, and Esc
+    leaves it for the notebook without changing the answer (reach 10 K1: nothing else did).
 
     Without the course's fix (``KEYBOARD_SCRIPT`` in ``widgets/_base.py``), ArrowDown on a drop-down
     moves to the next cell and "m" turns the widget's cell into Markdown, losing the widget.
@@ -206,6 +207,15 @@ def test_in_jupyterlab_arrow_keys_and_letters_stay_in_a_drop_down(browser: Brows
         nb.outputs.get_by_text(re.compile(r"\(1 answered\)")).wait_for(timeout=10_000)
         assert page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell").count() == code_cells, \
             "a key typed on the drop-down changed or deleted a cell"
+        # Esc leaves the drop-down without touching the answer, and keys after it no longer reach it
+        chosen = box.input_value()
+        page.keyboard.press("Escape")
+        assert not box.evaluate("el => el === document.activeElement"), "Esc did not leave the drop-down"
+        assert page.evaluate("() => !!document.activeElement.closest('.jp-Notebook')"), \
+            "Esc left the drop-down but not for its notebook"
+        page.keyboard.press("ArrowUp")
+        page.keyboard.press("ArrowDown")
+        assert box.input_value() == chosen, "a key pressed after Esc changed the answer"
     finally:
         context.close()
         shutdown_kernels(lab)

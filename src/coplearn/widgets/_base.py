@@ -48,7 +48,8 @@ def full_width() -> W.Layout:
 #: notebook shortcuts: the arrow keys jump to the next cell instead of changing the choice, and
 #: typing an option's first letter can convert the cell ("m": Markdown) or delete it ("d d").
 #: Lumino skips shortcuts inside elements marked ``data-lm-suppress-shortcuts``; this marks the
-#: course's form controls, once per page, as they appear (see docs/accessibility.md). It also hides
+#: course's form controls, once per page, as they appear (see docs/accessibility.md), and makes
+#: **Esc** leave such a control (to its notebook cell), the one key that otherwise did nothing there. It also hides
 #: the drawing of each plotly chart from screen readers, which read its axis ticks and labels as a
 #: string of loose words; the chart's title above it and its text description and data table below
 #: it carry everything it shows (its toolbar, which takes the focus, is left as it is).
@@ -66,6 +67,20 @@ KEYBOARD_SCRIPT = """<script>
     node.querySelectorAll(drawing).forEach(function (el) { el.setAttribute('aria-hidden', 'true'); });
   }
   mark(document);
+  // Esc leaves a form control (in JupyterLab, for the notebook: command mode), so that a learner
+  // using the keyboard can get out of a drop-down without a key that changes the answer (reach 10)
+  document.addEventListener('keydown', function (ev) {
+    var el = ev.target;
+    if (ev.key !== 'Escape' || !el || !el.matches || !el.matches(sel)) { return; }
+    ev.preventDefault();
+    ev.stopPropagation();
+    var home = el.closest('.jp-Cell') || el.closest('.jp-Notebook');
+    el.blur();
+    if (home) {
+      if (!home.hasAttribute('tabindex')) { home.setAttribute('tabindex', '-1'); }
+      home.focus();
+    }
+  }, true);
   new MutationObserver(function (records) {
     records.forEach(function (r) { r.addedNodes.forEach(mark); });
   }).observe(document.body, {childList: true, subtree: true});
