@@ -244,3 +244,49 @@ def test_a_missing_answers_file_and_work_in_a_copy_of_the_notebook_are_named(cou
         assert course.score(A1, "t10r-copy") == 40
     finally:
         forget_students(course, "t10r-renamed", "t10r-copy")
+
+
+def test_only_a_shared_notebook_or_answers_file_counts_as_a_classmates_work(tmp_path: Path) -> None:
+    """Review 10: a file that is not the student's work (the release's data file, deduplicated by a
+    tool) or a tutor's hidden copy must not stop anyone being graded."""
+    from coplearn.grading.submission import shared_with_classmates
+
+    for who in ("alice", "bob", ".alice.backup"):
+        (tmp_path / who / A1).mkdir(parents=True)
+    alice = tmp_path / "alice" / A1
+    (alice / "lowfield-team-audit.csv").write_text("id,rating\n")
+    os.link(alice / "lowfield-team-audit.csv", tmp_path / "bob" / A1 / "lowfield-team-audit.csv")
+    (alice / f"{A1}.ipynb").write_text("{}")
+    os.link(alice / f"{A1}.ipynb", tmp_path / ".alice.backup" / A1 / f"{A1}.ipynb")
+    assert shared_with_classmates(str(alice)) == []
+    assert shared_with_classmates(str(tmp_path / "bob" / A1)) == []
+    os.link(alice / f"{A1}.ipynb", tmp_path / "bob" / A1 / "answers.json")  # (any name nbgrader grades)
+    assert shared_with_classmates(str(tmp_path / "bob" / A1)) == [("answers.json", "alice", f"{A1}.ipynb")]
+
+
+def test_the_tutors_log_filter_leaves_out_only_lines_about_cells_left_as_released(tmp_path: Path) -> None:
+    import logging
+
+    from coplearn.grading.tutor_log import AsReleasedChecksums, left_out_sentence, released_checksums
+
+    release = tmp_path / "release"
+    release.mkdir()
+    cell = {"cell_type": "code", "metadata": {"nbgrader": {"grade_id": "q1", "checksum": "abc"}}, "source": ""}
+    (release / "nb.ipynb").write_text(json.dumps({"cells": [cell, {"cell_type": "markdown"}]}))
+    (release / "broken.ipynb").write_text("not json")
+    checksums = released_checksums(release)
+    assert checksums == {"q1": {"abc"}} and released_checksums(tmp_path / "none") == {}
+    fmt = "Attribute '%s' for cell %s has changed! (should be: %s, got: %s)"
+
+    def record(msg: str, *args: object) -> logging.LogRecord:
+        return logging.LogRecord("AutogradeApp", logging.WARNING, __file__, 1, msg, args, None)
+
+    keep = AsReleasedChecksums(checksums)
+    assert not keep.filter(record(fmt, "checksum", "q1", "x", "abc"))  # as released: left out
+    assert keep.filter(record(fmt, "checksum", "q1", "x", "def"))  # the student changed it: shown
+    assert keep.filter(record(fmt, "checksum", "q2", "x", "abc"))  # another cell: shown
+    assert keep.filter(record(fmt, "locked", "q1", True, False))  # not a checksum line: shown
+    assert not keep.filter(record("%s", fmt % ("checksum", "q1", "x", "abc")))  # a worker's line, logged again
+    assert keep.filter(record("%s and %s", "one"))  # a badly formed call is left to logging
+    assert keep.left_out == 2
+    assert "left out for 2 locked cells" in left_out_sentence(2) and left_out_sentence(0) == ""

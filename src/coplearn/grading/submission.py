@@ -283,6 +283,8 @@ def too_many_entries(folder: str | os.PathLike[str]) -> bool:
 #: writing a *sparse* file's holes out in full: a 194-byte archive unpacked by hand held a 40 GB
 #: file that took no room in submitted/ and would have filled the disk (red team 10).
 MAX_SUBMISSION_BYTES = 100_000 * 1000
+#: Folders nbgrader's copy leaves out (its ``CourseDirectory.ignore`` default), so not counted.
+_NOT_COPIED = frozenset({".ipynb_checkpoints", "__pycache__", "feedback"})
 
 
 def apparent_size(folder: str | os.PathLike[str]) -> int:
@@ -296,7 +298,8 @@ def apparent_size(folder: str | os.PathLike[str]) -> int:
     1000000000
     """
     total = 0
-    for dirpath, _dirnames, filenames in os.walk(folder, followlinks=False):
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        dirnames[:] = [d for d in dirnames if d not in _NOT_COPIED]  # (nbgrader's default ignore list)
         for name in filenames:
             with contextlib.suppress(OSError):
                 st = os.lstat(os.path.join(dirpath, name))
@@ -342,27 +345,30 @@ def _log() -> Any:
     return get_logger()  # nbgrader's own log (the application's, or traitlets' under nbgrader's API)
 
 
-def _linked_files(folder: str) -> dict[tuple[int, int], str]:
-    """The plain files under ``folder`` that have another name too (hard links): {(device, inode): path
-    relative to ``folder``}. Looks at no more than :data:`MAX_ENTRIES` entries."""
+def _handed_in(folder: str) -> dict[tuple[int, int], str]:
+    """The notebooks and ``answers.json`` at the top of a submitted folder (what nbgrader grades)
+    that have another name on disk too (hard links): {(device, inode): file name}."""
+    from coplearn.grading.answers import ANSWERS_FILE
+
     found: dict[tuple[int, int], str] = {}
-    seen = 0
-    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
-        seen += len(dirnames) + len(filenames)
-        for name in filenames:
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return found
+    for entry in entries[: MAX_ENTRIES + 1]:
+        if entry.name.endswith(".ipynb") or entry.name == ANSWERS_FILE:
             with contextlib.suppress(OSError):
-                st = os.lstat(os.path.join(dirpath, name))
+                st = entry.stat(follow_symlinks=False)
                 if stat.S_ISREG(st.st_mode) and st.st_nlink > 1:
-                    found[(st.st_dev, st.st_ino)] = os.path.relpath(os.path.join(dirpath, name), folder)
-        if seen > MAX_ENTRIES:
-            break
+                    found[(st.st_dev, st.st_ino)] = entry.name
     return found
 
 
 def shared_with_classmates(folder: str) -> list[tuple[str, str, str]]:
-    """Files in a submitted folder that are the *same file on disk* as a file in another student's
-    folder for the assignment (hard links, which an archive unpacked by hand can make: a classmate's
-    notebook, handed in again under this name): (this file, the other student, their file).
+    """A submitted folder's notebooks and ``answers.json`` that are the *same file on disk* as a
+    classmate's for the assignment (hard links, which an archive unpacked by hand can make: a
+    classmate's notebook, handed in again under this name): (this file, the other student, their
+    file). Other files (the release's data file, say) are not the student's work and do not count.
 
     >>> import tempfile
     >>> root = tempfile.mkdtemp()
@@ -372,7 +378,7 @@ def shared_with_classmates(folder: str) -> list[tuple[str, str, str]]:
     >>> shared_with_classmates(os.path.join(root, "mallory", "a1"))
     [('a1.ipynb', 'alice', 'a1.ipynb')]
     """
-    mine = _linked_files(folder)
+    mine = _handed_in(folder)
     if not mine:
         return []
     here = os.path.realpath(folder)
@@ -381,11 +387,12 @@ def shared_with_classmates(folder: str) -> list[tuple[str, str, str]]:
     with os.scandir(os.path.dirname(student_dir)) as others:
         for other in sorted(others, key=lambda e: e.name):
             theirs = os.path.join(other.path, assignment)
-            if other.path == student_dir or not other.is_dir(follow_symlinks=False) or os.path.islink(theirs):
+            if (other.path == student_dir or other.name.startswith(".") or not other.is_dir(follow_symlinks=False)
+                    or os.path.islink(theirs) or not os.path.isdir(theirs)):
                 continue
-            for key, rel in _linked_files(theirs).items() if os.path.isdir(theirs) else ():
+            for key, name in _handed_in(theirs).items():
                 if key in mine:
-                    found.append((mine[key], other.name, rel))
+                    found.append((mine[key], other.name, name))
     return sorted(found)
 
 

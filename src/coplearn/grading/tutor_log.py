@@ -62,9 +62,13 @@ class AsReleasedChecksums(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         # nbgrader's own record, or a worker's, logged again by the main process as text
-        if not isinstance(record.msg, str) or "has changed!" not in record.getMessage():
+        try:
+            text = record.getMessage()
+        except Exception:  # noqa: BLE001 - a badly formed log call: logging reports it, as it would without us
             return True
-        found = _CHANGED_TEXT.match(record.getMessage())
+        if "has changed!" not in text:
+            return True
+        found = _CHANGED_TEXT.match(text)
         if found and found["got"] in self.checksums.get(found["cell"], ()):
             self.left_out += 1
             return False

@@ -71,7 +71,7 @@ KEYBOARD_SCRIPT = """<script>
   // using the keyboard can get out of a drop-down without a key that changes the answer (reach 10)
   document.addEventListener('keydown', function (ev) {
     var el = ev.target;
-    if (ev.key !== 'Escape' || !el || !el.matches || !el.matches(sel)) { return; }
+    if (ev.key !== 'Escape' || ev.isComposing || !el || !el.matches || !el.matches(sel)) { return; }
     ev.preventDefault();
     ev.stopPropagation();
     var home = el.closest('.jp-Cell') || el.closest('.jp-Notebook');
