@@ -65,6 +65,12 @@ def test_a_pasted_copy_kept_as_a_note_is_the_students_text_not_their_answer(cour
             assert "democratic" in "".join(note["source"]) and note["cell_type"] == "markdown"
             assert "".join(note["source"]).startswith("> **Written by the student**"), note["source"]
             assert "grade_id" not in note["metadata"].get("nbgrader", {})
+        from coplearn.grading.parallel import autograde_parallel
+
+        report = autograde_parallel(A1, jobs=2, course_dir=course.root,
+                                    nbgrader_args=["--student=t10-*-note", "--force", "--Execute.timeout=10"])
+        assert report.ok and sorted(report.graded) == ["t10-md-note", "t10-raw-note"], report.summary()
+        assert course.score(A1, "t10-md-note") == course.score(A1, "t10-raw-note") == 40  # as serially
     finally:
         forget_students(course, "t10-md-note", "t10-raw-note")
 
@@ -193,6 +199,14 @@ def test_a_typed_cell_switched_off_counts_for_nothing_and_a_deleted_pair_of_cell
         assert "the answer cell q1-typed was turned into a markdown cell" in result["log"]
         restored = course.autograded(A1, "t10o-deleted")
         assert "managed (chosen with the drop-down)" in output_text(cell_by_id(restored, "q1-statement-01"))
+        serial = {sid: course.grades(A1, sid) for sid in ("t10o-md", "t10o-raw", "t10o-deleted")}
+
+        from coplearn.grading.parallel import autograde_parallel
+
+        report = autograde_parallel(A1, jobs=2, course_dir=course.root,
+                                    nbgrader_args=["--student=t10o-*", "--force", "--Execute.timeout=10"])
+        assert report.ok and report.replayed == 3, report.summary()
+        assert {sid: course.grades(A1, sid) for sid in serial} == serial  # --jobs grades as serial nbgrader
     finally:
         forget_students(course, "t10o-md", "t10o-raw", "t10o-deleted")
 
