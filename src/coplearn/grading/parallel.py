@@ -563,7 +563,6 @@ def autograde_parallel(
         if jobs:
             # The workers' files live in a hidden folder beside the course's autograded/ folder,
             # inside the course, which the grading sandbox hides (coplearn.grading.autograde).
-            cd = app.coursedir
             beside = os.path.dirname(os.path.normpath(os.path.abspath(cd.format_path(cd.autograded_directory, ".", "."))))
             workdirs = [tempfile.mkdtemp(prefix=".coplearn-autograde-", dir=beside)]
             snapshot = snapshot_gradebook(cd.db_url, Path(workdirs[0]) / ".snapshot.db")
@@ -598,7 +597,6 @@ def autograde_parallel(
             pass  # nbgrader has logged which students failed; we report them below
         seconds = time.perf_counter() - t_start
         graded, failed = [], []
-        cd = app.coursedir
         for student in todo:
             dest = cd.format_path(cd.autograded_directory, student, assignment)
             (graded if os.path.isdir(dest) else failed).append(student)

@@ -21,7 +21,7 @@ from coplearn.grading.answers import (_SHOW_ITEMS, ANSWERS_FILE, _show, as_data,
 from coplearn.grading.checks import plain_errors
 from coplearn.grading.store import AnswerStore
 
-__all__ = ["choice", "number", "prepare_answers", "several"]
+__all__ = ["CHOSEN", "choice", "number", "prepare_answers", "several"]
 
 
 def _namespace() -> Mapping[str, Any]:
@@ -46,6 +46,11 @@ def _blank(value: object) -> bool:
 _MARKED: dict[str, object] = {}
 _HOW: dict[str, str] = {}
 _TRACKING = False
+
+#: How a check line says an answer came from a drop-down ("Your answer to statement 3: managed
+#: (chosen with the drop-down)"); the grading hook looks for it in a notebook handed in without
+#: answers.json (:mod:`coplearn.grading.submission`).
+CHOSEN = "chosen with the drop-down"
 
 
 def _given(question: str) -> Any:
@@ -197,7 +202,7 @@ def choice(question: str, item: object | None = None, *, kind: str, label: str |
         answer, how = canonical(typed, kind), _how(question)
     else:
         store = AnswerStore(folder)
-        answer, how = canonical(store.get(_key(question, item)), kind), "chosen with the drop-down"
+        answer, how = canonical(store.get(_key(question, item)), kind), CHOSEN
         if store.last_warning:
             print(store.last_warning)
     if answer is None:
@@ -261,7 +266,7 @@ def several(question: str, count: int, *, kind: str, label: str | None = None,
         store = AnswerStore(folder)
         saved = store.all()
         values = [saved.get(f"{question}.{n}") for n in range(1, count + 1)]
-        how = "chosen with the drop-downs"
+        how = CHOSEN + "s"
         if store.last_warning:
             print(store.last_warning)
     answers = [canonical(v, kind) for v in values if not _blank(v)]

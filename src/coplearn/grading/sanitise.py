@@ -681,31 +681,31 @@ def _build_forget_unknown() -> type:
                 if "nbgrader" not in meta:
                     continue
                 gid = nbgrader_meta(cell).get("grade_id")
-                if isinstance(gid, str) and gid in cells and keeper.get(gid, i) != i:
+                if not (isinstance(gid, str) and gid in cells):
+                    del meta["nbgrader"]
+                    continue
+                student = log_safe(resources["nbgrader"].get("student", ""))
+                kind = log_safe(str(cell.get("cell_type")), 40)
+                if keeper.get(gid, i) != i:
                     # a copy of a course cell (a pasted note of a first attempt, say): the
                     # student's own cell, not a second answer box or test
                     del meta["nbgrader"]
-                    kind = log_safe(str(cell.get("cell_type")), 40)
                     self.log.warning("coplearn: %s: a second copy of the course's cell %s (a %s cell) is the student's "
-                                     "own cell%s", log_safe(resources["nbgrader"].get("student", "")), log_safe(gid), kind,
+                                     "own cell%s", student, log_safe(gid), kind,
                                      "" if kind == "code" else ": shown as their text, not marked")
-                elif isinstance(gid, str) and gid in cells and _switched_off(cell, cells[gid]):
+                elif _switched_off(cell, cells[gid]):
                     # the typed-answer cell turned into Markdown or raw (Esc M: "so that the drop-downs
                     # count"): in the learner's own run it gave nothing, so it gives nothing here either
                     # (nbgrader would turn it back into code and mark what it holds over the drop-downs)
                     del meta["nbgrader"]
                     self.log.warning("coplearn: %s: the answer cell %s was turned into a %s cell, so it did not run in "
                                      "the student's notebook: it is shown as their text and what it holds is not "
-                                     "marked (answers chosen with the drop-downs are)",
-                                     log_safe(resources["nbgrader"].get("student", "")), log_safe(gid),
-                                     log_safe(str(cell.get("cell_type")), 40))
-                elif isinstance(gid, str) and gid in cells:
+                                     "marked (answers chosen with the drop-downs are)", student, log_safe(gid), kind)
+                else:
                     # A cell the course made gets the course's own metadata back, whatever the
                     # submission says (its schema version, points, flags): one student's edited
                     # metadata must not stop nbgrader grading the students after them.
                     meta["nbgrader"] = copy.deepcopy(cells[gid]["nbgrader"])
-                else:
-                    del meta["nbgrader"]
             return nb, resources
 
     ForgetUnknownCells.__module__ = __name__

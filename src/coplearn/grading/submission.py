@@ -202,6 +202,15 @@ def _megabytes(size: int) -> str:
     return f"{size / 1_000_000:,.0f} MB"
 
 
+def _set_aside(folder: str, student: str, log: Any, why: str) -> None:
+    """Move a submitted folder nbgrader must not copy out of its reach, untouched, under a hidden
+    name beside it (nbgrader's patterns never match a name starting with a dot), and say why."""
+    aside = _aside(folder)
+    os.rename(folder, aside)
+    log.error("coplearn: %s: not graded: %s. It was moved, untouched, to %s. Put the notebook and answers.json "
+              "from it back in %s and grade again.", log_safe(student), why, log_safe(aside), log_safe(folder))
+
+
 def _aside(folder: str) -> str:
     """A free hidden name beside ``folder``: ``.NAME.not-graded`` (then ``-2``, ``-3`` ...)."""
     base = os.path.join(os.path.dirname(folder), "." + os.path.basename(folder) + ".not-graded")
@@ -429,17 +438,13 @@ def _mtime(path: str) -> float:
         return 0.0
 
 
-#: What the learner's own run prints under a question answered with the drop-downs
-#: (:mod:`coplearn.grading.resolve`): seen in a notebook's saved outputs, it means answers.json existed.
-_DROPDOWN_ECHO = "(chosen with the drop-down"
-
-
 def _say_if_answers_file_missing(folder: str, student: str, notebooks: list[str], log: Any) -> None:
     """One plain line when a submission has no ``answers.json`` but should have: a file named like it
     is there (``answers (1).json`` from a second download, ``answers.json.txt``, ``Answers.json``),
     or the notebook's saved outputs show answers chosen with the drop-downs. Without it every
     drop-down answer is unanswered, and nbgrader would say nothing."""
     from coplearn.grading.answers import ANSWERS_FILE
+    from coplearn.grading.resolve import CHOSEN
 
     if os.path.lexists(os.path.join(folder, ANSWERS_FILE)):
         return
@@ -457,7 +462,7 @@ def _say_if_answers_file_missing(folder: str, student: str, notebooks: list[str]
         with contextlib.suppress(OSError):
             if os.lstat(path).st_size <= MAX_SUBMISSION_BYTES:
                 with open(path, encoding="utf-8", errors="replace") as fh:
-                    if _DROPDOWN_ECHO in fh.read():
+                    if f"({CHOSEN}" in fh.read():  # the learner's own run printed it: answers.json existed
                         log.error("coplearn: %s: no %s came with the notebook, yet its saved outputs show answers "
                                   "chosen with the drop-downs, which are saved in that file: they are unanswered "
                                   "now. Ask the student for %s (it sits beside the notebook), put it in submitted/ "
@@ -766,24 +771,16 @@ def check_submission(assignment: str = "", student: str = "", notebooks: list[st
             # nbgrader copies the submitted folder whatever its list of notebooks holds (following
             # links, listing the folder again for every file): it is moved out of nbgrader's reach,
             # under a hidden name beside it (nbgrader's patterns never match a name starting with a dot)
-            aside = _aside(folder)
-            os.rename(folder, aside)
-            log.error("coplearn: %s: not graded: the submitted folder holds more than %d files and folders (a "
-                      "released assignment has a few); copying them for grading would take minutes or hours and "
-                      "hold up everyone graded after. It was moved, untouched, to %s. Put the notebook and "
-                      "answers.json from it back in %s and grade again.", log_safe(student), MAX_ENTRIES,
-                      log_safe(aside), log_safe(folder))
+            _set_aside(folder, student, log, f"the submitted folder holds more than {MAX_ENTRIES} files and folders (a "
+                       "released assignment has a few); copying them for grading would take minutes or hours and "
+                       "hold up everyone graded after")
             notebooks.clear()
             return
         size = apparent_size(folder)
         if size > MAX_SUBMISSION_BYTES:
-            aside = _aside(folder)
-            os.rename(folder, aside)
-            log.error("coplearn: %s: not graded: the files in the submitted folder add up to %s (a file can claim "
-                      "that much while taking little room, and grading copies all of it); the limit is %s. It was "
-                      "moved, untouched, to %s. Put the notebook and answers.json from it back in %s and grade "
-                      "again.", log_safe(student), _megabytes(size), _megabytes(MAX_SUBMISSION_BYTES),
-                      log_safe(aside), log_safe(folder))
+            _set_aside(folder, student, log, f"the files in the submitted folder add up to {_megabytes(size)} (a file "
+                       "can claim that much while taking little room, and grading copies all of it); the limit is "
+                       f"{_megabytes(MAX_SUBMISSION_BYTES)}")
             notebooks.clear()
             return
         clear_odd_entries(folder, student, log)

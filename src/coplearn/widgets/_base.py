@@ -49,10 +49,11 @@ def full_width() -> W.Layout:
 #: typing an option's first letter can convert the cell ("m": Markdown) or delete it ("d d").
 #: Lumino skips shortcuts inside elements marked ``data-lm-suppress-shortcuts``; this marks the
 #: course's form controls, once per page, as they appear (see docs/accessibility.md), and makes
-#: **Esc** leave such a control (to its notebook cell), the one key that otherwise did nothing there. It also hides
-#: the drawing of each plotly chart from screen readers, which read its axis ticks and labels as a
-#: string of loose words; the chart's title above it and its text description and data table below
-#: it carry everything it shows (its toolbar, which takes the focus, is left as it is).
+#: **Esc** leave such a control (to its notebook cell), the one key that otherwise did nothing
+#: there. It also hides the drawing of each plotly chart from screen readers, which read its axis
+#: ticks and labels as a string of loose words; the chart's title above it and its text
+#: description and data table below it carry everything it shows (its toolbar, which takes the
+#: focus, is left as it is).
 KEYBOARD_SCRIPT = """<script>
 (function () {
   if (window.__coplearnKeyboard) { return; }
