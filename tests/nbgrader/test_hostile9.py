@@ -88,6 +88,33 @@ def test_a_huge_whole_number_in_the_answers_file_is_left_out_with_a_note(tmp_pat
     assert len(notes) == 2 and all("a number too large to be an answer (left out)" in n for n in notes), notes
 
 
+
+def test_a_whole_number_python_will_not_read_spoils_only_itself(tmp_path: Path) -> None:
+    """Over 4,300 digits Python refuses to make an int, which made the whole file unreadable: every
+    drop-down answer in it was lost, in grading and in the learner's own session."""
+    from coplearn.grading.schema import Question, clean_answers
+    from coplearn.grading.store import AnswerStore
+
+    text = ('{"format": "coplearn-answers", "version": 2, "answers": {"q1.task": ' + "9" * 5_000 +
+            ', "q1.team": "2.92", "q2": "managed"}, "computed": {"q3": [1, -' + "1" * 4_400 + ']}}')
+    (tmp_path / "answers.json").write_text(text)
+    schema = {"q1": Question(name="q1", kind="number", items=frozenset({"task", "team"}), count=None),
+              "q2": Question(name="q2", kind="culture", items=None, count=None),
+              "q3": Question(name="q3", kind="number", items=None, count=None)}
+    cleaned, notes = clean_answers(tmp_path / "answers.json", schema)
+    assert cleaned is not None and cleaned["answers"] == {"q1.team": 2.92, "q2": "managed"}, notes
+    assert "computed" not in cleaned
+    assert any("q1.task is '<a whole number of 5,000 digits>', a number too large" in n for n in notes), notes
+    assert any("the value saved for q3 cannot be marked: a number that large" in n for n in notes), notes
+
+    store = AnswerStore(tmp_path)
+    assert store.get("q2") == "managed" and store.get("q1.team") == "2.92" and store.last_warning is None
+    assert store.save("q4", "democratic")  # saving keeps every readable answer; the long number is blanked
+    saved = json.loads((tmp_path / "answers.json").read_text())
+    assert saved["answers"] == {"q1.task": None, "q1.team": "2.92", "q2": "managed", "q4": "democratic"}
+    assert saved["computed"] == {"q3": [1, None]}
+    assert not list(tmp_path.glob("*unreadable*"))
+
 @pytest.mark.slow
 def test_a_sparse_file_unpacked_by_hand_sets_the_folder_aside_untouched(course: Course, tmp_path: Path) -> None:
     from coplearn.grading.submission import MAX_SUBMISSION_BYTES

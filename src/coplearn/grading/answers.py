@@ -20,6 +20,7 @@ plain-English form checks in :mod:`coplearn.grading.checks`.
 from __future__ import annotations
 
 import ast
+import json
 import math
 import re
 from collections.abc import Mapping
@@ -29,6 +30,7 @@ from coplearn.grading.options import Option, canonical, number_text, options, sp
 
 __all__ = [
     "ANSWERS_FILE",
+    "LongNumber",
     "MAX_CELL_CHARS",
     "MAX_DEPTH",
     "MAX_ITEMS",
@@ -41,6 +43,7 @@ __all__ = [
     "number_text",
     "is_answer_name",
     "item_value",
+    "loads",
     "options",
     "parse_answer_cell",
     "split_several",
@@ -151,6 +154,8 @@ def as_data(value: object, *, _depth: int = 0) -> object:
         return value
     if isinstance(value, bool):  # a bool subclass
         return bool.__bool__(value)
+    if isinstance(value, LongNumber):
+        raise ValueError("a number that large is not an answer to these questions")
     if isinstance(value, int):
         number = int.__int__(value)
         if abs(number) > 10**15:
@@ -192,6 +197,43 @@ def as_data(value: object, *, _depth: int = 0) -> object:
         return out
     raise ValueError(f"a {type(value).__name__} value is not an answer that can be marked: answers are words "
                      "in quotes, numbers, or lists of them in square brackets")
+
+
+class LongNumber:
+    """A whole number in a JSON file with more digits than any answer has (see :func:`loads`)."""
+
+    __slots__ = ("digits",)
+
+    def __init__(self, digits: int) -> None:
+        self.digits = digits
+
+    def __repr__(self) -> str:
+        return f"<a whole number of {self.digits:,} digits>"
+
+
+#: Whole numbers in an answers file longer than this are not turned into ``int`` (see :func:`loads`).
+MAX_INT_DIGITS = 18
+
+
+def _parse_int(text: str) -> int | LongNumber:
+    digits = len(text) - text.startswith("-")
+    return int(text) if digits <= MAX_INT_DIGITS else LongNumber(digits)
+
+
+def loads(text: str) -> object:
+    """``json.loads`` for an answers file, where one over-long whole number spoils only itself.
+
+    Python refuses to turn a number of more than 4,300 digits into ``int`` (and is slow on long
+    ones), which made ``json.loads`` refuse the whole file, so every drop-down answer in it was lost.
+    Here such a number is kept as a :class:`LongNumber`, which is refused as an answer like any other
+    bad value, and the rest of the file is read.
+
+    >>> loads('{"q1": "managed", "q2": ' + "9" * 5000 + '}')
+    {'q1': 'managed', 'q2': <a whole number of 5,000 digits>}
+    >>> loads("[-12, 3]")
+    [-12, 3]
+    """
+    return json.loads(text, parse_int=_parse_int)
 
 
 @dataclass(frozen=True, slots=True)

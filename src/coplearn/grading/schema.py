@@ -9,7 +9,6 @@ one of the allowed values, is kept (:func:`clean_answers`); the rest is listed f
 from __future__ import annotations
 
 import ast
-import json
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -83,7 +82,7 @@ def clean_value(question: Question, value: object) -> object:
     if question.kind == "number":
         if isinstance(value, bool):
             raise ValueError("not a number")
-        if isinstance(value, int) and abs(value) > 10**15:
+        if isinstance(value, grading.LongNumber) or isinstance(value, int) and abs(value) > 10**15:
             raise ValueError("a number too large to be an answer")  # (JSON integers have no size limit)
         if isinstance(value, (int, float)):
             return grading.as_data(float(value))
@@ -136,7 +135,7 @@ def clean_answers(path: str | os.PathLike[str], schema: Mapping[str, Question]) 
             return None, ([f"{p.name} is not a plain file, so it was not read"] if p.exists() or p.is_symlink() else [])
         if p.stat().st_size > MAX_ANSWERS_BYTES:
             return None, [f"{p.name} is larger than {MAX_ANSWERS_BYTES // 1024} KB, so it was not read"]
-        data = json.loads(p.read_text(encoding="utf-8-sig"))  # (a byte-order mark, as Notepad saves, is fine)
+        data = grading.loads(p.read_text(encoding="utf-8-sig"))  # (a byte-order mark, as Notepad saves, is fine)
     except (OSError, UnicodeDecodeError, ValueError, RecursionError):
         return None, [f"{p.name} is not a readable answers file, so no drop-down answers were used"]
     if not isinstance(data, dict) or data.get("format") != "coplearn-answers" or not isinstance(data.get("answers"), dict):

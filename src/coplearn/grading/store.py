@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from coplearn.core.atomic import atomic_write_text, file_lock, move_aside
-from coplearn.grading.answers import ANSWERS_FILE, as_data, is_answer_name
+from coplearn.grading.answers import ANSWERS_FILE, LongNumber, as_data, is_answer_name, loads
 
 __all__ = ["ANSWERS_FILE", "AnswerStore"]
 
@@ -69,7 +69,7 @@ class AnswerStore:
             self.last_warning = f"Your saved answers could not be read ({getattr(exc, 'strerror', None) or exc})."
             return {}, False
         try:
-            data = json.loads(text)
+            data = loads(text)  # (one over-long number spoils only itself)
             if not isinstance(data, dict) or data.get("format") != _FORMAT or not isinstance(data.get("answers"), dict):
                 raise ValueError("not a coplearn answers file")
             if not isinstance(data.get("computed", {}), dict):
@@ -123,7 +123,7 @@ class AnswerStore:
                                    "saved": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "answers": answers}
             if computed:
                 doc["computed"] = computed
-            atomic_write_text(self.path, json.dumps(doc, indent=2, sort_keys=True) + "\n")
+            atomic_write_text(self.path, json.dumps(doc, indent=2, sort_keys=True, default=_blank_long) + "\n")
         return True
 
     def save(self, key: str, value: Any) -> bool:
@@ -147,3 +147,10 @@ class AnswerStore:
             else:
                 computed[name] = data
         return self._update(change)
+
+
+def _blank_long(value: object) -> None:
+    """What ``json.dumps`` writes for a number too long to be any answer (:class:`LongNumber`): blank."""
+    if isinstance(value, LongNumber):
+        return None
+    raise TypeError(f"{type(value).__name__} cannot be saved in an answers file")
