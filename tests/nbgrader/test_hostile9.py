@@ -15,6 +15,8 @@
 - F8  the typed cell and the check under it both deleted: the check is put back (nbgrader: KeyError).
 - F11 a classmate's notebook hard-linked into a folder: neither student is graded, and the log says why.
 - F9, F7  answers.json renamed or missing, and work in a copy of the notebook: named in the log.
+- F10 a file whose name is not UTF-8 (an accented name from a Windows zip) is left out like any
+      other file, in a worker, not removed from the submitted folder as if it were a link.
 """
 
 from __future__ import annotations
@@ -331,3 +333,33 @@ def test_the_tutors_log_filter_leaves_out_only_lines_about_cells_left_as_release
     assert keep.filter(record("%s and %s", "one"))  # a badly formed call is left to logging
     assert keep.left_out == 2
     assert "left out for 2 locked cells" in left_out_sentence(2) and left_out_sentence(0) == ""
+
+
+@pytest.mark.slow
+def test_a_file_name_from_a_windows_zip_is_left_out_like_any_other_file(course: Course, tmp_path: Path) -> None:
+    honest = tmp_path / "honest"
+    honest.mkdir()
+    nb = json.loads((course.root / "exercises" / A1 / f"{A1}.ipynb").read_text(encoding="utf-8"))
+    honest_a1(nb)
+    (honest / f"{A1}.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    folder = place_copy(course, honest, "t10f-zip")
+    cv = os.fsencode(folder) + b"/R\x82sum\x82.docx"  # "Resume" with e-acute in code page 437, as unzip leaves it
+    with open(cv, "wb") as fh:
+        fh.write(b"my CV")
+    try:
+        result = course.api(**FAST).autograde(A1, "t10f-zip")  # serial nbgrader, with the course's steps
+        assert result["success"] and course.score(A1, "t10f-zip") == 40, result["log"]
+        assert "removed from the submitted folder" not in result["log"] and os.path.exists(cv)
+        assert "coplearn: t10f-zip: left out of grading (not part of the assignment): R\ufffdsum\ufffd.docx" in result["log"]
+        from coplearn.grading.parallel import autograde_parallel
+
+        report = autograde_parallel(A1, jobs=2, course_dir=course.root, nbgrader_args=["--student=t10f-*", "--force"])
+        assert report.ok and list(report.graded) == ["t10f-zip"], report.summary()
+        assert course.score(A1, "t10f-zip") == 40
+        assert os.path.exists(cv)  # still in the submitted folder: only a link or special file is removed there
+        assert report.replayed == 1 and report.executed_here == 0, report.summary()  # graded in a worker, not one at a time
+        graded = course.autograded(A1, "t10f-zip")
+        assert graded["metadata"]["coplearn"]["grading"]["left_out"] == ["R\ufffdsum\ufffd.docx"]
+    finally:
+        forget_students(course, "t10f-zip")
+
