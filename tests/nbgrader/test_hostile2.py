@@ -238,7 +238,7 @@ ANSWERS = {  # answers.json oddities (drop-downs), all on a blank notebook
     "r-json-confusable": (json.dumps({"format": "coplearn-answers", "version": 2, "answers": {
         "q1.1": "managed", "q1.\uff11": "democratic", "q1.1 ": "democratic", "ｑ1.2": "humanistic", "q2.1": "managed",
         "q2.01": "professional", "q2.3": "professional", "q2.x": "humanistic"}}), 2 + 8),  # q2.1 alone: one right culture
-    "r-json-bigint": ('{"format": "coplearn-answers", "version": 2, "answers": {"q1.1": "managed", "q1.2": ' + "9" * 5000 + "}}", 0),
+    "r-json-bigint": ('{"format": "coplearn-answers", "version": 2, "answers": {"q1.1": "managed", "q1.2": ' + "9" * 5000 + "}}", 2),  # q1.1 is read: the long number spoils only itself
     "r-json-bool": (json.dumps({"format": "coplearn-answers", "version": 2, "answers": {"q1.1": True, "q1.2": 1, "q2.1": ["managed", "professional"]}}), 0),
 }
 
