@@ -90,7 +90,7 @@ class LeadershipStyle:
         return (
             f"<p><strong>{_html.esc(self.code)} {_html.esc(self.name)}</strong> "
             f"({_html.esc(self.task_behaviour)} task, {_html.esc(self.relationship_behaviour)} relationship "
-            f"behaviour; suits readiness {_html.esc(self.readiness)}). {_html.esc(self.description)} "
+            f"behaviour; suits readiness {_html.esc(self.readiness)}). In the course's words: {_html.esc(self.description)} "
             f"<small>Blanchard's SLII (a separate version of the model) calls this style &ldquo;{_html.esc(self.slii_name)}&rdquo;.</small></p>"
             + extra
         )

@@ -51,7 +51,8 @@ class AdairCircles(Composite):
         show_chart(self.chart, self.out)
         items = "".join(f"<li><strong>{_esc(i.id)}</strong> {_esc(i.text)}</li>" for i in _audit.team_audit(d.key))
         self.questions.value = (
-            f'<div role="status"><p><strong>{_esc(d.name)}.</strong> {_esc(d.summary)}</p>'
+            f'<div role="status"><p><strong>{_esc(d.name)}.</strong> {_esc(d.summary)} '
+            f"<small>(The course's summary, drawn from the paper's Table 2.)</small></p>"
             f"<p>The paper's Table 2 questions for this need ({len(_audit.team_audit(d.key))}), "
             f"in the course's words:</p><ul>{items}</ul></div>")
 
