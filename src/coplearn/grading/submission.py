@@ -26,6 +26,7 @@ from coplearn.grading import answers as grading
 from coplearn.grading.gradebook import (built_on_first_use, course_id, gradebook_cells, log_safe, nbgrader_meta,
                                        preprocessor_base)
 from coplearn.grading.schema import Question, answer_schema, clean_answers
+from coplearn.grading.tutor_log import keep_printable
 
 __all__ = ["PruneSubmission", "check_submission", "clear_odd_entries", "notebooks_elsewhere", "odd_entries", "prune_folder",
            "bound_timestamp_reading", "read_timestamp", "unsafe_student_id", "MAX_TIMESTAMP_BYTES",
@@ -760,6 +761,7 @@ def check_submission(assignment: str = "", student: str = "", notebooks: list[st
     if not notebooks:
         return
     log = _log()
+    keep_printable(log)  # nbgrader's "Copying" lines name every file, as it is on disk
     try:
         # nbgrader passes the --student pattern ("*" for everyone): the student is read from the
         # folder (nbgrader's layout: submitted/STUDENT/ASSIGNMENT/NOTEBOOK.ipynb)

@@ -14,6 +14,11 @@ that matter (a refused answer, a cell not run, a submission that failed):
   prints them too); they say nothing about the grades.
 
 Plain ``nbgrader autograde`` still prints both; the tutor guide says what they mean.
+
+One more filter changes a line instead of leaving it out: nbgrader logs file names as they are on disk
+("Copying .../R\\udc82sum\\udc82.docx"), and a name that is not UTF-8 (an accented name from a Windows
+zip, unpacked on Linux) gave a line that a UTF-8 log file or pipe cannot hold
+(:class:`WithoutLoneSurrogates`, in serial grading too: the course's submission hook adds it).
 """
 
 from __future__ import annotations
@@ -26,7 +31,8 @@ import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["AsReleasedChecksums", "left_out_sentence", "quiet_gradebook_warnings", "released_checksums"]
+__all__ = ["AsReleasedChecksums", "WithoutLoneSurrogates", "keep_printable", "left_out_sentence", "quiet_gradebook_warnings",
+           "released_checksums"]
 
 #: nbgrader's OverwriteCells: "Attribute '%s' for cell %s has changed! (should be: %s, got: %s)"
 _CHANGED_TEXT = re.compile(r"Attribute 'checksum' for cell (?P<cell>.+) has changed! \(should be: \w+, got: (?P<got>\w+)\)\Z")
@@ -90,3 +96,32 @@ def left_out_sentence(count: int) -> str:
     return (f" nbgrader's \"checksum has changed\" warning was left out for {count} locked "
             f"cell{'s' if count != 1 else ''} that students left exactly as released (their hidden tests or mark "
             "schemes are taken out of the students' copies; see the tutor guide).")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class WithoutLoneSurrogates(logging.Filter):
+    """Writes each part of a line that is not text (a file name's bytes that were not UTF-8, which
+    Python keeps as lone surrogates) as the replacement character, as the notebook's record of what
+    was left out does (:func:`coplearn.grading.submission.prune_folder`).
+
+    >>> record = logging.makeLogRecord({"msg": "Copying %s", "args": ("R\\udc82sum.docx",)})
+    >>> WithoutLoneSurrogates().filter(record), record.getMessage() == "Copying R\\ufffdsum.docx"
+    (True, True)
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            text = record.getMessage()
+        except Exception:  # noqa: BLE001 - a badly formed log call: logging reports it, as it would without us
+            return True
+        if _SURROGATE.search(text):
+            record.msg, record.args = _SURROGATE.sub("\ufffd", text), ()
+        return True
+
+
+def keep_printable(log: object) -> None:
+    """Add :class:`WithoutLoneSurrogates` to ``log`` (a :class:`logging.Logger`) once."""
+    if isinstance(log, logging.Logger) and not any(isinstance(f, WithoutLoneSurrogates) for f in log.filters):
+        log.addFilter(WithoutLoneSurrogates())
