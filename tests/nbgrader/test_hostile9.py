@@ -147,9 +147,13 @@ def test_a_sparse_file_unpacked_by_hand_sets_the_folder_aside_untouched(course: 
         from coplearn.grading.parallel import autograde_parallel
 
         aside.rename(folder)  # as the tutor would, to grade it again: --jobs meets it too
-        report = autograde_parallel(A1, jobs=2, course_dir=course.root,
+        said: list[str] = []
+        report = autograde_parallel(A1, jobs=2, course_dir=course.root, progress=said.append,
                                     nbgrader_args=["--student=t10s-*", "--force", "--Execute.timeout=10"])
         assert report.failed == ("t10s-sparse",) and report.graded == ("t10s-after",), report.summary()
+        # only the other student went to a worker (red team 11 F1: a worker copied the whole file into its own
+        # folder while the main process set the submitted folder aside)
+        assert [m for m in said if " submissions run" in m] == ["1 of 1 submissions run"], said
         assert (aside / "recording.wav").stat().st_size == claimed and not folder.exists()
         # nothing near the file's size was written anywhere, in either run
         block = os.statvfs(course.root).f_frsize
