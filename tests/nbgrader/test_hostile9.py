@@ -370,3 +370,26 @@ def test_a_file_name_from_a_windows_zip_is_left_out_like_any_other_file(course: 
     finally:
         forget_students(course, "t10f-zip")
 
+
+@pytest.mark.slow
+def test_a_folder_name_with_a_line_break_is_set_aside_and_everyone_else_graded(course: Course, tmp_path: Path) -> None:
+    """Red team 11 F2: nbgrader matches every submitted folder before grading anyone, and a student
+    folder whose name holds a line break (an archive unpacked by hand) stopped the whole run."""
+    from coplearn.grading.parallel import autograde_parallel
+
+    honest = tmp_path / "honest"
+    honest.mkdir()
+    nb = json.loads((course.root / "exercises" / A1 / f"{A1}.ipynb").read_text(encoding="utf-8"))
+    honest_a1(nb)
+    (honest / f"{A1}.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    odd = place_copy(course, honest, "t11\nnl")  # sorts before the other
+    place_copy(course, honest, "t11-ok")
+    try:
+        report = autograde_parallel(A1, jobs=2, course_dir=course.root, nbgrader_args=["--student=t11*", "--force"])
+        assert report.graded == ("t11-ok",) and report.failed == ("t11\nnl",), report.summary()
+        assert course.score(A1, "t11-ok") == 40
+        assert not odd.exists() and (odd.parent / f".{A1}.not-graded" / f"{A1}.ipynb").exists()  # untouched
+        assert "t11\\x0anl" in report.summary()  # named, with the line break written out
+    finally:
+        forget_students(course, "t11\nnl", "t11-ok")
+

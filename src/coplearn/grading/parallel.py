@@ -358,6 +358,28 @@ class ParallelExecutionError(RuntimeError):
     """The error nbgrader's Execute raised in a worker, raised again where nbgrader handles it."""
 
 
+def _set_aside_unmatched(app: Any, assignment: str) -> list[str]:
+    """Set aside each submitted folder of the assignment that nbgrader's own pattern cannot read a
+    student id from (a folder name holding a line break, which an archive unpacked by hand can make),
+    and return those students. nbgrader matches every submitted folder before it grades anyone and
+    stops the whole run at the first that does not match, so everyone sorted after it went ungraded,
+    and the log never named the folder (red team 11 F2)."""
+    import glob
+    import re
+
+    cd = app.coursedir
+    regexp = cd.format_path(cd.submitted_directory, "(?P<student_id>.*)", "(?P<assignment_id>.*)", escape=True)
+    unmatched = []
+    for folder in sorted(glob.glob(cd.format_path(cd.submitted_directory, cd.student_id or "*", assignment))):
+        if os.path.isdir(folder) and not re.match(regexp, folder):
+            student = os.path.basename(os.path.dirname(folder))
+            submission._set_aside(folder, student, app.log, "the student's folder name holds a line break, so nbgrader "
+                                  "cannot read a student id from it (and would stop grading everyone after it); "
+                                  "rename the folder in submitted/ to the student's id")
+            unmatched.append(student)
+    return unmatched
+
+
 def _plan(app: Any) -> tuple[list[str], list[str], set[str], list[str]]:
     """The students nbgrader will autograde (in its order), the ones it will skip, those of the
     first whose notebooks no worker may run (nbgrader, in the main process, fails them alone),
@@ -556,6 +578,7 @@ def autograde_parallel(
         cd = app.coursedir
         checksums = AsReleasedChecksums(released_checksums(Path(cd.format_path(cd.release_directory, ".", assignment))))
         app.log.addFilter(checksums)
+        unmatched = _set_aside_unmatched(app, assignment)
         todo, skipped, main_only, no_notebook = _plan(app)
         converter = Autograde(coursedir=app.coursedir, parent=app)
         pps = [resolve_step(p) for p in converter.autograde_preprocessors]
@@ -600,7 +623,7 @@ def autograde_parallel(
         except NbGraderException:
             pass  # nbgrader has logged which students failed; we report them below
         seconds = time.perf_counter() - t_start
-        graded, failed = [], []
+        graded, failed = [], list(unmatched)
         for student in todo:
             dest = cd.format_path(cd.autograded_directory, student, assignment)
             (graded if os.path.isdir(dest) else failed).append(student)
