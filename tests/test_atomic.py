@@ -37,3 +37,34 @@ def test_the_lock_token_is_made_on_first_use_not_at_import():
             "t = a._token(); print(a._token.cache_info().currsize, t == a._token(), len(t))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["0", "1", "True", "12"], out
+
+
+def test_a_stale_temporary_file_from_a_killed_save_is_removed_on_the_next_save(tmp_path):
+    """Input 11 #17: each `kill -9` during a save could leave a hidden `.journal.json.*.tmp` for ever."""
+    import time
+
+    from coplearn.core.atomic import STALE_TEMP_AFTER
+
+    path = tmp_path / "journal.json"
+    stale, fresh, other = (tmp_path / ".journal.json.abc.tmp", tmp_path / ".journal.json.def.tmp",
+                           tmp_path / ".other.json.abc.tmp")
+    for f in (stale, fresh, other):
+        f.write_text("half a save")
+    old = time.time() - STALE_TEMP_AFTER - 60
+    os.utime(stale, (old, old))
+    os.utime(other, (old, old))
+    atomic_write_text(path, "saved")
+    assert not stale.exists(), "left by a killed save long ago: removed"
+    assert fresh.exists(), "may be another program's save in progress: kept"
+    assert other.exists(), "another file's: kept"
+
+
+def test_a_failed_save_names_the_file_not_the_temporary_one(tmp_path, monkeypatch):
+    """Input 11 #8: the error named the hidden temporary file, or no file at all."""
+    def full(*_a, **_k):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full)
+    with pytest.raises(OSError) as info:
+        atomic_write_text(tmp_path / "report.html", "x")
+    assert info.value.filename == str(tmp_path / "report.html") and info.value.errno == 28

@@ -244,3 +244,46 @@ def test_a_culture_rating_that_is_not_one_whole_number_is_named(ratings, said):
 
 def test_a_culture_rating_written_as_a_spreadsheet_writes_it_is_read():
     assert cl.culture_profile({"P1": "4.0", "M1": " 2 "}).ratings == {"P1": 4, "M1": 2}
+
+
+# --- input 11: the library takes what the survey reader takes ----------------------------------
+
+def test_score_audit_refuses_one_question_given_twice():
+    """Input 11 #11: {"K1": 4, "k1": 2} gave K1 = 2, silently."""
+    with pytest.raises(ValueError, match=r"K1: answered twice \(as 'K1' and 'k1'\)"):
+        cl.score_audit({"K1": 4, "k1": 2})
+
+
+def test_score_audit_takes_the_survey_readers_words_and_blanks():
+    """Input 11 #23: "N/A" and "Good" were refused here but read from a CSV."""
+    r = cl.score_audit({"K1": "Good", "K2": "N/A", "K3": "-", "K4": "Strongly agree", "K5": "\uff13"})
+    assert r.ratings == {"K1": 4, "K4": 5, "K5": 3} and "K2" in r.unanswered and "K3" in r.unanswered
+    with pytest.raises(ValueError, match="K1: '★★★★' is not a rating"):
+        cl.score_audit({"K1": "★★★★"})
+
+
+def test_cultures_all_weak_are_not_called_dominant():
+    """Input 11 #12: every principle rated 1 marked all four "dominant: yes", "all equally present"."""
+    prof = cl.culture_profile({p.id: 1 for p in cl.principles()})
+    assert not prof.has_dominant and ">yes<" not in prof._repr_html_()
+    assert "No culture is strongly present" in prof.summary() and "all are weak" in prof.summary()
+
+
+def test_one_rated_culture_is_not_called_dominant():
+    """Input 11 #13: "Dominant: Professional" with nothing to compare it with."""
+    prof = cl.culture_profile({"P1": 5, "P2": 4})
+    assert "Dominant" not in prof.summary() and ">yes<" not in prof._repr_html_()
+    assert "Rate at least one statement of each culture to see which dominates" in prof.summary()
+
+
+@pytest.mark.parametrize("name, key", [("professional culture", "professional"), ("The Managed culture", "managed")])
+def test_a_culture_named_with_the_word_culture_is_found(name, key):
+    """Input 11 #22."""
+    assert cl.get_culture(name).key == key
+
+
+@pytest.mark.parametrize("name", ["Humanistc", "humanist"])
+def test_a_misspelt_culture_gets_a_suggestion(name):
+    """Input 11 #22: no "did you mean"."""
+    with pytest.raises(LookupError, match=r"\(did you mean humanistic\?\); choose one of: professional"):
+        cl.get_culture(name)

@@ -339,3 +339,14 @@ def test_showing_a_widget_chart_does_not_import_nbformat():
             "assert w.out.outputs\nprint('nbformat imported: %s' % ('nbformat' in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip().endswith("nbformat imported: False")
+
+
+def test_audit_form_takes_what_score_audit_takes():
+    """Input 11 #11 and #23: the form kept the later of "K1" and "k1", and refused "N/A"."""
+    form = TeamAuditForm()
+    with pytest.raises(ValueError, match="K1: answered twice"):
+        form.set_responses({"K1": 4, "k1": 2})
+    assert form.controls["K1"].value is None
+    form.set_responses({"K1": "N/A", "K2": "Excellent", "T3": " Storming "})
+    assert form.controls["K1"].value is None and form.controls["K2"].value == 5
+    assert form.controls["T3"].value == "storming"

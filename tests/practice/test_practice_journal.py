@@ -399,7 +399,7 @@ def test_an_import_with_a_malformed_entry_adds_nothing_and_names_it(tmp_path, ba
     entry.update(bad)
     other = tmp_path / "other.json"
     other.write_text(json.dumps({"format": "coplearn-journal", "version": 1, "entries": [entry]}), encoding="utf-8")
-    with pytest.raises(ValueError, match=r"entry 1 .*" + field.split()[0]):
+    with pytest.raises(ValueError, match=r"entry 1\b.*" + field.split()[0]):
         j.import_from(other)
     assert [e.learning for e in Journal(j.path).entries] == ["Mine"]
 
@@ -449,7 +449,7 @@ def test_a_failed_save_says_nothing_changed_and_keeps_the_journal(tmp_path, monk
     def full(*_a, **_k):
         raise OSError(28, "No space left on device")
     monkeypatch.setattr(os, "replace", full)
-    with pytest.raises(OSError, match="could not be saved .*No space left on device.*journal is as it was before"):
+    with pytest.raises(OSError, match="could not be saved .*the disk is full.*journal is as it was before"):
         j.add(learning="Second")
     monkeypatch.undo()
     assert j.path.read_bytes() == before
@@ -481,3 +481,134 @@ def test_a_journal_in_a_folder_that_cannot_be_written_can_still_be_read(tmp_path
     monkeypatch.setattr(atomic, "open", no_lock_files, raising=False)  # (the fcntl lock opens its file with open)
     monkeypatch.setattr(atomic, "LOCK_METHOD", "fcntl")
     assert [e.learning for e in Journal(j.path).entries] == ["Kept on a read-only share"]
+
+
+# ---- input 11: read-only folders, damaged and re-encoded journals, plain file messages ----------
+
+def _read_only(*_a, **_k):
+    raise OSError(30, "Read-only file system", "/ro/journal.json.lock")
+
+
+def test_a_journal_in_a_read_only_folder_exports_without_a_lock(tmp_path, monkeypatch):
+    """Input 11 #3: the export read the regulator under a lock it could not make there."""
+    import coplearn.core.atomic as atomic
+
+    j = Journal(tmp_path / "j.json")
+    j.add(learning="Kept on a USB stick")
+    monkeypatch.setattr(atomic, "file_lock", _read_only)
+    assert j.regulator == "swe" and len(j.entries) == 1
+    out = j.export(tmp_path / "cpd.md")
+    assert "Kept on a USB stick" in out.read_text(encoding="utf-8")
+
+
+def test_saving_in_a_read_only_folder_says_the_entry_was_not_saved(tmp_path, monkeypatch):
+    """Input 11 #4: "[Errno 30] Read-only file system: '….lock'"."""
+    import coplearn.practice.journal as journal_module
+
+    j = Journal(tmp_path / "j.json")
+    j.add(learning="First")
+    before = j.path.read_bytes()
+    monkeypatch.setattr(journal_module, "file_lock", _read_only)
+    for change in (lambda: j.add(learning="Second"), lambda: j.set_regulator("scw")):
+        with pytest.raises(OSError) as info:
+            change()
+        said = str(info.value)
+        assert "cannot be written to (read-only)" in said and "this change was not saved" in said
+        assert "[Errno" not in said and ".lock" not in said and str(j.path) in said
+    assert j.path.read_bytes() == before
+
+
+def test_a_damaged_journal_in_a_read_only_folder_is_called_damaged(tmp_path, monkeypatch):
+    """Input 11 #5: the message was only the failed move ("[Errno 30] … -> ….unreadable-…")."""
+    import coplearn.practice.journal as journal_module
+
+    path = tmp_path / "j.json"
+    path.write_text('{"format": "coplearn-journal", "entries": [', encoding="utf-8")
+    monkeypatch.setattr(journal_module, "move_aside", _read_only)
+    with pytest.raises(OSError) as info:
+        Journal(path).entries
+    said = str(info.value)
+    assert "could not be read (it is not complete JSON text)" in said and "left where it is, unchanged" in said
+    assert "[Errno" not in said and path.read_text(encoding="utf-8").endswith("[")
+
+
+def test_every_bad_field_of_a_hand_edited_journal_is_named_at_once(tmp_path):
+    """Input 11 #6: only the first bad field was named, so mending took one round per field."""
+    entries = [{"id": f"e{n}", "created": "2026-11-27T10:00:00+00:00", "date": "2026-11-27", "learning": "x"}
+               for n in range(1, 6)]
+    entries[2]["date"] = "05/12/2026"
+    entries[3]["hours"] = "1,5"
+    path = tmp_path / "j.json"
+    path.write_text(json.dumps({"format": "coplearn-journal", "version": 1, "entries": entries}), encoding="utf-8")
+    with pytest.warns(JournalWarning) as rec:
+        Journal(path).entries
+    said = str(rec[0].message)
+    assert "2 entries have a problem" in said and "entry 3: date" in said and "entry 4: hours" in said
+
+
+def test_a_journal_saved_as_utf16_is_read_and_imported(tmp_path):
+    """Input 11 #7: Notepad's "Unicode" journal was "not a coplearn journal" on import."""
+    source = Journal(tmp_path / "a.json")
+    source.add(learning="Zo\u00eb\u2019s supervision")
+    utf16 = tmp_path / "utf16.json"
+    utf16.write_bytes(source.path.read_text(encoding="utf-8").encode("utf-16"))
+    assert [e.learning for e in Journal(utf16).entries] == ["Zo\u00eb\u2019s supervision"]
+    assert Journal(tmp_path / "b.json").import_from(utf16) == (1, 0)
+    other = tmp_path / "latin.json"
+    other.write_bytes(source.path.read_text(encoding="utf-8").encode("cp1252"))
+    with pytest.raises(ValueError) as info:
+        Journal(tmp_path / "c.json").import_from(other)
+    said = str(info.value)
+    assert "not saved as UTF-8" in said and "not a coplearn journal" not in said and "codec" not in said
+
+
+def test_importing_a_missing_file_or_a_folder_says_so_in_words(tmp_path):
+    """Input 11 #9: "[Errno 2] No such file or directory", "[Errno 21] Is a directory"."""
+    j = Journal(tmp_path / "j.json")
+    with pytest.raises(OSError) as info:
+        j.import_from(tmp_path / "nonexist.json")
+    assert "there is no such file or folder, so nothing was imported" in str(info.value)
+    with pytest.raises(OSError) as info:
+        j.import_from(tmp_path)
+    assert "it is a folder, not a file" in str(info.value) and "[Errno" not in str(info.value)
+
+
+def test_cli_file_problems_are_in_words_and_say_what_changed(tmp_path):
+    """Input 11 #8: "coplearn journal: [Errno 28] No space left on device" named no file."""
+    from coplearn.cli.main import problem_text
+
+    said = problem_text(OSError(28, "No space left on device"), "the export was not written", tmp_path / "cpd.md")
+    assert said == f"{tmp_path / 'cpd.md'}: the disk is full; the export was not written."
+    proc = run_cli("journal", "import", str(tmp_path / "nonexist.json"), "--journal", str(tmp_path / "j.json"))
+    assert proc.returncode == 2 and "there is no such file or folder" in proc.stderr and "[Errno" not in proc.stderr
+
+
+def test_journal_list_into_a_closed_pipe_stops_quietly(tmp_path):
+    """Input 11 #10: `coplearn journal list | head -2` ended in a BrokenPipeError traceback."""
+    entries = [{"id": f"e{n}", "created": "2026-11-27T10:00:00+00:00", "date": "2026-11-27",
+                "learning": f"Entry number {n} with enough words to fill the pipe quickly"} for n in range(4000)]
+    path = tmp_path / "j.json"
+    path.write_text(json.dumps({"format": "coplearn-journal", "version": 1, "entries": entries}), encoding="utf-8")
+    proc = subprocess.Popen(installed.coplearn("journal", "list", "--journal", str(path)), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    proc.stdout.readline()
+    proc.stdout.close()
+    _, err = proc.communicate(timeout=120)
+    assert b"Traceback" not in err and b"BrokenPipe" not in err
+
+
+def test_windows_line_ends_become_one_line_break(tmp_path):
+    """Input 11 #14: "\\r\\n" became two breaks in the Word export (and a blank line in the record)."""
+    j = Journal(tmp_path / "j.json")
+    e = j.add(learning="Line one\r\nLine two\r\n\r\nPara two\rEnd")
+    assert e.learning == "Line one\nLine two\n\nPara two\nEnd"
+    xml = docx.Document(str(j.export(tmp_path / "cpd.docx"))).element.xml
+    assert "Line one" in xml and "<w:br/><w:br/>Line two" not in xml
+
+
+@pytest.mark.parametrize("hours, said", [(0, "is no time at all; give the time the activity took, more than 0 hours"),
+                                         (201, "is more than 200 hours")])
+def test_hours_out_of_range_say_which_way(hours, said):
+    """Input 11 #21: "hours: '0' is outside 0 to 200"."""
+    with pytest.raises(ValueError, match=f"hours: {hours} {said}"):
+        JournalEntry.create(learning="x", hours=hours)

@@ -399,3 +399,21 @@ def test_a_line_break_in_a_record_title_does_not_start_a_heading_of_its_own(tmp_
     out = j.export(tmp_path / "cpd.md").read_text(encoding="utf-8")
     assert not re.search(r"^# Signed off", out, flags=re.M), out
     assert "First paragraph.\n\nSecond paragraph." in out  # honest paragraphs are kept
+
+
+def test_widget_refuses_a_missing_report_folder_as_the_cli_does(tmp_path):
+    """Input 11 #18: the lesson 06 widget created a mistyped folder; the CLI refuses it."""
+    import datetime as dt
+
+    from coplearn.widgets import TeamSurveyLoader
+
+    w = TeamSurveyLoader(folder=tmp_path)
+    data = b"Respondent,K1,K2\na,3,4\nb,2,5\nc,4,4\n"
+    w.upload.value = ({"name": "team.csv", "type": "text/csv", "size": len(data), "content": memoryview(data),
+                       "last_modified": dt.datetime(2026, 1, 20)},)
+    w.report_name.value = "nodir/r.html"
+    with pytest.raises(ValueError, match="the folder '.*nodir' does not exist; check its name, or create it first"):
+        w.save_report()
+    assert not (tmp_path / "nodir").exists()
+    proc = run("audit", "report", "x.csv", "-o", str(tmp_path / "nodir" / "r.html"))
+    assert proc.returncode == 2 and "nodir' does not exist; check its name, or create it first" in proc.stderr

@@ -251,3 +251,73 @@ def test_an_old_entry_keeps_its_date_when_edited(tmp_path):
     assert edited.date == "1949-06-01" and edited.title == "Old notes"
     with pytest.raises(ValueError, match="in the future"):
         Journal(path).update(entry.id, date="2099-01-01")
+
+
+# ---- input 11: symbols, "no answer" marks, score headings -------------------------------------
+
+@pytest.mark.parametrize("cell", ["★★★★", "✓", "👍", "***"])
+def test_a_cell_of_symbols_is_refused_with_the_allowed_values(cell):
+    """Input 11 #1: symbols are not "no answer"; they were silently read as blank."""
+    err = refused(f"Respondent,K1,K2\r\na,{cell},3\r\nb,2,3\r\n")
+    assert err.problems[0].row == 2 and err.problems[0].column == "B (K1)"
+    assert repr(cell) in str(err) and "whole number from 1 to 5" in str(err)
+
+
+def test_a_dash_or_question_mark_is_no_answer_and_counted_in_the_notes():
+    """Input 11 #1: the marks people type for "no answer" stay blank, but the reader says where."""
+    s = read_survey_text("Respondent,K1,K2\r\na,-,3\r\nb,2,?\r\nc,\u2014,\u2026\r\n")
+    assert [r.answers for r in s.responses] == [{"K2": 3}, {"K1": 2}]
+    note = next(n for n in s.notes if "read as no answer" in n)
+    assert note.startswith("4 cells held only a dash, question mark or dots")
+    assert "row 2 column B (K1) '-'" in note and "row 3 column C (K2) '?'" in note
+
+
+@pytest.mark.parametrize("heading", ["K1 score", "K1 points", "K1 Score (1-5)", "K1 rating"])
+def test_a_score_heading_over_ratings_is_read_as_the_question(heading):
+    """Input 11 #2: "K1 score" over ratings was dropped as a comments column, with nothing on screen."""
+    s = read_survey_text(f"Respondent,{heading},K2\r\na,4,3\r\nb,2,3\r\n")
+    assert s.columns["K1"] == heading and [r.answers["K1"] for r in s.responses] == [4, 2]
+    if "rating" not in heading:
+        assert any(f"B ('{heading}') as K1" in n for n in s.notes)
+
+
+def test_quiz_points_beside_the_question_stay_set_aside():
+    s = read_survey_text("Respondent,K1,K1 points\r\na,4,0\r\nb,2,1\r\n")
+    assert [r.answers for r in s.responses] == [{"K1": 4}, {"K1": 2}] and s.comment_columns == ("K1 points",)
+
+
+def test_when_every_column_is_set_aside_the_error_says_so():
+    """Input 11 #2: "no column heading is a team audit question" was untrue: K1 was there, set aside."""
+    err = refused("Respondent,K1 comments,K2 comments\r\na,fine,ok\r\n")
+    assert "set aside: B ('K1 comments'), C ('K2 comments')" in str(err)
+
+
+@pytest.mark.parametrize("cell", ["\uff14", "\u0664"])
+def test_digits_of_another_script_are_read_as_the_digit(cell):
+    """Input 11 #19: a full-width or Arabic-Indic 4 was "out of range"."""
+    assert read_survey_text(f"Respondent,K1\r\na,{cell}\r\n").responses[0].answers == {"K1": 4}
+
+
+def test_audit_report_prints_the_notes_and_says_one_respondent(tmp_path):
+    """Input 11 #2 and #20: `audit report` printed no notes, and "1 respondents"."""
+    survey = tmp_path / "s.csv"
+    survey.write_text("Respondent,K1 score,K2\r\na,4,-\r\n", encoding="utf-8")
+    import installed
+
+    proc = subprocess.run(installed.coplearn("audit", "report", str(survey), "-o", str(tmp_path / "r.md")),
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "for 1 respondent to" in proc.stdout
+    assert "as K1" in proc.stdout and "read as no answer: row 2 column C (K2) '-'" in proc.stdout
+
+
+def test_a_form_built_from_an_earlier_wording_of_a_question_is_still_read() -> None:
+    """Fidelity 11 reworded K4 and T11 off the paper's seven-word runs; a manager's survey form made from
+    the course's earlier wording must still be read, as the same questions."""
+    from coplearn.paper.action_centred import get_item
+    from coplearn.practice.survey_headings import match_header
+
+    for item_id in ("K4", "T11"):
+        item = get_item(item_id)
+        assert item.earlier and item.earlier[0] != item.text
+        assert match_header(item.earlier[0]) == match_header(item.text) == item_id

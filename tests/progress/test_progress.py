@@ -339,3 +339,16 @@ def test_reading_progress_creates_no_folder_and_no_lock_file(tmp_path):
         assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "rec.md").exists()
     assert list(home.iterdir()) == [], f"reading created {list(home.rglob('*'))}"
+
+
+def test_marking_done_in_a_read_only_folder_says_nothing_was_marked(tmp_path, monkeypatch):
+    """Input 11 #4: `progress done` there said only "[Errno 30] Read-only file system: '….lock'"."""
+    def read_only(*_a, **_k):
+        raise OSError(30, "Read-only file system", str(tmp_path / "p.json.lock"))
+
+    monkeypatch.setattr(P, "file_lock", read_only)
+    with pytest.raises(OSError) as info:
+        P.Progress(tmp_path / "p.json").mark("03", P.COMPLETED)
+    said = str(info.value)
+    assert "cannot be written to (read-only)" in said and "nothing was marked" in said and "[Errno" not in said
+    assert P.Progress(tmp_path / "p.json").marks() == {}

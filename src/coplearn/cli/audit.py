@@ -15,7 +15,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from coplearn.cli.main import output_file
+from coplearn.cli.main import output_file, problem_text
 
 __all__ = ["register"]
 
@@ -23,6 +23,10 @@ __all__ = ["register"]
 def _fail(message: str) -> int:
     print(f"coplearn audit: {message}", file=sys.stderr)
     return 2
+
+
+def _people(n: int) -> str:
+    return f"{n} respondent{'' if n == 1 else 's'}"
 
 
 def _min_respondents(text: str) -> int:
@@ -48,8 +52,11 @@ def _report(args: argparse.Namespace) -> int:
         result = load_survey(args.responses, min_respondents=args.min_respondents)
         written = write_report(result, args.output, fmt)
     except (ValueError, LookupError, OSError, TimeoutError) as exc:
-        return _fail(str(exc))
-    print(f"Wrote the team audit report for {result.n_respondents} respondents to {written} ({fmt}).")
+        return _fail(problem_text(exc, f"the report {args.output.name} was not written, and nothing else was changed",
+                                  args.output))
+    print(f"Wrote the team audit report for {_people(result.n_respondents)} to {written} ({fmt}).")
+    for note in result.survey.notes:
+        print(note)
     if not result.breakdown_allowed:
         print(f"Fewer than {result.min_respondents} people answered, so the report shows team figures only.")
     return 0
@@ -61,9 +68,9 @@ def _check(args: argparse.Namespace) -> int:
     try:
         result = load_survey(args.responses, min_respondents=args.min_respondents)
     except (ValueError, LookupError, OSError) as exc:
-        return _fail(str(exc))
+        return _fail(problem_text(exc))
     s = result.survey
-    people = f"{result.n_respondents} respondent{'' if result.n_respondents == 1 else 's'}"
+    people = _people(result.n_respondents)
     questions = f"{len(s.columns)} question{'' if len(s.columns) == 1 else 's'}"
     print(f"{args.responses}: {people}, {questions} recognised.")
     for note in s.notes:

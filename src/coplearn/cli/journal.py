@@ -17,7 +17,7 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from coplearn.cli.main import output_file
+from coplearn.cli.main import output_file, problem_text
 
 if TYPE_CHECKING:
     from coplearn.practice.journal import Journal
@@ -66,7 +66,7 @@ def _export(args: argparse.Namespace) -> int:
         reg = get_regulator(chosen or journal.regulator)
         written = journal.export(args.output, fmt, entries=entries, regulator=reg.key)
     except (ValueError, LookupError, OSError, TimeoutError) as exc:
-        return _fail(str(exc))
+        return _fail(problem_text(exc, "the export was not written, and the journal was not changed", args.output))
     print(f"Wrote {len(entries)} CPD record{'s' if len(entries) != 1 else ''} to {written} ({fmt}), "
           f"laid out for {reg.called}.")
     if reg.counts_hours or reg.shows_hours:
@@ -97,7 +97,7 @@ def _regulator(args: argparse.Namespace) -> int:
             print("Choose another with: coplearn journal regulator KEY, where KEY is one of: "
                   + ", ".join(f"{r.key} ({r.name})" for r in regulators()))
     except (ValueError, LookupError, OSError, TimeoutError) as exc:
-        return _fail(str(exc))
+        return _fail(problem_text(exc, "the regulator was not saved"))
     print()
     print(f"What {reg.called} asks (checked {reg.checked_text}):")
     for line in reg.requirement:
@@ -111,7 +111,7 @@ def _list(args: argparse.Namespace) -> int:
     try:
         journal, entries = _entries(args)
     except (ValueError, LookupError, OSError, TimeoutError) as exc:
-        return _fail(str(exc))
+        return _fail(problem_text(exc))
     print(f"{len(entries)} entr{'ies' if len(entries) != 1 else 'y'} in {journal.path}")
     for e in entries:
         peer = " [peer reflection]" if e.peer_reflection else ""
@@ -128,7 +128,7 @@ def _import(args: argparse.Namespace) -> int:
             added, had = journal.import_from(args.file)
         _tell_warnings(caught)
     except (ValueError, LookupError, OSError, TimeoutError) as exc:
-        return _fail(str(exc))
+        return _fail(problem_text(exc, "nothing was imported"))
     print(f"Imported {added} entr{'ies' if added != 1 else 'y'} into {journal.path}"
           + (f" ({had} already there, left as they were)." if had else "."))
     return 0
@@ -153,7 +153,7 @@ def _add(args: argparse.Namespace) -> int:
             )
         _tell_warnings(caught)
     except (ValueError, LookupError, OSError, TimeoutError) as exc:
-        return _fail(str(exc))
+        return _fail(problem_text(exc, "the entry was not saved"))
     print(f"Saved entry {entry.id} ({entry.date}) to {journal.path}.")
     return 0
 

@@ -8,6 +8,7 @@ cohort, print) by providing a ``register(subparsers)`` function listed in :data:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import shlex
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from coplearn import __version__
 
-__all__ = ["main", "find_course_dir", "output_file", "SUBCOMMAND_MODULES"]
+__all__ = ["main", "find_course_dir", "output_file", "problem_text", "SUBCOMMAND_MODULES"]
 
 #: Modules that add subcommands; each defines ``register(subparsers)``.
 SUBCOMMAND_MODULES = ("coplearn.cli.journal", "coplearn.cli.progress", "coplearn.cli.audit", "coplearn.cli.grade",
@@ -50,14 +51,33 @@ def find_course_dir(start: Path | None = None) -> Path:
 def output_file(text: str) -> Path:
     """``-o FILE`` for argparse: the file may be new, but its folder must exist (a mistyped folder
     is named, rather than created with the report inside it)."""
+    from coplearn.core.atomic import output_folder_problem
+
     path = Path(text).expanduser()
-    folder = path.parent
-    if not folder.exists():
-        raise argparse.ArgumentTypeError(
-            f"the folder {str(folder)!r} does not exist; check its name, or create it first")
-    if not folder.is_dir():
-        raise argparse.ArgumentTypeError(f"{str(folder)!r} is a file, not a folder")
+    problem = output_folder_problem(path)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
     return path
+
+
+def problem_text(exc: BaseException, changed: str = "nothing was changed",
+                 path: str | os.PathLike[str] | None = None) -> str:
+    """What went wrong, for the terminal, in plain words. A file problem the system reported
+    (``[Errno 28] No space left on device``) names the file (``path`` if the error names none),
+    says what happened in words and ``changed`` (what was, or was not, written); anything else is
+    already in words and is given as it is.
+
+    >>> import errno
+    >>> problem_text(OSError(errno.ENOSPC, "No space left on device", "out/cpd.docx"), "cpd.docx was not written")
+    'out/cpd.docx: the disk is full; cpd.docx was not written.'
+    >>> problem_text(ValueError("K1: 'x' is not a rating"))
+    "K1: 'x' is not a rating"
+    """
+    from coplearn.core.atomic import os_problem
+
+    if isinstance(exc, OSError) and exc.errno is not None and str(exc).startswith("[Errno"):
+        return f"{os_problem(exc, path if exc.filename is None else None)}; {changed}."
+    return str(exc)
 
 
 def _is_root() -> bool:
@@ -152,7 +172,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             pass  # we call jupyter through sys.executable, so PATH does not matter
         return _run(build(course, args.port, args.no_browser), args.dry_run)
     if getattr(args, "func", None) is not None:
-        return int(args.func(args) or 0)
+        try:
+            return int(args.func(args) or 0)
+        except BrokenPipeError:
+            # The reader went away (``coplearn journal list | head``): stop quietly, and keep Python
+            # from complaining as it flushes the closed output on the way out.
+            with contextlib.suppress(OSError):
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, sys.stdout.fileno())
+            return 0
     parser.print_help()
     return 0
 

@@ -13,7 +13,7 @@ import sys
 import warnings
 from pathlib import Path
 
-from coplearn.cli.main import output_file
+from coplearn.cli.main import output_file, problem_text
 
 __all__ = ["register"]
 
@@ -40,7 +40,9 @@ def _run(func, args: argparse.Namespace) -> int:
             print(f"coplearn progress: note: {w.message}", file=sys.stderr)
         return code
     except (ValueError, LookupError, OSError, TimeoutError) as exc:
-        return _fail(str(exc))
+        output = getattr(args, "output", None)
+        return _fail(problem_text(exc, f"{output.name} was not written, and nothing else was changed" if output
+                                  else "nothing was changed", output))
 
 
 def _show(args: argparse.Namespace) -> int:

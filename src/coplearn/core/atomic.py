@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import functools
+import glob
 import os
 import re
 import socket
@@ -19,14 +20,81 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["atomic_write_text", "atomic_write_bytes", "file_lock", "move_aside", "refuse_to_replace_data"]
+__all__ = ["atomic_write_text", "atomic_write_bytes", "file_lock", "move_aside", "os_problem", "os_words", "output_folder_problem",
+           "PlainOSError", "read_lock", "refuse_to_replace_data"]
+
+
+#: File problems in plain words, by error number (anything else: the system's own words).
+_PLAIN_OS_ERRORS = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "your disk quota is full",
+    errno.ENOENT: "there is no such file or folder",
+    errno.EISDIR: "it is a folder, not a file",
+    errno.ENOTDIR: "part of the path is a file, not a folder",
+    errno.EROFS: "it is in a folder that cannot be written to (read-only)",
+    errno.EACCES: "you do not have permission to use it",
+    errno.EPERM: "you do not have permission to use it",
+    errno.ENAMETOOLONG: "the name is too long",
+    errno.EIO: "the disk could not be read or written (an input/output error)",
+}
+
+
+def os_problem(exc: OSError, path: str | os.PathLike[str] | None = None) -> str:
+    """A file problem in plain words for a non-programmer, naming the file, without Python's
+    ``[Errno N]``: ``"<file>: the disk is full"``. The caller adds what was (not) changed.
+
+    >>> os_problem(OSError(errno.ENOSPC, "No space left on device"), "report.html")
+    'report.html: the disk is full'
+    >>> os_problem(FileNotFoundError(errno.ENOENT, "No such file or directory", "/x/j.json"))
+    '/x/j.json: there is no such file or folder'
+    """
+    where = path if path is not None else exc.filename
+    return f"{where}: {os_words(exc)}" if where is not None else os_words(exc)
+
+
+class PlainOSError(OSError):
+    """A file problem already said in plain words: ``str()`` is the message, without ``[Errno N]``."""
+
+    def __str__(self) -> str:
+        return self.strerror or super().__str__()
+
+
+#: Error numbers that mean "this folder cannot be written to".
+NOT_WRITABLE = (errno.EACCES, errno.EPERM, errno.EROFS)
+
+
+def os_words(exc: OSError) -> str:
+    """What went wrong with a file, in plain words (``"the disk is full"``), without the file's name."""
+    return _PLAIN_OS_ERRORS.get(exc.errno or 0) or (exc.strerror or "").lower() or str(exc)
+
+
+#: A hidden temporary file left by a save that was killed part-way is removed on a later save of
+#: the same file once it is this old (a save in progress takes well under a second).
+STALE_TEMP_AFTER = 300.0
+
+
+def _remove_stale_temps(target: Path, keep: str) -> None:
+    """Remove ``.<name>.*.tmp`` files beside ``target`` left by killed saves (older than STALE_TEMP_AFTER)."""
+    cutoff = time.time() - STALE_TEMP_AFTER
+    with contextlib.suppress(OSError):
+        for old in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
+            if old.name == keep:
+                continue
+            with contextlib.suppress(OSError):
+                if old.stat().st_mtime < cutoff:
+                    old.unlink()
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     """Replace ``path`` with ``data`` atomically (temp file, fsync, ``os.replace``)."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:  # (names the temporary file it could not make; the file being saved is what matters)
+        if exc.errno is None:
+            raise
+        raise OSError(exc.errno, exc.strerror or str(exc), str(target)) from exc
     try:
         # mkstemp makes the file private (0600); give it the mode an ordinary save would have:
         # the existing file's mode, or the default for new files under the user's umask.
@@ -43,10 +111,17 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)
+    except OSError as exc:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        if exc.filename in (None, tmp) and exc.errno is not None:  # name the file being saved, not our temporary one
+            raise OSError(exc.errno, exc.strerror or str(exc), str(target)) from exc
+        raise
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+    _remove_stale_temps(target, Path(tmp).name)
     with contextlib.suppress(OSError):  # make the rename itself durable where the OS allows it
         dir_fd = os.open(target.parent, os.O_RDONLY)
         try:
@@ -58,6 +133,22 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
     """Replace ``path`` with UTF-8 ``text`` atomically."""
     atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def output_folder_problem(path: str | os.PathLike[str]) -> str | None:
+    """Why a report or export cannot go to ``path`` because of its folder, or None. The folder must
+    already exist (a mistyped folder is named, rather than created with the file inside it); the
+    command line and the lessons follow this one rule.
+
+    >>> output_folder_problem("no-such-folder/report.html")
+    "the folder 'no-such-folder' does not exist; check its name, or create it first"
+    """
+    folder = Path(path).expanduser().parent
+    if not folder.exists():
+        return f"the folder {str(folder)!r} does not exist; check its name, or create it first"
+    if not folder.is_dir():
+        return f"{str(folder)!r} is a file, not a folder"
+    return None
 
 
 def refuse_to_replace_data(path: str | os.PathLike[str], what: str = "the export") -> None:
@@ -188,6 +279,21 @@ def file_lock(path: str | os.PathLike[str], timeout: float = 30.0) -> Iterator[N
             yield
         finally:
             release()
+
+
+@contextlib.contextmanager
+def read_lock(path: str | os.PathLike[str], timeout: float = 30.0) -> Iterator[None]:
+    """:func:`file_lock` for a reader. In a folder this user may read but not write (a copy on a
+    read-only share, a CD, a USB stick) the lock file cannot be made, and reading needs no lock
+    from a writer that cannot be there: the block runs without one."""
+    lock = contextlib.ExitStack()
+    try:
+        lock.enter_context(file_lock(path, timeout))
+    except OSError as exc:
+        if exc.errno not in NOT_WRITABLE:
+            raise
+    with lock:
+        yield
 
 
 #: A lock file older than this whose owner cannot be checked is taken to be left by a crash

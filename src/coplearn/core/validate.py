@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as _dt
+import difflib
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import TypeVar
 
 T = TypeVar("T")
 
-__all__ = ["rating", "choose", "find", "normalise", "activity_date"]
+__all__ = ["rating", "choose", "find", "normalise", "squash", "activity_date"]
 
 RATING_MIN = 1
 RATING_MAX = 5
@@ -25,6 +27,16 @@ def normalise(text: str) -> str:
     for ch in text.strip().lower():
         out.append(" " if ch in "-_ \t" else ch)
     return " ".join("".join(out).split())
+
+
+def squash(text: str) -> str:
+    """Lower case, letters and digits only (after NFKC): ignores case, punctuation and spacing.
+
+    >>> squash("N/A"), squash(" Don't know "), squash("★★★★")
+    ('na', 'dontknow', '')
+    """
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return "".join(ch for ch in text if ch.isalnum())
 
 
 def rating(
@@ -103,8 +115,20 @@ def find(value: object, records: Sequence[T], what: str, by: Sequence[str], list
             for record in records:
                 if normalise(getattr(record, attr)) == wanted:
                     return record
-    keys = ", ".join(getattr(r, listed or by[0]) for r in records)
-    raise LookupError(f"{value!r} is not a {what}; choose one of: {keys}")
+    keys = [getattr(r, listed or by[0]) for r in records]
+    raise LookupError(f"{value!r} is not a {what}{_did_you_mean(value, keys)}; choose one of: {', '.join(keys)}")
+
+
+def _did_you_mean(value: object, keys: Sequence[str]) -> str:
+    """`` (did you mean humanistic?)`` for a near miss such as "Humanistc" or "humanist", else ""."""
+    if not isinstance(value, str) or not value.strip():
+        return ""
+    by_normal = {normalise(k): k for k in keys}
+    wanted = normalise(value)
+    near = difflib.get_close_matches(wanted, list(by_normal), n=1, cutoff=0.75)
+    if not near:
+        near = [k for k in by_normal if len(wanted) >= 4 and k.startswith(wanted)][:1]
+    return f" (did you mean {by_normal[near[0]]}?)" if len(near) == 1 else ""
 
 
 #: The earliest date a learner's record may carry: anything earlier is a mistyped year.

@@ -8,6 +8,10 @@ The 28 items and their domains are the paper's (after Adair 1983). The 1-5 ratin
 scoring, the priorities and the action plan are the course's own teaching aid, not a validated
 instrument.
 
+The module runs past 420 lines because the audit's answers are checked here once for every entry
+point (the form, :func:`score_audit` and the survey reader): the rating words, the blank answers
+and the refusals all live beside the items they check.
+
 >>> import coplearn as cl
 >>> items = cl.team_audit()
 >>> len(items), sum(i.domain == "team" for i in items)
@@ -26,6 +30,7 @@ True
 from __future__ import annotations
 
 import functools
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from statistics import fmean
@@ -46,6 +51,8 @@ __all__ = [
     "AuditResult",
     "Priority",
     "get_item",
+    "is_no_answer",
+    "is_no_answer_mark",
     "rating_from_word",
     "rating_scale",
     "score_audit",
@@ -119,6 +126,9 @@ class AuditItem:
     framework: str
     lesson: str
     order: int
+    #: The question's wording in earlier versions of the course: a survey whose columns carry it
+    #: (a form built from an earlier version) is still read (:mod:`coplearn.practice.survey_headings`).
+    earlier: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -197,6 +207,39 @@ def rating_scale() -> dict[int, str]:
     return dict(_load().labels)
 
 
+#: Answers that mean "not answered", compared with case, spaces and punctuation ignored ("N/A",
+#: "Don't know"). "None" is not one: it could mean the lowest answer.
+NO_ANSWER_WORDS = frozenset({"na", "notapplicable", "dontknow", "donotknow", "notsure", "prefernottosay", "skip",
+                             "skipped"})
+#: A cell of only these (a dash, a question mark, dots) is read as "not answered", and counted.
+_NO_ANSWER_MARK_CHARS = frozenset("-‐‑‒–—―?.…")
+
+
+def is_no_answer_mark(text: str) -> bool:
+    """Whether ``text`` is only a dash, question mark or dots, which people type for "no answer".
+
+    >>> [is_no_answer_mark(t) for t in ("-", " ? ", "…", "—", "★★★★", "✓", "", "-1")]
+    [True, True, True, True, False, False, False, False]
+    """
+    t = text.strip()
+    return bool(t) and all(ch in _NO_ANSWER_MARK_CHARS or ch.isspace() for ch in t)
+
+
+def is_no_answer(value: object) -> bool:
+    """Whether an answer means "not answered": ``None``, blank text, a word such as "N/A" or
+    "Don't know", or only a dash, question mark or dots. Symbols such as "★★★★" or "✓" are not.
+
+    >>> [is_no_answer(v) for v in (None, " ", "N/A", "Don't know", "-", "★★★★", "✓", 0)]
+    [True, True, True, True, True, False, False, False]
+    """
+    if value is None:
+        return True
+    if not isinstance(value, str):
+        return False
+    text = value.strip()
+    return not text or _validate.squash(text) in NO_ANSWER_WORDS or is_no_answer_mark(text)
+
+
 def rating_from_word(word: str, item: str) -> int:
     """Turn a survey answer such as ``"Good"`` or ``"4"`` into a rating, or raise ``ValueError``.
 
@@ -207,7 +250,9 @@ def rating_from_word(word: str, item: str) -> int:
     ...
     ValueError: T4: 'high' is not a rating; use a whole number from 1 to 5, or one of: very poor, poor, adequate, good, very good
     """
-    text = str(word).strip()
+    # Digits of another script ("４", "٤") are read as the digit they are.
+    text = "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch
+                   for ch in unicodedata.normalize("NFKC", str(word)).strip())
     key = _validate.normalise(text)
     if key in _load().words:
         return _load().words[key]
@@ -215,7 +260,7 @@ def rating_from_word(word: str, item: str) -> int:
         return _validate.rating(text, item)
     except ValueError:
         labels = ", ".join(_load().labels[k] for k in sorted(_load().labels))
-        if text.lstrip("+-").isdigit():
+        if text.lstrip("+-").isdecimal() and text.isascii():
             raise ValueError(
                 f"{item}: the rating {text} is out of range; use a whole number from 1 to 5, "
                 f"or one of: {labels}"
@@ -327,8 +372,17 @@ class AuditResult:
 def score_audit(responses: Mapping[str, object]) -> AuditResult:
     """Score team audit responses ``{item_id: 1..5 | stage | text}``.
 
-    Rating items take whole numbers 1-5; T3 takes a Tuckman stage; T2 takes free text. Blank
-    answers (``None`` or empty text) count as unanswered, never as zero.
+    Rating items take whole numbers 1-5 or the words the survey reader takes ("good", "Strongly
+    agree": :func:`rating_from_word`); T3 takes a Tuckman stage; T2 takes free text. Blank answers
+    (``None``, empty text, "N/A", "Don't know", a lone dash or question mark: :func:`is_no_answer`)
+    count as unanswered, never as zero. The same item given twice ("K1" and "k1") is refused.
+
+    >>> score_audit({"K1": "Good", "K2": "N/A"}).ratings
+    {'K1': 4}
+    >>> score_audit({"K1": 4, "k1": 2})
+    Traceback (most recent call last):
+    ...
+    ValueError: K1: answered twice (as 'K1' and 'k1'); give each question one answer
 
     >>> score_audit({"K1": 6})
     Traceback (most recent call last):
@@ -348,12 +402,18 @@ def score_audit(responses: Mapping[str, object]) -> AuditResult:
     ratings: dict[str, int] = {}
     open_answers: dict[str, str] = {}
     stage: TuckmanStage | None = None
+    given_as: dict[str, object] = {}
     for key, value in responses.items():
         item = get_item(key)
-        if value is None or (isinstance(value, str) and not value.strip()):
+        if is_no_answer(value):
             continue
+        if item.id in given_as:  # "K1" and "k1": one question answered twice
+            raise ValueError(f"{item.id}: answered twice (as {given_as[item.id]!r} and {key!r}); give each question "
+                             f"one answer")
+        given_as[item.id] = key
         if item.kind == "rating":
-            ratings[item.id] = _validate.rating(value, item.id)
+            ratings[item.id] = (rating_from_word(value, item.id) if isinstance(value, str)
+                                else _validate.rating(value, item.id))
         elif item.kind == "stage":
             try:
                 stage = get_stage(value)  # type: ignore[arg-type]

@@ -38,6 +38,7 @@ __all__ = [
     "get_principle",
     "principles",
     "DOMINANCE_MARGIN",
+    "WEAK_CEILING",
     "GAP_FLOOR",
     "GAP_DISTANCE",
     "SUPERORDINATE_TARGET",
@@ -48,6 +49,8 @@ _FILE = "cultures.toml"
 
 #: A culture counts as dominant when its score is within this distance of the highest (ours).
 DOMINANCE_MARGIN = 0.5
+#: When the highest score is at or below this, no culture is present enough to call dominant (ours).
+WEAK_CEILING = 2.0
 #: A culture scoring below this needs developing whatever the others score (ours).
 GAP_FLOOR = 3.0
 #: A culture more than this far below the strongest culture needs developing (ours).
@@ -164,7 +167,19 @@ def get_culture(name: str) -> Culture:
     Traceback (most recent call last):
     ...
     LookupError: 'clan' is not a learning culture; choose one of: professional, managed, humanistic, democratic
+    >>> get_culture("Professional culture").key
+    'professional'
+    >>> get_culture("Humanistc")
+    Traceback (most recent call last):
+    ...
+    LookupError: 'Humanistc' is not a learning culture (did you mean humanistic?); choose one of: professional, managed, humanistic, democratic
     """
+    if isinstance(name, str) and _validate.normalise(name).endswith(" culture"):  # "the professional culture"
+        try:
+            return _validate.find(_validate.normalise(name).removesuffix(" culture").removeprefix("the "),
+                                  cultures(), "learning culture", ("key",))
+        except LookupError:
+            pass
     return _validate.find(name, cultures(), "learning culture", ("key",))
 
 
@@ -222,11 +237,25 @@ class CultureProfile:
 
     @property
     def dominant_cultures(self) -> tuple[str, ...]:
-        """The keys of the cultures within :data:`DOMINANCE_MARGIN` of the highest score (often one)."""
+        """The keys of the cultures within :data:`DOMINANCE_MARGIN` of the highest score (often one).
+
+        The summary and the table call them dominant only when that means something
+        (:attr:`has_dominant`): at least two cultures rated, and the highest above :data:`WEAK_CEILING`.
+        """
         if not self.scores:
             return ()
         top = max(self.scores.values())
         return tuple(k for k, v in self.scores.items() if v >= top - DOMINANCE_MARGIN)
+
+    @property
+    def has_dominant(self) -> bool:
+        """Whether calling the strongest cultures "dominant" is true: there are at least two rated
+        cultures to compare, and the strongest is more than weakly present (above :data:`WEAK_CEILING`).
+
+        >>> culture_profile({"P1": 5, "P2": 4}).has_dominant, culture_profile({"P1": 1, "M1": 1}).has_dominant
+        (False, False)
+        """
+        return len(self.scores) >= 2 and max(self.scores.values()) > WEAK_CEILING
 
     @property
     def dominant(self) -> tuple[str, ...]:
@@ -277,12 +306,20 @@ class CultureProfile:
             ", ".join(f"{names[k]} {v:.1f}" for k, v in self.scores.items()) + " (out of 5)."
         ]
         dom = [names[k] for k in self.dominant_cultures]
-        if len(dom) == len(self.scores) and len(dom) > 1:
+        weak = max(self.scores.values()) <= WEAK_CEILING
+        if len(self.scores) < 2:
+            parts.append("Rate at least one statement of each culture to see which dominates.")
+        elif weak:
+            parts.append(f"No culture is strongly present: the highest score is {max(self.scores.values()):.1f} "
+                         f"of 5, so none is called dominant.")
+        elif len(dom) == len(self.scores):
             parts.append("No culture stands out: they are all close together.")
         else:
             parts.append(f"Dominant: {' and '.join(dom)}.")
         if self.balance is not None:
-            parts.append(f"Balance index {self.balance:.2f} (1 = all equally present).")
+            parts.append(f"Balance index {self.balance:.2f} "
+                         + ("(1 = all equally present, but here all are weak)." if weak
+                            else "(1 = all equally present)."))
         gaps = self.to_develop()
         if gaps:
             parts.append("To develop: " + ", ".join(names[g.culture] for g in gaps) + ".")
@@ -295,7 +332,7 @@ class CultureProfile:
     def _repr_html_(self) -> str:
         names = {c.key: c.name for c in cultures()}
         rows = [
-            (names[k], f"{v:.2f}", self.counts[k], "yes" if k in self.dominant_cultures else "")
+            (names[k], f"{v:.2f}", self.counts[k], "yes" if self.has_dominant and k in self.dominant_cultures else "")
             for k, v in self.scores.items()
         ]
         gaps = "".join(

@@ -26,18 +26,21 @@ regulator that counts hours.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import errno
 import json
 import os
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from coplearn.core import html as _html
-from coplearn.core.atomic import atomic_write_text, file_lock, move_aside
+from coplearn.core.atomic import (
+    NOT_WRITABLE, PlainOSError, atomic_write_text, file_lock, move_aside, os_problem, os_words, read_lock,
+)
 from coplearn.practice import cpd
 from coplearn.practice.journal_entry import (  # noqa: F401 - re-exported: a journal's entries and their checks
     ACTIVITY_TYPES, GIBBS_STAGES, JournalEntry, JournalWarning, _as_date, looks_like_a_name,
@@ -47,6 +50,7 @@ __all__ = [
     "GIBBS_STAGES",
     "Journal",
     "JournalEntry",
+    "JournalFileError",
     "JournalWarning",
     "default_journal_path",
     "looks_like_a_name",
@@ -55,6 +59,25 @@ __all__ = [
 
 FORMAT = "coplearn-journal"
 VERSION = 1
+#: At most this many bad fields are named when a hand-edited journal cannot be read.
+MAX_FIELD_PROBLEMS = 12
+
+
+class JournalFileError(PlainOSError):
+    """The journal file could not be read or saved, said in plain words (no ``[Errno N]``)."""
+
+
+def _journal_text(raw: bytes) -> str:
+    """A journal file's bytes as text: UTF-8 (with or without a byte-order mark) or UTF-16 with one
+    (Notepad's "Unicode"); anything else raises ``ValueError`` in plain words."""
+    try:
+        if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return raw.decode("utf-16")
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValueError("it is not saved as UTF-8 text (it may be in another encoding, or not be a journal at "
+                         "all); if you edited it in Notepad, open it there and choose Save As, then Encoding "
+                         "UTF-8") from None
 
 
 def default_journal_path() -> Path:
@@ -86,28 +109,33 @@ class Journal:
         if not self.path.exists():
             return []
         try:
-            # (utf-8-sig: a journal saved by Notepad with a byte-order mark is still a journal)
-            data = json.loads(self.path.read_text(encoding="utf-8-sig"))
+            # (a journal saved by Notepad, with a byte-order mark or as "Unicode", is still a journal)
+            data = json.loads(_journal_text(self.path.read_bytes()))
             if not isinstance(data, dict) or data.get("format") != FORMAT:
                 raise ValueError("it is not a coplearn journal")
             if not isinstance(data.get("entries", []), list):
                 raise ValueError("its entries are not a list")
-            entries = []
-            for n, item in enumerate(data.get("entries", []), 1):
-                try:
-                    entries.append(JournalEntry.from_dict(item))
-                except (ValueError, TypeError, KeyError, LookupError) as exc:
-                    raise ValueError(f"entry {n}: {exc}") from None
+            entries, problems = _read_entries(data.get("entries", []))
+            if problems:
+                raise ValueError(problems)
             settings = data.get("settings", {})
             self._settings = dict(settings) if isinstance(settings, dict) else {}
             return entries
         except (ValueError, TypeError, KeyError, UnicodeDecodeError, RecursionError) as exc:
-            moved = move_aside(self.path, "unreadable")
             why = str(exc) if isinstance(exc, ValueError) and not isinstance(exc, json.JSONDecodeError) else (
                 "it is not complete JSON text" if isinstance(exc, (json.JSONDecodeError, RecursionError))
                 else exc.__class__.__name__)
+            try:
+                moved = move_aside(self.path, "unreadable")
+            except OSError as move_exc:
+                # (a read-only folder: the damaged file stays where it is, and nothing may be saved over it)
+                raise JournalFileError(move_exc.errno, (
+                    f"Your journal at {self.path} could not be read ({why[:1500]}). It was left where it is, "
+                    f"unchanged, because it could not be moved aside ({os_words(move_exc)}). Copy it to a folder "
+                    f"you can write to, mend what is named above in the copy (or ask your tutor), then import "
+                    f"it (lesson 11, or `coplearn journal import`).")) from None
             self.last_warning = (
-                f"Your journal at {self.path} could not be read ({why[:200]}), so it has been "
+                f"Your journal at {self.path} could not be read ({why[:1500]}), so it has been "
                 f"kept safe as {moved} and a new journal started. Nothing was deleted. To get the old "
                 f"entries back, fix what is named above in that file (or ask your tutor), then import it "
                 f"(lesson 11, or `coplearn journal import`)."
@@ -115,19 +143,38 @@ class Journal:
             warnings.warn(self.last_warning, JournalWarning, stacklevel=3)
             return []
 
+    @contextlib.contextmanager
+    def _changing(self) -> Iterator[None]:
+        """Hold the journal's lock to change it; a folder that cannot be written to is said in words."""
+        lock = contextlib.ExitStack()
+        try:
+            lock.enter_context(file_lock(self.path))
+        except OSError as exc:
+            if exc.errno is None or isinstance(exc, TimeoutError):
+                raise
+            raise self._not_saved(exc) from exc
+        with lock:
+            yield
+
+    def _not_saved(self, exc: OSError) -> JournalFileError:
+        """A failed save (or lock) in plain words: what happened, that nothing changed, what to do."""
+        if exc.errno in NOT_WRITABLE:
+            todo = (" Copy the journal to a folder you can write to, or set COPLEARN_JOURNAL to a journal file "
+                    "there, and try again.")
+        elif exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            todo = " Free some space and try again."
+        else:
+            todo = ""
+        return JournalFileError(exc.errno, (
+            f"your journal at {self.path} could not be saved ({os_words(exc)}): this change was not saved, and "
+            f"the journal is as it was before.{todo}"))
+
     @property
     def entries(self) -> tuple[JournalEntry, ...]:
         """All entries, oldest first, read from the file now (no file yet: none, and nothing is created)."""
         if not self.path.exists():
             return ()
-        try:
-            with file_lock(self.path):
-                return tuple(self._read_unlocked())
-        except OSError as exc:
-            if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
-                raise
-            # A folder this user may read but not write (a copy on a read-only share, a CD): the
-            # lock file cannot be made there, and reading needs no lock from a writer that cannot be.
+        with read_lock(self.path):
             return tuple(self._read_unlocked())
 
     def __len__(self) -> int:
@@ -142,14 +189,12 @@ class Journal:
         try:
             atomic_write_text(self.path, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
         except OSError as exc:
-            # (the message names the hidden temporary file or only an error number otherwise)
-            raise OSError(exc.errno, f"your journal at {self.path} could not be saved ({exc.strerror or exc}): this "
-                                     "change was not saved, and the journal is as it was before") from exc
+            raise self._not_saved(exc) from exc
 
     def add(self, entry: JournalEntry | None = None, **fields: Any) -> JournalEntry:
         """Validate and save a new entry; return it. Pass fields or a ready :class:`JournalEntry`."""
         new = entry if entry is not None else JournalEntry.create(**fields)
-        with file_lock(self.path):
+        with self._changing():
             entries = self._read_unlocked()
             entries.append(new)
             self._write_unlocked(entries)
@@ -168,25 +213,31 @@ class Journal:
         >>> b.import_from(a.path), b.import_from(a.path)
         ((1, 0), (0, 1))
         """
-        raw = source if isinstance(source, bytes) else Path(source).read_bytes()
         where = "the file" if isinstance(source, bytes) else str(source)
+        try:
+            raw = source if isinstance(source, bytes) else Path(source).expanduser().read_bytes()
+        except OSError as exc:
+            hint = (" Check the name and the folder." if exc.errno == errno.ENOENT else
+                    " Choose the journal.json file inside it." if exc.errno == errno.EISDIR else "")
+            raise JournalFileError(exc.errno, f"{os_problem(exc, where)}, so nothing was imported.{hint}") from None
         if len(raw) > 20 * 1024 * 1024:
             raise ValueError(f"{where} is larger than 20 MB, so it is not a coplearn journal")
         try:
-            data = json.loads(raw.decode("utf-8-sig"))
-        except (UnicodeDecodeError, ValueError, RecursionError):
+            text = _journal_text(raw)
+        except ValueError as exc:
+            raise ValueError(f"{where} cannot be read: {exc}. Nothing was imported.") from None
+        try:
+            data = json.loads(text)
+        except (ValueError, RecursionError):
             raise ValueError(f"{where} is not a coplearn journal (it is not JSON text); choose the journal.json "
                              "you downloaded or kept") from None
         if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("entries"), list):
             raise ValueError(f"{where} is not a coplearn journal (it has no '{FORMAT}' format and entries list); "
                              "choose the journal.json you downloaded or kept")
-        incoming = []
-        for n, item in enumerate(data["entries"], 1):
-            try:
-                incoming.append(JournalEntry.from_dict(item))
-            except (ValueError, TypeError, KeyError, LookupError) as exc:
-                raise ValueError(f"entry {n} in {where} cannot be read ({exc}); nothing was imported") from None
-        with file_lock(self.path):
+        incoming, problems = _read_entries(data["entries"])
+        if problems:
+            raise ValueError(f"{where} cannot be read ({problems}); nothing was imported")
+        with self._changing():
             entries = self._read_unlocked()
             have = {e.id for e in entries}
             new = []
@@ -200,7 +251,7 @@ class Journal:
 
     def update(self, entry_id: str, **fields: Any) -> JournalEntry:
         """Change fields of an existing entry and save."""
-        with file_lock(self.path):
+        with self._changing():
             entries = self._read_unlocked()
             for i, e in enumerate(entries):
                 if e.id == entry_id:
@@ -217,7 +268,7 @@ class Journal:
 
     def remove(self, entry_id: str) -> None:
         """Delete one entry."""
-        with file_lock(self.path):
+        with self._changing():
             entries = self._read_unlocked()
             kept = [e for e in entries if e.id != entry_id]
             if len(kept) == len(entries):
@@ -273,7 +324,7 @@ class Journal:
         """The journal's settings (a copy), read from the file now; e.g. ``{"regulator": "scw"}``."""
         if not self.path.exists():
             return {}
-        with file_lock(self.path):
+        with read_lock(self.path):
             self._read_unlocked()
             return dict(self._settings)
 
@@ -295,7 +346,7 @@ class Journal:
         from coplearn.practice.regulators import get_regulator
 
         chosen = get_regulator(key).key
-        with file_lock(self.path):
+        with self._changing():
             entries = self._read_unlocked()
             self._settings["regulator"] = chosen
             self._write_unlocked(entries)
@@ -317,3 +368,20 @@ class Journal:
         rows = [(e.date, e.lesson, e.title or e.learning[:60]) for e in self.entries]
         return _html.table(f"Reflective journal ({len(rows)} entries) at {self.path}",
                            ["date", "lesson", "entry"], rows)
+
+
+def _read_entries(items: list[Any]) -> tuple[list[JournalEntry], str]:
+    """The entries that read, and every bad field named ("entry 3: date: ...; entry 4: hours: ...",
+    at most MAX_FIELD_PROBLEMS) so that one edit can mend them all ("" when all read)."""
+    entries: list[JournalEntry] = []
+    problems: list[str] = []
+    for n, item in enumerate(items, 1):
+        try:
+            entries.append(JournalEntry.from_dict(item))
+        except (ValueError, TypeError, KeyError, LookupError) as exc:
+            problems.append(f"entry {n}: {exc}")
+    if not problems:
+        return entries, ""
+    shown = "; ".join(problems[:MAX_FIELD_PROBLEMS])
+    more = f"; and {len(problems) - MAX_FIELD_PROBLEMS} more" if len(problems) > MAX_FIELD_PROBLEMS else ""
+    return entries, (f"{len(problems)} entries have a problem: " if len(problems) > 1 else "") + shown + more

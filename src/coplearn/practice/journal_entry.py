@@ -62,6 +62,8 @@ def _text(value: object, name: str) -> str:
         return ""
     if not isinstance(value, str):
         raise ValueError(f"{name}: write this as text, not {value!r}")
+    # (Windows line ends, "\r\n" or a lone "\r" as pasted from Word or Outlook, are one line break each)
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
     return _CONTROL.sub("", value.translate(_PASTED_BREAKS)).strip()
 
 
@@ -196,8 +198,11 @@ def _hours(value: object) -> float | None:
         hours = float(value)
     except (TypeError, ValueError):
         raise ValueError(f"hours: {value!r} is not a number of hours; write it as a number, e.g. 1.5") from None
-    if not 0 < hours <= 200:
-        raise ValueError(f"hours: {value!r} is outside 0 to 200; give the time the activity took, e.g. 1.5")
+    if not hours > 0:  # (also NaN)
+        raise ValueError(f"hours: {value!r} is no time at all; give the time the activity took, more than 0 hours "
+                         f"(up to 200), e.g. 1.5")
+    if hours > 200:
+        raise ValueError(f"hours: {value!r} is more than 200 hours; give the time this one activity took, e.g. 1.5")
     if round(hours, 2) == 0:  # (it would be saved as 0, which is no time at all)
         raise ValueError(f"hours: {value!r} is less than a minute; give the time the activity took in hours, "
                          "e.g. 0.25 for a quarter of an hour")

@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 
 from coplearn.core import html as _html
 from coplearn.core.validate import activity_date
-from coplearn.core.atomic import atomic_write_text, file_lock, move_aside
+from coplearn.core.atomic import NOT_WRITABLE, PlainOSError, atomic_write_text, file_lock, move_aside, os_words, read_lock
 from coplearn.practice.lesson_plan import (  # noqa: F401 - re-exported: the plans progress is measured against
     LessonPlan, _activity_lessons, _lesson_number, course_plan, lesson_of,
 )
@@ -268,7 +268,7 @@ class Progress:
         """``{lesson: {activity: ISO date}}`` as saved (``opened`` and ``completed`` included)."""
         if not self.path.exists():  # nothing noted yet: reading creates no folder and no lock file
             return {}
-        with file_lock(self.path):
+        with read_lock(self.path):
             return {k: dict(v.get("done", {})) for k, v in self._read_unlocked().items()}
 
     def mark(self, lesson: str | int, activity: str = OPENED, *, when: str | _dt.date | None = None) -> bool:
@@ -281,6 +281,17 @@ class Progress:
         if not isinstance(activity, str) or not activity.strip():
             raise ValueError(f"activity: give the activity's name as text, not {activity!r}")
         day = activity_date(when).isoformat() if when else _dt.date.today().isoformat()
+        try:
+            return self._mark(number, activity, day)
+        except OSError as exc:
+            if exc.errno is None or isinstance(exc, (TimeoutError, PlainOSError)):
+                raise
+            todo = (" Set COPLEARN_PROGRESS to a file in a folder you can write to, and try again."
+                    if exc.errno in NOT_WRITABLE else "")
+            raise PlainOSError(exc.errno, f"your progress notes at {self.path} could not be saved ({os_words(exc)}): "
+                                          f"nothing was marked, and the notes are as they were before.{todo}") from exc
+
+    def _mark(self, number: str, activity: str, day: str) -> bool:
         with file_lock(self.path):
             lessons = self._read_unlocked()
             done = lessons.setdefault(number, {}).setdefault("done", {})

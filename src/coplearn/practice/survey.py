@@ -17,8 +17,11 @@ question fits. Columns may come in any order. An optional column holds a respond
 (``Respondent``, ``Respondent ID``, ``Response ID``, ``ID``); the usual bookkeeping columns of
 survey tools (``Timestamp``, ``Start time``, ``Email``, ``Name`` ...) are ignored and never
 reported. Excel's "CSV UTF-8" (with a byte-order mark), semicolon- or tab-separated files and
-blank answers are all fine; "N/A", "Don't know" and "Prefer not to say" count as blank, while "None"
-is refused (it could mean the lowest answer or none). Read too, each with a note in
+blank answers are all fine; "N/A", "Don't know" and "Prefer not to say" count as blank, and so does a
+lone dash, question mark or dots (each such cell is listed in :attr:`Survey.notes`), while "None"
+is refused (it could mean the lowest answer or none), as are symbols such as "★★★★" or "✓".
+A "K1 score" or "K1 points" column is read as K1 when K1 has no column of its own and the
+column holds ratings (with a note); beside a K1 column it is quiz points, and is not read. Read too, each with a note in
 :attr:`Survey.notes`: a plain Excel CSV (Windows-1252) or a UTF-16 file, Excel's ``sep=;`` line or a
 title line above the headings (skipped; rows keep the numbers a spreadsheet shows), rows shorter
 than the headings (the missing answers blank) and columns of comments or quiz points ("K1
@@ -55,11 +58,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from coplearn.paper.action_centred import AuditItem, get_item, rating_from_word
+from coplearn.paper.action_centred import AuditItem, get_item, is_no_answer, is_no_answer_mark, rating_from_word
 from coplearn.paper.team_development import get_stage, tuckman_stages
 from coplearn.practice.survey_headings import (  # noqa: F401 - match_header is part of this module's API
     _IGNORED_HEADINGS, _RESPONDENT_HEADINGS, _Conflict, _describe, _letter, _match, _short, _squash,
-    is_comment_heading, match_header,
+    is_comment_heading, match_header, scored_item,
 )
 
 if TYPE_CHECKING:
@@ -83,8 +86,6 @@ DEFAULT_MIN_RESPONDENTS = 3
 #: At most this many problems are listed in one error message.
 MAX_PROBLEMS = 12
 
-_BLANK_ANSWERS = frozenset({"", "na", "notapplicable", "dontknow", "donotknow", "notsure",
-                            "prefernottosay", "skip", "skipped"})
 #: Answers that could mean a low rating or no answer at all ("None" to "Are people who use services
 #: involved?"): refused with the choices, rather than guessed.
 _AMBIGUOUS_ANSWERS = frozenset({"none", "nil", "nothing"})
@@ -393,7 +394,7 @@ def _read(text: str, source: str, notes: list[str]) -> Survey:
     respondent_col: int | None = None
     ignored: list[str] = []
     unknown: list[tuple[int, str, str | None]] = []
-    comments: list[str] = []
+    comments: list[tuple[int, str]] = []
     conflicts = 0
     for i, raw in enumerate(header):
         heading = raw.strip()
@@ -404,7 +405,7 @@ def _read(text: str, source: str, notes: list[str]) -> Survey:
                     "this column has answers but no heading; give it the item id (e.g. K1) or the question.")))
             continue
         if is_comment_heading(heading):
-            comments.append(heading)
+            comments.append((i, heading))
             continue
         try:
             item_id, suggestion = _match(heading)
@@ -427,12 +428,17 @@ def _read(text: str, source: str, notes: list[str]) -> Survey:
             ignored.append(heading)
         else:
             unknown.append((i, heading, suggestion))
+    comments = _scores_as_answers(comments, columns, body, header, notes)
     if not columns and not conflicts:
         shown = ", ".join(f"'{_short(h, 30)}'" for h in header[:4] if h.strip()) or "none"
+        set_aside = (" Columns headed like comments or quiz points were set aside: "
+                     + ", ".join(f"{_letter(i)} ('{_short(h, 30)}')" for i, h in comments[:6])
+                     + (f" and {len(comments) - 6} more" if len(comments) > 6 else "")
+                     + ". If one holds the answers, head it with the item id alone (e.g. K1).") if comments else ""
         raise SurveyError(source, [SurveyProblem(row=header_row, column=None, message=(
             f"no column heading is a team audit question (the first headings are: {shown}), so this does "
             f"not look like a team survey CSV. Head each column with the item id (K1 ... I8) or the "
-            f"question's text."))])
+            f"question's text.{set_aside}"))])
     for i, heading, suggestion in unknown:
         tip = f" Did you mean {suggestion} ('{_short(get_item(suggestion).text, 60)}')?" if suggestion else ""
         problems.append(SurveyProblem(row=header_row, column=f"{_letter(i)} ('{_short(heading)}')", message=(
@@ -446,6 +452,7 @@ def _read(text: str, source: str, notes: list[str]) -> Survey:
     empty_rows: list[int] = []
     seen_ids: dict[str, tuple[int, str]] = {}
     short_rows: list[int] = []
+    marks: list[str] = []  # cells of only a dash, question mark or dots: read as no answer, and said so
     wanted = sorted(columns.items(), key=lambda kv: get_item(kv[0]).order)
     for n, cells in enumerate(body, start=header_row + 1):
         if not any(c.strip() for c in cells):
@@ -460,6 +467,9 @@ def _read(text: str, source: str, notes: list[str]) -> Survey:
         answers: dict[str, int | str] = {}
         for item_id, i in wanted:
             raw = cells[i].strip() if i < len(cells) else ""
+            if is_no_answer_mark(raw):
+                marks.append(f"row {n} column {_describe(i, header[i], item_id)} '{raw}'")
+                continue
             try:
                 value = _answer(get_item(item_id), raw)
             except (ValueError, LookupError) as exc:
@@ -500,9 +510,14 @@ def _read(text: str, source: str, notes: list[str]) -> Survey:
     if short_rows:
         notes.append(f"{_rows(short_rows)} fewer values than there are headings: the answers missing at the end "
                      f"were read as blank. If the file was cut short, download it again.")
+    if marks:
+        shown = "; ".join(marks[:8]) + (f"; and {len(marks) - 8} more" if len(marks) > 8 else "")
+        notes.append(f"{len(marks)} cell{' held' if len(marks) == 1 else 's held'} only a dash, question mark or dots "
+                     f"and {'was' if len(marks) == 1 else 'were'} read as no answer: {shown}. If a rating was meant, "
+                     f"write it as a number from 1 to 5.")
     if comments:
         notes.append("These columns look like comments on a question or its points, not answers to it, and were "
-                     "not read: " + ", ".join(f"'{_short(c)}'" for c in comments) + ".")
+                     "not read: " + ", ".join(f"'{_short(c)}'" for _, c in comments) + ".")
     # Unlabelled respondents get a neutral label in file order.
     labelled = []
     for k, r in enumerate(responses, 1):
@@ -511,8 +526,37 @@ def _read(text: str, source: str, notes: list[str]) -> Survey:
         source=source, columns={k: header[i].strip() for k, i in wanted},
         respondent_column=header[respondent_col].strip() if respondent_col is not None else None,
         ignored_columns=tuple(ignored), responses=tuple(labelled), empty_rows=tuple(empty_rows),
-        delimiter=delimiter, comment_columns=tuple(comments), notes=tuple(notes),
+        delimiter=delimiter, comment_columns=tuple(c for _, c in comments), notes=tuple(notes),
     )
+
+
+def _scores_as_answers(comments: list[tuple[int, str]], columns: dict[str, int], body: list[list[str]],
+                       header: list[str], notes: list[str]) -> list[tuple[int, str]]:
+    """Read a column headed "K1 score" or "K1 points" as question K1 when K1 has no column of its own
+    and every answer in it reads as an answer to K1 (a rating from 1 to 5); say so in ``notes``.
+    Returns the comment columns left (quiz points beside the answers, remarks)."""
+    left: list[tuple[int, str]] = []
+    read_as: list[str] = []
+    for i, heading in comments:
+        item_id = scored_item(heading)
+        cells = [r[i].strip() for r in body if i < len(r) and r[i].strip()]
+        if item_id is None or item_id in columns or get_item(item_id).kind == "open" or not cells:
+            left.append((i, heading))
+            continue
+        try:
+            for cell in cells:
+                _answer(get_item(item_id), cell)
+        except (ValueError, LookupError):
+            left.append((i, heading))
+            continue
+        columns[item_id] = i
+        read_as.append(f"{_letter(i)} ('{_short(heading, 30)}') as {item_id}")
+    if read_as:
+        shown = ", ".join(read_as[:8]) + (f" and {len(read_as) - 8} more" if len(read_as) > 8 else "")
+        notes.append(f"Columns headed as a score or points hold answers (ratings from 1 to 5, or a stage) to a question "
+                     f"that has no column of its own, so they were read as that question: {shown}. If one is quiz "
+                     f"points instead, delete it.")
+    return left
 
 
 def _rows(numbers: Sequence[int]) -> str:
@@ -531,7 +575,7 @@ _NUMBER_LAST = re.compile(r"^(.*?)\s*\(\s*(\d+)\s*\)\s*$")
 
 def _answer(item: AuditItem, raw: str) -> int | str | None:
     """One cell as an answer for ``item`` (None when blank), or ``ValueError`` saying what is allowed."""
-    if _squash(raw) in _BLANK_ANSWERS:
+    if is_no_answer(raw):  # symbols such as "★★★★" or "✓" are not: they are refused below, with the choices
         return None
     if item.kind == "open":
         return raw

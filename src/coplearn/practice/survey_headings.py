@@ -17,9 +17,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from coplearn.core.validate import squash
 from coplearn.paper.action_centred import AuditItem, get_item, team_audit
 
-__all__ = ["match_header", "is_comment_heading"]
+__all__ = ["match_header", "is_comment_heading", "scored_item"]
 
 # Headings that name the respondent (first match wins) and bookkeeping columns we skip. Compared
 # after _squash (lower case, letters and digits only).
@@ -61,10 +62,8 @@ def _describe(index: int, heading: str, item_id: str | None = None) -> str:
 
 # ---- matching headings ------------------------------------------------------------------------
 
-def _squash(text: str) -> str:
-    """Lower case, letters and digits only: ignores case, punctuation and spacing."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    return "".join(ch for ch in text if ch.isalnum())
+#: Lower case, letters and digits only: ignores case, punctuation and spacing.
+_squash = squash
 
 
 _STOP = frozenset(
@@ -136,6 +135,8 @@ def _index() -> _Index:
         for item in team_audit():
             exact[_squash(item.id)] = item.id
             exact[_squash(item.text)] = item.id
+            for wording in item.earlier:  # a form built from an earlier version of the course
+                exact.setdefault(_squash(wording), item.id)
             toks[item.id] = _tokens(item.text)
         _INDEX = _Index(exact=exact, tokens=toks)
     return _INDEX
@@ -199,6 +200,28 @@ def is_comment_heading(heading: str) -> bool:
     if m and _COMMENT_WORDS.match(text[: m.start()]):
         return True
     return bool(_COMMENT_WORDS.match(text))
+
+
+_SCORE_WORD = re.compile(r"\b(?:scores?|points?|marks?)\b", re.I)
+
+
+def scored_item(heading: str) -> str | None:
+    """The item a score or points column is headed with ("K1 score", "K1 Score (1-5)", "Points [K1]"),
+    or None. Such a column holds quiz points beside the answers, or the answers themselves: the
+    survey reader looks at its cells to tell which.
+
+    >>> scored_item("K1 score"), scored_item("K1 Score (1-5)"), scored_item("K1 comments"), scored_item("K1")
+    ('K1', 'K1', None, None)
+    """
+    text = heading.strip()
+    if not is_comment_heading(text) or not _SCORE_WORD.search(text):
+        return None
+    for pattern in (_ID_AT_START, _ID_IN_BRACKETS):
+        m = pattern.search(text)
+        if m:
+            item = _item_by_id(m.group(1), m.group(2))
+            return item.id if item is not None else None
+    return None
 
 
 def read_by_wording(item_id: str, heading: str) -> bool:

@@ -274,18 +274,22 @@ class TeamAuditForm(Composite):
 
     @staticmethod
     def _clean(responses: Mapping[str, object]) -> dict[str, object]:
-        """``responses`` checked and as the form's controls hold them (a clear error for a bad one)."""
+        """``responses`` checked and as the form's controls hold them (a clear error for a bad one).
+
+        :func:`coplearn.score_audit` checks them first, so the form takes what it takes: the survey
+        reader's rating words and blank answers ("N/A"), and refuses one question given twice ("K1", "k1").
+        """
+        scored = _audit.score_audit(responses)  # raises a clear error for a bad answer or a question given twice
         clean: dict[str, object] = {}
         for key, value in responses.items():
             item = _audit.get_item(key)
-            if value is None or (isinstance(value, str) and not value.strip()):
+            if _audit.is_no_answer(value):
                 value = "" if item.kind == "open" else None
             elif item.kind == "rating":
                 value = _audit.rating_from_word(str(value), item.id)
-            elif item.kind == "stage":
-                value = str(value).strip().lower()
+            elif item.kind == "stage" and scored.stage is not None:
+                value = scored.stage.key
             clean[item.id] = value
-        _audit.score_audit(clean)  # raises a clear error for a bad answer
         return clean
 
     def responses(self) -> dict[str, object]:

@@ -19,6 +19,7 @@ from typing import Any
 
 import ipywidgets as W
 
+from coplearn.core.atomic import output_folder_problem
 from coplearn.figures.survey import build_survey_domains, build_survey_items
 from coplearn.practice.report import section_html, write_report
 from coplearn.practice.survey import DEFAULT_MIN_RESPONDENTS, read_survey, read_survey_bytes, read_survey_text
@@ -205,6 +206,9 @@ class TeamSurveyLoader(Composite):
         if not name:
             raise ValueError("Report file name: give the report a name, e.g. team-audit-report.html")
         target = self._resolve(name)
+        problem = output_folder_problem(target)  # the command line's rule: a mistyped folder is not created
+        if problem:
+            raise ValueError(f"Report file name: {problem}. Nothing was saved.")
         self.saved = write_report(self.result, target)
         self.save_status.value = saved_message(f"Saved the report to {self.saved}.", self.saved)
         return self.saved
