@@ -14,7 +14,7 @@ import re
 import pytest
 from lesson_table import VIEWPORT, require_lesson
 from pages import SCREENSHOTS, Watcher, open_voila, shutdown_voila_kernel, visible_text
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -168,6 +168,44 @@ def test_lesson_05_can_be_completed_with_the_keyboard_alone(app_page: Page) -> N
     assert re.search(r"Readiness R4", text) and "S4 delegating" in text, "the readiness grid was not filled in"
     page.get_by_text("Saved to your journal").wait_for(timeout=10_000)
     page.screenshot(path=str(SCREENSHOTS / "app-05-keyboard-only.png"), full_page=False)
+
+
+def test_a_screen_reader_hears_the_question_and_the_feedback(app_page: Page) -> None:
+    """Reach 11, from the accessibility tree's side (no screen reader runs here):
+
+    - each sorter drop-down carries the statement it answers as its description (its name is only
+      "... (statement 3)");
+    - each set of radio buttons is a group named by its question (both were "Yes, radio button");
+    - the feedback under a drop-down is a live region *before* anything is chosen, and stays the
+      same element when its message changes: screen readers announce changes inside a live
+      region already on the page, not a ``role="status"`` made anew with its text.
+    """
+    page = app_page
+    sorters = page.locator(".jp-OutputArea select")
+    named = [i for i in range(sorters.count()) if re.search(
+        r"\(statement \d+\)", sorters.nth(i).evaluate("s => s.labels && s.labels[0] ? s.labels[0].textContent : ''"))]
+    assert len(named) >= 6, named
+    for i in named:
+        select = sorters.nth(i)
+        statement = select.evaluate("s => s.closest('.widget-dropdown').previousElementSibling.textContent.trim()")
+        assert len(statement) > 20, statement
+        # what the accessibility tree gives as the control's description
+        expect(select).to_have_accessible_description(statement)
+    sorters.nth(named[0]).evaluate("s => s.setAttribute('data-first-sorter', 'yes')")
+
+    for question in ("Able for this task?", "Willing or confident?"):
+        group = page.get_by_role("radiogroup", name=question)
+        assert group.count() == 1, question
+        assert group.get_by_role("radio").count() == 2
+
+    select = page.locator("select[data-first-sorter]")
+    feedback = select.locator("xpath=ancestor::div[contains(@class,'widget-dropdown')][1]/following-sibling::div[1]")
+    assert feedback.get_attribute("aria-live") == "polite" and feedback.get_attribute("aria-atomic") == "true"
+    feedback.evaluate("el => { el.dataset.sameBox = 'yes'; }")
+    select.select_option(index=1)
+    page.wait_for_function("el => /Yes|Not quite/.test(el.textContent)", arg=feedback.element_handle(), timeout=10_000)
+    assert feedback.get_attribute("data-same-box") == "yes"  # the same live element, its text changed
+    assert feedback.locator("[role=status]").count() == 0  # (no second live region inside it)
 
 
 def test_in_jupyterlab_arrow_keys_and_letters_stay_in_a_drop_down(browser: Browser, lab, served_root) -> None:

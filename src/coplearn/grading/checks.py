@@ -55,7 +55,7 @@ def _report(problem: str | None) -> None:
     from coplearn.core import html as _html
 
     display({"text/plain": f"Not ready yet: {problem}",
-             "text/html": ('<div role="status" style="border-left:4px solid #E69F00;padding:2px 8px">'
+             "text/html": ('<div style="border-left:4px solid #E69F00;padding:2px 8px">'
                            f"<strong>Not ready yet:</strong> {_html.esc(problem)}</div>")}, raw=True)
 
 

@@ -29,8 +29,8 @@ from ._style import COURSE_CLASS, COURSE_CSS
 from ._style import course_style as _course_style
 
 __all__ = ["Composite", "ChoiceItem", "ChoiceSorter", "JournalPrompt", "show_chart", "message", "saved_message",
-           "COURSE_CSS",
-           "KEYBOARD_SCRIPT", "full_width"]
+           "COURSE_CSS", "DESCRIBED_CLASS", "LIVE_CLASS",
+           "KEYBOARD_SCRIPT", "full_width", "live_html"]
 
 LABEL_STYLE = {"description_width": "initial"}
 #: The value of a drop-down's "Choose..." entry. Not None: ipywidgets shows a None value as a
@@ -54,18 +54,57 @@ def full_width() -> W.Layout:
 #: ticks and labels as a string of loose words; the chart's title above it and its text
 #: description and data table below it carry everything it shows (its toolbar, which takes the
 #: focus, is left as it is).
+#:
+#: For screen readers (reach 11) it also: makes each feedback widget's own element a live region
+#: (:func:`live_html`; or the element of any HTML widget once a ``role="status"`` message appears in
+#: it), whose changes are announced, the message's own role then being left to it; gives a control
+#: the statement it answers, shown just before it, as its description (:data:`DESCRIBED_CLASS`);
+#: and makes each set of radio buttons a group named by its question.
 KEYBOARD_SCRIPT = """<script>
 (function () {
   if (window.__coplearnKeyboard) { return; }
   window.__coplearnKeyboard = true;
   var sel = '.jupyter-widgets select, .jupyter-widgets input, .jupyter-widgets textarea';
   var drawing = '.js-plotly-plot svg.main-svg';
+  function all(node, s) {
+    var found = Array.prototype.slice.call(node.querySelectorAll(s));
+    if (node.matches && node.matches(s)) { found.unshift(node); }
+    return found;
+  }
+  function liven(box) {
+    if (!box || box.hasAttribute('data-coplearn-live')) { return; }
+    box.setAttribute('data-coplearn-live', 'true');
+    box.setAttribute('aria-live', 'polite');
+    box.setAttribute('aria-atomic', 'true');
+  }
+  var statements = 0;
+  function describe(widget) {
+    var control = widget.querySelector('select, input, textarea');
+    var before = widget.previousElementSibling;
+    if (!control || !before || control.hasAttribute('aria-describedby')) { return; }
+    if (!before.id) { statements += 1; before.id = 'coplearn-statement-' + statements; }
+    control.setAttribute('aria-describedby', before.id);
+  }
   function mark(node) {
     if (!node.querySelectorAll) { return; }
-    if (node.matches && node.matches(sel)) { node.setAttribute('data-lm-suppress-shortcuts', 'true'); }
-    node.querySelectorAll(sel).forEach(function (el) { el.setAttribute('data-lm-suppress-shortcuts', 'true'); });
-    if (node.matches && node.matches(drawing)) { node.setAttribute('aria-hidden', 'true'); }
-    node.querySelectorAll(drawing).forEach(function (el) { el.setAttribute('aria-hidden', 'true'); });
+    all(node, sel).forEach(function (el) { el.setAttribute('data-lm-suppress-shortcuts', 'true'); });
+    all(node, '.coplearn-described').forEach(describe);
+    all(node, '.widget-html').forEach(function (el) {  // (a statement drawn after its control)
+      var next = el.nextElementSibling;
+      if (next && next.classList.contains('coplearn-described')) { describe(next); }
+    });
+    all(node, drawing).forEach(function (el) { el.setAttribute('aria-hidden', 'true'); });
+    all(node, '.coplearn-live').forEach(liven);
+    all(node, '.widget-html [role="status"]').forEach(function (el) {
+      var box = el.closest('.widget-html');
+      liven(box);
+      if (box !== el) { el.removeAttribute('role'); }
+    });
+    all(node, '.widget-radio-box').forEach(function (box) {
+      var label = box.parentElement ? box.parentElement.querySelector('label.widget-label') : null;
+      box.setAttribute('role', 'radiogroup');
+      if (label && label.textContent.trim()) { box.setAttribute('aria-label', label.textContent.trim()); }
+    });
   }
   mark(document);
   // Esc leaves a form control (in JupyterLab, for the notebook: command mode), so that a learner
@@ -82,11 +121,35 @@ KEYBOARD_SCRIPT = """<script>
       home.focus();
     }
   }, true);
+  // ipywidgets may add a widget's own classes after it is on the page: a class added later counts too
   new MutationObserver(function (records) {
-    records.forEach(function (r) { r.addedNodes.forEach(mark); });
-  }).observe(document.body, {childList: true, subtree: true});
+    records.forEach(function (r) {
+      if (r.type !== 'attributes') { r.addedNodes.forEach(mark); return; }
+      var el = r.target;
+      if (el.classList.contains('coplearn-described')) { describe(el); }
+      if (el.classList.contains('coplearn-live')) { liven(el); }
+    });
+  }).observe(document.body, {childList: true, subtree: true, attributes: true, attributeFilter: ['class']});
 })();
 </script>"""
+
+
+#: The class of an HTML widget whose changes a screen reader announces (:func:`live_html`).
+LIVE_CLASS = "coplearn-live"
+#: The class of a control that answers the statement shown just before it (an HTML widget): that
+#: statement is the control's description for a screen reader (:data:`KEYBOARD_SCRIPT`), whose name
+#: is only "K1 rating" or "... (statement 3)" (reach 11).
+DESCRIBED_CLASS = "coplearn-described"
+
+
+def live_html(value: str = "", **kwargs: Any) -> W.HTML:
+    """An HTML widget for feedback and status lines, announced by a screen reader when it changes.
+
+    A ``role="status"`` inside a widget's value is made anew with each change, and screen readers
+    reliably announce only changes inside a live region that was already on the page (reach 11).
+    So the widget's own element, which stays while its value changes, is the live region
+    (:data:`KEYBOARD_SCRIPT` marks it, in JupyterLab, Voila and the browser edition alike)."""
+    return W.HTML(value=value, _dom_classes=[LIVE_CLASS], **kwargs)
 
 
 def message(text: str, kind: str = "info") -> str:
@@ -155,7 +218,7 @@ class Composite:
     """Base for course widgets: ``view`` is what is displayed, ``messages`` shows problems."""
 
     def __init__(self) -> None:
-        self.messages = W.HTML(value="", layout=full_width())
+        self.messages = live_html(layout=full_width())
         self.view: W.Widget = W.VBox([])
         self.last_error: str | None = None
         #: The displayed widget whose activity this one's use counts towards (set on display).
@@ -269,11 +332,13 @@ class SharedLook:
 
         return self._get(DescriptionStyle, **LABEL_STYLE)
 
-    def html(self, value: str = "", **layout: Any) -> W.HTML:
-        """An HTML widget with the shared plain layout (or the one given) and style."""
+    def html(self, value: str = "", *, live: bool = False, **layout: Any) -> W.HTML:
+        """An HTML widget with the shared plain layout (or the one given) and style; ``live`` for one
+        whose changes are announced (:func:`live_html`)."""
         from ipywidgets.widgets.widget_string import HTMLStyle
 
-        return W.HTML(value=value, layout=self.layout(**layout), style=self._get(HTMLStyle))
+        return W.HTML(value=value, layout=self.layout(**layout), style=self._get(HTMLStyle),
+                      _dom_classes=[LIVE_CLASS] if live else [])
 
 
 class ChoiceSorter(Composite):
@@ -302,16 +367,16 @@ class ChoiceSorter(Composite):
             dd = W.Dropdown(
                 options=[(self.PLACEHOLDER, NOT_CHOSEN)] + [(label, key) for key, label in self.options],
                 value=NOT_CHOSEN, description=f"{question} (statement {n})", style=look.label_style(),
-                layout=look.layout(width="auto"),
+                layout=look.layout(width="auto"), _dom_classes=[DESCRIBED_CLASS],
             )
             dd.observe(self.safely(functools.partial(self._on_change, item.id)), names="value")
-            fb = look.html("")
+            fb = look.html("", live=True)
             self.dropdowns[item.id] = dd
             self.feedback[item.id] = fb
             rows.append(W.VBox([
                 look.html(f"<p><strong>{n}.</strong> {html.escape(item.text)}</p>"), dd, fb,
             ], layout=look.layout(margin="0 0 12px 0")))
-        self.score_line = look.html(self._score_text())
+        self.score_line = look.html(self._score_text(), live=True)
         self.view = W.VBox(rows + [self.score_line, self.messages])
 
     def _on_change(self, item_id: str, change: dict[str, Any]) -> None:
@@ -387,7 +452,7 @@ class JournalPrompt(Composite):
         self.button = W.Button(description="Save to my journal", button_style="primary",
                                tooltip="Save this reflection to your journal", icon="")
         self.button.on_click(self.safely(lambda _b: self.save()))
-        self.status = W.HTML(value="")
+        self.status = live_html()
         self.view = W.VBox([
             W.HTML(f'<div role="group" aria-label="Pause and reflect"><p><strong>Pause and reflect.</strong> '
                    f"{html.escape(prompt)}</p></div>"),

@@ -15,7 +15,8 @@ from coplearn.paper.team_development import tuckman_stages
 from coplearn.teaching import vignettes as _vg
 from coplearn.figures._base import Chart
 from coplearn.figures.action_centred import build_adair_circles, build_audit_scores
-from ._base import full_width, LABEL_STYLE, NOT_ANSWERED, ChoiceItem, ChoiceSorter, Composite, message, show_chart
+from ._base import (DESCRIBED_CLASS, LABEL_STYLE, NOT_ANSWERED, ChoiceItem, ChoiceSorter, Composite, full_width, live_html, message,
+                    show_chart)
 from ._base import rating_options as _rating_options, sorter_block as _sorter_block
 from ._base import note_html as _note
 from coplearn.core.html import esc as _esc
@@ -140,19 +141,19 @@ class TeamAuditForm(Composite):
             for item in _audit.team_audit(d.key):
                 question = W.HTML(f"<p><strong>{_esc(item.id)}.</strong> {_esc(item.text)}</p>")
                 if item.kind == "rating":
-                    control: W.ValueWidget = W.Dropdown(options=options, index=0,
+                    control: W.ValueWidget = W.Dropdown(options=options, index=0, _dom_classes=[DESCRIBED_CLASS],
                                                         description=f"{item.id} rating", style=LABEL_STYLE)
                     rows.append(W.VBox([question, control]))
                 elif item.kind == "stage":
                     control = W.Dropdown(options=stage_options, index=0, description=f"{item.id} stage",
-                                         style=LABEL_STYLE)
+                                         style=LABEL_STYLE, _dom_classes=[DESCRIBED_CLASS])
                     stages = "".join(f"<li><strong>{_esc(s.name)}</strong>: {_esc(s.summary)}</li>"
                                      for s in tuckman_stages())
-                    rows.append(W.VBox([question, W.HTML(
+                    rows.append(W.VBox([question, control, W.HTML(
                         f"<details><summary>What the stages mean (Tuckman 1965; Tuckman &amp; Jensen 1977)</summary>"
-                        f"<ul>{stages}</ul></details>"), control]))
+                        f"<ul>{stages}</ul></details>")]))
                 else:
-                    control = W.Textarea(description=f"{item.id} answer", style=LABEL_STYLE,
+                    control = W.Textarea(description=f"{item.id} answer", style=LABEL_STYLE, _dom_classes=[DESCRIBED_CLASS],
                                          placeholder="A few notes in your own words (optional).",
                                          layout=W.Layout(width="95%"), rows=3)
                     rows.append(W.VBox([question, control]))
@@ -171,7 +172,7 @@ class TeamAuditForm(Composite):
         self._confirming = False
         self._saved_for: dict[str, object] | None = None
         self.keep_note = W.HTML(value=f"<p>{_esc(KEPT_NOTE)}</p>" if self.kept is not None else "")
-        self.status = W.HTML()
+        self.status = live_html()
         self.out = W.Output()
         self.report = W.HTML(layout=full_width())
         buttons = W.HBox([self.button, self.save_button, self.forget_button], layout=W.Layout(flex_flow="row wrap"))
@@ -317,10 +318,12 @@ class TeamAuditForm(Composite):
         total = len(_audit.team_audit())
         if result.is_empty:
             return "Nothing has been answered yet, so there is nothing to score. Answer some questions first."
+        # the result in a sentence, said as it appears (reach 11: the chart and plan below appeared silently)
+        found = f"Scored. {result.summary()} The priorities and action plan follow under \"Team audit results\"."
         if result.is_partial:
-            return (f"This audit is partial: {result.answered} of {total} questions answered. The scores use only "
-                    f"the answered items; unanswered items are left out, not counted as zero.")
-        return f"All {total} questions answered."
+            return (f"{found} This audit is partial: {result.answered} of {total} questions answered. The scores use "
+                    f"only the answered items; unanswered items are left out, not counted as zero.")
+        return f"{found} All {total} questions answered."
 
     @staticmethod
     def _report_html(result: _audit.AuditResult) -> str:

@@ -31,7 +31,7 @@ import ipywidgets as W
 from coplearn.grading.answers import _printable
 from coplearn.grading.options import Option, canonical, options
 from coplearn.grading.store import AnswerStore
-from ._base import KEYBOARD_SCRIPT, LABEL_STYLE, Composite, message
+from ._base import DESCRIBED_CLASS, KEYBOARD_SCRIPT, LABEL_STYLE, Composite, live_html, message
 from ._style import COURSE_CLASS, course_style
 
 __all__ = ["ChoiceQuestions", "NumberAnswers", "SeveralChoices"]
@@ -51,7 +51,7 @@ class _AnswerWidget(Composite):
         self.question = question
         self.store = AnswerStore(folder)
         self.saved: dict[str, Any] = {}
-        self.status = W.HTML(value="")
+        self.status = live_html()
         reason = self.store.read_only_reason
         if reason and "tutor" in reason:
             self.status.value = message(reason, "info")
@@ -104,12 +104,14 @@ class _AnswerWidget(Composite):
         display(data, raw=True)
 
 
-def _dropdown(opts: Sequence[Option], description: str, value: Any) -> W.Dropdown:
+def _dropdown(opts: Sequence[Option], description: str, value: Any, described: bool = False) -> W.Dropdown:
     # The placeholder's value is "" rather than None: with None the drop-down shows as blank.
+    # ``described``: the statement it answers is shown just before it (DESCRIBED_CLASS).
     choices = [(PLACEHOLDER, "")] + [(o.label, o.key) for o in opts]
     keys = {o.key for o in opts}
     return W.Dropdown(options=choices, value=value if value in keys else "", description=description,
-                      style=LABEL_STYLE, layout=W.Layout(width="auto", max_width="100%"))
+                      style=LABEL_STYLE, layout=W.Layout(width="auto", max_width="100%"),
+                      _dom_classes=[DESCRIBED_CLASS] if described else [])
 
 
 def _chosen(value: Any) -> Any:
@@ -143,7 +145,7 @@ class ChoiceQuestions(_AnswerWidget):
             name = names[item] if names and item in names else f"{label} {item}"
             desc = prompt[:1].upper() + prompt[1:] if item is None else f"{name}: {prompt}"
             initial = canonical(saved.get(key), kind)
-            dd = _dropdown(self.opts, desc, initial)
+            dd = _dropdown(self.opts, desc, initial, described=bool(text))
             if _chosen(dd.value) is not None:
                 self.saved[key] = dd.value
             dd.observe(self.safely(functools.partial(self._on_change, key, desc)), names="value")

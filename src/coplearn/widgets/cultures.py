@@ -42,7 +42,8 @@ from coplearn.paper.cultures import (
     principles,
 )
 from coplearn.figures.cultures import build_culture_radar
-from ._base import full_width, LABEL_STYLE, ChoiceItem, ChoiceSorter, Composite, SharedLook, message, show_chart
+from ._base import (DESCRIBED_CLASS, LABEL_STYLE, ChoiceItem, ChoiceSorter, Composite, SharedLook, full_width, live_html, message,
+                    show_chart)
 
 __all__ = ["Table1Explorer", "CultureSorter", "CultureProfileWidget", "RATING_OPTIONS", "culture_items"]
 
@@ -251,7 +252,7 @@ class CultureProfileWidget(Composite):
                 f"<p><em>Exemplar: {html.escape(c.exemplar)}.</em> How far does each statement describe "
                 f"your team or organisation?</p>")]
             for p in c.principles:
-                dd = W.Dropdown(options=list(RATING_OPTIONS), index=0,
+                dd = W.Dropdown(options=list(RATING_OPTIONS), index=0, _dom_classes=[DESCRIBED_CLASS],
                                 description=f"{p.id}, {p.dimension_label.lower()}: my agreement",
                                 style=look.label_style(), layout=look.layout(width="46em", max_width="100%"))
                 dd.observe(self.safely(functools.partial(self._on_rating, p.id)), names="value")
@@ -259,7 +260,7 @@ class CultureProfileWidget(Composite):
                 rows.append(W.VBox([look.html(f"<p><strong>{p.id}.</strong> {html.escape(p.text)}</p>"), dd],
                                    layout=look.layout(margin="0 0 8px 0")))
             sections.append(W.VBox(rows, layout=look.layout(margin="0 0 12px 0")))
-        self.progress = W.HTML(value="")
+        self.progress = live_html()
         self.out = W.Output()
         self.advice = W.HTML(value="", layout=full_width())
         self.profile: CultureProfile = culture_profile({})

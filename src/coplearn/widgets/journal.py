@@ -10,7 +10,7 @@ from typing import Any
 import ipywidgets as W
 
 from coplearn.practice.journal import Journal, default_journal_path
-from ._base import full_width, LABEL_STYLE, Composite, JournalPrompt, message, saved_message
+from ._base import LABEL_STYLE, Composite, full_width, JournalPrompt, live_html, message, saved_message
 
 __all__ = ["JournalSetup", "JournalExport", "JournalImport"]
 
@@ -49,7 +49,7 @@ class JournalExport(Composite):
         self.button = W.Button(description="Export my journal", button_style="primary",
                                tooltip="Write your journal entries as CPD records to the file named above",
                                layout=W.Layout(width="auto"))
-        self.status = W.HTML(value="")
+        self.status = live_html()
         self.format.observe(self.safely(self._on_format), names="value")
         self.regulator.observe(self.safely(lambda _c: self._show_requirement()), names="value")
         self.button.on_click(self.safely(lambda _b: self.export()))
@@ -131,7 +131,7 @@ class JournalImport(Composite):
         self.upload = W.FileUpload(accept=".json,application/json", multiple=False,
                                    description="Choose journal.json", tooltip="Choose a journal file to bring in",
                                    layout=W.Layout(width="auto"))
-        self.status = W.HTML(value="")
+        self.status = live_html()
         self.upload.observe(self.safely(lambda _c: self.bring_in()), names="value")
         self.view = W.VBox([W.HTML("<p>Bring in the entries of a journal you kept elsewhere "
                                    "(a <code>journal.json</code> you downloaded or backed up):</p>"),

@@ -13,7 +13,7 @@ from coplearn.core.atomic import atomic_write_text
 from coplearn.practice.journal import Journal
 from coplearn.practice.lesson_answers import LessonAnswers, as_sentence
 from coplearn.teaching import leadership_plan as _plan
-from ._base import full_width, LABEL_STYLE, PLACEHOLDER, Composite, message, saved_message
+from ._base import LABEL_STYLE, PLACEHOLDER, Composite, full_width, live_html, message, saved_message
 
 __all__ = ["LeadershipPlanBuilder"]
 
@@ -85,7 +85,7 @@ class LeadershipPlanBuilder(Composite):
         self.file_button = W.Button(description="Save plan as a file",
                                     tooltip=f"Write the plan as Markdown to {self.PLAN_FILE}",
                                     layout=W.Layout(width="auto"))
-        self.status = W.HTML(value="")
+        self.status = live_html()
         self.keep_note = W.HTML(value=f"<p>{html.escape(self.KEPT_NOTE)}</p>")
         self.kept = LessonAnswers("leadership-plan", journal.path if journal is not None else None)
         self.safely(self._restore)()

@@ -10,7 +10,7 @@ from typing import Any
 import ipywidgets as W
 
 from coplearn.practice.journal import Journal
-from ._base import full_width, LABEL_STYLE, Composite, message, saved_message
+from ._base import LABEL_STYLE, Composite, full_width, live_html, message, saved_message
 
 from .journal import _FORMATS
 
@@ -51,7 +51,7 @@ class ProgressView(Composite):
                                       tooltip="Write the lessons you completed, with dates and stated study time, "
                                               "to a file", layout=W.Layout(width="auto"))
         self.record_button.on_click(self.safely(lambda _b: self.write_record()))
-        self.status = W.HTML(value="")
+        self.status = live_html()
         if record:
             from coplearn.practice.record_of_study import NOT_A_CERTIFICATE
 

@@ -24,7 +24,7 @@ from coplearn.figures.survey import build_survey_domains, build_survey_items
 from coplearn.practice.report import section_html, write_report
 from coplearn.practice.survey import DEFAULT_MIN_RESPONDENTS, read_survey, read_survey_bytes, read_survey_text
 from coplearn.practice.survey_summary import SurveyResult, summarise
-from ._base import full_width, LABEL_STYLE, Composite, message, saved_message, show_chart
+from ._base import LABEL_STYLE, Composite, full_width, live_html, message, saved_message, show_chart
 
 __all__ = ["TeamSurveyLoader", "example_survey_path"]
 
@@ -87,7 +87,7 @@ class TeamSurveyLoader(Composite):
         self.threshold = W.BoundedIntText(value=min_respondents, min=1, max=99, style=LABEL_STYLE,
                                           description="Show individual answers only with at least this many respondents",
                                           layout=W.Layout(width="44em", max_width="100%"))
-        self.status = W.HTML(value="")
+        self.status = live_html()
         self.summary = W.HTML(value="", layout=full_width())
         self.domains_out = W.Output(layout=full_width())
         self.items_out = W.Output(layout=full_width())
@@ -97,7 +97,7 @@ class TeamSurveyLoader(Composite):
         self.save_button = W.Button(description="Save the report as a web page", disabled=True,
                                     layout=W.Layout(width="auto"),
                                     tooltip="Write the whole report as one HTML file you can open, print or share")
-        self.save_status = W.HTML(value="")
+        self.save_status = live_html()
 
         self.upload.observe(self.safely(self._on_upload), names="value")
         self.path.observe(self.safely(lambda c: self._read_typed() if c["new"].strip() else None), names="value")
