@@ -483,6 +483,31 @@ def _say_if_answers_file_missing(folder: str, student: str, notebooks: list[str]
                         return
 
 
+def too_many_cells(path: str | os.PathLike[str]) -> int | None:
+    """How many cells the notebook at ``path`` has, when that is more than the course grades
+    (``sanitise.MAX_CELLS``); else ``None`` (also for a file that cannot be read: nbgrader says why).
+
+    Counted on the file's text, before nbgrader reads it: nbgrader's reading, schema check and
+    steps over every cell took two minutes and 5 GB for a million empty cells (red team 11 F1),
+    before the course's own check refused the notebook, and everyone after waited.
+    """
+    from coplearn.grading.sanitise import MAX_CELLS
+
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError:
+        return None
+    if data.count(b'"cell_type"') <= MAX_CELLS:  # (each cell names its type once: an upper bound)
+        return None
+    try:
+        nb = json.loads(data.decode("utf-8", "replace"))
+    except (ValueError, RecursionError):
+        return None
+    cells = nb.get("cells") if isinstance(nb, dict) else None
+    return len(cells) if isinstance(cells, list) and len(cells) > MAX_CELLS else None
+
+
 def _unreadable(path: str) -> str | None:
     """Why nbgrader could not read the notebook at ``path`` as a notebook, in plain words, or None."""
     try:
@@ -813,6 +838,16 @@ def check_submission(assignment: str = "", student: str = "", notebooks: list[st
         notebooks[:] = [n for n in notebooks if os.path.isfile(n) and not os.path.islink(n)]
         _say_if_renamed(folder, student, notebooks, log)
         _say_if_answers_file_missing(folder, student, notebooks, log)
+        crowded = [(os.path.basename(n), count) for n in notebooks if (count := too_many_cells(n))]
+        if crowded:
+            from coplearn.grading.sanitise import MAX_CELLS
+
+            log.error("coplearn: %s: not graded: %s, more than the %s the course grades (a released notebook has "
+                      "fewer than 100); reading it would hold up everyone graded after. Ask the student to remove the "
+                      "extra cells and submit again.", log_safe(student),
+                      log_safe("; ".join(f"{name} has {count:,} cells" for name, count in crowded)), f"{MAX_CELLS:,}")
+            notebooks.clear()
+            return
         _say_if_unreadable(notebooks, student, log)
         _say_if_own_timestamp(folder, student, log)
     except Exception as exc:  # noqa: BLE001 - the hook must say what went wrong; nbgrader would hide it
