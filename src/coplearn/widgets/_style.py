@@ -73,7 +73,8 @@ COURSE_CSS = """
   white-space: normal; line-height: 20px; padding-top: 4px; padding-bottom: 4px; }
 .coplearn-course select:focus-visible, .coplearn-course input:focus-visible,
 .coplearn-course textarea:focus-visible, .coplearn-course button:focus-visible,
-.coplearn-course summary:focus-visible, .coplearn-course a[href]:focus-visible {
+.coplearn-course summary:focus-visible, .coplearn-course a[href]:focus-visible,
+.coplearn-alt summary:focus-visible, .coplearn-alt a[href]:focus-visible {
   outline: 2px solid #0072B2 !important; outline-offset: 0 !important; }
 @media (forced-colors: active) {
   .coplearn-course .jupyter-button { border: 1px solid ButtonText; }
