@@ -5,6 +5,10 @@
       steps over every cell: two minutes and 5 GB for a million) before the course refused it,
       while everyone after waited. Now its cells are counted on the file's text first, and nbgrader
       never reads it; under ``--jobs`` no worker takes it.
+- F3  a ``timestamp.txt`` a tutor wrote as a UK date (``04/12/2026 17:00``) was read as 12 April, and
+      ``5:00 PM`` as 05:00, without a word; a resubmission then looked older than the graded one.
+      Now only times written year first are read (others fail that student with a line saying
+      what to write), and the warning about a folder's own timestamp says the time it read.
 """
 
 from __future__ import annotations
@@ -49,3 +53,42 @@ def test_a_notebook_of_too_many_cells_is_refused_before_nbgrader_reads_it(course
         assert [m for m in said if " submissions run" in m] == ["1 of 1 submissions run"], said  # no worker read it
     finally:
         forget_students(course, "t11c-crowded", "t11c-honest")
+
+
+@pytest.mark.parametrize(("text", "read"), [
+    ("2026-12-04 17:00:00.123456 UTC", "2026-12-04 17:00:00.123456"),  # as nbgrader writes it
+    ("2026-12-04 17:00", "2026-12-04 17:00:00"),
+    ("2026-12-04T17:00:00Z", "2026-12-04 17:00:00"),
+    ("2026-12-04T17:00:00+01:00", "2026-12-04 16:00:00"),
+    ("\ufeff2026-12-04 17:00:00", "2026-12-04 17:00:00"),  # saved by Notepad
+    ("04/12/2026 17:00", None),  # was 12 April
+    ("4/12/26 17:00", None),
+    ("2026-12-04 5:00 PM", None),  # was 05:00
+    ("2026-12-04 17:00:00 BST", None),  # the zone was ignored
+    ("2026-12-04 17:00 +01:00", None),  # nbgrader reads a spaced offset as nothing
+])
+def test_a_timestamp_is_read_only_when_written_year_first(tmp_path: Path, text: str, read: str | None) -> None:
+    from coplearn.grading.submission import read_timestamp
+
+    stamp = tmp_path / "timestamp.txt"
+    stamp.write_text(text, encoding="utf-8")
+    if read is not None:
+        assert str(read_timestamp(stamp)) == read
+    else:
+        with pytest.raises(ValueError, match="not a time written year first"):
+            read_timestamp(stamp)
+
+
+def test_the_warning_about_a_folders_own_timestamp_says_the_time_it_read(tmp_path: Path) -> None:
+    from coplearn.grading.submission import _say_if_own_timestamp
+
+    lines: list[str] = []
+
+    class Log:
+        def warning(self, text: str, *args: object) -> None:
+            lines.append(text % args)
+
+    (tmp_path / "timestamp.txt").write_text("2026-12-04 17:00:00+01:00", encoding="utf-8")
+    _say_if_own_timestamp(str(tmp_path), "ann", Log())
+    assert lines and "(2026-12-04 17:00:00+01:00, read as 2026-12-04 16:00 UTC)" in lines[0], lines
+

@@ -658,6 +658,13 @@ MAX_TIMESTAMP_BYTES = 4096
 _SAID_TIMESTAMPS: set[str] = set()
 
 
+#: The forms of time a ``timestamp.txt`` may hold: what nbgrader writes (``2026-12-04 17:00:00.123456 UTC``)
+#: and what a tutor writes year first (``2026-12-04 17:00``, ``2026-12-04T17:00:00Z``, ``...17:00+01:00``). Any
+#: other form is refused rather than guessed at: dateutil reads ``04/12/2026`` month first.
+_ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)?"
+                       r"(?: ?(?:UTC|GMT)|Z|[+-]\d{2}:?\d{2})?\Z", re.IGNORECASE)  # (nbgrader misreads " +01:00")
+
+
 def read_timestamp(path: str | os.PathLike[str]) -> Any:
     """The time a ``timestamp.txt`` holds (nbgrader's ``parse_utc``), ``None`` when there is no
     such file or it is empty (as nbgrader reads it); or ``ValueError``, in plain words, when it is
@@ -673,6 +680,13 @@ def read_timestamp(path: str | os.PathLike[str]) -> Any:
     >>> read_timestamp(d / "timestamp.txt")
     Traceback (most recent call last):
     ValueError: is 5000 bytes long, too long to be a time
+    >>> (d / "timestamp.txt").write_text("04/12/2026 17:00") and None
+    >>> read_timestamp(d / "timestamp.txt")
+    Traceback (most recent call last):
+    ValueError: holds '04/12/2026 17:00', which is not a time written year first (2026-12-04 17:00:00, on the 24-hour clock, in UTC)
+    >>> (d / "timestamp.txt").write_text("\ufeff2026-12-04 17:00+01:00") and None
+    >>> str(read_timestamp(d / "timestamp.txt"))
+    '2026-12-04 16:00:00'
     """
     from nbgrader.utils import parse_utc
 
@@ -700,13 +714,17 @@ def read_timestamp(path: str | os.PathLike[str]) -> Any:
     finally:
         os.close(fd)
     try:
-        text = data.decode("utf-8").strip()
+        text = data.decode("utf-8-sig").strip()  # (a byte-order mark, as Notepad saves, is fine)
     except UnicodeDecodeError:
         raise ValueError("is not text") from None
     if not text:
         return None
     if len(text) > MAX_TIMESTAMP_CHARS:
         raise ValueError(f"holds {len(text)} characters, too many to be a time")
+    if not _ISO_TIME.match(text):
+        # nbgrader's reading takes 04/12/2026 as 12 April and "5:00 PM" as 05:00, without a word (red team 11 F3)
+        raise ValueError(f"holds {text[:40]!r}, which is not a time written year first "
+                         "(2026-12-04 17:00:00, on the 24-hour clock, in UTC)")
     try:
         return parse_utc(text)
     except (ValueError, OverflowError):
@@ -758,13 +776,18 @@ def _say_if_own_timestamp(folder: str, student: str, log: Any) -> None:
     stamp = os.path.join(folder, "timestamp.txt")
     if os.path.isfile(stamp) and not os.path.exists(os.path.join(folder, "submission_secret.txt")):
         try:
-            with open(stamp, encoding="utf-8", errors="replace") as fh:
+            with open(stamp, encoding="utf-8-sig", errors="replace") as fh:
                 said = fh.read(100).strip()
         except OSError:
             said = "?"
-        log.warning("coplearn: %s: the folder has its own timestamp.txt (%s), which nbgrader records as the "
+        try:
+            when = read_timestamp(stamp)
+            read_as = f", read as {when:%Y-%m-%d %H:%M} UTC" if when is not None else ""
+        except ValueError:
+            read_as = ""  # (nbgrader's reading, through read_timestamp, says why)
+        log.warning("coplearn: %s: the folder has its own timestamp.txt (%s%s), which nbgrader records as the "
                     "submission time; it did not come through the exchange, so check it, or write the time the "
-                    "work reached you into that file.", log_safe(student), log_safe(said, 60))
+                    "work reached you into that file.", log_safe(student), log_safe(said, 60), read_as)
 
 
 def check_submission(assignment: str = "", student: str = "", notebooks: list[str] | None = None, **_: Any) -> None:
