@@ -9,6 +9,8 @@
       ``5:00 PM`` as 05:00, without a word; a resubmission then looked older than the graded one.
       Now only times written year first are read (others fail that student with a line saying
       what to write), and the warning about a folder's own timestamp says the time it read.
+- F5  codes typed on a Greek or Russian keyboard layout (``Κ8``, ``Ρ1``) and choices separated by
+      slashes or bars (``K8/I2/T4``) are read, in the learner's check and in grading alike.
 """
 
 from __future__ import annotations
@@ -91,4 +93,17 @@ def test_the_warning_about_a_folders_own_timestamp_says_the_time_it_read(tmp_pat
     (tmp_path / "timestamp.txt").write_text("2026-12-04 17:00:00+01:00", encoding="utf-8")
     _say_if_own_timestamp(str(tmp_path), "ann", Log())
     assert lines and "(2026-12-04 17:00:00+01:00, read as 2026-12-04 16:00 UTC)" in lines[0], lines
+
+
+def test_codes_typed_on_a_greek_or_russian_layout_and_slashes_between_choices_are_read() -> None:
+    from coplearn.grading.options import canonical, split_several
+    from coplearn.grading.schema import Question, clean_value
+
+    assert canonical("\u039a8", "item") == "K8"  # Greek capital Kappa
+    assert canonical("\u03a11", "readiness") == "R1"  # Greek Rho: the R key of a Greek keyboard
+    assert canonical("\u04228".replace("\u04228", "\u0422" + "4"), "item") == "T4"  # Cyrillic Te
+    assert split_several("K8/I2/T4", "item") == ["K8", "I2", "T4"]
+    assert split_several("K8 | I2 | T4", "item") == ["K8", "I2", "T4"]
+    assert split_several("professional/managed", "culture") == ["professional", "managed"]
+    assert clean_value(Question(name="q2", kind="item", items=None, count=3), "\u03a44") == "T4"  # grading reads it too
 

@@ -118,7 +118,14 @@ def _unicode_plain(text: str) -> str:
 #: The ideographic comma and full stop (``、``, ``。``), and the Arabic comma, semicolon and decimal
 #: separator an Arabic, Persian or Urdu keyboard types (``،``, ``؛``, ``٫``), which NFKC keeps, as
 #: their plain forms (red team 10). Arabic-Indic digits need nothing: Python reads them as digits.
-_IDEOGRAPHIC = str.maketrans({"\u3001": ",", "\u3002": ".", "\u060c": ",", "\u061b": ";", "\u066b": "."})
+#: Also the Greek and Cyrillic capitals that a Greek or Russian keyboard layout types for the
+#: Latin letters of the course's codes (K8, I2, T4, R1, S3), as those letters (red team 11 F5):
+#: Greek by the key that types them (Ρ is the R key), Cyrillic by shape.
+_IDEOGRAPHIC = str.maketrans({"\u3001": ",", "\u3002": ".", "\u060c": ",", "\u061b": ";", "\u066b": ".",
+                              **dict(zip("\u0391\u0392\u0395\u0396\u0397\u0399\u039a\u039c\u039d\u039f"
+                                         "\u03a1\u03a4\u03a5\u03a7", "ABEZHIKMNORTYX")),
+                              **dict(zip("\u0410\u0412\u0415\u041a\u041c\u041d\u041e\u0420\u0421\u0422"
+                                         "\u0425", "ABEKMHOPCTX"))})
 
 
 def number_text(text: str) -> str:
@@ -211,6 +218,8 @@ def split_several(text: str, kind: str) -> list[str]:
     (['managed', 'professional'], ['K8', ' I2', 'T4'])
     >>> split_several("K8; I2 and T4", "item")
     ['K8', ' I2', 'T4']
+    >>> split_several("K8/I2 | T4", "item"), split_several("Κ8, Ι2", "item")  # Greek capitals Kappa, Iota
+    (['K8', 'I2', 'T4'], ['K8', ' I2'])
     """
     text = _unicode_plain(text)
     # "managed and professional", "K8, I2 & T4": "and" or "&" between choices, when the whole does
@@ -222,7 +231,9 @@ def split_several(text: str, kind: str) -> list[str]:
     for sep in (",", ";"):
         if sep in text:
             return text.split(sep)
-    words = text.split()
-    if len(words) > 1 and len(_keys(text, kind)) != 1 and all(len(_keys(w, kind)) == 1 for w in words):
-        return words
+    # "K8 I2 T4", "K8/I2/T4", "K8|I2|T4": spaces, slashes or bars between choices, when the whole does not
+    # name one option and every part names one (red team 11 F5)
+    for parts in (text.split(), re.split(r"\s*[/|]\s*", text.strip())):
+        if len(parts) > 1 and len(_keys(text, kind)) != 1 and all(len(_keys(p, kind)) == 1 for p in parts):
+            return parts
     return [text]
