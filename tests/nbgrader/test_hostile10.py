@@ -101,7 +101,7 @@ def test_codes_typed_on_a_greek_or_russian_layout_and_slashes_between_choices_ar
 
     assert canonical("\u039a8", "item") == "K8"  # Greek capital Kappa
     assert canonical("\u03a11", "readiness") == "R1"  # Greek Rho: the R key of a Greek keyboard
-    assert canonical("\u04228".replace("\u04228", "\u0422" + "4"), "item") == "T4"  # Cyrillic Te
+    assert canonical("\u04224", "item") == "T4"  # Cyrillic Te
     assert split_several("K8/I2/T4", "item") == ["K8", "I2", "T4"]
     assert split_several("K8 | I2 | T4", "item") == ["K8", "I2", "T4"]
     assert split_several("professional/managed", "culture") == ["professional", "managed"]
