@@ -105,13 +105,16 @@ c.Autograde.autograde_preprocessors = [
 # Before nbgrader copies a student's submitted folder: links and special files are removed (nbgrader's
 # copy would follow a link to another student's notebook, or to /dev/zero), and a student id that
 # nbgrader would read as a pattern ("g-*") is not graded. Each is named in the log.
-from coplearn.grading.submission import bound_timestamp_reading, check_submission  # noqa: E402
+from coplearn.grading.submission import bound_timestamp_reading, check_submission, skip_unmatched_folders  # noqa: E402
 
 c.Autograde.pre_convert_hook = check_submission
 # nbgrader reads a submission's timestamp.txt before that hook runs: all of it (a file of megabytes
 # held grading up), or for ever (a named pipe). It is read within bounds instead, and a file that is
 # not a time fails that student alone, with a plain line.
 bound_timestamp_reading()
+# nbgrader stops the whole run at a submitted folder it cannot read a student id from (a name
+# holding a line break): such a folder is left out instead, named in the log, and the rest graded.
+skip_unmatched_folders()
 # nbconvert's ClearMetadataPreprocessor is off unless enabled (nbgrader lists it but never enables it):
 # without it every graded notebook carried the grading kernel's widget state (about 100 kB for a1),
 # which made each student's feedback page load the widget library from a CDN to draw empty widgets.

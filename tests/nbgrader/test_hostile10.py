@@ -9,6 +9,8 @@
       ``5:00 PM`` as 05:00, without a word; a resubmission then looked older than the graded one.
       Now only times written year first are read (others fail that student with a line saying
       what to write), and the warning about a folder's own timestamp says the time it read.
+- F6  a notebook saved with its outputs cleared and handed in without answers.json: every
+      drop-down answer was lost and the log said nothing; now it says so.
 - F5  codes typed on a Greek or Russian keyboard layout (``Κ8``, ``Ρ1``) and choices separated by
       slashes or bars (``K8/I2/T4``) are read, in the learner's check and in grading alike.
 """
@@ -66,15 +68,21 @@ def test_a_notebook_of_too_many_cells_is_refused_before_nbgrader_reads_it(course
     ("04/12/2026 17:00", None),  # was 12 April
     ("4/12/26 17:00", None),
     ("2026-12-04 5:00 PM", None),  # was 05:00
-    ("2026-12-04 17:00:00 BST", None),  # the zone was ignored
+    ("2026-12-04 17:00:00.000000 BST", "nbgrader"),  # nbgrader's exchange, Exchange.timezone Europe/London
+    ("2026-12-04 17:00:00 CET", "nbgrader"),
+    ("2026-12-04 5:00 AM", None),
     ("2026-12-04 17:00 +01:00", None),  # nbgrader reads a spaced offset as nothing
 ])
 def test_a_timestamp_is_read_only_when_written_year_first(tmp_path: Path, text: str, read: str | None) -> None:
     from coplearn.grading.submission import read_timestamp
 
+    from nbgrader.utils import parse_utc
+
     stamp = tmp_path / "timestamp.txt"
     stamp.write_text(text, encoding="utf-8")
-    if read is not None:
+    if read == "nbgrader":  # what nbgrader's exchange writes is read as nbgrader reads it
+        assert read_timestamp(stamp) == parse_utc(text)
+    elif read is not None:
         assert str(read_timestamp(stamp)) == read
     else:
         with pytest.raises(ValueError, match="not a time written year first"):
@@ -101,9 +109,72 @@ def test_codes_typed_on_a_greek_or_russian_layout_and_slashes_between_choices_ar
 
     assert canonical("\u039a8", "item") == "K8"  # Greek capital Kappa
     assert canonical("\u03a11", "readiness") == "R1"  # Greek Rho: the R key of a Greek keyboard
+    assert canonical("\u03a33", "style") == canonical("S3", "style") == "participating"  # Greek Sigma: the S key
     assert canonical("\u04224", "item") == "T4"  # Cyrillic Te
     assert split_several("K8/I2/T4", "item") == ["K8", "I2", "T4"]
     assert split_several("K8 | I2 | T4", "item") == ["K8", "I2", "T4"]
     assert split_several("professional/managed", "culture") == ["professional", "managed"]
     assert clean_value(Question(name="q2", kind="item", items=None, count=3), "\u03a44") == "T4"  # grading reads it too
 
+
+@pytest.mark.parametrize("shape", ["plain", "escaped key", "older format"])
+def test_cells_are_counted_however_the_file_spells_them(tmp_path: Path, shape: str) -> None:
+    """Review 11: counting the text '"cell_type"' was walked round with an escaped key, and an older
+    format keeps its cells in worksheets; nbformat reads every cell either way."""
+    from coplearn.grading.sanitise import MAX_CELLS
+    from coplearn.grading.submission import too_many_cells
+
+    cells = [{"cell_type": "raw", "metadata": {}, "source": ""}] * (MAX_CELLS + 5)
+    nb: dict = {"nbformat": 4, "nbformat_minor": 4, "metadata": {}, "cells": cells}
+    if shape == "older format":
+        nb = {"nbformat": 3, "nbformat_minor": 0, "metadata": {}, "worksheets": [{"cells": cells[:10]}, {"cells": cells[10:]}]}
+    text = json.dumps(nb)
+    if shape == "escaped key":
+        text = text.replace('"cell_type"', '"cell\\u005ftype"')
+        assert json.loads(text)["cells"][0]["cell_type"] == "raw" and '"cell_type"' not in text
+    (tmp_path / "a.ipynb").write_text(text, encoding="utf-8")
+    assert too_many_cells(tmp_path / "a.ipynb") == MAX_CELLS + 5
+    (tmp_path / "b.ipynb").write_text(json.dumps({**nb, "cells": cells[:3]} if shape != "older format" else
+                                                 {**nb, "worksheets": [{"cells": cells[:3]}]}), encoding="utf-8")
+    assert too_many_cells(tmp_path / "b.ipynb") is None
+
+
+def test_a_notebook_with_cleared_outputs_and_no_answers_file_is_named(course: Course, tmp_path: Path) -> None:
+    from coplearn.grading.submission import _say_if_answers_file_missing
+
+    lines: list[str] = []
+
+    class Log:
+        def warning(self, text: str, *args: object) -> None:
+            lines.append(text % args)
+
+        error = warning
+
+    nb = json.loads((course.root / "exercises" / A1 / f"{A1}.ipynb").read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        cell.pop("execution_count", None)
+        if cell["cell_type"] == "code":
+            cell["outputs"] = []  # Edit > Clear Outputs of All Cells, then saved
+    (tmp_path / f"{A1}.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    _say_if_answers_file_missing(str(tmp_path), "ann", [str(tmp_path / f"{A1}.ipynb")], Log())
+    assert len(lines) == 1 and "ann: no answers.json came with the notebook, so any answers chosen" in lines[0], lines
+
+    lines.clear()
+    (tmp_path / "answers.json").write_text("{}", encoding="utf-8")
+    _say_if_answers_file_missing(str(tmp_path), "ann", [str(tmp_path / f"{A1}.ipynb")], Log())
+    assert not lines
+
+
+
+def test_a_notebook_of_too_many_outputs_is_counted_before_nbgrader_reads_it(tmp_path: Path) -> None:
+    """Red team 11: a million empty outputs in a notebook within the cell limit took nbgrader a minute
+    to read and clear (two under --jobs); the hook now refuses it first."""
+    from coplearn.grading.submission import MAX_OUTPUTS, too_many_cells, too_many_outputs
+
+    out = {"output_type": "stream", "name": "stdout", "text": ""}
+    cell = {"cell_type": "code", "metadata": {}, "source": "", "execution_count": 1, "outputs": [out] * (MAX_OUTPUTS + 1)}
+    (tmp_path / "a.ipynb").write_text(json.dumps({"nbformat": 4, "nbformat_minor": 4, "metadata": {}, "cells": [cell]}))
+    assert too_many_outputs(tmp_path / "a.ipynb") == MAX_OUTPUTS + 1 and too_many_cells(tmp_path / "a.ipynb") is None
+    cell["outputs"] = [out] * 150
+    (tmp_path / "b.ipynb").write_text(json.dumps({"nbformat": 4, "nbformat_minor": 4, "metadata": {}, "cells": [cell]}))
+    assert too_many_outputs(tmp_path / "b.ipynb") is None

@@ -234,6 +234,6 @@ def test_folders_unpacked_by_hand_are_explained(run: dict, course: Course) -> No
     shutil.copytree(submitted / "y-redos" / A1, renamed)
     (renamed / f"{A1}.ipynb").rename(renamed / f"{A1} (1).ipynb")
     log = course.api(**FAST).autograde(A1, "y-byhand-*")["log"]
-    assert "y-byhand-early: the folder has its own timestamp.txt (2020-01-01 09:00:00.000000 UTC)" in log
+    assert "y-byhand-early: the folder has its own timestamp.txt (2020-01-01 09:00:00.000000 UTC, read as 2020-01-01 09:00 UTC)" in log
     assert f"y-byhand-renamed handed in '{A1} (1).ipynb', not '{A1}.ipynb'" in log
     course.assert_score(A1, "y-byhand-early", 40)

@@ -372,9 +372,10 @@ def test_a_file_name_from_a_windows_zip_is_left_out_like_any_other_file(course: 
 
 
 @pytest.mark.slow
-def test_a_folder_name_with_a_line_break_is_set_aside_and_everyone_else_graded(course: Course, tmp_path: Path) -> None:
+def test_a_folder_name_with_a_line_break_is_left_out_and_everyone_else_graded(course: Course, tmp_path: Path) -> None:
     """Red team 11 F2: nbgrader matches every submitted folder before grading anyone, and a student
-    folder whose name holds a line break (an archive unpacked by hand) stopped the whole run."""
+    folder whose name holds a line break (an archive unpacked by hand) stopped the whole run, in
+    plain nbgrader autograde and coplearn autograde alike."""
     from coplearn.grading.parallel import autograde_parallel
 
     honest = tmp_path / "honest"
@@ -385,10 +386,14 @@ def test_a_folder_name_with_a_line_break_is_set_aside_and_everyone_else_graded(c
     odd = place_copy(course, honest, "t11\nnl")  # sorts before the other
     place_copy(course, honest, "t11-ok")
     try:
+        result = course.api(**FAST).autograde(A1, "t11*")  # serial nbgrader, with the course's config
+        assert course.score(A1, "t11-ok") == 40, result["log"][-2000:]
+        assert "coplearn: " in result["log"] and "nl: not graded: the student's folder name holds a line break" \
+            in result["log"], result["log"][-2000:]
         report = autograde_parallel(A1, jobs=2, course_dir=course.root, nbgrader_args=["--student=t11*", "--force"])
         assert report.graded == ("t11-ok",) and report.failed == ("t11\nnl",), report.summary()
         assert course.score(A1, "t11-ok") == 40
-        assert not odd.exists() and (odd.parent / f".{A1}.not-graded" / f"{A1}.ipynb").exists()  # untouched
+        assert (odd / f"{A1}.ipynb").exists()  # left where it is, for the tutor to rename
         assert "t11\\x0anl" in report.summary()  # named, with the line break written out
     finally:
         forget_students(course, "t11\nnl", "t11-ok")

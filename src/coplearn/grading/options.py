@@ -123,7 +123,7 @@ def _unicode_plain(text: str) -> str:
 #: Greek by the key that types them (Ρ is the R key), Cyrillic by shape.
 _IDEOGRAPHIC = str.maketrans({"\u3001": ",", "\u3002": ".", "\u060c": ",", "\u061b": ";", "\u066b": ".",
                               **dict(zip("\u0391\u0392\u0395\u0396\u0397\u0399\u039a\u039c\u039d\u039f"
-                                         "\u03a1\u03a4\u03a5\u03a7", "ABEZHIKMNORTYX")),
+                                         "\u03a1\u03a3\u03a4\u03a5\u03a7", "ABEZHIKMNORSTYX")),
                               **dict(zip("\u0410\u0412\u0415\u041a\u041c\u041d\u041e\u0420\u0421\u0422"
                                          "\u0425", "ABEKMHOPCTX"))})
 

@@ -358,26 +358,18 @@ class ParallelExecutionError(RuntimeError):
     """The error nbgrader's Execute raised in a worker, raised again where nbgrader handles it."""
 
 
-def _set_aside_unmatched(app: Any, assignment: str) -> list[str]:
-    """Set aside each submitted folder of the assignment that nbgrader's own pattern cannot read a
-    student id from (a folder name holding a line break, which an archive unpacked by hand can make),
-    and return those students. nbgrader matches every submitted folder before it grades anyone and
-    stops the whole run at the first that does not match, so everyone sorted after it went ungraded,
-    and the log never named the folder (red team 11 F2)."""
+def _unmatched(app: Any, assignment: str) -> list[str]:
+    """The students whose submitted folder for the assignment nbgrader cannot read a student id
+    from (a name holding a line break): nbgrader leaves them out, with a line each
+    (:func:`coplearn.grading.submission.skip_unmatched_folders`), and the summary names them."""
     import glob
     import re
 
     cd = app.coursedir
     regexp = cd.format_path(cd.submitted_directory, "(?P<student_id>.*)", "(?P<assignment_id>.*)", escape=True)
-    unmatched = []
-    for folder in sorted(glob.glob(cd.format_path(cd.submitted_directory, cd.student_id or "*", assignment))):
-        if os.path.isdir(folder) and not re.match(regexp, folder):
-            student = os.path.basename(os.path.dirname(folder))
-            submission._set_aside(folder, student, app.log, "the student's folder name holds a line break, so nbgrader "
-                                  "cannot read a student id from it (and would stop grading everyone after it); "
-                                  "rename the folder in submitted/ to the student's id")
-            unmatched.append(student)
-    return unmatched
+    return [os.path.basename(os.path.dirname(folder))
+            for folder in sorted(glob.glob(cd.format_path(cd.submitted_directory, cd.student_id or "*", assignment)))
+            if os.path.isdir(folder) and not re.match(regexp, folder)]
 
 
 def _plan(app: Any) -> tuple[list[str], list[str], set[str], list[str]]:
@@ -397,7 +389,7 @@ def _plan(app: Any) -> tuple[list[str], list[str], set[str], list[str]]:
 
     from coplearn.grading.submission import (MAX_SUBMISSION_BYTES, apparent_size, odd_entries, release_clashes,
                                              shared_with_classmates, too_many_cells, too_many_entries,
-                                             unsafe_student_id)
+                                             too_many_outputs, unsafe_student_id)
 
     conv = Autograde(coursedir=app.coursedir, parent=app)
     cd = app.coursedir
@@ -424,7 +416,7 @@ def _plan(app: Any) -> tuple[list[str], list[str], set[str], list[str]]:
             # copied a sparse file's 3 GiB in full while the main process had already set its folder aside)
             odd = too_many_entries(folder) or apparent_size(folder) > MAX_SUBMISSION_BYTES or bool(odd_entries(folder)) \
                 or bool(shared_with_classmates(folder)) or bool(release_clashes(folder)) \
-                or any(too_many_cells(n) for n in notebooks)
+                or any(too_many_cells(n) or too_many_outputs(n) for n in notebooks)
         except (OSError, RecursionError, ValueError):  # a folder that cannot be walked (1,000 levels deep...)
             odd = True  # check_submission fails that student alone, saying why
         if unsafe_student_id(student) or os.path.islink(folder) or os.path.islink(os.path.dirname(folder)) or odd:
@@ -557,6 +549,7 @@ def autograde_parallel(
     jobs = max(1, int(jobs or os.cpu_count() or 1))
     _ensure_path_has_venv()
     submission.bound_timestamp_reading()  # (the course's nbgrader_config.py does too; an older copy may not)
+    submission.skip_unmatched_folders()  # (likewise)
     submission.said_timestamps().clear()  # each run says what it finds
     old_cwd = os.getcwd()
     if course_dir is not None:
@@ -580,7 +573,7 @@ def autograde_parallel(
         cd = app.coursedir
         checksums = AsReleasedChecksums(released_checksums(Path(cd.format_path(cd.release_directory, ".", assignment))))
         app.log.addFilter(checksums)
-        unmatched = _set_aside_unmatched(app, assignment)
+        unmatched = _unmatched(app, assignment)
         todo, skipped, main_only, no_notebook = _plan(app)
         converter = Autograde(coursedir=app.coursedir, parent=app)
         pps = [resolve_step(p) for p in converter.autograde_preprocessors]

@@ -29,7 +29,7 @@ from coplearn.grading.schema import Question, answer_schema, clean_answers
 from coplearn.grading.tutor_log import keep_printable
 
 __all__ = ["PruneSubmission", "check_submission", "clear_odd_entries", "notebooks_elsewhere", "odd_entries", "prune_folder",
-           "bound_timestamp_reading", "read_timestamp", "unsafe_student_id", "MAX_TIMESTAMP_BYTES",
+           "bound_timestamp_reading", "skip_unmatched_folders", "read_timestamp", "unsafe_student_id", "MAX_TIMESTAMP_BYTES",
            "MAX_TIMESTAMP_CHARS"]
 
 
@@ -471,41 +471,75 @@ def _say_if_answers_file_missing(folder: str, student: str, notebooks: list[str]
                   "rename it to %s in submitted/ and grade again with --force (graded now without drop-down answers).",
                   log_safe(student), ANSWERS_FILE, log_safe(", ".join(alike), 600), ANSWERS_FILE)
         return
+    has_drop_downs = False
     for path in notebooks:
         with contextlib.suppress(OSError):
             if os.lstat(path).st_size <= MAX_SUBMISSION_BYTES:
                 with open(path, encoding="utf-8", errors="replace") as fh:
-                    if f"({CHOSEN}" in fh.read():  # the learner's own run printed it: answers.json existed
-                        log.error("coplearn: %s: no %s came with the notebook, yet its saved outputs show answers "
-                                  "chosen with the drop-downs, which are saved in that file: they are unanswered "
-                                  "now. Ask the student for %s (it sits beside the notebook), put it in submitted/ "
-                                  "and grade again with --force.", log_safe(student), ANSWERS_FILE, ANSWERS_FILE)
-                        return
+                    text = fh.read()
+                if f"({CHOSEN}" in text:  # the learner's own run printed it: answers.json existed
+                    log.error("coplearn: %s: no %s came with the notebook, yet its saved outputs show answers "
+                              "chosen with the drop-downs, which are saved in that file: they are unanswered "
+                              "now. Ask the student for %s (it sits beside the notebook), put it in submitted/ "
+                              "and grade again with --force.", log_safe(student), ANSWERS_FILE, ANSWERS_FILE)
+                    return
+                has_drop_downs = has_drop_downs or any(f"{name}(" in text for name in _DROP_DOWN_WIDGETS)
+    if has_drop_downs:
+        # outputs cleared before saving leave no sign of the drop-downs' use (red team 11 F6): said, more softly
+        log.warning("coplearn: %s: no %s came with the notebook, so any answers chosen with its drop-downs are "
+                    "marked unanswered (typed answers are marked as usual). If the student used the drop-downs, ask "
+                    "for %s (it sits beside the notebook), put it in submitted/ and grade again with --force.",
+                    log_safe(student), ANSWERS_FILE, ANSWERS_FILE)
+
+
+#: The course's answer widgets (coplearn.widgets.answers), whose choices are saved in answers.json.
+_DROP_DOWN_WIDGETS = ("ChoiceQuestions", "SeveralChoices", "NumberAnswers")
 
 
 def too_many_cells(path: str | os.PathLike[str]) -> int | None:
     """How many cells the notebook at ``path`` has, when that is more than the course grades
     (``sanitise.MAX_CELLS``); else ``None`` (also for a file that cannot be read: nbgrader says why).
 
-    Counted on the file's text, before nbgrader reads it: nbgrader's reading, schema check and
-    steps over every cell took two minutes and 5 GB for a million empty cells (red team 11 F1),
-    before the course's own check refused the notebook, and everyone after waited.
+    Counted on the file read as plain JSON, before nbgrader reads it: nbgrader's reading, schema check
+    and steps over every cell took two minutes and 5 GB for a million empty cells (red team 11 F1),
+    before the course's own check refused the notebook, and everyone after waited. (Counting a key
+    in the text instead was walked round with ``"cell\\u005ftype"``, review 11.)
     """
     from coplearn.grading.sanitise import MAX_CELLS
 
+    counts = _counts(path)
+    return counts[0] if counts and counts[0] > MAX_CELLS else None
+
+
+#: More outputs than this in one notebook, and it is not graded (a released notebook run in full
+#: has fewer than 200; a million empty ones took nbgrader a minute to read and clear, red team 11).
+MAX_OUTPUTS = 20_000
+
+
+def too_many_outputs(path: str | os.PathLike[str]) -> int | None:
+    """How many outputs the notebook at ``path`` holds, when that is more than :data:`MAX_OUTPUTS`."""
+    counts = _counts(path)
+    return counts[1] if counts and counts[1] > MAX_OUTPUTS else None
+
+
+def _counts(path: str | os.PathLike[str]) -> tuple[int, int] | None:
+    """(cells, outputs) of the notebook at ``path`` read as plain JSON, or ``None`` if it cannot be."""
     try:
         with open(path, "rb") as fh:
             data = fh.read()
-    except OSError:
+        nb = json.loads(data.decode("utf-8-sig", "replace"))
+    except (OSError, ValueError, RecursionError):
         return None
-    if data.count(b'"cell_type"') <= MAX_CELLS:  # (each cell names its type once: an upper bound)
+    if not isinstance(nb, dict):
         return None
-    try:
-        nb = json.loads(data.decode("utf-8", "replace"))
-    except (ValueError, RecursionError):
-        return None
-    cells = nb.get("cells") if isinstance(nb, dict) else None
-    return len(cells) if isinstance(cells, list) and len(cells) > MAX_CELLS else None
+    if isinstance(nb.get("cells"), list):
+        cells = nb["cells"]
+    else:  # an older format's cells are in worksheets, which nbformat reads all the same (review 11)
+        sheets = nb.get("worksheets")
+        cells = [c for w in sheets if isinstance(w, dict) and isinstance(w.get("cells"), list) for c in w["cells"]] \
+            if isinstance(sheets, list) else []
+    outputs = sum(len(c["outputs"]) for c in cells if isinstance(c, dict) and isinstance(c.get("outputs"), list))
+    return len(cells), outputs
 
 
 def _unreadable(path: str) -> str | None:
@@ -659,10 +693,13 @@ _SAID_TIMESTAMPS: set[str] = set()
 
 
 #: The forms of time a ``timestamp.txt`` may hold: what nbgrader writes (``2026-12-04 17:00:00.123456 UTC``)
-#: and what a tutor writes year first (``2026-12-04 17:00``, ``2026-12-04T17:00:00Z``, ``...17:00+01:00``). Any
-#: other form is refused rather than guessed at: dateutil reads ``04/12/2026`` month first.
+#: and what a tutor writes year first (``2026-12-04 17:00``, ``2026-12-04T17:00:00Z``, ``...17:00+01:00``). A
+#: zone's letters are read as nbgrader reads them (its exchange writes ``BST`` or ``CET`` for a course
+#: whose ``Exchange.timezone`` is Europe/London or Europe/Paris, review 11). Any other form, such as a
+#: 12-hour clock, is refused rather than guessed at: dateutil reads ``04/12/2026`` month first.
 _ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)?"
-                       r"(?: ?(?:UTC|GMT)|Z|[+-]\d{2}:?\d{2})?\Z", re.IGNORECASE)  # (nbgrader misreads " +01:00")
+                       r"(?: ?(?!AM\b|PM\b)[A-Z]{2,5}|Z|[+-]\d{2}:?\d{2})?\Z",  # (nbgrader misreads " +01:00")
+                       re.IGNORECASE)
 
 
 def read_timestamp(path: str | os.PathLike[str]) -> Any:
@@ -683,7 +720,7 @@ def read_timestamp(path: str | os.PathLike[str]) -> Any:
     >>> (d / "timestamp.txt").write_text("04/12/2026 17:00") and None
     >>> read_timestamp(d / "timestamp.txt")
     Traceback (most recent call last):
-    ValueError: holds '04/12/2026 17:00', which is not a time written year first (2026-12-04 17:00:00, on the 24-hour clock, in UTC)
+    ValueError: holds '04/12/2026 17:00', which is not a time written year first on the 24-hour clock (2026-12-04 17:00:00, in UTC)
     >>> (d / "timestamp.txt").write_text("\ufeff2026-12-04 17:00+01:00") and None
     >>> str(read_timestamp(d / "timestamp.txt"))
     '2026-12-04 16:00:00'
@@ -723,12 +760,46 @@ def read_timestamp(path: str | os.PathLike[str]) -> Any:
         raise ValueError(f"holds {len(text)} characters, too many to be a time")
     if not _ISO_TIME.match(text):
         # nbgrader's reading takes 04/12/2026 as 12 April and "5:00 PM" as 05:00, without a word (red team 11 F3)
-        raise ValueError(f"holds {text[:40]!r}, which is not a time written year first "
-                         "(2026-12-04 17:00:00, on the 24-hour clock, in UTC)")
+        raise ValueError(f"holds {text[:40]!r}, which is not a time written year first on the 24-hour clock "
+                         "(2026-12-04 17:00:00, in UTC)")
     try:
         return parse_utc(text)
     except (ValueError, OverflowError):
         raise ValueError("cannot be read as a time") from None
+
+
+def skip_unmatched_folders() -> None:
+    """Make nbgrader leave out, with one line each, the submitted folders it cannot read a student id
+    from (a folder name holding a line break, which an archive unpacked by hand can make), in this
+    process (``nbgrader_config.py`` calls it, so ``nbgrader autograde`` does, as ``coplearn autograde``).
+
+    nbgrader matches every folder it found against its pattern before grading anyone, and stopped
+    the whole run at the first that did not match: everyone sorted after it went ungraded, and the
+    log did not say which folder (red team 11 F2). Left out here, the others are graded; the folder
+    stays where it is, for the tutor to rename."""
+    from nbgrader.converters.base import BaseConverter
+
+    if getattr(BaseConverter.init_notebooks, "coplearn", False):
+        return
+    original = BaseConverter.init_notebooks
+
+    def init_notebooks(self: Any) -> None:
+        original(self)
+        regexp = self._format_source("(?P<assignment_id>.*)", "(?P<student_id>.*)", escape=True)
+        for folder in [f for f in self.assignments if not re.match(regexp, f)]:
+            del self.assignments[folder]
+            if folder not in _SAID_UNMATCHED:
+                _SAID_UNMATCHED.add(folder)
+                self.log.error("coplearn: %s: not graded: the student's folder name holds a line break, so nbgrader "
+                               "cannot read a student id from it (and stopped grading everyone after it). Rename the "
+                               "folder in submitted/ to the student's id and grade again.",
+                               log_safe(os.path.dirname(folder)))
+
+    init_notebooks.coplearn = True  # type: ignore[attr-defined]
+    BaseConverter.init_notebooks = init_notebooks
+
+
+_SAID_UNMATCHED: set[str] = set()
 
 
 def said_timestamps() -> set[str]:
@@ -869,6 +940,15 @@ def check_submission(assignment: str = "", student: str = "", notebooks: list[st
                       "fewer than 100); reading it would hold up everyone graded after. Ask the student to remove the "
                       "extra cells and submit again.", log_safe(student),
                       log_safe("; ".join(f"{name} has {count:,} cells" for name, count in crowded)), f"{MAX_CELLS:,}")
+            notebooks.clear()
+            return
+        noisy = [(os.path.basename(n), count) for n in notebooks if (count := too_many_outputs(n))]
+        if noisy:
+            log.error("coplearn: %s: not graded: %s, more than the %s the course reads (a released notebook run in "
+                      "full has fewer than 200); reading it would hold up everyone graded after. Ask the student to "
+                      "clear the outputs (Edit, Clear Outputs of All Cells), save and submit again.", log_safe(student),
+                      log_safe("; ".join(f"{name} holds {count:,} outputs" for name, count in noisy)),
+                      f"{MAX_OUTPUTS:,}")
             notebooks.clear()
             return
         _say_if_unreadable(notebooks, student, log)
