@@ -597,6 +597,17 @@ def test_journal_list_into_a_closed_pipe_stops_quietly(tmp_path):
     assert b"Traceback" not in err and b"BrokenPipe" not in err
 
 
+def test_progress_into_a_closed_pipe_stops_quietly(tmp_path):
+    """Review 11: `coplearn progress | head` (the reader gone before anything is written) was reported
+    as a file problem, or as Python's "Exception ignored ... BrokenPipeError" at exit."""
+    proc = subprocess.Popen(installed.coplearn("progress", "--journal", str(tmp_path / "j.json"),
+                                               "--progress", str(tmp_path / "p.json")),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()  # before it has started, so its first line meets a closed pipe
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0 and b"BrokenPipe" not in err and b"coplearn progress:" not in err, err
+
+
 def test_windows_line_ends_become_one_line_break(tmp_path):
     """Input 11 #14: "\\r\\n" became two breaks in the Word export (and a blank line in the record)."""
     j = Journal(tmp_path / "j.json")

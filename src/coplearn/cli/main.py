@@ -75,6 +75,8 @@ def problem_text(exc: BaseException, changed: str = "nothing was changed",
     """
     from coplearn.core.atomic import os_problem
 
+    if isinstance(exc, BrokenPipeError):  # the reader went away (``| head``): not a file problem; main() stops quietly
+        raise exc
     if isinstance(exc, OSError) and exc.errno is not None and str(exc).startswith("[Errno"):
         return f"{os_problem(exc, path if exc.filename is None else None)}; {changed}."
     return str(exc)
@@ -173,7 +175,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(build(course, args.port, args.no_browser), args.dry_run)
     if getattr(args, "func", None) is not None:
         try:
-            return int(args.func(args) or 0)
+            code = int(args.func(args) or 0)
+            sys.stdout.flush()  # (here, not at exit, so that a reader gone away is met below)
+            return code
         except BrokenPipeError:
             # The reader went away (``coplearn journal list | head``): stop quietly, and keep Python
             # from complaining as it flushes the closed output on the way out.

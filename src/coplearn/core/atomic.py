@@ -74,8 +74,15 @@ STALE_TEMP_AFTER = 300.0
 
 
 def _remove_stale_temps(target: Path, keep: str) -> None:
-    """Remove ``.<name>.*.tmp`` files beside ``target`` left by killed saves (older than STALE_TEMP_AFTER)."""
-    cutoff = time.time() - STALE_TEMP_AFTER
+    """Remove ``.<name>.*.tmp`` files beside ``target`` left by killed saves (older than STALE_TEMP_AFTER).
+
+    Their age is measured against the file just saved, by the same file system's clock, not this
+    computer's: a network home folder whose server's clock differs by minutes must not make a save
+    in progress elsewhere look stale (review 11)."""
+    try:
+        cutoff = target.stat().st_mtime - STALE_TEMP_AFTER
+    except OSError:
+        return
     with contextlib.suppress(OSError):
         for old in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
             if old.name == keep:

@@ -57,7 +57,8 @@ def full_width() -> W.Layout:
 #:
 #: For screen readers (reach 11) it also: makes each feedback widget's own element a live region
 #: (:func:`live_html`; or the element of any HTML widget once a ``role="status"`` message appears in
-#: it), whose changes are announced, the message's own role then being left to it; gives a control
+#: it), whose changes are announced, the message's own role (a status, or an error's alert) then being
+#: left to it; gives a control
 #: the statement it answers, shown just before it, as its description (:data:`DESCRIBED_CLASS`);
 #: and makes each set of radio buttons a group named by its question.
 KEYBOARD_SCRIPT = """<script>
@@ -100,6 +101,8 @@ KEYBOARD_SCRIPT = """<script>
       liven(box);
       if (box !== el) { el.removeAttribute('role'); }
     });
+    // an error in a live box is said by the box (one live region, not one inside another)
+    all(node, '[data-coplearn-live] [role="alert"]').forEach(function (el) { el.removeAttribute('role'); });
     all(node, '.widget-radio-box').forEach(function (box) {
       var label = box.parentElement ? box.parentElement.querySelector('label.widget-label') : null;
       box.setAttribute('role', 'radiogroup');
