@@ -273,7 +273,7 @@ def test_one_rated_culture_is_not_called_dominant():
     """Input 11 #13: "Dominant: Professional" with nothing to compare it with."""
     prof = cl.culture_profile({"P1": 5, "P2": 4})
     assert "Dominant" not in prof.summary() and ">yes<" not in prof._repr_html_()
-    assert "Rate at least one statement of each culture to see which dominates" in prof.summary()
+    assert "Rate statements of at least two cultures to compare them" in prof.summary()
 
 
 @pytest.mark.parametrize("name, key", [("professional culture", "professional"), ("The Managed culture", "managed")])

@@ -308,7 +308,7 @@ class CultureProfile:
         dom = [names[k] for k in self.dominant_cultures]
         weak = max(self.scores.values()) <= WEAK_CEILING
         if len(self.scores) < 2:
-            parts.append("Rate at least one statement of each culture to see which dominates.")
+            parts.append("Rate statements of at least two cultures to compare them (all four for a full profile).")
         elif weak:
             parts.append(f"No culture is strongly present: the highest score is {max(self.scores.values()):.1f} "
                          f"of 5, so none is called dominant.")

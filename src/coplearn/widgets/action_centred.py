@@ -320,9 +320,9 @@ class TeamAuditForm(Composite):
             return "Nothing has been answered yet, so there is nothing to score. Answer some questions first."
         # the result in a sentence, said as it appears (reach 11: the chart and plan below appeared silently)
         found = f"Scored. {result.summary()} The priorities and action plan follow under \"Team audit results\"."
-        if result.is_partial:
-            return (f"{found} This audit is partial: {result.answered} of {total} questions answered. The scores use "
-                    f"only the answered items; unanswered items are left out, not counted as zero.")
+        if result.is_partial:  # (the summary has already said how many are unanswered)
+            return (f"{found} This audit is partial: the scores use only the answered items; unanswered items are "
+                    "left out, not counted as zero.")
         return f"{found} All {total} questions answered."
 
     @staticmethod
