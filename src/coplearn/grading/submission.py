@@ -523,7 +523,17 @@ def too_many_outputs(path: str | os.PathLike[str]) -> int | None:
 
 
 def _counts(path: str | os.PathLike[str]) -> tuple[int, int] | None:
-    """(cells, outputs) of the notebook at ``path`` read as plain JSON, or ``None`` if it cannot be."""
+    """(cells, outputs) of the notebook at ``path`` read as plain JSON, or ``None`` if it cannot be.
+    Read once per version of the file (the plan for ``--jobs`` and the submission hook both ask)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return _counts_of(os.fspath(path), info.st_mtime_ns, info.st_size)
+
+
+@functools.lru_cache(maxsize=256)
+def _counts_of(path: str, _mtime_ns: int, _size: int) -> tuple[int, int] | None:
     try:
         with open(path, "rb") as fh:
             data = fh.read()
