@@ -33,7 +33,7 @@ _FOCUSED = """() => {
   const group = el.closest('.widget-radio');
   let opacity = 1;
   for (let e = el; e; e = e.parentElement) opacity *= Number(getComputedStyle(e).opacity);
-  return {kb: el.dataset.kb, tag: el.tagName.toLowerCase(), type: el.type || '', label: label.slice(0, 80),
+  return {kb: el.dataset.kb, tag: el.tagName.toLowerCase(), type: el.type || '', label: label.slice(0, 160),
           group: group ? (group.querySelector('.widget-label') || {}).textContent : '',
           course: !!el.closest('.jp-OutputArea') && !el.closest('.modebar'),
           modebar: !!el.closest('.modebar'),
@@ -197,6 +197,12 @@ def test_a_screen_reader_hears_the_question_and_the_feedback(app_page: Page) -> 
         group = page.get_by_role("radiogroup", name=question)
         assert group.count() == 1, question
         assert group.get_by_role("radio").count() == 2
+
+    # a chart's one toolbar button says which chart it downloads (every one was "Download plot as a PNG")
+    buttons = page.locator(".js-plotly-plot .modebar-btn")
+    assert buttons.count() >= 1
+    for i in range(buttons.count()):
+        expect(buttons.nth(i)).to_have_accessible_name(re.compile(r'^Download the chart ".+" as a PNG$'))
 
     select = page.locator("select[data-first-sorter]")
     feedback = select.locator("xpath=ancestor::div[contains(@class,'widget-dropdown')][1]/following-sibling::div[1]")

@@ -107,6 +107,9 @@ def test_lesson_runs_by_itself_responds_and_is_accessible(context, site_server, 
         scope = notebook(page)
         assert not widget_errors(page), widget_errors(page)
         assert scope.locator(".jupyter-widgets").count() > 0
+        # the tab is named after the lesson (the site named every page "coplearn": reach 11)
+        heading = scope.locator(".jp-RenderedMarkdown h1").first.inner_text().replace("\u00b6", "").strip()
+        page.wait_for_function("t => document.title === t", arg=f"{heading} \u2013 coplearn", timeout=10_000)
         check_text_alternatives(page, ".jp-Notebook")
         perform(page, scope, interaction_for(lesson.number), timeout=30)
         if lesson.number == "06":

@@ -60,7 +60,9 @@ def full_width() -> W.Layout:
 #: it), whose changes are announced, the message's own role (a status, or an error's alert) then being
 #: left to it; gives a control
 #: the statement it answers, shown just before it, as its description (:data:`DESCRIBED_CLASS`);
-#: and makes each set of radio buttons a group named by its question.
+#: makes each set of radio buttons a group named by its question; names a chart's download button
+#: after the chart; and gives a browser-edition lesson's tab its title (the site names every page
+#: "coplearn").
 KEYBOARD_SCRIPT = """<script>
 (function () {
   if (window.__coplearnKeyboard) { return; }
@@ -103,13 +105,31 @@ KEYBOARD_SCRIPT = """<script>
     });
     // an error in a live box is said by the box (one live region, not one inside another)
     all(node, '[data-coplearn-live] [role="alert"]').forEach(function (el) { el.removeAttribute('role'); });
+    all(node, '.js-plotly-plot .modebar-btn').forEach(function (btn) {
+      // "Download plot as a PNG" on every chart: name the chart (its title is shown just above it)
+      var plot = btn.closest('.js-plotly-plot');
+      var child = plot ? plot.closest('.jp-OutputArea-child') : null;
+      var before = child ? child.previousElementSibling : null;
+      var title = before ? before.querySelector('.coplearn-chart-title') : null;
+      if (title && title.textContent.trim() && /png/i.test(btn.getAttribute('data-title') || '')) {
+        btn.setAttribute('aria-label', 'Download the chart "' + title.textContent.trim() + '" as a PNG');
+      }
+    });
     all(node, '.widget-radio-box').forEach(function (box) {
       var label = box.parentElement ? box.parentElement.querySelector('label.widget-label') : null;
       box.setAttribute('role', 'radiogroup');
       if (label && label.textContent.trim()) { box.setAttribute('aria-label', label.textContent.trim()); }
     });
   }
+  // The browser edition names every page "coplearn": a lesson's tab takes its title (its first heading)
+  function retitle() {
+    if (document.title !== 'coplearn') { return; }
+    var h1 = document.querySelector('.jp-RenderedMarkdown h1');
+    var text = h1 ? h1.textContent.replace(/\u00b6/g, '').trim() : '';
+    if (text) { document.title = text + ' \u2013 coplearn'; }
+  }
   mark(document);
+  retitle();
   // Esc leaves a form control (in JupyterLab, for the notebook: command mode), so that a learner
   // using the keyboard can get out of a drop-down without a key that changes the answer (reach 10)
   document.addEventListener('keydown', function (ev) {
@@ -126,6 +146,7 @@ KEYBOARD_SCRIPT = """<script>
   }, true);
   // ipywidgets may add a widget's own classes after it is on the page: a class added later counts too
   new MutationObserver(function (records) {
+    retitle();
     records.forEach(function (r) {
       if (r.type !== 'attributes') { r.addedNodes.forEach(mark); return; }
       var el = r.target;
