@@ -20,8 +20,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["atomic_write_text", "atomic_write_bytes", "file_lock", "move_aside", "os_problem", "os_words", "output_folder_problem",
-           "PlainOSError", "read_lock", "refuse_to_replace_data"]
+__all__ = ["atomic_write_text", "atomic_write_bytes", "file_lock", "move_aside", "os_problem", "os_words",
+           "output_folder_problem", "PlainOSError", "read_lock", "refuse_to_replace_data"]
 
 
 #: File problems in plain words, by error number (anything else: the system's own words).

@@ -41,6 +41,7 @@ __all__ = [
     "as_data",
     "canonical",
     "number_text",
+    "without_surrogates",
     "is_answer_name",
     "item_value",
     "loads",
@@ -170,10 +171,7 @@ def as_data(value: object, *, _depth: int = 0) -> object:
         text = str.__str__(value)
         if len(text) > MAX_TEXT:
             raise ValueError(f"a text of more than {MAX_TEXT:,} characters is not an answer to these questions")
-        if any(0xD800 <= ord(ch) <= 0xDFFF for ch in text):
-            # a lone surrogate ("\\ud800"): no file can hold it, so it becomes the replacement character
-            text = "".join("\ufffd" if 0xD800 <= ord(ch) <= 0xDFFF else ch for ch in text)
-        return text
+        return without_surrogates(text)  # (a lone surrogate, "\\ud800": no file can hold it)
     if type(value).__name__ in {"float64", "float32", "int64", "int32"} and hasattr(value, "item"):
         return as_data(value.item(), _depth=_depth)  # numpy numbers, without importing numpy
     if _depth >= MAX_DEPTH:
@@ -197,6 +195,20 @@ def as_data(value: object, *, _depth: int = 0) -> object:
         return out
     raise ValueError(f"a {type(value).__name__} value is not an answer that can be marked: answers are words "
                      "in quotes, numbers, or lists of them in square brackets")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_surrogates(text: str) -> str:
+    """``text`` with each lone surrogate (which no UTF-8 file or pipe can hold) written as the replacement
+    character: one typed as ``"\\ud800"`` in an answer, or a byte of a file name that was not UTF-8 (an
+    accented name from a Windows zip, unpacked on Linux).
+
+    >>> without_surrogates("R\\udc82sum.docx") == "R\\ufffdsum.docx", without_surrogates("notes.txt")
+    (True, 'notes.txt')
+    """
+    return _SURROGATE.sub("\ufffd", text)
 
 
 class LongNumber:

@@ -358,6 +358,11 @@ class ParallelExecutionError(RuntimeError):
     """The error nbgrader's Execute raised in a worker, raised again where nbgrader handles it."""
 
 
+def _submitted_pattern(cd: Any) -> str:
+    """nbgrader's pattern for a submitted folder, from which it reads the student and assignment."""
+    return cd.format_path(cd.submitted_directory, "(?P<student_id>.*)", "(?P<assignment_id>.*)", escape=True)
+
+
 def _unmatched(app: Any, assignment: str) -> list[str]:
     """The students whose submitted folder for the assignment nbgrader cannot read a student id
     from (a name holding a line break): nbgrader leaves them out, with a line each
@@ -366,7 +371,7 @@ def _unmatched(app: Any, assignment: str) -> list[str]:
     import re
 
     cd = app.coursedir
-    regexp = cd.format_path(cd.submitted_directory, "(?P<student_id>.*)", "(?P<assignment_id>.*)", escape=True)
+    regexp = _submitted_pattern(cd)
     return [os.path.basename(os.path.dirname(folder))
             for folder in sorted(glob.glob(cd.format_path(cd.submitted_directory, cd.student_id or "*", assignment)))
             if os.path.isdir(folder) and not re.match(regexp, folder)]
@@ -400,7 +405,7 @@ def _plan(app: Any) -> tuple[list[str], list[str], set[str], list[str]]:
     no_notebook = _say_if_no_notebook(app, conv.assignments)
     if not conv.assignments:
         return [], [], set(), no_notebook
-    regexp = cd.format_path(cd.submitted_directory, "(?P<student_id>.*)", "(?P<assignment_id>.*)", escape=True)
+    regexp = _submitted_pattern(cd)
     excluded = set(cd.student_id_exclude.split(",")) if cd.student_id_exclude else set()
     todo, skip, main_only = [], [], set()
     for folder in sorted(conv.assignments):

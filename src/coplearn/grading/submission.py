@@ -66,7 +66,7 @@ def prune_folder(folder: Path, keep_notebooks: set[str], source_dir: Path | None
             rel = (Path(rel_dir) / d).as_posix() if rel_dir != "." else d
             full = here / d
             if full.is_symlink() or not any(k == rel or k.startswith(rel + "/") for k in keep_dirs):
-                removed.append(_shown(rel) + ("" if full.is_symlink() else "/"))
+                removed.append(grading.without_surrogates(rel) + ("" if full.is_symlink() else "/"))
                 if full.is_symlink():
                     full.unlink()
                 else:
@@ -86,7 +86,7 @@ def prune_folder(folder: Path, keep_notebooks: set[str], source_dir: Path | None
                         keep = False
             if not keep:
                 if rel != f".{grading.ANSWERS_FILE}.lock":  # the learner's own lock file: not worth a line
-                    removed.append(_shown(rel))
+                    removed.append(grading.without_surrogates(rel))
                 with contextlib.suppress(OSError):
                     full.unlink()
     notes: list[str] = []
@@ -150,16 +150,6 @@ def _kind(mode: int) -> str:
     return "not a plain file"
 
 
-def _shown(name: str) -> str:
-    """``name`` as text that can be logged and saved in a notebook: bytes that were not UTF-8 (a name
-    from a Windows zip, unpacked on Linux) become the replacement character.
-
-    >>> _shown("R\\udc82sum\\udc82.docx") == "R\\ufffdsum\\ufffd.docx", _shown("notes.txt")
-    (True, 'notes.txt')
-    """
-    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-
-
 def odd_entries(folder: str | os.PathLike[str]) -> list[tuple[str, str]]:
     """Everything under ``folder`` that is neither a plain file nor a plain folder (links, named
     pipes, sockets, devices), or whose name holds control characters, links not followed:
@@ -178,7 +168,7 @@ def odd_entries(folder: str | os.PathLike[str]) -> list[tuple[str, str]]:
                     with contextlib.suppress(OSError):
                         what += f" (to {os.readlink(full)})"
                 found.append((os.path.relpath(full, folder), what))
-            elif not _shown(name).isprintable():
+            elif not grading.without_surrogates(name).isprintable():
                 # no release has such a name, and nbgrader would print it to the tutor's terminal as is.
                 # (A name that is only not UTF-8, as a Windows zip gives "Résumé.docx" unpacked on Linux,
                 # is an ordinary file: grading leaves it out like any other file, red team 10 F10.)
@@ -778,6 +768,10 @@ def read_timestamp(path: str | os.PathLike[str]) -> Any:
         raise ValueError("cannot be read as a time") from None
 
 
+#: The submitted folders this process has already named as unreadable to nbgrader (each said once).
+_SAID_UNMATCHED: set[str] = set()
+
+
 def skip_unmatched_folders() -> None:
     """Make nbgrader leave out, with one line each, the submitted folders it cannot read a student id
     from (a folder name holding a line break, which an archive unpacked by hand can make), in this
@@ -807,9 +801,6 @@ def skip_unmatched_folders() -> None:
 
     init_notebooks.coplearn = True  # type: ignore[attr-defined]
     BaseConverter.init_notebooks = init_notebooks
-
-
-_SAID_UNMATCHED: set[str] = set()
 
 
 def said_timestamps() -> set[str]:

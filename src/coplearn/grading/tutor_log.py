@@ -31,6 +31,8 @@ import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
+from coplearn.grading.answers import without_surrogates
+
 __all__ = ["AsReleasedChecksums", "WithoutLoneSurrogates", "keep_printable", "left_out_sentence", "quiet_gradebook_warnings",
            "released_checksums"]
 
@@ -98,9 +100,6 @@ def left_out_sentence(count: int) -> str:
             "schemes are taken out of the students' copies; see the tutor guide).")
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
 class WithoutLoneSurrogates(logging.Filter):
     """Writes each part of a line that is not text (a file name's bytes that were not UTF-8, which
     Python keeps as lone surrogates) as the replacement character, as the notebook's record of what
@@ -116,8 +115,9 @@ class WithoutLoneSurrogates(logging.Filter):
             text = record.getMessage()
         except Exception:  # noqa: BLE001 - a badly formed log call: logging reports it, as it would without us
             return True
-        if _SURROGATE.search(text):
-            record.msg, record.args = _SURROGATE.sub("\ufffd", text), ()
+        shown = without_surrogates(text)
+        if shown != text:
+            record.msg, record.args = shown, ()
         return True
 
 
