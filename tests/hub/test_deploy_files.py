@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import socket
@@ -130,15 +131,21 @@ def test_hub_servers_shut_down_kernels_left_idle_with_no_tab_open(tmp_path):
         # the role's own settings are still read beside the shared ones
         assert loaded["ext"].get("nbgrader.server_extensions.formgrader") is (role == "tutor"), (role, loaded["ext"])
 
-    # the same settings on a real server, with the hour made two seconds: a kernel nobody has open goes
+    # The same file on a real server, copied with only its two times made short (the hour made two
+    # seconds): the settings' names and the other two values are the file's own, so this half too
+    # fails without the file or with a misspelt setting (review 11 #7: it used to set the times on the
+    # command line, which turns culling on by itself).
+    settings = json.loads((jupyter / "common" / "jupyter_server_config.json").read_text())
+    settings["MappingKernelManager"].update(cull_idle_timeout=2, cull_interval=1)
+    (tmp_path / "common").mkdir()
+    (tmp_path / "common" / "jupyter_server_config.json").write_text(json.dumps(settings))
     env = {**hub_helpers._env(), "HOME": str(tmp_path), "JUPYTER_CONFIG_DIR": str(tmp_path / "none"),
-           "JUPYTER_CONFIG_PATH": os.pathsep.join([str(jupyter / "student"), str(jupyter / "common")]),
+           "JUPYTER_CONFIG_PATH": os.pathsep.join([str(jupyter / "student"), str(tmp_path / "common")]),
            "JUPYTER_RUNTIME_DIR": str(tmp_path / "rt"), "JUPYTER_DATA_DIR": str(tmp_path / "data")}
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "jupyter", "server", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
-         "--IdentityProvider.token=t", f"--ServerApp.root_dir={tmp_path}", "--allow-root",
-         "--MappingKernelManager.cull_idle_timeout=2", "--MappingKernelManager.cull_interval=1"],
+         "--IdentityProvider.token=t", f"--ServerApp.root_dir={tmp_path}", "--allow-root"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         url, auth = f"http://127.0.0.1:{port}", {"token": "t"}
@@ -151,11 +158,28 @@ def test_hub_servers_shut_down_kernels_left_idle_with_no_tab_open(tmp_path):
                 pass
             assert server.poll() is None and time.monotonic() < deadline, "jupyter server did not start"
             time.sleep(0.3)
-        kernel = requests.post(f"{url}/api/kernels", params=auth, json={}, timeout=60).json()["id"]
-        deadline = time.monotonic() + 60
-        while any(k["id"] == kernel for k in requests.get(f"{url}/api/kernels", params=auth, timeout=10).json()):
-            assert time.monotonic() < deadline, "an idle kernel with no tab open was not shut down"
-            time.sleep(0.5)
+        left, open_ = (requests.post(f"{url}/api/kernels", params=auth, json={}, timeout=60).json()["id"]
+                       for _ in range(2))
+
+        async def watch() -> set[str]:
+            # a tab holds its kernel's channels open: connect to one kernel, as a notebook tab does
+            from tornado.websocket import websocket_connect
+            tab = await websocket_connect(f"ws://127.0.0.1:{port}/api/kernels/{open_}/channels?token=t")
+            try:
+                deadline = time.monotonic() + 60
+                while True:
+                    running = {k["id"] for k in requests.get(f"{url}/api/kernels", params=auth, timeout=10).json()}
+                    if left not in running or time.monotonic() > deadline:
+                        break
+                    await asyncio.sleep(0.5)
+                await asyncio.sleep(3)  # three more culling rounds with the tab still open
+                return {k["id"] for k in requests.get(f"{url}/api/kernels", params=auth, timeout=10).json()}
+            finally:
+                tab.close()
+
+        running = asyncio.run(watch())
+        assert left not in running, "an idle kernel with no tab open was not shut down"
+        assert open_ in running, "a kernel whose notebook is open was shut down"
     finally:
         server.terminate()
         server.wait(timeout=20)

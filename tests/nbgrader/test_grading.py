@@ -92,6 +92,8 @@ def test_several_reads_a_typed_list_text_or_the_drop_downs(tmp_path: Path, ns: d
 def test_numbers_accept_commas_and_whole_numbers(tmp_path: Path, ns: dict) -> None:
     ns["q1"] = {"task": "3,46", "team": 3, "individual": "about three"}
     assert grading.number("q1", "task", folder=tmp_path) == 3.46
+    ns["q1"]["task"] = "3\u00b746"  # 3·46, a raised decimal point (red team 11 F5)
+    assert grading.number("q1", "task", folder=tmp_path) == 3.46
     assert grading.number("q1", "team", folder=tmp_path) == 3.0
     assert grading.number("q1", "individual", folder=tmp_path) == "about three"
 

@@ -130,15 +130,19 @@ _IDEOGRAPHIC = str.maketrans({"\u3001": ",", "\u3002": ".", "\u060c": ",", "\u06
 
 def number_text(text: str) -> str:
     """A typed number as ``float`` reads it: full-width digits and points as plain ones, invisible
-    characters left out, a decimal comma as a point. The kernel's check and the course's record of
-    the answer both read numbers through this one function.
+    characters left out, a decimal comma or a raised point (``3·46``, as some UK writing has it) as a
+    point. The kernel's check and the course's record of the answer both read numbers through this one
+    function.
 
     >>> number_text(" \uff13\uff0e\uff12\uff15 "), number_text("3,25\u200b"), number_text("\u200b")
     ('3.25', '3.25', '')
     >>> float(number_text("\u0663\u066b\u0664\u0666")), float(number_text("2\u066b92"))  # Arabic ٣٫٤٦ and 2٫92
     (3.46, 2.92)
+    >>> number_text("3\u00b746"), number_text("3\u22c546")  # 3·46 (a middle dot, or the dot operator)
+    ('3.46', '3.46')
     """
-    return _unicode_plain(text).strip().replace("\u066c", "").replace(",", ".")
+    return (_unicode_plain(text).strip().replace("\u066c", "").replace(",", ".").replace("\u00b7", ".")
+            .replace("\u22c5", "."))
 
 
 def _forms(text: str, kind: str) -> set[str]:

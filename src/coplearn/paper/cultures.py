@@ -260,7 +260,15 @@ class CultureProfile:
     @property
     def dominant(self) -> tuple[str, ...]:
         """The name DESIGN.md's public API gives :attr:`dominant_cultures` (kept so that code written
-        against it keeps working; the course itself uses ``dominant_cultures``, which says it is a tuple)."""
+        against it keeps working; the course itself uses ``dominant_cultures``, which says it is a tuple).
+
+        Like ``dominant_cultures`` it names the strongest cultures even when none is strongly present:
+        check :attr:`has_dominant` before calling them dominant, as the summary does (review 11 #9).
+
+        >>> weak = culture_profile({"P1": 2, "M1": 1})
+        >>> weak.dominant, weak.has_dominant
+        (('professional',), False)
+        """
         return self.dominant_cultures
 
     def gaps(self) -> tuple[Gap, ...]:
