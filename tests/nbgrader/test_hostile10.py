@@ -101,6 +101,12 @@ def test_the_warning_about_a_folders_own_timestamp_says_the_time_it_read(tmp_pat
     (tmp_path / "timestamp.txt").write_text("2026-12-04 17:00:00+01:00", encoding="utf-8")
     _say_if_own_timestamp(str(tmp_path), "ann", Log())
     assert lines and "(2026-12-04 17:00:00+01:00, read as 2026-12-04 16:00 UTC)" in lines[0], lines
+    # a time that is refused is not also said to be "recorded as the submission time" (docs 12 D14):
+    # nbgrader's reading fails the student, with the reason
+    lines.clear()
+    (tmp_path / "timestamp.txt").write_text("04/12/2026 17:00", encoding="utf-8")
+    _say_if_own_timestamp(str(tmp_path), "ann", Log())
+    assert lines == []
 
 
 def test_codes_typed_on_a_greek_or_russian_layout_and_slashes_between_choices_are_read() -> None:
@@ -157,7 +163,27 @@ def test_a_notebook_with_cleared_outputs_and_no_answers_file_is_named(course: Co
             cell["outputs"] = []  # Edit > Clear Outputs of All Cells, then saved
     (tmp_path / f"{A1}.ipynb").write_text(json.dumps(nb), encoding="utf-8")
     _say_if_answers_file_missing(str(tmp_path), "ann", [str(tmp_path / f"{A1}.ipynb")], Log())
-    assert len(lines) == 1 and "ann: no answers.json came with the notebook, so any answers chosen" in lines[0], lines
+    assert len(lines) == 1 and ("ann: no answers.json came with the notebook, and q1, q2 have no full typed answer, "
+                                "so any answers chosen for them with the drop-downs") in lines[0], lines
+
+    # Docs 12 D13: a learner who typed every answer needs no answers.json, so nothing is said; one who
+    # typed some of q1's statements hears about q1 alone
+    boxes = {name: i for i, cell in enumerate(nb["cells"]) for name in ("q1 = {", "q2 = None")
+             if cell["cell_type"] == "code" and "".join(cell["source"]).lstrip().startswith("# Optional")
+             and name in "".join(cell["source"])}
+    assert len(boxes) == 2, boxes
+
+    def typed(q1: str) -> None:
+        nb["cells"][boxes["q1 = {"]]["source"] = q1
+        nb["cells"][boxes["q2 = None"]]["source"] = 'q2 = ["humanistic", "democratic"]  # my two'
+        (tmp_path / f"{A1}.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+        lines.clear()
+        _say_if_answers_file_missing(str(tmp_path), "ann", [str(tmp_path / f"{A1}.ipynb")], Log())
+
+    typed("q1 = {" + ", ".join(f'{i}: "managed"' for i in range(1, 13)) + "}")
+    assert lines == []
+    typed("q1 = {" + ", ".join(f'{i}: "managed"' for i in range(1, 12)) + ", 12: None}")
+    assert len(lines) == 1 and "and q1 has no full typed answer, so any answers chosen for it" in lines[0], lines
 
     lines.clear()
     (tmp_path / "answers.json").write_text("{}", encoding="utf-8")

@@ -461,7 +461,7 @@ def _say_if_answers_file_missing(folder: str, student: str, notebooks: list[str]
                   "rename it to %s in submitted/ and grade again with --force (graded now without drop-down answers).",
                   log_safe(student), ANSWERS_FILE, log_safe(", ".join(alike), 600), ANSWERS_FILE)
         return
-    has_drop_downs = False
+    untyped: list[str] = []
     for path in notebooks:
         with contextlib.suppress(OSError):
             if os.lstat(path).st_size <= MAX_SUBMISSION_BYTES:
@@ -473,17 +473,58 @@ def _say_if_answers_file_missing(folder: str, student: str, notebooks: list[str]
                               "now. Ask the student for %s (it sits beside the notebook), put it in submitted/ "
                               "and grade again with --force.", log_safe(student), ANSWERS_FILE, ANSWERS_FILE)
                     return
-                has_drop_downs = has_drop_downs or any(f"{name}(" in text for name in _DROP_DOWN_WIDGETS)
-    if has_drop_downs:
-        # outputs cleared before saving leave no sign of the drop-downs' use (red team 11 F6): said, more softly
-        log.warning("coplearn: %s: no %s came with the notebook, so any answers chosen with its drop-downs are "
-                    "marked unanswered (typed answers are marked as usual). If the student used the drop-downs, ask "
-                    "for %s (it sits beside the notebook), put it in submitted/ and grade again with --force.",
-                    log_safe(student), ANSWERS_FILE, ANSWERS_FILE)
+                untyped += [q for q in _untyped_drop_down_questions(text) if q not in untyped]
+    if untyped:
+        # Outputs cleared before saving leave no sign of the drop-downs' use (red team 11 F6): said, more
+        # softly, and only for questions the typed answers leave open (docs 12 D13: a learner who typed
+        # every answer needs no answers.json, and the line was given for every such submission).
+        log.warning("coplearn: %s: no %s came with the notebook, and %s %s no full typed answer, so any answers "
+                    "chosen for %s with the drop-downs are marked unanswered. If the student used the drop-downs, "
+                    "ask for %s (it sits beside the notebook), put it in submitted/ and grade again with --force.",
+                    log_safe(student), ANSWERS_FILE, log_safe(", ".join(untyped), 200),
+                    "has" if len(untyped) == 1 else "have", "it" if len(untyped) == 1 else "them", ANSWERS_FILE)
 
 
-#: The course's answer widgets (coplearn.widgets.answers), whose choices are saved in answers.json.
-_DROP_DOWN_WIDGETS = ("ChoiceQuestions", "SeveralChoices", "NumberAnswers")
+#: A call of one of the course's answer widgets (coplearn.widgets.answers), whose choices are saved in answers.json.
+_DROP_DOWN_CALL = re.compile(r"\b(?:ChoiceQuestions|SeveralChoices|NumberAnswers)\(\s*[\"'](\w+)[\"']")
+
+
+def _untyped_drop_down_questions(text: str) -> list[str]:
+    r"""The questions of a notebook (its JSON ``text``) that have drop-downs or answer boxes but no
+    full typed answer: no value, or a list or dict with a blank in it. Read as data, as grading reads
+    the answer cells; a notebook that is not JSON is left to nbgrader to refuse.
+
+    >>> import json
+    >>> def nb(*sources): return json.dumps({"cells": [{"cell_type": "code", "source": s} for s in sources]})
+    >>> _untyped_drop_down_questions(nb('ChoiceQuestions("q1", {1: "a"})', 'SeveralChoices("q2", 2)',
+    ...                                 'q1 = {1: "managed", 2: None}\nq2 = ["managed", "democratic"]'))
+    ['q1']
+    >>> _untyped_drop_down_questions(nb('ChoiceQuestions("q3", None)', 'q3 = "task"  # typed'))
+    []
+    """
+    try:
+        cells = json.loads(text).get("cells", [])
+        sources = ["".join(c["source"]) if isinstance(c["source"], list) else str(c["source"])
+                   for c in cells if isinstance(c, dict) and c.get("cell_type") == "code" and "source" in c]
+    except (ValueError, AttributeError, TypeError):
+        return []
+    asked = [name for source in sources for name in _DROP_DOWN_CALL.findall(source)]
+    typed: dict[str, object] = {}
+    for source in sources:
+        if source.count("\n") < 200:  # (an answer cell is short; a flood is nbgrader's to refuse)
+            typed.update({n: v for n, v in grading.parse_answer_cell(source).values.items() if _full(v)})
+    return list(dict.fromkeys(name for name in asked if name not in typed))
+
+
+def _full(value: object) -> bool:
+    """True for a typed answer with nothing left blank (``None``, blank text, or a list or dict holding one)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return False
+    if isinstance(value, dict):
+        return bool(value) and all(_full(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return bool(value) and all(_full(v) for v in value)
+    return True
 
 
 def too_many_cells(path: str | os.PathLike[str]) -> int | None:
@@ -856,7 +897,7 @@ def _say_if_own_timestamp(folder: str, student: str, log: Any) -> None:
             when = read_timestamp(stamp)
             read_as = f", read as {when:%Y-%m-%d %H:%M} UTC" if when is not None else ""
         except ValueError:
-            read_as = ""  # (nbgrader's reading, through read_timestamp, says why)
+            return  # refused: nbgrader's reading (through read_timestamp) fails this student, with the reason (docs 12 D14)
         log.warning("coplearn: %s: the folder has its own timestamp.txt (%s%s), which nbgrader records as the "
                     "submission time; it did not come through the exchange, so check it, or write the time the "
                     "work reached you into that file.", log_safe(student), log_safe(said, 60), read_as)
