@@ -48,6 +48,15 @@ def lesson(request: pytest.FixtureRequest, browser: Browser, lab, served_root) -
         shutdown_kernels(lab)
 
 
+def test_the_address_jupyterlab_prints_opens_the_first_lesson(lab) -> None:
+    """Docs 12 D10: with --no-browser (a remote machine, WSL) the address printed is all a learner
+    has; it used to open the Launcher. The server's front page now goes to lesson 00."""
+    import urllib.request
+
+    with urllib.request.urlopen(f"{lab.url}/?token={lab.token}", timeout=10) as resp:  # noqa: S310 - 127.0.0.1
+        assert resp.url.split("?")[0] == f"{lab.url}/lab/tree/course/00-welcome.ipynb", resp.url
+
+
 LAB_SCROLLER = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer"
 ERROR_OUTPUTS = ('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"], '
                  '.jp-OutputArea-output.jp-mod-error')

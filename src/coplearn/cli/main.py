@@ -15,6 +15,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import urllib.parse
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -90,7 +91,11 @@ def lab_command(course: Path, port: int | None, no_browser: bool) -> list[str]:
     """The JupyterLab command line that opens the first lesson."""
     root = course.parent
     # JupyterLab's own command, started without a slow optional import (coplearn.cli.run_jupyter)
+    first = (course / FIRST_LESSON).relative_to(root)
     cmd = [sys.executable, "-m", "coplearn.cli.run_jupyter", "lab", f"--ServerApp.root_dir={root}",
+           # the address JupyterLab prints (and its front page) opens the first lesson, not the
+           # Launcher: with --no-browser, on a remote machine or WSL, that address is all a learner has
+           f"--LabApp.default_url=/lab/tree/{urllib.parse.quote(first.as_posix())}",
            "--LabApp.news_url=None",
            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
     if port:
@@ -99,7 +104,7 @@ def lab_command(course: Path, port: int | None, no_browser: bool) -> list[str]:
         cmd.append("--no-browser")
     if _is_root():
         cmd.append("--allow-root")
-    cmd.append(str((course / FIRST_LESSON).relative_to(root)))
+    cmd.append(str(first))
     return cmd
 
 
