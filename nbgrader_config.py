@@ -105,9 +105,13 @@ c.Autograde.autograde_preprocessors = [
 # Before nbgrader copies a student's submitted folder: links and special files are removed (nbgrader's
 # copy would follow a link to another student's notebook, or to /dev/zero), and a student id that
 # nbgrader would read as a pattern ("g-*") is not graded. Each is named in the log.
-from coplearn.grading.submission import bound_timestamp_reading, check_submission, skip_unmatched_folders  # noqa: E402
+from coplearn.grading.submission import (bound_timestamp_reading, check_submission, guard_nbgrader_copy,  # noqa: E402
+                                         skip_unmatched_folders)
 
 c.Autograde.pre_convert_hook = check_submission
+# nbgrader then copies the student's folder even when that hook refused it: a refused folder is now
+# not copied at all, and no file is copied through a link, from a special file or beyond the size limit.
+guard_nbgrader_copy()
 # nbgrader reads a submission's timestamp.txt before that hook runs: all of it (a file of megabytes
 # held grading up), or for ever (a named pipe). It is read within bounds instead, and a file that is
 # not a time fails that student alone, with a plain line.

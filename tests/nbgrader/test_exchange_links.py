@@ -201,6 +201,30 @@ def test_with_the_owner_check_a_submission_made_by_another_account_is_not_collec
     shutil.rmtree(course.inbound("o-someone", A))
 
 
+def test_by_default_a_submission_in_the_name_of_another_account_on_the_machine_is_not_collected(course: Course) -> None:
+    """Red team 12 F7: on a shared Linux machine with the course's own settings, one student could
+    submit in a classmate's name and the forgery replaced the real work at collect. By default the
+    owner check now holds for every id that is an account on the machine ("nobody" here, made by
+    this root account), and ids that are no account's name are collected as before."""
+    import pwd
+
+    from coplearn.grading.exchange import SafeCollect
+
+    pwd.getpwnam("nobody")  # (Debian has it)
+    assert SafeCollect().require_owner == "auto"
+    for who in ("nobody", "o-noaccount"):
+        s = course.student(who)
+        s.fetch(A)
+        s.submit(A)
+    result = course.api().collect(A)
+    assert "Not collecting nobody+" in result["log"] and "made by root" in result["log"], result["log"]
+    assert not (course.root / "submitted" / "nobody").exists()
+    assert (course.root / "submitted" / "o-noaccount" / A).is_dir()
+    for who in ("nobody", "o-noaccount"):
+        shutil.rmtree(course.inbound(who, A), ignore_errors=True)
+        shutil.rmtree(course.root / "submitted" / who, ignore_errors=True)
+
+
 def test_a_file_swapped_for_a_link_during_the_copy_is_not_followed(tmp_path: Path) -> None:
     """A student owns their folder in the exchange and can replace a file with a link after collect
     has looked at it and before it copies it. The copy opens what it checked, never a link."""

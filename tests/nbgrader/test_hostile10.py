@@ -68,10 +68,15 @@ def test_a_notebook_of_too_many_cells_is_refused_before_nbgrader_reads_it(course
     ("04/12/2026 17:00", None),  # was 12 April
     ("4/12/26 17:00", None),
     ("2026-12-04 5:00 PM", None),  # was 05:00
-    ("2026-12-04 17:00:00.000000 BST", "nbgrader"),  # nbgrader's exchange, Exchange.timezone Europe/London
-    ("2026-12-04 17:00:00 CET", "nbgrader"),
+    ("2026-06-04 17:00:00.000000 BST", "2026-06-04 16:00:00"),  # nbgrader's exchange, Exchange.timezone Europe/London
+    ("2026-12-04 17:00:00 CET", "nbgrader"),  # (nbgrader read "BST" as UTC, an hour late; red team 12 F4)
+    ("2026-06-04 17:30 AEST", "2026-06-04 07:30:00"),  # was 17:30 UTC, 9.5 hours late
+    ("2026-06-04 17:00 CEST", "2026-06-04 15:00:00"),
+    ("2026-12-04 17:00:00 EST", "2026-12-04 22:00:00"),
     ("2026-12-04 5:00 AM", None),
     ("2026-12-04 17:00 +01:00", None),  # nbgrader reads a spaced offset as nothing
+    ("2026-12-04 17:00 IST", "zone"),  # India, Ireland or Israel: refused, not guessed
+    ("2026-12-04 17:00 XYZ", "zone"),
 ])
 def test_a_timestamp_is_read_only_when_written_year_first(tmp_path: Path, text: str, read: str | None) -> None:
     from coplearn.grading.submission import read_timestamp
@@ -82,6 +87,9 @@ def test_a_timestamp_is_read_only_when_written_year_first(tmp_path: Path, text: 
     stamp.write_text(text, encoding="utf-8")
     if read == "nbgrader":  # what nbgrader's exchange writes is read as nbgrader reads it
         assert read_timestamp(stamp) == parse_utc(text)
+    elif read == "zone":
+        with pytest.raises(ValueError, match="time zone .* the course cannot read for certain"):
+            read_timestamp(stamp)
     elif read is not None:
         assert str(read_timestamp(stamp)) == read
     else:

@@ -37,7 +37,9 @@ __all__ = ["AnswersAsData", "ForgetUnknownCells", "inert_markdown", "student_fra
 
 #: nbgrader's markers for solutions and hidden tests. ``generate_assignment`` removes them, so a
 #: student's cell that carries one holds the tutor's source (solutions/), not the student's answer.
-SOURCE_MARKER = re.compile(r"^[ \t]*#+[ \t]*(BEGIN|END)[ \t]+(SOLUTION|HIDDEN[ \t]+TESTS)\b", re.MULTILINE | re.IGNORECASE)
+#: Only nbgrader's own form, in capitals and alone on its line: a learner's comment such as
+#: "# Begin solution: I went through Table 1" is the learner's own (red team 12 F6).
+SOURCE_MARKER = re.compile(r"^[ \t]*#+[ \t]*(BEGIN|END)[ \t]+(SOLUTION|HIDDEN[ \t]+TESTS)[ \t]*$", re.MULTILINE)
 #: The most cells a submitted notebook may have (each released one has fewer than 100); more is
 #: not an answer but an attempt to slow everyone's grading down, and fails that student alone.
 MAX_CELLS = 2000

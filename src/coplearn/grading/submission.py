@@ -29,7 +29,7 @@ from coplearn.grading.schema import Question, answer_schema, clean_answers
 from coplearn.grading.tutor_log import keep_printable
 
 __all__ = ["PruneSubmission", "check_submission", "clear_odd_entries", "notebooks_elsewhere", "odd_entries", "prune_folder",
-           "bound_timestamp_reading", "skip_unmatched_folders", "read_timestamp", "unsafe_student_id", "MAX_TIMESTAMP_BYTES",
+           "bound_timestamp_reading", "guard_nbgrader_copy", "hard_linked", "skip_unmatched_folders", "read_timestamp", "unsafe_student_id", "MAX_TIMESTAMP_BYTES",
            "MAX_TIMESTAMP_CHARS"]
 
 
@@ -327,19 +327,28 @@ def clear_odd_entries(folder: str | os.PathLike[str], student: str, log: Any) ->
     ``/dev/zero`` would be copied until the disk is full. Collecting with
     :class:`coplearn.grading.exchange.SafeCollect` never makes such entries; a tutor who unpacks
     an archive into ``submitted/`` by hand might. Returns what was removed."""
-    removed = []
+    removed, stuck = [], []
     for rel, what in odd_entries(folder):
         full = os.path.join(folder, rel)
-        with contextlib.suppress(OSError):
+        try:
             if os.path.isdir(full) and not os.path.islink(full):
                 shutil.rmtree(full)
             else:
                 os.unlink(full)
             removed.append(f"{rel}: {what}")
+        except OSError:
+            stuck.append(f"{rel}: {what}")
     if removed:
         log.error("coplearn: %s: removed from the submitted folder before grading (a submission is plain files "
                   "only; a link could point at another student's work or any file you can read): %s",
                   log_safe(student), log_safe("; ".join(removed), 2000))
+    if stuck:
+        # a read-only folder (an archive unpacked by hand keeps its modes) keeps its links: nbgrader's
+        # copy would follow them, so a classmate's answers.json was graded as this student's (red team 12 F2)
+        raise NotGraded(f"it holds what a submission must not and what could not be removed (the folder is "
+                        f"read-only; an archive unpacked by hand can make it so): {'; '.join(stuck)}. Nothing was "
+                        "copied from it. Make the folder writable (chmod -R u+w on it), or put the student's own "
+                        "notebook and answers.json in a new folder in its place, and grade again")
     return removed
 
 
@@ -406,6 +415,23 @@ def shared_with_classmates(folder: str) -> list[tuple[str, str, str]]:
                 if key in mine:
                     found.append((mine[key], other.name, name))
     return sorted(found)
+
+
+def hard_linked(folder: str) -> list[str]:
+    """The notebooks and ``answers.json`` at the top of a submitted folder that have another name on
+    disk, wherever it is (a classmate's checkpoint copy or ``answers (1).json``, red team 12 F3):
+    a handed-in file never has one, as collect and the learner's own save make new files.
+
+    >>> import tempfile
+    >>> d = tempfile.mkdtemp()
+    >>> _ = open(os.path.join(d, "a1.ipynb"), "w").close()
+    >>> hard_linked(d)
+    []
+    >>> os.link(os.path.join(d, "a1.ipynb"), os.path.join(d, "elsewhere.txt"))
+    >>> hard_linked(d)
+    ['a1.ipynb']
+    """
+    return sorted(_handed_in(folder).values())
 
 
 def _say_if_renamed(folder: str, student: str, notebooks: list[str], log: Any) -> None:
@@ -735,8 +761,8 @@ _SAID_TIMESTAMPS: set[str] = set()
 
 #: The forms of time a ``timestamp.txt`` may hold: what nbgrader writes (``2026-12-04 17:00:00.123456 UTC``)
 #: and what a tutor writes year first (``2026-12-04 17:00``, ``2026-12-04T17:00:00Z``, ``...17:00+01:00``). A
-#: zone's letters are read as nbgrader reads them (its exchange writes ``BST`` or ``CET`` for a course
-#: whose ``Exchange.timezone`` is Europe/London or Europe/Paris, review 11). Any other form, such as a
+#: zone's letters are read (its exchange writes ``BST`` or ``CET`` for a course whose
+#: ``Exchange.timezone`` is Europe/London or Europe/Paris, review 11; see ``_ZONE_HOURS``). Any other form, such as a
 #: 12-hour clock, is refused rather than guessed at: dateutil reads ``04/12/2026`` month first.
 _ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)?"
                        r"(?: ?(?!AM\b|PM\b)[A-Z]{2,5}|Z|[+-]\d{2}:?\d{2})?\Z",  # (nbgrader misreads " +01:00")
@@ -766,6 +792,9 @@ def read_timestamp(path: str | os.PathLike[str]) -> Any:
     >>> str(read_timestamp(d / "timestamp.txt"))
     '2026-12-04 16:00:00'
     """
+    import datetime
+
+    from dateutil import tz as dateutil_tz
     from nbgrader.utils import parse_utc
 
     try:
@@ -803,10 +832,41 @@ def read_timestamp(path: str | os.PathLike[str]) -> Any:
         # nbgrader's reading takes 04/12/2026 as 12 April and "5:00 PM" as 05:00, without a word (red team 11 F3)
         raise ValueError(f"holds {text[:40]!r}, which is not a time written year first on the 24-hour clock "
                          "(2026-12-04 17:00:00, in UTC)")
+    zone = _ZONE_LETTERS.search(text)
     try:
-        return parse_utc(text)
-    except (ValueError, OverflowError):
+        if not zone or zone.group(1).upper() in ("UTC", "GMT", "UT"):
+            return parse_utc(text)
+        # nbgrader's reading applies zone letters only when a zone file has that name and the time
+        # has one space in it, and otherwise reads the time as UTC: "17:30 AEST" was 17:30 UTC, 9.5
+        # hours late (red team 12 F4). The letters are read here, or refused.
+        letters = zone.group(1).upper()
+        hours = _ZONE_HOURS.get(letters)
+        place = None if hours is not None else dateutil_tz.gettz(letters)
+        if hours is None and place is None:
+            raise ValueError(f"holds {text[:40]!r}, whose time zone {zone.group(1)!r} the course cannot read for "
+                             "certain (some letters name more than one zone); write the time in UTC "
+                             "(2026-12-04 17:00:00 UTC)")
+        naive = parse_utc(text[:zone.start()].strip())
+        if hours is not None:
+            return naive - datetime.timedelta(hours=hours)
+        local = naive.replace(tzinfo=place)
+        return (local - local.utcoffset()).replace(tzinfo=None)
+    except (ValueError, OverflowError) as exc:
+        if "time zone" in str(exc):
+            raise
         raise ValueError("cannot be read as a time") from None
+
+
+#: Zone letters after a time (nbgrader's exchange writes them, ``%Z``, for a course that sets
+#: ``Exchange.timezone``; a tutor may write their own), read as that zone's hours from UTC. Letters
+#: with a zone file of that name (CET, EST, WET ...) are read through it; any others are refused.
+#: Letters that name more than one zone (IST, CST, PST ...) are left out on purpose; BST is read as
+#: British Summer Time, for a UK course.
+_ZONE_HOURS: dict[str, float] = {
+    "BST": 1, "WEST": 1, "CEST": 2, "EEST": 3, "MSK": 3, "EDT": -4, "MDT": -6, "PDT": -7, "AKDT": -8, "HKT": 8,
+    "SGT": 8, "AWST": 8, "JST": 9, "KST": 9, "ACST": 9.5, "ACDT": 10.5, "AEST": 10, "AEDT": 11, "NZST": 12,
+    "NZDT": 13}
+_ZONE_LETTERS = re.compile(r"(?<![A-Za-z])[ ]?([A-Za-z]{2,5})\Z")
 
 
 #: The submitted folders this process has already named as unreadable to nbgrader (each said once).
@@ -903,6 +963,92 @@ def _say_if_own_timestamp(folder: str, student: str, log: Any) -> None:
                     "work reached you into that file.", log_safe(student), log_safe(said, 60), read_as)
 
 
+class NotGraded(Exception):
+    """A submission the course does not grade: the message says why, for the tutor's log."""
+
+
+#: The submitted folders the hook refused in this process (normalised paths): nbgrader's copy of a
+#: student's folder (:func:`guard_nbgrader_copy`) takes nothing from them.
+_REFUSED: set[str] = set()
+
+
+def _folder_key(path: str) -> str:
+    return os.path.normpath(os.path.abspath(path))
+
+
+def _refuse(folder: str, notebooks: list[str]) -> None:
+    """Fail this student alone: nbgrader converts none of their notebooks and copies nothing."""
+    notebooks.clear()
+    _REFUSED.add(_folder_key(folder))
+
+
+def _copy_plain_file(source: str, dest: str) -> None:
+    """Copy one file of a submitted folder as nbgrader does (contents and mode), but never through a
+    link, never from a special file and never more than :data:`MAX_SUBMISSION_BYTES`; ``NotGraded``
+    (saying why) for a file left out."""
+    try:
+        fd = os.open(source, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise NotGraded("a link" if os.path.islink(source) else
+                        f"it cannot be read ({exc.strerror or type(exc).__name__})") from None
+    with os.fdopen(fd, "rb") as src:
+        info = os.fstat(src.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise NotGraded(_kind(info.st_mode))
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        if os.path.lexists(dest):
+            os.remove(dest)
+        with open(dest, "xb") as out:
+            left = MAX_SUBMISSION_BYTES
+            while chunk := src.read(min(1 << 20, left + 1)):
+                left -= len(chunk)
+                if left < 0:
+                    break
+                out.write(chunk)
+        if left < 0:
+            os.remove(dest)
+            raise NotGraded(f"more than {_megabytes(MAX_SUBMISSION_BYTES)}")
+        os.chmod(dest, stat.S_IMODE(info.st_mode) | stat.S_IRUSR | stat.S_IWUSR)
+
+
+def guard_nbgrader_copy() -> None:
+    """Make nbgrader's copy of each submitted folder (``BaseConverter.init_assignment``, before any
+    notebook is graded) safe, in this process: a folder the course's hook refused is not copied at
+    all (nbgrader copied it even so: links followed, sizes unchecked, red team 12 F1), and no file
+    is copied through a link, from a special file or beyond the size limit; a file that cannot be
+    read is left out, with one line (it cost an honest student every mark, with a traceback, red
+    team 12 F5). The files that reach the grading folder are then pruned as before
+    (:class:`PruneSubmission`)."""
+    from nbgrader.converters.base import BaseConverter
+    from nbgrader.utils import find_all_files
+
+    if getattr(BaseConverter.init_assignment, "coplearn", False):
+        return
+
+    def init_assignment(self: Any, assignment_id: str, student_id: str) -> None:
+        source = self._format_source(assignment_id, student_id)
+        if _folder_key(source) in _REFUSED:
+            raise NotGraded(f"{student_id}: not graded (the line above says why); nothing was copied from "
+                            f"{source}")
+        dest = self._format_dest(assignment_id, student_id)
+        left_out = []
+        for filename in find_all_files(source, self.coursedir.ignore + ["*.ipynb"]):
+            rel = os.path.relpath(filename, source)
+            path = os.path.join(dest, rel)
+            try:
+                _copy_plain_file(filename, path)
+            except NotGraded as why:
+                left_out.append(f"{rel}: {why}")
+                continue
+            self.log.info("Copying %s -> %s", filename, path)
+        if left_out:
+            self.log.warning("coplearn: %s: left out of grading, as it could not be copied safely: %s",
+                             log_safe(student_id), log_safe("; ".join(left_out), 2000))
+
+    init_assignment.coplearn = True  # type: ignore[attr-defined]
+    BaseConverter.init_assignment = init_assignment
+
+
 def check_submission(assignment: str = "", student: str = "", notebooks: list[str] | None = None, **_: Any) -> None:
     """nbgrader's ``pre_convert_hook`` for autograding (``nbgrader_config.py`` sets it): runs for
     each student before nbgrader copies their submitted folder.
@@ -919,20 +1065,21 @@ def check_submission(assignment: str = "", student: str = "", notebooks: list[st
     nbgrader passes its ``--student`` pattern as ``student`` (``*`` for everyone), so the student
     is read from the notebooks' folder. nbgrader ignores a hook's errors, so this never raises.
     """
+    guard_nbgrader_copy()  # (the course's nbgrader_config.py does too; an older copy may not)
     if not notebooks:
         return
     log = _log()
     keep_printable(log)  # nbgrader's "Copying" lines name every file, as it is on disk
+    # nbgrader passes the --student pattern ("*" for everyone): the student is read from the
+    # folder (nbgrader's layout: submitted/STUDENT/ASSIGNMENT/NOTEBOOK.ipynb)
+    folder = os.path.dirname(notebooks[0])
+    student = os.path.basename(os.path.dirname(folder))
     try:
-        # nbgrader passes the --student pattern ("*" for everyone): the student is read from the
-        # folder (nbgrader's layout: submitted/STUDENT/ASSIGNMENT/NOTEBOOK.ipynb)
-        folder = os.path.dirname(notebooks[0])
-        student = os.path.basename(os.path.dirname(folder))
         why = unsafe_student_id(student)
         if why:
             log.error("coplearn: %r: not graded: %s. Rename the folder in submitted/ to the student's real id "
                       "and grade again.", log_safe(student), why)
-            notebooks.clear()
+            _refuse(folder, notebooks)
             return
         for linked in (os.path.dirname(folder), folder):
             if os.path.islink(linked):
@@ -940,7 +1087,7 @@ def check_submission(assignment: str = "", student: str = "", notebooks: list[st
                           "it was removed from submitted/.", log_safe(student), log_safe(linked),
                           log_safe(os.readlink(linked)))
                 os.unlink(linked)
-                notebooks.clear()
+                _refuse(folder, notebooks)
                 return
         if too_many_entries(folder):
             # nbgrader copies the submitted folder whatever its list of notebooks holds (following
@@ -949,14 +1096,14 @@ def check_submission(assignment: str = "", student: str = "", notebooks: list[st
             _set_aside(folder, student, log, f"the submitted folder holds more than {MAX_ENTRIES} files and folders (a "
                        "released assignment has a few); copying them for grading would take minutes or hours and "
                        "hold up everyone graded after")
-            notebooks.clear()
+            _refuse(folder, notebooks)
             return
         size = apparent_size(folder)
         if size > MAX_SUBMISSION_BYTES:
             _set_aside(folder, student, log, f"the files in the submitted folder add up to {_megabytes(size)} (a file "
                        "can claim that much while taking little room, and grading copies all of it); the limit is "
                        f"{_megabytes(MAX_SUBMISSION_BYTES)}")
-            notebooks.clear()
+            _refuse(folder, notebooks)
             return
         clear_odd_entries(folder, student, log)
         shared = shared_with_classmates(folder)
@@ -968,8 +1115,21 @@ def check_submission(assignment: str = "", student: str = "", notebooks: list[st
                       "name. Neither is graded with it: check who handed in what, put each student's own copy back "
                       "(copy the file, do not link it) and grade both again.", log_safe(student),
                       log_safe("; ".join(f"{mine} is {other}'s {theirs}" for mine, other, theirs in shared), 2000))
-            notebooks.clear()
+            _refuse(folder, notebooks)
             return
+        linked = hard_linked(folder)
+        if linked:
+            log.error("coplearn: %s: not graded: %s also %s another name on disk (a hard link, which an archive "
+                      "unpacked by hand can make), so it may be a classmate's work, such as their checkpoint copy, "
+                      "under this student's name. Check who handed in what, put the student's own copy back (copy "
+                      "the file, do not link it) and grade again.", log_safe(student), log_safe(", ".join(linked), 600),
+                      "has" if len(linked) == 1 else "have")
+            _refuse(folder, notebooks)
+            return
+        answers_file = os.path.join(folder, grading.ANSWERS_FILE)
+        if os.path.isfile(answers_file) and not os.access(answers_file, os.R_OK):
+            raise NotGraded(f"{grading.ANSWERS_FILE} cannot be read (its permissions do not let you), so its "
+                            "drop-down answers cannot be marked. Make it readable (chmod u+r on it) and grade again")
         _move_aside_what_shadows_release_files(folder, student, log)
         notebooks[:] = [n for n in notebooks if os.path.isfile(n) and not os.path.islink(n)]
         _say_if_renamed(folder, student, notebooks, log)
@@ -982,7 +1142,7 @@ def check_submission(assignment: str = "", student: str = "", notebooks: list[st
                       "fewer than 100); reading it would hold up everyone graded after. Ask the student to remove the "
                       "extra cells and submit again.", log_safe(student),
                       log_safe("; ".join(f"{name} has {count:,} cells" for name, count in crowded)), f"{MAX_CELLS:,}")
-            notebooks.clear()
+            _refuse(folder, notebooks)
             return
         noisy = [(os.path.basename(n), count) for n in notebooks if (count := too_many_outputs(n))]
         if noisy:
@@ -991,13 +1151,16 @@ def check_submission(assignment: str = "", student: str = "", notebooks: list[st
                       "clear the outputs (Edit, Clear Outputs of All Cells), save and submit again.", log_safe(student),
                       log_safe("; ".join(f"{name} holds {count:,} outputs" for name, count in noisy)),
                       f"{MAX_OUTPUTS:,}")
-            notebooks.clear()
+            _refuse(folder, notebooks)
             return
         _say_if_unreadable(notebooks, student, log)
         _say_if_own_timestamp(folder, student, log)
+    except NotGraded as exc:
+        log.error("coplearn: %s: not graded: %s.", log_safe(student), exc)
+        _refuse(folder, notebooks)
     except Exception as exc:  # noqa: BLE001 - the hook must say what went wrong; nbgrader would hide it
         log.error("coplearn: %s: could not check the submitted folder (%s); not graded", log_safe(student), exc)
-        notebooks.clear()
+        _refuse(folder, notebooks)
 
 
 @functools.cache
