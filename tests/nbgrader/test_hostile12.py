@@ -139,3 +139,34 @@ def test_only_nbgraders_own_markers_mark_the_tutors_source(comment: str, source:
     from coplearn.grading.sanitise import SOURCE_MARKER
 
     assert bool(SOURCE_MARKER.search(f"{comment}\nq2 = ['humanistic', 'democratic']\n")) is source
+
+
+def test_a_made_up_submission_secret_no_longer_silences_the_own_timestamp_warning(course: Course, tmp_path: Path) -> None:
+    """Red team 12 F8: the warning about a folder's own timestamp.txt was left out whenever the folder
+    held a submission_secret.txt, which a student can put in a folder they email. Now it is left out
+    only for what the course's collect wrote (its own record, beside submitted/)."""
+    from nbcourse import graded_honest
+
+    from coplearn.grading.submission import _say_if_own_timestamp
+
+    lines: list[str] = []
+
+    class Log:
+        def warning(self, text: str, *args: object) -> None:
+            lines.append(text % args)
+
+    collected = graded_honest(course, "t12f-collected")  # through the exchange and collect
+    emailed = place_copy(course, collected, "t12f-emailed")  # the same files, secret included, unpacked by hand
+    (emailed / "timestamp.txt").write_text("2020-01-01 09:00:00.000000 UTC", encoding="utf-8")
+    try:
+        assert (emailed / "submission_secret.txt").exists()
+        _say_if_own_timestamp(str(collected), "t12f-collected", Log())
+        assert lines == []
+        _say_if_own_timestamp(str(emailed), "t12f-emailed", Log())
+        assert len(lines) == 1 and "t12f-emailed: the folder has its own timestamp.txt (2020-01-01" in lines[0], lines
+        lines.clear()
+        (collected / "timestamp.txt").write_text("2020-01-01 09:00:00.000000 UTC", encoding="utf-8")  # edited later
+        _say_if_own_timestamp(str(collected), "t12f-collected", Log())
+        assert len(lines) == 1, lines
+    finally:
+        forget_students(course, "t12f-collected", "t12f-emailed")

@@ -54,7 +54,7 @@ from nbgrader.utils import ignore_patterns, parse_utc
 from traitlets import Bool, Enum, Integer, Union
 
 from coplearn.grading.gradebook import log_safe
-from coplearn.grading.submission import MAX_TIMESTAMP_CHARS, odd_entries, unsafe_student_id
+from coplearn.grading.submission import MAX_TIMESTAMP_CHARS, note_collected, odd_entries, unsafe_student_id
 
 __all__ = ["SafeCollect", "SafeReleaseFeedback", "copy_tree_no_follow", "exchange_time", "forged", "links_in"]
 
@@ -313,6 +313,7 @@ class SafeCollect(ExchangeCollect):
                         shutil.rmtree(kept, ignore_errors=True)
                         shutil.copytree(dest, kept, symlinks=True)
                     super().copy_files()
+                    note_collected(dest)  # (what collect wrote, for the warning about a folder's own timestamp)
                 except Exception as exc:  # noqa: BLE001 - one student's submission, never the others'
                     failed.append(record["username"])
                     restored = kept is not None and not os.path.exists(dest)

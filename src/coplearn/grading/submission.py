@@ -942,12 +942,63 @@ def bound_timestamp_reading() -> None:
     CourseDirectory.get_existing_timestamp = get_existing_timestamp
 
 
+#: The course's own record of what ``collect`` left in each submitted folder, beside ``submitted/``
+#: (out of reach of anything unpacked into it): "STUDENT/ASSIGNMENT" -> the sha256 of its timestamp.txt.
+COLLECTED_RECORD = ".coplearn-collected.json"
+
+
+def _collected_record_path(folder: str) -> str:
+    """Where the record is for ``folder`` (``.../submitted/STUDENT/ASSIGNMENT``): beside ``submitted/``."""
+    return os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(folder)))), COLLECTED_RECORD)
+
+
+def _stamp_digest(stamp: str) -> str | None:
+    try:
+        with open(stamp, "rb") as fh:
+            return hashlib.sha256(fh.read(MAX_TIMESTAMP_BYTES + 1)).hexdigest()
+    except OSError:
+        return None
+
+
+def note_collected(folder: str) -> None:
+    """Record that ``collect`` wrote this submitted folder's ``timestamp.txt`` (SafeCollect calls it
+    after each submission it collects), so the warning about a folder's own timestamp is not given
+    for it. A student can put any file in a folder they email, ``submission_secret.txt`` included
+    (which is how the warning was silenced, red team 12 F8), but not in this record."""
+    digest = _stamp_digest(os.path.join(folder, "timestamp.txt"))
+    if digest is None:
+        return
+    path = _collected_record_path(folder)
+    key = "/".join(os.path.abspath(folder).split(os.sep)[-2:])
+    try:
+        with open(path, encoding="utf-8") as fh:
+            record = json.load(fh)
+        if not isinstance(record, dict):
+            record = {}
+    except (OSError, ValueError):
+        record = {}
+    record[key] = digest
+    atomic_write_text(path, json.dumps(record, indent=1, sort_keys=True) + "\n")
+
+
+def _came_through_collect(folder: str) -> bool:
+    try:
+        with open(_collected_record_path(folder), encoding="utf-8") as fh:
+            record = json.load(fh)
+    except (OSError, ValueError):
+        return False
+    key = "/".join(os.path.abspath(folder).split(os.sep)[-2:])
+    digest = _stamp_digest(os.path.join(folder, "timestamp.txt"))
+    return isinstance(record, dict) and digest is not None and record.get(key) == digest
+
+
 def _say_if_own_timestamp(folder: str, student: str, log: Any) -> None:
-    """A folder that did not come through the exchange (no ``submission_secret.txt``) but carries
-    a ``timestamp.txt``: nbgrader records that file's time as the submission time, and the student
-    may have written it. Said once, so the tutor can write the time it really arrived."""
+    """A folder that did not come through the exchange (the course's ``collect`` has no record of
+    writing its ``timestamp.txt``) but carries one: nbgrader records that file's time as the
+    submission time, and the student may have written it. Said once, so the tutor can write the
+    time it really arrived."""
     stamp = os.path.join(folder, "timestamp.txt")
-    if os.path.isfile(stamp) and not os.path.exists(os.path.join(folder, "submission_secret.txt")):
+    if os.path.isfile(stamp) and not _came_through_collect(folder):
         try:
             with open(stamp, encoding="utf-8-sig", errors="replace") as fh:
                 said = fh.read(100).strip()
