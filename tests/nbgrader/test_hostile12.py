@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -106,7 +107,8 @@ def test_a_hard_link_to_a_classmates_checkpoint_fails_that_student(course: Cours
         result = course.api(**FAST).autograde(A1, "t12c-*")
         assert not result["success"]
         assert course.score(A1, "t12c-alice") == 40
-        assert f"coplearn: t12c-mallory: not graded: {A1}.ipynb also has another name on disk" in result["log"]
+        assert (f"coplearn: t12c-mallory: not graded: {A1}.ipynb is t12c-alice's .ipynb_checkpoints/"
+                f"{A1}-checkpoint.ipynb") in result["log"], result["log"][-3000:]
         with course.gradebook() as gb:
             assert "t12c-mallory" not in {s.id for s in gb.students}
     finally:
@@ -170,3 +172,112 @@ def test_a_made_up_submission_secret_no_longer_silences_the_own_timestamp_warnin
         assert len(lines) == 1, lines
     finally:
         forget_students(course, "t12f-collected", "t12f-emailed")
+
+
+def test_a_folder_mended_after_a_refusal_is_graded_in_the_same_process(course: Course, tmp_path: Path) -> None:
+    """Review 12 R1: formgrader grades inside the Jupyter server's process; a folder refused once
+    stayed refused there after the tutor mended it, with no line saying why."""
+    alice = place_copy(course, _release(course, tmp_path, "alice", honest=True), "t12r-alice")
+    bob = course.root / "submitted" / "t12r-bob" / A1
+    bob.mkdir(parents=True)
+    os.link(alice / f"{A1}.ipynb", bob / f"{A1}.ipynb")  # bob's is alice's own file
+    try:
+        first = course.api(**FAST).autograde(A1, "t12r-bob")
+        assert not first["success"] and "t12r-bob: not graded" in first["log"]
+        (bob / f"{A1}.ipynb").unlink()
+        (bob / f"{A1}.ipynb").write_bytes((alice / f"{A1}.ipynb").read_bytes())  # mended: a copy of his own
+        second = course.api(**FAST).autograde(A1, "t12r-bob")
+        assert second["success"], second["log"][-3000:]
+        assert course.score(A1, "t12r-bob") == 40
+    finally:
+        forget_students(course, "t12r-alice", "t12r-bob")
+
+
+def test_a_tutors_hard_link_backup_is_said_and_the_student_graded(course: Course, tmp_path: Path) -> None:
+    """Review 12 R2: a backup made with hard links (cp -al, rsync --link-dest) gives every handed-in
+    file a second name; that is said, and the student is graded as usual."""
+    alice = place_copy(course, _release(course, tmp_path, "alice", honest=True), "t12b-alice")
+    backup = tmp_path / "backup"
+    backup.mkdir()
+    os.link(alice / f"{A1}.ipynb", backup / f"{A1}.ipynb")
+    try:
+        result = course.api(**FAST).autograde(A1, "t12b-alice")
+        assert result["success"], result["log"][-3000:]
+        assert course.score(A1, "t12b-alice") == 40
+        assert f"t12b-alice: {A1}.ipynb also has another name on disk, outside the students' folders" in result["log"]
+    finally:
+        forget_students(course, "t12b-alice")
+
+
+def test_only_autogradings_copy_is_guarded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Review 12 R5: the guard replaced nbgrader's copy for every command, so a tutor's linked data
+    file was left out of the release. Other commands copy the tutor's files nbgrader's way."""
+    from nbgrader.converters import Autograde, GenerateAssignment
+    from nbgrader.converters.base import BaseConverter
+
+    from coplearn.grading.submission import NotGraded, _REFUSED, _folder_key, guard_nbgrader_copy
+
+    guard_nbgrader_copy()
+    guard = BaseConverter.init_assignment
+    seen: list[str] = []
+    monkeypatch.setattr(guard, "original", lambda self, a, s: seen.append(type(self).__name__))
+    release = GenerateAssignment.__new__(GenerateAssignment)
+    guard(release, "a3", ".")
+    assert seen == ["GenerateAssignment"]
+
+    grading = Autograde.__new__(Autograde)  # autograding's copy is the guard's own
+    monkeypatch.setattr(grading, "_format_source", lambda a, s, escape=False: "/nowhere/submitted/x/a3", raising=False)
+    _REFUSED.add(_folder_key("/nowhere/submitted/x/a3"))
+    try:
+        with pytest.raises(NotGraded, match="nothing was copied"):
+            guard(grading, "a3", "x")
+    finally:
+        _REFUSED.discard(_folder_key("/nowhere/submitted/x/a3"))
+    assert seen == ["GenerateAssignment"]
+
+
+def test_collect_reads_zone_letters_as_grading_does_and_keeps_the_time_in_utc(tmp_path: Path) -> None:
+    """Review 12 R7: collect's check read " NZDT" as UTC while grading read it as New Zealand time, so
+    a student who changed the letters in the exchange moved their time 13 hours earlier. Collect now
+    reads the letters as grading does (the claim is then far earlier than the files: the exchange's
+    time is used), and a time it keeps is written in UTC."""
+    import datetime
+
+    from coplearn.grading.exchange import SafeCollect, exchange_time
+    from coplearn.grading.submission import read_timestamp
+
+    src, dest = tmp_path / "inbound", tmp_path / "submitted"
+    src.mkdir()
+    dest.mkdir()
+    (src / "x.ipynb").write_text("{}", encoding="utf-8")
+    now = exchange_time(str(src)).astimezone(datetime.timezone.utc)
+    collect = SafeCollect()
+    (dest / "timestamp.txt").write_text(now.strftime("%Y-%m-%d %H:%M:%S.%f NZDT"), encoding="utf-8")
+    collect._check_time(str(src), str(dest))
+    kept = read_timestamp(dest / "timestamp.txt")
+    assert abs((kept - now.replace(tzinfo=None)).total_seconds()) < 2, kept  # the exchange's time, not 13 h earlier
+    (dest / "timestamp.txt").write_text((now + datetime.timedelta(hours=1)).strftime("%Y-%m-%d %H:%M:%S.%f BST"),
+                                        encoding="utf-8")
+    collect._check_time(str(src), str(dest))
+    assert (dest / "timestamp.txt").read_text(encoding="utf-8").endswith(" UTC")
+    assert abs((read_timestamp(dest / "timestamp.txt") - now.replace(tzinfo=None)).total_seconds()) < 2
+
+
+def test_a_folder_collect_left_as_it_was_is_not_recorded_as_collected(course: Course, tmp_path: Path) -> None:
+    """Review 12 R8: without --update, nbgrader's collect keeps a folder already in submitted/; the
+    course recorded it as collected even so, which silenced the warning about its own timestamp."""
+    from coplearn.grading.submission import _came_through_collect
+
+    s = course.student("t12u-bob")
+    s.fetch(A1)
+    s.submit(A1)
+    by_hand = place_copy(course, _release(course, tmp_path, "bob", honest=True), "t12u-bob")
+    (by_hand / "timestamp.txt").write_text("2020-01-01 09:00:00.000000 UTC", encoding="utf-8")
+    try:
+        result = course.api().collect(A1, update=False)  # (the command line's default)
+        assert "Submission already exists" in result["log"], result["log"]
+        assert (by_hand / "timestamp.txt").read_text(encoding="utf-8").startswith("2020-01-01")
+        assert not _came_through_collect(str(by_hand))
+    finally:
+        shutil.rmtree(course.inbound("t12u-bob", A1), ignore_errors=True)
+        forget_students(course, "t12u-bob")

@@ -54,7 +54,8 @@ from nbgrader.utils import ignore_patterns, parse_utc
 from traitlets import Bool, Enum, Integer, Union
 
 from coplearn.grading.gradebook import log_safe
-from coplearn.grading.submission import MAX_TIMESTAMP_CHARS, note_collected, odd_entries, unsafe_student_id
+from coplearn.grading.submission import (MAX_TIMESTAMP_CHARS, note_collected, odd_entries, time_from_text,
+                                         unsafe_student_id)
 
 __all__ = ["SafeCollect", "SafeReleaseFeedback", "copy_tree_no_follow", "exchange_time", "forged", "links_in"]
 
@@ -199,6 +200,7 @@ class SafeCollect(ExchangeCollect):
     trust_exchange_clock = Bool(True, help=(
         "Use the exchange's file change times when a submission claims an earlier time than its files "
         "were written. Switch off only to collect from an exchange restored from a backup.")).tag(config=True)
+    _wrote: str | None = None  # the submitted folder the current do_copy wrote
     require_owner = Union([Bool(), Enum(["auto"])], default_value="auto", help=(
         "Collect a submission only if its folder and every file in it belong to the unix account of the "
         "student it is filed under (True: one account per person, as on the course's hub). False where "
@@ -312,8 +314,8 @@ class SafeCollect(ExchangeCollect):
                         kept = dest + ".coplearn-kept"
                         shutil.rmtree(kept, ignore_errors=True)
                         shutil.copytree(dest, kept, symlinks=True)
+                    self._wrote = None
                     super().copy_files()
-                    note_collected(dest)  # (what collect wrote, for the warning about a folder's own timestamp)
                 except Exception as exc:  # noqa: BLE001 - one student's submission, never the others'
                     failed.append(record["username"])
                     restored = kept is not None and not os.path.exists(dest)
@@ -321,6 +323,17 @@ class SafeCollect(ExchangeCollect):
                         os.rename(kept, dest)  # type: ignore[arg-type]
                     self.log.error("coplearn: the submission of %s was NOT collected%s: %s", log_safe(record["username"]),
                                    " (the one collected before is kept)" if restored else "", log_safe(exc))
+                else:
+                    # What this collect wrote, for the warning about a folder's own timestamp: not a folder
+                    # nbgrader kept as it was ("Submission already exists", review 12), and a record that
+                    # cannot be written costs only that warning, not the collected work.
+                    if self._wrote is not None:
+                        try:
+                            note_collected(self._wrote)
+                        except Exception as exc:  # noqa: BLE001 - bookkeeping only
+                            self.log.warning("coplearn: the submission of %s was collected, but the course's record "
+                                             "of it could not be written (%s); grading will warn that its "
+                                             "timestamp.txt is its own.", log_safe(record["username"]), log_safe(exc))
                 finally:
                     if kept is not None and os.path.isdir(kept) and not os.path.exists(dest):
                         os.rename(kept, dest)  # (interrupted: the submission collected before stays)
@@ -337,13 +350,18 @@ class SafeCollect(ExchangeCollect):
         try:
             with open(stamp, encoding="utf-8") as fh:
                 text = fh.read(MAX_TIMESTAMP_CHARS + 1)  # (not the whole file: a student can make it huge)
-            claimed = parse_utc(text.strip()) if len(text) <= MAX_TIMESTAMP_CHARS else None
+            # read as grading reads it (zone letters included), not as nbgrader's parse_utc does (review 12)
+            claimed = time_from_text(text) if len(text) <= MAX_TIMESTAMP_CHARS else None
         except (OSError, ValueError, OverflowError):
             claimed = None
         actual = exchange_time(src)
         if claimed is not None and claimed.tzinfo is None:
             claimed = claimed.replace(tzinfo=_dt.timezone.utc)
         if claimed is not None and (actual - claimed).total_seconds() <= self.clock_tolerance:
+            kept = claimed.strftime("%Y-%m-%d %H:%M:%S.%f UTC")
+            if text.strip() != kept:  # kept in UTC, as nbgrader writes it: nothing left to read two ways
+                with open(stamp, "w", encoding="utf-8") as fh:
+                    fh.write(kept)
             return
         shown = "no readable time" if claimed is None else f"{claimed:%Y-%m-%d %H:%M:%S} UTC"
         if not self.trust_exchange_clock and claimed is not None:  # (an unreadable time is no claim to keep)
@@ -403,6 +421,7 @@ class SafeCollect(ExchangeCollect):
         try:
             copy_tree_no_follow(src, dest, ignore, limit=1000 * self.coursedir.max_dir_size)
             self._check_time(src, dest)
+            self._wrote = dest  # (this collect wrote the folder: copy_files records it as collected)
         except BaseException:
             shutil.rmtree(dest, ignore_errors=True)  # no half-copied submission left to be graded
             raise

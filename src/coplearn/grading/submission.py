@@ -29,7 +29,7 @@ from coplearn.grading.schema import Question, answer_schema, clean_answers
 from coplearn.grading.tutor_log import keep_printable
 
 __all__ = ["PruneSubmission", "check_submission", "clear_odd_entries", "notebooks_elsewhere", "odd_entries", "prune_folder",
-           "bound_timestamp_reading", "guard_nbgrader_copy", "hard_linked", "skip_unmatched_folders", "read_timestamp", "unsafe_student_id", "MAX_TIMESTAMP_BYTES",
+           "bound_timestamp_reading", "guard_nbgrader_copy", "time_from_text", "hard_linked", "skip_unmatched_folders", "read_timestamp", "unsafe_student_id", "MAX_TIMESTAMP_BYTES",
            "MAX_TIMESTAMP_CHARS"]
 
 
@@ -379,41 +379,53 @@ def _handed_in(folder: str) -> dict[tuple[int, int], str]:
     for entry in entries[: MAX_ENTRIES + 1]:
         if entry.name.endswith(".ipynb") or entry.name == ANSWERS_FILE:
             with contextlib.suppress(OSError):
-                st = entry.stat(follow_symlinks=False)
+                st = os.lstat(entry.path)  # (a DirEntry's own stat has no link count on Windows)
                 if stat.S_ISREG(st.st_mode) and st.st_nlink > 1:
                     found[(st.st_dev, st.st_ino)] = entry.name
     return found
 
 
 def shared_with_classmates(folder: str) -> list[tuple[str, str, str]]:
-    """A submitted folder's notebooks and ``answers.json`` that are the *same file on disk* as a
-    classmate's for the assignment (hard links, which an archive unpacked by hand can make: a
-    classmate's notebook, handed in again under this name): (this file, the other student, their
-    file). Other files (the release's data file, say) are not the student's work and do not count.
+    """A submitted folder's notebooks and ``answers.json`` that are the *same file on disk* as a file
+    anywhere in a classmate's folder in ``submitted/`` (hard links, which an archive unpacked by hand
+    can make: a classmate's notebook, their checkpoint copy or ``answers (1).json``, handed in again
+    under this name, red team 12 F3): (this file, the other student, their file). Other files (the
+    release's data file, say) are not the student's work and do not count.
 
     >>> import tempfile
     >>> root = tempfile.mkdtemp()
-    >>> for who in ("alice", "mallory"): os.makedirs(os.path.join(root, who, "a1"))
-    >>> _ = open(os.path.join(root, "alice", "a1", "a1.ipynb"), "w").close()
-    >>> os.link(os.path.join(root, "alice", "a1", "a1.ipynb"), os.path.join(root, "mallory", "a1", "a1.ipynb"))
+    >>> for who in ("alice", "mallory"): os.makedirs(os.path.join(root, who, "a1", ".ipynb_checkpoints"))
+    >>> _ = open(os.path.join(root, "alice", "a1", ".ipynb_checkpoints", "a1-checkpoint.ipynb"), "w").close()
+    >>> os.link(os.path.join(root, "alice", "a1", ".ipynb_checkpoints", "a1-checkpoint.ipynb"),
+    ...         os.path.join(root, "mallory", "a1", "a1.ipynb"))
     >>> shared_with_classmates(os.path.join(root, "mallory", "a1"))
-    [('a1.ipynb', 'alice', 'a1.ipynb')]
+    [('a1.ipynb', 'alice', '.ipynb_checkpoints/a1-checkpoint.ipynb')]
     """
     mine = _handed_in(folder)
     if not mine:
         return []
     here = os.path.realpath(folder)
-    assignment, student_dir = os.path.basename(here), os.path.dirname(here)
+    student_dir = os.path.dirname(here)
     found = []
     with os.scandir(os.path.dirname(student_dir)) as others:
         for other in sorted(others, key=lambda e: e.name):
-            theirs = os.path.join(other.path, assignment)
-            if (other.path == student_dir or other.name.startswith(".") or not other.is_dir(follow_symlinks=False)
-                    or os.path.islink(theirs) or not os.path.isdir(theirs)):
+            if other.path == student_dir or other.name.startswith(".") or not other.is_dir(follow_symlinks=False):
                 continue
-            for key, name in _handed_in(theirs).items():
-                if key in mine:
-                    found.append((mine[key], other.name, name))
+            seen = 0
+            for top, dirs, files in os.walk(other.path, followlinks=False):
+                dirs.sort()
+                for name in sorted(files):
+                    seen += 1
+                    with contextlib.suppress(OSError):
+                        st = os.lstat(os.path.join(top, name))
+                        if st.st_nlink > 1 and (st.st_dev, st.st_ino) in mine:
+                            full = os.path.join(top, name)
+                            inside = os.path.join(other.path, os.path.basename(here))  # their folder for it
+                            rel = os.path.relpath(full, inside if full.startswith(inside + os.sep) else other.path)
+                            rel = rel.replace(os.sep, "/")
+                            found.append((mine[(st.st_dev, st.st_ino)], other.name, rel))
+                if seen > 4 * MAX_ENTRIES:  # (a folder that big is refused for itself; enough looked at)
+                    break
     return sorted(found)
 
 
@@ -511,20 +523,57 @@ def _say_if_answers_file_missing(folder: str, student: str, notebooks: list[str]
                     "has" if len(untyped) == 1 else "have", "it" if len(untyped) == 1 else "them", ANSWERS_FILE)
 
 
-#: A call of one of the course's answer widgets (coplearn.widgets.answers), whose choices are saved in answers.json.
-_DROP_DOWN_CALL = re.compile(r"\b(?:ChoiceQuestions|SeveralChoices|NumberAnswers)\(\s*[\"'](\w+)[\"']")
+_ANSWER_WIDGETS = frozenset({"ChoiceQuestions", "SeveralChoices", "NumberAnswers"})
+
+
+def _asked(sources: list[str]) -> dict[str, object]:
+    """The questions the course's answer widgets ask in these code cells: name -> what a full typed
+    answer holds (the items' keys, for a widget given them literally; how many answers, for
+    ``SeveralChoices``; else ``None``)."""
+    import ast
+
+    asked: dict[str, object] = {}
+    for source in sources:
+        if not any(w in source for w in _ANSWER_WIDGETS):
+            continue
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        for node in ast.walk(tree):
+            func = getattr(node, "func", None)
+            called = getattr(func, "id", None) or getattr(func, "attr", None)
+            if not isinstance(node, ast.Call) or called not in _ANSWER_WIDGETS or not node.args:
+                continue
+            first = node.args[0]
+            if not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
+                continue
+            shape: object = None
+            if len(node.args) > 1:
+                with contextlib.suppress(ValueError, TypeError, SyntaxError, RecursionError):
+                    second = node.args[1]
+                    if isinstance(second, ast.Dict):
+                        shape = frozenset(ast.literal_eval(k) for k in second.keys if k is not None)
+                    elif isinstance(second, ast.Constant) and isinstance(second.value, int):
+                        shape = second.value
+            asked.setdefault(first.value, shape)
+    return asked
 
 
 def _untyped_drop_down_questions(text: str) -> list[str]:
     r"""The questions of a notebook (its JSON ``text``) that have drop-downs or answer boxes but no
-    full typed answer: no value, or a list or dict with a blank in it. Read as data, as grading reads
-    the answer cells; a notebook that is not JSON is left to nbgrader to refuse.
+    full typed answer: no value, a blank in it, or fewer items or answers than the widget asks
+    (review 12: a typed dict with some statements deleted counted as full). Read as data, as
+    grading reads the answer cells; a notebook that is not JSON is left to nbgrader to refuse.
 
     >>> import json
     >>> def nb(*sources): return json.dumps({"cells": [{"cell_type": "code", "source": s} for s in sources]})
-    >>> _untyped_drop_down_questions(nb('ChoiceQuestions("q1", {1: "a"})', 'SeveralChoices("q2", 2)',
+    >>> _untyped_drop_down_questions(nb('ChoiceQuestions("q1", {1: "a", 2: "b"})', 'SeveralChoices("q2", 2)',
     ...                                 'q1 = {1: "managed", 2: None}\nq2 = ["managed", "democratic"]'))
     ['q1']
+    >>> _untyped_drop_down_questions(nb('ChoiceQuestions("q1", {1: "a", 2: "b"})', 'SeveralChoices("q2", 2)',
+    ...                                 'q1 = {1: "managed"}\nq2 = ["humanistic"]'))
+    ['q1', 'q2']
     >>> _untyped_drop_down_questions(nb('ChoiceQuestions("q3", None)', 'q3 = "task"  # typed'))
     []
     """
@@ -534,12 +583,21 @@ def _untyped_drop_down_questions(text: str) -> list[str]:
                    for c in cells if isinstance(c, dict) and c.get("cell_type") == "code" and "source" in c]
     except (ValueError, AttributeError, TypeError):
         return []
-    asked = [name for source in sources for name in _DROP_DOWN_CALL.findall(source)]
+    asked = _asked(sources)
     typed: dict[str, object] = {}
     for source in sources:
         if source.count("\n") < 200:  # (an answer cell is short; a flood is nbgrader's to refuse)
             typed.update({n: v for n, v in grading.parse_answer_cell(source).values.items() if _full(v)})
-    return list(dict.fromkeys(name for name in asked if name not in typed))
+    return [name for name in asked if name not in typed or not _fits(typed[name], asked[name])]
+
+
+def _fits(value: object, shape: object) -> bool:
+    """Whether a typed answer gives everything the widget asks: each of its items, or as many answers."""
+    if isinstance(shape, frozenset) and isinstance(value, dict):
+        return shape <= {int(k) if isinstance(k, str) and k.isdigit() else k for k in value}
+    if isinstance(shape, int) and isinstance(value, (list, tuple)):
+        return len(value) >= shape
+    return True
 
 
 def _full(value: object) -> bool:
@@ -792,11 +850,6 @@ def read_timestamp(path: str | os.PathLike[str]) -> Any:
     >>> str(read_timestamp(d / "timestamp.txt"))
     '2026-12-04 16:00:00'
     """
-    import datetime
-
-    from dateutil import tz as dateutil_tz
-    from nbgrader.utils import parse_utc
-
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
@@ -826,6 +879,23 @@ def read_timestamp(path: str | os.PathLike[str]) -> Any:
         raise ValueError("is not text") from None
     if not text:
         return None
+    return time_from_text(text)
+
+
+def time_from_text(text: str) -> Any:
+    """A submission time written as text, as :func:`read_timestamp` reads it (naive, in UTC), or
+    ``ValueError`` in plain words. Collect's check of the time a student claims reads it the same
+    way (review 12: it read zone letters as UTC while grading read them as the zone, so a student
+    who changed " UTC" to " NZDT" in the exchange moved their time 13 hours earlier).
+
+    >>> str(time_from_text("2026-06-04 17:00:00.000000 BST")), str(time_from_text("2026-12-04T17:00:00Z"))
+    ('2026-06-04 16:00:00', '2026-12-04 17:00:00')
+    """
+    import datetime
+
+    from nbgrader.utils import parse_utc
+
+    text = text.strip()
     if len(text) > MAX_TIMESTAMP_CHARS:
         raise ValueError(f"holds {len(text)} characters, too many to be a time")
     if not _ISO_TIME.match(text):
@@ -838,19 +908,14 @@ def read_timestamp(path: str | os.PathLike[str]) -> Any:
             return parse_utc(text)
         # nbgrader's reading applies zone letters only when a zone file has that name and the time
         # has one space in it, and otherwise reads the time as UTC: "17:30 AEST" was 17:30 UTC, 9.5
-        # hours late (red team 12 F4). The letters are read here, or refused.
-        letters = zone.group(1).upper()
-        hours = _ZONE_HOURS.get(letters)
-        place = None if hours is not None else dateutil_tz.gettz(letters)
-        if hours is None and place is None:
+        # hours late (red team 12 F4). The letters are read here from the course's own table (the
+        # same on every machine: review 12), or refused.
+        hours = _ZONE_HOURS.get(zone.group(1).upper())
+        if hours is None:
             raise ValueError(f"holds {text[:40]!r}, whose time zone {zone.group(1)!r} the course cannot read for "
                              "certain (some letters name more than one zone); write the time in UTC "
                              "(2026-12-04 17:00:00 UTC)")
-        naive = parse_utc(text[:zone.start()].strip())
-        if hours is not None:
-            return naive - datetime.timedelta(hours=hours)
-        local = naive.replace(tzinfo=place)
-        return (local - local.utcoffset()).replace(tzinfo=None)
+        return parse_utc(text[:zone.start()].strip()) - datetime.timedelta(hours=hours)
     except (ValueError, OverflowError) as exc:
         if "time zone" in str(exc):
             raise
@@ -858,14 +923,14 @@ def read_timestamp(path: str | os.PathLike[str]) -> Any:
 
 
 #: Zone letters after a time (nbgrader's exchange writes them, ``%Z``, for a course that sets
-#: ``Exchange.timezone``; a tutor may write their own), read as that zone's hours from UTC. Letters
-#: with a zone file of that name (CET, EST, WET ...) are read through it; any others are refused.
-#: Letters that name more than one zone (IST, CST, PST ...) are left out on purpose; BST is read as
-#: British Summer Time, for a UK course.
+#: ``Exchange.timezone``; a tutor may write their own), read as that zone's hours from UTC, from
+#: this table only (a zone file or the machine's own zone would read them differently from one
+#: machine to another, review 12). Letters that name more than one zone (IST, CST, PST, AST ...) are
+#: left out on purpose and refused; BST is read as British Summer Time, for a UK course.
 _ZONE_HOURS: dict[str, float] = {
-    "BST": 1, "WEST": 1, "CEST": 2, "EEST": 3, "MSK": 3, "EDT": -4, "MDT": -6, "PDT": -7, "AKDT": -8, "HKT": 8,
-    "SGT": 8, "AWST": 8, "JST": 9, "KST": 9, "ACST": 9.5, "ACDT": 10.5, "AEST": 10, "AEDT": 11, "NZST": 12,
-    "NZDT": 13}
+    "WET": 0, "BST": 1, "WEST": 1, "CET": 1, "MET": 1, "CEST": 2, "EET": 2, "EEST": 3, "MSK": 3, "EST": -5,
+    "EDT": -4, "MST": -7, "MDT": -6, "PDT": -7, "HST": -10, "AKDT": -8, "HKT": 8, "SGT": 8, "AWST": 8, "JST": 9,
+    "KST": 9, "ACST": 9.5, "ACDT": 10.5, "AEST": 10, "AEDT": 11, "NZST": 12, "NZDT": 13}
 _ZONE_LETTERS = re.compile(r"(?<![A-Za-z])[ ]?([A-Za-z]{2,5})\Z")
 
 
@@ -968,17 +1033,24 @@ def note_collected(folder: str) -> None:
     digest = _stamp_digest(os.path.join(folder, "timestamp.txt"))
     if digest is None:
         return
+    from coplearn.core.atomic import file_lock
+
     path = _collected_record_path(folder)
     key = "/".join(os.path.abspath(folder).split(os.sep)[-2:])
-    try:
-        with open(path, encoding="utf-8") as fh:
-            record = json.load(fh)
-        if not isinstance(record, dict):
+    with file_lock(path):  # (two collects at once, for two assignments, each add their own)
+        try:
+            with open(path, encoding="utf-8") as fh:
+                record = json.load(fh)
+        except FileNotFoundError:
             record = {}
-    except (OSError, ValueError):
-        record = {}
-    record[key] = digest
-    atomic_write_text(path, json.dumps(record, indent=1, sort_keys=True) + "\n")
+        except (OSError, ValueError):
+            record = None
+        if not isinstance(record, dict):
+            # a damaged record is kept beside, not overwritten (its entries are what it knew)
+            os.replace(path, path + ".damaged")
+            record = {}
+        record[key] = digest
+        atomic_write_text(path, json.dumps(record, indent=1, sort_keys=True) + "\n")
 
 
 def _came_through_collect(folder: str) -> bool:
@@ -1037,8 +1109,11 @@ def _copy_plain_file(source: str, dest: str) -> None:
     """Copy one file of a submitted folder as nbgrader does (contents and mode), but never through a
     link, never from a special file and never more than :data:`MAX_SUBMISSION_BYTES`; ``NotGraded``
     (saying why) for a file left out."""
+    if os.path.islink(source):  # (Windows has no O_NOFOLLOW)
+        raise NotGraded("a link")
     try:
-        fd = os.open(source, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+        fd = os.open(source, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+                     | getattr(os, "O_NOCTTY", 0))
     except OSError as exc:
         raise NotGraded("a link" if os.path.islink(source) else
                         f"it cannot be read ({exc.strerror or type(exc).__name__})") from None
@@ -1076,7 +1151,13 @@ def guard_nbgrader_copy() -> None:
     if getattr(BaseConverter.init_assignment, "coplearn", False):
         return
 
+    original = BaseConverter.init_assignment
+
     def init_assignment(self: Any, assignment_id: str, student_id: str) -> None:
+        from nbgrader.converters import Autograde
+
+        if not isinstance(self, Autograde):  # (the release and feedback copy the tutor's own files: nbgrader's way)
+            return init_assignment.original(self, assignment_id, student_id)  # type: ignore[attr-defined]
         source = self._format_source(assignment_id, student_id)
         if _folder_key(source) in _REFUSED:
             raise NotGraded(f"{student_id}: not graded (the line above says why); nothing was copied from "
@@ -1097,6 +1178,7 @@ def guard_nbgrader_copy() -> None:
                              log_safe(student_id), log_safe("; ".join(left_out), 2000))
 
     init_assignment.coplearn = True  # type: ignore[attr-defined]
+    init_assignment.original = original  # type: ignore[attr-defined]
     BaseConverter.init_assignment = init_assignment
 
 
@@ -1125,6 +1207,7 @@ def check_submission(assignment: str = "", student: str = "", notebooks: list[st
     # folder (nbgrader's layout: submitted/STUDENT/ASSIGNMENT/NOTEBOOK.ipynb)
     folder = os.path.dirname(notebooks[0])
     student = os.path.basename(os.path.dirname(folder))
+    _REFUSED.discard(_folder_key(folder))  # (decided afresh each time: a folder mended since is graded, review 12)
     try:
         why = unsafe_student_id(student)
         if why:
@@ -1170,13 +1253,12 @@ def check_submission(assignment: str = "", student: str = "", notebooks: list[st
             return
         linked = hard_linked(folder)
         if linked:
-            log.error("coplearn: %s: not graded: %s also %s another name on disk (a hard link, which an archive "
-                      "unpacked by hand can make), so it may be a classmate's work, such as their checkpoint copy, "
-                      "under this student's name. Check who handed in what, put the student's own copy back (copy "
-                      "the file, do not link it) and grade again.", log_safe(student), log_safe(", ".join(linked), 600),
-                      "has" if len(linked) == 1 else "have")
-            _refuse(folder, notebooks)
-            return
+            # no classmate's file has the other name: a tutor's backup made with hard links does this
+            # (cp -al, rsync --link-dest), so it is said, not held against the student (review 12)
+            log.warning("coplearn: %s: %s also %s another name on disk, outside the students' folders in "
+                        "submitted/ (a backup made with hard links, such as cp -al or rsync --link-dest, does this); "
+                        "graded as usual. If you made no such backup, check where the file came from.",
+                        log_safe(student), log_safe(", ".join(linked), 600), "has" if len(linked) == 1 else "have")
         answers_file = os.path.join(folder, grading.ANSWERS_FILE)
         if os.path.isfile(answers_file) and not os.access(answers_file, os.R_OK):
             raise NotGraded(f"{grading.ANSWERS_FILE} cannot be read (its permissions do not let you), so its "
@@ -1184,7 +1266,6 @@ def check_submission(assignment: str = "", student: str = "", notebooks: list[st
         _move_aside_what_shadows_release_files(folder, student, log)
         notebooks[:] = [n for n in notebooks if os.path.isfile(n) and not os.path.islink(n)]
         _say_if_renamed(folder, student, notebooks, log)
-        _say_if_answers_file_missing(folder, student, notebooks, log)
         crowded = [(os.path.basename(n), count) for n in notebooks if (count := too_many_cells(n))]
         if crowded:
             from coplearn.grading.sanitise import MAX_CELLS
@@ -1204,13 +1285,15 @@ def check_submission(assignment: str = "", student: str = "", notebooks: list[st
                       f"{MAX_OUTPUTS:,}")
             _refuse(folder, notebooks)
             return
+        _say_if_answers_file_missing(folder, student, notebooks, log)  # (after the counts: it parses the notebook)
         _say_if_unreadable(notebooks, student, log)
         _say_if_own_timestamp(folder, student, log)
     except NotGraded as exc:
-        log.error("coplearn: %s: not graded: %s.", log_safe(student), exc)
+        log.error("coplearn: %s: not graded: %s.", log_safe(student), log_safe(str(exc), 3000))
         _refuse(folder, notebooks)
     except Exception as exc:  # noqa: BLE001 - the hook must say what went wrong; nbgrader would hide it
-        log.error("coplearn: %s: could not check the submitted folder (%s); not graded", log_safe(student), exc)
+        log.error("coplearn: %s: could not check the submitted folder (%s); not graded", log_safe(student),
+                  log_safe(str(exc), 600))
         _refuse(folder, notebooks)
 
 
