@@ -352,3 +352,25 @@ def test_marking_done_in_a_read_only_folder_says_nothing_was_marked(tmp_path, mo
     said = str(info.value)
     assert "cannot be written to (read-only)" in said and "nothing was marked" in said and "[Errno" not in said
     assert P.Progress(tmp_path / "p.json").marks() == {}
+
+
+def test_a_save_says_it_is_saving_at_once_and_the_button_waits(folder, monkeypatch):
+    """Reach 12 W7: in the browser edition on a slow computer a save took up to 16 s with no sign;
+    the status says so before the journal is written, and the button cannot be pressed twice."""
+    from coplearn.widgets import JournalPrompt
+
+    journal = Journal(folder / "journal.json")
+    jp = JournalPrompt("What would you change first?", lesson="08", journal=journal)
+    jp.learning.value = "Something I noticed."
+    seen = []
+    add = Journal.add
+
+    def watched(self, **kw):
+        seen.append((jp.status.value, jp.button.disabled))
+        return add(self, **kw)
+
+    monkeypatch.setattr(Journal, "add", watched)
+    jp.button.click()
+    assert jp.last_error is None
+    assert len(seen) == 1 and "Saving to your journal" in seen[0][0] and seen[0][1] is True, seen
+    assert "Saved to your journal" in jp.status.value and jp.button.disabled is False

@@ -110,6 +110,10 @@ def test_every_lock_entry_is_in_the_site_and_nothing_points_elsewhere(built_site
     assert set(kernel["loadPyodideOptions"]["packages"]) <= set(lock["packages"])
     assert kernel["loadPyodideOptions"]["env"]["COPLEARN_JOURNAL"].startswith("/drive/")
     assert not re.search(r"https?://", (built_site / "jupyter-lite.json").read_text())
+    # JupyterLite's loading screen is on (reach 12: a slow computer saw a white page for up to a minute),
+    # and the lessons' page has it
+    assert settings["showLoadingIndicator"] is True
+    assert 'id="jupyterlite-loading-indicator"' in (built_site / "notebooks" / "index.html").read_text()
     names = {e["name"] for e in settings["federated_extensions"]}
     assert names == set(build.FRONTEND_EXTENSIONS)
 

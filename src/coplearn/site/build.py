@@ -214,6 +214,9 @@ def build_site(output: str | os.PathLike[str], *, root: Path | None = None, cach
             "jupyter-lite-schema-version": 0,
             "jupyter-config-data": {
                 "appName": "coplearn",
+                # JupyterLite's own loading screen (off unless asked for): on a slow computer or line
+                # the page was plain white for up to a minute (reach 12)
+                "showLoadingIndicator": True,
                 # window.jupyterapp: used by the run-on-open script below and by the browser tests
                 "exposeAppInBrowser": "true",
                 "litePluginSettings": {"@jupyterlite/pyodide-kernel-extension:kernel": kernel_settings},

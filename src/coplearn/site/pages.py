@@ -19,8 +19,10 @@ from coplearn.site import SiteBuildError
 BROWSER_NOTE = """\
 > **You are using the browser edition of this course.** Nothing is installed and nothing you
 > write leaves this computer. The activities appear by themselves once Python has started in
-> your browser: the first time this takes up to half a minute. If they do not appear, choose
-> **Run ▸ Run All Cells** from the menu.
+> your browser: the first time this takes about half a minute, and a few minutes on a slow
+> computer or connection. While Python starts, the small sign beside **Python (Pyodide)** at the
+> top right shows that it is busy. If the activities have not appeared once it is no longer busy,
+> choose **Run ▸ Run All Cells** from the menu (not before: the lesson would run twice).
 > Your journal, and your answers in lessons 04 and 06, are kept **in this web browser, on this
 > device only**, in the folder `my-journal`. To keep a copy, export it (lesson 11) or download
 > `my-journal/journal.json` from the file list. Clearing your browser's data deletes it.

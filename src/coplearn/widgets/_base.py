@@ -538,6 +538,15 @@ class JournalPrompt(Composite):
             raise ValueError("Write a sentence or two under 'What I learned or noticed' before saving.")
         if self.saved is not None and (self.learning.value, self.impact.value) == self._saved_text:
             return self.saved  # pressed again with nothing changed: one record, not two (review 9b)
+        # said at once: in the browser edition on a slow computer a save takes several seconds (reach 12)
+        self.status.value = message("Saving to your journal…", "info")
+        self.button.disabled = True
+        try:
+            return self._save()
+        finally:
+            self.button.disabled = False
+
+    def _save(self) -> JournalEntry:
         journal = self._journal()
         entry = journal.add(
             title=self.title, prompt=self.prompt, lesson=self.lesson, learning=self.learning.value,
