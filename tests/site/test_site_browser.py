@@ -92,6 +92,24 @@ def test_the_landing_page_warns_when_the_browser_keeps_nothing(context, site_ser
         page.close()
 
 
+def test_a_lesson_opened_from_a_link_says_when_the_browser_keeps_nothing(context, site_server):
+    """Reach 12 W4, W12: a lesson opened from a bookmark or a tutor's link, with site data blocked,
+    showed only JupyterLite's "No available storage method found"; it now says why in plain words."""
+    page = context.new_page()
+    page.add_init_script("Object.defineProperty(window, 'indexedDB', {get() { throw new DOMException("
+                         "'The user denied permission to access the database.', 'SecurityError'); }});")
+    try:
+        page.goto(site_server.url + "/notebooks/index.html?path=course/00-welcome.ipynb")
+        page.wait_for_function("() => (document.documentElement.getAttribute('data-coplearn-storage') || '')"
+                               ".startsWith('refused')")
+        warning = page.locator("#coplearn-storage-warning")
+        expect(warning).to_be_visible()
+        assert warning.get_attribute("role") == "alert"
+        assert "this lesson cannot open here" in warning.inner_text()
+    finally:
+        page.close()
+
+
 @pytest.mark.parametrize("lesson", LESSONS, ids=[lesson.number for lesson in LESSONS])
 def test_lesson_runs_by_itself_responds_and_is_accessible(context, site_server, lesson):
     page = context.new_page()
@@ -107,6 +125,9 @@ def test_lesson_runs_by_itself_responds_and_is_accessible(context, site_server, 
         scope = notebook(page)
         assert not widget_errors(page), widget_errors(page)
         assert scope.locator(".jupyter-widgets").count() > 0
+        # where the browser keeps data, the lesson's own storage check says so and shows no warning
+        assert page.evaluate("document.documentElement.getAttribute('data-coplearn-storage')") == "ok"
+        assert page.locator("#coplearn-storage-warning").count() == 0
         # the tab is named after the lesson (the site named every page "coplearn": reach 11)
         heading = scope.locator(".jp-RenderedMarkdown h1").first.inner_text().replace("\u00b6", "").strip()
         page.wait_for_function("t => document.title === t", arg=f"{heading} \u2013 coplearn", timeout=10_000)

@@ -136,6 +136,33 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
   if (!/^course\\/[^/]+\\.ipynb$/.test(path)) return;
   document.body.classList.add("coplearn-lesson");
   var root = document.documentElement, started = Date.now(), running = false, runs = 0;
+  // Can this site keep anything? With site data blocked (a setting, a managed computer, some private
+  // windows) a lesson cannot open at all, and JupyterLite says only "No available storage method
+  // found". Said here in plain words too, for a lesson opened from a link (reach 12 W4, W12).
+  function refused(why) {
+    root.setAttribute("data-coplearn-storage", "refused: " + why);
+    if (document.getElementById("coplearn-storage-warning")) return;
+    var box = document.createElement("div");
+    box.id = "coplearn-storage-warning";
+    box.setAttribute("role", "alert");
+    box.style.cssText = "position:fixed;top:0;left:0;right:0;z-index:100000;padding:1em;background:#fff;" +
+      "color:#000;border-bottom:4px solid #b35900;font:16px/1.5 sans-serif";
+    box.textContent = "This browser is not letting the course keep anything on this device (site data " +
+      "blocked by a setting or by your organisation, or some private windows), so this lesson cannot " +
+      "open here. Allow this site to store data, or use the course on another computer or the desktop course.";
+    document.body.insertBefore(box, document.body.firstChild);
+  }
+  try {
+    var check = window.indexedDB.open("coplearn-storage-check"), answered = false;
+    check.onerror = function () { answered = true; refused("indexedDB"); };
+    check.onsuccess = function () {
+      answered = true;
+      check.result.close();
+      window.indexedDB.deleteDatabase("coplearn-storage-check");
+      root.setAttribute("data-coplearn-storage", "ok");
+    };
+    setTimeout(function () { if (!answered) { refused("no answer from indexedDB"); } }, 10000);
+  } catch (err) { refused("indexedDB"); }
   // ask the browser not to clear the journal when the disk runs low (or, in Safari, after seven days)
   if (navigator.storage && navigator.storage.persist) {
     navigator.storage.persist().then(function (granted) {
