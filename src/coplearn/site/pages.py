@@ -25,9 +25,12 @@ BROWSER_NOTE = """\
 > choose **Run ▸ Run All Cells** from the menu (not before: the lesson would run twice).
 > Your journal, and your answers in lessons 04 and 06, are kept **in this web browser, on this
 > device only**, in the folder `my-journal`. To keep a copy, export it (lesson 11) or download
-> `my-journal/journal.json` from the file list. Clearing your browser's data deletes it.
+> `my-journal/journal.json` from the file list. Clearing your browser's data deletes it, and in a
+> private (incognito) window it is deleted when you close the private windows.
 > If a paragraph of the lesson turns into plain text with `#` and `*` marks (a double click or
 > Enter opens it for editing), press **Shift+Enter** to show it as before; **Escape** leaves it.
+> On a tablet, reload the page instead. If an activity shows "Click to show javascript error" (its
+> part of the page did not download), reload the page too.
 """
 
 
