@@ -281,3 +281,31 @@ def test_a_folder_collect_left_as_it_was_is_not_recorded_as_collected(course: Co
     finally:
         shutil.rmtree(course.inbound("t12u-bob", A1), ignore_errors=True)
         forget_students(course, "t12u-bob")
+
+
+def test_a_hard_link_to_a_classmates_graded_notebook_fails_that_student(course: Course, tmp_path: Path) -> None:
+    """Review 12b B1: a link to a classmate's *graded* copy (autograded/), which an archive unpacked at
+    the course's top can make, was only said, not refused, once second names outside submitted/ were."""
+    place_copy(course, _release(course, tmp_path, "alice", honest=True), "t12g-alice")
+    try:
+        course.ok(course.api(**FAST).autograde(A1, "t12g-alice"))
+        graded = course.root / "autograded" / "t12g-alice" / A1 / f"{A1}.ipynb"
+        mallory = course.root / "submitted" / "t12g-mallory" / A1
+        mallory.mkdir(parents=True)
+        os.link(graded, mallory / f"{A1}.ipynb")
+        result = course.api(**FAST).autograde(A1, "t12g-mallory")
+        assert not result["success"]
+        assert f"t12g-mallory: not graded: {A1}.ipynb is t12g-alice's {A1}.ipynb in autograded/" in result["log"], \
+            result["log"][-3000:]
+    finally:
+        forget_students(course, "t12g-alice", "t12g-mallory")
+
+
+def test_a_huge_cell_is_not_parsed_for_the_answers_file_warning() -> None:
+    """Review 12b B4: a 4 MB cell took 11 s and 2 GB to parse; cells far larger than any released
+    widget cell are left alone (the cell and output limits deal with the notebook)."""
+    from coplearn.grading.submission import _asked
+
+    call = 'ChoiceQuestions("q1", {1: "a"})\n'
+    assert _asked([call]) == {"q1": frozenset({1})}
+    assert _asked([call + "x = 1\n" * 20_000]) == {}

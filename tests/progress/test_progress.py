@@ -374,3 +374,20 @@ def test_a_save_says_it_is_saving_at_once_and_the_button_waits(folder, monkeypat
     assert jp.last_error is None
     assert len(seen) == 1 and "Saving to your journal" in seen[0][0] and seen[0][1] is True, seen
     assert "Saved to your journal" in jp.status.value and jp.button.disabled is False
+
+
+def test_a_failed_save_does_not_go_on_saying_saving(folder, monkeypatch):
+    """Review 12b B7: when a save failed, "Saving to your journal…" stayed beside the error."""
+    from coplearn.widgets import JournalPrompt
+
+    journal = Journal(folder / "journal.json")
+    jp = JournalPrompt("What would you change first?", lesson="08", journal=journal)
+    jp.learning.value = "Something I noticed."
+
+    def fails(self, **kw):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Journal, "add", fails)
+    jp.button.click()
+    assert jp.last_error is not None
+    assert "Saving" not in jp.status.value and jp.button.disabled is False

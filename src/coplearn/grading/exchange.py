@@ -329,7 +329,9 @@ class SafeCollect(ExchangeCollect):
                     # cannot be written costs only that warning, not the collected work.
                     if self._wrote is not None:
                         try:
-                            note_collected(self._wrote)
+                            said = note_collected(self._wrote)
+                            if said:
+                                self.log.warning("coplearn: %s.", log_safe(said))
                         except Exception as exc:  # noqa: BLE001 - bookkeeping only
                             self.log.warning("coplearn: the submission of %s was collected, but the course's record "
                                              "of it could not be written (%s); grading will warn that its "

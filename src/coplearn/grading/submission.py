@@ -406,33 +406,51 @@ def shared_with_classmates(folder: str) -> list[tuple[str, str, str]]:
         return []
     here = os.path.realpath(folder)
     student_dir = os.path.dirname(here)
+    me = os.path.basename(student_dir)
+    submitted = os.path.dirname(student_dir)
+    course = os.path.dirname(submitted)
+    # classmates' folders in submitted/, and their graded copies and feedback beside it (review 12b: a
+    # link to a classmate's graded notebook, which an archive unpacked at the course's top can make)
     found = []
-    with os.scandir(os.path.dirname(student_dir)) as others:
-        for other in sorted(others, key=lambda e: e.name):
-            if other.path == student_dir or other.name.startswith(".") or not other.is_dir(follow_symlinks=False):
-                continue
-            seen = 0
-            for top, dirs, files in os.walk(other.path, followlinks=False):
-                dirs.sort()
-                for name in sorted(files):
-                    seen += 1
-                    with contextlib.suppress(OSError):
-                        st = os.lstat(os.path.join(top, name))
-                        if st.st_nlink > 1 and (st.st_dev, st.st_ino) in mine:
-                            full = os.path.join(top, name)
-                            inside = os.path.join(other.path, os.path.basename(here))  # their folder for it
-                            rel = os.path.relpath(full, inside if full.startswith(inside + os.sep) else other.path)
-                            rel = rel.replace(os.sep, "/")
-                            found.append((mine[(st.st_dev, st.st_ino)], other.name, rel))
-                if seen > 4 * MAX_ENTRIES:  # (a folder that big is refused for itself; enough looked at)
-                    break
-    return sorted(found)
+    found += _linked_in_classmates(submitted, me, here, mine)
+    for beside in ("autograded", "feedback"):
+        found += _linked_in_classmates(os.path.join(course, beside), me, here, mine, f" in {beside}/")
+    return sorted(set(found))
+
+
+def _linked_in_classmates(base: str, me: str, here: str, mine: dict[tuple[int, int], str],
+                          where: str = "") -> list[tuple[str, str, str]]:
+    """(this file, the classmate, their file) for each of ``mine`` that is a file in a classmate's
+    folder under ``base``; ``where`` is added to their file's name for folders beside submitted/."""
+    found: list[tuple[str, str, str]] = []
+    try:
+        others = sorted(os.scandir(base), key=lambda e: e.name)
+    except OSError:
+        return found
+    for other in others:
+        if other.name == me or other.name.startswith(".") or not other.is_dir(follow_symlinks=False):
+            continue
+        seen = 0
+        for top, dirs, files in os.walk(other.path, followlinks=False):
+            dirs.sort()
+            for name in sorted(files):
+                seen += 1
+                with contextlib.suppress(OSError):
+                    st = os.lstat(os.path.join(top, name))
+                    if st.st_nlink > 1 and (st.st_dev, st.st_ino) in mine:
+                        full = os.path.join(top, name)
+                        inside = os.path.join(other.path, os.path.basename(here))  # their folder for it
+                        rel = os.path.relpath(full, inside if full.startswith(inside + os.sep) else other.path)
+                        found.append((mine[(st.st_dev, st.st_ino)], other.name, rel.replace(os.sep, "/") + where))
+            if seen > 4 * MAX_ENTRIES:  # (a folder that big is refused for itself; enough looked at)
+                break
+    return found
 
 
 def hard_linked(folder: str) -> list[str]:
     """The notebooks and ``answers.json`` at the top of a submitted folder that have another name on
-    disk, wherever it is (a classmate's checkpoint copy or ``answers (1).json``, red team 12 F3):
-    a handed-in file never has one, as collect and the learner's own save make new files.
+    disk, wherever it is. :func:`shared_with_classmates` says whether that name is a classmate's
+    (which fails the student); any other (a tutor's backup made with hard links) is only said.
 
     >>> import tempfile
     >>> d = tempfile.mkdtemp()
@@ -534,8 +552,8 @@ def _asked(sources: list[str]) -> dict[str, object]:
 
     asked: dict[str, object] = {}
     for source in sources:
-        if not any(w in source for w in _ANSWER_WIDGETS):
-            continue
+        if len(source) > 50_000 or not any(w in source for w in _ANSWER_WIDGETS):
+            continue  # (a released widget cell is a few kB; a huge cell is not parsed: review 12b)
         try:
             tree = ast.parse(source)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
@@ -586,7 +604,7 @@ def _untyped_drop_down_questions(text: str) -> list[str]:
     asked = _asked(sources)
     typed: dict[str, object] = {}
     for source in sources:
-        if source.count("\n") < 200:  # (an answer cell is short; a flood is nbgrader's to refuse)
+        if len(source) < 50_000 and source.count("\n") < 200:  # (an answer cell is short; a flood is nbgrader's)
             typed.update({n: v for n, v in grading.parse_answer_cell(source).values.items() if _full(v)})
     return [name for name in asked if name not in typed or not _fits(typed[name], asked[name])]
 
@@ -1025,14 +1043,14 @@ def _stamp_digest(stamp: str) -> str | None:
         return None
 
 
-def note_collected(folder: str) -> None:
+def note_collected(folder: str) -> str:
     """Record that ``collect`` wrote this submitted folder's ``timestamp.txt`` (SafeCollect calls it
     after each submission it collects), so the warning about a folder's own timestamp is not given
     for it. A student can put any file in a folder they email, ``submission_secret.txt`` included
     (which is how the warning was silenced, red team 12 F8), but not in this record."""
     digest = _stamp_digest(os.path.join(folder, "timestamp.txt"))
     if digest is None:
-        return
+        return ""
     from coplearn.core.atomic import file_lock
 
     path = _collected_record_path(folder)
@@ -1046,11 +1064,19 @@ def note_collected(folder: str) -> None:
         except (OSError, ValueError):
             record = None
         if not isinstance(record, dict):
-            # a damaged record is kept beside, not overwritten (its entries are what it knew)
-            os.replace(path, path + ".damaged")
+            # a damaged record is kept beside, not overwritten (its entries are what it knew), and said
+            aside, n = path + ".damaged", 1
+            while os.path.lexists(aside):
+                n += 1
+                aside = f"{path}.damaged-{n}"
+            os.replace(path, aside)
             record = {}
+            said = f"the course's record of collected folders was damaged; it was kept as {aside}"
+        else:
+            said = ""
         record[key] = digest
         atomic_write_text(path, json.dumps(record, indent=1, sort_keys=True) + "\n")
+    return said
 
 
 def _came_through_collect(folder: str) -> bool:

@@ -163,8 +163,10 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
       check.result.close();
       window.indexedDB.deleteDatabase("coplearn-storage-check");
       root.setAttribute("data-coplearn-storage", "ok");
+      var late = document.getElementById("coplearn-storage-warning");  // (an answer after the wait below)
+      if (late) { late.parentNode.removeChild(late); }
     };
-    setTimeout(function () { if (!answered) { refused("no answer from indexedDB"); } }, 10000);
+    setTimeout(function () { if (!answered) { refused("no answer from indexedDB"); } }, 30000);
   } catch (err) { refused("indexedDB"); }
   // ask the browser not to clear the journal when the disk runs low (or, in Safari, after seven days)
   if (navigator.storage && navigator.storage.persist) {

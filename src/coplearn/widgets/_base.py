@@ -543,6 +543,9 @@ class JournalPrompt(Composite):
         self.button.disabled = True
         try:
             return self._save()
+        except BaseException:
+            self.status.value = ""  # (the problem line says what went wrong; not "Saving…" beside it)
+            raise
         finally:
             self.button.disabled = False
 
