@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import os
 import socket
@@ -177,7 +178,9 @@ def test_hub_servers_shut_down_kernels_left_idle_with_no_tab_open(tmp_path):
             finally:
                 tab.close()
 
-        running = asyncio.run(watch())
+        # (in a thread of its own: a session's Playwright browser keeps an event loop running in this one)
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            running = pool.submit(asyncio.run, watch()).result(timeout=120)
         assert left not in running, "an idle kernel with no tab open was not shut down"
         assert open_ in running, "a kernel whose notebook is open was shut down"
     finally:
