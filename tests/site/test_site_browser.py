@@ -74,17 +74,26 @@ def test_landing_page_is_plain_and_accessible(context, site_server):
     page.close()
 
 
+#: IndexedDB refused, as a browser with site data blocked refuses it
+BLOCK_STORAGE = ("Object.defineProperty(window, 'indexedDB', {get() { throw new DOMException("
+                 "'The user denied permission to access the database.', 'SecurityError'); }});")
+
+
+def _storage_refused(page, url: str) -> None:
+    """Open ``url`` in a browser that keeps nothing, and wait until the page's own check says so."""
+    page.add_init_script(BLOCK_STORAGE)
+    page.goto(url)
+    page.wait_for_function("() => (document.documentElement.getAttribute('data-coplearn-storage') || '')"
+                           ".startsWith('refused')")
+
+
 def test_the_landing_page_warns_when_the_browser_keeps_nothing(context, site_server):
     """Reach review 8 R5: with site data blocked (a setting, or a managed computer) a lesson failed
     with "No available storage method found"; the landing page, which still loads, now says so
     plainly. The browser's refusal is simulated: IndexedDB throws, as it does when blocked."""
     page = context.new_page()
-    page.add_init_script("Object.defineProperty(window, 'indexedDB', {get() { throw new DOMException("
-                         "'The user denied permission to access the database.', 'SecurityError'); }});")
     try:
-        page.goto(site_server.url + "/")
-        page.wait_for_function("() => (document.documentElement.getAttribute('data-coplearn-storage') || '')"
-                               ".startsWith('refused')")
+        _storage_refused(page, site_server.url + "/")
         warning = page.get_by_role("alert")
         expect(warning).to_be_visible()
         assert "not letting the course keep anything" in warning.inner_text()
@@ -96,12 +105,8 @@ def test_a_lesson_opened_from_a_link_says_when_the_browser_keeps_nothing(context
     """Reach 12 W4, W12: a lesson opened from a bookmark or a tutor's link, with site data blocked,
     showed only JupyterLite's "No available storage method found"; it now says why in plain words."""
     page = context.new_page()
-    page.add_init_script("Object.defineProperty(window, 'indexedDB', {get() { throw new DOMException("
-                         "'The user denied permission to access the database.', 'SecurityError'); }});")
     try:
-        page.goto(site_server.url + "/notebooks/index.html?path=course/00-welcome.ipynb")
-        page.wait_for_function("() => (document.documentElement.getAttribute('data-coplearn-storage') || '')"
-                               ".startsWith('refused')")
+        _storage_refused(page, site_server.url + "/notebooks/index.html?path=course/00-welcome.ipynb")
         warning = page.locator("#coplearn-storage-warning")
         expect(warning).to_be_visible()
         assert warning.get_attribute("role") == "alert"

@@ -431,15 +431,15 @@ def _linked_in_classmates(base: str, me: str, here: str, mine: dict[tuple[int, i
         if other.name == me or other.name.startswith(".") or not other.is_dir(follow_symlinks=False):
             continue
         seen = 0
+        inside = os.path.join(other.path, os.path.basename(here))  # their folder for the assignment
         for top, dirs, files in os.walk(other.path, followlinks=False):
             dirs.sort()
             for name in sorted(files):
                 seen += 1
                 with contextlib.suppress(OSError):
-                    st = os.lstat(os.path.join(top, name))
+                    full = os.path.join(top, name)
+                    st = os.lstat(full)
                     if st.st_nlink > 1 and (st.st_dev, st.st_ino) in mine:
-                        full = os.path.join(top, name)
-                        inside = os.path.join(other.path, os.path.basename(here))  # their folder for it
                         rel = os.path.relpath(full, inside if full.startswith(inside + os.sep) else other.path)
                         found.append((mine[(st.st_dev, st.st_ino)], other.name, rel.replace(os.sep, "/") + where))
             if seen > 4 * MAX_ENTRIES:  # (a folder that big is refused for itself; enough looked at)
@@ -920,23 +920,22 @@ def time_from_text(text: str) -> Any:
         # nbgrader's reading takes 04/12/2026 as 12 April and "5:00 PM" as 05:00, without a word (red team 11 F3)
         raise ValueError(f"holds {text[:40]!r}, which is not a time written year first on the 24-hour clock "
                          "(2026-12-04 17:00:00, in UTC)")
+    # nbgrader's reading applies zone letters only when a zone file has that name and the time has
+    # one space in it, and otherwise reads the time as UTC: "17:30 AEST" was 17:30 UTC, 9.5 hours late
+    # (red team 12 F4). The letters are read here from the course's own table (the same on every
+    # machine: review 12), or refused.
     zone = _ZONE_LETTERS.search(text)
+    letters = zone.group(1).upper() if zone else "UTC"
+    universal = letters in ("UTC", "GMT", "UT")
+    if not universal and letters not in _ZONE_HOURS:
+        raise ValueError(f"holds {text[:40]!r}, whose time zone {zone.group(1)!r} the course cannot read for "  # type: ignore[union-attr]
+                         "certain (some letters name more than one zone); write the time in UTC "
+                         "(2026-12-04 17:00:00 UTC)")
     try:
-        if not zone or zone.group(1).upper() in ("UTC", "GMT", "UT"):
+        if universal:
             return parse_utc(text)
-        # nbgrader's reading applies zone letters only when a zone file has that name and the time
-        # has one space in it, and otherwise reads the time as UTC: "17:30 AEST" was 17:30 UTC, 9.5
-        # hours late (red team 12 F4). The letters are read here from the course's own table (the
-        # same on every machine: review 12), or refused.
-        hours = _ZONE_HOURS.get(zone.group(1).upper())
-        if hours is None:
-            raise ValueError(f"holds {text[:40]!r}, whose time zone {zone.group(1)!r} the course cannot read for "
-                             "certain (some letters name more than one zone); write the time in UTC "
-                             "(2026-12-04 17:00:00 UTC)")
-        return parse_utc(text[:zone.start()].strip()) - datetime.timedelta(hours=hours)
-    except (ValueError, OverflowError) as exc:
-        if "time zone" in str(exc):
-            raise
+        return parse_utc(text[:zone.start()].strip()) - datetime.timedelta(hours=_ZONE_HOURS[letters])  # type: ignore[union-attr]
+    except (ValueError, OverflowError):
         raise ValueError("cannot be read as a time") from None
 
 
@@ -1035,6 +1034,11 @@ def _collected_record_path(folder: str) -> str:
     return os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(folder)))), COLLECTED_RECORD)
 
 
+def _collected_key(folder: str) -> str:
+    """The record's key for a submitted folder: "STUDENT/ASSIGNMENT"."""
+    return "/".join(os.path.abspath(folder).split(os.sep)[-2:])
+
+
 def _stamp_digest(stamp: str) -> str | None:
     try:
         with open(stamp, "rb") as fh:
@@ -1054,7 +1058,7 @@ def note_collected(folder: str) -> str:
     from coplearn.core.atomic import file_lock
 
     path = _collected_record_path(folder)
-    key = "/".join(os.path.abspath(folder).split(os.sep)[-2:])
+    key = _collected_key(folder)
     with file_lock(path):  # (two collects at once, for two assignments, each add their own)
         try:
             with open(path, encoding="utf-8") as fh:
@@ -1085,9 +1089,8 @@ def _came_through_collect(folder: str) -> bool:
             record = json.load(fh)
     except (OSError, ValueError):
         return False
-    key = "/".join(os.path.abspath(folder).split(os.sep)[-2:])
     digest = _stamp_digest(os.path.join(folder, "timestamp.txt"))
-    return isinstance(record, dict) and digest is not None and record.get(key) == digest
+    return isinstance(record, dict) and digest is not None and record.get(_collected_key(folder)) == digest
 
 
 def _say_if_own_timestamp(folder: str, student: str, log: Any) -> None:
