@@ -22,7 +22,7 @@ from coplearn.site import REPO
 from coplearn.site.pages import lessons
 from interactions import interaction_for, perform
 from pages import axe_failures, axe_summary, check_text_alternatives, run_axe, save_axe
-from sitehelpers import STATE, OriginGuard, notebook, open_lesson, wait_for_every_cell, widget_errors
+from sitehelpers import STATE, OriginGuard, lesson_url, notebook, open_lesson, wait_for_every_cell, widget_errors
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -115,6 +115,74 @@ def test_a_lesson_opened_from_a_link_says_when_the_browser_keeps_nothing(context
         page.close()
 
 
+def test_a_slow_start_and_a_dropped_connection_are_said_in_plain_words(context, site_server):
+    """Reach 12 W1: a connection that dropped while Python downloaded left the page stuck with no word
+    of why. The waits are shortened here (the lesson's own are 90 s and 10 min)."""
+    page = context.new_page()
+    try:
+        page.add_init_script("window.COPLEARN_SLOW_START_MS = 300;")
+        page.goto(lesson_url(site_server.url, LESSONS[1].slug))
+        status = page.locator("#coplearn-start-status")
+        expect(status).to_contain_text("Python is still starting in your browser", timeout=30_000)
+        assert status.get_attribute("role") == "status"
+        page.wait_for_function("() => document.documentElement.getAttribute('data-coplearn-ran') === 'yes'",
+                               timeout=240_000)
+        expect(status).to_have_count(0)  # gone once the lesson runs
+    finally:
+        page.close()
+    page = context.new_page()
+    try:
+        page.add_init_script("window.COPLEARN_GIVE_UP_MS = 4000;")
+        page.goto(lesson_url(site_server.url, LESSONS[1].slug))
+        context.set_offline(True)
+        status = page.locator("#coplearn-start-status")
+        expect(status).to_contain_text("connection dropped while the lesson was loading", timeout=10_000)
+        context.set_offline(False)
+        expect(status).to_contain_text("Your connection is back", timeout=10_000)
+        expect(status).to_contain_text("Python has not started", timeout=30_000)
+        assert status.get_attribute("role") == "alert"
+    finally:
+        context.set_offline(False)
+        page.close()
+
+
+def test_a_browser_without_the_file_helper_is_told_so(browser, browser_type, browser_type_launch_args, site_server):
+    """Reach 12 W5: the site gives Python its files through a service worker. A browser with none (a
+    site opened over plain http from another computer, here a name mapped to this machine; Firefox's
+    private windows) runs the lessons but cannot save, and nothing said so; a browser that refuses the
+    one the site registers (Playwright's "block", as a policy might) never started Python, silently."""
+    port = site_server.url.rsplit(":", 1)[1]
+    args = dict(browser_type_launch_args)
+    args["args"] = [*args.get("args", []), "--host-resolver-rules=MAP coplearn-lan.test 127.0.0.1"]
+    other = browser_type.launch(**args)
+    try:
+        ctx = other.new_context(viewport=VIEWPORT)
+        OriginGuard(f"http://coplearn-lan.test:{port}").attach(ctx)
+        page = ctx.new_page()
+        page.goto(f"http://coplearn-lan.test:{port}/notebooks/index.html?path=course/{LESSONS[1].slug}.ipynb")
+        assert page.evaluate("window.isSecureContext") is False
+        status = page.locator("#coplearn-start-status")
+        expect(status).to_contain_text("your journal and answers cannot be saved here", timeout=30_000)
+        assert status.get_attribute("role") == "alert"
+        page.wait_for_function("() => document.documentElement.getAttribute('data-coplearn-ran') === 'yes'",
+                               timeout=240_000)
+        expect(status).to_contain_text("cannot be saved here")  # still there once the lesson has run
+    finally:
+        other.close()
+    ctx = browser.new_context(viewport=VIEWPORT, service_workers="block")
+    OriginGuard(site_server.url).attach(ctx)
+    ctx.add_init_script("window.COPLEARN_FILE_HELPER_MS = 3000;")
+    page = ctx.new_page()
+    try:
+        page.goto(lesson_url(site_server.url, LESSONS[1].slug))
+        status = page.locator("#coplearn-start-status")
+        expect(status).to_contain_text("file helper (a service worker) has not started", timeout=30_000)
+        assert status.get_attribute("role") == "alert"
+        assert page.evaluate("document.documentElement.getAttribute('data-coplearn-files')") == "refused: not started"
+    finally:
+        ctx.close()
+
+
 @pytest.mark.parametrize("lesson", LESSONS, ids=[lesson.number for lesson in LESSONS])
 def test_lesson_runs_by_itself_responds_and_is_accessible(context, site_server, lesson):
     page = context.new_page()
@@ -133,6 +201,9 @@ def test_lesson_runs_by_itself_responds_and_is_accessible(context, site_server, 
         # where the browser keeps data, the lesson's own storage check says so and shows no warning
         assert page.evaluate("document.documentElement.getAttribute('data-coplearn-storage')") == "ok"
         assert page.locator("#coplearn-storage-warning").count() == 0
+        # the site's file helper (its service worker) serves the lesson, and no status line is left
+        assert page.evaluate("document.documentElement.getAttribute('data-coplearn-files')") == "ok"
+        assert page.locator("#coplearn-start-status").count() == 0
         # the tab is named after the lesson (the site named every page "coplearn": reach 11)
         heading = scope.locator(".jp-RenderedMarkdown h1").first.inner_text().replace("\u00b6", "").strip()
         page.wait_for_function("t => document.title === t", arg=f"{heading} \u2013 coplearn", timeout=10_000)

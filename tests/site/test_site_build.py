@@ -128,9 +128,37 @@ def test_lessons_are_copied_for_the_browser_and_the_originals_untouched(built_si
         assert original["metadata"]["kernelspec"]["name"] != "python"
         assert len(copy["cells"]) == len(original["cells"]) + 1
         assert "browser edition" in "".join(copy["cells"][1]["source"])
+        text = "".join("".join(c["source"]) for c in copy["cells"] if c["cell_type"] == "markdown")
+        assert "In the code-free app view they are ready already" not in text  # JupyterLab's advice (W13)
     assert sorted(p.name for p in (built_site / "files" / "exercises").rglob("*.ipynb"))
     assert (built_site / "files" / "examples" / "team-survey.csv").exists()
     assert (built_site / "files" / "guides" / "learner-guide.md").exists()
+
+
+def test_the_browser_copy_of_a_lesson_gives_the_browsers_advice_and_a_changed_lesson_stops_the_build(tmp_path):
+    """Reach 12 W13: lesson 00 told a learner in the browser to open a terminal, to use Run All before the
+    lesson ran by itself, and to look for JupyterLab's kernel name; the browser copy now says what the
+    browser edition does, and a lesson whose wording changed stops the build instead of shipping both."""
+    welcome = REPO / "course" / "00-welcome.ipynb"
+    copy = pages.browser_copy(welcome, tmp_path / "copy.ipynb", note=True)
+    text = "".join("".join(c["source"]) for c in copy["cells"] if c["cell_type"] == "markdown")
+    for desktop_only in ("In the code-free app view they are ready already", "File → New → Terminal",
+                         "Python 3 (ipykernel)", "Restart Kernel and Run All Cells", "the bracket to its left"):
+        assert desktop_only not in text, desktop_only
+    assert "appear by themselves once Python has started" in text
+    assert "In this browser edition that happens by\nitself once Python has started" in text
+    assert "**Kernel → Restart Kernel…** starts it afresh" in text
+    assert "## Your reflective journal" in text  # the rest of the lesson is kept
+    original = json.loads(welcome.read_text())
+    assert len(copy["cells"]) == len(original["cells"]) + 1
+    for cell in original["cells"]:
+        if cell["cell_type"] == "markdown":
+            cell["source"] = ["".join(cell["source"]).replace("a link to the app view instead", "a link to the app view")]
+    changed = tmp_path / "00-welcome.ipynb"
+    changed.write_text(json.dumps(original))
+    with pytest.raises(SiteBuildError, match="BROWSER_WORDING"):
+        pages.browser_copy(changed, tmp_path / "out" / "00-welcome.ipynb", note=True)
+    assert not (tmp_path / "out").exists()
 
 
 def test_landing_page_links_every_lesson_that_exists(built_site):

@@ -34,9 +34,73 @@ BROWSER_NOTE = """\
 """
 
 
+#: Lesson sentences written for JupyterLab that would tell a learner in the browser the opposite of
+#: the note above (reach 12 W13): (lessons, pattern, browser wording). Every pattern must be found in
+#: every lesson it names, so that a changed lesson stops the build instead of shipping the old advice.
+BROWSER_WORDING: list[tuple[str, str, str]] = [
+    ("00 01 02 03 04 08 09 10 11",
+     r"\*To use the activities on this page in JupyterLab, choose \*\*Run → Run All Cells\*\* from the menu"
+     r"(?: at the top)?\. In the code-free app view they are ready already\.\*",
+     "*In this browser edition the activities appear by themselves once Python has started: the note "
+     "below says more.*"),
+    ("00",
+     r"The activities only appear once the page has been \*\*run\*\*\.\n\n- To run the whole page, choose "
+     r"\*\*Run → Run All Cells\*\* from the menu at the top\. \(The toolbar\n  button that looks like a "
+     r"fast-forward symbol does the same after restarting the kernel; it asks\n  you to confirm first\.\)\n",
+     "The activities only appear once the page has been **run**. In this browser edition that happens by\n"
+     "itself once Python has started in your browser (the note at the top of the page says more).\n\n"
+     "- To run the whole page again, choose **Run → Run All Cells** from the menu at the top, once the\n"
+     "  small sign beside **Python (Pyodide)** at the top right shows that Python is no longer busy.\n"),
+    ("00",
+     r"The bottom of the window shows its state,\n  for example \*Python 3 \(ipykernel\) \| Idle\*\. If the page "
+     r"stops responding, choose\n  \*\*Kernel → Restart Kernel and Run All Cells\*\*: nothing in your journal is lost\.",
+     "Here it is Python running inside your\n  browser, named **Python (Pyodide)** at the top right, with "
+     "a small sign beside it while it is busy.\n  If the page stops responding, choose **Kernel → Restart "
+     "Kernel…**: the lesson then runs again by\n  itself, and nothing in your journal is lost."),
+    ("00",  # the prompts are hidden in the browser edition's lesson view
+     r"- While a cell is running, the bracket to its left shows \*\*\[\\\*\]\*\*\. When it has finished, the\n"
+     r"  star becomes a number\.\n",
+     ""),
+    ("00",  # there is no terminal and no `coplearn app` in the browser
+     r"If you would rather not see JupyterLab at all, the same lessons can run as plain web pages with\n"
+     r"all the code hidden\. Open a terminal .*?give you a link to the app view instead\.\n",
+     "On a computer with the course installed, `coplearn app` shows the lessons as plain web pages with\n"
+     "all the code hidden. This browser edition already shows each lesson much like that, and runs it by\n"
+     "itself when it opens.\n"),
+    ("00",
+     r"\*\*Run → Run All Cells\*\* brings its\n  activities to life; \*\*Kernel → Restart Kernel and Run All "
+     r"Cells\*\* starts it afresh\.",
+     "In this browser edition it runs by\n  itself when it opens; **Kernel → Restart Kernel…** starts it "
+     "afresh."),
+]
+
+
+def _browser_wording(nb: dict, number: str, name: str) -> None:
+    import re
+
+    for where, pattern, words in BROWSER_WORDING:
+        if number not in where.split():
+            continue
+        found = False
+        for cell in nb.get("cells", []):
+            if cell.get("cell_type") != "markdown":
+                continue
+            text = "".join(cell.get("source", []))
+            changed, count = re.subn(pattern, lambda _m: words, text, flags=re.DOTALL)
+            if count:
+                found = True
+                cell["source"] = changed.splitlines(keepends=True)
+        if not found:
+            raise SiteBuildError(f"{name} no longer has the JupyterLab wording the browser edition replaces "
+                                 f"({pattern[:60]}...): update BROWSER_WORDING in coplearn/site/pages.py")
+
+
 def browser_copy(nb_path: Path, dest: Path, note: bool) -> dict:
-    """Copy a notebook for the browser: Pyodide's kernel, no outputs, an optional first-cell note."""
+    """Copy a notebook for the browser: Pyodide's kernel, no outputs, an optional first-cell note
+    (lessons, which also get the browser's wording in place of JupyterLab's: ``BROWSER_WORDING``)."""
     nb = json.loads(nb_path.read_text(encoding="utf-8"))
+    if note:
+        _browser_wording(nb, nb_path.name[:2], nb_path.name)
     nb.setdefault("metadata", {})["kernelspec"] = {"name": "python", "display_name": "Python (Pyodide)",
                                                    "language": "python"}
     nb["metadata"].pop("widgets", None)
@@ -168,6 +232,81 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
     };
     setTimeout(function () { if (!answered) { refused("no answer from indexedDB"); } }, 30000);
   } catch (err) { refused("indexedDB"); }
+  // A slow start, a connection that drops while Python downloads, and a browser that will not run the
+  // site's file helper (a service worker) are said in plain words in one line at the foot of the page
+  // (it lies over the page, so nothing moves): reach 12 W1, W5. Tests shorten the waits.
+  var slowAfter = window.COPLEARN_SLOW_START_MS || 90000, giveUpAfter = window.COPLEARN_GIVE_UP_MS || 600000;
+  function say(text, kind) {
+    var box = document.getElementById("coplearn-start-status");
+    if (box && box.getAttribute("data-coplearn-kind") === "files" && kind !== "files") return;  // it says more
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "coplearn-start-status";
+      box.style.cssText = "position:fixed;bottom:0;left:0;right:0;z-index:100000;padding:0.75em 1em;" +
+        "background:#fff;color:#000;border-top:4px solid #0072b2;font:16px/1.5 sans-serif";
+      document.body.appendChild(box);
+    }
+    box.setAttribute("role", kind === "alert" ? "alert" : "status");
+    box.setAttribute("data-coplearn-kind", kind);
+    box.textContent = text;
+  }
+  function unsay() {
+    var box = document.getElementById("coplearn-start-status");
+    if (box && box.getAttribute("data-coplearn-kind") !== "files") { box.parentNode.removeChild(box); }
+  }
+  var STILL_STARTING = "Python is still starting in your browser. On a slow computer or connection this " +
+    "can take a few minutes, and the activities then appear by themselves. If nothing has changed for five " +
+    "minutes, check your internet connection and reload the page: your journal is kept.";
+  setTimeout(function () { if (!runs && !running && navigator.onLine !== false) { say(STILL_STARTING, "slow"); } },
+             slowAfter);
+  window.addEventListener("offline", function () {
+    if (!runs && !running) {
+      say("Your internet connection dropped while the lesson was loading, so Python cannot finish starting. " +
+          "When the connection is back, reload the page: your journal is kept.", "offline");
+    }
+  });
+  window.addEventListener("online", function () {
+    var box = document.getElementById("coplearn-start-status");
+    if (!runs && box && box.getAttribute("data-coplearn-kind") === "offline") {
+      say("Your connection is back. If the activities do not appear within a minute, reload the page.", "online");
+    }
+  });
+  // The site gives the lesson's Python its files (the journal, the saved answers) through a service
+  // worker, which takes over the page within a few seconds of a first visit. Where the browser has no
+  // service workers (Firefox's private windows, plain http from another computer) the lessons run but
+  // nothing can be saved; where it refuses or loses the one the site registers (a policy, a proxy),
+  // Python never starts. Both are said at once instead of leaving a page that only waits.
+  var fileHelperWait = window.COPLEARN_FILE_HELPER_MS || 30000;
+  function fileHelperRefused(why, text) {
+    root.setAttribute("data-coplearn-files", "refused: " + why);
+    say(text, "files");
+    document.getElementById("coplearn-start-status").setAttribute("role", "alert");
+  }
+  (function checkFileHelper() {
+    var sw = navigator.serviceWorker, waited = 0;
+    if (!window.isSecureContext || !sw) {
+      fileHelperRefused("no service workers here", "This browser is not letting the course run its file " +
+        "helper (a service worker): this happens in Firefox's private windows, or on a site opened over plain " +
+        "http from another computer. The activities work, but your journal and answers cannot be saved here. " +
+        "Use an ordinary window, or the desktop course.");
+      return;
+    }
+    (function look() {
+      if (sw.controller) {
+        root.setAttribute("data-coplearn-files", "ok");
+        var box = document.getElementById("coplearn-start-status");  // (it started after the wait below)
+        if (box && box.getAttribute("data-coplearn-kind") === "files") { box.parentNode.removeChild(box); }
+        return;
+      }
+      waited += 500;
+      if (waited >= fileHelperWait && !root.hasAttribute("data-coplearn-files")) {
+        fileHelperRefused("not started", "The course's file helper (a service worker) has not started, and " +
+          "this lesson needs it to open. Reload the page. If this keeps happening, this browser or your " +
+          "organisation may be blocking service workers: try another browser, or the desktop course.");
+      }
+      if (waited < 600000) { setTimeout(look, 500); }
+    })();
+  })();
   // ask the browser not to clear the journal when the disk runs low (or, in Safari, after seven days)
   if (navigator.storage && navigator.storage.persist) {
     navigator.storage.persist().then(function (granted) {
@@ -180,6 +319,7 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
     var nb = w.content, index = nb.activeCellIndex;
     var scroller = nb.node.querySelector(".jp-WindowedPanel-outer") || nb.node;
     var top = scroller.scrollTop;
+    unsay();
     app.commands.execute("notebook:run-all-cells").then(function () {
       nb.activeCellIndex = index;
       nb.mode = "command";
@@ -218,7 +358,13 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
     }).catch(function (err) { console.warn("coplearn: could not prepare the charts early", err); });
   }
   var timer = setInterval(function () {
-    if (Date.now() - started > 600000) { clearInterval(timer); return; }
+    if (Date.now() - started > giveUpAfter) {
+      clearInterval(timer);
+      say("Python has not started after ten minutes. Check your internet connection and reload the page " +
+          "(your journal is kept). If it still does not start, this computer may be too slow or too locked " +
+          "down for the browser edition: ask your tutor about the desktop course.", "alert");
+      return;
+    }
     var app = window.jupyterapp;
     var w = app && app.shell && app.shell.currentWidget;
     var ctx = w && w.sessionContext;
