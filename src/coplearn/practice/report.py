@@ -94,6 +94,11 @@ FRAMEWORK_REFERENCES: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] =
     ("GSCC 2006", (
         ("General Social Care Council (2006), cited in Gray et al. (2010). The full reference is not given in "
          "the text of the paper this course works from.", "", ""),)),
+    ("Deming 1994", (
+        ("Deming, W. E. (1994) ", "The New Economics for Industry, Government, Education", ". 2nd edn. "
+         "Cambridge, MA: MIT Center for Advanced Engineering Study. [unconfirmed: title, edition, place and "
+         "publisher; Gray et al. (2010) cite Deming (1994), and that this is the work they mean has not been "
+         "checked]"),)),
     ("Wenger, McDermott & Snyder 2002", (
         ("Wenger, E., McDermott, R. and Snyder, W. M. (2002) ", "Cultivating Communities of Practice",
          ". Boston, MA: Harvard Business School Press. [unconfirmed: initials and place of publication]"),)),
@@ -199,15 +204,16 @@ def _stage_text(r: SurveyResult) -> str:
     n = sum(r.stage_counts.values())
     top = r.stage_counts.get(r.stage.key, 0)
     tie = sum(1 for v in r.stage_counts.values() if v == top) > 1
-    text = (f"{top} of the {n} people who answered see the team at the {r.stage.name.lower()} stage "
-            f"({r.stage.summary.rstrip('.').lower()}).")
+    summary = r.stage.summary.rstrip(".")
+    text = (f"{top} of the {n} people who answered see the team at the {r.stage.name.lower()} stage. "
+            f"{summary[:1].upper()}{summary[1:]}.")
     if tie:
         text += (" Other stages were named as often; the report takes the earliest of them, because the "
                  "leadership advice for an earlier stage is the safer starting point (the course's rule).")
     if len(r.stage_counts) > 1:
         text += " People do not agree on the stage, which is worth discussing in itself."
     text += (f" The course pairs this stage with a {style.name} style of leadership ({style.code}); the pairing "
-             f"is the course's synthesis of Tuckman (1965) with Hersey and Blanchard (1993), not the paper's claim.")
+             f"is the course's synthesis of {r.stage.citation} with Hersey and Blanchard (1993), not the paper's claim.")
     return text
 
 

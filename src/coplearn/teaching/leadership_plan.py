@@ -135,7 +135,7 @@ class LeadershipPlan:
         priorities = []
         for item_id in self.audit_priorities:
             item = get_item(item_id)
-            priorities.append(f"{item.id} {item.text} Suggested step: {item.action}")
+            priorities.append(f"{item.id} {item.text} Suggested step (the course's): {item.action}")
         sections.append(section("Team audit priorities (Table 2)", priorities or ["None chosen yet."]))
         sections.append(section("My actions", self.actions, numbered=True))
         sections.append(section("Managing the interface with the wider organisation", [self.interface]))

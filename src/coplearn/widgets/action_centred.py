@@ -68,7 +68,9 @@ class AdairFunctionSorter(Composite):
         self.sorter = ChoiceSorter(items, list(names.items()), question="Which function?")
         self.view = W.VBox([
             _sorter_block("Adair's functions at work.", "Which of the eight functions is the manager using?",
-                          self.sorter),
+                          self.sorter, note="The eight functions come from Adair's own books (Adair 1973, 1983); "
+                          "Gray et al. (2010) use only his three overlapping needs. The moments and their "
+                          "answers are the course's."),
             self.messages,
         ])
 
