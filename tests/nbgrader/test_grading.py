@@ -196,6 +196,20 @@ def test_every_option_set_accepts_its_own_labels_and_aliases() -> None:
     assert canonical("coaching", "style") == "selling" and canonical("educative", "future") == "developmental"
 
 
+def test_the_papers_own_words_name_the_options_and_partnership_names_none() -> None:
+    """Keys 13 #1: "managerial" and "humanitarian" (the paper's words), "monitor", "consultation" and
+    "inform" were marked wrong when typed. #2: "partnership" could mean the course's partners or its
+    co-producers (the paper uses it for service design), so it names neither and the learner is told."""
+    assert canonical("Managerial", "culture") == "managed" and canonical("the managerial culture", "culture") == "managed"
+    assert canonical("humanitarian", "culture") == "humanistic"
+    assert canonical("monitor", "future") == "monitoring" and canonical("Consultation.", "degree") == "consulted"
+    assert canonical("inform", "degree") == "informed"
+    assert canonical("partnership", "degree") == "partnership"
+    with pytest.raises(AssertionError) as err:
+        check_choice("partnership", "degree", "scenario 3")
+    assert "informed, consulted, partners, co-producers" in str(err.value) and "co_producers" not in str(err.value)
+
+
 # ---- answers as data: the answer cell parser ------------------------------------------------------
 
 @pytest.mark.parametrize("source, values", [

@@ -99,8 +99,10 @@ def _solution_values(assignment: str) -> dict[str, str]:
 def _as_typed_by_hand(assignment: str, gid: str, line: str) -> str:
     """The key's answer as a non-programmer might type it."""
     if assignment == A4:
-        return (line.replace('"monitoring"', '"Monitoring."').replace('"developmental"', '"Developmental."')
-                .replace('"co_producers"', '"co\u2013producers"').replace('"partners"', '"Partner"'))
+        # "Monitor" and "consultation": words a learner (or the paper) uses for the options (keys 13 #1)
+        return (line.replace('"monitoring"', '"Monitor."').replace('"developmental"', '"Developmental."')
+                .replace('"co_producers"', '"co\u2013producers"').replace('"partners"', '"Partner"')
+                .replace('"consulted"', '"consultation"'))
     if assignment == A3 and gid == "q2-typed":
         return 'q2 = "K8 I2 T4"'
     if assignment == A3 and gid == "q3-typed":

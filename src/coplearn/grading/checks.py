@@ -59,16 +59,21 @@ def _report(problem: str | None) -> None:
                            f"<strong>Not ready yet:</strong> {_html.esc(problem)}</div>")}, raw=True)
 
 
+def _typed(kind: str) -> str:
+    """The options as a learner would type them (``co-producers``, not the key ``co_producers``)."""
+    return ", ".join(o.key.replace("_", "-") for o in options(kind))
+
+
 def _choice_problem(answer: object, kind: str, where: str) -> str | None:
     what, plural = _what(kind)
     keys = [o.key for o in options(kind)]
     if answer is None:
         article = "an" if what[0] in "aeiou" else "a"
         return (f"You have not answered {where} yet. Choose {article} {what} from the drop-down above, "
-                f"or type one of: {', '.join(keys)}.")
+                f"or type one of: {_typed(kind)}.")
     if answer not in keys:
         return (f"For {where} you gave {_quoted(answer)}, which is not one of {plural}. "
-                f"Choose one of: {', '.join(keys)}.")
+                f"Choose one of: {_typed(kind)}.")
     return None
 
 
@@ -119,7 +124,7 @@ def _several_problem(answers: Sequence[object], kind: str, count: int, where: st
     for a in answers:
         if a not in keys:
             return (f"For {where} you gave {_quoted(a)}, which is not one of {plural} (it earns nothing; the "
-                    f"others are marked). Choose from: {', '.join(keys)}."), False
+                    f"others are marked). Choose from: {_typed(kind)}."), False
     seen: set[object] = set()
     for a in answers:
         if a in seen:

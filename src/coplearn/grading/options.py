@@ -62,7 +62,10 @@ def options(kind: str) -> tuple[Option, ...]:
     import coplearn as cl  # the data loads on first use, keeping this module cheap to import
 
     if key == "culture":
-        return tuple(Option(key=c.key, label=c.name, aliases=(f"{c.name} culture",)) for c in cl.cultures())
+        # the paper's own words for two of them: "managerial" and "humanitarian" (keys 13 #1)
+        words = {"managed": ("managerial",), "humanistic": ("humanitarian",)}
+        return tuple(Option(key=c.key, label=c.name, aliases=(f"{c.name} culture", *words.get(c.key, ())))
+                     for c in cl.cultures())
     if key == "readiness":
         return tuple(Option(key=r.code, label=f"{r.code}: {r.label}") for r in cl.readiness_levels())
     if key == "style":
@@ -74,12 +77,17 @@ def options(kind: str) -> tuple[Option, ...]:
         return tuple(Option(key=s.key, label=s.name) for s in cl.tuckman_stages())
     if key == "future":
         return tuple(
-            Option(key=f.key, label=f.name, aliases=("educative",) if f.key == "developmental" else ())
+            Option(key=f.key, label=f.name, aliases={"developmental": ("educative",), "monitoring": ("monitor",)}
+                   .get(f.key, ()))
             for f in cl.supervision_futures()
         )
     if key == "degree":
         return tuple(
-            Option(key=d.key, label=f"{d.level} {d.name}", aliases=(d.name, "co-production") if d.key == "co_producers" else (d.name,))
+            # "partnership" is left out: the paper uses it for service design, which this scale calls
+            # co-production, so it could name either step (keys 13 #2)
+            Option(key=d.key, label=f"{d.level} {d.name}",
+                   aliases=(d.name, *{"co_producers": ("co-production",), "consulted": ("consultation",),
+                                      "informed": ("information", "inform")}.get(d.key, ())))
             for d in cl.involvement_degrees()
         )
     if key == "domain":
