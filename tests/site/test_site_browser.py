@@ -257,6 +257,31 @@ def test_a_lesson_runs_by_itself_in_two_tabs_after_a_reload_and_after_a_kernel_r
         second.close()
 
 
+def test_a_lesson_is_never_saved_into_the_browser(context, site_server):
+    """Review 12b B9: the browser note's fallback (Run All by hand), Ctrl+S or autosave kept a lesson's
+    outputs in the browser's storage, and the lesson reopened with stale activities."""
+    lesson = LESSONS[2]
+    page = context.new_page()
+    try:
+        open_lesson(page, site_server.url, lesson.slug)
+        page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")  # by hand
+        page.wait_for_function("""() => { const w = window.jupyterapp.shell.currentWidget;
+            const k = w.sessionContext.session.kernel;
+            const cells = w.content.widgets.filter(c => c.model.type === 'code');
+            return k.status === 'idle' && cells.every(c => c.model.executionCount !== null)
+                && Math.max(...cells.map(c => c.model.executionCount)) >= 2 * cells.length; }""",
+                               timeout=120_000)
+        page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
+        page.wait_for_function("() => document.documentElement.getAttribute('data-coplearn-not-saved') !== null",
+                               timeout=30_000)
+        kept = page.evaluate("""async p => { const m = await window.jupyterapp.serviceManager.contents.get(p);
+            return m.content.cells.filter(c => c.cell_type === 'code' && c.outputs.length).length; }""",
+                             f"course/{lesson.slug}.ipynb")
+        assert kept == 0, f"{kept} cells of the lesson were saved with their outputs"
+    finally:
+        page.close()
+
+
 def test_journal_survives_a_closed_tab_and_is_exported_and_downloaded(context, site_server):
     words = "Peer discussion in the duty team surfaced a risk sooner than supervision did."
     page = context.new_page()

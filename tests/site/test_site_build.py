@@ -143,12 +143,14 @@ def test_the_browser_copy_of_a_lesson_gives_the_browsers_advice_and_a_changed_le
     copy = pages.browser_copy(welcome, tmp_path / "copy.ipynb", note=True)
     text = "".join("".join(c["source"]) for c in copy["cells"] if c["cell_type"] == "markdown")
     for desktop_only in ("In the code-free app view they are ready already", "File → New → Terminal",
-                         "Python 3 (ipykernel)", "Restart Kernel and Run All Cells", "the bracket to its left"):
+                         "Python 3 (ipykernel)", "Restart Kernel and Run All Cells", "the bracket to its left",
+                         "three dots", "COPLEARN_JOURNAL", "in your home folder", "coplearn journal export` does"):
         assert desktop_only not in text, desktop_only
     assert "appear by themselves once Python has started" in text
     assert "In this browser edition that happens by\nitself once Python has started" in text
     assert "**Kernel → Restart Kernel…** starts it afresh" in text
     assert "## Your reflective journal" in text  # the rest of the lesson is kept
+    assert "it is `my-journal/journal.json`, kept in this web" in text and "- **Keeping a copy.**" in text
     original = json.loads(welcome.read_text())
     assert len(copy["cells"]) == len(original["cells"]) + 1
     for cell in original["cells"]:

@@ -204,16 +204,18 @@ def _stage_text(r: SurveyResult) -> str:
     n = sum(r.stage_counts.values())
     top = r.stage_counts.get(r.stage.key, 0)
     tie = sum(1 for v in r.stage_counts.values() if v == top) > 1
+    authors, year = r.stage.citation.rsplit(" ", 1)
+    cited = f"{authors} ({year})"
     summary = r.stage.summary.rstrip(".")
-    text = (f"{top} of the {n} people who answered see the team at the {r.stage.name.lower()} stage. "
-            f"{summary[:1].upper()}{summary[1:]}.")
+    text = (f"{top} of the {n} people who answered see the team at the {r.stage.name.lower()} stage. In "
+            f"{authors}'s ({year}) description of that stage, {summary[:1].lower()}{summary[1:]}.")
     if tie:
         text += (" Other stages were named as often; the report takes the earliest of them, because the "
                  "leadership advice for an earlier stage is the safer starting point (the course's rule).")
     if len(r.stage_counts) > 1:
         text += " People do not agree on the stage, which is worth discussing in itself."
     text += (f" The course pairs this stage with a {style.name} style of leadership ({style.code}); the pairing "
-             f"is the course's synthesis of {r.stage.citation} with Hersey and Blanchard (1993), not the paper's claim.")
+             f"is the course's synthesis of {cited} with Hersey and Blanchard (1993), not the paper's claim.")
     return text
 
 

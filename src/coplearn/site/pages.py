@@ -22,11 +22,13 @@ BROWSER_NOTE = """\
 > your browser: the first time this takes about half a minute, and a few minutes on a slow
 > computer or connection. While Python starts, the small sign beside **Python (Pyodide)** at the
 > top right shows that it is busy. If the activities have not appeared once it is no longer busy,
-> choose **Run ▸ Run All Cells** from the menu (not before: the lesson would run twice).
-> Your journal, and your answers in lessons 04 and 06, are kept **in this web browser, on this
+> choose **Run → Run All Cells** from the menu (not before: the lesson would run twice).
+> Your journal, and your answers in lessons 04, 06 and 11, are kept **in this web browser, on this
 > device only**, in the folder `my-journal`. To keep a copy, export it (lesson 11) or download
 > `my-journal/journal.json` from the file list. Clearing your browser's data deletes it, and in a
-> private (incognito) window it is deleted when you close the private windows.
+> private (incognito) window it is deleted when you close the private windows (in some private
+> windows, such as Firefox's, it cannot be saved at all, and a line at the foot of the page then
+> says so).
 > If a paragraph of the lesson turns into plain text with `#` and `*` marks (a double click or
 > Enter opens it for editing), press **Shift+Enter** to show it as before; **Escape** leaves it.
 > On a tablet, reload the page instead. If an activity shows "Click to show javascript error" (its
@@ -72,6 +74,30 @@ BROWSER_WORDING: list[tuple[str, str, str]] = [
      r"Cells\*\* starts it afresh\.",
      "In this browser edition it runs by\n  itself when it opens; **Kernel → Restart Kernel…** starts it "
      "afresh."),
+    ("00",
+     r"In this course the code cells\nare folded away: in JupyterLab you will see a thin bar with three dots \(\*\*…\*\*\) where one is\n"
+     r"hidden\. You never need to open them, though you are welcome to look\.",
+     "In this course the code cells\nare hidden: you see only the text and the activities."),
+    ("00",
+     r"; from a terminal, `coplearn journal export` does the same\.",
+     "."),
+    ("00",
+     r"Two tools run from a terminal and are most useful to team managers:",
+     "On a computer with the course installed (not in this browser edition), two tools run from a\n"
+     "terminal and are most useful to team managers:"),
+    ("00",
+     r"\*\*Where it lives\.\*\* By default it is a file called `journal\.json` in a folder called `coplearn`\n"
+     r"  in your home folder\..*?tells you where the\n  journal is\.\n",
+     "**Where it lives.** In this browser edition it is `my-journal/journal.json`, kept in this web\n"
+     "  browser on this device (the note at the top of the page says more). The box below shows it.\n"
+     "- **Keeping a copy.** Download `my-journal/journal.json` from the file list, or export your entries\n"
+     "  in lesson 11.\n"),
+    ("00",
+     r"- `coplearn app` shows the same lessons as code-free web pages\.\n- Your reflective journal is a private "
+     r"file\. `cl\.default_journal_path\(\)` \(or `coplearn journal path`\)\n  says where it is, and the "
+     r"`COPLEARN_JOURNAL` setting moves it\.",
+     "- Your reflective journal is kept in this browser, in `my-journal/journal.json`: download it or\n"
+     "  export it in lesson 11 to keep a copy."),
 ]
 
 
@@ -176,8 +202,9 @@ def stage_contents(root: Path, files: Path) -> list[Lesson]:
         "To carry on on another device, open lesson 11 there and use **Bringing in a journal kept elsewhere**:\n"
         "it adds your entries to the journal on that device. Do not upload `journal.json` over the journal\n"
         "there: that would replace the entries it holds.\n\n"
-        "The `journal-answers-...json` files keep your answers in the lesson 04 culture profile and the lesson 06\n"
-        "team audit, so that they are filled in again when you come back.\n",
+        "The `journal-answers-...json` files keep your answers in the lesson 04 culture profile, the lesson 06\n"
+        "team audit and the lesson 11 leadership plan, and reflections you have started, so that they are\n"
+        "filled in again when you come back.\n",
         encoding="utf-8")
     return found
 
@@ -187,8 +214,11 @@ def stage_contents(root: Path, files: Path) -> list[Lesson]:
 #: all its cells as soon as its Python is ready, so that the activities appear without the learner
 #: knowing about "Run All". Robust to: a reload or a second tab (each page has its own kernel and
 #: runs once), a kernel that is busy when the page opens (it waits for idle; Run All then queues),
-#: a kernel restart (it runs the lesson again), a slow first visit (it waits up to ten minutes).
-#: ``data-coplearn-ran="yes"`` and ``data-coplearn-runs`` on <html> say that (and how often) it ran.
+#: a kernel restart (it runs the lesson again), a slow first visit (it waits up to ten minutes, and
+#: says so after 90 s, or at once when the connection drops), a browser without the site's service
+#: worker (said at once, or after 30 s when one was refused). A lesson is never saved into the
+#: browser's storage. ``data-coplearn-ran="yes"`` and ``data-coplearn-runs`` on <html> say that (and
+#: how often) it ran; ``data-coplearn-files`` whether the service worker serves the page.
 RUN_ON_OPEN = """<style id="coplearn-lesson-view">
   /* the prompt's click-to-collapse overlay would otherwise lie over the left edge of the activities */
   body.coplearn-lesson .jp-CodeCell .jp-InputPlaceholder, body.coplearn-lesson .jp-OutputArea-promptOverlay,
@@ -255,8 +285,8 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
     if (box && box.getAttribute("data-coplearn-kind") !== "files") { box.parentNode.removeChild(box); }
   }
   var STILL_STARTING = "Python is still starting in your browser. On a slow computer or connection this " +
-    "can take a few minutes, and the activities then appear by themselves. If nothing has changed for five " +
-    "minutes, check your internet connection and reload the page: your journal is kept.";
+    "can take a few minutes, and the activities then appear by themselves. If the activities have still not " +
+    "appeared after five more minutes, check your internet connection and reload the page: your journal is kept.";
   setTimeout(function () { if (!runs && !running && navigator.onLine !== false) { say(STILL_STARTING, "slow"); } },
              slowAfter);
   window.addEventListener("offline", function () {
@@ -286,9 +316,9 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
     var sw = navigator.serviceWorker, waited = 0;
     if (!window.isSecureContext || !sw) {
       fileHelperRefused("no service workers here", "This browser is not letting the course run its file " +
-        "helper (a service worker): this happens in Firefox's private windows, or on a site opened over plain " +
+        "helper (a service worker): this happens in some private windows, such as Firefox's, or on a site opened over plain " +
         "http from another computer. The activities work, but your journal and answers cannot be saved here. " +
-        "Use an ordinary window, or the desktop course.");
+        "Use an ordinary (not private) window, ask for the site's https:// address, or use the desktop course.");
       return;
     }
     (function look() {
@@ -300,8 +330,8 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
       }
       waited += 500;
       if (waited >= fileHelperWait && !root.hasAttribute("data-coplearn-files")) {
-        fileHelperRefused("not started", "The course's file helper (a service worker) has not started, and " +
-          "this lesson needs it to open. Reload the page. If this keeps happening, this browser or your " +
+        fileHelperRefused("not started", "The course's file helper (a service worker) has not started, so " +
+          "Python cannot start and the activities cannot appear. Reload the page. If this keeps happening, this browser or your " +
           "organisation may be blocking service workers: try another browser, or the desktop course.");
       }
       if (waited < 600000) { setTimeout(look, 500); }
@@ -368,6 +398,18 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
     var app = window.jupyterapp;
     var w = app && app.shell && app.shell.currentWidget;
     var ctx = w && w.sessionContext;
+    // A lesson is the course's, not the learner's work: it is never saved into the browser's storage.
+    // Run All by hand (the browser note's fallback), Ctrl+S or autosave would keep its outputs, and
+    // the lesson would reopen with stale activities (review 12b B9). The journal and the saved answers
+    // are files of their own, written by Python.
+    if (w && w.context && !w.context.coplearnKeepsNothing) {
+      w.context.coplearnKeepsNothing = true;
+      w.context.save = function () {
+        if (w.context.model) { w.context.model.dirty = false; }
+        root.setAttribute("data-coplearn-not-saved", String(1 + Number(root.getAttribute("data-coplearn-not-saved") || 0)));
+        return Promise.resolve();
+      };
+    }
     var kernel = ctx && ctx.session && ctx.session.kernel;
     if (kernel && !warmed) { warmed = true; prepareCharts(); }
     if (!kernel || kernel.status !== "idle" || kernel.connectionStatus !== "connected") return;
