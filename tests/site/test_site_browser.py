@@ -274,7 +274,7 @@ def test_a_lesson_is_never_saved_into_the_browser(context, site_server):
         page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
         page.wait_for_function("() => document.documentElement.getAttribute('data-coplearn-not-saved') !== null",
                                timeout=30_000)
-        kept = page.evaluate("""async p => { const m = await window.jupyterapp.serviceManager.contents.get(p);
+        kept = page.evaluate("""async p => { const m = await window.jupyterapp.serviceManager.contents.get(p, {content: true});
             return m.content.cells.filter(c => c.cell_type === 'code' && c.outputs.length).length; }""",
                              f"course/{lesson.slug}.ipynb")
         assert kept == 0, f"{kept} cells of the lesson were saved with their outputs"
