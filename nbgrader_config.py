@@ -36,6 +36,9 @@ if os.environ.get("COPLEARN_EXCHANGE"):
 # Collecting never follows a link a student placed in the exchange (nbgrader's own copy would,
 # with the tutor's rights): see coplearn.grading.exchange.
 c.ExchangeFactory.collect = "coplearn.grading.exchange.SafeCollect"
+# Releasing, collecting and returning feedback stop when the course's folder in the exchange is not
+# the tutor's (a student can make it before the first release): see coplearn.grading.exchange.
+c.ExchangeFactory.release_assignment = "coplearn.grading.exchange.SafeReleaseAssignment"
 # Releasing feedback: one submission without its secret (or with an odd one) never stops the others.
 c.ExchangeFactory.release_feedback = "coplearn.grading.exchange.SafeReleaseFeedback"
 # Exported grades (nbgrader export): fields quoted as CSV should be, and text a spreadsheet would

@@ -45,7 +45,11 @@ for t in $(names tutors); do
   fi
 done
 
-# The exchange: everyone can create entries, nobody can delete another's (sticky bit).
-mkdir -p "$exchange"
-chmod 1777 "$exchange"
-echo "exchange ready at $exchange"
+# The exchange, and the course's folder in it owned by the first tutor (so that no student can make
+# it first): make-exchange.sh.
+first_tutor="$(names tutors | head -n 1)"
+if [ -z "$first_tutor" ]; then
+  echo "make-accounts.sh: the roster names no tutor, so the exchange was not made" >&2
+  exit 1
+fi
+bash "$(dirname "$0")/make-exchange.sh" "$exchange" "$first_tutor" "${COPLEARN_COURSE_ID:-coplearn}"

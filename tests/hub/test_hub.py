@@ -183,8 +183,6 @@ def hub():
     for d in (home, state, etc, stage):
         d.mkdir()
     home.chmod(0o755)
-    exchange.mkdir(mode=0o1777)
-    exchange.chmod(0o1777)  # as make-accounts.sh does for /srv/nbgrader/exchange
     state.chmod(0o700)
     # the accounts, in copies of passwd and group that only the hub's namespace sees
     passwd = Path("/etc/passwd").read_text().rstrip("\n") + "\n"
@@ -194,6 +192,9 @@ def hub():
         group += f"{name}:x:{uid}:\n"
         (home / name).mkdir(mode=0o700)
         os.chown(home / name, uid, uid)
+    # the exchange, and the course's folder in it owned by the tutor, as make-accounts.sh makes them
+    subprocess.run(["bash", str(REPO / "deploy" / "jupyterhub" / "make-exchange.sh"), str(exchange),
+                    f"{ids[TUTOR]}:{ids[TUTOR]}", "coplearn"], check=True, capture_output=True)
     (etc / "passwd").write_text(passwd)
     (etc / "group").write_text(group)
     # the tutor's copy of the course: its nbgrader_config.py and solutions/, as make-accounts.sh makes
@@ -572,7 +573,9 @@ def test_a_submission_in_another_students_name_is_not_collected(hub, cycle):
     plain = hub.base / "plain-collect"
     shutil.copytree(tutor_course, plain, ignore=shutil.ignore_patterns("submitted", "autograded", "feedback"))
     env = {**hub_helpers._env(), "COPLEARN_EXCHANGE": str(exchange), "COPLEARN_COURSE_ID": COURSE}
-    hub_helpers.nbgrader(plain, "collect", a, env=env)
+    # (nbgrader's own collect class: the course's would refuse, as root does not own the tutor's folders)
+    hub_helpers.nbgrader(plain, "collect", a, "--ExchangeFactory.collect=nbgrader.exchange.default.collect.ExchangeCollect",
+                         env=env)
     taken = "\n".join(p.read_text() for p in (plain / "submitted" / "cplada" / a).glob("*.ipynb"))
     assert cycle["markers"]["cplbea"] in taken and cycle["markers"]["cplada"] not in taken
 

@@ -28,6 +28,17 @@ written it: the solutions notebook would then be graded, and shown back in feedb
 Everything else (timestamps, --update, size limits) is nbgrader's. ``nbgrader_config.py`` selects
 it with ``c.ExchangeFactory.collect``.
 
+The course's folder in the exchange (``EXCHANGE/COURSE`` and its ``inbound``, ``outbound`` and
+``feedback``) is made by the tutor's first release, unless a student made it first: the exchange is
+writable by everyone and the course id is public. A student who owns those folders could read and
+rename classmates' submissions, read everyone's feedback, replace a released assignment, or plant a
+link that a feedback release writes through (red team 13 F1); nbgrader checks the owner only without
+``groupshared``. So :class:`SafeReleaseAssignment`, :class:`SafeCollect` and
+:class:`SafeReleaseFeedback` first check those folders (:func:`exchange_problems`): each must be a
+real folder owned by the tutor (with ``groupshared``, or by a member of a group the tutor is in), and
+none but ``inbound`` writable by everyone; otherwise the command stops and says what to do.
+``deploy/jupyterhub/make-exchange.sh`` makes the folders, owned by a tutor, when the exchange is made.
+
 It also checks the submission time. ``timestamp.txt``, which the late penalty reads, is written by
 the student's own ``nbgrader submit`` and can be edited afterwards to claim an earlier time. The
 exchange's file system keeps its own record: the time each file was last changed (``ctime``),
@@ -49,6 +60,7 @@ import stat
 from typing import Any
 
 from nbgrader.exchange.default.collect import ExchangeCollect
+from nbgrader.exchange.default.release_assignment import ExchangeReleaseAssignment
 from nbgrader.exchange.default.release_feedback import ExchangeReleaseFeedback
 from nbgrader.utils import ignore_patterns, parse_utc
 from traitlets import Bool, Enum, Integer, Union
@@ -57,7 +69,81 @@ from coplearn.grading.gradebook import log_safe
 from coplearn.grading.submission import (MAX_TIMESTAMP_CHARS, note_collected, odd_entries, time_from_text,
                                          unsafe_student_id)
 
-__all__ = ["SafeCollect", "SafeReleaseFeedback", "copy_tree_no_follow", "exchange_time", "forged", "links_in"]
+__all__ = ["SafeCollect", "SafeReleaseAssignment", "SafeReleaseFeedback", "copy_tree_no_follow", "exchange_problems",
+           "exchange_time", "forged", "links_in"]
+
+#: The course's folders in the exchange, and whether everyone may write into each (only ``inbound``,
+#: where students submit; nobody may list it or ``feedback``).
+_COURSE_FOLDERS = (("", False), ("inbound", True), ("outbound", False), ("feedback", False))
+
+
+def _in_group(uid: int, gid: int) -> bool:
+    import grp
+    import pwd
+
+    try:
+        account = pwd.getpwuid(uid)
+    except KeyError:
+        return False
+    if account.pw_gid == gid:
+        return True
+    try:
+        return account.pw_name in grp.getgrgid(gid).gr_mem
+    except KeyError:
+        return False
+
+
+def exchange_problems(root: str, course_id: str, groupshared: bool = False) -> list[str]:
+    """What makes the course's folders in the exchange unsafe for the tutor running this to use:
+    a folder that is a link or a file, belongs to someone else (with ``groupshared``: to someone
+    outside the tutor's groups), or that everyone may change or list where they should not. Folders
+    that do not exist yet are fine (nbgrader makes them, owned by the tutor).
+
+    >>> import tempfile; root = tempfile.mkdtemp()
+    >>> exchange_problems(root, "coplearn")
+    []
+    >>> os.makedirs(os.path.join(root, "coplearn", "feedback")); os.chmod(os.path.join(root, "coplearn", "feedback"), 0o777)
+    >>> exchange_problems(root, "coplearn")  # doctest: +ELLIPSIS
+    ['.../coplearn/feedback can be changed by anyone (mode 0777)', '.../coplearn/feedback can be listed by anyone (mode 0777)']
+    """
+    me = os.geteuid()
+    mine = set(os.getgroups()) | {os.getegid()}
+    problems: list[str] = []
+    for part, anyone_writes in _COURSE_FOLDERS:
+        path = os.path.join(root, course_id, part) if part else os.path.join(root, course_id)
+        try:
+            st = os.lstat(path)
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            problems.append(f"{path} cannot be checked ({exc.strerror})")
+            continue
+        if not stat.S_ISDIR(st.st_mode):
+            problems.append(f"{path} is not a folder (a link or a file)")
+            continue
+        mode = f"mode {stat.S_IMODE(st.st_mode):04o}"
+        if st.st_uid != me and not (groupshared and st.st_gid in mine and _in_group(st.st_uid, st.st_gid)):
+            problems.append(f"{path} belongs to {_owner(path)}, not to you" + (" or your group" if groupshared else ""))
+        if st.st_mode & stat.S_IWOTH and not anyone_writes:
+            problems.append(f"{path} can be changed by anyone ({mode})")
+        if st.st_mode & stat.S_IROTH and part in ("inbound", "feedback"):
+            problems.append(f"{path} can be listed by anyone ({mode})")
+    return problems
+
+
+class _CheckedExchange:
+    """Stops an exchange command whose course folders are not safe to use (:func:`exchange_problems`)."""
+
+    def check_course_folders(self) -> None:
+        problems = exchange_problems(self.root, self.coursedir.course_id, self.coursedir.groupshared)  # type: ignore[attr-defined]
+        if problems:
+            course = os.path.join(self.root, self.coursedir.course_id)  # type: ignore[attr-defined]
+            self.fail(  # type: ignore[attr-defined]
+                "coplearn: the course's folder in the exchange is not safe to use: " + "; ".join(
+                    log_safe(p) for p in problems) + f". A student may have made it before your first release. Ask "
+                "whoever runs the machine to delete " + log_safe(course) + " (and everything in it) and make it "
+                "again with deploy/jupyterhub/make-exchange.sh, then release again; do not mend it with chown or "
+                "chmod, which keeps whatever was left inside. The tutor guide says more (The exchange).")
 
 
 def links_in(folder: str | os.PathLike[str]) -> list[str]:
@@ -193,7 +279,17 @@ def exchange_time(folder: str | os.PathLike[str]) -> _dt.datetime:
     return _dt.datetime.fromtimestamp(latest, tz=_dt.timezone.utc)
 
 
-class SafeCollect(ExchangeCollect):
+class SafeReleaseAssignment(_CheckedExchange, ExchangeReleaseAssignment):
+    """nbgrader's release_assignment, into course folders in the exchange that are the tutor's."""
+
+    def init_dest(self) -> None:
+        if self.coursedir.course_id == "":
+            self.fail("No course id specified. Re-run with --course flag.")
+        self.check_course_folders()
+        super().init_dest()
+
+
+class SafeCollect(_CheckedExchange, ExchangeCollect):
     """nbgrader's collect, copying a submission without ever following a symbolic link, and
     keeping the exchange's own record of when it was submitted."""
 
@@ -261,6 +357,7 @@ class SafeCollect(ExchangeCollect):
 
         if self.coursedir.course_id == "":
             self.fail("No course id specified. Re-run with --course flag.")
+        self.check_course_folders()
         self.course_path = os.path.join(self.root, self.coursedir.course_id)
         self.inbound_path = os.path.join(self.course_path, "inbound")
         if not os.path.isdir(self.inbound_path):
@@ -438,7 +535,7 @@ class SafeCollect(ExchangeCollect):
                             self.log.warning("Could not update permissions of %s to make it groupshared", path)
 
 
-class SafeReleaseFeedback(ExchangeReleaseFeedback):
+class SafeReleaseFeedback(_CheckedExchange, ExchangeReleaseFeedback):
     """nbgrader's release_feedback, one student at a time.
 
     nbgrader reads each feedback folder's ``submission_secret.txt`` and ``timestamp.txt`` (both
@@ -451,8 +548,19 @@ class SafeReleaseFeedback(ExchangeReleaseFeedback):
       submitted notebook and its student, assignment and time), which ``nbgrader fetch_feedback``
       still looks for; the log names the student and the feedback file to send by hand if needed;
     - any other failure is named in the log and skips that student's file; the others are released,
-      and the command then ends with an error naming who was not.
+      and the command then ends with an error naming who was not;
+    - each file is written under a new, unpredictable name (``mkstemp``, which never follows a link)
+      and then renamed into place: nbgrader's copy to a predictable ``HASH-tmp.html`` followed a link
+      a student had put there, and wrote the feedback over any file the tutor could write (red team
+      13 F1: the gradebook);
+    - the course's folders in the exchange are checked first (:func:`exchange_problems`).
     """
+
+    def init_dest(self) -> None:
+        if self.coursedir.course_id == "":
+            self.fail("No course id specified. Re-run with --course flag.")
+        self.check_course_folders()
+        super().init_dest()
 
     def copy_files(self) -> None:
         import glob
@@ -498,12 +606,10 @@ class SafeReleaseFeedback(ExchangeReleaseFeedback):
                         "coplearn: %s's submission has no submission secret, so their feedback on %s is released "
                         "under nbgrader's older naming (%s.html); if they cannot fetch it, send them %s.",
                         log_safe(student_id), log_safe(notebook_id), checksum, log_safe(html_file))
-                tmp = os.path.join(self.dest_path, f"{checksum}-tmp.html")
                 self.log.info("Releasing feedback for student '%s' on assignment '%s/%s/%s' (%s)", log_safe(student_id),
                               self.coursedir.course_id, self.coursedir.assignment_id, log_safe(notebook_id),
                               log_safe(timestamp))
-                shutil.copy(html_file, tmp)
-                shutil.move(tmp, os.path.join(self.dest_path, f"{checksum}.html"))
+                self._write_into_place(html_file, os.path.join(self.dest_path, f"{checksum}.html"))
             except Exception as exc:  # noqa: BLE001 - one student's feedback, never the others'
                 failed.append(student_id)
                 self.log.error("coplearn: the feedback of %s on %s was NOT released: %s", log_safe(student_id),
@@ -511,6 +617,23 @@ class SafeReleaseFeedback(ExchangeReleaseFeedback):
         if failed:
             self.fail("Feedback not released (see above) for: " + ", ".join(log_safe(f) for f in sorted(set(failed)))
                       + ". Everyone else's was released.")
+
+    def _write_into_place(self, html_file: str, dest: str) -> None:
+        """Copy ``html_file`` to ``dest`` through a fresh temporary file in the same folder, renamed
+        into place (a link at ``dest`` is replaced, never written through)."""
+        import tempfile
+
+        fd, tmp = tempfile.mkstemp(prefix=".coplearn-", suffix=".html.tmp", dir=os.path.dirname(dest))
+        try:
+            with os.fdopen(fd, "wb") as out, open(html_file, "rb") as src:
+                shutil.copyfileobj(src, out)
+            # readable by the student who knows its name (nbgrader's copy kept the feedback file's mode)
+            os.chmod(tmp, 0o664 if self.coursedir.groupshared else 0o644)
+            os.replace(tmp, dest)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
 
     @staticmethod
     def _read_small(path: str, limit: int = 4096) -> str | None:

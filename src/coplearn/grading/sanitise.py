@@ -54,10 +54,10 @@ MARKER_WHY = ("it carries the course's solution markers, which a released notebo
 TEXT_KEPT = 100_000
 
 
-def _as_comment(text: str, limit_lines: int | None = None, width: int = 100) -> list[str]:
+def _as_comment(text: str, limit_lines: int | None = None, width: int = 100, kept: int = TEXT_KEPT) -> list[str]:
     """``text`` as comment lines, each safe to put in Python source (no line breaks, no NULs),
     long lines wrapped at ``width`` so that nothing is cut; at most ``limit_lines`` of the
-    original lines (all by default) and :data:`TEXT_KEPT` characters."""
+    original lines (all by default) and ``kept`` characters (:data:`TEXT_KEPT`)."""
     import textwrap
 
     out: list[str] = []
@@ -65,11 +65,11 @@ def _as_comment(text: str, limit_lines: int | None = None, width: int = 100) -> 
     shown = lines if limit_lines is None else lines[:limit_lines]
     used = 0
     for n, line in enumerate(shown):
-        if used + len(line) > TEXT_KEPT:
-            if used < TEXT_KEPT:  # (a first line longer than the whole allowance shows its start)
-                line = line[: TEXT_KEPT - used]
+        if used + len(line) > kept:
+            if used < kept:  # (a first line longer than the whole allowance shows its start)
+                line = line[: kept - used]
                 out.extend("#     " + part for part in textwrap.wrap(grading._printable(line), width) or [""])
-            left = sum(len(x) for x in lines) + len(lines) - 1 - TEXT_KEPT
+            left = sum(len(x) for x in lines) + len(lines) - 1 - (kept if used < kept else used)
             out.append(f"#     ... and about {max(left, 0):,} more characters: see the notebook as handed in (submitted/)")
             return out
         used += len(line) + 1
@@ -268,10 +268,10 @@ def _json_safe(value: object, depth: int = 0) -> object:
     return repr(value)[:200]
 
 
-def _not_run_source(original: str, why: str, computed: Mapping[str, object]) -> str:
+def _not_run_source(original: str, why: str, computed: Mapping[str, object], kept: int = TEXT_KEPT) -> str:
     head = [f"# Not run by the course's autograder: {why}.",
             "# Only plain answers (name = value) are marked; this is what the cell held, as text:"]
-    body = _as_comment(original)
+    body = _as_comment(original, kept=kept)
     tail: list[str] = []
     if computed:
         tail = ["# Marked instead: the values this cell worked out in the learner's own notebook, saved in answers.json:",
@@ -438,9 +438,7 @@ def _build_answers_as_data() -> type:
                 if parsed.plain:
                     header = ["# Your answer, as the autograder read it:"] if parsed.values else \
                              ["# No answer here (nothing in this cell gives a question a value)."]
-                    comments = [line.strip() for line in cell.source.splitlines() if line.strip().startswith("#")]
-                    if comments:  # the learner's own comments, kept as text for the tutor and the feedback
-                        header = ["# Your comments in this cell:"] + _as_comment("\n".join(comments), 30) + header
+                    # (the learner's own comments are kept as text above it, for the tutor and the feedback)
                     given.extend((index, n, v) for n, v in parsed.values.items() if n in schema)
                     rewrite[index] = ("plain", header)
                     continue
@@ -545,13 +543,30 @@ def _build_answers_as_data() -> type:
                           f"the one marked is given in cell {marked_in(n)} (the value in effect when its first test runs)."
                           if n in home else "it comes after the first test that marks it, which marked the drop-down answer.")
                           for n in others]
+                answer = [grading.answer_source(mine)] if mine else []
+                learner = nb.cells[index].source
                 if kind == "plain":
-                    header = info if mine or not here else info[:-1]  # (no "as the autograder read it:" with nothing under it)
-                    original = [] if not others else ["# This cell as the learner wrote it:"] + _as_comment(nb.cells[index].source)
-                    nb.cells[index].source = "\n".join(header + ([grading.answer_source(mine)] if mine else []) + extra + original)
+                    comments = "\n".join(line.strip() for line in learner.splitlines() if line.strip().startswith("#"))
+                    header = info if mine or not here else []  # (no "as the autograder read it:" with nothing under it)
+
+                    def build(kept: int) -> str:
+                        said = ["# Your comments in this cell:"] + _as_comment(comments, 30, kept=kept) if comments else []
+                        original = ["# This cell as the learner wrote it:"] + _as_comment(learner, kept=kept) if others else []
+                        return "\n".join(said + header + answer + extra + original)
                 else:
                     source, why = info
-                    nb.cells[index].source = "\n".join([_not_run_source(source, why, mine)] + extra)
+
+                    def build(kept: int) -> str:
+                        return "\n".join([_not_run_source(source, why, mine, kept=kept)] + extra)
+                # The grading kernel reads no cell longer than MAX_CELL_CHARS (answers.py), so a cell
+                # that gives an answer must not grow past it here: the learner's text kept in it is
+                # cut shorter, and the notebook as handed in has it all (red team 13 F2)
+                text = build(TEXT_KEPT)
+                for kept in (12_000, 6_000, 2_000, 0):
+                    if not (mine and len(text) > grading.MAX_CELL_CHARS):
+                        break
+                    text = build(kept)
+                nb.cells[index].source = text
             if inserts:
                 from nbformat.v4 import new_code_cell
 

@@ -18,6 +18,7 @@ shared = (os.environ.get("COPLEARN_ACCOUNTS") == "shared"
           or pwd.getpwuid(os.getuid()).pw_name == "jovyan")
 c.ExchangeFactory.collect = "coplearn.grading.exchange.SafeCollect"
 c.ExchangeFactory.release_feedback = "coplearn.grading.exchange.SafeReleaseFeedback"
+c.ExchangeFactory.release_assignment = "coplearn.grading.exchange.SafeReleaseAssignment"
 c.SafeCollect.require_owner = not shared
 c.ExportApp.plugin_class = "coplearn.grading.export.SafeCsvExportPlugin"  # grades.csv safe to open in a spreadsheet
 
