@@ -5,6 +5,16 @@
       rewrote it with the learner's text kept as comments; the grading kernel then read no answer
       from it, and every test said "not answered" (a1: 0/40 instead of 40/40). The text kept in a
       cell that gives an answer is now cut to fit, and the notebook as handed in has it all.
+- F4  a student sent later work in a folder holding their own collected ``timestamp.txt`` (which
+      they hold byte for byte), and the tutor put it in ``submitted/``: it passed as collected, so the
+      warning that the folder carries its own time was not given, and the late work counted as on
+      time. The course's record of what collect wrote now holds the notebooks and answers.json too.
+- F5  on a shared Linux machine, a submission filed under a near miss of a classmate's account name
+      ("RT13ANN", "rt13ann.") was collected as a new student (the owner check applied only to exact
+      account names). Now one made by another account is refused.
+- F3  any chmod, chown or copy of the exchange after the deadline resets every file's change time,
+      which collect reads as the time each was submitted: the whole cohort was made late. Such a
+      change to nearly every submission at once is now recognised, and the claimed times kept.
 (F1, the course's folder in the exchange, is in test_exchange_owner.)
 """
 
@@ -96,3 +106,122 @@ def shutil_copy_data(course: Course, folder: Path) -> None:
     for extra in (course.root / "exercises" / A3).iterdir():
         if extra.suffix == ".csv":
             shutil.copy(extra, folder / extra.name)
+
+
+def test_later_work_sent_with_the_students_own_collected_timestamp_is_said(course: Course) -> None:
+    import json as _json
+
+    from coplearn.grading.submission import _came_through_collect, _collected_record_path, _collected_key
+
+    s = course.student("t13f4-ann")
+    s.fetch(A1)
+    s.submit(A1)
+    try:
+        course.ok(course.api(CourseDirectory__student_id="t13f4-ann").collect(A1))
+        folder = course.root / "submitted" / "t13f4-ann" / A1
+        assert _came_through_collect(str(folder))
+        later = _released(course, A1)  # the finished notebook, sent by email after the due date
+        set_source(later, "q1-typed", A1_RIGHT_Q1)
+        (folder / f"{A1}.ipynb").write_text(json.dumps(later), encoding="utf-8")  # the collected timestamp.txt kept
+        assert not _came_through_collect(str(folder))
+        result = course.api(**FAST).autograde(A1, "t13f4-ann")
+        assert "t13f4-ann: the folder has its own timestamp.txt" in result["log"], result["log"][-2000:]
+        # a record written by an older coplearn (the timestamp's digest alone) is still read
+        record_path = _collected_record_path(str(folder))
+        record = _json.loads(Path(record_path).read_text(encoding="utf-8"))
+        record[_collected_key(str(folder))] = record[_collected_key(str(folder))]["timestamp"]
+        Path(record_path).write_text(_json.dumps(record), encoding="utf-8")
+        assert _came_through_collect(str(folder))
+    finally:
+        forget_students(course, "t13f4-ann")
+
+
+def test_a_submission_under_a_near_miss_of_another_accounts_name_is_not_collected(course: Course) -> None:
+    import pwd
+    import shutil
+
+    pwd.getpwnam("nobody")  # (Debian has it; this suite runs as root, so root makes these)
+    for who in ("NOBODY", "nobody."):
+        s = course.student(who)
+        s.fetch(A1)
+        s.submit(A1)
+    try:
+        result = course.api().collect(A1)
+        for who in ("NOBODY", "nobody."):
+            assert f"Not collecting {who}+" in result["log"], result["log"][-3000:]
+            assert not (course.root / "submitted" / who).exists()
+        assert "differs from the account nobody only in capitals or a trailing dot" in result["log"]
+    finally:
+        for who in ("NOBODY", "nobody."):
+            for entry in (course.exchange / "coplearn" / "inbound").glob(f"{who}+*"):
+                shutil.rmtree(entry, ignore_errors=True)
+            forget_students(course, who)
+
+
+A5 = "a5-leadership-plan"  # written answers only: quick
+
+
+@pytest.fixture(scope="module")
+def quiet(tmp_path_factory: pytest.TempPathFactory, nbgrader_env: None) -> Course:
+    """A course of its own: collect looks at every submission in the exchange at once."""
+    c = Course(tmp_path_factory.mktemp("bulk"))
+    api = c.api()
+    c.ok(api.generate_assignment(A5))
+    c.ok(api.release_assignment(A5))
+    return c
+
+
+def _submit_claiming(course: Course, sid: str, when) -> None:
+    s = course.student(sid)
+    s.fetch(A5)
+    s.submit(A5)
+    if when is not None:
+        (course.inbound(sid, A5) / "timestamp.txt").write_text(when.strftime("%Y-%m-%d %H:%M:%S.%f UTC"),
+                                                               encoding="utf-8")
+
+
+def _kept(course: Course, sid: str):
+    from coplearn.grading.submission import read_timestamp
+
+    return read_timestamp(course.root / "submitted" / sid / A5 / "timestamp.txt")
+
+
+def test_a_change_to_the_whole_exchange_does_not_make_everyone_late(quiet: Course) -> None:
+    import datetime as dt
+    import shutil
+    import subprocess
+
+    early = dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=3)
+    sids = [f"t13b-{n}" for n in range(4)]
+    for sid in sids:
+        _submit_claiming(quiet, sid, early)  # (each submitted three hours ago, as its timestamp says)
+    subprocess.run(["chmod", "-R", "u+rw", str(quiet.exchange / "coplearn" / "inbound")], check=True)  # the admin
+    try:
+        result = quiet.ok(quiet.api().collect(A5))
+        assert "looks like a change made to the whole exchange" in result["log"], result["log"][-3000:]
+        for sid in sids:
+            assert abs((_kept(quiet, sid) - early.replace(tzinfo=None)).total_seconds()) < 2, sid
+    finally:
+        for sid in sids:
+            shutil.rmtree(quiet.inbound(sid, A5), ignore_errors=True)
+            forget_students(quiet, sid)
+
+
+def test_one_backdated_submission_among_honest_ones_still_gets_the_exchange_time(quiet: Course) -> None:
+    import datetime as dt
+    import shutil
+
+    now = dt.datetime.now(dt.timezone.utc)
+    sids = [f"t13c-{n}" for n in range(4)]
+    for sid in sids:
+        _submit_claiming(quiet, sid, None)  # honest: the time nbgrader wrote
+    _submit_claiming(quiet, "t13c-late", now - dt.timedelta(hours=3))
+    try:
+        result = quiet.ok(quiet.api().collect(A5))
+        assert "looks like a change made to the whole exchange" not in result["log"]
+        assert "the exchange's time is used for lateness" in result["log"]
+        assert abs((_kept(quiet, "t13c-late") - now.replace(tzinfo=None)).total_seconds()) < 60
+    finally:
+        for sid in [*sids, "t13c-late"]:
+            shutil.rmtree(quiet.inbound(sid, A5), ignore_errors=True)
+            forget_students(quiet, sid)

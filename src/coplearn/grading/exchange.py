@@ -168,6 +168,19 @@ def _has_account(name: str) -> bool:
     return True
 
 
+def _near_account(name: str) -> str | None:
+    """An account on this machine whose name differs from ``name`` only in capitals or trailing dots
+    or spaces (``RT13ANN`` or ``rt13ann.`` for ``rt13ann``), or ``None``."""
+    want = name.casefold().rstrip(". ")
+    try:
+        import pwd
+
+        accounts = pwd.getpwall()
+    except (ImportError, OSError):
+        return None
+    return next((a.pw_name for a in accounts if a.pw_name != name and a.pw_name.casefold().rstrip(". ") == want), None)
+
+
 def _owner(path: str) -> str:
     import pwd
 
@@ -338,7 +351,24 @@ class SafeCollect(_CheckedExchange, ExchangeCollect):
         if self.require_owner == "auto" and not _has_account(record["username"]):
             # no account of that name: ownership proves nothing here. On a shared machine with one
             # account per student, a submission in a classmate's name is refused (red team 12 F7: the
-            # course's own settings left the check off, and the forgery replaced the real work)
+            # course's own settings left the check off, and the forgery replaced the real work), and so
+            # is one filed under a near miss of a classmate's name, made by someone else (red team 13 F5:
+            # "RT13ANN" or "rt13ann." was collected as a new student, and a grade import that ignores
+            # capitals could put its mark on ann)
+            near = _near_account(record["username"])
+            if near is None:
+                return True
+            bad = forged(path, near)
+            if bad:
+                self.log.error(
+                    "Not collecting %s: it is filed under %s, which differs from the account %s only in capitals or "
+                    "a trailing dot, and %s made by %s. Someone may have submitted in another student's name.",
+                    log_safe(record["filename"]), log_safe(record["username"]), log_safe(near),
+                    "it was" if bad[0] == path else "part of it was", _owner(bad[0]))
+                return False
+            self.log.warning("coplearn: %s is filed under %s, not under the account %s that made it: it is collected "
+                             "as a student of its own.", log_safe(record["filename"]), log_safe(record["username"]),
+                             log_safe(near))
             return True
         bad = forged(path, record["username"])
         if bad:
@@ -392,6 +422,62 @@ class SafeCollect(_CheckedExchange, ExchangeCollect):
             if self.duedate is not None and self.before_duedate:
                 records = [r for r in records if r["timestamp"] <= self.duedate] or records
             self.src_records.append(records[0])
+        self._bulk_change = self._find_bulk_change()
+
+    def _claimed_time(self, stamp: str) -> tuple[_dt.datetime | None, str]:
+        """The time a ``timestamp.txt`` claims, read as grading reads it, and its text."""
+        try:
+            with open(stamp, encoding="utf-8") as fh:
+                text = fh.read(MAX_TIMESTAMP_CHARS + 1)  # (not the whole file: a student can make it huge)
+            # read as grading reads it (zone letters included), not as nbgrader's parse_utc does (review 12)
+            claimed = time_from_text(text) if len(text) <= MAX_TIMESTAMP_CHARS else None
+        except (OSError, ValueError, OverflowError):
+            return None, ""
+        if claimed is not None and claimed.tzinfo is None:
+            claimed = claimed.replace(tzinfo=_dt.timezone.utc)
+        return claimed, text
+
+    def _find_bulk_change(self) -> tuple[float, float] | None:
+        """The two minutes in which the files of nearly every submission being collected were last
+        changed, long after the times they claim, if there is one: a change made to the whole exchange
+        (``chmod -R``, ``chown -R``, a copy or a restore) resets every file's change time, and with it
+        the exchange's own record of when each was submitted (red team 13 F3: the whole cohort was
+        made late). A student can change only their own files' times, so such a window (three or more
+        submissions, and at least 80% of them, most claiming earlier times) is no student's doing."""
+        if not self.trust_exchange_clock:
+            return None
+        seen: list[tuple[float, bool]] = []
+        for record in self.src_records:
+            folder = os.path.join(self.inbound_path, record["filename"])
+            try:
+                actual = exchange_time(folder)
+            except OSError:
+                continue
+            claimed, _ = self._claimed_time(os.path.join(folder, "timestamp.txt"))
+            earlier = claimed is not None and (actual - claimed).total_seconds() > self.clock_tolerance
+            seen.append((actual.timestamp(), earlier))
+        if len(seen) < 3:
+            return None
+        seen.sort()
+        best: tuple[int, int] = (0, 0)
+        start = 0
+        for end in range(len(seen)):
+            while seen[end][0] - seen[start][0] > 120:
+                start += 1
+            if end - start > best[1] - best[0]:
+                best = (start, end)
+        group = seen[best[0]: best[1] + 1]
+        if len(group) < 3 or len(group) < 0.8 * len(seen) or sum(e for _, e in group) < 0.8 * len(group):
+            return None
+        window = (group[0][0], group[-1][0])
+        self.log.warning(
+            "coplearn: the files of %d of the %d submissions being collected were all last changed in the exchange "
+            "between %s and %s UTC, long after the times most of them claim: that looks like a change made to the "
+            "whole exchange (chmod, chown, a copy or a restore), which resets the times collect checks, not like %d "
+            "students, so the times they claim are kept for those submissions. If nobody changed the exchange then, "
+            "check their times by hand.", len(group), len(seen),
+            *(f"{_dt.datetime.fromtimestamp(t, tz=_dt.timezone.utc):%Y-%m-%d %H:%M:%S}" for t in window), len(group))
+        return window
 
     def copy_files(self) -> None:
         """nbgrader's collect, one student at a time: a submission that cannot be collected (too
@@ -444,19 +530,15 @@ class SafeCollect(_CheckedExchange, ExchangeCollect):
             self.fail("Not collected (see above): " + ", ".join(log_safe(f) for f in failed)
                       + ". Every other submission was collected.")
 
+    _bulk_change: tuple[float, float] | None = None
+
     def _check_time(self, src: str, dest: str) -> None:
         stamp = os.path.join(dest, "timestamp.txt")
-        try:
-            with open(stamp, encoding="utf-8") as fh:
-                text = fh.read(MAX_TIMESTAMP_CHARS + 1)  # (not the whole file: a student can make it huge)
-            # read as grading reads it (zone letters included), not as nbgrader's parse_utc does (review 12)
-            claimed = time_from_text(text) if len(text) <= MAX_TIMESTAMP_CHARS else None
-        except (OSError, ValueError, OverflowError):
-            claimed = None
+        claimed, text = self._claimed_time(stamp)
         actual = exchange_time(src)
-        if claimed is not None and claimed.tzinfo is None:
-            claimed = claimed.replace(tzinfo=_dt.timezone.utc)
-        if claimed is not None and (actual - claimed).total_seconds() <= self.clock_tolerance:
+        bulk = self._bulk_change
+        in_bulk = bulk is not None and bulk[0] - 1 <= actual.timestamp() <= bulk[1] + 1
+        if claimed is not None and ((actual - claimed).total_seconds() <= self.clock_tolerance or in_bulk):
             kept = claimed.strftime("%Y-%m-%d %H:%M:%S.%f UTC")
             if text.strip() != kept:  # kept in UTC, as nbgrader writes it: nothing left to read two ways
                 with open(stamp, "w", encoding="utf-8") as fh:

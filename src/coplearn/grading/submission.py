@@ -1047,11 +1047,34 @@ def _stamp_digest(stamp: str) -> str | None:
         return None
 
 
+def _files_digest(folder: str) -> str | None:
+    """A digest of what is marked in a submitted folder: its top-level notebooks and ``answers.json``
+    (names and contents; links and other files left out, as collect leaves them out)."""
+    digest = hashlib.sha256()
+    try:
+        names = sorted(n for n in os.listdir(folder) if n.endswith(".ipynb") or n == "answers.json")
+        for name in names:
+            path = os.path.join(folder, name)
+            if os.path.islink(path) or not os.path.isfile(path):
+                continue
+            digest.update(name.encode("utf-8", "surrogateescape") + b"\0")
+            with open(path, "rb") as fh:
+                for chunk in iter(lambda: fh.read(1 << 20), b""):
+                    digest.update(chunk)
+            digest.update(b"\0")
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
 def note_collected(folder: str) -> str:
     """Record that ``collect`` wrote this submitted folder's ``timestamp.txt`` (SafeCollect calls it
     after each submission it collects), so the warning about a folder's own timestamp is not given
     for it. A student can put any file in a folder they email, ``submission_secret.txt`` included
-    (which is how the warning was silenced, red team 12 F8), but not in this record."""
+    (which is how the warning was silenced, red team 12 F8), but not in this record. The record
+    holds the notebooks and ``answers.json`` collected too: a student's own collected
+    ``timestamp.txt`` (which they hold byte for byte) sent with later work no longer passes as
+    collected (red team 13 F4)."""
     digest = _stamp_digest(os.path.join(folder, "timestamp.txt"))
     if digest is None:
         return ""
@@ -1078,7 +1101,7 @@ def note_collected(folder: str) -> str:
             said = f"the course's record of collected folders was damaged; it was kept as {aside}"
         else:
             said = ""
-        record[key] = digest
+        record[key] = {"timestamp": digest, "files": _files_digest(folder)}
         atomic_write_text(path, json.dumps(record, indent=1, sort_keys=True) + "\n")
     return said
 
@@ -1090,7 +1113,13 @@ def _came_through_collect(folder: str) -> bool:
     except (OSError, ValueError):
         return False
     digest = _stamp_digest(os.path.join(folder, "timestamp.txt"))
-    return isinstance(record, dict) and digest is not None and record.get(_collected_key(folder)) == digest
+    entry = record.get(_collected_key(folder)) if isinstance(record, dict) else None
+    if digest is None or entry is None:
+        return False
+    if isinstance(entry, str):  # recorded before the files were (a course collected with an older coplearn)
+        return entry == digest
+    return (isinstance(entry, dict) and entry.get("timestamp") == digest
+            and entry.get("files") is not None and entry.get("files") == _files_digest(folder))
 
 
 def _say_if_own_timestamp(folder: str, student: str, log: Any) -> None:
@@ -1111,8 +1140,9 @@ def _say_if_own_timestamp(folder: str, student: str, log: Any) -> None:
         except ValueError:
             return  # refused: nbgrader's reading (through read_timestamp) fails this student, with the reason (docs 12 D14)
         log.warning("coplearn: %s: the folder has its own timestamp.txt (%s%s), which nbgrader records as the "
-                    "submission time; it did not come through the exchange, so check it, or write the time the "
-                    "work reached you into that file.", log_safe(student), log_safe(said, 60), read_as)
+                    "submission time; it did not come through the exchange (or its notebook or answers.json were "
+                    "changed since it was collected), so check it, or write the time the work reached you into "
+                    "that file.", log_safe(student), log_safe(said, 60), read_as)
 
 
 class NotGraded(Exception):
