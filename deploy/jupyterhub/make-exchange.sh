@@ -44,9 +44,11 @@ for part in "" inbound outbound feedback; do
     say "$path is not a folder (a link or a file): delete it (rm -rf '$course') and run this again"; exit 1
   fi
   if [ -d "$path" ] && [ "$(stat -c %u "$path")" != "$uid" ]; then
-    say "$path already exists and belongs to $(stat -c %U "$path"), not to the tutor. A student may have made it" \
-        "before the first release: delete it (rm -rf '$course'; do not mend it with chown, which keeps what is" \
-        "inside) and run this again."
+    say "$path already exists and belongs to $(stat -c %U "$path"), not to the tutor. If that is another tutor," \
+        "give that account here instead (or, for several tutors, set COPLEARN_TUTORS_GROUP). Otherwise a student" \
+        "may have made it before the first release: keep a copy (cp -a '$course' /root/), which holds any" \
+        "submissions not yet collected, then delete it (rm -rf '$course'; do not mend it with chown, which keeps" \
+        "what is inside) and run this again."
     exit 1
   fi
 done

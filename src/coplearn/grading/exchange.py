@@ -140,10 +140,12 @@ class _CheckedExchange:
             course = os.path.join(self.root, self.coursedir.course_id)  # type: ignore[attr-defined]
             self.fail(  # type: ignore[attr-defined]
                 "coplearn: the course's folder in the exchange is not safe to use: " + "; ".join(
-                    log_safe(p) for p in problems) + f". A student may have made it before your first release. Ask "
-                "whoever runs the machine to delete " + log_safe(course) + " (and everything in it) and make it "
-                "again with deploy/jupyterhub/make-exchange.sh, then release again; do not mend it with chown or "
-                "chmod, which keeps whatever was left inside. The tutor guide says more (The exchange).")
+                    log_safe(p) for p in problems) + ". If the owner named is another tutor, share the course as the "
+                "tutor guide's \"Several tutors\" section says. Otherwise a student may have made it before your first "
+                "release: ask whoever runs the machine to keep a copy of " + log_safe(course) + " (deleting it removes "
+                "submissions not yet collected and released assignments), delete it and make it again with "
+                "deploy/jupyterhub/make-exchange.sh, then release again; do not mend it with chown or chmod, which "
+                "keeps whatever was left inside. The tutor guide says more (A cohort on one machine, step 3).")
 
 
 def links_in(folder: str | os.PathLike[str]) -> list[str]:
