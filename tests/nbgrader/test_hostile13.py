@@ -15,6 +15,9 @@
 - F3  any chmod, chown or copy of the exchange after the deadline resets every file's change time,
       which collect reads as the time each was submitted: the whole cohort was made late. Such a
       change to nearly every submission at once is now recognised, and the claimed times kept.
+- A test cell a student turned into Markdown with an attachment, or into the old "heading" type,
+      got its type back but kept the foreign key, and nbformat then refused the whole notebook (that
+      student "not graded", with a raw traceback). Keys the restored type does not allow are dropped.
 (F1, the course's folder in the exchange, is in test_exchange_owner.)
 """
 
@@ -225,3 +228,55 @@ def test_one_backdated_submission_among_honest_ones_still_gets_the_exchange_time
         for sid in [*sids, "t13c-late"]:
             shutil.rmtree(quiet.inbound(sid, A5), ignore_errors=True)
             forget_students(quiet, sid)
+
+
+def test_a_course_cell_given_another_type_with_its_keys_is_put_back_and_graded(course: Course, tmp_path: Path) -> None:
+    sids = {"t13t-md": ("q1-statement-01", "markdown"), "t13t-heading": ("q2-first", "heading")}
+    for sid, (gid, kind) in sids.items():
+        nb = _released(course, A1)
+        set_source(nb, "q1-typed", A1_RIGHT_Q1)
+        set_source(nb, "q2-typed", A1_RIGHT_Q2)
+        cell = next(c for c in nb["cells"] if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == gid)
+        cell["cell_type"] = kind
+        cell.pop("outputs", None)
+        cell.pop("execution_count", None)
+        if kind == "markdown":
+            cell["attachments"] = {"x.png": {"image/png": "iVBORw0KGgo="}}
+        else:
+            cell["level"] = 1
+        folder = tmp_path / sid
+        folder.mkdir()
+        (folder / f"{A1}.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+        place_copy(course, folder, sid)
+    try:
+        course.ok(course.api(**FAST).autograde(A1, "t13t-*"))
+        for sid in sids:
+            assert course.score(A1, sid) == 40, sid
+    finally:
+        forget_students(course, *sids)
+
+
+def test_a_folder_that_cannot_be_read_is_not_said_to_hold_no_notebook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Red team 13 (a non-root tutor, an archive unpacked as mode 0300): the line said "it holds no
+    notebook: ask the student to submit again". This suite runs as root, which reads any folder, so
+    the refusal is made to meet it here."""
+    import logging
+    import os
+    from types import SimpleNamespace
+
+    from coplearn.grading import parallel
+
+    folder = tmp_path / "submitted" / "bob" / A1
+    folder.mkdir(parents=True)
+    (tmp_path / "solutions" / A1).mkdir(parents=True)
+    cd = SimpleNamespace(submitted_directory="submitted", student_id="*", assignment_id=A1, student_id_exclude="",
+                         source_directory="solutions", root=str(tmp_path),
+                         format_path=lambda *parts: os.path.join(str(tmp_path), *parts))
+    lines: list[str] = []
+    log = logging.getLogger("t13-unreadable")
+    monkeypatch.setattr(log, "error", lambda msg, *args: lines.append(msg % args))
+    app = SimpleNamespace(coursedir=cd, log=log)
+    real_access = os.access
+    monkeypatch.setattr(parallel.os, "access", lambda p, mode: False if str(p) == str(folder) else real_access(p, mode))
+    assert parallel._say_if_no_notebook(app, {}) == ["bob"]
+    assert "cannot be read with your rights" in lines[0] and "holds no notebook" not in lines[0], lines

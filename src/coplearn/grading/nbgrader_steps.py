@@ -203,6 +203,17 @@ def _build_overwrite_cells() -> type:
         Here a missing test cell goes after the nearest earlier course cell still in the notebook (or
         first, when there is none), in the course's order; what is put back is nbgrader's own."""
 
+        def update_cell_type(self, cell: Any, cell_type: str) -> None:
+            """nbgrader's, after dropping the keys the course's type does not allow: a test cell a
+            student made Markdown with an attachment, or gave the old "heading" type with its
+            ``level``, failed nbformat's check of that cell, and so the whole notebook (red team 13)."""
+            if cell.get("cell_type") != cell_type:
+                allowed = {"id", "cell_type", "metadata", "source"} | (
+                    {"outputs", "execution_count"} if cell_type == "code" else set())
+                for key in [k for k in list(cell) if k not in allowed and k not in ("outputs", "execution_count")]:
+                    del cell[key]
+            super().update_cell_type(cell, cell_type)
+
         def add_missing_grade_cells(self, nb: Any, resources: Any) -> tuple[Any, Any]:
             source_nb = self.gradebook.find_notebook(self.notebook_id, self.assignment_id)
             source_cells = source_nb.source_cells

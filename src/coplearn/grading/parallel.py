@@ -472,6 +472,9 @@ def _say_if_no_notebook(app: Any, listed: dict[str, list[str]]) -> list[str]:
         hint = (f"it holds {', '.join(repr(n) for n in found)}: if that is their work, name it "
                 f"{' or '.join(expected)} (ending in lower-case .ipynb) directly in that folder, not in a subfolder, "
                 "and grade again" if found else "it holds no notebook: ask the student to submit again")
+        if not found and not os.access(folder, os.R_OK | os.X_OK):  # (red team 13: not "no notebook" when unreadable)
+            hint = ("the folder cannot be read with your rights (an archive unpacked by hand can leave it so): make it "
+                    "readable (chmod u+rx) and grade again")
         app.log.error("coplearn: %s: not graded: nbgrader finds no notebook in %s; %s.", log_safe(student),
                       log_safe(os.path.relpath(folder, cd.root)), log_safe(hint, 600))
     return missing
