@@ -45,7 +45,8 @@ for part in "" inbound outbound feedback; do
   fi
   if [ -d "$path" ] && [ "$(stat -c %u "$path")" != "$uid" ]; then
     say "$path already exists and belongs to $(stat -c %U "$path"), not to the tutor. If that is another tutor," \
-        "give that account here instead (or, for several tutors, set COPLEARN_TUTORS_GROUP). Otherwise a student" \
+        "give that tutor's account as TUTOR instead (for several tutors sharing the course, also set" \
+        "COPLEARN_TUTORS_GROUP). Otherwise a student" \
         "may have made it before the first release: keep a copy (cp -a '$course' /root/), which holds any" \
         "submissions not yet collected, then delete it (rm -rf '$course'; do not mend it with chown, which keeps" \
         "what is inside) and run this again."
