@@ -27,7 +27,7 @@ import json
 from pathlib import Path
 
 import pytest
-from nbcourse import A1, FAST, Course, forget_students, place_copy, set_source, A1_RIGHT_Q1, A1_RIGHT_Q2
+from nbcourse import A1, A1_RIGHT_Q1, A1_RIGHT_Q2, FAST, Course, cell_by_id, forget_students, place_copy, set_source
 
 pytestmark = [pytest.mark.nbgrader]
 
@@ -40,8 +40,18 @@ def _released(course: Course, assignment: str) -> dict:
 
 
 def _cell(nb: dict, gid: str) -> str:
-    cell = next(c for c in nb["cells"] if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == gid)
+    cell = cell_by_id(nb, gid)
     return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+
+
+def _placed(course: Course, tmp_path: Path, sid: str, nb: dict, assignment: str = A1, saved: dict | None = None) -> None:
+    """``nb`` (and an ``answers.json``) handed in by ``sid``, put in ``submitted/`` as a tutor unpacking files would."""
+    folder = tmp_path / sid
+    folder.mkdir()
+    (folder / f"{assignment}.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    if saved is not None:
+        (folder / "answers.json").write_text(json.dumps(saved), encoding="utf-8")
+    place_copy(course, folder, sid, assignment)
 
 
 def test_a_long_comment_in_an_answer_cell_under_the_limit_is_still_marked(course: Course, tmp_path: Path) -> None:
@@ -54,10 +64,7 @@ def test_a_long_comment_in_an_answer_cell_under_the_limit_is_still_marked(course
         assert len(source) < MAX_CELL_CHARS
         set_source(nb, "q1-typed", source)
         set_source(nb, "q2-typed", A1_RIGHT_Q2)
-        folder = tmp_path / sid
-        folder.mkdir()
-        (folder / f"{A1}.ipynb").write_text(json.dumps(nb), encoding="utf-8")
-        place_copy(course, folder, sid)
+        _placed(course, tmp_path, sid, nb)
     try:
         course.ok(course.api(**FAST).autograde(A1, "t13-*"))
         for sid in sids:
@@ -85,12 +92,8 @@ def test_a_long_worked_out_cell_is_marked_from_its_saved_value(course: Course, t
         source = "# Working out the three domain scores from the item scores\n" + line * lines + "q1 = dict(scores)\n"
         assert len(source) < MAX_CELL_CHARS
         set_source(nb, "q1-typed", source)
-        folder = tmp_path / sid
-        folder.mkdir()
-        (folder / f"{A3}.ipynb").write_text(json.dumps(nb), encoding="utf-8")
-        (folder / "answers.json").write_text(json.dumps(saved), encoding="utf-8")
-        shutil_copy_data(course, folder)
-        place_copy(course, folder, sid, A3)
+        _placed(course, tmp_path, sid, nb, A3, saved)
+        shutil_copy_data(course, course.root / "submitted" / sid / A3)
     try:
         course.api(**FAST).autograde(A3, "t13-work-*")
         q1 = {sid: sum(v or 0 for k, v in course.grades(A3, sid).items() if k.startswith("q1-")) for sid in sids}
@@ -236,7 +239,7 @@ def test_a_course_cell_given_another_type_with_its_keys_is_put_back_and_graded(c
         nb = _released(course, A1)
         set_source(nb, "q1-typed", A1_RIGHT_Q1)
         set_source(nb, "q2-typed", A1_RIGHT_Q2)
-        cell = next(c for c in nb["cells"] if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == gid)
+        cell = cell_by_id(nb, gid)
         cell["cell_type"] = kind
         cell.pop("outputs", None)
         cell.pop("execution_count", None)
@@ -244,10 +247,7 @@ def test_a_course_cell_given_another_type_with_its_keys_is_put_back_and_graded(c
             cell["attachments"] = {"x.png": {"image/png": "iVBORw0KGgo="}}
         else:
             cell["level"] = 1
-        folder = tmp_path / sid
-        folder.mkdir()
-        (folder / f"{A1}.ipynb").write_text(json.dumps(nb), encoding="utf-8")
-        place_copy(course, folder, sid)
+        _placed(course, tmp_path, sid, nb)
     try:
         course.ok(course.api(**FAST).autograde(A1, "t13t-*"))
         for sid in sids:

@@ -207,10 +207,8 @@ def _build_overwrite_cells() -> type:
             """nbgrader's, after dropping the keys the course's type does not allow: a test cell a
             student made Markdown with an attachment, or gave the old "heading" type with its
             ``level``, failed nbformat's check of that cell, and so the whole notebook (red team 13)."""
-            if cell.get("cell_type") != cell_type:
-                allowed = {"id", "cell_type", "metadata", "source"} | (
-                    {"outputs", "execution_count"} if cell_type == "code" else set())
-                for key in [k for k in list(cell) if k not in allowed and k not in ("outputs", "execution_count")]:
+            if cell.get("cell_type") != cell_type:  # (nbgrader's own step sets or drops outputs)
+                for key in set(cell) - {"id", "cell_type", "metadata", "source", "outputs", "execution_count"}:
                     del cell[key]
             super().update_cell_type(cell, cell_type)
 

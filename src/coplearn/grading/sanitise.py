@@ -394,13 +394,6 @@ def _build_answers_as_data() -> type:
                 if gid in trusted_ids:
                     known = cells[gid]
                     cell.cell_type = known["cell_type"]
-                    # keys the course's type does not allow (a test cell made Markdown with an attachment, or
-                    # the old "heading" type's "level") would make nbformat refuse the whole notebook (red team 13)
-                    # (a course cell's source is put back below; an attachment the student added is not the course's)
-                    allowed = {"id", "cell_type", "metadata", "source"} | (
-                        {"outputs", "execution_count"} if cell.cell_type == "code" else set())
-                    for extra in [k for k in list(cell) if k not in allowed]:
-                        del cell[extra]
                     notice = cell.source[: -len(known["source"])] if known["source"] and cell.source.endswith(known["source"]) else ""
                     if not all(line.startswith("#") or not line.strip() for line in notice.splitlines()):
                         notice = ""  # only nbgrader's own "was missing" comment may stand before the course's cell
