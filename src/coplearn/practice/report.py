@@ -74,7 +74,7 @@ REFERENCES = (
 #: references only when a label printed in the report names them: (what the label says, entries).
 FRAMEWORK_REFERENCES: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
     ("Beresford & Croft 2002", (
-        ("Beresford, P. and Croft, S. (2002), cited in Gray et al. (2010). The full reference is not given in "
+        ("Beresford and Croft (2002), cited in Gray et al. (2010). The full reference is not given in "
          "the text of the paper this course works from.", "", ""),)),
     ("Carr 2004, 2008", (
         ("Carr, S. (2004) ", "Has Service User Participation Made a Difference to Social Care Services?",
