@@ -12,8 +12,11 @@ leave the site's own origin.
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, expect
@@ -470,6 +473,114 @@ def test_controls_reflow_on_a_320_px_wide_screen(browser, guard, site_server):
             assert not found["cut"] and not found["titlesWide"], f"{slug}: chart titles cut at 320 px: {found}"
     finally:
         ctx.close()
+
+
+class RecheckingHost:
+    """A copy of the site served as a host whose copies the browser must re-check on every use (as
+    any host's are once they age), counting the bytes it sends; it can be stopped (no connection)."""
+
+    def __init__(self, folder: Path) -> None:
+        import functools
+        import os
+        import threading
+        from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+        from coplearn.site.serve import MIME_TYPES
+
+        self.sent = 0
+        host = self
+
+        class Handler(SimpleHTTPRequestHandler):
+            extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **MIME_TYPES}
+
+            def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - quiet
+                pass
+
+            def end_headers(self) -> None:
+                self.send_header("Cache-Control", "no-cache")
+                super().end_headers()
+
+            def copyfile(self, source, outputfile) -> None:  # type: ignore[no-untyped-def]
+                super().copyfile(source, outputfile)
+                host.sent += os.fstat(source.fileno()).st_size
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(folder)))
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.running = True
+
+    def stop(self) -> None:
+        if self.running:
+            self.running = False
+            self.httpd.shutdown()
+            self.httpd.server_close()
+
+
+def _run_and_keep(context: BrowserContext, base: str, slug: str) -> tuple[str, dict]:
+    page = context.new_page()
+    try:
+        open_lesson(page, base, slug)
+        page.wait_for_function("() => (document.documentElement.getAttribute('data-coplearn-kept') || '')"
+                               ".startsWith('done')", timeout=120_000)
+        return (page.evaluate("() => document.documentElement.getAttribute('data-coplearn-kept')"),
+                page.evaluate(STATE))
+    finally:
+        page.close()
+
+
+def test_a_second_lesson_downloads_nothing_and_the_lessons_open_without_a_connection(
+        browser_type, browser_type_launch_args, built_site, tmp_path):
+    """Reach 12 W3, W14, from a host that makes the browser re-check its copies (here on every use;
+    any host's copies age): a second lesson downloaded Python again (24.8 MB a lesson), and a return
+    without a connection showed the browser's "site can't be reached". The site's service worker
+    (coplearn/site/offline.py) now keeps the site once a lesson has run: a second lesson downloads
+    almost nothing, a corrected lesson still reaches the learner, and after the browser is closed
+    and the site is gone, a lesson never opened before opens and runs."""
+    site = tmp_path / "site"
+    shutil.copytree(built_site, site)
+    host = RecheckingHost(site)
+    profile = tmp_path / "profile"
+    first, second, third = LESSONS[1].slug, LESSONS[2].slug, LESSONS[3].slug
+    try:
+        ctx = browser_type.launch_persistent_context(profile, viewport=VIEWPORT, **browser_type_launch_args)
+        try:
+            kept, state = _run_and_keep(ctx, host.url, first)
+            assert state["errors"] == [], state
+            assert kept.startswith("done") and " 0 added" not in kept, kept
+            # a corrected lesson on the site: fetched from the site first, so the learner sees it
+            lesson = site / "files" / "course" / f"{second}.ipynb"
+            nb = json.loads(lesson.read_text(encoding="utf-8"))
+            cell = next(c for c in nb["cells"] if c["cell_type"] == "markdown")
+            cell["source"] = "Corrected on the site: W14 check.\n\n" + "".join(cell["source"])
+            lesson.write_text(json.dumps(nb), encoding="utf-8")
+            before = host.sent
+            page = ctx.new_page()
+            try:
+                open_lesson(page, host.url, second)
+                assert page.evaluate(STATE)["errors"] == []
+                expect(page.get_by_role("paragraph").filter(has_text="Corrected on the site: W14 check.")).to_be_visible()
+            finally:
+                page.close()
+            assert host.sent - before < 1_000_000, f"a second lesson downloaded {host.sent - before:,} bytes"
+        finally:
+            ctx.close()
+        host.stop()
+        ctx = browser_type.launch_persistent_context(profile, viewport=VIEWPORT, **browser_type_launch_args)
+        try:
+            ctx.set_offline(True)
+            page = ctx.new_page()
+            try:
+                open_lesson(page, host.url, third)  # never opened before
+                state = page.evaluate(STATE)
+                assert state["errors"] == [] and state["ran"], state
+                assert widget_errors(page) == []
+            finally:
+                page.close()
+        finally:
+            ctx.close()
+    finally:
+        host.stop()
 
 
 def test_every_kernel_started_from_the_prepared_kernel(context):

@@ -44,6 +44,7 @@ from coplearn.site.fetch import (ADDED_FROM_PYPI, COPLEARN_DEPENDS, COPLEARN_LOC
                                  KERNEL_LOCK_PACKAGES, KERNEL_SHIMS, PURE_FROM_INSTALLED, PYODIDE_CORE,
                                  PYODIDE_VERSION, TRIMS, _installed_version, _lock_closure, coplearn_wheel, fetch_fflate, fetch_pyodide,
                                  fetch_wheels, pure_wheel_from_installed, rewrite_lock, trim_wheel)
+from coplearn.site.offline import write_service_worker
 from coplearn.site.pages import inject_run_on_open, landing_page, prefetch_list, stage_contents
 from coplearn.site.snapshot import SNAPSHOT_NAME, make_snapshot, patch_kernel_worker, patch_pyodide_loader
 
@@ -276,6 +277,7 @@ def build_site(output: str | os.PathLike[str], *, root: Path | None = None, cach
         page = landing_page(found, built, prefetch, prefetch_bytes).replace("</head>", block.group(0) + "\n</head>", 1)
         (staging / "index.html").write_text(page, encoding="utf-8")
         (staging / ".nojekyll").write_text("", encoding="utf-8")  # GitHub Pages: serve _-prefixed files
+        write_service_worker(staging, prefetch)  # last: it fingerprints the finished site
         if output.exists():
             shutil.rmtree(output)
         output.parent.mkdir(parents=True, exist_ok=True)

@@ -29,6 +29,8 @@ BROWSER_NOTE = """\
 > private (incognito) window it is deleted when you close the private windows (in some private
 > windows, such as Firefox's, it cannot be saved at all, and a line at the foot of the page then
 > says so).
+> Once a lesson has run, this browser also keeps a copy of the course: the lessons then open
+> without an internet connection too (in a private window, until it is closed).
 > If a paragraph of the lesson turns into plain text with `#` and `*` marks (a double click or
 > Enter opens it for editing), press **Shift+Enter** to show it as before; **Escape** leaves it.
 > On a tablet, reload the page instead. If an activity shows "Click to show javascript error" (its
@@ -218,7 +220,8 @@ def stage_contents(root: Path, files: Path) -> list[Lesson]:
 #: says so after 90 s, or at once when the connection drops), a browser without the site's service
 #: worker (said at once, or after 30 s when one was refused). A lesson is never saved into the
 #: browser's storage. ``data-coplearn-ran="yes"`` and ``data-coplearn-runs`` on <html> say that (and
-#: how often) it ran; ``data-coplearn-files`` whether the service worker serves the page.
+#: how often) it ran; ``data-coplearn-files`` whether the service worker serves the page;
+#: ``data-coplearn-kept`` whether the service worker has kept the site for a return without a connection.
 RUN_ON_OPEN = """<style id="coplearn-lesson-view">
   /* the prompt's click-to-collapse overlay would otherwise lie over the left edge of the activities */
   body.coplearn-lesson .jp-CodeCell .jp-InputPlaceholder, body.coplearn-lesson .jp-OutputArea-promptOverlay,
@@ -233,6 +236,8 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
   if (!/^course\\/[^/]+\\.ipynb$/.test(path)) return;
   document.body.classList.add("coplearn-lesson");
   var root = document.documentElement, started = Date.now(), running = false, runs = 0;
+  // the page's list of what it loaded (below, keepForOffline) holds 250 files unless asked for more
+  if (window.performance && performance.setResourceTimingBufferSize) { performance.setResourceTimingBufferSize(5000); }
   // Can this site keep anything? With site data blocked (a setting, a managed computer, some private
   // windows) a lesson cannot open at all, and JupyterLite says only "No available storage method
   // found". Said here in plain words too, for a lesson opened from a link (reach 12 W4, W12).
@@ -291,8 +296,8 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
              slowAfter);
   window.addEventListener("offline", function () {
     if (!runs && !running) {
-      say("Your internet connection dropped while the lesson was loading, so Python cannot finish starting. " +
-          "When the connection is back, reload the page: your journal is kept.", "offline");
+      say("Your internet connection dropped while the lesson was loading. If the activities do not appear " +
+          "within a minute, reload the page when the connection is back: your journal is kept.", "offline");
     }
   });
   window.addEventListener("online", function () {
@@ -342,6 +347,25 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
     navigator.storage.persist().then(function (granted) {
       root.setAttribute("data-coplearn-persisted", String(granted)); }, function () {});
   }
+  // Once the lesson has run, the site's service worker (coplearn/site/offline.py) is asked to keep
+  // what the page loaded, with Python's files and every lesson, so that the lessons open again in
+  // this browser without a connection (reach 12 W14). data-coplearn-kept says how it went.
+  function keepForOffline() {
+    var sw = navigator.serviceWorker;
+    if (!sw || !sw.controller || !window.performance || !performance.getEntriesByType) {
+      root.setAttribute("data-coplearn-kept", "no service worker");
+      return;
+    }
+    sw.addEventListener("message", function (event) {
+      var d = event.data;
+      if (d && d.coplearn === "kept") {
+        root.setAttribute("data-coplearn-kept", "done: " + d.kept + " kept, " + d.added + " added, " + d.failed + " failed");
+      }
+    });
+    var urls = [window.location.href].concat(performance.getEntriesByType("resource").map(function (e) { return e.name; }));
+    sw.controller.postMessage({ coplearn: "keep", urls: urls });
+    root.setAttribute("data-coplearn-kept", "asked");
+  }
   function runAll(app, w) {
     if (running) return;
     running = true;
@@ -360,6 +384,7 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
       runs += 1;
       root.setAttribute("data-coplearn-runs", String(runs));
       root.setAttribute("data-coplearn-ran", "yes");
+      if (runs === 1) { keepForOffline(); }
     }).catch(function (err) {
       console.error("coplearn: running the lesson failed", err);
     }).then(function () { running = false; });

@@ -1,0 +1,209 @@
+"""The browser edition's service worker: JupyterLite's file helper, and a copy of the site kept in
+the browser so that the lessons open again without a connection (reach 12 W3, W14).
+
+JupyterLite 0.8.6 ships a service worker whose one job the site needs is its *file helper*: the
+lesson's Python reads and writes its files (the journal, the saved answers) through requests to
+``/api/drive`` that the worker hands to the page. Its optional cache (``enableServiceWorkerCache``)
+did not make the lessons reach more learners, as tried here (2-core machine, Chromium, a host that
+asks the browser to re-check every file, as any host does once its copies age):
+
+- it leaves ``/api/...`` files to the network (the course's list of lessons, the translations), so a
+  return without a connection opened the page but no lesson ("Path ... does not exist");
+- it serves a kept file and fetches it again every time ("stale while revalidate"), so a browser
+  that cannot hold Python's two largest files in its ordinary cache (a private window) downloaded
+  them again for every lesson: 24.8 MB a lesson, with or without it.
+
+So the site's ``service-worker.js`` is replaced by :data:`SERVICE_WORKER`, which keeps the file
+helper as JupyterLite wrote it (the same channel and messages) and keeps the site's files in one
+cache per build of the site:
+
+- Files that never change within a build (``build/``, ``extensions/``, ``static/``: Python, its
+  packages, the app's code) are read from the kept copy once it is there, and fetched only once.
+- Everything else (the pages, their settings, the lessons and their list) is fetched from the site
+  first, so that a corrected lesson reaches the learner as before, and the kept copy is used only
+  when the site cannot be reached.
+- Once a lesson has run, the page asks the worker to keep what it loaded, with Python's files (the
+  lesson's kernel fetches them in a worker of its own) and every lesson and list of the site (small),
+  so that any lesson opens without a connection after one lesson has run online.
+- The cache's name holds a fingerprint of the whole site (:func:`site_fingerprint`), written into
+  the worker; a rebuilt site is a changed worker, which the browser installs on the next visit
+  with a connection, and which deletes the older copy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from coplearn.site import SiteBuildError
+
+__all__ = ["SERVICE_WORKER", "site_fingerprint", "write_service_worker"]
+
+#: The service worker, with ``__BUILD__`` and ``__KEEP__`` filled in by :func:`write_service_worker`.
+SERVICE_WORKER = r"""// The browser edition's service worker, written by coplearn (coplearn/site/offline.py) in place of
+// JupyterLite 0.8.6's. Its file helper (the /api/drive and /api/stdin/ requests, the heartbeat) is
+// JupyterLite's (BSD-3-Clause, Copyright (c) Jupyter Development Team), unchanged in what it does.
+"use strict";
+const BUILD = "__BUILD__";
+const CACHE = "coplearn-site-" + BUILD;
+const KEEP = __KEEP__;  // site-relative: Python's files, every lesson and list (see keep below)
+const SCOPE = new URL(self.registration.scope);
+const FIXED = ["build/", "extensions/", "static/"];  // unchanged within a build
+const broadcast = new BroadcastChannel("/sw-api.v1");
+
+self.addEventListener("install", () => { self.skipWaiting(); });
+self.addEventListener("activate", (event) => {
+  event.waitUntil((async () => {
+    for (const name of await caches.keys()) {
+      // an older build's copy, and JupyterLite's own cache
+      if (name !== CACHE && (name.startsWith("coplearn-site-") || name === "precache")) await caches.delete(name);
+    }
+    await self.clients.claim();
+  })());
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (url.pathname.endsWith("/api/service-worker-heartbeat")) {
+    event.respondWith(new Response("ok"));
+    return;
+  }
+  if (url.origin === self.location.origin &&
+      (url.pathname.includes("/api/drive") || url.pathname.includes("/api/stdin/"))) {
+    event.respondWith(broadcastOne(request, url));
+    return;
+  }
+  if (request.method !== "GET" || url.origin !== self.location.origin || !url.href.startsWith(SCOPE.href) ||
+      request.headers.has("range")) {
+    return;  // the browser's own way
+  }
+  const path = url.href.slice(SCOPE.href.length);
+  event.respondWith(FIXED.some((p) => path.startsWith(p)) ? cacheFirst(event, request) : networkFirst(event, request));
+});
+
+function keepable(response) {
+  return response && response.ok && response.type === "basic" && !response.redirected;
+}
+
+async function cacheFirst(event, request) {
+  const cache = await caches.open(CACHE);
+  const kept = await cache.match(request);
+  if (kept) return kept;
+  const response = await fetch(request);
+  if (keepable(response)) {
+    const copy = response.clone();
+    event.waitUntil(cache.put(request, copy).catch(() => {}));
+  }
+  return response;
+}
+
+async function networkFirst(event, request) {
+  try {
+    const response = await fetch(request);
+    if (keepable(response)) {
+      const copy = response.clone();
+      event.waitUntil(caches.open(CACHE).then((cache) => cache.put(request, copy)).catch(() => {}));
+    }
+    return response;
+  } catch (err) {
+    const cache = await caches.open(CACHE);
+    // the same page for another lesson (index.html?path=...) is the same file
+    const kept = (await cache.match(request)) || (await cache.match(request, { ignoreSearch: true }));
+    if (kept) return kept;
+    throw err;
+  }
+}
+
+// The page asks, once its lesson has run: keep what it loaded, and KEEP. Each file missing from the
+// copy is fetched once (most come from the browser's ordinary cache). The page is told how many.
+self.addEventListener("message", (event) => {
+  const data = event.data;
+  if (!data || data.coplearn !== "keep" || !Array.isArray(data.urls)) return;
+  event.waitUntil(keep(data.urls.concat(KEEP)).then((counts) => {
+    if (event.source) event.source.postMessage(Object.assign({ coplearn: "kept" }, counts));
+  }));
+});
+
+async function keep(urls) {
+  const cache = await caches.open(CACHE);
+  const seen = new Set();
+  let kept = 0, added = 0, failed = 0;
+  for (const href of urls) {
+    let url;
+    try { url = new URL(href, SCOPE); } catch (err) { continue; }
+    url.hash = "";
+    const path = url.pathname;
+    if (url.origin !== self.location.origin || !url.href.startsWith(SCOPE.href) || seen.has(url.href) ||
+        path.includes("/api/drive") || path.includes("/api/stdin/") || path.endsWith("/api/service-worker-heartbeat")) {
+      continue;
+    }
+    seen.add(url.href);
+    if (await cache.match(url.href)) { kept += 1; continue; }
+    try {
+      const response = await fetch(url.href);
+      if (!keepable(response)) { failed += 1; continue; }
+      await cache.put(url.href, response);
+      added += 1;
+    } catch (err) {
+      failed += 1;  // offline, or the browser's storage is full: kept next time
+    }
+  }
+  return { kept, added, failed };
+}
+
+async function broadcastOne(request, url) {
+  const message = await request.json();
+  const requestId = message.requestId != null ? message.requestId : crypto.randomUUID();
+  message.requestId = requestId;
+  const answer = new Promise((resolve) => {
+    const listener = (event) => {
+      const data = event.data;
+      if (data.browsingContextId !== message.browsingContextId || data.requestId !== requestId) return;
+      resolve(new Response(JSON.stringify(data.response)));
+      broadcast.removeEventListener("message", listener);
+    };
+    broadcast.addEventListener("message", listener);
+  });
+  message.pathname = url.pathname;
+  broadcast.postMessage(message);
+  return await answer;
+}
+"""
+
+#: What JupyterLite 0.8.6's own worker holds, checked before it is replaced: a JupyterLite whose
+#: file helper works differently must not be given this one (the build stops instead).
+JUPYTERLITE_MARKS = ('"/sw-api.v1"', "/api/service-worker-heartbeat", "/api/drive", "/api/stdin/", "browsingContextId")
+
+
+def site_fingerprint(site: Path) -> str:
+    """A short fingerprint of every file of ``site`` (names and contents) but its service worker."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in site.rglob("*") if p.is_file() and p.name != "service-worker.js"):
+        digest.update(path.relative_to(site).as_posix().encode("utf-8") + b"\0")
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+        digest.update(b"\0")
+    return digest.hexdigest()[:16]
+
+
+def write_service_worker(site: Path, python_files: list[str]) -> str:
+    """Replace JupyterLite's ``service-worker.js`` in the built ``site`` with :data:`SERVICE_WORKER`.
+
+    ``python_files`` are the site-relative files the lessons' Python starts from (fetched by the
+    kernel's own worker, which the page cannot list). Returns the build's fingerprint."""
+    worker = site / "service-worker.js"
+    original = worker.read_text(encoding="utf-8") if worker.is_file() else ""
+    missing = [m for m in JUPYTERLITE_MARKS if m not in original]
+    if missing:
+        raise SiteBuildError(f"JupyterLite's service-worker.js does not look like 0.8.6's (no {', '.join(missing)}); "
+                             "the course's file helper would not match it")
+    lists = sorted(p.relative_to(site).as_posix() for top in ("api", "files") if (site / top).is_dir()
+                   for p in (site / top).rglob("*") if p.is_file())
+    keep = [*python_files, *lists, "index.html", "notebooks/index.html"]
+    build = site_fingerprint(site)
+    text = SERVICE_WORKER.replace("__BUILD__", build).replace("__KEEP__", json.dumps(keep))
+    worker.write_text(text, encoding="utf-8")
+    return build
