@@ -83,14 +83,20 @@ else
   .venv/bin/python -m playwright install chromium || say "could not install a browser; browser tests will be skipped with a reason"
 fi
 
-# 3b. Debian's Firefox ESR: the browser edition is also tested in Firefox (tests/site/test_site_firefox.py),
-#     driven over WebDriver BiDi, the browser's own remote protocol (Playwright's Firefox is a patched
-#     build downloaded from a host this project cannot rely on).
+# 3b. Debian's Firefox ESR and WebKitGTK (with a virtual display): the browser edition is also tested
+#     in Firefox and WebKit (tests/site/test_site_other_browsers.py), driven over WebDriver
+#     (Playwright's Firefox and WebKit are patched builds downloaded from a host this project cannot
+#     rely on; tests/site/drivers.py says more).
 if [ -z "${COPLEARN_FIREFOX:-}" ] && ! command -v firefox-esr >/dev/null 2>&1 && ! command -v firefox >/dev/null 2>&1 \
     && command -v apt-get >/dev/null 2>&1; then
   say "installing Debian's firefox-esr for the browser edition's Firefox tests"
   { as_root apt-get update -qq >/dev/null && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq firefox-esr >/dev/null; } \
     || say "could not install firefox-esr with apt-get; the Firefox tests will be skipped with a reason"
+fi
+if { ! command -v WebKitWebDriver >/dev/null 2>&1 || ! command -v Xvfb >/dev/null 2>&1; } && command -v apt-get >/dev/null 2>&1; then
+  say "installing Debian's webkit2gtk-driver and xvfb for the browser edition's WebKit tests"
+  { as_root apt-get update -qq >/dev/null && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq webkit2gtk-driver xvfb >/dev/null; } \
+    || say "could not install webkit2gtk-driver and xvfb with apt-get; the WebKit tests will be skipped with a reason"
 fi
 
 # 4. Debian's bubblewrap: the autograder's sandbox for grading kernels (tests/nbgrader/test_sandbox.py).

@@ -1,7 +1,10 @@
-"""The browser edition in Firefox (Debian's firefox-esr, driven over WebDriver BiDi: tests/site/bidi.py).
+"""The browser edition in Firefox and WebKit (Debian's firefox-esr and WebKitGTK, driven over
+WebDriver: tests/site/drivers.py says why not Playwright, and what WebKitGTK does and does not say
+about Safari).
 
-The other browser tests use Chromium. A learner may have only Firefox, so here every lesson must
-run by itself in Firefox with its activities drawn and no error, the site's file helper (its service
+The other browser tests use Chromium. A learner may have only Firefox or Safari, so here every lesson
+must run by itself in Firefox with its activities drawn and no error (in WebKit a sample of the
+lessons with the most activities, to keep the run short), the site's file helper (its service
 worker) must serve the page, and, once a lesson has run, a lesson must open and run with the site
 gone (reach 12 W14), as in Chromium."""
 
@@ -13,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from bidi import Firefox, find_firefox
+from drivers import Driver, Firefox, WebKit, find_firefox, find_webkit
 from coplearn.site import REPO
 from coplearn.site.pages import lessons
 from sitehelpers import STATE, lesson_url
@@ -21,6 +24,9 @@ from sitehelpers import STATE, lesson_url
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]
 
 LESSONS = lessons(REPO / "course")
+#: The lessons run in WebKit (about 20 s each there): the welcome, and those with the most activities
+#: (the culture profile, the team audit, the leadership plan).
+WEBKIT_SAMPLE = ("00", "04", "06", "11")
 
 #: The lesson has run and its activities are drawn (or it shows an error): as open_lesson waits for.
 DONE = f"""(() => {{
@@ -59,46 +65,57 @@ class Host:
             self.httpd.server_close()
 
 
+@pytest.fixture(scope="module", params=["firefox", "webkit"])
+def browser_driver(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Driver]:
+    driver: Driver
+    if request.param == "firefox":
+        exe = find_firefox()
+        if exe is None:
+            pytest.skip("no Firefox found: install Debian's `firefox-esr` package (scripts/setup.sh test does) "
+                        "or set COPLEARN_FIREFOX to a Firefox executable")
+        driver = Firefox(exe, tmp_path_factory.mktemp("firefox") / "profile")
+    else:
+        found = find_webkit()
+        if found is None:
+            pytest.skip("no WebKit found: install Debian's `webkit2gtk-driver` and `xvfb` packages "
+                        "(scripts/setup.sh test does)")
+        driver = WebKit(*found)
+    yield driver
+    driver.close()
+
+
 @pytest.fixture(scope="module")
-def host(built_site: Path) -> Iterator[Host]:
+def host(browser_driver: Driver, built_site: Path) -> Iterator[Host]:
+    """One per browser: each browser's last test stops it."""
     h = Host(built_site)
     yield h
     h.stop()
 
 
-@pytest.fixture(scope="module")
-def firefox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Firefox]:
-    exe = find_firefox()
-    if exe is None:
-        pytest.skip("no Firefox found: install Debian's `firefox-esr` package (scripts/setup.sh test does) "
-                    "or set COPLEARN_FIREFOX to a Firefox executable")
-    ff = Firefox(exe, tmp_path_factory.mktemp("firefox") / "profile")
-    yield ff
-    ff.close()
-
-
 @pytest.mark.parametrize("lesson", LESSONS, ids=[lesson.slug[:2] for lesson in LESSONS])
-def test_every_lesson_runs_by_itself_in_firefox(firefox, host, lesson):
-    firefox.goto(lesson_url(host.url, lesson.slug))
-    state = firefox.wait_for(DONE, 240, f"lesson {lesson.slug} running by itself with its activities drawn")
+def test_every_lesson_runs_by_itself(browser_driver, host, lesson):
+    if browser_driver.name == "webkit" and lesson.slug[:2] not in WEBKIT_SAMPLE:
+        pytest.skip(f"WebKit runs lessons {', '.join(WEBKIT_SAMPLE)} only, to keep the run short")
+    browser_driver.goto(lesson_url(host.url, lesson.slug))
+    state = browser_driver.wait_for(DONE, 240, f"lesson {lesson.slug} running by itself with its activities drawn")
     assert state["errors"] == [], state["errors"]
-    page = firefox.evaluate(PAGE)
+    page = browser_driver.evaluate(PAGE)
     assert page["files"] == "ok", page  # the file helper (the service worker) serves the page
     assert page["widgetErrors"] == 0, page
     assert page["status"] is None, page  # no slow-start, connection or file-helper line
 
 
-def test_firefox_keeps_the_site_and_opens_a_lesson_without_it(firefox, host):
-    """Runs last in this module (it stops the site)."""
-    firefox.goto(lesson_url(host.url, LESSONS[1].slug))
-    firefox.wait_for(DONE, 240, "lesson running by itself")
-    kept = firefox.wait_for("document.documentElement.getAttribute('data-coplearn-kept')"
+def test_the_site_is_kept_and_a_lesson_opens_without_it(browser_driver, host):
+    """Runs last for each browser (it stops that browser's site)."""
+    browser_driver.goto(lesson_url(host.url, LESSONS[1].slug))
+    browser_driver.wait_for(DONE, 240, "lesson running by itself")
+    kept = browser_driver.wait_for("document.documentElement.getAttribute('data-coplearn-kept')"
                             " && document.documentElement.getAttribute('data-coplearn-kept').startsWith('done')"
                             " && document.documentElement.getAttribute('data-coplearn-kept')", 120,
                             "the service worker keeping the site")
     assert " 0 kept" not in kept, kept
     host.stop()
-    firefox.goto(lesson_url(host.url, LESSONS[2].slug))
-    state = firefox.wait_for(DONE, 240, "a lesson running by itself with the site stopped")
+    browser_driver.goto(lesson_url(host.url, LESSONS[2].slug))
+    state = browser_driver.wait_for(DONE, 240, "a lesson running by itself with the site stopped")
     assert state["errors"] == [], state["errors"]
-    assert firefox.evaluate(PAGE)["widgetErrors"] == 0
+    assert browser_driver.evaluate(PAGE)["widgetErrors"] == 0
