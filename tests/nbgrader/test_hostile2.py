@@ -12,8 +12,10 @@ checked: formgrader's page (rendered as formgrader renders it) and the feedback.
                 is placed before q1's first test, so the record and the marks agree (24)
 - r-itembyitem  the q1 form blank; each statement typed right in a cell just above its own test (as a
                 run from top to bottom marks it): each item has the value in effect at its own test (24)
-- r-itemchanged q1 right in its form, then statement 7 typed again (wrongly) above its test: 22, the
-                value in effect at statement 7's test; q1 is recorded as answered more than once
+- r-itemchanged q1 right in its form, then ``q1 = {7: ...}`` typed (wrongly) above statement 7's test:
+                12, as the learner's own run has it (red team 14 F1): statements 1-6 right, 7 the
+                value in effect at its test, and 8-12 left out of the q1 in effect at their tests (the
+                drop-down answer, blank here); q1 is recorded as answered more than once
 - r-forged      a typed answer whose text holds a carriage return and colour codes to fake a
                 "Correct" line in the course's own test output: written out, not obeyed
 - r-json-bom    answers.json saved with a byte-order mark (Notepad): read
@@ -208,7 +210,7 @@ KINDS = {
     "r-mdheading": (k_md_heading, 0),
     "r-gidcopylate": (k_gidcopy_late, 24),
     "r-itembyitem": (k_item_by_item, 24),
-    "r-itemchanged": (k_item_changed, 22),
+    "r-itemchanged": (k_item_changed, 12),
     "r-testcopytop": (k_testcopy_top, 16),
     "r-mdsolution": (k_md_solution, 0),
     "r-crlf": (k_crlf, 40),

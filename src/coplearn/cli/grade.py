@@ -91,6 +91,13 @@ def run(args: argparse.Namespace) -> int:
     """Run ``coplearn autograde``; returns 0 when every submission was graded, else 1 (as nbgrader)."""
     from coplearn.grading.parallel import autograde_parallel
 
+    if any(ch in args.assignment for ch in "*?["):
+        # nbgrader reads the name as a pattern, but coplearn's summary and checks need one name (red
+        # team 14 F6: '*' graded everyone and reported "0 of 15 graded")
+        print(f"coplearn autograde: give one assignment's name, not a pattern ('{args.assignment}'); to grade "
+              "several, run the command once for each, for example: coplearn autograde a1-learning-cultures",
+              file=sys.stderr)
+        return 2
     course = args.course_dir.resolve() if args.course_dir else Path.cwd()
     if not (course / "nbgrader_config.py").exists():
         print(f"coplearn autograde: note: no nbgrader_config.py in {course}; nbgrader will use its defaults "

@@ -554,6 +554,8 @@ def autograde_parallel(
     from nbgrader.apps.autogradeapp import AutogradeApp
     from nbgrader.converters import Autograde, NbGraderException
 
+    if any(ch in assignment for ch in "*?["):
+        raise ValueError(f"give one assignment's name, not a pattern ({assignment!r})")
     jobs = max(1, int(jobs or os.cpu_count() or 1))
     _ensure_path_has_venv()
     submission.bound_timestamp_reading()  # (the course's nbgrader_config.py does too; an older copy may not)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import copy
 import functools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -336,6 +336,23 @@ def _graded_answers(schema: Mapping[str, Question], typed: Mapping[str, object],
 _item_value = grading.item_value  # as the kernel looks an item up (coplearn.grading.resolve._typed)
 
 
+def _in_effect(values: Sequence[tuple[int, object]], test: int,
+               pick: Callable[[object], object]) -> tuple[int, object] | None:
+    """The (cell, value) a test at cell ``test`` marks, of the ``values`` given (cell, value) in
+    order; ``pick`` takes the part marked (the whole value, or one item of it).
+
+    The last value given before the test, as a run from top to bottom has it; when that is blank
+    (None, an item left out) after a typed one, nothing typed (the drop-down answer). With nothing
+    typed before the test, the first typed after it (the course places it before the test)."""
+    before = [(i, pick(v)) for i, v in values if i < test]
+    if before and not _blank_answer(before[-1][1]):
+        return before[-1]
+    if any(not _blank_answer(x) for _, x in before):
+        return None
+    after = [(i, x) for i, v in values if i >= test and not _blank_answer(x := pick(v))]
+    return after[0] if after else None
+
+
 def _items_in(given_in: Mapping[int, list[tuple[str, object]]], index: int, name: str) -> list[object]:
     """The keys a cell gives ``name`` (non-blank items of a dict, or positions of a list)."""
     out: list[object] = []
@@ -453,16 +470,19 @@ def _build_answers_as_data() -> type:
                 logs.append((index, f"was not run ({log_safe(str(parsed.problem))}); " + (
                     f"saved values used for {', '.join(sorted(used))}" if used else "its answers are unanswered")))
             # One value per answer, given in one cell only: the value in effect when the first test
-            # that marks it runs (the last one given before that test; failing that, the first one
-            # given). Every other value a cell gives it is kept as text with a note, so a question
-            # answered twice (once before each of its tests) earns what one answer earns, and a
-            # stray later cell cannot undo an answer already marked.
+            # that marks it runs (the last one given before that test, as the learner's own run and
+            # nbgrader validate have it; failing any typed before it, the first one given). A blank
+            # one (None, the form as released) given after a typed one, before the test, undoes it
+            # as in the learner's run: the drop-down answer is marked (red team 14 F1: a typed first
+            # try had been marked over a later None). Every other value a cell gives it is kept as
+            # text with a note, so a question answered twice (once before each of its tests) earns
+            # what one answer earns, and a stray later cell cannot undo an answer already marked.
             home: dict[str, tuple[int, object]] = {}
-            for index, name, value in given:
-                if _blank_answer(value):
-                    continue  # (the blank form as released, or None: no answer given)
-                if name not in home or index < first_test.get(name, len(nb.cells)):
-                    home[name] = (index, value)
+            for name in dict.fromkeys(n for _, n, _ in given):
+                mine = [(i, v) for i, n, v in given if n == name]
+                home_value = _in_effect(mine, first_test.get(name, len(nb.cells)), lambda v: v)
+                if home_value is not None:
+                    home[name] = home_value
             late: list[str] = []
             for name, (index, _) in list(home.items()):
                 # A value given only after the first test that marks it, for a question whose tests
@@ -475,25 +495,29 @@ def _build_answers_as_data() -> type:
                     del home[name]
             # A question whose items are each marked by one test of their own (a1's twelve
             # statements) is answered item by item: each item has the value in effect when its own
-            # test runs (the last given before it; failing that, the first given), as a run from top
-            # to bottom gives it. Items given in several cells are placed together before the
-            # question's first test. Each item still has one value: no second guess.
+            # test runs (the item in the last value given to the question before it, blank or left
+            # out meaning the drop-down answer; failing any value before it, the first given), as a
+            # run from top to bottom gives it. Items given in several cells are placed together
+            # before the question's first test. Each item still has one value: no second guess.
             split: dict[str, dict[int, list[str]]] = {}  # name -> {cell index: items taken from it}
             conflicting: set[str] = set()
             for name, q in schema.items():
                 if not q.items or name in late or any(reads.get((name, k), 0) != 1 for k in q.items):
                     continue
-                values = [(i, v) for i, n, v in given if n == name and not _blank_answer(v)]
+                everything = [(i, v) for i, n, v in given if n == name]
                 merged: dict[object, object] = {}
                 sources: dict[int, list[str]] = {}
                 for k in sorted(q.items, key=lambda s: (len(s), s)):
-                    have = [(i, x) for i, v in values if not _blank_answer(x := _item_value(v, k))]
+                    have = [(i, x) for i, v in everything if not _blank_answer(x := _item_value(v, k))]
                     if not have:
                         continue
                     if len({repr(x) for _, x in have}) > 1:
                         conflicting.add(name)
-                    before = [p for p in have if p[0] < item_test.get((name, k), len(nb.cells))]
-                    i, x = before[-1] if before else have[0]
+                    found = _in_effect(everything, item_test.get((name, k), len(nb.cells)),
+                                       lambda v, k=k: _item_value(v, k))
+                    if found is None:
+                        continue  # blank or left out where its test runs, after a typed one: the drop-down
+                    i, x = found
                     merged[int(k) if k.isdigit() else k] = x
                     sources.setdefault(i, []).append(k)
                 if len(sources) > 1:

@@ -17,17 +17,22 @@ So the site's ``service-worker.js`` is replaced by :data:`SERVICE_WORKER`, which
 helper as JupyterLite wrote it (the same channel and messages) and keeps the site's files in one
 cache per build of the site:
 
-- Files that never change within a build (``build/``, ``extensions/``, ``static/``: Python, its
-  packages, the app's code) are read from the kept copy once it is there, and fetched only once.
-- Everything else (the pages, their settings, the lessons and their list) is fetched from the site
-  first, so that a corrected lesson reaches the learner as before, and the kept copy is used only
-  when the site cannot be reached.
+- Files whose names carry a hash of their content (most of the app's code) are read from the kept
+  copy once it is there: they never change.
+- Every other file (Python, its packages, the lessons and their list, settings) is asked of the
+  site with the kept copy's validators (``If-None-Match``, ``If-Modified-Since``): an unchanged file
+  costs a "not modified" answer, a changed one (a corrected lesson, a rebuilt site) comes in full,
+  and the kept copy is used when the site cannot be reached. The pages themselves are fetched from
+  the site first, with the kept copy as the fallback.
 - Once a lesson has run, the page asks the worker to keep what it loaded, with Python's files (the
   lesson's kernel fetches them in a worker of its own) and every lesson and list of the site (small),
   so that any lesson opens without a connection after one lesson has run online.
 - The cache's name holds a fingerprint of the whole site (:func:`site_fingerprint`), written into
   the worker; a rebuilt site is a changed worker, which the browser installs on the next visit
-  with a connection, and which deletes the older copy.
+  with a connection and which takes over once the site's pages are closed (taking over a page
+  still loading stopped the lesson's Python from starting, as tried here; the older worker serves
+  the new build correctly meanwhile, since it asks the site about every file but the hashed
+  ones). The older copy is deleted once a lesson has run.
 """
 
 from __future__ import annotations
@@ -49,19 +54,18 @@ const BUILD = "__BUILD__";
 const CACHE = "coplearn-site-" + BUILD;
 const KEEP = __KEEP__;  // site-relative: Python's files, every lesson and list (see keep below)
 const SCOPE = new URL(self.registration.scope);
-const FIXED = ["build/", "extensions/", "static/"];  // unchanged within a build
+// a file whose name carries a hash of its content (1031.b91a70b.js, remoteEntry.c8c9eed2cdefdeac.js)
+// never changes: it is read from the kept copy without asking the site
+const HASHED = /[.-][0-9a-f]{7,}\.[a-z0-9]+$/;
 const broadcast = new BroadcastChannel("/sw-api.v1");
 
-self.addEventListener("install", () => { self.skipWaiting(); });
-self.addEventListener("activate", (event) => {
-  event.waitUntil((async () => {
-    for (const name of await caches.keys()) {
-      // an older build's copy, and JupyterLite's own cache
-      if (name !== CACHE && (name.startsWith("coplearn-site-") || name === "precache")) await caches.delete(name);
-    }
-    await self.clients.claim();
-  })());
-});
+// The first worker takes over the page at once (the lesson's Python needs its file helper). A new
+// build's worker waits until the site's pages are closed: taking over a page still loading stopped
+// the loading of the kernel's own worker (as tried here), and the older worker serves the new build
+// correctly meanwhile (it asks the site about every file but the hashed ones). The older build's copy
+// is deleted in keep(), once a lesson has run.
+self.addEventListener("install", () => { if (!self.registration.active) self.skipWaiting(); });
+self.addEventListener("activate", (event) => { event.waitUntil(self.clients.claim()); });
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;
@@ -79,8 +83,9 @@ self.addEventListener("fetch", (event) => {
       request.headers.has("range")) {
     return;  // the browser's own way
   }
-  const path = url.href.slice(SCOPE.href.length);
-  event.respondWith(FIXED.some((p) => path.startsWith(p)) ? cacheFirst(event, request) : networkFirst(event, request));
+  if (request.mode === "navigate") event.respondWith(networkFirst(event, request));
+  else if (HASHED.test(url.pathname)) event.respondWith(cacheFirst(event, request));
+  else event.respondWith(revalidated(event, request));
 });
 
 function keepable(response) {
@@ -88,13 +93,36 @@ function keepable(response) {
 }
 
 async function cacheFirst(event, request) {
-  const cache = await caches.open(CACHE);
-  const kept = await cache.match(request);
+  const kept = await caches.match(request, { cacheName: CACHE });
   if (kept) return kept;
   const response = await fetch(request);
   if (keepable(response)) {
     const copy = response.clone();
-    event.waitUntil(cache.put(request, copy).catch(() => {}));
+    event.waitUntil(caches.open(CACHE).then((cache) => cache.put(request, copy)).catch(() => {}));
+  }
+  return response;
+}
+
+// Anything else: asked of the site with the kept copy's validators, so an unchanged file (Python's
+// 25 MB among them) costs a "not modified" answer, a changed one comes in full, and the kept copy is
+// used when the site cannot be reached.
+async function revalidated(event, request) {
+  const kept = await caches.match(request, { cacheName: CACHE });
+  const etag = kept && kept.headers.get("ETag"), modified = kept && kept.headers.get("Last-Modified");
+  if (!etag && !modified) return networkFirst(event, request);
+  const headers = new Headers();
+  if (etag) headers.set("If-None-Match", etag);
+  if (modified) headers.set("If-Modified-Since", modified);
+  let response;
+  try {
+    response = await fetch(request.url, { headers, credentials: "same-origin", cache: "no-store" });
+  } catch (err) {
+    return kept;
+  }
+  if (response.status === 304) return kept;
+  if (keepable(response)) {
+    const copy = response.clone();
+    event.waitUntil(caches.open(CACHE).then((cache) => cache.put(request, copy)).catch(() => {}));
   }
   return response;
 }
@@ -108,9 +136,9 @@ async function networkFirst(event, request) {
     }
     return response;
   } catch (err) {
-    const cache = await caches.open(CACHE);
     // the same page for another lesson (index.html?path=...) is the same file
-    const kept = (await cache.match(request)) || (await cache.match(request, { ignoreSearch: true }));
+    const kept = (await caches.match(request, { cacheName: CACHE })) ||
+      (await caches.match(request, { cacheName: CACHE, ignoreSearch: true }));
     if (kept) return kept;
     throw err;
   }
@@ -127,6 +155,10 @@ self.addEventListener("message", (event) => {
 });
 
 async function keep(urls) {
+  for (const name of await caches.keys()) {
+    // an older build's copy, and JupyterLite's own cache: nothing reads them once a lesson has run
+    if (name !== CACHE && (name.startsWith("coplearn-site-") || name === "precache")) await caches.delete(name);
+  }
   const cache = await caches.open(CACHE);
   const seen = new Set();
   let kept = 0, added = 0, failed = 0;

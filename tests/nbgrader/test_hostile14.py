@@ -1,0 +1,78 @@
+"""Findings of red team 14 (``/work/logs/redteam14.md``) on grading, each reproduced and now handled.
+
+F1  A first try typed in a scratch cell above the released answer cell, which still held the blank
+    form (``None``, or an item left as None or left out), was marked, although the learner's own run
+    and ``nbgrader validate`` (Python, top to bottom) had the later blank undo it and used the
+    drop-down answer: honest marks lost, or marks the learner's run did not show gained (a1 q2:
+    16 shown, 0 given). The autograder now takes the value in effect where each test runs, blank
+    included, as Python does; an answer typed only below its test is still placed before it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from nbcourse import A1, A1_KEYS, A1_RIGHT_Q1, A1_RIGHT_Q2, FAST, Course, cell_by_id, forget_students, set_source
+
+from test_hostile13 import _placed, _released
+
+pytestmark = [pytest.mark.nbgrader]
+
+
+def _scratch_above(nb: dict, gid: str, source: str, n: int = 1) -> None:
+    """A code cell of the learner's own (a first try) just above the released cell ``gid``."""
+    index = nb["cells"].index(cell_by_id(nb, gid))
+    nb["cells"].insert(index, {"cell_type": "code", "execution_count": None, "id": f"scratch-{gid}-{n}",
+                               "metadata": {}, "outputs": [], "source": source})
+
+
+def _saved(**answers: str) -> dict:
+    return {"format": "coplearn-answers", "version": 2, "answers": answers}
+
+
+def test_a_later_blank_answer_undoes_an_earlier_first_try_as_in_the_learners_run(course: Course, tmp_path: Path) -> None:
+    blank_item_1 = "q1 = " + repr({**A1_KEYS, 1: None})
+    without_item_1 = "q1 = " + repr({k: v for k, v in A1_KEYS.items() if k != 1})
+    cases = {
+        # whole question: a wrong first try above the released None; the drop-downs are right -> marked right
+        "t14-whole-wrong-try": ({"q2-typed": ('q2 = ["humanistic", "democratic"]  # first thought', "q2 = None")},
+                                _saved(**{"q2.1": "managed", "q2.2": "professional"}), 40),
+        # the reverse: a right first try undone by the released None; the drop-downs are wrong -> q2 earns nothing
+        "t14-whole-right-try": ({"q2-typed": (A1_RIGHT_Q2, "q2 = None")},
+                                _saved(**{"q2.1": "humanistic", "q2.2": "democratic"}), 24),
+        # item by item: a wrong first try at statement 1, the released cell giving 2-12 and 1 as None
+        # (or leaving 1 out); statement 1's drop-down is right -> marked right
+        "t14-item-none": ({"q1-typed": ('q1 = {1: "democratic"}', blank_item_1)}, _saved(**{"q1.1": "managed"}), 40),
+        "t14-item-left-out": ({"q1-typed": ('q1 = {1: "democratic"}', without_item_1)}, _saved(**{"q1.1": "managed"}), 40),
+    }
+    for sid, (cells, saved, _) in cases.items():
+        nb = _released(course, A1)
+        set_source(nb, "q1-typed", A1_RIGHT_Q1)
+        set_source(nb, "q2-typed", A1_RIGHT_Q2)
+        for gid, (scratch, released_form) in cells.items():
+            set_source(nb, gid, released_form)
+            _scratch_above(nb, gid, scratch)
+        _placed(course, tmp_path, sid, nb, saved=saved)
+    try:
+        course.ok(course.api(**FAST).autograde(A1, "t14-*"))
+        got = {sid: course.score(A1, sid) for sid in cases}
+        assert got == {sid: want for sid, (_, _, want) in cases.items()}
+    finally:
+        forget_students(course, *cases)
+
+
+def test_autograde_refuses_a_pattern_for_the_assignment(tmp_path: Path, monkeypatch, capsys) -> None:
+    """F6: ``coplearn autograde '*'`` graded everyone (nbgrader reads the name as a pattern) but said
+    "Autograded 0 of 15 ... 15 could not be graded" and exited 1. One name is asked for instead."""
+    from coplearn.cli import main
+    from coplearn.grading.parallel import autograde_parallel
+
+    monkeypatch.chdir(tmp_path)
+    for pattern in ("*", "a?-learning-cultures", "a[12]-x"):
+        assert main(["autograde", pattern]) == 2
+        err = capsys.readouterr().err
+        assert "give one assignment's name, not a pattern" in err and pattern in err
+        with pytest.raises(ValueError, match="not a pattern"):
+            autograde_parallel(pattern, course_dir=tmp_path)
