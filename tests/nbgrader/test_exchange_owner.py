@@ -113,6 +113,7 @@ def test_feedback_is_never_written_through_a_link_a_student_planted(own: Course,
     secret = (own.root / "feedback" / "o-ann" / A / "submission_secret.txt").read_text(encoding="utf-8")
     checksum = notebook_hash(secret=secret, notebook_id=A)
     feedback = own.exchange / "coplearn" / "feedback"
+    feedback.mkdir(mode=0o711, exist_ok=True)  # (as nbgrader's first release_feedback makes it; the test alone)
     gradebook = tmp_path / "gradebook-stand-in.db"
     gradebook.write_bytes(b"SQLite format 3\x00 the marks")
     (feedback / f"{checksum}-tmp.html").symlink_to(gradebook)  # nbgrader's predictable temporary name

@@ -76,3 +76,20 @@ def test_autograde_refuses_a_pattern_for_the_assignment(tmp_path: Path, monkeypa
         assert "give one assignment's name, not a pattern" in err and pattern in err
         with pytest.raises(ValueError, match="not a pattern"):
             autograde_parallel(pattern, course_dir=tmp_path)
+
+
+def test_made_up_ids_of_one_student_cannot_make_a_whole_exchange_change() -> None:
+    """F3: on a shared machine, one student filed 12 submissions under made-up ids (collected without
+    an owner check), all changed in the exchange at once beside 3 classmates' older ones: collect took
+    it for a change to the whole exchange and kept the student's own backdated time (late work, no
+    penalty). Where submissions have several owners, each owner now counts once."""
+    from coplearn.grading.exchange import bulk_window
+
+    classmates = [(1000.0 + 10 * i, False, 2001 + i) for i in range(3)]  # on time, long before
+    attack = [(9000.0 + i, True, 2666) for i in range(13)]  # the student and 12 made-up ids
+    assert bulk_window(classmates + attack) is None
+    # a real chmod -R of the exchange: every student's submission changed at once
+    chmod = [(9000.0 + i, True, 2001 + i) for i in range(16)]
+    assert bulk_window(chmod) == ((9000.0, 9015.0), 16, 16)
+    # one account for everyone (the Kubernetes set-up, the course's own tests): each submission counts
+    assert bulk_window([(9000.0 + i, True, 0) for i in range(4)]) == ((9000.0, 9003.0), 4, 4)
