@@ -6,6 +6,9 @@ F1  A first try typed in a scratch cell above the released answer cell, which st
     drop-down answer: honest marks lost, or marks the learner's run did not show gained (a1 q2:
     16 shown, 0 given). The autograder now takes the value in effect where each test runs, blank
     included, as Python does; an answer typed only below its test is still placed before it.
+F3  One student's made-up ids could fill collect's "whole exchange was changed" window (below).
+F5  An answer cell whose values grow past the kernel's limit when written out is now said (below).
+F6  ``coplearn autograde '*'`` is refused with one line (below).
 """
 
 from __future__ import annotations
@@ -93,3 +96,23 @@ def test_made_up_ids_of_one_student_cannot_make_a_whole_exchange_change() -> Non
     assert bulk_window(chmod) == ((9000.0, 9015.0), 16, 16)
     # one account for everyone (the Kubernetes set-up, the course's own tests): each submission counts
     assert bulk_window([(9000.0 + i, True, 0) for i in range(4)]) == ((9000.0, 9003.0), 4, 4)
+
+
+def test_an_answer_cell_whose_values_grow_past_the_limit_is_said(course: Course, tmp_path: Path) -> None:
+    """F5: values holding thousands of invisible characters (each written out as an escape) made the
+    rewritten cell longer than the grading kernel reads; its answers were unanswered with no word in
+    the log. The marks are the same (the kernel cannot read the cell), but the tutor is now told."""
+    a2 = "a2-leading-situationally"
+    nb = _released(course, a2)
+    zwsp = "\u200b" * 1000
+    set_source(nb, "q1-typed", "q1_readiness = {" + ", ".join(
+        f'"{k}": "{v}{zwsp}"' for k, v in {"frank": "R3", "dan": "R1", "sian": "R4", "leila": "R2"}.items()) + "}")
+    set_source(nb, "q2-typed", 'q2_stage = "storming"')
+    _placed(course, tmp_path, "t14-zwsp", nb, a2)
+    try:
+        result = course.ok(course.api(**FAST).autograde(a2, "t14-zwsp"))
+        assert "more than the grading kernel reads" in result["log"] and "q1_readiness" in result["log"], \
+            result["log"][-3000:]
+        assert course.score(a2, "t14-zwsp") == 5  # q2 only, as before (and as serial nbgrader)
+    finally:
+        forget_students(course, "t14-zwsp")

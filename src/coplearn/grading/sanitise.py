@@ -590,6 +590,12 @@ def _build_answers_as_data() -> type:
                     if not (mine and len(text) > grading.MAX_CELL_CHARS):
                         break
                     text = build(kept)
+                if mine and len(text) > grading.MAX_CELL_CHARS:
+                    # its values alone are too long once written out (red team 14 F5: thousands of
+                    # invisible characters, each written as an escape): said, not silent
+                    logs.append((index, f"gives answers ({', '.join(sorted(mine))}) whose values, written out, make "
+                                        f"the cell {len(text):,} characters, more than the grading kernel reads "
+                                        f"({grading.MAX_CELL_CHARS:,}): they are marked unanswered; check them by hand"))
                 nb.cells[index].source = text
             if inserts:
                 from nbformat.v4 import new_code_cell
