@@ -116,3 +116,30 @@ def test_an_answer_cell_whose_values_grow_past_the_limit_is_said(course: Course,
         assert course.score(a2, "t14-zwsp") == 5  # q2 only, as before (and as serial nbgrader)
     finally:
         forget_students(course, "t14-zwsp")
+
+
+def test_a_huge_written_answer_is_cut_for_the_grading_page_and_feedback(course: Course, tmp_path: Path) -> None:
+    """F4: a written answer of tens of MB took formgrader 85-94 s to show, each time, with the tutor's
+    whole Jupyter server answering nothing meanwhile; generate_feedback took 91 s. What the grading
+    page and the feedback show of one written answer is now bounded; submitted/ keeps it all."""
+    from coplearn.grading.sanitise import TEXT_KEPT
+
+    a2 = "a2-leading-situationally"
+    nb = _released(course, a2)
+    essay = "\n".join(f"Line {n}: I would lead by listening first and agreeing what the team needs." for n in range(40_000))
+    box = {"cell_type": "markdown", "id": "my-essay", "metadata": {}, "source": essay}  # the answer to question 3
+    nb["cells"].insert(nb["cells"].index(cell_by_id(nb, "q3-task")) + 1, box)
+    _placed(course, tmp_path, "t14-essay", nb, a2)
+    try:
+        result = course.ok(course.api(**FAST).autograde(a2, "t14-essay"))
+        assert "t14-essay" in result["log"] and "is a written answer of" in result["log"], result["log"][-3000:]
+        graded = course.autograded(a2, "t14-essay")
+        shown = next(c for c in graded["cells"] if c.get("id") == box.get("id"))
+        text = "".join(shown["source"]) if isinstance(shown["source"], list) else shown["source"]
+        assert len(essay) > 20 * TEXT_KEPT and len(text) < 1.1 * TEXT_KEPT  # (the framing adds "> " to each line)
+        assert "in submitted/: it is too long to show here" in text and "Line 0:" in text
+        handed_in = (course.root / "submitted" / "t14-essay" / a2 / f"{a2}.ipynb").read_text(encoding="utf-8")
+        assert "Line 39999:" in handed_in
+        course.ok(course.api().generate_feedback(a2, "t14-essay"))
+    finally:
+        forget_students(course, "t14-essay")
