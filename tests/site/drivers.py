@@ -124,9 +124,13 @@ class Firefox(Driver):
                     self.close()
                     raise BidiError(f"Firefox ({executable}) did not start its WebDriver BiDi server") from None
                 time.sleep(0.2)
-        caps = self.send("session.new", capabilities={})
-        self.version = caps.get("capabilities", {}).get("browserVersion", "?")
-        self.context = self.send("browsingContext.getTree")["contexts"][0]["context"]
+        try:
+            caps = self.send("session.new", capabilities={})
+            self.version = caps.get("capabilities", {}).get("browserVersion", "?")
+            self.context = self.send("browsingContext.getTree")["contexts"][0]["context"]
+        except Exception:
+            self.close()  # no Firefox left running
+            raise
 
     def send(self, method: str, **params: Any) -> dict[str, Any]:
         self._id += 1
@@ -199,11 +203,15 @@ class WebKit(Driver):
                     self.close()
                     raise BidiError(f"WebKitWebDriver ({driver}) did not start") from None
                 time.sleep(0.2)
-        session = self._call("POST", "/session", {"capabilities": {"alwaysMatch": {
-            "webkitgtk:browserOptions": {"binary": browser, "args": ["--automation"]}}}})
-        self.session = session["sessionId"]
-        self.version = session.get("capabilities", {}).get("browserVersion", "?")
-        self._call("POST", f"/session/{self.session}/window/rect", {"width": width, "height": height})
+        try:
+            session = self._call("POST", "/session", {"capabilities": {"alwaysMatch": {
+                "webkitgtk:browserOptions": {"binary": browser, "args": ["--automation"]}}}})
+            self.session = session["sessionId"]
+            self.version = session.get("capabilities", {}).get("browserVersion", "?")
+            self._call("POST", f"/session/{self.session}/window/rect", {"width": width, "height": height})
+        except Exception:
+            self.close()  # no browser, driver or display left running
+            raise
 
     def _call(self, method: str, path: str, body: Any = None) -> Any:
         request = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", method=method,
