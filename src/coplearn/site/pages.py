@@ -29,8 +29,9 @@ BROWSER_NOTE = """\
 > private (incognito) window it is deleted when you close the private windows (in some private
 > windows, such as Firefox's, it cannot be saved at all, and a line at the foot of the page then
 > says so).
-> Once a lesson has run, this browser also keeps a copy of the course: the lessons then open
-> without an internet connection too (in a private window, until it is closed).
+> Once a lesson has run, this browser also keeps a copy of the course (about 50 MB): the lessons
+> then open without an internet connection too, in this browser (not in Firefox's private
+> windows; in other private windows, only until they are closed).
 > If a paragraph of the lesson turns into plain text with `#` and `*` marks (a double click or
 > Enter opens it for editing), press **Shift+Enter** to show it as before; **Escape** leaves it.
 > On a tablet, reload the page instead. If an activity shows "Click to show javascript error" (its
