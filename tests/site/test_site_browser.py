@@ -517,44 +517,6 @@ class RecheckingHost:
             self.httpd.server_close()
 
 
-def page_caches(context: BrowserContext, base: str) -> list[str]:
-    """The site's caches as a page of the site sees them (once its service worker has settled)."""
-    page = context.new_page()
-    try:
-        page.goto(base + "/index.html")
-        page.wait_for_function("() => navigator.serviceWorker.ready.then(() => true)", timeout=30_000)
-        page.wait_for_timeout(1000)  # an update found by this visit installs and activates
-        return sorted(page.evaluate("() => caches.keys()"))
-    finally:
-        page.close()
-
-
-def _until_no_worker_waits(context: BrowserContext, base: str, timeout: float = 60) -> None:
-    """Open the site's first page until its service worker registration has no worker waiting."""
-    import time
-
-    deadline = time.monotonic() + timeout
-    while True:
-        page = context.new_page()
-        try:
-            page.goto(base + "/index.html")
-            page.wait_for_timeout(500)
-            waiting = page.evaluate("() => navigator.serviceWorker.getRegistration()"
-                                    ".then(r => !!(r && (r.waiting || r.installing)))")
-        finally:
-            page.close()
-        if not waiting:
-            return
-        assert time.monotonic() < deadline, "a new service worker was still waiting"
-
-
-def _keep_list_of(site: Path) -> list[str]:
-    """Python's files, as the build gives them to the worker (coplearn.site.pages.prefetch_list)."""
-    from coplearn.site.pages import prefetch_list
-
-    return prefetch_list(site)[0]
-
-
 def _run_and_keep(context: BrowserContext, base: str, slug: str) -> tuple[str, dict]:
     page = context.new_page()
     try:
@@ -574,7 +536,8 @@ def test_a_second_lesson_downloads_nothing_and_the_lessons_open_without_a_connec
     without a connection showed the browser's "site can't be reached". The site's service worker
     (coplearn/site/offline.py) now keeps the site once a lesson has run: a second lesson downloads
     almost nothing, a corrected lesson still reaches the learner, and after the browser is closed
-    and the site is gone, a lesson never opened before opens and runs."""
+    and the site is gone, a lesson never opened before opens and runs. (The first visit after a
+    rebuild is not tested here: see coplearn/site/offline.py.)"""
     site = tmp_path / "site"
     shutil.copytree(built_site, site)
     host = RecheckingHost(site)
@@ -601,26 +564,6 @@ def test_a_second_lesson_downloads_nothing_and_the_lessons_open_without_a_connec
             finally:
                 page.close()
             assert host.sent - before < 1_000_000, f"a second lesson downloaded {host.sent - before:,} bytes"
-            # the site rebuilt (here: a changed lesson, and so a new worker): the next visit shows the
-            # new lesson (the older worker, still in charge while that page is open, asks the site);
-            # once that page is closed the new worker takes over and, once a lesson has run, drops
-            # the older copy
-            old_cache = page_caches(ctx, host.url)
-            lesson.write_text(json.dumps(nb).replace("W14 check.", "W14 check, rebuilt."), encoding="utf-8")
-            from coplearn.site.offline import write_service_worker
-
-            build = write_service_worker(site, _keep_list_of(site))
-            page = ctx.new_page()
-            try:
-                open_lesson(page, host.url, second)
-                assert page.evaluate(STATE)["errors"] == []
-                expect(page.get_by_role("paragraph").filter(has_text="W14 check, rebuilt.")).to_be_visible()
-            finally:
-                page.close()
-            _until_no_worker_waits(ctx, host.url)  # (the browser takes it over once no page uses the old)
-            kept, state = _run_and_keep(ctx, host.url, first)
-            assert state["errors"] == [], state
-            assert page_caches(ctx, host.url) == [f"coplearn-site-{build}"] != old_cache
         finally:
             ctx.close()
         host.stop()

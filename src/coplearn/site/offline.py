@@ -28,11 +28,11 @@ cache per build of the site:
   lesson's kernel fetches them in a worker of its own) and every lesson and list of the site (small),
   so that any lesson opens without a connection after one lesson has run online.
 - The cache's name holds a fingerprint of the whole site (:func:`site_fingerprint`), written into
-  the worker; a rebuilt site is a changed worker, which the browser installs on the next visit
-  with a connection and which takes over once the site's pages are closed (taking over a page
-  still loading stopped the lesson's Python from starting, as tried here; the older worker serves
-  the new build correctly meanwhile, since it asks the site about every file but the hashed
-  ones). The older copy is deleted once a lesson has run.
+  the worker; a rebuilt site is a changed worker, which the browser installs and which takes over
+  on the next visit with a connection, as JupyterLite's does. On that first visit after a rebuild a
+  lesson's Python sometimes did not start (about one run in three in a test: the kernel's own worker
+  script was cut off while loading); a reload starts it. The older copy is deleted once a lesson
+  has run.
 """
 
 from __future__ import annotations
@@ -59,12 +59,12 @@ const SCOPE = new URL(self.registration.scope);
 const HASHED = /[.-][0-9a-f]{7,}\.[a-z0-9]+$/;
 const broadcast = new BroadcastChannel("/sw-api.v1");
 
-// The first worker takes over the page at once (the lesson's Python needs its file helper). A new
-// build's worker waits until the site's pages are closed: taking over a page still loading stopped
-// the loading of the kernel's own worker (as tried here), and the older worker serves the new build
-// correctly meanwhile (it asks the site about every file but the hashed ones). The older build's copy
-// is deleted in keep(), once a lesson has run.
-self.addEventListener("install", () => { if (!self.registration.active) self.skipWaiting(); });
+// A worker takes over at once, as JupyterLite's does (the lesson's Python needs its file helper).
+// (A new build's worker waiting until the site's pages were closed made a page opened just after
+// another closed hang in the full test run; taking over at once can, on the first visit after a
+// rebuild, stop a loading page's kernel from starting: reload. Both seen in tests, 6 December 2026.)
+// The older build's copy is deleted in keep(), once a lesson has run.
+self.addEventListener("install", () => { self.skipWaiting(); });
 self.addEventListener("activate", (event) => { event.waitUntil(self.clients.claim()); });
 
 self.addEventListener("fetch", (event) => {
