@@ -70,6 +70,7 @@ from coplearn.grading.submission import (MAX_TIMESTAMP_CHARS, note_collected, od
                                          unsafe_student_id)
 
 __all__ = ["SafeCollect", "SafeReleaseAssignment", "SafeReleaseFeedback", "copy_tree_no_follow", "exchange_problems",
+           "open_homes", "reachable_by_others", "say_open_homes",
            "bulk_window", "exchange_time", "forged", "links_in"]
 
 #: The course's folders in the exchange, and whether everyone may write into each (only ``inbound``,
@@ -194,6 +195,86 @@ def _owner(path: str) -> str:
         return pwd.getpwuid(uid).pw_name
     except KeyError:
         return f"uid {uid}"
+
+
+def _home_of(name: str) -> str | None:
+    """The home folder of the unix account ``name`` on this machine, or ``None``."""
+    try:
+        import pwd
+
+        return pwd.getpwnam(name).pw_dir or None
+    except (ImportError, KeyError, ValueError, OSError):
+        return None
+
+
+def reachable_by_others(path: str | os.PathLike[str]) -> bool:
+    """Whether accounts other than the owner (and its group) can open files under ``path``: every
+    folder from ``/`` down to it lets others through (``o+x``). Files are made readable by all under
+    the usual umask, so a student's work in such a home can be read by anyone who knows its path,
+    which nbgrader's layout makes easy to guess (red team 14 F2).
+
+    >>> import tempfile; home = tempfile.mkdtemp(); os.chmod(home, 0o755)
+    >>> reachable_by_others(home) == all(os.stat(p).st_mode & 0o001 for p in ("/", os.path.dirname(home)))
+    True
+    >>> os.chmod(home, 0o700); reachable_by_others(home)
+    False
+    """
+    here = os.path.abspath(os.fspath(path))
+    while True:
+        if not os.stat(here).st_mode & stat.S_IXOTH:
+            return False
+        parent = os.path.dirname(here)
+        if parent == here:
+            return True
+        here = parent
+
+
+def open_homes(names: Any, course_root: str | os.PathLike[str] | None = None,
+               home_of: Any = None) -> list[str]:
+    """On a machine where the students have accounts (some of ``names`` have a home folder here),
+    what other accounts can open: students' home folders, and the course folder (it holds the
+    gradebook and everyone's work), each as a short phrase for the tutor. Empty where no student
+    has an account here (one account for everyone, or a machine of the tutor's own).
+
+    >>> import tempfile; base = tempfile.mkdtemp(); os.chmod(base, 0o711)
+    >>> homes = {"ann": os.path.join(base, "ann"), "bo": os.path.join(base, "bo")}
+    >>> for name, mode in (("ann", 0o755), ("bo", 0o700)): os.mkdir(homes[name]); os.chmod(homes[name], mode)
+    >>> found = open_homes(["bo", "ann", "no-account"], home_of=homes.get)
+    >>> found == ([f"ann's home folder {homes['ann']} (mode 0755)"] if reachable_by_others(base) else [])
+    True
+    >>> open_homes(["no-account"], course_root=base, home_of=homes.get)
+    []
+    """
+    home_of = home_of or _home_of
+    accounts = sorted({n: h for n in set(names) if (h := home_of(n)) and os.path.isdir(h)}.items())
+    if not accounts:
+        return []
+    found = []
+    for name, home in accounts:
+        with contextlib.suppress(OSError):
+            if reachable_by_others(home):
+                found.append(f"{name}'s home folder {home} (mode {stat.S_IMODE(os.stat(home).st_mode):04o})")
+    if course_root is not None:
+        with contextlib.suppress(OSError):
+            if reachable_by_others(course_root):
+                found.append(f"your course folder {os.path.abspath(course_root)} (mode "
+                             f"{stat.S_IMODE(os.stat(course_root).st_mode):04o}), which holds the gradebook and "
+                             "everyone's work")
+    return found
+
+
+def say_open_homes(log: Any, names: Any, course_root: str | os.PathLike[str] | None) -> None:
+    """One warning line for :func:`open_homes`, if it finds anything (a check, never a failure)."""
+    try:
+        found = open_homes(names, course_root)
+    except Exception:  # noqa: BLE001 - advice only
+        return
+    if found:
+        shown = "; ".join(log_safe(f, 400) for f in found[:12]) + (f"; and {len(found) - 12} more" if len(found) > 12 else "")
+        log.warning("coplearn: on this machine other accounts can open files in %s. A classmate could read a "
+                    "student's work before the deadline and their feedback after it is released. Make each private "
+                    "(chmod 700 on the folder, or on the home folder holding it), as the tutor guide's \"A cohort on "
+                    "one machine\" says.", shown)
 
 
 def forged(path: str, name: str) -> list[str]:
@@ -519,6 +600,7 @@ class SafeCollect(_CheckedExchange, ExchangeCollect):
         big, unreadable, a bad timestamp already in submitted/) is named in the log and left out,
         and the others are still collected. The command then ends with an error naming them."""
         records, failed = list(self.src_records), []
+        say_open_homes(self.log, [r["username"] for r in records], self.coursedir.root)
         try:
             for record in records:
                 self.src_records = [record]
@@ -691,7 +773,10 @@ class SafeReleaseFeedback(_CheckedExchange, ExchangeReleaseFeedback):
                                        self.coursedir.assignment_id, escape=True),
             "(?P<notebook_id>.*).html"])
         failed: list[str] = []
-        for html_file in sorted(glob.glob(os.path.join(self.src_path, "*.html"))):
+        files = sorted(glob.glob(os.path.join(self.src_path, "*.html")))
+        say_open_homes(self.log, [m.group("student_id") for f in files if (m := re.match(regexp, f))],
+                       self.coursedir.root)
+        for html_file in files:
             m = re.match(regexp, html_file)
             if m is None:
                 self.log.error("coplearn: %s is not where nbgrader puts feedback: not released.", log_safe(html_file))
