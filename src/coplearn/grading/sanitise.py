@@ -442,13 +442,12 @@ def _build_answers_as_data() -> type:
                         # a written answer of tens of MB took 85-94 s a view, and the server answered
                         # nothing meanwhile (red team 14 F4). The notebook as handed in has it all.
                         cut = typed.rfind("\n", 0, TEXT_KEPT)
-                        cell.source = typed[: cut if cut > TEXT_KEPT // 2 else TEXT_KEPT]
+                        shown = typed[: cut if cut > TEXT_KEPT // 2 else TEXT_KEPT]
                         logs.append((index, f"is a written answer of {len(typed):,} characters: the first "
                                             f"{TEXT_KEPT:,} or so are shown for marking and in the feedback; the "
                                             "notebook as handed in (submitted/) has it all"))
-                        typed = cell.source + f"\n\n(The rest of this answer, {len(typed):,} characters in all, is in " \
-                            "the notebook as handed in, in submitted/: it is too long to show here.)"
-                        cell.source = typed
+                        typed = cell.source = shown + f"\n\n(The rest of this answer, {len(typed):,} characters in " \
+                            "all, is in the notebook as handed in, in submitted/: it is too long to show here.)"
                     cell.source = inert_markdown(cell.source)
                     # an answer box the course marks through a task cell, or a cell the student added; a box
                     # left as released is the course's text (review 9)
