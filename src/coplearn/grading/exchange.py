@@ -628,6 +628,7 @@ class SafeCollect(_CheckedExchange, ExchangeCollect):
                     # nbgrader kept as it was ("Submission already exists", review 12), and a record that
                     # cannot be written costs only that warning, not the collected work.
                     if self._wrote is not None:
+                        self._say_if_after_feedback(record["username"])
                         try:
                             said = note_collected(self._wrote)
                             if said:
@@ -646,6 +647,22 @@ class SafeCollect(_CheckedExchange, ExchangeCollect):
         if failed:
             self.fail("Not collected (see above): " + ", ".join(log_safe(f) for f in failed)
                       + ". Every other submission was collected.")
+
+    def _say_if_after_feedback(self, student: str) -> None:
+        """A line when a submission is collected for a student whose feedback on this assignment has
+        already been generated: the feedback shows the hidden tests' results, so a later submission
+        may have been put right from it (red team 15 F1). Collected as before; the tutor decides."""
+        import glob
+
+        cd = self.coursedir
+        with contextlib.suppress(Exception):
+            folder = cd.format_path(cd.feedback_directory, student, cd.assignment_id)
+            if glob.glob(os.path.join(glob.escape(folder), "*.html")):
+                self.log.warning(
+                    "coplearn: %s handed in %s again after you generated their feedback (%s), which shows the "
+                    "computer-marked answers and the hidden tests: check whether this submission should count before "
+                    "grading it (the tutor guide's \"Due dates and late work\").", log_safe(student),
+                    log_safe(cd.assignment_id), log_safe(os.path.relpath(folder, cd.root)))
 
     _bulk_change: tuple[float, float] | None = None
 

@@ -164,9 +164,40 @@ def _build_save_auto_grades() -> type:
 
     class SaveAutoGrades(_NbgraderSaveAutoGrades):  # type: ignore[misc, valid-type]
         """nbgrader's ``SaveAutoGrades``, committing once per notebook instead of once per cell, and
-        reading the notebook's grade and comment rows at once instead of one query per cell."""
+        reading the notebook's grade and comment rows at once instead of one query per cell.
+
+        A written answer the tutor has marked (a *task* cell, whose grade nbgrader's step never
+        touches) is shown as needing marking again when the notebook is graded again, as nbgrader
+        does for the cells it grades: after a resubmission the mark and comment were given to an
+        earlier answer (red team 15 F1: a resubmitted placeholder kept 22/25, unflagged). The
+        mark stays; one log line names the cells."""
+
+        def preprocess_cell(self, cell: Any, resources: Any, cell_index: int) -> tuple[Any, Any]:
+            from nbgrader import utils
+
+            cell, resources = super().preprocess_cell(cell, resources, cell_index)
+            if utils.is_task(cell) and not utils.is_grade(cell):
+                grade = self.gradebook.find_grade(cell.metadata["nbgrader"]["grade_id"], self.notebook_id,
+                                                  self.assignment_id, self.student_id)
+                if grade.manual_score is not None:
+                    grade.needs_manual_grade = True
+                    self._marked_before.append(str(cell.metadata["nbgrader"]["grade_id"]))
+                    self.gradebook.db.commit()
+            return cell, resources
 
         def preprocess(self, nb: Any, resources: Any) -> tuple[Any, Any]:
+            self._marked_before: list[str] = []
+            nb, resources = self._preprocess(nb, resources)
+            if self._marked_before:
+                from coplearn.grading.gradebook import log_safe
+
+                self.log.warning(
+                    "coplearn: %s: your marks on the written answers %s (%s) were given before this grading; they are "
+                    "kept and shown in formgrader as needing marking again: check them against the answers graded now.",
+                    log_safe(self.student_id), log_safe(", ".join(self._marked_before)), log_safe(self.notebook_id))
+            return nb, resources
+
+        def _preprocess(self, nb: Any, resources: Any) -> tuple[Any, Any]:
             check_versions()
             self.notebook_id = resources["nbgrader"]["notebook"]
             self.assignment_id = resources["nbgrader"]["assignment"]
