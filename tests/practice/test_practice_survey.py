@@ -128,9 +128,37 @@ def test_rating_words_and_mixed_forms():
         ["Very poor", "4 - Good", "Good (4)", "strongly agree", "3", " 2 "],
         ["ADEQUATE", "5=very good", "Excellent", "Neither agree nor disagree", "4.0", "very-good"],
     ])
-    r = summarise(read_survey_text(text), min_respondents=1)
+    survey = read_survey_text(text)
+    r = summarise(survey, min_respondents=1)
     got = [(s.item.id, s.low, s.high) for s in r.items if s.n]
     assert got == [("K1", 1, 3), ("K2", 4, 5), ("K3", 4, 5), ("K4", 3, 5), ("K5", 3, 4), ("K6", 2, 5)]
+    # the course's words with 'excellent' too: read on the course's scale, and said (red team 15 F2)
+    assert any("'very good' and 'excellent' were both read as 5" in n for n in survey.notes), survey.notes
+
+
+def test_the_poor_to_excellent_scale_is_read_on_its_own_terms():
+    """Red team 15 F2: Poor, Fair, Good, Very good, Excellent (many survey tools' five points) was read
+    2, 3, 4, 5, 5 (the course's words), every answer a point high, with no note: the team's
+    priorities shrank from 14 items to 2. A file that uses both 'very good' and 'excellent' can only
+    be on that scale, and is read 1 to 5 on it, with a note; the same answers as numbers agree."""
+    words = [["Poor", "Fair", "Good", "4 - Very good", "Excellent"], ["Poor", "Excellent", "Very good", "Fair", "Good"]]
+    numbers = [["1", "2", "3", "4", "5"], ["1", "5", "4", "2", "3"]]
+    ids = ["K1", "K2", "K3", "K4", "K5"]
+    by_words, by_numbers = read_survey_text(csv_text(ids, words)), read_survey_text(csv_text(ids, numbers))
+    assert [r.answers for r in by_words.responses] == [r.answers for r in by_numbers.responses]
+    assert any("read on the scale Poor (1), Fair (2), Good (3), Very good (4), Excellent (5)" in n
+               for n in by_words.notes), by_words.notes
+    assert not any("scale" in n for n in by_numbers.notes), by_numbers.notes
+    # the same words with a number that disagrees with that scale are refused, as any such pair is
+    with pytest.raises(SurveyError, match="two different ratings"):
+        read_survey_text(csv_text(ids, [["Poor", "Fair", "Good", "5 - Very good", "Excellent"]]))
+    # words that fit both scales ('excellent' and 'fair' without 'very good'): the course's reading, said
+    ambiguous = read_survey_text(csv_text(["K1", "K2", "K3"], [["Fair", "Good", "Excellent"]]))
+    assert [r.answers for r in ambiguous.responses] == [{"K1": 3, "K2": 4, "K3": 5}]
+    assert any("each is one point too high" in n for n in ambiguous.notes), ambiguous.notes
+    # the course's own words: nothing said
+    plain = read_survey_text(csv_text(["K1", "K2"], [["Very poor", "Very good"], ["Adequate", "Good"]]))
+    assert plain.notes == () and [r.answers for r in plain.responses][0] == {"K1": 1, "K2": 5}
 
 
 @pytest.mark.parametrize("blank", ["", "  ", "N/A", "n/a", "Don't know", "Prefer not to say", "-", "NA"])

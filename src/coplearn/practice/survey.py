@@ -454,6 +454,7 @@ def _read(text: str, source: str, notes: list[str]) -> Survey:
     short_rows: list[int] = []
     marks: list[str] = []  # cells of only a dash, question mark or dots: read as no answer, and said so
     wanted = sorted(columns.items(), key=lambda kv: get_item(kv[0]).order)
+    scale, scale_note = _file_scale(body, wanted)
     for n, cells in enumerate(body, start=header_row + 1):
         if not any(c.strip() for c in cells):
             continue
@@ -471,7 +472,7 @@ def _read(text: str, source: str, notes: list[str]) -> Survey:
                 marks.append(f"row {n} column {_describe(i, header[i], item_id)} '{raw}'")
                 continue
             try:
-                value = _answer(get_item(item_id), raw)
+                value = _answer(get_item(item_id), raw, scale)
             except (ValueError, LookupError) as exc:
                 message = str(exc).removeprefix(f"{item_id}: ")
                 if _squash(next((c for c in cells if c.strip()), "")) in _TOTALS:
@@ -507,6 +508,8 @@ def _read(text: str, source: str, notes: list[str]) -> Survey:
             "the file has headings but no answers yet"
             + (f" (rows {', '.join(map(str, empty_rows))} are blank)" if empty_rows else "")
             + ". Wait for the team's responses, then download the file again."))])
+    if scale_note:
+        notes.append(scale_note)
     if short_rows:
         notes.append(f"{_rows(short_rows)} fewer values than there are headings: the answers missing at the end "
                      f"were read as blank. If the file was cut short, download it again.")
@@ -573,8 +576,75 @@ _NUMBER_FIRST = re.compile(r"^\s*([+-]?\d+)\s*(?:[-–—=:(]\s*(.*?)\)?\s*)?$")
 _NUMBER_LAST = re.compile(r"^(.*?)\s*\(\s*(\d+)\s*\)\s*$")
 
 
-def _answer(item: AuditItem, raw: str) -> int | str | None:
-    """One cell as an answer for ``item`` (None when blank), or ``ValueError`` saying what is allowed."""
+#: The five-point scale many survey tools offer, lowest first: Poor, Fair, Good, Very good, Excellent.
+#: The course's own words (Very poor, Poor, Adequate, Good, Very good, with Fair and Excellent read as 3
+#: and 5) would read it one point high but at the top (red team 15 F2). A file that uses both "very
+#: good" and "excellent" can only be on this scale, and is read on it (with a note).
+POOR_TO_EXCELLENT = {"poor": 1, "fair": 2, "good": 3, "very good": 4, "excellent": 5}
+_COURSE_ONLY_WORDS = ("very poor", "adequate")
+
+
+def _word_key(text: str) -> str:
+    import unicodedata
+
+    from coplearn.core.validate import normalise
+
+    return normalise(unicodedata.normalize("NFKC", text))
+
+
+def _words_of(raw: str) -> str:
+    """The words of a rating cell ("4 - Very good" -> "Very good"; "Good" -> "Good"), or ""."""
+    m = _NUMBER_FIRST.match(raw)
+    if m:
+        return m.group(2) or ""
+    m2 = _NUMBER_LAST.match(raw)
+    return m2.group(1) if m2 else raw
+
+
+def _file_scale(body: Sequence[Sequence[str]],
+                wanted: Sequence[tuple[str, int]]) -> tuple[Mapping[str, int] | None, str | None]:
+    """The scale the file's rating words are on: None (the course's) or :data:`POOR_TO_EXCELLENT`,
+    and a note for the reader when that matters (the words may be on either, or mix both)."""
+    used: set[str] = set()  # the rating words in the file
+    for cells in body:
+        for item_id, i in wanted:
+            if i < len(cells) and get_item(item_id).kind == "rating" and cells[i].strip():
+                key = _word_key(_words_of(cells[i].strip()))
+                if key and not key.isdecimal():
+                    used.add(key)
+    if "very good" in used and "excellent" in used:
+        mixed = [w for w in _COURSE_ONLY_WORDS if w in used]
+        if mixed:
+            return None, (
+                f"The answers use '{mixed[0]}' (a word of the course's scale: Very poor 1, Poor 2, Adequate 3, Good 4, "
+                "Very good 5) and also 'excellent', so they were read on the course's scale, and 'very good' and "
+                "'excellent' were both read as 5. If some questions used the scale Poor, Fair, Good, Very good, "
+                "Excellent (on which every word but the top means one point less), export the answers as numbers "
+                "from 1 to 5 instead.")
+        return POOR_TO_EXCELLENT, (
+            "The answers use both 'very good' and 'excellent', so they were read on the scale Poor (1), Fair (2), "
+            "Good (3), Very good (4), Excellent (5), which many survey tools offer, not on the course's (Very poor 1 "
+            "... Very good 5). If that is wrong, export the answers as numbers from 1 to 5.")
+    if ("fair" in used or "excellent" in used) and not any(w in used for w in _COURSE_ONLY_WORDS):
+        words = ", ".join(f"'{w}'" for w in ("poor", "fair", "good", "very good", "excellent") if w in used)
+        return None, (
+            f"The answers use the words {words}, read as Very poor 1, Poor 2, Fair 3, Good 4, Excellent 5. If your "
+            "survey's scale was Poor, Fair, Good, Very good, Excellent (Poor the lowest), each is one point too high: "
+            "export the answers as numbers from 1 to 5 instead.")
+    return None, None
+
+
+def _rating(text: str, item_id: str, scale: Mapping[str, int] | None) -> int:
+    if scale is not None:
+        key = _word_key(text)
+        if key in scale:
+            return scale[key]
+    return rating_from_word(text, item_id)
+
+
+def _answer(item: AuditItem, raw: str, scale: Mapping[str, int] | None = None) -> int | str | None:
+    """One cell as an answer for ``item`` (None when blank), or ``ValueError`` saying what is allowed.
+    ``scale`` maps rating words of the file's own scale (:func:`_file_scale`) to ratings."""
     if is_no_answer(raw):  # symbols such as "★★★★" or "✓" are not: they are refused below, with the choices
         return None
     if item.kind == "open":
@@ -604,11 +674,11 @@ def _answer(item: AuditItem, raw: str) -> int | str | None:
         else:
             if re.fullmatch(r"\s*\d+\.0+\s*", raw):
                 return rating_from_word(raw.strip().split(".")[0], item.id)
-            return rating_from_word(raw, item.id)
+            return _rating(raw, item.id, scale)
     value = rating_from_word(number, item.id)
     if words.strip():
         try:
-            said = rating_from_word(words, item.id)
+            said = _rating(words, item.id, scale)
         except ValueError:
             said = value
         if said != value:
