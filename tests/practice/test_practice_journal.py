@@ -131,6 +131,57 @@ def test_a_name_for_the_peer_draws_a_warning_and_is_left_out_of_exports(tmp_path
     assert "Sarah" not in md and "write the person's role instead" in md
 
 
+
+def test_fields_the_course_does_not_know_are_kept_said_and_not_exported(tmp_path):
+    """Red team 15 F3: a misspelt field from a hand edit, a field of the learner's own, a top-level key
+    and a newer version were dropped without a word, and deleted from the file at the next save."""
+    path = tmp_path / "j.json"
+    j = Journal(path)
+    first = j.add(title="Supervision session", learning="Asking first opens the conversation.")
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["entries"][0]["impact_on_people"] = "Families said the duty calls felt calmer."
+    doc["entries"][0]["supervisor_comment"] = "Agreed as CPD evidence."
+    doc["profile"] = {"managed": 3.5}
+    path.write_text(json.dumps(doc), encoding="utf-8")
+
+    j = Journal(path)
+    with pytest.warns(JournalWarning, match=r"'impact_on_people' \(did you mean 'impact_people'\?\), 'supervisor_comment'"):
+        (entry,) = j.entries
+    assert "the file itself: 'profile'" in j.last_warning and "not shown or exported" in j.last_warning
+    assert "Families said" not in cpd.to_markdown([entry])  # not the course's field: not exported as if it were
+    # kept through every kind of save: a new entry, a change to that entry, and its own fields
+    second = j.add(learning="Second entry.")
+    j.update(first.id, impact_practice="I open with a question now.")
+    after = json.loads(path.read_text(encoding="utf-8"))
+    assert after["profile"] == {"managed": 3.5} and after["version"] == 1
+    assert after["entries"][0]["impact_on_people"] == "Families said the duty calls felt calmer."
+    assert after["entries"][0]["supervisor_comment"] == "Agreed as CPD evidence."
+    assert after["entries"][0]["impact_practice"] == "I open with a question now."
+    assert [e["id"] for e in after["entries"]] == [first.id, second.id]
+    # a field named as the course's is then read as one
+    after["entries"][0]["impact_people"] = after["entries"][0].pop("impact_on_people")
+    path.write_text(json.dumps(after), encoding="utf-8")
+    assert Journal(path).entries[0].impact_people == "Families said the duty calls felt calmer."
+
+
+def test_a_journal_from_a_newer_version_is_read_and_never_changed(tmp_path):
+    path = tmp_path / "j.json"
+    Journal(path).add(learning="Written by this version.")
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["version"] = 2
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    before = path.read_bytes()
+    j = Journal(path)
+    with pytest.warns(JournalWarning, match="saved by a newer version of the course"):
+        assert [e.learning for e in j.entries] == ["Written by this version."]
+    with pytest.raises(OSError, match="newer version of the course .* this change was not saved"):
+        j.add(learning="An older copy's entry.")
+    assert path.read_bytes() == before
+    doc["version"] = "1"  # a hand edit's string: the same version
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    Journal(path).add(learning="Saved.")
+    assert len(Journal(path).entries) == 2
+
 # ---- moving an unreadable file aside ------------------------------------------------------------
 
 @pytest.mark.parametrize("content", [b"{ this is not json", b"\xff\xfe\x00broken", b'{"format": "something-else"}', b"[]"])

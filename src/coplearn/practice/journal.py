@@ -99,13 +99,16 @@ class Journal:
         self.path = Path(path).expanduser() if path is not None else default_journal_path()
         self.last_warning: str | None = None
         self._settings: dict[str, Any] = {}
+        self._kept_top: dict[str, Any] = {}   # top-level keys the course does not know, written back
+        self._newer: object = None            # the version of a journal saved by a newer course
+        self._warned: set[str] = set()
 
     def __repr__(self) -> str:
         return f"Journal({str(self.path)!r})"
 
     # -- reading -----------------------------------------------------------------------------
     def _read_unlocked(self) -> list[JournalEntry]:
-        self._settings = {}
+        self._settings, self._kept_top, self._newer = {}, {}, None
         if not self.path.exists():
             return []
         try:
@@ -120,6 +123,13 @@ class Journal:
                 raise ValueError(problems)
             settings = data.get("settings", {})
             self._settings = dict(settings) if isinstance(settings, dict) else {}
+            self._kept_top = {k: v for k, v in data.items() if k not in ("format", "version", "settings", "entries")}
+            version = data.get("version", VERSION)
+            if isinstance(version, str) and version.strip().isdecimal():
+                version = int(version)  # (a hand edit's "1")
+            if not (isinstance(version, int) and not isinstance(version, bool) and version <= VERSION):
+                self._newer = version
+            self._say_what_is_kept(entries)
             return entries
         except (ValueError, TypeError, KeyError, UnicodeDecodeError, RecursionError) as exc:
             why = str(exc) if isinstance(exc, ValueError) and not isinstance(exc, json.JSONDecodeError) else (
@@ -180,9 +190,38 @@ class Journal:
     def __len__(self) -> int:
         return len(self.entries)
 
+    def _say_what_is_kept(self, entries: list[JournalEntry]) -> None:
+        """A warning when the file holds what this copy of the course does not know (a hand edit, or
+        a newer version of the course): it is kept in the file, but not shown or exported, and a
+        journal from a newer version is not changed at all (red team 15 F3)."""
+        said = []
+        if self._newer is not None:
+            said.append(f"it was saved by a newer version of the course (journal version {str(self._newer)[:20]}; this "
+                        f"copy knows version {VERSION}), so this copy shows what it can and saves nothing to it: update "
+                        "the course to add or change entries")
+        unknown = [f"entry {n} ({(e.title or e.date)[:40]!r}): {', '.join(e.unknown_fields()[:5])}"
+                   for n, e in enumerate(entries, 1) if e.kept]
+        if self._kept_top:
+            unknown.insert(0, "the file itself: " + ", ".join(repr(str(k)[:40]) for k in list(self._kept_top)[:5]))
+        if unknown:
+            shown = "; ".join(unknown[:MAX_FIELD_PROBLEMS]) + (
+                f"; and {len(unknown) - MAX_FIELD_PROBLEMS} more" if len(unknown) > MAX_FIELD_PROBLEMS else "")
+            said.append(f"it holds fields this copy of the course does not know ({shown}): they are kept in the file "
+                        "as they are, but not shown or exported; to use one, give it the field's right name in the file")
+        if said:
+            self.last_warning = f"Your journal at {self.path}: " + "; and ".join(said) + "."
+            if self.last_warning not in self._warned:  # (once for this journal, not at every read)
+                self._warned.add(self.last_warning)
+                warnings.warn(self.last_warning, JournalWarning, stacklevel=4)
+
     # -- writing -----------------------------------------------------------------------------
     def _write_unlocked(self, entries: list[JournalEntry]) -> None:
-        doc: dict[str, Any] = {"format": FORMAT, "version": VERSION}
+        if self._newer is not None:
+            raise JournalFileError(None, (
+                f"your journal at {self.path} was saved by a newer version of the course (journal version "
+                f"{str(self._newer)[:20]}), so this copy does not change it: this change was not saved, and the "
+                "journal is as it was. Update the course (README: the set-up command), then try again."))
+        doc: dict[str, Any] = {**self._kept_top, "format": FORMAT, "version": VERSION}
         if self._settings:
             doc["settings"] = self._settings
         doc["entries"] = [e.to_dict() for e in entries]
@@ -255,13 +294,14 @@ class Journal:
             entries = self._read_unlocked()
             for i, e in enumerate(entries):
                 if e.id == entry_id:
-                    merged = {k: v for k, v in e.to_dict().items() if k not in ("id", "created")}
+                    merged = {k: v for k, v in e.to_dict().items() if k not in ("id", "created") and k not in e.kept}
                     merged.update(fields)
                     kept_date = "date" not in fields or fields["date"] == e.date
                     if kept_date:  # a date saved earlier is kept as it is (only a date typed now is checked)
                         merged.pop("date")
                     fresh = JournalEntry.create(**merged)
-                    entries[i] = replace(fresh, id=e.id, created=e.created, date=e.date if kept_date else fresh.date)
+                    entries[i] = replace(fresh, id=e.id, created=e.created, date=e.date if kept_date else fresh.date,
+                                         kept=e.kept)
                     self._write_unlocked(entries)
                     return entries[i]
         raise LookupError(f"{entry_id!r} is not an entry in this journal")

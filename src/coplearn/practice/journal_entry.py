@@ -89,13 +89,16 @@ class JournalEntry:
     prompt: str = ""
     gibbs: Mapping[str, str] | None = field(default=None)
     hours: float | None = None
+    #: fields read from the file that the course does not know (a hand edit, a newer version of the
+    #: course): kept as they were and written back, never shown or exported (red team 15 F3)
+    kept: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def create(cls, **fields: Any) -> "JournalEntry":
         """Validate learner-supplied fields and build an entry with a fresh id and timestamp."""
         from coplearn.paper.concepts import get_concept, get_pcf
 
-        known = set(cls.__dataclass_fields__) - {"id", "created"}
+        known = set(cls.__dataclass_fields__) - {"id", "created", "kept"}
         unknown = set(fields) - known
         if unknown:
             raise ValueError(
@@ -149,7 +152,8 @@ class JournalEntry:
 
         if not isinstance(data, Mapping):
             raise ValueError("an entry is not a set of fields")
-        values = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
+        values = {k: data[k] for k in cls.__dataclass_fields__ if k in data and k != "kept"}
+        values["kept"] = {k: data[k] for k in data if k not in cls.__dataclass_fields__ or k == "kept"}
         for required in ("id", "created", "date"):
             if not isinstance(values.get(required), str) or not values[required].strip():
                 raise ValueError(f"the entry has no {required!r}")
@@ -175,9 +179,27 @@ class JournalEntry:
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
+        kept = data.pop("kept")
         data["pcf"] = list(self.pcf)
         data["concepts"] = list(self.concepts)
+        data.update((k, v) for k, v in kept.items() if k not in data)  # (written back as they were read)
         return data
+
+    def unknown_fields(self) -> list[str]:
+        """The fields kept from the file that the course does not know, each with a likely meant field.
+
+        >>> JournalEntry.from_dict({"id": "a1", "created": "2026-01-01T00:00:00+00:00", "date": "2026-01-01",
+        ...                         "impact_on_people": "Families said ..."}).unknown_fields()
+        ["'impact_on_people' (did you mean 'impact_people'?)"]
+        """
+        import difflib
+
+        known = [k for k in self.__dataclass_fields__ if k != "kept"]
+        out = []
+        for name in self.kept:
+            near = difflib.get_close_matches(str(name), known, n=1, cutoff=0.6)
+            out.append(f"{str(name)[:60]!r}" + (f" (did you mean {near[0]!r}?)" if near else ""))
+        return out
 
     def _repr_html_(self) -> str:
         rows = [
