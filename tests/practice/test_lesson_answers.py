@@ -333,3 +333,26 @@ def test_a_reflection_too_long_for_a_draft_is_not_kept_and_the_others_stay(_priv
     huge.save()
     huge.save()  # pressed twice: one record
     assert len(Journal().entries) == 1
+
+
+def _keep_answers(path: str, tag: str, n: int) -> None:
+    answers = LessonAnswers("culture-profile", path)
+    for i in range(n):
+        assert answers.update(f"{tag}{i}", i) is None
+
+
+def test_two_copies_saving_at_the_same_moment_lose_nothing(tmp_path: Path) -> None:
+    """Red team 15 F5: two processes keeping answers at once lost 188 of 400 (read, change and write
+    without the journal's lock); each update now holds the file's lock."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    path = str(tmp_path / "journal.json")
+    procs = [ctx.Process(target=_keep_answers, args=(path, tag, 60)) for tag in ("a", "b", "c")]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+        assert p.exitcode == 0
+    kept = LessonAnswers("culture-profile", path).load()
+    assert kept == {f"{tag}{i}": i for tag in ("a", "b", "c") for i in range(60)}

@@ -29,7 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from coplearn.core.atomic import atomic_write_text, move_aside
+from coplearn.core.atomic import atomic_write_text, file_lock, move_aside
 
 __all__ = ["LessonAnswers", "Throttle", "answers_path", "as_sentence", "kernel_loop", "FORMAT"]
 
@@ -111,15 +111,21 @@ class LessonAnswers:
     def update(self, key: str, value: Any) -> str | None:
         """Keep one answer (``None`` removes it), leaving the others kept as they are: two open copies
         of the same activity (two cells, two tabs) then add to each other's answers instead of one
-        replacing the other's. Returns None, or why it failed."""
-        answers = self.load() if self.path.exists() else {}
-        if self.last_warning:
-            return self.last_warning
-        if value is None:
-            answers.pop(key, None)
-        else:
-            answers[key] = value
-        return self.save(answers)
+        replacing the other's, even when both save at the same moment (the file is read, changed and
+        written under its lock, as the journal is: red team 15 F5). Returns None, or why it failed."""
+        try:
+            with file_lock(self.path):
+                answers = self.load() if self.path.exists() else {}
+                if self.last_warning:
+                    return self.last_warning
+                if value is None:
+                    answers.pop(key, None)
+                else:
+                    answers[key] = value
+                return self.save(answers)
+        except OSError as exc:  # (the lock: a folder that cannot be written to, or held too long)
+            return (f"your answers could not be kept ({_plain(exc, 'the file could not be changed')}); they stay on "
+                    "this page until you close it")
 
     def usable(self, saved: dict[str, Any], check: Callable[[str, Any], dict[str, Any]],
                noun: str = "answer") -> tuple[dict[str, Any], str]:
@@ -136,8 +142,12 @@ class LessonAnswers:
                 refused.append(str(key))
         if not refused:
             return good, ""
-        copy = self.keep_copy("older")
-        self.save(good)
+        try:
+            with file_lock(self.path):
+                copy = self.keep_copy("older")
+                self.save(good)
+        except OSError:
+            copy = None  # (nothing moved or saved: the next change says why)
         where = f" The file as it was is kept as {copy.name}." if copy else ""
         return good, (f" {len(refused)} kept {noun}{'s' if len(refused) != 1 else ''} could not be used "
                       f"({', '.join(refused[:5])}{' ...' if len(refused) > 5 else ''}).{where}")
@@ -153,7 +163,8 @@ class LessonAnswers:
     def forget(self) -> str | None:
         """Remove the kept answers. Returns None, or why it failed."""
         try:
-            self.path.unlink(missing_ok=True)
+            with file_lock(self.path):
+                self.path.unlink(missing_ok=True)
         except OSError as exc:
             return f"your kept answers could not be removed ({_plain(exc, 'the file could not be changed')})"
         return None
