@@ -128,6 +128,44 @@ def decimal_comma_hint(source: str) -> str | None:
     return None
 
 
+#: Quotation marks a phone, a tablet or a word processor puts in place of straight ones ("smart quotes").
+_CURLY_QUOTES = {"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
+                 "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u2039": "'", "\u203a": "'"}
+
+
+def unreadable_hint(source: str, error: object = None) -> str | None:
+    """Why Python could not read an answer cell, in words a learner can act on, when the cause is a
+    common slip: a decimal comma (:func:`decimal_comma_hint`), a special space (a non-breaking space,
+    which a Mac types with Option+Space and which comes with text copied from a web page or an
+    e-mail), or curly quotes (a phone's, a tablet's or a word processor's "smart" quotes). ``error``
+    is Python's own ``SyntaxError``, which names the character (red team 15 F4). None otherwise.
+
+    >>> unreadable_hint('q2_stage =\u00a0"storming"', SyntaxError("invalid non-printable character U+00A0"))
+    'it holds a special space (U+00A0, a non-breaking space), which some keyboards type (Option+Space on a Mac) and which comes with text copied from a web page or an e-mail: delete the spaces in this cell and type them again'
+    >>> unreadable_hint('q2_stage = \u201cstorming\u201d', SyntaxError("invalid character '\u201c' (U+201C)"))
+    'it has curly quotation marks (\u201c), which a phone, a tablet or a word processor puts in place of straight ones: type straight quotes instead: "'
+    """
+    import unicodedata
+
+    hint = decimal_comma_hint(source)
+    if hint or error is None:
+        return hint
+    m = re.search(r"U\+([0-9A-Fa-f]{4,6})", str(error))
+    if not m:
+        return None
+    ch = chr(int(m.group(1), 16))
+    if ch in _CURLY_QUOTES:
+        return (f"it has curly quotation marks ({ch}), which a phone, a tablet or a word processor puts in place of "
+                f"straight ones: type straight quotes instead: {_CURLY_QUOTES[ch]}")
+    if unicodedata.category(ch) in ("Zs", "Cf", "Zl", "Zp"):
+        name = {0xA0: "non-breaking space", 0x202F: "narrow non-breaking space", 0x200B: "zero-width space"}.get(
+            ord(ch)) or unicodedata.name(ch, "invisible character").lower()
+        return (f"it holds a special space (U+{ord(ch):04X}, a {name}), which some keyboards type (Option+Space on a Mac) "
+                "and which comes with text copied from a web page or an e-mail: delete the spaces in this cell and "
+                "type them again")
+    return None
+
+
 def is_answer_name(name: str) -> bool:
     """True for the names that answer cells give values to: ``q1``, ``q2_stage``, ``q1_readiness``.
 
@@ -290,7 +328,7 @@ def parse_answer_cell(source: str) -> ParsedCell:
     except (SyntaxError, ValueError, MemoryError, RecursionError, OverflowError) as exc:
         if "digits" in str(exc):  # Python refuses a whole number of more than 4,300 digits
             return ParsedCell({}, (), "a number that large is not an answer to these questions")
-        hint = decimal_comma_hint(source)
+        hint = unreadable_hint(source, exc)
         return ParsedCell({}, (), f"it is not Python that can be read: {hint}" if hint
                           else "it is not Python that can be read (check quotes, brackets and commas)")
     names: list[str] = []

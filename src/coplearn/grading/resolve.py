@@ -16,7 +16,7 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
-from coplearn.grading.answers import (_SHOW_ITEMS, ANSWERS_FILE, _show, as_data, canonical, decimal_comma_hint,
+from coplearn.grading.answers import (_SHOW_ITEMS, ANSWERS_FILE, _show, as_data, canonical, unreadable_hint,
                                       is_answer_name, item_value, number_text, parse_answer_cell, split_several)
 from coplearn.grading.checks import plain_errors
 from coplearn.grading.store import AnswerStore
@@ -114,7 +114,7 @@ def _after_cell(result: Any) -> None:
         if not isinstance(source, str):
             return
         if getattr(result, "error_before_exec", None) is not None:
-            hint = decimal_comma_hint(source) if re.search(r"\bq\d", source) else None
+            hint = unreadable_hint(source, result.error_before_exec) if re.search(r"\bq\d", source) else None
             if hint:  # Python's own "':' expected after dictionary key" does not say what to change
                 print(f"Python cannot read this answer cell: {hint}.")
             return

@@ -1,0 +1,58 @@
+"""Red team 15 F4: an answer cell Python cannot read because of a special space or curly quotes.
+
+A non-breaking space (a Mac types one with Option+Space; text copied from a web page or an e-mail
+brings them) or "smart" quotes (a phone's, a tablet's, a word processor's) make Python refuse the
+whole answer cell. The marks already followed the learner's own run; what was missing was the
+reason in words a learner can act on: they saw only "invalid non-printable character U+00A0", and
+the tutor's note said "check quotes, brackets and commas". Both now name the character and the fix.
+"""
+
+from __future__ import annotations
+
+import io
+from contextlib import redirect_stdout
+from types import SimpleNamespace
+
+import pytest
+
+pytestmark = [pytest.mark.nbgrader]
+
+CASES = [
+    ('q1_readiness = {\n\u00a0\u00a0\u00a0\u00a0"frank": "R3",\n}', "a special space (U+00A0, a non-breaking space)"),
+    ('q2_stage =\u00a0"storming"', "Option+Space on a Mac"),
+    ("q2_stage = \u201cstorming\u201d", "curly quotation marks (\u201c)"),
+    ("q2_stage = \u2018storming\u2019", "type straight quotes instead: '"),
+    ('q2_stage = "storming"\u200b', "U+200B, a zero-width space"),
+]
+
+
+def _syntax_error(source: str) -> SyntaxError:
+    try:
+        compile(source, "<cell>", "exec")
+    except SyntaxError as exc:
+        return exc
+    raise AssertionError(f"{source!r} compiled")
+
+
+@pytest.mark.parametrize("source, words", CASES)
+def test_the_tutor_and_the_learner_are_told_which_character_to_retype(source: str, words: str) -> None:
+    from coplearn.grading import resolve
+    from coplearn.grading.answers import parse_answer_cell
+
+    problem = parse_answer_cell(source).problem
+    assert problem.startswith("it is not Python that can be read: ") and words in problem, problem
+    said = io.StringIO()
+    with redirect_stdout(said):  # the learner's own run: the answer cells' watcher, after Python's message
+        resolve._after_cell(SimpleNamespace(info=SimpleNamespace(raw_cell=source), error_before_exec=_syntax_error(source),
+                                            error_in_exec=None))
+    assert said.getvalue().startswith("Python cannot read this answer cell: ") and words in said.getvalue(), said.getvalue()
+
+
+def test_a_special_space_inside_quotes_is_not_blamed() -> None:
+    from coplearn.grading.answers import parse_answer_cell
+
+    # (inside quotes Python reads it; the fault here is the missing comma)
+    problem = parse_answer_cell('q1 = {"frank": "R3\u00a0" "dan" "R1"}').problem
+    assert problem is None or "special space" not in problem
+    assert parse_answer_cell("q1 = {'task': 3.46 'team'}").problem == (
+        "it is not Python that can be read (check quotes, brackets and commas)")
