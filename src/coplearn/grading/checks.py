@@ -71,6 +71,10 @@ def _choice_problem(answer: object, kind: str, where: str) -> str | None:
         article = "an" if what[0] in "aeiou" else "a"
         return (f"You have not answered {where} yet. Choose {article} {what} from the drop-down above, "
                 f"or type one of: {_typed(kind)}.")
+    if isinstance(answer, (list, tuple)) and len(answer) == 1 and answer[0] in keys:
+        # (a comma after the answer, copied from a line of a {...} answer, makes a list of one: red team 15 F4)
+        return (f"For {where} you gave {_quoted(answer)}, a list of one answer, not the answer itself: the comma "
+                f"after {_quoted(answer[0])} makes it a list. Remove that comma.")
     if answer not in keys:
         return (f"For {where} you gave {_quoted(answer)}, which is not one of {plural}. "
                 f"Choose one of: {_typed(kind)}.")
@@ -87,6 +91,10 @@ def check_choice(answer: object, kind: str, where: str) -> None:
     Traceback (most recent call last):
     ...
     AssertionError: For statement 3 you gave 'clan', which is not one of the four learning cultures. Choose one of: professional, managed, humanistic, democratic.
+    >>> check_choice(["storming"], "stage", "the stage")
+    Traceback (most recent call last):
+    ...
+    AssertionError: For the stage you gave ['storming'], a list of one answer, not the answer itself: the comma after 'storming' makes it a list. Remove that comma.
     """
     _report(_choice_problem(answer, kind, where))
 
