@@ -50,6 +50,19 @@ def lesson_url(base: str, slug: str) -> str:
     return f"{base}/notebooks/index.html?path=course/{slug}.ipynb"
 
 
+def evaluate_through_reloads(page: Page, script: str) -> Any:
+    """``page.evaluate(script)``, or None while the page is reloading (a lesson page reloads itself
+    once when Python's worker fails before the lesson has run: coplearn/site/pages.py)."""
+    from playwright.sync_api import Error
+
+    try:
+        return page.evaluate(script)
+    except Error as exc:
+        if "context was destroyed" in str(exc) or "navigat" in str(exc):
+            return None
+        raise
+
+
 def open_lesson(page: Page, base: str, slug: str, timeout: float = 240) -> dict[str, float]:
     """Open a lesson and wait until it has run by itself; return timings (seconds from goto)."""
     t0 = time.perf_counter()
@@ -58,7 +71,7 @@ def open_lesson(page: Page, base: str, slug: str, timeout: float = 240) -> dict[
     deadline = time.monotonic() + timeout
     state = None
     while time.monotonic() < deadline:
-        state = page.evaluate(STATE)
+        state = evaluate_through_reloads(page, STATE)
         if state and state["kernel"] == "idle/connected" and "kernel_idle" not in times and state["counts"] \
                 and state["counts"][0] is None:
             times["kernel_idle"] = time.perf_counter() - t0

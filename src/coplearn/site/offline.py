@@ -31,8 +31,9 @@ cache per build of the site:
   the worker; a rebuilt site is a changed worker, which the browser installs and which takes over
   on the next visit with a connection, as JupyterLite's does. On that first visit after a rebuild a
   lesson's Python sometimes did not start (about one run in three in a test: the kernel's own worker
-  script was cut off while loading); a reload starts it. The older copy is deleted once a lesson
-  has run.
+  script was cut off while loading); a reload starts it, and the lesson page now reloads itself once
+  when Python's worker fails before the lesson has run (``RUN_ON_OPEN`` in
+  :mod:`coplearn.site.pages`). The older copy is deleted once a lesson has run.
 """
 
 from __future__ import annotations
@@ -62,7 +63,8 @@ const broadcast = new BroadcastChannel("/sw-api.v1");
 // A worker takes over at once, as JupyterLite's does (the lesson's Python needs its file helper).
 // (A new build's worker waiting until the site's pages were closed made a page opened just after
 // another closed hang in the full test run; taking over at once can, on the first visit after a
-// rebuild, stop a loading page's kernel from starting: reload. Both seen in tests, 6 December 2026.)
+// rebuild, stop a loading page's kernel from starting: the lesson page then reloads itself once.
+// Both seen in tests, 6 December 2026.)
 // The older build's copy is deleted in keep(), once a lesson has run.
 self.addEventListener("install", () => { self.skipWaiting(); });
 self.addEventListener("activate", (event) => { event.waitUntil(self.clients.claim()); });

@@ -290,6 +290,36 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
     var box = document.getElementById("coplearn-start-status");
     if (box && box.getAttribute("data-coplearn-kind") !== "files") { box.parentNode.removeChild(box); }
   }
+  // Python runs in a web worker of the page's own. If that worker fails before the lesson has run (a
+  // file of Python's cut off: a connection that dropped for a moment, or a rebuilt site's service worker
+  // taking over while the page was loading), the kernel never starts and the page would only wait. The
+  // page then reloads once by itself, which starts it; a second failure within five minutes is said in
+  // plain words instead (data-coplearn-python-restarted says which).
+  var RESTARTED_KEY = "coplearn-python-restarted:" + path;
+  function pythonFailed(why) {
+    if (runs || running || root.hasAttribute("data-coplearn-python-restarted")) return;
+    var before = 0;
+    try { before = Number(window.sessionStorage.getItem(RESTARTED_KEY) || 0); } catch (err) { before = Date.now(); }
+    if (Date.now() - before < 300000) {
+      root.setAttribute("data-coplearn-python-restarted", "failed again: " + why);
+      say("Python could not start in your browser, twice. Check your internet connection and reload the page " +
+          "(your journal is kept). If it still does not start, try another browser or the desktop course.", "alert");
+      return;
+    }
+    root.setAttribute("data-coplearn-python-restarted", "reloading: " + why);
+    console.warn("coplearn: Python's worker failed before the lesson ran (" + why + "): reloading the page once");
+    try { window.sessionStorage.setItem(RESTARTED_KEY, String(Date.now())); } catch (err) { return; }
+    window.location.reload();
+  }
+  if (window.Worker && window.Proxy && window.Reflect) {
+    window.Worker = new Proxy(window.Worker, { construct: function (target, args, newTarget) {
+      var worker = Reflect.construct(target, args, newTarget);
+      worker.addEventListener("error", function (event) {
+        pythonFailed((event && event.message) || "the worker's script could not be loaded");
+      });
+      return worker;
+    } });
+  }
   var STILL_STARTING = "Python is still starting in your browser. On a slow computer or connection this " +
     "can take a few minutes, and the activities then appear by themselves. If the activities have still not " +
     "appeared after five more minutes, check your internet connection and reload the page: your journal is kept.";
