@@ -363,11 +363,22 @@ def test_the_course_versions_of_two_nbgrader_steps_give_nbgraders_own_results(ro
                                       "db_url": f"sqlite:///{db}"}}
             step().preprocess(copy.deepcopy(nb), resources)
         with sqlite3.connect(db) as con:
+            if name == "nbgrader":
+                # the one difference, on purpose (red team 15 F1): a written answer (a task cell) the tutor
+                # has marked is shown as needing marking again when its notebook is graded again, as
+                # nbgrader does only for the cells it grades itself
+                con.execute("""UPDATE grade SET needs_manual_grade = 1 WHERE manual_score IS NOT NULL AND cell_id IN
+                               (SELECT id FROM base_cell WHERE type = 'TaskCell') AND notebook_id IN
+                               (SELECT sn.id FROM submitted_notebook sn JOIN submitted_assignment sa ON sn.assignment_id = sa.id
+                                JOIN assignment a ON sa.assignment_id = a.id WHERE a.name || '/' || sa.student_id IN
+                                (%s))""" % ", ".join(f"'{a}/{s}'" for a, s in graded))
+                flagged = con.execute("SELECT changes()").fetchone()[0]
             rows[name] = (con.execute("SELECT * FROM grade ORDER BY id").fetchall(),
                           con.execute("SELECT * FROM comment ORDER BY id").fetchall(),
                           con.execute("SELECT COUNT(*) FROM grade WHERE auto_score IS NOT NULL").fetchone()[0],
                           con.execute("SELECT COUNT(*) FROM comment WHERE auto_comment IS NOT 'not written'").fetchone()[0])
     assert rows["coplearn"] == rows["nbgrader"]
+    assert flagged >= 3  # (alice's and carol's a3 written answers, and a1's, were marked above)
     written = rows["coplearn"][2:]  # other tests' submissions may share this gradebook, untouched by both
     assert written[0] >= sum(len([c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")])
                              for nb in notebooks.values()) and written[1] > 0
