@@ -18,11 +18,12 @@ import pytest
 pytestmark = [pytest.mark.nbgrader]
 
 CASES = [
-    ('q1_readiness = {\n\u00a0\u00a0\u00a0\u00a0"frank": "R3",\n}', "a special space (U+00A0, a non-breaking space)"),
-    ('q2_stage =\u00a0"storming"', "Option+Space on a Mac"),
+    ('q1_readiness = {\n\u00a0\u00a0\u00a0\u00a0"frank": "R3",\n}', "line 2 holds a special space (U+00A0, a non-breaking space)"),
+    ('q2_stage =\u00a0"storming"', "a Mac types with Option+Space"),
     ("q2_stage = \u201cstorming\u201d", "curly quotation marks (\u201c)"),
-    ("q2_stage = \u2018storming\u2019", "type straight quotes instead: '"),
-    ('q2_stage = "storming"\u200b', "U+200B, a zero-width space"),
+    ("q2_stage = \u2018storming\u2019", "Type them again as straight quotes"),
+    ('q2_stage = "storming"\u200b', "an invisible character (U+200B, a zero width space)"),
+    ("q2_stage = \u00abstorming\u00bb", "quotation marks Python does not take (\u00ab)"),
 ]
 
 

@@ -58,7 +58,7 @@ def test_collect_and_feedback_release_name_the_homes_others_can_open(tmp_path: P
     assert f"h-searchable's home folder {homes['h-searchable']} (mode 0711)" in said[0], said
     assert "h-private" not in said[0] and "h-no-account" not in said[0], said
     assert "your course folder" not in said[0], said  # (pytest's own folders are private)
-    assert "chmod 700" in said[0] and "A cohort on one machine" in said[0], said
+    assert "sudo chmod 700" in said[0] and "A cohort on one machine" in said[0], said
     course.ok(api.autograde(A, "h-open"))
     course.ok(api.generate_feedback(A, "h-open"))
     log = course.ok(api.release_feedback(A, "h-open"))["log"]

@@ -61,7 +61,7 @@ def test_a_resubmission_shows_the_written_answers_marked_before_as_needing_marki
     ann.edit(A, "q3-task", "v2: I ran out of time")
     ann.submit(A)
     log = course.ok(api.collect(A))["log"]
-    said = [line for line in log.splitlines() if "again after you generated their feedback" in line]
+    said = [line for line in log.splitlines() if "was collected again, and you have already generated their feedback" in line]
     assert len(said) == 1 and "rs-ann" in said[0], log
     # serial nbgrader
     log = course.ok(api.autograde(A, "rs-ann"))["log"]

@@ -148,6 +148,7 @@ def test_fields_the_course_does_not_know_are_kept_said_and_not_exported(tmp_path
     with pytest.warns(JournalWarning, match=r"'impact_on_people' \(did you mean 'impact_people'\?\), 'supervisor_comment'"):
         (entry,) = j.entries
     assert "the file itself: 'profile'" in j.last_warning and "not shown or exported" in j.last_warning
+    assert "give a field the name suggested for it" in j.last_warning
     assert "Families said" not in cpd.to_markdown([entry])  # not the course's field: not exported as if it were
     # kept through every kind of save: a new entry, a change to that entry, and its own fields
     second = j.add(learning="Second entry.")
@@ -177,10 +178,13 @@ def test_a_journal_from_a_newer_version_is_read_and_never_changed(tmp_path):
     with pytest.raises(OSError, match="newer version of the course .* this change was not saved"):
         j.add(learning="An older copy's entry.")
     assert path.read_bytes() == before
-    doc["version"] = "1"  # a hand edit's string: the same version
-    path.write_text(json.dumps(doc), encoding="utf-8")
-    Journal(path).add(learning="Saved.")
-    assert len(Journal(path).entries) == 2
+    for version in ("1", 1.0, "abc"):  # hand edits: read as this version, not as a newer one (check 15)
+        doc["version"] = version
+        path.write_text(json.dumps(doc), encoding="utf-8")
+        Journal(path).add(learning=f"Saved with version {version!r}.")
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        assert doc["version"] == 1
+    assert len(Journal(path).entries) == 4
 
 # ---- moving an unreadable file aside ------------------------------------------------------------
 

@@ -155,7 +155,11 @@ def test_the_poor_to_excellent_scale_is_read_on_its_own_terms():
     # words that fit both scales ('excellent' and 'fair' without 'very good'): the course's reading, said
     ambiguous = read_survey_text(csv_text(["K1", "K2", "K3"], [["Fair", "Good", "Excellent"]]))
     assert [r.answers for r in ambiguous.responses] == [{"K1": 3, "K2": 4, "K3": 5}]
-    assert any("each is one point too high" in n for n in ambiguous.notes), ambiguous.notes
+    assert any("Fair, Good were read one point too high" in n for n in ambiguous.notes), ambiguous.notes
+    # Poor, Good and Very good alone fit both scales too (check 15): said as well
+    three = read_survey_text(csv_text(["K1", "K2", "K3"], [["Poor", "Very good", "Good"]]))
+    assert [r.answers for r in three.responses] == [{"K1": 2, "K2": 5, "K3": 4}]
+    assert any("Poor, Good, Very good were read one point too high" in n for n in three.notes), three.notes
     # the course's own words: nothing said
     plain = read_survey_text(csv_text(["K1", "K2"], [["Very poor", "Very good"], ["Adequate", "Good"]]))
     assert plain.notes == () and [r.answers for r in plain.responses][0] == {"K1": 1, "K2": 5}

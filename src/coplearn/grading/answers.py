@@ -128,22 +128,30 @@ def decimal_comma_hint(source: str) -> str | None:
     return None
 
 
-#: Quotation marks a phone, a tablet or a word processor puts in place of straight ones ("smart quotes").
-_CURLY_QUOTES = {"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
-                 "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u2039": "'", "\u203a": "'"}
+#: Quotation marks Python does not take: curly ("smart") ones, which a phone, a tablet or a word
+#: processor puts in place of straight ones, French-style ones and prime marks.
+_CURLY_QUOTES = {"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2018": "'", "\u2019": "'", "\u201a": "'",
+                 "\u201b": "'"}
+_OTHER_QUOTES = {"\u00ab": '"', "\u00bb": '"', "\u2039": "'", "\u203a": "'", "\u2032": "'", "\u2033": '"'}
 
 
 def unreadable_hint(source: str, error: object = None) -> str | None:
     """Why Python could not read an answer cell, in words a learner can act on, when the cause is a
     common slip: a decimal comma (:func:`decimal_comma_hint`), a special space (a non-breaking space,
     which a Mac types with Option+Space and which comes with text copied from a web page or an
-    e-mail), or curly quotes (a phone's, a tablet's or a word processor's "smart" quotes). ``error``
-    is Python's own ``SyntaxError``, which names the character (red team 15 F4). None otherwise.
+    e-mail) or another invisible character, or curly quotes (a phone's, a tablet's or a word
+    processor's "smart" quotes). ``error`` is Python's own ``SyntaxError``, which names the character
+    and the line (red team 15 F4). None otherwise.
 
-    >>> unreadable_hint('q2_stage =\u00a0"storming"', SyntaxError("invalid non-printable character U+00A0"))
-    'it holds a special space (U+00A0, a non-breaking space), which some keyboards type (Option+Space on a Mac) and which comes with text copied from a web page or an e-mail: delete the spaces in this cell and type them again'
-    >>> unreadable_hint('q2_stage = \u201cstorming\u201d', SyntaxError("invalid character '\u201c' (U+201C)"))
-    'it has curly quotation marks (\u201c), which a phone, a tablet or a word processor puts in place of straight ones: type straight quotes instead: "'
+    >>> def error(source):
+    ...     try:
+    ...         compile(source, "<cell>", "exec")
+    ...     except SyntaxError as exc:
+    ...         return exc
+    >>> unreadable_hint('q2_stage =\u00a0"storming"', error('q2_stage =\u00a0"storming"'))
+    'line 1 holds a special space (U+00A0, a non-breaking space), which a Mac types with Option+Space and which comes with text copied from a web page or an e-mail: delete the spaces on that line and type them again'
+    >>> print(unreadable_hint('q2_stage = \u201cstorming\u201d', SyntaxError("invalid character '\u201c' (U+201C)")))  # (no line)
+    this cell has curly quotation marks (\u201c) where Python needs straight ones (" or '): a phone, a tablet or a word processor can put them in. Type them again as straight quotes
     """
     import unicodedata
 
@@ -154,15 +162,22 @@ def unreadable_hint(source: str, error: object = None) -> str | None:
     if not m:
         return None
     ch = chr(int(m.group(1), 16))
+    line = getattr(error, "lineno", None)
+    where, there = (f"line {line}", "on that line") if isinstance(line, int) and line > 0 else ("this cell", "in it")
     if ch in _CURLY_QUOTES:
-        return (f"it has curly quotation marks ({ch}), which a phone, a tablet or a word processor puts in place of "
-                f"straight ones: type straight quotes instead: {_CURLY_QUOTES[ch]}")
+        return (f"{where} has curly quotation marks ({ch}) where Python needs straight ones (\" or '): a phone, a "
+                "tablet or a word processor can put them in. Type them again as straight quotes")
+    if ch in _OTHER_QUOTES:
+        return (f"{where} has quotation marks Python does not take ({ch}): type straight ones instead (\" or ')")
+    if ord(ch) in (0xA0, 0x202F, 0x2007):
+        return (f"{where} holds a special space (U+{ord(ch):04X}, a non-breaking space), which a Mac types with "
+                f"Option+Space and which comes with text copied from a web page or an e-mail: delete the spaces {there} "
+                "and type them again")
     if unicodedata.category(ch) in ("Zs", "Cf", "Zl", "Zp"):
-        name = {0xA0: "non-breaking space", 0x202F: "narrow non-breaking space", 0x200B: "zero-width space"}.get(
-            ord(ch)) or unicodedata.name(ch, "invisible character").lower()
-        return (f"it holds a special space (U+{ord(ch):04X}, a {name}), which some keyboards type (Option+Space on a Mac) "
-                "and which comes with text copied from a web page or an e-mail: delete the spaces in this cell and "
-                "type them again")
+        name = unicodedata.name(ch, "invisible character").lower()
+        return (f"{where} holds an invisible character (U+{ord(ch):04X}, a {name}), which comes with text copied from "
+                f"a web page or an e-mail: type {'that line' if there == 'on that line' else 'it'} again rather than "
+                "copying it")
     return None
 
 

@@ -73,8 +73,8 @@ def _choice_problem(answer: object, kind: str, where: str) -> str | None:
                 f"or type one of: {_typed(kind)}.")
     if isinstance(answer, (list, tuple)) and len(answer) == 1 and answer[0] in keys:
         # (a comma after the answer, copied from a line of a {...} answer, makes a list of one: red team 15 F4)
-        return (f"For {where} you gave {_quoted(answer)}, a list of one answer, not the answer itself: the comma "
-                f"after {_quoted(answer[0])} makes it a list. Remove that comma.")
+        return (f"For {where} you gave {_quoted(answer)}, a list of one answer, not the answer itself: give "
+                f"{_quoted(answer[0])} on its own (remove the comma after it, or the square brackets around it).")
     if answer not in keys:
         return (f"For {where} you gave {_quoted(answer)}, which is not one of {plural}. "
                 f"Choose one of: {_typed(kind)}.")
@@ -94,7 +94,7 @@ def check_choice(answer: object, kind: str, where: str) -> None:
     >>> check_choice(["storming"], "stage", "the stage")
     Traceback (most recent call last):
     ...
-    AssertionError: For the stage you gave ['storming'], a list of one answer, not the answer itself: the comma after 'storming' makes it a list. Remove that comma.
+    AssertionError: For the stage you gave ['storming'], a list of one answer, not the answer itself: give 'storming' on its own (remove the comma after it, or the square brackets around it).
     """
     _report(_choice_problem(answer, kind, where))
 

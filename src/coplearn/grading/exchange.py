@@ -273,8 +273,8 @@ def say_open_homes(log: Any, names: Any, course_root: str | os.PathLike[str] | N
         shown = "; ".join(log_safe(f, 400) for f in found[:12]) + (f"; and {len(found) - 12} more" if len(found) > 12 else "")
         log.warning("coplearn: on this machine other accounts can open files in %s. A classmate could read a "
                     "student's work before the deadline and their feedback after it is released. Make each private "
-                    "(chmod 700 on the folder, or on the home folder holding it), as the tutor guide's \"A cohort on "
-                    "one machine\" says.", shown)
+                    "(sudo chmod 700 on the folder, or on the home folder holding it, or ask the machine's administrator), "
+                    "as the tutor guide's \"A cohort on one machine\" says.", shown)
 
 
 def forged(path: str, name: str) -> list[str]:
@@ -650,8 +650,9 @@ class SafeCollect(_CheckedExchange, ExchangeCollect):
 
     def _say_if_after_feedback(self, student: str) -> None:
         """A line when a submission is collected for a student whose feedback on this assignment has
-        already been generated: the feedback shows the hidden tests' results, so a later submission
-        may have been put right from it (red team 15 F1). Collected as before; the tutor decides."""
+        already been generated: once released, the feedback shows the hidden tests' results, so a
+        later submission may have been put right from it (red team 15 F1). Collected as before; the
+        tutor decides."""
         import glob
 
         cd = self.coursedir
@@ -659,9 +660,9 @@ class SafeCollect(_CheckedExchange, ExchangeCollect):
             folder = cd.format_path(cd.feedback_directory, student, cd.assignment_id)
             if glob.glob(os.path.join(glob.escape(folder), "*.html")):
                 self.log.warning(
-                    "coplearn: %s handed in %s again after you generated their feedback (%s), which shows the "
-                    "computer-marked answers and the hidden tests: check whether this submission should count before "
-                    "grading it (the tutor guide's \"Due dates and late work\").", log_safe(student),
+                    "coplearn: %s's %s was collected again, and you have already generated their feedback (%s); once "
+                    "released, it shows the computer-marked answers and the hidden tests: check whether this submission "
+                    "should count before grading it (the tutor guide's \"Due dates and late work\").", log_safe(student),
                     log_safe(cd.assignment_id), log_safe(os.path.relpath(folder, cd.root)))
 
     _bulk_change: tuple[float, float] | None = None

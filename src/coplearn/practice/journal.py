@@ -63,6 +63,11 @@ VERSION = 1
 MAX_FIELD_PROBLEMS = 12
 
 
+#: What a learner with a journal from a newer version of the course can do.
+UPDATE_ADVICE = ("To add or change entries, use the newer version: ask your tutor for it, or, on your own computer, "
+                 "get the newer course and run ./run course again")
+
+
 class JournalFileError(PlainOSError):
     """The journal file could not be read or saved, said in plain words (no ``[Errno N]``)."""
 
@@ -127,8 +132,10 @@ class Journal:
             version = data.get("version", VERSION)
             if isinstance(version, str) and version.strip().isdecimal():
                 version = int(version)  # (a hand edit's "1")
-            if not (isinstance(version, int) and not isinstance(version, bool) and version <= VERSION):
-                self._newer = version
+            if isinstance(version, float) and version.is_integer():
+                version = int(version)
+            if isinstance(version, int) and not isinstance(version, bool) and version > VERSION:
+                self._newer = version  # (anything else a hand edit left is read as this version, and written so)
             self._say_what_is_kept(entries)
             return entries
         except (ValueError, TypeError, KeyError, UnicodeDecodeError, RecursionError) as exc:
@@ -196,9 +203,8 @@ class Journal:
         journal from a newer version is not changed at all (red team 15 F3)."""
         said = []
         if self._newer is not None:
-            said.append(f"it was saved by a newer version of the course (journal version {str(self._newer)[:20]}; this "
-                        f"copy knows version {VERSION}), so this copy shows what it can and saves nothing to it: update "
-                        "the course to add or change entries")
+            said.append(f"it was saved by a newer version of the course (journal version {self._newer}; this version "
+                        f"knows version {VERSION}), so this version only shows it and does not change it. {UPDATE_ADVICE}")
         unknown = [f"entry {n} ({(e.title or e.date)[:40]!r}): {', '.join(e.unknown_fields()[:5])}"
                    for n, e in enumerate(entries, 1) if e.kept]
         if self._kept_top:
@@ -206,8 +212,10 @@ class Journal:
         if unknown:
             shown = "; ".join(unknown[:MAX_FIELD_PROBLEMS]) + (
                 f"; and {len(unknown) - MAX_FIELD_PROBLEMS} more" if len(unknown) > MAX_FIELD_PROBLEMS else "")
-            said.append(f"it holds fields this copy of the course does not know ({shown}): they are kept in the file "
-                        "as they are, but not shown or exported; to use one, give it the field's right name in the file")
+            rename = self._newer is None and any("did you mean" in u for u in unknown)
+            said.append(f"it holds fields this version of the course does not know ({shown}): they are kept in the file "
+                        "as they are, but not shown or exported" + (
+                            "; if you edited the file by hand, give a field the name suggested for it" if rename else ""))
         if said:
             self.last_warning = f"Your journal at {self.path}: " + "; and ".join(said) + "."
             if self.last_warning not in self._warned:  # (once for this journal, not at every read)
@@ -219,8 +227,8 @@ class Journal:
         if self._newer is not None:
             raise JournalFileError(None, (
                 f"your journal at {self.path} was saved by a newer version of the course (journal version "
-                f"{str(self._newer)[:20]}), so this copy does not change it: this change was not saved, and the "
-                "journal is as it was. Update the course (README: the set-up command), then try again."))
+                f"{self._newer}), so this version does not change it: this change was not saved, and the journal is "
+                f"as it was. {UPDATE_ADVICE}"))
         doc: dict[str, Any] = {**self._kept_top, "format": FORMAT, "version": VERSION}
         if self._settings:
             doc["settings"] = self._settings

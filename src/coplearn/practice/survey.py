@@ -29,8 +29,12 @@ comments", "Points - ..."), which are not read.
 
 **Answers.** Rating questions take a whole number from 1 to 5 or a word on the course's scale
 (1 very poor, 2 poor, 3 adequate, 4 good, 5 very good; also common survey words such as
-"Strongly agree" or "Mostly": see :func:`coplearn.rating_scale` and ``audit.toml``). T3 takes a
-Tuckman stage (forming, storming, norming, performing, adjourning). T2 takes free text.
+"Strongly agree" or "Mostly": see :func:`coplearn.rating_scale` and ``audit.toml``). One exception
+(:func:`_file_scale`): a file that uses both "very good" and "excellent", and neither "very poor" nor
+"adequate", is on the scale many survey tools offer, and its words Poor, Fair, Good, Very good,
+Excellent are read 1 to 5 on it, with a note; a file whose words could be on either scale gets a note
+saying how they were read. T3 takes a Tuckman stage (forming, storming, norming, performing,
+adjourning). T2 takes free text.
 
 **What is ours.** The scale, the summary figures, the disagreement rule and the anonymity
 threshold are the course's own teaching aids, not the paper's, and the survey is a reflective
@@ -612,25 +616,33 @@ def _file_scale(body: Sequence[Sequence[str]],
                 key = _word_key(_words_of(cells[i].strip()))
                 if key and not key.isdecimal():
                     used.add(key)
+    both = [w for w in POOR_TO_EXCELLENT if w in used]  # the words of that scale the file uses
+    course_only = [w for w in _COURSE_ONLY_WORDS if w in used]
     if "very good" in used and "excellent" in used:
-        mixed = [w for w in _COURSE_ONLY_WORDS if w in used]
-        if mixed:
+        if course_only:
             return None, (
-                f"The answers use '{mixed[0]}' (a word of the course's scale: Very poor 1, Poor 2, Adequate 3, Good 4, "
-                "Very good 5) and also 'excellent', so they were read on the course's scale, and 'very good' and "
-                "'excellent' were both read as 5. If some questions used the scale Poor, Fair, Good, Very good, "
+                f"The answers use '{course_only[0]}' (a word of the course's scale: Very poor 1, Poor 2, Adequate 3, "
+                "Good 4, Very good 5) and also 'excellent', so they were read on the course's scale, and 'very good' "
+                "and 'excellent' were both read as 5. If some questions used the scale Poor, Fair, Good, Very good, "
                 "Excellent (on which every word but the top means one point less), export the answers as numbers "
                 "from 1 to 5 instead.")
+        others = sorted(used - set(POOR_TO_EXCELLENT))
         return POOR_TO_EXCELLENT, (
             "The answers use both 'very good' and 'excellent', so they were read on the scale Poor (1), Fair (2), "
             "Good (3), Very good (4), Excellent (5), which many survey tools offer, not on the course's (Very poor 1 "
-            "... Very good 5). If that is wrong, export the answers as numbers from 1 to 5.")
-    if ("fair" in used or "excellent" in used) and not any(w in used for w in _COURSE_ONLY_WORDS):
-        words = ", ".join(f"'{w}'" for w in ("poor", "fair", "good", "very good", "excellent") if w in used)
+            "... Very good 5)." + (f" Other words ({', '.join(repr(w) for w in others[:5])}) were read on the course's "
+                                  "scale." if others else "") + " If that is wrong, export the answers as numbers "
+            "from 1 to 5.")
+    if both and not course_only and any(w != "excellent" for w in both):
+        from coplearn.paper.action_centred import rating_from_word
+
+        read = ", ".join(f"{w.capitalize()} ({rating_from_word(w, 'K1')})" for w in both)
+        high = [w.capitalize() for w in both if w != "excellent"]
         return None, (
-            f"The answers use the words {words}, read as Very poor 1, Poor 2, Fair 3, Good 4, Excellent 5. If your "
-            "survey's scale was Poor, Fair, Good, Very good, Excellent (Poor the lowest), each is one point too high: "
-            "export the answers as numbers from 1 to 5 instead.")
+            f"The answers use the words {read}, as read on the course's scale (Very poor 1 ... Very good 5). If your "
+            f"survey's scale was Poor, Fair, Good, Very good, Excellent (Poor the lowest), {', '.join(high)} "
+            f"{'was' if len(high) == 1 else 'were'} read one point too high: export the answers as numbers from 1 to 5 "
+            "instead.")
     return None, None
 
 
@@ -682,8 +694,10 @@ def _answer(item: AuditItem, raw: str, scale: Mapping[str, int] | None = None) -
         except ValueError:
             said = value
         if said != value:
+            on = (" on the scale Poor 1 ... Excellent 5 that this file uses" if scale is not None
+                  and _word_key(words) in scale else "")
             raise ValueError(f"{item.id}: {raw!r} gives two different ratings ({value}, and {words.strip()!r} which is "
-                             f"{said}); use one of them, a whole number from 1 to 5 or a word")
+                             f"{said}{on}); use one of them, a whole number from 1 to 5 or a word")
     return value
 
 

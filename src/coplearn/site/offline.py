@@ -30,8 +30,9 @@ cache per build of the site:
 - The cache's name holds a fingerprint of the whole site (:func:`site_fingerprint`), written into
   the worker; a rebuilt site is a changed worker, which the browser installs and which takes over
   on the next visit with a connection, as JupyterLite's does. On that first visit after a rebuild a
-  lesson's Python sometimes did not start (about one run in three in a test: the kernel's own worker
-  script was cut off while loading); a reload starts it, and the lesson page now reloads itself once
+  lesson's Python sometimes did not start (about one run in three in a test on 6 December 2026,
+  though not in 15 later tries: the kernel's own worker script was cut off while loading); a reload
+  starts it, and the lesson page now reloads itself once
   when Python's worker fails before the lesson has run (``RUN_ON_OPEN`` in
   :mod:`coplearn.site.pages`). The older copy is deleted once a lesson has run.
 """

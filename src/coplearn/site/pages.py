@@ -275,6 +275,7 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
   function say(text, kind) {
     var box = document.getElementById("coplearn-start-status");
     if (box && box.getAttribute("data-coplearn-kind") === "files" && kind !== "files") return;  // it says more
+    if (box && box.getAttribute("data-coplearn-kind") === "alert" && kind !== "alert" && kind !== "files") return;
     if (!box) {
       box = document.createElement("div");
       box.id = "coplearn-start-status";
@@ -298,17 +299,20 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
   var RESTARTED_KEY = "coplearn-python-restarted:" + path;
   function pythonFailed(why) {
     if (runs || running || root.hasAttribute("data-coplearn-python-restarted")) return;
-    var before = 0;
-    try { before = Number(window.sessionStorage.getItem(RESTARTED_KEY) || 0); } catch (err) { before = Date.now(); }
-    if (Date.now() - before < 300000) {
-      root.setAttribute("data-coplearn-python-restarted", "failed again: " + why);
-      say("Python could not start in your browser, twice. Check your internet connection and reload the page " +
-          "(your journal is kept). If it still does not start, try another browser or the desktop course.", "alert");
+    var before = 0, remembered = true;
+    try {
+      before = Number(window.sessionStorage.getItem(RESTARTED_KEY) || 0);
+      if (Date.now() - before >= 300000) { window.sessionStorage.setItem(RESTARTED_KEY, String(Date.now())); }
+    } catch (err) { remembered = false; }  // (site data blocked: a reload could not tell it had been tried)
+    if (!remembered || Date.now() - before < 300000) {
+      root.setAttribute("data-coplearn-python-restarted", (remembered ? "failed again: " : "failed: ") + why);
+      say((remembered ? "Python failed to start in your browser twice in a row. " : "Python failed to start in your " +
+          "browser. ") + "Check your internet connection and reload the page (your journal is kept). If it still " +
+          "does not start, try another browser or the desktop course.", "alert");
       return;
     }
     root.setAttribute("data-coplearn-python-restarted", "reloading: " + why);
     console.warn("coplearn: Python's worker failed before the lesson ran (" + why + "): reloading the page once");
-    try { window.sessionStorage.setItem(RESTARTED_KEY, String(Date.now())); } catch (err) { return; }
     window.location.reload();
   }
   if (window.Worker && window.Proxy && window.Reflect) {
