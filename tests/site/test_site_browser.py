@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,7 +26,8 @@ from coplearn.site import REPO
 from coplearn.site.pages import lessons
 from interactions import interaction_for, perform
 from pages import axe_failures, axe_summary, check_text_alternatives, run_axe, save_axe
-from sitehelpers import STATE, OriginGuard, lesson_url, notebook, open_lesson, wait_for_every_cell, widget_errors
+from sitehelpers import (STATE, OriginGuard, evaluate_through_reloads, lesson_url, notebook, open_lesson,
+                         wait_for_every_cell, widget_errors)
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -259,6 +261,46 @@ def test_a_lesson_runs_by_itself_in_two_tabs_after_a_reload_and_after_a_kernel_r
         first.close()
         second.close()
 
+
+#: Where the learner is reading: the scroller's position and the first paragraph in view, and its offset.
+READING = """() => {
+  const sc = document.querySelector('.jp-NotebookPanel .jp-WindowedPanel-outer');
+  if (!sc) return null;
+  const top = sc.getBoundingClientRect().top;
+  const p = Array.from(document.querySelectorAll('.jp-RenderedMarkdown p')).find(e => e.getBoundingClientRect().top >= top);
+  return {scrollTop: Math.round(sc.scrollTop), text: p ? p.textContent.slice(0, 60) : null,
+          y: p ? Math.round(p.getBoundingClientRect().top - top) : null,
+          ran: document.documentElement.getAttribute('data-coplearn-ran') === 'yes'};
+}"""
+
+
+def test_the_page_stays_where_the_learner_is_reading_while_the_lesson_runs(context, site_server):
+    """Reach 12 W8: a learner who had scrolled down to read while Python started saw the page follow
+    the running cells down to the end and jump back (scrollTop 1500, 2461, 4229, 5717, 1500 over three
+    seconds in lesson 03). Now the page stays where they put it for the whole run."""
+    page = context.new_page()
+    try:
+        page.goto(lesson_url(site_server.url, LESSONS[3].slug))
+        page.wait_for_selector(".jp-NotebookPanel .jp-WindowedPanel-outer .jp-RenderedMarkdown p", timeout=120_000)
+        page.mouse.move(640, 500)
+        page.mouse.wheel(0, 1500)
+        page.wait_for_timeout(1200)  # (past the moment a scroll counts as the learner's own)
+        start = page.evaluate(READING)
+        assert start and not start["ran"] and start["scrollTop"] > 500, start  # scrolled, before the run
+        seen, deadline = [], time.monotonic() + 240
+        while time.monotonic() < deadline:
+            now = evaluate_through_reloads(page, READING)
+            if now:
+                seen.append(now)
+                if now["ran"]:
+                    break
+            time.sleep(0.1)
+        assert seen and seen[-1]["ran"], seen[-3:]
+        moved = [r for r in seen if abs(r["scrollTop"] - start["scrollTop"]) > 2]
+        assert not moved, f"the page moved while the lesson ran: {moved[:5]} (from {start})"
+        assert seen[-1]["text"] == start["text"], (start, seen[-1])
+    finally:
+        page.close()
 
 def test_a_lesson_is_never_saved_into_the_browser(context, site_server):
     """Review 12b B9: the browser note's fallback (Run All by hand), Ctrl+S or autosave kept a lesson's

@@ -404,14 +404,31 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
   function runAll(app, w) {
     if (running) return;
     running = true;
-    // Run All moves to the last cell; keep the learner where they are (the top, usually).
+    // Run All moves to the last cell and follows the cells as they run, which made the page jump
+    // under a learner already reading (reach 12 W8: scrolled down the page, then to the end, then back,
+    // for as long as the lesson ran). While it runs, the page stays where the learner put it: a scroll
+    // within a moment of the learner's own wheel, touch, key or pointer is theirs and is kept, any
+    // other is undone.
     var nb = w.content, index = nb.activeCellIndex;
     var scroller = nb.node.querySelector(".jp-WindowedPanel-outer") || nb.node;
-    var top = scroller.scrollTop;
+    var top = scroller.scrollTop, userAt = 0;
+    function theirs() { userAt = Date.now(); }
+    function pin() {
+      if (Date.now() - userAt < 1000) { top = scroller.scrollTop; }
+      else if (Math.abs(scroller.scrollTop - top) > 1) { scroller.scrollTop = top; }
+    }
+    var inputs = ["wheel", "touchstart", "touchmove", "keydown", "pointerdown"];
+    inputs.forEach(function (t) { document.addEventListener(t, theirs, { capture: true, passive: true }); });
+    scroller.addEventListener("scroll", pin, { passive: true });
+    function unpin() {
+      scroller.removeEventListener("scroll", pin);
+      inputs.forEach(function (t) { document.removeEventListener(t, theirs, { capture: true }); });
+    }
     unsay();
     app.commands.execute("notebook:run-all-cells").then(function () {
       nb.activeCellIndex = index;
       nb.mode = "command";
+      unpin();
       scroller.scrollTop = top;
       // The outputs are the kernel's, not the learner's work: do not save them into the browser's
       // copy of the lesson (a reopened lesson would show stale widgets), and do not ask "leave page?".
@@ -421,6 +438,7 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
       root.setAttribute("data-coplearn-ran", "yes");
       if (runs === 1) { keepForOffline(); }
     }).catch(function (err) {
+      unpin();
       console.error("coplearn: running the lesson failed", err);
     }).then(function () { running = false; });
   }
