@@ -52,8 +52,9 @@ def test_the_tutor_and_the_learner_are_told_which_character_to_retype(source: st
 def test_a_special_space_inside_quotes_is_not_blamed() -> None:
     from coplearn.grading.answers import parse_answer_cell
 
-    # (inside quotes Python reads it; the fault here is the missing comma)
-    problem = parse_answer_cell('q1 = {"frank": "R3\u00a0" "dan" "R1"}').problem
-    assert problem is None or "special space" not in problem
+    # inside quotes Python reads it: the fault here is the missing closing bracket, and the hint comes
+    # from Python's own error, not from a character somewhere in the cell
+    problem = parse_answer_cell('q1 = {"frank": "R3\u00a0", "dan": "R1"').problem
+    assert problem == "it is not Python that can be read (check quotes, brackets and commas)", problem
     assert parse_answer_cell("q1 = {'task': 3.46 'team'}").problem == (
         "it is not Python that can be read (check quotes, brackets and commas)")

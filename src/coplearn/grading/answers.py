@@ -130,9 +130,8 @@ def decimal_comma_hint(source: str) -> str | None:
 
 #: Quotation marks Python does not take: curly ("smart") ones, which a phone, a tablet or a word
 #: processor puts in place of straight ones, French-style ones and prime marks.
-_CURLY_QUOTES = {"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2018": "'", "\u2019": "'", "\u201a": "'",
-                 "\u201b": "'"}
-_OTHER_QUOTES = {"\u00ab": '"', "\u00bb": '"', "\u2039": "'", "\u203a": "'", "\u2032": "'", "\u2033": '"'}
+_CURLY_QUOTES = frozenset("\u201c\u201d\u201e\u201f\u2018\u2019\u201a\u201b")
+_OTHER_QUOTES = frozenset("\u00ab\u00bb\u2039\u203a\u2032\u2033")
 
 
 def unreadable_hint(source: str, error: object = None) -> str | None:

@@ -240,6 +240,22 @@ def is_no_answer(value: object) -> bool:
     return not text or _validate.squash(text) in NO_ANSWER_WORDS or is_no_answer_mark(text)
 
 
+def _plain_digits(word: object) -> str:
+    """``word`` in Unicode's compatibility form, trimmed, with digits of another script ("４", "٤")
+    written as the digit they are."""
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch
+                   for ch in unicodedata.normalize("NFKC", str(word)).strip())
+
+
+def rating_key(word: object) -> str:
+    """The form in which a rating word is looked up (case, spacing and Unicode forms ignored).
+
+    >>> rating_key("  Very-GOOD ")
+    'very good'
+    """
+    return _validate.normalise(_plain_digits(word))
+
+
 def rating_from_word(word: str, item: str) -> int:
     """Turn a survey answer such as ``"Good"`` or ``"4"`` into a rating, or raise ``ValueError``.
 
@@ -250,9 +266,7 @@ def rating_from_word(word: str, item: str) -> int:
     ...
     ValueError: T4: 'high' is not a rating; use a whole number from 1 to 5, or one of: very poor, poor, adequate, good, very good
     """
-    # Digits of another script ("４", "٤") are read as the digit they are.
-    text = "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch
-                   for ch in unicodedata.normalize("NFKC", str(word)).strip())
+    text = _plain_digits(word)
     key = _validate.normalise(text)
     if key in _load().words:
         return _load().words[key]

@@ -104,8 +104,7 @@ class LessonAnswers:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             atomic_write_text(self.path, text)
         except (OSError, TypeError, ValueError) as exc:
-            return (f"your answers could not be kept ({_plain(exc, 'they are not plain answers')}); they stay on "
-                    "this page until you close it")
+            return _not_kept(_plain(exc, "they are not plain answers"))
         return None
 
     def update(self, key: str, value: Any) -> str | None:
@@ -124,8 +123,7 @@ class LessonAnswers:
                     answers[key] = value
                 return self.save(answers)
         except OSError as exc:  # (the lock: a folder that cannot be written to, or held too long)
-            return (f"your answers could not be kept ({_plain(exc, 'the file could not be changed')}); they stay on "
-                    "this page until you close it")
+            return _not_kept(_plain(exc, "the file could not be changed"))
 
     def usable(self, saved: dict[str, Any], check: Callable[[str, Any], dict[str, Any]],
                noun: str = "answer") -> tuple[dict[str, Any], str]:
@@ -168,6 +166,10 @@ class LessonAnswers:
         except OSError as exc:
             return f"your kept answers could not be removed ({_plain(exc, 'the file could not be changed')})"
         return None
+
+
+def _not_kept(why: str) -> str:
+    return f"your answers could not be kept ({why}); they stay on this page until you close it"
 
 
 def kernel_loop() -> asyncio.AbstractEventLoop | None:

@@ -62,7 +62,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from coplearn.paper.action_centred import AuditItem, get_item, is_no_answer, is_no_answer_mark, rating_from_word
+from coplearn.paper.action_centred import (AuditItem, get_item, is_no_answer, is_no_answer_mark, rating_from_word,
+                                          rating_key)
 from coplearn.paper.team_development import get_stage, tuckman_stages
 from coplearn.practice.survey_headings import (  # noqa: F401 - match_header is part of this module's API
     _IGNORED_HEADINGS, _RESPONDENT_HEADINGS, _Conflict, _describe, _letter, _match, _short, _squash,
@@ -588,21 +589,16 @@ POOR_TO_EXCELLENT = {"poor": 1, "fair": 2, "good": 3, "very good": 4, "excellent
 _COURSE_ONLY_WORDS = ("very poor", "adequate")
 
 
-def _word_key(text: str) -> str:
-    import unicodedata
-
-    from coplearn.core.validate import normalise
-
-    return normalise(unicodedata.normalize("NFKC", text))
-
-
-def _words_of(raw: str) -> str:
-    """The words of a rating cell ("4 - Very good" -> "Very good"; "Good" -> "Good"), or ""."""
+def _split_rating(raw: str) -> tuple[str | None, str]:
+    """A rating cell as (its number or None, its words): "4 - Very good" -> ("4", "Very good"),
+    "Good (4)" -> ("4", "Good"), "Good" -> (None, "Good")."""
     m = _NUMBER_FIRST.match(raw)
     if m:
-        return m.group(2) or ""
+        return m.group(1), m.group(2) or ""
     m2 = _NUMBER_LAST.match(raw)
-    return m2.group(1) if m2 else raw
+    if m2:
+        return m2.group(2), m2.group(1)
+    return None, raw
 
 
 def _file_scale(body: Sequence[Sequence[str]],
@@ -613,7 +609,7 @@ def _file_scale(body: Sequence[Sequence[str]],
     for cells in body:
         for item_id, i in wanted:
             if i < len(cells) and get_item(item_id).kind == "rating" and cells[i].strip():
-                key = _word_key(_words_of(cells[i].strip()))
+                key = rating_key(_split_rating(cells[i].strip())[1])
                 if key and not key.isdecimal():
                     used.add(key)
     both = [w for w in POOR_TO_EXCELLENT if w in used]  # the words of that scale the file uses
@@ -634,8 +630,6 @@ def _file_scale(body: Sequence[Sequence[str]],
                                   "scale." if others else "") + " If that is wrong, export the answers as numbers "
             "from 1 to 5.")
     if both and not course_only and any(w != "excellent" for w in both):
-        from coplearn.paper.action_centred import rating_from_word
-
         read = ", ".join(f"{w.capitalize()} ({rating_from_word(w, 'K1')})" for w in both)
         high = [w.capitalize() for w in both if w != "excellent"]
         return None, (
@@ -648,7 +642,7 @@ def _file_scale(body: Sequence[Sequence[str]],
 
 def _rating(text: str, item_id: str, scale: Mapping[str, int] | None) -> int:
     if scale is not None:
-        key = _word_key(text)
+        key = rating_key(text)
         if key in scale:
             return scale[key]
     return rating_from_word(text, item_id)
@@ -675,18 +669,11 @@ def _answer(item: AuditItem, raw: str, scale: Mapping[str, int] | None = None) -
         raise ValueError(f"{item.id}: {raw!r} is not a Tuckman stage; choose one of: "
                          + ", ".join(s.key for s in tuckman_stages()))
     # rating
-    m = _NUMBER_FIRST.match(raw) or None
-    words = ""
-    if m:
-        number, words = m.group(1), (m.group(2) or "")
-    else:
-        m2 = _NUMBER_LAST.match(raw)
-        if m2:
-            words, number = m2.group(1), m2.group(2)
-        else:
-            if re.fullmatch(r"\s*\d+\.0+\s*", raw):
-                return rating_from_word(raw.strip().split(".")[0], item.id)
-            return _rating(raw, item.id, scale)
+    number, words = _split_rating(raw)
+    if number is None:
+        if re.fullmatch(r"\s*\d+\.0+\s*", raw):
+            return rating_from_word(raw.strip().split(".")[0], item.id)
+        return _rating(raw, item.id, scale)
     value = rating_from_word(number, item.id)
     if words.strip():
         try:
@@ -695,7 +682,7 @@ def _answer(item: AuditItem, raw: str, scale: Mapping[str, int] | None = None) -
             said = value
         if said != value:
             on = (" on the scale Poor 1 ... Excellent 5 that this file uses" if scale is not None
-                  and _word_key(words) in scale else "")
+                  and rating_key(words) in scale else "")
             raise ValueError(f"{item.id}: {raw!r} gives two different ratings ({value}, and {words.strip()!r} which is "
                              f"{said}{on}); use one of them, a whole number from 1 to 5 or a word")
     return value

@@ -296,15 +296,15 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
   // taking over while the page was loading), the kernel never starts and the page would only wait. The
   // page then reloads once by itself, which starts it; a second failure within five minutes is said in
   // plain words instead (data-coplearn-python-restarted says which).
-  var RESTARTED_KEY = "coplearn-python-restarted:" + path;
+  var RESTARTED_KEY = "coplearn-python-restarted:" + path, RETRY_MS = 300000;
   function pythonFailed(why) {
     if (runs || running || root.hasAttribute("data-coplearn-python-restarted")) return;
     var before = 0, remembered = true;
     try {
       before = Number(window.sessionStorage.getItem(RESTARTED_KEY) || 0);
-      if (Date.now() - before >= 300000) { window.sessionStorage.setItem(RESTARTED_KEY, String(Date.now())); }
+      if (Date.now() - before >= RETRY_MS) { window.sessionStorage.setItem(RESTARTED_KEY, String(Date.now())); }
     } catch (err) { remembered = false; }  // (site data blocked: a reload could not tell it had been tried)
-    if (!remembered || Date.now() - before < 300000) {
+    if (!remembered || Date.now() - before < RETRY_MS) {
       root.setAttribute("data-coplearn-python-restarted", (remembered ? "failed again: " : "failed: ") + why);
       say((remembered ? "Python failed to start in your browser twice in a row. " : "Python failed to start in your " +
           "browser. ") + "Check your internet connection and reload the page (your journal is kept). If it still " +
