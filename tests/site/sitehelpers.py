@@ -63,15 +63,29 @@ def evaluate_through_reloads(page: Page, script: str) -> Any:
         raise
 
 
+#: Seconds after which a lesson whose app has not appeared at all is reloaded once (see open_lesson).
+APP_NEVER_CAME = 90
+#: The lessons reloaded so, in this test run (printed with each; none expected).
+RETRIED: list[str] = []
+
+
 def open_lesson(page: Page, base: str, slug: str, timeout: float = 240) -> dict[str, float]:
     """Open a lesson and wait until it has run by itself; return timings (seconds from goto)."""
     t0 = time.perf_counter()
     page.goto(lesson_url(base, slug))
     times: dict[str, float] = {}
     deadline = time.monotonic() + timeout
-    state = None
+    state, started, retried = None, time.monotonic(), False
     while time.monotonic() < deadline:
         state = evaluate_through_reloads(page, STATE)
+        if state is None and not retried and time.monotonic() - started > APP_NEVER_CAME:
+            # A known, unexplained hang of the test run (CI runs ci-s43 and ci-s46, each once in a full
+            # run, never alone): the page loads but JupyterLite's app never appears. A learner is told to
+            # reload after 90 s; the test does so once, says so, and fails if it happens again.
+            retried = True
+            RETRIED.append(slug)
+            print(f"sitehelpers: {slug}: JupyterLite's app had not appeared after {APP_NEVER_CAME} s; reloading once")
+            page.reload()
         if state and state["kernel"] == "idle/connected" and "kernel_idle" not in times and state["counts"] \
                 and state["counts"][0] is None:
             times["kernel_idle"] = time.perf_counter() - t0
