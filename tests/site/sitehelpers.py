@@ -63,6 +63,34 @@ def evaluate_through_reloads(page: Page, script: str) -> Any:
         raise
 
 
+#: What a page whose app has not appeared shows, for the test's output (the cause of that hang is not
+#: known: this is what the next occurrence should tell).
+STUCK = """() => {
+  const app = window.jupyterapp, shell = app && app.shell;
+  const widgets = shell ? Array.from(shell.widgets('main')).map(w => w.id + ':' + (w.title && w.title.label)) : null;
+  const sw = navigator.serviceWorker;
+  const entries = performance.getEntriesByType('resource');
+  return {readyState: document.readyState, title: document.title, app: !!app, started: !!(app && app.started),
+          main: widgets, current: shell && shell.currentWidget ? shell.currentWidget.id : null,
+          dialogs: Array.from(document.querySelectorAll('.jp-Dialog')).map(d => d.innerText.slice(0, 200)),
+          serviceWorker: sw ? (sw.controller ? sw.controller.state : 'no controller') : 'none',
+          coplearn: Array.from(document.documentElement.attributes).filter(a => a.name.startsWith('data-coplearn'))
+            .map(a => a.name + '=' + a.value.slice(0, 80)),
+          resources: entries.length, lastResources: entries.slice(-6).map(e => e.name.split('/').slice(-2).join('/')
+            + ' ' + Math.round(e.duration) + 'ms ' + (e.responseStatus || '')),
+          text: (document.body ? document.body.innerText : '').replace(/\\s+/g, ' ').slice(0, 300)};
+}"""
+
+
+def describe_stuck_page(page: Page, console: list[str]) -> str:
+    """What a lesson page whose app never appeared shows (for a test's output; never raises)."""
+    try:
+        shown = evaluate_through_reloads(page, STUCK)
+    except Exception as exc:  # noqa: BLE001 - a description, never a reason to fail
+        shown = f"(could not read the page: {exc.__class__.__name__}: {str(exc)[:200]})"
+    return f"{shown}; last console messages: {console}"
+
+
 #: Seconds after which a lesson whose app has not appeared at all is reloaded once (see open_lesson).
 APP_NEVER_CAME = 90
 #: The lessons reloaded so, in this test run (printed with each; none expected).
@@ -72,6 +100,20 @@ RETRIED: list[str] = []
 def open_lesson(page: Page, base: str, slug: str, timeout: float = 240) -> dict[str, float]:
     """Open a lesson and wait until it has run by itself; return timings (seconds from goto)."""
     t0 = time.perf_counter()
+    console: list[str] = []  # the page's last messages, printed if its app never appears
+
+    def heard(message: Any) -> None:
+        console.append(f"{message.type}: {message.text[:200]}")
+        del console[:-15]
+
+    page.on("console", heard)
+    try:
+        return _open_lesson(page, base, slug, timeout, t0, console)
+    finally:
+        page.remove_listener("console", heard)
+
+
+def _open_lesson(page: Page, base: str, slug: str, timeout: float, t0: float, console: list[str]) -> dict[str, float]:
     page.goto(lesson_url(base, slug))
     times: dict[str, float] = {}
     deadline = time.monotonic() + timeout
@@ -84,7 +126,8 @@ def open_lesson(page: Page, base: str, slug: str, timeout: float = 240) -> dict[
             # reload after 90 s; the test does so once, says so, and fails if it happens again.
             retried = True
             RETRIED.append(slug)
-            print(f"sitehelpers: {slug}: JupyterLite's app had not appeared after {APP_NEVER_CAME} s; reloading once")
+            print(f"sitehelpers: {slug}: JupyterLite's app had not appeared after {APP_NEVER_CAME} s; reloading once. "
+                  f"What the page showed: {describe_stuck_page(page, console)}")
             page.reload()
         if state and state["kernel"] == "idle/connected" and "kernel_idle" not in times and state["counts"] \
                 and state["counts"][0] is None:
@@ -95,7 +138,8 @@ def open_lesson(page: Page, base: str, slug: str, timeout: float = 240) -> dict[
             break
         time.sleep(0.1)
     else:
-        raise AssertionError(f"{slug}: did not run by itself within {timeout:.0f} s; last state {state}")
+        shown = f"; the page shows {describe_stuck_page(page, console)}" if state is None else ""
+        raise AssertionError(f"{slug}: did not run by itself within {timeout:.0f} s; last state {state}{shown}")
     # widgets are drawn after the kernel is idle
     try:
         page.wait_for_function("() => document.querySelectorAll('.jupyter-widgets').length > 0 && "
