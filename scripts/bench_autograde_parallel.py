@@ -15,8 +15,9 @@ of it with serial ``nbgrader autograde``, ``coplearn autograde --jobs 1`` and ``
   make ``--jobs 1`` at most, with every core busy (cores / cores busy during ``--jobs 1``);
 - whether the gradebooks came out identical to serial grading (a check, not a timing).
 
-Environment: ``COPLEARN_BENCH_COHORT`` (default 40) submissions. Timings are noisy: they depend on
-the machine and on what else it is doing.
+Environment: ``COPLEARN_BENCH_COHORT`` (default 40) submissions; ``COPLEARN_BENCH_ASSIGNMENT`` (default
+a1-learning-cultures) the assignment in ``solutions/`` to grade. Timings are noisy: they depend on the
+machine and on what else it is doing.
 """
 
 from __future__ import annotations
@@ -137,7 +138,7 @@ def run() -> list[tuple[str, str, str]]:
     base = Path(tempfile.mkdtemp(prefix="coplearn-bench-autograde-"))
     try:
         template = base / "template"
-        assignment = hub_helpers.make_course(template)
+        assignment = hub_helpers.make_course(template, assignment=os.environ.get("COPLEARN_BENCH_ASSIGNMENT") or None)
         cohort = {f"s{i:03d}": KINDS[i % len(KINDS)] for i in range(n)}
         hub_helpers.submit_cohort(template, assignment, cohort)
 
