@@ -237,6 +237,56 @@ def test_small_cohorts_get_no_item_breakdown(tmp_path):
     check_standalone_html(page)
 
 
+def test_a_submission_never_autograded_is_named_and_left_out_not_counted_as_zero(tmp_path):
+    """docs16 F5: nbgrader records a submission before grading it; when grading fails (or was never run) the
+    gradebook holds it with no marks at all, and the report counted it as a graded 0."""
+    from nbgrader.api import Gradebook
+
+    write_gradebook(tmp_path, students=6)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}", course_id="coplearn") as gb:
+            gb.add_student("s99", first_name="Cerys", last_name="Broken")
+            gb.add_submission(A2, "s99")
+    db = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    cohort = C.load_cohort(A2, db_url=db, autograded=tmp_path / "autograded", names=True)
+    assert cohort.not_graded == ("Cerys Broken (s99)",)
+    assert [s.student_id for s in cohort.submissions] == [f"s{i:02d}" for i in range(6)]
+    a = C.analyse(cohort, names=True)
+    assert a.n == 6 and min(a.totals) > 0  # the six graded ones all scored something; s99 is not a 0
+    for page in (C.render_html(a), C.render_markdown(a)):
+        assert "Not graded." in page and "Cerys Broken (s99)" in page and "not counted as 0" in page
+    # without the autograded folder, the missing marks alone tell (the assignment has computer-marked items)
+    assert C.load_cohort(A2, db_url=db).not_graded == ("s99",)
+    # a graded submission whose autograded notebook has gone (NO_ANSWERS) is still graded: it has marks
+    assert "s07" not in C.load_cohort(A2, db_url=db, autograded=tmp_path / "autograded").not_graded
+    proc = run("cohort", "report", A2, "-o", str(tmp_path / "r.md"), "--course-dir", str(tmp_path), "--db", db,
+               cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "(6 submissions)" in proc.stdout and "Not graded: 1 submission in the gradebook was never" in proc.stdout
+
+
+def test_a_cohort_with_nothing_autograded_says_so_by_name(tmp_path):
+    from nbgrader.api import Gradebook
+
+    write_gradebook(tmp_path, students=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}", course_id="coplearn") as gb:
+            for sid in ("s01", "s02"):
+                gb.add_student(sid)
+                gb.add_submission(A2, sid)
+    with pytest.raises(C.CohortError, match=r"none of the 2 submissions of 'a2-leading-situationally' .* \(s01, s02\)"):
+        C.load_cohort(A2, db_url=f"sqlite:///{tmp_path / 'gradebook.db'}", autograded=tmp_path / "autograded")
+
+
+def test_never_graded_for_an_assignment_without_computer_marked_items():
+    assert not cohort_data._never_graded(False, (), None, "s1", "a5")  # nothing to tell by: taken as graded
+    assert cohort_data._never_graded(False, (), "/nonexistent/autograded", "s1", "a5")  # no autograded notebook
+    assert not cohort_data._never_graded(True, (), "/nonexistent/autograded", "s1", "a5")  # a tutor's mark
+    assert cohort_data._never_graded(False, (("q1", 2.0),), None, "s1", "a1")
+
+
 # ---- the command line ----------------------------------------------------------------------------
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:

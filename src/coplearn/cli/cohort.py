@@ -43,13 +43,17 @@ def _report(args: argparse.Namespace) -> int:
         written = C.write_report(analysis, args.output, fmt)
     except (C.CohortError, ValueError, LookupError, OSError) as exc:
         return _fail(str(exc))
-    print(f"Wrote the cohort report for {args.assignment} ({analysis.n} submissions) to {written}.")
+    from coplearn.grading.gradebook import log_safe  # what students typed, written out for the terminal
+
+    print(f"Wrote the cohort report for {args.assignment} ({analysis.n} submission{'s' if analysis.n != 1 else ''}) "
+          f"to {written}.")
+    if cohort.not_graded:
+        print(log_safe("Not graded: " + C.not_graded_note(analysis), 2000))
     if analysis.small:
         print(f"Fewer than {args.min_cohort} submissions: no item-by-item breakdown.")
     if analysis.unmarked:
         print(f"Marking not finished: {analysis.unmarked} manual mark{'s' if analysis.unmarked != 1 else ''} not "
               "given yet; the report's totals are the marks given so far.")
-    from coplearn.grading.gradebook import log_safe  # what students typed, written out for the terminal
 
     for r in analysis.reteach[:3]:
         print(f"  Reteach: {log_safe(r.grade_id)} answered {log_safe(r.shown)} by {r.count} of "

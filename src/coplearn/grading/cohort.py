@@ -49,8 +49,8 @@ from coplearn.grading.cohort_data import (  # noqa: F401 - the cohort's data, re
     known_assignments, load_cohort, misconception,
 )
 
-__all__ = ["CohortError", "Cohort", "ItemStats", "Submission", "analyse", "load_cohort", "render_html",
-           "render_markdown", "write_report", "course_settings", "MIN_COHORT", "METHOD", "BANDS", "NEGATIVE",
+__all__ = ["CohortError", "Cohort", "ItemStats", "Submission", "analyse", "load_cohort", "not_graded_note",
+           "render_html", "render_markdown", "write_report", "course_settings", "MIN_COHORT", "METHOD", "BANDS", "NEGATIVE",
            "WEAK", "sections"]
 
 METHOD = (
@@ -229,10 +229,24 @@ def _marking_note(a: Analysis) -> str:
             "concerned are the marks given so far, not final marks.")
 
 
+def not_graded_note(a: Analysis) -> str:
+    """Plainly, which submissions the gradebook holds that were never autograded ("" when none): they
+    are left out of the whole report, not counted as 0."""
+    left = a.cohort.not_graded
+    if not left:
+        return ""
+    k = len(left)
+    shown = ", ".join(left[:20]) + (f" and {k - 20} more" if k > 20 else "")
+    return (f"{k} submission{'s' if k != 1 else ''} in the gradebook {'were' if k != 1 else 'was'} never autograded "
+            f"(grading failed, or was not run yet): {shown}. {'They are' if k != 1 else 'It is'} left out of "
+            "everything below, not counted as 0. coplearn autograde says why a submission could not be graded; "
+            "grade it again once it is mended, then make this report again.")
+
+
 def _context(a: Analysis) -> dict:
     today = _dt.date.today()
     return {"a": a, "title": f"Cohort insight: {a.cohort.assignment}", "made": f"{today.day} {today.strftime('%B %Y')}",
-            "ours": OURS, "sections": sections(a), "marking": _marking_note(a)}
+            "ours": OURS, "sections": sections(a), "marking": _marking_note(a), "not_graded": not_graded_note(a)}
 
 
 def render_html(a: Analysis) -> str:

@@ -10,7 +10,7 @@ import ast
 import functools
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -211,6 +211,9 @@ class Cohort:
     #: grade_id -> the option a "several" item's hidden test checks (``assert "K8" in _given``), read
     #: from the test's source in the gradebook; items not listed are worked out from the answers
     checked_options: Mapping[str, str] = field(default_factory=dict)
+    #: submissions in the gradebook that were never autograded (it failed, or was never run): left out
+    #: of everything above and named, so that no one reads them as a graded 0 (docs16 F5)
+    not_graded: tuple[str, ...] = ()
 
 
 def _answer_key(source: str) -> tuple[str, str] | None:
@@ -360,12 +363,14 @@ def load_cohort(assignment: str, *, db_url: str, course_id: str = "coplearn",
             for cell in nb.task_cells:
                 manual_cells.append((cell.name, float(cell.max_score)))
         auto_names = {n for n, _ in auto_cells}
-        subs = []
+        subs, not_graded = [], []
         for sub in gb.assignment_submissions(assignment):
             cells = []
             answers: dict[str, Any] | None = {}
+            marked = False  # any mark at all, by nbgrader or by a tutor (nbgrader's score is 0 when there is none)
             for snb in sub.notebooks:
                 for g in snb.grades:
+                    marked = marked or g.auto_score is not None or g.manual_score is not None
                     auto = g.name in auto_names
                     score = g.score if (auto or g.manual_score is not None or not g.needs_manual_grade) else None
                     cells.append(CellScore(grade_id=g.name, score=None if score is None else float(score),
@@ -378,12 +383,36 @@ def load_cohort(assignment: str, *, db_url: str, course_id: str = "coplearn",
             label = sub.student.id
             if names and (sub.student.first_name or sub.student.last_name):
                 label = f"{sub.student.first_name or ''} {sub.student.last_name or ''}".strip() + f" ({sub.student.id})"
+            if _never_graded(marked, auto_cells, autograded, sub.student.id, assignment):
+                not_graded.append((sub.student.id, label))
+                continue
             subs.append(Submission(student_id=sub.student.id, name=label, cells=tuple(cells), answers=answers))
     if not subs:
+        if not_graded:
+            raise CohortError(
+                f"none of the {len(not_graded)} submission{'s' if len(not_graded) != 1 else ''} of {assignment!r} in "
+                f"the gradebook has been autograded ({', '.join(label for _, label in sorted(not_graded)[:20])}"
+                f"{', ...' if len(not_graded) > 20 else ''}): autograde them first (coplearn autograde says why one "
+                "cannot be graded)")
         raise CohortError(f"{assignment!r} has no submissions in the gradebook yet: collect and autograde first")
     subs.sort(key=lambda s: s.student_id)
     return Cohort(assignment=assignment, course_id=course_id, submissions=tuple(subs), answer_keys=answer_keys,
-                  auto_cells=tuple(auto_cells), manual_cells=tuple(manual_cells), checked_options=checked)
+                  auto_cells=tuple(auto_cells), manual_cells=tuple(manual_cells), checked_options=checked,
+                  not_graded=tuple(label for _, label in sorted(not_graded)))
+
+
+def _never_graded(marked: bool, auto_cells: Sequence[tuple[str, float]],
+                  autograded: str | os.PathLike[str] | None, student: str, assignment: str) -> bool:
+    """True for a submission nbgrader recorded but never autograded (grading it failed, or was never run):
+    no mark of any kind (``marked`` False), and no autograded notebook. nbgrader gives every computer-marked
+    item a score, 0 included, when it grades a notebook, so where the assignment has such items, none scored
+    means none graded; where it has none (a5), the missing autograded notebook says so (when its folder is
+    known)."""
+    if marked:
+        return False
+    if autograded is not None and any((Path(autograded) / student / assignment).glob("*.ipynb")):
+        return False
+    return bool(auto_cells) or autograded is not None
 
 
 def _read_answers(folder: str | os.PathLike[str] | None, student: str, assignment: str,
