@@ -311,6 +311,8 @@ def test_markdown_export_lays_out_cpd_records(tmp_path):
     assert "1 record has a heading still to fill in" in md
     assert md.count(cpd.MISSING) == 3  # description and the two impacts of the half-done entry
     assert "2 records, 1 with peer reflection." in md
+    # the document a learner sends on names the journal's file, not where it is on their computer (docs16 F11)
+    assert "from j.json." in md and str(tmp_path) not in md
 
 
 def test_html_export_is_standalone_and_accessible(tmp_path):
@@ -417,6 +419,16 @@ def test_cli_tells_the_learner_about_an_unreadable_journal(tmp_path):
     assert "could not be read" in proc.stderr and "kept safe as" in proc.stderr and "Traceback" not in proc.stderr
     (moved,) = [p for p in tmp_path.iterdir() if ".unreadable-" in p.name]
     assert moved.read_text(encoding="utf-8") == "{ half a journal"
+
+
+def test_cli_export_of_an_empty_journal_says_which_empty(tmp_path):
+    journal = tmp_path / "j.json"
+    proc = run_cli("journal", "export", "-o", str(tmp_path / "cpd.md"), "--journal", str(journal))
+    assert proc.returncode == 0, proc.stderr
+    assert "The journal has no entries yet." in proc.stdout and "period" not in proc.stdout
+    proc = run_cli("journal", "export", "-o", str(tmp_path / "cpd.md"), "--journal", str(journal),
+                   "--since", "2026-04-01")
+    assert "The journal has no entries in that period yet." in proc.stdout
 
 
 def test_cli_export_to_a_folder_is_refused(tmp_path):

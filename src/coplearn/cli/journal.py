@@ -78,7 +78,8 @@ def _export(args: argparse.Namespace) -> int:
             line += f" ({without} entr{'ies give' if without != 1 else 'y gives'} no hours)"
         print(line + ".")
     if not entries:
-        print("The journal has no entries in that period yet.")
+        print("The journal has no entries in that period yet." if args.since or args.until
+              else "The journal has no entries yet.")
     return 0
 
 

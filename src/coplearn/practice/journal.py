@@ -410,7 +410,7 @@ class Journal:
         The file is written atomically, so a failed export leaves no half-written file.
         """
         chosen = tuple(entries) if entries is not None else self.entries
-        return cpd.export(chosen, path, format, source=str(self.path), regulator=regulator or self.regulator)
+        return cpd.export(chosen, path, format, source=self.path.name, regulator=regulator or self.regulator)
 
     def _repr_html_(self) -> str:
         rows = [(e.date, e.lesson, e.title or e.learning[:60]) for e in self.entries]
