@@ -149,6 +149,9 @@ def test_the_poor_to_excellent_scale_is_read_on_its_own_terms():
     assert any("read on the scale Poor (1), Fair (2), Good (3), Very good (4), Excellent (5)" in n
                for n in by_words.notes), by_words.notes
     assert not any("scale" in n for n in by_numbers.notes), by_numbers.notes
+    # an answer left as N/A is no answer, not a word read on some scale (docs16 F4)
+    with_na = read_survey_text(csv_text(ids, words + [["n/a", "Don't know", "Good", "Fair", "Poor"]]))
+    assert not any("n/a" in n.lower() or "know" in n for n in with_na.notes), with_na.notes
     # the same words with a number that disagrees with that scale are refused, as any such pair is
     with pytest.raises(SurveyError, match="two different ratings"):
         read_survey_text(csv_text(ids, [["Poor", "Fair", "Good", "5 - Very good", "Excellent"]]))

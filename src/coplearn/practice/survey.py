@@ -608,7 +608,7 @@ def _file_scale(body: Sequence[Sequence[str]],
     used: set[str] = set()  # the rating words in the file
     for cells in body:
         for item_id, i in wanted:
-            if i < len(cells) and get_item(item_id).kind == "rating" and cells[i].strip():
+            if i < len(cells) and get_item(item_id).kind == "rating" and not is_no_answer(cells[i]):
                 key = rating_key(_split_rating(cells[i].strip())[1])
                 if key and not key.isdecimal():
                     used.add(key)
