@@ -11,7 +11,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                           description="Build the course as a static website that runs in any browser, "
                                       "with nothing to install (JupyterLite and Pyodide).")
     actions = site.add_subparsers(dest="site_command", metavar="ACTION")
-    build = actions.add_parser("build", help="build the site into a folder")
+    build = actions.add_parser("build", help="build the site into a folder",
+                               description="Build the browser edition into a folder, ready to publish on any web host "
+                                           "(docs/deploy.md says how). It needs Node.js and npm, and downloads "
+                                           "Pyodide and the packages once (kept for later builds).")
     build.add_argument("-o", "--output", type=Path, default=Path("build/site"),
                        help="the folder to write (replaced if it holds a site built before; default build/site)")
     build.add_argument("--course-root", type=Path, default=None,
@@ -19,9 +22,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     build.add_argument("--cache", type=Path, default=None,
                        help="where downloads are kept between builds (default $COPLEARN_SITE_CACHE or ~/.cache/coplearn/site)")
     build.set_defaults(func=_build)
-    serve = actions.add_parser("serve", help="serve a built site on this computer to try it")
-    serve.add_argument("folder", type=Path, nargs="?", default=Path("build/site"))
-    serve.add_argument("--port", type=int, default=8000)
+    serve = actions.add_parser("serve", help="serve a built site on this computer to try it",
+                               description="Serve a built site on this computer only (http://127.0.0.1:PORT/), "
+                                           "to try it before publishing. Stop it with Ctrl + C.")
+    serve.add_argument("folder", type=Path, nargs="?", default=Path("build/site"),
+                       help="the built site (default build/site)")
+    serve.add_argument("--port", type=int, default=8000, help="the port (default 8000)")
     serve.set_defaults(func=_serve)
     site.set_defaults(func=lambda args: site.print_help() or 0)
 
