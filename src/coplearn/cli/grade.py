@@ -124,8 +124,13 @@ def run(args: argparse.Namespace) -> int:
         prestart=not args.no_prestart, progress=progress,
     )
     if not (report.graded or report.failed or report.skipped or report.no_notebook):
-        print(f"coplearn autograde: no submissions of '{args.assignment}' found in "
-              f"{course / 'submitted'}. Collect them first (nbgrader collect {args.assignment}).", file=sys.stderr)
+        if not (course / "nbgrader_config.py").exists():  # (docs16 F12: a tutor who had collected was told to collect)
+            print(f"coplearn autograde: no submissions of '{args.assignment}' found, and {course} is not a course "
+                  "folder (it has no nbgrader_config.py). Go to the course folder (cd) and run the command there, "
+                  "or give it with --course-dir.", file=sys.stderr)
+        else:
+            print(f"coplearn autograde: no submissions of '{args.assignment}' found in "
+                  f"{course / 'submitted'}. Collect them first (nbgrader collect {args.assignment}).", file=sys.stderr)
         return 1
     print(report.summary())
     return 0 if report.ok else 1
