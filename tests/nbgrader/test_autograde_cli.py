@@ -29,3 +29,15 @@ def test_in_a_course_folder_with_nothing_collected_it_says_collect_first(tmp_pat
     err = capsys.readouterr().err
     assert "Collect them first (nbgrader collect a1-learning-cultures)" in err
     assert "not a course folder" not in err
+
+
+def test_the_summary_counts_in_plain_words() -> None:
+    """docs16 F15: "with 0 parallel jobs" when no worker was needed."""
+    from coplearn.grading.parallel import GradeReport
+
+    one = GradeReport(assignment="a1", graded=(), failed=("s2",), skipped=(), seconds=0.2, jobs=0, replayed=0,
+                      executed_here=0)
+    assert one.summary().startswith("Autograded 0 of 1 submission of 'a1' in 0 s one at a time. 1 could not be graded")
+    two = GradeReport(assignment="a1", graded=("s1", "s3"), failed=(), skipped=(), seconds=75, jobs=1, replayed=2,
+                      executed_here=0)
+    assert two.summary() == "Autograded 2 of 2 submissions of 'a1' in 1 min 15 s with 1 parallel job."

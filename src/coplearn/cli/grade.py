@@ -47,7 +47,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                    help="an nbgrader setting for this run, e.g. Execute.timeout=60 (repeatable)")
     p.add_argument("--no-prestart", action="store_true",
                    help="kept for old scripts: kernels are no longer started ahead of time")
-    p.add_argument("--quiet", "-q", action="store_true", help="show only errors and the final summary")
+    p.add_argument("--quiet", "-q", action="store_true",
+                   help="show only errors, coplearn's own warnings about a student's work (they can cost marks) and "
+                        "the final summary")
     p.set_defaults(func=run)
 
 
@@ -82,8 +84,6 @@ def nbgrader_arguments(args: argparse.Namespace) -> list[str]:
                 f"coplearn autograde: --set {setting!r} is not a setting; write it as CLASS.OPTION=VALUE, "
                 "for example --set Execute.timeout=60")
         out.append(f"--{key}={value}")
-    if args.quiet:
-        out.append("--log-level=ERROR")
     return out
 
 
@@ -121,7 +121,7 @@ def run(args: argparse.Namespace) -> int:
         os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
     report = autograde_parallel(
         args.assignment, jobs=args.jobs, nbgrader_args=nbgrader_arguments(args), course_dir=course,
-        prestart=not args.no_prestart, progress=progress,
+        prestart=not args.no_prestart, progress=progress, quiet=args.quiet,
     )
     if not (report.graded or report.failed or report.skipped or report.no_notebook):
         if not (course / "nbgrader_config.py").exists():  # (docs16 F12: a tutor who had collected was told to collect)

@@ -118,9 +118,10 @@ class GradeReport:
     def summary(self) -> str:
         """A sentence or two for the tutor."""
         n = len(self.graded) + len(self.failed)
+        how = (f"with {self.jobs} parallel job{'s' if self.jobs != 1 else ''}" if self.jobs
+               else "one at a time")  # (no worker was needed: docs16 F15 read "with 0 parallel jobs")
         text = (f"Autograded {len(self.graded)} of {n} submission{'s' if n != 1 else ''} of "
-                f"'{self.assignment}' in {format_duration(self.seconds)} with {self.jobs} "
-                f"parallel job{'s' if self.jobs != 1 else ''}.")
+                f"'{self.assignment}' in {format_duration(self.seconds)} {how}.")
         if self.failed:
             text += (f" {len(self.failed)} could not be graded: {log_safe(', '.join(self.failed), 2000)} "
                      "(nbgrader's reason is in the log above; their other work is untouched).")
@@ -532,6 +533,19 @@ def _ensure_path_has_venv() -> None:
         os.environ["PATH"] = os.pathsep.join([bindir, path]) if path else bindir
 
 
+def _only_errors_and_coplearn(record: Any) -> bool:
+    """The log filter of a quiet run: errors, and coplearn's own warnings about a student's work
+    (docs16 F14: ``-q`` hid "no answers.json came with the notebook ...", which costs marks)."""
+    import logging
+
+    if record.levelno >= logging.ERROR:
+        return True
+    try:
+        return record.levelno >= logging.WARNING and record.getMessage().startswith("coplearn:")
+    except Exception:  # noqa: BLE001 - a record that cannot be formatted: let logging report it
+        return True
+
+
 def autograde_parallel(
     assignment: str,
     *,
@@ -540,13 +554,16 @@ def autograde_parallel(
     course_dir: str | os.PathLike[str] | None = None,
     prestart: bool = True,  # kept for old callers: kernels are now kept between notebooks instead
     progress: Callable[[str], None] | None = None,
+    quiet: bool = False,
 ) -> GradeReport:
     """Autograde ``assignment`` for every submitted student, running ``jobs`` notebooks at once.
 
     ``nbgrader_args`` are passed to nbgrader as on its command line (``--student=ID``,
     ``--force``, ``--db=URL``, ``--Execute.timeout=60`` ...). The course is the current folder
     (where ``nbgrader_config.py`` is), or ``course_dir``. ``progress`` receives one line per
-    finished submission. Returns a :class:`GradeReport`; nbgrader's own log goes to stderr.
+    finished submission. ``quiet`` keeps only errors and coplearn's own warnings (which say what
+    happened to a student's work, and can cost marks) in the log. Returns a :class:`GradeReport`;
+    nbgrader's own log goes to stderr.
     """
     from coplearn.core.optional_modules import skip_slow_optional_modules
 
@@ -584,6 +601,8 @@ def autograde_parallel(
         cd = app.coursedir
         checksums = AsReleasedChecksums(released_checksums(Path(cd.format_path(cd.release_directory, ".", assignment))))
         app.log.addFilter(checksums)
+        if quiet:
+            app.log.addFilter(_only_errors_and_coplearn)
         unmatched = _unmatched(app, assignment)
         todo, skipped, main_only, no_notebook = _plan(app)
         converter = Autograde(coursedir=app.coursedir, parent=app)
@@ -620,7 +639,7 @@ def autograde_parallel(
             if converter.exporter_class is NotebookExporter:  # nbgrader's own, not a tutor's
                 converter.exporter_class = type("Replaying", (_replaying_exporter(),), {"board": board, "counts": counts})
         elif progress and todo:
-            progress(f"running {len(todo)} submissions one at a time")
+            progress(f"running {len(todo)} submission{'s' if len(todo) != 1 else ''} one at a time")
         try:
             # the assignment cannot change during the run: read its cells once, and keep nbgrader's
             # compiled queries from one gradebook to the next (coplearn.grading.gradebook)
@@ -645,6 +664,7 @@ def autograde_parallel(
         submission.RUN_LOG = None
         if checksums is not None:
             app.log.removeFilter(checksums)
+            app.log.removeFilter(_only_errors_and_coplearn)
         quiet.close()
         if pool is not None:
             processes = list(getattr(pool, "_processes", {}).values())  # to stop any that hang
