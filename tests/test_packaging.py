@@ -77,6 +77,19 @@ def test_the_servers_start_through_run_jupyter_which_keeps_the_slow_import_out()
     assert bad.returncode == 2 and "usage" in bad.stderr
 
 
+def test_jupyterlab_terminals_find_coplearn_without_an_activated_environment():
+    """docs16 F2: the course's messages say `coplearn journal ...`; started as .venv/bin/coplearn (not
+    activated), JupyterLab and its terminals get this environment's commands first on PATH."""
+    code = ("import os, sys, types, coplearn.cli.run_jupyter as r\n"
+            "fake = types.ModuleType('jupyterlab.labapp')\n"
+            "fake.main = lambda: print(os.environ['PATH'])\n"
+            "sys.modules['jupyterlab.labapp'] = fake\n"
+            "r.main(['lab'])")
+    env = dict(os.environ, PATH="/usr/bin:/bin")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120, env=env)
+    assert out.stdout.strip() == os.path.dirname(sys.executable) + ":/usr/bin:/bin"
+
+
 @pytest.mark.skipif(os.name != "posix", reason="reads the script's #! line; Windows installs an .exe")
 def test_cli_tests_run_the_coplearn_installed_beside_this_python():
     """The CLI tests run `coplearn` from the environment running the tests (a venv or the conda

@@ -116,9 +116,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"coplearn autograde: {exc}", file=sys.stderr)
         return 2
     progress(message)
-    bindir = os.path.dirname(sys.executable)  # nbgrader runs alembic from PATH: works without activating a venv
-    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
+    from coplearn.core.environment import python_bin_on_path
+
+    python_bin_on_path()  # nbgrader runs alembic from PATH: works without activating a venv
     report = autograde_parallel(
         args.assignment, jobs=args.jobs, nbgrader_args=nbgrader_arguments(args), course_dir=course,
         prestart=not args.no_prestart, progress=progress, quiet=args.quiet,

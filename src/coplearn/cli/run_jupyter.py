@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sys
 
+from coplearn.core.environment import python_bin_on_path
 from coplearn.core.optional_modules import skip_slow_optional_modules
 
 APPS = {"lab": "jupyterlab.labapp"}
@@ -24,6 +25,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"usage: python -m coplearn.cli.run_jupyter {{{'|'.join(APPS)}}} [ARGS...]", file=sys.stderr)
         return 2
     skip_slow_optional_modules()
+    # a JupyterLab terminal finds coplearn and nbgrader by those names, as the course's messages give them,
+    # when coplearn was started as .venv/bin/coplearn without activating the environment (docs16 F2)
+    python_bin_on_path()
     import importlib
 
     app = importlib.import_module(APPS[argv[0]])

@@ -52,6 +52,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from coplearn.core.environment import python_bin_on_path
 from coplearn.grading import submission
 from coplearn.grading.gradebook import caching_gradebook, log_safe, sharing_engines, snapshot_gradebook
 from coplearn.grading.kept_kernel import (execute_index, fingerprint, input_fingerprint, resolve_step, started_marker,
@@ -525,14 +526,6 @@ def _without_selection(argv: Sequence[str]) -> list[str]:
     return out
 
 
-def _ensure_path_has_venv() -> None:
-    """nbgrader runs ``alembic`` from PATH when it creates a gradebook: make sure ours is found."""
-    bindir = os.path.dirname(sys.executable)
-    path = os.environ.get("PATH", "")
-    if bindir not in path.split(os.pathsep):
-        os.environ["PATH"] = os.pathsep.join([bindir, path]) if path else bindir
-
-
 def _only_errors_and_coplearn(record: Any) -> bool:
     """The log filter of a quiet run: errors, and coplearn's own warnings about a student's work
     (docs16 F14: ``-q`` hid "no answers.json came with the notebook ...", which costs marks)."""
@@ -574,7 +567,7 @@ def autograde_parallel(
     if any(ch in assignment for ch in "*?["):
         raise ValueError(f"give one assignment's name, not a pattern ({assignment!r})")
     jobs = max(1, int(jobs or os.cpu_count() or 1))
-    _ensure_path_has_venv()
+    python_bin_on_path()  # nbgrader runs alembic from PATH when it creates a gradebook
     submission.bound_timestamp_reading()  # (the course's nbgrader_config.py does too; an older copy may not)
     submission.skip_unmatched_folders()  # (likewise)
     submission.guard_nbgrader_copy()  # (likewise)

@@ -1,0 +1,34 @@
+"""The folder of this Python's commands on ``PATH``, for what coplearn starts.
+
+coplearn is often run as ``.venv/bin/coplearn`` without activating the virtual environment, so
+``.venv/bin`` is not on ``PATH``. nbgrader runs ``alembic`` from ``PATH`` when it creates a
+gradebook, and a JupyterLab terminal opened from ``coplearn lab`` should find ``coplearn`` and
+``nbgrader`` as the course's messages name them (docs16 F2).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import MutableMapping
+
+__all__ = ["python_bin_on_path"]
+
+
+def python_bin_on_path(env: MutableMapping[str, str] | None = None) -> str:
+    """Put the folder holding this Python (and its environment's commands) first on ``PATH`` in
+    ``env`` (default ``os.environ``) unless it is already there; return that folder.
+
+    >>> env = {"PATH": "/usr/bin"}
+    >>> folder = python_bin_on_path(env)
+    >>> env["PATH"] == folder + os.pathsep + "/usr/bin"
+    True
+    >>> python_bin_on_path(env) == folder and env["PATH"].count(folder) == 1
+    True
+    """
+    env = os.environ if env is None else env
+    folder = os.path.dirname(sys.executable)
+    path = env.get("PATH", "")
+    if folder not in path.split(os.pathsep):
+        env["PATH"] = os.pathsep.join([folder, path]) if path else folder
+    return folder
