@@ -258,6 +258,8 @@ def test_a_submission_never_autograded_is_named_and_left_out_not_counted_as_zero
         assert "Not graded." in page and "Cerys Broken (s99)" in page and "not counted as 0" in page
     # without the autograded folder, the missing marks alone tell (the assignment has computer-marked items)
     assert C.load_cohort(A2, db_url=db).not_graded == ("s99",)
+    # an autograded folder that does not hold this assignment tells nothing; the marks still do
+    assert C.load_cohort(A2, db_url=db, autograded=tmp_path / "elsewhere").not_graded == ("s99",)
     # a graded submission whose autograded notebook has gone (NO_ANSWERS) is still graded: it has marks
     assert "s07" not in C.load_cohort(A2, db_url=db, autograded=tmp_path / "autograded").not_graded
     proc = run("cohort", "report", A2, "-o", str(tmp_path / "r.md"), "--course-dir", str(tmp_path), "--db", db,
@@ -285,6 +287,14 @@ def test_never_graded_for_an_assignment_without_computer_marked_items():
     assert cohort_data._never_graded(False, (), "/nonexistent/autograded", "s1", "a5")  # no autograded notebook
     assert not cohort_data._never_graded(True, (), "/nonexistent/autograded", "s1", "a5")  # a tutor's mark
     assert cohort_data._never_graded(False, (("q1", 2.0),), None, "s1", "a1")
+
+
+def test_an_a5_like_cohort_copied_without_its_autograded_folder_is_not_all_called_ungraded(tmp_path):
+    assert not cohort_data._holds_assignment(tmp_path / "missing", A2)
+    (tmp_path / "autograded" / "s1" / "other").mkdir(parents=True)
+    assert not cohort_data._holds_assignment(tmp_path / "autograded", A2)
+    (tmp_path / "autograded" / "s2" / A2).mkdir(parents=True)
+    assert cohort_data._holds_assignment(tmp_path / "autograded", A2)
 
 
 # ---- the command line ----------------------------------------------------------------------------

@@ -50,8 +50,8 @@ from coplearn.grading.cohort_data import (  # noqa: F401 - the cohort's data, re
 )
 
 __all__ = ["CohortError", "Cohort", "ItemStats", "Submission", "analyse", "load_cohort", "not_graded_note",
-           "render_html", "render_markdown", "write_report", "course_settings", "MIN_COHORT", "METHOD", "BANDS", "NEGATIVE",
-           "WEAK", "sections"]
+           "render_html", "render_markdown", "write_report", "course_settings", "MIN_COHORT", "METHOD", "BANDS",
+           "NEGATIVE", "WEAK", "sections"]
 
 METHOD = (
     "Facility is the share of submissions that scored an item in full. Discrimination is the corrected "

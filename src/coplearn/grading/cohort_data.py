@@ -364,6 +364,9 @@ def load_cohort(assignment: str, *, db_url: str, course_id: str = "coplearn",
                 manual_cells.append((cell.name, float(cell.max_score)))
         auto_names = {n for n, _ in auto_cells}
         subs, not_graded = [], []
+        # the autograded folder tells who was graded only where it holds this assignment for someone
+        # (a gradebook copied without it must not make every submission look ungraded)
+        graded_folder = autograded if _holds_assignment(autograded, assignment) else None
         for sub in gb.assignment_submissions(assignment):
             cells = []
             answers: dict[str, Any] | None = {}
@@ -383,7 +386,7 @@ def load_cohort(assignment: str, *, db_url: str, course_id: str = "coplearn",
             label = sub.student.id
             if names and (sub.student.first_name or sub.student.last_name):
                 label = f"{sub.student.first_name or ''} {sub.student.last_name or ''}".strip() + f" ({sub.student.id})"
-            if _never_graded(marked, auto_cells, autograded, sub.student.id, assignment):
+            if _never_graded(marked, auto_cells, graded_folder, sub.student.id, assignment):
                 not_graded.append((sub.student.id, label))
                 continue
             subs.append(Submission(student_id=sub.student.id, name=label, cells=tuple(cells), answers=answers))
@@ -399,6 +402,16 @@ def load_cohort(assignment: str, *, db_url: str, course_id: str = "coplearn",
     return Cohort(assignment=assignment, course_id=course_id, submissions=tuple(subs), answer_keys=answer_keys,
                   auto_cells=tuple(auto_cells), manual_cells=tuple(manual_cells), checked_options=checked,
                   not_graded=tuple(label for _, label in sorted(not_graded)))
+
+
+def _holds_assignment(autograded: str | os.PathLike[str] | None, assignment: str) -> bool:
+    """Whether the autograded folder holds ``assignment`` for at least one student."""
+    if autograded is None:
+        return False
+    try:
+        return any((student / assignment).is_dir() for student in Path(autograded).iterdir())
+    except OSError:
+        return False
 
 
 def _never_graded(marked: bool, auto_cells: Sequence[tuple[str, float]],
