@@ -165,6 +165,20 @@ def test_fields_the_course_does_not_know_are_kept_said_and_not_exported(tmp_path
     assert Journal(path).entries[0].impact_people == "Families said the duty calls felt calmer."
 
 
+def test_renaming_is_suggested_only_for_a_field_close_to_the_courses(tmp_path):
+    """Whether to suggest renaming follows the fields, not the warning's text (a title that says
+    "did you mean" suggested a rename for a field of the learner's own)."""
+    path = tmp_path / "j.json"
+    Journal(path).add(title="Asked: did you mean that?", learning="A question I asked in supervision.")
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["entries"][0]["supervisor_comment"] = "Agreed as CPD evidence."
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    j = Journal(path)
+    with pytest.warns(JournalWarning, match="supervisor_comment"):
+        j.entries
+    assert "name suggested" not in j.last_warning
+
+
 def test_a_journal_from_a_newer_version_is_read_and_never_changed(tmp_path):
     path = tmp_path / "j.json"
     Journal(path).add(learning="Written by this version.")

@@ -212,7 +212,7 @@ class Journal:
         if unknown:
             shown = "; ".join(unknown[:MAX_FIELD_PROBLEMS]) + (
                 f"; and {len(unknown) - MAX_FIELD_PROBLEMS} more" if len(unknown) > MAX_FIELD_PROBLEMS else "")
-            rename = self._newer is None and any("did you mean" in u for u in unknown)
+            rename = self._newer is None and any(near for e in entries for near in e.likely_meant().values())
             said.append(f"it holds fields this version of the course does not know ({shown}): they are kept in the file "
                         "as they are, but not shown or exported" + (
                             "; if you edited the file by hand, give a field the name suggested for it" if rename else ""))

@@ -192,13 +192,24 @@ class JournalEntry:
         ...                         "impact_on_people": "Families said ..."}).unknown_fields()
         ["'impact_on_people' (did you mean 'impact_people'?)"]
         """
+        return [f"{str(name)[:60]!r}" + (f" (did you mean {near!r}?)" if near else "")
+                for name, near in self.likely_meant().items()]
+
+    def likely_meant(self) -> dict[str, str | None]:
+        """Each field kept from the file that the course does not know, and the course's field it most
+        likely means (None when none is close).
+
+        >>> JournalEntry.from_dict({"id": "a1", "created": "2026-01-01T00:00:00+00:00", "date": "2026-01-01",
+        ...                         "impact_on_people": "...", "my_notes": "..."}).likely_meant()
+        {'impact_on_people': 'impact_people', 'my_notes': None}
+        """
         import difflib
 
         known = [k for k in self.__dataclass_fields__ if k != "kept"]
-        out = []
+        out: dict[str, str | None] = {}
         for name in self.kept:
             near = difflib.get_close_matches(str(name), known, n=1, cutoff=0.6)
-            out.append(f"{str(name)[:60]!r}" + (f" (did you mean {near[0]!r}?)" if near else ""))
+            out[str(name)] = near[0] if near else None
         return out
 
     def _repr_html_(self) -> str:
