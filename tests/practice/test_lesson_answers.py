@@ -145,14 +145,44 @@ def test_clearing_asks_once_and_saving_twice_makes_one_record(_private_journal: 
     assert form.save_to_journal() is first and "already in your journal" in form.status.value
     assert len(Journal(_private_journal).entries) == 1
     assert first.impact_practice.startswith("Steps the course suggests, to adapt to my team: (1) ")
+    _later(form._clearing)
     form.forget_button.click()
     assert form.responses() == {} and not answers_path("team-audit").exists()
     w = CultureProfileWidget()
     w.dropdowns["P1"].value = 5
     w.clear_button.click()
     assert w.ratings == {"P1": 5}
+    _later(w._clearing)
     w.clear_button.click()
     assert w.ratings == {} and CultureProfileWidget().ratings == {}
+
+
+def _later(step) -> None:
+    """As if the learner pressed again a moment after the question appeared (not a double click)."""
+    from coplearn.widgets._base import CONFIRM_AFTER
+
+    step.armed_at -= CONFIRM_AFTER + 0.1
+
+
+def test_a_double_click_on_clear_asks_and_clears_nothing(_private_journal: Path) -> None:
+    """walk16 F14: a double click on lesson 04's "Clear all ratings" armed the question and answered it
+    with its second click, wiping 26 saved ratings; the question was 26 controls further down."""
+    w = CultureProfileWidget()
+    w.dropdowns["P1"].value = 5
+    w.clear_button.click()
+    w.clear_button.click()  # the second click of a double click
+    assert w.ratings == {"P1": 5} and CultureProfileWidget().ratings == {"P1": 5}
+    assert w.clear_button.description == "Yes, clear all my ratings"
+    assert "clears every rating" in w.clear_note.value  # beside the button
+    w.dropdowns["P2"].value = 4  # changing a rating keeps them: the question goes
+    assert w.clear_button.description == "Clear all ratings" and w.clear_note.value == ""
+    form = TeamAuditForm()
+    form.controls["K1"].value = 2
+    form.forget_button.click()
+    form.forget_button.click()
+    assert form.responses() == {"K1": 2}
+    form.controls["K2"].value = 3
+    assert form.forget_button.description == "Clear my answers"
 
 
 # ---- reflections and the lesson 11 plan (reach review 8, R1: lost on a reload) ----------------------

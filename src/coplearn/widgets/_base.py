@@ -238,6 +238,46 @@ def show_chart(chart: Any, out: W.Output) -> None:
     )
 
 
+#: Seconds after a destructive button asks "are you sure?" during which a press is taken for the
+#: second click of a double click and ignored (walk16 F14: a double click on "Clear all ratings"
+#: armed the question and answered it, wiping 26 saved ratings).
+CONFIRM_AFTER = 1.0
+
+
+class TwoStep:
+    """A button that asks once before doing something that cannot be undone.
+
+    The first press (when there is something to lose) renames the button to ``confirm`` and says
+    ``warning`` in ``note`` (a status line beside the button); a second press at least
+    :data:`CONFIRM_AFTER` seconds later goes ahead. :meth:`disarm` puts the button back (the learner
+    changed something, or it was done)."""
+
+    def __init__(self, button: W.Button, note: W.HTML, confirm: str, warning: str) -> None:
+        self.button, self.note, self.confirm, self.warning = button, note, confirm, warning
+        self.label = button.description
+        self.armed_at: float | None = None
+
+    def press(self, something_to_lose: bool) -> bool:
+        """Whether to go ahead now."""
+        import time
+
+        if not something_to_lose:
+            return True
+        if self.armed_at is None:
+            self.armed_at = time.monotonic()
+            self.button.description = self.confirm
+            self.note.value = message(self.warning, "info")
+            return False
+        return time.monotonic() - self.armed_at >= CONFIRM_AFTER  # (a double click's second click: ignored)
+
+    def disarm(self) -> None:
+        if self.armed_at is not None:
+            self.armed_at = None
+            self.button.description = self.label
+            if self.warning in self.note.value:
+                self.note.value = ""
+
+
 class Composite:
     """Base for course widgets: ``view`` is what is displayed, ``messages`` shows problems."""
 

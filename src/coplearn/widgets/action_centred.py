@@ -15,7 +15,8 @@ from coplearn.paper.team_development import tuckman_stages
 from coplearn.teaching import vignettes as _vg
 from coplearn.figures._base import Chart
 from coplearn.figures.action_centred import build_adair_circles, build_audit_scores
-from ._base import (DESCRIBED_CLASS, LABEL_STYLE, NOT_ANSWERED, ChoiceItem, ChoiceSorter, Composite, full_width, live_html, message,
+from ._base import (DESCRIBED_CLASS, LABEL_STYLE, NOT_ANSWERED, ChoiceItem, ChoiceSorter, Composite, TwoStep, full_width,
+                    live_html, message,
                     show_chart)
 from ._base import rating_options as _rating_options, sorter_block as _sorter_block
 from ._base import note_html as _note
@@ -171,10 +172,12 @@ class TeamAuditForm(Composite):
         self.forget_button = W.Button(description="Clear my answers", icon="eraser", layout=W.Layout(width="auto"),
                                       tooltip="Set every question back to 'not answered' and remove the kept answers")
         self.forget_button.on_click(self.safely(lambda _b: self._clear_pressed()))
-        self._confirming = False
         self._saved_for: dict[str, object] | None = None
         self.keep_note = W.HTML(value=f"<p>{_esc(KEPT_NOTE)}</p>" if self.kept is not None else "")
         self.status = live_html()
+        self._clearing = TwoStep(self.forget_button, self.status, "Yes, clear all my answers",
+                                 "This clears every answer in the form and the kept copy. Press \u201cYes, clear all "
+                                 "my answers\u201d to go ahead, or change any answer to keep them.")
         self.out = W.Output()
         self.report = W.HTML(layout=full_width())
         buttons = W.HBox([self.button, self.save_button, self.forget_button], layout=W.Layout(flex_flow="row wrap"))
@@ -210,7 +213,10 @@ class TeamAuditForm(Composite):
 
     def _keep(self, item_id: str, change: dict[str, Any]) -> None:
         """Keep this one answer (the others stay as kept: a second copy of the form adds to them)."""
-        if self._quiet or self.kept is None:
+        if self._quiet:
+            return
+        self._clearing.disarm()  # (the learner changed an answer: they are keeping them)
+        if self.kept is None:
             return
         value = change["new"]
         if isinstance(value, str) and not value.strip():
@@ -221,19 +227,12 @@ class TeamAuditForm(Composite):
 
     def _clear_pressed(self) -> None:
         """The button asks once before clearing (a click next to "Save" must not wipe 28 answers)."""
-        if not self._confirming and self.responses():
-            self._confirming = True
-            self.forget_button.description = "Yes, clear all my answers"
-            self.status.value = message("This clears every answer in the form and the kept copy. Press "
-                                        "\u201cYes, clear all my answers\u201d to go ahead, or change any answer "
-                                        "to keep them.", "info")
-            return
-        self.clear()
+        if self._clearing.press(something_to_lose=bool(self.responses())):
+            self.clear()
 
     def clear(self) -> None:
         """Set every question back to 'not answered' and remove the kept answers."""
-        self._confirming = False
-        self.forget_button.description = "Clear my answers"
+        self._clearing.disarm()
         self._quiet = True
         try:
             for control in self.controls.values():

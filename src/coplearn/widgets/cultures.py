@@ -42,7 +42,8 @@ from coplearn.paper.cultures import (
     principles,
 )
 from coplearn.figures.cultures import build_culture_radar
-from ._base import (DESCRIBED_CLASS, LABEL_STYLE, ChoiceItem, ChoiceSorter, Composite, SharedLook, full_width, live_html, message,
+from ._base import (DESCRIBED_CLASS, LABEL_STYLE, ChoiceItem, ChoiceSorter, Composite, SharedLook, TwoStep, full_width,
+                    live_html, message,
                     show_chart)
 
 __all__ = ["Table1Explorer", "CultureSorter", "CultureProfileWidget", "RATING_OPTIONS", "culture_items"]
@@ -231,7 +232,6 @@ class CultureProfileWidget(Composite):
         # a learner's own ratings are kept on this computer and filled in again next time (reach
         # review 8: they were lost on a reload); not when the ratings are given by code
         self.kept = None if ratings is not None else LessonAnswers("culture-profile")
-        self._confirming = False
         self.keep_note = W.HTML(value=f"<p>{html.escape(KEPT_RATINGS)}</p>" if self.kept is not None else "")
         self.example = W.Dropdown(
             options=[("None: I will rate my own team", None)] + [(e.name, e.key) for e in example_teams()],
@@ -243,6 +243,10 @@ class CultureProfileWidget(Composite):
         self.clear_button = W.Button(description="Clear all ratings", icon="eraser",
                                      tooltip="Set every statement back to 'not rated'", layout=W.Layout(width="auto"))
         self.clear_button.on_click(self.safely(lambda _b: self._clear_pressed()))
+        self.clear_note = live_html()  # the question beside the button (it was 26 controls further down)
+        self._clearing = TwoStep(self.clear_button, self.clear_note, "Yes, clear all my ratings",
+                                 "This clears every rating and the kept copy. Press \u201cYes, clear all my "
+                                 "ratings\u201d to go ahead, or change any rating to keep them.")
         self.dropdowns: dict[str, W.Dropdown] = {}
         sections: list[W.Widget] = []
         look = SharedLook()
@@ -267,7 +271,7 @@ class CultureProfileWidget(Composite):
         self.view = W.VBox([
             W.HTML(f"<p>Scale: {html.escape(AGREEMENT_SCALE)}. Leave a statement as "
                    "'Not rated yet' if you cannot say: it is left out, not counted as zero.</p>"),
-            W.HBox([self.example, self.clear_button], layout=W.Layout(flex_flow="row wrap")),
+            W.HBox([self.example, self.clear_button], layout=W.Layout(flex_flow="row wrap")), self.clear_note,
             self.keep_note, self.example_note, *sections, self.progress, self.messages,
             W.HTML("<h3>Your profile</h3>"), self.out, self.advice,
         ])
@@ -286,6 +290,7 @@ class CultureProfileWidget(Composite):
         else:
             self.ratings[pid] = value
         if not self._quiet:
+            self._clearing.disarm()  # (the learner changed a rating: they are keeping them)
             self.update()
             # the learner's own rating is kept (one at a time: a second copy adds to it); an example
             # team's invented ratings, and changes made to them, are not the learner's team
@@ -313,13 +318,8 @@ class CultureProfileWidget(Composite):
 
     def _clear_pressed(self) -> None:
         """The button asks once before clearing the learner's own ratings (and their kept copy)."""
-        if not self._confirming and self.ratings and self.example.value is None:
-            self._confirming = True
-            self.clear_button.description = "Yes, clear all my ratings"
-            self.progress.value = ('<p role="status">This clears every rating and the kept copy. Press '
-                                   "\u201cYes, clear all my ratings\u201d to go ahead.</p>")
-            return
-        self.clear()
+        if self._clearing.press(something_to_lose=bool(self.ratings) and self.example.value is None):
+            self.clear()
 
     def _on_example(self, change: dict[str, Any]) -> None:
         if self._quiet:
@@ -369,8 +369,7 @@ class CultureProfileWidget(Composite):
     def clear(self) -> None:
         """Set every principle back to 'not rated' (and forget the learner's kept ratings)."""
         mine = self.example.value is None
-        self._confirming = False
-        self.clear_button.description = "Clear all ratings"
+        self._clearing.disarm()
         self._quiet = True  # (choosing "None" below would fill the kept ratings in again)
         try:
             _show_placeholder(self.example)
