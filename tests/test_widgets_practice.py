@@ -216,6 +216,44 @@ def test_plan_builder_saves_to_the_journal_and_to_a_file(tmp_path, _private_jour
     assert text.startswith("# My plan") and "Agree ground rules for challenge in team meetings" in text
 
 
+def test_saving_the_same_plan_twice_makes_one_record(tmp_path, _private_journal):
+    """walk16 F6: a double click on "Save plan to my journal" made two identical CPD records."""
+    journal = cl.Journal(tmp_path / "j.json")
+    w = LeadershipPlanBuilder(journal=journal, folder=tmp_path)
+    _fill_plan(w)
+    first = w.save_to_journal()
+    assert w.save_to_journal().id == first.id and "already in your journal" in w.status.value
+    again = LeadershipPlanBuilder(journal=journal, folder=tmp_path)  # the lesson opened again, the same plan
+    _fill_plan(again)
+    assert again.save_to_journal().id == first.id and len(journal.entries) == 1
+    again.actions[0].value = "Ask the team what helps them learn."
+    assert again.save_to_journal().id != first.id and len(journal.entries) == 2
+
+
+def test_the_browser_edition_names_files_as_the_learner_finds_them_and_offers_no_word(monkeypatch, tmp_path):
+    """walk16 F2, F7, F8: Pyodide's /drive paths in messages, and a Word option refused in a package's terms."""
+    from coplearn.widgets import _base
+    from coplearn.widgets.journal import export_formats
+
+    assert _base.place("/drive/my-journal/journal.json") == "/drive/my-journal/journal.json"
+    assert "docx" in [v for _, v in export_formats()]
+    monkeypatch.setattr("sys.platform", "emscripten")
+    assert _base.place("/drive/my-journal/journal.json") == "my-journal/journal.json (in this browser)"
+    assert [v for _, v in export_formats()] == ["md", "html"]
+    assert JournalExport(journal=cl.Journal(tmp_path / "j.json")).format.value == "html"
+
+
+def test_a_failed_export_does_not_sit_under_the_last_ones_link(tmp_path, _private_journal):
+    journal = cl.Journal(tmp_path / "j.json")
+    journal.add(title="Lesson 01", learning="Managerialism and values pull apart.")
+    w = JournalExport(journal=journal, folder=tmp_path)
+    w.button.click()
+    assert "Download my-cpd-records.md" in w.status.value
+    w.filename.value = "my-cpd-records.txt"  # a name that does not match the format
+    w.button.click()
+    assert w.last_error and w.status.value == ""
+
+
 def test_plan_model_checks_its_inputs():
     with pytest.raises(teaching_plan.PlanIncomplete) as info:
         teaching_plan.leadership_plan(stage=None, actions=["a", "b", "c", "d"], interface="")
@@ -332,6 +370,8 @@ def test_journal_import_adds_new_entries_and_says_so(tmp_path):
     w.upload.value = ({"name": "notes.json", "type": "application/json", "size": 1,
                        "content": memoryview(b'{"cells": []}'), "last_modified": _dt.datetime(2026, 12, 2, 2)},)
     assert "is not a coplearn journal" in w.messages.value and len(here.entries) == 2
+    assert w.status.value == ""  # the earlier success does not sit above the problem (walk16 F9)
+    assert w.upload.value == ()  # so that the same file, once mended, can be chosen again and is read
 
 
 def test_importing_every_widget_module_makes_no_widget():
@@ -374,7 +414,7 @@ def test_a_file_just_written_comes_with_a_link_that_downloads_it(tmp_path):
     export = JournalExport(journal=journal, folder=tmp_path)
     export.format.value = "html"
     written = export.export()
-    link = re.search(r'<a download="([^"]+)" href="data:([^;]+);base64,([^"]+)">Download ([^<]+)</a>', export.status.value)
+    link = re.search(r'<a download="([^"]+)" href="data:([^;]+);base64,([^"]+)" style="text-decoration:underline;font-weight:bold">Download ([^<]+)</a>', export.status.value)
     assert link and link.group(1) == link.group(4) == "my-cpd-records.html" and link.group(2) == "text/html"
     assert base64.b64decode(link.group(3)) == written.read_bytes()
 

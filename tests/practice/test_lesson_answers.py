@@ -157,6 +157,18 @@ def test_clearing_asks_once_and_saving_twice_makes_one_record(_private_journal: 
     assert w.ratings == {} and CultureProfileWidget().ratings == {}
 
 
+def test_the_same_audit_saved_on_a_later_visit_makes_one_record(_private_journal: Path) -> None:
+    """walk16 F5: reopening lesson 06 (answers filled in again) and saving the same results again made a
+    second identical CPD record."""
+    form = TeamAuditForm()
+    form.controls["K1"].value = 2
+    first = form.save_to_journal()
+    again = TeamAuditForm()  # the lesson opened again: the kept answers are filled in
+    assert again.responses() == {"K1": 2}
+    assert again.save_to_journal().id == first.id and "already in your journal" in again.status.value
+    assert len(Journal(_private_journal).entries) == 1
+
+
 def _later(step) -> None:
     """As if the learner pressed again a moment after the question appeared (not a double click)."""
     from coplearn.widgets._base import CONFIRM_AFTER

@@ -247,6 +247,27 @@ class Journal:
             self._write_unlocked(entries)
         return new
 
+    def add_once(self, **fields: Any) -> tuple[JournalEntry, bool]:
+        """Save a new entry unless the journal already holds one that says exactly the same (whatever
+        its date): return the entry and whether it is new. A course button pressed twice (a double
+        click, or the same results saved again on a later visit) makes one CPD record (walk16 F5, F6).
+
+        >>> import tempfile, pathlib
+        >>> j = Journal(pathlib.Path(tempfile.mkdtemp()) / "j.json")
+        >>> (a, new), (b, again) = j.add_once(title="Plan", learning="Ask first."), j.add_once(title="Plan", learning="Ask first.")
+        >>> new, again, a.id == b.id, len(j.entries)
+        (True, False, True, 1)
+        """
+        new = JournalEntry.create(**fields)
+        with self._changing():
+            entries = self._read_unlocked()
+            same = next((e for e in entries if _content(e) == _content(new)), None)
+            if same is not None:
+                return same, False
+            entries.append(new)
+            self._write_unlocked(entries)
+        return new, True
+
     def import_from(self, source: str | os.PathLike[str] | bytes) -> tuple[int, int]:
         """Add the entries of another copy of a journal (a ``journal.json`` file, or its bytes):
         entries already here (same id) are skipped, nothing here is changed or removed. Returns
@@ -276,8 +297,9 @@ class Journal:
         try:
             data = json.loads(text)
         except (ValueError, RecursionError):
-            raise ValueError(f"{where} is not a coplearn journal (it is not JSON text); choose the journal.json "
-                             "you downloaded or kept") from None
+            raise ValueError(f"{where} is not a coplearn journal (a journal is saved as journal.json, and this is "
+                             "another kind of file: an export, perhaps); choose the journal.json you downloaded or "
+                             "kept") from None
         if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("entries"), list):
             raise ValueError(f"{where} is not a coplearn journal (it has no '{FORMAT}' format and entries list); "
                              "choose the journal.json you downloaded or kept")
@@ -433,3 +455,11 @@ def _read_entries(items: list[Any]) -> tuple[list[JournalEntry], str]:
     shown = "; ".join(problems[:MAX_FIELD_PROBLEMS])
     more = f"; and {len(problems) - MAX_FIELD_PROBLEMS} more" if len(problems) > MAX_FIELD_PROBLEMS else ""
     return entries, (f"{len(problems)} entries have a problem: " if len(problems) > 1 else "") + shown + more
+
+
+def _content(entry: JournalEntry) -> dict[str, Any]:
+    """What an entry says, without when it was made or its id (two saves of the same record match)."""
+    data = entry.to_dict()
+    for key in ("id", "created", "date"):
+        data.pop(key, None)
+    return data

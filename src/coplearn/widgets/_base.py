@@ -28,7 +28,7 @@ from coplearn.practice.lesson_answers import LessonAnswers, Throttle, as_sentenc
 from ._style import COURSE_CLASS, COURSE_CSS
 from ._style import course_style as _course_style
 
-__all__ = ["Composite", "ChoiceItem", "ChoiceSorter", "JournalPrompt", "show_chart", "message", "saved_message",
+__all__ = ["Composite", "ChoiceItem", "ChoiceSorter", "JournalPrompt", "show_chart", "message", "place", "saved_message",
            "COURSE_CSS", "DESCRIBED_CLASS", "LIVE_CLASS",
            "KEYBOARD_SCRIPT", "full_width", "live_html"]
 
@@ -184,6 +184,25 @@ def message(text: str, kind: str = "info") -> str:
     return f'<div role="{role}" style="color:{colour}">{prefix}{html.escape(text)}</div>'
 
 
+def place(path: Any) -> str:
+    """Where a file is, in words the learner can use: in the browser edition, its place in the site's
+    file list, kept in this browser (``my-journal/journal.json (in this browser)``), not the path
+    Pyodide gives it (``/drive/my-journal/journal.json``, which the learner can open nowhere: walk16
+    F2, F8); elsewhere, the path.
+
+    >>> place("/home/me/coplearn/journal.json")
+    '/home/me/coplearn/journal.json'
+    """
+    import sys
+
+    text = str(path)
+    if sys.platform == "emscripten" and text.startswith("/drive/"):
+        return f"{text[len('/drive/'):]} (in this browser)"
+    return text
+
+
+#: How a download link in a message looks: underlined and bold, in the message's colour.
+LINK_STYLE = "text-decoration:underline;font-weight:bold"
 #: Files larger than this get no download link (the link carries the whole file in the page).
 DOWNLOAD_LIMIT = 8 * 1024 * 1024
 _MIME = {".md": "text/markdown", ".html": "text/html", ".json": "application/json", ".csv": "text/csv",
@@ -201,7 +220,7 @@ def saved_message(text: str, path: Any) -> str:
     >>> import tempfile, pathlib
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "plan.md"; _ = f.write_text("# My plan")
     >>> print(saved_message("Saved.", f))
-    <div role="status" style="color:#00573F">Saved. <a download="plan.md" href="data:text/markdown;base64,IyBNeSBwbGFu">Download plan.md</a></div>
+    <div role="status" style="color:#00573F">Saved. <a download="plan.md" href="data:text/markdown;base64,IyBNeSBwbGFu" style="text-decoration:underline;font-weight:bold">Download plan.md</a></div>
     """
     import base64
     from pathlib import Path
@@ -213,7 +232,10 @@ def saved_message(text: str, path: Any) -> str:
             data = base64.b64encode(where.read_bytes()).decode("ascii")
             mime = _MIME.get(where.suffix.lower(), "application/octet-stream")
             name = html.escape(where.name, quote=True)
-            link = f' <a download="{name}" href="data:{mime};base64,{data}">Download {name}</a>'
+            # underlined and bold: a link must not be told from the sentence by colour alone (WCAG 1.4.1;
+            # JupyterLab's widgets draw it in the message's colour: walk16 F8)
+            link = (f' <a download="{name}" href="data:{mime};base64,{data}" style="{LINK_STYLE}">'
+                    f'Download {name}</a>')
     except (OSError, TypeError, ValueError):
         link = ""
     return f'<div role="status" style="color:#00573F">{html.escape(text)}{link}</div>'
@@ -609,7 +631,7 @@ class JournalPrompt(Composite):
         except Exception:  # noqa: BLE001 - progress notes must never stop a save
             pass
         warn = f" Note: {journal.last_warning}" if journal.last_warning else ""
-        self.status.value = message(f"Saved to your journal at {journal.path} on {entry.date}.{warn}", "ok")
+        self.status.value = message(f"Saved to your journal at {place(journal.path)} on {entry.date}.{warn}", "ok")
         return entry
 
 

@@ -15,7 +15,7 @@ from coplearn.paper.team_development import tuckman_stages
 from coplearn.teaching import vignettes as _vg
 from coplearn.figures._base import Chart
 from coplearn.figures.action_centred import build_adair_circles, build_audit_scores
-from ._base import (DESCRIBED_CLASS, LABEL_STYLE, NOT_ANSWERED, ChoiceItem, ChoiceSorter, Composite, TwoStep, full_width,
+from ._base import (DESCRIBED_CLASS, LABEL_STYLE, NOT_ANSWERED, ChoiceItem, ChoiceSorter, Composite, TwoStep, full_width, place,
                     live_html, message,
                     show_chart)
 from ._base import rating_options as _rating_options, sorter_block as _sorter_block
@@ -260,10 +260,14 @@ class TeamAuditForm(Composite):
                                         "Change an answer to save a new record.", "info")
             return self.saved
         journal = self.journal if self.journal is not None else Journal()
-        self.saved = journal.add(**audit_journal_fields(result))
+        self.saved, new = journal.add_once(**audit_journal_fields(result))
         self._saved_for = self.responses()
-        self.status.value = message(f"Saved the results to your journal at {journal.path} on {self.saved.date}. "
-                                    f"{self._status_text(result)}", "ok")
+        if not new:  # (the same results saved on an earlier visit: one CPD record, walk16 F5)
+            self.status.value = message(f"These results are already in your journal (saved on {self.saved.date}). "
+                                        "Change an answer to save a new record.", "info")
+            return self.saved
+        self.status.value = message(f"Saved the results to your journal at {place(journal.path)} on "
+                                    f"{self.saved.date}. {self._status_text(result)}", "ok")
         return self.saved
 
     def set_responses(self, responses: Mapping[str, object]) -> None:

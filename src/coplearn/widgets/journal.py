@@ -10,12 +10,19 @@ from typing import Any
 import ipywidgets as W
 
 from coplearn.practice.journal import Journal, default_journal_path
-from ._base import LABEL_STYLE, Composite, full_width, JournalPrompt, live_html, message, saved_message
+from ._base import LABEL_STYLE, Composite, full_width, JournalPrompt, live_html, message, place, saved_message
 
 __all__ = ["JournalSetup", "JournalExport", "JournalImport"]
 
 
 _FORMATS = [("Markdown (.md)", "md"), ("Web page (.html)", "html"), ("Word document (.docx)", "docx")]
+
+
+def export_formats() -> list[tuple[str, str]]:
+    """The formats a learner may choose here: Word needs python-docx, which Python in the browser (the
+    browser edition) does not have, so there it is not offered (walk16 F7: it was, and then refused
+    in terms of a package). A web page opens in Word there."""
+    return [f for f in _FORMATS if f[1] != "docx"] if sys.platform == "emscripten" else list(_FORMATS)
 
 
 class JournalExport(Composite):
@@ -42,7 +49,7 @@ class JournalExport(Composite):
                                     layout=W.Layout(width="auto"))
         self.requirement = W.HTML(value="", layout=full_width())
         # in the browser edition a web page opens anywhere by a double click (a .md file asks which program)
-        self.format = W.Dropdown(options=_FORMATS, value="html" if sys.platform == "emscripten" else "md",
+        self.format = W.Dropdown(options=export_formats(), value="html" if sys.platform == "emscripten" else "md",
                                  description="Format", style=LABEL_STYLE)
         self.filename = W.Text(value=f"{self.STEM}.{self.format.value}", description="File name", style=LABEL_STYLE,
                                continuous_update=False, layout=W.Layout(width="24em", max_width="100%"))
@@ -98,6 +105,7 @@ class JournalExport(Composite):
         """Export the journal and report where the file went."""
         from coplearn.practice.regulators import get_regulator
 
+        self.status.value = ""  # (a failed export must not sit under the last one's success and its link)
         journal = self._journal()
         if not hasattr(journal, "export"):
             raise ValueError("This version of coplearn cannot export the journal yet; please tell your tutor.")
@@ -112,7 +120,7 @@ class JournalExport(Composite):
         self.written = Path(result) if isinstance(result, (str, Path)) else path
         self.status.value = saved_message(
             f"Exported {count} journal entr{'y' if count == 1 else 'ies'} as CPD records for {reg.called} "
-            f"to {self.written}.", self.written)
+            f"to {place(self.written)}.", self.written)
         return self.written
 
 
@@ -145,10 +153,14 @@ class JournalImport(Composite):
         files = self.upload.value
         if not files:
             return None
+        self.status.value = ""  # one message for each file chosen (walk16 F9)
         chosen = files[0]
         content = chosen["content"] if isinstance(chosen, dict) else chosen.content
         name = chosen["name"] if isinstance(chosen, dict) else chosen.name
-        added, already = self._journal().import_from(bytes(content))
+        try:
+            added, already = self._journal().import_from(bytes(content))
+        finally:
+            self.upload.value = ()  # so that choosing the same file again (once mended) is read again
         self.status.value = message(
             f"From {name}: added {added} entr{'y' if added == 1 else 'ies'}"
             + (f"; {already} {'was' if already == 1 else 'were'} in your journal already" if already else "")
@@ -198,6 +210,6 @@ class JournalSetup(Composite):
         warning = f" Note: {journal.last_warning}" if getattr(journal, "last_warning", None) else ""
         self.where.value = (
             '<div role="status"><p><strong>Your journal is saved at:</strong> '
-            f"<code>{html.escape(str(journal.path))}</code></p>"
+            f"<code>{html.escape(place(journal.path))}</code></p>"
             f"<p>{html.escape(state + warning)}</p></div>"
         )

@@ -13,7 +13,7 @@ from coplearn.core.atomic import atomic_write_text
 from coplearn.practice.journal import Journal
 from coplearn.practice.lesson_answers import LessonAnswers, as_sentence
 from coplearn.teaching import leadership_plan as _plan
-from ._base import LABEL_STYLE, PLACEHOLDER, Composite, full_width, live_html, message, saved_message
+from ._base import LABEL_STYLE, PLACEHOLDER, Composite, full_width, live_html, message, place, saved_message
 
 __all__ = ["LeadershipPlanBuilder"]
 
@@ -204,8 +204,13 @@ class LeadershipPlanBuilder(Composite):
         """Save the plan to the learner's journal as a CPD-ready entry."""
         plan = self._require_plan()
         journal = self.journal if self.journal is not None else Journal()
-        self.saved = journal.add(**plan.journal_fields())
-        self.status.value = message(f"Saved your plan to your journal at {journal.path} on {self.saved.date}.", "ok")
+        self.saved, new = journal.add_once(**plan.journal_fields())
+        if not new:  # (a double click, or the same plan saved again: one CPD record, walk16 F6)
+            self.status.value = message(f"This plan is already in your journal (saved on {self.saved.date}). "
+                                        "Change the plan to save a new record.", "info")
+            return self.saved
+        self.status.value = message(f"Saved your plan to your journal at {place(journal.path)} on {self.saved.date}.",
+                                    "ok")
         return self.saved
 
     def save_to_file(self) -> Path:
@@ -213,6 +218,6 @@ class LeadershipPlanBuilder(Composite):
         plan = self._require_plan()
         path = (self.folder or Path.cwd()) / self.PLAN_FILE
         atomic_write_text(path, plan.to_markdown())
-        self.status.value = saved_message(f"Saved your plan as {path}.", path)
+        self.status.value = saved_message(f"Saved your plan as {place(path)}.", path)
         return path
 

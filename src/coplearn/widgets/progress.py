@@ -10,9 +10,9 @@ from typing import Any
 import ipywidgets as W
 
 from coplearn.practice.journal import Journal
-from ._base import LABEL_STYLE, Composite, full_width, live_html, message, saved_message
+from ._base import LABEL_STYLE, Composite, full_width, live_html, message, place, saved_message
 
-from .journal import _FORMATS
+from .journal import export_formats
 
 __all__ = ["ProgressView"]
 
@@ -42,7 +42,7 @@ class ProgressView(Composite):
         children: list[W.Widget] = [self.table, self.refresh_button]
         # Word needs python-docx, which the browser edition (Python in the browser) does not have
         in_browser = sys.platform == "emscripten"
-        self.format = W.Dropdown(options=_FORMATS, value="html" if in_browser else "docx",
+        self.format = W.Dropdown(options=export_formats(), value="html" if in_browser else "docx",
                                  description="Record of study format",
                                  style=LABEL_STYLE)
         self.name = W.Text(value="", description="Your name on the record (optional)", style=LABEL_STYLE,
@@ -72,7 +72,7 @@ class ProgressView(Composite):
         prog = self._progress()
         self.course = prog.course()
         self.table.value = self.course._repr_html_() + (
-            f"<p>Your progress is noted only on this computer, in <code>{html.escape(str(prog.path))}</code>; "
+            f"<p>Your progress is noted only on this computer, in <code>{html.escape(place(prog.path))}</code>; "
             "it is never sent anywhere.</p>")
 
     def write_record(self) -> Path:
@@ -84,7 +84,7 @@ class ProgressView(Composite):
         self.written = export_record(path, fmt, name=self.name.value, progress=self._progress())
         self.refresh()
         self.status.value = saved_message(
-            f"Wrote your record of study ({len(self.course.complete)} lessons complete) to {self.written}.",
+            f"Wrote your record of study ({len(self.course.complete)} lessons complete) to {place(self.written)}.",
             self.written)
         return self.written
 

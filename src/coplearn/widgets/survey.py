@@ -24,7 +24,7 @@ from coplearn.figures.survey import build_survey_domains, build_survey_items
 from coplearn.practice.report import section_html, write_report
 from coplearn.practice.survey import DEFAULT_MIN_RESPONDENTS, read_survey, read_survey_bytes, read_survey_text
 from coplearn.practice.survey_summary import SurveyResult, summarise
-from ._base import LABEL_STYLE, Composite, full_width, live_html, message, saved_message, show_chart
+from ._base import LABEL_STYLE, Composite, full_width, live_html, message, place, saved_message, show_chart
 
 __all__ = ["TeamSurveyLoader", "example_survey_path"]
 
@@ -210,5 +210,5 @@ class TeamSurveyLoader(Composite):
         if problem:
             raise ValueError(f"Report file name: {problem}. Nothing was saved.")
         self.saved = write_report(self.result, target)
-        self.save_status.value = saved_message(f"Saved the report to {self.saved}.", self.saved)
+        self.save_status.value = saved_message(f"Saved the report to {place(self.saved)}.", self.saved)
         return self.saved
