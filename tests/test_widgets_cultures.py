@@ -215,6 +215,18 @@ def test_route_picker_shows_each_route_with_lessons_exercises_and_tools():
     assert "coplearn audit report" in rp.path.value and "a1-learning-cultures" not in rp.path.value
 
 
+def test_in_the_browser_edition_the_routes_name_no_terminal(monkeypatch):
+    """walk16 F1: the team manager's route sent them to type commands in a terminal the browser edition
+    does not have; there each tool step names the lesson that does the same."""
+    monkeypatch.setattr("sys.platform", "emscripten")
+    rp = RoutePicker()
+    for key in ("student", "tutor", "manager"):
+        rp.choice.value = key
+        assert "terminal" not in rp.path.value, key
+    assert "lesson 06: Using your team&#39;s survey" in rp.path.value
+    assert "lesson 11: Export your journal as CPD records" in rp.path.value
+
+
 def test_route_picker_reports_an_unknown_route_in_plain_words():
     rp = RoutePicker()
     rp.safely(rp.show)("parent")

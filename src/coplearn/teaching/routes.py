@@ -43,6 +43,8 @@ class RouteStep:
     kind: str
     ref: str
     note: str
+    #: for a practice tool: where the browser edition does the same (it has no terminal), or ""
+    browser: str = ""
 
     @property
     def label(self) -> str:
@@ -56,11 +58,14 @@ class RouteStep:
 
     @property
     def where(self) -> str:
-        """Where to find the step: a notebook path, an exercise folder or a command to type."""
+        """Where to find the step: a notebook path, an exercise folder or a command to type; in the
+        browser edition, which has no terminal, where it does the same (walk16 F1)."""
         if self.kind == "lesson":
             return f"course/{get_lesson(self.ref).filename}"
         if self.kind == "exercise":
             return f"exercises/{self.ref}/ (released by your tutor)"
+        if in_browser() and self.browser:
+            return self.browser
         return f"type `{self.ref}` in a terminal" if self.ref.startswith("coplearn") else self.ref
 
 
@@ -94,7 +99,14 @@ def _step(row: Path) -> RouteStep:
         ref = row.choice("ref", list(EXERCISES))
     else:
         ref = row.str("ref")
-    return RouteStep(kind=kind, ref=ref, note=row.str("note"))
+    return RouteStep(kind=kind, ref=ref, note=row.str("note"), browser=row.str("browser", "") if kind == "tool" else "")
+
+
+def in_browser() -> bool:
+    """Whether this Python runs in the browser edition (Pyodide)."""
+    import sys
+
+    return sys.platform == "emscripten"
 
 
 @functools.lru_cache(maxsize=None)
