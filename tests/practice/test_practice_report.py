@@ -246,6 +246,25 @@ def test_cli_bad_options(tmp_path):
 
 # ---- the lesson 06 widget --------------------------------------------------------------------------
 
+def test_in_the_browser_edition_the_loader_asks_for_an_upload_not_a_path(tmp_path, monkeypatch):
+    """walk16 F4: a typed path there can only name the browser's own files (C:\\Users\\... failed)."""
+    from coplearn.widgets import TeamSurveyLoader
+
+    def shown(w):
+        out, todo = [], [w.view]
+        while todo:
+            widget = todo.pop()
+            out.append(widget)
+            todo.extend(getattr(widget, "children", ()))
+        return out
+
+    desktop = TeamSurveyLoader(folder=tmp_path)
+    assert desktop.path in shown(desktop) and desktop.upload in shown(desktop)
+    monkeypatch.setattr("sys.platform", "emscripten")
+    browser = TeamSurveyLoader(folder=tmp_path)
+    assert browser.path not in shown(browser) and browser.upload in shown(browser)
+
+
 def test_widget_loads_the_example_and_saves_a_report(tmp_path):
     from coplearn.widgets import TeamSurveyLoader
 

@@ -245,7 +245,8 @@ def _method_points(r: SurveyResult) -> list[str]:
         f"means.",
         f"Anonymity: with fewer than {r.min_respondents} respondents the report shows no person-by-person "
         f"breakdown (no table of answers by respondent, no counts of each rating, no written answers). The "
-        f"threshold is the course's default and can be changed (--min-respondents).",
+        f"threshold is the course's default and can be changed (in lesson 06, the setting for how many "
+        f"respondents individual answers need; with coplearn audit report, --min-respondents).",
         "Ratings are ordered categories, so a mean is a rough guide: look at the range and the counts too. "
         "A small team's figures move a lot when one person changes their mind. People also answer with "
         "different frames of reference (a new starter and a long-serving worker may mean different things "

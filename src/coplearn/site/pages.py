@@ -101,6 +101,20 @@ BROWSER_WORDING: list[tuple[str, str, str]] = [
      r"`COPLEARN_JOURNAL` setting moves it\.",
      "- Your reflective journal is kept in this browser, in `my-journal/journal.json`: download it or\n"
      "  export it in lesson 11 to keep a copy."),
+    ("06",  # no terminal in the browser: the loader below does the same (walk16 F4)
+     r"From a terminal, one command turns the file into a report you can print or share with the team:\n\n"
+     r"```bash\ncoplearn audit report responses\.csv -o report\.html\n```\n\n"
+     r"The report shows",
+     "The loader below turns the file into a report you can print or share with the team (on a computer\n"
+     "with the course installed, `coplearn audit report` does the same from a terminal). The report shows"),
+    ("06",
+     r"\n\nYou can also do the same here\. The loader below opens",
+     "\n\nThe loader below opens"),
+    ("06",
+     r"The audit is most useful when the whole team answers: `coplearn audit report` turns a survey file\n"
+     r"  into a report\.",
+     "The audit is most useful when the whole team answers: the survey loader above turns a survey\n"
+     "  file into a report."),
 ]
 
 

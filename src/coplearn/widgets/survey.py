@@ -14,6 +14,7 @@ or ``w.example_button.click()``, then check ``w.result``, ``w.items_chart.figure
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -113,7 +114,10 @@ class TeamSurveyLoader(Composite):
         self.view = W.VBox([
             intro,
             W.HBox([self.upload, self.example_button], layout=W.Layout(flex_flow="row wrap")),
-            W.HBox([self.path, self.read_button], layout=W.Layout(flex_flow="row wrap")),
+            # (in the browser edition a typed path can name only the browser's own files, never one on the
+            # learner's computer: uploading is the way there, walk16 F4)
+            *([] if sys.platform == "emscripten" else [W.HBox([self.path, self.read_button],
+                                                               layout=W.Layout(flex_flow="row wrap"))]),
             self.threshold, self.status, self.messages,
             self.summary, self.domains_out, self.items_out, self.sections,
             W.HBox([self.report_name, self.save_button], layout=W.Layout(flex_flow="row wrap")), self.save_status,
