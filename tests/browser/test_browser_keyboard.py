@@ -48,7 +48,9 @@ _UNFOCUSED_STYLE = """(kb) => { const el = document.querySelector(`[data-kb="${k
 _CONTROLS = """() => Array.from(document.querySelectorAll(
     '.jp-OutputArea select, .jp-OutputArea textarea, .jp-OutputArea input, .jp-OutputArea button'))
   .filter(el => !el.closest('.modebar') && !el.disabled && el.offsetParent !== null)
-  .map(el => el.dataset.kb || ('unreached ' + el.tagName + ' ' + ((el.labels && el.labels[0]) ? el.labels[0].textContent : el.textContent).trim().slice(0, 60)))"""
+  .map(el => el.dataset.kb || (el.type === 'radio' && el.name &&
+                                document.querySelector(`input[type=radio][name="${el.name}"][data-kb]`) ? 'its group' :
+    ('unreached ' + el.tagName + ' ' + ((el.labels && el.labels[0]) ? el.labels[0].textContent : el.textContent).trim().slice(0, 60))))"""
 
 
 def _luminance(css_colour: str) -> float:
@@ -168,6 +170,25 @@ def test_lesson_05_can_be_completed_with_the_keyboard_alone(app_page: Page) -> N
     assert re.search(r"Readiness R4", text) and "S4 delegating" in text, "the readiness grid was not filled in"
     page.get_by_text("Saved to your journal").wait_for(timeout=10_000)
     page.screenshot(path=str(SCREENSHOTS / "app-05-keyboard-only.png"), full_page=False)
+
+
+def test_the_arrow_keys_stay_within_one_question(app_page: Page) -> None:
+    """walk16 F11: ipywidgets draws a question's radio buttons without a shared name, so ArrowDown went on
+    from "Able for this task?" into "Willing or confident?" and changed that answer too, and Tab stopped
+    at every button. The course's page script makes each question one group."""
+    page = app_page
+    able = page.get_by_role("radiogroup", name="Able for this task?").get_by_role("radio")
+    willing = page.get_by_role("radiogroup", name="Willing or confident?").get_by_role("radio")
+    names = {able.nth(i).evaluate("r => r.name") for i in range(able.count())}
+    assert len(names) == 1 and names != {""}, names
+    assert willing.first.evaluate("r => r.name") not in names
+    before = [willing.nth(i).is_checked() for i in range(willing.count())]
+    able.first.focus()
+    for _ in range(4):
+        page.keyboard.press("ArrowDown")
+    focused_in_able = page.evaluate("(n) => document.activeElement && document.activeElement.name === n", names.pop())
+    assert focused_in_able, "the arrow keys left the question"
+    assert [willing.nth(i).is_checked() for i in range(willing.count())] == before, "the next question's answer changed"
 
 
 def test_a_screen_reader_hears_the_question_and_the_feedback(app_page: Page) -> None:

@@ -60,7 +60,8 @@ def full_width() -> W.Layout:
 #: it), whose changes are announced, the message's own role (a status, or an error's alert) then being
 #: left to it; gives a control
 #: the statement it answers, shown just before it, as its description (:data:`DESCRIBED_CLASS`);
-#: makes each set of radio buttons a group named by its question; names a chart's download button
+#: makes each set of radio buttons a group named by its question (and one group for the keyboard:
+#: the arrow keys move within it, Tab leaves it); names a chart's download button
 #: after the chart; and gives a browser-edition lesson's tab its title (the site names every page
 #: "coplearn").
 KEYBOARD_SCRIPT = """<script>
@@ -119,6 +120,22 @@ KEYBOARD_SCRIPT = """<script>
       var label = box.parentElement ? box.parentElement.querySelector('label.widget-label') : null;
       box.setAttribute('role', 'radiogroup');
       if (label && label.textContent.trim()) { box.setAttribute('aria-label', label.textContent.trim()); }
+      group(box);
+    });
+    all(node, 'input[type="radio"]').forEach(function (input) {  // (options drawn again into a box)
+      var box = input.closest('.widget-radio-box');
+      if (box) { group(box); }
+    });
+  }
+  // ipywidgets draws a question's radio buttons without a shared name, so the browser did not treat
+  // them as one group: the arrow keys went on into the next question and changed its answer, and Tab
+  // stopped at every button (walk16 F11). A shared name makes them one group, as a form's are.
+  var groups = 0;
+  function group(box) {
+    var name = box.getAttribute('data-coplearn-group');
+    if (!name) { groups += 1; name = 'coplearn-group-' + groups; box.setAttribute('data-coplearn-group', name); }
+    box.querySelectorAll('input[type="radio"]').forEach(function (input) {
+      if (input.name !== name) { input.name = name; }
     });
   }
   // The browser edition names every page "coplearn": a lesson's tab takes its title (its first heading)
