@@ -21,7 +21,8 @@ BROWSER_NOTE = """\
 > write leaves this computer. The activities appear by themselves once Python has started in
 > your browser: the first time this takes about half a minute, and a few minutes on a slow
 > computer or connection. While Python starts, the small sign beside **Python (Pyodide)** at the
-> top right shows that it is busy. If the activities have not appeared once it is no longer busy,
+> top right (on a narrow or zoomed screen, under the **…** button there) shows that it is busy.
+> If the activities have not appeared once it is no longer busy,
 > choose **Run → Run All Cells** from the menu (not before: the lesson would run twice).
 > Your journal, and your answers in lessons 04, 06 and 11, are kept **in this web browser, on this
 > device only**, in the folder `my-journal`. To keep a copy, export it (lesson 11) or download
@@ -55,7 +56,8 @@ BROWSER_WORDING: list[tuple[str, str, str]] = [
      "The activities only appear once the page has been **run**. In this browser edition that happens by\n"
      "itself once Python has started in your browser (the note at the top of the page says more).\n\n"
      "- To run the whole page again, choose **Run → Run All Cells** from the menu at the top, once the\n"
-     "  small sign beside **Python (Pyodide)** at the top right shows that Python is no longer busy.\n"),
+     "  small sign beside **Python (Pyodide)** at the top right (on a narrow or zoomed screen, under the\n"
+     "  **…** button there) shows that Python is no longer busy.\n"),
     ("00",
      r"The bottom of the window shows its state,\n  for example \*Python 3 \(ipykernel\) \| Idle\*\. If the page "
      r"stops responding, choose\n  \*\*Kernel → Restart Kernel and Run All Cells\*\*: nothing in your journal is lost\.",
