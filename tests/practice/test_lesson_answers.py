@@ -169,6 +169,23 @@ def test_the_same_audit_saved_on_a_later_visit_makes_one_record(_private_journal
     assert len(Journal(_private_journal).entries) == 1
 
 
+def test_a_result_no_longer_matching_the_answers_says_so(_private_journal: Path) -> None:
+    """walk16 F17: after scoring, a changed answer left the old scores and plan on screen without a word
+    (and "Nothing has been answered yet" stayed above 27 answers)."""
+    form = TeamAuditForm()
+    form.button.click()
+    assert "Nothing has been answered yet" in form.status.value
+    form.controls["K1"].value = 2
+    assert "changed your answers since the audit was scored" in form.status.value
+    form.button.click()
+    assert "Scored." in form.status.value
+    form.controls["K1"].value = 4
+    assert "changed your answers since the audit was scored" in form.status.value
+    form.controls["K1"].value = 2  # back as it was scored: the result matches again (the line stays until scored)
+    form.button.click()
+    assert "Scored." in form.status.value
+
+
 def _later(step) -> None:
     """As if the learner pressed again a moment after the question appeared (not a double click)."""
     from coplearn.widgets._base import CONFIRM_AFTER

@@ -113,6 +113,11 @@ def audit_journal_fields(result: _audit.AuditResult) -> dict[str, Any]:
     }
 
 
+#: Said as soon as an answer changes after the audit was scored (the result shown no longer matches).
+STALE_SCORE = ("You have changed your answers since the audit was scored: the scores, priorities and action plan "
+               "below are for your earlier answers. Press \u201cScore the audit\u201d to update them.")
+
+
 class TeamAuditForm(Composite):
     """The 28-item team audit (Table 2): answer, press "Score the audit", see scores and a plan.
 
@@ -173,6 +178,7 @@ class TeamAuditForm(Composite):
                                       tooltip="Set every question back to 'not answered' and remove the kept answers")
         self.forget_button.on_click(self.safely(lambda _b: self._clear_pressed()))
         self._saved_for: dict[str, object] | None = None
+        self._scored_for: dict[str, object] | None = None  # the answers the result shown was scored from
         self.keep_note = W.HTML(value=f"<p>{_esc(KEPT_NOTE)}</p>" if self.kept is not None else "")
         self.status = live_html()
         self._clearing = TwoStep(self.forget_button, self.status, "Yes, clear all my answers",
@@ -216,6 +222,9 @@ class TeamAuditForm(Composite):
         if self._quiet:
             return
         self._clearing.disarm()  # (the learner changed an answer: they are keeping them)
+        if self.status.value and self._scored_for is not None and self._scored_for != self.responses():
+            # the scores, priorities and plan below are for the answers as they were (walk16 F17)
+            self.status.value = message(STALE_SCORE, "info")
         if self.kept is None:
             return
         value = change["new"]
@@ -239,7 +248,7 @@ class TeamAuditForm(Composite):
                 control.value = "" if isinstance(control, W.Textarea) else None
         finally:
             self._quiet = False
-        self.result = None
+        self.result = self._scored_for = None
         self.status.value = self.report.value = ""
         self.out.outputs = ()
         if self.kept is not None:
@@ -312,6 +321,7 @@ class TeamAuditForm(Composite):
         """Score the audit, then show the chart, priorities and action plan."""
         result = _audit.score_audit(self.responses())
         self.result = result
+        self._scored_for = self.responses()
         self.chart = build_audit_scores(result)
         show_chart(self.chart, self.out)
         self.status.value = message(self._status_text(result), "info")
