@@ -279,6 +279,8 @@ def test_widget_loads_the_example_and_saves_a_report(tmp_path):
     assert [t.name for t in w.domains_chart.figure.data] == [
         "Achieving the task", "Building and maintaining the team", "Developing the individual"]
     assert w.items_chart.alt.rows[0][0] == "K1"
+    # every question keeps its label however small the chart is drawn (walk16 F15)
+    assert list(w.items_chart.figure.layout.yaxis.tickvals) == [r[0] for r in w.items_chart.alt.rows]
     assert '<h3 id="survey-disagree">Where the team disagrees</h3>' in w.sections.value
     assert "<h2" not in w.sections.value and "<svg" not in w.sections.value
     w.report_name.value = "our-team.html"

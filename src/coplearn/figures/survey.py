@@ -102,7 +102,10 @@ def build_survey_items(result: SurveyResult, *, title: str | None = None) -> Cha
                          height=max(320, 70 + 22 * len(answered)))
     layout["xaxis"] = {"range": [0.8, 5.6], "dtick": 1, "title": {"text": "rating (1 very poor to 5 very good)"},
                        "gridcolor": "#dddddd"}
-    layout["yaxis"] = {"categoryorder": "array", "categoryarray": labels, "autorange": "reversed"}
+    # every question labelled, however small the chart is drawn (plotly otherwise drops every other
+    # label when they would crowd: walk16 F15, at 200 % zoom)
+    layout["yaxis"] = {"categoryorder": "array", "categoryarray": labels, "autorange": "reversed",
+                       "tickmode": "array", "tickvals": labels, "ticktext": labels}
     layout["legend"] = {"orientation": "h", "y": -0.08 if len(answered) > 12 else -0.2}
     layout["margin"] = {"l": 60, "r": 30, "t": 60, "b": 80}
     fig.update_layout(**layout)
