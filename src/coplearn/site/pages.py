@@ -37,6 +37,7 @@ BROWSER_NOTE = """\
 > Enter opens it for editing), press **Shift+Enter** to show it as before; **Escape** leaves it.
 > On a tablet, reload the page instead. If an activity shows "Click to show javascript error" (its
 > part of the page did not download), reload the page too.
+> The [course's front page](../index.html) lists every lesson; each lesson ends with a link to the next.
 """
 
 
@@ -458,6 +459,25 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
       console.error("coplearn: running the lesson failed", err);
     }).then(function () { running = false; });
   }
+  // A link to another lesson ("Next: lesson 05 ...") or to the course's front page opens it in this tab.
+  // JupyterLite opens every link of a lesson in a new tab, and lessons open in several tabs can stop
+  // responding when two save at once (walk16 F18, F13). A click with Ctrl, Shift or the middle button
+  // still opens a new tab, as the learner asked.
+  document.addEventListener("click", function (ev) {
+    if (ev.defaultPrevented || ev.button !== 0 || ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.altKey) return;
+    var a = ev.target && ev.target.closest ? ev.target.closest("a[href]") : null;
+    if (!a || !a.closest(".jp-RenderedMarkdown")) return;
+    var url;
+    try { url = new URL(a.href, window.location.href); } catch (err) { return; }
+    if (url.origin !== window.location.origin) return;
+    var lesson = /\\/files\\/(course\\/[^\\/?#]+\\.ipynb)$/.exec(url.pathname);
+    var home = /\\/files\\/index\\.html$/.test(url.pathname);
+    if (!lesson && !home) return;
+    ev.preventDefault();
+    ev.stopImmediatePropagation();
+    window.location.assign(lesson ? new URL("index.html?path=" + lesson[1], window.location.href).href
+                                  : new URL("../index.html", window.location.href).href);
+  }, true);
   // Charts: the first chart on a page makes plotly evaluate its 4.8 MB library (about half a second
   // on a slow computer), and the lesson's Python waits for the page meanwhile. While the kernel is
   // starting the page has nothing to do, so one empty chart is drawn off the page then.
