@@ -329,6 +329,17 @@ def test_markdown_export_lays_out_cpd_records(tmp_path):
     assert "from j.json." in md and str(tmp_path) not in md
 
 
+def test_records_are_exported_in_date_order(tmp_path):
+    """walk16 F9: an entry brought in from another copy (added at the journal's end) was exported last,
+    whatever its date."""
+    j = Journal(tmp_path / "j.json")
+    j.add(title="December supervision", learning="Later.", date="2026-12-01")
+    j.add(title="November team meeting", learning="Earlier.", date="2026-11-20")
+    md = j.export(tmp_path / "cpd.md").read_text(encoding="utf-8")
+    assert md.index("November team meeting") < md.index("December supervision")
+    assert [e.title for e in j.entries] == ["December supervision", "November team meeting"]  # the file as it was
+
+
 def test_html_export_is_standalone_and_accessible(tmp_path):
     j = Journal(tmp_path / "j.json")
     e = full_entry(j, learning="Use <b>care</b> & escape\n\nSecond paragraph.")

@@ -248,7 +248,10 @@ def _notes(reg: Regulator) -> tuple[str, ...]:
 
 def build_document(entries: Sequence[JournalEntry], *, source: str | None = None,
                    regulator: str | Regulator | None = None) -> D.Document:
-    """The export as a :class:`coplearn.core.document.Document` (shared by the three formats)."""
+    """The export as a :class:`coplearn.core.document.Document` (shared by the three formats). The
+    records are in date order (then in the order they were written), whatever order the journal holds
+    them in: entries brought in from another copy are added at its end (walk16 F9)."""
+    entries = sorted(entries, key=lambda e: (e.date, e.created))
     reg = get_regulator(regulator)
     today = _dt.date.today()
     when = f"{today.day} {today.strftime('%B %Y')}"
