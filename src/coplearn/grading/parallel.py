@@ -579,8 +579,8 @@ def autograde_parallel(
     workdirs: list[str] = []
     pool: Any = None
     board: _Board | None = None
-    quiet = contextlib.ExitStack()
-    quiet.enter_context(quiet_gradebook_warnings())
+    hushed = contextlib.ExitStack()
+    hushed.enter_context(quiet_gradebook_warnings())
     checksums: AsReleasedChecksums | None = None
     try:
         cwd = os.getcwd()
@@ -658,7 +658,7 @@ def autograde_parallel(
         if checksums is not None:
             app.log.removeFilter(checksums)
             app.log.removeFilter(_only_errors_and_coplearn)
-        quiet.close()
+        hushed.close()
         if pool is not None:
             processes = list(getattr(pool, "_processes", {}).values())  # to stop any that hang
             pool.shutdown(wait=False, cancel_futures=True)
