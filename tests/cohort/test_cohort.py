@@ -254,7 +254,7 @@ def test_a_submission_never_autograded_is_named_and_left_out_not_counted_as_zero
     assert [s.student_id for s in cohort.submissions] == [f"s{i:02d}" for i in range(6)]
     a = C.analyse(cohort, names=True)
     assert a.n == 6 and min(a.totals) > 0  # the six graded ones all scored something; s99 is not a 0
-    for page in (C.render_html(a), C.render_markdown(a)):
+    for page in (C.render_html(a), C.render_markdown(a), a._repr_html_()):  # (and in docs/cohort-insight.ipynb)
         assert "Not graded." in page and "Cerys Broken (s99)" in page and "not counted as 0" in page
     # without the autograded folder, the missing marks alone tell (the assignment has computer-marked items)
     assert C.load_cohort(A2, db_url=db).not_graded == ("s99",)

@@ -246,6 +246,17 @@ def test_cli_bad_options(tmp_path):
 
 # ---- the lesson 06 widget --------------------------------------------------------------------------
 
+def test_the_method_note_says_which_anonymity_threshold_this_report_used():
+    """Check 16 M2: a report made with --min-respondents 10 called 10 "the course's default" (3)."""
+    from coplearn.practice.report import render_markdown
+    from coplearn.practice.survey import DEFAULT_MIN_RESPONDENTS, load_survey
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "team-survey.csv"
+    assert "That threshold is the course's default." in render_markdown(load_survey(example))
+    chosen = render_markdown(load_survey(example, min_respondents=10))
+    assert f"That threshold was chosen for this report (the course's default is {DEFAULT_MIN_RESPONDENTS})" in chosen
+
+
 def test_in_the_browser_edition_the_loader_asks_for_an_upload_not_a_path(tmp_path, monkeypatch):
     """walk16 F4: a typed path there can only name the browser's own files (C:\\Users\\... failed)."""
     from coplearn.widgets import TeamSurveyLoader

@@ -24,7 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     build.set_defaults(func=_build)
     serve = actions.add_parser("serve", help="serve a built site on this computer to try it",
                                description="Serve a built site on this computer only (http://127.0.0.1:PORT/), "
-                                           "to try it before publishing. Stop it with Ctrl + C.")
+                                           "to try it before publishing. Stop it with Ctrl+C.")
     serve.add_argument("folder", type=Path, nargs="?", default=Path("build/site"),
                        help="the built site (default build/site)")
     serve.add_argument("--port", type=int, default=8000, help="the port (default 8000)")

@@ -237,10 +237,12 @@ def not_graded_note(a: Analysis) -> str:
         return ""
     k = len(left)
     shown = ", ".join(left[:20]) + (f" and {k - 20} more" if k > 20 else "")
-    return (f"{k} submission{'s' if k != 1 else ''} in the gradebook {'were' if k != 1 else 'was'} never autograded "
-            f"(grading failed, or was not run yet): {shown}. {'They are' if k != 1 else 'It is'} left out of "
-            "everything below, not counted as 0. coplearn autograde says why a submission could not be graded; "
-            "grade it again once it is mended, then make this report again.")
+    many = k != 1
+    return (f"{k} submission{'s' if many else ''} in the gradebook {'were' if many else 'was'} never autograded "
+            f"(grading failed, or was not run yet): {shown}. {'They are' if many else 'It is'} left out of this "
+            "report, not counted as 0. coplearn autograde says why a submission could not be graded; grade "
+            f"{'them' if many else 'it'} again once {'they are' if many else 'it is'} mended, then make this report "
+            "again.")
 
 
 def _context(a: Analysis) -> dict:

@@ -117,10 +117,16 @@ class Analysis:
 
     def _repr_html_(self) -> str:
         """The report's sections, for a notebook (headings start at level 2)."""
-        from coplearn.core.templates import render
-        from coplearn.grading.cohort import sections
+        import html
 
-        return render("cohort_sections.html.j2", sections=sections(self))
+        from coplearn.core.templates import render
+        from coplearn.grading.cohort import _marking_note, not_graded_note, sections
+
+        # the notes the written report puts at its top (check 16 M5: the notebook showed neither)
+        notes = "".join(f'<p class="note"><strong>{label}</strong> {html.escape(text)}</p>'
+                        for label, text in (("Not graded.", not_graded_note(self)),
+                                            ("Marking not finished.", _marking_note(self))) if text)
+        return notes + render("cohort_sections.html.j2", sections=sections(self))
 
 
 def _pearson(x: Sequence[float], y: Sequence[float]) -> float | None:

@@ -297,9 +297,9 @@ class Journal:
         try:
             data = json.loads(text)
         except (ValueError, RecursionError):
-            raise ValueError(f"{where} is not a coplearn journal (a journal is saved as journal.json, and this is "
-                             "another kind of file: an export, perhaps); choose the journal.json you downloaded or "
-                             "kept") from None
+            raise ValueError(f"{where} cannot be read as a coplearn journal: it is another kind of file (an export, "
+                             "perhaps), or a journal.json that was damaged or edited by mistake; choose the "
+                             "journal.json you downloaded or kept") from None
         if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("entries"), list):
             raise ValueError(f"{where} is not a coplearn journal (it has no '{FORMAT}' format and entries list); "
                              "choose the journal.json you downloaded or kept")

@@ -38,6 +38,7 @@ from coplearn.core.palette import DOMAIN_COLOURS, OKABE_ITO
 from coplearn.core.templates import render
 from coplearn.core.text_alternative import TextAlternative
 from coplearn.paper.action_centred import ACTION_THRESHOLD, rating_scale
+from coplearn.practice.survey import DEFAULT_MIN_RESPONDENTS
 from coplearn.practice.survey_summary import DISAGREEMENT_RULE, ItemSummary, SurveyResult
 from coplearn.practice.survey_alternatives import DOMAIN_NAMES, domain_alternative, item_label, items_alternative
 
@@ -244,9 +245,11 @@ def _method_points(r: SurveyResult) -> list[str]:
         f"the course lesson that help. It is the same plan as the course's single-person audit, fed with team "
         f"means.",
         f"Anonymity: with fewer than {r.min_respondents} respondents the report shows no person-by-person "
-        f"breakdown (no table of answers by respondent, no counts of each rating, no written answers). The "
-        f"threshold is the course's default and can be changed (in lesson 06, the setting for how many "
-        f"respondents individual answers need; with coplearn audit report, --min-respondents).",
+        f"breakdown (no table of answers by respondent, no counts of each rating, no written answers). "
+        + (f"That threshold is the course's default. " if r.min_respondents == DEFAULT_MIN_RESPONDENTS else
+           f"That threshold was chosen for this report (the course's default is {DEFAULT_MIN_RESPONDENTS}). ")
+        + "It can be changed: in lesson 06, with \u201cShow individual answers only with at least this many "
+          "respondents\u201d; with coplearn audit report, with --min-respondents.",
         "Ratings are ordered categories, so a mean is a rough guide: look at the range and the counts too. "
         "A small team's figures move a lot when one person changes their mind. People also answer with "
         "different frames of reference (a new starter and a long-serving worker may mean different things "

@@ -37,7 +37,8 @@ BROWSER_NOTE = """\
 > Enter opens it for editing), press **Shift+Enter** to show it as before; **Escape** leaves it.
 > On a tablet, reload the page instead. If an activity shows "Click to show javascript error" (its
 > part of the page did not download), reload the page too.
-> The [course's front page](../index.html) lists every lesson; each lesson ends with a link to the next.
+> The [course's front page](../index.html) lists every lesson; each lesson but the last ends with a link
+> to the next one.
 """
 
 
@@ -104,6 +105,18 @@ BROWSER_WORDING: list[tuple[str, str, str]] = [
      r"`COPLEARN_JOURNAL` setting moves it\.",
      "- Your reflective journal is kept in this browser, in `my-journal/journal.json`: download it or\n"
      "  export it in lesson 11 to keep a copy."),
+    ("11",  # the browser edition offers no Word format and has no terminal (walk16 F7; check 16 M4)
+     r"Choose a format and export\. A Word document or web page is easy to read and print; Markdown is\n"
+     r"plain text you can paste into your online account\.",
+     "Choose a format and export. A web page is easy to read and print, and Word opens it too; Markdown\n"
+     "is plain text you can paste into your online account."),
+    ("11",
+     r"as a Word document, web page or Markdown file you can attach",
+     "as a web page or Markdown file you can attach"),
+    ("11",
+     r"If you prefer a terminal, `coplearn journal export --format docx -o my-cpd-records\.docx` does the\n"
+     r"same\. Before you submit",
+     "Before you submit"),
     ("06",  # no terminal in the browser: the loader below does the same (walk16 F4)
      r"From a terminal, one command turns the file into a report you can print or share with the team:\n\n"
      r"```bash\ncoplearn audit report responses\.csv -o report\.html\n```\n\n"
@@ -112,7 +125,7 @@ BROWSER_WORDING: list[tuple[str, str, str]] = [
      "with the course installed, `coplearn audit report` does the same from a terminal). The report shows"),
     ("06",
      r"\n\nYou can also do the same here\. The loader below opens",
-     "\n\nThe loader below opens"),
+     "\n\nIt opens"),
     ("06",
      r"The audit is most useful when the whole team answers: `coplearn audit report` turns a survey file\n"
      r"  into a report\.",
