@@ -184,6 +184,9 @@ def test_a_result_no_longer_matching_the_answers_says_so(_private_journal: Path)
     form.controls["K1"].value = 2  # back as it was scored: the result matches again (the line stays until scored)
     form.button.click()
     assert "Scored." in form.status.value
+    form.forget_button.click()  # "are you sure?" replaces the result's line ...
+    form.controls["K1"].value = 3  # ... and a changed answer still says the result shown is out of date
+    assert "changed your answers since the audit was scored" in form.status.value
 
 
 def _later(step) -> None:

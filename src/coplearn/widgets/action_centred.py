@@ -222,7 +222,7 @@ class TeamAuditForm(Composite):
         if self._quiet:
             return
         self._clearing.disarm()  # (the learner changed an answer: they are keeping them)
-        if self.status.value and self._scored_for is not None and self._scored_for != self.responses():
+        if self._scored_for is not None and self._scored_for != self.responses():
             # the scores, priorities and plan below are for the answers as they were (walk16 F17)
             self.status.value = message(STALE_SCORE, "info")
         if self.kept is None:
