@@ -225,6 +225,7 @@ def test_in_the_browser_edition_the_routes_name_no_terminal(monkeypatch):
         assert "terminal" not in rp.path.value, key
     assert "lesson 06: Using your team&#39;s survey" in rp.path.value
     assert "lesson 11: Export your journal as CPD records" in rp.path.value
+    assert "coplearn audit report" not in rp.path.value and "Practice tool: team survey report" in rp.path.value
 
 
 def test_route_picker_reports_an_unknown_route_in_plain_words():

@@ -45,6 +45,8 @@ class RouteStep:
     note: str
     #: for a practice tool: where the browser edition does the same (it has no terminal), or ""
     browser: str = ""
+    #: for a practice tool: what it does, its name in the browser edition (where a command means nothing), or ""
+    called: str = ""
 
     @property
     def label(self) -> str:
@@ -54,6 +56,8 @@ class RouteStep:
             return f"Lesson {lesson.number}: {lesson.title}"
         if self.kind == "exercise":
             return f"Graded exercise {self.ref}: {EXERCISES[self.ref]}"
+        if in_browser() and self.called:  # (no terminal there: the tool is named by what it does, check 16 L2)
+            return f"Practice tool: {self.called}"
         return f"Practice tool: {self.ref}"
 
     @property
@@ -99,7 +103,9 @@ def _step(row: Path) -> RouteStep:
         ref = row.choice("ref", list(EXERCISES))
     else:
         ref = row.str("ref")
-    return RouteStep(kind=kind, ref=ref, note=row.str("note"), browser=row.str("browser", "") if kind == "tool" else "")
+    tool = kind == "tool"
+    return RouteStep(kind=kind, ref=ref, note=row.str("note"), browser=row.str("browser", "") if tool else "",
+                     called=row.str("called", "") if tool else "")
 
 
 def in_browser() -> bool:
