@@ -1,4 +1,5 @@
-"""The folder of this Python's commands on ``PATH``, for what coplearn starts.
+"""Where this Python runs: its commands on ``PATH`` for what coplearn starts, and whether it is the
+browser edition's.
 
 coplearn is often run as ``.venv/bin/coplearn`` without activating the virtual environment, so
 ``.venv/bin`` is not on ``PATH``. nbgrader runs ``alembic`` from ``PATH`` when it creates a
@@ -12,7 +13,13 @@ import os
 import sys
 from collections.abc import MutableMapping
 
-__all__ = ["python_bin_on_path"]
+__all__ = ["in_browser", "python_bin_on_path"]
+
+
+def in_browser() -> bool:
+    """Whether this Python runs in the browser edition (Pyodide), which has no terminal, no Word
+    export and no files outside the browser's own (read at each call, so tests can pretend)."""
+    return sys.platform == "emscripten"
 
 
 def python_bin_on_path(env: MutableMapping[str, str] | None = None) -> str:

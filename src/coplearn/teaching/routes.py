@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from coplearn.core import html as _html
 from coplearn.core import validate as _validate
 from coplearn.core.data import Path, records, root
+from coplearn.core.environment import in_browser
 from coplearn.paper.concepts import get_lesson, lessons
 
 __all__ = ["EXERCISES", "Route", "RouteStep", "get_route", "routes"]
@@ -107,12 +108,6 @@ def _step(row: Path) -> RouteStep:
     return RouteStep(kind=kind, ref=ref, note=row.str("note"), browser=row.str("browser", "") if tool else "",
                      called=row.str("called", "") if tool else "")
 
-
-def in_browser() -> bool:
-    """Whether this Python runs in the browser edition (Pyodide)."""
-    import sys
-
-    return sys.platform == "emscripten"
 
 
 @functools.lru_cache(maxsize=None)

@@ -210,10 +210,10 @@ def place(path: Any) -> str:
     >>> place("/home/me/coplearn/journal.json")
     '/home/me/coplearn/journal.json'
     """
-    import sys
+    from coplearn.core.environment import in_browser
 
     text = str(path)
-    if sys.platform == "emscripten" and text.startswith("/drive/"):
+    if in_browser() and text.startswith("/drive/"):
         return f"{text[len('/drive/'):]} (in this browser)"
     return text
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import html
-import sys
 from pathlib import Path
 from typing import Any
 
 import ipywidgets as W
 
+from coplearn.core.environment import in_browser
 from coplearn.practice.journal import Journal, default_journal_path
 from ._base import LABEL_STYLE, Composite, full_width, JournalPrompt, live_html, message, place, saved_message
 
@@ -22,7 +22,7 @@ def export_formats() -> list[tuple[str, str]]:
     """The formats a learner may choose here: Word needs python-docx, which Python in the browser (the
     browser edition) does not have, so there it is not offered (walk16 F7: it was, and then refused
     in terms of a package). A web page opens in Word there."""
-    return [f for f in _FORMATS if f[1] != "docx"] if sys.platform == "emscripten" else list(_FORMATS)
+    return [f for f in _FORMATS if f[1] != "docx"] if in_browser() else list(_FORMATS)
 
 
 class JournalExport(Composite):
@@ -49,7 +49,7 @@ class JournalExport(Composite):
                                     layout=W.Layout(width="auto"))
         self.requirement = W.HTML(value="", layout=full_width())
         # in the browser edition a web page opens anywhere by a double click (a .md file asks which program)
-        self.format = W.Dropdown(options=export_formats(), value="html" if sys.platform == "emscripten" else "md",
+        self.format = W.Dropdown(options=export_formats(), value="html" if in_browser() else "md",
                                  description="Format", style=LABEL_STYLE)
         self.filename = W.Text(value=f"{self.STEM}.{self.format.value}", description="File name", style=LABEL_STYLE,
                                continuous_update=False, layout=W.Layout(width="24em", max_width="100%"))

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import html
-import sys
 from pathlib import Path
 from typing import Any
 
 import ipywidgets as W
 
+from coplearn.core.environment import in_browser
 from coplearn.practice.journal import Journal
 from ._base import LABEL_STYLE, Composite, full_width, live_html, message, place, saved_message
 
@@ -41,8 +41,7 @@ class ProgressView(Composite):
         self.refresh_button.on_click(self.safely(lambda _b: self.refresh()))
         children: list[W.Widget] = [self.table, self.refresh_button]
         # Word needs python-docx, which the browser edition (Python in the browser) does not have
-        in_browser = sys.platform == "emscripten"
-        self.format = W.Dropdown(options=export_formats(), value="html" if in_browser else "docx",
+        self.format = W.Dropdown(options=export_formats(), value="html" if in_browser() else "docx",
                                  description="Record of study format",
                                  style=LABEL_STYLE)
         self.name = W.Text(value="", description="Your name on the record (optional)", style=LABEL_STYLE,

@@ -14,13 +14,13 @@ or ``w.example_button.click()``, then check ``w.result``, ``w.items_chart.figure
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 from typing import Any
 
 import ipywidgets as W
 
 from coplearn.core.atomic import output_folder_problem
+from coplearn.core.environment import in_browser
 from coplearn.figures.survey import build_survey_domains, build_survey_items
 from coplearn.practice.report import section_html, write_report
 from coplearn.practice.survey import DEFAULT_MIN_RESPONDENTS, read_survey, read_survey_bytes, read_survey_text
@@ -116,7 +116,7 @@ class TeamSurveyLoader(Composite):
             W.HBox([self.upload, self.example_button], layout=W.Layout(flex_flow="row wrap")),
             # (in the browser edition a typed path can name only the browser's own files, never one on the
             # learner's computer: uploading is the way there, walk16 F4)
-            *([] if sys.platform == "emscripten" else [W.HBox([self.path, self.read_button],
+            *([] if in_browser() else [W.HBox([self.path, self.read_button],
                                                                layout=W.Layout(flex_flow="row wrap"))]),
             self.threshold, self.status, self.messages,
             self.summary, self.domains_out, self.items_out, self.sections,
