@@ -68,3 +68,67 @@ def test_a_failed_save_names_the_file_not_the_temporary_one(tmp_path, monkeypatc
     with pytest.raises(OSError) as info:
         atomic_write_text(tmp_path / "report.html", "x")
     assert info.value.filename == str(tmp_path / "report.html") and info.value.errno == 28
+
+
+def test_in_a_browser_tab_a_lock_file_another_tab_removed_is_forgotten_and_the_lock_taken(tmp_path, monkeypatch):
+    """The browser edition (walk16 F13): each tab's Python remembers file names it has seen, so a lock
+    file that another tab created and then removed still 'exists' for this tab when it tries to create
+    it, while reading it finds nothing. The lock must forget the name and take the lock, not wait for
+    a lock nobody holds. Pyodide's file system is stood in for here; tests/site runs two real tabs."""
+    import sys
+    import time
+    import types
+
+    import coplearn.core.atomic as atomic
+
+    journal = tmp_path / "journal.json"
+    lock = str(journal) + ".lock"
+    remembered = {os.path.abspath(lock)}  # this tab saw the other tab's lock file, now removed
+    forgotten: list[str] = []
+
+    class Node:
+        def __init__(self, path: str) -> None:
+            self.path = path
+
+    class FS:
+        @staticmethod
+        def lookupPath(path: str):  # noqa: N802 (Emscripten's name)
+            if path not in remembered and not os.path.exists(path):
+                raise OSError("ENOENT")
+            return types.SimpleNamespace(node=Node(path))
+
+        @staticmethod
+        def destroyNode(node: Node) -> None:  # noqa: N802
+            forgotten.append(node.path)
+            remembered.discard(node.path)
+
+    real_open = os.open
+
+    def tab_open(path, flags, *args):
+        if os.path.abspath(path) in remembered and flags & os.O_EXCL:
+            raise FileExistsError(17, "File exists", str(path))
+        return real_open(path, flags, *args)
+
+    monkeypatch.setitem(sys.modules, "pyodide_js", types.SimpleNamespace(FS=FS))
+    monkeypatch.setattr(sys, "platform", "emscripten")
+    monkeypatch.setattr(atomic, "LOCK_METHOD", "lockfile")
+    monkeypatch.setattr(atomic.os, "open", tab_open)
+    started = time.monotonic()
+    with atomic.file_lock(journal, timeout=3):
+        assert os.path.exists(lock)
+    assert time.monotonic() - started < 1.0
+    assert forgotten == [os.path.abspath(lock)]
+    assert not os.path.exists(lock)
+
+
+def test_forgetting_a_name_does_nothing_outside_a_browser(monkeypatch):
+    import sys
+    import types
+
+    import coplearn.core.atomic as atomic
+
+    called = []
+    fs = types.SimpleNamespace(lookupPath=lambda p: called.append(p), destroyNode=lambda n: called.append(n))
+    monkeypatch.setitem(sys.modules, "pyodide_js", types.SimpleNamespace(FS=fs))
+    atomic._forget_cached(atomic.Path("anything.lock"))
+    assert called == []

@@ -262,6 +262,41 @@ def test_a_lesson_runs_by_itself_in_two_tabs_after_a_reload_and_after_a_kernel_r
         second.close()
 
 
+def test_two_tabs_saving_to_the_journal_at_once_both_save(browser, guard, site_server):
+    """Two lessons open in two tabs, each saving a reflection at the same moment: both say they saved
+    within seconds and the journal holds both (walk16 F13: the second tab's Python asked the page about
+    the lock file the first had just removed, the page never answered, and the tab stayed busy,
+    silent, for good; coplearn/site/offline.py, ``_forget_cached`` in coplearn/core/atomic.py)."""
+    ctx = browser.new_context(viewport=VIEWPORT)  # a journal of its own
+    guard.attach(ctx)
+    failed: list[str] = []
+    ctx.on("console", lambda msg: failed.append(msg.text) if "a file request failed" in msg.text else None)
+    try:
+        tabs = {"01-a-profession-under-pressure": ctx.new_page(),
+                "02-learning-organisations-and-communities-of-practice": ctx.new_page()}
+        for slug, page in tabs.items():
+            open_lesson(page, site_server.url, slug)
+            notebook(page).get_by_role("textbox", name="What I learned or noticed").first.fill(f"Written in {slug}.")
+        buttons = [notebook(page).get_by_role("button", name="Save to my journal").first.element_handle()
+                   for page in tabs.values()]
+        for page, button in zip(tabs.values(), buttons):  # as close together as two tabs allow
+            page.evaluate("b => b.click()", button)
+        saved = re.compile(r"Saved to your journal at my-journal/journal\.json \(in this browser\)")
+        started = time.monotonic()
+        for page in tabs.values():
+            # well under the journal lock's 30 s and the worker's 20 s for an unanswered request
+            notebook(page).get_by_text(saved).first.wait_for(timeout=15_000)
+        print(f"both tabs saved in {time.monotonic() - started:.1f} s; failed file requests answered: {len(failed)}")
+        page = tabs["01-a-profession-under-pressure"]
+        open_lesson(page, site_server.url, "00-welcome")  # the lesson that shows the journal
+        notebook(page).get_by_role("button", name="Check my journal").first.click()
+        notebook(page).get_by_text(re.compile(r"It has 2 entries")).wait_for(timeout=30_000)
+        for page in tabs.values():
+            assert not page.evaluate(STATE)["errors"], page.evaluate(STATE)["errors"]
+    finally:
+        ctx.close()
+
+
 #: Where the learner is reading: the scroller's position and the first paragraph in view, and its offset.
 READING = """() => {
   const sc = document.querySelector('.jp-NotebookPanel .jp-WindowedPanel-outer');
@@ -276,7 +311,7 @@ READING = """() => {
 
 def test_next_lesson_and_front_page_links_open_in_the_same_tab(context, site_server):
     """walk16 F18: "Next: lesson 05 ..." was bold text, and JupyterLite opens a lesson's links in new tabs
-    (lessons open in several tabs can stop responding when two save at once). The next lesson and the
+    (each open lesson runs its own Python). The next lesson and the
     course's front page now open in the same tab."""
     page = context.new_page()
     try:

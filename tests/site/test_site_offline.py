@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from coplearn.site import SiteBuildError
-from coplearn.site.offline import JUPYTERLITE_MARKS, SERVICE_WORKER, site_fingerprint, write_service_worker
+from coplearn.site.offline import (JUPYTERLITE_MARKS, SERVICE_WORKER, patch_file_helper, site_fingerprint,
+                                   write_service_worker)
 
 #: Enough of JupyterLite 0.8.6's worker for the check before it is replaced.
 JUPYTERLITE_LIKE = ('const broadcast=new BroadcastChannel("/sw-api.v1");"/api/service-worker-heartbeat";'
@@ -108,3 +109,88 @@ def test_the_built_site_has_the_courses_worker(built_site):
     assert all((built_site / k).is_file() for k in keep), [k for k in keep if not (built_site / k).is_file()]
     lessons = sorted(p.name for p in (built_site / "files" / "course").glob("*.ipynb"))
     assert lessons and all(f"files/course/{name}" in keep for name in lessons)
+
+
+# --- every file request of a lesson's Python gets an answer (walk16 F13) ---------------------------
+
+#: JupyterLite 0.8.6's page handler and kernel check, as its bundles hold them.
+PAGE_0_8_6 = ("this._onDriveMessage=async(e,t)=>{let s=await this._driveContentsProcessor.processDriveRequest(e);"
+              "this._broadcastChannel.postMessage({response:s,browsingContextId:this._browsingContextId,requestId:t})}")
+KERNEL_0_8_6 = ("try{t.send(JSON.stringify(r))}catch(e){console.error(e)}if(t.status>=400)throw new "
+                "this.FS.ErrnoError(this.ERRNO_CODES.EINVAL);return JSON.parse(t.responseText)")
+
+
+def _site_with_helper(root: Path) -> Path:
+    site = _fake_site(root)
+    static = site / "extensions" / "@jupyterlite" / "pyodide-kernel-extension" / "static"
+    static.mkdir(parents=True)
+    (site / "build" / "981.1e14a7f.js").write_text(f"class M{{constructor(){{{PAGE_0_8_6}}}}}", encoding="utf-8")
+    for name in ("comlink.worker.c654.js", "coincident.worker.8cc0.js"):
+        (static / name).write_text(f"function request(t,r){{{KERNEL_0_8_6}}}", encoding="utf-8")
+    return site
+
+
+def test_the_file_helper_is_patched_and_a_jupyterlite_without_it_stops_the_build(tmp_path):
+    site = _site_with_helper(tmp_path / "site")
+    changed = patch_file_helper(site)
+    assert sorted(p.name for p in changed) == ["981.1e14a7f.js", "coincident.worker.8cc0.js", "comlink.worker.c654.js"]
+    page = (site / "build" / "981.1e14a7f.js").read_text(encoding="utf-8")
+    assert PAGE_0_8_6 not in page and "coplearnStatus" in page
+    worker = next(site.rglob("comlink.worker.*.js")).read_text(encoding="utf-8")
+    assert "status===404?this.ERRNO_CODES.ENOENT:this.ERRNO_CODES.EINVAL" in worker
+    with pytest.raises(SiteBuildError, match="not as in 0.8.6"):  # patched already: not found again
+        patch_file_helper(site)
+    other = _site_with_helper(tmp_path / "other")
+    (other / "build" / "981.1e14a7f.js").write_text("class M{}", encoding="utf-8")
+    with pytest.raises(SiteBuildError, match="page handler found in 0 files"):
+        patch_file_helper(other)
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js to run the page's handler")
+def test_the_pages_handler_answers_a_failed_request(tmp_path):
+    """The patched handler, run in Node.js: a request that succeeds is answered as before; one that
+    fails is answered 404 when the file is not there and 500 when it is (JupyterLite's answered
+    nothing, and the lesson's Python waited for ever)."""
+    site = _site_with_helper(tmp_path / "site")
+    patch_file_helper(site)
+    handler = (site / "build" / "981.1e14a7f.js").read_text(encoding="utf-8")
+    script = handler + """
+const posted = [];
+async function run(processed, exists) {
+  const m = new M();
+  m._browsingContextId = "tab"; m._broadcastChannel = {postMessage: (x) => posted.push(x)};
+  m._driveContentsProcessor = {processDriveRequest: async (r) => { if (processed === "throws") throw new Error("gone"); return processed; }};
+  m._contents = {get: async (p) => { if (!exists) throw new Error("Path " + p + " does not exist."); return {}; }};
+  console.warn = () => {};
+  await m._onDriveMessage({method: "getattr", path: "my-journal/journal.json.lock"}, "r1");
+}
+(async () => {
+  await run({size: 3}, true); await run("throws", false); await run("throws", true);
+  console.log(JSON.stringify(posted));
+})();
+"""
+    (tmp_path / "run.js").write_text(script, encoding="utf-8")
+    proc = subprocess.run(["node", str(tmp_path / "run.js")], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    posted = json.loads(proc.stdout)
+    assert posted == [{"response": {"size": 3}, "browsingContextId": "tab", "requestId": "r1"},
+                      {"coplearnStatus": 404, "browsingContextId": "tab", "requestId": "r1"},
+                      {"coplearnStatus": 500, "browsingContextId": "tab", "requestId": "r1"}], posted
+
+
+def test_the_worker_answers_a_file_request_the_page_leaves_unanswered():
+    """A file request is answered 504 after DRIVE_WAIT; input typed by the learner is never cut off."""
+    helper = SERVICE_WORKER[SERVICE_WORKER.index("async function broadcastOne"):]
+    assert "data.coplearnStatus" in helper and "status: 504" in helper
+    assert 'if (url.pathname.includes("/api/drive"))' in helper  # the time limit: file requests only
+    assert re.search(r"const DRIVE_WAIT = (\d+);", SERVICE_WORKER).group(1) == "20000"
+
+
+def test_the_built_site_answers_every_file_request(built_site):
+    pages = [p for p in built_site.rglob("*.js") if "_onDriveMessage" in p.read_text(encoding="utf-8")]
+    assert pages and all("coplearnStatus" in p.read_text(encoding="utf-8") for p in pages)
+    workers = list(built_site.rglob("*.worker.*.js"))
+    assert len(workers) == 2
+    for worker in workers:
+        text = worker.read_text(encoding="utf-8")
+        assert "status===404?this.ERRNO_CODES.ENOENT" in text and ".status>=400)throw new this.FS.ErrnoError(this.ERRNO_CODES.EINVAL)" not in text

@@ -357,6 +357,7 @@ def _exclusive_file_lock(lock_path: Path, path: object, timeout: float, deadline
                 age = time.time() - lock_path.stat().st_mtime
             except FileNotFoundError:
                 age = None  # gone since we looked (or this file system still lists it)
+                _forget_cached(lock_path)
             if age is None:
                 seen = "the lock file was listed but could not be read"
             else:
@@ -379,6 +380,23 @@ def _exclusive_file_lock(lock_path: Path, path: object, timeout: float, deadline
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(lock_path)
+
+
+def _forget_cached(path: Path) -> None:
+    """In a browser tab, make this tab's Python ask again whether ``path`` exists.
+
+    The browser edition's files are kept by the page and shared by every tab of the site, but each
+    tab's Python remembers the names it has seen. A lock file that another tab has removed since this
+    one saw it is still "there" for this tab (creating it says it exists; reading it says it does
+    not), so without this the tab would wait for a lock that nobody holds. Elsewhere: nothing to do."""
+    if sys.platform != "emscripten":
+        return
+    try:
+        from pyodide_js import FS  # type: ignore[import-not-found]  # Pyodide's own file system
+
+        FS.destroyNode(FS.lookupPath(os.path.abspath(path)).node)
+    except Exception:  # not remembered, or already gone: nothing to forget
+        pass
 
 
 def _take_over(lock_path: Path, dead_owner: str) -> None:

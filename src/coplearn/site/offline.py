@@ -35,17 +35,23 @@ cache per build of the site:
   starts it, and the lesson page now reloads itself once
   when Python's worker fails before the lesson has run (``RUN_ON_OPEN`` in
   :mod:`coplearn.site.pages`). The older copy is deleted once a lesson has run.
+
+The file helper also answers every file request (:func:`patch_file_helper`): JupyterLite 0.8.6's page
+answered nothing when a request failed, and the lesson's Python, which waits for each answer, then
+waited for ever (walk16 F13: a lesson in a second tab saving to the journal at the moment the first
+did stayed busy, silent, for good).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 from coplearn.site import SiteBuildError
 
-__all__ = ["SERVICE_WORKER", "site_fingerprint", "write_service_worker"]
+__all__ = ["SERVICE_WORKER", "patch_file_helper", "site_fingerprint", "write_service_worker"]
 
 #: The service worker, with ``__BUILD__`` and ``__KEEP__`` filled in by :func:`write_service_worker`.
 SERVICE_WORKER = r"""// The browser edition's service worker, written by coplearn (coplearn/site/offline.py) in place of
@@ -188,18 +194,36 @@ async function keep(urls) {
   return { kept, added, failed };
 }
 
+// A lesson's Python waits for the answer to a file request and can do nothing else meanwhile, so
+// every request is answered (coplearn's change to JupyterLite's helper): the page says when a file
+// request failed (patch_file_helper below: 404 when the file is not there, which Python reads as "no
+// such file", 500 otherwise), and a file request the page has not answered in DRIVE_WAIT ms is
+// answered 504. JupyterLite 0.8.6's page answered nothing when a request failed (a file another tab
+// had just deleted), and the tab's Python waited for ever. Input typed by the learner (stdin) is
+// waited for as long as it takes.
+const DRIVE_WAIT = 20000;
+
 async function broadcastOne(request, url) {
   const message = await request.json();
   const requestId = message.requestId != null ? message.requestId : crypto.randomUUID();
   message.requestId = requestId;
   const answer = new Promise((resolve) => {
+    let timer = null;
     const listener = (event) => {
       const data = event.data;
-      if (data.browsingContextId !== message.browsingContextId || data.requestId !== requestId) return;
-      resolve(new Response(JSON.stringify(data.response)));
+      if (!data || data.browsingContextId !== message.browsingContextId || data.requestId !== requestId) return;
+      if (timer !== null) clearTimeout(timer);
       broadcast.removeEventListener("message", listener);
+      resolve(data.coplearnStatus ? new Response("null", { status: data.coplearnStatus })
+                                  : new Response(JSON.stringify(data.response)));
     };
     broadcast.addEventListener("message", listener);
+    if (url.pathname.includes("/api/drive")) {
+      timer = setTimeout(() => {
+        broadcast.removeEventListener("message", listener);
+        resolve(new Response("null", { status: 504 }));
+      }, DRIVE_WAIT);
+    }
   });
   message.pathname = url.pathname;
   broadcast.postMessage(message);
@@ -210,6 +234,64 @@ async function broadcastOne(request, url) {
 #: What JupyterLite 0.8.6's own worker holds, checked before it is replaced: a JupyterLite whose
 #: file helper works differently must not be given this one (the build stops instead).
 JUPYTERLITE_MARKS = ('"/sw-api.v1"', "/api/service-worker-heartbeat", "/api/drive", "/api/stdin/", "browsingContextId")
+
+
+#: JupyterLite 0.8.6's page handles a file request from a lesson's Python (``_onDriveMessage``) and
+#: posts no answer when the request fails, so the Python that asked waits for ever (walk 16 F13: two
+#: tabs saving to the journal at once; the second asked about a lock file the first had removed).
+_PAGE_HANDLER = re.compile(
+    r"this\._onDriveMessage=async\((\w+),(\w+)\)=>\{let (\w+)=await this\._driveContentsProcessor\."
+    r"processDriveRequest\(\1\);this\._broadcastChannel\.postMessage\(\{response:\3,"
+    r"browsingContextId:this\._browsingContextId,requestId:\2\}\)\}")
+#: The kernel's side of a file request: any failed answer became "invalid argument".
+_KERNEL_ERROR = re.compile(r"if\((\w+)\.status>=400\)throw new this\.FS\.ErrnoError\(this\.ERRNO_CODES\.EINVAL\)")
+
+
+def _page_handler(match: re.Match[str]) -> str:
+    request, request_id, answer = match.groups()
+    post = "this._broadcastChannel.postMessage"
+    ids = f"browsingContextId:this._browsingContextId,requestId:{request_id}"
+    return (f"this._onDriveMessage=async({request},{request_id})=>{{let {answer},coplearnStatus=0;"
+            f"try{{{answer}=await this._driveContentsProcessor.processDriveRequest({request})}}"
+            f"catch(failure){{coplearnStatus=404;"
+            f"try{{await this._contents.get({request}.path,{{content:!1}});coplearnStatus=500}}catch(gone){{}}"
+            f"console.warn('coplearn: a file request failed',{request}.method,{request}.path,String(failure))}}"
+            f"{post}(coplearnStatus?{{coplearnStatus,{ids}}}:{{response:{answer},{ids}}})}}")
+
+
+def _kernel_error(match: re.Match[str]) -> str:
+    xhr = match.group(1)
+    return (f"if({xhr}.status>=400)throw new this.FS.ErrnoError("
+            f"{xhr}.status===404?this.ERRNO_CODES.ENOENT:this.ERRNO_CODES.EINVAL)")
+
+
+def patch_file_helper(site: Path) -> list[Path]:
+    """Make every file request of a lesson's Python get an answer (see :data:`SERVICE_WORKER`).
+
+    The page answers a failed request with a status (404 when the file is not there, else 500), and
+    the kernel reads 404 as "no such file" (``FileNotFoundError``) rather than "invalid argument".
+    Returns the files changed; the build stops if JupyterLite's code is not as in 0.8.6."""
+    page_files, kernel_files = [], []
+    for path in sorted(site.rglob("*.js")):
+        if path.name == "service-worker.js":
+            continue
+        text = path.read_text(encoding="utf-8")
+        if "_onDriveMessage" not in text and "ERRNO_CODES.EINVAL" not in text:
+            continue
+        new, n_page = _PAGE_HANDLER.subn(_page_handler, text)
+        new, n_kernel = _KERNEL_ERROR.subn(_kernel_error, new)
+        if n_page or n_kernel:
+            path.write_text(new, encoding="utf-8")
+        page_files += [path] * n_page
+        kernel_files += [path] * n_kernel
+    # the app's page (build/) and the kernel's two workers (comlink, coincident) at least
+    if not any(p.parent.name == "build" for p in page_files) or \
+            sum(".worker." in p.name for p in kernel_files) != 2:
+        raise SiteBuildError(f"JupyterLite's file helper is not as in 0.8.6 (its page handler found in "
+                             f"{len(page_files)} files, its kernel's error in {len(kernel_files)}); "
+                             "see coplearn/site/offline.py")
+    changed = sorted(set(page_files + kernel_files))
+    return changed
 
 
 def site_fingerprint(site: Path) -> str:

@@ -473,9 +473,9 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
     }).then(function () { running = false; });
   }
   // A link to another lesson ("Next: lesson 05 ...") or to the course's front page opens it in this tab.
-  // JupyterLite opens every link of a lesson in a new tab, and lessons open in several tabs can stop
-  // responding when two save at once (walk16 F18, F13). A click with Ctrl, Shift or the middle button
-  // still opens a new tab, as the learner asked.
+  // JupyterLite opens every link of a lesson in a new tab, and every open lesson runs its own Python
+  // (walk16 F18). A click with Ctrl, Shift or the middle button still opens a new tab, as the learner
+  // asked.
   document.addEventListener("click", function (ev) {
     if (ev.defaultPrevented || ev.button !== 0 || ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.altKey) return;
     var a = ev.target && ev.target.closest ? ev.target.closest("a[href]") : null;
