@@ -3,6 +3,7 @@ analysis names no item's wrong answers anywhere (the command prints them too, no
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
@@ -178,3 +179,28 @@ def test_the_cli_writes_typed_answers_out_for_the_terminal(monkeypatch, capsys, 
     assert cli._report(args) == 0
     out = capsys.readouterr().out
     assert "Reteach:" in out and "\x1b" not in out and "\r" not in out and "\\x1b" in out, out
+
+
+def test_one_scorer_whose_record_differs_cannot_make_a_wrong_choice_right():
+    """Red team 17 F2: a scorer whose record named a wrong answer (the kernel had marked their drop-down)
+    made that answer "right" in the report, hiding the misconception of everyone else who gave it."""
+    c = cohort({"q1-frank-readiness": 3, "q2_stage": 10}, n=10,
+               answers={"q1-frank-readiness": ("q1_readiness.frank", "R3", "R1")})
+    # s02 scored the item, but the record says R1 (now the sanitiser records what was marked)
+    subs = list(c.submissions)
+    subs[2] = dataclasses.replace(subs[2], answers={"q1_readiness.frank": "R1"})
+    a = C.analyse(dataclasses.replace(c, submissions=tuple(subs)))
+    rows = {r.answer: r.correct for r in a.items[0].answers}
+    assert rows == {"R1": False, "R3": True}, rows
+    assert [(r.grade_id, r.answer, r.count) for r in a.reteach] == [("q1-frank-readiness", "R1", 8)]
+
+
+def test_an_answer_typed_with_a_bidirectional_override_is_shown_written_out():
+    """Red team 17 F3: "\\u202egnimrots" read as a second "storming" row in the report's table."""
+    c = cohort({"q2_stage": 6}, n=10, answers={"q2_stage": ("q2_stage", "storming", "\u202egnimrots")})
+    a = C.analyse(c)
+    page, md = C.render_html(a), C.render_markdown(a)
+    for text in (page, md):
+        assert "\u202e" not in text and "\\u202egnimrots" in text
+    long = cohort({"q2_stage": 6}, n=10, answers={"q2_stage": ("q2_stage", "storming", "x" * 5000)})
+    assert "x" * 201 not in C.render_html(C.analyse(long)) and "(5,000 characters)" in C.render_html(C.analyse(long))

@@ -64,15 +64,20 @@ def md_text(value: object) -> str:
 #: What, at the start of a typed line (or of a list item on it), would make a block of the
 #: document's own: a heading, a quotation or a code fence (which would swallow the rest of the
 #: document). A list the learner typed stays a list (review 8b F8; review 9: inside list items too).
-_BLOCK_START = re.compile(r"(?m)^((?:[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+)* {0,3})(#|>|```|~~~)")
+#: (Written so that no run of spaces can be split in more than one way between its parts: the
+#: earlier pattern, ``((?:[ \t]*MARK[ \t]+)* {0,3})``, took days over "-  " typed 40 times and a
+#: letter, in the cohort report's Markdown; red team 17 F1.)
+_BLOCK_START = re.compile(r"(?m)^( {0,3}|[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)+)(#|>|```|~~~)")
 #: A line that would underline the one above as a heading (``=``, ``-``, any number of them) or be a
 #: rule (three or more of ``* _ -``, spaces or tabs between).
 _UNDERLINE = re.compile(r"(?m)^([ \t]*)([=-]+[ \t]*$|(?:[*_-][ \t]*){3,}$)")
 
 
-#: Control characters other than a line end or a tab (C0, DEL, C1), and Unicode's line and
-#: paragraph separators.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+#: Control characters other than a line end or a tab (C0, DEL, C1), Unicode's line and paragraph
+#: separators, and its bidirectional embeddings, overrides and isolates, which can make typed text
+#: read as something else ("\u202egnimrots" shows as "storming"; red team 17 F3). (The marks and joiners
+#: that right-to-left and other scripts need in ordinary writing are kept.)
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def _written_out(m: re.Match[str]) -> str:

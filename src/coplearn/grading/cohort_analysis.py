@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from coplearn.grading.answers import _printable
 from coplearn.grading.cohort_data import NOT_AN_OPTION, Cohort, ItemInfo, answer_label, is_option, item_info, misconception
 
 __all__ = ["Analysis", "AnswerRow", "ItemStats", "Reteach", "analyse", "MIN_COHORT", "RETEACH_SHARE", "NEGATIVE",
@@ -34,6 +35,22 @@ BANDS = ((70, "70 and above"), (60, "60-69"), (50, "50-59"), (40, "40-49"), (0, 
 
 # ---- the analysis -------------------------------------------------------------------------------
 
+#: Characters of one typed answer shown in the report (the rest is counted, not shown).
+SHOWN_MAX = 200
+
+
+def typed(answer: str) -> str:
+    r"""A typed answer as the report shows it: control and format characters (a bidirectional
+    override that would make "\u202egnimrots" read as "storming") written out as the tests' output
+    writes them, and cut at :data:`SHOWN_MAX` characters (red team 17 F3).
+
+    >>> typed("\u202egnimrots"), typed("x" * 300)[-24:]
+    ('\\u202egnimrots', 'xxxx... (300 characters)')
+    """
+    text = _printable(answer)
+    return text if len(text) <= SHOWN_MAX else f"{text[:SHOWN_MAX]}... ({len(text):,} characters)"
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
 class AnswerRow:
     answer: str
@@ -44,7 +61,7 @@ class AnswerRow:
 
     @property
     def shown(self) -> str:
-        return self.label or self.answer
+        return typed(self.answer) if not self.label or self.label == self.answer else self.label
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -83,8 +100,8 @@ class Reteach:
     def shown(self) -> str:
         """The answer as the learner saw it: ``"R1: unable and unwilling or insecure"``, or the code."""
         if not self.label or self.label == self.answer:
-            return self.answer
-        return f'"{self.label}"' if self.answer.lower() in self.label.lower() else f'{self.answer} ("{self.label}")'
+            return typed(self.answer)
+        return f'"{self.label}"' if self.answer.lower() in self.label.lower() else f'{typed(self.answer)} ("{self.label}")'
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -219,7 +236,12 @@ def analyse(cohort: Cohort, *, min_cohort: int = MIN_COHORT, names: bool = False
                 correct = right_values.most_common(1)[0][0] if right_values else None
                 counts = Counter(v for _, v in values)
                 for ans, c in counts.most_common():
-                    is_right = any(v == ans and s.student_id in ok for s, v in values)
+                    # A choice has one right answer: the one most often given by those who scored the
+                    # item. (Any answer a scorer gave had counted as right, so one student whose record
+                    # and marks differed could make a wrong answer "right": red team 17 F2.) A number
+                    # may be right at several values within the test's tolerance (and an unknown item is left as it was).
+                    is_right = (ans == correct if kind not in ("number", "") else
+                                any(v == ans and s.student_id in ok for s, v in values))
                     text = ""
                     if not is_right and correct is not None and ans != "(no answer)":
                         text = misconception(kind, correct, ans) if is_option(kind, ans) else NOT_AN_OPTION

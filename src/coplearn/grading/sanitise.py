@@ -256,6 +256,11 @@ def _blank_answer(value: object) -> bool:
     return False
 
 
+#: What happens to typed answers the grading kernel will not read (their cell is too long).
+_UNREAD = ("the kernel does not read them, so each is marked from its drop-down answer in answers.json, "
+           "if there is one, or as unanswered; check them by hand")
+
+
 def _json_safe(value: object, depth: int = 0) -> object:
     """``value`` as notebook metadata can hold it: dict keys as text (JSON's own rule, applied
     here so that keys such as 1 and "x" side by side cannot stop the notebook being written)."""
@@ -406,6 +411,7 @@ def _build_answers_as_data() -> type:
             item_test: dict[tuple[str, object], int] = {}  # (answer name, item) -> index of the first test marking it
             rewrite: dict[int, tuple[str, Any]] = {}  # cell index -> ("plain", header) or ("not_run", (original, why))
             logs: list[tuple[int, str]] = []  # (cell index, what happened): logged once cells are numbered
+            unread: set[str] = set()  # answers given in a cell the grading kernel will not read (too long)
             for index, cell in enumerate(nb.cells):
                 gid = nbgrader_meta(cell).get("grade_id")
                 if gid in trusted_ids:
@@ -603,10 +609,12 @@ def _build_answers_as_data() -> type:
                     text = build(kept)
                 if mine and len(text) > grading.MAX_CELL_CHARS:
                     # its values alone are too long once written out (red team 14 F5: thousands of
-                    # invisible characters, each written as an escape): said, not silent
+                    # invisible characters, each written as an escape): said, not silent, and the
+                    # course's record names what the kernel marks instead (red team 17 F2)
+                    unread.update(mine)
                     logs.append((index, f"gives answers ({', '.join(sorted(mine))}) whose values, written out, make "
                                         f"the cell {len(text):,} characters, more than the grading kernel reads "
-                                        f"({grading.MAX_CELL_CHARS:,}): they are marked unanswered; check them by hand"))
+                                        f"({grading.MAX_CELL_CHARS:,}): " + _UNREAD))
                 nb.cells[index].source = text
             if inserts:
                 from nbformat.v4 import new_code_cell
@@ -619,6 +627,12 @@ def _build_answers_as_data() -> type:
                              (f"# {n}: your answer, given in cell {shown(home[n][0])} below the first test that marks it, "
                               "placed here by the autograder, before that test:") for n in names]
                     placed_cell = new_code_cell(source="\n".join(lines + [grading.answer_source({n: typed[n] for n in names})]))
+                    if len(placed_cell.source) > grading.MAX_CELL_CHARS:
+                        unread.update(names)
+                        self.log.warning("coplearn: %s: the answers placed before cell %d (%s) make a cell of %s characters, "
+                                         "more than the grading kernel reads (%s): %s", student, at + 1,
+                                         ", ".join(names), f"{len(placed_cell.source):,}", f"{grading.MAX_CELL_CHARS:,}",
+                                         _UNREAD)
                     if (nb.get("nbformat"), nb.get("nbformat_minor", 0)) < (4, 5):
                         placed_cell.pop("id", None)  # (cell ids came with nbformat 4.5)
                     nb.cells.insert(at, placed_cell)
@@ -635,7 +649,8 @@ def _build_answers_as_data() -> type:
                 self.log.warning("coplearn: %s: %s", student, log_safe(note))
             nb.metadata["coplearn"] = {}  # the course's record only: nothing the submission put there
             record = nb.metadata["coplearn"]
-            record["graded_answers"] = _json_safe(_graded_answers(schema, typed, dropdowns))
+            read = {n: v for n, v in typed.items() if n not in unread}  # as the grading kernel will see them
+            record["graded_answers"] = _json_safe(_graded_answers(schema, read, dropdowns))
             record["grading"] = {"not_run": not_run, "answers_file_notes": notes, "answered_more_than_once": twice}
             return nb, resources
 
