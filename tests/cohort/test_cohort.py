@@ -195,6 +195,9 @@ def test_facility_discrimination_and_the_right_answer_come_from_the_cohort(analy
     assert frank["R1"].count == len([i for i in range(12, 40) if f"s{i:02d}" not in NO_ANSWERS])
     assert sum(r.count for r in frank.values()) == recorded and frank["R3"].correct and not frank["R1"].correct
     assert analysis.answers_missing == len(NO_ANSWERS)
+    # each choice's right answer is read from its hidden test in the gradebook (red team 17 F2, check 17)
+    assert {g: o for g, o in analysis.cohort.checked_options.items() if g.startswith("q1-")} == {
+        "q1-frank-readiness": "R3", "q1-dan-readiness": "R1", "q1-sian-readiness": "R4", "q1-leila-readiness": "R2"}
     lessons = {row[0]: row for row in analysis.lessons}
     assert set(lessons) == {"05"} and lessons["05"][2] == 5  # four readiness items and the stage
 

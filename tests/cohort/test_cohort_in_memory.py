@@ -181,18 +181,26 @@ def test_the_cli_writes_typed_answers_out_for_the_terminal(monkeypatch, capsys, 
     assert "Reteach:" in out and "\x1b" not in out and "\r" not in out and "\\x1b" in out, out
 
 
-def test_one_scorer_whose_record_differs_cannot_make_a_wrong_choice_right():
+def test_a_choices_right_answer_is_the_one_its_hidden_test_requires():
     """Red team 17 F2: a scorer whose record named a wrong answer (the kernel had marked their drop-down)
-    made that answer "right" in the report, hiding the misconception of everyone else who gave it."""
+    made that answer "right" in the report, hiding the misconception of everyone else who gave it.
+    A tie among scorers, or a scorer with no recorded answer, must not make the right answer wrong
+    either (check 17): the right answer is read from the item's hidden test."""
     c = cohort({"q1-frank-readiness": 3, "q2_stage": 10}, n=10,
                answers={"q1-frank-readiness": ("q1_readiness.frank", "R3", "R1")})
-    # s02 scored the item, but the record says R1 (now the sanitiser records what was marked)
     subs = list(c.submissions)
-    subs[2] = dataclasses.replace(subs[2], answers={"q1_readiness.frank": "R1"})
-    a = C.analyse(dataclasses.replace(c, submissions=tuple(subs)))
+    subs[1] = dataclasses.replace(subs[1], answers={"q1_readiness.frank": "R1"})  # scored; record says R1
+    subs[2] = dataclasses.replace(subs[2], answers={})  # scored; nothing recorded
+    tied = dataclasses.replace(c, submissions=tuple(subs))
+    read = dataclasses.replace(tied, checked_options={"q1-frank-readiness": "R3"})
+    a = C.analyse(read)
+    assert a.items[0].correct == "R3"
     rows = {r.answer: r.correct for r in a.items[0].answers}
-    assert rows == {"R1": False, "R3": True}, rows
+    assert rows == {"R1": False, "R3": True, "(no answer)": False}, rows
     assert [(r.grade_id, r.answer, r.count) for r in a.reteach] == [("q1-frank-readiness", "R1", 8)]
+    # where the test cannot be read, an answer someone who scored gave is right (never "(no answer)")
+    rows = {r.answer: r.correct for r in C.analyse(tied).items[0].answers}
+    assert rows == {"R1": True, "R3": True, "(no answer)": False}, rows
 
 
 def test_an_answer_typed_with_a_bidirectional_override_is_shown_written_out():

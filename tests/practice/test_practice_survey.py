@@ -469,3 +469,14 @@ def test_missing_file_and_folder(tmp_path):
         read_survey(tmp_path / "nope.csv")
     with pytest.raises(SurveyError, match="a folder"):
         read_survey(tmp_path)
+
+
+@pytest.mark.timeout(20)
+def test_a_heading_of_many_spaces_is_read_at_once():
+    """Check 17: a heading starting with 50,000 spaces took minutes (its spaces could be split between
+    the pattern's two runs of spaces in every way). The time limit is this test's timeout."""
+    from coplearn.practice.survey_headings import read_by_wording, scored_item
+
+    for heading in (" " * 50_000 + "x", " " * 50_000 + "K1 score", "\t" * 50_000 + "[ K1] Planning"):
+        assert read_by_wording("K1", heading) in (True, False)
+        scored_item(heading)

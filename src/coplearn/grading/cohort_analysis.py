@@ -42,13 +42,14 @@ SHOWN_MAX = 200
 def typed(answer: str) -> str:
     r"""A typed answer as the report shows it: control and format characters (a bidirectional
     override that would make "\u202egnimrots" read as "storming") written out as the tests' output
-    writes them, and cut at :data:`SHOWN_MAX` characters (red team 17 F3).
+    writes them, and cut at :data:`SHOWN_MAX` of the characters typed (red team 17 F3).
 
     >>> typed("\u202egnimrots"), typed("x" * 300)[-24:]
     ('\\u202egnimrots', 'xxxx... (300 characters)')
     """
-    text = _printable(answer)
-    return text if len(text) <= SHOWN_MAX else f"{text[:SHOWN_MAX]}... ({len(text):,} characters)"
+    if len(answer) <= SHOWN_MAX:
+        return _printable(answer)
+    return f"{_printable(answer[:SHOWN_MAX])}... ({len(answer):,} characters)"  # (as typed, not as written out)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -232,16 +233,18 @@ def analyse(cohort: Cohort, *, min_cohort: int = MIN_COHORT, names: bool = False
                                           label=answer_label(kind, ans)))
             else:
                 values = [(s, _fmt_answer(v) if v is not None else "(no answer)") for s, v in given]
-                right_values = Counter(v for s, v in values if s.student_id in ok)
-                correct = right_values.most_common(1)[0][0] if right_values else None
+                right_values = Counter(v for s, v in values if s.student_id in ok and v != "(no answer)")
+                checked = cohort.checked_options.get(g) if kind not in ("number", "") else None
+                correct = checked if checked is not None else (right_values.most_common(1)[0][0] if right_values else None)
                 counts = Counter(v for _, v in values)
                 for ans, c in counts.most_common():
-                    # A choice has one right answer: the one most often given by those who scored the
-                    # item. (Any answer a scorer gave had counted as right, so one student whose record
-                    # and marks differed could make a wrong answer "right": red team 17 F2.) A number
-                    # may be right at several values within the test's tolerance (and an unknown item is left as it was).
-                    is_right = (ans == correct if kind not in ("number", "") else
-                                any(v == ans and s.student_id in ok for s, v in values))
+                    # A choice's right answer is the one its hidden test requires, read from the
+                    # gradebook: any answer a scorer's record gave had counted as right, so one student
+                    # whose record and marks differed could make a wrong answer "right" (red team 17 F2).
+                    # Where the test cannot be read (and for a number, right within the test's tolerance
+                    # at several values), an answer given by someone who scored the item is right.
+                    is_right = (ans == checked if checked is not None else
+                                ans != "(no answer)" and any(v == ans and s.student_id in ok for s, v in values))
                     text = ""
                     if not is_right and correct is not None and ans != "(no answer)":
                         text = misconception(kind, correct, ans) if is_option(kind, ans) else NOT_AN_OPTION

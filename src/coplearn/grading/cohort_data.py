@@ -208,8 +208,9 @@ class Cohort:
     answer_keys: Mapping[str, tuple[str, str]]  # grade_id -> (answer key, how: choice|number|several)
     auto_cells: tuple[tuple[str, float], ...]  # (grade_id, max_score) in notebook order
     manual_cells: tuple[tuple[str, float], ...]
-    #: grade_id -> the option a "several" item's hidden test checks (``assert "K8" in _given``), read
-    #: from the test's source in the gradebook; items not listed are worked out from the answers
+    #: grade_id -> the option a "several" item's hidden test checks (``assert "K8" in _given``), or the
+    #: answer a "choice" item's requires (``assert answer == "R3"``), read from the test's source in the
+    #: gradebook; items not listed are worked out from the answers
     checked_options: Mapping[str, str] = field(default_factory=dict)
     #: submissions in the gradebook that were never autograded (it failed, or was never run): left out
     #: of everything above and named, so that no one reads them as a graded 0 (docs16 F5)
@@ -253,6 +254,26 @@ def _checked_option(source: str) -> str | None:
              if isinstance(t, ast.Compare) and len(t.ops) == 1 and isinstance(t.ops[0], ast.In)
              and isinstance(t.left, ast.Constant) and isinstance(t.left.value, str)
              and isinstance(t.comparators[0], ast.Name) and t.comparators[0].id == "_given"]
+    return found[0] if len(found) == 1 else None
+
+
+def _checked_answer(source: str) -> str | None:
+    """The one answer a "choice" item's hidden test requires (``assert answer == "R3", ...``), or None.
+
+    >>> _checked_answer('answer = choice("q2_stage")\\nassert answer == "storming", ("Not quite.")')
+    'storming'
+    >>> _checked_answer('assert answer == "a" or answer == "b"') is None  # not one answer
+    True
+    """
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return None
+    tests = [node.test for node in ast.walk(tree) if isinstance(node, ast.Assert)]
+    found = [t.comparators[0].value for t in tests
+             if isinstance(t, ast.Compare) and len(t.ops) == 1 and isinstance(t.ops[0], ast.Eq)
+             and isinstance(t.left, ast.Name) and t.left.id == "answer"
+             and isinstance(t.comparators[0], ast.Constant) and isinstance(t.comparators[0].value, str)]
     return found[0] if len(found) == 1 else None
 
 
@@ -356,7 +377,9 @@ def load_cohort(assignment: str, *, db_url: str, course_id: str = "coplearn",
                     key = _answer_key(src or "")
                     if key:
                         answer_keys[cell.name] = key
-                        if key[1] == "several" and (option := _checked_option(src or "")) is not None:
+                        option = _checked_option(src or "") if key[1] == "several" else \
+                            _checked_answer(src or "") if key[1] == "choice" else None
+                        if option is not None:
                             checked[cell.name] = option
                 else:
                     manual_cells.append((cell.name, float(cell.max_score)))

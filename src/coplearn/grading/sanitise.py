@@ -257,8 +257,27 @@ def _blank_answer(value: object) -> bool:
 
 
 #: What happens to typed answers the grading kernel will not read (their cell is too long).
-_UNREAD = ("the kernel does not read them, so each is marked from its drop-down answer in answers.json, "
-           "if there is one, or as unanswered; check them by hand")
+_UNREAD = ("so these answers are marked from the choice or number saved in answers.json, if there is one, "
+           "or as unanswered; check them by hand")
+
+
+def _as_compared(q: Question, value: object) -> object:
+    """``value`` (a typed answer, or a question's items or list) as the grading kernel compares it:
+    each text as the option it names (its key) or a number as the number, else as it is.
+
+    >>> from coplearn.grading.schema import answer_schema
+    >>> q = answer_schema(['answer = choice("q1_readiness", "frank", kind="readiness")'])["q1_readiness"]
+    >>> _as_compared(q, {"frank": "R3" + "\u200b" * 3, "dan": "not one"})
+    {'frank': 'R3', 'dan': 'not one'}
+    """
+    if isinstance(value, Mapping):
+        return {k: _as_compared(q, v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_as_compared(q, v) for v in value]
+    if isinstance(value, str):
+        compared = _canonical_for(q, value)
+        return compared if compared is None or isinstance(compared, (str, int, float)) else value
+    return value
 
 
 def _json_safe(value: object, depth: int = 0) -> object:
@@ -608,10 +627,21 @@ def _build_answers_as_data() -> type:
                         break
                     text = build(kept)
                 if mine and len(text) > grading.MAX_CELL_CHARS:
-                    # its values alone are too long once written out (red team 14 F5: thousands of
-                    # invisible characters, each written as an escape): said, not silent, and the
-                    # course's record names what the kernel marks instead (red team 17 F2)
+                    # its values are too long once written out (red team 14 F5: thousands of invisible
+                    # characters, each written as an escape): the values the kernel would compare them
+                    # as (an option's key, a number) are written instead, which marks them alike
+                    # (check 17 F7) ...
+                    mine = {n: _as_compared(schema[n], v) for n, v in mine.items()}
+                    answer = [grading.answer_source(mine)]
+                    text = build(0)
+                if mine and len(text) > grading.MAX_CELL_CHARS:
+                    # ... and where they are still too long, that is said, not silent, and the course's
+                    # record names what the kernel marks instead (red team 17 F2)
                     unread.update(mine)
+                    text = "\n".join([f"# Not read by the grading kernel: this cell's answers ({', '.join(sorted(mine))}), "
+                                      f"written out, are longer than the {grading.MAX_CELL_CHARS:,} characters it reads.",
+                                      "# They are marked from the choice or number saved in answers.json, if there is one, "
+                                      "or as unanswered.", text])
                     logs.append((index, f"gives answers ({', '.join(sorted(mine))}) whose values, written out, make "
                                         f"the cell {len(text):,} characters, more than the grading kernel reads "
                                         f"({grading.MAX_CELL_CHARS:,}): " + _UNREAD))
@@ -627,10 +657,13 @@ def _build_answers_as_data() -> type:
                              (f"# {n}: your answer, given in cell {shown(home[n][0])} below the first test that marks it, "
                               "placed here by the autograder, before that test:") for n in names]
                     placed_cell = new_code_cell(source="\n".join(lines + [grading.answer_source({n: typed[n] for n in names})]))
+                    if len(placed_cell.source) > grading.MAX_CELL_CHARS:  # as for an answer's own cell, above
+                        placed_cell.source = "\n".join(lines + [grading.answer_source(
+                            {n: _as_compared(schema[n], typed[n]) for n in names})])
                     if len(placed_cell.source) > grading.MAX_CELL_CHARS:
                         unread.update(names)
-                        self.log.warning("coplearn: %s: the answers placed before cell %d (%s) make a cell of %s characters, "
-                                         "more than the grading kernel reads (%s): %s", student, at + 1,
+                        self.log.warning("coplearn: %s: the answers placed in cell %d (%s) make a cell of %s characters, "
+                                         "more than the grading kernel reads (%s): %s", student, placed(names[0]),
                                          ", ".join(names), f"{len(placed_cell.source):,}", f"{grading.MAX_CELL_CHARS:,}",
                                          _UNREAD)
                     if (nb.get("nbformat"), nb.get("nbformat_minor", 0)) < (4, 5):

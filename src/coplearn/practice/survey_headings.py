@@ -106,15 +106,12 @@ def _tokens(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
-_ID_AT_START = re.compile(r"^\s*[\[(]?\s*([KTI])\s*0*(\d{1,2})\s*[\])]?\s*(?:[.:)\-–—]+\s*|\s+|$)", re.I)
+#: (The spaces before and after an opening bracket are two runs only when there is a bracket: with
+#: ``\s*[\[(]?\s*`` a heading that began with thousands of spaces could be split between them in
+#: thousands of ways, tried one by one; check 17.)
+_ID_AT_START = re.compile(r"^\s*(?:[\[(]\s*)?([KTI])\s*0*(\d{1,2})\s*[\])]?\s*(?:[.:)\-–—]+\s*|\s+|$)", re.I)
 _ID_IN_BRACKETS = re.compile(r"[\[(]\s*([KTI])\s*0*(\d{1,2})\s*[\])]\s*$", re.I)
 _BRACKETED = re.compile(r"\[([^\[\]]+)\]\s*$")
-
-
-def _find(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
-    """``pattern`` in ``text``; :data:`_ID_AT_START` at the start only (searched for, it tried every
-    position of a long heading of spaces in turn: quadratic; red team 17's scan)."""
-    return pattern.match(text) if pattern is _ID_AT_START else pattern.search(text)
 
 
 def _item_by_id(letter: str, number: str) -> AuditItem | None:
@@ -223,7 +220,7 @@ def scored_item(heading: str) -> str | None:
     if not is_comment_heading(text) or not _SCORE_WORD.search(text):
         return None
     for pattern in (_ID_AT_START, _ID_IN_BRACKETS):
-        m = _find(pattern, text)
+        m = pattern.search(text)
         if m:
             item = _item_by_id(m.group(1), m.group(2))
             return item.id if item is not None else None
@@ -241,7 +238,7 @@ def read_by_wording(item_id: str, heading: str) -> bool:
     if squashed in (_squash(item_id), _squash(get_item(item_id).text)):
         return False
     for pattern in (_ID_AT_START, _ID_IN_BRACKETS):
-        m = _find(pattern, heading)
+        m = pattern.search(heading)
         if m and f"{m.group(1).upper()}{int(m.group(2))}" == item_id:
             return False
     return True
@@ -273,7 +270,7 @@ def _match(header: str) -> tuple[str | None, str | None]:
     if squashed in index.exact:
         return index.exact[squashed], None
     for pattern in (_ID_AT_START, _ID_IN_BRACKETS):
-        m = _find(pattern, text)
+        m = pattern.search(text)
         if m:
             item = _item_by_id(m.group(1), m.group(2))
             if item is not None:
