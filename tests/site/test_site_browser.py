@@ -293,8 +293,40 @@ def test_two_tabs_saving_to_the_journal_at_once_both_save(browser, guard, site_s
         notebook(page).get_by_text(re.compile(r"It has 2 entries")).wait_for(timeout=30_000)
         for page in tabs.values():
             assert not page.evaluate(STATE)["errors"], page.evaluate(STATE)["errors"]
+        # The page's answer to a failed file request (check 17 F4), step by step: tab A makes a file
+        # (its Python then remembers the name), tab B deletes it, and A asks about it again. The page
+        # fails to find it and must say so (404: "no such file"); JupyterLite's page said nothing, and
+        # A's Python waited for ever (the worker's own limit would answer after 20 s, as an error).
+        first, second = tabs.values()
+        probe = "/drive/check17-probe.txt"
+        assert _run_python(first, f"open({probe!r}, 'w').write('x'); import os; print(os.stat({probe!r}).st_size)") == "1"
+        assert _run_python(second, f"import os; os.remove({probe!r}); print('removed')") == "removed"
+        started = time.monotonic()
+        said = _run_python(first, f"""import os
+try:
+    os.stat({probe!r}); print("still there")
+except FileNotFoundError:
+    print("gone")""")
+        took = time.monotonic() - started
+        assert said == "gone" and took < 10, (said, took)
+        assert failed, "the page did not report the failed request"
     finally:
         ctx.close()
+
+
+def _run_python(page, code: str) -> str:
+    """Run ``code`` in the lesson's Python and return what it printed (or the error's name)."""
+    return page.evaluate("""async (code) => {
+        const k = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+        const f = k.requestExecute({code, silent: false, store_history: false});
+        let out = "";
+        f.onIOPub = (msg) => {
+          if (msg.header.msg_type === "stream") out += msg.content.text;
+          if (msg.header.msg_type === "error") out += msg.content.ename;
+        };
+        await f.done;
+        return out.trim();
+    }""", code)
 
 
 #: Where the learner is reading: the scroller's position and the first paragraph in view, and its offset.

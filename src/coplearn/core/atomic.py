@@ -374,27 +374,53 @@ def _exclusive_file_lock(lock_path: Path, path: object, timeout: float, deadline
             os.write(fd, me)
         finally:
             os.close(fd)
+        if sys.platform == "emscripten" and not _still_ours(lock_path, me):
+            continue  # another tab made the lock file at the same moment, and wrote its name last: its lock
         break
     try:
         yield
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(lock_path)
+        if sys.platform != "emscripten" or _still_ours(lock_path, me, settle=0.0):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(lock_path)
+
+
+#: Where the browser edition's files are, those the page keeps (JupyterLite's drive).
+BROWSER_DRIVE = "/drive/"
+
+#: How long a browser tab waits, once it has made the lock file, before reading it back (see :func:`_still_ours`).
+BROWSER_SETTLE = 0.1  # (its requests take milliseconds each; every save and read in a tab waits this long once)
+
+
+def _still_ours(lock_path: Path, me: bytes, settle: float = BROWSER_SETTLE) -> bool:
+    """In a browser tab: whether the lock file still names this tab, ``settle`` seconds after it was made.
+
+    There, making a file "only if it is not there" is two requests to the page (is it there? make
+    it), so two tabs that ask at the same moment can both make the lock file, and the one that
+    writes its name last holds it (check 17). Each tab reads the file back after a moment; the
+    other goes back to waiting. (Elsewhere the operating system makes the file for one process only.)"""
+    if settle:
+        time.sleep(settle)
+    try:
+        return lock_path.read_bytes() == me
+    except OSError:
+        return False
 
 
 def _forget_cached(path: Path) -> None:
-    """In a browser tab, make this tab's Python ask again whether ``path`` exists.
+    """In a browser tab, make this tab's Python ask again whether ``path`` (under ``/drive``) exists.
 
-    The browser edition's files are kept by the page and shared by every tab of the site, but each
+    The browser edition's files (under ``/drive``) are kept by the page and shared by every tab of the site, but each
     tab's Python remembers the names it has seen. A lock file that another tab has removed since this
     one saw it is still "there" for this tab (creating it says it exists; reading it says it does
     not), so without this the tab would wait for a lock that nobody holds. Elsewhere: nothing to do."""
-    if sys.platform != "emscripten":
-        return
+    where = os.path.abspath(path)
+    if sys.platform != "emscripten" or not where.startswith(BROWSER_DRIVE):
+        return  # (only the files the page keeps: in Pyodide's own memory the remembered name is the file)
     try:
         from pyodide_js import FS  # type: ignore[import-not-found]  # Pyodide's own file system
 
-        FS.destroyNode(FS.lookupPath(os.path.abspath(path)).node)
+        FS.destroyNode(FS.lookupPath(where).node)
     except Exception:  # not remembered, or already gone: nothing to forget
         pass
 
