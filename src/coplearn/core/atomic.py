@@ -3,6 +3,11 @@
 Anything a learner writes is saved by writing a temporary file in the same folder, flushing and
 fsyncing it, then ``os.replace``-ing it over the old file: a crash at any point leaves either the
 old file or the new one, never a half-written one.
+
+The module runs past 400 lines because its lock has to hold in four places that lock differently
+(Linux and macOS, Windows, a shared folder without locks, and a browser tab, where two tabs share the
+page's files but not their view of them), and the four are kept side by side so that they are read,
+and changed, together.
 """
 
 from __future__ import annotations
