@@ -19,11 +19,12 @@ import glob
 import os
 import re
 import socket
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+
+from coplearn.core.environment import in_browser
 
 __all__ = ["atomic_write_text", "atomic_write_bytes", "file_lock", "move_aside", "os_problem", "os_words",
            "output_folder_problem", "PlainOSError", "read_lock", "refuse_to_replace_data"]
@@ -334,7 +335,7 @@ def _owner_alive(text: str) -> bool | None:
         return None
     if token == _token():
         return True
-    if sys.platform == "emscripten":
+    if in_browser():
         return None  # Python in a browser tab: other tabs' processes cannot be checked
     if host != socket.gethostname():
         return True  # another machine's process: we cannot tell, so wait for it
@@ -379,13 +380,13 @@ def _exclusive_file_lock(lock_path: Path, path: object, timeout: float, deadline
             os.write(fd, me)
         finally:
             os.close(fd)
-        if sys.platform == "emscripten" and not _still_ours(lock_path, me):
+        if in_browser() and not _still_ours(lock_path, me):
             continue  # another tab made the lock file at the same moment, and wrote its name last: its lock
         break
     try:
         yield
     finally:
-        if sys.platform != "emscripten" or _still_ours(lock_path, me, settle=0.0):
+        if not in_browser() or _still_ours(lock_path, me, settle=0.0):
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(lock_path)
 
@@ -420,7 +421,7 @@ def _forget_cached(path: Path) -> None:
     one saw it is still "there" for this tab (creating it says it exists; reading it says it does
     not), so without this the tab would wait for a lock that nobody holds. Elsewhere: nothing to do."""
     where = os.path.abspath(path)
-    if sys.platform != "emscripten" or not where.startswith(BROWSER_DRIVE):
+    if not in_browser() or not where.startswith(BROWSER_DRIVE):
         return  # (only the files the page keeps: in Pyodide's own memory the remembered name is the file)
     try:
         from pyodide_js import FS  # type: ignore[import-not-found]  # Pyodide's own file system

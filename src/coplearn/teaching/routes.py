@@ -109,7 +109,6 @@ def _step(row: Path) -> RouteStep:
                      called=row.str("called", "") if tool else "")
 
 
-
 @functools.lru_cache(maxsize=None)
 def routes() -> tuple[Route, ...]:
     """The suggested routes: student, tutor and team manager."""

@@ -117,7 +117,7 @@ class TeamSurveyLoader(Composite):
             # (in the browser edition a typed path can name only the browser's own files, never one on the
             # learner's computer: uploading is the way there, walk16 F4)
             *([] if in_browser() else [W.HBox([self.path, self.read_button],
-                                                               layout=W.Layout(flex_flow="row wrap"))]),
+                                              layout=W.Layout(flex_flow="row wrap"))]),
             self.threshold, self.status, self.messages,
             self.summary, self.domains_out, self.items_out, self.sections,
             W.HBox([self.report_name, self.save_button], layout=W.Layout(flex_flow="row wrap")), self.save_status,
