@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from coplearn.site import SiteBuildError
-from coplearn.site.offline import (JUPYTERLITE_MARKS, SERVICE_WORKER, patch_file_helper, site_fingerprint,
-                                   write_service_worker)
+from coplearn.site.offline import (JUPYTERLITE_MARKS, SERVICE_WORKER, patch_file_helper, rename_changed,
+                                   site_fingerprint, write_service_worker)
 
 #: Enough of JupyterLite 0.8.6's worker for the check before it is replaced.
 JUPYTERLITE_LIKE = ('const broadcast=new BroadcastChannel("/sw-api.v1");"/api/service-worker-heartbeat";'
@@ -239,3 +239,76 @@ def test_the_built_site_answers_every_file_request(built_site):
     for worker in workers:
         text = worker.read_text(encoding="utf-8")
         assert "status===404?this.ERRNO_CODES.ENOENT" in text and ".status>=400)throw new this.FS.ErrnoError(this.ERRNO_CODES.EINVAL)" not in text
+
+
+# --- a changed file gets a new name, so no browser reads a copy it kept of the unchanged one (check17 F13)
+
+
+def _chained_site(root: Path) -> Path:
+    """JupyterLite's chain of names, as in 0.8.6: pages -> bundle.js (unhashed) -> chunk map -> 981;
+    jupyter-lite.json (unhashed) -> remoteEntry -> chunk map (twice) -> 393 -> the kernel's worker."""
+    static = "extensions/@jupyterlite/pyodide-kernel-extension/static"
+    files = {
+        "build/lab/bundle.js": 'u=e=>""+e+"."+({1981:"aaaaaaa",981:"1e14a7f"})[e]+".js"',
+        "build/981.1e14a7f.js": "page handler, patched",
+        "build/1981.aaaaaaa.js": "another chunk",
+        "jupyter-lite.json": json.dumps({"federated_extensions": [{"load": "static/remoteEntry.abcac41d5ca77040.js"}]}),
+        f"{static}/remoteEntry.abcac41d5ca77040.js":
+            '$.u=e=>""+e+"."+({393:"d0cf8b3e64df6b99",88:"4eef6fd43c0373bf"})[e]+".js?v="+'
+            '({393:"d0cf8b3e64df6b99",88:"4eef6fd43c0373bf"})[e]',
+        f"{static}/393.d0cf8b3e64df6b99.js": 'e.exports=s.p+"comlink.worker.c654f1f92d96ff96.js"',
+        f"{static}/88.4eef6fd43c0373bf.js": "unchanged",
+        f"{static}/comlink.worker.c654f1f92d96ff96.js": "kernel worker, patched",
+    }
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    return root
+
+
+def test_changed_files_are_renamed_up_the_chain_of_names(tmp_path):
+    site = _chained_site(tmp_path)
+    static = site / "extensions/@jupyterlite/pyodide-kernel-extension/static"
+    renamed = rename_changed(site, [site / "build/981.1e14a7f.js", static / "comlink.worker.c654f1f92d96ff96.js"])
+    # the two changed files, the hashed files that name them, and so on up to the unhashed ones
+    assert sorted(renamed) == ["build/981.1e14a7f.js",
+                               "extensions/@jupyterlite/pyodide-kernel-extension/static/393.d0cf8b3e64df6b99.js",
+                               "extensions/@jupyterlite/pyodide-kernel-extension/static/comlink.worker.c654f1f92d96ff96.js",
+                               "extensions/@jupyterlite/pyodide-kernel-extension/static/remoteEntry.abcac41d5ca77040.js"]
+    for old, new in renamed.items():
+        assert not (site / old).exists() and (site / new).is_file()
+        stem, digest = re.fullmatch(r"(.+)\.([0-9a-f]+)\.js", Path(new).name).groups()
+        assert Path(old).name.startswith(stem + ".") and len(digest) == len(Path(old).name.split(".")[-2])
+    every = "\n".join(p.read_text(encoding="utf-8") for p in site.rglob("*") if p.is_file())
+    for old, new in renamed.items():
+        assert Path(old).name.split(".")[-2] not in every, old  # no name or chunk-map entry left behind
+    bundle = (site / "build/lab/bundle.js").read_text(encoding="utf-8")
+    assert f'981:"{Path(renamed["build/981.1e14a7f.js"]).name.split(".")[1]}"' in bundle
+    assert '1981:"aaaaaaa"' in bundle  # another chunk whose id ends alike is left alone
+    entry = next(static.glob("remoteEntry.*.js")).read_text(encoding="utf-8")
+    new393 = Path(renamed[next(k for k in renamed if "/393." in k)]).name.split(".")[1]
+    assert entry.count(f'393:"{new393}"') == 2 and entry.count('88:"4eef6fd43c0373bf"') == 2
+    config = json.loads((site / "jupyter-lite.json").read_text(encoding="utf-8"))
+    assert config["federated_extensions"][0]["load"] == "static/" + next(static.glob("remoteEntry.*.js")).name
+    assert (static / "88.4eef6fd43c0373bf.js").is_file() and (site / "build/1981.aaaaaaa.js").is_file()
+    assert rename_changed(site, [site / renamed["build/981.1e14a7f.js"]]) == {}  # named after its content now
+
+
+def test_a_changed_file_nothing_names_stops_the_build(tmp_path):
+    site = _chained_site(tmp_path)
+    (site / "build/lab/bundle.js").write_text("no map", encoding="utf-8")
+    with pytest.raises(SiteBuildError, match="no file of the site names build/981.1e14a7f.js"):
+        rename_changed(site, [site / "build/981.1e14a7f.js"])
+
+
+def test_the_built_sites_changed_files_are_named_after_their_content(built_site):
+    """Every file the build patched carries a hash of what it holds, not JupyterLite's name for the
+    file it was (a browser that kept that file from an earlier build would run it unpatched)."""
+    import hashlib
+
+    patched = [p for p in built_site.rglob("*.js") if p.name != "service-worker.js" and
+               any(mark in p.read_text(encoding="utf-8") for mark in ("coplearnStatus", "ERRNO_CODES.EIO", "__coplearnLoadPyodide"))]
+    assert len(patched) >= 4, patched  # the page's handler (2), the kernel's two workers at least
+    for path in patched:
+        stem, digest = re.fullmatch(r"(.+)\.([0-9a-f]{7,})\.js", path.name).groups()
+        assert hashlib.sha256(path.read_bytes()).hexdigest().startswith(digest), path

@@ -44,7 +44,7 @@ from coplearn.site.fetch import (ADDED_FROM_PYPI, COPLEARN_DEPENDS, COPLEARN_LOC
                                  KERNEL_LOCK_PACKAGES, KERNEL_SHIMS, PURE_FROM_INSTALLED, PYODIDE_CORE,
                                  PYODIDE_VERSION, TRIMS, _installed_version, _lock_closure, coplearn_wheel, fetch_fflate, fetch_pyodide,
                                  fetch_wheels, pure_wheel_from_installed, rewrite_lock, trim_wheel)
-from coplearn.site.offline import patch_file_helper, write_service_worker
+from coplearn.site.offline import patch_file_helper, rename_changed, write_service_worker
 from coplearn.site.pages import inject_run_on_open, landing_page, prefetch_list, stage_contents
 from coplearn.site.snapshot import SNAPSHOT_NAME, make_snapshot, patch_kernel_worker, patch_pyodide_loader
 
@@ -253,9 +253,10 @@ def build_site(output: str | os.PathLike[str], *, root: Path | None = None, cach
             raise SiteBuildError("jupyter lite build failed:\n" + (proc.stdout + proc.stderr)[-4000:])
         _check_no_foreign_urls(staging)
         inject_run_on_open(staging)
-        patch_file_helper(staging)
+        changed = patch_file_helper(staging)
         if snapshot:
-            patch_kernel_worker(staging, fflate)
+            changed += patch_kernel_worker(staging, fflate)
+        rename_changed(staging, sorted(set(changed)))  # so that no browser reads an unpatched copy it kept
         favicons = staging / "static" / "favicons"  # the Notebook page asks for these while it works
         favicons.mkdir(parents=True, exist_ok=True)
         for name in ("favicon", "favicon-busy-1", "favicon-busy-2", "favicon-busy-3", "favicon-file",

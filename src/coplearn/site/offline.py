@@ -51,7 +51,7 @@ from pathlib import Path
 
 from coplearn.site import SiteBuildError
 
-__all__ = ["SERVICE_WORKER", "patch_file_helper", "site_fingerprint", "write_service_worker"]
+__all__ = ["SERVICE_WORKER", "patch_file_helper", "rename_changed", "site_fingerprint", "write_service_worker"]
 
 #: The service worker, with ``__BUILD__`` and ``__KEEP__`` filled in by :func:`write_service_worker`.
 SERVICE_WORKER = r"""// The browser edition's service worker, written by coplearn (coplearn/site/offline.py) in place of
@@ -296,6 +296,63 @@ def patch_file_helper(site: Path) -> list[Path]:
                              "see coplearn/site/offline.py")
     changed = sorted(set(page_files + kernel_files))
     return changed
+
+
+#: A name that carries a hash of its content (``981.1e14a7f.js``, ``remoteEntry.abcac41d5ca77040.js``).
+_HASHED_NAME = re.compile(r"(?P<stem>.+)\.(?P<hex>[0-9a-f]{7,})\.(?P<ext>js)")
+
+
+def rename_changed(site: Path, changed: list[Path]) -> dict[str, str]:
+    """Give every file the build changed a new content-hash name, and say so wherever it is named.
+
+    A file whose name carries a hash of its content is taken never to change: the browser's ordinary
+    cache and the site's worker (:data:`SERVICE_WORKER`, "cache first") keep it as long as they like.
+    So a file patched here under JupyterLite's name could still be read, on a computer that opened
+    an earlier build of the site, as that build's copy (check17 F13). Each changed file is renamed
+    after its new content, and the files that name it (a webpack chunk map, ``81:"1e14a7f"``, or the
+    file's name) are rewritten; a renamed file that was itself named by a hashed file changes that
+    file too, and so on up to the unhashed files the pages start from (``bundle.js``,
+    ``jupyter-lite.json``). Returns old name -> new name (site-relative). The build stops if nothing
+    names a changed file: the app would never load it."""
+    texts = [p for p in site.rglob("*") if p.is_file() and p.suffix in (".js", ".json", ".html")]
+    dirty = [p for p in changed if _HASHED_NAME.fullmatch(p.name)]
+    renamed: dict[str, str] = {}
+    while dirty:
+        path = dirty.pop(0)
+        m = _HASHED_NAME.fullmatch(path.name)
+        assert m is not None
+        stem, old, ext = m.group("stem"), m.group("hex"), m.group("ext")
+        new = hashlib.sha256(path.read_bytes()).hexdigest()[: len(old)]
+        if new == old:
+            continue
+        target = path.with_name(f"{stem}.{new}.{ext}")
+        path.rename(target)
+        texts[texts.index(path)] = target
+        was = path.relative_to(site).as_posix()
+        renamed[next((k for k, v in renamed.items() if v == was), was)] = target.relative_to(site).as_posix()
+        patterns = [(re.compile(re.escape(f"{stem}.{old}.{ext}") + r"(?![0-9a-zA-Z])"), f"{stem}.{new}.{ext}")]
+        if stem.isdigit():  # webpack's chunk map: chunk id -> hash
+            patterns.append((re.compile(rf'(?<![\w$.]){stem}:"{old}"'), f'{stem}:"{new}"'))
+        naming = 0
+        for other in texts:
+            if other == target:
+                continue
+            text = other.read_text(encoding="utf-8", errors="surrogateescape")
+            if old not in text:
+                continue
+            changed_text = text
+            for pattern, replacement in patterns:
+                changed_text = pattern.sub(replacement, changed_text)
+            if changed_text == text:
+                continue
+            other.write_text(changed_text, encoding="utf-8", errors="surrogateescape")
+            naming += 1
+            if _HASHED_NAME.fullmatch(other.name) and other not in dirty:
+                dirty.append(other)
+        if not naming:
+            raise SiteBuildError(f"no file of the site names {path.relative_to(site).as_posix()}, which the "
+                                 "build changed: the app could not load it (see coplearn/site/offline.py)")
+    return renamed
 
 
 def site_fingerprint(site: Path) -> str:
