@@ -47,6 +47,7 @@ __all__ = [
     "loads",
     "options",
     "parse_answer_cell",
+    "printable",
     "split_several",
 ]
 
@@ -395,16 +396,16 @@ def _show(value: object) -> str:
     if isinstance(value, (list, tuple)) and len(value) > _SHOW_ITEMS:
         text = repr(list(value[:_SHOW_ITEMS]))[:-1] + f", ... and {len(value) - _SHOW_ITEMS} more]"
         return text if len(text) <= 4 * _SHOW_MAX else text[: 4 * _SHOW_MAX - 3] + "..."
-    text = _printable(value) if isinstance(value, str) else repr(value)
+    text = printable(value) if isinstance(value, str) else repr(value)
     return text if len(text) <= _SHOW_MAX else text[: _SHOW_MAX - 3] + "..."
 
 
-def _printable(text: str) -> str:
+def printable(text: str) -> str:
     """``text`` with line breaks, escape codes and other control characters written out
     (``\\n``, ``\\x1b``): a learner's answer echoed in a test's output cannot start a line of
     its own or colour one (a fake "Correct" line in the course's own output).
 
-    >>> _printable("managed\\r\\x1b[32mCorrect")
+    >>> printable("managed\\r\\x1b[32mCorrect")
     'managed\\\\x0d\\\\x1b[32mCorrect'
     """
     return "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" if ord(ch) < 256 else f"\\u{ord(ch):04x}"

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from coplearn.grading.answers import _printable
+from coplearn.grading.answers import printable
 from coplearn.grading.cohort_data import NOT_AN_OPTION, Cohort, ItemInfo, answer_label, is_option, item_info, misconception
 
 __all__ = ["Analysis", "AnswerRow", "ItemStats", "Reteach", "analyse", "MIN_COHORT", "RETEACH_SHARE", "NEGATIVE",
@@ -48,8 +48,8 @@ def typed(answer: str) -> str:
     ('\\u202egnimrots', 'xxxx... (300 characters)')
     """
     if len(answer) <= SHOWN_MAX:
-        return _printable(answer)
-    return f"{_printable(answer[:SHOWN_MAX])}... ({len(answer):,} characters)"  # (as typed, not as written out)
+        return printable(answer)
+    return f"{printable(answer[:SHOWN_MAX])}... ({len(answer):,} characters)"  # (as typed, not as written out)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

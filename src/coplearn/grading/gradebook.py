@@ -26,10 +26,10 @@ def nbgrader_meta(cell: Mapping[str, Any]) -> Mapping[str, Any]:
 def log_safe(text: object, limit: int = 300) -> str:
     """``text`` fit for one line of the tutor's log: no line breaks, escape codes or other
     control characters (a student's words cannot move the cursor or fake a log line)."""
-    from coplearn.grading.answers import _printable
+    from coplearn.grading.answers import printable
 
     line = str(text)
-    return _printable(line[:limit]) + (" ..." if len(line) > limit else "")
+    return printable(line[:limit]) + (" ..." if len(line) > limit else "")
 
 
 #: Within one ``coplearn autograde`` run the assignment cannot change, so what the gradebook says

@@ -68,12 +68,12 @@ def _as_comment(text: str, limit_lines: int | None = None, width: int = 100, kep
         if used + len(line) > kept:
             if used < kept:  # (a first line longer than the whole allowance shows its start)
                 line = line[: kept - used]
-                out.extend("#     " + part for part in textwrap.wrap(grading._printable(line), width) or [""])
+                out.extend("#     " + part for part in textwrap.wrap(grading.printable(line), width) or [""])
             left = sum(len(x) for x in lines) + len(lines) - 1 - (kept if used < kept else used)
             out.append(f"#     ... and about {max(left, 0):,} more characters: see the notebook as handed in (submitted/)")
             return out
         used += len(line) + 1
-        safe = "\t".join(grading._printable(part) for part in line.split("\t"))
+        safe = "\t".join(grading.printable(part) for part in line.split("\t"))
         parts = textwrap.wrap(safe, width, break_long_words=True, break_on_hyphens=False, expand_tabs=False,
                               replace_whitespace=False, drop_whitespace=False) or [""]
         out.extend("#     " + part for part in parts)

@@ -28,7 +28,7 @@ from typing import Any
 
 import ipywidgets as W
 
-from coplearn.grading.answers import _printable
+from coplearn.grading.answers import printable
 from coplearn.grading.options import Option, canonical, options
 from coplearn.grading.store import AnswerStore
 from ._base import DESCRIBED_CLASS, KEYBOARD_SCRIPT, LABEL_STYLE, Composite, live_html, message
@@ -77,7 +77,7 @@ class _AnswerWidget(Composite):
         # a key or value a student wrote into answers.json by hand is shown written out, bounded
         # (line breaks and terminal codes as \n, \x1b): it cannot add a line of its own to what
         # formgrader and the feedback show under this locked cell
-        shown = [f"{_printable(k)[:40]} = {_printable(str(v))[:80]}" for k, v in sorted(mine.items())]
+        shown = [f"{printable(k)[:40]} = {printable(str(v))[:80]}" for k, v in sorted(mine.items())]
         more = f", ... and {len(shown) - _SUMMARY_ITEMS} more" if len(shown) > _SUMMARY_ITEMS else ""
         return f"Answer widgets for {self.question}: " + ", ".join(shown[:_SUMMARY_ITEMS]) + more
 
