@@ -56,6 +56,6 @@ def test_typed_answers_the_kernel_cannot_read_are_recorded_as_what_it_marks(cour
             assert course.score(A2, sid) == score, sid
             cell = next(c for c in graded["cells"] if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "q1-typed")
             source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-            assert source.startswith("# Not read by the grading kernel") == (sid == "t17-unread"), source[:300]
+            assert source.startswith("# Not read by the autograder") == (sid == "t17-unread"), source[:300]
     finally:
         forget_students(course, *cases)

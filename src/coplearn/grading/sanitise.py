@@ -638,12 +638,12 @@ def _build_answers_as_data() -> type:
                     # ... and where they are still too long, that is said, not silent, and the course's
                     # record names what the kernel marks instead (red team 17 F2)
                     unread.update(mine)
-                    text = "\n".join([f"# Not read by the grading kernel: this cell's answers ({', '.join(sorted(mine))}), "
+                    text = "\n".join([f"# Not read by the autograder: this cell's answers ({', '.join(sorted(mine))}), "
                                       f"written out, are longer than the {grading.MAX_CELL_CHARS:,} characters it reads.",
                                       "# They are marked from the choice or number saved in answers.json, if there is one, "
                                       "or as unanswered.", text])
                     logs.append((index, f"gives answers ({', '.join(sorted(mine))}) whose values, written out, make "
-                                        f"the cell {len(text):,} characters, more than the grading kernel reads "
+                                        f"the cell {len(text):,} characters, more than the autograder reads "
                                         f"({grading.MAX_CELL_CHARS:,}): " + _UNREAD))
                 nb.cells[index].source = text
             if inserts:
@@ -663,7 +663,7 @@ def _build_answers_as_data() -> type:
                     if len(placed_cell.source) > grading.MAX_CELL_CHARS:
                         unread.update(names)
                         self.log.warning("coplearn: %s: the answers placed in cell %d (%s) make a cell of %s characters, "
-                                         "more than the grading kernel reads (%s): %s", student, placed(names[0]),
+                                         "more than the autograder reads (%s): %s", student, placed(names[0]),
                                          ", ".join(names), f"{len(placed_cell.source):,}", f"{grading.MAX_CELL_CHARS:,}",
                                          _UNREAD)
                     if (nb.get("nbformat"), nb.get("nbformat_minor", 0)) < (4, 5):
