@@ -62,7 +62,7 @@ def build_adair_circles(selected: str | None = None, counts: Mapping[str, int] |
         rows.append((d.name, d.summary, (counts or {}).get(d.key, ""), "selected" if on else ""))
     notes.append({"x": 0, "y": -0.05, "showarrow": False, "text": "all three<br>overlap", "font": {"size": 12}})
     layout = base_layout(
-        "What a leader has to do: Adair's three overlapping needs", height=560, shapes=shapes,
+        "Adair's three overlapping needs: task, team and individual", height=560, shapes=shapes,
         annotations=notes, showlegend=False,
         xaxis=dict(_STATIC, range=[-2.3, 2.3], visible=False),
         yaxis=dict(_STATIC, range=[-2.2, 2.3], visible=False, scaleanchor="x", scaleratio=1),

@@ -72,9 +72,9 @@ INDEX_NOTE = (
 )
 OURS = (
     "This report is coplearn's own aid for tutors. The misconceptions attached to wrong answers are the "
-    "course's interpretation of what each choice suggests; the correct answer to each item is read from "
-    "the cohort (the answers of those who scored it) or, for one mark of a question with several answers, "
-    "from the hidden test in the gradebook, not from an answer key shipped with the course."
+    "course's interpretation of what each choice suggests; the correct answer to each item is the one its "
+    "hidden test checks, read from your gradebook (where a test names no single answer, such as a number, "
+    "from the cohort: the answers of those who scored it), not from an answer key shipped with the course."
 )
 
 

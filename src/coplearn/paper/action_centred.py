@@ -70,8 +70,9 @@ ACTION_THRESHOLD = 3
 
 AUDIT_NOTE = (
     "The questions come from Gray et al.'s (2010) Table 2, after Adair (1983). The 1-5 scale, the "
-    "scores, the priorities, the suggested actions and the link from each question to a framework "
-    "and a lesson are this course's additions: a reflective "
+    "scores, the priorities, the suggested actions, the link from each question to a framework "
+    "and a lesson, and answering T3 with Tuckman's stages (the paper's question names no model) are "
+    "this course's additions: a reflective "
     "aid for a team conversation, not a validated measure of a team."
 )
 

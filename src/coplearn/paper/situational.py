@@ -150,8 +150,8 @@ def readiness_levels() -> tuple[Readiness, ...]:
 def readiness(able: bool, willing: bool) -> Readiness:
     """Hersey & Blanchard's readiness level (R1 to R4) for a person or team, as a :class:`Readiness`.
 
-    In the usual textbook account of the model (the course's summary; the paper links readiness to
-    skills, knowledge and motivation), ``able`` means they have the knowledge and skill for this task
+    In the usual textbook account of the model (the course's summary; the paper speaks of developmental
+    levels, and of skills, knowledge and motivation), ``able`` means they have the knowledge and skill for this task
     and ``willing`` means they have the confidence, commitment and motivation for it. Like
     :func:`recommend_style`, it returns the record; ``str()`` of it, or ``.code``, is the code.
 

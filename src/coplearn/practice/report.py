@@ -53,8 +53,8 @@ METHOD_NOTE = (
     "needs of task, team and individual to social work; the paper offers them as questions for a "
     "community of practice and its leader to work through, not as a scored scale. The 1 to 5 scale, "
     "the means and spreads, the disagreement rule, the anonymity threshold, the priorities, the "
-    "suggested actions and the link from each question to a framework and a lesson are this course's "
-    "additions."
+    "suggested actions, the link from each question to a framework and a lesson, and answering T3 "
+    "with Tuckman's stages (the paper's question names no model) are this course's additions."
 )
 
 #: The report's references as (before the title, the title in italics, after it).

@@ -193,7 +193,7 @@ def leadership_plan(*, stage: str, actions: Sequence[str], interface: str, team:
     """Check a learner's choices and build a :class:`LeadershipPlan`.
 
     ``stage`` is a Tuckman stage; ``actions`` two or three short actions (blanks are ignored);
-    ``interface`` a sentence on managing the interface; ``staff`` up to four people, by role, each
+    ``interface`` a sentence on managing the interface; ``staff`` up to three people, by role, each
     with ``able`` and ``willing``; ``culture_gaps`` culture keys; ``audit_priorities`` Table 2
     item ids (up to three).
 
