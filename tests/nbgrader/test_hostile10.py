@@ -131,26 +131,41 @@ def test_codes_typed_on_a_greek_or_russian_layout_and_slashes_between_choices_ar
     assert clean_value(Question(name="q2", kind="item", items=None, count=3), "\u03a44") == "T4"  # grading reads it too
 
 
-@pytest.mark.parametrize("shape", ["plain", "escaped key", "older format"])
+@pytest.mark.parametrize("shape", ["plain", "escaped key", "older format", "older format, empty cells beside"])
 def test_cells_are_counted_however_the_file_spells_them(tmp_path: Path, shape: str) -> None:
     """Review 11: counting the text '"cell_type"' was walked round with an escaped key, and an older
-    format keeps its cells in worksheets; nbformat reads every cell either way."""
+    format keeps its cells in worksheets; nbformat reads every cell either way. Red team 18 F1: an
+    empty "cells" list beside the worksheets hid them (nbformat goes by the version number)."""
     from coplearn.grading.sanitise import MAX_CELLS
     from coplearn.grading.submission import too_many_cells
 
     cells = [{"cell_type": "raw", "metadata": {}, "source": ""}] * (MAX_CELLS + 5)
     nb: dict = {"nbformat": 4, "nbformat_minor": 4, "metadata": {}, "cells": cells}
-    if shape == "older format":
+    if shape.startswith("older format"):
         nb = {"nbformat": 3, "nbformat_minor": 0, "metadata": {}, "worksheets": [{"cells": cells[:10]}, {"cells": cells[10:]}]}
+        if "empty cells" in shape:
+            nb["cells"] = []
     text = json.dumps(nb)
     if shape == "escaped key":
         text = text.replace('"cell_type"', '"cell\\u005ftype"')
         assert json.loads(text)["cells"][0]["cell_type"] == "raw" and '"cell_type"' not in text
     (tmp_path / "a.ipynb").write_text(text, encoding="utf-8")
     assert too_many_cells(tmp_path / "a.ipynb") == MAX_CELLS + 5
-    (tmp_path / "b.ipynb").write_text(json.dumps({**nb, "cells": cells[:3]} if shape != "older format" else
+    (tmp_path / "b.ipynb").write_text(json.dumps({**nb, "cells": cells[:3]} if not shape.startswith("older format") else
                                                  {**nb, "worksheets": [{"cells": cells[:3]}]}), encoding="utf-8")
     assert too_many_cells(tmp_path / "b.ipynb") is None
+
+
+def test_outputs_in_worksheets_are_counted_beside_an_empty_cells_list(tmp_path: Path) -> None:
+    """Red team 18 F1, the output cap: the same empty list hid a version 3 notebook's outputs."""
+    from coplearn.grading.submission import MAX_OUTPUTS, too_many_outputs
+
+    cell = {"cell_type": "code", "input": "", "language": "python", "metadata": {}, "prompt_number": 1,
+            "outputs": [{"output_type": "stream", "stream": "stdout", "text": "x"}] * 1000}
+    nb = {"nbformat": 3, "nbformat_minor": 0, "metadata": {}, "cells": [],
+          "worksheets": [{"cells": [cell] * (MAX_OUTPUTS // 1000 + 1)}]}
+    (tmp_path / "a.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    assert too_many_outputs(tmp_path / "a.ipynb") == (MAX_OUTPUTS // 1000 + 1) * 1000
 
 
 def test_a_notebook_with_cleared_outputs_and_no_answers_file_is_named(course: Course, tmp_path: Path) -> None:

@@ -675,12 +675,13 @@ def _counts_of(path: str, _mtime_ns: int, _size: int) -> tuple[int, int] | None:
         return None
     if not isinstance(nb, dict):
         return None
-    if isinstance(nb.get("cells"), list):
-        cells = nb["cells"]
-    else:  # an older format's cells are in worksheets, which nbformat reads all the same (review 11)
-        sheets = nb.get("worksheets")
-        cells = [c for w in sheets if isinstance(w, dict) and isinstance(w.get("cells"), list) for c in w["cells"]] \
-            if isinstance(sheets, list) else []
+    # Both places are counted: an older format's cells are in worksheets, which nbformat reads all the
+    # same (review 11), and it chooses by the version number, not by which keys are there, so an empty
+    # "cells" list beside full worksheets hid them from this count (red team 18 F1)
+    cells = list(nb["cells"]) if isinstance(nb.get("cells"), list) else []
+    sheets = nb.get("worksheets")
+    if isinstance(sheets, list):
+        cells += [c for w in sheets if isinstance(w, dict) and isinstance(w.get("cells"), list) for c in w["cells"]]
     outputs = sum(len(c["outputs"]) for c in cells if isinstance(c, dict) and isinstance(c.get("outputs"), list))
     return len(cells), outputs
 
