@@ -112,12 +112,15 @@ _MARKUP_ID = re.compile(r"[<>&\"`]")
 #: ... nor what a spreadsheet reads as a column break (a comma; a semicolon where Excel's list
 #: separator is one) or, at the start, as a formula: ``nbgrader export`` writes ids into grades.csv.
 _SHEET_ID = re.compile(r"[,;]|^[=+@|]")
+#: ... nor what changes a web address: formgrader builds each student's link from the id as it is, and
+#: the server decodes it, so ``%61nn`` opened ann's page and ``ann#2`` would too (red team 18 F3).
+_URL_ID = re.compile(r"[%#]")
 
 
 def unsafe_student_id(student: str) -> str | None:
     """Why ``student`` cannot be a student id here (glob characters, a path, spaces or control
-    characters, a leading dot or dash, markup, a comma or semicolon, a leading ``= + @ |``), or
-    ``None`` when it is fine.
+    characters, a leading dot or dash, markup, ``%`` or ``#``, a comma or semicolon, a leading
+    ``= + @ |``), or ``None`` when it is fine.
 
     >>> unsafe_student_id("g-*"), unsafe_student_id("ann.lee@uni.ac.uk")
     ('it holds characters nbgrader would read as a pattern or a path, or invisible ones', None)
@@ -125,6 +128,8 @@ def unsafe_student_id(student: str) -> str | None:
     'it holds characters a web page would read as '
     >>> [bool(unsafe_student_id(s)) for s in ("bob,,,,40", "=1+1", "@SUM(1)", "a;b", "ann@uni.ac.uk", "o'neil")]
     [True, True, True, True, False, False]
+    >>> [bool(unsafe_student_id(s)) for s in ("%61nn", "ann#2", "ann_2", "ann+2")]
+    [True, True, False, False]
     """
     if not student or student.startswith((".", "-")):
         return "it is empty or starts with a dot or a dash"
@@ -132,6 +137,9 @@ def unsafe_student_id(student: str) -> str | None:
         return "it holds characters nbgrader would read as a pattern or a path, or invisible ones"
     if _MARKUP_ID.search(student):
         return "it holds characters a web page would read as markup (< > & \" `), which formgrader shows"
+    if _URL_ID.search(student):
+        return ("it holds % or #, which change a web address: formgrader's link for this student would open "
+                "another student's page (%61nn opens ann's)")
     if _SHEET_ID.search(student):
         return ("it holds a comma or semicolon, or starts with = + @ or |, which a spreadsheet opening the "
                 "exported grades would read as a new column or a formula")
