@@ -52,6 +52,11 @@ MARKER_WHY = ("it carries the course's solution markers, which a released notebo
 #: essay typed into a code cell is the tutor's to read and mark. Beyond it the notebook in
 #: ``submitted/`` has the rest, and the cell says so.
 TEXT_KEPT = 100_000
+#: ... and a student's own text in one notebook (written answers, and code cells kept as text) is
+#: shown up to this many characters in all, about 50,000 words: 600 cells each just under
+#: :data:`TEXT_KEPT` (57 MB) took formgrader 64 s a view and made a 58 MB feedback page (red team 18
+#: F2). Written answers come first; the notebook as handed in has the rest.
+TEXT_BUDGET = 300_000
 
 
 def _as_comment(text: str, limit_lines: int | None = None, width: int = 100, kept: int = TEXT_KEPT) -> list[str]:
@@ -431,6 +436,8 @@ def _build_answers_as_data() -> type:
             rewrite: dict[int, tuple[str, Any]] = {}  # cell index -> ("plain", header) or ("not_run", (original, why))
             logs: list[tuple[int, str]] = []  # (cell index, what happened): logged once cells are numbered
             unread: set[str] = set()  # answers given in a cell the grading kernel will not read (too long)
+            budget = TEXT_BUDGET  # characters of the student's own text still to be shown (TEXT_BUDGET)
+            over_budget: list[int] = []  # cells shown in part, or not at all, for want of it
             for index, cell in enumerate(nb.cells):
                 gid = nbgrader_meta(cell).get("grade_id")
                 if gid in trusted_ids:
@@ -462,17 +469,23 @@ def _build_answers_as_data() -> type:
                         nb.cells[index] = cell = _as_markdown(cell)
                         logs.append((index, "was a %s cell; it is shown as text" % was))
                     typed = cell.source
-                    if len(typed) > TEXT_KEPT:
+                    allowance = min(TEXT_KEPT, budget)
+                    if len(typed) > allowance:
                         # formgrader and generate_feedback render a cell in full, on the tutor's server:
                         # a written answer of tens of MB took 85-94 s a view, and the server answered
-                        # nothing meanwhile (red team 14 F4). The notebook as handed in has it all.
-                        cut = typed.rfind("\n", 0, TEXT_KEPT)
-                        shown = typed[: cut if cut > TEXT_KEPT // 2 else TEXT_KEPT]
-                        logs.append((index, f"is a written answer of {len(typed):,} characters: the first "
-                                            f"{TEXT_KEPT:,} or so are shown for marking and in the feedback; the "
-                                            "notebook as handed in (submitted/) has it all"))
-                        typed = cell.source = shown + f"\n\n(The rest of this answer, {len(typed):,} characters in " \
+                        # nothing meanwhile (red team 14 F4); so did many cells each under TEXT_KEPT
+                        # (red team 18 F2). The notebook as handed in has it all.
+                        cut = typed.rfind("\n", 0, allowance)
+                        kept_text = typed[: cut if cut > allowance // 2 else allowance]
+                        if allowance < TEXT_KEPT:
+                            over_budget.append(index)
+                        else:
+                            logs.append((index, f"is a written answer of {len(typed):,} characters: the first "
+                                                f"{TEXT_KEPT:,} or so are shown for marking and in the feedback; the "
+                                                "notebook as handed in (submitted/) has it all"))
+                        typed = cell.source = kept_text + f"\n\n(The rest of this answer, {len(typed):,} characters in " \
                             "all, is in the notebook as handed in, in submitted/: it is too long to show here.)"
+                    budget -= min(budget, len(typed))
                     cell.source = inert_markdown(cell.source)
                     # an answer box the course marks through a task cell, or a cell the student added; a box
                     # left as released is the course's text (review 9)
@@ -483,7 +496,11 @@ def _build_answers_as_data() -> type:
                 if SOURCE_MARKER.search(cell.source):
                     # A released notebook never has nbgrader's solution or hidden-test markers: this
                     # is the tutor's source notebook (or a copy of it), not the student's answer.
-                    cell.source = _not_run_source(cell.source, MARKER_WHY, {})
+                    allowance = min(TEXT_KEPT, budget)
+                    if allowance < TEXT_KEPT and len(cell.source) > allowance:
+                        over_budget.append(index)
+                    cell.source = _not_run_source(cell.source, MARKER_WHY, {}, kept=allowance)
+                    budget -= min(budget, len(cell.source))
                     not_run.append({"cell": index, "why": MARKER_WHY, "names": [], "marked_from_saved": []})
                     logs.append((index, f"was not run ({MARKER_WHY}); its answers are unanswered"))
                     continue
@@ -621,11 +638,16 @@ def _build_answers_as_data() -> type:
                 # The grading kernel reads no cell longer than MAX_CELL_CHARS (answers.py), so a cell
                 # that gives an answer must not grow past it here: the learner's text kept in it is
                 # cut shorter, and the notebook as handed in has it all (red team 13 F2)
-                text = build(TEXT_KEPT)
+                allowance = min(TEXT_KEPT, budget)
+                text = build(allowance)
                 for kept in (12_000, 6_000, 2_000, 0):
                     if not (mine and len(text) > grading.MAX_CELL_CHARS):
                         break
-                    text = build(kept)
+                    if kept < allowance:
+                        text = build(kept)
+                if allowance < TEXT_KEPT and len(learner) > allowance:
+                    over_budget.append(index)
+                budget -= min(budget, len(text))
                 if mine and len(text) > grading.MAX_CELL_CHARS:
                     # its values are too long once written out (red team 14 F5: thousands of invisible
                     # characters, each written as an escape): the values the kernel would compare them
@@ -675,6 +697,13 @@ def _build_answers_as_data() -> type:
                               student, ", ".join(sorted(moved)))
             for index, what in logs:
                 self.log.warning("coplearn: %s: cell %d %s", student, shown(index), what)
+            if over_budget:
+                named = sorted(shown(i) for i in over_budget)
+                self.log.warning("coplearn: %s: the student's own text in this notebook passes the %s characters shown "
+                                 "for marking and in the feedback: cell%s %s %s shown in part or not at all; the notebook "
+                                 "as handed in (submitted/) has it all", student, f"{TEXT_BUDGET:,}",
+                                 "s" if len(named) > 1 else "", ", ".join(map(str, named[:10])) +
+                                 (f" and {len(named) - 10} more" if len(named) > 10 else ""), "are" if len(named) > 1 else "is")
             if twice:
                 self.log.warning("coplearn: %s: %s given different values in more than one place; each is marked with the "
                                  "value in effect when its first test runs", student, ", ".join(twice))
