@@ -347,7 +347,8 @@ def place_copy(course: "Course", source: Path, sid: str, assignment: str = A1) -
 
 
 def forget_students(course: "Course", *sids: str) -> None:
-    """Remove these students' submitted and autograded folders (the course is shared by the session)."""
+    """Remove these students' submitted, autograded and feedback folders (the course is shared by the
+    session: feedback left for a student placed by hand made a later release_feedback fail)."""
     for sid in sids:
-        shutil.rmtree(course.root / "submitted" / sid, ignore_errors=True)
-        shutil.rmtree(course.root / "autograded" / sid, ignore_errors=True)
+        for kind in ("submitted", "autograded", "feedback"):
+            shutil.rmtree(course.root / kind / sid, ignore_errors=True)
