@@ -96,3 +96,11 @@ def test_glossary_links_are_well_formed_and_resolve(path):
         anchors = {_slug(h) for h in re.findall(r"^###\s+(.+)$", GLOSSARY.read_text(encoding="utf-8"), re.M)}
         missing = sorted(set(links) - anchors)
         assert not missing, f"{path.name}: glossary has no '### ' heading for {missing}"
+
+
+@pytest.mark.parametrize("path", sorted((REPO / "course").glob("[0-9][0-9]-*.ipynb")), ids=lambda p: p.name)
+def test_every_lesson_says_at_the_top_how_to_make_its_activities_appear(path):
+    """walk18 M1: in JupyterLab the activities appear only once the lesson is run; lessons 05-07 (06
+    holds the team audit the team-manager guide sends people to) said nothing of it."""
+    first = "".join(notebook(path)["cells"][0]["source"])
+    assert "choose **Run → Run All Cells** from the menu" in first, f"{path.name}: say how to run it, in its first cell"

@@ -46,7 +46,7 @@ BROWSER_NOTE = """\
 #: the note above (reach 12 W13): (lessons, pattern, browser wording). Every pattern must be found in
 #: every lesson it names, so that a changed lesson stops the build instead of shipping the old advice.
 BROWSER_WORDING: list[tuple[str, str, str]] = [
-    ("00 01 02 03 04 08 09 10 11",
+    ("00 01 02 03 04 05 06 07 08 09 10 11",
      r"\*To use the activities on this page in JupyterLab, choose \*\*Run → Run All Cells\*\* from the menu"
      r"(?: at the top)?\. In the code-free app view they are ready already\.\*",
      "*In this browser edition the activities appear by themselves once Python has started: the note "
