@@ -25,7 +25,7 @@ import math
 import os
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -112,15 +112,21 @@ class LessonAnswers:
         of the same activity (two cells, two tabs) then add to each other's answers instead of one
         replacing the other's, even when both save at the same moment (the file is read, changed and
         written under its lock, as the journal is: red team 15 F5). Returns None, or why it failed."""
+        return self.update_many({key: value})
+
+    def update_many(self, changes: Mapping[str, Any]) -> str | None:
+        """Keep several answers at once, as :meth:`update` keeps one (one read and one write of the
+        file: a burst of ratings given quickly is kept in one go)."""
         try:
             with file_lock(self.path):
                 answers = self.load() if self.path.exists() else {}
                 if self.last_warning:
                     return self.last_warning
-                if value is None:
-                    answers.pop(key, None)
-                else:
-                    answers[key] = value
+                for key, value in changes.items():
+                    if value is None:
+                        answers.pop(key, None)
+                    else:
+                        answers[key] = value
                 return self.save(answers)
         except OSError as exc:  # (the lock: a folder that cannot be written to, or held too long)
             return _not_kept(_plain(exc, "the file could not be changed"))

@@ -431,6 +431,23 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
     sw.controller.postMessage({ coplearn: "keep", urls: urls });
     root.setAttribute("data-coplearn-kept", "asked");
   }
+  // Answers a learner gives quickly are kept a moment later, in one write (coplearn.widgets KeptSoon,
+  // which shows "Keeping your answers..." with the class coplearn-unsaved meanwhile). While one waits,
+  // or Python is still busy with what the learner did, closing or reloading the tab asks first (walk18
+  // H1: the last ratings of a quick run were lost without a word). Only once the lesson has run: its
+  // first run is not the learner's work.
+  function guardUnsaved(w) {
+    window.addEventListener("beforeunload", function (event) {
+      var session = w.sessionContext && w.sessionContext.session;
+      var busy = !!(session && session.kernel && session.kernel.status === "busy");
+      if (document.querySelector(".coplearn-unsaved") || busy) {
+        root.setAttribute("data-coplearn-asked-to-stay", busy ? "busy" : "unsaved");
+        event.preventDefault();
+        event.returnValue = "";
+        return "";
+      }
+    });
+  }
   function runAll(app, w) {
     if (running) return;
     running = true;
@@ -466,7 +483,7 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
       runs += 1;
       root.setAttribute("data-coplearn-runs", String(runs));
       root.setAttribute("data-coplearn-ran", "yes");
-      if (runs === 1) { keepForOffline(); }
+      if (runs === 1) { keepForOffline(); guardUnsaved(w); }
     }).catch(function (err) {
       unpin();
       console.error("coplearn: running the lesson failed", err);

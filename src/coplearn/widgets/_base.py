@@ -29,7 +29,7 @@ from ._style import COURSE_CLASS, COURSE_CSS
 from ._style import course_style as _course_style
 
 __all__ = ["Composite", "ChoiceItem", "ChoiceSorter", "JournalPrompt", "show_chart", "message", "place", "saved_message",
-           "COURSE_CSS", "DESCRIBED_CLASS", "LIVE_CLASS",
+           "COURSE_CSS", "DESCRIBED_CLASS", "LIVE_CLASS", "UNSAVED_CLASS", "KeptSoon",
            "KEYBOARD_SCRIPT", "full_width", "live_html"]
 
 LABEL_STYLE = {"description_width": "initial"}
@@ -281,6 +281,75 @@ def show_chart(chart: Any, out: W.Output) -> None:
 #: second click of a double click and ignored (walk16 F14: a double click on "Clear all ratings"
 #: armed the question and answered it, wiping 26 saved ratings).
 CONFIRM_AFTER = 1.0
+
+
+#: The class of a "Saving..." line while a learner's answers wait to be kept (:class:`KeptSoon`): the
+#: browser edition's page asks before the tab is closed while one is shown (coplearn.site.pages).
+UNSAVED_CLASS = "coplearn-unsaved"
+
+
+class KeptSoon:
+    """A learner's answers, given one after another, kept a moment later in one write.
+
+    In the browser edition each rating took Python about half a second to keep and to redraw the
+    chart, so ratings given quickly with the keyboard queued up behind each other, and closing the
+    tab a second after the last lost the ones still waiting, without a word (walk18 H1: 6 and 11 of
+    26). Now a change is noted at once, and the answers waiting are kept in one write (and ``then``,
+    a redraw, is run once) when the interval is up; the first change of a quiet spell is kept at
+    once. While answers wait, ``marker`` says so and carries :data:`UNSAVED_CLASS`. Outside a kernel
+    (a test) each change is kept at once."""
+
+    SAVING = "<p><em>Keeping your answers\u2026</em></p>"
+
+    def __init__(self, kept: LessonAnswers | None, marker: W.HTML, on_problem: Callable[[str], None],
+                 then: Callable[[], None] | None = None, wrap: Callable[[Callable[[], None]], Callable[[], None]] = lambda f: f,
+                 seconds: float = 0.8, loop: Callable[[], Any] | None = None) -> None:
+        self.kept, self.marker, self.on_problem, self.then = kept, marker, on_problem, then
+        self.pending: dict[str, Any] = {}
+        self._soon = Throttle(wrap(self._run), seconds=seconds, loop=loop)
+
+    def put(self, key: str, value: Any) -> None:
+        """Keep ``value`` for ``key`` (``None``: forget it) soon."""
+        self.pending[key] = value
+        if UNSAVED_CLASS not in self.marker._dom_classes:
+            self.marker.value = self.SAVING
+            self.marker.add_class(UNSAVED_CLASS)
+        self._soon()
+
+    def touch(self) -> None:
+        """Run ``then`` soon, keeping nothing (a change that is not the learner's own answer)."""
+        self._soon()
+
+    def flush(self) -> None:
+        """Keep what waits now."""
+        if self._soon.pending:
+            self._soon.flush()
+        elif self.pending:
+            self._run()
+
+    def drop(self) -> None:
+        """Forget what waits (the answers are being cleared)."""
+        self._soon.cancel()
+        self.pending.clear()
+        self._unmark()
+
+    def _unmark(self) -> None:
+        if UNSAVED_CLASS in self.marker._dom_classes:
+            self.marker.remove_class(UNSAVED_CLASS)
+            self.marker.value = ""
+
+    def _run(self) -> None:
+        try:
+            if self.pending and self.kept is not None:
+                changes, self.pending = dict(self.pending), {}
+                problem = self.kept.update_many(changes)
+                if problem:
+                    self.on_problem(problem)
+            self.pending.clear()
+            self._unmark()
+        finally:
+            if self.then is not None:
+                self.then()
 
 
 class TwoStep:

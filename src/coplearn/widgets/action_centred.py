@@ -15,7 +15,7 @@ from coplearn.paper.team_development import tuckman_stages
 from coplearn.teaching import vignettes as _vg
 from coplearn.figures._base import Chart
 from coplearn.figures.action_centred import build_adair_circles, build_audit_scores
-from ._base import (DESCRIBED_CLASS, LABEL_STYLE, NOT_ANSWERED, ChoiceItem, ChoiceSorter, Composite, TwoStep, full_width, place,
+from ._base import (DESCRIBED_CLASS, LABEL_STYLE, NOT_ANSWERED, ChoiceItem, ChoiceSorter, Composite, KeptSoon, TwoStep, full_width, place,
                     live_html, message,
                     show_chart)
 from ._base import rating_options as _rating_options, sorter_block as _sorter_block
@@ -187,7 +187,12 @@ class TeamAuditForm(Composite):
         self.out = W.Output()
         self.report = W.HTML(layout=full_width())
         buttons = W.HBox([self.button, self.save_button, self.forget_button], layout=W.Layout(flex_flow="row wrap"))
-        self.view = W.VBox(sections + [buttons, self.keep_note, self.messages, self.status, self.out, self.report])
+        self.saving = W.HTML(value="")  # "Keeping your answers..." while answers wait to be kept
+        self._soon = KeptSoon(self.kept, self.saving,
+                              lambda problem: setattr(self.keep_note, "value", message(as_sentence(problem), "info")),
+                              wrap=self.safely)
+        self.view = W.VBox(sections + [buttons, self.keep_note, self.saving, self.messages, self.status, self.out,
+                                       self.report])
         if responses:
             self.set_responses(responses)
         elif self.kept is not None:
@@ -218,7 +223,7 @@ class TeamAuditForm(Composite):
             self.score()
 
     def _keep(self, item_id: str, change: dict[str, Any]) -> None:
-        """Keep this one answer (the others stay as kept: a second copy of the form adds to them)."""
+        """Keep this answer soon (the others stay as kept: a second copy of the form adds to them)."""
         if self._quiet:
             return
         self._clearing.disarm()  # (the learner changed an answer: they are keeping them)
@@ -230,9 +235,7 @@ class TeamAuditForm(Composite):
         value = change["new"]
         if isinstance(value, str) and not value.strip():
             value = None
-        problem = self.kept.update(item_id, value)
-        if problem:
-            self.keep_note.value = message(as_sentence(problem), "info")
+        self._soon.put(item_id, value)  # with any given just before it, in one write (walk18 H1)
 
     def _clear_pressed(self) -> None:
         """The button asks once before clearing (a click next to "Save" must not wipe 28 answers)."""
@@ -242,6 +245,7 @@ class TeamAuditForm(Composite):
     def clear(self) -> None:
         """Set every question back to 'not answered' and remove the kept answers."""
         self._clearing.disarm()
+        self._soon.drop()  # (answers waiting to be kept are cleared with the rest)
         self._quiet = True
         try:
             for control in self.controls.values():

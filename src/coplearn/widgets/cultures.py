@@ -42,7 +42,7 @@ from coplearn.paper.cultures import (
     principles,
 )
 from coplearn.figures.cultures import build_culture_radar
-from ._base import (DESCRIBED_CLASS, LABEL_STYLE, ChoiceItem, ChoiceSorter, Composite, SharedLook, TwoStep, full_width,
+from ._base import (DESCRIBED_CLASS, LABEL_STYLE, ChoiceItem, ChoiceSorter, Composite, KeptSoon, SharedLook, TwoStep, full_width,
                     live_html, message,
                     show_chart)
 
@@ -265,6 +265,10 @@ class CultureProfileWidget(Composite):
                                    layout=look.layout(margin="0 0 8px 0")))
             sections.append(W.VBox(rows, layout=look.layout(margin="0 0 12px 0")))
         self.progress = live_html()
+        self.saving = W.HTML(value="")  # "Keeping your answers..." while ratings wait to be kept
+        self._soon = KeptSoon(self.kept, self.saving,
+                              lambda problem: setattr(self.keep_note, "value", message(as_sentence(problem), "info")),
+                              then=self.update, wrap=self.safely)
         self.out = W.Output()
         self.advice = W.HTML(value="", layout=full_width())
         self.profile: CultureProfile = culture_profile({})
@@ -272,7 +276,7 @@ class CultureProfileWidget(Composite):
             W.HTML(f"<p>Scale: {html.escape(AGREEMENT_SCALE)}. Leave a statement as "
                    "'Not rated yet' if you cannot say: it is left out, not counted as zero.</p>"),
             W.HBox([self.example, self.clear_button], layout=W.Layout(flex_flow="row wrap")), self.clear_note,
-            self.keep_note, self.example_note, *sections, self.progress, self.messages,
+            self.keep_note, self.example_note, *sections, self.progress, self.saving, self.messages,
             W.HTML("<h3>Your profile</h3>"), self.out, self.advice,
         ])
         if ratings:
@@ -291,13 +295,13 @@ class CultureProfileWidget(Composite):
             self.ratings[pid] = value
         if not self._quiet:
             self._clearing.disarm()  # (the learner changed a rating: they are keeping them)
-            self.update()
-            # the learner's own rating is kept (one at a time: a second copy adds to it); an example
-            # team's invented ratings, and changes made to them, are not the learner's team
+            # the learner's own rating is kept (a second copy adds to it), with any given just before it
+            # in one write, and the radar redrawn once for them (KeptSoon); an example team's invented
+            # ratings, and changes made to them, are not the learner's team
             if self.kept is not None and self.example.value is None:
-                problem = self.kept.update(pid, value)
-                if problem:
-                    self.keep_note.value = message(as_sentence(problem), "info")
+                self._soon.put(pid, value)
+            else:
+                self._soon.touch()
 
     def _restore(self, first: bool = False) -> None:
         """Fill in the ratings kept last time; any this version refuses are left out and said, and the
@@ -324,6 +328,7 @@ class CultureProfileWidget(Composite):
     def _on_example(self, change: dict[str, Any]) -> None:
         if self._quiet:
             return
+        self._soon.flush()  # the learner's own ratings given just before are kept first
         if change["new"] is None:
             self.example_note.value = ""
             if self.kept is not None:
@@ -370,6 +375,10 @@ class CultureProfileWidget(Composite):
         """Set every principle back to 'not rated' (and forget the learner's kept ratings)."""
         mine = self.example.value is None
         self._clearing.disarm()
+        if mine:
+            self._soon.drop()  # (ratings waiting to be kept are cleared with the rest)
+        else:
+            self._soon.flush()
         self._quiet = True  # (choosing "None" below would fill the kept ratings in again)
         try:
             _show_placeholder(self.example)
