@@ -193,3 +193,19 @@ def _section(blocks, title):
         elif inside:
             out.append(block)
     return out
+
+
+def test_everyday_text_in_the_cpd_markdown_reads_as_typed(tmp_path):
+    """walk18 M2: the export says to copy each part into the regulator's form, but "A&E" came out as
+    "A\\&E" and "(<16)" as "(\\<16)": a learner's words are escaped only where a Markdown viewer acts."""
+    from coplearn.practice.journal import Journal
+
+    typed = "Took a referral from A&E about a 15-year-old (<16); 3 < 5 visits; saved in C:\\Users\\me"
+    j = Journal(tmp_path / "journal.json")
+    j.add(title="Duty", learning=typed, impact_practice="I now ask A&E for the GP's details.", date="2026-03-02")
+    md = j.export(tmp_path / "cpd.md").read_text(encoding="utf-8")
+    assert typed in md and "I now ask A&E for the GP's details." in md
+    assert "\\&" not in md and "\\<" not in md
+    j.add(title="Odd", learning="<b>bold</b> &amp; [x](javascript:alert(1)) \\<i>", date="2026-03-03")
+    md = j.export(tmp_path / "cpd2.md").read_text(encoding="utf-8")
+    assert "\\<b>bold\\</b> \\&amp; \\[x\\](javascript:alert(1)) \\\\\\<i>" in md

@@ -24,7 +24,7 @@ import functools
 import re
 from typing import Any
 
-__all__ = ["environment", "render", "md_cell", "md_line", "md_text", "paragraphs", "linkable"]
+__all__ = ["environment", "render", "md_cell", "md_line", "md_prose", "md_text", "paragraphs", "linkable"]
 
 
 def md_text(value: object) -> str:
@@ -58,6 +58,33 @@ def md_text(value: object) -> str:
     text = _CONTROL.sub(_written_out, str(value).replace("\r\n", "\n").replace("\r", "\n"))
     text = (text.replace("\\", "\\\\").replace("<", "\\<").replace("[", "\\[").replace("]", "\\]")
             .replace("$", "\\$").replace("&", "\\&"))
+    return _UNDERLINE.sub(r"\1\\\2", _BLOCK_START.sub(r"\1\\\2", text))
+
+
+#: In :func:`md_prose`: a backslash before punctuation (an escape of its own), the start of an HTML tag,
+#: comment or autolink (``<`` before a letter, ``/``, ``!`` or ``?``), a character reference (``&`` up to
+#: a ``;``), and the link, image and maths marks that :func:`md_text` escapes too.
+_PROSE_ACTIVE = re.compile(r"\\(?=[!-/:-@\[-`{-~])|<(?=[A-Za-z/!?])|&(?=#?[A-Za-z0-9]{1,32};)|[\[\]$]")
+
+
+def md_prose(value: object) -> str:
+    r"""A learner's own words in a record they will read and copy from (the CPD export, the record of
+    study): as :func:`md_text`, but ``<``, ``&`` and ``\`` are escaped only where a Markdown viewer
+    would act on them, so everyday text reads as typed in a plain text editor too (walk18 M2: "A&E"
+    became "A\&E" and "(<16)" became "(\<16)" in the text the export says to copy into the
+    regulator's form).
+
+    >>> print(md_prose(r"Referral from A&E about a 15-year-old (<16); C:\Users; 3 < 5"))
+    Referral from A&E about a 15-year-old (<16); C:\Users; 3 < 5
+    >>> print(md_prose(r"<img src=x onerror=alert(1)> </b> <!-- &#36; &amp; [click](javascript:x) $x$ \<b>"))
+    \<img src=x onerror=alert(1)> \</b> \<!-- \&#36; \&amp; \[click\](javascript:x) \$x\$ \\\<b>
+    >>> print(md_prose("# Not a heading\n> not quoted\n---"))
+    \# Not a heading
+    \> not quoted
+    \---
+    """
+    text = _CONTROL.sub(_written_out, str(value).replace("\r\n", "\n").replace("\r", "\n"))
+    text = _PROSE_ACTIVE.sub(lambda m: "\\" + m.group(0), text)
     return _UNDERLINE.sub(r"\1\\\2", _BLOCK_START.sub(r"\1\\\2", text))
 
 
@@ -150,6 +177,8 @@ def environment():
     )
     env.filters["md_cell"] = md_cell
     env.filters["md_text"] = md_text
+    env.filters["md_prose"] = md_prose
+    env.filters["md_prose_line"] = lambda value: md_prose(value).replace("\n", " ")
     env.filters["md_line"] = md_line
     env.filters["paragraphs"] = paragraphs
     env.filters["linkable"] = linkable
