@@ -303,3 +303,20 @@ def test_the_profile_draws_its_radar_once_when_made_even_when_its_ratings_are_re
     refused = CultureProfileWidget({"P1": 9})  # out of range: a message, no ratings, still a radar
     assert len(built) == 1 and refused.ratings == {} and refused.chart is not None
     assert "P1" in refused.messages.value
+
+
+def test_every_lesson_on_a_route_is_a_link_that_opens_it():
+    """walk18 M5: the route named lessons only as file paths; each is now a link to the lesson, which
+    the browser edition opens in the same tab (data-coplearn-lesson)."""
+    import re
+    from pathlib import Path
+
+    course = Path(__file__).resolve().parents[1] / "course"
+    rp = RoutePicker()
+    for key in ("student", "tutor", "manager"):
+        rp.choice.value = key
+        lessons = [s for s in rp.route.steps if s.kind == "lesson"]
+        links = re.findall(r'<a href="([^"]+)" data-coplearn-lesson="course/([^"]+)">(Lesson \d\d: [^<]+)</a>', rp.path.value)
+        assert len(links) == len(lessons) > 0, (key, links)
+        for href, named, text in links:
+            assert href == named and (course / href).is_file() and text.startswith(f"Lesson {href[:2]}:"), (href, text)

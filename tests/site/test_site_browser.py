@@ -362,6 +362,25 @@ def test_next_lesson_and_front_page_links_open_in_the_same_tab(context, site_ser
         page.close()
 
 
+def test_a_lesson_on_the_route_in_lesson_00_opens_in_the_same_tab(context, site_server):
+    """walk18 M5: the team manager's route in lesson 00 named its lessons only as file paths; each is
+    now a link, which opens the lesson in the same tab (an activity's link would otherwise lead to a
+    page JupyterLite does not have)."""
+    page = context.new_page()
+    try:
+        open_lesson(page, site_server.url, LESSONS[0].slug)
+        before = len(context.pages)
+        scope = notebook(page)
+        scope.get_by_role("radio", name=re.compile(r"team manager", re.I)).check()
+        link = scope.get_by_role("link", name=re.compile(r"^Lesson 06: "))
+        link.scroll_into_view_if_needed()
+        link.click()
+        page.wait_for_url(re.compile(r"path=course/06-"), timeout=60_000)
+        assert len(context.pages) == before, [p.url for p in context.pages]
+    finally:
+        page.close()
+
+
 def test_the_page_stays_where_the_learner_is_reading_while_the_lesson_runs(context, site_server):
     """Reach 12 W8: a learner who had scrolled down to read while Python started saw the page follow
     the running cells down to the end and jump back (scrollTop 1500, 2461, 4229, 5717, 1500 over three

@@ -15,14 +15,15 @@ _CELL = "border:1px solid #767676;padding:4px 8px;text-align:left;vertical-align
 
 
 def esc(value: object) -> str:
-    """Escape any value for HTML (quotes too, so the result is safe inside an attribute).
+    """Escape any value for HTML (quotes too, so the result is safe inside an attribute). A value
+    that is HTML already (MarkupSafe's ``Markup``, built with its escaping ``format``) is kept.
 
     >>> esc("<b>trust</b> & 'respect'")
     '&lt;b&gt;trust&lt;/b&gt; &amp; &#39;respect&#39;'
     """
     from markupsafe import escape  # imported on first use: ``import coplearn`` stays cheap
 
-    return str(escape(str(value)))
+    return str(escape(value if hasattr(value, "__html__") else str(value)))
 
 
 def table(caption: str, header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:

@@ -496,6 +496,14 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
   document.addEventListener("click", function (ev) {
     if (ev.defaultPrevented || ev.button !== 0 || ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.altKey) return;
     var a = ev.target && ev.target.closest ? ev.target.closest("a[href]") : null;
+    // a lesson named by one of the course's activities (the route in lesson 00: walk18 M5)
+    var named = a && a.closest(".jp-OutputArea") ? a.getAttribute("data-coplearn-lesson") : null;
+    if (named && /^course\/[0-9][0-9]-[a-z0-9-]+\.ipynb$/.test(named)) {
+      ev.preventDefault();
+      ev.stopImmediatePropagation();
+      window.location.assign(new URL("index.html?path=" + named, window.location.href).href);
+      return;
+    }
     if (!a || !a.closest(".jp-RenderedMarkdown")) return;
     var url;
     try { url = new URL(a.href, window.location.href); } catch (err) { return; }

@@ -17,6 +17,21 @@ __all__ = ["RoutePicker"]
 _KIND_LABELS = {"lesson": "Lesson", "exercise": "Graded exercise", "tool": "Practice tool"}
 
 
+def _named(step: Any) -> object:
+    """A step's name; a lesson's is a link that opens it (walk18 M5: the route listed lessons as file
+    paths, with no links). The link is relative, so it opens the lesson beside this one in JupyterLab,
+    the Notebook page and the app view; the browser edition's page opens ``data-coplearn-lesson`` in the
+    same tab (coplearn.site.pages)."""
+    if step.kind != "lesson":
+        return step.label
+    from markupsafe import Markup
+
+    from coplearn.paper.concepts import get_lesson
+
+    name = get_lesson(step.ref).filename
+    return Markup('<a href="{0}" data-coplearn-lesson="course/{0}">{1}</a>').format(name, step.label)
+
+
 class RoutePicker(Composite):
     """Pick who you are and see the suggested route through lessons, exercises and tools.
 
@@ -54,7 +69,7 @@ class RoutePicker(Composite):
         self.route = route
         if self.choice.value != route.key:
             self.choice.value = route.key
-        rows = [(n, _KIND_LABELS[s.kind], s.label, s.note, s.where) for n, s in enumerate(route.steps, 1)]
+        rows = [(n, _KIND_LABELS[s.kind], _named(s), s.note, s.where) for n, s in enumerate(route.steps, 1)]
         self.path.value = (
             f'<div role="status"><h3>Suggested route for a {html.escape(route.name.lower())}</h3>'
             f"<p>{html.escape(route.who)}</p><p>{html.escape(route.summary)}</p></div>"
