@@ -29,3 +29,17 @@ def test_the_check_finds_a_command_without_help():
     quiet = sub.add_parser("quiet")
     quiet.add_argument("--port", type=int)
     assert _unexplained(parser, "x") == ["x quiet: no description", "x quiet: --port has no help"]
+
+
+def test_site_build_takes_its_folder_alone_as_site_serve_does(monkeypatch, tmp_path, capsys):
+    """walk18 L7: `coplearn site build OUT` failed ("unrecognized arguments"); only `-o OUT` worked."""
+    import coplearn.site.build as build
+    from coplearn.cli.main import main
+
+    built: list[object] = []
+    monkeypatch.setattr(build, "build_site", lambda output, **kw: built.append(output))
+    assert main(["site", "build", str(tmp_path / "a")]) == 0
+    assert main(["site", "build", "-o", str(tmp_path / "b")]) == 0
+    assert main(["site", "build", str(tmp_path / "c"), "-o", str(tmp_path / "d")]) == 2
+    assert "give the folder once" in capsys.readouterr().out
+    assert [str(p) for p in built] == [str(tmp_path / "a"), str(tmp_path / "b")]

@@ -15,7 +15,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                                description="Build the browser edition into a folder, ready to publish on any web host "
                                            "(docs/deploy.md says how). It needs Node.js and npm, and downloads "
                                            "Pyodide and the packages once (kept for later builds).")
-    build.add_argument("-o", "--output", type=Path, default=Path("build/site"),
+    build.add_argument("folder", type=Path, nargs="?", default=None,
+                       help="the folder to write, as for `site serve` (the same as -o)")
+    build.add_argument("-o", "--output", type=Path, default=None,
                        help="the folder to write (replaced if it holds a site built before; default build/site)")
     build.add_argument("--course-root", type=Path, default=None,
                        help="the folder that holds course/, exercises/, examples/ and docs/ (default: found automatically)")
@@ -36,9 +38,13 @@ def _build(args: argparse.Namespace) -> int:
     from coplearn.cli.main import find_course_dir
     from coplearn.site.build import SiteBuildError, build_site
 
+    if args.folder is not None and args.output is not None and args.folder != args.output:
+        print(f"coplearn site: give the folder once (either {args.folder} or -o {args.output})")
+        return 2
+    output = args.folder or args.output or Path("build/site")  # (walk18 L7: `site serve` takes it alone too)
     root = args.course_root.resolve() if args.course_root else find_course_dir().parent
     try:
-        build_site(args.output, root=root, cache=args.cache)
+        build_site(output, root=root, cache=args.cache)
     except SiteBuildError as exc:
         print(f"coplearn site: {exc}")
         return 1
