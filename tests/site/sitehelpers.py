@@ -123,7 +123,7 @@ def _open_lesson(page: Page, base: str, slug: str, timeout: float, t0: float, co
         if state is None and not retried and time.monotonic() - started > APP_NEVER_CAME:
             # A known, unexplained hang of the test run (CI runs ci-s43 and ci-s46, each once in a full
             # run, never alone): the page loads but JupyterLite's app never appears. A learner is told to
-            # reload after 90 s; the test does so once, says so, and fails if it happens again.
+            # reload if Python has not started after a few minutes; the test does so once, says so, and fails if it happens again.
             retried = True
             RETRIED.append(slug)
             print(f"sitehelpers: {slug}: JupyterLite's app had not appeared after {APP_NEVER_CAME} s; reloading once. "

@@ -122,7 +122,7 @@ def test_a_lesson_opened_from_a_link_says_when_the_browser_keeps_nothing(context
 
 def test_a_slow_start_and_a_dropped_connection_are_said_in_plain_words(context, site_server):
     """Reach 12 W1: a connection that dropped while Python downloaded left the page stuck with no word
-    of why. The waits are shortened here (the lesson's own are 90 s and 10 min)."""
+    of why. The waits are shortened here (the lesson's own are 30 s and 10 min)."""
     page = context.new_page()
     try:
         page.add_init_script("window.COPLEARN_SLOW_START_MS = 300;")

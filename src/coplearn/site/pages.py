@@ -248,7 +248,7 @@ def stage_contents(root: Path, files: Path) -> list[Lesson]:
 #: knowing about "Run All". Robust to: a reload or a second tab (each page has its own kernel and
 #: runs once), a kernel that is busy when the page opens (it waits for idle; Run All then queues),
 #: a kernel restart (it runs the lesson again), a slow first visit (it waits up to ten minutes, and
-#: says so after 90 s, or at once when the connection drops), a browser without the site's service
+#: says so after 30 s (walk18 L6: 90 s left a slow line silent too long), or at once when the connection drops), a browser without the site's service
 #: worker (said at once, or after 30 s when one was refused). A lesson is never saved into the
 #: browser's storage. ``data-coplearn-ran="yes"`` and ``data-coplearn-runs`` on <html> say that (and
 #: how often) it ran; ``data-coplearn-files`` whether the service worker serves the page;
@@ -301,7 +301,7 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
   // A slow start, a connection that drops while Python downloads, and a browser that will not run the
   // site's file helper (a service worker) are said in plain words in one line at the foot of the page
   // (it lies over the page, so nothing moves): reach 12 W1, W5. Tests shorten the waits.
-  var slowAfter = window.COPLEARN_SLOW_START_MS || 90000, giveUpAfter = window.COPLEARN_GIVE_UP_MS || 600000;
+  var slowAfter = window.COPLEARN_SLOW_START_MS || 30000, giveUpAfter = window.COPLEARN_GIVE_UP_MS || 600000;
   function say(text, kind) {
     var box = document.getElementById("coplearn-start-status");
     if (box && box.getAttribute("data-coplearn-kind") === "files" && kind !== "files") return;  // it says more
