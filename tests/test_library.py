@@ -287,3 +287,15 @@ def test_a_misspelt_culture_gets_a_suggestion(name):
     """Input 11 #22: no "did you mean"."""
     with pytest.raises(LookupError, match=r"\(did you mean humanistic\?\); choose one of: professional"):
         cl.get_culture(name)
+
+
+def test_a_score_just_below_the_action_line_is_written_above_it():
+    """walk18 L2: a domain scoring 2.75 had its label struck through by the dashed line at 3."""
+    from coplearn.figures._plot import score_bars
+
+    fig = score_bars(title="t", names=["Task", "Team", "Individual"], values=[2.75, 3.5, 1.5], colours=["#88CCEE"] * 3,
+                     texts=["2.75 (8 of 8 rated)", "3.50", "1.50"], threshold=3, threshold_label="3", tick_labels={1: "a"})
+    assert list(fig.data[0].texttemplate) == ["", "%{text}", "%{text}"]  # the others stay on their bars
+    lifted = [a for a in fig.layout.annotations if a.text == "2.75 (8 of 8 rated)"]
+    assert len(lifted) == 1 and lifted[0].x == "Task" and lifted[0].y == 3 and lifted[0].yanchor == "bottom"
+    assert list(fig.data[0].text) == ["2.75 (8 of 8 rated)", "3.50", "1.50"]  # (hover keeps every value)

@@ -44,6 +44,10 @@ def tint(hex_colour: str, alpha: float) -> str:
     return f"rgba({r},{g},{b},{alpha:g})"
 
 
+#: How far below a threshold line a bar may end and still have its value written above the line.
+LIFT_BELOW = 0.45
+
+
 def score_bars(*, title: str, names: Sequence[str], values: Sequence[float | None], colours: Sequence[str],
                 texts: Sequence[str], threshold: float, threshold_label: str, tick_labels: Mapping[int, str],
                 flags: Sequence[str] = (), height: int = 440) -> go.Figure:
@@ -54,9 +58,15 @@ def score_bars(*, title: str, names: Sequence[str], values: Sequence[float | Non
     ]
     notes.append({"xref": "paper", "x": 1.01, "xanchor": "left", "y": threshold, "yanchor": "middle",
                   "align": "left", "text": threshold_label, "showarrow": False, "font": {"size": 12}})
+    # A bar ending just below the dashed line would have its value written across the line (walk18 L2:
+    # "2.75 (8 of 8 rated)" struck through): that value is written just above the line instead.
+    lifted = [v is not None and threshold - LIFT_BELOW <= v < threshold + 0.05 for v in values]
+    notes += [{"x": name, "y": threshold, "yanchor": "bottom", "yshift": 3, "text": text, "showarrow": False,
+               "font": {"size": 12}} for name, text, up in zip(names, texts, lifted) if up]
     ticks = [f"{n}<br><b>{f}</b>" if f else n for n, f in zip(names, list(flags) or [""] * len(names))]
     bar = go.Bar(
         x=list(names), y=list(values), text=list(texts), textposition="outside", cliponaxis=False,
+        texttemplate=["" if up else "%{text}" for up in lifted],
         marker={"color": list(colours), "line": {"color": "#000000", "width": 1.5},
                 "pattern": {"shape": list(PATTERNS[: len(names)]), "fgcolor": "#000000", "solidity": 0.15}},
         hovertemplate="%{x}: %{text}<extra></extra>", showlegend=False,
