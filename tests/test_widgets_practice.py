@@ -249,7 +249,7 @@ def test_a_failed_export_does_not_sit_under_the_last_ones_link(tmp_path, _privat
     w = JournalExport(journal=journal, folder=tmp_path)
     w.button.click()
     assert "Download my-cpd-records.md" in w.status.value
-    w.filename.value = "my-cpd-records.txt"  # a name that does not match the format
+    w.filename.value = "my-cpd-records.pdf"  # an ending no format has
     w.button.click()
     assert w.last_error and w.status.value == ""
 
@@ -309,9 +309,9 @@ def test_journal_export_refuses_an_empty_journal_or_a_mismatched_name(tmp_path):
     assert "no entries yet" in w.last_error
     fake = FakeJournal(1)
     w = JournalExport(journal=fake, folder=tmp_path)
-    w.filename.value = "records.txt"
+    w.filename.value = "records.pdf"
     w.button.click()
-    assert "does not end in .md" in w.last_error and fake.calls == []
+    assert "ends in .pdf" in w.last_error and ".md (Markdown)" in w.last_error and fake.calls == []
 
 
 @pytest.mark.parametrize("fmt", ["md", "html", "docx"])

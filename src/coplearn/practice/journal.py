@@ -268,11 +268,12 @@ class Journal:
             self._write_unlocked(entries)
         return new, True
 
-    def import_from(self, source: str | os.PathLike[str] | bytes) -> tuple[int, int]:
+    def import_from(self, source: str | os.PathLike[str] | bytes, *, name: str | None = None) -> tuple[int, int]:
         """Add the entries of another copy of a journal (a ``journal.json`` file, or its bytes):
         entries already here (same id) are skipped, nothing here is changed or removed. Returns
-        (added, already here). A file that is not a coplearn journal raises ``ValueError``
-        saying so, and nothing is saved.
+        (added, already here). A file that is not a coplearn journal (or is empty) raises
+        ``ValueError`` saying so, and nothing is saved. ``name`` is what messages call the file
+        (the name of a file uploaded as bytes; default "the file", or the path).
 
         >>> import tempfile, pathlib
         >>> d = pathlib.Path(tempfile.mkdtemp())
@@ -281,7 +282,7 @@ class Journal:
         >>> b.import_from(a.path), b.import_from(a.path)
         ((1, 0), (0, 1))
         """
-        where = "the file" if isinstance(source, bytes) else str(source)
+        where = name or ("the file" if isinstance(source, bytes) else str(source))
         try:
             raw = source if isinstance(source, bytes) else Path(source).expanduser().read_bytes()
         except OSError as exc:
@@ -294,6 +295,9 @@ class Journal:
             text = _journal_text(raw)
         except ValueError as exc:
             raise ValueError(f"{where} cannot be read: {exc}. Nothing was imported.") from None
+        if not text.strip():  # (walk18 L5: "another kind of file, or damaged" said too much)
+            raise ValueError(f"{where} is empty, so nothing was imported; choose the journal.json you downloaded "
+                             "or kept")
         try:
             data = json.loads(text)
         except (ValueError, RecursionError):

@@ -8,7 +8,10 @@ from typing import Any
 
 import ipywidgets as W
 
+from coplearn.core.atomic import os_problem
 from coplearn.core.environment import in_browser
+from coplearn.core.filenames import FileName, Kind, file_name
+from coplearn.practice import cpd
 from coplearn.practice.journal import Journal, default_journal_path
 from ._base import LABEL_STYLE, Composite, full_width, JournalPrompt, live_html, message, place, saved_message
 
@@ -18,11 +21,22 @@ __all__ = ["JournalSetup", "JournalExport", "JournalImport"]
 _FORMATS = [("Markdown (.md)", "md"), ("Web page (.html)", "html"), ("Word document (.docx)", "docx")]
 
 
+#: A few words for each format, in messages about the file name.
+_WORDS = {"md": "Markdown", "html": "a web page", "docx": "a Word document"}
+#: Why an ending known elsewhere cannot be used here (the browser edition has no Word export).
+_NO_WORD = {".docx": "a Word document (.docx) cannot be made in the browser edition (a web page, .html, "
+                     "opens in Word)"}
+
+
 def export_formats() -> list[tuple[str, str]]:
     """The formats a learner may choose here: Word needs python-docx, which Python in the browser (the
     browser edition) does not have, so there it is not offered (walk16 F7: it was, and then refused
     in terms of a package). A web page opens in Word there."""
     return [f for f in _FORMATS if f[1] != "docx"] if in_browser() else list(_FORMATS)
+
+
+def _kinds() -> list[Kind]:
+    return [Kind(key, _WORDS[key], cpd.FORMATS[key]) for _, key in export_formats()]
 
 
 class JournalExport(Composite):
@@ -41,6 +55,8 @@ class JournalExport(Composite):
         self.journal = journal
         self.folder = Path(folder) if folder is not None else None
         self.written: Path | None = None
+        #: The format the name's ending chose (the status says so, for those who do not see the Format box change).
+        self._followed: str | None = None
         from coplearn.practice.regulators import DEFAULT_REGULATOR, regulators
 
         saved = getattr(self._journal(), "regulator", DEFAULT_REGULATOR)
@@ -58,6 +74,7 @@ class JournalExport(Composite):
                                layout=W.Layout(width="auto"))
         self.status = live_html()
         self.format.observe(self.safely(self._on_format), names="value")
+        self.filename.observe(self.safely(self._on_filename), names="value")
         self.regulator.observe(self.safely(lambda _c: self._show_requirement()), names="value")
         self.button.on_click(self.safely(lambda _b: self.export()))
         self.view = W.VBox([self.regulator, self.requirement, self.format, self.filename, self.button,
@@ -83,23 +100,35 @@ class JournalExport(Composite):
 
     def _on_format(self, change: dict[str, Any]) -> None:
         old, new = change["old"], change["new"]
+        self._followed = None  # (set again by _on_filename when the name's ending chose this format)
         name = self.filename.value.strip()
         if not name or name == f"{self.STEM}.{old}" or name.endswith(f".{old}"):
             stem = name[: -len(old) - 1] if name.endswith(f".{old}") else self.STEM
             self.filename.value = f"{stem}.{new}"
 
+    def _on_filename(self, change: dict[str, Any]) -> None:
+        """A name typed with another format's ending (``.html`` while Markdown is chosen) chooses that
+        format, as the learner asked (walk18 M3); the Format box shows it at once."""
+        try:
+            fmt = self.file_name().fmt
+        except ValueError:
+            return  # (said when the learner exports, in the box's terms)
+        if fmt != self.format.value:
+            self.format.value = fmt
+            self._followed = fmt
+
+    def file_name(self) -> FileName:
+        """The name typed, made a file name (see :func:`coplearn.core.filenames.file_name`): ``/ \\ :``
+        become ``-``, the Format's ending is added to a name without one, and a path is refused."""
+        try:
+            return file_name(self.filename.value, _kinds(), self.format.value,
+                             example=f"{self.STEM}.{self.format.value}", unavailable=_NO_WORD if in_browser() else None)
+        except ValueError as exc:
+            raise ValueError(f"File name: {exc}") from None
+
     def target(self) -> Path:
-        """Where the export will go: the file name, relative to the lesson's folder (or ``folder``)."""
-        name = self.filename.value.strip()
-        if not name:
-            raise ValueError("File name: give the file a name, e.g. my-cpd-records.md")
-        path = Path(name).expanduser()
-        if not path.is_absolute():
-            path = (self.folder or Path.cwd()) / path
-        if path.suffix.lower() != f".{self.format.value}":
-            raise ValueError(f"File name: {path.name!r} does not end in .{self.format.value}; "
-                             f"use a name like {self.STEM}.{self.format.value}")
-        return path
+        """Where the export will go: the file name, in the lesson's folder (or ``folder``)."""
+        return (self.folder or Path.cwd()) / self.file_name().name
 
     def export(self) -> Path:
         """Export the journal and report where the file went."""
@@ -112,15 +141,29 @@ class JournalExport(Composite):
         count = len(journal.entries)
         if count == 0:
             raise ValueError("Your journal has no entries yet: save a reflection in any lesson first.")
-        path = self.target()
+        name = self.file_name()
+        if name.fmt != self.format.value:
+            self.format.value = name.fmt
+            self._followed = name.fmt
+        followed = self._followed == name.fmt
+        path = (self.folder or Path.cwd()) / name.name
         reg = get_regulator(self.regulator.value)
-        result = journal.export(path, self.format.value, regulator=reg.key)
+        try:
+            result = journal.export(path, name.fmt, regulator=reg.key)
+        except OSError as exc:  # (in words, naming the file as the learner finds it, never /drive/...)
+            raise ValueError(f"{os_problem(exc, place(path))}; nothing was exported.") from None
         if hasattr(journal, "set_regulator"):
             journal.set_regulator(reg.key)
         self.written = Path(result) if isinstance(result, (str, Path)) else path
+        self.filename.value = name.name  # (the box shows the name the file was given)
+        note = f" {name.note()}" if name.note() else ""
+        if followed:
+            label = dict((v, k) for k, v in export_formats())[name.fmt]
+            note += f" The Format is now {label}, as the file name's ending asks."
+        self._followed = None
         self.status.value = saved_message(
             f"Exported {count} journal entr{'y' if count == 1 else 'ies'} as CPD records for {reg.called} "
-            f"to {place(self.written)}.", self.written)
+            f"to {place(self.written)}.{note}", self.written)
         return self.written
 
 
@@ -158,7 +201,7 @@ class JournalImport(Composite):
         content = chosen["content"] if isinstance(chosen, dict) else chosen.content
         name = chosen["name"] if isinstance(chosen, dict) else chosen.name
         try:
-            added, already = self._journal().import_from(bytes(content))
+            added, already = self._journal().import_from(bytes(content), name=name)
         finally:
             self.upload.value = ()  # so that choosing the same file again (once mended) is read again
         self.status.value = message(

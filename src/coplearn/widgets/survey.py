@@ -19,15 +19,22 @@ from typing import Any
 
 import ipywidgets as W
 
-from coplearn.core.atomic import output_folder_problem
+from coplearn.core.atomic import os_problem
 from coplearn.core.environment import in_browser
+from coplearn.core.filenames import FileName, Kind, file_name
 from coplearn.figures.survey import build_survey_domains, build_survey_items
-from coplearn.practice.report import section_html, write_report
+from coplearn.practice.report import FORMATS, section_html, write_report
 from coplearn.practice.survey import DEFAULT_MIN_RESPONDENTS, read_survey, read_survey_bytes, read_survey_text
 from coplearn.practice.survey_summary import SurveyResult, summarise
 from ._base import LABEL_STYLE, Composite, full_width, live_html, message, place, saved_message, show_chart
 
 __all__ = ["TeamSurveyLoader", "example_survey_path"]
+
+#: What the report can be saved as, for the "Report file name" box: a web page unless the name ends in .md.
+REPORT_KINDS = (Kind("html", "a web page", FORMATS["html"]), Kind("md", "Markdown", FORMATS["md"]))
+#: Why a Word ending is refused (Word opens the web page).
+_NO_WORD = {".docx": "the report cannot be saved as a Word document (.docx), but Word opens the web page",
+            ".doc": "the report cannot be saved as a Word document (.doc), but Word opens the web page"}
 
 #: Sections shown under the charts, in order ("At a glance" goes above them; the saved report has them all).
 SHOWN_SECTIONS = ("disagree", "stage", "skills", "priorities", "plan", "method")
@@ -202,17 +209,27 @@ class TeamSurveyLoader(Composite):
         self.save_button.disabled = False
         return result
 
+    def report_file_name(self) -> FileName:
+        """The name in the "Report file name" box, made a file name in the lesson's folder (see
+        :func:`coplearn.core.filenames.file_name`): ``/ \\ :`` become ``-``, a name without an ending
+        gets ``.html``, ``.md`` saves Markdown, and a path or another ending is refused (walk18 M3)."""
+        try:
+            return file_name(self.report_name.value, REPORT_KINDS, "html", example="team-audit-report.html",
+                             unavailable=_NO_WORD)
+        except ValueError as exc:
+            raise ValueError(f"Report file name: {exc}. Nothing was saved.") from None
+
     def save_report(self) -> Path:
         """Write the full report (HTML, or Markdown for a ``.md`` name) and say where it went."""
         if self.result is None:
             raise ValueError("Load a survey first, then save the report.")
-        name = self.report_name.value.strip()
-        if not name:
-            raise ValueError("Report file name: give the report a name, e.g. team-audit-report.html")
-        target = self._resolve(name)
-        problem = output_folder_problem(target)  # the command line's rule: a mistyped folder is not created
-        if problem:
-            raise ValueError(f"Report file name: {problem}. Nothing was saved.")
-        self.saved = write_report(self.result, target)
-        self.save_status.value = saved_message(f"Saved the report to {place(self.saved)}.", self.saved)
+        name = self.report_file_name()
+        target = (self.folder or Path.cwd()) / name.name
+        try:
+            self.saved = write_report(self.result, target, name.fmt)
+        except OSError as exc:  # (in words, naming the file as the learner finds it, never /drive/...)
+            raise ValueError(f"{os_problem(exc, place(target))}; nothing was saved.") from None
+        self.report_name.value = name.name  # (the box shows the name the file was given)
+        note = f" {name.note()}" if name.note() else ""
+        self.save_status.value = saved_message(f"Saved the report to {place(self.saved)}.{note}", self.saved)
         return self.saved
