@@ -498,7 +498,7 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
     var a = ev.target && ev.target.closest ? ev.target.closest("a[href]") : null;
     // a lesson named by one of the course's activities (the route in lesson 00: walk18 M5)
     var named = a && a.closest(".jp-OutputArea") ? a.getAttribute("data-coplearn-lesson") : null;
-    if (named && /^course\/[0-9][0-9]-[a-z0-9-]+\.ipynb$/.test(named)) {
+    if (named && /^course\\/[0-9][0-9]-[a-z0-9-]+\\.ipynb$/.test(named)) {
       ev.preventDefault();
       ev.stopImmediatePropagation();
       window.location.assign(new URL("index.html?path=" + named, window.location.href).href);
