@@ -18,6 +18,7 @@ import sys
 import urllib.parse
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from coplearn import __version__
 
@@ -108,10 +109,45 @@ def lab_command(course: Path, port: int | None, no_browser: bool) -> list[str]:
     return cmd
 
 
+#: The app view's Voila configuration file (``voila.py``) and, under ``share/``, the course's Voila
+#: template (a Jupyter data folder: ``share/voila/templates/coplearn``).
+APP_CONFIG_DIR = Path(__file__).resolve().parents[1] / "templates" / "app"
+APP_TEMPLATE = "coplearn"
+
+
+def voila_app_config(c: Any) -> None:
+    """Voila's configuration for the app view; run by ``templates/app/voila.py`` as Voila starts.
+
+    Voila finds a template by name in the Jupyter data folders only, which no command-line option
+    adds to, so the course's folder is put first on ``JUPYTER_PATH`` (in Voila's own process, before
+    it looks). The front page (the template's ``tree.html``) gets the lesson titles from the course
+    data as ``coplearn_lessons``: {file name: {"number", "title"}}.
+    """
+    from coplearn.core.data import load
+
+    share = str(APP_CONFIG_DIR / "share")
+    others = [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p and p != share]
+    os.environ["JUPYTER_PATH"] = os.pathsep.join([share, *others])
+    lessons = {f"{item['slug']}.ipynb": {"number": item["number"], "title": item["title"]}
+               for item in load("course.toml")["lesson"]}
+    c.Voila.tornado_settings = {"jinja_template_vars": {"coplearn_lessons": lessons}}
+
+
 def app_command(course: Path, port: int | None, no_browser: bool) -> list[str]:
-    """The Voila command line that serves every lesson with code hidden."""
+    """The Voila command line that serves every lesson with code hidden.
+
+    Its front page (``/``, which ``coplearn app`` opens) is the course's own (the ``coplearn``
+    template, set up by :func:`voila_app_config`): the lessons by title, as links that open in the
+    same tab. Voila 0.5.13's own file list could not be used with the keyboard (walk18 H2).
+    """
     cmd = [sys.executable, "-m", "voila", str(course), "--strip_sources=True",
            "--Voila.ip=127.0.0.1", "--show_tracebacks=False",
+           # Voila reads its configuration file (voila.py) from here only, not from the current folder
+           # or the Jupyter config folders: the app view is the course's, whatever else is installed
+           f"--Voila.config_file_paths={APP_CONFIG_DIR}",
+           f"--VoilaConfiguration.template={APP_TEMPLATE}",
+           # the jinja-built front page (the template's tree.html), not the JupyterLab-style file list
+           "--VoilaConfiguration.classic_tree=True",
            # Each output is drawn once its widget's model has reached the page. In Voila 0.5.13's
            # default mode the page asks for every widget's state once; now and then (about 1 page
            # load in 4 on a busy 2-core machine, 3 December 2026) every widget after the first then
@@ -148,7 +184,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     for name, helptext in (("lab", "open the course in JupyterLab at the first lesson"),
-                           ("app", "serve the lessons as a code-free app (Voila)")):
+                           ("app", "serve the lessons as a code-free app (Voila), opening at a list of the lessons")):
         p = sub.add_parser(name, help=helptext, description=helptext)
         p.add_argument("--port", type=int, default=None, help="port to listen on")
         p.add_argument("--no-browser", action="store_true", help="do not open a web browser")
