@@ -159,6 +159,60 @@ def _add(args: argparse.Namespace) -> int:
     return 0
 
 
+def _find(journal: Any, which: str) -> Any:
+    """The entry ``which`` names: its id, or its number in ``coplearn journal list`` (1 = the first)."""
+    entries = journal.entries
+    for e in entries:
+        if e.id == which:
+            return e
+    if which.isdigit() and 1 <= int(which) <= len(entries):
+        return entries[int(which) - 1]
+    raise LookupError(f"{which!r} is not an entry of your journal: give its id or its number as "
+                      f"`coplearn journal list` shows them (1 to {len(entries)})" if entries else
+                      f"{which!r} is not an entry: your journal has no entries yet")
+
+
+def _edit(args: argparse.Namespace) -> int:
+    fields = {k: v for k, v in (("title", args.title), ("date", args.date), ("hours", args.hours),
+                                ("description", args.description), ("relevance", args.relevance),
+                                ("learning", args.learning), ("impact_practice", args.impact_practice),
+                                ("impact_people", args.impact_people), ("peer_role", args.peer_role)) if v is not None}
+    if args.peer is not None:
+        fields["peer_reflection"] = args.peer
+    if not fields:
+        return _fail("say what to change, e.g. --impact-people \"Families said the calls felt calmer.\" "
+                     "(coplearn journal edit --help lists every field)")
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            journal = _journal(args)
+            entry = journal.update(_find(journal, args.entry).id, **fields)
+        _tell_warnings(caught)
+    except (ValueError, LookupError, OSError, TimeoutError) as exc:
+        return _fail(problem_text(exc, "the entry was not changed"))
+    print(f"Changed entry {entry.id} ({entry.date}) in {journal.path}.")
+    return 0
+
+
+def _remove(args: argparse.Namespace) -> int:
+    try:
+        journal = _journal(args)
+        entry = _find(journal, args.entry)
+        label = entry.title or entry.learning[:60]
+        if not args.yes:
+            if not sys.stdin.isatty():
+                return _fail(f"to remove entry {entry.id} ({entry.date}, {label!r}) for good, add --yes")
+            answer = input(f"Remove entry {entry.id} ({entry.date}, {label!r}) from {journal.path} for good? [y/N] ")
+            if answer.strip().lower() not in ("y", "yes"):
+                print("Nothing was removed.")
+                return 1
+        journal.remove(entry.id)
+    except (ValueError, LookupError, OSError, TimeoutError) as exc:
+        return _fail(problem_text(exc, "nothing was removed"))
+    print(f"Removed entry {entry.id} ({entry.date}, {label!r}) from {journal.path}.")
+    return 0
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``coplearn journal ...`` to the ``coplearn`` command."""
     desc = ("Your reflective journal. By default it is ~/coplearn/journal.json; set COPLEARN_JOURNAL "
@@ -233,3 +287,30 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--pcf", action="append", default=[], metavar="DOMAIN", help="a PCF domain (repeat for more)")
     p.add_argument("--concept", action="append", default=[], metavar="ID", help="a course concept, e.g. C05 (repeat)")
     p.set_defaults(func=_add)
+
+    p = jsub.add_parser("edit", help="complete or correct an entry (e.g. add the impact on people who use services)",
+                        description="Change fields of one entry: give its id or its number as `coplearn journal list` "
+                                    "shows them, and only the fields to change.")
+    common(p)
+    p.add_argument("entry", metavar="ENTRY", help="the entry's id, or its number in `coplearn journal list`")
+    p.add_argument("--title", default=None, help="a short title")
+    p.add_argument("--date", default=None, metavar="YYYY-MM-DD", help="the date of the activity")
+    p.add_argument("--hours", default=None, metavar="N", help="how long the activity took, in hours (e.g. 1.5)")
+    p.add_argument("--description", default=None, help="what the activity was")
+    p.add_argument("--relevance", default=None, help="why it is relevant to your practice")
+    p.add_argument("--learning", default=None, help="what you learned")
+    p.add_argument("--impact-practice", default=None, help="the impact on your practice")
+    p.add_argument("--impact-people", default=None, help="the impact on people who use services")
+    p.add_argument("--peer", default=None, action=argparse.BooleanOptionalAction,
+                   help="the activity involved peer reflection (--no-peer: it did not)")
+    p.add_argument("--peer-role", default=None, metavar="ROLE",
+                   help="who you reflected with, as a role (e.g. 'senior practitioner'), never a name")
+    p.set_defaults(func=_edit)
+
+    p = jsub.add_parser("remove", help="remove an entry saved by mistake (it asks first)",
+                        description="Remove one entry for good: give its id or its number as `coplearn journal list` "
+                                    "shows them. It asks first; --yes removes it without asking.")
+    common(p)
+    p.add_argument("entry", metavar="ENTRY", help="the entry's id, or its number in `coplearn journal list`")
+    p.add_argument("--yes", action="store_true", help="remove it without asking")
+    p.set_defaults(func=_remove)

@@ -54,6 +54,7 @@ __all__ = [
     "JournalSetup",
     "JournalExport",
     "JournalImport",
+    "JournalEditor",
     "ProgressView",
     "TeamSurveyLoader",
     "example_survey_path",
@@ -77,7 +78,7 @@ if TYPE_CHECKING:  # the names the lazy lookup finds, for editors and type check
     from .organisational_learning import OrganisationCheck
     from .concepts import DomainMap
     from .leadership_plan import LeadershipPlanBuilder
-    from .journal import JournalSetup, JournalExport, JournalImport
+    from .journal import JournalSetup, JournalExport, JournalImport, JournalEditor
     from .progress import ProgressView
     from .survey import TeamSurveyLoader, example_survey_path
     from .answers import ChoiceQuestions, NumberAnswers, SeveralChoices

@@ -13,9 +13,9 @@ from coplearn.core.environment import in_browser
 from coplearn.core.filenames import FileName, Kind, file_name
 from coplearn.practice import cpd
 from coplearn.practice.journal import Journal, default_journal_path
-from ._base import LABEL_STYLE, Composite, full_width, JournalPrompt, live_html, message, place, saved_message
+from ._base import LABEL_STYLE, Composite, full_width, JournalPrompt, TwoStep, live_html, message, place, saved_message
 
-__all__ = ["JournalSetup", "JournalExport", "JournalImport"]
+__all__ = ["JournalSetup", "JournalExport", "JournalImport", "JournalEditor"]
 
 
 _FORMATS = [("Markdown (.md)", "md"), ("Web page (.html)", "html"), ("Word document (.docx)", "docx")]
@@ -209,6 +209,131 @@ class JournalImport(Composite):
             + (f"; {already} {'was' if already == 1 else 'were'} in your journal already" if already else "")
             + ".", "ok")
         return added, already
+
+
+class JournalEditor(Composite):
+    """Complete an entry of your journal, or remove one saved by mistake (walk18 M4).
+
+    The "pause and reflect" boxes save what you learned and what you will do differently; a CPD
+    record also asks for the impact on the people who use services, whether you reflected with a
+    peer (and their role), and the time it took. Here you choose an entry, fill those in, and save;
+    or remove an entry (it asks once first), for example one that names a person who uses services.
+
+    >>> import tempfile, pathlib
+    >>> j = Journal(pathlib.Path(tempfile.mkdtemp()) / "j.json")
+    >>> e = j.add(title="Duty week", learning="Listening first helped.")
+    >>> ed = JournalEditor(journal=j)
+    >>> ed.entry.value == e.id, ed.impact_people.value
+    (True, '')
+    >>> ed.impact_people.value = "Families said the duty calls felt calmer."
+    >>> ed.peer_role.value = "a senior practitioner"; ed.hours.value = "1.5"
+    >>> saved = ed.save(); (saved.impact_people, saved.peer_reflection, saved.hours)
+    ('Families said the duty calls felt calmer.', True, 1.5)
+    """
+
+    def __init__(self, journal: Journal | None = None) -> None:
+        super().__init__()
+        self.journal = journal
+        wide = W.Layout(width="100%")
+        self.entry = W.Dropdown(options=[], description="Entry to complete or remove", style=LABEL_STYLE,
+                                layout=W.Layout(width="auto", max_width="100%"))
+        self.reread = W.Button(description="Read my journal again", icon="refresh", layout=W.Layout(width="auto"),
+                               tooltip="Show entries saved since this box was drawn (in this lesson or another)")
+        self.shown = W.HTML(value="", layout=full_width())
+        self.impact_practice = W.Textarea(description="Impact on my practice", style=LABEL_STYLE, layout=wide, rows=3)
+        self.impact_people = W.Textarea(
+            description="Impact on people who use services", style=LABEL_STYLE, layout=wide, rows=3,
+            placeholder="What changed, or may change, for the people you work with. Never name them.")
+        self.peer = W.Checkbox(value=False, description="I reflected on this with a peer", indent=False,
+                               layout=W.Layout(width="auto"))
+        self.peer_role = W.Text(description="Their role (never their name)", style=LABEL_STYLE,
+                                placeholder="e.g. a senior practitioner", layout=W.Layout(width="auto", max_width="100%"))
+        self.hours = W.Text(description="Time it took, in hours", style=LABEL_STYLE, placeholder="e.g. 1.5",
+                            layout=W.Layout(width="auto"))
+        self.save_button = W.Button(description="Save changes to this entry", button_style="primary",
+                                    icon="save", layout=W.Layout(width="auto"))
+        self.remove_button = W.Button(description="Remove this entry", icon="trash", layout=W.Layout(width="auto"),
+                                      tooltip="Remove the chosen entry from your journal (it asks once first)")
+        self.remove_note = live_html()
+        self._removing = TwoStep(self.remove_button, self.remove_note, "Yes, remove this entry",
+                                 "This removes the entry from your journal for good (an export or copy made "
+                                 "before keeps it). Press \u201cYes, remove this entry\u201d to go ahead.")
+        self.status = live_html()
+        self.entry.observe(self.safely(lambda _c: self._show()), names="value")
+        self.reread.on_click(self.safely(lambda _b: self.refresh()))
+        self.save_button.on_click(self.safely(lambda _b: self.save()))
+        self.remove_button.on_click(self.safely(lambda _b: self._remove_pressed()))
+        self.view = W.VBox([W.HBox([self.entry, self.reread], layout=W.Layout(flex_flow="row wrap")), self.shown,
+                            self.impact_practice, self.impact_people, self.peer, self.peer_role, self.hours,
+                            W.HBox([self.save_button, self.remove_button], layout=W.Layout(flex_flow="row wrap")),
+                            self.remove_note, self.status, self.messages])
+        self.refresh()
+
+    def _journal(self) -> Journal:
+        return self.journal if self.journal is not None else Journal()
+
+    def refresh(self, keep: str | None = None) -> None:
+        """Read the journal again and list its entries, newest first (``keep``: the entry to choose)."""
+        entries = sorted(self._journal().entries, key=lambda e: (e.date, e.created), reverse=True)
+        self._entries = {e.id: e for e in entries}
+        chosen = keep if keep in self._entries else self.entry.value if self.entry.value in self._entries else None
+        self.entry.options = [(f"{e.date}: {(e.title or e.learning).strip()[:70] or '(no title)'}", e.id) for e in entries]
+        self.entry.value = chosen if chosen is not None else (entries[0].id if entries else None)
+        self._show()
+
+    def _show(self) -> None:
+        """Fill the boxes in from the chosen entry."""
+        self._removing.disarm()
+        entry = self._entries.get(self.entry.value) if self.entry.value else None
+        for box in (self.impact_practice, self.impact_people, self.peer, self.peer_role, self.hours,
+                    self.save_button, self.remove_button):
+            box.disabled = entry is None
+        if entry is None:
+            self.shown.value = message("Your journal has no entries yet: save a reflection in any lesson first, "
+                                       "then press \u201cRead my journal again\u201d.", "info")
+            return
+        learned = html.escape(entry.learning[:400] + ("\u2026" if len(entry.learning) > 400 else ""))
+        self.shown.value = (f"<p><strong>{html.escape(entry.title or 'Untitled entry')}</strong> "
+                            f"({html.escape(entry.date)}). What you learned: {learned}</p>")
+        self.impact_practice.value = entry.impact_practice
+        self.impact_people.value = entry.impact_people
+        self.peer.value = entry.peer_reflection
+        self.peer_role.value = entry.peer_role
+        self.hours.value = "" if entry.hours is None else f"{entry.hours:g}"
+
+    def save(self) -> Any:
+        """Save the boxes into the chosen entry; say what was saved (and any warning, such as a role
+        that looks like a name)."""
+        import warnings
+
+        if not self.entry.value:
+            raise ValueError("Choose an entry first (or save a reflection in any lesson, then read the journal again).")
+        self._removing.disarm()
+        peer_role = self.peer_role.value.strip()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            entry = self._journal().update(
+                self.entry.value, impact_practice=self.impact_practice.value, impact_people=self.impact_people.value,
+                peer_reflection=bool(self.peer.value or peer_role), peer_role=peer_role, hours=self.hours.value)
+        said = " ".join(str(w.message) for w in caught)
+        self.refresh(keep=entry.id)
+        self.status.value = message(f"Saved the changes to \u201c{entry.title or entry.date}\u201d."
+                                    + (f" Note: {said}" if said else ""), "ok" if not said else "info")
+        return entry
+
+    def _remove_pressed(self) -> None:
+        if self.entry.value and self._removing.press(something_to_lose=True):
+            self.remove()
+
+    def remove(self) -> None:
+        """Remove the chosen entry from the journal."""
+        entry = self._entries.get(self.entry.value) if self.entry.value else None
+        if entry is None:
+            raise ValueError("Choose an entry first.")
+        self._removing.disarm()
+        self._journal().remove(entry.id)
+        self.refresh()
+        self.status.value = message(f"Removed \u201c{entry.title or entry.date}\u201d from your journal.", "ok")
 
 
 class JournalSetup(Composite):

@@ -1,0 +1,92 @@
+"""walk18 M4: a journal entry could be neither completed (the CPD export said "Not written yet" under
+the impact on people who use services, and "Peer reflection: No", with nowhere to fill them in) nor
+removed (one saved by mistake, perhaps naming a person who uses services). Now lesson 11's
+JournalEditor and `coplearn journal edit` / `remove` do both."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from coplearn.practice.journal import Journal
+from coplearn.widgets.journal import JournalEditor
+from test_practice_journal import run_cli
+
+
+def _journal(tmp_path: Path) -> Journal:
+    j = Journal(tmp_path / "journal.json")
+    j.add(title="Duty week", learning="Listening first helped.", date="2026-03-02")
+    j.add(title="Mistake: names Mrs X", learning="Mrs X's case.", date="2026-03-05")
+    return j
+
+
+def test_the_editor_completes_an_entry_and_the_export_then_shows_it(tmp_path):
+    j = _journal(tmp_path)
+    ed = JournalEditor(journal=j)
+    assert [label for label, _ in ed.entry.options] == ["2026-03-05: Mistake: names Mrs X", "2026-03-02: Duty week"]
+    ed.entry.value = next(e.id for e in j.entries if e.title == "Duty week")
+    assert "Listening first helped." in ed.shown.value and ed.impact_people.value == ""
+    ed.impact_people.value = "Families said the duty calls felt calmer."
+    ed.peer_role.value = "a senior practitioner"
+    ed.hours.value = "1.5"
+    ed.save_button.click()
+    assert "Saved the changes" in ed.status.value, ed.status.value + ed.messages.value
+    entry = next(e for e in Journal(j.path).entries if e.title == "Duty week")
+    assert (entry.impact_people, entry.peer_reflection, entry.peer_role, entry.hours) == (
+        "Families said the duty calls felt calmer.", True, "a senior practitioner", 1.5)
+    md = Journal(j.path).export(tmp_path / "cpd.md").read_text(encoding="utf-8")
+    assert "Families said the duty calls felt calmer." in md
+
+
+def test_the_editor_says_what_is_wrong_and_changes_nothing(tmp_path):
+    j = _journal(tmp_path)
+    ed = JournalEditor(journal=j)
+    ed.hours.value = "a morning"
+    ed.save_button.click()
+    assert "hours" in ed.messages.value and "1.5" in ed.messages.value, ed.messages.value
+    assert all(e.hours is None for e in Journal(j.path).entries)
+    ed.hours.value = ""
+    ed.peer_role.value = "Jane Smith"  # a name, where a role belongs: saved, with a warning
+    ed.save_button.click()
+    assert "looks like a person" in ed.status.value, ed.status.value
+
+
+def test_the_editor_removes_an_entry_only_when_asked_twice(tmp_path, monkeypatch):
+    import coplearn.widgets._base as base
+
+    monkeypatch.setattr(base, "CONFIRM_AFTER", 0.0)
+    j = _journal(tmp_path)
+    ed = JournalEditor(journal=j)
+    assert ed.entry.label.endswith("Mistake: names Mrs X")
+    ed.remove_button.click()  # asks first
+    assert len(Journal(j.path).entries) == 2 and ed.remove_button.description == "Yes, remove this entry"
+    time.sleep(0.01)
+    ed.remove_button.click()
+    assert [e.title for e in Journal(j.path).entries] == ["Duty week"]
+    assert "Removed" in ed.status.value and ed.entry.label.endswith("Duty week")
+    ed.remove_button.click()  # the next entry is not removed by a third press
+    assert len(Journal(j.path).entries) == 1
+
+
+def test_an_empty_journal_says_so(tmp_path):
+    ed = JournalEditor(journal=Journal(tmp_path / "journal.json"))
+    assert "no entries yet" in ed.shown.value and ed.save_button.disabled and ed.remove_button.disabled
+
+
+def test_cli_edit_and_remove(tmp_path):
+    path = tmp_path / "cli.json"
+    _journal(tmp_path).path.rename(path)
+    proc = run_cli("journal", "edit", "1", "--impact-people", "Families felt heard.", "--peer-role", "a practice educator",
+                   "--hours", "2", env_journal=path)
+    assert proc.returncode == 0, proc.stderr
+    first = Journal(path).entries[0]
+    assert (first.impact_people, first.peer_reflection, first.hours) == ("Families felt heard.", True, 2.0)
+    proc = run_cli("journal", "edit", "9", "--hours", "1", env_journal=path)
+    assert proc.returncode == 2 and "1 to 2" in proc.stderr and "Traceback" not in proc.stderr
+    proc = run_cli("journal", "edit", "1", env_journal=path)
+    assert proc.returncode == 2 and "say what to change" in proc.stderr
+    proc = run_cli("journal", "remove", "2", env_journal=path)  # not a terminal: it will not ask, and removes nothing
+    assert proc.returncode == 2 and "add --yes" in proc.stderr and len(Journal(path).entries) == 2
+    proc = run_cli("journal", "remove", Journal(path).entries[1].id, "--yes", env_journal=path)
+    assert proc.returncode == 0 and "Removed entry" in proc.stdout, proc.stderr
+    assert [e.title for e in Journal(path).entries] == ["Duty week"]
