@@ -209,3 +209,16 @@ def test_everyday_text_in_the_cpd_markdown_reads_as_typed(tmp_path):
     j.add(title="Odd", learning="<b>bold</b> &amp; [x](javascript:alert(1)) \\<i>", date="2026-03-03")
     md = j.export(tmp_path / "cpd2.md").read_text(encoding="utf-8")
     assert "\\<b>bold\\</b> \\&amp; \\[x\\](javascript:alert(1)) \\\\\\<i>" in md
+
+
+def test_bidi_and_control_characters_are_written_out_in_the_cpd_web_page(tmp_path):
+    """walk18 L7: a pasted U+202E reversed the next words on the CPD web page (the Markdown export and
+    the cohort report already wrote such characters out)."""
+    from coplearn.practice.journal import Journal
+
+    j = Journal(tmp_path / "journal.json")
+    j.add(title="Duty \u202egnimrots", learning="Line\u2028two \x1b[1m", date="2026-03-02")
+    page = j.export(tmp_path / "cpd.html").read_text(encoding="utf-8")
+    check_standalone_html(page)
+    assert "\u202e" not in page and "\u2028" not in page and "\x1b" not in page
+    assert "Duty \\u202egnimrots" in page  # (the journal itself keeps no escape codes, and breaks the line at U+2028)

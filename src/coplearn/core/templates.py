@@ -162,6 +162,26 @@ def _autoescape(name: str | None) -> bool:
     return name is not None and name.endswith(".html.j2")
 
 
+#: What every document shows written out (``\\u202e``) rather than lets act: control characters other
+#: than a tab or a line end, and Unicode's line separators and bidirectional embeddings, overrides and
+#: isolates (walk18 L7: a pasted U+202E reversed the next words in the CPD web page; the Markdown
+#: filters and the cohort report already wrote them out).
+_SHOWN_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _finalize(value: Any) -> Any:
+    r"""Every printed value, before it is escaped: see :data:`_SHOWN_CONTROL` (HTML already made by a
+    macro stays HTML: what is written out is plain text).
+
+    >>> _finalize("A&E \u202egnimrots"), _finalize(3)
+    ('A&E \\u202egnimrots', 3)
+    """
+    if isinstance(value, str) and _SHOWN_CONTROL.search(value):
+        written = _SHOWN_CONTROL.sub(_written_out, value)
+        return type(value)(written) if hasattr(value, "__html__") else written
+    return value
+
+
 @functools.cache
 def environment():
     """The one Jinja2 environment of the package (loaded once)."""
@@ -170,6 +190,7 @@ def environment():
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("coplearn", "templates"),
         autoescape=_autoescape,
+        finalize=_finalize,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
