@@ -24,7 +24,7 @@ from practice_html import check_standalone_html  # noqa: E402
 import installed  # noqa: E402
 
 #: Widgets that show progress rather than being an activity of their own.
-NOT_ACTIVITIES = {"ProgressView", "JournalImport"}  # tools, not learning activities
+NOT_ACTIVITIES = {"ProgressView", "JournalImport", "JournalEditor"}  # tools, not learning activities
 
 
 @pytest.fixture(autouse=True)
