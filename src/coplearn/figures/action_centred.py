@@ -21,7 +21,7 @@ __all__ = ["build_adair_circles", "build_audit_scores", "DOMAIN_DASHES"]
 _CENTRES = {"task": (0.0, 0.62), "team": (-0.62, -0.42), "individual": (0.62, -0.42)}
 _LABEL_AT = {"task": (0.0, 1.68), "team": (-0.95, -1.5), "individual": (0.95, -1.5)}
 _SHORT = {"task": "TASK", "team": "TEAM", "individual": "INDIVIDUAL"}
-_WRAPPED = {"task": "Achieving the task", "team": "Building and<br>maintaining the team",
+_WRAPPED = {"task": "Achieving the task", "team": "Building and<br>maintaining<br>the team",
             "individual": "Developing<br>the individual"}
 #: Line dashes, so that Adair's circles differ by more than colour.
 DOMAIN_DASHES = {"task": "solid", "team": "dash", "individual": "dot"}
@@ -62,7 +62,7 @@ def build_adair_circles(selected: str | None = None, counts: Mapping[str, int] |
         rows.append((d.name, d.summary, (counts or {}).get(d.key, ""), "selected" if on else ""))
     notes.append({"x": 0, "y": -0.05, "showarrow": False, "text": "all three<br>overlap", "font": {"size": 12}})
     layout = base_layout(
-        "Adair's three overlapping needs: task, team and individual", height=560, shapes=shapes,
+        "Adair's three overlapping needs:<br>task, team and individual", height=560, shapes=shapes,
         annotations=notes, showlegend=False,
         xaxis=dict(_STATIC, range=[-2.3, 2.3], visible=False),
         yaxis=dict(_STATIC, range=[-2.2, 2.3], visible=False, scaleanchor="x", scaleratio=1),
