@@ -76,9 +76,11 @@ def test_an_empty_journal_says_so(tmp_path):
 def test_cli_edit_and_remove(tmp_path):
     path = tmp_path / "cli.json"
     _journal(tmp_path).path.rename(path)
+    proc = run_cli("journal", "list", "--since", "2026-03-04", env_journal=path)  # (check18 M1: numbered as a whole)
+    assert "  2  2026-03-05" in proc.stdout and "Duty week" not in proc.stdout, proc.stdout
     proc = run_cli("journal", "edit", "1", "--impact-people", "Families felt heard.", "--peer-role", "a practice educator",
                    "--hours", "2", env_journal=path)
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode == 0 and "'Duty week'" in proc.stdout, proc.stderr
     first = Journal(path).entries[0]
     assert (first.impact_people, first.peer_reflection, first.hours) == ("Families felt heard.", True, 2.0)
     proc = run_cli("journal", "edit", "9", "--hours", "1", env_journal=path)

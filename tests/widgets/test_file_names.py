@@ -334,3 +334,12 @@ def test_an_empty_journal_file_is_called_empty(tmp_path, content):
 def test_the_names_cleaned_are_the_ones_windows_and_macos_refuse():
     assert set(NOT_IN_NAMES) == set('/\\:*?"<>|')
     assert not set(NOT_IN_NAMES) & set(string.ascii_letters + string.digits + " -_.,()'&")
+
+
+def test_invisible_marks_that_reorder_a_name_are_replaced():
+    """check18 L9: a name holding U+202E showed reversed in the "Exported ... to" line."""
+    from coplearn.core.filenames import Kind, file_name
+
+    md = Kind("md", "Markdown", (".md",))
+    for mark in ("\u202e", "\u2066", "\u200f", "\x85"):
+        assert file_name(f"my{mark}cpd", [md], "md").name == "my-cpd.md", repr(mark)

@@ -113,11 +113,13 @@ def _list(args: argparse.Namespace) -> int:
         journal, entries = _entries(args)
     except (ValueError, LookupError, OSError, TimeoutError) as exc:
         return _fail(problem_text(exc))
-    print(f"{len(entries)} entr{'ies' if len(entries) != 1 else 'y'} in {journal.path}")
+    print(f"{len(entries)} entr{'ies' if len(entries) != 1 else 'y'} in {journal.path}"
+          + ("; the numbers are the ones `journal edit` and `journal remove` take" if entries else ""))
+    number = {e.id: n for n, e in enumerate(journal.entries, 1)}  # (the whole journal's, also when --since picks some)
     for e in entries:
         peer = " [peer reflection]" if e.peer_reflection else ""
         label = e.title or e.learning[:60]
-        print(f"  {e.date}  {e.id}  {label}{peer}")
+        print(f"  {number.get(e.id, '?'):>3}  {e.date}  {e.id}  {label}{peer}")
     return 0
 
 
@@ -160,7 +162,8 @@ def _add(args: argparse.Namespace) -> int:
 
 
 def _find(journal: Any, which: str) -> Any:
-    """The entry ``which`` names: its id, or its number in ``coplearn journal list`` (1 = the first)."""
+    """The entry ``which`` names: its id, or its number as ``coplearn journal list`` (and lesson 11's
+    box) show it: its place in the whole journal, 1 = the first saved."""
     entries = journal.entries
     for e in entries:
         if e.id == which:
@@ -190,7 +193,8 @@ def _edit(args: argparse.Namespace) -> int:
         _tell_warnings(caught)
     except (ValueError, LookupError, OSError, TimeoutError) as exc:
         return _fail(problem_text(exc, "the entry was not changed"))
-    print(f"Changed entry {entry.id} ({entry.date}) in {journal.path}.")
+    print(f"Changed entry {entry.id} ({entry.date}, {(entry.title or entry.learning[:60])!r}) in {journal.path}: "
+          f"{', '.join(sorted(f.replace('_', ' ') for f in fields))}.")
     return 0
 
 

@@ -51,7 +51,9 @@ OTHER_ENDINGS = frozenset({
 #: Longer names are refused (most systems allow 255 bytes; a name this long is a pasted paragraph).
 MAX_NAME_LENGTH = 120
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+#: Control characters, and the invisible marks that reverse or reorder the text after them (a name
+#: with U+202E showed reversed in the "Exported ... to" line: check18 L9): each becomes ``-``.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
 
 

@@ -19,9 +19,9 @@ Small cohorts: below :data:`MIN_COHORT` submissions there is no per-item or per-
 (too few people to read anything into it, and too easy to identify someone). Students are never
 named unless the tutor asks (``--names``).
 
-The correct answer to an item is read from the cohort (what students who scored it gave); a mark
-of a question with several answers takes the option its hidden test checks, read from the tutor's
-gradebook. No answer key ships with coplearn. The misconceptions (``coplearn/data/misconceptions.toml``) are
+The correct answer to an item is the one its hidden test checks, read from the tutor's gradebook
+(where a test names no single answer, such as a number, from what the students who scored it gave).
+No answer key ships with coplearn. The misconceptions (``coplearn/data/misconceptions.toml``) are
 the course's interpretation.
 
 Reading the gradebook lives in :mod:`coplearn.grading.cohort_data`, the analysis in

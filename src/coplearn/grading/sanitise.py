@@ -469,6 +469,10 @@ def _build_answers_as_data() -> type:
                         nb.cells[index] = cell = _as_markdown(cell)
                         logs.append((index, "was a %s cell; it is shown as text" % was))
                     typed = cell.source
+                    # (the course's own text, as released in this box, is charged and cut like the rest, so
+                    # that copies of it cannot flood the page, but it is never framed as the student's, nor
+                    # named in the log as the student's text cut: check18 L6)
+                    released = _plain_text(typed) in as_released
                     allowance = min(TEXT_KEPT, budget)
                     if len(typed) > allowance:
                         # formgrader and generate_feedback render a cell in full, on the tutor's server:
@@ -478,7 +482,8 @@ def _build_answers_as_data() -> type:
                         cut = typed.rfind("\n", 0, allowance)
                         kept_text = typed[: cut if cut > allowance // 2 else allowance]
                         if allowance < TEXT_KEPT:
-                            over_budget.append(index)
+                            if not released:
+                                over_budget.append(index)
                         else:
                             logs.append((index, f"is a written answer of {len(typed):,} characters: the first "
                                                 f"{TEXT_KEPT:,} or so are shown for marking and in the feedback; the "
@@ -489,7 +494,7 @@ def _build_answers_as_data() -> type:
                     cell.source = inert_markdown(cell.source)
                     # an answer box the course marks through a task cell, or a cell the student added; a box
                     # left as released is the course's text (review 9)
-                    if gid not in cells and _plain_text(typed) not in as_released:
+                    if gid not in cells and not released:
                         cell.source = student_framed(cell.source)
                     continue
                 _reset_metadata(cell, keep_nbgrader=gid in cells)
@@ -645,8 +650,8 @@ def _build_answers_as_data() -> type:
                         break
                     if kept < allowance:
                         text = build(kept)
-                if allowance < TEXT_KEPT and len(learner) > allowance:
-                    over_budget.append(index)
+                if allowance < TEXT_KEPT and len(learner) > allowance and build(allowance) != build(TEXT_KEPT):
+                    over_budget.append(index)  # (only a cell that shows less of the learner's text: check18 L6)
                 budget -= min(budget, len(text))
                 if mine and len(text) > grading.MAX_CELL_CHARS:
                     # its values are too long once written out (red team 14 F5: thousands of invisible
