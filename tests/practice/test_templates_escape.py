@@ -222,3 +222,11 @@ def test_bidi_and_control_characters_are_written_out_in_the_cpd_web_page(tmp_pat
     check_standalone_html(page)
     assert "\u202e" not in page and "\u2028" not in page and "\x1b" not in page
     assert "Duty \\u202egnimrots" in page  # (the journal itself keeps no escape codes, and breaks the line at U+2028)
+
+
+def test_md_prose_stops_an_email_autolink_and_a_line_break_made_by_a_backslash():
+    """check18 L2: "<1user@example.com>" became a mailto link, and a backslash at a line's end a line break."""
+    from coplearn.core.templates import md_prose
+
+    assert md_prose("<1user@example.com> (<16)") == "\\<1user@example.com> (<16)"
+    assert md_prose("C:\\Users\\\nnext") == "C:\\Users\\\\\nnext"

@@ -61,10 +61,14 @@ def md_text(value: object) -> str:
     return _UNDERLINE.sub(r"\1\\\2", _BLOCK_START.sub(r"\1\\\2", text))
 
 
-#: In :func:`md_prose`: a backslash before punctuation (an escape of its own), the start of an HTML tag,
-#: comment or autolink (``<`` before a letter, ``/``, ``!`` or ``?``), a character reference (``&`` up to
-#: a ``;``), and the link, image and maths marks that :func:`md_text` escapes too.
-_PROSE_ACTIVE = re.compile(r"\\(?=[!-/:-@\[-`{-~])|<(?=[A-Za-z/!?])|&(?=#?[A-Za-z0-9]{1,32};)|[\[\]$]")
+#: In :func:`md_prose`: a backslash before punctuation (an escape of its own) or at a line's end (a
+#: line break), the start of an HTML tag or comment (``<`` before a letter, ``/``, ``!`` or ``?``) or of
+#: an autolink (``<`` closed by ``>`` before any space: ``<1user@example.com>``; check18 L2), a
+#: character reference (``&`` up to a ``;``), and the link, image and ``$`` maths marks that
+#: :func:`md_text` escapes too. (JupyterLab's Markdown preview, like md_text's, may still typeset
+#: ``\\begin{...}`` or a backslashed bracket as maths: text only, never a link or markup.)
+_PROSE_ACTIVE = re.compile(r"\\(?=[!-/:-@\[-`{-~]|$)|<(?=[A-Za-z/!?]|[^\s<>]+>)|&(?=#?[A-Za-z0-9]{1,32};)|[\[\]$]",
+                           re.MULTILINE)
 
 
 def md_prose(value: object) -> str:
