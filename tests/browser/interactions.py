@@ -69,7 +69,7 @@ INTERACTIONS: dict[str, Interaction] = {
                       expect_text=r"Readiness R4[\s\S]*S4 delegating", expect_figure_change=True,
                       what="answer yes (able) and yes (willing) in the readiness grid"),
     "06": Interaction(_choose("Show the need", "Building and maintaining the team"),
-                      expect_text=r"maintaining the team\s*\(selected\)[\s\S]*T12 How far does the team keep",
+                      expect_text=r"maintaining\s*the team\s*\(selected\)[\s\S]*T12 How far does the team keep",
                       what="show the team need in Adair's circles"),
     "07": Interaction(_choose("Trust: how true?", "2 a little true"),
                       expect_text=r"Your ratings: trust 2[\s\S]*Work on first: trust", expect_figure_change=True,

@@ -92,3 +92,44 @@ def test_cli_edit_and_remove(tmp_path):
     proc = run_cli("journal", "remove", Journal(path).entries[1].id, "--yes", env_journal=path)
     assert proc.returncode == 0 and "Removed entry" in proc.stdout, proc.stderr
     assert [e.title for e in Journal(path).entries] == ["Duty week"]
+
+
+def test_the_editor_saves_only_what_was_changed_and_unticking_clears_the_role(tmp_path):
+    """check18 L3: unticking "I reflected on this with a peer" did nothing while a role was filled in;
+    a save wrote back every box, undoing a change made elsewhere; a removed entry was named by its id."""
+    j = _journal(tmp_path)
+    duty = next(e for e in j.entries if e.title == "Duty week")
+    j.update(duty.id, peer_role="a senior practitioner")
+    ed = JournalEditor(journal=j)
+    ed.entry.value = duty.id
+    assert ed.peer.value is True
+    j.update(duty.id, impact_practice="written elsewhere")  # (another tab, meanwhile)
+    ed.peer.value = False
+    ed.save_button.click()
+    entry = next(e for e in Journal(j.path).entries if e.id == duty.id)
+    assert (entry.peer_reflection, entry.peer_role, entry.impact_practice) == (False, "", "written elsewhere")
+    ed.save_button.click()
+    assert "Nothing to save" in ed.status.value
+    Journal(j.path).remove(duty.id)
+    ed.hours.value = "2"
+    ed.save_button.click()
+    assert "no longer in your journal" in ed.messages.value and duty.id not in ed.messages.value, ed.messages.value
+
+
+def test_rating_in_code_updates_the_profile_at_once_in_a_kernel(tmp_path, monkeypatch):
+    """check18 L5: with the kernel's loop, rate() left .profile up to 0.8 s behind."""
+    import asyncio
+
+    from coplearn.widgets.cultures import CultureProfileWidget
+
+    monkeypatch.setenv("COPLEARN_JOURNAL", str(tmp_path / "journal.json"))
+    loop = asyncio.new_event_loop()
+    try:
+        w = CultureProfileWidget()
+        w._soon._soon.loop = lambda: loop  # as in a kernel: quick changes wait for the loop
+        ids = list(w.dropdowns)[:3]
+        for pid, value in zip(ids, (5, 4, 3)):
+            w.rate(pid, value)
+        assert w.profile.ratings == dict(zip(ids, (5, 4, 3))) and "3 of 26" in w.progress.value
+    finally:
+        loop.close()

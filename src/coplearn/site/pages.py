@@ -438,8 +438,11 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
   // first run is not the learner's work.
   function guardUnsaved(w) {
     window.addEventListener("beforeunload", function (event) {
-      var session = w.sessionContext && w.sessionContext.session;
-      var busy = !!(session && session.kernel && session.kernel.status === "busy");
+      // not while the lesson runs itself again (after a restart), nor once Python has stopped: nothing
+      // of the learner's is then waiting that a reload could lose (check18 L1)
+      var session = w.sessionContext && w.sessionContext.session, kernel = session && session.kernel;
+      if (running || !kernel || kernel.status === "dead" || kernel.connectionStatus !== "connected") return;
+      var busy = kernel.status === "busy";
       if (document.querySelector(".coplearn-unsaved") || busy) {
         root.setAttribute("data-coplearn-asked-to-stay", busy ? "busy" : "unsaved");
         event.preventDefault();

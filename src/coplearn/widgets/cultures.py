@@ -343,8 +343,10 @@ class CultureProfileWidget(Composite):
 
     # -- public API -------------------------------------------------------------------------------
     def rate(self, principle_id: str, value: object) -> None:
-        """Rate one principle (1-5, or ``None`` to unrate). Bad input shows a message, never raises."""
+        """Rate one principle (1-5, or ``None`` to unrate). Bad input shows a message, never raises.
+        The profile is up to date when it returns (a learner's own quick ratings are kept together)."""
         self.safely(self._rate)(principle_id, value)
+        self._soon.flush()
 
     def _rate(self, principle_id: str, value: object) -> None:
         pid = get_principle(principle_id).id
@@ -356,6 +358,7 @@ class CultureProfileWidget(Composite):
 
     def set_ratings(self, ratings: Mapping[str, object]) -> None:
         """Replace all ratings at once (one redraw). Bad input shows a message and changes nothing."""
+        self._soon.flush()  # (the learner's own ratings given just before are kept first)
         self.safely(self._set_ratings)(ratings)
 
     def _set_ratings(self, ratings: Mapping[str, object]) -> None:

@@ -211,12 +211,17 @@ class JournalImport(Composite):
         return added, already
 
 
+#: An entry chosen here that another tab or command removed meanwhile (its id means nothing to a learner).
+_GONE = ("That entry is no longer in your journal (removed in another tab or window, perhaps): press "
+         "\u201cRead my journal again\u201d.")
+
+
 class JournalEditor(Composite):
     """Complete an entry of your journal, or remove one saved by mistake (walk18 M4).
 
     The "pause and reflect" boxes save what you learned and what you will do differently; a CPD
-    record also asks for the impact on the people who use services, whether you reflected with a
-    peer (and their role), and the time it took. Here you choose an entry, fill those in, and save;
+    record also asks for the impact on the people who use services and whether you reflected with a
+    peer (and their role), and some regulators' exports show the time it took. Here you choose an entry, fill those in, and save;
     or remove an entry (it asks once first), for example one that names a person who uses services.
 
     >>> import tempfile, pathlib
@@ -300,6 +305,12 @@ class JournalEditor(Composite):
         self.peer.value = entry.peer_reflection
         self.peer_role.value = entry.peer_role
         self.hours.value = "" if entry.hours is None else f"{entry.hours:g}"
+        self._as_shown = self._boxes()
+
+    def _boxes(self) -> dict[str, Any]:
+        return {"impact_practice": self.impact_practice.value, "impact_people": self.impact_people.value,
+                "peer_reflection": bool(self.peer.value), "peer_role": self.peer_role.value.strip(),
+                "hours": self.hours.value.strip()}
 
     def save(self) -> Any:
         """Save the boxes into the chosen entry; say what was saved (and any warning, such as a role
@@ -309,12 +320,23 @@ class JournalEditor(Composite):
         if not self.entry.value:
             raise ValueError("Choose an entry first (or save a reflection in any lesson, then read the journal again).")
         self._removing.disarm()
-        peer_role = self.peer_role.value.strip()
+        boxes = self._boxes()
+        # only what was changed here is saved, so a change made elsewhere meanwhile stays (check18 L3)
+        changed = {k: v for k, v in boxes.items() if v != self._as_shown.get(k)}
+        if not changed:
+            self.status.value = message("Nothing to save: no box was changed.", "info")
+            return self._entries.get(self.entry.value)
+        if boxes["peer_role"] and not boxes["peer_reflection"]:
+            if "peer_reflection" in changed:  # unticked: a role is only for a reflection with a peer
+                changed["peer_role"] = ""
+            else:  # a role typed: that was a reflection with a peer
+                changed["peer_reflection"] = True
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            entry = self._journal().update(
-                self.entry.value, impact_practice=self.impact_practice.value, impact_people=self.impact_people.value,
-                peer_reflection=bool(self.peer.value or peer_role), peer_role=peer_role, hours=self.hours.value)
+            try:
+                entry = self._journal().update(self.entry.value, **changed)
+            except LookupError:
+                raise LookupError(_GONE) from None
         said = " ".join(str(w.message) for w in caught)
         self.refresh(keep=entry.id)
         self.status.value = message(f"Saved the changes to \u201c{entry.title or entry.date}\u201d."
@@ -331,7 +353,10 @@ class JournalEditor(Composite):
         if entry is None:
             raise ValueError("Choose an entry first.")
         self._removing.disarm()
-        self._journal().remove(entry.id)
+        try:
+            self._journal().remove(entry.id)
+        except LookupError:
+            raise LookupError(_GONE) from None
         self.refresh()
         self.status.value = message(f"Removed \u201c{entry.title or entry.date}\u201d from your journal.", "ok")
 

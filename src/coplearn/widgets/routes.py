@@ -69,7 +69,9 @@ class RoutePicker(Composite):
         self.route = route
         if self.choice.value != route.key:
             self.choice.value = route.key
-        rows = [(n, _KIND_LABELS[s.kind], _named(s), s.note, s.where) for n, s in enumerate(route.steps, 1)]
+        # (a lesson's link says where it is: its file path made the table scroll sideways on a phone, check18 L7)
+        rows = [(n, _KIND_LABELS[s.kind], _named(s), s.note, "the link opens it" if s.kind == "lesson" else s.where)
+                for n, s in enumerate(route.steps, 1)]
         self.path.value = (
             f'<div role="status"><h3>Suggested route for a {html.escape(route.name.lower())}</h3>'
             f"<p>{html.escape(route.who)}</p><p>{html.escape(route.summary)}</p></div>"
