@@ -118,8 +118,9 @@ class JournalEntry:
             peer = True
         if texts["peer_role"] and looks_like_a_name(texts["peer_role"]):
             warnings.warn(
-                f"peer_role: {texts['peer_role']!r} looks like a person's name. A CPD record names the "
-                f"role of the person you reflected with (for example 'a senior practitioner'), never their name.",
+                f"the peer's role, {texts['peer_role']!r}, looks like a person's name. This course suggests "
+                f"giving the role of the person you reflected with (for example 'a senior practitioner'), "
+                f"never their name, so that your record keeps their privacy.",
                 JournalWarning, stacklevel=3,
             )
         pcf = tuple(get_pcf(p).key for p in _as_list(fields.get("pcf"), "pcf"))

@@ -219,9 +219,10 @@ _GONE = ("That entry is no longer in your journal (removed in another tab or win
 class JournalEditor(Composite):
     """Complete an entry of your journal, or remove one saved by mistake (walk18 M4).
 
-    The "pause and reflect" boxes save what you learned and what you will do differently; a CPD
-    record also asks for the impact on the people who use services and whether you reflected with a
-    peer (and their role), and some regulators' exports show the time it took. Here you choose an entry, fill those in, and save;
+    The "pause and reflect" boxes save what you learned and what you will do differently; Social Work
+    England's CPD record also asks for the impact on the people who use services and whether you
+    reflected with a peer (the course suggests noting the peer's role, never their name), and some
+    regulators' exports show the time it took. Here you choose an entry, fill those in, and save;
     or remove an entry (it asks once first), for example one that names a person who uses services.
 
     >>> import tempfile, pathlib
