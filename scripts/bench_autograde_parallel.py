@@ -13,6 +13,10 @@ of it with serial ``nbgrader autograde``, ``coplearn autograde --jobs 1`` and ``
 - how many of the machine's cores were busy on average during each parallel run (from /proc/stat:
   every process of the run, and anything else running), and so how much faster a second job could
   make ``--jobs 1`` at most, with every core busy (cores / cores busy during ``--jobs 1``);
+- ``--jobs 1`` once more, held to one core (Linux: the run and its kernels may use only the first
+  core the benchmark may use), and so how much the second core adds: ``--jobs 1`` already runs
+  nbgrader's bookkeeping in the main process beside its worker, and so uses more than one core
+  when a second is free;
 - whether the gradebooks came out identical to serial grading (a check, not a timing).
 
 Environment: ``COPLEARN_BENCH_COHORT`` (default 40) submissions; ``COPLEARN_BENCH_ASSIGNMENT`` (default
@@ -112,11 +116,20 @@ def _cores_here() -> int:
         return os.cpu_count() or 1
 
 
-def _parallel(course: Path, assignment: str, jobs: int, prestart: bool) -> dict:
+def _one_core() -> set[int] | None:
+    """The first core this process may use, to hold a run to it (None where that cannot be done)."""
+    try:
+        return {min(os.sched_getaffinity(0))}
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+def _parallel(course: Path, assignment: str, jobs: int, prestart: bool, cores: set[int] | None = None) -> dict:
     busy0 = _busy_seconds()
     t0 = time.perf_counter()
+    hold = (lambda: os.sched_setaffinity(0, cores)) if cores else None  # inherited by its workers and kernels
     proc = subprocess.run([sys.executable, "-c", PARALLEL_RUN, assignment, str(jobs), "1" if prestart else "0"],
-                          cwd=course, env=hub_helpers._env(), capture_output=True, text=True)
+                          cwd=course, env=hub_helpers._env(), capture_output=True, text=True, preexec_fn=hold)
     wall = time.perf_counter() - t0
     busy1 = _busy_seconds()
     if proc.returncode != 0:
@@ -159,6 +172,12 @@ def run() -> list[tuple[str, str, str]]:
                 runs[jobs]["same"] = (hub_helpers.gradebook_scores(serial_course, assignment)
                                       == hub_helpers.gradebook_scores(course, assignment))
             one, two = runs[1], runs[2]
+            single = None
+            if _one_core() is not None and _cores_here() > 1:
+                course = fresh(f"jobs1-onecore-{r}")
+                single = _parallel(course, assignment, 1, prestart=True, cores=_one_core())
+                single["same"] = (hub_helpers.gradebook_scores(serial_course, assignment)
+                                  == hub_helpers.gradebook_scores(course, assignment))
             rows += [
                 (f"round {r}: serial nbgrader autograde, wall", f"{serial_wall:.1f} s "
                  f"(median {serial_median:.2f} s per submission)", "-"),
@@ -175,12 +194,16 @@ def run() -> list[tuple[str, str, str]]:
                  f"{_cores(one)} / {_cores(two)} of {_cores_here()}", "-"),
                 (f"round {r}: so a second job could make --jobs 1 at most this much faster",
                  f"{_cores_here() / one['cores_busy']:.2f}x" if one["cores_busy"] else "n/a", "-"),
+                (f"round {r}: --jobs 1 held to one core, wall",
+                 f"{single['wall']:.1f} s" if single else "n/a (cannot hold a run to one core here)", "-"),
+                (f"round {r}: what the second core adds (--jobs 1 on one core / --jobs 2 on two)",
+                 f"{single['wall'] / two['wall']:.2f}x" if single else "n/a", "-"),
                 (f"round {r}: notebooks in a kernel already running (kept or started early; --jobs 2)", f"{two['warm']} of {two['notebooks']}", "-"),
                 (f"round {r}: executions replayed / re-run in the main process (--jobs 2)",
                  f"{two['replayed']} / {two['executed_here']}", "- / 0"),
                 (f"round {r}: sanitising passes taken from the workers (--jobs 2)",
                  f"{two['sanitized_replayed']} of {two['notebooks']}", "-"),
-                (f"round {r}: gradebooks identical to serial", "yes" if one["same"] and two["same"] else "NO", "yes"),
+                (f"round {r}: gradebooks identical to serial", "yes" if one["same"] and two["same"] and (single is None or single["same"]) else "NO", "yes"),
             ]
         return rows
     finally:
