@@ -185,7 +185,8 @@ def start_lab(root: Path, base: Path, *, timeout: float = 90) -> Server:
     if "--allow-root" not in cmd and hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")
     proc, log = _spawn("jupyterlab", cmd, env, base, root)
-    server = Server("JupyterLab", f"http://127.0.0.1:{port}", proc, log, root, token=TOKEN)
+    server = Server("JupyterLab", f"http://127.0.0.1:{port}", proc, log, root, token=TOKEN,
+                    extra={"journal": Path(env["COPLEARN_JOURNAL"])})
     _wait(server, "/api/status", timeout)
     return server
 

@@ -7,6 +7,7 @@ text alternatives -> headings -> requests and JavaScript errors.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -88,6 +89,76 @@ def test_an_interaction_changes_the_page(lesson: LabLesson) -> None:
     interaction = interaction_for(lesson.number)
     perform(lesson.page, lesson.nb.outputs, interaction)
     screenshot_whole(lesson.page, SCREENSHOTS / f"lab-{lesson.name.removesuffix('.ipynb')}.png", LAB_SCROLLER)
+
+
+def _journal_entries(lab) -> list[dict]:
+    import json
+
+    path = lab.extra["journal"]
+    return json.loads(path.read_text(encoding="utf-8"))["entries"] if path.exists() else []
+
+
+def test_lesson_11_journal_editor_completes_then_removes_an_entry(lesson: LabLesson, lab) -> None:
+    """walk18 M4 in a real browser: a reflection saved in lesson 11 is completed in "Completing or
+    removing an entry" (impact on people, peer reflection and role, hours), kept in the journal file,
+    and then removed after the one question. (The editor lives in lesson 11 only.)"""
+    import re
+    import uuid
+
+    from interactions import REFLECT, Step, control
+
+    if lesson.number != "11":
+        pytest.skip("the journal editor is in lesson 11")
+    scope, page = lesson.nb.outputs, lesson.page
+    words = f"Browser test {uuid.uuid4().hex[:8]}: we learn most when we talk cases through."
+    saved = type(REFLECT)(steps=(Step("textbox", "What I learned or noticed", "fill", words), REFLECT.steps[1]),
+                          expect_text=REFLECT.expect_text, what=REFLECT.what)
+    perform(page, scope, saved)
+    mine = [e for e in _journal_entries(lab) if e.get("learning") == words]
+    assert len(mine) == 1, f"the reflection was not saved once: {mine}"
+    entry = mine[0]
+    label = f"{entry['date']}: {(entry.get('title') or entry['learning']).strip()[:70]}"
+
+    def until(pattern: str, what: str, timeout: float = 20) -> None:
+        deadline = time.monotonic() + timeout
+        text = ""
+        while time.monotonic() < deadline:
+            text = "\n".join(scope.all_inner_texts())
+            if re.search(pattern, text):
+                return
+            time.sleep(0.1)
+        at = text.find("Entry to complete or remove")
+        raise AssertionError(f"{what}: no text matching {pattern!r} appeared; the editor shows: {text[at:at + 1500]!r}")
+
+    control(scope, Step("button", "Read my journal again", "click")).click()
+    chooser = control(scope, Step("combobox", "Entry to complete or remove", "select"))
+    deadline = time.monotonic() + 20
+    while label not in chooser.locator("option").all_inner_texts() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    chooser.scroll_into_view_if_needed()
+    chooser.select_option(label=label)
+    until(re.escape(words[:40]), "the chosen entry is shown")
+    control(scope, Step("textbox", "Impact on people who use services", "fill")).fill(
+        "Families said duty calls felt calmer.")
+    control(scope, Step("checkbox", "I reflected on this with a peer", "check")).check()
+    control(scope, Step("textbox", "Their role (never their name)", "fill")).fill("a senior practitioner")
+    control(scope, Step("textbox", "Time it took, in hours", "fill")).fill("1.5")
+    control(scope, Step("button", "Save changes to this entry", "click")).click()
+    until(r"Saved the changes to", "after saving the entry")
+    kept = [e for e in _journal_entries(lab) if e.get("id") == entry["id"]]
+    assert kept and kept[0].get("impact_people") == "Families said duty calls felt calmer.", kept
+    assert kept[0].get("peer_reflection") is True and kept[0].get("peer_role") == "a senior practitioner", kept
+    assert kept[0].get("hours") == 1.5, kept
+
+    control(scope, Step("button", "Remove this entry", "click")).click()
+    until(r"Press .Yes, remove this entry. to go ahead", "the editor asks once before removing")
+    assert any(e.get("id") == entry["id"] for e in _journal_entries(lab)), "removed before the learner said yes"
+    from coplearn.widgets._base import CONFIRM_AFTER
+
+    time.sleep(CONFIRM_AFTER + 0.2)  # (a second press sooner is taken for a double click, and ignored)
+    control(scope, Step("button", "Yes, remove this entry", "click")).click()
+    until(r"Removed .* from your journal", "after saying yes")
+    assert not any(e.get("id") == entry["id"] for e in _journal_entries(lab)), "the entry is still in the journal"
 
 
 def test_axe_finds_no_serious_or_critical_problems(lesson: LabLesson) -> None:
