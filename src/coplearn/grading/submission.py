@@ -10,6 +10,7 @@ profile ...) is removed and listed for the tutor.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import hashlib
 import json
@@ -649,7 +650,7 @@ def too_many_cells(path: str | os.PathLike[str]) -> int | None:
     from coplearn.grading.sanitise import MAX_CELLS
 
     counts = _counts(path)
-    return counts[0] if counts and counts[0] > MAX_CELLS else None
+    return counts.cells if counts and counts.cells > MAX_CELLS else None
 
 
 #: More outputs than this in one notebook, and it is not graded (a released notebook run in full
@@ -660,11 +661,38 @@ MAX_OUTPUTS = 20_000
 def too_many_outputs(path: str | os.PathLike[str]) -> int | None:
     """How many outputs the notebook at ``path`` holds, when that is more than :data:`MAX_OUTPUTS`."""
     counts = _counts(path)
-    return counts[1] if counts and counts[1] > MAX_OUTPUTS else None
+    return counts.outputs if counts and counts.outputs > MAX_OUTPUTS else None
 
 
-def _counts(path: str | os.PathLike[str]) -> tuple[int, int] | None:
-    """(cells, outputs) of the notebook at ``path`` read as plain JSON, or ``None`` if it cannot be.
+#: More pieces of data than these in one notebook (JSON lists and objects; and values of any kind),
+#: and it is not graded. nbgrader's steps read, copy, check and write everything in a notebook several
+#: times, its settings (metadata) included: a 10 MB list of a few million empty lists in the settings,
+#: which no cell or output count sees, took 74 s and 1.6 GB for three students (red team 19 F1). A released
+#: notebook run in full holds about 200 lists and objects and about 1,000 values; a figure in an output
+#: adds a few thousand values at most.
+MAX_CONTAINERS = 100_000
+MAX_VALUES = 500_000
+#: Nested deeper than this, and a notebook is not graded: nbformat reads a notebook recursively and
+#: failed with a bare RecursionError at about 490 levels (red team 19 F6); a notebook has fewer than 20.
+MAX_DEPTH = 200
+
+#: A JSON string (its escapes included), taken out before the brackets and commas are counted.
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Shape:
+    """What the notebook file holds, read as plain JSON before nbgrader reads it."""
+
+    cells: int = 0
+    outputs: int = 0
+    containers: int = 0  #: JSON lists and objects
+    values: int = 0      #: values of any kind (lists and objects included; keys not)
+    depth: int = 0       #: how deeply lists and objects nest (1: a flat object)
+
+
+def _counts(path: str | os.PathLike[str]) -> _Shape | None:
+    """What the notebook at ``path`` holds, read as plain JSON, or ``None`` if it cannot be read so.
     Read once per version of the file (the plan for ``--jobs`` and the submission hook both ask)."""
     try:
         info = os.stat(path)
@@ -673,16 +701,51 @@ def _counts(path: str | os.PathLike[str]) -> tuple[int, int] | None:
     return _counts_of(os.fspath(path), info.st_mtime_ns, info.st_size)
 
 
+def _rough_shape(data: bytes) -> tuple[int, int]:
+    """(lists and objects, values) of a JSON text, counted without building it (a file up to the
+    submission size limit of a few million empty lists would take gigabytes to build): strings are
+    taken out, then brackets and commas counted. Never fewer than there are; for a text that is not
+    JSON, rough (reading it then says why)."""
+    bare = _JSON_STRING.sub(b"", data)
+    containers = bare.count(b"[") + bare.count(b"{")
+    return containers, containers + bare.count(b",") + 1
+
+
+def _shape_of(nb: Any) -> tuple[int, int, int]:
+    """(lists and objects, values, depth) of a JSON document, walked without recursion."""
+    containers = values = depth = 0
+    stack: list[tuple[Any, int]] = [(nb, 1)]
+    while stack:
+        item, level = stack.pop()
+        values += 1
+        if isinstance(item, dict):
+            containers += 1
+            depth = max(depth, level)
+            stack.extend((v, level + 1) for v in item.values())
+        elif isinstance(item, list):
+            containers += 1
+            depth = max(depth, level)
+            stack.extend((v, level + 1) for v in item)
+    return containers, values, depth
+
+
 @functools.lru_cache(maxsize=256)
-def _counts_of(path: str, _mtime_ns: int, _size: int) -> tuple[int, int] | None:
+def _counts_of(path: str, _mtime_ns: int, _size: int) -> _Shape | None:
     try:
         with open(path, "rb") as fh:
             data = fh.read()
+    except OSError:
+        return None
+    containers, values = _rough_shape(data)
+    if containers > MAX_CONTAINERS or values > MAX_VALUES:
+        return _Shape(containers=containers, values=values)  # not built: too_many_parts refuses it
+    try:
         nb = json.loads(data.decode("utf-8-sig", "replace"))
-    except (OSError, ValueError, RecursionError):
+    except (ValueError, RecursionError):
         return None
     if not isinstance(nb, dict):
         return None
+    containers, values, depth = _shape_of(nb)
     # Both places are counted: an older format's cells are in worksheets, which nbformat reads all the
     # same (review 11), and it chooses by the version number, not by which keys are there, so an empty
     # "cells" list beside full worksheets hid them from this count (red team 18 F1)
@@ -691,7 +754,22 @@ def _counts_of(path: str, _mtime_ns: int, _size: int) -> tuple[int, int] | None:
     if isinstance(sheets, list):
         cells += [c for w in sheets if isinstance(w, dict) and isinstance(w.get("cells"), list) for c in w["cells"]]
     outputs = sum(len(c["outputs"]) for c in cells if isinstance(c, dict) and isinstance(c.get("outputs"), list))
-    return len(cells), outputs
+    return _Shape(len(cells), outputs, containers, values, depth)
+
+
+def too_many_parts(path: str | os.PathLike[str]) -> tuple[int, int] | None:
+    """(lists and objects, values) in the notebook at ``path``, when either is more than the course
+    reads (:data:`MAX_CONTAINERS`, :data:`MAX_VALUES`); else ``None``."""
+    counts = _counts(path)
+    if counts and (counts.containers > MAX_CONTAINERS or counts.values > MAX_VALUES):
+        return counts.containers, counts.values
+    return None
+
+
+def too_deep(path: str | os.PathLike[str]) -> int | None:
+    """How deeply the notebook at ``path`` nests, when that is more than :data:`MAX_DEPTH`; else ``None``."""
+    counts = _counts(path)
+    return counts.depth if counts and counts.depth > MAX_DEPTH else None
 
 
 def _unreadable(path: str) -> str | None:
@@ -1351,6 +1429,25 @@ def check_submission(assignment: str = "", student: str = "", notebooks: list[st
                       "clear the outputs (Edit, Clear Outputs of All Cells), save and submit again.", log_safe(student),
                       log_safe("; ".join(f"{name} holds {count:,} outputs" for name, count in noisy)),
                       f"{MAX_OUTPUTS:,}")
+            _refuse(folder, notebooks)
+            return
+        bulky = [(os.path.basename(n), parts) for n in notebooks if (parts := too_many_parts(n))]
+        if bulky:
+            log.error("coplearn: %s: not graded: %s, more than the course reads (%s lists and objects, %s values; a "
+                      "released notebook run in full holds about 1,000 values). The bulk is not in its cells' text: "
+                      "it is in the notebook's settings (metadata) or outputs. Reading it would hold up everyone graded "
+                      "after. Ask the student to copy their answers into a fresh copy of the released notebook and "
+                      "submit that.", log_safe(student),
+                      log_safe("; ".join(f"{name} holds about {c:,} lists and objects and {v:,} values"
+                                         for name, (c, v) in bulky)), f"{MAX_CONTAINERS:,}", f"{MAX_VALUES:,}")
+            _refuse(folder, notebooks)
+            return
+        deep = [(os.path.basename(n), depth) for n in notebooks if (depth := too_deep(n))]
+        if deep:
+            log.error("coplearn: %s: not graded: %s, more than the %s levels the course reads (a notebook has fewer "
+                      "than 20), so it cannot be read safely. Ask the student to copy their answers into a fresh copy "
+                      "of the released notebook and submit that.", log_safe(student),
+                      log_safe("; ".join(f"{name} is nested {d:,} levels deep" for name, d in deep)), f"{MAX_DEPTH:,}")
             _refuse(folder, notebooks)
             return
         _say_if_answers_file_missing(folder, student, notebooks, log)  # (after the counts: it parses the notebook)

@@ -1,0 +1,116 @@
+"""Findings of red team 19 (``/work/logs/red19.md``), reproduced and now handled:
+
+- F1  millions of tiny objects in a notebook's settings (metadata), which no cell or output count
+      sees, cost minutes and gigabytes in nbgrader's steps: the pieces of data a notebook holds are
+      counted before nbgrader reads it (without building them), and a notebook over the limit is
+      refused, that student alone, in one plain line; under ``--jobs`` no worker takes it.
+- F6  a notebook nested about 500 levels deep failed with a bare RecursionError: refused in words.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from nbcourse import A1, FAST, Course, forget_students, honest_a1, place_copy
+
+pytestmark = [pytest.mark.nbgrader]
+
+
+def _nested(levels: int) -> dict:
+    inner: dict = {}
+    for _ in range(levels - 1):
+        inner = {"a": inner}
+    return inner
+
+
+def _released_honest(course: Course) -> dict:
+    nb = json.loads((course.root / "exercises" / A1 / f"{A1}.ipynb").read_text(encoding="utf-8"))
+    honest_a1(nb)
+    return nb
+
+
+def test_the_pieces_of_a_notebook_are_counted_wherever_they_are(course: Course, tmp_path: Path) -> None:
+    from coplearn.grading.submission import MAX_CONTAINERS, MAX_DEPTH, MAX_VALUES, too_deep, too_many_parts
+
+    nb = _released_honest(course)
+    (tmp_path / "honest.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    assert too_many_parts(tmp_path / "honest.ipynb") is None and too_deep(tmp_path / "honest.ipynb") is None
+    # in the notebook's settings, in a cell's settings, as empty lists or as plain numbers; and strings
+    # holding brackets and commas are not counted as pieces
+    for name, where, pad in [("lists", "notebook", [[]] * (MAX_CONTAINERS + 10)),
+                             ("cell", "cell", [{}] * (MAX_CONTAINERS + 10)),
+                             ("numbers", "notebook", [0] * (MAX_VALUES + 10))]:
+        bulky = json.loads(json.dumps(nb))
+        (bulky["metadata"] if where == "notebook" else bulky["cells"][0]["metadata"])["pad"] = pad
+        (tmp_path / f"{name}.ipynb").write_text(json.dumps(bulky), encoding="utf-8")
+        parts = too_many_parts(tmp_path / f"{name}.ipynb")
+        assert parts is not None and (parts[0] > MAX_CONTAINERS or parts[1] > MAX_VALUES), (name, parts)
+    wordy = json.loads(json.dumps(nb))
+    wordy["metadata"]["note"] = "[{}], " * MAX_VALUES
+    (tmp_path / "wordy.ipynb").write_text(json.dumps(wordy), encoding="utf-8")
+    assert too_many_parts(tmp_path / "wordy.ipynb") is None
+    deep = json.loads(json.dumps(nb))
+    deep["metadata"]["pad"] = _nested(MAX_DEPTH + 50)
+    (tmp_path / "deep.ipynb").write_text(json.dumps(deep), encoding="utf-8")
+    assert too_deep(tmp_path / "deep.ipynb") == MAX_DEPTH + 52  # (the notebook and its settings are two more levels)
+
+
+def test_a_huge_file_of_empty_lists_is_counted_without_building_it(tmp_path: Path) -> None:
+    """The count that refuses a notebook must not itself cost what it guards against: 30 MB of
+    empty lists (about ten million) would take gigabytes to build."""
+    import tracemalloc
+
+    from coplearn.grading.submission import too_many_parts
+
+    path = tmp_path / "a.ipynb"
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write('{"nbformat": 4, "nbformat_minor": 5, "cells": [], "metadata": {"pad": [')
+        fh.write("[]," * 10_000_000)
+        fh.write("[]]}}")
+    tracemalloc.start()
+    try:
+        parts = too_many_parts(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert parts is not None and parts[0] > 10_000_000, parts
+    assert peak < 200 * 1024 * 1024, f"counting took {peak / 2**20:.0f} MiB"  # the file and a copy, not the lists
+
+
+@pytest.mark.slow
+def test_a_bulky_or_deep_notebook_fails_alone_in_words_in_both_modes(course: Course, tmp_path: Path) -> None:
+    from coplearn.grading.parallel import autograde_parallel
+    from coplearn.grading.submission import MAX_CONTAINERS, MAX_DEPTH
+
+    nb = _released_honest(course)
+    for name, change in [("honest", None), ("bulky", ("pad", [[]] * (MAX_CONTAINERS + 10))),
+                         ("deep", ("pad", _nested(MAX_DEPTH + 300)))]:
+        folder = tmp_path / name
+        folder.mkdir()
+        this = json.loads(json.dumps(nb))
+        if change:
+            this["metadata"][change[0]] = change[1]
+        (folder / f"{A1}.ipynb").write_text(json.dumps(this), encoding="utf-8")
+        place_copy(course, folder, f"t19-{name}")
+    try:
+        result = course.api(**FAST).autograde(A1, "t19-*")
+        log = result["log"]
+        assert not result["success"]  # those two students, as nbgrader reports any failure
+        assert course.score(A1, "t19-honest") == 40
+        assert "coplearn: t19-bulky: not graded: " in log and "lists and objects" in log, log[-3000:]
+        assert "fresh copy of the released notebook" in log
+        assert f"coplearn: t19-deep: not graded: {A1}.ipynb is nested {MAX_DEPTH + 302:,} levels deep" in log, log[-3000:]
+        assert "RecursionError" not in log
+        for sid in ("t19-bulky", "t19-deep"):
+            assert not (course.root / "autograded" / sid / A1).exists()
+
+        said: list[str] = []
+        report = autograde_parallel(A1, jobs=2, course_dir=course.root, progress=said.append,
+                                    nbgrader_args=["--student=t19-*", "--force"])
+        assert report.failed == ("t19-bulky", "t19-deep") and report.graded == ("t19-honest",), report.summary()
+        assert [m for m in said if " submissions run" in m] == ["1 of 1 submissions run"], said  # no worker read them
+        assert course.score(A1, "t19-honest") == 40
+    finally:
+        forget_students(course, "t19-honest", "t19-bulky", "t19-deep")
