@@ -4,6 +4,12 @@
       sees, cost minutes and gigabytes in nbgrader's steps: the pieces of data a notebook holds are
       counted before nbgrader reads it (without building them), and a notebook over the limit is
       refused, that student alone, in one plain line; under ``--jobs`` no worker takes it.
+- F2  a typed choice with a look-alike letter (a Cyrillic о in "storming") was rightly marked wrong, but
+      every message showed a right-looking answer: the letter is now named.
+- F3  student ids that look like a classmate's (Cyrillic а, full-width ａ, Armenian ո) were graded:
+      refused, that student alone, named.
+- F4  an honest a3 answer with capitalised item names ("Task") earned its marks but brought a false
+      warning of no full typed answer: items are looked up as grading looks them up.
 - F6  a notebook nested about 500 levels deep failed with a bare RecursionError: refused in words.
 """
 
@@ -114,3 +120,35 @@ def test_a_bulky_or_deep_notebook_fails_alone_in_words_in_both_modes(course: Cou
         assert course.score(A1, "t19-honest") == 40
     finally:
         forget_students(course, "t19-honest", "t19-bulky", "t19-deep")
+
+
+def test_a_look_alike_letter_in_a_typed_choice_is_named() -> None:
+    from coplearn.grading.checks import _choice_problem, _several_problem
+
+    said = _choice_problem("st\u043erming", "stage", "the stage")
+    assert said and "CYRILLIC SMALL LETTER O" in said and "retype" in said, said
+    assert "CYRILLIC" not in (_choice_problem("stormingg", "stage", "the stage") or "")
+    several, _ = _several_problem(["m\u0430naged", "democratic"], "culture", 2, "question 2")
+    assert several and "CYRILLIC SMALL LETTER A" in several, several
+
+
+def test_item_names_in_any_case_give_a_full_typed_answer() -> None:
+    from coplearn.grading.submission import _fits
+
+    assert _fits({"Task": 3.46, "TEAM": 3.1, " individual ": 2.9}, frozenset({"task", "team", "individual"}))
+    assert not _fits({"Task": 3.46}, frozenset({"task", "team"}))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sid", ["t19-\u0430nn", "t19-\uff41nn", "t19-an\u0578"])
+def test_an_id_that_looks_like_another_is_not_graded_and_is_named(course: Course, tmp_path: Path, sid: str) -> None:
+    folder = tmp_path / "work"
+    folder.mkdir()
+    (folder / f"{A1}.ipynb").write_text(json.dumps(_released_honest(course)), encoding="utf-8")
+    place_copy(course, folder, sid)
+    try:
+        log = course.api(**FAST).autograde(A1, sid)["log"]
+        assert "can look exactly like another student's id" in log, log[-2000:]
+        assert not (course.root / "autograded" / sid / A1).exists()
+    finally:
+        forget_students(course, sid)

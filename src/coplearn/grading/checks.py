@@ -76,9 +76,31 @@ def _choice_problem(answer: object, kind: str, where: str) -> str | None:
         return (f"For {where} you gave {_quoted(answer)}, a list of one answer, not the answer itself: give "
                 f"{_quoted(answer[0])} on its own (remove the comma after it, or the square brackets around it).")
     if answer not in keys:
-        return (f"For {where} you gave {_quoted(answer)}, which is not one of {plural}. "
+        return (f"For {where} you gave {_quoted(answer)}, which is not one of {plural}.{_look_alikes(answer)} "
                 f"Choose one of: {_typed(kind)}.")
     return None
+
+
+def _look_alikes(answer: object) -> str:
+    """A sentence naming the letters of a typed answer that are not the keyboard's plain a-z (a Cyrillic
+    о looks like o: red team 19 F2), so that an answer that looks right says why it is not; else "".
+
+    >>> print(_look_alikes("st\u043erming"))
+     It holds a letter other than the keyboard's plain a to z, though it may look like one: \u043e (CYRILLIC SMALL LETTER O); retype the answer.
+    >>> _look_alikes("storming"), _look_alikes(3)
+    ('', '')
+    """
+    if not isinstance(answer, str):
+        return ""
+    import unicodedata
+
+    odd = list(dict.fromkeys(ch for ch in answer if ch.isalpha() and not ch.isascii()))
+    if not odd:
+        return ""
+    named = ", ".join(f"{ch} ({unicodedata.name(ch, f'U+{ord(ch):04X}')})" for ch in odd[:5])
+    several = len(odd) > 1
+    return (f" It holds {'letters' if several else 'a letter'} other than the keyboard's plain a to z, though "
+            f"{'they' if several else 'it'} may look like {'them' if several else 'one'}: {named}; retype the answer.")
 
 
 def check_choice(answer: object, kind: str, where: str) -> None:
@@ -132,7 +154,7 @@ def _several_problem(answers: Sequence[object], kind: str, count: int, where: st
     for a in answers:
         if a not in keys:
             return (f"For {where} you gave {_quoted(a)}, which is not one of {plural} (it earns nothing; the "
-                    f"others are marked). Choose from: {_typed(kind)}."), False
+                    f"others are marked).{_look_alikes(a)} Choose from: {_typed(kind)}."), False
     seen: set[object] = set()
     for a in answers:
         if a in seen:

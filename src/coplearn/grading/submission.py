@@ -121,7 +121,7 @@ _URL_ID = re.compile(r"[%#]")
 def unsafe_student_id(student: str) -> str | None:
     """Why ``student`` cannot be a student id here (glob characters, a path, spaces or control
     characters, a leading dot or dash, markup, ``%`` or ``#``, a comma or semicolon, a leading
-    ``= + @ |``), or ``None`` when it is fine.
+    ``= + @ |``, letters that make it look like another id), or ``None`` when it is fine.
 
     >>> unsafe_student_id("g-*"), unsafe_student_id("ann.lee@uni.ac.uk")
     ('it holds characters nbgrader would read as a pattern or a path, or invisible ones', None)
@@ -144,7 +144,44 @@ def unsafe_student_id(student: str) -> str | None:
     if _SHEET_ID.search(student):
         return ("it holds a comma or semicolon, or starts with = + @ or |, which a spreadsheet opening the "
                 "exported grades would read as a new column or a formula")
+    if _looks_like_another(student):
+        return ("it mixes letters of different alphabets, or uses wide, accented-by-hand or other look-alike forms "
+                "of letters, so it can look exactly like another student's id in formgrader and the exported grades "
+                "(\u0430nn, with a Cyrillic a, reads as ann)")
     return None
+
+
+def _looks_like_another(student: str) -> bool:
+    """True for an id that can be mistaken for another (red team 19 F3): not as Unicode's compatibility
+    normalisation (NFKC) writes it (full-width ｒｏｏｔ, a letter and a separate accent), holding a combining
+    mark left over after it, or mixing letters of different scripts (Latin with Cyrillic, Greek, Armenian...).
+    A name written in one script (josé, Ελένη) is fine.
+
+    >>> [_looks_like_another(s) for s in ("ann", "jos\u00e9", "\u0395\u03bb\u03ad\u03bd\u03b7", "ann.lee2",
+    ...                                   "\u092e\u0928\u094b\u091c", "\u3055\u304f\u3089\u5c71")]
+    [False, False, False, False, False, False]
+    >>> [_looks_like_another(s) for s in ("\u0430nn", "\uff41nn", "an\u0578", "root\u0301", "jose\u0301")]
+    [True, True, True, True, True]
+    """
+    import unicodedata
+
+    if unicodedata.normalize("NFKC", student) != student:
+        return True
+    scripts: set[str] = set()
+    last = ""
+    for ch in student:
+        if unicodedata.category(ch) == "Mn" and last in _LOOK_ALIKE_SCRIPTS:
+            return True  # (scripts such as Devanagari are written with such marks: those are fine)
+        if ch.isalpha():
+            last = unicodedata.name(ch, "UNKNOWN").split(" ")[0]
+            if last in _LOOK_ALIKE_SCRIPTS:
+                scripts.add(last)
+    return len(scripts) > 1
+
+
+#: Scripts whose letters look like one another's (a, а, ɑ; o, о, ο, օ): an id may use one of them, not
+#: several. (Japanese names mix kanji and kana, which is fine.)
+_LOOK_ALIKE_SCRIPTS = frozenset({"LATIN", "GREEK", "CYRILLIC", "ARMENIAN", "CHEROKEE", "COPTIC"})
 
 
 def _kind(mode: int) -> str:
@@ -621,7 +658,8 @@ def _untyped_drop_down_questions(text: str) -> list[str]:
 def _fits(value: object, shape: object) -> bool:
     """Whether a typed answer gives everything the widget asks: each of its items, or as many answers."""
     if isinstance(shape, frozenset) and isinstance(value, dict):
-        return shape <= {int(k) if isinstance(k, str) and k.isdigit() else k for k in value}
+        # each item looked up as grading looks it up: "Task" gives task (red team 19 F4)
+        return all(grading.item_value(value, item) is not None for item in shape)
     if isinstance(shape, int) and isinstance(value, (list, tuple)):
         return len(value) >= shape
     return True
