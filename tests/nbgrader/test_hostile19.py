@@ -10,6 +10,8 @@
       refused, that student alone, named.
 - F4  an honest a3 answer with capitalised item names ("Task") earned its marks but brought a false
       warning of no full typed answer: items are looked up as grading looks them up.
+- F5  a folder named like the notebook (an archive unpacked by hand) got only nbgrader's "did you
+      forget to run generate_assignment?": a plain line now says what it is and what to do.
 - F6  a notebook nested about 500 levels deep failed with a bare RecursionError: refused in words.
 """
 
@@ -152,3 +154,17 @@ def test_an_id_that_looks_like_another_is_not_graded_and_is_named(course: Course
         assert not (course.root / "autograded" / sid / A1).exists()
     finally:
         forget_students(course, sid)
+
+
+@pytest.mark.slow
+def test_a_folder_named_like_the_notebook_is_said_in_words(course: Course, tmp_path: Path) -> None:
+    folder = tmp_path / "work"
+    (folder / f"{A1}.ipynb").mkdir(parents=True)
+    (folder / f"{A1}.ipynb" / f"{A1}.ipynb").write_text(json.dumps(_released_honest(course)), encoding="utf-8")
+    place_copy(course, folder, "t19-nbdir")
+    try:
+        log = course.api(**FAST).autograde(A1, "t19-nbdir")["log"]
+        assert f"coplearn: t19-nbdir: {A1}.ipynb is a folder, not a notebook" in log, log[-2000:]
+        assert "Move the notebook inside it up one level" in log
+    finally:
+        forget_students(course, "t19-nbdir")

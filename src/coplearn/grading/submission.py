@@ -1448,6 +1448,11 @@ def check_submission(assignment: str = "", student: str = "", notebooks: list[st
             raise NotGraded(f"{grading.ANSWERS_FILE} cannot be read (its permissions do not let you), so its "
                             "drop-down answers cannot be marked. Make it readable (chmod u+r on it) and grade again")
         _move_aside_what_shadows_release_files(folder, student, log)
+        folders = sorted(os.path.basename(n) for n in notebooks if os.path.isdir(n) and not os.path.islink(n))
+        if folders:  # (nbgrader's own line would be "did you forget to run generate_assignment?": red team 19 F5)
+            log.error("coplearn: %s: %s is a folder, not a notebook (unpacking an archive by hand can do this), so it "
+                      "is not graded. Move the notebook inside it up one level, in place of the folder, and grade again.",
+                      log_safe(student), log_safe(", ".join(folders), 600))
         notebooks[:] = [n for n in notebooks if os.path.isfile(n) and not os.path.islink(n)]
         _say_if_renamed(folder, student, notebooks, log)
         crowded = [(os.path.basename(n), count) for n in notebooks if (count := too_many_cells(n))]
