@@ -90,3 +90,28 @@ def test_headings_are_in_order(lesson: AppLesson) -> None:
 def test_no_request_leaves_the_machine_and_no_js_errors(lesson: AppLesson) -> None:
     assert not lesson.watcher.unexpected_requests(), lesson.watcher.unexpected_requests()
     assert not lesson.watcher.unexpected_js_errors(), lesson.watcher.unexpected_js_errors()
+
+
+def test_a_lesson_on_the_route_in_lesson_00_opens_in_the_same_tab(browser: Browser, voila) -> None:
+    """walk19 #2: the route's lesson links are drawn as an output (so that JupyterLab opens them in a
+    tab of its own); in the app view the lesson they name opens in the same tab, as from the front page."""
+    import re
+
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    try:
+        open_voila(page, voila, "00-welcome.ipynb")
+        page.get_by_role("radio", name=re.compile(r"team manager", re.I)).check()
+        link = page.get_by_role("link", name=re.compile(r"^Lesson 06: "))
+        link.wait_for(timeout=30_000)
+        shutdown_voila_kernel(page)  # (lesson 00's; the page is left below)
+        link.click()
+        page.wait_for_url(re.compile(r"/voila/render/(course/)?06-action-centred"), wait_until="commit", timeout=60_000)
+        assert len(context.pages) == 1, [p.url for p in context.pages]
+        page.wait_for_selector("h1", timeout=60_000)
+        assert "Action-centred leadership" in page.locator("h1").first.inner_text()
+    finally:
+        try:
+            shutdown_voila_kernel(page)
+        finally:
+            context.close()

@@ -98,17 +98,15 @@ def _journal_entries(lab) -> list[dict]:
     return json.loads(path.read_text(encoding="utf-8"))["entries"] if path.exists() else []
 
 
-def test_lesson_11_journal_editor_completes_then_removes_an_entry(lesson: LabLesson, lab) -> None:
+def _journal_editor_completes_then_removes_an_entry(lesson: LabLesson, lab) -> None:
     """walk18 M4 in a real browser: a reflection saved in lesson 11 is completed in "Completing or
     removing an entry" (impact on people, peer reflection and role, hours), kept in the journal file,
-    and then removed after the one question. (The editor lives in lesson 11 only.)"""
+    and then removed after the one question."""
     import re
     import uuid
 
     from interactions import REFLECT, Step, control
 
-    if lesson.number != "11":
-        pytest.skip("the journal editor is in lesson 11")
     scope, page = lesson.nb.outputs, lesson.page
     words = f"Browser test {uuid.uuid4().hex[:8]}: we learn most when we talk cases through."
     saved = type(REFLECT)(steps=(Step("textbox", "What I learned or noticed", "fill", words), REFLECT.steps[1]),
@@ -159,6 +157,38 @@ def test_lesson_11_journal_editor_completes_then_removes_an_entry(lesson: LabLes
     control(scope, Step("button", "Yes, remove this entry", "click")).click()
     until(r"Removed .* from your journal", "after saying yes")
     assert not any(e.get("id") == entry["id"] for e in _journal_entries(lab)), "the entry is still in the journal"
+
+
+def _a_lesson_on_the_route_opens_in_a_new_tab(lesson: LabLesson, lab) -> None:
+    """walk19 #2: the route's lesson links sat in an HTML widget, so the browser followed them against
+    JupyterLab's address (/lab/tree/course), lost the folder, asked "Leave site?" and reloaded to "Could
+    not find path". Drawn as an output now, a link opens the lesson in a new tab of the same page."""
+    import re
+
+    page, scope = lesson.page, lesson.nb.outputs
+    scope.get_by_role("radio", name=re.compile(r"team manager", re.I)).check()
+    link = scope.get_by_role("link", name=re.compile(r"^Lesson 06: "))
+    link.scroll_into_view_if_needed()
+    address = page.url
+    page.evaluate("window.coplearnSamePage = true")  # gone if the click loads the page again
+    link.click()
+    tab = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text="06-action-centred-leadership")
+    tab.first.wait_for(timeout=30_000)
+    assert page.evaluate("window.coplearnSamePage === true"), f"the link loaded a new page: {address} -> {page.url}"
+    assert page.url.split("/lab")[0] == address.split("/lab")[0] and "/lab" in page.url, (address, page.url)
+    assert page.locator(".jp-Dialog").count() == 0, page.locator(".jp-Dialog").all_inner_texts()
+    assert "Could not find path" not in page.locator("body").inner_text()
+
+
+#: Activities of one lesson that need more than the one interaction above: lesson number -> check.
+OWN_CHECKS = {"00": _a_lesson_on_the_route_opens_in_a_new_tab, "11": _journal_editor_completes_then_removes_an_entry}
+
+
+def test_the_lesson_s_own_further_checks(lesson: LabLesson, lab) -> None:
+    check = OWN_CHECKS.get(lesson.number)
+    if check is None:
+        pytest.skip("no further check for this lesson")
+    check(lesson, lab)
 
 
 def test_axe_finds_no_serious_or_critical_problems(lesson: LabLesson) -> None:

@@ -29,7 +29,17 @@ def _named(step: Any) -> object:
     from coplearn.paper.concepts import get_lesson
 
     name = get_lesson(step.ref).filename
-    return Markup('<a href="{0}" data-coplearn-lesson="course/{0}">{1}</a>').format(name, step.label)
+    # (target: an output's renderer opens a link it takes for another site's in a new tab, and the app
+    # view's renderer takes every link so; a lesson opens in the same tab there, as from its front page)
+    return Markup('<a href="{0}" target="_self" data-coplearn-lesson="course/{0}">{1}</a>').format(name, step.label)
+
+
+def _as_output(html_text: str, plain: str) -> tuple[dict[str, Any], ...]:
+    """``html_text`` as an output of an ``Output`` widget. JupyterLab (and the browser edition) draw an
+    output's HTML through the notebook's own renderer, which opens a link to a file beside the lesson
+    in a new tab; in an ``HTML`` widget the browser followed the link itself, against the page's address
+    (``/lab/tree/course``), and lost the folder (walk19 #2)."""
+    return ({"output_type": "display_data", "data": {"text/html": html_text, "text/plain": plain}, "metadata": {}},)
 
 
 class RoutePicker(Composite):
@@ -39,7 +49,7 @@ class RoutePicker(Composite):
     >>> rp.route is None
     True
     >>> rp.choice.value = "manager"
-    >>> rp.route.key, "coplearn audit report" in rp.path.value
+    >>> rp.route.key, "coplearn audit report" in rp.html
     ('manager', True)
     """
 
@@ -53,8 +63,15 @@ class RoutePicker(Composite):
         )
         self.choice.observe(self.safely(self._on_change), names="value")
         self.path = W.HTML(value="", layout=full_width())
-        self.view = W.VBox([self.choice, self.path, self.messages])
+        self.table = W.Output(layout=full_width())  # the steps, with links to the lessons (see _as_output)
+        self.view = W.VBox([self.choice, self.path, self.table, self.messages])
         self.show(None)
+
+    @property
+    def html(self) -> str:
+        """What the route shows: its heading and summary, then its table of steps."""
+        shown = "".join(o.get("data", {}).get("text/html", "") for o in self.table.outputs)
+        return self.path.value + shown
 
     def _on_change(self, change: dict[str, Any]) -> None:
         self.show(change["new"])
@@ -64,6 +81,7 @@ class RoutePicker(Composite):
         if key is None:
             self.route = None
             self.path.value = message("Choose one of the options above to see a suggested path.", "info")
+            self.table.outputs = ()
             return
         route = get_route(key)
         self.route = route
@@ -74,9 +92,9 @@ class RoutePicker(Composite):
                 for n, s in enumerate(route.steps, 1)]
         self.path.value = (
             f'<div role="status"><h3>Suggested route for a {html.escape(route.name.lower())}</h3>'
-            f"<p>{html.escape(route.who)}</p><p>{html.escape(route.summary)}</p></div>"
-            + _html.table(f"Your suggested path ({len(route.steps)} steps). It is a suggestion: "
-                          "any lesson can be opened at any time.",
-                          ["step", "kind", "what", "why", "where to find it"], rows)
-        )
+            f"<p>{html.escape(route.who)}</p><p>{html.escape(route.summary)}</p></div>")
+        caption = f"Your suggested path ({len(route.steps)} steps). It is a suggestion: any lesson can be opened at any time."
+        plain = caption + "\n" + "\n".join(f"{n}. {s.label}" for n, s in enumerate(route.steps, 1))
+        self.table.outputs = _as_output(str(_html.table(caption, ["step", "kind", "what", "why", "where to find it"],
+                                                        rows)), plain)
 
