@@ -27,6 +27,9 @@ CASES = [
 ]
 
 
+PREFIX = "Python cannot read this answer cell, so its answers are not marked until it is mended: "
+
+
 def _syntax_error(source: str) -> SyntaxError:
     try:
         compile(source, "<cell>", "exec")
@@ -46,7 +49,7 @@ def test_the_tutor_and_the_learner_are_told_which_character_to_retype(source: st
     with redirect_stdout(said):  # the learner's own run: the answer cells' watcher, after Python's message
         resolve._after_cell(SimpleNamespace(info=SimpleNamespace(raw_cell=source), error_before_exec=_syntax_error(source),
                                             error_in_exec=None))
-    assert said.getvalue().startswith("Python cannot read this answer cell: ") and words in said.getvalue(), said.getvalue()
+    assert said.getvalue().startswith(PREFIX) and words in said.getvalue(), said.getvalue()
 
 
 def test_a_special_space_inside_quotes_is_not_blamed() -> None:
@@ -58,3 +61,47 @@ def test_a_special_space_inside_quotes_is_not_blamed() -> None:
     assert problem == "it is not Python that can be read (check quotes, brackets and commas)", problem
     assert parse_answer_cell("q1 = {'task': 3.46 'team'}").problem == (
         "it is not Python that can be read (check quotes, brackets and commas)")
+
+
+@pytest.mark.parametrize("source, words", [
+    ('q2 = {1: "consulted", 2: "informed}', 'line 1 opens a quotation mark and never closes it'),
+    ('q2 = {1: "consulted",\n      2: "informed"', 'the { on line 1 is never closed: put a }'),
+    ('q3 = ["managed", "democratic"}', 'closes with } what was opened with ['),
+    ('q2 = {1: "consulted" 2: "informed"}', 'line 1 seems to be missing a comma between two answers'),
+    ('q2 = {1: "consulted", 2: informed\\}', 'check the quotation marks, brackets and commas on line 1'),
+])
+def test_walk19_python_s_own_error_is_put_in_words_and_the_checks_say_why_no_answer(source: str, words: str) -> None:
+    """walk19 #3: a missing closing quotation mark showed only "SyntaxError: unterminated string literal",
+    and every check under the question said "You have not answered", sending a learner who had typed
+    every answer to the drop-downs."""
+    from coplearn.grading import checks, resolve
+
+    resolve._MARKED.clear()
+    resolve._UNREAD.clear()
+    resolve._UNREAD_LABELS.clear()
+    resolve._MARKED["q2"] = {1: "consulted"}  # an earlier run of the cell, before the slip
+    said = io.StringIO()
+    with redirect_stdout(said):
+        resolve._after_cell(SimpleNamespace(info=SimpleNamespace(raw_cell=source), error_before_exec=_syntax_error(source),
+                                            error_in_exec=None))
+    assert said.getvalue().startswith(PREFIX) and words in said.getvalue(), said.getvalue()
+    name = source.split(" ")[0]
+    assert name in resolve._UNREAD and name not in resolve._MARKED  # as the autograder: unanswered until mended
+    tracking = resolve._TRACKING
+    resolve._TRACKING = True  # (as after the set-up cell)
+    try:
+        with redirect_stdout(io.StringIO()) as shown:
+            answer = resolve.choice(name, 1, kind="degree", label="scenario 1", folder="/nonexistent-folder")
+        assert answer is None and "is in a cell Python cannot read" in shown.getvalue(), shown.getvalue()
+        problem = checks._choice_problem(answer, "degree", "scenario 1")
+        assert problem and problem.startswith("Your typed answer for scenario 1 cannot be read yet"), problem
+        with redirect_stdout(io.StringIO()):  # mended: the watcher reads the cell, and the note goes
+            resolve._after_cell(SimpleNamespace(info=SimpleNamespace(raw_cell=f'{name} = {{1: "consulted"}}'),
+                                                error_before_exec=None, error_in_exec=None))
+            answer = resolve.choice(name, 1, kind="degree", label="scenario 1", folder="/nonexistent-folder")
+        assert answer == "consulted" and not resolve.unread_because_of_cell("scenario 1")
+    finally:
+        resolve._TRACKING = tracking
+        resolve._MARKED.clear()
+        resolve._UNREAD.clear()
+        resolve._UNREAD_LABELS.clear()

@@ -101,7 +101,8 @@ def test_a_decimal_comma_is_named_for_the_tutor_and_the_learner() -> None:
     said = io.StringIO()
     with redirect_stdout(said):
         resolve._after_cell(result)
-    assert said.getvalue() == ('Python cannot read this answer cell: 2,92 has a decimal comma; write 2.92 '
+    assert said.getvalue() == ('Python cannot read this answer cell, so its answers are not marked until it is '
+                               'mended: 2,92 has a decimal comma; write 2.92 '
                                '(with a full stop), or put it in quotes: "2,92".\n')
     said = io.StringIO()
     with redirect_stdout(said):  # not an answer cell: nothing said

@@ -181,6 +181,41 @@ def unreadable_hint(source: str, error: object = None) -> str | None:
     return None
 
 
+def syntax_hint(error: object) -> str:
+    """What to mend, in plain words, for the slips Python names in its own terms (a quotation mark
+    never closed, a bracket never closed or closed by the wrong one, a missing comma), with the line;
+    otherwise a general pointer to that line (walk19 #3: "SyntaxError: unterminated string literal").
+
+    >>> print(syntax_hint(SyntaxError("unterminated string literal (detected at line 4)", ("<cell>", 4, 8, "", 4, 8))))
+    line 4 opens a quotation mark and never closes it: put the closing quotation mark (" or ') after the answer on that line
+    >>> print(syntax_hint(SyntaxError("'{' was never closed", ("<cell>", 1, 6, "", 1, 6))))
+    the { on line 1 is never closed: put a } after the last answer
+    """
+    text = str(getattr(error, "msg", "") or error)
+    line = getattr(error, "lineno", None)
+    on = f"line {line}" if isinstance(line, int) and line > 0 else "this cell"
+    if "unterminated string" in text or "EOL while scanning" in text:
+        return (f"{on} opens a quotation mark and never closes it: put the closing quotation mark (\" or ') after "
+                "the answer on that line")
+    if "unterminated triple-quoted" in text:
+        return f"{on} opens three quotation marks and never closes them: put the same three after the text"
+    m = re.search(r"'([\[{(])' was never closed", text)
+    if m:
+        closing = {"[": "]", "{": "}", "(": ")"}[m.group(1)]
+        return f"the {m.group(1)} on {on} is never closed: put a {closing} after the last answer"
+    m = re.search(r"closing parenthesis '(.)' does not match opening parenthesis '(.)'", text)
+    if m:
+        closing = {"[": "]", "{": "}", "(": ")"}.get(m.group(2), "")
+        return f"{on} closes with {m.group(1)} what was opened with {m.group(2)}: use {closing} there"
+    m = re.search(r"unmatched '(.)'", text)
+    if m:
+        return f"{on} has a {m.group(1)} with nothing opened before it: remove it, or open the list or set where it starts"
+    if "forgot a comma" in text:
+        return f"{on} seems to be missing a comma between two answers: put a comma after each one"
+    return (f"check the quotation marks, brackets and commas on {on} (Python says: {printable(text)[:120]}), "
+            "or copy the example above the cell again")
+
+
 def is_answer_name(name: str) -> bool:
     """True for the names that answer cells give values to: ``q1``, ``q2_stage``, ``q1_readiness``.
 

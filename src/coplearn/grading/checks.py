@@ -68,6 +68,8 @@ def _choice_problem(answer: object, kind: str, where: str) -> str | None:
     what, plural = _what(kind)
     keys = [o.key for o in options(kind)]
     if answer is None:
+        if _in_unread_cell(where):
+            return _UNREAD_MESSAGE.format(where=where)
         article = "an" if what[0] in "aeiou" else "a"
         return (f"You have not answered {where} yet. Choose {article} {what} from the drop-down above, "
                 f"or type one of: {_typed(kind)}.")
@@ -103,6 +105,18 @@ def _look_alikes(answer: object) -> str:
             f"{'they' if several else 'it'} may look like {'them' if several else 'one'}: {named}; retype the answer.")
 
 
+#: What a check says of an answer typed in a cell Python could not read (walk19 #3: it said "You have
+#: not answered", and a learner who typed every answer was sent to the drop-downs).
+_UNREAD_MESSAGE = ("Your typed answer for {where} cannot be read yet: Python cannot read the answer cell (the "
+                   "message under it says what to mend). Mend it and run it again, or choose with the drop-down.")
+
+
+def _in_unread_cell(where: str) -> bool:
+    from coplearn.grading import resolve
+
+    return resolve.unread_because_of_cell(where)
+
+
 def check_choice(answer: object, kind: str, where: str) -> None:
     """Check that ``answer`` is one of the options for ``kind`` (not whether it is right).
 
@@ -131,7 +145,8 @@ def check_number(answer: object, where: str, lo: float = 1.0, hi: float = 5.0, w
     """
     problem = None
     if answer is None:
-        problem = f"You have not answered {where} yet. Type the number in the answer cell or the box above."
+        problem = (_UNREAD_MESSAGE.format(where=where) if _in_unread_cell(where) else
+                   f"You have not answered {where} yet. Type the number in the answer cell or the box above.")
     elif isinstance(answer, bool) or not isinstance(answer, (int, float)) or math.isnan(answer):
         problem = f"For {where} you gave {_quoted(answer)}, which is not a number. Type digits, for example 3.25."
     elif not lo <= answer <= hi:
@@ -145,6 +160,8 @@ def _several_problem(answers: Sequence[object], kind: str, count: int, where: st
     what, plural = _what(kind)
     keys = [o.key for o in options(kind)]
     if not answers:
+        if _in_unread_cell(where):
+            return _UNREAD_MESSAGE.format(where=where), True
         return (f"You have not answered {where} yet. Choose {count} from the drop-downs above, or type them "
                 "into the answer cell as a list: in square brackets, each in quotes, separated by commas."), True
     different = len({a if isinstance(a, str) else repr(a) for a in answers})

@@ -17,7 +17,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from coplearn.grading.answers import (_SHOW_ITEMS, ANSWERS_FILE, _show, as_data, canonical, unreadable_hint,
-                                      is_answer_name, item_value, number_text, parse_answer_cell, split_several)
+                                      is_answer_name, item_value, number_text, parse_answer_cell, split_several,
+                                      syntax_hint)
 from coplearn.grading.checks import plain_errors
 from coplearn.grading.store import AnswerStore
 
@@ -46,6 +47,27 @@ def _blank(value: object) -> bool:
 _MARKED: dict[str, object] = {}
 _HOW: dict[str, str] = {}
 _TRACKING = False
+#: The answer names given in a cell Python could not read when it last ran (a quotation mark never
+#: closed ...): the autograder marks them unanswered, and the check lines say why (walk19 #3).
+_UNREAD: set[str] = set()
+#: The labels ("scenario 1") whose check found no answer because of such a cell (for checks.py).
+_UNREAD_LABELS: set[str] = set()
+_NAMES_GIVEN = re.compile(r"^[ \t]*(q\d+[A-Za-z0-9_]*)[ \t]*(?:\[[^\]\n]*\][ \t]*)?=(?!=)", re.M)
+
+
+def unread_because_of_cell(label: str) -> bool:
+    """Whether the check for ``label`` found no answer because Python could not read the answer cell."""
+    return label in _UNREAD_LABELS
+
+
+def _note_unread(question: str, where: str, answer: object) -> None:
+    """Say (once, under the check) why an answer given in an unreadable cell is not there."""
+    if question in _UNREAD and (answer is None or answer == []):
+        _UNREAD_LABELS.add(where)
+        print(f"(Your typed answer for {where} is in a cell Python cannot read: the message under that cell says "
+              "what to mend. Mend it and run it again, or choose with the drop-down.)")
+    else:
+        _UNREAD_LABELS.discard(where)
 
 #: How a check line says an answer came from a drop-down ("Your answer to statement 3: managed
 #: (chosen with the drop-down)"); the grading hook looks for it in a notebook handed in without
@@ -85,6 +107,8 @@ def prepare_answers() -> None:
     plain_errors()
     _MARKED.clear()
     _HOW.clear()
+    _UNREAD.clear()
+    _UNREAD_LABELS.clear()
     try:
         from IPython import get_ipython
 
@@ -114,9 +138,17 @@ def _after_cell(result: Any) -> None:
         if not isinstance(source, str):
             return
         if getattr(result, "error_before_exec", None) is not None:
-            hint = unreadable_hint(source, result.error_before_exec) if re.search(r"\bq\d", source) else None
-            if hint:  # Python's own "':' expected after dictionary key" does not say what to change
-                print(f"Python cannot read this answer cell: {hint}.")
+            names = sorted({n for n in _NAMES_GIVEN.findall(source) if is_answer_name(n)})
+            if not names:
+                return
+            for name in names:  # as the autograder will: this cell's answers are unanswered until it is mended
+                _UNREAD.add(name)
+                _MARKED.pop(name, None)
+                _HOW.pop(name, None)
+            error = result.error_before_exec
+            # (Python's own "':' expected after dictionary key" does not say what to change)
+            hint = unreadable_hint(source, error) or syntax_hint(error)
+            print(f"Python cannot read this answer cell, so its answers are not marked until it is mended: {hint}.")
             return
         _watch(source, getattr(result, "error_in_exec", None) is not None)
     except Exception as exc:  # a note, never a broken notebook
@@ -127,6 +159,7 @@ def _watch(source: str, failed: bool) -> None:
     parsed = parse_answer_cell(source)
     if not parsed.names:
         return
+    _UNREAD.difference_update(parsed.names)
     if parsed.plain:
         for name in parsed.names:
             if name in parsed.values:
@@ -209,6 +242,7 @@ def choice(question: str, item: object | None = None, *, kind: str, label: str |
         print(f"Your answer to {where}: not answered yet.")
     else:
         print(f"Your answer to {where}: {_show(answer)} ({how})")
+    _note_unread(question, where, answer)
     return answer
 
 
@@ -239,6 +273,7 @@ def number(question: str, item: object | None = None, *, label: str | None = Non
         print(f"Your answer for {where}: not answered yet.")
     else:
         print(f"Your answer for {where}: {_show(answer)} ({how})")
+    _note_unread(question, where, answer)
     return answer
 
 
@@ -277,4 +312,5 @@ def several(question: str, count: int, *, kind: str, label: str | None = None,
         if len(answers) > _SHOW_ITEMS:
             shown += f" ... and {len(answers) - _SHOW_ITEMS} more"
         print(f"Your answer to {where}: {shown} ({how})")
+    _note_unread(question, where, answers)
     return answers
