@@ -134,6 +134,9 @@ c.ClearMetadataPreprocessor.preserve_cell_metadata_mask = {"nbgrader"}
 # (coplearn.grading.sanitise); these settings are a second wall.
 c.HTMLExporter.exclude_raw = True
 c.HTMLExporter.exclude_anchor_links = True
+# The feedback page, made readable for a student (coplearn.grading.feedback): a page language, each
+# check named by its own first words instead of "Test cell", no MathJax from a CDN, wrapping boxes.
+c.GenerateFeedback.exporter_class = "coplearn.grading.feedback.FeedbackExporter"
 c.SandboxedExecute.notebook_timeout = 180  # seconds for a whole notebook
 c.SandboxedExecute.max_output_chars = 200_000  # per cell, while it runs (errors are always kept)
 c.SandboxedExecute.extra_arguments = ["--HistoryManager.hist_file=:memory:"]

@@ -168,3 +168,31 @@ def test_a_folder_named_like_the_notebook_is_said_in_words(course: Course, tmp_p
         assert "Move the notebook inside it up one level" in log
     finally:
         forget_students(course, "t19-nbdir")
+
+
+@pytest.mark.slow
+def test_walk19_the_feedback_page_is_readable_for_a_student(course: Course) -> None:
+    """walk19 #4: nbgrader's feedback page listed every check as "Test cell", had no page language,
+    loaded MathJax from a CDN and cut the explanation of a wrong answer at the right edge."""
+    import re
+
+    from nbcourse import graded_honest
+
+    graded_honest(course, "t19-feedback")
+    try:
+        course.ok(course.api().generate_feedback(A1, "t19-feedback"))
+        pages = list((course.root / "feedback" / "t19-feedback" / A1).glob("*.html"))
+        assert len(pages) == 1, pages
+        page = pages[0].read_text(encoding="utf-8")
+        assert '<html lang="en-GB">' in page
+        at = page.find("cdnjs.cloudflare.com")
+        assert at < 0, page[max(0, at - 300):at + 100]
+        assert "MathJax.Hub" not in page and "<!-- Load mathjax -->" not in page
+        assert "white-space: pre-wrap" in page
+        contents = page[page.index('<div id="toc">'):page.index("</ol>", page.index('<div id="toc">'))]
+        names = re.findall(r'<a href="#[^"]+">([^<]+)</a> \(Score', contents)
+        assert names and "Test cell" not in names, names
+        assert any(n.startswith(("Statement", "Question", "Practice", "Scenario")) for n in names), names
+        assert re.search(r"\(Score: 40\.0 / \d+\.0\)</h4>", page), page[:3000]  # nbgrader's marks, untouched
+    finally:
+        forget_students(course, "t19-feedback")
