@@ -31,9 +31,16 @@ __all__ = ["FeedbackExporter", "check_label", "readable"]
 _STYLE = """<style type="text/css">
 /* coplearn: readable feedback */
 pre, div.output_area pre, div.input_area pre { white-space: pre-wrap; overflow-wrap: anywhere; }
-div.nbgrader_cell .panel-heading a, #toc a { color: #0b4f8a; text-decoration: underline; }
+#toc a, .rendered_html a { color: #0b4f8a; text-decoration: underline; }
+div.nbgrader_cell .panel-heading a { color: #ffffff; text-decoration: underline; }
 div.nbgrader_cell .panel-heading { height: auto; min-height: 37px; }
 body { font-size: 16px; line-height: 1.5; }
+.highlight .c, .highlight .c1, .highlight .cm, .highlight .ch, .highlight .cs, .highlight .cp,
+.highlight .cpf { color: #2e5c5c; }
+.highlight .ow, .highlight .nd { color: #6f1aa8; }
+.highlight .ne, .highlight .gr, .highlight .err { color: #a3241d; }
+.highlight .si, .highlight .se, .highlight .sr, .highlight .ss { color: #7a4510; }
+.highlight .nb, .highlight .bp, .highlight .k, .highlight .kn, .highlight .kc { color: #006100; }
 </style>
 """
 
