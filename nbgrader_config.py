@@ -50,6 +50,9 @@ c.ExportApp.plugin_class = "coplearn.grading.export.SafeCsvExportPlugin"
 # An answer cell keeps the blank answer written above its "### BEGIN SOLUTION" line; the solution
 # itself is removed and replaced by nothing (instead of nbgrader's "raise NotImplementedError()",
 # which would stop a learner who answers with the drop-downs).
+# nbgrader's own list, plus the hidden lock file the drop-downs keep beside answers.json while they save
+# (walk19 #7: it travelled into every submission, and into the graded and feedback folders)
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".answers.json.lock"]
 c.ClearSolutions.code_stub = {"python": ""}
 c.ClearSolutions.text_stub = "Write your answer here."
 
