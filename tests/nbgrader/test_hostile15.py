@@ -69,6 +69,7 @@ def test_a_special_space_inside_quotes_is_not_blamed() -> None:
     ('q3 = ["managed", "democratic"}', 'closes with } what was opened with ['),
     ('q2 = {1: "consulted" 2: "informed"}', 'line 1 seems to be missing a comma between two answers'),
     ('q2 = {1: "consulted", 2: informed\\}', 'check the quotation marks, brackets and commas on line 1'),
+    ('q2: dict = {1: "consulted", 2: "informed}', 'line 1 opens a quotation mark and never closes it'),  # (check19 L4)
 ])
 def test_walk19_python_s_own_error_is_put_in_words_and_the_checks_say_why_no_answer(source: str, words: str) -> None:
     """walk19 #3: a missing closing quotation mark showed only "SyntaxError: unterminated string literal",
@@ -85,16 +86,16 @@ def test_walk19_python_s_own_error_is_put_in_words_and_the_checks_say_why_no_ans
         resolve._after_cell(SimpleNamespace(info=SimpleNamespace(raw_cell=source), error_before_exec=_syntax_error(source),
                                             error_in_exec=None))
     assert said.getvalue().startswith(PREFIX) and words in said.getvalue(), said.getvalue()
-    name = source.split(" ")[0]
+    name = source.split(" ")[0].rstrip(":")
     assert name in resolve._UNREAD and name not in resolve._MARKED  # as the autograder: unanswered until mended
     tracking = resolve._TRACKING
     resolve._TRACKING = True  # (as after the set-up cell)
     try:
         with redirect_stdout(io.StringIO()) as shown:
             answer = resolve.choice(name, 1, kind="degree", label="scenario 1", folder="/nonexistent-folder")
-        assert answer is None and "is in a cell Python cannot read" in shown.getvalue(), shown.getvalue()
+        assert answer is None and "cannot be read by Python yet" in shown.getvalue(), shown.getvalue()
         problem = checks._choice_problem(answer, "degree", "scenario 1")
-        assert problem and problem.startswith("Your typed answer for scenario 1 cannot be read yet"), problem
+        assert problem and problem.startswith("The answer cell for scenario 1 cannot be read by Python yet"), problem
         with redirect_stdout(io.StringIO()):  # mended: the watcher reads the cell, and the note goes
             resolve._after_cell(SimpleNamespace(info=SimpleNamespace(raw_cell=f'{name} = {{1: "consulted"}}'),
                                                 error_before_exec=None, error_in_exec=None))

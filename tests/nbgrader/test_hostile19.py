@@ -196,3 +196,33 @@ def test_walk19_the_feedback_page_is_readable_for_a_student(course: Course) -> N
         assert re.search(r"\(Score: 40\.0 / \d+\.0\)</h4>", page), page[:3000]  # nbgrader's marks, untouched
     finally:
         forget_students(course, "t19-feedback")
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("text", [
+    b'{"nbformat": 4, "cells": [], "metadata": {"a": "' + b'\\"' * 1_000_000,  # a string never closed
+    b'"\\"' * 700_000 + b"\\",  # quotes, and a lone backslash at the end
+])
+def test_check19_counting_a_hostile_file_takes_one_pass(tmp_path: Path, text: bytes) -> None:
+    """check19 H1: the count's string pattern scanned a file that opens a string and never closes it
+    again from every quote (40 kB took 7 s, 1 MB about an hour, holding up everyone graded after). These
+    2 MB files must be counted within the test's time limit (at one pass, well under a second)."""
+    from coplearn.grading.submission import too_deep, too_many_parts
+
+    path = tmp_path / "a.ipynb"
+    path.write_bytes(text)
+    assert too_many_parts(path) is None and too_deep(path) is None  # (not JSON: nbgrader says why)
+
+
+def test_check19_a_notebook_run_in_full_is_well_within_the_limits(course: Course, tmp_path: Path) -> None:
+    """The limits against a released notebook with its outputs: the executed a1 from the course's own
+    grading, with widget state kept, is a small fraction of them."""
+    from coplearn.grading.submission import MAX_CONTAINERS, MAX_VALUES, _shape_of
+
+    nb = _released_honest(course)
+    nb["metadata"]["widgets"] = {"application/vnd.jupyter.widget-state+json": {
+        "state": {f"m{n}": {"model_name": "DropdownModel", "state": {"_options_labels": ["a", "b", "c"] * 5,
+                                                                      "layout": "IPY_MODEL_x", "index": 1}}
+                  for n in range(300)}, "version_major": 2, "version_minor": 0}}
+    containers, values, depth = _shape_of(nb)
+    assert containers * 10 < MAX_CONTAINERS and values * 10 < MAX_VALUES and depth < 20, (containers, values, depth)

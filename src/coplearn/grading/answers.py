@@ -209,11 +209,11 @@ def syntax_hint(error: object) -> str:
         return f"{on} closes with {m.group(1)} what was opened with {m.group(2)}: use {closing} there"
     m = re.search(r"unmatched '(.)'", text)
     if m:
-        return f"{on} has a {m.group(1)} with nothing opened before it: remove it, or open the list or set where it starts"
+        return (f"{on} has a {m.group(1)} with no opening bracket before it: remove it, or put the matching opening "
+                "bracket where the answers start")
     if "forgot a comma" in text:
         return f"{on} seems to be missing a comma between two answers: put a comma after each one"
-    return (f"check the quotation marks, brackets and commas on {on} (Python says: {printable(text)[:120]}), "
-            "or copy the example above the cell again")
+    return f"check the quotation marks, brackets and commas on {on} (Python says: {printable(text)[:120]})"
 
 
 def is_answer_name(name: str) -> bool:

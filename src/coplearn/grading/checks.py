@@ -107,8 +107,9 @@ def _look_alikes(answer: object) -> str:
 
 #: What a check says of an answer typed in a cell Python could not read (walk19 #3: it said "You have
 #: not answered", and a learner who typed every answer was sent to the drop-downs).
-_UNREAD_MESSAGE = ("Your typed answer for {where} cannot be read yet: Python cannot read the answer cell (the "
-                   "message under it says what to mend). Mend it and run it again, or choose with the drop-down.")
+_UNREAD_MESSAGE = ("The answer cell for {where} cannot be read by Python yet (the message under it says what to "
+                   "mend), so no typed answer for it can be marked. Mend the cell and run it again, or choose with "
+                   "the drop-down.")
 
 
 def _in_unread_cell(where: str) -> bool:

@@ -52,7 +52,7 @@ _TRACKING = False
 _UNREAD: set[str] = set()
 #: The labels ("scenario 1") whose check found no answer because of such a cell (for checks.py).
 _UNREAD_LABELS: set[str] = set()
-_NAMES_GIVEN = re.compile(r"^[ \t]*(q\d+[A-Za-z0-9_]*)[ \t]*(?:\[[^\]\n]*\][ \t]*)?=(?!=)", re.M)
+_NAMES_GIVEN = re.compile(r"^[ \t]*(q\d+[A-Za-z0-9_]*)[ \t]*(?::[^=\n]*)?(?:\[[^\]\n]*\][ \t]*)?=(?!=)", re.M)
 
 
 def unread_because_of_cell(label: str) -> bool:
@@ -64,8 +64,8 @@ def _note_unread(question: str, where: str, answer: object) -> None:
     """Say (once, under the check) why an answer given in an unreadable cell is not there."""
     if question in _UNREAD and (answer is None or answer == []):
         _UNREAD_LABELS.add(where)
-        print(f"(Your typed answer for {where} is in a cell Python cannot read: the message under that cell says "
-              "what to mend. Mend it and run it again, or choose with the drop-down.)")
+        print(f"(The answer cell for {where} cannot be read by Python yet: the message under that cell says what to "
+              "mend. Mend it and run it again, or choose with the drop-down.)")
     else:
         _UNREAD_LABELS.discard(where)
 
