@@ -102,6 +102,7 @@ def test_a_lesson_on_the_route_in_lesson_00_opens_in_the_same_tab(browser: Brows
     try:
         open_voila(page, voila, "00-welcome.ipynb")
         page.get_by_role("radio", name=re.compile(r"team manager", re.I)).check()
+        page.get_by_text(re.compile(r"Suggested route for a team manager", re.I)).first.wait_for(timeout=30_000)
         link = page.get_by_role("link", name=re.compile(r"^Lesson 06: "))
         link.wait_for(timeout=30_000)
         shutdown_voila_kernel(page)  # (lesson 00's; the page is left below)

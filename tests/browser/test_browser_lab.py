@@ -167,8 +167,11 @@ def _a_lesson_on_the_route_opens_in_a_new_tab(lesson: LabLesson, lab) -> None:
 
     page, scope = lesson.page, lesson.nb.outputs
     scope.get_by_role("radio", name=re.compile(r"team manager", re.I)).check()
+    # (the table is drawn again when the route changes: wait for the team manager's, then click, which
+    # scrolls to the link itself and waits while it is replaced)
+    scope.get_by_text(re.compile(r"Suggested route for a team manager", re.I)).first.wait_for(timeout=30_000)
     link = scope.get_by_role("link", name=re.compile(r"^Lesson 06: "))
-    link.scroll_into_view_if_needed()
+    link.wait_for(timeout=30_000)
     address = page.url
     page.evaluate("window.coplearnSamePage = true")  # gone if the click loads the page again
     link.click()

@@ -142,7 +142,7 @@ def test_item_names_in_any_case_give_a_full_typed_answer() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("sid", ["t19-\u0430nn", "t19-\uff41nn", "t19-an\u0578"])
+@pytest.mark.parametrize("sid", ["t19-\u0430nn", "t19-\uff41nn", "t19-an\u0578", "t19-ann\u034f"])
 def test_an_id_that_looks_like_another_is_not_graded_and_is_named(course: Course, tmp_path: Path, sid: str) -> None:
     folder = tmp_path / "work"
     folder.mkdir()
@@ -201,7 +201,7 @@ def test_walk19_the_feedback_page_is_readable_for_a_student(course: Course) -> N
 @pytest.mark.timeout(120)
 @pytest.mark.parametrize("text", [
     b'{"nbformat": 4, "cells": [], "metadata": {"a": "' + b'\\"' * 1_000_000,  # a string never closed
-    b'"\\"' * 700_000 + b"\\",  # quotes, and a lone backslash at the end
+    b'{"a": "' + b'\\"' * 1_000_000 + b"\\",  # a string of escaped quotes never closed, a lone backslash at the end
 ])
 def test_check19_counting_a_hostile_file_takes_one_pass(tmp_path: Path, text: bytes) -> None:
     """check19 H1: the count's string pattern scanned a file that opens a string and never closes it
@@ -217,12 +217,29 @@ def test_check19_counting_a_hostile_file_takes_one_pass(tmp_path: Path, text: by
 def test_check19_a_notebook_run_in_full_is_well_within_the_limits(course: Course, tmp_path: Path) -> None:
     """The limits against a released notebook with its outputs: the executed a1 from the course's own
     grading, with widget state kept, is a small fraction of them."""
-    from coplearn.grading.submission import MAX_CONTAINERS, MAX_VALUES, _shape_of
+    from coplearn.grading.submission import MAX_CONTAINERS, MAX_VALUES, _rough_shape, _shape_of
 
     nb = _released_honest(course)
     nb["metadata"]["widgets"] = {"application/vnd.jupyter.widget-state+json": {
         "state": {f"m{n}": {"model_name": "DropdownModel", "state": {"_options_labels": ["a", "b", "c"] * 5,
                                                                       "layout": "IPY_MODEL_x", "index": 1}}
                   for n in range(300)}, "version_major": 2, "version_minor": 0}}
+    figure = {"data": [{"type": "bar", "x": list(range(500)), "y": [n / 7 for n in range(500)]}], "layout": {}}
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":  # as run: a line printed and a figure drawn under every code cell
+            cell["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "Your answer to statement 1: managed\n"},
+                               {"output_type": "display_data", "metadata": {},
+                                "data": {"application/vnd.plotly.v1+json": figure, "text/plain": "Figure"}}]
     containers, values, depth = _shape_of(nb)
-    assert containers * 10 < MAX_CONTAINERS and values * 10 < MAX_VALUES and depth < 20, (containers, values, depth)
+    assert containers * 10 < MAX_CONTAINERS and values * 2 < MAX_VALUES and depth < 20, (containers, values, depth)
+    rough = _rough_shape(json.dumps(nb).encode("utf-8"))  # what refuses a notebook: never below the true counts
+    assert containers <= rough[0] < MAX_CONTAINERS and values <= rough[1] < MAX_VALUES, rough
+
+
+def test_check19_names_in_one_alphabet_pass_and_a_decomposed_accent_is_named() -> None:
+    from coplearn.grading.submission import unsafe_student_id
+
+    for fine in ("jos\u00e9", "\u1ecd\u0300la", "\u0395\u03bb\u03ad\u03bd\u03b7", "\u092e\u0928\u094b\u091c", "ann.lee2"):
+        assert unsafe_student_id(fine) is None, fine
+    said = unsafe_student_id("jose\u0301") or ""
+    assert "separate accent" in said and "rename the folder" in said, said

@@ -372,8 +372,11 @@ def test_a_lesson_on_the_route_in_lesson_00_opens_in_the_same_tab(context, site_
         before = len(context.pages)
         scope = notebook(page)
         scope.get_by_role("radio", name=re.compile(r"team manager", re.I)).check()
+        # (the route's table is drawn again when the route changes: wait for the team manager's; click
+        # scrolls to the link itself and waits while it is replaced)
+        scope.get_by_text(re.compile(r"Suggested route for a team manager", re.I)).first.wait_for(timeout=60_000)
         link = scope.get_by_role("link", name=re.compile(r"^Lesson 06: "))
-        link.scroll_into_view_if_needed()
+        link.wait_for(timeout=60_000)
         link.click()
         page.wait_for_url(re.compile(r"path=course/06-"), timeout=60_000)
         assert len(context.pages) == before, [p.url for p in context.pages]

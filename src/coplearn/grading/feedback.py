@@ -30,7 +30,7 @@ __all__ = ["FeedbackExporter", "check_label", "readable"]
 #: answer was cut at the right edge), the contents' and headings' links are dark enough to read.
 _STYLE = """<style type="text/css">
 /* coplearn: readable feedback */
-pre, div.output_area pre, div.input_area pre { white-space: pre-wrap; overflow-wrap: anywhere; }
+pre, div.output_area pre, div.input_area pre { white-space: pre-wrap; word-break: normal; overflow-wrap: anywhere; }
 #toc a, .rendered_html a { color: #0b4f8a; text-decoration: underline; }
 div.nbgrader_cell .panel-heading a { color: #ffffff; text-decoration: underline; }
 div.nbgrader_cell .panel-heading { height: auto; min-height: 37px; }

@@ -52,7 +52,7 @@ _TRACKING = False
 _UNREAD: set[str] = set()
 #: The labels ("scenario 1") whose check found no answer because of such a cell (for checks.py).
 _UNREAD_LABELS: set[str] = set()
-_NAMES_GIVEN = re.compile(r"^[ \t]*(q\d+[A-Za-z0-9_]*)[ \t]*(?::[^=\n]*)?(?:\[[^\]\n]*\][ \t]*)?=(?!=)", re.M)
+_NAMES_GIVEN = re.compile(r"^[ \t]*(q\d+[A-Za-z0-9_]*)[ \t]*(?::[^=\n]*+)?(?:\[[^\]\n]*\][ \t]*)?=(?!=)", re.M)
 
 
 def unread_because_of_cell(label: str) -> bool:

@@ -145,9 +145,15 @@ def unsafe_student_id(student: str) -> str | None:
         return ("it holds a comma or semicolon, or starts with = + @ or |, which a spreadsheet opening the "
                 "exported grades would read as a new column or a formula")
     if _looks_like_another(student):
-        return ("it mixes letters of different alphabets, or uses full-width or other look-alike forms "
+        return ("it mixes letters of different alphabets, or uses full-width, invisible or other look-alike forms "
                 "of letters, so it can look exactly like another student's id in formgrader and the exported grades "
                 "(\u0430nn, with a Cyrillic a, reads as ann)")
+    import unicodedata
+
+    if unicodedata.normalize("NFC", student) != student:
+        return ("it writes an accented letter as a letter and a separate accent (as macOS can write a folder's "
+                "name), so it can look exactly like the same name typed with the accented letter: rename the folder "
+                "with the accented letter typed as one character")
     return None
 
 
@@ -155,19 +161,21 @@ def _looks_like_another(student: str) -> bool:
     """True for an id that can be mistaken for another (red team 19 F3): written with compatibility
     forms of letters (full-width ｒｏｏｔ, ligatures: NFKC changes it beyond NFC), or mixing letters of
     scripts whose letters look alike (Latin with Cyrillic, Greek, Armenian...). A name written in one
-    script, accents and tone marks included, precomposed or not (josé as macOS may write it), is fine
-    (check19 L3).
+    script, accents and tone marks included, is fine (check19 L3); one written with an accent as a separate
+    mark where a single character exists is refused by :func:`unsafe_student_id` with its own reason.
 
     >>> [_looks_like_another(s) for s in ("ann", "jos\u00e9", "jose\u0301", "\u0395\u03bb\u03ad\u03bd\u03b7", "ann.lee2",
     ...                                   "\u092e\u0928\u094b\u091c", "\u3055\u304f\u3089\u5c71", "\u1ecd\u0300la")]
     [False, False, False, False, False, False, False, False]
-    >>> [_looks_like_another(s) for s in ("\u0430nn", "\uff41nn", "an\u0578", "r\u03bfot")]
-    [True, True, True, True]
+    >>> [_looks_like_another(s) for s in ("\u0430nn", "\uff41nn", "an\u0578", "r\u03bfot", "ann\u034f", "ann\ufe0f")]
+    [True, True, True, True, True, True]
     """
     import unicodedata
 
     if unicodedata.normalize("NFKC", student) != unicodedata.normalize("NFC", student):
         return True
+    if any(ch in _INVISIBLE_MARKS or 0xFE00 <= ord(ch) <= 0xFE0F or 0xE0100 <= ord(ch) <= 0xE01EF for ch in student):
+        return True  # (marks that show nothing: ann with one after it reads as ann; check19b)
     scripts: set[str] = set()
     for ch in student:
         if ch.isalpha():
@@ -176,6 +184,10 @@ def _looks_like_another(student: str) -> bool:
                 scripts.add(script)
     return len(scripts) > 1
 
+
+#: Combining marks that show nothing (a grapheme joiner, Mongolian variation selectors); variation
+#: selectors are checked by range.
+_INVISIBLE_MARKS = frozenset("\u034f\u180b\u180c\u180d\u180f")
 
 #: Scripts whose letters look like one another's (a, а, ɑ; o, о, ο, օ): an id may use one of them, not
 #: several. (Japanese names mix kanji and kana, which is fine.)
