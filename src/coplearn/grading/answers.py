@@ -181,6 +181,9 @@ def unreadable_hint(source: str, error: object = None) -> str | None:
     return None
 
 
+_CLOSING = {"[": "]", "{": "}", "(": ")"}
+
+
 def syntax_hint(error: object) -> str:
     """What to mend, in plain words, for the slips Python names in its own terms (a quotation mark
     never closed, a bracket never closed or closed by the wrong one, a missing comma), with the line;
@@ -201,12 +204,10 @@ def syntax_hint(error: object) -> str:
         return f"{on} opens three quotation marks and never closes them: put the same three after the text"
     m = re.search(r"'([\[{(])' was never closed", text)
     if m:
-        closing = {"[": "]", "{": "}", "(": ")"}[m.group(1)]
-        return f"the {m.group(1)} on {on} is never closed: put a {closing} after the last answer"
+        return f"the {m.group(1)} on {on} is never closed: put a {_CLOSING[m.group(1)]} after the last answer"
     m = re.search(r"closing parenthesis '(.)' does not match opening parenthesis '(.)'", text)
     if m:
-        closing = {"[": "]", "{": "}", "(": ")"}.get(m.group(2), "")
-        return f"{on} closes with {m.group(1)} what was opened with {m.group(2)}: use {closing} there"
+        return f"{on} closes with {m.group(1)} what was opened with {m.group(2)}: use {_CLOSING.get(m.group(2), '')} there"
     m = re.search(r"unmatched '(.)'", text)
     if m:
         return (f"{on} has a {m.group(1)} with no opening bracket before it: remove it, or put the matching opening "

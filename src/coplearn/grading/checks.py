@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import os
+import unicodedata
 from collections.abc import Sequence
 
 from coplearn.grading.answers import _show
@@ -69,7 +70,7 @@ def _choice_problem(answer: object, kind: str, where: str) -> str | None:
     keys = [o.key for o in options(kind)]
     if answer is None:
         if _in_unread_cell(where):
-            return _UNREAD_MESSAGE.format(where=where)
+            return UNREAD_MESSAGE.format(where=where)
         article = "an" if what[0] in "aeiou" else "a"
         return (f"You have not answered {where} yet. Choose {article} {what} from the drop-down above, "
                 f"or type one of: {_typed(kind)}.")
@@ -94,8 +95,6 @@ def _look_alikes(answer: object) -> str:
     """
     if not isinstance(answer, str):
         return ""
-    import unicodedata
-
     odd = list(dict.fromkeys(ch for ch in answer if ch.isalpha() and not ch.isascii()))
     if not odd:
         return ""
@@ -107,7 +106,7 @@ def _look_alikes(answer: object) -> str:
 
 #: What a check says of an answer typed in a cell Python could not read (walk19 #3: it said "You have
 #: not answered", and a learner who typed every answer was sent to the drop-downs).
-_UNREAD_MESSAGE = ("The answer cell for {where} cannot be read by Python yet (the message under it says what to "
+UNREAD_MESSAGE = ("The answer cell for {where} cannot be read by Python yet (the message under it says what to "
                    "mend), so no typed answer for it can be marked. Mend the cell and run it again, or choose with "
                    "the drop-down.")
 
@@ -146,7 +145,7 @@ def check_number(answer: object, where: str, lo: float = 1.0, hi: float = 5.0, w
     """
     problem = None
     if answer is None:
-        problem = (_UNREAD_MESSAGE.format(where=where) if _in_unread_cell(where) else
+        problem = (UNREAD_MESSAGE.format(where=where) if _in_unread_cell(where) else
                    f"You have not answered {where} yet. Type the number in the answer cell or the box above.")
     elif isinstance(answer, bool) or not isinstance(answer, (int, float)) or math.isnan(answer):
         problem = f"For {where} you gave {_quoted(answer)}, which is not a number. Type digits, for example 3.25."
@@ -162,7 +161,7 @@ def _several_problem(answers: Sequence[object], kind: str, count: int, where: st
     keys = [o.key for o in options(kind)]
     if not answers:
         if _in_unread_cell(where):
-            return _UNREAD_MESSAGE.format(where=where), True
+            return UNREAD_MESSAGE.format(where=where), True
         return (f"You have not answered {where} yet. Choose {count} from the drop-downs above, or type them "
                 "into the answer cell as a list: in square brackets, each in quotes, separated by commas."), True
     different = len({a if isinstance(a, str) else repr(a) for a in answers})

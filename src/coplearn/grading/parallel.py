@@ -395,8 +395,8 @@ def _plan(app: Any) -> tuple[list[str], list[str], set[str], list[str]]:
     from nbgrader.converters import Autograde, NbGraderException
 
     from coplearn.grading.submission import (MAX_SUBMISSION_BYTES, apparent_size, odd_entries, release_clashes,
-                                             shared_with_classmates, too_deep, too_many_cells, too_many_entries,
-                                             too_many_outputs, too_many_parts, unsafe_student_id)
+                                             shared_with_classmates, too_big_to_read, too_many_entries,
+                                             unsafe_student_id)
 
     conv = Autograde(coursedir=app.coursedir, parent=app)
     cd = app.coursedir
@@ -423,7 +423,7 @@ def _plan(app: Any) -> tuple[list[str], list[str], set[str], list[str]]:
             # copied a sparse file's 3 GiB in full while the main process had already set its folder aside)
             odd = too_many_entries(folder) or apparent_size(folder) > MAX_SUBMISSION_BYTES or bool(odd_entries(folder)) \
                 or bool(shared_with_classmates(folder)) or bool(release_clashes(folder)) \
-                or any(too_many_cells(n) or too_many_outputs(n) or too_many_parts(n) or too_deep(n) for n in notebooks)
+                or any(too_big_to_read(n) for n in notebooks)
         except (OSError, RecursionError, ValueError):  # a folder that cannot be walked (1,000 levels deep...)
             odd = True  # check_submission fails that student alone, saying why
         if unsafe_student_id(student) or os.path.islink(folder) or os.path.islink(os.path.dirname(folder)) or odd:

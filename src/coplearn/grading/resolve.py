@@ -19,7 +19,7 @@ from typing import Any
 from coplearn.grading.answers import (_SHOW_ITEMS, ANSWERS_FILE, _show, as_data, canonical, unreadable_hint,
                                       is_answer_name, item_value, number_text, parse_answer_cell, split_several,
                                       syntax_hint)
-from coplearn.grading.checks import plain_errors
+from coplearn.grading.checks import UNREAD_MESSAGE, plain_errors
 from coplearn.grading.store import AnswerStore
 
 __all__ = ["CHOSEN", "choice", "number", "prepare_answers", "several"]
@@ -64,8 +64,7 @@ def _note_unread(question: str, where: str, answer: object) -> None:
     """Say (once, under the check) why an answer given in an unreadable cell is not there."""
     if question in _UNREAD and (answer is None or answer == []):
         _UNREAD_LABELS.add(where)
-        print(f"(The answer cell for {where} cannot be read by Python yet: the message under that cell says what to "
-              "mend. Mend it and run it again, or choose with the drop-down.)")
+        print(f"({UNREAD_MESSAGE.format(where=where)})")
     else:
         _UNREAD_LABELS.discard(where)
 

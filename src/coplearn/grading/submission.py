@@ -18,7 +18,8 @@ import os
 import re
 import shutil
 import stat
-from collections.abc import Mapping
+import unicodedata
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -148,8 +149,6 @@ def unsafe_student_id(student: str) -> str | None:
         return ("it mixes letters of different alphabets, or uses full-width, invisible or other look-alike forms "
                 "of letters, so it can look exactly like another student's id in formgrader and the exported grades "
                 "(\u0430nn, with a Cyrillic a, reads as ann)")
-    import unicodedata
-
     if unicodedata.normalize("NFC", student) != student:
         return ("it writes an accented letter as a letter and a separate accent (as macOS can write a folder's "
                 "name), so it can look exactly like the same name typed with the accented letter: rename the folder "
@@ -170,8 +169,6 @@ def _looks_like_another(student: str) -> bool:
     >>> [_looks_like_another(s) for s in ("\u0430nn", "\uff41nn", "an\u0578", "r\u03bfot", "ann\u034f", "ann\ufe0f")]
     [True, True, True, True, True, True]
     """
-    import unicodedata
-
     if unicodedata.normalize("NFKC", student) != unicodedata.normalize("NFC", student):
         return True
     if any(ch in _INVISIBLE_MARKS or 0xFE00 <= ord(ch) <= 0xFE0F or 0xE0100 <= ord(ch) <= 0xE01EF for ch in student):
@@ -768,14 +765,11 @@ def _shape_of(nb: Any) -> tuple[int, int, int]:
     while stack:
         item, level = stack.pop()
         values += 1
-        if isinstance(item, dict):
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is not None:
             containers += 1
             depth = max(depth, level)
-            stack.extend((v, level + 1) for v in item.values())
-        elif isinstance(item, list):
-            containers += 1
-            depth = max(depth, level)
-            stack.extend((v, level + 1) for v in item)
+            stack.extend((v, level + 1) for v in children)
     return containers, values, depth
 
 
@@ -820,6 +814,37 @@ def too_deep(path: str | os.PathLike[str]) -> int | None:
     """How deeply the notebook at ``path`` nests, when that is more than :data:`MAX_DEPTH`; else ``None``."""
     counts = _counts(path)
     return counts.depth if counts and counts.depth > MAX_DEPTH else None
+
+
+_FRESH_COPY = "Ask the student to copy their answers into a fresh copy of the released notebook and submit that."
+
+
+def _size_checks() -> list[tuple[Callable[[Any], Any], Callable[[str, Any], str], str]]:
+    """The checks on a notebook's size made before nbgrader reads it, in order: what finds a notebook
+    over a limit, how one found is named, and the rest of the tutor's line (why, and what to ask for)."""
+    from coplearn.grading.sanitise import MAX_CELLS
+
+    hold_up = "reading it would hold up everyone graded after."
+    return [
+        (too_many_cells, lambda name, count: f"{name} has {count:,} cells",
+         f"more than the {MAX_CELLS:,} the course grades (a released notebook has fewer than 100); {hold_up} "
+         "Ask the student to remove the extra cells and submit again."),
+        (too_many_outputs, lambda name, count: f"{name} holds {count:,} outputs",
+         f"more than the {MAX_OUTPUTS:,} the course reads (a released notebook run in full has fewer than 200); "
+         f"{hold_up} Ask the student to clear the outputs (Edit, Clear Outputs of All Cells), save and submit again."),
+        (too_many_parts, lambda name, parts: f"{name} holds about {parts[0]:,} lists and objects and {parts[1]:,} values",
+         f"more than the course reads ({MAX_CONTAINERS:,} lists and objects, {MAX_VALUES:,} values; a released "
+         "notebook run in full holds about 1,000 values); such bulk is usually in a notebook's settings (metadata) "
+         f"or saved outputs. {hold_up.capitalize()} {_FRESH_COPY}"),
+        (too_deep, lambda name, depth: f"{name} is nested {depth:,} levels deep",
+         f"more than the {MAX_DEPTH:,} levels the course reads (a notebook has fewer than 20), so it cannot be read "
+         f"safely. {_FRESH_COPY}"),
+    ]
+
+
+def too_big_to_read(path: str | os.PathLike[str]) -> bool:
+    """Whether any of the size checks (:func:`_size_checks`) refuses the notebook at ``path``."""
+    return any(finder(path) for finder, _said, _why in _size_checks())
 
 
 def _unreadable(path: str) -> str | None:
@@ -1467,43 +1492,13 @@ def check_submission(assignment: str = "", student: str = "", notebooks: list[st
                       log_safe(student), log_safe(", ".join(folders), 600))
         notebooks[:] = [n for n in notebooks if os.path.isfile(n) and not os.path.islink(n)]
         _say_if_renamed(folder, student, notebooks, log)
-        crowded = [(os.path.basename(n), count) for n in notebooks if (count := too_many_cells(n))]
-        if crowded:
-            from coplearn.grading.sanitise import MAX_CELLS
-
-            log.error("coplearn: %s: not graded: %s, more than the %s the course grades (a released notebook has "
-                      "fewer than 100); reading it would hold up everyone graded after. Ask the student to remove the "
-                      "extra cells and submit again.", log_safe(student),
-                      log_safe("; ".join(f"{name} has {count:,} cells" for name, count in crowded)), f"{MAX_CELLS:,}")
-            _refuse(folder, notebooks)
-            return
-        noisy = [(os.path.basename(n), count) for n in notebooks if (count := too_many_outputs(n))]
-        if noisy:
-            log.error("coplearn: %s: not graded: %s, more than the %s the course reads (a released notebook run in "
-                      "full has fewer than 200); reading it would hold up everyone graded after. Ask the student to "
-                      "clear the outputs (Edit, Clear Outputs of All Cells), save and submit again.", log_safe(student),
-                      log_safe("; ".join(f"{name} holds {count:,} outputs" for name, count in noisy)),
-                      f"{MAX_OUTPUTS:,}")
-            _refuse(folder, notebooks)
-            return
-        bulky = [(os.path.basename(n), parts) for n in notebooks if (parts := too_many_parts(n))]
-        if bulky:
-            log.error("coplearn: %s: not graded: %s, more than the course reads (%s lists and objects, %s values; a "
-                      "released notebook run in full holds about 1,000 values); such bulk is usually in a notebook's "
-                      "settings (metadata) or saved outputs. Reading it would hold up everyone graded after. Ask the student to copy their answers into a fresh copy of the released notebook and "
-                      "submit that.", log_safe(student),
-                      log_safe("; ".join(f"{name} holds about {c:,} lists and objects and {v:,} values"
-                                         for name, (c, v) in bulky)), f"{MAX_CONTAINERS:,}", f"{MAX_VALUES:,}")
-            _refuse(folder, notebooks)
-            return
-        deep = [(os.path.basename(n), depth) for n in notebooks if (depth := too_deep(n))]
-        if deep:
-            log.error("coplearn: %s: not graded: %s, more than the %s levels the course reads (a notebook has fewer "
-                      "than 20), so it cannot be read safely. Ask the student to copy their answers into a fresh copy "
-                      "of the released notebook and submit that.", log_safe(student),
-                      log_safe("; ".join(f"{name} is nested {d:,} levels deep" for name, d in deep)), f"{MAX_DEPTH:,}")
-            _refuse(folder, notebooks)
-            return
+        for finder, said, why in _size_checks():
+            found = [(os.path.basename(n), got) for n in notebooks if (got := finder(n))]
+            if found:
+                log.error("coplearn: %s: not graded: %s, %s", log_safe(student),
+                          log_safe("; ".join(said(name, got) for name, got in found)), why)
+                _refuse(folder, notebooks)
+                return
         _say_if_answers_file_missing(folder, student, notebooks, log)  # (after the counts: it parses the notebook)
         _say_if_unreadable(notebooks, student, log)
         _say_if_own_timestamp(folder, student, log)
