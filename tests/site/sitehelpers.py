@@ -100,11 +100,17 @@ RETRIED: list[str] = []
 def open_lesson(page: Page, base: str, slug: str, timeout: float = 240) -> dict[str, float]:
     """Open a lesson and wait until it has run by itself; return timings (seconds from goto)."""
     t0 = time.perf_counter()
-    console: list[str] = []  # the page's last messages, printed if its app never appears
+    console: list[str] = []  # the page's first errors and last messages, printed if it fails
+    first_errors: list[str] = []  # (the cause comes first; what follows from it can fill the rest)
+    last: list[str] = []
 
     def heard(message: Any) -> None:
-        console.append(f"{message.type}: {message.text[:200]}")
-        del console[:-15]
+        line = f"{message.type}: {message.text[:200]}"
+        if message.type == "error" and len(first_errors) < 5:
+            first_errors.append(line)
+        last.append(line)
+        del last[:-10]
+        console[:] = [*first_errors, "(then, last:)", *last]
 
     page.on("console", heard)
     try:
@@ -151,8 +157,11 @@ def _open_lesson(page: Page, base: str, slug: str, timeout: float, t0: float, co
                 .filter(e => /Loading widget/.test(e.textContent)).length,
             outputs: Array.from(document.querySelectorAll('.jp-OutputArea-output'))
                 .map(e => e.textContent.trim().slice(0, 80)).slice(0, 8)})""")
+        marks = page.evaluate("() => Array.from(document.documentElement.attributes)"
+                              ".filter(a => a.name.startsWith('data-coplearn')).map(a => a.name + '=' + a.value.slice(0, 120))")
         raise AssertionError(f"{slug}: ran, but its widgets were not drawn within 60 s ({exc.__class__.__name__}); "
-                             f"the page shows {shown}; state {page.evaluate(STATE)}") from exc
+                             f"the page shows {shown}; state {page.evaluate(STATE)}; the page's marks {marks}; "
+                             f"console: {console}") from exc
     times["widgets"] = time.perf_counter() - t0
     return times
 

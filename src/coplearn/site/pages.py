@@ -305,6 +305,7 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
   function say(text, kind) {
     var box = document.getElementById("coplearn-start-status");
     if (box && box.getAttribute("data-coplearn-kind") === "files" && kind !== "files") return;  // it says more
+    if (box && box.getAttribute("data-coplearn-kind") === "parts" && kind !== "files") return;  // it stays
     if (box && box.getAttribute("data-coplearn-kind") === "alert" && kind !== "alert" && kind !== "files") return;
     if (!box) {
       box = document.createElement("div");
@@ -313,22 +314,26 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
         "background:#fff;color:#000;border-top:4px solid #0072b2;font:16px/1.5 sans-serif";
       document.body.appendChild(box);
     }
-    box.setAttribute("role", kind === "alert" ? "alert" : "status");
+    box.setAttribute("role", kind === "alert" || kind === "parts" ? "alert" : "status");
     box.setAttribute("data-coplearn-kind", kind);
     box.textContent = text;
   }
   function unsay() {
     var box = document.getElementById("coplearn-start-status");
-    if (box && box.getAttribute("data-coplearn-kind") !== "files") { box.parentNode.removeChild(box); }
+    var kind = box && box.getAttribute("data-coplearn-kind");
+    if (box && kind !== "files" && kind !== "parts") { box.parentNode.removeChild(box); }
   }
   // Python runs in a web worker of the page's own. If that worker fails before the lesson has run (a
   // file of Python's cut off: a connection that dropped for a moment, or a rebuilt site's service worker
   // taking over while the page was loading), the kernel never starts and the page would only wait. The
   // page then reloads once by itself, which starts it; a second failure within five minutes is said in
-  // plain words instead (data-coplearn-python-restarted says which).
+  // plain words instead (data-coplearn-python-restarted says which). The same is done when a part of
+  // the page the activities need (the widgets, the charts) failed to load: JupyterLite starts without
+  // it, and the lesson would show lines such as "VBox(children=...)" instead of its activities (CI
+  // stop 37: the widgets' file failed to load once in a full test run).
   var RESTARTED_KEY = "coplearn-python-restarted:" + path, RETRY_MS = 300000;
-  function pythonFailed(why) {
-    if (runs || running || root.hasAttribute("data-coplearn-python-restarted")) return;
+  function startFailed(why, twice, once, kind) {
+    if (runs || running || root.hasAttribute("data-coplearn-python-restarted")) return false;
     var before = 0, remembered = true;
     try {
       before = Number(window.sessionStorage.getItem(RESTARTED_KEY) || 0);
@@ -336,14 +341,30 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
     } catch (err) { remembered = false; }  // (site data blocked: a reload could not tell it had been tried)
     if (!remembered || Date.now() - before < RETRY_MS) {
       root.setAttribute("data-coplearn-python-restarted", (remembered ? "failed again: " : "failed: ") + why);
-      say((remembered ? "Python failed to start in your browser twice in a row. " : "Python failed to start in your " +
-          "browser. ") + "Check your internet connection and reload the page (your journal is kept). If it still " +
-          "does not start, try another browser or the desktop course.", "alert");
-      return;
+      say((remembered ? twice : once) + " Check your internet connection and reload the page (your journal " +
+          "is kept). " + (kind === "parts" ? "If the activities still do not appear" : "If it still does not start") +
+          ", try another browser or the desktop course.", kind || "alert");
+      return false;
     }
     root.setAttribute("data-coplearn-python-restarted", "reloading: " + why);
-    console.warn("coplearn: Python's worker failed before the lesson ran (" + why + "): reloading the page once");
+    console.warn("coplearn: " + why + ": reloading the page once");
     window.location.reload();
+    return true;
+  }
+  function pythonFailed(why) {
+    startFailed("Python's worker failed before the lesson ran (" + why + ")",
+                "Python failed to start in your browser twice in a row.", "Python failed to start in your browser.");
+  }
+  //: What the activities need of the page, by the start of their plugins' names (the versions change).
+  var NEEDED = [["@jupyter-widgets/jupyterlab-manager:plugin", "the widgets"],
+                ["@jupyter-widgets/jupyterlab-manager:controls-", "the widgets' controls"],
+                ["@jupyterlab/plotly-extension:", "the charts"]];
+  function missingParts(app) {
+    if (!app.listPlugins) return [];
+    var have = app.listPlugins();
+    return NEEDED.filter(function (need) {
+      return !have.some(function (id) { return id.indexOf(need[0]) === 0; });
+    }).map(function (need) { return need[1]; });
   }
   if (window.Worker && window.Proxy && window.Reflect) {
     window.Worker = new Proxy(window.Worker, { construct: function (target, args, newTarget) {
@@ -569,6 +590,13 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
     if (kernel && !warmed) { warmed = true; prepareCharts(); }
     if (!kernel || kernel.status !== "idle" || kernel.connectionStatus !== "connected") return;
     clearInterval(timer);
+    var missing = missingParts(app);
+    if (missing.length) {
+      root.setAttribute("data-coplearn-missing", missing.join(", "));
+      if (startFailed("a part of the page the activities need did not load (" + missing.join(", ") + ")",
+                      "The lesson's activities failed to load in your browser twice in a row.",
+                      "The lesson's activities failed to load in your browser.", "parts")) return;
+    }
     var restarted = false;
     ctx.statusChanged.connect(function (_, status) {
       if (status === "restarting" || status === "autorestarting") { restarted = true; root.removeAttribute("data-coplearn-ran"); }
