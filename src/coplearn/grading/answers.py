@@ -226,6 +226,42 @@ def is_answer_name(name: str) -> bool:
     return isinstance(name, str) and _ANSWER_NAME.fullmatch(name) is not None
 
 
+_NAMES_GIVEN = re.compile(r"^[ \t]*(q\d+[A-Za-z0-9_]*)[ \t]*(?::[^=\n]*+)?(?:\[[^\]\n]*\][ \t]*)?=(?!=)", re.M)
+
+
+def names_given(source: str) -> list[str]:
+    """The answer names a cell's lines give a value to, read from its text alone (for a cell Python
+    cannot read, whose answers are then marked as unanswered until it is mended).
+
+    >>> names_given('q2 = {1: "consulted", 2: "informed}\nq3: float = 2.5\nq4 == 1')
+    ['q2', 'q3']
+    """
+    return sorted({n for n in _NAMES_GIVEN.findall(source) if is_answer_name(n)})
+
+
+#: The first line of a cell the autograder did not run (:mod:`coplearn.grading.sanitise`) ...
+NOT_RUN_HEAD = "# Not run by the course's autograder: "
+#: ... and its second, when the cell could not be read by Python and gave answers: the grading
+#: kernel reads it (:mod:`coplearn.grading.resolve`) so that the checks on those answers say why
+#: there is none to mark, not "You have not answered" (check19 L5). It changes no mark.
+UNREAD_NOTE = "# Answers in this cell, which Python could not read, so marked as unanswered: "
+
+
+def unread_in_note(source: str) -> list[str]:
+    """The answer names the autograder's note at the head of a cell it did not run says it could
+    not read (none for any other cell: the note is the cell's second line, written by the autograder).
+
+    >>> unread_in_note(NOT_RUN_HEAD + "it is not Python that can be read.\n" + UNREAD_NOTE + "q2, q3.\n# ...")
+    ['q2', 'q3']
+    >>> unread_in_note("# " + UNREAD_NOTE + "q2.")
+    []
+    """
+    lines = source.split("\n", 2) if isinstance(source, str) else []
+    if len(lines) < 2 or not lines[0].startswith(NOT_RUN_HEAD) or not lines[1].startswith(UNREAD_NOTE):
+        return []
+    return [n for n in lines[1][len(UNREAD_NOTE):].rstrip(".").split(", ") if is_answer_name(n)]
+
+
 def as_data(value: object, *, _depth: int = 0) -> object:
     """``value`` as plain answer data, or ``ValueError`` saying why it cannot be an answer.
 
@@ -344,6 +380,7 @@ class ParsedCell:
     values: dict[str, object]   #: the answers the cell gives as plain values, by name
     names: tuple[str, ...]      #: every answer name the cell gives a value to, plain or not
     problem: str | None         #: why the cell is not a plain answer cell; ``None`` when it is
+    readable: bool = True       #: False when Python cannot read the cell at all (a quotation mark never closed ...)
 
     @property
     def plain(self) -> bool:
@@ -381,7 +418,7 @@ def parse_answer_cell(source: str) -> ParsedCell:
             return ParsedCell({}, (), "a number that large is not an answer to these questions")
         hint = unreadable_hint(source, exc)
         return ParsedCell({}, (), f"it is not Python that can be read: {hint}" if hint
-                          else "it is not Python that can be read (check quotes, brackets and commas)")
+                          else "it is not Python that can be read (check quotes, brackets and commas)", readable=False)
     names: list[str] = []
     values: dict[str, object] = {}
     problem: str | None = None

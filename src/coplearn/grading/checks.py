@@ -69,8 +69,8 @@ def _choice_problem(answer: object, kind: str, where: str) -> str | None:
     what, plural = _what(kind)
     keys = [o.key for o in options(kind)]
     if answer is None:
-        if _in_unread_cell(where):
-            return UNREAD_MESSAGE.format(where=where)
+        if unread := _unread(where):
+            return unread
         article = "an" if what[0] in "aeiou" else "a"
         return (f"You have not answered {where} yet. Choose {article} {what} from the drop-down above, "
                 f"or type one of: {_typed(kind)}.")
@@ -111,10 +111,16 @@ UNREAD_MESSAGE = ("The answer cell for {where} cannot be read by Python yet (the
                    "the drop-down.")
 
 
-def _in_unread_cell(where: str) -> bool:
+#: The same in the feedback on a notebook handed in, where the autograder found the cell so.
+UNREAD_AT_GRADING = ("The answer cell for {where} could not be read by Python when the notebook was marked (the "
+                     "autograder's note at the top of that cell says why), so no typed answer for it was marked.")
+
+
+def _unread(where: str) -> str | None:
+    """What to say when the answer for ``where`` is missing because Python could not read its cell."""
     from coplearn.grading import resolve
 
-    return resolve.unread_because_of_cell(where)
+    return resolve.unread_message(where)
 
 
 def check_choice(answer: object, kind: str, where: str) -> None:
@@ -145,7 +151,7 @@ def check_number(answer: object, where: str, lo: float = 1.0, hi: float = 5.0, w
     """
     problem = None
     if answer is None:
-        problem = (UNREAD_MESSAGE.format(where=where) if _in_unread_cell(where) else
+        problem = (_unread(where) or
                    f"You have not answered {where} yet. Type the number in the answer cell or the box above.")
     elif isinstance(answer, bool) or not isinstance(answer, (int, float)) or math.isnan(answer):
         problem = f"For {where} you gave {_quoted(answer)}, which is not a number. Type digits, for example 3.25."
@@ -160,8 +166,8 @@ def _several_problem(answers: Sequence[object], kind: str, count: int, where: st
     what, plural = _what(kind)
     keys = [o.key for o in options(kind)]
     if not answers:
-        if _in_unread_cell(where):
-            return UNREAD_MESSAGE.format(where=where), True
+        if unread := _unread(where):
+            return unread, True
         return (f"You have not answered {where} yet. Choose {count} from the drop-downs above, or type them "
                 "into the answer cell as a list: in square brackets, each in quotes, separated by commas."), True
     different = len({a if isinstance(a, str) else repr(a) for a in answers})

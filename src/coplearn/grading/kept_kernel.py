@@ -109,6 +109,8 @@ _g = _sys.modules.get("coplearn.grading.resolve")
 if _g is not None:  # as in a fresh kernel: nothing watched until this notebook's set-up cell runs (red team 9 F4)
     _g._MARKED.clear()
     _g._HOW.clear()
+    for _unread in (_g._UNREAD, _g._UNREAD_AT_GRADING, _g._UNREAD_LABELS):
+        _unread.clear()
     if _g._TRACKING:
         _ip.events.unregister("post_run_cell", _g._after_cell)
         _g._TRACKING = False
@@ -116,6 +118,8 @@ _ip.execution_count = 1
 _left = [k for k in _ip.user_ns if not k.startswith("_") and k not in _ip.user_ns_hidden]
 assert not _left, "the namespace was not empty after the reset: " + ", ".join(_left)
 __import__("gc").freeze()  # what survives a reset (modules, their caches) is not scanned again by the next one
+if _g is not None:
+    del _unread
 del _json, _os, _sys, _g, _ip, _left
 """
 

@@ -11,15 +11,14 @@ right is decided by hidden tests that live only in ``solutions/``.
 from __future__ import annotations
 
 import os
-import re
 import sys
 from collections.abc import Mapping
 from typing import Any
 
 from coplearn.grading.answers import (_SHOW_ITEMS, ANSWERS_FILE, _show, as_data, canonical, unreadable_hint,
-                                      is_answer_name, item_value, number_text, parse_answer_cell, split_several,
-                                      syntax_hint)
-from coplearn.grading.checks import UNREAD_MESSAGE, plain_errors
+                                      is_answer_name, item_value, names_given, number_text, parse_answer_cell,
+                                      split_several, syntax_hint, unread_in_note)
+from coplearn.grading.checks import UNREAD_AT_GRADING, UNREAD_MESSAGE, plain_errors
 from coplearn.grading.store import AnswerStore
 
 __all__ = ["CHOSEN", "choice", "number", "prepare_answers", "several"]
@@ -50,9 +49,11 @@ _TRACKING = False
 #: The answer names given in a cell Python could not read when it last ran (a quotation mark never
 #: closed ...): the autograder marks them unanswered, and the check lines say why (walk19 #3).
 _UNREAD: set[str] = set()
-#: The labels ("scenario 1") whose check found no answer because of such a cell (for checks.py).
-_UNREAD_LABELS: set[str] = set()
-_NAMES_GIVEN = re.compile(r"^[ \t]*(q\d+[A-Za-z0-9_]*)[ \t]*(?::[^=\n]*+)?(?:\[[^\]\n]*\][ \t]*)?=(?!=)", re.M)
+#: Those of them the autograder found so, in a notebook handed in (its note in the cell names them:
+#: check19 L5): the feedback says the cell could not be read, not "mend it" nor "not answered".
+_UNREAD_AT_GRADING: set[str] = set()
+#: The labels ("scenario 1") whose check found no answer because of such a cell, with what it says.
+_UNREAD_LABELS: dict[str, str] = {}
 
 
 def unread_because_of_cell(label: str) -> bool:
@@ -60,13 +61,19 @@ def unread_because_of_cell(label: str) -> bool:
     return label in _UNREAD_LABELS
 
 
+def unread_message(label: str) -> str | None:
+    """What the check for ``label`` says when Python could not read its answer cell (else None)."""
+    return _UNREAD_LABELS.get(label)
+
+
 def _note_unread(question: str, where: str, answer: object) -> None:
     """Say (once, under the check) why an answer given in an unreadable cell is not there."""
     if question in _UNREAD and (answer is None or answer == []):
-        _UNREAD_LABELS.add(where)
-        print(f"({UNREAD_MESSAGE.format(where=where)})")
+        said = (UNREAD_AT_GRADING if question in _UNREAD_AT_GRADING else UNREAD_MESSAGE).format(where=where)
+        _UNREAD_LABELS[where] = said
+        print(f"({said})")
     else:
-        _UNREAD_LABELS.discard(where)
+        _UNREAD_LABELS.pop(where, None)
 
 #: How a check line says an answer came from a drop-down ("Your answer to statement 3: managed
 #: (chosen with the drop-down)"); the grading hook looks for it in a notebook handed in without
@@ -107,6 +114,7 @@ def prepare_answers() -> None:
     _MARKED.clear()
     _HOW.clear()
     _UNREAD.clear()
+    _UNREAD_AT_GRADING.clear()
     _UNREAD_LABELS.clear()
     try:
         from IPython import get_ipython
@@ -136,8 +144,13 @@ def _after_cell(result: Any) -> None:
         source = getattr(info, "raw_cell", None)
         if not isinstance(source, str):
             return
+        marked_unread = unread_in_note(source)
+        if marked_unread:  # a cell the autograder could not read: its answers are unanswered, and the checks say why
+            _UNREAD.update(marked_unread)
+            _UNREAD_AT_GRADING.update(marked_unread)
+            return
         if getattr(result, "error_before_exec", None) is not None:
-            names = sorted({n for n in _NAMES_GIVEN.findall(source) if is_answer_name(n)})
+            names = names_given(source)
             if not names:
                 return
             for name in names:  # as the autograder will: this cell's answers are unanswered until it is mended

@@ -297,9 +297,12 @@ def _json_safe(value: object, depth: int = 0) -> object:
     return repr(value)[:200]
 
 
-def _not_run_source(original: str, why: str, computed: Mapping[str, object], kept: int = TEXT_KEPT) -> str:
-    head = [f"# Not run by the course's autograder: {why}.",
-            "# Only plain answers (name = value) are marked; this is what the cell held, as text:"]
+def _not_run_source(original: str, why: str, computed: Mapping[str, object], kept: int = TEXT_KEPT,
+                    unread: Sequence[str] = ()) -> str:
+    head = [f"{grading.NOT_RUN_HEAD}{why}."]
+    if unread:
+        head.append(f"{grading.UNREAD_NOTE}{', '.join(unread)}.")
+    head.append("# Only plain answers (name = value) are marked; this is what the cell held, as text:")
     body = _as_comment(original, kept=kept)
     tail: list[str] = []
     if computed:
@@ -433,7 +436,7 @@ def _build_answers_as_data() -> type:
             first_test: dict[str, int] = {}  # answer name -> index of the first test cell that marks it
             reads: dict[tuple[str, object], int] = {}  # (answer name, item or None) -> test cells marking it
             item_test: dict[tuple[str, object], int] = {}  # (answer name, item) -> index of the first test marking it
-            rewrite: dict[int, tuple[str, Any]] = {}  # cell index -> ("plain", header) or ("not_run", (original, why))
+            rewrite: dict[int, tuple[str, Any]] = {}  # cell index -> ("plain", header) or ("not_run", (original, why, names it could not read))
             logs: list[tuple[int, str]] = []  # (cell index, what happened): logged once cells are numbered
             unread: set[str] = set()  # answers given in a cell the grading kernel will not read (too long)
             budget = TEXT_BUDGET  # characters of the student's own text still to be shown (TEXT_BUDGET)
@@ -522,8 +525,9 @@ def _build_answers_as_data() -> type:
                 why = str(parsed.problem)
                 if not parsed.names:  # most often a written answer typed into a code cell
                     why += "; if it is a written answer typed in a code cell, all of it is below, to read and mark"
-                rewrite[index] = ("not_run", (cell.source, why))
-                not_run.append({"cell": index, "why": parsed.problem, "names": list(parsed.names),
+                unread_here = [] if parsed.readable else [n for n in grading.names_given(cell.source) if n in schema]
+                rewrite[index] = ("not_run", (cell.source, why, unread_here))
+                not_run.append({"cell": index, "why": parsed.problem, "names": list(parsed.names) or unread_here,
                                 "marked_from_saved": sorted(used)})
                 logs.append((index, f"was not run ({log_safe(str(parsed.problem))}); " + (
                     f"saved values used for {', '.join(sorted(used))}" if used else "its answers are unanswered")))
@@ -636,10 +640,10 @@ def _build_answers_as_data() -> type:
                         original = ["# This cell as the learner wrote it:"] + _as_comment(learner, kept=kept) if others else []
                         return "\n".join(said + header + answer + extra + original)
                 else:
-                    source, why = info
+                    source, why, unread_here = info
 
                     def build(kept: int) -> str:
-                        return "\n".join([_not_run_source(source, why, mine, kept=kept)] + extra)
+                        return "\n".join([_not_run_source(source, why, mine, kept=kept, unread=unread_here)] + extra)
                 # The grading kernel reads no cell longer than MAX_CELL_CHARS (answers.py), so a cell
                 # that gives an answer must not grow past it here: the learner's text kept in it is
                 # cut shorter, and the notebook as handed in has it all (red team 13 F2)

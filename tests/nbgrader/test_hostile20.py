@@ -1,0 +1,77 @@
+"""Session 20: what the feedback says of a typed answer cell Python could not read (check19 L5).
+
+A learner who typed every answer of a1's q2 but left a quotation mark open was told, in their own
+notebook, that the cell cannot be read yet (walk19 #3); the autograder then marked those answers as
+unanswered, as it must, but the feedback under each check still said "You have not answered", which
+sent them to the drop-downs for answers they had given. The autograder's note at the top of the
+cell now names the answers it could not read, and the checks on them say why no answer was marked.
+The marks are those of the same notebook with the cell left blank.
+"""
+
+from __future__ import annotations
+
+import pytest
+from nbcourse import A1, A1_RIGHT_Q1, FAST, Course, cell_by_id, forget_students, output_text, set_source
+
+pytestmark = [pytest.mark.nbgrader]
+
+UNCLOSED = 'q2 = ["managed", "professional]'
+
+
+def test_parse_names_the_answers_of_a_cell_python_cannot_read() -> None:
+    from coplearn.grading.answers import NOT_RUN_HEAD, UNREAD_NOTE, names_given, parse_answer_cell, unread_in_note
+
+    parsed = parse_answer_cell(UNCLOSED)
+    assert not parsed.readable and parsed.names == () and parsed.values == {}
+    assert parse_answer_cell('q2 = ["managed", "professional"]').readable
+    assert parse_answer_cell("import os; q1 = os.getcwd()").readable  # (read, though not plain)
+    assert names_given('x = 1\n  q2 = [\nq3: float = 2,5 +\nq4 == 3\nq5["a"] = 1') == ["q2", "q3", "q5"]
+    # the note is read only where the autograder writes it: the second line, under its first
+    head = f"{NOT_RUN_HEAD}it is not Python that can be read."
+    assert unread_in_note(f"{head}\n{UNREAD_NOTE}q2, q3.\n# rest") == ["q2", "q3"]
+    assert unread_in_note(f"{head}\n# the learner's text\n{UNREAD_NOTE}q2.") == []
+    assert unread_in_note(f"{UNREAD_NOTE}q2.") == []
+    assert unread_in_note(f"{head}\n{UNREAD_NOTE}q2, os.system, q3.") == ["q2", "q3"]
+
+
+@pytest.mark.slow
+def test_the_feedback_says_the_cell_could_not_be_read_and_the_marks_are_those_of_a_blank_cell(course: Course) -> None:
+    def unclosed(nb: dict) -> None:
+        set_source(nb, "q1-typed", A1_RIGHT_Q1)
+        set_source(nb, "q2-typed", UNCLOSED)
+
+    def blank(nb: dict) -> None:
+        set_source(nb, "q1-typed", A1_RIGHT_Q1)
+
+    try:
+        course.student("t20-unclosed").hand_in(A1, unclosed)
+        course.student("t20-blank").hand_in(A1, blank)
+        api = course.api(**FAST)
+        course.ok(api.collect(A1))
+        for sid in ("t20-unclosed", "t20-blank"):
+            course.ok(api.autograde(A1, sid))
+        assert course.score(A1, "t20-unclosed") == course.score(A1, "t20-blank")
+        nb = course.autograded(A1, "t20-unclosed")
+        source = cell_by_id(nb, "q2-typed")["source"]
+        source = "".join(source) if isinstance(source, list) else source
+        assert source.splitlines()[1] == ("# Answers in this cell, which Python could not read, so marked as "
+                                          "unanswered: q2."), source
+        said = "\n".join(output_text(c) for c in nb["cells"] if c["cell_type"] == "code")
+        assert "could not be read by Python when the notebook was marked" in said, said[-3000:]
+        assert "You have not answered question 2" not in said and "cannot be read by Python yet" not in said
+        # the same with --jobs 2 (kernels kept from one student to the next, so the blank one after it too)
+        from coplearn.grading.parallel import autograde_parallel
+
+        scores = {sid: course.score(A1, sid) for sid in ("t20-unclosed", "t20-blank")}
+        report = autograde_parallel(A1, jobs=2, course_dir=course.root, progress=lambda _: None,
+                                    nbgrader_args=["--student=t20-*", "--force"])
+        assert sorted(report.graded) == ["t20-blank", "t20-unclosed"], report.summary()
+        assert {sid: course.score(A1, sid) for sid in scores} == scores
+        said = "\n".join(output_text(c) for c in course.autograded(A1, "t20-unclosed")["cells"] if c["cell_type"] == "code")
+        assert "could not be read by Python when the notebook was marked" in said, said[-3000:]
+        # the blank notebook's checks still say "not answered": nothing changed for it
+        blank_said = "\n".join(output_text(c) for c in course.autograded(A1, "t20-blank")["cells"]
+                               if c["cell_type"] == "code")
+        assert "could not be read by Python" not in blank_said and "not answered" in blank_said
+    finally:
+        forget_students(course, "t20-unclosed", "t20-blank")
