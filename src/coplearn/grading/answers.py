@@ -230,7 +230,7 @@ _NAMES_GIVEN = re.compile(r"^[ \t]*(q\d+[A-Za-z0-9_]*)[ \t]*(?::[^=\n]*+)?(?:\[[
 
 
 def names_given(source: str) -> list[str]:
-    """The answer names a cell's lines give a value to, read from its text alone (for a cell Python
+    r"""The answer names a cell's lines give a value to, read from its text alone (for a cell Python
     cannot read, whose answers are then marked as unanswered until it is mended).
 
     >>> names_given('q2 = {1: "consulted", 2: "informed}\nq3: float = 2.5\nq4 == 1')
@@ -248,7 +248,7 @@ UNREAD_NOTE = "# Answers in this cell, which Python could not read, so marked as
 
 
 def unread_in_note(source: str) -> list[str]:
-    """The answer names the autograder's note at the head of a cell it did not run says it could
+    r"""The answer names the autograder's note at the head of a cell it did not run says it could
     not read (none for any other cell: the note is the cell's second line, written by the autograder).
 
     >>> unread_in_note(NOT_RUN_HEAD + "it is not Python that can be read.\n" + UNREAD_NOTE + "q2, q3.\n# ...")
