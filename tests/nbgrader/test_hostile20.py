@@ -75,3 +75,41 @@ def test_the_feedback_says_the_cell_could_not_be_read_and_the_marks_are_those_of
         assert "could not be read by Python" not in blank_said and "not answered" in blank_said
     finally:
         forget_students(course, "t20-unclosed", "t20-blank")
+
+
+@pytest.mark.slow
+def test_the_feedback_page_shows_what_was_read_and_why_in_words_with_the_code_folded(course: Course) -> None:
+    """walk19 #4, the part left in session 19: each check was shown as its Python code under "Grade
+    cell: q1-statement-01", a wrong answer's explanation came as "AssertionError: ...", and the
+    questions the tutor marks were listed as "Task"."""
+    import re
+
+    def partly(nb: dict) -> None:
+        set_source(nb, "q1-typed", A1_RIGHT_Q1)
+        set_source(nb, "q2-typed", 'q2 = ["managed", "democratic"]')  # one of the two right
+
+    try:
+        course.student("t20-partly").hand_in(A1, partly)
+        api = course.api(**FAST)
+        course.ok(api.collect(A1))
+        course.ok(api.autograde(A1, "t20-partly"))
+        course.ok(api.generate_feedback(A1, "t20-partly"))
+        page = (course.root / "feedback" / "t20-partly" / A1 / f"{A1}.html").read_text(encoding="utf-8")
+        assert "Grade cell:" not in page and ">Test cell<" not in page and ">Task<" not in page
+        assert "AssertionError" not in page
+        why = re.findall(r"<strong>Why not all the points:</strong> ([^<]{0,60})", page)
+        assert len(why) == 1 and why[0].startswith("Not quite."), why  # question 2's second mark alone
+        headings = re.findall(r'<h2 class="nbgrader-label coplearn-label">([^<]+)</h2>', page)
+        assert headings[:2] == ["Statement 1", "Statement 2"] and "Question 2, second mark" in headings, headings
+        assert any(h.startswith("Question 3") and h.endswith("(marked by your tutor)") for h in headings), headings
+        # every check's code is still there, folded, once per check
+        assert page.count('<details class="coplearn-code">') == 14 == len([h for h in headings if "tutor" not in h])
+        contents = page[page.index('<div id="toc">'):page.index("</ol>", page.index('<div id="toc">'))]
+        assert re.search(r'>Question 3: [^<]+</a> \(Score: 0\.0 / 60\.0\)', contents), contents[-600:]
+        main = re.search(r'<div class="container" role="main">', page)
+        assert main and main.start() < page.index('<div id="toc">'), page[:3000]
+        assert page.count('role="main"') == 1 and "<main" not in page  # one main landmark (axe: clean)
+        assert re.search(r"\(Score: 32\.0 / 100\.0\)</h4>", page)  # nbgrader's marks, untouched
+        assert ">Your answer</span>" in page and "Student's answer" not in page
+    finally:
+        forget_students(course, "t20-partly")
