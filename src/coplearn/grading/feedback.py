@@ -50,7 +50,7 @@ h2.coplearn-label { display: inline; font-size: 16px; font-weight: bold; margin:
 .coplearn-marked-by { margin: 0.2em 0.4em; }
 details.coplearn-code { margin: 0.4em; }
 details.coplearn-code summary { cursor: pointer; color: #0b4f8a; text-decoration: underline; }
-.coplearn-why { border-left: 4px solid #b35900; background: #fff8ef; padding: 0.3em 0.8em; }
+.coplearn-why { border-left: 4px solid #b35900; background: #fff8ef; padding: 0.3em 0.8em; margin-bottom: 1em; }
 .coplearn-why p { margin: 0.3em 0; }
 .highlight .c, .highlight .c1, .highlight .cm, .highlight .ch, .highlight .cs, .highlight .cp,
 .highlight .cpf { color: #2e5c5c; }

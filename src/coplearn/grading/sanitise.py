@@ -297,6 +297,11 @@ def _json_safe(value: object, depth: int = 0) -> object:
     return repr(value)[:200]
 
 
+#: The heading of a plain answer cell's answers as marked, and its line when each was left blank.
+READ_AS = ["# Your answer, as the autograder read it:"]
+BLANK_HERE = ["# No typed answer in this cell (left blank, as released): any drop-down choices are what is marked."]
+
+
 def _not_run_source(original: str, why: str, computed: Mapping[str, object], kept: int = TEXT_KEPT,
                     unread: Sequence[str] = ()) -> str:
     head = [f"{grading.NOT_RUN_HEAD}{why}."]
@@ -514,7 +519,7 @@ def _build_answers_as_data() -> type:
                     continue
                 parsed = grading.parse_answer_cell(cell.source)
                 if parsed.plain:
-                    header = ["# Your answer, as the autograder read it:"] if parsed.values else \
+                    header = READ_AS if parsed.values else \
                              ["# No answer here (nothing in this cell gives a question a value)."]
                     # (the learner's own comments are kept as text above it, for the tutor and the feedback)
                     given.extend((index, n, v) for n, v in parsed.values.items() if n in schema)
@@ -633,7 +638,14 @@ def _build_answers_as_data() -> type:
                 learner = nb.cells[index].source
                 if kind == "plain":
                     comments = "\n".join(line.strip() for line in learner.splitlines() if line.strip().startswith("#"))
-                    header = info if mine or not here else []  # (no "as the autograder read it:" with nothing under it)
+                    # (no "as the autograder read it:" with nothing under it: the answers were placed
+                    # elsewhere, or every value in the cell was left blank, as released)
+                    header = info
+                    if not mine and here:
+                        header = []
+                    elif not mine and info == READ_AS and given_in.get(index) and \
+                            all(_blank_answer(v) for _, v in given_in[index]):
+                        header = BLANK_HERE
 
                     def build(kept: int) -> str:
                         said = ["# Your comments in this cell:"] + _as_comment(comments, 30, kept=kept) if comments else []
