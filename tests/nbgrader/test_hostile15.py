@@ -58,9 +58,10 @@ def test_a_special_space_inside_quotes_is_not_blamed() -> None:
     # inside quotes Python reads it: the fault here is the missing closing bracket, and the hint comes
     # from Python's own error, not from a character somewhere in the cell
     problem = parse_answer_cell('q1 = {"frank": "R3\u00a0", "dan": "R1"').problem
-    assert problem == "it is not Python that can be read (check quotes, brackets and commas)", problem
+    assert problem == "it is not Python that can be read: the { on line 1 is never closed: put a } after the last answer", problem
     assert parse_answer_cell("q1 = {'task': 3.46 'team'}").problem == (
-        "it is not Python that can be read (check quotes, brackets and commas)")
+        "it is not Python that can be read: line 1 seems to be missing a comma between two answers: put a comma after "
+        "each one")
 
 
 @pytest.mark.parametrize("source, words", [

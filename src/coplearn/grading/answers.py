@@ -416,7 +416,11 @@ def parse_answer_cell(source: str) -> ParsedCell:
     except (SyntaxError, ValueError, MemoryError, RecursionError, OverflowError) as exc:
         if "digits" in str(exc):  # Python refuses a whole number of more than 4,300 digits
             return ParsedCell({}, (), "a number that large is not an answer to these questions")
-        hint = unreadable_hint(source, exc)
+        # the slip in plain words, as the learner's own run says it (a quotation mark never closed ...),
+        # for the tutor's note and the feedback too; Python's own words for any other are not repeated
+        hint = unreadable_hint(source, exc) or syntax_hint(exc)
+        if hint.startswith("check the quotation marks, brackets and commas on "):
+            hint = None
         return ParsedCell({}, (), f"it is not Python that can be read: {hint}" if hint
                           else "it is not Python that can be read (check quotes, brackets and commas)", readable=False)
     names: list[str] = []

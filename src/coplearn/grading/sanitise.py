@@ -689,6 +689,10 @@ def _build_answers_as_data() -> type:
                                         f"the cell {len(text):,} characters, more than the autograder reads "
                                         f"({grading.MAX_CELL_CHARS:,}): " + _UNREAD))
                 nb.cells[index].source = text
+            # the course's name for a cell, beside its number in the tutor's log ("cell 16 (q2-typed)"),
+            # as formgrader shows it (walk19 L8: a number alone had to be counted out)
+            names_of = {i: f" ({log_safe(gid, 60)})" for i, c in enumerate(nb.cells)
+                        if isinstance(gid := nbgrader_meta(c).get("grade_id"), str) and gid}
             if inserts:
                 from nbformat.v4 import new_code_cell
 
@@ -717,7 +721,7 @@ def _build_answers_as_data() -> type:
                 self.log.info("coplearn: %s: %s given only below the first test that marks it: placed before that test",
                               student, ", ".join(sorted(moved)))
             for index, what in logs:
-                self.log.warning("coplearn: %s: cell %d %s", student, shown(index), what)
+                self.log.warning("coplearn: %s: cell %d%s %s", student, shown(index), names_of.get(index, ""), what)
             if over_budget:
                 named = sorted(shown(i) for i in over_budget)
                 self.log.warning("coplearn: %s: the student's own text in this notebook passes the %s characters shown "
