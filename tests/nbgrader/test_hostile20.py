@@ -105,9 +105,9 @@ def test_the_feedback_page_shows_what_was_read_and_why_in_words_with_the_code_fo
         assert len(why) == 1 and why[0].startswith("Not quite."), why  # question 2's second mark alone
         headings = re.findall(r'<h2 class="nbgrader-label coplearn-label">([^<]+)</h2>', page)
         assert headings[:2] == ["Statement 1", "Statement 2"] and "Question 2, second mark" in headings, headings
-        assert any(h.startswith("Question 3") and h.endswith("(marked by your tutor)") for h in headings), headings
+        assert page.count(">Marked by your tutor</span>") == 1, headings  # (a1's question 3)
         # every check's code is still there, folded, once per check
-        assert page.count('<details class="coplearn-code">') == 14 == len([h for h in headings if "tutor" not in h])
+        assert page.count('<details class="coplearn-code">') == 14 == len(headings)
         contents = page[page.index('<div id="toc">'):page.index("</ol>", page.index('<div id="toc">'))]
         assert re.search(r'>Question 3: [^<]+</a> \(Score: 0\.0 / 60\.0\)', contents), contents[-600:]
         main = re.search(r'<div class="container" role="main">', page)
@@ -117,3 +117,60 @@ def test_the_feedback_page_shows_what_was_read_and_why_in_words_with_the_code_fo
         assert ">Your answer</span>" in page and "Student's answer" not in page
     finally:
         forget_students(course, "t20-partly")
+
+
+@pytest.mark.slow
+def test_every_assignment_s_feedback_page_is_the_course_s_and_a_student_s_text_is_escaped(course: Course) -> None:
+    """check20 L5: the page for a2 to a5 (blank hand-ins), and a typed answer holding HTML shown as text
+    in "Why not all the points" (it is echoed in the check's message)."""
+    from nbcourse import ASSIGNMENTS
+
+    def hostile(nb: dict) -> None:
+        set_source(nb, "q1-typed", A1_RIGHT_Q1.replace("1: 'managed'", "1: '<script>alert(1)</script>'"))
+        set_source(nb, "q2-typed", 'q2 = ["<b>managed</b>", "professional"]')
+
+    try:
+        course.student("t20-pages").hand_in(A1, hostile)
+        for a in ASSIGNMENTS[1:]:
+            course.student("t20-pages").hand_in(a, lambda nb: None)
+        api = course.api(**FAST)
+        for a in ASSIGNMENTS:
+            course.ok(api.collect(a))
+            course.ok(api.autograde(a, "t20-pages"))
+            course.ok(api.generate_feedback(a, "t20-pages"))
+            page = (course.root / "feedback" / "t20-pages" / a / f"{a}.html").read_text(encoding="utf-8")
+            assert "Grade cell:" not in page and ">Test cell<" not in page and ">Task<" not in page, a
+            assert "AssertionError" not in page and "Student's task" not in page, a
+            assert page.count('role="main"') == 1 and "Marked by your tutor" in page, a
+            if a != ASSIGNMENTS[-1]:  # (a5 has no computer-marked items)
+                assert "Marked by the computer" in page and '<details class="coplearn-code">' in page, a
+        page = (course.root / "feedback" / "t20-pages" / A1 / f"{A1}.html").read_text(encoding="utf-8")
+        assert "<script>alert(1)" not in page and "<b>managed</b>" not in page
+        why = re.findall(r"<strong>Why not all the points:</strong> ([^<]*)</p>", page)
+        assert any("&lt;script&gt;" in w for w in why), why
+    finally:
+        forget_students(course, "t20-pages")
+
+
+@pytest.mark.slow
+def test_check20_a_blank_answer_cell_does_not_say_the_drop_downs_are_marked_when_a_typed_one_is(course: Course) -> None:
+    """check20 M2: the released answer cell left blank, the answer typed in a cell of the student's own
+    below it: the blank cell's note named the drop-downs, though the typed answer is what is marked."""
+    from nbcourse import index_of, new_cell
+
+    def below(nb: dict) -> None:
+        set_source(nb, "q1-typed", A1_RIGHT_Q1)
+        nb["cells"].insert(index_of(nb, "q2-typed") + 1, new_cell("code", 'q2 = ["managed", "professional"]', "mine-q2"))
+
+    try:
+        course.student("t20-below").hand_in(A1, below)
+        api = course.api(**FAST)
+        course.ok(api.collect(A1))
+        course.ok(api.autograde(A1, "t20-below"))
+        assert course.score(A1, "t20-below") == 40
+        nb = course.autograded(A1, "t20-below")
+        blank = "".join(cell_by_id(nb, "q2-typed")["source"])
+        assert "No typed answer in this cell" not in blank, blank
+        assert re.search(r"# Left blank here, as released: q2 is marked from the answer typed in cell \d+\.", blank), blank
+    finally:
+        forget_students(course, "t20-below")

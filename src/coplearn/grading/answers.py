@@ -226,7 +226,10 @@ def is_answer_name(name: str) -> bool:
     return isinstance(name, str) and _ANSWER_NAME.fullmatch(name) is not None
 
 
-_NAMES_GIVEN = re.compile(r"^[ \t]*(q\d+[A-Za-z0-9_]*)[ \t]*(?::[^=\n]*+)?(?:\[[^\]\n]*\][ \t]*)?=(?!=)", re.M)
+#: An answer name given a value at the start of a line (``q2 = ``, ``q3: float = ``, ``q4["a"] = ``).
+#: The annotation is matched once, never given back (a lookahead and a back-reference: Python 3.10
+#: has no possessive ``*+``), so a long line cannot make the pattern backtrack.
+_NAMES_GIVEN = re.compile(r"^[ \t]*(q\d+[A-Za-z0-9_]*)[ \t]*(?::(?=([^=\n]*))\2)?(?:\[[^\]\n]*\][ \t]*)?=(?!=)", re.M)
 
 
 def names_given(source: str) -> list[str]:
@@ -236,7 +239,7 @@ def names_given(source: str) -> list[str]:
     >>> names_given('q2 = {1: "consulted", 2: "informed}\nq3: float = 2.5\nq4 == 1')
     ['q2', 'q3']
     """
-    return sorted({n for n in _NAMES_GIVEN.findall(source) if is_answer_name(n)})
+    return sorted({m.group(1) for m in _NAMES_GIVEN.finditer(source) if is_answer_name(m.group(1))})
 
 
 #: The first line of a cell the autograder did not run (:mod:`coplearn.grading.sanitise`) ...

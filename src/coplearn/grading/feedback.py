@@ -62,7 +62,9 @@ details.coplearn-code summary { cursor: pointer; color: #0b4f8a; text-decoration
 """
 
 _MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S)
-_DOCSTRING = re.compile(r'\A\s*(?:"""|\'\'\')\s*([^\n]{1,200})')
+#: A check's first line (its docstring), after any comment lines (nbgrader puts one above a check it
+#: restores, when a student deleted it: check20 L1).
+_DOCSTRING = re.compile(r'\A(?:[ \t]*(?:#[^\n]*)?\n)*[ \t]*(?:"""|\'\'\')\s*([^\n]{1,200})')
 
 
 def check_label(source: str) -> str | None:
@@ -70,6 +72,8 @@ def check_label(source: str) -> str | None:
 
     >>> check_label('\"\"\"Practice 1 (3 points): shows the answer that will be marked.\"\"\"\\nfrom x import y')
     'Practice 1'
+    >>> check_label("# this cell was restored\\n\\n\'\'\'Statement 3 (2 points): checks.\'\'\'")
+    'Statement 3'
     >>> check_label("assert x == 1") is None
     True
     """
@@ -145,6 +149,7 @@ def readable(page: str, nb: Any) -> str:
         page = page.replace("<main>", "<div>", 1).replace("</main>", "</div>", 1)
     page = page.replace('<span class="nbgrader-label">Student\'s answer</span>',
                         '<span class="nbgrader-label">Your answer</span>')
+    page = page.replace("<b>Comments:</b>", "<b>Your tutor's comment:</b>")
     for kind, grade_id, label in _labels(nb):
         anchor = f'<a href="#{html.escape(grade_id, quote=True)}">'
         page = page.replace(anchor + kind + "</a>", anchor + html.escape(label) + "</a>", 1)

@@ -299,7 +299,8 @@ def _json_safe(value: object, depth: int = 0) -> object:
 
 #: The heading of a plain answer cell's answers as marked, and its line when each was left blank.
 READ_AS = ["# Your answer, as the autograder read it:"]
-BLANK_HERE = ["# No typed answer in this cell (left blank, as released): any drop-down choices are what is marked."]
+BLANK_HERE = ["# No typed answer in this cell (left blank, as released): the answers chosen above it (drop-downs "
+              "or boxes), if any, are what is marked."]
 
 
 def _not_run_source(original: str, why: str, computed: Mapping[str, object], kept: int = TEXT_KEPT,
@@ -528,9 +529,9 @@ def _build_answers_as_data() -> type:
                 used = {n: computed[n] for n in parsed.names if n in computed}
                 given.extend((index, n, v) for n, v in used.items() if n in schema)
                 why = str(parsed.problem)
-                if not parsed.names:  # most often a written answer typed into a code cell
-                    why += "; if it is a written answer typed in a code cell, all of it is below, to read and mark"
                 unread_here = [] if parsed.readable else [n for n in grading.names_given(cell.source) if n in schema]
+                if not parsed.names and not unread_here:  # most often a written answer typed into a code cell
+                    why += "; if it is a written answer typed in a code cell, all of it is below, to read and mark"
                 rewrite[index] = ("not_run", (cell.source, why, unread_here))
                 not_run.append({"cell": index, "why": parsed.problem, "names": list(parsed.names) or unread_here,
                                 "marked_from_saved": sorted(used)})
@@ -645,7 +646,11 @@ def _build_answers_as_data() -> type:
                         header = []
                     elif not mine and info == READ_AS and given_in.get(index) and \
                             all(_blank_answer(v) for _, v in given_in[index]):
-                        header = BLANK_HERE
+                        # (check20 M2: not where an answer typed in another cell is the one marked)
+                        elsewhere = sorted({n for n, _ in given_in[index] if n in home})
+                        header = BLANK_HERE if not elsewhere else [
+                            f"# Left blank here, as released: {n} is marked from the answer typed in cell {marked_in(n)}."
+                            for n in elsewhere]
 
                     def build(kept: int) -> str:
                         said = ["# Your comments in this cell:"] + _as_comment(comments, 30, kept=kept) if comments else []

@@ -332,8 +332,8 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
   // it, and the lesson would show lines such as "VBox(children=...)" instead of its activities (CI
   // stop 37: the widgets' file failed to load once in a full test run).
   var RESTARTED_KEY = "coplearn-python-restarted:" + path, RETRY_MS = 300000;
-  function startFailed(why, twice, once, kind) {
-    if (runs || running || root.hasAttribute("data-coplearn-python-restarted")) return false;
+  function startFailed(why, twice, once, kind, afterRun) {
+    if ((!afterRun && (runs || running)) || root.hasAttribute("data-coplearn-python-restarted")) return false;
     var before = 0, remembered = true;
     try {
       before = Number(window.sessionStorage.getItem(RESTARTED_KEY) || 0);
@@ -359,6 +359,24 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
   var NEEDED = [["@jupyter-widgets/jupyterlab-manager:plugin", "the widgets"],
                 ["@jupyter-widgets/jupyterlab-manager:controls-", "the widgets' controls"],
                 ["@jupyterlab/plotly-extension:", "the charts"]];
+  var PARTS_TWICE = "The lesson's activities failed to load in your browser twice in a row.",
+      PARTS_ONCE = "The lesson's activities failed to load in your browser.";
+  // The widgets' controls are a file of their own, loaded when the first activity is drawn: if it
+  // failed to load, every activity shows only "Click to show javascript error." The page then reloads
+  // once as above (the lesson has only just run: nothing of the learner's is lost).
+  function checkDrawn() {
+    var looks = 0;
+    (function look() {
+      if (document.querySelector(".jp-OutputArea .jupyter-widgets-error-widget")) {
+        root.setAttribute("data-coplearn-missing", "the widgets' controls");
+        startFailed("the activities could not be drawn (the widgets' controls did not load)", PARTS_TWICE, PARTS_ONCE,
+                    "parts", true);
+        return;
+      }
+      looks += 1;
+      if (looks < 20) { setTimeout(look, 500); }
+    })();
+  }
   function missingParts(app) {
     if (!app.listPlugins) return [];
     var have = app.listPlugins();
@@ -507,7 +525,7 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
       runs += 1;
       root.setAttribute("data-coplearn-runs", String(runs));
       root.setAttribute("data-coplearn-ran", "yes");
-      if (runs === 1) { keepForOffline(); guardUnsaved(w); }
+      if (runs === 1) { keepForOffline(); guardUnsaved(w); checkDrawn(); }
     }).catch(function (err) {
       unpin();
       console.error("coplearn: running the lesson failed", err);
@@ -594,8 +612,7 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
     if (missing.length) {
       root.setAttribute("data-coplearn-missing", missing.join(", "));
       if (startFailed("a part of the page the activities need did not load (" + missing.join(", ") + ")",
-                      "The lesson's activities failed to load in your browser twice in a row.",
-                      "The lesson's activities failed to load in your browser.", "parts")) return;
+                      PARTS_TWICE, PARTS_ONCE, "parts")) return;
     }
     var restarted = false;
     ctx.statusChanged.connect(function (_, status) {
