@@ -44,7 +44,7 @@ pre, div.output_area pre, div.input_area pre { white-space: pre-wrap; word-break
 #toc a, .rendered_html a { color: #0b4f8a; text-decoration: underline; }
 div.nbgrader_cell .panel-heading a { color: #ffffff; text-decoration: underline; }
 div.nbgrader_cell .panel-heading { height: auto; min-height: 37px; }
-body { font-size: 16px; line-height: 1.5; }
+body { font-size: 16px; line-height: 1.5; overflow-wrap: break-word; }
 div.prompt { display: none; }
 h2.coplearn-label { display: inline; font-size: 16px; font-weight: bold; margin: 0; line-height: 25px; }
 .coplearn-marked-by { margin: 0.2em 0.4em; }
@@ -52,6 +52,15 @@ details.coplearn-code { margin: 0.4em; }
 details.coplearn-code summary { cursor: pointer; color: #0b4f8a; text-decoration: underline; }
 .coplearn-why { border-left: 4px solid #b35900; background: #fff8ef; padding: 0.3em 0.8em; margin-bottom: 1em; }
 .coplearn-why p { margin: 0.3em 0; }
+/* a narrow screen (a phone, or 400 % zoom): the score goes under the item's name, not over it, the
+   page's margins shrink, and a wide table scrolls in its own box instead of the page */
+.rendered_html table { display: block; max-width: 100%; overflow-x: auto; }
+@media (max-width: 640px) {
+  div.nbgrader_cell .panel-heading .pull-right { float: none !important; display: block; }
+  div.container, div#notebook-container, .panel-body { padding-left: 2px; padding-right: 2px; }
+  div.cell { padding: 2px 0; }
+  div.inner_cell, div.output_area, div.output_subarea { max-width: 100%; padding-left: 0; padding-right: 0; }
+}
 .highlight .c, .highlight .c1, .highlight .cm, .highlight .ch, .highlight .cs, .highlight .cp,
 .highlight .cpf { color: #2e5c5c; }
 .highlight .ow, .highlight .nd { color: #6f1aa8; }
