@@ -101,6 +101,8 @@ def answer_label(kind: str, value: object) -> str:
     'R1: unable and unwilling or insecure'
     >>> answer_label("number", 3.2)
     '3.2'
+    >>> answer_label("stage", "st\u043erming")  # (a Cyrillic o: red team 19 F2, the report's part)
+    'stоrming (holds a letter other than a to z: о, CYRILLIC SMALL LETTER O)'
     """
     if kind == "item":
         from coplearn.paper.action_centred import get_item
@@ -123,7 +125,21 @@ def _label(kind: str, value: object) -> str:
                 return o.label
     except (LookupError, ImportError):
         pass
-    return str(value)
+    return str(value) + _look_alike_note(value)
+
+
+def _look_alike_note(value: object) -> str:
+    """A typed answer that looks like an option but holds a letter other than the keyboard's a to z
+    (a Cyrillic о for o) is named so in the report, where it would look like a right answer marked wrong."""
+    if not isinstance(value, str):
+        return ""
+    odd = list(dict.fromkeys(ch for ch in value if ch.isalpha() and not ch.isascii()))
+    if not odd:
+        return ""
+    import unicodedata
+
+    named = "; ".join(f"{ch}, {unicodedata.name(ch, f'U+{ord(ch):04X}')}" for ch in odd[:3])
+    return f" (holds {'letters' if len(odd) > 1 else 'a letter'} other than a to z: {named})"
 
 
 def is_option(kind: str, value: object) -> bool:
