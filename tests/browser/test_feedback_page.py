@@ -99,7 +99,7 @@ def test_the_feedback_page_passes_axe_and_reads_on_a_narrow_screen(browser: Brow
         assert widths[0] <= widths[1], widths
         # each score within its bar, clear of the item's name (it had floated out over the text below)
         overlaps = page.evaluate("""() => Array.from(document.querySelectorAll('.coplearn-check .panel-heading')).filter(h => {
-            const bar = h.getBoundingClientRect(), a = h.querySelector('h2').getBoundingClientRect(),
+            const bar = h.getBoundingClientRect(), a = h.querySelector('h3').getBoundingClientRect(),
                   b = h.querySelector('.pull-right').getBoundingClientRect();
             return (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom)
                 || b.bottom > bar.bottom + 1 || b.right > bar.right + 1; }).length""")

@@ -103,7 +103,7 @@ def test_the_feedback_page_shows_what_was_read_and_why_in_words_with_the_code_fo
         assert "AssertionError" not in page
         why = re.findall(r"<strong>Why not all the points:</strong> ([^<]{0,60})", page)
         assert len(why) == 1 and why[0].startswith("Not quite."), why  # question 2's second mark alone
-        headings = re.findall(r'<h2 class="nbgrader-label coplearn-label">([^<]+)</h2>', page)
+        headings = re.findall(r'<h3 class="nbgrader-label coplearn-label">([^<]+)</h3>', page)
         assert headings[:2] == ["Statement 1", "Statement 2"] and "Question 2, second mark" in headings, headings
         assert page.count(">Marked by your tutor</span>") == 1, headings  # (a1's question 3)
         # every check's code is still there, folded, once per check
@@ -142,6 +142,9 @@ def test_every_assignment_s_feedback_page_is_the_course_s_and_a_student_s_text_i
             assert "Grade cell:" not in page and ">Test cell<" not in page and ">Task<" not in page, a
             assert "AssertionError" not in page and "Student's task" not in page, a
             assert page.count('role="main"') == 1 and "Marked by your tutor" in page, a
+            if a.startswith("a4"):  # a blank hand-in: what was found, not what to do next
+                assert "You did not answer practice 1: nothing was chosen with the drop-down or typed" in page
+                assert "have not answered" not in page and "not answered yet" not in page and "drop-down above" not in page
             if a != ASSIGNMENTS[-1]:  # (a5 has no computer-marked items)
                 assert "Marked by the computer" in page and '<details class="coplearn-code">' in page, a
         page = (course.root / "feedback" / "t20-pages" / A1 / f"{A1}.html").read_text(encoding="utf-8")
@@ -174,3 +177,18 @@ def test_check20_a_blank_answer_cell_does_not_say_the_drop_downs_are_marked_when
         assert re.search(r"# Left blank here, as released: q2 is marked from the answer typed in cell \d+\.", blank), blank
     finally:
         forget_students(course, "t20-below")
+
+
+@pytest.mark.timeout(30)
+def test_red20_a_long_name_like_line_is_read_in_one_pass() -> None:
+    """red team 20 F1: ``q111...1`` (a cell of 20,000 characters Python cannot read) took 15 to 25 s in
+    the answer-name patterns, whose digits could be split two ways; 2,000 such cells in one notebook
+    held up the serial autograder for hours. Each now takes milliseconds (the limit here is for all)."""
+    from coplearn.grading.answers import MAX_CELL_CHARS, is_answer_name, names_given, parse_answer_cell
+
+    long_name = "q" + "1" * (MAX_CELL_CHARS - 10)
+    for source in (long_name, long_name + "\u00e9 = 1", long_name + " ==", "  " + long_name + ": x"):
+        for _ in range(20):
+            assert names_given(source) == []
+            assert not is_answer_name(source.split(" ")[0] + "\u00e9")
+            parse_answer_cell(source)

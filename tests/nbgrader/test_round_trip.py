@@ -159,7 +159,7 @@ def test_the_graded_answer_is_shown_as_text_for_the_tutor(round_trip: Course) ->
     text = output_text(cell_by_id(carol, "q1-statement-09"))
     assert "Your answer to statement 9: professional (typed)" in text
     assert "Supervision mainly about managing cases" in text  # the hidden test's explanation
-    assert "not answered yet" in output_text(cell_by_id(carol, "q1-statement-12"))
+    assert "not answered." in output_text(cell_by_id(carol, "q1-statement-12"))
     nb3 = round_trip.autograded(A3, "carol")
     assert "Your answer for the team domain score: 2.92 (entered in the box)" in output_text(cell_by_id(nb3, "q1-team"))
 

@@ -61,7 +61,9 @@ MAX_CELL_CHARS = 20_000   #: characters in one answer cell
 MAX_ITEMS = 200           #: entries in one list or dict
 MAX_TEXT = 2_000          #: characters in one text value
 MAX_DEPTH = 3             #: nesting of lists and dicts
-_ANSWER_NAME = re.compile(r"q[0-9]+[A-Za-z0-9_]*")
+#: (``q`` and a digit, then any letters, digits and underscores: written so that the digits cannot be
+#: shared two ways between its parts, which made a long name cost seconds to refuse: red team 20 F1)
+_ANSWER_NAME = re.compile(r"q[0-9][A-Za-z0-9_]*")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -229,7 +231,8 @@ def is_answer_name(name: str) -> bool:
 #: An answer name given a value at the start of a line (``q2 = ``, ``q3: float = ``, ``q4["a"] = ``).
 #: The annotation is matched once, never given back (a lookahead and a back-reference: Python 3.10
 #: has no possessive ``*+``), so a long line cannot make the pattern backtrack.
-_NAMES_GIVEN = re.compile(r"^[ \t]*(q\d+[A-Za-z0-9_]*)[ \t]*(?::(?=([^=\n]*))\2)?(?:\[[^\]\n]*\][ \t]*)?=(?!=)", re.M)
+_NAMES_GIVEN = re.compile(r"^[ \t]*(q[0-9][A-Za-z0-9_]*)[ \t]*(?::(?=([^=\n]*))\2)?(?:\[[^\]\n]*\][ \t]*)?=(?!=)",
+                          re.M)
 
 
 def names_given(source: str) -> list[str]:

@@ -44,6 +44,13 @@ def _interactive() -> bool:
     return get_ipython() is not None
 
 
+def marking() -> bool:
+    """True while the autograder marks a notebook handed in (not the learner's own run, nor
+    ``nbgrader validate``): the messages then say what was found, for the feedback, not what to do
+    next ("You did not answer statement 3", not "You have not answered statement 3 yet. Choose ...")."""
+    return os.environ.get("NBGRADER_EXECUTION") == "autograde"
+
+
 def _report(problem: str | None) -> None:
     """Fail a check: raise under nbgrader (and in plain Python); in the learner's own session,
     show the message instead, so that "Run All Cells" carries on to the questions below."""
@@ -71,6 +78,8 @@ def _choice_problem(answer: object, kind: str, where: str) -> str | None:
     if answer is None:
         if unread := _unread(where):
             return unread
+        if marking():
+            return f"You did not answer {where}: nothing was chosen with the drop-down or typed for it."
         article = "an" if what[0] in "aeiou" else "a"
         return (f"You have not answered {where} yet. Choose {article} {what} from the drop-down above, "
                 f"or type one of: {_typed(kind)}.")
@@ -152,7 +161,9 @@ def check_number(answer: object, where: str, lo: float = 1.0, hi: float = 5.0, w
     problem = None
     if answer is None:
         problem = (_unread(where) or
-                   f"You have not answered {where} yet. Type the number in the answer cell or the box above.")
+                   (f"You did not answer {where}: no number was typed for it, in the answer cell or the box."
+                    if marking() else
+                    f"You have not answered {where} yet. Type the number in the answer cell or the box above."))
     elif isinstance(answer, bool) or not isinstance(answer, (int, float)) or math.isnan(answer):
         problem = f"For {where} you gave {_quoted(answer)}, which is not a number. Type digits, for example 3.25."
     elif not lo <= answer <= hi:
@@ -168,6 +179,8 @@ def _several_problem(answers: Sequence[object], kind: str, count: int, where: st
     if not answers:
         if unread := _unread(where):
             return unread, True
+        if marking():
+            return f"You did not answer {where}: nothing was chosen with the drop-downs or typed for it.", True
         return (f"You have not answered {where} yet. Choose {count} from the drop-downs above, or type them "
                 "into the answer cell as a list: in square brackets, each in quotes, separated by commas."), True
     different = len({a if isinstance(a, str) else repr(a) for a in answers})

@@ -46,7 +46,7 @@ div.nbgrader_cell .panel-heading a { color: #ffffff; text-decoration: underline;
 div.nbgrader_cell .panel-heading { height: auto; min-height: 37px; }
 body { font-size: 16px; line-height: 1.5; overflow-wrap: break-word; }
 div.prompt { display: none; }
-h2.coplearn-label { display: inline; font-size: 16px; font-weight: bold; margin: 0; line-height: 25px; }
+h3.coplearn-label { display: inline; font-size: 16px; font-weight: bold; margin: 0; line-height: 25px; }
 .coplearn-marked-by { margin: 0.2em 0.4em; }
 details.coplearn-code { margin: 0.4em; }
 details.coplearn-code summary { cursor: pointer; color: #0b4f8a; text-decoration: underline; }

@@ -230,6 +230,14 @@ def _how(question: str) -> str:
     return UNCHECKED if in_notebook else "typed"
 
 
+def _not_answered() -> str:
+    """How a check line says there is no answer: "not answered yet." in the learner's own run and in
+    ``nbgrader validate``; "not answered." in a notebook the autograder marks (its feedback)."""
+    from coplearn.grading.checks import marking
+
+    return "not answered." if marking() else "not answered yet."
+
+
 def _key(question: str, item: object | None) -> str:
     return question if item is None else f"{question}.{item}"
 
@@ -251,7 +259,7 @@ def choice(question: str, item: object | None = None, *, kind: str, label: str |
         if store.last_warning:
             print(store.last_warning)
     if answer is None:
-        print(f"Your answer to {where}: not answered yet.")
+        print(f"Your answer to {where}: {_not_answered()}")
     else:
         print(f"Your answer to {where}: {_show(answer)} ({how})")
     _note_unread(question, where, answer)
@@ -282,7 +290,7 @@ def number(question: str, item: object | None = None, *, label: str | None = Non
         except ValueError:  # (as the course's record reads it: coplearn.grading.schema.clean_value)
             answer = raw.strip()
     if answer is None:
-        print(f"Your answer for {where}: not answered yet.")
+        print(f"Your answer for {where}: {_not_answered()}")
     else:
         print(f"Your answer for {where}: {_show(answer)} ({how})")
     _note_unread(question, where, answer)
@@ -318,7 +326,7 @@ def several(question: str, count: int, *, kind: str, label: str | None = None,
             print(store.last_warning)
     answers = [canonical(v, kind) for v in values if not _blank(v)]
     if not answers:
-        print(f"Your answer to {where}: not answered yet.")
+        print(f"Your answer to {where}: {_not_answered()}")
     else:
         shown = ", ".join(_show(a) for a in answers[:_SHOW_ITEMS])
         if len(answers) > _SHOW_ITEMS:
