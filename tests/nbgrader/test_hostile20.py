@@ -192,3 +192,31 @@ def test_red20_a_long_name_like_line_is_read_in_one_pass() -> None:
             assert names_given(source) == []
             assert not is_answer_name(source.split(" ")[0] + "\u00e9")
             parse_answer_cell(source)
+
+
+@pytest.mark.slow
+def test_red20_a_lone_surrogate_in_a_written_answer_is_shown_as_a_replacement_character(course: Course) -> None:
+    """red team 20 F2: ``"\\ud800"`` (valid JSON, no UTF-8 character) in a written answer, an added
+    text cell or a setting failed that student's grading with a bare UnicodeEncodeError when nbgrader
+    wrote the graded notebook. It is now written as \ufffd, said in one line, and the marks stand."""
+    from nbcourse import index_of, new_cell
+
+    def odd(nb: dict) -> None:
+        set_source(nb, "q1-typed", A1_RIGHT_Q1)
+        set_source(nb, "q2-typed", 'q2 = ["managed", "professional"]')
+        nb["cells"].insert(index_of(nb, "q3-task") + 1, new_cell("markdown", "My answer \ud800 in part", "mine-odd"))
+        nb["metadata"]["note\udfff"] = "x\udfff"
+
+    try:
+        course.student("t20-odd").hand_in(A1, odd)
+        api = course.api(**FAST)
+        course.ok(api.collect(A1))
+        log = course.ok(api.autograde(A1, "t20-odd"))["log"]
+        assert course.score(A1, "t20-odd") == 40
+        assert re.search(r"coplearn: t20-odd: cell \d+ and the notebook's settings hold characters no file can store",
+                         log), log[-3000:]
+        nb = course.autograded(A1, "t20-odd")
+        assert any("My answer \ufffd in part" in "".join(c["source"]) for c in nb["cells"])
+        course.ok(api.generate_feedback(A1, "t20-odd"))
+    finally:
+        forget_students(course, "t20-odd")

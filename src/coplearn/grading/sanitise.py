@@ -835,6 +835,14 @@ def _build_forget_unknown() -> type:
 
         def preprocess(self, nb: Any, resources: Any) -> tuple[Any, Any]:
             cells, _, _, _ = gradebook_cells(resources, course_id(self.config))
+            odd = mend_surrogates(nb)  # (one would fail the notebook when it is written: red team 20 F2)
+            if odd:
+                self.log.warning("coplearn: %s: %s hold%s characters no file can store (a lone surrogate, written "
+                                 "\\ud800 in a hand-edited file), each now shown as \ufffd; nothing else was changed",
+                                 log_safe(resources["nbgrader"].get("student", "")),
+                                 (", ".join(odd[:10]) + f" and {len(odd) - 10} more" if len(odd) > 10 else
+                                  " and ".join([", ".join(odd[:-1]), odd[-1]] if len(odd) > 1 else odd)),
+                                 "s" if len(odd) == 1 else "")
             mend_cell_ids(nb)  # (an id nbformat refuses would fail the whole notebook)
             mend_notebook_settings(nb)  # (so would a notebook setting of the wrong type)
             keeper = _id_keepers(nb.cells, cells)
@@ -875,6 +883,47 @@ def _build_forget_unknown() -> type:
 
     ForgetUnknownCells.__module__ = __name__
     return ForgetUnknownCells
+
+
+def mend_surrogates(nb: Any) -> list[str]:
+    """Write each lone surrogate in the notebook (in any text or name, in its cells, outputs and
+    settings) as the replacement character, in place; return where there were some ("cell 7", "the
+    notebook's settings"). No UTF-8 file can hold one, so nbgrader failed the student when it wrote
+    the graded notebook, with a bare UnicodeEncodeError (red team 20 F2).
+
+    >>> nb = {"metadata": {"a\\ud800": 1}, "cells": [{"source": "ok"}, {"source": ["x\\udfff", "y"]}]}
+    >>> mend_surrogates(nb), nb["cells"][1]["source"], list(nb["metadata"])
+    (['cell 2', "the notebook's settings"], ['x\ufffd', 'y'], ['a\ufffd'])
+    """
+    def mend(node: Any) -> bool:
+        changed, stack = False, [node]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, dict):
+                for key in list(item):
+                    value = item[key]
+                    if isinstance(value, str) and grading._SURROGATE.search(value):
+                        item[key], changed = grading.without_surrogates(value), True
+                    elif isinstance(value, (dict, list)):
+                        stack.append(value)
+                    if isinstance(key, str) and grading._SURROGATE.search(key):
+                        item[grading.without_surrogates(key)] = item.pop(key)
+                        changed = True
+            elif isinstance(item, list):
+                for i, value in enumerate(item):
+                    if isinstance(value, str) and grading._SURROGATE.search(value):
+                        item[i], changed = grading.without_surrogates(value), True
+                    elif isinstance(value, (dict, list)):
+                        stack.append(value)
+        return changed
+
+    where = [f"cell {i + 1}" for i, cell in enumerate(nb.get("cells") or []) if mend(cell)]
+    rest = {k: v for k, v in nb.items() if k != "cells"}
+    if mend(rest):
+        where.append("the notebook's settings")
+        for k, v in rest.items():
+            nb[k] = v
+    return where
 
 
 #: Notebook-level settings nbformat's schema gives a type, and the test each must pass; one that
