@@ -58,8 +58,8 @@ def test_the_feedback_says_the_cell_could_not_be_read_and_the_marks_are_those_of
         nb = course.autograded(A1, "t20-unclosed")
         source = cell_by_id(nb, "q2-typed")["source"]
         source = "".join(source) if isinstance(source, list) else source
-        assert source.splitlines()[1] == ("# Answers in this cell, which Python could not read, so marked as "
-                                          "unanswered: q2."), source
+        assert source.splitlines()[1] == "# Python could not read this cell, so no typed answer in it is marked, for: q2.", \
+            source
         said = "\n".join(output_text(c) for c in nb["cells"] if c["cell_type"] == "code")
         assert "could not be read by Python when the notebook was marked" in said, said[-3000:]
         assert "You have not answered question 2" not in said and "cannot be read by Python yet" not in said
@@ -220,3 +220,70 @@ def test_red20_a_lone_surrogate_in_a_written_answer_is_shown_as_a_replacement_ch
         course.ok(api.generate_feedback(A1, "t20-odd"))
     finally:
         forget_students(course, "t20-odd")
+
+
+def test_red20_an_answer_read_in_an_earlier_cell_stands_when_a_later_cell_cannot_be_read() -> None:
+    """red team 20 F3: a right answer typed in one cell, then a cell below it that Python cannot read
+    giving the same question: the learner's own run showed the question unanswered, while the
+    autograder (rightly: the broken cell never ran) marked the earlier answer. The learner's run now
+    keeps it too, and says so; the same cell broken after a good run still loses its answer (the
+    notebook as handed in holds only the broken cell)."""
+    import io
+    from contextlib import redirect_stdout
+    from types import SimpleNamespace
+
+    from coplearn.grading import resolve
+
+    def ran(source: str, cell: str, broken: bool = False) -> str:
+        error = None
+        if broken:
+            try:
+                compile(source, "<cell>", "exec")
+            except SyntaxError as exc:
+                error = exc
+        with redirect_stdout(io.StringIO()) as said:
+            resolve._after_cell(SimpleNamespace(info=SimpleNamespace(raw_cell=source, cell_id=cell),
+                                                error_before_exec=error, error_in_exec=None))
+        return said.getvalue()
+
+    for state in (resolve._MARKED, resolve._HOW, resolve._UNREAD, resolve._GIVEN_IN):
+        state.clear()
+    try:
+        ran('q2 = ["managed", "professional"]', "cell-a")
+        said = ran('q2 = ["managed", "professional]', "cell-b", broken=True)
+        assert resolve._MARKED["q2"] == ["managed", "professional"], said
+        assert "Meanwhile the answer given for q2 in an earlier cell is the one marked." in said, said
+        said = ran('q2 = ["managed", "professional]', "cell-a", broken=True)  # the same cell, broken after a good run
+        assert "q2" not in resolve._MARKED and "Meanwhile" not in said, said
+    finally:
+        for state in (resolve._MARKED, resolve._HOW, resolve._UNREAD, resolve._GIVEN_IN):
+            state.clear()
+
+
+def test_red20_a_notebook_command_in_an_answer_cell_is_named_for_the_learner_and_the_tutor() -> None:
+    """red team 20 F4: ``%env ...`` in an answer cell runs in the learner's own notebook, but the cell
+    cannot be read as answers: the learner's run dropped the answers without a word, and the
+    autograder's note said to check quotes, brackets and commas."""
+    import io
+    from contextlib import redirect_stdout
+    from types import SimpleNamespace
+
+    from coplearn.grading import resolve
+    from coplearn.grading.answers import parse_answer_cell
+
+    source = "%env COPLEARN=1\nq2 = ['managed', 'professional']"
+    problem = parse_answer_cell(source).problem
+    assert problem == ("it is not Python that can be read: line 1 is a notebook command (it starts with %), not an "
+                       "answer: delete that line, as an answer cell holds only answers"), problem
+    for state in (resolve._MARKED, resolve._HOW, resolve._UNREAD, resolve._GIVEN_IN):
+        state.clear()
+    try:
+        with redirect_stdout(io.StringIO()) as said:
+            resolve._after_cell(SimpleNamespace(info=SimpleNamespace(raw_cell=source, cell_id="c"),
+                                                error_before_exec=None, error_in_exec=None))
+        assert said.getvalue().startswith("This answer cell cannot be read as answers, so they are not marked until "
+                                          "it is mended: line 1 is a notebook command"), said.getvalue()
+        assert "q2" in resolve._UNREAD and "q2" not in resolve._MARKED
+    finally:
+        for state in (resolve._MARKED, resolve._HOW, resolve._UNREAD, resolve._GIVEN_IN):
+            state.clear()

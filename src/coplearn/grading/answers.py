@@ -157,7 +157,7 @@ def unreadable_hint(source: str, error: object = None) -> str | None:
     """
     import unicodedata
 
-    hint = decimal_comma_hint(source)
+    hint = command_line_hint(source) or decimal_comma_hint(source)
     if hint or error is None:
         return hint
     m = re.search(r"U\+([0-9A-Fa-f]{4,6})", str(error))
@@ -181,6 +181,26 @@ def unreadable_hint(source: str, error: object = None) -> str | None:
                 f"a web page or an e-mail: type {'that line' if there == 'on that line' else 'it'} again rather than "
                 "copying it")
     return None
+
+
+_COMMAND_LINE = re.compile(r"^[ \t]*([%!])", re.M)
+
+
+def command_line_hint(source: str) -> str | None:
+    """A line that is a notebook command (``%env ...``, ``!pip ...``), not Python: the learner's own run
+    obeys it, but an answer cell is read as data, so its answers could not be marked (red team 20 F4).
+
+    >>> command_line_hint("%env X=1\\nq1 = 'managed'")
+    'line 1 is a notebook command (it starts with %), not an answer: delete that line, as an answer cell holds only answers'
+    >>> command_line_hint("q1 = '100%'") is None
+    True
+    """
+    m = _COMMAND_LINE.search(source) if isinstance(source, str) else None
+    if not m:
+        return None
+    line = source.count("\n", 0, m.start()) + 1
+    return (f"line {line} is a notebook command (it starts with {m.group(1)}), not an answer: delete that line, as an "
+            "answer cell holds only answers")
 
 
 _CLOSING = {"[": "]", "{": "}", "(": ")"}
@@ -250,7 +270,7 @@ NOT_RUN_HEAD = "# Not run by the course's autograder: "
 #: ... and its second, when the cell could not be read by Python and gave answers: the grading
 #: kernel reads it (:mod:`coplearn.grading.resolve`) so that the checks on those answers say why
 #: there is none to mark, not "You have not answered" (check19 L5). It changes no mark.
-UNREAD_NOTE = "# Answers in this cell, which Python could not read, so marked as unanswered: "
+UNREAD_NOTE = "# Python could not read this cell, so no typed answer in it is marked, for: "
 
 
 def unread_in_note(source: str) -> list[str]:

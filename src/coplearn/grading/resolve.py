@@ -49,6 +49,8 @@ _TRACKING = False
 #: The answer names given in a cell Python could not read when it last ran (a quotation mark never
 #: closed ...): the autograder marks them unanswered, and the check lines say why (walk19 #3).
 _UNREAD: set[str] = set()
+#: The cell (JupyterLab's id) that last gave each answer name a value it could read, or None.
+_GIVEN_IN: dict[str, object] = {}
 #: Those of them the autograder found so, in a notebook handed in (its note in the cell names them:
 #: check19 L5): the feedback says the cell could not be read, not "mend it" nor "not answered".
 _UNREAD_AT_GRADING: set[str] = set()
@@ -116,6 +118,7 @@ def prepare_answers() -> None:
     _UNREAD.clear()
     _UNREAD_AT_GRADING.clear()
     _UNREAD_LABELS.clear()
+    _GIVEN_IN.clear()
     try:
         from IPython import get_ipython
 
@@ -149,28 +152,49 @@ def _after_cell(result: Any) -> None:
             _UNREAD.update(marked_unread)
             _UNREAD_AT_GRADING.update(marked_unread)
             return
+        cell = getattr(info, "cell_id", None)  # (JupyterLab names the cell that ran; None where it does not)
         if getattr(result, "error_before_exec", None) is not None:
             names = names_given(source)
             if not names:
                 return
-            for name in names:  # as the autograder will: this cell's answers are unanswered until it is mended
+            kept = []
+            for name in names:  # as the autograder will: this cell's answers are unanswered until it is mended ...
                 _UNREAD.add(name)
+                if cell is not None and name in _MARKED and _GIVEN_IN.get(name) not in (None, cell):
+                    kept.append(name)  # ... and one given in another cell, read, stands (red team 20 F3)
+                    continue
                 _MARKED.pop(name, None)
                 _HOW.pop(name, None)
             error = result.error_before_exec
             # (Python's own "':' expected after dictionary key" does not say what to change)
             hint = unreadable_hint(source, error) or syntax_hint(error)
-            print(f"Python cannot read this answer cell, so its answers are not marked until it is mended: {hint}.")
+            print(f"Python cannot read this answer cell, so its answers are not marked until it is mended: {hint}." +
+                  (f" Meanwhile the answer{'s' if len(kept) > 1 else ''} given for {', '.join(kept)} in an earlier cell "
+                   f"{'are' if len(kept) > 1 else 'is'} the one{'s' if len(kept) > 1 else ''} marked." if kept else ""))
             return
-        _watch(source, getattr(result, "error_in_exec", None) is not None)
+        _watch(source, getattr(result, "error_in_exec", None) is not None, cell)
     except Exception as exc:  # a note, never a broken notebook
         print(f"(coplearn could not check this cell's answers: {exc})")
 
 
-def _watch(source: str, failed: bool) -> None:
+def _watch(source: str, failed: bool, cell: object = None) -> None:
     parsed = parse_answer_cell(source)
+    if not parsed.readable and not failed:
+        # it ran (a notebook command such as %env, which the learner's kernel obeys), but it cannot be
+        # read as answers, so the autograder marks none from it: said, not silent (red team 20 F4)
+        names = names_given(source)
+        if names:
+            for name in names:
+                _UNREAD.add(name)
+                _MARKED.pop(name, None)
+                _HOW.pop(name, None)
+            print(f"This answer cell cannot be read as answers, so they are not marked until it is mended: "
+                  f"{str(parsed.problem).removeprefix('it is not Python that can be read: ')}.")
+        return
     if not parsed.names:
         return
+    for name in parsed.names:
+        _GIVEN_IN[name] = cell
     _UNREAD.difference_update(parsed.names)
     if parsed.plain:
         for name in parsed.names:
