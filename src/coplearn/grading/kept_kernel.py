@@ -115,6 +115,7 @@ if _g is not None:  # as in a fresh kernel: nothing watched until this notebook'
         _ip.events.unregister("post_run_cell", _g._after_cell)
         _g._TRACKING = False
 _ip.execution_count = 1
+_ip.InteractiveTB.set_mode(mode="Context")  # as a fresh kernel shows errors, until the set-up cell runs (red team 20 F5)
 _left = [k for k in _ip.user_ns if not k.startswith("_") and k not in _ip.user_ns_hidden]
 assert not _left, "the namespace was not empty after the reset: " + ", ".join(_left)
 __import__("gc").freeze()  # what survives a reset (modules, their caches) is not scanned again by the next one
