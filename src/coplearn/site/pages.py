@@ -332,16 +332,28 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
   // it, and the lesson would show lines such as "VBox(children=...)" instead of its activities (CI
   // stop 37: the widgets' file failed to load once in a full test run).
   var RESTARTED_KEY = "coplearn-python-restarted:" + path, RETRY_MS = 300000;
+  // (what failed is kept with the time: "twice in a row" only when the same kind failed twice)
   function startFailed(why, twice, once, kind, afterRun) {
     if ((!afterRun && (runs || running)) || root.hasAttribute("data-coplearn-python-restarted")) return false;
-    var before = 0, remembered = true;
+    if (navigator.onLine === false) {
+      // offline: a reload now would show the browser's "no connection" page instead of the lesson;
+      // it is done when the connection is back (the offline line at the foot of the page says so)
+      if (!root.hasAttribute("data-coplearn-reload-when-online")) {
+        root.setAttribute("data-coplearn-reload-when-online", why);
+        window.addEventListener("online", function () { startFailed(why, twice, once, kind, afterRun); }, { once: true });
+      }
+      return false;
+    }
+    var before = 0, remembered = true, same = true, what = kind || "python";
     try {
-      before = Number(window.sessionStorage.getItem(RESTARTED_KEY) || 0);
-      if (Date.now() - before >= RETRY_MS) { window.sessionStorage.setItem(RESTARTED_KEY, String(Date.now())); }
+      var kept = String(window.sessionStorage.getItem(RESTARTED_KEY) || "0").split("|");
+      before = Number(kept[0]) || 0;
+      same = (kept[1] || "python") === what;
+      if (Date.now() - before >= RETRY_MS) { window.sessionStorage.setItem(RESTARTED_KEY, Date.now() + "|" + what); }
     } catch (err) { remembered = false; }  // (site data blocked: a reload could not tell it had been tried)
     if (!remembered || Date.now() - before < RETRY_MS) {
       root.setAttribute("data-coplearn-python-restarted", (remembered ? "failed again: " : "failed: ") + why);
-      say((remembered ? twice : once) + " Check your internet connection and reload the page (your journal " +
+      say((remembered && same ? twice : once) + " Check your internet connection and reload the page (your journal " +
           "is kept). " + (kind === "parts" ? "If the activities still do not appear" : "If it still does not start") +
           ", try another browser or the desktop course.", kind || "alert");
       return false;
@@ -581,6 +593,7 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
         });
     }).catch(function (err) { console.warn("coplearn: could not prepare the charts early", err); });
   }
+  var partsChecked = false;
   var timer = setInterval(function () {
     if (Date.now() - started > giveUpAfter) {
       clearInterval(timer);
@@ -590,6 +603,17 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
       return;
     }
     var app = window.jupyterapp;
+    // The page's parts are all there (or not) once the app is: checked then, before Python has been
+    // started for nothing on a slow computer (check20 L4), and again below, before the lesson runs
+    if (app && app.listPlugins && !partsChecked) {
+      partsChecked = true;
+      var missingNow = missingParts(app);
+      if (missingNow.length) {
+        root.setAttribute("data-coplearn-missing", missingNow.join(", "));
+        if (startFailed("a part of the page the activities need did not load (" + missingNow.join(", ") + ")",
+                        PARTS_TWICE, PARTS_ONCE, "parts")) { clearInterval(timer); return; }
+      }
+    }
     var w = app && app.shell && app.shell.currentWidget;
     var ctx = w && w.sessionContext;
     // A lesson is the course's, not the learner's work: it is never saved into the browser's storage.
