@@ -181,7 +181,7 @@ def test_under_nbgrader_only_no_answer_or_too_many_stop_a_several_answer_being_m
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
     # (in a notebook being marked, a missing answer is said as found, not as what to do next)
     expected = expected.replace("You have not answered question 2 yet",
-                                "You did not answer question 2: nothing was chosen with the drop-downs or typed")
+                                "You did not answer question 2: no answer was found for it, typed or chosen with the drop-downs")
     if stops_marking:
         with pytest.raises(AssertionError, match=expected):
             check_several(answers, "item", 3, "question 2")

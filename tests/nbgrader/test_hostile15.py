@@ -81,10 +81,11 @@ def test_walk19_python_s_own_error_is_put_in_words_and_the_checks_say_why_no_ans
     resolve._MARKED.clear()
     resolve._UNREAD.clear()
     resolve._UNREAD_LABELS.clear()
-    resolve._MARKED["q2"] = {1: "consulted"}  # an earlier run of the cell, before the slip
+    resolve._MARKED["q2"] = {1: "consulted"}  # an earlier run of the same cell (JupyterLab's id "c1"), before the slip
+    resolve._GIVEN_IN["q2"] = "c1"
     said = io.StringIO()
     with redirect_stdout(said):
-        resolve._after_cell(SimpleNamespace(info=SimpleNamespace(raw_cell=source), error_before_exec=_syntax_error(source),
+        resolve._after_cell(SimpleNamespace(info=SimpleNamespace(raw_cell=source, cell_id="c1"), error_before_exec=_syntax_error(source),
                                             error_in_exec=None))
     assert said.getvalue().startswith(PREFIX) and words in said.getvalue(), said.getvalue()
     name = source.split(" ")[0].rstrip(":")

@@ -143,7 +143,7 @@ def test_every_assignment_s_feedback_page_is_the_course_s_and_a_student_s_text_i
             assert "AssertionError" not in page and "Student's task" not in page, a
             assert page.count('role="main"') == 1 and "Marked by your tutor" in page, a
             if a.startswith("a4"):  # a blank hand-in: what was found, not what to do next
-                assert "You did not answer practice 1: nothing was chosen with the drop-down or typed" in page
+                assert "You did not answer practice 1: no answer was found for it, typed or chosen with the drop-down" in page
                 assert "have not answered" not in page and "not answered yet" not in page and "drop-down above" not in page
             if a != ASSIGNMENTS[-1]:  # (a5 has no computer-marked items)
                 assert "Marked by the computer" in page and '<details class="coplearn-code">' in page, a
@@ -234,7 +234,7 @@ def test_red20_an_answer_read_in_an_earlier_cell_stands_when_a_later_cell_cannot
 
     from coplearn.grading import resolve
 
-    def ran(source: str, cell: str, broken: bool = False) -> str:
+    def ran(source: str, cell: str | None, broken: bool = False) -> str:
         error = None
         if broken:
             try:
@@ -255,6 +255,17 @@ def test_red20_an_answer_read_in_an_earlier_cell_stands_when_a_later_cell_cannot
         assert "Meanwhile the answer given for q2 in an earlier cell is the one marked." in said, said
         said = ran('q2 = ["managed", "professional]', "cell-a", broken=True)  # the same cell, broken after a good run
         assert "q2" not in resolve._MARKED and "Meanwhile" not in said, said
+        # check20b M2: nbgrader validate names no cell (each runs once, top to bottom): kept, as the autograder does
+        ran('q2 = ["managed", "professional"]', None)
+        said = ran('q2 = ["managed", "professional]', None, broken=True)
+        assert resolve._MARKED["q2"] == ["managed", "professional"] and "Meanwhile" in said, said
+        # check20b M1: a cell that ran but cannot be read as answers (a notebook command) keeps it too
+        said = ran("%env X=1\nq2 = ['democratic', 'managed']", "cell-c")
+        assert resolve._MARKED["q2"] == ["managed", "professional"] and "Meanwhile" in said, said
+        # check20b L1: the released form (None) is not an answer to keep
+        ran("q2 = None", "cell-d")
+        said = ran('q2 = ["managed", "professional]', "cell-e", broken=True)
+        assert "q2" not in resolve._MARKED and "Meanwhile" not in said, said
     finally:
         for state in (resolve._MARKED, resolve._HOW, resolve._UNREAD, resolve._GIVEN_IN):
             state.clear()
@@ -272,6 +283,9 @@ def test_red20_a_notebook_command_in_an_answer_cell_is_named_for_the_learner_and
     from coplearn.grading.answers import parse_answer_cell
 
     source = "%env COPLEARN=1\nq2 = ['managed', 'professional']"
+    # (check20b L2: a line starting with ! inside a text never closed is not blamed)
+    assert parse_answer_cell('q1 = """my notes\n!important\n').problem.endswith(
+        "line 1 opens three quotation marks and never closes them: put the same three after the text")
     problem = parse_answer_cell(source).problem
     assert problem == ("it is not Python that can be read: line 1 is a notebook command (it starts with %), not an "
                        "answer: delete that line, as an answer cell holds only answers"), problem

@@ -157,7 +157,7 @@ def unreadable_hint(source: str, error: object = None) -> str | None:
     """
     import unicodedata
 
-    hint = command_line_hint(source) or decimal_comma_hint(source)
+    hint = command_line_hint(source, error) or decimal_comma_hint(source)
     if hint or error is None:
         return hint
     m = re.search(r"U\+([0-9A-Fa-f]{4,6})", str(error))
@@ -186,7 +186,7 @@ def unreadable_hint(source: str, error: object = None) -> str | None:
 _COMMAND_LINE = re.compile(r"^[ \t]*([%!])", re.M)
 
 
-def command_line_hint(source: str) -> str | None:
+def command_line_hint(source: str, error: object = None) -> str | None:
     """A line that is a notebook command (``%env ...``, ``!pip ...``), not Python: the learner's own run
     obeys it, but an answer cell is read as data, so its answers could not be marked (red team 20 F4).
 
@@ -199,6 +199,8 @@ def command_line_hint(source: str) -> str | None:
     if not m:
         return None
     line = source.count("\n", 0, m.start()) + 1
+    if getattr(error, "lineno", line) != line:
+        return None  # (Python stopped elsewhere: a line starting with ! inside a text never closed, say)
     return (f"line {line} is a notebook command (it starts with {m.group(1)}), not an answer: delete that line, as an "
             "answer cell holds only answers")
 

@@ -79,7 +79,7 @@ def _choice_problem(answer: object, kind: str, where: str) -> str | None:
         if unread := _unread(where):
             return unread
         if marking():
-            return f"You did not answer {where}: nothing was chosen with the drop-down or typed for it."
+            return f"You did not answer {where}: no answer was found for it, typed or chosen with the drop-down."
         article = "an" if what[0] in "aeiou" else "a"
         return (f"You have not answered {where} yet. Choose {article} {what} from the drop-down above, "
                 f"or type one of: {_typed(kind)}.")
@@ -161,7 +161,7 @@ def check_number(answer: object, where: str, lo: float = 1.0, hi: float = 5.0, w
     problem = None
     if answer is None:
         problem = (_unread(where) or
-                   (f"You did not answer {where}: no number was typed for it, in the answer cell or the box."
+                   (f"You did not answer {where}: no number was found for it, in the answer cell or the box."
                     if marking() else
                     f"You have not answered {where} yet. Type the number in the answer cell or the box above."))
     elif isinstance(answer, bool) or not isinstance(answer, (int, float)) or math.isnan(answer):
@@ -180,7 +180,7 @@ def _several_problem(answers: Sequence[object], kind: str, count: int, where: st
         if unread := _unread(where):
             return unread, True
         if marking():
-            return f"You did not answer {where}: nothing was chosen with the drop-downs or typed for it.", True
+            return f"You did not answer {where}: no answer was found for it, typed or chosen with the drop-downs.", True
         return (f"You have not answered {where} yet. Choose {count} from the drop-downs above, or type them "
                 "into the answer cell as a list: in square brackets, each in quotes, separated by commas."), True
     different = len({a if isinstance(a, str) else repr(a) for a in answers})

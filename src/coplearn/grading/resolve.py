@@ -157,24 +157,41 @@ def _after_cell(result: Any) -> None:
             names = names_given(source)
             if not names:
                 return
-            kept = []
-            for name in names:  # as the autograder will: this cell's answers are unanswered until it is mended ...
-                _UNREAD.add(name)
-                if cell is not None and name in _MARKED and _GIVEN_IN.get(name) not in (None, cell):
-                    kept.append(name)  # ... and one given in another cell, read, stands (red team 20 F3)
-                    continue
-                _MARKED.pop(name, None)
-                _HOW.pop(name, None)
+            kept = _unreadable(names, cell)
             error = result.error_before_exec
             # (Python's own "':' expected after dictionary key" does not say what to change)
             hint = unreadable_hint(source, error) or syntax_hint(error)
             print(f"Python cannot read this answer cell, so its answers are not marked until it is mended: {hint}." +
-                  (f" Meanwhile the answer{'s' if len(kept) > 1 else ''} given for {', '.join(kept)} in an earlier cell "
-                   f"{'are' if len(kept) > 1 else 'is'} the one{'s' if len(kept) > 1 else ''} marked." if kept else ""))
+                  _meanwhile(kept))
             return
         _watch(source, getattr(result, "error_in_exec", None) is not None, cell)
     except Exception as exc:  # a note, never a broken notebook
         print(f"(coplearn could not check this cell's answers: {exc})")
+
+
+def _unreadable(names: list[str], cell: object) -> list[str]:
+    """A cell giving ``names`` could not be read: as the autograder will, mark none of its answers
+    until it is mended, but keep one already read from another cell, which the autograder marks too
+    (red team 20 F3). ``cell`` is JupyterLab's id of the cell; where there is none (``nbgrader
+    validate`` runs each cell once, top to bottom) an answer already read came from another cell
+    (check20b M2). A blank one (``None``, as released) is not an answer. Returns the names kept."""
+    kept = []
+    for name in names:
+        _UNREAD.add(name)
+        if name in _MARKED and not _blank(_MARKED[name]) and (cell is None or _GIVEN_IN.get(name) != cell):
+            kept.append(name)
+            continue
+        _MARKED.pop(name, None)
+        _HOW.pop(name, None)
+    return kept
+
+
+def _meanwhile(kept: list[str]) -> str:
+    if not kept:
+        return ""
+    several = len(kept) > 1
+    return (f" Meanwhile the answer{'s' if several else ''} given for {', '.join(kept)} in an earlier cell "
+            f"{'are' if several else 'is'} the one{'s' if several else ''} marked.")
 
 
 def _watch(source: str, failed: bool, cell: object = None) -> None:
@@ -184,12 +201,9 @@ def _watch(source: str, failed: bool, cell: object = None) -> None:
         # read as answers, so the autograder marks none from it: said, not silent (red team 20 F4)
         names = names_given(source)
         if names:
-            for name in names:
-                _UNREAD.add(name)
-                _MARKED.pop(name, None)
-                _HOW.pop(name, None)
+            kept = _unreadable(names, cell)
             print(f"This answer cell cannot be read as answers, so they are not marked until it is mended: "
-                  f"{str(parsed.problem).removeprefix('it is not Python that can be read: ')}.")
+                  f"{str(parsed.problem).removeprefix('it is not Python that can be read: ')}." + _meanwhile(kept))
         return
     if not parsed.names:
         return

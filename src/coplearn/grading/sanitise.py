@@ -536,7 +536,8 @@ def _build_answers_as_data() -> type:
                 not_run.append({"cell": index, "why": parsed.problem, "names": list(parsed.names) or unread_here,
                                 "marked_from_saved": sorted(used)})
                 logs.append((index, f"was not run ({log_safe(str(parsed.problem))}); " + (
-                    f"saved values used for {', '.join(sorted(used))}" if used else "its answers are unanswered")))
+                    f"saved values used for {', '.join(sorted(used))}" if used else
+                    "no answer in it is marked (one given in another cell or with the drop-downs is)")))
             # One value per answer, given in one cell only: the value in effect when the first test
             # that marks it runs (the last one given before that test, as the learner's own run and
             # nbgrader validate have it; failing any typed before it, the first one given). A blank
@@ -921,8 +922,9 @@ def mend_surrogates(nb: Any) -> list[str]:
     rest = {k: v for k, v in nb.items() if k != "cells"}
     if mend(rest):
         where.append("the notebook's settings")
-        for k, v in rest.items():
-            nb[k] = v
+        for k in [k for k in nb if k != "cells"]:
+            del nb[k]
+        nb.update(rest)
     return where
 
 

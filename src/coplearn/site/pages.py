@@ -386,7 +386,7 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
         return;
       }
       looks += 1;
-      if (looks < 20) { setTimeout(look, 500); }
+      if (looks < 60) { setTimeout(look, 500); }  // (30 s: a slow computer draws the activities late)
     })();
   }
   function missingParts(app) {
