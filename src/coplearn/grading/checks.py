@@ -93,6 +93,19 @@ def _choice_problem(answer: object, kind: str, where: str) -> str | None:
     return None
 
 
+def non_keyboard_letters(value: object) -> list[tuple[str, str]]:
+    """The letters of a typed answer other than the keyboard's plain a to z, once each, with their
+    Unicode names (a Cyrillic о looks like o); none for anything but text.
+
+    >>> non_keyboard_letters("st\u043erming"), non_keyboard_letters(3)
+    ([('\u043e', 'CYRILLIC SMALL LETTER O')], [])
+    """
+    if not isinstance(value, str):
+        return []
+    odd = dict.fromkeys(ch for ch in value if ch.isalpha() and not ch.isascii())
+    return [(ch, unicodedata.name(ch, f"U+{ord(ch):04X}")) for ch in odd]
+
+
 def _look_alikes(answer: object) -> str:
     """A sentence naming the letters of a typed answer that are not the keyboard's plain a-z (a Cyrillic
     о looks like o: red team 19 F2), so that an answer that looks right says why it is not; else "".
@@ -102,12 +115,10 @@ def _look_alikes(answer: object) -> str:
     >>> _look_alikes("storming"), _look_alikes(3)
     ('', '')
     """
-    if not isinstance(answer, str):
-        return ""
-    odd = list(dict.fromkeys(ch for ch in answer if ch.isalpha() and not ch.isascii()))
+    odd = non_keyboard_letters(answer)
     if not odd:
         return ""
-    named = ", ".join(f"{ch} ({unicodedata.name(ch, f'U+{ord(ch):04X}')})" for ch in odd[:5])
+    named = ", ".join(f"{ch} ({name})" for ch, name in odd[:5])
     several = len(odd) > 1
     return (f" It holds {'letters' if several else 'a letter'} other than the keyboard's plain a to z, though "
             f"{'they' if several else 'it'} may look like {'them' if several else 'one'}: {named}; retype the answer.")

@@ -131,14 +131,12 @@ def _label(kind: str, value: object) -> str:
 def _look_alike_note(value: object) -> str:
     """A typed answer that looks like an option but holds a letter other than the keyboard's a to z
     (a Cyrillic о for o) is named so in the report, where it would look like a right answer marked wrong."""
-    if not isinstance(value, str):
-        return ""
-    odd = list(dict.fromkeys(ch for ch in value if ch.isalpha() and not ch.isascii()))
+    from coplearn.grading.checks import non_keyboard_letters
+
+    odd = non_keyboard_letters(value)
     if not odd:
         return ""
-    import unicodedata
-
-    named = "; ".join(f"{ch}, {unicodedata.name(ch, f'U+{ord(ch):04X}')}" for ch in odd[:3])
+    named = "; ".join(f"{ch}, {name}" for ch, name in odd[:3])
     return f" (holds {'letters' if len(odd) > 1 else 'a letter'} other than a to z: {named})"
 
 

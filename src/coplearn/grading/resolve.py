@@ -148,7 +148,7 @@ def _after_cell(result: Any) -> None:
         if not isinstance(source, str):
             return
         marked_unread = unread_in_note(source)
-        if marked_unread:  # a cell the autograder could not read: its answers are unanswered, and the checks say why
+        if marked_unread:  # a cell the autograder could not read: no typed answer in it is marked; the checks say why
             _UNREAD.update(marked_unread)
             _UNREAD_AT_GRADING.update(marked_unread)
             return
