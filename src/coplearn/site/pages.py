@@ -305,7 +305,7 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
   function say(text, kind) {
     var box = document.getElementById("coplearn-start-status");
     if (box && box.getAttribute("data-coplearn-kind") === "files" && kind !== "files") return;  // it says more
-    if (box && box.getAttribute("data-coplearn-kind") === "parts" && kind !== "files") return;  // it stays
+    if (box && /^(parts|app)$/.test(box.getAttribute("data-coplearn-kind")) && kind !== "files") return;  // it stays
     if (box && box.getAttribute("data-coplearn-kind") === "alert" && kind !== "alert" && kind !== "files") return;
     if (!box) {
       box = document.createElement("div");
@@ -314,14 +314,14 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
         "background:#fff;color:#000;border-top:4px solid #0072b2;font:16px/1.5 sans-serif";
       document.body.appendChild(box);
     }
-    box.setAttribute("role", kind === "alert" || kind === "parts" ? "alert" : "status");
+    box.setAttribute("role", /^(alert|parts|app)$/.test(kind) ? "alert" : "status");
     box.setAttribute("data-coplearn-kind", kind);
     box.textContent = text;
   }
   function unsay() {
     var box = document.getElementById("coplearn-start-status");
     var kind = box && box.getAttribute("data-coplearn-kind");
-    if (box && kind !== "files" && kind !== "parts") { box.parentNode.removeChild(box); }
+    if (box && !/^(files|parts|app)$/.test(kind)) { box.parentNode.removeChild(box); }
   }
   // Python runs in a web worker of the page's own. If that worker fails before the lesson has run (a
   // file of Python's cut off: a connection that dropped for a moment, or a rebuilt site's service worker
@@ -367,6 +367,24 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
     startFailed("Python's worker failed before the lesson ran (" + why + ")",
                 "Python failed to start in your browser twice in a row.", "Python failed to start in your browser.");
   }
+  // JupyterLite builds its app only once every one of its parts has loaded: a part whose download
+  // stalls (no answer, no error: a flaky connection or proxy) leaves the page blank for ever, with
+  // only "still starting" said (seen twice in full test runs, ci-s43 and ci-s46). When no app has
+  // appeared after a minute and a half, and nothing more has finished downloading for a minute (a slow
+  // connection still brings files; a stalled one brings none), the page reloads once as above, and a
+  // second time says so.
+  var appWait = window.COPLEARN_APP_WAIT_MS || 90000, appQuiet = window.COPLEARN_APP_QUIET_MS || 60000;
+  var appWatch = setInterval(function () {
+    if (window.jupyterapp || runs || running) { clearInterval(appWatch); return; }
+    if (Date.now() - started < appWait || !window.performance || !performance.getEntriesByType) return;
+    var last = 0;
+    performance.getEntriesByType("resource").forEach(function (e) { last = Math.max(last, e.responseEnd || 0); });
+    if (performance.now() - last < appQuiet) return;
+    clearInterval(appWatch);
+    root.setAttribute("data-coplearn-app-stalled", String(Math.round(performance.now() - last)));
+    startFailed("the page stopped loading before its app appeared", "The course's page stopped loading in your " +
+                "browser twice in a row.", "The course's page stopped loading in your browser.", "app");
+  }, 1000);
   //: What the activities need of the page, by the start of their plugins' names (the versions change).
   var NEEDED = [["@jupyter-widgets/jupyterlab-manager:plugin", "the widgets"],
                 ["@jupyter-widgets/jupyterlab-manager:controls-", "the widgets' controls"],
