@@ -172,6 +172,10 @@ def test_a_browser_without_the_file_helper_is_told_so(browser, browser_type, bro
         page.wait_for_function("() => document.documentElement.getAttribute('data-coplearn-ran') === 'yes'",
                                timeout=240_000)
         expect(status).to_contain_text("cannot be saved here")  # still there once the lesson has run
+        # it lies over the foot of the lesson: once read, it can be put away (from the keyboard too)
+        status.get_by_role("button", name="Hide this message").focus()
+        page.keyboard.press("Enter")
+        expect(status).to_have_count(0)
     finally:
         other.close()
     ctx = browser.new_context(viewport=VIEWPORT, service_workers="block")

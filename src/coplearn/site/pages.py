@@ -317,6 +317,18 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
     box.setAttribute("role", /^(alert|parts|app)$/.test(kind) ? "alert" : "status");
     box.setAttribute("data-coplearn-kind", kind);
     box.textContent = text;
+    if (/^(alert|parts|app|files)$/.test(kind)) {
+      // a line that stays lies over the foot of the lesson: the learner can put it away once read
+      var hide = document.createElement("button");
+      hide.type = "button";
+      hide.textContent = "Hide this message";
+      hide.style.cssText = "margin-left:1em;font:inherit;padding:0.1em 0.6em;cursor:pointer";
+      hide.addEventListener("click", function () {
+        root.setAttribute("data-coplearn-status-hidden", kind);
+        if (box.parentNode) { box.parentNode.removeChild(box); }
+      });
+      box.appendChild(hide);
+    }
   }
   function unsay() {
     var box = document.getElementById("coplearn-start-status");
