@@ -30,6 +30,7 @@ from coplearn.grading.options import Option, canonical, number_text, options, sp
 
 __all__ = [
     "ANSWERS_FILE",
+    "blank_answer",
     "LongNumber",
     "MAX_CELL_CHARS",
     "MAX_DEPTH",
@@ -239,6 +240,24 @@ def syntax_hint(error: object) -> str:
     if "forgot a comma" in text:
         return f"{on} seems to be missing a comma between two answers: put a comma after each one"
     return f"check the quotation marks, brackets and commas on {on} (Python says: {printable(text)[:120]})"
+
+
+def blank_answer(value: object) -> bool:
+    """True for an answer that gives nothing: None, blank text, or a list, tuple, set or dict of those
+    (the blank form as released, ``q1 = {1: None, ...}``). The autograder's sanitising step and the
+    checks in the learner's own run both go by it, so that both mark the same answer (red team 21 F2:
+    ``q2_stage = [None]`` was blank to one and an answer to the other).
+
+    >>> [blank_answer(v) for v in (None, " ", [], [None, ""], {1: None}, ("",), 0, [None, "x"], False)]
+    [True, True, True, True, True, True, False, False, False]
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return True
+    if isinstance(value, Mapping):
+        return all(blank_answer(v) for v in value.values())
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return all(blank_answer(v) for v in value)
+    return False
 
 
 def is_answer_name(name: str) -> bool:

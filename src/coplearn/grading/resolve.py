@@ -15,7 +15,7 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
-from coplearn.grading.answers import (_SHOW_ITEMS, ANSWERS_FILE, _show, as_data, canonical, unreadable_hint,
+from coplearn.grading.answers import (_SHOW_ITEMS, ANSWERS_FILE, _show, as_data, blank_answer, canonical, unreadable_hint,
                                       is_answer_name, item_value, names_given, number_text, parse_answer_cell,
                                       split_several, syntax_hint, unread_in_note)
 from coplearn.grading.checks import UNREAD_AT_GRADING, UNREAD_MESSAGE, plain_errors
@@ -39,7 +39,8 @@ def _namespace() -> Mapping[str, Any]:
 
 
 def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    # (as the autograder's sanitising step has it: a list or dict of blanks is blank too, red team 21 F2)
+    return blank_answer(value)
 
 
 # The answers that will be marked, as the learner's answer cells gave them (see prepare_answers).

@@ -43,6 +43,9 @@ SOURCE_MARKER = re.compile(r"^[ \t]*#+[ \t]*(BEGIN|END)[ \t]+(SOLUTION|HIDDEN[ \
 #: The most cells a submitted notebook may have (each released one has fewer than 100); more is
 #: not an answer but an attempt to slow everyone's grading down, and fails that student alone.
 MAX_CELLS = 2000
+#: The most cells of one notebook named each on a line of its own in the tutor's log (a cell not run,
+#: a raw cell shown as text ...); the rest are counted on one line.
+MAX_CELL_NOTES = 10
 
 MARKER_WHY = ("it carries the course's solution markers, which a released notebook never has: this is the "
               "tutor's source notebook, or a copy of it, not the student's own answer")
@@ -250,15 +253,9 @@ def _unmarked_texts(config: Any, resources: Any) -> frozenset[str]:
 
 
 def _blank_answer(value: object) -> bool:
-    """True for an answer that gives nothing: None, blank text, or a list or dict of those (the
-    blank form as released, ``q1 = {1: None, ...}``)."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return True
-    if isinstance(value, Mapping):
-        return all(_blank_answer(v) for v in value.values())
-    if isinstance(value, list):
-        return all(_blank_answer(v) for v in value)
-    return False
+    """True for an answer that gives nothing (:func:`coplearn.grading.answers.blank_answer`, which the
+    checks in the learner's own run go by too)."""
+    return grading.blank_answer(value)
 
 
 #: What happens to typed answers the grading kernel will not read (their cell is too long).
@@ -726,8 +723,15 @@ def _build_answers_as_data() -> type:
                     entry["cell"] = shown(entry["cell"]) - 1
                 self.log.info("coplearn: %s: %s given only below the first test that marks it: placed before that test",
                               student, ", ".join(sorted(moved)))
-            for index, what in logs:
+            for index, what in logs[:MAX_CELL_NOTES]:
                 self.log.warning("coplearn: %s: cell %d%s %s", student, shown(index), names_of.get(index, ""), what)
+            if len(logs) > MAX_CELL_NOTES:
+                # one line per cell, a notebook of 2,000 cells wrote 2,000 lines, and the tutor's warnings about
+                # everyone else in the run were lost among them (red team 21 F1): the rest are counted
+                rest = [shown(i) for i, _ in logs[MAX_CELL_NOTES:]]
+                self.log.warning("coplearn: %s: and %d more cells like those above (cells %s): each says so at its top, in "
+                                 "formgrader and in the feedback", student, len(rest),
+                                 ", ".join(map(str, rest[:10])) + (f" and {len(rest) - 10} more" if len(rest) > 10 else ""))
             if over_budget:
                 named = sorted(shown(i) for i in over_budget)
                 self.log.warning("coplearn: %s: the student's own text in this notebook passes the %s characters shown "

@@ -1,0 +1,85 @@
+"""Session 21: red team 21's findings on grading.
+
+- F2: a whole-value choice typed as ``[None]`` (a list holding nothing) was blank to the autograder,
+  which marked the drop-down, and an answer to the learner's own run, which said "[None] (typed)" and
+  "not one of Tuckman's five stages": the two must mark the same answer.
+- F1: a notebook of about 2,000 cells Python cannot read wrote one line per cell to the tutor's log
+  (1,924 lines, 455 KB, also under ``--quiet``), burying the warnings about everyone else in the run.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from nbcourse import A1, A1_RIGHT_Q1, FAST, Course, cell_by_id, forget_students, new_cell, output_text, set_source
+
+pytestmark = [pytest.mark.nbgrader]
+
+A2 = "a2-leading-situationally"
+STORMING = json.dumps({"format": "coplearn-answers", "version": 2, "answers": {"q2_stage": "storming"}})
+
+
+def test_a_list_or_dict_of_blanks_is_blank_to_the_autograder_and_to_the_learner_s_checks() -> None:
+    from coplearn.grading import resolve, sanitise
+
+    for value in ([None], ["", None], {1: None}, (None,), [], {}, None, "  "):
+        assert resolve._blank(value) and sanitise._blank_answer(value), value
+    for value in (["storming"], [None, "storming"], 0, 0.0, False, {1: "managed"}):
+        assert not resolve._blank(value) and not sanitise._blank_answer(value), value
+
+
+def _said_about_the_stage(nb: dict) -> str:
+    return "\n".join(output_text(c) for c in nb["cells"] if c["cell_type"] == "code"
+                     and "Northgate team's stage" in output_text(c))
+
+
+@pytest.mark.slow
+def test_red21_a_list_of_blanks_typed_is_the_drop_down_answer_in_the_learner_s_run_and_when_marked(
+        course: Course) -> None:
+    sid = "t21-listnone"
+    try:
+        s = course.student(sid)
+        s.fetch(A2)
+        nb = s.notebook(A2)
+        set_source(nb, "q2-typed", "q2_stage = [None]")
+        s.save_notebook(A2, nb)
+        (s.folder(A2) / "answers.json").write_text(STORMING, encoding="utf-8")
+        seen = _said_about_the_stage(s.run_all(A2))  # Restart Kernel and Run All, in the learner's folder
+        assert "Your answer to the Northgate team's stage: storming (chosen with the drop-down)" in seen, seen
+        assert "[None]" not in seen, seen
+        s.submit(A2)
+        api = course.api(**FAST)
+        course.ok(api.collect(A2))
+        course.ok(api.autograde(A2, sid))
+        marked = _said_about_the_stage(course.autograded(A2, sid))
+        assert "Your answer to the Northgate team's stage: storming (chosen with the drop-down)" in marked, marked
+        assert course.score(A2, sid) == 5  # the stage's mark, from the drop-down; nothing else answered
+    finally:
+        forget_students(course, sid)
+
+
+@pytest.mark.slow
+def test_red21_many_cells_python_cannot_read_are_counted_in_the_log_not_listed(course: Course) -> None:
+    sid = "t21-many"
+
+    def many(nb: dict) -> None:
+        set_source(nb, "q1-typed", A1_RIGHT_Q1)
+        for n in range(40):
+            nb["cells"].append(new_cell("code", 'q1 = {1: "managed"', f"mine-{n}"))
+
+    try:
+        course.student(sid).hand_in(A1, many)
+        api = course.api(**FAST)
+        course.ok(api.collect(A1))
+        log = course.ok(api.autograde(A1, sid))["log"]
+        named = re.findall(rf"coplearn: {sid}: cell \d+ was not run", log)
+        assert len(named) == 10, log[-3000:]
+        counted = re.findall(rf"coplearn: {sid}: and (\d+) more cells like those above \(cells ([^)]*)\)", log)
+        assert len(counted) == 1 and counted[0][0] == "30" and counted[0][1].endswith(" and 20 more"), counted
+        assert course.score(A1, sid) == 24  # q1's twelve statements typed right, nothing else (as with 1 such cell)
+        last = course.autograded(A1, sid)["cells"][-1]
+        assert "".join(last["source"]).startswith("# Not run by the course's autograder: "), last["source"]
+    finally:
+        forget_students(course, sid)
