@@ -83,3 +83,31 @@ def test_red21_many_cells_python_cannot_read_are_counted_in_the_log_not_listed(c
         assert "".join(last["source"]).startswith("# Not run by the course's autograder: "), last["source"]
     finally:
         forget_students(course, sid)
+
+
+@pytest.mark.slow
+def test_red21_files_pasted_into_a_text_cell_are_left_in_submitted_and_the_tutor_is_told(course: Course) -> None:
+    """red team 21 F3: a student's text cells kept what was pasted into them (30 MB of images came through
+    to the graded copy), though their text is shown inert and the files never show."""
+    sid = "t21-pasted"
+    png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg=="
+
+    def pasted(nb: dict) -> None:
+        set_source(nb, "q1-typed", A1_RIGHT_Q1)
+        nb["cells"].append(new_cell("markdown", "My diagram: ![diagram](attachment:diagram.png)", "mine-md",
+                                    attachments={"diagram.png": {"image/png": png}}))
+
+    try:
+        course.student(sid).hand_in(A1, pasted)
+        api = course.api(**FAST)
+        course.ok(api.collect(A1))
+        log = course.ok(api.autograde(A1, sid))["log"]
+        assert re.search(rf"coplearn: {sid}: cell \d+ had 1 file pasted into it \(diagram\.png\): not shown in formgrader "
+                         r"or the feedback; the notebook as handed in \(submitted/\) has them", log), log[-3000:]
+        nb = course.autograded(A1, sid)
+        assert not any("attachments" in c for c in nb["cells"])
+        assert course.score(A1, sid) == 24
+        handed_in = json.loads((course.root / "submitted" / sid / A1 / f"{A1}.ipynb").read_text(encoding="utf-8"))
+        assert handed_in["cells"][-1]["attachments"]["diagram.png"]["image/png"] == png
+    finally:
+        forget_students(course, sid)

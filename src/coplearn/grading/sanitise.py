@@ -474,6 +474,17 @@ def _build_answers_as_data() -> type:
                         was = log_safe(str(cell.get("cell_type")), 40)
                         nb.cells[index] = cell = _as_markdown(cell)
                         logs.append((index, "was a %s cell; it is shown as text" % was))
+                    attached = cell.pop("attachments", None)
+                    if attached:
+                        # files pasted into the cell (an image of a diagram ...): its text is shown inert, so
+                        # they never show, and they only weigh the copy down (red team 21 F3: 30 MB of them
+                        # were kept); the tutor is told, as they may be part of the answer
+                        files = [log_safe(str(k), 60) for k in attached][:3] if isinstance(attached, Mapping) else []
+                        logs.append((index, "had %s pasted into it%s: not shown in formgrader or the feedback; the "
+                                            "notebook as handed in (submitted/) has them" % (
+                                                f"{len(attached)} file{'s' if len(attached) != 1 else ''}"
+                                                if isinstance(attached, Mapping) else "files",
+                                                f" ({', '.join(files)}{', ...' if len(attached) > 3 else ''})" if files else "")))
                     typed = cell.source
                     # (the course's own text, as released in this box, is charged and cut like the rest, so
                     # that copies of it cannot flood the page, but it is never framed as the student's, nor
