@@ -76,6 +76,16 @@ def test_exported_grades_keep_their_columns_and_show_formulas_as_text(course: Co
                and r["last_name"] == "Smith, Jr." for r in fake)
     mine = [r for r in table if r["student_id"] == "t7-honest" and r["assignment"] == A1]
     assert [r["score"] for r in mine] == ["40.0"]
+    # the rows whose score is not (yet) a mark are named before the file is uploaded (walk19 L9)
+    import re
+
+    said = re.search(rf"coplearn export: {A1}: \d+ students? with no submission (is|are) written as 0 in \S*grades.csv, "
+                     r"as nbgrader does: check them against your list before you upload it: ([^\n]*)\.\n", log)
+    assert said and "bob,,,,40,0,40,40" in said.group(2) and "t7-honest" not in said.group(2), log[-3000:]
+    said = re.search(rf"coplearn export: {A1}: \d+ submissions? still ha(s|ve) marks to give \(written answers not yet "
+                     r"marked in formgrader, or a grading that did not finish\), so (its|their) score leaves them out: "
+                     r"([^\n]*)\. Mark or grade them, then export again\.", log)
+    assert said and "t7-honest" in said.group(3) and "bob" not in said.group(3), log[-3000:]  # (a1's essay: unmarked)
     # with nothing to quote, the file is nbgrader's own, byte for byte
     _export(course, plain, tmp_path / "ours.csv")
     _export(course, plain, tmp_path / "theirs.csv", "--ExportApp.plugin_class=nbgrader.plugins.export.CsvExportPlugin")

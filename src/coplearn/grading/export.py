@@ -63,12 +63,15 @@ def _build_plugin() -> type:
                 self.log.info("Exporting only assignments: %s", assignments)
             if students:
                 self.log.info("Exporting only students: %s", students)
+            missing: dict[str, list[str]] = {}  # assignment -> students with no submission (written as 0)
+            unmarked: dict[str, list[str]] = {}  # assignment -> submissions with marks still to give
             with open(dest, "w", newline="", encoding="utf-8") as fh:
                 writer = csv.writer(fh, lineterminator="\n")
                 writer.writerow(KEYS)
                 for assignment in gradebook.assignments:
                     if assignments and assignment.name not in assignments:
                         continue
+                    missing[assignment.name], unmarked[assignment.name] = [], []
                     for student in gradebook.students:
                         if students and student.id not in students:
                             continue
@@ -80,14 +83,43 @@ def _build_plugin() -> type:
                             sub = gradebook.find_submission(assignment.name, student.id)
                         except MissingEntry:  # nothing submitted: nbgrader's zeros
                             row.update(timestamp="", raw_score=0.0, late_submission_penalty=0.0, score=0.0)
+                            missing[assignment.name].append(student.id)
                         else:
+                            if sub.needs_manual_grade:
+                                unmarked[assignment.name].append(student.id)
                             penalty = sub.late_submission_penalty
                             row.update(timestamp=sub.timestamp, raw_score=sub.score, late_submission_penalty=penalty,
                                        score=max(0.0, sub.score - penalty))
                         writer.writerow([spreadsheet_safe(row[k]) for k in KEYS])
+            _say_what_is_not_a_mark(self.log, dest, missing, unmarked)
 
     SafeCsvExportPlugin.__module__ = __name__
     return SafeCsvExportPlugin
+
+
+def _names(ids: list[str], limit: int = 20) -> str:
+    from coplearn.grading.gradebook import log_safe
+
+    shown = ", ".join(log_safe(i, 60) for i in ids[:limit])
+    return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
+
+
+def _say_what_is_not_a_mark(log: Any, dest: str, missing: dict[str, list[str]], unmarked: dict[str, list[str]]) -> None:
+    """After the file is written: the rows whose score is not (yet) the student's mark, by assignment, so
+    that the tutor sees them before uploading the file (walk19 L9: a student who never submitted and a
+    submission with written answers still to mark looked like any other score)."""
+    for name in missing:
+        if missing[name]:
+            log.warning("coplearn export: %s: %d student%s with no submission %s written as 0 in %s, as nbgrader "
+                        "does: check them against your list before you upload it: %s.", name, len(missing[name]),
+                        "s" if len(missing[name]) != 1 else "", "are" if len(missing[name]) != 1 else "is", dest,
+                        _names(missing[name]))
+        if unmarked[name]:
+            log.warning("coplearn export: %s: %d submission%s still %s marks to give (written answers not yet "
+                        "marked in formgrader, or a grading that did not finish), so %s score leaves them out: %s. "
+                        "Mark or grade them, then export again.", name, len(unmarked[name]),
+                        "s" if len(unmarked[name]) != 1 else "", "have" if len(unmarked[name]) != 1 else "has",
+                        "their" if len(unmarked[name]) != 1 else "its", _names(unmarked[name]))
 
 
 _BUILDERS = {"SafeCsvExportPlugin": _build_plugin}
