@@ -13,7 +13,8 @@ import json
 import re
 
 import pytest
-from nbcourse import A1, A1_RIGHT_Q1, FAST, Course, cell_by_id, forget_students, new_cell, output_text, set_source
+from nbcourse import (A1, A1_RIGHT_Q1, FAST, Course, cell_by_id, forget_students, index_of, new_cell, output_text,
+                      set_source)
 
 pytestmark = [pytest.mark.nbgrader]
 
@@ -76,7 +77,7 @@ def test_red21_many_cells_python_cannot_read_are_counted_in_the_log_not_listed(c
         log = course.ok(api.autograde(A1, sid))["log"]
         named = re.findall(rf"coplearn: {sid}: cell \d+ was not run", log)
         assert len(named) == 10, log[-3000:]
-        counted = re.findall(rf"coplearn: {sid}: and (\d+) more cells like those above \(cells ([^)]*)\)", log)
+        counted = re.findall(rf"coplearn: {sid}: and (\d+) more cells not run or shown as text, like those above \(cells ([^)]*)\)", log)
         assert len(counted) == 1 and counted[0][0] == "30" and counted[0][1].endswith(" and 20 more"), counted
         assert course.score(A1, sid) == 24  # q1's twelve statements typed right, nothing else (as with 1 such cell)
         last = course.autograded(A1, sid)["cells"][-1]
@@ -94,6 +95,11 @@ def test_red21_files_pasted_into_a_text_cell_are_left_in_submitted_and_the_tutor
 
     def pasted(nb: dict) -> None:
         set_source(nb, "q1-typed", A1_RIGHT_Q1)
+        # into a locked cell of the course's, a raw cell, then (after eleven raw cells, whose lines are
+        # counted beyond ten) a text cell of the student's: each is named in the log (check21 #3 to #5)
+        nb["cells"][index_of(nb, "intro")]["attachments"] = {"big.png": {"image/png": png}}
+        nb["cells"].append(new_cell("raw", "see x", "mine-raw", attachments={"x.png": {"image/png": png}}))
+        nb["cells"].extend(new_cell("raw", f"raw {n}", f"mine-raw-{n}") for n in range(11))
         nb["cells"].append(new_cell("markdown", "My diagram: ![diagram](attachment:diagram.png)", "mine-md",
                                     attachments={"diagram.png": {"image/png": png}}))
 
@@ -102,12 +108,45 @@ def test_red21_files_pasted_into_a_text_cell_are_left_in_submitted_and_the_tutor
         api = course.api(**FAST)
         course.ok(api.collect(A1))
         log = course.ok(api.autograde(A1, sid))["log"]
-        assert re.search(rf"coplearn: {sid}: cell \d+ had 1 file pasted into it \(diagram\.png\): not shown in formgrader "
-                         r"or the feedback; the notebook as handed in \(submitted/\) has them", log), log[-3000:]
+        for name in ("big", "x", "diagram"):
+            assert re.search(rf"coplearn: {sid}: cell \d+( \(intro\))? had 1 file pasted into it \({name}\.png\): not "
+                             r"shown in formgrader or the feedback; the notebook as handed in \(submitted/\) has them",
+                             log), (name, log[-3000:])
+        assert re.search(rf"coplearn: {sid}: and 2 more cells not run or shown as text, like those above \(cells \d+, \d+\)",
+                         log), log[-3000:]
         nb = course.autograded(A1, sid)
         assert not any("attachments" in c for c in nb["cells"])
         assert course.score(A1, sid) == 24
         handed_in = json.loads((course.root / "submitted" / sid / A1 / f"{A1}.ipynb").read_text(encoding="utf-8"))
         assert handed_in["cells"][-1]["attachments"]["diagram.png"]["image/png"] == png
+    finally:
+        forget_students(course, sid)
+
+
+@pytest.mark.slow
+def test_check21_the_record_of_what_was_marked_goes_by_the_same_blanks(course: Course) -> None:
+    """check21 #2: the record the cohort report reads kept "[None]" for a statement whose typed value was a
+    list of blanks, though the checks marked the drop-down answer."""
+    sid = "t21-record"
+    answers = json.dumps({"format": "coplearn-answers", "version": 2, "answers": {"q1.1": "managed"}})
+
+    try:
+        s = course.student(sid)
+        s.fetch(A1)
+        nb = s.notebook(A1)
+        set_source(nb, "q1-typed", A1_RIGHT_Q1.replace("1: 'managed'", "1: [None]"))
+        set_source(nb, "q2-typed", 'q2 = [[None], "managed"]')
+        s.save_notebook(A1, nb)
+        (s.folder(A1) / "answers.json").write_text(answers, encoding="utf-8")
+        s.submit(A1)
+        api = course.api(**FAST)
+        course.ok(api.collect(A1))
+        course.ok(api.autograde(A1, sid))
+        graded = course.autograded(A1, sid)
+        record = graded["metadata"]["coplearn"]["graded_answers"]
+        said = "\n".join(output_text(c) for c in graded["cells"] if c["cell_type"] == "code")
+        assert "Your answer to statement 1: managed (chosen with the drop-down)" in said, said[:2000]
+        assert record["q1.1"] == "managed" and record["q2"] == ["managed"], record
+        assert course.score(A1, sid) == 24 + 8  # every statement, and question 2's first mark
     finally:
         forget_students(course, sid)

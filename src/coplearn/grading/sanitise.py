@@ -329,6 +329,22 @@ def _as_markdown(cell: Any) -> Any:
     return new
 
 
+def _drop_attachments(cell: Any, index: int, logs: list[tuple[int, str]]) -> None:
+    """Files pasted into a text cell (an image of a diagram ...) are left out of the graded copy: a
+    student's text is shown inert, so they never showed, and they only weighed the copy down (red team
+    21 F3: 30 MB came through). The tutor is told, as they may be part of the answer: the notebook as
+    handed in keeps them."""
+    attached = cell.pop("attachments", None)
+    if not attached:
+        return
+    named = [log_safe(str(k), 60) for k in attached][:3] if isinstance(attached, Mapping) else []
+    count = len(attached) if isinstance(attached, (Mapping, list)) else 0
+    what = f"{count} file{'s' if count != 1 else ''}" if count else "files"
+    shown = f" ({', '.join(named)}{', ...' if count > 3 else ''})" if named else ""
+    logs.append((index, f"had {what} pasted into it{shown}: not shown in formgrader or the feedback; the notebook as "
+                        "handed in (submitted/) has them"))
+
+
 def _reset_metadata(cell: Any, keep_nbgrader: bool) -> None:
     meta = cell.get("metadata", {})
     kept = {k: meta[k] for k in ("deletable", "editable") if k in meta and isinstance(meta[k], bool)}
@@ -347,7 +363,7 @@ def _graded_answers(schema: Mapping[str, Question], typed: Mapping[str, object],
         if q.items:
             for item in sorted(q.items, key=lambda s: (len(s), s)):
                 value = _item_value(given, item)
-                if value is None or (isinstance(value, str) and not value.strip()):
+                if _blank_answer(value):  # (as the kernel's checks: a list of blanks is blank, check21 #2)
                     value = dropdowns.get(f"{name}.{item}")
                 out[f"{name}.{item}"] = _canonical_for(q, value)
         elif q.count:
@@ -355,7 +371,7 @@ def _graded_answers(schema: Mapping[str, Question], typed: Mapping[str, object],
             if isinstance(given, str):
                 values = [v for v in grading.split_several(given, q.kind) if v.strip()]
             elif isinstance(given, list):
-                values = [v for v in given if v is not None and not (isinstance(v, str) and not v.strip())]
+                values = [v for v in given if not _blank_answer(v)]
             elif given is not None:
                 values = [given]
             if not values:
@@ -363,7 +379,7 @@ def _graded_answers(schema: Mapping[str, Question], typed: Mapping[str, object],
                 values = [v for v in values if v is not None]
             out[name] = [_canonical_for(q, v) for v in values][: grading.MAX_ITEMS]
         else:
-            value = given if given is not None and not (isinstance(given, str) and not given.strip()) else dropdowns.get(name)
+            value = given if not _blank_answer(given) else dropdowns.get(name)
             out[name] = _canonical_for(q, value)
     return out
 
@@ -454,6 +470,7 @@ def _build_answers_as_data() -> type:
                         notice = ""  # only nbgrader's own "was missing" comment may stand before the course's cell
                     cell.source = notice + known["source"]
                     _reset_metadata(cell, keep_nbgrader=True)
+                    _drop_attachments(cell, index, logs)  # (the course's own cells have none: check21 #4)
                     if cell.cell_type == "code":
                         cell.setdefault("outputs", [])
                         cell.setdefault("execution_count", None)
@@ -468,23 +485,13 @@ def _build_answers_as_data() -> type:
                     # a cell the gradebook does not know cannot claim to be graded, and no cell of the
                     # student's keeps other metadata
                     _reset_metadata(cell, keep_nbgrader=gid in cells)
+                    _drop_attachments(cell, index, logs)  # (before a raw cell is made Markdown: check21 #5)
                     if cell.get("cell_type") != "markdown":
                         # A raw cell (or a type nbformat does not know) is the student's own HTML to
                         # the tutor's page: it becomes Markdown text, inert like any written answer.
                         was = log_safe(str(cell.get("cell_type")), 40)
                         nb.cells[index] = cell = _as_markdown(cell)
                         logs.append((index, "was a %s cell; it is shown as text" % was))
-                    attached = cell.pop("attachments", None)
-                    if attached:
-                        # files pasted into the cell (an image of a diagram ...): its text is shown inert, so
-                        # they never show, and they only weigh the copy down (red team 21 F3: 30 MB of them
-                        # were kept); the tutor is told, as they may be part of the answer
-                        files = [log_safe(str(k), 60) for k in attached][:3] if isinstance(attached, Mapping) else []
-                        logs.append((index, "had %s pasted into it%s: not shown in formgrader or the feedback; the "
-                                            "notebook as handed in (submitted/) has them" % (
-                                                f"{len(attached)} file{'s' if len(attached) != 1 else ''}"
-                                                if isinstance(attached, Mapping) else "files",
-                                                f" ({', '.join(files)}{', ...' if len(attached) > 3 else ''})" if files else "")))
                     typed = cell.source
                     # (the course's own text, as released in this box, is charged and cut like the rest, so
                     # that copies of it cannot flood the page, but it is never framed as the student's, nor
@@ -734,14 +741,19 @@ def _build_answers_as_data() -> type:
                     entry["cell"] = shown(entry["cell"]) - 1
                 self.log.info("coplearn: %s: %s given only below the first test that marks it: placed before that test",
                               student, ", ".join(sorted(moved)))
-            for index, what in logs[:MAX_CELL_NOTES]:
+            # Cells not run and raw cells are named ten at most, the rest counted on one line: one line each, a
+            # notebook of 2,000 cells wrote 2,000 lines, and the tutor's warnings about everyone else in the run
+            # were lost among them (red team 21 F1). Every other line (files pasted in, answers the autograder
+            # did not read, long answers) is always written, in cell order (check21 #3).
+            routine = [entry for entry in logs if entry[1].startswith(("was not run", "was a "))]
+            for index, what in sorted([e for e in logs if e not in routine] + routine[:MAX_CELL_NOTES],
+                                      key=lambda e: e[0]):
                 self.log.warning("coplearn: %s: cell %d%s %s", student, shown(index), names_of.get(index, ""), what)
-            if len(logs) > MAX_CELL_NOTES:
-                # one line per cell, a notebook of 2,000 cells wrote 2,000 lines, and the tutor's warnings about
-                # everyone else in the run were lost among them (red team 21 F1): the rest are counted
-                rest = [shown(i) for i, _ in logs[MAX_CELL_NOTES:]]
-                self.log.warning("coplearn: %s: and %d more cells like those above (cells %s): each says so at its top, in "
-                                 "formgrader and in the feedback", student, len(rest),
+            if len(routine) > MAX_CELL_NOTES:
+                rest = [shown(i) for i, _ in routine[MAX_CELL_NOTES:]]
+                self.log.warning("coplearn: %s: and %d more cell%s not run or shown as text, like those above (cell%s %s): "
+                                 "formgrader and the feedback show each as the student wrote it", student, len(rest),
+                                 "s" if len(rest) != 1 else "", "s" if len(rest) != 1 else "",
                                  ", ".join(map(str, rest[:10])) + (f" and {len(rest) - 10} more" if len(rest) > 10 else ""))
             if over_budget:
                 named = sorted(shown(i) for i in over_budget)

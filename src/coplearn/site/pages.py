@@ -302,8 +302,13 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
   // site's file helper (a service worker) are said in plain words in one line at the foot of the page
   // (it lies over the page, so nothing moves): reach 12 W1, W5. Tests shorten the waits.
   var slowAfter = window.COPLEARN_SLOW_START_MS || 30000, giveUpAfter = window.COPLEARN_GIVE_UP_MS || 600000;
+  var held = null;  // the last line that stays (a failure), said again should the file helper's line cover it
   function say(text, kind) {
     var box = document.getElementById("coplearn-start-status");
+    if (box && box.getAttribute("data-coplearn-kind") === "app" && window.jupyterapp) {  // (no longer true)
+      box.parentNode.removeChild(box);
+      box = null;
+    }
     if (box && box.getAttribute("data-coplearn-kind") === "files" && kind !== "files") return;  // it says more
     if (box && /^(parts|app)$/.test(box.getAttribute("data-coplearn-kind")) && kind !== "files") return;  // it stays
     if (box && box.getAttribute("data-coplearn-kind") === "alert" && kind !== "alert" && kind !== "files") return;
@@ -314,6 +319,7 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
         "background:#fff;color:#000;border-top:4px solid #0072b2;font:16px/1.5 sans-serif";
       document.body.appendChild(box);
     }
+    if (/^(alert|parts)$/.test(kind)) { held = [text, kind]; }
     box.setAttribute("role", /^(alert|parts|app)$/.test(kind) ? "alert" : "status");
     box.setAttribute("data-coplearn-kind", kind);
     box.textContent = text;
@@ -345,8 +351,23 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
   // stop 37: the widgets' file failed to load once in a full test run).
   var RESTARTED_KEY = "coplearn-python-restarted:" + path, RETRY_MS = 300000;
   // (what failed is kept with the time: "twice in a row" only when the same kind failed twice)
+  function tryThis(kind) {
+    return " Check your internet connection and reload the page (your journal is kept). " +
+      (kind === "parts" ? "If the activities still do not appear" : "If it still does not start") +
+      ", try another browser or the desktop course.";
+  }
   function startFailed(why, twice, once, kind, afterRun) {
-    if ((!afterRun && (runs || running)) || root.hasAttribute("data-coplearn-python-restarted")) return false;
+    if (!afterRun && (runs || running)) return false;
+    var before = root.getAttribute("data-coplearn-python-restarted");
+    if (before) {
+      // a reload is under way, or a failure was already said: a different one is said too, without
+      // reloading again (the page's app came at last, without the widgets: check21 #1)
+      if (before.indexOf("failed") === 0 && (kind || "python") !== (root.getAttribute("data-coplearn-failed-kind") || "python")) {
+        root.setAttribute("data-coplearn-failed-kind", kind || "python");
+        say(once + tryThis(kind), kind || "alert");
+      }
+      return false;
+    }
     if (navigator.onLine === false) {
       // offline: a reload now would show the browser's "no connection" page instead of the lesson;
       // it is done when the connection is back (the offline line at the foot of the page says so)
@@ -365,9 +386,8 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
     } catch (err) { remembered = false; }  // (site data blocked: a reload could not tell it had been tried)
     if (!remembered || Date.now() - before < RETRY_MS) {
       root.setAttribute("data-coplearn-python-restarted", (remembered ? "failed again: " : "failed: ") + why);
-      say((remembered && same ? twice : once) + " Check your internet connection and reload the page (your journal " +
-          "is kept). " + (kind === "parts" ? "If the activities still do not appear" : "If it still does not start") +
-          ", try another browser or the desktop course.", kind || "alert");
+      root.setAttribute("data-coplearn-failed-kind", what);
+      say((remembered && same ? twice : once) + tryThis(kind), kind || "alert");
       return false;
     }
     root.setAttribute("data-coplearn-python-restarted", "reloading: " + why);
@@ -381,18 +401,26 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
   }
   // JupyterLite builds its app only once every one of its parts has loaded: a part whose download
   // stalls (no answer, no error: a flaky connection or proxy) leaves the page blank for ever, with
-  // only "still starting" said (seen twice in full test runs, ci-s43 and ci-s46). When no app has
-  // appeared after a minute and a half, and nothing more has finished downloading for a minute (a slow
-  // connection still brings files; a stalled one brings none), the page reloads once as above, and a
-  // second time says so.
-  var appWait = window.COPLEARN_APP_WAIT_MS || 90000, appQuiet = window.COPLEARN_APP_QUIET_MS || 60000;
+  // only "still starting" said (the test run's "app never appears" hangs, ci-s43 and ci-s46, may have
+  // been such a stall). When no app has appeared after two minutes and nothing more has finished
+  // downloading for three (the page only learns of a file once it has come in whole: a slow connection
+  // bringing the largest part, 1.5 MB, at about 8 kB/s or more still finishes one within that), the
+  // page reloads once as above, and a second time says so. Should the app appear after all, that
+  // line goes (check21 #1).
+  var appWait = window.COPLEARN_APP_WAIT_MS || 120000, appQuiet = window.COPLEARN_APP_QUIET_MS || 180000;
+  var appFired = false;
   var appWatch = setInterval(function () {
-    if (window.jupyterapp || runs || running) { clearInterval(appWatch); return; }
-    if (Date.now() - started < appWait || !window.performance || !performance.getEntriesByType) return;
+    if (window.jupyterapp || runs || running) {
+      clearInterval(appWatch);
+      var box = document.getElementById("coplearn-start-status");
+      if (box && box.getAttribute("data-coplearn-kind") === "app") { box.parentNode.removeChild(box); }
+      return;
+    }
+    if (appFired || Date.now() - started < appWait || !window.performance || !performance.getEntriesByType) return;
     var last = 0;
     performance.getEntriesByType("resource").forEach(function (e) { last = Math.max(last, e.responseEnd || 0); });
     if (performance.now() - last < appQuiet) return;
-    clearInterval(appWatch);
+    appFired = true;
     root.setAttribute("data-coplearn-app-stalled", String(Math.round(performance.now() - last)));
     startFailed("the page stopped loading before its app appeared", "The course's page stopped loading in your " +
                 "browser twice in a row.", "The course's page stopped loading in your browser.", "app");
@@ -476,10 +504,15 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
       if (sw.controller) {
         root.setAttribute("data-coplearn-files", "ok");
         var box = document.getElementById("coplearn-start-status");  // (it started after the wait below)
-        if (box && box.getAttribute("data-coplearn-kind") === "files") { box.parentNode.removeChild(box); }
+        if (box && box.getAttribute("data-coplearn-kind") === "files") {
+          box.parentNode.removeChild(box);
+          if (held) { say(held[0], held[1]); }  // what it had covered (the page's parts failed ...) is said again
+        }
         return;
       }
-      waited += 500;
+      // (JupyterLite's app starts the file helper: the wait counts once the app is there, so that a page
+      // whose parts are still loading, or stalled, is not told the helper was refused: check21 #1)
+      if (window.jupyterapp) { waited += 500; }
       if (waited >= fileHelperWait && !root.hasAttribute("data-coplearn-files")) {
         fileHelperRefused("not started", "The course's file helper (a service worker) has not started, so " +
           "Python cannot start and the activities cannot appear. Reload the page. If this keeps happening, this browser or your " +
