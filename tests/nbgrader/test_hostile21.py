@@ -150,3 +150,40 @@ def test_check21_the_record_of_what_was_marked_goes_by_the_same_blanks(course: C
         assert course.score(A1, sid) == 24 + 8  # every statement, and question 2's first mark
     finally:
         forget_students(course, sid)
+
+
+@pytest.mark.slow
+def test_check20b_a_kept_kernel_shows_the_next_student_s_errors_as_a_fresh_kernel_does(course: Course) -> None:
+    """check20b L6 (red team 20 F5): a kernel kept from one student to the next kept the first one's way of
+    showing errors (one plain line, set by their set-up cell), so a second student whose set-up cell was
+    below their checks saw errors unlike those of serial grading. The reset between students puts it back;
+    here the second student's check outputs are compared, kept kernel against serial nbgrader."""
+    from coplearn.grading.parallel import autograde_parallel
+
+    first, second = "t21-xa-honest", "t21-xb-moved"
+
+    def moved(nb: dict) -> None:
+        set_source(nb, "q1-typed", 'q1 = {1: "professional"}')  # statement 1 wrong: a failed check
+        nb["cells"].append(nb["cells"].pop(index_of(nb, "setup")))
+
+    def checks(sid: str) -> list[list[str]]:
+        """Each statement check's error, as shown: every line of its traceback (not only its message)."""
+        nb = course.autograded(A1, sid)
+        return [[line for o in c.get("outputs", []) if o.get("output_type") == "error" for line in o.get("traceback", [])]
+                for c in nb["cells"] if c["cell_type"] == "code"
+                and str((c.get("metadata", {}).get("nbgrader") or {}).get("grade_id", "")).startswith("q1-statement")]
+
+    try:
+        course.student(first).hand_in(A1, lambda nb: set_source(nb, "q1-typed", A1_RIGHT_Q1))
+        course.student(second).hand_in(A1, moved)
+        api = course.api(**FAST)
+        course.ok(api.collect(A1))
+        course.ok(api.autograde(A1, second))  # serial nbgrader: a fresh kernel
+        serial = checks(second)
+        assert len(serial[0]) > 1, serial[0]  # a fresh kernel shows the whole traceback until the set-up cell runs
+        report = autograde_parallel(A1, jobs=1, course_dir=course.root, progress=lambda _: None,
+                                    nbgrader_args=["--student=t21-x*", "--force"])
+        assert sorted(report.graded) == [first, second] and report.replayed == 2, report.summary()
+        assert checks(second) == serial, (checks(second)[:1], serial[:1])
+    finally:
+        forget_students(course, first, second)
