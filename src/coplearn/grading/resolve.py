@@ -38,9 +38,8 @@ def _namespace() -> Mapping[str, Any]:
     return frame.f_globals
 
 
-def _blank(value: object) -> bool:
-    # (as the autograder's sanitising step has it: a list or dict of blanks is blank too, red team 21 F2)
-    return blank_answer(value)
+#: (as the autograder's sanitising step has it: a list or dict of blanks is blank too, red team 21 F2)
+_blank = blank_answer
 
 
 # The answers that will be marked, as the learner's answer cells gave them (see prepare_answers).

@@ -252,10 +252,8 @@ def _unmarked_texts(config: Any, resources: Any) -> frozenset[str]:
         return frozenset()
 
 
-def _blank_answer(value: object) -> bool:
-    """True for an answer that gives nothing (:func:`coplearn.grading.answers.blank_answer`, which the
-    checks in the learner's own run go by too)."""
-    return grading.blank_answer(value)
+#: An answer that gives nothing, as the checks in the learner's own run have it too.
+_blank_answer = grading.blank_answer
 
 
 #: What happens to typed answers the grading kernel will not read (their cell is too long).

@@ -303,12 +303,14 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
   // (it lies over the page, so nothing moves): reach 12 W1, W5. Tests shorten the waits.
   var slowAfter = window.COPLEARN_SLOW_START_MS || 30000, giveUpAfter = window.COPLEARN_GIVE_UP_MS || 600000;
   var held = null;  // the last line that stays (a failure), said again should the file helper's line cover it
-  function say(text, kind) {
+  // the "page stopped loading" line, once the app is there after all (it is no longer true)
+  function forgetAppLine() {
     var box = document.getElementById("coplearn-start-status");
-    if (box && box.getAttribute("data-coplearn-kind") === "app" && window.jupyterapp) {  // (no longer true)
-      box.parentNode.removeChild(box);
-      box = null;
-    }
+    if (box && box.getAttribute("data-coplearn-kind") === "app" && window.jupyterapp) { box.parentNode.removeChild(box); }
+  }
+  function say(text, kind) {
+    forgetAppLine();
+    var box = document.getElementById("coplearn-start-status");
     if (box && box.getAttribute("data-coplearn-kind") === "files" && kind !== "files") return;  // it says more
     if (box && /^(parts|app)$/.test(box.getAttribute("data-coplearn-kind")) && kind !== "files") return;  // it stays
     if (box && box.getAttribute("data-coplearn-kind") === "alert" && kind !== "alert" && kind !== "files") return;
@@ -358,11 +360,11 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
   }
   function startFailed(why, twice, once, kind, afterRun) {
     if (!afterRun && (runs || running)) return false;
-    var before = root.getAttribute("data-coplearn-python-restarted");
-    if (before) {
+    var said = root.getAttribute("data-coplearn-python-restarted");
+    if (said) {
       // a reload is under way, or a failure was already said: a different one is said too, without
       // reloading again (the page's app came at last, without the widgets: check21 #1)
-      if (before.indexOf("failed") === 0 && (kind || "python") !== (root.getAttribute("data-coplearn-failed-kind") || "python")) {
+      if (said.indexOf("failed") === 0 && (kind || "python") !== (root.getAttribute("data-coplearn-failed-kind") || "python")) {
         root.setAttribute("data-coplearn-failed-kind", kind || "python");
         say(once + tryThis(kind), kind || "alert");
       }
@@ -412,8 +414,7 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
   var appWatch = setInterval(function () {
     if (window.jupyterapp || runs || running) {
       clearInterval(appWatch);
-      var box = document.getElementById("coplearn-start-status");
-      if (box && box.getAttribute("data-coplearn-kind") === "app") { box.parentNode.removeChild(box); }
+      forgetAppLine();
       return;
     }
     if (appFired || Date.now() - started < appWait || !window.performance || !performance.getEntriesByType) return;
