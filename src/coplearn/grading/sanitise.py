@@ -455,6 +455,7 @@ def _build_answers_as_data() -> type:
             item_test: dict[tuple[str, object], int] = {}  # (answer name, item) -> index of the first test marking it
             rewrite: dict[int, tuple[str, Any]] = {}  # cell index -> ("plain", header) or ("not_run", (original, why, names it could not read))
             logs: list[tuple[int, str]] = []  # (cell index, what happened): logged once cells are numbered
+            routine: list[tuple[int, str]] = []  # the same for cells not run and raw cells, named ten at most
             unread: set[str] = set()  # answers given in a cell the grading kernel will not read (too long)
             budget = TEXT_BUDGET  # characters of the student's own text still to be shown (TEXT_BUDGET)
             over_budget: list[int] = []  # cells shown in part, or not at all, for want of it
@@ -489,7 +490,7 @@ def _build_answers_as_data() -> type:
                         # the tutor's page: it becomes Markdown text, inert like any written answer.
                         was = log_safe(str(cell.get("cell_type")), 40)
                         nb.cells[index] = cell = _as_markdown(cell)
-                        logs.append((index, "was a %s cell; it is shown as text" % was))
+                        routine.append((index, "was a %s cell; it is shown as text" % was))
                     typed = cell.source
                     # (the course's own text, as released in this box, is charged and cut like the rest, so
                     # that copies of it cannot flood the page, but it is never framed as the student's, nor
@@ -529,7 +530,7 @@ def _build_answers_as_data() -> type:
                     cell.source = _not_run_source(cell.source, MARKER_WHY, {}, kept=allowance)
                     budget -= min(budget, len(cell.source))
                     not_run.append({"cell": index, "why": MARKER_WHY, "names": [], "marked_from_saved": []})
-                    logs.append((index, f"was not run ({MARKER_WHY}); its answers are unanswered"))
+                    routine.append((index, f"was not run ({MARKER_WHY}); its answers are unanswered"))
                     continue
                 parsed = grading.parse_answer_cell(cell.source)
                 if parsed.plain:
@@ -548,7 +549,7 @@ def _build_answers_as_data() -> type:
                 rewrite[index] = ("not_run", (cell.source, why, unread_here))
                 not_run.append({"cell": index, "why": parsed.problem, "names": list(parsed.names) or unread_here,
                                 "marked_from_saved": sorted(used)})
-                logs.append((index, f"was not run ({log_safe(str(parsed.problem))}); " + (
+                routine.append((index, f"was not run ({log_safe(str(parsed.problem))}); " + (
                     f"saved values used for {', '.join(sorted(used))}" if used else
                     "no answer in it is marked (one given in another cell or with the drop-downs is)")))
             # One value per answer, given in one cell only: the value in effect when the first test
@@ -743,8 +744,7 @@ def _build_answers_as_data() -> type:
             # notebook of 2,000 cells wrote 2,000 lines, and the tutor's warnings about everyone else in the run
             # were lost among them (red team 21 F1). Every other line (files pasted in, answers the autograder
             # did not read, long answers) is always written, in cell order (check21 #3).
-            routine = [entry for entry in logs if entry[1].startswith(("was not run", "was a "))]
-            for index, what in sorted([e for e in logs if e not in routine] + routine[:MAX_CELL_NOTES],
+            for index, what in sorted(logs + routine[:MAX_CELL_NOTES],
                                       key=lambda e: e[0]):
                 self.log.warning("coplearn: %s: cell %d%s %s", student, shown(index), names_of.get(index, ""), what)
             if len(routine) > MAX_CELL_NOTES:
