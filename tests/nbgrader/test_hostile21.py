@@ -22,13 +22,17 @@ A2 = "a2-leading-situationally"
 STORMING = json.dumps({"format": "coplearn-answers", "version": 2, "answers": {"q2_stage": "storming"}})
 
 
-def test_a_list_or_dict_of_blanks_is_blank_to_the_autograder_and_to_the_learner_s_checks() -> None:
-    from coplearn.grading import resolve, sanitise
+def test_which_answers_count_as_blank() -> None:
+    """``answers.blank_answer`` is the one blank test: the learner's checks (``resolve``), the
+    autograder's rewriting and the record of marked answers (``sanitise``) use it by name, so they
+    cannot disagree; that they agree in use is for the end-to-end tests below."""
+    from coplearn.grading import answers, resolve, sanitise
 
-    for value in ([None], ["", None], {1: None}, (None,), [], {}, None, "  "):
-        assert resolve._blank(value) and sanitise._blank_answer(value), value
-    for value in (["storming"], [None, "storming"], 0, 0.0, False, {1: "managed"}):
-        assert not resolve._blank(value) and not sanitise._blank_answer(value), value
+    assert resolve._blank is answers.blank_answer and sanitise._blank_answer is answers.blank_answer
+    for value in ([None], ["", None], {1: None}, (None,), [], {}, None, "  ", [[None], {"a": ("",)}], {None}):
+        assert answers.blank_answer(value), value
+    for value in (["storming"], [None, "storming"], 0, 0.0, False, {1: "managed"}, [[None], ["forming"]]):
+        assert not answers.blank_answer(value), value
 
 
 def _said_about_the_stage(nb: dict) -> str:
