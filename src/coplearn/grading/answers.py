@@ -20,11 +20,13 @@ plain-English form checks in :mod:`coplearn.grading.checks`.
 from __future__ import annotations
 
 import ast
+import functools
 import json
 import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from coplearn.grading.options import Option, canonical, number_text, options, split_several
 
@@ -237,6 +239,9 @@ def syntax_hint(error: object) -> str:
     if m:
         return (f"{on} has a {m.group(1)} with no opening bracket before it: remove it, or put the matching opening "
                 "bracket where the answers start")
+    if "unexpected indent" in text or "unindent does not match" in text:
+        return (f"{on} starts further in or further out than the lines above it: start every answer at the "
+                "beginning of its line")
     if "forgot a comma" in text:
         return f"{on} seems to be missing a comma between two answers: put a comma after each one"
     return f"check the quotation marks, brackets and commas on {on} (Python says: {printable(text)[:120]})"
@@ -439,6 +444,40 @@ def _stored_names(node: ast.AST) -> list[str]:
     return [n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)]
 
 
+@functools.lru_cache(maxsize=1)
+def _ipython_cleanup() -> tuple[Any, ...]:
+    """IPython's own first steps on a cell's text (taking out the indent every line shares and a
+    pasted ``>>>`` or ``In [1]:`` prompt), in the IPython that runs here; none without IPython."""
+    try:
+        from IPython.core.inputtransformer2 import TransformerManager
+
+        return tuple(TransformerManager().cleanup_transforms)
+    except Exception:  # (an IPython without them: the text is read as it stands)
+        return ()
+
+
+def as_ipython_runs(source: str) -> str:
+    r"""The cell's text as IPython runs it, before any magic: indented lines (an answer pasted from
+    an e-mail or a web page) and pasted prompts ran without an error in the learner's session and
+    must be read as they ran there (red team 22 F1). Blank lines at the top are kept, so that line
+    numbers stay the learner's.
+
+    >>> as_ipython_runs("    q1 = 3\n    q2 = 4\n")
+    'q1 = 3\nq2 = 4\n'
+    >>> as_ipython_runs("\nIn [4]: q3 = 2.9")
+    '\nq3 = 2.9'
+    """
+    lines = source.splitlines(keepends=True)
+    top = next((i for i, line in enumerate(lines) if line and not line.isspace()), len(lines))
+    rest = lines[top:]
+    try:
+        for step in _ipython_cleanup():
+            rest = step(rest)
+    except Exception:
+        return source
+    return "".join(lines[:top]) + "".join(rest)
+
+
 def parse_answer_cell(source: str) -> ParsedCell:
     """Read an answer cell as data, without running it.
 
@@ -458,6 +497,7 @@ def parse_answer_cell(source: str) -> ParsedCell:
         return ParsedCell({}, (), "the cell holds no text")
     if len(source) > MAX_CELL_CHARS:
         return ParsedCell({}, (), f"the cell is longer than {MAX_CELL_CHARS:,} characters")
+    source = as_ipython_runs(source)
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError, MemoryError, RecursionError, OverflowError) as exc:

@@ -1,0 +1,54 @@
+"""Session 22: red team 22's finding on grading.
+
+- F1: an answer pasted with every line indented (as text copied from an e-mail or a web page often
+  is), or with a ``>>>`` prompt in front, runs without an error in the learner's session (IPython
+  takes the shared indent and the prompt out first), but the checks, ``nbgrader validate`` and the
+  autograder read the text as it stood, found it unreadable and said to "check quotes, brackets and
+  commas": the answer lost its marks everywhere, with a wrong reason.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from nbcourse import A1, A1_KEYS, A1_RIGHT_Q1, A1_RIGHT_Q2, FAST, Course, cell_by_id, forget_students, output_text, set_source
+
+pytestmark = [pytest.mark.nbgrader]
+
+
+def test_an_answer_is_read_as_ipython_runs_it() -> None:
+    from coplearn.grading.answers import parse_answer_cell
+
+    indented = parse_answer_cell("    # my two cultures\n    " + A1_RIGHT_Q2 + "\n")
+    assert indented.values == {"q2": ["managed", "professional"]} and indented.problem is None
+    prompted = parse_answer_cell(">>> q3 = 2.9\n")
+    assert prompted.values == {"q3": 2.9}
+    # a line further in than the others is still unreadable, as it is to IPython, with the reason said
+    ragged = parse_answer_cell("q1 = 3\n    q2 = 4\n\n")
+    assert not ragged.readable and "line 2 starts further in or further out" in ragged.problem, ragged.problem
+    assert "brackets" not in ragged.problem
+
+
+@pytest.mark.slow
+def test_red22_an_indented_answer_is_marked_in_the_learner_s_run_and_by_the_autograder(course: Course) -> None:
+    sid = "t22-indent"
+    try:
+        s = course.student(sid)
+        s.fetch(A1)
+        nb = s.notebook(A1)
+        set_source(nb, "q1-typed", "\n".join("  " + line for line in A1_RIGHT_Q1.splitlines()))
+        set_source(nb, "q2-typed", "    # my two cultures\n    " + A1_RIGHT_Q2 + "\n")
+        s.save_notebook(A1, nb)
+        ran = s.run_all(A1)  # Restart Kernel and Run All, in the learner's folder
+        seen = output_text(cell_by_id(ran, "q2-first"))
+        assert "not Python that can be read" not in seen and "managed" in seen, seen
+        s.submit(A1)
+        api = course.api(**FAST)
+        course.ok(api.collect(A1))
+        log = course.ok(api.autograde(A1, sid))["log"]
+        assert not re.search(rf"coplearn: {sid}: cell \d+.* was not run", log), log[-2000:]
+        # every statement and both cultures, as with the same answers typed at the start of the line
+        assert course.score(A1, sid) == 2 * len(A1_KEYS) + 16
+    finally:
+        forget_students(course, sid)
