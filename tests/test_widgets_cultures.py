@@ -192,6 +192,9 @@ def test_dominance_figure_is_labelled_as_an_illustration_and_matches_the_data():
     # the paper's claim (C11): professional and managed up, humanistic and democratic down
     assert by["managed"].now > by["managed"].then and by["professional"].now > by["professional"].then
     assert by["humanistic"].now < by["humanistic"].then and by["democratic"].now < by["democratic"].then
+    # the paper ranks the pairs, not the cultures within a pair (fid22a L3): each pair at one height
+    for a, b in (("professional", "managed"), ("humanistic", "democratic")):
+        assert (by[a].then, by[a].now) == (by[b].then, by[b].now), (a, b)
 
 
 def test_overlay_diagram_names_the_three_skills_in_figure_and_text():
