@@ -52,3 +52,43 @@ def test_red22_an_indented_answer_is_marked_in_the_learner_s_run_and_by_the_auto
         assert course.score(A1, sid) == 2 * len(A1_KEYS) + 16
     finally:
         forget_students(course, sid)
+
+
+@pytest.mark.slow
+def test_walk22_a_choice_typed_without_quotation_marks_is_said_to_need_them(course: Course) -> None:
+    """walk22 M5: ``3: managed`` (no quotation marks) stopped the answer cell with Python's own
+    "NameError: name 'managed' is not defined", and every statement's check then said "You have not
+    answered statement N yet", sending a learner who typed every answer to the drop-downs."""
+    sid = "t22-noquote"
+    try:
+        s = course.student(sid)
+        s.fetch(A1)
+        nb = s.notebook(A1)
+        set_source(nb, "q1-typed", A1_RIGHT_Q1.replace("3: 'professional'", "3: professional"))
+        s.save_notebook(A1, nb)
+        ran = s.run_all(A1)
+        said = output_text(cell_by_id(ran, "q1-typed"))
+        assert ('on line 1, professional has no quotation marks around it, so Python takes it for a name it does '
+                'not know: write it between straight quotation marks, "professional"') in said, said
+        check = output_text(cell_by_id(ran, "q1-statement-01"))
+        assert "The answer cell for statement 1 cannot be read by Python yet" in check, check
+        assert "You have not answered" not in check, check
+    finally:
+        forget_students(course, sid)
+
+
+def test_walk22_a_choice_is_shown_by_the_word_the_learner_knows(tmp_path, capsys) -> None:
+    """walk22 L4: "Your answer to scenario 4: co_producers (typed)" showed the course's key, not the
+    option's word ("co-producers")."""
+    import json as _json
+
+    from coplearn.grading import resolve
+
+    (tmp_path / "answers.json").write_text(_json.dumps(
+        {"format": "coplearn-answers", "version": 2, "answers": {"q2.4": "co-producers", "q3.1": "co production"}}))
+    assert resolve.choice("q2", 4, kind="degree", label="scenario 4", folder=tmp_path) == "co_producers"
+    assert resolve.several("q3", 1, kind="degree", label="the step", folder=tmp_path) == ["co_producers"]
+    said = capsys.readouterr().out
+    assert "Your answer to scenario 4: co-producers (chosen with the drop-down)" in said, said
+    assert "Your answer to the step: co-producers (chosen with the drop-downs)" in said, said
+    assert "co_producers" not in said

@@ -20,6 +20,7 @@ plain-English form checks in :mod:`coplearn.grading.checks`.
 from __future__ import annotations
 
 import ast
+import difflib
 import functools
 import json
 import math
@@ -46,6 +47,7 @@ __all__ = [
     "number_text",
     "without_surrogates",
     "is_answer_name",
+    "unquoted_hint",
     "item_value",
     "loads",
     "options",
@@ -476,6 +478,63 @@ def as_ipython_runs(source: str) -> str:
     except Exception:
         return source
     return "".join(lines[:top]) + "".join(rest)
+
+
+@functools.lru_cache(maxsize=1)
+def _option_words() -> frozenset[str]:
+    """Every one-word form of every option, in lower case (``managed``, ``storming``, ``r3``, ``k5`` ...)."""
+    from coplearn.grading.options import _KINDS
+
+    words = set()
+    for kind in _KINDS:
+        for option in options(kind):
+            for form in (option.key, option.label, *option.aliases):
+                if isinstance(form, str) and form.isidentifier():
+                    words.add(form.lower())
+    return frozenset(words)
+
+
+def _option_like(word: str) -> bool:
+    """Whether ``word`` is, or is one slip away from, a one-word form of an option."""
+    words = _option_words()
+    return word.lower() in words or bool(difflib.get_close_matches(word.lower(), words, n=1, cutoff=0.8))
+
+
+def unquoted_hint(source: str, error: object) -> str | None:
+    r"""What to mend, in plain words, when an answer cell stopped with Python's ``NameError`` because
+    a choice was typed without its quotation marks (``3: managed``): the slip a learner most often
+    makes after curly quotes, and Python's own words for it ("name 'managed' is not defined") say
+    nothing of quotation marks (walk22 M5). None for any other ``NameError``, such as a worked-out
+    answer that uses a name from a cell not yet run.
+
+    >>> print(unquoted_hint('q1 = {1: "managed",\n      3: managed}', NameError("x", name="managed")))
+    on line 2, managed has no quotation marks around it, so Python takes it for a name it does not know: write it between straight quotation marks, "managed", as every choice must be
+    >>> unquoted_hint("q3 = team_mean", NameError("x", name="team_mean")) is None
+    True
+    """
+    name = getattr(error, "name", None)
+    if not isinstance(name, str) or not name.isidentifier() or not isinstance(source, str) or len(source) > MAX_CELL_CHARS:
+        return None
+    if not _option_like(name):
+        return None
+    try:
+        tree = ast.parse(as_ipython_runs(source))
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return None
+    for node in tree.body:
+        if isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets, value = [node.target], node.value
+        else:
+            continue
+        if not any(isinstance(t, ast.Name) and is_answer_name(t.id) for t in targets):
+            continue
+        for sub in ast.walk(value):
+            if isinstance(sub, ast.Name) and sub.id == name:
+                return (f"on line {sub.lineno}, {name} has no quotation marks around it, so Python takes it for a name "
+                        f'it does not know: write it between straight quotation marks, "{name}", as every choice must be')
+    return None
 
 
 def parse_answer_cell(source: str) -> ParsedCell:

@@ -127,8 +127,8 @@ def _look_alikes(answer: object) -> str:
 #: What a check says of an answer typed in a cell Python could not read (walk19 #3: it said "You have
 #: not answered", and a learner who typed every answer was sent to the drop-downs).
 UNREAD_MESSAGE = ("The answer cell for {where} cannot be read by Python yet (the message under it says what to "
-                   "mend), so no typed answer for it can be marked. Mend the cell and run it again, or choose with "
-                   "the drop-down.")
+                   "mend), so no typed answer for it can be marked. Mend the cell and run it again, or give the "
+                   "answer with the drop-down or number box for it instead.")
 
 
 #: The same in the feedback on a notebook handed in, where the autograder found the cell so.

@@ -17,7 +17,7 @@ from typing import Any
 
 from coplearn.grading.answers import (_SHOW_ITEMS, ANSWERS_FILE, _show, as_data, blank_answer, canonical, unreadable_hint,
                                       is_answer_name, item_value, names_given, number_text, parse_answer_cell,
-                                      split_several, syntax_hint, unread_in_note)
+                                      split_several, syntax_hint, unquoted_hint, unread_in_note)
 from coplearn.grading.checks import UNREAD_AT_GRADING, UNREAD_MESSAGE, plain_errors
 from coplearn.grading.store import AnswerStore
 
@@ -164,7 +164,14 @@ def _after_cell(result: Any) -> None:
             print(f"Python cannot read this answer cell, so its answers are not marked until it is mended: {hint}." +
                   _meanwhile(kept))
             return
-        _watch(source, getattr(result, "error_in_exec", None) is not None, cell)
+        error = getattr(result, "error_in_exec", None)
+        hint = unquoted_hint(source, error) if isinstance(error, NameError) else None
+        if hint:  # a choice typed without its quotation marks: Python's "name ... is not defined" says nothing of them
+            kept = _unreadable(list(parse_answer_cell(source).names) or names_given(source), cell)
+            print(f"Python cannot run this answer cell, so its answers are not marked until it is mended: {hint}." +
+                  _meanwhile(kept))
+            return
+        _watch(source, error is not None, cell)
     except Exception as exc:  # a note, never a broken notebook
         print(f"(coplearn could not check this cell's answers: {exc})")
 
@@ -299,9 +306,19 @@ def choice(question: str, item: object | None = None, *, kind: str, label: str |
     if answer is None:
         print(f"Your answer to {where}: {_not_answered()}")
     else:
-        print(f"Your answer to {where}: {_show(answer)} ({how})")
+        print(f"Your answer to {where}: {_shown_choice(answer, kind)} ({how})")
     _note_unread(question, where, answer)
     return answer
+
+
+def _shown_choice(answer: object, kind: str) -> str:
+    """An answer as the check line shows it: an option by the word the learner knows it by
+    (``co-producers``, not the course's key ``co_producers``: walk22 L4), anything else as given."""
+    from coplearn.grading.options import options
+
+    if isinstance(answer, str) and "_" in answer and any(o.key == answer for o in options(kind)):
+        return answer.replace("_", "-")
+    return _show(answer)
 
 
 def number(question: str, item: object | None = None, *, label: str | None = None,
@@ -366,7 +383,7 @@ def several(question: str, count: int, *, kind: str, label: str | None = None,
     if not answers:
         print(f"Your answer to {where}: {_not_answered()}")
     else:
-        shown = ", ".join(_show(a) for a in answers[:_SHOW_ITEMS])
+        shown = ", ".join(_shown_choice(a, kind) for a in answers[:_SHOW_ITEMS])
         if len(answers) > _SHOW_ITEMS:
             shown += f" ... and {len(answers) - _SHOW_ITEMS} more"
         print(f"Your answer to {where}: {shown} ({how})")
