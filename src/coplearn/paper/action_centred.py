@@ -329,7 +329,7 @@ class AuditResult:
             ))
         if self.stage is not None:
             style = style_for_stage(self.stage.key)
-            lesson = get_lesson("09")
+            lesson = get_lesson(get_item("T3").lesson)  # as audit.toml says: lesson 05 teaches the stage-to-style table
             plan.append(Action(
                 item_id="T3", domain="team",
                 finding=(f"The team sees itself at the {self.stage.name.lower()} stage. {self.stage.outlook_note}"
