@@ -57,6 +57,8 @@ def _report(args: argparse.Namespace) -> int:
     print(f"Wrote the team audit report for {_people(result.n_respondents)} to {written} ({fmt}).")
     for note in result.survey.notes:
         print(note)
+    if result.survey.missing_items:  # (walk22 L1: the report says so too)
+        print("Not in the file: " + ", ".join(result.survey.missing_items))
     if not result.breakdown_allowed:
         print(f"Fewer than {result.min_respondents} people answered, so the report shows team figures only.")
     return 0
@@ -77,10 +79,8 @@ def _check(args: argparse.Namespace) -> int:
         print(note)
     if s.empty_rows:
         print("Rows with no answers, left out: " + ", ".join(map(str, s.empty_rows)))
-    missing = [i for i in ("K1 K2 K3 K4 K5 K6 K7 K8 T1 T2 T3 T4 T5 T6 T7 T8 T9 T10 T11 T12 "
-                           "I1 I2 I3 I4 I5 I6 I7 I8").split() if i not in s.columns]
-    if missing:
-        print("Not in the file: " + ", ".join(missing))
+    if s.missing_items:
+        print("Not in the file: " + ", ".join(s.missing_items))
     if s.respondent_column:
         print(f"Respondent ids from column '{s.respondent_column}'.")
     if s.ignored_columns:

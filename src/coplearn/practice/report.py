@@ -38,7 +38,7 @@ from coplearn.core.palette import DOMAIN_COLOURS, OKABE_ITO
 from coplearn.core.templates import render
 from coplearn.core.text_alternative import TextAlternative
 from coplearn.paper.action_centred import ACTION_THRESHOLD, rating_scale
-from coplearn.practice.survey import DEFAULT_MIN_RESPONDENTS
+from coplearn.practice.survey import DEFAULT_MIN_RESPONDENTS, missing_list, missing_note
 from coplearn.practice.survey_summary import DISAGREEMENT_RULE, ItemSummary, SurveyResult
 from coplearn.practice.survey_alternatives import DOMAIN_NAMES, domain_alternative, item_label, items_alternative
 
@@ -142,8 +142,18 @@ def scale_words() -> dict[int, list[str]]:
 # ---- the facts every format shares -------------------------------------------------------------
 
 def _glance(r: SurveyResult) -> list[str]:
+    missing = r.survey.missing_items
+    absent = (f"; {missing_list(missing)} {'was' if len(missing) == 1 else 'were'} not in the survey file, so "
+              f"{'it has' if len(missing) == 1 else 'they have'} no answers" if missing else "")
     lines = [f"{r.n_respondents} {'person' if r.n_respondents == 1 else 'people'} answered the survey "
-             f"({len(r.answered_items)} of {len(r.items)} rating questions have at least one answer)."]
+             f"({len(r.answered_items)} of {len(r.items)} rating questions have at least one answer{absent})."]
+    groups = [f"{', '.join(map(str, g[:-1]))} and {g[-1]}" for g in r.survey.duplicate_rows]
+    if groups:  # (walk22 M4: said here too, as it changes every figure)
+        which = (f"Rows {groups[0]} of the file are identical" if len(groups) == 1 else
+                 "Some rows of the file are identical (rows " + "; rows ".join(groups[:4])
+                 + (f"; and {len(groups) - 4} more groups" if len(groups) > 4 else "") + ")")
+        lines.append(f"{which}, and each is counted as a separate person: if one person's response was entered "
+                     f"twice, the figures count it twice. See 'Method and limits'.")
     rated = [d for d in r.domains if d.mean is not None]
     if rated:
         lines.append("Team means on the course's 1 to 5 scale: " + "; ".join(
@@ -171,6 +181,8 @@ def _glance(r: SurveyResult) -> list[str]:
 
 
 def _distribution(r: SurveyResult, s: ItemSummary) -> str:
+    if s.item.id in r.survey.missing_items:
+        return "not in the survey file"
     if not s.n:
         return "-"
     if not r.item_breakdown_allowed(s):
@@ -263,6 +275,9 @@ def _method_points(r: SurveyResult) -> list[str]:
     if survey.empty_rows:
         points.append("Rows with no answers were left out: " + ", ".join(map(str, survey.empty_rows)) + ".")
     points.extend(survey.notes)
+    note = missing_note(survey)
+    if note:
+        points.append(note)
     return points
 
 

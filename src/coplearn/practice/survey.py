@@ -63,7 +63,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from coplearn.paper.action_centred import (AuditItem, get_item, is_no_answer, is_no_answer_mark, rating_from_word,
-                                          rating_key)
+                                          rating_key, team_audit)
 from coplearn.paper.team_development import get_stage, tuckman_stages
 from coplearn.practice.survey_headings import (  # noqa: F401 - match_header is part of this module's API
     _IGNORED_HEADINGS, _RESPONDENT_HEADINGS, _Conflict, _describe, _letter, _match, _short, _squash,
@@ -163,6 +163,43 @@ class Survey:
     comment_columns: tuple[str, ...] = ()
     #: What the reader did that the person should know (an encoding, a skipped line, short rows).
     notes: tuple[str, ...] = ()
+    #: Groups of rows identical in every column of the file, bookkeeping columns such as Timestamp
+    #: included (e.g. ``((4, 10),)``). Each row is still counted as a person; a note says so (walk22 M4).
+    duplicate_rows: tuple[tuple[int, ...], ...] = ()
+
+    @property
+    def missing_items(self) -> tuple[str, ...]:
+        """The audit's questions that have no column in the file, in the audit's order (walk22 L1).
+
+        >>> read_survey_text("K1,T4\\n2,3\\n").missing_items[:3]
+        ('K2', 'K3', 'K4')
+        """
+        return tuple(i.id for i in team_audit() if i.id not in self.columns)
+
+
+def missing_note(survey: Survey) -> str | None:
+    """A sentence naming the questions that have no column in the file (None when all 28 have one),
+    so that a report does not read as if nobody answered them (walk22 L1).
+
+    >>> text = "K1,K2,K3,K4,K6,K7,K8,T1,T2,T3,T4,T5,T6,T7,T8,T9,T10,T11,T12,I1,I2,I3,I4,I5,I6,I7,I8\\n"
+    >>> missing_note(read_survey_text(text + ",".join(["3"] * 8 + ["", "norming"] + ["3"] * 17) + "\\n"))[:60]
+    'K5 was not in the survey file: there is no column for it, so'
+    """
+    ids = survey.missing_items
+    if not ids:
+        return None
+    if len(ids) == 1:
+        return (f"{ids[0]} was not in the survey file: there is no column for it, so the report has no answers to it "
+                f"(this does not mean that nobody answered it). If the question was asked, check its column's "
+                f"heading (the item id, {ids[0]}, or the question's text) and load the file again.")
+    return (f"{missing_list(ids)} were not in the survey file: there is no column for them, so the report has no "
+            f"answers to them (this does not mean that nobody answered them). If they were asked, check their "
+            f"columns' headings (the item id, such as {ids[0]}, or the question's text) and load the file again.")
+
+
+def missing_list(ids: Sequence[str]) -> str:
+    """``"K5"``, ``"K5 and T2"``, ``"K1, K2 and K3"``."""
+    return ids[0] if len(ids) == 1 else f"{', '.join(ids[:-1])} and {ids[-1]}"
 
 
 #: A whole, valid UTF-8 sequence of two to four bytes (Windows-1252 text such as "é’" has lead and
@@ -398,6 +435,7 @@ def _read(text: str, source: str, notes: list[str]) -> Survey:
     columns: dict[str, int] = {}
     respondent_col: int | None = None
     ignored: list[str] = []
+    ignored_at: list[int] = []  # where the ignored columns are (to tell identical rows apart)
     unknown: list[tuple[int, str, str | None]] = []
     comments: list[tuple[int, str]] = []
     conflicts = 0
@@ -431,6 +469,7 @@ def _read(text: str, source: str, notes: list[str]) -> Survey:
             respondent_col = i
         elif squashed in _IGNORED_HEADINGS or squashed in _RESPONDENT_HEADINGS:
             ignored.append(heading)
+            ignored_at.append(i)
         else:
             unknown.append((i, heading, suggestion))
     comments = _scores_as_answers(comments, columns, body, header, notes)
@@ -456,6 +495,7 @@ def _read(text: str, source: str, notes: list[str]) -> Survey:
     responses: list[Response] = []
     empty_rows: list[int] = []
     seen_ids: dict[str, tuple[int, str]] = {}
+    same_rows: dict[tuple[str, ...], list[int]] = {}  # a response's every cell -> the rows that hold exactly it
     short_rows: list[int] = []
     marks: list[str] = []  # cells of only a dash, question mark or dots: read as no answer, and said so
     wanted = sorted(columns.items(), key=lambda kv: get_item(kv[0]).order)
@@ -506,6 +546,7 @@ def _read(text: str, source: str, notes: list[str]) -> Survey:
                 short_rows.pop()
             continue
         responses.append(Response(row=n, label=label, answers=answers))
+        same_rows.setdefault(tuple(c.strip() for c in (cells + [""] * len(header))[:len(header)]), []).append(n)
     if problems:
         raise SurveyError(source, problems)
     if not responses:
@@ -523,6 +564,11 @@ def _read(text: str, source: str, notes: list[str]) -> Survey:
         notes.append(f"{len(marks)} cell{' held' if len(marks) == 1 else 's held'} only a dash, question mark or dots "
                      f"and {'was' if len(marks) == 1 else 'were'} read as no answer: {shown}. If a rating was meant, "
                      f"write it as a number from 1 to 5.")
+    duplicates = sorted((rows_ for rows_ in same_rows.values() if len(rows_) > 1), key=lambda g: g[0])
+    if duplicates:
+        filled = {g[0]: [i for i in ignored_at if i < len(body[g[0] - header_row - 1])
+                         and body[g[0] - header_row - 1][i].strip()] for g in duplicates}
+        notes.append(_duplicate_note(duplicates, {g[0]: [header[i].strip() for i in filled[g[0]]] for g in duplicates}))
     if comments:
         notes.append("These columns look like comments on a question or its points, not answers to it, and were "
                      "not read: " + ", ".join(f"'{_short(c)}'" for _, c in comments) + ".")
@@ -535,7 +581,46 @@ def _read(text: str, source: str, notes: list[str]) -> Survey:
         respondent_column=header[respondent_col].strip() if respondent_col is not None else None,
         ignored_columns=tuple(ignored), responses=tuple(labelled), empty_rows=tuple(empty_rows),
         delimiter=delimiter, comment_columns=tuple(c for _, c in comments), notes=tuple(notes),
+        duplicate_rows=tuple(tuple(g) for g in duplicates),
     )
+
+
+def _is_time_heading(heading: str) -> bool:
+    squashed = _squash(heading)
+    return any(w in squashed for w in ("time", "date", "submitted"))
+
+
+def _duplicate_note(groups: Sequence[Sequence[int]], bookkeeping: Mapping[int, Sequence[str]]) -> str:
+    """What to say about rows identical in every column (walk22 M4): which rows, what is the same
+    (a time stamp, other bookkeeping columns, the answers), that each row is still counted as a
+    person, and what to do if one person's response was entered twice. ``bookkeeping`` names, for
+    each group's first row, the bookkeeping columns (ignored otherwise) that are filled in it.
+
+    >>> print(_duplicate_note([[4, 10]], {4: ["Timestamp"]}))  # doctest: +ELLIPSIS
+    Rows 4 and 10 are identical (the same time stamp and the same answers). Each of these rows is counted as a ...
+    """
+    parts, all_marked = [], True  # (all_marked: every group has a time stamp or the like)
+    for g in groups[:8]:
+        names = bookkeeping.get(g[0], ())
+        same = (["the same time stamp"] if any(_is_time_heading(h) for h in names) else [])
+        others = [f"'{_short(h, 30)}'" for h in names if not _is_time_heading(h)]
+        if others:
+            same.append("the same " + missing_list(others))
+        if not same:
+            all_marked = False
+            why = "the same answers in every column; there is no time stamp to tell them apart"
+        else:
+            why = ", ".join(same) + " and the same answers"
+        rows = f"{', '.join(map(str, g[:-1]))} and {g[-1]}"
+        parts.append(f"rows {rows} are identical ({why})")
+    more = f"; and {len(groups) - 8} more groups of identical rows" if len(groups) > 8 else ""
+    text = "; ".join(parts) + more + "."
+    text = text[:1].upper() + text[1:]
+    text += (" Each of these rows is counted as a separate person in every figure of the report. If one person's "
+             "response was pasted or downloaded twice, delete the extra row and load the file again")
+    if not all_marked:
+        text += "; if two people really gave exactly the same answers, leave the file as it is"
+    return text + "."
 
 
 def _scores_as_answers(comments: list[tuple[int, str]], columns: dict[str, int], body: list[list[str]],

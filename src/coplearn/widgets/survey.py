@@ -24,7 +24,8 @@ from coplearn.core.environment import in_browser
 from coplearn.core.filenames import FileName, Kind, file_name
 from coplearn.figures.survey import build_survey_domains, build_survey_items
 from coplearn.practice.report import FORMATS, section_html, write_report
-from coplearn.practice.survey import DEFAULT_MIN_RESPONDENTS, read_survey, read_survey_bytes, read_survey_text
+from coplearn.practice.survey import (DEFAULT_MIN_RESPONDENTS, missing_note, read_survey, read_survey_bytes,
+                                      read_survey_text)
 from coplearn.practice.survey_summary import SurveyResult, summarise
 from ._base import LABEL_STYLE, Composite, full_width, live_html, message, place, saved_message, show_chart
 
@@ -197,7 +198,8 @@ class TeamSurveyLoader(Composite):
         name = Path(survey.source).name
         self.status.value = message(
             f"Read {name}: {result.n_respondents} respondent{'s' if result.n_respondents != 1 else ''}, "
-            f"{len(survey.columns)} of 28 questions." + "".join(" " + n for n in survey.notes), "ok")
+            f"{len(survey.columns)} of 28 questions." + "".join(" " + n for n in survey.notes)
+            + (" " + missing if (missing := missing_note(survey)) else ""), "ok")
         self.summary.value = section_html(result, "glance", level=self.heading_level, prefix="survey-")
         self.domains_chart = build_survey_domains(result)
         self.items_chart = build_survey_items(result)
