@@ -82,7 +82,7 @@ def dominance() -> Dominance:
 
     >>> d = dominance()
     >>> {r.culture: (r.then, r.now) for r in d.rows}["managed"]
-    (1, 5)
+    (2, 5)
     """
     from coplearn.paper.cultures import cultures
 
