@@ -113,11 +113,15 @@ def test_marks_are_kept_with_their_first_date_and_survive_reopening(folder):
 
 def test_an_unreadable_progress_file_is_moved_aside_not_overwritten(folder):
     path = folder / "journal-progress.json"
-    path.write_text("{ half", encoding="utf-8")
-    with pytest.warns(P.ProgressWarning, match="could not be read"):
+    half = '{"format": "coplearn-progress", "lessons": {"03": {"done": {"opened": "2026-'
+    path.write_text(half, encoding="utf-8")
+    with pytest.warns(P.ProgressWarning, match="could not all be read"):
         assert P.Progress().marks() == {}
+    assert not [p for p in folder.iterdir() if ".unreadable-" in p.name]  # (a read changes nothing: walk22 M3)
+    with pytest.warns(P.ProgressWarning, match="could not all be read"):
+        P.Progress().mark("04", "opened")
     (moved,) = [p for p in folder.iterdir() if ".unreadable-" in p.name]
-    assert moved.read_text(encoding="utf-8") == "{ half"
+    assert moved.read_text(encoding="utf-8") == half
 
 
 def test_the_hook_never_raises_for_a_file_problem(folder, monkeypatch):

@@ -37,19 +37,42 @@ def _fail(message: str) -> int:
     return 2
 
 
+def _with_hint(args: argparse.Namespace, exc: BaseException, changed: str = "nothing was changed") -> str:
+    """``problem_text``, and, for a file given with --journal that is not a journal, the likely mix-up."""
+    from coplearn.practice.journal import NotAJournalError
+
+    said = problem_text(exc, changed, getattr(args, "output", None))
+    export_like = args.journal is not None and args.journal.suffix.lower() in (".docx", ".md", ".markdown", ".html", ".htm")
+    if isinstance(exc, NotAJournalError) and export_like and getattr(args, "output", None) is not None:
+        said += f" (Did you mean -o {args.journal}? --journal names the journal to read; -o names the file to write.)"
+    return said
+
+
 def _tell_warnings(caught: list[warnings.WarningMessage]) -> None:
     for w in caught:
         print(f"coplearn journal: note: {w.message}", file=sys.stderr)
 
 
 def _entries(args: argparse.Namespace) -> "tuple[Journal, tuple[JournalEntry, ...]]":
-    """Open the journal and pick the entries in ``--since``/``--until``, passing on any warning."""
+    """Open the journal and pick the entries in ``--since``/``--until``, passing on any warning. Only
+    reads: a file that cannot be read raises (said in words, with nothing changed; walk22 M1)."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         journal = _journal(args)
-        entries = journal.between(args.since, args.until)
+        entries = journal.between(args.since, args.until, strict=True)
     _tell_warnings(caught)
     return journal, entries
+
+
+def _replacing(path: Path, count: int, force: bool, what: str = "CPD records") -> bool:
+    """Whether an export to ``path`` replaces an existing file; an export of nothing is not written over
+    one unless ``force`` (walk22 L2: a CPD file edited in Word and saved under the same name)."""
+    existed = path.is_file()
+    if existed and count == 0 and not force:
+        raise ValueError(f"{path} already exists, and this export has no {what}: it would replace that file with "
+                         f"an empty one, so nothing was written. Choose another file name, or add --force to replace "
+                         f"it anyway.")
+    return existed
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -64,11 +87,12 @@ def _export(args: argparse.Namespace) -> int:
         chosen = get_regulator(args.regulator).key if args.regulator else None
         journal, entries = _entries(args)
         reg = get_regulator(chosen or journal.regulator)
+        replaced = _replacing(args.output, len(entries), args.force)
         written = journal.export(args.output, fmt, entries=entries, regulator=reg.key)
     except (ValueError, LookupError, OSError, TimeoutError) as exc:
-        return _fail(problem_text(exc, "the export was not written, and the journal was not changed", args.output))
+        return _fail(_with_hint(args, exc, "the export was not written, and the journal was not changed"))
     print(f"Wrote {len(entries)} CPD record{'s' if len(entries) != 1 else ''} to {written} ({fmt}), "
-          f"laid out for {reg.called}.")
+          f"laid out for {reg.called}." + (f" It replaced the earlier {written.name}." if replaced else ""))
     if reg.counts_hours or reg.shows_hours:
         total, without = cpd.hours_total(entries)
         line = f"Hours recorded: {total:g}"
@@ -93,12 +117,13 @@ def _regulator(args: argparse.Namespace) -> int:
             reg = get_regulator(key)
             print(f"Saved: exports from {journal.path} now follow {reg.called} ({reg.key}).")
         else:
+            journal.read()  # (a file that cannot be read: said, and nothing changed; walk22 M1)
             reg = get_regulator(journal.regulator)
             print(f"Exports from {journal.path} follow {reg.called} ({reg.key}).")
             print("Choose another with: coplearn journal regulator KEY, where KEY is one of: "
                   + ", ".join(f"{r.key} ({r.name})" for r in regulators()))
     except (ValueError, LookupError, OSError, TimeoutError) as exc:
-        return _fail(problem_text(exc, "the regulator was not saved"))
+        return _fail(_with_hint(args, exc, "the regulator was not saved" if args.key else "nothing was changed"))
     print()
     print(f"What {reg.called} asks (checked {reg.checked_text}):")
     for line in reg.requirement:
@@ -112,7 +137,7 @@ def _list(args: argparse.Namespace) -> int:
     try:
         journal, entries = _entries(args)
     except (ValueError, LookupError, OSError, TimeoutError) as exc:
-        return _fail(problem_text(exc))
+        return _fail(_with_hint(args, exc))
     print(f"{len(entries)} entr{'ies' if len(entries) != 1 else 'y'} in {journal.path}"
           + ("; the numbers are the ones `journal edit` and `journal remove` take" if entries else ""))
     number = {e.id: n for n, e in enumerate(journal.entries, 1)}  # (the whole journal's, also when --since picks some)
@@ -131,14 +156,23 @@ def _import(args: argparse.Namespace) -> int:
             added, had = journal.import_from(args.file)
         _tell_warnings(caught)
     except (ValueError, LookupError, OSError, TimeoutError) as exc:
-        return _fail(problem_text(exc, "nothing was imported"))
+        return _fail(_with_hint(args, exc, "nothing was imported"))
     print(f"Imported {added} entr{'ies' if added != 1 else 'y'} into {journal.path}"
           + (f" ({had} already there, left as they were)." if had else "."))
     return 0
 
 
 def _path(args: argparse.Namespace) -> int:
-    print(_journal(args).path)
+    from coplearn.practice.journal import NotAJournalError
+
+    journal = _journal(args)
+    print(journal.path)
+    try:
+        journal.read()  # (only read: a file there that is not a journal is said so, and left as it is)
+    except NotAJournalError as exc:
+        return _fail(str(exc))
+    except (ValueError, LookupError, OSError, TimeoutError):
+        pass  # (a damaged journal is still where the journal is; `journal list` says what is wrong)
     return 0
 
 
@@ -156,7 +190,7 @@ def _add(args: argparse.Namespace) -> int:
             )
         _tell_warnings(caught)
     except (ValueError, LookupError, OSError, TimeoutError) as exc:
-        return _fail(problem_text(exc, "the entry was not saved"))
+        return _fail(_with_hint(args, exc, "the entry was not saved"))
     print(f"Saved entry {entry.id} ({entry.date}) to {journal.path}.")
     return 0
 
@@ -164,7 +198,7 @@ def _add(args: argparse.Namespace) -> int:
 def _find(journal: Any, which: str) -> Any:
     """The entry ``which`` names: its id, or its number as ``coplearn journal list`` (and lesson 11's
     box) show it: its place in the whole journal, 1 = the first saved."""
-    entries = journal.entries
+    entries = journal.read()  # (a journal that cannot be read: said, not "no entries yet")
     for e in entries:
         if e.id == which:
             return e
@@ -185,6 +219,10 @@ def _edit(args: argparse.Namespace) -> int:
     if not fields:
         return _fail("say what to change, e.g. --impact-people \"Families said the calls felt calmer.\" "
                      "(coplearn journal edit --help lists every field)")
+    if args.learning is not None and not args.learning.strip():
+        return _fail("--learning: \u201cWhat I learned\u201d cannot be made empty (that would delete what you wrote "
+                     "there); give the new text, e.g. --learning \"Asking first opened the meeting up.\" The entry was "
+                     "not changed.")
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -192,7 +230,7 @@ def _edit(args: argparse.Namespace) -> int:
             entry = journal.update(_find(journal, args.entry).id, **fields)
         _tell_warnings(caught)
     except (ValueError, LookupError, OSError, TimeoutError) as exc:
-        return _fail(problem_text(exc, "the entry was not changed"))
+        return _fail(_with_hint(args, exc, "the entry was not changed"))
     print(f"Changed entry {entry.id} ({entry.date}, {(entry.title or entry.learning[:60])!r}) in {journal.path}: "
           f"{', '.join(sorted(f.replace('_', ' ') for f in fields))}.")
     return 0
@@ -212,7 +250,7 @@ def _remove(args: argparse.Namespace) -> int:
                 return 1
         journal.remove(entry.id)
     except (ValueError, LookupError, OSError, TimeoutError) as exc:
-        return _fail(problem_text(exc, "nothing was removed"))
+        return _fail(_with_hint(args, exc, "nothing was removed"))
     print(f"Removed entry {entry.id} ({entry.date}, {label!r}) from {journal.path}.")
     return 0
 
@@ -243,6 +281,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="the format (default: from the file ending)")
     p.add_argument("--regulator", default=None, metavar="swe|scw|sssc|niscc",
                    help="lay the records out for this regulator (default: the journal's setting, else swe)")
+    p.add_argument("--force", action="store_true",
+                   help="write an export with no records even over an existing file (otherwise refused)")
     common(p)
     period(p)
     p.set_defaults(func=_export)

@@ -3,7 +3,8 @@
 ``coplearn progress`` prints each lesson's status. ``coplearn progress record -o record.docx``
 writes a record of study (Markdown, HTML or Word) to attach to your CPD: it records self-study and
 is not a certificate. ``coplearn progress done 03`` marks a lesson complete yourself (for
-example if you worked through it on paper). The notes stay on your computer, beside your journal.
+example if you worked through it on paper), and ``coplearn progress undo 03`` takes that mark back
+(one given by mistake). The notes stay on your computer, beside your journal.
 """
 
 from __future__ import annotations
@@ -60,10 +61,16 @@ def _record(args: argparse.Namespace) -> int:
     if args.output.is_dir():
         return _fail(f"{args.output} is a folder; give the record a file name, e.g. {args.output / 'record-of-study.docx'}")
     prog = _progress(args)
-    written = export_record(args.output, args.format, name=args.name, progress=prog)
     course = prog.course()
+    existed = args.output.is_file()
+    if existed and not course.complete and not args.force:  # (walk22 L2: an empty record over an earlier one)
+        return _fail(f"{args.output} already exists, and no lesson is complete yet, so the record would replace "
+                     f"that file with one that records none: nothing was written. Choose another file name, or add "
+                     f"--force to replace it anyway.")
+    written = export_record(args.output, args.format, name=args.name, progress=prog)
     print(f"Wrote your record of study to {written}: {len(course.complete)} lesson"
-          f"{'s' if len(course.complete) != 1 else ''} complete, {course.hours:.1f} hours of stated study time.")
+          f"{'s' if len(course.complete) != 1 else ''} complete, {course.hours:.1f} hours of stated study time."
+          + (f" It replaced the earlier {written.name}." if existed else ""))
     print("It records self-study; it is not a certificate from an awarding body.")
     return 0
 
@@ -76,7 +83,25 @@ def _done(args: argparse.Namespace) -> int:
     lesson = get_lesson(args.lesson)
     new = prog.mark(lesson.number, COMPLETED, when=args.date)
     state = "marked complete" if new else "was already marked complete"
-    print(f"Lesson {lesson.number} ({lesson.title}) {state} in {prog.path}.")
+    print(f"Lesson {lesson.number} ({lesson.title}) {state} in {prog.path}."
+          + (f" Marked by mistake? coplearn progress undo {lesson.number} takes it back." if new else ""))
+    return 0
+
+
+def _undo(args: argparse.Namespace) -> int:
+    """Take back a lesson marked complete by mistake (walk22 L8)."""
+    from coplearn.paper.concepts import get_lesson
+
+    prog = _progress(args)
+    lesson = get_lesson(args.lesson)
+    if not prog.unmark(lesson.number):
+        print(f"Lesson {lesson.number} ({lesson.title}) was not marked complete by you, so nothing was changed.")
+    else:
+        print(f"Lesson {lesson.number} ({lesson.title}) is no longer marked complete in {prog.path}.")
+    still = prog.course().lesson(lesson.number)
+    if still.status == "complete":
+        print(f"It still counts as complete, because its activities and prompts are all done "
+              f"(the last on {still.completed_on}).")
     return 0
 
 
@@ -108,6 +133,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--format", choices=("md", "html", "docx"), default=None,
                    help="the format (default: from the file ending)")
     p.add_argument("--name", default="", help="your name, to put in the title (optional)")
+    p.add_argument("--force", action="store_true",
+                   help="write the record over an existing file even when no lesson is complete (otherwise refused)")
     common(p)
     p.set_defaults(func=lambda a: _run(_record, a))
 
@@ -117,3 +144,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--date", default=None, metavar="YYYY-MM-DD", help="the date you completed it (default: today)")
     common(p)
     p.set_defaults(func=lambda a: _run(_done, a))
+
+    p = sub.add_parser("undo", help="take back a lesson you marked complete by mistake",
+                       description="Take back your own mark that a lesson is complete (given with `coplearn progress "
+                                   "done`). A lesson whose activities and prompts are all done still "
+                                   "counts as complete.")
+    p.add_argument("lesson", metavar="LESSON", help="the lesson number, e.g. 03")
+    common(p)
+    p.set_defaults(func=lambda a: _run(_undo, a))

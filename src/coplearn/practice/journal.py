@@ -6,8 +6,15 @@ the PCF domains and course concepts it relates to; it may follow Gibbs' (1988) r
 
 The journal is a human-readable JSON file. By default it lives at ``~/coplearn/journal.json``;
 set the ``COPLEARN_JOURNAL`` environment variable, or pass a path, to keep it elsewhere. Every save
-is atomic and locked, so two lessons writing at once lose nothing; a file that cannot be read is
-moved aside (never overwritten) and the learner is told where it went.
+is atomic and locked, so two lessons writing at once lose nothing. Reading never changes a file: a
+journal that cannot be read is said to be so (where it is damaged: line, column, entry and field),
+and only a save moves a damaged journal aside (never overwriting it) and says where it went. A file
+that is not a journal at all (a Word document, a CSV file, an export) is never moved: it is named
+as what it looks like, and nothing is saved (walk22 M1).
+
+The module runs past 400 lines because it also holds what tells a file of another kind from a
+damaged journal (:func:`other_kind`) and says where hand-edited JSON is damaged (:func:`json_slip`),
+which import and the progress notes share.
 
 ``Journal.export(path)`` writes the entries as CPD records in Markdown, a standalone HTML page
 or a Word document, laid out for the learner's regulator (Social Work England by default; see
@@ -31,8 +38,9 @@ import datetime as _dt
 import errno
 import json
 import os
+import re
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -51,7 +59,9 @@ __all__ = [
     "Journal",
     "JournalEntry",
     "JournalFileError",
+    "JournalUnreadable",
     "JournalWarning",
+    "NotAJournalError",
     "default_journal_path",
     "looks_like_a_name",
     "ACTIVITY_TYPES",
@@ -72,6 +82,18 @@ class JournalFileError(PlainOSError):
     """The journal file could not be read or saved, said in plain words (no ``[Errno N]``)."""
 
 
+class JournalUnreadable(ValueError):
+    """The journal file could not be read; the message says why and where, and that nothing was changed."""
+
+
+class NotAJournalError(JournalUnreadable):
+    """The journal's path names another kind of file (a Word document, a CSV file): never moved, never saved over."""
+
+
+class _Damaged(ValueError):
+    """A journal file that is damaged (said in words: what, and where)."""
+
+
 def _journal_text(raw: bytes) -> str:
     """A journal file's bytes as text: UTF-8 (with or without a byte-order mark) or UTF-16 with one
     (Notepad's "Unicode"); anything else raises ``ValueError`` in plain words."""
@@ -83,6 +105,139 @@ def _journal_text(raw: bytes) -> str:
         raise ValueError("it is not saved as UTF-8 text (it may be in another encoding, or not be a journal at "
                          "all); if you edited it in Notepad, open it there and choose Save As, then Encoding "
                          "UTF-8") from None
+
+
+#: How files of other kinds begin, and what to call them (walk22 M1: a journal path that names one by mistake).
+_MAGIC = ((b"%PDF", "a PDF document"), (b"\xd0\xcf\x11\xe0", "an older Word or Excel file, a .doc or .xls"),
+          (b"{\\rtf", "a Word document saved as RTF"), (b"\x89PNG", "a picture"), (b"\xff\xd8\xff", "a picture"),
+          (b"GIF8", "a picture"))
+#: coplearn's own kinds of file, by their "format", as a learner knows them.
+_OWN_FILES = {"coplearn-journal": "a coplearn journal", "coplearn-progress": "your coplearn progress notes",
+              "coplearn-answers": "saved answers from a coplearn lesson"}
+
+
+def other_kind(raw: bytes, fmt: str = FORMAT, markers: tuple[str, ...] = ('"entries"', '"learning"')) -> str | None:
+    """What a file that is plainly not of coplearn's kind ``fmt`` looks like (``"a Word document"``),
+    or ``None`` when it is one, or may be one (damaged, cut short, in another encoding or empty).
+    ``markers`` are the words a damaged file of that kind still holds.
+
+    >>> other_kind(b"PK\\x03\\x04...word/document.xml..."), other_kind(b"Respondent,K1,K2\\nR1,4,5\\n")
+    ('a Word document, a .docx file', 'a CSV file, from a spreadsheet or a survey perhaps')
+    >>> other_kind(b'{"format": "coplearn-journal", "entries": [') is None
+    True
+    """
+    if raw.startswith(b"PK\x03\x04"):
+        return ("a Word document, a .docx file" if b"word/" in raw else "an Excel workbook, a .xlsx file" if b"xl/" in raw
+                else "an OpenDocument file" if b"opendocument" in raw[:200] else "a zip file")
+    for start, kind in _MAGIC:
+        if raw.startswith(start):
+            return kind
+    try:
+        text = _journal_text(raw)
+    except ValueError:
+        # (a journal saved in another encoding is a damaged journal; anything else is another kind of file)
+        return None if fmt in raw.decode("latin-1") else "a file that is not text: a document or a picture, perhaps"
+    body = text.strip()
+    if not body or fmt in text:
+        return None
+    if body[0] in "{[":
+        try:
+            data = json.loads(body)
+        except (ValueError, RecursionError):
+            return None if any(m in text for m in markers) else "a file of another kind, not a coplearn file"
+        if isinstance(data, dict):
+            if any(m.strip('"') in data for m in markers):
+                return None  # (a file of this kind whose "format" line was edited)
+            own = data.get("format")
+            if isinstance(own, str) and own.startswith("coplearn-"):
+                return _OWN_FILES.get(own, f"another coplearn file ({own})")
+            if "cells" in data and "nbformat" in data:
+                return "a Jupyter notebook, a .ipynb file"
+        return "a JSON file of another kind, from another program perhaps"
+    if body[0] == "<":
+        return "a web page, an HTML export perhaps"
+    first = body.splitlines()[0]
+    if first.startswith("#") or "CPD record" in text:
+        return "a Markdown document, an export perhaps"
+    if "\n" in body and any(sep in first for sep in ",;\t"):
+        return "a CSV file, from a spreadsheet or a survey perhaps"
+    return "a text file of another kind"
+
+
+#: What Python's JSON reader says, in words for someone mending the file in Notepad (walk22 M2).
+_JSON_SLIPS = (
+    ("Unterminated string", 'a quotation mark (") is missing: the text that starts here has no closing one'),
+    ("Expecting ',' delimiter", "a comma is missing just before this point (between two fields or two entries), "
+                                'or a quotation mark (") is missing earlier on the line (text and dates go between '
+                                "quotation marks)"),
+    ("Expecting ':' delimiter", "a colon (:) is missing after the name of a field"),
+    ("Expecting property name", 'the name of a field, between straight quotation marks ("), should be here; or '
+                                "there is one comma too many just before"),
+    ("Expecting value", 'a value is missing or not written as the file writes it (text goes between straight '
+                        'quotation marks, "like this"; true, false and null in small letters)'),
+    ("Invalid \\escape", "a backslash (\\) inside a text: write it as two backslashes (\\\\)"),
+    ("Invalid \\u", "a backslash (\\) inside a text: write it as two backslashes (\\\\)"),
+    ("Extra data", "there is more after the end of the file's last closing bracket (a second copy pasted in, "
+                   "or a stray character)"),
+)
+
+
+def json_slip(text: str, exc: ValueError | RecursionError, *,
+              locate: Callable[[str, int], str] | None = None) -> str:
+    """Where and what a slip in hand-edited JSON is, in plain words: ``"line 12, column 20, in entry 1,
+    field 'learning': ..."``. ``locate(text, position)`` names the item there (an entry, a lesson).
+
+    >>> json_slip('{"a": "b\\n}', json.JSONDecodeError("Invalid control character at", '{"a": "b\\n}', 8))
+    'line 1, column 9: the text runs on past the end of this line: its closing quotation mark (") is probably missing'
+    """
+    if not isinstance(exc, json.JSONDecodeError):
+        return "it is not complete JSON text (brackets are opened thousands of times: it is nested too deeply)"
+    pos, found, body = exc.pos, text[exc.pos: exc.pos + 1], text.rstrip()
+    if not text[pos:].strip() or (not body.endswith(("}", "]")) and exc.lineno > body.count("\n")):
+        words = "the file ends too early: it was cut short, or its closing brackets (] and }) are missing"
+    elif found in "\u201c\u201d\u2018\u2019":
+        words = "curly quotation marks: type them again as straight ones (\")"
+    elif exc.msg.startswith("Invalid control character"):
+        words = ('the text runs on past the end of this line: its closing quotation mark (") is probably missing'
+                 if found in "\r\n" else "a tab or control character inside a text: take it out, or write a tab as \\t")
+    else:
+        words = next((w for start, w in _JSON_SLIPS if exc.msg.startswith(start)), "it is not complete JSON text here")
+    where = locate(text, pos) if locate is not None else ""
+    return f"line {exc.lineno}, column {exc.colno}" + (f", in {where}" if where else "") + f": {words}"
+
+
+_FIELD_NAME = re.compile(r'"([^"\\\n]{1,40})"\s*:')
+
+
+def field_before(text: str) -> str:
+    """The name of the last field that begins in ``text`` (``"field 'learning'"``), or ``""``."""
+    names = _FIELD_NAME.findall(text)
+    return f"field {names[-1]!r}" if names else ""
+
+
+def _entry_at(text: str, pos: int) -> str:
+    """Which entry of a journal's text the position ``pos`` is in (``"entry 2, field 'learning'"``), or ``""``:
+    the entries are read one by one up to it."""
+    start = re.search(r'"entries"\s*:\s*\[', text)
+    if start is None or start.end() > pos:
+        return ""
+    decoder, i, n = json.JSONDecoder(), start.end(), 0
+    while True:
+        while i < len(text) and text[i] in " \t\r\n,":
+            i += 1
+        if i >= len(text) or text[i] == "]" or i > pos:
+            return ""
+        n += 1
+        if i == pos:
+            return f"just before entry {n}" if n > 1 else ""
+        try:
+            _, end = decoder.raw_decode(text, i)
+        except (ValueError, RecursionError):
+            field = field_before(text[i:pos])
+            return f"entry {n}" + (f", {field}" if field else "")
+        if end > pos:
+            return f"entry {n}"
+        i = end
 
 
 def default_journal_path() -> Path:
@@ -107,18 +262,47 @@ class Journal:
         self._kept_top: dict[str, Any] = {}   # top-level keys the course does not know, written back
         self._newer: object = None            # the version of a journal saved by a newer course
         self._warned: set[str] = set()
+        #: Why the file could not be read the last time it was read (``None``: it could be, or there is none).
+        self.read_problem: str | None = None
 
     def __repr__(self) -> str:
         return f"Journal({str(self.path)!r})"
 
     # -- reading -----------------------------------------------------------------------------
-    def _read_unlocked(self) -> list[JournalEntry]:
-        self._settings, self._kept_top, self._newer = {}, {}, None
-        if not self.path.exists():
-            return []
+    def _not_a_journal(self) -> None:
+        """Raise :class:`NotAJournalError` if the file is plainly another kind of file. Looked at before
+        any lock is taken, so nothing (not even a ``.lock`` file) is left beside someone's document."""
+        try:
+            raw = self.path.read_bytes()
+        except OSError:
+            return  # (said by the read that follows, in words)
+        kind = other_kind(raw)
+        if kind is not None:
+            self.read_problem = self._foreign(kind)
+            raise NotAJournalError(self.read_problem)
+
+    def _foreign(self, kind: str) -> str:
+        env = os.environ.get("COPLEARN_JOURNAL")
+        if env and Path(env).expanduser() == self.path:
+            todo = (f" COPLEARN_JOURNAL names this file: set it to your journal.json instead, or remove the setting "
+                    f"to use {Path('~') / 'coplearn' / 'journal.json'}.")
+        elif self.path == Path.home() / "coplearn" / "journal.json":
+            todo = " If the file is yours, move it to another folder: the course then starts a new journal here."
+        else:
+            todo = (" Give your journal's own file, journal.json, instead (`coplearn journal path` shows where "
+                    "the course keeps yours).")
+        return f"{self.path} is not a coplearn journal (it looks like {kind}). Nothing was changed.{todo}"
+
+    def _parse(self, raw: bytes) -> list[JournalEntry]:
+        """The entries of a journal file's bytes; a damaged journal raises ``_Damaged`` saying what is wrong
+        and where."""
+        text = ""
         try:
             # (a journal saved by Notepad, with a byte-order mark or as "Unicode", is still a journal)
-            data = json.loads(_journal_text(self.path.read_bytes()))
+            text = _journal_text(raw)
+            if not text.strip():
+                raise ValueError("the file is empty")
+            data = json.loads(text)
             if not isinstance(data, dict) or data.get("format") != FORMAT:
                 raise ValueError("it is not a coplearn journal")
             if not isinstance(data.get("entries", []), list):
@@ -136,12 +320,35 @@ class Journal:
                 version = int(version)
             if isinstance(version, int) and not isinstance(version, bool) and version > VERSION:
                 self._newer = version  # (anything else a hand edit left is read as this version, and written so)
-            self._say_what_is_kept(entries)
             return entries
-        except (ValueError, TypeError, KeyError, UnicodeDecodeError, RecursionError) as exc:
-            why = str(exc) if isinstance(exc, ValueError) and not isinstance(exc, json.JSONDecodeError) else (
-                "it is not complete JSON text" if isinstance(exc, (json.JSONDecodeError, RecursionError))
-                else exc.__class__.__name__)
+        except (json.JSONDecodeError, RecursionError) as exc:  # (said in words, with where: walk22 M2)
+            raise _Damaged(json_slip(text, exc, locate=_entry_at)) from None
+        except (ValueError, TypeError, KeyError, UnicodeDecodeError) as exc:
+            raise _Damaged(str(exc) if isinstance(exc, ValueError) else exc.__class__.__name__) from None
+
+    def _read_unlocked(self, saving: bool = False) -> list[JournalEntry]:
+        """The entries, read under the lock. A file that is not a journal raises :class:`NotAJournalError`;
+        a damaged journal raises :class:`JournalUnreadable` when only reading, and is moved aside (and a
+        new journal started) only when ``saving`` (walk22 M1)."""
+        self._settings, self._kept_top, self._newer = {}, {}, None
+        self.read_problem = None
+        if not self.path.exists():
+            return []
+        raw = self.path.read_bytes()
+        kind = other_kind(raw)
+        if kind is not None:
+            self.read_problem = self._foreign(kind)
+            raise NotAJournalError(self.read_problem)
+        try:
+            entries = self._parse(raw)
+        except _Damaged as exc:
+            why = str(exc)
+            if not saving:
+                self.read_problem = (
+                    f"Your journal at {self.path} could not be read: {why[:1500]}. Nothing was changed: the file is "
+                    f"still there, as it was. Mend that in the file (or ask your tutor), then try again. (If a new entry is saved before then, this file is kept safe under another name, "
+                    f"{self.path.name}.unreadable-\u2026, and a new journal is started.)")
+                raise JournalUnreadable(self.read_problem) from None
             try:
                 moved = move_aside(self.path, "unreadable")
             except OSError as move_exc:
@@ -159,10 +366,46 @@ class Journal:
             )
             warnings.warn(self.last_warning, JournalWarning, stacklevel=3)
             return []
+        self._say_what_is_kept(entries)
+        return entries
+
+    def read(self) -> tuple[JournalEntry, ...]:
+        """All entries, oldest first, read from the file now; nothing is ever changed. A file that
+        cannot be read raises :class:`JournalUnreadable` (a ``ValueError``) saying why, where and
+        that nothing was changed; :class:`NotAJournalError` when it is another kind of file.
+
+        >>> import tempfile, pathlib
+        >>> p = pathlib.Path(tempfile.mkdtemp()) / "cpd.csv"
+        >>> _ = p.write_text("Respondent,K1\\nR1,4\\n")
+        >>> try:
+        ...     Journal(p).read()
+        ... except NotAJournalError as exc:
+        ...     print(str(exc).split(". ")[0].replace(str(p.parent), "(folder)"))
+        (folder)/cpd.csv is not a coplearn journal (it looks like a CSV file, from a spreadsheet or a survey perhaps)
+        >>> sorted(q.name for q in p.parent.iterdir())
+        ['cpd.csv']
+        """
+        if not self.path.exists():
+            return ()
+        self._not_a_journal()
+        with read_lock(self.path):
+            return tuple(self._read_unlocked())
+
+    def _leniently(self, read: Callable[[], Any], default: Any) -> Any:
+        """``read()``, or ``default`` with a :class:`JournalWarning` (once) when the file cannot be read."""
+        try:
+            return read()
+        except JournalUnreadable as exc:
+            self.last_warning = str(exc)
+            if self.last_warning not in self._warned:
+                self._warned.add(self.last_warning)
+                warnings.warn(self.last_warning, JournalWarning, stacklevel=4)
+            return default
 
     @contextlib.contextmanager
     def _changing(self) -> Iterator[None]:
         """Hold the journal's lock to change it; a folder that cannot be written to is said in words."""
+        self._not_a_journal()  # (another kind of file: refused before a lock file is made beside it)
         lock = contextlib.ExitStack()
         try:
             lock.enter_context(file_lock(self.path))
@@ -188,11 +431,10 @@ class Journal:
 
     @property
     def entries(self) -> tuple[JournalEntry, ...]:
-        """All entries, oldest first, read from the file now (no file yet: none, and nothing is created)."""
-        if not self.path.exists():
-            return ()
-        with read_lock(self.path):
-            return tuple(self._read_unlocked())
+        """All entries, oldest first, read from the file now (no file yet: none, and nothing is created).
+        A file that cannot be read gives none, with a :class:`JournalWarning` saying why (and
+        ``read_problem`` set); it is never changed by a read (:meth:`read` raises instead)."""
+        return self._leniently(self.read, ())
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -242,7 +484,7 @@ class Journal:
         """Validate and save a new entry; return it. Pass fields or a ready :class:`JournalEntry`."""
         new = entry if entry is not None else JournalEntry.create(**fields)
         with self._changing():
-            entries = self._read_unlocked()
+            entries = self._read_unlocked(saving=True)
             entries.append(new)
             self._write_unlocked(entries)
         return new
@@ -260,7 +502,7 @@ class Journal:
         """
         new = JournalEntry.create(**fields)
         with self._changing():
-            entries = self._read_unlocked()
+            entries = self._read_unlocked(saving=True)
             same = next((e for e in entries if _content(e) == _content(new)), None)
             if same is not None:
                 return same, False
@@ -291,6 +533,10 @@ class Journal:
             raise JournalFileError(exc.errno, f"{os_problem(exc, where)}, so nothing was imported.{hint}") from None
         if len(raw) > 20 * 1024 * 1024:
             raise ValueError(f"{where} is larger than 20 MB, so it is not a coplearn journal")
+        kind = other_kind(raw)
+        if kind is not None:
+            raise ValueError(f"{where} is not a coplearn journal (it looks like {kind}); nothing was imported. Choose "
+                             "the journal.json you downloaded or kept")
         try:
             text = _journal_text(raw)
         except ValueError as exc:
@@ -300,10 +546,10 @@ class Journal:
                              "or kept")
         try:
             data = json.loads(text)
-        except (ValueError, RecursionError):
-            raise ValueError(f"{where} cannot be read as a coplearn journal: it is another kind of file (an export, "
-                             "perhaps), or a journal.json that was damaged or edited by mistake; choose the "
-                             "journal.json you downloaded or kept") from None
+        except (ValueError, RecursionError) as exc:  # (a damaged journal: where, in words; walk22 M2)
+            raise ValueError(f"{where} cannot be read as a coplearn journal: {json_slip(text, exc, locate=_entry_at)}. "
+                             "Nothing was imported; mend that in the file (or ask your tutor), then import it "
+                             "again") from None
         if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("entries"), list):
             raise ValueError(f"{where} is not a coplearn journal (it has no '{FORMAT}' format and entries list); "
                              "choose the journal.json you downloaded or kept")
@@ -311,7 +557,7 @@ class Journal:
         if problems:
             raise ValueError(f"{where} cannot be read ({problems}); nothing was imported")
         with self._changing():
-            entries = self._read_unlocked()
+            entries = self._read_unlocked(saving=True)
             have = {e.id for e in entries}
             new = []
             for e in incoming:  # (an id twice in the file: the first is kept, as an entry already here would be)
@@ -323,11 +569,15 @@ class Journal:
         return len(new), len(incoming) - len(new)
 
     def update(self, entry_id: str, **fields: Any) -> JournalEntry:
-        """Change fields of an existing entry and save."""
+        """Change fields of an existing entry and save. What was learned is never blanked (walk22 L7):
+        an empty ``learning`` for an entry that has one raises ``ValueError`` and changes nothing."""
         with self._changing():
-            entries = self._read_unlocked()
+            entries = self._read_unlocked(saving=True)
             for i, e in enumerate(entries):
                 if e.id == entry_id:
+                    if "learning" in fields and e.learning.strip() and not str(fields["learning"] or "").strip():
+                        raise ValueError("learning: \u201cWhat I learned\u201d cannot be made empty (that would delete "
+                                         "what you wrote there); give the new text instead. The entry was not changed.")
                     merged = {k: v for k, v in e.to_dict().items() if k not in ("id", "created") and k not in e.kept}
                     merged.update(fields)
                     kept_date = "date" not in fields or fields["date"] == e.date
@@ -343,7 +593,7 @@ class Journal:
     def remove(self, entry_id: str) -> None:
         """Delete one entry."""
         with self._changing():
-            entries = self._read_unlocked()
+            entries = self._read_unlocked(saving=True)
             kept = [e for e in entries if e.id != entry_id]
             if len(kept) == len(entries):
                 raise LookupError(f"{entry_id!r} is not an entry in this journal")
@@ -375,8 +625,10 @@ class Journal:
             fields["impact_practice"] = action_plan
         return self.add(gibbs=stages, **fields)
 
-    def between(self, since: str | _dt.date | None = None, until: str | _dt.date | None = None) -> tuple[JournalEntry, ...]:
-        """Entries dated from ``since`` to ``until`` (both inclusive, either may be omitted).
+    def between(self, since: str | _dt.date | None = None, until: str | _dt.date | None = None, *,
+                strict: bool = False) -> tuple[JournalEntry, ...]:
+        """Entries dated from ``since`` to ``until`` (both inclusive, either may be omitted); ``strict``:
+        read with :meth:`read` (a file that cannot be read raises, rather than giving none).
 
         Handy for one Social Work England registration year, which runs from 1 December to
         30 November: ``journal.between("2025-12-01", "2026-11-30")``.
@@ -386,7 +638,7 @@ class Journal:
         if lo and hi and lo > hi:
             raise ValueError(f"since ({lo}) is after until ({hi}); swap them round")
         out = []
-        for e in self.entries:
+        for e in (self.read() if strict else self.entries):
             d = _dt.date.fromisoformat(e.date)
             if (lo is None or d >= lo) and (hi is None or d <= hi):
                 out.append(e)
@@ -396,11 +648,11 @@ class Journal:
     @property
     def settings(self) -> dict[str, Any]:
         """The journal's settings (a copy), read from the file now; e.g. ``{"regulator": "scw"}``."""
-        if not self.path.exists():
-            return {}
-        with read_lock(self.path):
-            self._read_unlocked()
+        def read() -> dict[str, Any]:
+            self.read()
             return dict(self._settings)
+
+        return self._leniently(read, {}) if self.path.exists() else {}
 
     @property
     def regulator(self) -> str:
@@ -421,7 +673,7 @@ class Journal:
 
         chosen = get_regulator(key).key
         with self._changing():
-            entries = self._read_unlocked()
+            entries = self._read_unlocked(saving=True)
             self._settings["regulator"] = chosen
             self._write_unlocked(entries)
         return chosen
@@ -435,7 +687,7 @@ class Journal:
         regulator asks; if omitted, the journal's own setting decides (default Social Work England).
         The file is written atomically, so a failed export leaves no half-written file.
         """
-        chosen = tuple(entries) if entries is not None else self.entries
+        chosen = tuple(entries) if entries is not None else self.read()  # (unreadable: raises, no empty export)
         return cpd.export(chosen, path, format, source=self.path.name, regulator=regulator or self.regulator)
 
     def _repr_html_(self) -> str:

@@ -4,7 +4,10 @@ The course notes, on the learner's own computer only, which lessons they have op
 activities and "pause and reflect" prompts they have completed. Nothing is ever sent anywhere.
 The notes live in one JSON file beside the journal (``journal-progress.json`` next to
 ``journal.json``; set ``COPLEARN_PROGRESS`` to keep it elsewhere), saved atomically and under a
-lock like the journal; a file that cannot be read is moved aside, never overwritten.
+lock like the journal. Reading never changes the file; a file that cannot all be read is said to be
+so (where, in words), the lessons whose notes can be read still count, and only a save moves it aside
+(never overwriting it), carrying those notes over (walk22 M3). A learner can take back a lesson
+marked complete by mistake (:meth:`Progress.unmark`, ``coplearn progress undo 03``).
 
 Widgets call :func:`mark_activity` when the learner uses them, and a prompt calls :func:`mark`
 when it saves; a lesson can call :func:`opened`. A lesson is complete when each of its activities
@@ -35,6 +38,7 @@ import datetime as _dt
 import hashlib
 import json
 import os
+import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,7 +56,7 @@ if TYPE_CHECKING:
     from coplearn.practice.journal_entry import JournalEntry
 
 __all__ = [
-    "CourseProgress", "LessonPlan", "LessonProgress", "Progress", "ProgressWarning", "course_plan",
+    "CourseProgress", "LessonPlan", "LessonProgress", "Progress", "ProgressFileError", "ProgressWarning", "course_plan",
     "default_progress_path", "lesson_of", "mark", "mark_activity", "opened", "prompt_key",
 ]
 
@@ -64,6 +68,57 @@ COMPLETED = "completed"
 
 class ProgressWarning(UserWarning):
     """Something happened to the progress file that the learner should know about."""
+
+
+class ProgressFileError(PlainOSError):
+    """The progress file names another kind of file (said in words; nothing is changed)."""
+
+
+#: Where a lesson's notes begin in the file's text: ``"05": {``.
+_LESSON_AT = re.compile(r'"(\d{1,3})"\s*:\s*(?=\{)')
+
+
+def _lesson_problem(number: str, rec: Any) -> str | None:
+    """What is wrong with one lesson's notes, in words, or ``None``."""
+    if not isinstance(rec, dict):
+        return f"lesson {number}: its notes are not written as {{\"done\": {{...}}}}"
+    done = rec.get("done", {})
+    if not isinstance(done, dict):
+        return f"lesson {number}: its \"done\" notes are not written as {{\"name\": \"YYYY-MM-DD\", ...}}"
+    bad = [k for k, v in done.items() if not isinstance(v, str)]
+    if bad:
+        return f"lesson {number}: the date of {bad[0]!r} is not a date between quotation marks (\"YYYY-MM-DD\")"
+    return None
+
+
+def _lesson_at(text: str, pos: int) -> str:
+    """Which lesson's notes the position ``pos`` of the file's text is in (``"lesson 05, field 'completed'"``)."""
+    from coplearn.practice.journal import field_before
+
+    found = [m for m in _LESSON_AT.finditer(text, 0, pos)]
+    if not found:
+        return ""
+    field = field_before(text[found[-1].end(): pos])
+    return f"lesson {found[-1].group(1)}" + (f", {field}" if field else "")
+
+
+def _salvage(text: str) -> dict[str, Any]:
+    """The lessons whose notes can be read one by one from the text of a damaged file."""
+    decoder, out = json.JSONDecoder(), {}
+    for m in _LESSON_AT.finditer(text):
+        try:
+            rec, _ = decoder.raw_decode(text, m.end())
+        except (ValueError, RecursionError):
+            continue
+        if _lesson_problem(m.group(1), rec) is None and "done" in rec:
+            out.setdefault(m.group(1), rec)
+    return out
+
+
+def _numbers(lessons: Any) -> str:
+    """``"01, 03 and 05"``."""
+    names = sorted(str(n) for n in lessons)
+    return ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else "".join(names)
 
 
 def default_progress_path(journal: str | os.PathLike[str] | None = None) -> Path:
@@ -245,29 +300,86 @@ class Progress:
     def __repr__(self) -> str:
         return f"Progress({str(self.path)!r})"
 
-    def _read_unlocked(self) -> dict[str, Any]:
+    def _refuse_other_kind(self) -> None:
+        """Raise :class:`ProgressFileError` if the file is plainly another kind of file (looked at
+        before a lock is taken, so no ``.lock`` file is left beside it; it is never moved)."""
+        from coplearn.practice.journal import other_kind
+
+        try:
+            raw = self.path.read_bytes()
+        except OSError:
+            return
+        kind = other_kind(raw, FORMAT, ('"lessons"', '"done"'))
+        if kind is not None:
+            raise ProgressFileError(None, (
+                f"{self.path} is not coplearn's progress notes (it looks like {kind}). Nothing was changed. Set "
+                f"COPLEARN_PROGRESS to your progress file (journal-progress.json, beside your journal), or remove "
+                f"that setting."))
+
+    def _load(self) -> tuple[dict[str, Any], str, list[str]]:
+        """The lessons whose notes can be read, what is wrong with the rest ("" if nothing), and the
+        numbers of lessons whose notes could not be read."""
+        from coplearn.practice.journal import _journal_text, json_slip
+
+        try:  # (a byte-order mark, or Notepad's "Unicode", as for the journal: walk22 M3)
+            text = _journal_text(self.path.read_bytes())
+        except ValueError as exc:
+            return {}, str(exc), []
+        if not text.strip():
+            return {}, "the file is empty", []
+        try:
+            data = json.loads(text)
+        except (ValueError, RecursionError) as exc:
+            kept = _salvage(text)
+            lost = sorted({m.group(1) for m in _LESSON_AT.finditer(text)} - set(kept))
+            return kept, json_slip(text, exc, locate=_lesson_at), lost
+        if not isinstance(data, dict) or not isinstance(data.get("lessons"), dict):
+            return {}, "its list of lessons is missing", []
+        good, problems = {}, []
+        for number, rec in data["lessons"].items():
+            problem = _lesson_problem(str(number), rec)
+            if problem is None:
+                good[str(number)] = rec
+            else:
+                problems.append(problem)
+        return good, "; ".join(problems[:6]), [str(n) for n in data["lessons"] if str(n) not in good]
+
+    def _read_unlocked(self, saving: bool = False) -> dict[str, Any]:
+        """The lessons' notes. When some cannot be read, a read warns and changes nothing (those that can
+        be read count); a save (``saving``) moves the file aside and carries over those that can be read."""
         if not self.path.exists():
             return {}
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-            if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("lessons"), dict):
-                raise ValueError("not a coplearn progress file")
-            lessons = data["lessons"]
-            for number, rec in lessons.items():
-                if not isinstance(rec, dict) or not all(isinstance(v, str) for v in rec.get("done", {}).values()):
-                    raise ValueError(f"lesson {number!r} is malformed")
+        self._refuse_other_kind()
+        lessons, why, lost = self._load()
+        if not why:
             return lessons
-        except (ValueError, TypeError, UnicodeDecodeError) as exc:
-            moved = move_aside(self.path, "unreadable")
-            self.last_warning = (f"Your progress notes at {self.path} could not be read ({exc.__class__.__name__}), "
-                                 f"so they were kept safe as {moved} and new notes started.")
-            warnings.warn(self.last_warning, ProgressWarning, stacklevel=3)
-            return {}
+        counted = (f"the notes for lesson{'s' if len(lessons) != 1 else ''} {_numbers(lessons)} could be read"
+                   if lessons else "no lesson's notes could be read")
+        again = ("If a lesson you had completed is not shown as complete, mark it again with `coplearn progress "
+                 "done NN --date YYYY-MM-DD` (the date you completed it).")
+        if not saving:
+            said = (f"Your progress notes at {self.path} could not all be read: {why[:1000]}. Nothing was changed; "
+                    f"{counted} and are counted. Mend that in the file (or ask your tutor). Otherwise, the next time "
+                    f"the course notes your progress, the file is kept safe under another name and the notes that "
+                    f"can be read are carried over. {again}")
+            if said != self.last_warning:
+                self.last_warning = said
+                warnings.warn(said, ProgressWarning, stacklevel=4)
+            return lessons
+        moved = move_aside(self.path, "unreadable")
+        self.last_warning = (
+            f"Your progress notes at {self.path} could not all be read ({why[:1000]}), so they were kept safe as "
+            f"{moved}; {counted} and were carried over into new notes"
+            + (f"; those for lesson{'s' if len(lost) != 1 else ''} {_numbers(lost)} were not" if lost else "")
+            + f". {again} The kept file shows the dates.")
+        warnings.warn(self.last_warning, ProgressWarning, stacklevel=4)
+        return lessons
 
     def marks(self) -> dict[str, dict[str, str]]:
         """``{lesson: {activity: ISO date}}`` as saved (``opened`` and ``completed`` included)."""
         if not self.path.exists():  # nothing noted yet: reading creates no folder and no lock file
             return {}
+        self._refuse_other_kind()
         with read_lock(self.path):
             return {k: dict(v.get("done", {})) for k, v in self._read_unlocked().items()}
 
@@ -281,30 +393,61 @@ class Progress:
         if not isinstance(activity, str) or not activity.strip():
             raise ValueError(f"activity: give the activity's name as text, not {activity!r}")
         day = activity_date(when).isoformat() if when else _dt.date.today().isoformat()
+
+        def note(lessons: dict[str, Any]) -> tuple[bool, bool]:
+            done = lessons.setdefault(number, {}).setdefault("done", {})
+            new = activity not in done
+            if not new and OPENED in done:
+                return False, False
+            done.setdefault(activity, day)
+            done.setdefault(OPENED, day)
+            return new, True
+
+        return self._change(note, "nothing was marked")
+
+    def unmark(self, lesson: str | int, activity: str = COMPLETED) -> bool:
+        """Take back ``activity`` in ``lesson`` (by default the learner's own "complete" mark, given by
+        mistake: walk22 L8); return whether it was noted. Nothing else is changed.
+
+        >>> import tempfile, pathlib
+        >>> p = Progress(pathlib.Path(tempfile.mkdtemp()) / "progress.json")
+        >>> p.mark("06", COMPLETED, when="2026-03-01"), p.unmark("06"), p.unmark("06")
+        (True, True, False)
+        >>> p.marks()
+        {'06': {'opened': '2026-03-01'}}
+        """
+        number = _lesson_number(lesson)
+
+        def take_back(lessons: dict[str, Any]) -> tuple[bool, bool]:
+            done = lessons.get(number, {}).get("done", {})
+            if activity not in done:
+                return False, False
+            del done[activity]
+            return True, True
+
+        return self._change(take_back, "nothing was changed")
+
+    def _change(self, change: Any, unchanged: str) -> bool:
+        """Apply ``change(lessons) -> (result, save?)`` to the notes under the lock, saving atomically;
+        a file problem is said in words."""
         try:
-            return self._mark(number, activity, day)
+            self._refuse_other_kind()  # (before the lock: nothing is made beside another kind of file)
+            with file_lock(self.path):
+                lessons = self._read_unlocked(saving=True)
+                result, save = change(lessons)
+                if save:
+                    doc = {"format": FORMAT, "version": VERSION,
+                           "note": "Kept only on this computer by coplearn; never sent anywhere.",
+                           "lessons": dict(sorted(lessons.items()))}
+                    atomic_write_text(self.path, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+            return result
         except OSError as exc:
             if exc.errno is None or isinstance(exc, (TimeoutError, PlainOSError)):
                 raise
             todo = (" Set COPLEARN_PROGRESS to a file in a folder you can write to, and try again."
                     if exc.errno in NOT_WRITABLE else "")
             raise PlainOSError(exc.errno, f"your progress notes at {self.path} could not be saved ({os_words(exc)}): "
-                                          f"nothing was marked, and the notes are as they were before.{todo}") from exc
-
-    def _mark(self, number: str, activity: str, day: str) -> bool:
-        with file_lock(self.path):
-            lessons = self._read_unlocked()
-            done = lessons.setdefault(number, {}).setdefault("done", {})
-            new = activity not in done
-            if not new and OPENED in done:
-                return False
-            done.setdefault(activity, day)
-            done.setdefault(OPENED, day)
-            doc = {"format": FORMAT, "version": VERSION,
-                   "note": "Kept only on this computer by coplearn; never sent anywhere.",
-                   "lessons": dict(sorted(lessons.items()))}
-            atomic_write_text(self.path, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
-        return new
+                                          f"{unchanged}, and the notes are as they were before.{todo}") from exc
 
     def _journal(self) -> "Journal":
         from coplearn.practice.journal import Journal
@@ -314,9 +457,13 @@ class Progress:
     def course(self) -> CourseProgress:
         """Progress through every lesson, combining these notes with the journal's entries."""
         marks = self.marks()
+        journal = self._journal()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            entries = self._journal().entries
+            entries = journal.entries  # (only read: a journal that cannot be read is never moved; walk22 M1)
+        problem = getattr(journal, "read_problem", None)
+        if problem:
+            warnings.warn(f"The journal's entries are not counted here. {problem}", ProgressWarning, stacklevel=2)
         by_lesson: dict[str, list[JournalEntry]] = {}
         others = []
         numbers = {p.number for p in course_plan()}

@@ -138,7 +138,8 @@ class JournalExport(Composite):
         journal = self._journal()
         if not hasattr(journal, "export"):
             raise ValueError("This version of coplearn cannot export the journal yet; please tell your tutor.")
-        count = len(journal.entries)
+        # (a journal that cannot be read is said so, changing nothing; not "no entries yet": walk22 M1)
+        count = len(journal.read() if hasattr(journal, "read") else journal.entries)
         if count == 0:
             raise ValueError("Your journal has no entries yet: save a reflection in any lesson first.")
         name = self.file_name()
@@ -280,7 +281,9 @@ class JournalEditor(Composite):
 
     def refresh(self, keep: str | None = None) -> None:
         """Read the journal again and list its entries, newest first (``keep``: the entry to choose)."""
-        entries = sorted(self._journal().entries, key=lambda e: (e.date, e.created), reverse=True)
+        journal = self._journal()
+        entries = sorted(journal.entries, key=lambda e: (e.date, e.created), reverse=True)
+        self._problem = getattr(journal, "read_problem", None)
         self._entries = {e.id: e for e in entries}
         chosen = keep if keep in self._entries else self.entry.value if self.entry.value in self._entries else None
         self.entry.options = [(f"{e.date}: {(e.title or e.learning).strip()[:70] or '(no title)'}", e.id) for e in entries]
@@ -295,8 +298,9 @@ class JournalEditor(Composite):
                     self.save_button, self.remove_button):
             box.disabled = entry is None
         if entry is None:
-            self.shown.value = message("Your journal has no entries yet: save a reflection in any lesson first, "
-                                       "then press \u201cRead my journal again\u201d.", "info")
+            problem = getattr(self, "_problem", None)  # (a journal that cannot be read: why, not "no entries")
+            self.shown.value = message(problem or "Your journal has no entries yet: save a reflection in any lesson "
+                                       "first, then press \u201cRead my journal again\u201d.", "info")
             return
         learned = html.escape(entry.learning[:400] + ("\u2026" if len(entry.learning) > 400 else ""))
         self.shown.value = (f"<p><strong>{html.escape(entry.title or 'Untitled entry')}</strong> "
@@ -397,11 +401,14 @@ class JournalSetup(Composite):
     def refresh(self) -> None:
         """Re-read the journal file and say where it is and how many entries it holds."""
         journal = self.journal if self.journal is not None else Journal()
-        self.count = len(journal.entries)
+        self.count = len(journal.entries)  # (only read: a file that cannot be read is never moved; walk22 M1)
         exists = journal.path.exists()
-        state = (f"It has {self.count} {'entry' if self.count == 1 else 'entries'}." if exists
+        state = ("" if getattr(journal, "read_problem", None) else
+                 f"It has {self.count} {'entry' if self.count == 1 else 'entries'}." if exists
                  else "It does not exist yet: it will be created when you save your first entry.")
-        warning = f" Note: {journal.last_warning}" if getattr(journal, "last_warning", None) else ""
+        problem = getattr(journal, "read_problem", None)
+        warning = (problem if problem else f" Note: {journal.last_warning}" if getattr(journal, "last_warning", None)
+                   else "")
         self.where.value = (
             '<div role="status"><p><strong>Your journal is saved at:</strong> '
             f"<code>{html.escape(place(journal.path))}</code></p>"

@@ -1,0 +1,237 @@
+"""walk22: a read of the journal never moves a file (M1), a JSON slip is placed (M2), an export says
+what it replaced and an empty one does not replace a file (L2), and "What I learned" is never blanked (L7)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import warnings
+from html import unescape
+from pathlib import Path
+
+import pytest
+
+from coplearn.practice import journal as J
+from coplearn.practice.journal import Journal
+from coplearn.practice.journal_entry import JournalWarning
+import installed
+
+#: Words a learner should never see.
+JARGON = ("Traceback", "JSONDecodeError", "Expecting", "Errno", "delimiter", "char ")
+
+
+def cli(*args: str, journal: Path | None = None, env_journal: Path | None = None,
+        progress: Path | None = None) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in ("COPLEARN_JOURNAL", "COPLEARN_PROGRESS")}
+    if env_journal is not None:
+        env["COPLEARN_JOURNAL"] = str(env_journal)
+    if progress is not None:
+        env["COPLEARN_PROGRESS"] = str(progress)
+    extra = ["--journal", str(journal)] if journal is not None else []
+    proc = subprocess.run(installed.coplearn(*args, *extra), capture_output=True, text=True, env=env, timeout=120)
+    for word in JARGON:
+        assert word not in proc.stdout + proc.stderr, proc.stderr
+    return proc
+
+
+def listing(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+@pytest.fixture
+def journal(tmp_path) -> Journal:
+    j = Journal(tmp_path / "journal.json")
+    j.add(title="Duty week", learning="Listening first helped.")
+    j.add(title="Supervision", learning="Ask before telling.")
+    return j
+
+
+def other_files(folder: Path, journal: Journal) -> dict[str, tuple[bytes, str]]:
+    """Files of other kinds a journal path may name by mistake, and what each should be called."""
+    docx_file = journal.export(folder / "cpd.docx")
+    md = journal.export(folder / "cpd.md")
+    html = journal.export(folder / "cpd.html")
+    (folder / "team-survey.csv").write_text("Respondent,K1,K2\nR1,4,5\nR2,3,3\n", encoding="utf-8")
+    (folder / "notes.ipynb").write_text(json.dumps({"cells": [], "nbformat": 4, "metadata": {}}), encoding="utf-8")
+    progress = folder / "journal-progress.json"
+    progress.write_text(json.dumps({"format": "coplearn-progress", "version": 1, "lessons": {}}), encoding="utf-8")
+    return {"cpd.docx": (docx_file.read_bytes(), "a Word document"), "cpd.md": (md.read_bytes(), "a Markdown document"),
+            "cpd.html": (html.read_bytes(), "a web page"), "team-survey.csv": (b"", "a CSV file"),
+            "notes.ipynb": (b"", "a Jupyter notebook"), "journal-progress.json": (b"", "your coplearn progress notes")}
+
+
+# ---- M1: another kind of file is never moved, by a read or a save ------------------------------------
+
+def test_reading_commands_never_move_another_kind_of_file(tmp_path, journal):
+    """walk22 M1: `journal export --journal cpd.docx -o out.md` and `journal list` with COPLEARN_JOURNAL
+    set to a survey CSV renamed the file to .unreadable-... and left a .lock beside it, with rc 0."""
+    folder = tmp_path / "others"
+    folder.mkdir()
+    kinds = other_files(folder, journal)
+    before = listing(folder)
+    for name, (_, looks) in kinds.items():
+        target = folder / name
+        for proc in (cli("journal", "export", "-o", str(tmp_path / "out.md"), journal=target),
+                     cli("journal", "list", env_journal=target), cli("journal", "list", journal=target),
+                     cli("journal", "regulator", journal=target), cli("journal", "path", env_journal=target)):
+            assert proc.returncode != 0, (name, proc.args, proc.stdout)
+            said = proc.stderr
+            assert f"{target} is not a coplearn journal (it looks like {looks}" in said, said
+            assert "Nothing was changed" in said and "unreadable" not in said and "Notepad" not in said
+        assert listing(folder) == before, name  # nothing moved, renamed or made beside it (no .lock)
+    assert not (tmp_path / "out.md").exists()
+    said = cli("journal", "export", "-o", str(tmp_path / "out.md"), journal=folder / "cpd.docx").stderr
+    assert "--journal names the journal to read; -o names the file to write" in said
+    said = cli("journal", "list", env_journal=folder / "team-survey.csv").stderr
+    assert "COPLEARN_JOURNAL names this file" in said
+
+
+def test_saving_commands_refuse_another_kind_of_file_and_change_nothing(tmp_path, journal):
+    folder = tmp_path / "others"
+    folder.mkdir()
+    kinds = other_files(folder, journal)
+    before = listing(folder)
+    for name in kinds:
+        target = folder / name
+        for proc in (cli("journal", "add", "--learning", "A note", journal=target),
+                     cli("journal", "regulator", "scw", env_journal=target),
+                     cli("journal", "import", str(journal.path), journal=target),
+                     cli("journal", "edit", "1", "--hours", "1", journal=target),
+                     cli("journal", "remove", "1", "--yes", journal=target)):
+            assert proc.returncode != 0 and "is not a coplearn journal" in proc.stderr, (name, proc.args, proc.stderr)
+            assert "Nothing was changed" in proc.stderr
+        assert listing(folder) == before, name
+
+
+def test_the_library_reads_another_kind_of_file_without_moving_it(tmp_path):
+    path = tmp_path / "team-survey.csv"
+    path.write_text("Respondent,K1\nR1,4\n", encoding="utf-8")
+    j = Journal(path)
+    with pytest.warns(JournalWarning, match="is not a coplearn journal .*CSV file.*Nothing was changed"):
+        assert j.entries == ()
+    assert j.read_problem and "CSV file" in j.read_problem
+    with pytest.raises(J.NotAJournalError, match="Nothing was changed"):
+        j.read()
+    with pytest.raises(J.NotAJournalError):
+        j.add(learning="Not here")
+    with pytest.raises(J.NotAJournalError):
+        j.export(tmp_path / "out.md")
+    assert listing(tmp_path) == {"team-survey.csv": b"Respondent,K1\nR1,4\n"}
+
+
+def damaged(journal: Journal) -> bytes:
+    """The journal with one closing quotation mark taken out (walk22 M2's slip)."""
+    text = journal.path.read_text(encoding="utf-8")
+    assert text.count('"Ask before telling."') == 1
+    journal.path.write_text(text.replace('"Ask before telling."', '"Ask before telling.'), encoding="utf-8")
+    return journal.path.read_bytes()
+
+
+def test_reading_a_damaged_journal_says_where_and_changes_nothing(tmp_path, journal):
+    """walk22 M1 and M2: a read left the damaged journal as .unreadable-..., said only "it is not complete
+    JSON text", and listed "0 entries" with rc 0."""
+    broken = damaged(journal)
+    before = listing(tmp_path)
+    for args in (("journal", "list"), ("journal", "export", "-o", str(tmp_path / "out.md")), ("journal", "regulator"),
+                 ("journal", "edit", "1", "--hours", "1"), ("journal", "remove", "1", "--yes")):
+        proc = cli(*args, journal=journal.path)
+        assert proc.returncode != 0 and "0 entries" not in proc.stdout, args
+        said = proc.stderr
+        assert "could not be read" in said and "Nothing was changed" in said, said
+        assert "in entry 2, field 'learning'" in said and 'closing quotation mark (") is probably missing' in said
+        line = next(n for n, text in enumerate(broken.decode().splitlines(), 1) if "Ask before telling." in text)
+        assert f"line {line}, column " in said, said
+        assert listing(tmp_path) == before, args
+    assert cli("journal", "path", journal=journal.path).returncode == 0  # (it is the journal's place; list says what is wrong)
+    with pytest.warns(JournalWarning, match="Nothing was changed"):
+        assert Journal(journal.path).entries == ()
+    assert listing(tmp_path) == before
+    # a save keeps it safe under another name, as before, and says where it is damaged
+    proc = cli("journal", "add", "--learning", "A new start", journal=journal.path)
+    assert proc.returncode == 0 and "kept safe as" in proc.stderr and "in entry 2, field 'learning'" in proc.stderr
+    (kept,) = tmp_path.glob("journal.json.unreadable-*")
+    assert kept.read_bytes() == broken
+
+
+def test_a_missing_comma_between_entries_and_a_cut_file_are_said_in_words(tmp_path, journal):
+    text = journal.path.read_text(encoding="utf-8")
+    head, tail = text.split("\n    },\n    {", 1)
+    journal.path.write_text(head + "\n    }\n    {" + tail, encoding="utf-8")
+    with pytest.raises(J.JournalUnreadable) as info:
+        journal.read()
+    said = str(info.value)
+    assert "just before entry 2" in said and "a comma is missing" in said
+    journal.path.write_text(text[: len(text) // 2], encoding="utf-8")
+    with pytest.raises(J.JournalUnreadable, match="the file ends too early: it was cut short"):
+        journal.read()
+    journal.path.write_text(text.replace('"Duty week"', "\u201cDuty week\u201d"), encoding="utf-8")
+    with pytest.raises(J.JournalUnreadable, match=r"in entry 1, field 'title': curly quotation marks"):
+        journal.read()
+
+
+def test_importing_a_damaged_journal_says_where(tmp_path, journal):
+    damaged(journal)
+    proc = cli("journal", "import", str(journal.path), journal=tmp_path / "new.json")
+    assert proc.returncode != 0 and "in entry 2, field 'learning'" in proc.stderr and "line " in proc.stderr
+    assert "another kind of file" not in proc.stderr and not (tmp_path / "new.json").exists()
+
+
+def test_the_journal_widgets_on_open_move_nothing(tmp_path, journal):
+    from coplearn.widgets.journal import JournalEditor, JournalExport, JournalSetup
+
+    survey = tmp_path / "team-survey.csv"
+    survey.write_text("Respondent,K1\nR1,4\n", encoding="utf-8")
+    damaged(journal)
+    before = listing(tmp_path)
+    for path, words in ((survey, "is not a coplearn journal"), (journal.path, "in entry 2, field 'learning'")):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", JournalWarning)
+            shown = unescape(JournalSetup(journal=Journal(path)).where.value)
+            assert words in shown and "It has 0 entries" not in shown
+            shown = unescape(JournalEditor(journal=Journal(path)).shown.value)
+            assert words in shown and "no entries yet" not in shown
+            export = JournalExport(journal=Journal(path), folder=tmp_path / "out")
+            export.safely(export.export)()
+            assert words in unescape(export.messages.value) and "no entries yet" not in export.messages.value
+        assert listing(tmp_path) == before
+
+
+def test_progress_does_not_move_a_journal_it_cannot_read(tmp_path, journal):
+    damaged(journal)
+    before = listing(tmp_path)
+    proc = cli("progress", journal=journal.path, progress=tmp_path / "progress.json")
+    assert proc.returncode == 0 and "journal's entries are not counted here" in proc.stderr
+    assert listing(tmp_path) == before
+
+
+# ---- L2: an export says what it replaced, and an empty one does not replace a file ------------------
+
+def test_an_export_says_it_replaced_a_file_and_an_empty_one_is_refused(tmp_path, journal):
+    out = tmp_path / "cpd.docx"
+    proc = cli("journal", "export", "-o", str(out), journal=journal.path)
+    assert proc.returncode == 0 and "replaced" not in proc.stdout
+    proc = cli("journal", "export", "-o", str(out), journal=journal.path)
+    assert proc.returncode == 0 and "It replaced the earlier cpd.docx." in proc.stdout
+    before = out.read_bytes()
+    proc = cli("journal", "export", "-o", str(out), "--since", "2099-01-01", journal=journal.path)
+    assert proc.returncode != 0 and out.read_bytes() == before
+    assert "already exists" in proc.stderr and "nothing was written" in proc.stderr and "--force" in proc.stderr
+    proc = cli("journal", "export", "-o", str(out), "--since", "2099-01-01", "--force", journal=journal.path)
+    assert proc.returncode == 0 and "Wrote 0 CPD records" in proc.stdout and "It replaced the earlier cpd.docx" in proc.stdout
+    assert not list(tmp_path.glob(".cpd.docx.*.tmp"))
+
+
+# ---- L7: "What I learned" is never blanked by an edit ---------------------------------------------------
+
+def test_an_edit_never_blanks_what_i_learned(tmp_path, journal):
+    journal.update(journal.entries[1].id, impact_people="Families said the calls felt calmer.")
+    before = journal.path.read_bytes()
+    for blank in ("", "   "):
+        proc = cli("journal", "edit", "2", "--learning", blank, journal=journal.path)
+        assert proc.returncode != 0 and "What I learned" in proc.stderr and "not changed" in proc.stderr
+        with pytest.raises(ValueError, match="cannot be made empty"):
+            journal.update(journal.entries[1].id, learning=blank)
+    assert journal.path.read_bytes() == before
+    proc = cli("journal", "edit", "2", "--learning", "Ask, then listen.", journal=journal.path)
+    assert proc.returncode == 0 and journal.entries[1].learning == "Ask, then listen."
