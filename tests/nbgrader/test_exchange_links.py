@@ -9,6 +9,8 @@ tutor's home; nbgrader's own copy would follow it and file the tutor's file as t
 
 from __future__ import annotations
 
+import re
+
 import datetime as _dt
 import os
 import shutil
@@ -104,8 +106,11 @@ def test_links_inside_a_submission_are_left_out_and_named(linked: tuple[Course, 
     text = _all_text(folder)
     assert "BEGIN SOLUTION" not in text and "TUTOR SECRET" not in text
     assert not any(p.is_symlink() for p in folder.rglob("*"))
-    for rel in (f"{A}.ipynb", "answers.json", "notes.txt", "solutions"):
+    for rel in ("answers.json", "notes.txt", "solutions"):
         assert f"{rel} is a link; it was left out" in result["log"]
+    # the notebook itself is the work: an error, saying it is missing (red team 22b L1)
+    assert re.search(rf"ERROR.*coplearn: .*l-filelinks.*: the notebook {re.escape(A)}\.ipynb is a link, not the student's "
+                     r"file; .* the student's work for it is missing: ask them to submit again", result["log"]), result["log"][-3000:]
 
 
 def test_a_submission_that_is_a_link_is_not_collected(linked: tuple[Course, dict]) -> None:

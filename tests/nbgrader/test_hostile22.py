@@ -92,3 +92,34 @@ def test_walk22_a_choice_is_shown_by_the_word_the_learner_knows(tmp_path, capsys
     assert "Your answer to scenario 4: co-producers (chosen with the drop-down)" in said, said
     assert "Your answer to the step: co-producers (chosen with the drop-downs)" in said, said
     assert "co_producers" not in said
+
+
+def test_red22b_a_time_claimed_in_the_future_is_replaced_by_the_exchange_s(tmp_path) -> None:
+    """red team 22b L2: collect corrected only claims earlier than the exchange's own record, so a
+    timestamp.txt claiming 9999-12-31 was kept (the submission then counted as late by the claim); a claim
+    within the tolerance either side is kept, as before."""
+    import datetime
+    import logging
+
+    from coplearn.grading.exchange import SafeCollect, exchange_time
+    from coplearn.grading.submission import read_timestamp
+
+    src, dest = tmp_path / "inbound", tmp_path / "submitted"
+    src.mkdir()
+    dest.mkdir()
+    (src / "x.ipynb").write_text("{}", encoding="utf-8")
+    now = exchange_time(str(src)).astimezone(datetime.timezone.utc)
+    collect = SafeCollect()
+    seen: list[str] = []
+    handler = logging.Handler()
+    handler.emit = lambda record: seen.append(record.getMessage())  # type: ignore[method-assign]
+    collect.log.addHandler(handler)
+    for claim in ("9999-12-31 23:59:59.000000 UTC", (now + datetime.timedelta(days=2)).strftime("%Y-%m-%d %H:%M:%S.%f UTC")):
+        (dest / "timestamp.txt").write_text(claim, encoding="utf-8")
+        collect._check_time(str(src), str(dest))
+        assert abs((read_timestamp(dest / "timestamp.txt") - now.replace(tzinfo=None)).total_seconds()) < 2, claim
+        assert "the exchange's time is used for lateness" in seen[-1], seen
+    honest = (now + datetime.timedelta(minutes=3)).replace(tzinfo=None)
+    (dest / "timestamp.txt").write_text(honest.strftime("%Y-%m-%d %H:%M:%S.%f UTC"), encoding="utf-8")
+    collect._check_time(str(src), str(dest))
+    assert read_timestamp(dest / "timestamp.txt") == honest

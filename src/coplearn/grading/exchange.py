@@ -43,8 +43,9 @@ It also checks the submission time. ``timestamp.txt``, which the late penalty re
 the student's own ``nbgrader submit`` and can be edited afterwards to claim an earlier time. The
 exchange's file system keeps its own record: the time each file was last changed (``ctime``),
 which a student cannot set. When the claimed time is earlier than the latest change in the
-submission by more than :attr:`SafeCollect.clock_tolerance` seconds, the collected copy's
-``timestamp.txt`` gets the exchange's time instead, and the tutor is told. (If the exchange is
+submission by more than :attr:`SafeCollect.clock_tolerance` seconds, or later than it by as much
+(a time in the future), the collected copy's ``timestamp.txt`` gets the exchange's time instead,
+and the tutor is told. (If the exchange is
 ever restored from a backup, every file's change time becomes the restore time: switch this off
 with ``c.SafeCollect.trust_exchange_clock = False`` before collecting from a restored exchange.)
 """
@@ -673,7 +674,10 @@ class SafeCollect(_CheckedExchange, ExchangeCollect):
         actual = exchange_time(src)
         bulk = self._bulk_change
         in_bulk = bulk is not None and bulk[0] - 1 <= actual.timestamp() <= bulk[1] + 1
-        if claimed is not None and ((actual - claimed).total_seconds() <= self.clock_tolerance or in_bulk):
+        # A time after the files were last changed in the exchange cannot be when they were handed in: a
+        # submission claiming a year of 9999 was kept, and made late by it (red team 22b L2).
+        future = claimed is not None and (claimed - actual).total_seconds() > self.clock_tolerance
+        if claimed is not None and not future and ((actual - claimed).total_seconds() <= self.clock_tolerance or in_bulk):
             kept = claimed.strftime("%Y-%m-%d %H:%M:%S.%f UTC")
             if text.strip() != kept:  # kept in UTC, as nbgrader writes it: nothing left to read two ways
                 with open(stamp, "w", encoding="utf-8") as fh:
@@ -701,6 +705,11 @@ class SafeCollect(_CheckedExchange, ExchangeCollect):
                                "has a few); the student can remove the extra files and submit again")
         links = links_in(src)
         for rel in links:
+            if str(rel).endswith(".ipynb"):  # (the work itself: said as an error, as a notebook missing is)
+                self.log.error("coplearn: %s: the notebook %s is a link, not the student's file; it was left out of "
+                               "the collected submission, so the student's work for it is missing: ask them to "
+                               "submit again (nbgrader submit copies the notebook itself).", log_safe(src), log_safe(rel))
+                continue
             self.log.warning("coplearn: %s: %s is a link; it was left out of the collected submission.",
                              log_safe(src), log_safe(rel))
         nbgrader_ignore = ignore_patterns(exclude=self.coursedir.ignore, include=self.coursedir.include,
