@@ -9,10 +9,9 @@ tutor's home; nbgrader's own copy would follow it and file the tutor's file as t
 
 from __future__ import annotations
 
-import re
-
 import datetime as _dt
 import os
+import re
 import shutil
 from pathlib import Path
 
