@@ -351,7 +351,9 @@ def _copy_dir_fd(dir_fd: int, shown: str, dest: str, ignore: Any, limit: int | N
                 if not stat.S_ISREG(opened.st_mode):
                     continue
                 if opened.st_nlink > 1:  # a hard link: the same file as one elsewhere, perhaps not the student's
-                    raise RuntimeError(f"{os.path.join(shown, name)} is a hard link to a file elsewhere")
+                    raise RuntimeError(f"{os.path.join(shown, name)} has more than one name on disk (a hard link: its "
+                                       "other name may be in this folder or elsewhere, and the file perhaps not the "
+                                       "student's); the student can submit again without it")
                 with open(os.path.join(dest, name), "xb") as out:
                     while True:
                         block = os.read(fd, 1 << 20)
