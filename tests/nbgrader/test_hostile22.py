@@ -123,3 +123,18 @@ def test_red22b_a_time_claimed_in_the_future_is_replaced_by_the_exchange_s(tmp_p
     (dest / "timestamp.txt").write_text(honest.strftime("%Y-%m-%d %H:%M:%S.%f UTC"), encoding="utf-8")
     collect._check_time(str(src), str(dest))
     assert read_timestamp(dest / "timestamp.txt") == honest
+
+
+def test_walk22_a_misspelt_choice_is_pointed_at_the_nearest_option_and_not_marked_as_it() -> None:
+    """walk22 L5: "humanstic" got "not one of the four learning cultures" and the list, with no word of
+    the likely slip; the check now names the nearest option, and still does not accept the misspelling."""
+    from coplearn.grading import checks
+
+    with pytest.raises(AssertionError, match=r"you gave 'humanstic', which is not one of the four learning cultures\. "
+                                             r"Did you mean humanistic\?"):
+        checks.check_choice("humanstic", "culture", "statement 2")
+    problem, stops = checks._several_problem(["developmental", "monitorng"], "future", 2, "the futures")
+    assert "'monitorng'" in problem and "Did you mean monitoring?" in problem and not stops, problem
+    with pytest.raises(AssertionError) as err:
+        checks.check_choice("clan", "culture", "statement 3")
+    assert "Did you mean" not in str(err.value)

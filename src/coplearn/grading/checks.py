@@ -12,6 +12,7 @@ AssertionError: You have not answered statement 3 yet. Choose a learning culture
 
 from __future__ import annotations
 
+import difflib
 import math
 import os
 import unicodedata
@@ -88,9 +89,25 @@ def _choice_problem(answer: object, kind: str, where: str) -> str | None:
         return (f"For {where} you gave {_quoted(answer)}, a list of one answer, not the answer itself: give "
                 f"{_quoted(answer[0])} on its own (remove the comma after it, or the square brackets around it).")
     if answer not in keys:
-        return (f"For {where} you gave {_quoted(answer)}, which is not one of {plural}.{_look_alikes(answer)} "
-                f"Choose one of: {_typed(kind)}.")
+        return (f"For {where} you gave {_quoted(answer)}, which is not one of {plural}.{_look_alikes(answer)}"
+                f"{_did_you_mean(answer, kind)} Choose one of: {_typed(kind)}.")
     return None
+
+
+def _did_you_mean(answer: object, kind: str) -> str:
+    """A sentence naming the option a misspelt answer is closest to (``humanstic``: humanistic), or "".
+    It only points at a spelling: the answer is not marked as that option (walk22 L5).
+
+    >>> print(_did_you_mean("humanstic", "culture"))
+     Did you mean humanistic? (Check the spelling: an answer is marked only as typed.)
+    >>> _did_you_mean("clan", "culture"), _did_you_mean(3, "culture")
+    ('', '')
+    """
+    if not isinstance(answer, str) or not answer.strip() or len(answer) > 60:
+        return ""
+    forms = {o.key.replace("_", "-").lower(): o.key.replace("_", "-") for o in options(kind)}
+    close = difflib.get_close_matches(answer.strip().lower(), list(forms), n=1, cutoff=0.75)
+    return f" Did you mean {forms[close[0]]}? (Check the spelling: an answer is marked only as typed.)" if close else ""
 
 
 def non_keyboard_letters(value: object) -> list[tuple[str, str]]:
@@ -201,7 +218,7 @@ def _several_problem(answers: Sequence[object], kind: str, count: int, where: st
     for a in answers:
         if a not in keys:
             return (f"For {where} you gave {_quoted(a)}, which is not one of {plural} (it earns nothing; the "
-                    f"others are marked).{_look_alikes(a)} Choose from: {_typed(kind)}."), False
+                    f"others are marked).{_look_alikes(a)}{_did_you_mean(a, kind)} Choose from: {_typed(kind)}."), False
     seen: set[object] = set()
     for a in answers:
         if a in seen:
