@@ -54,7 +54,7 @@ def test_the_four_regulators_are_there_with_sources_and_dates():
         if r.counts_hours:
             assert r.required_hours and r.shows_hours
     assert get_regulator("Scottish Social Services Council").key == "sssc" and get_regulator("NISCC").key == "niscc"
-    with pytest.raises(LookupError, match="choose one of: swe, scw, sssc, niscc"):
+    with pytest.raises(LookupError, match=r"choose one of: swe \(Social Work England\), scw \(Social Care Wales\)"):
         get_regulator("gscc")
 
 
@@ -179,7 +179,7 @@ def test_cli_regulator_setting_and_bad_regulator(sample, tmp_path):
     proc = run_cli("journal", "export", "-o", str(out), journal=sample.path)
     assert proc.returncode == 0 and "Scottish Social Services Council" in proc.stdout
     proc = run_cli("journal", "export", "--regulator", "hcpc", "-o", str(tmp_path / "d.md"), journal=sample.path)
-    assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "choose one of: swe, scw, sssc, niscc" in proc.stderr
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "choose one of: swe (Social Work England), scw (Social Care Wales)" in proc.stderr
     assert not (tmp_path / "d.md").exists()
     proc = run_cli("journal", "add", "--learning", "x", "--hours", "lots", journal=sample.path)
     assert proc.returncode == 2 and "hours" in proc.stderr and "Traceback" not in proc.stderr

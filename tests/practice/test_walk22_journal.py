@@ -235,3 +235,13 @@ def test_an_edit_never_blanks_what_i_learned(tmp_path, journal):
     assert journal.path.read_bytes() == before
     proc = cli("journal", "edit", "2", "--learning", "Ask, then listen.", journal=journal.path)
     assert proc.returncode == 0 and journal.entries[1].learning == "Ask, then listen."
+
+
+def test_walk22_l12_a_regulator_can_be_named_by_its_nation() -> None:
+    from coplearn.practice.regulators import get_regulator
+
+    assert [get_regulator(n).key for n in ("wales", "Scotland", "northern-ireland", "Northern  Ireland", "England")] == [
+        "scw", "sssc", "niscc", "niscc", "swe"]
+    with pytest.raises(LookupError, match=r"'mars' is not a regulator coplearn knows; choose one of: swe \(Social Work "
+                                          r"England\).*or name the nation: england, wales"):
+        get_regulator("mars")

@@ -14,7 +14,7 @@ CPD export (:mod:`coplearn.practice.cpd`). The data is ``coplearn/data/regulator
 >>> get_regulator("hcpc")
 Traceback (most recent call last):
 ...
-LookupError: 'hcpc' is not a regulator coplearn knows; choose one of: swe, scw, sssc, niscc
+LookupError: 'hcpc' is not a regulator coplearn knows; choose one of: swe (Social Work England), scw (Social Care Wales), sssc (Scottish Social Services Council), niscc (Northern Ireland Social Care Council); or name the nation: england, wales, scotland, northern ireland
 """
 
 from __future__ import annotations
@@ -123,9 +123,15 @@ def get_regulator(key: "str | Regulator | None" = None) -> Regulator:
     """The regulator named by ``key`` (case-insensitive key, short name or full name); default SWE."""
     if isinstance(key, Regulator):
         return key
-    wanted = (key or DEFAULT_REGULATOR).strip().lower()
+    wanted = " ".join((key or DEFAULT_REGULATOR).replace("-", " ").split()).lower()
     for r in regulators():
-        if wanted in (r.key, r.short.lower(), r.name.lower()):
+        if wanted in (r.key, r.short.lower(), r.name.lower()) or _NATIONS.get(wanted) == r.key:
             return r
     raise LookupError(f"{key!r} is not a regulator coplearn knows; choose one of: "
-                      + ", ".join(r.key for r in regulators()))
+                      + ", ".join(f"{r.key} ({r.name})" for r in regulators())
+                      + "; or name the nation: england, wales, scotland, northern ireland")
+
+
+#: The nation a regulator covers, as a learner may name it (walk22 L12: "wales" was refused).
+_NATIONS = {"england": "swe", "wales": "scw", "cymru": "scw", "scotland": "sssc", "northern ireland": "niscc",
+            "ni": "niscc"}
