@@ -20,7 +20,7 @@ TODAY = dt.date.today()
 
 @pytest.mark.parametrize("bad, words", [
     ("9999-12-31", "in the future"), ((TODAY + dt.timedelta(days=3)).isoformat(), "in the future"),
-    ("0001-01-01", "before 1950"), ("1949-12-31", "before 1950"), ("27/11/2026", "YYYY-MM-DD"),
+    ("0001-01-01", "before 1950"), ("1949-12-31", "before 1950"), ("11/27/2026", "YYYY-MM-DD"), ("27/11/26", "YYYY-MM-DD"),
 ])
 def test_implausible_dates_are_refused(tmp_path, bad, words):
     with pytest.raises(ValueError, match=words):

@@ -534,8 +534,12 @@ def test_a_deeply_nested_journal_file_is_kept_aside_not_a_traceback(tmp_path):
 def test_cli_bad_values_name_the_option_and_the_form(tmp_path):
     env = dict(os.environ, COPLEARN_PROGRESS=str(tmp_path / "progress.json"), COPLEARN_JOURNAL=str(tmp_path / "j.json"))
     cli = [sys.executable, "-m", "coplearn.cli"]
+    proc = subprocess.run(cli + ["progress", "done", "03", "--date", "11/27/2026"], env=env, capture_output=True, text=True)
+    assert proc.returncode != 0 and "date: '11/27/2026' is not a date; write it as YYYY-MM-DD" in proc.stdout + proc.stderr
+    # written day first, as in the UK (walk22 L6), it is read and kept in the course's form
     proc = subprocess.run(cli + ["progress", "done", "03", "--date", "27/11/2026"], env=env, capture_output=True, text=True)
-    assert proc.returncode != 0 and "date: '27/11/2026' is not a date; write it as YYYY-MM-DD" in proc.stdout + proc.stderr
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "2026-11-27" in (tmp_path / "progress.json").read_text(encoding="utf-8")
     proc = subprocess.run(cli + ["progress", "done", ""], env=env, capture_output=True, text=True)
     assert proc.returncode != 0 and "is not a lesson number" in proc.stdout + proc.stderr
     (tmp_path / "afile").write_text("x", encoding="utf-8")
@@ -639,7 +643,7 @@ def test_every_bad_field_of_a_hand_edited_journal_is_named_at_once(tmp_path):
     entries = [{"id": f"e{n}", "created": "2026-11-27T10:00:00+00:00", "date": "2026-11-27", "learning": "x"}
                for n in range(1, 6)]
     entries[2]["date"] = "05/12/2026"
-    entries[3]["hours"] = "1,5"
+    entries[3]["hours"] = "1.5h"
     path = tmp_path / "j.json"
     path.write_text(json.dumps({"format": "coplearn-journal", "version": 1, "entries": entries}), encoding="utf-8")
     with pytest.warns(JournalWarning) as rec:

@@ -245,3 +245,16 @@ def test_walk22_l12_a_regulator_can_be_named_by_its_nation() -> None:
     with pytest.raises(LookupError, match=r"'mars' is not a regulator coplearn knows; choose one of: swe \(Social Work "
                                           r"England\).*or name the nation: england, wales"):
         get_regulator("mars")
+
+
+def test_walk22_l6_a_date_written_day_first_and_hours_with_a_decimal_comma_are_read(tmp_path) -> None:
+    import datetime as dt
+
+    from coplearn.practice.journal import Journal
+
+    day = dt.date.today() - dt.timedelta(days=3)
+    journal = Journal(tmp_path / "journal.json")
+    entry = journal.add(learning="Asked first.", date=day.strftime("%d/%m/%Y"), hours="1,5")
+    assert entry.date == day.isoformat() and entry.hours == 1.5
+    with pytest.raises(ValueError, match=r"'1,5,5' is not a number of hours"):
+        journal.add(learning="x", hours="1,5,5")

@@ -135,6 +135,26 @@ def _did_you_mean(value: object, keys: Sequence[str]) -> str:
 EARLIEST_DATE = _dt.date(1950, 1, 1)
 
 
+_DAY_FIRST = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+_YEAR_FIRST = re.compile(r"(\d{4})[/.](\d{1,2})[/.](\d{1,2})")
+
+
+def written_date(text: str) -> _dt.date:
+    """A date as a UK learner may write it: ``2026-11-27`` (the form the course writes), or day first,
+    ``27/11/2026``, ``27.11.2026`` or ``27-11-2026`` (never month first), or ``2026/11/27``; a four-digit
+    year always (walk22 L6). Anything else raises ``ValueError``.
+
+    >>> written_date("31/12/2025"), written_date("1.2.2026"), written_date("2026/11/27")
+    (datetime.date(2025, 12, 31), datetime.date(2026, 2, 1), datetime.date(2026, 11, 27))
+    """
+    text = text.strip()
+    if m := _DAY_FIRST.fullmatch(text):
+        return _dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+    if m := _YEAR_FIRST.fullmatch(text):
+        return _dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    return _dt.date.fromisoformat(text)
+
+
 def activity_date(value: object, what: str = "date", today: _dt.date | None = None) -> _dt.date:
     """A date on which something the learner did happened: YYYY-MM-DD, not after tomorrow (time
     zones), not before 1950. A mistyped year (2062 for 2026) is caught here rather than saved.
@@ -152,9 +172,10 @@ def activity_date(value: object, what: str = "date", today: _dt.date | None = No
     else:
         text = str(value).strip()
         try:
-            day = _dt.date.fromisoformat(text)
+            day = written_date(text)
         except ValueError:
-            raise ValueError(f"{what}: {text!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-11-27") from None
+            raise ValueError(f"{what}: {text!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-11-27 (or day first, "
+                             f"as 27/11/2026)") from None
     today = today or _dt.date.today()
     if day > today + _dt.timedelta(days=1):
         raise ValueError(f"{what}: {day.isoformat()} is in the future (today is {today.isoformat()}); give the day it "

@@ -229,6 +229,8 @@ def _hours(value: object) -> float | None:
     try:
         if isinstance(value, bool):
             raise ValueError
+        if isinstance(value, str) and re.fullmatch(r"\s*\d+,\d+\s*", value):
+            value = value.replace(",", ".")  # a decimal comma, as many keyboards and countries write it (walk22 L6)
         hours = float(value)
     except (TypeError, ValueError):
         raise ValueError(f"hours: {value!r} is not a number of hours; write it as a number, e.g. 1.5") from None
@@ -246,10 +248,13 @@ def _hours(value: object) -> float | None:
 def _as_date(value: str | _dt.date, name: str) -> _dt.date:
     if isinstance(value, _dt.date):
         return value
+    from coplearn.core.validate import written_date
+
     try:
-        return _dt.date.fromisoformat(str(value).strip())
+        return written_date(str(value))
     except ValueError:
-        raise ValueError(f"{name}: {value!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-11-30") from None
+        raise ValueError(f"{name}: {value!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-11-30 (or day first, "
+                         "as 30/11/2026)") from None
 
 
 def _as_list(value: object, name: str) -> list[str]:
