@@ -138,3 +138,18 @@ def test_walk22_a_misspelt_choice_is_pointed_at_the_nearest_option_and_not_marke
     with pytest.raises(AssertionError) as err:
         checks.check_choice("clan", "culture", "statement 3")
     assert "Did you mean" not in str(err.value)
+
+
+def test_walk22_a_damaged_answers_file_says_where_and_what_becomes_of_it(tmp_path) -> None:
+    """walk22 L9: one missing comma in answers.json lost every saved choice with no word of where the
+    damage was or what became of the file."""
+    from coplearn.grading.store import AnswerStore
+
+    (tmp_path / "answers.json").write_text('{"format": "coplearn-answers", "version": 2, '
+                                          '"answers": {"q1.1": "managed" "q1.2": "professional"}}', encoding="utf-8")
+    store = AnswerStore(tmp_path)
+    assert store.all() == {}
+    assert "could not be read (line 1, column 76: a comma is missing" in store.last_warning, store.last_warning
+    assert "answers.json.unreadable-" in store.last_warning
+    assert store.save("q1.3", "humanistic")
+    assert list(tmp_path.glob("answers.json.unreadable-*")) and store.all() == {"q1.3": "humanistic"}

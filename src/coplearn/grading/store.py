@@ -74,9 +74,16 @@ class AnswerStore:
                 raise ValueError("not a coplearn answers file")
             if not isinstance(data.get("computed", {}), dict):
                 raise ValueError("computed answers are not a dict")
-        except (ValueError, RecursionError):
-            self.last_warning = (f"Your saved answers in {self.path.name} could not be read, "
-                                 "so they are not used. Choose your answers again.")
+        except (ValueError, RecursionError) as exc:
+            where = ""
+            if isinstance(exc, json.JSONDecodeError):  # (edited by hand: say where, in words; walk22 L9)
+                from coplearn.practice.journal import json_slip
+
+                where = f" ({json_slip(text, exc)})"
+            self.last_warning = (f"Your saved answers in {self.path.name} could not be read{where}, so they are not "
+                                 f"used. Choose your answers again: the first choice you make keeps the old file as "
+                                 f"{self.path.name}.unreadable-… beside it, in case you or your tutor want to "
+                                 "look at it.")
             return {}, False
         return data, True
 
