@@ -67,6 +67,10 @@ if _bin and _bin not in os.environ.get("PATH", "").split(os.pathsep):
 
 c.Execute.timeout = 30  # seconds per cell; the cell is interrupted and marked as an error
 c.Execute.interrupt_on_timeout = True
+# Every cell runs, whatever its tags: nbclient skips a cell tagged "skip-execution", which JupyterLab's
+# Run All and the autograder (which resets a student cell's tags) do not, so `nbgrader validate` would
+# have marked other answers than the autograder (red team 22). No cell is ever tagged with this name.
+c.Execute.skip_cells_with_tag = "coplearn: no cell is skipped"
 c.LimitOutput.max_lines = 200  # lines of output kept per cell
 c.LimitOutput.max_traceback = 30
 # A submitted test cell that was deleted is put back (from the gradebook) so its tests still run.

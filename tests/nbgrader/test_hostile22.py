@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -153,3 +154,26 @@ def test_walk22_a_damaged_answers_file_says_where_and_what_becomes_of_it(tmp_pat
     assert "answers.json.unreadable-" in store.last_warning
     assert store.save("q1.3", "humanistic")
     assert list(tmp_path.glob("answers.json.unreadable-*")) and store.all() == {"q1.3": "humanistic"}
+
+
+@pytest.mark.slow
+def test_red22_a_skip_execution_tag_on_an_answer_cell_does_not_change_what_validate_marks(course: Course,
+                                                                                         tmp_path) -> None:
+    """red team 22 (noted): the autograder resets a student cell's tags, and JupyterLab's Run All ignores
+    them, but ``nbgrader validate`` (nbclient) skipped a cell tagged ``skip-execution``: it would have
+    marked the drop-downs where the autograder marks the typed answer. The course's config runs every cell."""
+    import shutil
+
+    from nbcourse import load_course_config
+    from nbgrader.validator import Validator
+
+    folder = tmp_path / A1
+    shutil.copytree(course.root / "exercises" / A1, folder)
+    path = folder / f"{A1}.ipynb"
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    set_source(nb, "q1-typed", A1_RIGHT_Q1)
+    set_source(nb, "q2-typed", A1_RIGHT_Q2)
+    for gid in ("q1-typed", "q2-typed"):
+        cell_by_id(nb, gid)["metadata"]["tags"] = ["skip-execution"]
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    assert Validator(config=load_course_config(course.root, course.exchange)).validate(str(path)) == {}

@@ -19,6 +19,9 @@ c = get_config()  # noqa: F821 - provided by nbgrader when it loads this file
 
 c.CourseDirectory.course_id = os.environ.get("COPLEARN_COURSE_ID", "coplearn")
 c.Exchange.root = os.environ.get("COPLEARN_EXCHANGE", "/srv/nbgrader/exchange")
+# A student's Validate button runs every cell, as JupyterLab's Run All and the autograder do (nbclient
+# would skip one tagged "skip-execution": red team 22).
+c.Execute.skip_cells_with_tag = "coplearn: no cell is skipped"
 
 role = os.environ.get("COPLEARN_ROLE", "student")
 hub_user = os.environ.get("JUPYTERHUB_USER", "")
