@@ -143,3 +143,21 @@ def test_a_lesson_marked_complete_by_mistake_can_be_taken_back(folder):
     assert proc.returncode != 0
     guide = (REPO / "docs" / "team-manager-guide.md").read_text(encoding="utf-8")
     assert "coplearn progress undo" in guide
+
+
+@pytest.mark.parametrize("nothing_to_do", ["open again", "complete again", "undo unmarked"])
+def test_a_change_with_nothing_to_do_still_writes_the_lessons_read_from_a_damaged_file(folder, nothing_to_do):
+    """check22 H1: the damaged file was set aside and, when the change had nothing to do (a lesson opened
+    again, as every lesson's first cell does in a new session), nothing was written: every lesson was lost."""
+    path = three_lessons(folder)
+    path.write_text(path.read_text(encoding="utf-8").replace('"completed": "2026-11-02"', '"completed": 2026-11-02'),
+                    encoding="utf-8")
+    with pytest.warns(P.ProgressWarning, match="carried over"):
+        if nothing_to_do == "open again":
+            assert P.Progress().mark("03", "opened") is False
+        elif nothing_to_do == "complete again":
+            assert P.Progress().mark("03", "completed") is False
+        else:
+            assert P.Progress().unmark("09") is False
+    assert list(folder.glob("journal-progress.json.unreadable-*")) and path.exists()
+    assert complete(folder) == ["03", "07"]

@@ -433,9 +433,12 @@ class Progress:
         try:
             self._refuse_other_kind()  # (before the lock: nothing is made beside another kind of file)
             with file_lock(self.path):
+                existed = self.path.exists()
                 lessons = self._read_unlocked(saving=True)
                 result, save = change(lessons)
-                if save:
+                # a damaged file was just set aside: the lessons read from it are written now, whether or not
+                # this change had anything to do (check22 H1: re-opening a lesson lost every other lesson)
+                if save or (existed and not self.path.exists()):
                     doc = {"format": FORMAT, "version": VERSION,
                            "note": "Kept only on this computer by coplearn; never sent anywhere.",
                            "lessons": dict(sorted(lessons.items()))}
