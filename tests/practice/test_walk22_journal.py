@@ -258,3 +258,35 @@ def test_walk22_l6_a_date_written_day_first_and_hours_with_a_decimal_comma_are_r
     assert entry.date == day.isoformat() and entry.hours == 1.5
     with pytest.raises(ValueError, match=r"'1,5,5' is not a number of hours"):
         journal.add(learning="x", hours="1,5,5")
+
+
+def test_check22_damaged_journals_are_not_taken_for_other_files_and_stray_text_is_named(tmp_path) -> None:
+    """check22 L3-L5: a journal cut short before its format line, or left full of NUL bytes, was called
+    "not a coplearn journal" (and every save refused); text after the last bracket was "the file ends too
+    early"; a problem said once stayed said after the file was moved away."""
+    import json as _json
+
+    from coplearn.practice.journal import Journal, JournalUnreadable, NotAJournalError, json_slip, other_kind
+
+    assert other_kind(b'{"format": "coplearn-jour') is None and other_kind(b"\x00" * 4096) is None
+    assert "a lesson's saved answers" in other_kind(b'{"format": "coplearn-lesson-answers", "answers": {}}')
+    text = '{"format": "coplearn-journal", "entries": []}x'
+    with pytest.raises(_json.JSONDecodeError) as err:
+        _json.loads(text)
+    assert "there is more after the end of the file's last closing bracket" in json_slip(text, err.value)
+    path = tmp_path / "journal.json"
+    path.write_bytes(b'{"format": "coplearn-jour')
+    journal = Journal(path)
+    with pytest.raises(JournalUnreadable) as said:
+        journal.read()
+    assert not isinstance(said.value, NotAJournalError)
+    with pytest.warns(Warning, match="kept safe"):
+        journal.add(learning="A new start")  # a save sets the damaged journal aside, as before
+    assert list(tmp_path.glob("journal.json.unreadable-*")) and [e.learning for e in journal.read()] == ["A new start"]
+    other = tmp_path / "survey.csv"
+    other.write_text("Respondent,K1\nR1,4\n", encoding="utf-8")
+    j2 = Journal(other)
+    with pytest.raises(NotAJournalError):
+        j2.read()
+    other.unlink()
+    assert j2.read() == () and j2.read_problem is None

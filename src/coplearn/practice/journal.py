@@ -113,7 +113,8 @@ _MAGIC = ((b"%PDF", "a PDF document"), (b"\xd0\xcf\x11\xe0", "an older Word or E
           (b"GIF8", "a picture"))
 #: coplearn's own kinds of file, by their "format", as a learner knows them.
 _OWN_FILES = {"coplearn-journal": "a coplearn journal", "coplearn-progress": "your coplearn progress notes",
-              "coplearn-answers": "saved answers from a coplearn lesson"}
+              "coplearn-answers": "an assignment's saved answers (answers.json)",
+              "coplearn-lesson-answers": "a lesson's saved answers"}
 
 
 def other_kind(raw: bytes, fmt: str = FORMAT, markers: tuple[str, ...] = ('"entries"', '"learning"')) -> str | None:
@@ -132,6 +133,8 @@ def other_kind(raw: bytes, fmt: str = FORMAT, markers: tuple[str, ...] = ('"entr
     for start, kind in _MAGIC:
         if raw.startswith(start):
             return kind
+    if not raw.strip(b"\x00 \t\r\n"):
+        return None  # (empty, or only NUL bytes, as a disk or a sync tool can leave a file: a damaged journal)
     try:
         text = _journal_text(raw)
     except ValueError:
@@ -144,7 +147,8 @@ def other_kind(raw: bytes, fmt: str = FORMAT, markers: tuple[str, ...] = ('"entr
         try:
             data = json.loads(body)
         except (ValueError, RecursionError):
-            return None if any(m in text for m in markers) else "a file of another kind, not a coplearn file"
+            # (JSON that is damaged or cut short, even before its "format" line is whole, may be a journal)
+            return None
         if isinstance(data, dict):
             if any(m.strip('"') in data for m in markers):
                 return None  # (a file of this kind whose "format" line was edited)
@@ -193,7 +197,9 @@ def json_slip(text: str, exc: ValueError | RecursionError, *,
     if not isinstance(exc, json.JSONDecodeError):
         return "it is not complete JSON text (brackets are opened thousands of times: it is nested too deeply)"
     pos, found, body = exc.pos, text[exc.pos: exc.pos + 1], text.rstrip()
-    if not text[pos:].strip() or (not body.endswith(("}", "]")) and exc.lineno > body.count("\n")):
+    if exc.msg.startswith("Extra data"):
+        words = dict(_JSON_SLIPS)["Extra data"]
+    elif not text[pos:].strip() or (not body.endswith(("}", "]")) and exc.lineno > body.count("\n")):
         words = "the file ends too early: it was cut short, or its closing brackets (] and }) are missing"
     elif found in "\u201c\u201d\u2018\u2019":
         words = "curly quotation marks: type them again as straight ones (\")"
@@ -385,6 +391,7 @@ class Journal:
         >>> sorted(q.name for q in p.parent.iterdir())
         ['cpd.csv']
         """
+        self.read_problem = None  # (a problem said before may have been mended or moved away since: check22 L3)
         if not self.path.exists():
             return ()
         self._not_a_journal()
