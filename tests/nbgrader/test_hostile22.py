@@ -27,7 +27,7 @@ def test_an_answer_is_read_as_ipython_runs_it() -> None:
     assert prompted.values == {"q3": 2.9}
     # a line further in than the others is still unreadable, as it is to IPython, with the reason said
     ragged = parse_answer_cell("q1 = 3\n    q2 = 4\n\n")
-    assert not ragged.readable and "line 2 starts further in or further out" in ragged.problem, ragged.problem
+    assert not ragged.readable and "line 2 starts further in or further out than Python expects" in ragged.problem, ragged.problem
     assert "brackets" not in ragged.problem
 
 
@@ -177,3 +177,19 @@ def test_red22_a_skip_execution_tag_on_an_answer_cell_does_not_change_what_valid
         cell_by_id(nb, gid)["metadata"]["tags"] = ["skip-execution"]
     path.write_text(json.dumps(nb), encoding="utf-8")
     assert Validator(config=load_course_config(course.root, course.exchange)).validate(str(path)) == {}
+
+
+@pytest.mark.parametrize("source, marked", [
+    ('  q1 = {1: "managed"}\nq2 = ["managed", "professional"]', {}),  # IPython 8 took the first line's indent only
+    ('q7 = """\n>>> not a prompt\n"""', {"q7": "\n>>> not a prompt\n"}),  # a prompt inside a text is text
+    ('    q3 = 2.9\n\tq4 = 3', {}),  # spaces and a tab share no indent
+    ('>>> q3 = 2.9\n... ', {"q3": 2.9}),
+])
+def test_check22_the_course_reads_an_answer_cell_the_same_whatever_ipython_runs(source, marked) -> None:
+    """check22 M1: the cell was read with the running IPython's own first steps, which IPython 8 and 9 (and
+    the browser edition's 9.12) take differently, so the learner's run and the autograder could mark different
+    answers. The course's steps are its own, fixed; these cells read the same with any IPython."""
+    from coplearn.grading import answers
+
+    assert answers.parse_answer_cell(source).values == marked
+    assert not hasattr(answers, "_ipython_cleanup")  # (no step comes from the IPython that happens to run)

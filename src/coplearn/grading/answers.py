@@ -25,9 +25,9 @@ import functools
 import json
 import math
 import re
+import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from coplearn.grading.options import Option, canonical, number_text, options, split_several
 
@@ -242,7 +242,7 @@ def syntax_hint(error: object) -> str:
         return (f"{on} has a {m.group(1)} with no opening bracket before it: remove it, or put the matching opening "
                 "bracket where the answers start")
     if "unexpected indent" in text or "unindent does not match" in text:
-        return (f"{on} starts further in or further out than the lines above it: start every answer at the "
+        return (f"{on} starts further in or further out than Python expects: start every answer at the "
                 "beginning of its line")
     if "forgot a comma" in text:
         return f"{on} seems to be missing a comma between two answers: put a comma after each one"
@@ -446,38 +446,32 @@ def _stored_names(node: ast.AST) -> list[str]:
     return [n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)]
 
 
-@functools.lru_cache(maxsize=1)
-def _ipython_cleanup() -> tuple[Any, ...]:
-    """IPython's own first steps on a cell's text (taking out the indent every line shares and a
-    pasted ``>>>`` or ``In [1]:`` prompt), in the IPython that runs here; none without IPython."""
-    try:
-        from IPython.core.inputtransformer2 import TransformerManager
-
-        return tuple(TransformerManager().cleanup_transforms)
-    except Exception:  # (an IPython without them: the text is read as it stands)
-        return ()
+#: A pasted prompt on the first line (``>>> `` or ``In [4]: ``), and the prompts IPython takes off every line then.
+_FIRST_PROMPT = re.compile(r"(?:>>>|In \[\d+\]:)(?: |$)")
+_ANY_PROMPT = re.compile(r"(?:>>>|\.\.\.|In \[\d+\]:|[ \t]*\.\.\.+:)(?: |$)")
 
 
 def as_ipython_runs(source: str) -> str:
-    r"""The cell's text as IPython runs it, before any magic: indented lines (an answer pasted from
-    an e-mail or a web page) and pasted prompts ran without an error in the learner's session and
-    must be read as they ran there (red team 22 F1). Blank lines at the top are kept, so that line
-    numbers stay the learner's.
+    r"""The cell's text as the course reads it: with the indent every line shares taken out (an answer
+    pasted from an e-mail or a web page), and a pasted ``>>>`` or ``In [4]:`` prompt, as IPython's
+    own first steps do, so that an answer that ran without an error in the learner's session is read
+    (red team 22 F1). The steps are the course's own, fixed here: the IPythons a learner, the browser
+    edition and the autograder run take them slightly differently (check22 M1), and all three must read
+    a cell alike. Blank lines at the top are kept, so that line numbers stay the learner's.
 
     >>> as_ipython_runs("    q1 = 3\n    q2 = 4\n")
     'q1 = 3\nq2 = 4\n'
-    >>> as_ipython_runs("\nIn [4]: q3 = 2.9")
-    '\nq3 = 2.9'
+    >>> as_ipython_runs("\nIn [4]: q3 = 2.9"), as_ipython_runs(">>> q3 = [1,\n... 2]")
+    ('\nq3 = 2.9', 'q3 = [1,\n2]')
+    >>> as_ipython_runs("  q1 = 3\nq2 = 4")  # (no indent shared by every line: left as it is)
+    '  q1 = 3\nq2 = 4'
     """
     lines = source.splitlines(keepends=True)
     top = next((i for i, line in enumerate(lines) if line and not line.isspace()), len(lines))
-    rest = lines[top:]
-    try:
-        for step in _ipython_cleanup():
-            rest = step(rest)
-    except Exception:
-        return source
-    return "".join(lines[:top]) + "".join(rest)
+    body = textwrap.dedent("".join(lines[top:])).splitlines(keepends=True)
+    if body and _FIRST_PROMPT.match(body[0]):
+        body = [_ANY_PROMPT.sub("", line, count=1) if _ANY_PROMPT.match(line) else line for line in body]
+    return "".join(lines[:top]) + "".join(body)
 
 
 @functools.lru_cache(maxsize=1)
@@ -532,8 +526,12 @@ def unquoted_hint(source: str, error: object) -> str | None:
             continue
         for sub in ast.walk(value):
             if isinstance(sub, ast.Name) and sub.id == name:
+                # (task, team, individual also name the values a3's worked-out answers are made from)
+                maybe_worked_out = name.lower() in {o.key for o in options("domain")}
                 return (f"on line {sub.lineno}, {name} has no quotation marks around it, so Python takes it for a name "
-                        f'it does not know: write it between straight quotation marks, "{name}", as every choice must be')
+                        f'it does not know: write it between straight quotation marks, "{name}", as every choice must '
+                        "be" + (f" (or, if {name} is a value worked out in an earlier cell, run that cell first)"
+                                if maybe_worked_out else ""))
     return None
 
 

@@ -166,8 +166,11 @@ def _after_cell(result: Any) -> None:
             return
         error = getattr(result, "error_in_exec", None)
         hint = unquoted_hint(source, error) if isinstance(error, NameError) else None
+        names = list(parse_answer_cell(source).names) if hint else []
+        if hint and set(names) & set(AnswerStore().computed()):
+            hint = None  # (a worked-out answer whose value is saved, and marked: check22 L2; Python's own error stands)
         if hint:  # a choice typed without its quotation marks: Python's "name ... is not defined" says nothing of them
-            kept = _unreadable(list(parse_answer_cell(source).names) or names_given(source), cell)
+            kept = _unreadable(names or names_given(source), cell)
             print(f"Python cannot run this answer cell, so its answers are not marked until it is mended: {hint}." +
                   _meanwhile(kept))
             return
