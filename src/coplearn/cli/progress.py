@@ -63,10 +63,10 @@ def _record(args: argparse.Namespace) -> int:
     prog = _progress(args)
     course = prog.course()
     existed = args.output.is_file()
-    if existed and not course.complete and not args.force:  # (walk22 L2: an empty record over an earlier one)
-        return _fail(f"{args.output} already exists, and no lesson is complete yet, so the record would replace "
-                     f"that file with one that records none: nothing was written. Choose another file name, or add "
-                     f"--force to replace it anyway.")
+    if existed and course.records_nothing and not args.force:  # (walk22 L2: an empty record over an earlier one)
+        return _fail(f"{args.output} already exists, and no lesson is complete and no journal entry written yet, so "
+                     f"the record would replace that file with one that records nothing: nothing was written. Choose "
+                     f"another file name, or add --force to replace it anyway.")
     written = export_record(args.output, args.format, name=args.name, progress=prog)
     print(f"Wrote your record of study to {written}: {len(course.complete)} lesson"
           f"{'s' if len(course.complete) != 1 else ''} complete, {course.hours:.1f} hours of stated study time."

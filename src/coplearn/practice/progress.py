@@ -214,6 +214,11 @@ class CourseProgress:
         return next(lp for lp in self.lessons if lp.number == wanted)
 
     @property
+    def records_nothing(self) -> bool:
+        """Whether a record of study would list nothing: no lesson complete and no journal entry."""
+        return not self.complete and not self.other_entries and not any(lp.entries for lp in self.lessons)
+
+    @property
     def complete(self) -> tuple[LessonProgress, ...]:
         return tuple(lp for lp in self.lessons if lp.status == "complete")
 

@@ -80,10 +80,15 @@ class ProgressView(Composite):
 
         fmt = self.format.value
         path = (self.folder or Path.cwd()) / f"{self.STEM}.{fmt}"
-        self.written = export_record(path, fmt, name=self.name.value, progress=self._progress())
+        prog = self._progress()
+        existed = path.is_file()
+        if existed and prog.course().records_nothing:  # (an earlier record is not replaced by an empty one: check22 L6)
+            raise ValueError(f"{place(path)} already holds a record of study, and no lesson is complete and no journal "
+                             "entry written yet, so nothing was written over it.")
+        self.written = export_record(path, fmt, name=self.name.value, progress=prog)
         self.refresh()
         self.status.value = saved_message(
-            f"Wrote your record of study ({len(self.course.complete)} lessons complete) to {place(self.written)}.",
-            self.written)
+            f"Wrote your record of study ({len(self.course.complete)} lessons complete) to {place(self.written)}."
+            + (f" It replaced the earlier {self.written.name}." if existed else ""), self.written)
         return self.written
 
