@@ -210,8 +210,8 @@ def build_overlay(skills: Sequence[OverlaySkill] | None = None) -> Chart:
                    + [(f"overlay: {s.name.lower()}", f"for example: {s.example}") for s in strands]
                    + [("overlay: values and reflection", "humanistic values; reflective leadership and "
                                                          "reflective professional practice, which the paper "
-                                                         "suggests could also be essential (Lawler & Bilson "
-                                                         "2010; Gray et al. 2010); placing them in "
+                                                         "suggests could also be essential (Lawler and Bilson "
+                                                         "2010, cited in Gray et al. 2010); placing them in "
                                                          "the band is the course's drawing")]),
     )
     return Chart(figure=fig, alt=alt)
