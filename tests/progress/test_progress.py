@@ -27,20 +27,6 @@ import installed  # noqa: E402
 NOT_ACTIVITIES = {"ProgressView", "JournalImport", "JournalEditor"}  # tools, not learning activities
 
 
-@pytest.fixture(autouse=True)
-def _fresh_marks():
-    P._NOTED.clear()
-    yield
-    P._NOTED.clear()
-
-
-@pytest.fixture
-def folder(tmp_path, monkeypatch) -> Path:
-    monkeypatch.setenv("COPLEARN_JOURNAL", str(tmp_path / "journal.json"))
-    monkeypatch.delenv("COPLEARN_PROGRESS", raising=False)
-    return tmp_path
-
-
 def widget_classes() -> dict[str, type]:
     import importlib
 

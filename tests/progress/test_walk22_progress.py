@@ -18,20 +18,6 @@ REPO = Path(__file__).resolve().parents[2]
 JARGON = ("Traceback", "JSONDecodeError", "Expecting", "Errno", "delimiter")
 
 
-@pytest.fixture(autouse=True)
-def _fresh_marks():
-    P._NOTED.clear()
-    yield
-    P._NOTED.clear()
-
-
-@pytest.fixture
-def folder(tmp_path, monkeypatch) -> Path:
-    monkeypatch.setenv("COPLEARN_JOURNAL", str(tmp_path / "journal.json"))
-    monkeypatch.delenv("COPLEARN_PROGRESS", raising=False)
-    return tmp_path
-
-
 def cli(folder: Path, *args: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, COPLEARN_JOURNAL=str(folder / "journal.json"))
     env.pop("COPLEARN_PROGRESS", None)
