@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -321,3 +322,21 @@ def test_a_form_built_from_an_earlier_wording_of_a_question_is_still_read() -> N
         item = get_item(item_id)
         assert item.earlier and item.earlier[0] != item.text
         assert match_header(item.earlier[0]) == match_header(item.text) == item_id
+
+
+def test_the_k4_heading_the_shipped_files_carried_before_is_still_read() -> None:
+    """rev22 N12: the example surveys and a3's data now head K4 with its current wording; a copy of
+    one of them made before (K4 headed "K4. " and the earlier wording, or that wording alone, as the
+    Google Forms example had it) is still read as K4, with no note."""
+    from coplearn.paper.action_centred import get_item
+
+    old = get_item("K4").earlier[0]
+    assert old.startswith("How well is the team meeting its performance measures")
+    for heading in (f"K4. {old}", old):
+        s = read_survey_text(f'Respondent,"{heading}",T4\nA,3,4\nB,4,4\n')
+        assert set(s.columns) == {"K4", "T4"} and s.columns["K4"] == heading and not s.notes
+    repo = Path(__file__).resolve().parents[2]
+    for shipped in ("examples/team-survey.csv", "examples/team-survey-words.csv",
+                    "solutions/a3-team-audit/lowfield-team-audit.csv", "exercises/a3-team-audit/lowfield-team-audit.csv"):
+        text = (repo / shipped).read_text(encoding="utf-8-sig")
+        assert old not in text and get_item("K4").text in text, shipped
