@@ -136,7 +136,7 @@ def test_organisation_check_shows_the_gap_in_state_text_and_figure():
     for k in dims:
         w.rate(k, team=4, organisation=2)
     assert w.comparison.pattern == "team_ahead" and w.comparison.differences == {k: 2 for k in dims}
-    assert "Beddoe (2009)" in w.reading and w.reading in w.chart.alt.description
+    assert "Beddoe (2009, cited in Gray et al. 2010)" in w.reading and w.reading in w.chart.alt.description
     fig = w.figure
     assert trace(fig, "Your team (circle)").x == (4,) * len(dims)
     assert trace(fig, "Your organisation (square)").x == (2,) * len(dims)

@@ -339,6 +339,24 @@ def test_the_summary_credits_the_stage_to_the_work_that_named_it(stage: str, sou
     assert line.endswith(f"; {source}).")
 
 
+
+@pytest.mark.parametrize("stage, year", [("storming", "1965"), ("adjourning", "1977")])
+def test_the_stage_section_gives_the_year_once(stage: str, year: str) -> None:
+    """fid23 F9: the adjourning stage's summary ends "(added by Tuckman and Jensen in 1977)", and the
+    report's sentence already cites "Tuckman and Jensen's (1977) description": the year is said once."""
+    import dataclasses
+
+    from coplearn.paper.team_development import get_stage
+    from coplearn.practice.report import _stage_text
+    from coplearn.practice.survey import load_survey
+
+    r = load_survey(Path(__file__).resolve().parents[2] / "examples" / "team-survey.csv")
+    r = dataclasses.replace(r, stage_counts={stage: 5}, audit=dataclasses.replace(r.audit, stage=get_stage(stage)))
+    text = _stage_text(r)
+    first = text.split(". The course pairs")[0]
+    assert first.count(year) == 1, first
+    assert f"({year}) description of that stage" in first
+
 def test_every_source_the_report_cites_has_a_reference(example):
     """The action plan and the disagreement notes print the audit's framework labels, some of which
     cite a source (Carr 2004, 2008; Skills for Care & CWDC 2007; Plaskoff ...): each such source

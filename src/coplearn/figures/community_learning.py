@@ -41,7 +41,7 @@ def build_community_check(result: Any) -> Chart:
     work = ", ".join(f.name.lower() for f in result.to_develop()) or "none"
     alt = TextAlternative(
         title="Community-building factors",
-        description=(f"A bar chart of how true each of Plaskoff's four factors (as the paper reports them) is of "
+        description=(f"A bar chart of how true each of the four factors the paper reports from Plaskoff is of "
                      f"your team, from 1 ({scale[1]}) to 5 ({scale[5]}). The check is {status}. To work on first: "
                      f"{work}. The statements and scale are the course's, not the paper's."),
         header=("factor", "rating", "work on this"),

@@ -1,7 +1,8 @@
 """Situational leadership (Hersey & Blanchard 1993): readiness levels R1-R4 and styles S1-S4.
 
-The paper draws on situational leadership for leading a team whose members differ in how able
-and willing they are for a task (Gray et al. 2010). Facts come from the primary source named in
+The paper draws on situational leadership for leading staff and teams at different developmental
+levels (Gray et al. 2010); the readiness terms, able and willing for a task, are Hersey and Blanchard's,
+not the paper's. Facts come from the primary source named in
 ``SITUATIONAL_SOURCE``; the wording is the course's own. The data live in
 ``coplearn/data/leadership.toml`` (``[situational]``, ``[[readiness]]``, ``[[style]]``).
 

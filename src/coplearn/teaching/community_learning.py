@@ -1,7 +1,7 @@
 """Lesson 07: helping a community learn. The community-building check and social and adult learning.
 
-The frameworks are the sources': Plaskoff's four community-building factors as Gray et al. (2010)
-report them; Bandura (1977) for social learning; Knowles for adult learning; the paper's practices
+The frameworks are the sources': the four community-building factors Gray et al. (2010)
+report from Plaskoff (his list, as they say, includes them); Bandura (1977) for social learning; Knowles for adult learning; the paper's practices
 for leaders. The rating statements and scale, the activity tags and all the advice are the
 course's own teaching aids. The data live in ``coplearn/data/vignettes.toml`` (``[community]``,
 ``[[factor]]``, ``[learning]``, ``[[bandura_process]]``, ``[[knowles_assumption]]``,
@@ -94,7 +94,7 @@ LEARNING_NOTE: str = text(_FILE, "learning", "note")
 
 @functools.lru_cache(maxsize=None)
 def community_factors() -> tuple[CommunityFactor, ...]:
-    """Plaskoff's four factors (as reported by Gray et al. 2010), each with a statement to rate.
+    """The four factors Gray et al. (2010) report from Plaskoff, each with a statement to rate.
 
     >>> [f.key for f in community_factors()]
     ['trust', 'belonging', 'equality', 'relationships']

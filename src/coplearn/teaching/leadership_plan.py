@@ -138,7 +138,7 @@ class LeadershipPlan:
             priorities.append(f"{item.id} {item.text} Suggested step (the course's): {item.action}")
         sections.append(section("Team audit priorities (Table 2)", priorities or ["None chosen yet."]))
         sections.append(section("My actions", self.actions, numbered=True))
-        sections.append(section("Managing the interface with the wider organisation", [self.interface]))
+        sections.append(section("Managing the interface with the organisation", [self.interface]))
         return sections
 
     def _render(self, template: str) -> str:

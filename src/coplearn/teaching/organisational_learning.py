@@ -68,7 +68,8 @@ class Comparison(tuple):
     def _repr_html_(self) -> str:
         return _html.table(
             "Two routes to a learning workplace. The contrast is the paper's (Gray et al. 2010); the key-thinker "
-            "row is from Senge and Wenger; the layout, the wording and cells marked as the course's reading are ours",
+            "row is from Senge's and Wenger's own work, with short explanations of their terms that are ours; the "
+            "layout, the wording and cells marked as the course's reading are ours",
             ["aspect", "learning organisation (top-down)", "community of practice (bottom-up)"],
             [(r.aspect, r.learning_organisation, r.community_of_practice) for r in self],
         )
@@ -197,7 +198,7 @@ class LearningComparison:
         if self.pattern == "team_ahead":
             parts.append("You see your team as more of a learning organisation than the organisation it belongs "
                          "to. Many team managers in Gray et al. (2010) reached the same view (loyalty or optimism may "
-                         "play a part, the paper allows), and Beddoe (2009) suggests that organisations fail "
+                         "play a part, the paper allows), and Beddoe (2009, cited in Gray et al. 2010) suggests that organisations fail "
                          "to learn from their teams.")
         elif self.pattern == "organisation_ahead":
             parts.append("You see the organisation as more of a learning organisation than your team: the "

@@ -18,7 +18,7 @@ __all__ = ["CommunityCheck", "LearningPlanner"]
 
 
 class CommunityCheck(Composite):
-    """Rate Plaskoff's four community-building factors and see which to work on first, and how.
+    """Rate the four community-building factors the paper reports from Plaskoff and see which to work on first, and how.
     """
 
     def __init__(self) -> None:

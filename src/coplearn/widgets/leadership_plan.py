@@ -75,7 +75,7 @@ class LeadershipPlanBuilder(Composite):
         self.actions = [text(description=f"Action {n}" + (" (optional)" if n == 3 else ""),
                              placeholder="One concrete step, e.g. start monthly group supervision")
                         for n in (1, 2, 3)]
-        self.interface = W.Textarea(description="How I will manage the interface with the wider organisation",
+        self.interface = W.Textarea(description="How I will manage the interface with the organisation",
                                     style=LABEL_STYLE, layout=W.Layout(width="100%"), rows=4,
                                     continuous_update=False)
         self.preview = W.HTML(value="")
