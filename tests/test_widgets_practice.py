@@ -276,6 +276,7 @@ def test_plan_credits_each_stage_to_the_work_that_described_it():
         line = next(l for l in md.splitlines() if "Stage of development" in l)
         expected = "(Tuckman 1965)" if stage.year == 1965 else "(Tuckman and Jensen 1977)"
         assert expected in line, line
+        assert line.count(str(stage.year)) == 1, line  # rev23 F4: not "(added by ... in 1977)" again
 
 
 # ---- journal export ------------------------------------------------------------------------

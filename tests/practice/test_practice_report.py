@@ -339,7 +339,6 @@ def test_the_summary_credits_the_stage_to_the_work_that_named_it(stage: str, sou
     assert line.endswith(f"; {source}).")
 
 
-
 @pytest.mark.parametrize("stage, year", [("storming", "1965"), ("adjourning", "1977")])
 def test_the_stage_section_gives_the_year_once(stage: str, year: str) -> None:
     """fid23 F9: the adjourning stage's summary ends "(added by Tuckman and Jensen in 1977)", and the
@@ -356,6 +355,7 @@ def test_the_stage_section_gives_the_year_once(stage: str, year: str) -> None:
     first = text.split(". The course pairs")[0]
     assert first.count(year) == 1, first
     assert f"({year}) description of that stage" in first
+
 
 def test_every_source_the_report_cites_has_a_reference(example):
     """The action plan and the disagreement notes print the audit's framework labels, some of which

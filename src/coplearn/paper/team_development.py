@@ -65,6 +65,20 @@ class TuckmanStage:
         """
         return "Tuckman 1965" if self.year == 1965 else "Tuckman and Jensen 1977"
 
+    @property
+    def summary_after_citation(self) -> str:
+        """The summary for a sentence that has already cited the stage's work: a closing
+        parenthesis that names the year again ("(added by Tuckman and Jensen in 1977)") is left out.
+
+        >>> get_stage("adjourning").summary_after_citation
+        'The group completes its work and disbands.'
+        >>> get_stage("storming").summary_after_citation == get_stage("storming").summary
+        True
+        """
+        import re
+
+        return re.sub(rf"\s*\([^()]*\b{self.year}\)(?=\.?$)", "", self.summary)
+
 
 @functools.lru_cache(maxsize=None)
 def _stages() -> tuple[TuckmanStage, ...]:

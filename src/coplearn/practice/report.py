@@ -29,7 +29,6 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import os
-import re
 from pathlib import Path
 from collections.abc import Iterable
 
@@ -220,9 +219,7 @@ def _stage_text(r: SurveyResult) -> str:
     tie = sum(1 for v in r.stage_counts.values() if v == top) > 1
     authors, year = r.stage.citation.rsplit(" ", 1)
     cited = f"{authors} ({year})"
-    # a summary that ends by naming the year already cited ("(added by Tuckman and Jensen in 1977)")
-    # would say it twice in this sentence
-    summary = re.sub(rf"\s*\([^()]*\b{re.escape(year)}\)$", "", r.stage.summary.rstrip("."))
+    summary = r.stage.summary_after_citation.rstrip(".")
     text = (f"{top} of the {n} people who answered see the team at the {r.stage.name.lower()} stage. In "
             f"{authors}'s ({year}) description of that stage, {summary[:1].lower()}{summary[1:]}.")
     if tie:

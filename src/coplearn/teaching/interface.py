@@ -52,7 +52,7 @@ AREA_STRENGTH = 0.75
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Danger:
-    """One of the two dangers at the interface with the wider organisation (Gray et al. 2010)."""
+    """One of the two dangers at the interface between the team and its organisation (Gray et al. 2010)."""
 
     key: str
     name: str

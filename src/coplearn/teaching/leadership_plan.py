@@ -120,7 +120,7 @@ class LeadershipPlan:
         style = self.stage_style
         where = [
             f"Stage of development: {stage.name} ({stage.citation}). "
-            f"{stage.summary}",
+            f"{stage.summary_after_citation}",
             f"How outward-looking: {stage.outlook}. {stage.outlook_note} {OUTLOOK_NOTE}",
             f"Style this stage calls for: {style.code} {style.name} ({style.task_behaviour} task, "
             f"{style.relationship_behaviour} relationship behaviour). {SYNTHESIS_NOTE}",
@@ -229,7 +229,7 @@ def leadership_plan(*, stage: str, actions: Sequence[str], interface: str, team:
     iface = _clean_text(interface, "interface")
     if not iface:
         problems.append("interface: write a sentence on how you will manage the interface with the "
-                        "wider organisation")
+                        "organisation")
     if len(staff) > limits["max_staff"]:
         problems.append(f"staff: choose up to {limits['max_staff']} key people (you have {len(staff)})")
     if problems:

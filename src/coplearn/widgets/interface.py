@@ -1,4 +1,4 @@
-"""Widgets for lesson 10: managing the interface with the wider organisation."""
+"""Widgets for lesson 10: managing the interface between the team and its organisation."""
 
 from __future__ import annotations
 
