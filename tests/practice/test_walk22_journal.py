@@ -266,7 +266,8 @@ def test_check22_damaged_journals_are_not_taken_for_other_files_and_stray_text_i
     early"; a problem said once stayed said after the file was moved away."""
     import json as _json
 
-    from coplearn.practice.journal import Journal, JournalUnreadable, NotAJournalError, json_slip, other_kind
+    from coplearn.core.file_kinds import json_slip, other_kind
+    from coplearn.practice.journal import Journal, JournalUnreadable, NotAJournalError
 
     assert other_kind(b'{"format": "coplearn-jour') is None and other_kind(b"\x00" * 4096) is None
     assert "a lesson's saved answers" in other_kind(b'{"format": "coplearn-lesson-answers", "answers": {}}')
@@ -290,3 +291,125 @@ def test_check22_damaged_journals_are_not_taken_for_other_files_and_stray_text_i
         j2.read()
     other.unlink()
     assert j2.read() == () and j2.read_problem is None
+
+
+# ---- walk22 L11: an entry the journal's lock kept out is kept beside it, never dropped ------------
+
+
+def test_walk22_l11_an_entry_the_lock_kept_out_is_kept_beside_the_journal_and_saved_later(journal, tmp_path):
+    """walk22 L11: a second terminal (or lesson) that could not lock the journal within 30 s dropped the
+    entry it was given. It is kept in a file of its own beside the journal, shown with the others, and
+    taken in by the next save; saving it again meanwhile does not make two."""
+    from coplearn.core.atomic import file_lock
+    from coplearn.practice.journal import JournalBusy
+
+    before = journal.path.read_bytes()
+    journal.lock_timeout = 0.2  # (the wait before keeping it aside; 30 s in use)
+    with file_lock(journal.path):  # another program saving, and holding on
+        with pytest.raises(JournalBusy) as busy:
+            journal.add(title="Team meeting", learning="Naming the stage helped the team talk about it.")
+        with pytest.raises(JournalBusy):  # (a course button's save, too)
+            journal.add_once(title="Audit", learning="Task scores were lowest.")
+    said = str(busy.value)
+    kept = busy.value.kept
+    assert kept.parent == journal.path.parent and kept.name == f"journal.json.waiting-{busy.value.entry.id}.json"
+    assert f"this entry was kept safe in {kept}" in said, said
+    assert "It goes into your journal the next time anything is saved to it (or at the next `coplearn journal` " \
+           "command)" in said and "saving it again does not make a second copy" in said, said
+    assert journal.path.read_bytes() == before  # the journal as it was
+    assert not list(tmp_path.glob(".*.tmp"))  # (written whole, as every save is)
+    side = json.loads(kept.read_text(encoding="utf-8"))  # a journal of one entry (`coplearn journal import` reads it)
+    assert side["format"] == "coplearn-journal" and [e["learning"] for e in side["entries"]] == [
+        "Naming the stage helped the team talk about it."]
+    # shown with the others at once, and reading changes nothing
+    titles = ["Duty week", "Supervision", "Team meeting", "Audit"]
+    assert [e.title for e in Journal(journal.path).read()] == titles
+    assert journal.path.read_bytes() == before and len(list(tmp_path.glob("journal.json.waiting-*.json"))) == 2
+    # the learner saves it again (the first try seemed to fail), then the next save takes both in: one copy each
+    again = journal.add(title="Team meeting", learning="Naming the stage helped the team talk about it.")
+    assert again.id == busy.value.entry.id and [e.title for e in journal.read()] == titles
+    assert not list(tmp_path.glob("journal.json.waiting-*"))
+    journal.add(title="Next", learning="Ask first.")
+    assert [e.title for e in journal.read()] == titles + ["Next"]
+
+
+def test_walk22_l11_the_command_line_says_where_the_entry_is_and_the_next_command_takes_it_in(journal, monkeypatch,
+                                                                                               capsys):
+    from coplearn.cli.main import main
+    from coplearn.core.atomic import file_lock
+    from coplearn.practice import journal_waiting
+
+    monkeypatch.setattr(journal_waiting, "LOCK_TIMEOUT", 0.2)
+    before = journal.path.read_bytes()
+    with file_lock(journal.path):
+        code = main(["journal", "add", "--journal", str(journal.path), "--learning", "Typed in a second terminal."])
+    out = capsys.readouterr()
+    kept = list(journal.path.parent.glob("journal.json.waiting-*.json"))
+    assert code == 0 and len(kept) == 1 and journal.path.read_bytes() == before
+    assert out.out.startswith("Kept entry ") and f"kept safe in {kept[0]}" in out.out, out
+    assert main(["journal", "list", "--journal", str(journal.path)]) == 0
+    out = capsys.readouterr()
+    assert f"1 entry kept beside the journal while it was busy ({kept[0].name}) is now in {journal.path}" in out.err
+    assert "3 entries" in out.out and "Typed in a second terminal." in out.out, out
+    assert not kept[0].exists() and len(Journal(journal.path).read()) == 3
+
+
+def test_walk22_l11_a_lesson_s_save_box_says_where_the_reflection_is_kept(journal):
+    from coplearn.core.atomic import file_lock
+    from coplearn.widgets import JournalPrompt
+
+    journal.lock_timeout = 0.2
+    jp = JournalPrompt("What would you change first?", lesson="08", journal=journal)
+    jp.learning.value = "Ask the team before deciding."
+    with file_lock(journal.path):
+        jp.button.click()
+    assert jp.last_error is None and jp.saved is not None
+    kept = journal.path.with_name(f"journal.json.waiting-{jp.saved.id}.json")
+    assert kept.exists() and f"kept safe in {kept}" in jp.status.value, jp.status.value
+    assert [e.learning for e in journal.entries][-1] == "Ask the team before deciding."
+    jp.button.click()  # pressed again: still one record
+    assert [e.learning for e in journal.entries].count("Ask the team before deciding.") == 1
+
+
+def test_walk22_l11_a_waiting_file_that_cannot_be_read_is_said_and_left(journal, tmp_path):
+    side = tmp_path / "journal.json.waiting-abc.json"
+    side.write_text('{"format": "coplearn-journal", "entries": [{"learning": "x",}]}', encoding="utf-8")
+    with pytest.warns(JournalWarning, match=r"journal\.json\.waiting-abc\.json: line 1, column \d+: .*left as it is"):
+        titles = [e.title for e in Journal(journal.path).read()]
+    assert titles == ["Duty week", "Supervision"]
+    with pytest.warns(JournalWarning, match="left as it is"):
+        journal.add(title="Third", learning="More.")
+    assert side.exists()  # (never removed: it was not taken in)
+
+
+def test_red22b_l3_written_out_dates_keep_four_figures_for_the_year() -> None:
+    """red team 22b L3: ``%Y`` writes the year 1 as "1"; a date read from a hand-edited journal or
+    progress file is written out with four figures, as the ISO date beside it has them."""
+    from coplearn.practice.cpd import _format_date
+    from coplearn.practice.progress import _date
+
+    assert _format_date("0001-01-01") == "1 January 0001 (0001-01-01)"
+    assert _date("0001-01-01") == "1 January 0001" and _date("2026-12-04T10:00") == "4 December 2026"
+
+
+def test_note22_the_last_fallbacks_of_a_json_slip_are_in_plain_words(tmp_path) -> None:
+    """note22 section 9: two fallbacks of the damaged-file messages still said "not complete JSON text";
+    a comma before a closing bracket (as Python 3.13 names it) fell to one of them."""
+    import json as _json
+
+    from coplearn.core.file_kinds import json_slip
+
+    trailing = json_slip('{"a": 1,}', _json.JSONDecodeError("Illegal trailing comma before end of object",
+                                                            '{"a": 1,}', 7))
+    other = json_slip('{"a": 1}', _json.JSONDecodeError("Something Python may say one day", '{"a": 1}', 3))
+    path = tmp_path / "journal.json"
+    path.write_text('{"format": "coplearn-journal", "entries": ' + "[" * 100_000, encoding="utf-8")
+    with pytest.raises(J.JournalUnreadable) as deep:
+        Journal(path).read()
+    assert trailing == ("line 1, column 8: there is one comma too many just before this point: take out the comma "
+                        "after the last field or entry before a closing bracket (] or })"), trailing
+    assert other.startswith("line 1, column 4: something here is not written as the rest of the file is: check the "
+                            'quotation marks ("), commas and brackets'), other
+    assert "brackets ([ or {) are opened one inside another thousands of times over" in str(deep.value), deep.value
+    for said in (trailing, other, str(deep.value)):
+        assert "JSON" not in said

@@ -34,6 +34,11 @@ def three_lessons(folder: Path) -> Path:
     return prog.path
 
 
+def listing(folder: Path) -> dict[str, bytes]:
+    """Every file in ``folder`` (names and bytes), to show that a command changed nothing."""
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
 def complete(folder: Path) -> list[str]:
     return [lp.number for lp in P.Progress().course().complete]
 
@@ -125,8 +130,12 @@ def test_a_lesson_marked_complete_by_mistake_can_be_taken_back(folder):
     assert complete(folder) == [] and P.Progress().marks()["06"] == {"opened": P.Progress().marks()["06"]["opened"]}
     proc = cli(folder, "undo", "06")
     assert proc.returncode == 0 and "was not marked complete by you, so nothing was changed" in proc.stdout
-    proc = cli(folder, "undo", "42")
-    assert proc.returncode != 0
+    before = listing(folder)
+    proc = cli(folder, "undo", "42")  # (check22 L7: the exit code alone was checked)
+    assert proc.returncode == 2 and proc.stdout == "", proc.stdout
+    assert proc.stderr.strip() == ("coplearn progress: '42' is not a lesson number; choose one of: "
+                                   + ", ".join(f"{n:02d}" for n in range(12))), proc.stderr
+    assert listing(folder) == before  # the progress file (and everything beside it) as it was
     guide = (REPO / "docs" / "team-manager-guide.md").read_text(encoding="utf-8")
     assert "coplearn progress undo" in guide
 

@@ -7,6 +7,10 @@ file ending. ``coplearn journal list`` shows the
 entries, ``coplearn journal path`` says where the journal lives, and ``coplearn journal add``
 saves a quick entry. ``--journal PATH`` (or the ``COPLEARN_JOURNAL`` environment variable)
 chooses another journal file.
+
+An entry that ``add`` cannot save because another program holds the journal for longer than 30 s
+is kept safe beside it (``journal.json.waiting-<id>.json``, said at once) and taken into the
+journal by the next save, or first thing by any ``coplearn journal`` command (walk22 L11).
 """
 
 from __future__ import annotations
@@ -27,9 +31,20 @@ __all__ = ["register"]
 
 
 def _journal(args: argparse.Namespace):  # -> Journal
+    """The journal, with any entries kept beside it while it was busy taken in first (walk22 L11)."""
     from coplearn.practice.journal import Journal
 
-    return Journal(args.journal) if args.journal else Journal()
+    journal = Journal(args.journal) if args.journal else Journal()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        taken = journal.fold_waiting()
+    _tell_warnings(caught)
+    if taken:
+        n = len(taken)
+        print(f"coplearn journal: note: {n} entr{'ies' if n != 1 else 'y'} kept beside the journal while it was "
+              f"busy ({', '.join(p.name for p in taken)}) {'are' if n != 1 else 'is'} now in {journal.path}.",
+              file=sys.stderr)
+    return journal
 
 
 def _fail(message: str) -> int:
@@ -177,6 +192,8 @@ def _path(args: argparse.Namespace) -> int:
 
 
 def _add(args: argparse.Namespace) -> int:
+    from coplearn.practice.journal import JournalBusy
+
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -189,6 +206,9 @@ def _add(args: argparse.Namespace) -> int:
                 hours=args.hours,
             )
         _tell_warnings(caught)
+    except JournalBusy as busy:  # (kept safe beside the journal, and said where: walk22 L11)
+        print(f"Kept entry {busy.entry.id} ({busy.entry.date}) safe. {busy}")
+        return 0
     except (ValueError, LookupError, OSError, TimeoutError) as exc:
         return _fail(_with_hint(args, exc, "the entry was not saved"))
     print(f"Saved entry {entry.id} ({entry.date}) to {journal.path}.")

@@ -77,7 +77,7 @@ class AnswerStore:
         except (ValueError, RecursionError) as exc:
             where = ""
             if isinstance(exc, json.JSONDecodeError):  # (edited by hand: say where, in words; walk22 L9)
-                from coplearn.practice.journal import json_slip
+                from coplearn.core.file_kinds import json_slip
 
                 where = f" ({json_slip(text, exc)})"
             self.last_warning = (f"Your saved answers in {self.path.name} could not be read{where}, so they are not "

@@ -201,7 +201,7 @@ def _format_date(iso: str) -> str:
         d = _dt.date.fromisoformat(iso)
     except ValueError:
         return iso
-    return f"{d.day} {d.strftime('%B %Y')} ({iso})"
+    return f"{d.day} {d:%B} {d.year:04d} ({iso})"  # (not %Y: it writes the year 1 as 1, red team 22b L3)
 
 
 def _title(n: int, entry: JournalEntry) -> str:

@@ -6,15 +6,18 @@ the PCF domains and course concepts it relates to; it may follow Gibbs' (1988) r
 
 The journal is a human-readable JSON file. By default it lives at ``~/coplearn/journal.json``;
 set the ``COPLEARN_JOURNAL`` environment variable, or pass a path, to keep it elsewhere. Every save
-is atomic and locked, so two lessons writing at once lose nothing. Reading never changes a file: a
+is atomic and locked, so two lessons writing at once lose nothing; a new entry that cannot be saved
+within 30 s because another program holds the journal is kept beside it and saved later (see
+:mod:`coplearn.practice.journal_waiting`). Reading never changes a file: a
 journal that cannot be read is said to be so (where it is damaged: line, column, entry and field),
 and only a save moves a damaged journal aside (never overwriting it) and says where it went. A file
 that is not a journal at all (a Word document, a CSV file, an export) is never moved: it is named
 as what it looks like, and nothing is saved (walk22 M1).
 
-The module runs past 400 lines because it also holds what tells a file of another kind from a
-damaged journal (:func:`other_kind`) and says where hand-edited JSON is damaged (:func:`json_slip`),
-which import and the progress notes share.
+What tells a file of another kind from a damaged journal, and says where hand-edited JSON is
+damaged, is in :mod:`coplearn.core.file_kinds` (the progress notes and the answers file use it too).
+The module still runs past 400 lines because every change of the journal (add, import, edit, remove,
+a setting) reads, locks and saves through the one class, with each way a save can fail said in words.
 
 ``Journal.export(path)`` writes the entries as CPD records in Markdown, a standalone HTML page
 or a Word document, laid out for the learner's regulator (Social Work England by default; see
@@ -49,7 +52,8 @@ from coplearn.core import html as _html
 from coplearn.core.atomic import (
     NOT_WRITABLE, PlainOSError, atomic_write_text, file_lock, move_aside, os_problem, os_words, read_lock,
 )
-from coplearn.practice import cpd
+from coplearn.core.file_kinds import field_before, file_text, json_slip, other_kind
+from coplearn.practice import cpd, journal_waiting
 from coplearn.practice.journal_entry import (  # noqa: F401 - re-exported: a journal's entries and their checks
     ACTIVITY_TYPES, GIBBS_STAGES, JournalEntry, JournalWarning, _as_date, looks_like_a_name,
 )
@@ -57,6 +61,7 @@ from coplearn.practice.journal_entry import (  # noqa: F401 - re-exported: a jou
 __all__ = [
     "GIBBS_STAGES",
     "Journal",
+    "JournalBusy",
     "JournalEntry",
     "JournalFileError",
     "JournalUnreadable",
@@ -90,135 +95,20 @@ class NotAJournalError(JournalUnreadable):
     """The journal's path names another kind of file (a Word document, a CSV file): never moved, never saved over."""
 
 
+class JournalBusy(TimeoutError):
+    """Another program held the journal for longer than a save waits, so a new entry was kept safe in a
+    file of its own beside the journal (:attr:`kept`); it goes into the journal at its next save. The
+    message says where it is and what will happen."""
+
+    def __init__(self, message: str, entry: JournalEntry, kept: Path) -> None:
+        super().__init__(message)
+        self.entry = entry
+        self.kept = kept
+
+
 class _Damaged(ValueError):
     """A journal file that is damaged (said in words: what, and where)."""
 
-
-def _journal_text(raw: bytes) -> str:
-    """A journal file's bytes as text: UTF-8 (with or without a byte-order mark) or UTF-16 with one
-    (Notepad's "Unicode"); anything else raises ``ValueError`` in plain words."""
-    try:
-        if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-            return raw.decode("utf-16")
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValueError("it is not saved as UTF-8 text (it may be in another encoding, or not be a journal at "
-                         "all); if you edited it in Notepad, open it there and choose Save As, then Encoding "
-                         "UTF-8") from None
-
-
-#: How files of other kinds begin, and what to call them (walk22 M1: a journal path that names one by mistake).
-_MAGIC = ((b"%PDF", "a PDF document"), (b"\xd0\xcf\x11\xe0", "an older Word or Excel file, a .doc or .xls"),
-          (b"{\\rtf", "a Word document saved as RTF"), (b"\x89PNG", "a picture"), (b"\xff\xd8\xff", "a picture"),
-          (b"GIF8", "a picture"))
-#: coplearn's own kinds of file, by their "format", as a learner knows them.
-_OWN_FILES = {"coplearn-journal": "a coplearn journal", "coplearn-progress": "your coplearn progress notes",
-              "coplearn-answers": "an assignment's saved answers (answers.json)",
-              "coplearn-lesson-answers": "a lesson's saved answers"}
-
-
-def other_kind(raw: bytes, fmt: str = FORMAT, markers: tuple[str, ...] = ('"entries"', '"learning"')) -> str | None:
-    """What a file that is plainly not of coplearn's kind ``fmt`` looks like (``"a Word document"``),
-    or ``None`` when it is one, or may be one (damaged, cut short, in another encoding or empty).
-    ``markers`` are the words a damaged file of that kind still holds.
-
-    >>> other_kind(b"PK\\x03\\x04...word/document.xml..."), other_kind(b"Respondent,K1,K2\\nR1,4,5\\n")
-    ('a Word document, a .docx file', 'a CSV file, from a spreadsheet or a survey perhaps')
-    >>> other_kind(b'{"format": "coplearn-journal", "entries": [') is None
-    True
-    """
-    if raw.startswith(b"PK\x03\x04"):
-        return ("a Word document, a .docx file" if b"word/" in raw else "an Excel workbook, a .xlsx file" if b"xl/" in raw
-                else "an OpenDocument file" if b"opendocument" in raw[:200] else "a zip file")
-    for start, kind in _MAGIC:
-        if raw.startswith(start):
-            return kind
-    if not raw.strip(b"\x00 \t\r\n"):
-        return None  # (empty, or only NUL bytes, as a disk or a sync tool can leave a file: a damaged journal)
-    try:
-        text = _journal_text(raw)
-    except ValueError:
-        # (a journal saved in another encoding is a damaged journal; anything else is another kind of file)
-        return None if fmt in raw.decode("latin-1") else "a file that is not text: a document or a picture, perhaps"
-    body = text.strip()
-    if not body or fmt in text:
-        return None
-    if body[0] in "{[":
-        try:
-            data = json.loads(body)
-        except (ValueError, RecursionError):
-            # (JSON that is damaged or cut short, even before its "format" line is whole, may be a journal)
-            return None
-        if isinstance(data, dict):
-            if any(m.strip('"') in data for m in markers):
-                return None  # (a file of this kind whose "format" line was edited)
-            own = data.get("format")
-            if isinstance(own, str) and own.startswith("coplearn-"):
-                return _OWN_FILES.get(own, f"another coplearn file ({own})")
-            if "cells" in data and "nbformat" in data:
-                return "a Jupyter notebook, a .ipynb file"
-        return "a JSON file of another kind, from another program perhaps"
-    if body[0] == "<":
-        return "a web page, an HTML export perhaps"
-    first = body.splitlines()[0]
-    if first.startswith("#") or "CPD record" in text:
-        return "a Markdown document, an export perhaps"
-    if "\n" in body and any(sep in first for sep in ",;\t"):
-        return "a CSV file, from a spreadsheet or a survey perhaps"
-    return "a text file of another kind"
-
-
-#: What Python's JSON reader says, in words for someone mending the file in Notepad (walk22 M2).
-_JSON_SLIPS = (
-    ("Unterminated string", 'a quotation mark (") is missing: the text that starts here has no closing one'),
-    ("Expecting ',' delimiter", "a comma is missing just before this point (between two fields or two entries), "
-                                'or a quotation mark (") is missing earlier on the line (text and dates go between '
-                                "quotation marks)"),
-    ("Expecting ':' delimiter", "a colon (:) is missing after the name of a field"),
-    ("Expecting property name", 'the name of a field, between straight quotation marks ("), should be here; or '
-                                "there is one comma too many just before"),
-    ("Expecting value", 'a value is missing or not written as the file writes it (text goes between straight '
-                        'quotation marks, "like this"; true, false and null in small letters)'),
-    ("Invalid \\escape", "a backslash (\\) inside a text: write it as two backslashes (\\\\)"),
-    ("Invalid \\u", "a backslash (\\) inside a text: write it as two backslashes (\\\\)"),
-    ("Extra data", "there is more after the end of the file's last closing bracket (a second copy pasted in, "
-                   "or a stray character)"),
-)
-
-
-def json_slip(text: str, exc: ValueError | RecursionError, *,
-              locate: Callable[[str, int], str] | None = None) -> str:
-    """Where and what a slip in hand-edited JSON is, in plain words: ``"line 12, column 20, in entry 1,
-    field 'learning': ..."``. ``locate(text, position)`` names the item there (an entry, a lesson).
-
-    >>> json_slip('{"a": "b\\n}', json.JSONDecodeError("Invalid control character at", '{"a": "b\\n}', 8))
-    'line 1, column 9: the text runs on past the end of this line: its closing quotation mark (") is probably missing'
-    """
-    if not isinstance(exc, json.JSONDecodeError):
-        return "it is not complete JSON text (brackets are opened thousands of times: it is nested too deeply)"
-    pos, found, body = exc.pos, text[exc.pos: exc.pos + 1], text.rstrip()
-    if exc.msg.startswith("Extra data"):
-        words = dict(_JSON_SLIPS)["Extra data"]
-    elif not text[pos:].strip() or (not body.endswith(("}", "]")) and exc.lineno > body.count("\n")):
-        words = "the file ends too early: it was cut short, or its closing brackets (] and }) are missing"
-    elif found in "\u201c\u201d\u2018\u2019":
-        words = "curly quotation marks: type them again as straight ones (\")"
-    elif exc.msg.startswith("Invalid control character"):
-        words = ('the text runs on past the end of this line: its closing quotation mark (") is probably missing'
-                 if found in "\r\n" else "a tab or control character inside a text: take it out, or write a tab as \\t")
-    else:
-        words = next((w for start, w in _JSON_SLIPS if exc.msg.startswith(start)), "it is not complete JSON text here")
-    where = locate(text, pos) if locate is not None else ""
-    return f"line {exc.lineno}, column {exc.colno}" + (f", in {where}" if where else "") + f": {words}"
-
-
-_FIELD_NAME = re.compile(r'"([^"\\\n]{1,40})"\s*:')
-
-
-def field_before(text: str) -> str:
-    """The name of the last field that begins in ``text`` (``"field 'learning'"``), or ``""``."""
-    names = _FIELD_NAME.findall(text)
-    return f"field {names[-1]!r}" if names else ""
 
 
 def _entry_at(text: str, pos: int) -> str:
@@ -270,6 +160,10 @@ class Journal:
         self._warned: set[str] = set()
         #: Why the file could not be read the last time it was read (``None``: it could be, or there is none).
         self.read_problem: str | None = None
+        #: How long a save waits for another program's save of this journal (seconds; see JournalBusy).
+        self.lock_timeout = journal_waiting.LOCK_TIMEOUT
+        self._folding: list[Path] = []        # waiting files read by the last read, removed once saved
+        self._waited: set[str] = set()        # the ids of the entries the last read took from them
 
     def __repr__(self) -> str:
         return f"Journal({str(self.path)!r})"
@@ -305,7 +199,7 @@ class Journal:
         text = ""
         try:
             # (a journal saved by Notepad, with a byte-order mark or as "Unicode", is still a journal)
-            text = _journal_text(raw)
+            text = file_text(raw)
             if not text.strip():
                 raise ValueError("the file is empty")
             data = json.loads(text)
@@ -338,8 +232,9 @@ class Journal:
         new journal started) only when ``saving`` (walk22 M1)."""
         self._settings, self._kept_top, self._newer = {}, {}, None
         self.read_problem = None
+        self._folding, self._waited = [], set()
         if not self.path.exists():
-            return []
+            return self._with_waiting([])
         raw = self.path.read_bytes()
         kind = other_kind(raw)
         if kind is not None:
@@ -371,9 +266,41 @@ class Journal:
                 f"(lesson 11, or `coplearn journal import`)."
             )
             warnings.warn(self.last_warning, JournalWarning, stacklevel=3)
-            return []
+            return self._with_waiting([])
         self._say_what_is_kept(entries)
-        return entries
+        return self._with_waiting(entries)
+
+    def _with_waiting(self, entries: list[JournalEntry]) -> list[JournalEntry]:
+        """``entries``, then those kept beside the journal while it was busy (oldest first) that it does
+        not hold yet; the files read are noted, to be removed once a save has taken them in."""
+        found, problems = journal_waiting.read_waiting(self.path)
+        for problem in problems:
+            self._warn_once(f"An entry kept beside your journal while it was busy could not be read ({problem[:500]}); "
+                            "that file was left as it is. Mend it (or ask your tutor), then import it with "
+                            "`coplearn journal import` or lesson 11.")
+        if not found:
+            return entries
+        same_day = {_words(e, True) for e in entries}
+        any_day = {_words(e, False) for e in entries}
+        ids = {e.id for e in entries}
+        added: list[JournalEntry] = []
+        for waiting in found:
+            for e in waiting.entries:
+                if e.id in ids or (_words(e, False) in any_day if waiting.once else _words(e, True) in same_day):
+                    continue  # (in the journal already: saved again, or taken in by a save stopped before tidying up)
+                added.append(e)
+                self._waited.add(e.id)
+                ids.add(e.id)
+                same_day.add(_words(e, True))
+                any_day.add(_words(e, False))
+            self._folding.append(waiting.path)
+        return entries + sorted(added, key=lambda e: e.created)  # (the same second: in the order kept)
+
+    def _warn_once(self, said: str) -> None:
+        self.last_warning = said
+        if said not in self._warned:
+            self._warned.add(said)
+            warnings.warn(said, JournalWarning, stacklevel=4)
 
     def read(self) -> tuple[JournalEntry, ...]:
         """All entries, oldest first, read from the file now; nothing is ever changed. A file that
@@ -392,10 +319,10 @@ class Journal:
         ['cpd.csv']
         """
         self.read_problem = None  # (a problem said before may have been mended or moved away since: check22 L3)
-        if not self.path.exists():
+        if not self.path.exists() and not journal_waiting.waiting_files(self.path):
             return ()
         self._not_a_journal()
-        with read_lock(self.path):
+        with read_lock(self.path, self.lock_timeout):
             return tuple(self._read_unlocked())
 
     def _leniently(self, read: Callable[[], Any], default: Any) -> Any:
@@ -410,18 +337,58 @@ class Journal:
             return default
 
     @contextlib.contextmanager
-    def _changing(self) -> Iterator[None]:
-        """Hold the journal's lock to change it; a folder that cannot be written to is said in words."""
+    def _changing(self, new: JournalEntry | None = None, *, once: bool = False,
+                  timeout: float | None = None) -> Iterator[None]:
+        """Hold the journal's lock to change it; a folder that cannot be written to is said in words.
+        ``new``: the entry being added, kept beside the journal if the lock cannot be had in time
+        (:class:`JournalBusy`; walk22 L11: it was dropped)."""
         self._not_a_journal()  # (another kind of file: refused before a lock file is made beside it)
         lock = contextlib.ExitStack()
         try:
-            lock.enter_context(file_lock(self.path))
+            lock.enter_context(file_lock(self.path, self.lock_timeout if timeout is None else timeout))
+        except TimeoutError as exc:
+            if new is None:
+                raise
+            raise self._kept_aside(new, exc, once) from None
         except OSError as exc:
             if exc.errno is None or isinstance(exc, TimeoutError):
                 raise
             raise self._not_saved(exc) from exc
         with lock:
             yield
+
+    def _kept_aside(self, entry: JournalEntry, exc: TimeoutError, once: bool) -> TimeoutError:
+        """Keep a new entry that the journal's lock kept out, in a file of its own beside the journal, and
+        say where it is and what will happen to it (or, if even that cannot be written, that it was not saved)."""
+        try:
+            kept = journal_waiting.keep(self.path, entry, once=once)
+        except OSError as write_exc:
+            return TimeoutError(f"{exc} This entry was not saved, and it could not be kept beside the journal either "
+                                f"({os_words(write_exc)}).")
+        return JournalBusy(
+            f"Your journal at {self.path} is busy: another program has held it for {self.lock_timeout:g} s (another "
+            f"copy of the course saving, perhaps). So that nothing is lost, this entry was kept safe in {kept}. It "
+            f"goes into your journal the next time anything is saved to it (or at the next `coplearn journal` "
+            f"command), and it is shown with your entries meanwhile: nothing else needs doing, and saving it again "
+            f"does not make a second copy. (If you copy the journal to another computer before then, copy that "
+            f"file too.)", entry, kept)
+
+    def fold_waiting(self, timeout: float = 2.0) -> list[Path]:
+        """Take the entries kept beside the journal while it was busy into the journal, now, and return the
+        files taken in (removed). Nothing is done, and nothing is said, when there are none, or when the
+        journal is busy (within ``timeout`` seconds), cannot be read (a damaged journal is not moved for
+        this), or cannot be saved: the entries wait, shown with the others, for the next save."""
+        if not journal_waiting.waiting_files(self.path):
+            return []
+        try:
+            with self._changing(timeout=timeout):
+                entries = self._read_unlocked()
+                folding = list(self._folding)
+                if folding:
+                    self._write_unlocked(entries)
+                return folding
+        except (ValueError, OSError):
+            return []
 
     def _not_saved(self, exc: OSError) -> JournalFileError:
         """A failed save (or lock) in plain words: what happened, that nothing changed, what to do."""
@@ -486,12 +453,20 @@ class Journal:
             atomic_write_text(self.path, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
         except OSError as exc:
             raise self._not_saved(exc) from exc
+        for taken in self._folding:  # (in the journal now; one left behind is not added twice)
+            with contextlib.suppress(OSError):
+                taken.unlink()
+        self._folding = []
 
     def add(self, entry: JournalEntry | None = None, **fields: Any) -> JournalEntry:
         """Validate and save a new entry; return it. Pass fields or a ready :class:`JournalEntry`."""
         new = entry if entry is not None else JournalEntry.create(**fields)
-        with self._changing():
+        with self._changing(new):
             entries = self._read_unlocked(saving=True)
+            again = next((e for e in entries if e.id in self._waited and _words(e, True) == _words(new, True)), None)
+            if again is not None:  # saved again after it was kept aside (it seemed not to be saved): one record
+                self._write_unlocked(entries)
+                return again
             entries.append(new)
             self._write_unlocked(entries)
         return new
@@ -508,10 +483,12 @@ class Journal:
         (True, False, True, 1)
         """
         new = JournalEntry.create(**fields)
-        with self._changing():
+        with self._changing(new, once=True):
             entries = self._read_unlocked(saving=True)
             same = next((e for e in entries if _content(e) == _content(new)), None)
             if same is not None:
+                if self._folding:
+                    self._write_unlocked(entries)
                 return same, False
             entries.append(new)
             self._write_unlocked(entries)
@@ -545,7 +522,7 @@ class Journal:
             raise ValueError(f"{where} is not a coplearn journal (it looks like {kind}); nothing was imported. Choose "
                              "the journal.json you downloaded or kept")
         try:
-            text = _journal_text(raw)
+            text = file_text(raw)
         except ValueError as exc:
             raise ValueError(f"{where} cannot be read: {exc}. Nothing was imported.") from None
         if not text.strip():  # (walk18 L5: "another kind of file, or damaged" said too much)
@@ -571,7 +548,7 @@ class Journal:
                 if e.id not in have:
                     new.append(e)
                     have.add(e.id)
-            if new:
+            if new or self._folding:
                 self._write_unlocked(entries + new)
         return len(new), len(incoming) - len(new)
 
@@ -718,6 +695,11 @@ def _read_entries(items: list[Any]) -> tuple[list[JournalEntry], str]:
     shown = "; ".join(problems[:MAX_FIELD_PROBLEMS])
     more = f"; and {len(problems) - MAX_FIELD_PROBLEMS} more" if len(problems) > MAX_FIELD_PROBLEMS else ""
     return entries, (f"{len(problems)} entries have a problem: " if len(problems) > 1 else "") + shown + more
+
+
+def _words(entry: JournalEntry, with_date: bool) -> str:
+    """What an entry says (and, ``with_date``, its date), as one text to compare."""
+    return json.dumps([_content(entry), entry.date if with_date else None], sort_keys=True, ensure_ascii=False)
 
 
 def _content(entry: JournalEntry) -> dict[str, Any]:

@@ -93,7 +93,7 @@ def _lesson_problem(number: str, rec: Any) -> str | None:
 
 def _lesson_at(text: str, pos: int) -> str:
     """Which lesson's notes the position ``pos`` of the file's text is in (``"lesson 05, field 'completed'"``)."""
-    from coplearn.practice.journal import field_before
+    from coplearn.core.file_kinds import field_before
 
     found = [m for m in _LESSON_AT.finditer(text, 0, pos)]
     if not found:
@@ -284,7 +284,7 @@ def _date(iso: str) -> str:
         d = _dt.date.fromisoformat(iso[:10])
     except ValueError:
         return iso
-    return f"{d.day} {d.strftime('%B %Y')}"
+    return f"{d.day} {d:%B} {d.year:04d}"  # (not %Y: it writes the year 1 as 1, red team 22b L3)
 
 
 def _hours(h: float) -> str:
@@ -308,7 +308,7 @@ class Progress:
     def _refuse_other_kind(self) -> None:
         """Raise :class:`ProgressFileError` if the file is plainly another kind of file (looked at
         before a lock is taken, so no ``.lock`` file is left beside it; it is never moved)."""
-        from coplearn.practice.journal import other_kind
+        from coplearn.core.file_kinds import other_kind
 
         try:
             raw = self.path.read_bytes()
@@ -324,10 +324,10 @@ class Progress:
     def _load(self) -> tuple[dict[str, Any], str, list[str]]:
         """The lessons whose notes can be read, what is wrong with the rest ("" if nothing), and the
         numbers of lessons whose notes could not be read."""
-        from coplearn.practice.journal import _journal_text, json_slip
+        from coplearn.core.file_kinds import file_text, json_slip
 
         try:  # (a byte-order mark, or Notepad's "Unicode", as for the journal: walk22 M3)
-            text = _journal_text(self.path.read_bytes())
+            text = file_text(self.path.read_bytes())
         except ValueError as exc:
             return {}, str(exc), []
         if not text.strip():

@@ -21,7 +21,7 @@ from typing import Any
 import ipywidgets as W
 from IPython.display import HTML, display
 
-from coplearn.practice.journal import Journal
+from coplearn.practice.journal import Journal, JournalBusy
 from coplearn.practice.journal_entry import JournalEntry
 from coplearn.practice.lesson_answers import LessonAnswers, Throttle, as_sentence
 
@@ -699,12 +699,16 @@ class JournalPrompt(Composite):
 
     def _save(self) -> JournalEntry:
         journal = self._journal()
-        entry = journal.add(
-            title=self.title, prompt=self.prompt, lesson=self.lesson, learning=self.learning.value,
-            impact_practice=self.impact.value, concepts=list(self.concepts), pcf=list(self.pcf),
-            description=f"Reflection in coplearn lesson {self.lesson}: {self.prompt}",
-            relevance="Part of a course on leading communities of practice in social work (Gray et al. 2010).",
-        )
+        busy: JournalBusy | None = None
+        try:
+            entry = journal.add(
+                title=self.title, prompt=self.prompt, lesson=self.lesson, learning=self.learning.value,
+                impact_practice=self.impact.value, concepts=list(self.concepts), pcf=list(self.pcf),
+                description=f"Reflection in coplearn lesson {self.lesson}: {self.prompt}",
+                relevance="Part of a course on leading communities of practice in social work (Gray et al. 2010).",
+            )
+        except JournalBusy as exc:  # kept safe beside the journal, and saved into it later (walk22 L11)
+            busy, entry = exc, exc.entry
         self.saved = entry
         self._saved_text = (self.learning.value, self.impact.value)
         self._keep_later.cancel()
@@ -716,6 +720,11 @@ class JournalPrompt(Composite):
                           path=progress.default_progress_path(journal.path))
         except Exception:  # noqa: BLE001 - progress notes must never stop a save
             pass
+        if busy is not None:
+            # (the kept file's name first: it begins with the journal's)
+            said = str(busy).replace(str(busy.kept), place(busy.kept))
+            self.status.value = message(said.replace(str(journal.path), place(journal.path)), "info")
+            return entry
         warn = f" Note: {journal.last_warning}" if journal.last_warning else ""
         self.status.value = message(f"Saved to your journal at {place(journal.path)} on {entry.date}.{warn}", "ok")
         return entry

@@ -1,0 +1,108 @@
+"""New journal entries kept beside the journal while it was busy, so that none is lost (walk22 L11).
+
+A save waits up to :data:`LOCK_TIMEOUT` seconds for another save of the same journal (the lock).
+A new entry that still cannot be saved then is not dropped: it is written, atomically, to a file of
+its own beside the journal, ``journal.json.waiting-<entry id>.json``. That file is itself a
+journal of one entry, so ``coplearn journal import`` reads it too. Meanwhile every read of the
+journal shows the entry with the others; the next save of the journal takes it in and removes
+the file, and every ``coplearn journal`` command does that first. An entry the journal already
+holds (the same id, or the same words on the same day, saved again when the first try seemed to
+fail) is not added twice.
+
+>>> import tempfile, pathlib
+>>> from coplearn.practice.journal_entry import JournalEntry
+>>> journal = pathlib.Path(tempfile.mkdtemp()) / "journal.json"
+>>> side = keep(journal, JournalEntry.create(learning="Ask first."))
+>>> side.name.startswith("journal.json.waiting-"), [w.entries[0].learning for w in read_waiting(journal)[0]]
+(True, ['Ask first.'])
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from coplearn.core.atomic import atomic_write_text
+from coplearn.core.file_kinds import file_text, json_slip
+from coplearn.practice.journal_entry import JournalEntry
+
+__all__ = ["LOCK_TIMEOUT", "Waiting", "keep", "read_waiting", "waiting_files", "waiting_path"]
+
+#: How long a save waits for another save of the journal before it keeps a new entry aside (seconds).
+LOCK_TIMEOUT = 30.0
+#: What a waiting file's name adds to the journal's (``journal.json.waiting-<entry id>.json``).
+MARK = ".waiting-"
+#: The most characters of a waiting file that are read (a one-entry journal is far smaller).
+MAX_BYTES = 2 * 1024 * 1024
+
+
+def waiting_path(journal: Path, entry_id: str) -> Path:
+    """Where a new entry of ``journal`` waits when the journal is busy."""
+    return journal.with_name(f"{journal.name}{MARK}{entry_id}.json")
+
+
+def waiting_files(journal: Path) -> list[Path]:
+    """The entries waiting beside ``journal``, one file each, in the order they were kept (none when the
+    folder cannot be read)."""
+    found = []
+    try:
+        for p in journal.parent.glob(f"{glob.escape(journal.name)}{MARK}*.json"):
+            try:
+                found.append((p.stat().st_mtime_ns, p.name, p))
+            except OSError:
+                continue  # (taken in and removed meanwhile)
+    except OSError:
+        return []
+    return [p for _, _, p in sorted(found)]
+
+
+def keep(journal: Path, entry: JournalEntry, *, once: bool = False) -> Path:
+    """Write ``entry`` to its waiting file beside ``journal`` (atomically) and return the file; ``once``:
+    the entry is not added if the journal already says the same, whatever its date
+    (:meth:`coplearn.practice.journal.Journal.add_once`). Raises ``OSError`` if it cannot be written."""
+    doc: dict[str, object] = {"format": "coplearn-journal", "version": 1, "entries": [entry.to_dict()]}
+    if once:
+        doc["add_once"] = True
+    path = waiting_path(journal, entry.id)
+    atomic_write_text(path, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+    return path
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """One waiting file: where it is, its entries, and whether they are added only once (see :func:`keep`)."""
+
+    path: Path
+    entries: tuple[JournalEntry, ...]
+    once: bool
+
+
+def read_waiting(journal: Path) -> tuple[list[Waiting], list[str]]:
+    """The waiting files beside ``journal`` that can be read, and what is wrong (in words, naming the
+    file) with each that cannot: such a file is left as it is."""
+    found: list[Waiting] = []
+    problems: list[str] = []
+    for path in waiting_files(journal):
+        text = ""
+        try:
+            raw = path.read_bytes()
+            if len(raw) > MAX_BYTES:
+                raise ValueError("it is far larger than one entry")
+            text = file_text(raw)
+            data = json.loads(text)
+            if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
+                raise ValueError("it holds no entries")
+            entries = tuple(JournalEntry.from_dict(item) for item in data["entries"])
+        except OSError as exc:
+            problems.append(f"{path}: it could not be read ({exc.strerror or exc})")
+            continue
+        except (json.JSONDecodeError, RecursionError) as exc:
+            problems.append(f"{path}: {json_slip(text, exc)}")
+            continue
+        except (ValueError, TypeError, KeyError, LookupError) as exc:
+            problems.append(f"{path}: {exc}")
+            continue
+        found.append(Waiting(path, entries, data.get("add_once") is True))
+    return found, problems
