@@ -352,3 +352,28 @@ def forget_students(course: "Course", *sids: str) -> None:
     for sid in sids:
         for kind in ("submitted", "autograded", "feedback"):
             shutil.rmtree(course.root / kind / sid, ignore_errors=True)
+
+
+# ---- collect's check of the time a submission claims (SafeCollect._check_time) ------------------
+
+
+def time_check(tmp_path: Path) -> tuple[Any, Path, Path, Any, list[str]]:
+    """A collect, a submission folder in the exchange (``inbound``, one notebook), the folder collected
+    from it (``submitted``, where its ``timestamp.txt`` goes), the exchange's time for it (UTC) and the
+    list the collect's log lines are added to: what a test of ``_check_time`` needs."""
+    import datetime
+    import logging
+
+    from coplearn.grading.exchange import SafeCollect, exchange_time
+
+    src, dest = tmp_path / "inbound", tmp_path / "submitted"
+    src.mkdir()
+    dest.mkdir()
+    (src / "x.ipynb").write_text("{}", encoding="utf-8")
+    now = exchange_time(str(src)).astimezone(datetime.timezone.utc)
+    collect = SafeCollect()
+    seen: list[str] = []
+    handler = logging.Handler()
+    handler.emit = lambda record: seen.append(record.getMessage())  # type: ignore[method-assign]
+    collect.log.addHandler(handler)
+    return collect, src, dest, now, seen

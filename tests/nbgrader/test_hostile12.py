@@ -243,15 +243,11 @@ def test_collect_reads_zone_letters_as_grading_does_and_keeps_the_time_in_utc(tm
     time is used), and a time it keeps is written in UTC."""
     import datetime
 
-    from coplearn.grading.exchange import SafeCollect, exchange_time
+    from nbcourse import time_check
+
     from coplearn.grading.submission import read_timestamp
 
-    src, dest = tmp_path / "inbound", tmp_path / "submitted"
-    src.mkdir()
-    dest.mkdir()
-    (src / "x.ipynb").write_text("{}", encoding="utf-8")
-    now = exchange_time(str(src)).astimezone(datetime.timezone.utc)
-    collect = SafeCollect()
+    collect, src, dest, now, _ = time_check(tmp_path)
     (dest / "timestamp.txt").write_text(now.strftime("%Y-%m-%d %H:%M:%S.%f NZDT"), encoding="utf-8")
     collect._check_time(str(src), str(dest))
     kept = read_timestamp(dest / "timestamp.txt")

@@ -82,6 +82,55 @@ def test_the_feedback_says_the_cell_could_not_be_read_and_the_marks_are_those_of
 
 
 @pytest.mark.slow
+def test_checks_that_run_before_the_unreadable_cell_say_it_could_not_be_read(course: Course) -> None:
+    """check20 L2 / red team 20 F5: the note reached only the checks after the unreadable cell. Statements
+    typed in q2's cell, below q1's checks, or q1's cell moved above the set-up cell: each check on them said
+    "You did not answer statement 3", to a learner who had typed it. A note placed before the first check
+    now tells them; the marks are those of the same notebook without the unreadable answers."""
+    from nbcourse import index_of
+
+    from coplearn.grading.answers import UNREAD_ELSEWHERE
+
+    def below(nb: dict) -> None:
+        set_source(nb, "q2-typed", 'q2 = ["managed", "professional"]\nq1 = {3: "professional", 5: "managed"\n')
+
+    def above(nb: dict) -> None:
+        set_source(nb, "q2-typed", 'q2 = ["managed", "professional"]')
+        set_source(nb, "q1-typed", 'q1 = {1: "managed", 2: "humanistic}')
+        nb["cells"].insert(index_of(nb, "setup"), nb["cells"].pop(index_of(nb, "q1-typed")))
+
+    def q2_only(nb: dict) -> None:
+        set_source(nb, "q2-typed", 'q2 = ["managed", "professional"]')
+
+    sids = ("t20-l2below", "t20-l2above", "t20-l2q2only")
+    try:
+        for sid, change in zip(sids, (below, above, q2_only)):
+            course.student(sid).hand_in(A1, change)
+        api = course.api(**FAST)
+        course.ok(api.collect(A1))
+        for sid in sids:
+            course.ok(api.autograde(A1, sid))
+        for sid in sids[:2]:
+            nb = course.autograded(A1, sid)
+            first = index_of(nb, "q1-statement-01")
+            note = nb["cells"][first - 1]["source"]
+            note = "".join(note) if isinstance(note, list) else note
+            assert note.startswith(f"{UNREAD_ELSEWHERE}q1.\n# (A note from the autograder, for the tests below: see "
+                                   "cell "), note
+            for n in (1, 3, 5, 12):
+                said = output_text(cell_by_id(nb, f"q1-statement-{n:02d}"))
+                assert f"The answer cell for statement {n} could not be read by Python when the notebook was " \
+                       "marked" in said, (sid, said)
+                assert "You did not answer" not in said, (sid, said)
+        assert course.score(A1, "t20-l2below") == 0  # (q2's cell could not be read, and no drop-down was chosen)
+        assert course.score(A1, "t20-l2above") == course.score(A1, "t20-l2q2only") == 16
+        blank = "\n".join(output_text(c) for c in course.autograded(A1, "t20-l2q2only")["cells"] if c["cell_type"] == "code")
+        assert "could not be read" not in blank and "You did not answer statement 3" in blank
+    finally:
+        forget_students(course, *sids)
+
+
+@pytest.mark.slow
 def test_the_feedback_page_shows_what_was_read_and_why_in_words_with_the_code_folded(course: Course) -> None:
     """walk19 #4, the part left in session 19: each check was shown as its Python code under "Grade
     cell: q1-statement-01", a wrong answer's explanation came as "AssertionError: ...", and the

@@ -100,21 +100,12 @@ def test_red22b_a_time_claimed_in_the_future_is_replaced_by_the_exchange_s(tmp_p
     timestamp.txt claiming 9999-12-31 was kept (the submission then counted as late by the claim); a claim
     within the tolerance either side is kept, as before."""
     import datetime
-    import logging
 
-    from coplearn.grading.exchange import SafeCollect, exchange_time
+    from nbcourse import time_check
+
     from coplearn.grading.submission import read_timestamp
 
-    src, dest = tmp_path / "inbound", tmp_path / "submitted"
-    src.mkdir()
-    dest.mkdir()
-    (src / "x.ipynb").write_text("{}", encoding="utf-8")
-    now = exchange_time(str(src)).astimezone(datetime.timezone.utc)
-    collect = SafeCollect()
-    seen: list[str] = []
-    handler = logging.Handler()
-    handler.emit = lambda record: seen.append(record.getMessage())  # type: ignore[method-assign]
-    collect.log.addHandler(handler)
+    collect, src, dest, now, seen = time_check(tmp_path)
     for claim in ("9999-12-31 23:59:59.000000 UTC", (now + datetime.timedelta(days=2)).strftime("%Y-%m-%d %H:%M:%S.%f UTC")):
         (dest / "timestamp.txt").write_text(claim, encoding="utf-8")
         collect._check_time(str(src), str(dest))
@@ -124,6 +115,30 @@ def test_red22b_a_time_claimed_in_the_future_is_replaced_by_the_exchange_s(tmp_p
     (dest / "timestamp.txt").write_text(honest.strftime("%Y-%m-%d %H:%M:%S.%f UTC"), encoding="utf-8")
     collect._check_time(str(src), str(dest))
     assert read_timestamp(dest / "timestamp.txt") == honest
+
+
+def test_red22b_the_year_1_is_written_in_four_figures_in_collect_s_and_grading_s_lines(tmp_path) -> None:
+    """red team 22b L3: a timestamp.txt claiming the year 1 was said as "claims it was submitted at 1-01-01
+    00:00:00 UTC" by collect and "read as 1-01-01 00:00 UTC" by grading (``%Y`` under the C library Linux uses)."""
+    from nbcourse import time_check
+
+    from coplearn.grading.submission import _say_if_own_timestamp
+
+    collect, src, dest, now, seen = time_check(tmp_path)
+    (dest / "timestamp.txt").write_text("0001-01-01 00:00:00.000000 UTC", encoding="utf-8")
+    collect._check_time(str(src), str(dest))
+    assert "claims it was submitted at 0001-01-01 00:00:00 UTC, but its files were last changed in the exchange " \
+           f"at {now:%Y}-" in seen[-1], seen
+    # a folder put in submitted/ by hand, with its own timestamp.txt: grading's line
+    lines: list[str] = []
+
+    class Log:
+        def warning(self, text: str, *args: object) -> None:
+            lines.append(text % args)
+
+    (dest / "timestamp.txt").write_text("0001-01-01 00:00:00.000000 UTC", encoding="utf-8")
+    _say_if_own_timestamp(str(dest), "t22b-year1", Log())
+    assert len(lines) == 1 and "(0001-01-01 00:00:00.000000 UTC, read as 0001-01-01 00:00 UTC)" in lines[0], lines
 
 
 def test_walk22_a_misspelt_choice_is_pointed_at_the_nearest_option_and_not_marked_as_it() -> None:

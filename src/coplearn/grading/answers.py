@@ -316,6 +316,28 @@ def unread_in_note(source: str) -> list[str]:
     return [n for n in lines[1][len(UNREAD_NOTE):].rstrip(".").split(", ") if is_answer_name(n)]
 
 
+#: The first line of a note the autograder puts just before the first test of answers given only in a
+#: cell it could not read that runs too late to say so to that test: further down, or above the set-up
+#: cell (check20 L2, red team 20 F5). The tests then say the cell could not be read, not "You did not
+#: answer". It changes no mark.
+UNREAD_ELSEWHERE = "# Python could not read the cell where these answers are typed, so none typed there is marked: "
+
+
+def unread_elsewhere(source: str) -> list[str]:
+    r"""The answer names the autograder's note (:data:`UNREAD_ELSEWHERE`) at the head of a cell names
+    (none for any other cell: only the autograder writes a cell's first line so).
+
+    >>> unread_elsewhere(UNREAD_ELSEWHERE + "q1, q2.\n# They are typed in cell 20.\nq3 = 2.5")
+    ['q1', 'q2']
+    >>> unread_elsewhere("# " + UNREAD_ELSEWHERE + "q1.")
+    []
+    """
+    first = source.split("\n", 1)[0] if isinstance(source, str) else ""
+    if not first.startswith(UNREAD_ELSEWHERE):
+        return []
+    return [n for n in first[len(UNREAD_ELSEWHERE):].rstrip(".").split(", ") if is_answer_name(n)]
+
+
 def as_data(value: object, *, _depth: int = 0) -> object:
     """``value`` as plain answer data, or ``ValueError`` saying why it cannot be an answer.
 

@@ -68,7 +68,7 @@ from traitlets import Bool, Enum, Integer, Union
 
 from coplearn.grading.gradebook import log_safe
 from coplearn.grading.submission import (MAX_TIMESTAMP_CHARS, note_collected, odd_entries, time_from_text,
-                                         unsafe_student_id)
+                                         time_text, unsafe_student_id)
 
 __all__ = ["SafeCollect", "SafeReleaseAssignment", "SafeReleaseFeedback", "copy_tree_no_follow", "exchange_problems",
            "open_homes", "reachable_by_others", "say_open_homes",
@@ -595,7 +595,7 @@ class SafeCollect(_CheckedExchange, ExchangeCollect):
             "whole exchange (chmod, chown, a copy or a restore), which resets the times collect checks, not like %d "
             "students, so the times they claim are kept for those submissions. If nobody changed the exchange then, "
             "check their times by hand.", group_size, population,
-            *(f"{_dt.datetime.fromtimestamp(t, tz=_dt.timezone.utc):%Y-%m-%d %H:%M:%S}" for t in window), group_size)
+            *(time_text(_dt.datetime.fromtimestamp(t, tz=_dt.timezone.utc)) for t in window), group_size)
         return window
 
     def copy_files(self) -> None:
@@ -680,21 +680,21 @@ class SafeCollect(_CheckedExchange, ExchangeCollect):
         # submission claiming a year of 9999 was kept, and made late by it (red team 22b L2).
         future = claimed is not None and (claimed - actual).total_seconds() > self.clock_tolerance
         if claimed is not None and not future and ((actual - claimed).total_seconds() <= self.clock_tolerance or in_bulk):
-            kept = claimed.strftime("%Y-%m-%d %H:%M:%S.%f UTC")
+            kept = time_text(claimed, "%H:%M:%S.%f UTC")
             if text.strip() != kept:  # kept in UTC, as nbgrader writes it: nothing left to read two ways
                 with open(stamp, "w", encoding="utf-8") as fh:
                     fh.write(kept)
             return
-        shown = "no readable time" if claimed is None else f"{claimed:%Y-%m-%d %H:%M:%S} UTC"
+        shown = "no readable time" if claimed is None else f"{time_text(claimed)} UTC"
         if not self.trust_exchange_clock and claimed is not None:  # (an unreadable time is no claim to keep)
             self.log.warning("coplearn: %s claims %s, but its files were last changed at %s UTC (kept the "
-                             "claimed time: trust_exchange_clock is off).", log_safe(src), shown, f"{actual:%Y-%m-%d %H:%M:%S}")
+                             "claimed time: trust_exchange_clock is off).", log_safe(src), shown, time_text(actual))
             return
         self.log.warning("coplearn: %s claims it was submitted at %s, but its files were last changed in the "
                          "exchange at %s UTC; the exchange's time is used for lateness.", log_safe(src), shown,
-                         f"{actual:%Y-%m-%d %H:%M:%S}")
+                         time_text(actual))
         with open(stamp, "w", encoding="utf-8") as fh:
-            fh.write(actual.strftime("%Y-%m-%d %H:%M:%S.%f UTC"))
+            fh.write(time_text(actual, "%H:%M:%S.%f UTC"))
 
     def do_copy(self, src: str, dest: str, log: Any = None) -> None:
         if os.path.islink(src):

@@ -17,7 +17,8 @@ from typing import Any
 
 from coplearn.grading.answers import (_SHOW_ITEMS, ANSWERS_FILE, _show, as_data, blank_answer, canonical, unreadable_hint,
                                       is_answer_name, item_value, names_given, number_text, parse_answer_cell,
-                                      split_several, syntax_hint, unquoted_hint, unread_in_note)
+                                      split_several, syntax_hint, unquoted_hint, unread_elsewhere,
+                                      unread_in_note)
 from coplearn.grading.checks import UNREAD_AT_GRADING, UNREAD_MESSAGE, plain_errors
 from coplearn.grading.store import AnswerStore
 
@@ -153,6 +154,13 @@ def _after_cell(result: Any) -> None:
             _UNREAD_AT_GRADING.update(marked_unread)
             return
         cell = getattr(info, "cell_id", None)  # (JupyterLab names the cell that ran; None where it does not)
+        elsewhere = unread_elsewhere(source)
+        if elsewhere:  # the autograder's note before the first test of answers typed in such a cell further on
+            failed = any(getattr(result, e, None) is not None for e in ("error_before_exec", "error_in_exec"))
+            _watch(source, failed, cell)  # (answers placed in the same cell are read first)
+            _UNREAD.update(elsewhere)
+            _UNREAD_AT_GRADING.update(elsewhere)
+            return
         if getattr(result, "error_before_exec", None) is not None:
             names = names_given(source)
             if not names:

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from coplearn.grading.answers import unread_in_note
+from coplearn.grading.answers import unread_elsewhere, unread_in_note
 from coplearn.grading.gradebook import built_on_first_use
 from coplearn.grading.versions import check_versions
 
@@ -295,8 +295,9 @@ def _build_sandboxed_execute() -> type:
             if cell.cell_type != "code":
                 return cell, resources
             # nothing to run (a blank or comment-only cell), unless it is an answer cell Python could not
-            # read: the autograder's note in it tells the checks why those answers are missing (resolve.py)
-            if not _has_code(cell.source) and not unread_in_note(cell.source):
+            # read, or the autograder's note placed before the first test of answers typed in one: the note
+            # tells the checks why those answers are missing (resolve.py)
+            if not _has_code(cell.source) and not unread_in_note(cell.source) and not unread_elsewhere(cell.source):
                 cell.outputs = []
                 cell.execution_count = None
                 return cell, resources

@@ -457,6 +457,8 @@ def _build_answers_as_data() -> type:
             logs: list[tuple[int, str]] = []  # (cell index, what happened): logged once cells are numbered
             routine: list[tuple[int, str]] = []  # the same for cells not run and raw cells, named ten at most
             unread: set[str] = set()  # answers given in a cell the grading kernel will not read (too long)
+            unread_cells: dict[str, list[int]] = {}  # answer name -> cells giving it that Python could not read
+            setups: list[int] = []  # the course's set-up cells (they start watching the answer cells: resolve.py)
             budget = TEXT_BUDGET  # characters of the student's own text still to be shown (TEXT_BUDGET)
             over_budget: list[int] = []  # cells shown in part, or not at all, for want of it
             for index, cell in enumerate(nb.cells):
@@ -473,6 +475,8 @@ def _build_answers_as_data() -> type:
                     if cell.cell_type == "code":
                         cell.setdefault("outputs", [])
                         cell.setdefault("execution_count", None)
+                        if "prepare_answers(" in known["source"]:
+                            setups.append(index)
                         if gid in grade_ids:
                             for name, q in answer_schema([known["source"]]).items():
                                 first_test.setdefault(name, index)
@@ -547,6 +551,8 @@ def _build_answers_as_data() -> type:
                 if not parsed.names and not unread_here:  # most often a written answer typed into a code cell
                     why += "; if it is a written answer typed in a code cell, all of it is below, to read and mark"
                 rewrite[index] = ("not_run", (cell.source, why, unread_here))
+                for n in unread_here:
+                    unread_cells.setdefault(n, []).append(index)
                 not_run.append({"cell": index, "why": parsed.problem, "names": list(parsed.names) or unread_here,
                                 "marked_from_saved": sorted(used)})
                 routine.append((index, f"was not run ({log_safe(str(parsed.problem))}); " + (
@@ -617,6 +623,18 @@ def _build_answers_as_data() -> type:
             inserts: dict[int, list[str]] = {}
             for n in sorted(moved):
                 inserts.setdefault(first_test[n], []).append(n)
+            # An answer typed in a cell Python could not read is said so by the tests after that cell (its
+            # note, read by the grading kernel); one that runs after the first test that marks the answer,
+            # or before the set-up cell (which starts the reading), told none of them, and they said "You
+            # did not answer" to a learner who had typed it (check20 L2, red team 20 F5). A note placed just
+            # before that first test (with any answers placed there) tells them. It changes no mark.
+            unread_notes: dict[int, list[str]] = {}
+            for n, found_at in sorted(unread_cells.items()):
+                test = first_test.get(n)
+                before = [i for i in setups if test is not None and i < test]
+                if before and not any(max(before) < i < test for i in found_at):
+                    unread_notes.setdefault(test, []).append(n)
+                    inserts.setdefault(test, [])
 
             def shown(i: int) -> int:  # a cell's number (from 1) once the answers are placed
                 return i + 1 + sum(1 for p in inserts if p <= i)
@@ -718,12 +736,20 @@ def _build_answers_as_data() -> type:
 
                 for at in sorted(inserts, reverse=True):
                     names = inserts[at]
-                    lines = [(f"# {n}: your answers to its items, given in cells "
-                              f"{', '.join(str(shown(i)) for i in sorted(split[n]))}, each with the value in effect when its "
-                              "own test runs, placed here together by the autograder:") if n in split else
-                             (f"# {n}: your answer, given in cell {shown(home[n][0])} below the first test that marks it, "
-                              "placed here by the autograder, before that test:") for n in names]
-                    placed_cell = new_code_cell(source="\n".join(lines + [grading.answer_source({n: typed[n] for n in names})]))
+                    noted = unread_notes.get(at, [])
+                    typed_in = sorted({shown(i) for n in noted for i in unread_cells[n]})
+                    many = len(typed_in) > 1
+                    lines = [f"{grading.UNREAD_ELSEWHERE}{', '.join(noted)}.",
+                             f"# (A note from the autograder, for the tests below: see cell{'s' if many else ''} "
+                             f"{', '.join(map(str, typed_in))}, whose first line{'s say' if many else ' says'} why.)"
+                             ] if noted else []
+                    lines += [(f"# {n}: your answers to its items, given in cells "
+                               f"{', '.join(str(shown(i)) for i in sorted(split[n]))}, each with the value in effect when its "
+                               "own test runs, placed here together by the autograder:") if n in split else
+                              (f"# {n}: your answer, given in cell {shown(home[n][0])} below the first test that marks it, "
+                               "placed here by the autograder, before that test:") for n in names]
+                    placed_cell = new_code_cell(source="\n".join(
+                        lines + ([grading.answer_source({n: typed[n] for n in names})] if names else [])))
                     if len(placed_cell.source) > grading.MAX_CELL_CHARS:  # as for an answer's own cell, above
                         placed_cell.source = "\n".join(lines + [grading.answer_source(
                             {n: _as_compared(schema[n], typed[n]) for n in names})])
@@ -738,8 +764,9 @@ def _build_answers_as_data() -> type:
                     nb.cells.insert(at, placed_cell)
                 for entry in not_run:
                     entry["cell"] = shown(entry["cell"]) - 1
-                self.log.info("coplearn: %s: %s given only below the first test that marks it: placed before that test",
-                              student, ", ".join(sorted(moved)))
+                if moved:
+                    self.log.info("coplearn: %s: %s given only below the first test that marks it: placed before that test",
+                                  student, ", ".join(sorted(moved)))
             # Cells not run and raw cells are named ten at most, the rest counted on one line: one line each, a
             # notebook of 2,000 cells wrote 2,000 lines, and the tutor's warnings about everyone else in the run
             # were lost among them (red team 21 F1). Every other line (files pasted in, answers the autograder

@@ -1062,6 +1062,18 @@ def read_timestamp(path: str | os.PathLike[str]) -> Any:
     return time_from_text(text)
 
 
+def time_text(when: Any, clock: str = "%H:%M:%S") -> str:
+    """``when`` as ``YYYY-MM-DD`` and its time of day in ``clock`` (a ``strftime`` form), the year always
+    in four figures: ``%Y`` writes the year 1 as ``1`` with the C library Linux uses (red team 22b L3:
+    "claims it was submitted at 1-01-01 00:00:00"), so the year is written here, not by ``strftime``.
+
+    >>> import datetime
+    >>> time_text(datetime.datetime(1, 1, 1)), time_text(datetime.datetime(2026, 12, 4, 17, 5), "%H:%M")
+    ('0001-01-01 00:00:00', '2026-12-04 17:05')
+    """
+    return f"{when.year:04d}-{when:%m-%d} {when.strftime(clock)}"
+
+
 def time_from_text(text: str) -> Any:
     """A submission time written as text, as :func:`read_timestamp` reads it (naive, in UTC), or
     ``ValueError`` in plain words. Collect's check of the time a student claims reads it the same
@@ -1298,7 +1310,7 @@ def _say_if_own_timestamp(folder: str, student: str, log: Any) -> None:
             said = "?"
         try:
             when = read_timestamp(stamp)
-            read_as = f", read as {when:%Y-%m-%d %H:%M} UTC" if when is not None else ""
+            read_as = f", read as {time_text(when, '%H:%M')} UTC" if when is not None else ""
         except ValueError:
             return  # refused: nbgrader's reading (through read_timestamp) fails this student, with the reason (docs 12 D14)
         log.warning("coplearn: %s: the folder has its own timestamp.txt (%s%s), which nbgrader records as the "
