@@ -62,17 +62,46 @@ TEXT_KEPT = 100_000
 TEXT_BUDGET = 300_000
 
 
+#: A run of more empty (or blank) lines than this is drawn as one line that counts them (red team 23
+#: F1: 500 cells of 99,500 empty lines each took minutes to draw, one line at a time).
+EMPTY_RUN_SHOWN = 2
+
+
 def _as_comment(text: str, limit_lines: int | None = None, width: int = 100, kept: int = TEXT_KEPT) -> list[str]:
-    """``text`` as comment lines, each safe to put in Python source (no line breaks, no NULs),
+    r"""``text`` as comment lines, each safe to put in Python source (no line breaks, no NULs),
     long lines wrapped at ``width`` so that nothing is cut; at most ``limit_lines`` of the
-    original lines (all by default) and ``kept`` characters (:data:`TEXT_KEPT`)."""
+    original lines (all by default) and ``kept`` characters (:data:`TEXT_KEPT`). A run of more than
+    :data:`EMPTY_RUN_SHOWN` empty lines is one line, ``(N empty lines)``; it counts towards ``kept``
+    as the characters it stands for, so that :func:`_cuts` tells without drawing whether the text
+    is cut.
+
+    >>> _as_comment("Dear tutor,\n\n\n\n\nplease mark this.")
+    ['#     Dear tutor,', '#     (4 empty lines)', '#     please mark this.']
+    """
     import textwrap
 
     out: list[str] = []
     lines = text.splitlines() or [""]
     shown = lines if limit_lines is None else lines[:limit_lines]
     used = 0
+    skip_to = 0
     for n, line in enumerate(shown):
+        if n < skip_to:
+            continue
+        if not line.strip():
+            end = n
+            while end < len(shown) and not shown[end].strip():
+                end += 1
+            if end - n > EMPTY_RUN_SHOWN:
+                size = sum(len(x) + 1 for x in shown[n:end])
+                if used + size - 1 > kept:  # (cut within the run: nothing in it to show)
+                    left = sum(len(x) for x in lines) + len(lines) - 1 - (kept if used < kept else used)
+                    out.append(f"#     ... and about {max(left, 0):,} more characters: see the notebook as handed in (submitted/)")
+                    return out
+                out.append(f"#     ({end - n:,} empty lines)")
+                used += size
+                skip_to = end
+                continue
         if used + len(line) > kept:
             if used < kept:  # (a first line longer than the whole allowance shows its start)
                 line = line[: kept - used]
@@ -90,11 +119,26 @@ def _as_comment(text: str, limit_lines: int | None = None, width: int = 100, kep
     return out
 
 
+def _cuts(text: str, limit_lines: int | None = None, kept: int = TEXT_KEPT) -> bool:
+    r"""Whether :func:`_as_comment` (same arguments) cuts ``text`` short of its ``limit_lines``, worked
+    out without drawing it: it cuts exactly when the lines it would show, joined, pass ``kept``.
+
+    >>> _cuts("abc\ndef", kept=7), _cuts("abc\ndef", kept=6), _cuts("a\nb\nc" + "d" * 50, 2, kept=4)
+    (False, True, False)
+    """
+    lines = text.splitlines() or [""]
+    shown = lines if limit_lines is None else lines[:limit_lines]
+    return sum(len(x) for x in shown) + len(shown) - 1 > kept
+
+
 #: What can make a learner's Markdown more than text when the tutor's page shows it: raw HTML
 #: (``<``), links and images (``[``, ``]``), backslash escapes that undo ours, MathJax's
 #: delimiters (``$``, ``\\(``, ``\\[``), whose ``\\href`` can be a ``javascript:`` link, and
 #: character references (``&#36;`` becomes ``$`` once the page is drawn, after any check on the text).
 _ACTIVE_MARKDOWN = re.compile(r"[<\[\]\\$]|&(?=[#A-Za-z])")  # ("&" alone, as in "Smith & Jones", is text)
+#: A bare web address, which nbconvert's Markdown (mistune's ``url`` plugin) makes a link: its colon is
+#: escaped, so that the address shows as typed and is not a link (red team 23 F2).
+_BARE_ADDRESS = re.compile(r"(?i)(https?):(?=//)")
 
 
 def _inert_char(match: re.Match[str]) -> str:
@@ -170,8 +214,9 @@ def inert_markdown(text: str) -> str:
     in feedback: no HTML, no links, no images, no maths, no headings (whose ids formgrader could
     mistake for its own); words, emphasis and lists still show.
 
-    Text with none of ``< [ ] \\ $`` (nor ``&`` starting a character reference) and no heading
-    line is returned unchanged (so a blank answer box keeps nbgrader's checksum, and still counts
+    Text with none of ``< [ ] \\ $`` (nor ``&`` starting a character reference), no heading
+    line and no bare web address (``https://...``, which nbconvert would make a link: its colon is
+    escaped) is returned unchanged (so a blank answer box keeps nbgrader's checksum, and still counts
     as blank). Otherwise each of ``\\ [ ]`` is
     backslash-escaped, ``<`` becomes ``&lt;`` and ``&`` ``&amp;``, a heading line's first mark is escaped (it shows as
     typed), and the whole is wrapped in a block MathJax skips.
@@ -195,9 +240,10 @@ def inert_markdown(text: str) -> str:
     >>> print(inert_markdown("> # q3-task\\n- ## q3-task-comment\\n1. # x\\n> ===").splitlines()[2:6])
     ['> \\\\# q3-task', '- \\\\## q3-task-comment', '1. \\\\# x', '> \\\\===']
     """
-    if not isinstance(text, str) or not (_ACTIVE_MARKDOWN.search(text) or _has_heading(text)):
+    if not isinstance(text, str) or not (_ACTIVE_MARKDOWN.search(text) or _has_heading(text)
+                                         or _BARE_ADDRESS.search(text)):
         return text
-    body = _escape_headings(_ACTIVE_MARKDOWN.sub(_inert_char, text))
+    body = _BARE_ADDRESS.sub(r"\1\\:", _escape_headings(_ACTIVE_MARKDOWN.sub(_inert_char, text)))
     return '<div class="tex2jax_ignore mathjax_ignore">\n\n' + body + "\n\n</div>"
 
 
@@ -689,11 +735,17 @@ def _build_answers_as_data() -> type:
                         said = ["# Your comments in this cell:"] + _as_comment(comments, 30, kept=kept) if comments else []
                         original = ["# This cell as the learner wrote it:"] + _as_comment(learner, kept=kept) if others else []
                         return "\n".join(said + header + answer + extra + original)
+
+                    def cut(kept: int) -> bool:  # (whether build(kept) shows less of the learner's text than it has)
+                        return bool(comments and _cuts(comments, 30, kept)) or bool(others and _cuts(learner, None, kept))
                 else:
                     source, why, unread_here = info
 
                     def build(kept: int) -> str:
                         return "\n".join([_not_run_source(source, why, mine, kept=kept, unread=unread_here)] + extra)
+
+                    def cut(kept: int) -> bool:
+                        return _cuts(source, None, kept)
                 # The grading kernel reads no cell longer than MAX_CELL_CHARS (answers.py), so a cell
                 # that gives an answer must not grow past it here: the learner's text kept in it is
                 # cut shorter, and the notebook as handed in has it all (red team 13 F2)
@@ -704,8 +756,10 @@ def _build_answers_as_data() -> type:
                         break
                     if kept < allowance:
                         text = build(kept)
-                if allowance < TEXT_KEPT and len(learner) > allowance and build(allowance) != build(TEXT_KEPT):
-                    over_budget.append(index)  # (only a cell that shows less of the learner's text: check18 L6)
+                # (only a cell that shows less of the learner's text: check18 L6; worked out without drawing
+                # the cell in full, which took minutes for cells of empty lines past the budget: red team 23 F1)
+                if allowance < TEXT_KEPT and len(learner) > allowance and cut(allowance):
+                    over_budget.append(index)
                 budget -= min(budget, len(text))
                 if mine and len(text) > grading.MAX_CELL_CHARS:
                     # its values are too long once written out (red team 14 F5: thousands of invisible

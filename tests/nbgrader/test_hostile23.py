@@ -1,0 +1,113 @@
+"""Findings of red team 23 (``/work/logs/red23.md``), each reproduced and now handled:
+
+- F1  500 code cells of about 99,500 empty lines each (99.6 MB, under the folder limit) held
+      grading for minutes: once the text budget was spent, every later cell was still drawn in
+      full just to learn whether it had been cut, one ``textwrap`` call per empty line, and
+      ``--jobs 2`` then failed the student at the per-submission time bound while serial nbgrader
+      graded them. Now a cell past the budget is never drawn in full, and a run of empty lines is
+      drawn as one line that counts them.
+- F2  a bare web address in a written answer became a live link on formgrader's page and in the
+      feedback (nbconvert's Markdown turns ``https://...`` into a link), although the frame
+      promises no links.
+
+Left (said in the note): F3, the time nbconvert takes to draw a list-shaped answer of the whole
+budget; F4, escapes shown as typed inside a code span.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from nbcourse import A1, FAST, Course, forget_students, formgrade_html, honest_a1, new_cell
+
+pytestmark = [pytest.mark.nbgrader]
+
+
+def test_a_run_of_empty_lines_is_drawn_as_one_counted_line() -> None:
+    from coplearn.grading.sanitise import _as_comment
+
+    lines = _as_comment("first\n" + "\n" * 5000 + "last")
+    assert lines[0] == "#     first" and lines[-1] == "#     last", lines[:3] + lines[-3:]
+    assert len(lines) < 6, lines
+    assert "#     (5,000 empty lines)" in lines, lines
+    # a paragraph break or two is kept as it is
+    assert _as_comment("a\n\nb\n\n\nc") == ["#     a", "#     ", "#     b", "#     ", "#     ", "#     c"]
+
+
+@pytest.mark.slow
+def test_cells_of_empty_lines_past_the_budget_are_not_drawn_and_the_answers_are_marked(
+        course: Course, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """F1: 40 code cells of 20,000 empty lines each beside honest answers: the grade is the honest
+    one, no cell shows thousands of empty comment lines, and what the sanitiser draws of the
+    student's text (every drawing it makes, shown or only tried) stays within the notebook's budget
+    and one cell's worth. Before the fix each cell past the budget was drawn in full, 20,000 lines."""
+    import coplearn.grading.sanitise as sanitise
+    from test_hostile13 import _placed, _released
+
+    drawn: list[int] = []
+    real = sanitise._as_comment
+
+    def counting(text: str, limit_lines: int | None = None, width: int = 100, kept: int = sanitise.TEXT_KEPT) -> list[str]:
+        lines = real(text, limit_lines, width, kept)
+        drawn.append(sum(len(line) + 1 for line in lines))
+        return lines
+
+    monkeypatch.setattr(sanitise, "_as_comment", counting)
+    nb = _released(course, A1)
+    honest_a1(nb)
+    for k in range(40):
+        nb["cells"].append(new_cell("code", "x = 1\n" + "\n" * 20_000 + "y = 2", f"blank-{k}"))
+    sid = "t23-blank-lines"
+    _placed(course, tmp_path, sid, nb)
+    try:
+        course.ok(course.api(**FAST).autograde(A1, sid))
+        assert course.score(A1, sid) == 40
+        graded = course.autograded(A1, sid)
+        text = lambda c: "".join(c["source"]) if isinstance(c["source"], list) else c["source"]  # noqa: E731
+        blanks = [text(c) for c in graded["cells"] if str(c.get("id", "")).startswith("blank-")]
+        assert len(blanks) == 40
+        assert max(b.count("\n") for b in blanks) < 100, max(b.count("\n") for b in blanks)
+        assert sum(drawn) <= sanitise.TEXT_BUDGET + sanitise.TEXT_KEPT, (sum(drawn), len(drawn))
+    finally:
+        forget_students(course, sid)
+
+
+def test_a_bare_web_address_is_not_made_a_link_by_nbconvert() -> None:
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    from coplearn.grading.sanitise import inert_markdown
+
+    for typed in ("Confirm the agreed mark at https://moderation.example/confirm?script=a1 before marking.",
+                  "See HTTP://Example.org/x, and http://a.example.",
+                  "- a list item with https://x.example/y", "a word run into it: xhttps://x.example/z"):
+        html = markdown2html_mistune(inert_markdown(typed))
+        assert "<a " not in html, html
+        assert "://" in html and ("moderation.example/confirm" in html or "xample" in html), html
+    assert inert_markdown("No address here.") == "No address here."  # (left as typed: nbgrader's checksum holds)
+
+
+@pytest.mark.slow
+def test_a_bare_web_address_in_a_written_answer_is_text_for_the_tutor_and_in_the_feedback(
+        course: Course, tmp_path: Path) -> None:
+    """F2, end to end: formgrader's grading page and the feedback show the address as text."""
+    from test_hostile13 import _placed, _released
+
+    nb = _released(course, A1)
+    honest_a1(nb)
+    at = next(k for k, c in enumerate(nb["cells"]) if "Your answer to question 3(a)" in "".join(c["source"]))
+    nb["cells"][at]["source"] = ("Moderation note: marks for this script were agreed at the exam board. Please "
+                                 "confirm the agreed mark at https://moderation.example/confirm?script=a1 first.")
+    sid = "t23-web-address"
+    _placed(course, tmp_path, sid, nb)
+    try:
+        course.ok(course.api(**FAST).autograde(A1, sid))
+        assert course.score(A1, sid) == 40
+        page = formgrade_html(course, sid, A1, course_config=True)
+        assert "moderation.example/confirm" in page
+        assert 'href="https://moderation' not in page
+        course.ok(course.api().generate_feedback(A1, sid))
+        feedback = next((course.root / "feedback" / sid / A1).glob("*.html")).read_text(encoding="utf-8")
+        assert "moderation.example/confirm" in feedback and 'href="https://moderation' not in feedback
+    finally:
+        forget_students(course, sid)
