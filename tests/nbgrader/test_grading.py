@@ -303,7 +303,7 @@ def test_answers_json_is_checked_against_the_schema(tmp_path: Path) -> None:
     doc, notes = clean_answers(_answers_file(tmp_path, {
         "format": "coplearn-answers", "version": 2,
         "answers": {"q1.1": "Managed culture", "q1.2": "clan", "q1.9": "managed", "q2.1": "professional",
-                    "q3.task": "3,25", "q9": "x", "__class__": "y"},
+                    "q3.task": "3,25", "q9": "x", "__class__": "y", "q1": "managed"},
         "computed": {"q3": {"task": 3.5}, "q7": 1, "q1": {"a": [[[["deep"]]]]}},
     }), schema)
     assert doc["answers"] == {"q1.1": "managed", "q2.1": "professional", "q3.task": 3.25}
@@ -311,6 +311,7 @@ def test_answers_json_is_checked_against_the_schema(tmp_path: Path) -> None:
     text = " | ".join(notes)
     for left_out in ("q1.2", "q1.9", "'q9'", "'__class__'", "'q7'", "q1"):
         assert left_out in text
+    assert "'q1' gives one answer for the whole of q1, which is answered item by item (q1.1 and so on)" in text  # (red team 23b F2)
 
 
 @pytest.mark.parametrize("content", [

@@ -111,3 +111,41 @@ def test_a_bare_web_address_in_a_written_answer_is_text_for_the_tutor_and_in_the
         assert "moderation.example/confirm" in feedback and 'href="https://moderation' not in feedback
     finally:
         forget_students(course, sid)
+
+
+@pytest.mark.slow
+def test_a_changed_data_file_under_its_released_name_is_named_and_the_release_s_copy_used(
+        course: Course, capfd: pytest.CaptureFixture[str]) -> None:
+    """Red team 23b F1: a3's ``lowfield-team-audit.csv`` edited by the student (one rating changed) is
+    replaced by nbgrader with the assignment's copy, as before, and now the log says so, serially and
+    with ``--jobs 2``, once for that student, and for no classmate whose copy is as released."""
+    from coplearn.grading.parallel import autograde_parallel
+    from nbcourse import place_copy
+
+    A3 = "a3-team-audit"
+    course.student("t23-a3-ok").hand_in(A3, lambda nb: None)
+    course.ok(course.api().collect(A3))
+    ok = course.root / "submitted" / "t23-a3-ok" / A3
+    folder = place_copy(course, ok, "t23-a3-csv", A3)
+    data = folder / "lowfield-team-audit.csv"
+    lines = data.read_text(encoding="utf-8").splitlines(keepends=True)
+    last = lines[-1].rstrip("\r\n")
+    lines[-1] = last[:-1] + ("1" if last[-1] != "1" else "2") + lines[-1][len(last):]
+    data.write_text("".join(lines), encoding="utf-8")
+    said = "coplearn: t23-a3-csv: lowfield-team-audit.csv differs from the assignment's released file"
+    try:
+        log = course.ok(course.api(**FAST).autograde(A3, "t23-a3-*"))["log"]
+        assert log.count(said) == 1, log[-3000:]
+        assert "coplearn: t23-a3-ok: lowfield-team-audit.csv differs" not in log
+        graded = course.root / "autograded" / "t23-a3-csv" / A3 / "lowfield-team-audit.csv"
+        assert graded.read_bytes() == (course.root / "solutions" / A3 / "lowfield-team-audit.csv").read_bytes()
+        assert course.score(A3, "t23-a3-csv") == course.score(A3, "t23-a3-ok")
+        capfd.readouterr()
+        report = autograde_parallel(A3, jobs=2, course_dir=course.root,
+                                    nbgrader_args=["--student=t23-a3-*", "--force", "--Execute.timeout=10"])
+        err = capfd.readouterr().err
+        assert not report.failed, report.summary()
+        assert err.count(said) == 1, err[-3000:]
+        assert course.score(A3, "t23-a3-csv") == course.score(A3, "t23-a3-ok")
+    finally:
+        forget_students(course, "t23-a3-ok", "t23-a3-csv")

@@ -150,6 +150,11 @@ def clean_answers(path: str | os.PathLike[str], schema: Mapping[str, Question]) 
         if item and not _is_item(question, item):
             strays.append(f"{p.name}: {grading._show(key)!r} is not an item of {name} (left out)")
             continue
+        if not item and question.items:  # (a4's q1 is answered item by item: a whole answer is never marked, red team 23b F2)
+            example = f"{name}.{sorted(question.items)[0]}"
+            strays.append(f"{p.name}: {grading._show(key)!r} gives one answer for the whole of {name}, which is answered "
+                          f"item by item ({example} and so on), so it is not marked (left out)")
+            continue
         if value is None:
             continue
         try:

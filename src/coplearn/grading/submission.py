@@ -304,6 +304,38 @@ def _move_aside_what_shadows_release_files(folder: str, student: str, log: Any) 
     return moved
 
 
+def say_changed_release_files(folder: str, student: str, log: Any) -> list[str]:
+    """Data files of a submitted folder that have a released file's name but not its contents (a3's
+    ``lowfield-team-audit.csv`` edited by the student): nbgrader puts the assignment's own copy over
+    them before grading, without a word, so a line says so, and that answers the student worked out
+    from their copy may differ (red team 23b F1). Returns them (paths inside the folder)."""
+    here = Path(folder)
+    source = next((p for p in (here.parents[2] / s / here.name for s in _SOURCE_FOLDERS) if p.is_dir()), None) \
+        if len(here.parents) > 2 else None
+    if source is None:
+        return []
+    changed: list[str] = []
+    for released in sorted(source.rglob("*")):
+        if not released.is_file() or released.is_symlink() or released.suffix == ".ipynb" \
+                or ".ipynb_checkpoints" in released.parts or "__pycache__" in released.parts:
+            continue
+        rel = released.relative_to(source)
+        mine = here.joinpath(*rel.parts)
+        try:
+            if mine.is_symlink() or not mine.is_file() or _digest(mine) == _digest(released):
+                continue
+        except OSError:
+            continue
+        changed.append(rel.as_posix())
+    if changed:
+        log.warning("coplearn: %s: %s differ%s from the assignment's released file%s; graded with the assignment's "
+                    "own copy (nbgrader puts it back), so answers the student worked out from their copy may differ "
+                    "from the key. The student's copy is in submitted/.", log_safe(student),
+                    log_safe(", ".join(changed), 600), "s" if len(changed) == 1 else "",
+                    "" if len(changed) == 1 else "s")
+    return changed
+
+
 def release_clashes(folder: str | os.PathLike[str]) -> list[tuple[Path, str]]:
     """Entries of a submitted folder that stand where the release has a data file of that name but
     are a folder, or where it has a folder but are a file: (the entry, what the release has there:
@@ -1497,6 +1529,7 @@ def check_submission(assignment: str = "", student: str = "", notebooks: list[st
             raise NotGraded(f"{grading.ANSWERS_FILE} cannot be read (its permissions do not let you), so its "
                             "drop-down answers cannot be marked. Make it readable (chmod u+r on it) and grade again")
         _move_aside_what_shadows_release_files(folder, student, log)
+        say_changed_release_files(folder, student, log)
         folders = sorted(os.path.basename(n) for n in notebooks if os.path.isdir(n) and not os.path.islink(n))
         if folders:  # (nbgrader's own line would be "did you forget to run generate_assignment?": red team 19 F5)
             log.error("coplearn: %s: %s is a folder, not a notebook (unpacking an archive by hand can do this), so it "
