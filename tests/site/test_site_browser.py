@@ -120,6 +120,60 @@ def test_a_lesson_opened_from_a_link_says_when_the_browser_keeps_nothing(context
         page.close()
 
 
+def test_a_full_storage_is_said_in_plain_words_on_the_front_page_and_in_a_lesson(browser, guard, site_server):
+    """Walk23 H1: with the browser's storage for the site full, the front page said nothing (opening a
+    database writes nothing, so the check passed), and a lesson showed JupyterLite's empty "File Load
+    Error" with "check your internet connection" below it. Storage is made full as Chromium's DevTools
+    allow (a quota of 1 byte for the site, in a context of its own), which takes effect after a moment."""
+    ctx = browser.new_context(viewport=VIEWPORT)
+    guard.attach(ctx)
+    page = ctx.new_page()
+    cdp = ctx.new_cdp_session(page)
+    mark = "() => document.documentElement.getAttribute('data-coplearn-storage') || ''"
+    try:
+        page.goto(site_server.url + "/")
+        page.wait_for_function(f"() => ({mark})() !== ''")
+        assert page.evaluate(mark) == "ok"
+        cdp.send("Storage.overrideQuotaForOrigin", {"origin": site_server.url, "quotaSize": 1})
+        deadline = time.monotonic() + 120
+        while True:  # (the override takes effect after a moment: the page's own check says when)
+            page.reload()
+            page.wait_for_function(f"() => ({mark})() !== ''", timeout=30_000)
+            found = page.evaluate(mark)
+            if found.startswith("full"):
+                break
+            assert found == "ok" and time.monotonic() < deadline, f"the front page's check found {found!r}"
+            time.sleep(2)
+        assert found == "full: QuotaExceededError"
+        warning = page.locator("#storage-full-warning")
+        expect(warning).to_be_visible()
+        assert warning.get_attribute("role") == "alert"
+        said = " ".join(warning.inner_text().split())
+        for words in ("no room left to keep the course's files", "storage for this site is full",
+                      "Your journal is still there", "another browser or computer", "my-journal/journal.json"):
+            assert words in said, words
+        assert page.locator("#storage-warning").is_hidden()
+        # the lesson says so at once, then in stronger words once it has failed to load, and never
+        # "still starting ... check your internet connection" (its wait shortened here)
+        page.add_init_script("window.COPLEARN_SLOW_START_MS = 1000;")
+        page.goto(lesson_url(site_server.url, LESSONS[0].slug))
+        top = page.locator("#coplearn-storage-warning")
+        expect(top).to_contain_text("no room left to keep the course's files", timeout=60_000)
+        assert top.get_attribute("role") == "alert"
+        assert "Your journal is still there" in top.inner_text()
+        page.wait_for_function("() => document.documentElement.hasAttribute('data-coplearn-load-failed')",
+                               timeout=120_000)
+        expect(top).to_contain_text("so this lesson cannot open here")
+        time.sleep(2)  # (past the shortened wait for "still starting")
+        assert page.locator("#coplearn-start-status").count() == 0
+        assert page.evaluate(mark).startswith("full")
+        top.get_by_role("button", name="Hide this message").click()
+        expect(top).to_have_count(0)
+    finally:
+        cdp.send("Storage.overrideQuotaForOrigin", {"origin": site_server.url})
+        ctx.close()
+
+
 def test_a_slow_start_and_a_dropped_connection_are_said_in_plain_words(context, site_server):
     """Reach 12 W1: a connection that dropped while Python downloaded left the page stuck with no word
     of why. The waits are shortened here (the lesson's own are 30 s and 10 min)."""

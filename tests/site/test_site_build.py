@@ -204,3 +204,67 @@ def test_the_first_page_prefetches_what_a_lessons_python_starts_from(built_site,
                     ignore=shutil.ignore_patterns("plotly-*.whl"))
     with pytest.raises(SiteBuildError, match="plotly"):
         prefetch_list(broken)
+
+
+def test_the_browser_note_is_short_with_the_rest_in_a_disclosure(tmp_path):
+    """Walk23 M4: the note at the top of every lesson was one 318-word paragraph. Now two or three short
+    sentences (wait for the activities; your work stays in this browser; export or download it), with
+    the rest under a native <details> disclosure (keyboard-operable), and every fact it held kept."""
+    note = pages.BROWSER_NOTE
+    head, rest = note.split("<details>", 1)
+    first = " ".join(line.lstrip("> ").strip() for line in head.splitlines() if line.strip(">").strip())
+    assert len(re.findall(r"[.:](?:\s|$)", first)) <= 4 and len(first.split()) <= 60, first
+    for essential in ("Wait for the activities", "in this web browser, on this device only", "export it",
+                      "download `my-journal/journal.json`"):
+        assert essential in first, essential
+    assert "<summary>Help if something goes wrong</summary>" in rest and rest.rstrip().endswith("</details>")
+    flat = " ".join(line.lstrip("> ").strip() for line in note.splitlines())
+    for fact in ("Nothing is installed and nothing you write leaves this computer", "half a minute",
+                 "a few minutes on a slow computer or connection", "**Python (Pyodide)**", "**…** button",
+                 "**Run → Run All Cells**", "the lesson would run twice", "lessons 04, 06 and 11", "`my-journal`",
+                 "Clearing your browser's data deletes", "private (incognito) window", "Firefox's",
+                 "a line at the foot of the page then says so", "about 50 MB", "without an internet connection",
+                 "`#` and `*` marks", "**Shift+Enter**", "**Escape**", "On a tablet, reload the page",
+                 "Click to show javascript error", "[course's front page](../index.html)", "link to the next one"):
+        assert fact in flat, fact
+    copy = pages.browser_copy(REPO / "course" / "04-the-super-ordinate-learning-culture.ipynb",
+                              tmp_path / "04.ipynb", note=True)
+    assert "".join(copy["cells"][1]["source"]) == note
+
+
+def test_exercises_say_how_to_hand_in_from_the_browser_and_the_front_page_promises_no_marking(built_site):
+    """Walk23 M3: the front page promised "check your own answers" (the site has no solutions or
+    marking), and nothing told a learner in the browser to download the notebook and answers.json."""
+    exercises = sorted((built_site / "files" / "exercises").rglob("*.ipynb"))
+    assert exercises
+    for path in exercises:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        note = next(c for c in nb["cells"] if "coplearn-browser-note" in c.get("metadata", {}).get("tags", []))
+        text = " ".join("".join(note["source"]).replace(">", " ").split())
+        for said in (f"`{path.name}` and `answers.json`", "right-click each, then **Download**",
+                     "send both as your tutor asks", "Without `answers.json` your drop-down answers are lost",
+                     "cannot mark your answers or show solutions", "in this web browser, on this device only"):
+            assert said in text, (path.name, said)
+        original = json.loads((REPO / "exercises" / path.relative_to(built_site / "files" / "exercises"))
+                              .read_text(encoding="utf-8"))
+        assert len(nb["cells"]) == len(original["cells"]) + 1
+    page = " ".join((built_site / "index.html").read_text(encoding="utf-8").split())
+    assert "check your own answers" not in page
+    assert "nothing here marks them" in page and "nothing marks them or shows solutions" in page
+    assert "download the notebook and its <code>answers.json</code>" in page
+
+
+def test_the_front_page_and_a_lesson_can_say_the_browsers_storage_is_full(built_site):
+    """Walk23 H1 (the behaviour is tested in test_site_browser): both storage checks write and delete a
+    small record, and a refused write is said as "full", in words a learner can act on."""
+    landing = (built_site / "index.html").read_text(encoding="utf-8")
+    lesson = (built_site / "notebooks" / "index.html").read_text(encoding="utf-8")
+    for text in (landing, lesson):
+        flat = re.sub(r'"\s*\+\s*"', "", " ".join(text.split()))  # (the lesson's script joins its strings)
+        assert ".put(" in text and '.delete("room")' in text and "QuotaExceededError" in text
+        for said in ("no room left to keep the course's files", "storage for this site is full",
+                     "Your journal is still there", "ask your IT support", "another browser or computer",
+                     "my-journal/journal.json", "lesson 11"):
+            assert said in flat, said
+    assert 'id="storage-full-warning" class="warn" role="alert" hidden' in landing
+    assert "File Load Error" in lesson

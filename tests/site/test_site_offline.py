@@ -137,7 +137,7 @@ def test_the_file_helper_is_patched_and_a_jupyterlite_without_it_stops_the_build
     page = (site / "build" / "981.1e14a7f.js").read_text(encoding="utf-8")
     assert PAGE_0_8_6 not in page and "coplearnStatus" in page
     worker = next(site.rglob("comlink.worker.*.js")).read_text(encoding="utf-8")
-    assert "status===404?this.ERRNO_CODES.ENOENT:this.ERRNO_CODES.EIO" in worker
+    assert "status===404?this.ERRNO_CODES.ENOENT:t.status===507?this.ERRNO_CODES.ENOSPC:this.ERRNO_CODES.EIO" in worker
     with pytest.raises(SiteBuildError, match="not as in 0.8.6"):  # patched already: not found again
         patch_file_helper(site)
     other = _site_with_helper(tmp_path / "other")
@@ -149,8 +149,9 @@ def test_the_file_helper_is_patched_and_a_jupyterlite_without_it_stops_the_build
 @pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js to run the page's handler")
 def test_the_pages_handler_answers_a_failed_request(tmp_path):
     """The patched handler, run in Node.js: a request that succeeds is answered as before; one that
-    fails is answered 404 when the file it asks about is not there and 500 otherwise, and a save that
-    failed 500 (JupyterLite's answered nothing, and the lesson's Python waited for ever)."""
+    fails is answered 404 when the file it asks about is not there and 500 otherwise, a save that
+    failed 500 (JupyterLite's answered nothing, and the lesson's Python waited for ever), and one the
+    browser refused for want of room (QuotaExceededError) 507, read as ENOSPC (walk23 M2)."""
     site = _site_with_helper(tmp_path / "site")
     patch_file_helper(site)
     handler = (site / "build" / "981.1e14a7f.js").read_text(encoding="utf-8")
@@ -159,7 +160,10 @@ const posted = [];
 async function run(processed, exists) {
   const m = new M();
   m._browsingContextId = "tab"; m._broadcastChannel = {postMessage: (x) => posted.push(x)};
-  m._driveContentsProcessor = {processDriveRequest: async (r) => { if (processed === "throws") throw new Error("gone"); return processed; }};
+  m._driveContentsProcessor = {processDriveRequest: async (r) => {
+    if (processed === "throws") throw new Error("gone");
+    if (processed === "full") { const e = new Error("The quota has been exceeded."); e.name = "QuotaExceededError"; throw e; }
+    return processed; }};
   m._contents = {get: async (p) => { if (!exists) throw new Error("Path " + p + " does not exist."); return {}; }};
   console.warn = () => {};
   await m._onDriveMessage({method: method, path: "my-journal/journal.json.lock"}, "r1");
@@ -168,6 +172,7 @@ let method = "getattr";
 (async () => {
   await run({size: 3}, true); await run("throws", false); await run("throws", true);
   method = "put"; await run("throws", false);  // a save that failed: not "no such file"
+  await run("full", true); method = "mknod"; await run("full", false);  // the browser's storage full (walk23 M2)
   console.log(JSON.stringify(posted));
 })();
 """
@@ -178,7 +183,9 @@ let method = "getattr";
     assert posted == [{"response": {"size": 3}, "browsingContextId": "tab", "requestId": "r1"},
                       {"coplearnStatus": 404, "browsingContextId": "tab", "requestId": "r1"},
                       {"coplearnStatus": 500, "browsingContextId": "tab", "requestId": "r1"},
-                      {"coplearnStatus": 500, "browsingContextId": "tab", "requestId": "r1"}], posted
+                      {"coplearnStatus": 500, "browsingContextId": "tab", "requestId": "r1"},
+                      {"coplearnStatus": 507, "browsingContextId": "tab", "requestId": "r1"},
+                      {"coplearnStatus": 507, "browsingContextId": "tab", "requestId": "r1"}], posted
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js to run the worker's file helper")
@@ -238,7 +245,7 @@ def test_the_built_site_answers_every_file_request(built_site):
     assert len(workers) == 2
     for worker in workers:
         text = worker.read_text(encoding="utf-8")
-        assert "status===404?this.ERRNO_CODES.ENOENT" in text and ".status>=400)throw new this.FS.ErrnoError(this.ERRNO_CODES.EINVAL)" not in text
+        assert "status===404?this.ERRNO_CODES.ENOENT" in text and "status===507?this.ERRNO_CODES.ENOSPC" in text and ".status>=400)throw new this.FS.ErrnoError(this.ERRNO_CODES.EINVAL)" not in text
 
 
 # --- a changed file gets a new name, so no browser reads a copy it kept of the unchanged one (check17 F13)

@@ -197,7 +197,8 @@ async function keep(urls) {
 // A lesson's Python waits for the answer to a file request and can do nothing else meanwhile, so
 // every request is answered (coplearn's change to JupyterLite's helper). The page says when a file
 // request failed (patch_file_helper: 404 when the file is not there, which Python reads as "no such
-// file"; 500 otherwise, an input/output error), and a file request the page has not answered in
+// file"; 507 when the browser's storage for the site is full, "no space left"; 500 otherwise, an
+// input/output error), and a file request the page has not answered in
 // DRIVE_WAIT ms is answered 504. JupyterLite 0.8.6's page answered nothing when a request failed (a
 // file another tab had just deleted), and the tab's Python waited for ever. Input typed by the
 // learner (stdin) is waited for as long as it takes.
@@ -244,7 +245,10 @@ _PAGE_HANDLER = re.compile(
     r"processDriveRequest\(\1\);this\._broadcastChannel\.postMessage\(\{response:\3,"
     r"browsingContextId:this\._browsingContextId,requestId:\2\}\)\}")
 #: The kernel's side of a file request: any failed answer became "invalid argument". Now "no such file"
-#: for a 404, else "input/output error" (which the course words as the store not being read or written).
+#: for a 404, "no space left on device" (ENOSPC: 51 in Pyodide's numbering, Python's ``errno.ENOSPC``
+#: there) for a 507, the page's answer when the browser's storage for the site is full
+#: (QuotaExceededError: walk23 M2), else "input/output error" (which the course words as the store not
+#: being read or written).
 _KERNEL_ERROR = re.compile(r"if\((\w+)\.status>=400\)throw new this\.FS\.ErrnoError\(this\.ERRNO_CODES\.EINVAL\)")
 
 
@@ -254,7 +258,7 @@ def _page_handler(match: re.Match[str]) -> str:
     ids = f"browsingContextId:this._browsingContextId,requestId:{request_id}"
     return (f"this._onDriveMessage=async({request},{request_id})=>{{let {answer},coplearnStatus=0;"
             f"try{{{answer}=await this._driveContentsProcessor.processDriveRequest({request})}}"
-            f"catch(failure){{coplearnStatus=500;"
+            f"catch(failure){{coplearnStatus=/QuotaExceeded/.test(String(failure&&failure.name)+String(failure))?507:500;"
             f"if(['getattr','getmode','readdir','rmdir','rename'].includes({request}.method))"
             f"try{{await this._contents.get({request}.path,{{content:!1}})}}catch(gone){{coplearnStatus=404}}"
             f"console.warn('coplearn: a file request failed',{request}.method,{request}.path,String(failure))}}"
@@ -264,16 +268,18 @@ def _page_handler(match: re.Match[str]) -> str:
 def _kernel_error(match: re.Match[str]) -> str:
     xhr = match.group(1)
     return (f"if({xhr}.status>=400)throw new this.FS.ErrnoError("
-            f"{xhr}.status===404?this.ERRNO_CODES.ENOENT:this.ERRNO_CODES.EIO)")
+            f"{xhr}.status===404?this.ERRNO_CODES.ENOENT:{xhr}.status===507?this.ERRNO_CODES.ENOSPC:this.ERRNO_CODES.EIO)")
 
 
 def patch_file_helper(site: Path) -> list[Path]:
     """Make every file request of a lesson's Python get an answer (see :data:`SERVICE_WORKER`).
 
     The page answers a failed request with a status: 404 when a request about an existing file (its
-    details, a folder's list, a removal, a rename) finds it gone, else 500 (a save or a new file that
-    failed, perhaps for want of space); the kernel reads 404 as "no such file" (``FileNotFoundError``)
-    and any other failure, or the worker's 504, as an input/output error, not "invalid argument".
+    details, a folder's list, a removal, a rename) finds it gone, 507 when the browser refused the
+    write for want of room (QuotaExceededError), else 500 (a save or a new file that failed); the
+    kernel reads 404 as "no such file" (``FileNotFoundError``), 507 as "no space left on device"
+    (``errno.ENOSPC``) and any other failure, or the worker's 504, as an input/output error, not
+    "invalid argument".
     Returns the files changed; the build stops if JupyterLite's code is not as in 0.8.6."""
     page_files, kernel_files = [], []
     for path in sorted(site.rglob("*.js")):

@@ -17,28 +17,48 @@ from coplearn.site import SiteBuildError
 # ---- the lessons and the run-on-open script ------------------------------------------------------
 
 BROWSER_NOTE = """\
-> **You are using the browser edition of this course.** Nothing is installed and nothing you
-> write leaves this computer. The activities appear by themselves once Python has started in
-> your browser: the first time this takes about half a minute, and a few minutes on a slow
-> computer or connection. While Python starts, the small sign beside **Python (Pyodide)** at the
-> top right (on a narrow or zoomed screen, under the **…** button there) shows that it is busy.
-> If the activities have not appeared once it is no longer busy,
-> choose **Run → Run All Cells** from the menu (not before: the lesson would run twice).
-> Your journal, and your answers in lessons 04, 06 and 11, are kept **in this web browser, on this
-> device only**, in the folder `my-journal`. To keep a copy, export it (lesson 11) or download
-> `my-journal/journal.json` from the file list. Clearing your browser's data deletes it, and in a
-> private (incognito) window it is deleted when you close the private windows (in some private
-> windows, such as Firefox's, it cannot be saved at all, and a line at the foot of the page then
-> says so).
-> Once a lesson has run, this browser also keeps a copy of the course (about 50 MB): the lessons
-> then open without an internet connection too, in this browser (not in Firefox's private
-> windows; in other private windows, only until they are closed).
-> If a paragraph of the lesson turns into plain text with `#` and `*` marks (a double click or
-> Enter opens it for editing), press **Shift+Enter** to show it as before; **Escape** leaves it.
-> On a tablet, reload the page instead. If an activity shows "Click to show javascript error" (its
-> part of the page did not download), reload the page too.
-> The [course's front page](../index.html) lists every lesson; each lesson but the last ends with a link
-> to the next one.
+> **You are using the browser edition of this course.** Wait for the activities: they appear by
+> themselves once Python has started in your browser (about half a minute the first time). Your
+> journal and answers stay **in this web browser, on this device only**: to keep a copy, export it
+> (lesson 11) or download `my-journal/journal.json` from the file list.
+>
+> <details><summary>Help if something goes wrong</summary>
+>
+> - **Waiting.** Nothing is installed and nothing you write leaves this computer. Python takes about
+>   half a minute to start the first time, and a few minutes on a slow computer or connection. While
+>   it starts, the small sign beside **Python (Pyodide)** at the top right (on a narrow or zoomed
+>   screen, under the **…** button there) shows that it is busy. If the activities have not appeared
+>   once it is no longer busy, choose **Run → Run All Cells** from the menu (not before: the lesson
+>   would run twice).
+> - **Where your work is kept.** Your journal, and your answers in lessons 04, 06 and 11, are kept in
+>   the folder `my-journal`, in this web browser on this device only. Clearing your browser's data
+>   deletes them, and in a private (incognito) window they are deleted when you close the private
+>   windows (in some private windows, such as Firefox's, they cannot be saved at all, and a line at the
+>   foot of the page then says so).
+> - **Without a connection.** Once a lesson has run, this browser also keeps a copy of the course
+>   (about 50 MB): the lessons then open without an internet connection too, in this browser (not in
+>   Firefox's private windows; in other private windows, only until they are closed).
+> - **Text with `#` and `*` marks.** If a paragraph of the lesson turns into plain text with `#` and
+>   `*` marks (a double click or Enter opens it for editing), press **Shift+Enter** to show it as
+>   before; **Escape** leaves it. On a tablet, reload the page instead.
+> - **"Click to show javascript error".** If an activity shows this (its part of the page did not
+>   download), reload the page.
+> - **Other lessons.** The [course's front page](../index.html) lists every lesson; each lesson but
+>   the last ends with a link to the next one.
+>
+> </details>
+"""
+
+#: The note at the top of each exercise (assignment) in the browser edition (walk23 M3): nothing here
+#: marks the answers or shows solutions, and a folder cannot be downloaded from JupyterLite, so the
+#: learner is told to download the notebook and ``answers.json`` one by one.
+EXERCISE_NOTE = """\
+> **You are using the browser edition of this course.** Your answers are kept **in this web browser,
+> on this device only** (the drop-down answers in `answers.json`, beside this notebook). To hand this
+> assignment in, save it (**Ctrl + S**), then download **both** `{notebook}` and `answers.json`
+> from the file list on the left (right-click each, then **Download**) and send both as your tutor
+> asks. Without `answers.json` your drop-down answers are lost. The browser edition cannot mark your
+> answers or show solutions.
 """
 
 
@@ -154,9 +174,10 @@ def _browser_wording(nb: dict, number: str, name: str) -> None:
                                  f"({pattern[:60]}...): update BROWSER_WORDING in coplearn/site/pages.py")
 
 
-def browser_copy(nb_path: Path, dest: Path, note: bool) -> dict:
-    """Copy a notebook for the browser: Pyodide's kernel, no outputs, an optional first-cell note
-    (lessons, which also get the browser's wording in place of JupyterLab's: ``BROWSER_WORDING``)."""
+def browser_copy(nb_path: Path, dest: Path, note: bool, exercise: bool = False) -> dict:
+    """Copy a notebook for the browser: Pyodide's kernel, no outputs, an optional note after the first
+    cell (lessons: ``BROWSER_NOTE``, and the browser's wording in place of JupyterLab's:
+    ``BROWSER_WORDING``; exercises, ``exercise=True``: ``EXERCISE_NOTE``)."""
     nb = json.loads(nb_path.read_text(encoding="utf-8"))
     if note:
         _browser_wording(nb, nb_path.name[:2], nb_path.name)
@@ -167,9 +188,10 @@ def browser_copy(nb_path: Path, dest: Path, note: bool) -> dict:
         if cell.get("cell_type") == "code":
             cell["outputs"] = []
             cell["execution_count"] = None
-    if note:
+    if note or exercise:
+        text = BROWSER_NOTE if note else EXERCISE_NOTE.format(notebook=nb_path.name)
         cell = {"cell_type": "markdown", "id": "coplearn-browser-edition", "metadata": {"tags": ["coplearn-browser-note"]},
-                "source": BROWSER_NOTE.splitlines(keepends=True)}
+                "source": text.splitlines(keepends=True)}
         if nb.get("nbformat", 4) == 4 and nb.get("nbformat_minor", 0) < 5:
             cell.pop("id")
         nb["cells"].insert(1 if nb.get("cells") else 0, cell)
@@ -210,7 +232,7 @@ def stage_contents(root: Path, files: Path) -> list[Lesson]:
         for nb in sorted(exercises.rglob("*.ipynb")):
             if ".ipynb_checkpoints" in nb.parts:
                 continue
-            browser_copy(nb, files / "exercises" / nb.relative_to(exercises), note=False)
+            browser_copy(nb, files / "exercises" / nb.relative_to(exercises), note=False, exercise=True)
         for other in sorted(exercises.rglob("*")):
             if other.is_file() and other.suffix != ".ipynb" and ".ipynb_checkpoints" not in other.parts:
                 dest = files / "exercises" / other.relative_to(exercises)
@@ -271,33 +293,133 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
   if (window.performance && performance.setResourceTimingBufferSize) { performance.setResourceTimingBufferSize(5000); }
   // Can this site keep anything? With site data blocked (a setting, a managed computer, some private
   // windows) a lesson cannot open at all, and JupyterLite says only "No available storage method
-  // found". Said here in plain words too, for a lesson opened from a link (reach 12 W4, W12).
+  // found". Said here in plain words too, for a lesson opened from a link (reach 12 W4, W12). And is
+  // there room? With the browser's storage for the site full, opening a database still works (nothing
+  // is written) but the lesson fails with JupyterLite's empty "File Load Error": the check writes and
+  // deletes a small record, and a write refused (QuotaExceededError, or any refusal) is said as "full"
+  // (walk23 H1), as is the lesson failing to load for want of room (watchLoad, below).
+  var STORAGE_FULL = "This browser has no room left to keep the course's files on this device (its storage " +
+    "for this site is full, or it refuses to keep more), so this lesson may not open, and nothing you do in it " +
+    "can be saved here. Your journal is still there: nothing has been deleted. Free some space on this computer " +
+    "(or ask your IT support to), or use another browser or computer. To keep a copy of your journal, download " +
+    "my-journal/journal.json from All the course files on the course's front page (right-click it, then " +
+    "Download), or export it in lesson 11 once the lessons open again.";
+  function warnAtTop(text, kind) {
+    var box = document.getElementById("coplearn-storage-warning");
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "coplearn-storage-warning";
+      box.setAttribute("role", "alert");
+      box.style.cssText = "position:fixed;top:0;left:0;right:0;z-index:100000;padding:1em;background:#fff;" +
+        "color:#000;border-bottom:4px solid #b35900;font:16px/1.5 sans-serif";
+      document.body.insertBefore(box, document.body.firstChild);
+    }
+    box.setAttribute("data-coplearn-kind", kind);
+    box.textContent = text;
+    var hide = document.createElement("button");  // (it lies over the top of the page)
+    hide.type = "button";
+    hide.textContent = "Hide this message";
+    hide.style.cssText = "margin-left:1em;font:inherit;padding:0.1em 0.6em;cursor:pointer";
+    hide.addEventListener("click", function () { if (box.parentNode) { box.parentNode.removeChild(box); } });
+    box.appendChild(hide);
+  }
   function refused(why) {
     root.setAttribute("data-coplearn-storage", "refused: " + why);
     if (document.getElementById("coplearn-storage-warning")) return;
-    var box = document.createElement("div");
-    box.id = "coplearn-storage-warning";
-    box.setAttribute("role", "alert");
-    box.style.cssText = "position:fixed;top:0;left:0;right:0;z-index:100000;padding:1em;background:#fff;" +
-      "color:#000;border-bottom:4px solid #b35900;font:16px/1.5 sans-serif";
-    box.textContent = "This browser is not letting the course keep anything on this device (site data " +
+    warnAtTop("This browser is not letting the course keep anything on this device (site data " +
       "blocked by a setting or by your organisation, or some private windows), so this lesson cannot " +
-      "open here. Allow this site to store data, or use the course on another computer or the desktop course.";
-    document.body.insertBefore(box, document.body.firstChild);
+      "open here. Allow this site to store data, or use the course on another computer or the desktop course.",
+      "refused");
   }
-  try {
-    var check = window.indexedDB.open("coplearn-storage-check"), answered = false;
-    check.onerror = function () { answered = true; refused("indexedDB"); };
-    check.onsuccess = function () {
-      answered = true;
-      check.result.close();
-      window.indexedDB.deleteDatabase("coplearn-storage-check");
-      root.setAttribute("data-coplearn-storage", "ok");
-      var late = document.getElementById("coplearn-storage-warning");  // (an answer after the wait below)
-      if (late) { late.parentNode.removeChild(late); }
+  function storageFull(why) {
+    root.setAttribute("data-coplearn-storage", "full: " + why);
+    warnAtTop(loadFailed ? STORAGE_FULL.replace("may not open, and nothing you do in it can be saved here",
+                                                 "cannot open here") : STORAGE_FULL, "full");
+    var line = document.getElementById("coplearn-start-status");  // ("still starting ... check your connection")
+    if (line && !/^(files|parts|app)$/.test(line.getAttribute("data-coplearn-kind"))) { line.parentNode.removeChild(line); }
+  }
+  function isFull() { return /^full/.test(root.getAttribute("data-coplearn-storage") || ""); }
+  // answer("ok" | "full" | "refused", why), once
+  function checkStorage(answer) {
+    var NAME = "coplearn-storage-check", answered = false, waitedOut = false;
+    function once(result, why) {
+      // (a database that answers after the wait below: "ok" is still said, and the warning goes)
+      if (!answered || (waitedOut && result === "ok")) { answered = true; waitedOut = false; answer(result, why); }
+    }
+    function forget(db) {
+      try { db.close(); } catch (err) { /* closed already */ }
+      try { window.indexedDB.deleteDatabase(NAME); } catch (err) { /* a check, not something to keep */ }
+    }
+    try {
+      var request = window.indexedDB.open(NAME, 1), upgrade = null;
+      request.onupgradeneeded = function () { upgrade = request.transaction; request.result.createObjectStore("check"); };
+      request.onerror = function () {
+        var error = (upgrade && upgrade.error) || request.error;
+        if (error && error.name === "QuotaExceededError") { once("full", error.name); } else { once("refused", "indexedDB"); }
+      };
+      request.onsuccess = function () {
+        var db = request.result;
+        try {
+          var write = db.transaction("check", "readwrite");
+          write.objectStore("check").put(new Array(1025).join("x"), "room");  // about 1 kB
+          write.oncomplete = function () {
+            var remove = db.transaction("check", "readwrite");
+            remove.objectStore("check").delete("room");
+            remove.oncomplete = remove.onabort = function () { forget(db); once("ok"); };  // (written: there was room)
+          };
+          write.onabort = function () { forget(db); once("full", (write.error && write.error.name) || "write refused"); };
+        } catch (err) { forget(db); once("full", (err && err.name) || "write refused"); }
+      };
+      setTimeout(function () { if (!answered) { once("refused", "no answer from indexedDB"); waitedOut = true; } }, 30000);
+    } catch (err) { once("refused", "indexedDB"); }
+  }
+  checkStorage(function (result, why) {
+    if (result === "full") { storageFull(why); return; }
+    if (result === "refused") { refused(why); return; }
+    if (isFull()) return;  // (the lesson failed to load for want of room meanwhile)
+    root.setAttribute("data-coplearn-storage", "ok");
+    var box = document.getElementById("coplearn-storage-warning");  // (an answer after the wait)
+    if (box && box.getAttribute("data-coplearn-kind") === "refused") { box.parentNode.removeChild(box); }
+  });
+  // The lesson failing to load: JupyterLite's "File Load Error" dialog (with nothing in it), or a
+  // QuotaExceededError from its contents or state database, which it only writes to the console
+  // ("Failed to initialize the context with 'notebook' ... QuotaExceededError"). Said in plain words
+  // instead of "still starting ... check your internet connection" (walk23 H1).
+  var loadFailed = false;
+  function failedToLoad(why) {
+    if (loadFailed || runs) return;
+    loadFailed = true;
+    root.setAttribute("data-coplearn-load-failed", why);
+    if (/QuotaExceeded/.test(why)) { storageFull(why); return; }
+    checkStorage(function (result, found) {  // (the room may have run out since the page opened)
+      if (result === "full") { storageFull(found); return; }
+      if (result === "refused") { refused(found); return; }
+      say("This lesson could not be opened from this browser's storage. Reload the page (your journal is " +
+          "kept). If it keeps happening, use another browser or computer, or the desktop course.", "alert");
+    });
+  }
+  function quotaIn(args) {
+    return Array.prototype.some.call(args, function (a) {
+      try { return !!a && ((a.name === "QuotaExceededError") || /QuotaExceededError/.test(String(a))); } catch (err) { return false; }
+    });
+  }
+  (function watchLoad() {
+    var error = console.error;
+    console.error = function () {
+      if (!runs && !loadFailed && quotaIn(arguments)) { failedToLoad("QuotaExceededError"); }
+      return error.apply(this, arguments);
     };
-    setTimeout(function () { if (!answered) { refused("no answer from indexedDB"); } }, 30000);
-  } catch (err) { refused("indexedDB"); }
+    window.addEventListener("unhandledrejection", function (event) {
+      if (!runs && quotaIn([event.reason])) { failedToLoad("QuotaExceededError"); }
+    });
+    var watch = setInterval(function () {
+      if (runs || loadFailed || Date.now() - started > 600000) { clearInterval(watch); return; }
+      var dialogs = document.querySelectorAll(".jp-Dialog");
+      for (var i = 0; i < dialogs.length; i++) {
+        if (/File Load Error/.test(dialogs[i].textContent || "")) { failedToLoad("File Load Error"); return; }
+      }
+    }, 500);
+  })();
   // A slow start, a connection that drops while Python downloads, and a browser that will not run the
   // site's file helper (a service worker) are said in plain words in one line at the foot of the page
   // (it lies over the page, so nothing moves): reach 12 W1, W5. Tests shorten the waits.
@@ -467,8 +589,9 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
   var STILL_STARTING = "Python is still starting in your browser. On a slow computer or connection this " +
     "can take a few minutes, and the activities then appear by themselves. If the activities have still not " +
     "appeared after five more minutes, check your internet connection and reload the page: your journal is kept.";
-  setTimeout(function () { if (!runs && !running && navigator.onLine !== false) { say(STILL_STARTING, "slow"); } },
-             slowAfter);
+  setTimeout(function () {
+    if (!runs && !running && navigator.onLine !== false && !isFull() && !loadFailed) { say(STILL_STARTING, "slow"); }
+  }, slowAfter);
   window.addEventListener("offline", function () {
     if (!runs && !running) {
       say("Your internet connection dropped while the lesson was loading. If the activities do not appear " +
@@ -661,6 +784,7 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
   var timer = setInterval(function () {
     if (Date.now() - started > giveUpAfter) {
       clearInterval(timer);
+      if (isFull() || loadFailed) return;  // (said already, in other words)
       say("Python has not started after ten minutes. Check your internet connection and reload the page " +
           "(your journal is kept). If it still does not start, this computer may be too slow or too locked " +
           "down for the browser edition: ask your tutor about the desktop course.", "alert");
