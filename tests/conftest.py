@@ -17,6 +17,16 @@ def _private_journal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def _no_progress_problem_waiting() -> None:
+    """A progress note that could not be saved is said on the page once in a session (walk23 M2): each
+    test starts with none waiting and none said, whatever the test before it did."""
+    progress = _sys.modules.get("coplearn.practice.progress")
+    if progress is not None and hasattr(progress, "_UNSHOWN"):
+        progress._UNSHOWN.clear()
+        progress._SHOWN[0] = False
+
+
 @pytest.fixture
 def repo() -> Path:
     return REPO

@@ -89,7 +89,7 @@ def test_a_write_that_fails_gives_a_line_not_an_error(_private_journal: Path, mo
     monkeypatch.setattr(la, "atomic_write_text", refuse)
     form = TeamAuditForm()
     form.controls["K1"].value = 4
-    assert "could not be kept" in form.keep_note.value and "No space left" in form.keep_note.value
+    assert "could not be kept (the disk is full)" in form.keep_note.value  # (in words: walk23 M2)
     assert form.responses() == {"K1": 4}
 
 
@@ -256,7 +256,7 @@ def test_a_draft_that_cannot_be_kept_says_so_and_the_text_stays(_private_journal
     monkeypatch.setattr(la, "atomic_write_text", lambda *_a, **_k: (_ for _ in ()).throw(OSError(13, "Permission denied")))
     prompt = JournalPrompt("What did you notice?", lesson="05")
     prompt.learning.value = "Kept on the page"
-    assert "could not be kept (Permission denied)" in prompt.status.value
+    assert "could not be kept (you do not have permission to use it)" in prompt.status.value
     assert prompt.learning.value == "Kept on the page" and prompt.last_error is None
 
 

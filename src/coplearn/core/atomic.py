@@ -24,10 +24,11 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from coplearn.core.environment import BROWSER_DRIVE as _DRIVE
 from coplearn.core.environment import in_browser
 
 __all__ = ["atomic_write_text", "atomic_write_bytes", "file_lock", "move_aside", "os_problem", "os_words",
-           "output_folder_problem", "PlainOSError", "read_lock", "refuse_to_replace_data"]
+           "output_folder_problem", "PlainOSError", "read_lock", "refuse_to_replace_data", "may_be_full", "when_full"]
 
 
 #: File problems in plain words, by error number (anything else: the system's own words).
@@ -41,7 +42,15 @@ _PLAIN_OS_ERRORS = {
     errno.EACCES: "you do not have permission to use it",
     errno.EPERM: "you do not have permission to use it",
     errno.ENAMETOOLONG: "the name is too long",
-    errno.EIO: "the disk could not be read or written (an input/output error)",
+    errno.EIO: "the disk could not be read or written (it may be full, failing or unplugged)",
+}
+
+#: The same, in the browser edition, where the files are kept in the browser's storage for the course's
+#: site, not on a disk the learner can see (walk23 M2: "the disk could not be read or written").
+_PLAIN_BROWSER_ERRORS = {
+    errno.ENOSPC: "this browser's storage for the course is full",
+    errno.EDQUOT: "this browser's storage for the course is full",
+    errno.EIO: "this browser's storage for the course could not be read or written, perhaps because it is full",
 }
 
 
@@ -68,10 +77,39 @@ class PlainOSError(OSError):
 #: Error numbers that mean "this folder cannot be written to".
 NOT_WRITABLE = (errno.EACCES, errno.EPERM, errno.EROFS)
 
+#: Error numbers that mean "the disk (in the browser edition, the browser's storage) is full".
+FULL = (errno.ENOSPC, errno.EDQUOT)
+
+#: Error numbers with which a reader carries on without the lock, which it cannot make: a folder it may
+#: not write to (NOT_WRITABLE), or storage that is full or failing (walk23 M1: a full browser storage
+#: raised EIO from the lock file, and lesson 00 showed a traceback in place of the journal).
+CANNOT_LOCK_TO_READ = NOT_WRITABLE + FULL + (errno.EIO,)
+
 
 def os_words(exc: OSError) -> str:
     """What went wrong with a file, in plain words (``"the disk is full"``), without the file's name."""
-    return _PLAIN_OS_ERRORS.get(exc.errno or 0) or (exc.strerror or "").lower() or str(exc)
+    said = _PLAIN_BROWSER_ERRORS.get(exc.errno or 0) if in_browser() else None
+    return said or _PLAIN_OS_ERRORS.get(exc.errno or 0) or (exc.strerror or "").lower() or str(exc)
+
+
+def may_be_full(exc: OSError) -> bool:
+    """Whether ``exc`` says that the disk is full, or, in the browser edition, may mean that its storage is
+    (there, a failed request to the browser's storage was given as EIO before storage full had its own
+    number), so that :func:`when_full` is worth saying."""
+    return exc.errno in FULL or (exc.errno == errno.EIO and in_browser())
+
+
+def when_full() -> str:
+    """What a learner can do when a file cannot be saved because the disk, or in the browser edition
+    the browser's storage for the course, is full (for an error in :data:`FULL`; walk23 M2).
+
+    >>> when_full()
+    'Free some space on the disk (or ask your IT support to), and try again.'
+    """
+    if in_browser():
+        return ("To go on: free some space on this computer (or ask your IT support to), or use the course in "
+                "another browser or on another computer.")
+    return "Free some space on the disk (or ask your IT support to), and try again."
 
 
 #: A hidden temporary file left by a save that was killed part-way is removed on a later save of
@@ -298,12 +336,15 @@ def file_lock(path: str | os.PathLike[str], timeout: float = 30.0) -> Iterator[N
 def read_lock(path: str | os.PathLike[str], timeout: float = 30.0) -> Iterator[None]:
     """:func:`file_lock` for a reader. In a folder this user may read but not write (a copy on a
     read-only share, a CD, a USB stick) the lock file cannot be made, and reading needs no lock
-    from a writer that cannot be there: the block runs without one."""
+    from a writer that cannot be there: the block runs without one. So too when the lock file cannot
+    be made because the disk, or the browser's storage, is full or failing (walk23 M1): a writer
+    saves by replacing the whole file, so the reader still reads a whole file, and what it can
+    read is shown rather than an error."""
     lock = contextlib.ExitStack()
     try:
         lock.enter_context(file_lock(path, timeout))
     except OSError as exc:
-        if exc.errno not in NOT_WRITABLE:
+        if isinstance(exc, TimeoutError) or exc.errno not in CANNOT_LOCK_TO_READ:
             raise
     with lock:
         yield
@@ -377,9 +418,14 @@ def _exclusive_file_lock(lock_path: Path, path: object, timeout: float, deadline
             time.sleep(0.01)
             continue
         try:
-            os.write(fd, me)
-        finally:
-            os.close(fd)
+            try:
+                os.write(fd, me)
+            finally:
+                os.close(fd)
+        except OSError:  # (storage full: a lock file left empty would keep every save waiting; walk23 M1)
+            with contextlib.suppress(OSError):
+                os.unlink(lock_path)
+            raise
         if in_browser() and not _still_ours(lock_path, me):
             continue  # another tab made the lock file at the same moment, and wrote its name last: its lock
         break
@@ -392,7 +438,7 @@ def _exclusive_file_lock(lock_path: Path, path: object, timeout: float, deadline
 
 
 #: Where the browser edition's files are, those the page keeps (JupyterLite's drive).
-BROWSER_DRIVE = "/drive/"
+BROWSER_DRIVE = _DRIVE
 
 #: How long a browser tab waits, once it has made the lock file, before reading it back (see :func:`_still_ours`).
 BROWSER_SETTLE = 0.1  # (its requests take milliseconds each; every save and read in a tab waits this long once)

@@ -13,13 +13,31 @@ import os
 import sys
 from collections.abc import MutableMapping
 
-__all__ = ["in_browser", "python_bin_on_path"]
+__all__ = ["BROWSER_DRIVE", "in_browser", "place", "python_bin_on_path"]
+
+#: Where the browser edition's files are, those the page keeps (JupyterLite's drive), as Pyodide names them.
+BROWSER_DRIVE = "/drive/"
 
 
 def in_browser() -> bool:
     """Whether this Python runs in the browser edition (Pyodide), which has no terminal, no Word
     export and no files outside the browser's own (read at each call, so tests can pretend)."""
     return sys.platform == "emscripten"
+
+
+def place(path: object) -> str:
+    """Where a file is, in words the learner can use: in the browser edition, its place in the site's
+    file list, kept in this browser (``my-journal/journal.json (in this browser)``), not the path
+    Pyodide gives it (``/drive/my-journal/journal.json``, which the learner can open nowhere: walk16
+    F2, F8; walk23 M2); elsewhere, the path. Every message that names a learner's file names it so.
+
+    >>> place("/home/me/coplearn/journal.json")
+    '/home/me/coplearn/journal.json'
+    """
+    text = str(path)
+    if in_browser() and text.startswith(BROWSER_DRIVE):
+        return f"{text[len(BROWSER_DRIVE):]} (in this browser)"
+    return text
 
 
 def python_bin_on_path(env: MutableMapping[str, str] | None = None) -> str:

@@ -50,8 +50,10 @@ from typing import Any
 
 from coplearn.core import html as _html
 from coplearn.core.atomic import (
-    NOT_WRITABLE, PlainOSError, atomic_write_text, file_lock, move_aside, os_problem, os_words, read_lock,
+    NOT_WRITABLE, PlainOSError, atomic_write_text, file_lock, may_be_full, move_aside, os_problem, os_words,
+    read_lock, when_full,
 )
+from coplearn.core.environment import place
 from coplearn.core.file_kinds import field_before, file_text, json_slip, other_kind
 from coplearn.practice import cpd, journal_waiting
 from coplearn.practice.journal_entry import (  # noqa: F401 - re-exported: a journal's entries and their checks
@@ -246,7 +248,7 @@ class Journal:
             why = str(exc)
             if not saving:
                 self.read_problem = (
-                    f"Your journal at {self.path} could not be read: {why[:1500]}. Nothing was changed: the file is "
+                    f"Your journal at {place(self.path)} could not be read: {why[:1500]}. Nothing was changed: the file is "
                     f"still there, as it was. Mend that in the file (or ask your tutor), then try again. (If a new entry is saved before then, this file is kept safe under another name, "
                     f"{self.path.name}.unreadable-\u2026, and a new journal is started.)")
                 raise JournalUnreadable(self.read_problem) from None
@@ -255,13 +257,13 @@ class Journal:
             except OSError as move_exc:
                 # (a read-only folder: the damaged file stays where it is, and nothing may be saved over it)
                 raise JournalFileError(move_exc.errno, (
-                    f"Your journal at {self.path} could not be read ({why[:1500]}). It was left where it is, "
+                    f"Your journal at {place(self.path)} could not be read ({why[:1500]}). It was left where it is, "
                     f"unchanged, because it could not be moved aside ({os_words(move_exc)}). Copy it to a folder "
                     f"you can write to, mend what is named above in the copy (or ask your tutor), then import "
                     f"it (lesson 11, or `coplearn journal import`).")) from None
             self.last_warning = (
-                f"Your journal at {self.path} could not be read ({why[:1500]}), so it has been "
-                f"kept safe as {moved} and a new journal started. Nothing was deleted. To get the old "
+                f"Your journal at {place(self.path)} could not be read ({why[:1500]}), so it has been "
+                f"kept safe as {place(moved)} and a new journal started. Nothing was deleted. To get the old "
                 f"entries back, fix what is named above in that file (or ask your tutor), then import it "
                 f"(lesson 11, or `coplearn journal import`)."
             )
@@ -326,11 +328,14 @@ class Journal:
             return tuple(self._read_unlocked())
 
     def _leniently(self, read: Callable[[], Any], default: Any) -> Any:
-        """``read()``, or ``default`` with a :class:`JournalWarning` (once) when the file cannot be read."""
+        """``read()``, or ``default`` with a :class:`JournalWarning` (once) when the file cannot be read
+        (``read_problem`` says why: damaged, or storage that cannot be read just now: walk23 M1)."""
         try:
             return read()
-        except JournalUnreadable as exc:
-            self.last_warning = str(exc)
+        except (JournalUnreadable, OSError) as exc:
+            if isinstance(exc, OSError):
+                self.read_problem = self._not_read(exc)
+            self.last_warning = self.read_problem if isinstance(exc, OSError) else str(exc)
             if self.last_warning not in self._warned:
                 self._warned.add(self.last_warning)
                 warnings.warn(self.last_warning, JournalWarning, stacklevel=4)
@@ -390,18 +395,27 @@ class Journal:
         except (ValueError, OSError):
             return []
 
+    def _not_read(self, exc: OSError) -> str:
+        """A journal that cannot be read just now (the disk, or the browser's storage, failing; a lock
+        held too long), in plain words: what, that nothing was changed, what to do."""
+        why = (str(exc).replace(str(self.path), place(self.path)) if isinstance(exc, TimeoutError) or exc.errno is None
+               else os_words(exc))
+        todo = f" {when_full()}" if may_be_full(exc) else ""
+        return (f"Your journal at {place(self.path)} cannot be read right now ({why.rstrip('.')}). Nothing in it was "
+                f"changed; try again in a moment.{todo}")
+
     def _not_saved(self, exc: OSError) -> JournalFileError:
         """A failed save (or lock) in plain words: what happened, that nothing changed, what to do."""
         if exc.errno in NOT_WRITABLE:
             todo = (" Copy the journal to a folder you can write to, or set COPLEARN_JOURNAL to a journal file "
                     "there, and try again.")
-        elif exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            todo = " Free some space and try again."
+        elif may_be_full(exc):
+            todo = f" {when_full()}"  # (walk23 M2: a full browser storage said neither why nor what to do)
         else:
             todo = ""
         return JournalFileError(exc.errno, (
-            f"your journal at {self.path} could not be saved ({os_words(exc)}): this change was not saved, and "
-            f"the journal is as it was before.{todo}"))
+            f"your journal at {place(self.path)} could not be saved ({os_words(exc)}): this change was not saved, "
+            f"and the journal is as it was before.{todo}"))
 
     @property
     def entries(self) -> tuple[JournalEntry, ...]:
@@ -442,7 +456,7 @@ class Journal:
     def _write_unlocked(self, entries: list[JournalEntry]) -> None:
         if self._newer is not None:
             raise JournalFileError(None, (
-                f"your journal at {self.path} was saved by a newer version of the course (journal version "
+                f"your journal at {place(self.path)} was saved by a newer version of the course (journal version "
                 f"{self._newer}), so this version does not change it: this change was not saved, and the journal is "
                 f"as it was. {UPDATE_ADVICE}"))
         doc: dict[str, Any] = {**self._kept_top, "format": FORMAT, "version": VERSION}

@@ -29,7 +29,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from coplearn.core.atomic import atomic_write_text, file_lock, move_aside
+from coplearn.core.atomic import atomic_write_text, file_lock, move_aside, os_words
+from coplearn.core.environment import place
 
 __all__ = ["LessonAnswers", "Throttle", "answers_path", "as_sentence", "kernel_loop", "FORMAT"]
 
@@ -89,9 +90,9 @@ class LessonAnswers:
             try:
                 moved = move_aside(self.path, "unreadable")
             except OSError:
-                self.last_warning = f"Your kept answers at {self.path} could not be read ({why}); start again here."
+                self.last_warning = f"Your kept answers at {place(self.path)} could not be read ({why}); start again here."
             else:
-                self.last_warning = (f"Your kept answers at {self.path} could not be read ({why}), so they were "
+                self.last_warning = (f"Your kept answers at {place(self.path)} could not be read ({why}), so they were "
                                      f"kept safe as {moved.name} and this activity starts empty.")
             return {}
 
@@ -267,10 +268,11 @@ def as_sentence(problem: str) -> str:
 
 
 def _plain(exc: BaseException, otherwise: str) -> str:
-    """A file problem in words (the system's own, e.g. "No space left on device"), else ``otherwise``;
-    our own refusals (``ValueError`` raised above) are already in words."""
+    """A file problem in plain words (``"the disk is full"``; in the browser edition, that its storage for the
+    course is full: walk23 M2), else ``otherwise``; our own refusals (``ValueError`` raised above) are
+    already in words."""
     if isinstance(exc, OSError):
-        return exc.strerror or otherwise
+        return os_words(exc) if exc.errno is not None else (exc.strerror or otherwise)
     if type(exc) is ValueError and str(exc).startswith("it is"):
         return str(exc)
     return otherwise

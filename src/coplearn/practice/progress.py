@@ -46,7 +46,10 @@ from typing import TYPE_CHECKING, Any
 
 from coplearn.core import html as _html
 from coplearn.core.validate import activity_date
-from coplearn.core.atomic import NOT_WRITABLE, PlainOSError, atomic_write_text, file_lock, move_aside, os_words, read_lock
+from coplearn.core.atomic import (
+    NOT_WRITABLE, PlainOSError, atomic_write_text, file_lock, may_be_full, move_aside, os_words, read_lock, when_full,
+)
+from coplearn.core.environment import place
 from coplearn.practice.lesson_plan import (  # noqa: F401 - re-exported: the plans progress is measured against
     LessonPlan, _activity_lessons, _lesson_number, course_plan, lesson_of,
 )
@@ -363,7 +366,7 @@ class Progress:
         again = ("If a lesson you had completed is not shown as complete, mark it again with `coplearn progress "
                  "done NN --date YYYY-MM-DD` (the date you completed it).")
         if not saving:
-            said = (f"Your progress notes at {self.path} could not all be read: {why[:1000]}. Nothing was changed; "
+            said = (f"Your progress notes at {place(self.path)} could not all be read: {why[:1000]}. Nothing was changed; "
                     f"{counted} and are counted. Mend that in the file (or ask your tutor). Otherwise, the next time "
                     f"the course notes your progress, the file is kept safe under another name and the notes that "
                     f"can be read are carried over. {again}")
@@ -373,8 +376,8 @@ class Progress:
             return lessons
         moved = move_aside(self.path, "unreadable")
         self.last_warning = (
-            f"Your progress notes at {self.path} could not all be read ({why[:1000]}), so they were kept safe as "
-            f"{moved}; {counted} and were carried over into new notes"
+            f"Your progress notes at {place(self.path)} could not all be read ({why[:1000]}), so they were kept safe as "
+            f"{place(moved)}; {counted} and were carried over into new notes"
             + (f"; those for lesson{'s' if len(lost) != 1 else ''} {_numbers(lost)} were not" if lost else "")
             + f". {again} The kept file shows the dates.")
         warnings.warn(self.last_warning, ProgressWarning, stacklevel=4)
@@ -453,9 +456,11 @@ class Progress:
             if exc.errno is None or isinstance(exc, (TimeoutError, PlainOSError)):
                 raise
             todo = (" Set COPLEARN_PROGRESS to a file in a folder you can write to, and try again."
-                    if exc.errno in NOT_WRITABLE else "")
-            raise PlainOSError(exc.errno, f"your progress notes at {self.path} could not be saved ({os_words(exc)}): "
-                                          f"{unchanged}, and the notes are as they were before.{todo}") from exc
+                    if exc.errno in NOT_WRITABLE else f" {when_full()}"
+                    if may_be_full(exc) else "")
+            raise PlainOSError(exc.errno, f"your progress notes at {place(self.path)} could not be saved "
+                                          f"({os_words(exc)}): {unchanged}, and the notes are as they were before."
+                                          f"{todo}") from exc
 
     def _journal(self) -> "Journal":
         from coplearn.practice.journal import Journal
@@ -499,6 +504,23 @@ class Progress:
 # ---- the hooks widgets call ------------------------------------------------------------------
 
 _NOTED: set[tuple[str, str, str]] = set()
+#: Why the course's progress could not be noted, waiting to be shown on the page, and whether one has
+#: been shown in this session (:func:`problem_to_show`).
+_UNSHOWN: list[str] = []
+_SHOWN: list[bool] = [False]
+
+
+def problem_to_show() -> str | None:
+    """Why a progress note could not be saved, in words, the first time one could not be in this
+    session; after that, and when there was none, ``None``. The activity whose note failed shows it
+    on the page, once, rather than only as a warning no learner sees (walk23 M2: with the browser's
+    storage full, the route choice and every progress note failed without a word)."""
+    if _SHOWN[0] or not _UNSHOWN:
+        return None
+    _SHOWN[0] = True
+    said = _UNSHOWN[-1]
+    _UNSHOWN.clear()
+    return said
 
 
 def mark(lesson: str | int, activity: str = OPENED, *, path: str | os.PathLike[str] | None = None) -> bool:
@@ -515,8 +537,12 @@ def mark(lesson: str | int, activity: str = OPENED, *, path: str | os.PathLike[s
     try:
         new = progress.mark(number, activity)
     except (OSError, TimeoutError) as exc:
-        warnings.warn(f"Your progress could not be noted ({exc}); your work itself is not affected.",
-                      ProgressWarning, stacklevel=2)
+        said = str(exc).replace(str(progress.path), place(progress.path)).strip().rstrip(".")
+        said = (f"The course could not note your progress: {said}. Your work itself is not affected: only the table "
+                f"of your progress misses this.")
+        warnings.warn(said, ProgressWarning, stacklevel=2)
+        if not _SHOWN[0]:
+            _UNSHOWN[:] = [said]
         return False
     _NOTED.add(key)
     return new

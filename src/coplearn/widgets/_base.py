@@ -21,6 +21,8 @@ from typing import Any
 import ipywidgets as W
 from IPython.display import HTML, display
 
+from coplearn.core.atomic import PlainOSError, os_words
+from coplearn.core.environment import place  # (the widgets name files with it: walk16 F2, F8)
 from coplearn.practice.journal import Journal, JournalBusy
 from coplearn.practice.journal_entry import JournalEntry
 from coplearn.practice.lesson_answers import LessonAnswers, Throttle, as_sentence
@@ -199,23 +201,6 @@ def message(text: str, kind: str = "info") -> str:
     prefix = {"error": "Problem: ", "ok": "", "info": ""}.get(kind, "")
     colour = {"error": "#B00020", "ok": "#00573F", "info": "#222222"}.get(kind, "#222222")
     return f'<div role="{role}" style="color:{colour}">{prefix}{html.escape(text)}</div>'
-
-
-def place(path: Any) -> str:
-    """Where a file is, in words the learner can use: in the browser edition, its place in the site's
-    file list, kept in this browser (``my-journal/journal.json (in this browser)``), not the path
-    Pyodide gives it (``/drive/my-journal/journal.json``, which the learner can open nowhere: walk16
-    F2, F8); elsewhere, the path.
-
-    >>> place("/home/me/coplearn/journal.json")
-    '/home/me/coplearn/journal.json'
-    """
-    from coplearn.core.environment import in_browser
-
-    text = str(path)
-    if in_browser() and text.startswith("/drive/"):
-        return f"{text[len('/drive/'):]} (in this browser)"
-    return text
 
 
 #: How a download link in a message looks: underlined and bold, in the message's colour.
@@ -424,6 +409,19 @@ class Composite:
             progress.mark_activity(owner._progress_key())
         except Exception:  # noqa: BLE001 - progress notes must never break an activity
             pass
+        self._show_progress_problem()
+
+    def _show_progress_problem(self) -> None:
+        """Say on the page, once in a session, that the course's progress could not be noted (walk23 M2:
+        with the browser's storage full, only the console said so)."""
+        try:
+            from coplearn.practice import progress
+
+            said = progress.problem_to_show()
+        except Exception:  # noqa: BLE001 - progress notes must never break an activity
+            return
+        if said:
+            self.messages.value = message(said, "info")
 
     def safely(self, handler: Callable[..., Any]) -> Callable[..., Any]:
         """Wrap a handler so that any error is shown to the learner, not swallowed."""
@@ -461,6 +459,7 @@ class Composite:
                 progress.opened(lesson)
         except Exception:  # noqa: BLE001 - progress notes must never stop a lesson showing
             pass
+        self._show_progress_problem()
         display(HTML(KEYBOARD_SCRIPT), metadata={"coplearn": "keyboard"})
         display(W.VBox([_course_style(), self.view], _dom_classes=[COURSE_CLASS]))
 
@@ -603,6 +602,9 @@ class JournalPrompt(Composite):
     #: cannot fill the file every lesson's drafts share (its reader refuses a file over 1 MB).
     DRAFT_LIMIT = 10_000
     TOO_LONG = "This reflection is too long to keep as a draft; save it to your journal to keep it."
+    #: Said when a save fails: the reflection is not lost (walk23 M2).
+    STILL_HERE = ("What you wrote is still in the boxes above, and nothing was lost: copy it somewhere safe (into a "
+                  "document, or an email to yourself) before you close this page.")
 
     def __init__(self, prompt: str, *, lesson: str, concepts: Sequence[str] = (),
                  pcf: Sequence[str] = (), title: str = "", journal: Journal | None = None) -> None:
@@ -709,6 +711,12 @@ class JournalPrompt(Composite):
             )
         except JournalBusy as exc:  # kept safe beside the journal, and saved into it later (walk22 L11)
             busy, entry = exc, exc.entry
+        except OSError as exc:  # (not saved: say that what was typed is still here; walk23 M2)
+            said = str(exc) if isinstance(exc, PlainOSError) or exc.errno is None else (
+                f"your journal at {place(journal.path)} could not be saved ({os_words(exc)}): this change was not "
+                f"saved, and the journal is as it was before.")
+            said = said.replace(str(journal.path), place(journal.path))
+            raise PlainOSError(exc.errno, f"{said} {self.STILL_HERE}") from exc
         self.saved = entry
         self._saved_text = (self.learning.value, self.impact.value)
         self._keep_later.cancel()
@@ -720,6 +728,7 @@ class JournalPrompt(Composite):
                           path=progress.default_progress_path(journal.path))
         except Exception:  # noqa: BLE001 - progress notes must never stop a save
             pass
+        self._show_progress_problem()
         if busy is not None:
             # (the kept file's name first: it begins with the journal's)
             said = str(busy).replace(str(busy.kept), place(busy.kept))

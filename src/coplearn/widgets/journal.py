@@ -8,7 +8,7 @@ from typing import Any
 
 import ipywidgets as W
 
-from coplearn.core.atomic import os_problem
+from coplearn.core.atomic import may_be_full, os_problem, os_words, when_full
 from coplearn.core.environment import in_browser
 from coplearn.core.filenames import FileName, Kind, file_name
 from coplearn.practice import cpd
@@ -152,7 +152,8 @@ class JournalExport(Composite):
         try:
             result = journal.export(path, name.fmt, regulator=reg.key)
         except OSError as exc:  # (in words, naming the file as the learner finds it, never /drive/...)
-            raise ValueError(f"{os_problem(exc, place(path))}; nothing was exported.") from None
+            todo = f" {when_full()}" if may_be_full(exc) else ""
+            raise ValueError(f"{os_problem(exc, place(path))}; nothing was exported.{todo}") from None
         if hasattr(journal, "set_regulator"):
             journal.set_regulator(reg.key)
         self.written = Path(result) if isinstance(result, (str, Path)) else path
@@ -399,16 +400,19 @@ class JournalSetup(Composite):
         return self.journal.path if self.journal is not None else default_journal_path()
 
     def refresh(self) -> None:
-        """Re-read the journal file and say where it is and how many entries it holds."""
+        """Re-read the journal file and say where it is and how many entries it holds, or why it cannot be read."""
         journal = self.journal if self.journal is not None else Journal()
-        self.count = len(journal.entries)  # (only read: a file that cannot be read is never moved; walk22 M1)
-        exists = journal.path.exists()
-        state = ("" if getattr(journal, "read_problem", None) else
-                 f"It has {self.count} {'entry' if self.count == 1 else 'entries'}." if exists
-                 else "It does not exist yet: it will be created when you save your first entry.")
-        problem = getattr(journal, "read_problem", None)
-        warning = (problem if problem else f" Note: {journal.last_warning}" if getattr(journal, "last_warning", None)
-                   else "")
+        try:
+            self.count = len(journal.entries)  # (only read: a file that cannot be read is never moved; walk22 M1)
+            exists, problem = journal.path.exists(), getattr(journal, "read_problem", None)
+        except OSError as exc:  # (in words, and the lesson goes on: a traceback took this box's place, walk23 M1)
+            self.count, exists = 0, True
+            problem = (f"It cannot be read right now ({os_words(exc).replace(str(journal.path), place(journal.path))}),"
+                       " and nothing in it was changed. The rest of this lesson works: press \u201cCheck my journal"
+                       "\u201d to try again in a moment.")
+        state = "" if problem else (f"It has {self.count} {'entry' if self.count == 1 else 'entries'}." if exists
+                                    else "It does not exist yet: it will be created when you save your first entry.")
+        warning = problem or (f" Note: {journal.last_warning}" if getattr(journal, "last_warning", None) else "")
         self.where.value = (
             '<div role="status"><p><strong>Your journal is saved at:</strong> '
             f"<code>{html.escape(place(journal.path))}</code></p>"
