@@ -418,3 +418,18 @@ def test_two_copies_saving_at_the_same_moment_lose_nothing(tmp_path: Path) -> No
         assert p.exitcode == 0
     kept = LessonAnswers("culture-profile", path).load()
     assert kept == {f"{tag}{i}": i for tag in ("a", "b", "c") for i in range(60)}
+
+
+def test_the_kept_answers_note_says_where_they_are_in_the_browser_edition(
+        _private_journal: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """walk23 L2: in the browser edition lessons 04 and 06 said the answers were kept "on this computer,
+    or in your own space on a shared server"; they are in that browser only."""
+    import coplearn.core.environment as environment
+
+    for make in (TeamAuditForm, CultureProfileWidget):
+        desktop = make().keep_note.value
+        assert "on this computer, or in your own space on a shared server" in desktop, desktop
+    monkeypatch.setattr(environment, "in_browser", lambda: True)
+    for make in (TeamAuditForm, CultureProfileWidget):
+        note = make().keep_note.value
+        assert "in this web browser, on this device only" in note and "shared server" not in note, note

@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import MutableMapping
 
-__all__ = ["BROWSER_DRIVE", "in_browser", "place", "python_bin_on_path"]
+__all__ = ["BROWSER_DRIVE", "in_browser", "kept_where", "place", "python_bin_on_path"]
 
 #: Where the browser edition's files are, those the page keeps (JupyterLite's drive), as Pyodide names them.
 BROWSER_DRIVE = "/drive/"
@@ -23,6 +23,17 @@ def in_browser() -> bool:
     """Whether this Python runs in the browser edition (Pyodide), which has no terminal, no Word
     export and no files outside the browser's own (read at each call, so tests can pretend)."""
     return sys.platform == "emscripten"
+
+
+def kept_where() -> str:
+    """Where a learner's own files (journal, kept answers) are, in words: in the browser edition, in this
+    browser only (walk23 L2: lessons 04 and 06 said "on this computer, or ... a shared server" there).
+
+    >>> kept_where()
+    'on this computer, or in your own space on a shared server'
+    """
+    return "in this web browser, on this device only" if in_browser() else \
+        "on this computer, or in your own space on a shared server"
 
 
 def place(path: object) -> str:

@@ -20,6 +20,7 @@ from ._base import (DESCRIBED_CLASS, LABEL_STYLE, NOT_ANSWERED, ChoiceItem, Choi
                     show_chart)
 from ._base import rating_options as _rating_options, sorter_block as _sorter_block
 from ._base import note_html as _note
+from coplearn.core.environment import kept_where
 from coplearn.core.html import esc as _esc
 
 __all__ = ["AdairCircles", "AdairFunctionSorter", "TeamAuditForm"]
@@ -77,8 +78,8 @@ class AdairFunctionSorter(Composite):
 
 
 #: What the form says about where the learner's answers are kept.
-KEPT_NOTE = ("Your answers are kept in your own files, beside your journal (on this computer, or in your own "
-             "space on a shared server), and filled in again when you open this lesson. \u201cClear my "
+KEPT_NOTE = ("Your answers are kept in your own files, beside your journal ({where}), and filled in again when "
+             "you open this lesson. \u201cClear my "
              "answers\u201d removes them. To keep the results, save them to your journal.")
 
 
@@ -179,7 +180,7 @@ class TeamAuditForm(Composite):
         self.forget_button.on_click(self.safely(lambda _b: self._clear_pressed()))
         self._saved_for: dict[str, object] | None = None
         self._scored_for: dict[str, object] | None = None  # the answers the result shown was scored from
-        self.keep_note = W.HTML(value=f"<p>{_esc(KEPT_NOTE)}</p>" if self.kept is not None else "")
+        self.keep_note = W.HTML(value=f"<p>{_esc(KEPT_NOTE.format(where=kept_where()))}</p>" if self.kept is not None else "")
         self.status = live_html()
         self._clearing = TwoStep(self.forget_button, self.status, "Yes, clear all my answers",
                                  "This clears every answer in the form and the kept copy. Press \u201cYes, clear all "
@@ -218,7 +219,7 @@ class TeamAuditForm(Composite):
                 self.controls[key].value = value
         finally:
             self._quiet = False
-        self.keep_note.value = f"<p>Your answers from last time are filled in.{_esc(note)} {_esc(KEPT_NOTE)}</p>"
+        self.keep_note.value = f"<p>Your answers from last time are filled in.{_esc(note)} {_esc(KEPT_NOTE.format(where=kept_where()))}</p>"
         if good:
             self.score()
 
@@ -258,7 +259,7 @@ class TeamAuditForm(Composite):
         if self.kept is not None:
             problem = self.kept.forget()
             self.keep_note.value = message(as_sentence(problem), "info") if problem else (
-                f"<p>Your answers were cleared. {_esc(KEPT_NOTE)}</p>")
+                f"<p>Your answers were cleared. {_esc(KEPT_NOTE.format(where=kept_where()))}</p>")
 
     def save_to_journal(self) -> Any:
         """Score the audit and save the result to the learner's journal as a CPD-ready entry (once

@@ -28,6 +28,7 @@ import ipywidgets as W
 
 from coplearn.practice.lesson_answers import LessonAnswers, as_sentence
 from coplearn.core import html as _html
+from coplearn.core.environment import kept_where
 from coplearn.teaching.cultures import example_teams, get_example_team, principle_cue
 from coplearn.paper.cultures import (
     AGREEMENT_SCALE,
@@ -208,8 +209,8 @@ def _show_placeholder(dd: W.Dropdown) -> None:
 
 
 #: What lesson 04 says about where the learner's ratings are kept.
-KEPT_RATINGS = ("Your own ratings are kept in your own files, beside your journal (on this computer, or in your own "
-                "space on a shared server), and filled in again when you open this lesson. \u201cClear all "
+KEPT_RATINGS = ("Your own ratings are kept in your own files, beside your journal ({where}), and filled in again "
+                "when you open this lesson. \u201cClear all "
                 "ratings\u201d removes them. An example team's ratings are not kept.")
 
 
@@ -232,7 +233,7 @@ class CultureProfileWidget(Composite):
         # a learner's own ratings are kept on this computer and filled in again next time (reach
         # review 8: they were lost on a reload); not when the ratings are given by code
         self.kept = None if ratings is not None else LessonAnswers("culture-profile")
-        self.keep_note = W.HTML(value=f"<p>{html.escape(KEPT_RATINGS)}</p>" if self.kept is not None else "")
+        self.keep_note = W.HTML(value=f"<p>{html.escape(KEPT_RATINGS.format(where=kept_where()))}</p>" if self.kept is not None else "")
         self.example = W.Dropdown(
             options=[("None: I will rate my own team", None)] + [(e.name, e.key) for e in example_teams()],
             index=0, description="Start from an example team", style=LABEL_STYLE,
@@ -316,9 +317,9 @@ class CultureProfileWidget(Composite):
         self._set_ratings(good)
         if good or note:
             self.keep_note.value = (f"<p>Your ratings from last time are filled in.{html.escape(note)} "
-                                    f"{html.escape(KEPT_RATINGS)}</p>")
+                                    f"{html.escape(KEPT_RATINGS.format(where=kept_where()))}</p>")
         elif not first:
-            self.keep_note.value = f"<p>{html.escape(KEPT_RATINGS)}</p>"
+            self.keep_note.value = f"<p>{html.escape(KEPT_RATINGS.format(where=kept_where()))}</p>"
 
     def _clear_pressed(self) -> None:
         """The button asks once before clearing the learner's own ratings (and their kept copy)."""
@@ -392,7 +393,7 @@ class CultureProfileWidget(Composite):
         if self.kept is not None and mine:
             problem = self.kept.forget()
             self.keep_note.value = message(as_sentence(problem), "info") if problem else (
-                f"<p>Your ratings were cleared. {html.escape(KEPT_RATINGS)}</p>")
+                f"<p>Your ratings were cleared. {html.escape(KEPT_RATINGS.format(where=kept_where()))}</p>")
 
     def update(self) -> None:
         """Rebuild the profile from the ratings and redraw the radar and the advice."""
