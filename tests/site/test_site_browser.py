@@ -484,6 +484,9 @@ def test_a_lesson_is_never_saved_into_the_browser(context, site_server):
     page = context.new_page()
     try:
         open_lesson(page, site_server.url, lesson.slug)
+        # (walk23 L6: JupyterLite's "Clear Browser Data", one click from Download in the file list, deleted
+        # the journal: the site leaves that command out)
+        assert page.evaluate("() => window.jupyterapp.commands.hasCommand('application:clear-browser-data')") is False
         page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")  # by hand
         page.wait_for_function("""() => { const w = window.jupyterapp.shell.currentWidget;
             const k = w.sessionContext.session.kernel;

@@ -221,7 +221,12 @@ def build_site(output: str | os.PathLike[str], *, root: Path | None = None, cach
                 # window.jupyterapp: used by the run-on-open script below and by the browser tests
                 "exposeAppInBrowser": "true",
                 "litePluginSettings": {"@jupyterlite/pyodide-kernel-extension:kernel": kernel_settings},
-                "disabledExtensions": ["@jupyterlab/apputils-extension:announcements"],
+                # JupyterLite's "Clear Browser Data" (in the file list's right-click menu, beside the
+                # Download the learner is told to use for journal.json) deletes the journal and every kept
+                # answer after one click and a confirmation that names neither (walk23 L6): left out.
+                # Clearing the browser's own data (its settings) still does it, as the lesson note says.
+                "disabledExtensions": ["@jupyterlab/apputils-extension:announcements",
+                                       "@jupyterlite/application-extension:clear-browser-data"],
             },
         }
         (lite / "jupyter-lite.json").write_text(json.dumps(config, indent=1), encoding="utf-8")
