@@ -144,8 +144,10 @@ def test_the_browser_copy_of_a_lesson_gives_the_browsers_advice_and_a_changed_le
     text = "".join("".join(c["source"]) for c in copy["cells"] if c["cell_type"] == "markdown")
     for desktop_only in ("In the code-free app view they are ready already", "File → New → Terminal",
                          "Python 3 (ipykernel)", "Restart Kernel and Run All Cells", "the bracket to its left",
-                         "three dots", "COPLEARN_JOURNAL", "in your home folder", "coplearn journal export` does"):
+                         "three dots", "COPLEARN_JOURNAL", "in your home folder", "coplearn journal export` does",
+                         "run a lesson in JupyterLab or in the code-free app view"):  # (walk23 L3)
         assert desktop_only not in text, desktop_only
+    assert "download **both** its notebook and its `answers.json`" in text  # (walk23 L3: handing in)
     assert "appear by themselves once Python has started" in text
     assert "In this browser edition that happens by\nitself once Python has started" in text
     assert "**Kernel → Restart Kernel…** starts it afresh" in text

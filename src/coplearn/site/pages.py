@@ -86,6 +86,16 @@ BROWSER_WORDING: list[tuple[str, str, str]] = [
      "Here it is Python running inside your\n  browser, named **Python (Pyodide)** at the top right, with "
      "a small sign beside it while it is busy.\n  If the page stops responding, choose **Kernel → Restart "
      "Kernel…**: the lesson then runs again by\n  itself, and nothing in your journal is lost."),
+    ("00",  # (walk23 L3) there is no app view in the browser, and a folder cannot be downloaded from it
+     r"1\. run a lesson in JupyterLab or in the code-free app view, and use",
+     "1. run a lesson in this browser edition, and use"),
+    ("00",
+     r"- \*\*Graded exercises\*\* are different: save them \(\*\*File → Save\*\*, or \*\*Ctrl \+ S\*\*\) and submit them\n"
+     r"  as your tutor explains\.\n",
+     "- **Graded exercises** are different: save them (**File → Save**, or **Ctrl + S**). To hand one in\n"
+     "  from this browser, download **both** its notebook and its `answers.json` (right-click each in the\n"
+     "  file list, then **Download**) and send both as your tutor explains; the note at the top of each\n"
+     "  exercise says more.\n"),
     ("00",  # the prompts are hidden in the browser edition's lesson view
      r"- While a cell is running, the bracket to its left shows \*\*\[\\\*\]\*\*\. When it has finished, the\n"
      r"  star becomes a number\.\n",
