@@ -314,8 +314,11 @@ def test_walk22_l11_an_entry_the_lock_kept_out_is_kept_beside_the_journal_and_sa
     kept = busy.value.kept
     assert kept.parent == journal.path.parent and kept.name == f"journal.json.waiting-{busy.value.entry.id}.json"
     assert f"this entry was kept safe in {kept}" in said, said
+    assert "It goes into your journal the next time anything is saved to it, and" in said, said
+    assert "saving it again does not make a second copy" in said and "coplearn journal" not in said, said
+    # (the next `coplearn journal` command takes it in too: said on the command line only, check23 1)
     assert "It goes into your journal the next time anything is saved to it (or at the next `coplearn journal` " \
-           "command)" in said and "saving it again does not make a second copy" in said, said
+           "command)" in busy.value.command_line
     assert journal.path.read_bytes() == before  # the journal as it was
     assert not list(tmp_path.glob(".*.tmp"))  # (written whole, as every save is)
     side = json.loads(kept.read_text(encoding="utf-8"))  # a journal of one entry (`coplearn journal import` reads it)
@@ -347,6 +350,7 @@ def test_walk22_l11_the_command_line_says_where_the_entry_is_and_the_next_comman
     kept = list(journal.path.parent.glob("journal.json.waiting-*.json"))
     assert code == 0 and len(kept) == 1 and journal.path.read_bytes() == before
     assert out.out.startswith("Kept entry ") and f"kept safe in {kept[0]}" in out.out, out
+    assert "(or at the next `coplearn journal` command)" in out.out, out
     assert main(["journal", "list", "--journal", str(journal.path)]) == 0
     out = capsys.readouterr()
     assert f"1 entry kept beside the journal while it was busy ({kept[0].name}) is now in {journal.path}" in out.err

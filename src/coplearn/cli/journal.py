@@ -207,7 +207,7 @@ def _add(args: argparse.Namespace) -> int:
             )
         _tell_warnings(caught)
     except JournalBusy as busy:  # (kept safe beside the journal, and said where: walk22 L11)
-        print(f"Kept entry {busy.entry.id} ({busy.entry.date}) safe. {busy}")
+        print(f"Kept entry {busy.entry.id} ({busy.entry.date}) safe. {busy.command_line}")
         return 0
     except (ValueError, LookupError, OSError, TimeoutError) as exc:
         return _fail(_with_hint(args, exc, "the entry was not saved"))

@@ -28,7 +28,8 @@ from coplearn.core.environment import BROWSER_DRIVE as _DRIVE
 from coplearn.core.environment import in_browser
 
 __all__ = ["atomic_write_text", "atomic_write_bytes", "file_lock", "move_aside", "os_problem", "os_words",
-           "output_folder_problem", "PlainOSError", "read_lock", "refuse_to_replace_data", "may_be_full", "when_full"]
+           "output_folder_problem", "PlainOSError", "read_lock", "refuse_to_replace_data", "may_be_full", "passing",
+           "when_full", "CLOSE_OTHERS", "SAVING_AT_ONCE"]
 
 
 #: File problems in plain words, by error number (anything else: the system's own words).
@@ -50,7 +51,9 @@ _PLAIN_OS_ERRORS = {
 _PLAIN_BROWSER_ERRORS = {
     errno.ENOSPC: "this browser's storage for the course is full",
     errno.EDQUOT: "this browser's storage for the course is full",
-    errno.EIO: "this browser's storage for the course could not be read or written, perhaps because it is full",
+    # (a full storage is ENOSPC; an EIO is most often a request the page did not answer in time: check23 3)
+    errno.EIO: "this browser's storage for the course could not be read or written just now (the computer may be "
+               "busy, or the storage full)",
 }
 
 
@@ -93,10 +96,32 @@ def os_words(exc: OSError) -> str:
 
 
 def may_be_full(exc: OSError) -> bool:
-    """Whether ``exc`` says that the disk is full, or, in the browser edition, may mean that its storage is
-    (there, a failed request to the browser's storage was given as EIO before storage full had its own
-    number), so that :func:`when_full` is worth saying."""
-    return exc.errno in FULL or (exc.errno == errno.EIO and in_browser())
+    """Whether ``exc`` says that the disk (in the browser edition, the browser's storage) is full, so that
+    :func:`when_full` is worth saying. Only :data:`FULL`: in the browser edition a full storage reaches
+    Python as ENOSPC, and an EIO there is a request the page did not answer in time or could not
+    carry out, which freeing space or another browser does not mend (check23 3).
+
+    >>> may_be_full(OSError(errno.ENOSPC, "No space left on device")), may_be_full(OSError(errno.EIO, "I/O error"))
+    (True, False)
+    """
+    return exc.errno in FULL
+
+
+def passing(exc: OSError) -> bool:
+    """Whether ``exc`` may pass, so that "try again in a moment" is fitting advice: storage failing just now
+    (EIO) or full (:data:`FULL`, once space is freed), or a lock held too long (``TimeoutError``). A folder
+    where a file should be, a file without permission, a name too long do not mend by waiting (check23 4).
+
+    >>> passing(OSError(errno.EIO, "I/O error")), passing(OSError(errno.EISDIR, "Is a directory"))
+    (True, False)
+    """
+    return isinstance(exc, TimeoutError) or exc.errno in FULL + (errno.EIO,)
+
+
+#: What a lock held too long means, in words for the lesson page (the lock file's owner and age are for the
+#: console: check23 10), and what to do about it.
+SAVING_AT_ONCE = "another open copy of the course was saving at the same time"
+CLOSE_OTHERS = "close other tabs or windows of the course"
 
 
 def when_full() -> str:

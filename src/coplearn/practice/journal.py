@@ -50,10 +50,10 @@ from typing import Any
 
 from coplearn.core import html as _html
 from coplearn.core.atomic import (
-    NOT_WRITABLE, PlainOSError, atomic_write_text, file_lock, may_be_full, move_aside, os_problem, os_words,
-    read_lock, when_full,
+    CLOSE_OTHERS, NOT_WRITABLE, SAVING_AT_ONCE, PlainOSError, atomic_write_text, file_lock, may_be_full, move_aside,
+    os_problem, os_words, passing, read_lock, when_full,
 )
-from coplearn.core.environment import place
+from coplearn.core.environment import in_browser, place
 from coplearn.core.file_kinds import field_before, file_text, json_slip, other_kind
 from coplearn.practice import cpd, journal_waiting
 from coplearn.practice.journal_entry import (  # noqa: F401 - re-exported: a journal's entries and their checks
@@ -100,12 +100,14 @@ class NotAJournalError(JournalUnreadable):
 class JournalBusy(TimeoutError):
     """Another program held the journal for longer than a save waits, so a new entry was kept safe in a
     file of its own beside the journal (:attr:`kept`); it goes into the journal at its next save. The
-    message says where it is and what will happen."""
+    message says where it is and what will happen; :attr:`command_line` says so for the command line,
+    where the next ``coplearn journal`` command takes it in too (a lesson's learner has no command line)."""
 
-    def __init__(self, message: str, entry: JournalEntry, kept: Path) -> None:
+    def __init__(self, message: str, entry: JournalEntry, kept: Path, command_line: str | None = None) -> None:
         super().__init__(message)
         self.entry = entry
         self.kept = kept
+        self.command_line = command_line if command_line is not None else message
 
 
 class _Damaged(ValueError):
@@ -277,9 +279,10 @@ class Journal:
         not hold yet; the files read are noted, to be removed once a save has taken them in."""
         found, problems = journal_waiting.read_waiting(self.path)
         for problem in problems:
+            # (once mended it is taken in by the next save, which removes it: check23 2)
             self._warn_once(f"An entry kept beside your journal while it was busy could not be read ({problem[:500]}); "
-                            "that file was left as it is. Mend it (or ask your tutor), then import it with "
-                            "`coplearn journal import` or lesson 11.")
+                            "that file was left as it is. Mend it (or ask your tutor): once it can be read, it is "
+                            "taken into your journal the next time anything is saved to it.")
         if not found:
             return entries
         same_day = {_words(e, True) for e in entries}
@@ -338,7 +341,9 @@ class Journal:
             self.last_warning = self.read_problem if isinstance(exc, OSError) else str(exc)
             if self.last_warning not in self._warned:
                 self._warned.add(self.last_warning)
-                warnings.warn(self.last_warning, JournalWarning, stacklevel=4)
+                # (a lock's owner and age are for the console, not the lesson page: check23 10)
+                detail = f" (Details: {exc})" if isinstance(exc, TimeoutError) else ""
+                warnings.warn(self.last_warning + detail, JournalWarning, stacklevel=4)
             return default
 
     @contextlib.contextmanager
@@ -368,15 +373,20 @@ class Journal:
         try:
             kept = journal_waiting.keep(self.path, entry, once=once)
         except OSError as write_exc:
-            return TimeoutError(f"{exc} This entry was not saved, and it could not be kept beside the journal either "
-                                f"({os_words(write_exc)}).")
-        return JournalBusy(
-            f"Your journal at {self.path} is busy: another program has held it for {self.lock_timeout:g} s (another "
-            f"copy of the course saving, perhaps). So that nothing is lost, this entry was kept safe in {kept}. It "
-            f"goes into your journal the next time anything is saved to it (or at the next `coplearn journal` "
-            f"command), and it is shown with your entries meanwhile: nothing else needs doing, and saving it again "
-            f"does not make a second copy. (If you copy the journal to another computer before then, copy that "
-            f"file too.)", entry, kept)
+            warnings.warn(f"The journal's lock: {exc}", JournalWarning, stacklevel=4)  # (its details: check23 10)
+            return TimeoutError(f"Your journal at {place(self.path)} is busy ({SAVING_AT_ONCE}, for longer than "
+                                f"{self.lock_timeout:g} s), so this entry was not saved, and it could not be kept beside "
+                                f"the journal either ({os_words(write_exc)}). {CLOSE_OTHERS.capitalize()} and "
+                                f"try again.")
+
+        def said(when: str) -> str:  # (the files named as the learner knows them, never /drive/...: check23 1)
+            return (f"Your journal at {place(self.path)} is busy: another program has held it for {self.lock_timeout:g} s "
+                    f"(another copy of the course saving, perhaps). So that nothing is lost, this entry was kept safe in "
+                    f"{place(kept)}. It goes into your journal the next time anything is saved to it{when}, and it is "
+                    f"shown with your entries meanwhile: nothing else needs doing, and saving it again does not make a "
+                    f"second copy. (If you copy the journal to another computer before then, copy that file too.)")
+
+        return JournalBusy(said(""), entry, kept, said(" (or at the next `coplearn journal` command)"))
 
     def fold_waiting(self, timeout: float = 2.0) -> list[Path]:
         """Take the entries kept beside the journal while it was busy into the journal, now, and return the
@@ -395,14 +405,31 @@ class Journal:
         except (ValueError, OSError):
             return []
 
-    def _not_read(self, exc: OSError) -> str:
-        """A journal that cannot be read just now (the disk, or the browser's storage, failing; a lock
-        held too long), in plain words: what, that nothing was changed, what to do."""
-        why = (str(exc).replace(str(self.path), place(self.path)) if isinstance(exc, TimeoutError) or exc.errno is None
-               else os_words(exc))
-        todo = f" {when_full()}" if may_be_full(exc) else ""
-        return (f"Your journal at {place(self.path)} cannot be read right now ({why.rstrip('.')}). Nothing in it was "
-                f"changed; try again in a moment.{todo}")
+    def _not_read(self, exc: OSError, subject: str = "", again: str = "try again in a moment") -> str:
+        """A journal that cannot be read, in plain words: what, that nothing was changed, and what to do:
+        ``again`` (for the disk, or the browser's storage, failing or full, or a lock held too long), or
+        what does mend a lasting problem, such as a folder where the journal should be (check23 4).
+        ``subject`` names the journal (default "Your journal at <where>")."""
+        subject = subject or f"Your journal at {place(self.path)}"
+        if isinstance(exc, TimeoutError):  # (the lock file's owner and age go to the console: check23 10)
+            return (f"{subject} cannot be read right now ({SAVING_AT_ONCE}). Nothing in it was changed; "
+                    f"{CLOSE_OTHERS}, and {again}.")
+        why = (str(exc).replace(str(self.path), place(self.path)) if exc.errno is None else os_words(exc)).rstrip(".")
+        if passing(exc) or exc.errno is None:  # (not known: perhaps a moment's)
+            todo = f" {when_full()}" if may_be_full(exc) else ""
+            return f"{subject} cannot be read right now ({why}). Nothing in it was changed; {again}.{todo}"
+        if in_browser():
+            todo = "Ask your tutor for help: waiting will not mend this."
+        elif exc.errno in NOT_WRITABLE:
+            todo = ("Waiting will not mend this: ask whoever looks after this computer to let you use it, or copy the "
+                    "journal to a folder of your own and set COPLEARN_JOURNAL to the copy.")
+        elif exc.errno == errno.EISDIR:
+            todo = ("A journal is one file (journal.json), not a folder: set COPLEARN_JOURNAL to that file, or move "
+                    "the folder away and the course starts a new journal here (or ask your tutor).")
+        else:
+            todo = ("Waiting will not mend this: set COPLEARN_JOURNAL to a journal file in a folder of your own, or "
+                    "ask your tutor.")
+        return f"{subject} cannot be read ({why}). Nothing in it was changed. {todo}"
 
     def _not_saved(self, exc: OSError) -> JournalFileError:
         """A failed save (or lock) in plain words: what happened, that nothing changed, what to do."""

@@ -24,7 +24,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from coplearn.core.atomic import atomic_write_text
+from coplearn.core.atomic import atomic_write_text, os_words
+from coplearn.core.environment import place
 from coplearn.core.file_kinds import file_text, json_slip
 from coplearn.practice.journal_entry import JournalEntry
 
@@ -81,7 +82,7 @@ class Waiting:
 
 def read_waiting(journal: Path) -> tuple[list[Waiting], list[str]]:
     """The waiting files beside ``journal`` that can be read, and what is wrong (in words, naming the
-    file) with each that cannot: such a file is left as it is."""
+    file as the learner knows it) with each that cannot: such a file is left as it is."""
     found: list[Waiting] = []
     problems: list[str] = []
     for path in waiting_files(journal):
@@ -96,13 +97,13 @@ def read_waiting(journal: Path) -> tuple[list[Waiting], list[str]]:
                 raise ValueError("it holds no entries")
             entries = tuple(JournalEntry.from_dict(item) for item in data["entries"])
         except OSError as exc:
-            problems.append(f"{path}: it could not be read ({exc.strerror or exc})")
+            problems.append(f"{place(path)}: it could not be read ({os_words(exc)})")
             continue
         except (json.JSONDecodeError, RecursionError) as exc:
-            problems.append(f"{path}: {json_slip(text, exc)}")
+            problems.append(f"{place(path)}: {json_slip(text, exc)}")
             continue
         except (ValueError, TypeError, KeyError, LookupError) as exc:
-            problems.append(f"{path}: {exc}")
+            problems.append(f"{place(path)}: {exc}")
             continue
         found.append(Waiting(path, entries, data.get("add_once") is True))
     return found, problems

@@ -47,7 +47,8 @@ from typing import TYPE_CHECKING, Any
 from coplearn.core import html as _html
 from coplearn.core.validate import activity_date
 from coplearn.core.atomic import (
-    NOT_WRITABLE, PlainOSError, atomic_write_text, file_lock, may_be_full, move_aside, os_words, read_lock, when_full,
+    CLOSE_OTHERS, NOT_WRITABLE, SAVING_AT_ONCE, PlainOSError, atomic_write_text, file_lock, may_be_full, move_aside,
+    os_words, read_lock, when_full,
 )
 from coplearn.core.environment import place
 from coplearn.practice.lesson_plan import (  # noqa: F401 - re-exported: the plans progress is measured against
@@ -538,11 +539,12 @@ def mark(lesson: str | int, activity: str = OPENED, *, path: str | os.PathLike[s
         new = progress.mark(number, activity)
     except (OSError, TimeoutError) as exc:
         said = str(exc).replace(str(progress.path), place(progress.path)).strip().rstrip(".")
-        said = (f"The course could not note your progress: {said}. Your work itself is not affected: only the table "
-                f"of your progress misses this.")
+        unaffected = "Your work itself is not affected: only the table of your progress misses this."
+        said = f"The course could not note your progress: {said}. {unaffected}"
         warnings.warn(said, ProgressWarning, stacklevel=2)
-        if not _SHOWN[0]:
-            _UNSHOWN[:] = [said]
+        if not _SHOWN[0]:  # (a lock's owner and age stay on the console, not the lesson page: check23 10)
+            _UNSHOWN[:] = [f"The course could not note your progress: {SAVING_AT_ONCE} ({CLOSE_OTHERS}, and try "
+                           f"again). {unaffected}" if isinstance(exc, TimeoutError) else said]
         return False
     _NOTED.add(key)
     return new

@@ -31,7 +31,7 @@ from ._style import COURSE_CLASS, COURSE_CSS
 from ._style import course_style as _course_style
 
 __all__ = ["Composite", "ChoiceItem", "ChoiceSorter", "JournalPrompt", "show_chart", "message", "place", "saved_message",
-           "COURSE_CSS", "DESCRIBED_CLASS", "LIVE_CLASS", "UNSAVED_CLASS", "KeptSoon",
+           "add_to_journal", "COURSE_CSS", "DESCRIBED_CLASS", "LIVE_CLASS", "UNSAVED_CLASS", "KeptSoon",
            "KEYBOARD_SCRIPT", "full_width", "live_html"]
 
 LABEL_STYLE = {"description_width": "initial"}
@@ -701,16 +701,13 @@ class JournalPrompt(Composite):
 
     def _save(self) -> JournalEntry:
         journal = self._journal()
-        busy: JournalBusy | None = None
-        try:
-            entry = journal.add(
+        try:  # (a busy journal: kept safe beside it, and saved into it later; said at once: walk22 L11)
+            entry, _new, busy = add_to_journal(self.status, lambda: journal.add(
                 title=self.title, prompt=self.prompt, lesson=self.lesson, learning=self.learning.value,
                 impact_practice=self.impact.value, concepts=list(self.concepts), pcf=list(self.pcf),
                 description=f"Reflection in coplearn lesson {self.lesson}: {self.prompt}",
                 relevance="Part of a course on leading communities of practice in social work (Gray et al. 2010).",
-            )
-        except JournalBusy as exc:  # kept safe beside the journal, and saved into it later (walk22 L11)
-            busy, entry = exc, exc.entry
+            ))
         except OSError as exc:  # (not saved: say that what was typed is still here; walk23 M2)
             said = str(exc) if isinstance(exc, PlainOSError) or exc.errno is None else (
                 f"your journal at {place(journal.path)} could not be saved ({os_words(exc)}): this change was not "
@@ -729,14 +726,27 @@ class JournalPrompt(Composite):
         except Exception:  # noqa: BLE001 - progress notes must never stop a save
             pass
         self._show_progress_problem()
-        if busy is not None:
-            # (the kept file's name first: it begins with the journal's)
-            said = str(busy).replace(str(busy.kept), place(busy.kept))
-            self.status.value = message(said.replace(str(journal.path), place(journal.path)), "info")
+        if busy is not None:  # (said by add_to_journal)
             return entry
         warn = f" Note: {journal.last_warning}" if journal.last_warning else ""
         self.status.value = message(f"Saved to your journal at {place(journal.path)} on {entry.date}.{warn}", "ok")
         return entry
+
+
+def add_to_journal(status: W.HTML, add: Callable[[], Any]) -> tuple[JournalEntry, bool, JournalBusy | None]:
+    """Save an entry with ``add`` (a journal's ``add``, or its ``add_once``, which also says whether the
+    entry is new) and return (the entry, whether it is new, ``None``). When the journal was busy, the
+    entry was kept safe beside it, to go in at the next save (:class:`JournalBusy`): ``status`` says so,
+    as information, not as a problem (nothing is lost, and nothing else needs doing), and the entry
+    is returned as new, with the ``JournalBusy`` (check23 1: lessons 06 and 11 showed it as a red
+    "Problem:", naming /drive/...). Any other failure is raised."""
+    try:
+        done = add()
+    except JournalBusy as busy:
+        status.value = message(str(busy), "info")
+        return busy.entry, True, busy
+    entry, new = done if isinstance(done, tuple) else (done, True)
+    return entry, new, None
 
 
 # ---- small pieces the topic modules share ------------------------------------------------------

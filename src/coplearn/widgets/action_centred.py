@@ -16,7 +16,7 @@ from coplearn.teaching import vignettes as _vg
 from coplearn.figures._base import Chart
 from coplearn.figures.action_centred import build_adair_circles, build_audit_scores
 from ._base import (DESCRIBED_CLASS, LABEL_STYLE, NOT_ANSWERED, ChoiceItem, ChoiceSorter, Composite, KeptSoon, TwoStep, full_width, place,
-                    live_html, message,
+                    add_to_journal, live_html, message,
                     show_chart)
 from ._base import rating_options as _rating_options, sorter_block as _sorter_block
 from ._base import note_html as _note
@@ -274,8 +274,10 @@ class TeamAuditForm(Composite):
                                         "Change an answer to save a new record.", "info")
             return self.saved
         journal = self.journal if self.journal is not None else Journal()
-        self.saved, new = journal.add_once(**audit_journal_fields(result))
+        self.saved, new, busy = add_to_journal(self.status, lambda: journal.add_once(**audit_journal_fields(result)))
         self._saved_for = self.responses()
+        if busy is not None:  # (kept safe beside the journal, and said so: check23 1)
+            return self.saved
         if not new:  # (the same results saved on an earlier visit: one CPD record, walk16 F5)
             self.status.value = message(f"These results are already in your journal (saved on {self.saved.date}). "
                                         "Change an answer to save a new record.", "info")

@@ -8,7 +8,7 @@ from typing import Any
 
 import ipywidgets as W
 
-from coplearn.core.atomic import may_be_full, os_problem, os_words, when_full
+from coplearn.core.atomic import may_be_full, os_problem, when_full
 from coplearn.core.environment import in_browser
 from coplearn.core.filenames import FileName, Kind, file_name
 from coplearn.practice import cpd
@@ -59,7 +59,8 @@ class JournalExport(Composite):
         self._followed: str | None = None
         from coplearn.practice.regulators import DEFAULT_REGULATOR, regulators
 
-        saved = getattr(self._journal(), "regulator", DEFAULT_REGULATOR)
+        saved = getattr(journal := self._journal(), "regulator", DEFAULT_REGULATOR)
+        self._unsure = saved if getattr(journal, "read_problem", None) else None  # (read again at export: check23 8)
         self.regulator = W.Dropdown(options=[(f"{r.name} ({r.nation})", r.key) for r in regulators()],
                                     value=saved, description="Your regulator", style=LABEL_STYLE,
                                     layout=W.Layout(width="auto"))
@@ -140,6 +141,7 @@ class JournalExport(Composite):
             raise ValueError("This version of coplearn cannot export the journal yet; please tell your tutor.")
         # (a journal that cannot be read is said so, changing nothing; not "no entries yet": walk22 M1)
         count = len(journal.read() if hasattr(journal, "read") else journal.entries)
+        self.regulator.value = journal.regulator if self.regulator.value == self._unsure else self.regulator.value
         if count == 0:
             raise ValueError("Your journal has no entries yet: save a reflection in any lesson first.")
         name = self.file_name()
@@ -407,9 +409,7 @@ class JournalSetup(Composite):
             exists, problem = journal.path.exists(), getattr(journal, "read_problem", None)
         except OSError as exc:  # (in words, and the lesson goes on: a traceback took this box's place, walk23 M1)
             self.count, exists = 0, True
-            problem = (f"It cannot be read right now ({os_words(exc).replace(str(journal.path), place(journal.path))}),"
-                       " and nothing in it was changed. The rest of this lesson works: press \u201cCheck my journal"
-                       "\u201d to try again in a moment.")
+            problem = journal._not_read(exc, "It", "press \u201cCheck my journal\u201d to try again in a moment") + " The rest of this lesson works."
         state = "" if problem else (f"It has {self.count} {'entry' if self.count == 1 else 'entries'}." if exists
                                     else "It does not exist yet: it will be created when you save your first entry.")
         warning = problem or (f" Note: {journal.last_warning}" if getattr(journal, "last_warning", None) else "")

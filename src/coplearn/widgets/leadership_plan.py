@@ -13,7 +13,8 @@ from coplearn.core.atomic import atomic_write_text
 from coplearn.practice.journal import Journal
 from coplearn.practice.lesson_answers import LessonAnswers, as_sentence
 from coplearn.teaching import leadership_plan as _plan
-from ._base import LABEL_STYLE, PLACEHOLDER, Composite, full_width, live_html, message, place, saved_message
+from ._base import (LABEL_STYLE, PLACEHOLDER, Composite, add_to_journal, full_width, live_html, message, place,
+                    saved_message)
 
 __all__ = ["LeadershipPlanBuilder"]
 
@@ -204,7 +205,9 @@ class LeadershipPlanBuilder(Composite):
         """Save the plan to the learner's journal as a CPD-ready entry."""
         plan = self._require_plan()
         journal = self.journal if self.journal is not None else Journal()
-        self.saved, new = journal.add_once(**plan.journal_fields())
+        self.saved, new, busy = add_to_journal(self.status, lambda: journal.add_once(**plan.journal_fields()))
+        if busy is not None:  # (kept safe beside the journal, and said so: check23 1)
+            return self.saved
         if not new:  # (a double click, or the same plan saved again: one CPD record, walk16 F6)
             self.status.value = message(f"This plan is already in your journal (saved on {self.saved.date}). "
                                         "Change the plan to save a new record.", "info")
