@@ -149,3 +149,109 @@ def test_a_changed_data_file_under_its_released_name_is_named_and_the_release_s_
         assert course.score(A3, "t23-a3-csv") == course.score(A3, "t23-a3-ok")
     finally:
         forget_students(course, "t23-a3-ok", "t23-a3-csv")
+
+
+def test_changed_release_files_are_those_nbgrader_puts_back(tmp_path: Path) -> None:
+    """check23 #7: the line "nbgrader puts it back" names only the files nbgrader's autograding really
+    copies over a submission: from the course's own source folder (CourseDirectory.source_directory,
+    here not one of the usual names), less its ignore list, ``answers.json`` and ``.answers*``, and
+    less what ``Autograde.exclude_overwriting`` leaves the student's."""
+    import logging
+    from types import SimpleNamespace
+
+    from nbgrader.coursedir import CourseDirectory
+
+    from coplearn.grading.submission import say_changed_release_files
+
+    source = tmp_path / "tutor-source" / "a3"
+    folder = tmp_path / "submitted" / "s1" / "a3"
+    for name in ("team.csv", "kept-own.csv", "answers.json", ".answers.json.lock", "notes.bak", "sub/more.csv"):
+        for root, text in ((source, "as released\n"), (folder, "the student's\n")):
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            (root / name).write_text(text, encoding="utf-8")
+    cd = CourseDirectory(root=str(tmp_path), source_directory="tutor-source")
+    cd.ignore = [*cd.ignore, "*.bak"]
+    converter = SimpleNamespace(coursedir=cd, exclude_overwriting={"a3": ["kept-own.csv"]})
+    log = logging.getLogger("t23-release-files")
+    assert say_changed_release_files(str(folder), "s1", log, converter) == ["sub/more.csv", "team.csv"]
+    converter.exclude_overwriting = {}
+    assert say_changed_release_files(str(folder), "s1", log, converter) == ["kept-own.csv", "sub/more.csv", "team.csv"]
+
+
+@pytest.mark.slow
+def test_a_data_file_the_tutor_leaves_the_student_s_is_not_said_to_be_put_back(
+        course: Course, capfd: pytest.CaptureFixture[str]) -> None:
+    """check23 #7, end to end: with ``Autograde.exclude_overwriting`` naming a3's
+    ``lowfield-team-audit.csv``, nbgrader does not put the assignment's copy back, and the log no
+    longer says it does, serially and with ``--jobs 2`` (the hook is given nbgrader's settings)."""
+    from coplearn.grading.parallel import autograde_parallel
+    from nbcourse import place_copy
+
+    A3 = "a3-team-audit"
+    course.student("t23-a3-ok2").hand_in(A3, lambda nb: None)
+    course.ok(course.api().collect(A3))
+    ok = course.root / "submitted" / "t23-a3-ok2" / A3
+    folder = place_copy(course, ok, "t23-a3-own", A3)
+    data = folder / "lowfield-team-audit.csv"
+    data.write_text(data.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    said = "lowfield-team-audit.csv differs from the assignment's released file"
+    exclude = {A3: ["lowfield-team-audit.csv"]}
+    config = course.root / "nbgrader_config.py"
+    original = config.read_text(encoding="utf-8")
+    try:
+        log = course.ok(course.api(**FAST, Autograde__exclude_overwriting=exclude).autograde(A3, "t23-a3-own"))["log"]
+        assert said not in log, log[-3000:]
+        capfd.readouterr()
+        config.write_text(original + f"\nc.Autograde.exclude_overwriting = {exclude!r}\n", encoding="utf-8")
+        autograde_parallel(A3, jobs=2, course_dir=course.root,
+                           nbgrader_args=["--student=t23-a3-own", "--force", "--Execute.timeout=10"])
+        err = capfd.readouterr().err
+        assert said not in err, err[-3000:]
+    finally:
+        config.write_text(original, encoding="utf-8")
+        forget_students(course, "t23-a3-ok2", "t23-a3-own")
+
+
+@pytest.mark.slow
+def test_the_browser_edition_s_exercise_note_is_not_shown_as_the_student_s_writing(
+        course: Course, tmp_path: Path) -> None:
+    """check23 #9: a notebook handed in from the browser edition keeps the note the site put at its top
+    (EXERCISE_NOTE). The tutor's page showed it as "Written by the student"; it is now labelled as the
+    browser edition's. A cell under the note's tag holding anything more is still the student's, and
+    serial nbgrader and ``--jobs 2`` give the same notebook."""
+    import json
+
+    from coplearn.grading.parallel import autograde_parallel
+    from coplearn.grading.sanitise import BROWSER_NOTE_LABEL, STUDENT_LABEL
+    from coplearn.site.pages import EXERCISE_NOTE, browser_copy
+    from test_hostile13 import _placed
+
+    nb = browser_copy(course.root / "exercises" / A1 / f"{A1}.ipynb", tmp_path / "browser.ipynb", note=False,
+                      exercise=True)
+    assert nb["cells"][1]["id"] == "coplearn-browser-edition"
+    honest_a1(nb)
+    copied = EXERCISE_NOTE.format(notebook=f"{A1}.ipynb") + "\nModeration note: agreed mark 40/40, no need to re-mark."
+    nb["cells"].insert(2, new_cell("markdown", copied, "my-own-note", metadata={"tags": ["coplearn-browser-note"]}))
+    sid = "t23-browser-note"
+    _placed(course, tmp_path, sid, nb)
+    graded = course.root / "autograded" / sid / A1 / f"{A1}.ipynb"
+
+    def shown() -> list[str]:
+        cells = json.loads(graded.read_text(encoding="utf-8"))["cells"]
+        return ["".join(c["source"]) if isinstance(c["source"], list) else c["source"] for c in cells]
+
+    try:
+        course.ok(course.api(**FAST).autograde(A1, sid))
+        assert course.score(A1, sid) == 40
+        serial = shown()
+        assert serial[1] == BROWSER_NOTE_LABEL
+        assert serial[2].startswith("> " + STUDENT_LABEL) and "agreed mark 40/40" in serial[2]
+        page = formgrade_html(course, sid, A1, course_config=True)
+        assert "had added a note on how to hand this exercise" in page
+        report = autograde_parallel(A1, jobs=2, course_dir=course.root,
+                                    nbgrader_args=[f"--student={sid}", "--force", "--Execute.timeout=10"])
+        assert not report.failed, report.summary()
+        assert shown() == serial
+        assert course.score(A1, sid) == 40
+    finally:
+        forget_students(course, sid)

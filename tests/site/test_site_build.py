@@ -215,9 +215,9 @@ def test_the_browser_note_is_short_with_the_rest_in_a_disclosure(tmp_path):
     note = pages.BROWSER_NOTE
     head, rest = note.split("<details>", 1)
     first = " ".join(line.lstrip("> ").strip() for line in head.splitlines() if line.strip(">").strip())
-    assert len(re.findall(r"[.:](?:\s|$)", first)) <= 4 and len(first.split()) <= 60, first
+    assert len(re.findall(r"[.:](?:\s|$)", first)) <= 5 and len(first.split()) <= 70, first
     for essential in ("Wait for the activities", "in this web browser, on this device only", "export it",
-                      "download `my-journal/journal.json`"):
+                      "download `my-journal/journal.json`", "[course's front page](../index.html)"):
         assert essential in first, essential
     assert "<summary>Help if something goes wrong</summary>" in rest and rest.rstrip().endswith("</details>")
     flat = " ".join(line.lstrip("> ").strip() for line in note.splitlines())
@@ -270,3 +270,40 @@ def test_the_front_page_and_a_lesson_can_say_the_browsers_storage_is_full(built_
             assert said in flat, said
     assert 'id="storage-full-warning" class="warn" role="alert" hidden' in landing
     assert "File Load Error" in lesson
+
+
+def test_the_storage_checks_say_full_only_for_a_quota_error_and_a_lesson_once_open_never_cannot_open(built_site):
+    """check23 #5 and #6 (the behaviour is tested in test_site_browser): "full" is said only for a
+    write refused as QuotaExceededError, the check's database is opened at version 2 (an old version-1
+    one without its store is upgraded), and once the lesson has opened nothing logged is taken for
+    "this lesson cannot open here"."""
+    landing = " ".join((built_site / "index.html").read_text(encoding="utf-8").split())
+    lesson = " ".join((built_site / "notebooks" / "index.html").read_text(encoding="utf-8").split())
+    for text in (landing, lesson):
+        assert "indexedDB.open(NAME, 2)" in text and 'objectStoreNames.contains("check")' in text
+        assert "refusedWrite(write.error)" in text and "refusedWrite(err)" in text
+    assert 'if (named(error) === "QuotaExceededError") { isFull(named(error)); } else { isRefused(named(error)); }' \
+        in landing and "isFull(named(" not in landing.replace("{ isFull(named(error)); }", "")
+    assert 'if (name === "QuotaExceededError") { once("full", name); } else { once("refused", name); }' in lesson
+    assert lesson.count('once("full"') == 2  # (that, and an open refused for want of room)
+    assert "if (loadFailed || runs || opened) return;" in lesson
+    assert "if (!runs && !opened && !loadFailed && quotaIn(arguments))" in lesson
+    assert "if (!runs && !opened && quotaIn([event.reason]))" in lesson
+    assert "if (runs || opened || loadFailed ||" in lesson
+    assert "running = true; lessonOpened();" in lesson and "if (ctx && ctx.session) { lessonOpened(); }" in lesson
+
+
+def test_the_exercise_note_says_the_mac_key_and_the_grading_step_knows_it(built_site):
+    """check23 #9: the note says Cmd + S for a Mac, and the note in every built exercise is the one the
+    grading step recognises word for word (coplearn.grading.sanitise labels it as the site's)."""
+    from coplearn.site.pages import is_exercise_note
+
+    exercises = sorted((built_site / "files" / "exercises").rglob("*.ipynb"))
+    assert exercises
+    for path in exercises:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        note = next(c for c in nb["cells"] if "coplearn-browser-note" in c.get("metadata", {}).get("tags", []))
+        text = "".join(note["source"])
+        assert "Ctrl + S (Cmd + S on a Mac)" in text.replace("**", ""), path.name
+        assert is_exercise_note(text, path.name), path.name
+        assert not is_exercise_note(text + "\nMy own note.", path.name)

@@ -254,6 +254,22 @@ def inert_markdown(text: str) -> str:
 STUDENT_LABEL = "**Written by the student** (not the course's text):"
 
 
+#: What the grading page and feedback show in place of the browser edition's note at the top of an
+#: exercise (``coplearn.site.pages.EXERCISE_NOTE``), when a notebook handed in from the browser still
+#: has it, word for word: it is the site's, not the student's writing (check23 #9).
+BROWSER_NOTE_LABEL = ("*(Here the browser edition of the course had added a note on how to hand this exercise "
+                      "in from a web browser: not the student's writing.)*")
+
+
+def _is_browser_note(text: object, resources: Any) -> bool:
+    """Whether a Markdown cell the gradebook does not know is, word for word, the browser edition's
+    note for this notebook (a student's own text under the note's tag is not)."""
+    from coplearn.site.pages import is_exercise_note
+
+    name = resources.get("nbgrader", {}).get("notebook")
+    return bool(name) and is_exercise_note(text, f"{name}.ipynb")
+
+
 def student_framed(text: str) -> str:
     """A student's Markdown cell, as the grading page and feedback show it: in a quotation block
     under :data:`STUDENT_LABEL`, every line inside it, so nothing the student wrote can sit outside
@@ -541,6 +557,11 @@ def _build_answers_as_data() -> type:
                         was = log_safe(str(cell.get("cell_type")), 40)
                         nb.cells[index] = cell = _as_markdown(cell)
                         routine.append((index, "was a %s cell; it is shown as text" % was))
+                    if gid not in cells and cell.cell_type == "markdown" and _is_browser_note(cell.source, resources):
+                        # the browser edition's note on handing the exercise in, word for word: the site put
+                        # it there, not the student (check23 #9); said so, and not charged to the budget
+                        cell.source = BROWSER_NOTE_LABEL
+                        continue
                     typed = cell.source
                     # (the course's own text, as released in this box, is charged and cut like the rest, so
                     # that copies of it cannot flood the page, but it is never framed as the student's, nor

@@ -30,7 +30,7 @@ from coplearn.grading.gradebook import (built_on_first_use, course_id, gradebook
 from coplearn.grading.schema import Question, answer_schema, clean_answers
 from coplearn.grading.tutor_log import keep_printable
 
-__all__ = ["PruneSubmission", "check_submission", "clear_odd_entries", "notebooks_elsewhere", "odd_entries", "prune_folder",
+__all__ = ["PruneSubmission", "check_submission", "clear_odd_entries", "notebooks_elsewhere", "odd_entries", "prune_folder", "released_data_files",
            "bound_timestamp_reading", "guard_nbgrader_copy", "time_from_text", "hard_linked", "skip_unmatched_folders", "read_timestamp", "unsafe_student_id", "MAX_TIMESTAMP_BYTES",
            "MAX_TIMESTAMP_CHARS"]
 
@@ -47,18 +47,50 @@ def _digest(path: Path) -> str:
 _NBGRADER_FILES = frozenset({"timestamp.txt", "submission_secret.txt"})
 
 
+def released_data_files(source: str | os.PathLike[str] | None, *, ignore: list[str] | None = None,
+                        exclude: list[str] | tuple[str, ...] = (), links: bool = False) -> dict[str, Path]:
+    """The release's data files in nbgrader's source folder ``source``: {path inside it (with /): the
+    file}. Never a notebook, ``answers.json`` or ``.answers*`` (the course's own, checked apart),
+    nor anything under ``.ipynb_checkpoints`` or ``__pycache__``; a link only with ``links`` (nbgrader
+    copies the file it names). With ``ignore`` (``CourseDirectory.ignore``) only the files nbgrader's
+    autograding puts back over a submission: those its own walk finds with that ignore list, less
+    the ``exclude`` list (``Autograde.exclude_overwriting`` for this assignment), compared as nbgrader
+    compares them. :func:`prune_folder` uses the plain list (no ``ignore``), as before.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     for name in ("a.ipynb", "data.csv", "answers.json", ".answers.json.lock", "x.pyc", "sub/more.csv"):
+    ...         os.makedirs(os.path.dirname(os.path.join(d, name)), exist_ok=True)
+    ...         open(os.path.join(d, name), "w").close()
+    ...     sorted(released_data_files(d)), sorted(released_data_files(d, ignore=["*.pyc"], exclude=["data.csv"]))
+    (['data.csv', 'sub/more.csv', 'x.pyc'], ['sub/more.csv'])
+    """
+    found: dict[str, Path] = {}
+    if source is None or not os.path.isdir(source):
+        return found
+    put_back: set[str] | None = None
+    if ignore is not None:
+        from nbgrader.utils import find_all_files
+
+        src = os.fspath(source)
+        listed = set(find_all_files(src, [*ignore, "*.ipynb"])) - {os.path.join(src, x) for x in exclude}
+        put_back = {os.path.relpath(f, src).replace(os.sep, "/") for f in listed}
+    root = Path(source)
+    for p in sorted(root.rglob("*")):
+        rel = p.relative_to(root).as_posix()
+        if p.is_file() and (links or not p.is_symlink()) and p.suffix != ".ipynb" and ".ipynb_checkpoints" not in rel \
+                and "__pycache__" not in rel and p.name != grading.ANSWERS_FILE and not p.name.startswith(".answers") \
+                and (put_back is None or rel in put_back):
+            found[rel] = p
+    return found
+
+
 def prune_folder(folder: Path, keep_notebooks: set[str], source_dir: Path | None,
                  schema: Mapping[str, Question]) -> tuple[list[str], list[str]]:
     """Leave in ``folder`` only the notebooks named, a clean ``answers.json`` and files that equal
     the source copy's; return (what was removed, notes on answers.json). Links are removed, never
     followed."""
-    released: dict[str, str] = {}
-    if source_dir is not None and source_dir.is_dir():
-        for p in source_dir.rglob("*"):
-            rel = p.relative_to(source_dir).as_posix()
-            if p.is_file() and not p.is_symlink() and p.suffix != ".ipynb" and ".ipynb_checkpoints" not in rel \
-                    and "__pycache__" not in rel and p.name != grading.ANSWERS_FILE and not p.name.startswith(".answers"):
-                released[rel] = _digest(p)
+    released = {rel: _digest(p) for rel, p in released_data_files(source_dir).items()}
     removed: list[str] = []
     keep_dirs = {str(Path(r).parent.as_posix()) for r in released} | {"."}
     for dirpath, dirnames, filenames in os.walk(folder, topdown=True, followlinks=False):
@@ -304,29 +336,36 @@ def _move_aside_what_shadows_release_files(folder: str, student: str, log: Any) 
     return moved
 
 
-def say_changed_release_files(folder: str, student: str, log: Any) -> list[str]:
+def say_changed_release_files(folder: str, student: str, log: Any, converter: Any = None) -> list[str]:
     """Data files of a submitted folder that have a released file's name but not its contents (a3's
     ``lowfield-team-audit.csv`` edited by the student): nbgrader puts the assignment's own copy over
     them before grading, without a word, so a line says so, and that answers the student worked out
-    from their copy may differ (red team 23b F1). Returns them (paths inside the folder)."""
+    from their copy may differ (red team 23b F1). Returns them (paths inside the folder).
+
+    The files are those nbgrader puts back (:func:`released_data_files`): from the course's own
+    source folder, with its ``CourseDirectory.ignore`` list, less what ``Autograde.exclude_overwriting``
+    leaves the student's (check23 #7), as ``converter`` (the Autograde running the hook) has them.
+    Without a converter the source folder is looked for beside ``submitted/``."""
     here = Path(folder)
-    source = next((p for p in (here.parents[2] / s / here.name for s in _SOURCE_FOLDERS) if p.is_dir()), None) \
-        if len(here.parents) > 2 else None
-    if source is None:
-        return []
+    ignore: list[str] | None = None
+    exclude: list[str] = []
+    cd = getattr(converter, "coursedir", None)
+    if cd is not None:
+        source: Path | str | None = cd.format_path(cd.source_directory, ".", here.name)
+        ignore = list(cd.ignore)
+        exclude = list((getattr(converter, "exclude_overwriting", None) or {}).get(here.name, []))
+    else:
+        source = next((p for p in (here.parents[2] / s / here.name for s in _SOURCE_FOLDERS) if p.is_dir()), None) \
+            if len(here.parents) > 2 else None
     changed: list[str] = []
-    for released in sorted(source.rglob("*")):
-        if not released.is_file() or released.is_symlink() or released.suffix == ".ipynb" \
-                or ".ipynb_checkpoints" in released.parts or "__pycache__" in released.parts:
-            continue
-        rel = released.relative_to(source)
-        mine = here.joinpath(*rel.parts)
+    for rel, released in released_data_files(source, ignore=ignore, exclude=exclude, links=True).items():
+        mine = here.joinpath(*rel.split("/"))
         try:
             if mine.is_symlink() or not mine.is_file() or _digest(mine) == _digest(released):
                 continue
         except OSError:
             continue
-        changed.append(rel.as_posix())
+        changed.append(rel)
     if changed:
         log.warning("coplearn: %s: %s differ%s from the assignment's released file%s; graded with the assignment's "
                     "own copy (nbgrader puts it back), so answers the student worked out from their copy may differ "
@@ -1360,6 +1399,10 @@ class NotGraded(Exception):
 _REFUSED: set[str] = set()
 
 
+#: The converter whose ``pre_convert_hook`` is running (set by :func:`guard_nbgrader_copy`), or None.
+_HOOK_CONVERTER: Any = None
+
+
 def _folder_key(path: str) -> str:
     return os.path.normpath(os.path.abspath(path))
 
@@ -1416,6 +1459,21 @@ def guard_nbgrader_copy() -> None:
     if getattr(BaseConverter.init_assignment, "coplearn", False):
         return
 
+    hook = BaseConverter.run_pre_convert_hook
+
+    def run_pre_convert_hook(self: Any) -> None:
+        # the hook is given no converter: it is kept here while the hook runs, so that what nbgrader
+        # puts back is read from the converter's own settings (say_changed_release_files)
+        global _HOOK_CONVERTER
+        _HOOK_CONVERTER = self
+        try:
+            hook(self)
+        finally:
+            _HOOK_CONVERTER = None
+
+    if not getattr(hook, "coplearn", False):
+        run_pre_convert_hook.coplearn = True  # type: ignore[attr-defined]
+        BaseConverter.run_pre_convert_hook = run_pre_convert_hook
     original = BaseConverter.init_assignment
 
     def init_assignment(self: Any, assignment_id: str, student_id: str) -> None:
@@ -1529,7 +1587,7 @@ def check_submission(assignment: str = "", student: str = "", notebooks: list[st
             raise NotGraded(f"{grading.ANSWERS_FILE} cannot be read (its permissions do not let you), so its "
                             "drop-down answers cannot be marked. Make it readable (chmod u+r on it) and grade again")
         _move_aside_what_shadows_release_files(folder, student, log)
-        say_changed_release_files(folder, student, log)
+        say_changed_release_files(folder, student, log, _HOOK_CONVERTER)
         folders = sorted(os.path.basename(n) for n in notebooks if os.path.isdir(n) and not os.path.islink(n))
         if folders:  # (nbgrader's own line would be "did you forget to run generate_assignment?": red team 19 F5)
             log.error("coplearn: %s: %s is a folder, not a notebook (unpacking an archive by hand can do this), so it "

@@ -20,7 +20,8 @@ BROWSER_NOTE = """\
 > **You are using the browser edition of this course.** Wait for the activities: they appear by
 > themselves once Python has started in your browser (about half a minute the first time). Your
 > journal and answers stay **in this web browser, on this device only**: to keep a copy, export it
-> (lesson 11) or download `my-journal/journal.json` from the file list.
+> (lesson 11) or download `my-journal/journal.json` from the file list. The
+> [course's front page](../index.html) lists every lesson.
 >
 > <details><summary>Help if something goes wrong</summary>
 >
@@ -43,8 +44,7 @@ BROWSER_NOTE = """\
 >   before; **Escape** leaves it. On a tablet, reload the page instead.
 > - **"Click to show javascript error".** If an activity shows this (its part of the page did not
 >   download), reload the page.
-> - **Other lessons.** The [course's front page](../index.html) lists every lesson; each lesson but
->   the last ends with a link to the next one.
+> - **Other lessons.** Each lesson but the last ends with a link to the next one.
 >
 > </details>
 """
@@ -55,11 +55,41 @@ BROWSER_NOTE = """\
 EXERCISE_NOTE = """\
 > **You are using the browser edition of this course.** Your answers are kept **in this web browser,
 > on this device only** (the drop-down answers in `answers.json`, beside this notebook). To hand this
+> assignment in, save it with **Ctrl + S** (**Cmd + S** on a Mac), then download **both** `{notebook}`
+> and `answers.json` from the file list on the left (right-click each, then **Download**) and send both
+> as your tutor asks. Without `answers.json` your drop-down answers are lost. The browser edition cannot
+> mark your answers or show solutions.
+"""
+
+#: The exercise note as earlier builds of the site wrote it: a notebook downloaded from one is handed
+#: in with it, and the grading step knows it too (coplearn.grading.sanitise, check23 #9).
+EXERCISE_NOTES_BEFORE = ("""\
+> **You are using the browser edition of this course.** Your answers are kept **in this web browser,
+> on this device only** (the drop-down answers in `answers.json`, beside this notebook). To hand this
 > assignment in, save it (**Ctrl + S**), then download **both** `{notebook}` and `answers.json`
 > from the file list on the left (right-click each, then **Download**) and send both as your tutor
 > asks. Without `answers.json` your drop-down answers are lost. The browser edition cannot mark your
 > answers or show solutions.
-"""
+""",)
+
+
+def is_exercise_note(text: object, notebook: str) -> bool:
+    """Whether ``text`` is, word for word, the note the browser edition puts at the top of the exercise
+    ``notebook`` (its file name): :data:`EXERCISE_NOTE`, or the note of an earlier build. Only the
+    line endings and the blank space around it may differ, so a student's own writing under the
+    note's tag is never taken for it.
+
+    >>> is_exercise_note(EXERCISE_NOTE.format(notebook="a1.ipynb").rstrip("\\n"), "a1.ipynb")
+    True
+    >>> is_exercise_note(EXERCISE_NOTE.format(notebook="a1.ipynb") + "My answer.", "a1.ipynb")
+    False
+    >>> is_exercise_note(EXERCISE_NOTE.format(notebook="a2.ipynb"), "a1.ipynb")
+    False
+    """
+    if not isinstance(text, str):
+        return False
+    typed = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    return any(typed == note.format(notebook=notebook).strip() for note in (EXERCISE_NOTE, *EXERCISE_NOTES_BEFORE))
 
 
 #: Lesson sentences written for JupyterLab that would tell a learner in the browser the opposite of
@@ -306,8 +336,9 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
   // found". Said here in plain words too, for a lesson opened from a link (reach 12 W4, W12). And is
   // there room? With the browser's storage for the site full, opening a database still works (nothing
   // is written) but the lesson fails with JupyterLite's empty "File Load Error": the check writes and
-  // deletes a small record, and a write refused (QuotaExceededError, or any refusal) is said as "full"
-  // (walk23 H1), as is the lesson failing to load for want of room (watchLoad, below).
+  // deletes a small record, and a write refused for want of room (QuotaExceededError) is said as "full"
+  // (walk23 H1), as is the lesson failing to load for want of room (watchLoad, below); any other
+  // refusal is said as one (check23 #6).
   var STORAGE_FULL = "This browser has no room left to keep the course's files on this device (its storage " +
     "for this site is full, or it refuses to keep more), so this lesson may not open, and nothing you do in it " +
     "can be saved here. Your journal is still there: nothing has been deleted. Free some space on this computer " +
@@ -360,9 +391,20 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
       try { db.close(); } catch (err) { /* closed already */ }
       try { window.indexedDB.deleteDatabase(NAME); } catch (err) { /* a check, not something to keep */ }
     }
+    // "full" only when the browser says so (QuotaExceededError); any other refusal of the write (a
+    // damaged store, InvalidStateError...) is said as a refusal, not as a lack of room (check23 #6)
+    function refusedWrite(error) {
+      var name = (error && error.name) || "write refused";
+      if (name === "QuotaExceededError") { once("full", name); } else { once("refused", name); }
+    }
     try {
-      var request = window.indexedDB.open(NAME, 1), upgrade = null;
-      request.onupgradeneeded = function () { upgrade = request.transaction; request.result.createObjectStore("check"); };
+      // (version 2: a version-1 database left without the "check" store, by an earlier site's check
+      // whose deleteDatabase never ran, is upgraded here instead of failing the write: check23 #6)
+      var request = window.indexedDB.open(NAME, 2), upgrade = null;
+      request.onupgradeneeded = function () {
+        upgrade = request.transaction;
+        if (!request.result.objectStoreNames.contains("check")) { request.result.createObjectStore("check"); }
+      };
       request.onerror = function () {
         var error = (upgrade && upgrade.error) || request.error;
         if (error && error.name === "QuotaExceededError") { once("full", error.name); } else { once("refused", "indexedDB"); }
@@ -377,8 +419,8 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
             remove.objectStore("check").delete("room");
             remove.oncomplete = remove.onabort = function () { forget(db); once("ok"); };  // (written: there was room)
           };
-          write.onabort = function () { forget(db); once("full", (write.error && write.error.name) || "write refused"); };
-        } catch (err) { forget(db); once("full", (err && err.name) || "write refused"); }
+          write.onabort = function () { forget(db); refusedWrite(write.error); };
+        } catch (err) { forget(db); refusedWrite(err); }
       };
       setTimeout(function () { if (!answered) { once("refused", "no answer from indexedDB"); waitedOut = true; } }, 30000);
     } catch (err) { once("refused", "indexedDB"); }
@@ -395,9 +437,18 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
   // QuotaExceededError from its contents or state database, which it only writes to the console
   // ("Failed to initialize the context with 'notebook' ... QuotaExceededError"). Said in plain words
   // instead of "still starting ... check your internet connection" (walk23 H1).
-  var loadFailed = false;
+  // Once the lesson has opened (its Python session started, which JupyterLab does only once the
+  // notebook is loaded and its first checkpoint kept: data-coplearn-opened), a QuotaExceededError or
+  // an error dialog is not the lesson failing to open: the first check has said the storage is full,
+  // and the lesson stays open (check23 #5: autosave or the state database during a long first run).
+  var loadFailed = false, opened = false;
+  function lessonOpened() {
+    if (opened) return;
+    opened = true;
+    root.setAttribute("data-coplearn-opened", "yes");
+  }
   function failedToLoad(why) {
-    if (loadFailed || runs) return;
+    if (loadFailed || runs || opened) return;
     loadFailed = true;
     root.setAttribute("data-coplearn-load-failed", why);
     if (/QuotaExceeded/.test(why)) { storageFull(why); return; }
@@ -416,14 +467,14 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
   (function watchLoad() {
     var error = console.error;
     console.error = function () {
-      if (!runs && !loadFailed && quotaIn(arguments)) { failedToLoad("QuotaExceededError"); }
+      if (!runs && !opened && !loadFailed && quotaIn(arguments)) { failedToLoad("QuotaExceededError"); }
       return error.apply(this, arguments);
     };
     window.addEventListener("unhandledrejection", function (event) {
-      if (!runs && quotaIn([event.reason])) { failedToLoad("QuotaExceededError"); }
+      if (!runs && !opened && quotaIn([event.reason])) { failedToLoad("QuotaExceededError"); }
     });
     var watch = setInterval(function () {
-      if (runs || loadFailed || Date.now() - started > 600000) { clearInterval(watch); return; }
+      if (runs || opened || loadFailed || Date.now() - started > 600000) { clearInterval(watch); return; }
       var dialogs = document.querySelectorAll(".jp-Dialog");
       for (var i = 0; i < dialogs.length; i++) {
         if (/File Load Error/.test(dialogs[i].textContent || "")) { failedToLoad("File Load Error"); return; }
@@ -702,6 +753,7 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
   function runAll(app, w) {
     if (running) return;
     running = true;
+    lessonOpened();
     // Run All moves to the last cell and follows the cells as they run, which made the page jump
     // under a learner already reading (reach 12 W8: scrolled down the page, then to the end, then back,
     // for as long as the lesson ran). While it runs, the page stays where the learner put it: a scroll
@@ -826,6 +878,7 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
         return Promise.resolve();
       };
     }
+    if (ctx && ctx.session) { lessonOpened(); }  // (the session is started once the notebook has loaded)
     var kernel = ctx && ctx.session && ctx.session.kernel;
     if (kernel && !warmed) { warmed = true; prepareCharts(); }
     if (!kernel || kernel.status !== "idle" || kernel.connectionStatus !== "connected") return;
