@@ -21,22 +21,14 @@ from coplearn.practice.journal import Journal
 
 
 @pytest.fixture
-def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The browser edition, its drive a temporary folder; the journal in ``my-journal`` there, as on the site."""
-    monkeypatch.setattr("sys.platform", "emscripten")
-    monkeypatch.setattr("coplearn.core.environment.BROWSER_DRIVE", str(tmp_path) + "/", raising=False)
-    monkeypatch.setattr(atomic, "BROWSER_DRIVE", str(tmp_path) + "/")
-    journal = tmp_path / "my-journal" / "journal.json"
-    monkeypatch.setenv("COPLEARN_JOURNAL", str(journal))
-    monkeypatch.delenv("COPLEARN_PROGRESS", raising=False)
-    return journal
+def site(browser: Path) -> Path:
+    """The browser edition (tests/practice/conftest.py)."""
+    return browser
 
 
 @pytest.fixture(autouse=True)
-def _nothing_noted_or_said(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(P, "_NOTED", set())
-    monkeypatch.setattr(P, "_UNSHOWN", [], raising=False)
-    monkeypatch.setattr(P, "_SHOWN", [False], raising=False)
+def _nothing_noted_or_said(nothing_noted_or_said: None) -> None:
+    """(tests/practice/conftest.py)"""
 
 
 def _busy_journal(path: Path) -> Journal:
