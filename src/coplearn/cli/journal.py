@@ -10,16 +10,19 @@ chooses another journal file.
 
 An entry that ``add`` cannot save because another program holds the journal for longer than 30 s
 is kept safe beside it (``journal.json.waiting-<id>.json``, said at once) and taken into the
-journal by the next save, or first thing by any ``coplearn journal`` command (walk22 L11).
+journal by the next save, or first thing by any ``coplearn journal`` command (walk22 L11); so are
+the entries of an ``import`` and the choice of ``regulator KEY``. An ``edit`` or a ``remove`` cannot
+wait like that: it changes nothing, says so, and gives the command to run again (fix24).
 """
 
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 import warnings
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from coplearn.cli.main import output_file, problem_text
 
@@ -40,11 +43,38 @@ def _journal(args: argparse.Namespace):  # -> Journal
         taken = journal.fold_waiting()
     _tell_warnings(caught)
     if taken:
-        n = len(taken)
-        print(f"coplearn journal: note: {n} entr{'ies' if n != 1 else 'y'} kept beside the journal while it was "
-              f"busy ({', '.join(p.name for p in taken)}) {'are' if n != 1 else 'is'} now in {journal.path}.",
+        print(f"coplearn journal: note: {_what_waited(taken)} kept beside the journal while it was busy "
+              f"({', '.join(p.name for p in taken)}) {'are' if len(taken) != 1 else 'is'} now in {journal.path}.",
               file=sys.stderr)
     return journal
+
+
+def _what_waited(taken: list[Path]) -> str:
+    """The files taken in, in words: "2 entries", "an import", "your choice of regulator" (fix24)."""
+    imports = sum(".waiting-import-" in p.name for p in taken)
+    settings = sum(".waiting-regulator-" in p.name for p in taken)
+    entries = len(taken) - imports - settings
+    said = [f"{entries} entr{'ies' if entries != 1 else 'y'}"] if entries else []
+    if imports:
+        said.append(f"the entries of {imports} import{'s' if imports != 1 else ''}")
+    if settings:
+        said.append("your choice of regulator")
+    return " and ".join(said)
+
+
+def _again(exc: Any, refused: str, kept: str, command: list[str]) -> int:
+    """A change that cannot wait (an edit, a removal), refused because the journal was busy (when it was read
+    or when it was to be saved, alike): what happened, why it was not kept to be made later (``refused``) and
+    that nothing changed, what is kept, the exact command to run again, and the lock's details as a note (fix24)."""
+    said = " ".join(part for part in (f"{exc.busy}. {refused}: nothing in your journal was changed.", kept) if part)
+    print(f"coplearn journal: {said} Close other copies of the course (tabs, windows, other terminals), then run "
+          f"the same command again:\n  {shlex.join(command)}", file=sys.stderr)
+    print(f"coplearn journal: note: the journal's lock: {exc.details}", file=sys.stderr)
+    return 2
+
+
+def _journal_option(args: argparse.Namespace) -> list[str]:
+    return ["--journal", str(args.journal)] if args.journal else []
 
 
 def _fail(message: str) -> int:
@@ -57,6 +87,9 @@ def _with_hint(args: argparse.Namespace, exc: BaseException, changed: str = "not
     from coplearn.practice.journal import NotAJournalError
 
     said = problem_text(exc, changed, getattr(args, "output", None))
+    details = getattr(exc, "details", None)  # (a lock held too long: its file and owner, after the words; fix24)
+    if details:
+        said += f"\ncoplearn journal: note: the journal's lock: {details}"
     export_like = args.journal is not None and args.journal.suffix.lower() in (".docx", ".md", ".markdown", ".html", ".htm")
     if isinstance(exc, NotAJournalError) and export_like and getattr(args, "output", None) is not None:
         said += f" (Did you mean -o {args.journal}? --journal names the journal to read; -o names the file to write.)"
@@ -123,14 +156,18 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _regulator(args: argparse.Namespace) -> int:
+    from coplearn.practice.journal import JournalBusy
     from coplearn.practice.regulators import get_regulator, regulators
 
     try:
         journal = _journal(args)
         if args.key:
-            key = journal.set_regulator(args.key)
-            reg = get_regulator(key)
-            print(f"Saved: exports from {journal.path} now follow {reg.called} ({reg.key}).")
+            reg = get_regulator(args.key)
+            try:
+                journal.set_regulator(reg.key)
+                print(f"Saved: exports from {journal.path} now follow {reg.called} ({reg.key}).")
+            except JournalBusy as busy:  # (kept beside the journal, and followed meanwhile: fix24)
+                print(busy.command_line)
         else:
             journal.read()  # (a file that cannot be read: said, and nothing changed; walk22 M1)
             reg = get_regulator(journal.regulator)
@@ -164,12 +201,26 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
+    from coplearn.practice.journal import Journal, JournalBusy
+    from coplearn.practice.journal_waiting import is_waiting_file
+
+    # (the journal's own waiting file is taken in by _journal, first thing, and so removed: said as such,
+    # not "no such file" after a note that it is in the journal: fix24)
+    own = is_waiting_file((Journal(args.journal) if args.journal else Journal()).path, args.file)
     try:
         journal = _journal(args)
+        if own and not args.file.exists():
+            print(f"{args.file.name} held what was kept beside your journal while it was busy: it is in your journal "
+                  f"at {journal.path} now (the note above says so), and the file has been removed. Nothing else "
+                  f"needs doing.")
+            return 0
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             added, had = journal.import_from(args.file)
         _tell_warnings(caught)
+    except JournalBusy as busy:  # (kept safe beside the journal, and said where: fix24)
+        print(busy.command_line)
+        return 0
     except (ValueError, LookupError, OSError, TimeoutError) as exc:
         return _fail(_with_hint(args, exc, "nothing was imported"))
     print(f"Imported {added} entr{'ies' if added != 1 else 'y'} into {journal.path}"
@@ -243,12 +294,28 @@ def _edit(args: argparse.Namespace) -> int:
         return _fail("--learning: \u201cWhat I learned\u201d cannot be made empty (that would delete what you wrote "
                      "there); give the new text, e.g. --learning \"Asking first opened the meeting up.\" The entry was "
                      "not changed.")
+    from coplearn.practice.journal import JournalLocked
+
+    which = args.entry
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             journal = _journal(args)
-            entry = journal.update(_find(journal, args.entry).id, **fields)
+            which = _find(journal, args.entry).id  # (its id: a number may name another entry by the next run)
+            entry = journal.update(which, **fields)
         _tell_warnings(caught)
+    except JournalLocked as exc:  # (an edit is not kept aside: said, with the command to run again; fix24)
+        from coplearn.practice.journal import EDIT_REFUSED
+
+        options = []
+        for k, v in fields.items():
+            if k != "peer_reflection":
+                flag = f"--{k.replace('_', '-')}"
+                options += [f"{flag}={v}"] if str(v).startswith("-") else [flag, str(v)]
+        if args.peer is not None:
+            options.append("--peer" if args.peer else "--no-peer")
+        return _again(exc, EDIT_REFUSED, "What you typed is not lost: it is in the command below.",
+                      ["coplearn", "journal", "edit", which, *options, *_journal_option(args)])
     except (ValueError, LookupError, OSError, TimeoutError) as exc:
         return _fail(_with_hint(args, exc, "the entry was not changed"))
     print(f"Changed entry {entry.id} ({entry.date}, {(entry.title or entry.learning[:60])!r}) in {journal.path}: "
@@ -257,9 +324,13 @@ def _edit(args: argparse.Namespace) -> int:
 
 
 def _remove(args: argparse.Namespace) -> int:
+    from coplearn.practice.journal import JournalLocked
+
+    which, label = args.entry, ""
     try:
         journal = _journal(args)
         entry = _find(journal, args.entry)
+        which = entry.id  # (its id: a number may name another entry by the next run)
         label = entry.title or entry.learning[:60]
         if not args.yes:
             if not sys.stdin.isatty():
@@ -269,6 +340,12 @@ def _remove(args: argparse.Namespace) -> int:
                 print("Nothing was removed.")
                 return 1
         journal.remove(entry.id)
+    except JournalLocked as exc:  # (a removal is not kept aside: said, with the command to run again; fix24)
+        from coplearn.practice.journal import REMOVE_REFUSED
+
+        still = f"Entry {which} ({entry.date}, {label!r}) is still in your journal." if label else ""
+        return _again(exc, REMOVE_REFUSED, still, ["coplearn", "journal", "remove", which, *(["--yes"] if args.yes else []),
+                                   *_journal_option(args)])
     except (ValueError, LookupError, OSError, TimeoutError) as exc:
         return _fail(_with_hint(args, exc, "nothing was removed"))
     print(f"Removed entry {entry.id} ({entry.date}, {label!r}) from {journal.path}.")

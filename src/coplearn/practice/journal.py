@@ -8,8 +8,9 @@ The journal is a human-readable JSON file. By default it lives at ``~/coplearn/j
 set the ``COPLEARN_JOURNAL`` environment variable, or pass a path, to keep it elsewhere. Every save
 is atomic and locked, so two lessons writing at once lose nothing; a new entry that cannot be saved
 within 30 s because another program holds the journal is kept beside it and saved later (see
-:mod:`coplearn.practice.journal_waiting`). Reading never changes a file: a
-journal that cannot be read is said to be so (where it is damaged: line, column, entry and field),
+:mod:`coplearn.practice.journal_waiting`), and so are an import and a choice of regulator; an edit or
+a removal, which cannot wait, is refused in words (:class:`JournalLocked`), changing nothing. Reading
+never changes a file: a journal that cannot be read is said to be so (where it is damaged: line, column, entry and field),
 and only a save moves a damaged journal aside (never overwriting it) and says where it went. A file
 that is not a journal at all (a Word document, a CSV file, an export) is never moved: it is named
 as what it looks like, and nothing is saved (walk22 M1).
@@ -66,6 +67,7 @@ __all__ = [
     "JournalBusy",
     "JournalEntry",
     "JournalFileError",
+    "JournalLocked",
     "JournalUnreadable",
     "JournalWarning",
     "NotAJournalError",
@@ -98,16 +100,45 @@ class NotAJournalError(JournalUnreadable):
 
 
 class JournalBusy(TimeoutError):
-    """Another program held the journal for longer than a save waits, so a new entry was kept safe in a
-    file of its own beside the journal (:attr:`kept`); it goes into the journal at its next save. The
-    message says where it is and what will happen; :attr:`command_line` says so for the command line,
+    """Another program held the journal for longer than a save waits, so a new entry (:attr:`entry`), the
+    entries of an import (:attr:`entries`; ``entry`` is then ``None``) or a choice of regulator was kept
+    safe in a file of its own beside the journal (:attr:`kept`); it goes into the journal at its next save.
+    The message says where it is and what will happen; :attr:`command_line` says so for the command line,
     where the next ``coplearn journal`` command takes it in too (a lesson's learner has no command line)."""
 
-    def __init__(self, message: str, entry: JournalEntry, kept: Path, command_line: str | None = None) -> None:
+    def __init__(self, message: str, entry: JournalEntry | None, kept: Path, command_line: str | None = None,
+                 entries: tuple[JournalEntry, ...] = ()) -> None:
         super().__init__(message)
         self.entry = entry
+        self.entries = entries if entries or entry is None else (entry,)
         self.kept = kept
         self.command_line = command_line if command_line is not None else message
+
+
+class JournalLocked(TimeoutError):
+    """Another program held the journal for longer than a read or a save waits, and nothing was changed:
+    a change that cannot safely wait to be made later (an edit, a removal) is not kept aside (fix24).
+    :attr:`said` says so in plain words (what, why, that nothing changed) for a caller to add where what
+    was typed still is and what to do; the message adds general advice. :attr:`details` (the lock
+    file, its owner) is for the console or a log, never the lesson page (check23 10)."""
+
+    def __init__(self, busy: str, outcome: str, details: str, advice: str) -> None:
+        self.busy = busy        # "Your journal at <where> is busy (<why>, for longer than 30 s)"
+        self.outcome = outcome  # ", so it could not be read. Nothing in it was changed."
+        self.said = f"{busy}{outcome}"
+        self.details = details
+        super().__init__(f"{self.said} {advice}")
+
+    def saying(self, more: str, advice: str) -> JournalLocked:
+        """The same, saying ``more`` (such as where what was typed still is) and other ``advice``."""
+        return JournalLocked(self.busy, f"{self.outcome} {more}", self.details, advice)
+
+
+#: Why an edit, and a removal, are not kept aside to be made later, and what that means (fix24).
+EDIT_REFUSED = ("An edit cannot wait to be made later (the other copy may be changing the same entry), so the entry "
+                "was not changed")
+REMOVE_REFUSED = ("A removal cannot wait to be made later (the other copy may be changing that entry), so nothing "
+                  "was removed")
 
 
 class _Damaged(ValueError):
@@ -290,8 +321,11 @@ class Journal:
         ids = {e.id for e in entries}
         added: list[JournalEntry] = []
         for waiting in found:
+            if waiting.settings:  # (a regulator chosen while the journal was busy; a later one wins)
+                self._settings.update(waiting.settings)
             for e in waiting.entries:
-                if e.id in ids or (_words(e, False) in any_day if waiting.once else _words(e, True) in same_day):
+                if e.id in ids or (not waiting.imported and (
+                        _words(e, False) in any_day if waiting.once else _words(e, True) in same_day)):
                     continue  # (in the journal already: saved again, or taken in by a save stopped before tidying up)
                 added.append(e)
                 self._waited.add(e.id)
@@ -327,7 +361,13 @@ class Journal:
         if not self.path.exists() and not journal_waiting.waiting_files(self.path):
             return ()
         self._not_a_journal()
-        with read_lock(self.path, self.lock_timeout):
+        lock = contextlib.ExitStack()
+        try:
+            lock.enter_context(read_lock(self.path, self.lock_timeout))
+        except TimeoutError as exc:  # (in words; the lock's details for the console: fix24)
+            raise JournalLocked(self._busy(), ", so it could not be read. Nothing in it was changed.",
+                                _lock_details(exc), f"{CLOSE_OTHERS.capitalize()}, and try again in a moment.") from None
+        with lock:
             return tuple(self._read_unlocked())
 
     def _leniently(self, read: Callable[[], Any], default: Any) -> Any:
@@ -342,24 +382,32 @@ class Journal:
             if self.last_warning not in self._warned:
                 self._warned.add(self.last_warning)
                 # (a lock's owner and age are for the console, not the lesson page: check23 10)
-                detail = f" (Details: {exc})" if isinstance(exc, TimeoutError) else ""
+                detail = f" (Details: {getattr(exc, 'details', exc)})" if isinstance(exc, TimeoutError) else ""
                 warnings.warn(self.last_warning + detail, JournalWarning, stacklevel=4)
             return default
 
     @contextlib.contextmanager
-    def _changing(self, new: JournalEntry | None = None, *, once: bool = False,
-                  timeout: float | None = None) -> Iterator[None]:
+    def _changing(self, new: JournalEntry | None = None, *, once: bool = False, timeout: float | None = None,
+                  aside: Callable[[TimeoutError], TimeoutError] | None = None,
+                  refused: str = "") -> Iterator[None]:
         """Hold the journal's lock to change it; a folder that cannot be written to is said in words.
         ``new``: the entry being added, kept beside the journal if the lock cannot be had in time
-        (:class:`JournalBusy`; walk22 L11: it was dropped)."""
+        (:class:`JournalBusy`; walk22 L11: it was dropped); ``aside``: keeps another change that can wait
+        (an import, a setting) and gives the exception to raise. Any other change is refused then
+        (:class:`JournalLocked`), ``refused`` saying why it cannot wait and what was not done."""
         self._not_a_journal()  # (another kind of file: refused before a lock file is made beside it)
         lock = contextlib.ExitStack()
         try:
             lock.enter_context(file_lock(self.path, self.lock_timeout if timeout is None else timeout))
         except TimeoutError as exc:
-            if new is None:
+            if new is not None:
+                raise self._kept_aside(new, exc, once) from None
+            if aside is not None:
+                raise aside(exc) from None
+            if not refused:
                 raise
-            raise self._kept_aside(new, exc, once) from None
+            raise JournalLocked(self._busy(), f". {refused}: nothing in your journal was changed.", _lock_details(exc),
+                                f"{CLOSE_OTHERS.capitalize()}, then try again.") from None
         except OSError as exc:
             if exc.errno is None or isinstance(exc, TimeoutError):
                 raise
@@ -373,11 +421,7 @@ class Journal:
         try:
             kept = journal_waiting.keep(self.path, entry, once=once)
         except OSError as write_exc:
-            warnings.warn(f"The journal's lock: {exc}", JournalWarning, stacklevel=4)  # (its details: check23 10)
-            return TimeoutError(f"Your journal at {place(self.path)} is busy ({SAVING_AT_ONCE}, for longer than "
-                                f"{self.lock_timeout:g} s), so this entry was not saved, and it could not be kept beside "
-                                f"the journal either ({os_words(write_exc)}). {CLOSE_OTHERS.capitalize()} and "
-                                f"try again.")
+            return self._not_kept(exc, write_exc, "this entry was not saved")
 
         def said(when: str) -> str:  # (the files named as the learner knows them, never /drive/...: check23 1)
             return (f"Your journal at {place(self.path)} is busy: another program has held it for {self.lock_timeout:g} s "
@@ -387,6 +431,66 @@ class Journal:
                     f"second copy. (If you copy the journal to another computer before then, copy that file too.)")
 
         return JournalBusy(said(""), entry, kept, said(" (or at the next `coplearn journal` command)"))
+
+    def _busy(self) -> str:
+        return f"Your journal at {place(self.path)} is busy ({SAVING_AT_ONCE}, for longer than {self.lock_timeout:g} s)"
+
+    def _not_kept(self, exc: TimeoutError, write_exc: OSError, what: str) -> TimeoutError:
+        """A change that could have waited beside the busy journal, but could not be written there either."""
+        warnings.warn(f"The journal's lock: {exc}", JournalWarning, stacklevel=5)  # (its details: check23 10)
+        return TimeoutError(f"Your journal at {place(self.path)} is busy ({SAVING_AT_ONCE}, for longer than "
+                            f"{self.lock_timeout:g} s), so {what}, and it could not be kept beside the journal "
+                            f"either ({os_words(write_exc)}). {CLOSE_OTHERS.capitalize()} and try again.")
+
+    def _import_aside(self, incoming: list[JournalEntry], where: str, source: object) -> Callable[[TimeoutError], TimeoutError]:
+        """Keep an import that the journal's lock kept out beside the journal (see :func:`journal_waiting.keep_import`)."""
+        def aside(exc: TimeoutError) -> TimeoutError:
+            n = len(incoming)
+            them = "it" if n == 1 else "them"
+            lead = (f"Your journal at {place(self.path)} is busy: another program has held it for "
+                    f"{self.lock_timeout:g} s (another copy of the course saving, perhaps).")
+            if isinstance(source, (str, os.PathLike)) and journal_waiting.is_waiting_file(self.path, Path(source)):
+                return JournalBusy(  # (the journal's own waiting file: it is waiting already; nothing more kept)
+                    f"{lead} {where} is already kept safe beside it, waiting to go into your journal the next time "
+                    f"anything is saved to it, and shown with your entries meanwhile: nothing else needs doing.",
+                    None, Path(source), entries=tuple(incoming))
+            try:
+                kept = journal_waiting.keep_import(self.path, incoming)
+            except OSError as write_exc:
+                return self._not_kept(exc, write_exc, "nothing was imported")
+
+            def said(when: str) -> str:
+                one = n == 1
+                return (f"{lead} So that nothing is lost, the {n} entr{'y' if one else 'ies'} of {where} "
+                        f"{'was' if one else 'were'} kept safe in {place(kept)}. {'It goes' if one else 'They go'} "
+                        f"into your journal the next time anything is saved to it{when}, and {'is' if one else 'are'} "
+                        f"shown with your entries meanwhile: nothing else needs doing. An entry your journal holds "
+                        f"already is not added twice, and importing the file again does not make second copies. (If "
+                        f"you copy the journal to another computer before then, copy that file too.)")
+
+            return JournalBusy(said(""), None, kept, said(" (or at the next `coplearn journal` command)"),
+                               entries=tuple(incoming))
+
+        return aside
+
+    def _setting_aside(self, settings: dict[str, Any], called: str) -> Callable[[TimeoutError], TimeoutError]:
+        """Keep a setting that the journal's lock kept out beside the journal (``called``: the choice, in words)."""
+        def aside(exc: TimeoutError) -> TimeoutError:
+            try:
+                kept = journal_waiting.keep_settings(self.path, settings)
+            except OSError as write_exc:
+                return self._not_kept(exc, write_exc, f"your choice of {called} was not saved")
+
+            def said(when: str) -> str:
+                return (f"Your journal at {place(self.path)} is busy: another program has held it for "
+                        f"{self.lock_timeout:g} s (another copy of the course saving, perhaps). So that your choice "
+                        f"of {called} is not lost, it was kept safe in {place(kept)}. It goes into your journal the "
+                        f"next time anything is saved to it{when}, and exports follow it meanwhile: nothing else "
+                        f"needs doing.")
+
+            return JournalBusy(said(""), None, kept, said(" (or at the next `coplearn journal` command)"))
+
+        return aside
 
     def fold_waiting(self, timeout: float = 2.0) -> list[Path]:
         """Take the entries kept beside the journal while it was busy into the journal, now, and return the
@@ -542,6 +646,11 @@ class Journal:
         ``ValueError`` saying so, and nothing is saved. ``name`` is what messages call the file
         (the name of a file uploaded as bytes; default "the file", or the path).
 
+        A file kept beside a journal while it was busy (``journal.json.waiting-<id>.json``) is a journal
+        too: imported into its own journal, its entries are taken in now (and counted as added) and the
+        file removed. When the journal is busy for longer than :attr:`lock_timeout`, the entries are kept
+        beside it to go in at its next save (:class:`JournalBusy`), as a new entry is (fix24).
+
         >>> import tempfile, pathlib
         >>> d = pathlib.Path(tempfile.mkdtemp())
         >>> a, b = Journal(d / "a.json"), Journal(d / "b.json")
@@ -581,22 +690,28 @@ class Journal:
         incoming, problems = _read_entries(data["entries"])
         if problems:
             raise ValueError(f"{where} cannot be read ({problems}); nothing was imported")
-        with self._changing():
+        with self._changing(aside=self._import_aside(incoming, where, source)):
             entries = self._read_unlocked(saving=True)
-            have = {e.id for e in entries}
+            # (entries shown from a waiting file go into the journal itself with this save: added by it)
+            have = {e.id for e in entries if e.id not in self._waited}
+            waited = {e.id for e in incoming if e.id in self._waited}
             new = []
             for e in incoming:  # (an id twice in the file: the first is kept, as an entry already here would be)
                 if e.id not in have:
-                    new.append(e)
+                    if e.id not in waited:
+                        new.append(e)
                     have.add(e.id)
             if new or self._folding:
                 self._write_unlocked(entries + new)
-        return len(new), len(incoming) - len(new)
+        added = len(new) + len(waited)
+        return added, len(incoming) - added
 
     def update(self, entry_id: str, **fields: Any) -> JournalEntry:
         """Change fields of an existing entry and save. What was learned is never blanked (walk22 L7):
-        an empty ``learning`` for an entry that has one raises ``ValueError`` and changes nothing."""
-        with self._changing():
+        an empty ``learning`` for an entry that has one raises ``ValueError`` and changes nothing. A journal
+        busy for longer than :attr:`lock_timeout` raises :class:`JournalLocked`, changing nothing: an edit
+        is not kept aside to be made later, over whatever the other program changes meanwhile (fix24)."""
+        with self._changing(refused=EDIT_REFUSED):
             entries = self._read_unlocked(saving=True)
             for i, e in enumerate(entries):
                 if e.id == entry_id:
@@ -616,8 +731,9 @@ class Journal:
         raise LookupError(f"{entry_id!r} is not an entry in this journal")
 
     def remove(self, entry_id: str) -> None:
-        """Delete one entry."""
-        with self._changing():
+        """Delete one entry. A journal busy for longer than :attr:`lock_timeout` raises :class:`JournalLocked`,
+        removing nothing (a removal is not kept aside to be made later: fix24)."""
+        with self._changing(refused=REMOVE_REFUSED):
             entries = self._read_unlocked(saving=True)
             kept = [e for e in entries if e.id != entry_id]
             if len(kept) == len(entries):
@@ -693,11 +809,14 @@ class Journal:
             return DEFAULT_REGULATOR
 
     def set_regulator(self, key: str) -> str:
-        """Save the regulator (``swe``, ``scw``, ``sssc`` or ``niscc``) in the journal's settings."""
+        """Save the regulator (``swe``, ``scw``, ``sssc`` or ``niscc``) in the journal's settings. A journal
+        busy for longer than :attr:`lock_timeout` keeps the choice beside it, to go in at its next save and
+        to be followed meanwhile (:class:`JournalBusy`; a later choice wins: fix24)."""
         from coplearn.practice.regulators import get_regulator
 
-        chosen = get_regulator(key).key
-        with self._changing():
+        reg = get_regulator(key)
+        chosen = reg.key
+        with self._changing(aside=self._setting_aside({"regulator": chosen}, f"regulator ({reg.called})")):
             entries = self._read_unlocked(saving=True)
             self._settings["regulator"] = chosen
             self._write_unlocked(entries)
@@ -719,6 +838,12 @@ class Journal:
         rows = [(e.date, e.lesson, e.title or e.learning[:60]) for e in self.entries]
         return _html.table(f"Reflective journal ({len(rows)} entries) at {self.path}",
                            ["date", "lesson", "entry"], rows)
+
+
+def _lock_details(exc: BaseException) -> str:
+    """What a lock that could not be had says about itself (the lock file, its owner and age), without its
+    advice ("try again"), which the message to the learner gives in its own words."""
+    return str(exc).split("; is another program", 1)[0]
 
 
 def _read_entries(items: list[Any]) -> tuple[list[JournalEntry], str]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import html
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -24,7 +25,7 @@ from IPython.display import HTML, display
 from coplearn.core.atomic import PlainOSError, os_words
 from coplearn.core.environment import place  # (the widgets name files with it: walk16 F2, F8)
 from coplearn.practice.journal import Journal, JournalBusy
-from coplearn.practice.journal_entry import JournalEntry
+from coplearn.practice.journal_entry import JournalEntry, JournalWarning
 from coplearn.practice.lesson_answers import LessonAnswers, Throttle, as_sentence
 
 from ._style import COURSE_CLASS, COURSE_CSS
@@ -437,6 +438,9 @@ class Composite:
             except (ValueError, LookupError, OSError, TimeoutError) as exc:
                 self.last_error = str(exc)
                 self.messages.value = message(str(exc), "error")
+                details = getattr(exc, "details", None)  # (a lock's file and owner: the console, never the page)
+                if details:
+                    warnings.warn(f"The journal's lock: {details}", JournalWarning, stacklevel=2)
             except Exception as exc:  # noqa: BLE001 - shown, never swallowed
                 self.last_error = f"{exc.__class__.__name__}: {exc}"
                 self.messages.value = message(
