@@ -11,7 +11,6 @@ Grades, the gradebook, feedback and export are nbgrader's own: see
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
@@ -34,7 +33,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     p.add_argument("assignment", metavar="ASSIGNMENT", help="the assignment's name, e.g. a1-learning-cultures")
     p.add_argument("--jobs", "-j", type=_positive_int, default=None, metavar="N",
-                   help=f"how many submissions to run at once (default: the number of cores, here {os.cpu_count()})")
+                   help=f"how many submissions to run at once (default: as many as the cores and memory this machine "
+                        f"or hub server lets it use, here {_default_jobs()})")
     p.add_argument("--student", default=None, metavar="ID",
                    help="grade only this student (nbgrader's --student; wildcards allowed)")
     p.add_argument("--force", action="store_true",
@@ -51,6 +51,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                    help="show only errors, coplearn's own warnings about a student's work (they can cost marks) and "
                         "the final summary")
     p.set_defaults(func=run)
+
+
+def _default_jobs() -> int:
+    from coplearn.grading.capacity import default_jobs
+
+    return default_jobs()
 
 
 def _positive_int(text: str) -> int:

@@ -549,7 +549,8 @@ def autograde_parallel(
     progress: Callable[[str], None] | None = None,
     quiet: bool = False,
 ) -> GradeReport:
-    """Autograde ``assignment`` for every submitted student, running ``jobs`` notebooks at once.
+    """Autograde ``assignment`` for every submitted student, running ``jobs`` notebooks at once
+    (by default as many as the cores and memory this process may use: :mod:`coplearn.grading.capacity`).
 
     ``nbgrader_args`` are passed to nbgrader as on its command line (``--student=ID``,
     ``--force``, ``--db=URL``, ``--Execute.timeout=60`` ...). The course is the current folder
@@ -566,7 +567,13 @@ def autograde_parallel(
 
     if any(ch in assignment for ch in "*?["):
         raise ValueError(f"give one assignment's name, not a pattern ({assignment!r})")
-    jobs = max(1, int(jobs or os.cpu_count() or 1))
+    held = ""
+    if not jobs:  # as many as the cores and memory this process may really use (a hub's server is held to a share)
+        from coplearn.grading.capacity import capacity
+
+        cap = capacity()
+        jobs, held = cap.jobs, cap.reason()
+    jobs = max(1, int(jobs))
     python_bin_on_path()  # nbgrader runs alembic from PATH when it creates a gradebook
     submission.bound_timestamp_reading()  # (the course's nbgrader_config.py does too; an older copy may not)
     submission.skip_unmatched_folders()  # (likewise)
@@ -596,6 +603,8 @@ def autograde_parallel(
         app.log.addFilter(checksums)
         if quiet:
             app.log.addFilter(_only_errors_and_coplearn)
+        if held:
+            app.log.info("coplearn autograde: grading %s (--jobs N to choose).", held)
         unmatched = _unmatched(app, assignment)
         todo, skipped, main_only, no_notebook = _plan(app)
         converter = Autograde(coursedir=app.coursedir, parent=app)
