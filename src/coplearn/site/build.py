@@ -56,6 +56,24 @@ PRELOAD = ["micropip", "piplite", "ipykernel", "pyodide-kernel", "comm", "jedi",
 FRONTEND_EXTENSIONS = ("@jupyterlite/pyodide-kernel-extension", "@jupyter-widgets/jupyterlab-manager",
                        "jupyterlab-plotly")
 
+#: JupyterLite's pages the site serves: the lessons' page (notebooks), the file list (tree), JupyterLab
+#: (lab: the exercises' "Open in JupyterLab"), the text editor (edit: a guide, the journal's JSON, a CSV)
+#: and the console the Notebook page's menus can open (consoles). Left out: "repl", a console page for
+#: embedding in other sites, which nothing in the site links to (0.26 MB with the code only it loads).
+SITE_APPS = ("lab", "tree", "edit", "notebooks", "consoles")
+
+#: JupyterLab plugins the site turns off, and the code that only they would load, which the build then
+#: leaves out (:func:`_drop_unreachable_chunks`). Mermaid diagrams (a ```mermaid block in Markdown, a
+#: .mmd file): no lesson, exercise or guide has one, and the library with its layout engines (ELK,
+#: cytoscape, dagre, KaTeX) is 4.5 MB of the site, 55 files that a learner never downloads. Value: the
+#: exact lazy imports, in JupyterLite 0.8.6's JupyterLab code, through which only those plugins load
+#: it (@jupyterlab/mermaid's; the Markdown parser uses Mermaid only when the mermaid plugins provide it).
+UNUSED_PLUGINS = {
+    "@jupyterlab/mermaid-extension": ("o.e(6068).then(o.t.bind(o,63711,19))",
+                                      "Promise.all([o.e(5981),o.e(9497),o.e(5506),o.e(2840)]).then(o.bind(o,21657))",
+                                      "o.e(5395).then(o.bind(o,36222))"),
+}
+
 #: Where the journal lives in the browser (the kernel's drive is /drive; this is my-journal/ in
 #: the file browser, kept in the browser's storage).
 BROWSER_JOURNAL = "/drive/my-journal/journal.json"
@@ -226,7 +244,8 @@ def build_site(output: str | os.PathLike[str], *, root: Path | None = None, cach
                 # answer after one click and a confirmation that names neither (walk23 L6): left out.
                 # Clearing the browser's own data (its settings) still does it, as the lesson note says.
                 "disabledExtensions": ["@jupyterlab/apputils-extension:announcements",
-                                       "@jupyterlite/application-extension:clear-browser-data"],
+                                       "@jupyterlite/application-extension:clear-browser-data",
+                                       *UNUSED_PLUGINS],
             },
         }
         (lite / "jupyter-lite.json").write_text(json.dumps(config, indent=1), encoding="utf-8")
@@ -243,6 +262,7 @@ def build_site(output: str | os.PathLike[str], *, root: Path | None = None, cach
         }
         (lite / "overrides.json").write_text(json.dumps(overrides, indent=1), encoding="utf-8")
         build_config = {"LiteBuildConfig": {"ignore_sys_prefix": True,
+                                            "apps": list(SITE_APPS),
                                             "federated_extensions": [str(d) for d in ext_dirs],
                                             "no_sourcemaps": True,
                                             "contents": [str(files)]}}
@@ -257,6 +277,8 @@ def build_site(output: str | os.PathLike[str], *, root: Path | None = None, cach
         if proc.returncode != 0 or not (staging / "jupyter-lite.json").exists():
             raise SiteBuildError("jupyter lite build failed:\n" + (proc.stdout + proc.stderr)[-4000:])
         _check_no_foreign_urls(staging)
+        dropped = _drop_unreachable_chunks(staging / "build", [c for calls in UNUSED_PLUGINS.values() for c in calls])
+        say(f"left out {len(dropped)} files of JupyterLab code that only the plugins turned off would load")
         inject_run_on_open(staging)
         changed = patch_file_helper(staging)
         if snapshot:
@@ -267,6 +289,9 @@ def build_site(output: str | os.PathLike[str], *, root: Path | None = None, cach
         for name in ("favicon", "favicon-busy-1", "favicon-busy-2", "favicon-busy-3", "favicon-file",
                      "favicon-notebook", "favicon-terminal"):
             shutil.copy2(staging / "notebooks" / "favicon.ico", favicons / f"{name}.ico")
+        # a browser asks for /favicon.ico before JupyterLite's script names the page's icon: answered, not
+        # a 404 in the console of every page (walk23 L7), where the site is the web address's root
+        shutil.copy2(staging / "notebooks" / "favicon.ico", staging / "favicon.ico")
         for app in ("lab", "tree"):  # their icons hold many sizes (320 kB, 32 kB): the Notebook's 1 kB one will do
             if (staging / app / "favicon.ico").exists():
                 shutil.copy2(staging / "notebooks" / "favicon.ico", staging / app / "favicon.ico")
@@ -302,6 +327,61 @@ def _drop_old_font_formats(folder: Path) -> None:
     for woff2 in folder.glob("*.woff2"):
         for ext in (".eot", ".ttf", ".svg", ".woff"):
             woff2.with_suffix(ext).unlink(missing_ok=True)
+
+
+#: A lazy load in JupyterLab's compiled code (rspack): ``o.e(4680)`` fetches chunk 4680 (a worker's
+#: script: ``o.u(4680)``); the minifier writes 6000 as ``6e3``.
+_CHUNK_LOAD = re.compile(r"(?<![\w$])[A-Za-z_$][\w$]*\.[eu]\((\d+(?:e\d+)?)\)")
+_CHUNK_IDS = re.compile(r"\.push\(\[\[([\de,]+)\]")
+
+
+def _drop_unreachable_chunks(build: Path, cut: list[str]) -> list[str]:
+    """Delete the chunks of JupyterLab's code (``build/NNNN.hash.js``) that no page can load once the
+    lazy imports ``cut`` (:data:`UNUSED_PLUGINS`) are never run. Returns the files deleted.
+
+    From every app's ``bundle.js``, each chunk named in a lazy load is followed (through the chunks it
+    in turn loads); a chunk never reached is deleted. The build stops if, before the cut, a chunk is
+    not reached (this reading of the code misses a way chunks are loaded) or a lazy import to cut is
+    not found exactly once (JupyterLite is not 0.8.6)."""
+    files: dict[int, Path] = {}
+    texts: dict[Path, str] = {}
+    for path in sorted(build.glob("*.js")):
+        text = path.read_text(encoding="utf-8", errors="surrogateescape")
+        head = _CHUNK_IDS.search(text[:400])
+        if head is None:
+            continue
+        texts[path] = text
+        for cid in head.group(1).split(","):
+            files[int(float(cid))] = path
+    bundles = [p.read_text(encoding="utf-8") for p in sorted(build.glob("*/bundle.js"))]
+    if not files or not bundles:
+        raise SiteBuildError(f"JupyterLite's code in {build} is not laid out as in 0.8.6 (see coplearn/site/build.py)")
+
+    def reached(masked: dict[Path, str]) -> set[Path]:
+        seen: set[Path] = set()
+        todo = [int(float(c)) for b in bundles for c in _CHUNK_LOAD.findall(b)]
+        while todo:
+            path = files.get(todo.pop())
+            if path is None or path in seen:
+                continue
+            seen.add(path)
+            todo += [int(float(c)) for c in _CHUNK_LOAD.findall(masked[path])]
+        return seen
+
+    if set(texts) - reached(texts):
+        raise SiteBuildError("JupyterLite's code loads some of its chunks in a way this build does not read: "
+                             + ", ".join(p.name for p in sorted(set(texts) - reached(texts))[:5]))
+    masked = dict(texts)
+    for call in cut:
+        holders = [p for p, t in masked.items() if call in t]
+        if len(holders) != 1 or masked[holders[0]].count(call) != 1:
+            raise SiteBuildError(f"JupyterLite's code does not load {call!r} once, as 0.8.6 does; "
+                                 "see UNUSED_PLUGINS in coplearn/site/build.py")
+        masked[holders[0]] = masked[holders[0]].replace(call, "")
+    unreached = sorted(set(texts) - reached(masked))
+    for path in unreached:
+        path.unlink()
+    return [p.name for p in unreached]
 
 
 def _check_no_foreign_urls(site: Path) -> None:

@@ -387,6 +387,8 @@ def write_service_worker(site: Path, python_files: list[str]) -> str:
     lists = sorted(p.relative_to(site).as_posix() for top in ("api", "files") if (site / top).is_dir()
                    for p in (site / top).rglob("*") if p.is_file())
     keep = [*python_files, *lists, "index.html", "notebooks/index.html"]
+    if (site / "favicon.ico").is_file():  # what the browser asks for on every page (kept for offline use)
+        keep.append("favicon.ico")
     build = site_fingerprint(site)
     text = SERVICE_WORKER.replace("__BUILD__", build).replace("__KEEP__", json.dumps(keep))
     worker.write_text(text, encoding="utf-8")
