@@ -56,6 +56,7 @@ def test_binder_postbuild_switches_off_tutor_tools(tmp_path):
             time.sleep(0.3)
         assert requests.get(f"{url}/formgrader/api/status", params={"token": "t"}, timeout=10).status_code == 404
         assert requests.get(f"{url}/assignments", params={"token": "t", "course_id": "x"}, timeout=10).status_code == 404
+        _saved_without_widget_views(url, {"token": "t"})
     finally:
         server.terminate()
         server.wait(timeout=20)
@@ -105,6 +106,21 @@ def test_hub_config_says_what_is_missing(tmp_path):
     assert nopass.returncode != 0 and "COPLEARN_HUB_PASSWORD" in nopass.stderr + nopass.stdout
     ok = _load_hub_config({"COPLEARN_ROSTER": str(roster), "COPLEARN_HUB_PASSWORD": "long-enough"})
     assert ok.returncode == 0 and "loaded" in ok.stdout, ok.stderr
+
+
+def _saved_without_widget_views(url: str, auth: dict) -> None:
+    """A notebook saved through the server loses the places of widgets it cannot draw again (walk23 L4:
+    "model not found" on reopening once the kernel has stopped), and keeps everything else."""
+    view = {"output_type": "display_data", "metadata": {},
+            "data": {"text/plain": "Dropdown(...)", "application/vnd.jupyter.widget-view+json": {"model_id": "m1"}}}
+    printed = {"output_type": "stream", "name": "stdout", "text": "Your answer to statement 1: managed\n"}
+    nb = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        {"id": "c1", "cell_type": "code", "metadata": {}, "execution_count": 1, "source": "q1 = 1", "outputs": [view, printed]}]}
+    put = requests.put(f"{url}/api/contents/saved.ipynb", params=auth, timeout=10,
+                       json={"type": "notebook", "format": "json", "content": nb})
+    assert put.ok, put.text
+    got = requests.get(f"{url}/api/contents/saved.ipynb", params=auth, timeout=10).json()
+    assert got["content"]["cells"][0]["outputs"] == [printed] and got["content"]["cells"][0]["source"] == "q1 = 1"
 
 
 def _free_port() -> int:
@@ -159,6 +175,7 @@ def test_hub_servers_shut_down_kernels_left_idle_with_no_tab_open(tmp_path):
                 pass
             assert server.poll() is None and time.monotonic() < deadline, "jupyter server did not start"
             time.sleep(0.3)
+        _saved_without_widget_views(url, auth)  # (the shared settings' pre-save hook)
         left, open_ = (requests.post(f"{url}/api/kernels", params=auth, json={}, timeout=60).json()["id"]
                        for _ in range(2))
 

@@ -98,7 +98,10 @@ def lab_command(course: Path, port: int | None, no_browser: bool) -> list[str]:
            # Launcher: with --no-browser, on a remote machine or WSL, that address is all a learner has
            f"--LabApp.default_url=/lab/tree/{urllib.parse.quote(first.as_posix())}",
            "--LabApp.news_url=None",
-           "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+           "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+           # a saved notebook reopened once its kernel has stopped showed "Error displaying widget: model
+           # not found" under each drop-down until Run All (walk23 L4): saved without those places
+           "--ContentsManager.pre_save_hook=coplearn.cli.lab_hooks.drop_widget_views"]
     if port:
         cmd.append(f"--port={port}")
     if no_browser:

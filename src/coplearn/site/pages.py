@@ -1,5 +1,6 @@
 """What the learner sees in the browser edition: the lessons copied for the browser, the script
-that runs a lesson when it opens, and the plain-language landing page (``index.html``).
+that runs a lesson when it opens, the script that saves notebooks without the places of widgets that
+cannot be drawn again, and the plain-language landing page (``index.html``).
 
 The lessons are copied with their kernel set to the browser's Python; the course files are never
 changed. The journal is kept under ``my-journal/`` in the browser's storage.
@@ -309,8 +310,9 @@ def stage_contents(root: Path, files: Path) -> list[Lesson]:
 #: all its cells as soon as its Python is ready, so that the activities appear without the learner
 #: knowing about "Run All". Robust to: a reload or a second tab (each page has its own kernel and
 #: runs once), a kernel that is busy when the page opens (it waits for idle; Run All then queues),
-#: a kernel restart (it runs the lesson again), a slow first visit (it waits up to ten minutes, and
-#: says so after 30 s (walk18 L6: 90 s left a slow line silent too long), or at once when the connection drops), a browser without the site's service
+#: a kernel restart (it runs the lesson again), a slow first visit (it says at once, quietly, that
+#: Python is starting (walk23 L1), waits up to ten minutes, and says so after 30 s (walk18 L6: 90 s left
+#: a slow line silent too long), or at once when the connection drops), a browser without the site's service
 #: worker (said at once, or after 30 s when one was refused). A lesson is never saved into the
 #: browser's storage. ``data-coplearn-ran="yes"`` and ``data-coplearn-runs`` on <html> say that (and
 #: how often) it ran; ``data-coplearn-files`` whether the service worker serves the page;
@@ -507,6 +509,7 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
     if (/^(alert|parts)$/.test(kind)) { held = [text, kind]; }
     box.setAttribute("role", /^(alert|parts|app)$/.test(kind) ? "alert" : "status");
     box.setAttribute("data-coplearn-kind", kind);
+    box.style.borderTopWidth = kind === "starting" ? "1px" : "4px";  // (the first, quiet line)
     box.textContent = text;
     if (/^(alert|parts|app|files)$/.test(kind)) {
       // a line that stays lies over the foot of the lesson: the learner can put it away once read
@@ -650,6 +653,12 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
   var STILL_STARTING = "Python is still starting in your browser. On a slow computer or connection this " +
     "can take a few minutes, and the activities then appear by themselves. If the activities have still not " +
     "appeared after five more minutes, check your internet connection and reload the page: your journal is kept.";
+  // Until then a first visit showed only the small busy circle at the top right for half a minute: a
+  // quiet line says at once that Python is starting (a polite status: no alert, and it takes no focus),
+  // replaced by the lines above as they come, and gone once the lesson runs (walk23 L1). Its box being
+  // there from the start also lets a screen reader hear those later lines as they replace it.
+  say("Python is starting in your browser (about half a minute the first time). The activities then " +
+      "appear by themselves.", "starting");
   setTimeout(function () {
     if (!runs && !running && navigator.onLine !== false && !isFull() && !loadFailed) { say(STILL_STARTING, "slow"); }
   }, slowAfter);
@@ -901,13 +910,99 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
 """
 
 
+#: Injected into the head of the two pages a notebook opens in (the file list's JupyterLab and the
+#: Notebook page), before JupyterLite's app is made. A notebook that has run keeps, where each
+#: activity (a widget) was drawn, only the place of that activity: the activity lives in the page's
+#: Python, which a reload ends. An exercise saved with Ctrl+S and reopened therefore showed "Error
+#: displaying widget: model not found" under each question until Run All (walk23 L4; lessons are
+#: never saved: RUN_ON_OPEN). The page's contents manager now saves notebooks without those places,
+#: and opens one kept by an earlier build without them: what the browser keeps (and a download of it)
+#: holds the cells, the typed answers and the checks' printed lines as before, and answers.json is
+#: not touched. A widget whose state the notebook keeps can still be drawn, and stays (as in
+#: coplearn.cli.lab_hooks, which does the same for ``coplearn lab``). data-coplearn-views-not-saved
+#: and data-coplearn-views-not-opened on <html> count what was left out.
+NO_WIDGET_VIEWS = """<script id="coplearn-no-widget-views">
+(function () {
+  var VIEW = "application/vnd.jupyter.widget-view+json", STATE = "application/vnd.jupyter.widget-state+json";
+  var root = document.documentElement;
+  function count(name, n) { root.setAttribute(name, String(n + Number(root.getAttribute(name) || 0))); }
+  // [the notebook without the places of widgets it does not keep, how many were left out]
+  function withoutViews(nb) {
+    if (!nb || typeof nb !== "object" || !Array.isArray(nb.cells)) return [nb, 0];
+    var saved = nb.metadata && nb.metadata.widgets && nb.metadata.widgets[STATE];
+    var kept = (saved && saved.state) || {}, dropped = 0;
+    var cells = nb.cells.map(function (cell) {
+      if (!cell || !Array.isArray(cell.outputs)) return cell;
+      var outputs = cell.outputs.filter(function (o) {
+        var view = o && o.data && o.data[VIEW];
+        var lost = !!view && !(view.model_id && Object.prototype.hasOwnProperty.call(kept, view.model_id));
+        if (lost) { dropped += 1; }
+        return !lost;
+      });
+      return outputs.length === cell.outputs.length ? cell : Object.assign({}, cell, { outputs: outputs });
+    });
+    return dropped ? [Object.assign({}, nb, { cells: cells }), dropped] : [nb, 0];
+  }
+  function leaveOut(app) {
+    var contents = app && app.serviceManager && app.serviceManager.contents;
+    if (!contents || contents.coplearnNoWidgetViews || !contents.save || !contents.get) return;
+    contents.coplearnNoWidgetViews = true;
+    var save = contents.save, get = contents.get;
+    contents.save = function (path, options) {
+      try {
+        if (options && options.type === "notebook" && options.content) {
+          var out = withoutViews(options.content);
+          if (out[1]) { options = Object.assign({}, options, { content: out[0] }); count("data-coplearn-views-not-saved", out[1]); }
+        }
+      } catch (err) { console.warn("coplearn: could not leave the widgets' places out of " + path, err); }
+      return save.apply(contents, [path, options].concat(Array.prototype.slice.call(arguments, 2)));
+    };
+    contents.get = function (path, options) {
+      return get.apply(contents, arguments).then(function (model) {
+        try {
+          if (model && model.type === "notebook" && model.content) {
+            var out = withoutViews(model.content);
+            if (out[1]) { model = Object.assign({}, model, { content: out[0] }); count("data-coplearn-views-not-opened", out[1]); }
+          }
+        } catch (err) { console.warn("coplearn: could not leave the widgets' places out of " + path, err); }
+        return model;
+      });
+    };
+    root.setAttribute("data-coplearn-widget-views", "left out");
+  }
+  // JupyterLite sets window.jupyterapp (exposeAppInBrowser) as it makes the app, before starting it:
+  // before any notebook is opened or saved
+  if (window.jupyterapp) { leaveOut(window.jupyterapp); return; }
+  var app;
+  try {
+    Object.defineProperty(window, "jupyterapp", { configurable: true, enumerable: true,
+      get: function () { return app; },
+      set: function (value) {
+        app = value;
+        try { leaveOut(value); } catch (err) { console.warn("coplearn: could not watch what is saved", err); }
+      } });
+  } catch (err) {
+    var look = setInterval(function () { if (window.jupyterapp) { clearInterval(look); leaveOut(window.jupyterapp); } }, 50);
+  }
+})();
+</script>
+"""
+
+
 def inject_run_on_open(site: Path) -> None:
-    page = site / "notebooks" / "index.html"
-    text = page.read_text(encoding="utf-8")
-    if "coplearn-run-on-open" not in text:
-        text = text.replace("</body>", RUN_ON_OPEN + "</body>", 1)
-        if "coplearn-run-on-open" not in text:
-            raise SiteBuildError(f"could not add the run-on-open script to {page}")
+    """Add :data:`RUN_ON_OPEN` to the Notebook page (lessons open there), and :data:`NO_WIDGET_VIEWS`
+    to the head of it and of the file list's JupyterLab (exercises open in either)."""
+    for app in ("notebooks", "lab"):
+        page = site / app / "index.html"
+        text = page.read_text(encoding="utf-8")
+        if "coplearn-no-widget-views" not in text:
+            text = text.replace("<head>", "<head>\n" + NO_WIDGET_VIEWS, 1)  # (before JupyterLite's loader)
+            if "coplearn-no-widget-views" not in text:
+                raise SiteBuildError(f"could not add the script that leaves widgets' places out of saved notebooks to {page}")
+        if app == "notebooks" and "coplearn-run-on-open" not in text:
+            text = text.replace("</body>", RUN_ON_OPEN + "</body>", 1)
+            if "coplearn-run-on-open" not in text:
+                raise SiteBuildError(f"could not add the run-on-open script to {page}")
         page.write_text(text, encoding="utf-8")
 
 
