@@ -14,9 +14,9 @@ of it with serial ``nbgrader autograde``, ``coplearn autograde --jobs 1`` and ``
   every process of the run, and anything else running), and so how much faster a second job could
   make ``--jobs 1`` at most, with every core busy (cores / cores busy during ``--jobs 1``);
 - ``--jobs 1`` once more, held to one core (Linux: the run and its kernels may use only the first
-  core the benchmark may use), and so how much the second core adds: ``--jobs 1`` already runs
-  nbgrader's bookkeeping in the main process beside its worker, and so uses more than one core
-  when a second is free;
+  core the benchmark may use), and so how much the second core adds. ``--jobs 1`` runs in one
+  process with one kept kernel (no worker: see ``autograde_parallel``'s ``inline``); until
+  7 December 2026 it ran a worker beside the main process, which kept about 1.3 cores busy;
 - whether the gradebooks came out identical to serial grading (a check, not a timing).
 
 Environment: ``COPLEARN_BENCH_COHORT`` (default 40) submissions; ``COPLEARN_BENCH_ASSIGNMENT`` (default
@@ -182,7 +182,7 @@ def run() -> list[tuple[str, str, str]]:
                 (f"round {r}: serial nbgrader autograde, wall", f"{serial_wall:.1f} s "
                  f"(median {serial_median:.2f} s per submission)", "-"),
                 (f"round {r}: coplearn autograde --jobs 1, wall", f"{one['wall']:.1f} s "
-                 f"(median {one['median']:.2f} s per submission in the worker)", "-"),
+                 f"(one process: median {one['median']:.2f} s running a submission's notebook)", "-"),
                 (f"round {r}: coplearn autograde --jobs 2, wall", f"{two['wall']:.1f} s "
                  f"(median {two['median']:.2f} s per submission in a worker)", "-"),
                 (f"round {r}: serial / --jobs 1", f"{serial_wall / one['wall']:.2f}x", "-"),

@@ -40,4 +40,4 @@ def test_the_summary_counts_in_plain_words() -> None:
     assert one.summary().startswith("Autograded 0 of 1 submission of 'a1' in 0 s one at a time. 1 could not be graded")
     two = GradeReport(assignment="a1", graded=("s1", "s3"), failed=(), skipped=(), seconds=75, jobs=1, replayed=2,
                       executed_here=0)
-    assert two.summary() == "Autograded 2 of 2 submissions of 'a1' in 1 min 15 s with 1 parallel job."
+    assert two.summary() == "Autograded 2 of 2 submissions of 'a1' in 1 min 15 s one at a time."

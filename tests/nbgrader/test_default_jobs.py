@@ -30,7 +30,7 @@ def test_the_default_follows_the_servers_share(course: Course, monkeypatch: pyte
                                                                memory_limit=1024 ** 3))
     report = parallel.autograde_parallel(A1, course_dir=course.root, nbgrader_args=["--student=dj-*"])
     assert report.ok and report.jobs == 1 and report.graded == ("dj-a", "dj-b", "dj-c")
-    assert "with 1 parallel job" in report.summary()
+    assert "one at a time" in report.summary() and report.kept_here == 3  # one job: no worker, one kept kernel
     err = capfd.readouterr().err
     assert "grading 1 at a time, as this server may use 1 of the machine's 16 cores (--jobs N to choose)" in err
     for sid in ("dj-a", "dj-b", "dj-c"):
@@ -48,3 +48,34 @@ def test_the_default_follows_the_servers_share(course: Course, monkeypatch: pyte
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "delete"
     finally:
         engine.dispose()
+
+
+def test_one_job_grades_in_this_process_exactly_as_serial_nbgrader(course: Course) -> None:
+    """One job runs nbgrader's steps here, in one kept kernel, with no worker process: the same grades as
+    serial nbgrader (a fresh kernel each), for right, partly right, blank and a dropped set-up cell."""
+    import coplearn.grading.parallel as parallel
+
+    def partly(nb: dict) -> None:
+        set_source(nb, "q1-typed", 'q1 = {1: "managed", 2: "professional", 3: "professional"}')
+
+    def no_setup(nb: dict) -> None:
+        set_source(nb, "q1-typed", A1_RIGHT_Q1)
+        nb["cells"] = [c for c in nb["cells"] if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") != "setup"]
+
+    kinds = {"oj-a-right": lambda nb: (set_source(nb, "q1-typed", A1_RIGHT_Q1), set_source(nb, "q2-typed", A1_RIGHT_Q2)),
+             "oj-b-partly": partly, "oj-c-blank": lambda nb: None, "oj-d-nosetup": no_setup}
+    for sid, change in kinds.items():
+        course.student(sid).hand_in(A1, change)
+    course.ok(course.api().collect(A1))
+    course.ok(course.api().autograde(A1, "oj-*"))
+    serial = {sid: course.grades(A1, sid) for sid in kinds}
+    said: list[str] = []
+    report = parallel.autograde_parallel(A1, jobs=1, course_dir=course.root, progress=said.append,
+                                         nbgrader_args=["--student=oj-*", "--force"])
+    assert report.ok and report.kept_here == 4 and report.replayed == 0 and report.jobs == 1, report.summary()
+    assert [t.warm for t in report.timings] == [0, 1, 1, 1], report.timings  # one kernel, kept
+    assert said[0] == "running 4 submissions one at a time, in one kept kernel" and said[-1] == "4 of 4 submissions run"
+    assert {sid: course.grades(A1, sid) for sid in kinds} == serial
+    assert course.score(A1, "oj-a-right") == 40 and course.score(A1, "oj-c-blank") == 0
+    hidden = [p for p in course.root.iterdir() if p.name.startswith(".coplearn-autograde-")]
+    assert hidden == [], hidden  # the private folder is gone

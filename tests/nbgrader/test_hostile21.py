@@ -157,14 +157,16 @@ def test_check21_the_record_of_what_was_marked_goes_by_the_same_blanks(course: C
 
 
 @pytest.mark.slow
-def test_check20b_a_kept_kernel_shows_the_next_student_s_errors_as_a_fresh_kernel_does(course: Course) -> None:
+@pytest.mark.parametrize("inline", [False, True], ids=["one-worker", "one-job-inline"])
+def test_check20b_a_kept_kernel_shows_the_next_student_s_errors_as_a_fresh_kernel_does(course: Course, inline: bool) -> None:
     """check20b L6 (red team 20 F5): a kernel kept from one student to the next kept the first one's way of
     showing errors (one plain line, set by their set-up cell), so a second student whose set-up cell was
     below their checks saw errors unlike those of serial grading. The reset between students puts it back;
     here the second student's check outputs are compared, kept kernel against serial nbgrader."""
     from coplearn.grading.parallel import autograde_parallel
 
-    first, second = "t21-xa-honest", "t21-xb-moved"
+    x = "t21-xi" if inline else "t21-x"  # (students of their own: the course is shared by the module's tests)
+    first, second = f"{x}a-honest", f"{x}b-moved"
 
     def moved(nb: dict) -> None:
         set_source(nb, "q1-typed", 'q1 = {1: "professional"}')  # statement 1 wrong: a failed check
@@ -185,9 +187,10 @@ def test_check20b_a_kept_kernel_shows_the_next_student_s_errors_as_a_fresh_kerne
         course.ok(api.autograde(A1, second))  # serial nbgrader: a fresh kernel
         serial = checks(second)
         assert len(serial[0]) > 1, serial[0]  # a fresh kernel shows the whole traceback until the set-up cell runs
-        report = autograde_parallel(A1, jobs=1, course_dir=course.root, progress=lambda _: None,
-                                    nbgrader_args=["--student=t21-x*", "--force"])
-        assert sorted(report.graded) == [first, second] and report.replayed == 2, report.summary()
+        report = autograde_parallel(A1, jobs=1, course_dir=course.root, progress=lambda _: None, inline=inline,
+                                    nbgrader_args=[f"--student={x}[ab]*", "--force"])
+        assert sorted(report.graded) == [first, second], report.summary()
+        assert (report.kept_here if inline else report.replayed) == 2, report.summary()
         assert checks(second) == serial, (checks(second)[:1], serial[:1])
     finally:
         forget_students(course, first, second)

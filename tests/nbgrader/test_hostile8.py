@@ -112,10 +112,13 @@ def test_a_decimal_comma_is_named_for_the_tutor_and_the_learner() -> None:
 
 
 @pytest.mark.slow
-def test_a_kept_kernel_describes_answers_as_a_fresh_one_does(course: Course) -> None:
+@pytest.mark.parametrize("inline", [False, True], ids=["one-worker", "one-job-inline"])
+def test_a_kept_kernel_describes_answers_as_a_fresh_one_does(course: Course, inline: bool) -> None:
     """The set-up cell moved below the tests: serial grading (a fresh kernel) and a kept kernel (the
     second notebook its worker grades) must print the same words, not only give the same marks."""
     from coplearn.grading.parallel import autograde_parallel
+
+    k = "t9-i" if inline else "t9-k"  # (students of their own: the course is shared by the module's tests)
 
     def setup_last(nb: dict) -> None:
         honest_a1(nb)
@@ -123,21 +126,22 @@ def test_a_kept_kernel_describes_answers_as_a_fresh_one_does(course: Course) -> 
         nb["cells"].remove(setup)
         nb["cells"].append(setup)
 
-    graded_honest(course, "t9-k-a-honest")  # (the worker grades this one first, in a fresh kernel)
-    for sid in ("t9-k-serial", "t9-k-parallel"):
+    graded_honest(course, f"{k}-a-honest")  # (the worker grades this one first, in a fresh kernel)
+    for sid in (f"{k}-serial", f"{k}-parallel"):
         course.student(sid).hand_in(A1, setup_last)
     try:
         course.ok(course.api().collect(A1))
-        course.ok(course.api(**FAST).autograde(A1, "t9-k-serial"))
-        assert course.score(A1, "t9-k-serial") == 40
-        serial = output_text(cell_by_id(course.autograded(A1, "t9-k-serial"), "q1-statement-01"))
+        course.ok(course.api(**FAST).autograde(A1, f"{k}-serial"))
+        assert course.score(A1, f"{k}-serial") == 40
+        serial = output_text(cell_by_id(course.autograded(A1, f"{k}-serial"), "q1-statement-01"))
         # one worker: the honest notebook first (a fresh kernel), then this one in the kept kernel
-        report = autograde_parallel(A1, jobs=1, course_dir=course.root,
-                                    nbgrader_args=["--student=t9-k-[ap]*", "--force", "--Execute.timeout=10"])
-        assert not report.failed and report.replayed == 2, report.summary()
-        assert [t.student for t in report.timings] == ["t9-k-a-honest", "t9-k-parallel"], report.timings
-        assert course.score(A1, "t9-k-parallel") == 40
-        kept = output_text(cell_by_id(course.autograded(A1, "t9-k-parallel"), "q1-statement-01"))
+        report = autograde_parallel(A1, jobs=1, course_dir=course.root, inline=inline,
+                                    nbgrader_args=[f"--student={k}-[ap]*", "--force", "--Execute.timeout=10"])
+        assert not report.failed and (report.kept_here if inline else report.replayed) == 2, report.summary()
+        assert report.timings[-1].warm == 1, report.timings  # t9-k-parallel ran in the kept kernel
+        assert [t.student for t in report.timings] == [f"{k}-a-honest", f"{k}-parallel"], report.timings
+        assert course.score(A1, f"{k}-parallel") == 40
+        kept = output_text(cell_by_id(course.autograded(A1, f"{k}-parallel"), "q1-statement-01"))
         assert kept == serial, (serial, kept)
     finally:
-        forget_students(course, "t9-k-a-honest", "t9-k-serial", "t9-k-parallel")
+        forget_students(course, f"{k}-a-honest", f"{k}-serial", f"{k}-parallel")

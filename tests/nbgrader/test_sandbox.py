@@ -184,3 +184,64 @@ def test_an_error_is_never_dropped_by_the_output_cap(tmp_path: Path) -> None:
     text = "".join(o.get("text", "") for o in outputs if o.get("output_type") == "stream")
     assert "output stopped by the course's autograder" in text and len(text) < 7000
     assert any(o.get("output_type") == "error" and o.get("ename") == "AssertionError" for o in outputs)
+
+
+def test_one_job_s_kept_kernel_is_held_to_the_same_walls(course: dict) -> None:
+    """`coplearn autograde --jobs 1` keeps one kernel in the main process (parallel._InlineExecuteMixin):
+    each notebook runs in a copy of its grading folder inside a private folder, the only place the kernel
+    may write; the second notebook, in the kept kernel, sees no more than the first."""
+    from coplearn.grading.kept_kernel import close_kept_kernel, kept_execute_mixin
+    from coplearn.grading.parallel import _InlineExecuteMixin
+    from coplearn.grading.sandbox import SandboxedExecute, sandbox_status
+
+    ok, message = sandbox_status("auto")
+    if not ok and os.environ.get("COPLEARN_TEST_ALLOW_NO_SANDBOX") != "1":
+        pytest.fail(f"{message} (./run test installs Debian's bubblewrap; set COPLEARN_TEST_ALLOW_NO_SANDBOX=1 "
+                    "where no sandbox can work)")
+    if not ok:
+        pytest.skip(message)
+    import nbformat
+
+    root = course["root"] / ".coplearn-autograde-probe" / "autograded"
+    root.mkdir(parents=True)
+    timings: list = []
+    cls = type("InlineProbe", (_InlineExecuteMixin, kept_execute_mixin(), SandboxedExecute),
+               {"root": str(root), "counts": {}, "timings": timings, "total": 2})
+    paths = {
+        "read": {"gradebook": str(course["root"] / "gradebook.db"),
+                 "solutions": str(course["root"] / "solutions" / "a1" / "a1.ipynb"),
+                 "other_student": str(course["other"] / "a1.ipynb"),
+                 "exchange": str(course["exchange"] / "inbound.txt"),
+                 "own_folder": "coplearn/__init__.py"},  # (its copy, where the kernel runs)
+        "write": {"course_root": str(course["root"] / "planted.txt"),
+                  "other_student": str(course["other"] / "planted.txt"),
+                  "real_folder": str(course["folder"] / "planted.txt"),
+                  "own_folder": "scratch.txt"},
+        "port": course["listener"].getsockname()[1],
+    }
+    reports = []
+    try:
+        for student in ("s1", "s1-again"):
+            nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(f"PATHS = {paths!r}\n" + PROBE)])
+            nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+            resources = {"metadata": {"path": str(course["folder"])},
+                         "nbgrader": {"student": student, "notebook": "a1", "assignment": "a1"}}
+            nb, resources = cls(sandbox="required", timeout=60).preprocess(nb, resources)
+            assert resources["metadata"]["path"] == str(course["folder"])  # given back as it was
+            errors = [o for o in nb.cells[0].outputs if o.get("output_type") == "error"]
+            assert not errors, errors
+            text = "".join(o.get("text", "") for o in nb.cells[0].outputs if o.get("output_type") == "stream")
+            reports.append(json.loads(text.split("REPORT", 1)[1]))
+    finally:
+        close_kept_kernel()
+    assert [t.warm for t in timings] == [0, 1]
+    for report in reports:
+        assert report["cwd"].startswith(str(root)) and report["safepath"] == 1 and report["nousersite"] == 1
+        assert not report["coplearn_file"].startswith(report["cwd"]), "a shipped package replaced the course library"
+        assert report["read"] == {"gradebook": False, "solutions": False, "other_student": False, "exchange": False,
+                                  "own_folder": True}
+        assert report["write"] == {"course_root": False, "other_student": False, "real_folder": False,
+                                   "own_folder": True}
+        assert report["network"] is False
+    assert not any(p.name == "planted.txt" for p in course["root"].rglob("*"))
+    assert list(root.iterdir()) == []  # each copy removed once it has run

@@ -32,7 +32,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-__all__ = ["execute_index", "fingerprint", "input_fingerprint", "resolve_step", "worker_grade", "worker_init"]
+__all__ = ["close_kept_kernel", "execute_index", "fingerprint", "input_fingerprint", "kept_execute_mixin", "last_outcome",
+           "resolve_step", "worker_grade", "worker_init"]
 
 
 def _canonical(nb: Any) -> str:
@@ -224,6 +225,10 @@ def _kept_execute_mixin() -> type:
 
         start_new_kernel_client = run_sync(async_start_new_kernel_client)
 
+        def _kept_root(self) -> Path:
+            """The one folder the kept kernel may write, holding the folder each notebook runs in."""
+            return Path(_WORKER["root"])
+
         def preprocess(self, nb: Any, resources: Any = None, km: Any = None) -> Any:
             import nbformat
 
@@ -232,14 +237,14 @@ def _kept_execute_mixin() -> type:
             fingerprint = hashlib.sha256(original.encode("utf-8")).hexdigest()
             self._kept_folder = Path(resources.get("metadata", {}).get("path") or os.getcwd()).resolve()
             t0 = time.perf_counter()
-            kernel, kept = _KEPT.ready(Path(_WORKER["root"]), self)
+            kernel, kept = _KEPT.ready(self._kept_root(), self)
             kernel_wait = time.perf_counter() - t0
             try:
                 try:
                     out = super().preprocess(nb, resources, kernel)
                 except _ResetFailed:
                     _KEPT.close()  # a kernel that cannot be made clean is never used: start a new one
-                    kernel, kept = _KEPT.ready(Path(_WORKER["root"]), self)
+                    kernel, kept = _KEPT.ready(self._kept_root(), self)
                     out = super().preprocess(nbformat.from_dict(json.loads(original)), resources, kernel)
                 if getattr(self, "_coplearn_dead", None):
                     _KEPT.close()  # it died or would not stop: the next notebook gets a new one
@@ -258,6 +263,23 @@ def _kept_execute_mixin() -> type:
             return out
 
     return _KeptExecuteMixin
+
+
+def kept_execute_mixin() -> type:
+    """The mixin that runs nbgrader's Execute in this process's kept kernel (see :func:`_kept_execute_mixin`);
+    a subclass may say where the kernel may write (``_kept_root``)."""
+    return _kept_execute_mixin()
+
+
+def last_outcome(notebook_id: str) -> dict[str, Any] | None:
+    """What the kept kernel's last run of ``notebook_id`` recorded (seconds, kernel_wait, warm ...)."""
+    return _OUTCOMES.get(notebook_id)
+
+
+def close_kept_kernel() -> None:
+    """Stop this process's kept kernel, if it has one."""
+    _KEPT.close()
+    _OUTCOMES.clear()
 
 
 def execute_index(preprocessors: Sequence[Any]) -> int:

@@ -40,6 +40,7 @@ import concurrent.futures
 import contextlib
 import dataclasses
 import functools
+import hashlib
 import multiprocessing as mp
 import os
 import shutil
@@ -55,8 +56,8 @@ from typing import Any
 from coplearn.core.environment import python_bin_on_path
 from coplearn.grading import submission
 from coplearn.grading.gradebook import caching_gradebook, log_safe, sharing_engines, snapshot_gradebook
-from coplearn.grading.kept_kernel import (execute_index, fingerprint, input_fingerprint, resolve_step, started_marker,
-                                          worker_grade, worker_init)
+from coplearn.grading.kept_kernel import (close_kept_kernel, execute_index, fingerprint, input_fingerprint,
+                                          kept_execute_mixin, resolve_step, started_marker, worker_grade, worker_init)
 from coplearn.grading.tutor_log import AsReleasedChecksums, left_out_sentence, quiet_gradebook_warnings, released_checksums
 
 __all__ = [
@@ -105,6 +106,8 @@ class GradeReport:
     stale: tuple[str, ...] = ()
     #: nbgrader's "checksum has changed" lines left out for locked cells left as released (:mod:`coplearn.grading.tutor_log`)
     checksum_lines_left_out: int = 0
+    #: notebooks run in the main process's own kept kernel (one job: no worker process; see ``inline``)
+    kept_here: int = 0
 
     @property
     def ok(self) -> bool:
@@ -119,7 +122,7 @@ class GradeReport:
     def summary(self) -> str:
         """A sentence or two for the tutor."""
         n = len(self.graded) + len(self.failed)
-        how = (f"with {self.jobs} parallel job{'s' if self.jobs != 1 else ''}" if self.jobs
+        how = (f"with {self.jobs} parallel jobs" if self.jobs > 1
                else "one at a time")  # (no worker was needed: docs16 F15 read "with 0 parallel jobs")
         text = (f"Autograded {len(self.graded)} of {n} submission{'s' if n != 1 else ''} of "
                 f"'{self.assignment}' in {format_duration(self.seconds)} {how}.")
@@ -139,6 +142,17 @@ class GradeReport:
             text += (f" {len(self.skipped)} already autograded and left as they were "
                      "(use --force to grade them again).")
         return text + left_out_sentence(self.checksum_lines_left_out)
+
+
+def _per_student(timings: Sequence[StudentTiming]) -> list[StudentTiming]:
+    """One timing per student (their notebooks' times added up), from one per notebook."""
+    out: dict[str, StudentTiming] = {}
+    for t in timings:
+        o = out.get(t.student)
+        out[t.student] = t if o is None else dataclasses.replace(
+            o, seconds=o.seconds + t.seconds, kernel_wait=o.kernel_wait + t.kernel_wait,
+            notebooks=o.notebooks + t.notebooks, warm=o.warm + t.warm)
+    return list(out.values())
 
 
 def format_duration(seconds: float) -> str:
@@ -315,6 +329,65 @@ class _ReplayExecuteMixin:
             name, message, tb = record["error"]
             raise ParallelExecutionError(f"{name}: {message}\n(raised while executing in a parallel worker)\n{tb}")
         return record["executed"], resources  # the worker's executed notebook, as serial Execute returns it
+
+
+class _InlineExecuteMixin:
+    """One job (``inline``): nbgrader's Execute in the main process itself, in one sandboxed kernel kept
+    from one notebook to the next exactly as a worker keeps its own (reset and checked before each).
+    The kernel may write only in a private folder (``root``, inside the hidden work folder): each
+    notebook runs in a copy of the student's grading folder there (the regular files nbgrader put
+    there, which the course's hook has already pruned), removed once it has run, so the kernel never
+    sees another student's folder. What the run writes in that folder is not kept, as with a worker."""
+
+    root: str = ""
+    counts: dict[str, int] = {}
+    timings: list[StudentTiming] = []
+    progress: Callable[[str], None] | None = None
+    total: int = 0
+
+    def _kept_root(self) -> Path:
+        return Path(type(self).root)
+
+    def preprocess(self, nb: Any, resources: Any = None, km: Any = None) -> Any:
+        from coplearn.grading.kept_kernel import last_outcome
+
+        nbg, meta = resources["nbgrader"], resources.setdefault("metadata", {})
+        student, notebook_id = nbg["student"], nbg["notebook"]
+        real = meta.get("path") or os.getcwd()
+        place = Path(type(self).root) / hashlib.sha256(student.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+        here = place / os.path.basename(os.path.normpath(real))
+        _copy_regular_files(Path(real), here)
+        meta["path"] = str(here)
+        t0 = time.perf_counter()
+        try:
+            type(self).counts["kept_here"] = type(self).counts.get("kept_here", 0) + 1
+            return super().preprocess(nb, resources, km)  # type: ignore[misc]
+        finally:
+            meta["path"] = real
+            shutil.rmtree(place, ignore_errors=True)
+            outcome = last_outcome(notebook_id) or {}
+            type(self).timings.append(StudentTiming(
+                student=student, seconds=time.perf_counter() - t0, kernel_wait=outcome.get("kernel_wait", 0.0),
+                notebooks=1, warm=1 if outcome.get("warm") else 0))
+            if type(self).progress:
+                done = len({t.student for t in type(self).timings})
+                type(self).progress(f"{done} of {type(self).total} submissions run")
+
+
+def _copy_regular_files(src: Path, dest: Path, depth: int = 0) -> None:
+    """Copy the regular files and folders of ``src`` into ``dest`` (links and anything else are left out;
+    a grading folder is shallow and small once the course's hook has pruned it)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    if depth > 20:
+        return
+    with os.scandir(src) as entries:
+        for entry in entries:
+            if entry.is_symlink():
+                continue
+            if entry.is_file(follow_symlinks=False):
+                shutil.copyfile(entry.path, dest / entry.name)
+            elif entry.is_dir(follow_symlinks=False):
+                _copy_regular_files(Path(entry.path), dest / entry.name, depth + 1)
 
 
 @functools.cache
@@ -548,6 +621,7 @@ def autograde_parallel(
     prestart: bool = True,  # kept for old callers: kernels are now kept between notebooks instead
     progress: Callable[[str], None] | None = None,
     quiet: bool = False,
+    inline: bool | None = None,
 ) -> GradeReport:
     """Autograde ``assignment`` for every submitted student, running ``jobs`` notebooks at once
     (by default as many as the cores and memory this process may use: :mod:`coplearn.grading.capacity`).
@@ -558,6 +632,14 @@ def autograde_parallel(
     finished submission. ``quiet`` keeps only errors and coplearn's own warnings (which say what
     happened to a student's work, and can cost marks) in the log. Returns a :class:`GradeReport`;
     nbgrader's own log goes to stderr.
+
+    With one job (``inline``, by default when ``jobs`` is 1, given or by default) no worker process is started: the main
+    process runs nbgrader's steps itself, one student after another, in one kept kernel
+    (:class:`_InlineExecuteMixin`). That is what one job should cost: one core. A single worker beside
+    the main process would do part of nbgrader's work twice (it prepares each submission as the main
+    process does) to overlap the two, and so keeps more than one core busy; on a server held to one
+    core (:mod:`coplearn.grading.capacity`) that is slower than doing the work once. ``inline=False``
+    keeps a worker even for one job (the tests use it to reach the worker's path).
     """
     from coplearn.core.optional_modules import skip_slow_optional_modules
 
@@ -574,6 +656,7 @@ def autograde_parallel(
         cap = capacity()
         jobs, held = cap.jobs, cap.reason()
     jobs = max(1, int(jobs))
+    asked = jobs
     python_bin_on_path()  # nbgrader runs alembic from PATH when it creates a gradebook
     submission.bound_timestamp_reading()  # (the course's nbgrader_config.py does too; an older copy may not)
     submission.skip_unmatched_folders()  # (likewise)
@@ -614,10 +697,24 @@ def autograde_parallel(
         to_workers = [s for s in todo if s not in main_only]
         jobs = min(jobs, len(to_workers)) if (to_workers and execute_enabled) else 0
         counts = {"replayed": 0, "executed_here": 0}
-        if jobs:
+        inline = jobs == 1 and (asked == 1 if inline is None else inline)
+        beside = os.path.dirname(os.path.normpath(os.path.abspath(cd.format_path(cd.autograded_directory, ".", "."))))
+        inline_timings: list[StudentTiming] = []
+        if inline:
+            # one job: nbgrader's steps here, in one kept kernel that may write only in a private folder
+            # inside the hidden work folder (see _InlineExecuteMixin)
+            workdirs = [tempfile.mkdtemp(prefix=".coplearn-autograde-", dir=beside)]
+            root = Path(workdirs[0]) / "autograded"
+            root.mkdir()
+            pps[i] = type("Inline" + pps[i].__name__, (_InlineExecuteMixin, kept_execute_mixin(), pps[i]),
+                          {"root": str(root), "counts": counts, "timings": inline_timings, "progress": progress,
+                           "total": len(todo)})
+            converter.autograde_preprocessors = pps
+            if progress:
+                progress(f"running {len(todo)} submission{'s' if len(todo) != 1 else ''} one at a time, in one kept kernel")
+        elif jobs:
             # The workers' files live in a hidden folder beside the course's autograded/ folder,
             # inside the course, which the grading sandbox hides (coplearn.grading.autograde).
-            beside = os.path.dirname(os.path.normpath(os.path.abspath(cd.format_path(cd.autograded_directory, ".", "."))))
             workdirs = [tempfile.mkdtemp(prefix=".coplearn-autograde-", dir=beside)]
             snapshot = snapshot_gradebook(cd.db_url, Path(workdirs[0]) / ".snapshot.db")
             # fork on Linux: cheap (nbgrader is already imported); no threads of ours run yet.
@@ -658,9 +755,10 @@ def autograde_parallel(
         return GradeReport(
             assignment=assignment, graded=tuple(graded), failed=tuple(failed), skipped=tuple(skipped),
             seconds=seconds, jobs=jobs, replayed=counts["replayed"], executed_here=counts["executed_here"],
-            timings=tuple(sorted(board.timings, key=lambda t: t.student)) if board else (),
+            timings=tuple(sorted(board.timings if board else _per_student(inline_timings), key=lambda t: t.student)),
             sanitized_replayed=counts.get("sanitized_replayed", 0), main_cpu=time.process_time() - cpu_start,
             no_notebook=tuple(no_notebook), stale=stale, checksum_lines_left_out=checksums.left_out,
+            kept_here=counts.get("kept_here", 0),
         )
     finally:
         submission.RUN_LOG = None
@@ -676,6 +774,7 @@ def autograde_parallel(
                 if p.is_alive():
                     p.kill()
                     p.join(timeout=5)
+        close_kept_kernel()  # (one job: this process's own; with workers, it never started one)
         for folder in workdirs:
             shutil.rmtree(folder, ignore_errors=True)
         os.chdir(old_cwd)
