@@ -147,7 +147,172 @@ def _inert_char(match: re.Match[str]) -> str:
         return "&lt;"
     if char == "&":
         return "&amp;"  # shown as typed: "&#36;" stays those five characters
-    return char if char == "$" else "\\" + char  # "$" is left to the wrapper, which MathJax skips
+    if char == "\\":
+        # a character reference, not "\\\\": nbconvert reads "\\\\(" and "\\begin{" as maths, which showed our
+        # escapes as typed (red team 23 F4)
+        return "&#92;"
+    return "\\" + char  # "$" too: no maths span, whose content would show our escapes (red team 23 F4)
+
+
+#: What the Markdown reader draws quickly, counted (red team 23 F3): formgrader's page and the feedback
+#: cost about 50-80 microseconds (2-core VM) for each line of a written answer and each Markdown mark
+#: in it (an ``<li>``, an ``<em>``, a code span, a table cell ...), so 100,000 characters of "1. a" or
+#: "_a_ " took seconds a cell; and nbconvert's ``strip_files_prefix`` looks along the rest of the line
+#: from each ``[``, which grows with the square of a long line full of them (a line of "[a](b) " took
+#: 8 s). A written answer weighing more than :data:`MARKUP_KEPT` (:func:`markup_weight`), or more than
+#: what is left of :data:`MARKUP_BUDGET` in its notebook, is shown as preformatted text, as typed, under
+#: a one-line note: that costs the page next to nothing for each line or mark. An honest essay of
+#: 15,000 words in 300 paragraphs weighs under 1,000.
+MARKUP_KEPT = 2_000
+MARKUP_BUDGET = 6_000
+#: The characters counted as marks by :func:`markup_weight`.
+_MARKS = "*_~`[]|<>&$\\!#:"
+#: A ``[`` costs its line's length in characters divided by this.
+_BRACKET_SCAN = 1_000
+#: The note above a written answer shown as preformatted text.
+PLAIN_NOTE = ("*(Shown as typed, without its formatting: this answer has more lines or Markdown marks than the "
+              "grading page draws quickly.)*")
+
+
+def markup_weight(text: str) -> int:
+    r"""What drawing ``text`` as Markdown costs the tutor's page, counted (see :data:`MARKUP_KEPT`): a
+    line break and each mark in :data:`_MARKS` count one, and each ``[`` its line's length / 1,000.
+
+    >>> markup_weight("Trust first, then tasks."), markup_weight("- one\n- two *now*"), markup_weight("[" * 2000)
+    (1, 4, 6001)
+    """
+    if not isinstance(text, str):
+        return 0
+    weight = 1 + text.count("\n") + text.count("\r") + sum(text.count(mark) for mark in _MARKS)
+    if "[" in text:
+        weight += sum(line.count("[") * len(line) for line in text.splitlines() if "[" in line) // _BRACKET_SCAN
+    return weight
+
+
+#: What in preformatted text is written as a character reference (and the colon of a web address): the
+#: browser shows each as typed, and should the page's Markdown reader ever read the text as Markdown (a
+#: fence of the student's it saw and we did not, say), none of it is a mark.
+_PRE_MARKS = re.compile(r"[&<>\[\]\\`~$]|(?i:(?<=http)|(?<=https)):(?=//)")
+
+
+def _pre_text(text: str) -> str:
+    r"""``text`` for the inside of our ``<pre>``, which the page passes on as it is: no ``<`` to end it
+    early, no ``[`` for ``strip_files_prefix`` to look along the line from, and nothing that is Markdown
+    (a heading line's mark too), as the last line of defence (see :data:`_PRE_MARKS`).
+
+    >>> print(_pre_text("# q3-task <b>\n- [x] `a` $b$ https://e.example"))
+    &#35; q3-task &lt;b&gt;
+    - &#91;x&#93; &#96;a&#96; &#36;b&#36; https&#58;//e.example
+    """
+    out = []
+    for line in _PRE_MARKS.sub(lambda m: f"&#{ord(m.group())};" if m.group() not in "&<>" else
+                               {"&": "&amp;", "<": "&lt;", ">": "&gt;"}[m.group()], text).split("\n"):
+        at = _heading_mark(line.rstrip())
+        out.append(line if at is None else f"{line[:at]}&#{ord(line[at])};{line[at + 1:]}")
+    return "\n".join(out)
+
+
+def _preformatted(text: str) -> str:
+    r"""A written answer too heavy to draw as Markdown (:data:`MARKUP_KEPT`), as preformatted text under
+    :data:`PLAIN_NOTE`: one HTML block, which the Markdown reader passes on without reading it, its
+    text shown exactly as typed (no link, heading or maths can form: nothing in it is Markdown).
+
+    >>> print(_preformatted("1. a <b>\n2. [x]"))  # doctest: +ELLIPSIS
+    <div class="tex2jax_ignore mathjax_ignore">
+    <BLANKLINE>
+    *(Shown as typed, without its formatting: ...)*
+    <BLANKLINE>
+    <pre style="white-space: pre-wrap">1. a &lt;b&gt;
+    2. &#91;x&#93;</pre>
+    <BLANKLINE>
+    </div>
+    """
+    body = _pre_text(text.replace("\r\n", "\n").replace("\r", "\n"))
+    return ('<div class="tex2jax_ignore mathjax_ignore">\n\n' + PLAIN_NOTE + '\n\n<pre style="white-space: pre-wrap">'
+            + body + "</pre>\n\n</div>")
+
+
+_BACKTICKS = re.compile(r"`+")
+#: What in a code span's text is written as a character reference: inside our ``<code>`` the page still
+#: reads Markdown, so these would be marks (and ``:`` after "http" an address).
+_CODE_MARKS = re.compile(r"[&<>\\`*_~\[\]|$!:]")
+
+
+def _code_html(code: str) -> str:
+    """A code span's text as the page's Markdown reader shows it (one space either side taken off),
+    written as our own ``<code>`` element: its text shows as typed, where the reader's own code span
+    would have shown our escapes (``&lt;br>``: red team 23 F4)."""
+    if code.strip(" ") and code.startswith(" ") and code.endswith(" "):
+        code = code[1:-1]
+    return "<code>" + _CODE_MARKS.sub(lambda m: f"&#{ord(m.group())};", code) + "</code>"
+
+
+def _inert_line(line: str) -> str:
+    r"""One line of a written answer made inert (:func:`_inert_char`), its code spans (a run of backticks
+    to the next run as long, on the same line) written by :func:`_code_html`. A backtick left over is
+    escaped, so that the page cannot pair it otherwise than here.
+
+    >>> print(_inert_line("use `<br>` and ``a`[0]`` or \\`x` <b>"))
+    use <code>&#60;br&#62;</code> and <code>a&#96;&#91;0&#93;</code> or &#92;\`x\` &lt;b>
+    """
+    out: list[str] = []
+    at = i = 0
+    while (m := _BACKTICKS.search(line, i)) is not None:
+        start, end = m.span()
+        back = start
+        while back > at and line[back - 1] == "\\":
+            back -= 1
+        if (start - back) % 2:  # an escaped backtick: text (and what follows it of the run may open a span)
+            i = start + 1
+            continue
+        close = next((c for c in _BACKTICKS.finditer(line, end) if c.end() - c.start() == end - start), None)
+        if close is None:
+            i = end
+            continue
+        out.append(_ACTIVE_TEXT.sub(_inert_char, line[at:start]))
+        out.append(_code_html(line[end:close.start()]))
+        at = i = close.end()
+    out.append(_ACTIVE_TEXT.sub(_inert_char, line[at:]))
+    return "".join(out)
+
+
+#: :data:`_ACTIVE_MARKDOWN`, and a backtick (in the text around code spans: one left over).
+_ACTIVE_TEXT = re.compile(_ACTIVE_MARKDOWN.pattern + "|`")
+#: A fenced code block's opening line, at the start of a line (so in no list or quotation of the
+#: student's); backticks in the rest of the line make it text, not a fence.
+_FENCE = re.compile(r"(`{3,}|~{3,})(.*)")
+
+
+def _inert_body(text: str) -> str:
+    """The text of :func:`inert_markdown`: each fenced code block that starts a line becomes our own
+    ``<pre><code>`` (its text as typed, where the page's would show our escapes); the rest is made inert
+    line by line, heading marks and web addresses escaped."""
+    parts: list[str] = []
+    prose: list[str] = []
+
+    def flush() -> None:
+        if prose:
+            parts.append(_BARE_ADDRESS.sub(r"\1\\:", _escape_headings("\n".join(map(_inert_line, prose)))))
+            prose.clear()
+
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    n = 0
+    while n < len(lines):
+        fence = _FENCE.fullmatch(lines[n])
+        if fence is None or (fence.group(1)[0] == "`" and "`" in fence.group(2)):
+            prose.append(lines[n])
+            n += 1
+            continue
+        mark = fence.group(1)
+        end = next((k for k in range(n + 1, len(lines))
+                    if re.fullmatch(" {0,3}" + re.escape(mark[0]) + "{%d,}[ \t]*" % len(mark), lines[k])), len(lines))
+        flush()
+        # (after a blank line: else the page's reader took the line for a lazy continuation of a quotation
+        # or list item of the student's just above, and read what followed it as Markdown)
+        parts.append("\n<pre><code>" + _pre_text("\n".join(lines[n + 1:end])) + "</code></pre>\n")
+        n = end + 1
+    flush()
+    return "\n".join(parts)
 
 
 #: A Markdown heading line (``# title``, or a line of ``=`` or ``-`` under a paragraph), also inside a
@@ -198,18 +363,19 @@ def _heading_mark(line: str) -> int | None:
 
 
 def _has_heading(text: str) -> bool:
-    return any(_heading_mark(line) is not None for line in text.splitlines())
+    return any(_heading_mark(line.rstrip()) is not None for line in text.splitlines())
 
 
 def _escape_headings(text: str) -> str:
     out = []
     for line in text.splitlines(keepends=True):
-        at = _heading_mark(line.rstrip("\r\n"))
+        # (all trailing white space: student_framed takes it off, so "=\x0c" under a line was an underline)
+        at = _heading_mark(line.rstrip())
         out.append(line if at is None else line[:at] + "\\" + line[at:])
     return "".join(out)
 
 
-def inert_markdown(text: str) -> str:
+def inert_markdown(text: str, markup: int = MARKUP_KEPT) -> str:
     """A learner's Markdown (a written answer) made safe to show on the tutor's grading page and
     in feedback: no HTML, no links, no images, no maths, no headings (whose ids formgrader could
     mistake for its own); words, emphasis and lists still show.
@@ -217,9 +383,12 @@ def inert_markdown(text: str) -> str:
     Text with none of ``< [ ] \\ $`` (nor ``&`` starting a character reference), no heading
     line and no bare web address (``https://...``, which nbconvert would make a link: its colon is
     escaped) is returned unchanged (so a blank answer box keeps nbgrader's checksum, and still counts
-    as blank). Otherwise each of ``\\ [ ]`` is
-    backslash-escaped, ``<`` becomes ``&lt;`` and ``&`` ``&amp;``, a heading line's first mark is escaped (it shows as
-    typed), and the whole is wrapped in a block MathJax skips.
+    as blank). Otherwise each of ``[ ] $`` is backslash-escaped, ``\\`` becomes ``&#92;``, ``<`` ``&lt;`` and
+    ``&`` ``&amp;`` (so no maths span forms either), a heading line's first mark is escaped (it shows as
+    typed), code spans and fenced code blocks become our own ``<code>`` and ``<pre>`` with their text
+    as typed (:func:`_inert_line`, :func:`_inert_body`), and the whole is wrapped in a block MathJax skips.
+    Text weighing more than ``markup`` (:func:`markup_weight`) is shown as preformatted text instead
+    (:func:`_preformatted`), which the page draws quickly whatever its shape.
 
     >>> inert_markdown("Write your answer here.")
     'Write your answer here.'
@@ -240,10 +409,13 @@ def inert_markdown(text: str) -> str:
     >>> print(inert_markdown("> # q3-task\\n- ## q3-task-comment\\n1. # x\\n> ===").splitlines()[2:6])
     ['> \\\\# q3-task', '- \\\\## q3-task-comment', '1. \\\\# x', '> \\\\===']
     """
-    if not isinstance(text, str) or not (_ACTIVE_MARKDOWN.search(text) or _has_heading(text)
-                                         or _BARE_ADDRESS.search(text)):
+    if not isinstance(text, str):
         return text
-    body = _BARE_ADDRESS.sub(r"\1\\:", _escape_headings(_ACTIVE_MARKDOWN.sub(_inert_char, text)))
+    if markup_weight(text) > markup:
+        return _preformatted(text)
+    if not (_ACTIVE_MARKDOWN.search(text) or _has_heading(text) or _BARE_ADDRESS.search(text)):
+        return text
+    body = _inert_body(text)
     return '<div class="tex2jax_ignore mathjax_ignore">\n\n' + body + "\n\n</div>"
 
 
@@ -523,6 +695,8 @@ def _build_answers_as_data() -> type:
             setups: list[int] = []  # the course's set-up cells (they start watching the answer cells: resolve.py)
             budget = TEXT_BUDGET  # characters of the student's own text still to be shown (TEXT_BUDGET)
             over_budget: list[int] = []  # cells shown in part, or not at all, for want of it
+            markup = MARKUP_BUDGET  # Markdown still to be drawn as such, weighed by markup_weight (red team 23 F3)
+            as_typed: list[int] = []  # written answers shown as preformatted text for want of it
             for index, cell in enumerate(nb.cells):
                 gid = nbgrader_meta(cell).get("grade_id")
                 if gid in trusted_ids:
@@ -585,7 +759,14 @@ def _build_answers_as_data() -> type:
                         typed = cell.source = kept_text + f"\n\n(The rest of this answer, {len(typed):,} characters in " \
                             "all, is in the notebook as handed in, in submitted/: it is too long to show here.)"
                     budget -= min(budget, len(typed))
-                    cell.source = inert_markdown(cell.source)
+                    weight = markup_weight(typed)
+                    if weight <= min(MARKUP_KEPT, markup):
+                        markup -= weight
+                        cell.source = inert_markdown(cell.source)
+                    else:  # (a page drawing it as Markdown would take seconds: red team 23 F3)
+                        cell.source = _preformatted(cell.source)
+                        if not released:
+                            as_typed.append(index)
                     # an answer box the course marks through a task cell, or a cell the student added; a box
                     # left as released is the course's text (review 9)
                     if gid not in cells and not released:
@@ -862,6 +1043,14 @@ def _build_answers_as_data() -> type:
                                  "as handed in (submitted/) has it all", student, f"{TEXT_BUDGET:,}",
                                  "s" if len(named) > 1 else "", ", ".join(map(str, named[:10])) +
                                  (f" and {len(named) - 10} more" if len(named) > 10 else ""), "are" if len(named) > 1 else "is")
+            if as_typed:
+                named = sorted(shown(i) for i in as_typed)
+                self.log.warning("coplearn: %s: cell%s %s %s shown for marking and in the feedback as typed, as plain "
+                                 "text without its Markdown formatting: %s more lines or Markdown marks than the "
+                                 "grading page draws quickly", student, "s" if len(named) > 1 else "",
+                                 ", ".join(map(str, named[:10])) + (f" and {len(named) - 10} more" if len(named) > 10
+                                                                    else ""), "are" if len(named) > 1 else "is",
+                                 "they hold" if len(named) > 1 else "it holds")
             if twice:
                 self.log.warning("coplearn: %s: %s given different values in more than one place; each is marked with the "
                                  "value in effect when its first test runs", student, ", ".join(twice))
