@@ -84,6 +84,8 @@ def test_the_site_answers_the_browsers_favicon_request_and_keeps_it_offline(buil
     worker = (built_site / "service-worker.js").read_text(encoding="utf-8")
     keep = json.loads(re.search(r"^const KEEP = (\[.*\]);", worker, re.M).group(1))
     assert "favicon.ico" in keep
+    # the front page names it, relative to itself: so it is the site's own where the site is not the address's root
+    assert '<link rel="icon" type="image/x-icon" href="favicon.ico">' in (built_site / "index.html").read_text()
 
 
 @pytest.mark.browser
