@@ -353,7 +353,9 @@ class _InlineExecuteMixin:
 
         nbg, meta = resources["nbgrader"], resources.setdefault("metadata", {})
         student, notebook_id = nbg["student"], nbg["notebook"]
-        real = meta.get("path") or os.getcwd()
+        real = meta.get("path")
+        if not real or not os.path.isabs(real):  # (nbgrader always gives the grading folder's full path)
+            raise RuntimeError(f"coplearn autograde: no grading folder was given for {log_safe(notebook_id)} of {log_safe(student)}")
         place = Path(type(self).root) / hashlib.sha256(student.encode("utf-8", "surrogatepass")).hexdigest()[:32]
         here = place / os.path.basename(os.path.normpath(real))
         _copy_regular_files(Path(real), here)
