@@ -224,7 +224,6 @@ def _build_save_auto_grades() -> type:
     return SaveAutoGrades
 
 
-@functools.cache
 class _CellLookup:
     """A gradebook that answers ``find_source_cell`` and ``find_graded_cell`` for one notebook from its
     rows, read once (nbgrader's own queries for everything else). As nbgrader's, a name it does not
@@ -272,6 +271,7 @@ class _CellLookup:
         return self._find(self._graded, "graded", name, notebook, assignment)
 
 
+@functools.cache
 def _build_overwrite_cells() -> type:
     from nbgrader.preprocessors import OverwriteCells as _NbgraderOverwriteCells
 
