@@ -74,8 +74,67 @@ def test_one_job_grades_in_this_process_exactly_as_serial_nbgrader(course: Cours
                                          nbgrader_args=["--student=oj-*", "--force"])
     assert report.ok and report.kept_here == 4 and report.replayed == 0 and report.jobs == 1, report.summary()
     assert [t.warm for t in report.timings] == [0, 1, 1, 1], report.timings  # one kernel, kept
-    assert said[0] == "running 4 submissions one at a time, in one kept kernel" and said[-1] == "4 of 4 submissions run"
+    assert said[0] == "running 4 submissions one at a time, in one kept kernel"
+    assert said[-2:] == ["4 of 4 submissions run", "4 of 4 submissions done"]
     assert {sid: course.grades(A1, sid) for sid in kinds} == serial
     assert course.score(A1, "oj-a-right") == 40 and course.score(A1, "oj-c-blank") == 0
     hidden = [p for p in course.root.iterdir() if p.name.startswith(".coplearn-autograde-")]
     assert hidden == [], hidden  # the private folder is gone
+
+
+def _inline_step(root, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN001, ANN202
+    """parallel._InlineExecuteMixin over a stand-in for nbgrader's Execute that runs nothing."""
+    from coplearn.grading import parallel
+
+    class Execute:
+        def preprocess(self, nb, resources=None, km=None):  # noqa: ANN001, ANN201
+            return nb, resources
+
+    return type("Inline", (parallel._InlineExecuteMixin, Execute),
+                {"root": str(root), "counts": {}, "timings": [], "total": 2, "progress": None})
+
+
+def test_one_job_removes_a_copy_that_failed_part_way(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """check24 finding 8: a copy of a student's grading folder that failed part way (a full disk) was
+    left where the kept kernel could see it while it graded the next student."""
+    import shutil
+
+    real = tmp_path / "autograded" / "s1" / "a1"
+    real.mkdir(parents=True)
+    for name in ("a1.ipynb", "answers.json", "data.csv"):
+        (real / name).write_text("{}")
+    root = tmp_path / "private"
+    root.mkdir()
+    copy, copied = shutil.copyfile, []
+
+    def full_disk(src, dst, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        if copied:
+            raise OSError(28, "No space left on device")
+        copied.append(src)
+        return copy(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(shutil, "copyfile", full_disk)
+    step = _inline_step(root, monkeypatch)()
+    resources = {"metadata": {"path": str(real)}, "nbgrader": {"student": "s1", "notebook": "a1"}}
+    with pytest.raises(OSError, match="No space"):
+        step.preprocess({}, resources)
+    assert copied and list(root.iterdir()) == []  # nothing left for the next student's kernel to see
+    assert resources["metadata"]["path"] == str(real)
+
+
+def test_one_job_never_reports_the_last_students_kernel_figures(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """check24 finding 9: a notebook whose run recorded nothing was given the previous student's figures."""
+    from coplearn.grading import kept_kernel
+
+    real = tmp_path / "autograded" / "s2" / "a1"
+    real.mkdir(parents=True)
+    (real / "a1.ipynb").write_text("{}")
+    (tmp_path / "private").mkdir()
+    cls = _inline_step(tmp_path / "private", monkeypatch)
+    kept_kernel._OUTCOMES["a1"] = {"warm": True, "kernel_wait": 5.0}  # the last student's
+    try:
+        cls().preprocess({}, {"metadata": {"path": str(real)}, "nbgrader": {"student": "s2", "notebook": "a1"}})
+    finally:
+        kept_kernel._OUTCOMES.pop("a1", None)
+    (timing,) = cls.timings
+    assert timing.student == "s2" and timing.warm == 0 and timing.kernel_wait == 0.0

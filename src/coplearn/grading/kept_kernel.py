@@ -272,8 +272,9 @@ def kept_execute_mixin() -> type:
 
 
 def last_outcome(notebook_id: str) -> dict[str, Any] | None:
-    """What the kept kernel's last run of ``notebook_id`` recorded (seconds, kernel_wait, warm ...)."""
-    return _OUTCOMES.get(notebook_id)
+    """What the kept kernel's last run of ``notebook_id`` recorded (seconds, kernel_wait, warm ...), taken
+    (so that it is never read again for another student's notebook)."""
+    return _OUTCOMES.pop(notebook_id, None)
 
 
 def close_kept_kernel() -> None:

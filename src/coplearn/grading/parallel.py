@@ -358,10 +358,11 @@ class _InlineExecuteMixin:
             raise RuntimeError(f"coplearn autograde: no grading folder was given for {log_safe(notebook_id)} of {log_safe(student)}")
         place = Path(type(self).root) / hashlib.sha256(student.encode("utf-8", "surrogatepass")).hexdigest()[:32]
         here = place / os.path.basename(os.path.normpath(real))
-        _copy_regular_files(Path(real), here)
-        meta["path"] = str(here)
+        last_outcome(notebook_id)  # (forget the last student's: this one's, or none, is read below)
         t0 = time.perf_counter()
         try:
+            _copy_regular_files(Path(real), here)  # (inside: a copy that fails part way is removed below too)
+            meta["path"] = str(here)
             type(self).counts["kept_here"] = type(self).counts.get("kept_here", 0) + 1
             return super().preprocess(nb, resources, km)  # type: ignore[misc]
         finally:
@@ -748,6 +749,8 @@ def autograde_parallel(
                 converter.start()
         except NbGraderException:
             pass  # nbgrader has logged which students failed; we report them below
+        if inline and progress and todo:  # (a student who failed before running is not in the running count)
+            progress(f"{len(todo)} of {len(todo)} submissions done")
         seconds = time.perf_counter() - t_start
         graded, failed = [], list(unmatched)
         for student in todo:
