@@ -245,3 +245,25 @@ def test_one_job_s_kept_kernel_is_held_to_the_same_walls(course: dict) -> None:
         assert report["network"] is False
     assert not any(p.name == "planted.txt" for p in course["root"].rglob("*"))
     assert list(root.iterdir()) == []  # each copy removed once it has run
+
+
+def test_a_line_printed_in_pieces_is_one_output_whatever_the_timing(tmp_path: Path) -> None:
+    """red team 24 F1: a check's printed line sometimes reached the grader as two outputs (its text, then a
+    lone line break), more often in a kept kernel than a fresh one, so formgrader and the feedback showed an
+    extra empty block under some students' checks. Neighbouring outputs of one kind are now joined, in order."""
+    import nbformat
+    from traitlets.config.loader import PyFileConfigLoader
+
+    from coplearn.grading.sandbox import SandboxedExecute
+
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(Path(__file__).resolve().parents[2])).load_config()
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "import sys, time\nprint('Your answer to statement 1: managed', end='')\nsys.stdout.flush()\n"
+        "time.sleep(0.3)\nprint()\nsys.stdout.flush()\ntime.sleep(0.3)\n"
+        "print('checked', file=sys.stderr)\nsys.stderr.flush()\ntime.sleep(0.3)\nprint('and the next line')")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    execute = SandboxedExecute(config=config, sandbox="off")
+    nb, _ = execute.preprocess(nb, {"metadata": {"path": str(tmp_path)}})
+    streams = [(o["name"], o["text"]) for o in nb.cells[0].outputs]
+    assert streams == [("stdout", "Your answer to statement 1: managed\n"), ("stderr", "checked\n"),
+                       ("stdout", "and the next line\n")], streams
