@@ -25,6 +25,7 @@ import logging
 import os
 import shutil
 import stat
+import sys
 import tempfile
 import time
 import traceback
@@ -357,6 +358,7 @@ def worker_init(cwd: str, argv: list[str], snapshot: str, parent: str, env: dict
     os.environ.clear()
     os.environ.update(env)
     os.chdir(cwd)
+    _stop_with_parent()
     workdir = tempfile.mkdtemp(prefix="worker-", dir=parent)
     own_db = os.path.join(workdir, "gradebook.db")
     shutil.copyfile(snapshot, own_db)
@@ -399,6 +401,22 @@ def worker_init(cwd: str, argv: list[str], snapshot: str, parent: str, env: dict
 
     util.Finalize(None, _KEPT.close, exitpriority=100)
     _prestart(app)
+
+
+def _stop_with_parent() -> None:
+    """Linux: this worker is stopped if the main process dies (killed, or its server stopped), rather than
+    grading on with no one to record it (red team 24 F2); its sandboxed kernel dies with it (bubblewrap's
+    --die-with-parent). Elsewhere nothing is done: the pool's own checks stop it at its next task."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def _throwaway_database() -> None:

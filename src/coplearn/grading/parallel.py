@@ -44,6 +44,7 @@ import hashlib
 import multiprocessing as mp
 import os
 import shutil
+import socket
 import statistics
 import sys
 import tempfile
@@ -615,6 +616,83 @@ def _only_errors_and_coplearn(record: Any) -> bool:
         return True
 
 
+#: What a run's work folder holds to say whose it is (this machine's name and the run's process id).
+_OWNER = ".owner"
+
+
+def _work_folder(beside: str) -> str:
+    """A new hidden work folder inside the course (which the grading sandbox hides), marked as this run's."""
+    folder = tempfile.mkdtemp(prefix=".coplearn-autograde-", dir=beside)
+    with open(os.path.join(folder, _OWNER), "w", encoding="utf-8") as fh:
+        fh.write(f"{socket.gethostname()} {os.getpid()}")
+    return folder
+
+
+def _left_by_stopped_runs(beside: str) -> list[str]:
+    """Remove, and return, the work folders of earlier runs that were stopped before they could tidy up
+    (killed, or the server stopped): those whose run, on this machine, is no longer running; or, from
+    before runs marked their folders, any more than a day old. Another run still at work is left alone."""
+    import glob
+
+    removed = []
+    for folder in sorted(glob.glob(os.path.join(glob.escape(beside), ".coplearn-autograde-*"))):
+        if not os.path.isdir(folder) or os.path.islink(folder):
+            continue
+        try:
+            with open(os.path.join(folder, _OWNER), encoding="utf-8") as fh:
+                host, _, pid = fh.read(300).partition(" ")
+            stale = host == socket.gethostname() and pid.isdigit() and not _running(int(pid))
+        except FileNotFoundError:
+            try:
+                stale = time.time() - os.stat(folder).st_mtime > 24 * 3600
+            except OSError:
+                stale = False
+        except (OSError, ValueError):
+            stale = False
+        if stale:
+            shutil.rmtree(folder, ignore_errors=True)
+            if not os.path.exists(folder):
+                removed.append(os.path.basename(folder))
+    return removed
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # (someone else's process: still running)
+    return True
+
+
+@contextlib.contextmanager
+def _stopped_as_interrupted() -> Any:
+    """While the block runs, a request to stop (SIGTERM: a hub stopping the server, ``timeout``, ``kill``)
+    is handled as Ctrl+C is, so the run tidies up (its work folder, its workers and their kernels) before
+    it ends, instead of leaving copies of graded notebooks in the course (red team 24 F2)."""
+    import signal
+
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGTERM"):
+        yield
+        return
+
+    def stop(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt("stopped (SIGTERM)")
+
+    try:
+        before = signal.signal(signal.SIGTERM, stop)
+    except (ValueError, OSError):
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
+
+
 def autograde_parallel(
     assignment: str,
     *,
@@ -702,11 +780,14 @@ def autograde_parallel(
         counts = {"replayed": 0, "executed_here": 0}
         inline = jobs == 1 and (asked == 1 if inline is None else inline)
         beside = os.path.dirname(os.path.normpath(os.path.abspath(cd.format_path(cd.autograded_directory, ".", "."))))
+        for left in _left_by_stopped_runs(beside):
+            app.log.warning("coplearn autograde: removed %s, the work folder of a run that was stopped before it "
+                            "could tidy up (it held copies of graded notebooks).", log_safe(left))
         inline_timings: list[StudentTiming] = []
         if inline:
             # one job: nbgrader's steps here, in one kept kernel that may write only in a private folder
             # inside the hidden work folder (see _InlineExecuteMixin)
-            workdirs = [tempfile.mkdtemp(prefix=".coplearn-autograde-", dir=beside)]
+            workdirs = [_work_folder(beside)]
             root = Path(workdirs[0]) / "autograded"
             root.mkdir()
             pps[i] = type("Inline" + pps[i].__name__, (_InlineExecuteMixin, kept_execute_mixin(), pps[i]),
@@ -718,7 +799,7 @@ def autograde_parallel(
         elif jobs:
             # The workers' files live in a hidden folder beside the course's autograded/ folder,
             # inside the course, which the grading sandbox hides (coplearn.grading.autograde).
-            workdirs = [tempfile.mkdtemp(prefix=".coplearn-autograde-", dir=beside)]
+            workdirs = [_work_folder(beside)]
             snapshot = snapshot_gradebook(cd.db_url, Path(workdirs[0]) / ".snapshot.db")
             # fork on Linux: cheap (nbgrader is already imported); no threads of ours run yet.
             ctx = mp.get_context("fork") if sys.platform.startswith("linux") else mp.get_context("spawn")
@@ -745,7 +826,7 @@ def autograde_parallel(
         try:
             # the assignment cannot change during the run: read its cells once, and keep nbgrader's
             # compiled queries from one gradebook to the next (coplearn.grading.gradebook)
-            with caching_gradebook(), sharing_engines():
+            with caching_gradebook(), sharing_engines(), _stopped_as_interrupted():
                 converter.start()
         except NbGraderException:
             pass  # nbgrader has logged which students failed; we report them below
