@@ -35,19 +35,42 @@ def test_the_default_follows_the_servers_share(course: Course, monkeypatch: pyte
     assert "grading 1 at a time, as this server may use 1 of the machine's 16 cores (--jobs N to choose)" in err
     for sid in ("dj-a", "dj-b", "dj-c"):
         course.assert_score(A1, sid, 40)
-    # the workers' private gradebooks do not wait for the disk (kept_kernel._throwaway_database); the
-    # tutor's real one, written by this process, keeps SQLite's own settings
+
+
+def _pragmas(db) -> tuple[int, str]:  # noqa: ANN001
     import sqlalchemy as sa
 
-    db = course.root / "gradebook.db"
-    assert db.is_file()
     engine = sa.create_engine(f"sqlite:///{db}")
     try:
         with engine.connect() as conn:
-            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
-            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "delete"
+            return (conn.exec_driver_sql("PRAGMA synchronous").scalar(),
+                    conn.exec_driver_sql("PRAGMA journal_mode").scalar())
     finally:
         engine.dispose()
+
+
+def test_only_the_workers_copies_skip_waiting_for_the_disk(course: Course, tmp_path) -> None:  # noqa: ANN001
+    """A worker's private gradebook copy does not wait for the disk (kept_kernel._throwaway_database); the
+    setting never reaches the main process, which writes the tutor's real gradebook (check24 finding 3)."""
+    import subprocess
+    import sys
+
+    import coplearn.grading.parallel as parallel
+
+    probe = ("from coplearn.grading.kept_kernel import _throwaway_database\n_throwaway_database()\n"
+             "import sqlalchemy as sa, sys\ne = sa.create_engine('sqlite:///' + sys.argv[1])\n"
+             "c = e.connect()\nprint(c.exec_driver_sql('PRAGMA synchronous').scalar(), "
+             "c.exec_driver_sql('PRAGMA journal_mode').scalar())")
+    out = subprocess.run([sys.executable, "-c", probe, str(tmp_path / "copy.db")], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out == ["0", "memory"], out
+    for sid in ("dj-w1", "dj-w2"):
+        course.student(sid).hand_in(A1, lambda nb: set_source(nb, "q1-typed", A1_RIGHT_Q1))
+    course.ok(course.api().collect(A1))
+    report = parallel.autograde_parallel(A1, jobs=2, inline=False, course_dir=course.root,
+                                         nbgrader_args=["--student=dj-w*"])
+    assert report.ok and report.replayed == 2, report.summary()  # graded by workers
+    assert _pragmas(course.root / "gradebook.db") == (2, "delete")  # FULL: SQLite's own, in this process
 
 
 def test_one_job_grades_in_this_process_exactly_as_serial_nbgrader(course: Course) -> None:
