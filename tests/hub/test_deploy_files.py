@@ -120,7 +120,11 @@ def _saved_without_widget_views(url: str, auth: dict) -> None:
                        json={"type": "notebook", "format": "json", "content": nb})
     assert put.ok, put.text
     got = requests.get(f"{url}/api/contents/saved.ipynb", params=auth, timeout=10).json()
-    assert got["content"]["cells"][0]["outputs"] == [printed] and got["content"]["cells"][0]["source"] == "q1 = 1"
+    from coplearn.cli.lab_hooks import PLACEHOLDER
+
+    placeholder = {"output_type": "display_data", "metadata": {}, "data": {"text/plain": PLACEHOLDER}}
+    assert got["content"]["cells"][0]["outputs"] == [placeholder, printed], got["content"]["cells"][0]["outputs"]
+    assert got["content"]["cells"][0]["source"] == "q1 = 1"
 
 
 def _free_port() -> int:

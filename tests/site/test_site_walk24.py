@@ -100,6 +100,12 @@ def test_coplearn_lab_saves_notebooks_without_the_places_of_widgets_it_cannot_dr
     saved = json.loads((tmp_path / "a1.ipynb").read_text(encoding="utf-8"))
     assert _views(before) == ["gone", "kept-model"]
     assert _views(saved) == ["kept-model"], "a widget's place that cannot be drawn again was saved"
+    # where it was, one line says how to get the activity back (check24 finding 2)
+    from coplearn.cli.lab_hooks import PLACEHOLDER
+
+    lines = ["".join(o["data"]["text/plain"]) for c in saved["cells"] for o in c.get("outputs", [])
+             if o.get("output_type") == "display_data" and VIEW not in o.get("data", {})]
+    assert lines == [PLACEHOLDER], lines
     assert _sources(saved) == _sources(before), "a cell's text changed on saving"
     assert _typed_in(_sources(saved))
     assert "(chosen with the drop-down" in _printed(saved)  # (coplearn.grading.submission reads it)

@@ -19,23 +19,27 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["WIDGET_VIEW", "drop_widget_views", "without_widget_views"]
+__all__ = ["PLACEHOLDER", "WIDGET_VIEW", "drop_widget_views", "without_widget_views"]
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+#: What a cell shows where its activities were left out, once per cell (check24 finding 2: with nothing
+#: there, a learner who reloaded the page saw the drop-downs gone and no word of how to get them back).
+#: The browser edition's pages say the same (``coplearn.site.pages``).
+PLACEHOLDER = "(An activity was shown here. To show it again, run this cell, or choose Run → Run All Cells.)"
 
 
 def without_widget_views(nb: Any) -> int:
     """Remove from the notebook ``nb`` (nbformat 4, as a dict) every output that only shows a widget
-    whose model the notebook does not keep; return how many were removed. Anything that is not such
-    a notebook is left alone.
+    whose model the notebook does not keep, putting one line (:data:`PLACEHOLDER`) in the first one's
+    place in each cell; return how many were removed. Anything that is not such a notebook is left alone.
 
     >>> view = {"output_type": "display_data", "metadata": {},
     ...         "data": {"text/plain": "Dropdown(...)", WIDGET_VIEW: {"model_id": "m1"}}}
     >>> printed = {"output_type": "stream", "name": "stdout", "text": "Your answer to statement 1: ..."}
-    >>> nb = {"metadata": {}, "cells": [{"cell_type": "code", "source": "x", "outputs": [view, printed]}]}
-    >>> without_widget_views(nb), nb["cells"][0]["outputs"] == [printed]
-    (1, True)
+    >>> nb = {"metadata": {}, "cells": [{"cell_type": "code", "source": "x", "outputs": [view, view, printed]}]}
+    >>> without_widget_views(nb), [o.get("data", {}).get("text/plain", o.get("text")) for o in nb["cells"][0]["outputs"]]
+    (2, ['(An activity was shown here. To show it again, run this cell, or choose Run → Run All Cells.)', 'Your answer to statement 1: ...'])
     >>> without_widget_views("not a notebook")
     0
     """
@@ -51,9 +55,17 @@ def without_widget_views(nb: Any) -> int:
         outputs = cell.get("outputs") if isinstance(cell, dict) else None
         if not isinstance(outputs, list):
             continue
-        keep = [o for o in outputs if not _lost_view(o, kept)]
-        if len(keep) != len(outputs):
-            dropped += len(outputs) - len(keep)
+        keep: list = []
+        lost = 0
+        for o in outputs:
+            if not _lost_view(o, kept):
+                keep.append(o)
+                continue
+            if not lost:
+                keep.append({"output_type": "display_data", "metadata": {}, "data": {"text/plain": PLACEHOLDER}})
+            lost += 1
+        if lost:
+            dropped += lost
             cell["outputs"] = keep
     return dropped
 

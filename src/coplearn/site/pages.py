@@ -13,6 +13,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from coplearn.cli.lab_hooks import PLACEHOLDER
 from coplearn.site import SiteBuildError
 
 # ---- the lessons and the run-on-open script ------------------------------------------------------
@@ -924,6 +925,7 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
 NO_WIDGET_VIEWS = """<script id="coplearn-no-widget-views">
 (function () {
   var VIEW = "application/vnd.jupyter.widget-view+json", STATE = "application/vnd.jupyter.widget-state+json";
+  var PLACEHOLDER = __PLACEHOLDER__;
   var root = document.documentElement;
   function count(name, n) { root.setAttribute(name, String(n + Number(root.getAttribute(name) || 0))); }
   // [the notebook without the places of widgets it does not keep, how many were left out]
@@ -933,13 +935,17 @@ NO_WIDGET_VIEWS = """<script id="coplearn-no-widget-views">
     var kept = (saved && saved.state) || {}, dropped = 0;
     var cells = nb.cells.map(function (cell) {
       if (!cell || !Array.isArray(cell.outputs)) return cell;
-      var outputs = cell.outputs.filter(function (o) {
+      var outputs = [], lostHere = 0;
+      cell.outputs.forEach(function (o) {
         var view = o && o.data && o.data[VIEW];
         var lost = !!view && !(view.model_id && Object.prototype.hasOwnProperty.call(kept, view.model_id));
-        if (lost) { dropped += 1; }
-        return !lost;
+        if (!lost) { outputs.push(o); return; }
+        // one line in the first one's place, saying how to get the activities back (check24 finding 2)
+        if (!lostHere) { outputs.push({ output_type: "display_data", metadata: {}, data: { "text/plain": PLACEHOLDER } }); }
+        lostHere += 1;
       });
-      return outputs.length === cell.outputs.length ? cell : Object.assign({}, cell, { outputs: outputs });
+      dropped += lostHere;
+      return lostHere ? Object.assign({}, cell, { outputs: outputs }) : cell;
     });
     return dropped ? [Object.assign({}, nb, { cells: cells }), dropped] : [nb, 0];
   }
@@ -987,6 +993,7 @@ NO_WIDGET_VIEWS = """<script id="coplearn-no-widget-views">
 })();
 </script>
 """
+NO_WIDGET_VIEWS = NO_WIDGET_VIEWS.replace("__PLACEHOLDER__", json.dumps(PLACEHOLDER))
 
 
 def inject_run_on_open(site: Path) -> None:
