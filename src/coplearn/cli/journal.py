@@ -18,6 +18,8 @@ wait like that: it changes nothing, says so, and gives the command to run again 
 from __future__ import annotations
 
 import argparse
+import os
+import re
 import shlex
 import sys
 import warnings
@@ -43,34 +45,94 @@ def _journal(args: argparse.Namespace):  # -> Journal
         taken = journal.fold_waiting()
     _tell_warnings(caught)
     if taken:
-        print(f"coplearn journal: note: {_what_waited(taken)} kept beside the journal while it was busy "
-              f"({', '.join(p.name for p in taken)}) {'are' if len(taken) != 1 else 'is'} now in {journal.path}.",
-              file=sys.stderr)
+        print(f"coplearn journal: note: {_taken_in(taken, journal.path)}", file=sys.stderr)
     return journal
 
 
-def _what_waited(taken: list[Path]) -> str:
-    """The files taken in, in words: "2 entries", "an import", "your choice of regulator" (fix24)."""
+def _taken_in(taken: list[Path], path: Path) -> str:
+    """The note on the files taken in, in words, its verb agreeing with what was taken in: "1 entry kept beside
+    the journal while it was busy (FILE) is now in PATH."; "2 entries ... are"; "the entries of an import ...
+    are"; "your choice of regulator ... is" (fix24; check24 7: it read "the entries of 1 import ... is")."""
     imports = sum(".waiting-import-" in p.name for p in taken)
     settings = sum(".waiting-regulator-" in p.name for p in taken)
     entries = len(taken) - imports - settings
-    said = [f"{entries} entr{'ies' if entries != 1 else 'y'}"] if entries else []
+    said = [f"{entries} entr{'y' if entries == 1 else 'ies'}"] if entries else []
     if imports:
-        said.append(f"the entries of {imports} import{'s' if imports != 1 else ''}")
-    if settings:
+        said.append("the entries of an import" if imports == 1 else f"the entries of {imports} imports")
+    if settings:  # (a later choice wins: one choice, however many files)
         said.append("your choice of regulator")
-    return " and ".join(said)
+    subject = said[0] if len(said) == 1 else ", ".join(said[:-1]) + " and " + said[-1]
+    one = len(said) == 1 and (entries == 1 or settings > 0)
+    files = ", ".join(p.name for p in taken)
+    return f"{subject} kept beside the journal while it was busy ({files}) {'is' if one else 'are'} now in {path}."
 
 
-def _again(exc: Any, refused: str, kept: str, command: list[str]) -> int:
+def _again(exc: Any, refused: str, kept: str, command: list[str], typed: list[tuple[str, str]] = ()) -> int:
     """A change that cannot wait (an edit, a removal), refused because the journal was busy (when it was read
     or when it was to be saved, alike): what happened, why it was not kept to be made later (``refused``) and
-    that nothing changed, what is kept, the exact command to run again, and the lock's details as a note (fix24)."""
+    that nothing changed, what is kept (``kept``: also which entry the command names, and how), the command
+    to run again, quoted for this system (:func:`command_text`; check24 5), and the lock's details as a note
+    (fix24). When the command cannot quote something readably for every shell, what was typed (``typed``:
+    (option, text)) follows, word for word."""
     said = " ".join(part for part in (f"{exc.busy}. {refused}: nothing in your journal was changed.", kept) if part)
+    text, plain = command_text(command)
     print(f"coplearn journal: {said} Close other copies of the course (tabs, windows, other terminals), then run "
-          f"the same command again:\n  {shlex.join(command)}", file=sys.stderr)
+          f"the same command again:\n  {text}", file=sys.stderr)
+    if not plain and typed:
+        print("What you typed, word for word, in case your terminal does not take the command above as it is:\n"
+              + "\n".join(f"  {option}: {value}".replace("\n", "\n    ") for option, value in typed), file=sys.stderr)
     print(f"coplearn journal: note: the journal's lock: {exc.details}", file=sys.stderr)
     return 2
+
+
+def _on_windows() -> bool:
+    return os.name == "nt"
+
+
+#: What a word may hold and be printed bare: shlex's set; on Windows without ``@`` and ``,`` (PowerShell's
+#: splatting and arrays) or ``%`` (cmd's variables), with ``\\`` (a folder's separator).
+_BARE = re.compile(r"[\w@%+=:,./-]+", re.ASCII)
+_BARE_WINDOWS = re.compile(r"[\w+=:./\\-]+", re.ASCII)
+#: What a shell still reads inside double quotes: bash and zsh ``" $ ` \ !``; cmd ``%``, PowerShell ``$ ` "``
+#: and its typographic double quotes. And a line break, which a printed command does not hold readably.
+_IN_DOUBLE = frozenset('"$`\\!\n\r')
+_IN_DOUBLE_WINDOWS = frozenset('"$`%\n\r\u201c\u201d\u201e')
+
+
+def command_text(command: list[str], windows: bool | None = None) -> tuple[str, bool]:
+    r"""``command`` as a learner can copy it into a terminal on this system, and whether every word of it is
+    quoted plainly (check24 5: ``shlex.join`` wrote an apostrophe as ``'"'"'``, which cmd cannot run). A word
+    with nothing special is bare; on Windows any other is in double quotes, which cmd and PowerShell both
+    take, unless it holds something either reads there (then PowerShell's single quotes: not plain);
+    elsewhere a word with an apostrophe is in double quotes when nothing in it is special there, else
+    ``shlex.quote`` (single quotes; not plain when they hold an apostrophe or a line break).
+
+    >>> print(*command_text(["coplearn", "journal", "edit", "3", "--title", "Didn't rush"], windows=False))
+    coplearn journal edit 3 --title "Didn't rush" True
+    >>> print(*command_text(["coplearn", "journal", "edit", "3", "--title", "It's $5"], windows=False))
+    coplearn journal edit 3 --title 'It'"'"'s $5' False
+    >>> print(*command_text(["coplearn", "--journal", "C:\\Ann Lee\\journal.json", "Didn't"], windows=True))
+    coplearn --journal "C:\Ann Lee\journal.json" "Didn't" True
+    >>> print(*command_text(["coplearn", "--title", 'It\'s 5% "calmer"'], windows=True))
+    coplearn --title 'It''s 5% "calmer"' False
+    """
+    windows = _on_windows() if windows is None else windows
+    words, plain = [], True
+    for word in command:
+        if word and (_BARE_WINDOWS if windows else _BARE).fullmatch(word):
+            words.append(word)
+        elif windows:
+            if not set(word) & _IN_DOUBLE_WINDOWS and not word.endswith("\\"):
+                words.append(f'"{word}"')
+            else:  # (PowerShell's literal quotes; the words themselves follow the command)
+                words.append("'" + re.sub("(['\u2018\u2019\u201a\u201b])", r"\1\1", word) + "'")
+                plain = False
+        elif "'" in word and not set(word) & _IN_DOUBLE:
+            words.append(f'"{word}"')
+        else:
+            words.append(shlex.quote(word))
+            plain = plain and "'" not in word and not set(word) & {"\n", "\r"}
+    return " ".join(words), plain
 
 
 def _journal_option(args: argparse.Namespace) -> list[str]:
@@ -280,6 +342,44 @@ def _find(journal: Any, which: str) -> Any:
                       f"{which!r} is not an entry: your journal has no entries yet")
 
 
+def _naming(args: argparse.Namespace, given: str, entry: Any, does: str, lead: str,
+            described: bool = False) -> tuple[str, str]:
+    """What the command to run again names the entry by, and what to say of that (check24 4): a number may
+    name another entry by the next run, if the other copy adds or removes entries meanwhile. The entry's id
+    when it is known: found before the journal was refused, or else found now by reading the file without
+    waiting for the lock (a whole version: saves replace the file in one step); the number as given, with
+    a plain word to check it first, when even that fails. ``does``: what the command does to the entry;
+    ``lead``: how the sentence names the command; ``described``: the entry was just described (\"it\")."""
+    if entry is None and given.isdigit():
+        from coplearn.practice.journal import Journal
+
+        try:
+            entry = _find(_Unlocked(Journal(args.journal) if args.journal else Journal()), given)
+        except (ValueError, LookupError, OSError):
+            entry = None
+    if entry is None:
+        if not given.isdigit():
+            return given, ""
+        return given, (f"{lead} gives the entry by its number, {given}, and numbers change when entries are added "
+                       f"or removed: before running it, run `coplearn journal list` and check that entry {given} is "
+                       f"still the one you mean (if not, put the right number, or the entry's id, in place of {given}).")
+    if entry.id == given:
+        return given, ""
+    what = "it" if described else f"entry {given} ({entry.date}, {(entry.title or entry.learning[:60])!r})"
+    return entry.id, (f"{lead} names {what} by its id, {entry.id}, so it {does} that entry even if entries are added "
+                      f"or removed meanwhile (if you meant another, `coplearn journal list` shows each entry's id).")
+
+
+class _Unlocked:
+    """A journal for :func:`_find` that reads without waiting for the lock (see :func:`_naming`)."""
+
+    def __init__(self, journal: Any) -> None:
+        self._journal = journal
+
+    def read(self) -> Any:
+        return self._journal.read_without_lock()
+
+
 def _edit(args: argparse.Namespace) -> int:
     fields = {k: v for k, v in (("title", args.title), ("date", args.date), ("hours", args.hours),
                                 ("description", args.description), ("relevance", args.relevance),
@@ -296,26 +396,29 @@ def _edit(args: argparse.Namespace) -> int:
                      "not changed.")
     from coplearn.practice.journal import JournalLocked
 
-    which = args.entry
+    found = None
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             journal = _journal(args)
-            which = _find(journal, args.entry).id  # (its id: a number may name another entry by the next run)
-            entry = journal.update(which, **fields)
+            found = _find(journal, args.entry)
+            entry = journal.update(found.id, **fields)
         _tell_warnings(caught)
     except JournalLocked as exc:  # (an edit is not kept aside: said, with the command to run again; fix24)
         from coplearn.practice.journal import EDIT_REFUSED
 
-        options = []
+        # (by its id: a number may name another entry by the next run; check24 4)
+        which, named = _naming(args, args.entry, found, "changes", "That command")
+        options, typed = [], []
         for k, v in fields.items():
             if k != "peer_reflection":
                 flag = f"--{k.replace('_', '-')}"
                 options += [f"{flag}={v}"] if str(v).startswith("-") else [flag, str(v)]
+                typed.append((flag, str(v)))
         if args.peer is not None:
             options.append("--peer" if args.peer else "--no-peer")
-        return _again(exc, EDIT_REFUSED, "What you typed is not lost: it is in the command below.",
-                      ["coplearn", "journal", "edit", which, *options, *_journal_option(args)])
+        return _again(exc, EDIT_REFUSED, " ".join(("What you typed is not lost: it is in the command below.", named)),
+                      ["coplearn", "journal", "edit", which, *options, *_journal_option(args)], typed)
     except (ValueError, LookupError, OSError, TimeoutError) as exc:
         return _fail(_with_hint(args, exc, "the entry was not changed"))
     print(f"Changed entry {entry.id} ({entry.date}, {(entry.title or entry.learning[:60])!r}) in {journal.path}: "
@@ -326,11 +429,10 @@ def _edit(args: argparse.Namespace) -> int:
 def _remove(args: argparse.Namespace) -> int:
     from coplearn.practice.journal import JournalLocked
 
-    which, label = args.entry, ""
+    entry = None
     try:
         journal = _journal(args)
         entry = _find(journal, args.entry)
-        which = entry.id  # (its id: a number may name another entry by the next run)
         label = entry.title or entry.learning[:60]
         if not args.yes:
             if not sys.stdin.isatty():
@@ -343,9 +445,12 @@ def _remove(args: argparse.Namespace) -> int:
     except JournalLocked as exc:  # (a removal is not kept aside: said, with the command to run again; fix24)
         from coplearn.practice.journal import REMOVE_REFUSED
 
-        still = f"Entry {which} ({entry.date}, {label!r}) is still in your journal." if label else ""
-        return _again(exc, REMOVE_REFUSED, still, ["coplearn", "journal", "remove", which, *(["--yes"] if args.yes else []),
-                                   *_journal_option(args)])
+        # (by its id: a number may name another entry by the next run; check24 4)
+        which, named = _naming(args, args.entry, entry, "removes", "The command below", described=entry is not None)
+        still = "" if entry is None else \
+            f"Entry {args.entry} ({entry.date}, {(entry.title or entry.learning[:60])!r}) is still in your journal."
+        return _again(exc, REMOVE_REFUSED, " ".join(part for part in (still, named) if part),
+                      ["coplearn", "journal", "remove", which, *(["--yes"] if args.yes else []), *_journal_option(args)])
     except (ValueError, LookupError, OSError, TimeoutError) as exc:
         return _fail(_with_hint(args, exc, "nothing was removed"))
     print(f"Removed entry {entry.id} ({entry.date}, {label!r}) from {journal.path}.")

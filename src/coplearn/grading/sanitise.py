@@ -19,6 +19,7 @@ This module imports nbgrader when a step is first used; ``import coplearn`` does
 
 from __future__ import annotations
 
+import collections
 import copy
 import functools
 import re
@@ -172,6 +173,9 @@ _BRACKET_SCAN = 1_000
 #: The note above a written answer shown as preformatted text.
 PLAIN_NOTE = ("*(Shown as typed, without its formatting: this answer has more lines or Markdown marks than the "
               "grading page draws quickly.)*")
+#: ... and above one that is light itself, but comes after answers that used up :data:`MARKUP_BUDGET` (check24 6).
+BUDGET_NOTE = ("*(Shown as typed, without its formatting: the answers above it in this notebook already have as many "
+               "lines and Markdown marks as the grading page draws quickly.)*")
 
 
 def markup_weight(text: str) -> int:
@@ -212,9 +216,9 @@ def _pre_text(text: str) -> str:
     return "\n".join(out)
 
 
-def _preformatted(text: str) -> str:
+def _preformatted(text: str, note: str = PLAIN_NOTE) -> str:
     r"""A written answer too heavy to draw as Markdown (:data:`MARKUP_KEPT`), as preformatted text under
-    :data:`PLAIN_NOTE`: one HTML block, which the Markdown reader passes on without reading it, its
+    ``note`` (:data:`PLAIN_NOTE`; :data:`BUDGET_NOTE` when the notebook's budget is what it missed): one HTML block, which the Markdown reader passes on without reading it, its
     text shown exactly as typed (no link, heading or maths can form: nothing in it is Markdown).
 
     >>> print(_preformatted("1. a <b>\n2. [x]"))  # doctest: +ELLIPSIS
@@ -228,7 +232,7 @@ def _preformatted(text: str) -> str:
     </div>
     """
     body = _pre_text(text.replace("\r\n", "\n").replace("\r", "\n"))
-    return ('<div class="tex2jax_ignore mathjax_ignore">\n\n' + PLAIN_NOTE + '\n\n<pre style="white-space: pre-wrap">'
+    return ('<div class="tex2jax_ignore mathjax_ignore">\n\n' + note + '\n\n<pre style="white-space: pre-wrap">'
             + body + "</pre>\n\n</div>")
 
 
@@ -464,10 +468,10 @@ def _plain_text(text: object) -> str:
     return " ".join(text.split()) if isinstance(text, str) else ""
 
 
-def _unmarked_texts(config: Any, resources: Any) -> frozenset[str]:
+def _unmarked_texts(config: Any, resources: Any) -> list[str]:
     """The text of each Markdown cell without a grade id in the course's own copy of this notebook
-    (its answer boxes as released), spacing aside; empty when it cannot be read (every such cell of
-    the student's is then framed as theirs)."""
+    (its answer boxes as released), exactly, one for each such cell; empty when it cannot be read (every
+    such cell of the student's is then framed as theirs)."""
     import json
 
     try:
@@ -477,13 +481,30 @@ def _unmarked_texts(config: Any, resources: Any) -> frozenset[str]:
         coursedir = CourseDirectory(config=config)
         path = Path(coursedir.format_path(coursedir.source_directory, ".", info["assignment"])) / f"{info['notebook']}.ipynb"
         if path.stat().st_size > 20 * 1024 * 1024:
-            return frozenset()
+            return []
         source = json.loads(path.read_text(encoding="utf-8"))
-        return frozenset(_plain_text("".join(c["source"]) if isinstance(c.get("source"), list) else c.get("source"))
-                         for c in source.get("cells", []) if isinstance(c, dict) and c.get("cell_type") == "markdown"
-                         and not (c.get("metadata", {}).get("nbgrader", {}) or {}).get("grade_id"))
+        texts = ["".join(c["source"]) if isinstance(c.get("source"), list) else c.get("source")
+                 for c in source.get("cells", []) if isinstance(c, dict) and c.get("cell_type") == "markdown"
+                 and not (c.get("metadata", {}).get("nbgrader", {}) or {}).get("grade_id")]
+        return [t for t in texts if isinstance(t, str)]
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return frozenset()
+        return []
+
+
+def _left_as_released(cell: Any) -> bool:
+    """Whether a written answer box the gradebook knows as a solution cell is exactly as released, by
+    nbgrader's own test (``nbgrader.utils.determine_grade``: its checksum of the cell's source, type, flags,
+    grade id and points is still the one the gradebook holds); nbgrader then scores it 0 by itself, as left
+    blank, and it must reach nbgrader unchanged (check24 6)."""
+    from nbgrader.utils import compute_checksum
+
+    meta = nbgrader_meta(cell)
+    if not (meta.get("solution") and isinstance(meta.get("checksum"), str)):
+        return False
+    try:
+        return compute_checksum(cell) == meta["checksum"]
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return False
 
 
 #: An answer that gives nothing, as the checks in the learner's own run have it too.
@@ -680,7 +701,11 @@ def _build_answers_as_data() -> type:
             computed = dict(doc.get("computed", {})) if doc else {}
             dropdowns = dict(doc.get("answers", {})) if doc else {}
             student = log_safe(resources["nbgrader"].get("student", "?"))
-            as_released = _unmarked_texts(self.config, resources)
+            released_boxes = _unmarked_texts(self.config, resources)
+            as_released = frozenset(map(_plain_text, released_boxes))
+            # the course's boxes, exactly as released, each once: left as they are and charged to no budget
+            # (check24 6); a further copy of one is the student's doing, charged like any answer
+            boxes_left = collections.Counter(released_boxes)
             not_run: list[dict[str, Any]] = []
             # Every value a student cell gives an answer, in notebook order: (cell index, name, value).
             given: list[tuple[int, str, object]] = []
@@ -696,7 +721,8 @@ def _build_answers_as_data() -> type:
             budget = TEXT_BUDGET  # characters of the student's own text still to be shown (TEXT_BUDGET)
             over_budget: list[int] = []  # cells shown in part, or not at all, for want of it
             markup = MARKUP_BUDGET  # Markdown still to be drawn as such, weighed by markup_weight (red team 23 F3)
-            as_typed: list[int] = []  # written answers shown as preformatted text for want of it
+            as_typed: list[int] = []  # written answers shown as preformatted text, too heavy themselves
+            as_typed_late: list[int] = []  # ... and light ones, for want of what earlier answers used of it
             for index, cell in enumerate(nb.cells):
                 gid = nbgrader_meta(cell).get("grade_id")
                 if gid in trusted_ids:
@@ -737,9 +763,17 @@ def _build_answers_as_data() -> type:
                         cell.source = BROWSER_NOTE_LABEL
                         continue
                     typed = cell.source
-                    # (the course's own text, as released in this box, is charged and cut like the rest, so
-                    # that copies of it cannot flood the page, but it is never framed as the student's, nor
-                    # named in the log as the student's text cut: check18 L6)
+                    if (boxes_left[typed] > 0) if gid not in cells else _left_as_released(cell):
+                        # an answer box exactly as released: the course's text, as it is (its weight is the
+                        # course's, and small), so that it still counts as left blank and bears no note that
+                        # would not be true of it (check24 6: once earlier answers had spent the notebook's
+                        # budget, it was drawn as preformatted text "with more lines ... than the page draws")
+                        if gid not in cells:
+                            boxes_left[typed] -= 1
+                        continue
+                    # (the course's own text, as released in this box, spacing aside, or a further copy of it,
+                    # is charged and cut like the rest, so that copies of it cannot flood the page, but it is
+                    # never framed as the student's, nor named in the log as the student's text cut: check18 L6)
                     released = _plain_text(typed) in as_released
                     allowance = min(TEXT_KEPT, budget)
                     if len(typed) > allowance:
@@ -763,10 +797,13 @@ def _build_answers_as_data() -> type:
                     if weight <= min(MARKUP_KEPT, markup):
                         markup -= weight
                         cell.source = inert_markdown(cell.source)
+                    elif not typed.strip():
+                        cell.source = ""  # (white space only draws nothing: blank, not "shown as typed")
                     else:  # (a page drawing it as Markdown would take seconds: red team 23 F3)
-                        cell.source = _preformatted(cell.source)
+                        heavy = weight > MARKUP_KEPT  # (else light itself, but the notebook's budget is spent)
+                        cell.source = _preformatted(cell.source, PLAIN_NOTE if heavy else BUDGET_NOTE)
                         if not released:
-                            as_typed.append(index)
+                            (as_typed if heavy else as_typed_late).append(index)
                     # an answer box the course marks through a task cell, or a cell the student added; a box
                     # left as released is the course's text (review 9)
                     if gid not in cells and not released:
@@ -1043,14 +1080,20 @@ def _build_answers_as_data() -> type:
                                  "as handed in (submitted/) has it all", student, f"{TEXT_BUDGET:,}",
                                  "s" if len(named) > 1 else "", ", ".join(map(str, named[:10])) +
                                  (f" and {len(named) - 10} more" if len(named) > 10 else ""), "are" if len(named) > 1 else "is")
-            if as_typed:
-                named = sorted(shown(i) for i in as_typed)
+            for cells_as_typed, why in ((as_typed, "%s more lines or Markdown marks than the grading page draws "
+                                                   "quickly"),
+                                        (as_typed_late, "the answers above %s in this notebook already hold as many "
+                                                        "lines and Markdown marks as the grading page draws quickly")):
+                if not cells_as_typed:
+                    continue
+                named = sorted(shown(i) for i in cells_as_typed)
+                many = len(named) > 1
                 self.log.warning("coplearn: %s: cell%s %s %s shown for marking and in the feedback as typed, as plain "
-                                 "text without its Markdown formatting: %s more lines or Markdown marks than the "
-                                 "grading page draws quickly", student, "s" if len(named) > 1 else "",
+                                 "text without its Markdown formatting: " + why, student, "s" if many else "",
                                  ", ".join(map(str, named[:10])) + (f" and {len(named) - 10} more" if len(named) > 10
-                                                                    else ""), "are" if len(named) > 1 else "is",
-                                 "they hold" if len(named) > 1 else "it holds")
+                                                                    else ""), "are" if many else "is",
+                                 ("they hold" if many else "it holds") if cells_as_typed is as_typed else
+                                 ("them" if many else "it"))
             if twice:
                 self.log.warning("coplearn: %s: %s given different values in more than one place; each is marked with the "
                                  "value in effect when its first test runs", student, ", ".join(twice))

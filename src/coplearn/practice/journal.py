@@ -370,6 +370,16 @@ class Journal:
         with lock:
             return tuple(self._read_unlocked())
 
+    def read_without_lock(self) -> tuple[JournalEntry, ...]:
+        """The entries as the file holds them now, read without waiting for the lock: a save replaces the
+        whole file in one step (``os.replace``), so one whole version is read (see ``read_lock``). Only to
+        say which entry a number names while another program holds the journal, never to change it
+        (check24 4). Raises as :meth:`read` does, or ``OSError``; says nothing (no warnings)."""
+        self._not_a_journal()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return tuple(self._read_unlocked())
+
     def _leniently(self, read: Callable[[], Any], default: Any) -> Any:
         """``read()``, or ``default`` with a :class:`JournalWarning` (once) when the file cannot be read
         (``read_problem`` says why: damaged, or storage that cannot be read just now: walk23 M1)."""
