@@ -25,8 +25,9 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 #: What a cell shows where its activities were left out, once per cell (check24 finding 2: with nothing
 #: there, a learner who reloaded the page saw the drop-downs gone and no word of how to get them back).
+#: Run All, not "run this cell": once the kernel has stopped, one cell alone fails (docs24 2).
 #: The browser edition's pages say the same (``coplearn.site.pages``).
-PLACEHOLDER = "(An activity was shown here. To show it again, run this cell, or choose Run → Run All Cells.)"
+PLACEHOLDER = "(An activity was shown here. To show it again, choose Run → Run All Cells.)"
 
 
 def without_widget_views(nb: Any) -> int:
@@ -39,7 +40,7 @@ def without_widget_views(nb: Any) -> int:
     >>> printed = {"output_type": "stream", "name": "stdout", "text": "Your answer to statement 1: ..."}
     >>> nb = {"metadata": {}, "cells": [{"cell_type": "code", "source": "x", "outputs": [view, view, printed]}]}
     >>> without_widget_views(nb), [o.get("data", {}).get("text/plain", o.get("text")) for o in nb["cells"][0]["outputs"]]
-    (2, ['(An activity was shown here. To show it again, run this cell, or choose Run → Run All Cells.)', 'Your answer to statement 1: ...'])
+    (2, ['(An activity was shown here. To show it again, choose Run → Run All Cells.)', 'Your answer to statement 1: ...'])
     >>> without_widget_views("not a notebook")
     0
     """
