@@ -120,7 +120,8 @@ def test_without_the_sandbox_the_kernel_still_starts_safe(course: dict) -> None:
     _common_walls(report, course)
 
 
-def test_inside_the_sandbox_the_kernel_sees_only_its_own_folder(course: dict) -> None:
+def _sandbox_or_skip() -> None:
+    """Fail where the sandbox should work (./run test installs it), skip where it was allowed not to."""
     from coplearn.grading.sandbox import sandbox_status
 
     ok, message = sandbox_status("auto")
@@ -129,6 +130,10 @@ def test_inside_the_sandbox_the_kernel_sees_only_its_own_folder(course: dict) ->
                     "where no sandbox can work)")
     if not ok:
         pytest.skip(message)
+
+
+def test_inside_the_sandbox_the_kernel_sees_only_its_own_folder(course: dict) -> None:
+    _sandbox_or_skip()
     report = _probe(course, "required")
     _common_walls(report, course)
     assert report["read"] == {"gradebook": False, "solutions": False, "other_student": False, "exchange": False,
@@ -192,14 +197,9 @@ def test_one_job_s_kept_kernel_is_held_to_the_same_walls(course: dict) -> None:
     may write; the second notebook, in the kept kernel, sees no more than the first."""
     from coplearn.grading.kept_kernel import close_kept_kernel, kept_execute_mixin
     from coplearn.grading.parallel import _InlineExecuteMixin
-    from coplearn.grading.sandbox import SandboxedExecute, sandbox_status
+    from coplearn.grading.sandbox import SandboxedExecute
 
-    ok, message = sandbox_status("auto")
-    if not ok and os.environ.get("COPLEARN_TEST_ALLOW_NO_SANDBOX") != "1":
-        pytest.fail(f"{message} (./run test installs Debian's bubblewrap; set COPLEARN_TEST_ALLOW_NO_SANDBOX=1 "
-                    "where no sandbox can work)")
-    if not ok:
-        pytest.skip(message)
+    _sandbox_or_skip()
     import nbformat
 
     root = course["root"] / ".coplearn-autograde-probe" / "autograded"
