@@ -18,7 +18,8 @@ that do more work than their result needs:
 - :class:`OverwriteCells`: nbgrader's, except that a deleted test cell is put back even when the
   cell before it was deleted too (nbgrader failed the notebook with a ``KeyError`` there), and that
   the notebook's cells are read from the gradebook once rather than with a query or two per cell
-  (a profile of a worker showed those queries as a fifth of its own time).
+  (in a profile of a worker, this step took a fifth of the worker's own time, half of it in those
+  queries).
 
 All three are subclasses of nbgrader's classes and are named in ``nbgrader_config.py`` in their place.
 They rely on nbgrader 0.9 internals (:mod:`coplearn.grading.versions` checks the version).
