@@ -300,6 +300,12 @@ class Course:
             con.close()
 
 
+def sources_in(path: Path) -> list[str]:
+    """Each cell's source in the notebook file at ``path`` (a graded copy, say), as one string."""
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return ["".join(c["source"]) if isinstance(c["source"], list) else c["source"] for c in cells]
+
+
 def cell_by_id(nb: Mapping[str, Any], grade_id: str) -> dict[str, Any]:
     for cell in nb["cells"]:
         if cell["metadata"].get("nbgrader", {}).get("grade_id") == grade_id or cell.get("id") == grade_id:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from nbcourse import A1, FAST, Course, forget_students, formgrade_html, honest_a1, new_cell
+from nbcourse import A1, FAST, Course, forget_students, formgrade_html, honest_a1, new_cell, sources_in
 
 pytestmark = [pytest.mark.nbgrader]
 
@@ -219,8 +219,6 @@ def test_the_browser_edition_s_exercise_note_is_not_shown_as_the_student_s_writi
     (EXERCISE_NOTE). The tutor's page showed it as "Written by the student"; it is now labelled as the
     browser edition's. A cell under the note's tag holding anything more is still the student's, and
     serial nbgrader and ``--jobs 2`` give the same notebook."""
-    import json
-
     from coplearn.grading.parallel import autograde_parallel
     from coplearn.grading.sanitise import BROWSER_NOTE_LABEL, STUDENT_LABEL
     from coplearn.site.pages import EXERCISE_NOTE, browser_copy
@@ -236,14 +234,10 @@ def test_the_browser_edition_s_exercise_note_is_not_shown_as_the_student_s_writi
     _placed(course, tmp_path, sid, nb)
     graded = course.root / "autograded" / sid / A1 / f"{A1}.ipynb"
 
-    def shown() -> list[str]:
-        cells = json.loads(graded.read_text(encoding="utf-8"))["cells"]
-        return ["".join(c["source"]) if isinstance(c["source"], list) else c["source"] for c in cells]
-
     try:
         course.ok(course.api(**FAST).autograde(A1, sid))
         assert course.score(A1, sid) == 40
-        serial = shown()
+        serial = sources_in(graded)
         assert serial[1] == BROWSER_NOTE_LABEL
         assert serial[2].startswith("> " + STUDENT_LABEL) and "agreed mark 40/40" in serial[2]
         page = formgrade_html(course, sid, A1, course_config=True)
@@ -251,7 +245,7 @@ def test_the_browser_edition_s_exercise_note_is_not_shown_as_the_student_s_writi
         report = autograde_parallel(A1, jobs=2, course_dir=course.root,
                                     nbgrader_args=[f"--student={sid}", "--force", "--Execute.timeout=10"])
         assert not report.failed, report.summary()
-        assert shown() == serial
+        assert sources_in(graded) == serial
         assert course.score(A1, sid) == 40
     finally:
         forget_students(course, sid)

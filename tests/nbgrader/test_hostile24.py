@@ -20,7 +20,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from nbcourse import A1, FAST, Course, forget_students, formgrade_html, honest_a1, new_cell
+from nbcourse import A1, FAST, Course, forget_students, formgrade_html, honest_a1, new_cell, sources_in
 
 pytestmark = [pytest.mark.nbgrader]
 
@@ -177,8 +177,6 @@ def test_a_heavy_notebook_is_drawn_within_its_budget_serially_and_with_jobs(
     answer's budget (so the notebook's runs out), and a code span. Marks as honest; formgrader's page
     is given few list items to draw; the log names the cells shown as typed; the code span shows
     ``<br>``, there and in the feedback; serial nbgrader and ``--jobs 2`` give the same notebook."""
-    import json
-
     from coplearn.grading.parallel import autograde_parallel
     from test_hostile13 import _placed, _released
 
@@ -193,10 +191,6 @@ def test_a_heavy_notebook_is_drawn_within_its_budget_serially_and_with_jobs(
     _placed(course, tmp_path, sid, nb)
     graded = course.root / "autograded" / sid / A1 / f"{A1}.ipynb"
 
-    def shown() -> list[str]:
-        cells = json.loads(graded.read_text(encoding="utf-8"))["cells"]
-        return ["".join(c["source"]) if isinstance(c["source"], list) else c["source"] for c in cells]
-
     try:
         capfd.readouterr()
         result = course.api(**FAST).autograde(A1, sid)
@@ -204,7 +198,7 @@ def test_a_heavy_notebook_is_drawn_within_its_budget_serially_and_with_jobs(
         assert course.score(A1, sid) == 40
         log = result["log"] + "".join(capfd.readouterr())
         assert "shown for marking and in the feedback as typed" in log, log[-3000:]
-        serial = shown()
+        serial = sources_in(graded)
         assert sum("Shown as typed, without its formatting" in s for s in serial) == 1 + 8 - 3
         page = formgrade_html(course, sid, A1, course_config=True)
         assert page.count("<li") <= 3 * 1900 + 100, page.count("<li")  # (before: 20,000 + 8 x 1,900)
@@ -217,7 +211,7 @@ def test_a_heavy_notebook_is_drawn_within_its_budget_serially_and_with_jobs(
         report = autograde_parallel(A1, jobs=2, course_dir=course.root,
                                     nbgrader_args=[f"--student={sid}", "--force", "--Execute.timeout=10"])
         assert not report.failed, report.summary()
-        assert shown() == serial
+        assert sources_in(graded) == serial
         assert course.score(A1, sid) == 40
     finally:
         forget_students(course, sid)
