@@ -43,3 +43,26 @@ def test_site_build_takes_its_folder_alone_as_site_serve_does(monkeypatch, tmp_p
     assert main(["site", "build", str(tmp_path / "c"), "-o", str(tmp_path / "d")]) == 2
     assert "give the folder once" in capsys.readouterr().out
     assert [str(p) for p in built] == [str(tmp_path / "a"), str(tmp_path / "b")]
+
+
+def test_autograde_help_shows_this_servers_jobs_but_other_commands_do_not_read_the_cgroup(monkeypatch, capsys):
+    """check24 finding 10: building the parser (every command) read the control-group files to fill in
+    ``--jobs``'s help; now only ``coplearn autograde --help`` works the figure out."""
+    import pytest
+
+    import coplearn.grading.capacity as capacity
+    from coplearn.cli.main import main
+
+    calls: list[int] = []
+
+    def counted() -> int:
+        calls.append(1)
+        return 7
+
+    monkeypatch.setattr(capacity, "default_jobs", counted)
+    build_parser()
+    assert calls == []
+    with pytest.raises(SystemExit):
+        main(["autograde", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert calls and "lets it use, here 7)" in out

@@ -33,8 +33,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     p.add_argument("assignment", metavar="ASSIGNMENT", help="the assignment's name, e.g. a1-learning-cultures")
     p.add_argument("--jobs", "-j", type=_positive_int, default=None, metavar="N",
-                   help=f"how many submissions to run at once (default: as many as the cores and memory this machine "
-                        f"or hub server lets it use, here {_default_jobs()})")
+                   help=_JobsHelp("how many submissions to run at once (default: as many as the cores and memory this "
+                                  "machine or hub server lets it use, here %(here)s)"))
     p.add_argument("--student", default=None, metavar="ID",
                    help="grade only this student (nbgrader's --student; wildcards allowed)")
     p.add_argument("--force", action="store_true",
@@ -51,6 +51,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                    help="show only errors, coplearn's own warnings about a student's work (they can cost marks) and "
                         "the final summary")
     p.set_defaults(func=run)
+
+
+class _JobsHelp(str):
+    """``--jobs``'s help text. The figure for this machine is worked out only when the help is shown,
+    so that other commands (``coplearn journal list``...) do not read the control-group files."""
+
+    def __mod__(self, params: object) -> str:
+        values = dict(params) if isinstance(params, dict) else {}
+        values["here"] = _default_jobs()
+        return str.__mod__(str(self), values)
 
 
 def _default_jobs() -> int:
