@@ -277,7 +277,7 @@ def test_a_slow_start_and_a_dropped_connection_are_said_in_plain_words(context, 
         page.add_init_script("window.COPLEARN_SLOW_START_MS = 300;")
         page.goto(lesson_url(site_server.url, LESSONS[1].slug))
         status = page.locator("#coplearn-start-status")
-        expect(status).to_contain_text("Python is still starting in your browser", timeout=30_000)
+        expect(status).to_contain_text("The lesson is still getting ready: Python is still starting", timeout=30_000)
         assert status.get_attribute("role") == "status"
         page.wait_for_function("() => document.documentElement.getAttribute('data-coplearn-ran') === 'yes'",
                                timeout=240_000)

@@ -295,7 +295,7 @@ def test_a_lesson_says_at_once_and_quietly_that_python_is_starting(browser, site
     try:
         page.goto(lesson_url(site_server.url, LESSONS[0].slug), wait_until="domcontentloaded")
         status = page.locator("#coplearn-start-status")
-        expect(status).to_contain_text("Python is starting in your browser", timeout=3_000)
+        expect(status).to_contain_text("The lesson is getting ready: Python, which runs its activities, is starting", timeout=3_000)
         assert "about half a minute the first time" in status.inner_text()
         assert status.get_attribute("role") == "status"
         assert status.get_attribute("aria-live") in (None, "polite")

@@ -651,15 +651,18 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
       return worker;
     } });
   }
-  var STILL_STARTING = "Python is still starting in your browser. On a slow computer or connection this " +
-    "can take a few minutes, and the activities then appear by themselves. If the activities have still not " +
-    "appeared after five more minutes, check your internet connection and reload the page: your journal is kept.";
+  var STILL_STARTING = "The lesson is still getting ready: Python is still starting in your browser. " +
+    "On a slow computer or connection this can take a few minutes, and the activities then appear by " +
+    "themselves. If the activities have still not appeared after five more minutes, check your internet " +
+    "connection and reload the page: your journal is kept.";
   // Until then a first visit showed only the small busy circle at the top right for half a minute: a
   // quiet line says at once that Python is starting (a polite status: no alert, and it takes no focus),
   // replaced by the lines above as they come, and gone once the lesson runs (walk23 L1). Its box being
   // there from the start also lets a screen reader hear those later lines as they replace it.
-  say("Python is starting in your browser (about half a minute the first time). The activities then " +
-      "appear by themselves.", "starting");
+  // It names the lesson first, then Python (the word the lesson's own note and the failure lines
+  // use) and what Python is for there (docs24 #15).
+  say("The lesson is getting ready: Python, which runs its activities, is starting in your browser " +
+      "(about half a minute the first time). The activities then appear by themselves.", "starting");
   setTimeout(function () {
     if (!runs && !running && navigator.onLine !== false && !isFull() && !loadFailed) { say(STILL_STARTING, "slow"); }
   }, slowAfter);
