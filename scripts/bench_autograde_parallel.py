@@ -17,6 +17,14 @@ of it with serial ``nbgrader autograde``, ``coplearn autograde --jobs 1`` and ``
   core the benchmark may use), and so how much the second core adds. ``--jobs 1`` runs in one
   process with one kept kernel (no worker: see ``autograde_parallel``'s ``inline``); until
   7 December 2026 it ran a worker beside the main process, which kept about 1.3 cores busy;
+- ``--jobs 1`` on the same course with its first submission alone (the start-up: Python, nbgrader's
+  import, the kernel's start, and one submission), and from it an estimate of the most that a second
+  job could make ``--jobs 1`` faster for this cohort, start-up included (Amdahl's law):
+  ``--jobs 1``'s wall over (start-up + the rest at all the cores, each as busy as ``--jobs 1`` keeps its
+  one). The start-up is paid once by every run, whatever its jobs, while the rest is what a second job
+  can share: this says how far the 1.6x goal is from what these two parts allow on this machine. An
+  estimate, not a law of the code: it takes ``--jobs 2`` to start up as fast as ``--jobs 1``, and both
+  to spend the same processor time per submission;
 - whether the gradebooks came out identical to serial grading (a check, not a timing).
 
 Environment: ``COPLEARN_BENCH_COHORT`` (default 40) submissions; ``COPLEARN_BENCH_ASSIGNMENT`` (default
@@ -141,6 +149,24 @@ def _parallel(course: Path, assignment: str, jobs: int, prestart: bool, cores: s
     return data
 
 
+def _alone(course: Path) -> Path:
+    """``course`` with its first submission alone (the others' folders removed)."""
+    folders = sorted(p for p in (course / "submitted").iterdir() if p.is_dir())
+    for extra in folders[1:]:
+        shutil.rmtree(extra)
+    return course
+
+
+def _bound(one: dict, startup: dict, n: int, cores: int) -> tuple[float, float] | None:
+    """The start-up (seconds) and the most a second job could give (Amdahl: see the module's docstring)."""
+    if n < 2 or not one.get("cores_busy"):
+        return None
+    per = (one["wall"] - startup["wall"]) / (n - 1)  # what each further submission adds to --jobs 1
+    fixed = max(0.0, startup["wall"] - per)
+    best = fixed + n * per * min(1.0, one["cores_busy"] / cores)
+    return fixed, one["wall"] / best
+
+
 def _cores(run: dict) -> str:
     return f"{run['cores_busy']:.2f}" if run.get("cores_busy") is not None else "n/a"
 
@@ -172,6 +198,8 @@ def run() -> list[tuple[str, str, str]]:
                 runs[jobs]["same"] = (hub_helpers.gradebook_scores(serial_course, assignment)
                                       == hub_helpers.gradebook_scores(course, assignment))
             one, two = runs[1], runs[2]
+            startup = _parallel(_alone(fresh(f"alone-{r}")), assignment, 1, prestart=True)
+            bound = _bound(one, startup, n, _cores_here())
             single = None
             if _one_core() is not None and _cores_here() > 1:
                 course = fresh(f"jobs1-onecore-{r}")
@@ -194,6 +222,10 @@ def run() -> list[tuple[str, str, str]]:
                  f"{_cores(one)} / {_cores(two)} of {_cores_here()}", "-"),
                 (f"round {r}: so a second job could make --jobs 1 at most this much faster",
                  f"{_cores_here() / one['cores_busy']:.2f}x" if one["cores_busy"] else "n/a", "-"),
+                (f"round {r}: --jobs 1 with one submission alone (start-up and one submission), wall",
+                 f"{startup['wall']:.1f} s", "-"),
+                (f"round {r}: so the start-up, and the most a second job could give here with it (an estimate)",
+                 f"{bound[0]:.1f} s; {bound[1]:.2f}x" if bound else "n/a", "-"),
                 (f"round {r}: --jobs 1 held to one core, wall",
                  f"{single['wall']:.1f} s" if single else "n/a (cannot hold a run to one core here)", "-"),
                 (f"round {r}: what the second core adds (--jobs 1 on one core / --jobs 2 on two)",
