@@ -337,3 +337,46 @@ def test_coplearn_journal_import_of_the_journal_s_own_waiting_file_says_it_is_in
     kept, entry_id = _kept_aside(journal)
     elsewhere = Journal(tmp_path / "laptop" / "journal.json")
     assert elsewhere.import_from(kept) == (1, 0) and [e.id for e in elsewhere.read()] == [entry_id]
+
+
+def test_a_waiting_file_that_cannot_be_removed_once_taken_in_never_undoes_a_later_choice_or_removal(
+        tmp_path, monkeypatch, short_wait):
+    """fix24j's leftover: removing a waiting file once its contents were saved into the journal can fail
+    (a shared or synced folder, a virus checker holding the file). It was then taken in again by every
+    later read: a regulator chosen since was undone, and an entry removed since came back. Now the journal
+    names the files it took in, and leaves them alone; a later save removes them once it can."""
+    journal = busy_journal(tmp_path / "journal.json")
+    with held(journal.path):
+        with pytest.raises(JournalBusy):
+            journal.set_regulator("scw")  # kept beside the busy journal
+        with pytest.raises(JournalBusy) as kept:
+            journal.add(title="Kept aside", learning="Written while the journal was busy.")
+    kept_entry = kept.value.entry
+    left = waiting(journal)
+    assert len(left) == 2, left
+    real_unlink = Path.unlink
+    stuck = {p.name for p in left}
+
+    def unlink(self: Path, *args, **kw) -> None:
+        if self.name in stuck:
+            raise PermissionError(13, "The process cannot access the file because it is being used", str(self))
+        real_unlink(self, *args, **kw)
+
+    monkeypatch.setattr(Path, "unlink", unlink)
+    journal.add(title="Next", learning="Ask first.")  # takes both in; cannot remove them
+    assert waiting(journal) == left
+    assert Journal(journal.path).regulator == "scw"
+    journal.set_regulator("sssc")  # chosen since
+    journal.remove(kept_entry.id)  # removed since
+    again = Journal(journal.path)
+    assert again.regulator == "sssc"
+    assert kept_entry.id not in {e.id for e in again.read()}
+    again.add(title="Later", learning="One more.")
+    assert Journal(journal.path).regulator == "sssc" and kept_entry.id not in {e.id for e in Journal(journal.path).read()}
+    doc = json.loads(journal.path.read_text(encoding="utf-8"))
+    assert sorted(doc["taken_in"]) == sorted(stuck)  # (still named while they are still there)
+    monkeypatch.setattr(Path, "unlink", real_unlink)
+    Journal(journal.path).add(title="Last", learning="Files can go now.")
+    assert not waiting(journal)
+    assert "taken_in" not in json.loads(journal.path.read_text(encoding="utf-8"))
+    assert Journal(journal.path).regulator == "sssc"

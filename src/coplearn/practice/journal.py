@@ -78,6 +78,11 @@ __all__ = [
 
 FORMAT = "coplearn-journal"
 VERSION = 1
+#: The names of the files kept beside the journal while it was busy that its last save took in: a file
+#: that could not then be removed (a shared or synced folder, a virus checker holding it) is left alone
+#: afterwards, so that a regulator chosen or an entry removed since is not undone by it again.
+TAKEN_KEY = "taken_in"
+MAX_TAKEN = 200
 #: At most this many bad fields are named when a hand-edited journal cannot be read.
 MAX_FIELD_PROBLEMS = 12
 
@@ -198,6 +203,7 @@ class Journal:
         #: How long a save waits for another program's save of this journal (seconds; see JournalBusy).
         self.lock_timeout = journal_waiting.LOCK_TIMEOUT
         self._folding: list[Path] = []        # waiting files read by the last read, removed once saved
+        self._taken: set[str] = set()         # waiting files the journal has taken in already (TAKEN_KEY)
         self._waited: set[str] = set()        # the ids of the entries the last read took from them
 
     def __repr__(self) -> str:
@@ -247,7 +253,10 @@ class Journal:
                 raise ValueError(problems)
             settings = data.get("settings", {})
             self._settings = dict(settings) if isinstance(settings, dict) else {}
-            self._kept_top = {k: v for k, v in data.items() if k not in ("format", "version", "settings", "entries")}
+            taken = data.get(TAKEN_KEY, [])
+            self._taken = {t for t in taken[:MAX_TAKEN] if isinstance(t, str)} if isinstance(taken, list) else set()
+            self._kept_top = {k: v for k, v in data.items()
+                              if k not in ("format", "version", "settings", "entries", TAKEN_KEY)}
             version = data.get("version", VERSION)
             if isinstance(version, str) and version.strip().isdecimal():
                 version = int(version)  # (a hand edit's "1")
@@ -265,7 +274,7 @@ class Journal:
         """The entries, read under the lock. A file that is not a journal raises :class:`NotAJournalError`;
         a damaged journal raises :class:`JournalUnreadable` when only reading, and is moved aside (and a
         new journal started) only when ``saving`` (walk22 M1)."""
-        self._settings, self._kept_top, self._newer = {}, {}, None
+        self._settings, self._kept_top, self._newer, self._taken = {}, {}, None, set()
         self.read_problem = None
         self._folding, self._waited = [], set()
         if not self.path.exists():
@@ -321,6 +330,9 @@ class Journal:
         ids = {e.id for e in entries}
         added: list[JournalEntry] = []
         for waiting in found:
+            if waiting.path.name in self._taken:  # (taken in by a save that could not remove it: not again)
+                self._folding.append(waiting.path)  # (removed by the next save, or named again if it still cannot be)
+                continue
             if waiting.settings:  # (a regulator chosen while the journal was busy; a later one wins)
                 self._settings.update(waiting.settings)
             for e in waiting.entries:
@@ -603,15 +615,31 @@ class Journal:
         doc: dict[str, Any] = {**self._kept_top, "format": FORMAT, "version": VERSION}
         if self._settings:
             doc["settings"] = self._settings
+        taken = sorted({p.name for p in self._folding})[:MAX_TAKEN]
+        if taken:  # (so that one left behind, if removing it fails, is never taken in twice)
+            doc[TAKEN_KEY] = taken
         doc["entries"] = [e.to_dict() for e in entries]
         try:
             atomic_write_text(self.path, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
         except OSError as exc:
             raise self._not_saved(exc) from exc
-        for taken in self._folding:  # (in the journal now; one left behind is not added twice)
-            with contextlib.suppress(OSError):
-                taken.unlink()
+        stuck = set()
+        for path in self._folding:  # (in the journal now)
+            try:
+                path.unlink()
+            except FileNotFoundError:
+                pass
+            except OSError:
+                stuck.add(path.name)
         self._folding = []
+        if taken and sorted(stuck) != taken:
+            # name only those still there: a file kept later under a removed one's name (an import is named
+            # by what it holds) is new, and is taken in (rare: only after the journal was busy)
+            doc.pop(TAKEN_KEY)
+            if stuck:
+                doc[TAKEN_KEY] = sorted(stuck)
+            with contextlib.suppress(OSError):
+                atomic_write_text(self.path, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
 
     def add(self, entry: JournalEntry | None = None, **fields: Any) -> JournalEntry:
         """Validate and save a new entry; return it. Pass fields or a ready :class:`JournalEntry`."""
