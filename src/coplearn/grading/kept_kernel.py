@@ -107,6 +107,9 @@ __import__("os").chdir({folder!r})  # first: the last student's folder is gone, 
 get_ipython().run_line_magic("reset", "-f")
 import json as _json, os as _os, sys as _sys
 _ip = get_ipython()
+_w = _sys.modules.get("ipywidgets")
+if _w is not None:  # the last notebook's answer widgets and their comms (red team 25 F2: 126 an a1 notebook, kept for ever)
+    _w.Widget.close_all()
 _g = _sys.modules.get("coplearn.grading.resolve")
 if _g is not None:  # as in a fresh kernel: nothing watched until this notebook's set-up cell runs (red team 9 F4)
     _g._MARKED.clear()
@@ -120,10 +123,11 @@ _ip.execution_count = 1
 _ip.InteractiveTB.set_mode(mode="Context")  # as a fresh kernel shows errors, until the set-up cell runs (red team 20 F5)
 _left = [k for k in _ip.user_ns if not k.startswith("_") and k not in _ip.user_ns_hidden]
 assert not _left, "the namespace was not empty after the reset: " + ", ".join(_left)
+__import__("gc").collect()  # (the last notebook's objects in cycles: frozen below, they would stay for good)
 __import__("gc").freeze()  # what survives a reset (modules, their caches) is not scanned again by the next one
 if _g is not None:
     del _unread
-del _json, _os, _sys, _g, _ip, _left
+del _json, _os, _sys, _g, _ip, _left, _w
 """
 
 

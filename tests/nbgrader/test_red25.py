@@ -1,0 +1,140 @@
+"""Red team 25 (``/work/logs/red25.md``): the kept grading kernel over a cohort, and a notebook that runs
+past its time limit. These tests were written to fail on the code as it stood at the red team.
+
+- F1  Each a1 notebook leaves its answer widgets (126 of them) and their comms open in a kernel kept
+      from one student to the next (``coplearn autograde --jobs 1``, and each worker's kernel with
+      ``--jobs 2``): the reset clears the namespace, not the widgets, and ``gc.freeze()`` then keeps
+      them out of every later collection. The kernel's memory grows with the cohort, without bound
+      (a1, 180 students: 50 MB after the first, 134 MB at the end, about 0.45 MB a student).
+- F2  A notebook whose course cell runs past the time limit (here a kernel held still, as on a busy
+      server) loses the marks of every later check. Under ``--jobs 2`` (and one worker) nothing at all
+      is said in the log, and under ``--jobs 1`` the only line does not name the student; the summary
+      says "Autograded N of N" either way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import threading
+import time
+
+import pytest
+from nbcourse import A1, A1_RIGHT_Q1, A1_RIGHT_Q2, FAST, Course, forget_students, set_source
+
+pytestmark = [pytest.mark.nbgrader]
+
+_COUNT = r'''
+import json as _j
+def _count():
+    import ipywidgets as W
+    ip = get_ipython()
+    return {"widgets": len(W.Widget.widgets), "comms": len(ip.kernel.comm_manager.comms)}
+print("RED25" + _j.dumps(_count()))
+del _count, _j
+'''
+
+
+def _honest(nb: dict) -> None:
+    set_source(nb, "q1-typed", A1_RIGHT_Q1)
+    set_source(nb, "q2-typed", A1_RIGHT_Q2)
+
+
+@pytest.mark.slow
+def test_red25_a_kept_kernel_does_not_keep_each_student_s_widgets(course: Course, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After each notebook the kept kernel holds no more widgets (nor open comms) than after the first."""
+    from jupyter_client.utils import run_sync
+
+    from coplearn.grading import kept_kernel, parallel
+
+    sids = [f"r25w-{n}" for n in "abc"]
+    seen: list[dict] = []
+    original = parallel._InlineExecuteMixin.preprocess
+
+    def counted(self, nb, resources=None, km=None):  # noqa: ANN001, ANN202
+        try:
+            return original(self, nb, resources, km)
+        finally:
+            got: list[str] = []
+
+            def hook(msg: dict) -> None:
+                if msg["msg_type"] == "stream" and "RED25" in msg["content"].get("text", ""):
+                    got.append(msg["content"]["text"].split("RED25", 1)[1])
+
+            if kept_kernel._KEPT.kc is not None:
+                run_sync(kept_kernel._KEPT.kc.execute_interactive)(_COUNT, store_history=False, timeout=30, output_hook=hook)
+            seen.append(json.loads(got[0]) if got else {})
+
+    monkeypatch.setattr(parallel._InlineExecuteMixin, "preprocess", counted)
+    try:
+        for sid in sids:
+            course.student(sid).hand_in(A1, _honest)
+        course.ok(course.api(**FAST).collect(A1))
+        report = parallel.autograde_parallel(A1, jobs=1, course_dir=course.root, progress=lambda _: None,
+                                             nbgrader_args=["--student=r25w-*", "--force"])
+        assert sorted(report.graded) == sids and report.kept_here == 3, report.summary()
+        assert len(seen) == 3 and all(seen), seen
+        assert seen[-1]["widgets"] <= seen[0]["widgets"] and seen[-1]["comms"] <= seen[0]["comms"], seen
+    finally:
+        forget_students(course, *sids)
+
+
+def _hold_kernel_still(student: str, assignment: str, seconds: float, stop: threading.Event, after: float = 0.08) -> None:
+    """Hold still (SIGSTOP) the grading kernel while it runs ``student``'s notebook, as a busy machine would."""
+    sha = hashlib.sha256(student.encode()).hexdigest()[:32]
+    ends = (f"/{student}/{assignment}", f"/{sha}/{assignment}")
+    while not stop.is_set():
+        for pid in os.listdir("/proc"):
+            if not pid.isdigit():
+                continue
+            try:
+                cmd = open(f"/proc/{pid}/cmdline", "rb").read()
+                if b"ipykernel" not in cmd or b"bwrap" in cmd.split(b"\0")[0]:
+                    continue
+                cwd = os.readlink(f"/proc/{pid}/cwd")
+            except OSError:
+                continue
+            if cwd.endswith(ends):
+                time.sleep(after)  # (past the reset, into the notebook's cells)
+                try:
+                    os.kill(int(pid), signal.SIGSTOP)
+                    stop.wait(seconds)
+                    os.kill(int(pid), signal.SIGCONT)
+                except ProcessLookupError:
+                    pass
+                return
+        time.sleep(0.003)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="finds the kernel through /proc")
+@pytest.mark.parametrize("inline", [True, False], ids=["one-job-inline", "one-worker"])
+def test_red25_a_notebook_past_its_time_limit_is_named(course: Course, inline: bool, capfd: pytest.CaptureFixture) -> None:
+    """A student whose notebook ran past the time limit (and so lost the marks of the checks after it) is
+    named, with the reason, in the log or in the summary, in every mode."""
+    from coplearn.grading.parallel import autograde_parallel
+
+    sid = "r25t-inline" if inline else "r25t-worker"
+    stop = threading.Event()
+    try:
+        course.student(sid).hand_in(A1, _honest)
+        course.ok(course.api(**FAST).collect(A1))
+        holder = threading.Thread(target=_hold_kernel_still, args=(sid, A1, 9.0, stop), daemon=True)
+        holder.start()
+        report = autograde_parallel(A1, jobs=1, inline=inline, course_dir=course.root, progress=lambda _: None,
+                                    nbgrader_args=[f"--student={sid}", "--force", "--Execute.timeout=2"])
+        stop.set()
+        holder.join(timeout=15)
+        log = capfd.readouterr().err
+        nb = course.autograded(A1, sid)
+        outputs = json.dumps([c.get("outputs", []) for c in nb["cells"] if c["cell_type"] == "code"])
+        if "time limit" not in outputs and "CellTimeoutError" not in outputs:
+            pytest.skip("the kernel was not held still inside a cell this time (timing)")
+        assert report.graded == (sid,), report.summary()
+        named = [line for line in log.splitlines() if sid in line and ("time limit" in line or "timed out" in line)]
+        assert named or sid in report.summary(), (report.summary(), [x for x in log.splitlines() if "ERROR" in x or "timed" in x])
+    finally:
+        stop.set()
+        forget_students(course, sid)
