@@ -149,6 +149,14 @@ class _ResetFailed(RuntimeError):
     """A kept kernel could not be reset: it is replaced and the notebook run again."""
 
 
+#: Seconds a kept kernel has to answer while being made ready for the next notebook.
+RESET_TIMEOUT = 60
+#: Said when a kept kernel cannot be made ready for a notebook, twice in a row (a new one included).
+RESET_FAILED = ("the grading kernel did not answer in time while being made ready for this notebook, twice "
+                "(a new kernel included): the server may be overloaded. Grade this student again when it is less "
+                "busy (--student ID --force)")
+
+
 class _KeptKernel:
     """One sandboxed kernel per worker process, kept between notebooks (reset before each, by the
     executor's own kernel client: see :class:`_KeptExecuteMixin`)."""
@@ -221,11 +229,16 @@ def _kept_execute_mixin() -> type:
             else:
                 kc = await super().async_start_new_kernel_client()
                 _KEPT.kc = kc
-            reply = await self.kc.execute_interactive(_RESET.format(folder=str(self._kept_folder)),
-                                                      store_history=False, timeout=60,
-                                                      output_hook=lambda msg: None)
+            try:
+                reply = await self.kc.execute_interactive(_RESET.format(folder=str(self._kept_folder)),
+                                                          store_history=False, timeout=RESET_TIMEOUT,
+                                                          output_hook=lambda msg: None)
+            except (TimeoutError, RuntimeError) as exc:  # (jupyter_client's TimeoutError; a closed channel)
+                # a kernel that does not answer while being made ready (a busy server: red team 25 F3) is
+                # replaced and the notebook run in a new one, as one that cannot be made clean is
+                raise _ResetFailed(RESET_FAILED) from exc
             if reply.get("content", {}).get("status") != "ok":
-                raise _ResetFailed("the grading kernel could not be reset")
+                raise _ResetFailed(RESET_FAILED)
             return kc
 
         start_new_kernel_client = run_sync(async_start_new_kernel_client)
@@ -244,6 +257,7 @@ def _kept_execute_mixin() -> type:
             t0 = time.perf_counter()
             kernel, kept = _KEPT.ready(self._kept_root(), self)
             kernel_wait = time.perf_counter() - t0
+            said = len(_CAPTURED.records)  # (a worker's warnings while running it go back with the result)
             try:
                 try:
                     out = super().preprocess(nb, resources, kernel)
@@ -259,11 +273,14 @@ def _kept_execute_mixin() -> type:
                     "fingerprint": fingerprint, "executed": None,
                     "error": (f"{type(exc).__module__}.{type(exc).__qualname__}", str(exc), traceback.format_exc()),
                     "seconds": time.perf_counter() - t0, "kernel_wait": kernel_wait, "warm": False,
+                    "log": list(_CAPTURED.records[said:]), "stopped": None,
                 }
                 raise
+            cut = getattr(self, "coplearn_cut_short", None)
             _OUTCOMES[notebook_id] = {
                 "fingerprint": fingerprint, "executed": out[0], "error": None,  # pickled to the main process as it is
                 "seconds": time.perf_counter() - t0, "kernel_wait": kernel_wait, "warm": kept,
+                "log": list(_CAPTURED.records[said:]), "stopped": cut() if cut else None,
             }
             return out
 

@@ -109,6 +109,9 @@ class GradeReport:
     checksum_lines_left_out: int = 0
     #: notebooks run in the main process's own kept kernel (one job: no worker process; see ``inline``)
     kept_here: int = 0
+    #: graded students whose notebook did not run to its end (a cell past the time limit, a kernel that
+    #: died or would not stop), with why: the checks not run earned nothing (red team 25 F1)
+    cut_short: tuple[tuple[str, str], ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -127,6 +130,11 @@ class GradeReport:
                else "one at a time")  # (no worker was needed: docs16 F15 read "with 0 parallel jobs")
         text = (f"Autograded {len(self.graded)} of {n} submission{'s' if n != 1 else ''} of "
                 f"'{self.assignment}' in {format_duration(self.seconds)} {how}.")
+        if self.cut_short:
+            shown = "; ".join(f"{student} ({why})" for student, why in self.cut_short)
+            text += (f" {len(self.cut_short)} of them did not run to the end, so the checks after the stop earned "
+                     f"nothing: {log_safe(shown, 2000)}. Open their graded notebooks before releasing feedback, and "
+                     "grade them again when the server is less busy (--student ID --force).")
         if self.failed:
             text += (f" {len(self.failed)} could not be graded: {log_safe(', '.join(self.failed), 2000)} "
                      "(nbgrader's reason is in the log above; their other work is untouched).")
@@ -326,6 +334,12 @@ class _ReplayExecuteMixin:
             type(self).counts["executed_here"] += 1
             return super().preprocess(nb, resources, km)
         type(self).counts["replayed"] += 1
+        for level, message in record.get("log", ()):  # what the worker's run of it said (red team 25 F1)
+            self.log.log(level, "%s", message)
+        if record.get("stopped"):
+            from coplearn.grading.sandbox import CUT_SHORT
+
+            CUT_SHORT[student] = record["stopped"]
         if record["error"]:
             name, message, tb = record["error"]
             raise ParallelExecutionError(f"{name}: {message}\n(raised while executing in a parallel worker)\n{tb}")
@@ -743,6 +757,9 @@ def autograde_parallel(
     submission.skip_unmatched_folders()  # (likewise)
     submission.guard_nbgrader_copy()  # (likewise)
     submission.said_timestamps().clear()  # each run says what it finds
+    from coplearn.grading.sandbox import CUT_SHORT
+
+    CUT_SHORT.clear()  # (likewise: whose notebooks this run could not run to their end)
     old_cwd = os.getcwd()
     if course_dir is not None:
         os.chdir(course_dir)
@@ -845,6 +862,7 @@ def autograde_parallel(
             sanitized_replayed=counts.get("sanitized_replayed", 0), main_cpu=time.process_time() - cpu_start,
             no_notebook=tuple(no_notebook), stale=stale, checksum_lines_left_out=checksums.left_out,
             kept_here=counts.get("kept_here", 0),
+            cut_short=tuple(sorted((st, why) for st, why in CUT_SHORT.items() if st in graded)),
         )
     finally:
         submission.RUN_LOG = None
