@@ -1,15 +1,17 @@
 """Red team 25 (``/work/logs/red25.md``): the kept grading kernel over a cohort, and a notebook that runs
 past its time limit. These tests were written to fail on the code as it stood at the red team.
 
-- F1  Each a1 notebook leaves its answer widgets (126 of them) and their comms open in a kernel kept
+- F2  Each a1 notebook leaves its answer widgets (126 of them) and their comms open in a kernel kept
       from one student to the next (``coplearn autograde --jobs 1``, and each worker's kernel with
       ``--jobs 2``): the reset clears the namespace, not the widgets, and ``gc.freeze()`` then keeps
       them out of every later collection. The kernel's memory grows with the cohort, without bound
       (a1, 180 students: 50 MB after the first, 134 MB at the end, about 0.45 MB a student).
-- F2  A notebook whose course cell runs past the time limit (here a kernel held still, as on a busy
+- F1  A notebook whose course cell runs past the time limit (here a kernel held still, as on a busy
       server) loses the marks of every later check. Under ``--jobs 2`` (and one worker) nothing at all
       is said in the log, and under ``--jobs 1`` the only line does not name the student; the summary
       says "Autograded N of N" either way.
+- F3  A kept kernel that does not answer while being made ready for the next student failed that
+      student with jupyter_client's raw ``TimeoutError``.
 """
 
 from __future__ import annotations
@@ -44,7 +46,10 @@ def _honest(nb: dict) -> None:
 
 @pytest.mark.slow
 def test_red25_a_kept_kernel_does_not_keep_each_student_s_widgets(course: Course, monkeypatch: pytest.MonkeyPatch) -> None:
-    """After each notebook the kept kernel holds no more widgets (nor open comms) than after the first."""
+    """What notebooks leave in a kept kernel is bounded: it is replaced after ``KEEP_FOR`` notebooks (here 2),
+    so that the third notebook's kernel holds no more widgets (nor open comms) than the first's. (Closing
+    the widgets in the reset instead also closed the layout the course's widgets share: the next notebook's
+    drop-downs failed, caught by tests/hub/test_parallel_autograde.py.)"""
     from jupyter_client.utils import run_sync
 
     from coplearn.grading import kept_kernel, parallel
@@ -68,6 +73,7 @@ def test_red25_a_kept_kernel_does_not_keep_each_student_s_widgets(course: Course
             seen.append(json.loads(got[0]) if got else {})
 
     monkeypatch.setattr(parallel._InlineExecuteMixin, "preprocess", counted)
+    monkeypatch.setattr(kept_kernel, "KEEP_FOR", 2)
     try:
         for sid in sids:
             course.student(sid).hand_in(A1, _honest)
@@ -78,7 +84,9 @@ def test_red25_a_kept_kernel_does_not_keep_each_student_s_widgets(course: Course
                                              nbgrader_args=["--student=r25w-*", "--force"])
         assert sorted(report.graded) == sids and report.kept_here == 3, report.summary()
         assert len(seen) == 3 and all(seen), seen
+        assert seen[1]["widgets"] > seen[0]["widgets"], seen  # (kept: the second notebook's are added)
         assert seen[-1]["widgets"] <= seen[0]["widgets"] and seen[-1]["comms"] <= seen[0]["comms"], seen
+        assert report.timings and sum(t.warm for t in report.timings) == 1, report.timings  # only the second was kept
     finally:
         forget_students(course, *sids)
 

@@ -107,9 +107,6 @@ __import__("os").chdir({folder!r})  # first: the last student's folder is gone, 
 get_ipython().run_line_magic("reset", "-f")
 import json as _json, os as _os, sys as _sys
 _ip = get_ipython()
-_w = _sys.modules.get("ipywidgets")
-if _w is not None:  # the last notebook's answer widgets and their comms (red team 25 F2: 126 an a1 notebook, kept for ever)
-    _w.Widget.close_all()
 _g = _sys.modules.get("coplearn.grading.resolve")
 if _g is not None:  # as in a fresh kernel: nothing watched until this notebook's set-up cell runs (red team 9 F4)
     _g._MARKED.clear()
@@ -127,7 +124,7 @@ __import__("gc").collect()  # (the last notebook's objects in cycles: frozen bel
 __import__("gc").freeze()  # what survives a reset (modules, their caches) is not scanned again by the next one
 if _g is not None:
     del _unread
-del _json, _os, _sys, _g, _ip, _left, _w
+del _json, _os, _sys, _g, _ip, _left
 """
 
 
@@ -157,21 +154,35 @@ RESET_FAILED = ("the grading kernel did not answer in time while being made read
                 "busy (--student ID --force)")
 
 
+#: Notebooks one kept kernel runs before it is replaced by a new one. A reset empties the namespace, but
+#: what a notebook made outside it stays: each a1 notebook leaves its 126 answer widgets and their
+#: channels registered in the kernel (about 0.45 MB; red team 25 F2: 50 MB after the first student,
+#: 134 MB after 180). Closing them in the reset also closed the one layout the course's widgets share,
+#: which the next notebook's widgets then could not use; a new kernel now and then bounds that, and
+#: anything else a notebook leaves, at the cost of one kernel start (under a second) per 50 notebooks.
+KEEP_FOR = 50
+
+
 class _KeptKernel:
     """One sandboxed kernel per worker process, kept between notebooks (reset before each, by the
-    executor's own kernel client: see :class:`_KeptExecuteMixin`)."""
+    executor's own kernel client: see :class:`_KeptExecuteMixin`), and replaced after :data:`KEEP_FOR`."""
 
     def __init__(self) -> None:
         self.km: Any = None
         self.kc: Any = None     #: its client, kept too: a new client costs a kernel_info round and a wait on IOPub
         self.private: Path | None = None
+        self.runs = 0           #: notebooks the current kernel has been made ready for
 
-    def ready(self, root: Path, execute: Any) -> tuple[Any, bool]:
-        """A running kernel whose only writable folder is ``root``, and whether it was kept."""
+    def ready(self, root: Path, execute: Any, for_notebook: bool = True) -> tuple[Any, bool]:
+        """A running kernel whose only writable folder is ``root``, and whether it was kept (for a notebook
+        about to run in it, counted towards :data:`KEEP_FOR`; ``for_notebook=False``: started early)."""
         from jupyter_core.utils import run_sync
 
         from coplearn.grading.sandbox import make_kernel_manager, sandbox_status
 
+        if self.km is not None and self.runs >= KEEP_FOR:
+            self.close()  # (see KEEP_FOR)
+        self.runs += 1 if for_notebook else 0
         if self.km is not None:
             try:
                 if run_sync(self.km.is_alive)():
@@ -186,6 +197,7 @@ class _KeptKernel:
         self.km.coplearn_start = start
         extra = list(execute.extra_arguments) or ["--HistoryManager.hist_file=:memory:"]
         run_sync(self.km.start_kernel)(extra_arguments=extra, **start)
+        self.runs = 1 if for_notebook else 0  # (a kernel that was not alive was closed above: count afresh)
         return self.km, False
 
     def close(self) -> None:
@@ -201,7 +213,7 @@ class _KeptKernel:
                 run_sync(self.km.cleanup_resources)()
         if self.private is not None:
             shutil.rmtree(self.private, ignore_errors=True)
-        self.km, self.kc, self.private = None, None, None
+        self.km, self.kc, self.private, self.runs = None, None, None, 0
 
 
 _KEPT = _KeptKernel()
@@ -469,7 +481,7 @@ def _prestart(app: Any) -> None:
         pps = [resolve_step(p) for p in converter.autograde_preprocessors]
         i = execute_index(pps)
         if i >= 0:
-            _KEPT.ready(Path(_WORKER["root"]), pps[i](parent=converter))
+            _KEPT.ready(Path(_WORKER["root"]), pps[i](parent=converter), for_notebook=False)
     except Exception:  # noqa: BLE001 - the first notebook starts one as before
         _KEPT.close()
 
