@@ -226,6 +226,22 @@ class WebKit(Driver):
     def goto(self, url: str) -> None:
         self._call("POST", f"/session/{self.session}/url", {"url": url})
 
+    def window(self) -> str:
+        """This tab's handle."""
+        return self._call("GET", f"/session/{self.session}/window")
+
+    def new_tab(self) -> str:
+        """A new tab, opened behind this one (WebKitGTK keeps it hidden, as a tab opened in the background is)."""
+        return self._call("POST", f"/session/{self.session}/window/new", {"type": "tab"})["handle"]
+
+    def switch(self, handle: str) -> None:
+        """Drive ``handle`` from now on (it is not brought to the front)."""
+        self._call("POST", f"/session/{self.session}/window", {"handle": handle})
+
+    def close_tab(self) -> None:
+        """Close the tab being driven (the one behind it comes to the front); then switch to another."""
+        self._call("DELETE", f"/session/{self.session}/window")
+
     def evaluate(self, expression: str) -> Any:
         value = self._call("POST", f"/session/{self.session}/execute/async", {
             "script": "const done = arguments[arguments.length - 1];"

@@ -856,6 +856,36 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
     }).catch(function (err) { console.warn("coplearn: could not prepare the charts early", err); });
   }
   var partsChecked = false;
+  // walk25 H1 (WebKit, so Safari): a lesson that loads while its tab is hidden (opened in the background,
+  // or the window minimised during the wait) finds the page's list of kernels still empty, and the
+  // notebook asks "Select Kernel" with only "No Kernel" to choose, for good. Once the tab can be seen,
+  // the list is read again, the question put away and the lesson's Python started; the attempt is
+  // repeated every few seconds while no kernel comes.
+  var mending = false, mendedAt = 0;
+  function kernelChooser() {
+    return Array.prototype.filter.call(document.querySelectorAll(".jp-Dialog"), function (d) {
+      return /Select Kernel/.test(((d.querySelector(".jp-Dialog-header") || {}).textContent) || "");
+    })[0] || null;
+  }
+  function mendNoKernel(app, ctx) {
+    var specs = app && app.serviceManager && app.serviceManager.kernelspecs;
+    if (mending || !specs || !ctx || document.visibilityState === "hidden" || Date.now() - mendedAt < 3000) return;
+    var chooser = kernelChooser();
+    var known = Object.keys((specs.specs && specs.specs.kernelspecs) || {});
+    if (!chooser && known.length) return;  // (a kernel is on its way, as usual)
+    mending = true;
+    mendedAt = Date.now();
+    Promise.resolve(specs.refreshSpecs()).then(function () {
+      var names = Object.keys((specs.specs && specs.specs.kernelspecs) || {});
+      if (!names.length) return;  // (still none: tried again in a few seconds)
+      var open = kernelChooser(), reject = open && open.querySelector(".jp-mod-reject");
+      if (reject) { reject.click(); }  // ("No Kernel": the question is put away, nothing else done)
+      root.setAttribute("data-coplearn-kernel-mended", String(1 + Number(root.getAttribute("data-coplearn-kernel-mended") || 0)));
+      console.info("coplearn: the lesson's Python was started once the page could be seen (its kernel list was empty)");
+      return ctx.changeKernel({ name: names.indexOf("python") >= 0 ? "python" : names[0] });
+    }).catch(function (err) { console.warn("coplearn: could not start the lesson's Python yet", err); })
+      .then(function () { mending = false; });
+  }
   var timer = setInterval(function () {
     if (Date.now() - started > giveUpAfter) {
       clearInterval(timer);
@@ -893,6 +923,7 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
     }
     if (ctx && ctx.session) { lessonOpened(); }  // (the session is started once the notebook has loaded)
     var kernel = ctx && ctx.session && ctx.session.kernel;
+    if (ctx && !kernel && (ctx.isReady || kernelChooser())) { mendNoKernel(app, ctx); }
     if (kernel && !warmed) { warmed = true; prepareCharts(); }
     if (!kernel || kernel.status !== "idle" || kernel.connectionStatus !== "connected") return;
     clearInterval(timer);
