@@ -76,13 +76,15 @@ COURSE_CSS = """
 .coplearn-course summary:focus-visible, .coplearn-course a[href]:focus-visible,
 .coplearn-alt summary:focus-visible, .coplearn-alt a[href]:focus-visible {
   outline: 2px solid #0072B2 !important; outline-offset: 0 !important; }
+/* WebKit (Safari) does not count a radio button reached with the arrow keys as :focus-visible (walk25 M1) */
+.coplearn-course input[type="radio"]:focus { outline: 2px solid #0072B2 !important; outline-offset: 0 !important; }
 @media (forced-colors: active) {
   .coplearn-course .jupyter-button { border: 1px solid ButtonText; }
   .coplearn-course .jupyter-button:disabled { border-color: GrayText; color: GrayText; }
   .coplearn-course .widget-dropdown > select { appearance: auto; background-image: none; padding-right: 2px; }
   .coplearn-course select:focus-visible, .coplearn-course input:focus-visible,
   .coplearn-course textarea:focus-visible, .coplearn-course button:focus-visible,
-  .coplearn-table-scroll:focus-visible { outline-color: Highlight !important; }
+  .coplearn-table-scroll:focus-visible, .coplearn-course input[type="radio"]:focus { outline-color: Highlight !important; }
 }
 """
 
