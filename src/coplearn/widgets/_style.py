@@ -48,6 +48,7 @@ COURSE_CSS = """
 .jupyter-widget-radio-box label, .widget-radio-box label,
 .jupyter-widget-radio-box input, .widget-radio-box input { height: 28px; line-height: 28px; }
 .jp-RenderedHTMLCommon a[href] { text-decoration: underline; }
+.coplearn-course .widget-html-content a[href] { color: var(--jp-content-link-color, #1a5fb4); text-decoration: underline; }
 .jp-RenderedMarkdown a[href], .jp-RenderedMarkdown :not(pre) > code { overflow-wrap: anywhere; }
 .js-plotly-plot .plotly .modebar:focus-within > * { opacity: 1 !important; transition: none !important; }
 .js-plotly-plot .plotly .modebar-btn:focus-visible { outline: 2px solid #0072B2; outline-offset: 1px; }
