@@ -17,9 +17,10 @@ of it with serial ``nbgrader autograde``, ``coplearn autograde --jobs 1`` and ``
   core the benchmark may use), and so how much the second core adds. ``--jobs 1`` runs in one
   process with one kept kernel (no worker: see ``autograde_parallel``'s ``inline``); until
   7 December 2026 it ran a worker beside the main process, which kept about 1.3 cores busy;
-- ``--jobs 1`` on the same course with its first submission alone (the start-up: Python, nbgrader's
-  import, the kernel's start, and one submission), and from it an estimate of the most that a second
-  job could make ``--jobs 1`` faster for this cohort, start-up included (Amdahl's law):
+- ``--jobs 1`` on the same course with its first submission alone (a correct one; the start-up:
+  Python, nbgrader's import, the kernel's start, and one submission), and from it an estimate of the
+  most that more jobs could make ``--jobs 1`` faster for this cohort, with every core busy, start-up
+  included (Amdahl's law; on 2 cores, the most a second job could give):
   ``--jobs 1``'s wall over (start-up + the rest at all the cores, each as busy as ``--jobs 1`` keeps its
   one). The start-up is paid once by every run, whatever its jobs, while the rest is what a second job
   can share: this says how far the 1.6x goal is from what these two parts allow on this machine. An
@@ -162,6 +163,8 @@ def _bound(one: dict, startup: dict, n: int, cores: int) -> tuple[float, float] 
     if n < 2 or not one.get("cores_busy"):
         return None
     per = (one["wall"] - startup["wall"]) / (n - 1)  # what each further submission adds to --jobs 1
+    if per <= 0:
+        return None  # (the one-submission run took as long as the cohort's: too noisy to say)
     fixed = max(0.0, startup["wall"] - per)
     best = fixed + n * per * min(1.0, one["cores_busy"] / cores)
     return fixed, one["wall"] / best
@@ -224,7 +227,8 @@ def run() -> list[tuple[str, str, str]]:
                  f"{_cores_here() / one['cores_busy']:.2f}x" if one["cores_busy"] else "n/a", "-"),
                 (f"round {r}: --jobs 1 with one submission alone (start-up and one submission), wall",
                  f"{startup['wall']:.1f} s", "-"),
-                (f"round {r}: so the start-up, and the most a second job could give here with it (an estimate)",
+                (f"round {r}: so the start-up, and the most more jobs could give here with it, "
+                 f"all {_cores_here()} cores busy (an estimate)",
                  f"{bound[0]:.1f} s; {bound[1]:.2f}x" if bound else "n/a", "-"),
                 (f"round {r}: --jobs 1 held to one core, wall",
                  f"{single['wall']:.1f} s" if single else "n/a (cannot hold a run to one core here)", "-"),

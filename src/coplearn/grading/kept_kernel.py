@@ -8,7 +8,9 @@ gradebook and a private output folder, and stops after nbgrader's ``Execute`` st
 sandboxed kernel (:func:`coplearn.grading.sandbox.make_kernel_manager`); before each notebook the
 kernel's namespace is reset and checked empty, its working folder moved to the student's pruned
 grading folder, and its execution counter set back to 1. A kernel that dies, or whose reset
-fails, is replaced. What survives a reset (the modules and their caches) is frozen out of the garbage
+fails or does not answer in time, is replaced, and so is one that has run :data:`KEEP_FOR` notebooks
+(what a notebook leaves outside its namespace, such as its widgets, would otherwise add up). What
+survives a reset (the modules and their caches) is frozen out of the garbage
 collector (``gc.freeze``), so that the next reset's full collection does not scan it again (with the
 course's modules loaded one reset took 0.5-1 s on a busy machine, and 0.02-0.03 s after a freeze).
 The result (the executed notebook, or the error it raised) is returned with
@@ -148,10 +150,15 @@ class _ResetFailed(RuntimeError):
 
 #: Seconds a kept kernel has to answer while being made ready for the next notebook.
 RESET_TIMEOUT = 60
-#: Said when a kept kernel cannot be made ready for a notebook, twice in a row (a new one included).
-RESET_FAILED = ("the grading kernel did not answer in time while being made ready for this notebook, twice "
-                "(a new kernel included): the server may be overloaded. Grade this student again when it is less "
-                "busy (--student ID --force)")
+#: Said when a kept kernel cannot be made ready for a notebook, and neither can the new one started then.
+RESET_FAILED = {
+    "timeout": ("the grading kernel did not answer in time while being made ready for this notebook, and neither did "
+                "a new one: the server may be overloaded. Grade this student again when it is less busy "
+                "(--student ID --force)"),
+    "error": ("the grading kernel could not be made ready for this notebook (emptying it failed), and neither could a "
+              "new one: this is a fault in the course's grading set-up, not in the student's work; the log above may "
+              "say more. Ask whoever looks after the course"),
+}
 
 
 #: Notebooks one kept kernel runs before it is replaced by a new one. A reset empties the namespace, but
@@ -245,12 +252,12 @@ def _kept_execute_mixin() -> type:
                 reply = await self.kc.execute_interactive(_RESET.format(folder=str(self._kept_folder)),
                                                           store_history=False, timeout=RESET_TIMEOUT,
                                                           output_hook=lambda msg: None)
-            except (TimeoutError, RuntimeError) as exc:  # (jupyter_client's TimeoutError; a closed channel)
+            except (TimeoutError, RuntimeError):  # (jupyter_client's TimeoutError; a closed channel)
                 # a kernel that does not answer while being made ready (a busy server: red team 25 F3) is
                 # replaced and the notebook run in a new one, as one that cannot be made clean is
-                raise _ResetFailed(RESET_FAILED) from exc
+                raise _ResetFailed(RESET_FAILED["timeout"]) from None
             if reply.get("content", {}).get("status") != "ok":
-                raise _ResetFailed(RESET_FAILED)
+                raise _ResetFailed(RESET_FAILED["error"])
             return kc
 
         start_new_kernel_client = run_sync(async_start_new_kernel_client)
@@ -274,6 +281,8 @@ def _kept_execute_mixin() -> type:
                 try:
                     out = super().preprocess(nb, resources, kernel)
                 except _ResetFailed:
+                    out = None
+                if out is None:  # (outside the except: a second failure is said alone, not as raised while handling it)
                     _KEPT.close()  # a kernel that cannot be made clean is never used: start a new one
                     kernel, kept = _KEPT.ready(self._kept_root(), self)
                     out = super().preprocess(nbformat.from_dict(json.loads(original)), resources, kernel)

@@ -57,7 +57,7 @@ from typing import Any
 from coplearn.core.environment import python_bin_on_path
 from coplearn.grading import submission
 from coplearn.grading.gradebook import caching_gradebook, log_safe, sharing_engines, snapshot_gradebook
-from coplearn.grading.kept_kernel import (close_kept_kernel, execute_index, fingerprint, input_fingerprint,
+from coplearn.grading.kept_kernel import (RESET_TIMEOUT, close_kept_kernel, execute_index, fingerprint, input_fingerprint,
                                           kept_execute_mixin, resolve_step, started_marker, worker_grade, worker_init)
 from coplearn.grading.tutor_log import AsReleasedChecksums, left_out_sentence, quiet_gradebook_warnings, released_checksums
 
@@ -109,8 +109,8 @@ class GradeReport:
     checksum_lines_left_out: int = 0
     #: notebooks run in the main process's own kept kernel (one job: no worker process; see ``inline``)
     kept_here: int = 0
-    #: graded students whose notebook did not run to its end (a cell past the time limit, a kernel that
-    #: died or would not stop), with why: the checks not run earned nothing (red team 25 F1)
+    #: graded students who lost marks to the time limit (a cell interrupted) or to a grading kernel that
+    #: died or would not stop (the cells after it not run), not to their answers, with why (red team 25 F1)
     cut_short: tuple[tuple[str, str], ...] = ()
 
     @property
@@ -132,9 +132,9 @@ class GradeReport:
                 f"'{self.assignment}' in {format_duration(self.seconds)} {how}.")
         if self.cut_short:
             shown = "; ".join(f"{student} ({why})" for student, why in self.cut_short)
-            text += (f" {len(self.cut_short)} of them did not run to the end, so the checks after the stop earned "
-                     f"nothing: {log_safe(shown, 2000)}. Open their graded notebooks before releasing feedback, and "
-                     "grade them again when the server is less busy (--student ID --force).")
+            text += (f" {len(self.cut_short)} of them lost marks to the time limit or a stopped grading kernel, not to "
+                     f"their answers: {log_safe(shown, 2000)}. Open their graded notebooks before releasing feedback, "
+                     "and grade them again when the server is less busy (--student ID --force).")
         if self.failed:
             text += (f" {len(self.failed)} could not be graded: {log_safe(', '.join(self.failed), 2000)} "
                      "(nbgrader's reason is in the log above; their other work is untouched).")
@@ -339,7 +339,7 @@ class _ReplayExecuteMixin:
         if record.get("stopped"):
             from coplearn.grading.sandbox import CUT_SHORT
 
-            CUT_SHORT[student] = record["stopped"]
+            CUT_SHORT.setdefault(student, []).append(record["stopped"])
         if record["error"]:
             name, message, tb = record["error"]
             raise ParallelExecutionError(f"{name}: {message}\n(raised while executing in a parallel worker)\n{tb}")
@@ -830,7 +830,7 @@ def autograde_parallel(
             source = Path(cd.format_path(cd.source_directory, ".", assignment))
             notebooks = len(list(source.glob("*.ipynb"))) if source.is_dir() else 1
             board = _Board(futures, deadline, progress, workdirs[0],
-                           per_submission=DEADLINE_BASE + max(1, notebooks) * timeout)
+                           per_submission=DEADLINE_BASE + max(1, notebooks) * (timeout + RESET_TIMEOUT))
             pps[i] = type("Replay" + pps[i].__name__, (_ReplayExecuteMixin, pps[i]),
                           {"board": board, "counts": counts})
             converter.autograde_preprocessors = pps
@@ -862,7 +862,7 @@ def autograde_parallel(
             sanitized_replayed=counts.get("sanitized_replayed", 0), main_cpu=time.process_time() - cpu_start,
             no_notebook=tuple(no_notebook), stale=stale, checksum_lines_left_out=checksums.left_out,
             kept_here=counts.get("kept_here", 0),
-            cut_short=tuple(sorted((st, why) for st, why in CUT_SHORT.items() if st in graded)),
+            cut_short=tuple(sorted((st, "; ".join(why)) for st, why in CUT_SHORT.items() if st in graded)),
         )
     finally:
         submission.RUN_LOG = None

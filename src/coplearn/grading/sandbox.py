@@ -211,19 +211,18 @@ def _join_split_lines(cell: Any) -> None:
         cell["outputs"] = joined
 
 
-#: Students whose notebook did not run to its end in this process (a cell past the time limit, or a kernel
-#: that died or would not stop), with why: read and cleared by ``coplearn autograde``, which names them in its
-#: summary (red team 25 F1); a worker sends its own back with the notebook it ran.
-CUT_SHORT: dict[str, str] = {}
+#: Students (as nbgrader names them) who lost marks in this process to the time limit or a grading kernel
+#: that died or would not stop, not to their answers, with why, one reason a notebook: read and cleared by
+#: ``coplearn autograde``, which names them in its summary (red team 25 F1); a worker sends its own back
+#: with the notebook it ran.
+CUT_SHORT: dict[str, list[str]] = {}
 
 
 def _who(resources: Any) -> tuple[str, str]:
-    """The student and notebook being graded, for the log (as nbgrader gives them; else neither)."""
-    from coplearn.grading.gradebook import log_safe
-
+    """The student and notebook being graded, as nbgrader gives them (else neither)."""
     info = (resources or {}).get("nbgrader", {}) if isinstance(resources, dict) else {}
     student, notebook = info.get("student"), info.get("notebook")
-    return (log_safe(str(student), 200) if student else "", log_safe(str(notebook), 200) if notebook else "")
+    return (str(student) if student else "", str(notebook) if notebook else "")
 
 
 def _has_code(source: object) -> bool:
@@ -273,14 +272,15 @@ def _build_sandboxed_execute() -> type:
             self._coplearn_folder = Path((resources or {}).get("metadata", {}).get("path") or os.getcwd())
             self._coplearn_start = getattr(km, "coplearn_start", {}) if km is not None else {}
             self._coplearn_who = _who(resources)
-            self._coplearn_late: list[int] = []  # cells interrupted at the time limit
-            self._coplearn_cell = 0
+            self._coplearn_late: list[str] = []  # cells interrupted at the time limit, by name
+            self._coplearn_stop: str | None = None  # where and why the notebook stopped, for the tutor
+            self._coplearn_cell = ""  # the cell running (its grade id, else its place)
             try:
                 return super().preprocess(nb, resources, km=km)
             finally:
                 why = self.coplearn_cut_short()
                 if why and self._coplearn_who[0]:
-                    CUT_SHORT[self._coplearn_who[0]] = why
+                    CUT_SHORT.setdefault(self._coplearn_who[0], []).append(why)
                 if km is not None and getattr(self, "kc", None) is not None:  # a kernel kept for the next notebook
                     if not getattr(self, "_coplearn_keeps_client", False):  # (and its client, by parallel workers)
                         with contextlib.suppress(Exception):
@@ -290,26 +290,38 @@ def _build_sandboxed_execute() -> type:
                     shutil.rmtree(self._coplearn_private, ignore_errors=True)
 
         def coplearn_cut_short(self) -> str | None:
-            """Why the last notebook did not run to its end, in words, or None when it did."""
-            if getattr(self, "_coplearn_dead", None):
-                return self._coplearn_dead
-            late = getattr(self, "_coplearn_late", [])
-            if late:
-                return (f"cell {late[0]} ran past the time limit and was interrupted" if len(late) == 1 else
-                        f"cells {', '.join(map(str, late))} ran past the time limit and were interrupted")
-            return None
+            """How the time limit or the kernel cost the last notebook marks, for the tutor (with the
+            notebook's name), or None when it ran as it should."""
+            stop, late = getattr(self, "_coplearn_stop", None), getattr(self, "_coplearn_late", [])
+            if stop:
+                why = stop
+            elif late:
+                why = (f"{late[0]} ran past the time limit and was interrupted, so its checks earned nothing; the "
+                       "cells after it ran" if len(late) == 1 else
+                       f"{', '.join(late)} ran past the time limit and were interrupted, so their checks earned "
+                       "nothing; the other cells ran")
+            else:
+                return None
+            notebook = getattr(self, "_coplearn_who", ("", ""))[1]
+            return f"{notebook}: {why}" if notebook else why
 
-        def _coplearn_say(self, what: str) -> None:
+        def _coplearn_say(self, what: str, advice: bool = True) -> None:
             """A warning that names the student (a tutor must know whose marks it costs: red team 25 F1)."""
-            student, notebook = getattr(self, "_coplearn_who", ("", ""))
+            from coplearn.grading.gradebook import log_safe
+
+            student, notebook = (log_safe(x, 200) for x in getattr(self, "_coplearn_who", ("", "")))
             whose = f"{student}'s {notebook}" if student and notebook else (student or notebook or "a notebook")
-            self.log.warning("coplearn: %s: %s. Open that student's graded notebook before releasing feedback, "
-                             "and grade them again when the server is less busy (--student ID --force).", whose, what)
+            self.log.warning("coplearn: %s: %s.%s", whose, log_safe(what, 600),
+                             " Open that student's graded notebook before releasing feedback, and grade them again "
+                             "when the server is less busy (--student ID --force)." if advice else "")
 
         async def _async_handle_timeout(self, timeout: int, cell: Any = None) -> Any:
-            self._coplearn_late.append(self._coplearn_cell + 1)
-            self._coplearn_say(f"cell {self._coplearn_cell + 1} ran past the time limit ({timeout} s) and was "
-                               "interrupted, so its checks earn nothing")
+            if self._coplearn_cell:
+                self._coplearn_late.append(self._coplearn_cell)
+                self._coplearn_say(f"{self._coplearn_cell} ran past the time limit and was interrupted, so its checks "
+                                   "earn nothing (and later cells that need what it makes may fail)")
+            else:
+                self._coplearn_say("the grading kernel did not answer in time before the notebook's first cell ran")
             return await super()._async_handle_timeout(timeout, cell)
 
         def create_kernel_manager(self) -> Any:
@@ -372,21 +384,31 @@ def _build_sandboxed_execute() -> type:
                 cell.outputs = [self._dead_output(
                     "Not run: the program stopped earlier in this notebook (" + self._coplearn_dead + ").")]
                 return cell, resources
-            self._coplearn_cell = index
+            grade_id = (cell.get("metadata", {}).get("nbgrader", {}) or {}).get("grade_id")
+            self._coplearn_cell = f'cell "{grade_id}"' if isinstance(grade_id, str) and grade_id else \
+                f"cell {index + 1} (counting every cell)"
             try:
                 return super().preprocess_cell(cell, resources, index)
             except DeadKernelError:
                 self._coplearn_dead = f"it crashed while running cell {index + 1}"
-                self._coplearn_say(f"the grading kernel died in cell {index + 1}, so the cells after it were not run "
-                                   "and their checks earn nothing")
+                self._coplearn_stop = (f"the grading kernel died in {self._coplearn_cell}, so the checks from there on "
+                                       "earned nothing")
+                self._coplearn_say(f"the grading kernel died in {self._coplearn_cell}, so the cells after it were not "
+                                   "run and their checks earn nothing")
                 cell.outputs.append(self._dead_output(
                     "The program stopped (the kernel died) while this cell was running. If this looks "
                     "wrong, the tutor can autograde this submission again."))
                 return cell, resources
             except CellTimeoutError:
                 self._coplearn_dead = f"it was still busy after the time limit in cell {index + 1}"
-                self._coplearn_say(f"the grading kernel stayed busy after cell {index + 1} ran past the time limit, "
-                                   "so the cells after it were not run and their checks earn nothing")
+                self._coplearn_stop = (f"{self._coplearn_cell} ran past the time limit and the grading kernel would not "
+                                       "stop, so the checks from there on earned nothing")
+                said = self._coplearn_cell in self._coplearn_late  # (its time limit was said just before)
+                self._coplearn_say(f"the grading kernel then stayed busy after {self._coplearn_cell}, so the cells after "
+                                   "it were not run either and their checks earn nothing" if said else
+                                   f"{self._coplearn_cell} ran past the time limit and the grading kernel would not "
+                                   "stop, so the cells after it were not run and their checks earn nothing",
+                                   advice=not said)
                 cell.outputs.append(self._dead_output(
                     "This cell ran past the time limit and the program would not stop when interrupted, "
                     "so the rest of the notebook could not be run."))

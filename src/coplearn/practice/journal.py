@@ -637,7 +637,7 @@ class Journal:
             # by what it holds) is new, and is taken in (rare: only after the journal was busy)
             doc.pop(TAKEN_KEY)
             if stuck:
-                doc[TAKEN_KEY] = sorted(stuck)
+                doc[TAKEN_KEY] = sorted(stuck)[:MAX_TAKEN]
             with contextlib.suppress(OSError):
                 atomic_write_text(self.path, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
 
