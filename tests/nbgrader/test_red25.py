@@ -169,26 +169,31 @@ class _SlowFirstReset(str):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("inline", [True, False], ids=["one-job-inline", "one-worker"])
 def test_red25_a_kernel_that_does_not_answer_while_made_ready_is_replaced_and_the_student_graded(
-        course: Course, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture) -> None:
+        course: Course, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture, inline: bool) -> None:
     """F3: a kept kernel that did not answer within the reset's bound failed the student with
     jupyter_client's raw ``TimeoutError`` traceback. It is now replaced, as a kernel that cannot be made
     clean already was, and the student's notebook runs in the new one: graded, as if nothing happened."""
     from coplearn.grading import kept_kernel
     from coplearn.grading.parallel import autograde_parallel
 
-    sid = "r25r-reset"
+    sid = "r25r-reset-" + ("inline" if inline else "worker")
     monkeypatch.setattr(kept_kernel, "RESET_TIMEOUT", 3)
     monkeypatch.setattr(_SlowFirstReset, "calls", 0)  # (a second run of this test starts afresh)
     monkeypatch.setattr(kept_kernel, "_RESET", _SlowFirstReset(kept_kernel._RESET))
     try:
         course.student(sid).hand_in(A1, _honest)
         course.ok(course.api(CourseDirectory__student_id=sid, **FAST).collect(A1))
-        report = autograde_parallel(A1, jobs=1, course_dir=course.root, progress=lambda _: None,
+        # (a worker is forked with the slow reset and the short bound in place; its count stays in it)
+        report = autograde_parallel(A1, jobs=1, inline=inline, course_dir=course.root, progress=lambda _: None,
                                     nbgrader_args=[f"--student={sid}", "--force"])
         log = capfd.readouterr().err
         assert report.graded == (sid,) and report.ok and not report.cut_short, (report.summary(), log[-3000:])
-        assert _SlowFirstReset.calls >= 2, "the slow reset was not replaced by a second, in a new kernel"
+        if inline:
+            assert _SlowFirstReset.calls >= 2, "the slow reset was not replaced by a second, in a new kernel"
+        else:
+            assert report.replayed == 1 and report.executed_here == 0, report  # (run in the worker, not again here)
         assert "Traceback" not in log and "TimeoutError" not in log, log[-3000:]
         assert course.score(A1, sid) == 40, course.score(A1, sid)
     finally:
