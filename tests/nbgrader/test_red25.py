@@ -198,3 +198,27 @@ def test_red25_a_kernel_that_does_not_answer_while_made_ready_is_replaced_and_th
         assert course.score(A1, sid) == 40, course.score(A1, sid)
     finally:
         forget_students(course, sid)
+
+
+@pytest.mark.slow
+def test_red25_a_worker_s_kernel_started_early_does_not_count_towards_its_replacement(
+        course: Course, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker starts its kernel before its first student; that start is not a notebook, so with
+    ``KEEP_FOR`` 2 its kernel runs the first two students' notebooks and is replaced for the third
+    (counting the early start, it was replaced for the second)."""
+    from coplearn.grading import kept_kernel
+    from coplearn.grading.parallel import autograde_parallel
+
+    sids = [f"r25k-{n}" for n in "abc"]
+    monkeypatch.setattr(kept_kernel, "KEEP_FOR", 2)  # (in place when the worker is forked)
+    try:
+        for sid in sids:
+            course.student(sid).hand_in(A1, _honest)
+        course.ok(course.api(CourseDirectory__student_id="r25k-*", **FAST).collect(A1))
+        report = autograde_parallel(A1, jobs=1, inline=False, course_dir=course.root, progress=lambda _: None,
+                                    nbgrader_args=["--student=r25k-*", "--force"])
+        assert sorted(report.graded) == sids and report.replayed == 3, report.summary()
+        warm = {t.student: t.warm for t in report.timings}
+        assert warm == {"r25k-a": 1, "r25k-b": 1, "r25k-c": 0}, warm
+    finally:
+        forget_students(course, *sids)
