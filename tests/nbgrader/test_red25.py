@@ -91,7 +91,7 @@ def test_red25_a_kept_kernel_does_not_keep_each_student_s_widgets(course: Course
         forget_students(course, *sids)
 
 
-def _hold_kernel_still(student: str, assignment: str, seconds: float, stop: threading.Event, after: float = 0.08) -> None:
+def _hold_kernel_still(student: str, assignment: str, seconds: float, stop: threading.Event, after: float = 0.25) -> None:
     """Hold still (SIGSTOP) the grading kernel while it runs ``student``'s notebook, as a busy machine would."""
     sha = hashlib.sha256(student.encode()).hexdigest()[:32]
     ends = (f"/{student}/{assignment}", f"/{sha}/{assignment}")
@@ -107,7 +107,7 @@ def _hold_kernel_still(student: str, assignment: str, seconds: float, stop: thre
             except OSError:
                 continue
             if cwd.endswith(ends):
-                time.sleep(after)  # (past the reset, into the notebook's cells)
+                time.sleep(after)  # (past the reset, into the set-up cell, which imports the course in a new kernel)
                 try:
                     os.kill(int(pid), signal.SIGSTOP)
                     stop.wait(seconds)
