@@ -298,4 +298,5 @@ def test_a_score_just_below_the_action_line_is_written_above_it():
     assert list(fig.data[0].texttemplate) == ["", "%{text}", "%{text}"]  # the others stay on their bars
     lifted = [a for a in fig.layout.annotations if a.text == "2.75 (8 of 8 rated)"]
     assert len(lifted) == 1 and lifted[0].x == "Task" and lifted[0].y == 3 and lifted[0].yanchor == "bottom"
+    assert lifted[0].font.size == fig.layout.font.size == 14  # (as large as the other bars' values: walk25 L3)
     assert list(fig.data[0].text) == ["2.75 (8 of 8 rated)", "3.50", "1.50"]  # (hover keeps every value)

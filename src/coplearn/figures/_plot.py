@@ -61,8 +61,9 @@ def score_bars(*, title: str, names: Sequence[str], values: Sequence[float | Non
     # A bar ending just below the dashed line would have its value written across the line (walk18 L2:
     # "2.75 (8 of 8 rated)" struck through): that value is written just above the line instead.
     lifted = [v is not None and threshold - LIFT_BELOW <= v < threshold + 0.05 for v in values]
+    # (in the size of the other bars' values, 14: at 12 it looked like a lesser label: walk25 L3)
     notes += [{"x": name, "y": threshold, "yanchor": "bottom", "yshift": 3, "text": text, "showarrow": False,
-               "font": {"size": 12}} for name, text, up in zip(names, texts, lifted) if up]
+               "font": {"size": 14}} for name, text, up in zip(names, texts, lifted) if up]
     ticks = [f"{n}<br><b>{f}</b>" if f else n for n, f in zip(names, list(flags) or [""] * len(names))]
     bar = go.Bar(
         x=list(names), y=list(values), text=list(texts), textposition="outside", cliponaxis=False,
