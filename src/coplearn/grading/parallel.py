@@ -59,6 +59,7 @@ from coplearn.grading import submission
 from coplearn.grading.gradebook import caching_gradebook, log_safe, sharing_engines, snapshot_gradebook
 from coplearn.grading.kept_kernel import (RESET_TIMEOUT, close_kept_kernel, execute_index, fingerprint, input_fingerprint,
                                           kept_execute_mixin, resolve_step, started_marker, worker_grade, worker_init)
+from coplearn.grading.sandbox import CUT_SHORT
 from coplearn.grading.tutor_log import AsReleasedChecksums, left_out_sentence, quiet_gradebook_warnings, released_checksums
 
 __all__ = [
@@ -337,8 +338,6 @@ class _ReplayExecuteMixin:
         for level, message in record.get("log", ()):  # what the worker's run of it said (red team 25 F1)
             self.log.log(level, "%s", message)
         if record.get("stopped"):
-            from coplearn.grading.sandbox import CUT_SHORT
-
             CUT_SHORT.setdefault(student, []).append(record["stopped"])
         if record["error"]:
             name, message, tb = record["error"]
@@ -757,8 +756,6 @@ def autograde_parallel(
     submission.skip_unmatched_folders()  # (likewise)
     submission.guard_nbgrader_copy()  # (likewise)
     submission.said_timestamps().clear()  # each run says what it finds
-    from coplearn.grading.sandbox import CUT_SHORT
-
     CUT_SHORT.clear()  # (likewise: whose notebooks this run could not run to their end)
     old_cwd = os.getcwd()
     if course_dir is not None:
