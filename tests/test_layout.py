@@ -139,10 +139,10 @@ BAD_VALUES = [
     ("check_community", lambda: community_learning.check_community({"trust": 0}), "trust", "1 to 5"),
     ("check_interface", lambda: interface.check_interface({"IF1": "maybe"}), "IF1", "not_yet"),
     ("compare_learning", lambda: organisational_learning.compare_learning({"culture": 6}, {}), "culture", "1 to 5"),
-    ("leadership_plan", lambda: leadership_plan.leadership_plan(stage="norming", actions=["a"], interface="x"),
+    ("leadership_plan", lambda: leadership_plan.leadership_plan(stage="norming", actions=["Share cases weekly"], interface="Brief my manager monthly."),
      "actions", "at least"),
-    ("leadership_plan date", lambda: leadership_plan.leadership_plan(stage="norming", actions=["a", "b"],
-                                                                       interface="x", date="soon"), "date", "YYYY-MM-DD"),
+    ("leadership_plan date", lambda: leadership_plan.leadership_plan(stage="norming", actions=["Share cases weekly", "Invite a carer"],
+                                                                       interface="Brief my manager monthly.", date="soon"), "date", "YYYY-MM-DD"),
 ]
 
 
@@ -164,7 +164,7 @@ UNKNOWN_NAMES = [
     ("compare_learning", lambda: organisational_learning.compare_learning({"morale": 3}, {})),
     ("plan_learning", lambda: community_learning.plan_learning(["lecture"])),
     ("leadership_plan culture", lambda: leadership_plan.leadership_plan(
-        stage="norming", actions=["a", "b"], interface="x", culture_gaps=["clan"])),
+        stage="norming", actions=["Share cases weekly", "Invite a carer"], interface="Brief my manager monthly.", culture_gaps=["clan"])),
 ]
 
 

@@ -256,23 +256,44 @@ def test_a_failed_export_does_not_sit_under_the_last_ones_link(tmp_path, _privat
 
 def test_plan_model_checks_its_inputs():
     with pytest.raises(teaching_plan.PlanIncomplete) as info:
-        teaching_plan.leadership_plan(stage=None, actions=["a", "b", "c", "d"], interface="")
+        teaching_plan.leadership_plan(stage=None, actions=["Share cases weekly", "Invite a carer", "Map the team", "Ask the team"], interface="")
     assert len(info.value.problems) == 3
     with pytest.raises(LookupError, match="not a learning culture"):
-        teaching_plan.leadership_plan(stage="norming", actions=["a", "b"], interface="x", culture_gaps=["clan"])
+        teaching_plan.leadership_plan(stage="norming", actions=["Share cases weekly", "Invite a carer"], interface="Brief my manager monthly.", culture_gaps=["clan"])
     with pytest.raises(ValueError, match="staff 1: give the person's role"):
-        teaching_plan.leadership_plan(stage="norming", actions=["a", "b"], interface="x",
+        teaching_plan.leadership_plan(stage="norming", actions=["Share cases weekly", "Invite a carer"], interface="Brief my manager monthly.",
                             staff=[{"role": "", "able": True, "willing": True}])
-    plan = teaching_plan.leadership_plan(stage="norming", actions=[" a ", "", "b"], interface="x",
-                               staff=[{"role": "social worker", "able": "yes", "willing": "no"}])
-    assert plan.actions == ("a", "b") and plan.staff[0].readiness.code == "R3"
+    plan = teaching_plan.leadership_plan(stage="norming", actions=[" Share  cases weekly ", "", "Invite a carer"],
+                                         interface="Brief my manager monthly.", staff=[{"role": "social worker", "able": "yes", "willing": "no"}])
+    assert plan.actions == ("Share cases weekly", "Invite a carer") and plan.staff[0].readiness.code == "R3"
     assert plan.stage_style.name == cl.style_for_stage("norming").name
+
+
+def test_plan_asks_for_each_action_and_the_interface_as_a_sentence():
+    """walk25 L4: actions " x" and " y" and an interface of "x" made a finished plan, saved to the journal."""
+    with pytest.raises(teaching_plan.PlanIncomplete) as info:
+        teaching_plan.leadership_plan(stage="norming", actions=[" x", "Start group supervision", "y"], interface="x")
+    problems = info.value.problems
+    assert [p.split(":")[0] for p in problems] == ["action 1", "action 3", "interface"], problems
+    assert "'x'" in problems[0] and "at least 3 words" in problems[0] and "'y'" in problems[1]
+    assert "at least 3 words" in problems[2]
+    long = "Ask " + "very " * 40 + "often"
+    with pytest.raises(teaching_plan.PlanIncomplete) as info:
+        teaching_plan.leadership_plan(stage="norming", actions=["Start group supervision", "x"], interface=long)
+    assert len(info.value.problems) == 1  # a long sentence is fine, and a short action is named
+    plan = teaching_plan.leadership_plan(stage="norming", actions=["Start group supervision", "Invite a carer"],
+                                         interface="Brief my manager.")
+    assert plan.actions == ("Start group supervision", "Invite a carer")
+    w = LeadershipPlanBuilder()
+    _fill_plan(w)
+    w.actions[1].value = " y"
+    assert w.plan is None and "action 2" in w.preview.value and "&#x27;y&#x27;" in w.preview.value
 
 
 def test_plan_credits_each_stage_to_the_work_that_described_it():
     """Adjourning was added by Tuckman and Jensen (1977); the other four stages are Tuckman's (1965)."""
     for stage in cl.tuckman_stages():
-        md = teaching_plan.leadership_plan(stage=stage.key, actions=["a", "b"], interface="x").to_markdown()
+        md = teaching_plan.leadership_plan(stage=stage.key, actions=["Share cases weekly", "Invite a carer"], interface="Brief my manager monthly.").to_markdown()
         line = next(l for l in md.splitlines() if "Stage of development" in l)
         expected = "(Tuckman 1965)" if stage.year == 1965 else "(Tuckman and Jensen 1977)"
         assert expected in line, line

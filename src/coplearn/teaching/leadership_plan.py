@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -34,7 +35,7 @@ __all__ = [
 ]
 
 _FILE = "organisation.toml"
-PLAN_LIMITS = ("min_actions", "max_actions", "max_staff", "max_priorities")
+PLAN_LIMITS = ("min_actions", "max_actions", "max_staff", "max_priorities", "min_words")
 
 
 def _plan() -> Any:
@@ -46,7 +47,27 @@ def _limits() -> dict[str, int]:
     limits = {k: _plan().int(k) for k in PLAN_LIMITS}
     if not 1 <= limits["min_actions"] <= limits["max_actions"]:
         raise DataError(f"{_FILE}: plan.min_actions must be between 1 and plan.max_actions")
+    if limits["min_words"] < 1:
+        raise DataError(f"{_FILE}: plan.min_words must be at least 1")
     return limits
+
+
+def _shown(text: str, limit: int = 60) -> str:
+    """A learner's short text, quoted for a message (cut at ``limit`` characters).
+
+    >>> _shown("x"), len(_shown("a" * 70)), _shown("a" * 70)[-3:]
+    ("'x'", 62, "a…'")
+    """
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+def _words(text: str) -> int:
+    """How many words ``text`` has (runs of letters or digits).
+
+    >>> _words("Start group supervision."), _words("x"), _words("- -")
+    (3, 1, 0)
+    """
+    return len(re.findall(r"[^\W_]+", text))
 
 
 #: What in the plan template is the course's own.
@@ -202,7 +223,7 @@ def leadership_plan(*, stage: str, actions: Sequence[str], interface: str, team:
     ...                        audit_priorities=["t5"], date="2026-01-15")
     >>> plan.stage_style.name, plan.audit_priorities, plan.culture_gaps
     ('selling', ('T5',), ('democratic',))
-    >>> leadership_plan(stage="storming", actions=["Only one"], interface="x")
+    >>> leadership_plan(stage="storming", actions=["Start group supervision"], interface="Brief my manager monthly.")
     Traceback (most recent call last):
     ...
     coplearn.teaching.leadership_plan.PlanIncomplete: actions: write at least 2 actions (you have 1), each a sentence long
@@ -223,6 +244,10 @@ def leadership_plan(*, stage: str, actions: Sequence[str], interface: str, team:
     if len(acts) < limits["min_actions"]:
         problems.append(f"actions: write at least {limits['min_actions']} actions (you have {len(acts)}), "
                         "each a sentence long")
+    short = [(n, a) for n, a in enumerate(cleaned, 1) if a and _words(a) < limits["min_words"]]
+    for n, a in short:
+        problems.append(f"action {n}: write it as a short sentence of at least {limits['min_words']} words "
+                        f"(you wrote {_shown(a)}), e.g. 'Start monthly group supervision'")
     if len(acts) > limits["max_actions"]:
         problems.append(f"actions: keep to {limits['max_actions']} actions (you have {len(acts)}): "
                         "a short plan is more likely to happen")
@@ -230,6 +255,9 @@ def leadership_plan(*, stage: str, actions: Sequence[str], interface: str, team:
     if not iface:
         problems.append("interface: write a sentence on how you will manage the interface with the "
                         "organisation")
+    elif _words(iface) < limits["min_words"]:
+        problems.append(f"interface: write a sentence of at least {limits['min_words']} words on how you will "
+                        f"manage the interface with the organisation (you wrote {_shown(iface)})")
     if len(staff) > limits["max_staff"]:
         problems.append(f"staff: choose up to {limits['max_staff']} key people (you have {len(staff)})")
     if problems:
