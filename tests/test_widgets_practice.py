@@ -446,3 +446,20 @@ def test_a_file_just_written_comes_with_a_link_that_downloads_it(tmp_path):
     plan.interface.value = "Brief my manager monthly."
     path = plan.save_to_file()
     assert f'download="{path.name}"' in plan.status.value and "data:text/markdown;base64," in plan.status.value
+
+
+def test_every_upload_button_reads_its_file_count_as_a_count(tmp_path):
+    """walk25 L2: ipywidgets draws the number of files chosen after the button's words, in brackets, so
+    "Choose journal.json (0)" read as meaningless, or as "no journal". Each upload button's words end in
+    "files chosen", so the number reads as what it is, to the eye and to a screen reader alike."""
+    import ipywidgets as W
+
+    from coplearn.widgets import TeamSurveyLoader
+    from coplearn.widgets.journal import JournalImport
+
+    uploads = [w for owner in (TeamSurveyLoader(folder=tmp_path), JournalImport())
+               for w in vars(owner).values() if isinstance(w, W.FileUpload)]
+    assert len(uploads) == 2
+    for upload in uploads:
+        shown = f"{upload.description} ({len(upload.value)})"  # as ipywidgets 8 draws it
+        assert shown.endswith("files chosen (0)"), shown

@@ -525,6 +525,7 @@ class ChoiceSorter(Composite):
 
     PLACEHOLDER = "Choose..."
 
+
     def __init__(self, items: Sequence[ChoiceItem], options: Sequence[tuple[str, str]], *,
                  question: str = "Which fits best?", title: str = "") -> None:
         super().__init__()
@@ -758,6 +759,11 @@ def add_to_journal(status: W.HTML, add: Callable[[], Any]) -> tuple[JournalEntry
 #: The first option of a rating drop-down, and of other choice drop-downs.
 NOT_ANSWERED = "Not answered"
 PLACEHOLDER = "Choose..."
+
+#: An upload button's words. ipywidgets draws the number of files chosen after them, in brackets, as part of the
+#: button's name ("Choose journal.json (0)" read as meaningless, or as "no journal": walk25 L2); ending the words
+#: with "files chosen" makes that number read as what it is.
+UPLOAD_COUNT = "{} \u2013 files chosen"
 
 
 def note_html(text: str) -> str:

@@ -13,7 +13,7 @@ from coplearn.core.environment import in_browser
 from coplearn.core.filenames import FileName, Kind, file_name
 from coplearn.practice import cpd
 from coplearn.practice.journal import Journal, JournalBusy, JournalLocked, default_journal_path
-from ._base import LABEL_STYLE, Composite, full_width, JournalPrompt, live_html, message, place, saved_message
+from ._base import LABEL_STYLE, UPLOAD_COUNT, Composite, full_width, JournalPrompt, live_html, message, place, saved_message
 from ._journal_editor import JournalEditor  # (its own module: fix24)
 
 __all__ = ["JournalSetup", "JournalExport", "JournalImport", "JournalEditor"]
@@ -193,7 +193,7 @@ class JournalImport(Composite):
         super().__init__()
         self.journal = journal
         self.upload = W.FileUpload(accept=".json,application/json", multiple=False,
-                                   description="Choose journal.json", tooltip="Choose a journal file to bring in",
+                                   description=UPLOAD_COUNT.format("Choose journal.json"), tooltip="Choose a journal file to bring in",
                                    layout=W.Layout(width="auto"))
         self.status = live_html()
         self.upload.observe(self.safely(lambda _c: self.bring_in()), names="value")

@@ -27,7 +27,7 @@ from coplearn.practice.report import FORMATS, section_html, write_report
 from coplearn.practice.survey import (DEFAULT_MIN_RESPONDENTS, missing_note, read_survey, read_survey_bytes,
                                       read_survey_text)
 from coplearn.practice.survey_summary import SurveyResult, summarise
-from ._base import LABEL_STYLE, Composite, full_width, live_html, message, place, saved_message, show_chart
+from ._base import LABEL_STYLE, UPLOAD_COUNT, Composite, full_width, live_html, message, place, saved_message, show_chart
 
 __all__ = ["TeamSurveyLoader", "example_survey_path"]
 
@@ -81,7 +81,7 @@ class TeamSurveyLoader(Composite):
         self.items_chart = None
         self.saved: Path | None = None
 
-        self.upload = W.FileUpload(accept=".csv,text/csv", multiple=False, description="Upload the survey CSV",
+        self.upload = W.FileUpload(accept=".csv,text/csv", multiple=False, description=UPLOAD_COUNT.format("Upload the survey CSV"),
                                    tooltip="Choose the CSV file you downloaded from your survey tool",
                                    layout=W.Layout(width="auto"))
         self.path = W.Text(value="", description="Or type the CSV file's path", style=LABEL_STYLE,
