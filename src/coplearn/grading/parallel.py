@@ -217,6 +217,10 @@ class _Board:
         self.lock = threading.Lock()
         self.done = 0
         self.failures = 0
+        self.total = len(futures)
+        #: the student the main process is recording; once it moves on, that student's result (the executed
+        #: notebooks, about half a megabyte each for a1) is let go, so that memory does not grow with the cohort
+        self.current: str | None = None
         self.start = time.perf_counter()
         for fut in futures.values():
             fut.add_done_callback(self._finished)
@@ -234,7 +238,7 @@ class _Board:
                 self.timings.append(StudentTiming(student=r["student"], seconds=r["seconds"],
                                                   kernel_wait=r["kernel_wait"], notebooks=len(r["outcomes"]),
                                                   warm=r["warm"], cpu=r.get("cpu", 0.0)))
-            done, total, failures = self.done, len(self.futures), self.failures
+            done, total, failures = self.done, self.total, self.failures
         if self.progress:
             elapsed = time.perf_counter() - self.start
             left = elapsed / done * (total - done) if done else 0.0
@@ -244,6 +248,10 @@ class _Board:
 
     def _result(self, student: str) -> tuple[dict[str, Any] | None, str | None]:
         """The worker's whole result for ``student`` (waited for within the run's time bound), or None and why not."""
+        if self.current != student:  # nbgrader records each student once, one after another
+            if self.current is not None:
+                self.futures.pop(self.current, None)
+            self.current = student
         fut = self.futures.get(student)
         if fut is None:
             return None, "it was not sent to a worker"
