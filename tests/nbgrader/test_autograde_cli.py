@@ -31,6 +31,26 @@ def test_in_a_course_folder_with_nothing_collected_it_says_collect_first(tmp_pat
     assert "not a course folder" not in err
 
 
+def test_a_student_id_that_matches_no_folder_is_named_not_collect_first(tmp_path: Path, monkeypatch,
+                                                                         capsys: pytest.CaptureFixture) -> None:
+    """red team 26 F3: --student with a typo, or "josé" typed with its accent as a separate mark (as a Mac's file
+    names give it), was told "Collect them first" although the cohort was there."""
+    from coplearn.cli import main
+
+    (tmp_path / "nbgrader_config.py").write_text("c = get_config()\nc.CourseDirectory.course_id = 'x'\n",
+                                                 encoding="utf-8")
+    for sid in ("s1", "jos\u00e9"):
+        (tmp_path / "submitted" / sid / "a1-learning-cultures").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path)
+    assert main(["autograde", "a1-learning-cultures", "--jobs", "1", "--student", "nobody"]) == 1
+    err = capsys.readouterr().err
+    assert "no submitted folder of 'a1-learning-cultures' matches --student nobody" in err, err
+    assert "2 students have submitted it (for example jos\u00e9, s1)" in err and "Collect them first" not in err
+    assert main(["autograde", "a1-learning-cultures", "--jobs", "1", "--student", "jose\u0301"]) == 1
+    err = capsys.readouterr().err
+    assert "differs from it only in how an accent is written" in err, err
+
+
 def test_the_summary_counts_in_plain_words() -> None:
     """docs16 F15: "with 0 parallel jobs" when no worker was needed."""
     from coplearn.grading.parallel import GradeReport

@@ -11,6 +11,7 @@ Grades, the gradebook, feedback and export are nbgrader's own: see
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -149,9 +150,52 @@ def run(args: argparse.Namespace) -> int:
             print(f"coplearn autograde: no submissions of '{args.assignment}' found, and {course} is not a course "
                   "folder (it has no nbgrader_config.py). Go to the course folder (cd) and run the command there, "
                   "or give it with --course-dir.", file=sys.stderr)
+        elif args.student and _submitted_students(course, args.assignment):
+            print(_no_such_student(course, args.assignment, args.student), file=sys.stderr)
         else:
             print(f"coplearn autograde: no submissions of '{args.assignment}' found in "
                   f"{course / 'submitted'}. Collect them first (nbgrader collect {args.assignment}).", file=sys.stderr)
         return 1
     print(report.summary())
     return 0 if report.ok else 1
+
+
+def _submitted_students(course: Path, assignment: str) -> list[str]:
+    """The students with a submitted folder for ``assignment`` (at most a few thousand looked at)."""
+    import itertools
+
+    try:
+        with os.scandir(course / "submitted") as it:
+            return sorted(e.name for e in itertools.islice(it, 5000)
+                          if not e.name.startswith(".") and os.path.isdir(os.path.join(e.path, assignment)))
+    except OSError:
+        return []
+
+
+def _no_such_student(course: Path, assignment: str, student: str) -> str:
+    """What to say when ``--student`` matches no submitted folder but others are there (red team 26 F3: the tutor
+    was told to collect a cohort that was there).
+
+    >>> import tempfile
+    >>> root = Path(tempfile.mkdtemp())
+    >>> for sid in ("s1", "jos\u00e9"): (root / "submitted" / sid / "a1").mkdir(parents=True)
+    >>> print(_no_such_student(root, "a1", "s9"))
+    coplearn autograde: no submitted folder of 'a1' matches --student s9. 2 students have submitted it (for example josé, s1): check the id, as it is in submitted/.
+    >>> "written in another way" in _no_such_student(root, "a1", "jose\u0301")
+    True
+    """
+    import unicodedata
+
+    from coplearn.grading.gradebook import log_safe
+
+    found = _submitted_students(course, assignment)
+    text = (f"coplearn autograde: no submitted folder of '{assignment}' matches --student {log_safe(student, 200)}. "
+            f"{len(found)} student{'s have' if len(found) != 1 else ' has'} submitted it (for example "
+            f"{log_safe(', '.join(found[:5]), 600)}): check the id, as it is in submitted/.")
+    same = [f for f in found if unicodedata.normalize("NFC", f) == unicodedata.normalize("NFC", student)]
+    if same:
+        text += (f" {log_safe(same[0], 200)} differs from it only in how an accent is written in the computer "
+                 "(the same letters, written in another way, as a Mac's file names can be): copy the id from "
+                 "the folder's name in submitted/.")
+    return text
+

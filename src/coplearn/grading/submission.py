@@ -596,6 +596,19 @@ def _say_if_renamed(folder: str, student: str, notebooks: list[str], log: Any) -
     names = [os.path.basename(n) for n in notebooks]
     if expected in names:
         others = sorted(n for n in names if n != expected)
+        hidden = [n for n in notebooks_elsewhere(folder) if "/" in n]
+        if hidden:
+            # work in a subfolder beside an untouched notebook (an archive of the folder unpacked inside it):
+            # nbgrader grades the top-level notebook and never copies or names the other (red team 26 F1)
+            graded = os.path.join(folder, expected)
+            later = [n for n in hidden if _mtime(os.path.join(folder, n)) > _mtime(graded)]
+            beside = [n for n in hidden if os.path.isfile(os.path.join(folder, os.path.dirname(n), grading.ANSWERS_FILE))]
+            log.warning("coplearn: %s also handed in %s, in a subfolder, beside %s; only %s is graded (nbgrader does not "
+                        "look in subfolders)%s. If their work is there, move it up in place of %s in submitted/ "
+                        "(keeping that name%s) and grade again with --force.",
+                        log_safe(student), log_safe(", ".join(hidden), 600), expected, expected,
+                        f"; {log_safe(', '.join(later), 600)} was saved later" if later else "", expected,
+                        f", with the {grading.ANSWERS_FILE} beside it" if beside else "")
         if others:
             # work done in a copy ("...-Copy1.ipynb", "Untitled.ipynb") beside an untouched original:
             # nbgrader grades the original and only says it skips the other
@@ -608,6 +621,8 @@ def _say_if_renamed(folder: str, student: str, notebooks: list[str], log: Any) -
         return
     stem = os.path.basename(folder).casefold()
     renamed = [n for n in names if n.casefold().startswith(stem)]
+    if len(renamed) != 1 and len(names) == 1:
+        renamed = names  # the only notebook, whatever its name ("Assignment 1 - Jane Doe.ipynb": red team 26 F2)
     if len(renamed) == 1:
         log.error("coplearn: %s handed in %r, not %r: if it is their work, rename it to %s in submitted/ and grade "
                   "again (nbgrader skips a notebook it does not know).", log_safe(student), log_safe(renamed[0]),
@@ -636,10 +651,15 @@ def _say_if_answers_file_missing(folder: str, student: str, notebooks: list[str]
     except OSError:
         return
     alike = [n for n in names if n.casefold().startswith("answers") and ".json" in n.casefold()]
+    if not alike:  # one in a subfolder (an archive of the folder unpacked inside it: red team 26 F1)
+        alike = [f"{n}/{ANSWERS_FILE}" for n in names if not n.startswith(".")
+                 and os.path.isdir(os.path.join(folder, n)) and not os.path.islink(os.path.join(folder, n))
+                 and os.path.isfile(os.path.join(folder, n, ANSWERS_FILE))][:5]
     if alike:
         log.error("coplearn: %s: no %s in the submitted folder, but %s is there: if it holds the drop-down answers, "
-                  "rename it to %s in submitted/ and grade again with --force (graded now without drop-down answers).",
-                  log_safe(student), ANSWERS_FILE, log_safe(", ".join(alike), 600), ANSWERS_FILE)
+                  "%s %s in submitted/ and grade again with --force (graded now without drop-down answers).",
+                  log_safe(student), ANSWERS_FILE, log_safe(", ".join(alike), 600),
+                  "move it up, out of its subfolder, as" if "/" in alike[0] else "rename it to", ANSWERS_FILE)
         return
     untyped: list[str] = []
     for path in notebooks:
@@ -1633,6 +1653,11 @@ def _build_prune() -> type:
             schema = answer_schema(c.source for c in nb.cells
                                    if c.cell_type == "code" and nbgrader_meta(c).get("grade"))
             removed, notes = prune_folder(folder, notebooks, source_dir, schema)
+            # notebooks in a subfolder of the submitted folder: nbgrader never copies them here, so they are listed
+            # from there (red team 26 F1); a wrong-case ".IPYNB" was copied, and is listed above already
+            handed_in = coursedir.format_path(coursedir.submitted_directory, info.get("student", ""), info["assignment"])
+            removed += [f"{n} (a notebook in a subfolder, not graded)" for n in notebooks_elsewhere(handed_in)
+                        if "/" in n and grading.without_surrogates(n) not in removed]
             if removed:
                 self.log.warning("coplearn: %s: left out of grading (not part of the assignment): %s",
                                  log_safe(info.get("student", "?")),
