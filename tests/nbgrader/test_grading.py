@@ -213,6 +213,15 @@ def test_the_papers_own_words_name_the_options_and_partnership_names_none() -> N
     assert "informed, consulted, partners, co-producers" in str(err.value) and "co_producers" not in str(err.value)
 
 
+@pytest.mark.parametrize("typed", ["developmental/educative", "developmental / educative", "developmental (educative)",
+                                   "Developmental/educative tool", "the developmental (educative) future"])
+def test_the_papers_and_the_questions_wording_names_the_developmental_future(typed: str) -> None:
+    """fid26b #4: "developmental/educative" (the paper's own words) and "developmental (educative)" (a4's
+    question) were refused as "not one of the two futures"."""
+    assert canonical(typed, "future") == "developmental"
+    check_choice(canonical(typed, "future"), "future", "practice 1")
+
+
 # ---- answers as data: the answer cell parser ------------------------------------------------------
 
 @pytest.mark.parametrize("source, values", [

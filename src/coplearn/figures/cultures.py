@@ -180,7 +180,12 @@ def build_overlay(skills: Sequence[OverlaySkill] | None = None) -> Chart:
                    "opacity": 0.85})
     annotations.append({"x": len(cs) / 2, "y": 1.7, "showarrow": False, "font": {"size": 13},
                         "text": "<b>The overlay</b> of skills: " + "; ".join(s.lower() for s in short)
-                                + "<br>driven by humanistic values; reflective leadership and practice"})
+                                + "<br>driven by humanistic values"})
+    # Reflection is a separate suggestion in the paper, not part of the overlay it defines (fid26a L3):
+    # it sits below the band, labelled as such.
+    annotations.append({"x": len(cs) / 2, "y": 1.12, "showarrow": False, "font": {"size": 13},
+                        "bgcolor": "#FFFFFF", "opacity": 0.9,
+                        "text": "<i>Also essential, the paper suggests:</i> reflective leadership and practice"})
     annotations.append({"x": len(cs) / 2, "y": 2.45, "showarrow": False, "font": {"size": 14},
                         "text": "The super-ordinate learning culture holds all four together"})
     # One invisible marker per culture gives the legend shapes as well as colours.
@@ -203,15 +208,16 @@ def build_overlay(skills: Sequence[OverlaySkill] | None = None) -> Chart:
                      + "; ".join(s.lower() for s in short)
                      + "), driven by humanistic values, which Gray et al. (2010) say must shape every "
                        "culture if they are to be integrated and which, drawing on Gray et al. (2008), they say "
-                       "stops approaches becoming mechanistic. "
+                       "stops approaches becoming mechanistic. Below the band, apart from it, a label adds "
+                       "reflective leadership and practice, which the paper suggests could also be essential. "
                        "The drawing is the course's; the paper describes the overlay in words."),
         header=("layer", "what it is"),
         rows=tuple([(names[c.key], f"culture column, exemplar: {c.exemplar}") for c in cs]
                    + [(f"overlay: {s.name.lower()}", f"for example: {s.example}") for s in strands]
-                   + [("overlay: values and reflection", "humanistic values; reflective leadership and "
-                                                         "reflective professional practice, which the paper "
-                                                         "suggests could also be essential (Lawler and Bilson "
-                                                         "2010, cited in Gray et al. 2010); placing them in "
-                                                         "the band is the course's drawing")]),
+                   + [("overlay: values", "humanistic values, which drive the three skills"),
+                      ("below the band: reflection", "reflective leadership and reflective professional "
+                                                     "practice, which the paper suggests could also be "
+                                                     "essential (Lawler and Bilson 2010, cited in Gray et al. "
+                                                     "2010); drawn apart from the overlay the paper defines")]),
     )
     return Chart(figure=fig, alt=alt)

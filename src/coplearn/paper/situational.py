@@ -91,8 +91,8 @@ class LeadershipStyle:
         return (
             f"<p><strong>{_html.esc(self.code)} {_html.esc(self.name)}</strong> "
             f"({_html.esc(self.task_behaviour)} task, {_html.esc(self.relationship_behaviour)} relationship "
-            f"behaviour; suits readiness {_html.esc(self.readiness)}). In the course's words: {_html.esc(self.description)} "
-            f"<small>Blanchard's SLII (a separate version of the model) calls this style &ldquo;{_html.esc(self.slii_name)}&rdquo;.</small></p>"
+            f"behaviour; suits readiness {_html.esc(self.readiness)}). In the course's words: {_html.esc(self.description)}</p>"
+            # the SLII name is not shown: the course names SLII once, in lesson 05's note on versions (fid26a L6)
             + extra
         )
 

@@ -59,9 +59,11 @@ def record_of_study(course: CourseProgress, *, name: str = "") -> D.Document:
     summary = D.Section(
         title="Summary",
         paragraphs=(course.summary(),
-                    "The course follows Gray, Parker, Rutter and Williams (2010) 'Developing communities of "
-                    "practice: a strategy for effective leadership, management and supervision in social work', "
-                    "Social Work & Social Sciences Review 14(2)."),
+                    # the same full reference as the lessons' reference lists (fid26b #2)
+                    "The course follows Gray, I., Parker, J., Rutter, L. and Williams, S. (2010) 'Developing "
+                    "communities of practice: a strategy for effective leadership, management and supervision in "
+                    "social work', Social Work and Social Sciences Review, 14(2), pp. 20\u201336. "
+                    "doi:10.1921/swssr.v14i2.491."),
         table=D.Table(caption="Lessons completed", header=("lesson", "title", "completed on", "stated study time"),
                       rows=rows),
     )
