@@ -275,7 +275,7 @@ def test_plan_asks_for_each_action_and_the_interface_as_a_sentence():
         teaching_plan.leadership_plan(stage="norming", actions=[" x", "Start group supervision", "y"], interface="x")
     problems = info.value.problems
     assert [p.split(":")[0] for p in problems] == ["action 1", "action 3", "interface"], problems
-    assert "'x'" in problems[0] and "at least 3 words" in problems[0] and "'y'" in problems[1]
+    assert "‘x’" in problems[0] and "at least 3 words" in problems[0] and "‘y’" in problems[1]
     assert "at least 3 words" in problems[2]
     long = "Ask " + "very " * 40 + "often"
     with pytest.raises(teaching_plan.PlanIncomplete) as info:
@@ -287,7 +287,7 @@ def test_plan_asks_for_each_action_and_the_interface_as_a_sentence():
     w = LeadershipPlanBuilder()
     _fill_plan(w)
     w.actions[1].value = " y"
-    assert w.plan is None and "action 2" in w.preview.value and "&#x27;y&#x27;" in w.preview.value
+    assert w.plan is None and "action 2" in w.preview.value and "‘y’" in w.preview.value
 
 
 def test_plan_credits_each_stage_to_the_work_that_described_it():
@@ -451,7 +451,7 @@ def test_a_file_just_written_comes_with_a_link_that_downloads_it(tmp_path):
 def test_every_upload_button_reads_its_file_count_as_a_count(tmp_path):
     """walk25 L2: ipywidgets draws the number of files chosen after the button's words, in brackets, so
     "Choose journal.json (0)" read as meaningless, or as "no journal". Each upload button's words end in
-    "files chosen", so the number reads as what it is, to the eye and to a screen reader alike."""
+    "number of files chosen", so the number reads as what it is, to the eye and to a screen reader alike."""
     import ipywidgets as W
 
     from coplearn.widgets import TeamSurveyLoader
@@ -462,4 +462,4 @@ def test_every_upload_button_reads_its_file_count_as_a_count(tmp_path):
     assert len(uploads) == 2
     for upload in uploads:
         shown = f"{upload.description} ({len(upload.value)})"  # as ipywidgets 8 draws it
-        assert shown.endswith("files chosen (0)"), shown
+        assert shown.endswith("number of files chosen (0)"), shown

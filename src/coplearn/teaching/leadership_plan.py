@@ -53,12 +53,12 @@ def _limits() -> dict[str, int]:
 
 
 def _shown(text: str, limit: int = 60) -> str:
-    """A learner's short text, quoted for a message (cut at ``limit`` characters).
+    """A learner's short text, in quotation marks for a message (cut at ``limit`` characters).
 
-    >>> _shown("x"), len(_shown("a" * 70)), _shown("a" * 70)[-3:]
-    ("'x'", 62, "a…'")
+    >>> print(_shown("x"), _shown('Don' "'" 't "x"'), len(_shown("a" * 70)), _shown("a" * 70)[-3:])
+    ‘x’ ‘Don't "x"’ 62 a…’
     """
-    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+    return "\u2018" + (text if len(text) <= limit else text[: limit - 1] + "…") + "\u2019"
 
 
 def _words(text: str) -> int:
@@ -247,7 +247,7 @@ def leadership_plan(*, stage: str, actions: Sequence[str], interface: str, team:
     short = [(n, a) for n, a in enumerate(cleaned, 1) if a and _words(a) < limits["min_words"]]
     for n, a in short:
         problems.append(f"action {n}: write it as a short sentence of at least {limits['min_words']} words "
-                        f"(you wrote {_shown(a)}), e.g. 'Start monthly group supervision'")
+                        f"(you wrote {_shown(a)}), for example ‘Start monthly group supervision’")
     if len(acts) > limits["max_actions"]:
         problems.append(f"actions: keep to {limits['max_actions']} actions (you have {len(acts)}): "
                         "a short plan is more likely to happen")

@@ -762,8 +762,8 @@ PLACEHOLDER = "Choose..."
 
 #: An upload button's words. ipywidgets draws the number of files chosen after them, in brackets, as part of the
 #: button's name ("Choose journal.json (0)" read as meaningless, or as "no journal": walk25 L2); ending the words
-#: with "files chosen" makes that number read as what it is.
-UPLOAD_COUNT = "{} \u2013 files chosen"
+#: with "number of files chosen" makes that number read as what it is.
+UPLOAD_COUNT = "{} \u2013 number of files chosen"
 
 
 def note_html(text: str) -> str:
