@@ -73,3 +73,101 @@ def test_a_renamed_notebook_is_named_whatever_its_new_name(course: Course, name:
     finally:
         forget_students(course, "z26-renamed")
         shutil.rmtree(course.student("z26-renamed").folder(A1), ignore_errors=True)
+
+
+# ---- walk26 (``/work/logs/walk26.md``): what the export says after a re-grade, and late work --------------
+
+
+def _export(course: Course, dest, *extra: str) -> str:
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "nbgrader", "export", f"--to={dest}", *extra], cwd=course.root,
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return proc.stderr
+
+
+def test_the_export_says_marks_given_before_a_regrade_count_and_names_late_work(course: Course, tmp_path) -> None:
+    """T-M1: after a re-grade, the export said the tutor's marks were left out of the score, though the score held
+    them. T-M4: late work showed only as a log line in seconds."""
+    import datetime as dt
+
+    from nbgrader.api import Gradebook
+
+    sid = "z26-marked"
+    _submitted(course, sid, _honest)
+    api = course.api(**FAST)
+    course.ok(api.autograde(A1, sid))
+    only = [f"--assignment={A1}", f"--student={sid}"]
+    log = _export(course, tmp_path / "before.csv", *only)
+    assert "still has marks to give" in log and sid in log  # the essay is not marked yet: its score leaves it out
+    try:
+        with Gradebook(course.db_url, course_id="coplearn") as gb:  # the tutor marks the written parts
+            for nb in gb.find_submission(A1, sid).notebooks:
+                for grade in nb.grades:
+                    if grade.needs_manual_grade:
+                        grade.manual_score, grade.needs_manual_grade = 30.0, False
+            gb.db.commit()
+            marked = gb.find_submission(A1, sid).score
+        assert marked == 70.0
+        log = _export(course, tmp_path / "marked.csv", *only)
+        assert "marks to give" not in log and "graded again" not in log, log[-2000:]
+        course.ok(course.api(**FAST).autograde(A1, sid, force=True))  # graded again: formgrader flags the marks
+        with Gradebook(course.db_url, course_id="coplearn") as gb:
+            sub = gb.find_submission(A1, sid)
+            assert sub.needs_manual_grade and sub.score == 70.0  # (the marks are kept, and counted)
+        log = _export(course, tmp_path / "again.csv", *only)
+        assert "marks to give" not in log, log[-2000:]  # (it said the score left them out)
+        assert (f"coplearn export: {A1}: 1 submission was graded again after you marked it: the marks you gave are "
+                f"in the score, but formgrader asks you to check them against the new grading: {sid}.") in log, log
+        # late: the same submission, against a due date a day and a half before it arrived (on a copy of the gradebook)
+        db = tmp_path / "late.db"
+        shutil.copy(course.root / "gradebook.db", db)
+        with Gradebook(f"sqlite:///{db}", course_id="coplearn") as gb:
+            when = gb.find_submission(A1, sid).timestamp
+            gb.update_or_create_assignment(A1, duedate=when - dt.timedelta(hours=36, minutes=5))
+        log = _export(course, tmp_path / "late.csv", *only, f"--db=sqlite:///{db}")
+        assert (f"coplearn export: {A1}: 1 submission was handed in after the due date (the late_submission_penalty "
+                f"column holds what nbgrader took off under your settings; apply your programme's rules for late "
+                f"work): {sid} (1 day 12 h late).") in log, log[-2000:]
+        # and coplearn autograde's last line says so too
+        from coplearn.grading.parallel import GradeReport, _late
+
+        late = _late(f"sqlite:///{db}", "coplearn", A1, [sid, "z26-nobody"])
+        assert [(s, round(sec)) for s, sec in late] == [(sid, 36 * 3600 + 300)]
+        report = GradeReport(assignment=A1, graded=(sid,), failed=(), skipped=(), seconds=3.0, jobs=1, replayed=0,
+                             executed_here=0, late=late)
+        assert (f"1 was handed in after the due date: {sid} (1 day 12 h late) (any late penalty is your nbgrader "
+                "setting's; by default none).") in report.summary(), report.summary()
+        assert _late(course.db_url, "coplearn", A1, [sid]) == ()  # (no due date: nothing is late)
+    finally:
+        forget_students(course, sid)
+
+
+def test_feedback_gives_the_student_no_mark_scheme(course: Course) -> None:
+    """T-M2: each student's feedback held the tutor's whole mark scheme, with every band's exemplar answer, under
+    "for tutors; removed from the students' version", and the tutor's comment came two screens below it."""
+    import html as _html
+    import re
+
+    from coplearn.grading.feedback import MARK_SCHEME_NOTE
+
+    sid = "z26-feedback"
+    _submitted(course, sid, _honest)
+    api = course.api(**FAST)
+    try:
+        course.ok(api.autograde(A1, sid))
+        course.ok(api.generate_feedback(A1, sid))
+        page = (course.root / "feedback" / sid / A1 / f"{A1}.html").read_text(encoding="utf-8")
+        text = _html.unescape(re.sub(r"<[^>]+>", " ", page))
+        source = (course.root / "solutions" / A1 / f"{A1}.ipynb").read_text(encoding="utf-8")
+        assert "BEGIN MARK SCHEME" in source and "Exemplars for part (a)" in source  # (what is kept back)
+        for kept_back in ("BEGIN MARK SCHEME", "END MARK SCHEME", "for tutors; removed from the students",
+                          "Exemplars for part (a)", "Indicative content"):
+            assert kept_back not in text, kept_back
+        assert text.count(MARK_SCHEME_NOTE.strip("*")) >= 1
+        autograded = json.dumps(course.autograded(A1, sid))
+        assert "BEGIN MARK SCHEME" in autograded  # (formgrader, the tutor's view, keeps it)
+    finally:
+        forget_students(course, sid)

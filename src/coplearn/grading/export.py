@@ -65,6 +65,8 @@ def _build_plugin() -> type:
                 self.log.info("Exporting only students: %s", students)
             missing: dict[str, list[str]] = {}  # assignment -> students with no submission (written as 0)
             unmarked: dict[str, list[str]] = {}  # assignment -> submissions with marks still to give
+            recheck: dict[str, list[str]] = {}  # assignment -> submissions marked, then graded again (walk26 T-M1)
+            late: dict[str, list[tuple[str, float]]] = {}  # assignment -> (student, seconds late) (walk26 T-M4)
             with open(dest, "w", newline="", encoding="utf-8") as fh:
                 writer = csv.writer(fh, lineterminator="\n")
                 writer.writerow(KEYS)
@@ -72,6 +74,7 @@ def _build_plugin() -> type:
                     if assignments and assignment.name not in assignments:
                         continue
                     missing[assignment.name], unmarked[assignment.name] = [], []
+                    recheck[assignment.name], late[assignment.name] = [], []
                     for student in gradebook.students:
                         if students and student.id not in students:
                             continue
@@ -86,12 +89,21 @@ def _build_plugin() -> type:
                             missing[assignment.name].append(student.id)
                         else:
                             if sub.needs_manual_grade:
-                                unmarked[assignment.name].append(student.id)
+                                # a mark given, then flagged again by a later grading, still counts in the score;
+                                # only a part with no mark at all is left out of it
+                                flagged = [g for nb in sub.notebooks for g in nb.grades if g.needs_manual_grade]
+                                if any(g.manual_score is None for g in flagged):
+                                    unmarked[assignment.name].append(student.id)
+                                else:
+                                    recheck[assignment.name].append(student.id)
+                            seconds_late = sub.total_seconds_late or 0.0
+                            if seconds_late > 0:
+                                late[assignment.name].append((student.id, seconds_late))
                             penalty = sub.late_submission_penalty
                             row.update(timestamp=sub.timestamp, raw_score=sub.score, late_submission_penalty=penalty,
                                        score=max(0.0, sub.score - penalty))
                         writer.writerow([spreadsheet_safe(row[k]) for k in KEYS])
-            _say_what_is_not_a_mark(self.log, dest, missing, unmarked)
+            _say_what_is_not_a_mark(self.log, dest, missing, unmarked, recheck, late)
 
     SafeCsvExportPlugin.__module__ = __name__
     return SafeCsvExportPlugin
@@ -104,10 +116,28 @@ def _names(ids: list[str], limit: int = 20) -> str:
     return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
 
 
-def _say_what_is_not_a_mark(log: Any, dest: str, missing: dict[str, list[str]], unmarked: dict[str, list[str]]) -> None:
+def how_late(seconds: float) -> str:
+    """How late a submission was, in words a tutor reads at a glance.
+
+    >>> how_late(59400), how_late(130_000), how_late(90), how_late(20 * 86400 + 3600)
+    ('16 h 30 min', '1 day 12 h', '2 min', '20 days 1 h')
+    """
+    minutes = max(1, int(round(seconds / 60)))
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{days} day{'s' if days != 1 else ''}" + (f" {hours} h" if hours else "")
+    return f"{hours} h {mins} min" if hours else f"{mins} min"
+
+
+def _say_what_is_not_a_mark(log: Any, dest: str, missing: dict[str, list[str]], unmarked: dict[str, list[str]],
+                            recheck: dict[str, list[str]] | None = None,
+                            late: dict[str, list[tuple[str, float]]] | None = None) -> None:
     """After the file is written: the rows whose score is not (yet) the student's mark, by assignment, so
     that the tutor sees them before uploading the file (walk19 L9: a student who never submitted and a
-    submission with written answers still to mark looked like any other score)."""
+    submission with written answers still to mark looked like any other score); the submissions whose marks
+    count but that formgrader asks to check again after a later grading (walk26 T-M1: they were said to be left
+    out of the score); and the late ones, with how late (walk26 T-M4: only a log line in seconds said so)."""
     for name in missing:
         if missing[name]:
             log.warning("coplearn export: %s: %d student%s with no submission %s written as 0 in %s, as nbgrader "
@@ -120,6 +150,19 @@ def _say_what_is_not_a_mark(log: Any, dest: str, missing: dict[str, list[str]], 
                         "Mark or grade them, then export again.", name, len(unmarked[name]),
                         "s" if len(unmarked[name]) != 1 else "", "have" if len(unmarked[name]) != 1 else "has",
                         "their" if len(unmarked[name]) != 1 else "its", _names(unmarked[name]))
+        again = (recheck or {}).get(name) or []
+        if again:
+            log.warning("coplearn export: %s: %d submission%s graded again after you marked %s: the marks you gave "
+                        "are in the score, but formgrader asks you to check them against the new grading: %s. Open "
+                        "each in formgrader, check your marks and click Resolve, then export again if you changed "
+                        "any.", name, len(again), "s were" if len(again) != 1 else " was",
+                        "them" if len(again) != 1 else "it", _names(again))
+        after = (late or {}).get(name) or []
+        if after:
+            log.warning("coplearn export: %s: %d submission%s handed in after the due date (the late_submission_"
+                        "penalty column holds what nbgrader took off under your settings; apply your programme's "
+                        "rules for late work): %s.", name, len(after), "s were" if len(after) != 1 else " was",
+                        _names([f"{sid} ({how_late(sec)} late)" for sid, sec in after]))
 
 
 _BUILDERS = {"SafeCsvExportPlugin": _build_plugin}

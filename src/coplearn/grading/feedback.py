@@ -133,11 +133,44 @@ def _labels(nb: Any) -> list[tuple[str, str, str]]:
     return out
 
 
+#: What a question the tutor marks says in the student's feedback where its mark scheme was (walk26 T-M2: every
+#: student got the whole scheme, with each band's exemplar answer, under "for tutors; removed from the students'
+#: version", and the tutor's comment came two screens below it).
+MARK_SCHEME_NOTE = ("*Your tutor marked this answer against the marking bands (the learner guide says what each band "
+                    "means). The tutor's mark scheme is not part of your feedback: your tutor's comment is below.*")
+
+
+def without_mark_scheme(source: str) -> str:
+    """A question's text with its mark scheme (nbgrader's ``BEGIN MARK SCHEME`` ... ``END MARK SCHEME`` lines and
+    what is between them) put as :data:`MARK_SCHEME_NOTE`; text without one is returned as it is.
+
+    >>> shown = without_mark_scheme("Q3\\n\\n=== BEGIN MARK SCHEME ===\\nbands\\n=== END MARK SCHEME ===\\nafter")
+    >>> shown == "\\n".join(["Q3", "", MARK_SCHEME_NOTE, "after"]), without_mark_scheme("no scheme")
+    (True, 'no scheme')
+    """
+    out, inside, said = [], False, False
+    for line in source.splitlines():
+        if not inside and "BEGIN MARK SCHEME" in line:
+            inside = True
+            if not said:
+                out.append(MARK_SCHEME_NOTE)
+                said = True
+        elif inside and "END MARK SCHEME" in line:
+            inside = False
+        elif not inside:
+            out.append(line)
+    return "\n".join(out) if said else source
+
+
 def labelled(nb: Any) -> Any:
-    """A copy of ``nb`` whose checks and tutor-marked questions carry their label for the template."""
+    """A copy of ``nb`` whose checks and tutor-marked questions carry their label for the template, and whose
+    questions the tutor marks show no mark scheme (:func:`without_mark_scheme`)."""
     nb = copy.deepcopy(nb)
     names = {grade_id: label for _, grade_id, label in _labels(nb)}
     for cell in nb.cells:
+        meta = (cell.get("metadata") or {}).get("nbgrader") or {}
+        if cell.get("cell_type") == "markdown" and meta.get("task"):
+            cell["source"] = without_mark_scheme(_text(cell.get("source")))
         cell.setdefault("metadata", {}).pop("coplearn_label", None)  # (only the course's own labels)
         grade_id = ((cell.get("metadata") or {}).get("nbgrader") or {}).get("grade_id")
         if grade_id in names:

@@ -113,6 +113,9 @@ class GradeReport:
     #: graded students who lost marks to the time limit (a cell interrupted) or to a grading kernel that
     #: died or would not stop (the cells after it not run), not to their answers, with why (red team 25 F1)
     cut_short: tuple[tuple[str, str], ...] = ()
+    #: graded students whose submission came after the assignment's due date, with how many seconds late (walk26
+    #: T-M4: only a log line in seconds said so)
+    late: tuple[tuple[str, float], ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -136,6 +139,12 @@ class GradeReport:
             text += (f" {len(self.cut_short)} of them lost marks to the time limit or a stopped grading kernel, not to "
                      f"their answers: {log_safe(shown, 2000)}. Open their graded notebooks before releasing feedback, "
                      "and grade them again when the server is less busy (--student ID --force).")
+        if self.late:
+            from coplearn.grading.export import how_late
+
+            shown = ", ".join(f"{student} ({how_late(seconds)} late)" for student, seconds in self.late)
+            text += (f" {len(self.late)} {'were' if len(self.late) != 1 else 'was'} handed in after the due date: "
+                     f"{log_safe(shown, 2000)} (any late penalty is your nbgrader setting's; by default none).")
         if self.failed:
             text += (f" {len(self.failed)} could not be graded: {log_safe(', '.join(self.failed), 2000)} "
                      "(nbgrader's reason is in the log above; their other work is untouched).")
@@ -603,6 +612,29 @@ def _holding_old_marks(db_url: str, course: str, assignment: str, students: Sequ
     return tuple(out)
 
 
+def _late(db_url: str, course: str, assignment: str, students: Sequence[str]) -> tuple[tuple[str, float], ...]:
+    """Of ``students`` (graded this run), those whose submission came after the due date, with the seconds."""
+    if not students:
+        return ()
+    from nbgrader.api import Gradebook, MissingEntry
+
+    out = []
+    try:
+        with Gradebook(db_url, course) as gb:
+            if gb.find_assignment(assignment).duedate is None:
+                return ()
+            for student in students:
+                try:
+                    seconds = gb.find_submission(assignment, student).total_seconds_late or 0.0
+                except MissingEntry:
+                    continue
+                if seconds > 0:
+                    out.append((student, float(seconds)))
+    except Exception:  # noqa: BLE001 - a note for the tutor, never a reason to fail the run
+        return ()
+    return tuple(out)
+
+
 def _without_selection(argv: Sequence[str]) -> list[str]:
     """nbgrader arguments minus those choosing whom to grade (workers are told each student).
 
@@ -860,6 +892,7 @@ def autograde_parallel(
             dest = cd.format_path(cd.autograded_directory, student, assignment)
             (graded if os.path.isdir(dest) else failed).append(student)
         stale = _holding_old_marks(cd.db_url, cd.course_id, assignment, failed)
+        late = _late(cd.db_url, cd.course_id, assignment, graded)
         return GradeReport(
             assignment=assignment, graded=tuple(graded), failed=tuple(failed), skipped=tuple(skipped),
             seconds=seconds, jobs=jobs, replayed=counts["replayed"], executed_here=counts["executed_here"],
@@ -867,7 +900,7 @@ def autograde_parallel(
             sanitized_replayed=counts.get("sanitized_replayed", 0), main_cpu=time.process_time() - cpu_start,
             no_notebook=tuple(no_notebook), stale=stale, checksum_lines_left_out=checksums.left_out,
             kept_here=counts.get("kept_here", 0),
-            cut_short=tuple(sorted((st, "; ".join(why)) for st, why in CUT_SHORT.items() if st in graded)),
+            cut_short=tuple(sorted((st, "; ".join(why)) for st, why in CUT_SHORT.items() if st in graded)), late=late,
         )
     finally:
         submission.RUN_LOG = None
