@@ -214,6 +214,9 @@ def _export(args: argparse.Namespace) -> int:
     if not entries:
         print("The journal has no entries in that period yet." if args.since or args.until
               else "The journal has no entries yet.")
+    note = journal.set_aside_note("export")
+    if note:
+        print(note)
     return 0
 
 
@@ -259,6 +262,9 @@ def _list(args: argparse.Namespace) -> int:
         peer = " [peer reflection]" if e.peer_reflection else ""
         label = e.title or e.learning[:60]
         print(f"  {number.get(e.id, '?'):>3}  {e.date}  {e.id}  {label}{peer}")
+    note = journal.set_aside_note("list")
+    if note:
+        print(note)
     return 0
 
 

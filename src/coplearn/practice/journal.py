@@ -184,6 +184,18 @@ def default_journal_path() -> Path:
     return Path.home() / "coplearn" / "journal.json"
 
 
+def _as_json(doc: dict[str, Any]) -> str:
+    """The journal file's text: UTF-8 as it reads; a field kept from the file that holds half of a character pair
+    (which UTF-8 cannot hold) is written as an escape instead, so nothing is lost and the file still saves
+    (red team 26b F2)."""
+    text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = json.dumps(doc, indent=2, ensure_ascii=True) + "\n"
+    return text
+
+
 class Journal:
     """A reflective journal kept in one JSON file.
 
@@ -570,6 +582,31 @@ class Journal:
             f"your journal at {place(self.path)} could not be saved ({os_words(exc)}): this change was not saved, "
             f"and the journal is as it was before.{todo}"))
 
+    def set_aside(self) -> list[Path]:
+        """Earlier journal files that could not be read and were kept safe beside this one when something was saved
+        (``journal.json.unreadable-...``), oldest first: their entries are not in this journal until they are mended
+        and imported, so a list or an export says so (red team 26b F4: the export went out short, saying nothing)."""
+        import glob
+
+        try:
+            found = glob.glob(glob.escape(str(self.path)) + ".unreadable-*")
+        except OSError:
+            return []
+        return sorted((Path(p) for p in found if os.path.isfile(p)), key=lambda p: p.name)
+
+    def set_aside_note(self, what: str) -> str:
+        """One sentence naming :meth:`set_aside`'s files, for a list or an export (``what``), or ''."""
+        kept = self.set_aside()
+        if not kept:
+            return ""
+        names = ", ".join(p.name for p in kept[:3]) + (f" and {len(kept) - 3} more" if len(kept) > 3 else "")
+        one = len(kept) == 1
+        return (f"Note: {len(kept)} earlier journal file{'' if one else 's'} could not be read and {'was' if one else 'were'} "
+                f"kept safe beside this one ({names}): {'its' if one else 'their'} entries are not in this {what}. "
+                f"Mend {'it' if one else 'them'} (or ask your tutor), then bring the entries in with "
+                "`coplearn journal import FILE` (lesson 11 can import too); once they are in, move the kept "
+                f"file{'' if one else 's'} elsewhere, and this note goes.")
+
     @property
     def entries(self) -> tuple[JournalEntry, ...]:
         """All entries, oldest first, read from the file now (no file yet: none, and nothing is created).
@@ -620,7 +657,15 @@ class Journal:
             doc[TAKEN_KEY] = taken
         doc["entries"] = [e.to_dict() for e in entries]
         try:
-            atomic_write_text(self.path, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+            text = _as_json(doc)
+        except (RecursionError, ValueError) as exc:
+            raise JournalFileError(None, (
+                f"this change was not saved: your journal at {place(self.path)} holds a field the course does not "
+                f"know that is nested too deeply to write back ({type(exc).__name__}), most likely from an imported "
+                "file; the journal is as it was. Remove that field from the file (or ask your tutor), then try "
+                "again.")) from None
+        try:
+            atomic_write_text(self.path, text)
         except OSError as exc:
             raise self._not_saved(exc) from exc
         stuck = set()
@@ -704,7 +749,8 @@ class Journal:
                     " Choose the journal.json file inside it." if exc.errno == errno.EISDIR else "")
             raise JournalFileError(exc.errno, f"{os_problem(exc, where)}, so nothing was imported.{hint}") from None
         if len(raw) > 20 * 1024 * 1024:
-            raise ValueError(f"{where} is larger than 20 MB, so it is not a coplearn journal")
+            raise ValueError(f"{where} is larger than 20 MB, too large to import (a journal of a few years is well "
+                             "under 1 MB); nothing was imported")
         kind = other_kind(raw)
         if kind is not None:
             raise ValueError(f"{where} is not a coplearn journal (it looks like {kind}); nothing was imported. Choose "

@@ -55,6 +55,10 @@ class JournalWarning(UserWarning):
 #: vertical tab) and that a Word or XML file cannot hold: line breaks become line breaks, the rest go.
 _PASTED_BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n", "\u2028": "\n", "\u2029": "\n\n"})
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+#: Characters no file can hold as text (half of a pair, from a broken copy or a terminal in another encoding) or
+#: that a Word file cannot (U+FFFE, U+FFFF: a byte-swapped mark from a UTF-16 paste): each becomes the replacement
+#: character, which shows where one was, so that the journal can always be saved and exported (red team 26b F2, F3).
+_BROKEN = re.compile("[\ud800-\udfff\ufffe\uffff]")
 
 
 def _text(value: object, name: str) -> str:
@@ -64,7 +68,7 @@ def _text(value: object, name: str) -> str:
         raise ValueError(f"{name}: write this as text, not {value!r}")
     # (Windows line ends, "\r\n" or a lone "\r" as pasted from Word or Outlook, are one line break each)
     value = value.replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub("", value.translate(_PASTED_BREAKS)).strip()
+    return _BROKEN.sub("\ufffd", _CONTROL.sub("", value.translate(_PASTED_BREAKS))).strip()
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -167,6 +171,8 @@ class JournalEntry:
                 values[k] = _text(values[k], k)
         if not isinstance(values.get("peer_reflection", False), bool):
             raise ValueError(f"peer_reflection: {values['peer_reflection']!r} is not true or false")
+        if values.get("peer_role") and "peer_reflection" not in data:  # (as create() does: red team 26b F6)
+            values["peer_reflection"] = True
         values["pcf"] = tuple(get_pcf(p).key for p in _as_list(values.get("pcf"), "pcf"))
         values["concepts"] = tuple(get_concept(c).id for c in _as_list(values.get("concepts"), "concepts"))
         if values.get("gibbs") is not None:
@@ -179,8 +185,13 @@ class JournalEntry:
         return cls(**values)
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        kept = data.pop("kept")
+        # field by field, not dataclasses.asdict: that copies the fields kept from the file as they were read, one
+        # level at a time, and a field nested 900 deep stopped every save with a RecursionError (red team 26b F5);
+        # they are never changed, so they are written back as they are
+        data = {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "kept"}
+        if isinstance(data.get("gibbs"), Mapping):
+            data["gibbs"] = dict(data["gibbs"])
+        kept = self.kept
         data["pcf"] = list(self.pcf)
         data["concepts"] = list(self.concepts)
         data.update((k, v) for k, v in kept.items() if k not in data)  # (written back as they were read)
