@@ -224,7 +224,11 @@ def test_totals_include_the_tutors_marks(round_trip: Course) -> None:
 def test_feedback_reaches_the_student(round_trip: Course) -> None:
     html = (round_trip.root / "feedback" / "carol" / A1 / f"{A1}.html").read_text(encoding="utf-8")
     assert "60" in html and "Your answer to statement 9: professional" in html
-    assert "Mark scheme" in html  # the tutors' mark scheme is shown with the marks, as nbgrader intends
+    # the tutors' mark scheme is not (walk26 T-M2): one line says the answer was marked against the bands
+    from coplearn.grading.feedback import MARK_SCHEME_NOTE
+
+    assert "Mark scheme" not in html and "BEGIN MARK SCHEME" not in html
+    assert MARK_SCHEME_NOTE.strip("*").replace("'", "&#x27;") in html or MARK_SCHEME_NOTE.strip("*") in html
     # the grading kernel's widget state is cleared, so the page loads no widget library from a CDN
     assert "html-manager" not in html and "jsdelivr" not in html and "unpkg" not in html
     graded = json.loads((round_trip.root / "autograded" / "carol" / A1 / f"{A1}.ipynb").read_text(encoding="utf-8"))
