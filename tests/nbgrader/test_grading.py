@@ -155,7 +155,7 @@ def test_number_form_messages(answer: object, expected: str) -> None:
 
 SEVERAL_FORMS = [
     ([], "You have not answered question 2 yet", True),
-    (["K8", "T4", "I2", "K5"], "you gave 4 different answers; the question asks for exactly 3, so none", True),
+    (["K8", "T4", "I2", "K5"], "you gave 4 different answers; the question asks for no more than 3, so none", True),
     (["K8", "Q9", "I2"], "'Q9', which is not one of the rated items of the team audit (it earns nothing; the others are marked)", False),
     (["K8", "K8", "I2"], "you chose K8 more than once (it is marked once)", False),
     (["K8", "I2"], "you gave 2 answers; the question asks for 3 (each right one you give earns its points)", False),
@@ -473,3 +473,15 @@ def test_items_can_have_their_own_names(tmp_path: Path, monkeypatch: pytest.Monk
     assert AnswerStore(tmp_path).get("q1_style.dan") == "telling"
     single = ChoiceQuestions("q2_stage", None, kind="stage", prompt="the Northgate team's stage", folder=tmp_path)
     assert single.dropdowns["q2_stage"].description == "The Northgate team's stage"
+
+
+def test_the_answer_widgets_line_lists_the_items_in_their_own_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """walk26 T-L4: formgrader and the feedback read "q1.1 = ..., q1.10 = ..., q1.11 = ..., q1.2 = ..."."""
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    from coplearn.widgets.answers import ChoiceQuestions
+
+    w = ChoiceQuestions("q1", {n: f"Statement {n}." for n in range(1, 13)}, kind="culture", folder=tmp_path)
+    for n in (10, 2, 1, 11):
+        w.dropdowns[n].value = "managed"
+    assert w._repr_mimebundle_()["text/plain"] == (
+        "Answer widgets for q1: q1.1 = managed, q1.2 = managed, q1.10 = managed, q1.11 = managed")

@@ -213,7 +213,7 @@ def _several_problem(answers: Sequence[object], kind: str, count: int, where: st
                 "into the answer cell as a list: in square brackets, each in quotes, separated by commas."), True
     different = len({a if isinstance(a, str) else repr(a) for a in answers})
     if different > count:
-        return (f"For {where} you gave {different} different answers; the question asks for exactly {count}, "
+        return (f"For {where} you gave {different} different answers; the question asks for no more than {count}, "
                 "so none of them can be marked."), True
     for a in answers:
         if a not in keys:
@@ -242,7 +242,7 @@ def check_several(answers: Sequence[object], kind: str, count: int, where: str) 
     >>> check_several(["managed", "democratic", "humanistic"], "culture", 2, "question 2")
     Traceback (most recent call last):
     ...
-    AssertionError: For question 2 you gave 3 different answers; the question asks for exactly 2, so none of them can be marked.
+    AssertionError: For question 2 you gave 3 different answers; the question asks for no more than 2, so none of them can be marked.
     >>> check_several(["managed"], "culture", 2, "question 2")
     Note: For question 2 you gave 1 answer; the question asks for 2 (each right one you give earns its points).
     """

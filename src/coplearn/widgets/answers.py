@@ -20,6 +20,8 @@ notebook without one.
 
 from __future__ import annotations
 
+import re
+
 import functools
 import html
 import os
@@ -42,6 +44,15 @@ PLACEHOLDER = "Choose..."
 #: At most this many saved answers are listed in a widget's text summary.
 _SUMMARY_ITEMS = 20
 
+
+
+def _natural(item: tuple[str, object]) -> list[tuple[int, int | str]]:
+    """Sort key: a key's runs of digits as numbers, so that q1.2 comes before q1.10.
+
+    >>> [k for k, _ in sorted({"q1.10": 0, "q1.2": 0, "q1": 0, "q1.1": 0}.items(), key=_natural)]
+    ['q1', 'q1.1', 'q1.2', 'q1.10']
+    """
+    return [(0, int(t)) if t.isdigit() else (1, t) for t in re.split(r"(\d+)", item[0]) if t]
 
 class _AnswerWidget(Composite):
     """Shared parts: the store, the status line, saving with a plain confirmation."""
@@ -77,7 +88,8 @@ class _AnswerWidget(Composite):
         # a key or value a student wrote into answers.json by hand is shown written out, bounded
         # (line breaks and terminal codes as \n, \x1b): it cannot add a line of its own to what
         # formgrader and the feedback show under this locked cell
-        shown = [f"{printable(k)[:40]} = {printable(str(v))[:80]}" for k, v in sorted(mine.items())]
+        # in the items' own order (q1.2 before q1.10: walk26 T-L4), not the order of the characters
+        shown = [f"{printable(k)[:40]} = {printable(str(v))[:80]}" for k, v in sorted(mine.items(), key=_natural)]
         more = f", ... and {len(shown) - _SUMMARY_ITEMS} more" if len(shown) > _SUMMARY_ITEMS else ""
         return f"Answer widgets for {self.question}: " + ", ".join(shown[:_SUMMARY_ITEMS]) + more
 
