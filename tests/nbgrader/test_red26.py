@@ -171,3 +171,44 @@ def test_feedback_gives_the_student_no_mark_scheme(course: Course) -> None:
         assert "BEGIN MARK SCHEME" in autograded  # (formgrader, the tutor's view, keeps it)
     finally:
         forget_students(course, sid)
+
+
+def test_coplearn_received_records_the_time_emailed_work_arrived_and_the_warning_stops(course: Course, monkeypatch,
+                                                                                        capsys) -> None:
+    """walk26 T-M5: every run warned about every emailed folder's own timestamp.txt, even once the tutor had written
+    the time the work reached them, as the guide says; with 40 such folders the warnings that cost marks drowned."""
+    from nbgrader.api import Gradebook
+
+    from coplearn.cli.main import main
+
+    sid = "z26-emailed"
+    folder, _ = _submitted(course, sid, _honest)
+    (folder / "timestamp.txt").write_text("2026-12-01 09:00:00 UTC", encoding="utf-8")  # as the student sent it
+    said = f"{sid}: the folder has its own timestamp.txt"
+    monkeypatch.chdir(course.root)
+    try:
+        log = course.api(**FAST).autograde(A1, sid, force=True)["log"]
+        assert said in log and f"coplearn received {A1} {sid} --at" in log, log[-3000:]
+        assert main(["received", A1, sid, "--at", "2026-12-03 14:05"]) == 0
+        out = capsys.readouterr().out
+        assert f"Recorded that {sid}'s {A1} reached you at 2026-12-03 14:05 UTC" in out, out
+        assert (folder / "timestamp.txt").read_text(encoding="utf-8") == "2026-12-03 14:05:00.000000 UTC"
+        log = course.api(**FAST).autograde(A1, sid, force=True)["log"]
+        assert said not in log, log[-3000:]
+        with Gradebook(course.db_url, course_id="coplearn") as gb:
+            assert str(gb.find_submission(A1, sid).timestamp) == "2026-12-03 14:05:00"
+        answers = folder / "answers.json"
+        answers.write_text('{"format": "coplearn-answers", "version": 2, "answers": {}}', encoding="utf-8")
+        log = course.api(**FAST).autograde(A1, sid, force=True)["log"]
+        assert said in log  # (the files changed since: said again)
+        # what it refuses, in words, writing nothing
+        for argv, words in ((["received", A1, "z26-nobody"], "there is no folder submitted/z26-nobody/"),
+                            (["received", A1, sid, "--at", "03/12/2026 14:05"], "not a time written year first"),
+                            (["received", A1, sid, "--at", "2999-01-01 00:00"], "is in the future"),
+                            (["received", A1, "../x"], "is not a folder's name")):
+            assert main(argv) == 1
+            err = capsys.readouterr().err
+            assert words in err and "Traceback" not in err, (argv, err)
+        assert (folder / "timestamp.txt").read_text(encoding="utf-8") == "2026-12-03 14:05:00.000000 UTC"
+    finally:
+        forget_students(course, sid)

@@ -50,6 +50,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                    help="show only errors, coplearn's own warnings about a student's work (they can cost marks) and "
                         "the final summary")
     p.set_defaults(func=run)
+    r = subparsers.add_parser(
+        "received", help="record when a student's work that came by email reached you",
+        description=("Write the time a student's work reached you into its submitted folder's timestamp.txt "
+                     "(submitted/STUDENT/ASSIGNMENT/, where you put the folder), and record it as the course's "
+                     "collect does, so that autograding takes it as the submission time and no longer warns that "
+                     "the folder carries a time of its own. It warns again if the notebook or answers.json change. "
+                     "Run it in the course folder."),
+        epilog='Examples: coplearn received a1-learning-cultures s002 --at "2026-12-03 14:05";  '
+               "coplearn received a1-learning-cultures s002   (now)")
+    r.add_argument("assignment", metavar="ASSIGNMENT", help="the assignment's name, e.g. a1-learning-cultures")
+    r.add_argument("student", metavar="STUDENT", help="the student's id, as the folder in submitted/ is named")
+    r.add_argument("--at", default=None, metavar="TIME",
+                   help='when it reached you, year first on the 24-hour clock, in UTC, e.g. "2026-12-03 14:05" '
+                        "(default: now)")
+    r.add_argument("--course-dir", type=Path, default=None, metavar="DIR",
+                   help="the course folder (default: the current folder)")
+    r.set_defaults(func=run_received)
     plain = p.format_help
 
     def format_help() -> str:
@@ -198,4 +215,56 @@ def _no_such_student(course: Path, assignment: str, student: str) -> str:
                  "(the same letters, written in another way, as a Mac's file names can be): copy the id from "
                  "the folder's name in submitted/.")
     return text
+
+
+def run_received(args: argparse.Namespace) -> int:
+    """Run ``coplearn received``: write and record the time a student's emailed work reached the tutor (walk26
+    T-M5: autograde warned about every emailed folder's own time on every run, even once the tutor had written it)."""
+    import datetime as dt
+
+    from coplearn.core.atomic import atomic_write_text
+    from coplearn.grading import submission as S
+    from coplearn.grading.gradebook import log_safe
+
+    def fail(text: str) -> int:
+        print(f"coplearn received: {text}", file=sys.stderr)
+        return 1
+
+    course = (args.course_dir or Path.cwd()).resolve()
+    if not (course / "nbgrader_config.py").exists():
+        return fail(f"{course} is not a course folder (it has no nbgrader_config.py): go to the course folder (cd) "
+                    "or give it with --course-dir.")
+    for name, value in (("the assignment", args.assignment), ("the student id", args.student)):
+        if not value or value in (".", "..") or "/" in value or os.sep in value or any(c in value for c in "*?["):
+            return fail(f"{name} {log_safe(value, 80)!s} is not a folder's name: give it as the folder in submitted/ "
+                        "is named.")
+    folder = course / "submitted" / args.student / args.assignment
+    if not folder.is_dir() or folder.is_symlink() or folder.parent.is_symlink():
+        return fail(f"there is no folder submitted/{log_safe(args.student, 80)}/{log_safe(args.assignment, 80)} in "
+                    f"{course}: put the student's returned folder there first (step 4 of the tutor guide).")
+    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    if args.at:
+        try:
+            when = S.time_from_text(args.at)
+        except ValueError as exc:
+            return fail(f"--at {log_safe(args.at, 80)}: {exc}. Nothing was written.")
+        if when > now + dt.timedelta(minutes=10):
+            return fail(f"--at {log_safe(args.at, 80)} is in the future (it is {S.time_text(now, '%H:%M')} UTC now). "
+                        "Nothing was written.")
+    else:
+        when = now
+    stamp = folder / "timestamp.txt"
+    if stamp.is_symlink() or (stamp.exists() and not stamp.is_file()):
+        return fail(f"{stamp} is not a plain file (a link or a folder): remove it first. Nothing was written.")
+    text = S.time_text(when, "%H:%M:%S.%f") + " UTC"
+    try:
+        atomic_write_text(stamp, text)
+        said = S.note_collected(str(folder))
+    except OSError as exc:
+        return fail(f"could not write {stamp} ({exc.strerror or exc}).")
+    print(f"Recorded that {log_safe(args.student, 80)}'s {log_safe(args.assignment, 80)} reached you at "
+          f"{S.time_text(when, '%H:%M')} UTC (in submitted/{log_safe(args.student, 80)}/{log_safe(args.assignment, 80)}/"
+          "timestamp.txt). Autograding takes it as the submission time and does not warn about it again, unless the "
+          "notebook or answers.json in that folder change." + (f" Note: {said}." if said else ""))
+    return 0
 

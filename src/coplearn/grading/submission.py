@@ -1406,8 +1406,10 @@ def _say_if_own_timestamp(folder: str, student: str, log: Any) -> None:
             return  # refused: nbgrader's reading (through read_timestamp) fails this student, with the reason (docs 12 D14)
         log.warning("coplearn: %s: the folder has its own timestamp.txt (%s%s), which nbgrader records as the "
                     "submission time; it did not come through the exchange (or its notebook or answers.json were "
-                    "changed since it was collected), so check it, or write the time the work reached you into "
-                    "that file.", log_safe(student), log_safe(said, 60), read_as)
+                    "changed since it was collected), so check it, and record the time the work reached you with "
+                    "coplearn received %s %s --at \"YYYY-MM-DD HH:MM\" (in UTC), after which this is not said "
+                    "again.", log_safe(student), log_safe(said, 60), read_as, log_safe(os.path.basename(folder)),
+                    log_safe(student))
 
 
 class NotGraded(Exception):
