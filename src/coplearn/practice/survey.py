@@ -209,6 +209,23 @@ _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf
                              rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}")
 
 
+def _mostly_not_utf8(data: bytes) -> bool:
+    """Whether bytes that are not valid UTF-8 are more likely Windows-1252 text: more of their bytes above 127
+    stand alone than form whole UTF-8 sequences. A Windows-1252 file can hold a few pairs that happen to be
+    UTF-8 ("CAF\u00c9\u2019S" is C9 92: red team 26b F7, refused as "not UTF-8"); a UTF-8 file with one stray
+    byte pasted into it has many whole sequences and is still refused, not read as mojibake.
+
+    >>> _mostly_not_utf8("CAF\u00c9\u2019S DROP-IN \u2013 costs \u00a3".encode("cp1252"))
+    True
+    >>> _mostly_not_utf8("caf\u00e9 na\u00efve \u2019quoted\u2019 ".encode("utf-8") + bytes([0xA3]))
+    False
+    """
+    whole = len(_UTF8_MULTIBYTE.findall(data))
+    high = sum(1 for b in data if b > 127)
+    in_whole = sum(len(m) for m in _UTF8_MULTIBYTE.findall(data))
+    return high - in_whole > whole
+
+
 def _utf16_without_bom(data: bytes) -> str | None:
     """UTF-16 text saved without a byte-order mark (every other byte zero, as Latin text is), or None."""
     if len(data) < 4 or len(data) % 2:
@@ -258,7 +275,7 @@ def _decode(data: bytes, source: str) -> tuple[str, str | None]:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            if b"\x00" not in data and not _UTF8_MULTIBYTE.search(data):
+            if b"\x00" not in data and _mostly_not_utf8(data):
                 try:
                     text = data.decode("cp1252")
                     note = ("The file is not UTF-8; it was read as Windows-1252 (Western European), which plain "
@@ -500,8 +517,15 @@ def _read(text: str, source: str, notes: list[str]) -> Survey:
     marks: list[str] = []  # cells of only a dash, question mark or dots: read as no answer, and said so
     wanted = sorted(columns.items(), key=lambda kv: get_item(kv[0]).order)
     scale, scale_note = _file_scale(body, wanted)
+    headings = [h.strip() for h in header]
     for n, cells in enumerate(body, start=header_row + 1):
         if not any(c.strip() for c in cells):
+            continue
+        if [c.strip() for c in cells[: len(header)]] == headings:
+            # two downloads pasted one under the other: one line, not one per question (red team 26b F8)
+            problems.append(SurveyProblem(row=n, column=None, message=(
+                f"this row repeats the headings of row {header_row} (two downloads pasted one under the other?): "
+                "delete it from the file.")))
             continue
         if any(i >= len(cells) for _, i in wanted):
             short_rows.append(n)
