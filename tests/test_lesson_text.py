@@ -104,3 +104,27 @@ def test_every_lesson_says_at_the_top_how_to_make_its_activities_appear(path):
     holds the team audit the team-manager guide sends people to) said nothing of it."""
     first = "".join(notebook(path)["cells"][0]["source"])
     assert "choose **Run → Run All Cells** from the menu" in first, f"{path.name}: say how to run it, in its first cell"
+
+
+@pytest.mark.parametrize("path", sorted((REPO / "course").glob("[0-9][0-9]-*.ipynb")), ids=lambda p: p.name)
+def test_a_command_a_lesson_gives_is_one_that_works_in_a_terminal_in_the_course_folder(path):
+    """walk26 M-M1: lessons 00 and 06 told the learner to type a bare `coplearn ...`, which a terminal
+    answers with "command not found" unless the course's environment is activated (`./run course` does
+    not activate it). A command is written `.venv/bin/coplearn ...`, as the README and the team manager
+    guide write it."""
+    text = markdown(path)
+    code = re.findall(r"```[a-z]*\n(.*?)```", text, re.S) + re.findall(r"`([^`\n]+)`", re.sub(r"```.*?```", "", text, flags=re.S))
+    bare = [c.strip() for c in code if re.search(r"(?:^|[\s=;])coplearn\s+[a-z]", c, re.M)]
+    assert not bare, f"{path.name}: write these commands as .venv/bin/coplearn ...: {bare}"
+
+
+def test_lessons_00_and_06_point_the_app_view_to_the_buttons_that_do_the_practice_tools_job():
+    """walk26 M-M1: the app view has no terminal; lesson 06's loader and lesson 11's export do the same."""
+    welcome = " ".join(markdown(REPO / "course" / "00-welcome.ipynb").split())
+    tools = welcome[welcome.index("### The practice tools"):welcome.index("## The paper, and what the course adds")]
+    for said in ("**Upload the survey CSV**", "**Export my journal**", "`.venv/bin/coplearn audit report",
+                 "`.venv/bin/coplearn journal export`", "The app view has no terminal: use the buttons there.",
+                 'a plain `coplearn` gets "command not found"', "File → New → Terminal"):
+        assert said in tools, said
+    audit = " ".join(markdown(REPO / "course" / "06-action-centred-leadership-and-the-team-audit.ipynb").split())
+    assert "`.venv/bin/coplearn audit report`" in audit and "with no terminal (the way to do it in the code-free app view" in audit

@@ -161,6 +161,20 @@ def test_action_plan_links_each_weak_item_to_a_framework_and_lesson():
     assert all(a.lesson_title for a in plan)
 
 
+def test_priorities_and_the_plan_never_split_items_rated_the_same_as_the_fifth():
+    """walk26 M-L1: K8 rated 1 and T4, T5, T10, I2 and I7 rated 2: the priorities and the plan stopped at
+    five, leaving out I7 without a word, while the team survey report listed it."""
+    r = cl.score_audit(full_audit(4) | {"K8": 1, "T4": 2, "T5": 2, "T10": 2, "I2": 2, "I7": 2})
+    weakest = ["K8", "T4", "T5", "T10", "I2", "I7"]
+    assert [p.item.id for p in r.top_priorities()] == weakest
+    assert [a.item_id for a in r.action_plan() if a.item_id not in ("T3", "")] == weakest
+    # no tie at the cut: five, as before
+    r = cl.score_audit(full_audit(4) | {"K8": 1, "T4": 2, "T5": 2, "T10": 2, "I2": 2, "I7": 3})
+    assert [p.item.id for p in r.top_priorities()] == weakest[:5]
+    assert [a.item_id for a in r.action_plan() if a.item_id not in ("T3", "")] == weakest[:5]
+    assert "I7" in [p.item.id for p in r.priorities]  # (every rated item is still there, in order)
+
+
 def test_empty_audit_is_reported_empty_not_zero():
     r = cl.score_audit({})
     assert r.is_empty and r.is_partial
@@ -300,3 +314,24 @@ def test_a_score_just_below_the_action_line_is_written_above_it():
     assert len(lifted) == 1 and lifted[0].x == "Task" and lifted[0].y == 3 and lifted[0].yanchor == "bottom"
     assert lifted[0].font.size == fig.layout.font.size == 14  # (as large as the other bars' values: walk25 L3)
     assert list(fig.data[0].text) == ["2.75 (8 of 8 rated)", "3.50", "1.50"]  # (hover keeps every value)
+
+
+def test_the_audit_chart_labels_fit_their_bars_on_a_narrow_screen():
+    """walk26 M-L2: at 200% zoom (a 640 px viewport) the domain chart's labels ran into each other
+    ("4.62 (8 of 8 rated)4.70 (10 of 10 rated)..."). Each line of a label must fit the width plotly gives
+    each bar's place on a 640 px figure, at the smallest size plotly may shrink it to (12 px, about 0.6
+    of that per character), and the text alternative keeps the plain value."""
+    from coplearn.figures.action_centred import build_audit_scores
+
+    r = cl.score_audit(full_audit(5) | {"K1": 4, "T1": 4, "I1": 4})
+    chart = build_audit_scores(r)
+    fig = chart.figure
+    width = 640 - fig.layout.margin.l - fig.layout.margin.r
+    room = width / len(fig.data[0].x)
+    for text in fig.data[0].text:
+        for line in text.split("<br>"):
+            assert len(line) * 0.6 * fig.layout.uniformtext.minsize <= room, (line, room)
+    assert list(fig.data[0].text)[1] == "4.90<br>(10 of 10 rated)"
+    assert fig.layout.yaxis.range[1] >= 6  # (room for the second line above a bar at 5)
+    assert ("Building and maintaining the team", "4.90", "10 of 10") in chart.alt.rows
+    assert "Building and maintaining the team: 4.90" in chart.alt.description and "<br>" not in chart.alt.description

@@ -218,6 +218,21 @@ def test_route_picker_shows_each_route_with_lessons_exercises_and_tools():
     assert "coplearn audit report" in rp.html and "a1-learning-cultures" not in rp.html
 
 
+def test_the_managers_route_gives_the_button_first_and_a_command_that_works(monkeypatch):
+    """walk26 M-M1: the route said "type `coplearn audit report` in a terminal", which a terminal opened
+    from `./run course` answers with "command not found", and the app view has no terminal at all."""
+    rp = RoutePicker()
+    rp.choice.value = "manager"
+    shown = html.unescape(rp.html)
+    assert "type `coplearn" not in shown and "`coplearn " not in shown
+    assert ("lesson 06: Using your team's survey (upload the survey file, then save the report as a web page), "
+            "with no terminal (the way in the app view, which has none); or type `.venv/bin/coplearn audit report` "
+            "in a terminal opened in the course folder") in shown
+    assert ("lesson 11: Export your journal as CPD records, with no terminal (the way in the app view, which has "
+            "none); or type `.venv/bin/coplearn journal export` in a terminal opened in the course folder") in shown
+    assert "Practice tool: team survey report" in shown and "Practice tool: CPD export" in shown
+
+
 def test_in_the_browser_edition_the_routes_name_no_terminal(monkeypatch):
     """walk16 F1: the team manager's route sent them to type commands in a terminal the browser edition
     does not have; there each tool step names the lesson that does the same."""

@@ -209,6 +209,38 @@ def test_a_complete_audit_is_not_called_partial():
     assert "Two more AMHPs" in form.report.value
 
 
+def test_the_audit_lists_every_item_rated_the_same_as_the_fifth_and_says_why_some_are_left_out():
+    """walk26 M-L1: the form's priorities and plan (and the journal entry) stopped at five without a word,
+    leaving out I7, rated 2 like the fifth; the team survey report's plan follows the same rule."""
+    from coplearn.practice.survey import read_survey_text
+    from coplearn.practice.survey_summary import summarise
+    from coplearn.widgets.action_centred import audit_journal_fields
+
+    responses = {i.id: 4 for i in cl.team_audit() if i.kind == "rating"}
+    responses |= {"K8": 1, "T4": 2, "T5": 2, "T10": 2, "I2": 2, "I7": 2}
+    form = TeamAuditForm(responses)
+    result = form.score()
+    report = htmllib.unescape(text_of(form.report.value))
+    priorities = report[report.index("Priorities, weakest first"):report.index("Action plan")]
+    assert all(i in priorities for i in ("K8", "T4", "T5", "T10", "I2", "I7"))
+    assert "Only the five weakest of the 26 rated items are listed, and 1 more rated the same as the fifth" in priorities
+    plan = report[report.index("Action plan"):]
+    assert "equal ratings are never split" in plan and cl.get_item("I7").action in plan
+    learning = audit_journal_fields(result)["learning"]
+    assert "- I7 (2, poor)" in learning and "1 more rated the same as the fifth" in learning
+    # the team survey report's plan, from the same answers, lists the same items
+    text = ",".join(responses) + "\r\n" + ",".join(str(v) for v in responses.values()) + "\r\n"
+    team = summarise(read_survey_text(text), min_respondents=1)
+    assert [a.item_id for a in team.action_plan()] == [a.item_id for a in result.action_plan()]
+    assert "I7" in [a.item_id for a in team.action_plan()]
+    from coplearn.practice.report import render_markdown
+
+    written = " ".join(render_markdown(team).split())
+    assert "up to five, and any with the same team mean as the fifth" in written  # (the plan's rule, said)
+    assert "any with the same team mean as the fifth (so that equal means are never split)" in written
+    assert cl.get_item("I7").action in written
+
+
 def test_an_empty_audit_scores_nothing_and_says_so():
     form = TeamAuditForm()
     r = form.score()

@@ -243,12 +243,26 @@ def test_the_browser_edition_names_files_as_the_learner_finds_them_and_offers_no
     assert JournalExport(journal=cl.Journal(tmp_path / "j.json")).format.value == "html"
 
 
+def test_the_export_starts_at_word_where_word_can_be_made(monkeypatch, tmp_path):
+    """walk26 M-L4: the format started at "Markdown (.md)", which a manager does not recognise; Word is
+    what they hand in. The browser edition, which cannot make Word files, starts at a web page."""
+    journal = cl.Journal(tmp_path / "j.json")
+    journal.add(title="Lesson 06", learning="The team trusts less than I thought.")
+    w = JournalExport(journal=journal, folder=tmp_path)
+    assert w.format.value == "docx" and w.format.label == "Word document (.docx)"
+    assert w.filename.value == "my-cpd-records.docx"
+    w.button.click()
+    assert w.last_error is None and (tmp_path / "my-cpd-records.docx").read_bytes()[:2] == b"PK"
+    monkeypatch.setattr("sys.platform", "emscripten")
+    assert JournalExport(journal=journal, folder=tmp_path).format.value == "html"
+
+
 def test_a_failed_export_does_not_sit_under_the_last_ones_link(tmp_path, _private_journal):
     journal = cl.Journal(tmp_path / "j.json")
     journal.add(title="Lesson 01", learning="Managerialism and values pull apart.")
     w = JournalExport(journal=journal, folder=tmp_path)
     w.button.click()
-    assert "Download my-cpd-records.md" in w.status.value
+    assert "Download my-cpd-records.docx" in w.status.value  # (Word, as it starts: walk26 M-L4)
     w.filename.value = "my-cpd-records.pdf"  # an ending no format has
     w.button.click()
     assert w.last_error and w.status.value == ""
@@ -357,6 +371,7 @@ def test_journal_export_lays_records_out_for_the_chosen_regulator_and_saves_it(t
     assert w.regulator.value == "swe" and "Social Work England" in w.requirement.value
     w.regulator.value = "niscc"
     assert "90 hours of PRTL" in w.requirement.value and "Not confirmed" in w.requirement.value
+    w.format.value = "md"  # (the export starts at Word: walk26 M-L4; Markdown is read here)
     w.button.click()
     assert w.last_error is None, w.last_error
     text = (tmp_path / "my-cpd-records.md").read_text(encoding="utf-8")

@@ -45,8 +45,39 @@ def test_the_scored_audit_can_be_saved_to_the_journal(_private_journal: Path) ->
     saved = Journal(_private_journal).entries[-1]
     assert saved.id == entry.id and saved.lesson == "06" and "Table 2" in saved.title
     assert "Priorities, weakest first" in saved.learning and "I8" in saved.learning
-    assert "Action plan" in saved.learning and "course's additions" in saved.learning
-    assert saved.impact_practice.startswith("Steps the course suggests, to adapt to my team: (1) ")
+    assert "Steps the course suggests (the course's, not yours):" in saved.learning
+    assert "course's additions" in saved.learning
+    assert saved.impact_practice == ""  # (the manager's own reflection, still to write: walk26 M-M2)
+
+
+def test_the_saved_audit_leaves_the_managers_own_reflection_to_write(_private_journal: Path) -> None:
+    """walk26 M-M2: "Impact on my practice" came filled in with the course's suggested steps, so the CPD
+    record looked finished in the course's words. It is left empty, and the export says it is still to
+    write; the course's steps stay in the record, under a heading that says whose they are."""
+    from coplearn.practice import cpd
+
+    form = TeamAuditForm()
+    form.controls["K1"].value = 2
+    form.controls["T4"].value = 1
+    entry = form.save_to_journal()
+    assert entry.impact_practice == "" and entry.impact_people == ""
+    assert "Impact on my practice" in form.status.value and "lesson 11" in form.status.value
+    steps = entry.learning.index("Steps the course suggests (the course's, not yours):")
+    assert entry.learning.index(cl_item_action("T4")) > steps  # the course's steps, under their heading
+    assert "Your own reflection goes under \u201cImpact on my practice\u201d" in entry.learning
+    fields = {f.label: f for f in cpd.cpd_fields(entry)}
+    assert fields["Impact on my practice"].missing and fields["Impact on people who use services"].missing
+    text = cpd.to_markdown([entry])
+    assert "1 record has a heading still to fill in" in text
+    assert "### Impact on my practice\n\n*Not written yet: add this before you submit the record.*" in text
+    for regulator in ("sssc", "niscc"):  # (their one impact heading is empty too)
+        assert any(f.missing for f in cpd.cpd_fields(entry, regulator))
+
+
+def cl_item_action(item_id: str) -> str:
+    from coplearn.paper.action_centred import get_item
+
+    return get_item(item_id).action
 
 
 def test_an_empty_audit_is_not_saved_to_the_journal(_private_journal: Path) -> None:
@@ -144,7 +175,7 @@ def test_clearing_asks_once_and_saving_twice_makes_one_record(_private_journal: 
     first = form.save_to_journal()
     assert form.save_to_journal() is first and "already in your journal" in form.status.value
     assert len(Journal(_private_journal).entries) == 1
-    assert first.impact_practice.startswith("Steps the course suggests, to adapt to my team: (1) ")
+    assert first.impact_practice == "" and "Steps the course suggests (the course's, not yours):" in first.learning
     _later(form._clearing)
     form.forget_button.click()
     assert form.responses() == {} and not answers_path("team-audit").exists()

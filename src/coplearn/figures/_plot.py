@@ -79,7 +79,9 @@ def score_bars(*, title: str, names: Sequence[str], values: Sequence[float | Non
         annotations=notes,
         xaxis={"fixedrange": True, "tickvals": list(names), "ticktext": ticks},
         uniformtext={"minsize": 12, "mode": "show"},
-        yaxis={"fixedrange": True, "range": [0, 5.6], "tickvals": list(tick_labels),
+        # (room above a bar at 5 for its text: one line, or two where a text has a line break)
+        yaxis={"fixedrange": True, "range": [0, 5.6 + 0.4 * max((t.count("<br>") for t in texts), default=0)],
+               "tickvals": list(tick_labels),
                "ticktext": [f"{k} {v}" for k, v in tick_labels.items()], "gridcolor": "#dddddd"},
         margin={"l": 130, "r": 130, "t": 70, "b": 70},
     )

@@ -99,7 +99,9 @@ def build_audit_scores(result: _audit.AuditResult) -> Chart:
         names.append(d.name)
         values.append(score)
         colours.append(DOMAIN_COLOURS[d.key])
-        texts.append("not yet rated" if score is None else f"{score:.2f} ({rated} of {len(items)} rated)")
+        # the value on one line and how many were rated on the next: on one line the three labels ran
+        # into each other on a narrow screen (walk26 M-L2: 640 px, at 200% zoom)
+        texts.append("not yet rated" if score is None else f"{score:.2f}<br>({rated} of {len(items)} rated)")
         rows.append((d.name, "not yet rated" if score is None else f"{score:.2f}", f"{rated} of {len(items)}"))
     total = len(_audit.team_audit())
     status = ("empty: nothing answered yet" if result.is_empty

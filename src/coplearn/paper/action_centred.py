@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import functools
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from statistics import fmean
 
@@ -59,6 +59,9 @@ __all__ = [
     "team_audit",
     "AUDIT_NOTE",
     "ACTION_THRESHOLD",
+    "PLAN_RULE",
+    "SHOWN_PRIORITIES",
+    "weakest",
 ]
 
 _FILE = "audit.toml"
@@ -67,6 +70,15 @@ DOMAINS = ("task", "team", "individual")
 
 #: Items rated at or below this go into the action plan (the course's rule of thumb).
 ACTION_THRESHOLD = 3
+
+#: How many of the weakest items the priorities and the action plan list (the course's rule). Every
+#: item rated the same as the last of them is listed too, so that the cut never falls between two
+#: equal ratings (walk26 M-L1: I7, rated 2 like the fifth, was left out without a word).
+SHOWN_PRIORITIES = 5
+
+#: The rule of the action plan, in words (the form, the journal entry and the team survey report say it).
+PLAN_RULE = (f"steps for up to five of the items rated {ACTION_THRESHOLD} or lower, weakest first, and for any "
+             f"rated the same as the fifth, so that equal ratings are never split (the course's rule)")
 
 AUDIT_NOTE = (
     "The questions come from Gray et al.'s (2010) Table 2, after Adair (1983). The 1-5 scale, the "
@@ -138,6 +150,22 @@ class Priority:
 
     item: AuditItem
     score: float
+
+
+def weakest(priorities: Sequence[Priority], n: int = SHOWN_PRIORITIES) -> tuple[Priority, ...]:
+    """The first ``n`` of ``priorities`` (weakest first), and every later one rated the same as the
+    ``n``-th: a cut never falls between two equal ratings.
+
+    >>> r = score_audit({"K1": 1, "K2": 2, "K3": 2, "K4": 4})
+    >>> [p.item.id for p in weakest(r.priorities, 2)], [p.item.id for p in weakest(r.priorities, 3)]
+    (['K1', 'K2', 'K3'], ['K1', 'K2', 'K3'])
+    """
+    if len(priorities) <= n:
+        return tuple(priorities)
+    if n <= 0:
+        return ()
+    cut = priorities[n - 1].score
+    return tuple(p for i, p in enumerate(priorities) if i < n or p.score == cut)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -308,8 +336,14 @@ class AuditResult:
     def is_partial(self) -> bool:
         return bool(self.unanswered)
 
-    def action_plan(self, limit: int = 5, threshold: int = ACTION_THRESHOLD) -> list[Action]:
-        """Steps for the weakest items (rated ``threshold`` or lower), weakest first.
+    def top_priorities(self, n: int = SHOWN_PRIORITIES) -> tuple[Priority, ...]:
+        """The ``n`` weakest items, weakest first, and every item rated the same as the ``n``-th
+        (:func:`weakest`): what the form and the journal entry list as priorities."""
+        return weakest(self.priorities, n)
+
+    def action_plan(self, limit: int = SHOWN_PRIORITIES, threshold: int = ACTION_THRESHOLD) -> list[Action]:
+        """Steps for the weakest items (rated ``threshold`` or lower), weakest first: ``limit`` of them,
+        and every item rated the same as the last (:data:`PLAN_RULE`).
 
         A stage answer adds a step on leadership style; a domain with nothing answered adds a
         step to finish that part of the audit. Each action names the framework and lesson.
@@ -317,9 +351,7 @@ class AuditResult:
         from coplearn.paper.concepts import get_lesson
 
         plan: list[Action] = []
-        for p in self.priorities:
-            if p.score > threshold or len(plan) >= limit:
-                break
+        for p in weakest([p for p in self.priorities if p.score <= threshold], limit):
             lesson = get_lesson(p.item.lesson)
             plan.append(Action(
                 item_id=p.item.id, domain=p.item.domain,
@@ -369,7 +401,7 @@ class AuditResult:
 
     def _repr_html_(self) -> str:
         rows = [(d, "not yet rated" if s is None else f"{s:.2f}") for d, s in self.domain_scores.items()]
-        pri = [(p.item.id, p.item.text, f"{p.score:g}") for p in self.priorities[:5]]
+        pri = [(p.item.id, p.item.text, f"{p.score:g}") for p in self.top_priorities()]
         actions = "".join(
             f"<li><strong>{_html.esc(a.finding)}</strong> {_html.esc(a.step)} "
             f"<em>({_html.esc(a.framework)}; lesson {_html.esc(a.lesson)})</em></li>"

@@ -37,7 +37,7 @@ from coplearn.core.formats import pick_format
 from coplearn.core.palette import DOMAIN_COLOURS, OKABE_ITO
 from coplearn.core.templates import render
 from coplearn.core.text_alternative import TextAlternative
-from coplearn.paper.action_centred import ACTION_THRESHOLD, rating_scale
+from coplearn.paper.action_centred import ACTION_THRESHOLD, rating_scale, weakest
 from coplearn.practice.survey import DEFAULT_MIN_RESPONDENTS, missing_list, missing_note
 from coplearn.practice.survey_summary import DISAGREEMENT_RULE, ItemSummary, SurveyResult
 from coplearn.practice.survey_alternatives import DOMAIN_NAMES, domain_alternative, item_label, items_alternative
@@ -158,7 +158,7 @@ def _glance(r: SurveyResult) -> list[str]:
     if rated:
         lines.append("Team means on the course's 1 to 5 scale: " + "; ".join(
             f"{DOMAIN_NAMES[d.domain].lower()} {d.mean:.1f}" for d in rated) + ".")
-    pri = [p for p in r.audit.priorities if p.score <= ACTION_THRESHOLD][:3]
+    pri = weakest([p for p in r.audit.priorities if p.score <= ACTION_THRESHOLD], 3)  # (ties are not split)
     if pri:
         lines.append("Rated lowest: " + "; ".join(f"{p.item.id}, team mean {p.score:.1f} ('{p.item.text}')"
                                                   for p in pri) + ".")
@@ -253,7 +253,8 @@ def _method_points(r: SurveyResult) -> list[str]:
         "lowest to the highest of the individual people's own means for that domain.",
         DISAGREEMENT_RULE,
         f"Priorities are the questions with a team mean of {ACTION_THRESHOLD} or lower, lowest first; the "
-        f"action plan takes up to five of them, adds a step for the team's stage, and names the framework and "
+        f"action plan takes up to five of them, and any with the same team mean as the fifth (so that equal means "
+        f"are never split), adds a step for the team's stage, and names the framework and "
         f"the course lesson that help. It is the same plan as the course's single-person audit, fed with team "
         f"means.",
         f"Anonymity: with fewer than {r.min_respondents} respondents the report shows no person-by-person "

@@ -135,9 +135,9 @@ BROWSER_WORDING: list[tuple[str, str, str]] = [
     ("00",  # there is no terminal and no `coplearn app` in the browser
      r"If you would rather not see JupyterLab at all, the same lessons can run as plain web pages with\n"
      r"all the code hidden\. Open a terminal .*?give you a link to the app view instead\.\n",
-     "On a computer with the course installed, `coplearn app` shows the lessons as plain web pages with\n"
-     "all the code hidden. This browser edition already shows each lesson much like that, and runs it by\n"
-     "itself when it opens.\n"),
+     "On a computer with the course installed, `.venv/bin/coplearn app` (typed in a terminal in the course\n"
+     "folder) shows the lessons as plain web pages with all the code hidden. This browser edition already\n"
+     "shows each lesson much like that, and runs it by itself when it opens.\n"),
     ("00",
      r"\*\*Run → Run All Cells\*\* brings its\n  activities to life; \*\*Kernel → Restart Kernel and Run All "
      r"Cells\*\* starts it afresh\.",
@@ -148,23 +148,33 @@ BROWSER_WORDING: list[tuple[str, str, str]] = [
      r"hidden\. You never need to open them, though you are welcome to look\.",
      "In this course the code cells\nare hidden: you see only the text and the activities."),
     ("00",
-     r"; from a terminal, `coplearn journal export` does the same\.",
+     r"; from a terminal in the\ncourse folder, `\.venv/bin/coplearn journal export` does the same\.",
      "."),
-    ("00",
-     r"Two tools run from a terminal and are most useful to team managers:",
-     "On a computer with the course installed (not in this browser edition), two tools run from a\n"
-     "terminal and are most useful to team managers:"),
+    ("00",  # (walk26 M-M1: the command, now written as it works, was left in the browser edition)
+     r"; in a terminal in the course folder, `\.venv/bin/coplearn progress` shows the same\.",
+     "."),
+    ("00",  # (walk26 M-M1: each tool's button, then its command; the browser has the buttons only)
+     r"Two tools are most useful to team managers\. Each is a button in a lesson, .*?"
+     r"The app view has no\nterminal: use the buttons there\.\n",
+     "Two tools are most useful to team managers:\n\n"
+     "- **The team survey report** turns a team audit (the paper's Table 2, which you meet in lesson 06)\n"
+     "  into a printable report with the team's strongest and weakest areas and an action plan. In lesson\n"
+     "  06, use **Upload the survey CSV**, then **Save the report as a web page**.\n"
+     "- **The CPD export** writes your journal entries as CPD records that you can print or attach to a\n"
+     "  portfolio. In lesson 11, use **Export my journal**.\n\n"
+     "On a computer with the course installed (not in this browser edition), each can also be run as a\n"
+     "command in a terminal.\n"),
     ("00",
      r"\*\*Where it lives\.\*\* By default it is a file called `journal\.json` in a folder called `coplearn`\n"
-     r"  in your home folder\..*?tells you where the\n  journal is\.\n",
+     r"  in your home folder\..*?tells you where the journal is\.\n",
      "**Where it lives.** In this browser edition it is `my-journal/journal.json`, kept in this web\n"
      "  browser on this device (the note at the top of the page says more). The box below shows it.\n"
      "- **Keeping a copy.** Download `my-journal/journal.json` from the file list, or export your entries\n"
      "  in lesson 11.\n"),
     ("00",
-     r"- `coplearn app` shows the same lessons as code-free web pages\.\n- Your reflective journal is a private "
-     r"file\. `cl\.default_journal_path\(\)` \(or `coplearn journal path`\)\n  says where it is, and the "
-     r"`COPLEARN_JOURNAL` setting moves it\.",
+     r"- `\.venv/bin/coplearn app`, typed in a terminal in the course folder, shows the same lessons as\n"
+     r"  code-free web pages\.\n- Your reflective journal is a private file\. `cl\.default_journal_path\(\)` \(or\n"
+     r"  `\.venv/bin/coplearn journal path`\) says where it is, and the `COPLEARN_JOURNAL` setting moves it\.",
      "- Your reflective journal is kept in this browser, in `my-journal/journal.json`: download it or\n"
      "  export it in lesson 11 to keep a copy."),
     ("11",  # the browser edition offers no Word format and has no terminal (walk16 F7; check 16 M4)
@@ -176,21 +186,25 @@ BROWSER_WORDING: list[tuple[str, str, str]] = [
      r"as a Word document, web page or Markdown file you can attach",
      "as a web page or Markdown file you can attach"),
     ("11",
-     r"If you prefer a terminal, `coplearn journal export --format docx -o my-cpd-records\.docx` does the\n"
-     r"same\. Before you submit",
+     r"If you prefer a terminal, open one in the course folder and type\n"
+     r"`\.venv/bin/coplearn journal export --format docx -o my-cpd-records\.docx` \(with `\.venv/bin/` in front:\n"
+     r"a plain `coplearn` gets \"command not found\"\); it does the same\. Before you submit",
      "Before you submit"),
     ("06",  # no terminal in the browser: the loader below does the same (walk16 F4)
-     r"From a terminal, one command turns the file into a report you can print or share with the team:\n\n"
-     r"```bash\ncoplearn audit report responses\.csv -o report\.html\n```\n\n"
+     r"From a terminal, one command turns the file into a report you can print or share with the team\.\n"
+     r"Open the terminal in the course folder .*?"
+     r"```bash\n\.venv/bin/coplearn audit report responses\.csv -o report\.html\n```\n\n"
      r"The report shows",
      "The loader below turns the file into a report you can print or share with the team (on a computer\n"
-     "with the course installed, `coplearn audit report` does the same from a terminal). The report shows"),
+     "with the course installed, `.venv/bin/coplearn audit report` does the same from a terminal in the\n"
+     "course folder). The report shows"),
     ("06",
-     r"\n\nYou can also do the same here\. The loader below opens",
+     r"\n\nYou can also do the same here, with no terminal \(the way to do it in the code-free app view, "
+     r"which\nhas none\)\. The loader below opens",
      "\n\nIt opens"),
     ("06",
-     r"The audit is most useful when the whole team answers: `coplearn audit report` turns a survey file\n"
-     r"  into a report\.",
+     r"The audit is most useful when the whole team answers: the survey loader turns a survey file into\n"
+     r"  a report \(so does `\.venv/bin/coplearn audit report`, typed in a terminal in the course folder\)\.",
      "The audit is most useful when the whole team answers: the survey loader above turns a survey\n"
      "  file into a report."),
 ]

@@ -46,7 +46,7 @@ class RouteStep:
     note: str
     #: for a practice tool: where the browser edition does the same (it has no terminal), or ""
     browser: str = ""
-    #: for a practice tool: what it does, its name in the browser edition (where a command means nothing), or ""
+    #: for a practice tool: what it does, its name (the command is given under "where"), or ""
     called: str = ""
 
     @property
@@ -57,21 +57,32 @@ class RouteStep:
             return f"Lesson {lesson.number}: {lesson.title}"
         if self.kind == "exercise":
             return f"Graded exercise {self.ref}: {EXERCISES[self.ref]}"
-        if in_browser() and self.called:  # (no terminal there: the tool is named by what it does, check 16 L2)
+        if self.called:  # named by what it does (check 16 L2), as its button comes first (walk26 M-M1)
             return f"Practice tool: {self.called}"
         return f"Practice tool: {self.ref}"
 
     @property
     def where(self) -> str:
-        """Where to find the step: a notebook path, an exercise folder or a command to type; in the
-        browser edition, which has no terminal, where it does the same (walk16 F1)."""
+        """Where to find the step: a notebook path, an exercise folder, or for a practice tool the lesson
+        whose button does the same and the command to type; in the browser edition, which has no
+        terminal, only the lesson (walk16 F1).
+
+        A command is given as ``.venv/bin/coplearn ...``, typed in the course folder, as the README and
+        the team manager guide give it: a bare ``coplearn`` is "command not found" in a terminal where
+        the course's environment is not activated (a JupyterLab terminal opened from ``./run course``),
+        and the app view has no terminal, so its button comes first (walk26 M-M1)."""
         if self.kind == "lesson":
             return f"course/{get_lesson(self.ref).filename}"
         if self.kind == "exercise":
             return f"exercises/{self.ref}/ (released by your tutor)"
         if in_browser() and self.browser:
             return self.browser
-        return f"type `{self.ref}` in a terminal" if self.ref.startswith("coplearn") else self.ref
+        if not self.ref.startswith("coplearn"):
+            return self.ref
+        command = f"type `.venv/bin/{self.ref}` in a terminal opened in the course folder"
+        if not self.browser:
+            return command
+        return f"{self.browser}, with no terminal (the way in the app view, which has none); or {command}"
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

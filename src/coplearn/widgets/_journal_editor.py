@@ -55,7 +55,9 @@ class JournalEditor(Composite):
         self.reread = W.Button(description="Read my journal again", icon="refresh", layout=W.Layout(width="auto"),
                                tooltip="Show entries saved since this box was drawn (in this lesson or another)")
         self.shown = W.HTML(value="", layout=full_width())
-        self.impact_practice = W.Textarea(description="Impact on my practice", style=LABEL_STYLE, layout=wide, rows=3)
+        self.impact_practice = W.Textarea(  # (the lesson 06 audit's entry leaves this to the learner: walk26 M-M2)
+            description="Impact on my practice", style=LABEL_STYLE, layout=wide, rows=3,
+            placeholder="What you will do differently, in your own words (not the course's suggested steps).")
         self.impact_people = W.Textarea(
             description="Impact on people who use services", style=LABEL_STYLE, layout=wide, rows=3,
             placeholder="What changed, or may change, for the people you work with. Never name them.")

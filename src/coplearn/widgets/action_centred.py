@@ -83,22 +83,60 @@ KEPT_NOTE = ("Your answers are kept in your own files, beside your journal ({whe
              "answers\u201d removes them. To keep the results, save them to your journal.")
 
 
+#: The heading of the course's suggested steps in the journal entry: they are the course's words, and
+#: the CPD record's own reflection ("Impact on my practice") is left for the manager (walk26 M-M2).
+COURSE_STEPS = "Steps the course suggests (the course's, not yours):"
+
+#: What the entry asks the manager to write, after the course's steps (true before and after they do).
+OWN_REFLECTION = ("Your own reflection goes under \u201cImpact on my practice\u201d: what you will do with your team "
+                  "and why, in your own words (adapt the course's steps above, or choose your own), with the impact "
+                  "on people who use services. Lesson 11's \u201cCompleting or removing an entry\u201d box adds "
+                  "them. Without them this record is the course's output, not CPD evidence of your reflection.")
+
+#: Said when the audit is saved to the journal: the record is not finished (walk26 M-M2).
+STILL_TO_WRITE = ("The record leaves \u201cImpact on my practice\u201d for your own reflection: add what you will do "
+                  "with your team, in your own words, in lesson 11 (\u201cCompleting or removing an entry\u201d). "
+                  "Until then the CPD export marks it as not written yet.")
+
+
+def priorities_note(result: _audit.AuditResult) -> str:
+    """What the priorities leave out, in words ("" when they list every rated item): only the five
+    weakest are listed, and any rated the same as the fifth (walk26 M-L1: the list stopped at five
+    without a word, and left out an item rated the same as the fifth)."""
+    shown, total = len(result.top_priorities()), len(result.priorities)
+    if shown == total:
+        return ""
+    tied = shown - _audit.SHOWN_PRIORITIES
+    return (f"Only the five weakest of the {total} rated items are listed"
+            + (f", and {tied} more rated the same as the fifth" if tied > 0 else "")
+            + " (the course's rule: items with equal ratings are never split).")
+
+
 def audit_journal_fields(result: _audit.AuditResult) -> dict[str, Any]:
-    """Fields for :meth:`coplearn.Journal.add`: a scored audit saved as a CPD-ready entry."""
+    """Fields for :meth:`coplearn.Journal.add`: a scored audit saved as a journal entry.
+
+    The record holds the scores, the priorities and the course's suggested steps, each said to be the
+    course's, under "What I learned". "Impact on my practice" (and the impact on people who use
+    services) is left empty for the manager's own reflection, so the CPD export flags it as still to
+    write (walk26 M-M2: it was filled in with the course's steps, so the record looked finished in the
+    course's words)."""
     scale = _audit.rating_scale()
     lines = [result.summary(), ""]
     if result.priorities:
-        lines.append("Priorities, weakest first:")
-        lines += [f"- {p.item.id} ({p.score:g}, {scale[int(p.score)]}): {p.item.text}" for p in result.priorities[:5]]
+        note = priorities_note(result)
+        lines.append(f"Priorities, weakest first. {note}" if note else "Priorities, weakest first:")
+        lines += [f"- {p.item.id} ({p.score:g}, {scale[int(p.score)]}): {p.item.text}" for p in result.top_priorities()]
         lines.append("")
     plan = result.action_plan()
     if plan:
-        lines.append("Action plan (the course's suggestions):")
+        lines.append(COURSE_STEPS)
+        lines.append(f"The course's action plan gives {_audit.PLAN_RULE}.")
         lines += [f"{n}. {a.finding} {a.step} (Framework: {a.framework}; lesson {a.lesson}.)"
                   for n, a in enumerate(plan, 1)]
         lines.append("")
     if result.open_answers.get("T2"):
         lines += [f"My notes on skills and staffing (T2): {result.open_answers['T2']}", ""]
+    lines += [OWN_REFLECTION, ""]
     lines.append(_audit.AUDIT_NOTE)
     return {
         "title": "Lesson 06: my team's audit against Table 2",
@@ -109,8 +147,7 @@ def audit_journal_fields(result: _audit.AuditResult) -> dict[str, Any]:
                         f"lesson 06."),
         "relevance": "Leading and developing a team's practice (Gray et al. 2010).",
         "learning": "\n".join(lines).strip(),
-        "impact_practice": ("Steps the course suggests, to adapt to my team: "
-                            + " ".join(f"({n}) {a.step}" for n, a in enumerate(plan[:3], 1))) if plan else "",
+        "impact_practice": "",  # the manager's own reflection: left to write (walk26 M-M2)
     }
 
 
@@ -283,7 +320,7 @@ class TeamAuditForm(Composite):
                                         "Change an answer to save a new record.", "info")
             return self.saved
         self.status.value = message(f"Saved the results to your journal at {place(journal.path)} on "
-                                    f"{self.saved.date}. {self._status_text(result)}", "ok")
+                                    f"{self.saved.date}. {STILL_TO_WRITE} {self._status_text(result)}", "ok")
         return self.saved
 
     def set_responses(self, responses: Mapping[str, object]) -> None:
@@ -354,14 +391,17 @@ class TeamAuditForm(Composite):
         if result.priorities:
             rows = "".join(
                 f"<li><strong>{_esc(p.item.id)}</strong> ({p.score:g}, {_esc(scale[int(p.score)])}): "
-                f"{_esc(p.item.text)}</li>" for p in result.priorities[:5])
-            parts.append(f"<p><strong>Priorities, weakest first</strong></p><ol>{rows}</ol>")
+                f"{_esc(p.item.text)}</li>" for p in result.top_priorities())
+            note = priorities_note(result)
+            parts.append(f"<p><strong>Priorities, weakest first</strong>{' ' + _esc(note) if note else ''}</p>"
+                         f"<ol>{rows}</ol>")
         plan = result.action_plan()
         if plan:
             steps = "".join(
                 f"<li><strong>{_esc(a.finding)}</strong> {_esc(a.step)} <em>(Framework: {_esc(a.framework)}. "
                 f"See lesson {_esc(a.lesson)}: {_esc(a.lesson_title)}.)</em></li>" for a in plan)
-            parts.append(f"<p><strong>Action plan</strong></p><ol>{steps}</ol>")
+            parts.append(f"<p><strong>Action plan</strong> (the course's suggestions): "
+                         f"{_esc(_audit.PLAN_RULE)}.</p><ol>{steps}</ol>")
         if result.open_answers.get("T2"):
             parts.append(f"<p><strong>Your notes on skills and staffing (T2):</strong> {_esc(result.open_answers['T2'])}</p>")
         parts.append(_note(_audit.AUDIT_NOTE))

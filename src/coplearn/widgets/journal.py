@@ -36,6 +36,15 @@ def export_formats() -> list[tuple[str, str]]:
     return [f for f in _FORMATS if f[1] != "docx"] if in_browser() else list(_FORMATS)
 
 
+def default_format() -> str:
+    """The format the export starts at: a Word document where one can be made (JupyterLab, the app view, a
+    JupyterHub), as a manager hands in (walk26 M-L4: it was Markdown, which a manager does not know); in
+    the browser edition, which cannot make Word files, a web page, which opens anywhere by a double click
+    and opens in Word too (a .md file asks which program)."""
+    offered = [key for _, key in export_formats()]
+    return "docx" if "docx" in offered else "html"
+
+
 def _kinds() -> list[Kind]:
     return [Kind(key, _WORDS[key], cpd.FORMATS[key]) for _, key in export_formats()]
 
@@ -66,9 +75,8 @@ class JournalExport(Composite):
                                     value=saved, description="Your regulator", style=LABEL_STYLE,
                                     layout=W.Layout(width="auto"))
         self.requirement = W.HTML(value="", layout=full_width())
-        # in the browser edition a web page opens anywhere by a double click (a .md file asks which program)
-        self.format = W.Dropdown(options=export_formats(), value="html" if in_browser() else "md",
-                                 description="Format", style=LABEL_STYLE)
+        self.format = W.Dropdown(options=export_formats(), value=default_format(), description="Format",
+                                 style=LABEL_STYLE)
         self.filename = W.Text(value=f"{self.STEM}.{self.format.value}", description="File name", style=LABEL_STYLE,
                                continuous_update=False, layout=W.Layout(width="24em", max_width="100%"))
         self.button = W.Button(description="Export my journal", button_style="primary",
