@@ -41,3 +41,34 @@ def test_two_downloads_pasted_together_give_one_line_naming_the_row() -> None:
     problems = info.value.problems
     assert len(problems) == 1, [p.message for p in problems][:5]
     assert "repeats the headings of row 1 (two downloads pasted one under the other?)" in problems[0].message
+
+
+def test_a_report_or_an_export_is_never_written_over_the_journal_or_a_survey(tmp_path: Path, capsys) -> None:
+    """F1 (high): `coplearn audit report responses.csv -o journal.json --format html` wrote the report over the
+    manager's journal (no copy kept, exit 0); the first error had invited `--format`. The same for a survey's CSV."""
+    import shutil
+
+    from coplearn.cli.main import main
+    from coplearn.practice.journal import Journal
+
+    journal = tmp_path / "journal.json"
+    Journal(journal).add(title="Mine", learning="A reflection that must not be lost.")
+    survey = tmp_path / "responses.csv"
+    shutil.copy(EXAMPLE, survey)
+    other = tmp_path / "march.csv"
+    shutil.copy(EXAMPLE, other)
+    before = {p: p.read_bytes() for p in (journal, survey, other)}
+    for argv in (["audit", "report", str(survey), "-o", str(journal)],
+                 ["audit", "report", str(survey), "-o", str(journal), "--format", "html"],
+                 ["audit", "report", str(survey), "-o", str(other), "--format", "md"],
+                 ["journal", "export", "-o", str(other), "--format", "html", "--journal", str(journal)]):
+        assert main(argv) != 0, argv
+        err = capsys.readouterr().err
+        assert "would replace" in err or "holds data, not a document" in err, (argv, err)
+        assert "choose a format" not in err
+    assert {p: p.read_bytes() for p in before} == before
+    # an earlier report (with its own ending, or none) is replaced as before
+    for out in (tmp_path / "report.html", tmp_path / "report"):
+        for _ in range(2):
+            assert main(["audit", "report", str(survey), "-o", str(out), "--format", "html"]) == 0
+    capsys.readouterr()

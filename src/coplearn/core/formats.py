@@ -11,6 +11,10 @@ __all__ = ["pick_format"]
 ALIASES = {"markdown": "md", "htm": "html", "word": "docx"}
 
 
+#: Endings of files that hold data (a journal, a survey, a notebook, a spreadsheet), never a report or an export.
+DATA_ENDINGS = frozenset({".json", ".csv", ".tsv", ".ipynb", ".xlsx", ".xls", ".ods", ".db", ".py"})
+
+
 def pick_format(path: str | os.PathLike[str], fmt: str | None, formats: Mapping[str, tuple[str, ...]],
                 what: str, guessed: str | None = None) -> str:
     """The key of ``formats`` named by ``fmt`` (or an alias), or else matching the file's ending.
@@ -39,5 +43,8 @@ def pick_format(path: str | os.PathLike[str], fmt: str | None, formats: Mapping[
     firsts = [endings[0] for endings in formats.values()]
     ends = ", ".join(firsts[:-1]) + f" or {firsts[-1]}" if len(firsts) > 1 else firsts[0]
     guessed = guessed or what.split(" ", 1)[1]
+    if suffix in DATA_ENDINGS:  # (not "or choose a format": that wrote a report over the journal, red team 26b F1)
+        raise ValueError(f"cannot tell the {guessed} from {str(path)!r}: a {suffix} file holds data, not a "
+                         f"document; end the file name with {ends}, e.g. {Path(path).with_suffix(firsts[0]).name}")
     raise ValueError(f"cannot tell the {guessed} from {str(path)!r}; end the file name with {ends}, "
                      f"or choose a format: {choices}")

@@ -316,6 +316,6 @@ def export(entries: Sequence[JournalEntry], path: str | os.PathLike[str], fmt: s
     key = format_for(path, fmt)
     reg = get_regulator(regulator)
     target = Path(path).expanduser()
-    refuse_to_replace_data(target)
+    refuse_to_replace_data(target, "the export", FORMATS[key])
     atomic_write_bytes(target, D.render(build_document(entries, source=source, regulator=reg), key))
     return target

@@ -118,6 +118,6 @@ def export_record(path: str | os.PathLike[str], fmt: str | None = None, *, name:
     key = pick_format(path, fmt, FORMATS, "a record format", "format")
     course = (progress or Progress()).course()
     target = Path(path).expanduser()
-    refuse_to_replace_data(target, "the record of study")
+    refuse_to_replace_data(target, "the record of study", FORMATS[key])
     atomic_write_bytes(target, D.render(record_of_study(course, name=name), key))
     return target

@@ -32,7 +32,7 @@ import os
 from pathlib import Path
 from collections.abc import Iterable
 
-from coplearn.core.atomic import atomic_write_text
+from coplearn.core.atomic import atomic_write_text, refuse_to_replace_data
 from coplearn.core.formats import pick_format
 from coplearn.core.palette import DOMAIN_COLOURS, OKABE_ITO
 from coplearn.core.templates import render
@@ -478,5 +478,6 @@ def write_report(r: SurveyResult, path: str | os.PathLike[str], fmt: str | None 
     key = format_for(path, fmt)
     text = render_html(r) if key == "html" else render_markdown(r)
     target = Path(path).expanduser()
+    refuse_to_replace_data(target, "the report", FORMATS[key])  # (not over the journal, or the survey: red team 26b F1)
     atomic_write_text(target, text)
     return target
