@@ -212,3 +212,28 @@ def test_coplearn_received_records_the_time_emailed_work_arrived_and_the_warning
         assert (folder / "timestamp.txt").read_text(encoding="utf-8") == "2026-12-03 14:05:00.000000 UTC"
     finally:
         forget_students(course, sid)
+
+
+def test_the_course_s_own_comments_are_not_shown_as_the_student_s(course: Course) -> None:
+    """walk26 T-L3: the released answer cell's own comments ("# Optional: type your answers here ...") were shown in
+    formgrader and the feedback under "# Your comments in this cell:", as if the student had written them."""
+    from nbcourse import A1_RIGHT_Q1, set_source
+
+    sid = "z26-comments"
+
+    def answer(nb: dict) -> None:
+        honest_a1(nb)
+        set_source(nb, "q1-typed", "# Optional: type your answers here instead of using the drop-downs.\n"
+                                   "# I was unsure about statement 11.\n" + A1_RIGHT_Q1)
+
+    _submitted(course, sid, answer)
+    try:
+        course.ok(course.api(**FAST).autograde(A1, sid))
+        graded = course.autograded(A1, sid)
+        source = next("".join(c["source"]) for c in graded["cells"]
+                      if (c["metadata"].get("nbgrader") or {}).get("grade_id") == "q1-typed")
+        said = source.split("# Your comments in this cell:\n", 1)[1].split("# Your answer, as the autograder", 1)[0]
+        assert "I was unsure about statement 11." in said and "Optional: type your answers here" not in said, source
+        assert course.score(A1, sid) == 40
+    finally:
+        forget_students(course, sid)

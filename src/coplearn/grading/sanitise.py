@@ -956,7 +956,12 @@ def _build_answers_as_data() -> type:
                 answer = [grading.answer_source(mine)] if mine else []
                 learner = nb.cells[index].source
                 if kind == "plain":
-                    comments = "\n".join(line.strip() for line in learner.splitlines() if line.strip().startswith("#"))
+                    # the learner's own comments: not the course's, which the released cell holds too (walk26 T-L3:
+                    # "# Optional: type your answers here ..." was shown under "Your comments in this cell")
+                    gid = nbgrader_meta(nb.cells[index]).get("grade_id")
+                    ours = {line.strip() for line in str((cells.get(gid) or {}).get("source") or "").splitlines()}
+                    comments = "\n".join(line.strip() for line in learner.splitlines()
+                                          if line.strip().startswith("#") and line.strip() not in ours)
                     # (no "as the autograder read it:" with nothing under it: the answers were placed
                     # elsewhere, or every value in the cell was left blank, as released)
                     header = info
