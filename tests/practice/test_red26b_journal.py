@@ -102,3 +102,25 @@ def test_a_journal_too_large_to_import_is_called_that(tmp_path: Path) -> None:
     with pytest.raises(ValueError) as info:
         Journal(tmp_path / "journal.json").import_from(big)
     assert "too large to import" in str(info.value) and "not a coplearn journal" not in str(info.value)
+
+
+def test_the_lesson_s_export_button_names_a_journal_kept_aside_too(tmp_path: Path) -> None:
+    import warnings
+
+    from coplearn.widgets.journal import JournalExport
+
+    path = tmp_path / "journal.json"
+    journal = Journal(path)
+    for n in range(4):
+        journal.add(title=f"Entry {n}", learning="A reflection long enough to take some room in the file.")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[: len(text) // 2], encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        journal.add(title="After", learning="Saved after the crash: the old file is kept aside.")
+    w = JournalExport(journal=journal, folder=tmp_path)
+    w.format.value = "md"
+    w.export()
+    assert "Exported 1 journal entry" in w.status.value
+    assert "its entries are not in this export" in w.status.value
+    assert "Bringing in a journal kept elsewhere" in w.status.value

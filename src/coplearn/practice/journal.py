@@ -594,8 +594,9 @@ class Journal:
             return []
         return sorted((Path(p) for p in found if os.path.isfile(p)), key=lambda p: p.name)
 
-    def set_aside_note(self, what: str) -> str:
-        """One sentence naming :meth:`set_aside`'s files, for a list or an export (``what``), or ''."""
+    def set_aside_note(self, what: str, how: str = "`coplearn journal import FILE` (lesson 11 can import too)") -> str:
+        """One sentence naming :meth:`set_aside`'s files, for a list or an export (``what``), saying ``how`` to bring
+        their entries in, or ''."""
         kept = self.set_aside()
         if not kept:
             return ""
@@ -604,7 +605,7 @@ class Journal:
         return (f"Note: {len(kept)} earlier journal file{'' if one else 's'} could not be read and {'was' if one else 'were'} "
                 f"kept safe beside this one ({names}): {'its' if one else 'their'} entries are not in this {what}. "
                 f"Mend {'it' if one else 'them'} (or ask your tutor), then bring the entries in with "
-                "`coplearn journal import FILE` (lesson 11 can import too); once they are in, move the kept "
+                f"{how}; once they are in, move the kept "
                 f"file{'' if one else 's'} elsewhere, and this note goes.")
 
     @property

@@ -182,6 +182,9 @@ class JournalExport(Composite):
             label = dict((v, k) for k, v in export_formats())[name.fmt]
             note += f" The Format is now {label}, as the file name's ending asks."
         self._followed = None
+        if hasattr(journal, "set_aside_note"):  # (entries in a journal kept aside as unreadable: red team 26b F4)
+            aside = journal.set_aside_note("export", how="\u201cBringing in a journal kept elsewhere\u201d in lesson 11")
+            note += f" {aside}" if aside else ""
         self.status.value = saved_message(
             f"Exported {count} journal entr{'y' if count == 1 else 'ies'} as CPD records for {reg.called} "
             f"to {place(self.written)}.{note}{kept}", self.written)
