@@ -193,8 +193,16 @@ def test_coplearn_received_records_the_time_emailed_work_arrived_and_the_warning
         out = capsys.readouterr().out
         assert f"Recorded that {sid}'s {A1} reached you at 2026-12-03 14:05 UTC" in out, out
         assert (folder / "timestamp.txt").read_text(encoding="utf-8") == "2026-12-03 14:05:00.000000 UTC"
+        assert main(["received", A1, sid, "--at", "2026-12-03 14:05"]) == 0  # (the same time again: nothing held before)
+        assert "held" not in capsys.readouterr().out
         log = course.api(**FAST).autograde(A1, sid, force=True)["log"]
         assert said not in log, log[-3000:]
+        # check26 L3: what it replaces is said, and a graded submission needs grading again for the time to count
+        assert main(["received", A1, sid, "--at", "2026-12-03 15:00"]) == 0
+        out = capsys.readouterr().out
+        assert "It held 2026-12-03 14:05 UTC before." in out and f"--student {sid} --force" in out, out
+        assert main(["received", A1, sid, "--at", "2026-12-03 14:05"]) == 0
+        capsys.readouterr()
         with Gradebook(course.db_url, course_id="coplearn") as gb:
             assert str(gb.find_submission(A1, sid).timestamp) == "2026-12-03 14:05:00"
         answers = folder / "answers.json"
@@ -205,7 +213,8 @@ def test_coplearn_received_records_the_time_emailed_work_arrived_and_the_warning
         for argv, words in ((["received", A1, "z26-nobody"], "there is no folder submitted/z26-nobody/"),
                             (["received", A1, sid, "--at", "03/12/2026 14:05"], "not a time written year first"),
                             (["received", A1, sid, "--at", "2999-01-01 00:00"], "is in the future"),
-                            (["received", A1, "../x"], "is not a folder's name")):
+                            (["received", A1, "../x"], "is not a folder's name"),
+                            (["received", A1, sid, "--at", " "], "--at is empty")):
             assert main(argv) == 1
             err = capsys.readouterr().err
             assert words in err and "Traceback" not in err, (argv, err)

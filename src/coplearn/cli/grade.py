@@ -239,10 +239,18 @@ def run_received(args: argparse.Namespace) -> int:
             return fail(f"{name} {log_safe(value, 80)!s} is not a folder's name: give it as the folder in submitted/ "
                         "is named.")
     folder = course / "submitted" / args.student / args.assignment
-    if not folder.is_dir() or folder.is_symlink() or folder.parent.is_symlink():
+    # the names exactly as the folders are named (a Mac finds "S002" for "s002", and the record would not match:
+    # check26 L4)
+    exact = (_named_exactly(course / "submitted", args.student)
+             and _named_exactly(course / "submitted" / args.student, args.assignment))
+    if not exact or not folder.is_dir() or folder.is_symlink() or folder.parent.is_symlink():
         return fail(f"there is no folder submitted/{log_safe(args.student, 80)}/{log_safe(args.assignment, 80)} in "
-                    f"{course}: put the student's returned folder there first (step 4 of the tutor guide).")
+                    f"{course} (the names must match the folders' exactly, capitals included): put the student's "
+                    "returned folder there first (step 4 of the tutor guide).")
     now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    if args.at is not None and not args.at.strip():
+        return fail("--at is empty: give the time the work reached you, e.g. --at \"2026-12-03 14:05\", or leave "
+                    "--at out for now. Nothing was written.")
     if args.at:
         try:
             when = S.time_from_text(args.at)
@@ -258,13 +266,36 @@ def run_received(args: argparse.Namespace) -> int:
         return fail(f"{stamp} is not a plain file (a link or a folder): remove it first. Nothing was written.")
     text = S.time_text(when, "%H:%M:%S.%f") + " UTC"
     try:
+        held = S.read_timestamp(stamp)
+    except ValueError:
+        held = None
+    before = f" It held {S.time_text(held, '%H:%M')} UTC before." if held is not None and held != when else ""
+    try:
         atomic_write_text(stamp, text)
+    except OSError as exc:
+        return fail(f"could not write {stamp} ({exc.strerror or exc}). Nothing was changed.")
+    try:
         said = S.note_collected(str(folder))
     except OSError as exc:
-        return fail(f"could not write {stamp} ({exc.strerror or exc}).")
+        return fail(f"wrote the time into {stamp}, but could not record it in the course's record of collected "
+                    f"folders ({exc.strerror or exc}), so autograding will still warn about it. Check that you can "
+                    "write in the course folder, then run this command again.")
+    graded = (course / "autograded" / args.student / args.assignment).is_dir()
     print(f"Recorded that {log_safe(args.student, 80)}'s {log_safe(args.assignment, 80)} reached you at "
           f"{S.time_text(when, '%H:%M')} UTC (in submitted/{log_safe(args.student, 80)}/{log_safe(args.assignment, 80)}/"
-          "timestamp.txt). Autograding takes it as the submission time and does not warn about it again, unless the "
-          "notebook or answers.json in that folder change." + (f" Note: {said}." if said else ""))
+          f"timestamp.txt).{before} Autograding takes it as the submission time and does not warn about it again, "
+          "unless the notebook or answers.json in that folder change."
+          + (f" This submission was graded before: grade it again for the new time to count (coplearn autograde "
+             f"{log_safe(args.assignment, 80)} --student {log_safe(args.student, 80)} --force)." if graded else "")
+          + (f" Note: {said}." if said else ""))
     return 0
+
+
+def _named_exactly(parent: Path, name: str) -> bool:
+    """Whether ``parent`` holds an entry named exactly ``name`` (a file system that ignores capitals finds "S002" for
+    "s002"; the course's records name folders as they are)."""
+    try:
+        return name in os.listdir(parent)
+    except OSError:
+        return False
 

@@ -230,9 +230,9 @@ def output_folder_problem(path: str | os.PathLike[str]) -> str | None:
 def refuse_to_replace_data(path: str | os.PathLike[str], what: str = "the export", endings: tuple[str, ...] = ()) -> None:
     """Raise ``ValueError`` if ``path`` is one of coplearn's own data files (a journal, saved
     answers, progress): an export written over it would destroy what it holds; or, given the chosen format's
-    ``endings``, if ``path`` is an existing file whose ending says it holds data (a survey's CSV, a notebook:
-    red team 26b F1, where a report written with ``--format html`` replaced the journal, or the survey it was made
-    from). An earlier export or report may be replaced.
+    ``endings``, if ``path`` is an existing file with another ending (a survey's CSV, the gradebook, a Word
+    document: red team 26b F1, where a report written with ``--format html`` replaced the journal or the survey it
+    was made from; check26 M2, L5). An earlier export or report, with the format's ending or none, may be replaced.
 
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "journal.json"
@@ -254,10 +254,8 @@ def refuse_to_replace_data(path: str | os.PathLike[str], what: str = "the export
     if found:
         raise ValueError(f"{target} is one of the course's own data files ({found.group(1)}); writing {what} there "
                          f"would replace it. Choose another file name, e.g. {target.with_suffix(endings[0] if endings else '.md')}")
-    from coplearn.core.formats import DATA_ENDINGS
-
-    if endings and target.suffix.lower() in DATA_ENDINGS and target.suffix.lower() not in endings:
-        raise ValueError(f"{target} already exists and is not {what} (its name ends in {target.suffix or 'nothing'}, "
+    if endings and target.suffix and target.suffix.lower() not in endings:  # (a name without an ending: replaced)
+        raise ValueError(f"{target} already exists and is not {what} (its name ends in {target.suffix}, "
                          f"not {' or '.join(endings[:2])}): writing {what} there would replace what it holds. Choose "
                          f"another file name, e.g. {target.with_suffix(endings[0]).name}")
 

@@ -37,7 +37,7 @@ import statistics
 from collections.abc import Sequence
 from pathlib import Path
 
-from coplearn.core.atomic import atomic_write_text
+from coplearn.core.atomic import atomic_write_text, refuse_to_replace_data
 from coplearn.core.formats import pick_format  # noqa: F401 - used by cli_cohort too
 from coplearn.core.palette import OKABE_ITO
 from coplearn.core.templates import render
@@ -267,5 +267,6 @@ FORMATS = {"html": (".html", ".htm"), "md": (".md", ".markdown", ".txt")}
 def write_report(a: Analysis, path: str | os.PathLike[str], fmt: str | None = None) -> Path:
     key = pick_format(path, fmt, FORMATS, "a report format", "format")
     target = Path(path).expanduser()
+    refuse_to_replace_data(target, "the report", FORMATS[key])  # (not over the gradebook or grades.csv: check26 M2)
     atomic_write_text(target, render_html(a) if key == "html" else render_markdown(a))
     return target

@@ -1072,9 +1072,12 @@ def notebooks_elsewhere(folder: str | os.PathLike[str], limit: int = 5, budget: 
             if entry.is_symlink():
                 continue
             if entry.is_dir(follow_symlinks=False):
+                if entry.name in _NOT_COPIED or entry.name == "__MACOSX":
+                    continue  # (JupyterLab's checkpoints and a Mac zip's copies are never the student's work: check26 M1)
                 if depth < 2:
                     queue.append((entry.path, name + "/", depth + 1))
-            elif entry.name.casefold().endswith(".ipynb") and (depth > 0 or not entry.name.endswith(".ipynb")):
+            elif entry.name.casefold().endswith(".ipynb") and not entry.name.startswith("._") and (
+                    depth > 0 or not entry.name.endswith(".ipynb")):
                 found.append(name)
     return found[:limit]
 

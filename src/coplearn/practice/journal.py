@@ -604,7 +604,7 @@ class Journal:
         one = len(kept) == 1
         return (f"Note: {len(kept)} earlier journal file{'' if one else 's'} could not be read and {'was' if one else 'were'} "
                 f"kept safe beside this one ({names}): {'its' if one else 'their'} entries are not in this {what}. "
-                f"Mend {'it' if one else 'them'} (or ask your tutor), then bring the entries in with "
+                f"Mend {'it' if one else 'them'} (the line and field at fault are named when you import {'it' if one else 'them'}), then bring the entries in with "
                 f"{how}; once they are in, move the kept "
                 f"file{'' if one else 's'} elsewhere, and this note goes.")
 

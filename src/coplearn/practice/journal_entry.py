@@ -162,6 +162,7 @@ class JournalEntry:
         for required in ("id", "created", "date"):
             if not isinstance(values.get(required), str) or not values[required].strip():
                 raise ValueError(f"the entry has no {required!r}")
+            values[required] = _BROKEN.sub("\ufffd", values[required])  # (check26 L1: a list printed it)
         try:
             values["date"] = _dt.date.fromisoformat(values["date"]).isoformat()
         except ValueError:

@@ -50,6 +50,9 @@ def _completed(lp: LessonProgress) -> str:
 def record_of_study(course: CourseProgress, *, name: str = "") -> D.Document:
     """The record of study as a document: completed lessons, dates, hours, outcomes and journal entries."""
     today = _dt.date.today()
+    from coplearn.practice.journal_entry import _BROKEN, _CONTROL
+
+    name = _BROKEN.sub("\ufffd", _CONTROL.sub("", name))  # (a Word file cannot hold them: check26 L6)
     who = f" for {name.strip()}" if name.strip() else ""
     complete = course.complete
     rows = tuple((lp.plan.number, lp.plan.title, _completed(lp),

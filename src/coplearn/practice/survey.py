@@ -517,11 +517,11 @@ def _read(text: str, source: str, notes: list[str]) -> Survey:
     marks: list[str] = []  # cells of only a dash, question mark or dots: read as no answer, and said so
     wanted = sorted(columns.items(), key=lambda kv: get_item(kv[0]).order)
     scale, scale_note = _file_scale(body, wanted)
-    headings = [h.strip() for h in header]
+    headings = [h.strip().lstrip("\ufeff") for h in header]
     for n, cells in enumerate(body, start=header_row + 1):
         if not any(c.strip() for c in cells):
             continue
-        if [c.strip() for c in cells[: len(header)]] == headings:
+        if [c.strip().lstrip("\ufeff") for c in cells[: len(header)]] == headings:  # (a second download's mark: check26 L2)
             # two downloads pasted one under the other: one line, not one per question (red team 26b F8)
             problems.append(SurveyProblem(row=n, column=None, message=(
                 f"this row repeats the headings of row {header_row} (two downloads pasted one under the other?): "
