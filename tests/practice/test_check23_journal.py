@@ -120,7 +120,7 @@ def test_the_advice_for_a_damaged_waiting_file_is_what_then_happens(tmp_path):
     with pytest.warns(J.JournalWarning) as caught:
         journal.read()
     said = str(caught[0].message)
-    assert "Mend it (or ask your tutor): once it can be read, it is taken into your journal the next time " \
+    assert "Mend it (or ask your tutor, if you have one): once it can be read, it is taken into your journal the next time " \
            "anything is saved to it." in said, said
     assert "import" not in said and "lesson 11" not in said, said
     side.write_text('{"format": "coplearn-journal", "version": 1, "entries": [{"id": "abc123abc123", "created": '

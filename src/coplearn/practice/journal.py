@@ -303,7 +303,7 @@ class Journal:
             if not saving:
                 self.read_problem = (
                     f"Your journal at {place(self.path)} could not be read: {why[:1500]}. Nothing was changed: the file is "
-                    f"still there, as it was. Mend that in the file (or ask your tutor), then try again. (If a new entry is saved before then, this file is kept safe under another name, "
+                    f"still there, as it was. Mend that in the file (or ask your tutor, if you have one), then try again. (If a new entry is saved before then, this file is kept safe under another name, "
                     f"{self.path.name}.unreadable-\u2026, and a new journal is started.)")
                 raise JournalUnreadable(self.read_problem) from None
             try:
@@ -313,12 +313,12 @@ class Journal:
                 raise JournalFileError(move_exc.errno, (
                     f"Your journal at {place(self.path)} could not be read ({why[:1500]}). It was left where it is, "
                     f"unchanged, because it could not be moved aside ({os_words(move_exc)}). Copy it to a folder "
-                    f"you can write to, mend what is named above in the copy (or ask your tutor), then import "
+                    f"you can write to, mend what is named above in the copy (or ask your tutor, if you have one), then import "
                     f"it (lesson 11, or `coplearn journal import`).")) from None
             self.last_warning = (
                 f"Your journal at {place(self.path)} could not be read ({why[:1500]}), so it has been "
                 f"kept safe as {place(moved)} and a new journal started. Nothing was deleted. To get the old "
-                f"entries back, fix what is named above in that file (or ask your tutor), then import it "
+                f"entries back, fix what is named above in that file (or ask your tutor, if you have one), then import it "
                 f"(lesson 11, or `coplearn journal import`)."
             )
             warnings.warn(self.last_warning, JournalWarning, stacklevel=3)
@@ -333,7 +333,7 @@ class Journal:
         for problem in problems:
             # (once mended it is taken in by the next save, which removes it: check23 2)
             self._warn_once(f"An entry kept beside your journal while it was busy could not be read ({problem[:500]}); "
-                            "that file was left as it is. Mend it (or ask your tutor): once it can be read, it is "
+                            "that file was left as it is. Mend it (or ask your tutor, if you have one): once it can be read, it is "
                             "taken into your journal the next time anything is saved to it.")
         if not found:
             return entries
@@ -563,7 +563,7 @@ class Journal:
                     "journal to a folder of your own and set COPLEARN_JOURNAL to the copy.")
         elif exc.errno == errno.EISDIR:
             todo = ("A journal is one file (journal.json), not a folder: set COPLEARN_JOURNAL to that file, or move "
-                    "the folder away and the course starts a new journal here (or ask your tutor).")
+                    "the folder away and the course starts a new journal here (or ask your tutor, if you have one).")
         else:
             todo = ("Waiting will not mend this: set COPLEARN_JOURNAL to a journal file in a folder of your own, or "
                     "ask your tutor.")
@@ -663,7 +663,7 @@ class Journal:
             raise JournalFileError(None, (
                 f"this change was not saved: your journal at {place(self.path)} holds a field the course does not "
                 f"know that is nested too deeply to write back ({type(exc).__name__}), most likely from an imported "
-                "file; the journal is as it was. Remove that field from the file (or ask your tutor), then try "
+                "file; the journal is as it was. Remove that field from the file (or ask your tutor, if you have one), then try "
                 "again.")) from None
         try:
             atomic_write_text(self.path, text)
@@ -767,7 +767,7 @@ class Journal:
             data = json.loads(text)
         except (ValueError, RecursionError) as exc:  # (a damaged journal: where, in words; walk22 M2)
             raise ValueError(f"{where} cannot be read as a coplearn journal: {json_slip(text, exc, locate=_entry_at)}. "
-                             "Nothing was imported; mend that in the file (or ask your tutor), then import it "
+                             "Nothing was imported; mend that in the file (or ask your tutor, if you have one), then import it "
                              "again") from None
         if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("entries"), list):
             raise ValueError(f"{where} is not a coplearn journal (it has no '{FORMAT}' format and entries list); "
