@@ -131,6 +131,17 @@ def test_the_export_says_marks_given_before_a_regrade_count_and_names_late_work(
         assert (f"coplearn export: {A1}: 1 submission was handed in after the due date (the late_submission_penalty "
                 f"column holds what nbgrader took off under your settings; apply your programme's rules for late "
                 f"work): {sid} (1 day 12 h late).") in log, log[-2000:]
+        # check26 L8: a submission with no recorded time is said, not counted on time without a word
+        with Gradebook(f"sqlite:///{db}", course_id="coplearn") as gb:
+            gb.find_submission(A1, sid).timestamp = None
+            gb.db.commit()
+        log = _export(course, tmp_path / "untimed.csv", *only, f"--db=sqlite:///{db}")
+        assert (f"coplearn export: {A1}: 1 submission has no submission time, so nbgrader cannot tell whether it was "
+                f"late, and counts it on time: {sid}.") in log, log[-2000:]
+        assert "handed in after the due date" not in log
+        with Gradebook(f"sqlite:///{db}", course_id="coplearn") as gb:
+            gb.find_submission(A1, sid).timestamp = when
+            gb.db.commit()
         # and coplearn autograde's last line says so too
         from coplearn.grading.parallel import GradeReport, _late
 

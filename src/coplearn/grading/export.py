@@ -99,6 +99,8 @@ def _build_plugin() -> type:
                             seconds_late = sub.total_seconds_late or 0.0
                             if seconds_late > 0:
                                 late[assignment.name].append((student.id, seconds_late))
+                            elif assignment.duedate is not None and sub.timestamp is None:
+                                late[assignment.name].append((student.id, -1.0))  # (no time: cannot tell; check26 L8)
                             penalty = sub.late_submission_penalty
                             row.update(timestamp=sub.timestamp, raw_score=sub.score, late_submission_penalty=penalty,
                                        score=max(0.0, sub.score - penalty))
@@ -157,7 +159,15 @@ def _say_what_is_not_a_mark(log: Any, dest: str, missing: dict[str, list[str]], 
                         "each in formgrader, check your marks and click Resolve, then export again if you changed "
                         "any.", name, len(again), "s were" if len(again) != 1 else " was",
                         "them" if len(again) != 1 else "it", _names(again))
-        after = (late or {}).get(name) or []
+        untimed = [sid for sid, sec in (late or {}).get(name) or [] if sec < 0]
+        if untimed:
+            log.warning("coplearn export: %s: %d submission%s no submission time, so nbgrader cannot tell whether "
+                        "%s late, and counts %s on time: %s. Record when each reached you (coplearn received %s "
+                        "STUDENT --at TIME) and grade %s again with --force.", name, len(untimed),
+                        " has" if len(untimed) == 1 else "s have", "it was" if len(untimed) == 1 else "they were",
+                        "it" if len(untimed) == 1 else "them", _names(untimed), name,
+                        "it" if len(untimed) == 1 else "them")
+        after = [(sid, sec) for sid, sec in (late or {}).get(name) or [] if sec >= 0]
         if after:
             log.warning("coplearn export: %s: %d submission%s handed in after the due date (the late_submission_"
                         "penalty column holds what nbgrader took off under your settings; apply your programme's "
