@@ -15,6 +15,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from coplearn.practice.journal import Journal
 
 
@@ -29,7 +31,6 @@ def _entry(n: int, **fields: object) -> dict:
 
 
 def test_broken_characters_are_shown_as_such_and_never_stop_a_save_or_an_export(tmp_path: Path) -> None:
-    pytest = __import__("pytest")
     pytest.importorskip("docx")
     path = _journal_file(tmp_path / "journal.json", _entry(1, title="lone \ud800 high"), _entry(2, title="no \uffff \ufffe"))
     journal = Journal(path)
@@ -98,7 +99,6 @@ def test_list_and_export_name_a_journal_kept_aside_as_unreadable(tmp_path: Path,
 def test_a_journal_too_large_to_import_is_called_that(tmp_path: Path) -> None:
     big = tmp_path / "backup.json"
     big.write_bytes(b'{"format": "coplearn-journal", "version": 1, "entries": []' + b" " * (21 * 1024 * 1024) + b"}")
-    pytest = __import__("pytest")
     with pytest.raises(ValueError) as info:
         Journal(tmp_path / "journal.json").import_from(big)
     assert "too large to import" in str(info.value) and "not a coplearn journal" not in str(info.value)

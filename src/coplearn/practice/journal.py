@@ -659,10 +659,10 @@ class Journal:
         doc["entries"] = [e.to_dict() for e in entries]
         try:
             text = _as_json(doc)
-        except (RecursionError, ValueError) as exc:
+        except (RecursionError, ValueError):
             raise JournalFileError(None, (
                 f"this change was not saved: your journal at {place(self.path)} holds a field the course does not "
-                f"know that is nested too deeply to write back ({type(exc).__name__}), most likely from an imported "
+                "know that is nested too deeply to write back, most likely from an imported "
                 "file; the journal is as it was. Remove that field from the file (or ask your tutor, if you have one), then try "
                 "again.")) from None
         try:
