@@ -78,7 +78,8 @@ SHOWN_PRIORITIES = 5
 
 #: The rule of the action plan, in words (the form, the journal entry and the team survey report say it).
 PLAN_RULE = (f"steps for up to five of the items rated {ACTION_THRESHOLD} or lower, weakest first, and for any "
-             f"rated the same as the fifth, so that equal ratings are never split (the course's rule)")
+             f"rated the same as the fifth, so that equal ratings are never split; with a step on leadership style "
+             f"from the team's stage (T3), and one for any part of the audit not yet rated (the course's rule)")
 
 AUDIT_NOTE = (
     "The questions come from Gray et al.'s (2010) Table 2, after Adair (1983). The 1-5 scale, the "
