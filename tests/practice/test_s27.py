@@ -26,3 +26,92 @@ def test_the_learner_guide_and_the_feedback_agree_on_where_a_self_study_learner_
     # and every solution notebook holds a mark scheme for its written questions
     for notebook in sorted((ROOT / "solutions").glob("*/*.ipynb")):
         assert re.search(r"BEGIN MARK SCHEME", notebook.read_text(encoding="utf-8")), notebook
+
+
+def _journal_cut_in_its_third_entry(tmp_path: Path) -> tuple[Path, list[str]]:
+    from coplearn.practice.journal import Journal
+
+    whole = Journal(tmp_path / "whole" / "journal.json")
+    ids = [whole.add(title=f"Entry {n}", learning=f"What I learned, number {n}.").id for n in (1, 2, 3)]
+    text = whole.path.read_text(encoding="utf-8")
+    cut = text[: text.index("What I learned, number 3") + 10]  # (stopped part way through the third entry)
+    path = tmp_path / "journal-copy.json"
+    path.write_text(cut, encoding="utf-8")
+    return path, ids
+
+
+def test_a_journal_cut_short_gives_its_whole_entries_on_import_and_says_what_was_not_read(tmp_path: Path, capsys) -> None:
+    """Red team 26b F4 (the part left then): a journal cut short by a crash or a stopped copy could only be mended by
+    hand before any of it came back; now its whole entries are imported, and the learner is told where it stopped."""
+    from coplearn.cli.main import main
+    from coplearn.practice.journal import Journal
+
+    cut, ids = _journal_cut_in_its_third_entry(tmp_path)
+    before = cut.read_bytes()
+    mine = Journal(tmp_path / "mine.json")
+    assert mine.import_from(cut) == (2, 0)
+    assert [e.id for e in mine.entries] == ids[:2]
+    note = mine.last_import_note
+    assert note and "cut short" in note and "first 2 entries" in note and "after entry 2" in note
+    assert cut.read_bytes() == before  # (the file itself is left as it was)
+    # again: nothing twice, and still said
+    assert mine.import_from(cut) == (0, 2) and mine.last_import_note
+    # a whole file afterwards: no note
+    mine.import_from(tmp_path / "whole" / "journal.json")
+    assert mine.last_import_note is None and len(mine.entries) == 3
+
+    # the command line says it after the count
+    other = tmp_path / "other.json"
+    assert main(["journal", "import", str(cut), "--journal", str(other)]) == 0
+    out = capsys.readouterr().out
+    assert "Imported 2 entries" in out and "cut short" in out and "after entry 2" in out
+
+
+def test_a_journal_damaged_in_the_middle_still_imports_nothing_and_names_the_slip(tmp_path: Path) -> None:
+    """Only a file that ends too early is read in part: a slip in the middle (a hand edit) is named, to be mended, and
+    nothing is imported (taking the entries before it would leave those after it behind unannounced)."""
+    import pytest
+
+    from coplearn.practice.journal import Journal
+
+    cut, _ = _journal_cut_in_its_third_entry(tmp_path)
+    whole = (tmp_path / "whole" / "journal.json").read_text(encoding="utf-8")
+    slipped = tmp_path / "slipped.json"
+    slipped.write_text(whole.replace('"title": "Entry 2",', '"title": "Entry 2"', 1), encoding="utf-8")
+    mine = Journal(tmp_path / "mine.json")
+    with pytest.raises(ValueError, match="comma is missing"):
+        mine.import_from(slipped)
+    assert not mine.path.exists()
+    # and a cut-short file that was never a coplearn journal is not read in part
+    foreign = tmp_path / "foreign.json"
+    foreign.write_text('{"entries": [{"id": "x", "title": "t"}, {"id', encoding="utf-8")
+    with pytest.raises(ValueError, match="ends too early"):
+        mine.import_from(foreign)
+
+
+def test_a_journal_kept_aside_as_unreadable_comes_back_in_part_through_lesson_11s_import(tmp_path: Path) -> None:
+    """The whole path of F4: the journal file is cut short, a save keeps it aside and starts a new journal, the note
+    says how to bring the entries back, and importing the kept file (as lesson 11's button does) brings back the
+    whole ones, saying so."""
+    import datetime
+    import warnings
+
+    from coplearn.practice.journal import Journal
+    from coplearn.widgets.journal import JournalImport
+
+    cut, ids = _journal_cut_in_its_third_entry(tmp_path)
+    path = tmp_path / "j" / "journal.json"
+    path.parent.mkdir()
+    path.write_bytes(cut.read_bytes())
+    journal = Journal(path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        journal.add(title="After the crash", learning="Written after the file was cut.")
+    (kept,) = journal.set_aside()
+    assert "a file cut short gives the entries that are whole" in journal.set_aside_note("export")
+    widget = JournalImport(journal=journal)
+    widget.upload.value = ({"name": kept.name, "content": kept.read_bytes(), "type": "application/json",
+                            "size": kept.stat().st_size, "last_modified": datetime.datetime.now(datetime.timezone.utc)},)
+    status = widget.status.value
+    assert "added 2 entries" in status and "cut short" in status
+    assert {e.id for e in journal.entries} >= set(ids[:2]) and len(journal.entries) == 3

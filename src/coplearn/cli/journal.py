@@ -293,6 +293,8 @@ def _import(args: argparse.Namespace) -> int:
         return _fail(_with_hint(args, exc, "nothing was imported"))
     print(f"Imported {added} entr{'ies' if added != 1 else 'y'} into {journal.path}"
           + (f" ({had} already there, left as they were)." if had else "."))
+    if journal.last_import_note:  # (a file cut short: its whole entries only)
+        print(journal.last_import_note)
     return 0
 
 

@@ -14,7 +14,7 @@ import json
 import re
 from collections.abc import Callable
 
-__all__ = ["field_before", "file_text", "json_slip", "other_kind"]
+__all__ = ["ends_too_early", "field_before", "file_text", "json_slip", "other_kind"]
 
 #: The journal's "format", the kind :func:`other_kind` tells apart unless given another.
 JOURNAL_FORMAT = "coplearn-journal"
@@ -132,10 +132,10 @@ def json_slip(text: str, exc: ValueError | RecursionError, *,
     """
     if not isinstance(exc, json.JSONDecodeError):
         return TOO_DEEP
-    pos, found, body = exc.pos, text[exc.pos: exc.pos + 1], text.rstrip()
+    pos, found = exc.pos, text[exc.pos: exc.pos + 1]
     if exc.msg.startswith("Extra data"):
         words = dict(_JSON_SLIPS)["Extra data"]
-    elif not text[pos:].strip() or (not body.endswith(("}", "]")) and exc.lineno > body.count("\n")):
+    elif ends_too_early(text, exc):
         words = "the file ends too early: it was cut short, or its closing brackets (] and }) are missing"
     elif found in "\u201c\u201d\u2018\u2019":
         words = "curly quotation marks: type them again as straight ones (\")"
@@ -146,6 +146,23 @@ def json_slip(text: str, exc: ValueError | RecursionError, *,
         words = next((w for start, w in _JSON_SLIPS if exc.msg.startswith(start)), OTHER_SLIP)
     where = locate(text, pos) if locate is not None else ""
     return f"line {exc.lineno}, column {exc.colno}" + (f", in {where}" if where else "") + f": {words}"
+
+
+def ends_too_early(text: str, exc: ValueError | RecursionError) -> bool:
+    """Whether JSON's reader stopped at ``exc`` because ``text`` ends before its brackets close (a file cut short, as
+    by a copy or a download that stopped part way), rather than at a slip in the middle.
+
+    >>> text = '{"entries": [{"a": 1}, {"a"'
+    >>> try:
+    ...     json.loads(text)
+    ... except ValueError as exc:
+    ...     ends_too_early(text, exc)
+    True
+    """
+    if not isinstance(exc, json.JSONDecodeError) or exc.msg.startswith("Extra data"):
+        return False
+    body = text.rstrip()
+    return not text[exc.pos:].strip() or (not body.endswith(("}", "]")) and exc.lineno > body.count("\n"))
 
 
 _FIELD_NAME = re.compile(r'"([^"\\\n]{1,40})"\s*:')

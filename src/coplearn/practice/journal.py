@@ -55,7 +55,7 @@ from coplearn.core.atomic import (
     os_problem, os_words, passing, read_lock, when_full,
 )
 from coplearn.core.environment import in_browser, place
-from coplearn.core.file_kinds import field_before, file_text, json_slip, other_kind
+from coplearn.core.file_kinds import ends_too_early, field_before, file_text, json_slip, other_kind
 from coplearn.practice import cpd, journal_waiting
 from coplearn.practice.journal_entry import (  # noqa: F401 - re-exported: a journal's entries and their checks
     ACTIVITY_TYPES, GIBBS_STAGES, JournalEntry, JournalWarning, _as_date, looks_like_a_name,
@@ -206,6 +206,8 @@ class Journal:
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         self.path = Path(path).expanduser() if path is not None else default_journal_path()
         self.last_warning: str | None = None
+        #: what the last :meth:`import_from` read of a file cut short (its whole entries only), or None
+        self.last_import_note: str | None = None
         self._settings: dict[str, Any] = {}
         self._kept_top: dict[str, Any] = {}   # top-level keys the course does not know, written back
         self._newer: object = None            # the version of a journal saved by a newer course
@@ -604,8 +606,8 @@ class Journal:
         one = len(kept) == 1
         return (f"Note: {len(kept)} earlier journal file{'' if one else 's'} could not be read and {'was' if one else 'were'} "
                 f"kept safe beside this one ({names}): {'its' if one else 'their'} entries are not in this {what}. "
-                f"Mend {'it' if one else 'them'} (the line and field at fault are named when you import {'it' if one else 'them'}), then bring the entries in with "
-                f"{how}; once they are in, move the kept "
+                f"Bring {'its' if one else 'their'} entries in with {how}: a file cut short gives the entries that are "
+                f"whole, and one damaged elsewhere is named with the line and field to mend first; once they are in, move the kept "
                 f"file{'' if one else 's'} elsewhere, and this note goes.")
 
     @property
@@ -763,12 +765,23 @@ class Journal:
         if not text.strip():  # (walk18 L5: "another kind of file, or damaged" said too much)
             raise ValueError(f"{where} is empty, so nothing was imported; choose the journal.json you downloaded "
                              "or kept")
+        self.last_import_note = None
         try:
             data = json.loads(text)
         except (ValueError, RecursionError) as exc:  # (a damaged journal: where, in words; walk22 M2)
-            raise ValueError(f"{where} cannot be read as a coplearn journal: {json_slip(text, exc, locate=_entry_at)}. "
-                             "Nothing was imported; mend that in the file (or ask your tutor, if you have one), then import it "
-                             "again") from None
+            slip = json_slip(text, exc, locate=_entry_at)
+            complete = _complete_entries(text) if ends_too_early(text, exc) else None
+            if not complete:
+                raise ValueError(f"{where} cannot be read as a coplearn journal: {slip}. Nothing was imported; mend that "
+                                 "in the file (or ask your tutor, if you have one), then import it again") from None
+            # cut short (a copy or a crash stopped part way: red team 26b F4): the entries that are whole are taken in
+            n = len(complete)
+            self.last_import_note = (
+                f"{where} was cut short ({slip}). Its first {n} entr{'y is' if n == 1 else 'ies are'} complete and "
+                f"{'was' if n == 1 else 'were'} read; anything after entry {n} could not be read and was not imported. "
+                "The file itself was not changed: if you have a complete copy (a download, a backup), import that too; "
+                "entries already in your journal are skipped.")
+            data = {"format": FORMAT, "entries": complete}
         if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("entries"), list):
             raise ValueError(f"{where} is not a coplearn journal (it has no '{FORMAT}' format and entries list); "
                              "choose the journal.json you downloaded or kept")
@@ -929,6 +942,32 @@ def _lock_details(exc: BaseException) -> str:
     """What a lock that could not be had says about itself (the lock file, its owner and age), without its
     advice ("try again"), which the message to the learner gives in its own words."""
     return str(exc).split("; is another program", 1)[0]
+
+
+def _complete_entries(text: str) -> list[Any]:
+    """The entries of a journal's text that ends too early (cut short), as far as each is whole; ``[]`` when the text
+    does not begin as a coplearn journal (its format named before its entries) or no entry is whole.
+
+    >>> _complete_entries('{"format": "coplearn-journal", "entries": [{"id": "a"}, {"id": "b"}, {"id": "c", "ti')
+    [{'id': 'a'}, {'id': 'b'}]
+    >>> _complete_entries('{"entries": [{"id": "a"}, {"id')  # (not said to be a journal)
+    []
+    """
+    start = re.search(r'"entries"\s*:\s*\[', text)
+    if start is None or not re.search(r'"format"\s*:\s*"' + re.escape(FORMAT) + '"', text[:start.start()]):
+        return []
+    decoder, i, items = json.JSONDecoder(), start.end(), []
+    while True:
+        while i < len(text) and text[i] in " \t\r\n,":
+            i += 1
+        if i >= len(text) or text[i] == "]":
+            break
+        try:
+            item, i = decoder.raw_decode(text, i)
+        except (ValueError, RecursionError):
+            break
+        items.append(item)
+    return items
 
 
 def _read_entries(items: list[Any]) -> tuple[list[JournalEntry], str]:

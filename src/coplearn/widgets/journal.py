@@ -225,16 +225,17 @@ class JournalImport(Composite):
         content = chosen["content"] if isinstance(chosen, dict) else chosen.content
         name = chosen["name"] if isinstance(chosen, dict) else chosen.name
         try:
-            added, already = self._journal().import_from(bytes(content), name=name)
+            journal = self._journal()
+            added, already = journal.import_from(bytes(content), name=name)
         except JournalBusy as busy:  # (kept safe beside the journal: information, not a problem; fix24)
             self.status.value = message(str(busy), "info")
             return len(busy.entries), 0
         finally:
             self.upload.value = ()  # so that choosing the same file again (once mended) is read again
-        self.status.value = message(
-            f"From {name}: added {added} entr{'y' if added == 1 else 'ies'}"
-            + (f"; {already} {'was' if already == 1 else 'were'} in your journal already" if already else "")
-            + ".", "ok")
+        said = (f"From {name}: added {added} entr{'y' if added == 1 else 'ies'}"
+                + (f"; {already} {'was' if already == 1 else 'were'} in your journal already" if already else "") + ".")
+        cut = journal.last_import_note  # (a file cut short: its whole entries only, said in plain text, not as done)
+        self.status.value = message(said + (f" {cut}" if cut else ""), "info" if cut else "ok")
         return added, already
 
 
