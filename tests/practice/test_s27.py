@@ -115,3 +115,23 @@ def test_a_journal_kept_aside_as_unreadable_comes_back_in_part_through_lesson_11
     status = widget.status.value
     assert "added 2 entries" in status and "cut short" in status
     assert {e.id for e in journal.entries} >= set(ids[:2]) and len(journal.entries) == 3
+
+
+def test_a_social_care_wales_record_marks_an_impact_not_written_yet(tmp_path: Path) -> None:
+    """Left from session 26: the audit's journal entry leaves "Impact on my practice" for the manager to write; the
+    other regulators' exports mark it "Not written yet", but Social Care Wales's one heading for learning and impact
+    read the learning alone as the whole answer, and the export's summary counted the record as complete."""
+    from coplearn.core.document import MISSING
+    from coplearn.practice.cpd import to_markdown
+    from coplearn.practice.journal import Journal
+
+    journal = Journal(tmp_path / "journal.json")
+    bare = journal.add(title="Team audit", learning="The team shares practice in supervision only.", date="2026-11-02",
+                       hours=1)
+    text = to_markdown([bare], regulator="scw")
+    assert f"How it changes my practice: {MISSING}" in text
+    assert "1 record has a heading still to fill in" in text
+    done = journal.add(title="Team audit", learning="The team shares practice in supervision only.",
+                       impact_practice="I will open a monthly case discussion.", date="2026-11-02", hours=1)
+    text = to_markdown([done], regulator="scw")
+    assert MISSING not in text and "still to fill in" not in text and "I will open a monthly case discussion." in text

@@ -147,6 +147,15 @@ def _concept_names(entry: JournalEntry) -> list[str]:
     return [f"{c} {get_concept(c).title}" for c in entry.concepts]
 
 
+#: How the part of a "how it contributed" record that says what changes in practice is marked while it is not written.
+IMPACT_IN_CONTRIBUTION = "How it changes my practice"
+
+
+def _still_to_write(fields: Sequence[D.Field]) -> bool:
+    """Whether a record has a heading, or the impact within Social Care Wales's one heading, still to fill in."""
+    return any(f.missing or f"{IMPACT_IN_CONTRIBUTION}: {D.MISSING}" in f.text for f in fields)
+
+
 def _hours_text(hours: float | None) -> str:
     if hours is None:
         return ""
@@ -175,7 +184,10 @@ def _field_text(entry: JournalEntry, field: str) -> str:
     if field == "impact_both":
         return D.join([entry.impact_practice, people])
     if field == "contribution":
-        return D.join([entry.learning, entry.impact_practice, people])
+        # (Social Care Wales's one heading for learning and impact: an impact not written yet is marked in it, as the
+        # other regulators' own impact heading is, rather than the learning alone read as the whole answer)
+        impact = entry.impact_practice or f"{IMPACT_IN_CONTRIBUTION}: {D.MISSING}"
+        return D.join([entry.learning, impact, people])
     if field == "peer":
         return _peer_text(entry)
     if field == "hours":
@@ -217,7 +229,7 @@ def hours_total(entries: Sequence[JournalEntry]) -> tuple[float, int]:
 
 def _summary(entries: Sequence[JournalEntry], reg: Regulator) -> str:
     peer = sum(e.peer_reflection for e in entries)
-    incomplete = sum(any(f.missing for f in cpd_fields(e, reg)) for e in entries)
+    incomplete = sum(_still_to_write(cpd_fields(e, reg)) for e in entries)
     text = f"{len(entries)} record{'s' if len(entries) != 1 else ''}, {peer} with peer reflection."
     if entries and not peer and reg.needs_peer_reflection:
         text += f" None involves peer reflection yet: {reg.called} asks for at least one that does."
