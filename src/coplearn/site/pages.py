@@ -188,7 +188,8 @@ BROWSER_WORDING: list[tuple[str, str, str]] = [
     ("11",
      r"If you prefer a terminal, open one in the course folder and type\n"
      r"`\.venv/bin/coplearn journal export --format docx -o my-cpd-records\.docx` \(with `\.venv/bin/` in front:\n"
-     r"a plain `coplearn` gets \"command not found\"\); it does the same\. Before you submit",
+     r"a plain `coplearn` gets \"command not found\"; on a JupyterHub or Binder, where the course is installed\n"
+     r"for you, type it without `\.venv/bin/`\); it does the same\. Before you submit",
      "Before you submit"),
     ("06",  # no terminal in the browser: the loader below does the same (walk16 F4)
      r"From a terminal, one command turns the file into a report you can print or share with the team\.\n"
