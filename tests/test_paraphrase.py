@@ -45,9 +45,10 @@ def readable_text(path: Path) -> str:
 
 PASTED = ("Social work aims to enhance people's autonomy, self-direction and independence yet this has "
           "been juxtaposed with the social monitoring")
-# The same sentence with one word changed: the exact-copy guard misses it, the near-copy guard must not.
-ONE_WORD_CHANGED = ("The profession aims to enhance people's autonomy, self-direction plus independence yet this "
-                    "has been juxtaposed with the social")
+# The same sentence with two small changes (a word swapped, a word added), so that no run of N = 8 words is
+# the paper's: the exact-copy guard misses it, the near-copy guard must not.
+ONE_WORD_CHANGED = ("Social work aims to enhance people's liberty, self-direction and independence yet this has "
+                    "now been juxtaposed with the social monitoring")
 OURS = ("Social work sets out to widen people's autonomy, yet it is a profession that the state approves "
         "and regulates, and much of its work is monitoring.")
 
@@ -57,10 +58,19 @@ def test_the_fingerprint_catches_a_pasted_sentence():
     assert copied_runs(OURS, PRINTS) == []
 
 
+def test_the_exact_guard_sees_runs_of_eight_words_and_lets_the_papers_headings_through_only_as_titles():
+    """fid27 (session 27): the guard took runs of 10 words, looser than the reviews' 8; lesson 02 kept 8 of the
+    paper's words around a quoted phrase, and the concept table the paper's section headings, unmasked."""
+    assert N == 8
+    assert copied_runs("they offer ways of 'ameliorating institutionally generated conflicts' (Wenger 1998, p. 46)", PRINTS)
+    heading = "Concepts C27 to C34 come under 'Interagency working and involving people who use services'."
+    assert copied_runs(heading, PRINTS) and copied_runs(heading, PRINTS, PAPER_TITLES) == []
+
+
 def test_the_near_copy_guard_catches_a_sentence_with_one_word_changed():
     assert copied_runs(ONE_WORD_CHANGED, PRINTS) == [], "the exact guard should not see this one"
     hits = near_copies(ONE_WORD_CHANGED, BLOCKS)
-    assert hits and hits[0].coverage >= 0.9
+    assert hits and hits[0].coverage >= 0.85
     assert near_copies(OURS, BLOCKS) == []
 
 
@@ -98,7 +108,7 @@ def test_a_short_quoted_phrase_passes():
 
 @pytest.mark.parametrize("path", shipped_text_files(), ids=lambda p: str(p.relative_to(REPO)))
 def test_no_sentence_is_copied_from_the_paper(path):
-    runs = copied_runs(readable_text(path), PRINTS)
+    runs = copied_runs(readable_text(path), PRINTS, PAPER_TITLES)
     assert not runs, f"{len(runs)} run(s) of {N} words copied from the paper, e.g. {runs[0]!r}"
 
 

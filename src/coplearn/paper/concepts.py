@@ -111,7 +111,7 @@ class _ConceptList(tuple):
     def _repr_html_(self) -> str:
         return _html.table("The paper's argument as concepts (Gray et al. 2010; summaries are ours)",
                            ["id", "concept", "section heading in the paper", "summary"],
-                           [(c.id, c.title, c.section, c.summary) for c in self])
+                           [(c.id, c.title, f"\u201c{c.section}\u201d", c.summary) for c in self])
 
 
 def concepts(section: str | None = None) -> tuple[Concept, ...]:

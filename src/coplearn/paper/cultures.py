@@ -69,7 +69,8 @@ PROFILE_NOTE = (
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Dimension:
-    """One row heading of Table 1, such as *standards* or *supervision*."""
+    """The course's name for one row of Table 1, such as *standards* or *supervision* (the paper's table has no row
+    headings)."""
 
     key: str
     label: str

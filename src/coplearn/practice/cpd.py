@@ -44,19 +44,12 @@ if TYPE_CHECKING:  # the journal imports this module (Journal.export), never the
     from coplearn.practice.journal_entry import JournalEntry
 
 __all__ = ["FORMATS", "CpdField", "cpd_fields", "export", "format_for", "to_docx_bytes", "to_html", "to_markdown",
-           "build_document", "hours_total", "SWE_NOTE", "PRIVACY_NOTE", "MISSING", "GIBBS_STAGES",
+           "build_document", "hours_total", "PRIVACY_NOTE", "MISSING", "GIBBS_STAGES",
            "looks_like_a_name"]
 
 #: Export formats and the file endings that choose them.
 FORMATS = {"md": (".md", ".markdown", ".txt"), "html": (".html", ".htm"), "docx": (".docx",)}
 
-SWE_NOTE = (
-    "Social Work England asks for at least two CPD records in each registration year (renewal "
-    "closes on 30 November), and at least one of them must involve peer reflection. Each record "
-    "gives the type of activity, a description and why it is relevant, the date, what you learned, "
-    "and the impact on your practice and on people who use services. Copy each part below into "
-    "the matching box of your online account."
-)
 PRIVACY_NOTE = (
     "Before you paste anything: check that no person who uses services, carer or colleague can be "
     "identified. Name roles (for example 'a senior practitioner'), never people."

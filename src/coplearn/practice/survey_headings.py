@@ -7,7 +7,7 @@ when only one question fits. The respondent column and the bookkeeping columns o
 are recognised here too, and columns are described the way a spreadsheet user sees them
 (``F (T4: 'How far do ...')``).
 
->>> match_header("K1"), match_header("[t4] How far do team members share the team's goals?")
+>>> match_header("K1"), match_header("[t4] How far do team members trust one another?")
 ('K1', 'T4')
 """
 
