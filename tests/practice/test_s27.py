@@ -135,3 +135,26 @@ def test_a_social_care_wales_record_marks_an_impact_not_written_yet(tmp_path: Pa
                        impact_practice="I will open a monthly case discussion.", date="2026-11-02", hours=1)
     text = to_markdown([done], regulator="scw")
     assert MISSING not in text and "still to fill in" not in text and "I will open a monthly case discussion." in text
+
+
+def test_a_typed_list_with_a_long_run_of_spaces_is_read_without_stalling() -> None:
+    """Red team 25 (left then): splitting a typed list tried every space of a long run against "and" and "/" again
+    and again, so 32,000 spaces and tabs took about 9 seconds on a 2-core VM (and the time grew with the square of
+    the run). Now each run is tried once; 400,000 characters are read well inside the alarm below (a guard against a
+    hang, not a timing)."""
+    import signal
+
+    from coplearn.grading.options import split_several
+
+    def stalled(*_: object) -> None:
+        raise TimeoutError("split_several stalled on a long run of spaces")
+
+    old = signal.signal(signal.SIGALRM, stalled)
+    signal.alarm(60)
+    try:
+        assert split_several("K8" + " \t" * 200_000 + "x", "item") == ["K8" + " \t" * 200_000 + "x"]
+        assert split_several("K8" + " " * 200_000 + "/ I2", "item") == ["K8", "I2"]
+        assert split_several("K8" + " " * 200_000 + "and I2", "item") == ["K8", "I2"]
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)

@@ -215,7 +215,9 @@ def _keys(text: str, kind: str) -> set[str]:
     return {key for form in _forms(text, kind) for key in lookup.get(form, ())}
 
 
-_AND = re.compile(r"\s+(?:and|&)\s+", re.IGNORECASE)
+#: (each run of spaces is tried once, from its start: a run of thousands of spaces took seconds, red team 25)
+_AND = re.compile(r"(?<!\s)\s+(?:and|&)\s+", re.IGNORECASE)
+_SLASH_OR_BAR = re.compile(r"(?<!\s)\s*[/|]\s*")
 
 
 def split_several(text: str, kind: str) -> list[str]:
@@ -249,7 +251,7 @@ def split_several(text: str, kind: str) -> list[str]:
             return text.split(sep)
     # "K8 I2 T4", "K8/I2/T4", "K8|I2|T4": spaces, slashes or bars between choices, when the whole does not
     # name one option and every part names one (red team 11 F5)
-    for parts in (text.split(), re.split(r"\s*[/|]\s*", text.strip())):
+    for parts in (text.split(), _SLASH_OR_BAR.split(text.strip())):
         if len(parts) > 1 and len(_keys(text, kind)) != 1 and all(len(_keys(p, kind)) == 1 for p in parts):
             return parts
     return [text]
