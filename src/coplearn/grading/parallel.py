@@ -589,9 +589,11 @@ def _say_if_no_notebook(app: Any, listed: dict[str, list[str]]) -> list[str]:
     return missing
 
 
-def _holding_old_marks(db_url: str, course: str, assignment: str, students: Sequence[str]) -> tuple[str, ...]:
-    """Of ``students`` (who failed this run), those with a submission in the gradebook that holds
-    marks: nbgrader keeps an earlier grading's marks when grading again fails (red team 8)."""
+def _from_submissions(db_url: str, course: str, assignment: str, students: Sequence[str],
+                      pick: Callable[[Any], Any], *, needs_due_date: bool = False) -> tuple[Any, ...]:
+    """``(student, pick(submission))`` for each of ``students`` with a submission in the gradebook for which ``pick``
+    gives something (``None``, ``False`` or ``0``: left out); ``()`` when the gradebook cannot be read (these are notes
+    for the tutor, never a reason to fail the run), or, with ``needs_due_date``, when the assignment has no due date."""
     if not students:
         return ()
     from nbgrader.api import Gradebook, MissingEntry
@@ -599,40 +601,35 @@ def _holding_old_marks(db_url: str, course: str, assignment: str, students: Sequ
     out = []
     try:
         with Gradebook(db_url, course) as gb:
+            if needs_due_date and gb.find_assignment(assignment).duedate is None:
+                return ()
             for student in students:
                 try:
-                    sub = gb.find_submission(assignment, student)
+                    found = pick(gb.find_submission(assignment, student))
                 except MissingEntry:
                     continue
-                if any(g.auto_score is not None or g.manual_score is not None
-                       for nb in sub.notebooks for g in nb.grades):
-                    out.append(student)
+                if found:
+                    out.append((student, found))
     except Exception:  # noqa: BLE001 - a note for the tutor, never a reason to fail the run
         return ()
     return tuple(out)
+
+
+def _holding_old_marks(db_url: str, course: str, assignment: str, students: Sequence[str]) -> tuple[str, ...]:
+    """Of ``students`` (who failed this run), those with a submission in the gradebook that holds
+    marks: nbgrader keeps an earlier grading's marks when grading again fails (red team 8)."""
+    def marked(sub: Any) -> bool:
+        return any(g.auto_score is not None or g.manual_score is not None for nb in sub.notebooks for g in nb.grades)
+
+    return tuple(student for student, _ in _from_submissions(db_url, course, assignment, students, marked))
 
 
 def _late(db_url: str, course: str, assignment: str, students: Sequence[str]) -> tuple[tuple[str, float], ...]:
     """Of ``students`` (graded this run), those whose submission came after the due date, with the seconds."""
-    if not students:
-        return ()
-    from nbgrader.api import Gradebook, MissingEntry
+    def seconds_late(sub: Any) -> float:
+        return max(float(sub.total_seconds_late or 0.0), 0.0)
 
-    out = []
-    try:
-        with Gradebook(db_url, course) as gb:
-            if gb.find_assignment(assignment).duedate is None:
-                return ()
-            for student in students:
-                try:
-                    seconds = gb.find_submission(assignment, student).total_seconds_late or 0.0
-                except MissingEntry:
-                    continue
-                if seconds > 0:
-                    out.append((student, float(seconds)))
-    except Exception:  # noqa: BLE001 - a note for the tutor, never a reason to fail the run
-        return ()
-    return tuple(out)
+    return _from_submissions(db_url, course, assignment, students, seconds_late, needs_due_date=True)
 
 
 def _without_selection(argv: Sequence[str]) -> list[str]:
