@@ -75,10 +75,15 @@ ACTION_THRESHOLD = 3
 #: item rated the same as the last of them is listed too, so that the cut never falls between two
 #: equal ratings (walk26 M-L1: I7, rated 2 like the fifth, was left out without a word).
 SHOWN_PRIORITIES = 5
+#: :data:`SHOWN_PRIORITIES` as the rule's sentences say it: how many, and the last of them ("five", "fifth").
+SHOWN_WORDS = dict(zip(range(1, 11), ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")))[
+    SHOWN_PRIORITIES]
+SHOWN_LAST = dict(zip(range(1, 11), ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+                                     "ninth", "tenth")))[SHOWN_PRIORITIES]
 
 #: The rule of the action plan, in words (the form, the journal entry and the team survey report say it).
-PLAN_RULE = (f"steps for up to five of the items rated {ACTION_THRESHOLD} or lower, weakest first, and for any "
-             f"rated the same as the fifth, so that equal ratings are never split; with a step on leadership style "
+PLAN_RULE = (f"steps for up to {SHOWN_WORDS} of the items rated {ACTION_THRESHOLD} or lower, weakest first, and for "
+             f"any rated the same as the {SHOWN_LAST}, so that equal ratings are never split; with a step on leadership style "
              f"from the team's stage (T3), and one for any part of the audit not yet rated (the course's rule)")
 
 AUDIT_NOTE = (

@@ -37,7 +37,7 @@ from coplearn.core.formats import pick_format
 from coplearn.core.palette import DOMAIN_COLOURS, OKABE_ITO
 from coplearn.core.templates import render
 from coplearn.core.text_alternative import TextAlternative
-from coplearn.paper.action_centred import ACTION_THRESHOLD, rating_scale, weakest
+from coplearn.paper.action_centred import ACTION_THRESHOLD, SHOWN_LAST, SHOWN_WORDS, rating_scale, weakest
 from coplearn.practice.survey import DEFAULT_MIN_RESPONDENTS, missing_list, missing_note
 from coplearn.practice.survey_summary import DISAGREEMENT_RULE, ItemSummary, SurveyResult
 from coplearn.practice.survey_alternatives import DOMAIN_NAMES, domain_alternative, item_label, items_alternative
@@ -253,7 +253,7 @@ def _method_points(r: SurveyResult) -> list[str]:
         "lowest to the highest of the individual people's own means for that domain.",
         DISAGREEMENT_RULE,
         f"Priorities are the questions with a team mean of {ACTION_THRESHOLD} or lower, lowest first; the "
-        f"action plan takes up to five of them, and any with the same team mean as the fifth (so that equal means "
+        f"action plan takes up to {SHOWN_WORDS} of them, and any with the same team mean as the {SHOWN_LAST} (so that equal means "
         f"are never split), adds a step for the team's stage, and names the framework and "
         f"the course lesson that help. It is the same plan as the course's single-person audit, fed with team "
         f"means.",
@@ -342,6 +342,9 @@ SECTIONS = (
 
 class _Facts:
     """What the report's templates print, worked out when a template first asks for it."""
+
+    #: how many weakest questions the plan takes, and the last of them, in words ("five", "fifth")
+    shown, shown_last = SHOWN_WORDS, SHOWN_LAST
 
     def __init__(self, r: SurveyResult) -> None:
         self.r = r

@@ -107,8 +107,8 @@ def priorities_note(result: _audit.AuditResult) -> str:
     if shown == total:
         return ""
     tied = shown - _audit.SHOWN_PRIORITIES
-    return (f"Only the five weakest of the {total} rated items are listed"
-            + (f", and {tied} more rated the same as the fifth" if tied > 0 else "")
+    return (f"Only the {_audit.SHOWN_WORDS} weakest of the {total} rated items are listed"
+            + (f", and {tied} more rated the same as the {_audit.SHOWN_LAST}" if tied > 0 else "")
             + " (the course's rule: items with equal ratings are never split).")
 
 
