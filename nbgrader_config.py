@@ -115,8 +115,8 @@ c.Autograde.autograde_preprocessors = [
 # Before nbgrader copies a student's submitted folder: links and special files are removed (nbgrader's
 # copy would follow a link to another student's notebook, or to /dev/zero), and a student id that
 # nbgrader would read as a pattern ("g-*") is not graded. Each is named in the log.
-from coplearn.grading.submission import (bound_timestamp_reading, check_submission, guard_nbgrader_copy,  # noqa: E402
-                                         skip_unmatched_folders)
+from coplearn.grading.submission import (bound_due_date_reading, bound_timestamp_reading, check_submission,  # noqa: E402
+                                         guard_nbgrader_copy, skip_unmatched_folders)
 
 c.Autograde.pre_convert_hook = check_submission
 # nbgrader then copies the student's folder even when that hook refused it: a refused folder is now
@@ -126,6 +126,10 @@ guard_nbgrader_copy()
 # held grading up), or for ever (a named pipe). It is read within bounds instead, and a file that is
 # not a time fails that student alone, with a plain line.
 bound_timestamp_reading()
+# A due date given to `nbgrader db assignment add` (or import, or formgrader) is read as the course reads a
+# submission's time: nbgrader's own reading took "BST" as UTC, "11/06/2026" as 6 November and " +0100" as
+# 100 seconds, without a word. A date it cannot read for certain is refused, with a plain line.
+bound_due_date_reading()
 # nbgrader stops the whole run at a submitted folder it cannot read a student id from (a name
 # holding a line break): such a folder is left out instead, named in the log, and the rest graded.
 skip_unmatched_folders()

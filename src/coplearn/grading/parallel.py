@@ -790,6 +790,7 @@ def autograde_parallel(
     asked = jobs
     python_bin_on_path()  # nbgrader runs alembic from PATH when it creates a gradebook
     submission.bound_timestamp_reading()  # (the course's nbgrader_config.py does too; an older copy may not)
+    submission.bound_due_date_reading()  # (likewise)
     submission.skip_unmatched_folders()  # (likewise)
     submission.guard_nbgrader_copy()  # (likewise)
     submission.said_timestamps().clear()  # each run says what it finds

@@ -31,7 +31,7 @@ from coplearn.grading.schema import Question, answer_schema, clean_answers
 from coplearn.grading.tutor_log import keep_printable
 
 __all__ = ["PruneSubmission", "check_submission", "clear_odd_entries", "notebooks_elsewhere", "odd_entries", "prune_folder", "released_data_files",
-           "bound_timestamp_reading", "guard_nbgrader_copy", "time_from_text", "hard_linked", "skip_unmatched_folders", "read_timestamp", "unsafe_student_id", "MAX_TIMESTAMP_BYTES",
+           "bound_timestamp_reading", "bound_due_date_reading", "due_date_from_text", "guard_nbgrader_copy", "time_from_text", "hard_linked", "skip_unmatched_folders", "read_timestamp", "unsafe_student_id", "MAX_TIMESTAMP_BYTES",
            "MAX_TIMESTAMP_CHARS"]
 
 
@@ -1290,6 +1290,75 @@ def bound_timestamp_reading() -> None:
 
     get_existing_timestamp.coplearn = True  # type: ignore[attr-defined]
     CourseDirectory.get_existing_timestamp = get_existing_timestamp
+
+
+#: A due date with a space before its numeric offset, as formgrader's form sends it ("2026-06-11T17:00 +0100") and
+#: a tutor may type it: nbgrader reads "+0100" after a date and a time as 100 seconds (red team 27 M2).
+_SPACED_OFFSET = re.compile(r"(\d{4}-\d{2}-\d{2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)?)\s+([+-]\d{2}:?\d{2})")
+
+
+def due_date_from_text(text: str) -> Any:
+    """An assignment's due date written as text, as the gradebook keeps it (naive, in UTC), read as
+    :func:`time_from_text` reads a submission's time; or ``ValueError`` in plain words. nbgrader's own reading took
+    "BST", "AEST" and "CEST" as UTC, "11/06/2026" as 6 November and " +0100" as 100 seconds, without a word, so late
+    work went unflagged (or everyone was late: red team 27 M2).
+
+    >>> [str(due_date_from_text(t)) for t in ("2026-06-11 17:00:00 BST", "2026-06-11T17:00 +0100", "2026-06-11 17:00")]
+    ['2026-06-11 16:00:00', '2026-06-11 16:00:00', '2026-06-11 17:00:00']
+    >>> due_date_from_text("11/06/2026 17:00")
+    Traceback (most recent call last):
+    ValueError: the due date '11/06/2026 17:00' is not written year first on the 24-hour clock: write it as 2026-06-11 17:00:00 with UTC or the zone's letters (2026-06-11 17:00:00 BST); nothing was changed
+    """
+    shown = " ".join(str(text).split())[:40]
+    spaced = _SPACED_OFFSET.fullmatch(str(text).strip())
+    try:
+        return time_from_text(spaced.group(1) + spaced.group(2) if spaced else str(text))
+    except ValueError as exc:
+        said = str(exc)
+        why = (": the course cannot read its time zone for certain (some letters name more than one zone)"
+               if "time zone" in said else " cannot be read as a date and time" if "year first" not in said
+               else " is not written year first on the 24-hour clock")
+        raise ValueError(f"the due date {shown!r}{why}: write it as 2026-06-11 17:00:00 with UTC or the zone's "
+                         "letters (2026-06-11 17:00:00 BST); nothing was changed") from None
+
+
+def bound_due_date_reading() -> None:
+    """Make nbgrader's gradebook read a due date given as text through :func:`due_date_from_text` in this process
+    (``nbgrader_config.py`` calls it, so ``nbgrader db assignment add`` and ``import``, and formgrader, do too): a date
+    it cannot read for certain is refused with one plain line, and nothing is changed."""
+    from nbgrader.api import Gradebook
+    from nbgrader.apps.dbapp import DbAssignmentAddApp, DbAssignmentImportApp
+
+    if getattr(Gradebook.add_assignment, "coplearn", False):
+        return
+    add, update = Gradebook.add_assignment, Gradebook.update_or_create_assignment
+
+    def read(kwargs: dict[str, Any]) -> dict[str, Any]:
+        if isinstance(kwargs.get("duedate"), str) and kwargs["duedate"].strip():
+            kwargs = {**kwargs, "duedate": due_date_from_text(kwargs["duedate"])}
+        return kwargs
+
+    def add_assignment(self: Any, name: str, **kwargs: Any) -> Any:
+        return add(self, name, **read(kwargs))
+
+    def update_or_create_assignment(self: Any, name: str, **kwargs: Any) -> Any:
+        return update(self, name, **read(kwargs))
+
+    def plainly(start: Any) -> Any:
+        def run(self: Any) -> None:
+            try:
+                start(self)
+            except ValueError as exc:
+                if "the due date" not in str(exc):
+                    raise
+                self.fail("coplearn: %s", exc)
+        return run
+
+    for fn in (add_assignment, update_or_create_assignment):
+        fn.coplearn = True  # type: ignore[attr-defined]
+    Gradebook.add_assignment, Gradebook.update_or_create_assignment = add_assignment, update_or_create_assignment
+    DbAssignmentAddApp.start = plainly(DbAssignmentAddApp.start)
+    DbAssignmentImportApp.start = plainly(DbAssignmentImportApp.start)
 
 
 #: The course's own record of what ``collect`` left in each submitted folder, beside ``submitted/``
