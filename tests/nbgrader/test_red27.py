@@ -50,3 +50,33 @@ def test_a_due_date_is_read_as_the_course_reads_a_time_or_refused_plainly(tmp_pa
         assert f"the due date {typed!r}" in said and why in said and "nothing was changed" in said, said[-2000:]
         assert "Traceback" not in said
         assert _stored(tmp_path) == "2026-06-11 16:30:00"  # (as it was)
+
+
+def test_a_written_answer_of_megabytes_costs_about_its_own_size_to_sanitise(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """M1: a written answer of 93 MB ("ab " * 31 million, under nbgrader's folder limit) took the grading process to
+    about 2.4 GB in every mode (the course's own hub gives a server 2 GB): it was split into one string per word to be
+    compared with the boxes as released, before it was cut to what is shown. 9 MB here took about 177 MB."""
+    import tracemalloc
+
+    from test_check24_sanitise import _sanitised
+
+    from coplearn.grading import sanitise
+
+    huge = "ab " * 3_000_000
+    measured = []
+    step = sanitise.AnswersAsData.preprocess
+
+    def preprocess(self, nb, resources):  # (the sanitising step alone: not nbformat's reading of the notebook)
+        tracemalloc.start()
+        try:
+            return step(self, nb, resources)
+        finally:
+            measured.append(tracemalloc.get_traced_memory()[1])
+            tracemalloc.stop()
+
+    monkeypatch.setattr(sanitise.AnswersAsData, "preprocess", preprocess)
+    cells = _sanitised(tmp_path, [huge], monkeypatch, caplog)
+    (peak,) = measured
+    assert "is in the notebook as handed in" in cells[0].source and len(cells[0].source) < 200_000
+    assert peak < 5 * len(huge), f"sanitising took {peak / 2**20:.0f} MiB for a {len(huge) / 2**20:.0f} MiB answer"

@@ -88,8 +88,8 @@ def is_exercise_note(text: object, notebook: str) -> bool:
     >>> is_exercise_note(EXERCISE_NOTE.format(notebook="a2.ipynb"), "a1.ipynb")
     False
     """
-    if not isinstance(text, str):
-        return False
+    if not isinstance(text, str) or len(text) > 2 * max(map(len, (EXERCISE_NOTE, *EXERCISE_NOTES_BEFORE))) + 1000:
+        return False  # (far longer than any note: not one, and not copied three times over to find out, red team 27 M1)
     typed = text.replace("\r\n", "\n").replace("\r", "\n").strip()
     return any(typed == note.format(notebook=notebook).strip() for note in (EXERCISE_NOTE, *EXERCISE_NOTES_BEFORE))
 
