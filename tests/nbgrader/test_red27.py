@@ -80,3 +80,20 @@ def test_a_written_answer_of_megabytes_costs_about_its_own_size_to_sanitise(
     (peak,) = measured
     assert "is in the notebook as handed in" in cells[0].source and len(cells[0].source) < 200_000
     assert peak < 5 * len(huge), f"sanitising took {peak / 2**20:.0f} MiB for a {len(huge) / 2**20:.0f} MiB answer"
+
+
+def test_received_refuses_a_folder_autograding_would_refuse_before_reading_it(tmp_path: Path, capsys) -> None:
+    """L1: ``coplearn received`` fingerprinted every byte of a sparse answers.json (40 GB that takes no room on the
+    disk: 97 s, saying nothing) before recording the time; autograding refuses such a folder by its size anyway."""
+    from coplearn.cli.main import main
+
+    shutil.copy(REPO / "nbgrader_config.py", tmp_path / "nbgrader_config.py")
+    folder = tmp_path / "submitted" / "s27" / "a1-learning-cultures"
+    folder.mkdir(parents=True)
+    shutil.copy(REPO / "exercises" / "a1-learning-cultures" / "a1-learning-cultures.ipynb", folder)
+    with open(folder / "answers.json", "wb") as fh:
+        fh.truncate(10 * 10**9)  # ten billion bytes on paper, none on the disk
+    assert main(["received", "a1-learning-cultures", "s27", "--course-dir", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "add up to 10,000 MB" in err and "more than the 100 MB autograding takes" in err and "Nothing was written" in err
+    assert not (folder / "timestamp.txt").exists()

@@ -247,6 +247,16 @@ def run_received(args: argparse.Namespace) -> int:
         return fail(f"there is no folder submitted/{log_safe(args.student, 80)}/{log_safe(args.assignment, 80)} in "
                     f"{course} (the names must match the folders' exactly, capitals included): put the student's "
                     "returned folder there first (step 4 of the tutor guide).")
+    # (recording reads every notebook and answers.json to fingerprint them: a sparse file of 40 GB that takes no room
+    # on the disk took 97 s, saying nothing, red team 27 L1; autograding refuses such a folder anyway)
+    size, limit = S.apparent_size(folder), S.MAX_SUBMISSION_BYTES
+    if size > limit or S.too_many_entries(folder):
+        what = (f"its files add up to {size / 1e6:,.0f} MB (they may take less room on the disk), more than the "
+                f"{limit / 1e6:,.0f} MB autograding takes" if size > limit
+                else f"it holds more than {S.MAX_ENTRIES} files and folders, more than autograding takes")
+        return fail(f"submitted/{log_safe(args.student, 80)}/{log_safe(args.assignment, 80)} is not graded as it is: "
+                    f"{what}. Ask the student for the notebook and answers.json alone, put them there in place of "
+                    "what is there, then run this command again. Nothing was written.")
     now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     if args.at is not None and not args.at.strip():
         return fail("--at is empty: give the time the work reached you, e.g. --at \"2026-12-03 14:05\", or leave "
