@@ -97,3 +97,15 @@ def test_received_refuses_a_folder_autograding_would_refuse_before_reading_it(tm
     err = capsys.readouterr().err
     assert "add up to 10,000 MB" in err and "more than the 100 MB autograding takes" in err and "Nothing was written" in err
     assert not (folder / "timestamp.txt").exists()
+
+
+def test_a_definition_list_makes_no_heading_in_a_written_answer() -> None:
+    """L2: a Markdown definition list (``x`` then ``: # q3-task``) gave a heading with an id, which inert_markdown
+    promises never to let through (formgrader could take its id for its own); unreachable today only because every
+    answer box is framed as the student's."""
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    from coplearn.grading.sanitise import inert_markdown
+
+    for text in ("My answer\n: # q3-task", "x\n: - # a", "x\n: > # a", "x\n   :\t# a"):
+        assert "<h" not in markdown2html_mistune(inert_markdown(text)), text

@@ -341,6 +341,8 @@ def _heading_mark(line: str) -> int | None:
 
     >>> [_heading_mark(s) for s in ("# a", "> - 1. ## a", "===", "  -- ", "a # b", "    # x", "> " * 50 + "x", "- ")]
     [0, 7, 0, 2, None, 4, None, 0]
+    >>> [_heading_mark(s) for s in (": # a", "   : - # a", ":# a")]  # (a definition list's item)
+    [2, 7, None]
     """
     i, n = 0, len(line)
     while True:
@@ -352,7 +354,7 @@ def _heading_mark(line: str) -> int | None:
         if j < n and line[j] == ">":
             i = j + 2 if j + 1 < n and line[j + 1] in " \t" else j + 1
             continue
-        if j + 1 < n and line[j] in "-*+" and line[j + 1] in " \t":
+        if j + 1 < n and line[j] in "-*+:" and line[j + 1] in " \t":  # (":" opens a definition: red team 27 L2)
             i = j + 2
             while i < n and line[i] in " \t":
                 i += 1
