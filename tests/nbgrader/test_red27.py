@@ -7,12 +7,14 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from nbcourse import A1, FAST, Course, forget_students, honest_a1
 
 pytestmark = [pytest.mark.nbgrader]
 
@@ -109,3 +111,21 @@ def test_a_definition_list_makes_no_heading_in_a_written_answer() -> None:
 
     for text in ("My answer\n: # q3-task", "x\n: - # a", "x\n: > # a", "x\n   :\t# a"):
         assert "<h" not in markdown2html_mistune(inert_markdown(text)), text
+
+
+def test_a_stray_notebook_nbgrader_cannot_read_is_not_said_to_stop_the_grading(course: Course) -> None:
+    """L3: an ``Untitled.ipynb`` holding ``{}`` beside the right notebook drew "so nbgrader cannot read it and this
+    student is not graded", though the student was graded in full (nbgrader grades only the assignment's notebooks)."""
+    sid = "z27-stray"
+    course.student(sid).hand_in(A1, honest_a1)
+    course.ok(course.api(**FAST).collect(A1))
+    (course.root / "submitted" / sid / A1 / "Untitled.ipynb").write_text("{}", encoding="utf-8")
+    try:
+        log = course.api(**FAST).autograde(A1, sid)["log"]
+        mine = [line for line in log.splitlines() if f"coplearn: {sid}" in line]
+        assert not any("not graded (the error" in line for line in mine), mine
+        assert any("Untitled.ipynb is JSON but not a notebook" in line and "costs the student nothing" in line
+                   for line in mine), mine
+        assert course.score(A1, sid) == 40
+    finally:
+        forget_students(course, sid)

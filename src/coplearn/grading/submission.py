@@ -1028,12 +1028,30 @@ def _json_kind(value: object) -> str:
     return "text" if isinstance(value, str) else "empty (null)"  # (JSON has no other kinds)
 
 
-def _say_if_unreadable(notebooks: list[str], student: str, log: Any) -> None:
+def _assignment_notebooks(folder: str, converter: Any = None) -> set[str]:
+    """The names of the notebooks nbgrader grades in a submitted ``folder``: those of the assignment's source folder
+    (the course's: named after the assignment), as ``converter`` has it or found beside ``submitted/``."""
+    here = Path(folder)
+    cd = getattr(converter, "coursedir", None)
+    source = (cd.format_path(cd.source_directory, ".", here.name) if cd is not None else
+              next((p for p in (here.parents[2] / s / here.name for s in _SOURCE_FOLDERS) if p.is_dir()), None)
+              if len(here.parents) > 2 else None)
+    names = {here.name + ".ipynb"}
+    with contextlib.suppress(OSError, TypeError):
+        names |= {n for n in os.listdir(source) if n.endswith(".ipynb")} if source else set()
+    return names
+
+
+def _say_if_unreadable(notebooks: list[str], student: str, log: Any, graded: set[str] | None = None) -> None:
     """One plain line before nbgrader's own error (a traceback) for a notebook it cannot read:
-    that student then fails alone."""
+    that student then fails alone. A notebook nbgrader does not grade (``graded`` names those it does: a stray
+    ``Untitled.ipynb``) costs nothing, and is said so (red team 27 L3: it was said to stop the student's grading)."""
     for path in notebooks:
         why = _unreadable(path)
-        if why:
+        if why and graded is not None and os.path.basename(path) not in graded:
+            log.warning("coplearn: %s: %s %s; it is not one of the assignment's notebooks, so it is not graded and "
+                        "costs the student nothing.", log_safe(student), log_safe(os.path.basename(path)), why)
+        elif why:
             log.error("coplearn: %s: %s %s, so nbgrader cannot read it and this student is not graded (the error "
                       "below). Ask the student to download the notebook from JupyterLab again and send that copy "
                       "(or mend the file), then grade again.", log_safe(student), log_safe(os.path.basename(path)),
@@ -1697,7 +1715,7 @@ def check_submission(assignment: str = "", student: str = "", notebooks: list[st
                 _refuse(folder, notebooks)
                 return
         _say_if_answers_file_missing(folder, student, notebooks, log)  # (after the counts: it parses the notebook)
-        _say_if_unreadable(notebooks, student, log)
+        _say_if_unreadable(notebooks, student, log, _assignment_notebooks(folder, _HOOK_CONVERTER))
         _say_if_own_timestamp(folder, student, log)
     except NotGraded as exc:
         log.error("coplearn: %s: not graded: %s.", log_safe(student), log_safe(str(exc), 3000))
