@@ -74,7 +74,7 @@ def test_a_notebook_of_too_many_cells_is_refused_before_nbgrader_reads_it(course
     ("2026-06-04 17:00 CEST", "2026-06-04 15:00:00"),
     ("2026-12-04 17:00:00 EST", "2026-12-04 22:00:00"),
     ("2026-12-04 5:00 AM", None),
-    ("2026-12-04 17:00 +01:00", None),  # nbgrader reads a spaced offset as nothing
+    ("2026-12-04 17:00 +01:00", "spaced"),  # nbgrader reads a spaced offset as nothing; said so (red team 27 L4)
     ("2026-12-04 17:00 IST", "zone"),  # India, Ireland or Israel: refused, not guessed
     ("2026-12-04 17:00 XYZ", "zone"),
 ])
@@ -89,6 +89,9 @@ def test_a_timestamp_is_read_only_when_written_year_first(tmp_path: Path, text: 
         assert read_timestamp(stamp) == parse_utc(text)
     elif read == "zone":
         with pytest.raises(ValueError, match="time zone .* the course cannot read for certain"):
+            read_timestamp(stamp)
+    elif read == "spaced":
+        with pytest.raises(ValueError, match="with a space before its offset from UTC"):
             read_timestamp(stamp)
     elif read is not None:
         assert str(read_timestamp(stamp)) == read

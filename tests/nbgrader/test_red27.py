@@ -129,3 +129,38 @@ def test_a_stray_notebook_nbgrader_cannot_read_is_not_said_to_stop_the_grading(c
         assert course.score(A1, sid) == 40
     finally:
         forget_students(course, sid)
+
+
+def test_timestamp_and_received_messages_say_what_is_really_wrong(tmp_path: Path, capsys) -> None:
+    """L4: a time with a space before its offset was refused as "not written year first"; ``coplearn received`` called
+    a student folder that is a link "no folder"; (an empty timestamp.txt: see the autograde test below)."""
+    from coplearn.cli.main import main
+    from coplearn.grading.submission import time_from_text
+
+    with pytest.raises(ValueError, match="with a space before its offset from UTC") as said:
+        time_from_text("2026-01-05 10:00:00 -23:59")
+    assert "year first" not in str(said.value)
+    shutil.copy(REPO / "nbgrader_config.py", tmp_path / "nbgrader_config.py")
+    real = tmp_path / "elsewhere" / "a1-learning-cultures"
+    real.mkdir(parents=True)
+    (tmp_path / "submitted").mkdir()
+    (tmp_path / "submitted" / "s27").symlink_to(tmp_path / "elsewhere")
+    assert main(["received", "a1-learning-cultures", "s27", "--course-dir", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "submitted/s27 is a link to another folder, not a folder" in err and "there is no folder" not in err, err
+
+
+def test_an_empty_timestamp_file_is_said_to_record_no_time(course: Course) -> None:
+    """L4: an empty timestamp.txt was said to be "recorded as the submission time" (shown as "()"); nbgrader records no
+    time at all, so the work counts as on time whatever the due date."""
+    sid = "z27-empty-time"
+    course.student(sid).hand_in(A1, honest_a1)
+    course.ok(course.api(**FAST).collect(A1))
+    (course.root / "submitted" / sid / A1 / "timestamp.txt").write_text("\n", encoding="utf-8")
+    try:
+        log = course.api(**FAST).autograde(A1, sid, force=True)["log"]
+        mine = [line for line in log.splitlines() if f"coplearn: {sid}" in line]
+        assert any("timestamp.txt, but it is empty, so nbgrader records no submission time" in line for line in mine), mine
+        assert not any("()" in line for line in mine), mine
+    finally:
+        forget_students(course, sid)

@@ -243,7 +243,12 @@ def run_received(args: argparse.Namespace) -> int:
     # check26 L4)
     exact = (_named_exactly(course / "submitted", args.student)
              and _named_exactly(course / "submitted" / args.student, args.assignment))
-    if not exact or not folder.is_dir() or folder.is_symlink() or folder.parent.is_symlink():
+    if exact and (folder.is_symlink() or folder.parent.is_symlink()):  # (red team 27 L4: said "there is no folder")
+        linked = folder if folder.is_symlink() else folder.parent
+        return fail(f"{linked.relative_to(course)} is a link to another folder, not a folder: autograding does not "
+                    "follow links in submitted/. Put the student's folder itself there (move or copy it in place of "
+                    "the link), then run this command again. Nothing was written.")
+    if not exact or not folder.is_dir():
         return fail(f"there is no folder submitted/{log_safe(args.student, 80)}/{log_safe(args.assignment, 80)} in "
                     f"{course} (the names must match the folders' exactly, capitals included): put the student's "
                     "returned folder there first (step 4 of the tutor guide).")

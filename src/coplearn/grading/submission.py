@@ -1202,6 +1202,11 @@ def time_from_text(text: str) -> Any:
     text = text.strip()
     if len(text) > MAX_TIMESTAMP_CHARS:
         raise ValueError(f"holds {len(text)} characters, too many to be a time")
+    if not _ISO_TIME.match(text) and _SPACED_OFFSET.fullmatch(text):
+        # (written year first, but nbgrader reads " +01:00" after a date and a time wrongly: red team 27 L4 said
+        # "not written year first" of it)
+        raise ValueError(f"holds {text[:40]!r}, with a space before its offset from UTC, which nbgrader reads wrongly: "
+                         "write it without the space (2026-12-04 17:00:00+01:00) or in UTC (2026-12-04 16:00:00 UTC)")
     if not _ISO_TIME.match(text):
         # nbgrader's reading takes 04/12/2026 as 12 April and "5:00 PM" as 05:00, without a word (red team 11 F3)
         raise ValueError(f"holds {text[:40]!r}, which is not a time written year first on the 24-hour clock "
@@ -1494,6 +1499,13 @@ def _say_if_own_timestamp(folder: str, student: str, log: Any) -> None:
             read_as = f", read as {time_text(when, '%H:%M')} UTC" if when is not None else ""
         except ValueError:
             return  # refused: nbgrader's reading (through read_timestamp) fails this student, with the reason (docs 12 D14)
+        if when is None:  # (empty: nbgrader records no time at all, red team 27 L4)
+            log.warning("coplearn: %s: the folder has its own timestamp.txt, but it is empty, so nbgrader records no "
+                        "submission time: the work counts as on time whatever the due date. Record the time the work "
+                        "reached you with coplearn received %s %s --at \"YYYY-MM-DD HH:MM\" (in UTC), after which "
+                        "this is not said again.", log_safe(student), log_safe(os.path.basename(folder)),
+                        log_safe(student))
+            return
         log.warning("coplearn: %s: the folder has its own timestamp.txt (%s%s), which nbgrader records as the "
                     "submission time; it did not come through the exchange (or its notebook or answers.json were "
                     "changed since it was collected), so check it, and record the time the work reached you with "
