@@ -164,3 +164,27 @@ def test_an_empty_timestamp_file_is_said_to_record_no_time(course: Course) -> No
         assert not any("()" in line for line in mine), mine
     finally:
         forget_students(course, sid)
+
+
+def test_a_folder_too_deep_to_open_is_named_as_left_out(course: Course) -> None:
+    """L5: a folder nested beyond the system's path limit (an archive unpacked by hand) was neither copied nor named:
+    the tutor was not told something of the student's was left out."""
+    import os
+
+    sid = "z27-deep"
+    course.student(sid).hand_in(A1, honest_a1)
+    course.ok(course.api(**FAST).collect(A1))
+    fd = os.open(course.root / "submitted" / sid / A1, os.O_RDONLY)
+    for _ in range(30):  # 30 x 200 characters: beyond Linux's 4,096
+        os.mkdir("d" * 200, dir_fd=fd)
+        inner = os.open("d" * 200, os.O_RDONLY, dir_fd=fd)
+        os.close(fd)
+        fd = inner
+    os.close(fd)
+    try:
+        log = course.api(**FAST).autograde(A1, sid)["log"]
+        mine = [line for line in log.splitlines() if f"coplearn: {sid}: left out of grading" in line]
+        assert any("could not be opened" in line and "ddd" in line for line in mine), log[-3000:]
+        assert course.score(A1, sid) == 40
+    finally:
+        forget_students(course, sid)

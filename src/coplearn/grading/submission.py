@@ -1620,6 +1620,15 @@ def guard_nbgrader_copy() -> None:
                 left_out.append(f"{rel}: {why}")
                 continue
             self.log.info("Copying %s -> %s", filename, path)
+        # what nbgrader's walk passed over without a word: a folder it could not open (a path longer than the system
+        # allows, from an archive unpacked by hand; one without permissions) is left out, and said so (red team 27 L5)
+        unread: list[OSError] = []
+        for _ in os.walk(source, followlinks=False, onerror=unread.append):
+            pass
+        for err in unread[:20]:
+            rel = os.path.relpath(os.fsdecode(err.filename or source), source)
+            shown = rel if len(rel) <= 120 else rel[:60] + "…" + rel[-40:]
+            left_out.append(f"{shown}: could not be opened ({err.strerror or err}), so nothing in it was copied")
         if left_out:
             self.log.warning("coplearn: %s: left out of grading, as it could not be copied safely: %s",
                              log_safe(student_id), log_safe("; ".join(left_out), 2000))
