@@ -134,7 +134,16 @@ def test_a_social_care_wales_record_marks_an_impact_not_written_yet(tmp_path: Pa
     done = journal.add(title="Team audit", learning="The team shares practice in supervision only.",
                        impact_practice="I will open a monthly case discussion.", date="2026-11-02", hours=1)
     text = to_markdown([done], regulator="scw")
-    assert MISSING not in text and "still to fill in" not in text and "I will open a monthly case discussion." in text
+    assert MISSING not in text and "still to fill in" not in text
+    # (rev27 M6: each part labelled, so the impact can be told from the learning once written)
+    assert "How it changes my practice: I will open a monthly case discussion." in text
+    assert "What I learned: The team shares practice in supervision only." in text
+    # a record with the impact but not the learning: the learning is what is marked (it went unmarked)
+    unlearned = journal.add(title="Team audit", learning="", impact_practice="I will open a monthly case discussion.",
+                            date="2026-11-02", hours=1)
+    text = to_markdown([unlearned], regulator="scw")
+    assert f"*What I learned: {MISSING}*" in text and "How it changes my practice: Not written" not in text
+    assert "1 record has a heading still to fill in" in text
 
 
 def test_a_typed_list_with_a_long_run_of_spaces_is_read_without_stalling() -> None:

@@ -28,10 +28,22 @@ class Field:
     required: bool = True
     hint: str = ""
     bullets: tuple[str, ...] = ()
+    #: parts of a heading that holds several (Social Care Wales's one "how it contributed" heading) still to write:
+    #: each is shown after the text, marked as :data:`MISSING` is
+    gaps: tuple[str, ...] = ()
 
     @property
     def missing(self) -> bool:
         return self.required and not self.text.strip() and not self.bullets
+
+    @property
+    def incomplete(self) -> bool:
+        """Missing, or with a part still to write (:attr:`gaps`)."""
+        return self.missing or bool(self.gaps)
+
+    @property
+    def gap_texts(self) -> tuple[str, ...]:
+        return tuple(f"{gap}: {MISSING}" for gap in self.gaps)
 
     @property
     def shown(self) -> bool:
@@ -145,8 +157,10 @@ def to_docx_bytes(doc: Document) -> bytes:
             d.add_heading(f.label, level=3)
             if f.text.strip():
                 paras(f.text)
-            elif not f.bullets:
+            elif not f.bullets and not f.gaps:
                 d.add_paragraph().add_run(f.missing_text).italic = True
+            for gap in f.gap_texts:
+                d.add_paragraph().add_run(gap).italic = True
             for b in f.bullets:
                 d.add_paragraph(b, style="List Bullet")
         for p in s.paragraphs:

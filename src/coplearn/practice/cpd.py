@@ -140,13 +140,16 @@ def _concept_names(entry: JournalEntry) -> list[str]:
     return [f"{c} {get_concept(c).title}" for c in entry.concepts]
 
 
-#: How the part of a "how it contributed" record that says what changes in practice is marked while it is not written.
-IMPACT_IN_CONTRIBUTION = "How it changes my practice"
+#: The parts of Social Care Wales's one "how it contributed" heading, as the export labels them.
+CONTRIBUTION_PARTS = ("What I learned", "How it changes my practice", "For people who use services")
 
 
-def _still_to_write(fields: Sequence[D.Field]) -> bool:
-    """Whether a record has a heading, or the impact within Social Care Wales's one heading, still to fill in."""
-    return any(f.missing or f"{IMPACT_IN_CONTRIBUTION}: {D.MISSING}" in f.text for f in fields)
+def _contribution_gaps(entry: JournalEntry) -> tuple[str, ...]:
+    """The parts of a "how it contributed" heading still to write: what was learned and the impact on practice (the
+    impact on people who use services is optional there, as in the entry itself). Both missing: the heading is."""
+    gaps = tuple(label for label, text in zip(CONTRIBUTION_PARTS[:2], (entry.learning, entry.impact_practice))
+                 if not text.strip())
+    return () if len(gaps) == 2 else gaps
 
 
 def _hours_text(hours: float | None) -> str:
@@ -177,10 +180,10 @@ def _field_text(entry: JournalEntry, field: str) -> str:
     if field == "impact_both":
         return D.join([entry.impact_practice, people])
     if field == "contribution":
-        # (Social Care Wales's one heading for learning and impact: an impact not written yet is marked in it, as the
-        # other regulators' own impact heading is, rather than the learning alone read as the whole answer)
-        impact = entry.impact_practice or f"{IMPACT_IN_CONTRIBUTION}: {D.MISSING}"
-        return D.join([entry.learning, impact, people])
+        # (Social Care Wales's one heading for what was learned and its impact: each part labelled, so that a reader
+        # can tell them apart; a part not written yet is marked by cpd_fields, as the other regulators' headings are)
+        return D.join([f"{label}: {text}" for label, text in
+                       zip(CONTRIBUTION_PARTS, (entry.learning, entry.impact_practice, entry.impact_people)) if text])
     if field == "peer":
         return _peer_text(entry)
     if field == "hours":
@@ -191,7 +194,8 @@ def _field_text(entry: JournalEntry, field: str) -> str:
 def cpd_fields(entry: JournalEntry, regulator: str | Regulator | None = None) -> list[CpdField]:
     """The CPD record for ``entry``: the regulator's headings first, then the course's links."""
     reg = get_regulator(regulator)
-    fields = [CpdField(label=h.label, text=_field_text(entry, h.field), required=h.required, hint=h.fill_in)
+    fields = [CpdField(label=h.label, text=_field_text(entry, h.field), required=h.required, hint=h.fill_in,
+                       gaps=_contribution_gaps(entry) if h.field == "contribution" else ())
               for h in reg.headings]
     if entry.peer_reflection and not any(h.field == "peer" for h in reg.headings):
         fields.append(CpdField(label="Peer reflection", text=_peer_text(entry), required=False))
@@ -222,7 +226,7 @@ def hours_total(entries: Sequence[JournalEntry]) -> tuple[float, int]:
 
 def _summary(entries: Sequence[JournalEntry], reg: Regulator) -> str:
     peer = sum(e.peer_reflection for e in entries)
-    incomplete = sum(_still_to_write(cpd_fields(e, reg)) for e in entries)
+    incomplete = sum(any(f.incomplete for f in cpd_fields(e, reg)) for e in entries)
     text = f"{len(entries)} record{'s' if len(entries) != 1 else ''}, {peer} with peer reflection."
     if entries and not peer and reg.needs_peer_reflection:
         text += f" None involves peer reflection yet: {reg.called} asks for at least one that does."
