@@ -128,7 +128,8 @@ guard_nbgrader_copy()
 bound_timestamp_reading()
 # A due date given to `nbgrader db assignment add` (or import, or formgrader) is read as the course reads a
 # submission's time: nbgrader's own reading took "BST" as UTC, "11/06/2026" as 6 November and " +0100" as
-# 100 seconds, without a word. A date it cannot read for certain is refused, with a plain line.
+# 100 seconds, without a word. A date it cannot read for certain is refused, with a plain line (in formgrader,
+# in the log of its server).
 bound_due_date_reading()
 # nbgrader stops the whole run at a submitted folder it cannot read a student id from (a name
 # holding a line break): such a folder is left out instead, named in the log, and the rest graded.

@@ -136,10 +136,10 @@ def _labels(nb: Any) -> list[tuple[str, str, str]]:
 #: What a question the tutor marks says in the student's feedback where its mark scheme was (walk26 T-M2: every
 #: student got the whole scheme, with each band's exemplar answer, under "for tutors; removed from the students'
 #: version", and the tutor's comment came two screens below it).
-MARK_SCHEME_NOTE = ("*A person marks this answer against the marking bands (the learner guide says what each band means). "
-                    "The mark scheme is not part of this feedback: on a course, your tutor's comment is below; if you "
-                    "study on your own, mark it yourself against this question's mark scheme in the worked solution "
-                    "(see Worked solutions in the learner guide).*")
+MARK_SCHEME_NOTE = ("*This answer is marked by hand against the marking bands (the learner guide explains them). The "
+                    "mark scheme is not shown here. If you are on a course, your tutor's mark and any comment follow. "
+                    "If you study on your own, mark it yourself against this question's mark scheme in the worked "
+                    "solution (see Worked solutions in the learner guide).*")
 
 
 def without_mark_scheme(source: str) -> str:

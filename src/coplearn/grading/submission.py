@@ -1219,9 +1219,12 @@ def time_from_text(text: str) -> Any:
     letters = zone.group(1).upper() if zone else "UTC"
     universal = letters in ("UTC", "GMT", "UT")
     if not universal and letters not in _ZONE_HOURS:
+        # (rev27 M2: every refusal said "some letters name more than one zone", true of IST but not of SAST)
+        why = ("some letters name more than one zone" if letters in _AMBIGUOUS_ZONES
+               else "they are not in the course's own table of zones")
         raise ValueError(f"holds {text[:40]!r}, whose time zone {zone.group(1)!r} the course cannot read for "  # type: ignore[union-attr]
-                         "certain (some letters name more than one zone); write the time in UTC "
-                         "(2026-12-04 17:00:00 UTC)")
+                         f"certain ({why}); write the time in UTC (2026-12-04 17:00:00 UTC) or with its offset "
+                         "from UTC (2026-12-04 19:00:00+02:00)")
     try:
         if universal:
             return parse_utc(text)
@@ -1239,6 +1242,8 @@ _ZONE_HOURS: dict[str, float] = {
     "WET": 0, "BST": 1, "WEST": 1, "CET": 1, "MET": 1, "CEST": 2, "EET": 2, "EEST": 3, "MSK": 3, "EST": -5,
     "EDT": -4, "MST": -7, "MDT": -6, "PDT": -7, "HST": -10, "AKDT": -8, "HKT": 8, "SGT": 8, "AWST": 8, "JST": 9,
     "KST": 9, "ACST": 9.5, "ACDT": 10.5, "AEST": 10, "AEDT": 11, "NZST": 12, "NZDT": 13}
+#: Zone letters that name more than one zone (India, Ireland and Israel for IST ...): refused, never guessed.
+_AMBIGUOUS_ZONES = frozenset({"IST", "CST", "CDT", "AST", "ADT", "PST", "GST", "SST", "ECT", "BT", "AMT"})
 _ZONE_LETTERS = re.compile(r"(?<![A-Za-z])[ ]?([A-Za-z]{2,5})\Z")
 
 
@@ -1330,7 +1335,7 @@ def due_date_from_text(text: str) -> Any:
     ['2026-06-11 16:00:00', '2026-06-11 16:00:00', '2026-06-11 17:00:00']
     >>> due_date_from_text("11/06/2026 17:00")
     Traceback (most recent call last):
-    ValueError: the due date '11/06/2026 17:00' is not written year first on the 24-hour clock: write it as 2026-06-11 17:00:00 with UTC or the zone's letters (2026-06-11 17:00:00 BST); nothing was changed
+    ValueError: the due date '11/06/2026 17:00' is not written year first on the 24-hour clock: write it year first on the 24-hour clock, in UTC (2026-06-11 16:00:00 UTC), with its offset from UTC (2026-06-11 17:00:00+01:00) or with zone letters from the course's table (2026-06-11 17:00:00 BST); nothing was changed
     """
     shown = " ".join(str(text).split())[:40]
     spaced = _SPACED_OFFSET.fullmatch(str(text).strip())
@@ -1338,11 +1343,14 @@ def due_date_from_text(text: str) -> Any:
         return time_from_text(spaced.group(1) + spaced.group(2) if spaced else str(text))
     except ValueError as exc:
         said = str(exc)
-        why = (": the course cannot read its time zone for certain (some letters name more than one zone)"
+        why = (": the course cannot read its time zone for certain (" + (
+               "some letters name more than one zone" if "more than one zone" in said
+               else "its letters are not in the course's own table of zones") + ")"
                if "time zone" in said else " cannot be read as a date and time" if "year first" not in said
                else " is not written year first on the 24-hour clock")
-        raise ValueError(f"the due date {shown!r}{why}: write it as 2026-06-11 17:00:00 with UTC or the zone's "
-                         "letters (2026-06-11 17:00:00 BST); nothing was changed") from None
+        raise ValueError(f"the due date {shown!r}{why}: write it year first on the 24-hour clock, in UTC "
+                         "(2026-06-11 16:00:00 UTC), with its offset from UTC (2026-06-11 17:00:00+01:00) or with "
+                         "zone letters from the course's table (2026-06-11 17:00:00 BST); nothing was changed") from None
 
 
 def bound_due_date_reading() -> None:

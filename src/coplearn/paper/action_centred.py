@@ -61,6 +61,8 @@ __all__ = [
     "ACTION_THRESHOLD",
     "PLAN_RULE",
     "SHOWN_PRIORITIES",
+    "SHOWN_WORDS",
+    "SHOWN_LAST",
     "weakest",
 ]
 
@@ -76,10 +78,10 @@ ACTION_THRESHOLD = 3
 #: equal ratings (walk26 M-L1: I7, rated 2 like the fifth, was left out without a word).
 SHOWN_PRIORITIES = 5
 #: :data:`SHOWN_PRIORITIES` as the rule's sentences say it: how many, and the last of them ("five", "fifth").
-SHOWN_WORDS = dict(zip(range(1, 11), ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")))[
-    SHOWN_PRIORITIES]
+SHOWN_WORDS = dict(zip(range(1, 11), ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+                                      "ten"))).get(SHOWN_PRIORITIES, str(SHOWN_PRIORITIES))
 SHOWN_LAST = dict(zip(range(1, 11), ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
-                                     "ninth", "tenth")))[SHOWN_PRIORITIES]
+                                     "ninth", "tenth"))).get(SHOWN_PRIORITIES, f"{SHOWN_PRIORITIES}th")
 
 #: The rule of the action plan, in words (the form, the journal entry and the team survey report say it).
 PLAN_RULE = (f"steps for up to {SHOWN_WORDS} of the items rated {ACTION_THRESHOLD} or lower, weakest first, and for "

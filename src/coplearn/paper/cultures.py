@@ -151,7 +151,7 @@ def cultures() -> tuple[Culture, ...]:
 
 
 def dimensions() -> tuple[Dimension, ...]:
-    """The dimensions (row headings) of Table 1.
+    """The course's names for the rows of Table 1 (the paper's table has none).
 
     >>> [d.key for d in dimensions()][:3]
     ['standards', 'responsibility', 'competence']

@@ -186,15 +186,14 @@ BROWSER_WORDING: list[tuple[str, str, str]] = [
      r"as a Word document, web page or Markdown file you can attach",
      "as a web page or Markdown file you can attach"),
     ("11",
-     r"If you prefer a terminal, open one in the course folder and type\n"
-     r"`\.venv/bin/coplearn journal export --format docx -o my-cpd-records\.docx` \(with `\.venv/bin/` in front:\n"
-     r"a plain `coplearn` gets \"command not found\"; on a JupyterHub or Binder, where the course is installed\n"
-     r"for you, type it without `\.venv/bin/`\); it does the same\. Before you submit",
+     r"If you prefer a terminal \(\*\*File → New → Terminal\*\*\), type\n"
+     r"`\.venv/bin/coplearn journal export --format docx -o my-cpd-records\.docx`; it does the same\. On your\n"
+     r".*?leave `\.venv/bin/` out\. Before you submit",
      "Before you submit"),
     ("06",  # no terminal in the browser: the loader below does the same (walk16 F4)
      r"From a terminal, one command turns the file into a report you can print or share with the team\.\n"
-     r"Open the terminal in the course folder .*?"
-     r"```bash\n\.venv/bin/coplearn audit report responses\.csv -o report\.html\n```\n\n"
+     r"Put the survey file beside this lesson .*?"
+     r"```bash\n\.venv/bin/coplearn audit report course/responses\.csv -o report\.html\n```\n\n"
      r"The report shows",
      "The loader below turns the file into a report you can print or share with the team (on a computer\n"
      "with the course installed, `.venv/bin/coplearn audit report` does the same from a terminal in the\n"

@@ -125,7 +125,7 @@ class Table1Explorer(Composite):
                 f"Table 1 gives the {c.name.lower()} culture no principle on this dimension. "
                 f"Its principles cover: {dim_labels}.", "info")
             return
-        caption = f"Table 1 principles shown: {len(self.rows)} of {len(principles())} (Gray et al. 2010; the wording and the row names are ours)"
+        caption = f"Table 1 principles shown: {len(self.rows)} of {len(principles())} (Gray et al. 2010; the wording, the row codes and the dimension names are ours: the paper's table has no row headings)"
         self.table.value = _html.table(
             caption, ["id", "row", "culture (exemplar)", "dimension", "principle"],
             [(p.id, p.row, f"{names[p.culture].name} ({names[p.culture].exemplar_short})",
