@@ -167,3 +167,31 @@ def test_a_typed_list_with_a_long_run_of_spaces_is_read_without_stalling() -> No
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, old)
+
+
+def test_a_save_pressed_just_after_typing_saves_what_arrives_after_the_press(tmp_path: Path) -> None:
+    """walk27 H1 (high): in the browser edition on a slow computer, the page held back a box's last changes while the
+    kernel was busy but sent the button press at once, so "Save to my journal" saved a cut-off reflection under
+    "Saved to your journal". In a running kernel the save now waits until typing has been quiet (the late change here
+    arrives 0.1 s after the press, as the held-back one did)."""
+    import asyncio
+
+    from coplearn.practice.journal import Journal
+    from coplearn.widgets._base import SETTLE_SECONDS, JournalPrompt
+
+    journal = Journal(tmp_path / "journal.json")
+    prompt = JournalPrompt("What did you notice?", lesson="00", journal=journal)
+
+    async def learner() -> None:
+        prompt.learning.value = "Supervision helps"
+        prompt.button.click()  # (the press reaches the kernel before the last words)
+        assert prompt.button.disabled and not journal.entries
+        await asyncio.sleep(0.1)
+        prompt.learning.value = "Supervision helps when the team reflects on one case a month."
+        await asyncio.sleep(SETTLE_SECONDS + 0.5)
+        prompt.button.click()  # (pressed again with nothing changed: still one entry)
+        await asyncio.sleep(SETTLE_SECONDS + 0.5)
+
+    asyncio.run(learner())
+    assert [e.learning for e in journal.entries] == ["Supervision helps when the team reflects on one case a month."]
+    assert "Saved" in prompt.status.value and not prompt.button.disabled

@@ -12,8 +12,11 @@ download link for a file just written, and the chart output.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import html
+import sys
+import time
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -372,6 +375,26 @@ class TwoStep:
                 self.note.value = ""
 
 
+#: How long typing in a box must have been quiet before a button that reads the box acts (seconds). While the kernel
+#: is busy, the page holds back a text box's later changes but sends a button press at once, so on a slow computer
+#: (the browser edition on a Chromebook or phone) a press just after the last key reached the kernel before the last
+#: words did: a reflection was saved cut off, or not at all, under "Saved to your journal" (walk27 H1).
+SETTLE_SECONDS = 0.6
+
+
+def live_loop() -> Any:
+    """The event loop of the kernel this code runs in, when one is running (ipykernel, Voila; the browser edition's
+    Pyodide loop, which always runs), or None (a plain Python session, the tests): then a handler acts at once."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        pass
+    if sys.platform == "emscripten":  # (Pyodide: its WebLoop is the policy's loop, and always running)
+        loop = asyncio.get_event_loop_policy().get_event_loop()
+        return loop if loop.is_running() else None
+    return None
+
+
 class Composite:
     """Base for course widgets: ``view`` is what is displayed, ``messages`` shows problems."""
 
@@ -449,6 +472,47 @@ class Composite:
             return None
 
         return wrapped
+
+    def once_typed(self, handler: Callable[[], Any], boxes: Sequence[W.Widget], button: W.Button,
+                   waiting: str = "") -> Callable[[Any], None]:
+        """An ``on_click`` callback that runs ``handler`` (:meth:`safely`) once typing in ``boxes`` has been quiet for
+        :data:`SETTLE_SECONDS`, so that it reads what the boxes show (walk27 H1). Meanwhile ``button`` is disabled and
+        ``waiting`` (if given) shown in the messages line; a second press while waiting does nothing. With no running
+        kernel loop (:func:`live_loop`) it runs at once."""
+        typed = [0.0]
+        pending = [False]
+
+        def note(_change: Any) -> None:
+            typed[0] = time.monotonic()
+
+        for box in boxes:
+            box.observe(note, names="value")
+        run = self.safely(handler)
+
+        def pressed(_button: Any) -> None:
+            loop = live_loop()
+            if loop is None:
+                run()
+                return
+            if pending[0]:
+                return
+            pending[0] = True
+            button.disabled = True
+            if waiting:
+                self.messages.value = message(waiting, "info")
+
+            def attempt() -> None:
+                left = typed[0] + SETTLE_SECONDS - time.monotonic()
+                if left > 0.01:
+                    loop.call_later(left, attempt)
+                    return
+                pending[0] = False
+                button.disabled = False
+                run()
+
+            loop.call_later(SETTLE_SECONDS, attempt)
+
+        return pressed
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.view._repr_mimebundle_(**kwargs)
@@ -630,8 +694,8 @@ class JournalPrompt(Composite):
                                  placeholder="Optional: one concrete change.")
         self.button = W.Button(description="Save to my journal", button_style="primary",
                                tooltip="Save this reflection to your journal", icon="")
-        self.button.on_click(self.safely(lambda _b: self.save()))
         self.status = live_html()
+        self.button.on_click(self.once_typed(self.save, (self.learning, self.impact), self.button))
         self.view = W.VBox([
             W.HTML(f'<div role="group" aria-label="Pause and reflect"><p><strong>Pause and reflect.</strong> '
                    f"{html.escape(prompt)}</p></div>"),

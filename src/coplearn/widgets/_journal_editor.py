@@ -78,7 +78,8 @@ class JournalEditor(Composite):
         self.status = live_html()
         self.entry.observe(self.safely(lambda _c: self._show()), names="value")
         self.reread.on_click(self.safely(lambda _b: self.refresh()))
-        self.save_button.on_click(self.safely(lambda _b: self.save()))
+        self.save_button.on_click(self.once_typed(self.save, (self.impact_practice, self.impact_people, self.peer_role,
+                                                              self.hours), self.save_button))
         self.remove_button.on_click(self.safely(lambda _b: self._remove_pressed()))
         self.view = W.VBox([W.HBox([self.entry, self.reread], layout=W.Layout(flex_flow="row wrap")), self.shown,
                             self.impact_practice, self.impact_people, self.peer, self.peer_role, self.hours,

@@ -207,11 +207,12 @@ class TeamAuditForm(Composite):
             sections.append(W.VBox(rows, layout=W.Layout(margin="0 0 12px 0")))
         self.button = W.Button(description="Score the audit", button_style="primary",
                                tooltip="Score the answers you have given so far")
-        self.button.on_click(self.safely(lambda _b: self.score()))
+        typed = [c for c in self.controls.values() if isinstance(c, W.Textarea)]  # (T2's notes: walk27 H1)
+        self.button.on_click(self.once_typed(self.score, typed, self.button))
         self.save_button = W.Button(description="Save the results to my journal",
                                     tooltip="Score the audit and keep the scores, priorities and action plan "
                                             "as an entry in your reflective journal", layout=W.Layout(width="auto"))
-        self.save_button.on_click(self.safely(lambda _b: self.save_to_journal()))
+        self.save_button.on_click(self.once_typed(self.save_to_journal, typed, self.save_button))
         self.forget_button = W.Button(description="Clear my answers", icon="eraser", layout=W.Layout(width="auto"),
                                       tooltip="Set every question back to 'not answered' and remove the kept answers")
         self.forget_button.on_click(self.safely(lambda _b: self._clear_pressed()))
