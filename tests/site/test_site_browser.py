@@ -1072,3 +1072,31 @@ def test_no_request_left_the_site(context, guard, site_server):
     page.close()
     assert guard.local > 0, "the guard saw no requests: is it attached?"
     assert guard.foreign == [], f"{len(guard.foreign)} request(s) to other origins: {guard.foreign[:10]}"
+
+
+def test_a_glossary_link_in_a_lesson_opens_the_glossary_at_its_entry(context, site_server):
+    """walk27 M1, M2: every glossary link in the lessons did nothing (the glossary was not in the site), and the
+    front page's guides opened as Markdown source in an editor. A lesson's link now opens the glossary's web page at
+    the entry, in a new tab beside the lesson; the front page's guides are web pages."""
+    page = context.new_page()
+    try:
+        open_lesson(page, site_server.url, LESSONS[0].slug)
+        link = notebook(page).locator('a[href*="glossary.md#community-of-practice"]').first
+        link.scroll_into_view_if_needed()
+        with context.expect_page(timeout=60_000) as opened:
+            link.click()
+        glossary = opened.value
+        glossary.wait_for_load_state()
+        assert glossary.url.endswith("/guides/glossary.html#community-of-practice"), glossary.url
+        expect(glossary.locator("h3#community-of-practice")).to_be_visible()
+        assert glossary.locator("h1").count() == 1 and glossary.locator("textarea, .cm-editor").count() == 0
+        glossary.close()
+        assert "path=course/00-" in page.url  # (the lesson stays where it was)
+        front = context.new_page()
+        front.goto(site_server.url + "/index.html")
+        front.get_by_role("link", name="Team manager guide").click()
+        front.wait_for_url(re.compile(r"/guides/team-manager-guide\.html$"), timeout=60_000)
+        assert front.locator("h1").count() == 1 and front.locator(".cm-editor").count() == 0
+        front.close()
+    finally:
+        page.close()

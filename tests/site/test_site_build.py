@@ -307,3 +307,32 @@ def test_the_exercise_note_says_the_mac_key_and_the_grading_step_knows_it(built_
         assert "Ctrl + S (Cmd + S on a Mac)" in text.replace("**", ""), path.name
         assert is_exercise_note(text, path.name), path.name
         assert not is_exercise_note(text + "\nMy own note.", path.name)
+
+
+def test_the_glossary_and_guides_are_web_pages_with_every_anchor_the_lessons_link_to(tmp_path):
+    """walk27 M1, M2: the lessons' 54 glossary links went nowhere in the browser edition (the glossary was not in the
+    site) and the guides, the accessibility statement among them, opened as Markdown source in a code editor."""
+    anchors = set()
+    for lesson in (REPO / "course").glob("*.ipynb"):
+        anchors |= set(re.findall(r"\.\./docs/glossary\.md#([a-z0-9-]+)", lesson.read_text(encoding="utf-8")))
+    assert len(anchors) > 20
+    written = pages.write_guides(REPO, tmp_path)
+    assert written == [f"guides/{name}.html" for name in pages.GUIDE_PAGES]
+    glossary = (tmp_path / "guides" / "glossary.html").read_text(encoding="utf-8")
+    ids = set(re.findall(r' id="([^"]+)"', glossary))
+    assert anchors <= ids, sorted(anchors - ids)
+    assert '<html lang="en-GB">' in glossary and "<title>Glossary - coplearn</title>" in glossary
+    assert glossary.count("<h1 ") == 1 and "<main>" in glossary and 'href="../index.html"' in glossary
+    guide = (tmp_path / "guides" / "team-manager-guide.html").read_text(encoding="utf-8")
+    assert 'href="glossary.html' in guide or "glossary.md" not in (REPO / "docs" / "team-manager-guide.md").read_text()
+    # the lessons' links open those pages (the page's own click handler), and the front page links to them
+    assert "guides/\" + guide[1] + \".html\" + url.hash" in pages.RUN_ON_OPEN
+    front = pages.landing_page([pages.Lesson(number="00", slug="00-welcome", title="Welcome", minutes=30)], "today")
+    for name in pages.GUIDE_PAGES:
+        assert f'href="guides/{name}.html"' in front, name
+    assert "path=guides/" not in front
+
+
+def test_the_built_site_holds_the_guide_pages(built_site):
+    for name in pages.GUIDE_PAGES:
+        assert (built_site / "guides" / f"{name}.html").exists(), name

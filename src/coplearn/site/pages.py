@@ -8,7 +8,9 @@ changed. The journal is kept under ``my-journal/`` in the browser's storage.
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -838,6 +840,15 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
     var url;
     try { url = new URL(a.href, window.location.href); } catch (err) { return; }
     if (url.origin !== window.location.origin) return;
+    // the glossary and the guides (54 links in the lessons went nowhere: walk27 M1): their web pages, in a new tab
+    // beside the lesson (the lesson keeps its place and its Python)
+    var guide = /\\/files\\/(?:docs|guides)\\/(glossary|learner-guide|team-manager-guide|accessibility)\\.md$/.exec(url.pathname);
+    if (guide) {
+      ev.preventDefault();
+      ev.stopImmediatePropagation();
+      window.open(new URL("../guides/" + guide[1] + ".html" + url.hash, window.location.href).href, "_blank", "noopener");
+      return;
+    }
     var lesson = /\\/files\\/(course\\/[^\\/?#]+\\.ipynb)$/.exec(url.pathname);
     var home = /\\/files\\/index\\.html$/.test(url.pathname);
     if (!lesson && !home) return;
@@ -1042,6 +1053,80 @@ NO_WIDGET_VIEWS = """<script id="coplearn-no-widget-views">
 </script>
 """
 NO_WIDGET_VIEWS = NO_WIDGET_VIEWS.replace("__PLACEHOLDER__", json.dumps(PLACEHOLDER))
+
+
+#: The guides a learner with only a browser reads, written as web pages in the site's ``guides/`` folder: the lessons'
+#: glossary links went nowhere (the glossary was not in the site), and the guides opened as Markdown source in a code
+#: editor, the accessibility statement among them (walk27 M1, M2).
+GUIDE_PAGES = ("glossary", "learner-guide", "team-manager-guide", "accessibility")
+
+_GUIDE_LINK = re.compile(r"\]\((?:\.\./docs/|\./)?(" + "|".join(GUIDE_PAGES) + r")\.md(#[^)\s]*)?\)")
+_HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.S)
+
+GUIDE_TEMPLATE = """<!DOCTYPE html>
+<html lang="en-GB">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title} - coplearn</title>
+<style>
+body {{ font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; line-height: 1.55; color: #1a1a1a;
+       margin: 0 auto; padding: 1rem; max-width: 46rem; overflow-wrap: anywhere; }}
+a {{ color: #0b57a4; }} a:focus {{ outline: 3px solid #d95f02; outline-offset: 2px; }}
+code, pre {{ background: #f3f3f3; }} pre {{ padding: .5rem; overflow-x: auto; white-space: pre-wrap; }}
+table {{ border-collapse: collapse; display: block; overflow-x: auto; }} th, td {{ border: 1px solid #999; padding: .3rem .5rem; }}
+h2, h3 {{ margin-top: 1.6em; }} nav {{ margin-bottom: 1rem; }}
+@media print {{ nav {{ display: none; }} }}
+</style>
+</head>
+<body>
+<nav aria-label="Course"><a href="../index.html">Back to the course's front page</a></nav>
+<main>
+{body}
+</main>
+</body>
+</html>
+"""
+
+
+def _slug(text: str) -> str:
+    """A heading's anchor as GitHub makes it, which the lessons' links use (``#community-of-practice``)."""
+    plain = html.unescape(re.sub(r"<[^>]+>", "", text)).strip().lower()
+    return re.sub(r"[^\w\- ]", "", plain).replace(" ", "-")
+
+
+def guide_page(markdown_text: str) -> str:
+    """One guide (Markdown) as a standalone, accessible web page: headings carry the anchors the lessons link to, and
+    links between the guides point at their pages."""
+    import mistune
+
+    body = mistune.html(_GUIDE_LINK.sub(lambda m: f"]({m.group(1)}.html{m.group(2) or ''})", markdown_text))
+    seen: dict[str, int] = {}
+
+    def with_id(m: re.Match[str]) -> str:
+        slug = _slug(m.group(2)) or "section"
+        n = seen.get(slug, 0)
+        seen[slug] = n + 1
+        return f'<h{m.group(1)} id="{slug if not n else f"{slug}-{n}"}">{m.group(2)}</h{m.group(1)}>'
+
+    body = str(body)
+    first = _HEADING.search(body)
+    title = html.unescape(re.sub(r"<[^>]+>", "", first.group(2))).strip() if first else "Guide"
+    body = _HEADING.sub(with_id, body)
+    return GUIDE_TEMPLATE.format(title=html.escape(title), body=body)
+
+
+def write_guides(root: Path, site: Path) -> list[str]:
+    """:data:`GUIDE_PAGES` from ``root/docs`` as web pages in ``site/guides``; returns the pages written."""
+    out = site / "guides"
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in GUIDE_PAGES:
+        source = root / "docs" / f"{name}.md"
+        if source.exists():
+            (out / f"{name}.html").write_text(guide_page(source.read_text(encoding="utf-8")), encoding="utf-8")
+            written.append(f"guides/{name}.html")
+    return written
 
 
 def inject_run_on_open(site: Path) -> None:
