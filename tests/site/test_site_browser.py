@@ -1100,3 +1100,25 @@ def test_a_glossary_link_in_a_lesson_opens_the_glossary_at_its_entry(context, si
         front.close()
     finally:
         page.close()
+
+
+def test_the_team_survey_report_keeps_its_charts_when_a_survey_is_loaded_again(context, site_server):
+    """walk27 M3: in the browser edition, loading a team's CSV (or the example again) drew the report without its two
+    charts and their text descriptions: the emptied charts' clearing reached the page after the new charts."""
+    page = context.new_page()
+    try:
+        open_lesson(page, site_server.url, LESSONS[6].slug)
+        scope = notebook(page)
+        charts = scope.locator(".js-plotly-plot")
+        descriptions = scope.get_by_text(re.compile(r"^Text description", re.I))
+        expect(charts.first).to_be_visible(timeout=120_000)
+        before_charts, before_notes = charts.count(), descriptions.count()
+        assert before_charts >= 3, before_charts  # (Adair's circles, and the example survey's two)
+        button = scope.get_by_role("button", name=re.compile(r"example survey", re.I))
+        button.scroll_into_view_if_needed()
+        button.click()
+        expect(scope.get_by_text(re.compile(r"Read team-survey\.csv: 8 respondents"))).to_be_visible(timeout=60_000)
+        page.wait_for_timeout(3000)  # (what wiped them arrived after the redraw)
+        assert charts.count() == before_charts and descriptions.count() == before_notes, (charts.count(), descriptions.count())
+    finally:
+        page.close()

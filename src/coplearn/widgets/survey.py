@@ -148,8 +148,11 @@ class TeamSurveyLoader(Composite):
         self.status.value = ""
         self.save_status.value = ""
         self.save_button.disabled = True
-        self.domains_out.clear_output()
-        self.items_out.clear_output()
+        # (emptied as show_chart fills them, straight into their outputs: clear_output() goes through the Output
+        # widget's capture of the kernel's messages, which in the browser edition arrived after the new charts and
+        # wiped them, with their text descriptions: walk27 M3)
+        self.domains_out.outputs = ()
+        self.items_out.outputs = ()
 
     def _read_typed(self) -> None:
         name = self.path.value.strip()
