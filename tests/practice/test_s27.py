@@ -195,3 +195,27 @@ def test_a_save_pressed_just_after_typing_saves_what_arrives_after_the_press(tmp
     asyncio.run(learner())
     assert [e.learning for e in journal.entries] == ["Supervision helps when the team reflects on one case a month."]
     assert "Saved" in prompt.status.value and not prompt.button.disabled
+
+
+def test_lesson_11_offers_the_journal_itself_for_download(tmp_path: Path) -> None:
+    """walk27 M6: the only copy of the journal that another device can bring in (journal.json) was in the browser
+    edition's file list, behind a right-click menu a phone or tablet cannot open; lesson 11 now offers it."""
+    import base64
+    import re
+
+    from coplearn.practice.journal import Journal
+    from coplearn.widgets.journal import JournalImport
+
+    journal = Journal(tmp_path / "journal.json")
+    box = JournalImport(journal=journal)
+    box.copy_button.click()
+    assert "no entries yet" in box.copy_status.value and "download=" not in box.copy_status.value
+    journal.add(title="Lesson 03", learning="Cultures contend.")
+    journal.add(title="Lesson 04", learning="A super-ordinate culture holds them.")
+    box.copy_button.click()
+    assert "(2 entries)" in box.copy_status.value
+    link = re.search(r'download="journal.json" href="data:application/json;base64,([^"]+)"', box.copy_status.value)
+    assert link and base64.b64decode(link.group(1)) == journal.path.read_bytes()
+    # and the copy is what another device's import takes
+    other = Journal(tmp_path / "other" / "journal.json")
+    assert other.import_from(base64.b64decode(link.group(1)), name="journal.json") == (2, 0)

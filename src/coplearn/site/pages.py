@@ -310,8 +310,9 @@ def stage_contents(root: Path, files: Path) -> list[Lesson]:
     (journal_dir / "README.md").write_text(
         "# Your journal\n\nYour reflective journal is saved here as `journal.json` when you save your first\n"
         "reflection. It is kept in this web browser, on this device only: nothing is sent anywhere.\n\n"
-        "To keep a copy, right-click `journal.json` in the file list and choose **Download**, or export your\n"
-        "entries as CPD records in lesson 11. Clearing the browser's data for this site deletes the journal.\n\n"
+        "To keep a copy, press **Download a copy of my journal** in lesson 11 (or right-click `journal.json` in\n"
+        "the file list and choose **Download**); lesson 11 also exports your entries as CPD records. Clearing the\n"
+        "browser's data for this site deletes the journal.\n\n"
         "To carry on on another device, open lesson 11 there and use **Bringing in a journal kept elsewhere**:\n"
         "it adds your entries to the journal on that device. Do not upload `journal.json` over the journal\n"
         "there: that would replace the entries it holds.\n\n"

@@ -208,12 +208,34 @@ class JournalImport(Composite):
                                    layout=W.Layout(width="auto"))
         self.status = live_html()
         self.upload.observe(self.safely(lambda _c: self.bring_in()), names="value")
-        self.view = W.VBox([W.HTML("<p>Bring in the entries of a journal you kept elsewhere "
+        # (the only copy that can be brought back was in the file list's right-click menu, which a phone or tablet
+        # cannot open: walk27 M6)
+        self.copy_button = W.Button(description="Download a copy of my journal", icon="download",
+                                    tooltip="A copy of journal.json, to keep safe or to bring into another device",
+                                    layout=W.Layout(width="auto"))
+        self.copy_status = live_html()
+        self.copy_button.on_click(self.safely(lambda _b: self.copy()))
+        self.view = W.VBox([W.HTML("<p>Keep a copy of your journal (<code>journal.json</code>), to keep it safe or "
+                                   "to carry on on another device, where this box brings it in:</p>"),
+                            self.copy_button, self.copy_status,
+                            W.HTML("<p>Bring in the entries of a journal you kept elsewhere "
                                    "(a <code>journal.json</code> you downloaded or backed up):</p>"),
                             self.upload, self.status, self.messages])
 
     def _journal(self) -> Any:
         return self.journal if self.journal is not None else Journal()
+
+    def copy(self) -> Path | None:
+        """Offer the journal file itself for download (the copy :meth:`bring_in` takes on another device)."""
+        journal = self._journal()
+        n = len(journal.read())  # (a journal that cannot be read says so here, and offers nothing)
+        if not n or not journal.path.exists():
+            self.copy_status.value = message("Your journal has no entries yet, so there is nothing to copy.", "info")
+            return None
+        self.copy_status.value = saved_message(
+            f"Your journal as it is now ({n} entr{'y' if n == 1 else 'ies'}): keep the file somewhere safe; on another "
+            "device, bring it in below.", journal.path)
+        return journal.path
 
     def bring_in(self) -> tuple[int, int] | None:
         """Import the chosen file; say how many entries were added and how many were here already."""
