@@ -1122,3 +1122,20 @@ def test_the_team_survey_report_keeps_its_charts_when_a_survey_is_loaded_again(c
         assert charts.count() == before_charts and descriptions.count() == before_notes, (charts.count(), descriptions.count())
     finally:
         page.close()
+
+
+def test_a_right_click_in_a_lesson_gives_the_browsers_menu_not_the_notebooks(context, site_server):
+    """walk27 M4: a right-click (or a long press) in a reflection box opened JupyterLab's cell menu, with no Paste and
+    a "Delete Cell" that removed the activity; a lesson now leaves the event to the browser's own menu."""
+    page = context.new_page()
+    try:
+        open_lesson(page, site_server.url, LESSONS[4].slug)
+        box = notebook(page).get_by_role("textbox", name="What I learned or noticed").first
+        box.scroll_into_view_if_needed()
+        box.click(button="right")
+        page.wait_for_timeout(500)
+        assert page.locator(".lm-Menu").count() == 0
+        cells = notebook(page).locator(".jp-Cell").count()
+        assert cells > 10
+    finally:
+        page.close()

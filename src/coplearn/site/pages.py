@@ -348,6 +348,10 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
   var path = new URLSearchParams(window.location.search).get("path") || "";
   if (!/^course\\/[^/]+\\.ipynb$/.test(path)) return;
   document.body.classList.add("coplearn-lesson");
+  // A right-click, or a long press on a touch screen, in a lesson gives the browser's own menu (Cut, Copy, Paste),
+  // not JupyterLab's notebook menu, which has no Paste and whose "Delete Cell" removed the activity (walk27 M4):
+  // the event stops here, before JupyterLab's listener sees it.
+  window.addEventListener("contextmenu", function (ev) { ev.stopPropagation(); }, true);
   var root = document.documentElement, started = Date.now(), running = false, runs = 0;
   // the page's list of what it loaded (below, keepForOffline) holds 250 files unless asked for more
   if (window.performance && performance.setResourceTimingBufferSize) { performance.setResourceTimingBufferSize(5000); }
