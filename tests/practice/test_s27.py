@@ -219,3 +219,14 @@ def test_lesson_11_offers_the_journal_itself_for_download(tmp_path: Path) -> Non
     # and the copy is what another device's import takes
     other = Journal(tmp_path / "other" / "journal.json")
     assert other.import_from(base64.b64decode(link.group(1)), name="journal.json") == (2, 0)
+
+
+def test_the_team_audit_results_have_headings() -> None:
+    """walk27 L3: "Priorities, weakest first" and "Action plan" were bold text, so heading navigation skipped them;
+    they are level-4 headings under lesson 06's "Try it" heading (level 3)."""
+    from coplearn.paper import action_centred as audit
+    from coplearn.widgets.action_centred import TeamAuditForm
+
+    result = audit.score_audit({item.id: 2 for item in audit.team_audit() if item.id not in ("T2", "T3")})
+    html = TeamAuditForm._report_html(result)
+    assert "<h4>Priorities, weakest first</h4>" in html and "<h4>Action plan</h4>" in html

@@ -394,15 +394,15 @@ class TeamAuditForm(Composite):
                 f"<li><strong>{_esc(p.item.id)}</strong> ({p.score:g}, {_esc(scale[int(p.score)])}): "
                 f"{_esc(p.item.text)}</li>" for p in result.top_priorities())
             note = priorities_note(result)
-            parts.append(f"<p><strong>Priorities, weakest first</strong>{' ' + _esc(note) if note else ''}</p>"
-                         f"<ol>{rows}</ol>")
+            # (headings, under lesson 06's "Try it" h3, so that heading navigation finds them: walk27 L3)
+            parts.append("<h4>Priorities, weakest first</h4>" + (f"<p>{_esc(note)}</p>" if note else "")
+                         + f"<ol>{rows}</ol>")
         plan = result.action_plan()
         if plan:
             steps = "".join(
                 f"<li><strong>{_esc(a.finding)}</strong> {_esc(a.step)} <em>(Framework: {_esc(a.framework)}. "
                 f"See lesson {_esc(a.lesson)}: {_esc(a.lesson_title)}.)</em></li>" for a in plan)
-            parts.append(f"<p><strong>Action plan</strong> (the course's suggestions): "
-                         f"{_esc(_audit.PLAN_RULE)}.</p><ol>{steps}</ol>")
+            parts.append(f"<h4>Action plan</h4><p>The course's suggestions: {_esc(_audit.PLAN_RULE)}.</p><ol>{steps}</ol>")
         if result.open_answers.get("T2"):
             parts.append(f"<p><strong>Your notes on skills and staffing (T2):</strong> {_esc(result.open_answers['T2'])}</p>")
         parts.append(_note(_audit.AUDIT_NOTE))
