@@ -20,8 +20,9 @@ of it with serial ``nbgrader autograde``, ``coplearn autograde --jobs 1`` and ``
 - the steady part of each parallel run: seconds per submission from the end of the fourth submission to the end of
   the last (from the progress lines), for ``--jobs 1`` and ``--jobs 2``, and their ratio; and what is left of each
   run's wall, the start (Python, nbgrader, the first kernels and the first notebooks in them). Measured here on
-  7 December 2026 (2-core VM): the steady part ran 1.7-1.8x faster with two jobs, the start slower (two kernels
-  starting at once on two cores), so the whole run gained about 1.4x;
+  7 December 2026 (2-core VM, three rounds): the steady part ran 1.74-1.76x faster with two jobs in two rounds
+  (1.44x in a noisy one), the start (3.3-3.6 s) no faster at all (two kernels start at once on two cores), so the
+  whole run gained 1.3-1.5x;
 - ``--jobs 1`` on the same course with its first submission alone (a correct one; the start-up:
   Python, nbgrader's import, the kernel's start, and one submission), and from it an estimate of the
   most that more jobs could make ``--jobs 1`` faster for this cohort, with every core busy, start-up
