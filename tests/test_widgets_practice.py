@@ -477,4 +477,4 @@ def test_every_upload_button_reads_its_file_count_as_a_count(tmp_path):
     assert len(uploads) == 2
     for upload in uploads:
         shown = f"{upload.description} ({len(upload.value)})"  # as ipywidgets 8 draws it
-        assert shown.endswith("number of files chosen (0)"), shown
+        assert shown.endswith("files waiting to be read (0)"), shown  # (walk27 L8: read, so none waits)

@@ -825,9 +825,10 @@ NOT_ANSWERED = "Not answered"
 PLACEHOLDER = "Choose..."
 
 #: An upload button's words. ipywidgets draws the number of files chosen after them, in brackets, as part of the
-#: button's name ("Choose journal.json (0)" read as meaningless, or as "no journal": walk25 L2); ending the words
-#: with "number of files chosen" makes that number read as what it is.
-UPLOAD_COUNT = "{} \u2013 number of files chosen"
+#: button's name ("Choose journal.json (0)" read as meaningless, or as "no journal": walk25 L2); the words end by
+#: saying what the number counts: the files chosen and not yet read. Once a file is read the course empties the button, so that the same
+#: file can be chosen again (once mended), and "number of files chosen (0)" beside a file just read misled (walk27 L8).
+UPLOAD_COUNT = "{} \u2013 files waiting to be read"
 
 
 def note_html(text: str) -> str:
