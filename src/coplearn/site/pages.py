@@ -189,12 +189,12 @@ BROWSER_WORDING: list[tuple[str, str, str]] = [
      "as a web page or Markdown file you can attach"),
     ("11",
      r"If you prefer a terminal \(\*\*File → New → Terminal\*\*\), type\n"
-     r"`\.venv/bin/coplearn journal export --format docx -o my-cpd-records\.docx`; it does the same\. On your\n"
+     r"`\.venv/bin/coplearn journal export --format docx -o my-cpd-records\.docx`; it does the same, writing the\n"
      r".*?leave `\.venv/bin/` out\. Before you submit",
      "Before you submit"),
     ("06",  # no terminal in the browser: the loader below does the same (walk16 F4)
      r"From a terminal, one command turns the file into a report you can print or share with the team\.\n"
-     r"Put the survey file beside this lesson .*?"
+     r"Name the survey file `responses\.csv` and put it beside this lesson .*?"
      r"```bash\n\.venv/bin/coplearn audit report course/responses\.csv -o report\.html\n```\n\n"
      r"The report shows",
      "The loader below turns the file into a report you can print or share with the team (on a computer\n"

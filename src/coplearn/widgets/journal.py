@@ -215,8 +215,9 @@ class JournalImport(Composite):
                                     layout=W.Layout(width="auto"))
         self.copy_status = live_html()
         self.copy_button.on_click(self.safely(lambda _b: self.copy()))
-        self.view = W.VBox([W.HTML("<p>Keep a copy of your journal (<code>journal.json</code>), to keep it safe or "
-                                   "to carry on on another device, where this box brings it in:</p>"),
+        self.view = W.VBox([W.HTML("<p>Keep a copy of your journal: the button below gives a link that downloads "
+                                   "<code>journal.json</code>. Keep it safe, or bring it into the course on "
+                                   "another device with the box after it.</p>"),
                             self.copy_button, self.copy_status,
                             W.HTML("<p>Bring in the entries of a journal you kept elsewhere "
                                    "(a <code>journal.json</code> you downloaded or backed up):</p>"),
