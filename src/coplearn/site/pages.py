@@ -23,8 +23,8 @@ from coplearn.site import SiteBuildError
 BROWSER_NOTE = """\
 > **You are using the browser edition of this course.** Wait for the activities: they appear by
 > themselves once Python has started in your browser (about half a minute the first time). Your
-> journal and answers stay **in this web browser, on this device only**: to keep a copy, export it
-> (lesson 11) or download `my-journal/journal.json` from the file list. The
+> journal and answers stay **in this web browser, on this device only**: to keep a copy, use
+> **Download a copy of my journal** in lesson 11. The
 > [course's front page](../index.html) lists every lesson.
 >
 > <details><summary>Help if something goes wrong</summary>
@@ -171,14 +171,14 @@ BROWSER_WORDING: list[tuple[str, str, str]] = [
      r"  in your home folder\..*?tells you where the journal is\.\n",
      "**Where it lives.** In this browser edition it is `my-journal/journal.json`, kept in this web\n"
      "  browser on this device (the note at the top of the page says more). The box below shows it.\n"
-     "- **Keeping a copy.** Download `my-journal/journal.json` from the file list, or export your entries\n"
-     "  in lesson 11.\n"),
+     "- **Keeping a copy.** In lesson 11, press **Download a copy of my journal** and use the link that\n"
+     "  appears; lesson 11 also exports your entries as CPD records.\n"),
     ("00",
      r"- `\.venv/bin/coplearn app`, typed in a terminal in the course folder, shows the same lessons as\n"
      r"  code-free web pages\.\n- Your reflective journal is a private file\. `cl\.default_journal_path\(\)` \(or\n"
      r"  `\.venv/bin/coplearn journal path`\) says where it is, and the `COPLEARN_JOURNAL` setting moves it\.",
-     "- Your reflective journal is kept in this browser, in `my-journal/journal.json`: download it or\n"
-     "  export it in lesson 11 to keep a copy."),
+     "- Your reflective journal is kept in this browser, in `my-journal/journal.json`: lesson 11's\n"
+     "  **Download a copy of my journal** gives you a copy to keep."),
     ("11",  # the browser edition offers no Word format and has no terminal (walk16 F7; check 16 M4)
      r"Choose a format and export\. A Word document or web page is easy to read and print; Markdown is\n"
      r"plain text you can paste into your online account\.",
@@ -310,8 +310,9 @@ def stage_contents(root: Path, files: Path) -> list[Lesson]:
     (journal_dir / "README.md").write_text(
         "# Your journal\n\nYour reflective journal is saved here as `journal.json` when you save your first\n"
         "reflection. It is kept in this web browser, on this device only: nothing is sent anywhere.\n\n"
-        "To keep a copy, press **Download a copy of my journal** in lesson 11 (or right-click `journal.json` in\n"
-        "the file list and choose **Download**); lesson 11 also exports your entries as CPD records. Clearing the\n"
+        "To keep a copy, press **Download a copy of my journal** in lesson 11, then the **Download journal.json**\n"
+        "link that appears (or right-click `journal.json` in the file list and choose **Download**); lesson 11\n"
+        "also exports your entries as CPD records. Clearing the\n"
         "browser's data for this site deletes the journal.\n\n"
         "To carry on on another device, open lesson 11 there and use **Bringing in a journal kept elsewhere**:\n"
         "it adds your entries to the journal on that device. Do not upload `journal.json` over the journal\n"

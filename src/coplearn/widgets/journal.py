@@ -233,9 +233,14 @@ class JournalImport(Composite):
         if not n or not journal.path.exists():
             self.copy_status.value = message("Your journal has no entries yet, so there is nothing to copy.", "info")
             return None
+        from ._base import DOWNLOAD_LIMIT
+
+        big = journal.path.stat().st_size > DOWNLOAD_LIMIT  # (no link for so large a file: said, not left out)
         self.copy_status.value = saved_message(
             f"Your journal as it is now ({n} entr{'y' if n == 1 else 'ies'}): keep the file somewhere safe; on another "
-            "device, bring it in below.", journal.path)
+            "device, bring it in below." + (f" It is too large for a download link here: copy {place(journal.path)} "
+                                           "itself (in the browser edition, from the file list)." if big else ""),
+            journal.path)
         return journal.path
 
     def bring_in(self) -> tuple[int, int] | None:
