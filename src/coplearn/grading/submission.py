@@ -1207,6 +1207,12 @@ def time_from_text(text: str) -> Any:
         # "not written year first" of it)
         raise ValueError(f"holds {text[:40]!r}, with a space before its offset from UTC, which nbgrader reads wrongly: "
                          "write it without the space (2026-12-04 17:00:00+01:00) or in UTC (2026-12-04 16:00:00 UTC)")
+    if (not _ISO_TIME.match(text) and not re.search(r"\b[AP]M\b", text, re.IGNORECASE)
+            and re.match(r"\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?![\d:.])", text)):
+        # (year first on the 24-hour clock, with an ending the course cannot read: "17:00 Europe/London")
+        raise ValueError(f"holds {text[:40]!r}, whose ending after the time is not a time zone the course can read; "
+                         "write the time in UTC (2026-12-04 17:00:00 UTC) or with its offset from UTC "
+                         "(2026-12-04 18:00:00+01:00)")
     if not _ISO_TIME.match(text):
         # nbgrader's reading takes 04/12/2026 as 12 April and "5:00 PM" as 05:00, without a word (red team 11 F3)
         raise ValueError(f"holds {text[:40]!r}, which is not a time written year first on the 24-hour clock "
@@ -1220,8 +1226,8 @@ def time_from_text(text: str) -> Any:
     universal = letters in ("UTC", "GMT", "UT")
     if not universal and letters not in _ZONE_HOURS:
         # (rev27 M2: every refusal said "some letters name more than one zone", true of IST but not of SAST)
-        why = ("some letters name more than one zone" if letters in _AMBIGUOUS_ZONES
-               else "they are not in the course's own table of zones")
+        why = (f"{letters!r} names more than one zone" if letters in _AMBIGUOUS_ZONES
+               else "those letters are not in the course's own table of zones")
         raise ValueError(f"holds {text[:40]!r}, whose time zone {zone.group(1)!r} the course cannot read for "  # type: ignore[union-attr]
                          f"certain ({why}); write the time in UTC (2026-12-04 17:00:00 UTC) or with its offset "
                          "from UTC (2026-12-04 19:00:00+02:00)")
@@ -1335,7 +1341,7 @@ def due_date_from_text(text: str) -> Any:
     ['2026-06-11 16:00:00', '2026-06-11 16:00:00', '2026-06-11 17:00:00']
     >>> due_date_from_text("11/06/2026 17:00")
     Traceback (most recent call last):
-    ValueError: the due date '11/06/2026 17:00' is not written year first on the 24-hour clock: write it year first on the 24-hour clock, in UTC (2026-06-11 16:00:00 UTC), with its offset from UTC (2026-06-11 17:00:00+01:00) or with zone letters from the course's table (2026-06-11 17:00:00 BST); nothing was changed
+    ValueError: the due date '11/06/2026 17:00' is not written year first on the 24-hour clock; write it year first on the 24-hour clock, in UTC (2026-06-11 16:00:00 UTC), with its offset from UTC (2026-06-11 17:00:00+01:00) or with zone letters from the course's table (2026-06-11 17:00:00 BST); nothing was changed
     """
     shown = " ".join(str(text).split())[:40]
     spaced = _SPACED_OFFSET.fullmatch(str(text).strip())
@@ -1344,11 +1350,11 @@ def due_date_from_text(text: str) -> Any:
     except ValueError as exc:
         said = str(exc)
         why = (": the course cannot read its time zone for certain (" + (
-               "some letters name more than one zone" if "more than one zone" in said
-               else "its letters are not in the course's own table of zones") + ")"
+               "those letters name more than one zone" if "more than one zone" in said
+               else "its ending is not in the course's own table of zones") + ")"
                if "time zone" in said else " cannot be read as a date and time" if "year first" not in said
                else " is not written year first on the 24-hour clock")
-        raise ValueError(f"the due date {shown!r}{why}: write it year first on the 24-hour clock, in UTC "
+        raise ValueError(f"the due date {shown!r}{why}; write it year first on the 24-hour clock, in UTC "
                          "(2026-06-11 16:00:00 UTC), with its offset from UTC (2026-06-11 17:00:00+01:00) or with "
                          "zone letters from the course's table (2026-06-11 17:00:00 BST); nothing was changed") from None
 
