@@ -326,6 +326,9 @@ def test_the_glossary_and_guides_are_web_pages_with_every_anchor_the_lessons_lin
     assert glossary.count("<h1 ") == 1 and "<main>" in glossary and 'href="../index.html"' in glossary
     guide = (tmp_path / "guides" / "team-manager-guide.html").read_text(encoding="utf-8")
     assert 'href="glossary.html' in guide or "glossary.md" not in (REPO / "docs" / "team-manager-guide.md").read_text()
+    for name in pages.GUIDE_PAGES:  # (rev27b L9: links to the README or the tutor guide led nowhere in the site)
+        page = (tmp_path / "guides" / f"{name}.html").read_text(encoding="utf-8")
+        assert not re.search(r'href="[^"]*\.md(#[^"]*)?"', page), (name, re.findall(r'href="[^"]*\.md[^"]*"', page)[:3])
     # the lessons' links open those pages (the page's own click handler), and the front page links to them
     assert "guides/\" + guide[1] + \".html\" + url.hash" in pages.RUN_ON_OPEN
     front = pages.landing_page([pages.Lesson(number="00", slug="00-welcome", title="Welcome", minutes=30)], "today")

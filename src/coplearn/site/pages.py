@@ -1068,6 +1068,9 @@ GUIDE_PAGES = ("glossary", "learner-guide", "team-manager-guide", "accessibility
 
 _GUIDE_LINK = re.compile(r"\]\((?:\.\./docs/|\./)?(" + "|".join(GUIDE_PAGES) + r")\.md(#[^)\s]*)?\)")
 _HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.S)
+#: A link to another of the course's Markdown files (the tutor guide, the README), which the site does not hold:
+#: kept as its words, without a link that would lead nowhere (rev27b L9).
+_OTHER_MD_LINK = re.compile(r"\[([^\]]+)\]\((?![a-z]+:)[^)\s]*\.md(?:#[^)\s]*)?\)")
 
 GUIDE_TEMPLATE = """<!DOCTYPE html>
 <html lang="en-GB">
@@ -1106,7 +1109,8 @@ def guide_page(markdown_text: str) -> str:
     links between the guides point at their pages."""
     import mistune
 
-    body = mistune.html(_GUIDE_LINK.sub(lambda m: f"]({m.group(1)}.html{m.group(2) or ''})", markdown_text))
+    linked = _GUIDE_LINK.sub(lambda m: f"]({m.group(1)}.html{m.group(2) or ''})", markdown_text)
+    body = mistune.html(_OTHER_MD_LINK.sub(lambda m: m.group(1), linked))
     seen: dict[str, int] = {}
 
     def with_id(m: re.Match[str]) -> str:
