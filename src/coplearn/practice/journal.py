@@ -157,22 +157,34 @@ def _entry_at(text: str, pos: int) -> str:
     start = re.search(r'"entries"\s*:\s*\[', text)
     if start is None or start.end() > pos:
         return ""
-    decoder, i, n = json.JSONDecoder(), start.end(), 0
-    while True:
-        while i < len(text) and text[i] in " \t\r\n,":
-            i += 1
-        if i >= len(text) or text[i] == "]" or i > pos:
+    for n, (i, end, _item) in enumerate(_each_entry(text, start.end()), 1):
+        if i > pos:
             return ""
-        n += 1
         if i == pos:
             return f"just before entry {n}" if n > 1 else ""
-        try:
-            _, end = decoder.raw_decode(text, i)
-        except (ValueError, RecursionError):
+        if end is None:
             field = field_before(text[i:pos])
             return f"entry {n}" + (f", {field}" if field else "")
         if end > pos:
             return f"entry {n}"
+    return ""
+
+
+def _each_entry(text: str, i: int) -> Any:
+    """The entries of a journal's text from position ``i`` (just inside its list of entries), one by one, as
+    ``(start, end, entry)``; the first that cannot be read as ``(start, None, None)``, and then no more."""
+    decoder = json.JSONDecoder()
+    while True:
+        while i < len(text) and text[i] in " \t\r\n,":
+            i += 1
+        if i >= len(text) or text[i] == "]":
+            return
+        try:
+            item, end = decoder.raw_decode(text, i)
+        except (ValueError, RecursionError):
+            yield i, None, None
+            return
+        yield i, end, item
         i = end
 
 
@@ -956,18 +968,7 @@ def _complete_entries(text: str) -> list[Any]:
     start = re.search(r'"entries"\s*:\s*\[', text)
     if start is None or not re.search(r'"format"\s*:\s*"' + re.escape(FORMAT) + '"', text[:start.start()]):
         return []
-    decoder, i, items = json.JSONDecoder(), start.end(), []
-    while True:
-        while i < len(text) and text[i] in " \t\r\n,":
-            i += 1
-        if i >= len(text) or text[i] == "]":
-            break
-        try:
-            item, i = decoder.raw_decode(text, i)
-        except (ValueError, RecursionError):
-            break
-        items.append(item)
-    return items
+    return [item for _start, end, item in _each_entry(text, start.end()) if end is not None]
 
 
 def _read_entries(items: list[Any]) -> tuple[list[JournalEntry], str]:

@@ -473,12 +473,10 @@ class Composite:
 
         return wrapped
 
-    def once_typed(self, handler: Callable[[], Any], boxes: Sequence[W.Widget], button: W.Button,
-                   waiting: str = "") -> Callable[[Any], None]:
+    def once_typed(self, handler: Callable[[], Any], boxes: Sequence[W.Widget], button: W.Button) -> Callable[[Any], None]:
         """An ``on_click`` callback that runs ``handler`` (:meth:`safely`) once typing in ``boxes`` has been quiet for
-        :data:`SETTLE_SECONDS`, so that it reads what the boxes show (walk27 H1). Meanwhile ``button`` is disabled and
-        ``waiting`` (if given) shown in the messages line; a second press while waiting does nothing. With no running
-        kernel loop (:func:`live_loop`) it runs at once."""
+        :data:`SETTLE_SECONDS`, so that it reads what the boxes show (walk27 H1). Meanwhile ``button`` is disabled; a
+        second press while waiting does nothing. With no running kernel loop (:func:`live_loop`) it runs at once."""
         typed = [0.0]
         pending = [False]
 
@@ -498,8 +496,6 @@ class Composite:
                 return
             pending[0] = True
             button.disabled = True
-            if waiting:
-                self.messages.value = message(waiting, "info")
 
             def attempt() -> None:
                 left = typed[0] + SETTLE_SECONDS - time.monotonic()

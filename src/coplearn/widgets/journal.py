@@ -13,7 +13,7 @@ from coplearn.core.environment import in_browser
 from coplearn.core.filenames import FileName, Kind, file_name
 from coplearn.practice import cpd
 from coplearn.practice.journal import Journal, JournalBusy, JournalLocked, default_journal_path
-from ._base import LABEL_STYLE, UPLOAD_COUNT, Composite, full_width, JournalPrompt, live_html, message, place, saved_message
+from ._base import DOWNLOAD_LIMIT, LABEL_STYLE, UPLOAD_COUNT, Composite, full_width, JournalPrompt, live_html, message, place, saved_message
 from ._journal_editor import JournalEditor  # (its own module: fix24)
 
 __all__ = ["JournalSetup", "JournalExport", "JournalImport", "JournalEditor"]
@@ -233,8 +233,6 @@ class JournalImport(Composite):
         if not n or not journal.path.exists():
             self.copy_status.value = message("Your journal has no entries yet, so there is nothing to copy.", "info")
             return None
-        from ._base import DOWNLOAD_LIMIT
-
         big = journal.path.stat().st_size > DOWNLOAD_LIMIT  # (no link for so large a file: said, not left out)
         self.copy_status.value = saved_message(
             f"Your journal as it is now ({n} entr{'y' if n == 1 else 'ies'}): keep the file somewhere safe; on another "
