@@ -139,3 +139,32 @@ def test_print_command_writes_one_lesson_and_names_bad_input(tmp_path, capsys):
     assert main(["print", "lesson-six", "-o", str(tmp_path), "--course-dir", str(COURSE)]) == 2
     message = capsys.readouterr().out
     assert "'lesson-six' is not a lesson" in message and "all, 00, 01" in message
+
+
+def test_the_browser_editions_pages_send_a_learner_to_the_lesson_not_to_jupyterlab(tmp_path):
+    """Walk27 M5: the printable pages also serve the browser edition, where there is no JupyterLab or
+    app: there they say the activities need the lesson itself and link to it, and the index links the
+    site's front page. The desktop pages keep their own wording."""
+    from coplearn.site import pages
+
+    staged = tmp_path / "files" / "course"  # the site prints its own copies of the lessons, in its wording
+    for lesson in cl.lessons():
+        pages.browser_copy(REPO / "course" / lesson.filename, staged / lesson.filename, note=True)
+    glossary = REPO / "docs" / "glossary.md"
+    site = print_lessons("06", tmp_path / "site", staged, site=True, glossary=glossary)
+    desktop = print_lessons("06", tmp_path / "desktop", REPO / "course")
+    on_site, on_desktop = site[0].path.read_text(encoding="utf-8"), desktop[0].path.read_text(encoding="utf-8")
+    assert "This activity needs the lesson itself: open it in the browser edition" in on_site
+    assert "coplearn app" not in on_site and "JupyterLab" not in on_site and "in the notebook" not in on_site
+    assert ('href="../notebooks/index.html?path=course/06-action-centred-leadership-and-the-team-audit.ipynb"'
+            in on_site)
+    assert "Open this lesson in JupyterLab or in the course app (coplearn app)" in on_desktop
+    assert "../notebooks/" not in on_desktop
+    assert "You are using the browser edition" not in on_site  # the note on using the lesson online
+    index = print_lessons("all", tmp_path / "all", staged, site=True, glossary=glossary)
+    assert len(index) == 12 and (tmp_path / "all" / "glossary.html").is_file()
+    assert 'href="../index.html"' in (tmp_path / "all" / "index.html").read_text(encoding="utf-8")
+    for printed in index:
+        text = printed.path.read_text(encoding="utf-8")
+        assert "Open this lesson in JupyterLab or in the course app" not in text, printed.path.name
+        assert "You are using the browser edition" not in text and "in the notebook" not in text, printed.path.name

@@ -1098,6 +1098,58 @@ def test_a_glossary_link_in_a_lesson_opens_the_glossary_at_its_entry(context, si
         front.wait_for_url(re.compile(r"/guides/team-manager-guide\.html$"), timeout=60_000)
         assert front.locator("h1").count() == 1 and front.locator(".cm-editor").count() == 0
         front.close()
+        # a lesson opened from the file list's JupyterLab ("All the course files"): its links went nowhere there
+        lab = context.new_page()
+        lab.goto(site_server.url + f"/lab/index.html?path=course/{LESSONS[0].slug}.ipynb")
+        link = lab.locator('.jp-RenderedMarkdown a[href*="glossary.md#community-of-practice"]').first
+        expect(link).to_be_attached(timeout=120_000)
+        link.scroll_into_view_if_needed()
+        with context.expect_page(timeout=60_000) as opened:
+            link.click()
+        glossary = opened.value
+        glossary.wait_for_load_state()
+        assert glossary.url.endswith("/guides/glossary.html#community-of-practice"), glossary.url
+        glossary.close()
+        lab.close()
+    finally:
+        page.close()
+
+
+def test_a_lesson_prints_from_its_printable_page(context, site_server):
+    """walk27 M5: a lesson could not be printed in the browser edition (the browser printed only the part of the
+    lesson on the screen). The note's link and Ctrl+P both open the lesson's printable page in a new tab, the lesson
+    staying where it was; a print of the lesson page itself says at its top where the whole lesson prints."""
+    page = context.new_page()
+    try:
+        open_lesson(page, site_server.url, LESSONS[0].slug)
+        want = f"/printable/{LESSONS[0].slug}.html"
+        scope = notebook(page)
+        summary = scope.locator(".jp-RenderedMarkdown summary", has_text="Help if something goes wrong").first
+        summary.scroll_into_view_if_needed()
+        summary.click()
+        link = scope.get_by_role("link", name="printable page").first
+        link.scroll_into_view_if_needed()
+        with context.expect_page(timeout=60_000) as opened:
+            link.click()
+        printable = opened.value
+        printable.wait_for_load_state()
+        assert printable.url.endswith(want), printable.url
+        assert printable.locator("h1").count() == 1 and printable.locator(".coplearn-activity").count() >= 1
+        printable.close()
+        assert f"path=course/{LESSONS[0].slug}" in page.url
+        summary.focus()
+        with context.expect_page(timeout=60_000) as opened:
+            page.keyboard.press("Control+p")
+        again = opened.value
+        again.wait_for_load_state()
+        assert again.url.endswith(want), again.url
+        again.close()
+        note = page.locator("#coplearn-print-note")
+        expect(note).to_be_hidden()
+        page.emulate_media(media="print")
+        expect(note).to_be_visible()
+        assert want in note.inner_text()
+        page.emulate_media(media="screen")
     finally:
         page.close()
 

@@ -232,7 +232,8 @@ def test_the_browser_note_is_short_with_the_rest_in_a_disclosure(tmp_path):
         assert fact in flat, fact
     copy = pages.browser_copy(REPO / "course" / "04-the-super-ordinate-learning-culture.ipynb",
                               tmp_path / "04.ipynb", note=True)
-    assert "".join(copy["cells"][1]["source"]) == note
+    assert "".join(copy["cells"][1]["source"]) == note.replace("__LESSON__", "04-the-super-ordinate-learning-culture")
+    assert "[printable page](../printable/04-the-super-ordinate-learning-culture.html)" in "".join(copy["cells"][1]["source"])
 
 
 def test_exercises_say_how_to_hand_in_from_the_browser_and_the_front_page_promises_no_marking(built_site):
@@ -340,3 +341,33 @@ def test_the_glossary_and_guides_are_web_pages_with_every_anchor_the_lessons_lin
 def test_the_built_site_holds_the_guide_pages(built_site):
     for name in pages.GUIDE_PAGES:
         assert (built_site / "guides" / f"{name}.html").exists(), name
+
+
+def test_every_lesson_has_a_printable_page_in_the_site_that_its_note_and_the_front_page_lead_to(built_site):
+    """Walk27 M5: a lesson could not be printed in the browser edition (the browser prints only the part of
+    the page on the screen). Now the site holds every lesson as a printable page (the browser edition's
+    wording: no JupyterLab or app to open), each lesson's note links to its own, the front page lists them,
+    Ctrl+P in a lesson opens it, and the pages are kept for use without a connection."""
+    printable = built_site / "printable"
+    lessons = sorted((built_site / "files" / "course").glob("[0-9][0-9]-*.ipynb"))
+    assert len(lessons) == 12
+    for path in lessons:
+        page = (printable / f"{path.stem}.html").read_text(encoding="utf-8")
+        assert "browser edition" in page and "Open this lesson in JupyterLab or in the course app" not in page, path.name
+        assert "You are using the browser edition" not in page, path.name  # (the note on using it online)
+        assert f'href="../notebooks/index.html?path=course/{path.stem}.ipynb"' in page, path.name
+        note = "".join(json.loads(path.read_text(encoding="utf-8"))["cells"][1]["source"])
+        assert f"[printable page](../printable/{path.stem}.html)" in note, path.name
+        for target in re.findall(r'href="([^"#?:]+\.html)', page):  # the glossary and the other lessons
+            assert (printable / target).resolve().is_file(), (path.name, target)
+    index = (printable / "index.html").read_text(encoding="utf-8")
+    assert all(f'href="{path.stem}.html"' in index for path in lessons) and 'href="../index.html"' in index
+    assert (printable / "glossary.html").is_file()
+    front = (built_site / "index.html").read_text(encoding="utf-8")
+    assert 'href="printable/index.html"' in front and "cannot be printed" not in front
+    worker = (built_site / "service-worker.js").read_text(encoding="utf-8")
+    kept = json.loads(re.search(r"const KEEP = (\[.*?\]);", worker).group(1))
+    assert {f"printable/{path.stem}.html" for path in lessons} | {"printable/index.html", "guides/glossary.html"} <= set(kept)
+    script = (built_site / "notebooks" / "index.html").read_text(encoding="utf-8")
+    assert '"../printable/" + path.slice("course/".length).replace(/\\.ipynb$/, ".html")' in script
+    assert "coplearn-print-note" in script and "@media print { #coplearn-print-note { display: block;" in script

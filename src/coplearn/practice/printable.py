@@ -137,8 +137,9 @@ def _code_cell(source: str, imports: dict[str, str], md) -> tuple[str, object] |
     return ("activity", None)
 
 
-def render_lesson(path: Path) -> str:
-    """The printable HTML page for one lesson notebook."""
+def render_lesson(path: Path, *, site: bool = False) -> str:
+    """The printable HTML page for one lesson notebook (``site``: for the browser edition, whose
+    learners open the lesson itself from the site rather than in JupyterLab or the app)."""
     import nbformat
 
     nb = nbformat.read(path, as_version=4)
@@ -146,6 +147,8 @@ def render_lesson(path: Path) -> str:
     imports = _imports(nb.cells)
     blocks = []
     for cell in nb.cells:
+        if "coplearn-browser-note" in cell.metadata.get("tags", ()):
+            continue  # the browser edition's note on using the lesson there: nothing to print
         if cell.cell_type == "markdown":
             blocks.append(("html", md(cell.source)))
         elif cell.cell_type == "code":
@@ -155,7 +158,8 @@ def render_lesson(path: Path) -> str:
     number = path.name[:2]
     h1 = next((m for m in re.findall(r"^# (.+)$", "\n".join(c.source for c in nb.cells
                                                            if c.cell_type == "markdown"), re.M)), path.stem)
-    return render("printable_lesson.html.j2", number=number, title=f"Lesson {number}: {h1}", blocks=blocks)
+    return render("printable_lesson.html.j2", number=number, title=f"Lesson {number}: {h1}", blocks=blocks,
+                  site=site, lesson_path=f"course/{path.name}")
 
 
 def render_glossary(path: Path) -> str:
@@ -187,11 +191,14 @@ def _lesson_paths(course: Path, which: str) -> list[Path]:
     return paths
 
 
-def print_lessons(which: str, out_dir: Path, course: Path) -> list[PrintedLesson]:
+def print_lessons(which: str, out_dir: Path, course: Path, *, site: bool = False,
+                  glossary: Path | None = None) -> list[PrintedLesson]:
     """Write printable HTML for one lesson (``"06"``) or ``"all"`` of ``course`` into ``out_dir``.
 
     The glossary is always written too (as ``glossary.html``, from ``docs/glossary.md`` beside the
-    course folder), and ``all`` adds an ``index.html``. Returns the lessons written.
+    course folder, or ``glossary``), and ``all`` adds an ``index.html``. Returns the lessons written.
+    ``site``: the pages are the browser edition's (``printable/`` in the site, printed from the site's
+    copies of the lessons, in its wording), which say so and link to the lessons.
     """
     import coplearn as cl
     from coplearn.core.atomic import atomic_write_text
@@ -201,11 +208,11 @@ def print_lessons(which: str, out_dir: Path, course: Path) -> list[PrintedLesson
     titles = {lesson.number: lesson.title for lesson in cl.lessons()}
     for path in _lesson_paths(course, which):
         target = out_dir / f"{path.stem}.html"
-        atomic_write_text(target, render_lesson(path))
+        atomic_write_text(target, render_lesson(path, site=site))
         written.append(PrintedLesson(number=path.name[:2], title=titles[path.name[:2]], path=target))
-    glossary = course.parent / "docs" / "glossary.md"
+    glossary = glossary or course.parent / "docs" / "glossary.md"
     if glossary.exists():
         atomic_write_text(out_dir / "glossary.html", render_glossary(glossary))
     if which.lower() == "all":
-        atomic_write_text(out_dir / "index.html", render("printable_index.html.j2", lessons=written))
+        atomic_write_text(out_dir / "index.html", render("printable_index.html.j2", lessons=written, site=site))
     return written

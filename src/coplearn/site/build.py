@@ -45,6 +45,7 @@ from coplearn.site.fetch import (ADDED_FROM_PYPI, COPLEARN_DEPENDS, COPLEARN_LOC
                                  PYODIDE_VERSION, TRIMS, _installed_version, _lock_closure, coplearn_wheel, fetch_fflate, fetch_pyodide,
                                  fetch_wheels, pure_wheel_from_installed, rewrite_lock, trim_wheel)
 from coplearn.site.offline import patch_file_helper, rename_changed, write_service_worker
+from coplearn.practice.printable import print_lessons
 from coplearn.site.pages import inject_run_on_open, landing_page, prefetch_list, stage_contents, write_guides
 from coplearn.site.snapshot import SNAPSHOT_NAME, make_snapshot, patch_kernel_worker, patch_pyodide_loader
 
@@ -306,6 +307,11 @@ def build_site(output: str | os.PathLike[str], *, root: Path | None = None, cach
         if block is None:
             raise SiteBuildError("JupyterLite's index.html has no configuration block; is this JupyterLite 0.8.6?")
         say(f"wrote {len(write_guides(root, staging))} guides as web pages")
+        # every lesson as a printable page (the browser prints only the part of a lesson on the screen:
+        # walk27 M5); each lesson's note, Ctrl+P in a lesson and the front page lead to them
+        printed = print_lessons("all", staging / "printable", files / "course", site=True,
+                                glossary=root / "docs" / "glossary.md")
+        say(f"wrote {len(printed)} lessons as printable pages")
         prefetch, prefetch_bytes = prefetch_list(staging)
         page = landing_page(found, built, prefetch, prefetch_bytes).replace("</head>", block.group(0) + "\n</head>", 1)
         (staging / "index.html").write_text(page, encoding="utf-8")

@@ -386,7 +386,11 @@ def write_service_worker(site: Path, python_files: list[str]) -> str:
                              "the course's file helper would not match it")
     lists = sorted(p.relative_to(site).as_posix() for top in ("api", "files") if (site / top).is_dir()
                    for p in (site / top).rglob("*") if p.is_file())
-    keep = [*python_files, *lists, "index.html", "notebooks/index.html"]
+    # the guides' and the printable lessons' pages (small: about 0.5 MB) open without a connection too,
+    # read or not
+    pages = sorted(p.relative_to(site).as_posix() for top in ("guides", "printable") if (site / top).is_dir()
+                   for p in (site / top).glob("*.html"))
+    keep = [*python_files, *lists, *pages, "index.html", "notebooks/index.html"]
     if (site / "favicon.ico").is_file():  # what the browser asks for on every page (kept for offline use)
         keep.append("favicon.ico")
     build = site_fingerprint(site)

@@ -49,6 +49,10 @@ BROWSER_NOTE = """\
 > - **"Click to show javascript error".** If an activity shows this (its part of the page did not
 >   download), reload the page.
 > - **Other lessons.** Each lesson but the last ends with a link to the next one.
+> - **Printing.** Your browser prints only the part of a lesson on the screen. To print this lesson, or
+>   save it as a PDF, open its [printable page](../printable/__LESSON__.html) (or press **Ctrl+P**, or
+>   **Cmd+P** on a Mac, which opens it) and print that: it holds the lesson's text, with each activity
+>   marked.
 >
 > </details>
 """
@@ -247,7 +251,8 @@ def browser_copy(nb_path: Path, dest: Path, note: bool, exercise: bool = False) 
             cell["outputs"] = []
             cell["execution_count"] = None
     if note or exercise:
-        text = BROWSER_NOTE if note else EXERCISE_NOTE.format(notebook=nb_path.name)
+        text = (BROWSER_NOTE.replace("__LESSON__", nb_path.stem) if note
+                else EXERCISE_NOTE.format(notebook=nb_path.name))
         cell = {"cell_type": "markdown", "id": "coplearn-browser-edition", "metadata": {"tags": ["coplearn-browser-note"]},
                 "source": text.splitlines(keepends=True)}
         if nb.get("nbformat", 4) == 4 and nb.get("nbformat_minor", 0) < 5:
@@ -343,6 +348,9 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
   /* long addresses and commands in the lesson text wrap on a narrow screen (WCAG 1.4.10) */
   body.coplearn-lesson .jp-RenderedMarkdown a[href],
   body.coplearn-lesson .jp-RenderedMarkdown :not(pre) > code { overflow-wrap: anywhere; }
+  /* shown only on paper: where the whole lesson prints (see "Printing" below) */
+  #coplearn-print-note { display: none; }
+  @media print { #coplearn-print-note { display: block; font: bold 12pt sans-serif; margin: 0 0 1em; } }
 </style>
 <script id="coplearn-run-on-open">
 (function () {
@@ -353,6 +361,23 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
   // not JupyterLab's notebook menu, which has no Paste and whose "Delete Cell" removed the activity (walk27 M4):
   // the event stops here, before JupyterLab's listener sees it.
   window.addEventListener("contextmenu", function (ev) { ev.stopPropagation(); }, true);
+  // Printing: the browser prints only the part of a lesson drawn on the screen (walk27 M5). Ctrl+P (or
+  // Cmd+P) opens the lesson's printable page in a new tab instead, and a print from the browser's own
+  // menu puts a line at the top of the paper saying where the whole lesson can be printed.
+  var printable = new URL("../printable/" + path.slice("course/".length).replace(/\\.ipynb$/, ".html"),
+                          window.location.href).href;
+  window.addEventListener("keydown", function (ev) {
+    if ((ev.ctrlKey || ev.metaKey) && !ev.altKey && !ev.shiftKey && (ev.key === "p" || ev.key === "P")) {
+      ev.preventDefault();
+      ev.stopImmediatePropagation();
+      window.open(printable, "_blank", "noopener");
+    }
+  }, true);
+  var printNote = document.createElement("p");
+  printNote.id = "coplearn-print-note";
+  printNote.textContent = "This prints only part of the lesson. To print all of it, or save it as a PDF, " +
+    "print its printable page: " + printable;
+  document.body.insertBefore(printNote, document.body.firstChild);
   var root = document.documentElement, started = Date.now(), running = false, runs = 0;
   // the page's list of what it loaded (below, keepForOffline) holds 250 files unless asked for more
   if (window.performance && performance.setResourceTimingBufferSize) { performance.setResourceTimingBufferSize(5000); }
@@ -848,11 +873,19 @@ RUN_ON_OPEN = """<style id="coplearn-lesson-view">
     if (url.origin !== window.location.origin) return;
     // the glossary and the guides (54 links in the lessons went nowhere: walk27 M1): their web pages, in a new tab
     // beside the lesson (the lesson keeps its place and its Python)
-    var guide = /\\/files\\/(?:docs|guides)\\/(glossary|learner-guide|team-manager-guide|accessibility)\\.md$/.exec(url.pathname);
+    var guide = __GUIDE_LINK__.exec(url.pathname);
     if (guide) {
       ev.preventDefault();
       ev.stopImmediatePropagation();
       window.open(new URL("../guides/" + guide[1] + ".html" + url.hash, window.location.href).href, "_blank", "noopener");
+      return;
+    }
+    // a lesson's printable page (the note at the top of each lesson links to it), in a new tab
+    var page = __PRINTABLE_LINK__.exec(url.pathname);
+    if (page) {
+      ev.preventDefault();
+      ev.stopImmediatePropagation();
+      window.open(new URL("../printable/" + page[1] + ".html" + url.hash, window.location.href).href, "_blank", "noopener");
       return;
     }
     var lesson = /\\/files\\/(course\\/[^\\/?#]+\\.ipynb)$/.exec(url.pathname);
@@ -1060,6 +1093,39 @@ NO_WIDGET_VIEWS = """<script id="coplearn-no-widget-views">
 """
 NO_WIDGET_VIEWS = NO_WIDGET_VIEWS.replace("__PLACEHOLDER__", json.dumps(PLACEHOLDER))
 
+#: What a lesson's link to the glossary or a guide (``../docs/glossary.md#entry``), or to a printable
+#: page (``../printable/NN-name.html``), reaches the page as: a file of the site's contents that it does
+#: not hold (the site has them as web pages, in ``guides/`` and ``printable/``).
+GUIDE_LINK = r"/\/files\/(?:docs|guides)\/(glossary|learner-guide|team-manager-guide|accessibility)\.md$/"
+PRINTABLE_LINK = r"/\/files\/printable\/([0-9][0-9]-[a-z0-9-]+|index|glossary)\.html$/"
+RUN_ON_OPEN = RUN_ON_OPEN.replace("__GUIDE_LINK__", GUIDE_LINK).replace("__PRINTABLE_LINK__", PRINTABLE_LINK)
+
+#: Injected into the file list's JupyterLab (``lab/index.html``), where a lesson opened from "All the course
+#: files" went nowhere on its glossary, guide and printable-page links, and its link to the front page
+#: (JupyterLab looked for them among the site's files): they open as in a lesson's own page
+#: (:data:`RUN_ON_OPEN`), the guides and printable pages in a new tab beside it.
+LAB_LINKS = """<script id="coplearn-lab-links">
+(function () {
+  document.addEventListener("click", function (ev) {
+    if (ev.defaultPrevented || ev.button !== 0 || ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.altKey) return;
+    var a = ev.target && ev.target.closest ? ev.target.closest("a[href]") : null;
+    if (!a || !a.closest(".jp-RenderedMarkdown")) return;
+    var url;
+    try { url = new URL(a.href, window.location.href); } catch (err) { return; }
+    if (url.origin !== window.location.origin) return;
+    var guide = __GUIDE_LINK__.exec(url.pathname), page = __PRINTABLE_LINK__.exec(url.pathname);
+    var home = /\\/files\\/index\\.html$/.test(url.pathname);
+    if (!guide && !page && !home) return;
+    ev.preventDefault();
+    ev.stopImmediatePropagation();
+    if (home) { window.location.assign(new URL("../index.html", window.location.href).href); return; }
+    var target = guide ? "../guides/" + guide[1] + ".html" : "../printable/" + page[1] + ".html";
+    window.open(new URL(target + url.hash, window.location.href).href, "_blank", "noopener");
+  }, true);
+})();
+</script>
+""".replace("__GUIDE_LINK__", GUIDE_LINK).replace("__PRINTABLE_LINK__", PRINTABLE_LINK)
+
 
 #: The guides a learner with only a browser reads, written as web pages in the site's ``guides/`` folder: the lessons'
 #: glossary links went nowhere (the glossary was not in the site), and the guides opened as Markdown source in a code
@@ -1153,6 +1219,10 @@ def inject_run_on_open(site: Path) -> None:
             text = text.replace("</body>", RUN_ON_OPEN + "</body>", 1)
             if "coplearn-run-on-open" not in text:
                 raise SiteBuildError(f"could not add the run-on-open script to {page}")
+        if app == "lab" and "coplearn-lab-links" not in text:
+            text = text.replace("</body>", LAB_LINKS + "</body>", 1)
+            if "coplearn-lab-links" not in text:
+                raise SiteBuildError(f"could not add the script for the lessons' links to {page}")
         page.write_text(text, encoding="utf-8")
 
 
