@@ -130,13 +130,15 @@ def build_dominance(data: Dominance | None = None) -> Chart:
                hovertemplate="%{x}, now: %{y} (illustrative)<extra></extra>"),
     ])
     fig.update_layout(**base_layout(
-        title, height=440, barmode="group",
+        title, height=465, barmode="group",
         yaxis={"title": {"text": "influence (illustrative)"}, "range": [0, 6],
                "tickvals": [1, 2, 3, 4, 5], "gridcolor": "#dddddd"},
         xaxis={"title": {"text": "learning culture (Gray et al. 2010, Table 1)"}},
         legend={"orientation": "h", "y": -0.25},
-        margin={"l": 70, "r": 30, "t": 70, "b": 110},
-        annotations=[{"text": "Heights are ours, not measurements", "xref": "paper", "yref": "paper",
+        margin={"l": 70, "r": 30, "t": 95, "b": 110},
+        # fid28a F1: the picture keeps the paper's "may" about the past, not only the text does
+        annotations=[{"text": "Heights are ours, not measurements;<br>the past is least certain "
+                              "(the paper says 'may')", "xref": "paper", "yref": "paper",
                       "x": 1, "y": 1.02, "xanchor": "right", "yanchor": "bottom", "showarrow": False,
                       "font": {"size": 12, "color": "#444444"}}],
     ))
@@ -210,10 +212,11 @@ def build_overlay(skills: Sequence[OverlaySkill] | None = None) -> Chart:
                        "culture if they are to be integrated and which, drawing on Gray et al. (2008), they say "
                        "stops approaches becoming mechanistic. Below the band, apart from it, a label adds "
                        "reflective leadership and practice, which the paper suggests could also be essential. "
-                       "The drawing is the course's; the paper describes the overlay in words."),
+                       "The drawing, and the examples in the table below, are the course's; the paper describes "
+                       "the overlay in words."),
         header=("layer", "what it is"),
         rows=tuple([(names[c.key], f"culture column, exemplar: {c.exemplar}") for c in cs]
-                   + [(f"overlay: {s.name.lower()}", f"for example: {s.example}") for s in strands]
+                   + [(f"overlay: {s.name.lower()}", f"for example (ours): {s.example}") for s in strands]
                    + [("overlay: values", "humanistic values, which drive the three skills"),
                       ("below the band: reflection", "reflective leadership and reflective professional "
                                                      "practice, which the paper suggests could also be "
