@@ -72,8 +72,10 @@ def build_involvement_ladder(placements: Mapping[str, str | None] | None = None,
             hoverinfo="name",
         ))
     for d in degrees:
-        fig.add_annotation(x=-0.04, y=d.level, text=f"<b>{d.level} {d.name}</b>", showarrow=False,
-                           xanchor="right", font={"size": 14})
+        # a long name ("Partners in their own support") goes on two lines, to fit beside the ladder
+        head, _, tail = d.name.partition(" ")
+        fig.add_annotation(x=-0.04, y=d.level, text=f"<b>{d.level} {head}</b>" + (f"<br>{tail}" if tail else ""),
+                           showarrow=False, xanchor="right", align="right", font={"size": 14})
     fig.add_annotation(x=-0.04, y=top + 0.42, text="deeper ↑", showarrow=False, xanchor="right",
                        font={"color": "#444444"})
     fig.add_annotation(x=-0.04, y=0.58, text="shallower ↓", showarrow=False, xanchor="right",
@@ -87,7 +89,7 @@ def build_involvement_ladder(placements: Mapping[str, str | None] | None = None,
     for d in degrees:
         here = [s for s in ids if placed.get(s) == d.key]
         rows.append((d.level, d.name, ", ".join(here) or "-", "yes" if team_key == d.key else ""))
-    parts = [f"A ladder of four rungs from shallow (1 Informed) to deep (4 Co-producers). "
+    parts = [f"A ladder of four rungs from shallow (1 {degrees[0].name}) to deep ({top} {name[degrees[-1].key]}). "
              f"You have placed {len(placed)} of {len(ids)} scenarios; {len(good)} where the course puts them."]
     if bad:
         parts.append("Placed differently from the course: " + "; ".join(

@@ -72,7 +72,9 @@ class AdairFunctionSorter(Composite):
             _sorter_block("Adair's functions at work.", "Which of the eight functions is the manager using?",
                           self.sorter, note="The eight functions come from Adair's own books (Adair 1973, 1983); "
                           "Gray et al. (2010) use only his three overlapping needs. The moments and their "
-                          "answers are the course's."),
+                          "answers are the course's. The functions overlap in practice (thanks can also be "
+                          "feedback, a plan also arranges people), so each moment is placed under the "
+                          "function it shows most clearly."),
             self.messages,
         ])
 
