@@ -53,6 +53,7 @@ __all__ = [
     "options",
     "parse_answer_cell",
     "printable",
+    "several_values",
     "split_several",
 ]
 
@@ -247,6 +248,27 @@ def syntax_hint(error: object) -> str:
     if "forgot a comma" in text:
         return f"{on} seems to be missing a comma between two answers: put a comma after each one"
     return f"check the quotation marks, brackets and commas on {on} (Python says: {printable(text)[:120]})"
+
+
+def several_values(given: object, kind: str) -> list[object]:
+    """The entries of an answer to a question that asks for several choices, as typed: a list (or a
+    tuple or set), a text split at its commas, or a dict numbered like the drop-downs, in the order of
+    its numbers (red team 28 M3: ``q2 = {1: "managed", 2: "professional"}``, question 1's shape, was one
+    entry that was not an option, and earned nothing). Blank entries are kept: the callers leave them out.
+
+    >>> several_values({2: "professional", "1": "managed"}, "culture"), several_values("K8,I2", "audit")
+    (['managed', 'professional'], ['K8', 'I2'])
+    """
+    if isinstance(given, str):
+        return list(split_several(given, kind))
+    if isinstance(given, Mapping):
+        def order(key: object) -> tuple[int, object]:
+            text = str(key).strip()
+            return (0, int(text)) if text.isdigit() else (1, text)
+        return [given[k] for k in sorted(given, key=order)]
+    if isinstance(given, (list, tuple, set, frozenset)):
+        return list(given)
+    return [] if given is None else [given]
 
 
 def blank_answer(value: object) -> bool:
@@ -464,8 +486,31 @@ class ParsedCell:
         return self.problem is None
 
 
+#: The methods that change a list, a dict or a set in place (``q2.append("managed")``, ``q1.update({3: ...})``).
+_CHANGING_METHODS = frozenset({"append", "extend", "insert", "remove", "pop", "popitem", "clear", "update",
+                               "setdefault", "sort", "reverse", "add", "discard", "__setitem__", "__delitem__"})
+
+
+def _base_name(node: ast.AST) -> str | None:
+    """``q1`` of ``q1[7]``, ``q1["team"][0]`` or ``q1.x``."""
+    while isinstance(node, (ast.Subscript, ast.Attribute)):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
 def _stored_names(node: ast.AST) -> list[str]:
-    return [n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)]
+    """The names a statement gives a value to: assigned (``q1 = ...``), and changed in place (``q1[7] = ...``,
+    ``del q1[3]``, ``q2.append(...)``, ``q1.update(...)``): red team 28 M1, such a line in a cell of its own was
+    not read as giving ``q1``, so the value it made was neither saved nor marked, without a word."""
+    names = []
+    for n in ast.walk(node):
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
+            names.append(n.id)
+        elif isinstance(n, (ast.Subscript, ast.Attribute)) and isinstance(n.ctx, (ast.Store, ast.Del)):
+            names.append(_base_name(n))
+        elif isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in _CHANGING_METHODS:
+            names.append(_base_name(n.func.value))
+    return [name for name in names if name]
 
 
 #: A pasted prompt on the first line (``>>> `` or ``In [4]: ``), and the prompts IPython takes off every line then.

@@ -217,8 +217,12 @@ def _several_problem(answers: Sequence[object], kind: str, count: int, where: st
                 "so none of them can be marked."), True
     for a in answers:
         if a not in keys:
-            return (f"For {where} you gave {_quoted(a)}, which is not one of {plural} (it earns nothing; the "
-                    f"others are marked).{_look_alikes(a)}{_did_you_mean(a, kind)} Choose from: {_typed(kind)}."), False
+            others = any(b in keys for b in answers)
+            # Under nbgrader validate this fails the check: "Success!" is read as "every answer can be read" (red
+            # team 28 M3: it said so of an answer that earned nothing); the autograder marks the rest, with this note.
+            return (f"For {where} you gave {_quoted(a)}, which is not one of {plural} (it earns nothing"
+                    f"{'; the others are marked' if others else ''}).{_look_alikes(a)}{_did_you_mean(a, kind)} "
+                    f"Choose from: {_typed(kind)}."), os.environ.get("NBGRADER_EXECUTION") == "validate"
     seen: set[object] = set()
     for a in answers:
         if a in seen:

@@ -34,7 +34,7 @@ from typing import Any
 from coplearn.grading.gradebook import built_on_first_use
 from coplearn.grading.versions import check_versions
 
-__all__ = ["CheckCellMetadata", "OverwriteCells", "SaveAutoGrades", "metadata_validator"]
+__all__ = ["CheckCellMetadata", "OverwriteCells", "SaveAutoGrades", "metadata_validator", "received_checksum"]
 
 
 @functools.cache
@@ -223,6 +223,24 @@ def _build_save_auto_grades() -> type:
 
     SaveAutoGrades.__module__ = __name__
     return SaveAutoGrades
+
+
+def received_checksum(cell: Any) -> tuple[str, str] | None:
+    """(grade id, checksum) of a locked cell that is still exactly as the student received it: the checksum
+    its metadata carries is nbgrader's own checksum of its source, type, flags, grade id and points. None
+    for any other cell (not locked, no checksum, or changed since)."""
+    from nbgrader.utils import compute_checksum
+
+    meta = cell.get("metadata", {}).get("nbgrader") if isinstance(cell.get("metadata"), dict) else None
+    if not isinstance(meta, dict) or not meta.get("locked"):
+        return None
+    gid, mine = meta.get("grade_id"), meta.get("checksum")
+    if not isinstance(gid, str) or not isinstance(mine, str):
+        return None
+    try:
+        return (gid, mine) if compute_checksum(cell) == mine else None
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
 
 
 class _CellLookup:

@@ -17,7 +17,7 @@ from typing import Any
 
 from coplearn.grading.answers import (_SHOW_ITEMS, ANSWERS_FILE, _show, as_data, blank_answer, canonical, unreadable_hint,
                                       is_answer_name, item_value, names_given, number_text, parse_answer_cell,
-                                      split_several, syntax_hint, unquoted_hint, unread_elsewhere,
+                                      several_values, syntax_hint, unquoted_hint, unread_elsewhere,
                                       unread_in_note)
 from coplearn.grading.checks import UNREAD_AT_GRADING, UNREAD_MESSAGE, plain_errors
 from coplearn.grading.store import AnswerStore
@@ -52,6 +52,12 @@ _TRACKING = False
 _UNREAD: set[str] = set()
 #: The cell (JupyterLab's id) that last gave each answer name a value it could read, or None.
 _GIVEN_IN: dict[str, object] = {}
+#: Every cell (JupyterLab's id, or None) that has given each answer name a value, in this session.
+_GIVEN_BY: dict[str, set[object]] = {}
+#: The answer names whose check has run and marked the drop-down (or box) answer, each with the cells
+#: that had given it a value by then (red team 28 H1): a value given later in another cell comes after
+#: that check, and the autograder marks the drop-down answer the check showed, not that value.
+_CHECKED: dict[str, set[object]] = {}
 #: Those of them the autograder found so, in a notebook handed in (its note in the cell names them:
 #: check19 L5): the feedback says the cell could not be read, not "mend it" nor "not answered".
 _UNREAD_AT_GRADING: set[str] = set()
@@ -120,6 +126,8 @@ def prepare_answers() -> None:
     _UNREAD_AT_GRADING.clear()
     _UNREAD_LABELS.clear()
     _GIVEN_IN.clear()
+    _GIVEN_BY.clear()
+    _CHECKED.clear()
     try:
         from IPython import get_ipython
 
@@ -225,14 +233,19 @@ def _watch(source: str, failed: bool, cell: object = None) -> None:
         return
     if not parsed.names:
         return
+    below = [name for name in parsed.names if name in _CHECKED and cell not in _CHECKED[name]]
     for name in parsed.names:
         _GIVEN_IN[name] = cell
+        _GIVEN_BY.setdefault(name, set()).add(cell)
     _UNREAD.difference_update(parsed.names)
     if parsed.plain:
         for name in parsed.names:
             if name in parsed.values:
                 _MARKED[name] = parsed.values[name]
                 _HOW[name] = "typed"
+        said = [n for n in below if not _blank(parsed.values.get(n))]
+        if said:
+            print(_after_check(said))
         return
     from IPython import get_ipython
 
@@ -252,6 +265,10 @@ def _watch(source: str, failed: bool, cell: object = None) -> None:
             store.save_computed(name, data)
             _MARKED[name] = data
             _HOW[name] = "worked out in your notebook and saved"
+            if name in below and not _blank(data):
+                print(f"Saved: {name} = {_show(data)} (this cell works its answer out, so the value it gave is saved "
+                      f"in {ANSWERS_FILE}). " + _after_check([name]))
+                continue
             print(f"Saved for marking: {name} = {_show(data)} (this cell works its answer out, so the value "
                   f"it gave is saved in {ANSWERS_FILE} and that is what will be marked).")
         else:
@@ -263,6 +280,17 @@ def _watch(source: str, failed: bool, cell: object = None) -> None:
             else:
                 _MARKED[name] = saved
                 _HOW[name] = f"worked out in the notebook and saved in {ANSWERS_FILE}"
+
+
+def _after_check(names: list[str]) -> str:
+    """What a cell giving ``names`` after their checks ran (with the drop-down answers) is told."""
+    many = len(names) > 1
+    which = ", ".join(names)
+    return (f"Note: the check{'s' if many else ''} for {which} already ran above and showed your drop-down "
+            f"answer{'s' if many else ''}. If this cell comes below {'those checks' if many else 'that check'} in the "
+            f"notebook, the drop-down answer{'s are' if many else ' is'} what will be marked, not this value: to have "
+            f"this value marked, move this cell above the check (or type it in the answer cell there), then use "
+            "Restart Kernel and Run All Cells.")
 
 
 #: What a test says of an answer when the set-up cell (which watches the answer cells) has not run
@@ -314,12 +342,20 @@ def choice(question: str, item: object | None = None, *, kind: str, label: str |
         answer, how = canonical(store.get(_key(question, item)), kind), CHOSEN
         if store.last_warning:
             print(store.last_warning)
+        _checked(question, answer)
     if answer is None:
         print(f"Your answer to {where}: {_not_answered()}")
     else:
         print(f"Your answer to {where}: {_shown_choice(answer, kind)} ({how})")
     _note_unread(question, where, answer)
     return answer
+
+
+def _checked(question: str, answer: object) -> None:
+    """A check of ``question`` marked its drop-down (or box) answer: noted once, with the cells that had
+    given ``question`` a value by then (see :data:`_CHECKED`)."""
+    if not _blank(answer) and question not in _CHECKED:
+        _CHECKED[question] = set(_GIVEN_BY.get(question, ()))
 
 
 def _shown_choice(answer: object, kind: str) -> str:
@@ -345,6 +381,7 @@ def number(question: str, item: object | None = None, *, label: str | None = Non
         raw, how = store.get(_key(question, item)), "entered in the box"
         if store.last_warning:
             print(store.last_warning)
+        _checked(question, raw)
     answer: object = raw
     if isinstance(raw, bool):
         answer = raw
@@ -372,16 +409,7 @@ def several(question: str, count: int, *, kind: str, label: str | None = None,
     entries are left out.
     """
     where = label or question
-    typed = _given(question)
-    values: list[object]
-    if isinstance(typed, str):
-        values = list(split_several(typed, kind))
-    elif isinstance(typed, (list, tuple, set, frozenset)):
-        values = list(typed)
-    elif typed is None:
-        values = []
-    else:
-        values = [typed]
+    values = several_values(_given(question), kind)
     how = _how(question)
     if all(_blank(v) for v in values):
         store = AnswerStore(folder)
@@ -390,6 +418,7 @@ def several(question: str, count: int, *, kind: str, label: str | None = None,
         how = CHOSEN + "s"
         if store.last_warning:
             print(store.last_warning)
+        _checked(question, values)
     answers = [canonical(v, kind) for v in values if not _blank(v)]
     if not answers:
         print(f"Your answer to {where}: {_not_answered()}")

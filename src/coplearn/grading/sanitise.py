@@ -498,6 +498,27 @@ def _unmarked_texts(config: Any, resources: Any) -> list[str]:
         return []
 
 
+@functools.lru_cache(maxsize=8)
+def _release_sums(folder: str, stamp: tuple[tuple[str, int], ...]) -> dict[str, frozenset[str]]:
+    from coplearn.grading.tutor_log import released_checksums
+
+    return {gid: frozenset(sums) for gid, sums in released_checksums(Path(folder)).items()}
+
+
+def _released_checksums(config: Any, resources: Any) -> dict[str, frozenset[str]]:
+    """Each grade id's checksums in the assignment's current release (``release/``), as its notebooks
+    record them; empty when there is none to read (then no copy is taken for an earlier release's)."""
+    try:
+        from nbgrader.coursedir import CourseDirectory
+
+        coursedir = CourseDirectory(config=config)
+        folder = Path(coursedir.format_path(coursedir.release_directory, ".", resources["nbgrader"]["assignment"]))
+        stamp = tuple((p.name, p.stat().st_mtime_ns) for p in sorted(folder.glob("*.ipynb")))
+        return _release_sums(str(folder), stamp) if stamp else {}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
 def _left_as_released(cell: Any) -> bool:
     """Whether a written answer box the gradebook knows as a solution cell is exactly as released, by
     nbgrader's own test (``nbgrader.utils.determine_grade``: its checksum of the cell's source, type, flags,
@@ -627,13 +648,7 @@ def _graded_answers(schema: Mapping[str, Question], typed: Mapping[str, object],
                     value = dropdowns.get(f"{name}.{item}")
                 out[f"{name}.{item}"] = _canonical_for(q, value)
         elif q.count:
-            values: list[object] = []
-            if isinstance(given, str):
-                values = [v for v in grading.split_several(given, q.kind) if v.strip()]
-            elif isinstance(given, list):
-                values = [v for v in given if not _blank_answer(v)]
-            elif given is not None:
-                values = [given]
+            values = [v for v in grading.several_values(given, q.kind) if not _blank_answer(v)]
             if not values:
                 values = [dropdowns.get(f"{name}.{n}") for n in range(1, q.count + 1)]
                 values = [v for v in values if v is not None]
@@ -732,10 +747,18 @@ def _build_answers_as_data() -> type:
             markup = MARKUP_BUDGET  # Markdown still to be drawn as such, weighed by markup_weight (red team 23 F3)
             as_typed: list[int] = []  # written answers shown as preformatted text, too heavy themselves
             as_typed_late: list[int] = []  # ... and light ones, for want of what earlier answers used of it
+            # Locked cells the student left exactly as received, but which differ from the current release: a copy
+            # fetched before the assignment was changed (red team 28 M2: its answers were marked against the new
+            # questions, and the tutor saw only nbgrader's "checksum has changed" lines, which read like tampering).
+            release_sums = _released_checksums(self.config, resources)
+            received = resources.get("coplearn_received") or {}  # (kept by ForgetUnknownCells, the first step)
+            earlier: list[str] = []
             for index, cell in enumerate(nb.cells):
                 gid = nbgrader_meta(cell).get("grade_id")
                 if gid in trusted_ids:
                     known = cells[gid]
+                    if release_sums.get(gid) and gid in received and received[gid] not in release_sums[gid]:
+                        earlier.append(gid)
                     cell.cell_type = known["cell_type"]
                     notice = cell.source[: -len(known["source"])] if known["source"] and cell.source.endswith(known["source"]) else ""
                     if not all(line.startswith("#") or not line.strip() for line in notice.splitlines()):
@@ -867,13 +890,31 @@ def _build_answers_as_data() -> type:
                 if home_value is not None:
                     home[name] = home_value
             late: list[str] = []
-            for name, (index, _) in list(home.items()):
-                # A value given only after the first test that marks it, for a question whose tests
-                # read the same answer more than once (two cultures, two scores): the first test
-                # marked the drop-down answer, so the typed one would be a second guess.
-                several_tests = any(n == name and count > 1 for (n, _), count in reads.items())
-                chosen = any(k == name or k.startswith(name + ".") for k, v in dropdowns.items() if v is not None)
-                if several_tests and chosen and index > first_test.get(name, len(nb.cells)):
+            partly_late: dict[str, list[str]] = {}  # name -> items left to their drop-downs (below)
+            for name, (index, value) in list(home.items()):
+                # A value given only after the first test that marks it, where the drop-downs (or boxes)
+                # answer it: the learner's own run and nbgrader validate showed that test marking the
+                # drop-down answer, so that is what is marked; the value given later would be a second
+                # guess (red team 28 H1: a first thought noted at the end of the notebook, or a scratch
+                # cell working a value out again, was marked in place of the drop-downs the learner had
+                # been shown). A question with items keeps, of such a value, only the items no drop-down
+                # answers (each of those the learner's run showed as not answered: placing it gains marks).
+                q = schema[name]
+                if index <= first_test.get(name, len(nb.cells)) or \
+                        (q.items and all(reads.get((name, k), 0) == 1 for k in q.items)):
+                    continue  # (items each marked by a test of their own: item by item, below)
+                if q.items:
+                    typed_items = [(k, x) for k in sorted(q.items, key=lambda s: (len(s), s))
+                                   if not _blank_answer(x := _item_value(value, k))]
+                    open_items = {int(k) if k.isdigit() else k: x for k, x in typed_items
+                                  if dropdowns.get(f"{name}.{k}") is None}
+                    if not open_items:
+                        late.append(name)
+                        del home[name]
+                    elif len(open_items) < len(typed_items):
+                        home[name] = (index, open_items)
+                        partly_late[name] = [k for k, _ in typed_items if dropdowns.get(f"{name}.{k}") is not None]
+                elif any(k == name or k.startswith(name + ".") for k, v in dropdowns.items() if v is not None):
                     late.append(name)
                     del home[name]
             # A question whose items are each marked by one test of their own (a1's twelve
@@ -890,6 +931,7 @@ def _build_answers_as_data() -> type:
                 everything = [(i, v) for i, n, v in given if n == name]
                 merged: dict[object, object] = {}
                 sources: dict[int, list[str]] = {}
+                skipped: list[str] = []
                 for k in sorted(q.items, key=lambda s: (len(s), s)):
                     have = [(i, x) for i, v in everything if not _blank_answer(x := _item_value(v, k))]
                     if not have:
@@ -901,9 +943,17 @@ def _build_answers_as_data() -> type:
                     if found is None:
                         continue  # blank or left out where its test runs, after a typed one: the drop-down
                     i, x = found
+                    if i > item_test.get((name, k), len(nb.cells)) and dropdowns.get(f"{name}.{k}") is not None:
+                        skipped.append(k)  # given only after its own test, which marked its drop-down (as above)
+                        continue
                     merged[int(k) if k.isdigit() else k] = x
                     sources.setdefault(i, []).append(k)
-                if len(sources) > 1:
+                if skipped:
+                    partly_late[name] = sorted(set(partly_late.get(name, [])) | set(skipped), key=lambda s: (len(s), s))
+                if skipped and not merged:
+                    home.pop(name, None)
+                    late.append(name)
+                elif len(sources) > 1 or skipped:
                     home[name] = (min(sources), merged)
                     split[name] = sources
             typed = {name: value for name, (_, value) in home.items()}
@@ -939,6 +989,11 @@ def _build_answers_as_data() -> type:
             def marked_in(n: str) -> int:
                 return placed(n) if n in moved else shown(home[n][0])
 
+            def given_where(n: str) -> str:  # where the answer marked was typed (and placed, if it was moved)
+                if n in moved and n not in split:  # (red team 28 L2: the placed cell was named as where it was typed)
+                    return f"cell {shown(home[n][0])} (placed in cell {placed(n)}, before its first test)"
+                return f"cell {marked_in(n)}"
+
             given_in: dict[int, list[tuple[str, object]]] = {}
             for i, n, v in given:
                 given_in.setdefault(i, []).append((n, v))
@@ -958,8 +1013,13 @@ def _build_answers_as_data() -> type:
                           f"the answer in cell {placed(n)}." + (" Any other items given here are not marked."
                                                                if len(ks) < len([1 for _ in _items_in(given_in, index, n)]) else "")
                           for n, ks in sorted(parts.items())]
+                extra += [f"# {n}: item{'s' if len(ks) > 1 else ''} {', '.join(ks)} given here {'are' if len(ks) > 1 else 'is'} "
+                          f"not marked: {'they come' if len(ks) > 1 else 'it comes'} after the test that marks "
+                          f"{'them' if len(ks) > 1 else 'it'}, which marked the drop-down answer."
+                          for n, ks in sorted(partly_late.items()) if any(m == n for m, _ in given_in.get(index, ()))
+                          and (n in parts or n in here)]
                 extra += [f"# {n}: the value given here is not marked; " + (
-                          f"the one marked is given in cell {marked_in(n)} (the value in effect when its first test runs)."
+                          f"the one marked is given in {given_where(n)} (the value in effect when its first test runs)."
                           if n in home else "it comes after the first test that marks it, which marked the drop-down answer.")
                           for n in others]
                 answer = [grading.answer_source(mine)] if mine else []
@@ -981,7 +1041,7 @@ def _build_answers_as_data() -> type:
                         # (check20 M2: not where an answer typed in another cell is the one marked)
                         elsewhere = sorted({n for n, _ in given_in[index] if n in home})
                         header = BLANK_HERE if not elsewhere else [
-                            f"# Left blank here, as released: {n} is marked from the answer typed in cell {marked_in(n)}."
+                            f"# Left blank here, as released: {n} is marked from the answer typed in {given_where(n)}."
                             for n in elsewhere]
 
                     def build(kept: int) -> str:
@@ -1108,6 +1168,20 @@ def _build_answers_as_data() -> type:
                                                                     else ""), "are" if many else "is",
                                  ("they hold" if many else "it holds") if cells_as_typed is as_typed else
                                  ("them" if many else "it"))
+            if earlier:
+                self.log.warning("coplearn: %s: handed in a copy from an earlier release of this assignment: %d of its "
+                                 "locked cells (%s) are as the student received them but differ from the current "
+                                 "release, so its questions may have changed since they fetched it. Their computer-marked "
+                                 "answers were marked against the current questions and keys: check them by hand (the "
+                                 "tutor guide, \"Changing an assignment\", says why and what to do)", student, len(earlier),
+                                 ", ".join(log_safe(g, 60) for g in earlier[:10]) + (f" and {len(earlier) - 10} more"
+                                                                                     if len(earlier) > 10 else ""))
+            for n in sorted(set(late) | set(partly_late)):
+                what = (f"{n}" if n in late else f"item{'s' if len(partly_late[n]) > 1 else ''} "
+                        f"{', '.join(partly_late[n])} of {n}")
+                self.log.warning("coplearn: %s: %s given only below the test that marks it, which marked the drop-down "
+                                 "answer, as the student's own run and nbgrader validate showed: that answer is marked, "
+                                 "not the value given below", student, what)
             if twice:
                 self.log.warning("coplearn: %s: %s given different values in more than one place; each is marked with the "
                                  "value in effect when its first test runs", student, ", ".join(twice))
@@ -1117,7 +1191,8 @@ def _build_answers_as_data() -> type:
             record = nb.metadata["coplearn"]
             read = {n: v for n, v in typed.items() if n not in unread}  # as the grading kernel will see them
             record["graded_answers"] = _json_safe(_graded_answers(schema, read, dropdowns))
-            record["grading"] = {"not_run": not_run, "answers_file_notes": notes, "answered_more_than_once": twice}
+            record["grading"] = {"not_run": not_run, "answers_file_notes": notes, "answered_more_than_once": twice,
+                                 "earlier_release_cells": earlier}
             return nb, resources
 
     AnswersAsData.__module__ = __name__
@@ -1208,6 +1283,8 @@ def _build_forget_unknown() -> type:
         nbformat would refuse are mended (:func:`mend_cell_ids`)."""
 
         def preprocess(self, nb: Any, resources: Any) -> tuple[Any, Any]:
+            from coplearn.grading.nbgrader_steps import received_checksum
+
             cells, _, _, _ = gradebook_cells(resources, course_id(self.config))
             odd = mend_surrogates(nb)  # (one would fail the notebook when it is written: red team 20 F2)
             if odd:
@@ -1249,6 +1326,12 @@ def _build_forget_unknown() -> type:
                                      "the student's notebook: it is shown as their text and what it holds is not "
                                      "marked (answers chosen with the drop-downs are)", student, log_safe(gid), kind)
                 else:
+                    # A locked cell still exactly as the student received it: its checksum, kept for the
+                    # sanitising step to compare with the current release's (a copy from an earlier
+                    # release: red team 28 M2). The first pass's is kept (the second sees the course's).
+                    got = received_checksum(cell)
+                    if got is not None:
+                        resources.setdefault("coplearn_received", {}).setdefault(*got)
                     # A cell the course made gets the course's own metadata back, whatever the
                     # submission says (its schema version, points, flags): one student's edited
                     # metadata must not stop nbgrader grading the students after them.
