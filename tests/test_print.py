@@ -168,3 +168,7 @@ def test_the_browser_editions_pages_send_a_learner_to_the_lesson_not_to_jupyterl
         text = printed.path.read_text(encoding="utf-8")
         assert "Open this lesson in JupyterLab or in the course app" not in text, printed.path.name
         assert "You are using the browser edition" not in text and "in the notebook" not in text, printed.path.name
+        # (rev28 L1: no pointer to the note the printed page leaves out, nor on-screen advice for paper)
+        assert "the note below" not in text and "note at the top of the page" not in text, printed.path.name
+    for printed in print_lessons("all", tmp_path / "desktop-all", REPO / "course"):
+        assert "To use the activities on this page in JupyterLab" not in printed.path.read_text(encoding="utf-8")

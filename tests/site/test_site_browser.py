@@ -1110,6 +1110,13 @@ def test_a_glossary_link_in_a_lesson_opens_the_glossary_at_its_entry(context, si
         glossary.wait_for_load_state()
         assert glossary.url.endswith("/guides/glossary.html#community-of-practice"), glossary.url
         glossary.close()
+        link.focus()  # (rev28 L2: Ctrl+P on a lesson in the file list's JupyterLab opens its printable page too)
+        with context.expect_page(timeout=60_000) as opened:
+            lab.keyboard.press("Control+p")
+        printable = opened.value
+        printable.wait_for_load_state()
+        assert printable.url.endswith(f"/printable/{LESSONS[0].slug}.html"), printable.url
+        printable.close()
         lab.close()
     finally:
         page.close()

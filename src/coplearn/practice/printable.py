@@ -137,6 +137,14 @@ def _code_cell(source: str, imports: dict[str, str], md) -> tuple[str, object] |
     return ("activity", None)
 
 
+#: The line at the top of each lesson on making its activities appear on the screen (JupyterLab's, or the
+#: browser edition's, which points to a note the printed page leaves out): nothing a reader of paper can do.
+_ON_SCREEN_ONLY = re.compile(r"^\*(?:To use the activities on this page in JupyterLab|In this browser edition the "
+                             r"activities appear)[^\n]*\*[ \t]*\n?", re.M)
+#: The browser edition's pointers to that note, elsewhere in the text.
+_TO_THE_NOTE = re.compile(r" \(the note at the top of the page says more\)")
+
+
 def render_lesson(path: Path, *, site: bool = False) -> str:
     """The printable HTML page for one lesson notebook (``site``: for the browser edition, whose
     learners open the lesson itself from the site rather than in JupyterLab or the app)."""
@@ -150,7 +158,9 @@ def render_lesson(path: Path, *, site: bool = False) -> str:
         if "coplearn-browser-note" in cell.metadata.get("tags", ()):
             continue  # the browser edition's note on using the lesson there: nothing to print
         if cell.cell_type == "markdown":
-            blocks.append(("html", md(cell.source)))
+            text = _TO_THE_NOTE.sub("", _ON_SCREEN_ONLY.sub("", cell.source))
+            if text.strip():
+                blocks.append(("html", md(text)))
         elif cell.cell_type == "code":
             block = _code_cell(cell.source, imports, md)
             if block is not None:

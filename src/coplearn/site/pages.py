@@ -1122,6 +1122,17 @@ LAB_LINKS = """<script id="coplearn-lab-links">
     var target = guide ? "../guides/" + guide[1] + ".html" : "../printable/" + page[1] + ".html";
     window.open(new URL(target + url.hash, window.location.href).href, "_blank", "noopener");
   }, true);
+  // Ctrl+P (Cmd+P) on a lesson opens its printable page, as on the lesson's own page (rev28 L2)
+  window.addEventListener("keydown", function (ev) {
+    if (!((ev.ctrlKey || ev.metaKey) && !ev.altKey && !ev.shiftKey && (ev.key === "p" || ev.key === "P"))) return;
+    var app = window.jupyterapp, w = app && app.shell ? app.shell.currentWidget : null;
+    var path = w && w.context ? w.context.path : "";
+    if (!/^course\\/[0-9][0-9]-[a-z0-9-]+\\.ipynb$/.test(path || "")) return;
+    ev.preventDefault();
+    ev.stopImmediatePropagation();
+    window.open(new URL("../printable/" + path.slice("course/".length).replace(/\\.ipynb$/, ".html"),
+                        window.location.href).href, "_blank", "noopener");
+  }, true);
 })();
 </script>
 """.replace("__GUIDE_LINK__", GUIDE_LINK).replace("__PRINTABLE_LINK__", PRINTABLE_LINK)
