@@ -67,3 +67,16 @@ def test_every_glossary_link_in_a_lesson_resolves(path):
 def test_later_lessons_link_their_key_terms_to_the_glossary(number):
     path = next(COURSE.glob(f"{number}-*.ipynb"))
     assert len(LINK.findall(lesson_markdown(path))) >= 3, f"{path.name} links fewer than three glossary terms"
+
+
+def test_each_entry_has_the_anchor_jupyterlab_opens_a_glossary_link_at():
+    """walk28 L12: JupyterLab opened a lesson's glossary link at the top of the glossary. It looks for the link's
+    anchor (community-of-practice) as a ``data-jupyter-id``, and gives a heading its text with the capitals kept
+    (Community-of-practice); so each entry starts with an empty element carrying the lower-case anchor."""
+    text = GLOSSARY.read_text(encoding="utf-8")
+    headings = re.findall(r"^### (.+)$", text, re.M)
+    anchored = re.findall(r'^<div data-jupyter-id="([a-z0-9-]+)"></div>\n\n### (.+)$', text, re.M)
+    assert [h for _, h in anchored] == headings, "an entry has no anchor line just above its heading"
+    wrong = [(a, h) for a, h in anchored if a != slug(h)]
+    assert not wrong, f"anchors that are not their heading's: {wrong}"
+    assert len(re.findall(r"data-jupyter-id=", text)) == len(headings) + 1  # (+1: the note that explains them)

@@ -41,7 +41,7 @@ def browser_type_launch_args() -> dict:
 @pytest.fixture(scope="session")
 def served_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("served")
-    prepare_root(root, folders=("exercises",))
+    prepare_root(root, folders=("exercises", "docs"))  # (docs/: the guides the lessons link to)
     if COURSE.is_dir():
         import shutil
 

@@ -116,3 +116,53 @@ def test_a_lesson_on_the_route_in_lesson_00_opens_in_the_same_tab(browser: Brows
             shutdown_voila_kernel(page)
         finally:
             context.close()
+
+
+def test_a_glossary_link_opens_the_entry_in_a_new_tab_and_the_lesson_stays(browser: Browser, voila) -> None:
+    """walk28 M2: lesson 00's link to the glossary ("community of practice") led to a bare "404: Not Found"
+    in place of the lesson. It opens the glossary as a web page, at the entry, in a new tab; the lesson
+    keeps its page and its kernel, and the glossary loads nothing from elsewhere."""
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport=VIEWPORT)
+    watcher = Watcher().attach(context)
+    page = context.new_page()
+    try:
+        open_voila(page, voila, "00-welcome.ipynb", watcher=watcher)
+        lesson_url = page.url
+        kernel = page.evaluate("() => JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
+        link = page.locator('main .jp-RenderedMarkdown a[href="../docs/glossary.md#community-of-practice"]').first
+        expect(link).to_be_visible()
+        with context.expect_page(timeout=30_000) as opened:
+            link.click()
+        glossary = opened.value
+        glossary.wait_for_load_state()
+        text = glossary.locator("body").inner_text()
+        assert "404" not in text and "Not Found" not in text, text[:200]
+        assert glossary.url.endswith("#community-of-practice"), glossary.url
+        entry = glossary.locator("h3#community-of-practice")
+        expect(entry).to_have_text("Community of practice")
+        expect(entry).to_be_in_viewport()
+        assert glossary.title() == "Glossary - coplearn"
+        assert glossary.evaluate("() => document.documentElement.lang") == "en-GB"
+        assert glossary.evaluate("() => performance.getEntriesByType('resource').map(e => e.name)"
+                                 ".filter(n => !n.startsWith(location.origin + '/'))") == []
+        summary = axe_summary(run_axe(glossary, ["body"]))
+        save_axe("app-glossary", summary)
+        assert not axe_failures(summary), "\n".join(axe_failures(summary))
+        # the lesson is where it was, with the same kernel
+        assert page.url == lesson_url
+        assert page.evaluate("() => JSON.parse(document.getElementById('jupyter-config-data').textContent)"
+                             ".kernelId") == kernel
+        assert page.locator("h1").count() == 1
+        # the glossary page's link back to the front page reaches the app's front page
+        glossary.get_by_role("link", name="Back to the course's front page").click()
+        glossary.wait_for_url(f"{voila.url}/")
+        expect(glossary.locator("h1")).to_have_text("Leading communities of practice in social work")
+        assert not watcher.unexpected_requests(), watcher.unexpected_requests()
+        assert not watcher.unexpected_js_errors(), watcher.unexpected_js_errors()
+    finally:
+        try:
+            shutdown_voila_kernel(page)
+        finally:
+            context.close()

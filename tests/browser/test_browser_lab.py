@@ -220,3 +220,25 @@ def test_headings_are_in_order(lesson: LabLesson) -> None:
 def test_no_request_leaves_the_machine_and_no_js_errors(lesson: LabLesson) -> None:
     assert not lesson.watcher.unexpected_requests(), lesson.watcher.unexpected_requests()
     assert not lesson.watcher.unexpected_js_errors(), lesson.watcher.unexpected_js_errors()
+
+
+def test_a_glossary_link_opens_the_glossary_at_the_entry(browser: Browser, lab, served_root) -> None:
+    """walk28 L12: lesson 00's link to the glossary ("community of practice") opened the glossary in a new tab
+    of JupyterLab, but at its top (Action-centred leadership), not at the entry."""
+    import re
+
+    from playwright.sync_api import expect
+
+    require_lesson(served_root, "00-welcome.ipynb")
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        nb = LabNotebook(context.new_page(), lab, "course/00-welcome.ipynb").open()
+        nb.notebook.get_by_role("link", name="community of practice").first.click()
+        viewer = nb.page.locator(".jp-MarkdownViewer:not(.lm-mod-hidden)")
+        entry = viewer.locator("h3", has_text=re.compile(r"^Community of practice"))
+        expect(entry).to_be_in_viewport(timeout=30_000)
+        expect(viewer.locator("h3", has_text=re.compile(r"^Action-centred leadership"))).not_to_be_in_viewport()
+        assert "Could not find path" not in nb.page.locator("body").inner_text()
+    finally:
+        context.close()
+        shutdown_kernels(lab)

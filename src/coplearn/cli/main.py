@@ -125,7 +125,14 @@ def voila_app_config(c: Any) -> None:
     adds to, so the course's folder is put first on ``JUPYTER_PATH`` (in Voila's own process, before
     it looks). The front page (the template's ``tree.html``) gets the lesson titles from the course
     data as ``coplearn_lessons``: {file name: {"number", "title"}}.
+
+    The lessons' glossary and guide links open the guide as a web page in a new tab, at the entry
+    (walk28 M2: a bare "404: Not Found" in place of the lesson): each lesson page gets the script for
+    those links (the template's ``index.html.j2`` adds ``resources.coplearn_links``), and the pages are
+    served from ``docs/`` by :class:`coplearn.cli.app_guides.GuideHandler`, for the addresses no Voila
+    handler takes.
     """
+    from coplearn.cli.app_guides import APP_LINKS, GuideHandler
     from coplearn.core.data import load
 
     share = str(APP_CONFIG_DIR / "share")
@@ -133,7 +140,9 @@ def voila_app_config(c: Any) -> None:
     os.environ["JUPYTER_PATH"] = os.pathsep.join([share, *others])
     lessons = {f"{item['slug']}.ipynb": {"number": item["number"], "title": item["title"]}
                for item in load("course.toml")["lesson"]}
-    c.Voila.tornado_settings = {"jinja_template_vars": {"coplearn_lessons": lessons}}
+    c.Voila.tornado_settings = {"jinja_template_vars": {"coplearn_lessons": lessons},
+                                "default_handler_class": GuideHandler}
+    c.VoilaConfiguration.resources = {"coplearn_links": APP_LINKS}
 
 
 def app_command(course: Path, port: int | None, no_browser: bool) -> list[str]:
