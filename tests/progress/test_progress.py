@@ -245,6 +245,50 @@ def test_cli_shows_progress_marks_done_and_writes_a_record(folder):
     assert proc.returncode == 2 and "cannot tell the format" in proc.stderr
 
 
+@pytest.mark.parametrize("name", ["my-cpd-log.docx", "own.html", "own.md"])
+def test_cli_record_is_never_written_over_a_document_of_your_own(folder, capsys, name):
+    """walk28 H1: ``progress record -o own.md`` replaced a notes file of the manager's own."""
+    from coplearn.cli.main import main
+    from own_documents import own_document
+
+    studied(folder)
+    mine = folder / name
+    before = own_document(mine)
+    stem, ending = name.rsplit(".", 1)
+    assert main(["progress", "record", "-o", str(mine)]) == 2
+    assert capsys.readouterr().err == (
+        f"coplearn progress: {mine} already exists and was not written by coplearn (it may be a document of your "
+        f"own), so the record of study was not written and {name} is unchanged. Choose another file name, e.g. "
+        f"{stem}-2.{ending}, or add --force to replace it anyway.\n")
+    assert mine.read_bytes() == before
+    earlier = folder / f"record.{ending}"
+    assert main(["progress", "record", "-o", str(earlier)]) == 0 and "replaced" not in capsys.readouterr().out
+    assert main(["progress", "record", "-o", str(earlier)]) == 0
+    assert f"It replaced the earlier record.{ending}." in capsys.readouterr().out
+    assert main(["progress", "record", "-o", str(mine), "--force"]) == 0
+    assert f"It replaced the earlier {name}." in capsys.readouterr().out and mine.read_bytes() != before
+
+
+def test_progress_view_leaves_a_document_of_your_own_as_it_is(folder):
+    """walk28 H1: lesson 11's record of study is saved beside a document of the learner's own with its name."""
+    from coplearn.widgets.progress import ProgressView
+    from own_documents import own_document
+
+    prog, journal = studied(folder)
+    mine = folder / "my-record-of-study.docx"
+    before = own_document(mine)
+    w = ProgressView(record=True, progress=prog, folder=folder)
+    w.record_button.click()
+    saved = folder / "my-record-of-study-2.docx"
+    assert w.last_error is None, w.last_error
+    assert mine.read_bytes() == before and saved.read_bytes()[:2] == b"PK"
+    assert (f"to {saved}. A file called my-record-of-study.docx is already in this folder and was not written by "
+            "coplearn (it may be a document of your own), so it was left as it is.") in w.status.value
+    assert "replaced" not in w.status.value
+    w.record_button.click()
+    assert "It replaced the earlier my-record-of-study-2.docx." in w.status.value and mine.read_bytes() == before
+
+
 def test_progress_view_shows_the_table_and_writes_the_record(folder):
     from coplearn.widgets.progress import ProgressView
 
@@ -346,8 +390,10 @@ def test_marking_done_in_a_read_only_folder_says_nothing_was_marked(tmp_path, mo
 
 def test_a_save_says_it_is_saving_at_once_and_the_button_waits(folder, monkeypatch):
     """Reach 12 W7: in the browser edition on a slow computer a save took up to 16 s with no sign;
-    the status says so before the journal is written, and the button cannot be pressed twice."""
+    the status says so before the journal is written, and the button cannot be pressed twice (it is shown waiting,
+    not disabled, so that it keeps the keyboard focus: walk28 M1)."""
     from coplearn.widgets import JournalPrompt
+    from coplearn.widgets._base import is_waiting
 
     journal = Journal(folder / "journal.json")
     jp = JournalPrompt("What would you change first?", lesson="08", journal=journal)
@@ -356,19 +402,20 @@ def test_a_save_says_it_is_saving_at_once_and_the_button_waits(folder, monkeypat
     add = Journal.add
 
     def watched(self, **kw):
-        seen.append((jp.status.value, jp.button.disabled))
+        seen.append((jp.status.value, is_waiting(jp.button) and not jp.button.disabled))
         return add(self, **kw)
 
     monkeypatch.setattr(Journal, "add", watched)
     jp.button.click()
     assert jp.last_error is None
     assert len(seen) == 1 and "Saving to your journal" in seen[0][0] and seen[0][1] is True, seen
-    assert "Saved to your journal" in jp.status.value and jp.button.disabled is False
+    assert "Saved to your journal" in jp.status.value and jp.button.disabled is False and not is_waiting(jp.button)
 
 
 def test_a_failed_save_does_not_go_on_saying_saving(folder, monkeypatch):
     """Review 12b B7: when a save failed, "Saving to your journal…" stayed beside the error."""
     from coplearn.widgets import JournalPrompt
+    from coplearn.widgets._base import is_waiting
 
     journal = Journal(folder / "journal.json")
     jp = JournalPrompt("What would you change first?", lesson="08", journal=journal)
@@ -380,4 +427,4 @@ def test_a_failed_save_does_not_go_on_saying_saving(folder, monkeypatch):
     monkeypatch.setattr(Journal, "add", fails)
     jp.button.click()
     assert jp.last_error is not None
-    assert "Saving" not in jp.status.value and jp.button.disabled is False
+    assert "Saving" not in jp.status.value and jp.button.disabled is False and not is_waiting(jp.button)

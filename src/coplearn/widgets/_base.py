@@ -36,7 +36,7 @@ from ._style import course_style as _course_style
 
 __all__ = ["Composite", "ChoiceItem", "ChoiceSorter", "JournalPrompt", "show_chart", "message", "place", "saved_message",
            "add_to_journal", "COURSE_CSS", "DESCRIBED_CLASS", "LIVE_CLASS", "UNSAVED_CLASS", "KeptSoon",
-           "KEYBOARD_SCRIPT", "full_width", "live_html"]
+           "KEYBOARD_SCRIPT", "WAITING_CLASS", "full_width", "is_waiting", "live_html", "mark_waiting"]
 
 LABEL_STYLE = {"description_width": "initial"}
 #: The value of a drop-down's "Choose..." entry. Not None: ipywidgets shows a None value as a
@@ -66,6 +66,7 @@ def full_width() -> W.Layout:
 #: it), whose changes are announced, the message's own role (a status, or an error's alert) then being
 #: left to it; gives a control
 #: the statement it answers, shown just before it, as its description (:data:`DESCRIBED_CLASS`);
+#: marks a button waiting to act on a press (:data:`WAITING_CLASS`) ``aria-disabled``;
 #: makes each set of radio buttons a group named by its question (and one group for the keyboard:
 #: the arrow keys move within it, Tab leaves it); names a chart's download button
 #: after the chart; and gives a browser-edition lesson's tab its title (the site names every page
@@ -87,6 +88,17 @@ KEYBOARD_SCRIPT = """<script>
     box.setAttribute('aria-live', 'polite');
     box.setAttribute('aria-atomic', 'true');
   }
+  // a button whose press waits (Composite.once_typed) stays enabled, so that it keeps the focus (walk28 M1);
+  // it is said to be unavailable until the press has been acted on
+  function waiting(button) {
+    if (button.classList.contains('coplearn-waiting')) {
+      button.setAttribute('aria-disabled', 'true');
+      button.setAttribute('data-coplearn-waiting', 'true');
+    } else if (button.hasAttribute('data-coplearn-waiting')) {
+      button.removeAttribute('aria-disabled');
+      button.removeAttribute('data-coplearn-waiting');
+    }
+  }
   var statements = 0;
   function describe(widget) {
     var control = widget.querySelector('select, input, textarea');
@@ -105,6 +117,7 @@ KEYBOARD_SCRIPT = """<script>
     });
     all(node, drawing).forEach(function (el) { el.setAttribute('aria-hidden', 'true'); });
     all(node, '.coplearn-live').forEach(liven);
+    all(node, 'button.coplearn-waiting').forEach(waiting);
     all(node, '.widget-html [role="status"]').forEach(function (el) {
       var box = el.closest('.widget-html');
       liven(box);
@@ -175,6 +188,7 @@ KEYBOARD_SCRIPT = """<script>
       var el = r.target;
       if (el.classList.contains('coplearn-described')) { describe(el); }
       if (el.classList.contains('coplearn-live')) { liven(el); }
+      if (el.tagName === 'BUTTON') { waiting(el); }
     });
   }).observe(document.body, {childList: true, subtree: true, attributes: true, attributeFilter: ['class']});
 })();
@@ -382,6 +396,27 @@ class TwoStep:
 SETTLE_SECONDS = 0.6
 
 
+#: The class of a button whose press is waiting or being acted on (:meth:`Composite.once_typed`). Such a button is
+#: not disabled: a focused element that becomes disabled gives the keyboard focus to the page body, so the next Tab
+#: started again from the top of the page and a screen reader lost its place (walk28 M1). Instead the press handler
+#: ignores further presses, the page script (:data:`KEYBOARD_SCRIPT`) marks the button ``aria-disabled`` and the
+#: course's CSS shows it dimmed, with a "busy" pointer, until the press has been acted on.
+WAITING_CLASS = "coplearn-waiting"
+
+
+def mark_waiting(button: W.Button, on: bool) -> None:
+    """Show ``button`` as waiting (``on``) or ready again, keeping it enabled (:data:`WAITING_CLASS`)."""
+    if on and WAITING_CLASS not in button._dom_classes:
+        button.add_class(WAITING_CLASS)
+    elif not on and WAITING_CLASS in button._dom_classes:
+        button.remove_class(WAITING_CLASS)
+
+
+def is_waiting(button: W.Button) -> bool:
+    """Whether ``button`` is marked as waiting (:func:`mark_waiting`)."""
+    return WAITING_CLASS in button._dom_classes
+
+
 def live_loop() -> Any:
     """The event loop of the kernel this code runs in, when one is running (ipykernel, Voila; the browser edition's
     Pyodide loop, which always runs), or None (a plain Python session, the tests): then a handler acts at once."""
@@ -475,8 +510,10 @@ class Composite:
 
     def once_typed(self, handler: Callable[[], Any], boxes: Sequence[W.Widget], button: W.Button) -> Callable[[Any], None]:
         """An ``on_click`` callback that runs ``handler`` (:meth:`safely`) once typing in ``boxes`` has been quiet for
-        :data:`SETTLE_SECONDS`, so that it reads what the boxes show (walk27 H1). Meanwhile ``button`` is disabled; a
-        second press while waiting does nothing. With no running kernel loop (:func:`live_loop`) it runs at once."""
+        :data:`SETTLE_SECONDS`, so that it reads what the boxes show (walk27 H1). Meanwhile, and while ``handler``
+        runs, ``button`` is marked as waiting (:func:`mark_waiting`), not disabled, so that it keeps the keyboard
+        focus (walk28 M1), and a second press does nothing. With no running kernel loop (:func:`live_loop`) it
+        runs at once."""
         typed = [0.0]
         pending = [False]
 
@@ -492,19 +529,21 @@ class Composite:
             if loop is None:
                 run()
                 return
-            if pending[0]:
+            if pending[0]:  # (a press while one waits or runs: ignored)
                 return
             pending[0] = True
-            button.disabled = True
+            mark_waiting(button, True)
 
             def attempt() -> None:
                 left = typed[0] + SETTLE_SECONDS - time.monotonic()
                 if left > 0.01:
                     loop.call_later(left, attempt)
                     return
-                pending[0] = False
-                button.disabled = False
-                run()
+                try:
+                    run()
+                finally:
+                    pending[0] = False
+                    mark_waiting(button, False)
 
             loop.call_later(SETTLE_SECONDS, attempt)
 
@@ -755,14 +794,14 @@ class JournalPrompt(Composite):
             return self.saved  # pressed again with nothing changed: one record, not two (review 9b)
         # said at once: in the browser edition on a slow computer a save takes several seconds (reach 12)
         self.status.value = message("Saving to your journal…", "info")
-        self.button.disabled = True
+        mark_waiting(self.button, True)  # (not disabled: the button keeps the keyboard focus, walk28 M1)
         try:
             return self._save()
         except BaseException:
             self.status.value = ""  # (the problem line says what went wrong; not "Saving…" beside it)
             raise
         finally:
-            self.button.disabled = False
+            mark_waiting(self.button, False)
 
     def _save(self) -> JournalEntry:
         journal = self._journal()

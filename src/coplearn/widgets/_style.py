@@ -40,6 +40,8 @@ COURSE_CLASS = "coplearn-course"
 #:   course shows it as a paragraph above the chart (``figures._base.title_html``, hidden unless this
 #:   sheet is on the page) and hides plotly's title of the chart just after it (``:has``, so a
 #:   browser without it shows both).
+#: - A button waiting to act on a press (``coplearn-waiting``, :meth:`Composite.once_typed`) looks disabled but is
+#:   not, so that it keeps the keyboard focus (walk28 M1).
 #: - Forced colours (Windows High Contrast). ipywidgets' buttons have no border, only a background,
 #:   which forced colours removes: they read as plain text; and a drop-down's arrow is a dark
 #:   background picture, invisible on a dark theme. Here buttons get a ButtonText border and
@@ -72,6 +74,7 @@ COURSE_CSS = """
   outline: 2px solid #0072B2; outline-offset: 1px; }
 .coplearn-course .jupyter-button { max-width: 100%; height: auto; min-height: var(--jp-widgets-inline-height, 28px);
   white-space: normal; line-height: 20px; padding-top: 4px; padding-bottom: 4px; }
+.coplearn-course .jupyter-button.coplearn-waiting { opacity: var(--jp-widgets-disabled-opacity, 0.6); cursor: progress; }
 .coplearn-course select:focus-visible, .coplearn-course input:focus-visible,
 .coplearn-course textarea:focus-visible, .coplearn-course button:focus-visible,
 .coplearn-course summary:focus-visible, .coplearn-course a[href]:focus-visible,
@@ -81,7 +84,8 @@ COURSE_CSS = """
 .coplearn-course input[type="radio"]:focus { outline: 2px solid #0072B2 !important; outline-offset: 0 !important; }
 @media (forced-colors: active) {
   .coplearn-course .jupyter-button { border: 1px solid ButtonText; }
-  .coplearn-course .jupyter-button:disabled { border-color: GrayText; color: GrayText; }
+  .coplearn-course .jupyter-button:disabled, .coplearn-course .jupyter-button.coplearn-waiting {
+    border-color: GrayText; color: GrayText; }
   .coplearn-course .widget-dropdown > select { appearance: auto; background-image: none; padding-right: 2px; }
   .coplearn-course select:focus-visible, .coplearn-course input:focus-visible,
   .coplearn-course textarea:focus-visible, .coplearn-course button:focus-visible,

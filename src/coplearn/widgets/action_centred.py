@@ -89,11 +89,14 @@ KEPT_NOTE = ("Your answers are kept in your own files, beside your journal ({whe
 #: the CPD record's own reflection ("Impact on my practice") is left for the manager (walk26 M-M2).
 COURSE_STEPS = "Steps the course suggests (the course's, not yours):"
 
-#: What the entry asks the manager to write, after the course's steps (true before and after they do).
-OWN_REFLECTION = ("Your own reflection goes under \u201cImpact on my practice\u201d: what you will do with your team "
-                  "and why, in your own words (adapt the course's steps above, or choose your own), with the impact "
-                  "on people who use services. Lesson 11's \u201cCompleting or removing an entry\u201d box adds "
-                  "them. Without them this record is the course's output, not CPD evidence of your reflection.")
+#: What the manager still has to write, shown beside the save buttons, never kept in the record: a CPD
+#: record holds the audit's content and the manager's own words, not the course's instructions to them
+#: (walk28 M3: they stayed under "What I learned" in every export, with no code-free way to remove them).
+OWN_REFLECTION = ("\u201cSave the results to my journal\u201d keeps the scores, the priorities and the course's "
+                  "suggested steps as a journal entry. It is not CPD evidence of your reflection until you add your "
+                  "own: under \u201cImpact on my practice\u201d, what you will do with your team and why, in your own "
+                  "words (adapt the course's steps, or choose your own), and the impact on people who use services. "
+                  "Lesson 11's \u201cCompleting or removing an entry\u201d box adds them.")
 
 #: Said when the audit is saved to the journal: the record is not finished (walk26 M-M2).
 STILL_TO_WRITE = ("The record leaves \u201cImpact on my practice\u201d for your own reflection: add what you will do "
@@ -121,7 +124,7 @@ def audit_journal_fields(result: _audit.AuditResult) -> dict[str, Any]:
     course's, under "What I learned". "Impact on my practice" (and the impact on people who use
     services) is left empty for the manager's own reflection, so the CPD export flags it as still to
     write (walk26 M-M2: it was filled in with the course's steps, so the record looked finished in the
-    course's words)."""
+    course's words). What to write there is said on the page (:data:`OWN_REFLECTION`), not in the record."""
     scale = _audit.rating_scale()
     lines = [result.summary(), ""]
     if result.priorities:
@@ -138,8 +141,7 @@ def audit_journal_fields(result: _audit.AuditResult) -> dict[str, Any]:
         lines.append("")
     if result.open_answers.get("T2"):
         lines += [f"My notes on skills and staffing (T2): {result.open_answers['T2']}", ""]
-    lines += [OWN_REFLECTION, ""]
-    lines.append(_audit.AUDIT_NOTE)
+    lines.append(_audit.AUDIT_NOTE)  # (what to write next is said beside the button, not here: walk28 M3)
     return {
         "title": "Lesson 06: my team's audit against Table 2",
         "activity_type": "Reflection on practice",
@@ -221,6 +223,7 @@ class TeamAuditForm(Composite):
         self._saved_for: dict[str, object] | None = None
         self._scored_for: dict[str, object] | None = None  # the answers the result shown was scored from
         self.keep_note = W.HTML(value=f"<p>{_esc(KEPT_NOTE.format(where=kept_where()))}</p>" if self.kept is not None else "")
+        self.save_note = W.HTML(value=f"<p>{_esc(OWN_REFLECTION)}</p>", layout=full_width())  # (not in the record: walk28 M3)
         self.status = live_html()
         self._clearing = TwoStep(self.forget_button, self.status, "Yes, clear all my answers",
                                  "This clears every answer in the form and the kept copy. Press \u201cYes, clear all "
@@ -232,8 +235,8 @@ class TeamAuditForm(Composite):
         self._soon = KeptSoon(self.kept, self.saving,
                               lambda problem: setattr(self.keep_note, "value", message(as_sentence(problem), "info")),
                               wrap=self.safely)
-        self.view = W.VBox(sections + [buttons, self.keep_note, self.saving, self.messages, self.status, self.out,
-                                       self.report])
+        self.view = W.VBox(sections + [buttons, self.save_note, self.keep_note, self.saving, self.messages, self.status,
+                                       self.out, self.report])
         if responses:
             self.set_responses(responses)
         elif self.kept is not None:

@@ -1,0 +1,167 @@
+"""walk28 M1 and M3, in the library (the browser side of M1: tests/browser/test_browser_focus.py).
+
+Each test failed before its fix.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import io
+import zipfile
+from pathlib import Path
+
+#: The reminder the lesson 06 audit's journal entry used to carry under "What I learned" (f5471a6 to walk28):
+#: the course's instructions to the manager, which went into every CPD export (walk28 M3).
+OLD_REMINDER = ("Your own reflection goes under \u201cImpact on my practice\u201d: what you will do with your team "
+                "and why, in your own words (adapt the course's steps above, or choose your own), with the impact "
+                "on people who use services. Lesson 11's \u201cCompleting or removing an entry\u201d box adds "
+                "them. Without them this record is the course's output, not CPD evidence of your reflection.")
+
+#: Words of the course's instructions to the learner: none belongs in a record the learner submits.
+INSTRUCTION_WORDS = ("Your own reflection goes under", "Completing or removing an entry", "Lesson 11",
+                     "Without them this record", "not CPD evidence", "Save the results to my journal",
+                     "adapt the course's steps", "in your own words")
+
+
+def _instructions_in(text: str) -> list[str]:
+    flat = " ".join(text.replace("\u2019", "'").split())
+    return [w for w in INSTRUCTION_WORDS if w.lower() in flat.lower()]
+
+
+def _docx_text(data: bytes) -> str:
+    import re
+
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        xml = z.read("word/document.xml").decode("utf-8")
+    paragraphs = re.findall(r"<w:p[ >].*?</w:p>", xml, flags=re.S)
+    return "\n".join("".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", p)) for p in paragraphs)
+
+
+def test_the_saved_audit_entry_and_its_export_hold_no_course_instructions(tmp_path: Path) -> None:
+    """walk28 M3 (medium): the audit's journal entry kept the course's instructions to the manager ("Your own
+    reflection goes under 'Impact on my practice' ... Without them this record is the course's output, not CPD
+    evidence") under "What I learned", even after the manager completed the entry in lesson 11, and so in every
+    export, for every regulator; lesson 11 has no box to take them out. The record now holds only the audit and
+    the manager's own words; the instructions are on the page, beside the save button."""
+    import html
+
+    from coplearn.practice import cpd
+    from coplearn.practice.journal import Journal
+    from coplearn.practice.regulators import regulators
+    from coplearn.widgets._journal_editor import JournalEditor
+    from coplearn.widgets.action_centred import OWN_REFLECTION, TeamAuditForm
+
+    journal = Journal(tmp_path / "journal.json")
+    form = TeamAuditForm(journal=journal)
+    for item, rating in (("K1", 2), ("K4", 1), ("T4", 2), ("I2", 3), ("I7", 4)):
+        form.controls[item].value = rating
+    form.controls["T2"].value = "Two more AMHPs within a year."
+    form.controls["T3"].value = "storming"
+    form.save_button.click()
+    assert form.last_error is None, form.last_error
+    (entry,) = journal.entries
+    # the record: the audit's content (scores, priorities, the course's steps, the manager's T2 notes, the note on
+    # what is the course's), and no instructions in any field
+    assert "Priorities, weakest first" in entry.learning and "Steps the course suggests" in entry.learning
+    assert "Two more AMHPs within a year." in entry.learning and "course's additions" in entry.learning
+    assert OLD_REMINDER not in entry.learning
+    for field in dataclasses.fields(entry):
+        value = getattr(entry, field.name)
+        if isinstance(value, str):
+            assert not _instructions_in(value), (field.name, _instructions_in(value))
+    # the instructions are on the page, beside the buttons, and the status after saving says what is left to write
+    shown = html.unescape(form.save_note.value)
+    assert "Impact on my practice" in shown and "Completing or removing an entry" in shown
+    children = list(form.view.children)
+    assert children.index(form.save_note) == children.index(next(c for c in children if form.save_button in
+                                                                  getattr(c, "children", ()))) + 1
+    assert OWN_REFLECTION in shown and OWN_REFLECTION not in entry.learning
+    assert "Impact on my practice" in form.status.value
+
+    # the manager completes the record in lesson 11, then exports it for each regulator, in each format
+    editor = JournalEditor(journal=journal)
+    editor.entry.value = entry.id
+    editor.impact_practice.value = "I will open a monthly case discussion with the duty team."
+    editor.impact_people.value = "Families should get a quicker, more consistent answer on duty."
+    editor.peer_role.value = "a senior practitioner"
+    editor.hours.value = "1.5"
+    editor.save()
+    (done,) = journal.entries
+    assert done.impact_practice.startswith("I will open") and not _instructions_in(done.learning)
+    for reg in regulators():
+        for text in (cpd.to_markdown([done], regulator=reg.key), html.unescape(cpd.to_html([done], regulator=reg.key)),
+                     _docx_text(cpd.to_docx_bytes([done], regulator=reg.key))):
+            assert "I will open a monthly case discussion" in text
+            assert "Priorities, weakest first" in text
+            assert not _instructions_in(text), (reg.key, _instructions_in(text))
+
+
+def _disabled_changes(button) -> list[bool]:
+    seen: list[bool] = []
+    button.observe(lambda change: seen.append(change["new"]), names="disabled")
+    return seen
+
+
+def test_a_button_waiting_for_typing_to_settle_is_never_disabled(tmp_path: Path) -> None:
+    """walk28 M1 (medium): the buttons that wait for typing to settle (walk27 H1) were disabled meanwhile, and a
+    focused element that becomes disabled gives the keyboard focus to the page body. They are now shown waiting
+    (a class the page marks aria-disabled), never disabled; a second press while one waits still does nothing, and
+    a press that arrives before the last words still saves the whole text, once."""
+    from coplearn.practice.journal import Journal
+    from coplearn.widgets._base import SETTLE_SECONDS, JournalPrompt, is_waiting
+    from coplearn.widgets._journal_editor import JournalEditor
+    from coplearn.widgets.action_centred import TeamAuditForm
+
+    journal = Journal(tmp_path / "journal.json")
+    prompt = JournalPrompt("What did you notice?", lesson="04", journal=journal)
+    audit = TeamAuditForm(journal=journal)
+    audit.controls["K1"].value = 2
+    changes = {name: _disabled_changes(b) for name, b in (("save", prompt.button), ("score", audit.button),
+                                                           ("save audit", audit.save_button))}
+    whole = "The team's culture is mostly managed; we rarely reflect together on practice."
+
+    async def learner() -> None:
+        prompt.learning.value = "The team's culture is mostly"
+        prompt.button.click()
+        await asyncio.sleep(0.05)
+        assert is_waiting(prompt.button) and not prompt.button.disabled
+        prompt.button.click()  # (a second press meanwhile: ignored)
+        await asyncio.sleep(0.05)
+        prompt.learning.value = whole  # (the held-back words arrive after the press)
+        audit.button.click()
+        audit.save_button.click()
+        audit.save_button.click()
+        assert is_waiting(audit.button) and is_waiting(audit.save_button) and not audit.save_button.disabled
+        await asyncio.sleep(SETTLE_SECONDS * 2 + 0.5)
+
+    asyncio.run(learner())
+    assert [e.learning for e in journal.entries if e.lesson == "04"] == [whole]
+    assert len([e for e in journal.entries if e.lesson == "06"]) == 1
+    assert not any(is_waiting(b) for b in (prompt.button, audit.button, audit.save_button))
+    assert changes == {"save": [], "score": [], "save audit": []}, changes
+
+    editor = JournalEditor(journal=journal)
+    seen = _disabled_changes(editor.save_button)
+
+    async def completing() -> None:
+        editor.impact_people.value = "Calmer duty calls"
+        editor.save_button.click()
+        await asyncio.sleep(0.1)
+        assert is_waiting(editor.save_button) and not editor.save_button.disabled
+        editor.impact_people.value = "Calmer duty calls for families."
+        await asyncio.sleep(SETTLE_SECONDS * 2 + 0.5)
+
+    asyncio.run(completing())
+    assert seen == [] and not is_waiting(editor.save_button)
+    assert [e.impact_people for e in journal.entries if e.id == editor.entry.value] == ["Calmer duty calls for families."]
+
+
+def test_the_page_script_marks_a_waiting_button_and_the_css_shows_it() -> None:
+    """The waiting class is what the page script and the course's CSS act on (walk28 M1)."""
+    from coplearn.widgets._base import KEYBOARD_SCRIPT, WAITING_CLASS
+    from coplearn.widgets._style import COURSE_CSS
+
+    assert f"'{WAITING_CLASS}'" in KEYBOARD_SCRIPT and "aria-disabled" in KEYBOARD_SCRIPT
+    assert f".jupyter-button.{WAITING_CLASS}" in COURSE_CSS
+
