@@ -216,6 +216,33 @@ def test_plan_builder_saves_to_the_journal_and_to_a_file(tmp_path, _private_jour
     assert text.startswith("# My plan") and "Agree ground rules for challenge in team meetings" in text
 
 
+def test_saving_the_plan_as_a_file_leaves_a_document_of_your_own_as_it_is(tmp_path, _private_journal):
+    """walk28 H1: "Save plan as a file" wrote over any my-leadership-plan.md, and never said it had replaced one."""
+    from own_documents import own_document
+
+    mine = tmp_path / LeadershipPlanBuilder.PLAN_FILE
+    before = own_document(mine)
+    w = LeadershipPlanBuilder(journal=cl.Journal(tmp_path / "j.json"), folder=tmp_path)
+    _fill_plan(w)
+    w.file_button.click()
+    saved = tmp_path / "my-leadership-plan-2.md"
+    assert w.last_error is None and mine.read_bytes() == before
+    assert saved.read_text(encoding="utf-8").startswith("# My plan")
+    assert (f"Saved your plan as {saved}. A file called my-leadership-plan.md is already in this folder and was not "
+            "written by coplearn (it may be a document of your own), so it was left as it is.") in w.status.value
+    assert "replaced" not in w.status.value
+    w.actions[1].value = "Start fortnightly group supervision"
+    w.file_button.click()  # (the plan saved a moment ago is replaced, and the message says so)
+    assert "It replaced the earlier my-leadership-plan-2.md." in w.status.value
+    assert "fortnightly" in saved.read_text(encoding="utf-8") and mine.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.glob("*.md")) == ["my-leadership-plan-2.md", "my-leadership-plan.md"]
+    mine.unlink()
+    w.file_button.click()
+    assert mine.exists() and f"Saved your plan as {mine}." in w.status.value and "replaced" not in w.status.value
+    w.file_button.click()
+    assert "It replaced the earlier my-leadership-plan.md." in w.status.value
+
+
 def test_saving_the_same_plan_twice_makes_one_record(tmp_path, _private_journal):
     """walk16 F6: a double click on "Save plan to my journal" made two identical CPD records."""
     journal = cl.Journal(tmp_path / "j.json")
@@ -362,6 +389,35 @@ def test_journal_export_writes_a_real_file(tmp_path, _private_journal, fmt):
     assert out.exists() and out.stat().st_size > 0
     if fmt != "docx":
         assert "Supervision can monitor or develop." in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", ["my-cpd-log.docx", "my-cpd-log.html", "my-cpd-log.md"])
+def test_journal_export_refuses_a_document_of_your_own_and_says_when_it_replaces_an_earlier_export(
+        tmp_path, _private_journal, name):
+    """walk28 H1: "Export my journal" to my-cpd-log.docx replaced the manager's own Word document, and the message
+    did not say that a file was replaced."""
+    from own_documents import own_document
+
+    journal = cl.Journal(_private_journal)
+    journal.add(title="Lesson 08", learning="Supervision can monitor or develop.", lesson="08")
+    mine = tmp_path / name
+    before = own_document(mine)
+    stem, ending = name.rsplit(".", 1)
+    w = JournalExport(journal=journal, folder=tmp_path)
+    w.filename.value = name
+    w.button.click()
+    assert w.last_error == (
+        f"{mine} already exists and was not written by coplearn (it may be a document of your own), so nothing was "
+        f"exported and {name} is unchanged. Choose another file name, e.g. {stem}-2.{ending}, type it in \u201cFile "
+        f"name\u201d and press \u201cExport my journal\u201d again.")
+    assert "Problem: " in w.messages.value and w.status.value == "" and w.written is None
+    assert mine.read_bytes() == before and sorted(p.name for p in tmp_path.glob("my-cpd-log*")) == [name]
+    w.filename.value = f"{stem}-2.{ending}"
+    w.button.click()
+    assert w.last_error is None and "Exported 1 journal entry" in w.status.value and "replaced" not in w.status.value
+    w.button.click()
+    assert w.last_error is None and f"It replaced the earlier {stem}-2.{ending}." in w.status.value
+    assert mine.read_bytes() == before
 
 
 def test_journal_export_lays_records_out_for_the_chosen_regulator_and_saves_it(tmp_path, _private_journal):

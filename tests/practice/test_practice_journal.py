@@ -729,3 +729,84 @@ def test_hours_out_of_range_say_which_way(hours, said):
     """Input 11 #21: "hours: '0' is outside 0 to 200"."""
     with pytest.raises(ValueError, match=f"hours: {hours} {said}"):
         JournalEntry.create(learning="x", hours=hours)
+
+
+# ---- an export replaces only an earlier export (walk28 H1) --------------------------------------
+
+def _others(folder: Path, *keep: str) -> list[str]:
+    """The files in ``folder`` besides the journal (and its lock file) and ``keep``."""
+    return sorted(p.name for p in folder.iterdir() if not p.name.startswith("journal.json") and p.name not in keep)
+
+
+@pytest.mark.parametrize("name", ["my-cpd-log.docx", "my-team-notes.html", "README.md"])
+def test_an_export_is_never_written_over_a_document_of_your_own(tmp_path, capsys, name):
+    """walk28 H1: ``journal export -o`` replaced a Word document, a web page or Markdown of the manager's own with
+    the same ending (the course's own README.md among them); the guide says such a file is refused."""
+    from coplearn.cli.main import main
+    from own_documents import own_document
+
+    journal = Journal(tmp_path / "journal.json")
+    journal.add(title="Supervision", learning="Trust grows when problems can be raised.")
+    mine = tmp_path / name
+    before = own_document(mine)
+    stem, ending = name.rsplit(".", 1)
+    with pytest.raises(ValueError, match="was not written by coplearn"):
+        journal.export(mine)
+    assert main(["journal", "export", "--journal", str(journal.path), "-o", str(mine)]) == 2
+    err = capsys.readouterr().err
+    assert err == (f"coplearn journal: {mine} already exists and was not written by coplearn (it may be a document of "
+                   f"your own), so the export was not written and {name} is unchanged. Choose another file name, "
+                   f"e.g. {stem}-2.{ending}, or add --force to replace it anyway.\n")
+    assert mine.read_bytes() == before and _others(tmp_path) == [name]
+    # an earlier export of the same name is replaced, and the command says so
+    earlier = tmp_path / f"{stem}-2.{ending}"
+    argv = ["journal", "export", "--journal", str(journal.path), "-o", str(earlier)]
+    assert main(argv) == 0 and "replaced" not in capsys.readouterr().out
+    assert main(argv) == 0 and f"It replaced the earlier {earlier.name}." in capsys.readouterr().out
+    # --force replaces your own, as asked
+    assert main(["journal", "export", "--journal", str(journal.path), "-o", str(mine), "--force"]) == 0
+    assert f"It replaced the earlier {name}." in capsys.readouterr().out and mine.read_bytes() != before
+
+
+def test_every_export_says_in_the_file_that_coplearn_wrote_it(tmp_path):
+    """walk28 H1: what lets a later export tell an earlier one from a document of your own."""
+    from coplearn.core.outputs import HTML_MARK, MD_MARK
+
+    journal = Journal(tmp_path / "journal.json")
+    journal.add(title="Supervision", learning="Trust grows when problems can be raised.")
+    assert journal.export(tmp_path / "cpd.md").read_text(encoding="utf-8").endswith(f"\n\n{MD_MARK}\n")
+    assert HTML_MARK in journal.export(tmp_path / "cpd.html").read_text(encoding="utf-8")
+    props = docx.Document(str(journal.export(tmp_path / "cpd.docx"))).core_properties
+    assert props.identifier == "coplearn" and "coplearn" in props.comments and "python-docx" not in props.comments
+
+
+#: The beginnings of CPD exports and records of study written before the exports said so in the file.
+_EARLIER = {
+    "cpd.md": "# My CPD records from the coplearn journal\n\nExported on 7 December 2026 from journal.json.\n",
+    "prtl.txt": "# My PRTL records from the coplearn journal\n\nExported on 7 December 2026 from journal.json.\n",
+    "cpl.html": ('<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n<meta name="viewport" '
+                 'content="width=device-width, initial-scale=1">\n<title>My CPL records from the coplearn journal'
+                 '</title>\n<style>body{}</style>\n</head>\n<body><main><h1>My CPL records from the coplearn journal'
+                 '</h1></main></body>\n</html>\n'),
+    "record.md": ("# Record of study for Ann O\\'Neil: Leading communities of practice in social work (coplearn)\n\n"
+                  "Produced on 7 December 2026 from the learner's own progress notes and journal.\n"),
+    "cpd.docx": "My CPD records from the coplearn journal",
+    "record.docx": "Record of study: Leading communities of practice in social work (coplearn)",
+}
+
+
+@pytest.mark.parametrize("name", sorted(_EARLIER))
+def test_an_export_written_before_the_exports_said_so_is_still_replaced(tmp_path, name):
+    """walk28 H1: exports of the release before, known by their titles, are still earlier exports."""
+    journal = Journal(tmp_path / "journal.json")
+    journal.add(title="Supervision", learning="Trust grows when problems can be raised.")
+    earlier = tmp_path / name
+    if name.endswith(".docx"):
+        d = docx.Document()
+        d.core_properties.title = _EARLIER[name]  # (as the release before wrote it: no identifier)
+        d.add_heading(_EARLIER[name], level=1)
+        d.save(str(earlier))
+    else:
+        earlier.write_text(_EARLIER[name], encoding="utf-8")
+    fmt = {"txt": "md"}.get(name.rsplit(".", 1)[1])
+    assert journal.export(earlier, fmt) == earlier and earlier.read_bytes() != _EARLIER[name].encode()

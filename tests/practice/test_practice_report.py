@@ -467,3 +467,70 @@ def test_widget_makes_no_folder_and_the_cli_refuses_a_missing_one(tmp_path):
     assert not (tmp_path / "nodir").exists()
     proc = run("audit", "report", "x.csv", "-o", str(tmp_path / "nodir" / "r.html"))
     assert proc.returncode == 2 and "nodir' does not exist; check its name, or create it first" in proc.stderr
+
+
+# ---- a report replaces only an earlier report or export (walk28 H1) -----------------------------------
+
+@pytest.mark.parametrize("name", ["own.html", "own.md"])
+def test_cli_report_is_never_written_over_a_page_of_your_own(tmp_path, capsys, name):
+    """walk28 H1: ``audit report -o own.html`` replaced a page of the manager's own and said nothing about it."""
+    from coplearn.cli.main import main
+    from own_documents import own_document
+
+    survey = str(EXAMPLES / "team-survey.csv")
+    mine = tmp_path / name
+    before = own_document(mine)
+    stem, ending = name.rsplit(".", 1)
+    assert main(["audit", "report", survey, "-o", str(mine)]) == 2
+    assert capsys.readouterr().err == (
+        f"coplearn audit: {mine} already exists and was not written by coplearn (it may be a document of your own), "
+        f"so the report was not written and {name} is unchanged. Choose another file name, e.g. {stem}-2.{ending}, "
+        f"or add --force to replace it anyway.\n")
+    assert mine.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == [name]
+    earlier = tmp_path / f"team.{ending}"
+    assert main(["audit", "report", survey, "-o", str(earlier)]) == 0 and "replaced" not in capsys.readouterr().out
+    assert main(["audit", "report", survey, "-o", str(earlier)]) == 0
+    assert f"It replaced the earlier team.{ending}." in capsys.readouterr().out
+    assert main(["audit", "report", survey, "-o", str(mine), "--force"]) == 0
+    assert f"It replaced the earlier {name}." in capsys.readouterr().out and mine.read_bytes() != before
+
+
+@pytest.mark.parametrize("earlier", [
+    "# Team audit report\n\nFrom **team-survey.csv**, 8 respondents, made on 7 December 2026 with coplearn.\n",
+    ('<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n<title>Team audit report: team-survey.csv'
+     '</title>\n</head>\n<body><p>Made on 7 December 2026 with coplearn.</p></body>\n</html>\n')])
+def test_a_report_written_before_reports_said_so_is_still_replaced(tmp_path, example, earlier):
+    """walk28 H1: a report of the release before (no mark in the file) is known by its title and words."""
+    out = tmp_path / ("team.md" if earlier.startswith("#") else "team.html")
+    out.write_text(earlier, encoding="utf-8")
+    assert write_report(example, out) == out and "Action plan" in out.read_text(encoding="utf-8")
+    out.write_text(earlier.replace("coplearn", "our own tool"), encoding="utf-8")  # (a page of your own so titled)
+    with pytest.raises(ValueError, match="was not written by coplearn"):
+        write_report(example, out)
+
+
+@pytest.mark.parametrize("name", ["my-team-notes.html", "my-team-notes.md"])
+def test_widget_refuses_a_page_of_your_own_and_says_when_it_replaces_an_earlier_report(tmp_path, name):
+    """walk28 H1: lesson 06's "Save the report as a web page" replaced the manager's own page without a word."""
+    from coplearn.widgets import TeamSurveyLoader
+    from own_documents import own_document
+
+    mine = tmp_path / name
+    before = own_document(mine)
+    stem, ending = name.rsplit(".", 1)
+    w = TeamSurveyLoader(folder=tmp_path)
+    w.example_button.click()
+    w.report_name.value = name
+    w.save_button.click()
+    assert w.last_error == (
+        f"{mine} already exists and was not written by coplearn (it may be a document of your own), so nothing was "
+        f"saved and {name} is unchanged. Choose another file name, e.g. {stem}-2.{ending}, type it in \u201cReport "
+        f"file name\u201d and press \u201cSave the report as a web page\u201d again.")
+    assert mine.read_bytes() == before and w.save_status.value == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]
+    w.report_name.value = f"{stem}-2.{ending}"
+    w.save_button.click()
+    assert w.last_error is None and "replaced" not in w.save_status.value
+    w.save_button.click()
+    assert w.last_error is None and f"It replaced the earlier {stem}-2.{ending}." in w.save_status.value
+    assert mine.read_bytes() == before

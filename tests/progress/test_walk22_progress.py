@@ -161,18 +161,19 @@ def test_a_change_with_nothing_to_do_still_writes_the_lessons_read_from_a_damage
 def test_check22_a_record_with_journal_entries_is_not_empty_and_the_widget_keeps_an_earlier_record(folder):
     """check22 L6: a record listing journal entries (no lesson complete) was refused as 'recording none';
     lessons 00 and 11's widget wrote an empty record over an earlier one without a word."""
+    from coplearn.core.outputs import marked
     from coplearn.practice.journal import Journal
     from coplearn.widgets.progress import ProgressView
 
-    out = folder / "record.md"
-    out.write_text("My record, edited by hand.\n", encoding="utf-8")
+    out = folder / "record.md"  # (earlier records, written by the course and edited by hand: walk28 H1)
+    out.write_text(marked("My record, edited by hand.\n", "md"), encoding="utf-8")
     panel = ProgressView(record=True, folder=folder)
     panel.format.value = "md"
     earlier = folder / f"{ProgressView.STEM}.md"
-    earlier.write_text("An earlier record.\n", encoding="utf-8")
+    earlier.write_text(marked("An earlier record.\n", "md"), encoding="utf-8")
     with pytest.raises(ValueError, match="already holds a record of study"):
         panel.write_record()
-    assert earlier.read_text(encoding="utf-8") == "An earlier record.\n"
+    assert earlier.read_text(encoding="utf-8") == marked("An earlier record.\n", "md")
     Journal().add(learning="Asked the team first.")
     proc = cli(folder, "record", "-o", str(out))
     assert proc.returncode == 0 and "It replaced the earlier record.md." in proc.stdout, proc.stderr

@@ -40,7 +40,9 @@ def _min_respondents(text: str) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from coplearn.practice.report import format_for, write_report
+    from coplearn.core.atomic import refuse_to_replace_data
+    from coplearn.core.outputs import NotOurFile
+    from coplearn.practice.report import FORMATS, format_for, write_report
     from coplearn.practice.survey import load_survey
 
     try:
@@ -49,12 +51,17 @@ def _report(args: argparse.Namespace) -> int:
             return _fail(f"{args.output} is a folder; give the report a file name, e.g. {args.output / 'report.html'}")
         if args.output.resolve() == args.responses.resolve():
             return _fail("the report would overwrite the survey file; choose another name after -o")
+        # (only an earlier export or report is replaced; a page of your own is refused unless --force: walk28 H1)
+        existed = refuse_to_replace_data(args.output, "the report", FORMATS[fmt], force=args.force)
         result = load_survey(args.responses, min_respondents=args.min_respondents)
-        written = write_report(result, args.output, fmt)
+        written = write_report(result, args.output, fmt, force=args.force)
+    except NotOurFile as exc:
+        return _fail(exc.saying(todo="or add --force to replace it anyway"))
     except (ValueError, LookupError, OSError, TimeoutError) as exc:
         return _fail(problem_text(exc, f"the report {args.output.name} was not written, and nothing else was changed",
                                   args.output))
-    print(f"Wrote the team audit report for {_people(result.n_respondents)} to {written} ({fmt}).")
+    print(f"Wrote the team audit report for {_people(result.n_respondents)} to {written} ({fmt})."
+          + (f" It replaced the earlier {written.name}." if existed else ""))
     for note in result.survey.notes:
         print(note)
     if result.survey.missing_items:  # (walk22 L1: the report says so too)
@@ -119,6 +126,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", required=True, type=output_file, metavar="FILE",
                    help="the report to write (.html or .md)")
     p.add_argument("--format", choices=("html", "md"), default=None, help="the format (default: from the file ending)")
+    p.add_argument("--force", action="store_true",
+                   help="replace an existing file that is not an earlier report or export (a page of your own with "
+                        "the same name; otherwise refused)")
     p.set_defaults(func=_report)
 
     p = asub.add_parser("check", help="read a survey CSV and say what was found, without writing anything",

@@ -174,10 +174,15 @@ def _entries(args: argparse.Namespace) -> "tuple[Journal, tuple[JournalEntry, ..
     return journal, entries
 
 
-def _replacing(path: Path, count: int, force: bool, what: str = "CPD records") -> bool:
-    """Whether an export to ``path`` replaces an existing file; an export of nothing is not written over
-    one unless ``force`` (walk22 L2: a CPD file edited in Word and saved under the same name)."""
-    existed = path.is_file()
+def _replacing(path: Path, fmt: str, count: int, force: bool, what: str = "CPD records") -> bool:
+    """Whether an export to ``path`` replaces an existing file. Only an earlier export or report is replaced: any other
+    file (a Word document of your own with the same name) is refused unless ``force`` (walk28 H1); and an export of
+    nothing is not written over one unless ``force`` (walk22 L2: a CPD file edited in Word and saved under the same
+    name)."""
+    from coplearn.core.atomic import refuse_to_replace_data
+    from coplearn.practice.cpd import FORMATS
+
+    existed = refuse_to_replace_data(path, "the export", FORMATS[fmt], force=force)
     if existed and count == 0 and not force:
         raise ValueError(f"{path} already exists, and this export has no {what}: it would replace that file with "
                          f"an empty one, so nothing was written. Choose another file name, or add --force to replace "
@@ -186,6 +191,7 @@ def _replacing(path: Path, count: int, force: bool, what: str = "CPD records") -
 
 
 def _export(args: argparse.Namespace) -> int:
+    from coplearn.core.outputs import NotOurFile
     from coplearn.practice import cpd
 
     try:
@@ -197,8 +203,10 @@ def _export(args: argparse.Namespace) -> int:
         chosen = get_regulator(args.regulator).key if args.regulator else None
         journal, entries = _entries(args)
         reg = get_regulator(chosen or journal.regulator)
-        replaced = _replacing(args.output, len(entries), args.force)
-        written = journal.export(args.output, fmt, entries=entries, regulator=reg.key)
+        replaced = _replacing(args.output, fmt, len(entries), args.force)
+        written = journal.export(args.output, fmt, entries=entries, regulator=reg.key, force=args.force)
+    except NotOurFile as exc:  # (a document of your own: walk28 H1)
+        return _fail(exc.saying(todo="or add --force to replace it anyway"))
     except (ValueError, LookupError, OSError, TimeoutError) as exc:
         return _fail(_with_hint(args, exc, "the export was not written, and the journal was not changed"))
     print(f"Wrote {len(entries)} CPD record{'s' if len(entries) != 1 else ''} to {written} ({fmt}), "
@@ -492,7 +500,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--regulator", default=None, metavar="swe|scw|sssc|niscc",
                    help="lay the records out for this regulator (default: the journal's setting, else swe)")
     p.add_argument("--force", action="store_true",
-                   help="write an export with no records even over an existing file (otherwise refused)")
+                   help="replace an existing file that is not an earlier export (a document of your own with the "
+                        "same name), or write an export with no records over an existing file (otherwise refused)")
     common(p)
     period(p)
     p.set_defaults(func=_export)

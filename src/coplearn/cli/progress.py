@@ -33,6 +33,8 @@ def _progress(args: argparse.Namespace):  # -> Progress
 
 
 def _run(func, args: argparse.Namespace) -> int:
+    from coplearn.core.outputs import NotOurFile
+
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -40,6 +42,8 @@ def _run(func, args: argparse.Namespace) -> int:
         for w in caught:
             print(f"coplearn progress: note: {w.message}", file=sys.stderr)
         return code
+    except NotOurFile as exc:  # (a document of your own with the record's name: walk28 H1)
+        return _fail(exc.saying(todo="or add --force to replace it anyway"))
     except (ValueError, LookupError, OSError, TimeoutError) as exc:
         output = getattr(args, "output", None)
         return _fail(problem_text(exc, f"{output.name} was not written, and nothing else was changed" if output
@@ -56,18 +60,22 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _record(args: argparse.Namespace) -> int:
-    from coplearn.practice.record_of_study import export_record
+    from coplearn.core.atomic import refuse_to_replace_data
+    from coplearn.core.formats import pick_format
+    from coplearn.practice.record_of_study import FORMATS, export_record
 
     if args.output.is_dir():
         return _fail(f"{args.output} is a folder; give the record a file name, e.g. {args.output / 'record-of-study.docx'}")
+    # (only an earlier export or report is replaced; a document of your own is refused unless --force: walk28 H1)
+    fmt = pick_format(args.output, args.format, FORMATS, "a record format", "format")
+    existed = refuse_to_replace_data(args.output, "the record of study", FORMATS[fmt], force=args.force)
     prog = _progress(args)
     course = prog.course()
-    existed = args.output.is_file()
     if existed and course.records_nothing and not args.force:  # (walk22 L2: an empty record over an earlier one)
         return _fail(f"{args.output} already exists, and no lesson is complete and no journal entry written yet, so "
                      f"the record would replace that file with one that records nothing: nothing was written. Choose "
                      f"another file name, or add --force to replace it anyway.")
-    written = export_record(args.output, args.format, name=args.name, progress=prog)
+    written = export_record(args.output, args.format, name=args.name, progress=prog, force=args.force)
     print(f"Wrote your record of study to {written}: {len(course.complete)} lesson"
           f"{'s' if len(course.complete) != 1 else ''} complete, {course.hours:.1f} hours of stated study time."
           + (f" It replaced the earlier {written.name}." if existed else ""))
@@ -134,7 +142,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="the format (default: from the file ending)")
     p.add_argument("--name", default="", help="your name, to put in the title (optional)")
     p.add_argument("--force", action="store_true",
-                   help="write the record over an existing file even when no lesson is complete (otherwise refused)")
+                   help="replace an existing file that is not an earlier export (a document of your own with the "
+                        "same name), or write the record over an existing file even when no lesson is complete "
+                        "(otherwise refused)")
     common(p)
     p.set_defaults(func=lambda a: _run(_record, a))
 

@@ -227,12 +227,18 @@ def output_folder_problem(path: str | os.PathLike[str]) -> str | None:
     return None
 
 
-def refuse_to_replace_data(path: str | os.PathLike[str], what: str = "the export", endings: tuple[str, ...] = ()) -> None:
-    """Raise ``ValueError`` if ``path`` is one of coplearn's own data files (a journal, saved
-    answers, progress): an export written over it would destroy what it holds; or, given the chosen format's
-    ``endings``, if ``path`` is an existing file with another ending (a survey's CSV, the gradebook, a Word
-    document: red team 26b F1, where a report written with ``--format html`` replaced the journal or the survey it
-    was made from; check26 M2, L5). An earlier export or report, with the format's ending or none, may be replaced.
+def refuse_to_replace_data(path: str | os.PathLike[str], what: str = "the export", endings: tuple[str, ...] = (),
+                           *, force: bool = False) -> bool:
+    """Refuse to write ``what`` over a file that is not an earlier export or report; return whether ``path`` is an
+    existing file that will be replaced (an earlier one, or, with ``force``, whatever is there).
+
+    Raises ``ValueError`` if ``path`` is one of coplearn's own data files (a journal, saved answers, progress): an
+    export written over it would destroy what it holds (even with ``force``). Raises
+    :class:`~coplearn.core.outputs.NotOurFile` (a ``ValueError``), unless ``force``, if ``path`` is an existing file
+    that coplearn did not write (a Word document, a web page or notes of the learner's own with the same ending:
+    walk28 H1), or, given the chosen format's ``endings``, one with another ending (a survey's CSV, the gradebook, a
+    Word document: red team 26b F1, check26 M2, L5). coplearn's own exports and reports are known by what they hold
+    (:mod:`coplearn.core.outputs`), whatever their name.
 
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "journal.json"
@@ -241,23 +247,37 @@ def refuse_to_replace_data(path: str | os.PathLike[str], what: str = "the export
     Traceback (most recent call last):
     ...
     ValueError: ... is one of the course's own data files (coplearn-journal); writing the export there would replace it. Choose another file name, e.g. ....md
+    >>> mine = p.with_name("notes.md"); _ = mine.write_text("# Notes of my own")
+    >>> refuse_to_replace_data(mine, "the export", (".md",))
+    Traceback (most recent call last):
+    ...
+    coplearn.core.outputs.NotOurFile: ...notes.md already exists and was not written by coplearn (it may be a document of your own), so the export was not written and notes.md is unchanged. Choose another file name, e.g. notes-2.md.
     """
     target = Path(path).expanduser()
     try:
         if not target.is_file():
-            return
+            return False
         with open(target, "rb") as fh:
             head = fh.read(4096).decode("utf-8", errors="replace")
     except OSError:
-        return
+        return False
     found = re.search(r'"format"\s*:\s*"(coplearn-[a-z-]+)"', head)
     if found:
         raise ValueError(f"{target} is one of the course's own data files ({found.group(1)}); writing {what} there "
                          f"would replace it. Choose another file name, e.g. {target.with_suffix(endings[0] if endings else '.md')}")
-    if endings and target.suffix and target.suffix.lower() not in endings:  # (a name without an ending: replaced)
-        raise ValueError(f"{target} already exists and is not {what} (its name ends in {target.suffix}, "
-                         f"not {' or '.join(endings[:2])}): writing {what} there would replace what it holds. Choose "
-                         f"another file name, e.g. {target.with_suffix(endings[0]).name}")
+    if force:
+        return True
+    from coplearn.core.outputs import NotOurFile, free_name, written_by_coplearn
+
+    if endings and target.suffix and target.suffix.lower() not in endings:  # (a name without an ending: by content)
+        instead = target.with_suffix(endings[0])
+        raise NotOurFile(target, what, f"already exists and is not {what} (its name ends in {target.suffix}, not "
+                                       f"{' or '.join(endings[:2])}): writing {what} there would replace what it holds",
+                         free_name(instead) if instead.exists() else instead)
+    if not written_by_coplearn(target):
+        raise NotOurFile(target, what, "already exists and was not written by coplearn (it may be a document of your "
+                                       "own)", free_name(target))
+    return True
 
 
 def move_aside(path: str | os.PathLike[str], reason: str = "unreadable") -> Path:

@@ -114,9 +114,12 @@ def to_docx_bytes(doc: Document) -> bytes:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
+    from coplearn.core.outputs import mark_docx
+
     d = docx.Document()
     d.core_properties.title = doc.title
     d.core_properties.language = "en-GB"
+    mark_docx(d.core_properties)  # (so that a later export may replace it, and nothing else: walk28 H1)
     for style_name in ("Normal", "Heading 1", "Heading 2", "Heading 3", "Title"):
         rpr = d.styles[style_name].element.get_or_add_rPr()
         lang = rpr.find(qn("w:lang"))
@@ -187,11 +190,14 @@ def to_docx_bytes(doc: Document) -> bytes:
 
 
 def render(doc: Document, fmt: str) -> bytes:
-    """The document in ``fmt`` (``md``, ``html`` or ``docx``) as bytes."""
+    """The document in ``fmt`` (``md``, ``html`` or ``docx``) as the bytes of a file, which says that coplearn
+    wrote it (:mod:`coplearn.core.outputs`)."""
+    from coplearn.core.outputs import marked
+
     if fmt == "md":
-        return to_markdown(doc).encode("utf-8")
+        return marked(to_markdown(doc), "md").encode("utf-8")
     if fmt == "html":
-        return to_html(doc).encode("utf-8")
+        return marked(to_html(doc), "html").encode("utf-8")
     return to_docx_bytes(doc)
 
 

@@ -320,11 +320,13 @@ def format_for(path: str | os.PathLike[str], fmt: str | None = None) -> str:
 
 
 def export(entries: Sequence[JournalEntry], path: str | os.PathLike[str], fmt: str | None = None,
-           *, source: str | None = None, regulator: str | Regulator | None = None) -> Path:
-    """Write ``entries`` to ``path`` as CPD records for ``regulator`` (atomically); return the path."""
+           *, source: str | None = None, regulator: str | Regulator | None = None, force: bool = False) -> Path:
+    """Write ``entries`` to ``path`` as CPD records for ``regulator`` (atomically); return the path. An existing
+    file is replaced only if it is an earlier export or report (or with ``force``): a document of the learner's
+    own is refused and left as it is (:func:`coplearn.core.atomic.refuse_to_replace_data`; walk28 H1)."""
     key = format_for(path, fmt)
     reg = get_regulator(regulator)
     target = Path(path).expanduser()
-    refuse_to_replace_data(target, "the export", FORMATS[key])
+    refuse_to_replace_data(target, "the export", FORMATS[key], force=force)
     atomic_write_bytes(target, D.render(build_document(entries, source=source, regulator=reg), key))
     return target

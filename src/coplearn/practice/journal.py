@@ -933,16 +933,20 @@ class Journal:
         return chosen
 
     def export(self, path: str | os.PathLike[str], format: str | None = None, *,
-               entries: Iterable[JournalEntry] | None = None, regulator: str | None = None) -> Path:
+               entries: Iterable[JournalEntry] | None = None, regulator: str | None = None,
+               force: bool = False) -> Path:
         """Write the journal as CPD records to ``path`` (Markdown, HTML or Word) and return it.
 
         ``format`` is ``"md"``, ``"html"`` or ``"docx"``; if omitted, the file name's ending
         decides. ``regulator`` (``swe``, ``scw``, ``sssc``, ``niscc``) lays the records out as that
         regulator asks; if omitted, the journal's own setting decides (default Social Work England).
-        The file is written atomically, so a failed export leaves no half-written file.
+        The file is written atomically, so a failed export leaves no half-written file. An existing file is
+        replaced only if it is an earlier export or report (or with ``force``): any other is refused and left as it
+        is (walk28 H1).
         """
         chosen = tuple(entries) if entries is not None else self.read()  # (unreadable: raises, no empty export)
-        return cpd.export(chosen, path, format, source=self.path.name, regulator=regulator or self.regulator)
+        return cpd.export(chosen, path, format, source=self.path.name, regulator=regulator or self.regulator,
+                          force=force)
 
     def _repr_html_(self) -> str:
         rows = [(e.date, e.lesson, e.title or e.learning[:60]) for e in self.entries]

@@ -116,11 +116,13 @@ def record_of_study(course: CourseProgress, *, name: str = "") -> D.Document:
 
 
 def export_record(path: str | os.PathLike[str], fmt: str | None = None, *, name: str = "",
-                  progress: Progress | None = None) -> Path:
-    """Write the record of study to ``path`` (Markdown, HTML or Word; atomically) and return it."""
+                  progress: Progress | None = None, force: bool = False) -> Path:
+    """Write the record of study to ``path`` (Markdown, HTML or Word; atomically) and return it. An existing file is
+    replaced only if it is an earlier export or report (or with ``force``): a document of the learner's own is
+    refused and left as it is (walk28 H1)."""
     key = pick_format(path, fmt, FORMATS, "a record format", "format")
-    course = (progress or Progress()).course()
     target = Path(path).expanduser()
-    refuse_to_replace_data(target, "the record of study", FORMATS[key])
+    refuse_to_replace_data(target, "the record of study", FORMATS[key], force=force)
+    course = (progress or Progress()).course()
     atomic_write_bytes(target, D.render(record_of_study(course, name=name), key))
     return target

@@ -34,6 +34,7 @@ from collections.abc import Iterable
 
 from coplearn.core.atomic import atomic_write_text, refuse_to_replace_data
 from coplearn.core.formats import pick_format
+from coplearn.core.outputs import marked
 from coplearn.core.palette import DOMAIN_COLOURS, OKABE_ITO
 from coplearn.core.templates import render
 from coplearn.core.text_alternative import TextAlternative
@@ -476,11 +477,13 @@ def format_for(path: str | os.PathLike[str], fmt: str | None = None) -> str:
     return pick_format(path, fmt, FORMATS, "a report format")
 
 
-def write_report(r: SurveyResult, path: str | os.PathLike[str], fmt: str | None = None) -> Path:
-    """Render the report and write it atomically to ``path``; return the path."""
+def write_report(r: SurveyResult, path: str | os.PathLike[str], fmt: str | None = None, *, force: bool = False) -> Path:
+    """Render the report and write it atomically to ``path``; return the path. An existing file is replaced only if
+    it is an earlier export or report (or with ``force``): a page or notes of the learner's own with the same name
+    are refused and left as they are (walk28 H1), as are the journal and the survey (red team 26b F1)."""
     key = format_for(path, fmt)
-    text = render_html(r) if key == "html" else render_markdown(r)
     target = Path(path).expanduser()
-    refuse_to_replace_data(target, "the report", FORMATS[key])  # (not over the journal, or the survey: red team 26b F1)
-    atomic_write_text(target, text)
+    refuse_to_replace_data(target, "the report", FORMATS[key], force=force)
+    text = render_html(r) if key == "html" else render_markdown(r)
+    atomic_write_text(target, marked(text, key))  # (the page or file says coplearn wrote it: walk28 H1)
     return target

@@ -11,6 +11,7 @@ import ipywidgets as W
 from coplearn.core.atomic import CLOSE_OTHERS, may_be_full, os_problem, when_full
 from coplearn.core.environment import in_browser
 from coplearn.core.filenames import FileName, Kind, file_name
+from coplearn.core.outputs import NotOurFile
 from coplearn.practice import cpd
 from coplearn.practice.journal import Journal, JournalBusy, JournalLocked, default_journal_path
 from ._base import DOWNLOAD_LIMIT, LABEL_STYLE, UPLOAD_COUNT, Composite, full_width, JournalPrompt, live_html, message, place, saved_message
@@ -164,8 +165,13 @@ class JournalExport(Composite):
         followed = self._followed == name.fmt
         path = (self.folder or Path.cwd()) / name.name
         reg = get_regulator(self.regulator.value)
+        existed = path.is_file()  # (written over only if it is an earlier export: walk28 H1)
         try:
             result = journal.export(path, name.fmt, regulator=reg.key)
+        except NotOurFile as exc:  # (a document of the learner's own with this name: left as it is, walk28 H1)
+            raise ValueError(exc.saying(place(path), "nothing was exported",
+                                        "type it in \u201cFile name\u201d and press "
+                                        "\u201cExport my journal\u201d again")) from None
         except OSError as exc:  # (in words, naming the file as the learner finds it, never /drive/...)
             todo = f" {when_full()}" if may_be_full(exc) else ""
             raise ValueError(f"{os_problem(exc, place(path))}; nothing was exported.{todo}") from None
@@ -178,6 +184,8 @@ class JournalExport(Composite):
         self.written = Path(result) if isinstance(result, (str, Path)) else path
         self.filename.value = name.name  # (the box shows the name the file was given)
         note = f" {name.note()}" if name.note() else ""
+        if existed:
+            note += f" It replaced the earlier {self.written.name}."
         if followed:
             label = dict((v, k) for k, v in export_formats())[name.fmt]
             note += f" The Format is now {label}, as the file name's ending asks."

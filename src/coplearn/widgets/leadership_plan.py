@@ -10,6 +10,7 @@ from typing import Any
 import ipywidgets as W
 
 from coplearn.core.atomic import atomic_write_text
+from coplearn.core.outputs import marked, usable_name
 from coplearn.practice.journal import Journal
 from coplearn.practice.lesson_answers import LessonAnswers, as_sentence
 from coplearn.teaching import leadership_plan as _plan
@@ -217,10 +218,20 @@ class LeadershipPlanBuilder(Composite):
         return self.saved
 
     def save_to_file(self) -> Path:
-        """Write the plan as Markdown beside the lesson (or in ``folder``) and say where."""
+        """Write the plan as Markdown beside the lesson (or in ``folder``) and say where. An earlier plan saved so is
+        replaced, and the message says so; a document of the learner's own called ``my-leadership-plan.md`` is left
+        as it is, and the plan saved beside it as ``my-leadership-plan-2.md`` (walk28 H1)."""
         plan = self._require_plan()
-        path = (self.folder or Path.cwd()) / self.PLAN_FILE
-        atomic_write_text(path, plan.to_markdown())
-        self.status.value = saved_message(f"Saved your plan as {place(path)}.", path)
+        wanted = (self.folder or Path.cwd()) / self.PLAN_FILE
+        path = usable_name(wanted)
+        existed = path.is_file()
+        atomic_write_text(path, marked(plan.to_markdown(), "md"))
+        said = f"Saved your plan as {place(path)}."
+        if path != wanted:
+            said += (f" A file called {wanted.name} is already in this folder and was not written by coplearn (it may be "
+                     f"a document of your own), so it was left as it is.")
+        if existed:
+            said += f" It replaced the earlier {path.name}."
+        self.status.value = saved_message(said, path)
         return path
 

@@ -78,8 +78,11 @@ class ProgressView(Composite):
         """Write the record of study beside the lesson (or in ``folder``) and say where."""
         from coplearn.practice.record_of_study import export_record
 
+        from coplearn.core.outputs import usable_name
+
         fmt = self.format.value
-        path = (self.folder or Path.cwd()) / f"{self.STEM}.{fmt}"
+        wanted = (self.folder or Path.cwd()) / f"{self.STEM}.{fmt}"
+        path = usable_name(wanted)  # (a document of the learner's own by this name is left as it is: walk28 H1)
         prog = self._progress()
         existed = path.is_file()
         if existed and prog.course().records_nothing:  # (an earlier record is not replaced by an empty one: check22 L6)
@@ -87,8 +90,10 @@ class ProgressView(Composite):
                              "entry written yet, so nothing was written over it.")
         self.written = export_record(path, fmt, name=self.name.value, progress=prog)
         self.refresh()
+        moved = (f" A file called {wanted.name} is already in this folder and was not written by coplearn (it may be a "
+                 f"document of your own), so it was left as it is." if path != wanted else "")
         self.status.value = saved_message(
             f"Wrote your record of study ({len(self.course.complete)} lessons complete) to {place(self.written)}."
-            + (f" It replaced the earlier {self.written.name}." if existed else ""), self.written)
+            + moved + (f" It replaced the earlier {self.written.name}." if existed else ""), self.written)
         return self.written
 

@@ -22,6 +22,7 @@ import ipywidgets as W
 from coplearn.core.atomic import os_problem
 from coplearn.core.environment import in_browser
 from coplearn.core.filenames import FileName, Kind, file_name
+from coplearn.core.outputs import NotOurFile
 from coplearn.figures.survey import build_survey_domains, build_survey_items
 from coplearn.practice.report import FORMATS, section_html, write_report
 from coplearn.practice.survey import (DEFAULT_MIN_RESPONDENTS, missing_note, read_survey, read_survey_bytes,
@@ -230,11 +231,17 @@ class TeamSurveyLoader(Composite):
             raise ValueError("Load a survey first, then save the report.")
         name = self.report_file_name()
         target = (self.folder or Path.cwd()) / name.name
+        existed = target.is_file()  # (written over only if it is an earlier report or export: walk28 H1)
         try:
             self.saved = write_report(self.result, target, name.fmt)
+        except NotOurFile as exc:  # (a page or notes of the learner's own with this name: left as they are)
+            raise ValueError(exc.saying(place(target), "nothing was saved", "type it in \u201cReport file name\u201d "
+                                        "and press \u201cSave the report as a web page\u201d again")) from None
         except OSError as exc:  # (in words, naming the file as the learner finds it, never /drive/...)
             raise ValueError(f"{os_problem(exc, place(target))}; nothing was saved.") from None
         self.report_name.value = name.name  # (the box shows the name the file was given)
         note = f" {name.note()}" if name.note() else ""
+        if existed:
+            note += f" It replaced the earlier {self.saved.name}."
         self.save_status.value = saved_message(f"Saved the report to {place(self.saved)}.{note}", self.saved)
         return self.saved
