@@ -810,3 +810,14 @@ def test_an_export_written_before_the_exports_said_so_is_still_replaced(tmp_path
         earlier.write_text(_EARLIER[name], encoding="utf-8")
     fmt = {"txt": "md"}.get(name.rsplit(".", 1)[1])
     assert journal.export(earlier, fmt) == earlier and earlier.read_bytes() != _EARLIER[name].encode()
+
+
+def test_only_the_record_for_social_work_england_carries_englands_pcf(tmp_path):
+    """walk28 L10: the records for Social Care Wales, the SSSC and the NISCC carried "PCF domains (BASW 2018;
+    England)", a framework of England's alone. It is now in the record for Social Work England only."""
+    j = Journal(tmp_path / "j.json")
+    full_entry(j)
+    for key in ("swe", "scw", "sssc", "niscc"):
+        labels = [f.label for f in cpd.cpd_fields(j.entries[0], key)]
+        assert ("PCF domains (BASW 2018; England)" in labels) == (key == "swe"), key
+        assert "Course concepts" in labels

@@ -199,8 +199,10 @@ def cpd_fields(entry: JournalEntry, regulator: str | Regulator | None = None) ->
               for h in reg.headings]
     if entry.peer_reflection and not any(h.field == "peer" for h in reg.headings):
         fields.append(CpdField(label="Peer reflection", text=_peer_text(entry), required=False))
-    return fields + [
-        CpdField(label="PCF domains (BASW 2018; England)", text="; ".join(_pcf_names(entry)), required=False),
+    # The PCF is England's framework: a record for Social Care Wales, the SSSC or the NISCC does not carry it
+    # (walk28 L10); the entry keeps its domains for a record for Social Work England.
+    pcf = [CpdField(label="PCF domains (BASW 2018; England)", text="; ".join(_pcf_names(entry)), required=False)]
+    return fields + (pcf if reg.key == "swe" else []) + [
         CpdField(label="Course concepts", text="; ".join(_concept_names(entry)), required=False),
     ]
 
