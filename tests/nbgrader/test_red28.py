@@ -132,16 +132,33 @@ def test_the_learners_run_says_a_value_below_its_check_is_not_the_one_marked(tmp
         assert ran("q2_stage = None", "released") == ""
         assert "storming (chosen with the drop-down)" in check()
         said = ran('q2_stage = "forming"  # my first thought', "mine")
-        assert "the check for q2_stage already ran above and showed your drop-down answer" in said, said
-        assert "the drop-down answer is what will be marked, not this value" in said
+        assert "the check for the stage already ran, showing the answer that will be marked" in said, said
+        assert "If this cell is below that check, this value is not marked" in said
         said = ran('q2_stage = "nor" + "ming"  # worked out', "worked")
         assert "Saved: q2_stage = norming" in said and "that is what will be marked)" not in said, said
-        assert "the drop-down answer is what will be marked" in said
+        assert "this value is not marked" in said
         assert ran('q2_stage = "storming"', "released") == ""  # (the answer cell above the check, typed in)
         for state in states:  # (the set-up cell run again: a fresh start)
             state.clear()
         said = ran('q2_stage = "nor" + "ming"', "worked")
         assert "Saved for marking: q2_stage = norming" in said and "already ran" not in said, said
+        # rev28b H1: a check that showed a TYPED answer is above a mend too: the typed answer is marked, not the mend
+        for state in states:
+            state.clear()
+        ran('q2_stage = "storming"', "released")
+        assert "storming (typed)" in check()
+        said = ran('q2_stage = "nor" + "ming"  # mended below', "mend")
+        assert "Saved: q2_stage = norming" in said and "this value is not marked" in said, said
+        # rev28b M1: item by item: only the items whose own check showed an answer are named
+        for state in states:
+            state.clear()
+        (tmp_path / "answers.json").write_text(json.dumps(_saved(**{"q1.3": "professional"})), encoding="utf-8")
+        ran("q1 = None", "released")
+        for item in (3, 12):
+            with redirect_stdout(io.StringIO()):
+                resolve.choice("q1", item, kind="culture", label=f"statement {item}")
+        said = ran('q1 = {3: "managed", 12: "humanistic"}', "mine")
+        assert "the check for statement 3 already ran" in said and "statement 12" not in said, said
     finally:
         resolve._TRACKING = tracking
         for state in states:
@@ -243,8 +260,8 @@ def test_a_copy_from_an_earlier_release_is_named_for_the_tutor(
         with caplog.at_level(logging.WARNING):
             course.ok(course.api(**FAST).autograde(A1, "t28-*"))
         said = caplog.text
-        assert "t28-earlier: handed in a copy from an earlier release of this assignment: 1 of its locked cells " \
-               "(q1-widget)" in said, said[-3000:]
+        assert "t28-earlier: handed in a copy from an earlier release of this assignment: 1 of its locked cells is " \
+               "(q1-widget) as the student received it, but different in the current release" in said, said[-3000:]
         assert "t28-edited: handed in a copy" not in said and "t28-current: handed in a copy" not in said
         record = course.autograded(A1, "t28-earlier")["metadata"]["coplearn"]["grading"]
         assert record["earlier_release_cells"] == ["q1-widget"]
@@ -255,9 +272,10 @@ def test_a_copy_from_an_earlier_release_is_named_for_the_tutor(
 
 def test_a_notebook_too_bulky_to_read_says_clearing_its_outputs_may_be_enough() -> None:
     """L1: a long printed output (600,000 lines) made a notebook too bulky to grade, and the tutor was told to ask for a
-    fresh copy; clearing the outputs (which grading clears anyway) is enough, and the line now says how."""
+    fresh copy; clearing the outputs (which grading clears anyway) is enough, and the line now says so (the student
+    clears them: a tutor clearing the copy in submitted/ would change the work as handed in, rev28b)."""
     from coplearn.grading.submission import _size_checks
 
     said = _size_checks()[2][2]
-    assert "jupyter nbconvert --clear-output --inplace" in said and "Clear Outputs of All Cells" in said
+    assert "clearing them is enough" in said and "Clear Outputs of All Cells, save and submit again" in said
     assert "fresh copy of the released notebook" in said

@@ -495,6 +495,22 @@ def test_cli_report_is_never_written_over_a_page_of_your_own(tmp_path, capsys, n
     assert f"It replaced the earlier {name}." in capsys.readouterr().out and mine.read_bytes() != before
 
 
+def test_force_never_writes_a_report_over_a_file_of_another_kind(tmp_path, capsys):
+    """rev28b M4: with --force, ``audit report -o other.csv --format html`` replaced a survey's CSV with a web page
+    (red team 26b F1 had made that impossible), and the refusal itself offered --force."""
+    from coplearn.cli.main import main
+
+    survey = str(EXAMPLES / "team-survey.csv")
+    other = tmp_path / "other.csv"
+    other.write_text("respondent,T1\nA,4\n", encoding="utf-8")
+    before = other.read_bytes()
+    for extra in ([], ["--force"]):
+        assert main(["audit", "report", survey, "-o", str(other), "--format", "html", *extra]) == 2
+        said = capsys.readouterr().err
+        assert "is not the report (its name ends in .csv" in said and "--force" not in said, said
+        assert other.read_bytes() == before
+
+
 @pytest.mark.parametrize("earlier", [
     "# Team audit report\n\nFrom **team-survey.csv**, 8 respondents, made on 7 December 2026 with coplearn.\n",
     ('<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n<title>Team audit report: team-survey.csv'

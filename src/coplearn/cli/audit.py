@@ -56,7 +56,7 @@ def _report(args: argparse.Namespace) -> int:
         result = load_survey(args.responses, min_respondents=args.min_respondents)
         written = write_report(result, args.output, fmt, force=args.force)
     except NotOurFile as exc:
-        return _fail(exc.saying(todo="or add --force to replace it anyway"))
+        return _fail(exc.saying(todo="or add --force to replace it anyway" if exc.forceable else None))
     except (ValueError, LookupError, OSError, TimeoutError) as exc:
         return _fail(problem_text(exc, f"the report {args.output.name} was not written, and nothing else was changed",
                                   args.output))

@@ -206,7 +206,7 @@ def _export(args: argparse.Namespace) -> int:
         replaced = _replacing(args.output, fmt, len(entries), args.force)
         written = journal.export(args.output, fmt, entries=entries, regulator=reg.key, force=args.force)
     except NotOurFile as exc:  # (a document of your own: walk28 H1)
-        return _fail(exc.saying(todo="or add --force to replace it anyway"))
+        return _fail(exc.saying(todo="or add --force to replace it anyway" if exc.forceable else None))
     except (ValueError, LookupError, OSError, TimeoutError) as exc:
         return _fail(_with_hint(args, exc, "the export was not written, and the journal was not changed"))
     print(f"Wrote {len(entries)} CPD record{'s' if len(entries) != 1 else ''} to {written} ({fmt}), "

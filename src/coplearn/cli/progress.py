@@ -43,7 +43,7 @@ def _run(func, args: argparse.Namespace) -> int:
             print(f"coplearn progress: note: {w.message}", file=sys.stderr)
         return code
     except NotOurFile as exc:  # (a document of your own with the record's name: walk28 H1)
-        return _fail(exc.saying(todo="or add --force to replace it anyway"))
+        return _fail(exc.saying(todo="or add --force to replace it anyway" if exc.forceable else None))
     except (ValueError, LookupError, OSError, TimeoutError) as exc:
         output = getattr(args, "output", None)
         return _fail(problem_text(exc, f"{output.name} was not written, and nothing else was changed" if output

@@ -265,15 +265,17 @@ def refuse_to_replace_data(path: str | os.PathLike[str], what: str = "the export
     if found:
         raise ValueError(f"{target} is one of the course's own data files ({found.group(1)}); writing {what} there "
                          f"would replace it. Choose another file name, e.g. {target.with_suffix(endings[0] if endings else '.md')}")
-    if force:
-        return True
     from coplearn.core.outputs import NotOurFile, free_name, written_by_coplearn
 
+    # (before --force, which replaces only a file with the format's own ending: a survey's CSV stays refused,
+    # rev28b M4, as red team 26b F1 had it)
     if endings and target.suffix and target.suffix.lower() not in endings:  # (a name without an ending: by content)
         instead = target.with_suffix(endings[0])
         raise NotOurFile(target, what, f"already exists and is not {what} (its name ends in {target.suffix}, not "
                                        f"{' or '.join(endings[:2])}): writing {what} there would replace what it holds",
-                         free_name(instead) if instead.exists() else instead)
+                         free_name(instead) if instead.exists() else instead, forceable=False)
+    if force:
+        return True
     if not written_by_coplearn(target):
         raise NotOurFile(target, what, "already exists and was not written by coplearn (it may be a document of your "
                                        "own)", free_name(target))

@@ -64,8 +64,9 @@ class NotOurFile(ValueError):
     """A file that is already there and that coplearn did not write (or not of the kind asked for): it is left as it
     is. ``str()`` is the message for the command line's ``-o``; :meth:`saying` words it for elsewhere."""
 
-    def __init__(self, path: Path, what: str, reason: str, suggestion: Path) -> None:
+    def __init__(self, path: Path, what: str, reason: str, suggestion: Path, *, forceable: bool = True) -> None:
         self.path, self.what, self.reason, self.suggestion = path, what, reason, suggestion
+        self.forceable = forceable  # (False: a file of another kind, which --force does not replace either)
         super().__init__(self.saying())
 
     def saying(self, where: str | None = None, done: str | None = None, todo: str | None = None) -> str:

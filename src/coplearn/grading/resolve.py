@@ -54,10 +54,11 @@ _UNREAD: set[str] = set()
 _GIVEN_IN: dict[str, object] = {}
 #: Every cell (JupyterLab's id, or None) that has given each answer name a value, in this session.
 _GIVEN_BY: dict[str, set[object]] = {}
-#: The answer names whose check has run and marked the drop-down (or box) answer, each with the cells
-#: that had given it a value by then (red team 28 H1): a value given later in another cell comes after
-#: that check, and the autograder marks the drop-down answer the check showed, not that value.
-_CHECKED: dict[str, set[object]] = {}
+#: The answers (``q2_stage``, or an item: ``q1.3``) whose check has run and shown an answer (typed, worked
+#: out, or chosen with the drop-down or box), each with the cells that had given it a value by then and the
+#: check's label (red team 28 H1, rev28b H1): a value given later in another cell comes after that check, and
+#: the autograder marks the answer the check showed, not that value.
+_CHECKED: dict[str, tuple[set[object], str]] = {}
 #: Those of them the autograder found so, in a notebook handed in (its note in the cell names them:
 #: check19 L5): the feedback says the cell could not be read, not "mend it" nor "not answered".
 _UNREAD_AT_GRADING: set[str] = set()
@@ -233,7 +234,6 @@ def _watch(source: str, failed: bool, cell: object = None) -> None:
         return
     if not parsed.names:
         return
-    below = [name for name in parsed.names if name in _CHECKED and cell not in _CHECKED[name]]
     for name in parsed.names:
         _GIVEN_IN[name] = cell
         _GIVEN_BY.setdefault(name, set()).add(cell)
@@ -243,7 +243,7 @@ def _watch(source: str, failed: bool, cell: object = None) -> None:
             if name in parsed.values:
                 _MARKED[name] = parsed.values[name]
                 _HOW[name] = "typed"
-        said = [n for n in below if not _blank(parsed.values.get(n))]
+        said = [label for n in parsed.names for label in _checked_before(n, parsed.values.get(n), cell)]
         if said:
             print(_after_check(said))
         return
@@ -265,9 +265,10 @@ def _watch(source: str, failed: bool, cell: object = None) -> None:
             store.save_computed(name, data)
             _MARKED[name] = data
             _HOW[name] = "worked out in your notebook and saved"
-            if name in below and not _blank(data):
+            said = _checked_before(name, data, cell)
+            if said:
                 print(f"Saved: {name} = {_show(data)} (this cell works its answer out, so the value it gave is saved "
-                      f"in {ANSWERS_FILE}). " + _after_check([name]))
+                      f"in {ANSWERS_FILE}). " + _after_check(said))
                 continue
             print(f"Saved for marking: {name} = {_show(data)} (this cell works its answer out, so the value "
                   f"it gave is saved in {ANSWERS_FILE} and that is what will be marked).")
@@ -282,15 +283,34 @@ def _watch(source: str, failed: bool, cell: object = None) -> None:
                 _HOW[name] = f"worked out in the notebook and saved in {ANSWERS_FILE}"
 
 
-def _after_check(names: list[str]) -> str:
-    """What a cell giving ``names`` after their checks ran (with the drop-down answers) is told."""
-    many = len(names) > 1
-    which = ", ".join(names)
-    return (f"Note: the check{'s' if many else ''} for {which} already ran above and showed your drop-down "
-            f"answer{'s' if many else ''}. If this cell comes below {'those checks' if many else 'that check'} in the "
-            f"notebook, the drop-down answer{'s are' if many else ' is'} what will be marked, not this value: to have "
-            f"this value marked, move this cell above the check (or type it in the answer cell there), then use "
-            "Restart Kernel and Run All Cells.")
+def _checked_before(name: str, value: object, cell: object) -> list[str]:
+    """The labels of the checks that already ran, showing an answer, for the parts of answer ``name`` that
+    ``value`` gives (the whole answer, or each item a dict or list gives), when ``cell`` had not given it
+    by then: such a cell may come after those checks (see :data:`_CHECKED`)."""
+    def seen(key: str) -> str | None:
+        found = _CHECKED.get(key.lower())
+        return found[1] if found is not None and cell not in found[0] else None
+
+    if _blank(value):
+        return []
+    if (label := seen(name)) is not None:
+        return [label]
+    if isinstance(value, Mapping):
+        items = [str(k).strip() for k, v in value.items() if not _blank(v)]
+    elif isinstance(value, (list, tuple)):
+        items = [str(i) for i, v in enumerate(value, 1) if not _blank(v)]
+    else:
+        items = []
+    return [label for k in items if (label := seen(f"{name}.{k}")) is not None]
+
+
+def _after_check(labels: list[str]) -> str:
+    """What a cell giving an answer after its check ran is told (``labels``: the checks, "statement 3")."""
+    shown = ", ".join(labels[:5]) + (f" and {len(labels) - 5} more" if len(labels) > 5 else "")
+    many = len(labels) > 1
+    return (f"Note: the check{'s' if many else ''} for {shown} already ran, showing the answer{'s' if many else ''} "
+            f"that will be marked. If this cell is below {'those checks' if many else 'that check'}, this value is not "
+            "marked: type it in the answer cell above the check instead, then use Restart Kernel and Run All Cells.")
 
 
 #: What a test says of an answer when the set-up cell (which watches the answer cells) has not run
@@ -342,7 +362,7 @@ def choice(question: str, item: object | None = None, *, kind: str, label: str |
         answer, how = canonical(store.get(_key(question, item)), kind), CHOSEN
         if store.last_warning:
             print(store.last_warning)
-        _checked(question, answer)
+    _checked(question, item, answer, where)
     if answer is None:
         print(f"Your answer to {where}: {_not_answered()}")
     else:
@@ -351,11 +371,12 @@ def choice(question: str, item: object | None = None, *, kind: str, label: str |
     return answer
 
 
-def _checked(question: str, answer: object) -> None:
-    """A check of ``question`` marked its drop-down (or box) answer: noted once, with the cells that had
-    given ``question`` a value by then (see :data:`_CHECKED`)."""
-    if not _blank(answer) and question not in _CHECKED:
-        _CHECKED[question] = set(_GIVEN_BY.get(question, ()))
+def _checked(question: str, item: object | None, answer: object, label: str) -> None:
+    """A check of ``question`` (or its ``item``) showed ``answer``: noted once, if it is an answer, with the cells
+    that had given ``question`` a value by then and the check's ``label`` (see :data:`_CHECKED`)."""
+    key = _key(question, item).lower()
+    if not _blank(answer) and key not in _CHECKED:
+        _CHECKED[key] = (set(_GIVEN_BY.get(question, ())), label)
 
 
 def _shown_choice(answer: object, kind: str) -> str:
@@ -381,7 +402,6 @@ def number(question: str, item: object | None = None, *, label: str | None = Non
         raw, how = store.get(_key(question, item)), "entered in the box"
         if store.last_warning:
             print(store.last_warning)
-        _checked(question, raw)
     answer: object = raw
     if isinstance(raw, bool):
         answer = raw
@@ -392,6 +412,7 @@ def number(question: str, item: object | None = None, *, label: str | None = Non
             answer = float(number_text(raw)) if raw.strip() else None
         except ValueError:  # (as the course's record reads it: coplearn.grading.schema.clean_value)
             answer = raw.strip()
+    _checked(question, item, answer, where)
     if answer is None:
         print(f"Your answer for {where}: {_not_answered()}")
     else:
@@ -418,8 +439,8 @@ def several(question: str, count: int, *, kind: str, label: str | None = None,
         how = CHOSEN + "s"
         if store.last_warning:
             print(store.last_warning)
-        _checked(question, values)
     answers = [canonical(v, kind) for v in values if not _blank(v)]
+    _checked(question, None, answers, where)
     if not answers:
         print(f"Your answer to {where}: {_not_answered()}")
     else:

@@ -1169,13 +1169,15 @@ def _build_answers_as_data() -> type:
                                  ("they hold" if many else "it holds") if cells_as_typed is as_typed else
                                  ("them" if many else "it"))
             if earlier:
-                self.log.warning("coplearn: %s: handed in a copy from an earlier release of this assignment: %d of its "
-                                 "locked cells (%s) are as the student received them but differ from the current "
-                                 "release, so its questions may have changed since they fetched it. Their computer-marked "
+                self.log.warning("coplearn: %s: handed in a copy from an earlier release of this assignment: %s "
+                                 "(%s) as the student received %s, but different in the current release, so its "
+                                 "questions may have changed since they fetched it. Their computer-marked "
                                  "answers were marked against the current questions and keys: check them by hand (the "
-                                 "tutor guide, \"Changing an assignment\", says why and what to do)", student, len(earlier),
+                                 "tutor guide, \"Changing an assignment\", says why and what to do)", student,
+                                 f"{len(earlier)} of its locked cells are" if len(earlier) > 1 else "1 of its locked cells is",
                                  ", ".join(log_safe(g, 60) for g in earlier[:10]) + (f" and {len(earlier) - 10} more"
-                                                                                     if len(earlier) > 10 else ""))
+                                                                                     if len(earlier) > 10 else ""),
+                                 "them" if len(earlier) > 1 else "it")
             for n in sorted(set(late) | set(partly_late)):
                 what = (f"{n}" if n in late else f"item{'s' if len(partly_late[n]) > 1 else ''} "
                         f"{', '.join(partly_late[n])} of {n}")

@@ -927,9 +927,8 @@ def _size_checks() -> list[tuple[Callable[[Any], Any], Callable[[str, Any], str]
          f"more than the course reads ({MAX_CONTAINERS:,} lists and objects, {MAX_VALUES:,} values; a released "
          "notebook run in full holds about 1,000 values); such bulk is usually in a notebook's settings (metadata) "
          f"or saved outputs. {hold_up.capitalize()} If it is in saved outputs (a long printed output, such as a "
-         "runaway loop's), clearing them is enough, as grading clears them anyway: run `jupyter nbconvert "
-         "--clear-output --inplace` on the submitted copy and grade it again, or ask the student to choose Edit, Clear "
-         f"Outputs of All Cells, save and submit again. Otherwise: {_FRESH_COPY[0].lower()}{_FRESH_COPY[1:]}"),
+         "runaway loop's), clearing them is enough, as grading clears them anyway: ask the student to choose Edit, "
+         f"Clear Outputs of All Cells, save and submit again. Otherwise: {_FRESH_COPY[0].lower()}{_FRESH_COPY[1:]}"),
         (too_deep, lambda name, depth: f"{name} is nested {depth:,} levels deep",
          f"more than the {MAX_DEPTH:,} levels the course reads (a notebook has fewer than 20), so it cannot be read "
          f"safely. {_FRESH_COPY}"),
