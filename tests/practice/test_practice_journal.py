@@ -364,6 +364,7 @@ def test_docx_export_has_headings_and_every_field(tmp_path):
                     action_plan="Open with a question.", title="Gibbs on a duty meeting")
     out = j.export(tmp_path / "cpd.docx")
     d = docx.Document(str(out))
+    assert d.core_properties.author == "" and d.core_properties.last_modified_by == ""  # (walk28 L9: "python-docx")
     heads = [(p.style.name, p.text) for p in d.paragraphs if p.style.name.startswith("Heading")]
     assert heads[0] == ("Heading 1", "My CPD records from the coplearn journal")
     assert ("Heading 2", f"Record 1: {a.title}") in heads and ("Heading 2", f"Record 2: {b.title}") in heads

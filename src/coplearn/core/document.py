@@ -119,6 +119,10 @@ def to_docx_bytes(doc: Document) -> bytes:
     d = docx.Document()
     d.core_properties.title = doc.title
     d.core_properties.language = "en-GB"
+    # python-docx's blank document names its own author: Word showed "Author: python-docx" (walk28 L9); left
+    # empty, Word fills in its user's name when the document is next saved
+    d.core_properties.author = ""
+    d.core_properties.last_modified_by = ""
     mark_docx(d.core_properties)  # (so that a later export may replace it, and nothing else: walk28 H1)
     for style_name in ("Normal", "Heading 1", "Heading 2", "Heading 3", "Title"):
         rpr = d.styles[style_name].element.get_or_add_rPr()
