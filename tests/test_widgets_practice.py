@@ -229,7 +229,7 @@ def test_saving_the_plan_as_a_file_leaves_a_document_of_your_own_as_it_is(tmp_pa
     assert w.last_error is None and mine.read_bytes() == before
     assert saved.read_text(encoding="utf-8").startswith("# My plan")
     assert (f"Saved your plan as {saved}. A file called my-leadership-plan.md is already in this folder and was not "
-            "written by coplearn (it may be a document of your own), so it was left as it is.") in w.status.value
+            "made by this course (it may be a document of your own), so it was left as it is.") in w.status.value
     assert "replaced" not in w.status.value
     w.actions[1].value = "Start fortnightly group supervision"
     w.file_button.click()  # (the plan saved a moment ago is replaced, and the message says so)
@@ -407,9 +407,9 @@ def test_journal_export_refuses_a_document_of_your_own_and_says_when_it_replaces
     w.filename.value = name
     w.button.click()
     assert w.last_error == (
-        f"{mine} already exists and was not written by coplearn (it may be a document of your own), so nothing was "
-        f"exported and {name} is unchanged. Choose another file name, e.g. {stem}-2.{ending}, type it in \u201cFile "
-        f"name\u201d and press \u201cExport my journal\u201d again.")
+        f"{mine} already exists and was not made by this course (it may be a document of your own), so nothing was "
+        f"exported and {name} is unchanged. Choose another file name, for example {stem}-2.{ending}: type it in "
+        f"\u201cFile name\u201d, then press \u201cExport my journal\u201d again.")
     assert "Problem: " in w.messages.value and w.status.value == "" and w.written is None
     assert mine.read_bytes() == before and sorted(p.name for p in tmp_path.glob("my-cpd-log*")) == [name]
     w.filename.value = f"{stem}-2.{ending}"

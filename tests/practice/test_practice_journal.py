@@ -751,13 +751,13 @@ def test_an_export_is_never_written_over_a_document_of_your_own(tmp_path, capsys
     mine = tmp_path / name
     before = own_document(mine)
     stem, ending = name.rsplit(".", 1)
-    with pytest.raises(ValueError, match="was not written by coplearn"):
+    with pytest.raises(ValueError, match="was not made by coplearn"):
         journal.export(mine)
     assert main(["journal", "export", "--journal", str(journal.path), "-o", str(mine)]) == 2
     err = capsys.readouterr().err
-    assert err == (f"coplearn journal: {mine} already exists and was not written by coplearn (it may be a document of "
+    assert err == (f"coplearn journal: {mine} already exists and was not made by coplearn (it may be a document of "
                    f"your own), so the export was not written and {name} is unchanged. Choose another file name, "
-                   f"e.g. {stem}-2.{ending}, or add --force to replace it anyway.\n")
+                   f"for example {stem}-2.{ending}, or add --force to replace it anyway.\n")
     assert mine.read_bytes() == before and _others(tmp_path) == [name]
     # an earlier export of the same name is replaced, and the command says so
     earlier = tmp_path / f"{stem}-2.{ending}"
@@ -766,7 +766,9 @@ def test_an_export_is_never_written_over_a_document_of_your_own(tmp_path, capsys
     assert main(argv) == 0 and f"It replaced the earlier {earlier.name}." in capsys.readouterr().out
     # --force replaces your own, as asked
     assert main(["journal", "export", "--journal", str(journal.path), "-o", str(mine), "--force"]) == 0
-    assert f"It replaced the earlier {name}." in capsys.readouterr().out and mine.read_bytes() != before
+    out = capsys.readouterr().out  # (your own file, not "the earlier" export: rev28b L10)
+    assert f"It replaced the file {name} that was there (--force), which coplearn had not written." in out
+    assert "earlier" not in out and mine.read_bytes() != before
 
 
 def test_every_export_says_in_the_file_that_coplearn_wrote_it(tmp_path):

@@ -483,8 +483,8 @@ def test_cli_report_is_never_written_over_a_page_of_your_own(tmp_path, capsys, n
     stem, ending = name.rsplit(".", 1)
     assert main(["audit", "report", survey, "-o", str(mine)]) == 2
     assert capsys.readouterr().err == (
-        f"coplearn audit: {mine} already exists and was not written by coplearn (it may be a document of your own), "
-        f"so the report was not written and {name} is unchanged. Choose another file name, e.g. {stem}-2.{ending}, "
+        f"coplearn audit: {mine} already exists and was not made by coplearn (it may be a document of your own), "
+        f"so the report was not written and {name} is unchanged. Choose another file name, for example {stem}-2.{ending}, "
         f"or add --force to replace it anyway.\n")
     assert mine.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == [name]
     earlier = tmp_path / f"team.{ending}"
@@ -492,7 +492,9 @@ def test_cli_report_is_never_written_over_a_page_of_your_own(tmp_path, capsys, n
     assert main(["audit", "report", survey, "-o", str(earlier)]) == 0
     assert f"It replaced the earlier team.{ending}." in capsys.readouterr().out
     assert main(["audit", "report", survey, "-o", str(mine), "--force"]) == 0
-    assert f"It replaced the earlier {name}." in capsys.readouterr().out and mine.read_bytes() != before
+    out = capsys.readouterr().out  # (not "the earlier" one: rev28b L10)
+    assert f"It replaced the file {name} that was there (--force), which coplearn had not written." in out
+    assert "earlier" not in out and mine.read_bytes() != before
 
 
 def test_force_never_writes_a_report_over_a_file_of_another_kind(tmp_path, capsys):
@@ -521,7 +523,7 @@ def test_a_report_written_before_reports_said_so_is_still_replaced(tmp_path, exa
     out.write_text(earlier, encoding="utf-8")
     assert write_report(example, out) == out and "Action plan" in out.read_text(encoding="utf-8")
     out.write_text(earlier.replace("coplearn", "our own tool"), encoding="utf-8")  # (a page of your own so titled)
-    with pytest.raises(ValueError, match="was not written by coplearn"):
+    with pytest.raises(ValueError, match="was not made by coplearn"):
         write_report(example, out)
 
 
@@ -539,9 +541,9 @@ def test_widget_refuses_a_page_of_your_own_and_says_when_it_replaces_an_earlier_
     w.report_name.value = name
     w.save_button.click()
     assert w.last_error == (
-        f"{mine} already exists and was not written by coplearn (it may be a document of your own), so nothing was "
-        f"saved and {name} is unchanged. Choose another file name, e.g. {stem}-2.{ending}, type it in \u201cReport "
-        f"file name\u201d and press \u201cSave the report as a web page\u201d again.")
+        f"{mine} already exists and was not made by this course (it may be a document of your own), so nothing was "
+        f"saved and {name} is unchanged. Choose another file name, for example {stem}-2.{ending}: type it in "
+        f"\u201cReport file name\u201d, then press \u201cSave the report as a web page\u201d again.")
     assert mine.read_bytes() == before and w.save_status.value == ""
     assert sorted(p.name for p in tmp_path.iterdir()) == [name]
     w.report_name.value = f"{stem}-2.{ending}"

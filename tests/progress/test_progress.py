@@ -257,8 +257,8 @@ def test_cli_record_is_never_written_over_a_document_of_your_own(folder, capsys,
     stem, ending = name.rsplit(".", 1)
     assert main(["progress", "record", "-o", str(mine)]) == 2
     assert capsys.readouterr().err == (
-        f"coplearn progress: {mine} already exists and was not written by coplearn (it may be a document of your "
-        f"own), so the record of study was not written and {name} is unchanged. Choose another file name, e.g. "
+        f"coplearn progress: {mine} already exists and was not made by coplearn (it may be a document of your "
+        f"own), so the record of study was not written and {name} is unchanged. Choose another file name, for example "
         f"{stem}-2.{ending}, or add --force to replace it anyway.\n")
     assert mine.read_bytes() == before
     earlier = folder / f"record.{ending}"
@@ -266,7 +266,9 @@ def test_cli_record_is_never_written_over_a_document_of_your_own(folder, capsys,
     assert main(["progress", "record", "-o", str(earlier)]) == 0
     assert f"It replaced the earlier record.{ending}." in capsys.readouterr().out
     assert main(["progress", "record", "-o", str(mine), "--force"]) == 0
-    assert f"It replaced the earlier {name}." in capsys.readouterr().out and mine.read_bytes() != before
+    out = capsys.readouterr().out  # (not "the earlier" one: rev28b L10)
+    assert f"It replaced the file {name} that was there (--force), which coplearn had not written." in out
+    assert "earlier" not in out and mine.read_bytes() != before
 
 
 def test_progress_view_leaves_a_document_of_your_own_as_it_is(folder):
@@ -282,8 +284,8 @@ def test_progress_view_leaves_a_document_of_your_own_as_it_is(folder):
     saved = folder / "my-record-of-study-2.docx"
     assert w.last_error is None, w.last_error
     assert mine.read_bytes() == before and saved.read_bytes()[:2] == b"PK"
-    assert (f"to {saved}. A file called my-record-of-study.docx is already in this folder and was not written by "
-            "coplearn (it may be a document of your own), so it was left as it is.") in w.status.value
+    assert (f"to {saved}. A file called my-record-of-study.docx is already in this folder and was not made by "
+            "this course (it may be a document of your own), so it was left as it is.") in w.status.value
     assert "replaced" not in w.status.value
     w.record_button.click()
     assert "It replaced the earlier my-record-of-study-2.docx." in w.status.value and mine.read_bytes() == before

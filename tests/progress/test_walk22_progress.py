@@ -112,7 +112,7 @@ def test_progress_record_says_it_replaced_a_file_and_an_empty_one_is_refused(fol
     assert proc.returncode != 0 and "already exists" in proc.stderr and "--force" in proc.stderr
     assert out.read_text(encoding="utf-8") == "My record, edited by hand.\n"
     proc = cli(folder, "record", "-o", str(out), "--force")
-    assert proc.returncode == 0 and "It replaced the earlier record.md." in proc.stdout
+    assert proc.returncode == 0 and "It replaced the file record.md that was there (--force)" in proc.stdout
     three_lessons(folder)
     proc = cli(folder, "record", "-o", str(out))
     assert proc.returncode == 0 and "3 lessons complete" in proc.stdout and "It replaced the earlier record.md." in proc.stdout

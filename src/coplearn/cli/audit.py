@@ -41,7 +41,7 @@ def _min_respondents(text: str) -> int:
 
 def _report(args: argparse.Namespace) -> int:
     from coplearn.core.atomic import refuse_to_replace_data
-    from coplearn.core.outputs import NotOurFile
+    from coplearn.core.outputs import NotOurFile, replaced_note
     from coplearn.practice.report import FORMATS, format_for, write_report
     from coplearn.practice.survey import load_survey
 
@@ -52,7 +52,8 @@ def _report(args: argparse.Namespace) -> int:
         if args.output.resolve() == args.responses.resolve():
             return _fail("the report would overwrite the survey file; choose another name after -o")
         # (only an earlier export or report is replaced; a page of your own is refused unless --force: walk28 H1)
-        existed = refuse_to_replace_data(args.output, "the report", FORMATS[fmt], force=args.force)
+        note = replaced_note(args.output)  # (asked before the report is written: rev28b L10)
+        refuse_to_replace_data(args.output, "the report", FORMATS[fmt], force=args.force)
         result = load_survey(args.responses, min_respondents=args.min_respondents)
         written = write_report(result, args.output, fmt, force=args.force)
     except NotOurFile as exc:
@@ -61,7 +62,7 @@ def _report(args: argparse.Namespace) -> int:
         return _fail(problem_text(exc, f"the report {args.output.name} was not written, and nothing else was changed",
                                   args.output))
     print(f"Wrote the team audit report for {_people(result.n_respondents)} to {written} ({fmt})."
-          + (f" It replaced the earlier {written.name}." if existed else ""))
+          + note)
     for note in result.survey.notes:
         print(note)
     if result.survey.missing_items:  # (walk22 L1: the report says so too)

@@ -203,14 +203,17 @@ def _export(args: argparse.Namespace) -> int:
         chosen = get_regulator(args.regulator).key if args.regulator else None
         journal, entries = _entries(args)
         reg = get_regulator(chosen or journal.regulator)
-        replaced = _replacing(args.output, fmt, len(entries), args.force)
+        from coplearn.core.outputs import replaced_note
+
+        note = replaced_note(args.output)  # (asked before the export is written: rev28b L10)
+        _replacing(args.output, fmt, len(entries), args.force)
         written = journal.export(args.output, fmt, entries=entries, regulator=reg.key, force=args.force)
     except NotOurFile as exc:  # (a document of your own: walk28 H1)
         return _fail(exc.saying(todo="or add --force to replace it anyway" if exc.forceable else None))
     except (ValueError, LookupError, OSError, TimeoutError) as exc:
         return _fail(_with_hint(args, exc, "the export was not written, and the journal was not changed"))
     print(f"Wrote {len(entries)} CPD record{'s' if len(entries) != 1 else ''} to {written} ({fmt}), "
-          f"laid out for {reg.called}." + (f" It replaced the earlier {written.name}." if replaced else ""))
+          f"laid out for {reg.called}." + note)
     if reg.counts_hours or reg.shows_hours:
         total, without = cpd.hours_total(entries)
         line = f"Hours recorded: {total:g}"

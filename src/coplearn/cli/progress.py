@@ -62,12 +62,14 @@ def _show(args: argparse.Namespace) -> int:
 def _record(args: argparse.Namespace) -> int:
     from coplearn.core.atomic import refuse_to_replace_data
     from coplearn.core.formats import pick_format
+    from coplearn.core.outputs import replaced_note
     from coplearn.practice.record_of_study import FORMATS, export_record
 
     if args.output.is_dir():
         return _fail(f"{args.output} is a folder; give the record a file name, e.g. {args.output / 'record-of-study.docx'}")
     # (only an earlier export or report is replaced; a document of your own is refused unless --force: walk28 H1)
     fmt = pick_format(args.output, args.format, FORMATS, "a record format", "format")
+    note = replaced_note(args.output)  # (asked before the record is written: rev28b L10)
     existed = refuse_to_replace_data(args.output, "the record of study", FORMATS[fmt], force=args.force)
     prog = _progress(args)
     course = prog.course()
@@ -78,7 +80,7 @@ def _record(args: argparse.Namespace) -> int:
     written = export_record(args.output, args.format, name=args.name, progress=prog, force=args.force)
     print(f"Wrote your record of study to {written}: {len(course.complete)} lesson"
           f"{'s' if len(course.complete) != 1 else ''} complete, {course.hours:.1f} hours of stated study time."
-          + (f" It replaced the earlier {written.name}." if existed else ""))
+          + note)
     print("It records self-study; it is not a certificate from an awarding body.")
     return 0
 

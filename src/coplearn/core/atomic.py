@@ -251,7 +251,7 @@ def refuse_to_replace_data(path: str | os.PathLike[str], what: str = "the export
     >>> refuse_to_replace_data(mine, "the export", (".md",))
     Traceback (most recent call last):
     ...
-    coplearn.core.outputs.NotOurFile: ...notes.md already exists and was not written by coplearn (it may be a document of your own), so the export was not written and notes.md is unchanged. Choose another file name, e.g. notes-2.md.
+    coplearn.core.outputs.NotOurFile: ...notes.md already exists and was not made by coplearn (it may be a document of your own), so the export was not written and notes.md is unchanged. Choose another file name, for example notes-2.md.
     """
     target = Path(path).expanduser()
     try:
@@ -277,8 +277,8 @@ def refuse_to_replace_data(path: str | os.PathLike[str], what: str = "the export
     if force:
         return True
     if not written_by_coplearn(target):
-        raise NotOurFile(target, what, "already exists and was not written by coplearn (it may be a document of your "
-                                       "own)", free_name(target))
+        raise NotOurFile(target, what, "already exists and was not made by {maker} (it may be a document of "
+                                       "your own)", free_name(target))
     return True
 
 

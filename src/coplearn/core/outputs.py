@@ -62,25 +62,53 @@ _READ = 65536
 
 class NotOurFile(ValueError):
     """A file that is already there and that coplearn did not write (or not of the kind asked for): it is left as it
-    is. ``str()`` is the message for the command line's ``-o``; :meth:`saying` words it for elsewhere."""
+    is. ``str()`` is the message for the command line's ``-o``; :meth:`saying` words it for elsewhere. ``reason`` may
+    hold ``{maker}``: who did not write the file ("coplearn" on the command line, "this course" in a lesson)."""
 
     def __init__(self, path: Path, what: str, reason: str, suggestion: Path, *, forceable: bool = True) -> None:
         self.path, self.what, self.reason, self.suggestion = path, what, reason, suggestion
         self.forceable = forceable  # (False: a file of another kind, which --force does not replace either)
         super().__init__(self.saying())
 
-    def saying(self, where: str | None = None, done: str | None = None, todo: str | None = None) -> str:
+    def saying(self, where: str | None = None, done: str | None = None, todo: str | None = None,
+               maker: str = "coplearn") -> str:
         """The refusal: ``where`` names the file (default: its path), ``done`` says what was not written (default:
-        "<what> was not written") and ``todo`` what to do (default: choose another file name, with a free one).
+        "<what> was not written"), ``todo`` what to do with the free name it suggests (default: nothing more; one
+        that starts with "or" is another way out) and ``maker`` who did not write the file.
 
-        >>> NotOurFile(Path("out/my-cpd-log.docx"), "the export", "already exists and was not written by coplearn",
+        >>> NotOurFile(Path("out/my-cpd-log.docx"), "the export", "already exists and was not written by {maker}",
         ...            Path("out/my-cpd-log-2.docx")).saying(todo="or add --force")
-        'out/my-cpd-log.docx already exists and was not written by coplearn, so the export was not written and my-cpd-log.docx is unchanged. Choose another file name, e.g. my-cpd-log-2.docx, or add --force.'
+        'out/my-cpd-log.docx already exists and was not written by coplearn, so the export was not written and my-cpd-log.docx is unchanged. Choose another file name, for example my-cpd-log-2.docx, or add --force.'
+        >>> NotOurFile(Path("out/my-cpd-log.docx"), "the export", "already exists and was not made by {maker}",
+        ...            Path("out/my-cpd-log-2.docx")).saying("It", "nothing was exported",
+        ...                                                  "type it in File name, then press Export again", "this course")
+        'It already exists and was not made by this course, so nothing was exported and my-cpd-log.docx is unchanged. Choose another file name, for example my-cpd-log-2.docx: type it in File name, then press Export again.'
         """
         done = done or f"{self.what} was not written"
-        todo = f", {todo}" if todo else ""
-        return (f"{where or self.path} {self.reason}, so {done} and {self.path.name} is unchanged. "
-                f"Choose another file name, e.g. {self.suggestion.name}{todo}.")
+        todo = ((", " if todo.startswith("or ") else ": ") + todo) if todo else ""
+        reason = self.reason.replace("{maker}", maker)
+        return (f"{where or self.path} {reason}, so {done} and {self.path.name} is unchanged. "
+                f"Choose another file name, for example {self.suggestion.name}{todo}.")
+
+
+def replaced_note(path: str | os.PathLike[str]) -> str:
+    """What writing to ``path`` will replace, to be said once it is written (asked before): nothing (no file is
+    there), "the earlier" export or report, or, when ``--force`` let it, a file that coplearn did not write, which is
+    named as such (rev28b L10: not "the earlier" one).
+
+    >>> import tempfile; d = Path(tempfile.mkdtemp())
+    >>> replaced_note(d / "notes.md")
+    ''
+    >>> _ = (d / "notes.md").write_text("# Notes of my own")
+    >>> replaced_note(d / "notes.md")
+    ' It replaced the file notes.md that was there (--force), which coplearn had not written.'
+    """
+    target = Path(path)
+    if not target.is_file():
+        return ""
+    if written_by_coplearn(target):
+        return f" It replaced the earlier {target.name}."
+    return f" It replaced the file {target.name} that was there (--force), which coplearn had not written."
 
 
 def free_name(path: str | os.PathLike[str], *, ours_too: bool = False) -> Path:

@@ -238,10 +238,12 @@ def _several_problem(answers: Sequence[object], kind: str, count: int, where: st
 def check_several(answers: Sequence[object], kind: str, count: int, where: str) -> None:
     """Check that ``answers`` holds ``count`` different options of ``kind``.
 
-    In the learner's own notebook every problem is shown. Under nbgrader only two fail the test:
+    In the learner's own notebook every problem is shown. Under the autograder only two fail the test:
     no answer at all, and more than ``count`` different answers (which would let a learner name
     every option). An answer that is short, or repeats one, or holds something that is not an
-    option, is marked as given (each right answer earns its points), with a note saying so.
+    option, is marked as given (each right answer earns its points), with a note saying so. Under
+    ``nbgrader validate`` an entry that is not an option fails too, so that "Success!" is never said
+    of an answer that earns nothing (red team 28 M3).
 
     >>> check_several(["managed", "democratic", "humanistic"], "culture", 2, "question 2")
     Traceback (most recent call last):

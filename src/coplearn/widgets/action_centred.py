@@ -93,10 +93,10 @@ COURSE_STEPS = "Steps the course suggests (the course's, not yours):"
 #: record holds the audit's content and the manager's own words, not the course's instructions to them
 #: (walk28 M3: they stayed under "What I learned" in every export, with no code-free way to remove them).
 OWN_REFLECTION = ("\u201cSave the results to my journal\u201d keeps the scores, the priorities and the course's "
-                  "suggested steps as a journal entry. It is not CPD evidence of your reflection until you add your "
-                  "own: under \u201cImpact on my practice\u201d, what you will do with your team and why, in your own "
+                  "suggested steps as a journal entry. It is not CPD evidence until you add your own reflection: "
+                  "under \u201cImpact on my practice\u201d, what you will do with your team and why, in your own "
                   "words (adapt the course's steps, or choose your own), and the impact on people who use services. "
-                  "Lesson 11's \u201cCompleting or removing an entry\u201d box adds them.")
+                  "Add them in lesson 11, under \u201cCompleting or removing an entry\u201d.")
 
 #: Said when the audit is saved to the journal: the record is not finished (walk26 M-M2).
 STILL_TO_WRITE = ("The record leaves \u201cImpact on my practice\u201d for your own reflection: add what you will do "

@@ -170,8 +170,8 @@ class JournalExport(Composite):
             result = journal.export(path, name.fmt, regulator=reg.key)
         except NotOurFile as exc:  # (a document of the learner's own with this name: left as it is, walk28 H1)
             raise ValueError(exc.saying(place(path), "nothing was exported",
-                                        "type it in \u201cFile name\u201d and press "
-                                        "\u201cExport my journal\u201d again")) from None
+                                        "type it in \u201cFile name\u201d, then press "
+                                        "\u201cExport my journal\u201d again", maker="this course")) from None
         except OSError as exc:  # (in words, naming the file as the learner finds it, never /drive/...)
             todo = f" {when_full()}" if may_be_full(exc) else ""
             raise ValueError(f"{os_problem(exc, place(path))}; nothing was exported.{todo}") from None

@@ -228,7 +228,7 @@ class LeadershipPlanBuilder(Composite):
         atomic_write_text(path, marked(plan.to_markdown(), "md"))
         said = f"Saved your plan as {place(path)}."
         if path != wanted:
-            said += (f" A file called {wanted.name} is already in this folder and was not written by coplearn (it may be "
+            said += (f" A file called {wanted.name} is already in this folder and was not made by this course (it may be "
                      f"a document of your own), so it was left as it is.")
         if existed:
             said += f" It replaced the earlier {path.name}."

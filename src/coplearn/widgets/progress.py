@@ -90,7 +90,7 @@ class ProgressView(Composite):
                              "entry written yet, so nothing was written over it.")
         self.written = export_record(path, fmt, name=self.name.value, progress=prog)
         self.refresh()
-        moved = (f" A file called {wanted.name} is already in this folder and was not written by coplearn (it may be a "
+        moved = (f" A file called {wanted.name} is already in this folder and was not made by this course (it may be a "
                  f"document of your own), so it was left as it is." if path != wanted else "")
         self.status.value = saved_message(
             f"Wrote your record of study ({len(self.course.complete)} lessons complete) to {place(self.written)}."

@@ -235,8 +235,9 @@ class TeamSurveyLoader(Composite):
         try:
             self.saved = write_report(self.result, target, name.fmt)
         except NotOurFile as exc:  # (a page or notes of the learner's own with this name: left as they are)
-            raise ValueError(exc.saying(place(target), "nothing was saved", "type it in \u201cReport file name\u201d "
-                                        "and press \u201cSave the report as a web page\u201d again")) from None
+            raise ValueError(exc.saying(place(target), "nothing was saved", "type it in \u201cReport file name\u201d, "
+                                        "then press \u201cSave the report as a web page\u201d again",
+                                        maker="this course")) from None
         except OSError as exc:  # (in words, naming the file as the learner finds it, never /drive/...)
             raise ValueError(f"{os_problem(exc, place(target))}; nothing was saved.") from None
         self.report_name.value = name.name  # (the box shows the name the file was given)
