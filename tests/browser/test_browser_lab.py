@@ -58,6 +58,20 @@ def test_the_address_jupyterlab_prints_opens_the_first_lesson(lab) -> None:
         assert resp.url.split("?")[0] == f"{lab.url}/lab/tree/course/00-welcome.ipynb", resp.url
 
 
+def test_jupyterlab_does_not_ask_about_jupyter_news(lab) -> None:
+    """walk28 L1: a toast asking "Would you like to get notified about official Jupyter news?" sat over every
+    lesson until answered (three more Tab stops; a third of the lesson at 200%). The course's command line gives
+    JupyterLab the course's defaults, in which news is off: the settings JupyterLab's page reads say so (the
+    tests' own user settings set it too, so the default is what is checked)."""
+    import json
+
+    status, body = lab.get("/lab/api/settings/@jupyterlab/apputils-extension:notification")
+    assert status == 200, body[:300]
+    schema = json.loads(body)["schema"]["properties"]
+    assert schema["fetchNews"]["default"] == "false", schema["fetchNews"]
+    assert schema["checkForUpdates"]["default"] is False, schema["checkForUpdates"]
+
+
 LAB_SCROLLER = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer"
 ERROR_OUTPUTS = ('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"], '
                  '.jp-OutputArea-output.jp-mod-error')

@@ -88,6 +88,11 @@ def _is_root() -> bool:
     return hasattr(os, "geteuid") and os.geteuid() == 0
 
 
+#: The course's defaults for JupyterLab's settings (``overrides.json``), JupyterLab's "app settings" folder when
+#: ``coplearn lab`` starts it (the one it would use by default is empty in a pip or conda install).
+LAB_SETTINGS_DIR = Path(__file__).resolve().parents[1] / "templates" / "lab"
+
+
 def lab_command(course: Path, port: int | None, no_browser: bool) -> list[str]:
     """The JupyterLab command line that opens the first lesson."""
     root = course.parent
@@ -99,6 +104,9 @@ def lab_command(course: Path, port: int | None, no_browser: bool) -> list[str]:
            f"--LabApp.default_url=/lab/tree/{urllib.parse.quote(first.as_posix())}",
            "--LabApp.news_url=None",
            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+           # ...and JupyterLab no longer asks about Jupyter news in a toast over every lesson (walk28 L1): the
+           # course's defaults for JupyterLab's settings (a learner's own settings still win)
+           f"--LabApp.app_settings_dir={LAB_SETTINGS_DIR}",
            # a saved notebook reopened once its kernel has stopped showed "Error displaying widget: model
            # not found" under each drop-down until Run All (walk23 L4): saved without those places
            "--ContentsManager.pre_save_hook=coplearn.cli.lab_hooks.drop_widget_views"]
