@@ -165,3 +165,35 @@ def test_the_page_script_marks_a_waiting_button_and_the_css_shows_it() -> None:
     assert f"'{WAITING_CLASS}'" in KEYBOARD_SCRIPT and "aria-disabled" in KEYBOARD_SCRIPT
     assert f".jupyter-button.{WAITING_CLASS}" in COURSE_CSS
 
+
+
+def test_the_scored_status_names_the_headings_on_screen(tmp_path: Path) -> None:
+    """walk28 L7: after "Score the audit" the status said the priorities and plan "follow under 'Team audit
+    results'", a name that is only the results region's label for screen readers; the headings a sighted reader
+    sees are "Priorities, weakest first" and "Action plan". It now names those, and only the ones shown."""
+    import html
+    import re
+
+    from coplearn.practice.journal import Journal
+    from coplearn.widgets.action_centred import TeamAuditForm
+
+    form = TeamAuditForm(journal=Journal(tmp_path / "journal.json"))
+    for item, rating in (("K1", 2), ("K4", 1), ("T4", 2)):
+        form.controls[item].value = rating
+    form.score()
+    status = html.unescape(form.status.value)
+    assert "Team audit results" not in status
+    assert ("The priorities and action plan follow below, under \u201cPriorities, weakest first\u201d and "
+            "\u201cAction plan\u201d.") in status, status
+    shown = re.findall(r"<h4>([^<]*)</h4>", html.unescape(form.report.value))
+    assert shown == ["Priorities, weakest first", "Action plan"], shown
+    # only the headings shown are named, with the verb that fits
+    for item in list(form.controls):
+        if item not in ("T2", "T3"):
+            form.controls[item].value = 5
+    form.score()
+    status = html.unescape(form.status.value)
+    shown = re.findall(r"<h4>([^<]*)</h4>", html.unescape(form.report.value))
+    said = [h for h in ("Priorities, weakest first", "Action plan") if f"\u201c{h}\u201d" in status]
+    assert said == shown, (status, shown)
+    assert "priorities follows" not in status and "plan follow " not in status, status
