@@ -197,3 +197,30 @@ def test_the_scored_status_names_the_headings_on_screen(tmp_path: Path) -> None:
     said = [h for h in ("Priorities, weakest first", "Action plan") if f"\u201c{h}\u201d" in status]
     assert said == shown, (status, shown)
     assert "priorities follows" not in status and "plan follow " not in status, status
+
+
+def test_lesson_00_says_the_journal_exists_once_its_first_entry_is_saved(tmp_path: Path) -> None:
+    """walk28 L5: lesson 00's line above its reflection box went on saying the journal "does not exist yet" after
+    "Save to my journal" had saved the first entry, until "Check my journal" was pressed: it was read again when the
+    button was pressed, before the save, which waits for typing to settle. It is now read again once saved."""
+    import html
+
+    from coplearn.practice.journal import Journal
+    from coplearn.widgets._base import SETTLE_SECONDS
+    from coplearn.widgets.journal import JournalSetup
+
+    setup = JournalSetup(journal=Journal(tmp_path / "journal.json"))
+    assert "does not exist yet" in html.unescape(setup.where.value)
+
+    async def learner() -> None:
+        setup.prompt.learning.value = "To lead supervision that helps the team learn together."
+        setup.prompt.button.click()
+        await asyncio.sleep(SETTLE_SECONDS * 2 + 0.5)
+
+    asyncio.run(learner())
+    shown = html.unescape(setup.where.value)
+    assert setup.prompt.last_error is None and setup.last_error is None
+    assert "does not exist yet" not in shown and "It has 1 entry." in shown, shown
+    setup.prompt.learning.value = "To lead supervision that helps the team learn, and to listen."
+    setup.prompt.button.click()  # (no kernel loop: saved at once)
+    assert "It has 2 entries." in html.unescape(setup.where.value)

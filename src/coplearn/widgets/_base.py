@@ -731,6 +731,8 @@ class JournalPrompt(Composite):
                                tooltip="Save this reflection to your journal", icon="")
         self.status = live_html()
         self.button.on_click(self.once_typed(self.save, (self.learning, self.impact), self.button))
+        #: Called with nothing once an entry is saved (lesson 00's line on the journal: walk28 L5).
+        self.after_save: list[Callable[[], None]] = []
         self.view = W.VBox([
             W.HTML(f'<div role="group" aria-label="Pause and reflect"><p><strong>Pause and reflect.</strong> '
                    f"{html.escape(prompt)}</p></div>"),
@@ -796,12 +798,15 @@ class JournalPrompt(Composite):
         self.status.value = message("Saving to your journal…", "info")
         mark_waiting(self.button, True)  # (not disabled: the button keeps the keyboard focus, walk28 M1)
         try:
-            return self._save()
+            entry = self._save()
         except BaseException:
             self.status.value = ""  # (the problem line says what went wrong; not "Saving…" beside it)
             raise
         finally:
             mark_waiting(self.button, False)
+        for then in self.after_save:  # (once saved, not when pressed: the save waits for typing to settle)
+            then()
+        return entry
 
     def _save(self) -> JournalEntry:
         journal = self._journal()

@@ -296,7 +296,9 @@ class JournalSetup(Composite):
                                     title="Lesson 00: what I hope to get from this course", journal=journal)
         self.prompt.learning.placeholder = "What I hope to learn from this course, and why it matters to me."
         self.prompt.impact.placeholder = "Optional: one team or situation where I would like to use it."
-        self.prompt.button.on_click(self.safely(lambda _b: self.refresh()))
+        # (once the entry is saved: on the press it was read before the save, which waits for typing to settle, and
+        # went on saying the journal "does not exist yet", walk28 L5)
+        self.prompt.after_save.append(self.safely(self.refresh))
         self.count = 0
         self.view = W.VBox([self.where, self.check_button, self.prompt.view, self.messages])
         self.refresh()
