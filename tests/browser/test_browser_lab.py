@@ -129,7 +129,13 @@ def _journal_editor_completes_then_removes_an_entry(lesson: LabLesson, lab) -> N
     mine = [e for e in _journal_entries(lab) if e.get("learning") == words]
     assert len(mine) == 1, f"the reflection was not saved once: {mine}"
     entry = mine[0]
-    label = f"{entry['date']}: {(entry.get('title') or entry['learning']).strip()[:70]}"
+    # the editor's own label for it (date, time saved, title, "to finish"; numbered if it would look like another)
+    from coplearn.practice.journal_entry import JournalEntry
+    from coplearn.widgets._journal_editor import entry_labels
+
+    everything = sorted((JournalEntry.from_dict(e) for e in _journal_entries(lab)), key=lambda e: (e.date, e.created),
+                        reverse=True)
+    label = dict((i, lab_) for lab_, i in entry_labels(everything))[entry["id"]]
 
     def until(pattern: str, what: str, timeout: float = 20) -> None:
         deadline = time.monotonic() + timeout

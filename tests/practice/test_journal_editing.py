@@ -23,7 +23,9 @@ def _journal(tmp_path: Path) -> Journal:
 def test_the_editor_completes_an_entry_and_the_export_then_shows_it(tmp_path):
     j = _journal(tmp_path)
     ed = JournalEditor(journal=j)
-    assert [label for label, _ in ed.entry.options] == ["2026-03-05: Mistake: names Mrs X", "2026-03-02: Duty week"]
+    # (dated by hand, so no time saved; neither says yet how it changes practice: "to finish", walk28 L6)
+    assert [label for label, _ in ed.entry.options] == ["2026-03-05: Mistake: names Mrs X \u00b7 to finish",
+                                                        "2026-03-02: Duty week \u00b7 to finish"]
     ed.entry.value = next(e.id for e in j.entries if e.title == "Duty week")
     assert "Listening first helped." in ed.shown.value and ed.impact_people.value == ""
     ed.impact_people.value = "Families said the duty calls felt calmer."
@@ -57,13 +59,13 @@ def test_the_editor_removes_an_entry_only_when_asked_twice(tmp_path, monkeypatch
     monkeypatch.setattr(base, "CONFIRM_AFTER", 0.0)
     j = _journal(tmp_path)
     ed = JournalEditor(journal=j)
-    assert ed.entry.label.endswith("Mistake: names Mrs X")
+    assert ed.entry.label.startswith("2026-03-05: Mistake: names Mrs X")
     ed.remove_button.click()  # asks first
     assert len(Journal(j.path).entries) == 2 and ed.remove_button.description == "Yes, remove this entry"
     time.sleep(0.01)
     ed.remove_button.click()
     assert [e.title for e in Journal(j.path).entries] == ["Duty week"]
-    assert "Removed" in ed.status.value and ed.entry.label.endswith("Duty week")
+    assert "Removed" in ed.status.value and ed.entry.label.startswith("2026-03-02: Duty week")
     ed.remove_button.click()  # the next entry is not removed by a third press
     assert len(Journal(j.path).entries) == 1
 
@@ -133,3 +135,24 @@ def test_rating_in_code_updates_the_profile_at_once_in_a_kernel(tmp_path, monkey
         assert w.profile.ratings == dict(zip(ids, (5, 4, 3))) and "3 of 26" in w.progress.value
     finally:
         loop.close()
+
+
+def test_the_editor_tells_entries_saved_alike_apart(tmp_path):
+    """walk28 L6: after a few audits the list showed five identical lines ("2026-12-07: Lesson 06: my team's audit
+    against Table 2"), told apart only by the preview under it. Each line now gives the time it was saved, "to
+    finish" while a heading of its CPD record is still to fill in, and a number where two would still look alike."""
+    import re
+
+    j = Journal(tmp_path / "journal.json")
+    for _ in range(3):
+        j.add(title="Lesson 06: my team's audit against Table 2", learning="Scores and priorities.")
+    done = j.add(title="Lesson 06: my team's audit against Table 2", learning="Scores and priorities.",
+                 impact_practice="I will open each team meeting with one case we learned from.",
+                 impact_people="Families hear one consistent plan.", description="The team audit in lesson 06.")
+    ed = JournalEditor(journal=j)
+    labels = [label for label, _ in ed.entry.options]
+    assert len(set(labels)) == len(labels) == 4, labels
+    assert all(re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d: Lesson 06: my team's audit against Table 2", x) for x in labels)
+    assert sum("\u00b7 to finish" in x for x in labels) == 3, labels
+    finished = dict((i, x) for x, i in ed.entry.options)[done.id]
+    assert "to finish" not in finished, finished

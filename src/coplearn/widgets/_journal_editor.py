@@ -8,14 +8,52 @@ so, says that what was typed is still in the boxes, and what to press (fix24).
 
 from __future__ import annotations
 
+import datetime as _dt
 import html
+from collections.abc import Sequence
 from typing import Any
 
 import ipywidgets as W
 
 from coplearn.core.atomic import CLOSE_OTHERS
 from coplearn.practice.journal import Journal, JournalLocked
+from coplearn.practice.journal_entry import JournalEntry
 from ._base import LABEL_STYLE, Composite, TwoStep, full_width, live_html, message
+
+
+def entry_labels(entries: Sequence[JournalEntry], regulator: str | None = None) -> list[tuple[str, str]]:
+    """The editor's list: (label, id) for each entry, in order. A label gives the date, the time the entry was saved
+    (on the computer's clock; only when it was saved on that date), the title, and "to finish" when a heading of
+    the CPD record is still to fill in. Entries that would still look the same are numbered (walk28 L6: five audits
+    saved the same day were five identical lines).
+
+    >>> from coplearn.practice.journal_entry import JournalEntry
+    >>> a = JournalEntry.from_dict({"id": "a", "created": "2026-12-07T14:05:00+00:00", "date": "2026-12-07",
+    ...                             "title": "Lesson 06: my team's audit", "learning": "Scores", "impact_practice": ""})
+    >>> b = JournalEntry.from_dict({**a.to_dict(), "id": "b"})
+    >>> [label.split(" ", 2)[2] for label, _ in entry_labels([a, b])]
+    ["Lesson 06: my team's audit \u00b7 to finish", "Lesson 06: my team's audit \u00b7 to finish (2)"]
+    """
+    from coplearn.practice.cpd import cpd_fields
+
+    labels: list[tuple[str, str]] = []
+    seen: dict[str, int] = {}
+    for e in entries:
+        when = e.date
+        try:
+            saved = _dt.datetime.fromisoformat(e.created).astimezone()
+            if saved.date().isoformat() == e.date:
+                when = f"{e.date} {saved:%H:%M}"
+        except (TypeError, ValueError, OverflowError, OSError):
+            pass
+        try:
+            unfinished = any(f.incomplete for f in cpd_fields(e, regulator))
+        except (LookupError, ValueError):
+            unfinished = False
+        label = f"{when}: {(e.title or e.learning).strip()[:70] or '(no title)'}" + (" \u00b7 to finish" if unfinished else "")
+        seen[label] = seen.get(label, 0) + 1
+        labels.append((label if seen[label] == 1 else f"{label} ({seen[label]})", e.id))
+    return labels
 
 __all__ = ["JournalEditor"]
 
@@ -97,7 +135,7 @@ class JournalEditor(Composite):
         self._problem = getattr(journal, "read_problem", None)
         self._entries = {e.id: e for e in entries}
         chosen = keep if keep in self._entries else self.entry.value if self.entry.value in self._entries else None
-        self.entry.options = [(f"{e.date}: {(e.title or e.learning).strip()[:70] or '(no title)'}", e.id) for e in entries]
+        self.entry.options = entry_labels(entries, getattr(journal, "regulator", None))
         self.entry.value = chosen if chosen is not None else (entries[0].id if entries else None)
         self._show()
 
