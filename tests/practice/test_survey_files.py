@@ -340,3 +340,32 @@ def test_the_k4_heading_the_shipped_files_carried_before_is_still_read() -> None
                     "solutions/a3-team-audit/lowfield-team-audit.csv", "exercises/a3-team-audit/lowfield-team-audit.csv"):
         text = (repo / shipped).read_text(encoding="utf-8-sig")
         assert old not in text and get_item("K4").text in text, shipped
+
+
+def test_lesson_06_reads_a_path_given_from_the_course_folder_as_the_guides_give_it(tmp_path):
+    """walk28 L13: the team manager guide says "try it first with examples/team-survey.csv", and the box's own
+    example was "team-survey.csv"; typed in lesson 06 both gave "there is no such file", as a typed path was read
+    from the lesson's folder only. A path not found there is now looked for in the folder above it (the course's own,
+    where the command line runs); one in neither is said to be missing where the lesson looked first."""
+    import shutil
+
+    from coplearn.widgets import TeamSurveyLoader
+
+    course = tmp_path / "coplearn"
+    (course / "course").mkdir(parents=True)
+    (course / "examples").mkdir()
+    shutil.copy(Path(__file__).resolve().parents[2] / "examples" / "team-survey.csv", course / "examples" / "team-survey.csv")
+    w = TeamSurveyLoader(folder=course / "course")
+    assert "examples/team-survey.csv" in w.path.placeholder
+    w.path.value = "examples/team-survey.csv"
+    w.read_button.click()
+    assert w.last_error is None and w.result is not None and w.result.n_respondents == 8, w.last_error
+    # the lesson's own folder first: a file of that name there is the one read
+    (course / "course" / "examples").mkdir()
+    (course / "course" / "examples" / "team-survey.csv").write_text("Respondent,K1\na,2\nb,3\nc,4\n", encoding="utf-8")
+    w.read_button.click()
+    assert w.last_error is None and w.result.n_respondents == 3
+    w.path.value = "examples/no-such-survey.csv"
+    w.read_button.click()
+    assert w.last_error is not None and "no such file" in w.last_error
+    assert "course/examples/no-such-survey.csv" in w.last_error.replace("\\", "/"), w.last_error

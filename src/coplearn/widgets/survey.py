@@ -86,7 +86,7 @@ class TeamSurveyLoader(Composite):
                                    tooltip="Choose the CSV file you downloaded from your survey tool",
                                    layout=W.Layout(width="auto"))
         self.path = W.Text(value="", description="Or type the CSV file's path", style=LABEL_STYLE,
-                           placeholder="e.g. team-survey.csv", continuous_update=False,
+                           placeholder="for example examples/team-survey.csv", continuous_update=False,
                            layout=W.Layout(width="32em", max_width="100%"))
         self.read_button = W.Button(description="Read this file", tooltip="Read the CSV file named in the box",
                                     layout=W.Layout(width="auto"))
@@ -136,10 +136,19 @@ class TeamSurveyLoader(Composite):
 
     # -- loading -----------------------------------------------------------------------------
     def _resolve(self, path: str | os.PathLike[str]) -> Path:
+        """A typed path: as it stands if absolute; else in the lesson's folder, or failing that in the folder above
+        it, the course's own, where the guides' paths (``examples/team-survey.csv``) and the command line start
+        (walk28 L13: both gave "no such file" in lesson 06). A file in neither is said to be missing in the first."""
         p = Path(path).expanduser()
-        if not p.is_absolute():
-            p = (self.folder or Path.cwd()) / p
-        return p
+        if p.is_absolute():
+            return p
+        base = self.folder or Path.cwd()
+        try:
+            if not (base / p).exists() and (base.parent / p).is_file():
+                return base.parent / p
+        except OSError:  # (a name the system cannot look up: said when it is read)
+            pass
+        return base / p
 
     def _clear(self) -> None:
         self.survey = None
@@ -158,7 +167,7 @@ class TeamSurveyLoader(Composite):
     def _read_typed(self) -> None:
         name = self.path.value.strip()
         if not name:
-            raise ValueError("Type the path of the CSV file first, e.g. team-survey.csv")
+            raise ValueError("Type the path of the CSV file first, for example examples/team-survey.csv")
         self.load_path(name)
 
     def _on_upload(self, change: dict[str, Any]) -> None:
