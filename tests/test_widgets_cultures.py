@@ -7,6 +7,7 @@ the learner sees and the figure data.
 from __future__ import annotations
 
 import html
+import re
 
 import pytest
 
@@ -223,14 +224,20 @@ def test_the_managers_route_gives_the_button_first_and_a_command_that_works(monk
     from `./run course` answers with "command not found", and the app view has no terminal at all."""
     rp = RoutePicker()
     rp.choice.value = "manager"
-    shown = html.unescape(rp.html)
-    assert "type `coplearn" not in shown and "`coplearn " not in shown
-    assert ("lesson 06: Using your team's survey (upload the survey file, then save the report as a web page), "
-            "with no terminal (the way in the app view, which has none); or type `.venv/bin/coplearn audit report` "
+    shown = re.sub(r"<[^>]+>", "", html.unescape(rp.html))  # (as read on the page)
+    assert "coplearn audit" in shown and "`" not in shown  # (commands in code, not Markdown's backticks: walk28 L4)
+    assert ("lesson 06: Using your team's survey (upload the survey file, then save the report as a web page): "
+            "no terminal needed, and the way in the app view; or type .venv/bin/coplearn audit report "
             "in a terminal opened in the course folder") in shown
-    assert ("lesson 11: Export your journal as CPD records, with no terminal (the way in the app view, which has "
-            "none); or type `.venv/bin/coplearn journal export` in a terminal opened in the course folder") in shown
+    assert ("lesson 11: Export your journal as CPD records: no terminal needed, and the way in the app view; or "
+            "type .venv/bin/coplearn journal export in a terminal opened in the course folder") in shown
     assert "Practice tool: team survey report" in shown and "Practice tool: CPD export" in shown
+    # the lessons they name are links that open them, as the lessons' own rows are (walk28 L4)
+    page = html.unescape(rp.html)
+    assert "<code>.venv/bin/coplearn audit report</code>" in page
+    for lesson, called in (("06-action-centred-leadership-and-the-team-audit.ipynb", "lesson 06: Using your team's survey"),
+                           ("11-leading-a-community-of-practice.ipynb", "lesson 11: Export your journal as CPD records")):
+        assert f'<a href="{lesson}" target="_self" data-coplearn-lesson="course/{lesson}">{called}</a>' in page
 
 
 def test_in_the_browser_edition_the_routes_name_no_terminal(monkeypatch):

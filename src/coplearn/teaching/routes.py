@@ -82,7 +82,7 @@ class RouteStep:
         command = f"type `.venv/bin/{self.ref}` in a terminal opened in the course folder"
         if not self.browser:
             return command
-        return f"{self.browser}, with no terminal (the way in the app view, which has none); or {command}"
+        return f"{self.browser}: no terminal needed, and the way in the app view; or {command}"
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -34,6 +34,32 @@ def _named(step: Any) -> object:
     return Markup('<a href="{0}" target="_self" data-coplearn-lesson="course/{0}">{1}</a>').format(name, step.label)
 
 
+def _where(step: Any) -> object:
+    """Where to find a step, as HTML: a command in ``code`` (not with Markdown's backticks), and a lesson it names
+    ("lesson 06: Using your team's survey") as a link that opens it, as the lessons' own rows have (walk28 L4)."""
+    import re
+
+    from markupsafe import Markup, escape
+
+    from coplearn.paper.concepts import get_lesson
+
+    def code(part: str) -> str:  # (escaped, with `command` as <code>command</code>)
+        return re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(part)))
+
+    where, out, at = str(step.where), [], 0
+    for m in re.finditer(r"\blesson (\d\d): [^(,;:`]*[^(,;:` ]", where):
+        try:
+            name = get_lesson(m.group(1)).filename
+        except LookupError:
+            continue
+        out.append(code(where[at:m.start()]))
+        out.append(f'<a href="{escape(name)}" target="_self" data-coplearn-lesson="course/{escape(name)}">'
+                   f"{escape(m.group(0))}</a>")
+        at = m.end()
+    out.append(code(where[at:]))
+    return Markup("".join(out))
+
+
 def _as_output(html_text: str, plain: str) -> tuple[dict[str, Any], ...]:
     """``html_text`` as an output of an ``Output`` widget. JupyterLab (and the browser edition) draw an
     output's HTML through the notebook's own renderer, which opens a link to a file beside the lesson
@@ -88,7 +114,7 @@ class RoutePicker(Composite):
         if self.choice.value != route.key:
             self.choice.value = route.key
         # (a lesson's link says where it is: its file path made the table scroll sideways on a phone, check18 L7)
-        rows = [(n, _KIND_LABELS[s.kind], _named(s), s.note, "the link opens it" if s.kind == "lesson" else s.where)
+        rows = [(n, _KIND_LABELS[s.kind], _named(s), s.note, "the link opens it" if s.kind == "lesson" else _where(s))
                 for n, s in enumerate(route.steps, 1)]
         self.path.value = (
             f'<div role="status"><h3>Suggested route for a {html.escape(route.name.lower())}</h3>'
