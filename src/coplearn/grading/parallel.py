@@ -60,7 +60,7 @@ from coplearn.grading.gradebook import caching_gradebook, log_safe, sharing_engi
 from coplearn.grading.kept_kernel import (RESET_TIMEOUT, close_kept_kernel, execute_index, fingerprint, input_fingerprint,
                                           kept_execute_mixin, resolve_step, started_marker, worker_grade, worker_init)
 from coplearn.grading.sandbox import CUT_SHORT
-from coplearn.grading.tutor_log import AsReleasedChecksums, left_out_sentence, quiet_gradebook_warnings, released_checksums
+from coplearn.grading.tutor_log import AsReleasedChecksums, WarnedStudents, left_out_sentence, quiet_gradebook_warnings, released_checksums
 
 __all__ = [
     "GradeReport",
@@ -116,6 +116,12 @@ class GradeReport:
     #: graded students whose submission came after the assignment's due date, with how many seconds late (walk26
     #: T-M4: only a log line in seconds said so)
     late: tuple[tuple[str, float], ...] = ()
+    #: graded students with no submission time (a folder that came by email, its time not yet recorded with
+    #: ``coplearn received``) in an assignment that has a due date: nbgrader counts them on time (walk29 M2)
+    no_time: tuple[str, ...] = ()
+    #: graded students whose work the log warns about (the course's own "coplearn: STUDENT: ..." lines), with how
+    #: many warnings each (walk29 M3: the last line is what the guide says to read)
+    warned: tuple[tuple[str, int], ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -145,6 +151,17 @@ class GradeReport:
             shown = ", ".join(f"{student} ({how_late(seconds)} late)" for student, seconds in self.late)
             text += (f" {len(self.late)} {'were' if len(self.late) != 1 else 'was'} handed in after the due date: "
                      f"{log_safe(shown, 2000)} (any late penalty is your nbgrader setting's; by default none).")
+        if self.no_time:
+            text += (f" {len(self.no_time)} {'have' if len(self.no_time) != 1 else 'has'} no submission time (not "
+                     f"collected through the exchange, and no time recorded), so {'they count' if len(self.no_time) != 1 else 'it counts'} "
+                     f"as on time whatever the due date: {log_safe(', '.join(self.no_time), 2000)}. Record when each "
+                     f"reached you with coplearn received {self.assignment} STUDENT --at \"YYYY-MM-DD HH:MM\" (in "
+                     "UTC), then grade them again (--student STUDENT --force).")
+        if self.warned:
+            shown = ", ".join(f"{student} ({n})" for student, n in self.warned)
+            text += (f" The log above warns about the work of {len(self.warned)} of them: {log_safe(shown, 2000)} "
+                     "(lines that start \"coplearn: STUDENT:\"; some say how an answer was read or why it may "
+                     "have lost marks): read them before you release feedback.")
         if self.failed:
             text += (f" {len(self.failed)} could not be graded: {log_safe(', '.join(self.failed), 2000)} "
                      "(nbgrader's reason is in the log above; their other work is untouched).")
@@ -805,6 +822,7 @@ def autograde_parallel(
     hushed = contextlib.ExitStack()
     hushed.enter_context(quiet_gradebook_warnings())
     checksums: AsReleasedChecksums | None = None
+    warned_filter = WarnedStudents()
     try:
         cwd = os.getcwd()
         argv = [assignment, *nbgrader_args]
@@ -817,6 +835,7 @@ def autograde_parallel(
         cd = app.coursedir
         checksums = AsReleasedChecksums(released_checksums(Path(cd.format_path(cd.release_directory, ".", assignment))))
         app.log.addFilter(checksums)
+        app.log.addFilter(warned_filter)
         if quiet:
             app.log.addFilter(_only_errors_and_coplearn)
         if held:
@@ -891,6 +910,9 @@ def autograde_parallel(
             (graded if os.path.isdir(dest) else failed).append(student)
         stale = _holding_old_marks(cd.db_url, cd.course_id, assignment, failed)
         late = _late(cd.db_url, cd.course_id, assignment, graded)
+        no_time = tuple(s for s, _ in _from_submissions(cd.db_url, cd.course_id, assignment, graded,
+                                                        lambda sub: sub.timestamp is None, needs_due_date=True))
+        warned = tuple(sorted(warned_filter.about(graded).items()))
         return GradeReport(
             assignment=assignment, graded=tuple(graded), failed=tuple(failed), skipped=tuple(skipped),
             seconds=seconds, jobs=jobs, replayed=counts["replayed"], executed_here=counts["executed_here"],
@@ -899,11 +921,13 @@ def autograde_parallel(
             no_notebook=tuple(no_notebook), stale=stale, checksum_lines_left_out=checksums.left_out,
             kept_here=counts.get("kept_here", 0),
             cut_short=tuple(sorted((st, "; ".join(why)) for st, why in CUT_SHORT.items() if st in graded)), late=late,
+            no_time=no_time, warned=warned,
         )
     finally:
         submission.RUN_LOG = None
         if checksums is not None:
             app.log.removeFilter(checksums)
+            app.log.removeFilter(warned_filter)
             app.log.removeFilter(_only_errors_and_coplearn)
         hushed.close()
         if pool is not None:

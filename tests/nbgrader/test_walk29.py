@@ -1,0 +1,71 @@
+"""walk29 (``/work/logs/walk29.md``): a tutor's whole round, read as the tutor guide says. These tests were written to
+fail on the code as it stood at the walk.
+
+- M2  A folder that came by email, with no timestamp.txt, in an assignment with a due date, was graded as on time,
+      and ``coplearn autograde`` said nothing; only ``nbgrader export`` did, later.
+- M3  The guide says to read the run's last line; the warnings that can cost a student marks (no answers.json came
+      with the notebook) were only in the lines above it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+
+import pytest
+from nbcourse import A1, Course, forget_students, honest_a1, place_copy
+
+pytestmark = [pytest.mark.nbgrader]
+
+
+def test_the_last_line_names_work_with_no_time_and_work_the_log_warns_about(course: Course, tmp_path) -> None:
+    from nbgrader.api import Gradebook
+
+    from coplearn.grading.parallel import autograde_parallel
+
+    from coplearn.cli.main import main
+
+    released = course.root / "exercises" / A1 / f"{A1}.ipynb"
+    emailed = tmp_path / "emailed"
+    emailed.mkdir()
+    # by email, with no timestamp.txt and no answers.json: the drop-downs' answers did not come with it
+    shutil.copy(released, emailed / f"{A1}.ipynb")
+    place_copy(course, emailed, "w29-emailed")
+    timed = tmp_path / "timed"
+    timed.mkdir()
+    nb = json.loads(released.read_text(encoding="utf-8"))
+    honest_a1(nb)
+    (timed / f"{A1}.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    place_copy(course, timed, "w29-timed")
+    # a due date, on a copy of the gradebook (the course is shared by the session)
+    db = tmp_path / "gradebook.db"
+    shutil.copy(course.root / "gradebook.db", db)
+    with Gradebook(f"sqlite:///{db}", course_id="coplearn") as gb:
+        gb.update_or_create_assignment(A1, duedate=dt.datetime(2026, 12, 2, 17, 0))
+    try:
+        here = os.getcwd()
+        os.chdir(course.root)
+        try:  # (the time it reached the tutor, recorded as the guide says)
+            assert main(["received", A1, "w29-timed", "--at", "2026-12-01 10:00"]) == 0
+        finally:
+            os.chdir(here)
+        for jobs in (1, 2):
+            report = autograde_parallel(A1, jobs=jobs, course_dir=course.root,
+                                        nbgrader_args=["--student=w29-*", "--force", f"--db=sqlite:///{db}"])
+            assert report.graded == ("w29-emailed", "w29-timed"), report.summary()
+            said = report.summary()
+            assert report.no_time == ("w29-emailed",), said
+            assert ("1 has no submission time (not collected through the exchange, and no time recorded), so it counts "
+                    "as on time whatever the due date: w29-emailed. Record when each reached you with coplearn "
+                    f"received {A1} STUDENT --at \"YYYY-MM-DD HH:MM\" (in UTC), then grade them again "
+                    "(--student STUDENT --force).") in said, said
+            # the emailed folder's missing answers.json is warned about in the log: the last line names whose work
+            assert [s for s, _ in report.warned] == ["w29-emailed"], (jobs, report.warned)
+            assert "The log above warns about the work of 1 of them: w29-emailed (" in said, said
+        # without a due date, no time is nothing to say
+        report = autograde_parallel(A1, jobs=1, course_dir=course.root, nbgrader_args=["--student=w29-*", "--force"])
+        assert report.no_time == () and "no submission time" not in report.summary()
+    finally:
+        forget_students(course, "w29-emailed", "w29-timed")
