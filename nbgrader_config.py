@@ -15,7 +15,8 @@ Environment variables (all optional):
 
 - ``COPLEARN_COURSE_ID``: the course id (default ``coplearn``).
 - ``COPLEARN_EXCHANGE``: the exchange folder shared with students (default nbgrader's,
-  ``/usr/local/share/nbgrader/exchange``).
+  ``/usr/local/share/nbgrader/exchange``, or, where that folder does not exist, ``/srv/nbgrader/exchange`` if it
+  does: the tutor guide's shared machine).
 - ``COPLEARN_SANDBOX``: ``auto`` (default: sandbox grading kernels where bubblewrap works),
   ``required`` (refuse to grade without it) or ``off``.
 """
@@ -31,8 +32,14 @@ c.CourseDirectory.root = str(HERE)
 c.CourseDirectory.course_id = os.environ.get("COPLEARN_COURSE_ID", "coplearn")
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "exercises"
+#: Where the tutor guide has the exchange made on a shared machine (deploy/jupyterhub/make-exchange.sh)
+SHARED_EXCHANGE = "/srv/nbgrader/exchange"
 if os.environ.get("COPLEARN_EXCHANGE"):
     c.Exchange.root = os.environ["COPLEARN_EXCHANGE"]
+elif not os.path.isdir("/usr/local/share/nbgrader/exchange") and os.path.isdir(SHARED_EXCHANGE):
+    # found without the setting: formgrader started from a terminal where it was not typed showed a released
+    # assignment as "draft" and said the exchange was missing (walk29 M1)
+    c.Exchange.root = SHARED_EXCHANGE
 # Collecting never follows a link a student placed in the exchange (nbgrader's own copy would,
 # with the tutor's rights): see coplearn.grading.exchange.
 c.ExchangeFactory.collect = "coplearn.grading.exchange.SafeCollect"

@@ -69,3 +69,31 @@ def test_the_last_line_names_work_with_no_time_and_work_the_log_warns_about(cour
         assert report.no_time == () and "no submission time" not in report.summary()
     finally:
         forget_students(course, "w29-emailed", "w29-timed")
+
+
+@pytest.mark.parametrize(("env", "there", "expected"), [
+    (None, {"/srv/nbgrader/exchange"}, "/srv/nbgrader/exchange"),  # the guide's shared machine: found by itself
+    (None, {"/srv/nbgrader/exchange", "/usr/local/share/nbgrader/exchange"}, None),  # nbgrader's own default wins
+    (None, set(), None),  # neither: nbgrader's default, as before
+    ("/data/exchange", {"/srv/nbgrader/exchange"}, "/data/exchange"),  # the setting always wins
+])
+def test_the_course_finds_the_guides_shared_exchange_without_the_setting(monkeypatch, env, there, expected) -> None:
+    """walk29 M1: formgrader, started in a terminal where COPLEARN_EXCHANGE had not been typed (the guide's step 6
+    says only "start jupyter lab in the course folder"), said the exchange did not exist and showed a released
+    assignment as "draft". The course's nbgrader_config.py now finds the exchange where the guide has it made."""
+    import os
+    from pathlib import Path
+
+    from traitlets.config.loader import PyFileConfigLoader
+
+    real_isdir = os.path.isdir
+    monkeypatch.setattr(os.path, "isdir", lambda p: str(p) in there if str(p).startswith(("/srv/", "/usr/local/share/"))
+                        else real_isdir(p))
+    if env is None:
+        monkeypatch.delenv("COPLEARN_EXCHANGE", raising=False)
+    else:
+        monkeypatch.setenv("COPLEARN_EXCHANGE", env)
+    monkeypatch.setenv("COPLEARN_PROTECTED_PATHS", os.environ.get("COPLEARN_PROTECTED_PATHS", ""))
+    cfg = PyFileConfigLoader("nbgrader_config.py", path=str(Path(__file__).resolve().parents[2])).load_config()
+    got = cfg.Exchange.root if "root" in cfg.Exchange else None
+    assert got == expected, got

@@ -176,7 +176,9 @@ def make_kernel_manager(folder: Path, *, kernel_name: str = "python3", sandbox: 
         root = _course_root(folder)
         hide_all = [*(str(root) for root in [root] if root), *hide]
         exchange = os.environ.get("COPLEARN_EXCHANGE") or "/usr/local/share/nbgrader/exchange"
-        hide_all.append(exchange)
+        # (and the tutor guide's shared exchange, which the course's nbgrader_config.py finds without the setting;
+        # a folder that is not there is skipped)
+        hide_all += [exchange, "/srv/nbgrader/exchange"]
         kwargs.update(transport="ipc", ip=str(private / "k"), connection_file=str(private / "kernel.json"),
                       sandbox_prefix=bwrap_command(shutil.which("bwrap") or "bwrap", folder, private, hide_all))
     else:
