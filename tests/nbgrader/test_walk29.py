@@ -97,3 +97,52 @@ def test_the_course_finds_the_guides_shared_exchange_without_the_setting(monkeyp
     cfg = PyFileConfigLoader("nbgrader_config.py", path=str(Path(__file__).resolve().parents[2])).load_config()
     got = cfg.Exchange.root if "root" in cfg.Exchange else None
     assert got == expected, got
+
+
+@pytest.mark.parametrize(("score", "said"), [
+    (44.0, "Score: 44.0 / 60.0 (73%, in the band 70 and above)"),  # the walk's case: it read as 40-49
+    (41.7, "Score: 41.7 / 60.0 (69%, in the band 60-69)"),  # 69.5%: rounded down, so it lies in the band named
+    (23.9, "Score: 23.9 / 60.0 (39%, in the band below 40)"),
+    (0.0, "Score: 0.0 / 60.0 (0%, in the band below 40)"),
+])
+def test_feedback_gives_a_tutors_mark_as_a_percentage_in_its_band(score: float, said: str) -> None:
+    """walk29 M4: a student's feedback showed "Score: 44.0 / 60.0" beside the question's marking bands, which are
+    written in per cent (70 and above, 60-69 ... below 40): 44 read as the 40-49 band, below the Level 7 pass, when
+    it is 73%. A mark the tutor gave is now also given as a percentage (rounded down) and its band, the bands being
+    those the questions and the cohort report use; the computer's marks keep their plain score."""
+    import copy
+    import html as _html
+    import re
+    from pathlib import Path
+
+    import nbformat
+    from nbgrader.converters import generate_feedback
+    from traitlets.config import Config
+
+    from coplearn.grading.feedback import FeedbackExporter
+
+    repo = Path(__file__).resolve().parents[2]
+    nb = copy.deepcopy(json.loads((repo / "exercises" / A1 / f"{A1}.ipynb").read_text(encoding="utf-8")))
+    tasks = 0
+    for cell in nb["cells"]:
+        meta = cell["metadata"].get("nbgrader") or {}
+        if cell["cell_type"] == "code":
+            cell["outputs"] = []
+        if meta.get("task"):
+            assert meta["points"] == 60
+            meta["score"], tasks = score, tasks + 1
+        elif meta.get("grade") and not meta.get("solution"):
+            meta["score"] = meta["points"]
+    assert tasks == 1
+    nbgrader_dir = Path(generate_feedback.__file__).resolve().parent.parent
+    c = Config()
+    c.HTMLExporter.template_name = "feedback"
+    c.HTMLExporter.extra_template_basedirs = [str(nbgrader_dir / "server_extensions" / "formgrader" / "templates")]
+    c.HTMLExporter.extra_template_paths = [str(nbgrader_dir / "server_extensions" / "formgrader" / "static" /
+                                               "node_modules" / "bootstrap" / "dist" / "css")]
+    resources = {"nbgrader": {"notebook": A1, "score": 40 + score, "max_score": 100.0, "late_penalty": 0}}
+    page, _ = FeedbackExporter(config=c).from_notebook_node(nbformat.reads(json.dumps(nb), as_version=4),
+                                                           resources=resources)
+    text = re.sub(r"\s+", " ", _html.unescape(re.sub(r"<[^>]+>", " ", page)))
+    assert said in text, text[:3000]
+    assert text.count("in the band") == 1, text.count("in the band")
