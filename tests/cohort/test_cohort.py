@@ -457,3 +457,51 @@ def test_a_gradebook_that_cannot_be_reached_gets_one_plain_line(course, tmp_path
         assert proc.returncode == 2, (what, proc.stderr)
         assert proc.stderr.count("\n") == 1 and expected in proc.stderr, (what, proc.stderr)
         assert "Error" not in proc.stderr and "hunter2" not in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_small_cohort_lists_no_single_slip_shows_no_discrimination_and_names_blank_work(tmp_path, analysis):
+    """walk29 M5: in a cohort of five, "What to reteach first" listed six wrong answers each given by one student
+    (one in five is over 15%), discrimination figures such as 0.97 were shown from five submissions with no word,
+    and a blank submission counted, unsaid, in every item's facility. A wrong answer is now listed only when at
+    least two students gave it; below 20 submissions discrimination is not shown, and the note says why; blank
+    submissions are counted, and named when names are shown."""
+    from nbgrader.api import Gradebook
+
+    write_gradebook(tmp_path, students=6)
+    blank = "s05"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}", course_id="coplearn") as gb:
+            for nb in gb.find_submission(A2, blank).notebooks:
+                for g in nb.grades:
+                    if g.auto_score is not None:
+                        g.auto_score = 0.0
+            gb.db.commit()
+    path = tmp_path / "autograded" / blank / A2 / f"{A2}.ipynb"
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    nb["metadata"]["coplearn"]["graded_answers"] = {k: None for k in nb["metadata"]["coplearn"]["graded_answers"]}
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    cohort = C.load_cohort(A2, db_url=f"sqlite:///{tmp_path / 'gradebook.db'}", autograded=tmp_path / "autograded")
+    a = C.analyse(cohort)
+    assert not a.small and a.n == 6
+    assert a.reteach and all(r.count >= C.RETEACH_MIN_COUNT for r in a.reteach), [(r.grade_id, r.count) for r in a.reteach]
+    singles = [(st.grade_id, row.answer) for st in a.items for row in st.answers
+               if not row.correct and row.count == 1 and row.misconception and row.answer != "(no answer)"]
+    listed = {(r.grade_id, r.answer) for r in a.reteach}
+    assert not listed & set(singles), (listed, singles)
+    assert a.blank == (blank,)
+    page = C.render_html(a)
+    text = re.sub(r"\s+", " ", htmllib.unescape(re.sub(r"<[^>]+>", " ", page)))
+    assert "1 of 6 submissions is blank: no computer-marked item scored and no answer recorded. It counts in every " \
+           "item's facility, and lowers it." in text, text[:3000]
+    assert blank not in text  # (no names unless asked)
+    assert f"too few submissions to tell how well it discriminates (fewer than {C.DISCRIMINATION_MIN})" in text
+    items = [s for s in C.sections(a) if s["id"] == "items"][0]
+    assert {row[4] for row in items["rows"]} == {"n/a"}, items["rows"]
+    named = C.render_html(C.analyse(cohort, names=True))
+    assert f"blank ({blank})" in htmllib.unescape(named)
+    check_standalone_html(page)
+    # a cohort of 40 still shows discrimination
+    rows = [s for s in C.sections(analysis) if s["id"] == "items"][0]["rows"]
+    assert analysis.n >= C.DISCRIMINATION_MIN and all(row[4] != "n/a" or row[5] == "everyone scored the same"
+                                                      for row in rows), rows

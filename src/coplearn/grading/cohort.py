@@ -42,7 +42,8 @@ from coplearn.core.formats import pick_format  # noqa: F401 - used by cli_cohort
 from coplearn.core.palette import OKABE_ITO
 from coplearn.core.templates import render
 from coplearn.grading.cohort_analysis import (  # noqa: F401 - the analysis, re-exported for callers
-    BANDS, MIN_COHORT, NEGATIVE, RETEACH_SHARE, WEAK, Analysis, AnswerRow, ItemStats, Reteach, analyse,
+    BANDS, DISCRIMINATION_MIN, MIN_COHORT, NEGATIVE, RETEACH_MIN_COUNT, RETEACH_SHARE, WEAK, Analysis, AnswerRow,
+    ItemStats, Reteach, analyse,
 )
 from coplearn.grading.cohort_data import (  # noqa: F401 - the cohort's data, re-exported for callers
     CellScore, Cohort, CohortError, CourseSettings, ItemInfo, Submission, answer_label, course_settings, item_info,
@@ -64,7 +65,11 @@ METHOD = (
     "wording, or a misconception held by confident students). We do not flag every value below 0 because "
     "a correlation from a cohort of a few dozen varies by chance by about one over the square root of the "
     "number of submissions (about 0.16 for 40), so a small negative value such as -0.09 is no evidence of "
-    "a faulty item. With a cohort of a few dozen these figures are rough guides, not measurements."
+    "a faulty item. With a cohort of a few dozen these figures are rough guides, not measurements; with "
+    f"fewer than {DISCRIMINATION_MIN} submissions discrimination is not shown at all. A wrong answer is listed "
+    f"under 'What to reteach first' only when at least {RETEACH_MIN_COUNT} students and {RETEACH_SHARE:.0%} of the "
+    "cohort gave it: one student's slip is not the cohort's misconception. A blank submission counts in every "
+    "item's facility, and lowers it; the report names blank submissions."
 )
 INDEX_NOTE = (
     f"Discrimination here is the corrected item-total point-biserial correlation. Only a value below {NEGATIVE:g} "
@@ -149,7 +154,20 @@ def _reteach_sentences(a: Analysis) -> list[str]:
     return out
 
 
+def _blank_sentence(a: Analysis) -> str:
+    """What the report says of blank submissions (walk29 M5: one counted, unsaid, in every item's facility)."""
+    k = len(a.blank)
+    if not k:
+        return ""
+    who = f" ({', '.join(a.blank)})" if a.names else ""
+    return (f"{k} of {a.n} submissions {'are' if k != 1 else 'is'} blank{who}: no computer-marked item scored and "
+            f"no answer recorded. {'They count' if k != 1 else 'It counts'} in every item's facility, and lower"
+            f"{'' if k != 1 else 's'} it.")
+
+
 def _item_note(st: ItemStats) -> str:
+    if st.n < DISCRIMINATION_MIN:  # (walk29 M5: 0.97 from five submissions, unflagged)
+        return f"too few submissions to tell how well it discriminates (fewer than {DISCRIMINATION_MIN})"
     if st.discrimination is None:
         return "everyone scored the same"
     if st.discrimination < NEGATIVE:
@@ -162,7 +180,8 @@ def _item_note(st: ItemStats) -> str:
 def sections(a: Analysis) -> list[dict]:
     """The report's sections in order, each a dict with its ``id``, ``heading`` and what it shows."""
     out: list[dict] = [{"id": "reteach", "heading": "What to reteach first", "a": a, "min_cohort": MIN_COHORT,
-                        "share": _pct(RETEACH_SHARE), "sentences": [] if a.small else _reteach_sentences(a)}]
+                        "share": _pct(RETEACH_SHARE), "min_count": RETEACH_MIN_COUNT,
+                        "sentences": [] if a.small else _reteach_sentences(a), "blank_sentence": _blank_sentence(a)}]
     if not a.small:
         rows = [(f"Lesson {l}: {t}", round(100 * f)) for l, t, _, f in a.lessons]
         desc = "Share of autograded marks the cohort earned, by the lesson that teaches the item: " + "; ".join(
@@ -176,7 +195,8 @@ def sections(a: Analysis) -> list[dict]:
         out.append({"id": "items", "heading": "Item by item", "index_note": INDEX_NOTE,
                     "chart": _chart("fig-items", "Facility by item", desc, ("item", "facility (%)"), rows),
                     "rows": [(st.grade_id, st.idea, st.lesson, _pct(st.facility),
-                              "n/a" if st.discrimination is None else f"{st.discrimination:.2f}", _item_note(st))
+                              "n/a" if st.discrimination is None or st.n < DISCRIMINATION_MIN
+                              else f"{st.discrimination:.2f}", _item_note(st))
                              for st in a.items],
                     "answers": [{"st": st, "rows": [(r.shown, r.count, _pct(r.count / max(st.recorded, 1)),
                                                      "yes" if r.correct else "no", r.misconception or "-",

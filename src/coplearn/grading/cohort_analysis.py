@@ -19,12 +19,18 @@ from coplearn.grading.answers import printable
 from coplearn.grading.cohort_data import NOT_AN_OPTION, Cohort, ItemInfo, answer_label, is_option, item_info, misconception
 
 __all__ = ["Analysis", "AnswerRow", "ItemStats", "Reteach", "analyse", "MIN_COHORT", "RETEACH_SHARE", "NEGATIVE",
-           "WEAK", "BANDS"]
+           "WEAK", "BANDS", "RETEACH_MIN_COUNT", "DISCRIMINATION_MIN"]
 
 #: No per-item breakdown below this many submissions.
 MIN_COHORT = 5
-#: A wrong answer is worth reteaching when at least this share of the cohort gave it.
+#: A wrong answer is worth reteaching when at least this share of the cohort gave it...
 RETEACH_SHARE = 0.15
+#: ...and at least this many students did: one student's slip is no cohort's misconception (walk29 M5: in a cohort of
+#: five, six single slips were listed under "What to reteach first").
+RETEACH_MIN_COUNT = 2
+#: Below this many submissions discrimination is not shown: by chance alone it varies by about one over the square
+#: root of the number of submissions (about 0.45 for 5), so its figure would mean nothing (walk29 M5).
+DISCRIMINATION_MIN = 20
 #: Discrimination below this is flagged "negative: check the item" (see METHOD for why not below 0).
 NEGATIVE = -0.2
 #: Discrimination below this (and not below NEGATIVE) hardly separates stronger from weaker submissions.
@@ -120,6 +126,9 @@ class Analysis:
     answers_missing: int
     names: bool = False
     unknown_items: tuple[str, ...] = field(default=())
+    #: submissions that earned nothing on any computer-marked item and gave no recorded answer (blank): they count
+    #: in every item's facility, which they lower (walk29 M5)
+    blank: tuple[str, ...] = field(default=())
 
     @property
     def unmarked(self) -> int:
@@ -305,8 +314,12 @@ def analyse(cohort: Cohort, *, min_cohort: int = MIN_COHORT, names: bool = False
     totals = tuple(sorted(s.total for s in subs))
     small = n < min_cohort  # no item's wrong answers below MIN_COHORT: the command prints reteach lines too
     return Analysis(cohort=cohort, n=n, small=small, items=tuple(items),
-                    reteach=() if small else tuple(r for r in unique if r.share >= RETEACH_SHARE),
+                    reteach=() if small else tuple(r for r in unique if r.share >= RETEACH_SHARE
+                                                   and r.count >= RETEACH_MIN_COUNT),
                     lessons=tuple(lessons),
                     concepts=tuple(concepts), manual=tuple(manual), totals=totals,
                     max_total=max((s.max_total for s in subs), default=0.0),
-                    answers_missing=n - len(recorded), names=names, unknown_items=unknown)
+                    answers_missing=n - len(recorded), names=names, unknown_items=unknown,
+                    blank=tuple(s.student_id for s in subs
+                                if not any((c := scored[s.student_id].get(g)) and c.score for g in auto)
+                                and not any(v not in (None, "", [], {}) for v in (s.answers or {}).values())))
