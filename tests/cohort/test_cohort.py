@@ -505,3 +505,27 @@ def test_a_small_cohort_lists_no_single_slip_shows_no_discrimination_and_names_b
     rows = [s for s in C.sections(analysis) if s["id"] == "items"][0]["rows"]
     assert analysis.n >= C.DISCRIMINATION_MIN and all(row[4] != "n/a" or row[5] == "everyone scored the same"
                                                       for row in rows), rows
+
+
+def test_the_command_says_how_many_more_the_report_lists_to_reteach(course, tmp_path, monkeypatch, capsys):
+    """walk29 L7: the terminal showed three "Reteach:" lines while the report held six, with no word of the rest."""
+    import dataclasses
+
+    from coplearn.cli.main import main
+
+    real = C.analyse
+
+    def more(*args, **kwargs):  # two more wrong answers to reteach than the planted three
+        a = real(*args, **kwargs)
+        extra = tuple(dataclasses.replace(r, answer=r.answer + "x") for r in a.reteach[:2])
+        return dataclasses.replace(a, reteach=a.reteach + extra)
+
+    monkeypatch.setattr(C, "analyse", more)
+    assert main(["cohort", "report", A2, "-o", str(tmp_path / "r.html"), "--course-dir", str(course),
+                 "--db", f"sqlite:///{course / 'gradebook.db'}"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("  Reteach: ") == 3 and "  ...and 2 more to reteach in the report." in out, out
+    monkeypatch.setattr(C, "analyse", real)
+    assert main(["cohort", "report", A2, "-o", str(tmp_path / "r2.html"), "--course-dir", str(course),
+                 "--db", f"sqlite:///{course / 'gradebook.db'}"]) == 0
+    assert "more to reteach" not in capsys.readouterr().out

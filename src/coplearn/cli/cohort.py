@@ -58,6 +58,9 @@ def _report(args: argparse.Namespace) -> int:
     for r in analysis.reteach[:3]:
         print(f"  Reteach: {log_safe(r.grade_id)} answered {log_safe(r.shown)} by {r.count} of "
               f"{analysis.n - analysis.answers_missing} with recorded answers: {log_safe(r.misconception, 600)}")
+    if len(analysis.reteach) > 3:  # (walk29 L7: three lines, and the report held six)
+        more = len(analysis.reteach) - 3
+        print(f"  ...and {more} more to reteach in the report.")
     return 0
 
 
