@@ -131,6 +131,7 @@ def test_feedback_gives_a_tutors_mark_as_a_percentage_in_its_band(score: float, 
         if meta.get("task"):
             assert meta["points"] == 60
             meta["score"], tasks = score, tasks + 1
+            meta["comment"] = "Clear use of Table 1." if score > 40 else ""
         elif meta.get("grade") and not meta.get("solution"):
             meta["score"] = meta["points"]
     assert tasks == 1
@@ -146,3 +147,12 @@ def test_feedback_gives_a_tutors_mark_as_a_percentage_in_its_band(score: float, 
     text = re.sub(r"\s+", " ", _html.unescape(re.sub(r"<[^>]+>", " ", page)))
     assert said in text, text[:3000]
     assert text.count("in the band") == 1, text.count("in the band")
+    # walk29 L1, L2: the note says where the mark is, and the contents' "Comment" link lands on the comment
+    from coplearn.grading.feedback import MARK_SCHEME_NOTE  # (put where the mark scheme was, by generate_feedback)
+
+    assert "your tutor's mark is just above this question" in MARK_SCHEME_NOTE
+    assert "Question 3" in text[text.index("Marked by your tutor"):]  # (the mark, then the question it is for)
+    anchors = re.findall(r'<a name="comment-q3-task"></a>(.{0,80})', page, flags=re.S)
+    assert len(anchors) == 1, anchors
+    if score > 40:
+        assert anchors[0].startswith("<div><b>Your tutor's comment:</b>"), anchors
