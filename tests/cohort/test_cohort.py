@@ -368,6 +368,24 @@ def test_the_tutor_notebook_runs_on_a_cohort(course, tmp_path):
                     for o in c.outputs)
     assert "What to reteach first" in shown and "q1-frank-readiness" in shown
     assert (course / f"{A2}-cohort.html").exists()
+    printed = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    assert f"Saved the report as {A2}-cohort.html." in printed and "PosixPath" not in printed, printed
+
+
+def test_the_tutor_notebook_says_which_assignments_there_are_without_a_traceback(course):
+    """walk29 L6: run as it stands on a gradebook without its default assignment, the notebook ended in a red
+    traceback ("CohortError: ... is not an assignment in this gradebook"); the command says it in one line."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(REPO / "docs" / "cohort-insight.ipynb", as_version=4)
+    choose = next(c for c in nb.cells if c.cell_type == "code" and c.source.startswith("ASSIGNMENT ="))
+    choose.source = 'ASSIGNMENT = "a1-learning-cultures"'  # (this gradebook holds a2 only)
+    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(course)}}).execute()
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.get("output_type") == "error"], outputs
+    printed = "".join(o.get("text", "") for o in outputs)
+    assert "Problem: " in printed and A2 in printed and "Traceback" not in printed, printed
 
 
 # ---- what a tutor reads ----------------------------------------------------------------------------
