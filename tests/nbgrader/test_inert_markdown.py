@@ -22,9 +22,22 @@ def test_long_marker_lines_are_read_in_linear_time(line):
     assert time.process_time() - start < 5
 
 
-def test_a_heading_after_many_markers_is_still_escaped():
+def test_a_heading_after_many_markers_is_still_made_plain():
     out = inert_markdown("> " * 30 + "# q3-task")
-    assert "> " * 30 + "\\# q3-task" in out
+    assert "> " * 30 + "**q3-task**" in out  # (bold: no heading, so no id: walk29 L3)
+    out = inert_markdown("> " * 30 + "# q3-task <b>")
+    assert "> " * 30 + "\\# q3-task &lt;b>" in out  # (not plain words: its mark escaped, as typed)
+
+
+def test_a_learners_headings_show_as_bold_lines_not_as_typed_marks():
+    """walk29 L3: a reflective answer with Gibbs's stages as headings ("### Description") showed the marks as typed,
+    to the tutor and in the feedback. A heading of plain words now shows as a bold line; none can be a heading."""
+    from nbconvert.filters.markdown import markdown2html
+
+    out = inert_markdown("### Description\nWhat happened.\n\n## Feelings and evaluation ##\nMixed.")
+    assert "**Description**" in out and "**Feelings and evaluation**" in out and "#" not in out
+    html = markdown2html(out)  # (as the feedback page and formgrader draw it)
+    assert "<h" not in html.replace("<hr", "") and "<strong>Description</strong>" in html, html
 
 
 @pytest.mark.parametrize("ref, char", [("&#36;", "$"), ("&#92;", "\\"), ("&dollar;", "$"), ("&#x5B;", "["),

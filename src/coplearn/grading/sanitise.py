@@ -372,12 +372,35 @@ def _has_heading(text: str) -> bool:
     return any(_heading_mark(line.rstrip()) is not None for line in text.splitlines())
 
 
+#: The words of a ``#`` heading that can be shown in bold as they stand: no mark that could end the bold early or
+#: make something else of it (anything else keeps its escaped mark and shows as typed).
+_BOLD_HEADING = re.compile(r"#{1,6}[ \t]+([^*_`\\<>\[\]&#\r\n]*[^*_`\\<>\[\]&#\s])[ \t]*#*[ \t]*")
+
+
 def _escape_headings(text: str) -> str:
+    r"""Each heading line made plain: a ``#`` heading of plain words shows as a bold line of those words, as a
+    learner who used headings meant it (walk29 L3: "### Description" showed as typed to the tutor and in the
+    feedback); any other heading line keeps its text, with its first mark escaped. Neither can be a heading,
+    whose ``id`` formgrader could take for a box's.
+
+    >>> print(_escape_headings("### Description\n> ## q3-task ##\n# **x**\nText\n===\n#"))
+    **Description**
+    > **q3-task**
+    \# **x**
+    Text
+    \===
+    \#
+    """
     out = []
     for line in text.splitlines(keepends=True):
         # (all trailing white space: student_framed takes it off, so "=\x0c" under a line was an underline)
-        at = _heading_mark(line.rstrip())
-        out.append(line if at is None else line[:at] + "\\" + line[at:])
+        body = line.rstrip()
+        at = _heading_mark(body)
+        if at is None:
+            out.append(line)
+            continue
+        plain = _BOLD_HEADING.fullmatch(body[at:])
+        out.append(f"{line[:at]}**{plain.group(1)}**{line[len(body):]}" if plain else line[:at] + "\\" + line[at:])
     return "".join(out)
 
 
@@ -407,13 +430,13 @@ def inert_markdown(text: str, markup: int = MARKUP_KEPT) -> str:
     >>> print(inert_markdown("# q3-task\\nMy plan\\n==="))
     <div class="tex2jax_ignore mathjax_ignore">
     <BLANKLINE>
-    \\# q3-task
+    **q3-task**
     My plan
     \\===
     <BLANKLINE>
     </div>
     >>> print(inert_markdown("> # q3-task\\n- ## q3-task-comment\\n1. # x\\n> ===").splitlines()[2:6])
-    ['> \\\\# q3-task', '- \\\\## q3-task-comment', '1. \\\\# x', '> \\\\===']
+    ['> **q3-task**', '- **q3-task-comment**', '1. **x**', '> \\\\===']
     """
     if not isinstance(text, str):
         return text
