@@ -77,14 +77,23 @@ _ANSWER_NAME = re.compile(r"q[0-9][A-Za-z0-9_]*")
 # ---------------------------------------------------------------------------------------------
 
 
+#: A key that numbers an item in words a learner may use: "01", "statement 1", "Statement 01".
+_NUMBERED_KEY = re.compile(r"(?:statement\s*)?0*(\d{1,4})", re.IGNORECASE)
+
+
 def item_value(given: object, item: object) -> object:
     """One item of a typed answer (``q1[3]``, ``q1_readiness["frank"]``), as both the learner's
     kernel and the autograder's record look it up: by number first (``3`` or ``"3"``), then by
     text, then by text in any case and spacing ("Frank"); for a list or tuple, by position.
     ``None`` if the answer does not give it.
 
+    A numbered item is also found under its number written with leading zeros or after the word "statement"
+    (``"01"``, ``"Statement 1"``: red team 29 M1, an unambiguous answer that earned nothing).
+
     >>> item_value({"Frank": "R3"}, "frank"), item_value({3: "a", "3": "b"}, "3"), item_value(["x", "y"], 2)
     ('R3', 'a', 'y')
+    >>> item_value({"01": "a"}, "1"), item_value({"statement 12": "b"}, 12), item_value({"01": "a"}, "10")
+    ('a', 'b', None)
     """
     text = str(item)
     if isinstance(given, Mapping):
@@ -95,6 +104,11 @@ def item_value(given: object, item: object) -> object:
         for key, value in given.items():
             if isinstance(key, str) and " ".join(key.casefold().split()) == folded:
                 return value
+        if text.isdigit():
+            for key, value in given.items():
+                numbered = _NUMBERED_KEY.fullmatch(key.strip()) if isinstance(key, str) and len(key) < 40 else None
+                if numbered and int(numbered.group(1)) == int(text):
+                    return value
         return None
     if isinstance(given, (list, tuple)) and text.isdigit() and 0 < int(text) <= len(given):
         return given[int(text) - 1]

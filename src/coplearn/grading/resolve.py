@@ -76,14 +76,43 @@ def unread_message(label: str) -> str | None:
     return _UNREAD_LABELS.get(label)
 
 
-def _note_unread(question: str, where: str, answer: object) -> None:
-    """Say (once, under the check) why an answer given in an unreadable cell is not there."""
+def _note_unread(question: str, where: str, answer: object, item: object | None = None) -> None:
+    """Say (once, under the check) why an answer given in an unreadable cell is not there, or why a typed
+    ``{...}`` gave this item nothing: none of its keys names it (red team 29 M1: ``{1: "R3", ...}`` for people the
+    question names; the check said no answer was found, "typed or chosen")."""
     if question in _UNREAD and (answer is None or answer == []):
         said = (UNREAD_AT_GRADING if question in _UNREAD_AT_GRADING else UNREAD_MESSAGE).format(where=where)
         _UNREAD_LABELS[where] = said
         print(f"({said})")
+    elif answer is None and item is not None and (said := _unnamed(question, item)):
+        _UNREAD_LABELS[where] = said  # (the check says it, once)
     else:
         _UNREAD_LABELS.pop(where, None)
+
+
+def _unnamed(question: str, item: object) -> str | None:
+    """Why the typed answer to ``question`` gives ``item`` nothing although it is not blank, or None: in the
+    learner's run, what to do; in a notebook the autograder marks, what happened."""
+    from coplearn.grading.checks import marking
+
+    value = _given(question)
+    shown_item = repr(int(str(item))) if str(item).isdigit() else repr(str(item))
+    example = f"{question} = {{{shown_item}: ...}}"
+    if isinstance(value, Mapping) and value:
+        listed = ", ".join(repr(k) for k in list(value)[:6]) + (", ..." if len(value) > 6 else "")
+        if marking():
+            return (f"The typed {question} has no entry for {shown_item} (its keys are {listed}), so nothing typed "
+                    f"was marked for it; the question names it {shown_item}.")
+        return (f"Your typed {question} has no entry for {shown_item} (its keys are {listed}). To answer it, add it "
+                f"with the key the question uses, as in {example}, or choose it with the drop-down.")
+    if isinstance(value, (list, tuple)) and value and not str(item).isdigit():
+        if marking():
+            return (f"The typed {question} is a list, which names no item, so nothing typed was marked for "
+                    f"{shown_item}.")
+        return (f"Your typed {question} is a list, so it gives {shown_item} nothing: name each item, as in "
+                f"{example}, or choose it with the drop-down.")
+    return None
+
 
 #: How a check line says an answer came from a drop-down ("Your answer to statement 3: managed
 #: (chosen with the drop-down)"); the grading hook looks for it in a notebook handed in without
@@ -367,7 +396,7 @@ def choice(question: str, item: object | None = None, *, kind: str, label: str |
         print(f"Your answer to {where}: {_not_answered()}")
     else:
         print(f"Your answer to {where}: {_shown_choice(answer, kind)} ({how})")
-    _note_unread(question, where, answer)
+    _note_unread(question, where, answer, item)
     return answer
 
 
@@ -417,7 +446,7 @@ def number(question: str, item: object | None = None, *, label: str | None = Non
         print(f"Your answer for {where}: {_not_answered()}")
     else:
         print(f"Your answer for {where}: {_show(answer)} ({how})")
-    _note_unread(question, where, answer)
+    _note_unread(question, where, answer, item)
     return answer
 
 

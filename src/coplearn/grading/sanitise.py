@@ -685,6 +685,26 @@ def _graded_answers(schema: Mapping[str, Question], typed: Mapping[str, object],
 _item_value = grading.item_value  # as the kernel looks an item up (coplearn.grading.resolve._typed)
 
 
+def _keys_naming_no_item(schema: Mapping[str, Question], typed: Mapping[str, object]) -> dict[str, list[str]]:
+    """For each question whose items have names or numbers, the keys of its typed answer (a ``{...}``) that name
+    none of them, as the kernel and the autograder look an item up, shown as typed (the first ten); a list given
+    where the items are named (not numbered) is named so. Their values are not marked (red team 29 M1: a2's
+    people typed by their numbers, ``{1: "R3", ...}``, earned nothing, and nothing said why)."""
+    out: dict[str, list[str]] = {}
+    for name, q in sorted(schema.items()):
+        given = typed.get(name)
+        if not q.items or given is None:
+            continue
+        if isinstance(given, Mapping):
+            stray = [k for k in list(given)[: grading.MAX_ITEMS]
+                     if not any(_item_value({k: 1}, item) is not None for item in q.items)]
+            if stray:
+                out[name] = [log_safe(repr(k), 40) for k in stray[:10]] + (["..."] if len(stray) > 10 else [])
+        elif isinstance(given, (list, tuple)) and given and not any(str(i).isdigit() for i in q.items):
+            out[name] = ["a list, not {...} with each item named"]
+    return out
+
+
 def _in_effect(values: Sequence[tuple[int, object]], test: int,
                pick: Callable[[object], object]) -> tuple[int, object] | None:
     """The (cell, value) a test at cell ``test`` marks, of the ``values`` given (cell, value) in
@@ -1212,12 +1232,20 @@ def _build_answers_as_data() -> type:
                                  "value in effect when its first test runs", student, ", ".join(twice))
             for note in notes:
                 self.log.warning("coplearn: %s: %s", student, log_safe(note))
+            stray_keys = _keys_naming_no_item(schema, {n: v for n, v in typed.items() if n not in unread})
+            for n, keys in stray_keys.items():
+                items = ", ".join(sorted(schema[n].items, key=lambda s: (len(s), s))[:12])
+                given = (f"is a list, where each item must be named in {{...}} ({items})" if keys[0].startswith("a list")
+                         else f"gives the key{'s' if len(keys) > 1 else ''} {', '.join(keys)}, which name{'s' if len(keys) == 1 else ''} "
+                              f"none of its items ({items})")
+                self.log.warning("coplearn: %s: the typed answer to %s %s, so nothing typed there was marked. The answer "
+                                 "may be right in another form: check it by hand", student, n, log_safe(given, 400))
             nb.metadata["coplearn"] = {}  # the course's record only: nothing the submission put there
             record = nb.metadata["coplearn"]
             read = {n: v for n, v in typed.items() if n not in unread}  # as the grading kernel will see them
             record["graded_answers"] = _json_safe(_graded_answers(schema, read, dropdowns))
             record["grading"] = {"not_run": not_run, "answers_file_notes": notes, "answered_more_than_once": twice,
-                                 "earlier_release_cells": earlier}
+                                 "earlier_release_cells": earlier, "keys_naming_no_item": stray_keys}
             return nb, resources
 
     AnswersAsData.__module__ = __name__

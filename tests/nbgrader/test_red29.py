@@ -1,0 +1,68 @@
+"""Red team 29 (``/work/logs/red29.md``): hostile and honest submissions of kinds not tried before. These tests were
+written to fail on the code as it stood at the red team.
+
+- M1  A typed answer whose keys name none of the question's items (a2's people by the numbers the question gives
+      them, ``{1: "R3", ...}``; a1's statements as ``'01'`` or ``'statement 1'``) was dropped without a word: the
+      check said "no answer was found for it, typed or chosen", the learner was sent to the drop-downs, and the
+      tutor's log said nothing (a2) or asked for an answers.json that never existed (a1).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from nbcourse import A1, A1_KEYS, FAST, Course, forget_students, set_source
+
+pytestmark = [pytest.mark.nbgrader]
+
+A2 = "a2-leading-situationally"
+
+
+def test_statements_numbered_with_zeros_or_words_are_read() -> None:
+    """'01' and 'statement 1' name statement 1 unambiguously, in the learner's kernel and the autograder alike."""
+    from coplearn.grading.answers import item_value
+
+    assert item_value({"01": "managed"}, 1) == "managed" and item_value({"Statement 01": "managed"}, "1") == "managed"
+    assert item_value({"statement 1": "managed"}, 10) is None and item_value({"01": "x"}, "frank") is None
+
+
+def test_the_learner_is_told_which_keys_name_nothing_not_sent_to_the_drop_downs(tmp_path, monkeypatch) -> None:
+    from coplearn.grading import checks, resolve
+
+    monkeypatch.setattr(resolve, "_namespace", lambda: {"q1_readiness": {1: "R3", 2: "R1", 3: "R4", 4: "R2"}})
+    monkeypatch.setattr(resolve, "_TRACKING", False)
+    answer = resolve.choice("q1_readiness", "frank", kind="readiness", label="Frank's readiness", folder=tmp_path)
+    assert answer is None
+    with pytest.raises(AssertionError) as said:
+        checks.check_choice(answer, "readiness", "Frank's readiness")
+    assert "no entry for 'frank' (its keys are 1, 2, 3, 4)" in str(said.value), said.value
+    assert "You have not answered" not in str(said.value)
+
+
+def test_keys_that_name_no_item_are_said_to_the_tutor_and_in_the_graded_notebook(course: Course) -> None:
+    numbered = 'q1_readiness = {1: "R3", 2: "R1", 3: "R4", 4: "R2"}   # as numbered in the question'
+    course.student("r29-numbered").hand_in(A2, lambda nb: set_source(nb, "q1-typed", numbered))
+    padded = "q1 = " + repr({f"{n:02d}": v for n, v in A1_KEYS.items()})
+    course.student("r29-padded").hand_in(A1, lambda nb: set_source(nb, "q1-typed", padded))
+    api = course.api(**FAST)
+    course.ok(api.collect(A2))
+    course.ok(api.collect(A1))
+    try:
+        log = course.ok(api.autograde(A2, "r29-numbered"))["log"]
+        assert ("coplearn: r29-numbered: the typed answer to q1_readiness gives the keys 1, 2, 3, 4, which name none "
+                "of its items (dan, sian, frank, leila), so nothing typed there was marked") in log, log[-3000:]
+        graded = course.autograded(A2, "r29-numbered")
+        shown = "\n".join(o.get("evalue", "") + "".join(o.get("text", "")) for c in graded["cells"]
+                          for o in c.get("outputs", []))
+        assert not [line for line in shown.splitlines() if "readiness: no answer was found" in line], shown[:3000]
+        assert "The typed q1_readiness has no entry for 'frank' (its keys are 1, 2, 3, 4)" in shown, shown[:3000]
+        assert graded["metadata"]["coplearn"]["grading"]["keys_naming_no_item"] == {"q1_readiness": ["1", "2", "3", "4"]}
+        # a1's statements numbered '01' ... '12': all read, and marked
+        course.ok(api.autograde(A1, "r29-padded"))
+        with course.gradebook() as gb:
+            sub = gb.find_submission(A1, "r29-padded")
+            q1 = sum(g.auto_score or 0 for nb in sub.notebooks for g in nb.grades if g.name.startswith("q1-statement-"))
+        assert q1 == 24, q1
+    finally:
+        forget_students(course, "r29-numbered", "r29-padded")
