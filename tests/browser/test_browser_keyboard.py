@@ -284,3 +284,29 @@ def test_in_jupyterlab_arrow_keys_and_letters_stay_in_a_drop_down(browser: Brows
     finally:
         context.close()
         shutdown_kernels(lab)
+
+
+def test_in_jupyterlab_a_lesson_runs_with_the_keyboard_route_its_top_line_gives(browser: Browser, lab,
+                                                                                 served_root) -> None:
+    """walk28 L3: the lessons said "choose Run → Run All Cells" and gave no keyboard route (Alt+R, Alt and F10 do
+    nothing; the menu bar is 25 Tab presses away). Each lesson's top line now gives one, and it works: Ctrl+Shift+C
+    opens JupyterLab's command palette, "run all" finds Run All Cells, and Enter runs the lesson."""
+    import json
+
+    name = "04-the-super-ordinate-learning-culture.ipynb"
+    require_lesson(served_root, name)
+    top = "".join(json.loads((served_root / "course" / name).read_text(encoding="utf-8"))["cells"][0]["source"])
+    assert "with the keyboard: press Ctrl+Shift+C, type run all, then press Enter" in top, top[:500]
+    from pages import LabNotebook
+    from servers import shutdown_kernels
+
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        nb = LabNotebook(context.new_page(), lab, f"course/{name}").open()
+        nb.notebook.click(position={"x": 5, "y": 5})  # (the notebook has the focus, as when it opens)
+        nb.page.keyboard.press("Escape")
+        nb.run_all(keyboard=True)
+        assert nb.outputs.locator(".jupyter-widgets").count() > 0
+    finally:
+        context.close()
+        shutdown_kernels(lab)

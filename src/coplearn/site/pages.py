@@ -106,7 +106,7 @@ def is_exercise_note(text: object, notebook: str) -> bool:
 BROWSER_WORDING: list[tuple[str, str, str]] = [
     ("00 01 02 03 04 05 06 07 08 09 10 11",
      r"\*To use the activities on this page in JupyterLab, choose \*\*Run → Run All Cells\*\* from the menu"
-     r"(?: at the top)?\. In the code-free app view they are ready already\.\*",
+     r"(?: at the top)?(?: \(with the keyboard: [^)\n]*\))?\. In the code-free app view they are ready already\.\*",
      "*In this browser edition the activities appear by themselves once Python has started: the note "
      "below says more.*"),
     ("00",
