@@ -211,9 +211,40 @@ def test_plan_builder_saves_to_the_journal_and_to_a_file(tmp_path, _private_jour
     assert "Start monthly group supervision" in entry.impact_practice
     assert "professional_leadership" in entry.pcf
     assert not _private_journal.exists(), "saved to the default journal instead of the one given"
+    w.format.value = "md"
     w.file_button.click()
     text = (tmp_path / LeadershipPlanBuilder.PLAN_FILE).read_text(encoding="utf-8")
     assert text.startswith("# My plan") and "Agree ground rules for challenge in team meetings" in text
+
+
+def test_the_plan_saves_as_a_word_document_or_a_web_page_to_print(tmp_path, _private_journal):
+    """walk28 L15: lesson 11 says the plan can be saved "as a file you can print or share with your own manager",
+    and it saved only Markdown, which most programs open as raw text. It now saves as a Word document (the format
+    it starts at, as the CPD export does), a web page that prints, or Markdown, each with every section."""
+    import io
+    import zipfile
+
+    w = LeadershipPlanBuilder(journal=cl.Journal(tmp_path / "j.json"), folder=tmp_path)
+    _fill_plan(w)
+    assert w.format.value == "docx" and [k for _, k in w.format.options] == ["md", "html", "docx"]
+    w.file_button.click()
+    docx = tmp_path / "my-leadership-plan.docx"
+    assert w.last_error is None and docx.read_bytes()[:2] == b"PK", w.last_error
+    body = zipfile.ZipFile(io.BytesIO(docx.read_bytes())).read("word/document.xml").decode("utf-8")
+    for words in ("My plan for leading a community of practice", "Agree ground rules for challenge in team meetings",
+                  "Where the team is now", "Managing the interface with the organisation"):
+        assert words in body, words
+    w.format.value = "html"
+    w.file_button.click()
+    page = (tmp_path / "my-leadership-plan.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and '<html lang="en-GB">' in page and "@media print" in page
+    assert "<h1>My plan for leading a community of practice</h1>" in page
+    assert "Agree ground rules for challenge in team meetings" in page and "<table" in page
+    from coplearn.core.outputs import written_by_coplearn
+
+    assert written_by_coplearn(docx) and written_by_coplearn(tmp_path / "my-leadership-plan.html")
+    w.file_button.click()
+    assert "It replaced the earlier my-leadership-plan.html." in w.status.value
 
 
 def test_saving_the_plan_as_a_file_leaves_a_document_of_your_own_as_it_is(tmp_path, _private_journal):
@@ -224,6 +255,7 @@ def test_saving_the_plan_as_a_file_leaves_a_document_of_your_own_as_it_is(tmp_pa
     before = own_document(mine)
     w = LeadershipPlanBuilder(journal=cl.Journal(tmp_path / "j.json"), folder=tmp_path)
     _fill_plan(w)
+    w.format.value = "md"
     w.file_button.click()
     saved = tmp_path / "my-leadership-plan-2.md"
     assert w.last_error is None and mine.read_bytes() == before
@@ -515,7 +547,7 @@ def test_a_file_just_written_comes_with_a_link_that_downloads_it(tmp_path):
     plan.stage.value = "norming"
     plan.actions[0].value, plan.actions[1].value = "Share cases weekly", "Invite a carer"
     plan.interface.value = "Brief my manager monthly."
-    path = plan.save_to_file()
+    path = plan.save_to_file("md")
     assert f'download="{path.name}"' in plan.status.value and "data:text/markdown;base64," in plan.status.value
 
 

@@ -178,6 +178,29 @@ class LeadershipPlan:
     def _repr_html_(self) -> str:
         return self.to_html()
 
+    def to_document(self) -> Any:
+        """The plan as a standalone document (:class:`coplearn.core.document.Document`), to save as a Word
+        document, a web page to print, or Markdown (walk28 L15: only Markdown, which most programs show as raw
+        text, and which does not print well, for a plan to "print or share with your own manager")."""
+        from coplearn.core.document import Document, Section, Table
+
+        sections = []
+        for s in self._sections():
+            if s["rows"] is not None:
+                sections.append(Section(title=s["heading"], table=Table(
+                    caption="Readiness and style for each key person", header=("role", "readiness", "style"),
+                    rows=tuple(tuple(str(c) for c in row) for row in s["rows"]))))
+            elif s["numbered"]:
+                sections.append(Section(title=s["heading"],
+                                        items=tuple((f"Action {n}", a) for n, a in enumerate(s["paras"], 1))))
+            elif len(s["paras"]) > 1:
+                sections.append(Section(title=s["heading"], items=tuple(("", p) for p in s["paras"])))
+            else:
+                sections.append(Section(title=s["heading"], paragraphs=tuple(s["paras"])))
+        return Document(title="My plan for leading a community of practice",
+                        intro=f"Team: {self.team or 'not given'}. Date: {self.date}.", sections=tuple(sections),
+                        closing=(PLAN_NOTE,), section_id="plan")
+
     def journal_fields(self) -> dict[str, Any]:
         """Fields for :meth:`coplearn.Journal.add`: the plan saved as a CPD-ready entry."""
         plan = _plan()

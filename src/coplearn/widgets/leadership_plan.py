@@ -9,10 +9,11 @@ from typing import Any
 
 import ipywidgets as W
 
-from coplearn.core.atomic import atomic_write_text
-from coplearn.core.outputs import marked, usable_name
+from coplearn.core.atomic import atomic_write_bytes
+from coplearn.core.outputs import usable_name
 from coplearn.practice.journal import Journal
 from coplearn.practice.lesson_answers import LessonAnswers, as_sentence
+from .journal import default_format, export_formats
 from coplearn.teaching import leadership_plan as _plan
 from ._base import (LABEL_STYLE, PLACEHOLDER, Composite, add_to_journal, full_width, live_html, message, place,
                     saved_message)
@@ -37,7 +38,9 @@ class LeadershipPlanBuilder(Composite):
                  "your journal or as a file.")
 
     STAFF_ROWS = 3
-    PLAN_FILE = "my-leadership-plan.md"
+    #: The plan file's name, before its ending (.docx, .html or .md, as the format box says).
+    STEM = "my-leadership-plan"
+    PLAN_FILE = f"{STEM}.md"  # (its name as Markdown, the only format until walk28 L15)
 
     def __init__(self, journal: Journal | None = None, folder: str | Path | None = None) -> None:
         super().__init__()
@@ -84,8 +87,10 @@ class LeadershipPlanBuilder(Composite):
         self.save_button = W.Button(description="Save plan to my journal", button_style="primary",
                                     tooltip="Save this plan to your reflective journal as a CPD record",
                                     layout=W.Layout(width="auto"))
+        self.format = W.Dropdown(options=export_formats(), value=default_format(), description="Plan file format",
+                                 style=LABEL_STYLE, layout=W.Layout(width="auto"))
         self.file_button = W.Button(description="Save plan as a file",
-                                    tooltip=f"Write the plan as Markdown to {self.PLAN_FILE}",
+                                    tooltip=f"Write the plan to {self.STEM} in the format chosen beside it",
                                     layout=W.Layout(width="auto"))
         self.status = live_html()
         self.keep_note = W.HTML(value=f"<p>{html.escape(self.KEPT_NOTE)}</p>")
@@ -107,7 +112,8 @@ class LeadershipPlanBuilder(Composite):
             heading("4. Team audit priorities (from lesson 06)"), *self.priorities,
             heading("5. Two or three actions"), *self.actions,
             heading("6. Managing the interface (from lesson 10)"), self.interface,
-            heading("Your plan"), self.preview, W.HBox([self.save_button, self.file_button]),
+            heading("Your plan"), self.preview, W.HBox([self.save_button, self.format, self.file_button],
+                                                       layout=W.Layout(flex_flow="row wrap")),
             self.status, self.keep_note, self.messages,
         ])
         self._update()
@@ -217,15 +223,19 @@ class LeadershipPlanBuilder(Composite):
                                     "ok")
         return self.saved
 
-    def save_to_file(self) -> Path:
-        """Write the plan as Markdown beside the lesson (or in ``folder``) and say where. An earlier plan saved so is
-        replaced, and the message says so; a document of the learner's own called ``my-leadership-plan.md`` is left
-        as it is, and the plan saved beside it as ``my-leadership-plan-2.md`` (walk28 H1)."""
+    def save_to_file(self, fmt: str | None = None) -> Path:
+        """Write the plan beside the lesson (or in ``folder``) as a Word document, a web page or Markdown (``fmt``,
+        else the format box's) and say where. An earlier plan saved so is replaced, and the message says so; a
+        document of the learner's own called ``my-leadership-plan.docx`` is left as it is, and the plan saved beside
+        it as ``my-leadership-plan-2.docx`` (walk28 H1)."""
+        from coplearn.core.document import render
+
         plan = self._require_plan()
-        wanted = (self.folder or Path.cwd()) / self.PLAN_FILE
+        fmt = fmt or self.format.value
+        wanted = (self.folder or Path.cwd()) / f"{self.STEM}.{fmt}"
         path = usable_name(wanted)
         existed = path.is_file()
-        atomic_write_text(path, marked(plan.to_markdown(), "md"))
+        atomic_write_bytes(path, render(plan.to_document(), fmt))
         said = f"Saved your plan as {place(path)}."
         if path != wanted:
             said += (f" A file called {wanted.name} is already in this folder and was not made by this course (it may be "
