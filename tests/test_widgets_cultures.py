@@ -227,9 +227,9 @@ def test_the_managers_route_gives_the_button_first_and_a_command_that_works(monk
     shown = re.sub(r"<[^>]+>", "", html.unescape(rp.html))  # (as read on the page)
     assert "coplearn audit" in shown and "`" not in shown  # (commands in code, not Markdown's backticks: walk28 L4)
     assert ("lesson 06: Using your team's survey (upload the survey file, then save the report as a web page): "
-            "no terminal needed, and the way in the app view; or type .venv/bin/coplearn audit report "
+            "no terminal needed (in the app view, the only way). Or type .venv/bin/coplearn audit report "
             "in a terminal opened in the course folder") in shown
-    assert ("lesson 11: Export your journal as CPD records: no terminal needed, and the way in the app view; or "
+    assert ("lesson 11: Export your journal as CPD records: no terminal needed (in the app view, the only way). Or "
             "type .venv/bin/coplearn journal export in a terminal opened in the course folder") in shown
     assert "Practice tool: team survey report" in shown and "Practice tool: CPD export" in shown
     # the lessons they name are links that open them, as the lessons' own rows are (walk28 L4)

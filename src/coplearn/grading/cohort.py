@@ -68,8 +68,9 @@ METHOD = (
     "a faulty item. With a cohort of a few dozen these figures are rough guides, not measurements; with "
     f"fewer than {DISCRIMINATION_MIN} submissions discrimination is not shown at all. A wrong answer is listed "
     f"under 'What to reteach first' only when at least {RETEACH_MIN_COUNT} students and {RETEACH_SHARE:.0%} of the "
-    "cohort gave it: one student's slip is not the cohort's misconception. A blank submission counts in every "
-    "item's facility, and lowers it; the report names blank submissions."
+    "students with recorded answers gave it: one student's slip is not the cohort's misconception. A submission "
+    "that answered no computer-marked question counts in every item's facility, and lowers it; the report says "
+    "how many there are (and names them with --names)."
 )
 INDEX_NOTE = (
     f"Discrimination here is the corrected item-total point-biserial correlation. Only a value below {NEGATIVE:g} "
@@ -160,9 +161,9 @@ def _blank_sentence(a: Analysis) -> str:
     if not k:
         return ""
     who = f" ({', '.join(a.blank)})" if a.names else ""
-    return (f"{k} of {a.n} submissions {'are' if k != 1 else 'is'} blank{who}: no computer-marked item scored and "
-            f"no answer recorded. {'They count' if k != 1 else 'It counts'} in every item's facility, and lower"
-            f"{'' if k != 1 else 's'} it.")
+    return (f"{k} of {a.n} submissions gave no answer to any computer-marked question{who} (none typed or chosen). "
+            f"{'They count' if k != 1 else 'It counts'} in every item's facility, and lower{'' if k != 1 else 's'} it; "
+            "their written answers, if any, are marked as usual.")
 
 
 def _item_note(st: ItemStats) -> str:

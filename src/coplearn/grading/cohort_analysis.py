@@ -126,8 +126,9 @@ class Analysis:
     answers_missing: int
     names: bool = False
     unknown_items: tuple[str, ...] = field(default=())
-    #: submissions that earned nothing on any computer-marked item and gave no recorded answer (blank): they count
-    #: in every item's facility, which they lower (walk29 M5)
+    #: submissions that gave no answer to any computer-marked question (none recorded, typed or chosen, and no
+    #: item scored): they count in every item's facility, which they lower (walk29 M5). Their written answers may
+    #: still be there: this says nothing of them.
     blank: tuple[str, ...] = field(default=())
 
     @property
@@ -321,5 +322,6 @@ def analyse(cohort: Cohort, *, min_cohort: int = MIN_COHORT, names: bool = False
                     max_total=max((s.max_total for s in subs), default=0.0),
                     answers_missing=n - len(recorded), names=names, unknown_items=unknown,
                     blank=tuple(s.student_id for s in subs
-                                if not any((c := scored[s.student_id].get(g)) and c.score for g in auto)
-                                and not any(v not in (None, "", [], {}) for v in (s.answers or {}).values())))
+                                if auto and s.answers is not None  # (a5 has no computer-marked item: rev29 H1)
+                                and not any((c := scored[s.student_id].get(g)) and c.score for g in auto)
+                                and not any(v not in (None, "", [], {}) for v in s.answers.values())))

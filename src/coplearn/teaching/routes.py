@@ -82,7 +82,7 @@ class RouteStep:
         command = f"type `.venv/bin/{self.ref}` in a terminal opened in the course folder"
         if not self.browser:
             return command
-        return f"{self.browser}: no terminal needed, and the way in the app view; or {command}"
+        return f"{self.browser}: no terminal needed (in the app view, the only way). Or {command}"
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

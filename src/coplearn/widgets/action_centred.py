@@ -96,7 +96,7 @@ OWN_REFLECTION = ("\u201cSave the results to my journal\u201d keeps the scores, 
                   "suggested steps as a journal entry. It is not CPD evidence until you add your own reflection: "
                   "under \u201cImpact on my practice\u201d, what you will do with your team and why, in your own "
                   "words (adapt the course's steps, or choose your own), and the impact on people who use services. "
-                  "Add them in lesson 11, under \u201cCompleting or removing an entry\u201d.")
+                  "Add your reflection in lesson 11, in the box \u201cCompleting or removing an entry\u201d.")
 
 #: Said when the audit is saved to the journal: the record is not finished (walk26 M-M2).
 STILL_TO_WRITE = ("The record leaves \u201cImpact on my practice\u201d for your own reflection: add what you will do "

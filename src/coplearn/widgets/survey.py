@@ -86,7 +86,7 @@ class TeamSurveyLoader(Composite):
                                    tooltip="Choose the CSV file you downloaded from your survey tool",
                                    layout=W.Layout(width="auto"))
         self.path = W.Text(value="", description="Or type the CSV file's path", style=LABEL_STYLE,
-                           placeholder="for example examples/team-survey.csv", continuous_update=False,
+                           placeholder="such as examples/team-survey.csv", continuous_update=False,
                            layout=W.Layout(width="32em", max_width="100%"))
         self.read_button = W.Button(description="Read this file", tooltip="Read the CSV file named in the box",
                                     layout=W.Layout(width="auto"))
@@ -167,7 +167,7 @@ class TeamSurveyLoader(Composite):
     def _read_typed(self) -> None:
         name = self.path.value.strip()
         if not name:
-            raise ValueError("Type the path of the CSV file first, for example examples/team-survey.csv")
+            raise ValueError("Type the path of the CSV file first, such as examples/team-survey.csv")
         self.load_path(name)
 
     def _on_upload(self, change: dict[str, Any]) -> None:
