@@ -36,7 +36,7 @@ def test_the_learner_is_told_which_keys_name_nothing_not_sent_to_the_drop_downs(
     assert answer is None
     with pytest.raises(AssertionError) as said:
         checks.check_choice(answer, "readiness", "Frank's readiness")
-    assert "no entry for 'frank' (its keys are 1, 2, 3, 4)" in str(said.value), said.value
+    assert "does not name 'frank' (it names 1, 2, 3, 4)" in str(said.value), said.value
     assert "You have not answered" not in str(said.value)
 
 
@@ -56,7 +56,7 @@ def test_keys_that_name_no_item_are_said_to_the_tutor_and_in_the_graded_notebook
         shown = "\n".join(o.get("evalue", "") + "".join(o.get("text", "")) for c in graded["cells"]
                           for o in c.get("outputs", []))
         assert not [line for line in shown.splitlines() if "readiness: no answer was found" in line], shown[:3000]
-        assert "The typed q1_readiness has no entry for 'frank' (its keys are 1, 2, 3, 4)" in shown, shown[:3000]
+        assert "The typed q1_readiness does not name 'frank' (it names 1, 2, 3, 4)" in shown, shown[:3000]
         assert graded["metadata"]["coplearn"]["grading"]["keys_naming_no_item"] == {"q1_readiness": ["1", "2", "3", "4"]}
         # a1's statements numbered '01' ... '12': all read, and marked
         course.ok(api.autograde(A1, "r29-padded"))
@@ -66,3 +66,27 @@ def test_keys_that_name_no_item_are_said_to_the_tutor_and_in_the_graded_notebook
         assert q1 == 24, q1
     finally:
         forget_students(course, "r29-numbered", "r29-padded")
+
+
+@pytest.mark.parametrize("source", ['q1 = {"task": ３．４６, "team": 2.92}', 'q1 = {"task": ٣٫٤٦}'])
+def test_a_number_typed_in_other_digits_gets_a_hint_that_names_the_digits(source: str) -> None:
+    """L1: a number typed unquoted in full-width or Arabic-Indic digits made the cell unreadable, and the hint said
+    to check quotation marks, brackets and commas. It now says to type 0 to 9, or to put the number in quotes."""
+    from coplearn.grading import answers
+
+    cell = answers.parse_answer_cell(source)
+    assert not cell.plain and cell.problem, cell
+    assert "type the number with the digits 0 to 9" in cell.problem and "quotes" in cell.problem, cell.problem
+    assert "check the quotation marks, brackets and commas" not in cell.problem, cell.problem
+
+
+def test_a_list_saved_where_one_choice_is_expected_is_refused_in_words(tmp_path) -> None:
+    """L3: answers.json holding a list for a choice was refused in Python's words, "unhashable type: 'list'"."""
+    from coplearn.grading.schema import Question, clean_value
+
+    several = Question(name="q2", kind="culture", items=None, count=2)
+    with pytest.raises(ValueError) as said:
+        clean_value(several, ["managed", "professional"])
+    assert "a list or a set of answers where one choice is expected" in str(said.value)
+    assert "unhashable" not in str(said.value) and "q2.1, q2.2" in str(said.value)
+    assert clean_value(several, "Managed") == "managed"

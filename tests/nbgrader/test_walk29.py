@@ -59,11 +59,12 @@ def test_the_last_line_names_work_with_no_time_and_work_the_log_warns_about(cour
             assert report.no_time == ("w29-emailed",), said
             assert ("1 has no submission time (not collected through the exchange, and no time recorded), so it counts "
                     "as on time whatever the due date: w29-emailed. Record when each reached you with coplearn "
-                    f"received {A1} STUDENT --at \"YYYY-MM-DD HH:MM\" (in UTC), then grade them again "
-                    "(--student STUDENT --force).") in said, said
+                    f"received {A1} STUDENT --at \"YYYY-MM-DD HH:MM\" (in UTC), then grade each again: coplearn "
+                    f"autograde {A1} --student STUDENT --force.") in said, said
             # the emailed folder's missing answers.json is warned about in the log: the last line names whose work
             assert [s for s, _ in report.warned] == ["w29-emailed"], (jobs, report.warned)
-            assert "The log above warns about the work of 1 of them: w29-emailed (" in said, said
+            assert "The log above warns about the work of 1 of the 2 graded: w29-emailed (" in said, said
+            assert 'Find each one\'s lines by searching for "coplearn: w29-emailed:"' in said, said
         # without a due date, no time is nothing to say
         report = autograde_parallel(A1, jobs=1, course_dir=course.root, nbgrader_args=["--student=w29-*", "--force"])
         assert report.no_time == () and "no submission time" not in report.summary()
@@ -150,7 +151,7 @@ def test_feedback_gives_a_tutors_mark_as_a_percentage_in_its_band(score: float, 
     # walk29 L1, L2: the note says where the mark is, and the contents' "Comment" link lands on the comment
     from coplearn.grading.feedback import MARK_SCHEME_NOTE  # (put where the mark scheme was, by generate_feedback)
 
-    assert "your tutor's mark is just above this question" in MARK_SCHEME_NOTE
+    assert "your tutor's mark is at the top of this question's box" in MARK_SCHEME_NOTE
     assert "Question 3" in text[text.index("Marked by your tutor"):]  # (the mark, then the question it is for)
     anchors = re.findall(r'<a name="comment-q3-task"></a>(.{0,80})', page, flags=re.S)
     assert len(anchors) == 1, anchors

@@ -172,6 +172,8 @@ def unreadable_hint(source: str, error: object = None) -> str | None:
     ...         return exc
     >>> unreadable_hint('q2_stage =\u00a0"storming"', error('q2_stage =\u00a0"storming"'))
     'line 1 holds a special space (U+00A0, a non-breaking space), which a Mac types with Option+Space and which comes with text copied from a web page or an e-mail: delete the spaces on that line and type them again'
+    >>> print(unreadable_hint('q3 = \uff13', SyntaxError("invalid character '\uff13' (U+FF13)")))  # doctest: +ELLIPSIS
+    this cell has a number typed with digits Python does not read (\uff13: ...): type the number with the digits 0 to 9 ...
     >>> print(unreadable_hint('q2_stage = \u201cstorming\u201d', SyntaxError("invalid character '\u201c' (U+201C)")))  # (no line)
     this cell has curly quotation marks (\u201c) where Python needs straight ones (" or '): a phone, a tablet or a word processor can put them in. Type them again as straight quotes
     """
@@ -191,6 +193,10 @@ def unreadable_hint(source: str, error: object = None) -> str | None:
                 "tablet or a word processor can put them in. Type them again as straight quotes")
     if ch in _OTHER_QUOTES:
         return (f"{where} has quotation marks Python does not take ({ch}): type straight ones instead (\" or ')")
+    if unicodedata.category(ch) == "Nd" or ch in "\uff0e\u066b\u066c":  # (red team 29 L1)
+        return (f"{where} has a number typed with digits Python does not read ({ch}: a full-width or another "
+                "script's digit, or its decimal mark): type the number with the digits 0 to 9 and a full stop "
+                "(3.46), or put it in quotes (\"３．４６\"), which the course reads")
     if ord(ch) in (0xA0, 0x202F, 0x2007):
         return (f"{where} holds a special space (U+{ord(ch):04X}, a non-breaking space), which a Mac types with "
                 f"Option+Space and which comes with text copied from a web page or an e-mail: delete the spaces {there} "

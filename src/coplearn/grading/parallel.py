@@ -156,12 +156,14 @@ class GradeReport:
                      f"collected through the exchange, and no time recorded), so {'they count' if len(self.no_time) != 1 else 'it counts'} "
                      f"as on time whatever the due date: {log_safe(', '.join(self.no_time), 2000)}. Record when each "
                      f"reached you with coplearn received {self.assignment} STUDENT --at \"YYYY-MM-DD HH:MM\" (in "
-                     "UTC), then grade them again (--student STUDENT --force).")
+                     f"UTC), then grade each again: coplearn autograde {self.assignment} --student STUDENT --force.")
         if self.warned:
             shown = ", ".join(f"{student} ({n})" for student, n in self.warned)
-            text += (f" The log above warns about the work of {len(self.warned)} of them: {log_safe(shown, 2000)} "
-                     "(lines that start \"coplearn: STUDENT:\"; some say how an answer was read or why it may "
-                     "have lost marks): read them before you release feedback.")
+            first = self.warned[0][0]
+            text += (f" The log above warns about the work of {len(self.warned)} of the {len(self.graded)} graded: "
+                     f"{log_safe(shown, 2000)}. Find each one's lines by searching for \"coplearn: {log_safe(first, 60)}:\" "
+                     "(with that student's id); some say how an answer was read or why it may have lost marks. Read "
+                     "them before you release feedback.")
         if self.failed:
             text += (f" {len(self.failed)} could not be graded: {log_safe(', '.join(self.failed), 2000)} "
                      "(nbgrader's reason is in the log above; their other work is untouched).")

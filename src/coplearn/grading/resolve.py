@@ -101,10 +101,10 @@ def _unnamed(question: str, item: object) -> str | None:
     if isinstance(value, Mapping) and value:
         listed = ", ".join(repr(k) for k in list(value)[:6]) + (", ..." if len(value) > 6 else "")
         if marking():
-            return (f"The typed {question} has no entry for {shown_item} (its keys are {listed}), so nothing typed "
-                    f"was marked for it; the question names it {shown_item}.")
-        return (f"Your typed {question} has no entry for {shown_item} (its keys are {listed}). To answer it, add it "
-                f"with the key the question uses, as in {example}, or choose it with the drop-down.")
+            return (f"The typed {question} does not name {shown_item} (it names {listed}), so nothing typed was "
+                    f"marked for it; the question names it {shown_item}.")
+        return (f"Your typed {question} does not name {shown_item} (it names {listed}). To answer it, add "
+                f"{shown_item}: ... as in {example}, or choose it with the drop-down.")
     if isinstance(value, (list, tuple)) and value and not str(item).isdigit():
         if marking():
             return (f"The typed {question} is a list, which names no item, so nothing typed was marked for "

@@ -1239,7 +1239,7 @@ def _build_answers_as_data() -> type:
                          else f"gives the key{'s' if len(keys) > 1 else ''} {', '.join(keys)}, which name{'s' if len(keys) == 1 else ''} "
                               f"none of its items ({items})")
                 self.log.warning("coplearn: %s: the typed answer to %s %s, so nothing typed there was marked. The answer "
-                                 "may be right in another form: check it by hand", student, n, log_safe(given, 400))
+                                 "may be right in another form: check it by hand.", student, n, log_safe(given, 400))
             nb.metadata["coplearn"] = {}  # the course's record only: nothing the submission put there
             record = nb.metadata["coplearn"]
             read = {n: v for n, v in typed.items() if n not in unread}  # as the grading kernel will see them

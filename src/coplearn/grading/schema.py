@@ -90,6 +90,9 @@ def clean_value(question: Question, value: object) -> object:
             return grading.as_data(float(grading.number_text(value)))
         raise ValueError("not a number")
     keys = {o.key for o in grading.options(question.kind)}
+    if isinstance(value, (list, tuple, dict, set)):  # (red team 29 L3: Python's own "unhashable type: 'list'")
+        several = " (each is saved on its own: q2.1, q2.2 ...)" if question.count else ""
+        raise ValueError(f"a list or a set of answers where one choice is expected{several}")
     found = grading.canonical(value, question.kind)
     if found not in keys:
         raise ValueError(f"not one of the choices ({', '.join(sorted(keys))})")
