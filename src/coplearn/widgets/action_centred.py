@@ -383,14 +383,12 @@ class TeamAuditForm(Composite):
         total = len(_audit.team_audit())
         if result.is_empty:
             return "Nothing has been answered yet, so there is nothing to score. Answer some questions first."
-        # the result in a sentence, said as it appears (reach 11: the chart and plan below appeared silently)
-        # (under the headings on screen: "Team audit results" is only the region's label, walk28 L7)
-        shown = [(what, h) for what, h, there in (
-            ("priorities", "\u201cPriorities, weakest first\u201d", bool(result.priorities)),
-            ("action plan", "\u201cAction plan\u201d", bool(result.action_plan()))) if there]
-        follow = (f" The {' and '.join(w for w, _ in shown)} follow{'s' if [w for w, _ in shown] == ['action plan'] else ''} below, under "
-                  f"{' and '.join(h for _, h in shown)}." if shown else "")
-        found = f"Scored. {result.summary()}{follow}"
+        # the result in a sentence, said as it appears (reach 11), under the headings on screen (walk28 L7)
+        follow = {(True, True): "The priorities and action plan follow below, under \u201cPriorities, weakest first\u201d "
+                                "and \u201cAction plan\u201d.",
+                  (True, False): "The priorities follow below, under \u201cPriorities, weakest first\u201d.",
+                  (False, True): "The action plan follows below, under \u201cAction plan\u201d.", (False, False): ""}
+        found = f"Scored. {result.summary()} {follow[bool(result.priorities), bool(result.action_plan())]}".rstrip()
         if result.is_partial:  # (the summary has already said how many are unanswered)
             return (f"{found} This audit is partial: the scores use only the answered items; unanswered items are "
                     "left out, not counted as zero.")
