@@ -90,3 +90,46 @@ def test_a_list_saved_where_one_choice_is_expected_is_refused_in_words(tmp_path)
     assert "a list or a set of answers where one choice is expected" in str(said.value)
     assert "unhashable" not in str(said.value) and "q2.1, q2.2" in str(said.value)
     assert clean_value(several, "Managed") == "managed"
+
+
+def test_one_byte_that_is_not_utf8_spoils_only_its_own_answer(tmp_path) -> None:
+    """L4: one byte that is not UTF-8 anywhere in answers.json (a value saved as Latin-1 by a hand edit) lost every
+    drop-down answer, 0/40. Now only the answer holding it is left out, in the learner's kernel and the autograder
+    alike, and the tutor is told why."""
+    from coplearn.grading.schema import answer_schema, clean_answers
+    from coplearn.grading.store import AnswerStore
+
+    doc = ('{"format": "coplearn-answers", "answers": {"q1.1": "managed", "q1.2": "humanistic", '
+           '"q1.3": "caf\u00e9"}}').encode("latin-1")
+    (tmp_path / "answers.json").write_bytes(doc)
+    schema = answer_schema(['answer = choice("q1", 1, kind="culture")', 'answer = choice("q1", 2, kind="culture")',
+                            'answer = choice("q1", 3, kind="culture")'])
+    clean, notes = clean_answers(tmp_path / "answers.json", schema)
+    assert clean is not None and clean["answers"] == {"q1.1": "managed", "q1.2": "humanistic"}, (clean, notes)
+    assert any("not UTF-8" in n for n in notes), notes
+    store = AnswerStore(tmp_path)
+    assert store.get("q1.1") == "managed" and store.get("q1.2") == "humanistic"
+
+
+def test_a_hard_link_inside_the_students_own_folder_is_said_as_such(course: Course) -> None:
+    """L2: a notebook also hard linked as backup/... in the student's own folder (an archive unpacked by hand can
+    do this) was said to have another name "outside the students' folders in submitted/". It is graded as usual,
+    and now said as what it is."""
+    import os
+
+    from nbcourse import honest_a1
+
+    course.student("r29-linked").hand_in(A1, honest_a1)
+    api = course.api(**FAST)
+    course.ok(api.collect(A1))
+    folder = course.root / "submitted" / "r29-linked" / A1
+    (folder / "backup").mkdir()
+    os.link(folder / f"{A1}.ipynb", folder / "backup" / f"{A1}.ipynb")
+    try:
+        log = course.ok(api.autograde(A1, "r29-linked", force=True))["log"]
+        assert (f"coplearn: r29-linked: {A1}.ipynb is the same file on disk as backup/{A1}.ipynb in the same folder"
+                in log), log[-3000:]
+        assert "outside the students' folders" not in log
+        course.assert_score(A1, "r29-linked", 40)
+    finally:
+        forget_students(course, "r29-linked")

@@ -138,7 +138,14 @@ def clean_answers(path: str | os.PathLike[str], schema: Mapping[str, Question]) 
             return None, ([f"{p.name} is not a plain file, so it was not read"] if p.exists() or p.is_symlink() else [])
         if p.stat().st_size > MAX_ANSWERS_BYTES:
             return None, [f"{p.name} is larger than {MAX_ANSWERS_BYTES // 1024} KB, so it was not read"]
-        data = grading.loads(p.read_text(encoding="utf-8-sig"))  # (a byte-order mark, as Notepad saves, is fine)
+        raw = p.read_bytes()
+        # (a byte-order mark, as Notepad saves, is fine; a byte that is not UTF-8, from a hand edit saved in another
+        # encoding, spoils only the answer holding it, as the learner's own kernel reads it: red team 29 L4)
+        text = raw.decode("utf-8-sig", errors="replace")
+        if "\ufffd" in text and b"\xef\xbf\xbd" not in raw:
+            notes.append(f"{p.name} holds bytes that are not UTF-8 text (a hand edit saved in another encoding?), "
+                         "read as \ufffd: only the answers holding them are left out")
+        data = grading.loads(text)
     except (OSError, UnicodeDecodeError, ValueError, RecursionError):
         return None, [f"{p.name} is not a readable answers file, so no drop-down answers were used"]
     if not isinstance(data, dict) or data.get("format") != "coplearn-answers" or not isinstance(data.get("answers"), dict):

@@ -62,7 +62,9 @@ class AnswerStore:
     def _read_doc(self) -> tuple[dict[str, Any], bool]:
         """The whole saved document and whether the file was readable (a missing file is)."""
         try:
-            text = self.path.read_text(encoding="utf-8-sig")  # (a byte-order mark, as Notepad saves, is fine)
+            # (a byte-order mark, as Notepad saves, is fine; a byte that is not UTF-8 spoils only the answer holding
+            # it, as the autograder reads the file: red team 29 L4)
+            text = self.path.read_bytes().decode("utf-8-sig", errors="replace")
         except FileNotFoundError:
             return {}, True
         except (OSError, UnicodeDecodeError) as exc:

@@ -588,6 +588,43 @@ def hard_linked(folder: str) -> list[str]:
     return sorted(_handed_in(folder).values())
 
 
+def linked_within(folder: str) -> dict[str, list[str]]:
+    """Of :func:`hard_linked`'s files, those whose every other name on disk is in the same submitted folder (a
+    hard link an archive unpacked by hand can make: the notebook also as ``backup/a1.ipynb``), each with those
+    names (red team 29 L2: such a file was said to have a name "outside the students' folders"). The folder is
+    read no further than :data:`MAX_ENTRIES` entries.
+
+    >>> import tempfile
+    >>> d = tempfile.mkdtemp(); os.makedirs(os.path.join(d, "backup"))
+    >>> _ = open(os.path.join(d, "a1.ipynb"), "w").close()
+    >>> os.link(os.path.join(d, "a1.ipynb"), os.path.join(d, "backup", "a1.ipynb"))
+    >>> linked_within(d)
+    {'a1.ipynb': ['backup/a1.ipynb']}
+    """
+    mine = _handed_in(folder)
+    if not mine:
+        return {}
+    others: dict[tuple[int, int], list[str]] = {key: [] for key in mine}
+    seen = 0
+    for root, dirs, files in os.walk(folder):  # (links to folders are not followed)
+        for name in files:
+            seen += 1
+            if seen > MAX_ENTRIES:
+                return {}
+            path = os.path.join(root, name)
+            with contextlib.suppress(OSError):
+                st = os.lstat(path)
+                key = (st.st_dev, st.st_ino)
+                if key in others and os.path.relpath(path, folder) != mine[key]:
+                    others[key].append(os.path.relpath(path, folder).replace(os.sep, "/"))
+    out: dict[str, list[str]] = {}
+    for key, names in others.items():
+        with contextlib.suppress(OSError):
+            if names and os.lstat(os.path.join(folder, mine[key])).st_nlink <= len(names) + 1:
+                out[mine[key]] = sorted(names)
+    return out
+
+
 def _say_if_renamed(folder: str, student: str, notebooks: list[str], log: Any) -> None:
     """One plain line when the assignment's notebook (named after the assignment, as the course's
     are) is missing but a renamed copy is there ("a1-learning-cultures (1).ipynb", "...-Copy1"):
@@ -1728,7 +1765,12 @@ def check_submission(assignment: str = "", student: str = "", notebooks: list[st
                       log_safe("; ".join(f"{mine} is {other}'s {theirs}" for mine, other, theirs in shared), 2000))
             _refuse(folder, notebooks)
             return
-        linked = hard_linked(folder)
+        within = linked_within(folder)
+        for name, names in within.items():
+            log.warning("coplearn: %s: %s is the same file on disk as %s in the same folder (a hard link, which an "
+                        "archive unpacked by hand can make); graded as usual.", log_safe(student), log_safe(name, 200),
+                        log_safe(", ".join(names), 400))
+        linked = [name for name in hard_linked(folder) if name not in within]
         if linked:
             # no classmate's file has the other name: a tutor's backup made with hard links does this
             # (cp -al, rsync --link-dest), so it is said, not held against the student (review 12)
