@@ -224,3 +224,36 @@ def test_lesson_00_says_the_journal_exists_once_its_first_entry_is_saved(tmp_pat
     setup.prompt.learning.value = "To lead supervision that helps the team learn, and to listen."
     setup.prompt.button.click()  # (no kernel loop: saved at once)
     assert "It has 2 entries." in html.unescape(setup.where.value)
+
+
+def test_lesson_06_open_in_two_tabs_scores_the_answers_as_kept(tmp_path: Path) -> None:
+    """walk28 L14: with lesson 06 open in two tabs, answers were merged item by item in the kept file, but the first
+    tab went on showing its own old answers, and "Score the audit" and "Save the results to my journal" there used
+    them: the journal entry and the kept answers disagreed. Scoring now first takes the answers the other tab kept
+    since, where this tab has not changed them, and says which."""
+    import html
+
+    from coplearn.practice.journal import Journal
+    from coplearn.practice.lesson_answers import LessonAnswers
+    from coplearn.widgets.action_centred import TeamAuditForm
+
+    journal = Journal(tmp_path / "journal.json")
+    tab1 = TeamAuditForm(journal=journal)
+    tab1.controls["K1"].value = 5
+    tab1.controls["K2"].value = 4
+    tab2 = TeamAuditForm(journal=journal)  # (opened later: it shows what tab 1 kept)
+    assert tab2.controls["K1"].value == 5
+    tab2.controls["K1"].value = 1
+    tab2.controls["K3"].value = 1
+    tab1.controls["K2"].value = 2  # (tab 1's own change since: kept, and not undone)
+    tab1.save_button.click()
+    assert tab1.last_error is None, tab1.last_error
+    assert (tab1.controls["K1"].value, tab1.controls["K2"].value, tab1.controls["K3"].value) == (1, 2, 1)
+    assert "were taken first: K1, K3." in html.unescape(tab1.status.value), tab1.status.value
+    kept = LessonAnswers("team-audit", journal.path).load()
+    assert {k: kept[k] for k in ("K1", "K2", "K3")} == {"K1": 1, "K2": 2, "K3": 1}
+    (entry,) = journal.entries
+    assert "K3" in entry.learning  # (the weakest items, as kept, are in the record)
+    # nothing changed elsewhere: nothing said
+    tab1.button.click()
+    assert "taken first" not in tab1.status.value

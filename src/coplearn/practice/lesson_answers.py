@@ -276,3 +276,16 @@ def _plain(exc: BaseException, otherwise: str) -> str:
     if type(exc) is ValueError and str(exc).startswith("it is"):
         return str(exc)
     return otherwise
+
+
+def changed_elsewhere(saved: Mapping[str, Any], known: Mapping[str, Any], current: Mapping[str, Any]) -> dict[str, Any]:
+    """The answers another open copy of an activity (a second tab) has kept since this copy last read or kept
+    them (``known``), and which this copy has not changed since (``current`` still holds the known value): {key:
+    the kept value, or None where it was removed}. An answer both copies changed is left to this copy's own
+    (walk28 L14: a tab scored and saved answers the other tab had changed).
+
+    >>> changed_elsewhere({"K1": 1, "K3": 1}, {"K1": 5, "K3": 2}, {"K1": 5, "K3": 4})
+    {'K1': 1}
+    """
+    return {key: saved.get(key) for key in sorted(set(saved) | set(known), key=str)
+            if saved.get(key) != known.get(key) and current.get(key) == known.get(key)}

@@ -1,4 +1,7 @@
-"""Widgets for lesson 06: Adair's circles and functions, and the team audit (Table 2)."""
+"""Widgets for lesson 06: Adair's circles and functions, and the team audit (Table 2).
+
+The module runs past 400 lines because the team audit form keeps, restores and merges a learner's answers
+across tabs, as well as scoring them and saving the result."""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from typing import Any
 
 import ipywidgets as W
 
-from coplearn.practice.lesson_answers import LessonAnswers, as_sentence
+from coplearn.practice.lesson_answers import LessonAnswers, as_sentence, changed_elsewhere
 from coplearn.paper import action_centred as _audit
 from coplearn.paper.action_centred import adair_domains, adair_functions
 from coplearn.paper.team_development import tuckman_stages
@@ -179,6 +182,8 @@ class TeamAuditForm(Composite):
         self.kept = None if responses is not None else LessonAnswers(
             "team-audit", journal.path if journal is not None else None)
         self._quiet = False
+        self._disk: dict[str, Any] = {}  # (the answers as this copy last read or kept them: walk28 L14)
+        self._other = ""  # (said after scoring when answers came from another copy)
         self.saved: Any = None
         self.result: _audit.AuditResult | None = None
         self.chart: Chart | None = None
@@ -256,6 +261,7 @@ class TeamAuditForm(Composite):
         if not saved:
             return
         good, note = self.kept.usable(saved, lambda key, value: self._clean({key: value}))
+        self._disk = {k: v for k, v in saved.items() if k in good}
         self._quiet = True
         try:
             for key, value in good.items():
@@ -279,6 +285,7 @@ class TeamAuditForm(Composite):
         value = change["new"]
         if isinstance(value, str) and not value.strip():
             value = None
+        self._disk[item_id] = value
         self._soon.put(item_id, value)  # with any given just before it, in one write (walk18 H1)
 
     def _clear_pressed(self) -> None:
@@ -297,6 +304,7 @@ class TeamAuditForm(Composite):
         finally:
             self._quiet = False
         self.result = self._scored_for = None
+        self._disk = {}
         self.status.value = self.report.value = ""
         self.out.outputs = ()
         if self.kept is not None:
@@ -326,7 +334,7 @@ class TeamAuditForm(Composite):
                                         "Change an answer to save a new record.", "info")
             return self.saved
         self.status.value = message(f"Saved the results to your journal at {place(journal.path)} on "
-                                    f"{self.saved.date}. {STILL_TO_WRITE} {self._status_text(result)}", "ok")
+                                    f"{self.saved.date}. {STILL_TO_WRITE} {self._status_text(result)}{self._other}", "ok")
         return self.saved
 
     def set_responses(self, responses: Mapping[str, object]) -> None:
@@ -367,14 +375,42 @@ class TeamAuditForm(Composite):
             out[key] = value
         return out
 
+    def _from_other_tabs(self) -> list[str]:
+        """Take the answers another open copy of the form (a second tab) has kept since this one last read or
+        kept them, where this one has not changed them since, and say which (walk28 L14)."""
+        if self.kept is None:
+            return []
+        self._soon.flush()
+        saved = self.kept.load()
+        if self.kept.last_warning:
+            return []
+        current = {k: (None if c.value in (None, "") else c.value) for k, c in self.controls.items()}
+        taken = []
+        self._quiet = True
+        try:
+            for key, value in changed_elsewhere(saved, self._disk, current).items():
+                try:
+                    shown = self._clean({key: value})[key] if value is not None else (
+                        "" if isinstance(self.controls.get(key), W.Textarea) else None)
+                except (ValueError, LookupError, TypeError, KeyError):
+                    continue
+                self.controls[key].value, self._disk[key] = shown, value
+                taken.append(key)
+        finally:
+            self._quiet = False
+        return taken
+
     def score(self) -> _audit.AuditResult:
         """Score the audit, then show the chart, priorities and action plan."""
+        taken = self._from_other_tabs()
         result = _audit.score_audit(self.responses())
         self.result = result
         self._scored_for = self.responses()
         self.chart = build_audit_scores(result)
         show_chart(self.chart, self.out)
-        self.status.value = message(self._status_text(result), "info")
+        self._other = (f" Answers changed in your other open copy of this lesson were taken first: {', '.join(taken)}."
+                       if taken else "")
+        self.status.value = message(self._status_text(result) + self._other, "info")
         self.report.value = self._report_html(result)
         return result
 
