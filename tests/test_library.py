@@ -316,6 +316,18 @@ def test_a_score_just_below_the_action_line_is_written_above_it():
     assert list(fig.data[0].text) == ["2.75 (8 of 8 rated)", "3.50", "1.50"]  # (hover keeps every value)
 
 
+def test_a_two_line_score_further_below_the_action_line_is_written_above_it_too():
+    """walk28 L8: the audit chart's labels are two lines ("2.50" and "(8 of 8 rated)"), so a bar at 2.50, below the
+    one-line margin, still had its label struck through by the dashed line at 3. The margin grows with each line."""
+    from coplearn.figures._plot import score_bars
+
+    texts = ["2.50<br>(8 of 8 rated)", "2.00<br>(8 of 8 rated)", "2.50"]
+    fig = score_bars(title="t", names=["Task", "Team", "Individual"], values=[2.5, 2.0, 2.5], colours=["#88CCEE"] * 3,
+                     texts=texts, threshold=3, threshold_label="3", tick_labels={1: "a"})
+    assert list(fig.data[0].texttemplate) == ["", "%{text}", "%{text}"]  # (2.00 has room; a one-line 2.50 too)
+    assert [a.x for a in fig.layout.annotations if a.text == texts[0]] == ["Task"]
+
+
 def test_the_audit_chart_labels_fit_their_bars_on_a_narrow_screen():
     """walk26 M-L2: at 200% zoom (a 640 px viewport) the domain chart's labels ran into each other
     ("4.62 (8 of 8 rated)4.70 (10 of 10 rated)..."). Each line of a label must fit the width plotly gives

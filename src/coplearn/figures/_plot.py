@@ -44,8 +44,11 @@ def tint(hex_colour: str, alpha: float) -> str:
     return f"rgba({r},{g},{b},{alpha:g})"
 
 
-#: How far below a threshold line a bar may end and still have its value written above the line.
+#: How far below a threshold line a bar may end and still have its value written above the line, for a one-line
+#: value; each further line of the value (``<br>``) needs LIFT_PER_LINE more (walk28 L8: "2.50 / (8 of 8 rated)", two
+#: lines on a bar at 2.50, was struck through by the line at 3).
 LIFT_BELOW = 0.45
+LIFT_PER_LINE = 0.4
 
 
 def score_bars(*, title: str, names: Sequence[str], values: Sequence[float | None], colours: Sequence[str],
@@ -60,7 +63,8 @@ def score_bars(*, title: str, names: Sequence[str], values: Sequence[float | Non
                   "align": "left", "text": threshold_label, "showarrow": False, "font": {"size": 12}})
     # A bar ending just below the dashed line would have its value written across the line (walk18 L2:
     # "2.75 (8 of 8 rated)" struck through): that value is written just above the line instead.
-    lifted = [v is not None and threshold - LIFT_BELOW <= v < threshold + 0.05 for v in values]
+    lifted = [v is not None and threshold - LIFT_BELOW - LIFT_PER_LINE * text.count("<br>") <= v < threshold + 0.05
+              for v, text in zip(values, texts)]
     # (in the size of the other bars' values, 14: at 12 it looked like a lesser label: walk25 L3)
     notes += [{"x": name, "y": threshold, "yanchor": "bottom", "yshift": 3, "text": text, "showarrow": False,
                "font": {"size": 14}} for name, text, up in zip(names, texts, lifted) if up]
