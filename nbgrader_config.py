@@ -138,6 +138,11 @@ bound_timestamp_reading()
 # 100 seconds, without a word. A date it cannot read for certain is refused, with a plain line (in formgrader,
 # in the log of its server).
 bound_due_date_reading()
+# nbgrader validate cut every message line at its width with "...", before the course's "what to do" part: it
+# wraps them instead.
+from coplearn.grading.nbgrader_steps import unclipped_validate_lines  # noqa: E402
+
+unclipped_validate_lines()
 # nbgrader stops the whole run at a submitted folder it cannot read a student id from (a name
 # holding a line break): such a folder is left out instead, named in the log, and the rest graded.
 skip_unmatched_folders()

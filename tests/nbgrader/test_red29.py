@@ -40,6 +40,25 @@ def test_the_learner_is_told_which_keys_name_nothing_not_sent_to_the_drop_downs(
     assert "You have not answered" not in str(said.value)
 
 
+def test_an_item_named_and_left_blank_is_simply_not_answered(tmp_path, monkeypatch) -> None:
+    """walk29b H1: the first Run All of an untouched a2 (whose answer cell names each person, left as None) said
+    "Your typed q1_readiness does not name 'frank' (it names 'frank', ...)" under every check, and so did
+    nbgrader validate. An item the typed answer names, left blank, is just not answered yet."""
+    from coplearn.grading import checks, resolve
+
+    released = {"frank": None, "dan": None, "sian": None, "leila": None}
+    monkeypatch.setattr(resolve, "_namespace", lambda: {"q1_readiness": released, "q1": {"task": None}})
+    monkeypatch.setattr(resolve, "_TRACKING", False)
+    answer = resolve.choice("q1_readiness", "frank", kind="readiness", label="Frank's readiness", folder=tmp_path)
+    with pytest.raises(AssertionError) as said:
+        checks.check_choice(answer, "readiness", "Frank's readiness")
+    assert "You have not answered Frank's readiness yet" in str(said.value) and "does not name" not in str(said.value)
+    # a3's boxes: said as boxes, not drop-downs (walk29b L1)
+    monkeypatch.setattr(resolve, "_namespace", lambda: {"q1": {"Achieving the task": 3.46}})
+    resolve.number("q1", "task", label="the task domain's score", folder=tmp_path)
+    assert "or give it with the box" in (resolve.unread_message("the task domain's score") or "")
+
+
 def test_keys_that_name_no_item_are_said_to_the_tutor_and_in_the_graded_notebook(course: Course) -> None:
     numbered = 'q1_readiness = {1: "R3", 2: "R1", 3: "R4", 4: "R2"}   # as numbered in the question'
     course.student("r29-numbered").hand_in(A2, lambda nb: set_source(nb, "q1-typed", numbered))
@@ -58,6 +77,14 @@ def test_keys_that_name_no_item_are_said_to_the_tutor_and_in_the_graded_notebook
         assert not [line for line in shown.splitlines() if "readiness: no answer was found" in line], shown[:3000]
         assert "The typed q1_readiness does not name 'frank' (it names 1, 2, 3, 4)" in shown, shown[:3000]
         assert graded["metadata"]["coplearn"]["grading"]["keys_naming_no_item"] == {"q1_readiness": ["1", "2", "3", "4"]}
+        # an untouched notebook says "not answered", not that its keys name nothing (walk29b H1)
+        course.student("r29-blank").hand_in(A2, lambda nb: None)
+        course.ok(api.collect(A2))
+        course.ok(api.autograde(A2, "r29-blank"))
+        blank = course.autograded(A2, "r29-blank")
+        shown = "\n".join(o.get("evalue", "") + "".join(o.get("text", "")) for c in blank["cells"]
+                          for o in c.get("outputs", []))
+        assert "does not name" not in shown and "You did not answer Frank's readiness" in shown, shown[:2000]
         # a1's statements numbered '01' ... '12': all read, and marked
         course.ok(api.autograde(A1, "r29-padded"))
         with course.gradebook() as gb:
@@ -65,7 +92,7 @@ def test_keys_that_name_no_item_are_said_to_the_tutor_and_in_the_graded_notebook
             q1 = sum(g.auto_score or 0 for nb in sub.notebooks for g in nb.grades if g.name.startswith("q1-statement-"))
         assert q1 == 24, q1
     finally:
-        forget_students(course, "r29-numbered", "r29-padded")
+        forget_students(course, "r29-numbered", "r29-padded", "r29-blank")
 
 
 @pytest.mark.parametrize("source", ['q1 = {"task": ３．４６, "team": 2.92}', 'q1 = {"task": ٣٫٤٦}'])

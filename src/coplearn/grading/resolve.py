@@ -76,7 +76,8 @@ def unread_message(label: str) -> str | None:
     return _UNREAD_LABELS.get(label)
 
 
-def _note_unread(question: str, where: str, answer: object, item: object | None = None) -> None:
+def _note_unread(question: str, where: str, answer: object, item: object | None = None,
+                 control: str = "drop-down") -> None:
     """Say (once, under the check) why an answer given in an unreadable cell is not there, or why a typed
     ``{...}`` gave this item nothing: none of its keys names it (red team 29 M1: ``{1: "R3", ...}`` for people the
     question names; the check said no answer was found, "typed or chosen")."""
@@ -84,33 +85,46 @@ def _note_unread(question: str, where: str, answer: object, item: object | None 
         said = (UNREAD_AT_GRADING if question in _UNREAD_AT_GRADING else UNREAD_MESSAGE).format(where=where)
         _UNREAD_LABELS[where] = said
         print(f"({said})")
-    elif answer is None and item is not None and (said := _unnamed(question, item)):
+    elif answer is None and item is not None and (said := _unnamed(question, item, control)):
         _UNREAD_LABELS[where] = said  # (the check says it, once)
     else:
         _UNREAD_LABELS.pop(where, None)
 
 
-def _unnamed(question: str, item: object) -> str | None:
-    """Why the typed answer to ``question`` gives ``item`` nothing although it is not blank, or None: in the
-    learner's run, what to do; in a notebook the autograder marks, what happened."""
+def _unnamed(question: str, item: object, control: str = "drop-down") -> str | None:
+    """Why the typed answer to ``question`` gives ``item`` nothing although it is not blank: none of its keys names
+    the item (an item named and left as ``None``, as released, is simply not answered: walk29b H1), or it is a list
+    where the items have names; None otherwise. In the learner's run, what to do (``control``: the drop-down or
+    the box that answers it too); in a notebook the autograder marks, what happened.
+
+    >>> import coplearn.grading.resolve as r
+    >>> given = r._given
+    >>> r._given = lambda q: {"frank": None, "dan": "R1"}
+    >>> r._unnamed("q1_readiness", "frank") is None   # (named, left blank: not answered, said as such)
+    True
+    >>> r._given = lambda q: {1: "R3"}
+    >>> r._unnamed("q1_readiness", "frank").startswith("Your typed q1_readiness does not name 'frank' (it names 1)")
+    True
+    >>> r._given = given
+    """
     from coplearn.grading.checks import marking
 
     value = _given(question)
     shown_item = repr(int(str(item))) if str(item).isdigit() else repr(str(item))
     example = f"{question} = {{{shown_item}: ...}}"
-    if isinstance(value, Mapping) and value:
+    if isinstance(value, Mapping) and value and not any(item_value({k: 1}, item) is not None for k in value):
         listed = ", ".join(repr(k) for k in list(value)[:6]) + (", ..." if len(value) > 6 else "")
         if marking():
             return (f"The typed {question} does not name {shown_item} (it names {listed}), so nothing typed was "
                     f"marked for it; the question names it {shown_item}.")
         return (f"Your typed {question} does not name {shown_item} (it names {listed}). To answer it, add "
-                f"{shown_item}: ... as in {example}, or choose it with the drop-down.")
+                f"{shown_item}: ... as in {example}, or give it with the {control}.")
     if isinstance(value, (list, tuple)) and value and not str(item).isdigit():
         if marking():
             return (f"The typed {question} is a list, which names no item, so nothing typed was marked for "
                     f"{shown_item}.")
         return (f"Your typed {question} is a list, so it gives {shown_item} nothing: name each item, as in "
-                f"{example}, or choose it with the drop-down.")
+                f"{example}, or give it with the {control}.")
     return None
 
 
@@ -446,7 +460,7 @@ def number(question: str, item: object | None = None, *, label: str | None = Non
         print(f"Your answer for {where}: {_not_answered()}")
     else:
         print(f"Your answer for {where}: {_show(answer)} ({how})")
-    _note_unread(question, where, answer, item)
+    _note_unread(question, where, answer, item, "box")
     return answer
 
 

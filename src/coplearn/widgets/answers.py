@@ -73,8 +73,12 @@ class _AnswerWidget(Composite):
             shown = "cleared" if value is None else f"saved: {what}"
             # (the check lines under the question are a cell's output: they change only when it runs again;
             # reach 9 L1: "Not ready yet" stayed under an answer just chosen)
-            self.status.value = message(f"Your answer is {shown}. The check lines under the question show it "
-                                        "when you run the notebook again (Run \u2192 Run All Cells).", "ok")
+            # (an answer typed in the answer cell comes first: walk29b M1, the line said the checks would show
+            # a choice they did not)
+            self.status.value = message(f"Your answer is {shown}. The check lines under the question show the "
+                                        "answer that will be marked when you run the notebook again (Run \u2192 "
+                                        "Run All Cells): an answer typed in the answer cell comes before this one.",
+                                        "ok")
         else:
             self.saved[key] = value
         if self.store.last_warning:
