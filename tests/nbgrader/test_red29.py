@@ -56,7 +56,7 @@ def test_an_item_named_and_left_blank_is_simply_not_answered(tmp_path, monkeypat
     # a3's boxes: said as boxes, not drop-downs (walk29b L1)
     monkeypatch.setattr(resolve, "_namespace", lambda: {"q1": {"Achieving the task": 3.46}})
     resolve.number("q1", "task", label="the task domain's score", folder=tmp_path)
-    assert "or give it with the box" in (resolve.unread_message("the task domain's score") or "")
+    assert "or enter it in the box" in (resolve.unread_message("the task domain's score") or "")
 
 
 def test_keys_that_name_no_item_are_said_to_the_tutor_and_in_the_graded_notebook(course: Course) -> None:
@@ -133,7 +133,7 @@ def test_one_byte_that_is_not_utf8_spoils_only_its_own_answer(tmp_path) -> None:
                             'answer = choice("q1", 3, kind="culture")'])
     clean, notes = clean_answers(tmp_path / "answers.json", schema)
     assert clean is not None and clean["answers"] == {"q1.1": "managed", "q1.2": "humanistic"}, (clean, notes)
-    assert any("not UTF-8" in n for n in notes), notes
+    assert any("characters that could not be read" in n for n in notes), notes
     store = AnswerStore(tmp_path)
     assert store.get("q1.1") == "managed" and store.get("q1.2") == "humanistic"
 

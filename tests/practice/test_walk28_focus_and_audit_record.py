@@ -249,11 +249,11 @@ def test_lesson_06_open_in_two_tabs_scores_the_answers_as_kept(tmp_path: Path) -
     tab1.save_button.click()
     assert tab1.last_error is None, tab1.last_error
     assert (tab1.controls["K1"].value, tab1.controls["K2"].value, tab1.controls["K3"].value) == (1, 2, 1)
-    assert "were taken first: K1, K3." in html.unescape(tab1.status.value), tab1.status.value
+    assert "are now shown here and used in these scores: K1, K3." in html.unescape(tab1.status.value), tab1.status.value
     kept = LessonAnswers("team-audit", journal.path).load()
     assert {k: kept[k] for k in ("K1", "K2", "K3")} == {"K1": 1, "K2": 2, "K3": 1}
     (entry,) = journal.entries
     assert "K3" in entry.learning  # (the weakest items, as kept, are in the record)
     # nothing changed elsewhere: nothing said
     tab1.button.click()
-    assert "taken first" not in tab1.status.value
+    assert "another open tab" not in tab1.status.value

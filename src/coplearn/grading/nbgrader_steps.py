@@ -381,7 +381,7 @@ __getattr__ = built_on_first_use(globals(), _BUILDERS)
 
 
 def unclipped_validate_lines() -> None:
-    """Make ``nbgrader validate`` (and the Validate button) wrap a long message line instead of cutting it at its
+    """Make ``nbgrader validate`` on the command line wrap a long message line instead of cutting it at its
     line width with "...": every check's message is one line, and the cut fell before its "what to do" part (walk29b
     M3: the learner guide promises it). ``nbgrader_config.py`` calls this; the separators keep their width.
 

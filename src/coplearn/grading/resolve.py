@@ -112,19 +112,20 @@ def _unnamed(question: str, item: object, control: str = "drop-down") -> str | N
     value = _given(question)
     shown_item = repr(int(str(item))) if str(item).isdigit() else repr(str(item))
     example = f"{question} = {{{shown_item}: ...}}"
+    how_else = "enter it in the box" if control == "box" else f"choose it with the {control}"
     if isinstance(value, Mapping) and value and not any(item_value({k: 1}, item) is not None for k in value):
         listed = ", ".join(repr(k) for k in list(value)[:6]) + (", ..." if len(value) > 6 else "")
         if marking():
             return (f"The typed {question} does not name {shown_item} (it names {listed}), so nothing typed was "
                     f"marked for it; the question names it {shown_item}.")
         return (f"Your typed {question} does not name {shown_item} (it names {listed}). To answer it, add "
-                f"{shown_item}: ... as in {example}, or give it with the {control}.")
+                f"{shown_item}: ... as in {example}, or {how_else}.")
     if isinstance(value, (list, tuple)) and value and not str(item).isdigit():
         if marking():
             return (f"The typed {question} is a list, which names no item, so nothing typed was marked for "
                     f"{shown_item}.")
         return (f"Your typed {question} is a list, so it gives {shown_item} nothing: name each item, as in "
-                f"{example}, or give it with the {control}.")
+                f"{example}, or {how_else}.")
     return None
 
 

@@ -143,8 +143,9 @@ def clean_answers(path: str | os.PathLike[str], schema: Mapping[str, Question]) 
         # encoding, spoils only the answer holding it, as the learner's own kernel reads it: red team 29 L4)
         text = raw.decode("utf-8-sig", errors="replace")
         if "\ufffd" in text and b"\xef\xbf\xbd" not in raw:
-            notes.append(f"{p.name} holds bytes that are not UTF-8 text (a hand edit saved in another encoding?), "
-                         "read as \ufffd: only the answers holding them are left out")
+            notes.append(f"{p.name} has characters that could not be read (edited by hand and saved in another "
+                         "text format?), shown as \ufffd: an answer holding one cannot be a right choice or a number, "
+                         "and the others are used")
         data = grading.loads(text)
     except (OSError, UnicodeDecodeError, ValueError, RecursionError):
         return None, [f"{p.name} is not a readable answers file, so no drop-down answers were used"]

@@ -184,12 +184,12 @@ BROWSER_WORDING: list[tuple[str, str, str]] = [
      "- Your reflective journal is kept in this browser, in `my-journal/journal.json`: lesson 11's\n"
      "  **Download a copy of my journal** gives you a copy to keep."),
     ("11",  # the browser edition offers no Word format and has no terminal (walk16 F7; check 16 M4)
-     r"Choose a format and export\. A Word document or web page is easy to read and print, and the best\n"
-     r"to copy from into your online account; Markdown is plain text for notes programs, and shows a few\n"
-     r"marks \(a \\ before some characters\) when pasted elsewhere\.",
-     "Choose a format and export. A web page is easy to read and print, Word opens it too, and it is the\n"
-     "best to copy from into your online account; Markdown is plain text for notes programs, and shows a\n"
-     "few marks (a \\ before some characters) when pasted elsewhere."),
+     r"Choose a format and export\. A Word document or web page is easy to read and print, and is the best\n"
+     r"format to copy from into your online account; Markdown is plain text for programs that read it, and\n"
+     r"shows a few marks \(a \\ before some characters\) when pasted elsewhere\.",
+     "Choose a format and export. A web page is easy to read and print, opens in Word too, and is the best\n"
+     "format to copy from into your online account; Markdown is plain text for programs that read it, and\n"
+     "shows a few marks (a \\ before some characters) when pasted elsewhere."),
     ("11",
      r"as a Word document, web page or Markdown file you can attach",
      "as a web page or Markdown file you can attach"),

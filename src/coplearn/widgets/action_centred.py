@@ -408,8 +408,8 @@ class TeamAuditForm(Composite):
         self._scored_for = self.responses()
         self.chart = build_audit_scores(result)
         show_chart(self.chart, self.out)
-        self._other = (f" Answers changed in your other open copy of this lesson were taken first: {', '.join(taken)}."
-                       if taken else "")
+        self._other = (f" Answers you changed in another open tab of this lesson are now shown here and used in these "
+                       f"scores: {', '.join(taken)}." if taken else "")
         self.status.value = message(self._status_text(result) + self._other, "info")
         self.report.value = self._report_html(result)
         return result

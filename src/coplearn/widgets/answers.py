@@ -75,10 +75,10 @@ class _AnswerWidget(Composite):
             # reach 9 L1: "Not ready yet" stayed under an answer just chosen)
             # (an answer typed in the answer cell comes first: walk29b M1, the line said the checks would show
             # a choice they did not)
-            self.status.value = message(f"Your answer is {shown}. The check lines under the question show the "
-                                        "answer that will be marked when you run the notebook again (Run \u2192 "
-                                        "Run All Cells): an answer typed in the answer cell comes before this one.",
-                                        "ok")
+            self.status.value = message(f"Your answer is {shown}. When you run the notebook again (Run \u2192 Run All "
+                                        "Cells), the check lines under the question show the answer that will be "
+                                        "marked. If you also typed an answer for this in the answer cell, the typed "
+                                        "one is marked instead: set it back to None there to use this one.", "ok")
         else:
             self.saved[key] = value
         if self.store.last_warning:
