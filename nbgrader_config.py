@@ -32,8 +32,8 @@ c.CourseDirectory.root = str(HERE)
 c.CourseDirectory.course_id = os.environ.get("COPLEARN_COURSE_ID", "coplearn")
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "exercises"
-#: Where the tutor guide has the exchange made on a shared machine (deploy/jupyterhub/make-exchange.sh)
-SHARED_EXCHANGE = "/srv/nbgrader/exchange"
+from coplearn.grading.sandbox import SHARED_EXCHANGE  # noqa: E402 - the tutor guide's shared exchange
+
 if os.environ.get("COPLEARN_EXCHANGE"):
     c.Exchange.root = os.environ["COPLEARN_EXCHANGE"]
 elif not os.path.isdir("/usr/local/share/nbgrader/exchange") and os.path.isdir(SHARED_EXCHANGE):

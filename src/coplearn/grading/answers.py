@@ -115,6 +115,15 @@ def item_value(given: object, item: object) -> object:
     return None
 
 
+def names_item(key: object, item: object) -> bool:
+    """Whether a typed answer's ``key`` names ``item``, as :func:`item_value` looks an item up.
+
+    >>> names_item("Frank", "frank"), names_item("01", "1"), names_item(1, "frank")
+    (True, True, False)
+    """
+    return item_value({key: True}, item) is not None
+
+
 def decimal_comma_hint(source: str) -> str | None:
     """Why an answer cell that Python cannot read was refused, when a decimal comma is the likely
     cause (red team 9 F3: one ``'team': 2,92`` lost all three of a3's scores, and the learner saw

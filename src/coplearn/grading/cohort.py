@@ -166,6 +166,11 @@ def _blank_sentence(a: Analysis) -> str:
             "their written answers, if any, are marked as usual.")
 
 
+def _discrimination_text(st: ItemStats) -> str:
+    """An item's discrimination as the report shows it: "n/a" where there is none, or too few submissions to show it."""
+    return "n/a" if st.discrimination is None or st.n < DISCRIMINATION_MIN else f"{st.discrimination:.2f}"
+
+
 def _item_note(st: ItemStats) -> str:
     if st.n < DISCRIMINATION_MIN:  # (walk29 M5: 0.97 from five submissions, unflagged)
         return f"too few submissions to tell how well it discriminates (fewer than {DISCRIMINATION_MIN})"
@@ -196,8 +201,7 @@ def sections(a: Analysis) -> list[dict]:
         out.append({"id": "items", "heading": "Item by item", "index_note": INDEX_NOTE,
                     "chart": _chart("fig-items", "Facility by item", desc, ("item", "facility (%)"), rows),
                     "rows": [(st.grade_id, st.idea, st.lesson, _pct(st.facility),
-                              "n/a" if st.discrimination is None or st.n < DISCRIMINATION_MIN
-                              else f"{st.discrimination:.2f}", _item_note(st))
+                              _discrimination_text(st), _item_note(st))
                              for st in a.items],
                     "answers": [{"st": st, "rows": [(r.shown, r.count, _pct(r.count / max(st.recorded, 1)),
                                                      "yes" if r.correct else "no", r.misconception or "-",

@@ -138,8 +138,9 @@ def _labels(nb: Any) -> list[tuple[str, str, str]]:
 #: version", and the tutor's comment came two screens below it).
 MARK_SCHEME_NOTE = ("*This answer is marked by hand against the marking bands (the learner guide explains them). The "
                     "mark scheme is not shown here. If you are on a course, your tutor's mark is at the top of this "
-                    "question's box, beside \"Marked by your tutor\", and any comment is at the bottom of the box. If you study on your own, mark it yourself against this "
-                    "question's mark scheme in the worked solution (see Worked solutions in the learner guide).*")
+                    "question's box, beside \"Marked by your tutor\", and any comment is at the bottom of the box. "
+                    "If you study on your own, mark it yourself against this question's mark scheme in the worked "
+                    "solution (see Worked solutions in the learner guide).*")
 
 
 def without_mark_scheme(source: str) -> str:

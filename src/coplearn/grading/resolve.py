@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from coplearn.grading.answers import (_SHOW_ITEMS, ANSWERS_FILE, _show, as_data, blank_answer, canonical, unreadable_hint,
-                                      is_answer_name, item_value, names_given, number_text, parse_answer_cell,
+                                      is_answer_name, item_value, names_given, names_item, number_text, parse_answer_cell,
                                       several_values, syntax_hint, unquoted_hint, unread_elsewhere,
                                       unread_in_note)
 from coplearn.grading.checks import UNREAD_AT_GRADING, UNREAD_MESSAGE, plain_errors
@@ -113,7 +113,7 @@ def _unnamed(question: str, item: object, control: str = "drop-down") -> str | N
     shown_item = repr(int(str(item))) if str(item).isdigit() else repr(str(item))
     example = f"{question} = {{{shown_item}: ...}}"
     how_else = "enter it in the box" if control == "box" else f"choose it with the {control}"
-    if isinstance(value, Mapping) and value and not any(item_value({k: 1}, item) is not None for k in value):
+    if isinstance(value, Mapping) and value and not any(names_item(k, item) for k in value):
         listed = ", ".join(repr(k) for k in list(value)[:6]) + (", ..." if len(value) > 6 else "")
         if marking():
             return (f"The typed {question} does not name {shown_item} (it names {listed}), so nothing typed was "

@@ -159,6 +159,10 @@ def _kernel_manager_class() -> type:
     return SandboxKernelManager
 
 
+#: Where the tutor guide has the exchange made on a shared machine (deploy/jupyterhub/make-exchange.sh): the course's
+#: nbgrader_config.py uses it when COPLEARN_EXCHANGE is not set and nbgrader's default folder does not exist.
+SHARED_EXCHANGE = "/srv/nbgrader/exchange"
+
 def make_kernel_manager(folder: Path, *, kernel_name: str = "python3", sandbox: bool | None = None,
                         hide: Iterable[str] = (), log: Any = None) -> tuple[Any, dict[str, Any], Path]:
     """A kernel manager for grading in ``folder``, the ``start_kernel`` options it needs, and the
@@ -178,7 +182,7 @@ def make_kernel_manager(folder: Path, *, kernel_name: str = "python3", sandbox: 
         exchange = os.environ.get("COPLEARN_EXCHANGE") or "/usr/local/share/nbgrader/exchange"
         # (and the tutor guide's shared exchange, which the course's nbgrader_config.py finds without the setting;
         # a folder that is not there is skipped)
-        hide_all += [exchange, "/srv/nbgrader/exchange"]
+        hide_all += [exchange, SHARED_EXCHANGE]
         kwargs.update(transport="ipc", ip=str(private / "k"), connection_file=str(private / "kernel.json"),
                       sandbox_prefix=bwrap_command(shutil.which("bwrap") or "bwrap", folder, private, hide_all))
     else:

@@ -697,7 +697,7 @@ def _keys_naming_no_item(schema: Mapping[str, Question], typed: Mapping[str, obj
             continue
         if isinstance(given, Mapping):
             stray = [k for k in list(given)[: grading.MAX_ITEMS]
-                     if not any(_item_value({k: 1}, item) is not None for item in q.items)]
+                     if not any(grading.names_item(k, item) for item in q.items)]
             if stray:
                 out[name] = [log_safe(repr(k), 40) for k in stray[:10]] + (["..."] if len(stray) > 10 else [])
         elif isinstance(given, (list, tuple)) and given and not any(str(i).isdigit() for i in q.items):

@@ -31,7 +31,14 @@ def _named(step: Any) -> object:
     name = get_lesson(step.ref).filename
     # (target: an output's renderer opens a link it takes for another site's in a new tab, and the app
     # view's renderer takes every link so; a lesson opens in the same tab there, as from its front page)
-    return Markup('<a href="{0}" target="_self" data-coplearn-lesson="course/{0}">{1}</a>').format(name, step.label)
+    return _lesson_link(name, step.label)
+
+
+def _lesson_link(filename: str, text: str) -> object:
+    """A link that opens the lesson ``filename`` beside this one (see :func:`_named`), with ``text`` escaped."""
+    from markupsafe import Markup
+
+    return Markup('<a href="{0}" target="_self" data-coplearn-lesson="course/{0}">{1}</a>').format(filename, text)
 
 
 def _where(step: Any) -> object:
@@ -53,8 +60,7 @@ def _where(step: Any) -> object:
         except LookupError:
             continue
         out.append(code(where[at:m.start()]))
-        out.append(f'<a href="{escape(name)}" target="_self" data-coplearn-lesson="course/{escape(name)}">'
-                   f"{escape(m.group(0))}</a>")
+        out.append(str(_lesson_link(name, m.group(0))))
         at = m.end()
     out.append(code(where[at:]))
     return Markup("".join(out))
