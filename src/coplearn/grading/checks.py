@@ -160,6 +160,14 @@ def _unread(where: str) -> str | None:
     return resolve.unread_message(where)
 
 
+def _instead(where: str) -> str | None:
+    """In the learner's run and ``nbgrader validate`` (not when marking): why the answer shown for ``where`` is the
+    drop-down's or box's, although a typed one was given that cannot be used (walk29b M2, M4), or None."""
+    from coplearn.grading import resolve
+
+    return None if marking() else resolve.instead_message(where)
+
+
 def check_choice(answer: object, kind: str, where: str) -> None:
     """Check that ``answer`` is one of the options for ``kind`` (not whether it is right).
 
@@ -175,7 +183,7 @@ def check_choice(answer: object, kind: str, where: str) -> None:
     ...
     AssertionError: For the stage you gave ['storming'], a list of one answer, not the answer itself: give 'storming' on its own (remove the comma after it, or the square brackets around it).
     """
-    _report(_choice_problem(answer, kind, where))
+    _report(_choice_problem(answer, kind, where) or _instead(where))
 
 
 def check_number(answer: object, where: str, lo: float = 1.0, hi: float = 5.0, why: str = "") -> None:
@@ -197,7 +205,7 @@ def check_number(answer: object, where: str, lo: float = 1.0, hi: float = 5.0, w
     elif not lo <= answer <= hi:
         reason = f"{why}, so it" if why else "It"
         problem = f"For {where} you gave {answer:g}, but {reason} must lie between {lo:g} and {hi:g}."
-    _report(problem)
+    _report(problem or _instead(where))
 
 
 def _several_problem(answers: Sequence[object], kind: str, count: int, where: str) -> tuple[str | None, bool]:
@@ -256,7 +264,7 @@ def check_several(answers: Sequence[object], kind: str, count: int, where: str) 
     if problem is not None and not fatal and not _interactive():
         print(f"Note: {problem}")
         return
-    _report(problem)
+    _report(problem or _instead(where))
 
 
 def plain_errors() -> None:

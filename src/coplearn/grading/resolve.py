@@ -64,6 +64,10 @@ _CHECKED: dict[str, tuple[set[object], str]] = {}
 _UNREAD_AT_GRADING: set[str] = set()
 #: The labels ("scenario 1") whose check found no answer because of such a cell, with what it says.
 _UNREAD_LABELS: dict[str, str] = {}
+#: The labels whose check shows the drop-down's or box's answer although the learner typed one that is not
+#: used (the answer cell cannot be read, or its ``{...}`` names no such item), with what it says (walk29b M2,
+#: M4: a drop-down answer hid that the typed one was dropped, and ``nbgrader validate`` said "Success!").
+_INSTEAD_LABELS: dict[str, str] = {}
 
 
 def unread_because_of_cell(label: str) -> bool:
@@ -76,19 +80,74 @@ def unread_message(label: str) -> str | None:
     return _UNREAD_LABELS.get(label)
 
 
+def instead_message(label: str) -> str | None:
+    """What the check for ``label`` says when it shows the drop-down's or box's answer because the typed one
+    cannot be used (its cell cannot be read, or it names no such item); None otherwise."""
+    return _INSTEAD_LABELS.get(label)
+
+
 def _note_unread(question: str, where: str, answer: object, item: object | None = None,
-                 control: str = "drop-down") -> None:
+                 control: str = "drop-down", from_control: bool = False) -> None:
     """Say (once, under the check) why an answer given in an unreadable cell is not there, or why a typed
     ``{...}`` gave this item nothing: none of its keys names it (red team 29 M1: ``{1: "R3", ...}`` for people the
-    question names; the check said no answer was found, "typed or chosen")."""
-    if question in _UNREAD and (answer is None or answer == []):
+    question names; the check said no answer was found, "typed or chosen"). When the answer shown came from the
+    drop-down or box instead (``from_control``), say that the typed one is not used (walk29b M2, M4)."""
+    _INSTEAD_LABELS.pop(where, None)
+    _UNREAD_LABELS.pop(where, None)
+    blank = answer is None or answer == []
+    if question in _UNREAD and blank:
         said = (UNREAD_AT_GRADING if question in _UNREAD_AT_GRADING else UNREAD_MESSAGE).format(where=where)
         _UNREAD_LABELS[where] = said
         print(f"({said})")
-    elif answer is None and item is not None and (said := _unnamed(question, item, control)):
+    elif blank and item is not None and (said := _unnamed(question, item, control)):
         _UNREAD_LABELS[where] = said  # (the check says it, once)
-    else:
-        _UNREAD_LABELS.pop(where, None)
+    elif not blank and from_control and (said := _instead(question, where, item, control)):
+        _INSTEAD_LABELS[where] = said
+        from coplearn.grading.checks import marking
+
+        if marking():  # (otherwise the check says it: under nbgrader validate it fails, so "Success!" is not said)
+            print(f"({said})")
+
+
+def _instead(question: str, where: str, item: object | None, control: str) -> str | None:
+    """Why the answer shown for ``where`` is the one given with the ``control`` although the learner typed one:
+    the answer cell cannot be read, or the typed ``{...}`` does not name ``item``; None when nothing was typed.
+
+    >>> import coplearn.grading.resolve as r
+    >>> given = r._given
+    >>> r._given = lambda q: {1: "R2", 2: "R4"}
+    >>> print(r._instead("q1_readiness", "Frank's readiness", "frank", "drop-down"))
+    Your typed q1_readiness does not name 'frank' (it names 1, 2), so the answer shown for Frank's readiness is the one chosen with the drop-down. To answer it by typing, write 'frank': ... as in q1_readiness = {'frank': ...}.
+    >>> r._given = lambda q: {"frank": None}
+    >>> r._instead("q1_readiness", "Frank's readiness", "frank", "drop-down") is None
+    True
+    >>> r._given = given
+    """
+    from coplearn.grading.checks import marking
+
+    given = "entered in the box" if control == "box" else f"chosen with the {control}"
+    if question in _UNREAD:
+        if question in _UNREAD_AT_GRADING or marking():
+            return (f"The answer cell for {where} could not be read by Python when the notebook was marked, so the "
+                    f"answer {given} was marked instead of anything typed there.")
+        return (f"The answer cell for {where} cannot be read by Python yet (the message under it says what to mend), "
+                f"so the answer shown for {where} is the one {given}, not what you typed there. Mend the cell and "
+                "run it again, or set the typed answer back to None if you mean this one.")
+    if item is None:
+        return None
+    value = _given(question)
+    unnamed = (isinstance(value, Mapping) and value and not any(names_item(k, item) for k in value)
+               and any(not _blank(v) for v in value.values()))
+    if not unnamed:
+        return None
+    shown_item = repr(int(str(item))) if str(item).isdigit() else repr(str(item))
+    listed = ", ".join(repr(k) for k in list(value)[:6]) + (", ..." if len(value) > 6 else "")
+    if marking():
+        return (f"The typed {question} does not name {shown_item} (it names {listed}), so the answer {given} was "
+                f"marked for {where}.")
+    return (f"Your typed {question} does not name {shown_item} (it names {listed}), so the answer shown for {where} "
+            f"is the one {given}. To answer it by typing, write {shown_item}: ... as in "
+            f"{question} = {{{shown_item}: ...}}.")
 
 
 def _unnamed(question: str, item: object, control: str = "drop-down") -> str | None:
@@ -170,6 +229,7 @@ def prepare_answers() -> None:
     _UNREAD.clear()
     _UNREAD_AT_GRADING.clear()
     _UNREAD_LABELS.clear()
+    _INSTEAD_LABELS.clear()
     _GIVEN_IN.clear()
     _GIVEN_BY.clear()
     _CHECKED.clear()
@@ -411,7 +471,7 @@ def choice(question: str, item: object | None = None, *, kind: str, label: str |
         print(f"Your answer to {where}: {_not_answered()}")
     else:
         print(f"Your answer to {where}: {_shown_choice(answer, kind)} ({how})")
-    _note_unread(question, where, answer, item)
+    _note_unread(question, where, answer, item, from_control=how == CHOSEN)
     return answer
 
 
@@ -441,7 +501,8 @@ def number(question: str, item: object | None = None, *, label: str | None = Non
     typed = _typed(question, item)
     how = _how(question)
     raw: object = typed
-    if _blank(typed):
+    boxed = _blank(typed)
+    if boxed:
         store = AnswerStore(folder)
         raw, how = store.get(_key(question, item)), "entered in the box"
         if store.last_warning:
@@ -461,7 +522,7 @@ def number(question: str, item: object | None = None, *, label: str | None = Non
         print(f"Your answer for {where}: {_not_answered()}")
     else:
         print(f"Your answer for {where}: {_show(answer)} ({how})")
-    _note_unread(question, where, answer, item, "box")
+    _note_unread(question, where, answer, item, "box", from_control=boxed)
     return answer
 
 
@@ -476,7 +537,8 @@ def several(question: str, count: int, *, kind: str, label: str | None = None,
     where = label or question
     values = several_values(_given(question), kind)
     how = _how(question)
-    if all(_blank(v) for v in values):
+    chosen = all(_blank(v) for v in values)
+    if chosen:
         store = AnswerStore(folder)
         saved = store.all()
         values = [saved.get(f"{question}.{n}") for n in range(1, count + 1)]
@@ -492,5 +554,5 @@ def several(question: str, count: int, *, kind: str, label: str | None = None,
         if len(answers) > _SHOW_ITEMS:
             shown += f" ... and {len(answers) - _SHOW_ITEMS} more"
         print(f"Your answer to {where}: {shown} ({how})")
-    _note_unread(question, where, answers)
+    _note_unread(question, where, answers, control="drop-downs", from_control=chosen)
     return answers

@@ -1,0 +1,136 @@
+"""walk29b M2 and M4: a typed answer the checks cannot use, while a drop-down or box answers the same item.
+
+M2: an answer cell Python cannot read (a comma left out) dropped the typed answer, the drop-down's was shown, and
+``nbgrader validate`` said "Success!". M4: a typed ``{1: "R2", ...}`` for people the question names by name was
+dropped without a word when the drop-downs held answers. Now the learner's check says which answer is shown and
+why, ``nbgrader validate`` fails on it, and the autograder marks the drop-down's answer as before, saying so in
+the graded notebook.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from nbcourse import FAST, Course, forget_students, set_source
+from test_hostile13 import _placed, _released
+
+pytestmark = [pytest.mark.nbgrader]
+
+A2 = "a2-leading-situationally"
+A3 = "a3-team-audit"
+KEYS = {"frank": "R3", "dan": "R1", "sian": "R4", "leila": "R2"}
+
+
+def _saved(**answers: object) -> dict:
+    return {"format": "coplearn-answers", "version": 2, "answers": answers}
+
+
+def _store(folder: Path, **answers: object) -> Path:
+    (folder / "answers.json").write_text(json.dumps(_saved(**answers)), encoding="utf-8")
+    return folder
+
+
+def test_a_typed_answer_naming_no_item_is_said_when_the_drop_down_answers(tmp_path, monkeypatch, capsys) -> None:
+    from coplearn.grading import checks, resolve
+
+    _store(tmp_path, **{"q1_readiness.frank": "R3"})
+    monkeypatch.setattr(resolve, "_namespace", lambda: {"q1_readiness": {1: "R2", 2: "R4", 3: None, 4: None}})
+    monkeypatch.setattr(resolve, "_TRACKING", False)
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    answer = resolve.choice("q1_readiness", "frank", kind="readiness", label="Frank's readiness", folder=tmp_path)
+    assert answer == "R3"
+    with pytest.raises(AssertionError) as said:  # (outside IPython a check that fails raises, as under validate)
+        checks.check_choice(answer, "readiness", "Frank's readiness")
+    assert ("Your typed q1_readiness does not name 'frank' (it names 1, 2, 3, 4), so the answer shown for Frank's "
+            "readiness is the one chosen with the drop-down") in str(said.value), said.value
+    # when marking: the drop-down's answer is marked, the check passes, and the graded notebook says why
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    capsys.readouterr()
+    answer = resolve.choice("q1_readiness", "frank", kind="readiness", label="Frank's readiness", folder=tmp_path)
+    checks.check_choice(answer, "readiness", "Frank's readiness")
+    out = capsys.readouterr().out
+    assert "so the answer chosen with the drop-down was marked for Frank's readiness" in out, out
+
+
+def test_an_answer_named_and_left_blank_with_a_drop_down_answer_says_nothing_more(tmp_path, monkeypatch) -> None:
+    """As released (each person named, left as None) the drop-down's answer is simply the answer."""
+    from coplearn.grading import checks, resolve
+
+    _store(tmp_path, **{"q1_readiness.frank": "R3", "q1.task": "3.46"})
+    monkeypatch.setattr(resolve, "_namespace", lambda: {"q1_readiness": dict.fromkeys(KEYS), "q1": {"task": None}})
+    monkeypatch.setattr(resolve, "_TRACKING", False)
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    answer = resolve.choice("q1_readiness", "frank", kind="readiness", label="Frank's readiness", folder=tmp_path)
+    checks.check_choice(answer, "readiness", "Frank's readiness")  # raises if anything is said
+    assert resolve.instead_message("Frank's readiness") is None
+    number = resolve.number("q1", "task", label="the task domain's score", folder=tmp_path)
+    checks.check_number(number, "the task domain's score")
+    # a typed answer that names the item wins, and nothing more is said either
+    monkeypatch.setattr(resolve, "_namespace", lambda: {"q1_readiness": {"frank": "R2"}})
+    assert resolve.choice("q1_readiness", "frank", kind="readiness", label="Frank's readiness", folder=tmp_path) == "R2"
+    assert resolve.instead_message("Frank's readiness") is None
+
+
+def test_an_unreadable_answer_cell_is_said_when_the_box_answers(tmp_path, monkeypatch) -> None:
+    from coplearn.grading import checks, resolve
+
+    _store(tmp_path, **{"q1.task": "3.5"})
+    monkeypatch.setattr(resolve, "_namespace", lambda: {})
+    monkeypatch.setattr(resolve, "_TRACKING", False)
+    monkeypatch.setattr(resolve, "_UNREAD", {"q1"})
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    answer = resolve.number("q1", "task", label="the task domain's score", folder=tmp_path)
+    assert answer == 3.5
+    with pytest.raises(AssertionError) as said:
+        checks.check_number(answer, "the task domain's score")
+    assert ("The answer cell for the task domain's score cannot be read by Python yet (the message under it says what "
+            "to mend), so the answer shown for the task domain's score is the one entered in the box") in str(said.value)
+
+
+def test_validate_fails_and_the_autograder_marks_the_drop_downs_when_the_typed_answer_cannot_be_used(
+        course: Course, tmp_path: Path) -> None:
+    import html
+    import re
+
+    from nbcourse import load_course_config
+    from nbgrader.validator import Validator
+
+    from coplearn.grading.nbgrader_steps import unclipped_validate_lines
+
+    unclipped_validate_lines()  # (as the course's nbgrader_config.py has it on the command line)
+    chosen = _saved(**{f"q1_readiness.{k}": v for k, v in KEYS.items()})
+    cases = {
+        # M2: a comma left out after a second thought on Frank: the cell cannot be read
+        "w29b-comma": 'q1_readiness = {"frank": "R2" "dan": None, "sian": None, "leila": None}',
+        # M4: the people typed by the numbers the question gives them
+        "w29b-numbers": 'q1_readiness = {1: "R2", 2: "R4", 3: None, 4: None}',
+    }
+    said = {"w29b-comma": "cannot be read by Python yet", "w29b-numbers": "does not name 'frank' (it names 1, 2, 3, 4)"}
+    cfg = load_course_config(course.root, course.exchange)
+    for sid, source in cases.items():
+        nb = _released(course, A2)
+        set_source(nb, "q1-typed", source)
+        folder = tmp_path / "validate" / sid
+        folder.mkdir(parents=True)
+        (folder / f"{A2}.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+        (folder / "answers.json").write_text(json.dumps(chosen), encoding="utf-8")
+        result = Validator(config=cfg).validate(str(folder / f"{A2}.ipynb"))
+        failed = " ".join(html.unescape(re.sub(r"<[^>]+>", "", e.get("error", ""))) for e in result.get("failed", []))
+        failed = " ".join(failed.split())
+        assert said[sid] in failed and "Frank's readiness" in failed, (sid, result)
+        _placed(course, tmp_path, sid, nb, assignment=A2, saved=chosen)
+    # the same answers chosen with the drop-downs and nothing typed: what the two must earn (q1's 20 points)
+    _placed(course, tmp_path, "w29b-chosen", _released(course, A2), assignment=A2, saved=chosen)
+    try:
+        course.ok(course.api(**FAST).autograde(A2, "w29b-*"))
+        honest = course.score(A2, "w29b-chosen")
+        for sid in cases:
+            assert course.score(A2, sid) == honest, sid
+            graded = course.autograded(A2, sid)
+            shown = "\n".join(o.get("evalue", "") + "".join(o.get("text", "")) for c in graded["cells"]
+                              for o in c.get("outputs", []))
+            assert "chosen with the drop-down was marked" in shown, (sid, shown[:3000])
+    finally:
+        forget_students(course, *cases, "w29b-chosen")
