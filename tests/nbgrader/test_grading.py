@@ -445,6 +445,11 @@ def test_widgets_save_choices_and_show_them_again(tmp_path: Path, monkeypatch: p
     assert AnswerStore(tmp_path).get("q3.task") == 3.46
     n.boxes["task"].value = "three"
     assert "is not a number" in n.messages.value and AnswerStore(tmp_path).get("q3.task") == 3.46
+    # the box keeps the refused text: the message says what is still saved, and the earlier "saved" line goes (walk29b L2)
+    assert "so your saved answer is still 3.46" in n.messages.value and "saved:" not in n.status.value
+    fresh = NumberAnswers("q4", {"task": "Task score"}, folder=tmp_path)
+    fresh.boxes["task"].value = "about 3"
+    assert "so nothing is saved for it yet" in fresh.messages.value
     assert NumberAnswers("q3", {"task": "Task score"}, folder=tmp_path).boxes["task"].value == "3.46"
 
 

@@ -242,5 +242,13 @@ class NumberAnswers(_AnswerWidget):
         try:
             value = float(text)
         except ValueError:
-            raise ValueError(f"{desc}: {change['new']!r} is not a number; type digits, for example 3.25.") from None
+            # (the box keeps showing the refused text: say what is still saved, and drop the earlier "saved" line,
+            # which read as if this entry had been kept: walk29b L2)
+            self.status.value = ""
+            kept = self.saved.get(key)
+            still = (f"so your saved answer is still {kept:g}" if isinstance(kept, (int, float)) and not isinstance(kept, bool)
+                     else f"so your saved answer is still {printable(str(kept))[:40]}" if kept is not None
+                     else "so nothing is saved for it yet")
+            raise ValueError(f"{desc}: '{printable(str(change['new']))[:60]}' is not a number, {still}. Type digits, "
+                             "for example 3.25, then press Enter.") from None
         self._save(key, value, f"{desc} = {value:g}")
