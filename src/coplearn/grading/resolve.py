@@ -141,13 +141,27 @@ def _instead(question: str, where: str, item: object | None, control: str) -> st
     if not unnamed:
         return None
     shown_item = repr(int(str(item))) if str(item).isdigit() else repr(str(item))
-    listed = ", ".join(repr(k) for k in list(value)[:6]) + (", ..." if len(value) > 6 else "")
+    listed = _keys_listed(value)
     if marking():
         return (f"The typed {question} does not name {shown_item} (it names {listed}), so the answer {given} was "
                 f"marked for {where}.")
     return (f"Your typed {question} does not name {shown_item} (it names {listed}), so the answer shown for {where} "
             f"is the one {given}. To answer it by typing, write {shown_item}: ... as in "
             f"{question} = {{{shown_item}: ...}}.")
+
+
+def _keys_listed(value: Mapping[Any, Any]) -> str:
+    """The first keys of a typed ``{...}``, as Python writes them (a line break as \\n), each cut to 40 characters:
+    a line the learner, the feedback and the tutor read, which a long or odd key cannot stretch.
+
+    >>> _keys_listed({1: None, "x" * 100: None})
+    "1, 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx..."
+    """
+    def short(key: object) -> str:
+        shown = repr(key)
+        return shown if len(shown) <= 40 else shown[:40] + "..."
+
+    return ", ".join(short(k) for k in list(value)[:6]) + (", ..." if len(value) > 6 else "")
 
 
 def _unnamed(question: str, item: object, control: str = "drop-down") -> str | None:
@@ -173,7 +187,7 @@ def _unnamed(question: str, item: object, control: str = "drop-down") -> str | N
     example = f"{question} = {{{shown_item}: ...}}"
     how_else = "enter it in the box" if control == "box" else f"choose it with the {control}"
     if isinstance(value, Mapping) and value and not any(names_item(k, item) for k in value):
-        listed = ", ".join(repr(k) for k in list(value)[:6]) + (", ..." if len(value) > 6 else "")
+        listed = _keys_listed(value)
         if marking():
             return (f"The typed {question} does not name {shown_item} (it names {listed}), so nothing typed was "
                     f"marked for it; the question names it {shown_item}.")
