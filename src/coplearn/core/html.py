@@ -33,7 +33,10 @@ def table(caption: str, header: Sequence[str], rows: Iterable[Sequence[object]])
     screen (a data table may, WCAG 1.4.10), so the text around it still wraps at the screen's width.
     The box is a named group with a Tab stop (a group, not a landmark: a page may hold many tables),
     so that a keyboard user can scroll it with the arrow keys in every browser (Safari does not
-    scroll a box without one).
+    scroll a box without one). On a narrow screen the caption's words wrap within the screen's width (less the
+    page's margins) and stay in view while the table scrolls (a sticky block), so that a phone does not cut a
+    sentence off at the box's edge (walk27 L1); it stays the table's ``<caption>``. (Not a query container: in a
+    flex row, as an ipywidgets HTML output is, that would shrink the box to nothing.)
 
     >>> '<div class="coplearn-table-scroll" role="group" aria-label="Scores" tabindex="0"' in table("Scores", ["a"], [])
     True
@@ -46,7 +49,8 @@ def table(caption: str, header: Sequence[str], rows: Iterable[Sequence[object]])
         f'<div class="coplearn-table-scroll" role="group" aria-label="{esc(caption or "table")}" tabindex="0" '
         'style="max-width:100%;overflow-x:auto">'
         '<table class="coplearn-table" style="border-collapse:collapse;margin:0.5em 0">'
-        f'<caption style="text-align:left;font-weight:bold;padding:4px 0">{esc(caption)}</caption>'
+        '<caption style="text-align:left;font-weight:bold;padding:4px 0">'
+        f'<span style="display:block;position:sticky;left:0;max-width:calc(100vw - 72px)">{esc(caption)}</span></caption>'
         f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
     )
 
