@@ -774,6 +774,17 @@ REFLOW = """() => {
   const controls = Array.from(document.querySelectorAll(
       '.jp-OutputArea select, .jp-OutputArea textarea, .jp-OutputArea input:not([type=file]):not([type=radio]):not([type=checkbox])'))
     .filter(shown).map(e => ({label: label(e), width: Math.round(e.getBoundingClientRect().width)}));
+  // a drop-down too narrow for one of its choices (the text, measured in its own font, plus the arrow), where
+  // the screen leaves room for it
+  const ruler = document.createElement('canvas').getContext('2d');
+  const cutChoices = Array.from(document.querySelectorAll('.jp-OutputArea select')).filter(shown).flatMap(e => {
+    const s = getComputedStyle(e); ruler.font = `${s.fontWeight} ${s.fontSize} ${s.fontFamily}`;
+    const room = e.closest('.widget-inline-hbox').getBoundingClientRect().width;
+    return Array.from(e.options).filter(o => {
+      const need = ruler.measureText(o.text).width + 28;
+      return need > e.getBoundingClientRect().width + 1 && need <= room;
+    }).map(o => `${label(e)}: '${o.text.slice(0, 50)}' (${Math.round(e.getBoundingClientRect().width)} px of ${Math.round(room)})`);
+  });
   const wide = [];
   for (const box of document.querySelectorAll('.jp-OutputArea .widget-box')) {
     if (!shown(box) || box.scrollWidth <= box.clientWidth + 1) continue;
@@ -797,7 +808,7 @@ REFLOW = """() => {
     .map(t => t.textContent.trim().slice(0, 60)));
   const titles = Array.from(document.querySelectorAll('.jp-OutputArea .coplearn-chart-title')).filter(shown);
   const titlesWide = titles.filter(t => t.scrollWidth > t.clientWidth + 1).map(t => t.textContent.slice(0, 60));
-  return {controls, wide: wide.slice(0, 12), scrolling: scrollers.length, unreachable,
+  return {controls, cutChoices, wide: wide.slice(0, 12), scrolling: scrollers.length, unreachable,
           charts: charts.length, titles: titles.length, cut, titlesWide};
 }"""
 
@@ -819,6 +830,8 @@ def test_controls_reflow_on_a_320_px_wide_screen(browser, guard, site_server):
             assert len(found["controls"]) > 20, found["controls"]  # the rating drop-downs and the journal
             narrow = [c for c in found["controls"] if c["width"] < 120]
             assert not narrow, f"{slug}: controls squeezed narrower than 120 CSS px at 320 px: {narrow}"
+            # a drop-down shows each choice whole where the row has room: its label goes above it on a phone (walk27 L6)
+            assert not found["cutChoices"], f"{slug}: drop-downs too narrow for their choices at 320 px: {found['cutChoices'][:8]}"
             assert not found["wide"], f"{slug}: widget boxes scroll sideways at 320 px: {found['wide']}"
             # a table wider than the screen scrolls in its own box: a keyboard user must be able to
             # reach that box (a Tab stop) to scroll it, and hear what it holds

@@ -42,6 +42,9 @@ COURSE_CLASS = "coplearn-course"
 #:   browser without it shows both).
 #: - A button waiting to act on a press (``coplearn-waiting``, :meth:`Composite.once_typed`) looks disabled but is
 #:   not, so that it keeps the keyboard focus (walk28 M1).
+#: - On a phone (up to 480 CSS px) a drop-down's or text box's label goes above it, so that the control has the
+#:   row's whole width and a drop-down shows its choice whole ("Building and maintaining the team" was cut to
+#:   "Building and maintaining the" beside "Show the need": walk27 L6).
 #: - Forced colours (Windows High Contrast). ipywidgets' buttons have no border, only a background,
 #:   which forced colours removes: they read as plain text; and a drop-down's arrow is a dark
 #:   background picture, invisible on a dark theme. Here buttons get a ButtonText border and
@@ -64,6 +67,9 @@ COURSE_CSS = """
 .coplearn-course .widget-dropdown > select, .coplearn-course .widget-text > input,
 .coplearn-course .widget-textarea > textarea { flex: 1 1 12em; min-width: 12em; max-width: 100%; }
 .coplearn-course .widget-text > input[type="number"] { flex-basis: 6em; min-width: 6em; }
+@media (max-width: 480px) {
+  .coplearn-course .widget-dropdown > .widget-label, .coplearn-course .widget-text > .widget-label,
+  .coplearn-course .widget-textarea > .widget-label { flex-basis: 100%; } }
 .coplearn-course .widget-dropdown > select { height: var(--jp-widgets-inline-height, 28px); }
 .coplearn-course .widget-html > .widget-html-content { min-width: 0; }
 .coplearn-course .widget-html-content a[href], .coplearn-course .widget-html-content code { overflow-wrap: anywhere; }
