@@ -38,6 +38,7 @@ def test_a_typed_answer_naming_no_item_is_said_when_the_drop_down_answers(tmp_pa
     _store(tmp_path, **{"q1_readiness.frank": "R3"})
     monkeypatch.setattr(resolve, "_namespace", lambda: {"q1_readiness": {1: "R2", 2: "R4", 3: None, 4: None}})
     monkeypatch.setattr(resolve, "_TRACKING", False)
+    monkeypatch.setattr(resolve, "_ITEMS_ASKED", {})
     monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
     answer = resolve.choice("q1_readiness", "frank", kind="readiness", label="Frank's readiness", folder=tmp_path)
     assert answer == "R3"
@@ -71,6 +72,22 @@ def test_an_answer_named_and_left_blank_with_a_drop_down_answer_says_nothing_mor
     monkeypatch.setattr(resolve, "_namespace", lambda: {"q1_readiness": {"frank": "R2"}})
     assert resolve.choice("q1_readiness", "frank", kind="readiness", label="Frank's readiness", folder=tmp_path) == "R2"
     assert resolve.instead_message("Frank's readiness") is None
+
+
+def test_one_item_typed_by_name_and_the_rest_in_the_boxes_says_nothing_more(tmp_path, monkeypatch) -> None:
+    """A typed {...} that names some of the question's items answers them; the boxes answer the rest: not a slip."""
+    from coplearn.grading import checks, resolve
+
+    _store(tmp_path, **{"q1.team": "2.92", "q1.individual": "3.01"})
+    monkeypatch.setattr(resolve, "_namespace", lambda: {"q1": {"task": 3.46}})
+    monkeypatch.setattr(resolve, "_TRACKING", False)
+    monkeypatch.setattr(resolve, "_ITEMS_ASKED", {})
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    for item, expected in (("task", 3.46), ("team", 2.92), ("individual", 3.01)):
+        answer = resolve.number("q1", item, label=f"the {item} score", folder=tmp_path)
+        assert answer == expected
+        checks.check_number(answer, f"the {item} score")  # raises if anything is said
+        assert resolve.instead_message(f"the {item} score") is None
 
 
 def test_an_unreadable_answer_cell_is_said_when_the_box_answers(tmp_path, monkeypatch) -> None:

@@ -68,6 +68,9 @@ _UNREAD_LABELS: dict[str, str] = {}
 #: used (the answer cell cannot be read, or its ``{...}`` names no such item), with what it says (walk29b M2,
 #: M4: a drop-down answer hid that the typed one was dropped, and ``nbgrader validate`` said "Success!").
 _INSTEAD_LABELS: dict[str, str] = {}
+#: The items of each question whose checks have run (``{"q1": {"task", "team"}}``): a typed ``{...}`` that names one
+#: of them answers the question by typing, and may leave the others to the drop-downs or boxes.
+_ITEMS_ASKED: dict[str, set[str]] = {}
 
 
 def unread_because_of_cell(label: str) -> bool:
@@ -94,6 +97,8 @@ def _note_unread(question: str, where: str, answer: object, item: object | None 
     drop-down or box instead (``from_control``), say that the typed one is not used (walk29b M2, M4)."""
     _INSTEAD_LABELS.pop(where, None)
     _UNREAD_LABELS.pop(where, None)
+    if item is not None:
+        _ITEMS_ASKED.setdefault(question, set()).add(str(item))
     blank = answer is None or answer == []
     if question in _UNREAD and blank:
         said = (UNREAD_AT_GRADING if question in _UNREAD_AT_GRADING else UNREAD_MESSAGE).format(where=where)
@@ -121,7 +126,10 @@ def _instead(question: str, where: str, item: object | None, control: str) -> st
     >>> r._given = lambda q: {"frank": None}
     >>> r._instead("q1_readiness", "Frank's readiness", "frank", "drop-down") is None
     True
-    >>> r._given = given
+    >>> r._given, r._ITEMS_ASKED["q1"] = (lambda q: {"task": 3.46}), {"task"}
+    >>> r._instead("q1", "the team score", "team", "box") is None   # (one item typed, the rest in the boxes)
+    True
+    >>> r._given = given; r._ITEMS_ASKED.clear()
     """
     from coplearn.grading.checks import marking
 
@@ -136,7 +144,10 @@ def _instead(question: str, where: str, item: object | None, control: str) -> st
     if item is None:
         return None
     value = _given(question)
-    unnamed = (isinstance(value, Mapping) and value and not any(names_item(k, item) for k in value)
+    # (only keys that name none of the question's items checked so far: {"task": 3.46} typed, with the boxes for the
+    # rest, is a way to answer, not a slip)
+    asked = _ITEMS_ASKED.get(question, set()) | {str(item)}
+    unnamed = (isinstance(value, Mapping) and value and not any(names_item(k, i) for k in value for i in asked)
                and any(not _blank(v) for v in value.values()))
     if not unnamed:
         return None
@@ -244,6 +255,7 @@ def prepare_answers() -> None:
     _UNREAD_AT_GRADING.clear()
     _UNREAD_LABELS.clear()
     _INSTEAD_LABELS.clear()
+    _ITEMS_ASKED.clear()
     _GIVEN_IN.clear()
     _GIVEN_BY.clear()
     _CHECKED.clear()
