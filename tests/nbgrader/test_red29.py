@@ -70,7 +70,7 @@ def test_keys_that_name_no_item_are_said_to_the_tutor_and_in_the_graded_notebook
     try:
         log = course.ok(api.autograde(A2, "r29-numbered"))["log"]
         assert ("coplearn: r29-numbered: the typed answer to q1_readiness gives the keys 1, 2, 3, 4, which name none "
-                "of its items (dan, sian, frank, leila), so nothing typed there was marked") in log, log[-3000:]
+                "of its items (dan, sian, frank, leila), so what they hold was not marked") in log, log[-3000:]
         graded = course.autograded(A2, "r29-numbered")
         shown = "\n".join(o.get("evalue", "") + "".join(o.get("text", "")) for c in graded["cells"]
                           for o in c.get("outputs", []))

@@ -44,8 +44,8 @@ def test_a_typed_answer_naming_no_item_is_said_when_the_drop_down_answers(tmp_pa
     assert answer == "R3"
     with pytest.raises(AssertionError) as said:  # (outside IPython a check that fails raises, as under validate)
         checks.check_choice(answer, "readiness", "Frank's readiness")
-    assert ("Your typed q1_readiness does not name 'frank' (it names 1, 2, 3, 4), so the answer shown for Frank's "
-            "readiness is the one chosen with the drop-down") in str(said.value), said.value
+    assert ("Your typed q1_readiness does not name 'frank', and its keys 1, 2 name none of the question's items, so the "
+            "answer shown for Frank's readiness is the one chosen with the drop-down") in str(said.value), said.value
     # when marking: the drop-down's answer is marked, the check passes, and the graded notebook says why
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
     capsys.readouterr()
@@ -124,7 +124,8 @@ def test_validate_fails_and_the_autograder_marks_the_drop_downs_when_the_typed_a
         # M4: the people typed by the numbers the question gives them
         "w29b-numbers": 'q1_readiness = {1: "R2", 2: "R4", 3: None, 4: None}',
     }
-    said = {"w29b-comma": "cannot be read by Python yet", "w29b-numbers": "does not name 'frank' (it names 1, 2, 3, 4)"}
+    said = {"w29b-comma": "cannot be read by Python yet",
+            "w29b-numbers": "does not name 'frank', and its keys 1, 2 name none of the question's items"}
     cfg = load_course_config(course.root, course.exchange)
     for sid, source in cases.items():
         nb = _released(course, A2)
@@ -151,3 +152,43 @@ def test_validate_fails_and_the_autograder_marks_the_drop_downs_when_the_typed_a
             assert "chosen with the drop-down was marked" in shown, (sid, shown[:3000])
     finally:
         forget_students(course, *cases, "w29b-chosen")
+
+
+def test_a_misspelt_key_is_said_whichever_items_check_comes_first(tmp_path, monkeypatch) -> None:
+    """red team 30 M1: a misspelt key ('lelia') on the last item checked was dropped for the drop-down's answer without
+    a word (the same slip on the first item was said), because only the items checked so far counted. The answer
+    widget now names the question's items, so a key that names none of them is said at its item's check."""
+    from coplearn.grading import checks, resolve
+    from coplearn.widgets.answers import ChoiceQuestions
+
+    monkeypatch.setattr(resolve, "_ITEMS", {})
+    monkeypatch.setattr(resolve, "_ITEMS_ASKED", {})
+    monkeypatch.setattr(resolve, "_TRACKING", False)
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    _store(tmp_path, **{"q1_readiness.leila": "R1"})
+    people = {"frank": "Frank", "dan": "Dan", "sian": "Sian", "leila": "Leila"}
+    ChoiceQuestions("q1_readiness", dict.fromkeys(people, ""), names=people, kind="readiness", folder=tmp_path)
+    typed = {"frank": "R3", "dan": "R1", "sian": "R4", "lelia": "R2"}
+    monkeypatch.setattr(resolve, "_namespace", lambda: {"q1_readiness": typed})
+    for person in ("frank", "dan", "sian"):
+        answer = resolve.choice("q1_readiness", person, kind="readiness", label=f"{person}'s readiness", folder=tmp_path)
+        checks.check_choice(answer, "readiness", f"{person}'s readiness")  # typed, named: nothing more said
+    answer = resolve.choice("q1_readiness", "leila", kind="readiness", label="Leila's readiness", folder=tmp_path)
+    assert answer == "R1"
+    with pytest.raises(AssertionError) as said:
+        checks.check_choice(answer, "readiness", "Leila's readiness")
+    assert "does not name 'leila', and its key 'lelia' names none of the question's items" in str(said.value)
+    # a list typed where the people are named: said too (red team 30 L1)
+    monkeypatch.setattr(resolve, "_namespace", lambda: {"q1_readiness": ["R3", "R1", "R4", "R2"]})
+    answer = resolve.choice("q1_readiness", "leila", kind="readiness", label="Leila's readiness", folder=tmp_path)
+    with pytest.raises(AssertionError, match="is a list, not one answer for each item"):
+        checks.check_choice(answer, "readiness", "Leila's readiness")
+
+
+def test_odd_digit_keys_in_a_several_choice_answer_are_read_not_raised() -> None:
+    """red team 30 M2: superscript or circled digits as keys raised ValueError in the sanitiser (the whole submission
+    went ungraded) and in the learner's run."""
+    from coplearn.grading.answers import several_values
+
+    assert sorted(several_values({"\u00b9": "managed", "\u00b2": "professional"}, "culture")) == ["managed", "professional"]
+    assert several_values({"\u2460": None}, "culture") == [None]

@@ -250,8 +250,8 @@ def check_several(answers: Sequence[object], kind: str, count: int, where: str) 
     no answer at all, and more than ``count`` different answers (which would let a learner name
     every option). An answer that is short, or repeats one, or holds something that is not an
     option, is marked as given (each right answer earns its points), with a note saying so. Under
-    ``nbgrader validate`` an entry that is not an option fails too, so that "Success!" is never said
-    of an answer that earns nothing (red team 28 M3).
+    ``nbgrader validate`` every problem fails, so that "Success!" is never said of an answer that earns nothing
+    (red team 28 M3) or that the notebook calls "Not ready yet" (walk30s M2: one answer of two).
 
     >>> check_several(["managed", "democratic", "humanistic"], "culture", 2, "question 2")
     Traceback (most recent call last):
@@ -261,7 +261,9 @@ def check_several(answers: Sequence[object], kind: str, count: int, where: str) 
     Note: For question 2 you gave 1 answer; the question asks for 2 (each right one you give earns its points).
     """
     problem, fatal = _several_problem(answers, kind, count, where)
-    if problem is not None and not fatal and not _interactive():
+    # (under nbgrader validate every problem fails, so that "Success!" is never said beside a "Not ready yet" in the
+    # notebook: walk30s M2, one culture of two; the autograder marks what is given, with the note)
+    if problem is not None and not fatal and not _interactive() and os.environ.get("NBGRADER_EXECUTION") != "validate":
         print(f"Note: {problem}")
         return
     _report(problem or _instead(where))

@@ -17,7 +17,7 @@ from typing import Any
 
 from coplearn.grading.answers import (_SHOW_ITEMS, ANSWERS_FILE, _show, as_data, blank_answer, canonical, unreadable_hint,
                                       is_answer_name, item_value, names_given, names_item, number_text, parse_answer_cell,
-                                      several_values, syntax_hint, unquoted_hint, unread_elsewhere,
+                                      several_values, short_key, syntax_hint, unquoted_hint, unread_elsewhere,
                                       unread_in_note)
 from coplearn.grading.checks import UNREAD_AT_GRADING, UNREAD_MESSAGE, plain_errors
 from coplearn.grading.store import AnswerStore
@@ -68,9 +68,19 @@ _UNREAD_LABELS: dict[str, str] = {}
 #: used (the answer cell cannot be read, or its ``{...}`` names no such item), with what it says (walk29b M2,
 #: M4: a drop-down answer hid that the typed one was dropped, and ``nbgrader validate`` said "Success!").
 _INSTEAD_LABELS: dict[str, str] = {}
-#: The items of each question whose checks have run (``{"q1": {"task", "team"}}``): a typed ``{...}`` that names one
-#: of them answers the question by typing, and may leave the others to the drop-downs or boxes.
+#: The items of each question whose checks have run (``{"q1": {"task", "team"}}``), for a question whose items no
+#: answer widget has named (see :data:`_ITEMS`).
 _ITEMS_ASKED: dict[str, set[str]] = {}
+#: The items of each question, as its answer widget (drop-downs or boxes, shown above the checks) names them
+#: (:func:`note_items`): a typed ``{...}`` key that names none of them is a slip ('lelia', ``1``), whichever item's
+#: check comes first (red team 30 M1).
+_ITEMS: dict[str, frozenset[str]] = {}
+
+
+def note_items(question: str, items: object) -> None:
+    """Record the items of ``question`` (an answer widget calls this when it is made; a question split over two
+    widgets has the items of both)."""
+    _ITEMS[question] = _ITEMS.get(question, frozenset()) | frozenset(str(i) for i in items)  # type: ignore[attr-defined]
 
 
 def unread_because_of_cell(label: str) -> bool:
@@ -122,7 +132,7 @@ def _instead(question: str, where: str, item: object | None, control: str) -> st
     >>> given = r._given
     >>> r._given = lambda q: {1: "R2", 2: "R4"}
     >>> print(r._instead("q1_readiness", "Frank's readiness", "frank", "drop-down"))
-    Your typed q1_readiness does not name 'frank' (it names 1, 2), so the answer shown for Frank's readiness is the one chosen with the drop-down. To answer it by typing, write 'frank': ... as in q1_readiness = {'frank': ...}.
+    Your typed q1_readiness does not name 'frank', and its keys 1, 2 name none of the question's items, so the answer shown for Frank's readiness is the one chosen with the drop-down. To answer it by typing, write 'frank': ... as in q1_readiness = {'frank': ...}.
     >>> r._given = lambda q: {"frank": None}
     >>> r._instead("q1_readiness", "Frank's readiness", "frank", "drop-down") is None
     True
@@ -144,21 +154,30 @@ def _instead(question: str, where: str, item: object | None, control: str) -> st
     if item is None:
         return None
     value = _given(question)
-    # (only keys that name none of the question's items checked so far: {"task": 3.46} typed, with the boxes for the
-    # rest, is a way to answer, not a slip)
-    asked = _ITEMS_ASKED.get(question, set()) | {str(item)}
-    unnamed = (isinstance(value, Mapping) and value and not any(names_item(k, i) for k in value for i in asked)
-               and any(not _blank(v) for v in value.values()))
-    if not unnamed:
-        return None
-    shown_item = repr(int(str(item))) if str(item).isdigit() else repr(str(item))
-    listed = _keys_listed(value)
+    shown_item = repr(int(str(item))) if str(item).isdecimal() else repr(str(item))
+    how_to = f"To answer it by typing, write {shown_item}: ... as in {question} = {{{shown_item}: ...}}."
+    if isinstance(value, Mapping):
+        # a key that names none of the question's items and holds an answer is a slip; {"task": 3.46} typed with the
+        # boxes for the rest is a way to answer, not a slip (the widget names the items; failing that, the items
+        # checked so far)
+        items = _ITEMS.get(question) or frozenset(_ITEMS_ASKED.get(question, set()) | {str(item)})
+        stray = {k: v for k, v in value.items() if not _blank(v) and not any(names_item(k, i) for i in items)}
+        if not stray:
+            return None
+        keys = (f"its key {_keys_listed(stray)} names" if len(stray) == 1 else f"its keys {_keys_listed(stray)} name")
+        if marking():
+            return (f"The typed {question} does not name {shown_item}, and {keys} none of the question's items, so "
+                    f"the answer {given} was marked for {where}.")
+        return (f"Your typed {question} does not name {shown_item}, and {keys} none of the question's items, so the "
+                f"answer shown for {where} is the one {given}. {how_to}")
+    if _blank(value) or (isinstance(value, (list, tuple)) and str(item).isdecimal()):
+        return None  # (nothing typed; a list answers numbered items in order, and gave this one nothing)
+    what = "a list" if isinstance(value, (list, tuple)) else "one answer for the whole question"
     if marking():
-        return (f"The typed {question} does not name {shown_item} (it names {listed}), so the answer {given} was "
-                f"marked for {where}.")
-    return (f"Your typed {question} does not name {shown_item} (it names {listed}), so the answer shown for {where} "
-            f"is the one {given}. To answer it by typing, write {shown_item}: ... as in "
-            f"{question} = {{{shown_item}: ...}}.")
+        return (f"The typed {question} is {what}, not one answer for each item, so the answer {given} was marked "
+                f"for {where}.")
+    return (f"Your typed {question} is {what}, not one answer for each item, so the answer shown for {where} is the "
+            f"one {given}. {how_to}")
 
 
 def _keys_listed(value: Mapping[Any, Any]) -> str:
@@ -166,13 +185,9 @@ def _keys_listed(value: Mapping[Any, Any]) -> str:
     a line the learner, the feedback and the tutor read, which a long or odd key cannot stretch.
 
     >>> _keys_listed({1: None, "x" * 100: None})
-    "1, 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx..."
+    "1, 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...'"
     """
-    def short(key: object) -> str:
-        shown = repr(key)
-        return shown if len(shown) <= 40 else shown[:40] + "..."
-
-    return ", ".join(short(k) for k in list(value)[:6]) + (", ..." if len(value) > 6 else "")
+    return ", ".join(short_key(k) for k in list(value)[:6]) + (", ..." if len(value) > 6 else "")
 
 
 def _unnamed(question: str, item: object, control: str = "drop-down") -> str | None:
@@ -256,6 +271,8 @@ def prepare_answers() -> None:
     _UNREAD_LABELS.clear()
     _INSTEAD_LABELS.clear()
     _ITEMS_ASKED.clear()
+    _ITEMS.clear()
+    given_in = dict(_GIVEN_IN)
     _GIVEN_IN.clear()
     _GIVEN_BY.clear()
     _CHECKED.clear()
@@ -276,6 +293,10 @@ def prepare_answers() -> None:
             except ValueError:
                 continue
             _HOW[name] = "given earlier in this notebook"
+            if name in given_in:
+                # (the cell that gave it, as far as this session knows: on a second Run All that is the answer cell
+                # itself, whose value is not "an earlier cell's" once a slip makes it unreadable: walk30s M1)
+                _GIVEN_IN[name] = given_in[name]
     if not _TRACKING:
         shell.events.register("post_run_cell", _after_cell)
         _TRACKING = True
@@ -345,7 +366,9 @@ def _unreadable(names: list[str], cell: object) -> list[str]:
 
 def _meanwhile(kept: list[str]) -> str:
     if not kept:
-        return ""
+        # (what is marked meanwhile, said where the learner is: Run All stops at this cell, so the checks below
+        # it do not run until it is mended: walk30s M1, L6)
+        return " Until then, only what you chose with the drop-downs or boxes for it is marked."
     several = len(kept) > 1
     return (f" Meanwhile the answer{'s' if several else ''} given for {', '.join(kept)} in an earlier cell "
             f"{'are' if several else 'is'} the one{'s' if several else ''} marked.")

@@ -699,7 +699,7 @@ def _keys_naming_no_item(schema: Mapping[str, Question], typed: Mapping[str, obj
             stray = [k for k in list(given)[: grading.MAX_ITEMS]
                      if not any(grading.names_item(k, item) for item in q.items)]
             if stray:
-                out[name] = [log_safe(repr(k), 40) for k in stray[:10]] + (["..."] if len(stray) > 10 else [])
+                out[name] = [log_safe(grading.short_key(k), 60) for k in stray[:10]] + (["..."] if len(stray) > 10 else [])
         elif isinstance(given, (list, tuple)) and given and not any(str(i).isdigit() for i in q.items):
             out[name] = ["a list, not {...} with each item named"]
     return out
@@ -1238,8 +1238,12 @@ def _build_answers_as_data() -> type:
                 given = (f"is a list, where each item must be named in {{...}} ({items})" if keys[0].startswith("a list")
                          else f"gives the key{'s' if len(keys) > 1 else ''} {', '.join(keys)}, which name{'s' if len(keys) == 1 else ''} "
                               f"none of its items ({items})")
-                self.log.warning("coplearn: %s: the typed answer to %s %s, so nothing typed there was marked. The answer "
-                                 "may be right in another form: check it by hand.", student, n, log_safe(given, 400))
+                # (only what those keys hold goes unmarked: any key that names an item is marked: red team 30 M1)
+                lost = ("nothing typed there was marked" if keys[0].startswith("a list")
+                        else f"what {'they hold was' if len(keys) > 1 else 'it holds was'} not marked (an item the "
+                             "typed answer does name is marked as typed)")
+                self.log.warning("coplearn: %s: the typed answer to %s %s, so %s. The answer "
+                                 "may be right in another form: check it by hand.", student, n, log_safe(given, 400), lost)
             nb.metadata["coplearn"] = {}  # the course's record only: nothing the submission put there
             record = nb.metadata["coplearn"]
             read = {n: v for n, v in typed.items() if n not in unread}  # as the grading kernel will see them

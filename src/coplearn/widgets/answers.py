@@ -32,6 +32,7 @@ import ipywidgets as W
 
 from coplearn.grading.answers import printable
 from coplearn.grading.options import Option, canonical, options
+from coplearn.grading.resolve import note_items
 from coplearn.grading.store import AnswerStore
 from ._base import DESCRIBED_CLASS, KEYBOARD_SCRIPT, LABEL_STYLE, Composite, live_html, message
 from ._style import COURSE_CLASS, course_style
@@ -156,6 +157,8 @@ class ChoiceQuestions(_AnswerWidget):
         self.dropdowns: dict[Any, W.Dropdown] = {}
         rows: list[W.Widget] = [W.HTML(f"<p><strong>{html.escape(title)}</strong></p>")] if title else []
         entries = list(items.items()) if items is not None else [(None, "")]
+        if items is not None:
+            note_items(question, items)  # (so the checks can tell a typed key that names none of them: red team 30 M1)
         for item, text in entries:
             key = self.question if item is None else f"{self.question}.{item}"
             name = names[item] if names and item in names else f"{label} {item}"
@@ -221,6 +224,7 @@ class NumberAnswers(_AnswerWidget):
                  folder: str | os.PathLike[str] | None = None) -> None:
         super().__init__(question, folder)
         saved = self.store.all()
+        note_items(question, items)
         self.boxes: dict[Any, W.Text] = {}
         for item, desc in items.items():
             key = f"{question}.{item}"

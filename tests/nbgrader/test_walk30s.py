@@ -1,0 +1,101 @@
+"""walk30s: a student doing a1, a4 and a5 in JupyterLab (findings M1, M2, L1, L2, L5)."""
+
+from __future__ import annotations
+
+import io
+import json
+from contextlib import redirect_stdout
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+pytestmark = [pytest.mark.nbgrader]
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _ran(source: str, cell: str | None, broken: bool = False) -> str:
+    """What the learner's kernel says after a cell runs (as IPython's post_run_cell event gives it)."""
+    from coplearn.grading import resolve
+
+    error = None
+    if broken:
+        try:
+            compile(source, "<cell>", "exec")
+        except SyntaxError as exc:
+            error = exc
+    with redirect_stdout(io.StringIO()) as said:
+        resolve._after_cell(SimpleNamespace(info=SimpleNamespace(raw_cell=source, cell_id=cell),
+                                            error_before_exec=error, error_in_exec=None))
+    return said.getvalue()
+
+
+def test_a_slip_on_a_second_run_all_does_not_say_an_earlier_cell_gives_the_answer(monkeypatch) -> None:
+    """M1: Run All, then a slip in the answer cell and Run All again in the same kernel: the note said "Meanwhile the
+    answer given for q1 in an earlier cell is the one marked" (the last run's value, still in the kernel), while the
+    autograder marks only the drop-downs. The answer cell's own earlier value is not kept; another cell's still is."""
+    import IPython
+
+    from coplearn.grading import resolve
+
+    shell = SimpleNamespace(user_ns={}, events=SimpleNamespace(register=lambda *a: None),
+                            InteractiveTB=SimpleNamespace(set_mode=lambda **k: None))
+    monkeypatch.setattr(IPython, "get_ipython", lambda: shell)
+    monkeypatch.setattr(resolve, "_TRACKING", True)  # (as after the set-up cell's first run: nothing to register)
+    for name in ("_MARKED", "_HOW", "_GIVEN_IN", "_GIVEN_BY"):
+        monkeypatch.setattr(resolve, name, {})
+    for name in ("_UNREAD", "_UNREAD_AT_GRADING"):
+        monkeypatch.setattr(resolve, name, set())
+    typed, slip = 'q1 = {7: "humanistic"}', 'q1 = {7: "humanistic}'
+    resolve.prepare_answers()
+    _ran(typed, "answer-cell")
+    shell.user_ns["q1"] = {7: "humanistic"}
+    resolve.prepare_answers()  # Run All again: the set-up cell runs first, with the last run's q1 in the kernel
+    said = _ran(slip, "answer-cell", broken=True)
+    assert "q1" not in resolve._MARKED and "Meanwhile" not in said, said
+    assert "Until then, only what you chose with the drop-downs or boxes for it is marked." in said, said
+    # an answer another cell gave (the set-up cell run again below it) still stands, as the autograder marks it
+    resolve.prepare_answers()
+    _ran(typed, "earlier-cell")
+    resolve.prepare_answers()
+    said = _ran(slip, "answer-cell", broken=True)
+    assert resolve._MARKED["q1"] == {7: "humanistic"} and "Meanwhile the answer given for q1 in an earlier cell" in said
+
+
+def test_validate_fails_on_a_several_choice_answer_short_of_its_count(monkeypatch, capsys) -> None:
+    """M2: a1 Q2 with one culture of two showed "Not ready yet" in the notebook, and nbgrader validate said "Success!".
+    Under validate a short or repeated answer now fails; the autograder still marks what is given, with a note."""
+    from coplearn.grading import checks
+
+    monkeypatch.setenv("NBGRADER_EXECUTION", "validate")
+    with pytest.raises(AssertionError, match="you gave 1 answer; the question asks for 2"):
+        checks.check_several(["managed"], "culture", 2, "question 2")
+    with pytest.raises(AssertionError, match="more than once"):
+        checks.check_several(["managed", "managed"], "culture", 2, "question 2")
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    checks.check_several(["managed"], "culture", 2, "question 2")
+    assert "Note: For question 2 you gave 1 answer" in capsys.readouterr().out
+
+
+def _cells(assignment: str) -> list[dict]:
+    path = REPO / "solutions" / assignment / f"{assignment}.ipynb"
+    return json.loads(path.read_text(encoding="utf-8"))["cells"]
+
+
+def test_every_assignment_gives_the_keyboard_route_to_run_all_and_a5_has_no_stray_asterisks() -> None:
+    """L2: the assignments gave only the menu route to Run All, unlike every lesson; L1: a5's task cells opened an
+    italic in one paragraph and closed it in the next, so both asterisks showed."""
+    import re
+
+    for folder in sorted((REPO / "solutions").iterdir()):
+        cells = _cells(folder.name)
+        first = "".join(cells[0]["source"])
+        if "Run All Cells" in first:  # (a5, written answers only, has nothing to run first)
+            assert "Ctrl+Shift+C" in first and "type run all" in first, (folder.name, first[:400])
+        for cell in cells:
+            if cell["cell_type"] != "markdown":
+                continue
+            for paragraph in "".join(cell["source"]).split("\n\n"):
+                plain = re.sub(r"\*\*", "", paragraph)
+                assert plain.count("*") % 2 == 0, (folder.name, paragraph[:200])
