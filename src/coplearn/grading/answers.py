@@ -188,7 +188,7 @@ def unreadable_hint(source: str, error: object = None) -> str | None:
     """
     import unicodedata
 
-    hint = command_line_hint(source, error) or decimal_comma_hint(source)
+    hint = command_line_hint(source, error) or decimal_comma_hint(source) or _worded_key_hint(source, error)
     if hint or error is None:
         return hint
     m = re.search(r"U\+([0-9A-Fa-f]{4,6})", str(error))
@@ -219,6 +219,33 @@ def unreadable_hint(source: str, error: object = None) -> str | None:
 
 
 _COMMAND_LINE = re.compile(r"^[ \t]*([%!])", re.M)
+
+
+#: A key written as words without quotation marks: ``Statement 12: "humanistic",`` (walk30s L7).
+_WORDED_KEY = re.compile(r"(?:^|[{,])[ \t]*((?:statement|item|practice|scenario|person|domain)[ \t]+(\d{1,3}))[ \t]*:",
+                         re.IGNORECASE | re.MULTILINE)
+
+
+def _worded_key_hint(source: str, error: object = None) -> str | None:
+    """A key such as ``Statement 12:`` typed without quotation marks, on the line Python stopped at: say to write the
+    number alone, or the words in quotes (which the course reads), not Python's "':' expected after dictionary key".
+
+    >>> print(_worded_key_hint('q1 = {\\n    Statement 12: "humanistic",\\n}', SyntaxError("x", ("<cell>", 2, 5, "", 2, 5))))
+    line 2 has Statement 12 without quotation marks: write just the number, 12: "...", or put the words in quotes, "Statement 12": "..."
+    """
+    if not isinstance(source, str):
+        return None
+    for m in _WORDED_KEY.finditer(source):
+        before = source[source.rfind("\n", 0, m.start(1)) + 1: m.start(1)]
+        if before.count('"') % 2 == 0 and before.count("'") % 2 == 0:  # (not words inside a quoted answer)
+            break
+    else:
+        return None
+    line = source.count("\n", 0, m.start(1)) + 1
+    if getattr(error, "lineno", line) != line:
+        return None
+    return (f"line {line} has {m.group(1)} without quotation marks: write just the number, {m.group(2)}: "
+            f"\"...\", or put the words in quotes, \"{m.group(1)}\": \"...\"")
 
 
 def command_line_hint(source: str, error: object = None) -> str | None:

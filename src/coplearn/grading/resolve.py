@@ -420,8 +420,9 @@ def _watch(source: str, failed: bool, cell: object = None) -> None:
             _HOW[name] = "worked out in your notebook and saved"
             said = _checked_before(name, data, cell)
             if said:
-                print(f"Saved: {name} = {_show(data)} (this cell works its answer out, so the value it gave is saved "
-                      f"in {ANSWERS_FILE}). " + _after_check(said))
+                # (the note first: what a learner reads first must not be "Saved:" for a value not marked: walk30s L5)
+                print(_after_check(said) + f" (This cell works its answer out, so the value it gave, {name} = "
+                      f"{_show(data)}, is saved in {ANSWERS_FILE}; a check that ran before it marks what it showed.)")
                 continue
             print(f"Saved for marking: {name} = {_show(data)} (this cell works its answer out, so the value "
                   f"it gave is saved in {ANSWERS_FILE} and that is what will be marked).")
