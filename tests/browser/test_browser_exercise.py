@@ -40,6 +40,26 @@ def _nbcourse():
     return module
 
 
+#: The words of the check lines ("Your answer to statement 1: ...") that a narrow window breaks across two lines.
+SPLIT_WORDS = """() => {
+  const split = []; let lines = 0, width = 0;
+  for (const pre of document.querySelectorAll('.jp-OutputArea-output pre')) {
+    if (!pre.textContent.includes('Your answer to')) continue;
+    lines += 1; width = Math.round(pre.getBoundingClientRect().width);
+    const walker = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const m of node.textContent.matchAll(/\\S+/g)) {
+        if (m[0].length > 20) continue;  // (a word longer than a line may break)
+        const range = document.createRange(); range.setStart(node, m.index); range.setEnd(node, m.index + m[0].length);
+        const tops = new Set(Array.from(range.getClientRects()).filter(r => r.width > 0).map(r => Math.round(r.top)));
+        if (tops.size > 1) split.push(m[0]);
+      }
+    }
+  }
+  return {lines, width, split: split.slice(0, 10)};
+}"""
+
+
 def _answer_key(item: int) -> str:
     """The right culture for a statement, read from the hidden test in the solution notebook."""
     nb = json.loads((REPO / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text(encoding="utf-8"))
@@ -74,6 +94,15 @@ def test_a_choice_answered_with_the_widget_is_saved_and_graded_correctly(
             box.select_option(label=culture.capitalize())
             nb.outputs.get_by_text(f"Your answer is saved: Statement {item}: {culture.capitalize()}").first.wait_for(
                 timeout=15_000)
+        # at 400 px a check's line wraps between words, not inside one ("humanis / tic": walk30s L4)
+        page.set_viewport_size({"width": 400, "height": 800})
+        if page.locator("#jp-left-stack").is_visible():
+            page.keyboard.press("Escape")
+            page.keyboard.press("Control+b")  # the file list closed, as the learner guide says for a narrow window
+        page.wait_for_timeout(500)
+        split = page.evaluate(SPLIT_WORDS)
+        assert split["lines"] > 0 and split["width"] > 200 and not split["split"], split
+        page.set_viewport_size(VIEWPORT)
         page.keyboard.press("Escape")  # command mode, as after clicking beside a cell
         page.keyboard.press("Control+s")
         page.wait_for_function("() => !document.querySelector('.lm-TabBar-tab.jp-mod-dirty')", timeout=20_000)

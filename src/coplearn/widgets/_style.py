@@ -42,6 +42,8 @@ COURSE_CLASS = "coplearn-course"
 #:   browser without it shows both).
 #: - A button waiting to act on a press (``coplearn-waiting``, :meth:`Composite.once_typed`) looks disabled but is
 #:   not, so that it keeps the keyboard focus (walk28 M1).
+#: - A printed line (a check's "Your answer to statement 1: humanistic (typed)") wraps between words, not inside one
+#:   ("humanis / tic" at 400 px: walk30s L4); a word longer than the line still breaks.
 #: - On a phone (up to 480 CSS px) a drop-down's or text box's label goes above it, so that the control has the
 #:   row's whole width and a drop-down shows its choice whole ("Building and maintaining the team" was cut to
 #:   "Building and maintaining the" beside "Show the need": walk27 L6).
@@ -67,6 +69,7 @@ COURSE_CSS = """
 .coplearn-course .widget-dropdown > select, .coplearn-course .widget-text > input,
 .coplearn-course .widget-textarea > textarea { flex: 1 1 12em; min-width: 12em; max-width: 100%; }
 .coplearn-course .widget-text > input[type="number"] { flex-basis: 6em; min-width: 6em; }
+.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stdout"] pre { word-break: normal; overflow-wrap: break-word; }
 @media (max-width: 480px) {
   .coplearn-course .widget-dropdown > .widget-label, .coplearn-course .widget-text > .widget-label,
   .coplearn-course .widget-textarea > .widget-label { flex-basis: 100%; } }
