@@ -19,6 +19,19 @@ pytestmark = [pytest.mark.nbgrader]
 A2 = "a2-leading-situationally"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_checks(monkeypatch):
+    """Each test starts as a fresh kernel does: the learner's checks keep what they saw in module-level registries,
+    which other tests in the same worker may have filled."""
+    from coplearn.grading import resolve
+
+    for name in ("_MARKED", "_HOW", "_UNREAD_LABELS", "_INSTEAD_LABELS", "_ITEMS", "_ITEMS_ASKED", "_GIVEN_IN",
+                 "_GIVEN_BY", "_CHECKED"):
+        monkeypatch.setattr(resolve, name, {})
+    for name in ("_UNREAD", "_UNREAD_AT_GRADING"):
+        monkeypatch.setattr(resolve, name, set())
+
+
 def test_statements_numbered_with_zeros_or_words_are_read() -> None:
     """'01' and 'statement 1' name statement 1 unambiguously, in the learner's kernel and the autograder alike."""
     from coplearn.grading.answers import item_value
@@ -46,6 +59,10 @@ def test_an_item_named_and_left_blank_is_simply_not_answered(tmp_path, monkeypat
     nbgrader validate. An item the typed answer names, left blank, is just not answered yet."""
     from coplearn.grading import checks, resolve
 
+    for name in ("_UNREAD", "_UNREAD_AT_GRADING"):  # (as in a fresh kernel, whatever other tests left here)
+        monkeypatch.setattr(resolve, name, set())
+    for name in ("_ITEMS", "_ITEMS_ASKED", "_UNREAD_LABELS", "_INSTEAD_LABELS"):
+        monkeypatch.setattr(resolve, name, {})
     released = {"frank": None, "dan": None, "sian": None, "leila": None}
     monkeypatch.setattr(resolve, "_namespace", lambda: {"q1_readiness": released, "q1": {"task": None}})
     monkeypatch.setattr(resolve, "_TRACKING", False)

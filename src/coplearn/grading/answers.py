@@ -222,7 +222,7 @@ _COMMAND_LINE = re.compile(r"^[ \t]*([%!])", re.M)
 
 
 #: A key written as words without quotation marks: ``Statement 12: "humanistic",`` (walk30s L7).
-_WORDED_KEY = re.compile(r"(?:^|[{,])[ \t]*((?:statement|item|practice|scenario|person|domain)[ \t]+(\d{1,3}))[ \t]*:",
+_WORDED_KEY = re.compile(r"(?:^|[{,])[ \t]*((statement|practice|scenario)[ \t]+(\d{1,3}))[ \t]*:",
                          re.IGNORECASE | re.MULTILINE)
 
 
@@ -244,8 +244,9 @@ def _worded_key_hint(source: str, error: object = None) -> str | None:
     line = source.count("\n", 0, m.start(1)) + 1
     if getattr(error, "lineno", line) != line:
         return None
-    return (f"line {line} has {m.group(1)} without quotation marks: write just the number, {m.group(2)}: "
-            f"\"...\", or put the words in quotes, \"{m.group(1)}\": \"...\"")
+    quoted = (f", or put the words in quotes, \"{m.group(1)}\": \"...\"" if m.group(2).lower() == "statement"
+              else "")  # (only "statement 12" is read as words: rev30 H2)
+    return f"line {line} has {m.group(1)} without quotation marks: write just the number, {m.group(3)}: \"...\"{quoted}"
 
 
 def command_line_hint(source: str, error: object = None) -> str | None:

@@ -129,7 +129,8 @@ def _instead(question: str, where: str, item: object | None, control: str) -> st
     the answer cell cannot be read, or the typed ``{...}`` does not name ``item``; None when nothing was typed.
 
     >>> import coplearn.grading.resolve as r
-    >>> given = r._given
+    >>> given, items, unread = r._given, dict(r._ITEMS), set(r._UNREAD)
+    >>> r._ITEMS.clear(); r._ITEMS_ASKED.clear(); r._UNREAD.clear()   # (as in a fresh kernel)
     >>> r._given = lambda q: {1: "R2", 2: "R4"}
     >>> print(r._instead("q1_readiness", "Frank's readiness", "frank", "drop-down"))
     Your typed q1_readiness does not name 'frank', and its keys 1, 2 name none of the question's items, so the answer shown for Frank's readiness is the one chosen with the drop-down. To answer it by typing, write 'frank': ... as in q1_readiness = {'frank': ...}.
@@ -139,7 +140,7 @@ def _instead(question: str, where: str, item: object | None, control: str) -> st
     >>> r._given, r._ITEMS_ASKED["q1"] = (lambda q: {"task": 3.46}), {"task"}
     >>> r._instead("q1", "the team score", "team", "box") is None   # (one item typed, the rest in the boxes)
     True
-    >>> r._given = given; r._ITEMS_ASKED.clear()
+    >>> r._given = given; r._ITEMS_ASKED.clear(); r._ITEMS.update(items); r._UNREAD.update(unread)
     """
     from coplearn.grading.checks import marking
 
@@ -157,6 +158,8 @@ def _instead(question: str, where: str, item: object | None, control: str) -> st
     shown_item = repr(int(str(item))) if str(item).isdecimal() else repr(str(item))
     how_to = f"To answer it by typing, write {shown_item}: ... as in {question} = {{{shown_item}: ...}}."
     if isinstance(value, Mapping):
+        if any(names_item(k, item) for k in value):
+            return None  # (it names this item, left blank: the drop-down's or box's answer is the answer: rev30 H1)
         # a key that names none of the question's items and holds an answer is a slip; {"task": 3.46} typed with the
         # boxes for the rest is a way to answer, not a slip (the widget names the items; failing that, the items
         # checked so far)
@@ -174,10 +177,10 @@ def _instead(question: str, where: str, item: object | None, control: str) -> st
         return None  # (nothing typed; a list answers numbered items in order, and gave this one nothing)
     what = "a list" if isinstance(value, (list, tuple)) else "one answer for the whole question"
     if marking():
-        return (f"The typed {question} is {what}, not one answer for each item, so the answer {given} was marked "
-                f"for {where}.")
-    return (f"Your typed {question} is {what}, not one answer for each item, so the answer shown for {where} is the "
-            f"one {given}. {how_to}")
+        return (f"The typed {question} is {what}, which does not name the question's items, so the answer {given} "
+                f"was marked for {where}.")
+    return (f"Your typed {question} is {what}, which does not name the question's items, so the answer shown for "
+            f"{where} is the one {given}. {how_to}")
 
 
 def _keys_listed(value: Mapping[Any, Any]) -> str:
@@ -270,8 +273,9 @@ def prepare_answers() -> None:
     _UNREAD_AT_GRADING.clear()
     _UNREAD_LABELS.clear()
     _INSTEAD_LABELS.clear()
+    # (_ITEMS is kept: a question's items do not change, and a set-up cell run again need not be followed by the
+    # widget cell: rev30 L3; a new kernel, or the grading kernel's reset, starts it empty)
     _ITEMS_ASKED.clear()
-    _ITEMS.clear()
     given_in = dict(_GIVEN_IN)
     _GIVEN_IN.clear()
     _GIVEN_BY.clear()
@@ -368,7 +372,8 @@ def _meanwhile(kept: list[str]) -> str:
     if not kept:
         # (what is marked meanwhile, said where the learner is: Run All stops at this cell, so the checks below
         # it do not run until it is mended: walk30s M1, L6)
-        return " Until then, only what you chose with the drop-downs or boxes for it is marked."
+        return (" Until you mend it, what you chose in the drop-downs (or typed in the boxes) for these questions is what "
+                "is marked.")
     several = len(kept) > 1
     return (f" Meanwhile the answer{'s' if several else ''} given for {', '.join(kept)} in an earlier cell "
             f"{'are' if several else 'is'} the one{'s' if several else ''} marked.")
@@ -422,7 +427,7 @@ def _watch(source: str, failed: bool, cell: object = None) -> None:
             if said:
                 # (the note first: what a learner reads first must not be "Saved:" for a value not marked: walk30s L5)
                 print(_after_check(said) + f" (This cell works its answer out, so the value it gave, {name} = "
-                      f"{_show(data)}, is saved in {ANSWERS_FILE}; a check that ran before it marks what it showed.)")
+                      f"{_show(data)}, is saved in {ANSWERS_FILE}.)")
                 continue
             print(f"Saved for marking: {name} = {_show(data)} (this cell works its answer out, so the value "
                   f"it gave is saved in {ANSWERS_FILE} and that is what will be marked).")

@@ -697,7 +697,7 @@ def _keys_naming_no_item(schema: Mapping[str, Question], typed: Mapping[str, obj
             continue
         if isinstance(given, Mapping):
             stray = [k for k in list(given)[: grading.MAX_ITEMS]
-                     if not any(grading.names_item(k, item) for item in q.items)]
+                     if not _blank_answer(given[k]) and not any(grading.names_item(k, item) for item in q.items)]
             if stray:
                 out[name] = [log_safe(grading.short_key(k), 60) for k in stray[:10]] + (["..."] if len(stray) > 10 else [])
         elif isinstance(given, (list, tuple)) and given and not any(str(i).isdigit() for i in q.items):
@@ -1241,7 +1241,7 @@ def _build_answers_as_data() -> type:
                 # (only what those keys hold goes unmarked: any key that names an item is marked: red team 30 M1)
                 lost = ("nothing typed there was marked" if keys[0].startswith("a list")
                         else f"what {'they hold was' if len(keys) > 1 else 'it holds was'} not marked (an item the "
-                             "typed answer does name is marked as typed)")
+                             "typed answer does name is marked as typed, unless a line above says otherwise)")
                 self.log.warning("coplearn: %s: the typed answer to %s %s, so %s. The answer "
                                  "may be right in another form: check it by hand.", student, n, log_safe(given, 400), lost)
             nb.metadata["coplearn"] = {}  # the course's record only: nothing the submission put there

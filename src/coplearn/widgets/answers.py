@@ -253,6 +253,6 @@ class NumberAnswers(_AnswerWidget):
             still = (f"so your saved answer is still {kept:g}" if isinstance(kept, (int, float)) and not isinstance(kept, bool)
                      else f"so your saved answer is still {printable(str(kept))[:40]}" if kept is not None
                      else "so nothing is saved for it yet")
-            raise ValueError(f"{desc}: '{printable(str(change['new']))[:60]}' is not a number, {still}. Type digits, "
-                             "for example 3.25, then press Enter.") from None
+            raise ValueError(f"For \"{desc}\", '{printable(str(change['new']))[:60]}' is not a number, {still}. Type "
+                             "digits, for example 3.25, then press Enter.") from None
         self._save(key, value, f"{desc} = {value:g}")
