@@ -103,8 +103,8 @@ def test_a_decimal_comma_is_named_for_the_tutor_and_the_learner() -> None:
         resolve._after_cell(result)
     assert said.getvalue() == ('Python cannot read this answer cell, so its answers are not marked until it is '
                                'mended: 2,92 has a decimal comma; write 2.92 '
-                               '(with a full stop), or put it in quotes: "2,92". Until you mend it, what you chose in '
-                               'the drop-downs (or typed in the boxes) for these questions is what is marked.\n')
+                               '(with a full stop), or put it in quotes: "2,92". Until you mend it, the answers given '
+                               'with the drop-downs (or boxes) are the ones marked for the questions in this cell.\n')
     said = io.StringIO()
     with redirect_stdout(said):  # not an answer cell: nothing said
         resolve._after_cell(SimpleNamespace(info=SimpleNamespace(raw_cell="x = f(1,2"),

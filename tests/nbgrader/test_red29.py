@@ -30,6 +30,8 @@ def _fresh_checks(monkeypatch):
         monkeypatch.setattr(resolve, name, {})
     for name in ("_UNREAD", "_UNREAD_AT_GRADING"):
         monkeypatch.setattr(resolve, name, set())
+    monkeypatch.setattr(resolve, "_STRAY_AT", {})
+    monkeypatch.setattr(resolve, "_TRACKING", False)  # (the checks read the namespace each test gives them)
 
 
 def test_statements_numbered_with_zeros_or_words_are_read() -> None:

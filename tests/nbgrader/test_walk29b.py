@@ -34,6 +34,8 @@ def _fresh_checks(monkeypatch):
         monkeypatch.setattr(resolve, name, {})
     for name in ("_UNREAD", "_UNREAD_AT_GRADING"):
         monkeypatch.setattr(resolve, name, set())
+    monkeypatch.setattr(resolve, "_STRAY_AT", {})
+    monkeypatch.setattr(resolve, "_TRACKING", False)  # (the checks read the namespace each test gives them)
 
 
 def _saved(**answers: object) -> dict:
@@ -242,3 +244,27 @@ def test_the_worded_key_hint_offers_quotes_only_for_statements() -> None:
     said = hint('q1 = {1: "monitoring", Practice 3: "developmental"}')
     assert said and 'write just the number, 3: "..."' in said and "in quotes" not in said, said
     assert 'put the words in quotes, "Statement 12"' in (hint('q1 = {Statement 12: "humanistic"}') or "")
+    said = hint('q1_readiness = {Person 1: "R3"}') or ""  # (rev30b N5: it said a comma was missing)
+    assert "write each person by the name the answer cell gives it" in said and "comma" not in said, said
+
+
+def test_a_stray_key_beside_every_item_named_is_said_once(tmp_path, monkeypatch) -> None:
+    """rev30b N1: every person named (left blank, as released) plus a misspelt key holding an answer: nothing was said,
+    and validate said "Success!" while the typed answer was dropped. The stray key is now said once, at the first
+    check that meets it."""
+    from coplearn.grading import checks, resolve
+
+    monkeypatch.setattr(resolve, "_ITEMS", {"q1_readiness": frozenset(KEYS)})
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    _store(tmp_path, **{f"q1_readiness.{k}": v for k, v in KEYS.items()})
+    typed = {**dict.fromkeys(KEYS), "lelia": "R3"}
+    monkeypatch.setattr(resolve, "_namespace", lambda: {"q1_readiness": typed})
+    failed = []
+    for person in KEYS:
+        answer = resolve.choice("q1_readiness", person, kind="readiness", label=f"{person}'s readiness", folder=tmp_path)
+        try:
+            checks.check_choice(answer, "readiness", f"{person}'s readiness")
+        except AssertionError as exc:
+            failed.append((person, str(exc)))
+    assert [p for p, _ in failed] == ["frank"], failed
+    assert "its key 'lelia' names none of the question's items, so what it holds is not marked" in failed[0][1]

@@ -54,7 +54,7 @@ def test_a_slip_on_a_second_run_all_does_not_say_an_earlier_cell_gives_the_answe
     resolve.prepare_answers()  # Run All again: the set-up cell runs first, with the last run's q1 in the kernel
     said = _ran(slip, "answer-cell", broken=True)
     assert "q1" not in resolve._MARKED and "Meanwhile" not in said, said
-    assert "Until you mend it, what you chose in the drop-downs (or typed in the boxes) for these questions" in said
+    assert "Until you mend it, the answers given with the drop-downs (or boxes) are the ones marked" in said, said
     # an answer another cell gave (the set-up cell run again below it) still stands, as the autograder marks it
     resolve.prepare_answers()
     _ran(typed, "earlier-cell")

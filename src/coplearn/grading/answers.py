@@ -222,7 +222,7 @@ _COMMAND_LINE = re.compile(r"^[ \t]*([%!])", re.M)
 
 
 #: A key written as words without quotation marks: ``Statement 12: "humanistic",`` (walk30s L7).
-_WORDED_KEY = re.compile(r"(?:^|[{,])[ \t]*((statement|practice|scenario)[ \t]+(\d{1,3}))[ \t]*:",
+_WORDED_KEY = re.compile(r"(?:^|[{,])[ \t]*((statement|practice|scenario|person|domain)[ \t]+(\d{1,3}))[ \t]*:",
                          re.IGNORECASE | re.MULTILINE)
 
 
@@ -244,7 +244,11 @@ def _worded_key_hint(source: str, error: object = None) -> str | None:
     line = source.count("\n", 0, m.start(1)) + 1
     if getattr(error, "lineno", line) != line:
         return None
-    quoted = (f", or put the words in quotes, \"{m.group(1)}\": \"...\"" if m.group(2).lower() == "statement"
+    word = m.group(2).lower()
+    if word in ("person", "domain"):  # (named items: a number names none of them; rev30b N5)
+        return (f"line {line} has {m.group(1)} without quotation marks: write each {word} by the name the answer cell "
+                "gives it, in quotes, as it shows them")
+    quoted = (f", or put the words in quotes, \"{m.group(1)}\": \"...\"" if word == "statement"
               else "")  # (only "statement 12" is read as words: rev30 H2)
     return f"line {line} has {m.group(1)} without quotation marks: write just the number, {m.group(3)}: \"...\"{quoted}"
 

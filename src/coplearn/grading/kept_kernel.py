@@ -114,7 +114,7 @@ if _g is not None:  # as in a fresh kernel: nothing watched until this notebook'
     _g._MARKED.clear()
     _g._HOW.clear()
     for _unread in (_g._UNREAD, _g._UNREAD_AT_GRADING, _g._UNREAD_LABELS,
-                    _g._INSTEAD_LABELS, _g._ITEMS_ASKED, _g._ITEMS, _g._GIVEN_IN, _g._GIVEN_BY, _g._CHECKED):
+                    _g._INSTEAD_LABELS, _g._ITEMS_ASKED, _g._ITEMS, _g._STRAY_AT, _g._GIVEN_IN, _g._GIVEN_BY, _g._CHECKED):
         _unread.clear()
     if _g._TRACKING:
         _ip.events.unregister("post_run_cell", _g._after_cell)

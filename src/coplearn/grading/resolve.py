@@ -71,6 +71,8 @@ _INSTEAD_LABELS: dict[str, str] = {}
 #: The items of each question whose checks have run (``{"q1": {"task", "team"}}``), for a question whose items no
 #: answer widget has named (see :data:`_ITEMS`).
 _ITEMS_ASKED: dict[str, set[str]] = {}
+#: For each question whose typed ``{...}`` holds a key that names none of its items, the check that says so (once).
+_STRAY_AT: dict[str, str] = {}
 #: The items of each question, as its answer widget (drop-downs or boxes, shown above the checks) names them
 #: (:func:`note_items`): a typed ``{...}`` key that names none of them is a slip ('lelia', ``1``), whichever item's
 #: check comes first (red team 30 M1).
@@ -158,8 +160,6 @@ def _instead(question: str, where: str, item: object | None, control: str) -> st
     shown_item = repr(int(str(item))) if str(item).isdecimal() else repr(str(item))
     how_to = f"To answer it by typing, write {shown_item}: ... as in {question} = {{{shown_item}: ...}}."
     if isinstance(value, Mapping):
-        if any(names_item(k, item) for k in value):
-            return None  # (it names this item, left blank: the drop-down's or box's answer is the answer: rev30 H1)
         # a key that names none of the question's items and holds an answer is a slip; {"task": 3.46} typed with the
         # boxes for the rest is a way to answer, not a slip (the widget names the items; failing that, the items
         # checked so far)
@@ -168,6 +168,20 @@ def _instead(question: str, where: str, item: object | None, control: str) -> st
         if not stray:
             return None
         keys = (f"its key {_keys_listed(stray)} names" if len(stray) == 1 else f"its keys {_keys_listed(stray)} name")
+        if any(names_item(k, item) for k in value):
+            # it names this item, left blank (the drop-down's or box's answer is the answer: rev30 H1); the stray key
+            # is said once for the question, at the first check that meets it (rev30b N1: all named, plus 'lelia'),
+            # unless an item it leaves unnamed will say it at its own check
+            if question in _ITEMS and any(not any(names_item(k, i) for k in value) for i in items):
+                return None
+            if _STRAY_AT.setdefault(question, where) != where:
+                return None
+            held = "what it holds" if len(stray) == 1 else "what they hold"
+            if marking():
+                return f"In the typed {question}, {keys} none of the question's items, so {held} was not marked."
+            return (f"In your typed {question}, {keys} none of the question's items, so {held} is not marked: check "
+                    "the spelling of the key, as the question names each item.")
+        _STRAY_AT.setdefault(question, where)
         if marking():
             return (f"The typed {question} does not name {shown_item}, and {keys} none of the question's items, so "
                     f"the answer {given} was marked for {where}.")
@@ -276,6 +290,7 @@ def prepare_answers() -> None:
     # (_ITEMS is kept: a question's items do not change, and a set-up cell run again need not be followed by the
     # widget cell: rev30 L3; a new kernel, or the grading kernel's reset, starts it empty)
     _ITEMS_ASKED.clear()
+    _STRAY_AT.clear()
     given_in = dict(_GIVEN_IN)
     _GIVEN_IN.clear()
     _GIVEN_BY.clear()
@@ -372,8 +387,8 @@ def _meanwhile(kept: list[str]) -> str:
     if not kept:
         # (what is marked meanwhile, said where the learner is: Run All stops at this cell, so the checks below
         # it do not run until it is mended: walk30s M1, L6)
-        return (" Until you mend it, what you chose in the drop-downs (or typed in the boxes) for these questions is what "
-                "is marked.")
+        return (" Until you mend it, the answers given with the drop-downs (or boxes) are the ones marked for the "
+                "questions in this cell.")
     several = len(kept) > 1
     return (f" Meanwhile the answer{'s' if several else ''} given for {', '.join(kept)} in an earlier cell "
             f"{'are' if several else 'is'} the one{'s' if several else ''} marked.")
@@ -467,9 +482,10 @@ def _after_check(labels: list[str]) -> str:
     """What a cell giving an answer after its check ran is told (``labels``: the checks, "statement 3")."""
     shown = ", ".join(labels[:5]) + (f" and {len(labels) - 5} more" if len(labels) > 5 else "")
     many = len(labels) > 1
-    return (f"Note: the check{'s' if many else ''} for {shown} already ran, showing the answer{'s' if many else ''} "
-            f"that will be marked. If this cell is below {'those checks' if many else 'that check'}, this value is not "
-            "marked: type it in the answer cell above the check instead, then use Restart Kernel and Run All Cells.")
+    it = "those checks" if many else "that check"
+    return (f"Note: the check{'s' if many else ''} for {shown} already ran, showing an answer. If this cell is below "
+            f"{it}, the answer{'s' if many else ''} {it} showed {'are' if many else 'is'} marked, not this value: type "
+            "it in the answer cell above the check instead, then use Restart Kernel and Run All Cells.")
 
 
 #: What a test says of an answer when the set-up cell (which watches the answer cells) has not run
