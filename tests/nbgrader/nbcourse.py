@@ -383,3 +383,40 @@ def time_check(tmp_path: Path) -> tuple[Any, Path, Path, Any, list[str]]:
     handler.emit = lambda record: seen.append(record.getMessage())  # type: ignore[method-assign]
     collect.log.addHandler(handler)
     return collect, src, dest, now, seen
+
+
+# ---- the learner's checks, run in this process ------------------------------------------------------
+
+def ran_cell(source: str, cell: str | None, broken: bool = False) -> str:
+    """What the learner's kernel prints after a cell runs (as IPython's post_run_cell event gives it to
+    ``coplearn.grading.resolve``); ``broken``: the cell is one Python cannot read."""
+    import io
+    from contextlib import redirect_stdout
+    from types import SimpleNamespace
+
+    from coplearn.grading import resolve
+
+    error = None
+    if broken:
+        try:
+            compile(source, "<cell>", "exec")
+        except SyntaxError as exc:
+            error = exc
+    with redirect_stdout(io.StringIO()) as said:
+        resolve._after_cell(SimpleNamespace(info=SimpleNamespace(raw_cell=source, cell_id=cell),
+                                            error_before_exec=error, error_in_exec=None))
+    return said.getvalue()
+
+
+@pytest.fixture
+def fresh_checks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test starts as a fresh kernel does: the learner's checks keep what they saw in module-level registries,
+    which other tests in the same worker may have filled (use with ``pytest.mark.usefixtures("fresh_checks")``)."""
+    from coplearn.grading import resolve
+
+    for name in ("_MARKED", "_HOW", "_UNREAD_LABELS", "_INSTEAD_LABELS", "_ITEMS", "_ITEMS_ASKED", "_GIVEN_IN",
+                 "_GIVEN_BY", "_CHECKED", "_STRAY_AT"):
+        monkeypatch.setattr(resolve, name, {})
+    for name in ("_UNREAD", "_UNREAD_AT_GRADING"):
+        monkeypatch.setattr(resolve, name, set())
+    monkeypatch.setattr(resolve, "_TRACKING", False)  # (the checks read the namespace each test gives them)

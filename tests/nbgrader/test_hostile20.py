@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from nbcourse import A1, A1_RIGHT_Q1, FAST, Course, cell_by_id, forget_students, output_text, set_source
+from nbcourse import A1, A1_RIGHT_Q1, FAST, Course, cell_by_id, forget_students, output_text, ran_cell, set_source
 
 pytestmark = [pytest.mark.nbgrader]
 
@@ -277,23 +277,9 @@ def test_red20_an_answer_read_in_an_earlier_cell_stands_when_a_later_cell_cannot
     autograder (rightly: the broken cell never ran) marked the earlier answer. The learner's run now
     keeps it too, and says so; the same cell broken after a good run still loses its answer (the
     notebook as handed in holds only the broken cell)."""
-    import io
-    from contextlib import redirect_stdout
-    from types import SimpleNamespace
-
     from coplearn.grading import resolve
 
-    def ran(source: str, cell: str | None, broken: bool = False) -> str:
-        error = None
-        if broken:
-            try:
-                compile(source, "<cell>", "exec")
-            except SyntaxError as exc:
-                error = exc
-        with redirect_stdout(io.StringIO()) as said:
-            resolve._after_cell(SimpleNamespace(info=SimpleNamespace(raw_cell=source, cell_id=cell),
-                                                error_before_exec=error, error_in_exec=None))
-        return said.getvalue()
+    ran = ran_cell
 
     for state in (resolve._MARKED, resolve._HOW, resolve._UNREAD, resolve._GIVEN_IN):
         state.clear()

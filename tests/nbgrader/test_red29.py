@@ -12,26 +12,12 @@ from __future__ import annotations
 import json
 
 import pytest
-from nbcourse import A1, A1_KEYS, FAST, Course, forget_students, set_source
+from nbcourse import A1, A1_KEYS, FAST, Course, forget_students, fresh_checks, set_source  # noqa: F401 (fresh_checks: a fixture)
 
-pytestmark = [pytest.mark.nbgrader]
+pytestmark = [pytest.mark.nbgrader, pytest.mark.usefixtures("fresh_checks")]
 
 A2 = "a2-leading-situationally"
 
-
-@pytest.fixture(autouse=True)
-def _fresh_checks(monkeypatch):
-    """Each test starts as a fresh kernel does: the learner's checks keep what they saw in module-level registries,
-    which other tests in the same worker may have filled."""
-    from coplearn.grading import resolve
-
-    for name in ("_MARKED", "_HOW", "_UNREAD_LABELS", "_INSTEAD_LABELS", "_ITEMS", "_ITEMS_ASKED", "_GIVEN_IN",
-                 "_GIVEN_BY", "_CHECKED"):
-        monkeypatch.setattr(resolve, name, {})
-    for name in ("_UNREAD", "_UNREAD_AT_GRADING"):
-        monkeypatch.setattr(resolve, name, set())
-    monkeypatch.setattr(resolve, "_STRAY_AT", {})
-    monkeypatch.setattr(resolve, "_TRACKING", False)  # (the checks read the namespace each test gives them)
 
 
 def test_statements_numbered_with_zeros_or_words_are_read() -> None:

@@ -13,29 +13,15 @@ import json
 from pathlib import Path
 
 import pytest
-from nbcourse import FAST, Course, forget_students, set_source
+from nbcourse import FAST, Course, forget_students, fresh_checks, set_source  # noqa: F401 (fresh_checks: a fixture)
 from test_hostile13 import _placed, _released
 
-pytestmark = [pytest.mark.nbgrader]
+pytestmark = [pytest.mark.nbgrader, pytest.mark.usefixtures("fresh_checks")]
 
 A2 = "a2-leading-situationally"
 A3 = "a3-team-audit"
 KEYS = {"frank": "R3", "dan": "R1", "sian": "R4", "leila": "R2"}
 
-
-@pytest.fixture(autouse=True)
-def _fresh_checks(monkeypatch):
-    """Each test starts as a fresh kernel does: the learner's checks keep what they saw in module-level registries,
-    which other tests in the same worker may have filled."""
-    from coplearn.grading import resolve
-
-    for name in ("_MARKED", "_HOW", "_UNREAD_LABELS", "_INSTEAD_LABELS", "_ITEMS", "_ITEMS_ASKED", "_GIVEN_IN",
-                 "_GIVEN_BY", "_CHECKED"):
-        monkeypatch.setattr(resolve, name, {})
-    for name in ("_UNREAD", "_UNREAD_AT_GRADING"):
-        monkeypatch.setattr(resolve, name, set())
-    monkeypatch.setattr(resolve, "_STRAY_AT", {})
-    monkeypatch.setattr(resolve, "_TRACKING", False)  # (the checks read the namespace each test gives them)
 
 
 def _saved(**answers: object) -> dict:

@@ -2,33 +2,16 @@
 
 from __future__ import annotations
 
-import io
 import json
-from contextlib import redirect_stdout
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from nbcourse import ran_cell
 
 pytestmark = [pytest.mark.nbgrader]
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def _ran(source: str, cell: str | None, broken: bool = False) -> str:
-    """What the learner's kernel says after a cell runs (as IPython's post_run_cell event gives it)."""
-    from coplearn.grading import resolve
-
-    error = None
-    if broken:
-        try:
-            compile(source, "<cell>", "exec")
-        except SyntaxError as exc:
-            error = exc
-    with redirect_stdout(io.StringIO()) as said:
-        resolve._after_cell(SimpleNamespace(info=SimpleNamespace(raw_cell=source, cell_id=cell),
-                                            error_before_exec=error, error_in_exec=None))
-    return said.getvalue()
 
 
 def test_a_slip_on_a_second_run_all_does_not_say_an_earlier_cell_gives_the_answer(monkeypatch) -> None:
@@ -49,17 +32,17 @@ def test_a_slip_on_a_second_run_all_does_not_say_an_earlier_cell_gives_the_answe
         monkeypatch.setattr(resolve, name, set())
     typed, slip = 'q1 = {7: "humanistic"}', 'q1 = {7: "humanistic}'
     resolve.prepare_answers()
-    _ran(typed, "answer-cell")
+    ran_cell(typed, "answer-cell")
     shell.user_ns["q1"] = {7: "humanistic"}
     resolve.prepare_answers()  # Run All again: the set-up cell runs first, with the last run's q1 in the kernel
-    said = _ran(slip, "answer-cell", broken=True)
+    said = ran_cell(slip, "answer-cell", broken=True)
     assert "q1" not in resolve._MARKED and "Meanwhile" not in said, said
     assert "Until you mend it, the answers given with the drop-downs (or boxes) are the ones marked" in said, said
     # an answer another cell gave (the set-up cell run again below it) still stands, as the autograder marks it
     resolve.prepare_answers()
-    _ran(typed, "earlier-cell")
+    ran_cell(typed, "earlier-cell")
     resolve.prepare_answers()
-    said = _ran(slip, "answer-cell", broken=True)
+    said = ran_cell(slip, "answer-cell", broken=True)
     assert resolve._MARKED["q1"] == {7: "humanistic"} and "Meanwhile the answer given for q1 in an earlier cell" in said
 
 
