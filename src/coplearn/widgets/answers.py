@@ -249,7 +249,7 @@ class NumberAnswers(_AnswerWidget):
             # (the box keeps showing the refused text: say what is still saved, and drop the earlier "saved" line,
             # which read as if this entry had been kept: walk29b L2)
             self.status.value = ""
-            kept = self.saved.get(key)
+            kept = self.store.get(key)  # (what is in the file: the tutor's read-only copy keeps nothing: rev30 L4)
             still = (f"so your saved answer is still {kept:g}" if isinstance(kept, (int, float)) and not isinstance(kept, bool)
                      else f"so your saved answer is still {printable(str(kept))[:40]}" if kept is not None
                      else "so nothing is saved for it yet")
