@@ -82,3 +82,17 @@ def test_every_assignment_gives_the_keyboard_route_to_run_all_and_a5_has_no_stra
             for paragraph in "".join(cell["source"]).split("\n\n"):
                 plain = re.sub(r"\*\*", "", paragraph)
                 assert plain.count("*") % 2 == 0, (folder.name, paragraph[:200])
+
+
+def test_the_grading_kernels_reset_empties_every_record_the_learners_checks_keep() -> None:
+    """A kept grading kernel runs one student's notebook after another, reset between them (kept_kernel._RESET). Every
+    module-level record the checks keep (what was marked, which cells gave it, the items a widget named, what was
+    said) must be emptied there, or one student's answers could colour the next one's messages (red team 30: not
+    tried; this session added four such records)."""
+    import re
+
+    from coplearn.grading import kept_kernel, resolve
+
+    records = {n for n, v in vars(resolve).items() if n.startswith("_") and n == n.upper() and isinstance(v, (dict, set))}
+    emptied = set(re.findall(r"_g\.(_[A-Z_]+)", kept_kernel._RESET))
+    assert records and not records - emptied, f"not emptied by the reset: {sorted(records - emptied)}"
