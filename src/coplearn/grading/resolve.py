@@ -157,7 +157,7 @@ def _instead(question: str, where: str, item: object | None, control: str) -> st
     if item is None:
         return None
     value = _given(question)
-    shown_item = repr(int(str(item))) if str(item).isdecimal() else repr(str(item))
+    shown_item = _shown_item(item)
     how_to = f"To answer it by typing, write {shown_item}: ... as in {question} = {{{shown_item}: ...}}."
     if isinstance(value, Mapping):
         # a key that names none of the question's items and holds an answer is a slip; {"task": 3.46} typed with the
@@ -197,6 +197,11 @@ def _instead(question: str, where: str, item: object | None, control: str) -> st
             f"{where} is the one {given}. {how_to}")
 
 
+def _shown_item(item: object) -> str:
+    """An item as the learner would type its key: ``3`` for a numbered one, ``'frank'`` for a named one."""
+    return repr(int(str(item))) if str(item).isdecimal() else repr(str(item))
+
+
 def _keys_listed(value: Mapping[Any, Any]) -> str:
     """The first keys of a typed ``{...}``, as Python writes them (a line break as \\n), each cut to 40 characters:
     a line the learner, the feedback and the tutor read, which a long or odd key cannot stretch.
@@ -226,7 +231,7 @@ def _unnamed(question: str, item: object, control: str = "drop-down") -> str | N
     from coplearn.grading.checks import marking
 
     value = _given(question)
-    shown_item = repr(int(str(item))) if str(item).isdigit() else repr(str(item))
+    shown_item = _shown_item(item)
     example = f"{question} = {{{shown_item}: ...}}"
     how_else = "enter it in the box" if control == "box" else f"choose it with the {control}"
     if isinstance(value, Mapping) and value and not any(names_item(k, item) for k in value):
